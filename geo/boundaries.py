@@ -13,6 +13,7 @@ from geo.paths import BOUNDARIES_DIR
 COUNTRIES_FILE = BOUNDARIES_DIR / "countries.geojson"
 ADMIN1_FILE = BOUNDARIES_DIR / "admin1.geojson"
 PROVINCES_FILE = BOUNDARIES_DIR / "bfa_provinces.geojson"
+AFRICA_FILE = BOUNDARIES_DIR / "africa_countries.geojson"
 PROVENANCE_FILE = BOUNDARIES_DIR / "PROVENANCE.json"
 
 
@@ -40,6 +41,12 @@ def load_admin1() -> gpd.GeoDataFrame:
 def load_bfa_provinces() -> gpd.GeoDataFrame:
     """Burkina Faso's 45 provinces, with the id of their region."""
     return read_boundaries(PROVINCES_FILE)
+
+
+@lru_cache(maxsize=1)
+def load_africa_countries() -> gpd.GeoDataFrame:
+    """Every African country (iso3, geometry): not drawn, used to validate coordinates."""
+    return read_boundaries(AFRICA_FILE)
 
 
 def load_provenance() -> dict:

@@ -12,6 +12,14 @@ OTHER_NEIGHBOURS: tuple[str, ...] = ("DZA", "LBY", "TCD", "MRT", "CMR")
 CONTEXT_COUNTRIES: tuple[str, ...] = ECOWAS_OTHERS + OTHER_NEIGHBOURS
 ALL_COUNTRIES: tuple[str, ...] = AES_MEMBERS + CONTEXT_COUNTRIES
 
+# The rest of Africa: not drawn, but needed to check that an event (a coup in Gabon, say)
+# lies inside the country it names.
+REST_OF_AFRICA: tuple[str, ...] = (
+    "AGO", "BDI", "BWA", "CAF", "COD", "COG", "COM", "DJI", "EGY", "ERI", "ESH", "ETH",
+    "GAB", "GNQ", "KEN", "LSO", "MAR", "MDG", "MOZ", "MUS", "MWI", "NAM", "RWA", "SDN",
+    "SOM", "SSD", "STP", "SWZ", "SYC", "TUN", "TZA", "UGA", "ZAF", "ZMB", "ZWE",
+)
+
 # Short display names (Natural Earth's are long or English-only).
 COUNTRY_NAMES: dict[str, dict[str, str]] = {
     "MLI": {"en": "Mali", "fr": "Mali"},

