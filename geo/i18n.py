@@ -24,6 +24,8 @@ def catalog() -> dict[str, dict[str, str]]:
     for path in sorted(LOCALES_DIR.glob("*.yaml")):
         entries = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
         for key, value in entries.items():
+            if not isinstance(key, str):  # YAML reads bare yes/no/on/off as booleans
+                raise ValueError(f"{path.name}: string key {key!r} is not a string")
             if key in merged:
                 raise ValueError(f"{path.name}: string key {key!r} is defined twice")
             merged[key] = value
@@ -46,3 +48,11 @@ def translate(key: str, lang: str, **params: object) -> str:
 def pick(values: dict[str, str], lang: str) -> str:
     """Choose the ``lang`` value of a ``{en: .., fr: ..}`` mapping from data."""
     return values.get(lang) or values.get(DEFAULT_LANGUAGE) or ""
+
+
+def format_number(value: float, lang: str, decimals: int = 0) -> str:
+    """``12,345.6`` in English, ``12 345,6`` in French (narrow no-break space)."""
+    text = f"{value:,.{decimals}f}"
+    if lang == "fr":
+        text = text.replace(",", "\u202f").replace(".", ",")
+    return text

@@ -1,0 +1,461 @@
+"""The one event model for every event source (curated now; ACLED and UCDP imports later).
+
+An event CSV (schema: ``data/events/DATA_DICTIONARY.md``) is read as text, checked by
+:func:`validate_events` and turned into a DataFrame with exactly the columns of
+:data:`MODEL_COLUMNS`:
+
+============== ================= =====================================================
+column         dtype             meaning
+============== ================= =====================================================
+id             str               unique event id
+date           datetime64[ns]    first day of the event (the source's date)
+date_end       datetime64[ns]    last day; equals ``date`` unless a range is known
+                                 (``month`` precision without an end: end of month)
+date_precision str               ``day``, ``approx``, ``range`` or ``month``
+category       str               ``coup``, ``insurgency`` or ``state-violence``
+subtype        str               see :data:`SUBTYPES`
+layer          str               display layer, see :data:`LAYERS` and :func:`layer_of`
+country_iso3   str               ISO 3166-1 alpha-3 code of the country
+admin1_id      str               admin-1 unit (``geo.boundaries.load_admin1``) holding the
+                                 point; ``""`` outside MLI/BFA/NER or without coordinates
+admin1_name    str               English name of that unit; ``""`` when no unit
+location       str               place name as given by the source
+latitude       float64           WGS 84 degrees; NaN when the event has no coordinates
+longitude      float64           WGS 84 degrees; NaN when the event has no coordinates
+geo_precision  Int64             1 exact place, 2 near / area, 3 region-level; <NA> if
+                                 no coordinates
+actors         str               actors joined by ``"; "`` (split with :func:`split_actors`)
+fatalities_low Int64             lower bound of deaths; <NA> = unknown
+fatalities_high Int64            upper bound; <NA> = not given (use :func:`fatality_upper`)
+summary        str               paraphrase, verbatim from the file (may contain any text:
+                                 escaping is the renderer's job)
+sources        object (tuple)    tuple of http(s) URL strings, at least one
+dataset        str               dataset of origin, e.g. ``curated``, ``acled``, ``ucdp``
+verified       bool              checked against the cited sources
+============== ================= =====================================================
+
+Nothing here imports Streamlit.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date as Date
+from datetime import timedelta
+from functools import lru_cache
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+
+from geo.boundaries import load_admin1, load_africa_countries
+from geo.countries import AES_MEMBERS
+from geo.paths import DATA_DIR
+
+EVENTS_DIR = DATA_DIR / "events"
+EVENTS_FILE = EVENTS_DIR / "events.csv"
+
+CATEGORIES: tuple[str, ...] = ("coup", "insurgency", "state-violence")
+COUP_SUBTYPES: tuple[str, ...] = ("successful", "attempted", "alleged-plot")
+# Violence subtypes shared by insurgency and state violence. The curated file uses the
+# first eight; the last three exist so that ACLED / UCDP imports can map onto the schema.
+VIOLENCE_SUBTYPES: tuple[str, ...] = (
+    "attack-on-military", "attack-on-civilians", "massacre", "ambush", "capture-of-town",
+    "bombing", "siege", "kidnapping", "armed-clash", "air-or-drone-strike", "other",
+)
+SUBTYPES: dict[str, tuple[str, ...]] = {
+    "coup": COUP_SUBTYPES,
+    "insurgency": VIOLENCE_SUBTYPES,
+    "state-violence": VIOLENCE_SUBTYPES,
+}
+LAYERS: tuple[str, ...] = (
+    "coup-successful", "coup-attempted", "coup-plot", "insurgency", "state-violence",
+)
+COUP_LAYERS: dict[str, str] = {
+    "successful": "coup-successful", "attempted": "coup-attempted", "alleged-plot": "coup-plot",
+}
+DATE_PRECISIONS: tuple[str, ...] = ("day", "approx", "range", "month")
+GEO_PRECISIONS: tuple[int, ...] = (1, 2, 3)
+
+# Columns of the CSV files (see DATA_DICTIONARY.md). admin1_id / admin1_name in a file are
+# informative only: the loader always recomputes them from the coordinates.
+CSV_COLUMNS: tuple[str, ...] = (
+    "id", "dataset", "date", "date_end", "date_precision", "category", "subtype",
+    "country_iso3", "admin1_id", "admin1_name", "admin1_source_name", "location",
+    "latitude", "longitude", "geo_precision", "actors", "fatalities_low", "fatalities_high",
+    "summary", "sources", "verified",
+)
+REQUIRED_COLUMNS: tuple[str, ...] = (
+    "id", "dataset", "date", "date_precision", "category", "subtype", "country_iso3",
+    "location", "summary", "sources", "verified",
+)
+MODEL_COLUMNS: tuple[str, ...] = (
+    "id", "date", "date_end", "date_precision", "category", "subtype", "layer",
+    "country_iso3", "admin1_id", "admin1_name", "location", "latitude", "longitude",
+    "geo_precision", "actors", "fatalities_low", "fatalities_high", "summary", "sources",
+    "dataset", "verified",
+)
+
+MIN_DATE = pd.Timestamp("1960-01-01")
+# A point may lie this far outside its country (simplified coastlines and borders).
+BORDER_TOLERANCE_M = 5_000.0
+# Metric CRS for distances anywhere in Africa (scale error of a few percent at most,
+# irrelevant for a 5 km tolerance).
+METRIC_CRS = "ESRI:102023"  # Africa Equidistant Conic
+
+_URL_RE = r"(?i)^https?://[^\s/?#]+\S*$"
+_INT_RE = r"^\d+$"
+_DATE_RE = r"^\d{4}-\d{2}-\d{2}$"
+
+
+@dataclass(frozen=True)
+class RowProblem:
+    """One problem in one field of an event file.
+
+    ``row`` is the spreadsheet row number: the header is row 1, the first data row is row 2
+    (a quoted multi-line field still counts as one row). Problems with the file itself
+    (a missing column) use row 1.
+    """
+
+    file: str
+    row: int
+    column: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class EventLoad:
+    """Result of :func:`load_events`: the valid events and every problem found."""
+
+    events: pd.DataFrame
+    problems: list[RowProblem] = field(default_factory=list)
+
+
+def layer_of(category: pd.Series, subtype: pd.Series) -> pd.Series:
+    """Display layer: ``coup-successful|coup-attempted|coup-plot`` for coups, else category."""
+    coup = subtype.map(COUP_LAYERS)
+    return coup.where(category == "coup", category).astype("str")
+
+
+def split_actors(value: object) -> list[str]:
+    """Split a ``"; "``-joined actor string; a ``;`` inside parentheses does not split.
+
+    ``"JNIM (per Wikipedia; unclaimed); Niger Armed Forces"`` gives
+    ``["JNIM (per Wikipedia; unclaimed)", "Niger Armed Forces"]``. Blank or NA gives ``[]``.
+    """
+    if not isinstance(value, str):
+        return []
+    parts, depth, start = [], 0, 0
+    for i, char in enumerate(value):
+        if char == "(":
+            depth += 1
+        elif char == ")":
+            depth = max(depth - 1, 0)
+        elif char == ";" and depth == 0:
+            parts.append(value[start:i])
+            start = i + 1
+    parts.append(value[start:])
+    return [p.strip() for p in parts if p.strip()]
+
+
+def actors_long(df: pd.DataFrame) -> pd.Series:
+    """One row per (event, actor): the actor names, indexed by the events' index."""
+    return df["actors"].map(split_actors).explode().dropna()
+
+
+def actor_options(df: pd.DataFrame) -> list[str]:
+    """Sorted unique actor names (case-insensitive order), e.g. for a multi-select."""
+    return sorted(set(actors_long(df)), key=lambda a: (a.casefold(), a))
+
+
+def fatality_upper(df: pd.DataFrame) -> pd.Series:
+    """Upper bound of the fatality range: ``fatalities_high``, else ``fatalities_low``.
+
+    <NA> when both are unknown.
+    """
+    return df["fatalities_high"].fillna(df["fatalities_low"]).astype("Int64")
+
+
+def empty_events() -> pd.DataFrame:
+    """An event frame with no rows and the model's columns and dtypes."""
+    return _typed(pd.DataFrame({c: [] for c in MODEL_COLUMNS}))
+
+
+def _typed(df: pd.DataFrame) -> pd.DataFrame:
+    out = df.loc[:, list(MODEL_COLUMNS)].copy()
+    for col in ("date", "date_end"):
+        out[col] = pd.to_datetime(out[col]).astype("datetime64[ns]")
+    for col in ("latitude", "longitude"):
+        out[col] = out[col].astype("float64")
+    for col in ("geo_precision", "fatalities_low", "fatalities_high"):
+        out[col] = out[col].astype("Int64")
+    text = [c for c in MODEL_COLUMNS
+            if c not in ("date", "date_end", "latitude", "longitude", "geo_precision",
+                         "fatalities_low", "fatalities_high", "sources", "verified")]
+    for col in text:
+        out[col] = out[col].astype("str")
+    out["sources"] = out["sources"].astype(object)
+    out["verified"] = out["verified"].astype(bool)
+    return out.reset_index(drop=True)
+
+
+@lru_cache(maxsize=1)
+def _countries_metric() -> gpd.GeoSeries:
+    africa = load_africa_countries()
+    return africa.set_index("iso3").geometry.to_crs(METRIC_CRS)
+
+
+@lru_cache(maxsize=1)
+def _admin1_metric() -> gpd.GeoDataFrame:
+    admin1 = load_admin1()[["id", "iso3", "name_en", "geometry"]]
+    return admin1.rename(columns={"id": "admin1_id", "name_en": "admin1_name"}).to_crs(
+        METRIC_CRS)
+
+
+def _points(lat: pd.Series, lon: pd.Series) -> gpd.GeoSeries:
+    return gpd.GeoSeries(gpd.points_from_xy(lon, lat), index=lat.index, crs="EPSG:4326")
+
+
+def distance_to_country_m(lat: pd.Series, lon: pd.Series, iso3: pd.Series) -> pd.Series:
+    """Metres from each point to its country (0 inside); NaN for an unknown country code."""
+    countries = _countries_metric()
+    shapes = gpd.GeoSeries(countries.reindex(iso3.to_numpy()).to_numpy(), index=iso3.index,
+                           crs=METRIC_CRS)
+    return _points(lat, lon).to_crs(METRIC_CRS).distance(shapes, align=True)
+
+
+def assign_admin1(df: pd.DataFrame) -> pd.DataFrame:
+    """Set ``admin1_id`` / ``admin1_name`` by point-in-polygon on our admin-1 units.
+
+    Only events whose ``country_iso3`` is MLI, BFA or NER and that have coordinates get a
+    unit, and only a unit of that same country. A point just outside its country (up to
+    :data:`BORDER_TOLERANCE_M`, e.g. on a simplified border) gets the nearest unit of its
+    country. Every other event gets ``""``. Returns a copy.
+    """
+    out = df.copy()
+    pos = out[["latitude", "longitude", "country_iso3"]].reset_index(drop=True)
+    ids = pd.Series("", index=pos.index, dtype="str")
+    names = pd.Series("", index=pos.index, dtype="str")
+    located = (pos["latitude"].notna() & pos["longitude"].notna()
+               & pos["country_iso3"].isin(AES_MEMBERS))
+    if located.any():
+        sub = pos.loc[located]
+        points = gpd.GeoDataFrame({"country": sub["country_iso3"]},
+                                  geometry=_points(sub["latitude"], sub["longitude"]))
+        points = points.to_crs(METRIC_CRS)
+        units = _admin1_metric()
+        for iso3 in AES_MEMBERS:
+            mine = points[points["country"] == iso3]
+            if mine.empty:
+                continue
+            # Distance 0 = inside the unit; up to the tolerance = just outside the country.
+            hits = gpd.sjoin_nearest(mine, units[units["iso3"] == iso3], how="inner",
+                                     max_distance=BORDER_TOLERANCE_M)
+            hits = hits[~hits.index.duplicated(keep="first")]
+            ids.loc[hits.index] = hits["admin1_id"]
+            names.loc[hits.index] = hits["admin1_name"]
+    out["admin1_id"] = ids.to_numpy()
+    out["admin1_name"] = names.to_numpy()
+    return out
+
+
+class _Checker:
+    """Collects problems for a text frame whose index is 0..n-1 (row = index + 2)."""
+
+    def __init__(self, raw: pd.DataFrame, source_name: str) -> None:
+        self.source_name = source_name
+        self.problems: list[RowProblem] = []
+        self.bad = pd.Series(False, index=raw.index)
+
+    def report(self, mask: pd.Series, column: str, reason: str | pd.Series) -> None:
+        """Reject the rows in ``mask``, with one problem each."""
+        mask = mask.fillna(False).astype(bool)
+        reasons = reason if isinstance(reason, pd.Series) else pd.Series(reason, mask.index)
+        for i in mask.index[mask]:
+            self.problems.append(RowProblem(self.source_name, int(i) + 2, column,
+                                            str(reasons.loc[i])))
+        self.bad |= mask
+
+    def note(self, index: int, column: str, reason: str) -> None:
+        """A problem that does not reject the row."""
+        self.problems.append(RowProblem(self.source_name, index + 2, column, reason))
+
+
+def _quoted(values: pd.Series) -> pd.Series:
+    return values.map(repr)
+
+
+def validate_events(df: pd.DataFrame, source_name: str,
+                    today: Date | None = None) -> tuple[pd.DataFrame, list[RowProblem]]:
+    """Check an event table read as text and return ``(valid events, problems)``.
+
+    ``df`` holds the CSV columns as strings (blank = missing), one row per data row in file
+    order, so that row ``i`` (0-based) is spreadsheet row ``i + 2``. Rows with a fatal
+    problem are left out of the result and each problem is reported with file, row, column
+    and reason; no row disappears silently. Checks:
+
+    * required columns and values (:data:`REQUIRED_COLUMNS`), duplicate ids (every copy
+      after the first is reported);
+    * dates in ``YYYY-MM-DD`` between 1960-01-01 and ``today`` + 1 day, ``date_end >= date``;
+    * vocabularies of ``date_precision``, ``category``, ``subtype`` (per category),
+      ``geo_precision`` and ``verified`` (``true``/``false``);
+    * ``country_iso3`` is an African country code; latitude/longitude are both given or
+      both blank, numeric and in range, and the point lies inside the stated country or
+      within :data:`BORDER_TOLERANCE_M` of it (distance measured in :data:`METRIC_CRS`);
+    * fatalities are non-negative whole numbers, ``low <= high``, no high without a low;
+    * sources: whitespace-separated http(s) URLs. Any other URL (``javascript:...``) is
+      dropped and reported without rejecting the row; a row left without any valid URL is
+      rejected.
+
+    Text fields (location, actors, summary) are kept verbatim. The result has
+    :data:`MODEL_COLUMNS`, with ``admin1_id`` assigned by :func:`assign_admin1`.
+    """
+    today = today or Date.today()
+    raw = df.reset_index(drop=True).fillna("").astype(str)
+    check = _Checker(raw, source_name)
+    missing_cols = [c for c in REQUIRED_COLUMNS if c not in raw.columns]
+    if missing_cols:
+        for col in missing_cols:
+            check.problems.append(RowProblem(source_name, 1, col, "required column missing"))
+        rows = [RowProblem(source_name, i + 2, "", "row not loaded: file lacks a required "
+                           "column") for i in range(len(raw))]
+        return empty_events(), check.problems + rows
+    for col in CSV_COLUMNS:
+        if col not in raw.columns:
+            raw[col] = ""
+    s = {col: raw[col].str.strip() for col in CSV_COLUMNS}
+
+    for col in REQUIRED_COLUMNS:
+        if col != "sources":
+            check.report(s[col] == "", col, "required value missing")
+
+    dup = s["id"].ne("") & s["id"].duplicated(keep="first")
+    first_row = raw.index.to_series().groupby(s["id"]).transform("min") + 2
+    check.report(dup, "id", "duplicate id " + _quoted(s["id"]) + " (first in row "
+                 + first_row.astype(str) + ")")
+
+    dates = {}
+    latest = pd.Timestamp(today) + timedelta(days=1)
+    for col in ("date", "date_end"):
+        parsed = pd.to_datetime(s[col].where(s[col].str.match(_DATE_RE)), format="%Y-%m-%d",
+                                errors="coerce")
+        check.report(s[col].ne("") & parsed.isna(), col,
+                     "not a valid date (expected YYYY-MM-DD): " + _quoted(s[col]))
+        check.report((parsed < MIN_DATE) | (parsed > latest), col,
+                     f"date outside {MIN_DATE.date()} .. {latest.date()}: " + _quoted(s[col]))
+        dates[col] = parsed
+    check.report(dates["date_end"] < dates["date"], "date_end", "date_end before date")
+
+    for col, allowed in (("date_precision", DATE_PRECISIONS), ("category", CATEGORIES)):
+        check.report(s[col].ne("") & ~s[col].isin(allowed), col,
+                     f"unknown {col} " + _quoted(s[col]) + f"; allowed: {', '.join(allowed)}")
+    known_cat = s["category"].isin(CATEGORIES)
+    pairs = [(cat, sub) for cat, subs in SUBTYPES.items() for sub in subs]
+    sub_ok = pd.Series(pd.MultiIndex.from_arrays([s["category"], s["subtype"]]).isin(pairs),
+                       index=raw.index)
+    check.report(known_cat & s["subtype"].ne("") & ~sub_ok, "subtype",
+                 "unknown subtype " + _quoted(s["subtype"]) + " for category "
+                 + _quoted(s["category"]))
+
+    africa = set(load_africa_countries()["iso3"])
+    known_country = s["country_iso3"].isin(africa)
+    check.report(s["country_iso3"].ne("") & ~known_country, "country_iso3",
+                 "unknown country code " + _quoted(s["country_iso3"]))
+
+    coords = {}
+    for col, limit in (("latitude", 90.0), ("longitude", 180.0)):
+        other = "longitude" if col == "latitude" else "latitude"
+        value = pd.to_numeric(s[col].where(s[col].ne("")), errors="coerce")
+        check.report(s[col].eq("") & s[other].ne(""), col, f"missing while {other} is given")
+        check.report(s[col].ne("") & value.isna(), col, "not a number: " + _quoted(s[col]))
+        check.report(value.abs() > limit, col, f"out of range -{limit:g}..{limit:g}: "
+                     + _quoted(s[col]))
+        coords[col] = value.where(value.abs() <= limit)
+    has_point = coords["latitude"].notna() & coords["longitude"].notna()
+    testable = has_point & known_country
+    if testable.any():
+        dist = distance_to_country_m(coords["latitude"][testable], coords["longitude"][testable],
+                                     s["country_iso3"][testable]).reindex(raw.index)
+        check.report(dist > BORDER_TOLERANCE_M, "latitude",
+                     "point lies outside " + s["country_iso3"] + " (about "
+                     + (dist / 1000).round().astype("Int64").astype(str) + " km away)")
+
+    geo_ok = s["geo_precision"].isin([str(g) for g in GEO_PRECISIONS])
+    check.report(has_point & ~geo_ok, "geo_precision",
+                 "must be 1, 2 or 3 for an event with coordinates, got "
+                 + _quoted(s["geo_precision"]))
+    check.report(s["latitude"].eq("") & s["longitude"].eq("") & s["geo_precision"].ne(""),
+                 "geo_precision", "must be blank for an event without coordinates")
+
+    fat = {}
+    for col in ("fatalities_low", "fatalities_high"):
+        ok = s[col].str.match(_INT_RE)
+        check.report(s[col].ne("") & ~ok, col,
+                     "not a non-negative whole number: " + _quoted(s[col]))
+        fat[col] = pd.to_numeric(s[col].where(ok), errors="coerce").astype("Int64")
+    check.report(fat["fatalities_low"] > fat["fatalities_high"], "fatalities_low",
+                 "fatalities_low " + s["fatalities_low"] + " > fatalities_high "
+                 + s["fatalities_high"])
+    check.report(s["fatalities_low"].eq("") & s["fatalities_high"].ne(""), "fatalities_low",
+                 "missing while fatalities_high is given")
+
+    urls = raw["sources"].str.split().explode().dropna()
+    good = urls.str.match(_URL_RE)
+    for i, url in urls[~good].items():
+        check.note(int(i), "sources", f"dropped URL that is not http(s): {url!r}")
+    kept = urls[good].groupby(level=0).agg(tuple).reindex(raw.index)
+    check.report(kept.isna(), "sources", "no valid http(s) source URL")
+
+    verified = s["verified"].str.lower()
+    check.report(s["verified"].ne("") & ~verified.isin(["true", "false"]), "verified",
+                 "must be true or false, got " + _quoted(s["verified"]))
+
+    keep = ~check.bad
+    start = dates["date"][keep]
+    month_end = start + pd.offsets.MonthEnd(0)
+    default_end = month_end.where(s["date_precision"][keep] == "month", start)
+    model = pd.DataFrame({
+        "id": s["id"][keep],
+        "date": start,
+        "date_end": dates["date_end"][keep].fillna(default_end),
+        "date_precision": s["date_precision"][keep],
+        "category": s["category"][keep],
+        "subtype": s["subtype"][keep],
+        "layer": layer_of(s["category"][keep], s["subtype"][keep]),
+        "country_iso3": s["country_iso3"][keep],
+        "admin1_id": "",
+        "admin1_name": "",
+        "location": raw["location"][keep],
+        "latitude": coords["latitude"][keep],
+        "longitude": coords["longitude"][keep],
+        "geo_precision": pd.to_numeric(s["geo_precision"][keep].where(has_point[keep]),
+                                       errors="coerce"),
+        "actors": raw["actors"][keep],
+        "fatalities_low": fat["fatalities_low"][keep],
+        "fatalities_high": fat["fatalities_high"][keep],
+        "summary": raw["summary"][keep],
+        "sources": kept[keep],
+        "dataset": s["dataset"][keep],
+        "verified": verified[keep] == "true",
+    }, index=raw.index[keep])
+    order = {c: i for i, c in enumerate(CSV_COLUMNS)}
+    problems = sorted(check.problems, key=lambda p: (p.row, order.get(p.column, 99)))
+    return _typed(assign_admin1(model)), problems
+
+
+def read_event_csv(path: Path) -> pd.DataFrame:
+    """Read an event CSV as text: every cell a string, blanks as ``""``."""
+    return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+
+
+def load_events(path: Path = EVENTS_FILE, today: Date | None = None) -> EventLoad:
+    """Load and validate an event CSV (default: the curated ``data/events/events.csv``).
+
+    Returns :class:`EventLoad` with the valid events (columns :data:`MODEL_COLUMNS`) and
+    the problems, each with file name and spreadsheet row number (header = row 1, first
+    data row = row 2). A missing file raises ``FileNotFoundError``.
+    """
+    path = Path(path)
+    events, problems = validate_events(read_event_csv(path), path.name, today=today)
+    return EventLoad(events=events, problems=problems)
+

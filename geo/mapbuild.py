@@ -1,0 +1,220 @@
+"""Folium map building: the static base map and the layers that change with the UI.
+
+The base map (countries, admin-1 regions, provinces, optional online tiles) depends only on
+the language, so it stays identical across reruns and the browser never reloads it; the
+layers that follow widgets (Liptako-Gourma zone, tri-border core, selection highlight) are
+separate feature groups that streamlit-folium swaps in place.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import folium
+import geopandas as gpd
+import shapely
+from branca.element import MacroElement
+from jinja2 import Template
+
+from geo import assets
+from geo.i18n import translate
+
+MAP_CENTER = (14.0, -2.0)
+MAP_ZOOM = 5
+MIN_ZOOM = 3
+MAX_ZOOM = 12
+BACKGROUND = "#dfe8ee"
+
+COLORS = {
+    "member_fill": "#e9a06b",
+    "member_line": "#8c3b0c",
+    "context_fill": "#f3f1ec",
+    "context_line": "#9a9a9a",
+    "region_line": "#a8581f",
+    "province_line": "#c98a5c",
+    "alg": "#1f6f8b",
+    "core": "#b0233a",
+    "selection": "#111111",
+}
+
+ONLINE_BASEMAPS: tuple[tuple[str, str, str], ...] = (
+    ("basemap_osm",
+     "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
+     "&copy; OpenStreetMap contributors"),
+    ("basemap_carto",
+     "https://{s}.basemaps.cartocdn.com/light_all/{z}/{x}/{y}.png",
+     "&copy; OpenStreetMap contributors &copy; CARTO"),
+)
+
+
+@dataclass(frozen=True)
+class BaseLayers:
+    """The boundary data the base map draws."""
+
+    countries: gpd.GeoDataFrame
+    admin1: gpd.GeoDataFrame
+    provinces: gpd.GeoDataFrame
+
+
+def offline_map(location: tuple[float, float] = MAP_CENTER, zoom: int = MAP_ZOOM) -> folium.Map:
+    """An empty map whose JS/CSS come from local XStatic copies and that needs no tiles."""
+    fmap = folium.Map(
+        location=list(location),
+        zoom_start=zoom,
+        tiles=None,
+        prefer_canvas=True,
+        control_scale=True,
+        # With no tile layer Leaflet has no zoom limits and MarkerCluster throws.
+        minZoom=MIN_ZOOM,
+        maxZoom=MAX_ZOOM,
+    )
+    fmap.default_js = list(assets.MAP_JS)
+    fmap.default_css = list(assets.MAP_CSS)
+    fmap.get_root().header.add_child(folium.Element(
+        f"<style>.folium-map, .leaflet-container {{ background: {BACKGROUND}; }}</style>"))
+    LocalIconPath().add_to(fmap)
+    return fmap
+
+
+class LocalIconPath(MacroElement):
+    """Point Leaflet's default marker images at the local copies (no guessed URL, no 404)."""
+
+    _template = Template(
+        "{% macro script(this, kwargs) %}"
+        f"L.Icon.Default.imagePath = '{assets.VENDOR_URL}/leaflet/images/';"
+        "{% endmacro %}"
+    )
+
+
+def base_map(layers: BaseLayers, lang: str) -> folium.Map:
+    """The static map: countries, AES admin-1 regions, BF provinces, online basemaps."""
+    fmap = offline_map()
+    t = _translator(lang)
+    for key, url, attribution in ONLINE_BASEMAPS:
+        folium.TileLayer(url, name=t(key), attr=attribution, overlay=True, show=False,
+                         max_zoom=MAX_ZOOM, min_zoom=MIN_ZOOM).add_to(fmap)
+
+    countries = _with_labels(layers.countries, lang, kind="country")
+    folium.GeoJson(
+        _to_geojson(countries),
+        name=t("layer_countries"),
+        style_function=_country_style,
+        highlight_function=lambda _f: {"weight": 2.5},
+        tooltip=folium.GeoJsonTooltip(fields=["label"], labels=False),
+        control=False,
+    ).add_to(fmap)
+
+    admin1 = _with_labels(layers.admin1, lang, kind="admin1")
+    folium.GeoJson(
+        _to_geojson(admin1),
+        name=t("layer_admin1"),
+        style_function=lambda _f: {"color": COLORS["region_line"], "weight": 1,
+                                   "fillColor": COLORS["member_fill"], "fillOpacity": 0.12},
+        highlight_function=lambda _f: {"weight": 3, "fillOpacity": 0.4},
+        tooltip=folium.GeoJsonTooltip(fields=["label"], labels=False),
+    ).add_to(fmap)
+
+    provinces = _with_labels(layers.provinces, lang, kind="province")
+    folium.GeoJson(
+        _to_geojson(provinces),
+        name=t("layer_provinces"),
+        show=False,
+        style_function=lambda _f: {"color": COLORS["province_line"], "weight": 0.8,
+                                   "dashArray": "3 3", "fillOpacity": 0.0},
+        highlight_function=lambda _f: {"weight": 2.5},
+        tooltip=folium.GeoJsonTooltip(fields=["label"], labels=False),
+    ).add_to(fmap)
+
+    members = layers.countries[layers.countries["role"] == "member"]
+    for row in members.itertuples():
+        point = row.geometry.representative_point()
+        name = row.name_fr if lang == "fr" else row.name_en
+        folium.Marker(
+            [point.y, point.x],
+            icon=folium.DivIcon(
+                html=f'<div class="aes-label">{html.escape(name)}</div>',
+                icon_size=(120, 20), icon_anchor=(60, 10), class_name="aes-label-icon"),
+            interactive=False,
+        ).add_to(fmap)
+    fmap.get_root().header.add_child(folium.Element(
+        "<style>.aes-label{font:600 13px/1.2 sans-serif;color:#5a2406;text-align:center;"
+        "text-shadow:0 0 3px #fff,0 0 3px #fff;pointer-events:none;white-space:nowrap}"
+        ".aes-label-icon{background:none;border:none}</style>"))
+
+    folium.LayerControl(collapsed=True, position="topright").add_to(fmap)
+    return fmap
+
+
+def alg_zone_layer(outline: shapely.Geometry, lang: str) -> folium.FeatureGroup:
+    """The ALG intervention zone, dissolved into one outline."""
+    t = _translator(lang)
+    group = folium.FeatureGroup(name=t("layer_alg"))
+    folium.GeoJson(
+        shapely.geometry.mapping(outline),
+        style_function=lambda _f: {"color": COLORS["alg"], "weight": 3, "fillColor": COLORS["alg"],
+                                   "fillOpacity": 0.08, "dashArray": "8 4"},
+        interactive=False,
+    ).add_to(group)
+    return group
+
+
+def tri_border_layer(core: gpd.GeoDataFrame, tripoint: shapely.Point, radius_km: float,
+                     lang: str) -> folium.FeatureGroup:
+    """The tri-border core (buffer clipped to the three states) and the tripoint."""
+    t = _translator(lang)
+    group = folium.FeatureGroup(name=t("layer_core"))
+    folium.GeoJson(
+        shapely.geometry.mapping(shapely.union_all(core.geometry.values)),
+        style_function=lambda _f: {"color": COLORS["core"], "weight": 2,
+                                   "fillColor": COLORS["core"], "fillOpacity": 0.12},
+        interactive=False,
+    ).add_to(group)
+    folium.CircleMarker(
+        [tripoint.y, tripoint.x], radius=6, color="#ffffff", weight=2,
+        fill=True, fill_color=COLORS["core"], fill_opacity=1.0,
+        tooltip=html.escape(t("tripoint_tooltip", radius=f"{radius_km:.0f}")),
+    ).add_to(group)
+    return group
+
+
+def selection_layer(geometry: shapely.Geometry | None) -> folium.FeatureGroup:
+    """A thick outline around the selected region or country (empty when none)."""
+    group = folium.FeatureGroup(name="selection")
+    if geometry is not None and not geometry.is_empty:
+        folium.GeoJson(
+            shapely.geometry.mapping(geometry),
+            style_function=lambda _f: {"color": COLORS["selection"], "weight": 3.5,
+                                       "fillOpacity": 0.0},
+            interactive=False,
+        ).add_to(group)
+    return group
+
+
+def _country_style(feature: dict) -> dict:
+    if feature["properties"]["role"] == "member":
+        return {"color": COLORS["member_line"], "weight": 2.5, "fillColor": COLORS["member_fill"],
+                "fillOpacity": 0.25}
+    return {"color": COLORS["context_line"], "weight": 0.8, "fillColor": COLORS["context_fill"],
+            "fillOpacity": 0.9}
+
+
+def _with_labels(gdf: gpd.GeoDataFrame, lang: str, kind: str) -> gpd.GeoDataFrame:
+    """Keep only what the browser needs: id, kind, role and an HTML-escaped label."""
+    names = gdf["name_fr"] if lang == "fr" else gdf["name_en"]
+    out = gpd.GeoDataFrame(
+        {"id": gdf["id"], "kind": kind, "label": names.map(html.escape)},
+        geometry=gdf.geometry, crs=gdf.crs,
+    )
+    if "role" in gdf:
+        out["role"] = gdf["role"]
+    return out
+
+
+def _to_geojson(gdf: gpd.GeoDataFrame) -> dict:
+    return gdf.__geo_interface__
+
+
+def _translator(lang: str) -> Callable[..., str]:
+    return lambda key, **params: translate(key, lang, **params)

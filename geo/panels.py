@@ -1,0 +1,129 @@
+"""HTML for the side panel: what was clicked, and member-state cards.
+
+Pure functions returning HTML strings; every value from data is escaped here.
+"""
+
+from __future__ import annotations
+
+import html
+
+import geopandas as gpd
+import pandas as pd
+
+from geo.countries import AES_MEMBERS
+from geo.i18n import format_number, pick, translate
+from geo.selection import Selection
+
+
+def esc(value: object) -> str:
+    return html.escape(str(value), quote=True)
+
+
+def source_list_html(urls: list[str] | tuple[str, ...]) -> str:
+    """Clickable sources; only http(s) URLs become links, anything else is plain text."""
+    items = []
+    for url in urls:
+        text = esc(url)
+        if str(url).lower().startswith(("http://", "https://")):
+            items.append(f'<li><a href="{text}" target="_blank" '
+                         f'rel="noopener noreferrer">{text}</a></li>')
+        else:
+            items.append(f"<li>{text}</li>")
+    return '<ul class="sources">' + "".join(items) + "</ul>"
+
+
+def _rows(rows: list[tuple[str, str]]) -> str:
+    body = "".join(f"<tr><th>{esc(k)}</th><td>{v}</td></tr>" for k, v in rows)
+    return f'<table class="facts">{body}</table>'
+
+
+def unit_panel_html(selection: Selection, layers: dict[str, gpd.GeoDataFrame],
+                    facts: dict[str, pd.DataFrame], lang: str) -> str:
+    """Name (English and French), country, type, area, ALG membership, distance to the
+    tripoint, for a selected admin-1 region, province or country."""
+    def t(key: str, **params: object) -> str:
+        return translate(key, lang, **params)
+
+    row = layers[selection.kind].set_index("id").loc[selection.id]
+    fact = facts[selection.kind].loc[selection.id]
+    countries = layers["country"].set_index("id")
+    country_name = countries.loc[row["iso3"], "name_fr" if lang == "fr" else "name_en"]
+    title = row["name_fr"] if lang == "fr" else row["name_en"]
+
+    rows = [(t("field_name_en"), esc(row["name_en"])), (t("field_name_fr"), esc(row["name_fr"]))]
+    if selection.kind == "country":
+        rows.append((t("field_type"), esc(t("kind_country"))))
+        rows.append((t("field_role"), esc(t(f"role_{row['role']}"))))
+        in_alg = t("partly") if row["iso3"] in AES_MEMBERS else t("answer_no")
+    else:
+        rows.append((t("field_country"), esc(country_name)))
+        rows.append((t("field_type"), esc(row["type_fr"] if lang == "fr" else row["type_en"])))
+        if selection.kind == "province":
+            region = layers["admin1"].set_index("id").loc[row["region_id"]]
+            rows.append((t("field_region"), esc(region["name_fr" if lang == "fr" else "name_en"])))
+        in_alg = t("answer_yes") if bool(fact["in_alg"]) else t("answer_no")
+    rows.append((t("field_area"),
+                 f'{esc(t("unit_km2", value=format_number(fact["area_km2"], lang)))} '
+                 f'<span class="note">({esc(t("area_note"))})</span>'))
+    rows.append((t("field_alg"), esc(in_alg)))
+    rows.append((t("field_tripoint"),
+                 f'{esc(t("unit_km", value=format_number(fact["tripoint_km"], lang)))} '
+                 f'<span class="note">({esc(t("distance_note"))})</span>'))
+    return (f'<div class="unit-panel" data-kind="{esc(selection.kind)}" '
+            f'data-id="{esc(selection.id)}"><h3>{esc(title)}</h3>{_rows(rows)}</div>')
+
+
+def member_card_html(state, lang: str, format_date) -> str:  # noqa: ANN001 (geo.facts types)
+    """The member-state card: capital, head of state and since when, the coups that brought
+    the current leadership, membership milestones, sources."""
+    def t(key: str, **params: object) -> str:
+        return translate(key, lang, **params)
+
+    rows = [
+        (t("card_capital"), esc(pick(state.capital, lang))),
+        (t("card_head"), f"{esc(pick(state.head_of_state, lang))}<br>"
+                         f'<span class="note">{esc(pick(state.title, lang))}</span>'),
+        (t("card_since"), esc(format_date(state.in_power_since,
+                                          state.in_power_since_precision, lang))),
+    ]
+    coups = "".join(
+        f"<li>{esc(t('card_coup_line', date=format_date(c.date, c.precision, lang), ousted=pick(c.ousted, lang)))}</li>"  # noqa: E501
+        for c in state.coups)
+    milestones = "".join(
+        f"<li>{esc(format_date(m.date, m.precision, lang))}: {esc(pick(m.label, lang))}</li>"
+        for m in state.milestones)
+    parts = [f'<div class="member-card" data-iso3="{esc(state.iso3)}">',
+             f"<h4>{esc(t('card_heading', name=pick(state.name, lang)))}</h4>", _rows(rows)]
+    if coups:
+        parts.append(f"<h5>{esc(t('card_coups'))}</h5><ul>{coups}</ul>")
+    if milestones:
+        parts.append(f"<h5>{esc(t('card_milestones'))}</h5><ul>{milestones}</ul>")
+    parts.append(f'<p class="note">{esc(t("card_latest"))}: {esc(state.latest_verified)}</p>')
+    parts.append(f"<details><summary>{esc(t('sources'))}</summary>"
+                 f"{source_list_html(state.sources)}</details></div>")
+    return "".join(parts)
+
+
+def legend_html(lang: str) -> str:
+    """Swatches for the base map and the Liptako-Gourma layers."""
+    from geo.mapbuild import COLORS
+
+    def t(key: str) -> str:
+        return esc(translate(key, lang))
+
+    def swatch(fill: str, line: str, dashed: bool = False, width: int = 2) -> str:
+        style = "dashed" if dashed else "solid"
+        return (f'<span class="swatch" style="display:inline-block;width:22px;height:14px;'
+                f'background:{fill};border:{width}px {style} {line};'
+                f'vertical-align:middle;margin-right:6px"></span>')
+
+    items = [
+        (swatch(COLORS["member_fill"], COLORS["member_line"], width=3), t("legend_members")),
+        (swatch(COLORS["context_fill"], COLORS["context_line"], width=1), t("legend_context")),
+        (swatch("transparent", COLORS["region_line"], width=1), t("legend_regions")),
+        (swatch("rgba(31,111,139,0.15)", COLORS["alg"], dashed=True), t("legend_alg")),
+        (swatch("rgba(176,35,58,0.18)", COLORS["core"]), t("legend_core")),
+    ]
+    body = "".join(f"<li>{sw}{text}</li>" for sw, text in items)
+    return (f'<ul class="legend" style="list-style:none;padding-left:0;margin:0">{body}</ul>'
+            f'<p class="note" style="font-size:0.85em;color:#555">{t("legend_online")}</p>')

@@ -1,0 +1,154 @@
+"""The thin Streamlit layer: cached loads, language, URL state, shared widgets.
+
+Everything here wires widgets to the plain functions of the ``geo`` package; nothing here
+computes geometry itself.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import geopandas as gpd
+import pandas as pd
+import shapely
+import streamlit as st
+
+from geo import assets, boundaries, panels, zones
+from geo.i18n import LANGUAGES, normalise_language, translate
+from geo.selection import Selection
+from geo.spatial import tri_border_core, tripoint
+
+T = TypeVar("T")
+LANG_KEY = "lang"
+LANGUAGE_LABELS = {"en": "English", "fr": "Français"}
+
+
+# --- cached data -------------------------------------------------------------------------
+
+@st.cache_resource(show_spinner=False)
+def install_assets() -> None:
+    """Copy Leaflet & co. from the XStatic packages into static/ once per server."""
+    assets.install_vendor_assets()
+
+
+@st.cache_resource(show_spinner=False)
+def boundary_layers() -> dict[str, gpd.GeoDataFrame]:
+    """Read-only boundary layers (shared by all sessions; callers must not mutate them)."""
+    return {
+        "admin1": boundaries.load_admin1(),
+        "country": boundaries.load_countries(),
+        "province": boundaries.load_bfa_provinces(),
+    }
+
+
+@st.cache_resource(show_spinner=False)
+def zone_definitions() -> zones.ZoneDefinitions:
+    return zones.load_zone_definitions()
+
+
+@st.cache_resource(show_spinner=False)
+def alg_outline() -> shapely.Geometry:
+    return zones.alg_zone_outline(boundary_layers()["admin1"], zone_definitions().alg_units)
+
+
+@st.cache_resource(show_spinner=False)
+def the_tripoint() -> shapely.Point:
+    return tripoint(boundary_layers()["country"])
+
+
+@st.cache_resource(show_spinner=False)
+def unit_facts() -> dict[str, pd.DataFrame]:
+    layers, alg_units = boundary_layers(), zone_definitions().alg_units
+    return {kind: zones.unit_facts(layers[kind], layers["country"], alg_units)
+            for kind in ("admin1", "country", "province")}
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def core_for_radius(radius_km: float) -> gpd.GeoDataFrame:
+    return tri_border_core(boundary_layers()["country"], radius_km)
+
+
+# --- language and URL state ----------------------------------------------------------------
+
+def language_selector() -> str:
+    """Sidebar language switch; the choice lives in the session and in the URL (``lang``)."""
+    if LANG_KEY not in st.session_state:
+        st.session_state[LANG_KEY] = normalise_language(st.query_params.get(LANG_KEY))
+    lang = st.sidebar.radio(
+        translate("language", st.session_state[LANG_KEY]),
+        LANGUAGES,
+        format_func=LANGUAGE_LABELS.get,
+        key=LANG_KEY,
+        horizontal=True,
+    )
+    st.query_params[LANG_KEY] = lang
+    return lang
+
+
+def current_language() -> str:
+    return normalise_language(st.session_state.get(LANG_KEY))
+
+
+def translator(lang: str) -> Callable[..., str]:
+    return lambda key, **params: translate(key, lang, **params)
+
+
+def url_backed(key: str, default: T, parse: Callable[[str], T | None]) -> None:
+    """Give widget ``key`` its first value from the URL, else from earlier in the session.
+
+    Streamlit drops a widget's state when its page is left; a shadow copy keeps it across
+    page changes, and the URL lets a copied address reproduce the view.
+    """
+    if key in st.session_state:
+        return
+    shadow = st.session_state.get(f"_keep_{key}")
+    raw = st.query_params.get(key)
+    parsed = parse(raw) if raw is not None else None
+    st.session_state[key] = shadow if shadow is not None else (
+        parsed if parsed is not None else default)
+
+
+def remember(values: dict[str, Any], to_url: dict[str, str]) -> None:
+    """Keep shadow copies of widget values and write the URL parameters."""
+    for key, value in values.items():
+        st.session_state[f"_keep_{key}"] = value
+    for key, value in to_url.items():
+        if value is None:
+            st.query_params.pop(key, None)
+        elif st.query_params.get(key) != value:
+            st.query_params[key] = value
+
+
+def parse_bool(raw: str) -> bool | None:
+    return {"1": True, "0": False, "true": True, "false": False}.get(raw.strip().lower())
+
+
+def parse_float_in(low: float, high: float) -> Callable[[str], float | None]:
+    def parse(raw: str) -> float | None:
+        try:
+            value = float(raw)
+        except ValueError:
+            return None
+        return value if low <= value <= high else None
+    return parse
+
+
+@st.cache_resource(show_spinner=False)
+def member_states() -> dict:
+    from geo import facts
+
+    return facts.load_member_states()
+
+
+def member_card(layers: dict[str, gpd.GeoDataFrame], selection: Selection,
+                lang: str) -> str | None:
+    """The member-state card for the selected feature's country, if it is an AES state."""
+    from geo import facts
+
+    gdf = layers[selection.kind]
+    iso3 = gdf.loc[gdf["id"] == selection.id, "iso3"].iloc[0]
+    state = member_states().get(iso3)
+    if state is None:
+        return None
+    return panels.member_card_html(state, lang, facts.format_date)

@@ -1,0 +1,47 @@
+"""Helpers to drive the Leaflet map inside the streamlit-folium iframe."""
+
+from __future__ import annotations
+
+import time
+
+MAP_FRAME = "streamlit_folium.st_folium"
+
+
+def map_frame(page: object, timeout: float = 60.0) -> object:
+    """The iframe of the map once Leaflet has drawn features in it."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        for frame in page.frames:
+            if MAP_FRAME in frame.url:
+                try:
+                    ready = frame.evaluate(
+                        "() => !!(window.map && document.querySelector('.leaflet-pane canvas,"
+                        " .leaflet-interactive'))")
+                except Exception:  # noqa: BLE001 - frame still loading
+                    ready = False
+                if ready:
+                    return frame
+        # Not time.sleep: Playwright's sync API dispatches route handlers only while
+        # one of its own calls is waiting.
+        page.wait_for_timeout(250)
+    raise AssertionError("the map never rendered")
+
+
+def map_view(frame: object) -> dict:
+    return frame.evaluate(
+        "() => ({zoom: window.map.getZoom(), lat: window.map.getCenter().lat,"
+        " lng: window.map.getCenter().lng})")
+
+
+def click_lat_lng(page: object, frame: object, lat: float, lng: float) -> None:
+    """Click the page where the map shows (lat, lng)."""
+    point = frame.evaluate(
+        "([lat, lng]) => { const p = window.map.latLngToContainerPoint([lat, lng]);"
+        " const r = document.getElementById('map_div').getBoundingClientRect();"
+        " return {x: p.x + r.left, y: p.y + r.top}; }", [lat, lng])
+    box = frame.frame_element().bounding_box()
+    page.mouse.click(box["x"] + point["x"], box["y"] + point["y"])
+
+
+def leaflet_layer_count(frame: object) -> int:
+    return frame.evaluate("() => Object.keys(window.map._layers).length")
