@@ -1,5 +1,7 @@
 """The thin Streamlit layer: cached loads, language, URL state, shared widgets.
 
+The only place (with its submodules) where the geo package imports Streamlit.
+
 Everything here wires widgets to the plain functions of the ``geo`` package; nothing here
 computes geometry itself.
 """
