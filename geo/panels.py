@@ -127,3 +127,82 @@ def legend_html(lang: str) -> str:
     body = "".join(f"<li>{sw}{text}</li>" for sw, text in items)
     return (f'<ul class="legend" style="list-style:none;padding-left:0;margin:0">{body}</ul>'
             f'<p class="note" style="font-size:0.85em;color:#555">{t("legend_online")}</p>')
+
+
+def fatalities_text(low: object, high: object, lang: str) -> str:
+    """``14–27``, ``12``, ``at least 14`` or ``unknown``."""
+    import pandas as pd
+
+    if pd.isna(low) and pd.isna(high):
+        return translate("fatalities_unknown", lang)
+    if pd.isna(high):
+        return translate("fatalities_at_least", lang, low=int(low))
+    if pd.isna(low) or int(low) == int(high):
+        return str(int(high))
+    return f"{int(low)}–{int(high)}"
+
+
+def event_panel_html(event: pd.Series, country_name: str, lang: str) -> str:
+    """Every field of one event, with its fatality range, location precision and sources."""
+    from geo.events import split_actors
+
+    def t(key: str, **params: object) -> str:
+        return translate(key, lang, **params)
+
+    date = event["date"].strftime("%Y-%m-%d")
+    if event["date_end"] != event["date"]:
+        date += " – " + event["date_end"].strftime("%Y-%m-%d")
+    precision = t(f"prec_{event['date_precision']}")
+    geo_prec = event["geo_precision"]
+    if pd.isna(event["latitude"]):
+        coords, geo_text = "—", t("geo_precision_none")
+    else:
+        coords = f"{event['latitude']:.4f}, {event['longitude']:.4f}"
+        geo_text = t(f"geo_precision_{int(geo_prec)}") if not pd.isna(geo_prec) else "—"
+    actors = "".join(f"<li>{esc(a)}</li>" for a in split_actors(event["actors"]))
+    rows = [
+        (t("field_date"), f'{esc(date)} <span class="note">({esc(t("field_precision", value=precision))})</span>'),  # noqa: E501
+        (t("field_category"), esc(t(f"cat_{event['category']}"))),
+        (t("field_subtype"), esc(t(f"sub_{event['subtype']}"))),
+        (t("field_country"), esc(country_name)),
+        (t("field_region"), esc(event["admin1_name"] or "—")),
+        (t("field_location"), esc(event["location"])),
+        (t("field_coordinates"), esc(coords)),
+        (t("field_geo_precision"), esc(geo_text)),
+        (t("field_actors"), f"<ul>{actors}</ul>" if actors else "—"),
+        (t("field_fatalities"), esc(fatalities_text(event["fatalities_low"],
+                                                    event["fatalities_high"], lang))),
+        (t("field_dataset"), esc(event["dataset"])),
+        (t("field_verified"), esc(t("answer_yes") if event["verified"] else t("answer_no"))),
+    ]
+    return (f'<div class="event-panel" data-id="{esc(event["id"])}">'
+            f'<h3>{esc(event["location"])} · {esc(date)}</h3>{_rows(rows)}'
+            f'<h5>{esc(t("field_summary"))}</h5><p class="summary">{esc(event["summary"])}</p>'
+            f'<h5>{esc(t("sources"))}</h5>{source_list_html(list(event["sources"]))}</div>')
+
+
+def event_legend_html(lang: str) -> str:
+    """Symbols of the event layers and the stated size scale."""
+    from geo.eventlayers import LAYER_STYLES, legend_sizes
+    from geo.events import LAYERS
+
+    def circle(style: dict, radius: float) -> str:
+        border = "dashed" if style.get("dash_array") else "solid"
+        size = 2 * radius
+        return (f'<span style="display:inline-block;width:{size:.0f}px;height:{size:.0f}px;'
+                f'border-radius:50%;background:{style["fill_color"]};'
+                f'border:{style["weight"]}px {border} {style["color"]};vertical-align:middle;'
+                f'margin-right:6px"></span>')
+
+    items = "".join(
+        f"<li>{circle(LAYER_STYLES[layer], 7)}{esc(translate(f'ev_layer_{layer}', lang))}</li>"
+        for layer in LAYERS)
+    sizes = "".join(
+        f'<span style="margin-right:12px">{circle(LAYER_STYLES["insurgency"], r)}'
+        f"{esc(translate('legend_size_row', lang, deaths=n))}</span>"
+        for n, r in legend_sizes())
+    return (f"<h5>{esc(translate('legend_events', lang))}</h5>"
+            f'<ul style="list-style:none;padding-left:0;margin:0">{items}</ul>'
+            f'<p style="margin:6px 0">{sizes}</p>'
+            f'<p class="note" style="font-size:0.85em;color:#555">'
+            f"{esc(translate('legend_size', lang))}</p>")

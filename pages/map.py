@@ -1,22 +1,38 @@
-"""The map page: AES states, neighbours, Liptako-Gourma layers, clickable regions."""
+"""The map page: AES states, neighbours, Liptako-Gourma layers, events, clickable features."""
 
+import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from geo import mapbuild, panels, ui
+from geo import eventlayers, mapbuild, panels, ui
+from geo.filters import apply_filter, region_stats
 from geo.i18n import format_number, pick
-from geo.selection import click_signature, selection_from_click, selection_from_param
+from geo.selection import (
+    Selection,
+    click_signature,
+    selection_from_click,
+    selection_from_param,
+)
+from geo.ui import events as ui_events
 
 MAP_KEY = "atlas_map"
 RETURNED = ["last_object_clicked", "last_active_drawing"]
+FILTER_PARAMS = ("from", "to", "countries", "layers", "subtypes", "actors", "min_fatalities",
+                 "non_aes_coups")
 
 lang = ui.current_language()
 t = ui.translator(lang)
 layers = ui.boundary_layers()
 zone_defs = ui.zone_definitions()
-known_ids = {kind: set(gdf["id"]) for kind, gdf in layers.items()}
+events, load_problems = ui_events.curated_events()
+clickable = {"event": events, **layers}
+known_ids = {kind: set(df["id"]) for kind, df in clickable.items()}
+country_names = layers["country"].set_index("iso3")["name_fr" if lang == "fr" else "name_en"]
 
-# --- sidebar: Liptako-Gourma layers ----------------------------------------------------------
+# --- sidebar -----------------------------------------------------------------------------------
+with st.sidebar:
+    event_filter, cluster = ui_events.event_sidebar(events, lang)
+
 ui.url_backed("alg", True, ui.parse_bool)
 ui.url_backed("core", True, ui.parse_bool)
 ui.url_backed("radius", zone_defs.default_radius_km, ui.parse_float_in(25, 400))
@@ -32,8 +48,7 @@ with st.sidebar:
                        format="%d", disabled=not show_core)
     core = ui.core_for_radius(radius)
     if show_core:
-        names = layers["country"].set_index("iso3")["name_fr" if lang == "fr" else "name_en"]
-        parts = ", ".join(f"{names[r.iso3]} {format_number(r.area_km2, lang)}"
+        parts = ", ".join(f"{country_names[r.iso3]} {format_number(r.area_km2, lang)}"
                           for r in core.itertuples())
         st.caption(f"{t('core_area', area=format_number(core['area_km2'].sum(), lang))} "
                    f"({t('core_area_by_state', parts=parts)})")
@@ -41,7 +56,9 @@ with st.sidebar:
         st.write(pick(zone_defs.core_definition, lang))
         st.caption(t("computed_layer"))
 
-# --- selection: from the URL on first load, then from clicks ----------------------------------
+filtered = apply_filter(events, event_filter) if event_filter.layers else events.iloc[0:0]
+
+# --- selection: from the URL on first load, then from clicks -----------------------------------
 if "selection" not in st.session_state:
     st.session_state["selection"] = selection_from_param(st.query_params.get("sel"), known_ids)
 
@@ -49,11 +66,17 @@ payload = st.session_state.get(MAP_KEY)
 signature = click_signature(payload)
 if signature and signature != st.session_state.get("_last_click"):
     st.session_state["_last_click"] = signature
-    st.session_state["selection"] = selection_from_click(payload, layers) or st.session_state[
-        "selection"]
-selection = st.session_state["selection"]
+    clicked = selection_from_click(payload, clickable)
+    if clicked is not None:
+        st.session_state["selection"] = clicked
+selection: Selection | None = st.session_state["selection"]
 
-# --- map and panel ----------------------------------------------------------------------------
+
+def _select(kind: str, ident: str) -> None:
+    st.session_state["selection"] = Selection(kind, ident)
+
+
+# --- map and panel -----------------------------------------------------------------------------
 map_col, panel_col = st.columns([5, 2], gap="medium")
 with map_col:
     dynamic = []
@@ -62,33 +85,67 @@ with map_col:
     if show_core:
         dynamic.append(mapbuild.tri_border_layer(core, ui.the_tripoint(), radius, lang))
     selected_geometry = None
-    if selection is not None:
+    if selection is not None and selection.kind != "event":
         gdf = layers[selection.kind]
         selected_geometry = gdf.loc[gdf["id"] == selection.id, "geometry"].iloc[0]
     dynamic.append(mapbuild.selection_layer(selected_geometry))
+    dynamic.append(eventlayers.event_layer_group(filtered, event_filter.layers, cluster))
     base = mapbuild.base_map(mapbuild.BaseLayers(layers["country"], layers["admin1"],
                                                  layers["province"]), lang)
     st_folium(base, key=MAP_KEY, height=640, use_container_width=True,
               returned_objects=RETURNED, feature_group_to_add=dynamic)
+    shown = int(filtered["latitude"].notna().sum())
+    caption = t("ev_shown", count=shown)
+    if len(filtered) > shown:
+        caption += " · " + t("ev_not_located", count=len(filtered) - shown)
+    st.caption(caption)
+    if load_problems:
+        with st.expander(t("ev_load_problems", count=len(load_problems))):
+            st.dataframe(pd.DataFrame([p.__dict__ for p in load_problems]))
     with st.expander(t("legend_title"), expanded=True):
-        st.html(panels.legend_html(lang))
+        st.html(panels.legend_html(lang) + panels.event_legend_html(lang))
     with st.expander(t("boundaries_heading")):
         st.write(t("boundaries_note"))
 
 with panel_col:
     if selection is None:
         st.info(t("panel_hint"))
+    elif selection.kind == "event":
+        row = events.set_index("id").loc[selection.id]
+        row["id"] = selection.id
+        st.html(panels.event_panel_html(row, country_names.get(row["country_iso3"],
+                                                               row["country_iso3"]), lang))
     else:
         st.html(panels.unit_panel_html(selection, layers, ui.unit_facts(), lang))
+        if selection.kind == "admin1":
+            stats = region_stats(filtered, selection.id)
+            st.markdown(f"**{t('region_events')}**")
+            if stats.count:
+                st.write(t("region_events_line", count=stats.count, low=stats.fatalities_low,
+                           high=stats.fatalities_high))
+                here = filtered[filtered["admin1_id"] == selection.id].sort_values("date")
+                for ev_row in here.itertuples():
+                    label = f"{ev_row.date:%Y-%m-%d} · {ev_row.location}"
+                    st.button(ui.markdown_text(label), key=f"pick_{ev_row.id}",
+                              on_click=_select, args=("event", ev_row.id))
+            else:
+                st.write(t("region_events_none"))
         card = ui.member_card(layers, selection, lang)
         if card:
             st.html(card)
-        if st.button(t("panel_clear")):
-            st.session_state["selection"] = None
-            st.rerun()
+    if selection is not None and st.button(t("panel_clear")):
+        st.session_state["selection"] = None
+        st.rerun()
 
 ui.remember(
     {"alg": show_alg, "core": show_core, "radius": radius},
     {"alg": "1" if show_alg else "0", "core": "1" if show_core else "0",
      "radius": f"{radius:g}", "sel": selection.to_param() if selection else None},
 )
+url_filters = ui_events.filter_query_params(event_filter, events)
+for key in FILTER_PARAMS:
+    if key in url_filters:
+        if st.query_params.get(key) != url_filters[key]:
+            st.query_params[key] = url_filters[key]
+    else:
+        st.query_params.pop(key, None)

@@ -154,3 +154,9 @@ def member_card(layers: dict[str, gpd.GeoDataFrame], selection: Selection,
     if state is None:
         return None
     return panels.member_card_html(state, lang, facts.format_date)
+
+
+def markdown_text(text: str) -> str:
+    """Data text for a widget label (labels render Markdown): escape its special characters."""
+    specials = "\\`*_{}[]()#+-.!|<>$~"
+    return "".join("\\" + c if c in specials else c for c in str(text))

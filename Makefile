@@ -1,0 +1,48 @@
+# One command to run the dashboard, one to run the tests; both set up what they need.
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+DEV_STAMP := $(VENV)/.installed-dev
+CHROMIUM ?= /usr/bin/chromium
+
+.PHONY: run test lint setup setup-dev chromium data clean
+
+run: setup ## set up (first time) and start the dashboard
+	$(PY) -m streamlit run dashboard.py
+
+test: setup-dev chromium ## set up (first time) and run the whole test suite
+	$(PY) -m pytest -q
+
+lint: setup-dev
+	$(VENV)/bin/ruff check .
+
+setup: $(STAMP)
+setup-dev: $(DEV_STAMP)
+
+$(VENV)/bin/python:
+	$(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
+
+$(STAMP): requirements.txt | $(VENV)/bin/python
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $@
+
+$(DEV_STAMP): requirements.txt requirements-dev.txt $(STAMP)
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+# Debian's Chromium for the browser tests (Playwright never downloads a browser here).
+chromium:
+	@if [ ! -x "$(CHROMIUM)" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium; \
+	fi
+
+# Re-derive the committed data files (needs npm and ../shared/facts).
+data: setup
+	$(PY) scripts/build_boundaries.py
+	$(PY) scripts/build_events.py
+
+clean:
+	rm -rf $(VENV) static/vendor artifacts .pytest_cache

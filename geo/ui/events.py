@@ -1,0 +1,127 @@
+"""Event filters in the sidebar, kept in the session and in the URL."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import replace
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from geo import events as ev
+from geo.countries import AES_MEMBERS, COUNTRY_NAMES
+from geo.filters import EventFilter, apply_filter, from_query_params, layer_counts, to_query_params
+from geo.i18n import pick, translate
+
+CHARTER_DATE = date(2023, 9, 16)
+FILTER_KEYS = ("ev_layers_", "ev_dates", "ev_countries", "ev_subtypes", "ev_actors",
+               "ev_min_fat", "ev_non_aes", "ev_cluster")
+
+
+EVENTS_ENV = "SAHEL_ATLAS_EVENTS"
+
+
+@st.cache_data(show_spinner=False)
+def curated_events() -> tuple[pd.DataFrame, list]:
+    """The curated events and the rows rejected on load.
+
+    ``SAHEL_ATLAS_EVENTS`` may point at another file in the app's CSV schema (used by tests
+    that feed hostile text through the real page).
+    """
+    load = ev.load_events(Path(os.environ.get(EVENTS_ENV) or ev.EVENTS_FILE))
+    return load.events, load.problems
+
+
+def data_span(events: pd.DataFrame) -> tuple[date, date]:
+    return events["date"].min().date(), events["date_end"].max().date()
+
+
+def default_filter(events: pd.DataFrame) -> EventFilter:
+    start, end = data_span(events)
+    return EventFilter(date_from=start, date_to=end, countries=AES_MEMBERS, layers=ev.LAYERS,
+                       include_non_aes_coups=True)
+
+
+def _init_widgets(f: EventFilter, span: tuple[date, date]) -> None:
+    """Seed the widgets once per session from the URL (or an earlier page visit)."""
+    if st.session_state.get("_ev_seeded"):
+        for key in list(st.session_state.get("_ev_keep", {})):
+            if key not in st.session_state:
+                st.session_state[key] = st.session_state["_ev_keep"][key]
+        return
+    st.session_state["_ev_seeded"] = True
+    for layer in ev.LAYERS:
+        st.session_state[f"ev_layers_{layer}"] = layer in f.layers
+    lo = max(span[0], f.date_from or span[0])
+    hi = min(span[1], f.date_to or span[1])
+    st.session_state["ev_dates"] = (lo, hi) if lo <= hi else span
+    st.session_state["ev_countries"] = list(f.countries)
+    st.session_state["ev_subtypes"] = list(f.subtypes)
+    st.session_state["ev_actors"] = list(f.actors)
+    st.session_state["ev_min_fat"] = int(f.min_fatalities)
+    st.session_state["ev_non_aes"] = bool(f.include_non_aes_coups)
+
+
+def _keep() -> None:
+    st.session_state["_ev_keep"] = {
+        key: st.session_state[key] for key in st.session_state
+        if isinstance(key, str) and key.startswith(FILTER_KEYS)
+    }
+
+
+def _set_dates(value: tuple[date, date]) -> None:
+    st.session_state["ev_dates"] = value
+
+
+def event_sidebar(events: pd.DataFrame, lang: str) -> tuple[EventFilter, bool]:
+    """Draw the event filters; return the filter and whether to cluster overlapping points."""
+    def t(key: str, **params: object) -> str:
+        return translate(key, lang, **params)
+
+    defaults = default_filter(events)
+    span = data_span(events)
+    _init_widgets(from_query_params(st.query_params.to_dict(), defaults), span)
+
+    st.subheader(t("events_heading"))
+    counts_box = st.container()
+    non_aes = st.toggle(t("ev_non_aes_coups"), key="ev_non_aes")
+    cluster = st.toggle(t("ev_cluster"), value=True, key="ev_cluster")
+
+    with st.expander(t("ev_filters"), expanded=True):
+        dates = st.slider(t("ev_dates"), min_value=span[0], max_value=span[1], key="ev_dates",
+                          format="YYYY-MM-DD")
+        quick = st.columns(2)
+        quick[0].button(t("ev_since_charter"), on_click=_set_dates,
+                        args=((max(CHARTER_DATE, span[0]), span[1]),), use_container_width=True)
+        quick[1].button(t("ev_all_dates"), on_click=_set_dates, args=(span,),
+                        use_container_width=True)
+        country_options = sorted(set(events["country_iso3"]) | set(AES_MEMBERS))
+        countries = st.multiselect(
+            t("ev_countries"), country_options, key="ev_countries",
+            format_func=lambda c: pick(COUNTRY_NAMES.get(c, {"en": c}), lang))
+        subtype_options = sorted(set(events["subtype"]))
+        subtypes = st.multiselect(t("ev_subtypes"), subtype_options, key="ev_subtypes",
+                                  format_func=lambda s: t(f"sub_{s}"))
+        actors = st.multiselect(t("ev_actors"), ev.actor_options(events), key="ev_actors")
+        min_fat = st.number_input(t("ev_min_fatalities"), min_value=0, step=1, key="ev_min_fat")
+
+    base = EventFilter(date_from=dates[0], date_to=dates[1], countries=tuple(countries),
+                       subtypes=tuple(subtypes), actors=tuple(actors),
+                       min_fatalities=int(min_fat), include_non_aes_coups=non_aes)
+    counts = layer_counts(apply_filter(events, replace(base, layers=())))
+    chosen = []
+    with counts_box:
+        for layer in ev.LAYERS:
+            label = t("ev_layer_count", label=t(f"ev_layer_{layer}"), count=counts[layer])
+            if st.checkbox(label, key=f"ev_layers_{layer}"):
+                chosen.append(layer)
+    f = replace(base, layers=tuple(chosen))
+    _keep()
+    return f, cluster
+
+
+def filter_query_params(f: EventFilter, events: pd.DataFrame) -> dict[str, str]:
+    """The URL parameters of a filter, only those that differ from the defaults."""
+    return to_query_params(f, default_filter(events))
