@@ -32,13 +32,31 @@ def selection_from_param(value: str | None, known_ids: dict[str, set[str]]) -> S
     return None
 
 
+def _properties(payload: dict[str, Any]) -> dict[str, Any]:
+    drawing = payload.get("last_active_drawing")
+    props = drawing.get("properties") if isinstance(drawing, dict) else None
+    return props if isinstance(props, dict) else {}
+
+
+def _point(payload: dict[str, Any]) -> tuple[float, float] | None:
+    """``(lon, lat)`` of the click, or None when missing or malformed."""
+    point = payload.get("last_object_clicked")
+    if not isinstance(point, dict):
+        return None
+    try:
+        lon, lat = float(point["lng"]), float(point["lat"])
+    except (KeyError, TypeError, ValueError):
+        return None
+    if not (-180 <= lon <= 180 and -90 <= lat <= 90):
+        return None
+    return lon, lat
+
+
 def click_signature(payload: dict[str, Any] | None) -> str | None:
     """A string that changes whenever the user clicks again (used to spot new clicks)."""
-    if not payload:
+    if not isinstance(payload, dict):
         return None
-    point = payload.get("last_object_clicked")
-    drawing = payload.get("last_active_drawing") or {}
-    props = drawing.get("properties") or {}
+    point, props = payload.get("last_object_clicked"), _properties(payload)
     if not point and not props:
         return None
     return repr((point, props.get("kind"), props.get("id")))
@@ -52,23 +70,28 @@ def selection_from_click(payload: dict[str, Any] | None,
     are missing, the click position is located by point-in-polygon in ``layers``, tried in
     order (the first layer is the one drawn on top).
     """
-    if not payload:
+    if not isinstance(payload, dict):
         return None
-    drawing = payload.get("last_active_drawing") or {}
-    props = drawing.get("properties") or {}
+    props = _properties(payload)
     kind, ident = props.get("kind"), props.get("id")
-    if kind in layers and ident in set(layers[kind]["id"]):
-        return Selection(kind, ident)
-    point = payload.get("last_object_clicked") or {}
-    if "lat" not in point or "lng" not in point:
-        return None
-    return locate(float(point["lng"]), float(point["lat"]), layers)
+    if isinstance(kind, str) and isinstance(ident, str) and kind in layers:
+        if ident in set(layers[kind]["id"]):
+            return Selection(kind, ident)
+    drawing = payload.get("last_active_drawing")
+    geometry = drawing.get("geometry") if isinstance(drawing, dict) else None
+    if isinstance(geometry, dict) and geometry.get("type") == "Point":
+        return None  # a cluster or marker without our properties: not a place choice
+    point = _point(payload)
+    return locate(point[0], point[1], layers) if point else None
 
 
 def locate(lon: float, lat: float, layers: dict[str, gpd.GeoDataFrame]) -> Selection | None:
-    """The first feature, layer by layer, that contains the point."""
+    """The first feature, layer by layer, that contains the point (tables without geometry,
+    such as events, are skipped)."""
     where = shapely.Point(lon, lat)
     for kind, gdf in layers.items():
+        if not isinstance(gdf, gpd.GeoDataFrame):
+            continue
         hits = gdf[gdf.geometry.intersects(where)]
         if len(hits):
             return Selection(kind, str(hits.iloc[0]["id"]))

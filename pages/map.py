@@ -76,6 +76,9 @@ def _select(kind: str, ident: str) -> None:
     st.session_state["selection"] = Selection(kind, ident)
 
 
+st.markdown(f"#### {t('app_title')}")
+st.caption(t("app_subtitle"))
+
 # --- map and panel -----------------------------------------------------------------------------
 map_col, panel_col = st.columns([5, 2], gap="medium")
 with map_col:

@@ -62,7 +62,7 @@ def the_tripoint() -> shapely.Point:
 @st.cache_resource(show_spinner=False)
 def unit_facts() -> dict[str, pd.DataFrame]:
     layers, alg_units = boundary_layers(), zone_definitions().alg_units
-    return {kind: zones.unit_facts(layers[kind], layers["country"], alg_units)
+    return {kind: zones.unit_facts(layers[kind], layers["country"], alg_units, layers["admin1"])
             for kind in ("admin1", "country", "province")}
 
 

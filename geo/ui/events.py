@@ -92,19 +92,18 @@ def event_sidebar(events: pd.DataFrame, lang: str) -> tuple[EventFilter, bool]:
     with st.expander(t("ev_filters"), expanded=True):
         dates = st.slider(t("ev_dates"), min_value=span[0], max_value=span[1], key="ev_dates",
                           format="YYYY-MM-DD")
-        quick = st.columns(2)
-        quick[0].button(t("ev_since_charter"), on_click=_set_dates,
-                        args=((max(CHARTER_DATE, span[0]), span[1]),), use_container_width=True)
-        quick[1].button(t("ev_all_dates"), on_click=_set_dates, args=(span,),
-                        use_container_width=True)
+        st.button(t("ev_since_charter"), on_click=_set_dates,
+                  args=((max(CHARTER_DATE, span[0]), span[1]),), use_container_width=True)
+        st.button(t("ev_all_dates"), on_click=_set_dates, args=(span,), use_container_width=True)
         country_options = sorted(set(events["country_iso3"]) | set(AES_MEMBERS))
         countries = st.multiselect(
-            t("ev_countries"), country_options, key="ev_countries",
+            t("ev_countries"), country_options, key="ev_countries", placeholder=t("ev_choose"),
             format_func=lambda c: pick(COUNTRY_NAMES.get(c, {"en": c}), lang))
         subtype_options = sorted(set(events["subtype"]))
         subtypes = st.multiselect(t("ev_subtypes"), subtype_options, key="ev_subtypes",
-                                  format_func=lambda s: t(f"sub_{s}"))
-        actors = st.multiselect(t("ev_actors"), ev.actor_options(events), key="ev_actors")
+                                  placeholder=t("ev_all"), format_func=lambda s: t(f"sub_{s}"))
+        actors = st.multiselect(t("ev_actors"), ev.actor_options(events), key="ev_actors",
+                                placeholder=t("ev_all"))
         min_fat = st.number_input(t("ev_min_fatalities"), min_value=0, step=1, key="ev_min_fat")
 
     base = EventFilter(date_from=dates[0], date_to=dates[1], countries=tuple(countries),

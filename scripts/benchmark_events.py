@@ -1,0 +1,911 @@
+"""Benchmark of the event layers: payload, server time, browser time, and the real app.
+
+Not a test: a script anyone can run and read. It prints tables and writes every figure to
+``artifacts/benchmark_events.json`` (git-ignored)::
+
+    .venv/bin/python scripts/benchmark_events.py
+    .venv/bin/python scripts/benchmark_events.py --sizes 1000 10000 50000 --naive-sizes 1000 10000
+    .venv/bin/python scripts/benchmark_events.py --sizes 1000 --no-browser      # server only
+    .venv/bin/python scripts/benchmark_events.py --no-app                       # skip part (d)
+
+Events come from ``scripts/synthetic_events.py`` (uniform in Mali, Burkina Faso and Niger,
+2012 to today). For each size N:
+
+(a) **payload**: bytes of the feature-group JavaScript that streamlit-folium sends to the
+    browser for the event layers (``streamlit_folium._get_feature_group_string``), and the
+    same string JSON-encoded as it travels in the component's arguments;
+(b) **server**: median over ``--repeats`` runs of ``apply_filter`` with a date-range filter
+    (2015-01-01 .. today), of building the layers (``geo.eventlayers.event_layer_group``),
+    and of rendering them to that JavaScript string;
+(c) **browser**: a standalone page (``geo.mapbuild.offline_map()`` plus the event layers,
+    Leaflet and MarkerCluster from the local ``static/vendor`` copies served by a tiny
+    ``http.server`` on 127.0.0.1) opened in Chromium via Playwright; times from navigation
+    to "base map ready", to "all event layers added" (a ``performance.now()`` mark in a
+    script after the layers), to "all markers in place" (MarkerCluster's chunked loading
+    has finished) and to the first paint after that (``requestAnimationFrame`` then
+    ``setTimeout 0``); median over ``--browser-repeats`` loads; clustering on and off.
+
+The naive approach (one folium ``CircleMarker`` with its own tooltip per event,
+``geo.eventlayers.naive_marker_group``) is measured the same way for ``--naive-sizes`` and
+the ratios naive / ours are printed.
+
+(d) **end to end** in the real app, at ``--app-size`` events (default 50 000): writes a CSV,
+    starts ``streamlit run dashboard.py`` with ``SAHEL_ATLAS_EVENTS=<csv>`` on a free
+    loopback port, opens it in Chromium (requests to anything but loopback are aborted),
+    waits for the map, sets ``window.__probe = 1`` in the map iframe and toggles sidebar
+    checkboxes ("Insurgency events", "Group overlapping events"). For each change it times,
+    from the click: the first and the largest websocket message (the server's rerun and the
+    transfer), the render message reaching the map iframe, the start and end of
+    streamlit-folium's ``eval`` of the new layers, the event-marker count changing, reaching
+    its expected value, and the next paint; and checks that the probe survived (the base map
+    was not reloaded). Target: under 2 s from click to painted map. A second pass repeats
+    the changes under the Chrome DevTools CPU profiler and sums self time by component
+    (Leaflet canvas drawing, Leaflet layer creation, MarkerCluster, streamlit-folium,
+    Streamlit's frontend, garbage collection, ...). The server side of one rerun is
+    broken down by replaying the map page's steps in this process.
+
+Every wait has a timeout; the HTTP server, Streamlit and Chromium are stopped on exit.
+Chromium: ``/usr/bin/chromium`` (``CHROMIUM_PATH`` overrides).
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import functools
+import gc
+import http.server
+import json
+import os
+import platform
+import re
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+from collections.abc import Callable, Iterator
+from dataclasses import replace
+from datetime import date as Date
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlparse
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+import folium  # noqa: E402
+import pandas as pd  # noqa: E402
+from streamlit_folium import (  # noqa: E402
+    _get_feature_group_string,
+    _get_header,
+    _get_html,
+    _get_map_string,
+    generate_js_hash,
+    get_full_id,
+)
+
+from geo import assets, eventlayers, mapbuild  # noqa: E402
+from geo.boundaries import load_admin1, load_bfa_provinces, load_countries  # noqa: E402
+from geo.events import LAYERS, actor_options, load_events  # noqa: E402
+from geo.filters import EventFilter, apply_filter, layer_counts  # noqa: E402
+from scripts.synthetic_events import make_events, write_csv  # noqa: E402
+
+ARTIFACTS = REPO / "artifacts"
+RESULT_FILE = ARTIFACTS / "benchmark_events.json"
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-quic",
+    "--no-first-run", "--disable-component-update", "--disable-sync",
+]
+VIEWPORT = {"width": 1400, "height": 950}
+LOOPBACK_HOSTS = {"localhost", "127.0.0.1", "[::1]", "::1"}
+TARGET_MS = 2000.0
+FILTER_FROM = Date(2015, 1, 1)
+PAGE_TIMEOUT_MS = 180_000
+STEP_TIMEOUT_S = 90.0
+APP_START_TIMEOUT_S = 120.0
+APP_MAP_TIMEOUT_S = 300.0
+INSURGENCY_LABEL = re.compile(r"^Insurgency events \(")
+CLUSTER_LABEL = "Group overlapping events"
+
+# --- JavaScript shared by the standalone pages and the app ----------------------------------
+
+# Event markers in a list of feature groups: GeoJSON features whose properties.kind is
+# "event", plus every marker held (or still queued) by a MarkerCluster group. With
+# ``bare`` true, any other CircleMarker counts too (the naive layer has no feature).
+COUNT_JS = """
+function __evCount(groups, map, bare) {
+  var n = 0;
+  function visit(l) {
+    if (L.MarkerClusterGroup && l instanceof L.MarkerClusterGroup) {
+      n += (l._topClusterLevel ? l._topClusterLevel._childCount : 0)
+        + (l._needsClustering ? l._needsClustering.length : 0);
+      return;
+    }
+    if (l.feature && l.feature.properties && l.feature.properties.kind === 'event') {
+      n += 1; return;
+    }
+    if (l instanceof L.LayerGroup) { l.eachLayer(visit); return; }
+    if (bare && l instanceof L.CircleMarker) { n += 1; }
+  }
+  (groups || []).forEach(function (g) { if (!map || map.hasLayer(g)) { visit(g); } });
+  return n;
+}
+"""
+
+PAGE_BEFORE_LAYERS = """<script>
+window.map = {map_var}; var map_div = {map_var};
+window.__bench = {{expected: {expected}, bare: {bare}}};
+window.__bench.fgStart = performance.now();
+</script>
+"""
+
+PAGE_AFTER_LAYERS = """<script>
+(function () {{
+  {count_js}
+  var b = window.__bench;
+  b.layersAdded = performance.now();
+  function done() {{
+    b.ready = performance.now();
+    b.count = __evCount(window.feature_group, window.map, b.bare);
+    requestAnimationFrame(function () {{
+      setTimeout(function () {{ b.painted = performance.now(); }}, 0);
+    }});
+  }}
+  function poll() {{
+    if (__evCount(window.feature_group, window.map, b.bare) >= b.expected) {{ done(); }}
+    else {{ requestAnimationFrame(poll); }}
+  }}
+  poll();
+}})();
+</script>
+"""
+
+# Top frame of the app only: time and size of every websocket message, time of clicks.
+APP_INIT_JS = """
+(() => {
+  if (window !== window.top) { return; }
+  const abs = () => performance.timeOrigin + performance.now();
+  window.__ws = [];
+  window.__clicks = [];
+  const Native = window.WebSocket;
+  class Timed extends Native {
+    constructor(...args) {
+      super(...args);
+      this.addEventListener('message', (e) => {
+        const d = e.data;
+        const n = typeof d === 'string' ? d.length : (d.byteLength || d.size || 0);
+        window.__ws.push([abs(), n]);
+      });
+    }
+  }
+  window.WebSocket = Timed;
+  document.addEventListener('click', () => window.__clicks.push(abs()), true);
+})();
+"""
+
+# Map iframe: probe, event counter, timestamps of the render event, of streamlit-folium
+# removing the old groups (forEach) and pushing the new ones (push, at the end of eval).
+FRAME_SETUP_JS = """
+() => {
+  const abs = () => performance.timeOrigin + performance.now();
+  window.__probe = 1;
+  __COUNT_JS__
+  window.__evCount = __evCount;
+  const fgs = window.feature_group = window.feature_group || [];
+  if (!fgs.__timed) {
+    fgs.__timed = true;
+    const push = Array.prototype.push, each = Array.prototype.forEach;
+    fgs.push = function () {
+      const w = window.__watch; if (w && w.armed) { w.lastPush = abs(); }
+      return push.apply(this, arguments);
+    };
+    fgs.forEach = function () {
+      const w = window.__watch; if (w && w.armed && !w.swapStart) { w.swapStart = abs(); }
+      return each.apply(this, arguments);
+    };
+    // The component library turns the render message into a CustomEvent dispatched on
+    // its own EventTarget; this hook sees it before the library's handler runs.
+    const dispatch = EventTarget.prototype.dispatchEvent;
+    EventTarget.prototype.dispatchEvent = function (ev) {
+      const w = window.__watch;
+      if (w && w.armed && ev && ev.type === 'streamlit:render') {
+        w.renders = (w.renders || 0) + 1; if (!w.render) { w.render = abs(); }
+      }
+      return dispatch.call(this, ev);
+    };
+  }
+  window.__arm = function (expected) {
+    const before = __evCount(window.feature_group, window.map, false);
+    const w = window.__watch = {armed: abs(), expected: expected, before: before,
+                                fgLen: fgs.length};
+    function tick() {
+      if (window.__watch !== w) { return; }
+      if (!w.swapped && fgs.length > w.fgLen) { w.swapped = abs(); }
+      if (w.swapped) {
+        const c = __evCount(window.feature_group, window.map, false);
+        if (c !== before && !w.changed) { w.changed = abs(); }
+        w.count = c;
+        if (c === expected) {
+          w.ready = abs();
+          requestAnimationFrame(() => setTimeout(() => { w.painted = abs(); }, 0));
+          return;
+        }
+      }
+      requestAnimationFrame(tick);
+    }
+    requestAnimationFrame(tick);
+    return before;
+  };
+  return __evCount(window.feature_group, window.map, false);
+}
+""".replace("__COUNT_JS__", COUNT_JS)
+
+
+# --- helpers ------------------------------------------------------------------------------
+
+def median(values: list[float]) -> float | None:
+    values = [v for v in values if v is not None]
+    return statistics.median(values) if values else None
+
+
+def ms(seconds: float) -> float:
+    return round(seconds * 1000.0, 1)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def is_loopback(url: str) -> bool:
+    parsed = urlparse(url)
+    if parsed.scheme in {"data", "blob", "about", "chrome", "chrome-extension"}:
+        return True
+    return (parsed.hostname or "") in LOOPBACK_HOSTS
+
+
+def date_filter() -> EventFilter:
+    """The filter of part (b): a date range, everything else open."""
+    return EventFilter(date_from=FILTER_FROM, date_to=Date.today())
+
+
+def located(events: pd.DataFrame) -> int:
+    return int((events["latitude"].notna() & events["longitude"].notna()).sum())
+
+
+def build_group(events: pd.DataFrame, kind: str) -> folium.FeatureGroup:
+    if kind == "naive":
+        return eventlayers.naive_marker_group(events)
+    return eventlayers.event_layer_group(events, LAYERS, cluster=(kind == "cluster"))
+
+
+# --- (a) + (b): payload and server time -------------------------------------------------------
+
+def measure_server(events: pd.DataFrame, kind: str, repeats: int) -> tuple[dict, str]:
+    """Median filter / build / render times and the payload of one kind of layer."""
+    f = date_filter()
+    times: dict[str, list[float]] = {"filter": [], "build": [], "render": []}
+    js = ""
+    for _ in range(repeats):
+        gc.collect()
+        base = mapbuild.offline_map()
+        t0 = time.perf_counter()
+        filtered = apply_filter(events, f)
+        t1 = time.perf_counter()
+        group = build_group(filtered, kind)
+        t2 = time.perf_counter()
+        js = _get_feature_group_string(group, map=base, idx=0)
+        t3 = time.perf_counter()
+        times["filter"].append(t1 - t0)
+        times["build"].append(t2 - t1)
+        times["render"].append(t3 - t2)
+    row = {
+        "kind": kind, "n": len(events), "shown": located(filtered),
+        "payload_bytes": len(js.encode("utf-8")),
+        "payload_json_bytes": len(json.dumps(js).encode("utf-8")),
+        "filter_ms": ms(median(times["filter"])),
+        "build_ms": ms(median(times["build"])),
+        "render_ms": ms(median(times["render"])),
+    }
+    row["server_ms"] = round(row["filter_ms"] + row["build_ms"] + row["render_ms"], 1)
+    return row, js
+
+
+# --- (c): browser time on a standalone page -------------------------------------------------
+
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib name
+        pass
+
+
+@contextlib.contextmanager
+def static_server(root: Path) -> Iterator[str]:
+    """Serve ``root`` on a free loopback port in a thread; yield the base URL."""
+    handler = functools.partial(QuietHandler, directory=str(root))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=10)
+
+
+def page_root() -> Path:
+    """A temp folder serving the repo's static/ at /app/static/ and pages at /bench/."""
+    assets.install_vendor_assets()
+    root = Path(tempfile.mkdtemp(prefix="sahel-bench-"))
+    (root / "app").mkdir()
+    (root / "app" / "static").symlink_to(REPO / "static", target_is_directory=True)
+    (root / "bench").mkdir()
+    return root
+
+
+def standalone_page(group_js: str, expected: int, bare: bool) -> str:
+    """Offline map + MarkerCluster assets + the layers' JS + timing marks, as one page."""
+    fmap = mapbuild.offline_map()
+    page = fmap.get_root().render()
+    links = "".join(f'<link rel="stylesheet" href="{href}"/>'
+                    for _, href in assets.MARKERCLUSTER_CSS)
+    links += "".join(f'<script src="{src}"></script>' for _, src in assets.MARKERCLUSTER_JS)
+    page = page.replace("</head>", links + "</head>", 1)
+    before = PAGE_BEFORE_LAYERS.format(map_var=get_full_id(fmap), expected=expected,
+                                       bare="true" if bare else "false")
+    layers = "<script>\n" + group_js.replace("</", "<\\/") + "\n</script>\n" if group_js else ""
+    after = PAGE_AFTER_LAYERS.format(count_js=COUNT_JS)
+    cut = page.rindex("</html>")
+    return page[:cut] + before + layers + after + page[cut:]
+
+
+def measure_page(browser: Any, url: str, repeats: int) -> dict:
+    """Median marks (ms from navigation) over ``repeats`` fresh loads of one page."""
+    marks: dict[str, list[float]] = {k: [] for k in ("fgStart", "layersAdded", "ready",
+                                                    "painted")}
+    count = None
+    error = None
+    context = browser.new_context(viewport=VIEWPORT)
+    try:
+        context.route(lambda u: not is_loopback(u), lambda route: route.abort())
+        for _ in range(repeats):
+            page = context.new_page()
+            try:
+                page.goto(url, wait_until="commit", timeout=PAGE_TIMEOUT_MS)
+                page.wait_for_function("() => window.__bench && window.__bench.painted",
+                                       timeout=PAGE_TIMEOUT_MS, polling=50)
+                bench = page.evaluate("() => window.__bench")
+                for key in marks:
+                    marks[key].append(bench.get(key))
+                count = bench.get("count")
+            except Exception as exc:  # noqa: BLE001 - report, keep going
+                error = f"{type(exc).__name__}: {str(exc).splitlines()[0]}"
+            finally:
+                page.close()
+    finally:
+        context.close()
+    out = {f"{k}_ms": (round(median(v), 1) if median(v) is not None else None)
+           for k, v in marks.items()}
+    out["markers"] = count
+    if out["painted_ms"] is not None and out["fgStart_ms"] is not None:
+        out["events_ms"] = round(out["painted_ms"] - out["fgStart_ms"], 1)
+    if error:
+        out["error"] = error
+    return out
+
+
+def launch_browser(pw: Any) -> Any:
+    if not (Path(CHROMIUM).exists() or shutil.which(CHROMIUM)):
+        raise RuntimeError(f"Chromium not found at {CHROMIUM}")
+    return pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, timeout=60_000)
+
+
+# --- (d): the real app ------------------------------------------------------------------------
+
+@contextlib.contextmanager
+def streamlit_app(csv: Path, log: Path) -> Iterator[str]:
+    """``streamlit run dashboard.py`` on the synthetic CSV; yield its URL; stop it after."""
+    port = free_port()
+    env = {**os.environ, "SAHEL_ATLAS_EVENTS": str(csv),
+           "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
+    with log.open("w") as out:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", "dashboard.py",
+             "--server.port", str(port), "--server.address", "127.0.0.1",
+             "--server.headless", "true"],
+            cwd=REPO, stdout=out, stderr=subprocess.STDOUT, env=env, start_new_session=True)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + APP_START_TIMEOUT_S
+        while True:
+            with (contextlib.suppress(OSError),
+                  urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as resp):
+                if resp.status == 200:
+                    break
+            if proc.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"streamlit did not start:\n{log.read_text()[-3000:]}")
+            time.sleep(0.3)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=15)
+
+
+def find_map_frame(page: Any, timeout: float) -> Any:
+    from tests.browser.mapdriver import map_frame
+
+    return map_frame(page, timeout=timeout)
+
+
+def wait_until(page: Any, check: Callable[[], Any], timeout: float, step_ms: int = 100) -> Any:
+    """Poll ``check`` (Playwright-friendly waits) until truthy; None on timeout."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with contextlib.suppress(Exception):
+            value = check()
+            if value:
+                return value
+        page.wait_for_timeout(step_ms)
+    return None
+
+
+def summarise_profile(profile: dict, top: int = 12) -> dict:
+    """Self time (ms) by component and the top functions of a CDP CPU profile."""
+    nodes = {n["id"]: n for n in profile["nodes"]}
+    self_us: dict[int, float] = {}
+    samples, deltas = profile.get("samples", []), profile.get("timeDeltas", [])
+    for i, node_id in enumerate(samples):
+        # timeDeltas[i + 1] is the time until the next sample: the time spent in sample i.
+        dt = deltas[i + 1] if i + 1 < len(deltas) else 0
+        self_us[node_id] = self_us.get(node_id, 0.0) + max(dt, 0)
+    draw = {"_draw", "_redraw", "_updateCircle", "_updatePath", "_fillStroke", "_clear",
+            "_updatePaths", "_drawLast", "_updateStyle", "_requestRedraw", "_extendRedrawBounds",
+            "_project", "_update", "_reset", "_onZoomEnd", "_onMoveEnd"}
+
+    def component(frame: dict) -> str:
+        url, name = frame.get("url", ""), frame.get("functionName", "")
+        if "markercluster" in url:
+            return "MarkerCluster"
+        if "/leaflet/leaflet" in url:
+            return "Leaflet canvas draw" if name in draw else "Leaflet layers (create/add)"
+        if "streamlit_folium" in url or "/component/" in url:
+            return "streamlit-folium frontend"
+        if "jquery" in url:
+            return "jQuery"
+        if "/static/js/" in url:
+            return "Streamlit frontend (protobuf, React)"
+        if not url:
+            if name in ("(garbage collector)", "(program)", "(idle)", "(root)"):
+                return name
+            return "eval'd layer JS / builtins"
+        return Path(urlparse(url).path).name or url
+
+    by_component: dict[str, float] = {}
+    by_function: dict[tuple[str, str], float] = {}
+    for node_id, us in self_us.items():
+        frame = nodes[node_id]["callFrame"]
+        comp = component(frame)
+        by_component[comp] = by_component.get(comp, 0.0) + us
+        key = (frame.get("functionName") or "(anonymous)",
+               Path(urlparse(frame.get("url", "")).path).name or "-")
+        by_function[key] = by_function.get(key, 0.0) + us
+    busy = sum(v for k, v in by_component.items() if k != "(idle)")
+    return {
+        "busy_ms": round(busy / 1000, 1),
+        "by_component_ms": {k: round(v / 1000, 1) for k, v in
+                            sorted(by_component.items(), key=lambda kv: -kv[1])},
+        "top_functions_ms": [{"function": f, "file": u, "self_ms": round(v / 1000, 1)}
+                             for (f, u), v in sorted(by_function.items(),
+                                                     key=lambda kv: -kv[1])[:top]],
+    }
+
+
+def app_step(page: Any, frame: Any, label: str, click: Callable[[], None], expected: int,
+             cdp: Any | None) -> dict:
+    """Arm the watchers, click, wait for the painted map; return timings from the click."""
+    page.evaluate("() => { window.__clicks = []; }")
+    before = frame.evaluate("(e) => window.__arm(e)", expected)
+    ws_start = page.evaluate("() => window.__ws.length")
+    if cdp is not None:
+        cdp.send("Profiler.start")
+    click()
+    watch = wait_until(page, lambda: frame.evaluate(
+        "() => window.__watch && window.__watch.painted ? window.__watch : null"),
+        STEP_TIMEOUT_S)
+    profile = cdp.send("Profiler.stop")["profile"] if cdp is not None else None
+    # Let the rerun finish (later websocket messages) before reading the message log.
+    page.wait_for_timeout(300)
+    clicks = page.evaluate("() => window.__clicks")
+    messages = page.evaluate("(i) => window.__ws.slice(i)", ws_start)
+    row: dict[str, Any] = {"step": label, "expected": expected, "before": before}
+    probe = None
+    with contextlib.suppress(Exception):
+        probe = frame.evaluate("() => window.__probe === 1")
+    row["probe_survived"] = bool(probe)
+    if not clicks or watch is None:
+        row["error"] = "no click recorded" if not clicks else "map never reached the count"
+        with contextlib.suppress(Exception):
+            row["watch"] = frame.evaluate("() => window.__watch")
+        return row
+    t0 = clicks[0]
+    after = [m for m in messages if m[0] >= t0]
+    # The message that carried the map: the last one received before the iframe's render
+    # event (with Streamlit's message cache it may be a short reference to a cached delta).
+    carrier = [m for m in after if not watch.get("render") or m[0] <= watch["render"]]
+    if after:
+        row["ws_first_ms"] = round(after[0][0] - t0, 1)
+        row["ws_last_ms"] = round(after[-1][0] - t0, 1)
+        row["ws_bytes"] = int(sum(m[1] for m in after))
+        row["ws_largest_bytes"] = int(max(m[1] for m in after))
+    if carrier:
+        row["ws_map_ms"] = round(carrier[-1][0] - t0, 1)
+        row["ws_map_bytes"] = int(carrier[-1][1])
+    for key in ("render", "swapStart", "lastPush", "changed", "ready", "painted"):
+        value = watch.get(key)
+        row[f"{key}_ms"] = round(value - t0, 1) if value else None
+    row["count"] = watch.get("count")
+    row["met_target"] = bool(row["probe_survived"] and row["painted_ms"] is not None
+                             and row["painted_ms"] < TARGET_MS)
+    if profile is not None:
+        row["profile"] = summarise_profile(profile)
+    return row
+
+
+def measure_app(size: int, seed: int, work: Path, log: Callable[[str], None]) -> dict:
+    """Part (d): the real app at ``size`` events; see the module docstring."""
+    from playwright.sync_api import sync_playwright
+
+    from geo.ui.events import default_filter  # the app's own default filter
+
+    csv = write_csv(work / f"events_{size}.csv", size, seed)
+    load = load_events(csv)
+    if load.problems:
+        raise RuntimeError(f"synthetic CSV has {len(load.problems)} problems")
+    events = load.events
+    default = default_filter(events)
+    all_layers = located(apply_filter(events, default))
+    no_insurgency = located(apply_filter(
+        events, replace(default, layers=tuple(x for x in LAYERS if x != "insurgency"))))
+    result: dict[str, Any] = {"n": size, "csv": str(csv), "expected_all": all_layers,
+                              "expected_without_insurgency": no_insurgency, "steps": []}
+    with streamlit_app(csv, work / "streamlit.log") as url, sync_playwright() as pw:
+        browser = launch_browser(pw)
+        context = browser.new_context(viewport=VIEWPORT)
+        try:
+            context.route(lambda u: not is_loopback(u), lambda route: route.abort())
+            context.add_init_script(APP_INIT_JS)
+            page = context.new_page()
+            page.set_default_timeout(60_000)
+            errors: list[str] = []
+            page.on("pageerror", lambda err: errors.append(str(err)[:300]))
+            t_nav = time.monotonic()
+            page.goto(url, timeout=PAGE_TIMEOUT_MS)
+            frame = find_map_frame(page, APP_MAP_TIMEOUT_S)
+            frame.evaluate(FRAME_SETUP_JS)
+            loaded = wait_until(page, lambda: frame.evaluate(
+                "() => window.__evCount(window.feature_group, window.map, false)")
+                == all_layers, APP_MAP_TIMEOUT_S, step_ms=200)
+            result["initial_load_s"] = round(time.monotonic() - t_nav, 2)
+            result["initial_count_ok"] = bool(loaded)
+            log(f"  app: initial load with {size} events took {result['initial_load_s']} s")
+            page.wait_for_timeout(1500)  # let the first rerun settle
+
+            def toggle(text: str | re.Pattern) -> Callable[[], None]:
+                return lambda: page.get_by_text(text).first.click()
+
+            plan = [
+                ("insurgency off (cluster on)", toggle(INSURGENCY_LABEL), no_insurgency),
+                ("insurgency on (cluster on)", toggle(INSURGENCY_LABEL), all_layers),
+                ("cluster off", toggle(CLUSTER_LABEL), all_layers),
+                ("insurgency off (cluster off)", toggle(INSURGENCY_LABEL), no_insurgency),
+                ("insurgency on (cluster off)", toggle(INSURGENCY_LABEL), all_layers),
+                ("cluster on", toggle(CLUSTER_LABEL), all_layers),
+            ]
+            cdp = context.new_cdp_session(page)
+            cdp.send("Profiler.enable")
+            cdp.send("Profiler.setSamplingInterval", {"interval": 1000})
+            for profiled in (False, True):
+                for label, click, expected in plan:
+                    row = app_step(page, frame, label, click, expected,
+                                   cdp if profiled else None)
+                    row["profiled"] = profiled
+                    result["steps"].append(row)
+                    log(f"  app: {label}{' [profiled]' if profiled else ''}: "
+                        f"{row.get('painted_ms')} ms, probe ok: {row['probe_survived']}")
+                    if not row["probe_survived"] or "error" in row:
+                        # The frame was reloaded or is stuck: find it again and re-arm.
+                        frame = find_map_frame(page, APP_MAP_TIMEOUT_S)
+                        frame.evaluate(FRAME_SETUP_JS)
+                    page.wait_for_timeout(1000)
+            cdp.detach()
+            result["page_errors"] = errors
+        finally:
+            context.close()
+            browser.close()
+    return result
+
+
+# --- server side of one app rerun, replayed in-process ----------------------------------------
+
+def rerun_breakdown(events: pd.DataFrame, repeats: int) -> dict:
+    """Times of the map page's steps for one rerun (all layers, clustering on), in ms.
+
+    Replays what ``pages/map.py`` and ``st_folium`` do on the server, minus Streamlit's own
+    overhead (widgets, protobuf, websocket): the sidebar (layer counts, actor list), the
+    filter, the event layers, the base map, and streamlit-folium's rendering of the base
+    map and of the dynamic feature groups to JavaScript, hashing and JSON-encoding.
+    """
+    from geo import zones
+    from geo.spatial import tri_border_core, tripoint
+    from geo.ui.events import default_filter
+
+    countries, admin1, provinces = load_countries(), load_admin1(), load_bfa_provinces()
+    defs = zones.load_zone_definitions()
+    outline = zones.alg_zone_outline(admin1, defs.alg_units)
+    core = tri_border_core(countries, defs.default_radius_km)
+    point = tripoint(countries)
+    steps: dict[str, list[float]] = {}
+
+    @contextlib.contextmanager
+    def lap(name: str) -> Iterator[None]:
+        t0 = time.perf_counter()
+        yield
+        steps.setdefault(name, []).append(time.perf_counter() - t0)
+
+    sizes = {}
+    for _ in range(repeats):
+        gc.collect()
+        with lap("sidebar: default filter"):
+            f = default_filter(events)
+        with lap("sidebar: layer counts"):
+            layer_counts(apply_filter(events, replace(f, layers=())))
+        with lap("sidebar: actor options"):
+            actor_options(events)
+        with lap("apply_filter"):
+            filtered = apply_filter(events, f)
+        with lap("dynamic layers (ALG, core, selection)"):
+            dynamic = [mapbuild.alg_zone_layer(outline, "en"),
+                       mapbuild.tri_border_layer(core, point, defs.default_radius_km, "en"),
+                       mapbuild.selection_layer(None)]
+        with lap("event_layer_group"):
+            dynamic.append(eventlayers.event_layer_group(filtered, LAYERS, True))
+        with lap("base_map"):
+            fmap = mapbuild.base_map(mapbuild.BaseLayers(countries, admin1, provinces), "en")
+        with lap("st_folium: render base map"):
+            fmap.get_root().render()
+            fmap.render()
+            html, header, leaflet = _get_html(fmap), _get_header(fmap), _get_map_string(fmap)
+        with lap("st_folium: feature groups to JS"):
+            fg = "".join(_get_feature_group_string(g, map=fmap, idx=i)
+                         for i, g in enumerate(dynamic))
+        with lap("st_folium: hash + json.dumps args"):
+            generate_js_hash(leaflet, "atlas_map", False)
+            json.dumps({"script": leaflet, "header": header, "html": html, "feature_group": fg})
+        sizes = {"base_map_script_bytes": len(leaflet.encode()),
+                 "feature_groups_bytes": len(fg.encode())}
+    out = {name: ms(median(values)) for name, values in steps.items()}
+    out["total"] = round(sum(out.values()), 1)
+    return {"steps_ms": out, **sizes}
+
+
+# --- output -----------------------------------------------------------------------------------
+
+def fmt(value: Any, digits: int = 0) -> str:
+    if value is None:
+        return "-"
+    if isinstance(value, float):
+        return f"{value:,.{digits}f}"
+    if isinstance(value, int):
+        return f"{value:,}"
+    return str(value)
+
+
+def table(headers: list[str], rows: list[list[Any]]) -> str:
+    cells = [[fmt(c) if not isinstance(c, str) else c for c in row] for row in rows]
+    widths = [max(len(h), *(len(r[i]) for r in cells)) if cells else len(h)
+              for i, h in enumerate(headers)]
+    line = "  ".join(h.rjust(w) for h, w in zip(headers, widths, strict=True))
+    sep = "  ".join("-" * w for w in widths)
+    body = ["  ".join(c.rjust(w) for c, w in zip(r, widths, strict=True)) for r in cells]
+    return "\n".join([line, sep, *body])
+
+
+def ratio(a: float | None, b: float | None) -> str:
+    return f"{a / b:.1f}x" if a and b else "-"
+
+
+def report(results: dict) -> str:
+    out = []
+    rows = []
+    for row in results["layers"]:
+        b = row.get("browser", {})
+        rows.append([row["n"], row["kind"], row["shown"], row["payload_bytes"] / 1e6,
+                     row["filter_ms"], row["build_ms"], row["render_ms"], row["server_ms"],
+                     b.get("fgStart_ms"), b.get("layersAdded_ms"), b.get("ready_ms"),
+                     b.get("painted_ms"), b.get("events_ms")])
+    for r in rows:
+        r[3] = f"{r[3]:.2f}"
+    out.append("(a) payload, (b) server median, (c) browser median "
+               "(ms from navigation; events = painted - base ready)")
+    out.append(table(["N", "layer", "shown", "payload MB", "filter", "build", "render",
+                      "server", "base ready", "layers added", "markers in", "painted",
+                      "events"], rows))
+    if results.get("baseline"):
+        out.append(f"empty offline map page: painted at {results['baseline'].get('painted_ms')}"
+                   " ms after navigation")
+    if results.get("ratios"):
+        out.append("")
+        out.append("naive (one CircleMarker per event) / ours")
+        out.append(table(["N", "vs", "payload", "server", "browser painted",
+                          "browser events"],
+                         [[r["n"], r["vs"], r["payload"], r["server"], r["browser"],
+                           r["browser_events"]] for r in results["ratios"]]))
+    app = results.get("app")
+    if app:
+        out.append("")
+        out.append(f"(d) real app, {app['n']:,} events: ms from click "
+                   f"(initial load {app.get('initial_load_s')} s; target < {TARGET_MS:.0f} ms "
+                   "to painted map, base map not reloaded)")
+        rows = []
+        for s in app["steps"]:
+            rows.append([s["step"] + (" [prof]" if s.get("profiled") else ""), s["expected"],
+                         s.get("ws_map_ms"), f"{s.get('ws_map_bytes', 0) / 1e6:.2f}",
+                         s.get("render_ms"), s.get("swapStart_ms"), s.get("lastPush_ms"),
+                         s.get("changed_ms"), s.get("ready_ms"), s.get("painted_ms"),
+                         "yes" if s.get("probe_survived") else "NO",
+                         "yes" if s.get("met_target") else "no"])
+        out.append(table(["change", "markers", "ws msg", "ws MB", "iframe msg", "eval start",
+                          "eval end", "count chg", "count ok", "painted", "probe", "<2s"],
+                         rows))
+        out.append("where the time goes (ms): server+ws = click -> websocket message carrying "
+                   "the map (ws MB 0.00: Streamlit's message cache sent a reference to a delta "
+                   "the browser already had); relay = -> render "
+                   "event in the map iframe; eval = streamlit-folium's eval of the layers; "
+                   "after = -> all markers in (click handlers, MarkerCluster chunks); "
+                   "paint = -> next paint")
+        parts = []
+        for s in app["steps"]:
+            keys = ["ws_map_ms", "render_ms", "swapStart_ms", "lastPush_ms", "ready_ms",
+                    "painted_ms"]
+            if any(s.get(k) is None for k in keys):
+                continue
+            v = [s[k] for k in keys]
+            parts.append([s["step"] + (" [prof]" if s.get("profiled") else ""), v[0],
+                          v[1] - v[0], v[2] - v[1], v[3] - v[2], v[4] - v[3], v[5] - v[4]])
+        out.append(table(["change", "server+ws", "relay", "pre-eval", "eval", "after",
+                          "paint"], parts))
+        timed = [s for s in app["steps"] if not s.get("profiled") and s.get("painted_ms")]
+        if timed:
+            worst = max(s["painted_ms"] for s in timed)
+            met = all(s.get("met_target") for s in app["steps"] if not s.get("profiled"))
+            out.append(f"target met on every change: {'YES' if met else 'NO'} "
+                       f"(worst {worst:,.0f} ms)")
+        for s in app["steps"]:
+            prof = s.get("profile")
+            if not prof:
+                continue
+            comps = ", ".join(f"{k} {v:,.0f}" for k, v in prof["by_component_ms"].items()
+                              if k != "(idle)" and v >= 5)
+            out.append(f"  JS profile, {s['step']}: busy {prof['busy_ms']:,.0f} ms: {comps}")
+            tops = ", ".join(f"{t['function']} ({t['file']}) {t['self_ms']:,.0f}"
+                             for t in prof["top_functions_ms"][:6])
+            out.append(f"    top: {tops}")
+    rerun = results.get("rerun")
+    if rerun:
+        out.append("")
+        out.append(f"server side of one rerun at {rerun['n']:,} events (replayed in-process, "
+                   f"median ms; base map script {rerun['base_map_script_bytes'] / 1e6:.2f} MB,"
+                   f" feature groups {rerun['feature_groups_bytes'] / 1e6:.2f} MB)")
+        out.append(table(["step", "ms"], [[k, v] for k, v in rerun["steps_ms"].items()]))
+    return "\n".join(out)
+
+
+# --- main -------------------------------------------------------------------------------------
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000, 50000])
+    parser.add_argument("--naive-sizes", type=int, nargs="*", default=[1000, 10000])
+    parser.add_argument("--no-browser", action="store_true",
+                        help="skip the browser parts (c) and (d)")
+    parser.add_argument("--no-app", action="store_true", help="skip the real app (d)")
+    parser.add_argument("--app-size", type=int, default=50000)
+    parser.add_argument("--repeats", type=int, default=3, help="server runs per figure")
+    parser.add_argument("--browser-repeats", type=int, default=3, help="page loads per figure")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--out", type=Path, default=RESULT_FILE)
+    args = parser.parse_args(argv)
+
+    def log(text: str) -> None:
+        print(text, file=sys.stderr, flush=True)
+
+    results: dict[str, Any] = {
+        "meta": {"date": Date.today().isoformat(), "python": platform.python_version(),
+                 "cpus": os.cpu_count(), "machine": platform.machine(),
+                 "folium": folium.__version__, "target_ms": TARGET_MS,
+                 "filter": f"date {FILTER_FROM} .. today"},
+        "layers": [], "ratios": [],
+    }
+    work = Path(tempfile.mkdtemp(prefix="sahel-bench-work-"))
+    root = None
+    try:
+        pages: list[tuple[dict, str, int, bool]] = []
+        for n in sorted(set(args.sizes) | set(args.naive_sizes)):
+            log(f"generating {n} synthetic events")
+            events = make_events(n, args.seed)
+            kinds = (["cluster", "plain"] if n in args.sizes else []) + (
+                ["naive"] if n in args.naive_sizes else [])
+            for kind in kinds:
+                log(f"  server: {kind} at {n}")
+                row, js = measure_server(events, kind, args.repeats)
+                results["layers"].append(row)
+                pages.append((row, js, row["shown"], kind == "naive"))
+            del events
+        if not args.no_browser:
+            from playwright.sync_api import sync_playwright
+
+            root = page_root()
+            for i, (_row, js, shown, bare) in enumerate(pages):
+                (root / "bench" / f"page{i}.html").write_text(
+                    standalone_page(js, shown, bare), encoding="utf-8")
+            (root / "bench" / "base.html").write_text(standalone_page("", 0, False),
+                                                      encoding="utf-8")
+            pages = [(row, "", shown, bare) for row, _js, shown, bare in pages]  # free memory
+            with static_server(root) as base_url, sync_playwright() as pw:
+                browser = launch_browser(pw)
+                try:
+                    measure_page(browser, f"{base_url}/bench/base.html", 1)  # warm-up
+                    results["baseline"] = measure_page(browser, f"{base_url}/bench/base.html",
+                                                       args.browser_repeats)
+                    for i, (row, _js, _shown, _bare) in enumerate(pages):
+                        log(f"  browser: {row['kind']} at {row['n']}")
+                        row["browser"] = measure_page(browser, f"{base_url}/bench/page{i}.html",
+                                                      args.browser_repeats)
+                finally:
+                    browser.close()
+        by_key = {(r["n"], r["kind"]): r for r in results["layers"]}
+        for n in args.naive_sizes:
+            naive = by_key.get((n, "naive"))
+            for vs in ("plain", "cluster"):
+                ours = by_key.get((n, vs))
+                if not naive or not ours:
+                    continue
+                nb, ob = naive.get("browser", {}), ours.get("browser", {})
+                results["ratios"].append({
+                    "n": n, "vs": vs,
+                    "payload": ratio(naive["payload_bytes"], ours["payload_bytes"]),
+                    "server": ratio(naive["server_ms"], ours["server_ms"]),
+                    "browser": ratio(nb.get("painted_ms"), ob.get("painted_ms")),
+                    "browser_events": ratio(nb.get("events_ms"), ob.get("events_ms")),
+                })
+        if not args.no_browser and not args.no_app:
+            log(f"real app at {args.app_size} events")
+            results["app"] = measure_app(args.app_size, args.seed, work, log)
+        log(f"server rerun breakdown at {max(args.sizes)} events")
+        results["rerun"] = {"n": max(args.sizes), **rerun_breakdown(
+            make_events(max(args.sizes), args.seed), args.repeats)}
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+        if root is not None:
+            shutil.rmtree(root, ignore_errors=True)
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        args.out.write_text(json.dumps(results, indent=2, default=str), encoding="utf-8")
+    print(report(results))
+    print(f"\nfigures written to {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

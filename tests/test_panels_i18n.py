@@ -1,0 +1,377 @@
+"""Interface strings (geo/i18n.py, geo/locales/) and the side-panel HTML (geo/panels.py)."""
+
+from __future__ import annotations
+
+import re
+import string
+from html.parser import HTMLParser
+
+import geopandas as gpd
+import pandas as pd
+import pytest
+import shapely
+
+from geo import i18n
+from geo.boundaries import load_admin1, load_bfa_provinces, load_countries
+from geo.i18n import catalog, format_number, normalise_language, translate
+from geo.panels import source_list_html, unit_panel_html
+from geo.selection import Selection
+from geo.zones import load_zone_definitions, unit_facts
+
+NNBSP = "\u202f"  # narrow no-break space, the French thousands separator
+HOSTILE_IMG = "<img src=x onerror=alert(1)>"
+HOSTILE_SCRIPT = "<script>alert(1)</script>"
+HOSTILE_ID = 'x"><svg onload=alert(1)>'
+
+
+class PanelParser(HTMLParser):
+    """Collects the panel title (h3), its table rows (th -> td text) and the tags used."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.title = ""
+        self.rows: dict[str, str] = {}
+        self.tags: set[str] = set()
+        self.attrs: dict[str, str] = {}
+        self._cell: str | None = None
+        self._header = ""
+        self._text = ""
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.add(tag)
+        if tag == "div" and not self.attrs:
+            self.attrs = dict(attrs)
+        if tag in {"h3", "th", "td"}:
+            self._cell, self._text = tag, ""
+
+    def handle_endtag(self, tag):
+        if tag != self._cell:
+            return
+        text = re.sub(r"[ \t\r\n]+", " ", self._text).strip()  # keeps no-break spaces
+        if tag == "h3":
+            self.title = text
+        elif tag == "th":
+            self._header = text
+        else:
+            self.rows[self._header] = text
+        self._cell = None
+
+    def handle_data(self, data):
+        if self._cell:
+            self._text += data
+
+
+def parse_panel(html: str) -> PanelParser:
+    parser = PanelParser()
+    parser.feed(html)
+    return parser
+
+
+def placeholders(text: str) -> set[str]:
+    return {field for _, field, _, _ in string.Formatter().parse(text) if field is not None}
+
+
+@pytest.fixture(scope="module")
+def layers() -> dict[str, gpd.GeoDataFrame]:
+    return {"admin1": load_admin1(), "country": load_countries(),
+            "province": load_bfa_provinces()}
+
+
+@pytest.fixture(scope="module")
+def facts(layers) -> dict[str, pd.DataFrame]:
+    alg_units = load_zone_definitions().alg_units
+    return {kind: unit_facts(gdf, layers["country"], alg_units, layers["admin1"])
+            for kind, gdf in layers.items()}
+
+
+def panel(selection: Selection, layers, facts, lang: str) -> PanelParser:
+    return parse_panel(unit_panel_html(selection, layers, facts, lang))
+
+
+def row(lang: str, key: str, result: PanelParser) -> str:
+    return result.rows[translate(key, lang)]
+
+
+# --- the catalogue ---------------------------------------------------------------------------
+
+def test_catalogue_keys_are_strings():
+    assert catalog()
+    assert all(isinstance(key, str) for key in catalog())
+
+
+@pytest.mark.parametrize("key", sorted(catalog()))
+def test_every_key_has_english_and_french(key):
+    entry = catalog()[key]
+    for lang in ("en", "fr"):
+        assert isinstance(entry.get(lang), str), (key, lang)
+        assert entry[lang].strip(), (key, lang)
+
+
+@pytest.mark.parametrize("key", sorted(catalog()))
+def test_english_and_french_have_the_same_placeholders(key):
+    entry = catalog()[key]
+    assert placeholders(entry["en"]) == placeholders(entry["fr"]), key
+
+
+@pytest.mark.parametrize("key", sorted(catalog()))
+def test_every_string_formats_with_its_placeholders(key):
+    for lang in ("en", "fr"):
+        params = {name: "X" for name in placeholders(catalog()[key][lang])}
+        assert translate(key, lang, **params)
+
+
+@pytest.fixture
+def locales_dir(tmp_path, monkeypatch):
+    """A throwaway locales folder; the real catalogue is reloaded afterwards."""
+    monkeypatch.setattr(i18n, "LOCALES_DIR", tmp_path)
+    catalog.cache_clear()
+    yield tmp_path
+    catalog.cache_clear()
+
+
+def test_catalogue_rejects_a_yaml_boolean_key(locales_dir):
+    (locales_dir / "a.yaml").write_text('yes: {en: "Yes", fr: "Oui"}\n', encoding="utf-8")
+    with pytest.raises(ValueError, match="not a string"):
+        catalog()
+
+
+def test_catalogue_rejects_a_key_defined_in_two_files(locales_dir):
+    (locales_dir / "a.yaml").write_text('hello: {en: "Hi", fr: "Salut"}\n', encoding="utf-8")
+    (locales_dir / "b.yaml").write_text('hello: {en: "Hello", fr: "Bonjour"}\n',
+                                        encoding="utf-8")
+    with pytest.raises(ValueError, match="defined twice"):
+        catalog()
+
+
+def test_translate_fills_placeholders():
+    assert translate("unit_km", "en", value="12") == "12 km"
+    assert translate("core_area", "fr", area="5") == "Superficie de la zone : 5 km²"
+
+
+def test_translate_falls_back_to_english_for_an_unknown_language():
+    assert translate("panel_hint", "de") == translate("panel_hint", "en")
+
+
+def test_translate_raises_on_a_missing_key():
+    with pytest.raises(KeyError):
+        translate("no_such_key_anywhere", "en")
+
+
+@pytest.mark.parametrize(("raw", "lang"), [
+    ("fr", "fr"), ("FR", "fr"), ("fr-CA", "fr"), (" en ", "en"), ("de", "en"), ("", "en"),
+    (None, "en"),
+])
+def test_normalise_language(raw, lang):
+    assert normalise_language(raw) == lang
+
+
+# --- format_number ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("value", "decimals", "lang", "text"), [
+    (1234567.891, 0, "en", "1,234,568"),
+    (1234567.891, 1, "en", "1,234,567.9"),
+    (1234567.891, 0, "fr", f"1{NNBSP}234{NNBSP}568"),
+    (1234567.891, 1, "fr", f"1{NNBSP}234{NNBSP}567,9"),
+    (42, 0, "en", "42"),
+    (42, 0, "fr", "42"),
+    (0.25, 2, "fr", "0,25"),
+    (-1234.5, 1, "en", "-1,234.5"),
+    (-1234.5, 1, "fr", f"-1{NNBSP}234,5"),
+])
+def test_format_number(value, decimals, lang, text):
+    assert format_number(value, lang, decimals) == text
+
+
+# --- unit_panel_html -------------------------------------------------------------------------
+
+def test_region_panel_in_english(layers, facts):
+    result = panel(Selection("admin1", "ML-7"), layers, facts, "en")
+    assert result.title == "Gao"
+    assert row("en", "field_name_en", result) == "Gao"
+    assert row("en", "field_country", result) == "Mali"
+    assert row("en", "field_alg", result) == "Yes"
+    area = format_number(facts["admin1"].loc["ML-7", "area_km2"], "en")
+    assert row("en", "field_area", result).startswith(f"{area} km²")
+
+
+def test_region_panel_area_has_the_published_magnitude(layers, facts):
+    # Gao region before Ménaka was carved out of it: about 170,000 km².
+    text = row("en", "field_area", panel(Selection("admin1", "ML-7"), layers, facts, "en"))
+    area = int(re.match(r"([\d,]+) km²", text).group(1).replace(",", ""))
+    assert 150_000 < area < 200_000
+
+
+def test_region_panel_in_french(layers, facts):
+    result = panel(Selection("admin1", "ML-7"), layers, facts, "fr")
+    assert result.title == "Gao"
+    assert row("fr", "field_country", result) == "Mali"
+    assert row("fr", "field_alg", result) == "Oui"
+    area = format_number(facts["admin1"].loc["ML-7", "area_km2"], "fr")
+    assert NNBSP in area
+    assert row("fr", "field_area", result).startswith(f"{area} km²")
+
+
+@pytest.mark.parametrize(("lang", "title"), [("en", "Timbuktu"), ("fr", "Tombouctou")])
+def test_region_title_is_in_the_panel_language(layers, facts, lang, title):
+    assert panel(Selection("admin1", "ML-6"), layers, facts, lang).title == title
+
+
+@pytest.mark.parametrize(("lang", "answer"), [("en", "No"), ("fr", "Non")])
+def test_region_outside_the_alg_zone(layers, facts, lang, answer):
+    result = panel(Selection("admin1", "ML-1"), layers, facts, lang)  # Kayes
+    assert row(lang, "field_alg", result) == answer
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_region_panel_gives_the_distance_to_the_tripoint(layers, facts, lang):
+    result = panel(Selection("admin1", "NE-6"), layers, facts, lang)  # Tillabéri
+    km = format_number(facts["admin1"].loc["NE-6", "tripoint_km"], lang)
+    assert row(lang, "field_tripoint", result).startswith(f"{km} km")
+
+
+@pytest.mark.parametrize(("lang", "country", "region"), [
+    ("en", "Burkina Faso", "Sahel"), ("fr", "Burkina Faso", "Sahel"),
+])
+def test_province_panel_names_its_country_and_region(layers, facts, lang, country, region):
+    result = panel(Selection("province", "BFA-2805"), layers, facts, lang)  # Oudalan
+    assert result.title == "Oudalan"
+    assert row(lang, "field_country", result) == country
+    assert row(lang, "field_region", result) == region
+    assert row(lang, "field_type", result) == "Province"
+    area = format_number(facts["province"].loc["BFA-2805", "area_km2"], lang)
+    assert row(lang, "field_area", result).startswith(f"{area} km²")
+
+
+@pytest.mark.parametrize(("lang", "answer"), [("en", "Yes"), ("fr", "Oui")])
+def test_province_in_an_alg_region_is_in_the_alg_zone(layers, facts, lang, answer):
+    result = panel(Selection("province", "BFA-2805"), layers, facts, lang)  # Oudalan, Sahel
+    assert row(lang, "field_alg", result) == answer
+
+
+@pytest.mark.parametrize(("lang", "role", "answer"), [
+    ("en", "AES member state", "Partly"), ("fr", "État membre de l'AES", "En partie"),
+])
+def test_member_country_panel(layers, facts, lang, role, answer):
+    result = panel(Selection("country", "MLI"), layers, facts, lang)
+    assert result.title == "Mali"
+    assert row(lang, "field_type", result) == translate("kind_country", lang)
+    assert row(lang, "field_role", result) == role
+    assert row(lang, "field_alg", result) == answer
+    area = format_number(facts["country"].loc["MLI", "area_km2"], lang)
+    assert row(lang, "field_area", result).startswith(f"{area} km²")
+
+
+@pytest.mark.parametrize(("lang", "answer"), [("en", "No"), ("fr", "Non")])
+def test_neighbour_country_panel(layers, facts, lang, answer):
+    result = panel(Selection("country", "GHA"), layers, facts, lang)
+    assert result.title == "Ghana"
+    assert row(lang, "field_role", result) == translate("role_ecowas", lang)
+    assert row(lang, "field_alg", result) == answer
+
+
+def test_country_panel_uses_the_french_country_name(layers, facts):
+    assert panel(Selection("country", "DZA"), layers, facts, "fr").title == "Algérie"
+
+
+def test_panel_carries_the_selection_as_data_attributes(layers, facts):
+    result = panel(Selection("admin1", "NE-6"), layers, facts, "en")
+    assert result.attrs["data-kind"] == "admin1"
+    assert result.attrs["data-id"] == "NE-6"
+
+
+# --- hostile data is escaped -----------------------------------------------------------------
+
+def hostile_layers() -> tuple[dict[str, gpd.GeoDataFrame], dict[str, pd.DataFrame]]:
+    square = shapely.box(0, 0, 1, 1)
+    names = {"name_en": HOSTILE_IMG, "name_fr": HOSTILE_SCRIPT,
+             "type_en": "<b>bold</b>", "type_fr": "<i>it</i>"}
+    admin1 = gpd.GeoDataFrame([{"id": HOSTILE_ID, "iso3": "MLI", **names}],
+                              geometry=[square], crs="EPSG:4326")
+    province = gpd.GeoDataFrame([{"id": "P1", "iso3": "MLI", "region_id": HOSTILE_ID, **names}],
+                                geometry=[square], crs="EPSG:4326")
+    country = gpd.GeoDataFrame([{"id": "MLI", "iso3": "MLI", "name_en": HOSTILE_SCRIPT,
+                                 "name_fr": HOSTILE_IMG, "role": "member"}],
+                               geometry=[square], crs="EPSG:4326")
+    fact = {"area_km2": 1.0, "in_alg": True, "tripoint_km": 2.0}
+    facts = {kind: pd.DataFrame([fact], index=pd.Index([ident], name="id"))
+             for kind, ident in (("admin1", HOSTILE_ID), ("province", "P1"), ("country", "MLI"))}
+    return {"admin1": admin1, "province": province, "country": country}, facts
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+@pytest.mark.parametrize("selection", [
+    Selection("admin1", HOSTILE_ID), Selection("province", "P1"), Selection("country", "MLI"),
+])
+def test_hostile_names_are_escaped(selection, lang):
+    layers, facts = hostile_layers()
+    html = unit_panel_html(selection, layers, facts, lang)
+    for raw in ("<img", "<script", "<svg", "<b>", "<i>"):
+        assert raw not in html
+    assert parse_panel(html).tags <= {"div", "h3", "table", "tr", "th", "td", "span"}
+    assert "&lt;img src=x onerror=alert(1)&gt;" in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+def test_hostile_id_stays_inside_its_attribute():
+    layers, facts = hostile_layers()
+    result = parse_panel(unit_panel_html(Selection("admin1", HOSTILE_ID), layers, facts, "en"))
+    assert result.attrs["data-id"] == HOSTILE_ID
+    assert result.tags <= {"div", "h3", "table", "tr", "th", "td", "span"}
+
+
+# --- source_list_html ------------------------------------------------------------------------
+
+class LinkParser(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.hrefs: list[str] = []
+        self.items = 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "a":
+            self.hrefs.append(dict(attrs)["href"])
+        elif tag == "li":
+            self.items += 1
+
+
+def links(html: str) -> LinkParser:
+    parser = LinkParser()
+    parser.feed(html)
+    return parser
+
+
+def test_http_and_https_sources_become_links():
+    urls = ["https://www.liptakogourma.org/zones-dintervention/", "http://example.org/a?b=1&c=2"]
+    result = links(source_list_html(urls))
+    assert result.hrefs == urls
+    assert result.items == 2
+
+
+def test_links_open_in_a_new_tab_without_opener():
+    html = source_list_html(["https://example.org/"])
+    assert 'target="_blank"' in html
+    assert "noopener" in html
+
+
+@pytest.mark.parametrize("url", [
+    "javascript:alert(1)", "JavaScript:alert(1)", " javascript:alert(1)",
+    "data:text/html,<script>alert(1)</script>", "vbscript:msgbox(1)", "ftp://example.org/",
+    "//example.org/", "example.org", "Interview with a minister, 2024",
+])
+def test_other_sources_are_plain_text(url):
+    html = source_list_html([url])
+    result = links(html)
+    assert result.hrefs == []
+    assert result.items == 1
+    assert "<script" not in html
+
+
+def test_quotes_in_a_url_cannot_break_out_of_the_link():
+    url = 'https://example.org/"><script>alert(1)</script>'
+    html = source_list_html([url])
+    assert "<script" not in html
+    assert links(html).hrefs == [url]
+
+
+def test_empty_source_list_is_an_empty_list():
+    assert links(source_list_html([])).items == 0
