@@ -74,9 +74,9 @@ def selection_from_click(payload: dict[str, Any] | None,
         return None
     props = _properties(payload)
     kind, ident = props.get("kind"), props.get("id")
-    if isinstance(kind, str) and isinstance(ident, str) and kind in layers:
-        if ident in set(layers[kind]["id"]):
-            return Selection(kind, ident)
+    known = isinstance(kind, str) and isinstance(ident, str) and kind in layers
+    if known and ident in set(layers[kind]["id"]):
+        return Selection(kind, ident)
     drawing = payload.get("last_active_drawing")
     geometry = drawing.get("geometry") if isinstance(drawing, dict) else None
     if isinstance(geometry, dict) and geometry.get("type") == "Point":
