@@ -24,7 +24,7 @@ lang = ui.current_language()
 t = ui.translator(lang)
 layers = ui.boundary_layers()
 zone_defs = ui.zone_definitions()
-events, load_problems = ui_events.curated_events()
+events, load_problems = ui_events.app_events()
 clickable = {"event": events, **layers}
 known_ids = {kind: set(df["id"]) for kind, df in clickable.items()}
 country_names = layers["country"].set_index("iso3")["name_fr" if lang == "fr" else "name_en"]

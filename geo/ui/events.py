@@ -23,6 +23,15 @@ FILTER_KEYS = ("ev_layers_", "ev_dates", "ev_countries", "ev_subtypes", "ev_acto
 EVENTS_ENV = "SAHEL_ATLAS_EVENTS"
 
 
+def app_events() -> tuple[pd.DataFrame, list]:
+    """All events the pages work on, in the one event model, and rows rejected on load.
+
+    Today the curated dataset; imported datasets join here, so every page (map, analysis)
+    sees the same events.
+    """
+    return curated_events()
+
+
 @st.cache_data(show_spinner=False)
 def curated_events() -> tuple[pd.DataFrame, list]:
     """The curated events and the rows rejected on load.
