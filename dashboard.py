@@ -4,12 +4,19 @@ import streamlit as st
 
 from geo import ui
 
-st.set_page_config(page_title="Sahel Atlas", page_icon="🗺️", layout="wide")
+st.set_page_config(page_title="Sahel Atlas", page_icon=":material/public:", layout="wide")
 ui.install_assets()
 lang = ui.language_selector()
 t = ui.translator(lang)
 
+# (file, title key, Material icon, URL path)
+PAGES = [
+    ("pages/map.py", "page_map", "map", "map"),
+    ("pages/charter.py", "page_charter", "history_edu", "charter"),
+    ("pages/timeline.py", "page_timeline", "timeline", "timeline"),
+]
 pages = [
-    st.Page("pages/map.py", title=t("page_map"), icon="🗺️", url_path="map", default=True),
+    st.Page(path, title=t(title), icon=f":material/{icon}:", url_path=url, default=(i == 0))
+    for i, (path, title, icon, url) in enumerate(PAGES)
 ]
 st.navigation(pages).run()

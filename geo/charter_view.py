@@ -16,7 +16,7 @@ import calendar
 import datetime as dt
 import math
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import altair as alt
@@ -77,7 +77,6 @@ CHART_SELECTION = "milestone"
 _BADGE = ('display:inline-block;padding:0 6px;margin-left:6px;border-radius:8px;'
           'font-size:0.78em;font-weight:600;vertical-align:middle;')
 _BADGE_UNVERIFIED = _BADGE + "background:#fdecc8;color:#7a4b00;border:1px solid #e0b25a;"
-_BADGE_VERIFIED = _BADGE + "background:#e3f1e7;color:#1e5631;border:1px solid #8cc09b;"
 _NOTE = "font-size:0.88em;color:#555;"
 _TABLE = "border-collapse:collapse;width:100%;"
 _TH = "text-align:left;vertical-align:top;padding:4px 12px 4px 0;width:32%;"
@@ -85,7 +84,7 @@ _TD = "vertical-align:top;padding:4px 0;"
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~<>$:])")
 
 
-def _t(lang: str):  # noqa: ANN202 (a translator closure)
+def _t(lang: str) -> Callable[..., str]:
     return lambda key, **params: translate(key, lang, **params)
 
 
@@ -95,12 +94,12 @@ def md_escape(text: str) -> str:
     return _MD_SPECIAL.sub(r"\\\1", str(text))
 
 
-def badge_html(verified: bool, lang: str, *, unverified_key: str = "charter_unverified") -> str:
+def badge_html(verified: bool, lang: str) -> str:
     """A small "unverified" badge, or "" for a verified item (verified needs no badge)."""
     if verified:
         return ""
     return (f'<span class="badge unverified" style="{_BADGE_UNVERIFIED}">'
-            f"{esc(translate(unverified_key, lang))}</span>")
+            f"{esc(translate('charter_unverified', lang))}</span>")
 
 
 def _sources_details(sources: Sequence[str], lang: str) -> str:

@@ -37,6 +37,7 @@ COLORS = {
     "alg": "#1f6f8b",
     "core": "#b0233a",
     "selection": "#111111",
+    "highlight": "#0b6e4f",
 }
 
 ONLINE_BASEMAPS: tuple[tuple[str, str, str], ...] = (
@@ -180,13 +181,30 @@ def tri_border_layer(core: gpd.GeoDataFrame, tripoint: shapely.Point, radius_km:
 
 
 def selection_layer(geometry: shapely.Geometry | None) -> folium.FeatureGroup:
-    """A thick outline around the selected region or country (empty when none)."""
+    """A thick outline around the selected region or country, or a ring around the selected
+    event (empty when nothing is selected)."""
     group = folium.FeatureGroup(name="selection")
-    if geometry is not None and not geometry.is_empty:
+    if geometry is not None and geometry.geom_type == "Point":  # a selected event: a ring
+        folium.CircleMarker([geometry.y, geometry.x], radius=16, color=COLORS["selection"],
+                            weight=3, fill=False, interactive=False).add_to(group)
+    elif geometry is not None and not geometry.is_empty:
         folium.GeoJson(
             shapely.geometry.mapping(geometry),
             style_function=lambda _f: {"color": COLORS["selection"], "weight": 3.5,
                                        "fillOpacity": 0.0},
+            interactive=False,
+        ).add_to(group)
+    return group
+
+
+def highlight_layer(geometry: shapely.Geometry | None) -> folium.FeatureGroup:
+    """Outlines of the countries of a timeline milestone (empty when none)."""
+    group = folium.FeatureGroup(name="highlight")
+    if geometry is not None and not geometry.is_empty:
+        folium.GeoJson(
+            shapely.geometry.mapping(geometry),
+            style_function=lambda _f: {"color": COLORS["highlight"], "weight": 4,
+                                       "dashArray": "10 6", "fillOpacity": 0.0},
             interactive=False,
         ).add_to(group)
     return group

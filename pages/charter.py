@@ -9,6 +9,8 @@ from geo.i18n import pick
 from geo.panels import source_list_html
 from geo.ui import facts as ui_facts
 
+ui.ensure_app_shell()
+
 lang = ui.current_language()
 t = ui.translator(lang)
 ui_facts.follow_show_on_map_request(lang)

@@ -1,10 +1,11 @@
 """The map page: AES states, neighbours, Liptako-Gourma layers, events, clickable features."""
 
 import pandas as pd
+import shapely
 import streamlit as st
 from streamlit_folium import st_folium
 
-from geo import eventlayers, mapbuild, panels, ui
+from geo import charter_view, eventlayers, mapbuild, panels, ui
 from geo.filters import apply_filter, region_stats
 from geo.i18n import format_number, pick
 from geo.selection import (
@@ -14,6 +15,9 @@ from geo.selection import (
     selection_from_param,
 )
 from geo.ui import events as ui_events
+from geo.ui import facts as ui_facts
+
+ui.ensure_app_shell()
 
 MAP_KEY = "atlas_map"
 RETURNED = ["last_object_clicked", "last_active_drawing"]
@@ -32,6 +36,7 @@ country_names = layers["country"].set_index("iso3")["name_fr" if lang == "fr" el
 # --- sidebar -----------------------------------------------------------------------------------
 with st.sidebar:
     event_filter, cluster = ui_events.event_sidebar(events, lang)
+    chosen_datasets = ui_events.dataset_sidebar(events, lang)  # imported datasets as layers
 
 ui.url_backed("alg", True, ui.parse_bool)
 ui.url_backed("core", True, ui.parse_bool)
@@ -57,6 +62,38 @@ with st.sidebar:
         st.caption(t("computed_layer"))
 
 filtered = apply_filter(events, event_filter) if event_filter.layers else events.iloc[0:0]
+# --- imported datasets: per-dataset layers, aggregation of very large views, exports -------
+filtered = filtered[filtered["dataset"].isin(chosen_datasets)]
+n_located = int(filtered["latitude"].notna().sum())
+aggregated = n_located > aggregate.POINT_LIMIT
+url_filters = ui_events.filter_query_params(event_filter, events)
+with st.sidebar.expander(t("export_heading")):
+    filters_text = exports.describe_filter(
+        {**url_filters, "datasets": ",".join(chosen_datasets)})
+    attribution = exports.attribution_lines(filtered, ui_events.stored_datasets(),
+                                            filters_text)
+    st.caption(t("export_note", count=f"{len(filtered):,}"))
+    st.download_button(t("export_csv"), lambda: exports.events_csv(filtered, attribution),
+                       file_name="sahel-atlas-events.csv", mime="text/csv",
+                       key="export_csv", on_click="ignore", use_container_width=True)
+    st.download_button(t("export_geojson"),
+                       lambda: exports.events_geojson(filtered, attribution),
+                       file_name="sahel-atlas-events.geojson", mime="application/geo+json",
+                       key="export_geojson", on_click="ignore", use_container_width=True)
+    if aggregated:
+        st.caption(t("export_too_many", limit=f"{aggregate.POINT_LIMIT:,}"))
+    else:
+        def _html_map() -> bytes:
+            fmap = mapbuild.base_map(mapbuild.BaseLayers(
+                layers["country"], layers["admin1"], layers["province"]), lang)
+            eventlayers.event_layer_group(filtered, event_filter.layers, cluster).add_to(fmap)
+            return exports.standalone_html(fmap, attribution)
+        st.download_button(t("export_html"), _html_map, file_name="sahel-atlas-map.html",
+                           mime="text/html", key="export_html", on_click="ignore",
+                           use_container_width=True)
+    for line in attribution:
+        st.caption(line)
+# --- end imported datasets ------------------------------------------------------------------
 
 # --- selection: from the URL on first load, then from clicks -----------------------------------
 if "selection" not in st.session_state:
@@ -69,6 +106,19 @@ if signature and signature != st.session_state.get("_last_click"):
     clicked = selection_from_click(payload, clickable)
     if clicked is not None:
         st.session_state["selection"] = clicked
+
+# --- a timeline milestone sent here from the Timeline page (or the ``hl`` URL parameter) -------
+highlight_id = st.session_state.get(ui_facts.HIGHLIGHT_KEY) or st.query_params.get(
+    ui_facts.HIGHLIGHT_PARAM)
+highlight = charter_view.highlight_for_id(highlight_id, ui_facts.timeline(), events,
+                                          layers["country"]["iso3"])
+if highlight is None:
+    highlight_id = None
+elif st.session_state.get("_hl_applied") != highlight_id:
+    st.session_state["_hl_applied"] = highlight_id
+    st.session_state[ui_facts.HIGHLIGHT_KEY] = highlight_id
+    if highlight.event_ids:  # the matching event, when the events data has one
+        st.session_state["selection"] = Selection("event", highlight.event_ids[0])
 selection: Selection | None = st.session_state["selection"]
 
 
@@ -91,13 +141,29 @@ with map_col:
     if selection is not None and selection.kind != "event":
         gdf = layers[selection.kind]
         selected_geometry = gdf.loc[gdf["id"] == selection.id, "geometry"].iloc[0]
+    elif selection is not None:
+        lat, lon = events.loc[events["id"] == selection.id, ["latitude", "longitude"]].iloc[0]
+        selected_geometry = None if pd.isna(lat) else shapely.Point(lon, lat)
     dynamic.append(mapbuild.selection_layer(selected_geometry))
-    dynamic.append(eventlayers.event_layer_group(filtered, event_filter.layers, cluster))
+    if highlight is not None:
+        outlines = layers["country"][layers["country"]["iso3"].isin(highlight.countries)]
+        dynamic.append(mapbuild.highlight_layer(outlines.geometry.union_all()
+                                                if len(outlines) else None))
+    if aggregated:
+        dynamic.append(aggregate.aggregate_layer(filtered, t("ev_cell_tooltip")))
+    else:  # one layer group per dataset (curated first), same clicks and panels
+        for name in sorted(set(filtered["dataset"]), key=lambda n: (n != "curated", n)):
+            part = filtered[filtered["dataset"] == name]
+            dynamic.append(eventlayers.event_layer_group(
+                part, event_filter.layers, cluster,
+                name="events" if name == "curated" else f"events-{name}"))
     base = mapbuild.base_map(mapbuild.BaseLayers(layers["country"], layers["admin1"],
                                                  layers["province"]), lang)
     st_folium(base, key=MAP_KEY, height=640, use_container_width=True,
               returned_objects=RETURNED, feature_group_to_add=dynamic)
-    shown = int(filtered["latitude"].notna().sum())
+    shown = n_located
+    if aggregated:
+        st.info(t("ev_aggregated", count=f"{shown:,}", limit=f"{aggregate.POINT_LIMIT:,}"))
     caption = t("ev_shown", count=shown)
     if len(filtered) > shown:
         caption += " · " + t("ev_not_located", count=len(filtered) - shown)
@@ -110,7 +176,22 @@ with map_col:
     with st.expander(t("boundaries_heading")):
         st.write(t("boundaries_note"))
 
+def _clear_highlight() -> None:
+    st.session_state[ui_facts.HIGHLIGHT_KEY] = None
+    st.session_state["_hl_applied"] = None
+    st.query_params.pop(ui_facts.HIGHLIGHT_PARAM, None)
+
+
 with panel_col:
+    if highlight is not None:
+        milestone = charter_view.milestone_by_id(ui_facts.timeline(), highlight_id)
+        st.html(charter_view.highlight_banner_html(milestone, highlight, lang,
+                                                   ui_facts.categories()))
+        st.button(t("highlight_clear"), on_click=_clear_highlight, key="hl_clear")
+    selection_tab, charter_tab = st.tabs([t("tab_selection"), t("charter_panel_heading")])
+with charter_tab:
+    ui_facts.render_charter_panel(lang)
+with selection_tab:
     if selection is None:
         st.info(t("panel_hint"))
     elif selection.kind == "event":
@@ -143,9 +224,9 @@ with panel_col:
 ui.remember(
     {"alg": show_alg, "core": show_core, "radius": radius},
     {"alg": "1" if show_alg else "0", "core": "1" if show_core else "0",
-     "radius": f"{radius:g}", "sel": selection.to_param() if selection else None},
+     "radius": f"{radius:g}", "sel": selection.to_param() if selection else None,
+     ui_facts.HIGHLIGHT_PARAM: highlight_id},
 )
-url_filters = ui_events.filter_query_params(event_filter, events)
 for key in FILTER_PARAMS:
     if key in url_filters:
         if st.query_params.get(key) != url_filters[key]:

@@ -8,6 +8,8 @@ from geo import ui
 from geo.facts import format_date
 from geo.ui import facts as ui_facts
 
+ui.ensure_app_shell()
+
 CHART_KEY = "tl_chart"
 
 lang = ui.current_language()

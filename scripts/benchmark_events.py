@@ -86,6 +86,7 @@ from streamlit_folium import (  # noqa: E402
     _get_html,
     _get_map_string,
     generate_js_hash,
+    generate_leaflet_string,
     get_full_id,
 )
 
@@ -306,6 +307,17 @@ def measure_server(events: pd.DataFrame, kind: str, repeats: int) -> tuple[dict,
         times["filter"].append(t1 - t0)
         times["build"].append(t2 - t1)
         times["render"].append(t3 - t2)
+        if kind != "naive":
+            # What-if: the same JavaScript without FeatureGroup.render(), whose only costly
+            # effect is branca compiling every rendered script (data included) as a Jinja
+            # template; generate_leaflet_string renders the scripts anyway.
+            group = build_group(filtered, kind)
+            base = mapbuild.offline_map()
+            t4 = time.perf_counter()
+            group._id = "feature_group_0"
+            group.add_to(base)
+            generate_leaflet_string(group, base_id="feature_group_0")
+            times.setdefault("render_nocompile", []).append(time.perf_counter() - t4)
     row = {
         "kind": kind, "n": len(events), "shown": located(filtered),
         "payload_bytes": len(js.encode("utf-8")),
@@ -313,12 +325,52 @@ def measure_server(events: pd.DataFrame, kind: str, repeats: int) -> tuple[dict,
         "filter_ms": ms(median(times["filter"])),
         "build_ms": ms(median(times["build"])),
         "render_ms": ms(median(times["render"])),
+        "render_nocompile_ms": (ms(median(times["render_nocompile"]))
+                                if "render_nocompile" in times else None),
     }
     row["server_ms"] = round(row["filter_ms"] + row["build_ms"] + row["render_ms"], 1)
     return row, js
 
 
 # --- (c): browser time on a standalone page -------------------------------------------------
+
+_ADD_TO_CLUSTER = re.compile(r"^[ \t]*(geo_json_\w+)\.addTo\((marker_cluster_\w+)\);[ \t]*$",
+                             re.MULTILINE)
+_GEOJSON_VAR = re.compile(r"var (geo_json_\w+) = L\.geoJson\(")
+_FEATURE_TOOLTIP = re.compile(r"layer\.bindTooltip\(function \(\) \{.*?\}, \{sticky: true\}\);",
+                              re.DOTALL)
+GROUP_TOOLTIP_JS = (
+    "{var}.bindTooltip(function (l) {{ var el = document.createElement('span');"
+    " el.textContent = l.feature.properties.t; return el; }}, {{sticky: true}});\n")
+
+
+def what_if_cluster_after_map(js: str) -> str:
+    """What-if: fill the MarkerCluster group after it is on the map (``addLayers``).
+
+    folium adds each GeoJSON layer to the cluster group before the group reaches the map;
+    MarkerCluster then queues the markers with a ``hasLayer`` check that scans the queue,
+    which is quadratic in the number of markers.
+    """
+    pairs = _ADD_TO_CLUSTER.findall(js)
+    if not pairs:
+        return js
+    layers = ", ".join(f"{geo}.getLayers()" for geo, _ in pairs)
+    return (_ADD_TO_CLUSTER.sub("", js)
+            + f"\n{pairs[0][1]}.addLayers([].concat({layers}));\n")
+
+
+def what_if_group_tooltips(js: str) -> str:
+    """What-if: one tooltip per GeoJSON layer (content from the hovered marker), not one
+    ``bindTooltip`` per feature."""
+    names = _GEOJSON_VAR.findall(js)
+    return (_FEATURE_TOOLTIP.sub("", js)
+            + "".join(GROUP_TOOLTIP_JS.format(var=name) for name in names))
+
+
+WHAT_IFS: dict[str, tuple[str, Callable[[str], str]]] = {
+    "cluster-fix": ("cluster", what_if_cluster_after_map),
+    "plain-1tip": ("plain", what_if_group_tooltips),
+}
 
 class QuietHandler(http.server.SimpleHTTPRequestHandler):
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib name
@@ -401,10 +453,11 @@ def measure_page(browser: Any, url: str, repeats: int) -> dict:
     return out
 
 
-def launch_browser(pw: Any) -> Any:
+def launch_browser(pw: Any, extra_args: list[str] | None = None) -> Any:
     if not (Path(CHROMIUM).exists() or shutil.which(CHROMIUM)):
         raise RuntimeError(f"Chromium not found at {CHROMIUM}")
-    return pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, timeout=60_000)
+    return pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS + (extra_args or []),
+                              timeout=60_000)
 
 
 # --- (d): the real app ------------------------------------------------------------------------
@@ -542,7 +595,8 @@ def app_step(page: Any, frame: Any, label: str, click: Callable[[], None], expec
     after = [m for m in messages if m[0] >= t0]
     # The message that carried the map: the last one received before the iframe's render
     # event (with Streamlit's message cache it may be a short reference to a cached delta).
-    carrier = [m for m in after if not watch.get("render") or m[0] <= watch["render"]]
+    carrier = sorted((m for m in after if not watch.get("render") or m[0] <= watch["render"]),
+                     key=lambda m: m[1])
     if after:
         row["ws_first_ms"] = round(after[0][0] - t0, 1)
         row["ws_last_ms"] = round(after[-1][0] - t0, 1)
@@ -555,6 +609,12 @@ def app_step(page: Any, frame: Any, label: str, click: Callable[[], None], expec
         value = watch.get(key)
         row[f"{key}_ms"] = round(value - t0, 1) if value else None
     row["count"] = watch.get("count")
+    with contextlib.suppress(Exception):
+        memory = frame.evaluate(
+            "() => ({groups: (window.feature_group || []).length,"
+            " heap: performance.memory ? performance.memory.usedJSHeapSize : null})")
+        row["groups_retained"] = memory["groups"]
+        row["heap_mb"] = round(memory["heap"] / 1e6, 1) if memory["heap"] else None
     row["met_target"] = bool(row["probe_survived"] and row["painted_ms"] is not None
                              and row["painted_ms"] < TARGET_MS)
     if profile is not None:
@@ -580,7 +640,7 @@ def measure_app(size: int, seed: int, work: Path, log: Callable[[str], None]) ->
     result: dict[str, Any] = {"n": size, "csv": str(csv), "expected_all": all_layers,
                               "expected_without_insurgency": no_insurgency, "steps": []}
     with streamlit_app(csv, work / "streamlit.log") as url, sync_playwright() as pw:
-        browser = launch_browser(pw)
+        browser = launch_browser(pw, ["--enable-precise-memory-info"])
         context = browser.new_context(viewport=VIEWPORT)
         try:
             context.route(lambda u: not is_loopback(u), lambda route: route.abort())
@@ -646,6 +706,11 @@ def rerun_breakdown(events: pd.DataFrame, repeats: int) -> dict:
     filter, the event layers, the base map, and streamlit-folium's rendering of the base
     map and of the dynamic feature groups to JavaScript, hashing and JSON-encoding.
     """
+    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+    from streamlit.runtime.forward_msg_cache import populate_hash_if_needed
+    from streamlit.runtime.runtime_util import serialize_forward_msg
+    from streamlit.util import calc_hash
+
     from geo import zones
     from geo.spatial import tri_border_core, tripoint
     from geo.ui.events import default_filter
@@ -691,7 +756,14 @@ def rerun_breakdown(events: pd.DataFrame, repeats: int) -> dict:
                          for i, g in enumerate(dynamic))
         with lap("st_folium: hash + json.dumps args"):
             generate_js_hash(leaflet, "atlas_map", False)
-            json.dumps({"script": leaflet, "header": header, "html": html, "feature_group": fg})
+            args_json = json.dumps({"script": leaflet, "header": header, "html": html,
+                                    "feature_group": fg})
+        with lap("streamlit: element id + ForwardMsg hash + serialise"):
+            msg = ForwardMsg()
+            msg.delta.new_element.component_instance.json_args = args_json
+            calc_hash(args_json)  # compute_and_register_element_id hashes the args
+            populate_hash_if_needed(msg)
+            serialize_forward_msg(msg)
         sizes = {"base_map_script_bytes": len(leaflet.encode()),
                  "feature_groups_bytes": len(fg.encode())}
     out = {name: ms(median(values)) for name, values in steps.items()}
@@ -730,17 +802,19 @@ def report(results: dict) -> str:
     rows = []
     for row in results["layers"]:
         b = row.get("browser", {})
-        rows.append([row["n"], row["kind"], row["shown"], row["payload_bytes"] / 1e6,
-                     row["filter_ms"], row["build_ms"], row["render_ms"], row["server_ms"],
+        rows.append([row["n"], row["kind"], row["shown"], f"{row['payload_bytes'] / 1e6:.2f}",
+                     row.get("filter_ms"), row.get("build_ms"), row.get("render_ms"),
+                     row.get("render_nocompile_ms"), row.get("server_ms"),
                      b.get("fgStart_ms"), b.get("layersAdded_ms"), b.get("ready_ms"),
                      b.get("painted_ms"), b.get("events_ms")])
-    for r in rows:
-        r[3] = f"{r[3]:.2f}"
-    out.append("(a) payload, (b) server median, (c) browser median "
-               "(ms from navigation; events = painted - base ready)")
+    out.append("(a) payload, (b) server median ms, (c) browser median ms from navigation")
+    out.append("    render* = what-if render without branca's Jinja compile of the output; "
+               "events = painted - base ready")
+    out.append("    what-ifs (browser only): cluster-fix = MarkerCluster filled after it is on "
+               "the map; plain-1tip = one tooltip per layer instead of per feature")
     out.append(table(["N", "layer", "shown", "payload MB", "filter", "build", "render",
-                      "server", "base ready", "layers added", "markers in", "painted",
-                      "events"], rows))
+                      "render*", "server", "base ready", "layers added", "markers in",
+                      "painted", "events"], rows))
     if results.get("baseline"):
         out.append(f"empty offline map page: painted at {results['baseline'].get('painted_ms')}"
                    " ms after navigation")
@@ -764,10 +838,11 @@ def report(results: dict) -> str:
                          s.get("render_ms"), s.get("swapStart_ms"), s.get("lastPush_ms"),
                          s.get("changed_ms"), s.get("ready_ms"), s.get("painted_ms"),
                          "yes" if s.get("probe_survived") else "NO",
-                         "yes" if s.get("met_target") else "no"])
+                         "yes" if s.get("met_target") else "no",
+                         s.get("groups_retained"), s.get("heap_mb")])
         out.append(table(["change", "markers", "ws msg", "ws MB", "iframe msg", "eval start",
-                          "eval end", "count chg", "count ok", "painted", "probe", "<2s"],
-                         rows))
+                          "eval end", "count chg", "count ok", "painted", "probe", "<2s",
+                          "groups kept", "heap MB"], rows))
         out.append("where the time goes (ms): server+ws = click -> websocket message carrying "
                    "the map (ws MB 0.00: Streamlit's message cache sent a reference to a delta "
                    "the browser already had); relay = -> render "
@@ -852,6 +927,13 @@ def main(argv: list[str] | None = None) -> int:
                 row, js = measure_server(events, kind, args.repeats)
                 results["layers"].append(row)
                 pages.append((row, js, row["shown"], kind == "naive"))
+                for name, (base_kind, transform) in WHAT_IFS.items():
+                    if base_kind == kind and not args.no_browser:
+                        changed = transform(js)
+                        what_if = {"kind": name, "n": n, "shown": row["shown"],
+                                   "what_if": True, "payload_bytes": len(changed.encode())}
+                        results["layers"].append(what_if)
+                        pages.append((what_if, changed, row["shown"], False))
             del events
         if not args.no_browser:
             from playwright.sync_api import sync_playwright

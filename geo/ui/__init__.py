@@ -160,3 +160,18 @@ def markdown_text(text: str) -> str:
     """Data text for a widget label (labels render Markdown): escape its special characters."""
     specials = "\\`*_{}[]()#+-.!|<>$~"
     return "".join("\\" + c if c in specials else c for c in str(text))
+
+
+def ensure_app_shell() -> None:
+    """Run this page inside dashboard.py's navigation, even on a fresh server's first request.
+
+    Streamlit starts in its legacy "pages/ folder" mode until the first ``st.navigation``
+    call of the process, so the very first request to a deep link (``/charter``) would run
+    the page on its own, without the language switch and shared layout. Leave that mode and
+    rerun: the rerun goes through dashboard.py, which routes to the requested page.
+    """
+    from streamlit.runtime.pages_manager import PagesManager
+
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()

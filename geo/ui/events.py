@@ -14,10 +14,11 @@ from geo import events as ev
 from geo.countries import AES_MEMBERS, COUNTRY_NAMES
 from geo.filters import EventFilter, apply_filter, from_query_params, layer_counts, to_query_params
 from geo.i18n import pick, translate
+from geo.store import Store
 
 CHARTER_DATE = date(2023, 9, 16)
 FILTER_KEYS = ("ev_layers_", "ev_dates", "ev_countries", "ev_subtypes", "ev_actors",
-               "ev_min_fat", "ev_non_aes", "ev_cluster")
+               "ev_min_fat", "ev_non_aes", "ev_cluster", "ev_ds_")
 
 
 EVENTS_ENV = "SAHEL_ATLAS_EVENTS"
@@ -26,10 +27,56 @@ EVENTS_ENV = "SAHEL_ATLAS_EVENTS"
 def app_events() -> tuple[pd.DataFrame, list]:
     """All events the pages work on, in the one event model, and rows rejected on load.
 
-    Today the curated dataset; imported datasets join here, so every page (map, analysis)
-    sees the same events.
+    The curated dataset plus the datasets imported into the local store (``geo.store``),
+    so every page (map, analysis) sees the same events. Cached per store change.
     """
-    return curated_events()
+    # --- imported datasets (issue: bring your own data) -----------------------------------
+    curated, problems = curated_events()
+    stamp = Store().stamp()
+    if stamp == "none":
+        return curated, problems
+    # Copy-on-write (pandas 3) shallow copy: a page that modifies it never alters the cache.
+    return _with_stored_events(stamp).copy(deep=False), problems
+
+
+@st.cache_resource(show_spinner=False, max_entries=2)
+def _with_stored_events(stamp: str) -> pd.DataFrame:
+    """Curated + stored events for one state of the store (``stamp``); curated ids win."""
+    curated, _ = curated_events()
+    stored = Store().load_events().drop(columns="timestamp")
+    stored = stored[~stored["id"].isin(set(curated["id"]))]
+    if stored.empty:
+        return curated
+    return pd.concat([curated, stored], ignore_index=True)
+
+
+def stored_datasets() -> list:
+    """The imported datasets (:class:`geo.store.DatasetInfo`) with counts and attribution."""
+    return Store().datasets()
+
+
+def dataset_sidebar(events: pd.DataFrame, lang: str) -> tuple[str, ...]:
+    """One checkbox per dataset (curated + imported) with its count; the chosen names.
+
+    Shown only when something was imported; otherwise every dataset is chosen.
+    """
+    counts = events["dataset"].value_counts()
+    names = sorted(counts.index, key=lambda n: (n != "curated", n))
+    if len(names) <= 1:
+        return tuple(names)
+    st.subheader(translate("ev_datasets", lang))
+    chosen = []
+    for name in names:
+        key = f"ev_ds_{name}"
+        if key not in st.session_state:
+            st.session_state[key] = st.session_state.get("_ev_keep", {}).get(key, True)
+        label = translate("ev_dataset_curated", lang) if name == "curated" else name
+        if st.checkbox(translate("ev_dataset_count", lang, label=label,
+                                 count=int(counts[name])), key=key):
+            chosen.append(name)
+    _keep()
+    return tuple(chosen)
+    # --- end imported datasets ------------------------------------------------------------
 
 
 @st.cache_data(show_spinner=False)

@@ -1,0 +1,66 @@
+"""An aggregated event layer for views too large to draw event by event.
+
+Above :data:`POINT_LIMIT` located events the map draws one circle per 0.5° grid cell
+(area proportional to the number of events) instead of the events; the page says so.
+Nothing here imports Streamlit.
+"""
+
+from __future__ import annotations
+
+import folium
+import numpy as np
+import pandas as pd
+from folium.utilities import JsCode
+
+POINT_LIMIT = 15_000
+CELL_DEG = 0.5
+MAX_CELL_RADIUS_PX = 30.0
+
+_ON_EACH_CELL = JsCode(
+    "function (feature, layer) {"
+    " layer.setRadius(feature.properties.r);"
+    " layer.bindTooltip(function () {"
+    "  var el = document.createElement('span'); el.textContent = feature.properties.t;"
+    "  return el; }, {sticky: true});"
+    "}"
+)
+
+
+def grid_counts(events: pd.DataFrame, cell_deg: float = CELL_DEG) -> pd.DataFrame:
+    """Located events counted per grid cell: ``lat``, ``lon`` (cell centre), ``count``."""
+    located = events.dropna(subset=["latitude", "longitude"])
+    if located.empty:
+        return pd.DataFrame({"lat": [], "lon": [], "count": []})
+    row = np.floor(located["latitude"].to_numpy() / cell_deg).astype(np.int64)
+    col = np.floor(located["longitude"].to_numpy() / cell_deg).astype(np.int64)
+    cells = pd.DataFrame({"row": row, "col": col}).value_counts().reset_index(name="count")
+    return pd.DataFrame({"lat": (cells["row"] + 0.5) * cell_deg,
+                         "lon": (cells["col"] + 0.5) * cell_deg,
+                         "count": cells["count"].astype(int)})
+
+
+def aggregate_layer(events: pd.DataFrame, tooltip: str = "{count} events",
+                    name: str = "events (aggregated)") -> folium.FeatureGroup:
+    """One canvas GeoJSON layer of grid-cell circles (``kind: "cell"``, not selectable)."""
+    cells = grid_counts(events)
+    group = folium.FeatureGroup(name=name)
+    if cells.empty:
+        return group
+    top = float(cells["count"].max())
+    radii = np.maximum(3.0, MAX_CELL_RADIUS_PX * np.sqrt(cells["count"] / top))
+    features = [
+        {"type": "Feature",
+         "properties": {"kind": "cell", "r": round(float(r), 1),
+                        "t": tooltip.format(count=f"{int(n):,}")},
+         "geometry": {"type": "Point", "coordinates": [round(float(lon), 4),
+                                                       round(float(lat), 4)]}}
+        for lat, lon, n, r in zip(cells["lat"], cells["lon"], cells["count"], radii,
+                                  strict=True)
+    ]
+    folium.GeoJson(
+        {"type": "FeatureCollection", "features": features},
+        marker=folium.CircleMarker(radius=4, color="#7f0000", weight=1, fill_color="#e34a33",
+                                   fill_opacity=0.45),
+        on_each_feature=_ON_EACH_CELL,
+    ).add_to(group)
+    return group

@@ -1,0 +1,471 @@
+"""Aggregations behind the Analysis page: trends, before/after, distance from the tripoint.
+
+Plain, vectorised functions over the event model of :mod:`geo.events` (curated or imported
+events alike). Nothing here imports Streamlit. The rules below are also written out, with
+worked examples, in ``data/ANALYSIS_RULES.md``.
+
+Rules
+-----
+* **Reference date.** Every event is placed by its first day, ``date``. A month-precision
+  event has ``date`` = the 1st of its month (and ``date_end`` = the last day), so it falls in
+  that month in the monthly series and in that year in the distance bands. A ``range`` event
+  counts once, in the month of its first day.
+* **Fatalities.** Sums of ``fatalities_low`` (the "low" series) and of the upper bound
+  :func:`geo.events.fatality_upper` (the "high" series). Unknown fatalities add 0 to both
+  sums, so the band is the range of known deaths, not an estimate of the true total; the
+  number of events with unknown fatalities is reported alongside.
+* **Actors.** An event with several actors counts once for each actor, with its full
+  fatalities: actor rows are not additive.
+* **Before / after.** For a pivot date ``p`` and a window of ``n`` months, the *before* window
+  is ``[p - n months, p)`` and the *after* window is ``[p, p + n months)``: an event on the
+  pivot day belongs to **after**. An event is *before* when its whole span ends before the
+  pivot (``date_end < p``) and it starts in the window (``date >= p - n months``); *after*
+  when it starts in ``[p, p + n months)``. An event whose span contains the pivot
+  (``date < p <= date_end``: a month-precision event of the pivot's month when ``p`` is not
+  the 1st, or a range across the pivot) cannot be put on either side and is counted apart as
+  *straddling*. ``p - n months`` uses calendar months (31 March minus one month = 28/29 Feb).
+* **Areas.** The three states by ``country_iso3``; the ALG zone by the event's ``admin1_id``
+  (the admin-1 units the ALG lists, see :mod:`geo.zones`); the tri-border core by the
+  event's distance to the tripoint ``<= radius`` (inclusive), measured in an azimuthal
+  equidistant projection centred on the tripoint, for events in the three states. Events
+  without coordinates are in no ALG or core count (they still count for their state).
+* **Distance bands.** Bands ``[0, 50)``, ``[50, 100)``, ``[100, 200)``, ``[200, 400)`` and
+  ``[400, inf)`` km: closed on the left, open on the right, so an event exactly 50 km away is
+  in 50-100. Distances are measured in the same projection and rounded to the metre first,
+  so a point placed exactly on an edge is not pushed below it by floating-point error.
+  Shares are per year, over the events *with coordinates* of that year (events without are
+  counted apart); a fatality share is NaN when the year's total is 0.
+* **Lacking exact dates**: ``date_precision != "day"``. **Lacking exact places**: no
+  coordinates, or ``geo_precision == 3`` (region level).
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date as Date
+
+import numpy as np
+import pandas as pd
+import shapely
+from pyproj import Transformer
+
+from geo.countries import AES_MEMBERS
+from geo.events import actors_long, fatality_upper
+from geo.spatial import local_equidistant_crs
+
+BAND_EDGES_KM: tuple[float, ...] = (0.0, 50.0, 100.0, 200.0, 400.0)
+BAND_LABELS: tuple[str, ...] = ("0-50", "50-100", "100-200", "200-400", "400+")
+DEFAULT_PIVOT = Date(2023, 9, 16)
+DEFAULT_WINDOW_MONTHS = 12
+MAX_WINDOW_MONTHS = 60
+AREAS: tuple[str, ...] = ("MLI", "BFA", "NER", "AES", "ALG", "CORE")
+"""Rows of the before/after table: each state, the three together, ALG zone, core."""
+
+# The AES milestones drawn as vertical rules: the charter, the coups that brought the
+# current governments, the ECOWAS exit (announced and effective).
+MILESTONE_IDS: tuple[str, ...] = (
+    "mali-coup-2020", "mali-coup-2021", "burkina-coup-jan-2022", "burkina-coup-sep-2022",
+    "niger-coup-2023", "liptako-gourma-charter", "ecowas-exit-announced",
+    "ecowas-exit-effective",
+)
+MILESTONE_KINDS: dict[str, str] = {
+    "mali-coup-2020": "coup", "mali-coup-2021": "coup", "burkina-coup-jan-2022": "coup",
+    "burkina-coup-sep-2022": "coup", "niger-coup-2023": "coup",
+    "liptako-gourma-charter": "charter", "ecowas-exit-announced": "ecowas",
+    "ecowas-exit-effective": "ecowas",
+}
+
+DATASET_ATTRIBUTION: dict[str, str] = {
+    "acled": ("Armed Conflict Location & Event Data Project (ACLED); https://acleddata.com. "
+              "Use subject to ACLED's terms of use."),
+    "ucdp": ("UCDP Georeferenced Event Dataset (GED), Uppsala Conflict Data Program; "
+             "Sundberg & Melander (2013), Journal of Peace Research 50(4); https://ucdp.uu.se"),
+}
+
+_SERIES_COLUMNS = ["events", "fatalities_low", "fatalities_high", "fatalities_unknown"]
+
+
+# --- small shared pieces ------------------------------------------------------------------
+
+def _fatality_frame(df: pd.DataFrame) -> pd.DataFrame:
+    """events=1, fatalities_low, fatalities_high (unknown = 0), fatalities_unknown (0/1)."""
+    low = df["fatalities_low"]
+    return pd.DataFrame({
+        "events": np.ones(len(df), dtype="int64"),
+        "fatalities_low": low.fillna(0).astype("int64").to_numpy(),
+        "fatalities_high": fatality_upper(df).fillna(0).astype("int64").to_numpy(),
+        "fatalities_unknown": low.isna().astype("int64").to_numpy(),
+    }, index=df.index)
+
+
+def _sums(df: pd.DataFrame, keys: list[pd.Series] | pd.Series) -> pd.DataFrame:
+    return _fatality_frame(df).groupby(keys, observed=False).sum()
+
+
+def month_start(dates: pd.Series) -> pd.Series:
+    """The first day of each date's month (datetime64)."""
+    return dates.dt.to_period("M").dt.to_timestamp()
+
+
+# --- monthly series ----------------------------------------------------------------------
+
+def monthly_series(df: pd.DataFrame, by: str, start: Date | pd.Timestamp | None = None,
+                   end: Date | pd.Timestamp | None = None,
+                   groups: Sequence[str] | None = None) -> pd.DataFrame:
+    """Events and fatality sums per month and per value of column ``by``.
+
+    ``by`` is ``"country_iso3"`` or ``"category"`` (any text column works). Returns long rows
+    ``month`` (first day), ``group``, ``events``, ``fatalities_low``, ``fatalities_high``,
+    ``fatalities_unknown``, with every month from ``start`` (default: first event) to ``end``
+    (default: last event) and every group (``groups``, default those present) filled with 0,
+    so a chart shows quiet months as 0 rather than skipping them.
+    """
+    cols = ["month", "group", *_SERIES_COLUMNS]
+    if df.empty and (start is None or end is None):
+        return pd.DataFrame({c: pd.Series(dtype="int64") for c in cols}).astype(
+            {"month": "datetime64[ns]", "group": "str"})
+    months = month_start(df["date"])
+    first = pd.Timestamp(start).to_period("M") if start is not None else months.min().to_period(
+        "M")
+    last = pd.Timestamp(end).to_period("M") if end is not None else months.max().to_period("M")
+    all_months = pd.period_range(first, last, freq="M").to_timestamp()
+    all_groups = list(groups) if groups is not None else sorted(df[by].unique())
+    sums = _sums(df, [months.rename("month"), df[by].rename("group")])
+    grid = pd.MultiIndex.from_product([all_months, all_groups], names=["month", "group"])
+    out = sums.reindex(grid, fill_value=0).reset_index()
+    out["month"] = out["month"].astype("datetime64[ns]")
+    out["group"] = out["group"].astype("str")
+    return out[cols].astype({c: "int64" for c in _SERIES_COLUMNS})
+
+
+def series_table(series: pd.DataFrame, value: str) -> pd.DataFrame:
+    """The long monthly series as a wide table: one row per month, one column per group."""
+    wide = series.pivot_table(index="month", columns="group", values=value, aggfunc="sum",
+                              fill_value=0)
+    wide.columns.name = None
+    wide.index = wide.index.strftime("%Y-%m")
+    return wide
+
+
+# --- actors --------------------------------------------------------------------------------
+
+def top_actors(df: pd.DataFrame, n: int = 10, by: str = "events") -> pd.DataFrame:
+    """The ``n`` actors with most events (``by="events"``) or deaths (``"fatalities_high"``).
+
+    Columns ``actor``, ``events``, ``fatalities_low``, ``fatalities_high``,
+    ``fatalities_unknown``. An event counts for each of its actors with its full fatalities.
+    Ties are broken by the other measure, then by name.
+    """
+    cols = ["actor", *_SERIES_COLUMNS]
+    actors = actors_long(df)
+    if actors.empty:
+        return pd.DataFrame({c: pd.Series(dtype="int64") for c in cols}).astype(
+            {"actor": "str"})
+    fat = _fatality_frame(df).loc[actors.index]
+    fat["actor"] = actors.to_numpy()
+    out = fat.groupby("actor").sum().reset_index()
+    other = "fatalities_high" if by == "events" else "events"
+    out = out.sort_values([by, other, "actor"], ascending=[False, False, True], kind="stable")
+    return out.head(n).reset_index(drop=True)[cols]
+
+
+# --- admin-1 choropleth ----------------------------------------------------------------------
+
+def admin1_counts(df: pd.DataFrame, start: Date | None = None,
+                  end: Date | None = None) -> pd.DataFrame:
+    """Events and fatality sums per admin-1 unit, for events whose first day is in
+    ``[start, end]`` (inclusive; None = open). Indexed by ``admin1_id``; events with no unit
+    (``""``) are left out."""
+    part = df[df["admin1_id"] != ""]
+    if start is not None:
+        part = part[part["date"] >= pd.Timestamp(start)]
+    if end is not None:
+        part = part[part["date"] <= pd.Timestamp(end)]
+    out = _sums(part, part["admin1_id"].rename("admin1_id"))
+    return out.astype("int64")
+
+
+def years_of(df: pd.DataFrame) -> list[int]:
+    """The calendar years of the events' first days, ascending."""
+    return sorted(int(y) for y in df["date"].dt.year.unique())
+
+
+# --- geometry: distance to the tripoint, area membership -------------------------------------
+
+def distance_km(df: pd.DataFrame, center: shapely.Point) -> pd.Series:
+    """Distance in km from each event to ``center``, in an azimuthal equidistant projection
+    centred there (exact for distances from the centre), rounded to the metre. NaN for
+    events without coordinates."""
+    transformer = Transformer.from_crs("EPSG:4326", local_equidistant_crs(center),
+                                       always_xy=True)
+    lon = df["longitude"].to_numpy(dtype="float64")
+    lat = df["latitude"].to_numpy(dtype="float64")
+    x, y = transformer.transform(lon, lat)
+    metres = np.round(np.hypot(x, y))
+    metres[np.isnan(lon) | np.isnan(lat)] = np.nan
+    return pd.Series(metres / 1000.0, index=df.index, name="distance_km")
+
+
+def area_masks(df: pd.DataFrame, alg_admin1_ids: Iterable[str], center: shapely.Point,
+               radius_km: float) -> dict[str, pd.Series]:
+    """Boolean masks of the events in each area of :data:`AREAS`."""
+    iso3 = df["country_iso3"]
+    in_aes = iso3.isin(AES_MEMBERS)
+    masks = {iso: iso3 == iso for iso in AES_MEMBERS}
+    masks["AES"] = in_aes
+    masks["ALG"] = df["admin1_id"].isin(set(alg_admin1_ids)) & in_aes
+    masks["CORE"] = in_aes & (distance_km(df, center) <= radius_km).fillna(False).astype(bool)
+    return masks
+
+
+# --- completeness ----------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Completeness:
+    """How many events lack an exact date, an exact place or a fatality figure."""
+
+    total: int
+    inexact_date: int
+    """``date_precision`` is not ``day`` (approx, range or month)."""
+    month_only: int
+    no_coordinates: int
+    region_level: int
+    """``geo_precision == 3``: coordinates of the region, not the place."""
+    inexact_place: int
+    """No coordinates, or region level."""
+    unknown_fatalities: int
+
+
+def completeness(df: pd.DataFrame) -> Completeness:
+    no_coords = df["latitude"].isna() | df["longitude"].isna()
+    region = (df["geo_precision"] == 3).fillna(False).astype(bool)
+    return Completeness(
+        total=len(df),
+        inexact_date=int((df["date_precision"] != "day").sum()),
+        month_only=int((df["date_precision"] == "month").sum()),
+        no_coordinates=int(no_coords.sum()),
+        region_level=int((region & ~no_coords).sum()),
+        inexact_place=int((no_coords | region).sum()),
+        unknown_fatalities=int(df["fatalities_low"].isna().sum()),
+    )
+
+
+# --- before / after --------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Windows:
+    """The two windows around a pivot: before = [before_start, pivot), after = [pivot,
+    after_end)."""
+
+    before_start: pd.Timestamp
+    pivot: pd.Timestamp
+    after_end: pd.Timestamp
+
+    @property
+    def before_last_day(self) -> pd.Timestamp:
+        return self.pivot - pd.Timedelta(days=1)
+
+    @property
+    def after_last_day(self) -> pd.Timestamp:
+        return self.after_end - pd.Timedelta(days=1)
+
+
+def windows(pivot: Date | pd.Timestamp, months: int) -> Windows:
+    if months < 1:
+        raise ValueError("the window must be at least one month")
+    p = pd.Timestamp(pivot).normalize()
+    return Windows(p - pd.DateOffset(months=months), p, p + pd.DateOffset(months=months))
+
+
+def window_side(df: pd.DataFrame, w: Windows) -> pd.Series:
+    """``"before"``, ``"after"``, ``"straddling"`` or ``""`` (outside both windows)."""
+    before = (df["date_end"] < w.pivot) & (df["date"] >= w.before_start)
+    after = (df["date"] >= w.pivot) & (df["date"] < w.after_end)
+    straddle = (df["date"] < w.pivot) & (df["date_end"] >= w.pivot) & (
+        df["date"] >= w.before_start)
+    side = np.select([before, after, straddle], ["before", "after", "straddling"], "")
+    return pd.Series(side, index=df.index, name="side")
+
+
+@dataclass(frozen=True)
+class BeforeAfter:
+    windows: Windows
+    table: pd.DataFrame
+    """One row per area (index :data:`AREAS`): events/fatalities before and after, change."""
+    completeness_before: Completeness
+    completeness_after: Completeness
+    straddling: int
+    """Events in the areas' union whose span contains the pivot: in neither window."""
+
+
+def _pct(after: pd.Series, before: pd.Series) -> pd.Series:
+    before_f = before.astype("float64")
+    return ((after - before) / before_f.where(before_f > 0) * 100.0).round(1)
+
+
+def before_after(df: pd.DataFrame, pivot: Date | pd.Timestamp, months: int,
+                 alg_admin1_ids: Iterable[str], center: shapely.Point,
+                 radius_km: float) -> BeforeAfter:
+    """Events and fatality sums in the two windows around ``pivot``, per area.
+
+    Columns ``events_before``, ``events_after``, ``events_change``, ``events_change_pct``
+    (NaN when nothing before), the same for ``fatalities_low`` and ``fatalities_high``, and
+    ``straddling`` (events of the area in neither window because their span contains the
+    pivot). A descriptive comparison of counts, not a causal estimate.
+    """
+    w = windows(pivot, months)
+    side = window_side(df, w)
+    masks = area_masks(df, alg_admin1_ids, center, radius_km)
+    fat = _fatality_frame(df)
+    rows = {}
+    for area in AREAS:
+        mask = masks[area]
+        row: dict[str, float] = {}
+        for measure in ("events", "fatalities_low", "fatalities_high"):
+            b = int(fat.loc[mask & (side == "before"), measure].sum())
+            a = int(fat.loc[mask & (side == "after"), measure].sum())
+            row[f"{measure}_before"] = b
+            row[f"{measure}_after"] = a
+            row[f"{measure}_change"] = a - b
+        row["straddling"] = int((mask & (side == "straddling")).sum())
+        rows[area] = row
+    table = pd.DataFrame.from_dict(rows, orient="index")
+    for measure in ("events", "fatalities_low", "fatalities_high"):
+        table[f"{measure}_change_pct"] = _pct(table[f"{measure}_after"],
+                                              table[f"{measure}_before"])
+    order = [f"{m}_{s}" for m in ("events", "fatalities_low", "fatalities_high")
+             for s in ("before", "after", "change", "change_pct")] + ["straddling"]
+    table = table[order]
+    table.index.name = "area"
+    any_area = pd.Series(False, index=df.index)
+    for mask in masks.values():
+        any_area |= mask
+    return BeforeAfter(
+        windows=w,
+        table=table,
+        completeness_before=completeness(df[any_area & (side == "before")]),
+        completeness_after=completeness(df[any_area & (side == "after")]),
+        straddling=int((any_area & (side == "straddling")).sum()),
+    )
+
+
+def before_after_long(table: pd.DataFrame) -> pd.DataFrame:
+    """The before/after table as long rows (area, window, measure, value) for a chart."""
+    parts = []
+    for measure in ("events", "fatalities_low", "fatalities_high"):
+        for window in ("before", "after"):
+            parts.append(pd.DataFrame({
+                "area": table.index, "window": window, "measure": measure,
+                "value": table[f"{measure}_{window}"].to_numpy()}))
+    return pd.concat(parts, ignore_index=True)
+
+
+# --- distance bands ---------------------------------------------------------------------------
+
+def distance_band(km: pd.Series) -> pd.Series:
+    """The band label of each distance (left-closed bands, see the module docstring);
+    NaN distance gives NaN."""
+    edges = [*BAND_EDGES_KM, np.inf]
+    cut = pd.cut(km, bins=edges, right=False, labels=list(BAND_LABELS))
+    return cut.astype(pd.CategoricalDtype(list(BAND_LABELS), ordered=True))
+
+
+@dataclass(frozen=True)
+class DistanceBands:
+    table: pd.DataFrame
+    """Rows (year, band) for every year and band: counts, sums and shares."""
+    unlocated: pd.Series
+    """Per year, events without coordinates (not in any band)."""
+    summary: pd.DataFrame
+    """Per year: located events, share within 100 km, median distance (km)."""
+
+
+def distance_bands(df: pd.DataFrame, center: shapely.Point) -> DistanceBands:
+    """Share of events and fatalities per distance band from ``center``, per year.
+
+    ``table`` columns: ``year``, ``band``, ``events``, ``fatalities_low``,
+    ``fatalities_high``, ``share_events``, ``share_fatalities_low``,
+    ``share_fatalities_high`` (fractions of the year's located events / deaths).
+    """
+    km = distance_km(df, center)
+    located = km.notna()
+    year = df["date"].dt.year
+    years = sorted(int(y) for y in year.unique())
+    unlocated = (~located).groupby(year).sum().reindex(years, fill_value=0).astype("int64")
+    unlocated.index.name = "year"
+    part = df[located]
+    bands = distance_band(km[located])
+    sums = _sums(part, [year[located].rename("year"), bands.rename("band")])
+    grid = pd.MultiIndex.from_product([years, list(BAND_LABELS)], names=["year", "band"])
+    table = sums.reindex(grid, fill_value=0).drop(columns="fatalities_unknown")
+    totals = table.groupby(level="year").transform("sum").astype("float64")
+    for measure in ("events", "fatalities_low", "fatalities_high"):
+        table[f"share_{measure}"] = table[measure] / totals[measure].where(totals[measure] > 0)
+    table = table.reset_index()
+    table["band"] = table["band"].astype(pd.CategoricalDtype(list(BAND_LABELS), ordered=True))
+    near = (km[located] < 100).groupby(year[located]).mean()
+    median = km[located].groupby(year[located]).median()
+    count = located.groupby(year).sum()
+    summary = pd.DataFrame({
+        "located_events": count.reindex(years, fill_value=0).astype("int64"),
+        "share_within_100km": near.reindex(years),
+        "median_km": median.reindex(years).round(1),
+    })
+    summary.index.name = "year"
+    return DistanceBands(table=table, unlocated=unlocated, summary=summary)
+
+
+def concentration_trend(summary: pd.DataFrame, min_events: int = 5) -> str:
+    """``"concentrating"``, ``"spreading"``, ``"stable"`` or ``"insufficient"``: compares the
+    median distance of the first and last years with at least ``min_events`` located events
+    (a change under 10 % is "stable")."""
+    usable = summary[summary["located_events"] >= min_events]
+    if len(usable) < 2:
+        return "insufficient"
+    first, last = usable["median_km"].iloc[0], usable["median_km"].iloc[-1]
+    if first <= 0 or abs(last - first) / first < 0.10:
+        return "stable"
+    return "concentrating" if last < first else "spreading"
+
+
+# --- milestones -------------------------------------------------------------------------------
+
+def milestone_rules(milestones: Iterable[object],
+                    ids: Sequence[str] = MILESTONE_IDS) -> pd.DataFrame:
+    """Vertical rules for charts: ``id``, ``date`` (datetime), ``kind`` (coup / charter /
+    ecowas), ``label_en``, ``label_fr``, from :func:`geo.facts.load_timeline` items
+    (anything with ``id``, ``sort_date`` and a bilingual ``title``). Unknown ids are skipped."""
+    wanted = {i: n for n, i in enumerate(ids)}
+    rows = [{
+        "id": m.id, "date": pd.Timestamp(m.sort_date),
+        "kind": MILESTONE_KINDS.get(m.id, "other"),
+        "label_en": m.title.get("en", m.id), "label_fr": m.title.get("fr") or m.title.get(
+            "en", m.id),
+    } for m in milestones if m.id in wanted]
+    out = pd.DataFrame(rows, columns=["id", "date", "kind", "label_en", "label_fr"])
+    return out.sort_values("date", kind="stable").reset_index(drop=True)
+
+
+# --- CSV export ---------------------------------------------------------------------------------
+
+def attribution_lines(datasets: Iterable[str]) -> list[str]:
+    """Attribution text for every imported dataset (anything but ``curated``) in use."""
+    lines = []
+    for name in sorted({str(d) for d in datasets} - {"curated", ""}):
+        lines.append(DATASET_ATTRIBUTION.get(name.lower(), f"Data from the {name} dataset."))
+    return lines
+
+
+def csv_bytes(table: pd.DataFrame, datasets: Iterable[str] = (), title: str = "",
+              index: bool = False) -> bytes:
+    """UTF-8 CSV of ``table``, preceded by ``# `` comment lines: a title and the attribution
+    of every imported dataset the numbers come from."""
+    head = [f"# {title}"] if title else []
+    head += [f"# Source: {line}" for line in attribution_lines(datasets)]
+    buffer = io.StringIO()
+    for line in head:
+        buffer.write(line.replace("\n", " ") + "\n")
+    table.to_csv(buffer, index=index)
+    return buffer.getvalue().encode("utf-8")

@@ -1,0 +1,107 @@
+"""Command line for the local event store.
+
+    python -m geo.importer import FILE [--format acled|ucdp|app] [--dataset NAME]
+                                       [--version V] [--accessed YYYY-MM-DD]
+                                       [--encoding latin-1] [--yes]
+    python -m geo.importer list
+    python -m geo.importer remove NAME
+
+The store lives in ``$SAHEL_ATLAS_DATA_DIR`` (else ``~/.local/share/sahel-atlas``).
+``import`` prints the validation report and asks before storing anything (``--yes`` to
+skip the question). Exit codes: 0 done, 1 nothing stored (bad file / declined), 2 usage.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from geo import importers
+from geo.store import Store
+
+
+def _progress(fraction: float, stage: str) -> None:
+    print(f"progress {fraction * 100:5.1f}% {stage}", flush=True)
+
+
+def report(plan: importers.ImportPlan, max_problems: int = 30) -> str:
+    lines = [
+        f"file: {plan.file_name}",
+        f"format: {plan.format} ({importers.FORMAT_LABELS[plan.format]})",
+        f"dataset: {plan.dataset} (version {plan.version}, accessed {plan.accessed})",
+        f"rows read: {plan.total_rows}",
+        f"accepted: {plan.accepted} (new {plan.count('new')}, updates {plan.count('update')},"
+        f" unchanged {plan.count('unchanged')}, older than stored {plan.count('stale')})",
+        f"rejected: {len(plan.rejected)}",
+    ]
+    for p in plan.problems[:max_problems]:
+        lines.append(f"  row {p.row} [{p.column}] {p.reason}")
+    if len(plan.problems) > max_problems:
+        lines.append(f"  ... {len(plan.problems) - max_problems} more problems")
+    lines.append(f"attribution: {plan.attribution()}")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m geo.importer", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    imp = sub.add_parser("import", help="validate a file and store its events")
+    imp.add_argument("file", type=Path)
+    imp.add_argument("--format", choices=importers.FORMATS)
+    imp.add_argument("--dataset")
+    imp.add_argument("--version", help="dataset version (default: from the file name / today)")
+    imp.add_argument("--accessed", help="access date of the data (default: today)")
+    imp.add_argument("--encoding", default="utf-8")
+    imp.add_argument("--rejected", type=Path, help="write the rejected rows to this CSV")
+    imp.add_argument("--yes", action="store_true", help="store without asking")
+    sub.add_parser("list", help="list the stored datasets")
+    rem = sub.add_parser("remove", help="remove a dataset and its events")
+    rem.add_argument("name")
+    args = parser.parse_args(argv)
+    store = Store()
+
+    if args.command == "list":
+        print(f"store: {store.path}")
+        for d in store.datasets():
+            print(f"{d.name}\t{d.format}\t{d.count} events\tversion {d.version}\t"
+                  f"accessed {d.accessed}\t{d.attribution()}")
+        return 0
+    if args.command == "remove":
+        removed = store.remove(args.name.strip().lower())
+        print(f"removed {removed} events of {args.name}")
+        return 0
+
+    if not args.file.is_file():
+        print(f"error: no such file: {args.file}", file=sys.stderr)
+        return 1
+    try:
+        plan = importers.prepare(args.file, fmt=args.format, dataset=args.dataset,
+                                 version=args.version, accessed=args.accessed, store=store,
+                                 progress=_progress, encoding=args.encoding)
+    except importers.ImportFileError as err:
+        print(f"error: {err}", file=sys.stderr)
+        print("nothing was stored", file=sys.stderr)
+        return 1
+    print(report(plan))
+    if args.rejected and len(plan.rejected):
+        args.rejected.write_bytes(importers.rejected_csv(plan))
+        print(f"rejected rows written to {args.rejected}")
+    if not plan.accepted or plan.to_write.empty:
+        print("nothing to store (no new or changed events)")
+        return 0 if plan.accepted else 1
+    if not args.yes:
+        try:
+            answer = input(f"store {len(plan.to_write)} events in {store.path}? [y/N] ")
+        except EOFError:
+            answer = ""
+        if answer.strip().lower() not in ("y", "yes", "o", "oui"):
+            print("nothing was stored")
+            return 1
+    written = importers.commit(plan, store, progress=_progress)
+    print(f"stored {written} events in dataset {plan.dataset}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

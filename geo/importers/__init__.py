@@ -1,0 +1,433 @@
+"""Importing ACLED exports, UCDP GED files and the app's own CSV into the local store.
+
+Two steps, so that nothing is stored before the user has seen the validation report:
+
+1. :func:`prepare` checks the file (size limit from the file size, before reading; empty,
+   binary, wrong encoding or delimiter, missing columns), recognises its format from the
+   columns (:func:`detect_format`, overridable), reads it in chunks, maps every row onto
+   the event model (:mod:`geo.importers.mapping`) and validates it with
+   :func:`geo.events.validate_events`, the same rules as the curated data. It compares the
+   result with the store: new rows, updates (same id, newer ``timestamp`` or changed
+   content), unchanged rows, stale rows (older than the stored copy). Returns an
+   :class:`ImportPlan`.
+2. :func:`commit` writes the new and updated rows in one transaction.
+
+Nothing here imports Streamlit.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from geo.events import RowProblem, validate_events
+from geo.importers.mapping import MAPPERS, REQUIRED
+from geo.store import (
+    DATASET_NAME_RE,
+    RESERVED_DATASETS,
+    DatasetInfo,
+    Store,
+    attribution,
+    row_hash,
+)
+
+FORMATS: tuple[str, ...] = ("acled", "ucdp", "app")
+FORMAT_LABELS = {"acled": "ACLED export", "ucdp": "UCDP GED (CSV)",
+                 "app": "Sahel Atlas CSV (data dictionary)"}
+MAX_FILE_BYTES = 300 * 1024 * 1024  # CSV; refused above this, checked from the file size
+MAX_XLSX_BYTES = 50 * 1024 * 1024  # XLSX must be read whole, hence a lower limit
+CHUNK_ROWS = 50_000
+SAMPLE_ROWS = 20
+HEAD_BYTES = 64 * 1024
+
+Progress = Callable[[float, str], None]
+
+
+class ImportFileError(ValueError):
+    """A file that cannot be imported at all: what is wrong, where, and how to fix it."""
+
+    def __init__(self, what: str, where: str = "", fix: str = "") -> None:
+        self.what, self.where, self.fix = what, where, fix
+        super().__init__(" ".join(part for part in (
+            what.rstrip(".") + ".", f"Where: {where}." if where else "",
+            f"How to fix: {fix}" if fix else "") if part))
+
+
+@dataclass(frozen=True)
+class FileInfo:
+    """What :func:`inspect_file` learnt from the first bytes of a file."""
+
+    kind: str  # "csv" or "xlsx"
+    columns: tuple[str, ...]
+    skip_lines: int  # leading "# ..." lines (our exports' attribution) before the header
+    encoding: str
+
+
+@dataclass
+class ImportPlan:
+    """The validated content of a file and what committing it would change."""
+
+    file_name: str
+    format: str
+    dataset: str
+    version: str
+    accessed: str
+    total_rows: int
+    events: pd.DataFrame  # accepted rows in the model + timestamp + row_hash
+    problems: list[RowProblem]
+    rejected: pd.DataFrame  # raw rejected rows with "row" and "problems" columns
+    status: pd.Series = field(default_factory=lambda: pd.Series(dtype=str))  # per event id
+
+    @property
+    def accepted(self) -> int:
+        return len(self.events)
+
+    def count(self, status: str) -> int:
+        return int((self.status == status).sum())
+
+    @property
+    def to_write(self) -> pd.DataFrame:
+        keep = self.status.reindex(self.events["id"]).isin(["new", "update"]).to_numpy()
+        return self.events[keep]
+
+    def sample(self, n: int = SAMPLE_ROWS) -> pd.DataFrame:
+        return self.events.head(n)
+
+    def info(self) -> DatasetInfo:
+        return DatasetInfo(self.dataset, self.format, self.version, self.accessed,
+                           self.file_name, "", self.accepted)
+
+    def attribution(self) -> str:
+        return attribution(self.format, self.version, self.accessed, self.dataset)
+
+
+# --- the file itself -------------------------------------------------------------------------
+
+def check_size(path: Path) -> int:
+    size = path.stat().st_size
+    limit = MAX_XLSX_BYTES if path.suffix.lower() in (".xlsx", ".xlsm") else MAX_FILE_BYTES
+    if size > limit:
+        raise ImportFileError(
+            f"The file is too large ({size / 1024**2:,.0f} MB; the limit is "
+            f"{limit / 1024**2:,.0f} MB for this kind of file)", path.name,
+            "split the export into smaller files (e.g. by year or country) and import each; "
+            "for XLSX, save as CSV (larger limit)")
+    if size == 0:
+        raise ImportFileError("The file is empty", path.name,
+                              "export the data again; the file has no bytes")
+    return size
+
+
+def _first_bad_utf8(head: bytes) -> tuple[int, int] | None:
+    """(line, byte offset) of the first byte that is not UTF-8, ignoring a cut at the end."""
+    try:
+        head.decode("utf-8")
+        return None
+    except UnicodeDecodeError as err:
+        if err.start >= len(head) - 4 and err.reason == "unexpected end of data":
+            return None
+        return head[:err.start].count(b"\n") + 1, err.start
+
+
+def inspect_file(path: Path, encoding: str = "utf-8") -> FileInfo:
+    """Check a file before reading it whole; raise :class:`ImportFileError` if hopeless."""
+    path = Path(path)
+    check_size(path)
+    with path.open("rb") as fh:
+        head = fh.read(HEAD_BYTES)
+    suffix = path.suffix.lower()
+    if head.startswith(b"PK\x03\x04"):
+        if suffix not in (".xlsx", ".xlsm"):
+            raise ImportFileError(
+                "This is a ZIP/Excel file, not a CSV text file", path.name,
+                "give it the .xlsx extension, or save it from Excel as 'CSV UTF-8'")
+        return _inspect_xlsx(path)
+    if suffix in (".xlsx", ".xlsm"):
+        raise ImportFileError("This .xlsx file is not a valid Excel workbook", path.name,
+                              "open it in a spreadsheet and save it again as .xlsx or CSV")
+    if b"\x00" in head or sum(b < 9 or 13 < b < 32 for b in head[:4096]) > 10:
+        raise ImportFileError("This is a binary file, not CSV text", path.name,
+                              "export the data as CSV (comma-separated, UTF-8) or XLSX")
+    if encoding.lower().replace("_", "-") in ("utf-8", "utf8", "utf-8-sig"):
+        encoding = "utf-8-sig"
+        bad = _first_bad_utf8(head)
+        if bad:
+            raise ImportFileError(
+                "The file is not UTF-8 text (it looks like Latin-1/Windows-1252, e.g. "
+                "French place names saved by an old spreadsheet)",
+                f"line {bad[0]}, byte {bad[1]}",
+                "save it as 'CSV UTF-8' (Excel: Save As > CSV UTF-8; LibreOffice: "
+                "character set Unicode (UTF-8)), or import it with --encoding latin-1")
+    text = head.decode(encoding, errors="replace").lstrip("\ufeff")
+    lines = text.splitlines()
+    skip = 0
+    while skip < len(lines) and lines[skip].startswith("#"):
+        skip += 1
+    if skip >= len(lines) or not lines[skip].strip():
+        raise ImportFileError("The file has no header row", path.name,
+                              "the first line must hold the column names")
+    header = next(csv.reader([lines[skip]]))
+    columns = tuple(c.strip() for c in header)
+    if len(columns) == 1:
+        for sep, name in ((";", "semicolons"), ("\t", "tabs"), ("|", "vertical bars")):
+            if sep in lines[skip]:
+                raise ImportFileError(
+                    f"The columns are separated by {name}, not commas", "line 1 (header)",
+                    "export again as comma-separated CSV (in a spreadsheet with a French "
+                    "locale: choose ',' as field separator), or save as XLSX")
+    return FileInfo("csv", columns, skip, encoding)
+
+
+def _inspect_xlsx(path: Path) -> FileInfo:
+    try:
+        head = pd.read_excel(path, dtype=str, nrows=0, engine="openpyxl")
+    except Exception as err:  # noqa: BLE001 - any openpyxl failure means a broken workbook
+        raise ImportFileError(f"This Excel workbook cannot be read ({type(err).__name__})",
+                              path.name, "open it and save it again, or save as CSV") from err
+    return FileInfo("xlsx", tuple(str(c).strip() for c in head.columns), 0, "utf-8")
+
+
+def detect_format(columns: tuple[str, ...] | list[str]) -> str | None:
+    """``acled``, ``ucdp`` or ``app`` from the column names; None when none fits."""
+    cols = {c.strip().lower() for c in columns}
+    if {"event_id_cnty", "event_date", "event_type"} <= cols:
+        return "acled"
+    if {"type_of_violence", "where_prec", "date_prec", "best"} <= cols:
+        return "ucdp"
+    if {"id", "dataset", "category", "subtype", "date_precision"} <= cols:
+        return "app"
+    return None
+
+
+def missing_columns(fmt: str, columns: tuple[str, ...]) -> list[str]:
+    cols = {c.strip().lower() for c in columns}
+    missing = [c for c in REQUIRED[fmt] if c not in cols]
+    if fmt == "acled" and not cols & {"iso3", "iso", "country"}:
+        missing.append("iso3 | iso | country")
+    if fmt == "ucdp" and not cols & {"country_id", "country"}:
+        missing.append("country_id | country")
+    return missing
+
+
+def _chunks(path: Path, info: FileInfo, chunk_rows: int) -> Iterator[pd.DataFrame]:
+    if info.kind == "xlsx":
+        frame = pd.read_excel(path, dtype=str, keep_default_na=False, engine="openpyxl")
+        frame.columns = [str(c).strip().lower() for c in frame.columns]
+        for start in range(0, len(frame), chunk_rows):
+            yield frame.iloc[start:start + chunk_rows].fillna("")
+        return
+    reader = pd.read_csv(path, dtype=object, keep_default_na=False, encoding=info.encoding,
+                         skiprows=info.skip_lines, chunksize=chunk_rows, engine="c",
+                         on_bad_lines="error")
+    with reader:
+        for chunk in reader:
+            chunk.columns = [str(c).strip().lower() for c in chunk.columns]
+            yield chunk
+
+
+def default_version(fmt: str, file_name: str, today: date) -> str:
+    if fmt == "ucdp":
+        match = re.search(r"v(\d+)[._-](\d+)", file_name, re.IGNORECASE)
+        return f"{match.group(1)}.{match.group(2)}" if match else "unknown"
+    return today.isoformat()
+
+
+# --- prepare and commit ----------------------------------------------------------------------
+
+def prepare(path: Path | str, fmt: str | None = None, dataset: str | None = None,
+            version: str | None = None, accessed: str | None = None,
+            store: Store | None = None, progress: Progress | None = None,
+            encoding: str = "utf-8", file_name: str | None = None,
+            chunk_rows: int = CHUNK_ROWS, today: date | None = None) -> ImportPlan:
+    """Read, map and validate a file; compare with the store. Stores nothing.
+
+    Raises :class:`ImportFileError` for a file that cannot be imported at all.
+    """
+    path = Path(path)
+    file_name = file_name or path.name
+    today = today or date.today()
+    info = inspect_file(path, encoding)
+    fmt = fmt or detect_format(info.columns)
+    if fmt is None:
+        raise ImportFileError(
+            "The format is not recognised from the columns", "header: "
+            + ", ".join(info.columns[:12]) + (" …" if len(info.columns) > 12 else ""),
+            "expected an ACLED export (event_id_cnty, event_date, event_type, ...), a UCDP "
+            "GED CSV (id, type_of_violence, where_prec, date_prec, best, ...) or the app's "
+            "CSV schema (id, dataset, date, category, subtype, ...); or choose the format")
+    if fmt not in FORMATS:
+        raise ImportFileError(f"Unknown format {fmt!r}", "", "use acled, ucdp or app")
+    missing = missing_columns(fmt, info.columns)
+    if missing:
+        raise ImportFileError(
+            f"Required columns are missing for the {FORMAT_LABELS[fmt]} format: "
+            + ", ".join(missing), "header (line 1)",
+            "export the full column set (for ACLED: all columns), or choose another format")
+    dataset = (dataset or "").strip().lower() or None
+    size = path.stat().st_size
+    store = store or Store()
+
+    valid_parts: list[pd.DataFrame] = []
+    problems: list[RowProblem] = []
+    rejected_parts: list[pd.DataFrame] = []
+    first_seen: dict[str, int] = {}
+    total = 0
+    expected = _estimated_rows(path, size) if info.kind == "csv" else 1
+    try:
+        for chunk in _chunks(path, info, chunk_rows):
+            first_row = info.skip_lines + 2 + total
+            total += len(chunk)
+            valid, probs, rejected = _validate_chunk(chunk, fmt, dataset, file_name,
+                                                     first_row, first_seen, today)
+            valid_parts.append(valid)
+            problems.extend(probs)
+            rejected_parts.append(rejected)
+            if progress:
+                progress(0.9 * min(1.0, total / expected), "validating")
+    except UnicodeDecodeError as err:
+        raise ImportFileError(
+            "The file is not UTF-8 text (Latin-1/Windows-1252 bytes further down)",
+            f"near data row {total + 2}, byte {err.start} of that block",
+            "save it as 'CSV UTF-8', or import it with --encoding latin-1") from err
+    except pd.errors.ParserError as err:
+        raise ImportFileError("The CSV structure is broken: " + str(err).strip(),
+                              f"after data row {total + 1}",
+                              "check quoting (every quote in a cell doubled, cells with "
+                              "commas or line breaks quoted) and the delimiter") from err
+    if total == 0:
+        raise ImportFileError("The file has a header but no data rows", file_name,
+                              "export again with at least one event")
+
+    events = pd.concat(valid_parts, ignore_index=True) if valid_parts else None
+    if dataset is None:
+        dataset = _default_dataset(fmt, events)
+    _check_dataset_name(dataset)
+    events["dataset"] = dataset
+    events["row_hash"] = row_hash(events) if len(events) else np.array([], "int64")
+    status = _status(events, store.versions())
+    rejected = pd.concat(rejected_parts, ignore_index=True)
+    problems.sort(key=lambda p: p.row)
+    if progress:
+        progress(0.95, "compared with the store")
+    return ImportPlan(
+        file_name=file_name, format=fmt, dataset=dataset,
+        version=version or default_version(fmt, file_name, today),
+        accessed=accessed or today.isoformat(), total_rows=total, events=events,
+        problems=problems, rejected=rejected, status=status)
+
+
+def _estimated_rows(path: Path, size: int) -> int:
+    """Rows in a CSV estimated from the bytes per line of its first block (for progress)."""
+    with path.open("rb") as fh:
+        head = fh.read(HEAD_BYTES)
+    lines = max(head.count(b"\n"), 1)
+    return max(1, int(size / (len(head) / lines)))
+
+
+def _default_dataset(fmt: str, events: pd.DataFrame | None) -> str:
+    if fmt != "app":
+        return fmt
+    names = set(events["dataset"]) if events is not None and len(events) else set()
+    if len(names) == 1:
+        name = names.pop()
+        if DATASET_NAME_RE.match(name) and name not in RESERVED_DATASETS:
+            return name
+    return "custom"
+
+
+def _check_dataset_name(name: str) -> None:
+    if not DATASET_NAME_RE.match(name) or name in RESERVED_DATASETS:
+        raise ImportFileError(
+            f"Invalid dataset name {name!r}", "",
+            "use 1-40 lower-case letters, digits, '.', '_' or '-', starting with a letter "
+            "or digit (not 'curated')")
+
+
+def _validate_chunk(chunk: pd.DataFrame, fmt: str, dataset: str | None, file_name: str,
+                    first_row: int, first_seen: dict[str, int],
+                    today: date) -> tuple[pd.DataFrame, list[RowProblem], pd.DataFrame]:
+    raw = chunk.reset_index(drop=True)
+    mapped = MAPPERS[fmt](raw, file_name, first_row)
+    frame = mapped.frame
+    if dataset is not None:
+        frame["dataset"] = dataset
+    todo = ~mapped.bad.to_numpy()
+    positions = np.flatnonzero(todo)
+    sub = frame.iloc[positions]
+    valid, probs = validate_events(sub.drop(columns="timestamp"), file_name, today=today)
+    problems = list(mapped.problems)
+    for p in probs:
+        row = p.row if p.row < 2 else first_row + int(positions[p.row - 2])
+        problems.append(RowProblem(p.file, row, p.column, p.reason))
+    # Accepted rows: ids in the result (validate_events rejects in-file duplicates).
+    ids = sub["id"].str.strip()
+    accepted_pos = positions[ids.isin(set(valid["id"])).to_numpy()
+                             & ~ids.duplicated().to_numpy()]
+    stamps = pd.to_numeric(frame["timestamp"].iloc[accepted_pos], errors="coerce")
+    stamp_by_id = pd.Series(stamps.fillna(0).astype("int64").to_numpy(),
+                            index=ids.iloc[np.searchsorted(positions, accepted_pos)].to_numpy())
+    valid["timestamp"] = stamp_by_id.reindex(valid["id"]).fillna(0).astype("int64").to_numpy()
+    # Duplicates across chunks.
+    rows = pd.Series(first_row + accepted_pos, index=valid["id"].to_numpy())
+    dup = np.array([i in first_seen for i in valid["id"]], dtype=bool)
+    for ident, row in zip(valid["id"][dup], rows[dup], strict=True):
+        problems.append(RowProblem(file_name, int(row), "id",
+                                   f"duplicate id {ident!r} (first in row {first_seen[ident]})"))
+    first_seen.update({i: int(r) for i, r in zip(valid["id"][~dup], rows[~dup], strict=True)})
+    keep_pos = set(accepted_pos[~dup].tolist())
+    valid = valid[~dup].reset_index(drop=True)
+    rejected_pos = [i for i in range(len(raw)) if i not in keep_pos]
+    reasons: dict[int, list[str]] = {}
+    for p in problems:
+        reasons.setdefault(p.row, []).append(f"{p.column}: {p.reason}" if p.column
+                                             else p.reason)
+    rejected = raw.iloc[rejected_pos].copy()
+    rejected.insert(0, "problems", ["; ".join(reasons.get(first_row + i, ["rejected"]))
+                                    for i in rejected_pos])
+    rejected.insert(0, "row", [first_row + i for i in rejected_pos])
+    return valid, problems, rejected
+
+
+def _status(events: pd.DataFrame, stored: pd.DataFrame) -> pd.Series:
+    """Per event id: ``new``, ``update``, ``unchanged`` or ``stale`` (older than stored)."""
+    old = stored.reindex(events["id"])
+    ts_new = events["timestamp"].to_numpy()
+    ts_old = old["timestamp"].to_numpy()
+    known = old["row_hash"].notna().to_numpy()
+    same = known & (old["row_hash"].to_numpy() == events["row_hash"].to_numpy())
+    status = np.where(~known, "new", np.where(
+        same, "unchanged", np.where(ts_new < np.nan_to_num(ts_old.astype(float)), "stale",
+                                    "update")))
+    return pd.Series(status, index=events["id"].to_numpy())
+
+
+def commit(plan: ImportPlan, store: Store | None = None,
+           progress: Progress | None = None) -> int:
+    """Write the plan's new and updated events in one transaction; returns rows written."""
+    store = store or Store()
+    info = plan.info()
+    info = DatasetInfo(info.name, info.format, info.version, info.accessed, info.file_name,
+                       datetime.now(UTC).isoformat(timespec="seconds"), info.count)
+    return store.write(plan.to_write, info, progress)
+
+
+def problems_frame(problems: list[RowProblem]) -> pd.DataFrame:
+    return pd.DataFrame([p.__dict__ for p in problems],
+                        columns=["file", "row", "column", "reason"])
+
+
+def rejected_csv(plan: ImportPlan) -> bytes:
+    """The rejected rows (with row number and reasons) as CSV, formulas neutralised."""
+    from geo.exports import neutralise
+
+    buf = io.StringIO()
+    neutralise(plan.rejected).to_csv(buf, index=False)
+    return buf.getvalue().encode("utf-8-sig")

@@ -1,0 +1,243 @@
+"""The Analysis page: monthly trends, top actors, admin-1 choropleth, before/after a pivot
+date and distance bands from the tripoint, on the events the map's filters select."""
+
+from dataclasses import replace
+
+import pandas as pd
+import streamlit as st
+from streamlit_folium import st_folium
+
+from geo import analysis as an
+from geo import ui
+from geo.countries import AES_MEMBERS, COUNTRY_NAMES
+from geo.filters import apply_filter
+from geo.i18n import format_number, pick
+from geo.ui import analysis as ui_an
+from geo.ui import events as ui_events
+
+MAP_KEY = "an_map"
+
+lang = ui.current_language()
+t = ui.translator(lang)
+layers = ui.boundary_layers()
+zone_defs = ui.zone_definitions()
+events, _problems = ui_events.app_events()
+rules = ui_an.milestone_rules()
+
+# --- sidebar: the map's filters, shared state and URL parameters ------------------------------
+with st.sidebar:
+    event_filter, _cluster = ui_events.event_sidebar(events, lang)
+ui_an.sync_filter_params(ui_events.filter_query_params(event_filter, events))
+
+filtered = apply_filter(events, event_filter) if event_filter.layers else events.iloc[0:0]
+datasets = set(filtered["dataset"])
+save_hint = t("an_save_hint")
+
+
+def fmt(value: float, decimals: int = 0) -> str:
+    return format_number(value, lang, decimals)
+
+
+def country_label(code: str) -> str:
+    return pick(COUNTRY_NAMES.get(code, {"en": code}), lang)
+
+
+def csv_button(table: pd.DataFrame, name: str, title: str, used: set[str],
+               index: bool = False) -> None:
+    st.download_button(t("an_download_csv"), an.csv_bytes(table, used, title, index=index),
+                       file_name=f"sahel-atlas-{name}.csv", mime="text/csv", key=f"csv_{name}")
+
+
+st.title(t("an_title"))
+st.caption(t("an_intro", count=fmt(len(filtered))))
+if filtered.empty:
+    st.info(t("an_no_events"))
+
+# --- 1. trends per month ----------------------------------------------------------------------
+st.header(t("an_trends"))
+by = st.radio(t("an_group_by"), ["country_iso3", "category"], horizontal=True, key="an_by",
+              format_func=lambda v: t("an_by_country" if v == "country_iso3" else "an_by_category"))
+group_label = t("an_by_country" if by == "country_iso3" else "an_by_category")
+if not filtered.empty:
+    # Coups outside the AES (context) are one group, not one colour per country.
+    keyed = filtered.assign(country_iso3=filtered["country_iso3"].where(
+        filtered["country_iso3"].isin(AES_MEMBERS), "other"))
+    series = an.monthly_series(keyed, by, start=event_filter.date_from, end=event_filter.date_to)
+    shown = series.assign(group=series["group"].map(
+        (lambda c: t("an_other_countries") if c == "other" else country_label(c))
+        if by == "country_iso3" else (lambda c: t(f"cat_{c}"))))
+    st.altair_chart(ui_an.events_chart(shown, rules, lang, group_label), width="stretch")
+    st.altair_chart(ui_an.fatalities_chart(shown, rules, lang, group_label),
+                    width="stretch")
+    st.caption(f"{t('an_rules_hint')} {t('an_month_rule')} {save_hint}")
+    with st.expander(t("an_table")):
+        wide = pd.concat({t("an_events"): an.series_table(shown, "events"),
+                          t("an_fat_low"): an.series_table(shown, "fatalities_low"),
+                          t("an_fat_high"): an.series_table(shown, "fatalities_high")}, axis=1)
+        st.dataframe(wide, width="stretch")
+    export = series.assign(month=series["month"].dt.strftime("%Y-%m"))
+    csv_button(export, f"monthly-by-{'country' if by == 'country_iso3' else 'category'}",
+               t("an_csv_title_trend", by=group_label), datasets)
+
+# --- 2. before / after ------------------------------------------------------------------------
+st.header(t("an_ba"))
+span = ui_events.data_span(events)
+default_pivot = an.DEFAULT_PIVOT if span[0] <= an.DEFAULT_PIVOT <= span[1] else span[1]
+ui.url_backed("pivot", default_pivot, ui_an.parse_pivot(span))
+ui.url_backed("window", an.DEFAULT_WINDOW_MONTHS, ui_an.parse_window)
+pivot_col, window_col = st.columns(2)
+with pivot_col:
+    pivot = st.date_input(t("an_pivot"), min_value=span[0], max_value=span[1], key="pivot",
+                          format="YYYY-MM-DD")
+with window_col:
+    window = int(st.number_input(t("an_window"), min_value=1, max_value=an.MAX_WINDOW_MONTHS,
+                                 step=1, key="window"))
+radius = ui_an.core_radius(zone_defs.default_radius_km)
+# The windows set their own dates: every filter but the date range applies.
+undated = (apply_filter(events, replace(event_filter, date_from=None, date_to=None))
+           if event_filter.layers else events.iloc[0:0])
+ba = an.before_after(undated, pivot, window, ui_an.alg_admin1_ids(), ui.the_tripoint(), radius)
+w = ba.windows
+st.caption(t("an_ba_windows", b_start=f"{w.before_start:%Y-%m-%d}",
+             b_end=f"{w.before_last_day:%Y-%m-%d}", a_start=f"{w.pivot:%Y-%m-%d}",
+             a_end=f"{w.after_last_day:%Y-%m-%d}") + " " + t("an_ba_dates_note"))
+st.warning(t("an_descriptive"), icon="⚠️")
+if w.after_last_day.date() > span[1]:
+    st.caption(t("an_ba_beyond", last=f"{span[1]:%Y-%m-%d}"))
+if w.before_start.date() < span[0]:
+    st.caption(t("an_ba_before_data", first=f"{span[0]:%Y-%m-%d}"))
+
+aes = ba.table.loc["AES"]
+m1, m2 = st.columns(2)
+m1.metric(t("an_metric_events"),
+          f"{fmt(aes['events_before'])} → {fmt(aes['events_after'])}",
+          delta=f"{int(aes['events_change']):+d}", delta_color="off")
+fat_before = t("an_fat_range", low=fmt(aes["fatalities_low_before"]),
+               high=fmt(aes["fatalities_high_before"]))
+fat_after = t("an_fat_range", low=fmt(aes["fatalities_low_after"]),
+              high=fmt(aes["fatalities_high_after"]))
+m2.metric(t("an_metric_fat"), f"{fat_before} → {fat_after}",
+          delta=t("an_fat_delta", low=f"{int(aes['fatalities_low_change']):+d}",
+                  high=f"{int(aes['fatalities_high_change']):+d}"), delta_color="off")
+
+area_labels = {iso: country_label(iso) for iso in AES_MEMBERS}
+area_labels |= {"AES": t("an_area_AES"), "ALG": t("an_area_ALG"),
+                "CORE": t("an_area_CORE", radius=f"{radius:g}")}
+ba_view = ba.table.copy()
+ba_view.index = [area_labels[a] for a in ba_view.index]
+ba_view.index.name = t("an_area")
+columns = {}
+for measure, label in (("events", t("an_events")), ("fatalities_low", t("an_fat_low")),
+                       ("fatalities_high", t("an_fat_high"))):
+    columns |= {f"{measure}_before": f"{label} · {t('an_window_before')}",
+                f"{measure}_after": f"{label} · {t('an_window_after')}",
+                f"{measure}_change": f"{label} · {t('an_change')}",
+                f"{measure}_change_pct": f"{label} · {t('an_change_pct')}"}
+columns["straddling"] = t("an_straddling")
+st.dataframe(ba_view.rename(columns=columns), width="stretch")
+st.altair_chart(ui_an.before_after_chart(an.before_after_long(ba.table), area_labels, lang))
+cb, ca = ba.completeness_before, ba.completeness_after
+st.caption(t("an_completeness", b_date=cb.inexact_date, b_total=cb.total,
+             b_place=cb.inexact_place, a_date=ca.inexact_date, a_total=ca.total,
+             a_place=ca.inexact_place, straddling=ba.straddling)
+           + " " + t("an_core_radius_note", radius=f"{radius:g}"))
+csv_button(ba.table, "before-after", t("an_csv_title_ba", pivot=f"{w.pivot:%Y-%m-%d}",
+                                       window=window), set(undated["dataset"]), index=True)
+ui.remember({"pivot": pivot, "window": window},
+            {"pivot": pivot.isoformat(), "window": str(window)})
+
+# --- 3. distance bands ------------------------------------------------------------------------
+st.header(t("an_bands"))
+in_states = filtered[filtered["country_iso3"].isin(AES_MEMBERS)]
+if not in_states.empty:
+    bands = an.distance_bands(in_states, ui.the_tripoint())
+    share_col = st.radio(
+        t("an_band_measure"), ["share_events", "share_fatalities_low", "share_fatalities_high"],
+        horizontal=True, key="an_band_measure",
+        format_func=lambda c: t({"share_events": "an_band_events",
+                                 "share_fatalities_low": "an_band_fat_low",
+                                 "share_fatalities_high": "an_band_fat_high"}[c]))
+    st.altair_chart(ui_an.bands_chart(bands.table, share_col, lang), width="stretch")
+    trend = an.concentration_trend(bands.summary)
+    usable = bands.summary[bands.summary["located_events"] >= 5]
+    if trend == "insufficient":
+        st.write(t("an_trend_insufficient"))
+    else:
+        st.write(t(f"an_trend_{trend}", first=fmt(usable["median_km"].iloc[0]),
+                   y1=usable.index[0], last=fmt(usable["median_km"].iloc[-1]),
+                   y2=usable.index[-1]))
+    st.caption(t("an_bands_rule", unlocated=int(bands.unlocated.sum())) + " " + save_hint)
+    with st.expander(t("an_table")):
+        summary = bands.summary.rename(columns={
+            "located_events": t("an_located"), "share_within_100km": t("an_within_100"),
+            "median_km": t("an_median_km")})
+        summary.index.name = t("an_year")
+        st.dataframe(summary, width="stretch")
+        st.dataframe(bands.table, width="stretch", hide_index=True)
+    csv_button(bands.table, "distance-bands", t("an_csv_title_bands"), set(in_states["dataset"]))
+
+# --- 4. top actors ----------------------------------------------------------------------------
+st.header(t("an_actors"))
+rank = st.radio(t("an_rank_by"), ["events", "fatalities_high"], horizontal=True, key="an_rank",
+                format_func=lambda m: t("an_events" if m == "events" else "an_fat_high"))
+top = an.top_actors(filtered, n=10, by=rank)
+if not top.empty:
+    st.altair_chart(ui_an.actors_chart(top, rank, lang), width="stretch")
+    st.caption(t("an_actors_note") + " " + save_hint)
+    with st.expander(t("an_table")):
+        st.dataframe(top.rename(columns={
+            "actor": t("an_actor"), "events": t("an_events"), "fatalities_low": t("an_fat_low"),
+            "fatalities_high": t("an_fat_high"), "fatalities_unknown": t("an_fat_unknown")}),
+            width="stretch", hide_index=True)
+    csv_button(top, "top-actors", t("an_csv_title_actors"), datasets)
+
+# --- 5. admin-1 choropleth --------------------------------------------------------------------
+st.header(t("an_regions"))
+years = an.years_of(filtered) if not filtered.empty else []
+pcol, mcol = st.columns(2)
+with pcol:
+    period = st.selectbox(t("an_period"), ["all", *[str(y) for y in years]], key="an_period",
+                          format_func=lambda p: t("an_period_all") if p == "all" else p)
+with mcol:
+    map_measure = st.radio(t("an_measure"), ["events", "fatalities_high"], horizontal=True,
+                           key="an_map_measure",
+                           format_func=lambda m: t("an_events" if m == "events" else "an_fat_high"))
+if period == "all":
+    start, end = event_filter.date_from, event_filter.date_to
+    period_label = t("an_period_all")
+else:
+    start, end = pd.Timestamp(f"{period}-01-01"), pd.Timestamp(f"{period}-12-31")
+    period_label = period
+counts = an.admin1_counts(filtered, start, end)
+admin1 = layers["admin1"]
+fmap, breaks = ui_an.choropleth(admin1, counts, map_measure, lang)
+map_col, info_col = st.columns([3, 2], gap="medium")
+with map_col:
+    st_folium(fmap, key=MAP_KEY, height=480, use_container_width=True,
+                        returned_objects=["last_active_drawing"])
+    st.html(ui_an.legend_html(breaks, lang))
+with info_col:
+    # st_folium keeps its last return value in the session under its key.
+    payload = st.session_state.get(MAP_KEY)
+    drawing = (payload if isinstance(payload, dict) else {}).get("last_active_drawing")
+    properties = drawing.get("properties") if isinstance(drawing, dict) else None
+    clicked = properties.get("id") if isinstance(properties, dict) else None
+    names = admin1.set_index("id")["name_fr" if lang == "fr" else "name_en"]
+    if isinstance(clicked, str) and clicked in names.index:
+        row = counts.loc[clicked] if clicked in counts.index else None
+        st.markdown(ui.markdown_text(t(
+            "an_region_line", name=names[clicked], period=period_label,
+            count=0 if row is None else int(row["events"]),
+            low=0 if row is None else int(row["fatalities_low"]),
+            high=0 if row is None else int(row["fatalities_high"]))))
+    else:
+        st.info(t("an_region_hint"))
+    unassigned = int((filtered["admin1_id"] == "").sum())
+    if unassigned:
+        st.caption(t("an_region_unassigned", count=unassigned))
+    region_table = counts.reset_index()
+    region_table.insert(1, "name", region_table["admin1_id"].map(names))
+    with st.expander(t("an_table")):
+        st.dataframe(region_table.sort_values("events", ascending=False),
+                     width="stretch", hide_index=True)
+    csv_button(region_table, "regions", t("an_csv_title_regions", period=period_label), datasets)

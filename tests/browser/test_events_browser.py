@@ -1,0 +1,634 @@
+"""Event layers as a person meets them, in Debian Chromium against a real `streamlit run`.
+
+Expected numbers come from the curated data through ``geo.filters`` (the functions the page
+uses; they are checked against hand-worked answers in ``tests/test_filters.py``). Markers
+are counted in the map iframe: every CircleMarker whose feature has ``kind == 'event'``,
+whether drawn directly or held by a MarkerClusterGroup.
+"""
+
+from __future__ import annotations
+
+import csv
+import math
+import os
+import re
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Callable, Iterator
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Error as PlaywrightError
+
+from geo.boundaries import load_admin1
+from geo.events import LAYERS, load_events
+from geo.filters import apply_filter, layer_counts, region_stats
+from geo.ui.events import CHARTER_DATE, EVENTS_ENV, default_filter
+from tests.browser.conftest import REPO, OfflinePage, _free_port, _require_chromium
+from tests.browser.mapdriver import click_lat_lng, map_frame, map_view
+
+pytestmark = pytest.mark.browser
+
+EVENTS = load_events().events
+DEFAULT = default_filter(EVENTS)
+SHOWN = apply_filter(EVENTS, DEFAULT)
+CHARTER = replace(DEFAULT, date_from=CHARTER_DATE)
+LABELS = {"coup-successful": "Successful coups", "coup-attempted": "Attempted coups",
+          "coup-plot": "Alleged coup plots", "insurgency": "Insurgency events",
+          "state-violence": "State violence"}
+SHOWN_RE = re.compile(r"^\d+ events shown")
+SIDEBAR = '[data-testid="stSidebar"]'
+
+# Event markers on the map, per display layer.
+DRAWN_JS = """() => {
+  const seen = new Set();
+  const isEvent = (l) => l instanceof L.CircleMarker && !!l.feature && !!l.feature.properties
+    && l.feature.properties.kind === 'event';
+  for (const l of Object.values(window.map._layers)) {
+    if (isEvent(l)) seen.add(l);
+    else if (L.MarkerClusterGroup && l instanceof L.MarkerClusterGroup)
+      l.getLayers().filter(isEvent).forEach((m) => seen.add(m));
+  }
+  const byLayer = {};
+  seen.forEach((m) => {
+    const k = m.feature.properties.layer; byLayer[k] = (byLayer[k] || 0) + 1; });
+  return byLayer;
+}"""
+CLUSTER_GROUPS_JS = """() => Object.values(window.map._layers)
+  .filter((l) => L.MarkerClusterGroup && l instanceof L.MarkerClusterGroup).length"""
+# Markers that a spiderfy has moved away from their true position.
+SPIDERFIED_JS = """() => Object.values(window.map._layers)
+  .filter((l) => l._preSpiderfyLatlng && l.feature)
+  .map((l) => ({id: l.feature.properties.id, lat: l.getLatLng().lat, lng: l.getLatLng().lng,
+                lat0: l._preSpiderfyLatlng.lat, lng0: l._preSpiderfyLatlng.lng}))"""
+SPIDERFY_AT_JS = """([lat, lng]) => {
+  const c = Object.values(window.map._layers).find((l) => L.MarkerCluster
+    && l instanceof L.MarkerCluster && Math.abs(l.getLatLng().lat - lat) < 1e-4
+    && Math.abs(l.getLatLng().lng - lng) < 1e-4);
+  if (c && !Object.values(window.map._layers).some((l) => l._preSpiderfyLatlng)) c.spiderfy();
+}"""
+# Whether the element under a point is a cluster icon (icons fade in after a zoom).
+CLUSTER_ICON_AT_JS = """([lat, lng]) => {
+  const p = window.map.latLngToContainerPoint([lat, lng]);
+  const r = document.getElementById('map_div').getBoundingClientRect();
+  const el = document.elementFromPoint(p.x + r.left, p.y + r.top);
+  return !!(el && el.closest('.marker-cluster'));
+}"""
+# The cluster icon drawn at a point (at the current zoom), with its size.
+CLUSTER_AT_JS = """([lat, lng]) => {
+  const c = Object.values(window.map._layers).find((l) => L.MarkerCluster
+    && l instanceof L.MarkerCluster && Math.abs(l.getLatLng().lat - lat) < 1e-4
+    && Math.abs(l.getLatLng().lng - lng) < 1e-4);
+  return c ? c.getChildCount() : 0;
+}"""
+
+
+# --- expectations from the data ----------------------------------------------------------------
+
+def located(df):  # noqa: ANN001, ANN201 (DataFrame)
+    return df.dropna(subset=["latitude", "longitude"])
+
+
+def drawn_expected(f) -> dict[str, int]:  # noqa: ANN001 (EventFilter)
+    counts = located(apply_filter(EVENTS, f))["layer"].value_counts()
+    return {layer: int(n) for layer, n in counts.items() if n}
+
+
+def label_texts(f) -> dict[str, str]:  # noqa: ANN001 (EventFilter)
+    counts = layer_counts(apply_filter(EVENTS, replace(f, layers=())))
+    return {layer: f"{LABELS[layer]} ({counts[layer]})" for layer in LAYERS}
+
+
+def caption_text(f) -> str:  # noqa: ANN001 (EventFilter)
+    rows = apply_filter(EVENTS, f)
+    n = len(located(rows))
+    text = f"{n} events shown"
+    if len(rows) > n:
+        text += f" · {len(rows) - n} without coordinates (not drawn)"
+    return text
+
+
+def isolated_events(layer: str) -> list:
+    """Located events of a layer, most isolated first (km to the nearest other marker)."""
+    pts = located(SHOWN)
+    lat = pts["latitude"].map(math.radians).to_numpy()
+    lng = pts["longitude"].map(math.radians).to_numpy()
+
+    def nearest(i: int) -> float:
+        return min(6371 * math.hypot(lat[i] - lat[j], (lng[i] - lng[j]) * math.cos(lat[i]))
+                   for j in range(len(pts)) if j != i)
+
+    scored = [(nearest(i), row) for i, row in enumerate(pts.itertuples()) if row.layer == layer]
+    return [row for _, row in sorted(scored, key=lambda s: -s[0])]
+
+
+def _inside(region_id: str) -> tuple[float, float]:
+    admin1 = load_admin1()
+    point = admin1.loc[admin1["id"] == region_id, "geometry"].iloc[0].representative_point()
+    return point.y, point.x
+
+
+# --- waiting without time.sleep ----------------------------------------------------------------
+
+def app_error(page: object) -> str | None:
+    errors = page.locator('[data-testid="stException"]')
+    return errors.first.inner_text() if errors.count() else None
+
+
+def wait_for(page: object, predicate: Callable[[], object], what: str,
+             timeout: float = 30.0) -> object:
+    """Poll ``predicate`` until truthy; fail at once if the app shows an exception."""
+    deadline = time.monotonic() + timeout
+    last: object = None
+    while time.monotonic() < deadline:
+        try:
+            last = predicate()
+        except PlaywrightError as exc:  # frame detached or navigating during a rerun
+            last = exc
+        else:
+            if last:
+                return last
+        error = app_error(page)
+        if error:
+            raise AssertionError(f"the app raised while waiting for {what}:\n{error}")
+        page.wait_for_timeout(200)
+    raise AssertionError(f"timed out waiting for {what}; last value: {last!r}")
+
+
+def drawn(page: object) -> dict[str, int]:
+    return map_frame(page).evaluate(DRAWN_JS)
+
+
+def wait_drawn(page: object, want: dict[str, int]) -> dict[str, int]:
+    wait_for(page, lambda: drawn(page) == want, f"markers {want}")
+    return want
+
+
+def sidebar_checkboxes(page: object) -> list[tuple[str, bool]]:
+    return page.locator(f'{SIDEBAR} label:has(input[type="checkbox"])').evaluate_all(
+        "els => els.map(e => [e.innerText.trim(), e.querySelector('input').checked])")
+
+
+def shown_caption(page: object) -> str:
+    caption = page.get_by_text(SHOWN_RE)
+    caption.wait_for()
+    return caption.inner_text().strip()
+
+
+def panel_column_text(page: object, marker: str) -> str:
+    column = page.locator('[data-testid="stColumn"]').filter(has=page.locator(marker)).last
+    return column.inner_text()
+
+
+def mouse_at(page: object, frame: object, lat: float, lng: float) -> tuple[float, float]:
+    point = frame.evaluate(
+        "([lat, lng]) => { const p = window.map.latLngToContainerPoint([lat, lng]);"
+        " const r = document.getElementById('map_div').getBoundingClientRect();"
+        " return {x: p.x + r.left, y: p.y + r.top}; }", [lat, lng])
+    box = frame.frame_element().bounding_box()
+    return box["x"] + point["x"], box["y"] + point["y"]
+
+
+def set_view(frame: object, lat: float, lng: float, zoom: int | None = None) -> None:
+    frame.evaluate(
+        "([lat, lng, zoom]) => { window.map.setView([lat, lng],"
+        " zoom === null ? window.map.getMaxZoom() : zoom, {animate: false}); }",
+        [lat, lng, zoom])
+
+
+def assert_offline(offline_page: OfflinePage) -> None:
+    assert offline_page.external_requests == []
+    assert offline_page.page_errors == []
+
+
+# --- layers and dates --------------------------------------------------------------------------
+
+def test_unchecking_a_layer_removes_its_markers_without_reloading_the_map(
+        app_url, offline_page, artifacts):
+    page = offline_page.page
+    page.goto(app_url)
+    frame = map_frame(page)
+    labels = label_texts(DEFAULT)
+    before = wait_drawn(page, drawn_expected(DEFAULT))
+    assert sum(before.values()) == len(located(SHOWN))
+    frame.evaluate("() => { window.__probe = 1; }")
+    view = map_view(frame)
+
+    label = labels["insurgency"]  # "Insurgency events (81)"
+    n_label = int(re.search(r"\((\d+)\)", label).group(1))
+    not_located = int(SHOWN.query("layer == 'insurgency'")["latitude"].isna().sum())
+    page.locator(SIDEBAR).get_by_text(label, exact=True).click()
+    after = wait_drawn(page, drawn_expected(replace(DEFAULT, layers=tuple(
+        layer for layer in LAYERS if layer != "insurgency"))))
+    # Fewer by the label's N, less the insurgency events that have no coordinates.
+    assert "insurgency" not in after
+    assert sum(before.values()) - sum(after.values()) == n_label - not_located
+    assert not page.get_by_role("checkbox", name=label).is_checked()
+    assert page.get_by_role("checkbox", name=labels["coup-successful"]).is_checked()
+    wait_for(page, lambda: shown_caption(page) == caption_text(
+        replace(DEFAULT, layers=tuple(lay for lay in LAYERS if lay != "insurgency"))),
+        "the caption")
+    assert re.search(r"layers=coup-successful(%2C|,)", page.url)
+
+    frame = map_frame(page)
+    assert frame.evaluate("() => window.__probe") == 1, "the map was reloaded"
+    assert map_view(frame) == view
+    page.screenshot(path=artifacts / "events-layer-off.png")
+
+    page.locator(SIDEBAR).get_by_text(label, exact=True).click()
+    wait_drawn(page, before)
+    assert map_frame(page).evaluate("() => window.__probe") == 1
+    assert_offline(offline_page)
+
+
+def test_since_the_charter_changes_counts_and_markers(app_url, offline_page, artifacts):
+    page = offline_page.page
+    page.goto(app_url)
+    map_frame(page)
+    wait_drawn(page, drawn_expected(DEFAULT))
+    before_caption = shown_caption(page)
+    assert before_caption == caption_text(DEFAULT)
+    for text in label_texts(DEFAULT).values():
+        page.locator(SIDEBAR).get_by_text(text, exact=True).wait_for()
+
+    page.get_by_role("button", name="Since the charter (16 Sep 2023)").click()
+    new_labels = label_texts(CHARTER)
+    assert new_labels["coup-successful"] != label_texts(DEFAULT)["coup-successful"]
+    for text in new_labels.values():
+        page.locator(SIDEBAR).get_by_text(text, exact=True).wait_for()
+    wait_for(page, lambda: shown_caption(page) == caption_text(CHARTER), "the caption")
+    assert shown_caption(page) != before_caption
+    wait_drawn(page, drawn_expected(CHARTER))
+    assert "from=2023-09-16" in page.url
+    slider = page.locator(SIDEBAR).get_by_text("2023-09-16")
+    assert slider.count() >= 1
+    page.screenshot(path=artifacts / "events-since-charter.png")
+    assert_offline(offline_page)
+
+
+# --- clicking events ---------------------------------------------------------------------------
+
+def test_clicking_an_event_shows_its_sources(app_url, offline_page, artifacts):
+    page = offline_page.page
+    page.goto(app_url)
+    frame = map_frame(page)
+    page.locator(SIDEBAR).get_by_text("Group overlapping events", exact=True).click()
+    wait_for(page, lambda: map_frame(page).evaluate(CLUSTER_GROUPS_JS) == 0, "no clustering")
+    wait_drawn(page, drawn_expected(DEFAULT))
+    frame = map_frame(page)
+    frame.evaluate("() => { window.__probe = 1; }")
+
+    event = next(e for e in isolated_events("insurgency") if frame.evaluate(
+        "([lat, lng]) => window.map.getBounds().pad(-0.1).contains([lat, lng])",
+        [e.latitude, e.longitude]))
+    x, y = mouse_at(page, frame, event.latitude, event.longitude)
+    page.mouse.move(x, y)
+    tooltip = frame.locator(".leaflet-tooltip")
+    tooltip.wait_for()
+    assert tooltip.inner_text() == f"{event.date:%Y-%m-%d} · {event.location} · insurgency"
+
+    page.mouse.click(x, y)
+    panel = page.locator(".event-panel")
+    panel.wait_for()
+    assert panel.get_attribute("data-id") == event.id
+    assert event.location in panel.locator("h3").inner_text()
+    links = panel.locator('a[href^="http"]')
+    assert links.count() >= 1
+    assert [links.nth(i).get_attribute("href") for i in range(links.count())] == list(
+        event.sources)
+    for i in range(links.count()):
+        assert links.nth(i).get_attribute("target") == "_blank"
+        assert "noopener" in links.nth(i).get_attribute("rel")
+    assert re.search(rf"sel=event(%3A|:){re.escape(event.id)}", page.url)
+    assert map_frame(page).evaluate("() => window.__probe") == 1, "the map was reloaded"
+    page.screenshot(path=artifacts / "events-click-event.png")
+    assert_offline(offline_page)
+
+
+BAMAKO = (12.6091, -7.9752)
+
+
+def _coincident(lat: float, lng: float):  # noqa: ANN202 (DataFrame)
+    pts = located(SHOWN)
+    return pts[(pts["latitude"] == lat) & (pts["longitude"] == lng)]
+
+
+def test_coincident_events_can_be_spiderfied_and_picked(app_url, offline_page, artifacts):
+    """The Bamako coups share one coordinate: at max zoom the cluster fans them out.
+
+    The spiderfy is started in JavaScript (what a click on the cluster does at max zoom;
+    the real click is ``test_clicking_the_bamako_cluster_spiderfies_it``), the pick is a
+    real mouse click.
+    """
+    here = _coincident(*BAMAKO)
+    coups = here[here["category"] == "coup"]
+    assert len(coups) >= 4
+    page = offline_page.page
+    page.goto(app_url)
+    frame = map_frame(page)
+    wait_drawn(page, drawn_expected(DEFAULT))
+    set_view(frame, *BAMAKO)
+    wait_for(page, lambda: frame.evaluate(CLUSTER_AT_JS, list(BAMAKO)) == len(here),
+             "the Bamako cluster")
+
+    def spiderfied() -> bool:
+        # Calling spiderfy() while the zoom still settles does nothing: call it again.
+        frame.evaluate(SPIDERFY_AT_JS, list(BAMAKO))
+        page.wait_for_timeout(300)
+        return len(frame.evaluate(SPIDERFIED_JS)) == len(here)
+
+    wait_for(page, spiderfied, "the spiderfy")
+    page.wait_for_timeout(500)  # the fan-out animation
+    legs = frame.evaluate(SPIDERFIED_JS)
+    assert sorted(m["id"] for m in legs) == sorted(here["id"])
+    assert all((m["lat0"], m["lng0"]) == pytest.approx(BAMAKO) for m in legs)
+    positions = {(round(m["lat"], 6), round(m["lng"], 6)) for m in legs}
+    assert len(positions) == len(here), "spiderfied markers overlap"
+    page.screenshot(path=artifacts / "events-bamako-spiderfy.png")
+
+    target = next(m for m in legs if m["id"] in set(coups["id"]))
+    click_lat_lng(page, frame, target["lat"], target["lng"])
+    panel = page.locator(".event-panel")
+    panel.wait_for()
+    assert panel.get_attribute("data-id") == target["id"]
+    assert panel.locator('a[href^="http"][target="_blank"]').count() >= 1
+    page.screenshot(path=artifacts / "events-bamako-pick.png")
+    assert_offline(offline_page)
+
+
+def test_clicking_the_bamako_cluster_spiderfies_it(app_url, offline_page, artifacts):
+    """A real click on the cluster at max zoom fans the coincident events out.
+
+    (Until de4bc69 such a click crashed the page: a cluster sends a Point without
+    kind/id, and the point-in-polygon fallback tripped over the events table.)
+    """
+    here = _coincident(*BAMAKO)
+    page = offline_page.page
+    page.goto(app_url)
+    frame = map_frame(page)
+    wait_drawn(page, drawn_expected(DEFAULT))
+    set_view(frame, *BAMAKO)
+    wait_for(page, lambda: frame.evaluate(CLUSTER_AT_JS, list(BAMAKO)) == len(here),
+             "the Bamako cluster")
+    wait_for(page, lambda: frame.evaluate(CLUSTER_ICON_AT_JS, list(BAMAKO)),
+             "the cluster icon under the mouse")
+    try:
+        click_lat_lng(page, frame, *BAMAKO)
+        wait_for(page, lambda: len(map_frame(page, timeout=1).evaluate(SPIDERFIED_JS))
+                 == len(here), "the spiderfy", timeout=15)
+        page.wait_for_timeout(500)
+        legs = map_frame(page).evaluate(SPIDERFIED_JS)
+        target = next(m for m in legs if m["id"].endswith("-COUP"))
+        click_lat_lng(page, map_frame(page), target["lat"], target["lng"])
+        panel = page.locator(".event-panel")
+        wait_for(page, lambda: panel.count() == 1, "the event panel")
+        assert panel.get_attribute("data-id") == target["id"]
+    finally:
+        page.screenshot(path=artifacts / "events-bamako-cluster-click.png")
+    assert_offline(offline_page)
+
+
+def test_clicking_a_cluster_zooms_in(app_url, offline_page, artifacts):
+    """A cluster click zooms in and selects nothing (no rerun may break the page)."""
+    page = offline_page.page
+    page.goto(app_url)
+    frame = map_frame(page)
+    wait_drawn(page, drawn_expected(DEFAULT))
+    zoom = map_view(frame)["zoom"]
+    biggest = frame.evaluate("""() => Object.values(window.map._layers)
+        .filter((l) => l instanceof L.MarkerCluster)
+        .map((c) => [c.getChildCount(), c.getLatLng().lat, c.getLatLng().lng])
+        .sort((a, b) => b[0] - a[0])[0]""")
+    wait_for(page, lambda: frame.evaluate(CLUSTER_ICON_AT_JS, biggest[1:]),
+             "the cluster icon under the mouse")
+    try:
+        click_lat_lng(page, frame, biggest[1], biggest[2])
+        wait_for(page, lambda: map_view(map_frame(page, timeout=1))["zoom"] > zoom,
+                 "the zoom-in", timeout=15)
+        # The click is sent to the app (last_object_clicked), which reruns.
+        assert map_frame(page).evaluate("() => !!window.__GLOBAL_DATA__.last_object_clicked")
+        page.wait_for_timeout(4000)
+        assert app_error(page) is None
+        assert map_frame(page).evaluate(DRAWN_JS) == drawn_expected(DEFAULT)
+        assert page.locator(".unit-panel, .event-panel").count() == 0
+        assert "sel=" not in page.url
+    finally:
+        page.screenshot(path=artifacts / "events-cluster-click.png")
+    assert_offline(offline_page)
+
+
+# --- hostile text in another event file --------------------------------------------------------
+
+HOSTILE = ('<img src=x onerror="window.__xss=1"> <script>window.__xss=2</script> '
+           '`backtick` ${window.__xss=3}')
+XSS_ID = "MLI-2024-01-01-XSS"
+
+
+def _write_hostile_csv(path: Path) -> None:
+    with (REPO / "data" / "events" / "events.csv").open(encoding="utf-8", newline="") as fh:
+        header = csv.DictReader(fh).fieldnames
+    base = dict.fromkeys(header, "")
+    hostile = {**base, "id": XSS_ID, "dataset": "curated", "date": "2024-01-01",
+               "date_precision": "day", "category": "insurgency", "subtype": "ambush",
+               "country_iso3": "MLI", "location": f"Place {HOSTILE}", "latitude": "20.5",
+               "longitude": "-3.5", "geo_precision": "1", "actors": f"JNIM {HOSTILE}; FAMa",
+               "fatalities_low": "3", "fatalities_high": "5", "summary": f"Summary {HOSTILE}",
+               "sources": "javascript:window.__xss=4 https://example.org/report",
+               "verified": "true"}
+    # A second, harmless event on another day (the date slider needs a span).
+    benign = {**hostile, "id": "NER-2023-01-01-OK", "date": "2023-01-01",
+              "country_iso3": "NER", "location": "Niamey", "latitude": "13.5137",
+              "longitude": "2.1098", "actors": "Someone", "summary": "Nothing to see.",
+              "sources": "https://example.org/ok"}
+    # A rejected row whose values (echoed in the problem report) are hostile too.
+    rejected = {**hostile, "id": '<img src=x onerror="window.__xss=5">',
+                "date": "<script>window.__xss=6</script>", "country_iso3": "ZZZ"}
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=header)
+        writer.writeheader()
+        writer.writerows([hostile, benign, rejected])
+
+
+@pytest.fixture(scope="module")
+def hostile_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
+    """A second `streamlit run` whose events come from a hostile CSV (SAHEL_ATLAS_EVENTS)."""
+    _require_chromium()
+    folder = tmp_path_factory.mktemp("hostile")
+    data = folder / "events.csv"
+    _write_hostile_csv(data)
+    port = _free_port()
+    log = folder / "server.log"
+    env = {**os.environ, "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false",
+           EVENTS_ENV: str(data)}
+    with log.open("w") as out:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", "dashboard.py",
+             "--server.port", str(port), "--server.address", "127.0.0.1",
+             "--server.headless", "true"],
+            cwd=REPO, stdout=out, stderr=subprocess.STDOUT, env=env,
+        )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as resp:
+                    if resp.status == 200:
+                        break
+            except OSError:
+                pass
+            if proc.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"streamlit did not start:\n{log.read_text()}")
+            time.sleep(0.3)  # no Playwright call is waiting here
+        yield url, data
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+def assert_nothing_ran(page: object) -> None:
+    frame = map_frame(page)
+    for where in (page, frame):
+        assert where.evaluate("() => typeof window.__xss") == "undefined"
+        assert where.locator('img[src="x"]').count() == 0
+        assert where.locator('a[href^="javascript"]').count() == 0
+
+
+def test_hostile_text_is_shown_as_text(hostile_app, offline_page, artifacts):
+    url, data = hostile_app
+    loaded = load_events(data)
+    assert list(loaded.events["id"]) == [XSS_ID, "NER-2023-01-01-OK"]
+    region = loaded.events.set_index("id").loc[XSS_ID, "admin1_id"]
+    assert region
+
+    page = offline_page.page
+    page.goto(f"{url}/?sel=event:{XSS_ID}")
+    frame = map_frame(page)
+    panel = page.locator(".event-panel")
+    panel.wait_for()
+    assert panel.get_attribute("data-id") == XSS_ID
+    text = panel.inner_text()
+    assert "<img src=x onerror=" in text
+    assert "<script>window.__xss=2</script>" in text
+    assert "`backtick` ${window.__xss=3}" in text
+    assert text.count("<img src=x onerror=") == 4  # title, place, actor, summary
+    assert panel.locator("script, img").count() == 0
+    links = panel.locator("a")
+    assert links.count() == 1
+    assert links.first.get_attribute("href") == "https://example.org/report"
+    assert links.first.get_attribute("target") == "_blank"
+    assert "javascript:" not in text  # dropped by the loader, reported below
+    assert_nothing_ran(page)
+
+    # The tooltip: a text node.
+    wait_drawn(page, {"insurgency": 2})
+    x, y = mouse_at(page, frame, 20.5, -3.5)
+    page.mouse.move(x, y)
+    tooltip = frame.locator(".leaflet-tooltip")
+    tooltip.wait_for()
+    assert "<img src=x onerror=" in tooltip.inner_text()
+    assert tooltip.locator("img, script").count() == 0
+    page.mouse.click(x, y)
+    page.wait_for_timeout(1500)  # the rerun the click causes
+    assert panel.get_attribute("data-id") == XSS_ID
+    assert_nothing_ran(page)
+    page.screenshot(path=artifacts / "events-hostile-panel.png")
+
+    # The report of rejected rows and dropped URLs: a data grid, nothing executed.
+    report = page.get_by_text(re.compile(r"\d+ rows of the event data were rejected"))
+    report.click()
+    grid = page.locator('[data-testid="stDataFrame"]')
+    grid.wait_for()
+    grid.scroll_into_view_if_needed()
+    grid.hover()
+    page.wait_for_timeout(1000)
+    assert_nothing_ran(page)
+    page.screenshot(path=artifacts / "events-hostile-report.png")
+    reasons = {p.reason for p in loaded.problems}
+    assert "dropped URL that is not http(s): 'javascript:window.__xss=4'" in reasons
+    assert any("__xss=6" in r for r in reasons)
+
+    # The region panel lists the event on a button whose label is the same text.
+    page.goto(f"{url}/?sel=admin1:{region}")
+    map_frame(page)
+    page.locator(".unit-panel").wait_for()
+    button = page.get_by_role("button", name=re.compile(re.escape("<img src=x onerror=")))
+    button.wait_for()
+    assert "<script>window.__xss=2</script>" in button.inner_text()
+    assert_nothing_ran(page)
+    button.click()
+    wait_for(page, lambda: page.locator(".event-panel").count() == 1, "the event panel")
+    assert_nothing_ran(page)
+    page.screenshot(path=artifacts / "events-hostile-region.png")
+    assert_offline(offline_page)
+
+
+# --- the URL reproduces the view ---------------------------------------------------------------
+
+def _view_state(page: object, marker: str, markers: dict[str, int]) -> dict:
+    page.locator(marker).wait_for()
+    wait_drawn(page, markers)
+    return {"checkboxes": sidebar_checkboxes(page), "caption": shown_caption(page),
+            "panel": panel_column_text(page, marker), "markers": drawn(page)}
+
+
+def _reopen(browser: object, url: str, marker: str, markers: dict[str, int],
+            artifacts: Path, name: str) -> dict:
+    context = browser.new_context(viewport={"width": 1400, "height": 950})
+    try:
+        page = context.new_page()
+        page.set_default_timeout(30_000)
+        fresh = OfflinePage(page)
+        page.goto(url)
+        map_frame(page)
+        state = _view_state(page, marker, markers)
+        page.screenshot(path=artifacts / name)
+        assert_offline(fresh)
+        return state
+    finally:
+        context.close()
+
+
+def test_url_reproduces_the_view(app_url, offline_page, browser, artifacts):
+    page = offline_page.page
+    page.goto(app_url)
+    frame = map_frame(page)
+    view = replace(CHARTER, layers=tuple(lay for lay in LAYERS if lay != "state-violence"))
+
+    page.locator(SIDEBAR).get_by_text(label_texts(DEFAULT)["state-violence"],
+                                      exact=True).click()
+    wait_for(page, lambda: "layers=" in page.url, "layers in the URL")
+    page.get_by_role("button", name="Since the charter (16 Sep 2023)").click()
+    wait_for(page, lambda: "from=2023-09-16" in page.url, "from in the URL")
+    wait_drawn(page, drawn_expected(view))
+
+    click_lat_lng(page, frame, *_inside("ML-7"))  # Gao
+    page.locator('.unit-panel[data-id="ML-7"]').wait_for()
+    wait_for(page, lambda: re.search(r"sel=admin1(%3A|:)ML-7", page.url), "sel in the URL")
+    stats = region_stats(apply_filter(EVENTS, view), "ML-7")
+    page.get_by_text(f"{stats.count} events; fatalities", exact=False).wait_for()
+    markers = drawn_expected(view)
+    region_state = _view_state(page, ".unit-panel", markers)
+    assert region_state["caption"] == caption_text(view)
+    page.screenshot(path=artifacts / "events-url-before.png")
+    assert _reopen(browser, page.url, ".unit-panel", markers, artifacts,
+                   "events-url-after.png") == region_state
+
+    # Then an event picked from the region's list.
+    assert stats.count >= 1
+    here = apply_filter(EVENTS, view).query("admin1_id == 'ML-7'").sort_values("date")
+    event = here.iloc[-1]
+    page.get_by_role("button", name=re.compile(re.escape(str(event["location"])))).click()
+    page.locator(f'.event-panel[data-id="{event["id"]}"]').wait_for()
+    wait_for(page, lambda: re.search(rf"sel=event(%3A|:){re.escape(event['id'])}", page.url),
+             "the event in the URL")
+    event_state = _view_state(page, ".event-panel", markers)
+    assert _reopen(browser, page.url, ".event-panel", markers, artifacts,
+                   "events-url-event-after.png") == event_state
+    assert_offline(offline_page)

@@ -1,0 +1,78 @@
+"""The Timeline and Charter pages in Debian Chromium against a real `streamlit run`:
+pick a milestone (list button or chart click) and see the map page highlight it.
+
+Needs dashboard.py to register pages/charter.py (url_path "charter") and pages/timeline.py
+(url_path "timeline"), and the map page to read ``st.session_state["timeline_highlight"]``
+/ ``?hl=`` and render :func:`geo.charter_view.highlight_banner_html` (a
+``.timeline-highlight`` element whose data attributes carry the milestone id, the outlined
+countries and the matched event ids).
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.browser.mapdriver import map_frame
+
+pytestmark = pytest.mark.browser
+
+MILESTONE = "niger-coup-2023"
+TITLE = "Niger coup ousts Bazoum"
+EVENT = "NER-2023-07-26-COUP"
+
+
+def _open(page, app_url: str, path: str) -> None:
+    # Load the entry page first: until a session has run st.navigation, Streamlit serves a
+    # deep link from the pages/ folder in its legacy mode (no dashboard.py around it).
+    page.goto(app_url)
+    map_frame(page)
+    page.goto(f"{app_url}/{path}")
+
+
+def _assert_map_highlights_niger_coup(page) -> None:
+    map_frame(page)
+    assert re.search(rf"[?&]hl={MILESTONE}\b", page.url), page.url
+    banner = page.locator(f'.timeline-highlight[data-milestone="{MILESTONE}"]')
+    banner.wait_for()
+    assert banner.get_attribute("data-countries") == "NER"
+    assert EVENT in (banner.get_attribute("data-events") or "").split()
+
+
+def test_timeline_button_shows_milestone_on_map(app_url, offline_page, artifacts):
+    page = offline_page.page
+    _open(page, app_url, "timeline?tl_cat=coup&tl_country=NER")
+    page.get_by_role("heading", name="Timeline").wait_for()
+    expander = page.locator('[data-testid="stExpander"]', has_text=TITLE)
+    expander.get_by_text(TITLE).click()
+    page.screenshot(path=artifacts / "timeline.png", full_page=True)
+    expander.get_by_role("button", name="Show on map").click()
+    _assert_map_highlights_niger_coup(page)
+    page.screenshot(path=artifacts / "timeline-to-map.png")
+    assert offline_page.external_requests == []
+    assert offline_page.page_errors == []
+
+
+def test_timeline_chart_click_shows_milestone_on_map(app_url, offline_page):
+    page = offline_page.page
+    _open(page, app_url, "timeline?tl_cat=coup&tl_country=NER")
+    point = page.locator(f'g.mark-symbol path[aria-label*="{TITLE}"]')
+    point.wait_for()
+    point.hover()
+    page.get_by_text("26 July 2023").first.wait_for()  # the tooltip
+    point.click()
+    _assert_map_highlights_niger_coup(page)
+    assert offline_page.external_requests == []
+
+
+def test_charter_page_renders_offline_in_french(app_url, offline_page, artifacts):
+    page = offline_page.page
+    _open(page, app_url, "charter?lang=fr")
+    page.get_by_role("heading", name="La Charte du Liptako-Gourma").wait_for()
+    page.get_by_text("Article 9 — Contenu non vérifié").wait_for()
+    page.locator('.member-state[data-iso3="NER"]').wait_for()
+    assert page.locator(".member-state").count() == 3
+    page.screenshot(path=artifacts / "charter-fr.png", full_page=True)
+    assert offline_page.external_requests == []
+    assert offline_page.page_errors == []

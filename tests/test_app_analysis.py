@@ -1,0 +1,122 @@
+"""The Analysis page in Streamlit's AppTest.
+
+Runs ``pages/analysis.py`` directly (the language comes from ``session_state["lang"]``, as
+``dashboard.py`` would set it), so it works before and after the page is registered.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from geo.i18n import translate
+
+PAGE = str(Path(__file__).resolve().parent.parent / "pages" / "analysis.py")
+
+
+def app(lang: str = "en", **query: str) -> AppTest:
+    at = AppTest.from_file(PAGE, default_timeout=90)
+    at.session_state["lang"] = lang
+    for key, value in query.items():
+        at.query_params[key] = value
+    return at
+
+
+def metric(at: AppTest, key: str, lang: str = "en") -> str:
+    label = translate(key, lang)
+    values = [m.value for m in at.metric if m.label == label]
+    assert len(values) == 1, [m.label for m in at.metric]
+    return values[0]
+
+
+@pytest.fixture(scope="module")
+def started() -> AppTest:
+    at = app()
+    at.run()
+    return at
+
+
+def test_page_runs_and_shows_every_section(started):
+    assert not started.exception
+    headers = [h.value for h in started.header]
+    for key in ("an_trends", "an_ba", "an_bands", "an_actors", "an_regions"):
+        assert translate(key, "en") in headers
+    warnings = [w.value for w in started.warning]
+    assert translate("an_descriptive", "en") in warnings
+    assert any("SVG or PNG" in c.value for c in started.caption)
+
+
+def test_default_pivot_and_window_and_url(started):
+    assert started.date_input(key="pivot").value == date(2023, 9, 16)
+    assert started.number_input(key="window").value == 12
+    assert started.query_params["pivot"] == "2023-09-16"
+    assert started.query_params["window"] == "12"
+
+
+def test_changing_the_pivot_changes_the_numbers():
+    at = app()
+    at.run()
+    before = metric(at, "an_metric_events")
+    at.date_input(key="pivot").set_value(date(2021, 1, 1)).run()
+    assert not at.exception
+    assert metric(at, "an_metric_events") != before
+    assert at.query_params["pivot"] == "2021-01-01"
+    at.number_input(key="window").set_value(24).run()
+    assert at.query_params["window"] == "24"
+
+
+def test_pivot_and_window_from_the_url_and_bad_values_fall_back():
+    at = app(pivot="2022-01-01", window="6")
+    at.run()
+    assert at.date_input(key="pivot").value == date(2022, 1, 1)
+    assert at.number_input(key="window").value == 6
+    bad = app(pivot="not-a-date", window="999")
+    bad.run()
+    assert not bad.exception
+    assert bad.date_input(key="pivot").value == date(2023, 9, 16)
+    assert bad.number_input(key="window").value == 12
+
+
+def test_global_filters_come_from_the_same_url_parameters():
+    at = app(countries="NER", **{"from": "2023-01-01"})
+    at.run()
+    assert not at.exception
+    assert at.multiselect(key="ev_countries").value == ["NER"]
+    ner = metric(at, "an_metric_events")
+    full = app()
+    full.run()
+    assert ner != metric(full, "an_metric_events")
+
+
+def test_csv_downloads_are_offered(started):
+    labels = [b.proto.label for b in started.get("download_button")]
+    assert labels.count(translate("an_download_csv", "en")) >= 4
+
+
+def test_french(started):
+    at = app("fr")
+    at.run()
+    assert not at.exception
+    assert translate("an_ba", "fr") in [h.value for h in at.header]
+    assert translate("an_descriptive", "fr") in [w.value for w in at.warning]
+
+
+def test_clicking_a_region_shows_its_numbers():
+    at = app()
+    at.run()
+    at.session_state["an_map"] = {"last_active_drawing": {
+        "type": "Feature", "properties": {"id": "ML-7", "kind": "admin1"}}}
+    at.run()
+    assert not at.exception
+    lines = [m.value for m in at.markdown if m.value.startswith("Gao")]
+    assert lines and "events" in lines[0]
+
+
+def test_no_events_for_the_filters_does_not_break_the_page():
+    at = app(min_fatalities="1000000")
+    at.run()
+    assert not at.exception
+    assert translate("an_no_events", "en") in [i.value for i in at.info]
