@@ -12,8 +12,10 @@ t = ui.translator(lang)
 # (file, title key, Material icon, URL path)
 PAGES = [
     ("pages/map.py", "page_map", "map", "map"),
+    ("pages/analysis.py", "page_analysis", "monitoring", "analysis"),
     ("pages/charter.py", "page_charter", "history_edu", "charter"),
     ("pages/timeline.py", "page_timeline", "timeline", "timeline"),
+    ("pages/data.py", "page_data", "database", "data"),
 ]
 pages = [
     st.Page(path, title=t(title), icon=f":material/{icon}:", url_path=url, default=(i == 0))

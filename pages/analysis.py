@@ -15,6 +15,8 @@ from geo.i18n import format_number, pick
 from geo.ui import analysis as ui_an
 from geo.ui import events as ui_events
 
+ui.ensure_app_shell()
+
 MAP_KEY = "an_map"
 
 lang = ui.current_language()

@@ -3,4 +3,5 @@
 from geo import ui
 from geo.ui import data as ui_data
 
+ui.ensure_app_shell()
 ui_data.data_page(ui.current_language())

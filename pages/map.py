@@ -5,7 +5,7 @@ import shapely
 import streamlit as st
 from streamlit_folium import st_folium
 
-from geo import charter_view, eventlayers, mapbuild, panels, ui
+from geo import aggregate, charter_view, eventlayers, exports, mapbuild, panels, ui
 from geo.filters import apply_filter, region_stats
 from geo.i18n import format_number, pick
 from geo.selection import (
@@ -30,7 +30,8 @@ layers = ui.boundary_layers()
 zone_defs = ui.zone_definitions()
 events, load_problems = ui_events.app_events()
 clickable = {"event": events, **layers}
-known_ids = {kind: set(df["id"]) for kind, df in clickable.items()}
+known_ids = {"event": ui_events.event_ids(events),  # cached: imports may hold 1M events
+             **{kind: set(df["id"]) for kind, df in layers.items()}}
 country_names = layers["country"].set_index("iso3")["name_fr" if lang == "fr" else "name_en"]
 
 # --- sidebar -----------------------------------------------------------------------------------

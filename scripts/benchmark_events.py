@@ -34,15 +34,29 @@ the ratios naive / ours are printed.
     loopback port, opens it in Chromium (requests to anything but loopback are aborted),
     waits for the map, sets ``window.__probe = 1`` in the map iframe and toggles sidebar
     checkboxes ("Insurgency events", "Group overlapping events"). For each change it times,
-    from the click: the first and the largest websocket message (the server's rerun and the
-    transfer), the render message reaching the map iframe, the start and end of
-    streamlit-folium's ``eval`` of the new layers, the event-marker count changing, reaching
-    its expected value, and the next paint; and checks that the probe survived (the base map
-    was not reloaded). Target: under 2 s from click to painted map. A second pass repeats
-    the changes under the Chrome DevTools CPU profiler and sums self time by component
-    (Leaflet canvas drawing, Leaflet layer creation, MarkerCluster, streamlit-folium,
-    Streamlit's frontend, garbage collection, ...). The server side of one rerun is
-    broken down by replaying the map page's steps in this process.
+    from the click: the websocket message carrying the map (the server's rerun and the
+    transfer), the render event reaching the map iframe, the start and end of
+    streamlit-folium's ``eval`` of the new layers, the event-marker count changing and
+    reaching its expected value, and the next paint; it checks that the probe survived (the
+    base map was not reloaded) and records the JS heap and how many feature groups
+    ``window.feature_group`` still holds. Target: under 2 s from click to painted map.
+    Three passes, each on a fresh page: "as-is"; "released", where after each change the
+    benchmark drops the groups streamlit-folium keeps in ``window.feature_group`` after
+    removing them from the map (emulating a fix of that leak); and the same under the Chrome
+    DevTools CPU profiler, self time summed by component (Leaflet canvas drawing, Leaflet
+    layer creation, MarkerCluster, streamlit-folium, Streamlit's frontend, garbage
+    collection, ...). The server side of one rerun is broken down by replaying the map
+    page's steps in this process (including Streamlit's message hashing and serialisation).
+
+What-ifs, measured on the standalone pages and labelled as such (they change the generated
+JavaScript, not the app): ``render*`` = the same layer JavaScript without branca compiling
+the rendered output as a Jinja template; ``cluster-fix`` = MarkerCluster filled after it is
+on the map (folium's order makes MarkerCluster's queueing quadratic); ``plain-1tip`` = one
+tooltip per layer instead of one per feature; and, at the largest size, filtering in the
+browser on markers already loaded (hide a layer, drop events before 2020).
+
+Figures depend on the machine and on whatever else runs on it: on a shared 2-core machine
+run it when it is otherwise idle, and compare runs, not single numbers.
 
 Every wait has a timeout; the HTTP server, Streamlit and Chromium are stopped on exit.
 Chromium: ``/usr/bin/chromium`` (``CHROMIUM_PATH`` overrides).
@@ -113,6 +127,21 @@ APP_START_TIMEOUT_S = 120.0
 APP_MAP_TIMEOUT_S = 300.0
 INSURGENCY_LABEL = re.compile(r"^Insurgency events \(")
 CLUSTER_LABEL = "Group overlapping events"
+# Part (d): the changes made in each pass (label, text clicked, insurgency hidden after).
+APP_PLAN: tuple[tuple[str, str | re.Pattern, bool], ...] = (
+    ("insurgency off (cluster on)", INSURGENCY_LABEL, True),
+    ("insurgency on (cluster on)", INSURGENCY_LABEL, False),
+    ("cluster off", CLUSTER_LABEL, False),
+    ("insurgency off (cluster off)", INSURGENCY_LABEL, True),
+    ("insurgency on (cluster off)", INSURGENCY_LABEL, False),
+    ("cluster on", CLUSTER_LABEL, False),
+)
+# (name, release old groups after each change, CPU-profile each change). "as-is" is the
+# app as it is; "released" drops the feature groups streamlit-folium keeps in
+# window.feature_group after removing them from the map (emulating a fix of that leak).
+APP_PASSES: tuple[tuple[str, bool, bool], ...] = (
+    ("as-is", False, False), ("released", True, False), ("released+prof", True, True),
+)
 
 # --- JavaScript shared by the standalone pages and the app ----------------------------------
 
@@ -149,6 +178,7 @@ window.__bench.fgStart = performance.now();
 PAGE_AFTER_LAYERS = """<script>
 (function () {{
   {count_js}
+  window.__evCount = __evCount;
   var b = window.__bench;
   b.layersAdded = performance.now();
   function done() {{
@@ -246,6 +276,19 @@ FRAME_SETUP_JS = """
   return __evCount(window.feature_group, window.map, false);
 }
 """.replace("__COUNT_JS__", COUNT_JS)
+
+
+# Keep only the feature groups that are on the map (streamlit-folium never empties the array).
+RELEASE_GROUPS_JS = """
+() => {
+  window.__watch = null;
+  const a = window.feature_group || [];
+  const keep = a.filter((g) => window.map.hasLayer(g));
+  a.length = 0;
+  Array.prototype.push.apply(a, keep);
+  return a.length;
+}
+"""
 
 
 # --- helpers ------------------------------------------------------------------------------
@@ -453,6 +496,68 @@ def measure_page(browser: Any, url: str, repeats: int) -> dict:
     return out
 
 
+# What-if: the filter applied in the browser to markers already there (no rerun, no new
+# payload). Plain layers: hide/show the insurgency GeoJSON layer; remove/restore the markers
+# dated before 2020. Clustered: clear the MarkerCluster group and add the kept markers.
+CLIENT_FILTER_JS = """
+async (clustered) => {
+  const now = () => performance.now();
+  const painted = () => new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
+  const fg = window.feature_group[window.feature_group.length - 1];
+  const out = {};
+  const isIns = (m) => m.feature.properties.layer === 'insurgency';
+  const early = (m) => m.feature.properties.t < '2020';
+  async function timed(name, fn, expected) {
+    const t = now();
+    fn();
+    out[name + '_js'] = Math.round(now() - t);
+    while (expected !== undefined
+           && window.__evCount([fg], window.map, false) !== expected) { await painted(); }
+    await painted();
+    out[name] = Math.round(now() - t);
+  }
+  if (!clustered) {
+    const geo = fg.getLayers();
+    const ins = geo.filter((g) => g.getLayers().length && isIns(g.getLayers()[0]));
+    await timed('layer_off', () => ins.forEach((g) => fg.removeLayer(g)));
+    await timed('layer_on', () => ins.forEach((g) => fg.addLayer(g)));
+    const gone = [];
+    geo.forEach((g) => g.eachLayer((m) => { if (early(m)) { gone.push([g, m]); } }));
+    await timed('date_from_2020', () => gone.forEach(([g, m]) => g.removeLayer(m)));
+    await timed('date_all', () => gone.forEach(([g, m]) => g.addLayer(m)));
+  } else {
+    const cluster = fg.getLayers()[0];
+    const all = cluster.getLayers();
+    const keep = all.filter((m) => !isIns(m));
+    const recent = all.filter((m) => !early(m));
+    const reset = (ms) => () => { cluster.clearLayers(); cluster.addLayers(ms); };
+    await timed('layer_off', reset(keep), keep.length);
+    await timed('layer_on', reset(all), all.length);
+    await timed('date_from_2020', reset(recent), recent.length);
+    await timed('date_all', reset(all), all.length);
+  }
+  return out;
+}
+"""
+
+
+def measure_client_filter(browser: Any, url: str, clustered: bool) -> dict:
+    """Times (ms) of filtering in the browser on a loaded standalone page (one load)."""
+    context = browser.new_context(viewport=VIEWPORT)
+    try:
+        context.route(lambda u: not is_loopback(u), lambda route: route.abort())
+        page = context.new_page()
+        page.goto(url, wait_until="commit", timeout=PAGE_TIMEOUT_MS)
+        page.wait_for_function("() => window.__bench && window.__bench.painted",
+                               timeout=PAGE_TIMEOUT_MS, polling=50)
+        page.wait_for_timeout(500)
+        return page.evaluate(CLIENT_FILTER_JS, clustered)
+    except Exception as exc:  # noqa: BLE001 - report, keep going
+        return {"error": f"{type(exc).__name__}: {str(exc).splitlines()[0]}"}
+    finally:
+        context.close()
+
+
 def launch_browser(pw: Any, extra_args: list[str] | None = None) -> Any:
     if not (Path(CHROMIUM).exists() or shutil.which(CHROMIUM)):
         raise RuntimeError(f"Chromium not found at {CHROMIUM}")
@@ -642,53 +747,53 @@ def measure_app(size: int, seed: int, work: Path, log: Callable[[str], None]) ->
     with streamlit_app(csv, work / "streamlit.log") as url, sync_playwright() as pw:
         browser = launch_browser(pw, ["--enable-precise-memory-info"])
         context = browser.new_context(viewport=VIEWPORT)
+        errors: list[str] = []
         try:
             context.route(lambda u: not is_loopback(u), lambda route: route.abort())
             context.add_init_script(APP_INIT_JS)
-            page = context.new_page()
-            page.set_default_timeout(60_000)
-            errors: list[str] = []
-            page.on("pageerror", lambda err: errors.append(str(err)[:300]))
-            t_nav = time.monotonic()
-            page.goto(url, timeout=PAGE_TIMEOUT_MS)
-            frame = find_map_frame(page, APP_MAP_TIMEOUT_S)
-            frame.evaluate(FRAME_SETUP_JS)
-            loaded = wait_until(page, lambda: frame.evaluate(
-                "() => window.__evCount(window.feature_group, window.map, false)")
-                == all_layers, APP_MAP_TIMEOUT_S, step_ms=200)
-            result["initial_load_s"] = round(time.monotonic() - t_nav, 2)
-            result["initial_count_ok"] = bool(loaded)
-            log(f"  app: initial load with {size} events took {result['initial_load_s']} s")
-            page.wait_for_timeout(1500)  # let the first rerun settle
+            for name, release, profiled in APP_PASSES:
+                page = context.new_page()  # a fresh page (and session) per pass
+                page.set_default_timeout(60_000)
+                page.on("pageerror", lambda err: errors.append(str(err)[:300]))
+                t_nav = time.monotonic()
+                page.goto(url, timeout=PAGE_TIMEOUT_MS)
+                frame = find_map_frame(page, APP_MAP_TIMEOUT_S)
+                frame.evaluate(FRAME_SETUP_JS)
+                loaded = wait_until(page, lambda frame=frame: frame.evaluate(
+                    "() => window.__evCount(window.feature_group, window.map, false)")
+                    == all_layers, APP_MAP_TIMEOUT_S, step_ms=200)
+                load_s = round(time.monotonic() - t_nav, 2)
+                result.setdefault("initial_load_s", load_s)
+                result.setdefault("initial_loads_s", []).append(load_s)
+                result["initial_count_ok"] = bool(loaded)
+                log(f"  app pass {name}: initial load {load_s} s")
+                page.wait_for_timeout(1500)  # let the first rerun settle
+                cdp = None
+                if profiled:
+                    cdp = context.new_cdp_session(page)
+                    cdp.send("Profiler.enable")
+                    cdp.send("Profiler.setSamplingInterval", {"interval": 1000})
+                for label, text, without_insurgency in APP_PLAN:
+                    expected = no_insurgency if without_insurgency else all_layers
+                    def click(text: str | re.Pattern = text, page: Any = page) -> None:
+                        page.get_by_text(text).first.click()
 
-            def toggle(text: str | re.Pattern) -> Callable[[], None]:
-                return lambda: page.get_by_text(text).first.click()
-
-            plan = [
-                ("insurgency off (cluster on)", toggle(INSURGENCY_LABEL), no_insurgency),
-                ("insurgency on (cluster on)", toggle(INSURGENCY_LABEL), all_layers),
-                ("cluster off", toggle(CLUSTER_LABEL), all_layers),
-                ("insurgency off (cluster off)", toggle(INSURGENCY_LABEL), no_insurgency),
-                ("insurgency on (cluster off)", toggle(INSURGENCY_LABEL), all_layers),
-                ("cluster on", toggle(CLUSTER_LABEL), all_layers),
-            ]
-            cdp = context.new_cdp_session(page)
-            cdp.send("Profiler.enable")
-            cdp.send("Profiler.setSamplingInterval", {"interval": 1000})
-            for profiled in (False, True):
-                for label, click, expected in plan:
-                    row = app_step(page, frame, label, click, expected,
-                                   cdp if profiled else None)
+                    row = app_step(page, frame, label, click, expected, cdp)
+                    row["pass"] = name
                     row["profiled"] = profiled
                     result["steps"].append(row)
-                    log(f"  app: {label}{' [profiled]' if profiled else ''}: "
-                        f"{row.get('painted_ms')} ms, probe ok: {row['probe_survived']}")
+                    log(f"  app pass {name}: {label}: {row.get('painted_ms')} ms, "
+                        f"probe ok: {row['probe_survived']}, heap {row.get('heap_mb')} MB")
                     if not row["probe_survived"] or "error" in row:
                         # The frame was reloaded or is stuck: find it again and re-arm.
                         frame = find_map_frame(page, APP_MAP_TIMEOUT_S)
                         frame.evaluate(FRAME_SETUP_JS)
+                    elif release:
+                        frame.evaluate(RELEASE_GROUPS_JS)
                     page.wait_for_timeout(1000)
-            cdp.detach()
+                if cdp is not None:
+                    cdp.detach()
+                page.close()
             result["page_errors"] = errors
         finally:
             context.close()
@@ -798,7 +903,10 @@ def ratio(a: float | None, b: float | None) -> str:
 
 
 def report(results: dict) -> str:
-    out = []
+    meta = results["meta"]
+    out = [f"{meta['cpus']} CPUs; load average (1, 5, 15 min) at start "
+           f"{tuple(round(x, 1) for x in meta['loadavg_start'])}, at end "
+           f"{tuple(round(x, 1) for x in meta.get('loadavg_end', ()))}"]
     rows = []
     for row in results["layers"]:
         b = row.get("browser", {})
@@ -825,15 +933,23 @@ def report(results: dict) -> str:
                           "browser events"],
                          [[r["n"], r["vs"], r["payload"], r["server"], r["browser"],
                            r["browser_events"]] for r in results["ratios"]]))
+    if results.get("client_filter"):
+        out.append("")
+        out.append("what-if: filter in the browser on markers already loaded (ms to painted; "
+                   "plain = hide layer / remove markers, cluster-fix = clearLayers + addLayers)")
+        keys = ["layer_off", "layer_on", "date_from_2020", "date_all"]
+        out.append(table(["N", "layer", *keys],
+                         [[r["n"], r["kind"], *[r.get(k) for k in keys]]
+                          for r in results["client_filter"]]))
     app = results.get("app")
     if app:
         out.append("")
         out.append(f"(d) real app, {app['n']:,} events: ms from click "
-                   f"(initial load {app.get('initial_load_s')} s; target < {TARGET_MS:.0f} ms "
+                   f"(initial loads {app.get('initial_loads_s')} s; target < {TARGET_MS:.0f} ms "
                    "to painted map, base map not reloaded)")
         rows = []
         for s in app["steps"]:
-            rows.append([s["step"] + (" [prof]" if s.get("profiled") else ""), s["expected"],
+            rows.append([f"{s.get('pass', '')}: {s['step']}", s["expected"],
                          s.get("ws_map_ms"), f"{s.get('ws_map_bytes', 0) / 1e6:.2f}",
                          s.get("render_ms"), s.get("swapStart_ms"), s.get("lastPush_ms"),
                          s.get("changed_ms"), s.get("ready_ms"), s.get("painted_ms"),
@@ -856,23 +972,26 @@ def report(results: dict) -> str:
             if any(s.get(k) is None for k in keys):
                 continue
             v = [s[k] for k in keys]
-            parts.append([s["step"] + (" [prof]" if s.get("profiled") else ""), v[0],
+            parts.append([f"{s.get('pass', '')}: {s['step']}", v[0],
                           v[1] - v[0], v[2] - v[1], v[3] - v[2], v[4] - v[3], v[5] - v[4]])
         out.append(table(["change", "server+ws", "relay", "pre-eval", "eval", "after",
                           "paint"], parts))
-        timed = [s for s in app["steps"] if not s.get("profiled") and s.get("painted_ms")]
-        if timed:
-            worst = max(s["painted_ms"] for s in timed)
-            met = all(s.get("met_target") for s in app["steps"] if not s.get("profiled"))
-            out.append(f"target met on every change: {'YES' if met else 'NO'} "
-                       f"(worst {worst:,.0f} ms)")
+        for name in dict.fromkeys(s.get("pass") for s in app["steps"] if not s.get("profiled")):
+            steps = [s for s in app["steps"] if s.get("pass") == name]
+            painted = [s["painted_ms"] for s in steps if s.get("painted_ms") is not None]
+            met = all(s.get("met_target") for s in steps)
+            out.append(f"pass {name}: target met on every change: {'YES' if met else 'NO'}"
+                       + (f" (best {min(painted):,.0f} ms, median "
+                          f"{statistics.median(painted):,.0f} ms, worst {max(painted):,.0f} ms)"
+                          if painted else ""))
         for s in app["steps"]:
             prof = s.get("profile")
             if not prof:
                 continue
             comps = ", ".join(f"{k} {v:,.0f}" for k, v in prof["by_component_ms"].items()
                               if k != "(idle)" and v >= 5)
-            out.append(f"  JS profile, {s['step']}: busy {prof['busy_ms']:,.0f} ms: {comps}")
+            out.append(f"  JS profile, {s.get('pass')}: {s['step']}: "
+                       f"busy {prof['busy_ms']:,.0f} ms: {comps}")
             tops = ", ".join(f"{t['function']} ({t['file']}) {t['self_ms']:,.0f}"
                              for t in prof["top_functions_ms"][:6])
             out.append(f"    top: {tops}")
@@ -910,7 +1029,8 @@ def main(argv: list[str] | None = None) -> int:
         "meta": {"date": Date.today().isoformat(), "python": platform.python_version(),
                  "cpus": os.cpu_count(), "machine": platform.machine(),
                  "folium": folium.__version__, "target_ms": TARGET_MS,
-                 "filter": f"date {FILTER_FROM} .. today"},
+                 "filter": f"date {FILTER_FROM} .. today",
+                 "loadavg_start": os.getloadavg()},
         "layers": [], "ratios": [],
     }
     work = Path(tempfile.mkdtemp(prefix="sahel-bench-work-"))
@@ -955,6 +1075,15 @@ def main(argv: list[str] | None = None) -> int:
                         log(f"  browser: {row['kind']} at {row['n']}")
                         row["browser"] = measure_page(browser, f"{base_url}/bench/page{i}.html",
                                                       args.browser_repeats)
+                    biggest = max(args.sizes)
+                    for i, (row, _js, _shown, _bare) in enumerate(pages):
+                        if row["n"] == biggest and row["kind"] in ("plain", "cluster-fix"):
+                            log(f"  browser: client-side filter what-if, {row['kind']}")
+                            results.setdefault("client_filter", []).append({
+                                "n": biggest, "kind": row["kind"],
+                                **measure_client_filter(browser,
+                                                        f"{base_url}/bench/page{i}.html",
+                                                        row["kind"] != "plain")})
                 finally:
                     browser.close()
         by_key = {(r["n"], r["kind"]): r for r in results["layers"]}
@@ -982,6 +1111,7 @@ def main(argv: list[str] | None = None) -> int:
         shutil.rmtree(work, ignore_errors=True)
         if root is not None:
             shutil.rmtree(root, ignore_errors=True)
+        results["meta"]["loadavg_end"] = os.getloadavg()
         args.out.parent.mkdir(parents=True, exist_ok=True)
         args.out.write_text(json.dumps(results, indent=2, default=str), encoding="utf-8")
     print(report(results))

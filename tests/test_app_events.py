@@ -292,15 +292,6 @@ def test_event_without_coordinates_still_has_a_panel() -> None:
     assert translate("geo_precision_none", "en") in body
 
 
-def test_clear_selection_button() -> None:
-    event = _event_with_most_sources()
-    at = run_app(sel=f"event:{event['id']}")
-    next(b for b in at.button if b.label == translate("panel_clear", "en")).click()
-    rerun(at)
-    assert not any('class="event-panel"' in b for b in html_bodies(at))
-    assert param(at, "sel") is None
-
-
 def test_region_panel_lists_its_events_and_a_button_selects_one() -> None:
     at = run_app(sel="admin1:ML-7")
     assert any('class="unit-panel"' in b and 'data-id="ML-7"' in b for b in html_bodies(at))

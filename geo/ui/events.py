@@ -50,6 +50,26 @@ def _with_stored_events(stamp: str) -> pd.DataFrame:
     return pd.concat([curated, stored], ignore_index=True)
 
 
+def actor_choices(events: pd.DataFrame) -> list[str]:
+    """``geo.events.actor_options``, splitting each distinct actor string once (fast on
+    large imports, where a million events share a few thousand actor strings)."""
+    distinct = pd.DataFrame({"actors": pd.unique(events["actors"].to_numpy(dtype=object))})
+    return ev.actor_options(distinct)
+
+
+def event_ids(events: pd.DataFrame) -> set[str] | frozenset[str]:
+    """The set of event ids, cached per store state for the (large) app events."""
+    stamp = Store().stamp()
+    if stamp != "none" and len(events) == len(_with_stored_events(stamp)):
+        return _event_ids(stamp)
+    return set(events["id"])
+
+
+@st.cache_resource(show_spinner=False, max_entries=2)
+def _event_ids(stamp: str) -> frozenset[str]:
+    return frozenset(_with_stored_events(stamp)["id"])
+
+
 def stored_datasets() -> list:
     """The imported datasets (:class:`geo.store.DatasetInfo`) with counts and attribution."""
     return Store().datasets()
@@ -158,7 +178,7 @@ def event_sidebar(events: pd.DataFrame, lang: str) -> tuple[EventFilter, bool]:
         subtype_options = sorted(set(events["subtype"]))
         subtypes = st.multiselect(t("ev_subtypes"), subtype_options, key="ev_subtypes",
                                   placeholder=t("ev_all"), format_func=lambda s: t(f"sub_{s}"))
-        actors = st.multiselect(t("ev_actors"), ev.actor_options(events), key="ev_actors",
+        actors = st.multiselect(t("ev_actors"), actor_choices(events), key="ev_actors",
                                 placeholder=t("ev_all"))
         min_fat = st.number_input(t("ev_min_fatalities"), min_value=0, step=1, key="ev_min_fat")
 

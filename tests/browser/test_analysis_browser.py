@@ -55,6 +55,9 @@ def test_french_analysis_page(app_url, offline_page, artifacts):
     page.goto(f"{app_url}/analysis?lang=fr")
     page.get_by_text("Avant et après une date pivot").wait_for()
     page.get_by_text("comparaison descriptive", exact=False).first.wait_for()
+    page.locator('[data-testid="stVegaLiteChart"]').first.wait_for()
+    page.locator('[data-testid="stMetric"]').first.wait_for()
     _wait_idle(page)
+    page.wait_for_timeout(1500)
     page.screenshot(path=artifacts / "analysis-fr.png", full_page=True)
     assert offline_page.external_requests == []

@@ -200,7 +200,7 @@ def set_view(frame: object, lat: float, lng: float, zoom: int | None = None) -> 
 
 
 def assert_offline(offline_page: OfflinePage) -> None:
-    assert offline_page.external_requests == []
+    assert offline_page.external_requests == [], sorted(set(offline_page.external_requests))
     assert offline_page.page_errors == []
 
 
@@ -231,7 +231,8 @@ def test_unchecking_a_layer_removes_its_markers_without_reloading_the_map(
     wait_for(page, lambda: shown_caption(page) == caption_text(
         replace(DEFAULT, layers=tuple(lay for lay in LAYERS if lay != "insurgency"))),
         "the caption")
-    assert re.search(r"layers=coup-successful(%2C|,)", page.url)
+    wait_for(page, lambda: re.search(r"layers=coup-successful(%2C|,)", page.url),
+             "layers in the URL")
 
     frame = map_frame(page)
     assert frame.evaluate("() => window.__probe") == 1, "the map was reloaded"
@@ -262,7 +263,7 @@ def test_since_the_charter_changes_counts_and_markers(app_url, offline_page, art
     wait_for(page, lambda: shown_caption(page) == caption_text(CHARTER), "the caption")
     assert shown_caption(page) != before_caption
     wait_drawn(page, drawn_expected(CHARTER))
-    assert "from=2023-09-16" in page.url
+    wait_for(page, lambda: "from=2023-09-16" in page.url, "from in the URL")
     slider = page.locator(SIDEBAR).get_by_text("2023-09-16")
     assert slider.count() >= 1
     page.screenshot(path=artifacts / "events-since-charter.png")
@@ -302,9 +303,17 @@ def test_clicking_an_event_shows_its_sources(app_url, offline_page, artifacts):
     for i in range(links.count()):
         assert links.nth(i).get_attribute("target") == "_blank"
         assert "noopener" in links.nth(i).get_attribute("rel")
-    assert re.search(rf"sel=event(%3A|:){re.escape(event.id)}", page.url)
+    wait_for(page, lambda: re.search(rf"sel=event(%3A|:){re.escape(event.id)}", page.url),
+             "sel in the URL")
     assert map_frame(page).evaluate("() => window.__probe") == 1, "the map was reloaded"
     page.screenshot(path=artifacts / "events-click-event.png")
+
+    # (In the browser: under AppTest every rerun after the first goes through
+    # ui.ensure_app_shell's st.rerun(), which drops this inline button's click.)
+    page.get_by_role("button", name="Clear selection").click()
+    wait_for(page, lambda: page.locator(".event-panel").count() == 0, "the panel to go")
+    wait_for(page, lambda: "sel=" not in page.url, "sel to leave the URL")
+    assert map_frame(page).evaluate("() => window.__probe") == 1, "the map was reloaded"
     assert_offline(offline_page)
 
 

@@ -1,0 +1,181 @@
+"""Benchmark of the imports and of the map on a large local store.
+
+1. Generates a 200,000-row ACLED-shaped CSV (scripts/synthetic_acled.py) and imports it with
+   validation through the command line (``python -m geo.importer import FILE --yes``) into an
+   empty temporary store: wall time and peak memory (``resource.getrusage`` of the child).
+2. Builds a store of 1,000,000 events (the imported events replicated under new ids) and
+   opens the dashboard's map on it in Debian Chromium (real ``streamlit run``): seconds from
+   navigation until the map has drawn: the first open after the import, the open after a
+   server restart ("reopening the dashboard"), and again on the running server (warm).
+
+Figures go to ``artifacts/benchmark_import.json``. Every step has a timeout.
+
+    python scripts/benchmark_import.py [--rows 200000] [--store-rows 1000000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+ARTIFACTS = REPO / "artifacts"
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+
+
+def import_benchmark(rows: int, work: Path) -> dict:
+    from synthetic_acled import generate  # noqa: PLC0415 - sibling script
+
+    csv = work / f"acled_{rows}.csv"
+    generate(rows, seed=7).to_csv(csv, index=False)
+    store_dir = work / "store_import"
+    env = {**os.environ, "SAHEL_ATLAS_DATA_DIR": str(store_dir)}
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    start = time.perf_counter()
+    out = subprocess.run([sys.executable, "-m", "geo.importer", "import", str(csv), "--yes"],
+                         cwd=REPO, env=env, capture_output=True, text=True, timeout=600)
+    seconds = time.perf_counter() - start
+    peak_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    if out.returncode != 0:
+        raise RuntimeError(out.stderr)
+    lines = [ln for ln in out.stdout.splitlines() if not ln.startswith("progress")]
+    return {"rows": rows, "file_mb": round(csv.stat().st_size / 1024**2, 1),
+            "seconds": round(seconds, 2), "peak_rss_mb": round(max(peak_kb, before) / 1024, 1),
+            "report": lines[:8], "store_dir": str(store_dir)}
+
+
+def build_large_store(source_dir: Path, target_dir: Path, n: int) -> float:
+    import pandas as pd
+
+    from geo.store import DatasetInfo, Store, row_hash
+
+    base = Store(source_dir).load_events()
+    parts, copy = [], 0
+    while sum(len(p) for p in parts) < n:
+        part = base.copy()
+        part["id"] = part["id"] + f"-r{copy}"
+        parts.append(part)
+        copy += 1
+    events = pd.concat(parts, ignore_index=True).iloc[:n].copy()
+    events["row_hash"] = row_hash(events)
+    start = time.perf_counter()
+    Store(target_dir).write(events, DatasetInfo("acled", "acled", "bench", "2026-01-01",
+                                                "synthetic", "", len(events)))
+    return time.perf_counter() - start
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def map_open_benchmark(store_dir: Path, work: Path,
+                       labels: tuple[str, ...] = ("cold", "warm")) -> dict:
+    from playwright.sync_api import sync_playwright
+
+    port = _free_port()
+    env = {**os.environ, "SAHEL_ATLAS_DATA_DIR": str(store_dir),
+           "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
+    log = (work / "server.log").open("w")
+    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "dashboard.py",
+                             "--server.port", str(port), "--server.headless", "true",
+                             "--server.address", "127.0.0.1"], cwd=REPO, env=env,
+                            stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    result: dict = {}
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2):
+                    break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise RuntimeError("streamlit did not start") from None
+                time.sleep(0.3)
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path=CHROMIUM,
+                                         args=["--no-sandbox", "--disable-gpu"])
+            for label in labels:
+                page = browser.new_page(viewport={"width": 1400, "height": 950})
+                start = time.perf_counter()
+                page.goto(url)
+                seconds = None
+                while time.perf_counter() - start < 120:
+                    ready = False
+                    for frame in page.frames:
+                        if "streamlit_folium" in frame.url:
+                            try:
+                                ready = frame.evaluate(
+                                    "() => !!(window.map && document.querySelector("
+                                    "'.leaflet-pane canvas, .leaflet-interactive'))")
+                            except Exception:  # noqa: BLE001 - frame still loading
+                                ready = False
+                    if ready:
+                        seconds = time.perf_counter() - start
+                        break
+                    page.wait_for_timeout(100)
+                result[f"map_open_{label}_s"] = None if seconds is None else round(seconds, 2)
+                text = page.inner_text("body")
+                result[f"aggregated_note_{label}"] = "too many to draw one by one" in text
+                ARTIFACTS.mkdir(exist_ok=True)
+                page.screenshot(path=str(ARTIFACTS / f"benchmark-1m-{label}.png"))
+                page.close()
+            browser.close()
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log.close()
+    return result
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=200_000)
+    parser.add_argument("--store-rows", type=int, default=1_000_000)
+    parser.add_argument("--skip-browser", action="store_true")
+    args = parser.parse_args(argv)
+    figures: dict = {"machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
+                                 "platform": platform.platform()}}
+    with tempfile.TemporaryDirectory(prefix="sahel-bench-") as tmp:
+        work = Path(tmp)
+        figures["import"] = imp = import_benchmark(args.rows, work)
+        print(json.dumps(imp, indent=2), flush=True)
+        large = work / "store_large"
+        figures["large_store"] = {"events": args.store_rows, "write_s": round(
+            build_large_store(Path(imp["store_dir"]), large, args.store_rows), 2)}
+        start = time.perf_counter()
+        from geo.store import Store
+
+        Store(large).load_events()
+        figures["large_store"]["load_s"] = round(time.perf_counter() - start, 2)
+        print(json.dumps(figures["large_store"]), flush=True)
+        if not args.skip_browser:
+            # First open after the import (builds the read cache), then a server restart:
+            # "reopening the dashboard", then the same page again on the running server.
+            figures["map"] = map_open_benchmark(large, work, ("first_open",))
+            figures["map"].update(map_open_benchmark(large, work, ("reopen_after_restart",
+                                                                  "warm")))
+            print(json.dumps(figures["map"]), flush=True)
+    ARTIFACTS.mkdir(exist_ok=True)
+    (ARTIFACTS / "benchmark_import.json").write_text(json.dumps(figures, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
