@@ -78,7 +78,7 @@ else:
             year = milestone.sort_date[:4]
             st.markdown(f"#### {year}")
         with st.expander(cv.md_escape(cv.milestone_list_label(milestone, lang, categories)),
-                         icon=None if milestone.verified else ":material/help:"):
+                         icon=None if milestone.verified else "❔"):
             st.html(cv.milestone_html(milestone, lang, categories))
             ui_facts.show_on_map_button(milestone.id, lang, key=f"tl_show_{milestone.id}")
 

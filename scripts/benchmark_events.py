@@ -12,8 +12,9 @@ Events come from ``scripts/synthetic_events.py`` (uniform in Mali, Burkina Faso 
 2012 to today). For each size N:
 
 (a) **payload**: bytes of the feature-group JavaScript that streamlit-folium sends to the
-    browser for the event layers (``streamlit_folium._get_feature_group_string``), and the
-    same string JSON-encoded as it travels in the component's arguments;
+    browser for the event layers (``streamlit_folium._get_feature_group_string``; above
+    ``geo.aggregate.POINT_LIMIT`` events also for the aggregated grid layer the map page
+    draws instead), and the same string JSON-encoded as in the component's arguments;
 (b) **server**: median over ``--repeats`` runs of ``apply_filter`` with a date-range filter
     (2015-01-01 .. today), of building the layers (``geo.eventlayers.event_layer_group``),
     and of rendering them to that JavaScript string;
@@ -33,7 +34,9 @@ the ratios naive / ours are printed.
     starts ``streamlit run dashboard.py`` with ``SAHEL_ATLAS_EVENTS=<csv>`` on a free
     loopback port, opens it in Chromium (requests to anything but loopback are aborted),
     waits for the map, sets ``window.__probe = 1`` in the map iframe and toggles sidebar
-    checkboxes ("Insurgency events", "Group overlapping events"). For each change it times,
+    checkboxes ("Insurgency events", "Group overlapping events"); above
+    ``geo.aggregate.POINT_LIMIT`` located events the page draws grid cells instead of events,
+    so the expected item count is the number of cells there. For each change it times,
     from the click: the websocket message carrying the map (the server's rerun and the
     transfer), the render event reaching the map iframe, the start and end of
     streamlit-folium's ``eval`` of the new layers, the event-marker count changing and
@@ -104,9 +107,9 @@ from streamlit_folium import (  # noqa: E402
     get_full_id,
 )
 
-from geo import assets, eventlayers, mapbuild  # noqa: E402
+from geo import aggregate, assets, eventlayers, mapbuild  # noqa: E402
 from geo.boundaries import load_admin1, load_bfa_provinces, load_countries  # noqa: E402
-from geo.events import LAYERS, actor_options, load_events  # noqa: E402
+from geo.events import LAYERS, load_events  # noqa: E402
 from geo.filters import EventFilter, apply_filter, layer_counts  # noqa: E402
 from scripts.synthetic_events import make_events, write_csv  # noqa: E402
 
@@ -128,13 +131,15 @@ APP_MAP_TIMEOUT_S = 300.0
 INSURGENCY_LABEL = re.compile(r"^Insurgency events \(")
 CLUSTER_LABEL = "Group overlapping events"
 # Part (d): the changes made in each pass (label, text clicked, insurgency hidden after).
+# Every change alters what the map shows (streamlit-folium skips an unchanged layer string),
+# and the pass ends where it started (all layers, clustering on).
 APP_PLAN: tuple[tuple[str, str | re.Pattern, bool], ...] = (
     ("insurgency off (cluster on)", INSURGENCY_LABEL, True),
-    ("insurgency on (cluster on)", INSURGENCY_LABEL, False),
-    ("cluster off", CLUSTER_LABEL, False),
-    ("insurgency off (cluster off)", INSURGENCY_LABEL, True),
+    ("cluster off (insurgency off)", CLUSTER_LABEL, True),
     ("insurgency on (cluster off)", INSURGENCY_LABEL, False),
-    ("cluster on", CLUSTER_LABEL, False),
+    ("insurgency off (cluster off)", INSURGENCY_LABEL, True),
+    ("cluster on (insurgency off)", CLUSTER_LABEL, True),
+    ("insurgency on (cluster on)", INSURGENCY_LABEL, False),
 )
 # (name, release old groups after each change, CPU-profile each change). "as-is" is the
 # app as it is; "released" drops the feature groups streamlit-folium keeps in
@@ -145,9 +150,10 @@ APP_PASSES: tuple[tuple[str, bool, bool], ...] = (
 
 # --- JavaScript shared by the standalone pages and the app ----------------------------------
 
-# Event markers in a list of feature groups: GeoJSON features whose properties.kind is
-# "event", plus every marker held (or still queued) by a MarkerCluster group. With
-# ``bare`` true, any other CircleMarker counts too (the naive layer has no feature).
+# Map items in a list of feature groups: GeoJSON features whose properties.kind is "event"
+# or "cell" (the app's aggregated grid above geo.aggregate.POINT_LIMIT events), plus every
+# marker held (or still queued) by a MarkerCluster group. With ``bare`` true, any other
+# CircleMarker counts too (the naive layer has no feature).
 COUNT_JS = """
 function __evCount(groups, map, bare) {
   var n = 0;
@@ -157,7 +163,8 @@ function __evCount(groups, map, bare) {
         + (l._needsClustering ? l._needsClustering.length : 0);
       return;
     }
-    if (l.feature && l.feature.properties && l.feature.properties.kind === 'event') {
+    if (l.feature && l.feature.properties
+        && (l.feature.properties.kind === 'event' || l.feature.properties.kind === 'cell')) {
       n += 1; return;
     }
     if (l instanceof L.LayerGroup) { l.eachLayer(visit); return; }
@@ -327,6 +334,8 @@ def located(events: pd.DataFrame) -> int:
 def build_group(events: pd.DataFrame, kind: str) -> folium.FeatureGroup:
     if kind == "naive":
         return eventlayers.naive_marker_group(events)
+    if kind == "aggregate":
+        return aggregate.aggregate_layer(events)
     return eventlayers.event_layer_group(events, LAYERS, cluster=(kind == "cluster"))
 
 
@@ -361,8 +370,10 @@ def measure_server(events: pd.DataFrame, kind: str, repeats: int) -> tuple[dict,
             group.add_to(base)
             generate_leaflet_string(group, base_id="feature_group_0")
             times.setdefault("render_nocompile", []).append(time.perf_counter() - t4)
+    shown = (len(aggregate.grid_counts(filtered)) if kind == "aggregate"
+             else located(filtered))
     row = {
-        "kind": kind, "n": len(events), "shown": located(filtered),
+        "kind": kind, "n": len(events), "shown": shown,
         "payload_bytes": len(js.encode("utf-8")),
         "payload_json_bytes": len(json.dumps(js).encode("utf-8")),
         "filter_ms": ms(median(times["filter"])),
@@ -571,7 +582,9 @@ def launch_browser(pw: Any, extra_args: list[str] | None = None) -> Any:
 def streamlit_app(csv: Path, log: Path) -> Iterator[str]:
     """``streamlit run dashboard.py`` on the synthetic CSV; yield its URL; stop it after."""
     port = free_port()
-    env = {**os.environ, "SAHEL_ATLAS_EVENTS": str(csv),
+    store = log.parent / "store"  # an empty store: no imported events from elsewhere
+    store.mkdir(exist_ok=True)
+    env = {**os.environ, "SAHEL_ATLAS_EVENTS": str(csv), "SAHEL_ATLAS_DATA_DIR": str(store),
            "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
     with log.open("w") as out:
         proc = subprocess.Popen(
@@ -727,6 +740,17 @@ def app_step(page: Any, frame: Any, label: str, click: Callable[[], None], expec
     return row
 
 
+def map_items(events: pd.DataFrame, f: EventFilter) -> tuple[int, bool]:
+    """What the map page draws for a filter: ``(number of items, aggregated?)``.
+
+    Mirrors ``pages/map.py``: the events, or grid cells above ``aggregate.POINT_LIMIT``.
+    """
+    filtered = apply_filter(events, f) if f.layers else events.iloc[0:0]
+    if located(filtered) > aggregate.POINT_LIMIT:
+        return len(aggregate.grid_counts(filtered)), True
+    return located(filtered), False
+
+
 def measure_app(size: int, seed: int, work: Path, log: Callable[[str], None]) -> dict:
     """Part (d): the real app at ``size`` events; see the module docstring."""
     from playwright.sync_api import sync_playwright
@@ -739,11 +763,14 @@ def measure_app(size: int, seed: int, work: Path, log: Callable[[str], None]) ->
         raise RuntimeError(f"synthetic CSV has {len(load.problems)} problems")
     events = load.events
     default = default_filter(events)
-    all_layers = located(apply_filter(events, default))
-    no_insurgency = located(apply_filter(
-        events, replace(default, layers=tuple(x for x in LAYERS if x != "insurgency"))))
-    result: dict[str, Any] = {"n": size, "csv": str(csv), "expected_all": all_layers,
-                              "expected_without_insurgency": no_insurgency, "steps": []}
+    all_layers, all_aggregated = map_items(events, default)
+    no_insurgency, none_aggregated = map_items(
+        events, replace(default, layers=tuple(x for x in LAYERS if x != "insurgency")))
+    result: dict[str, Any] = {
+        "n": size, "csv": str(csv), "point_limit": aggregate.POINT_LIMIT,
+        "expected_all": all_layers, "all_aggregated": all_aggregated,
+        "expected_without_insurgency": no_insurgency,
+        "without_insurgency_aggregated": none_aggregated, "steps": []}
     with streamlit_app(csv, work / "streamlit.log") as url, sync_playwright() as pw:
         browser = launch_browser(pw, ["--enable-precise-memory-info"])
         context = browser.new_context(viewport=VIEWPORT)
@@ -779,6 +806,7 @@ def measure_app(size: int, seed: int, work: Path, log: Callable[[str], None]) ->
                         page.get_by_text(text).first.click()
 
                     row = app_step(page, frame, label, click, expected, cdp)
+                    row["aggregated"] = none_aggregated if without_insurgency else all_aggregated
                     row["pass"] = name
                     row["profiled"] = profiled
                     result["steps"].append(row)
@@ -806,10 +834,12 @@ def measure_app(size: int, seed: int, work: Path, log: Callable[[str], None]) ->
 def rerun_breakdown(events: pd.DataFrame, repeats: int) -> dict:
     """Times of the map page's steps for one rerun (all layers, clustering on), in ms.
 
-    Replays what ``pages/map.py`` and ``st_folium`` do on the server, minus Streamlit's own
-    overhead (widgets, protobuf, websocket): the sidebar (layer counts, actor list), the
-    filter, the event layers, the base map, and streamlit-folium's rendering of the base
-    map and of the dynamic feature groups to JavaScript, hashing and JSON-encoding.
+    Replays the map-related steps of ``pages/map.py`` and ``st_folium`` on the server: the
+    sidebar (layer counts, actor list), the filter, the event layers (or the aggregated
+    grid above ``aggregate.POINT_LIMIT``), the base map, streamlit-folium's rendering of the
+    base map and of the dynamic feature groups to JavaScript, hashing, JSON-encoding, and
+    Streamlit's hashing and serialisation of the message. Not replayed: widgets, exports,
+    the charter panel and Streamlit's script-runner overhead.
     """
     from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
     from streamlit.runtime.forward_msg_cache import populate_hash_if_needed
@@ -818,7 +848,7 @@ def rerun_breakdown(events: pd.DataFrame, repeats: int) -> dict:
 
     from geo import zones
     from geo.spatial import tri_border_core, tripoint
-    from geo.ui.events import default_filter
+    from geo.ui.events import actor_choices, default_filter
 
     countries, admin1, provinces = load_countries(), load_admin1(), load_bfa_provinces()
     defs = zones.load_zone_definitions()
@@ -840,16 +870,20 @@ def rerun_breakdown(events: pd.DataFrame, repeats: int) -> dict:
             f = default_filter(events)
         with lap("sidebar: layer counts"):
             layer_counts(apply_filter(events, replace(f, layers=())))
-        with lap("sidebar: actor options"):
-            actor_options(events)
+        with lap("sidebar: actor choices"):
+            actor_choices(events)
         with lap("apply_filter"):
             filtered = apply_filter(events, f)
         with lap("dynamic layers (ALG, core, selection)"):
             dynamic = [mapbuild.alg_zone_layer(outline, "en"),
                        mapbuild.tri_border_layer(core, point, defs.default_radius_km, "en"),
                        mapbuild.selection_layer(None)]
-        with lap("event_layer_group"):
-            dynamic.append(eventlayers.event_layer_group(filtered, LAYERS, True))
+        if located(filtered) > aggregate.POINT_LIMIT:
+            with lap("aggregate_layer (above POINT_LIMIT)"):
+                dynamic.append(aggregate.aggregate_layer(filtered))
+        else:
+            with lap("event_layer_group"):
+                dynamic.append(eventlayers.event_layer_group(filtered, LAYERS, True))
         with lap("base_map"):
             fmap = mapbuild.base_map(mapbuild.BaseLayers(countries, admin1, provinces), "en")
         with lap("st_folium: render base map"):
@@ -920,6 +954,8 @@ def report(results: dict) -> str:
                "events = painted - base ready")
     out.append("    what-ifs (browser only): cluster-fix = MarkerCluster filled after it is on "
                "the map; plain-1tip = one tooltip per layer instead of per feature")
+    out.append(f"    aggregate = the app's grid layer above {aggregate.POINT_LIMIT:,} events "
+               "(shown = cells)")
     out.append(table(["N", "layer", "shown", "payload MB", "filter", "build", "render",
                       "render*", "server", "base ready", "layers added", "markers in",
                       "painted", "events"], rows))
@@ -949,14 +985,15 @@ def report(results: dict) -> str:
                    "to painted map, base map not reloaded)")
         rows = []
         for s in app["steps"]:
-            rows.append([f"{s.get('pass', '')}: {s['step']}", s["expected"],
+            rows.append([f"{s.get('pass', '')}: {s['step']}",
+                         f"{s['expected']:,}{' cells' if s.get('aggregated') else ''}",
                          s.get("ws_map_ms"), f"{s.get('ws_map_bytes', 0) / 1e6:.2f}",
                          s.get("render_ms"), s.get("swapStart_ms"), s.get("lastPush_ms"),
                          s.get("changed_ms"), s.get("ready_ms"), s.get("painted_ms"),
                          "yes" if s.get("probe_survived") else "NO",
                          "yes" if s.get("met_target") else "no",
                          s.get("groups_retained"), s.get("heap_mb")])
-        out.append(table(["change", "markers", "ws msg", "ws MB", "iframe msg", "eval start",
+        out.append(table(["change", "items", "ws msg", "ws MB", "iframe msg", "eval start",
                           "eval end", "count chg", "count ok", "painted", "probe", "<2s",
                           "groups kept", "heap MB"], rows))
         out.append("where the time goes (ms): server+ws = click -> websocket message carrying "
@@ -1041,6 +1078,7 @@ def main(argv: list[str] | None = None) -> int:
             log(f"generating {n} synthetic events")
             events = make_events(n, args.seed)
             kinds = (["cluster", "plain"] if n in args.sizes else []) + (
+                ["aggregate"] if n in args.sizes and n > aggregate.POINT_LIMIT else []) + (
                 ["naive"] if n in args.naive_sizes else [])
             for kind in kinds:
                 log(f"  server: {kind} at {n}")

@@ -75,7 +75,12 @@ def core_for_radius(radius_km: float) -> gpd.GeoDataFrame:
 
 def language_selector() -> str:
     """Sidebar language switch; the choice lives in the session and in the URL (``lang``)."""
-    if LANG_KEY not in st.session_state:
+    chosen = st.session_state.get(_LANG_CHOSEN)
+    if chosen is not None:
+        # A widget's state can be dropped when a run is restarted before the widget is drawn
+        # (see ensure_app_shell); the copy made by the change callback survives that.
+        st.session_state[LANG_KEY] = chosen
+    elif LANG_KEY not in st.session_state:
         st.session_state[LANG_KEY] = normalise_language(st.query_params.get(LANG_KEY))
     lang = st.sidebar.radio(
         translate("language", st.session_state[LANG_KEY]),
@@ -83,9 +88,17 @@ def language_selector() -> str:
         format_func=LANGUAGE_LABELS.get,
         key=LANG_KEY,
         horizontal=True,
+        on_change=_remember_language,
     )
     st.query_params[LANG_KEY] = lang
     return lang
+
+
+_LANG_CHOSEN = "_lang_chosen"
+
+
+def _remember_language() -> None:
+    st.session_state[_LANG_CHOSEN] = st.session_state[LANG_KEY]
 
 
 def current_language() -> str:

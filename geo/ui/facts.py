@@ -93,7 +93,7 @@ def chart_selection_callback(chart_key: str, known: Sequence[str]) -> Callable[[
 
 
 def show_on_map_button(milestone_id: str, lang: str, key: str) -> None:
-    st.button(ui.translator(lang)("tl_show_on_map"), key=key, icon=":material/map:",
+    st.button(ui.translator(lang)("tl_show_on_map"), key=key,
               on_click=request_show_on_map, args=(milestone_id,))
 
 

@@ -70,12 +70,16 @@ SPIDERFY_AT_JS = """([lat, lng]) => {
     && Math.abs(l.getLatLng().lng - lng) < 1e-4);
   if (c && !Object.values(window.map._layers).some((l) => l._preSpiderfyLatlng)) c.spiderfy();
 }"""
-# Whether the element under a point is a cluster icon (icons fade in after a zoom).
+# Whether a click at a point would reach a cluster icon: the icon is under the point and
+# the cluster group is not animating (markercluster ignores clicks until the zoom settles).
 CLUSTER_ICON_AT_JS = """([lat, lng]) => {
   const p = window.map.latLngToContainerPoint([lat, lng]);
   const r = document.getElementById('map_div').getBoundingClientRect();
   const el = document.elementFromPoint(p.x + r.left, p.y + r.top);
-  return !!(el && el.closest('.marker-cluster'));
+  const group = Object.values(window.map._layers).find((l) => L.MarkerClusterGroup
+    && l instanceof L.MarkerClusterGroup);
+  return !!(el && el.closest('.marker-cluster') && group && !group._inZoomAnimation
+    && !el.closest('.leaflet-cluster-anim'));
 }"""
 # The cluster icon drawn at a point (at the current zoom), with its size.
 CLUSTER_AT_JS = """([lat, lng]) => {
