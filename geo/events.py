@@ -121,6 +121,12 @@ class RowProblem:
     row: int
     column: str
     reason: str
+    rejected: bool = True  # False for a problem that leaves the row in (a dropped URL)
+
+
+def rejected_row_count(problems: list[RowProblem]) -> int:
+    """How many distinct rows were rejected (a row may have several problems)."""
+    return len({p.row for p in problems if p.rejected})
 
 
 @dataclass(frozen=True)
@@ -278,7 +284,8 @@ class _Checker:
 
     def note(self, index: int, column: str, reason: str) -> None:
         """A problem that does not reject the row."""
-        self.problems.append(RowProblem(self.source_name, index + 2, column, reason))
+        self.problems.append(RowProblem(self.source_name, index + 2, column, reason,
+                                        rejected=False))
 
 
 def _quoted(values: pd.Series) -> pd.Series:

@@ -6,6 +6,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from geo import aggregate, charter_view, eventlayers, exports, mapbuild, panels, ui
+from geo.events import rejected_row_count
 from geo.filters import apply_filter, region_stats
 from geo.i18n import format_number, pick
 from geo.selection import (
@@ -127,6 +128,10 @@ def _select(kind: str, ident: str) -> None:
     st.session_state["selection"] = Selection(kind, ident)
 
 
+def _select_none() -> None:
+    st.session_state["selection"] = None
+
+
 st.markdown(f"#### {t('app_title')}")
 st.caption(t("app_subtitle"))
 
@@ -170,7 +175,8 @@ with map_col:
         caption += " · " + t("ev_not_located", count=len(filtered) - shown)
     st.caption(caption)
     if load_problems:
-        with st.expander(t("ev_load_problems", count=len(load_problems))):
+        with st.expander(t("ev_load_problems", count=rejected_row_count(load_problems),
+                           notes=len(load_problems))):
             st.dataframe(pd.DataFrame([p.__dict__ for p in load_problems]))
     with st.expander(t("legend_title"), expanded=True):
         st.html(panels.legend_html(lang) + panels.event_legend_html(lang))
@@ -206,7 +212,8 @@ with selection_tab:
             stats = region_stats(filtered, selection.id)
             st.markdown(f"**{t('region_events')}**")
             if stats.count:
-                st.write(t("region_events_line", count=stats.count, low=stats.fatalities_low,
+                st.write(t("region_events_line" if stats.count > 1 else "region_events_one",
+                           count=stats.count, low=stats.fatalities_low,
                            high=stats.fatalities_high))
                 here = filtered[filtered["admin1_id"] == selection.id].sort_values("date")
                 for ev_row in here.itertuples():
@@ -218,9 +225,8 @@ with selection_tab:
         card = ui.member_card(layers, selection, lang)
         if card:
             st.html(card)
-    if selection is not None and st.button(t("panel_clear")):
-        st.session_state["selection"] = None
-        st.rerun()
+    if selection is not None:
+        st.button(t("panel_clear"), on_click=_select_none)
 
 ui.remember(
     {"alg": show_alg, "core": show_core, "radius": radius},

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import replace
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pandas as pd
@@ -111,7 +111,12 @@ def curated_events() -> tuple[pd.DataFrame, list]:
 
 
 def data_span(events: pd.DataFrame) -> tuple[date, date]:
-    return events["date"].min().date(), events["date_end"].max().date()
+    """First and last day of the data, at least one day apart (a slider needs a range)."""
+    if events.empty:
+        start = end = CHARTER_DATE
+    else:
+        start, end = events["date"].min().date(), events["date_end"].max().date()
+    return start, max(end, start + timedelta(days=1))
 
 
 def default_filter(events: pd.DataFrame) -> EventFilter:
@@ -169,7 +174,8 @@ def event_sidebar(events: pd.DataFrame, lang: str) -> tuple[EventFilter, bool]:
         dates = st.slider(t("ev_dates"), min_value=span[0], max_value=span[1], key="ev_dates",
                           format="YYYY-MM-DD")
         st.button(t("ev_since_charter"), on_click=_set_dates,
-                  args=((max(CHARTER_DATE, span[0]), span[1]),), use_container_width=True)
+                  args=((min(max(CHARTER_DATE, span[0]), span[1]), span[1]),),
+                  disabled=span[1] < CHARTER_DATE, use_container_width=True)
         st.button(t("ev_all_dates"), on_click=_set_dates, args=(span,), use_container_width=True)
         country_options = sorted(set(events["country_iso3"]) | set(AES_MEMBERS))
         countries = st.multiselect(
