@@ -30,8 +30,7 @@ def app_events() -> tuple[pd.DataFrame, list]:
     The curated dataset plus the datasets imported into the local store (``geo.store``),
     so every page (map, analysis) sees the same events. Cached per store change.
     """
-    # --- imported datasets (issue: bring your own data) -----------------------------------
-    curated, problems = curated_events()
+    curated, problems = curated_events(curated_path())
     stamp = Store().stamp()
     if stamp == "none":
         return curated, problems
@@ -42,7 +41,7 @@ def app_events() -> tuple[pd.DataFrame, list]:
 @st.cache_resource(show_spinner=False, max_entries=2)
 def _with_stored_events(stamp: str) -> pd.DataFrame:
     """Curated + stored events for one state of the store (``stamp``); curated ids win."""
-    curated, _ = curated_events()
+    curated, _ = curated_events(curated_path())
     stored = Store().load_events().drop(columns="timestamp")
     stored = stored[~stored["id"].isin(set(curated["id"]))]
     if stored.empty:
@@ -96,17 +95,18 @@ def dataset_sidebar(events: pd.DataFrame, lang: str) -> tuple[str, ...]:
             chosen.append(name)
     _keep()
     return tuple(chosen)
-    # --- end imported datasets ------------------------------------------------------------
+
+
+def curated_path() -> str:
+    """The curated events file; ``SAHEL_ATLAS_EVENTS`` may point at another file in the app's
+    CSV schema (used by tests that feed hostile text through the real page)."""
+    return os.environ.get(EVENTS_ENV) or str(ev.EVENTS_FILE)
 
 
 @st.cache_data(show_spinner=False)
-def curated_events() -> tuple[pd.DataFrame, list]:
-    """The curated events and the rows rejected on load.
-
-    ``SAHEL_ATLAS_EVENTS`` may point at another file in the app's CSV schema (used by tests
-    that feed hostile text through the real page).
-    """
-    load = ev.load_events(Path(os.environ.get(EVENTS_ENV) or ev.EVENTS_FILE))
+def curated_events(path: str) -> tuple[pd.DataFrame, list]:
+    """The events of one curated file and the rows rejected on load (cached per path)."""
+    load = ev.load_events(Path(path))
     return load.events, load.problems
 
 
