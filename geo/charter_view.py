@@ -497,7 +497,7 @@ def timeline_chart(frame: pd.DataFrame, lang: str,
     (field ``id``). Only the categories present get a row. Dragging or the mouse wheel pans
     and zooms the time axis."""
     t = _t(lang)
-    present = set(frame["category"])
+    present = set(frame["category"].unique())
     known = [c for c in TIMELINE_CATEGORIES if c in categories] + [
         c for c in categories if c not in TIMELINE_CATEGORIES]
     order = [c for c in known if c in present] + sorted(present - set(known))

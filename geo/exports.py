@@ -59,7 +59,7 @@ def describe_filter(params: dict[str, str]) -> str:
 def attribution_lines(events: pd.DataFrame, datasets: Iterable[DatasetInfo],
                       filters: str) -> list[str]:
     """One line per dataset present in ``events``, the filters, and licence notices."""
-    present = set(events["dataset"]) if len(events) else set()
+    present = set(events["dataset"].unique()) if len(events) else set()
     by_name = {d.name: d for d in datasets}
     lines = []
     if "curated" in present:

@@ -89,7 +89,21 @@ class LocalIconPath(MacroElement):
     )
 
 
-def base_map(layers: BaseLayers, lang: str) -> folium.Map:
+def labelled_geojson(layers: BaseLayers, lang: str) -> dict[str, dict]:
+    """The GeoJSON the base map embeds (ids, kinds, escaped labels), per layer.
+
+    Converting the boundaries takes a few hundred milliseconds: callers may cache the result
+    per language and pass it to :func:`base_map`.
+    """
+    return {
+        "country": _to_geojson(_with_labels(layers.countries, lang, kind="country")),
+        "admin1": _to_geojson(_with_labels(layers.admin1, lang, kind="admin1")),
+        "province": _to_geojson(_with_labels(layers.provinces, lang, kind="province")),
+    }
+
+
+def base_map(layers: BaseLayers, lang: str,
+             geojson: dict[str, dict] | None = None) -> folium.Map:
     """The static map: countries, AES admin-1 regions, BF provinces, online basemaps."""
     fmap = offline_map()
     t = _translator(lang)
@@ -97,9 +111,9 @@ def base_map(layers: BaseLayers, lang: str) -> folium.Map:
         folium.TileLayer(url, name=t(key), attr=attribution, overlay=True, show=False,
                          max_zoom=MAX_ZOOM, min_zoom=MIN_ZOOM).add_to(fmap)
 
-    countries = _with_labels(layers.countries, lang, kind="country")
+    geojson = geojson or labelled_geojson(layers, lang)
     folium.GeoJson(
-        _to_geojson(countries),
+        geojson["country"],
         name=t("layer_countries"),
         style_function=_country_style,
         highlight_function=lambda _f: {"weight": 2.5},
@@ -107,9 +121,8 @@ def base_map(layers: BaseLayers, lang: str) -> folium.Map:
         control=False,
     ).add_to(fmap)
 
-    admin1 = _with_labels(layers.admin1, lang, kind="admin1")
     folium.GeoJson(
-        _to_geojson(admin1),
+        geojson["admin1"],
         name=t("layer_admin1"),
         style_function=lambda _f: {"color": COLORS["region_line"], "weight": 1,
                                    "fillColor": COLORS["member_fill"], "fillOpacity": 0.12},
@@ -117,9 +130,8 @@ def base_map(layers: BaseLayers, lang: str) -> folium.Map:
         tooltip=folium.GeoJsonTooltip(fields=["label"], labels=False),
     ).add_to(fmap)
 
-    provinces = _with_labels(layers.provinces, lang, kind="province")
     folium.GeoJson(
-        _to_geojson(provinces),
+        geojson["province"],
         name=t("layer_provinces"),
         show=False,
         style_function=lambda _f: {"color": COLORS["province_line"], "weight": 0.8,

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Container, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 import geopandas as gpd
+import pandas as pd
 import shapely
 
 KINDS = ("admin1", "country", "province")
@@ -22,7 +24,19 @@ class Selection:
         return f"{self.kind}:{self.id}"
 
 
-def selection_from_param(value: str | None, known_ids: dict[str, set[str]]) -> Selection | None:
+class IdLookup:
+    """``ident in IdLookup(df["id"])`` without building a Python set (a million event ids
+    take seconds to hash; one vectorised comparison takes milliseconds)."""
+
+    def __init__(self, ids: pd.Series) -> None:
+        self._ids = ids
+
+    def __contains__(self, ident: object) -> bool:
+        return isinstance(ident, str) and bool((self._ids == ident).any())
+
+
+def selection_from_param(value: str | None,
+                         known_ids: Mapping[str, Container[str]]) -> Selection | None:
     """Parse ``kind:id`` from a URL; unknown kinds or ids give ``None`` (never an error)."""
     if not value or ":" not in value:
         return None
@@ -75,7 +89,7 @@ def selection_from_click(payload: dict[str, Any] | None,
     props = _properties(payload)
     kind, ident = props.get("kind"), props.get("id")
     known = isinstance(kind, str) and isinstance(ident, str) and kind in layers
-    if known and ident in set(layers[kind]["id"]):
+    if known and bool((layers[kind]["id"] == ident).any()):
         return Selection(kind, ident)
     drawing = payload.get("last_active_drawing")
     geometry = drawing.get("geometry") if isinstance(drawing, dict) else None

@@ -32,7 +32,7 @@ with st.sidebar:
 ui_an.sync_filter_params(ui_events.filter_query_params(event_filter, events))
 
 filtered = apply_filter(events, event_filter) if event_filter.layers else events.iloc[0:0]
-datasets = set(filtered["dataset"])
+datasets = set(filtered["dataset"].unique())
 save_hint = t("an_save_hint")
 
 
@@ -144,7 +144,7 @@ st.caption(t("an_completeness", b_date=cb.inexact_date, b_total=cb.total,
              a_place=ca.inexact_place, straddling=ba.straddling)
            + " " + t("an_core_radius_note", radius=f"{radius:g}"))
 csv_button(ba.table, "before-after", t("an_csv_title_ba", pivot=f"{w.pivot:%Y-%m-%d}",
-                                       window=window), set(undated["dataset"]), index=True)
+                                       window=window), set(undated["dataset"].unique()), index=True)
 ui.remember({"pivot": pivot, "window": window},
             {"pivot": pivot.isoformat(), "window": str(window)})
 
@@ -176,7 +176,8 @@ if not in_states.empty:
         summary.index.name = t("an_year")
         st.dataframe(summary, width="stretch")
         st.dataframe(bands.table, width="stretch", hide_index=True)
-    csv_button(bands.table, "distance-bands", t("an_csv_title_bands"), set(in_states["dataset"]))
+    csv_button(bands.table, "distance-bands", t("an_csv_title_bands"),
+               set(in_states["dataset"].unique()))
 
 # --- 4. top actors ----------------------------------------------------------------------------
 st.header(t("an_actors"))

@@ -10,6 +10,7 @@ from geo.events import rejected_row_count
 from geo.filters import apply_filter, region_stats
 from geo.i18n import format_number, pick
 from geo.selection import (
+    IdLookup,
     Selection,
     click_signature,
     selection_from_click,
@@ -31,8 +32,7 @@ layers = ui.boundary_layers()
 zone_defs = ui.zone_definitions()
 events, load_problems = ui_events.app_events()
 clickable = {"event": events, **layers}
-known_ids = {"event": ui_events.event_ids(events),  # cached: imports may hold 1M events
-             **{kind: set(df["id"]) for kind, df in layers.items()}}
+known_ids = {kind: IdLookup(df["id"]) for kind, df in clickable.items()}
 country_names = layers["country"].set_index("iso3")["name_fr" if lang == "fr" else "name_en"]
 
 # --- sidebar -----------------------------------------------------------------------------------
@@ -87,7 +87,8 @@ with st.sidebar.expander(t("export_heading")):
     else:
         def _html_map() -> bytes:
             fmap = mapbuild.base_map(mapbuild.BaseLayers(
-                layers["country"], layers["admin1"], layers["province"]), lang)
+                layers["country"], layers["admin1"], layers["province"]), lang,
+                ui.base_geojson(lang))
             eventlayers.event_layer_group(filtered, event_filter.layers, cluster).add_to(fmap)
             return exports.standalone_html(fmap, attribution)
         st.download_button(t("export_html"), _html_map, file_name="sahel-atlas-map.html",
@@ -158,13 +159,15 @@ with map_col:
     if aggregated:
         dynamic.append(aggregate.aggregate_layer(filtered, t("ev_cell_tooltip")))
     else:  # one layer group per dataset (curated first), same clicks and panels
-        for name in sorted(set(filtered["dataset"]), key=lambda n: (n != "curated", n)):
+        names = set(filtered["dataset"].unique())
+        for name in sorted(names, key=lambda n: (n != "curated", n)):
             part = filtered[filtered["dataset"] == name]
             dynamic.append(eventlayers.event_layer_group(
                 part, event_filter.layers, cluster,
                 name="events" if name == "curated" else f"events-{name}"))
     base = mapbuild.base_map(mapbuild.BaseLayers(layers["country"], layers["admin1"],
-                                                 layers["province"]), lang)
+                                                 layers["province"]), lang,
+                             ui.base_geojson(lang))
     st_folium(base, key=MAP_KEY, height=640, use_container_width=True,
               returned_objects=RETURNED, feature_group_to_add=dynamic)
     shown = n_located

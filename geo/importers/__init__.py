@@ -335,7 +335,7 @@ def _estimated_rows(path: Path, size: int) -> int:
 def _default_dataset(fmt: str, events: pd.DataFrame | None) -> str:
     if fmt != "app":
         return fmt
-    names = set(events["dataset"]) if events is not None and len(events) else set()
+    names = set(events["dataset"].unique()) if events is not None and len(events) else set()
     if len(names) == 1:
         name = names.pop()
         if DATASET_NAME_RE.match(name) and name not in RESERVED_DATASETS:
@@ -369,7 +369,7 @@ def _validate_chunk(chunk: pd.DataFrame, fmt: str, dataset: str | None, file_nam
         problems.append(RowProblem(p.file, row, p.column, p.reason))
     # Accepted rows: ids in the result (validate_events rejects in-file duplicates).
     ids = sub["id"].str.strip()
-    accepted_pos = positions[ids.isin(set(valid["id"])).to_numpy()
+    accepted_pos = positions[ids.isin(set(valid["id"].unique())).to_numpy()
                              & ~ids.duplicated().to_numpy()]
     stamps = pd.to_numeric(frame["timestamp"].iloc[accepted_pos], errors="coerce")
     stamp_by_id = pd.Series(stamps.fillna(0).astype("int64").to_numpy(),

@@ -16,7 +16,7 @@ import pandas as pd
 import shapely
 import streamlit as st
 
-from geo import assets, boundaries, panels, zones
+from geo import assets, boundaries, mapbuild, panels, zones
 from geo.i18n import LANGUAGES, normalise_language, translate
 from geo.selection import Selection
 from geo.spatial import tri_border_core, tripoint
@@ -64,6 +64,14 @@ def unit_facts() -> dict[str, pd.DataFrame]:
     layers, alg_units = boundary_layers(), zone_definitions().alg_units
     return {kind: zones.unit_facts(layers[kind], layers["country"], alg_units, layers["admin1"])
             for kind in ("admin1", "country", "province")}
+
+
+@st.cache_resource(show_spinner=False)
+def base_geojson(lang: str) -> dict[str, dict]:
+    """The base map's GeoJSON per language (read-only; folium copies what it embeds)."""
+    layers = boundary_layers()
+    return mapbuild.labelled_geojson(
+        mapbuild.BaseLayers(layers["country"], layers["admin1"], layers["province"]), lang)
 
 
 @st.cache_data(show_spinner=False, max_entries=32)

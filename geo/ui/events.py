@@ -43,7 +43,7 @@ def _with_stored_events(stamp: str) -> pd.DataFrame:
     """Curated + stored events for one state of the store (``stamp``); curated ids win."""
     curated, _ = curated_events(curated_path())
     stored = Store().load_events().drop(columns="timestamp")
-    stored = stored[~stored["id"].isin(set(curated["id"]))]
+    stored = stored[~stored["id"].isin(set(curated["id"].unique()))]
     if stored.empty:
         return curated
     return pd.concat([curated, stored], ignore_index=True)
@@ -54,19 +54,6 @@ def actor_choices(events: pd.DataFrame) -> list[str]:
     large imports, where a million events share a few thousand actor strings)."""
     distinct = pd.DataFrame({"actors": pd.unique(events["actors"].to_numpy(dtype=object))})
     return ev.actor_options(distinct)
-
-
-def event_ids(events: pd.DataFrame) -> set[str] | frozenset[str]:
-    """The set of event ids, cached per store state for the (large) app events."""
-    stamp = Store().stamp()
-    if stamp != "none" and len(events) == len(_with_stored_events(stamp)):
-        return _event_ids(stamp)
-    return set(events["id"])
-
-
-@st.cache_resource(show_spinner=False, max_entries=2)
-def _event_ids(stamp: str) -> frozenset[str]:
-    return frozenset(_with_stored_events(stamp)["id"])
 
 
 def stored_datasets() -> list:
@@ -177,11 +164,11 @@ def event_sidebar(events: pd.DataFrame, lang: str) -> tuple[EventFilter, bool]:
                   args=((min(max(CHARTER_DATE, span[0]), span[1]), span[1]),),
                   disabled=span[1] < CHARTER_DATE, use_container_width=True)
         st.button(t("ev_all_dates"), on_click=_set_dates, args=(span,), use_container_width=True)
-        country_options = sorted(set(events["country_iso3"]) | set(AES_MEMBERS))
+        country_options = sorted(set(events["country_iso3"].unique()) | set(AES_MEMBERS))
         countries = st.multiselect(
             t("ev_countries"), country_options, key="ev_countries", placeholder=t("ev_choose"),
             format_func=lambda c: pick(COUNTRY_NAMES.get(c, {"en": c}), lang))
-        subtype_options = sorted(set(events["subtype"]))
+        subtype_options = sorted(set(events["subtype"].unique()))
         subtypes = st.multiselect(t("ev_subtypes"), subtype_options, key="ev_subtypes",
                                   placeholder=t("ev_all"), format_func=lambda s: t(f"sub_{s}"))
         actors = st.multiselect(t("ev_actors"), actor_choices(events), key="ev_actors",
