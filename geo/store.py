@@ -240,7 +240,7 @@ class Store:
             raw = pd.read_parquet(path)
         except Exception:  # noqa: BLE001 - a damaged cache is rebuilt from SQLite
             return None
-        raw["sources"] = [tuple(s.split()) for s in raw["sources"]]
+        raw["sources"] = [tuple(s.split()) for s in raw["sources"].to_numpy(dtype=object)]
         return raw
 
     def _write_snapshot(self, events: pd.DataFrame) -> None:
