@@ -71,12 +71,32 @@ def offline_map(location: tuple[float, float] = MAP_CENTER, zoom: int = MAP_ZOOM
         minZoom=MIN_ZOOM,
         maxZoom=MAX_ZOOM,
     )
-    fmap.default_js = list(assets.MAP_JS)
-    fmap.default_css = list(assets.MAP_CSS)
+    # MarkerCluster loads with the base map: streamlit-folium loads scripts only on the first
+    # render, and a clustered layer may appear later (after a filter change).
+    fmap.default_js = list(assets.MAP_JS) + list(assets.MARKERCLUSTER_JS)
+    fmap.default_css = list(assets.MAP_CSS) + list(assets.MARKERCLUSTER_CSS)
     fmap.get_root().header.add_child(folium.Element(
         f"<style>.folium-map, .leaflet-container {{ background: {BACKGROUND}; }}</style>"))
     LocalIconPath().add_to(fmap)
     return fmap
+
+
+class ForgetOldFeatureGroups(MacroElement):
+    """Empty streamlit-folium's ``window.feature_group`` list before the new groups register.
+
+    The component removes the previous groups from the map but keeps them in that list, so
+    every rerun's layers stay in memory (hundreds of MB after a few changes at 50k events).
+    """
+
+    _template = Template(
+        "{% macro script(this, kwargs) %}window.feature_group = [];{% endmacro %}")
+
+
+def dynamic_layers(groups: list[folium.FeatureGroup]) -> list[folium.FeatureGroup]:
+    """The layers that change with widgets, ready for ``st_folium(feature_group_to_add=...)``."""
+    if groups:
+        ForgetOldFeatureGroups().add_to(groups[0])
+    return groups
 
 
 class LocalIconPath(MacroElement):

@@ -169,7 +169,8 @@ with map_col:
                                                  layers["province"]), lang,
                              ui.base_geojson(lang))
     st_folium(base, key=MAP_KEY, height=640, use_container_width=True,
-              returned_objects=RETURNED, feature_group_to_add=dynamic)
+              returned_objects=RETURNED,
+              feature_group_to_add=mapbuild.dynamic_layers(dynamic))
     shown = n_located
     if aggregated:
         st.info(t("ev_aggregated", count=f"{shown:,}", limit=f"{aggregate.POINT_LIMIT:,}"))

@@ -5,8 +5,8 @@ Not a test: a script anyone can run and read. It prints tables and writes every 
 
     .venv/bin/python scripts/benchmark_events.py
     .venv/bin/python scripts/benchmark_events.py --sizes 1000 10000 50000 --naive-sizes 1000 10000
-    .venv/bin/python scripts/benchmark_events.py --sizes 1000 --no-browser      # server only
-    .venv/bin/python scripts/benchmark_events.py --no-app                       # skip part (d)
+    .venv/bin/python scripts/benchmark_events.py --sizes 1000 --no-browser --no-app  # server
+    .venv/bin/python scripts/benchmark_events.py --no-app                   # skip part (d)
 
 Events come from ``scripts/synthetic_events.py`` (uniform in Mali, Burkina Faso and Niger,
 2012 to today). For each size N:
@@ -48,8 +48,10 @@ the ratios naive / ours are printed.
     MarkerCluster missing when the page opens on the aggregated view); and the same under the Chrome
     DevTools CPU profiler, self time summed by component (Leaflet canvas drawing, Leaflet
     layer creation, MarkerCluster, streamlit-folium, Streamlit's frontend, garbage
-    collection, ...). The server side of one rerun is broken down by replaying the map
-    page's steps in this process (including Streamlit's message hashing and serialisation).
+    collection, ...). The server side: the app's own reruns for the same changes are run
+    in-process with Streamlit's ``AppTest`` and profiled with cProfile (wall time and
+    cumulative time of the big steps), and one rerun is replayed step by step (including
+    Streamlit's message hashing and serialisation). ``--no-app`` skips all of (d).
 
 What-ifs, measured on the standalone pages and labelled as such (they change the generated
 JavaScript, not the app): ``render*`` = the same layer JavaScript without branca compiling
@@ -786,13 +788,12 @@ def map_items(events: pd.DataFrame, f: EventFilter) -> tuple[int, bool]:
     return located(filtered), False
 
 
-def measure_app(size: int, seed: int, work: Path, log: Callable[[str], None]) -> dict:
-    """Part (d): the real app at ``size`` events; see the module docstring."""
+def measure_app(csv: Path, size: int, work: Path, log: Callable[[str], None]) -> dict:
+    """Part (d): the real app on ``csv`` (``size`` events); see the module docstring."""
     from playwright.sync_api import sync_playwright
 
     from geo.ui.events import default_filter  # the app's own default filter
 
-    csv = write_csv(work / f"events_{size}.csv", size, seed)
     load = load_events(csv)
     if load.problems:
         raise RuntimeError(f"synthetic CSV has {len(load.problems)} problems")
@@ -866,6 +867,89 @@ def measure_app(size: int, seed: int, work: Path, log: Callable[[str], None]) ->
             context.close()
             browser.close()
     return result
+
+
+# --- server side of the app's reruns, profiled in-process ------------------------------------
+
+# Buckets of a rerun's profile: (label, file suffix, function name); cumulative seconds.
+PROFILE_BUCKETS: tuple[tuple[str, str, str], ...] = (
+    ("whole map page", "pages/map.py", "<module>"),
+    ("sidebar filters (event_sidebar)", "geo/ui/events.py", "event_sidebar"),
+    ("event_layer_group", "geo/eventlayers.py", "event_layer_group"),
+    ("aggregate_layer", "geo/aggregate.py", "aggregate_layer"),
+    ("base_map", "geo/mapbuild.py", "base_map"),
+    ("st_folium", "streamlit_folium/__init__.py", "st_folium"),
+    ("  feature groups to JS", "streamlit_folium/__init__.py", "_get_feature_group_string"),
+    ("  Jinja compile of rendered output (all)", "jinja2/environment.py", "from_string"),
+    ("  json.dumps (tojson)", "jinja2/utils.py", "htmlsafe_json_dumps"),
+    ("  map bounds (folium get_bounds)", "folium/utilities.py", "get_bounds"),
+)
+
+
+def app_server_profile(csv: Path, store: Path, log: Callable[[str], None]) -> dict:
+    """The app's real reruns on the server: ``AppTest`` runs ``dashboard.py`` in-process on
+    the CSV; the "Insurgency events" box is unticked, then ticked again, each rerun timed
+    (wall) and profiled with cProfile (script thread only; profiling adds some overhead).
+    """
+    import cProfile
+    import pstats
+
+    from streamlit.runtime.scriptrunner import script_runner
+    from streamlit.testing.v1 import AppTest
+
+    saved = {k: os.environ.get(k) for k in ("SAHEL_ATLAS_EVENTS", "SAHEL_ATLAS_DATA_DIR")}
+    os.environ["SAHEL_ATLAS_EVENTS"] = str(csv)
+    os.environ["SAHEL_ATLAS_DATA_DIR"] = str(store)
+    original = script_runner.ScriptRunner._run_script
+    state: dict[str, Any] = {"on": False, "profile": None}
+
+    def profiled(self: Any, *args: Any, **kwargs: Any) -> Any:
+        if not state["on"]:
+            return original(self, *args, **kwargs)
+        profile = cProfile.Profile()
+        profile.enable()
+        try:
+            return original(self, *args, **kwargs)
+        finally:
+            profile.disable()
+            state["profile"] = profile
+
+    out: dict[str, Any] = {"reruns": []}
+    script_runner.ScriptRunner._run_script = profiled
+    try:
+        app = AppTest.from_file(str(REPO / "dashboard.py"), default_timeout=300)
+        t0 = time.perf_counter()
+        app.run()
+        out["first_run_ms"] = ms(time.perf_counter() - t0)
+        for label in ("insurgency off", "insurgency on"):
+            box = next(c for c in app.checkbox if INSURGENCY_LABEL.match(c.label))
+            (box.uncheck if box.value else box.check)()
+            state["on"] = True
+            t0 = time.perf_counter()
+            app.run()
+            wall = time.perf_counter() - t0
+            state["on"] = False
+            if app.exception:
+                out["reruns"].append({"change": label, "error": str(app.exception[0].value)})
+                continue
+            stats = pstats.Stats(state["profile"]).stats  # type: ignore[attr-defined]
+            buckets = {}
+            for name, suffix, func in PROFILE_BUCKETS:
+                total = sum(v[3] for (file, _line, fn), v in stats.items()
+                            if fn == func and file.replace("\\", "/").endswith(suffix))
+                buckets[name] = ms(total)
+            out["reruns"].append({"change": label, "wall_ms": ms(wall), "profile_ms": buckets})
+            log(f"  server profile: {label}: {ms(wall)} ms")
+    except Exception as exc:  # noqa: BLE001 - report, keep going
+        out["error"] = f"{type(exc).__name__}: {exc}"
+    finally:
+        script_runner.ScriptRunner._run_script = original
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+    return out
 
 
 # --- server side of one app rerun, replayed in-process ----------------------------------------
@@ -1071,6 +1155,19 @@ def report(results: dict) -> str:
             tops = ", ".join(f"{t['function']} ({t['file']}) {t['self_ms']:,.0f}"
                              for t in prof["top_functions_ms"][:6])
             out.append(f"    top: {tops}")
+    server = results.get("app_server")
+    if server and server.get("reruns"):
+        out.append("")
+        out.append(f"server side of the app's reruns at {server['n']:,} events (AppTest "
+                   "in-process; wall ms, then cProfile cumulative ms of the script thread)")
+        labels = [name for name, _, _ in PROFILE_BUCKETS]
+        reruns = [r for r in server["reruns"] if "profile_ms" in r]
+        out.append(table(["", *[r["change"] for r in reruns]],
+                         [["wall", *[r["wall_ms"] for r in reruns]]]
+                         + [[name, *[r["profile_ms"][name] for r in reruns]]
+                            for name in labels]))
+    elif server and server.get("error"):
+        out.append(f"server profile failed: {server['error']}")
     rerun = results.get("rerun")
     if rerun:
         out.append("")
@@ -1180,7 +1277,17 @@ def main(argv: list[str] | None = None) -> int:
                 })
         if not args.no_browser and not args.no_app:
             log(f"real app at {args.app_size} events")
-            results["app"] = measure_app(args.app_size, args.seed, work, log)
+            csv = write_csv(work / f"events_{args.app_size}.csv", args.app_size, args.seed)
+            results["app"] = measure_app(csv, args.app_size, work, log)
+        if not args.no_app:
+            log(f"server profile of the app's reruns at {args.app_size} events (AppTest)")
+            csv = work / f"events_{args.app_size}.csv"
+            if not csv.exists():
+                write_csv(csv, args.app_size, args.seed)
+            store = work / "store-apptest"
+            store.mkdir(exist_ok=True)
+            results["app_server"] = {"n": args.app_size,
+                                     **app_server_profile(csv, store, log)}
         log(f"server rerun breakdown at {max(args.sizes)} events")
         results["rerun"] = {"n": max(args.sizes), **rerun_breakdown(
             make_events(max(args.sizes), args.seed), args.repeats)}

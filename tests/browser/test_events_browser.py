@@ -26,6 +26,7 @@ from playwright.sync_api import Error as PlaywrightError
 from geo.boundaries import load_admin1
 from geo.events import LAYERS, load_events
 from geo.filters import apply_filter, layer_counts, region_stats
+from geo.i18n import translate
 from geo.ui.events import CHARTER_DATE, EVENTS_ENV, default_filter
 from tests.browser.conftest import REPO, OfflinePage, _free_port, _require_chromium
 from tests.browser.mapdriver import click_lat_lng, map_frame, map_view
@@ -554,7 +555,7 @@ def test_hostile_text_is_shown_as_text(hostile_app, offline_page, artifacts):
     page.screenshot(path=artifacts / "events-hostile-panel.png")
 
     # The report of rejected rows and dropped URLs: a data grid, nothing executed.
-    report = page.get_by_text(re.compile(r"\d+ rows of the event data were rejected"))
+    report = page.get_by_text(re.compile(r"rows rejected: \d+ "))
     report.click()
     grid = page.locator('[data-testid="stDataFrame"]')
     grid.wait_for()
@@ -625,7 +626,10 @@ def test_url_reproduces_the_view(app_url, offline_page, browser, artifacts):
     page.locator('.unit-panel[data-id="ML-7"]').wait_for()
     wait_for(page, lambda: re.search(r"sel=admin1(%3A|:)ML-7", page.url), "sel in the URL")
     stats = region_stats(apply_filter(EVENTS, view), "ML-7")
-    page.get_by_text(f"{stats.count} events; fatalities", exact=False).wait_for()
+    key = "region_events_line" if stats.count > 1 else "region_events_one"
+    line = translate(key, "en", count=stats.count, low=stats.fatalities_low,
+                     high=stats.fatalities_high)
+    page.get_by_text(line, exact=False).wait_for()
     markers = drawn_expected(view)
     region_state = _view_state(page, ".unit-panel", markers)
     assert region_state["caption"] == caption_text(view)
