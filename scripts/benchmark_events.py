@@ -79,14 +79,11 @@ import os
 import platform
 import re
 import shutil
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
 import time
-import urllib.request
 from collections.abc import Callable, Iterator
 from dataclasses import replace
 from datetime import date as Date
@@ -114,6 +111,7 @@ from geo.boundaries import load_admin1, load_bfa_provinces, load_countries  # no
 from geo.events import LAYERS, load_events  # noqa: E402
 from geo.filters import EventFilter, apply_filter, layer_counts  # noqa: E402
 from scripts.synthetic_events import make_events, write_csv  # noqa: E402
+from tests.browser.server import is_loopback, streamlit_server  # noqa: E402
 
 ARTIFACTS = REPO / "artifacts"
 RESULT_FILE = ARTIFACTS / "benchmark_events.json"
@@ -123,7 +121,6 @@ CHROMIUM_ARGS = [
     "--no-first-run", "--disable-component-update", "--disable-sync",
 ]
 VIEWPORT = {"width": 1400, "height": 950}
-LOOPBACK_HOSTS = {"localhost", "127.0.0.1", "[::1]", "::1"}
 TARGET_MS = 2000.0
 FILTER_FROM = Date(2015, 1, 1)
 PAGE_TIMEOUT_MS = 180_000
@@ -312,19 +309,6 @@ def median(values: list[float]) -> float | None:
 
 def ms(seconds: float) -> float:
     return round(seconds * 1000.0, 1)
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def is_loopback(url: str) -> bool:
-    parsed = urlparse(url)
-    if parsed.scheme in {"data", "blob", "about", "chrome", "chrome-extension"}:
-        return True
-    return (parsed.hostname or "") in LOOPBACK_HOSTS
 
 
 def date_filter() -> EventFilter:
@@ -586,36 +570,11 @@ def launch_browser(pw: Any, extra_args: list[str] | None = None) -> Any:
 @contextlib.contextmanager
 def streamlit_app(csv: Path, log: Path) -> Iterator[str]:
     """``streamlit run dashboard.py`` on the synthetic CSV; yield its URL; stop it after."""
-    port = free_port()
     store = log.parent / "store"  # an empty store: no imported events from elsewhere
     store.mkdir(exist_ok=True)
-    env = {**os.environ, "SAHEL_ATLAS_EVENTS": str(csv), "SAHEL_ATLAS_DATA_DIR": str(store),
-           "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
-    with log.open("w") as out:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "dashboard.py",
-             "--server.port", str(port), "--server.address", "127.0.0.1",
-             "--server.headless", "true"],
-            cwd=REPO, stdout=out, stderr=subprocess.STDOUT, env=env, start_new_session=True)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + APP_START_TIMEOUT_S
-        while True:
-            with (contextlib.suppress(OSError),
-                  urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as resp):
-                if resp.status == 200:
-                    break
-            if proc.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"streamlit did not start:\n{log.read_text()[-3000:]}")
-            time.sleep(0.3)
+    env = {"SAHEL_ATLAS_EVENTS": str(csv), "SAHEL_ATLAS_DATA_DIR": str(store)}
+    with streamlit_server(log, env=env, timeout_s=APP_START_TIMEOUT_S) as url:
         yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=15)
 
 
 def find_map_frame(page: Any, timeout: float) -> Any:

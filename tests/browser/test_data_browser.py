@@ -7,23 +7,17 @@ the repository) that adds it.
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
-from tests.browser.conftest import REPO, _free_port, _require_chromium
+from tests.browser.conftest import REPO, _require_chromium
 from tests.browser.mapdriver import map_frame
+from tests.browser.server import streamlit_server
 
 pytestmark = pytest.mark.browser
 
 FIX = REPO / "tests" / "fixtures"
-DATA_PAGE = '    ("pages/data.py", "page_data", "database", "data"),\n'
 IMPORTED_IDS_JS = """() => { const ids = new Set();
   const visit = (l) => {
     const p = l.feature && l.feature.properties;
@@ -33,56 +27,14 @@ IMPORTED_IDS_JS = """() => { const ids = new Set();
   return Array.from(ids).filter(i => i.startsWith('acled:')).sort(); }"""
 
 
-def _main_script(tmp: Path) -> Path:
-    text = (REPO / "dashboard.py").read_text(encoding="utf-8")
-    if "pages/data.py" in text:
-        return REPO / "dashboard.py"
-    scratch = tmp / "app"
-    scratch.mkdir()
-    for name in ("pages", "static"):
-        (scratch / name).symlink_to(REPO / name)
-    anchor = '    ("pages/timeline.py"'
-    start = text.index(anchor)
-    end = text.index("\n", start) + 1
-    (scratch / "dashboard.py").write_text(text[:end] + DATA_PAGE + text[end:], encoding="utf-8")
-    return scratch / "dashboard.py"
-
-
 @pytest.fixture(scope="module")
 def data_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The dashboard with its own empty event store."""
     _require_chromium()
     tmp = tmp_path_factory.mktemp("data_app")
-    port = _free_port()
-    env = {**os.environ, "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false",
-           "SAHEL_ATLAS_DATA_DIR": str(tmp / "store"),
-           "PYTHONPATH": str(REPO) + os.pathsep + os.environ.get("PYTHONPATH", "")}
-    log = tmp / "server.log"
-    with log.open("w") as out:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", str(_main_script(tmp)),
-             "--server.port", str(port), "--server.address", "127.0.0.1",
-             "--server.headless", "true"], cwd=REPO, stdout=out, stderr=subprocess.STDOUT,
-            env=env)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as resp:
-                    if resp.status == 200:
-                        break
-            except OSError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"streamlit did not start:\n{log.read_text()}")
-            time.sleep(0.3)  # not in Playwright: no page exists yet
+    with streamlit_server(tmp / "server.log",
+                          env={"SAHEL_ATLAS_DATA_DIR": str(tmp / "store")}) as url:
         yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
 
 
 def test_upload_acled_file_then_see_its_events_on_the_map(data_app, offline_page, artifacts):

@@ -10,12 +10,8 @@ from __future__ import annotations
 
 import csv
 import math
-import os
 import re
-import subprocess
-import sys
 import time
-import urllib.request
 from collections.abc import Callable, Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -28,8 +24,9 @@ from geo.events import LAYERS, load_events
 from geo.filters import apply_filter, layer_counts, region_stats
 from geo.i18n import translate
 from geo.ui.events import CHARTER_DATE, EVENTS_ENV, default_filter
-from tests.browser.conftest import REPO, OfflinePage, _free_port, _require_chromium
+from tests.browser.conftest import REPO, OfflinePage, _require_chromium
 from tests.browser.mapdriver import click_lat_lng, map_frame, map_view
+from tests.browser.server import streamlit_server
 
 pytestmark = pytest.mark.browser
 
@@ -473,37 +470,9 @@ def hostile_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str,
     folder = tmp_path_factory.mktemp("hostile")
     data = folder / "events.csv"
     _write_hostile_csv(data)
-    port = _free_port()
-    log = folder / "server.log"
-    env = {**os.environ, "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false",
-           EVENTS_ENV: str(data)}
-    with log.open("w") as out:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "dashboard.py",
-             "--server.port", str(port), "--server.address", "127.0.0.1",
-             "--server.headless", "true"],
-            cwd=REPO, stdout=out, stderr=subprocess.STDOUT, env=env,
-        )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as resp:
-                    if resp.status == 200:
-                        break
-            except OSError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"streamlit did not start:\n{log.read_text()}")
-            time.sleep(0.3)  # no Playwright call is waiting here
+    with streamlit_server(folder / "server.log", env={EVENTS_ENV: str(data)}) as url:
         yield url, data
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+
 
 
 def assert_nothing_ran(page: object) -> None:
