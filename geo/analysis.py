@@ -77,13 +77,6 @@ MILESTONE_KINDS: dict[str, str] = {
     "ecowas-exit-effective": "ecowas",
 }
 
-DATASET_ATTRIBUTION: dict[str, str] = {
-    "acled": ("Armed Conflict Location & Event Data Project (ACLED); https://acleddata.com. "
-              "Use subject to ACLED's terms of use."),
-    "ucdp": ("UCDP Georeferenced Event Dataset (GED), Uppsala Conflict Data Program; "
-             "Sundberg & Melander (2013), Journal of Peace Research 50(4); https://ucdp.uu.se"),
-}
-
 _SERIES_COLUMNS = ["events", "fatalities_low", "fatalities_high", "fatalities_unknown"]
 
 
@@ -450,20 +443,12 @@ def milestone_rules(milestones: Iterable[object],
 
 # --- CSV export ---------------------------------------------------------------------------------
 
-def attribution_lines(datasets: Iterable[str]) -> list[str]:
-    """Attribution text for every imported dataset (anything but ``curated``) in use."""
-    lines = []
-    for name in sorted({str(d) for d in datasets} - {"curated", ""}):
-        lines.append(DATASET_ATTRIBUTION.get(name.lower(), f"Data from the {name} dataset."))
-    return lines
-
-
-def csv_bytes(table: pd.DataFrame, datasets: Iterable[str] = (), title: str = "",
+def csv_bytes(table: pd.DataFrame, attribution: Iterable[str] = (), title: str = "",
               index: bool = False) -> bytes:
     """UTF-8 CSV of ``table``, preceded by ``# `` comment lines: a title and the attribution
-    of every imported dataset the numbers come from."""
+    lines of the data the numbers come from (``geo.exports.attribution_lines``)."""
     head = [f"# {title}"] if title else []
-    head += [f"# Source: {line}" for line in attribution_lines(datasets)]
+    head += [f"# {line}" for line in attribution]
     buffer = io.StringIO()
     for line in head:
         buffer.write(line.replace("\n", " ") + "\n")

@@ -8,7 +8,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from geo import analysis as an
-from geo import ui
+from geo import exports, ui
 from geo.countries import AES_MEMBERS, COUNTRY_NAMES
 from geo.filters import apply_filter
 from geo.i18n import format_number, pick
@@ -44,14 +44,26 @@ def country_label(code: str) -> str:
     return pick(COUNTRY_NAMES.get(code, {"en": code}), lang)
 
 
+def attribution_for(used: set[str]) -> list[str]:
+    """Attribution lines when imported data are among ``used`` datasets (none otherwise)."""
+    if not used - {"curated"}:
+        return []
+    filters = exports.describe_filter(ui_events.filter_query_params(event_filter, events))
+    return exports.attribution_lines(filtered[filtered["dataset"].isin(used)],
+                                     ui_events.stored_datasets(), filters)
+
+
 def csv_button(table: pd.DataFrame, name: str, title: str, used: set[str],
                index: bool = False) -> None:
-    st.download_button(t("an_download_csv"), an.csv_bytes(table, used, title, index=index),
+    data = an.csv_bytes(table, attribution_for(used), title, index=index)
+    st.download_button(t("an_download_csv"), data,
                        file_name=f"sahel-atlas-{name}.csv", mime="text/csv", key=f"csv_{name}")
 
 
 st.title(t("an_title"))
 st.caption(t("an_intro", count=fmt(len(filtered))))
+for line in attribution_for(datasets):  # imported data: their attribution under every chart
+    st.caption(line)
 if filtered.empty:
     st.info(t("an_no_events"))
 

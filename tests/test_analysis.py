@@ -300,11 +300,11 @@ def test_milestone_rules_from_the_timeline():
     assert rules["label_fr"].str.len().gt(0).all()
 
 
-def test_csv_has_attribution_only_for_imported_datasets():
+def test_csv_starts_with_title_and_attribution_lines():
     table = pd.DataFrame({"a": [1], "b": ["x,y"]})
-    plain = an.csv_bytes(table, ["curated"], title="Events per month").decode()
+    plain = an.csv_bytes(table, [], title="Events per month").decode()
     assert plain.splitlines() == ["# Events per month", "a,b", '1,"x,y"']
-    imported = an.csv_bytes(table, ["curated", "acled", "ucdp", "other"]).decode()
-    sources = [line for line in imported.splitlines() if line.startswith("# Source:")]
-    assert len(sources) == 3
-    assert "ACLED" in sources[0] and "UCDP" in sources[2] and "other" in sources[1]
+    imported = an.csv_bytes(table, ["ACLED, accessed 2026-11-01", "Filters applied: none."],
+                            title="T").decode()
+    assert imported.splitlines()[:3] == ["# T", "# ACLED, accessed 2026-11-01",
+                                         "# Filters applied: none."]

@@ -94,3 +94,14 @@ def test_map_shows_imported_datasets_as_layers(store):
     at.checkbox(key="ev_ds_acled").check().run()
     captions = " ".join(c.value for c in at.caption)
     assert "ACLED" in captions and "Filters applied" in captions and "UCDP" in captions
+
+
+def test_analysis_of_imported_data_carries_their_attribution(store) -> None:
+    commit(prepare(FIX / "acled_labels.csv", store=store), store)
+    at = AppTest.from_file(str(ROOT / "pages" / "analysis.py"), default_timeout=90)
+    at.session_state["lang"] = "en"
+    at.run()
+    assert not at.exception
+    captions = " ".join(c.value for c in at.caption)
+    assert "ACLED" in captions
+    assert "Filters applied:" in captions
