@@ -11,8 +11,8 @@ def map_frame(page: object, timeout: float = 60.0) -> object:
     """The iframe of the map once Leaflet has drawn features in it."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        for frame in page.frames:
-            if MAP_FRAME in frame.url:
+        for frame in reversed(page.frames):  # the newest map first (a rerun may replace it)
+            if MAP_FRAME in frame.url and not frame.is_detached():
                 try:
                     ready = frame.evaluate(
                         "() => !!(window.map && document.querySelector('.leaflet-pane canvas,"

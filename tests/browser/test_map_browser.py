@@ -18,6 +18,33 @@ def _inside(region_id: str) -> tuple[float, float]:
     return point.y, point.x
 
 
+_LABELS_JS = """() => {
+  const out = new Set();
+  const visit = (l) => {
+    if (l.feature && l.feature.properties && l.feature.properties.label)
+      out.add(l.feature.properties.label);
+    if (l.getLayers) l.getLayers().forEach(visit);
+  };
+  Object.values(window.map._layers).forEach(visit);
+  return [...out]; }"""
+
+
+def _wait_for_map_labels(page, accept, timeout_ms: int = 30_000) -> set[str]:
+    """Labels of the map's features, once ``accept(labels)`` holds (the map may be replaced
+    while we look: a detached frame is simply looked up again)."""
+    waited = 0
+    while waited < timeout_ms:
+        try:
+            labels = set(map_frame(page).evaluate(_LABELS_JS))
+        except Exception:  # noqa: BLE001 - frame detached by the new map
+            labels = set()
+        if accept(labels):
+            return labels
+        page.wait_for_timeout(250)
+        waited += 250
+    raise AssertionError("the map's labels never matched")
+
+
 def test_map_renders_offline_with_no_external_request(app_url, offline_page, artifacts):
     page = offline_page.page
     page.goto(app_url)
@@ -63,9 +90,9 @@ def test_french_switch_changes_visible_labels(app_url, offline_page, artifacts):
     page.get_by_text("Couches", exact=True).wait_for()
     page.get_by_text("États membres de l'AES").wait_for()
     assert "lang=fr" in page.url
-    frame = map_frame(page)
-    labels = frame.evaluate(
-        "() => [...document.querySelectorAll('.aes-label')].map(e => e.textContent)")
-    assert set(labels) == {"Mali", "Burkina Faso", "Niger"}
+    # The French map replaces the English one: wait for tooltips in French (Algérie).
+    labels = _wait_for_map_labels(page, lambda found: "Algérie" in found)
+    assert {"Mali", "Burkina Faso", "Niger", "Tchad", "Tombouctou"} <= labels
+    assert "Algeria" not in labels
     page.screenshot(path=artifacts / "map-fr.png")
     assert offline_page.external_requests == []
