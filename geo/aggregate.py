@@ -10,20 +10,14 @@ from __future__ import annotations
 import folium
 import numpy as np
 import pandas as pd
-from folium.utilities import JsCode
+
+from geo.eventlayers import TEXT_TOOLTIP_AND_RADIUS
 
 POINT_LIMIT = 15_000
 CELL_DEG = 0.5
 MAX_CELL_RADIUS_PX = 30.0
 
-_ON_EACH_CELL = JsCode(
-    "function (feature, layer) {"
-    " layer.setRadius(feature.properties.r);"
-    " layer.bindTooltip(function () {"
-    "  var el = document.createElement('span'); el.textContent = feature.properties.t;"
-    "  return el; }, {sticky: true});"
-    "}"
-)
+_ON_EACH_CELL = TEXT_TOOLTIP_AND_RADIUS
 
 
 def grid_counts(events: pd.DataFrame, cell_deg: float = CELL_DEG) -> pd.DataFrame:

@@ -38,8 +38,9 @@ LAYER_STYLES: dict[str, dict] = {
                        "fill_opacity": 0.7},
 }
 
-# Tooltip as a text node and the radius from the feature: no HTML parsing of data.
-_ON_EACH_FEATURE = JsCode(
+# Tooltip as a text node and the radius from the feature (``r``, ``t`` properties): no HTML
+# parsing of data. Shared by the event points and the aggregated grid cells.
+TEXT_TOOLTIP_AND_RADIUS = JsCode(
     "function (feature, layer) {"
     " layer.setRadius(feature.properties.r);"
     " layer.bindTooltip(function () {"
@@ -100,7 +101,7 @@ def event_layer_group(events: pd.DataFrame, layers: tuple[str, ...], cluster: bo
         folium.GeoJson(
             event_features(subset),
             marker=folium.CircleMarker(radius=MIN_RADIUS_PX, **style),
-            on_each_feature=_ON_EACH_FEATURE,
+            on_each_feature=TEXT_TOOLTIP_AND_RADIUS,
         ).add_to(parent)
     return group
 

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import geopandas as gpd
 import pytest
+
+from geo.boundaries import load_admin1, load_bfa_provinces, load_countries
 
 
 @pytest.fixture(autouse=True, scope="session")
@@ -11,3 +14,18 @@ def _temporary_store(tmp_path_factory: pytest.TempPathFactory):
     patch.setenv("SAHEL_ATLAS_DATA_DIR", str(tmp_path_factory.mktemp("store")))
     yield
     patch.undo()
+
+
+@pytest.fixture(scope="session")
+def countries() -> gpd.GeoDataFrame:
+    return load_countries()
+
+
+@pytest.fixture(scope="session")
+def admin1() -> gpd.GeoDataFrame:
+    return load_admin1()
+
+
+@pytest.fixture(scope="session")
+def provinces() -> gpd.GeoDataFrame:
+    return load_bfa_provinces()

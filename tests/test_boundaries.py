@@ -36,21 +36,6 @@ GRID = 1e-4
 
 
 @pytest.fixture(scope="module")
-def countries() -> gpd.GeoDataFrame:
-    return load_countries()
-
-
-@pytest.fixture(scope="module")
-def admin1() -> gpd.GeoDataFrame:
-    return load_admin1()
-
-
-@pytest.fixture(scope="module")
-def provinces() -> gpd.GeoDataFrame:
-    return load_bfa_provinces()
-
-
-@pytest.fixture(scope="module")
 def outline(countries):
     """Country geometry by iso3."""
     return countries.set_index("iso3").geometry

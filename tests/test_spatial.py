@@ -10,7 +10,6 @@ import pytest
 import shapely
 from pyproj import Geod
 
-from geo.boundaries import load_admin1, load_countries
 from geo.spatial import (
     alg_zone_members,
     area_km2,
@@ -32,16 +31,6 @@ ALG_IDS = {
     "BF-CENTRE", "BF-CENTRE-EST", "BF-CENTRE-SUD", "BF-CENTRE-NORD", "BF-EST",
     "BF-PLATEAU-CENTRAL", "BF-NORD", "BF-SAHEL",
 }
-
-
-@pytest.fixture(scope="module")
-def countries() -> gpd.GeoDataFrame:
-    return load_countries()
-
-
-@pytest.fixture(scope="module")
-def admin1() -> gpd.GeoDataFrame:
-    return load_admin1()
 
 
 @pytest.fixture(scope="module")
