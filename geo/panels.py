@@ -11,7 +11,7 @@ import geopandas as gpd
 import pandas as pd
 
 from geo.countries import AES_MEMBERS
-from geo.i18n import format_number, pick, translate
+from geo.i18n import format_number, translate
 from geo.selection import Selection
 
 
@@ -71,37 +71,6 @@ def unit_panel_html(selection: Selection, layers: dict[str, gpd.GeoDataFrame],
                  f'<span class="note">({esc(t("distance_note"))})</span>'))
     return (f'<div class="unit-panel" data-kind="{esc(selection.kind)}" '
             f'data-id="{esc(selection.id)}"><h3>{esc(title)}</h3>{_rows(rows)}</div>')
-
-
-def member_card_html(state, lang: str, format_date) -> str:  # noqa: ANN001 (geo.facts types)
-    """The member-state card: capital, head of state and since when, the coups that brought
-    the current leadership, membership milestones, sources."""
-    def t(key: str, **params: object) -> str:
-        return translate(key, lang, **params)
-
-    rows = [
-        (t("card_capital"), esc(pick(state.capital, lang))),
-        (t("card_head"), f"{esc(pick(state.head_of_state, lang))}<br>"
-                         f'<span class="note">{esc(pick(state.title, lang))}</span>'),
-        (t("card_since"), esc(format_date(state.in_power_since,
-                                          state.in_power_since_precision, lang))),
-    ]
-    coups = "".join(
-        f"<li>{esc(t('card_coup_line', date=format_date(c.date, c.precision, lang), ousted=pick(c.ousted, lang)))}</li>"  # noqa: E501
-        for c in state.coups)
-    milestones = "".join(
-        f"<li>{esc(format_date(m.date, m.precision, lang))}: {esc(pick(m.label, lang))}</li>"
-        for m in state.milestones)
-    parts = [f'<div class="member-card" data-iso3="{esc(state.iso3)}">',
-             f"<h4>{esc(t('card_heading', name=pick(state.name, lang)))}</h4>", _rows(rows)]
-    if coups:
-        parts.append(f"<h5>{esc(t('card_coups'))}</h5><ul>{coups}</ul>")
-    if milestones:
-        parts.append(f"<h5>{esc(t('card_milestones'))}</h5><ul>{milestones}</ul>")
-    parts.append(f'<p class="note">{esc(t("card_latest"))}: {esc(state.latest_verified)}</p>')
-    parts.append(f"<details><summary>{esc(t('sources'))}</summary>"
-                 f"{source_list_html(state.sources)}</details></div>")
-    return "".join(parts)
 
 
 def legend_html(lang: str) -> str:

@@ -16,7 +16,7 @@ import pandas as pd
 import shapely
 import streamlit as st
 
-from geo import assets, boundaries, mapbuild, panels, zones
+from geo import assets, boundaries, mapbuild, zones
 from geo.i18n import LANGUAGES, normalise_language, translate
 from geo.selection import Selection
 from geo.spatial import tri_border_core, tripoint
@@ -167,14 +167,14 @@ def member_states() -> dict:
 def member_card(layers: dict[str, gpd.GeoDataFrame], selection: Selection,
                 lang: str) -> str | None:
     """The member-state card for the selected feature's country, if it is an AES state."""
-    from geo import facts
+    from geo.charter_view import member_state_html
 
     gdf = layers[selection.kind]
     iso3 = gdf.loc[gdf["id"] == selection.id, "iso3"].iloc[0]
     state = member_states().get(iso3)
     if state is None:
         return None
-    return panels.member_card_html(state, lang, facts.format_date)
+    return member_state_html(state, lang)
 
 
 def markdown_text(text: str) -> str:
