@@ -108,6 +108,8 @@ _KEYS = {
     "subtypes": "subtypes", "actors": "actors", "min_fatalities": "min_fatalities",
     "include_non_aes_coups": "non_aes_coups",
 }
+QUERY_KEYS: tuple[str, ...] = tuple(_KEYS.values())
+"""Every URL parameter a filter may write."""
 _CODE_SEP = ","
 _ACTOR_SEP = "|"  # actor names contain commas and semicolons, never "|"
 _TRUE = {"1", "true", "yes", "on"}

@@ -29,7 +29,7 @@ rules = ui_an.milestone_rules()
 # --- sidebar: the map's filters, shared state and URL parameters ------------------------------
 with st.sidebar:
     event_filter, _cluster = ui_events.event_sidebar(events, lang)
-ui_an.sync_filter_params(ui_events.filter_query_params(event_filter, events))
+ui_events.write_filter_params(ui_events.filter_query_params(event_filter, events))
 
 filtered = apply_filter(events, event_filter) if event_filter.layers else events.iloc[0:0]
 datasets = set(filtered["dataset"].unique())

@@ -23,8 +23,6 @@ ui.ensure_app_shell()
 
 MAP_KEY = "atlas_map"
 RETURNED = ["last_object_clicked", "last_active_drawing"]
-FILTER_PARAMS = ("from", "to", "countries", "layers", "subtypes", "actors", "min_fatalities",
-                 "non_aes_coups")
 
 lang = ui.current_language()
 t = ui.translator(lang)
@@ -238,9 +236,4 @@ ui.remember(
      "radius": f"{radius:g}", "sel": selection.to_param() if selection else None,
      ui_facts.HIGHLIGHT_PARAM: highlight_id},
 )
-for key in FILTER_PARAMS:
-    if key in url_filters:
-        if st.query_params.get(key) != url_filters[key]:
-            st.query_params[key] = url_filters[key]
-    else:
-        st.query_params.pop(key, None)
+ui_events.write_filter_params(url_filters)

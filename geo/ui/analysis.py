@@ -21,8 +21,6 @@ from geo import facts, mapbuild, ui
 from geo.i18n import translate
 from geo.spatial import alg_zone_members
 
-FILTER_PARAMS = ("from", "to", "countries", "layers", "subtypes", "actors", "min_fatalities",
-                 "non_aes_coups")
 PALETTE = ("#fde0c5", "#facba6", "#f59e72", "#e4643f", "#b8321c")  # light to dark
 ZERO_COLOR = "#f3f1ec"
 RULE_COLORS = {"coup": "#b0233a", "charter": "#1f6f8b", "ecowas": "#6b6b6b", "other": "#999999"}
@@ -73,16 +71,6 @@ def core_radius(default_km: float) -> float:
     raw = st.query_params.get("radius")
     parsed = ui.parse_float_in(25, 400)(raw) if raw is not None else None
     return parsed if parsed is not None else default_km
-
-
-def sync_filter_params(url_filters: dict[str, str]) -> None:
-    """Write the event filters to the URL exactly as the map page does."""
-    for key in FILTER_PARAMS:
-        if key in url_filters:
-            if st.query_params.get(key) != url_filters[key]:
-                st.query_params[key] = url_filters[key]
-        else:
-            st.query_params.pop(key, None)
 
 
 # --- charts ------------------------------------------------------------------------------------

@@ -12,7 +12,14 @@ import streamlit as st
 
 from geo import events as ev
 from geo.countries import AES_MEMBERS, COUNTRY_NAMES
-from geo.filters import EventFilter, apply_filter, from_query_params, layer_counts, to_query_params
+from geo.filters import (
+    QUERY_KEYS,
+    EventFilter,
+    apply_filter,
+    from_query_params,
+    layer_counts,
+    to_query_params,
+)
 from geo.i18n import pick, translate
 from geo.store import Store
 
@@ -193,3 +200,14 @@ def event_sidebar(events: pd.DataFrame, lang: str) -> tuple[EventFilter, bool]:
 def filter_query_params(f: EventFilter, events: pd.DataFrame) -> dict[str, str]:
     """The URL parameters of a filter, only those that differ from the defaults."""
     return to_query_params(f, default_filter(events))
+
+
+def write_filter_params(url_filters: dict[str, str]) -> None:
+    """Put the filter's URL parameters in the address bar and drop the ones at default
+    (every page with the event filters calls this, so they share one URL state)."""
+    for key in QUERY_KEYS:
+        if key in url_filters:
+            if st.query_params.get(key) != url_filters[key]:
+                st.query_params[key] = url_filters[key]
+        else:
+            st.query_params.pop(key, None)
