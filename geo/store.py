@@ -2,10 +2,12 @@
 
 Why SQLite: it is in the standard library, a real embedded database with atomic
 transactions (an import killed halfway leaves the previous state: one transaction per
-import, write-ahead log), indexes for date / country / dataset, and it reads a million rows
-in a few seconds. The file lives in ``$SAHEL_ATLAS_DATA_DIR`` or else the platform's user
-data directory (``$XDG_DATA_HOME/sahel-atlas``, by default ``~/.local/share/sahel-atlas``),
-never inside the repository.
+import, write-ahead log) and indexes for date / country / dataset. Reading a million rows
+back from it takes about ten seconds, so the dashboard reads a derived Arrow snapshot of
+the whole store instead (:mod:`geo.snapshot`), which each import or removal brings up to
+date after its commit. The files live in ``$SAHEL_ATLAS_DATA_DIR`` or else the platform's
+user data directory (``$XDG_DATA_HOME/sahel-atlas``, by default
+``~/.local/share/sahel-atlas``), never inside the repository.
 
 Events are stored in the model of :mod:`geo.events` (dates as days since 1970-01-01,
 sources joined by spaces) plus ``timestamp`` (the source's last-change time in seconds,
@@ -27,6 +29,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from geo import snapshot
 from geo.events import MODEL_COLUMNS, _typed, empty_events
 from geo.paths import REPO_ROOT
 
@@ -39,7 +42,8 @@ RESERVED_DATASETS = ("curated",)
 
 _TEXT = ("id", "dataset", "date_precision", "category", "subtype", "layer", "country_iso3",
          "admin1_id", "admin1_name", "location", "actors", "summary", "sources")
-STORED_COLUMNS: tuple[str, ...] = (*MODEL_COLUMNS, "timestamp", "row_hash")
+SNAPSHOT_COLUMNS: tuple[str, ...] = (*MODEL_COLUMNS, "timestamp")
+STORED_COLUMNS: tuple[str, ...] = (*SNAPSHOT_COLUMNS, "row_hash")
 HASHED_COLUMNS: tuple[str, ...] = MODEL_COLUMNS
 
 _SCHEMA = """
@@ -117,7 +121,13 @@ def row_hash(events: pd.DataFrame) -> np.ndarray:
         elif col == "sources":
             canon[col] = values.map(" ".join)
         elif col in ("latitude", "longitude"):
-            canon[col] = values.map(lambda v: "" if pd.isna(v) else repr(float(v)))
+            # repr() once per distinct coordinate (events share places), "" when missing.
+            codes, distinct = pd.factorize(values, use_na_sentinel=True)
+            text = np.array([*(repr(float(v)) for v in distinct), ""], dtype=object)[codes]
+            numbers = values.to_numpy(float)
+            zero = numbers == 0  # factorize does not tell 0.0 from -0.0; repr does
+            text[zero] = np.where(np.signbit(numbers[zero]), "-0.0", "0.0")
+            canon[col] = text
         else:
             canon[col] = values.astype(str).replace({"<NA>": ""})
     hashed = pd.util.hash_pandas_object(canon.astype(str), index=False).to_numpy()
@@ -129,11 +139,15 @@ def _days(values: pd.Series) -> np.ndarray:
 
 
 def _nullable(values: pd.Series) -> list:
-    return [None if pd.isna(v) else int(v) for v in values]
+    """Python ints and None (what sqlite3 binds) from a nullable integer column."""
+    return values.astype("Int64").to_numpy(dtype=object, na_value=None).tolist()
 
 
 def _float_or_none(values: pd.Series) -> list:
-    return [None if np.isnan(v) else float(v) for v in values.to_numpy(float)]
+    numbers = values.to_numpy(float)
+    out = numbers.astype(object)  # Python floats
+    out[np.isnan(numbers)] = None
+    return out.tolist()
 
 
 class Store:
@@ -174,14 +188,8 @@ class Store:
     # --- reading ----------------------------------------------------------------------
     def stamp(self) -> str:
         """Changes whenever the stored events change (a cache key)."""
-        if not self.exists():
-            return "none"
-        with self.connect() as con:
-            try:
-                row = con.execute("SELECT value FROM meta WHERE key='generation'").fetchone()
-            except sqlite3.OperationalError:
-                return "none"
-        return f"{self.path}:{row[0] if row else 0}"
+        generation = self.generation()
+        return "none" if generation is None else f"{self.path}:{generation}"
 
     def datasets(self) -> list[DatasetInfo]:
         if not self.exists():
@@ -210,69 +218,54 @@ class Store:
         return frame.set_index("id")
 
     def load_events(self, datasets: tuple[str, ...] | None = None) -> pd.DataFrame:
-        """Stored events in the model's columns (``MODEL_COLUMNS``) plus ``timestamp``."""
+        """Stored events in the model's columns (``MODEL_COLUMNS``) plus ``timestamp``.
+
+        The whole store is read from its snapshot (:mod:`geo.snapshot`) when the snapshot
+        of the current generation exists, else from SQLite (and the snapshot is written).
+        """
         if not self.exists():
             out = empty_events()
             out["timestamp"] = pd.Series([], dtype="int64")
             return out
         if datasets is None:
-            snapshot = self._read_snapshot()
-            if snapshot is not None:
-                return snapshot
-        events = self._load_sql(datasets)
-        if datasets is None:
-            self._write_snapshot(events)
+            generation = self.generation()
+            if generation is not None:
+                cached = snapshot.read(self.directory, generation, SNAPSHOT_COLUMNS)
+                if cached is not None:
+                    return cached
+        generation, events = self._load_sql(datasets)
+        if datasets is None and generation is not None:
+            snapshot.write(self.directory, generation, events)
         return events
 
-    # A derived read cache: the whole store as one Parquet file per generation, so that a
-    # restarted dashboard reads a million events in about a second instead of rebuilding
-    # them row by row from SQLite (which stays the only source of truth).
-    def _snapshot_path(self) -> Path | None:
-        stamp = self.stamp()
-        return None if stamp == "none" else self.directory / (
-            f"snapshot-{stamp.rsplit(':', 1)[-1]}.parquet")
-
-    def _read_snapshot(self) -> pd.DataFrame | None:
-        path = self._snapshot_path()
-        if path is None or not path.exists():
+    def generation(self) -> int | None:
+        """The store's change counter (None when there is no store)."""
+        if not self.exists():
             return None
-        try:
-            raw = pd.read_parquet(path)
-        except Exception:  # noqa: BLE001 - a damaged cache is rebuilt from SQLite
-            return None
-        raw["sources"] = [tuple(s.split()) for s in raw["sources"].to_numpy(dtype=object)]
-        return raw
+        with self.connect() as con:
+            return _generation(con)
 
-    def _write_snapshot(self, events: pd.DataFrame) -> None:
-        path = self._snapshot_path()
-        if path is None:
-            return
-        try:
-            for old in self.directory.glob("snapshot-*.parquet"):
-                old.unlink(missing_ok=True)
-            tmp = path.with_suffix(".tmp")
-            out = events.copy()
-            out["sources"] = out["sources"].map(" ".join)
-            out.to_parquet(tmp, index=False)
-            os.replace(tmp, path)
-        except (OSError, ImportError, ValueError):
-            return  # read-only directory or no pyarrow: just no cache
-
-    def _load_sql(self, datasets: tuple[str, ...] | None) -> pd.DataFrame:
-        cols = ", ".join(c for c in STORED_COLUMNS if c != "row_hash")
+    def _load_sql(self, datasets: tuple[str, ...] | None) -> tuple[int | None, pd.DataFrame]:
+        """The generation and the events, read in one transaction (so they match)."""
+        cols = ", ".join(SNAPSHOT_COLUMNS)
         sql = f"SELECT {cols} FROM events"
         params: tuple = ()
         if datasets is not None:
             sql += f" WHERE dataset IN ({', '.join('?' * len(datasets))})"
             params = tuple(datasets)
+        generation = None
         with self.connect() as con:
+            con.execute("BEGIN")
             try:
+                generation = _generation(con)
                 rows = con.execute(sql + " ORDER BY date, id", params).fetchall()
             except sqlite3.OperationalError:
                 rows = []
-        names = [c for c in STORED_COLUMNS if c != "row_hash"]
-        raw = pd.DataFrame.from_records(rows, columns=names, coerce_float=True)
-        return from_rows(raw)
+            finally:
+                con.execute("COMMIT")
+        raw = pd.DataFrame.from_records(rows, columns=list(SNAPSHOT_COLUMNS),
+                                        coerce_float=True)
+        return generation, from_rows(raw)
 
     # --- writing ----------------------------------------------------------------------
     def write(self, events: pd.DataFrame, info: DatasetInfo,
@@ -290,6 +283,7 @@ class Store:
         with self.connect(write=True) as con:
             con.execute("BEGIN IMMEDIATE")
             try:
+                before = _generation(con) or 0
                 total = len(records)
                 for start in range(0, total, WRITE_BATCH):
                     con.executemany(sql, records[start:start + WRITE_BATCH])
@@ -308,6 +302,8 @@ class Store:
             except BaseException:
                 con.execute("ROLLBACK")
                 raise
+        if total:
+            self._carry_snapshot(before, records=records)
         return len(records)
 
     def remove(self, name: str) -> int:
@@ -317,6 +313,7 @@ class Store:
         with self.connect(write=True) as con:
             con.execute("BEGIN IMMEDIATE")
             try:
+                before = _generation(con) or 0
                 removed = con.execute("DELETE FROM events WHERE dataset=?", (name,)).rowcount
                 known = con.execute("DELETE FROM datasets WHERE name=?", (name,)).rowcount
                 if removed or known:
@@ -325,12 +322,55 @@ class Store:
             except BaseException:
                 con.execute("ROLLBACK")
                 raise
+        if removed or known:
+            self._carry_snapshot(before, removed_dataset=name)
         return removed
+
+    def _carry_snapshot(self, before: int, records: list[tuple] | None = None,
+                        removed_dataset: str | None = None) -> None:
+        """After a committed change (generation ``before`` -> ``before + 1``): derive the
+        new snapshot from the previous one minus the replaced or removed events plus the
+        written ``records``, so the next dashboard start reads it instead of rebuilding it
+        from SQLite. Without a previous snapshot nothing is written (the next full read
+        rebuilds it)."""
+        if before == 0:  # a store that never held events
+            previous = None
+        else:
+            previous = snapshot.read(self.directory, before, SNAPSHOT_COLUMNS)
+            if previous is None:
+                return
+        parts = []
+        if records:
+            raw = pd.DataFrame.from_records(records, columns=list(STORED_COLUMNS),
+                                            coerce_float=True)
+            parts.append(from_rows(raw.drop(columns="row_hash")))
+        if previous is not None:
+            keep = pd.Series(True, index=previous.index)
+            if parts:  # replaced: ids written now (ids are unique, so an Index lookup)
+                keep &= pd.Index(parts[0]["id"]).get_indexer(previous["id"]) < 0
+            if removed_dataset is not None:
+                keep &= previous["dataset"] != removed_dataset
+            parts.insert(0, previous[keep])
+        if not parts:
+            events = empty_events()
+            events["timestamp"] = pd.Series([], dtype="int64")
+        else:
+            events = pd.concat(parts, ignore_index=True).sort_values(
+                ["date", "id"], kind="stable", ignore_index=True)
+        snapshot.write(self.directory, before + 1, events)
 
     @staticmethod
     def _bump(con: sqlite3.Connection) -> None:
         con.execute("UPDATE meta SET value = CAST(value AS INTEGER) + 1 "
                     "WHERE key='generation'")
+
+
+def _generation(con: sqlite3.Connection) -> int | None:
+    try:
+        row = con.execute("SELECT value FROM meta WHERE key='generation'").fetchone()
+    except sqlite3.OperationalError:  # a file without our schema yet
+        return None
+    return int(row[0]) if row else 0
 
 
 def to_rows(events: pd.DataFrame) -> list[tuple]:

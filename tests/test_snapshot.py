@@ -1,0 +1,111 @@
+"""The Arrow read cache of the store: always equal to SQLite, written at import time,
+ignored when damaged or stale, never deleted when newer."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.ipc as ipc
+import pytest
+
+from geo import snapshot
+from geo.importers import commit, prepare
+from geo.store import SNAPSHOT_COLUMNS, Store
+
+FIX = Path(__file__).resolve().parent / "fixtures"
+
+
+@pytest.fixture()
+def store(tmp_path) -> Store:
+    return Store(tmp_path / "store")
+
+
+def from_sql(store: Store) -> pd.DataFrame:
+    return store._load_sql(None)[1]
+
+
+def snapshot_files(store: Store) -> list[str]:
+    return sorted(p.name for p in store.directory.glob("snapshot-*"))
+
+
+def test_import_writes_the_snapshot_of_the_new_generation(store):
+    commit(prepare(FIX / "acled_labels.csv", store=store), store)
+    generation = store.generation()
+    assert snapshot_files(store) == [f"snapshot-{generation}.arrow"]
+    cached = snapshot.read(store.directory, generation, SNAPSHOT_COLUMNS)
+    pd.testing.assert_frame_equal(cached, from_sql(store))
+
+
+def test_snapshot_follows_updates_second_datasets_and_removal(store, tmp_path):
+    commit(prepare(FIX / "acled_labels.csv", store=store), store)
+    frame = pd.read_csv(FIX / "acled_labels.csv", dtype=str, keep_default_na=False)
+    frame.loc[0, "fatalities"] = "52"
+    frame.loc[0, "timestamp"] = "1799999999"
+    frame.loc[0, "notes"] = "Updated note, with a comma and \"quotes\"."
+    newer = tmp_path / "newer.csv"
+    frame.drop(index=[3]).to_csv(newer, index=False)
+    for step in (lambda: commit(prepare(newer, store=store), store),
+                 lambda: commit(prepare(FIX / "GEDEvent_v25_1_sample.csv", store=store), store),
+                 lambda: store.remove("acled")):
+        step()
+        assert snapshot_files(store) == [f"snapshot-{store.generation()}.arrow"]
+        pd.testing.assert_frame_equal(store.load_events(), from_sql(store))
+    assert set(store.load_events()["dataset"]) == {"ucdp"}
+
+
+def test_damaged_snapshot_is_rebuilt_from_sqlite(store):
+    commit(prepare(FIX / "acled_labels.csv", store=store), store)
+    path = snapshot.path_for(store.directory, store.generation())
+    path.write_bytes(b"not an arrow file")
+    pd.testing.assert_frame_equal(store.load_events(), from_sql(store))
+    assert snapshot.read(store.directory, store.generation(), SNAPSHOT_COLUMNS) is not None
+
+
+def test_snapshot_with_other_columns_is_ignored(store):
+    commit(prepare(FIX / "acled_labels.csv", store=store), store)
+    generation = store.generation()
+    events = from_sql(store).drop(columns="summary")
+    snapshot.write(store.directory, generation, events)
+    assert snapshot.read(store.directory, generation, SNAPSHOT_COLUMNS) is None
+    assert "summary" in store.load_events().columns
+
+
+def test_without_previous_snapshot_an_import_leaves_the_rebuild_to_the_next_read(store):
+    commit(prepare(FIX / "acled_labels.csv", store=store), store)
+    snapshot.path_for(store.directory, store.generation()).unlink()
+    commit(prepare(FIX / "GEDEvent_v25_1_sample.csv", store=store), store)
+    assert snapshot_files(store) == []
+    pd.testing.assert_frame_equal(store.load_events(), from_sql(store))
+    assert snapshot_files(store) == [f"snapshot-{store.generation()}.arrow"]
+
+
+def test_only_older_generations_are_removed(tmp_path):
+    events = Store(tmp_path / "none").load_events()
+    for generation in (3, 5):
+        snapshot.write(tmp_path, generation, events)
+    (tmp_path / "snapshot-2.parquet").write_bytes(b"old format")
+    snapshot.write(tmp_path, 4, events)
+    assert sorted(p.name for p in tmp_path.glob("snapshot-*")) == [
+        "snapshot-4.arrow", "snapshot-5.arrow"]
+
+
+def test_text_is_stored_plain_sources_once_per_distinct_value_and_read_back(tmp_path):
+    events = Store(tmp_path / "none").load_events()
+    row = {**{c: "" for c in SNAPSHOT_COLUMNS}, "date": pd.Timestamp("2024-01-01"),
+           "date_end": pd.Timestamp("2024-01-01"), "latitude": 14.0, "longitude": 1.0,
+           "geo_precision": 1, "fatalities_low": 1, "fatalities_high": 2,
+           "sources": ("https://example.org/a", "https://example.org/b"), "verified": True,
+           "timestamp": 0, "country_iso3": "NER"}
+    many = pd.concat([events, pd.DataFrame([row] * 10)], ignore_index=True).astype(
+        events.dtypes.to_dict())
+    many["id"] = [f"e{i}" for i in range(10)]
+    snapshot.write(tmp_path, 1, many)
+    with pa.OSFile(str(snapshot.path_for(tmp_path, 1)), "rb") as source:
+        schema = ipc.open_file(source).schema
+    assert pa.types.is_large_string(schema.field("summary").type)  # mapped without a copy
+    assert pa.types.is_dictionary(schema.field("sources").type)
+    back = snapshot.read(tmp_path, 1, SNAPSHOT_COLUMNS)
+    pd.testing.assert_frame_equal(back, many)
+    assert back.loc[3, "sources"] == ("https://example.org/a", "https://example.org/b")
