@@ -39,6 +39,7 @@ Nothing here imports Streamlit.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date as Date
 from datetime import timedelta
@@ -46,7 +47,9 @@ from functools import lru_cache
 from pathlib import Path
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
+import shapely
 
 from geo.boundaries import load_admin1, load_africa_countries
 from geo.countries import AES_MEMBERS
@@ -208,7 +211,9 @@ def _typed(df: pd.DataFrame) -> pd.DataFrame:
 @lru_cache(maxsize=1)
 def _countries_metric() -> gpd.GeoSeries:
     africa = load_africa_countries()
-    return africa.set_index("iso3").geometry.to_crs(METRIC_CRS)
+    shapes = africa.set_index("iso3").geometry.to_crs(METRIC_CRS)
+    shapely.prepare(shapes.to_numpy())
+    return shapes
 
 
 @lru_cache(maxsize=1)
@@ -225,9 +230,14 @@ def _points(lat: pd.Series, lon: pd.Series) -> gpd.GeoSeries:
 def distance_to_country_m(lat: pd.Series, lon: pd.Series, iso3: pd.Series) -> pd.Series:
     """Metres from each point to its country (0 inside); NaN for an unknown country code."""
     countries = _countries_metric()
-    shapes = gpd.GeoSeries(countries.reindex(iso3.to_numpy()).to_numpy(), index=iso3.index,
-                           crs=METRIC_CRS)
-    return _points(lat, lon).to_crs(METRIC_CRS).distance(shapes, align=True)
+    shapes = countries.reindex(iso3.to_numpy()).to_numpy()
+    points = _points(lat, lon).to_crs(METRIC_CRS).to_numpy()
+    # Points inside their country (almost all) are 0 m away: a prepared point-in-polygon
+    # test is much cheaper than a distance to the outline.
+    inside = shapely.contains(shapes, points)
+    dist = np.zeros(len(points))
+    dist[~inside] = shapely.distance(shapes[~inside], points[~inside])
+    return pd.Series(dist, index=iso3.index)
 
 
 def assign_admin1(df: pd.DataFrame) -> pd.DataFrame:
@@ -254,10 +264,15 @@ def assign_admin1(df: pd.DataFrame) -> pd.DataFrame:
             mine = points[points["country"] == iso3]
             if mine.empty:
                 continue
-            # Distance 0 = inside the unit; up to the tolerance = just outside the country.
-            hits = gpd.sjoin_nearest(mine, units[units["iso3"] == iso3], how="inner",
-                                     max_distance=BORDER_TOLERANCE_M)
-            hits = hits[~hits.index.duplicated(keep="first")]
+            # Inside a unit first (fast, indexed), then the nearest unit within the
+            # tolerance for points just outside the country.
+            own = units[units["iso3"] == iso3]
+            inside = gpd.sjoin(mine, own, how="inner", predicate="within")
+            inside = inside[~inside.index.duplicated(keep="first")]
+            rest = mine.drop(index=inside.index)
+            near = gpd.sjoin_nearest(rest, own, how="inner", max_distance=BORDER_TOLERANCE_M)
+            near = near[~near.index.duplicated(keep="first")]
+            hits = pd.concat([inside, near])
             ids.loc[hits.index] = hits["admin1_id"]
             names.loc[hits.index] = hits["admin1_name"]
     out["admin1_id"] = ids.to_numpy()
@@ -406,11 +421,15 @@ def validate_events(df: pd.DataFrame, source_name: str,
     check.report(s["fatalities_low"].eq("") & s["fatalities_high"].ne(""), "fatalities_low",
                  "missing while fatalities_high is given")
 
-    urls = raw["sources"].str.split().explode().dropna()
-    good = urls.str.match(_URL_RE)
-    for i, url in urls[~good].items():
-        check.note(int(i), "sources", f"dropped URL that is not http(s): {url!r}")
-    kept = urls[good].groupby(level=0).agg(tuple).reindex(raw.index)
+    url_ok = re.compile(_URL_RE).match
+    kept_urls = []
+    for i, urls in zip(raw.index, raw["sources"].str.split(), strict=True):
+        good = tuple(u for u in urls if url_ok(u))
+        for url in urls:
+            if not url_ok(url):
+                check.note(int(i), "sources", f"dropped URL that is not http(s): {url!r}")
+        kept_urls.append(good or None)
+    kept = pd.Series(kept_urls, index=raw.index, dtype=object)
     check.report(kept.isna(), "sources", "no valid http(s) source URL")
 
     verified = s["verified"].str.lower()

@@ -369,7 +369,8 @@ def _validate_chunk(chunk: pd.DataFrame, fmt: str, dataset: str | None, file_nam
         problems.append(RowProblem(p.file, row, p.column, p.reason))
     # Accepted rows: ids in the result (validate_events rejects in-file duplicates).
     ids = sub["id"].str.strip()
-    accepted_pos = positions[ids.isin(set(valid["id"].unique())).to_numpy()
+    # (a hash lookup in an Index: much faster than Series.isin on Arrow strings)
+    accepted_pos = positions[(pd.Index(valid["id"]).get_indexer(ids) >= 0)
                              & ~ids.duplicated().to_numpy()]
     stamps = pd.to_numeric(frame["timestamp"].iloc[accepted_pos], errors="coerce")
     stamp_by_id = pd.Series(stamps.fillna(0).astype("int64").to_numpy(),
