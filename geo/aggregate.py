@@ -22,15 +22,23 @@ _ON_EACH_CELL = TEXT_TOOLTIP_AND_RADIUS
 
 def grid_counts(events: pd.DataFrame, cell_deg: float = CELL_DEG) -> pd.DataFrame:
     """Located events counted per grid cell: ``lat``, ``lon`` (cell centre), ``count``."""
-    located = events.dropna(subset=["latitude", "longitude"])
-    if located.empty:
+    lat = events["latitude"].to_numpy(dtype=float)
+    lon = events["longitude"].to_numpy(dtype=float)
+    located = ~(np.isnan(lat) | np.isnan(lon))
+    if not located.any():
         return pd.DataFrame({"lat": [], "lon": [], "count": []})
-    row = np.floor(located["latitude"].to_numpy() / cell_deg).astype(np.int64)
-    col = np.floor(located["longitude"].to_numpy() / cell_deg).astype(np.int64)
-    cells = pd.DataFrame({"row": row, "col": col}).value_counts().reset_index(name="count")
-    return pd.DataFrame({"lat": (cells["row"] + 0.5) * cell_deg,
-                         "lon": (cells["col"] + 0.5) * cell_deg,
-                         "count": cells["count"].astype(int)})
+    # Only the two coordinate arrays are touched: on a million events, copying the frame
+    # (as dropna would) costs more than the counting.
+    row = np.floor(lat[located] / cell_deg).astype(np.int64)
+    col = np.floor(lon[located] / cell_deg).astype(np.int64)
+    width = int(col.max() - col.min()) + 1
+    keys, count = np.unique((row - row.min()) * width + (col - col.min()),
+                            return_counts=True)
+    order = np.argsort(-count, kind="stable")  # big cells first: small ones drawn on top
+    keys, count = keys[order], count[order]
+    return pd.DataFrame({"lat": (keys // width + row.min() + 0.5) * cell_deg,
+                         "lon": (keys % width + col.min() + 0.5) * cell_deg,
+                         "count": count.astype(int)})
 
 
 def aggregate_layer(events: pd.DataFrame, tooltip: str = "{count} events",

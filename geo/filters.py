@@ -71,6 +71,14 @@ def apply_filter(df: pd.DataFrame, f: EventFilter) -> pd.DataFrame:
         keep &= hit.reindex(range(len(df)), fill_value=False).to_numpy(dtype=bool)
     if f.min_fatalities > 0:
         keep &= (fatality_upper(df) >= f.min_fatalities).fillna(False).astype(bool)
+    return keep_rows(df, keep)
+
+
+def keep_rows(df: pd.DataFrame, keep: pd.Series) -> pd.DataFrame:
+    """``df[keep]``, without copying every column when every row is kept (the default
+    view of a million events would otherwise copy all their texts on each rerun)."""
+    if bool(keep.all()):
+        return df.copy(deep=False)  # copy-on-write: changing it never changes ``df``
     return df[keep]
 
 

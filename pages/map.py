@@ -7,7 +7,7 @@ from streamlit_folium import st_folium
 
 from geo import aggregate, charter_view, eventlayers, exports, mapbuild, panels, ui
 from geo.events import rejected_row_count
-from geo.filters import apply_filter, region_stats
+from geo.filters import apply_filter, keep_rows, region_stats
 from geo.i18n import format_number, pick
 from geo.selection import (
     IdLookup,
@@ -63,7 +63,7 @@ with st.sidebar:
 
 filtered = apply_filter(events, event_filter) if event_filter.layers else events.iloc[0:0]
 # --- imported datasets: per-dataset layers, aggregation of very large views, exports -------
-filtered = filtered[filtered["dataset"].isin(chosen_datasets)]
+filtered = keep_rows(filtered, filtered["dataset"].isin(chosen_datasets))
 n_located = int(filtered["latitude"].notna().sum())
 aggregated = n_located > aggregate.POINT_LIMIT
 url_filters = ui_events.filter_query_params(event_filter, events)

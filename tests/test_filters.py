@@ -14,6 +14,7 @@ from geo.filters import (
     RegionStats,
     apply_filter,
     from_query_params,
+    keep_rows,
     layer_counts,
     region_stats,
     to_query_params,
@@ -226,3 +227,13 @@ def test_specific_odd_values():
     assert from_query_params({"from": "20200101"}).date_from is None
     assert from_query_params({"countries": ""}, EventFilter(countries=("MLI",))).countries \
         == ()
+
+
+def test_keep_rows_shares_nothing_writable_with_the_source():
+    events = make_events()
+    everything = keep_rows(events, pd.Series(True, index=events.index))
+    pd.testing.assert_frame_equal(everything, events)
+    everything.loc[0, "country_iso3"] = "XXX"  # copy-on-write: the source is untouched
+    assert events.loc[0, "country_iso3"] == "MLI"
+    some = keep_rows(events, events["country_iso3"] == "NER")
+    assert some["id"].tolist() == ["E3", "E6"]

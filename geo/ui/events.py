@@ -59,13 +59,20 @@ def _with_stored_events(stamp: str) -> pd.DataFrame:
 def actor_choices(events: pd.DataFrame) -> list[str]:
     """``geo.events.actor_options``, splitting each distinct actor string once (fast on
     large imports, where a million events share a few thousand actor strings)."""
-    distinct = pd.DataFrame({"actors": pd.unique(events["actors"].to_numpy(dtype=object))})
+    distinct = pd.DataFrame({"actors": events["actors"].unique()})
     return ev.actor_options(distinct)
 
 
 def stored_datasets() -> list:
     """The imported datasets (:class:`geo.store.DatasetInfo`) with counts and attribution."""
-    return Store().datasets()
+    return list(_datasets_at(Store().stamp()))
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def _datasets_at(stamp: str) -> tuple:
+    """Counting a million stored events per dataset takes a tenth of a second: once per
+    state of the store (``stamp``), not on every rerun."""
+    return tuple(Store().datasets())
 
 
 def dataset_sidebar(events: pd.DataFrame, lang: str) -> tuple[str, ...]:
