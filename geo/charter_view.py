@@ -18,8 +18,8 @@ import math
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import altair as alt
 import pandas as pd
 
 from geo.countries import AES_MEMBERS, COUNTRY_NAMES
@@ -38,6 +38,9 @@ from geo.facts import (
 )
 from geo.i18n import catalog, normalise_language, pick, translate
 from geo.panels import esc, source_list_html
+
+if TYPE_CHECKING:  # imported where used: the map page needs no chart library
+    import altair as alt
 
 ALL = ""
 """The "no filter" value of the theme selector."""
@@ -478,6 +481,8 @@ def timeline_frame(milestones: Iterable[Milestone], lang: str,
 def _time_axis(frame: pd.DataFrame, lang: str) -> alt.Axis:
     """Year ticks for a span of more than three years, else a tick every three months
     labelled "month year" in ``lang`` (Vega's own month names are English-only)."""
+    import altair as alt
+
     dates = pd.to_datetime(frame["date"])
     span_years = (dates.max() - dates.min()).days / 365.25 if len(dates) else 0
     if span_years > 3:
@@ -496,6 +501,8 @@ def timeline_chart(frame: pd.DataFrame, lang: str,
     with date, title and countries, and a click selection named :data:`CHART_SELECTION`
     (field ``id``). Only the categories present get a row. Dragging or the mouse wheel pans
     and zooms the time axis."""
+    import altair as alt
+
     t = _t(lang)
     present = set(frame["category"].unique())
     known = [c for c in TIMELINE_CATEGORIES if c in categories] + [

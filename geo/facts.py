@@ -18,11 +18,10 @@ from dataclasses import dataclass, fields
 from functools import lru_cache
 from typing import Any
 
-import yaml
-
 from geo.countries import AES_MEMBERS
 from geo.i18n import LANGUAGES, normalise_language, pick
 from geo.paths import DATA_DIR
+from geo.yamlfile import read_yaml
 
 FACTS_DIR = DATA_DIR / "facts"
 CHARTER_FILE = "charter.yaml"
@@ -295,7 +294,7 @@ def format_date(iso: str, precision: str, lang: str) -> str:
 
 
 def _read(name: str) -> dict[str, Any]:
-    return yaml.safe_load((FACTS_DIR / name).read_text(encoding="utf-8")) or {}
+    return read_yaml(FACTS_DIR / name) or {}
 
 
 def _text(value: Any) -> Text | None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
+from geo.yamlfile import read_yaml
 
 LANGUAGES: tuple[str, ...] = ("en", "fr")
 DEFAULT_LANGUAGE = "en"
@@ -22,7 +22,7 @@ def catalog() -> dict[str, dict[str, str]]:
     """All strings from every locale file; a key defined twice is an error."""
     merged: dict[str, dict[str, str]] = {}
     for path in sorted(LOCALES_DIR.glob("*.yaml")):
-        entries = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        entries = read_yaml(path) or {}
         for key, value in entries.items():
             if not isinstance(key, str):  # YAML reads bare yes/no/on/off as booleans
                 raise ValueError(f"{path.name}: string key {key!r} is not a string")

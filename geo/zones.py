@@ -8,7 +8,6 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 import shapely
-import yaml
 
 from geo.paths import DATA_DIR
 from geo.spatial import (
@@ -20,6 +19,7 @@ from geo.spatial import (
     tripoint,
     unmatched_alg_units,
 )
+from geo.yamlfile import read_yaml
 
 ZONE_FILE = DATA_DIR / "zones" / "liptako_gourma.yaml"
 
@@ -39,7 +39,7 @@ class ZoneDefinitions:
 
 
 def load_zone_definitions(path: Path = ZONE_FILE) -> ZoneDefinitions:
-    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    raw = read_yaml(path)
     alg, core = raw["alg_intervention_zone"], raw["tri_border_core"]
     return ZoneDefinitions(
         alg_name=alg["name"],
