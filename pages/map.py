@@ -62,38 +62,11 @@ with st.sidebar:
         st.caption(t("computed_layer"))
 
 filtered = apply_filter(events, event_filter) if event_filter.layers else events.iloc[0:0]
-# --- imported datasets: per-dataset layers, aggregation of very large views, exports -------
+# --- imported datasets: per-dataset layers, aggregation of very large views ---------------
 filtered = keep_rows(filtered, filtered["dataset"].isin(chosen_datasets))
 n_located = int(filtered["latitude"].notna().sum())
 aggregated = n_located > aggregate.POINT_LIMIT
 url_filters = ui_events.filter_query_params(event_filter, events)
-with st.sidebar.expander(t("export_heading")):
-    filters_text = exports.describe_filter(
-        {**url_filters, "datasets": ",".join(chosen_datasets)})
-    attribution = exports.attribution_lines(filtered, ui_events.stored_datasets(),
-                                            filters_text)
-    st.caption(t("export_note", count=f"{len(filtered):,}"))
-    st.download_button(t("export_csv"), lambda: exports.events_csv(filtered, attribution),
-                       file_name="sahel-atlas-events.csv", mime="text/csv",
-                       key="export_csv", on_click="ignore", use_container_width=True)
-    st.download_button(t("export_geojson"),
-                       lambda: exports.events_geojson(filtered, attribution),
-                       file_name="sahel-atlas-events.geojson", mime="application/geo+json",
-                       key="export_geojson", on_click="ignore", use_container_width=True)
-    if aggregated:
-        st.caption(t("export_too_many", limit=f"{aggregate.POINT_LIMIT:,}"))
-    else:
-        def _html_map() -> bytes:
-            fmap = mapbuild.base_map(mapbuild.BaseLayers(
-                layers["country"], layers["admin1"], layers["province"]), lang,
-                ui.base_geojson(lang))
-            eventlayers.event_layer_group(filtered, event_filter.layers, cluster).add_to(fmap)
-            return exports.standalone_html(fmap, attribution)
-        st.download_button(t("export_html"), _html_map, file_name="sahel-atlas-map.html",
-                           mime="text/html", key="export_html", on_click="ignore",
-                           use_container_width=True)
-    for line in attribution:
-        st.caption(line)
 # --- end imported datasets ------------------------------------------------------------------
 
 # --- selection: from the URL on first load, then from clicks -----------------------------------
@@ -229,6 +202,35 @@ with selection_tab:
             st.html(card)
     if selection is not None:
         st.button(t("panel_clear"), on_click=_select_none)
+
+# --- exports (last in the sidebar; built after the map so they never delay it) -------------
+with st.sidebar.expander(t("export_heading")):
+    filters_text = exports.describe_filter(
+        {**url_filters, "datasets": ",".join(chosen_datasets)})
+    attribution = exports.attribution_lines(filtered, ui_events.stored_datasets(),
+                                            filters_text)
+    st.caption(t("export_note", count=f"{len(filtered):,}"))
+    st.download_button(t("export_csv"), lambda: exports.events_csv(filtered, attribution),
+                       file_name="sahel-atlas-events.csv", mime="text/csv",
+                       key="export_csv", on_click="ignore", use_container_width=True)
+    st.download_button(t("export_geojson"),
+                       lambda: exports.events_geojson(filtered, attribution),
+                       file_name="sahel-atlas-events.geojson", mime="application/geo+json",
+                       key="export_geojson", on_click="ignore", use_container_width=True)
+    if aggregated:
+        st.caption(t("export_too_many", limit=f"{aggregate.POINT_LIMIT:,}"))
+    else:
+        def _html_map() -> bytes:
+            fmap = mapbuild.base_map(mapbuild.BaseLayers(
+                layers["country"], layers["admin1"], layers["province"]), lang,
+                ui.base_geojson(lang))
+            eventlayers.event_layer_group(filtered, event_filter.layers, cluster).add_to(fmap)
+            return exports.standalone_html(fmap, attribution)
+        st.download_button(t("export_html"), _html_map, file_name="sahel-atlas-map.html",
+                           mime="text/html", key="export_html", on_click="ignore",
+                           use_container_width=True)
+    for line in attribution:
+        st.caption(line)
 
 ui.remember(
     {"alg": show_alg, "core": show_core, "radius": radius},
