@@ -16,8 +16,10 @@ import pandas as pd
 from folium.plugins import MarkerCluster
 from folium.utilities import JsCode
 
-from geo import assets
+from geo import assets, foliumsafe
 from geo.events import LAYERS, fatality_upper
+
+foliumsafe.install()  # event text in a map must never be run as a template
 
 # Radius in pixels from the upper bound of the fatality range: a stated, square-root scale
 # (so the area grows with the count), capped.

@@ -30,9 +30,12 @@ from collections.abc import Iterable
 import folium
 import pandas as pd
 
-from geo import assets
+from geo import assets, foliumsafe
 from geo.events import CSV_COLUMNS
+from geo.foliumsafe import LiteralElement
 from geo.store import ACLED_NOTICE, DatasetInfo
+
+foliumsafe.install()  # data in a map must never be run as a template
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 CURATED_ATTRIBUTION = ("Sahel Atlas curated events (verified against the sources listed "
@@ -163,7 +166,7 @@ def standalone_html(fmap: folium.Map, attribution: list[str]) -> bytes:
 
     assets.install_vendor_assets()
     note = "<br>".join(esc(line) for line in attribution)
-    fmap.get_root().html.add_child(folium.Element(
+    fmap.get_root().html.add_child(LiteralElement(
         '<div class="atlas-attribution" style="position:fixed;bottom:4px;left:4px;'
         'z-index:1000;background:#fffc;padding:4px 6px;font:11px sans-serif;max-width:60%">'
         f"{note}</div>"))

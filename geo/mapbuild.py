@@ -18,8 +18,11 @@ import shapely
 from branca.element import MacroElement
 from jinja2 import Template
 
-from geo import assets
+from geo import assets, foliumsafe
+from geo.foliumsafe import LiteralElement
 from geo.i18n import translate
+
+foliumsafe.install()  # data in a map must never be run as a template
 
 MAP_CENTER = (14.0, -2.0)
 MAP_ZOOM = 5
@@ -75,7 +78,7 @@ def offline_map(location: tuple[float, float] = MAP_CENTER, zoom: int = MAP_ZOOM
     # render, and a clustered layer may appear later (after a filter change).
     fmap.default_js = list(assets.MAP_JS) + list(assets.MARKERCLUSTER_JS)
     fmap.default_css = list(assets.MAP_CSS) + list(assets.MARKERCLUSTER_CSS)
-    fmap.get_root().header.add_child(folium.Element(
+    fmap.get_root().header.add_child(LiteralElement(
         f"<style>.folium-map, .leaflet-container {{ background: {BACKGROUND}; }}</style>"))
     LocalIconPath().add_to(fmap)
     return fmap
@@ -171,7 +174,7 @@ def base_map(layers: BaseLayers, lang: str,
                 icon_size=(120, 20), icon_anchor=(60, 10), class_name="aes-label-icon"),
             interactive=False,
         ).add_to(fmap)
-    fmap.get_root().header.add_child(folium.Element(
+    fmap.get_root().header.add_child(LiteralElement(
         "<style>.aes-label{font:600 13px/1.2 sans-serif;color:#5a2406;text-align:center;"
         "text-shadow:0 0 3px #fff,0 0 3px #fff;pointer-events:none;white-space:nowrap}"
         ".aes-label-icon{background:none;border:none}</style>"))

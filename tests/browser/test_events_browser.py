@@ -434,7 +434,7 @@ def test_clicking_a_cluster_zooms_in(app_url, offline_page, artifacts):
 # --- hostile text in another event file --------------------------------------------------------
 
 HOSTILE = ('<img src=x onerror="window.__xss=1"> <script>window.__xss=2</script> '
-           '`backtick` ${window.__xss=3}')
+           '`backtick` ${window.__xss=3} {{ 7*7 }} {% if 1 %}jinja{% endif %}')
 XSS_ID = "MLI-2024-01-01-XSS"
 
 
@@ -500,6 +500,7 @@ def test_hostile_text_is_shown_as_text(hostile_app, offline_page, artifacts):
     assert "<img src=x onerror=" in text
     assert "<script>window.__xss=2</script>" in text
     assert "`backtick` ${window.__xss=3}" in text
+    assert "{{ 7*7 }} {% if 1 %}jinja{% endif %}" in text  # never run as a template
     assert text.count("<img src=x onerror=") == 4  # title, place, actor, summary
     assert panel.locator("script, img").count() == 0
     links = panel.locator("a")
@@ -516,6 +517,7 @@ def test_hostile_text_is_shown_as_text(hostile_app, offline_page, artifacts):
     tooltip = frame.locator(".leaflet-tooltip")
     tooltip.wait_for()
     assert "<img src=x onerror=" in tooltip.inner_text()
+    assert "{{ 7*7 }} {% if 1 %}jinja{% endif %}" in tooltip.inner_text()  # map data too
     assert tooltip.locator("img, script").count() == 0
     page.mouse.click(x, y)
     page.wait_for_timeout(1500)  # the rerun the click causes

@@ -1,0 +1,116 @@
+"""Text from data is never run as a Jinja template when a map is rendered.
+
+branca compiles each element's rendered output as a new template; without
+``geo.foliumsafe`` an event place named ``{{ 7*7 }}`` showed as ``49``, and the payload
+below ran ``os.mkdir`` on the machine drawing the map.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import folium
+import pandas as pd
+import pytest
+from folium.plugins.pattern import StripePattern
+from streamlit_folium import _get_feature_group_string
+
+from geo import aggregate, eventlayers, exports, mapbuild
+from geo.foliumsafe import LiteralElement
+
+# No quotes (those are escaped in JSON): the payload must survive JSON escaping to run.
+RCE = "{{ cycler.__init__.__globals__.os.mkdir(dict(jinja_ran=1)|first) }}"
+HOSTILE = ("Gao {{ 7*7 }} {% if 1 %}jinja-if{% endif %} {# comment #} " + RCE
+           + " {% raw %} {{'geo_json_0123456789abcdef0123456789abcdef'}}")
+
+
+def hostile_events(n: int = 3) -> pd.DataFrame:
+    return pd.DataFrame({
+        "id": [f"{HOSTILE} #{i}" for i in range(n)],
+        "layer": ["insurgency"] * n,
+        "latitude": [16.27 + i / 100 for i in range(n)],
+        "longitude": [-0.04 + i / 100 for i in range(n)],
+        "date": pd.to_datetime(["2024-01-01"] * n),
+        "location": [HOSTILE] * n,
+        "fatalities_low": pd.array([1] * n, dtype="Int64"),
+        "fatalities_high": pd.array([2] * n, dtype="Int64"),
+    })
+
+
+@pytest.fixture()
+def in_tmp(tmp_path, monkeypatch) -> Path:
+    monkeypatch.chdir(tmp_path)  # where the payload would create its folder
+    return tmp_path
+
+
+def feature_texts(page: str) -> list[str]:
+    """The tooltip texts of the event features embedded in a rendered page."""
+    texts = []
+    decoder = json.JSONDecoder()
+    start = page.find('{"features"')
+    while start != -1:
+        data, end = decoder.raw_decode(page, start)
+        texts += [f["properties"]["t"] for f in data["features"]
+                  if f["properties"].get("kind") == "event"]
+        start = page.find('{"features"', end)
+    return texts
+
+
+@pytest.mark.parametrize("cluster", [True, False])
+def test_event_text_reaches_the_page_literally(in_tmp, countries, admin1, provinces, cluster):
+    fmap = mapbuild.base_map(mapbuild.BaseLayers(countries, admin1, provinces), "en")
+    eventlayers.event_layer_group(hostile_events(), ("insurgency",), cluster).add_to(fmap)
+    page = fmap.get_root().render()
+    assert not (in_tmp / "jinja_ran").exists()
+    texts = feature_texts(page)
+    assert len(texts) == 3 and all(HOSTILE in t for t in texts)
+    assert "Gao 49" not in page
+    assert "jinja-if" in page and "{% endif %}" in page  # the tags, not their effect
+
+
+def test_the_dynamic_layers_path_of_streamlit_folium(in_tmp, countries, admin1, provinces):
+    """st_folium renders the event groups on their own (``feature_group_to_add``)."""
+    fmap = mapbuild.base_map(mapbuild.BaseLayers(countries, admin1, provinces), "en")
+    fmap.get_root().render()
+    groups = mapbuild.dynamic_layers(
+        [eventlayers.event_layer_group(hostile_events(), ("insurgency",), True),
+         aggregate.aggregate_layer(hostile_events(), "{count} events")])
+    scripts = [_get_feature_group_string(g, fmap, i) for i, g in enumerate(groups)]
+    assert not (in_tmp / "jinja_ran").exists()
+    assert RCE in "".join(scripts)
+    fmap.get_root().render()  # the figure now holds the groups' output too
+    assert not (in_tmp / "jinja_ran").exists()
+
+
+def test_standalone_export_keeps_data_and_attribution_literal(in_tmp, countries, admin1,
+                                                              provinces):
+    fmap = mapbuild.base_map(mapbuild.BaseLayers(countries, admin1, provinces), "en")
+    eventlayers.event_layer_group(hostile_events(), ("insurgency",), False).add_to(fmap)
+    page = exports.standalone_html(fmap, [f"Filters: actors={RCE} <b>bold</b>"]).decode()
+    assert not (in_tmp / "jinja_ran").exists()
+    assert f"actors={RCE} &lt;b&gt;bold&lt;/b&gt;" in page
+    assert all(HOSTILE in t for t in feature_texts(page))
+
+
+def test_folium_element_references_are_still_resolved(in_tmp):
+    """Folium writes a style value that is an element as {{'name'}} for the second pass."""
+    fmap = folium.Map(tiles=None)
+    stripes = StripePattern(angle=45).add_to(fmap)
+    folium.GeoJson(
+        {"type": "FeatureCollection", "features": [{
+            "type": "Feature", "id": "a", "properties": {"t": RCE},
+            "geometry": {"type": "Polygon",
+                         "coordinates": [[[0, 0], [1, 0], [1, 1], [0, 0]]]}}]},
+        style_function=lambda _f: {"fillPattern": stripes},
+    ).add_to(fmap)
+    page = fmap.get_root().render()
+    assert f"{{{{'{stripes.get_name()}'}}}}" not in page
+    assert stripes.get_name() in page
+    assert RCE in page and not (in_tmp / "jinja_ran").exists()
+
+
+def test_literal_element_outputs_its_text_unchanged():
+    fmap = folium.Map(tiles=None)
+    fmap.get_root().html.add_child(LiteralElement("<p>{{ 7*7 }} {% bad</p>"))
+    assert "<p>{{ 7*7 }} {% bad</p>" in fmap.get_root().render()
