@@ -17,6 +17,7 @@ from geo.filters import (
     EventFilter,
     apply_filter,
     from_query_params,
+    keep_rows,
     layer_counts,
     to_query_params,
 )
@@ -50,7 +51,7 @@ def _with_stored_events(stamp: str) -> pd.DataFrame:
     """Curated + stored events for one state of the store (``stamp``); curated ids win."""
     curated, _ = curated_events(curated_path())
     stored = Store().load_events().drop(columns="timestamp")
-    stored = stored[~stored["id"].isin(set(curated["id"].unique()))]
+    stored = keep_rows(stored, ~stored["id"].isin(set(curated["id"].unique())))
     if stored.empty:
         return curated
     return pd.concat([curated, stored], ignore_index=True)
