@@ -105,3 +105,25 @@ def test_analysis_of_imported_data_carries_their_attribution(store) -> None:
     captions = " ".join(c.value for c in at.caption)
     assert "ACLED" in captions
     assert "Filters applied:" in captions
+
+
+def test_large_counts_are_grouped_per_language(store, tmp_path):
+    import sys
+
+    sys.path.insert(0, str(ROOT / "scripts"))
+    from synthetic_acled import generate
+
+    path = tmp_path / "acled_3000.csv"
+    generate(3000, seed=5).to_csv(path, index=False)
+    commit(prepare(path, store=store), store)
+    count = store.count()
+    assert count > 1000
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=90).run()
+    assert not at.exception
+    labels = [c.label for c in at.checkbox if c.key == "ev_ds_acled"]
+    assert labels == [f"acled ({count:,})"]
+    at.radio(key="lang").set_value("fr").run()
+    labels = [c.label for c in at.checkbox if c.key == "ev_ds_acled"]
+    assert labels == [f"acled ({count:,})".replace(",", "\u202f")]
+    layer_labels = [c.label for c in at.checkbox if c.key and c.key.startswith("ev_layers_")]
+    assert any("\u202f" in label for label in layer_labels)

@@ -21,7 +21,7 @@ from geo.filters import (
     layer_counts,
     to_query_params,
 )
-from geo.i18n import pick, translate
+from geo.i18n import format_number, pick, translate
 from geo.store import Store
 
 CHARTER_DATE = date(2023, 9, 16)
@@ -93,7 +93,7 @@ def dataset_sidebar(events: pd.DataFrame, lang: str) -> tuple[str, ...]:
             st.session_state[key] = st.session_state.get("_ev_keep", {}).get(key, True)
         label = translate("ev_dataset_curated", lang) if name == "curated" else name
         if st.checkbox(translate("ev_dataset_count", lang, label=label,
-                                 count=int(counts[name])), key=key):
+                                 count=format_number(int(counts[name]), lang)), key=key):
             chosen.append(name)
     _keep()
     return tuple(chosen)
@@ -197,7 +197,8 @@ def event_sidebar(events: pd.DataFrame, lang: str) -> tuple[EventFilter, bool]:
     chosen = []
     with counts_box:
         for layer in ev.LAYERS:
-            label = t("ev_layer_count", label=t(f"ev_layer_{layer}"), count=counts[layer])
+            label = t("ev_layer_count", label=t(f"ev_layer_{layer}"),
+                      count=format_number(counts[layer], lang))
             if st.checkbox(label, key=f"ev_layers_{layer}"):
                 chosen.append(layer)
     f = replace(base, layers=tuple(chosen))
