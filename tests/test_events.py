@@ -18,6 +18,7 @@ from geo.events import (
     MODEL_COLUMNS,
     RowProblem,
     actor_options,
+    actors_long,
     assign_admin1,
     fatality_upper,
     load_events,
@@ -313,3 +314,17 @@ def test_build_script_separates_unverified_rows(tmp_path: Path):
     assert prov["outputs"]["events.csv"]["rows"] == 1
     assert prov["outputs"]["events_unverified.csv"]["rows"] == 1
     assert len(prov["source"]["sha256"]) == 64
+
+
+def test_actors_long_splits_each_distinct_string_once_in_event_order(curated):
+    frame = pd.DataFrame(
+        {"actors": ["A; B", None, "", "C (x; y); A", "A; B", "  ; D ;", float("nan")]},
+        index=[10, 11, 12, 13, 14, 15, 16])
+    long = actors_long(frame)
+    assert list(zip(long.index, long, strict=True)) == [
+        (10, "A"), (10, "B"), (13, "C (x; y)"), (13, "A"), (14, "A"), (14, "B"), (15, "D")]
+    assert actors_long(frame.iloc[0:0]).empty
+    # The same rows, values and order as splitting event by event.
+    events = curated.events
+    one_by_one = events["actors"].map(split_actors).explode().dropna()
+    pd.testing.assert_series_equal(actors_long(events), one_by_one, check_dtype=False)
