@@ -202,15 +202,25 @@ def distance_km(df: pd.DataFrame, center: shapely.Point) -> pd.Series:
 
 
 def area_masks(df: pd.DataFrame, alg_admin1_ids: Iterable[str], center: shapely.Point,
-               radius_km: float) -> dict[str, pd.Series]:
-    """Boolean masks of the events in each area of :data:`AREAS`."""
+               radius_km: float, km: pd.Series | None = None) -> dict[str, pd.Series]:
+    """Boolean masks of the events in each area of :data:`AREAS` (``km``: see
+    :func:`distances`)."""
     iso3 = df["country_iso3"]
     in_aes = iso3.isin(AES_MEMBERS)
     masks = {iso: iso3 == iso for iso in AES_MEMBERS}
     masks["AES"] = in_aes
     masks["ALG"] = df["admin1_id"].isin(set(alg_admin1_ids)) & in_aes
-    masks["CORE"] = in_aes & (distance_km(df, center) <= radius_km).fillna(False).astype(bool)
+    masks["CORE"] = in_aes & (distances(df, center, km) <= radius_km).fillna(False).astype(bool)
     return masks
+
+
+def distances(df: pd.DataFrame, center: shapely.Point, km: pd.Series | None) -> pd.Series:
+    """:func:`distance_km` of the events of ``df``, taken from ``km`` when given: the
+    distances of a superset of the events (same index), computed once for all of them
+    (projecting a million points takes a second; filters only select among them)."""
+    if km is None:
+        return distance_km(df, center)
+    return km.reindex(df.index)
 
 
 # --- completeness ----------------------------------------------------------------------------
@@ -300,7 +310,7 @@ def _pct(after: pd.Series, before: pd.Series) -> pd.Series:
 
 def before_after(df: pd.DataFrame, pivot: Date | pd.Timestamp, months: int,
                  alg_admin1_ids: Iterable[str], center: shapely.Point,
-                 radius_km: float) -> BeforeAfter:
+                 radius_km: float, km: pd.Series | None = None) -> BeforeAfter:
     """Events and fatality sums in the two windows around ``pivot``, per area.
 
     Columns ``events_before``, ``events_after``, ``events_change``, ``events_change_pct``
@@ -310,7 +320,7 @@ def before_after(df: pd.DataFrame, pivot: Date | pd.Timestamp, months: int,
     """
     w = windows(pivot, months)
     side = window_side(df, w)
-    masks = area_masks(df, alg_admin1_ids, center, radius_km)
+    masks = area_masks(df, alg_admin1_ids, center, radius_km, km)
     fat = _fatality_frame(df)
     rows = {}
     for area in AREAS:
@@ -375,14 +385,15 @@ class DistanceBands:
     """Per year: located events, share within 100 km, median distance (km)."""
 
 
-def distance_bands(df: pd.DataFrame, center: shapely.Point) -> DistanceBands:
+def distance_bands(df: pd.DataFrame, center: shapely.Point,
+                   km: pd.Series | None = None) -> DistanceBands:
     """Share of events and fatalities per distance band from ``center``, per year.
 
     ``table`` columns: ``year``, ``band``, ``events``, ``fatalities_low``,
     ``fatalities_high``, ``share_events``, ``share_fatalities_low``,
     ``share_fatalities_high`` (fractions of the year's located events / deaths).
     """
-    km = distance_km(df, center)
+    km = distances(df, center, km)
     located = km.notna()
     year = df["date"].dt.year
     years = sorted(int(y) for y in year.unique())

@@ -24,6 +24,9 @@ t = ui.translator(lang)
 layers = ui.boundary_layers()
 zone_defs = ui.zone_definitions()
 events, _problems = ui_events.app_events()
+# Texts no analysis reads: dropping them keeps every filter step from copying them.
+events = events.drop(columns=["summary", "sources", "location"])
+tripoint_km = ui_an.tripoint_km()
 rules = ui_an.milestone_rules()
 
 # --- sidebar: the map's filters, shared state and URL parameters ------------------------------
@@ -110,7 +113,8 @@ radius = ui_an.core_radius(zone_defs.default_radius_km)
 # The windows set their own dates: every filter but the date range applies.
 undated = (apply_filter(events, replace(event_filter, date_from=None, date_to=None))
            if event_filter.layers else events.iloc[0:0])
-ba = an.before_after(undated, pivot, window, ui_an.alg_admin1_ids(), ui.the_tripoint(), radius)
+ba = an.before_after(undated, pivot, window, ui_an.alg_admin1_ids(), ui.the_tripoint(), radius,
+                     km=tripoint_km)
 w = ba.windows
 st.caption(t("an_ba_windows", b_start=f"{w.before_start:%Y-%m-%d}",
              b_end=f"{w.before_last_day:%Y-%m-%d}", a_start=f"{w.pivot:%Y-%m-%d}",
@@ -164,7 +168,7 @@ ui.remember({"pivot": pivot, "window": window},
 st.header(t("an_bands"))
 in_states = filtered[filtered["country_iso3"].isin(AES_MEMBERS)]
 if not in_states.empty:
-    bands = an.distance_bands(in_states, ui.the_tripoint())
+    bands = an.distance_bands(in_states, ui.the_tripoint(), km=tripoint_km)
     share_col = st.radio(
         t("an_band_measure"), ["share_events", "share_fatalities_low", "share_fatalities_high"],
         horizontal=True, key="an_band_measure",

@@ -269,6 +269,23 @@ def test_distance_bands_per_year_shares_by_hand():
     assert an.concentration_trend(res.summary, min_events=2) == "insufficient"
 
 
+def test_precomputed_distances_of_a_superset_give_the_same_results():
+    everything = make([{"date": "2023-02-01", "km": 50, "country_iso3": "MLI",
+                        "admin1_id": "R-ALG", "fatalities_low": 3},
+                       {"date": "2023-11-01", "km": 160, "country_iso3": "NER"},
+                       {"date": "2024-01-01", "km": 140, "country_iso3": "BFA"},
+                       {"date": "2024-03-01", "country_iso3": "BFA"},
+                       {"date": "2024-04-01", "km": 10, "country_iso3": "GAB",
+                        "category": "coup"}])
+    km = an.distance_km(everything, CENTER)  # once, for all events
+    subset = everything.iloc[[0, 2, 3]]  # what a filter keeps (same index labels)
+    pd.testing.assert_frame_equal(an.distance_bands(subset, CENTER, km=km).table,
+                                  an.distance_bands(subset, CENTER).table)
+    pd.testing.assert_frame_equal(
+        an.before_after(subset, PIVOT, 12, ALG, CENTER, 150.0, km=km).table,
+        an.before_after(subset, PIVOT, 12, ALG, CENTER, 150.0).table)
+
+
 def test_concentration_trend_directions():
     summary = pd.DataFrame({"located_events": [9, 9], "median_km": [200.0, 100.0]})
     assert an.concentration_trend(summary) == "concentrating"

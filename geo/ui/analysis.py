@@ -20,6 +20,7 @@ from geo import analysis as an
 from geo import facts, mapbuild, ui
 from geo.i18n import translate
 from geo.spatial import alg_zone_members
+from geo.ui import events as ui_events
 
 PALETTE = ("#fde0c5", "#facba6", "#f59e72", "#e4643f", "#b8321c")  # light to dark
 ZERO_COLOR = "#f3f1ec"
@@ -35,6 +36,18 @@ def alg_admin1_ids() -> frozenset[str]:
     admin1 = ui.boundary_layers()["admin1"]
     members = alg_zone_members(admin1, ui.zone_definitions().alg_units)
     return frozenset(admin1.loc[members, "id"])
+
+
+def tripoint_km() -> pd.Series:
+    """Distance of every event of :func:`geo.ui.events.app_events` to the tripoint (km),
+    computed once per set of events: pages pass it on as ``km`` to the analyses."""
+    return _tripoint_km(ui_events.events_key())
+
+
+@st.cache_resource(show_spinner=False, max_entries=2)
+def _tripoint_km(key: str) -> pd.Series:
+    events, _ = ui_events.app_events()
+    return an.distance_km(events, ui.the_tripoint())
 
 
 @st.cache_data(show_spinner=False)

@@ -46,6 +46,12 @@ def app_events() -> tuple[pd.DataFrame, list]:
     return _with_stored_events(stamp).copy(deep=False), problems
 
 
+def events_key() -> str:
+    """Changes whenever :func:`app_events` would return other events (a cache key for
+    values derived from all of them)."""
+    return f"{curated_path()}|{Store().stamp()}"
+
+
 @st.cache_resource(show_spinner=False, max_entries=2)
 def _with_stored_events(stamp: str) -> pd.DataFrame:
     """Curated + stored events for one state of the store (``stamp``); curated ids win."""
