@@ -35,6 +35,9 @@ def report(plan: importers.ImportPlan, max_problems: int = 30) -> str:
         f" unchanged {plan.count('unchanged')}, older than stored {plan.count('stale')})",
         f"rejected: {len(plan.rejected)}",
     ]
+    if plan.skipped:
+        lines.append(f"skipped: {plan.skipped_rows} (out of the atlas' scope, not errors: "
+                     + ", ".join(f"{label} {n}" for label, n in plan.skipped.items()) + ")")
     for p in plan.problems[:max_problems]:
         lines.append(f"  row {p.row} [{p.column}] {p.reason}")
     if len(plan.problems) > max_problems:

@@ -42,9 +42,12 @@ def test_report_confirm_and_remove(store):
     assert not at.exception
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["Rows read"] == "9" and metrics["Accepted"] == "4"
-    assert metrics["Rejected"] == "5" and metrics["New"] == "4"
+    assert metrics["Rejected"] == "4" and metrics["New"] == "4"
+    assert metrics["Skipped"] == "1"  # a protest: out of scope, not an error
+    assert any("Skipped on purpose, not errors (1)" in c.value and "Protests (1)" in c.value
+               for c in at.caption)
     problems = at.dataframe[0].value
-    assert list(problems["row"]) == [5, 6, 7, 8, 9]
+    assert list(problems["row"]) == [6, 7, 8, 9]
     assert any("ACLED" in c.value and "accessed" in c.value for c in at.caption)
     [confirm] = [b for b in at.button if b.key == "data_confirm"]
     assert confirm.label == "Store 4 events in dataset acled"
@@ -74,7 +77,11 @@ def test_french_labels(store):
     at.session_state["data_plan"] = prepare(FIX / "GEDEvent_v25_1_sample.csv", store=store)
     at.run()
     assert not at.exception
-    assert {m.label for m in at.metric} >= {"Lignes lues", "Acceptées", "Rejetées"}
+    assert {m.label for m in at.metric} >= {"Lignes lues", "Acceptées", "Rejetées", "Ignorées"}
+    at.session_state["data_plan"] = prepare(FIX / "acled_numeric_bom.csv", store=store)
+    at.run()
+    assert list(at.dataframe[0].value.columns) == ["fichier", "ligne", "colonne", "raison"]
+    assert any("Ignorées volontairement, sans erreur (1)" in c.value for c in at.caption)
 
 
 def test_map_shows_imported_datasets_as_layers(store):

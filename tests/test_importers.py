@@ -68,12 +68,14 @@ def test_acled_numeric_codes_bom_old_dates_and_quirks(store):
     # HTML / JS kept verbatim as text (escaping is the renderer's job).
     assert ev.loc["acled:NER3003", "location"] == "<script>alert('loc')</script>"
     reasons = {(p.row, p.column): p.reason for p in plan.problems}
-    assert "not political violence" in reasons[(5, "event_type")]
+    # A protest is out of scope: skipped and counted, not an error in a row.
+    assert (5, "event_type") not in reasons and plan.skipped == {"Protests": 1}
     assert "outside MLI" in reasons[(6, "latitude")]
     assert "unparseable date" in reasons[(7, "event_date")]
     assert "duplicate id" in reasons[(8, "id")]
     assert "missing" in reasons[(9, "latitude")]
-    assert list(plan.rejected["row"]) == [5, 6, 7, 8, 9]
+    assert list(plan.rejected["row"]) == [6, 7, 8, 9]
+    assert plan.total_rows == plan.accepted + len(plan.rejected) + plan.skipped_rows
     assert plan.count("new") == 4
 
 
@@ -222,7 +224,8 @@ def test_cli_import_list_remove(tmp_path):
 
     out = run("import", str(ACLED_OLD), "--yes", "--dataset", "acled-mali")
     assert out.returncode == 0, out.stderr
-    assert "rejected: 5" in out.stdout and "stored 4 events" in out.stdout
+    assert "rejected: 4" in out.stdout and "stored 4 events" in out.stdout
+    assert "skipped: 1 (out of the atlas' scope, not errors: Protests 1)" in out.stdout
     assert "acled-mali\tacled\t4 events" in run("list").stdout
     bad = run("import", str(tmp_path / "missing.csv"))
     assert bad.returncode == 1

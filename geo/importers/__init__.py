@@ -20,6 +20,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -85,6 +86,13 @@ class ImportPlan:
     problems: list[RowProblem]
     rejected: pd.DataFrame  # raw rejected rows with "row" and "problems" columns
     status: pd.Series = field(default_factory=lambda: pd.Series(dtype=str))  # per event id
+    # Rows left out on purpose (not errors), counted per reason, e.g. {"Protests": 12}:
+    # ACLED event types other than political violence.
+    skipped: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def skipped_rows(self) -> int:
+        return sum(self.skipped.values())
 
     @property
     def accepted(self) -> int:
@@ -278,6 +286,7 @@ def prepare(path: Path | str, fmt: str | None = None, dataset: str | None = None
     valid_parts: list[pd.DataFrame] = []
     problems: list[RowProblem] = []
     rejected_parts: list[pd.DataFrame] = []
+    skipped: Counter[str] = Counter()
     first_seen: dict[str, int] = {}
     total = 0
     expected = _estimated_rows(path, size) if info.kind == "csv" else 1
@@ -285,8 +294,9 @@ def prepare(path: Path | str, fmt: str | None = None, dataset: str | None = None
         for chunk in _chunks(path, info, chunk_rows):
             first_row = info.skip_lines + 2 + total
             total += len(chunk)
-            valid, probs, rejected = _validate_chunk(chunk, fmt, dataset, file_name,
-                                                     first_row, first_seen, today)
+            valid, probs, rejected, skips = _validate_chunk(chunk, fmt, dataset, file_name,
+                                                            first_row, first_seen, today)
+            skipped.update(skips)
             valid_parts.append(valid)
             problems.extend(probs)
             rejected_parts.append(rejected)
@@ -321,7 +331,8 @@ def prepare(path: Path | str, fmt: str | None = None, dataset: str | None = None
         file_name=file_name, format=fmt, dataset=dataset,
         version=version or default_version(fmt, file_name, today),
         accessed=accessed or today.isoformat(), total_rows=total, events=events,
-        problems=problems, rejected=rejected, status=status)
+        problems=problems, rejected=rejected, status=status,
+        skipped=dict(sorted(skipped.items(), key=lambda kv: (-kv[1], kv[0]))))
 
 
 def _estimated_rows(path: Path, size: int) -> int:
@@ -353,9 +364,13 @@ def _check_dataset_name(name: str) -> None:
 
 def _validate_chunk(chunk: pd.DataFrame, fmt: str, dataset: str | None, file_name: str,
                     first_row: int, first_seen: dict[str, int],
-                    today: date) -> tuple[pd.DataFrame, list[RowProblem], pd.DataFrame]:
+                    today: date
+                    ) -> tuple[pd.DataFrame, list[RowProblem], pd.DataFrame, Counter[str]]:
     raw = chunk.reset_index(drop=True)
     mapped = MAPPERS[fmt](raw, file_name, first_row)
+    skipped = (mapped.skipped.to_numpy(dtype=object) if mapped.skipped is not None
+               else np.full(len(raw), "", dtype=object))
+    skipped_pos = np.flatnonzero(skipped != "")
     frame = mapped.frame
     if dataset is not None:
         frame["dataset"] = dataset
@@ -383,7 +398,7 @@ def _validate_chunk(chunk: pd.DataFrame, fmt: str, dataset: str | None, file_nam
         problems.append(RowProblem(file_name, int(row), "id",
                                    f"duplicate id {ident!r} (first in row {first_seen[ident]})"))
     first_seen.update({i: int(r) for i, r in zip(valid["id"][~dup], rows[~dup], strict=True)})
-    keep_pos = set(accepted_pos[~dup].tolist())
+    keep_pos = set(accepted_pos[~dup].tolist()) | set(skipped_pos.tolist())
     valid = valid[~dup].reset_index(drop=True)
     rejected_pos = [i for i in range(len(raw)) if i not in keep_pos]
     reasons: dict[int, list[str]] = {}
@@ -394,7 +409,7 @@ def _validate_chunk(chunk: pd.DataFrame, fmt: str, dataset: str | None, file_nam
     rejected.insert(0, "problems", ["; ".join(reasons.get(first_row + i, ["rejected"]))
                                     for i in rejected_pos])
     rejected.insert(0, "row", [first_row + i for i in rejected_pos])
-    return valid, problems, rejected
+    return valid, problems, rejected, Counter(skipped[skipped_pos].tolist())
 
 
 def _status(events: pd.DataFrame, stored: pd.DataFrame) -> pd.Series:

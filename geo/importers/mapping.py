@@ -93,15 +93,26 @@ class Mapped:
     """A chunk in the app's CSV schema, with its positions that mapping already rejected."""
 
     frame: pd.DataFrame  # CSV_COLUMNS + "timestamp", same index as the input chunk
-    bad: pd.Series  # bool, True = rejected while mapping (problems explain why)
+    bad: pd.Series  # bool, True = rejected or skipped while mapping
     problems: list[RowProblem] = field(default_factory=list)
+    # Per row: what put it out of scope (e.g. the ACLED event type "Protests"), or "".
+    # Skipped rows are not errors: they are counted, not listed as problems.
+    skipped: pd.Series | None = None
 
 
 class _Problems:
     def __init__(self, index: pd.Index, file: str, first_row: int) -> None:
         self.bad = pd.Series(False, index=index)
+        self.skipped = pd.Series("", index=index, dtype=object)
         self.items: list[RowProblem] = []
         self.file, self.first_row = file, first_row
+
+    def skip(self, mask: pd.Series, label: pd.Series) -> None:
+        """Leave the rows in ``mask`` out on purpose (out of the atlas' scope), each
+        counted under its ``label``."""
+        mask = mask.fillna(False).astype(bool) & ~self.bad
+        self.skipped = self.skipped.where(~mask, label)
+        self.bad |= mask
 
     def reject(self, mask: pd.Series, column: str,
                reason: str | Callable[[pd.Series], pd.Series]) -> None:
@@ -205,10 +216,7 @@ def map_acled(raw: pd.DataFrame, file: str, first_row: int) -> Mapped:
     sub = _col(raw, "sub_event_type")
     etype = event_type.str.casefold()
     p.reject(event_type.eq(""), "event_type", "required value missing")
-    p.reject(event_type.ne("") & ~etype.isin(ACLED_VIOLENT_TYPES), "event_type",
-             _quoted(event_type, "event type ", " is not political violence; the atlas maps "
-                     "Battles, Violence against civilians and Explosions/Remote violence"
-                     " only"))
+    p.skip(event_type.ne("") & ~etype.isin(ACLED_VIOLENT_TYPES), event_type)
     subtype = sub.str.casefold().map(ACLED_SUBTYPES).fillna("other")
     inter1 = _inter_code(_col(raw, "inter1"), "inter1", p)
     _inter_code(_col(raw, "inter2"), "inter2", p)
@@ -267,7 +275,7 @@ def map_acled(raw: pd.DataFrame, file: str, first_row: int) -> Mapped:
         "verified": "false",
         "timestamp": _int_text(_col(raw, "timestamp")),
     }, index=raw.index)
-    return Mapped(frame, p.bad, p.items)
+    return Mapped(frame, p.bad, p.items, p.skipped)
 
 
 def map_ucdp(raw: pd.DataFrame, file: str, first_row: int) -> Mapped:
@@ -339,7 +347,7 @@ def map_ucdp(raw: pd.DataFrame, file: str, first_row: int) -> Mapped:
         "verified": "false",
         "timestamp": "",
     }, index=raw.index)
-    return Mapped(frame, p.bad, p.items)
+    return Mapped(frame, p.bad, p.items, p.skipped)
 
 
 def map_app(raw: pd.DataFrame, file: str, first_row: int) -> Mapped:
@@ -353,7 +361,7 @@ def map_app(raw: pd.DataFrame, file: str, first_row: int) -> Mapped:
     stamp = frame["timestamp"]
     p.reject(stamp.ne("") & ~stamp.str.fullmatch(r"\d{1,12}"), "timestamp",
              _quoted(stamp, "not a whole number of seconds: "))
-    return Mapped(frame, p.bad, p.items)
+    return Mapped(frame, p.bad, p.items, p.skipped)
 
 
 MAPPERS = {"acled": map_acled, "ucdp": map_ucdp, "app": map_app}

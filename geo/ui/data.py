@@ -16,7 +16,7 @@ import pandas as pd
 import streamlit as st
 
 from geo import importers
-from geo.i18n import translate
+from geo.i18n import format_number, translate
 from geo.store import Store
 
 PLAN_KEY = "data_plan"
@@ -124,14 +124,21 @@ def report_section(plan: importers.ImportPlan, lang: str, store: Store) -> None:
     st.subheader(t("data_report"))
     st.caption(f"{plan.file_name} · {importers.FORMAT_LABELS[plan.format]} · {plan.dataset}")
     metrics = [("data_rows_read", plan.total_rows), ("data_accepted", plan.accepted),
-               ("data_rejected", len(plan.rejected)), ("data_new", plan.count("new")),
+               ("data_rejected", len(plan.rejected)), ("data_skipped", plan.skipped_rows),
+               ("data_new", plan.count("new")),
                ("data_updates", plan.count("update")),
                ("data_unchanged", plan.count("unchanged")), ("data_stale", plan.count("stale"))]
     for col, (key, value) in zip(st.columns(len(metrics)), metrics, strict=True):
-        col.metric(t(key), f"{value:,}")
+        col.metric(t(key), format_number(value, lang))
+    if plan.skipped:
+        st.caption(t("data_skipped_note", count=format_number(plan.skipped_rows, lang),
+                     types=", ".join(f"{label} ({format_number(n, lang)})"
+                                     for label, n in plan.skipped.items())))
     if plan.problems:
         st.markdown(f"**{t('data_problems')}**")
-        st.dataframe(importers.problems_frame(plan.problems).head(5_000), hide_index=True,
+        table = importers.problems_frame(plan.problems).head(5_000)
+        table.columns = [t(f"data_col_{c}") for c in table.columns]
+        st.dataframe(table, hide_index=True,
                      use_container_width=True, key="data_problems_table")
     else:
         st.success(t("data_no_problems"))
