@@ -232,7 +232,7 @@ admin1 = layers["admin1"]
 fmap, breaks = ui_an.choropleth(admin1, counts, map_measure, lang)
 map_col, info_col = st.columns([3, 2], gap="medium")
 with map_col:
-    st_folium(fmap, key=MAP_KEY, height=480, use_container_width=True,
+    st_folium(fmap, key=MAP_KEY, height=480, width="stretch",
                         returned_objects=["last_active_drawing"])
     st.html(ui_an.legend_html(breaks, lang))
 with info_col:

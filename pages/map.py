@@ -139,7 +139,7 @@ with map_col:
     base = mapbuild.base_map(mapbuild.BaseLayers(layers["country"], layers["admin1"],
                                                  layers["province"]), lang,
                              ui.base_geojson(lang))
-    st_folium(base, key=MAP_KEY, height=640, use_container_width=True,
+    st_folium(base, key=MAP_KEY, height=640, width="stretch",
               returned_objects=RETURNED,
               feature_group_to_add=mapbuild.dynamic_layers(dynamic))
     shown = n_located
@@ -212,11 +212,11 @@ with st.sidebar.expander(t("export_heading")):
     st.caption(t("export_note", count=f"{len(filtered):,}"))
     st.download_button(t("export_csv"), lambda: exports.events_csv(filtered, attribution),
                        file_name="sahel-atlas-events.csv", mime="text/csv",
-                       key="export_csv", on_click="ignore", use_container_width=True)
+                       key="export_csv", on_click="ignore", width="stretch")
     st.download_button(t("export_geojson"),
                        lambda: exports.events_geojson(filtered, attribution),
                        file_name="sahel-atlas-events.geojson", mime="application/geo+json",
-                       key="export_geojson", on_click="ignore", use_container_width=True)
+                       key="export_geojson", on_click="ignore", width="stretch")
     if aggregated:
         st.caption(t("export_too_many", limit=f"{aggregate.POINT_LIMIT:,}"))
     else:
@@ -228,7 +228,7 @@ with st.sidebar.expander(t("export_heading")):
             return exports.standalone_html(fmap, attribution)
         st.download_button(t("export_html"), _html_map, file_name="sahel-atlas-map.html",
                            mime="text/html", key="export_html", on_click="ignore",
-                           use_container_width=True)
+                           width="stretch")
     for line in attribution:
         st.caption(line)
 

@@ -139,7 +139,7 @@ def report_section(plan: importers.ImportPlan, lang: str, store: Store) -> None:
         table = importers.problems_frame(plan.problems).head(5_000)
         table.columns = [t(f"data_col_{c}") for c in table.columns]
         st.dataframe(table, hide_index=True,
-                     use_container_width=True, key="data_problems_table")
+                     width="stretch", key="data_problems_table")
     else:
         st.success(t("data_no_problems"))
     if len(plan.rejected):
@@ -157,7 +157,7 @@ def report_section(plan: importers.ImportPlan, lang: str, store: Store) -> None:
                                 "category", "subtype", "actors", "fatalities_low",
                                 "fatalities_high", "summary"]].copy()
         sample["date"] = sample["date"].dt.strftime("%Y-%m-%d")
-        st.dataframe(sample, hide_index=True, use_container_width=True,
+        st.dataframe(sample, hide_index=True, width="stretch",
                      key="data_sample_table")
     st.caption(t("data_attribution", text=plan.attribution()))
     if plan.format == "acled":
@@ -193,7 +193,7 @@ def datasets_section(lang: str, store: Store) -> None:
         t("data_col_count"): d.count, t("data_col_version"): d.version,
         t("data_col_accessed"): d.accessed, t("data_col_imported"): d.imported_at,
         t("data_col_attribution"): d.attribution()} for d in datasets])
-    st.dataframe(table, hide_index=True, use_container_width=True, key="data_datasets_table")
+    st.dataframe(table, hide_index=True, width="stretch", key="data_datasets_table")
     with st.expander(t("data_remove")):
         name = st.selectbox(t("data_col_name"), [d.name for d in datasets],
                             key="data_remove_name")

@@ -183,8 +183,8 @@ def event_sidebar(events: pd.DataFrame, lang: str) -> tuple[EventFilter, bool]:
                           format="YYYY-MM-DD")
         st.button(t("ev_since_charter"), on_click=_set_dates,
                   args=((min(max(CHARTER_DATE, span[0]), span[1]), span[1]),),
-                  disabled=span[1] < CHARTER_DATE, use_container_width=True)
-        st.button(t("ev_all_dates"), on_click=_set_dates, args=(span,), use_container_width=True)
+                  disabled=span[1] < CHARTER_DATE, width="stretch")
+        st.button(t("ev_all_dates"), on_click=_set_dates, args=(span,), width="stretch")
         country_options = sorted(set(events["country_iso3"].unique()) | set(AES_MEMBERS))
         countries = st.multiselect(
             t("ev_countries"), country_options, key="ev_countries", placeholder=t("ev_choose"),
