@@ -478,12 +478,13 @@ def timeline_frame(milestones: Iterable[Milestone], lang: str,
     return pd.DataFrame(rows, columns=columns)
 
 
-def _time_axis(frame: pd.DataFrame, lang: str) -> alt.Axis:
-    """Year ticks for a span of more than three years, else a tick every three months
-    labelled "month year" in ``lang`` (Vega's own month names are English-only)."""
+def time_axis(dates: pd.Series, lang: str) -> alt.Axis:
+    """A date axis readable in ``lang``: year ticks for a span of more than three years,
+    else a tick every three months labelled "month year" in ``lang`` (Vega's own month
+    names are English-only)."""
     import altair as alt
 
-    dates = pd.to_datetime(frame["date"])
+    dates = pd.to_datetime(dates)
     span_years = (dates.max() - dates.min()).days / 365.25 if len(dates) else 0
     if span_years > 3:
         step = max(1, math.ceil(span_years / 14))
@@ -518,7 +519,7 @@ def timeline_chart(frame: pd.DataFrame, lang: str,
         .mark_circle(size=140, stroke="white", strokeWidth=1)
         .encode(
             x=alt.X("date:T", title=t("tl_axis_date"), scale=alt.Scale(padding=14),
-                    axis=_time_axis(frame, lang)),
+                    axis=time_axis(frame["date"], lang)),
             y=alt.Y("category_label:N", title=t("tl_tooltip_category"), sort=labels,
                     scale=alt.Scale(domain=labels), axis=alt.Axis(title=None)),
             color=alt.Color("category_label:N", legend=None, title=t("tl_tooltip_category"),

@@ -102,6 +102,12 @@ def test_french(started):
     assert not at.exception
     assert translate("an_ba", "fr") in [h.value for h in at.header]
     assert translate("an_descriptive", "fr") in [w.value for w in at.warning]
+    # Date axes of the monthly charts: French month names or plain years, never Vega's
+    # English month names.
+    specs = [c.proto.spec for c in at.get("vega_lite_chart")]
+    monthly = [s for s in specs if '"yearmonth' in s or '"month"' in s]
+    assert monthly and all('"labelExpr"' in s or '"format": "%Y"' in s
+                           or '"format":"%Y"' in s for s in monthly)
 
 
 def test_clicking_a_region_shows_its_numbers():

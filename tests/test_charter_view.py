@@ -393,3 +393,13 @@ def test_hostile_text_is_escaped(charter, categories):
 def test_labels_escape_markdown():
     label = cv.md_escape("[click](https://evil.example) **bold**")
     assert "\\[click\\]\\(https" in label and "\\*\\*bold\\*\\*" in label
+
+
+def test_time_axis_labels_months_in_the_reader_language():
+    short = pd.Series(pd.to_datetime(["2023-01-01", "2024-06-01"]))
+    fr = cv.time_axis(short, "fr").to_dict()
+    assert "'janvier','février'" in fr["labelExpr"] and "'août'" in fr["labelExpr"]
+    assert "'January'" in cv.time_axis(short, "en").to_dict()["labelExpr"]
+    long = pd.Series(pd.to_datetime(["2012-01-01", "2024-06-01"]))
+    years = cv.time_axis(long, "fr").to_dict()
+    assert years["format"] == "%Y" and "labelExpr" not in years  # digits in any language

@@ -17,7 +17,7 @@ import pandas as pd
 import streamlit as st
 
 from geo import analysis as an
-from geo import facts, mapbuild, ui
+from geo import charter_view, facts, mapbuild, ui
 from geo.i18n import translate
 from geo.spatial import alg_zone_members
 from geo.ui import events as ui_events
@@ -121,10 +121,11 @@ def events_chart(series: pd.DataFrame, rules: pd.DataFrame, lang: str,
                  group_label: str) -> alt.LayerChart | alt.Chart:
     t = ui.translator(lang)
     bars = alt.Chart(series).mark_bar().encode(
-        x=alt.X("yearmonth(month):T", title=t("an_month")),
+        x=alt.X("yearmonth(month):T", title=t("an_month"),
+                axis=charter_view.time_axis(series["month"], lang)),
         y=alt.Y("sum(events):Q", title=t("an_events")),
         color=alt.Color("group:N", title=group_label),
-        tooltip=[alt.Tooltip("yearmonth(month):T", title=t("an_month")),
+        tooltip=[alt.Tooltip("yearmonth(month):T", title=t("an_month"), format="%Y-%m"),
                  alt.Tooltip("group:N", title=group_label),
                  alt.Tooltip("sum(events):Q", title=t("an_events"))],
     ).properties(height=280)
@@ -136,7 +137,8 @@ def fatalities_chart(series: pd.DataFrame, rules: pd.DataFrame, lang: str,
                      group_label: str) -> alt.LayerChart | alt.Chart:
     t = ui.translator(lang)
     base = alt.Chart(series).encode(
-        x=alt.X("month:T", title=t("an_month")),
+        x=alt.X("month:T", title=t("an_month"),
+                axis=charter_view.time_axis(series["month"], lang)),
         color=alt.Color("group:N", title=group_label),
     )
     tooltip = [alt.Tooltip("month:T", title=t("an_month"), format="%Y-%m"),
