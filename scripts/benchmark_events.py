@@ -54,8 +54,10 @@ the ratios naive / ours are printed.
     Streamlit's message hashing and serialisation). ``--no-app`` skips all of (d).
 
 What-ifs, measured on the standalone pages and labelled as such (they change the generated
-JavaScript, not the app): ``render*`` = the same layer JavaScript without branca compiling
-the rendered output as a Jinja template; ``cluster-fix`` = MarkerCluster filled after it is
+JavaScript, not the app): ``render*`` = the same layer JavaScript without
+``FeatureGroup.render()`` (which used to compile the rendered output as a Jinja template;
+since ``geo.foliumsafe`` it no longer does, so render and render* should now be close);
+``cluster-fix`` = MarkerCluster filled after it is
 on the map (folium's order makes MarkerCluster's queueing quadratic); ``plain-1tip`` = one
 tooltip per layer instead of one per feature; and, at the largest size, filtering in the
 browser on markers already loaded (hide a layer, drop events before 2020).
@@ -231,24 +233,34 @@ APP_INIT_JS = """
 
 # Map iframe: probe, event counter, timestamps of the render event, of streamlit-folium
 # removing the old groups (forEach) and pushing the new ones (push, at the end of eval).
+# The app's layers start with ``window.feature_group = []`` (geo.mapbuild
+# .ForgetOldFeatureGroups), so the list is watched through a property: every new list is
+# hooked when it is assigned, before the new groups are pushed into it.
 FRAME_SETUP_JS = """
 () => {
   const abs = () => performance.timeOrigin + performance.now();
   window.__probe = 1;
   __COUNT_JS__
   window.__evCount = __evCount;
-  const fgs = window.feature_group = window.feature_group || [];
-  if (!fgs.__timed) {
-    fgs.__timed = true;
-    const push = Array.prototype.push, each = Array.prototype.forEach;
-    fgs.push = function () {
+  const push = Array.prototype.push, each = Array.prototype.forEach;
+  function hook(a) {
+    if (!a || a.__timed) { return a; }
+    a.__timed = true;
+    a.push = function () {
       const w = window.__watch; if (w && w.armed) { w.lastPush = abs(); }
       return push.apply(this, arguments);
     };
-    fgs.forEach = function () {
+    a.forEach = function () {
       const w = window.__watch; if (w && w.armed && !w.swapStart) { w.swapStart = abs(); }
       return each.apply(this, arguments);
     };
+    return a;
+  }
+  if (!window.__fgWatched) {
+    window.__fgWatched = true;
+    let current = hook(window.feature_group || []);
+    Object.defineProperty(window, 'feature_group', {
+      configurable: true, get() { return current; }, set(v) { current = hook(v); }});
     // The component library turns the render message into a CustomEvent dispatched on
     // its own EventTarget; this hook sees it before the library's handler runs.
     const dispatch = EventTarget.prototype.dispatchEvent;
@@ -262,11 +274,13 @@ FRAME_SETUP_JS = """
   }
   window.__arm = function (expected) {
     const before = __evCount(window.feature_group, window.map, false);
+    const list = window.feature_group;
     const w = window.__watch = {armed: abs(), expected: expected, before: before,
-                                fgLen: fgs.length};
+                                fgLen: list.length};
     function tick() {
       if (window.__watch !== w) { return; }
-      if (!w.swapped && fgs.length > w.fgLen) { w.swapped = abs(); }
+      const now = window.feature_group;
+      if (!w.swapped && (now !== list || now.length > w.fgLen)) { w.swapped = abs(); }
       if (w.swapped) {
         const c = __evCount(window.feature_group, window.map, false);
         if (c !== before && !w.changed) { w.changed = abs(); }
@@ -1032,7 +1046,8 @@ def report(results: dict) -> str:
                      b.get("fgStart_ms"), b.get("layersAdded_ms"), b.get("ready_ms"),
                      b.get("painted_ms"), b.get("events_ms")])
     out.append("(a) payload, (b) server median ms, (c) browser median ms from navigation")
-    out.append("    render* = what-if render without branca's Jinja compile of the output; "
+    out.append("    render* = what-if render without FeatureGroup.render() (no Jinja compile "
+               "since geo.foliumsafe, so close to render); "
                "events = painted - base ready")
     out.append("    what-ifs (browser only): cluster-fix = MarkerCluster filled after it is on "
                "the map; plain-1tip = one tooltip per layer instead of per feature")
