@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import shutil
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
@@ -30,20 +32,22 @@ def _t(lang: str):
     return lambda key, **params: translate(key, lang, **params)
 
 
-def _save_upload(upload) -> Path:  # noqa: ANN001 - streamlit UploadedFile
-    """Copy an upload to a private temporary file (streamed, never decoded here)."""
+@contextmanager
+def _upload_copy(upload) -> Iterator[Path]:  # noqa: ANN001 - streamlit UploadedFile
+    """The upload as a private temporary file (streamed, never decoded here) for the
+    duration of one step: Streamlit keeps the upload itself, so no copy outlives the step
+    (a closed tab or a stopped server leaves nothing behind in the temporary folder)."""
     suffix = Path(upload.name).suffix.lower()[:6] or ".csv"
-    with tempfile.NamedTemporaryFile(prefix="sahel-atlas-upload-", suffix=suffix,
-                                     delete=False) as out:
+    with tempfile.TemporaryDirectory(prefix="sahel-atlas-upload-") as folder:
+        path = Path(folder) / f"upload{suffix}"
         upload.seek(0)
-        shutil.copyfileobj(upload, out, 1024 * 1024)
-    return Path(out.name)
+        with path.open("wb") as out:
+            shutil.copyfileobj(upload, out, 1024 * 1024)
+        yield path
 
 
 def _discard_file() -> None:
-    old = st.session_state.pop(FILE_KEY, None)
-    if old:
-        Path(old["path"]).unlink(missing_ok=True)
+    st.session_state.pop(FILE_KEY, None)
     st.session_state.pop(PLAN_KEY, None)
     st.session_state.pop(ERROR_KEY, None)
 
@@ -73,14 +77,14 @@ def upload_section(lang: str, store: Store) -> None:
                 f"The file is too large ({upload.size / 1024**2:,.0f} MB)", upload.name,
                 "split it, or use python -m geo.importer import FILE"), lang)
             return
-        path = _save_upload(upload)
         columns: tuple[str, ...] = ()
         try:
-            columns = importers.inspect_file(path).columns
+            with _upload_copy(upload) as path:
+                columns = importers.inspect_file(path).columns
         except importers.ImportFileError as err:
             st.session_state[ERROR_KEY] = err
         st.session_state[FILE_KEY] = {"id": upload.file_id, "name": upload.name,
-                                      "path": str(path), "columns": columns}
+                                      "columns": columns}
         current = st.session_state[FILE_KEY]
     if st.session_state.get(ERROR_KEY) is not None and PLAN_KEY not in st.session_state:
         show_error(st.session_state[ERROR_KEY], lang)
@@ -104,10 +108,12 @@ def upload_section(lang: str, store: Store) -> None:
     if st.button(t("data_validate"), type="primary", key="data_validate"):
         bar = st.progress(0.0, text=t("data_checking"))
         try:
-            plan = importers.prepare(
-                current["path"], fmt=fmt, dataset=dataset or None, version=version or None,
-                accessed=accessed.isoformat(), store=store, file_name=current["name"],
-                progress=lambda f, _stage: bar.progress(min(f, 1.0), text=t("data_checking")))
+            with _upload_copy(upload) as path:
+                plan = importers.prepare(
+                    path, fmt=fmt, dataset=dataset or None, version=version or None,
+                    accessed=accessed.isoformat(), store=store, file_name=current["name"],
+                    progress=lambda f, _stage: bar.progress(min(f, 1.0),
+                                                            text=t("data_checking")))
         except importers.ImportFileError as err:
             bar.empty()
             st.session_state[ERROR_KEY] = err

@@ -8,6 +8,7 @@ the repository) that adds it.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -28,16 +29,19 @@ IMPORTED_IDS_JS = """() => { const ids = new Set();
 
 
 @pytest.fixture(scope="module")
-def data_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The dashboard with its own empty event store."""
+def data_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
+    """The dashboard with its own empty event store and its own temporary folder."""
     _require_chromium()
     tmp = tmp_path_factory.mktemp("data_app")
+    (tmp / "tmp").mkdir()
     with streamlit_server(tmp / "server.log",
-                          env={"SAHEL_ATLAS_DATA_DIR": str(tmp / "store")}) as url:
-        yield url
+                          env={"SAHEL_ATLAS_DATA_DIR": str(tmp / "store"),
+                               "TMPDIR": str(tmp / "tmp")}) as url:
+        yield url, tmp / "tmp"
 
 
 def test_upload_acled_file_then_see_its_events_on_the_map(data_app, offline_page, artifacts):
+    data_app, server_tmp = data_app
     page = offline_page.page
     page.goto(f"{data_app}/data")
     page.get_by_text("Your data: ACLED, UCDP GED and CSV imports").wait_for()
@@ -45,10 +49,15 @@ def test_upload_acled_file_then_see_its_events_on_the_map(data_app, offline_page
     page.get_by_text("Detected format: ACLED export").wait_for()
     page.get_by_role("button", name="Check the file").click()
     page.get_by_text("Validation report").wait_for()
+    page.get_by_text("Sample of the accepted events").wait_for()
+    page.get_by_text("Rows read").wait_for()
+    page.wait_for_timeout(500)  # the metrics and tables finish drawing
     page.screenshot(path=artifacts / "data-report.png", full_page=True)
     page.get_by_role("button", name="Store 4 events in dataset acled").click()
     page.get_by_text("Stored 4 events in dataset acled").wait_for()
     page.get_by_text("Imported datasets").wait_for()
+    # The upload was copied to disk only while it was read: nothing is left behind.
+    assert [p.name for p in server_tmp.glob("sahel-atlas-upload-*")] == []
 
     page.goto(f"{data_app}/map")
     frame = map_frame(page)
@@ -62,8 +71,5 @@ def test_upload_acled_file_then_see_its_events_on_the_map(data_app, offline_page
         frame = map_frame(page)
     assert found == ["acled:BFA6001", "acled:MLI5001", "acled:NER7001", "acled:NER7002"]
     page.screenshot(path=artifacts / "data-on-map.png")
-    # Streamlit's frontend asks Google Fonts for the pages' Material icons (dashboard.py's
-    # choice, aborted here); nothing else may leave the machine.
-    external = [u for u in offline_page.external_requests if "materialsymbols" not in u]
-    assert external == []
+    assert offline_page.external_requests == []  # nothing leaves the machine
     assert offline_page.page_errors == []
