@@ -13,8 +13,10 @@ import math
 import folium
 import numpy as np
 import pandas as pd
+from branca.element import MacroElement
 from folium.plugins import MarkerCluster
 from folium.utilities import JsCode
+from jinja2 import Template
 
 from geo import assets, foliumsafe
 from geo.events import LAYERS, fatality_upper
@@ -81,18 +83,63 @@ def event_features(events: pd.DataFrame) -> dict:
     return {"type": "FeatureCollection", "features": features}
 
 
+class DetachedLayerGroup(MacroElement):
+    """A Leaflet layer group that is never put on the map: the GeoJSON layers of a
+    clustered view are built in it, then :class:`FillClusterOnMap` hands their markers over.
+
+    Added to a MarkerCluster group that is not yet on the map (folium's order, and
+    streamlit-folium puts the whole group on the map last), each marker is queued after a
+    check that scans the queue: quadratic (48k events drew in 3.9 s instead of 2.2 s).
+    """
+
+    _template = Template(
+        "{% macro script(this, kwargs) %}"
+        "var {{ this.get_name() }} = L.layerGroup();"
+        "{% endmacro %}")
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._name = "DetachedLayerGroup"
+
+
+class FillClusterOnMap(MacroElement):
+    """Give the markers of ``layers`` to ``cluster`` in one ``addLayers`` call, once the
+    cluster group is on the map (at once if it already is)."""
+
+    _template = Template(
+        "{% macro script(this, kwargs) %}"
+        "(function (cluster, layers) {"
+        " function fill() { var markers = [];"
+        "  layers.forEach(function (g) { markers = markers.concat(g.getLayers()); });"
+        "  cluster.addLayers(markers); }"
+        " if (cluster._map) { fill(); } else { cluster.once('add', fill); }"
+        "})({{ this.cluster.get_name() }}, ["
+        "{% for layer in this.layers %}{{ layer.get_name() }}, {% endfor %}]);"
+        "{% endmacro %}")
+
+    def __init__(self, cluster: MacroElement, layers: list[MacroElement]) -> None:
+        super().__init__()
+        self._name = "FillClusterOnMap"
+        self.cluster = cluster
+        self.layers = layers
+
+
 def event_layer_group(events: pd.DataFrame, layers: tuple[str, ...], cluster: bool,
                       name: str = "events") -> folium.FeatureGroup:
-    """One feature group holding a GeoJSON layer per visible display layer."""
+    """One feature group holding a GeoJSON layer per visible display layer (clustered:
+    in a MarkerCluster group, filled once it is on the map)."""
     group = folium.FeatureGroup(name=name)
     parent: folium.MacroElement = group
+    clusters: MarkerCluster | None = None
     if cluster:
-        parent = MarkerCluster(
+        clusters = MarkerCluster(
             options={"spiderfyOnMaxZoom": True, "showCoverageOnHover": False,
                      "maxClusterRadius": 40, "chunkedLoading": True})
-        parent.default_js = list(assets.MARKERCLUSTER_JS)
-        parent.default_css = list(assets.MARKERCLUSTER_CSS)
-        parent.add_to(group)
+        clusters.default_js = list(assets.MARKERCLUSTER_JS)
+        clusters.default_css = list(assets.MARKERCLUSTER_CSS)
+        clusters.add_to(group)
+        parent = DetachedLayerGroup().add_to(group)
+    added = []
     for layer in LAYERS:
         if layer not in layers:
             continue
@@ -100,11 +147,13 @@ def event_layer_group(events: pd.DataFrame, layers: tuple[str, ...], cluster: bo
         if subset.empty:
             continue
         style = LAYER_STYLES[layer]
-        folium.GeoJson(
+        added.append(folium.GeoJson(
             event_features(subset),
             marker=folium.CircleMarker(radius=MIN_RADIUS_PX, **style),
             on_each_feature=TEXT_TOOLTIP_AND_RADIUS,
-        ).add_to(parent)
+        ).add_to(parent))
+    if clusters is not None and added:
+        FillClusterOnMap(clusters, added).add_to(group)
     return group
 
 

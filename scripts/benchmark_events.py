@@ -57,8 +57,7 @@ What-ifs, measured on the standalone pages and labelled as such (they change the
 JavaScript, not the app): ``render*`` = the same layer JavaScript without
 ``FeatureGroup.render()`` (which used to compile the rendered output as a Jinja template;
 since ``geo.foliumsafe`` it no longer does, so render and render* should now be close);
-``cluster-fix`` = MarkerCluster filled after it is
-on the map (folium's order makes MarkerCluster's queueing quadratic); ``plain-1tip`` = one
+``plain-1tip`` = one
 tooltip per layer instead of one per feature; and, at the largest size, filtering in the
 browser on markers already loaded (hide a layer, drop events before 2020).
 
@@ -391,29 +390,12 @@ def measure_server(events: pd.DataFrame, kind: str, repeats: int) -> tuple[dict,
 
 # --- (c): browser time on a standalone page -------------------------------------------------
 
-_ADD_TO_CLUSTER = re.compile(r"^[ \t]*(geo_json_\w+)\.addTo\((marker_cluster_\w+)\);[ \t]*$",
-                             re.MULTILINE)
 _GEOJSON_VAR = re.compile(r"var (geo_json_\w+) = L\.geoJson\(")
 _FEATURE_TOOLTIP = re.compile(r"layer\.bindTooltip\(function \(\) \{.*?\}, \{sticky: true\}\);",
                               re.DOTALL)
 GROUP_TOOLTIP_JS = (
     "{var}.bindTooltip(function (l) {{ var el = document.createElement('span');"
     " el.textContent = l.feature.properties.t; return el; }}, {{sticky: true}});\n")
-
-
-def what_if_cluster_after_map(js: str) -> str:
-    """What-if: fill the MarkerCluster group after it is on the map (``addLayers``).
-
-    folium adds each GeoJSON layer to the cluster group before the group reaches the map;
-    MarkerCluster then queues the markers with a ``hasLayer`` check that scans the queue,
-    which is quadratic in the number of markers.
-    """
-    pairs = _ADD_TO_CLUSTER.findall(js)
-    if not pairs:
-        return js
-    layers = ", ".join(f"{geo}.getLayers()" for geo, _ in pairs)
-    return (_ADD_TO_CLUSTER.sub("", js)
-            + f"\n{pairs[0][1]}.addLayers([].concat({layers}));\n")
 
 
 def what_if_group_tooltips(js: str) -> str:
@@ -425,7 +407,6 @@ def what_if_group_tooltips(js: str) -> str:
 
 
 WHAT_IFS: dict[str, tuple[str, Callable[[str], str]]] = {
-    "cluster-fix": ("cluster", what_if_cluster_after_map),
     "plain-1tip": ("plain", what_if_group_tooltips),
 }
 
@@ -1049,8 +1030,8 @@ def report(results: dict) -> str:
     out.append("    render* = what-if render without FeatureGroup.render() (no Jinja compile "
                "since geo.foliumsafe, so close to render); "
                "events = painted - base ready")
-    out.append("    what-ifs (browser only): cluster-fix = MarkerCluster filled after it is on "
-               "the map; plain-1tip = one tooltip per layer instead of per feature")
+    out.append("    what-if (browser only): plain-1tip = one tooltip per layer instead of per "
+               "feature (clustered layers fill MarkerCluster once it is on the map)")
     out.append(f"    aggregate = the app's grid layer above {aggregate.POINT_LIMIT:,} events "
                "(shown = cells)")
     out.append(table(["N", "layer", "shown", "payload MB", "filter", "build", "render",
@@ -1069,7 +1050,7 @@ def report(results: dict) -> str:
     if results.get("client_filter"):
         out.append("")
         out.append("what-if: filter in the browser on markers already loaded (ms to painted; "
-                   "plain = hide layer / remove markers, cluster-fix = clearLayers + addLayers)")
+                   "plain = hide layer / remove markers, cluster = clearLayers + addLayers)")
         keys = ["layer_off", "layer_on", "date_from_2020", "date_all"]
         out.append(table(["N", "layer", *keys],
                          [[r["n"], r["kind"], *[r.get(k) for k in keys]]
@@ -1225,7 +1206,7 @@ def main(argv: list[str] | None = None) -> int:
                                                       args.browser_repeats)
                     biggest = max(args.sizes)
                     for i, (row, _js, _shown, _bare) in enumerate(pages):
-                        if row["n"] == biggest and row["kind"] in ("plain", "cluster-fix"):
+                        if row["n"] == biggest and row["kind"] in ("plain", "cluster"):
                             log(f"  browser: client-side filter what-if, {row['kind']}")
                             results.setdefault("client_filter", []).append({
                                 "n": biggest, "kind": row["kind"],
