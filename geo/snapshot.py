@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import os
 import re
+import threading
 from pathlib import Path
 
 import numpy as np
@@ -44,7 +45,8 @@ def write(directory: Path, generation: int, events: pd.DataFrame) -> Path | None
     or None when the directory is not writable (then there is simply no cache).
     """
     path = path_for(directory, generation)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    # Unique per process and thread: two dashboard sessions may rebuild it at once.
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
     try:
         table = _to_table(events)
         with pa.OSFile(str(tmp), "wb") as sink, ipc.new_file(sink, table.schema) as writer:

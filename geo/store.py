@@ -303,7 +303,7 @@ class Store:
                 con.execute("ROLLBACK")
                 raise
         if total:
-            self._carry_snapshot(before, records=records)
+            self._carry_snapshot_safely(before, records=records)
         return len(records)
 
     def remove(self, name: str) -> int:
@@ -323,8 +323,17 @@ class Store:
                 con.execute("ROLLBACK")
                 raise
         if removed or known:
-            self._carry_snapshot(before, removed_dataset=name)
+            self._carry_snapshot_safely(before, removed_dataset=name)
         return removed
+
+    def _carry_snapshot_safely(self, before: int, records: list[tuple] | None = None,
+                               removed_dataset: str | None = None) -> None:
+        """The change is committed: a failure to derive the read cache must not look like
+        a failed import. Without a snapshot the next full read rebuilds it from SQLite."""
+        try:
+            self._carry_snapshot(before, records, removed_dataset)
+        except Exception:  # noqa: BLE001 - a cache, never the data
+            snapshot.path_for(self.directory, before + 1).unlink(missing_ok=True)
 
     def _carry_snapshot(self, before: int, records: list[tuple] | None = None,
                         removed_dataset: str | None = None) -> None:

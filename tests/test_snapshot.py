@@ -109,3 +109,15 @@ def test_text_is_stored_plain_sources_once_per_distinct_value_and_read_back(tmp_
     back = snapshot.read(tmp_path, 1, SNAPSHOT_COLUMNS)
     pd.testing.assert_frame_equal(back, many)
     assert back.loc[3, "sources"] == ("https://example.org/a", "https://example.org/b")
+
+
+def test_a_failing_cache_never_fails_a_committed_import(store, monkeypatch):
+    def broken(*_args, **_kwargs):
+        raise RuntimeError("disk trouble")
+
+    monkeypatch.setattr(snapshot, "write", broken)
+    assert commit(prepare(FIX / "acled_labels.csv", store=store), store) == 4
+    assert snapshot_files(store) == []
+    monkeypatch.undo()
+    pd.testing.assert_frame_equal(store.load_events(), from_sql(store))
+    assert snapshot_files(store) == [f"snapshot-{store.generation()}.arrow"]
