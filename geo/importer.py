@@ -35,6 +35,9 @@ def report(plan: importers.ImportPlan, max_problems: int = 30) -> str:
         f" unchanged {plan.count('unchanged')}, older than stored {plan.count('stale')})",
         f"rejected: {len(plan.rejected)}",
     ]
+    for name, n in plan.elsewhere.items():
+        lines.append(f"already stored in dataset {name}: {n} (event ids are unique across "
+                     f"datasets; storing them moves them to {plan.dataset})")
     if plan.skipped:
         lines.append(f"skipped: {plan.skipped_rows} (out of the atlas' scope, not errors: "
                      + ", ".join(f"{label} {n}" for label, n in plan.skipped.items()) + ")")

@@ -134,3 +134,14 @@ def test_large_counts_are_grouped_per_language(store, tmp_path):
     assert labels == [f"acled ({count:,})".replace(",", "\u202f")]
     layer_labels = [c.label for c in at.checkbox if c.key and c.key.startswith("ev_layers_")]
     assert any("\u202f" in label for label in layer_labels)
+
+
+def test_events_stored_under_another_name_are_pointed_out(store):
+    commit(prepare(FIX / "acled_labels.csv", store=store), store)
+    at = data_page()
+    at.session_state["data_plan"] = prepare(FIX / "acled_labels.csv", dataset="acled-copy",
+                                            store=store)
+    at.run()
+    assert not at.exception
+    assert any("4 of these events are already stored in dataset acled" in w.value
+               for w in at.warning)

@@ -166,3 +166,14 @@ def test_row_hash_keeps_its_canonical_form(store):
     events.loc[1, "longitude"] = -0.0  # 0.0 and -0.0 print differently
     events.loc[2, "longitude"] = 0.0
     assert (row_hash(events) == _reference_row_hash(events)).all()
+
+
+def test_the_same_events_under_another_dataset_name_are_reported(store):
+    commit(prepare(ACLED_NEW, store=store), store)
+    again = prepare(ACLED_NEW, dataset="acled-copy", store=store)
+    assert again.elsewhere == {"acled": 4} and again.count("update") == 4
+    assert prepare(ACLED_NEW, store=store).elsewhere == {}  # same name: nothing to say
+    from geo.importer import report
+
+    assert ("already stored in dataset acled: 4 (event ids are unique across datasets; "
+            "storing them moves them to acled-copy)") in report(again)

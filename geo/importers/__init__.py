@@ -89,6 +89,10 @@ class ImportPlan:
     # Rows left out on purpose (not errors), counted per reason, e.g. {"Protests": 12}:
     # ACLED event types other than political violence.
     skipped: dict[str, int] = field(default_factory=dict)
+    # Accepted events whose id is already stored under another dataset name, per that
+    # name: ids are unique across datasets, so storing them moves them to this dataset
+    # (the dataset is part of an event's content: they count as updates).
+    elsewhere: dict[str, int] = field(default_factory=dict)
 
     @property
     def skipped_rows(self) -> int:
@@ -322,7 +326,9 @@ def prepare(path: Path | str, fmt: str | None = None, dataset: str | None = None
     _check_dataset_name(dataset)
     events["dataset"] = dataset
     events["row_hash"] = row_hash(events) if len(events) else np.array([], "int64")
-    status = _status(events, store.versions())
+    stored = store.versions()
+    status = _status(events, stored)
+    elsewhere = _stored_elsewhere(events, stored, dataset)
     rejected = pd.concat(rejected_parts, ignore_index=True)
     problems.sort(key=lambda p: p.row)
     if progress:
@@ -331,7 +337,7 @@ def prepare(path: Path | str, fmt: str | None = None, dataset: str | None = None
         file_name=file_name, format=fmt, dataset=dataset,
         version=version or default_version(fmt, file_name, today),
         accessed=accessed or today.isoformat(), total_rows=total, events=events,
-        problems=problems, rejected=rejected, status=status,
+        problems=problems, rejected=rejected, status=status, elsewhere=elsewhere,
         skipped=dict(sorted(skipped.items(), key=lambda kv: (-kv[1], kv[0]))))
 
 
@@ -410,6 +416,14 @@ def _validate_chunk(chunk: pd.DataFrame, fmt: str, dataset: str | None, file_nam
                                     for i in rejected_pos])
     rejected.insert(0, "row", [first_row + i for i in rejected_pos])
     return valid, problems, rejected, Counter(skipped[skipped_pos].tolist())
+
+
+def _stored_elsewhere(events: pd.DataFrame, stored: pd.DataFrame,
+                      dataset: str) -> dict[str, int]:
+    """How many of ``events`` are stored under another dataset name, per name."""
+    names = stored["dataset"].reindex(events["id"]).dropna()
+    counts = names[names != dataset].value_counts()
+    return {str(name): int(n) for name, n in counts.items()}
 
 
 def _status(events: pd.DataFrame, stored: pd.DataFrame) -> pd.Series:

@@ -136,6 +136,9 @@ def report_section(plan: importers.ImportPlan, lang: str, store: Store) -> None:
                ("data_unchanged", plan.count("unchanged")), ("data_stale", plan.count("stale"))]
     for col, (key, value) in zip(st.columns(len(metrics)), metrics, strict=True):
         col.metric(t(key), format_number(value, lang))
+    for name, n in plan.elsewhere.items():
+        st.warning(t("data_elsewhere", count=format_number(n, lang), other=name,
+                     name=plan.dataset))
     if plan.skipped:
         st.caption(t("data_skipped_note", count=format_number(plan.skipped_rows, lang),
                      types=", ".join(f"{label} ({format_number(n, lang)})"
