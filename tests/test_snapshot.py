@@ -121,3 +121,12 @@ def test_a_failing_cache_never_fails_a_committed_import(store, monkeypatch):
     monkeypatch.undo()
     pd.testing.assert_frame_equal(store.load_events(), from_sql(store))
     assert snapshot_files(store) == [f"snapshot-{store.generation()}.arrow"]
+
+
+def test_dataset_counts_are_the_same_from_the_snapshot_and_from_sqlite(store):
+    commit(prepare(FIX / "acled_labels.csv", store=store), store)
+    commit(prepare(FIX / "GEDEvent_v25_1_sample.csv", store=store), store)
+    from_snapshot = {d.name: d.count for d in store.datasets()}
+    snapshot.path_for(store.directory, store.generation()).unlink()
+    assert {d.name: d.count for d in store.datasets()} == from_snapshot == {
+        "acled": 4, "ucdp": 3}
