@@ -144,10 +144,11 @@ with map_col:
               feature_group_to_add=mapbuild.dynamic_layers(dynamic))
     shown = n_located
     if aggregated:
-        st.info(t("ev_aggregated", count=f"{shown:,}", limit=f"{aggregate.POINT_LIMIT:,}"))
-    caption = t("ev_shown", count=shown)
+        st.info(t("ev_aggregated", count=format_number(shown, lang),
+                  limit=format_number(aggregate.POINT_LIMIT, lang)))
+    caption = t("ev_shown", count=format_number(shown, lang))
     if len(filtered) > shown:
-        caption += " · " + t("ev_not_located", count=len(filtered) - shown)
+        caption += " · " + t("ev_not_located", count=format_number(len(filtered) - shown, lang))
     st.caption(caption)
     if load_problems:
         with st.expander(t("ev_load_problems", count=rejected_row_count(load_problems),
@@ -209,7 +210,7 @@ with st.sidebar.expander(t("export_heading")):
         {**url_filters, "datasets": ",".join(chosen_datasets)})
     attribution = exports.attribution_lines(filtered, ui_events.stored_datasets(),
                                             filters_text)
-    st.caption(t("export_note", count=f"{len(filtered):,}"))
+    st.caption(t("export_note", count=format_number(len(filtered), lang)))
     st.download_button(t("export_csv"), lambda: exports.events_csv(filtered, attribution),
                        file_name="sahel-atlas-events.csv", mime="text/csv",
                        key="export_csv", on_click="ignore", width="stretch")
@@ -218,7 +219,7 @@ with st.sidebar.expander(t("export_heading")):
                        file_name="sahel-atlas-events.geojson", mime="application/geo+json",
                        key="export_geojson", on_click="ignore", width="stretch")
     if aggregated:
-        st.caption(t("export_too_many", limit=f"{aggregate.POINT_LIMIT:,}"))
+        st.caption(t("export_too_many", limit=format_number(aggregate.POINT_LIMIT, lang)))
     else:
         def _html_map() -> bytes:
             fmap = mapbuild.base_map(mapbuild.BaseLayers(

@@ -129,13 +129,16 @@ def report_section(plan: importers.ImportPlan, lang: str, store: Store) -> None:
     t = _t(lang)
     st.subheader(t("data_report"))
     st.caption(f"{plan.file_name} · {importers.FORMAT_LABELS[plan.format]} · {plan.dataset}")
-    metrics = [("data_rows_read", plan.total_rows), ("data_accepted", plan.accepted),
-               ("data_rejected", len(plan.rejected)), ("data_skipped", plan.skipped_rows),
-               ("data_new", plan.count("new")),
-               ("data_updates", plan.count("update")),
-               ("data_unchanged", plan.count("unchanged")), ("data_stale", plan.count("stale"))]
-    for col, (key, value) in zip(st.columns(len(metrics)), metrics, strict=True):
-        col.metric(t(key), format_number(value, lang))
+    # Two rows of four: the file, then what storing it would change (a row of eight
+    # truncated counts of a few hundred thousand).
+    for metrics in ([("data_rows_read", plan.total_rows), ("data_accepted", plan.accepted),
+                     ("data_rejected", len(plan.rejected)),
+                     ("data_skipped", plan.skipped_rows)],
+                    [("data_new", plan.count("new")), ("data_updates", plan.count("update")),
+                     ("data_unchanged", plan.count("unchanged")),
+                     ("data_stale", plan.count("stale"))]):
+        for col, (key, value) in zip(st.columns(len(metrics)), metrics, strict=True):
+            col.metric(t(key), format_number(value, lang))
     for name, n in plan.elsewhere.items():
         st.warning(t("data_elsewhere", count=format_number(n, lang), other=name,
                      name=plan.dataset))
@@ -175,7 +178,7 @@ def report_section(plan: importers.ImportPlan, lang: str, store: Store) -> None:
     left, right = st.columns([3, 1])
     if to_write == 0:
         left.info(t("data_nothing_to_store"))
-    elif left.button(t("data_confirm", count=f"{to_write:,}", name=plan.dataset),
+    elif left.button(t("data_confirm", count=format_number(to_write, lang), name=plan.dataset),
                      type="primary", key="data_confirm"):
         bar = st.progress(0.0, text=t("data_writing"))
         written = importers.commit(plan, store, progress=lambda f, _s: bar.progress(
@@ -223,10 +226,10 @@ def data_page(lang: str) -> None:
                  xlsx_mb=importers.MAX_XLSX_BYTES // 1024**2, upload_mb=UPLOAD_MB))
     done = st.session_state.pop(DONE_KEY, None)
     if done:
-        st.success(t("data_stored", count=f"{done[0]:,}", name=done[1]))
+        st.success(t("data_stored", count=format_number(done[0], lang), name=done[1]))
     removed = st.session_state.pop("data_removed", None)
     if removed:
-        st.success(t("data_removed", name=removed[0], count=f"{removed[1]:,}"))
+        st.success(t("data_removed", name=removed[0], count=format_number(removed[1], lang)))
     upload_section(lang, store)
     plan = st.session_state.get(PLAN_KEY)
     if plan is not None:
