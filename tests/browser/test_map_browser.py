@@ -96,3 +96,18 @@ def test_french_switch_changes_visible_labels(app_url, offline_page, artifacts):
     assert "Algeria" not in labels
     page.screenshot(path=artifacts / "map-fr.png")
     assert offline_page.external_requests == []
+
+
+def test_map_url_opens_the_map_with_its_parameters(app_url, offline_page):
+    """/map (the page's name) is the app's root page: no "Page not found", same URL state."""
+    page = offline_page.page
+    page.goto(f"{app_url}/map?lang=fr&layers=insurgency")
+    map_frame(page)
+    page.get_by_text("Couches", exact=True).wait_for()
+    path, _, query = page.url.partition("?")
+    assert path.rstrip("/") == app_url.rstrip("/")
+    assert "lang=fr" in query and "layers=insurgency" in query
+    assert page.get_by_text("Page not found").count() == 0
+    assert page.get_by_role("checkbox", name=re.compile("^Violences insurgées")).is_checked()
+    assert not page.get_by_role("checkbox", name=re.compile("^Coups d'État réussis")).is_checked()
+    assert offline_page.external_requests == []
