@@ -311,6 +311,11 @@ class Store:
                     "imported_at=excluded.imported_at",
                     (info.name, info.format, info.version, info.accessed, info.file_name,
                      info.imported_at or datetime.now(UTC).isoformat(timespec="seconds")))
+                # Event ids are unique across datasets: a dataset whose events have all
+                # moved here (the same export under another name) is left empty; drop it.
+                con.execute("DELETE FROM datasets WHERE name != ? AND NOT EXISTS "
+                            "(SELECT 1 FROM events WHERE events.dataset = datasets.name)",
+                            (info.name,))
                 if total:
                     self._bump(con)
                 con.execute("COMMIT")

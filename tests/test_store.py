@@ -177,3 +177,5 @@ def test_the_same_events_under_another_dataset_name_are_reported(store):
 
     assert ("already stored in dataset acled: 4 (event ids are unique across datasets; "
             "storing them moves them to acled-copy)") in report(again)
+    commit(again, store)  # all four move: the emptied dataset goes with them
+    assert {d.name: d.count for d in store.datasets()} == {"acled-copy": 4}
