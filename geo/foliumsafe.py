@@ -13,10 +13,11 @@ cluster, GeoJSON and the map itself) with the same steps, except that the render
 goes into a :class:`LiteralElement`, which returns it unchanged. Folium relies on the
 second pass in one place only: a style value that is another element is written as
 ``{{'variable_name'}}``; :func:`install` resolves those references itself, like
-streamlit-folium does. (branca's ``Div`` and folium's ``Popup`` wrap their output the same
-way and are not patched: the app uses neither.) ``tests/test_foliumsafe.py`` renders
-hostile text through every map the app builds, so a folium or branca upgrade that changes
-this path fails loudly.
+streamlit-folium does. folium's ``Popup`` (not used by the app today, but the obvious way
+to show an event's text) wraps its output the same way and is patched too; branca's
+``Div`` is not (nothing here uses it). ``tests/test_foliumsafe.py`` renders hostile text
+through every map the app builds and through a popup, so a folium or branca upgrade that
+changes this path fails loudly.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from __future__ import annotations
 import re
 
 from branca.element import Element, Figure, MacroElement
+from folium.map import Popup
 
 # folium's element variables: camel-cased class name, "_", a 32-digit hex id.
 _ELEMENT_REF = re.compile(r"\{\{\s*'([a-z0-9_]+_[0-9a-f]{32})'\s*\}\}")
@@ -57,9 +59,20 @@ def _literal_macro_render(self: MacroElement, **kwargs: object) -> None:
         element.render(**kwargs)
 
 
+def _literal_popup_render(self: Popup, **kwargs: object) -> None:
+    """``Popup.render`` of folium, with the rendered popup kept literal."""
+    for child in self._children.values():
+        child.render(**kwargs)
+    figure = self.get_root()
+    assert isinstance(figure, Figure), "You cannot render this Element if it is not in a Figure."
+    text = _ELEMENT_REF.sub(r"\1", str(self._template.render(this=self, kwargs=kwargs)))
+    figure.script.add_child(LiteralElement(text), name=self.get_name())
+
+
 def install() -> None:
-    """Patch branca once per process (idempotent)."""
+    """Patch branca and folium once per process (idempotent)."""
     if getattr(MacroElement, _INSTALLED, False):
         return
     MacroElement.render = _literal_macro_render
+    Popup.render = _literal_popup_render
     setattr(MacroElement, _INSTALLED, True)

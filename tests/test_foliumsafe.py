@@ -114,3 +114,11 @@ def test_literal_element_outputs_its_text_unchanged():
     fmap = folium.Map(tiles=None)
     fmap.get_root().html.add_child(LiteralElement("<p>{{ 7*7 }} {% bad</p>"))
     assert "<p>{{ 7*7 }} {% bad</p>" in fmap.get_root().render()
+
+
+def test_popup_text_is_literal_too(in_tmp):
+    fmap = folium.Map(tiles=None)
+    folium.Marker([14.0, 1.0], popup=folium.Popup(HOSTILE)).add_to(fmap)
+    page = fmap.get_root().render()
+    assert not (in_tmp / "jinja_ran").exists()
+    assert "Gao 49" not in page and "{{ 7*7 }}" in page
