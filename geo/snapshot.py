@@ -32,6 +32,7 @@ import pyarrow.ipc as ipc
 PREFIX = "snapshot-"
 SUFFIX = ".arrow"
 _NAME_RE = re.compile(r"^snapshot-(\d+)\.(arrow|parquet)$")  # .parquet: older versions
+_TMP_RE = re.compile(r"^\.snapshot-(\d+)\.arrow\.\d+\.\d+\.tmp$")  # left by a killed write
 
 
 def path_for(directory: Path, generation: int) -> Path:
@@ -75,10 +76,13 @@ def read(directory: Path, generation: int, columns: tuple[str, ...]) -> pd.DataF
 
 def remove_older(directory: Path, generation: int) -> None:
     """Delete snapshot files of generations before ``generation`` (never a newer one that
-    another process may just have written)."""
-    for old in directory.glob(f"{PREFIX}*"):
+    another process may just have written), and temporary files of older generations that
+    a killed process left behind."""
+    for old in [*directory.glob(f"{PREFIX}*"), *directory.glob(f".{PREFIX}*.tmp")]:
         match = _NAME_RE.match(old.name)
-        if match and (int(match.group(1)) < generation or match.group(2) != "arrow"):
+        tmp = _TMP_RE.match(old.name)
+        if (match and (int(match.group(1)) < generation or match.group(2) != "arrow")) or (
+                tmp and int(tmp.group(1)) < generation):
             try:
                 old.unlink(missing_ok=True)
             except OSError:  # still mapped by a running dashboard (Windows): next time
@@ -97,8 +101,9 @@ def _to_table(events: pd.DataFrame) -> pa.Table:
 
 def _to_frame(table: pa.Table) -> pd.DataFrame:
     sources = table.column("sources").combine_chunks()
-    plain = [column.cast(column.type.value_type) if pa.types.is_dictionary(column.type)
-             else column for column in table.columns]
+    plain = [column.cast(column.type.value_type)
+             if pa.types.is_dictionary(column.type) and name != "sources" else column
+             for name, column in zip(table.column_names, table.columns, strict=True)]
     frame = pa.table(plain, names=table.column_names).replace_schema_metadata(
         table.schema.metadata).to_pandas()
     # ``sources`` is a tuple per event in the model; build each distinct tuple once.

@@ -86,9 +86,11 @@ def test_only_older_generations_are_removed(tmp_path):
     for generation in (3, 5):
         snapshot.write(tmp_path, generation, events)
     (tmp_path / "snapshot-2.parquet").write_bytes(b"old format")
+    (tmp_path / ".snapshot-3.arrow.123.456.tmp").write_bytes(b"killed while writing")
+    (tmp_path / ".snapshot-5.arrow.123.456.tmp").write_bytes(b"another process, now")
     snapshot.write(tmp_path, 4, events)
-    assert sorted(p.name for p in tmp_path.glob("snapshot-*")) == [
-        "snapshot-4.arrow", "snapshot-5.arrow"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        ".snapshot-5.arrow.123.456.tmp", "snapshot-4.arrow", "snapshot-5.arrow"]
 
 
 def test_text_is_stored_plain_sources_once_per_distinct_value_and_read_back(tmp_path):
