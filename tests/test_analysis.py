@@ -225,9 +225,10 @@ def test_before_after_per_area_by_hand():
 # --- distance bands ------------------------------------------------------------------------------
 
 def test_distance_is_measured_in_the_projection_and_rounded_to_the_metre():
-    df = make([{"km": 50}, {"km": 0}, {}])
+    df = make([{"km": 50}, {"km": 0}, {}, {"km": 50}, {"km": 120}])
     km = an.distance_km(df, CENTER)
     assert km.iloc[0] == 50.0 and km.iloc[1] == 0.0 and math.isnan(km.iloc[2])
+    assert km.iloc[3] == 50.0 and km.iloc[4] == 120.0  # places projected once, mapped back
 
 
 def test_band_edges_belong_to_the_upper_band():
