@@ -239,9 +239,7 @@ class Store:
         of the current generation exists, else from SQLite (and the snapshot is written).
         """
         if not self.exists():
-            out = empty_events()
-            out["timestamp"] = pd.Series([], dtype="int64")
-            return out
+            return _empty_stored()
         if datasets is None:
             generation = self.generation()
             if generation is not None:
@@ -381,8 +379,7 @@ class Store:
                 keep &= previous["dataset"] != removed_dataset
             parts.insert(0, previous[keep])
         if not parts:
-            events = empty_events()
-            events["timestamp"] = pd.Series([], dtype="int64")
+            events = _empty_stored()
         else:
             events = pd.concat(parts, ignore_index=True).sort_values(
                 ["date", "id"], kind="stable", ignore_index=True)
@@ -392,6 +389,13 @@ class Store:
     def _bump(con: sqlite3.Connection) -> None:
         con.execute("UPDATE meta SET value = CAST(value AS INTEGER) + 1 "
                     "WHERE key='generation'")
+
+
+def _empty_stored() -> pd.DataFrame:
+    """No events, in the columns and dtypes of :meth:`Store.load_events`."""
+    out = empty_events()
+    out["timestamp"] = pd.Series([], dtype="int64")
+    return out
 
 
 def _generation(con: sqlite3.Connection) -> int | None:

@@ -374,8 +374,7 @@ def _validate_chunk(chunk: pd.DataFrame, fmt: str, dataset: str | None, file_nam
                     ) -> tuple[pd.DataFrame, list[RowProblem], pd.DataFrame, Counter[str]]:
     raw = chunk.reset_index(drop=True)
     mapped = MAPPERS[fmt](raw, file_name, first_row)
-    skipped = (mapped.skipped.to_numpy(dtype=object) if mapped.skipped is not None
-               else np.full(len(raw), "", dtype=object))
+    skipped = mapped.skipped.to_numpy(dtype=object)
     skipped_pos = np.flatnonzero(skipped != "")
     frame = mapped.frame
     if dataset is not None:

@@ -94,10 +94,10 @@ class Mapped:
 
     frame: pd.DataFrame  # CSV_COLUMNS + "timestamp", same index as the input chunk
     bad: pd.Series  # bool, True = rejected or skipped while mapping
-    problems: list[RowProblem] = field(default_factory=list)
     # Per row: what put it out of scope (e.g. the ACLED event type "Protests"), or "".
     # Skipped rows are not errors: they are counted, not listed as problems.
-    skipped: pd.Series | None = None
+    skipped: pd.Series
+    problems: list[RowProblem] = field(default_factory=list)
 
 
 class _Problems:
@@ -275,7 +275,7 @@ def map_acled(raw: pd.DataFrame, file: str, first_row: int) -> Mapped:
         "verified": "false",
         "timestamp": _int_text(_col(raw, "timestamp")),
     }, index=raw.index)
-    return Mapped(frame, p.bad, p.items, p.skipped)
+    return Mapped(frame, p.bad, p.skipped, p.items)
 
 
 def map_ucdp(raw: pd.DataFrame, file: str, first_row: int) -> Mapped:
@@ -347,7 +347,7 @@ def map_ucdp(raw: pd.DataFrame, file: str, first_row: int) -> Mapped:
         "verified": "false",
         "timestamp": "",
     }, index=raw.index)
-    return Mapped(frame, p.bad, p.items, p.skipped)
+    return Mapped(frame, p.bad, p.skipped, p.items)
 
 
 def map_app(raw: pd.DataFrame, file: str, first_row: int) -> Mapped:
@@ -361,7 +361,7 @@ def map_app(raw: pd.DataFrame, file: str, first_row: int) -> Mapped:
     stamp = frame["timestamp"]
     p.reject(stamp.ne("") & ~stamp.str.fullmatch(r"\d{1,12}"), "timestamp",
              _quoted(stamp, "not a whole number of seconds: "))
-    return Mapped(frame, p.bad, p.items, p.skipped)
+    return Mapped(frame, p.bad, p.skipped, p.items)
 
 
 MAPPERS = {"acled": map_acled, "ucdp": map_ucdp, "app": map_app}
