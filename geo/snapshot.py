@@ -74,6 +74,18 @@ def read(directory: Path, generation: int, columns: tuple[str, ...]) -> pd.DataF
     return _to_frame(table)
 
 
+def value_counts(directory: Path, generation: int, column: str) -> dict[str, int] | None:
+    """Rows per value of one text column of the snapshot of ``generation`` (None if it is
+    missing or unusable), counted in Arrow: no other column is converted or read."""
+    try:
+        table = ipc.open_file(pa.memory_map(str(path_for(directory, generation)),
+                                            "r")).read_all()
+        counts = table.column(column).value_counts()
+    except (OSError, KeyError, pa.ArrowException):
+        return None
+    return {str(v["values"]): int(v["counts"]) for v in counts.to_pylist()}
+
+
 def remove_older(directory: Path, generation: int) -> None:
     """Delete snapshot files of generations before ``generation`` (never a newer one that
     another process may just have written), and temporary files of older generations that

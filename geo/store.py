@@ -206,11 +206,9 @@ class Store:
                 generation = _generation(con)
                 rows = con.execute("SELECT name, format, version, accessed, file_name, "
                                    "imported_at FROM datasets ORDER BY name").fetchall()
-                cached = (snapshot.read(self.directory, generation, SNAPSHOT_COLUMNS)
+                counts = (snapshot.value_counts(self.directory, generation, "dataset")
                           if generation is not None else None)
-                if cached is not None:
-                    counts = cached["dataset"].value_counts().to_dict()
-                else:
+                if counts is None:
                     counts = dict(con.execute(
                         "SELECT dataset, count(*) FROM events GROUP BY dataset").fetchall())
             except sqlite3.OperationalError:

@@ -77,8 +77,7 @@ def stored_datasets() -> list:
 
 @st.cache_data(show_spinner=False, max_entries=4)
 def _datasets_at(stamp: str) -> tuple:
-    """Counting a million stored events per dataset takes a tenth of a second: once per
-    state of the store (``stamp``), not on every rerun."""
+    """The datasets once per state of the store (``stamp``), not on every rerun."""
     return tuple(Store().datasets())
 
 
