@@ -44,17 +44,26 @@ class LiteralElement(Element):
         return self.text
 
 
+def _figure(element: Element) -> Figure:
+    figure = element.get_root()
+    assert isinstance(figure, Figure), "You cannot render this Element if it is not in a Figure."
+    return figure
+
+
+def _literal(rendered: object) -> LiteralElement:
+    """Rendered output as a literal element, folium's element references resolved."""
+    return LiteralElement(_ELEMENT_REF.sub(r"\1", str(rendered)))
+
+
 def _literal_macro_render(self: MacroElement, **kwargs: object) -> None:
     """``MacroElement.render`` of branca, with the rendered macros kept literal."""
-    figure = self.get_root()
-    assert isinstance(figure, Figure), "You cannot render this Element if it is not in a Figure."
+    figure = _figure(self)
     module = self._template.module.__dict__
     for macro, target in (("header", figure.header), ("html", figure.html),
                           ("script", figure.script)):
         render = module.get(macro)
         if render is not None:
-            text = _ELEMENT_REF.sub(r"\1", str(render(self, kwargs)))
-            target.add_child(LiteralElement(text), name=self.get_name())
+            target.add_child(_literal(render(self, kwargs)), name=self.get_name())
     for element in self._children.values():
         element.render(**kwargs)
 
@@ -63,10 +72,8 @@ def _literal_popup_render(self: Popup, **kwargs: object) -> None:
     """``Popup.render`` of folium, with the rendered popup kept literal."""
     for child in self._children.values():
         child.render(**kwargs)
-    figure = self.get_root()
-    assert isinstance(figure, Figure), "You cannot render this Element if it is not in a Figure."
-    text = _ELEMENT_REF.sub(r"\1", str(self._template.render(this=self, kwargs=kwargs)))
-    figure.script.add_child(LiteralElement(text), name=self.get_name())
+    _figure(self).script.add_child(_literal(self._template.render(this=self, kwargs=kwargs)),
+                                   name=self.get_name())
 
 
 def install() -> None:
