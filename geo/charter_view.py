@@ -701,18 +701,19 @@ def member_state_html(state: MemberState, lang: str) -> str:
     parts = [f'<div class="member-card member-state" data-iso3="{esc(state.iso3)}">',
              f"<h4>{esc(pick(state.name, lang))}</h4>",
              f'<table class="facts" style="{_TABLE}">{table}</table>']
-    coups = "".join(
-        f'<li data-timeline="{esc(c.timeline_id or "")}">'
-        f"{esc(t('ms_coup_line', date=format_date(c.date, c.precision, lang), ousted=pick(c.ousted, lang)))}</li>"  # noqa: E501
-        for c in state.coups)
-    if coups:
-        parts.append(f"<h5>{esc(t('ms_coups'))}</h5><ul>{coups}</ul>")
-    milestones = "".join(
-        f'<li data-timeline="{esc(m.timeline_id)}">'
-        f"{esc(t('ms_milestone_line', date=format_date(m.date, m.precision, lang), label=pick(m.label, lang)))}</li>"  # noqa: E501
-        for m in state.milestones)
-    if milestones:
-        parts.append(f"<h5>{esc(t('ms_milestones'))}</h5><ul>{milestones}</ul>")
+    def timeline_list(heading: str, items: Iterable[tuple[str | None, str]]) -> None:
+        """A heading and a list of (timeline id, text) items, when there are any."""
+        lines = "".join(f'<li data-timeline="{esc(ident or "")}">{esc(text)}</li>'
+                        for ident, text in items)
+        if lines:
+            parts.append(f"<h5>{esc(heading)}</h5><ul>{lines}</ul>")
+
+    timeline_list(t("ms_coups"), (
+        (c.timeline_id, t("ms_coup_line", date=format_date(c.date, c.precision, lang),
+                          ousted=pick(c.ousted, lang))) for c in state.coups))
+    timeline_list(t("ms_milestones"), (
+        (m.timeline_id, t("ms_milestone_line", date=format_date(m.date, m.precision, lang),
+                          label=pick(m.label, lang))) for m in state.milestones))
     latest_note = (f" — {esc(pick(state.latest_verified_note, lang))}"
                    if state.latest_verified_note else "")
     parts.append(f'<p class="note" style="{_NOTE}">{esc(t("ms_latest_verified", date=latest))}'
