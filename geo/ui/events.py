@@ -38,12 +38,13 @@ def app_events() -> tuple[pd.DataFrame, list]:
     The curated dataset plus the datasets imported into the local store (``geo.store``),
     so every page (map, analysis) sees the same events. Cached per store change.
     """
-    curated, problems = curated_events(curated_path())
+    path = curated_path()
+    curated, problems = curated_events(path)
     stamp = Store().stamp()
     if stamp == "none":
         return curated, problems
     # Copy-on-write (pandas 3) shallow copy: a page that modifies it never alters the cache.
-    return _with_stored_events(stamp).copy(deep=False), problems
+    return _with_stored_events(path, stamp).copy(deep=False), problems
 
 
 def events_key() -> str:
@@ -53,9 +54,10 @@ def events_key() -> str:
 
 
 @st.cache_resource(show_spinner=False, max_entries=2)
-def _with_stored_events(stamp: str) -> pd.DataFrame:
-    """Curated + stored events for one state of the store (``stamp``); curated ids win."""
-    curated, _ = curated_events(curated_path())
+def _with_stored_events(path: str, stamp: str) -> pd.DataFrame:
+    """Curated events of ``path`` + stored events for one state of the store (``stamp``);
+    curated ids win."""
+    curated, _ = curated_events(path)
     stored = Store().load_events().drop(columns="timestamp")
     stored = keep_rows(stored, ~stored["id"].isin(set(curated["id"].unique())))
     if stored.empty:
