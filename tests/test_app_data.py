@@ -6,6 +6,7 @@ it (``st.session_state["data_plan"]``); the browser test covers the real upload.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -129,6 +130,8 @@ def test_large_counts_are_grouped_per_language(store, tmp_path):
     assert not at.exception
     labels = [c.label for c in at.checkbox if c.key == "ev_ds_acled"]
     assert labels == [f"acled ({count:,})"]
+    shown = [c.value for c in at.caption if "events shown" in c.value]
+    assert shown and re.match(r"^\d{1,3}(,\d{3})+ events shown", shown[0])
     at.radio(key="lang").set_value("fr").run()
     labels = [c.label for c in at.checkbox if c.key == "ev_ds_acled"]
     assert labels == [f"acled ({count:,})".replace(",", "\u202f")]
