@@ -3,12 +3,29 @@
 Strings live in ``geo/locales/*.yaml`` (one file per area of the app, so features do not
 edit the same file). Each key maps to ``{en: ..., fr: ...}``; placeholders use
 ``str.format`` syntax.
+
+A string that depends on a number has plural forms instead of one text, keyed by CLDR
+plural category (``one``, ``other``; Babel's rules: English "1 event" / "0 events", French
+"0 événement" / "1 événement" / "2 événements")::
+
+    ev_shown:
+      en: {one: "{count} event shown", other: "{count} events shown"}
+      fr: {one: "{count} événement affiché", other: "{count} événements affichés"}
+
+``translate("ev_shown", lang, count=1253)`` picks the form from the number and writes it in
+the reader's format ("1,253" / "1 253"). Never build a plural by hand.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from functools import lru_cache
+from numbers import Number
 from pathlib import Path
+
+from babel import Locale
+from babel.dates import format_date as _babel_format_date
+from babel.dates import format_datetime as _babel_format_datetime
 
 from geo.yamlfile import read_yaml
 
@@ -38,11 +55,42 @@ def normalise_language(value: str | None) -> str:
     return value if value in LANGUAGES else DEFAULT_LANGUAGE
 
 
+PLURAL_CATEGORIES: tuple[str, ...] = ("zero", "one", "two", "few", "many", "other")
+
+
 def translate(key: str, lang: str, **params: object) -> str:
-    """The string ``key`` in ``lang``; a missing key raises so tests catch it."""
+    """The string ``key`` in ``lang``; a missing key raises so tests catch it.
+
+    For a plural entry (forms per CLDR category), ``count`` must be a number: it chooses the
+    form and is written with :func:`format_number`.
+    """
     entry = catalog()[key]
     text = entry.get(lang) or entry[DEFAULT_LANGUAGE]
+    if isinstance(text, dict):
+        count = params.get("count")
+        if not isinstance(count, Number) or isinstance(count, bool):
+            raise TypeError(f"string {key!r} has plural forms: pass count= as a number, "
+                            f"not {count!r}")
+        text = text.get(plural_category(count, lang)) or text["other"]
+        params = {**params, "count": format_number(count, lang,
+                                                   0 if float(count).is_integer() else 1)}
     return text.format(**params) if params else text
+
+
+def is_plural(key: str) -> bool:
+    """Whether ``key`` has plural forms (and so needs ``count=`` as a number)."""
+    return any(isinstance(v, dict) for v in catalog()[key].values())
+
+
+@lru_cache(maxsize=8)
+def _locale(lang: str) -> Locale:
+    return Locale.parse(normalise_language(lang))
+
+
+def plural_category(count: float, lang: str) -> str:
+    """CLDR plural category of ``count`` in ``lang`` (``"one"`` for 0 and 1 in French,
+    for 1 alone in English)."""
+    return _locale(lang).plural_form(abs(count))
 
 
 def pick(values: dict[str, str], lang: str) -> str:
@@ -56,3 +104,20 @@ def format_number(value: float, lang: str, decimals: int = 0) -> str:
     if lang == "fr":
         text = text.replace(",", "\u202f").replace(".", ",")
     return text
+
+
+def format_day(value: dt.date, lang: str, style: str = "long") -> str:
+    """A calendar day in the reader's language: ``16 September 2023`` / ``16 septembre 2023``
+    (``style="medium"``: ``16 Sept 2023`` / ``16 sept. 2023``; ``"iso"``: ``2023-09-16``)."""
+    if style == "iso":
+        return value.isoformat()
+    return _babel_format_date(value, format=style, locale=_locale(lang))
+
+
+def format_timestamp(value: dt.datetime, lang: str) -> str:
+    """A moment (an import's time, say) in the reader's format, to the minute, in UTC, never
+    raw ISO: ``2 Dec 2026, 14:05 UTC`` / ``2 déc. 2026, 14:05 UTC``. Naive values are UTC."""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=dt.UTC)
+    return _babel_format_datetime(value.astimezone(dt.UTC), "d MMM y, HH:mm 'UTC'",
+                                  tzinfo=dt.UTC, locale=_locale(lang))

@@ -146,9 +146,9 @@ with map_col:
     if aggregated:
         st.info(t("ev_aggregated", count=format_number(shown, lang),
                   limit=format_number(aggregate.POINT_LIMIT, lang)))
-    caption = t("ev_shown", count=format_number(shown, lang))
+    caption = t("ev_shown", count=shown)
     if len(filtered) > shown:
-        caption += " · " + t("ev_not_located", count=format_number(len(filtered) - shown, lang))
+        caption += " · " + t("ev_not_located", count=len(filtered) - shown)
     st.caption(caption)
     if load_problems:
         with st.expander(t("ev_load_problems", count=rejected_row_count(load_problems),

@@ -99,25 +99,76 @@ def test_catalogue_keys_are_strings():
     assert all(isinstance(key, str) for key in catalog())
 
 
+def forms(entry: dict, lang: str) -> list[str]:
+    """The texts of one language: one, or one per plural category."""
+    value = entry[lang]
+    return list(value.values()) if isinstance(value, dict) else [value]
+
+
 @pytest.mark.parametrize("key", sorted(catalog()))
 def test_every_key_has_english_and_french(key):
     entry = catalog()[key]
     for lang in ("en", "fr"):
-        assert isinstance(entry.get(lang), str), (key, lang)
-        assert entry[lang].strip(), (key, lang)
+        value = entry.get(lang)
+        assert isinstance(value, str | dict), (key, lang)
+        if isinstance(value, dict):  # plural forms: CLDR categories, always "other"
+            assert "other" in value and set(value) <= set(i18n.PLURAL_CATEGORIES), (key, lang)
+        assert all(isinstance(text, str) and text.strip() for text in forms(entry, lang))
 
 
 @pytest.mark.parametrize("key", sorted(catalog()))
 def test_english_and_french_have_the_same_placeholders(key):
     entry = catalog()[key]
-    assert placeholders(entry["en"]) == placeholders(entry["fr"]), key
+    expected = placeholders(forms(entry, "en")[0])
+    for lang in ("en", "fr"):
+        for text in forms(entry, lang):
+            assert placeholders(text) == expected, (key, lang, text)
+    if i18n.is_plural(key):
+        assert "count" in expected, key
+        assert all(isinstance(entry[lang], dict) for lang in ("en", "fr")), key
 
 
 @pytest.mark.parametrize("key", sorted(catalog()))
 def test_every_string_formats_with_its_placeholders(key):
     for lang in ("en", "fr"):
-        params = {name: "X" for name in placeholders(catalog()[key][lang])}
-        assert translate(key, lang, **params)
+        for count in (0, 1, 2, 1253):
+            params = {name: "X" for name in placeholders(forms(catalog()[key], lang)[0])}
+            if i18n.is_plural(key):
+                params["count"] = count
+            assert translate(key, lang, **params)
+
+
+@pytest.mark.parametrize("key", sorted(catalog()))
+def test_no_plural_made_by_hand(key):
+    """"(s)" or a count beside a noun in one fixed form is what plural forms are for."""
+    for lang in ("en", "fr"):
+        for text in forms(catalog()[key], lang):
+            assert "(s)" not in text, (key, lang, text)
+
+
+def test_plural_forms_follow_each_language():
+    assert translate("ev_shown", "en", count=1) == "1 event shown"
+    assert translate("ev_shown", "en", count=0) == "0 events shown"
+    assert translate("ev_shown", "fr", count=1) == "1 événement affiché"
+    assert translate("ev_shown", "fr", count=0) == "0 événement affiché"
+    assert translate("ev_shown", "fr", count=2) == "2 événements affichés"
+    assert translate("ev_shown", "fr", count=1253) == f"1{NNBSP}253 événements affichés"
+    assert translate("ev_shown", "en", count=1_000_000) == "1,000,000 events shown"
+
+
+def test_a_plural_string_refuses_a_preformatted_count():
+    with pytest.raises(TypeError, match="plural"):
+        translate("ev_shown", "en", count="1,253")
+
+
+def test_dates_and_moments_in_the_readers_format():
+    import datetime as dt
+
+    assert i18n.format_day(dt.date(2023, 9, 16), "fr") == "16 septembre 2023"
+    assert i18n.format_day(dt.date(2023, 9, 16), "en") == "September 16, 2023"
+    moment = dt.datetime(2026, 12, 2, 14, 5, 33, tzinfo=dt.UTC)
+    assert i18n.format_timestamp(moment, "fr") == "2 déc. 2026, 14:05 UTC"
+    assert i18n.format_timestamp(moment, "en") == "2 Dec 2026, 14:05 UTC"
 
 
 @pytest.fixture
@@ -375,3 +426,35 @@ def test_quotes_in_a_url_cannot_break_out_of_the_link():
 
 def test_empty_source_list_is_an_empty_list():
     assert links(source_list_html([])).items == 0
+
+
+# --- country names ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("code", "lang", "name"), [
+    ("COD", "fr", "RD Congo"), ("GAB", "fr", "Gabon"), ("MDG", "en", "Madagascar"),
+    ("STP", "en", "São Tomé and Príncipe"), ("CAF", "fr", "République centrafricaine"),
+    ("USA", "fr", "États-Unis"), ("MLI", "fr", "Mali"), ("CIV", "en", "Côte d'Ivoire"),
+])
+def test_every_country_is_named_in_the_readers_language(code, lang, name):
+    from geo.countries import country_name
+
+    assert country_name(code, lang) == name
+
+
+def test_every_iso_country_has_a_name_not_a_code():
+    import pycountry
+
+    from geo.countries import country_name
+
+    for record in pycountry.countries:
+        for lang in ("en", "fr"):
+            assert country_name(record.alpha_3, lang) != record.alpha_3, (record.alpha_3, lang)
+
+
+def test_countries_sort_in_the_readers_language_ignoring_accents():
+    from geo.countries import sorted_by_name
+
+    codes = ["ZMB", "EGY", "USA", "DZA", "ETH"]
+    # Algérie, Égypte, États-Unis, Éthiopie, Zambie
+    assert sorted_by_name(codes, "fr") == ["DZA", "EGY", "USA", "ETH", "ZMB"]
+    assert sorted_by_name(codes, "en") == ["DZA", "EGY", "ETH", "USA", "ZMB"]
