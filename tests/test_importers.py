@@ -67,14 +67,15 @@ def test_acled_numeric_codes_bom_old_dates_and_quirks(store):
     assert month["date_end"] == pd.Timestamp("2022-07-31") and month["subtype"] == "bombing"
     # HTML / JS kept verbatim as text (escaping is the renderer's job).
     assert ev.loc["acled:NER3003", "location"] == "<script>alert('loc')</script>"
+    # Problems name the physical line in the file: the first event's notes span lines 2-3.
     reasons = {(p.row, p.column): p.reason for p in plan.problems}
     # A protest is out of scope: skipped and counted, not an error in a row.
-    assert (5, "event_type") not in reasons and plan.skipped == {"Protests": 1}
-    assert "outside MLI" in reasons[(6, "latitude")]
-    assert "unparseable date" in reasons[(7, "event_date")]
-    assert "duplicate id" in reasons[(8, "id")]
-    assert "missing" in reasons[(9, "latitude")]
-    assert list(plan.rejected["row"]) == [6, 7, 8, 9]
+    assert (6, "event_type") not in reasons and plan.skipped == {"Protests": 1}
+    assert "outside MLI" in reasons[(7, "latitude")]
+    assert "unparseable date" in reasons[(8, "event_date")]
+    assert "duplicate id 'acled:MLI1001' (first in line 2)" in reasons[(9, "id")]
+    assert "missing" in reasons[(10, "latitude")]
+    assert list(plan.rejected["row"]) == [7, 8, 9, 10]
     assert plan.total_rows == plan.accepted + len(plan.rejected) + plan.skipped_rows
     assert plan.count("new") == 4
 

@@ -17,7 +17,6 @@ Nothing here imports Streamlit.
 
 from __future__ import annotations
 
-import csv
 import io
 import re
 from collections import Counter
@@ -30,6 +29,7 @@ import numpy as np
 import pandas as pd
 
 from geo.events import RowProblem, validate_events
+from geo.importers import reading, workbook
 from geo.importers.mapping import MAPPERS, REQUIRED
 from geo.store import (
     DATASET_NAME_RE,
@@ -50,6 +50,7 @@ SAMPLE_ROWS = 20
 HEAD_BYTES = 64 * 1024
 
 Progress = Callable[[float, str], None]
+_FIRST_IN_ROW = re.compile(r"\(first in row (\d+)\)")
 
 
 class ImportFileError(ValueError):
@@ -68,8 +69,29 @@ class FileInfo:
 
     kind: str  # "csv" or "xlsx"
     columns: tuple[str, ...]
-    skip_lines: int  # leading "# ..." lines (our exports' attribution) before the header
-    encoding: str
+    # Lines (CSV: leading "# ..." lines, our exports' attribution) or sheet rows (XLSX)
+    # before the header.
+    skip_lines: int
+    encoding: str  # a Python codec name, "" for XLSX
+    delimiter: str = ","
+    bom: int = 0  # bytes of byte-order mark
+    newline: str = "\n"
+    sheet: str = ""  # XLSX: the sheet read (the first whose header has a known format)
+
+    @property
+    def header_line(self) -> int:
+        return self.skip_lines + 1
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """Rows read from a file: the cells as text (columns trimmed, lower case; missing-value
+    spellings such as ``NA`` blank), the physical line (CSV) or sheet row (XLSX) where each
+    row starts, and the rows that could not be parsed at all."""
+
+    frame: pd.DataFrame
+    lines: np.ndarray
+    malformed: list[reading.Malformed]
 
 
 @dataclass
@@ -123,88 +145,122 @@ class ImportPlan:
 
 # --- the file itself -------------------------------------------------------------------------
 
-def check_size(path: Path) -> int:
+def check_size(path: Path, name: str | None = None) -> int:
+    name = name or path.name
     size = path.stat().st_size
     limit = MAX_XLSX_BYTES if path.suffix.lower() in (".xlsx", ".xlsm") else MAX_FILE_BYTES
     if size > limit:
         raise ImportFileError(
             f"The file is too large ({size / 1024**2:,.0f} MB; the limit is "
-            f"{limit / 1024**2:,.0f} MB for this kind of file)", path.name,
+            f"{limit / 1024**2:,.0f} MB for this kind of file)", name,
             "split the export into smaller files (e.g. by year or country) and import each; "
             "for XLSX, save as CSV (larger limit)")
     if size == 0:
-        raise ImportFileError("The file is empty", path.name,
+        raise ImportFileError("The file is empty", name,
                               "export the data again; the file has no bytes")
     return size
 
 
-def _first_bad_utf8(head: bytes) -> tuple[int, int] | None:
-    """(line, byte offset) of the first byte that is not UTF-8, ignoring a cut at the end."""
-    try:
-        head.decode("utf-8")
-        return None
-    except UnicodeDecodeError as err:
-        if err.start >= len(head) - 4 and err.reason == "unexpected end of data":
-            return None
-        return head[:err.start].count(b"\n") + 1, err.start
+def _where(file_name: str, line: int = 0) -> str:
+    return f"{file_name}, line {line}" if line else file_name
 
 
-def inspect_file(path: Path, encoding: str = "utf-8") -> FileInfo:
-    """Check a file before reading it whole; raise :class:`ImportFileError` if hopeless."""
+def inspect_file(path: Path, encoding: str = "utf-8", name: str | None = None,
+                 fmt: str | None = None) -> FileInfo:
+    """Check a file before reading it whole; raise :class:`ImportFileError` if hopeless.
+
+    ``name`` is the file's name as the user knows it (an upload is read from a temporary
+    copy): every message names it. ``fmt`` (a format chosen by the user) picks the sheet
+    of a workbook when no sheet's header is recognised by :func:`detect_format`.
+    """
     path = Path(path)
-    check_size(path)
+    name = name or path.name
+    check_size(path, name)
     with path.open("rb") as fh:
         head = fh.read(HEAD_BYTES)
-    suffix = path.suffix.lower()
+    suffix = Path(name).suffix.lower() or path.suffix.lower()
     if head.startswith(b"PK\x03\x04"):
         if suffix not in (".xlsx", ".xlsm"):
             raise ImportFileError(
-                "This is a ZIP/Excel file, not a CSV text file", path.name,
+                "This is a ZIP/Excel file, not a CSV text file", name,
                 "give it the .xlsx extension, or save it from Excel as 'CSV UTF-8'")
-        return _inspect_xlsx(path)
+        return _inspect_xlsx(path, name, fmt)
     if suffix in (".xlsx", ".xlsm"):
-        raise ImportFileError("This .xlsx file is not a valid Excel workbook", path.name,
+        raise ImportFileError("This .xlsx file is not a valid Excel workbook", name,
                               "open it in a spreadsheet and save it again as .xlsx or CSV")
-    if b"\x00" in head or sum(b < 9 or 13 < b < 32 for b in head[:4096]) > 10:
-        raise ImportFileError("This is a binary file, not CSV text", path.name,
-                              "export the data as CSV (comma-separated, UTF-8) or XLSX")
-    if encoding.lower().replace("_", "-") in ("utf-8", "utf8", "utf-8-sig"):
-        encoding = "utf-8-sig"
-        bad = _first_bad_utf8(head)
-        if bad:
-            raise ImportFileError(
-                "The file is not UTF-8 text (it looks like Latin-1/Windows-1252, e.g. "
-                "French place names saved by an old spreadsheet)",
-                f"line {bad[0]}, byte {bad[1]}",
-                "save it as 'CSV UTF-8' (Excel: Save As > CSV UTF-8; LibreOffice: "
-                "character set Unicode (UTF-8)), or import it with --encoding latin-1")
-    text = head.decode(encoding, errors="replace").lstrip("\ufeff")
-    lines = text.splitlines()
+    try:
+        enc = reading.detect_encoding(head, encoding)
+    except reading.ReadError as err:
+        raise ImportFileError(err.what, name, err.fix) from err
+    text = head[enc.bom:].decode(enc.codec, errors="replace")
+    if len(head) == HEAD_BYTES:
+        text = text[:-4]  # a character may be cut at the end of the block
+    if "\x00" in text or sum(c < "\t" or "\r" < c < " " for c in text[:4096]) > 10:
+        raise ImportFileError("This is a binary file, not CSV text", name,
+                              "export the data as CSV (comma-separated, UTF-8), tab-separated "
+                              "text or XLSX")
+    bad = text.find("\ufffd") if enc.codec.startswith("utf-8") else -1
+    if bad >= 0 and "\ufffd".encode() not in head:
+        raise ImportFileError(
+            "The file is not UTF-8 text (it looks like Latin-1/Windows-1252, e.g. "
+            "French place names saved by an old spreadsheet)",
+            _where(name, text.count(enc.newline, 0, bad) + 1),
+            "save it as 'CSV UTF-8' (Excel: Save As > CSV UTF-8; LibreOffice: "
+            "character set Unicode (UTF-8)), or import it with --encoding latin-1")
+    lines = text.split(enc.newline)
     skip = 0
     while skip < len(lines) and lines[skip].startswith("#"):
         skip += 1
     if skip >= len(lines) or not lines[skip].strip():
-        raise ImportFileError("The file has no header row", path.name,
+        raise ImportFileError("The file has no header row", _where(name, skip + 1),
                               "the first line must hold the column names")
-    header = next(csv.reader([lines[skip]]))
+    candidates = reading.header_candidates(lines[skip].rstrip("\r"))
+    delimiter, header = next(((sep, cells) for sep, cells in candidates
+                              if detect_format(cells)), candidates[0])
+    if delimiter not in (",", "\t"):
+        if detect_format(header) or len(header) > 2:
+            raise ImportFileError(
+                f"The columns are separated by {reading.DELIMITERS[delimiter]}, not commas",
+                _where(name, skip + 1) + " (header)",
+                "export again as comma-separated CSV (in a spreadsheet with a French "
+                "locale: choose ',' as field separator), as tab-separated text, or as XLSX")
+        delimiter, header = ",", next(c for s, c in candidates if s == ",")
     columns = tuple(c.strip() for c in header)
-    if len(columns) == 1:
-        for sep, name in ((";", "semicolons"), ("\t", "tabs"), ("|", "vertical bars")):
-            if sep in lines[skip]:
-                raise ImportFileError(
-                    f"The columns are separated by {name}, not commas", "line 1 (header)",
-                    "export again as comma-separated CSV (in a spreadsheet with a French "
-                    "locale: choose ',' as field separator), or save as XLSX")
-    return FileInfo("csv", columns, skip, encoding)
+    _check_columns(columns, name, skip + 1)
+    return FileInfo("csv", columns, skip, enc.codec, delimiter=delimiter, bom=enc.bom,
+                    newline=enc.newline)
 
 
-def _inspect_xlsx(path: Path) -> FileInfo:
+def _check_columns(columns: tuple[str, ...], name: str, line: int) -> None:
+    """Refuse duplicate column names (compared as the importer reads them: trimmed, in
+    lower case); which copy would be used is a guess nobody should have to make."""
+    seen: dict[str, list[int]] = {}
+    for number, col in enumerate(columns, start=1):
+        if col.strip():
+            seen.setdefault(col.strip().lower(), []).append(number)
+    dups = {col: nums for col, nums in seen.items() if len(nums) > 1}
+    if dups:
+        raise ImportFileError(
+            "Duplicate column names: " + "; ".join(
+                f"{col!r} (columns {', '.join(map(str, nums))})" for col, nums in dups.items()),
+            _where(name, line) + " (header)",
+            "rename or delete the extra copies so that every column name appears once")
+
+
+def _inspect_xlsx(path: Path, name: str, fmt: str | None = None) -> FileInfo:
     try:
-        head = pd.read_excel(path, dtype=str, nrows=0, engine="openpyxl")
-    except Exception as err:  # noqa: BLE001 - any openpyxl failure means a broken workbook
-        raise ImportFileError(f"This Excel workbook cannot be read ({type(err).__name__})",
-                              path.name, "open it and save it again, or save as CSV") from err
-    return FileInfo("xlsx", tuple(str(c).strip() for c in head.columns), 0, "utf-8")
+        workbook.check_workbook(path)
+
+        def matches(columns: tuple[str, ...]) -> bool:
+            if fmt in FORMATS:
+                return not missing_columns(fmt, columns)
+            return detect_format(columns) is not None
+
+        header = workbook.sheet_header(path, matches)
+    except workbook.WorkbookError as err:
+        raise ImportFileError(err.what, name, err.fix) from err
+    _check_columns(header.columns, name, header.row)
+    return FileInfo("xlsx", header.columns, header.row - 1, "", sheet=header.sheet)
 
 
 def detect_format(columns: tuple[str, ...] | list[str]) -> str | None:
@@ -229,20 +285,57 @@ def missing_columns(fmt: str, columns: tuple[str, ...]) -> list[str]:
     return missing
 
 
-def _chunks(path: Path, info: FileInfo, chunk_rows: int) -> Iterator[pd.DataFrame]:
+def _frame(rows: list[list[str]], columns: list[str]) -> pd.DataFrame:
+    """Rows of cells -> a text frame; the common spellings of a missing value become ""
+    (``NA`` written by R is not an actor's name); unnamed columns are left out."""
+    frame = pd.DataFrame(rows, columns=range(len(columns)), dtype=object)
+    keep = [i for i, c in enumerate(columns) if c]
+    frame = frame[keep]
+    frame.columns = [columns[i] for i in keep]
+    for col in frame.columns:
+        values = frame[col]
+        frame[col] = values.where(~values.str.strip().isin(reading.MISSING_VALUES), "")
+    return frame
+
+
+def _chunks(path: Path, info: FileInfo, chunk_rows: int,
+            file_name: str) -> Iterator[Chunk]:
+    columns = [c.strip().lower() for c in info.columns]
+    rows: list[list[str]] = []
+    lines: list[int] = []
+    malformed: list[reading.Malformed] = []
+
+    def flush() -> Chunk:
+        chunk = Chunk(_frame(rows, columns), np.asarray(lines, dtype=np.int64),
+                      list(malformed))
+        rows.clear()
+        lines.clear()
+        malformed.clear()
+        return chunk
+
     if info.kind == "xlsx":
-        frame = pd.read_excel(path, dtype=str, keep_default_na=False, engine="openpyxl")
-        frame.columns = [str(c).strip().lower() for c in frame.columns]
-        for start in range(0, len(frame), chunk_rows):
-            yield frame.iloc[start:start + chunk_rows].fillna("")
-        return
-    reader = pd.read_csv(path, dtype=object, keep_default_na=False, encoding=info.encoding,
-                         skiprows=info.skip_lines, chunksize=chunk_rows, engine="c",
-                         on_bad_lines="error")
-    with reader:
-        for chunk in reader:
-            chunk.columns = [str(c).strip().lower() for c in chunk.columns]
-            yield chunk
+        source: Iterator = ((n, cells) for n, cells in workbook.sheet_rows(
+            path, workbook.SheetHeader(info.sheet, info.header_line, info.columns)))
+    else:
+        enc = reading.TextEncoding(info.encoding, info.bom, info.newline)
+        physical = reading.physical_lines(path, enc)
+        for _ in range(info.header_line):  # the "#" lines and the header
+            next(physical, None)
+        source = reading.records(physical, info.delimiter, info.header_line + 1,
+                                 len(columns))
+    for item in source:
+        if isinstance(item, reading.Malformed):
+            malformed.append(item)
+        elif isinstance(item, reading.Record):
+            rows.append(item.fields)
+            lines.append(item.first_line)
+        else:
+            lines.append(item[0])
+            rows.append(item[1])
+        if len(rows) + len(malformed) >= chunk_rows:
+            yield flush()
+    if rows or malformed:
+        yield flush()
 
 
 def default_version(fmt: str, file_name: str, today: date) -> str:
@@ -266,11 +359,12 @@ def prepare(path: Path | str, fmt: str | None = None, dataset: str | None = None
     path = Path(path)
     file_name = file_name or path.name
     today = today or date.today()
-    info = inspect_file(path, encoding)
+    info = inspect_file(path, encoding, name=file_name, fmt=fmt)
     fmt = fmt or detect_format(info.columns)
     if fmt is None:
         raise ImportFileError(
-            "The format is not recognised from the columns", "header: "
+            "The format is not recognised from the columns",
+            _where(file_name, info.header_line) + ", header: "
             + ", ".join(info.columns[:12]) + (" …" if len(info.columns) > 12 else ""),
             "expected an ACLED export (event_id_cnty, event_date, event_type, ...), a UCDP "
             "GED CSV (id, type_of_violence, where_prec, date_prec, best, ...) or the app's "
@@ -281,7 +375,7 @@ def prepare(path: Path | str, fmt: str | None = None, dataset: str | None = None
     if missing:
         raise ImportFileError(
             f"Required columns are missing for the {FORMAT_LABELS[fmt]} format: "
-            + ", ".join(missing), "header (line 1)",
+            + ", ".join(missing), _where(file_name, info.header_line) + " (header)",
             "export the full column set (for ACLED: all columns), or choose another format")
     dataset = (dataset or "").strip().lower() or None
     size = path.stat().st_size
@@ -295,27 +389,22 @@ def prepare(path: Path | str, fmt: str | None = None, dataset: str | None = None
     total = 0
     expected = _estimated_rows(path, size) if info.kind == "csv" else 1
     try:
-        for chunk in _chunks(path, info, chunk_rows):
-            first_row = info.skip_lines + 2 + total
-            total += len(chunk)
+        for chunk in _chunks(path, info, chunk_rows, file_name):
+            total += len(chunk.frame) + len(chunk.malformed)
             valid, probs, rejected, skips = _validate_chunk(chunk, fmt, dataset, file_name,
-                                                            first_row, first_seen, today)
+                                                            first_seen, today)
             skipped.update(skips)
             valid_parts.append(valid)
             problems.extend(probs)
             rejected_parts.append(rejected)
             if progress:
                 progress(0.9 * min(1.0, total / expected), "validating")
-    except UnicodeDecodeError as err:
-        raise ImportFileError(
-            "The file is not UTF-8 text (Latin-1/Windows-1252 bytes further down)",
-            f"near data row {total + 2}, byte {err.start} of that block",
-            "save it as 'CSV UTF-8', or import it with --encoding latin-1") from err
-    except pd.errors.ParserError as err:
-        raise ImportFileError("The CSV structure is broken: " + str(err).strip(),
-                              f"after data row {total + 1}",
-                              "check quoting (every quote in a cell doubled, cells with "
-                              "commas or line breaks quoted) and the delimiter") from err
+    except reading.ReadError as err:
+        fix = err.fix or ("save it as 'CSV UTF-8', or import it with --encoding latin-1"
+                          if "not valid" in err.what else "")
+        raise ImportFileError(err.what, _where(file_name, err.line), fix) from err
+    except workbook.WorkbookError as err:
+        raise ImportFileError(err.what, file_name, err.fix) from err
     if total == 0:
         raise ImportFileError("The file has a header but no data rows", file_name,
                               "export again with at least one event")
@@ -368,12 +457,16 @@ def _check_dataset_name(name: str) -> None:
             "or digit (not 'curated')")
 
 
-def _validate_chunk(chunk: pd.DataFrame, fmt: str, dataset: str | None, file_name: str,
-                    first_row: int, first_seen: dict[str, int],
-                    today: date
+def _validate_chunk(chunk: Chunk, fmt: str, dataset: str | None, file_name: str,
+                    first_seen: dict[str, int], today: date
                     ) -> tuple[pd.DataFrame, list[RowProblem], pd.DataFrame, Counter[str]]:
-    raw = chunk.reset_index(drop=True)
-    mapped = MAPPERS[fmt](raw, file_name, first_row)
+    """Map and validate one chunk. Problems and rejected rows carry the line in the file
+    where their row starts (``chunk.lines``); rows that could not be parsed are rejected
+    with the lines they span."""
+    raw = chunk.frame.reset_index(drop=True)
+    line_of = chunk.lines
+    # Mapping and validation number rows by position (0-based here); turned into lines below.
+    mapped = MAPPERS[fmt](raw, file_name, 0)
     skipped = mapped.skipped.to_numpy(dtype=object)
     skipped_pos = np.flatnonzero(skipped != "")
     frame = mapped.frame
@@ -383,10 +476,17 @@ def _validate_chunk(chunk: pd.DataFrame, fmt: str, dataset: str | None, file_nam
     positions = np.flatnonzero(todo)
     sub = frame.iloc[positions]
     valid, probs = validate_events(sub.drop(columns="timestamp"), file_name, today=today)
-    problems = list(mapped.problems)
+    by_pos: list[tuple[int, RowProblem]] = [(p.row, p) for p in mapped.problems]
+    file_level: list[RowProblem] = []
     for p in probs:
-        row = p.row if p.row < 2 else first_row + int(positions[p.row - 2])
-        problems.append(RowProblem(p.file, row, p.column, p.reason))
+        if p.row < 2:
+            file_level.append(p)
+        else:
+            # validate_events names the first copy of a duplicate id by its own row number
+            reason = _FIRST_IN_ROW.sub(lambda m: "(first in line "
+                                       f"{line_of[positions[int(m.group(1)) - 2]]})", p.reason)
+            by_pos.append((int(positions[p.row - 2]),
+                           RowProblem(p.file, p.row, p.column, reason, p.rejected)))
     # Accepted rows: ids in the result (validate_events rejects in-file duplicates).
     ids = sub["id"].str.strip()
     # (a hash lookup in an Index: much faster than Series.isin on Arrow strings)
@@ -397,23 +497,34 @@ def _validate_chunk(chunk: pd.DataFrame, fmt: str, dataset: str | None, file_nam
                             index=ids.iloc[np.searchsorted(positions, accepted_pos)].to_numpy())
     valid["timestamp"] = stamp_by_id.reindex(valid["id"]).fillna(0).astype("int64").to_numpy()
     # Duplicates across chunks.
-    rows = pd.Series(first_row + accepted_pos, index=valid["id"].to_numpy())
+    pos_of_id = pd.Series(accepted_pos, index=valid["id"].to_numpy())
     dup = np.array([i in first_seen for i in valid["id"]], dtype=bool)
-    for ident, row in zip(valid["id"][dup], rows[dup], strict=True):
-        problems.append(RowProblem(file_name, int(row), "id",
-                                   f"duplicate id {ident!r} (first in row {first_seen[ident]})"))
-    first_seen.update({i: int(r) for i, r in zip(valid["id"][~dup], rows[~dup], strict=True)})
+    for ident, pos in zip(valid["id"][dup], pos_of_id[dup], strict=True):
+        by_pos.append((int(pos), RowProblem(
+            file_name, 0, "id", f"duplicate id {ident!r} (first in line {first_seen[ident]})")))
+    first_seen.update({i: int(line_of[pos])
+                       for i, pos in zip(valid["id"][~dup], pos_of_id[~dup], strict=True)})
     keep_pos = set(accepted_pos[~dup].tolist()) | set(skipped_pos.tolist())
     valid = valid[~dup].reset_index(drop=True)
     rejected_pos = [i for i in range(len(raw)) if i not in keep_pos]
     reasons: dict[int, list[str]] = {}
-    for p in problems:
-        reasons.setdefault(p.row, []).append(f"{p.column}: {p.reason}" if p.column
-                                             else p.reason)
+    problems = list(file_level)
+    for pos, p in by_pos:
+        problems.append(RowProblem(file_name, int(line_of[pos]), p.column, p.reason,
+                                   p.rejected))
+        reasons.setdefault(pos, []).append(f"{p.column}: {p.reason}" if p.column
+                                           else p.reason)
     rejected = raw.iloc[rejected_pos].copy()
-    rejected.insert(0, "problems", ["; ".join(reasons.get(first_row + i, ["rejected"]))
+    rejected.insert(0, "problems", ["; ".join(reasons.get(i, ["rejected"]))
                                     for i in rejected_pos])
-    rejected.insert(0, "row", [first_row + i for i in rejected_pos])
+    rejected.insert(0, "row", [int(line_of[i]) for i in rejected_pos])
+    if chunk.malformed:
+        broken = pd.DataFrame({"row": [m.first_line for m in chunk.malformed],
+                               "problems": [m.reason for m in chunk.malformed]})
+        rejected = pd.concat([rejected, broken], ignore_index=True).fillna("")
+        rejected = rejected.sort_values("row", kind="stable", ignore_index=True)
+        problems.extend(RowProblem(file_name, m.first_line, "", m.reason)
+                        for m in chunk.malformed)
     return valid, problems, rejected, Counter(skipped[skipped_pos].tolist())
 
 
