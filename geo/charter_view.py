@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from geo.countries import AES_MEMBERS, COUNTRY_NAMES
+from geo.countries import AES_MEMBERS, country_name, sorted_by_name
 from geo.facts import (
     MONTH_NAMES,
     Article,
@@ -33,10 +33,12 @@ from geo.facts import (
     MemberState,
     Milestone,
     Provision,
+    date_phrase,
     format_date,
     parse_date,
 )
-from geo.i18n import catalog, normalise_language, pick, translate
+from geo.french import translate
+from geo.i18n import format_number, normalise_language, pick
 from geo.panels import esc, source_list_html
 
 if TYPE_CHECKING:  # imported where used: the map page needs no chart library
@@ -88,6 +90,8 @@ _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~<>$:])")
 
 
 def _t(lang: str) -> Callable[..., str]:
+    """The interface strings of ``lang``, with French contractions where a value is
+    inserted after "de", "à", "le"... (:func:`geo.french.translate`)."""
     return lambda key, **params: translate(key, lang, **params)
 
 
@@ -97,12 +101,16 @@ def md_escape(text: str) -> str:
     return _MD_SPECIAL.sub(r"\\\1", str(text))
 
 
-def badge_html(verified: bool, lang: str) -> str:
-    """A small "unverified" badge, or "" for a verified item (verified needs no badge)."""
+def badge_html(verified: bool, lang: str, *, feminine: bool = False) -> str:
+    """A small "unverified" badge, or "" for a verified item (verified needs no badge).
+
+    ``feminine``: the item is a feminine noun in French (une étape, une correction), which
+    the participle agrees with ("non vérifiée")."""
     if verified:
         return ""
+    key = "charter_unverified_feminine" if feminine else "charter_unverified"
     return (f'<span class="badge unverified" style="{_BADGE_UNVERIFIED}">'
-            f"{esc(translate('charter_unverified', lang))}</span>")
+            f"{esc(translate(key, lang))}</span>")
 
 
 def _sources_details(sources: Sequence[str], lang: str) -> str:
@@ -118,15 +126,6 @@ def _note(text: str, cls: str = "note") -> str:
 
 
 # --------------------------------------------------------------------------- countries
-
-
-def country_name(iso3: str, lang: str) -> str:
-    """Short display name; countries outside the map's list (France, USA) come from the
-    locale file, anything unknown shows its ISO3 code."""
-    if iso3 in COUNTRY_NAMES:
-        return pick(COUNTRY_NAMES[iso3], lang)
-    key = f"country_name_{iso3}"
-    return translate(key, lang) if key in catalog() else iso3
 
 
 def country_list(codes: Iterable[str], lang: str) -> str:
@@ -209,6 +208,14 @@ def articles_html(articles: Iterable[Article], charter: Charter, lang: str) -> s
     if not body:
         return _note(translate("charter_no_article", lang))
     return f'<div class="charter-articles">{body}</div>'
+
+
+def articles_caption(charter: Charter, articles: Sequence[Article], lang: str) -> str:
+    """"6 of 26 articles shown; 2 of them with content not verified."."""
+    unverified = sum(1 for a in articles if not a.verified)
+    return translate("charter_articles_shown", lang, count=len(articles),
+                     total=format_number(len(charter.articles), lang),
+                     unverified=format_number(unverified, lang))
 
 
 def provisions_html(provisions: Iterable[Provision], charter: Charter, lang: str) -> str:
@@ -329,7 +336,8 @@ def correction_html(correction: Correction, lang: str) -> str:
              else "charter_correction_unverified")
     parts = [f'<div class="correction" data-id="{esc(correction.id)}" '
              f'data-verified="{str(correction.verified).lower()}">',
-             f'<p><strong>{esc(lead)}</strong>{badge_html(correction.verified, lang)}</p>',
+             f'<p><strong>{esc(lead)}</strong>'
+             f"{badge_html(correction.verified, lang, feminine=True)}</p>",
              f"<p>{esc(pick(correction.statement, lang))}</p>",
              _note(t("charter_wrong_claim", text=pick(correction.wrong_claim, lang)))]
     if correction.notes:
@@ -359,10 +367,43 @@ def what_followed(milestones: Iterable[Milestone],
     return sorted((m for m in milestones if m.id in wanted), key=lambda m: m.sort_date)
 
 
-def timeline_countries(milestones: Iterable[Milestone]) -> list[str]:
-    """Countries named by the milestones: the AES states first, then the others by code."""
+def timeline_countries(milestones: Iterable[Milestone], lang: str = "en") -> list[str]:
+    """Countries named by the milestones: the AES states first, then the others by their
+    name in ``lang`` (accents ignored: "États-Unis" among the E's)."""
     seen = {c for m in milestones for c in m.countries}
-    return [c for c in AES_MEMBERS if c in seen] + sorted(seen - set(AES_MEMBERS))
+    return ([c for c in AES_MEMBERS if c in seen]
+            + sorted_by_name(seen - set(AES_MEMBERS), lang))
+
+
+def timeline_intro(milestones: Sequence[Milestone], lang: str) -> str | None:
+    """"58 milestones, from 3 August 1970 to 13 February 2026 (the latest verified one)":
+    the count of all milestones and the span of the verified ones (``None`` if none is)."""
+    verified = [m for m in milestones if m.verified]
+    if not verified:
+        return None
+    first, last = verified[0], verified[-1]
+    return translate("tl_intro", lang, count=len(milestones),
+                     first=date_phrase(first.date, first.date_precision, lang),
+                     last=date_phrase(last.date, last.date_precision, lang))
+
+
+def timeline_count(shown: int, total: int, lang: str) -> str:
+    """"12 of 58 milestones shown." / "1 étape affichée sur 58."."""
+    return translate("tl_count", lang, count=shown, total=format_number(total, lang))
+
+
+def period_labels(milestones: Sequence[Milestone], charter: Charter,
+                  lang: str) -> dict[str, str]:
+    """The label of each period of :data:`PERIODS` ("All (from 3 August 1970)", "Since
+    2010", "Since the Charter (16 September 2023)")."""
+    labels = {"all": translate("tl_period_all", lang, first=date_phrase(
+        milestones[0].date, milestones[0].date_precision, lang)) if milestones else ""}
+    for period in PERIODS:
+        if period.isdigit():
+            labels[period] = translate("tl_period_since", lang, year=period)
+    labels["charter"] = translate("tl_period_charter", lang, date=format_date(
+        charter.signing_date, charter.signing_date_precision, lang))
+    return labels
 
 
 def period_start(period: str, charter: Charter) -> str | None:
@@ -434,11 +475,11 @@ def milestone_html(milestone: Milestone, lang: str, categories: Mapping[str, Cat
     parts = [f'<div class="milestone" data-id="{esc(milestone.id)}" '
              f'data-category="{esc(milestone.category)}" '
              f'data-verified="{str(milestone.verified).lower()}">']
+    badge = badge_html(milestone.verified, lang, feminine=True)
     if with_title:
-        parts.append(f"<h5>{esc(pick(milestone.title, lang))}"
-                     f"{badge_html(milestone.verified, lang)}</h5>")
+        parts.append(f"<h5>{esc(pick(milestone.title, lang))}{badge}</h5>")
     parts.append(f'<p class="meta" style="{_NOTE}">{meta}'
-                 f"{'' if with_title else badge_html(milestone.verified, lang)}</p>")
+                 f"{'' if with_title else badge}</p>")
     parts.append(f"<p>{esc(pick(milestone.summary, lang))}</p>")
     if milestone.place:
         parts.append(_note(t("tl_place", place=pick(milestone.place, lang))))
@@ -674,7 +715,8 @@ def highlight_banner_html(milestone: Milestone, highlight: Highlight, lang: str,
             f'data-countries="{esc(" ".join(highlight.countries))}" '
             f'data-events="{esc(" ".join(highlight.event_ids))}">'
             f'<p><strong>{esc(t("tl_banner_heading"))}</strong> '
-            f"{esc(milestone_label(milestone, lang))}{badge_html(milestone.verified, lang)}</p>"
+            f"{esc(milestone_label(milestone, lang))}"
+            f"{badge_html(milestone.verified, lang, feminine=True)}</p>"
             f'<p class="note" style="{_NOTE}">'
             f"{esc(category_label(categories, milestone.category, lang))} · "
             f"{esc(country_list(milestone.countries, lang))}. {esc(how)}</p></div>")

@@ -290,6 +290,17 @@ def format_date(iso: str, precision: str, lang: str) -> str:
     return f"{day} {month} {value.year}"
 
 
+def date_phrase(iso: str, precision: str, lang: str) -> str:
+    """:func:`format_date` as it reads inside a sentence: a French day takes its article
+    ("le 16 septembre 2023", so "depuis le …", and "de …" contracts to "du …" with
+    :mod:`geo.french`), a month or a year none ("depuis juin 2025", "de 1970"). English
+    dates read the same everywhere."""
+    text = format_date(iso, precision, lang)
+    if normalise_language(lang) == "fr" and precision == "day":
+        return f"le {text}"
+    return text
+
+
 # --------------------------------------------------------------------------- loading
 
 

@@ -5,7 +5,6 @@ import streamlit as st
 
 from geo import charter_view as cv
 from geo import ui
-from geo.facts import format_date
 from geo.ui import facts as ui_facts
 
 ui.ensure_app_shell()
@@ -20,15 +19,14 @@ categories = ui_facts.categories()
 
 st.title(t("tl_page_title"))
 verified = [m for m in milestones if m.verified]
-if verified:
-    st.caption(t("tl_intro", count=len(milestones),
-                 first=cv.milestone_date_label(verified[0], lang),
-                 last=cv.milestone_date_label(verified[-1], lang)))
+intro = cv.timeline_intro(milestones, lang)
+if intro:
+    st.caption(intro)
 
 # --- filters (kept in the URL as tl_cat, tl_country, tl_unverified) ------------------------------
 category_options = [c for c in cv.TIMELINE_CATEGORIES if c in categories] + [
     c for c in categories if c not in cv.TIMELINE_CATEGORIES]
-country_options = cv.timeline_countries(milestones)
+country_options = cv.timeline_countries(milestones, lang)
 ui.url_backed("tl_cat", [], ui_facts.parse_codes(category_options))
 ui.url_backed("tl_country", [], ui_facts.parse_codes(country_options))
 cat_col, country_col = st.columns(2)
@@ -40,13 +38,7 @@ chosen_countries = country_col.multiselect(
     t("tl_filter_countries"), country_options, key="tl_country",
     format_func=lambda c: cv.country_name(c, lang), placeholder=t("tl_all_countries"))
 charter = ui_facts.charter()
-period_labels = {
-    "all": t("tl_period_all", first=cv.milestone_date_label(milestones[0], lang)),
-    "2010": t("tl_period_since", year=2010),
-    "2020": t("tl_period_since", year=2020),
-    "charter": t("tl_period_charter",
-                 date=format_date(charter.signing_date, charter.signing_date_precision, lang)),
-}
+period_labels = cv.period_labels(milestones, charter, lang)
 ui.url_backed("tl_period", "all", ui_facts.parse_choice(cv.PERIODS))
 period = st.radio(t("tl_period"), cv.PERIODS, key="tl_period", horizontal=True,
                   format_func=period_labels.get)
@@ -58,7 +50,7 @@ if len(verified) < len(milestones):
 shown = cv.filter_timeline(milestones, chosen_categories, chosen_countries,
                            since=cv.period_start(period, charter),
                            include_unverified=include_unverified)
-st.caption(t("tl_count", shown=len(shown), total=len(milestones)))
+st.caption(cv.timeline_count(len(shown), len(milestones), lang))
 
 # --- chart and list ------------------------------------------------------------------------------
 if not shown:

@@ -120,6 +120,21 @@ def test_charter_page_french():
     assert [b.label for b in at.button][:1] == ["Voir sur la carte"]
 
 
+def test_charter_page_french_sentences_are_grammatical_and_counted():
+    at = run(CHARTER_PAGE, lang="fr")
+    no_exception(at)
+    html = html_text(at)
+    assert "renversement du président Mohamed Bazoum" in html
+    assert "renversement du président de transition Bah N&#x27;Daw et du Premier" in html or \
+        "renversement du président de transition Bah N'Daw et du Premier" in html
+    assert "de Le " not in html and "de le président" not in html
+    assert "17 articles affichés sur 17, dont 6 au contenu non vérifié." in [
+        c.value for c in at.caption]
+    assert re.search(r"<summary>1 source</summary>", html)  # singular for one source
+    assert "Sources (" not in html
+    assert "latest_verified" not in " ".join(c.value for c in at.caption)  # no field name
+
+
 # --------------------------------------------------------------------------- Timeline page
 
 
@@ -174,6 +189,28 @@ def test_timeline_page_french():
         milestone_labels(at))
     assert at.multiselect(key="tl_country").placeholder == "Tous les pays"
     assert at.button[0].label == "Voir sur la carte"
+    captions = [c.value for c in at.caption]
+    assert ("79 étapes, du 3 décembre 1970 au 26 février 2026 (la plus récente vérifiée)."
+            in captions)
+    assert any(re.fullmatch(r"\d+ étapes? affichées? sur 79\.", c) for c in captions)
+    assert at.radio(key="tl_period").options[0] == "Tout (depuis le 3 décembre 1970)"
+    # countries named in French, sorted by their French names (accents ignored)
+    countries = at.multiselect(key="tl_country").options
+    assert countries == ["Mali", "Burkina Faso", "Niger", "Algérie", "États-Unis", "France",
+                         "Mauritanie", "Tchad"]
+
+
+def test_timeline_page_count_is_singular_for_one_milestone():
+    at = run(TIMELINE_PAGE, lang="fr", query={"tl_cat": "alliance", "tl_period": "charter",
+                                              "tl_country": "MLI"})
+    no_exception(at)
+    shown = len(milestone_labels(at))
+    counts = [c.value for c in at.caption if "sur 79" in c.value]
+    assert counts == [f"{shown} étape{'s' if shown > 1 else ''} "
+                      f"affichée{'s' if shown > 1 else ''} sur 79."]
+    english = run(TIMELINE_PAGE, query={"tl_cat": "economy"})
+    assert any(re.fullmatch(r"\d+ of 79 milestones shown\.", c.value)
+               for c in english.caption)
 
 
 # --------------------------------------------------------------------------- Show on map

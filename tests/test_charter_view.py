@@ -75,7 +75,9 @@ def test_locale_file_is_complete_and_bilingual():
     for key, value in entries.items():
         assert isinstance(key, str)
         assert set(value) == set(LANGUAGES), key
-        assert all(isinstance(v, str) and v.strip() for v in value.values()), key
+        for text in value.values():  # one text, or plural forms (one/other)
+            forms = text.values() if isinstance(text, dict) else [text]
+            assert all(isinstance(v, str) and v.strip() for v in forms), key
     assert set(entries) <= set(catalog())  # loads with the other files, no duplicate key
 
 
@@ -226,14 +228,27 @@ def test_filters_on_real_timeline(timeline, charter):
     assert cv.period_start("2010", charter) == "2010-01-01"
 
 
-def test_timeline_countries_puts_members_first(timeline):
-    countries = cv.timeline_countries(timeline)
+def test_timeline_countries_puts_members_first_then_sorts_by_name(timeline):
+    countries = cv.timeline_countries(timeline, "en")
     assert countries[:3] == ["MLI", "BFA", "NER"]
-    assert countries[3:] == sorted(countries[3:]) and "FRA" in countries
+    assert countries[3:] == ["DZA", "TCD", "FRA", "MRT", "USA"]  # Algeria, Chad, France...
+    french = cv.timeline_countries(timeline, "fr")
+    # Algérie, États-Unis (among the E's, accent ignored), France, Mauritanie, Tchad
+    assert french[3:] == ["DZA", "USA", "FRA", "MRT", "TCD"]
+
+
+def test_countries_are_named_in_the_reader_language_never_as_codes():
     assert cv.country_name("FRA", "en") == "France"
     assert cv.country_name("USA", "fr") == "États-Unis"
     assert cv.country_name("NER", "fr") == "Niger"
-    assert cv.country_name("XXX", "en") == "XXX"
+    # any ISO country, not only those the map draws or a locale file lists
+    assert cv.country_name("GAB", "fr") == "Gabon"
+    assert cv.country_name("RUS", "fr") == "Russie"
+    assert cv.country_name("CHN", "en") == "China"
+    assert cv.country_list(("RUS", "TUR", "DEU"), "fr") == "Russie, Turquie, Allemagne"
+    banner = cv.highlight_banner_html(
+        milestone(countries=("NER", "RUS")), cv.Highlight(("NER",), ()), "fr", {})
+    assert "Niger, Russie." in banner and "RUS" not in banner.split("data-events")[1]
 
 
 def test_dates_follow_their_precision(timeline):

@@ -115,9 +115,7 @@ def theme_selector(charter_: facts.Charter, lang: str, key: str) -> str:
 
 def articles_caption(charter_: facts.Charter, articles: Sequence[facts.Article],
                      lang: str) -> str:
-    unverified = sum(1 for a in articles if not a.verified)
-    return ui.translator(lang)("charter_articles_shown", shown=len(articles),
-                               total=len(charter_.articles), unverified=unverified)
+    return cv.articles_caption(charter_, articles, lang)
 
 
 # --- the map page's side panel ------------------------------------------------------------------
