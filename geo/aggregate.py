@@ -12,6 +12,8 @@ import numpy as np
 import pandas as pd
 
 from geo.eventlayers import TEXT_TOOLTIP_AND_RADIUS
+from geo.i18n import translate
+from geo.palette import CLUSTER_FILL
 
 POINT_LIMIT = 15_000
 CELL_DEG = 0.5
@@ -41,9 +43,10 @@ def grid_counts(events: pd.DataFrame, cell_deg: float = CELL_DEG) -> pd.DataFram
                          "count": count.astype(int)})
 
 
-def aggregate_layer(events: pd.DataFrame, tooltip: str = "{count} events",
+def aggregate_layer(events: pd.DataFrame, lang: str = "en",
                     name: str = "events (aggregated)") -> folium.FeatureGroup:
-    """One canvas GeoJSON layer of grid-cell circles (``kind: "cell"``, not selectable)."""
+    """One canvas GeoJSON layer of grid-cell circles (``kind: "cell"``, not selectable), the
+    tooltip ("1,253 events") in ``lang``."""
     cells = grid_counts(events)
     group = folium.FeatureGroup(name=name)
     if cells.empty:
@@ -53,7 +56,7 @@ def aggregate_layer(events: pd.DataFrame, tooltip: str = "{count} events",
     features = [
         {"type": "Feature",
          "properties": {"kind": "cell", "r": round(float(r), 1),
-                        "t": tooltip.format(count=f"{int(n):,}")},
+                        "t": translate("ev_cell_tooltip", lang, count=int(n))},
          "geometry": {"type": "Point", "coordinates": [round(float(lon), 4),
                                                        round(float(lat), 4)]}}
         for lat, lon, n, r in zip(cells["lat"], cells["lon"], cells["count"], radii,
@@ -61,8 +64,8 @@ def aggregate_layer(events: pd.DataFrame, tooltip: str = "{count} events",
     ]
     folium.GeoJson(
         {"type": "FeatureCollection", "features": features},
-        marker=folium.CircleMarker(radius=4, color="#7f0000", weight=1, fill_color="#e34a33",
-                                   fill_opacity=0.45),
+        marker=folium.CircleMarker(radius=4, color=CLUSTER_FILL, weight=1,
+                                   fill_color=CLUSTER_FILL, fill_opacity=0.45),
         on_each_feature=_ON_EACH_CELL,
     ).add_to(group)
     return group

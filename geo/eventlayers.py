@@ -20,6 +20,8 @@ from jinja2 import Template
 
 from geo import assets, foliumsafe
 from geo.events import LAYERS, fatality_upper
+from geo.i18n import translate
+from geo.palette import CLUSTER_FILL, CLUSTER_TEXT, LAYER_COLOURS
 
 foliumsafe.install()  # event text in a map must never be run as a template
 
@@ -29,18 +31,32 @@ MIN_RADIUS_PX = 4.0
 RADIUS_PER_SQRT_DEATH = 1.5
 MAX_RADIUS_PX = 28.0
 
+# Colours from geo.palette (Okabe-Ito, checked under deuteranopia and protanopia).
 LAYER_STYLES: dict[str, dict] = {
-    "coup-successful": {"color": "#3b0a45", "weight": 2, "fill_color": "#7b2d8e",
-                        "fill_opacity": 0.9},
-    "coup-attempted": {"color": "#7b2d8e", "weight": 3, "fill_color": "#ffffff",
+    "coup-successful": {"color": LAYER_COLOURS["coup-successful"]["line"], "weight": 2,
+                        "fill_color": LAYER_COLOURS["coup-successful"]["fill"],
+                        "fill_opacity": 0.95},
+    "coup-attempted": {"color": LAYER_COLOURS["coup-attempted"]["line"], "weight": 3,
+                       "fill_color": LAYER_COLOURS["coup-attempted"]["fill"],
                        "fill_opacity": 0.9},
-    "coup-plot": {"color": "#7b2d8e", "weight": 2, "fill_color": "#ffffff",
-                  "fill_opacity": 0.6, "dash_array": "3 3"},
-    "insurgency": {"color": "#7f0000", "weight": 1, "fill_color": "#e34a33",
-                   "fill_opacity": 0.65},
-    "state-violence": {"color": "#00334d", "weight": 1, "fill_color": "#2b8cbe",
-                       "fill_opacity": 0.7},
+    "coup-plot": {"color": LAYER_COLOURS["coup-plot"]["line"], "weight": 2,
+                  "fill_color": LAYER_COLOURS["coup-plot"]["fill"], "fill_opacity": 0.6,
+                  "dash_array": "3 3"},
+    "insurgency": {"color": LAYER_COLOURS["insurgency"]["line"], "weight": 1,
+                   "fill_color": LAYER_COLOURS["insurgency"]["fill"], "fill_opacity": 0.6},
+    "state-violence": {"color": LAYER_COLOURS["state-violence"]["line"], "weight": 1,
+                       "fill_color": LAYER_COLOURS["state-violence"]["fill"],
+                       "fill_opacity": 0.65},
 }
+
+# Coups are few and drawn small; insurgency circles grow with the death toll and would
+# cover them. Coups go to their own pane above the other event layers, as SVG (one element
+# per marker, so the one on top is the one a click reaches); the pane itself lets clicks
+# through to the canvas below wherever no coup is drawn. Within a layer the largest circles
+# are drawn first, so a small one is never hidden under a big one.
+RARE_LAYERS: tuple[str, ...] = ("coup-plot", "coup-attempted", "coup-successful")
+RARE_PANE = "atlas-coups"
+RARE_PANE_Z = 450  # above Leaflet's overlay pane (400), below markers and tooltips (600+)
 
 # Tooltip as a text node and the radius from the feature (``r``, ``t`` properties): no HTML
 # parsing of data. Shared by the event points and the aggregated grid cells.
@@ -66,12 +82,21 @@ def legend_sizes() -> list[tuple[int, float]]:
             for n in (0, 10, 50, 100, 250)]
 
 
-def event_features(events: pd.DataFrame) -> dict:
-    """A compact FeatureCollection (id, kind, layer, radius, tooltip text) of located events."""
+def tooltip_texts(events: pd.DataFrame, lang: str) -> pd.Series:
+    """``date · location · layer`` per event, the layer named in ``lang``."""
+    names = {layer: translate(f"rd_tip_{layer}", lang) for layer in LAYERS}
+    return (events["date"].dt.strftime("%Y-%m-%d") + " · " + events["location"].astype(str)
+            + " · " + events["layer"].map(names).fillna(events["layer"].astype(str)))
+
+
+def event_features(events: pd.DataFrame, lang: str = "en") -> dict:
+    """A compact FeatureCollection (id, kind, layer, radius, tooltip text) of located events,
+    largest circles first (so that smaller ones are drawn over them)."""
     located = events.dropna(subset=["latitude", "longitude"])
     radii = np.round(radius_px(fatality_upper(located)), 1)
-    tooltips = (located["date"].dt.strftime("%Y-%m-%d") + " · " + located["location"].astype(str)
-                + " · " + located["layer"].astype(str))
+    order = np.argsort(-radii, kind="stable")
+    located, radii = located.iloc[order], radii[order]
+    tooltips = tooltip_texts(located, lang)
     features = [
         {"type": "Feature",
          "properties": {"kind": "event", "id": ident, "layer": layer, "r": float(r), "t": tip},
@@ -81,6 +106,48 @@ def event_features(events: pd.DataFrame) -> dict:
             located["longitude"], strict=True)
     ]
     return {"type": "FeatureCollection", "features": features}
+
+
+class RarePaneRenderer(MacroElement):
+    """An SVG renderer in the pane of the rare layers, which it creates on the map when first
+    added; it leaves the map with the feature group that holds it (reruns swap groups)."""
+
+    _template = Template(
+        "{% macro script(this, kwargs) %}"
+        "var {{ this.get_name() }} = new (L.SVG.extend({"
+        " beforeAdd: function (map) {"
+        "  if (!map.getPane({{ this.pane|tojson }})) {"
+        "   var pane = map.createPane({{ this.pane|tojson }});"
+        "   pane.style.zIndex = {{ this.z_index }}; pane.style.pointerEvents = 'none'; }"
+        " }}))({pane: {{ this.pane|tojson }}});"
+        "{{ this._parent.get_name() }}.on('remove', function () {"
+        " {{ this.get_name() }}.remove(); });"
+        "{% endmacro %}")
+
+    def __init__(self, pane: str = RARE_PANE, z_index: int = RARE_PANE_Z) -> None:
+        super().__init__()
+        self._name = "RarePaneRenderer"
+        self.pane = pane
+        self.z_index = z_index
+
+
+def cluster_icon_function(lang: str) -> str:
+    """Cluster bubbles in one neutral colour (they count events of every layer), sized by
+    the count, which is written in the reader's number format."""
+    locale = "fr-FR" if lang == "fr" else "en-GB"
+    return (
+        "function (cluster) {"
+        " var n = cluster.getChildCount();"
+        " var size = n < 10 ? 28 : (n < 100 ? 34 : (n < 1000 ? 40 : 46));"
+        " var el = document.createElement('div');"
+        f" el.style.cssText = 'width:' + size + 'px;height:' + size + 'px;line-height:' + size"
+        f" + 'px;border-radius:50%;background:{CLUSTER_FILL};color:{CLUSTER_TEXT};"
+        "opacity:0.9;border:2px solid #fff;box-shadow:0 0 0 1px #4d4d4d;text-align:center;"
+        "font:600 12px/' + size + 'px sans-serif;box-sizing:border-box';"
+        f" el.textContent = n.toLocaleString('{locale}');"
+        " return L.divIcon({html: el.outerHTML, className: 'marker-cluster atlas-cluster',"
+        " iconSize: L.point(size, size)});"
+        "}")
 
 
 class DetachedLayerGroup(MacroElement):
@@ -125,31 +192,40 @@ class FillClusterOnMap(MacroElement):
 
 
 def event_layer_group(events: pd.DataFrame, layers: tuple[str, ...], cluster: bool,
-                      name: str = "events") -> folium.FeatureGroup:
+                      name: str = "events", lang: str = "en") -> folium.FeatureGroup:
     """One feature group holding a GeoJSON layer per visible display layer (clustered:
-    in a MarkerCluster group, filled once it is on the map)."""
+    in a MarkerCluster group, filled once it is on the map). Tooltips are in ``lang``."""
     group = folium.FeatureGroup(name=name)
     parent: folium.MacroElement = group
     clusters: MarkerCluster | None = None
     if cluster:
         clusters = MarkerCluster(
             options={"spiderfyOnMaxZoom": True, "showCoverageOnHover": False,
-                     "maxClusterRadius": 40, "chunkedLoading": True})
+                     "maxClusterRadius": 40, "chunkedLoading": True},
+            icon_create_function=cluster_icon_function(lang))
         clusters.default_js = list(assets.MARKERCLUSTER_JS)
         clusters.default_css = list(assets.MARKERCLUSTER_CSS)
+    renderer: RarePaneRenderer | None = None
+    if any(layer in layers and (events["layer"] == layer).any() for layer in RARE_LAYERS):
+        renderer = RarePaneRenderer().add_to(group)
+    if clusters is not None:
         clusters.add_to(group)
         parent = DetachedLayerGroup().add_to(group)
     added = []
-    for layer in LAYERS:
+    # Common layers first, rare ones last (drawn on top, also in the cluster group).
+    for layer in sorted(LAYERS, key=lambda lay: lay in RARE_LAYERS):
         if layer not in layers:
             continue
         subset = events[events["layer"] == layer]
         if subset.empty:
             continue
-        style = LAYER_STYLES[layer]
+        marker = folium.CircleMarker(radius=MIN_RADIUS_PX, **LAYER_STYLES[layer])
+        if layer in RARE_LAYERS and renderer is not None:
+            marker.options["pane"] = RARE_PANE
+            marker.options["renderer"] = JsCode(renderer.get_name())
         added.append(folium.GeoJson(
-            event_features(subset),
-            marker=folium.CircleMarker(radius=MIN_RADIUS_PX, **style),
+            event_features(subset, lang),
+            marker=marker,
             on_each_feature=TEXT_TOOLTIP_AND_RADIUS,
         ).add_to(parent))
     if clusters is not None and added:

@@ -4,17 +4,22 @@ Every export carries the attribution its datasets require (:func:`attribution_li
 for ACLED the dataset, the access date and the filters applied, plus the notice that the
 user's own ACLED licence governs raw ACLED rows; for UCDP the CC BY 4.0 citation.
 
-* CSV is in the app's schema (``DATA_DICTIONARY.md``, plus ``timestamp``), so it can be
-  imported again unchanged; the attribution is written as leading ``# `` lines, which the
-  importer skips. Text cells starting with ``=``, ``+``, ``-``, ``@``, tab or carriage
-  return get a leading apostrophe (spreadsheet formula injection); numbers are written as
-  numbers. The importer removes that apostrophe again.
-* GeoJSON: a FeatureCollection of the located events with the attribution as a foreign
-  member ``attribution`` (RFC 7946 allows it).
+* CSV is in the app's schema (``DATA_DICTIONARY.md``; ``timestamp`` only when a source
+  gave one, ``admin1_source_name`` only when the events carry it: no column is always
+  blank), so it can be imported again unchanged; the attribution is written as leading
+  ``# `` lines, which the importer skips. UTF-8 with a byte-order mark, so that Excel reads
+  the accents; a semicolon-separated variant with decimal commas opens in columns in Excel
+  set to a French (or other decimal-comma) locale. Text cells starting with ``=``, ``+``,
+  ``-``, ``@``, tab or carriage return get a leading apostrophe (spreadsheet formula
+  injection); numbers are written as numbers. The importer removes that apostrophe again.
+* GeoJSON: a FeatureCollection of every event (those without coordinates with
+  ``"geometry": null``, as RFC 7946 allows, and counted in the attribution), booleans and
+  numbers as JSON values, the attribution as a foreign member ``attribution``.
 * HTML: the folium map saved as one self-contained file: Leaflet & co. are *embedded*
   (inline ``<script>``/``<style>`` from the local XStatic copies), no CDN link and no
   request to our server; the stylesheet's images become data: URIs and default marker
-  images are not needed (events are canvas circles).
+  images are not needed (events are circles). :func:`standalone_map_html` builds it from
+  what the map page shows: zones, events, legend, title and attribution.
 
 Nothing here imports Streamlit.
 """
@@ -22,24 +27,30 @@ Nothing here imports Streamlit.
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import io
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 import folium
+import geopandas as gpd
 import pandas as pd
+import shapely
+from branca.element import MacroElement
+from jinja2 import Template
 
-from geo import assets, foliumsafe
-from geo.events import CSV_COLUMNS
+from geo import assets, eventlayers, foliumsafe, mapbuild
+from geo.countries import country_name
+from geo.events import CSV_COLUMNS, LAYERS
 from geo.foliumsafe import LiteralElement
-from geo.store import ACLED_NOTICE, DatasetInfo
+from geo.i18n import format_day, format_timestamp, translate
+from geo.mapbuild import BaseLayers
+from geo.store import DatasetInfo
 
 foliumsafe.install()  # data in a map must never be run as a template
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-CURATED_ATTRIBUTION = ("Sahel Atlas curated events (verified against the sources listed "
-                       "per event).")
 
 
 def neutralise(frame: pd.DataFrame) -> pd.DataFrame:
@@ -54,34 +65,103 @@ def neutralise(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def describe_filter(params: dict[str, str]) -> str:
-    """The filters applied, as ``key=value`` pairs (URL parameters of the map)."""
-    return "; ".join(f"{k}={v}" for k, v in sorted(params.items()) if v) or "none"
+def describe_filter(params: Mapping[str, str], lang: str = "en") -> str:
+    """The filters applied, in words in ``lang``, from the map's URL parameters (only those
+    that differ from the default view; see ``geo.filters.to_query_params``)."""
+    def t(key: str, **kw: object) -> str:
+        return translate(key, lang, **kw)
+
+    def listed(values: list[str]) -> str:
+        return ", ".join(values) if values else t("exp_f_nothing")
+
+    def codes(value: str) -> list[str]:
+        return [c for c in value.split(",") if c]
+
+    parts = []
+    for key, value in params.items():
+        value = str(value)
+        if key in ("from", "to"):
+            if value:
+                parts.append(t(f"exp_f_{key}", date=_day(value, lang)))
+        elif key == "countries":
+            parts.append(t("exp_f_countries", values=listed(
+                [country_name(c, lang) for c in codes(value)])))
+        elif key == "layers":
+            parts.append(t("exp_f_layers", values=listed(
+                [translate(f"ev_layer_{c}", lang) if c in LAYERS else c
+                 for c in codes(value)])))
+        elif key == "subtypes":
+            parts.append(t("exp_f_subtypes", values=listed(
+                [_label(f"sub_{c}", c, lang) for c in codes(value)])))
+        elif key == "actors":
+            parts.append(t("exp_f_actors", values=listed(
+                [a for a in value.split("|") if a])))
+        elif key == "min_fatalities" and value.strip().isdigit():
+            parts.append(t("exp_f_min_fatalities", count=int(value)))
+        elif key == "non_aes_coups":
+            on = value.strip().lower() in ("1", "true", "yes", "on")
+            parts.append(t("exp_f_non_aes_on" if on else "exp_f_non_aes_off"))
+        elif key == "datasets":
+            parts.append(t("exp_f_datasets", values=listed(
+                [dataset_label(c, lang) for c in codes(value)])))
+        elif value:
+            parts.append(f"{key}={value}")
+    return "; ".join(parts) or t("exp_filters_none")
+
+
+def dataset_label(name: str, lang: str) -> str:
+    """A dataset as readers see it: the curated one by its description, others by name."""
+    return translate("ev_dataset_curated", lang) if name == "curated" else name
+
+
+def _label(key: str, fallback: str, lang: str) -> str:
+    try:
+        return translate(key, lang)
+    except KeyError:
+        return fallback
+
+
+def _day(text: str, lang: str) -> str:
+    try:
+        return format_day(dt.date.fromisoformat(text), lang)
+    except ValueError:
+        return text
+
+
+def dataset_attribution(info: DatasetInfo, lang: str) -> str:
+    """The citation a dataset requires, in ``lang`` (ACLED: access date; UCDP: CC BY 4.0)."""
+    if info.format == "acled":
+        return translate("exp_acled", lang, accessed=_day(info.accessed, lang), name=info.name)
+    if info.format == "ucdp":
+        return translate("exp_ucdp", lang, version=info.version, name=info.name)
+    return translate("exp_user_dataset", lang, version=info.version, name=info.name)
 
 
 def attribution_lines(events: pd.DataFrame, datasets: Iterable[DatasetInfo],
-                      filters: str) -> list[str]:
-    """One line per dataset present in ``events``, the filters, and licence notices."""
+                      filters: str, lang: str = "en") -> list[str]:
+    """One line per dataset present in ``events``, the filters, and licence notices, in
+    ``lang``."""
     present = set(events["dataset"].unique()) if len(events) else set()
     by_name = {d.name: d for d in datasets}
     lines = []
     if "curated" in present:
-        lines.append(CURATED_ATTRIBUTION)
+        lines.append(translate("exp_curated", lang))
     acled = False
     for name in sorted(present - {"curated"}):
         info = by_name.get(name)
         if info is None:
-            lines.append(f"Dataset '{name}'.")
+            lines.append(translate("exp_unknown_dataset", lang, name=name))
             continue
-        lines.append(info.attribution())
+        lines.append(dataset_attribution(info, lang))
         acled |= info.format == "acled"
-    lines.append(f"Filters applied: {filters}.")
+    lines.append(translate("exp_filters", lang, filters=filters))
     if acled:
-        lines.append(ACLED_NOTICE)
+        lines.append(translate("exp_acled_notice", lang))
     return lines
 
 
 def _csv_frame(events: pd.DataFrame) -> pd.DataFrame:
+    """The events in the CSV schema; a column that the events cannot fill is left out."""
     out = pd.DataFrame({
         "id": events["id"], "dataset": events["dataset"],
         "date": events["date"].dt.strftime("%Y-%m-%d"),
@@ -89,7 +169,8 @@ def _csv_frame(events: pd.DataFrame) -> pd.DataFrame:
         "date_precision": events["date_precision"], "category": events["category"],
         "subtype": events["subtype"], "country_iso3": events["country_iso3"],
         "admin1_id": events["admin1_id"], "admin1_name": events["admin1_name"],
-        "admin1_source_name": "", "location": events["location"],
+        "admin1_source_name": events.get("admin1_source_name"),
+        "location": events["location"],
         "latitude": events["latitude"], "longitude": events["longitude"],
         "geo_precision": events["geo_precision"], "actors": events["actors"],
         "fatalities_low": events["fatalities_low"],
@@ -98,35 +179,63 @@ def _csv_frame(events: pd.DataFrame) -> pd.DataFrame:
         "verified": events["verified"].map({True: "true", False: "false"}),
     })
     assert tuple(out.columns) == CSV_COLUMNS
-    stamp = events["timestamp"] if "timestamp" in events else pd.Series(0, events.index)
-    out["timestamp"] = stamp.fillna(0).astype("int64").to_numpy()
+    if "admin1_source_name" not in events:  # not kept by the event model: never a blank column
+        out = out.drop(columns="admin1_source_name")
+    if "timestamp" in events and events["timestamp"].fillna(0).astype("int64").any():
+        out["timestamp"] = events["timestamp"].fillna(0).astype("int64").to_numpy()
     return out
 
 
-def events_csv(events: pd.DataFrame, attribution: list[str]) -> bytes:
-    """The events in the app's CSV schema, attribution first as ``# `` lines; UTF-8."""
+def events_csv(events: pd.DataFrame, attribution: list[str], excel: bool = False) -> bytes:
+    """The events in the app's CSV schema, attribution first as ``# `` lines; UTF-8 with a
+    byte-order mark. ``excel``: semicolons and decimal commas, for Excel in a locale whose
+    list separator is ``;`` (French and most of Europe); the importer reads commas only."""
+    sep, decimal = (";", ",") if excel else (",", ".")
     buf = io.StringIO()
     for line in attribution:
         buf.write("# " + line.replace("\n", " ").replace("\r", " ") + "\n")
-    neutralise(_csv_frame(events)).to_csv(buf, index=False, lineterminator="\n")
-    return buf.getvalue().encode("utf-8")
+    neutralise(_csv_frame(events)).to_csv(buf, index=False, lineterminator="\n", sep=sep,
+                                          decimal=decimal)
+    return buf.getvalue().encode("utf-8-sig")
 
 
-def events_geojson(events: pd.DataFrame, attribution: list[str]) -> bytes:
-    """Located events as a GeoJSON FeatureCollection with ``attribution``."""
-    frame = _csv_frame(events)
-    located = events["latitude"].notna() & events["longitude"].notna()
+def _json_value(value: object) -> object:
+    """A cell as a JSON value: missing -> null, numpy numbers -> int/float, bool stays."""
+    if isinstance(value, list | tuple):
+        return list(value)
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return None
+    if hasattr(value, "item"):
+        value = value.item()
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+def events_geojson(events: pd.DataFrame, attribution: list[str], lang: str = "en") -> bytes:
+    """Every event as a GeoJSON Feature (``"geometry": null`` without coordinates, counted
+    in ``attribution``), typed properties, ``attribution`` as a foreign member."""
+    columns = [c for c in _csv_frame(events.iloc[0:0]).columns
+               if c not in ("latitude", "longitude")]
+    props = pd.DataFrame({c: events[c] for c in columns if c in events})
+    for col in ("date", "date_end"):
+        props[col] = events[col].dt.strftime("%Y-%m-%d")
+    props["sources"] = events["sources"].map(list)
+    props["verified"] = events["verified"].astype(bool)
+    located = (events["latitude"].notna() & events["longitude"].notna()).to_numpy()
     features = []
-    for rec, lat, lon in zip(frame[located.to_numpy()].to_dict("records"),
-                             events.loc[located, "latitude"], events.loc[located, "longitude"],
-                             strict=True):
-        props = {k: (None if pd.isna(v) else (int(v) if hasattr(v, "item")
-                                               and isinstance(v.item(), int) else v))
-                 for k, v in rec.items() if k not in ("latitude", "longitude")}
-        features.append({"type": "Feature", "properties": props,
-                         "geometry": {"type": "Point", "coordinates": [float(lon), float(lat)]}})
-    doc = {"type": "FeatureCollection", "attribution": attribution, "features": features}
-    return json.dumps(doc, ensure_ascii=False, default=str).encode("utf-8")
+    for rec, has_point, lat, lon in zip(props.to_dict("records"), located,
+                                        events["latitude"], events["longitude"], strict=True):
+        geometry = ({"type": "Point", "coordinates": [float(lon), float(lat)]}
+                    if has_point else None)
+        features.append({"type": "Feature",
+                         "properties": {k: _json_value(v) for k, v in rec.items()},
+                         "geometry": geometry})
+    lines = list(attribution)
+    if (~located).any():
+        lines.append(translate("exp_not_located", lang, count=int((~located).sum())))
+    doc = {"type": "FeatureCollection", "attribution": lines, "features": features}
+    return json.dumps(doc, ensure_ascii=False).encode("utf-8")
 
 
 _SCRIPT_RE = re.compile(r'<script src="(?P<url>[^"]+)"></script>')
@@ -166,10 +275,7 @@ def standalone_html(fmap: folium.Map, attribution: list[str]) -> bytes:
 
     assets.install_vendor_assets()
     note = "<br>".join(esc(line) for line in attribution)
-    fmap.get_root().html.add_child(LiteralElement(
-        '<div class="atlas-attribution" style="position:fixed;bottom:4px;left:4px;'
-        'z-index:1000;background:#fffc;padding:4px 6px;font:11px sans-serif;max-width:60%">'
-        f"{note}</div>"))
+    HtmlControl(note, "bottomright", "atlas-box atlas-attribution").add_to(fmap)
     page = fmap.get_root().render()
 
     def script(match: re.Match) -> str:
@@ -187,3 +293,96 @@ def standalone_html(fmap: folium.Map, attribution: list[str]) -> bytes:
     page = page.replace(f"L.Icon.Default.imagePath = '{assets.VENDOR_URL}/leaflet/images/';",
                         "")
     return page.encode("utf-8")
+
+
+# --- the standalone HTML map ------------------------------------------------------------------
+
+class HtmlControl(MacroElement):
+    """A Leaflet control showing ready HTML (escaped by the caller) in a map corner.
+
+    Controls of one corner stack instead of overlapping (the scale bar, the legend and the
+    attribution each keep their own place); ``first`` puts this one before the others of
+    its corner (the title above the zoom buttons).
+    """
+
+    _template = Template(
+        "{% macro script(this, kwargs) %}"
+        "(function (map) {"
+        " var control = L.control({position: {{ this.position|tojson }}});"
+        " control.onAdd = function () {"
+        "  var div = L.DomUtil.create('div', {{ this.css_class|tojson }});"
+        "  div.innerHTML = {{ this.html|tojson }};"
+        "  L.DomEvent.disableClickPropagation(div); L.DomEvent.disableScrollPropagation(div);"
+        "  return div; };"
+        " control.addTo(map);"
+        "{% if this.first %}"
+        " var c = control.getContainer(); c.parentNode.insertBefore(c, c.parentNode.firstChild);"
+        "{% endif %}"
+        "})({{ this._parent.get_name() }});"
+        "{% endmacro %}")
+
+    def __init__(self, html: str, position: str, css_class: str, first: bool = False) -> None:
+        super().__init__()
+        self._name = "HtmlControl"
+        self.html = html
+        self.position = position
+        self.css_class = css_class
+        self.first = first
+
+
+_EXPORT_CSS = (
+    "<style>"
+    ".atlas-box{background:rgba(255,255,255,0.92);padding:6px 8px;border-radius:4px;"
+    "box-shadow:0 1px 4px rgba(0,0,0,0.3);font:12px/1.35 sans-serif;color:#222}"
+    ".atlas-title{font:600 15px/1.3 sans-serif;max-width:340px}"
+    ".atlas-title small{display:block;font-weight:400;font-size:11px;color:#555}"
+    ".atlas-legend{max-height:55vh;overflow:auto;max-width:300px}"
+    ".atlas-legend h5{margin:6px 0 2px;font-size:12px}"
+    ".atlas-legend li{margin:2px 0}"
+    ".atlas-attribution{max-width:min(46vw,520px);font-size:11px}"
+    "</style>")
+
+
+def standalone_map_html(layers: BaseLayers, lang: str, events: pd.DataFrame,
+                        event_layers: tuple[str, ...], cluster: bool,
+                        attribution: list[str], *, geojson: dict[str, dict] | None = None,
+                        alg_outline: shapely.Geometry | None = None,
+                        core: gpd.GeoDataFrame | None = None,
+                        tripoint: shapely.Point | None = None, radius_km: float = 0.0,
+                        now: dt.datetime | None = None) -> bytes:
+    """The map page's current view as one self-contained HTML file.
+
+    The same base map, the ALG zone and the tri-border core when given (the page passes
+    them only when they are shown), the events of ``events`` on the layers
+    ``event_layers`` (one menu entry per dataset, curated first), clustered or not, and
+    beside the map a title, the legend and the attribution (datasets, filters, Natural
+    Earth). Opens from disk with no network.
+    """
+    from geo.panels import esc, event_legend_html, legend_html
+
+    def t(key: str, **kw: object) -> str:
+        return translate(key, lang, **kw)
+
+    overlays: list[folium.FeatureGroup] = []
+    if alg_outline is not None:
+        overlays.append(mapbuild.alg_zone_layer(alg_outline, lang))
+    if core is not None and tripoint is not None:
+        overlays.append(mapbuild.tri_border_layer(core, tripoint, radius_km, lang))
+    names = sorted(set(events["dataset"].unique()), key=lambda n: (n != "curated", n))
+    for name in names:
+        overlays.append(eventlayers.event_layer_group(
+            events[events["dataset"] == name], event_layers, cluster,
+            name=esc(dataset_label(name, lang)), lang=lang))
+    fmap = mapbuild.base_map(layers, lang, geojson, overlays=overlays)
+    fmap.get_root().header.add_child(LiteralElement(_EXPORT_CSS))
+
+    moment = format_timestamp(now or dt.datetime.now(dt.UTC), lang)
+    HtmlControl(f"{esc(t('exp_map_title'))}<small>{esc(t('exp_map_made', moment=moment))}"
+                "</small>", "topleft", "atlas-box atlas-title", first=True).add_to(fmap)
+    HtmlControl(f"<h5>{esc(t('legend_title'))}</h5>" + legend_html(lang)
+                + event_legend_html(lang), "bottomleft", "atlas-box atlas-legend").add_to(fmap)
+    located = int((events["latitude"].notna() & events["longitude"].notna()).sum())
+    lines = [*attribution, t("exp_boundaries")]
+    if len(events) > located:
+        lines.insert(-1, t("exp_map_not_located", count=len(events) - located))
+    return standalone_html(fmap, lines)

@@ -9,7 +9,7 @@ separate feature groups that streamlit-folium swaps in place.
 from __future__ import annotations
 
 import html
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import folium
@@ -20,7 +20,8 @@ from jinja2 import Template
 
 from geo import assets, foliumsafe
 from geo.foliumsafe import LiteralElement
-from geo.i18n import translate
+from geo.i18n import format_number, translate
+from geo.palette import BACKGROUND, MAP_COLOURS
 
 foliumsafe.install()  # data in a map must never be run as a template
 
@@ -28,20 +29,9 @@ MAP_CENTER = (14.0, -2.0)
 MAP_ZOOM = 5
 MIN_ZOOM = 3
 MAX_ZOOM = 12
-BACKGROUND = "#dfe8ee"
 
-COLORS = {
-    "member_fill": "#e9a06b",
-    "member_line": "#8c3b0c",
-    "context_fill": "#f3f1ec",
-    "context_line": "#9a9a9a",
-    "region_line": "#a8581f",
-    "province_line": "#c98a5c",
-    "alg": "#1f6f8b",
-    "core": "#b0233a",
-    "selection": "#111111",
-    "highlight": "#0b6e4f",
-}
+# Colour-blind-safe colours of the boundaries and zones (see geo.palette, tests/test_palette.py).
+COLORS = MAP_COLOURS
 
 ONLINE_BASEMAPS: tuple[tuple[str, str, str], ...] = (
     ("basemap_osm",
@@ -125,9 +115,13 @@ def labelled_geojson(layers: BaseLayers, lang: str) -> dict[str, dict]:
     }
 
 
-def base_map(layers: BaseLayers, lang: str,
-             geojson: dict[str, dict] | None = None) -> folium.Map:
-    """The static map: countries, AES admin-1 regions, BF provinces, online basemaps."""
+def base_map(layers: BaseLayers, lang: str, geojson: dict[str, dict] | None = None,
+             overlays: Sequence[folium.FeatureGroup] = ()) -> folium.Map:
+    """The static map: countries, AES admin-1 regions, BF provinces, online basemaps.
+
+    ``overlays`` (a standalone map's zones and events) are added before the layer menu,
+    which must come last: it refers to every layer it lists.
+    """
     fmap = offline_map()
     t = _translator(lang)
     for key, url, attribution in ONLINE_BASEMAPS:
@@ -166,21 +160,36 @@ def base_map(layers: BaseLayers, lang: str,
     members = layers.countries[layers.countries["role"] == "member"]
     for row in members.itertuples():
         point = row.geometry.representative_point()
-        name = row.name_fr if lang == "fr" else row.name_en
-        folium.Marker(
-            [point.y, point.x],
-            icon=folium.DivIcon(
-                html=f'<div class="aes-label">{html.escape(name)}</div>',
-                icon_size=(120, 20), icon_anchor=(60, 10), class_name="aes-label-icon"),
-            interactive=False,
-        ).add_to(fmap)
+        TextLabel((point.y, point.x), row.name_fr if lang == "fr" else row.name_en).add_to(fmap)
     fmap.get_root().header.add_child(LiteralElement(
         "<style>.aes-label{font:600 13px/1.2 sans-serif;color:#5a2406;text-align:center;"
         "text-shadow:0 0 3px #fff,0 0 3px #fff;pointer-events:none;white-space:nowrap}"
         ".aes-label-icon{background:none;border:none}</style>"))
 
+    for overlay in overlays:
+        overlay.add_to(fmap)
     folium.LayerControl(collapsed=True, position="topright").add_to(fmap)
     return fmap
+
+
+class TextLabel(MacroElement):
+    """A non-interactive text label at a point (a ``divIcon`` marker created with its icon,
+    so Leaflet never loads its default marker image)."""
+
+    _template = Template(
+        "{% macro script(this, kwargs) %}"
+        "(function () { var el = document.createElement('div'); el.className = 'aes-label';"
+        " el.textContent = {{ this.text|tojson }};"
+        " L.marker({{ this.location|tojson }}, {interactive: false, keyboard: false,"
+        "  icon: L.divIcon({html: el, className: 'aes-label-icon', iconSize: [120, 20],"
+        "   iconAnchor: [60, 10]})}).addTo({{ this._parent.get_name() }}); })();"
+        "{% endmacro %}")
+
+    def __init__(self, location: tuple[float, float], text: str) -> None:
+        super().__init__()
+        self._name = "TextLabel"
+        self.location = [float(location[0]), float(location[1])]
+        self.text = str(text)
 
 
 def alg_zone_layer(outline: shapely.Geometry, lang: str) -> folium.FeatureGroup:
@@ -210,7 +219,7 @@ def tri_border_layer(core: gpd.GeoDataFrame, tripoint: shapely.Point, radius_km:
     folium.CircleMarker(
         [tripoint.y, tripoint.x], radius=6, color="#ffffff", weight=2,
         fill=True, fill_color=COLORS["core"], fill_opacity=1.0,
-        tooltip=html.escape(t("tripoint_tooltip", radius=f"{radius_km:.0f}")),
+        tooltip=html.escape(t("tripoint_tooltip", radius=format_number(radius_km, lang))),
     ).add_to(group)
     return group
 

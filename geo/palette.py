@@ -26,7 +26,7 @@ COUNTRY_COLOURS: dict[str, str] = {
     "BFA": VERMILLION,
     "NER": BLUE,
 }
-OTHER_COUNTRY_COLOUR = GREY
+OTHER_COUNTRY_COLOUR = "#BDBDBD"  # lighter than GREY: apart from green for a deuteranope
 
 
 def country_colour(iso3: str) -> str:
@@ -40,3 +40,36 @@ BAND_COLOURS: tuple[str, ...] = ("#00204D", "#414D6B", "#7C7B78", "#BCAF6F", "#F
 # Choropleth of counts, light to dark (one hue: lightness alone carries the order).
 SEQUENTIAL: tuple[str, ...] = ("#fde0c5", "#facba6", "#f59e72", "#e4643f", "#b8321c")
 ZERO_COLOUR = "#f3f1ec"
+
+# --- the map ------------------------------------------------------------------------------------
+# Event layers: coups in reddish purple (filled for successful, outlined for attempts and
+# plots), insurgency in vermillion, state violence in blue. Each has a dark outline of its
+# own hue so a small circle stays visible on the pale basemap.
+LAYER_COLOURS: dict[str, dict[str, str]] = {
+    "coup-successful": {"line": "#5A1F48", "fill": REDDISH_PURPLE},
+    "coup-attempted": {"line": "#8E3B74", "fill": "#FFFFFF"},
+    "coup-plot": {"line": "#8E3B74", "fill": "#FFFFFF"},
+    "insurgency": {"line": "#7A3600", "fill": VERMILLION},
+    "state-violence": {"line": "#003D61", "fill": BLUE},
+}
+
+# Cluster bubbles (a count of events of any layer, so no layer's hue): neutral dark grey.
+CLUSTER_FILL = "#4D4D4D"
+CLUSTER_TEXT = "#FFFFFF"
+
+# Boundaries and zones. The three states in light orange (a warm area colour no event layer
+# uses), their neighbours in grey, the ALG zone in blue dashes, the tri-border core in bluish
+# green, the selection in black, a timeline highlight in yellow-on-black dashes.
+MAP_COLOURS: dict[str, str] = {
+    "member_fill": ORANGE,
+    "member_line": "#7A4B00",
+    "context_fill": "#F3F1EC",
+    "context_line": "#AAAAAA",
+    "region_line": "#A36A00",
+    "province_line": "#C89A4B",
+    "alg": BLUE,
+    "core": BLUISH_GREEN,
+    "selection": BLACK,
+    "highlight": SKY_BLUE,
+}
+BACKGROUND = "#DFE8EE"

@@ -12,6 +12,7 @@ import pandas as pd
 
 from geo.countries import AES_MEMBERS
 from geo.i18n import format_number, translate
+from geo.palette import CLUSTER_FILL, CLUSTER_TEXT
 from geo.selection import Selection
 
 
@@ -90,12 +91,18 @@ def legend_html(lang: str) -> str:
         (swatch(COLORS["member_fill"], COLORS["member_line"], width=3), t("legend_members")),
         (swatch(COLORS["context_fill"], COLORS["context_line"], width=1), t("legend_context")),
         (swatch("transparent", COLORS["region_line"], width=1), t("legend_regions")),
-        (swatch("rgba(31,111,139,0.15)", COLORS["alg"], dashed=True), t("legend_alg")),
-        (swatch("rgba(176,35,58,0.18)", COLORS["core"]), t("legend_core")),
+        (swatch(_tint(COLORS["alg"], 0.15), COLORS["alg"], dashed=True), t("legend_alg")),
+        (swatch(_tint(COLORS["core"], 0.18), COLORS["core"]), t("legend_core")),
     ]
     body = "".join(f"<li>{sw}{text}</li>" for sw, text in items)
     return (f'<ul class="legend" style="list-style:none;padding-left:0;margin:0">{body}</ul>'
             f'<p class="note" style="font-size:0.85em;color:#555">{t("legend_online")}</p>')
+
+
+def _tint(hex_colour: str, alpha: float) -> str:
+    """A palette colour as a translucent CSS fill (as the map draws the zone)."""
+    r, g, b = (int(hex_colour.lstrip("#")[i:i + 2], 16) for i in (0, 2, 4))
+    return f"rgba({r},{g},{b},{alpha})"
 
 
 def fatalities_text(low: object, high: object, lang: str) -> str:
@@ -168,10 +175,16 @@ def event_legend_html(lang: str) -> str:
         for layer in LAYERS)
     sizes = "".join(
         f'<span style="margin-right:12px">{circle(LAYER_STYLES["insurgency"], r)}'
-        f"{esc(translate('legend_size_row', lang, deaths=n))}</span>"
+        f"{esc(translate('rd_legend_deaths', lang, count=n))}</span>"
         for n, r in legend_sizes())
+    bubble = (f'<span style="display:inline-block;width:22px;height:22px;line-height:22px;'
+              f'border-radius:50%;background:{CLUSTER_FILL};color:{CLUSTER_TEXT};'
+              f'border:2px solid #fff;box-shadow:0 0 0 1px {CLUSTER_FILL};text-align:center;'
+              f'font:600 10px/22px sans-serif;vertical-align:middle;margin-right:6px">'
+              f'{esc(format_number(12, lang))}</span>')
+    cluster = f'<li class="legend-cluster">{bubble}{esc(translate("rd_legend_cluster", lang))}</li>'
     return (f"<h5>{esc(translate('legend_events', lang))}</h5>"
-            f'<ul style="list-style:none;padding-left:0;margin:0">{items}</ul>'
+            f'<ul style="list-style:none;padding-left:0;margin:0">{items}{cluster}</ul>'
             f'<p style="margin:6px 0">{sizes}</p>'
             f'<p class="note" style="font-size:0.85em;color:#555">'
             f"{esc(translate('legend_size', lang))}</p>")

@@ -128,14 +128,14 @@ with map_col:
         dynamic.append(mapbuild.highlight_layer(outlines.geometry.union_all()
                                                 if len(outlines) else None))
     if aggregated:
-        dynamic.append(aggregate.aggregate_layer(filtered, t("ev_cell_tooltip")))
+        dynamic.append(aggregate.aggregate_layer(filtered, lang))
     else:  # one layer group per dataset (curated first), same clicks and panels
         names = set(filtered["dataset"].unique())
         for name in sorted(names, key=lambda n: (n != "curated", n)):
             part = filtered[filtered["dataset"] == name]
             dynamic.append(eventlayers.event_layer_group(
                 part, event_filter.layers, cluster,
-                name="events" if name == "curated" else f"events-{name}"))
+                name="events" if name == "curated" else f"events-{name}", lang=lang))
     base = mapbuild.base_map(mapbuild.BaseLayers(layers["country"], layers["admin1"],
                                                  layers["province"]), lang,
                              ui.base_geojson(lang))
@@ -207,29 +207,36 @@ with selection_tab:
 # --- exports (last in the sidebar; built after the map so they never delay it) -------------
 with st.sidebar.expander(t("export_heading")):
     filters_text = exports.describe_filter(
-        {**url_filters, "datasets": ",".join(chosen_datasets)})
+        {**url_filters, "datasets": ",".join(chosen_datasets)}, lang)
     attribution = exports.attribution_lines(filtered, ui_events.stored_datasets(),
-                                            filters_text)
-    st.caption(t("export_note", count=format_number(len(filtered), lang)))
+                                            filters_text, lang)
+    st.caption(t("export_note", count=len(filtered)))
     st.download_button(t("export_csv"), lambda: exports.events_csv(filtered, attribution),
                        file_name="sahel-atlas-events.csv", mime="text/csv",
                        key="export_csv", on_click="ignore", width="stretch")
+    st.download_button(t("exp_csv_excel"),
+                       lambda: exports.events_csv(filtered, attribution, excel=True),
+                       file_name="sahel-atlas-events-excel.csv", mime="text/csv",
+                       key="export_csv_excel", on_click="ignore", width="stretch",
+                       help=t("exp_csv_help"))
     st.download_button(t("export_geojson"),
-                       lambda: exports.events_geojson(filtered, attribution),
+                       lambda: exports.events_geojson(filtered, attribution, lang),
                        file_name="sahel-atlas-events.geojson", mime="application/geo+json",
                        key="export_geojson", on_click="ignore", width="stretch")
     if aggregated:
         st.caption(t("export_too_many", limit=format_number(aggregate.POINT_LIMIT, lang)))
     else:
-        def _html_map() -> bytes:
-            fmap = mapbuild.base_map(mapbuild.BaseLayers(
-                layers["country"], layers["admin1"], layers["province"]), lang,
-                ui.base_geojson(lang))
-            eventlayers.event_layer_group(filtered, event_filter.layers, cluster).add_to(fmap)
-            return exports.standalone_html(fmap, attribution)
-        st.download_button(t("export_html"), _html_map, file_name="sahel-atlas-map.html",
-                           mime="text/html", key="export_html", on_click="ignore",
-                           width="stretch")
+        st.download_button(
+            t("export_html"),
+            lambda: exports.standalone_map_html(
+                mapbuild.BaseLayers(layers["country"], layers["admin1"], layers["province"]),
+                lang, filtered, event_filter.layers, cluster, attribution,
+                geojson=ui.base_geojson(lang),
+                alg_outline=ui.alg_outline() if show_alg else None,
+                core=core if show_core else None, tripoint=ui.the_tripoint(),
+                radius_km=radius),
+            file_name="sahel-atlas-map.html", mime="text/html", key="export_html",
+            on_click="ignore", width="stretch")
     for line in attribution:
         st.caption(line)
 

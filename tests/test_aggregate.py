@@ -37,9 +37,16 @@ def test_no_located_event_gives_no_cell():
 
 def test_layer_has_one_circle_per_cell_sized_by_count():
     events = points(*[(14.1, 1.2)] * 100, (10.1, 0.1))
-    [geojson] = aggregate_layer(events, "{count} events")._children.values()
+    [geojson] = aggregate_layer(events, "en")._children.values()
     features = json.loads(json.dumps(geojson.data))["features"]
-    assert [f["properties"]["t"] for f in features] == ["100 events", "1 events"]
+    assert [f["properties"]["t"] for f in features] == ["100 events", "1 event"]
     assert features[0]["properties"]["r"] == MAX_CELL_RADIUS_PX
     assert features[1]["properties"]["r"] == 3.0  # the smallest circle stays clickable
     assert features[0]["geometry"]["coordinates"] == [1.25, 14.25]
+
+
+def test_cell_tooltips_count_in_the_readers_language():
+    events = points(*[(14.1, 1.2)] * 1253, (10.1, 0.1))
+    [geojson] = aggregate_layer(events, "fr")._children.values()
+    assert [f["properties"]["t"] for f in geojson.data["features"]] == [
+        "1\u202f253 événements", "1 événement"]

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import io
 import json
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -35,7 +37,7 @@ def test_acled_csv_export_has_attribution_filters_and_notice(store):
     commit(prepare(FIX / "acled_numeric_bom.csv", store=store), store)
     events = store.load_events()
     lines = exports.attribution_lines(events, store.datasets(), "from=2020-01-01; countries=MLI")
-    text = exports.events_csv(events, lines).decode("utf-8")
+    text = exports.events_csv(events, lines).decode("utf-8-sig")
     head = [line for line in text.splitlines() if line.startswith("# ")]
     assert any("ACLED" in line and "accessed" in line for line in head)
     assert any("Filters applied: from=2020-01-01; countries=MLI" in line for line in head)
@@ -63,15 +65,100 @@ def test_round_trip_import_export_import_changes_nothing(store, tmp_path):
     pd.testing.assert_frame_equal(store.load_events(), before)
 
 
-def test_geojson_export(store):
+def test_geojson_keeps_unlocated_events_with_null_geometry_and_typed_values(store):
     commit(prepare(FIX / "app_events.csv", store=store), store)
     events = store.load_events()
     doc = json.loads(exports.events_geojson(events, ["line 1"]))
-    assert doc["type"] == "FeatureCollection" and doc["attribution"] == ["line 1"]
-    assert len(doc["features"]) == 2  # the third event has no coordinates
-    feature = doc["features"][0]
+    assert doc["type"] == "FeatureCollection"
+    assert len(doc["features"]) == len(events) == 3  # none dropped
+    nulls = [f for f in doc["features"] if f["geometry"] is None]
+    assert len(nulls) == 1  # the third event has no coordinates
+    assert doc["attribution"] == ["line 1", "1 event has no coordinates: it is listed with "
+                                  '"geometry": null.']
+    feature = next(f for f in doc["features"] if f["geometry"] is not None)
     assert feature["geometry"]["type"] == "Point"
-    assert feature["properties"]["id"].startswith("FIELD-")
+    props = feature["properties"]
+    assert props["id"].startswith("FIELD-")
+    assert [f["properties"]["verified"] for f in doc["features"]] == [
+        bool(v) for v in events["verified"]]  # JSON booleans, not "true"/"false"
+    assert isinstance(props["sources"], list) and props["sources"][0].startswith("http")
+    assert all(v is None or isinstance(v, int) for p in doc["features"] for v in (
+        p["properties"]["fatalities_low"], p["properties"]["fatalities_high"]))
+    assert "latitude" not in props and "timestamp" not in props or props["timestamp"] > 0
+
+
+def test_geojson_attribution_in_french():
+    events = _events(3, lat=[12.6, None, None])
+    doc = json.loads(exports.events_geojson(events, [], lang="fr"))
+    assert doc["attribution"] == ["2 événements n'ont pas de coordonnées : ils figurent avec "
+                                  '"geometry": null.']
+
+
+def _events(n: int, lat=None, **extra) -> pd.DataFrame:  # noqa: ANN001
+    from geo.events import load_events
+
+    base = load_events().events.head(n).reset_index(drop=True).copy()
+    if lat is not None:
+        base["latitude"] = lat
+        base.loc[base["latitude"].isna(), "longitude"] = float("nan")
+    for key, value in extra.items():
+        base[key] = value
+    return base
+
+
+def test_csv_has_a_bom_and_no_column_that_is_always_blank():
+    events = _events(4)
+    raw = exports.events_csv(events, ["a"])
+    assert raw.startswith(b"\xef\xbb\xbf# a\n")
+    frame = pd.read_csv(io.BytesIO(raw), comment="#", encoding="utf-8-sig")
+    assert "timestamp" not in frame  # curated events have no source timestamp
+    assert "admin1_source_name" not in frame  # not carried by these events
+    assert not any(frame[c].isna().all() for c in frame.columns if c != "date_end"), \
+        [c for c in frame.columns if frame[c].isna().all()]
+
+
+def test_csv_writes_admin1_source_name_and_timestamps_when_the_events_have_them():
+    events = _events(2, admin1_source_name=["Bamako District", "Ménaka"],
+                     timestamp=[1722000000, 0])
+    frame = pd.read_csv(io.BytesIO(exports.events_csv(events, [])), encoding="utf-8-sig")
+    assert list(frame["admin1_source_name"]) == ["Bamako District", "Ménaka"]
+    assert list(frame["timestamp"]) == [1722000000, 0]
+
+
+def test_excel_csv_uses_semicolons_and_decimal_commas():
+    events = _events(3)
+    raw = exports.events_csv(events, ["Filtres appliqués : aucun."], excel=True)
+    text = raw.decode("utf-8-sig")
+    header = text.splitlines()[1]
+    assert header.startswith("id;dataset;date;")
+    frame = pd.read_csv(io.StringIO(text), sep=";", decimal=",", comment="#")
+    assert list(frame["latitude"]) == list(events["latitude"])
+    assert f"{events['latitude'][0]}".replace(".", ",") in text
+    assert list(frame["verified"]) == [True] * 3
+
+
+def test_attribution_and_filter_lines_in_french(store):
+    commit(prepare(FIX / "acled_numeric_bom.csv", store=store), store)
+    events = store.load_events()
+    filters = exports.describe_filter({"from": "2020-01-01", "countries": "MLI,BFA",
+                                       "min_fatalities": "1", "layers": "insurgency",
+                                       "datasets": "curated,acled"}, "fr")
+    assert filters == ("à partir du 1 janvier 2020; pays : Mali, Burkina Faso; "
+                       "au moins 1 mort (borne haute); couches : Violences insurgées; "
+                       "jeux de données : Événements vérifiés, acled")
+    lines = exports.attribution_lines(events, store.datasets(), filters, "fr")
+    assert any("ACLED" in line and "consulté le" in line for line in lines)
+    assert f"Filtres appliqués : {filters}." in lines
+    assert lines[-1].startswith("Données ACLED : utilisées sous votre propre licence")
+    assert not any("accessed" in line or "Filters" in line for line in lines)
+
+
+def test_describe_filter_names_things_in_english():
+    assert exports.describe_filter({}, "en") == "none (default view)"
+    assert exports.describe_filter({"countries": "COD,GAB", "min_fatalities": "5",
+                                    "layers": "", "non_aes_coups": "0"}, "en") == (
+        "countries: DR Congo, Gabon; at least 5 deaths (upper bound); layers: none; "
+        "coups outside the AES states hidden")
 
 
 def test_standalone_html_embeds_assets_and_escapes(store):
@@ -83,5 +170,21 @@ def test_standalone_html_embeds_assets_and_escapes(store):
     assert "/app/static/" not in html and "cdn.jsdelivr" not in html
     assert "<script src=" not in html and 'rel="stylesheet" href=' not in html
     assert "L.map(" in html or "L.map" in html
-    assert "&lt;b&gt;ACLED&lt;/b&gt; attribution" in html
+    # Escaped once, then JSON-encoded into the script that fills the control.
+    assert "\\u0026lt;b\\u0026gt;ACLED\\u0026lt;/b\\u0026gt; attribution" in html
+    assert "<b>ACLED" not in html
     assert "<script>alert('loc')</script>" not in html
+
+
+def test_standalone_map_defines_every_layer_before_the_layer_menu():
+    from geo.boundaries import load_admin1, load_bfa_provinces, load_countries
+
+    layers = mapbuild.BaseLayers(load_countries(), load_admin1(), load_bfa_provinces())
+    events = _events(30)
+    html = exports.standalone_map_html(layers, "fr", events, LAYERS, cluster=False,
+                                       attribution=["x"]).decode("utf-8")
+    menu = html.index("L.control.layers(")
+    for var in re.findall(r"var (feature_group_[0-9a-f]+) = L\.featureGroup", html):
+        assert html.index(f"var {var} =") < menu, var
+    assert "marker-icon" not in html.split("</style>")[-1]  # no default marker is created
+    assert "Natural Earth" in html and "Atlas du Sahel" in html
