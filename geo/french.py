@@ -180,12 +180,25 @@ def fill(template: str, **params: object) -> str:
     return out
 
 
+NBSP = "\u00a0"
+"""The no-break space French puts before : ; ? ! and inside « » (as in data/facts)."""
+_SPACE_BEFORE = re.compile(r"[ \u202f]([:;?!»])")
+_SPACE_AFTER = re.compile(r"«[ \u202f]")
+
+
+def typography(text: str) -> str:
+    """French spacing: a no-break space (never a line break) before : ; ? ! » and after «,
+    where a plain space stands. A colon with no space ("14:05", "https:") is left alone."""
+    return _SPACE_AFTER.sub("«" + NBSP, _SPACE_BEFORE.sub(NBSP + r"\1", text))
+
+
 def translate(key: str, lang: str, **params: object) -> str:
     """:func:`geo.i18n.translate` (plural forms, the reader's number format) with the French
-    junction rules of :func:`fill` applied to every inserted value."""
+    junction rules of :func:`fill` applied to every inserted value and the template's spacing
+    made French (:func:`typography`; the values are inserted as they are)."""
     if i18n.normalise_language(lang) != "fr":
         return i18n.translate(key, lang, **params)
     others = {name: value for name, value in params.items() if name != "count"}
     holes = {name: "{" + name + "}" for name in others}
-    template = i18n.translate(key, lang, **{**params, **holes})
+    template = typography(i18n.translate(key, lang, **{**params, **holes}))
     return fill(template, **others)

@@ -116,7 +116,7 @@ def test_charter_page_french():
     html = html_text(at)
     assert "16 septembre 2023, Bamako (Mali)" in html
     assert "Correction rapportée, non vérifiée" in html
-    assert "Dernière source confirmant le dirigeant en fonction : février 2026" in html
+    assert "Dernière source confirmant le dirigeant en fonction\u00a0: février 2026" in html
     assert [b.label for b in at.button][:1] == ["Voir sur la carte"]
 
 

@@ -122,7 +122,7 @@ def test_unverified_article_content_is_never_rendered(charter):
 def test_verified_article_has_summary_themes_and_sources(charter):
     html = cv.article_html(charter.article(6), charter, "fr")
     assert "Article 6 — Attaque contre un, attaque contre tous" in html
-    assert "Thèmes : Défense collective" in html
+    assert "Thèmes\u00a0: Défense collective" in html
     assert 'href="https://tchadinfos.com/' in html
     assert "badge" not in html
 
@@ -189,7 +189,7 @@ def test_member_state_card(categories):
     assert 'data-timeline="bfa-ner-quit-g5"' in html  # G5 Sahel exit
     assert 'data-timeline="ecowas-exit-effective"' in html
     bfa = cv.member_state_html(states["BFA"], "fr")
-    assert "Dernière source confirmant le dirigeant en fonction : février 2026" in bfa
+    assert "Dernière source confirmant le dirigeant en fonction\u00a0: février 2026" in bfa
     assert "2026-02" not in bfa  # month precision, not a raw ISO string
 
 

@@ -9,10 +9,11 @@ import re
 from html.parser import HTMLParser
 
 import pytest
+import yaml
 
 from geo import charter_view as cv
 from geo import facts, french
-from geo.i18n import translate
+from geo.i18n import LOCALES_DIR, translate
 
 
 @pytest.mark.parametrize(("preposition", "phrase", "expected"), [
@@ -85,10 +86,27 @@ def test_translate_keeps_plural_forms_and_number_format():
         "1\u202f253 étapes affichées sur 79."
     assert (french.translate("ms_coup_line", "fr", date="26 juillet 2023",
                              ousted="Le président Mohamed Bazoum")
-            == "26 juillet 2023 : renversement du président Mohamed Bazoum")
+            == "26 juillet 2023\u00a0: renversement du président Mohamed Bazoum")
     # English is geo.i18n.translate unchanged
     assert (french.translate("ms_coup_line", "en", date="x", ousted="President Bazoum")
             == translate("ms_coup_line", "en", date="x", ousted="President Bazoum"))
+
+
+def test_typography_puts_no_break_spaces_where_french_wants_them():
+    assert french.typography("Lieu : Bamako ; « contenu » ? oui !") == (
+        "Lieu\u00a0: Bamako\u00a0; «\u00a0contenu\u00a0»\u00a0? oui\u00a0!")
+    assert french.typography("14:05, https://x.org") == "14:05, https://x.org"
+    assert french.typography("Lieu\u00a0: x") == "Lieu\u00a0: x"  # idempotent
+    # templates get it, inserted values keep their own text
+    assert french.translate("tl_place", "fr", place="a : b") == "Lieu\u00a0: a : b"
+
+
+def test_every_french_string_of_the_facts_locale_is_spaced_the_french_way():
+    entries = yaml.safe_load((LOCALES_DIR / "facts.yaml").read_text(encoding="utf-8"))
+    for key, value in entries.items():
+        forms = value["fr"].values() if isinstance(value["fr"], dict) else [value["fr"]]
+        for text in forms:
+            assert french.typography(text) == text, key
 
 
 # --------------------------------------------------------------------------- generated text
@@ -160,11 +178,11 @@ def test_member_state_coups_read_as_french():
     states = facts.load_member_states()
     lines = {iso3: visible_text(cv.member_state_html(state, "fr"))
              for iso3, state in states.items()}
-    assert "26 juillet 2023 : renversement du président Mohamed Bazoum" in lines["NER"]
-    assert ("24 mai 2021 : renversement du président de transition Bah N'Daw et du Premier "
+    assert "26 juillet 2023\u00a0: renversement du président Mohamed Bazoum" in lines["NER"]
+    assert ("24 mai 2021\u00a0: renversement du président de transition Bah N'Daw et du Premier "
             "ministre Moctar Ouane") in lines["MLI"]
-    assert "18 août 2020 : renversement du président Ibrahim Boubacar Keïta (" in lines["MLI"]
-    assert ("30 septembre 2022 : renversement du lieutenant-colonel Paul-Henri Sandaogo "
+    assert "18 août 2020\u00a0: renversement du président Ibrahim Boubacar Keïta (" in lines["MLI"]
+    assert ("30 septembre 2022\u00a0: renversement du lieutenant-colonel Paul-Henri Sandaogo "
             "Damiba") in lines["BFA"]
 
 
