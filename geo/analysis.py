@@ -15,7 +15,11 @@ Rules
   sums, so the band is the range of known deaths, not an estimate of the true total; the
   number of events with unknown fatalities is reported alongside.
 * **Actors.** An event with several actors counts once for each actor, with its full
-  fatalities: actor rows are not additive.
+  fatalities: actor rows are not additive. Victims are not actors: a name whose head noun
+  names unarmed people (``Civilians (Mali)``, ``Fulani civilians``, ``villagers``; see
+  :func:`is_victim`) is ranked apart, never among the actors.
+* **Periods.** The trend charts count per month while the span has at most
+  :data:`MAX_BARS` months, else per quarter, else per year (:func:`choose_period`).
 * **Before / after.** For a pivot date ``p`` and a window of ``n`` months, the *before* window
   is ``[p - n months, p)`` and the *after* window is ``[p, p + n months)``: an event on the
   pivot day belongs to **after**. An event is *before* when its whole span ends before the
@@ -42,6 +46,7 @@ Rules
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date as Date
@@ -53,6 +58,7 @@ from pyproj import Transformer
 
 from geo.countries import AES_MEMBERS
 from geo.events import actors_long, fatality_upper
+from geo.exports import neutralise
 from geo.spatial import local_equidistant_crs
 
 BAND_EDGES_KM: tuple[float, ...] = (0.0, 50.0, 100.0, 200.0, 400.0)
@@ -133,26 +139,107 @@ def monthly_series(df: pd.DataFrame, by: str, start: Date | pd.Timestamp | None 
     return out[cols].astype({c: "int64" for c in _SERIES_COLUMNS})
 
 
-def series_table(series: pd.DataFrame, value: str) -> pd.DataFrame:
-    """The long monthly series as a wide table: one row per month, one column per group."""
+PERIODS: tuple[str, ...] = ("month", "quarter", "year")
+MAX_BARS = 60
+"""Most bars per group a trend chart draws: at 60, a bar is still about 15 px wide in the
+900 px a chart gets in a 1400 px window (168 monthly bars of 14 years would be 5 px)."""
+_PERIOD_FREQ = {"month": "M", "quarter": "Q", "year": "Y"}
+
+
+def choose_period(first: pd.Timestamp, last: pd.Timestamp, max_bars: int = MAX_BARS) -> str:
+    """The finest of month, quarter and year that gives at most ``max_bars`` periods from
+    ``first`` to ``last`` (both included)."""
+    for period in PERIODS[:-1]:
+        freq = _PERIOD_FREQ[period]
+        count = pd.Timestamp(last).to_period(freq).ordinal - pd.Timestamp(first).to_period(
+            freq).ordinal + 1
+        if count <= max_bars:
+            return period
+    return PERIODS[-1]
+
+
+def period_series(series: pd.DataFrame, period: str) -> pd.DataFrame:
+    """The long monthly series of :func:`monthly_series` summed per ``period`` (``month``,
+    ``quarter`` or ``year``): the same columns, ``month`` being the first day of the period.
+    Quiet periods stay as 0; a period only partly inside the span keeps the months it has."""
+    if period == "month" or series.empty:
+        return series.copy()
+    start = series["month"].dt.to_period(_PERIOD_FREQ[period]).dt.to_timestamp()
+    out = series.groupby([start.rename("month"), series["group"]], sort=True)[
+        _SERIES_COLUMNS].sum().reset_index()
+    out["month"] = out["month"].astype("datetime64[ns]")
+    return out[series.columns.tolist()].astype({c: "int64" for c in _SERIES_COLUMNS})
+
+
+def period_label(start: pd.Timestamp, period: str) -> str:
+    """``2023-09``, ``2023-Q3`` or ``2023``: a period's name in tables and CSV files (the
+    same in every language)."""
+    if period == "month":
+        return f"{start:%Y-%m}"
+    if period == "quarter":
+        return f"{start.year}-Q{start.quarter}"
+    return f"{start.year}"
+
+
+def series_table(series: pd.DataFrame, value: str, period: str = "month") -> pd.DataFrame:
+    """The long series as a wide table: one row per period, one column per group."""
     wide = series.pivot_table(index="month", columns="group", values=value, aggfunc="sum",
                               fill_value=0)
     wide.columns.name = None
-    wide.index = wide.index.strftime("%Y-%m")
+    wide.index = [period_label(m, period) for m in wide.index]
     return wide
 
 
 # --- actors --------------------------------------------------------------------------------
 
-def top_actors(df: pd.DataFrame, n: int = 10, by: str = "events") -> pd.DataFrame:
+VICTIM_NOUNS: frozenset[str] = frozenset({
+    "civilian", "civilians", "villagers", "worshippers", "passengers", "residents",
+    "pilgrims", "civils", "civiles", "villageois", "fidèles", "passagers", "habitants",
+})
+"""Head nouns that name unarmed people, in English and French: ACLED names its civilian
+actors ``Civilians (Mali)`` (actor type 7), UCDP's one-sided violence has side B
+``Civilians``, and the curated events write ``civilians``, ``Fulani civilians``, ``Muslim
+worshippers``."""
+
+_TRAILING_QUALIFIER = re.compile(r"\s*\([^()]*\)\s*$")
+_WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
+
+
+def is_victim(actor: str) -> bool:
+    """Whether an actor name names victims (civilians), not a party that acted.
+
+    The head noun decides: the last word of the name once trailing parenthesised qualifiers
+    (``(Mali)``, ``(suspected)``) and any ``of ...`` complement are removed. So
+    ``Civilians (Mali)``, ``Fulani civilians`` and ``passengers of the boat`` are victims;
+    ``civilians and soldiers (accused)`` (head noun *soldiers*) and ``Civilian JTF`` are
+    not.
+    """
+    base = actor
+    while True:
+        stripped = _TRAILING_QUALIFIER.sub("", base)
+        if stripped == base:
+            break
+        base = stripped
+    base = re.split(r"\s+(?:of|de|des|du)\s+", base, maxsplit=1, flags=re.IGNORECASE)[0]
+    words = _WORD.findall(base)
+    return bool(words) and words[-1].casefold() in VICTIM_NOUNS
+
+
+def top_actors(df: pd.DataFrame, n: int = 10, by: str = "events",
+               victims: bool = False) -> pd.DataFrame:
     """The ``n`` actors with most events (``by="events"``) or deaths (``"fatalities_high"``).
 
     Columns ``actor``, ``events``, ``fatalities_low``, ``fatalities_high``,
     ``fatalities_unknown``. An event counts for each of its actors with its full fatalities.
-    Ties are broken by the other measure, then by name.
+    Ties are broken by the other measure, then by name. Victims (:func:`is_victim`) are left
+    out; ``victims=True`` ranks them alone instead.
     """
     cols = ["actor", *_SERIES_COLUMNS]
     actors = actors_long(df)
+    if not actors.empty:
+        names = pd.Series(actors.unique())
+        victim_names = set(names[names.map(is_victim)])
+        actors = actors[actors.isin(victim_names) == victims]
     if actors.empty:
         return pd.DataFrame({c: pd.Series(dtype="int64") for c in cols}).astype(
             {"actor": "str"})
@@ -443,16 +530,19 @@ def concentration_trend(summary: pd.DataFrame, min_events: int = 5) -> str:
 def milestone_rules(milestones: Iterable[object],
                     ids: Sequence[str] = MILESTONE_IDS) -> pd.DataFrame:
     """Vertical rules for charts: ``id``, ``date`` (datetime), ``kind`` (coup / charter /
-    ecowas), ``label_en``, ``label_fr``, from :func:`geo.facts.load_timeline` items
-    (anything with ``id``, ``sort_date`` and a bilingual ``title``). Unknown ids are skipped."""
+    ecowas), ``country_iso3`` (the first country, or ``""``), ``label_en``, ``label_fr``,
+    from :func:`geo.facts.load_timeline` items (anything with ``id``, ``sort_date`` and a
+    bilingual ``title``). Unknown ids are skipped."""
     wanted = {i: n for n, i in enumerate(ids)}
     rows = [{
         "id": m.id, "date": pd.Timestamp(m.sort_date),
         "kind": MILESTONE_KINDS.get(m.id, "other"),
+        "country_iso3": (tuple(getattr(m, "countries", ()) or ()) or ("",))[0],
         "label_en": m.title.get("en", m.id), "label_fr": m.title.get("fr") or m.title.get(
             "en", m.id),
     } for m in milestones if m.id in wanted]
-    out = pd.DataFrame(rows, columns=["id", "date", "kind", "label_en", "label_fr"])
+    out = pd.DataFrame(rows, columns=["id", "date", "kind", "country_iso3", "label_en",
+                                      "label_fr"])
     return out.sort_values("date", kind="stable").reset_index(drop=True)
 
 
@@ -461,11 +551,15 @@ def milestone_rules(milestones: Iterable[object],
 def csv_bytes(table: pd.DataFrame, attribution: Iterable[str] = (), title: str = "",
               index: bool = False) -> bytes:
     """UTF-8 CSV of ``table``, preceded by ``# `` comment lines: a title and the attribution
-    lines of the data the numbers come from (``geo.exports.attribution_lines``)."""
+    lines of the data the numbers come from (``geo.exports.attribution_lines``).
+
+    Cells go through the map export's :func:`geo.exports.neutralise` (index included), so
+    an actor or region named ``=HYPERLINK(...)`` is text in a spreadsheet, not a formula."""
     head = [f"# {title}"] if title else []
     head += [f"# {line}" for line in attribution]
     buffer = io.StringIO()
     for line in head:
-        buffer.write(line.replace("\n", " ") + "\n")
-    table.to_csv(buffer, index=index)
+        buffer.write(line.replace("\r", " ").replace("\n", " ") + "\n")
+    frame = table.reset_index() if index else table
+    neutralise(frame).to_csv(buffer, index=False)
     return buffer.getvalue().encode("utf-8")

