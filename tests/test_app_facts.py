@@ -190,7 +190,7 @@ def test_timeline_page_french():
     assert at.multiselect(key="tl_country").placeholder == "Tous les pays"
     assert at.button[0].label == "Voir sur la carte"
     captions = [c.value for c in at.caption]
-    assert ("79 étapes, du 3 décembre 1970 au 26 février 2026 (la plus récente vérifiée)."
+    assert ("79 étapes, du 3 décembre 1970 au 26 février 2026 (dernière étape vérifiée)."
             in captions)
     assert any(re.fullmatch(r"\d+ étapes? affichées? sur 79\.", c) for c in captions)
     assert at.radio(key="tl_period").options[0] == "Tout (depuis le 3 décembre 1970)"

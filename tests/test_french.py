@@ -189,7 +189,7 @@ def test_member_state_coups_read_as_french():
 def test_timeline_sentences_read_as_french():
     charter, timeline = facts.load_charter(), facts.load_timeline()
     assert cv.timeline_intro(timeline, "fr") == (
-        "79 étapes, du 3 décembre 1970 au 26 février 2026 (la plus récente vérifiée).")
+        "79 étapes, du 3 décembre 1970 au 26 février 2026 (dernière étape vérifiée).")
     assert cv.timeline_intro(timeline, "en") == (
         "79 milestones, from 3 December 1970 to 26 February 2026 (the latest verified one).")
     labels = cv.period_labels(timeline, charter, "fr")
