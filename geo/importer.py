@@ -5,10 +5,17 @@
                                        [--encoding latin-1] [--yes]
     python -m geo.importer list
     python -m geo.importer remove NAME
+    python -m geo.importer check
+    python -m geo.importer repair
 
 The store lives in ``$SAHEL_ATLAS_DATA_DIR`` (else ``~/.local/share/sahel-atlas``).
 ``import`` prints the validation report and asks before storing anything (``--yes`` to
-skip the question). Exit codes: 0 done, 1 nothing stored (bad file / declined), 2 usage.
+skip the question). ``check`` reads the whole store file and says what state it is in;
+``repair`` rebuilds a damaged store from the read cache when the cache is intact and not
+older, else moves the damaged file aside (renamed with a timestamp, never deleted) and
+starts a new store. Exit codes: 0 done, 1 nothing stored (bad file / declined), 2 usage,
+3 the store is damaged, locked, read-only or its disk is full (the message says which,
+names the file and what to do).
 """
 
 from __future__ import annotations
@@ -18,7 +25,9 @@ import sys
 from pathlib import Path
 
 from geo import importers
-from geo.store import Store
+from geo.store import RepairResult, Store, StoreError, StoreHealth
+
+STORE_FAILED = 3
 
 
 def _progress(fraction: float, stage: str) -> None:
@@ -64,9 +73,58 @@ def main(argv: list[str] | None = None) -> int:
     sub.add_parser("list", help="list the stored datasets")
     rem = sub.add_parser("remove", help="remove a dataset and its events")
     rem.add_argument("name")
+    sub.add_parser("check", help="check the whole store file and say what state it is in")
+    sub.add_parser("repair", help="repair a damaged store (nothing is deleted)")
     args = parser.parse_args(argv)
     store = Store()
+    try:
+        if args.command == "check":
+            return _check(store)
+        if args.command == "repair":
+            return _repair(store)
+        # One import or removal at a time: a plan is checked against the state it is
+        # stored into (another one would change it in between).
+        with store.import_lock(on_wait=lambda: print(
+                f"another import or removal is running on {store.path}; waiting for it "
+                "to finish...", file=sys.stderr, flush=True)):
+            return _run(args, store)
+    except StoreError as err:
+        _store_failed(err.health)
+        return STORE_FAILED
 
+
+def _store_failed(state: StoreHealth) -> None:
+    print(f"error: {state.message}", file=sys.stderr)
+    if state.repairable:
+        print("nothing was changed; to repair it (the damaged file is kept): "
+              "python -m geo.importer repair", file=sys.stderr)
+    elif state.kind != "ok":
+        print("nothing was changed", file=sys.stderr)
+
+
+def _check(store: Store) -> int:
+    state = store.health(thorough=True)
+    if not state.readable:
+        _store_failed(state)
+        return STORE_FAILED
+    print(state.message)
+    return 0
+
+
+def _repair(store: Store) -> int:
+    result: RepairResult = store.repair()
+    if result.action == "refused":
+        _store_failed(result.before)
+        return STORE_FAILED
+    if result.action != "none":
+        print(f"was: {result.before.message}")
+    print(result.message)
+    for path in result.moved:
+        print(f"kept: {path}")
+    return 0
+
+
+def _run(args: argparse.Namespace, store: Store) -> int:
     if args.command == "list":
         print(f"store: {store.path}")
         for d in store.datasets():
@@ -81,6 +139,7 @@ def main(argv: list[str] | None = None) -> int:
     if not args.file.is_file():
         print(f"error: no such file: {args.file}", file=sys.stderr)
         return 1
+    store.require_readable()  # before reading a large file, not after
     try:
         plan = importers.prepare(args.file, fmt=args.format, dataset=args.dataset,
                                  version=args.version, accessed=args.accessed, store=store,

@@ -12,16 +12,30 @@ tuple is then built once.
 
 Files are named after the store generation they describe (``snapshot-<generation>.arrow``)
 and written atomically (temporary file, then rename), so a reader never sees a half-written
-file and a stale file is never mistaken for the current one. Any file that cannot be read
-or does not have the expected columns is ignored (the caller rebuilds it from SQLite).
+file. A generation number alone does not say which store state a file describes (a
+restored backup or a store started anew reaches the same numbers with other events), nor
+whether its bytes are still the ones written, so each snapshot has a manifest beside it
+(``snapshot-<generation>.json``), written with it: the random token of the store state it
+describes (a new one at every commit), the generation, the row count, the columns, the
+file's size and SHA-256, and the store's dataset records. A snapshot is used only when its
+manifest matches the file and the store (token, generation, size, rows, columns) and Arrow
+validates the table; the SHA-256 of the whole file is checked when the cache is about to
+become the source of truth (:func:`newest_intact`, used to repair a damaged store), not on
+every dashboard start, which reads only the pages it needs.
+Any file that cannot be read or does not match is ignored (the caller rebuilds it from
+SQLite). Temporary files of a killed write are removed by the next write or repair.
 Nothing here imports Streamlit.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import re
 import threading
+import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -29,76 +43,216 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.ipc as ipc
 
+from geo import faults
+
 PREFIX = "snapshot-"
 SUFFIX = ".arrow"
-_NAME_RE = re.compile(r"^snapshot-(\d+)\.(arrow|parquet)$")  # .parquet: older versions
-_TMP_RE = re.compile(r"^\.snapshot-(\d+)\.arrow\.\d+\.\d+\.tmp$")  # left by a killed write
+MANIFEST_SUFFIX = ".json"
+MANIFEST_FORMAT = 1
+_NAME_RE = re.compile(r"^snapshot-(\d+)\.(arrow|parquet|json)$")  # .parquet: older versions
+# Left by a killed write: .snapshot-<generation>.<arrow|json>.<pid>.<thread>.tmp
+_TMP_RE = re.compile(r"^\.snapshot-(\d+)\.(?:arrow|json)\.(\d+)\.\d+\.tmp$")
+# A temporary file untouched this long belongs to no running write, whatever its pid says
+# (pids are reused, and another machine's or container's pid cannot be checked).
+STALE_TMP_SECONDS = 3600
+
+
+@dataclass(frozen=True)
+class Manifest:
+    """What a snapshot file was when it was written (see the module docstring)."""
+
+    generation: int
+    state: str | None
+    rows: int
+    size: int
+    sha256: str
+    columns: tuple[str, ...]
+    datasets: tuple[tuple[str, ...], ...]
 
 
 def path_for(directory: Path, generation: int) -> Path:
     return directory / f"{PREFIX}{generation}{SUFFIX}"
 
 
-def write(directory: Path, generation: int, events: pd.DataFrame) -> Path | None:
-    """Write the snapshot of ``generation``; remove the snapshots of older generations.
+def manifest_path(directory: Path, generation: int) -> Path:
+    return directory / f"{PREFIX}{generation}{MANIFEST_SUFFIX}"
 
-    ``events`` is the store's frame (:meth:`geo.store.Store.load_events`). Returns the path,
-    or None when the directory is not writable (then there is simply no cache).
+
+def _tmp_name(path: Path) -> Path:
+    # Unique per process and thread: two dashboard sessions may rebuild it at once.
+    return path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+
+
+def write(directory: Path, generation: int, events: pd.DataFrame, state: str | None = None,
+          datasets: tuple[tuple[str, ...], ...] = ()) -> Path | None:
+    """Write the snapshot of ``generation`` and its manifest; remove older snapshots.
+
+    ``events`` is the store's frame (:meth:`geo.store.Store.load_events`), ``state``
+    and ``datasets`` the store's state token and dataset rows at that generation. Returns the path,
+    or None when the directory is not writable or full (then there is simply no cache).
     """
     path = path_for(directory, generation)
-    # Unique per process and thread: two dashboard sessions may rebuild it at once.
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+    manifest = manifest_path(directory, generation)
+    tmp, tmp_manifest = _tmp_name(path), _tmp_name(manifest)
+    remove_stale_temporaries(directory)
     try:
         table = _to_table(events)
         with pa.OSFile(str(tmp), "wb") as sink, ipc.new_file(sink, table.schema) as writer:
+            faults.point("cache:open")
             writer.write_table(table)
+            faults.point("cache:body")
+        with tmp.open("rb") as written:
+            os.fsync(written.fileno())
+            digest = hashlib.file_digest(written, "sha256").hexdigest()
+        faults.point("cache:tmp")
+        record = {"format": MANIFEST_FORMAT, "generation": generation, "state": state,
+                  "rows": table.num_rows, "size": tmp.stat().st_size, "sha256": digest,
+                  "columns": table.column_names, "datasets": [list(d) for d in datasets]}
+        tmp_manifest.write_text(json.dumps(record, indent=1), encoding="utf-8")
+        faults.point("cache:manifest")
         os.replace(tmp, path)
+        faults.point("cache:renamed")
+        os.replace(tmp_manifest, manifest)
+        faults.point("cache:done")
     except (OSError, pa.ArrowException):
-        tmp.unlink(missing_ok=True)
         return None
+    finally:
+        tmp.unlink(missing_ok=True)
+        tmp_manifest.unlink(missing_ok=True)
     remove_older(directory, generation)
     return path
 
 
-def read(directory: Path, generation: int, columns: tuple[str, ...]) -> pd.DataFrame | None:
-    """The snapshot of ``generation`` as a frame, or None if it is missing or unusable."""
-    path = path_for(directory, generation)
+def read_manifest(directory: Path, generation: int) -> Manifest | None:
+    """The manifest of ``generation``'s snapshot, or None if missing or unreadable."""
     try:
+        record = json.loads(manifest_path(directory, generation).read_text(encoding="utf-8"))
+        if record.get("format") != MANIFEST_FORMAT or record["generation"] != generation:
+            return None
+        return Manifest(generation=int(record["generation"]), state=record["state"],
+                        rows=int(record["rows"]), size=int(record["size"]),
+                        sha256=str(record["sha256"]), columns=tuple(record["columns"]),
+                        datasets=tuple(tuple(str(v) for v in d) for d in record["datasets"]))
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def _open(directory: Path, generation: int, columns: tuple[str, ...] | None,
+          state: str | None, verify: bool) -> tuple[Manifest, pa.Table] | None:
+    """The manifest and the mapped table of a snapshot that matches them, else None."""
+    manifest = read_manifest(directory, generation)
+    path = path_for(directory, generation)
+    if manifest is None or manifest.state != state:
+        return None
+    if columns is not None and manifest.columns != columns:
+        return None
+    try:
+        if path.stat().st_size != manifest.size:
+            return None
+        if verify:
+            with path.open("rb") as data:
+                if hashlib.file_digest(data, "sha256").hexdigest() != manifest.sha256:
+                    return None
         # Not closed here: the frame's text columns keep using the mapped file. Files are
         # only ever replaced by rename, never rewritten in place, so the mapping stays valid.
         table = ipc.open_file(pa.memory_map(str(path), "r")).read_all()
+        table.validate()
     except (OSError, pa.ArrowException):
         return None
-    if tuple(table.column_names) != columns:
+    if table.num_rows != manifest.rows or tuple(table.column_names) != manifest.columns:
         return None
-    return _to_frame(table)
+    return manifest, table
 
 
-def value_counts(directory: Path, generation: int, column: str) -> dict[str, int] | None:
+def read(directory: Path, generation: int, columns: tuple[str, ...],
+         state: str | None = None) -> pd.DataFrame | None:
+    """The snapshot of ``generation`` of the store state ``state`` as a frame, or None if
+    it is missing, unusable or does not match its manifest or that state."""
+    opened = _open(directory, generation, columns, state, verify=False)
+    return None if opened is None else _to_frame(opened[1])
+
+
+def value_counts(directory: Path, generation: int, column: str,
+                 state: str | None = None) -> dict[str, int] | None:
     """Rows per value of one text column of the snapshot of ``generation`` (None if it is
     missing or unusable), counted in Arrow: no other column is converted or read."""
+    opened = _open(directory, generation, None, state, verify=False)
+    if opened is None:
+        return None
     try:
-        table = ipc.open_file(pa.memory_map(str(path_for(directory, generation)),
-                                            "r")).read_all()
-        counts = table.column(column).value_counts()
-    except (OSError, KeyError, pa.ArrowException):
+        counts = opened[1].column(column).value_counts()
+    except (KeyError, pa.ArrowException):
         return None
     return {str(v["values"]): int(v["counts"]) for v in counts.to_pylist()}
 
 
+def generations(directory: Path) -> list[int]:
+    """Generations that have a snapshot file in ``directory``, newest first."""
+    found = {int(m.group(1)) for p in directory.glob(f"{PREFIX}*{SUFFIX}")
+             if (m := _NAME_RE.match(p.name)) and m.group(2) == "arrow"}
+    return sorted(found, reverse=True)
+
+
+def newest_intact(directory: Path, columns: tuple[str, ...]
+                  ) -> tuple[Manifest, pd.DataFrame] | None:
+    """The newest snapshot whose every byte still matches its manifest (SHA-256, size,
+    rows, columns), whatever state it describes: the candidate to rebuild a store from."""
+    for generation in generations(directory):
+        manifest = read_manifest(directory, generation)
+        if manifest is None:
+            continue
+        opened = _open(directory, generation, columns, manifest.state, verify=True)
+        if opened is not None:
+            return opened[0], _to_frame(opened[1])
+    return None
+
+
 def remove_older(directory: Path, generation: int) -> None:
-    """Delete snapshot files of generations before ``generation`` (never a newer one that
-    another process may just have written), and temporary files of older generations that
-    a killed process left behind."""
+    """Delete snapshot files and manifests of generations before ``generation`` (never a
+    newer one that another process may just have written) and temporary files of older
+    generations (a write of theirs can no longer be current)."""
     for old in [*directory.glob(f"{PREFIX}*"), *directory.glob(f".{PREFIX}*.tmp")]:
         match = _NAME_RE.match(old.name)
         tmp = _TMP_RE.match(old.name)
-        if (match and (int(match.group(1)) < generation or match.group(2) != "arrow")) or (
+        if (match and (int(match.group(1)) < generation or match.group(2) == "parquet")) or (
                 tmp and int(tmp.group(1)) < generation):
             try:
                 old.unlink(missing_ok=True)
             except OSError:  # still mapped by a running dashboard (Windows): next time
                 continue
+
+
+def remove_stale_temporaries(directory: Path) -> list[Path]:
+    """Delete temporary snapshot files no running write owns (its process is gone, or the
+    file is untouched for an hour): a write killed halfway leaves a file as large as the
+    cache. Returns the files removed."""
+    removed = []
+    now = time.time()
+    for tmp in directory.glob(f".{PREFIX}*.tmp"):
+        match = _TMP_RE.match(tmp.name)
+        if not match:
+            continue
+        try:
+            stale = (not _process_alive(int(match.group(2)))
+                     or now - tmp.stat().st_mtime > STALE_TMP_SECONDS)
+            if stale:
+                tmp.unlink(missing_ok=True)
+                removed.append(tmp)
+        except OSError:
+            continue
+    return removed
+
+
+def _process_alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # exists, owned by someone else
+        return True
+    return True
 
 
 def _to_table(events: pd.DataFrame) -> pa.Table:

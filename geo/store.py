@@ -17,19 +17,21 @@ Nothing here imports Streamlit.
 
 from __future__ import annotations
 
+import fcntl
 import os
 import re
 import sqlite3
+import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from geo import snapshot
+from geo import faults, snapshot
 from geo.events import MODEL_COLUMNS, _typed, empty_events
 from geo.paths import REPO_ROOT
 
@@ -67,6 +69,13 @@ CREATE TABLE IF NOT EXISTS datasets (
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 INSERT OR IGNORE INTO meta VALUES ('generation', '0');
 """
+# The columns of our tables: a database with other tables is another program's file.
+_TABLES = {
+    "events": STORED_COLUMNS,
+    "datasets": ("name", "format", "version", "accessed", "file_name", "imported_at"),
+    "meta": ("key", "value"),
+}
+SQLITE_MAGIC = b"SQLite format 3\x00"
 
 
 def data_dir() -> Path:
@@ -76,6 +85,160 @@ def data_dir() -> Path:
         return Path(env).expanduser().resolve()
     base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
     return Path(base).expanduser().resolve() / "sahel-atlas"
+
+
+# --- health of the store file ---------------------------------------------------------
+
+HEALTH_KINDS = ("ok", "missing", "empty", "truncated", "corrupt", "foreign", "locked",
+                "read-only", "full")
+READABLE_KINDS = ("ok", "missing", "read-only")  # the app can show what the store holds
+REPAIRABLE_KINDS = ("empty", "truncated", "corrupt", "foreign")
+
+
+@dataclass(frozen=True)
+class StoreHealth:
+    """What state the store file is in, and a sentence for the user that names the file.
+
+    ``kind`` is one of :data:`HEALTH_KINDS`; ``detail`` is SQLite's own words when it gave
+    any; ``generation`` the store's change counter when it could be read.
+    """
+
+    kind: str
+    path: Path
+    message: str
+    detail: str = ""
+    generation: int | None = None
+
+    @property
+    def readable(self) -> bool:
+        return self.kind in READABLE_KINDS
+
+    @property
+    def repairable(self) -> bool:
+        return self.kind in REPAIRABLE_KINDS
+
+
+_MESSAGES = {
+    "ok": "The event store {path} is in good order.",
+    "missing": "There is no event store yet ({path}); the first import creates it.",
+    "empty": "The event store {path} is empty (0 bytes, or a database without tables): "
+             "its events are not in it.",
+    "truncated": "The event store {path} is truncated: the file is shorter than the "
+                 "database it holds ({detail}).",
+    "corrupt": "The event store {path} is damaged: {detail}.",
+    "foreign": "{path} is not a Sahel Atlas event store: {detail}.",
+    "locked": "The event store {path} is locked by another program ({detail}); close it "
+              "and try again.",
+    "read-only": "The event store {path} cannot be written (a read-only file or "
+                 "folder): its events can be shown, nothing can be imported or removed.",
+    "full": "The disk holding the event store {path} is full: nothing was stored.",
+}
+
+
+def health(kind: str, path: Path, detail: str = "",
+           generation: int | None = None) -> StoreHealth:
+    """A :class:`StoreHealth` with its message."""
+    return StoreHealth(kind, path, _MESSAGES[kind].format(path=path, detail=detail),
+                       detail, generation)
+
+
+def check_store(path: Path, thorough: bool = False) -> StoreHealth:
+    """The state of the store file at ``path``; never raises for a bad file.
+
+    The default check is cheap enough for every page view (the header, SQLite's table
+    list, our tables' columns, the generation): it finds empty, truncated, overwritten and
+    foreign files. ``thorough`` also runs SQLite's ``quick_check`` over every page, which
+    reads the whole file (for ``repair`` and the command line, not for each rerun).
+    """
+    path = Path(path)
+    try:
+        size = path.stat().st_size
+        with path.open("rb") as f:
+            header = f.read(100)
+    except FileNotFoundError:
+        return health("missing", path)
+    except PermissionError as err:
+        return health("read-only", path, str(err))
+    except OSError as err:
+        return health("corrupt", path, f"the file cannot be read ({err.strerror})")
+    if size == 0:
+        return health("empty", path)
+    if len(header) < 100 or not header.startswith(SQLITE_MAGIC):
+        return health("corrupt", path, "it is not an SQLite database (its content was "
+                      "overwritten, or it is another program's file)")
+    page_size = int.from_bytes(header[16:18], "big")
+    page_size = 65536 if page_size == 1 else page_size
+    pages = int.from_bytes(header[28:32], "big")
+    header_count_valid = header[24:28] == header[92:96] and pages > 0
+    if page_size < 512 or page_size & (page_size - 1):
+        return health("corrupt", path, "its header is damaged")
+    if (header_count_valid and size < pages * page_size) or size % page_size:
+        expected = pages * page_size if header_count_valid else "a multiple of "
+        return health("truncated", path, f"{size:,} bytes of {expected:,} bytes"
+                      if header_count_valid else f"{size:,} bytes, not {expected}{page_size}")
+    try:
+        con = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=1)
+    except sqlite3.Error as err:
+        return _health_of_error(path, err)
+    try:
+        tables = {name: tuple(c[1] for c in con.execute(f"PRAGMA table_info('{name}')"))
+                  for (name,) in con.execute(
+                      "SELECT name FROM sqlite_master WHERE type='table'").fetchall()}
+        if not tables:
+            return health("empty", path)
+        wrong = [name for name, cols in _TABLES.items()
+                 if set(tables.get(name, ())) != set(cols)]
+        if wrong:
+            return health("foreign", path, "an SQLite database with the tables "
+                          + ", ".join(sorted(tables)))
+        row = con.execute("SELECT value FROM meta WHERE key='generation'").fetchone()
+        generation = int(row[0]) if row else 0
+        if thorough:
+            problems = [r[0] for r in con.execute("PRAGMA quick_check(5)").fetchall()]
+            if problems != ["ok"]:
+                return health("corrupt", path, "; ".join(problems), generation)
+            con.execute("SELECT count(*) FROM events").fetchone()
+    except (sqlite3.Error, ValueError) as err:
+        return _health_of_error(path, err)
+    finally:
+        con.close()
+    writable = os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)
+    return health("ok" if writable else "read-only", path, generation=generation)
+
+
+def _health_of_error(path: Path, err: Exception) -> StoreHealth:
+    """Classify what SQLite said about the file."""
+    text = str(err)
+    lowered = text.lower()
+    if "locked" in lowered or "busy" in lowered:
+        return health("locked", path, text)
+    if "full" in lowered:
+        return health("full", path, text)
+    if "readonly" in lowered or "read-only" in lowered or "unable to open" in lowered:
+        return health("read-only", path, text)
+    return health("corrupt", path, text)
+
+
+class StoreError(Exception):
+    """The store cannot do what was asked; ``health`` says why and names the file."""
+
+    def __init__(self, state: StoreHealth) -> None:
+        super().__init__(state.message)
+        self.health = state
+
+
+@dataclass(frozen=True)
+class RepairResult:
+    """What :meth:`Store.repair` did: ``action`` is ``none`` (nothing to repair),
+    ``rebuilt`` (from the read cache), ``new`` (a new empty store) or ``refused`` (a locked
+    or read-only store is not touched); ``moved`` the files kept under a new name."""
+
+    action: str
+    before: StoreHealth
+    message: str
+    moved: tuple[Path, ...] = field(default=())
+    events: int = 0
+    generation: int | None = None
 
 
 @dataclass(frozen=True)
@@ -151,7 +314,12 @@ def _float_or_none(values: pd.Series) -> list:
 
 
 class Store:
-    """The SQLite store; every write is one transaction."""
+    """The SQLite store; every write is one transaction.
+
+    Every method raises :class:`StoreError` (never a bare ``sqlite3`` error) when the file
+    is damaged, foreign, locked, read-only (for writes) or the disk is full; a missing
+    store reads as empty.
+    """
 
     def __init__(self, directory: Path | None = None) -> None:
         self.directory = Path(directory) if directory else data_dir()
@@ -161,6 +329,10 @@ class Store:
     def exists(self) -> bool:
         return self.path.exists()
 
+    def health(self, thorough: bool = False) -> StoreHealth:
+        """:func:`check_store` of this store's file."""
+        return check_store(self.path, thorough=thorough)
+
     def _check_location(self) -> None:
         try:
             self.directory.resolve().relative_to(REPO_ROOT)
@@ -169,26 +341,97 @@ class Store:
         raise ValueError(f"refusing to keep the event store inside the repository "
                          f"({self.directory}); set {DATA_DIR_ENV} to another directory")
 
+    def require_readable(self) -> None:
+        """Raise :class:`StoreError` if the store file exists but cannot be read."""
+        state = self.health()
+        if not state.readable:
+            raise StoreError(state)
+
+    def _failure(self, err: sqlite3.Error) -> StoreError:
+        """A :class:`StoreError` for an SQLite error: the file's state if the cheap check
+        finds it bad, else what SQLite said (a damaged page deep in the file, a full
+        disk, a lock)."""
+        state = self.health()
+        if state.readable:
+            state = _health_of_error(self.path, err)
+        return StoreError(state)
+
     @contextmanager
     def connect(self, write: bool = False) -> Iterator[sqlite3.Connection]:
         if write:
             self._check_location()
-            self.directory.mkdir(parents=True, exist_ok=True)
-        con = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+            try:
+                self.directory.mkdir(parents=True, exist_ok=True)
+            except OSError as err:
+                raise StoreError(health("read-only", self.path, str(err))) from err
+            state = self.health()
+            if state.kind not in ("ok", "missing"):
+                raise StoreError(state)
+        elif not self.exists():
+            raise StoreError(health("missing", self.path))
+        else:
+            self.require_readable()
         try:
-            con.execute("PRAGMA journal_mode=WAL")
-            con.execute("PRAGMA synchronous=NORMAL")
+            con = self._open(write)
+        except sqlite3.Error as err:
+            raise self._failure(err) from err
+        try:
             if write:
                 con.executescript(_SCHEMA)
                 con.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
             yield con
+        except sqlite3.Error as err:
+            raise self._failure(err) from err
         finally:
             con.close()
 
+    def _open(self, write: bool) -> sqlite3.Connection:
+        """A connection in WAL mode; a reader of a store in a read-only folder (where
+        SQLite cannot create the WAL's shared-memory file) opens it as immutable."""
+        try:
+            con = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+            con.execute("PRAGMA journal_mode=WAL")
+            con.execute("PRAGMA synchronous=NORMAL")
+            return con
+        except sqlite3.OperationalError:
+            if write or os.access(self.directory, os.W_OK):
+                raise
+        return sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro&immutable=1",
+                               uri=True, isolation_level=None)
+
+    @contextmanager
+    def import_lock(self, on_wait: Callable[[], None] | None = None) -> Iterator[None]:
+        """Hold the store's import lock (one process imports or removes at a time) for the
+        whole check-then-store of an import, so no plan is made against a state that
+        another import changes before it is stored. ``on_wait`` is called once when
+        another process holds it (to tell the user), then this one waits its turn.
+        Without a writable folder there is no lock to take (and nothing can be written)."""
+        try:
+            self.directory.mkdir(parents=True, exist_ok=True)
+            handle = (self.directory / ".import.lock").open("a")
+        except OSError:
+            yield
+            return
+        with handle:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                if on_wait:
+                    on_wait()
+                fcntl.flock(handle, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
     # --- reading ----------------------------------------------------------------------
     def stamp(self) -> str:
-        """Changes whenever the stored events change (a cache key)."""
-        generation = self.generation()
+        """Changes whenever the stored events change (a cache key); never raises, so a
+        damaged store still gives a key (and the reads then raise :class:`StoreError`)."""
+        try:
+            generation = self.generation()
+        except StoreError as err:
+            return f"damaged:{self.path}:{err.health.kind}"
         return "none" if generation is None else f"{self.path}:{generation}"
 
     def datasets(self) -> list[DatasetInfo]:
@@ -203,16 +446,14 @@ class Store:
         with self.connect() as con:
             con.execute("BEGIN")
             try:
-                generation = _generation(con)
+                generation, state = _state(con)
                 rows = con.execute("SELECT name, format, version, accessed, file_name, "
                                    "imported_at FROM datasets ORDER BY name").fetchall()
-                counts = (snapshot.value_counts(self.directory, generation, "dataset")
-                          if generation is not None else None)
+                counts = snapshot.value_counts(self.directory, generation, "dataset",
+                                               state)
                 if counts is None:
                     counts = dict(con.execute(
                         "SELECT dataset, count(*) FROM events GROUP BY dataset").fetchall())
-            except sqlite3.OperationalError:
-                return []
             finally:
                 con.execute("COMMIT")
         return [DatasetInfo(*row, count=int(counts.get(row[0], 0))) for row in rows]
@@ -234,49 +475,52 @@ class Store:
         """Stored events in the model's columns (``MODEL_COLUMNS``) plus ``timestamp``.
 
         The whole store is read from its snapshot (:mod:`geo.snapshot`) when the snapshot
-        of the current generation exists, else from SQLite (and the snapshot is written).
+        of the current generation of this store exists and matches its manifest, else
+        from SQLite (and the snapshot is written).
         """
         if not self.exists():
             return _empty_stored()
         if datasets is None:
-            generation = self.generation()
-            if generation is not None:
-                cached = snapshot.read(self.directory, generation, SNAPSHOT_COLUMNS)
-                if cached is not None:
-                    return cached
-        generation, events = self._load_sql(datasets)
-        if datasets is None and generation is not None:
-            snapshot.write(self.directory, generation, events)
+            generation, state = self._state()
+            cached = snapshot.read(self.directory, generation, SNAPSHOT_COLUMNS, state)
+            if cached is not None:
+                return cached
+        (generation, state, known), events = self._load_sql(datasets)
+        if datasets is None:
+            snapshot.write(self.directory, generation, events, state, known)
         return events
 
     def generation(self) -> int | None:
         """The store's change counter (None when there is no store)."""
         if not self.exists():
             return None
-        with self.connect() as con:
-            return _generation(con)
+        return self._state()[0]
 
-    def _load_sql(self, datasets: tuple[str, ...] | None) -> tuple[int | None, pd.DataFrame]:
-        """The generation and the events, read in one transaction (so they match)."""
+    def _state(self) -> tuple[int, str | None]:
+        with self.connect() as con:
+            return _state(con)
+
+    def _load_sql(self, datasets: tuple[str, ...] | None
+                  ) -> tuple[tuple[int, str | None, tuple], pd.DataFrame]:
+        """The generation, store id and dataset rows, and the events, read in one
+        transaction (so they match)."""
         cols = ", ".join(SNAPSHOT_COLUMNS)
         sql = f"SELECT {cols} FROM events"
         params: tuple = ()
         if datasets is not None:
             sql += f" WHERE dataset IN ({', '.join('?' * len(datasets))})"
             params = tuple(datasets)
-        generation = None
         with self.connect() as con:
             con.execute("BEGIN")
             try:
-                generation = _generation(con)
+                generation, state = _state(con)
+                known = _dataset_rows(con)
                 rows = con.execute(sql + " ORDER BY date, id", params).fetchall()
-            except sqlite3.OperationalError:
-                rows = []
             finally:
                 con.execute("COMMIT")
         raw = pd.DataFrame.from_records(rows, columns=list(SNAPSHOT_COLUMNS),
                                         coerce_float=True)
-        return generation, from_rows(raw)
+        return (generation, state, known), from_rows(raw)
 
     # --- writing ----------------------------------------------------------------------
     def write(self, events: pd.DataFrame, info: DatasetInfo,
@@ -294,10 +538,12 @@ class Store:
         with self.connect(write=True) as con:
             con.execute("BEGIN IMMEDIATE")
             try:
-                before = _generation(con) or 0
+                faults.point("import:begin")
+                before, previous = _state(con)
                 total = len(records)
                 for start in range(0, total, WRITE_BATCH):
                     con.executemany(sql, records[start:start + WRITE_BATCH])
+                    faults.point("import:batch")
                     if progress:
                         progress(min(start + WRITE_BATCH, total) / max(total, 1), "writing")
                 con.execute(
@@ -314,12 +560,15 @@ class Store:
                             (info.name,))
                 if total:
                     self._bump(con)
+                after = (_state(con)[1], _dataset_rows(con))
+                faults.point("import:commit")
                 con.execute("COMMIT")
             except BaseException:
-                con.execute("ROLLBACK")
+                _rollback(con)
                 raise
+        faults.point("import:committed")
         if total:
-            self._carry_snapshot_safely(before, records=records)
+            self._carry_snapshot_safely(before, previous, *after, records=records)
         return len(records)
 
     def remove(self, name: str) -> int:
@@ -329,31 +578,36 @@ class Store:
         with self.connect(write=True) as con:
             con.execute("BEGIN IMMEDIATE")
             try:
-                before = _generation(con) or 0
+                before, previous = _state(con)
                 removed = con.execute("DELETE FROM events WHERE dataset=?", (name,)).rowcount
                 known = con.execute("DELETE FROM datasets WHERE name=?", (name,)).rowcount
                 if removed or known:
                     self._bump(con)
+                after = (_state(con)[1], _dataset_rows(con))
+                faults.point("remove:commit")
                 con.execute("COMMIT")
             except BaseException:
-                con.execute("ROLLBACK")
+                _rollback(con)
                 raise
         if removed or known:
-            self._carry_snapshot_safely(before, removed_dataset=name)
+            self._carry_snapshot_safely(before, previous, *after, removed_dataset=name)
         return removed
 
-    def _carry_snapshot_safely(self, before: int, records: list[tuple] | None = None,
+    def _carry_snapshot_safely(self, before: int, previous: str | None, state: str | None,
+                               known: tuple, records: list[tuple] | None = None,
                                removed_dataset: str | None = None) -> None:
         """The change is committed: a failure to derive the read cache must not look like
         a failed import. Without a snapshot the next full read rebuilds it from SQLite."""
         try:
-            self._carry_snapshot(before, records, removed_dataset)
+            self._carry_snapshot(before, previous, state, known, records, removed_dataset)
         except Exception:  # noqa: BLE001 - a cache, never the data
             snapshot.path_for(self.directory, before + 1).unlink(missing_ok=True)
 
-    def _carry_snapshot(self, before: int, records: list[tuple] | None = None,
+    def _carry_snapshot(self, before: int, previous_state: str | None, state: str | None,
+                        known: tuple, records: list[tuple] | None = None,
                         removed_dataset: str | None = None) -> None:
-        """After a committed change (generation ``before`` -> ``before + 1``): derive the
+        """After a committed change (generation ``before`` -> ``before + 1``, state token
+        ``previous_state`` -> ``state``, dataset rows ``known`` after it): derive the
         new snapshot from the previous one minus the replaced or removed events plus the
         written ``records``, so the next dashboard start reads it instead of rebuilding it
         from SQLite. Without a previous snapshot nothing is written (the next full read
@@ -361,7 +615,8 @@ class Store:
         if before == 0:  # a store that never held events
             previous = None
         else:
-            previous = snapshot.read(self.directory, before, SNAPSHOT_COLUMNS)
+            previous = snapshot.read(self.directory, before, SNAPSHOT_COLUMNS,
+                                     previous_state)
             if previous is None:
                 return
         parts = []
@@ -381,12 +636,118 @@ class Store:
         else:
             events = pd.concat(parts, ignore_index=True).sort_values(
                 ["date", "id"], kind="stable", ignore_index=True)
-        snapshot.write(self.directory, before + 1, events)
+        snapshot.write(self.directory, before + 1, events, state, known)
 
     @staticmethod
     def _bump(con: sqlite3.Connection) -> None:
+        """Count the change and give the new state a random token: a read cache is bound to
+        the token, not to the generation number alone, which another store (a restored
+        backup, a copied folder, a store started anew) may have reached with other
+        events."""
         con.execute("UPDATE meta SET value = CAST(value AS INTEGER) + 1 "
                     "WHERE key='generation'")
+        con.execute("INSERT INTO meta VALUES ('state', ?) ON CONFLICT(key) DO UPDATE "
+                    "SET value=excluded.value", (uuid.uuid4().hex,))
+
+    # --- repair -----------------------------------------------------------------------
+    def repair(self, now: datetime | None = None) -> RepairResult:
+        """Make a damaged store usable again without losing anything.
+
+        A store that is fine, missing, locked or read-only is left as it is. Otherwise the
+        damaged file (with its WAL files) is moved aside under a timestamped name, never
+        deleted, and replaced: by a store rebuilt from the newest read cache whose every
+        byte matches its manifest, when that cache is at least as new as what the damaged
+        file still says about itself; else by a new empty store (and the older caches are
+        moved aside with the damaged file, so nothing of it is lost or mistaken for the
+        new store's cache).
+        """
+        before = self.health(thorough=True)
+        if not before.repairable:
+            action = "none" if before.kind in ("ok", "missing") else "refused"
+            return RepairResult(action, before, before.message)
+        self._check_location()
+        suffix = f"damaged-{(now or datetime.now(UTC)).strftime('%Y%m%dT%H%M%SZ')}"
+        snapshot.remove_stale_temporaries(self.directory)
+        for leftover in self.directory.glob(f".{DB_NAME}.repair-*.tmp*"):
+            leftover.unlink(missing_ok=True)  # a repair of ours killed halfway
+        cached = snapshot.newest_intact(self.directory, SNAPSHOT_COLUMNS)
+        if cached is not None and before.generation is not None \
+                and cached[0].generation < before.generation:
+            cached = None  # older than the damaged store: it would pass stale data as good
+        tmp = self.directory / f".{DB_NAME}.repair-{os.getpid()}.tmp"
+        if cached is not None:
+            manifest, events = cached
+            try:
+                _build_store(tmp, manifest, events)
+            except (OSError, sqlite3.Error) as err:  # a full disk: nothing was moved
+                tmp.unlink(missing_ok=True)
+                state = _health_of_error(self.path, err)
+                raise StoreError(state if state.kind != "corrupt" else
+                                 health("full", self.path, str(err))) from err
+        moved = self._move_aside(suffix, include_caches=cached is None)
+        if cached is not None:
+            os.replace(tmp, self.path)
+            result = RepairResult(
+                "rebuilt", before, f"Rebuilt {self.path} from the read cache "
+                f"{snapshot.path_for(self.directory, manifest.generation).name} "
+                f"({len(events):,} events); the damaged file is kept as {moved[0]}.",
+                moved, len(events), manifest.generation)
+        else:
+            with self.connect(write=True):
+                pass
+            result = RepairResult(
+                "new", before, f"No intact read cache to rebuild from: started a new, "
+                f"empty store {self.path}; the damaged file is kept as {moved[0]}. "
+                "Import your files again.", moved, 0, 0)
+        return result
+
+    def _move_aside(self, suffix: str, include_caches: bool) -> tuple[Path, ...]:
+        """Rename the store file, its WAL files and (``include_caches``) the read caches
+        with ``suffix``; the store file first in the result."""
+        names = [DB_NAME, f"{DB_NAME}-wal", f"{DB_NAME}-shm"]
+        if include_caches:
+            names += sorted(p.name for p in self.directory.glob(f"{snapshot.PREFIX}*")
+                            if re.match(r"^snapshot-\d+\.(arrow|json)$", p.name))
+        moved = []
+        for name in names:
+            source = self.directory / name
+            if source.exists():
+                target = source.with_name(f"{name}.{suffix}")
+                os.replace(source, target)
+                moved.append(target)
+        return tuple(moved)
+
+
+def _build_store(path: Path, manifest: snapshot.Manifest, events: pd.DataFrame) -> None:
+    """A new store file at ``path`` holding a snapshot's events, dataset rows, generation
+    and store id (so the snapshot stays this store's read cache), in one transaction."""
+    path.unlink(missing_ok=True)
+    con = sqlite3.connect(path, isolation_level=None)
+    try:
+        con.executescript(_SCHEMA)
+        con.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+        con.execute("BEGIN IMMEDIATE")
+        with_hash = events.assign(row_hash=row_hash(events)) if len(events) else \
+            events.assign(row_hash=pd.Series([], dtype="int64"))
+        placeholders = ", ".join("?" * len(STORED_COLUMNS))
+        con.executemany(f"INSERT INTO events ({', '.join(STORED_COLUMNS)}) "
+                        f"VALUES ({placeholders})", to_rows(with_hash))
+        con.executemany("INSERT INTO datasets VALUES (?, ?, ?, ?, ?, ?)",
+                        [tuple(d) for d in manifest.datasets])
+        con.execute("UPDATE meta SET value=? WHERE key='generation'",
+                    (str(manifest.generation),))
+        if manifest.state is not None:
+            con.execute("INSERT INTO meta VALUES ('state', ?)", (manifest.state,))
+        con.execute("COMMIT")
+        con.execute("PRAGMA journal_mode=WAL")
+    finally:
+        con.close()
+
+
+def _rollback(con: sqlite3.Connection) -> None:
+    """Roll back if a transaction is still open (a full disk may have ended it already)."""
+    if con.in_transaction:
+        con.execute("ROLLBACK")
 
 
 def _empty_stored() -> pd.DataFrame:
@@ -396,12 +757,17 @@ def _empty_stored() -> pd.DataFrame:
     return out
 
 
-def _generation(con: sqlite3.Connection) -> int | None:
-    try:
-        row = con.execute("SELECT value FROM meta WHERE key='generation'").fetchone()
-    except sqlite3.OperationalError:  # a file without our schema yet
-        return None
-    return int(row[0]) if row else 0
+def _state(con: sqlite3.Connection) -> tuple[int, str | None]:
+    """The generation and the token of the store's committed state (None in a store from
+    before tokens, until its next change)."""
+    values = dict(con.execute(
+        "SELECT key, value FROM meta WHERE key IN ('generation', 'state')").fetchall())
+    return int(values.get("generation", 0)), values.get("state")
+
+
+def _dataset_rows(con: sqlite3.Connection) -> tuple[tuple[str, ...], ...]:
+    return tuple(con.execute("SELECT name, format, version, accessed, file_name, "
+                             "imported_at FROM datasets ORDER BY name").fetchall())
 
 
 def to_rows(events: pd.DataFrame) -> list[tuple]:

@@ -3,6 +3,11 @@ ignored when damaged or stale, never deleted when newer."""
 
 from __future__ import annotations
 
+import os
+import shutil
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pandas as pd
@@ -27,15 +32,20 @@ def from_sql(store: Store) -> pd.DataFrame:
 
 
 def snapshot_files(store: Store) -> list[str]:
-    return sorted(p.name for p in store.directory.glob("snapshot-*"))
+    return sorted(p.name for p in store.directory.glob("snapshot-*.arrow"))
+
+
+def cached(store: Store) -> pd.DataFrame | None:
+    """The read cache of the store's current generation, as the store would use it."""
+    generation, state = store._state()
+    return snapshot.read(store.directory, generation, SNAPSHOT_COLUMNS, state)
 
 
 def test_import_writes_the_snapshot_of_the_new_generation(store):
     commit(prepare(FIX / "acled_labels.csv", store=store), store)
     generation = store.generation()
     assert snapshot_files(store) == [f"snapshot-{generation}.arrow"]
-    cached = snapshot.read(store.directory, generation, SNAPSHOT_COLUMNS)
-    pd.testing.assert_frame_equal(cached, from_sql(store))
+    pd.testing.assert_frame_equal(cached(store), from_sql(store))
 
 
 def test_snapshot_follows_updates_second_datasets_and_removal(store, tmp_path):
@@ -60,15 +70,15 @@ def test_damaged_snapshot_is_rebuilt_from_sqlite(store):
     path = snapshot.path_for(store.directory, store.generation())
     path.write_bytes(b"not an arrow file")
     pd.testing.assert_frame_equal(store.load_events(), from_sql(store))
-    assert snapshot.read(store.directory, store.generation(), SNAPSHOT_COLUMNS) is not None
+    assert cached(store) is not None
 
 
 def test_snapshot_with_other_columns_is_ignored(store):
     commit(prepare(FIX / "acled_labels.csv", store=store), store)
     generation = store.generation()
     events = from_sql(store).drop(columns="summary")
-    snapshot.write(store.directory, generation, events)
-    assert snapshot.read(store.directory, generation, SNAPSHOT_COLUMNS) is None
+    snapshot.write(store.directory, generation, events, store._state()[1])
+    assert cached(store) is None
     assert "summary" in store.load_events().columns
 
 
@@ -87,10 +97,12 @@ def test_only_older_generations_are_removed(tmp_path):
         snapshot.write(tmp_path, generation, events)
     (tmp_path / "snapshot-2.parquet").write_bytes(b"old format")
     (tmp_path / ".snapshot-3.arrow.123.456.tmp").write_bytes(b"killed while writing")
-    (tmp_path / ".snapshot-5.arrow.123.456.tmp").write_bytes(b"another process, now")
+    writing = f".snapshot-5.arrow.{os.getpid()}.456.tmp"  # a live process, writing now
+    (tmp_path / writing).write_bytes(b"another process, now")
     snapshot.write(tmp_path, 4, events)
     assert sorted(p.name for p in tmp_path.iterdir()) == [
-        ".snapshot-5.arrow.123.456.tmp", "snapshot-4.arrow", "snapshot-5.arrow"]
+        writing, "snapshot-4.arrow", "snapshot-4.json",
+        "snapshot-5.arrow", "snapshot-5.json"]
 
 
 def test_text_is_stored_plain_sources_once_per_distinct_value_and_read_back(tmp_path):
@@ -132,3 +144,75 @@ def test_dataset_counts_are_the_same_from_the_snapshot_and_from_sqlite(store):
     snapshot.path_for(store.directory, store.generation()).unlink()
     assert {d.name: d.count for d in store.datasets()} == from_snapshot == {
         "acled": 4, "ucdp": 3}
+
+
+def test_a_cache_of_another_store_at_the_same_generation_is_not_used(tmp_path):
+    """Trusted on its generation number alone, a copied folder's cache would show another
+    store's events."""
+    mine, other = Store(tmp_path / "mine"), Store(tmp_path / "other")
+    commit(prepare(FIX / "acled_labels.csv", store=mine), mine)
+    commit(prepare(FIX / "GEDEvent_v25_1_sample.csv", store=other), other)
+    assert mine.generation() == other.generation() == 1
+    for name in ("snapshot-1.arrow", "snapshot-1.json"):
+        shutil.copy(other.directory / name, mine.directory / name)
+    pd.testing.assert_frame_equal(Store(mine.directory).load_events(), from_sql(mine))
+    assert set(mine.load_events()["dataset"]) == {"acled"}
+
+
+def test_a_restored_backup_does_not_use_the_cache_of_the_state_it_replaced(store, tmp_path):
+    commit(prepare(FIX / "acled_labels.csv", store=store), store)
+    backup = tmp_path / "backup.sqlite3"
+    shutil.copy(store.path, backup)  # the user's backup at generation 1
+    commit(prepare(FIX / "GEDEvent_v25_1_sample.csv", store=store), store)
+    assert snapshot_files(store) == ["snapshot-2.arrow"]
+    shutil.copy(backup, store.path)  # restored: generation 1 again
+    commit(prepare(FIX / "acled_labels.csv", dataset="acled-b", store=store), store)
+    assert store.generation() == 2  # the same number as the cache of the replaced state
+    pd.testing.assert_frame_equal(store.load_events(), from_sql(store))
+    assert set(store.load_events()["dataset"]) == {"acled-b"}
+
+
+def test_a_cache_whose_bytes_changed_is_not_used_to_rebuild_a_store(store):
+    commit(prepare(FIX / "acled_labels.csv", store=store), store)
+    assert snapshot.newest_intact(store.directory, SNAPSHOT_COLUMNS) is not None
+    path = snapshot.path_for(store.directory, store.generation())
+    data = bytearray(path.read_bytes())
+    data[len(data) // 2] ^= 0x01  # same size, same name, one bit of other content
+    path.write_bytes(bytes(data))
+    assert snapshot.newest_intact(store.directory, SNAPSHOT_COLUMNS) is None
+
+
+def test_a_cache_without_its_manifest_or_cut_short_is_not_used(store):
+    commit(prepare(FIX / "acled_labels.csv", store=store), store)
+    generation = store.generation()
+    snapshot.manifest_path(store.directory, generation).unlink()
+    assert cached(store) is None
+    pd.testing.assert_frame_equal(store.load_events(), from_sql(store))  # rebuilt
+    path = snapshot.path_for(store.directory, generation)
+    path.write_bytes(path.read_bytes()[:-100])
+    assert cached(store) is None
+    pd.testing.assert_frame_equal(store.load_events(), from_sql(store))
+    assert cached(store) is not None
+
+
+def _dead_pid() -> int:
+    proc = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                          capture_output=True, text=True, check=True)
+    return int(proc.stdout)
+
+
+def test_the_temporary_file_of_a_killed_cache_write_is_removed(store):
+    """A write killed halfway left its temporary file (as large as the cache) for good when
+    it was of the current generation."""
+    commit(prepare(FIX / "acled_labels.csv", store=store), store)
+    generation = store.generation()
+    snapshot.path_for(store.directory, generation).unlink()
+    left = store.directory / f".snapshot-{generation}.arrow.{_dead_pid()}.1.tmp"
+    left.write_bytes(b"\0" * 1_000_000)
+    running = store.directory / f".snapshot-{generation}.arrow.{os.getpid()}.2.tmp"
+    running.write_bytes(b"a live process is writing this one")
+    pd.testing.assert_frame_equal(store.load_events(), from_sql(store))
+    assert not left.exists() and running.exists()
+    old = time.time() - snapshot.STALE_TMP_SECONDS - 60
+    os.utime(running, (old, old))  # untouched for over an hour: no write owns it
+    assert snapshot.remove_stale_temporaries(store.directory) == [running]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -179,3 +180,172 @@ def test_the_same_events_under_another_dataset_name_are_reported(store):
             "storing them moves them to acled-copy)") in report(again)
     commit(again, store)  # all four move: the emptied dataset goes with them
     assert {d.name: d.count for d in store.datasets()} == {"acled-copy": 4}
+
+
+# --- damaged stores ---------------------------------------------------------------------
+
+def damage(path: Path, how: str) -> None:
+    """Damage the store file at ``path`` the ways a real one gets damaged."""
+    data = path.read_bytes()
+    if how == "truncated":  # half the file: a copy cut short, a full disk
+        path.write_bytes(data[:len(data) // 2])
+    elif how == "garbage":  # overwritten from the start
+        path.write_bytes(np.random.default_rng(1).bytes(len(data)))
+    elif how == "garbage-pages":  # the header survives, the pages after it do not
+        path.write_bytes(data[:4096] + np.random.default_rng(2).bytes(len(data) - 4096))
+    elif how == "zero":  # a 0-byte file
+        path.write_bytes(b"")
+    elif how == "foreign-sqlite":  # another program's SQLite database
+        path.unlink()
+        import sqlite3
+
+        con = sqlite3.connect(path)
+        con.execute("CREATE TABLE moz_places (id INTEGER PRIMARY KEY, url TEXT)")
+        con.commit()
+        con.close()
+    elif how == "foreign-file":  # another program's file under our name
+        path.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\0" * 2000)
+    else:
+        raise ValueError(how)
+    for side in ("-wal", "-shm"):
+        Path(f"{path}{side}").unlink(missing_ok=True)
+
+
+DAMAGE_KINDS = {"truncated": "truncated", "garbage": "corrupt", "garbage-pages": "corrupt",
+                "zero": "empty", "foreign-sqlite": "foreign", "foreign-file": "corrupt"}
+
+
+@pytest.fixture(scope="module")
+def _two_datasets_template(tmp_path_factory) -> Path:
+    directory = tmp_path_factory.mktemp("template") / "store"
+    template = Store(directory)
+    commit(prepare(ACLED_NEW, store=template), template)
+    commit(prepare(FIX / "GEDEvent_v25_1_sample.csv", store=template), template)
+    return directory
+
+
+@pytest.fixture()
+def two_datasets(_two_datasets_template, store) -> tuple[Store, pd.DataFrame, list]:
+    """A store with two imports (a copy of one made once per module); its events and
+    datasets as read before any damage."""
+    shutil.copytree(_two_datasets_template, store.directory)
+    return store, store.load_events(), store.datasets()
+
+
+@pytest.mark.parametrize("how", sorted(DAMAGE_KINDS))
+def test_a_damaged_store_is_named_and_never_raises_a_bare_sqlite_error(two_datasets, how):
+    from geo.store import StoreError, check_store
+
+    store, _, _ = two_datasets
+    damage(store.path, how)
+    state = check_store(store.path, thorough=True)
+    assert state.kind == DAMAGE_KINDS[how] and state.repairable and not state.readable
+    assert str(store.path) in state.message
+    assert store.stamp().startswith("damaged:")  # a cache key, not an exception
+    for read in (store.load_events, store.datasets, store.versions, store.generation):
+        with pytest.raises(StoreError) as err:
+            read()
+        assert err.value.health.kind == state.kind and str(store.path) in str(err.value)
+    before = store.path.read_bytes()
+    with pytest.raises(StoreError):  # an import is refused: the file stays as it is
+        commit(prepare(ACLED_NEW, dataset="again", store=Store(store.directory)), store)
+    with pytest.raises(StoreError):
+        store.remove("acled")
+    assert store.path.read_bytes() == before
+
+
+@pytest.mark.parametrize("how", sorted(DAMAGE_KINDS))
+def test_repair_rebuilds_from_the_intact_read_cache_and_keeps_the_damaged_file(
+        two_datasets, how):
+    from datetime import UTC, datetime
+
+    store, events, datasets = two_datasets
+    damage(store.path, how)
+    damaged = store.path.read_bytes()
+    result = store.repair(now=datetime(2026, 12, 2, 14, 5, 9, tzinfo=UTC))
+    assert result.action == "rebuilt" and result.events == len(events) == 7
+    kept = store.directory / f"{DB_NAME}.damaged-20261202T140509Z"
+    assert result.moved[0] == kept and kept.read_bytes() == damaged  # nothing deleted
+    assert store.health(thorough=True).kind == "ok"
+    fresh = Store(store.directory)
+    pd.testing.assert_frame_equal(fresh.load_events(), events)
+    pd.testing.assert_frame_equal(fresh._load_sql(None)[1], events)  # SQLite itself too
+    assert fresh.datasets() == datasets  # formats, versions, access dates: the attribution
+    # Re-importing the same file changes nothing (the row hashes were rebuilt as stored).
+    assert prepare(ACLED_NEW, store=fresh).to_write.empty
+    frame = pd.read_csv(ACLED_NEW, dtype=str, keep_default_na=False)
+    frame.loc[0, "fatalities"], frame.loc[0, "timestamp"] = "52", "1799999999"
+    assert prepare_frame(frame, store.directory).count("update") == 1
+
+
+def prepare_frame(frame: pd.DataFrame, directory: Path) -> importers.ImportPlan:
+    path = directory.parent / "changed.csv"
+    frame.to_csv(path, index=False)
+    plan = prepare(path, store=Store(directory))
+    commit(plan, Store(directory))
+    return plan
+
+
+def test_a_zero_byte_store_is_not_read_as_empty_and_is_rebuilt_from_its_cache(two_datasets):
+    """The issue's case: the app showed an empty store and every import failed with
+    "no such table" while the read cache still held every event."""
+    from geo.store import StoreError
+
+    store, events, _ = two_datasets
+    store.path.write_bytes(b"")
+    with pytest.raises(StoreError, match="is empty"):
+        store.load_events()
+    assert store.repair().action == "rebuilt"
+    pd.testing.assert_frame_equal(store.load_events(), events)
+    plan = prepare(FIX / "acled_labels.csv", dataset="acled-2", store=store)
+    assert commit(plan, store) == 4  # imports work again
+
+
+def test_repair_without_an_intact_cache_starts_a_new_store_and_keeps_everything(two_datasets):
+    store, _, _ = two_datasets
+    damage(store.path, "garbage")
+    [cache] = store.directory.glob("snapshot-*.arrow")
+    data = bytearray(cache.read_bytes())
+    data[len(data) // 2] ^= 0xFF  # one byte: same size, same generation, other content
+    cache.write_bytes(bytes(data))
+    names = sorted(p.name for p in store.directory.iterdir() if not p.name.startswith("."))
+    result = store.repair()
+    assert result.action == "new" and "Import your files again" in result.message
+    # Every file of the damaged state is kept under a timestamped name.
+    assert sorted(p.name.split(".damaged-")[0] for p in result.moved) == names
+    assert all(p.exists() for p in result.moved)
+    assert store.health().kind == "ok" and store.load_events().empty
+    assert commit(prepare(ACLED_NEW, store=store), store) == 4
+
+
+def test_repair_leaves_a_good_store_alone(two_datasets):
+    store, events, _ = two_datasets
+    before = store.path.read_bytes()
+    result = store.repair()
+    assert result.action == "none" and result.moved == ()
+    assert store.path.read_bytes() == before
+    pd.testing.assert_frame_equal(store.load_events(), events)
+
+
+def test_command_line_on_a_damaged_store_says_what_and_where_and_repairs(two_datasets):
+    store, events, _ = two_datasets
+    damage(store.path, "truncated")
+    env = {**os.environ, "SAHEL_ATLAS_DATA_DIR": str(store.directory)}
+
+    def cli(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-m", "geo.importer", *args], cwd=REPO,
+                              env=env, capture_output=True, text=True, timeout=120)
+
+    for args in (("list",), ("remove", "acled"), ("check",),
+                 ("import", str(ACLED_NEW), "--dataset", "x", "--yes")):
+        run = cli(*args)
+        assert run.returncode == 3, (args, run.stdout, run.stderr)
+        assert "Traceback" not in run.stdout + run.stderr
+        assert f"{store.path} is truncated" in run.stderr
+        assert "python -m geo.importer repair" in run.stderr
+    run = cli("repair")
+    assert run.returncode == 0 and "Rebuilt" in run.stdout and ".damaged-" in run.stdout
+    assert "Traceback" not in run.stderr
+    pd.testing.assert_frame_equal(Store(store.directory).load_events(), events)
+    run = cli("list")
+    assert run.returncode == 0 and "acled\tacled\t4 events" in run.stdout
