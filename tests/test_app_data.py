@@ -1,19 +1,23 @@
 """The Data page (and the map's dataset layers) in Streamlit's AppTest, on a tmp store.
 
-AppTest cannot upload a file, so the tests put a prepared plan where the upload step puts
-it (``st.session_state["data_plan"]``); the browser test covers the real upload.
+Some tests put a prepared plan where the upload step puts it
+(``st.session_state["data_plan"]``); others upload files through AppTest's file uploader;
+the browser test covers the real upload.
 """
 
 from __future__ import annotations
 
 import re
+from datetime import datetime
 from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from geo.i18n import format_day, format_timestamp
 from geo.importers import commit, prepare
 from geo.store import Store
+from geo.ui.data import disk_name, uploader_chrome_css
 
 ROOT = Path(__file__).resolve().parent.parent
 FIX = ROOT / "tests" / "fixtures"
@@ -29,6 +33,12 @@ def data_page() -> AppTest:
     return AppTest.from_file(str(ROOT / "pages" / "data.py"), default_timeout=60)
 
 
+def frame_with(at: AppTest, column: str):
+    """The one dataframe on the page that has ``column`` (AppTest keeps no dataframe key)."""
+    [frame] = [d.value for d in at.dataframe if column in d.value.columns]
+    return frame
+
+
 def test_empty_store(store):
     at = data_page().run()
     assert not at.exception
@@ -38,17 +48,18 @@ def test_empty_store(store):
 
 def test_report_confirm_and_remove(store):
     at = data_page()
-    at.session_state["data_plan"] = prepare(FIX / "acled_numeric_bom.csv", store=store)
+    plan = prepare(FIX / "acled_numeric_bom.csv", store=store)
+    at.session_state["data_plan"] = plan
     at.run()
     assert not at.exception
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["Rows read"] == "9" and metrics["Accepted"] == "4"
     assert metrics["Rejected"] == "4" and metrics["New"] == "4"
     assert metrics["Skipped"] == "1"  # a protest: out of scope, not an error
-    assert any("Skipped on purpose, not errors (1)" in c.value and "Protests (1)" in c.value
+    assert any("1 row skipped on purpose, not an error" in c.value and "Protests (1)" in c.value
                for c in at.caption)
     problems = at.dataframe[0].value
-    assert list(problems["row"]) == [6, 7, 8, 9]
+    assert list(problems["row"]) == [str(p.row) for p in plan.problems] and len(problems) == 4
     assert any("ACLED" in c.value and "accessed" in c.value for c in at.caption)
     [confirm] = [b for b in at.button if b.key == "data_confirm"]
     assert confirm.label == "Store 4 events in dataset acled"
@@ -57,11 +68,13 @@ def test_report_confirm_and_remove(store):
     assert store.count() == 4
     assert any("Stored 4 events in dataset acled" in s.value for s in at.success)
     assert "data_plan" not in at.session_state
+    assert not any("on the map" in s.value for s in at.success)  # not said unchecked
 
     # Re-checking the same file: nothing to store.
     at.session_state["data_plan"] = prepare(FIX / "acled_numeric_bom.csv", store=store)
     at.run()
-    assert any("Nothing to store" in i.value for i in at.info)
+    assert any("Nothing to store: every accepted event is already in the store" in i.value
+               for i in at.info)
 
     at.session_state["data_plan"] = None
     at.run()
@@ -72,6 +85,26 @@ def test_report_confirm_and_remove(store):
     assert any("Removed dataset acled (4 events)" in s.value for s in at.success)
 
 
+def test_a_file_with_no_accepted_row_is_not_said_to_be_stored(store, tmp_path):
+    lines = (FIX / "acled_labels.csv").read_text(encoding="utf-8").splitlines()
+    header = lines[0].split(",")
+    broken = tmp_path / "broken.csv"
+    date_col = header.index("event_date")
+    rows = [line.split(",") for line in lines[1:2]]
+    rows[0][date_col] = "not a date"
+    broken.write_text("\n".join([lines[0], *(",".join(r) for r in rows)]) + "\n",
+                      encoding="utf-8")
+    plan = prepare(broken, store=store)
+    assert plan.accepted == 0
+    at = data_page()
+    at.session_state["data_plan"] = plan
+    at.run()
+    assert not at.exception
+    infos = [i.value for i in at.info]
+    assert any("no row of this file was accepted" in i for i in infos)
+    assert not any("already in the store" in i for i in infos)
+
+
 def test_french_labels(store):
     at = data_page()
     at.session_state["lang"] = "fr"
@@ -79,10 +112,174 @@ def test_french_labels(store):
     at.run()
     assert not at.exception
     assert {m.label for m in at.metric} >= {"Lignes lues", "Acceptées", "Rejetées", "Ignorées"}
+    assert any("UCDP GED (CSV)" in c.value for c in at.caption)
+    sample = frame_with(at, "pays")
+    assert "pays" in sample.columns and "type d'événement" in sample.columns
+    assert "country_iso3" not in sample.columns and "subtype" not in sample.columns
+    assert set(sample["pays"]) <= {"Mali", "Burkina Faso", "Niger"}
+    assert not sample["date"].str.match(r"^\d{4}-\d{2}-\d{2}$").any()  # never raw ISO
     at.session_state["data_plan"] = prepare(FIX / "acled_numeric_bom.csv", store=store)
     at.run()
-    assert list(at.dataframe[0].value.columns) == ["fichier", "ligne", "colonne", "raison"]
-    assert any("Ignorées volontairement, sans erreur (1)" in c.value for c in at.caption)
+    problems = frame_with(at, "raison")
+    assert list(problems.columns) == ["fichier", "ligne", "colonne", "raison"]
+    # Model fields are named in French, not by their column names.
+    assert not set(problems["colonne"]) & {"country_iso3", "date", "id", "fatalities_low",
+                                          "fatalities_high", "subtype", "geo_precision"}
+    assert any("Export ACLED" in c.value for c in at.caption)
+    assert not any("ACLED export" in c.value for c in at.caption)
+    assert any("1 ligne ignorée volontairement, sans erreur" in c.value for c in at.caption)
+    [confirm] = [b for b in at.button if b.key == "data_confirm"]
+    assert confirm.label == "Enregistrer 4 événements dans le jeu acled"
+    sample = frame_with(at, "pays")
+    english = {"armed-clash", "attack-on-civilians", "insurgency", "state-violence",
+               "attack-on-military", "bombing", "air-or-drone-strike", "other"}
+    assert not set(sample["type d'événement"]) & english
+    assert not set(sample["catégorie"]) & english
+
+
+def test_french_plurals_and_dataset_table(store):
+    commit(prepare(FIX / "acled_labels.csv", store=store), store)
+    at = data_page()
+    at.session_state["lang"] = "fr"
+    at.run()
+    assert not at.exception
+    table = frame_with(at, "Accès")
+    [info] = store.datasets()
+    row = table.iloc[0]
+    assert row["Format"] == "Export ACLED"
+    assert row["Accès"] == format_day(datetime.fromisoformat(info.accessed).date(), "fr",
+                                      "medium")
+    assert row["Importé"] == format_timestamp(datetime.fromisoformat(info.imported_at), "fr")
+    assert not re.search(r"\d{4}-\d\d-\d\dT", row["Importé"]) and row["Importé"].endswith(" UTC")
+    # A plan with one event to store: singular, with French's "one" form.
+    one = prepare(FIX / "acled_labels.csv", dataset="one", store=store)
+    one.events = one.events.head(1)
+    one.status = one.status.head(1).map(lambda _s: "new")
+    one.elsewhere = {"acled": 1}
+    at.session_state["data_plan"] = one
+    at.run()
+    [confirm] = [b for b in at.button if b.key == "data_confirm"]
+    assert confirm.label == "Enregistrer 1 événement dans le jeu one"
+    warnings = [w.value for w in at.warning]
+    assert any(w.startswith("1 de ces événements est déjà enregistré dans le jeu acled")
+               for w in warnings)
+
+
+def test_a_second_upload_starts_from_its_own_detection(store):
+    """ACLED upload -> check -> store, then a UCDP upload in the same session: the format
+    and dataset name come from the new file, the check succeeds, no stale error shows."""
+    at = data_page().run()
+    at.file_uploader[0].set_value(("acled_labels.csv",
+                                   (FIX / "acled_labels.csv").read_bytes(), "text/csv")).run()
+    assert any(c.value == "Detected format: ACLED export" for c in at.caption)
+    assert at.selectbox[0].value == "acled"
+    at.button(key="data_validate").click().run()
+    assert not at.error
+    at.button(key="data_confirm").click().run()
+    assert not at.exception and store.count() == 4
+    assert any("Stored 4 events in dataset acled" in s.value for s in at.success)
+    # The stored file is done: the uploader is empty again, nothing left of the old form.
+    assert all(not u.value for u in at.file_uploader)
+    assert not at.selectbox or at.selectbox[0].key == "data_remove_name"
+
+    ucdp = (FIX / "GEDEvent_v25_1_sample.csv").read_bytes()
+    at.file_uploader[0].set_value(("GEDEvent_v25_1_sample.csv", ucdp, "text/csv")).run()
+    assert any(c.value == "Detected format: UCDP GED (CSV)" for c in at.caption)
+    [fmt] = [s for s in at.selectbox if s.key.startswith("data_format_")]
+    assert fmt.value == "ucdp"
+    [name] = [i for i in at.text_input if i.key.startswith("data_dataset_")]
+    assert name.value == "ucdp"
+    at.button(key="data_validate").click().run()
+    assert not at.exception
+    assert not at.error, [e.value for e in at.error]
+    assert {m.label: m.value for m in at.metric}["Accepted"] == "3"
+
+
+def test_a_replaced_upload_and_a_stale_error(store):
+    """A file replaced in the uploader (no store in between) starts from its detection; an
+    error made for one format goes once the format is changed, and never sits beside a
+    report."""
+    at = data_page().run()
+    uploader = at.file_uploader[0]
+    uploader.set_value(("acled_labels.csv", (FIX / "acled_labels.csv").read_bytes(),
+                        "text/csv")).run()
+    at.text_input(key=[i.key for i in at.text_input
+                       if i.key.startswith("data_dataset_")][0]).set_value("mine").run()
+    at.file_uploader[0].set_value(("GEDEvent_v25_1_sample.csv",
+                                   (FIX / "GEDEvent_v25_1_sample.csv").read_bytes(),
+                                   "text/csv")).run()
+    [fmt] = [s for s in at.selectbox if s.key.startswith("data_format_")]
+    assert fmt.value == "ucdp"
+    assert [i.value for i in at.text_input if i.key.startswith("data_dataset_")] == ["ucdp"]
+    # The user forces the wrong format: the check fails and says why...
+    fmt.set_value("acled").run()
+    at.button(key="data_validate").click().run()
+    assert any("Required columns are missing" in e.value for e in at.error)
+    # ...and the error goes with its cause: the right format checks cleanly.
+    [fmt] = [s for s in at.selectbox if s.key.startswith("data_format_")]
+    fmt.set_value("ucdp").run()
+    assert not at.error
+    at.button(key="data_validate").click().run()
+    assert not at.error
+    assert any(s.value == "Validation report" for s in at.subheader)
+    # A report made for other choices is stale too.
+    [fmt] = [s for s in at.selectbox if s.key.startswith("data_format_")]
+    fmt.set_value("app").run()
+    assert not any(s.value == "Validation report" for s in at.subheader)
+
+
+def test_errors_name_the_users_file(store):
+    at = data_page().run()
+    at.file_uploader[0].set_value(("Mes événements.csv", b"a;b;c\n1;2;3\n",
+                                   "text/csv")).run()
+    [error] = at.error
+    assert "Mes événements.csv" in error.value or "line 1" in error.value
+    at.file_uploader[0].set_value(("ACLED Sahel 2024.csv", b"\x00\x01\x02binary",
+                                   "text/csv")).run()
+    [error] = at.error
+    assert "ACLED Sahel 2024.csv" in error.value
+    assert "upload.csv" not in error.value
+
+
+def test_disk_name_keeps_the_users_file_name():
+    assert disk_name("ACLED Sahel 2024.CSV") == "ACLED Sahel 2024.csv"
+    assert disk_name("../../etc/passwd") == "passwd.csv"
+    assert disk_name("C:\\Users\\ana\\export.xlsx") == "export.xlsx"
+    assert disk_name(".csv").endswith(".csv") and "/" not in disk_name("a/")
+    assert len(disk_name("x" * 400 + ".csv")) <= 130
+
+
+def test_uploader_chrome_is_written_in_the_readers_language():
+    css = uploader_chrome_css("data_upload_0", "fr")
+    assert '"Parcourir"' in css
+    assert "Jusqu'à 200 Mo par fichier" in css
+    assert ".st-key-data_upload_0" in css
+    assert "</" not in css.replace("</style>", "")
+
+
+def test_storing_shows_its_phases(store, monkeypatch):
+    """The store's own batches drive the progress shown while storing, then the phase of
+    the map's cache."""
+    import geo.ui.data as ui_data
+    from geo import importers
+
+    seen: list[float] = []
+    real_commit = importers.commit
+
+    def spying_commit(plan, store=None, progress=None):
+        def spy(fraction, stage):
+            seen.append(fraction)
+            progress(fraction, stage)
+        return real_commit(plan, store, progress=spy)
+
+    monkeypatch.setattr(ui_data.importers, "commit", spying_commit)
+    at = data_page()
+    at.session_state["data_plan"] = prepare(FIX / "acled_numeric_bom.csv", store=store)
+    at.run()
+    at.button(key="data_confirm").click().run()
+    assert not at.exception
+    assert seen and seen[-1] == 1.0
+    assert store.count() == 4
 
 
 def test_map_shows_imported_datasets_as_layers(store):

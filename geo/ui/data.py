@@ -3,33 +3,194 @@
 The plan of an upload (:class:`geo.importers.ImportPlan`) lives in
 ``st.session_state["data_plan"]`` between "check" and "confirm": nothing reaches the store
 before the user confirms.
+
+Every upload starts from its own detection: the widgets that describe a file (format,
+dataset name, version, access date) are keyed by the upload's identity, so a second file
+never inherits the choices made for the first. A report or an error is kept together with
+the choices it was made for and shown only while they still hold: change the file or the
+format and the stale message goes.
 """
 
 from __future__ import annotations
 
+import math
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pandas as pd
 import streamlit as st
 
 from geo import importers
-from geo.i18n import format_number, translate
+from geo.countries import country_name
+from geo.events import RowProblem
+from geo.i18n import catalog, format_day, format_number, format_timestamp, translate
 from geo.store import Store
 
 PLAN_KEY = "data_plan"
+PLAN_FOR_KEY = "data_plan_for"  # the choices (file, format, name, ...) the plan was made for
 FILE_KEY = "data_file"
-ERROR_KEY = "data_error"
+ERROR_KEY = "data_error"  # (choices, ImportFileError) of the last failed check
 DONE_KEY = "data_done"
+UPLOAD_ROUND_KEY = "data_upload_round"  # a stored file empties the uploader for the next
 UPLOAD_MB = 200  # Streamlit's server.maxUploadSize (default)
 
+Choices = tuple[str, str, str, str, str]  # file id, format, dataset, version, accessed
 
-def _t(lang: str):
+
+def _t(lang: str) -> Callable[..., str]:
     return lambda key, **params: translate(key, lang, **params)
+
+
+# --- labels (pure) ------------------------------------------------------------------------
+
+def format_label(fmt: str, lang: str) -> str:
+    """A source format's name in the reader's language (an unknown one as it is)."""
+    key = f"data_format_{fmt}"
+    return translate(key, lang) if key in catalog() else fmt
+
+
+def dataset_label(name: str, lang: str) -> str:
+    """A dataset as the reader sees it: the atlas's own events by name, never 'curated'."""
+    return translate("data_dataset_curated", lang) if name == "curated" else name
+
+
+def field_label(column: str, lang: str) -> str:
+    """A column of the event model as a readable field name; a source file's own column
+    (say ACLED's ``event_date``) is the user's vocabulary and stays as it is."""
+    key = f"data_field_{column}"
+    return translate(key, lang) if key in catalog() else column
+
+
+def _code_label(prefix: str, value: object, lang: str) -> str:
+    text = "" if value is None or (isinstance(value, float) and math.isnan(value)) else str(
+        value)
+    key = f"{prefix}{text}"
+    return translate(key, lang) if text and key in catalog() else text
+
+
+def _count_text(value: object, lang: str) -> str:
+    return "" if pd.isna(value) else format_number(int(value), lang)
+
+
+def _day_text(value: object, lang: str) -> str:
+    """A day (a date, a Timestamp or ISO text) in the reader's format; text that is not a
+    day is shown as it is."""
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return ""
+    if isinstance(value, str):
+        try:
+            value = date.fromisoformat(value)
+        except ValueError:
+            return value
+    if isinstance(value, pd.Timestamp | datetime):
+        value = value.date()
+    return format_day(value, lang, "medium")
+
+
+def _moment_text(value: str, lang: str) -> str:
+    """An ISO moment (a dataset's import time) in the reader's format."""
+    try:
+        return format_timestamp(datetime.fromisoformat(value), lang)
+    except (TypeError, ValueError):
+        return value or ""
+
+
+def _epoch_text(value: object, lang: str) -> str:
+    """A source timestamp (Unix seconds; 0 = none) in the reader's format."""
+    if pd.isna(value) or int(value) <= 0:
+        return ""
+    return format_timestamp(datetime.fromtimestamp(int(value), UTC), lang)
+
+
+def problems_table(problems: list[RowProblem], lang: str) -> pd.DataFrame:
+    """The report's problems with headers, row numbers and model fields in ``lang``."""
+    table = importers.problems_frame(problems).head(5_000)
+    table["row"] = [format_number(int(r), lang) for r in table["row"]]
+    table["column"] = [field_label(c, lang) for c in table["column"]]
+    table.columns = [translate(f"data_col_{c}", lang) for c in table.columns]
+    return table
+
+
+SAMPLE_COLUMNS: tuple[str, ...] = (
+    "id", "date", "country_iso3", "admin1_name", "location", "category", "subtype", "actors",
+    "fatalities_low", "fatalities_high", "summary")
+
+
+def events_table(events: pd.DataFrame, columns: tuple[str, ...], lang: str) -> pd.DataFrame:
+    """Events of the model for reading: countries named, categories and event types in
+    ``lang``, days and numbers in the reader's format, headers as field names."""
+    out = pd.DataFrame(index=events.index)
+    for col in columns:
+        values = events[col]
+        if col in ("date", "date_end"):
+            out[col] = [_day_text(v, lang) for v in values]
+        elif col == "country_iso3":
+            out[col] = [country_name(v, lang) if v else "" for v in values]
+        elif col == "category":
+            out[col] = [_code_label("cat_", v, lang) for v in values]
+        elif col == "subtype":
+            out[col] = [_code_label("sub_", v, lang) for v in values]
+        elif col in ("fatalities_low", "fatalities_high"):
+            out[col] = [_count_text(v, lang) for v in values]
+        elif col == "timestamp":
+            out[col] = [_epoch_text(v, lang) for v in values]
+        elif col == "dataset":
+            out[col] = [dataset_label(v, lang) for v in values]
+        else:
+            out[col] = values
+    out.columns = [field_label(c, lang) for c in columns]
+    return out.reset_index(drop=True)
+
+
+def datasets_table(datasets: list, lang: str) -> pd.DataFrame:
+    """The imported datasets, every value in the reader's language and format."""
+    t = _t(lang)
+    return pd.DataFrame([{
+        t("data_col_name"): dataset_label(d.name, lang),
+        t("data_col_format"): format_label(d.format, lang),
+        t("data_col_count"): format_number(d.count, lang),
+        t("data_col_version"): _day_text(d.version, lang) if d.format != "ucdp" else d.version,
+        t("data_col_accessed"): _day_text(d.accessed, lang),
+        t("data_col_imported"): _moment_text(d.imported_at, lang),
+        t("data_col_attribution"): d.attribution()} for d in datasets])
+
+
+def _css_string(text: str) -> str:
+    """``text`` as a CSS string literal (quotes, backslashes, '<' and newlines escaped)."""
+    out = text.replace("\\", "\\\\").replace('"', '\\"').replace("<", "\\3C ")
+    return '"' + out.replace("\n", "\\A ") + '"'
+
+
+def uploader_chrome_css(widget_key: str, lang: str) -> str:
+    """CSS that writes Streamlit's drop-zone text (its "Upload" button and its "200MB per
+    file • CSV, XLSX" line, which st.file_uploader offers no parameter for) in ``lang``:
+    the original text is set to size 0 and the translation drawn in its place."""
+    zone = f'.st-key-{widget_key} [data-testid="stFileUploaderDropzone"]'
+    targets = (
+        (f'{zone} > span > button [data-testid="stMarkdownContainer"] p',
+         translate("data_upload_button", lang), "0.875rem"),
+        (f'{zone} [data-testid="stFileUploaderDropzoneInstructions"] span',
+         translate("data_upload_limit", lang, mb=format_number(UPLOAD_MB, lang)), "0.75rem"),
+    )
+    rules = [f"{selector} {{font-size: 0;}} {selector}::after {{content: {_css_string(text)};"
+             f" font-size: {size};}}" for selector, text, size in targets]
+    return "<style>" + " ".join(rules) + "</style>"
+
+
+# --- the upload -------------------------------------------------------------------------
+
+def disk_name(file_name: str) -> str:
+    """The name a private copy of an upload gets on disk: the user's own file name (the
+    importers name it in their messages), without folders and within file-system limits."""
+    name = Path(file_name.replace("\\", "/")).name.replace("\x00", "")
+    suffix = Path(name).suffix.lower()[:6] if Path(name).suffix else ""
+    stem = name[:len(name) - len(Path(name).suffix)] if Path(name).suffix else name
+    stem = stem.strip().strip(".")[:120] or "upload"
+    return stem + (suffix or ".csv")
 
 
 @contextmanager
@@ -37,9 +198,8 @@ def _upload_copy(upload) -> Iterator[Path]:  # noqa: ANN001 - streamlit Uploaded
     """The upload as a private temporary file (streamed, never decoded here) for the
     duration of one step: Streamlit keeps the upload itself, so no copy outlives the step
     (a closed tab or a stopped server leaves nothing behind in the temporary folder)."""
-    suffix = Path(upload.name).suffix.lower()[:6] or ".csv"
     with tempfile.TemporaryDirectory(prefix="sahel-atlas-upload-") as folder:
-        path = Path(folder) / f"upload{suffix}"
+        path = Path(folder) / disk_name(upload.name)
         upload.seek(0)
         with path.open("wb") as out:
             shutil.copyfileobj(upload, out, 1024 * 1024)
@@ -47,9 +207,13 @@ def _upload_copy(upload) -> Iterator[Path]:  # noqa: ANN001 - streamlit Uploaded
 
 
 def _discard_file() -> None:
-    st.session_state.pop(FILE_KEY, None)
+    for key in (FILE_KEY, PLAN_KEY, PLAN_FOR_KEY, ERROR_KEY):
+        st.session_state.pop(key, None)
+
+
+def _discard_plan() -> None:
     st.session_state.pop(PLAN_KEY, None)
-    st.session_state.pop(ERROR_KEY, None)
+    st.session_state.pop(PLAN_FOR_KEY, None)
 
 
 def show_error(err: importers.ImportFileError, lang: str) -> None:
@@ -62,73 +226,108 @@ def show_error(err: importers.ImportFileError, lang: str) -> None:
     st.error("\n\n".join(lines), icon="⚠️")
 
 
+def _inspect(upload) -> dict:  # noqa: ANN001 - streamlit UploadedFile
+    """What the page knows of a new upload: its identity, name, columns, and the error that
+    stops it at once (too large, not a readable table)."""
+    info: dict = {"id": upload.file_id, "name": upload.name, "columns": (), "error": None}
+    if upload.size > importers.MAX_FILE_BYTES:
+        info["error"] = ("too_large", upload.size)
+        return info
+    try:
+        with _upload_copy(upload) as path:
+            info["columns"] = importers.inspect_file(path).columns
+    except importers.ImportFileError as err:
+        info["error"] = err
+    return info
+
+
 def upload_section(lang: str, store: Store) -> None:
     t = _t(lang)
-    upload = st.file_uploader(t("data_upload"), type=["csv", "xlsx"], key="data_upload")
+    widget = f"data_upload_{st.session_state.get(UPLOAD_ROUND_KEY, 0)}"
+    st.html(uploader_chrome_css(widget, lang))
+    upload = st.file_uploader(t("data_upload"), type=["csv", "xlsx"], key=widget,
+                              help=t("data_upload_help"))
     if upload is None:
-        if FILE_KEY in st.session_state and not st.session_state.get(PLAN_KEY):
+        if FILE_KEY in st.session_state:
             _discard_file()
         return
     current = st.session_state.get(FILE_KEY)
     if current is None or current["id"] != upload.file_id:
         _discard_file()
-        if upload.size > importers.MAX_FILE_BYTES:
-            show_error(importers.ImportFileError(
-                f"The file is too large ({upload.size / 1024**2:,.0f} MB)", upload.name,
-                "split it, or use python -m geo.importer import FILE"), lang)
-            return
-        columns: tuple[str, ...] = ()
-        try:
-            with _upload_copy(upload) as path:
-                columns = importers.inspect_file(path).columns
-        except importers.ImportFileError as err:
-            st.session_state[ERROR_KEY] = err
-        st.session_state[FILE_KEY] = {"id": upload.file_id, "name": upload.name,
-                                      "columns": columns}
-        current = st.session_state[FILE_KEY]
-    if st.session_state.get(ERROR_KEY) is not None and PLAN_KEY not in st.session_state:
-        show_error(st.session_state[ERROR_KEY], lang)
+        current = st.session_state[FILE_KEY] = _inspect(upload)
+    error = current["error"]
+    if isinstance(error, tuple):
+        show_error(importers.ImportFileError(
+            t("data_upload_too_large", mb=format_number(error[1] / 1024**2, lang),
+              limit=format_number(importers.MAX_FILE_BYTES // 1024**2, lang)),
+            current["name"], t("data_upload_too_large_fix")), lang)
+        return
+    if error is not None:
+        show_error(error, lang)
         if not current["columns"]:
             return
     detected = importers.detect_format(current["columns"]) if current["columns"] else None
     if detected:
-        st.caption(t("data_detected", label=importers.FORMAT_LABELS[detected]))
+        st.caption(t("data_detected", label=format_label(detected, lang)))
     else:
         st.warning(t("data_not_detected"))
+    file_id = current["id"]
     fmt = st.selectbox(t("data_format"), importers.FORMATS,
                        index=importers.FORMATS.index(detected or "acled"),
-                       format_func=importers.FORMAT_LABELS.get, key="data_format")
+                       format_func=lambda f: format_label(f, lang),
+                       key=f"data_format_{file_id}")
     cols = st.columns(3)
     dataset = cols[0].text_input(t("data_dataset"), value="" if fmt == "app" else fmt,
-                                 key=f"data_dataset_{fmt}", max_chars=40)
+                                 key=f"data_dataset_{file_id}_{fmt}", max_chars=40)
     version = cols[1].text_input(t("data_version"), value=importers.default_version(
-        fmt, current["name"], date.today()), key=f"data_version_{fmt}")
-    accessed = cols[2].date_input(t("data_accessed"), value=date.today(), key="data_accessed",
-                                  max_value=date.today())
-    if st.button(t("data_validate"), type="primary", key="data_validate"):
-        bar = st.progress(0.0, text=t("data_checking"))
-        try:
-            with _upload_copy(upload) as path:
-                plan = importers.prepare(
-                    path, fmt=fmt, dataset=dataset or None, version=version or None,
-                    accessed=accessed.isoformat(), store=store, file_name=current["name"],
-                    progress=lambda f, _stage: bar.progress(min(f, 1.0),
-                                                            text=t("data_checking")))
-        except importers.ImportFileError as err:
-            bar.empty()
-            st.session_state[ERROR_KEY] = err
-            st.session_state.pop(PLAN_KEY, None)
-            show_error(err, lang)
-            return
-        bar.empty()
+        fmt, current["name"], date.today()), key=f"data_version_{file_id}_{fmt}")
+    accessed = cols[2].date_input(t("data_accessed"), value=date.today(),
+                                  key=f"data_accessed_{file_id}", max_value=date.today(),
+                                  format="DD/MM/YYYY" if lang == "fr" else "YYYY/MM/DD")
+    choices: Choices = (file_id, fmt, dataset, version, accessed.isoformat())
+    # A report or an error made for other choices (another file, another format) is stale.
+    if st.session_state.get(PLAN_FOR_KEY, choices) != choices:
+        _discard_plan()
+    failed = st.session_state.get(ERROR_KEY)
+    if failed is not None and failed[0] != choices:
         st.session_state.pop(ERROR_KEY, None)
-        st.session_state[PLAN_KEY] = plan
+    if st.button(t("data_validate"), type="primary", key="data_validate"):
+        _check(upload, current["name"], choices, store, lang)
+    failed = st.session_state.get(ERROR_KEY)
+    if failed is not None:
+        show_error(failed[1], lang)
 
+
+def _check(upload, file_name: str, choices: Choices, store: Store,  # noqa: ANN001
+           lang: str) -> None:
+    """Run the check of the upload with ``choices``; keep the plan or the error for them."""
+    t = _t(lang)
+    _, fmt, dataset, version, accessed = choices
+    bar = st.progress(0.0, text=t("data_checking"))
+    try:
+        with _upload_copy(upload) as path:
+            plan = importers.prepare(
+                path, fmt=fmt, dataset=dataset or None, version=version or None,
+                accessed=accessed, store=store, file_name=file_name,
+                progress=lambda f, _stage: bar.progress(min(f, 1.0), text=t("data_checking")))
+    except importers.ImportFileError as err:
+        _discard_plan()
+        st.session_state[ERROR_KEY] = (choices, err)
+        return
+    finally:
+        bar.empty()
+    st.session_state.pop(ERROR_KEY, None)
+    st.session_state[PLAN_KEY] = plan
+    st.session_state[PLAN_FOR_KEY] = choices
+
+
+# --- the report -------------------------------------------------------------------------
 
 def report_section(plan: importers.ImportPlan, lang: str, store: Store) -> None:
     t = _t(lang)
     st.subheader(t("data_report"))
-    st.caption(f"{plan.file_name} · {importers.FORMAT_LABELS[plan.format]} · {plan.dataset}")
+    st.caption(" · ".join((plan.file_name, format_label(plan.format, lang),
+                           dataset_label(plan.dataset, lang))))
     # Two rows of four: the file, then what storing it would change (a row of eight
     # truncated counts of a few hundred thousand).
     for metrics in ([("data_rows_read", plan.total_rows), ("data_accepted", plan.accepted),
@@ -140,17 +339,15 @@ def report_section(plan: importers.ImportPlan, lang: str, store: Store) -> None:
         for col, (key, value) in zip(st.columns(len(metrics)), metrics, strict=True):
             col.metric(t(key), format_number(value, lang))
     for name, n in plan.elsewhere.items():
-        st.warning(t("data_elsewhere", count=format_number(n, lang), other=name,
+        st.warning(t("data_elsewhere", count=n, other=dataset_label(name, lang),
                      name=plan.dataset))
     if plan.skipped:
-        st.caption(t("data_skipped_note", count=format_number(plan.skipped_rows, lang),
+        st.caption(t("data_skipped_note", count=plan.skipped_rows,
                      types=", ".join(f"{label} ({format_number(n, lang)})"
                                      for label, n in plan.skipped.items())))
     if plan.problems:
         st.markdown(f"**{t('data_problems')}**")
-        table = importers.problems_frame(plan.problems).head(5_000)
-        table.columns = [t(f"data_col_{c}") for c in table.columns]
-        st.dataframe(table, hide_index=True,
+        st.dataframe(problems_table(plan.problems, lang), hide_index=True,
                      width="stretch", key="data_problems_table")
     else:
         st.success(t("data_no_problems"))
@@ -161,36 +358,57 @@ def report_section(plan: importers.ImportPlan, lang: str, store: Store) -> None:
     updates = plan.status[plan.status == "update"].index
     if len(updates):
         st.markdown(f"**{t('data_updated_rows')}**")
-        st.dataframe(plan.events[plan.events["id"].isin(updates[:1000])][
-            ["id", "date", "location", "fatalities_low", "timestamp"]], hide_index=True)
+        st.dataframe(events_table(
+            plan.events[plan.events["id"].isin(updates[:1000])],
+            ("id", "date", "location", "fatalities_low", "timestamp"), lang),
+            hide_index=True, key="data_updated_table")
     if plan.accepted:
         st.markdown(f"**{t('data_sample')}**")
-        sample = plan.sample()[["id", "date", "country_iso3", "admin1_name", "location",
-                                "category", "subtype", "actors", "fatalities_low",
-                                "fatalities_high", "summary"]].copy()
-        sample["date"] = sample["date"].dt.strftime("%Y-%m-%d")
-        st.dataframe(sample, hide_index=True, width="stretch",
-                     key="data_sample_table")
+        st.dataframe(events_table(plan.sample(), SAMPLE_COLUMNS, lang), hide_index=True,
+                     width="stretch", key="data_sample_table")
     st.caption(t("data_attribution", text=plan.attribution()))
     if plan.format == "acled":
         st.info(t("data_acled_notice"))
     to_write = len(plan.to_write)
     left, right = st.columns([3, 1])
     if to_write == 0:
-        left.info(t("data_nothing_to_store"))
-    elif left.button(t("data_confirm", count=format_number(to_write, lang), name=plan.dataset),
+        left.info(t("data_nothing_accepted" if plan.accepted == 0 else "data_nothing_to_store"))
+    elif left.button(t("data_confirm", count=to_write, name=plan.dataset),
                      type="primary", key="data_confirm"):
-        bar = st.progress(0.0, text=t("data_writing"))
-        written = importers.commit(plan, store, progress=lambda f, _s: bar.progress(
-            min(f, 1.0), text=t("data_writing")))
-        bar.empty()
+        written = store_plan(plan, store, lang)
         st.session_state[DONE_KEY] = (written, plan.dataset)
         _discard_file()
+        # The stored file is done: the next upload starts in an empty uploader.
+        st.session_state[UPLOAD_ROUND_KEY] = st.session_state.get(UPLOAD_ROUND_KEY, 0) + 1
         st.rerun()
     if right.button(t("data_cancel"), key="data_cancel"):
-        _discard_file()
+        _discard_plan()
         st.rerun()
 
+
+def store_plan(plan: importers.ImportPlan, store: Store, lang: str) -> int:
+    """Commit the plan while showing its phases: events written so far (from the store's
+    batches), then the update of the map's read cache."""
+    t = _t(lang)
+    total = len(plan.to_write)
+    with st.status(t("data_writing", count=total, name=plan.dataset),
+                   expanded=True) as status:
+        bar = st.progress(0.0, text=t("data_writing_rows", count=total,
+                                      done=format_number(0, lang)))
+
+        def step(fraction: float, _stage: str) -> None:
+            fraction = min(max(fraction, 0.0), 1.0)
+            bar.progress(fraction, text=t("data_writing_rows", count=total,
+                                          done=format_number(round(fraction * total), lang)))
+            if fraction >= 1.0:
+                status.update(label=t("data_writing_cache"))
+
+        written = importers.commit(plan, store, progress=step)
+        status.update(state="complete")
+    return written
+
+
+# --- the datasets -----------------------------------------------------------------------
 
 def datasets_section(lang: str, store: Store) -> None:
     t = _t(lang)
@@ -199,15 +417,11 @@ def datasets_section(lang: str, store: Store) -> None:
     if not datasets:
         st.caption(t("data_no_datasets"))
         return
-    table = pd.DataFrame([{
-        t("data_col_name"): d.name, t("data_col_format"): importers.FORMAT_LABELS.get(
-            d.format, d.format),
-        t("data_col_count"): d.count, t("data_col_version"): d.version,
-        t("data_col_accessed"): d.accessed, t("data_col_imported"): d.imported_at,
-        t("data_col_attribution"): d.attribution()} for d in datasets])
-    st.dataframe(table, hide_index=True, width="stretch", key="data_datasets_table")
+    st.dataframe(datasets_table(datasets, lang), hide_index=True, width="stretch",
+                 key="data_datasets_table")
     with st.expander(t("data_remove")):
         name = st.selectbox(t("data_col_name"), [d.name for d in datasets],
+                            format_func=lambda n: dataset_label(n, lang),
                             key="data_remove_name")
         sure = st.checkbox(t("data_remove_confirm"), key="data_remove_sure")
         if st.button(t("data_remove_button"), disabled=not sure, key="data_remove_button"):
@@ -222,14 +436,15 @@ def data_page(lang: str) -> None:
     store = Store()
     st.markdown(f"#### {t('data_title')}")
     st.caption(t("data_intro", path=str(store.directory)))
-    st.caption(t("data_limits", csv_mb=importers.MAX_FILE_BYTES // 1024**2,
-                 xlsx_mb=importers.MAX_XLSX_BYTES // 1024**2, upload_mb=UPLOAD_MB))
+    st.caption(t("data_limits", csv_mb=format_number(importers.MAX_FILE_BYTES // 1024**2, lang),
+                 xlsx_mb=format_number(importers.MAX_XLSX_BYTES // 1024**2, lang),
+                 upload_mb=format_number(UPLOAD_MB, lang)))
     done = st.session_state.pop(DONE_KEY, None)
     if done:
-        st.success(t("data_stored", count=format_number(done[0], lang), name=done[1]))
+        st.success(t("data_stored", count=done[0], name=dataset_label(done[1], lang)))
     removed = st.session_state.pop("data_removed", None)
     if removed:
-        st.success(t("data_removed", name=removed[0], count=format_number(removed[1], lang)))
+        st.success(t("data_removed", name=dataset_label(removed[0], lang), count=removed[1]))
     upload_section(lang, store)
     plan = st.session_state.get(PLAN_KEY)
     if plan is not None:

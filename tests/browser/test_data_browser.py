@@ -73,3 +73,60 @@ def test_upload_acled_file_then_see_its_events_on_the_map(data_app, offline_page
     page.screenshot(path=artifacts / "data-on-map.png")
     assert offline_page.external_requests == []  # nothing leaves the machine
     assert offline_page.page_errors == []
+
+
+ERRORS_JS = """() => Array.from(document.querySelectorAll(
+  '[data-testid="stAlertContentError"], [data-testid="stException"]')).map(e => e.innerText)"""
+
+
+def test_second_upload_without_reload_starts_from_its_own_detection(data_app, offline_page,
+                                                                     artifacts):
+    """ACLED upload -> store -> UCDP upload in the same page (no reload): the format and the
+    dataset name follow the new file, the check succeeds and no stale error is left."""
+    data_app, _ = data_app
+    page = offline_page.page
+    page.goto(f"{data_app}/data")
+    page.get_by_text("Your data: ACLED, UCDP GED and CSV imports").wait_for()
+    page.locator("input[type=file]").set_input_files(str(FIX / "acled_numeric_bom.csv"))
+    page.get_by_text("Detected format: ACLED export").wait_for()
+    page.get_by_role("button", name="Check the file").click()
+    page.get_by_role("button", name="Store 4 events in dataset acled").click()
+    page.get_by_text("Stored 4 events in dataset acled").wait_for()
+
+    page.locator("input[type=file]").set_input_files(str(FIX / "GEDEvent_v25_1_sample.csv"))
+    page.get_by_text("Detected format: UCDP GED (CSV)").wait_for()
+    # The Format select shows the new file's format (its value sits in an input).
+    page.wait_for_function("""() => Array.from(document.querySelectorAll(
+      '[data-testid="stSelectbox"]')).some(s => s.innerText.startsWith('Format')
+      && (s.innerText.includes('UCDP GED (CSV)') || Array.from(s.querySelectorAll('input'))
+          .some(i => i.value === 'UCDP GED (CSV)')))""")
+    name = page.get_by_label("Dataset name (one map layer per dataset)")
+    page.wait_for_function("() => Array.from(document.querySelectorAll('input')).some("
+                           "i => i.value === 'ucdp')")
+    assert name.input_value() == "ucdp"
+    page.get_by_role("button", name="Check the file").click()
+    page.get_by_text("Validation report").wait_for()
+    page.get_by_role("button", name="Store 3 events in dataset ucdp").wait_for()
+    assert page.evaluate(ERRORS_JS) == []
+    page.screenshot(path=artifacts / "data-second-upload.png", full_page=True)
+    assert offline_page.external_requests == []
+    assert offline_page.page_errors == []
+
+
+def test_uploader_chrome_in_french(data_app, offline_page, artifacts):
+    data_app, _ = data_app
+    page = offline_page.page
+    page.goto(f"{data_app}/data?lang=fr")
+    page.get_by_text("Vos données : imports ACLED, UCDP GED et CSV").wait_for()
+    zone = page.get_by_test_id("stFileUploaderDropzone")
+    zone.wait_for()
+    after = page.evaluate("""() => {
+      const zone = document.querySelector('[data-testid="stFileUploaderDropzone"]');
+      const text = (el) => getComputedStyle(el, '::after').content;
+      return Array.from(zone.querySelectorAll('span, p')).map(text)
+        .filter(c => c && c !== 'none'); }""")
+    assert '"Parcourir"' in after
+    assert any("Jusqu’à 200 Mo par fichier" in c or "Jusqu'à 200 Mo par fichier" in c
+               for c in after), after
+    zone.screenshot(path=artifacts / "data-uploader-fr.png")
+    assert offline_page.external_requests == []
