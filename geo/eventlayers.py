@@ -212,8 +212,9 @@ def event_layer_group(events: pd.DataFrame, layers: tuple[str, ...], cluster: bo
         clusters.add_to(group)
         parent = DetachedLayerGroup().add_to(group)
     added = []
-    # Common layers first, rare ones last (drawn on top, also in the cluster group).
-    for layer in sorted(LAYERS, key=lambda lay: lay in RARE_LAYERS):
+    # Common layers first, rare ones last in RARE_LAYERS order (successful coups on top).
+    order = [*(lay for lay in LAYERS if lay not in RARE_LAYERS), *RARE_LAYERS]
+    for layer in order:
         if layer not in layers:
             continue
         subset = events[events["layer"] == layer]

@@ -148,7 +148,8 @@ def event_panel_html(event: pd.Series, country_name: str, lang: str) -> str:
         (t("field_actors"), f"<ul>{actors}</ul>" if actors else "—"),
         (t("field_fatalities"), esc(fatalities_text(event["fatalities_low"],
                                                     event["fatalities_high"], lang))),
-        (t("field_dataset"), esc(event["dataset"])),
+        (t("field_dataset"), esc(t("ev_dataset_curated") if event["dataset"] == "curated"
+                                 else event["dataset"])),
         (t("field_verified"), esc(t("answer_yes") if event["verified"] else t("answer_no"))),
     ]
     return (f'<div class="event-panel" data-id="{esc(event["id"])}">'

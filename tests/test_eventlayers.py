@@ -37,3 +37,36 @@ def test_unclustered_layers_go_straight_into_the_group():
     js = _get_feature_group_string(group, mapbuild.offline_map(), 0)
     assert "markerClusterGroup" not in js and "addLayers" not in js
     assert len(re.findall(r"geo_json_\w+\.addTo\(feature_group_\w+\)", js)) == 3
+
+
+def test_tooltips_name_the_layer_in_the_readers_language():
+    feats = eventlayers.event_features(events(), "fr")["features"]
+    assert sorted(f["properties"]["t"] for f in feats) == [
+        "2024-01-01 · x · insurrection", "2024-01-01 · y · violence étatique",
+        "2024-01-01 · z · coup d'État réussi"]
+
+
+def test_larger_circles_come_first_so_smaller_ones_are_drawn_over_them():
+    frame = pd.concat([events()] * 2, ignore_index=True)
+    frame["id"] = list("abcdef")
+    frame["fatalities_high"] = pd.array([2, 300, None, 40, 0, 9], dtype="Int64")
+    radii = [f["properties"]["r"] for f in eventlayers.event_features(frame)["features"]]
+    assert radii == sorted(radii, reverse=True)
+
+
+def test_coups_are_drawn_in_their_own_svg_pane_above_the_others():
+    group = eventlayers.event_layer_group(events(), ("insurgency", "coup-successful"), False)
+    js = _get_feature_group_string(group, mapbuild.offline_map(), 0)
+    [renderer] = re.findall(r"var (rare_pane_renderer_\w+) = new \(L\.SVG\.extend", js)
+    assert f'"renderer": {renderer}' in js and '"pane": "atlas-coups"' in js
+    assert "pane.style.zIndex = 450" in js and "pointerEvents = 'none'" in js
+    # The insurgency layer (canvas, overlay pane) is created before the coups.
+    assert js.index('"insurgency"') < js.index('"coup-successful"')
+
+
+def test_cluster_bubbles_are_neutral_and_count_in_the_readers_format():
+    group = eventlayers.event_layer_group(events(), ("insurgency",), True, lang="fr")
+    js = _get_feature_group_string(group, mapbuild.offline_map(), 0)
+    assert "iconCreateFunction" in js and "toLocaleString('fr-FR')" in js
+    assert eventlayers.CLUSTER_FILL in js
+    assert "marker-cluster-small" not in js  # not MarkerCluster's green/yellow/orange
