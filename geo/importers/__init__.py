@@ -175,9 +175,12 @@ def inspect_file(path: Path, encoding: str = "utf-8", name: str | None = None,
     """
     path = Path(path)
     name = name or path.name
-    check_size(path, name)
-    with path.open("rb") as fh:
-        head = fh.read(HEAD_BYTES)
+    try:
+        check_size(path, name)
+        with path.open("rb") as fh:
+            head = fh.read(HEAD_BYTES)
+    except OSError as err:
+        raise _unreadable(name, err) from err
     suffix = Path(name).suffix.lower() or path.suffix.lower()
     if head.startswith(b"PK\x03\x04"):
         if suffix not in (".xlsx", ".xlsm"):
@@ -229,6 +232,11 @@ def inspect_file(path: Path, encoding: str = "utf-8", name: str | None = None,
     _check_columns(columns, name, skip + 1)
     return FileInfo("csv", columns, skip, enc.codec, delimiter=delimiter, bom=enc.bom,
                     newline=enc.newline)
+
+
+def _unreadable(name: str, err: OSError) -> ImportFileError:
+    return ImportFileError(f"The file cannot be read ({err.strerror or type(err).__name__})",
+                           name, "check that the file exists and that you may read it")
 
 
 def _check_columns(columns: tuple[str, ...], name: str, line: int) -> None:
@@ -405,6 +413,8 @@ def prepare(path: Path | str, fmt: str | None = None, dataset: str | None = None
         raise ImportFileError(err.what, _where(file_name, err.line), fix) from err
     except workbook.WorkbookError as err:
         raise ImportFileError(err.what, file_name, err.fix) from err
+    except OSError as err:
+        raise _unreadable(file_name, err) from err
     if total == 0:
         raise ImportFileError("The file has a header but no data rows", file_name,
                               "export again with at least one event")

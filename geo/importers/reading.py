@@ -196,7 +196,9 @@ def records(lines: Iterator[str], delimiter: str, first_line: int,
             return
         except csv.Error as err:
             line_no = start + len(kept) - 1
-            yield Malformed(start, line_no, _csv_reason(str(err), start, line_no))
+            swallowed = _swallowed_rows(kept[1:], delimiter, n_fields)
+            yield Malformed(start, line_no, _unbalanced(start, line_no, swallowed)
+                            if swallowed else _csv_reason(str(err), start, line_no))
             continue
         line_no = start + len(kept) - 1
         if not any(f.strip() for f in fields):
@@ -204,11 +206,7 @@ def records(lines: Iterator[str], delimiter: str, first_line: int,
         if line_no > start:
             swallowed = _swallowed_rows(kept[1:], delimiter, n_fields)
             if swallowed:
-                yield Malformed(start, line_no, (
-                    f"an unbalanced quote (\") at line {start} runs to line {line_no} and "
-                    f"swallows line(s) {', '.join(str(start + 1 + i) for i in swallowed)}, "
-                    "which are rows of their own; close the quote or double a quote that "
-                    "is part of the text (\"\")"))
+                yield Malformed(start, line_no, _unbalanced(start, line_no, swallowed))
                 continue
         if len(fields) != n_fields:
             yield Malformed(start, line_no, (
@@ -216,6 +214,13 @@ def records(lines: Iterator[str], delimiter: str, first_line: int,
                 "delimiter and the quoting of the cells on this line"))
             continue
         yield Record(start, line_no, fields)
+
+
+def _unbalanced(start: int, end: int, swallowed: list[int]) -> str:
+    return (f"an unbalanced quote (\") at line {start} runs to line {end} and swallows "
+            f"line(s) {', '.join(str(start + 1 + i) for i in swallowed)}, which are rows of "
+            "their own: none of these lines is imported; close the quote or double a quote "
+            "that is part of the text (\"\"), then import the file again")
 
 
 def _csv_reason(message: str, start: int, end: int) -> str:

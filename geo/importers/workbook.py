@@ -182,6 +182,7 @@ def sheet_header(path: Path, matches: Callable[[tuple[str, ...]], bool]) -> Shee
         try:
             fallback: SheetHeader | None = None
             for ws in wb.worksheets:
+                ws.reset_dimensions()  # read what is there, not what <dimension> claims
                 rows = ws.iter_rows(max_row=HEADER_SEARCH_ROWS, values_only=True)
                 for number, row in enumerate(rows, start=1):
                     columns = tuple(cell_text(v).strip() for v in row)
@@ -193,7 +194,6 @@ def sheet_header(path: Path, matches: Callable[[tuple[str, ...]], bool]) -> Shee
                     if matches(columns):
                         return header
                     fallback = fallback or header
-                    break
             if fallback is None:
                 raise WorkbookError("The workbook has no data: every sheet is empty",
                                     "export the data again")
@@ -211,6 +211,8 @@ def sheet_rows(path: Path, header: SheetHeader) -> Iterator[tuple[int, list[str]
     width = len(header.columns)
     try:
         ws = wb[header.sheet]
+        # A wrong <dimension> would make openpyxl stop early and drop rows silently.
+        ws.reset_dimensions()
         rows = ws.iter_rows(min_row=header.row + 1, max_col=width, values_only=True)
         number = header.row
         while True:
