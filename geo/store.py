@@ -228,6 +228,17 @@ class StoreError(Exception):
 
 
 @dataclass(frozen=True)
+class RepairPlan:
+    """What a repair would do: ``action`` is ``none``, ``refused``, ``rebuild`` (from the
+    read cache described by ``cache``, holding ``events`` events) or ``new``."""
+
+    action: str
+    health: StoreHealth
+    cache: snapshot.Manifest | None = None
+    events: int = 0
+
+
+@dataclass(frozen=True)
 class RepairResult:
     """What :meth:`Store.repair` did: ``action`` is ``none`` (nothing to repair),
     ``rebuilt`` (from the read cache), ``new`` (a new empty store) or ``refused`` (a locked
@@ -650,6 +661,19 @@ class Store:
                     "SET value=excluded.value", (uuid.uuid4().hex,))
 
     # --- repair -----------------------------------------------------------------------
+    def repair_plan(self) -> RepairPlan:
+        """What :meth:`repair` would do now (reads the whole store file and the cache)."""
+        before = self.health(thorough=True)
+        if not before.repairable:
+            return RepairPlan("none" if before.kind in ("ok", "missing") else "refused",
+                              before)
+        cached = snapshot.newest_intact(self.directory, SNAPSHOT_COLUMNS)
+        if cached is None or (before.generation is not None
+                              and cached[0].generation < before.generation):
+            # None, or older than the damaged store: it would pass stale data as good.
+            return RepairPlan("new", before)
+        return RepairPlan("rebuild", before, cached[0], len(cached[1]))
+
     def repair(self, now: datetime | None = None) -> RepairResult:
         """Make a damaged store usable again without losing anything.
 
@@ -661,19 +685,21 @@ class Store:
         moved aside with the damaged file, so nothing of it is lost or mistaken for the
         new store's cache).
         """
-        before = self.health(thorough=True)
-        if not before.repairable:
-            action = "none" if before.kind in ("ok", "missing") else "refused"
-            return RepairResult(action, before, before.message)
+        plan = self.repair_plan()
+        before = plan.health
+        if plan.action in ("none", "refused"):
+            return RepairResult(plan.action, before, before.message)
         self._check_location()
         suffix = f"damaged-{(now or datetime.now(UTC)).strftime('%Y%m%dT%H%M%SZ')}"
         snapshot.remove_stale_temporaries(self.directory)
         for leftover in self.directory.glob(f".{DB_NAME}.repair-*.tmp*"):
             leftover.unlink(missing_ok=True)  # a repair of ours killed halfway
-        cached = snapshot.newest_intact(self.directory, SNAPSHOT_COLUMNS)
-        if cached is not None and before.generation is not None \
-                and cached[0].generation < before.generation:
-            cached = None  # older than the damaged store: it would pass stale data as good
+        cached = None
+        if plan.cache is not None:
+            manifest = plan.cache
+            events = snapshot.read(self.directory, manifest.generation, SNAPSHOT_COLUMNS,
+                                   manifest.state)
+            cached = None if events is None else (manifest, events)
         tmp = self.directory / f".{DB_NAME}.repair-{os.getpid()}.tmp"
         if cached is not None:
             manifest, events = cached

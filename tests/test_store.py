@@ -349,3 +349,76 @@ def test_command_line_on_a_damaged_store_says_what_and_where_and_repairs(two_dat
     pd.testing.assert_frame_equal(Store(store.directory).load_events(), events)
     run = cli("list")
     assert run.returncode == 0 and "acled\tacled\t4 events" in run.stdout
+
+
+# --- the app on a damaged store (AppTest) -------------------------------------------------
+
+DASHBOARD = str(REPO / "dashboard.py")
+
+
+def _curated_count() -> int:
+    from geo.events import EVENTS_FILE, load_events
+
+    return len(load_events(EVENTS_FILE).events)
+
+
+@pytest.mark.parametrize("how", ["truncated", "zero", "foreign-sqlite"])
+def test_map_and_analysis_on_a_damaged_store_show_the_curated_events_and_say_why(
+        two_datasets, how):
+    from streamlit.testing.v1 import AppTest
+
+    store, _, _ = two_datasets
+    damage(store.path, how)
+    for page in ("map", "analysis"):
+        at = AppTest.from_file(DASHBOARD, default_timeout=120)
+        at.query_params["page"] = page
+        at.switch_page(f"pages/{page}.py")
+        at.run()
+        assert not at.exception, (page, [e.value for e in at.exception])
+        errors = [e.value for e in at.error]
+        assert len(errors) == 1 and str(store.path) in errors[0].replace("\\", ""), errors
+        assert "The curated events are shown" in errors[0]
+        datasets = {c.label for c in at.checkbox}
+        assert not any(label.startswith(("acled", "ucdp")) for label in datasets)
+    captions = " ".join(c.value for c in at.caption) + " ".join(m.value for m in at.markdown)
+    assert "Traceback" not in captions
+
+
+def test_data_page_repairs_a_damaged_store(two_datasets):
+    from streamlit.testing.v1 import AppTest
+
+    store, events, _ = two_datasets
+    damage(store.path, "garbage-pages")
+    at = AppTest.from_file(str(REPO / "pages" / "data.py"), default_timeout=120)
+    at.run()
+    assert not at.exception
+    [error] = [e.value for e in at.error]
+    assert "is damaged" in error and str(store.path) in error.replace("\\", "")
+    [info] = [i.value for i in at.info]
+    assert "intact and up to date" in info and "7 events" in info
+    assert not at.get("file_uploader")  # no import into a store that cannot take it
+    at.button(key="store_repair").click().run()
+    assert not at.exception
+    [success] = [s.value.replace("\\", "") for s in at.success]
+    assert "7 events are back" in success and ".damaged-" in success
+    assert not at.error and at.get("file_uploader")  # the page works again
+    pd.testing.assert_frame_equal(Store(store.directory).load_events(), events)
+
+
+def test_data_page_on_a_damaged_store_without_cache_offers_a_new_store_in_french(two_datasets):
+    from streamlit.testing.v1 import AppTest
+
+    store, _, _ = two_datasets
+    damage(store.path, "zero")
+    for cache in store.directory.glob("snapshot-*"):
+        cache.unlink()
+    at = AppTest.from_file(str(REPO / "pages" / "data.py"), default_timeout=120)
+    at.session_state["lang"] = "fr"
+    at.run()
+    assert not at.exception
+    assert "est vide" in at.error[0].value
+    assert "crée une base neuve" in at.info[0].value
+    at.button(key="store_repair").click().run()
+    assert "Une base neuve, vide, a été créée" in at.success[0].value
+    assert (store.directory / f"{DB_NAME}").stat().st_size > 0
+    assert [p.stat().st_size for p in store.directory.glob(f"{DB_NAME}.damaged-*")] == [0]

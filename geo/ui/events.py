@@ -22,7 +22,7 @@ from geo.filters import (
     to_query_params,
 )
 from geo.i18n import format_number, pick, translate
-from geo.store import Store
+from geo.store import Store, StoreError
 
 CHARTER_DATE = date(2023, 9, 16)
 FILTER_KEYS = ("ev_layers_", "ev_dates", "ev_countries", "ev_subtypes", "ev_actors",
@@ -43,8 +43,14 @@ def app_events() -> tuple[pd.DataFrame, list]:
     stamp = Store().stamp()
     if stamp == "none":
         return curated, problems
-    # Copy-on-write (pandas 3) shallow copy: a page that modifies it never alters the cache.
-    return _with_stored_events(path, stamp).copy(deep=False), problems
+    try:
+        # Copy-on-write (pandas 3) shallow copy: a page that modifies it never alters the cache.
+        return _with_stored_events(path, stamp).copy(deep=False), problems
+    except StoreError as err:  # a damaged store: the curated events, and say what is wrong
+        from geo.ui.store_health import store_banner
+
+        store_banner(err.health)
+        return curated, problems
 
 
 def events_key() -> str:
@@ -74,7 +80,10 @@ def actor_choices(events: pd.DataFrame) -> list[str]:
 
 def stored_datasets() -> list:
     """The imported datasets (:class:`geo.store.DatasetInfo`) with counts and attribution."""
-    return list(_datasets_at(Store().stamp()))
+    try:
+        return list(_datasets_at(Store().stamp()))
+    except StoreError:  # a damaged store shows none of its events (app_events says why)
+        return []
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
