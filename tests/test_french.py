@@ -13,7 +13,7 @@ import yaml
 
 from geo import charter_view as cv
 from geo import facts, french
-from geo.i18n import LOCALES_DIR, translate
+from geo.i18n import LOCALES_DIR, pick, translate
 
 
 @pytest.mark.parametrize(("preposition", "phrase", "expected"), [
@@ -137,28 +137,29 @@ WRONG = [
 ]
 
 
-def generated_french() -> dict[str, str]:
-    """Every text the views generate in French, by where it comes from."""
+def generated_french(lang: str = "fr") -> dict[str, str]:
+    """Every text the views generate in French (or ``lang``), by where it comes from."""
     charter, timeline = facts.load_charter(), facts.load_timeline()
     categories, states = facts.load_categories(), facts.load_member_states()
-    texts = {f"member_state:{iso3}": visible_text(cv.member_state_html(state, "fr"))
+    texts = {f"member_state:{iso3}": visible_text(cv.member_state_html(state, lang))
              for iso3, state in states.items()}
-    texts["glance"] = visible_text(cv.charter_glance_html(charter, "fr"))
-    texts["glance-compact"] = visible_text(cv.charter_glance_html(charter, "fr", compact=True))
-    texts["articles"] = visible_text(cv.articles_html(charter.articles, charter, "fr"))
+    texts["glance"] = visible_text(cv.charter_glance_html(charter, lang))
+    texts["glance-compact"] = visible_text(cv.charter_glance_html(charter, lang, compact=True))
+    texts["articles"] = visible_text(cv.articles_html(charter.articles, charter, lang))
     texts["provisions"] = visible_text(
-        cv.provisions_html(charter.provisions_unlocated, charter, "fr"))
+        cv.provisions_html(charter.provisions_unlocated, charter, lang))
     for correction in charter.corrections:
-        texts[f"correction:{correction.id}"] = visible_text(cv.correction_html(correction, "fr"))
+        texts[f"correction:{correction.id}"] = visible_text(cv.correction_html(correction, lang))
     for m in timeline:
-        texts[f"milestone:{m.id}"] = visible_text(cv.milestone_html(m, "fr", categories,
+        texts[f"milestone:{m.id}"] = visible_text(cv.milestone_html(m, lang, categories,
                                                                     with_title=True))
         texts[f"banner:{m.id}"] = visible_text(cv.highlight_banner_html(
-            m, cv.Highlight(m.countries, ("a",)), "fr", categories))
-    texts["intro"] = cv.timeline_intro(timeline, "fr") or ""
-    texts["periods"] = " | ".join(cv.period_labels(timeline, charter, "fr").values())
-    texts["counts"] = " | ".join(cv.timeline_count(n, 79, "fr") for n in (0, 1, 2, 1253))
-    texts["articles-caption"] = cv.articles_caption(charter, charter.articles[:1], "fr")
+            m, cv.Highlight(m.countries, ("a",)), lang, categories))
+    texts["intro"] = cv.timeline_intro(timeline, lang) or ""
+    texts["periods"] = " | ".join(cv.period_labels(timeline, charter, lang).values())
+    texts["counts"] = " | ".join(cv.timeline_count(n, 79, lang) for n in (0, 1, 2, 1253))
+    texts["articles-caption"] = cv.articles_caption(charter, charter.articles[:1], lang)
+    texts["as_of"] = " ".join(pick(s.as_of, lang) for s in states.values() if s.as_of)
     return texts
 
 
@@ -172,6 +173,20 @@ def test_no_uncontracted_or_unelided_junction_in_generated_french():
                 for pattern in WRONG for match in pattern.finditer(text)
                 if not text.startswith(PRONOUNS_IN_DATA, match.start())]
     assert problems == []
+
+
+URL = re.compile(r"https?://\S+")
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_no_internal_field_or_file_name_reaches_the_reader(lang):
+    """Notes speak of what the reader sees ("Provisions reported without an article
+    number"), never of data fields (provisions_unlocated, sort_date) or files (.yaml)."""
+    leaks = [(where, match.group(0))
+             for where, text in generated_french(lang).items()
+             for match in re.finditer(r"\b[a-z]+_[a-z_]+\b|\b[\w/]+\.(?:yaml|md|py)\b",
+                                      URL.sub("", text))]
+    assert leaks == []
 
 
 def test_member_state_coups_read_as_french():
