@@ -68,7 +68,8 @@ def test_report_confirm_and_remove(store):
     assert store.count() == 4
     assert any("Stored 4 events in dataset acled" in s.value for s in at.success)
     assert "data_plan" not in at.session_state
-    assert not any("on the map" in s.value for s in at.success)  # not said unchecked
+    assert any(s.value.endswith("With the current map filters, 4 of them are on the map.")
+               for s in at.success)  # said after checking against the map's filters
 
     # Re-checking the same file: nothing to store.
     at.session_state["data_plan"] = prepare(FIX / "acled_numeric_bom.csv", store=store)
@@ -345,3 +346,52 @@ def test_events_stored_under_another_name_are_pointed_out(store):
     assert not at.exception
     assert any("4 of these events are already stored in dataset acled" in w.value
                for w in at.warning)
+
+
+def test_stored_events_hidden_by_the_map_filters_are_not_said_to_be_on_the_map(store):
+    plan = prepare(FIX / "acled_labels.csv", store=store)
+    # One event in Chad: the map's default country filter (the AES states) leaves it out.
+    plan.events.loc[plan.events.index[0], "country_iso3"] = "TCD"
+    at = data_page()
+    at.session_state["data_plan"] = plan
+    at.run()
+    at.button(key="data_confirm").click().run()
+    assert not at.exception
+    [success] = [s.value for s in at.success]
+    assert success == ("Stored 4 events in dataset acled. With the current map filters, "
+                       "3 of them are on the map.")
+    [note] = [i.value for i in at.info]
+    assert note.startswith("1 is in a country that the map's country filter leaves out (Chad)")
+
+
+def test_visibility_counts_each_hidden_event_under_its_first_filter(store):
+    from geo.filters import EventFilter
+    from geo.ui.data import visibility, visibility_lines
+
+    events = prepare(FIX / "acled_labels.csv", store=store).events.copy()
+    events.loc[events.index[0], "country_iso3"] = "TCD"
+    events.loc[events.index[1], "latitude"] = float("nan")
+    last = events["date"].max().date()
+    v = visibility(events, EventFilter(date_from=last, date_to=last))
+    assert v.hidden_countries == 1 and v.countries == ("TCD",)
+    assert v.visible + v.hidden_countries + v.hidden_dates + v.hidden_other == len(events)
+    assert v.visible == 1 and v.hidden_dates == 2
+    fr = visibility_lines(v, "fr")
+    assert fr[0] == "Avec les filtres actuels de la carte, elle en montre 1."
+    assert fr[1].startswith("1 se trouve dans un pays que le filtre des pays de la carte "
+                            "exclut (Tchad)")
+    assert fr[2] == "2 sont hors de la période choisie sur la carte."
+
+
+def test_the_map_filters_of_the_session_decide_what_is_said_to_be_on_the_map(store):
+    at = data_page()
+    at.session_state["_ev_seeded"] = True  # the map was drawn: its filters are in the session
+    at.session_state["ev_countries"] = ["MLI"]
+    at.session_state["data_plan"] = prepare(FIX / "acled_labels.csv", store=store)
+    at.run()
+    at.button(key="data_confirm").click().run()
+    assert not at.exception
+    assert any(s.value.endswith("1 of them is on the map.") for s in at.success)
+    [note] = [i.value for i in at.info]
+    assert note.startswith("3 are in countries that the map's country filter leaves out "
+                           "(Burkina Faso, Niger)")

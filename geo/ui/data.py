@@ -20,13 +20,15 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import NamedTuple
 
 import pandas as pd
 import streamlit as st
 
 from geo import importers
-from geo.countries import country_name
-from geo.events import RowProblem
+from geo.countries import country_name, sorted_by_name
+from geo.events import LAYERS, RowProblem
+from geo.filters import EventFilter, apply_filter, from_query_params
 from geo.i18n import catalog, format_day, format_number, format_timestamp, translate
 from geo.store import Store
 
@@ -179,6 +181,74 @@ def uploader_chrome_css(widget_key: str, lang: str) -> str:
     rules = [f"{selector} {{font-size: 0;}} {selector}::after {{content: {_css_string(text)};"
              f" font-size: {size};}}" for selector, text, size in targets]
     return "<style>" + " ".join(rules) + "</style>"
+
+
+class Visibility(NamedTuple):
+    """Where the events just stored stand against the map's filters."""
+
+    visible: int  # shown by the filters (drawn, or counted when without coordinates)
+    hidden_countries: int  # left out by the country filter
+    countries: tuple[str, ...]  # ISO3 of those left out
+    hidden_dates: int  # in the chosen countries, outside the chosen dates
+    hidden_other: int  # left out by layers, event types, actors or fatalities
+    not_located: int  # visible ones without coordinates (counted, not drawn)
+
+
+def visibility(events: pd.DataFrame, f: EventFilter) -> Visibility:
+    """How many of ``events`` the map shows with filter ``f``, and why the others are not
+    shown: each hidden event counted once, under the first filter that leaves it out."""
+    by_country = apply_filter(events, EventFilter(
+        countries=f.countries, include_non_aes_coups=f.include_non_aes_coups))
+    by_dates = apply_filter(by_country, EventFilter(
+        date_from=f.date_from, date_to=f.date_to, countries=f.countries,
+        include_non_aes_coups=f.include_non_aes_coups))
+    shown = apply_filter(by_dates, f)
+    left_out = events.loc[~events.index.isin(by_country.index), "country_iso3"]
+    return Visibility(
+        visible=len(shown), hidden_countries=len(left_out),
+        countries=tuple(sorted(set(left_out.astype(str)) - {""})),
+        hidden_dates=len(by_country) - len(by_dates), hidden_other=len(by_dates) - len(shown),
+        not_located=int(shown["latitude"].isna().sum()))
+
+
+def visibility_lines(v: Visibility, lang: str) -> list[str]:
+    """The sentences that say where the stored events are: on the map, or hidden and why."""
+    t = _t(lang)
+    lines = [t("data_visible", count=v.visible)]
+    if v.hidden_countries:
+        names = [country_name(c, lang) for c in sorted_by_name(v.countries, lang)]
+        shown = ", ".join(names[:6]) + (" …" if len(names) > 6 else "")
+        lines.append(t("data_hidden_countries", count=v.hidden_countries, countries=shown))
+    if v.hidden_dates:
+        lines.append(t("data_hidden_dates", count=v.hidden_dates))
+    if v.hidden_other:
+        lines.append(t("data_hidden_other", count=v.hidden_other))
+    if v.not_located:
+        lines.append(t("data_not_located", count=v.not_located))
+    return lines
+
+
+def map_filter(events: pd.DataFrame) -> EventFilter:
+    """The map's filter as it stands in this session: its widgets' values once the map has
+    been drawn (they are kept across pages), else the URL's filter over the defaults."""
+    start = events["date"].min().date() if len(events) else None
+    end = events["date_end"].max().date() if len(events) else None
+    defaults = EventFilter(date_from=start, date_to=end, layers=LAYERS,
+                           include_non_aes_coups=True)
+    f = from_query_params(st.query_params.to_dict(), defaults)
+    state = st.session_state
+    if not state.get("_ev_seeded"):
+        return f
+    dates = state.get("ev_dates") or (f.date_from, f.date_to)
+    return EventFilter(
+        date_from=dates[0], date_to=dates[1],
+        countries=tuple(state.get("ev_countries", f.countries)),
+        layers=tuple(layer for layer in LAYERS
+                     if state.get(f"ev_layers_{layer}", layer in f.layers)),
+        subtypes=tuple(state.get("ev_subtypes", f.subtypes)),
+        actors=tuple(state.get("ev_actors", f.actors)),
+        min_fatalities=int(state.get("ev_min_fat", f.min_fatalities)),
+        include_non_aes_coups=bool(state.get("ev_non_aes", f.include_non_aes_coups)))
 
 
 # --- the upload -------------------------------------------------------------------------
@@ -375,8 +445,10 @@ def report_section(plan: importers.ImportPlan, lang: str, store: Store) -> None:
         left.info(t("data_nothing_accepted" if plan.accepted == 0 else "data_nothing_to_store"))
     elif left.button(t("data_confirm", count=to_write, name=plan.dataset),
                      type="primary", key="data_confirm"):
+        stored = plan.to_write
         written = store_plan(plan, store, lang)
-        st.session_state[DONE_KEY] = (written, plan.dataset)
+        st.session_state[DONE_KEY] = (written, plan.dataset,
+                                      visibility(stored, map_filter(stored)))
         _discard_file()
         # The stored file is done: the next upload starts in an empty uploader.
         st.session_state[UPLOAD_ROUND_KEY] = st.session_state.get(UPLOAD_ROUND_KEY, 0) + 1
@@ -441,7 +513,11 @@ def data_page(lang: str) -> None:
                  upload_mb=format_number(UPLOAD_MB, lang)))
     done = st.session_state.pop(DONE_KEY, None)
     if done:
-        st.success(t("data_stored", count=done[0], name=dataset_label(done[1], lang)))
+        lines = visibility_lines(done[2], lang)
+        st.success(" ".join([t("data_stored", count=done[0], name=dataset_label(done[1], lang)),
+                             lines[0]]))
+        if len(lines) > 1:
+            st.info(" ".join(lines[1:]))
     removed = st.session_state.pop("data_removed", None)
     if removed:
         st.success(t("data_removed", name=dataset_label(removed[0], lang), count=removed[1]))
