@@ -108,10 +108,14 @@ def format_number(value: float, lang: str, decimals: int = 0) -> str:
 
 def format_day(value: dt.date, lang: str, style: str = "long") -> str:
     """A calendar day in the reader's language: ``16 September 2023`` / ``16 septembre 2023``
-    (``style="medium"``: ``16 Sept 2023`` / ``16 sept. 2023``; ``"iso"``: ``2023-09-16``)."""
+    (``style="medium"``: ``16 Sept 2023`` / ``16 sept. 2023``; ``"iso"``: ``2023-09-16``).
+    French writes the first of a month as an ordinal: ``1er janvier 2020``."""
     if style == "iso":
         return value.isoformat()
-    return _babel_format_date(value, format=style, locale=_locale(lang))
+    text = _babel_format_date(value, format=style, locale=_locale(lang))
+    if normalise_language(lang) == "fr" and value.day == 1:  # CLDR writes "1 janvier"
+        text = "1er" + text[1:] if text.startswith("1 ") or text.startswith("1\xa0") else text
+    return text
 
 
 def format_timestamp(value: dt.datetime, lang: str) -> str:

@@ -143,7 +143,7 @@ def test_attribution_and_filter_lines_in_french(store):
     filters = exports.describe_filter({"from": "2020-01-01", "countries": "MLI,BFA",
                                        "min_fatalities": "1", "layers": "insurgency",
                                        "datasets": "curated,acled"}, "fr")
-    assert filters == ("à partir du 1 janvier 2020; pays : Mali, Burkina Faso; "
+    assert filters == ("à partir du 1er janvier 2020; pays : Mali, Burkina Faso; "
                        "au moins 1 mort (borne haute); couches : Violences insurgées; "
                        "jeux de données : Événements vérifiés, acled")
     lines = exports.attribution_lines(events, store.datasets(), filters, "fr")

@@ -4,6 +4,7 @@ French sentence the Charter, Timeline and member-state views generate."""
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import html
 import re
 from html.parser import HTMLParser
@@ -13,7 +14,7 @@ import yaml
 
 from geo import charter_view as cv
 from geo import facts, french
-from geo.i18n import LOCALES_DIR, pick, translate
+from geo.i18n import LOCALES_DIR, format_day, pick, translate
 
 
 @pytest.mark.parametrize(("preposition", "phrase", "expected"), [
@@ -107,6 +108,14 @@ def test_every_french_string_of_the_facts_locale_is_spaced_the_french_way():
         forms = value["fr"].values() if isinstance(value["fr"], dict) else [value["fr"]]
         for text in forms:
             assert french.typography(text) == text, key
+
+
+def test_first_of_the_month_is_an_ordinal_in_french():
+    assert format_day(dt.date(2020, 1, 1), "fr") == "1er janvier 2020"
+    assert format_day(dt.date(2020, 1, 1), "fr", "medium") == "1er janv. 2020"
+    assert format_day(dt.date(2020, 1, 11), "fr") == "11 janvier 2020"
+    assert "1er" not in format_day(dt.date(2020, 1, 1), "en")
+    assert facts.format_date("2020-01-01", "day", "fr") == "1er janvier 2020"  # same rule
 
 
 # --------------------------------------------------------------------------- generated text
