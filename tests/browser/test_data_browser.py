@@ -7,6 +7,7 @@ the repository) that adds it.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -130,3 +131,38 @@ def test_uploader_chrome_in_french(data_app, offline_page, artifacts):
                for c in after), after
     zone.screenshot(path=artifacts / "data-uploader-fr.png")
     assert offline_page.external_requests == []
+
+
+SEEN_JS = """() => { window.__seen = new Set();
+  const look = () => document.querySelectorAll('[data-testid="stExpander"], '
+    + '[data-testid="stProgress"]').forEach(e => window.__seen.add(e.innerText));
+  new MutationObserver(look).observe(document.body,
+    {subtree: true, childList: true, characterData: true}); }"""
+
+
+def test_storing_shows_its_progress(data_app, offline_page, artifacts, tmp_path):
+    """While a file is stored, the page shows the phase and the events written so far (an
+    observer records every state the page went through, however fast the write)."""
+    import sys
+
+    sys.path.insert(0, str(REPO / "scripts"))
+    from synthetic_acled import generate
+
+    path = tmp_path / "acled_sahel_synthetic.csv"
+    generate(12_000, seed=11).to_csv(path, index=False)
+    data_app, _ = data_app
+    page = offline_page.page
+    page.goto(f"{data_app}/data")
+    page.locator("input[type=file]").set_input_files(str(path))
+    page.get_by_role("button", name="Check the file").click()
+    confirm = page.get_by_role("button", name=re.compile(r"^Store [\d,]+ events in dataset"))
+    confirm.wait_for(timeout=120_000)
+    page.evaluate(SEEN_JS)
+    confirm.click()
+    page.get_by_text(re.compile(r"^Stored [\d,]+ events in dataset acled")).wait_for(
+        timeout=120_000)
+    seen = " | ".join(page.evaluate("() => Array.from(window.__seen)"))
+    assert re.search(r"Storing [\d,]+ events in dataset acled", seen), seen
+    assert re.search(r"Writing to the store: [\d,]+ of [\d,]+ events", seen), seen
+    page.screenshot(path=artifacts / "data-stored-visibility.png")
+    assert offline_page.page_errors == []
