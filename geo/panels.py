@@ -88,7 +88,8 @@ def legend_html(lang: str) -> str:
                 f'vertical-align:middle;margin-right:6px"></span>')
 
     items = [
-        (swatch(COLORS["member_fill"], COLORS["member_line"], width=3), t("legend_members")),
+        (swatch(_tint(COLORS["member_fill"], 0.4), COLORS["member_line"], width=3),
+         t("legend_members")),
         (swatch(COLORS["context_fill"], COLORS["context_line"], width=1), t("legend_context")),
         (swatch("transparent", COLORS["region_line"], width=1), t("legend_regions")),
         (swatch(_tint(COLORS["alg"], 0.15), COLORS["alg"], dashed=True), t("legend_alg")),

@@ -70,3 +70,21 @@ def test_cluster_bubbles_are_neutral_and_count_in_the_readers_format():
     assert "iconCreateFunction" in js and "toLocaleString('fr-FR')" in js
     assert eventlayers.CLUSTER_FILL in js
     assert "marker-cluster-small" not in js  # not MarkerCluster's green/yellow/orange
+
+
+def test_legend_matches_the_map_symbols_in_both_languages():
+    from geo import palette
+    from geo.panels import event_legend_html, legend_html
+
+    fr = event_legend_html("fr")
+    assert "></span>0 mort</span>" in fr and "></span>10 morts</span>" in fr
+    assert "Plusieurs événements proches" in fr  # the cluster bubble has its entry
+    assert palette.CLUSTER_FILL in fr
+    for style in eventlayers.LAYER_STYLES.values():
+        assert style["fill_color"] in fr and style["color"] in fr
+    en = event_legend_html("en")
+    assert "></span>0 deaths</span>" in en and "Several events close together" in en
+    zones = legend_html("en")
+    for key in ("member_line", "alg", "core", "region_line"):
+        assert palette.MAP_COLOURS[key] in zones
+    assert "rgba(0,114,178,0.15)" in zones  # the ALG fill as drawn, from the palette blue
