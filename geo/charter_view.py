@@ -76,6 +76,9 @@ WHAT_FOLLOWED_IDS: tuple[str, ...] = (
 PURPOSE_ARTICLE = 2
 PERIODS: tuple[str, ...] = ("all", "2010", "2020", "charter")
 """Time windows of the timeline page: everything, since 2010, since 2020, since the Charter."""
+CATEGORY_LABEL_LIMIT = 240
+"""Width (px) a category's name may take on the timeline chart before Vega cuts it ("Tentative
+de coup d'État" is cut at Vega's default 180 px)."""
 CHART_SELECTION = "milestone"
 """Name of the chart's point-selection parameter (``selection_mode`` of the chart)."""
 
@@ -562,7 +565,8 @@ def timeline_chart(frame: pd.DataFrame, lang: str,
             x=alt.X("date:T", title=t("tl_axis_date"), scale=alt.Scale(padding=14),
                     axis=time_axis(frame["date"], lang)),
             y=alt.Y("category_label:N", title=t("tl_tooltip_category"), sort=labels,
-                    scale=alt.Scale(domain=labels), axis=alt.Axis(title=None)),
+                    scale=alt.Scale(domain=labels),
+                    axis=alt.Axis(title=None, labelLimit=CATEGORY_LABEL_LIMIT)),
             color=alt.Color("category_label:N", legend=None, title=t("tl_tooltip_category"),
                             scale=alt.Scale(domain=labels, range=colors)),
             opacity=alt.condition(pick_one, alt.value(0.95), alt.value(0.55)),

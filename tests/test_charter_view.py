@@ -271,6 +271,8 @@ def test_chart_spec(timeline, categories):
     assert spec["encoding"]["y"]["field"] == "category_label"
     assert spec["encoding"]["color"]["field"] == "category_label"
     assert "Coup d'État" in spec["encoding"]["y"]["scale"]["domain"]
+    # the longest French category name fits in its label width (Vega cuts at 180 px)
+    assert spec["encoding"]["y"]["axis"]["labelLimit"] >= 220
     one = cv.timeline_chart(frame[frame["category"] == "coup"], "en", categories).to_dict()
     assert one["encoding"]["y"]["scale"]["domain"] == ["Coup"]  # only present rows
 
