@@ -13,6 +13,7 @@ import os
 import signal
 
 FAULT_ENV = "SAHEL_ATLAS_FAULT"
+ACTIONS = {"kill": signal.SIGKILL, "stop": signal.SIGSTOP}
 
 
 def point(name: str) -> None:
@@ -20,7 +21,8 @@ def point(name: str) -> None:
     spec = os.environ.get(FAULT_ENV)
     if not spec:
         return
-    where, _, action = spec.partition(":")
-    if where != name:
-        return
-    os.kill(os.getpid(), signal.SIGSTOP if action == "stop" else signal.SIGKILL)
+    where, _, action = spec.rpartition(":")
+    if action not in ACTIONS:  # a point's name has colons too: "import:begin"
+        where, action = spec, "kill"
+    if where == name:
+        os.kill(os.getpid(), ACTIONS[action])

@@ -20,6 +20,7 @@ from __future__ import annotations
 import fcntl
 import os
 import re
+import shutil
 import sqlite3
 import uuid
 from collections.abc import Callable, Iterator
@@ -90,7 +91,7 @@ def data_dir() -> Path:
 # --- health of the store file ---------------------------------------------------------
 
 HEALTH_KINDS = ("ok", "missing", "empty", "truncated", "corrupt", "foreign", "locked",
-                "read-only", "full")
+                "read-only", "full", "io-error")
 READABLE_KINDS = ("ok", "missing", "read-only")  # the app can show what the store holds
 REPAIRABLE_KINDS = ("empty", "truncated", "corrupt", "foreign")
 
@@ -132,6 +133,8 @@ _MESSAGES = {
     "read-only": "The event store {path} cannot be written (a read-only file or "
                  "folder): its events can be shown, nothing can be imported or removed.",
     "full": "The disk holding the event store {path} is full: nothing was stored.",
+    "io-error": "The event store {path} could not be read or written ({detail}): the disk "
+                "may be failing or disconnected; nothing was changed.",
 }
 
 
@@ -207,16 +210,34 @@ def check_store(path: Path, thorough: bool = False) -> StoreHealth:
 
 
 def _health_of_error(path: Path, err: Exception) -> StoreHealth:
-    """Classify what SQLite said about the file."""
+    """Classify what SQLite said about the file (its error name when it gives one)."""
     text = str(err)
     lowered = text.lower()
+    name = getattr(err, "sqlite_errorname", "") or ""
     if "locked" in lowered or "busy" in lowered:
         return health("locked", path, text)
-    if "full" in lowered:
+    if "full" in lowered or name == "SQLITE_FULL":
         return health("full", path, text)
+    if name.startswith("SQLITE_IOERR") or "i/o error" in lowered:
+        # A full disk often reaches SQLite as an I/O error (growing the WAL index, a
+        # write through the memory map): say "full" when it is, never "damaged".
+        return health("full" if _disk_free(path) < FULL_DISK_BYTES else "io-error", path,
+                      text)
     if "readonly" in lowered or "read-only" in lowered or "unable to open" in lowered:
         return health("read-only", path, text)
     return health("corrupt", path, text)
+
+
+FULL_DISK_BYTES = 1 << 20  # less free space than this: the disk is full for SQLite
+
+
+def _disk_free(path: Path) -> int:
+    for folder in (path.parent, *path.parent.parents):
+        try:
+            return shutil.disk_usage(folder).free
+        except OSError:
+            continue
+    return FULL_DISK_BYTES
 
 
 class StoreError(Exception):
