@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import json
 import math
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -21,10 +22,10 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import pandas as pd
+from babel import Locale
 
 from geo.countries import AES_MEMBERS, country_name, sorted_by_name
 from geo.facts import (
-    MONTH_NAMES,
     Article,
     Category,
     Charter,
@@ -523,21 +524,30 @@ def timeline_frame(milestones: Iterable[Milestone], lang: str,
 
 
 def time_axis(dates: pd.Series, lang: str) -> alt.Axis:
-    """A date axis readable in ``lang``: year ticks for a span of more than three years,
-    else a tick every three months labelled "month year" in ``lang`` (Vega's own month
-    names are English-only)."""
+    """A date axis written in ``lang`` at every zoom level (Vega's own month names are
+    English-only, so the labels are built here from CLDR's).
+
+    Vega picks the ticks for the span in view, about one a year over more than three years
+    of ``dates`` and one a quarter below, and again for the narrower span when the reader
+    zooms in; each label says what its tick needs: the year on 1 January ("2024"), month and
+    year on the first of a month ("juillet 2024"), else the day ("16 sept.").
+    """
     import altair as alt
 
     dates = pd.to_datetime(dates)
-    span_years = (dates.max() - dates.min()).days / 365.25 if len(dates) else 0
-    if span_years > 3:
-        step = max(1, math.ceil(span_years / 14))
-        return alt.Axis(tickCount={"interval": "year", "step": step}, format="%Y",
-                        labelOverlap=True)
-    months = "[" + ",".join(f"'{m}'" for m in MONTH_NAMES[normalise_language(lang)]) + "]"
-    label = f"{months}[month(datum.value)] + ' ' + timeFormat(datum.value, '%Y')"
-    return alt.Axis(tickCount={"interval": "month", "step": 3}, labelExpr=label,
-                    labelOverlap=True)
+    span_days = (dates.max() - dates.min()).days if len(dates) else 0
+    span_years = span_days / 365.25
+    count = min(14, math.ceil(span_years)) if span_years > 3 else max(2, math.ceil(
+        span_days / 91))
+    months = Locale.parse(normalise_language(lang)).months["format"]
+    wide = json.dumps([months["wide"][m] for m in range(1, 13)], ensure_ascii=False)
+    short = json.dumps([months["abbreviated"][m] for m in range(1, 13)], ensure_ascii=False)
+    label = ("month(datum.value) == 0 && date(datum.value) == 1"
+             " ? timeFormat(datum.value, '%Y')"
+             f" : date(datum.value) == 1 ? {wide}[month(datum.value)]"
+             " + ' ' + timeFormat(datum.value, '%Y')"
+             f" : date(datum.value) + ' ' + {short}[month(datum.value)]")
+    return alt.Axis(tickCount=count, labelExpr=label, labelOverlap=True, labelFlush=True)
 
 
 def timeline_chart(frame: pd.DataFrame, lang: str,

@@ -415,8 +415,11 @@ def test_labels_escape_markdown():
 def test_time_axis_labels_months_in_the_reader_language():
     short = pd.Series(pd.to_datetime(["2023-01-01", "2024-06-01"]))
     fr = cv.time_axis(short, "fr").to_dict()
-    assert "'janvier','février'" in fr["labelExpr"] and "'août'" in fr["labelExpr"]
-    assert "'January'" in cv.time_axis(short, "en").to_dict()["labelExpr"]
+    assert '"janvier", "février"' in fr["labelExpr"] and '"août"' in fr["labelExpr"]
+    assert '"sept."' in fr["labelExpr"]  # a day's label: "16 sept."
+    assert '"January"' in cv.time_axis(short, "en").to_dict()["labelExpr"]
+    assert fr["tickCount"] == 6  # about one a quarter
     long = pd.Series(pd.to_datetime(["2012-01-01", "2024-06-01"]))
     years = cv.time_axis(long, "fr").to_dict()
-    assert years["format"] == "%Y" and "labelExpr" not in years  # digits in any language
+    # a number, not a fixed interval, so Vega picks finer ticks when the reader zooms in
+    assert years["tickCount"] == 13 and "timeFormat(datum.value, '%Y')" in years["labelExpr"]
