@@ -423,3 +423,21 @@ def test_time_axis_labels_months_in_the_reader_language():
     years = cv.time_axis(long, "fr").to_dict()
     # a number, not a fixed interval, so Vega picks finer ticks when the reader zooms in
     assert years["tickCount"] == 13 and "timeFormat(datum.value, '%Y')" in years["labelExpr"]
+
+
+def test_counts_use_plural_forms_and_the_reader_number_format(charter):
+    m = milestone()
+    one = cv.highlight_banner_html(m, cv.Highlight(("NER",), ("a",)), "fr", {})
+    assert "sélection\u00a0: 1 événement correspondant sur la carte." in one
+    many = cv.highlight_banner_html(m, cv.Highlight(("NER",), tuple("abc")), "en", {})
+    assert "selected: 3 matching events on the map." in many
+    assert "event(s)" not in many
+    article = next(a for a in charter.articles if a.verified and len(a.sources) == 1)
+    assert "<summary>1 source</summary>" in cv.article_body_html(article, charter, "en")
+    several = next(a for a in charter.articles if a.verified and len(a.sources) > 1)
+    assert f"<summary>{len(several.sources)} sources</summary>" in cv.article_body_html(
+        several, charter, "fr")
+    assert "17 articles" in cv.charter_glance_html(charter, "fr")
+    assert cv.timeline_count(1253, 2000, "fr") == "1\u202f253 étapes affichées sur 2\u202f000."
+    assert cv.timeline_count(0, 79, "fr") == "0 étape affichée sur 79."
+    assert cv.timeline_count(1, 79, "en") == "1 of 79 milestones shown."
