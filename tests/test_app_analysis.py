@@ -6,6 +6,7 @@ Runs ``pages/analysis.py`` directly (the language comes from ``session_state["la
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from pathlib import Path
 
@@ -126,3 +127,43 @@ def test_no_events_for_the_filters_does_not_break_the_page():
     at.run()
     assert not at.exception
     assert translate("an_no_events", "en") in [i.value for i in at.info]
+
+
+def _spec_texts(at: AppTest) -> str:
+    return "\n".join(c.proto.spec for c in at.get("vega_lite_chart"))
+
+
+def test_victims_are_not_ranked_among_the_actors(started):
+    from geo import analysis as an
+
+    tables = [d.value for d in started.dataframe]
+    actor_label, victim_label = translate("an_actor", "en"), translate("an_victim", "en")
+    actors = next(t for t in tables if actor_label in t.columns)[actor_label]
+    victims = next(t for t in tables if victim_label in t.columns)[victim_label]
+    assert len(actors) == 10 and not any(an.is_victim(a) for a in actors)
+    assert "civilians" in set(victims) and all(an.is_victim(v) for v in victims)
+    assert translate("an_victims", "en") in [s.value for s in started.subheader]
+
+
+def test_french_page_has_plurals_names_and_no_english():
+    at = app("fr", min_fatalities="1000000")
+    at.run()
+    assert not at.exception
+    # 0 is singular in French.
+    assert any(c.value.startswith("0 événement correspond ") for c in at.caption)
+    full = app("fr")
+    full.run()
+    specs = _spec_texts(full)
+    assert "Hors AES" in specs and "Outside the AES" not in specs
+    for spec in (json.loads(c.proto.spec) for c in full.get("vega_lite_chart")):
+        assert spec["config"]["locale"]["number"]["thousands"] == "\u202f"
+    headers = {str(c) for d in full.dataframe for c in d.value.columns}
+    assert not headers & {"admin1_id", "name", "events", "year", "band", "share_events"}
+    captions = " ".join(c.value for c in full.caption)
+    assert "2023-09-16" not in captions and "16 septembre 2023" in captions
+
+
+def test_fourteen_years_of_trends_are_drawn_per_quarter(started):
+    monthly = [s for s in (c.proto.spec for c in started.get("vega_lite_chart"))
+               if "Events per" in s]
+    assert monthly and "yearquarter" in monthly[0] and "Events per quarter" in monthly[0]

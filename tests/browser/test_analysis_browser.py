@@ -1,8 +1,13 @@
-"""The Analysis page in Debian Chromium: change the pivot date and see the numbers change."""
+"""The Analysis page in Debian Chromium: change the pivot date and see the numbers change;
+what only the drawn charts show (labels kept, bar widths, the reader's number format)."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
+
+from tests.browser.mapdriver import wait_for_run
 
 pytestmark = pytest.mark.browser
 
@@ -24,7 +29,7 @@ def _wait_idle(page) -> None:
 def test_changing_the_pivot_changes_the_numbers(app_url, offline_page, artifacts):
     page = offline_page.page
     page.goto(f"{app_url}/analysis?pivot=2023-09-16&window=12")
-    page.get_by_text(METRIC_LABEL).wait_for()
+    page.get_by_text(METRIC_LABEL).wait_for(timeout=90_000)  # a cold server on a busy machine
     page.locator('[data-testid="stVegaLiteChart"]').first.wait_for()
     _wait_idle(page)
     before = _events_metric(page)
@@ -44,7 +49,7 @@ def test_changing_the_pivot_changes_the_numbers(app_url, offline_page, artifacts
     _wait_idle(page)
     after = _events_metric(page)
     assert after != before
-    assert "Before: 2020-01-01 to 2020-12-31" in page.locator("body").inner_text()
+    assert "Before: January 1, 2020 to December 31, 2020" in page.locator("body").inner_text()
     page.screenshot(path=artifacts / "analysis-pivot-2021.png", full_page=True)
     assert offline_page.external_requests == []
     assert offline_page.page_errors == []
@@ -61,3 +66,86 @@ def test_french_analysis_page(app_url, offline_page, artifacts):
     page.wait_for_timeout(1500)
     page.screenshot(path=artifacts / "analysis-fr.png", full_page=True)
     assert offline_page.external_requests == []
+
+
+# The charts are SVG (geo.ui.analysis.localised): their text is in the page.
+CHART = '[data-testid="stVegaLiteChart"]'
+VISIBLE_TEXTS = """(root, role) => Array.from(root.querySelectorAll(`g.${role} text`))
+    .filter(t => {
+        for (let e = t; e && e !== root; e = e.parentElement) {
+            if (parseFloat(getComputedStyle(e).opacity) === 0) return false;
+        }
+        return t.textContent.trim() !== "";
+    }).map(t => t.textContent)"""
+
+
+def _open_analysis(page, app_url: str, lang: str = "en") -> None:
+    page.goto(f"{app_url}/analysis?lang={lang}")
+    page.locator(CHART).nth(5).wait_for(timeout=90_000)
+    wait_for_run(page)
+    page.wait_for_function(
+        f"() => document.querySelectorAll('{CHART} svg g.role-axis-label').length >= 6",
+        timeout=60_000)
+
+
+def test_every_top_actor_bar_is_labelled_and_victims_are_apart(app_url, offline_page,
+                                                              artifacts):
+    from geo import analysis as an
+    from geo.events import load_events
+
+    expected = an.top_actors(load_events().events, n=10)["actor"].tolist()
+    page = offline_page.page
+    _open_analysis(page, app_url)
+    chart = page.locator(CHART).filter(has_text=expected[0]).first
+    chart.scroll_into_view_if_needed()
+    labels = chart.evaluate(VISIBLE_TEXTS, "role-axis-label")
+    bars = chart.locator("g.mark-rect path").count()
+    assert bars == len(expected) == 10
+    for actor in expected:  # shown whole (names up to 360 px are never cut here)
+        assert actor in labels, (actor, labels)
+    assert not any(an.is_victim(label) for label in labels)
+    chart.screenshot(path=artifacts / "analysis-actors.png")
+    victims = page.locator(CHART).filter(has_text="Fulani civilians").first
+    assert "civilians" in victims.evaluate(VISIBLE_TEXTS, "role-axis-label")
+    assert offline_page.external_requests == [] and offline_page.page_errors == []
+
+
+def test_trend_bars_are_readable_at_fourteen_years_and_milestones_labelled(
+        app_url, offline_page, artifacts):
+    page = offline_page.page
+    _open_analysis(page, app_url)
+    chart = page.locator(CHART).filter(has_text="Events per quarter").first
+    chart.scroll_into_view_if_needed()
+    widths = chart.evaluate("""root => Array.from(root.querySelectorAll('g.mark-rect path'))
+        .map(p => p.getBBox().width).filter(w => w > 0)""")
+    assert widths and min(widths) >= 8, min(widths)  # 168 monthly bars would be ~4 px
+    labels = chart.evaluate(VISIBLE_TEXTS, "mark-text")
+    for label in ("Coup, Mali", "Coup, Niger", "Liptako-Gourma Charter",
+                  "ECOWAS exit announced", "ECOWAS exit effective"):
+        assert label in labels, labels
+    # No two milestone labels overlap.
+    boxes = chart.evaluate("""root => Array.from(root.querySelectorAll('g.mark-text text'))
+        .filter(t => t.getAttribute('stroke') === null && t.textContent.trim() !== '')
+        .map(t => { const b = t.getBoundingClientRect();
+                    return [b.left, b.top, b.right, b.bottom]; })""")
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1:]:
+            overlap_x = min(a[2], b[2]) - max(a[0], b[0])
+            overlap_y = min(a[3], b[3]) - max(a[1], b[1])
+            assert overlap_x <= 1 or overlap_y <= 1, (a, b)
+    chart.screenshot(path=artifacts / "analysis-trends.png")
+    assert offline_page.external_requests == [] and offline_page.page_errors == []
+
+
+def test_french_charts_write_numbers_the_french_way(app_url, offline_page, artifacts):
+    page = offline_page.page
+    _open_analysis(page, app_url, "fr")
+    texts = []
+    charts = page.locator(CHART)
+    for i in range(charts.count()):
+        texts += charts.nth(i).evaluate(VISIBLE_TEXTS, "role-axis-label")
+    assert not [t for t in texts if re.search(r"\d,\d{3}", t)], texts
+    assert [t for t in texts if re.fullmatch(r"\d{1,3}(\u202f\d{3})+", t)], texts
+    assert "100\u202f%" in texts
+    page.locator(CHART).nth(2).screenshot(path=artifacts / "analysis-fr-before-after.png")
+    assert offline_page.external_requests == [] and offline_page.page_errors == []
