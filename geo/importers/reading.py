@@ -33,6 +33,9 @@ DELIMITERS = {",": "commas", "\t": "tabs", ";": "semicolons", "|": "vertical bar
 # Cell texts that mean "no value" (R, Excel, databases, hand-typed placeholders).
 MISSING_VALUES = frozenset({"", "NA", "N/A", "n/a", "#N/A", "#NA", "NULL", "null", "-", "--",
                             "NaN", "nan", "<NA>"})
+# (the longest of them: a longer cell is only trimmed and compared when it has white space
+# at an end)
+MISSING_MAX_LEN = max(map(len, MISSING_VALUES))
 _BOMS = (  # longest first: the UTF-32 LE mark starts with the UTF-16 LE one
     (codecs.BOM_UTF32_LE, "utf-32-le"), (codecs.BOM_UTF32_BE, "utf-32-be"),
     (codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"),
@@ -201,7 +204,7 @@ def records(lines: Iterator[str], delimiter: str, first_line: int,
                             if swallowed else _csv_reason(str(err), start, line_no))
             continue
         line_no = start + len(kept) - 1
-        if not any(f.strip() for f in fields):
+        if not "".join(fields).strip():
             continue
         if line_no > start:
             swallowed = _swallowed_rows(kept[1:], delimiter, n_fields)
