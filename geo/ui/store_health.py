@@ -18,6 +18,7 @@ from geo.ui import current_language, markdown_text
 
 DONE_KEY = "store_repaired"
 DATA_PAGE = "pages/data.py"
+DONE_ICON = ":material/check_circle:"  # Streamlit's own icon font: no emoji font needed
 
 
 def _t(lang: str):  # noqa: ANN202 - a translator
@@ -52,7 +53,7 @@ def store_banner(state: StoreHealth, lang: str | None = None) -> None:
     st.error(f"**{t('store_damaged_title')}**\n\n{health_text(state, lang)}\n\n"
              f"{t('store_curated_shown')}", icon="⚠️")
     try:
-        st.page_link(DATA_PAGE, label=t("store_repair_on_data"), icon="🛠️")
+        st.page_link(DATA_PAGE, label=t("store_repair_on_data"), icon=":material/build:")
     except Exception:  # noqa: BLE001 - a page run outside the app's navigation (tests)
         st.caption(t("store_cli_hint"))
 
@@ -67,9 +68,9 @@ def store_repair_panel(lang: str, store: Store | None = None) -> bool:
     if done is not None:
         kept = markdown_text(done.moved[0].name) if done.moved else ""
         if done.action == "rebuilt":
-            st.success(t("store_repaired_rebuilt", count=done.events, kept=kept), icon="✅")
+            st.success(t("store_repaired_rebuilt", count=done.events, kept=kept), icon=DONE_ICON)
         elif done.action == "new":
-            st.success(t("store_repaired_new", kept=kept), icon="✅")
+            st.success(t("store_repaired_new", kept=kept), icon=DONE_ICON)
     state = store.health()
     if state.kind in ("ok", "missing"):
         return True

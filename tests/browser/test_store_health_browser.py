@@ -1,0 +1,97 @@
+"""A damaged event store in a real browser: a clear message naming the file and no
+traceback on the map, the curated events still drawn, and the repair on the Data page
+bringing the imported events back.
+
+Runs its own `streamlit run` on a store (SAHEL_ATLAS_DATA_DIR) made by the importer and then
+truncated to half its size, as a full disk or an interrupted copy leaves it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from geo.importers import commit, prepare
+from geo.store import DB_NAME, Store
+from tests.browser.conftest import REPO, _require_chromium
+from tests.browser.mapdriver import map_frame
+from tests.browser.server import streamlit_server
+
+pytestmark = pytest.mark.browser
+
+FIX = REPO / "tests" / "fixtures"
+EVENT_IDS_JS = """() => { const ids = new Set();
+  const visit = (l) => {
+    const p = l.feature && l.feature.properties;
+    if (p && p.id) ids.add(p.id);
+    if (l.getLayers) { try { l.getLayers().forEach(visit); } catch (e) {} } };
+  Object.values(window.map._layers).forEach(visit);
+  return Array.from(ids).sort(); }"""
+EXCEPTIONS = '[data-testid="stException"]'
+
+
+@pytest.fixture(scope="module")
+def damaged_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
+    _require_chromium()
+    tmp = tmp_path_factory.mktemp("damaged_store")
+    store = Store(tmp / "store")
+    assert commit(prepare(FIX / "acled_labels.csv", store=store), store) == 4
+    data = store.path.read_bytes()
+    store.path.write_bytes(data[:len(data) // 2])
+    with streamlit_server(tmp / "server.log",
+                          env={"SAHEL_ATLAS_DATA_DIR": str(store.directory)}) as url:
+        yield url, store.path
+
+
+def wait_for_ids(page: object, wanted: str, present: bool = True) -> list[str]:
+    """The event ids on the map once ``wanted`` is (or is no longer) among them."""
+    ids: list[str] = []
+    for _ in range(120):
+        assert page.locator(EXCEPTIONS).count() == 0, page.locator(EXCEPTIONS).inner_text()
+        ids = map_frame(page).evaluate(EVENT_IDS_JS)
+        if (wanted in ids) == present:
+            return ids
+        page.wait_for_timeout(500)  # Playwright's wait: lets its route handlers run
+    raise AssertionError(f"{wanted} {'never came' if present else 'stayed'}: {ids}")
+
+
+def test_damaged_store_is_named_curated_events_shown_and_repair_brings_imports_back(
+        damaged_app, offline_page, artifacts):
+    url, db = damaged_app
+    page = offline_page.page
+    page.goto(f"{url}/map")
+    banner = page.locator('[data-testid="stAlertContentError"]').filter(
+        has_text="Your imported data cannot be read")
+    banner.wait_for()
+    text = banner.inner_text()
+    assert f"events, {db}, is truncated" in text and "The curated events are shown" in text
+    ids = wait_for_ids(page, "MLI-2012-03-22-COUP")  # a curated coup is on the map
+    assert not [i for i in ids if i.startswith("acled:")]
+    assert page.locator(EXCEPTIONS).count() == 0
+    assert "Traceback" not in page.locator("body").inner_text()
+    page.screenshot(path=artifacts / "store-damaged-map.png")
+
+    page.get_by_role("link", name="Repair it on the Data page").click()
+    page.get_by_text("is intact and up to date").wait_for()
+    assert f"events, {db}, is truncated" in page.locator(
+        '[data-testid="stAlertContentError"]').inner_text()
+    page.screenshot(path=artifacts / "store-damaged-data.png", full_page=True)
+    page.get_by_role("button", name="Repair the store").click()
+    done = page.get_by_text("The store was rebuilt from the read cache: 4 events are back")
+    done.wait_for()
+    assert f"{DB_NAME}.damaged-" in done.inner_text()
+    page.get_by_text("Imported datasets").first.wait_for()  # the Data page works again
+    page.locator("input[type=file]").wait_for(state="attached")
+    page.get_by_role("button", name="Repair the store").wait_for(state="detached")
+    page.screenshot(path=artifacts / "store-repaired-data.png", full_page=True)
+    assert len(list(db.parent.glob(f"{DB_NAME}.damaged-*"))) == 1  # kept, not deleted
+
+    page.goto(f"{url}/map")
+    ids = wait_for_ids(page, "acled:MLI5001")
+    assert "MLI-2012-03-22-COUP" in ids
+    assert page.get_by_text("Your imported data cannot be read").count() == 0
+    page.screenshot(path=artifacts / "store-repaired-map.png")
+    assert offline_page.external_requests == []
+    assert offline_page.page_errors == []
