@@ -114,6 +114,7 @@ if not filtered.empty:
         wide.index.name = t(f"an_period_{period}")
         st.dataframe(ui_an.number_table(wide, lang), width="stretch")
     export = series.assign(month=[an.period_label(m, period) for m in series["month"]])
+    export.insert(2, "group_name", shown["group_label"].to_numpy())  # codes and names
     export = export.rename(columns={"month": period})
     csv_button(export, f"{period}ly-by-{'country' if by == 'country_iso3' else 'category'}",
                t("an_csv_title_trend", by=group_label, period=t(f"an_csv_period_{period}")),
@@ -184,7 +185,9 @@ st.caption(t("an_completeness", b_date=fmt(cb.inexact_date), b_total=fmt(cb.tota
              a_total=fmt(ca.total), a_place=fmt(ca.inexact_place))
            + " " + t("an_straddling_count", count=ba.straddling)
            + " " + t("an_core_radius_note", radius=fmt(radius, 0 if radius.is_integer() else 1)))
-csv_button(ba.table, "before-after", t("an_csv_title_ba", pivot=w.pivot.date().isoformat(),
+ba_export = ba.table.copy()
+ba_export.insert(0, "area_name", [area_labels[a] for a in ba_export.index])
+csv_button(ba_export, "before-after", t("an_csv_title_ba", pivot=w.pivot.date().isoformat(),
                                        count=window), set(undated["dataset"].unique()),
            index=True)
 ui.remember({"pivot": pivot, "window": window},
