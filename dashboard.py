@@ -6,6 +6,7 @@ from geo import ui
 
 st.set_page_config(page_title="Sahel Atlas", page_icon="🌍", layout="wide")
 ui.install_assets()
+ui.keep_widget_values()  # before any page draws its widgets (see geo.ui.keep)
 lang = ui.language_selector()
 t = ui.translator(lang)
 

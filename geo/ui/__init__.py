@@ -117,25 +117,44 @@ def translator(lang: str) -> Callable[..., str]:
     return lambda key, **params: translate(key, lang, **params)
 
 
-def url_backed(key: str, default: T, parse: Callable[[str], T | None]) -> None:
-    """Give widget ``key`` its first value from the URL, else from earlier in the session.
+KEPT_KEYS = "_kept_widget_keys"
 
-    Streamlit drops a widget's state when its page is left; a shadow copy keeps it across
-    page changes, and the URL lets a copied address reproduce the view.
+
+def keep(*keys: str) -> None:
+    """Keep the values of these widget keys for the whole session, across page switches.
+
+    Streamlit ties a widget's value to the page it was drawn on and drops it when a run of
+    another page ends, even when that page draws a widget with the same key: the filters
+    of the map came back unchecked on the analysis page. :func:`keep_widget_values` (run by
+    dashboard.py before every page) re-assigns each kept key, which is Streamlit's
+    documented way to carry a widget's value from one page to another.
     """
+    kept = st.session_state.setdefault(KEPT_KEYS, set())
+    kept.update(keys)
+
+
+def keep_widget_values() -> None:
+    """Re-assign every kept widget value so no page switch drops it (see :func:`keep`)."""
+    for key in st.session_state.get(KEPT_KEYS, ()):
+        if key in st.session_state:
+            st.session_state[key] = st.session_state[key]
+
+
+def url_backed(key: str, default: T, parse: Callable[[str], T | None]) -> None:
+    """Give widget ``key`` its first value from the URL (else ``default``) and keep it for
+    the session (:func:`keep`): the URL lets a copied address reproduce the view."""
+    keep(key)
     if key in st.session_state:
         return
-    shadow = st.session_state.get(f"_keep_{key}")
     raw = st.query_params.get(key)
     parsed = parse(raw) if raw is not None else None
-    st.session_state[key] = shadow if shadow is not None else (
-        parsed if parsed is not None else default)
+    st.session_state[key] = parsed if parsed is not None else default
 
 
-def remember(values: dict[str, Any], to_url: dict[str, str]) -> None:
-    """Keep shadow copies of widget values and write the URL parameters."""
-    for key, value in values.items():
-        st.session_state[f"_keep_{key}"] = value
+def remember(values: dict[str, Any], to_url: dict[str, str | None]) -> None:
+    """Keep these widget values for the session (:func:`keep`) and write the URL
+    parameters (``None`` removes one)."""
+    keep(*values)
     for key, value in to_url.items():
         if value is None:
             st.query_params.pop(key, None)

@@ -11,7 +11,8 @@ import pandas as pd
 import streamlit as st
 
 from geo import events as ev
-from geo.countries import AES_MEMBERS, COUNTRY_NAMES
+from geo import ui
+from geo.countries import AES_MEMBERS, country_name, sorted_by_name
 from geo.filters import (
     QUERY_KEYS,
     EventFilter,
@@ -21,12 +22,13 @@ from geo.filters import (
     layer_counts,
     to_query_params,
 )
-from geo.i18n import format_number, pick, translate
+from geo.i18n import format_number, translate
 from geo.store import Store, StoreError
 
 CHARTER_DATE = date(2023, 9, 16)
-FILTER_KEYS = ("ev_layers_", "ev_dates", "ev_countries", "ev_subtypes", "ev_actors",
-               "ev_min_fat", "ev_non_aes", "ev_cluster", "ev_ds_")
+WIDGET_KEYS = ("ev_dates", "ev_countries", "ev_subtypes", "ev_actors", "ev_min_fat",
+               "ev_non_aes", "ev_cluster")
+"""The filter widgets every page with the event sidebar shares (plus one per layer)."""
 
 
 EVENTS_ENV = "SAHEL_ATLAS_EVENTS"
@@ -105,13 +107,12 @@ def dataset_sidebar(events: pd.DataFrame, lang: str) -> tuple[str, ...]:
     chosen = []
     for name in names:
         key = f"ev_ds_{name}"
-        if key not in st.session_state:
-            st.session_state[key] = st.session_state.get("_ev_keep", {}).get(key, True)
+        ui.keep(key)
+        st.session_state.setdefault(key, True)
         label = translate("ev_dataset_curated", lang) if name == "curated" else name
         if st.checkbox(translate("ev_dataset_count", lang, label=label,
                                  count=format_number(int(counts[name]), lang)), key=key):
             chosen.append(name)
-    _keep()
     return tuple(chosen)
 
 
@@ -144,11 +145,10 @@ def default_filter(events: pd.DataFrame) -> EventFilter:
 
 
 def _init_widgets(f: EventFilter, span: tuple[date, date]) -> None:
-    """Seed the widgets once per session from the URL (or an earlier page visit)."""
+    """Seed the widgets once per session from the URL; later pages keep their values
+    (``geo.ui.keep``), so every page shares one filter state."""
+    ui.keep(*WIDGET_KEYS, *(f"ev_layers_{layer}" for layer in ev.LAYERS))
     if st.session_state.get("_ev_seeded"):
-        for key in list(st.session_state.get("_ev_keep", {})):
-            if key not in st.session_state:
-                st.session_state[key] = st.session_state["_ev_keep"][key]
         return
     st.session_state["_ev_seeded"] = True
     for layer in ev.LAYERS:
@@ -161,13 +161,7 @@ def _init_widgets(f: EventFilter, span: tuple[date, date]) -> None:
     st.session_state["ev_actors"] = list(f.actors)
     st.session_state["ev_min_fat"] = int(f.min_fatalities)
     st.session_state["ev_non_aes"] = bool(f.include_non_aes_coups)
-
-
-def _keep() -> None:
-    st.session_state["_ev_keep"] = {
-        key: st.session_state[key] for key in st.session_state
-        if isinstance(key, str) and key.startswith(FILTER_KEYS)
-    }
+    st.session_state.setdefault("ev_cluster", True)
 
 
 def _set_dates(value: tuple[date, date]) -> None:
@@ -186,7 +180,7 @@ def event_sidebar(events: pd.DataFrame, lang: str) -> tuple[EventFilter, bool]:
     st.subheader(t("events_heading"))
     counts_box = st.container()
     non_aes = st.toggle(t("ev_non_aes_coups"), key="ev_non_aes")
-    cluster = st.toggle(t("ev_cluster"), value=True, key="ev_cluster")
+    cluster = st.toggle(t("ev_cluster"), key="ev_cluster")
 
     with st.expander(t("ev_filters"), expanded=True):
         dates = st.slider(t("ev_dates"), min_value=span[0], max_value=span[1], key="ev_dates",
@@ -195,10 +189,11 @@ def event_sidebar(events: pd.DataFrame, lang: str) -> tuple[EventFilter, bool]:
                   args=((min(max(CHARTER_DATE, span[0]), span[1]), span[1]),),
                   disabled=span[1] < CHARTER_DATE, width="stretch")
         st.button(t("ev_all_dates"), on_click=_set_dates, args=(span,), width="stretch")
-        country_options = sorted(set(events["country_iso3"].unique()) | set(AES_MEMBERS))
+        country_options = sorted_by_name(
+            set(events["country_iso3"].unique()) | set(AES_MEMBERS), lang)
         countries = st.multiselect(
             t("ev_countries"), country_options, key="ev_countries", placeholder=t("ev_choose"),
-            format_func=lambda c: pick(COUNTRY_NAMES.get(c, {"en": c}), lang))
+            format_func=lambda c: country_name(c, lang))
         subtype_options = sorted(set(events["subtype"].unique()))
         subtypes = st.multiselect(t("ev_subtypes"), subtype_options, key="ev_subtypes",
                                   placeholder=t("ev_all"), format_func=lambda s: t(f"sub_{s}"))
@@ -217,9 +212,7 @@ def event_sidebar(events: pd.DataFrame, lang: str) -> tuple[EventFilter, bool]:
                       count=format_number(counts[layer], lang))
             if st.checkbox(label, key=f"ev_layers_{layer}"):
                 chosen.append(layer)
-    f = replace(base, layers=tuple(chosen))
-    _keep()
-    return f, cluster
+    return replace(base, layers=tuple(chosen)), cluster
 
 
 def filter_query_params(f: EventFilter, events: pd.DataFrame) -> dict[str, str]:

@@ -45,3 +45,33 @@ def click_lat_lng(page: object, frame: object, lat: float, lng: float) -> None:
 
 def leaflet_layer_count(frame: object) -> int:
     return frame.evaluate("() => Object.keys(window.map._layers).length")
+
+
+def wait_for_run(page: object, timeout_ms: float = 60_000) -> None:
+    """Wait until the app's script run has finished (call it once the run has visibly
+    started, e.g. after waiting for something that run draws)."""
+    page.locator('[data-testid="stApp"][data-test-script-state="notRunning"]').wait_for(
+        state="attached", timeout=timeout_ms)
+
+
+_WATCH_RUNS_JS = """() => {
+  window.__finishedRuns = 0;
+  const app = document.querySelector('[data-testid="stApp"]');
+  let last = app.getAttribute('data-test-script-state');
+  new MutationObserver(() => {
+    const now = app.getAttribute('data-test-script-state');
+    if (now === 'notRunning' && last !== 'notRunning') window.__finishedRuns += 1;
+    last = now;
+  }).observe(app, {attributes: true, attributeFilter: ['data-test-script-state']});
+}"""
+
+
+def watch_runs(page: object) -> None:
+    """Count the app's finished script runs from now on (see :func:`wait_for_runs`); call it
+    just before the action that causes a rerun."""
+    page.evaluate(_WATCH_RUNS_JS)
+
+
+def wait_for_runs(page: object, count: int = 1, timeout_ms: float = 60_000) -> None:
+    """Wait until ``count`` script runs have finished since :func:`watch_runs`."""
+    page.wait_for_function(f"() => window.__finishedRuns >= {count}", timeout=timeout_ms)

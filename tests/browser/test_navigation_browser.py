@@ -1,0 +1,123 @@
+"""Page switches in a real browser: the event filters are one state shared by every page.
+
+The filters are drawn on the map and the analysis pages; the charter and the timeline pages
+have none. Switching pages in any order, with or without having touched a filter, must
+keep every checkbox and the URL as they were, and a fresh deep link opens on the defaults.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.mapdriver import wait_for_run
+
+pytestmark = pytest.mark.browser
+expect.set_options(timeout=30_000)  # a page switch reruns a whole page on a shared machine
+
+LAYERS = ("Successful coups", "Attempted coups", "Alleged coup plots", "Insurgency events",
+          "State violence")
+PAGES = {  # navigation label -> (URL path, a heading only that page shows)
+    "Map": ("", re.compile("^Sahel Atlas$")),
+    "Analysis": ("analysis", re.compile("^Analysis: trends")),
+    "Charter": ("charter", re.compile("^The Liptako-Gourma Charter$")),
+    "Timeline": ("timeline", re.compile("^Timeline$")),
+}
+FILTER_PAGES = {"Map", "Analysis"}
+FILTER_PARAMS = {"from", "to", "countries", "layers", "subtypes", "actors", "min_fatalities",
+                 "non_aes_coups"}
+
+
+def _layer_boxes(page) -> dict[str, object]:
+    return {name: page.get_by_role("checkbox", name=re.compile(f"^{re.escape(name)} \\("))
+            for name in LAYERS}
+
+
+def _labels(page) -> dict[str, str]:
+    """Each layer checkbox's label, with its count of matching events."""
+    return {name: box.get_attribute("aria-label") or box.locator("xpath=..").inner_text()
+            for name, box in _layer_boxes(page).items()}
+
+
+def _params(page) -> dict[str, list[str]]:
+    return parse_qs(urlparse(page.url).query, keep_blank_values=True)
+
+
+def _go(page, app_url: str, label: str) -> None:
+    path, heading = PAGES[label]
+    page.locator('[data-testid="stSidebarNav"]').get_by_role(
+        "link", name=label, exact=True).click()
+    expect(page).to_have_url(re.compile(
+        re.escape(app_url.rstrip("/")) + "/" + re.escape(path) + r"(\?|$)"))
+    page.get_by_role("heading", name=heading).first.wait_for()
+    wait_for_run(page)
+
+
+def _assert_filters(page, label: str, checked: dict[str, bool], labels: dict[str, str],
+                    layers_param: list[str] | None) -> None:
+    if label in FILTER_PAGES:
+        for name, box in _layer_boxes(page).items():
+            (expect(box).to_be_checked() if checked[name] else expect(box).not_to_be_checked())
+        assert _labels(page) == labels, "the layer counts changed with the page"
+    params = _params(page)
+    if label in FILTER_PAGES:
+        assert params.get("layers") == layers_param, page.url
+        assert not (FILTER_PARAMS - {"layers"}) & params.keys(), page.url
+
+
+ORDERS = [
+    ("Analysis", "Charter", "Timeline", "Map"),
+    ("Timeline", "Analysis", "Map", "Charter", "Analysis"),
+    ("Charter", "Map", "Timeline", "Analysis", "Map"),
+]
+
+
+@pytest.mark.parametrize("touch", [False, True], ids=["untouched", "one-layer-unchecked"])
+@pytest.mark.parametrize("order", ORDERS, ids=["-".join(o) for o in ORDERS])
+def test_filters_survive_every_page_switch(app_url, offline_page, order, touch):
+    page = offline_page.page
+    page.goto(app_url)
+    page.get_by_role("heading", name=PAGES["Map"][1]).first.wait_for()
+    wait_for_run(page)
+    checked = dict.fromkeys(LAYERS, True)
+    layers_param = None
+    if touch:
+        _layer_boxes(page)["State violence"].locator("xpath=ancestor::label").click()
+        checked["State violence"] = False
+        expect(page).to_have_url(re.compile(r"layers="))
+        wait_for_run(page)
+        layers_param = ["coup-successful,coup-attempted,coup-plot,insurgency"]
+    for name, box in _layer_boxes(page).items():
+        (expect(box).to_be_checked() if checked[name] else expect(box).not_to_be_checked())
+    labels = _labels(page)
+    assert all(re.search(r"\(\d[\d,]*\)$", text) for text in labels.values()), labels
+    _assert_filters(page, "Map", checked, labels, layers_param)
+
+    for label in order:
+        _go(page, app_url, label)
+        _assert_filters(page, label, checked, labels, layers_param)
+    assert offline_page.external_requests == []
+    assert offline_page.page_errors == []
+
+
+@pytest.mark.parametrize("label", list(PAGES))
+def test_a_fresh_deep_link_opens_with_the_defaults(app_url, browser, label):
+    """A new session (own browser context) opening a page by its address."""
+    context = browser.new_context(viewport={"width": 1400, "height": 950})
+    try:
+        page = context.new_page()
+        page.set_default_timeout(30_000)
+        path, heading = PAGES[label]
+        page.goto(f"{app_url}/{path}")
+        page.get_by_role("heading", name=heading).first.wait_for()
+        wait_for_run(page)
+        assert not FILTER_PARAMS & _params(page).keys(), page.url
+        _go(page, app_url, "Analysis" if label == "Map" else "Map")
+        for box in _layer_boxes(page).values():
+            expect(box).to_be_checked()
+        assert not FILTER_PARAMS & _params(page).keys(), page.url
+    finally:
+        context.close()
