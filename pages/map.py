@@ -6,6 +6,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from geo import aggregate, charter_view, eventlayers, exports, mapbuild, panels, ui
+from geo.countries import country_name
 from geo.events import rejected_row_count
 from geo.filters import apply_filter, keep_rows, region_stats
 from geo.i18n import format_number, pick
@@ -31,7 +32,6 @@ zone_defs = ui.zone_definitions()
 events, load_problems = ui_events.app_events()
 clickable = {"event": events, **layers}
 known_ids = {kind: IdLookup(df["id"]) for kind, df in clickable.items()}
-country_names = layers["country"].set_index("iso3")["name_fr" if lang == "fr" else "name_en"]
 
 # --- sidebar -----------------------------------------------------------------------------------
 with st.sidebar:
@@ -53,7 +53,7 @@ with st.sidebar:
                        format="%d", disabled=not show_core)
     core = ui.core_for_radius(radius)
     if show_core:
-        parts = ", ".join(f"{country_names[r.iso3]} {format_number(r.area_km2, lang)}"
+        parts = ", ".join(f"{country_name(r.iso3, lang)} {format_number(r.area_km2, lang)}"
                           for r in core.itertuples())
         st.caption(f"{t('core_area', area=format_number(core['area_km2'].sum(), lang))} "
                    f"({t('core_area_by_state', parts=parts)})")
@@ -151,8 +151,8 @@ with map_col:
         caption += " · " + t("ev_not_located", count=len(filtered) - shown)
     st.caption(caption)
     if load_problems:
-        with st.expander(t("ev_load_problems", count=rejected_row_count(load_problems),
-                           notes=len(load_problems))):
+        with st.expander(f"{t('ev_load_problems', count=rejected_row_count(load_problems))}"
+                         f" ({t('ev_load_notes', count=len(load_problems))})"):
             st.dataframe(pd.DataFrame([p.__dict__ for p in load_problems]))
     with st.expander(t("legend_title"), expanded=True):
         st.html(panels.legend_html(lang) + panels.event_legend_html(lang))
@@ -180,17 +180,16 @@ with selection_tab:
     elif selection.kind == "event":
         row = events.set_index("id").loc[selection.id]
         row["id"] = selection.id
-        st.html(panels.event_panel_html(row, country_names.get(row["country_iso3"],
-                                                               row["country_iso3"]), lang))
+        st.html(panels.event_panel_html(row, country_name(row["country_iso3"], lang), lang))
     else:
         st.html(panels.unit_panel_html(selection, layers, ui.unit_facts(), lang))
         if selection.kind == "admin1":
             stats = region_stats(filtered, selection.id)
             st.markdown(f"**{t('region_events')}**")
             if stats.count:
-                st.write(t("region_events_line" if stats.count > 1 else "region_events_one",
-                           count=stats.count, low=stats.fatalities_low,
-                           high=stats.fatalities_high))
+                st.write(t("region_events_count", count=stats.count,
+                           low=format_number(stats.fatalities_low, lang),
+                           high=format_number(stats.fatalities_high, lang)))
                 here = filtered[filtered["admin1_id"] == selection.id].sort_values("date")
                 for ev_row in here.itertuples():
                     label = f"{ev_row.date:%Y-%m-%d} · {ev_row.location}"

@@ -26,7 +26,7 @@ from geo.ui.events import CHARTER_DATE, EVENTS_ENV, default_filter
 APP = str(Path(__file__).resolve().parents[1] / "dashboard.py")
 FILTER_KEYS = ("from", "to", "countries", "layers", "subtypes", "actors", "min_fatalities",
                "non_aes_coups")
-SHOWN_RE = re.compile(r"^(\d+) events shown")
+SHOWN_RE = re.compile(r"^(\d+) events? shown")
 
 EVENTS = load_events().events
 DEFAULT = default_filter(EVENTS)
@@ -298,8 +298,8 @@ def test_region_panel_lists_its_events_and_a_button_selects_one() -> None:
     filtered = apply_filter(EVENTS, DEFAULT)
     stats = region_stats(filtered, "ML-7")
     assert stats.count > 1
-    line = translate("region_events_line", "en", count=stats.count, low=stats.fatalities_low,
-                     high=stats.fatalities_high)
+    line = translate("region_events_count", "en", count=stats.count,
+                     low=f"{stats.fatalities_low:,}", high=f"{stats.fatalities_high:,}")
     markdown = [m.value for m in at.markdown]
     assert line in markdown
     assert f"**{translate('region_events', 'en')}**" in markdown
@@ -326,12 +326,55 @@ def test_region_panel_follows_the_filters() -> None:
     picks = [b for b in at.button if (b.key or "").startswith("pick_")]
     assert len(picks) == stats.count
     if stats.count:
-        key = "region_events_line" if stats.count > 1 else "region_events_one"
-        assert translate(key, "en", count=stats.count,
-                         low=stats.fatalities_low, high=stats.fatalities_high) in [
+        assert translate("region_events_count", "en", count=stats.count,
+                         low=f"{stats.fatalities_low:,}", high=f"{stats.fatalities_high:,}") in [
             m.value for m in at.markdown]
     else:
         assert translate("region_events_none", "en") in [m.value for m in at.markdown]
+
+
+@pytest.mark.parametrize(("lang", "pattern"), [
+    ("en", r"^(\d+) events; fatalities (\d[\d,]*)–(\d[\d,]*)$"),
+    ("fr", r"^(\d+) événements ; morts (\d[\d\u202f]*)–(\d[\d\u202f]*)$"),
+])
+def test_region_event_line_is_plural_and_in_the_readers_number_format(lang, pattern) -> None:
+    """The region with the most fatalities (over a thousand, e.g. Sahel in Burkina Faso):
+    its totals grouped as the reader writes numbers ("1253" was shown)."""
+    filtered = apply_filter(EVENTS, DEFAULT)
+    region = max(filtered["admin1_id"].dropna().unique(),
+                 key=lambda unit: region_stats(filtered, unit).fatalities_high)
+    stats = region_stats(filtered, region)
+    assert stats.fatalities_high >= 1000 and stats.count > 1
+    at = run_app(sel=f"admin1:{region}", lang=lang)
+    lines = [m for x in at.markdown if (m := re.match(pattern, x.value))]
+    assert len(lines) == 1, [x.value for x in at.markdown]
+    count, low, high = (int(re.sub(r"\D", "", g)) for g in lines[0].groups())
+    assert (count, low, high) == tuple(stats)
+    assert ("," if lang == "en" else "\u202f") in lines[0].group(3)
+
+
+def test_a_region_with_one_event_says_one_event() -> None:
+    filtered = apply_filter(EVENTS, DEFAULT)
+    counts = filtered["admin1_id"].value_counts()
+    single = counts[counts == 1]
+    if single.empty:
+        pytest.skip("no admin-1 unit with exactly one event")
+    for lang, text in (("en", "1 event; "), ("fr", "1 événement ; ")):
+        at = run_app(sel=f"admin1:{single.index[0]}", lang=lang)
+        assert any(m.value.startswith(text) for m in at.markdown), [m.value for m in at.markdown]
+
+
+def test_country_filter_names_every_country_in_the_ui_language_sorted_by_name() -> None:
+    from geo.countries import collation_key, country_name
+
+    for lang in ("en", "fr"):
+        at = run_app(lang=lang)
+        box = at.multiselect(key="ev_countries")
+        codes = sorted(set(EVENTS["country_iso3"]) | {"MLI", "BFA", "NER"})
+        names = [country_name(c, lang) for c in codes]
+        assert sorted(box.options) == sorted(names)
+        assert box.options == sorted(box.options, key=collation_key)
+        assert not any(re.fullmatch(r"[A-Z]{3}", o) for o in box.options), box.options
 
 
 def test_region_without_events_says_so() -> None:
@@ -382,7 +425,8 @@ def test_rejected_rows_are_reported(events_file) -> None:
     at = run_app()
     assert shown(at) == 2
     labels = [e.label for e in at.expander]
-    assert any(re.search(r"rows rejected: \d+ ", lab) for lab in labels)
+    assert any(re.search(r"\d+ rows? rejected \(\d+ problems? reported\)", lab)
+               for lab in labels)
     problems = at.dataframe[0].value
     assert set(problems["row"]) == {3}
     assert set(problems["column"]) == {"date", "country_iso3"}
@@ -396,7 +440,7 @@ def test_rejected_rows_label_counts_rows(events_file) -> None:
     at = run_app()
     assert shown(at) == 2
     labels = [e.label for e in at.expander if "rejected" in e.label]
-    assert labels and "rows rejected: 1 " in labels[0]
+    assert labels and "Event data: 1 row rejected (" in labels[0]
 
 
 def test_a_file_whose_events_share_one_day_loads(events_file) -> None:

@@ -25,7 +25,13 @@ from geo.filters import apply_filter, layer_counts, region_stats
 from geo.i18n import translate
 from geo.ui.events import CHARTER_DATE, EVENTS_ENV, default_filter
 from tests.browser.conftest import REPO, OfflinePage, _require_chromium
-from tests.browser.mapdriver import click_lat_lng, map_frame, map_view
+from tests.browser.mapdriver import (
+    click_lat_lng,
+    map_frame,
+    map_view,
+    wait_for_runs,
+    watch_runs,
+)
 from tests.browser.server import streamlit_server
 
 pytestmark = pytest.mark.browser
@@ -158,6 +164,14 @@ def wait_for(page: object, predicate: Callable[[], object], what: str,
             raise AssertionError(f"the app raised while waiting for {what}:\n{error}")
         page.wait_for_timeout(200)
     raise AssertionError(f"timed out waiting for {what}; last value: {last!r}")
+
+
+def _fanned_out(frame: object, count: int) -> bool:
+    """The spiderfied markers have reached their places (none moving, none overlapping)."""
+    legs = frame.evaluate(SPIDERFIED_JS)
+    moving = frame.evaluate("() => !!document.querySelector('.leaflet-cluster-anim')")
+    return (len(legs) == count and not moving
+            and len({(round(m["lat"], 6), round(m["lng"], 6)) for m in legs}) == count)
 
 
 def drawn(page: object) -> dict[str, int]:
@@ -352,7 +366,7 @@ def test_coincident_events_can_be_spiderfied_and_picked(app_url, offline_page, a
         return len(frame.evaluate(SPIDERFIED_JS)) == len(here)
 
     wait_for(page, spiderfied, "the spiderfy")
-    page.wait_for_timeout(500)  # the fan-out animation
+    wait_for(page, lambda: _fanned_out(frame, len(here)), "the fan-out animation")
     legs = frame.evaluate(SPIDERFIED_JS)
     assert sorted(m["id"] for m in legs) == sorted(here["id"])
     assert all((m["lat0"], m["lng0"]) == pytest.approx(BAMAKO) for m in legs)
@@ -390,7 +404,7 @@ def test_clicking_the_bamako_cluster_spiderfies_it(app_url, offline_page, artifa
         click_lat_lng(page, frame, *BAMAKO)
         wait_for(page, lambda: len(map_frame(page, timeout=1).evaluate(SPIDERFIED_JS))
                  == len(here), "the spiderfy", timeout=15)
-        page.wait_for_timeout(500)
+        wait_for(page, lambda: _fanned_out(map_frame(page), len(here)), "the fan-out")
         legs = map_frame(page).evaluate(SPIDERFIED_JS)
         target = next(m for m in legs if m["id"].endswith("-COUP"))
         click_lat_lng(page, map_frame(page), target["lat"], target["lng"])
@@ -416,12 +430,13 @@ def test_clicking_a_cluster_zooms_in(app_url, offline_page, artifacts):
     wait_for(page, lambda: frame.evaluate(CLUSTER_ICON_AT_JS, biggest[1:]),
              "the cluster icon under the mouse")
     try:
+        watch_runs(page)
         click_lat_lng(page, frame, biggest[1], biggest[2])
         wait_for(page, lambda: map_view(map_frame(page, timeout=1))["zoom"] > zoom,
                  "the zoom-in", timeout=15)
         # The click is sent to the app (last_object_clicked), which reruns.
         assert map_frame(page).evaluate("() => !!window.__GLOBAL_DATA__.last_object_clicked")
-        page.wait_for_timeout(4000)
+        wait_for_runs(page)
         assert app_error(page) is None
         assert map_frame(page).evaluate(DRAWN_JS) == drawn_expected(DEFAULT)
         assert page.locator(".unit-panel, .event-panel").count() == 0
@@ -519,14 +534,15 @@ def test_hostile_text_is_shown_as_text(hostile_app, offline_page, artifacts):
     assert "<img src=x onerror=" in tooltip.inner_text()
     assert "{{ 7*7 }} {% if 1 %}jinja{% endif %}" in tooltip.inner_text()  # map data too
     assert tooltip.locator("img, script").count() == 0
+    watch_runs(page)
     page.mouse.click(x, y)
-    page.wait_for_timeout(1500)  # the rerun the click causes
+    wait_for_runs(page)  # the rerun the click causes
     assert panel.get_attribute("data-id") == XSS_ID
     assert_nothing_ran(page)
     page.screenshot(path=artifacts / "events-hostile-panel.png")
 
     # The report of rejected rows and dropped URLs: a data grid, nothing executed.
-    report = page.get_by_text(re.compile(r"rows rejected: \d+ "))
+    report = page.get_by_text(re.compile(r"\d+ rows? rejected \("))
     report.click()
     grid = page.locator('[data-testid="stDataFrame"]')
     grid.wait_for()
@@ -597,9 +613,8 @@ def test_url_reproduces_the_view(app_url, offline_page, browser, artifacts):
     page.locator('.unit-panel[data-id="ML-7"]').wait_for()
     wait_for(page, lambda: re.search(r"sel=admin1(%3A|:)ML-7", page.url), "sel in the URL")
     stats = region_stats(apply_filter(EVENTS, view), "ML-7")
-    key = "region_events_line" if stats.count > 1 else "region_events_one"
-    line = translate(key, "en", count=stats.count, low=stats.fatalities_low,
-                     high=stats.fatalities_high)
+    line = translate("region_events_count", "en", count=stats.count,
+                     low=f"{stats.fatalities_low:,}", high=f"{stats.fatalities_high:,}")
     page.get_by_text(line, exact=False).wait_for()
     markers = drawn_expected(view)
     region_state = _view_state(page, ".unit-panel", markers)

@@ -5,9 +5,10 @@ from __future__ import annotations
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from geo.boundaries import load_admin1
-from tests.browser.mapdriver import click_lat_lng, map_frame, map_view
+from tests.browser.mapdriver import click_lat_lng, map_frame, map_view, wait_for_run
 
 pytestmark = pytest.mark.browser
 
@@ -77,7 +78,8 @@ def test_click_region_shows_it_in_panel_without_moving_the_map(app_url, offline_
     frame = map_frame(page)
     assert frame.evaluate("() => window.__sameMap === true"), "the map was reloaded"
     assert map_view(frame) == before
-    assert re.search(r"sel=admin1(%3A|:)ML-7", page.url)
+    # The app writes the URL after it draws the panel: wait for it, never read it early.
+    expect(page).to_have_url(re.compile(r"sel=admin1(%3A|:)ML-7"))
     assert offline_page.external_requests == []
 
 
@@ -89,7 +91,7 @@ def test_french_switch_changes_visible_labels(app_url, offline_page, artifacts):
     page.get_by_text("Français").click()
     page.get_by_text("Couches", exact=True).wait_for()
     page.get_by_text("États membres de l'AES").wait_for()
-    assert "lang=fr" in page.url
+    expect(page).to_have_url(re.compile(r"[?&]lang=fr(&|$)"))
     # The French map replaces the English one: wait for tooltips in French (Algérie).
     labels = _wait_for_map_labels(page, lambda found: "Algérie" in found)
     assert {"Mali", "Burkina Faso", "Niger", "Tchad", "Tombouctou"} <= labels
@@ -104,6 +106,7 @@ def test_map_url_opens_the_map_with_its_parameters(app_url, offline_page):
     page.goto(f"{app_url}/map?lang=fr&layers=insurgency")
     map_frame(page)
     page.get_by_text("Couches", exact=True).wait_for()
+    wait_for_run(page)
     path, _, query = page.url.partition("?")
     assert path.rstrip("/") == app_url.rstrip("/")
     assert "lang=fr" in query and "layers=insurgency" in query

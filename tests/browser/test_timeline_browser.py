@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.mapdriver import map_frame
 
@@ -33,7 +34,7 @@ def _open(page, app_url: str, path: str) -> None:
 
 def _assert_map_highlights_niger_coup(page) -> None:
     map_frame(page)
-    assert re.search(rf"[?&]hl={MILESTONE}\b", page.url), page.url
+    expect(page).to_have_url(re.compile(rf"[?&]hl={MILESTONE}\b"))
     banner = page.locator(f'.timeline-highlight[data-milestone="{MILESTONE}"]')
     banner.wait_for()
     assert banner.get_attribute("data-countries") == "NER"
