@@ -174,6 +174,9 @@ def test_a_second_upload_starts_from_its_own_detection(store):
                                    (FIX / "acled_labels.csv").read_bytes(), "text/csv")).run()
     assert any(c.value == "Detected format: ACLED export" for c in at.caption)
     assert at.selectbox[0].value == "acled"
+    # The user confirms the format and the name by hand (widgets touched, same values).
+    at.selectbox[0].set_value("acled").run()
+    at.text_input[0].set_value("acled").run()
     at.button(key="data_validate").click().run()
     assert not at.error
     at.button(key="data_confirm").click().run()

@@ -90,6 +90,12 @@ def test_second_upload_without_reload_starts_from_its_own_detection(data_app, of
     page.get_by_text("Your data: ACLED, UCDP GED and CSV imports").wait_for()
     page.locator("input[type=file]").set_input_files(str(FIX / "acled_numeric_bom.csv"))
     page.get_by_text("Detected format: ACLED export").wait_for()
+    # The user confirms the format and the dataset name by hand (the widgets are touched).
+    page.get_by_test_id("stSelectbox").first.click()
+    page.get_by_role("option", name="ACLED export").click()
+    name = page.get_by_label("Dataset name (one map layer per dataset)")
+    name.fill("acled")
+    name.press("Enter")
     page.get_by_role("button", name="Check the file").click()
     page.get_by_role("button", name="Store 4 events in dataset acled").click()
     page.get_by_text("Stored 4 events in dataset acled").wait_for()
