@@ -6,7 +6,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from geo import aggregate, charter_view, eventlayers, exports, mapbuild, panels, ui
-from geo.countries import country_name
+from geo.countries import AES_MEMBERS, country_name
 from geo.events import rejected_row_count
 from geo.filters import apply_filter, keep_rows, region_stats
 from geo.i18n import format_number, pick
@@ -96,6 +96,12 @@ elif st.session_state.get("_hl_applied") != highlight_id:
 selection: Selection | None = st.session_state["selection"]
 
 
+def aes_bounds(countries: pd.DataFrame) -> list[list[float]]:
+    """``[[south, west], [north, east]]`` of the three AES states (Leaflet's order)."""
+    west, south, east, north = countries[countries["iso3"].isin(AES_MEMBERS)].total_bounds
+    return [[float(south), float(west)], [float(north), float(east)]]
+
+
 def _select(kind: str, ident: str) -> None:
     st.session_state["selection"] = Selection(kind, ident)
 
@@ -108,7 +114,7 @@ st.markdown(f"#### {t('app_title')}")
 st.caption(t("app_subtitle"))
 
 # --- map and panel -----------------------------------------------------------------------------
-map_col, panel_col = st.columns([5, 2], gap="medium")
+map_col, panel_col = st.columns([3, 1], gap="medium")  # the map takes most of the width
 with map_col:
     dynamic = []
     if show_alg:
@@ -139,6 +145,7 @@ with map_col:
     base = mapbuild.base_map(mapbuild.BaseLayers(layers["country"], layers["admin1"],
                                                  layers["province"]), lang,
                              ui.base_geojson(lang))
+    base.fit_bounds(aes_bounds(layers["country"]))  # the three states, whatever the viewport
     st_folium(base, key=MAP_KEY, height=640, width="stretch",
               returned_objects=RETURNED,
               feature_group_to_add=mapbuild.dynamic_layers(dynamic))
@@ -154,8 +161,6 @@ with map_col:
         with st.expander(f"{t('ev_load_problems', count=rejected_row_count(load_problems))}"
                          f" ({t('ev_load_notes', count=len(load_problems))})"):
             st.dataframe(pd.DataFrame([p.__dict__ for p in load_problems]))
-    with st.expander(t("legend_title"), expanded=True):
-        st.html(panels.legend_html(lang) + panels.event_legend_html(lang))
     with st.expander(t("boundaries_heading")):
         st.write(t("boundaries_note"))
 
@@ -166,6 +171,9 @@ def _clear_highlight() -> None:
 
 
 with panel_col:
+    # Beside the map, above the panel: readable without scrolling on a desktop window.
+    with st.expander(t("legend_title"), expanded=True):
+        st.html(panels.legend_html(lang) + panels.event_legend_html(lang))
     if highlight is not None:
         milestone = charter_view.milestone_by_id(ui_facts.timeline(), highlight_id)
         st.html(charter_view.highlight_banner_html(milestone, highlight, lang,

@@ -1,0 +1,65 @@
+"""The map's first view and the page layout, measured in a real browser window."""
+
+from __future__ import annotations
+
+import pytest
+
+from geo.boundaries import load_countries
+from geo.countries import AES_MEMBERS
+from tests.browser.mapdriver import map_frame, wait_for_run
+
+pytestmark = pytest.mark.browser
+
+_BOUNDS_JS = """() => { const b = window.map.getBounds();
+  return {south: b.getSouth(), west: b.getWest(), north: b.getNorth(), east: b.getEast()}; }"""
+
+
+def _aes_bounds() -> dict[str, float]:
+    countries = load_countries()
+    west, south, east, north = countries[countries["iso3"].isin(AES_MEMBERS)].total_bounds
+    return {"south": south, "west": west, "north": north, "east": east}
+
+
+@pytest.mark.parametrize("viewport", [(1400, 950), (390, 844)], ids=["desktop", "phone"])
+def test_first_view_shows_all_three_states(browser, app_url, artifacts, viewport):
+    """All of Mali, Burkina Faso and Niger (eastern Niger was cut off), even on a phone."""
+    width, height = viewport
+    context = browser.new_context(viewport={"width": width, "height": height})
+    try:
+        page = context.new_page()
+        page.set_default_timeout(30_000)
+        page.goto(app_url)
+        frame = map_frame(page)
+        want = _aes_bounds()
+        frame.wait_for_function(
+            "([s, w, n, e]) => { const b = window.map.getBounds();"
+            " return b.getSouth() <= s && b.getWest() <= w && b.getNorth() >= n"
+            " && b.getEast() >= e; }",
+            arg=[want["south"], want["west"], want["north"], want["east"]])
+        wait_for_run(page)
+        frame.wait_for_function(
+            "() => !window.map._animatingZoom && !window.map._panAnim?._inProgress")
+        shown = frame.evaluate(_BOUNDS_JS)
+        # Framed on the states, not zoomed out to the whole continent.
+        assert shown["east"] - shown["west"] < 3 * (want["east"] - want["west"]), shown
+        page.screenshot(path=artifacts / f"map-first-view-{width}x{height}.png")
+    finally:
+        context.close()
+
+
+def test_legend_is_beside_the_map_without_scrolling(app_url, offline_page, artifacts):
+    page = offline_page.page
+    page.goto(app_url)
+    frame = map_frame(page)
+    legend = page.get_by_text("AES member states").first
+    legend.wait_for()
+    wait_for_run(page)
+    map_box = frame.frame_element().bounding_box()
+    legend_box = legend.bounding_box()
+    viewport = page.viewport_size
+    assert legend_box["x"] >= map_box["x"] + map_box["width"], (legend_box, map_box)
+    assert legend_box["y"] + legend_box["height"] <= viewport["height"], legend_box
+    main = page.locator('[data-testid="stMain"]').bounding_box()
+    assert map_box["width"] >= 0.6 * main["width"], (map_box, main)
+    page.screenshot(path=artifacts / "map-legend-beside.png")
+    assert offline_page.external_requests == []
