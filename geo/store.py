@@ -90,10 +90,10 @@ def data_dir() -> Path:
 
 # --- health of the store file ---------------------------------------------------------
 
-HEALTH_KINDS = ("ok", "missing", "empty", "truncated", "corrupt", "foreign", "locked",
-                "read-only", "full", "io-error")
+HEALTH_KINDS = ("ok", "missing", "empty", "truncated", "overwritten", "corrupt", "foreign",
+                "locked", "read-only", "full", "io-error")
 READABLE_KINDS = ("ok", "missing", "read-only")  # the app can show what the store holds
-REPAIRABLE_KINDS = ("empty", "truncated", "corrupt", "foreign")
+REPAIRABLE_KINDS = ("empty", "truncated", "overwritten", "corrupt", "foreign")
 
 
 @dataclass(frozen=True)
@@ -126,6 +126,8 @@ _MESSAGES = {
              "its events are not in it.",
     "truncated": "The event store {path} is truncated: the file is shorter than the "
                  "database it holds ({detail}).",
+    "overwritten": "The event store {path} is not an SQLite database (any more): its content "
+                   "was overwritten, or it is another program's file.",
     "corrupt": "The event store {path} is damaged: {detail}.",
     "foreign": "{path} is not a Sahel Atlas event store: {detail}.",
     "locked": "The event store {path} is locked by another program ({detail}); close it "
@@ -163,18 +165,17 @@ def check_store(path: Path, thorough: bool = False) -> StoreHealth:
     except PermissionError as err:
         return health("read-only", path, str(err))
     except OSError as err:
-        return health("corrupt", path, f"the file cannot be read ({err.strerror})")
+        return health("io-error", path, f"the file cannot be read: {err.strerror}")
     if size == 0:
         return health("empty", path)
     if len(header) < 100 or not header.startswith(SQLITE_MAGIC):
-        return health("corrupt", path, "it is not an SQLite database (its content was "
-                      "overwritten, or it is another program's file)")
+        return health("overwritten", path)
     page_size = int.from_bytes(header[16:18], "big")
     page_size = 65536 if page_size == 1 else page_size
     pages = int.from_bytes(header[28:32], "big")
     header_count_valid = header[24:28] == header[92:96] and pages > 0
     if page_size < 512 or page_size & (page_size - 1):
-        return health("corrupt", path, "its header is damaged")
+        return health("overwritten", path)  # not a page size: the header is gone
     if (header_count_valid and size < pages * page_size) or size % page_size:
         expected = pages * page_size if header_count_valid else "a multiple of "
         return health("truncated", path, f"{size:,} bytes of {expected:,} bytes"

@@ -211,8 +211,9 @@ def damage(path: Path, how: str) -> None:
         Path(f"{path}{side}").unlink(missing_ok=True)
 
 
-DAMAGE_KINDS = {"truncated": "truncated", "garbage": "corrupt", "garbage-pages": "corrupt",
-                "zero": "empty", "foreign-sqlite": "foreign", "foreign-file": "corrupt"}
+DAMAGE_KINDS = {"truncated": "truncated", "garbage": "overwritten",
+                "garbage-pages": "corrupt", "zero": "empty", "foreign-sqlite": "foreign",
+                "foreign-file": "overwritten"}
 
 
 @pytest.fixture(scope="module")
