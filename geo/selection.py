@@ -110,3 +110,29 @@ def locate(lon: float, lat: float, layers: dict[str, gpd.GeoDataFrame]) -> Selec
         if len(hits):
             return Selection(kind, str(hits.iloc[0]["id"]))
     return None
+
+
+def feature_choices(layers: Mapping[str, gpd.GeoDataFrame], events: pd.DataFrame,
+                    lang: str) -> dict[str, str]:
+    """Every selectable feature as ``{Selection.to_param(): label}``, for a searchable list
+    that selects without a mouse: countries, then admin-1 regions and provinces (each
+    with its type and country, sorted by name in ``lang``), then the given events by date.
+    """
+    from geo.countries import collation_key, country_name
+
+    name_col, type_col = ("name_fr", "type_fr") if lang == "fr" else ("name_en", "type_en")
+    choices: dict[str, str] = {}
+    countries = layers["country"]
+    for iso3, ident in sorted(zip(countries["iso3"], countries["id"], strict=True),
+                              key=lambda pair: collation_key(country_name(pair[0], lang))):
+        choices[Selection("country", str(ident)).to_param()] = country_name(iso3, lang)
+    for kind in ("admin1", "province"):
+        units = layers[kind]
+        labelled = [(f"{row[name_col]} — {row[type_col]}, {country_name(row['iso3'], lang)}",
+                     str(row["id"])) for _, row in units.iterrows()]
+        for label, ident in sorted(labelled, key=lambda pair: collation_key(pair[0])):
+            choices[Selection(kind, ident).to_param()] = label
+    dated = events.sort_values("date", kind="stable")
+    for ident, day, place in zip(dated["id"], dated["date"], dated["location"], strict=True):
+        choices[Selection("event", str(ident)).to_param()] = f"{day:%Y-%m-%d} · {place}"
+    return choices

@@ -14,6 +14,7 @@ from geo.selection import (
     IdLookup,
     Selection,
     click_signature,
+    feature_choices,
     selection_from_click,
     selection_from_param,
 )
@@ -24,6 +25,7 @@ ui.ensure_app_shell()
 
 MAP_KEY = "atlas_map"
 RETURNED = ["last_object_clicked", "last_active_drawing"]
+FIND_KEY = "find_feature"
 
 lang = ui.current_language()
 t = ui.translator(lang)
@@ -106,6 +108,15 @@ def _select(kind: str, ident: str) -> None:
     st.session_state["selection"] = Selection(kind, ident)
 
 
+def _select_found() -> None:
+    """The searchable list chose a feature: select it as a click would, then empty the list
+    (a later click must not leave an older choice on show)."""
+    chosen = selection_from_param(st.session_state.get(FIND_KEY), known_ids)
+    if chosen is not None:
+        st.session_state["selection"] = chosen
+    st.session_state[FIND_KEY] = None
+
+
 def _select_none() -> None:
     st.session_state["selection"] = None
 
@@ -171,6 +182,11 @@ def _clear_highlight() -> None:
 
 
 with panel_col:
+    # Selecting without a mouse: the same Selection (panel, URL ``sel``) as a map click.
+    choices = feature_choices(layers, events.iloc[0:0] if aggregated else filtered, lang)
+    st.selectbox(t("find_feature"), list(choices), index=None, key=FIND_KEY,
+                 format_func=choices.get, placeholder=t("find_placeholder"),
+                 on_change=_select_found)
     # Beside the map, above the panel: readable without scrolling on a desktop window.
     with st.expander(t("legend_title"), expanded=True):
         st.html(panels.legend_html(lang) + panels.event_legend_html(lang))

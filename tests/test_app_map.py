@@ -186,3 +186,33 @@ def test_core_caption_area_matches_the_radius_from_the_url():
     at.run()
     # pi * 200² = 125,664 km²: the core is that disc, slightly less as a polygon
     assert 0.95 * 125_664 < core_area(core_caption(at)) <= 125_664
+
+
+@pytest.mark.parametrize(("choice", "label", "panel_marker"), [
+    ("admin1:ML-7", "Gao — Region, Mali", 'data-id="ML-7"'),
+    ("country:NER", "Niger", 'data-id="NER"'),
+])
+def test_the_searchable_list_selects_like_a_click(choice, label, panel_marker):
+    """Keyboard users pick a feature in the list: same Selection, panel and URL as a click."""
+    at = app()
+    at.run()
+    box = at.selectbox(key="find_feature")
+    assert label in box.options
+    box.set_value(choice).run()
+    assert not at.exception
+    assert at.session_state["selection"].to_param() == choice
+    panel = unit_panel(at)
+    assert panel is not None and panel_marker in panel
+    assert at.query_params["sel"] == choice
+    assert at.selectbox(key="find_feature").value is None  # ready for the next search
+
+
+def test_the_searchable_list_offers_the_shown_events():
+    at = app()
+    at.run()
+    box = at.selectbox(key="find_feature")
+    events = [o for o in box.options if re.match(r"^\d{4}-\d{2}-\d{2} · ", o)]
+    assert events, box.options[:5]
+    names = [o for o in box.options if not re.match(r"^\d{4}-", o)]
+    assert {"Mali", "Burkina Faso", "Niger"} <= set(names)
+    assert not any(re.fullmatch(r"[A-Z]{3}", o) for o in box.options)

@@ -153,3 +153,24 @@ def test_signature_is_stable_for_the_same_click():
 ])
 def test_no_click_has_no_signature(payload):
     assert click_signature(payload) is None
+
+
+def test_feature_choices_name_every_feature_in_the_language_and_parse_back() -> None:
+    import pandas as pd
+
+    from geo.boundaries import load_bfa_provinces
+    from geo.selection import feature_choices
+
+    layers = {"country": load_countries(), "admin1": load_admin1(),
+              "province": load_bfa_provinces()}
+    events = pd.DataFrame({"id": ["B", "A"], "location": ["Niamey", "Gao"],
+                           "date": pd.to_datetime(["2023-07-26", "2012-03-31"])})
+    fr = feature_choices(layers, events, "fr")
+    assert len(fr) == sum(len(df) for df in layers.values()) + 2
+    assert fr["country:DZA"] == "Algérie" and fr["admin1:ML-6"] == "Tombouctou — Région, Mali"
+    assert list(fr)[-2:] == ["event:A", "event:B"]  # events by date
+    assert fr["event:A"] == "2012-03-31 · Gao"
+    countries = [label for key, label in fr.items() if key.startswith("country:")]
+    assert countries[0] == "Algérie"  # sorted by name in French, not by code
+    known = {kind: set(df["id"]) for kind, df in layers.items()} | {"event": {"A", "B"}}
+    assert all(selection_from_param(key, known) is not None for key in fr)

@@ -114,3 +114,21 @@ def test_map_url_opens_the_map_with_its_parameters(app_url, offline_page):
     assert page.get_by_role("checkbox", name=re.compile("^Violences insurgées")).is_checked()
     assert not page.get_by_role("checkbox", name=re.compile("^Coups d'État réussis")).is_checked()
     assert offline_page.external_requests == []
+
+
+def test_keyboard_alone_selects_a_region(app_url, offline_page, artifacts):
+    """Type in the searchable list and press Enter: the same panel and URL as a click."""
+    page = offline_page.page
+    page.goto(app_url)
+    map_frame(page)
+    field = page.get_by_role("combobox", name="Find a country, region, province or event")
+    field.focus()  # where Tab would land; everything after is typed
+    page.keyboard.type("Gao")
+    page.get_by_role("option", name="Gao — Region, Mali").wait_for()
+    page.keyboard.press("Enter")
+    panel = page.locator(".unit-panel")
+    panel.wait_for()
+    assert panel.locator("h3").inner_text() == "Gao"
+    expect(page).to_have_url(re.compile(r"sel=admin1(%3A|:)ML-7"))
+    page.screenshot(path=artifacts / "map-keyboard-gao.png")
+    assert offline_page.external_requests == []
