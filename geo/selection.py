@@ -136,3 +136,16 @@ def feature_choices(layers: Mapping[str, gpd.GeoDataFrame], events: pd.DataFrame
     for ident, day, place in zip(dated["id"], dated["date"], dated["location"], strict=True):
         choices[Selection("event", str(ident)).to_param()] = f"{day:%Y-%m-%d} · {place}"
     return choices
+
+
+NEAR_DEGREES = 0.05
+"""Events within this many degrees (about 5 km) count as "at the same place": a click on
+overlapping symbols (a capital's coups under its insurgency circles) reaches all of them."""
+
+
+def events_near(events: pd.DataFrame, lat: float, lon: float,
+                degrees: float = NEAR_DEGREES) -> pd.DataFrame:
+    """The located events of ``events`` at or near ``(lat, lon)``, oldest first."""
+    near = ((events["latitude"] - lat).abs() <= degrees) & (
+        (events["longitude"] - lon).abs() <= degrees)
+    return events[near.fillna(False).astype(bool)].sort_values("date", kind="stable")

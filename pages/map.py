@@ -14,6 +14,7 @@ from geo.selection import (
     IdLookup,
     Selection,
     click_signature,
+    events_near,
     feature_choices,
     selection_from_click,
     selection_from_param,
@@ -205,6 +206,19 @@ with selection_tab:
         row = events.set_index("id").loc[selection.id]
         row["id"] = selection.id
         st.html(panels.event_panel_html(row, country_name(row["country_iso3"], lang), lang))
+        if not bool((filtered["id"] == selection.id).any()):
+            st.warning(t("panel_hidden"))  # never shown as if it were on the map
+        if not pd.isna(row["latitude"]):
+            # Symbols at one spot overlap: every event there is one button away.
+            here = events_near(filtered, row["latitude"], row["longitude"])
+            here = here[here["id"] != selection.id]
+            if len(here):
+                st.markdown(f"**{t('panel_same_place', count=len(here))}**")
+                for ev_row in here.itertuples():
+                    label = (f"{ev_row.date:%Y-%m-%d} · {ev_row.location} · "
+                             f"{t(f'ev_layer_{ev_row.layer}')}")
+                    st.button(ui.markdown_text(label), key=f"near_{ev_row.id}",
+                              on_click=_select, args=("event", ev_row.id))
     else:
         st.html(panels.unit_panel_html(selection, layers, ui.unit_facts(), lang))
         if selection.kind == "admin1":

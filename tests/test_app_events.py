@@ -456,3 +456,31 @@ def test_since_the_charter_is_disabled_for_data_that_end_before_it(events_file) 
     at = run_app()
     assert not at.exception
     assert next(b for b in at.button if b.label == "Since the charter (16 Sep 2023)").disabled
+
+
+def test_every_event_at_a_clicked_spot_is_one_button_away() -> None:
+    """Ouagadougou: coups under insurgency circles. From the insurgency event clicked,
+    every other event there (the coups) is listed and selectable."""
+    from geo.selection import events_near
+
+    target = EVENTS[EVENTS["id"] == "BFA-2016-01-15-OUAGADOUGOU"].iloc[0]
+    at = run_app(sel=f"event:{target['id']}")
+    here = events_near(apply_filter(EVENTS, DEFAULT), target["latitude"], target["longitude"])
+    others = [i for i in here["id"] if i != target["id"]]
+    assert any(i.endswith("-COUP") for i in others)
+    near = [b for b in at.button if (b.key or "").startswith("near_")]
+    assert [b.key for b in near] == [f"near_{i}" for i in others]
+    coup = next(i for i in others if i.endswith("-COUP"))
+    at.button(key=f"near_{coup}").click()
+    rerun(at)
+    assert f'data-id="{coup}"' in event_panel(at)
+    assert param(at, "sel") == f"event:{coup}"
+
+
+def test_a_selected_event_the_filters_hide_is_marked_hidden() -> None:
+    coup = EVENTS[EVENTS["layer"] == "coup-successful"].iloc[0]
+    hidden = translate("panel_hidden", "en")
+    at = run_app(sel=f"event:{coup['id']}", layers="insurgency")
+    assert hidden in [w.value for w in at.warning]
+    at = run_app(sel=f"event:{coup['id']}")
+    assert hidden not in [w.value for w in at.warning]
