@@ -112,7 +112,10 @@ def format_day(value: dt.date, lang: str, style: str = "long") -> str:
     French writes the first of a month as an ordinal: ``1er janvier 2020``."""
     if style == "iso":
         return value.isoformat()
-    text = _babel_format_date(value, format=style, locale=_locale(lang))
+    # Day, month, year in both languages, as the facts and the sources write them (CLDR's
+    # English "long" is the American "September 16, 2023").
+    pattern = {"long": "d MMMM y", "medium": "d MMM y"}[style]
+    text = _babel_format_date(value, format=pattern, locale=_locale(lang))
     if normalise_language(lang) == "fr" and value.day == 1:  # CLDR writes "1 janvier"
         text = "1er" + text[1:] if text.startswith("1 ") or text.startswith("1\xa0") else text
     return text

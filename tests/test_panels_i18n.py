@@ -165,7 +165,7 @@ def test_dates_and_moments_in_the_readers_format():
     import datetime as dt
 
     assert i18n.format_day(dt.date(2023, 9, 16), "fr") == "16 septembre 2023"
-    assert i18n.format_day(dt.date(2023, 9, 16), "en") == "September 16, 2023"
+    assert i18n.format_day(dt.date(2023, 9, 16), "en") == "16 September 2023"
     moment = dt.datetime(2026, 12, 2, 14, 5, 33, tzinfo=dt.UTC)
     assert i18n.format_timestamp(moment, "fr") == "2 déc. 2026, 14:05 UTC"
     assert i18n.format_timestamp(moment, "en") == "2 Dec 2026, 14:05 UTC"

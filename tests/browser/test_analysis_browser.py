@@ -49,7 +49,7 @@ def test_changing_the_pivot_changes_the_numbers(app_url, offline_page, artifacts
     _wait_idle(page)
     after = _events_metric(page)
     assert after != before
-    assert "Before: January 1, 2020 to December 31, 2020" in page.locator("body").inner_text()
+    assert "Before: 1 January 2020 to 31 December 2020" in page.locator("body").inner_text()
     page.screenshot(path=artifacts / "analysis-pivot-2021.png", full_page=True)
     assert offline_page.external_requests == []
     assert offline_page.page_errors == []
