@@ -398,3 +398,35 @@ def test_the_map_filters_of_the_session_decide_what_is_said_to_be_on_the_map(sto
     [note] = [i.value for i in at.info]
     assert note.startswith("3 are in countries that the map's country filter leaves out "
                            "(Burkina Faso, Niger)")
+
+
+def test_a_store_that_fails_while_storing_or_removing_says_why_without_a_traceback(
+        store, monkeypatch):
+    """A full disk or a read-only folder met while storing (or removing) is the store's
+    message on the page, never a traceback; nothing is lost: the checked plan stays."""
+    import geo.ui.data as ui_data
+    from geo.store import StoreError, StoreHealth
+
+    full = StoreHealth("full", store.directory / "events.sqlite3", "full")
+    real_commit = ui_data.importers.commit
+
+    def failing(*_args, **_kwargs):
+        raise StoreError(full)
+
+    at = data_page()
+    at.session_state["data_plan"] = prepare(FIX / "acled_numeric_bom.csv", store=store)
+    at.run()
+    monkeypatch.setattr(ui_data.importers, "commit", failing)
+    at.button(key="data_confirm").click().run()
+    assert not at.exception
+    assert any("is full: nothing was stored" in e.value for e in at.error)
+    assert at.session_state["data_plan"] is not None  # kept: store it once space is freed
+    assert store.count() == 0
+
+    real_commit(prepare(FIX / "acled_numeric_bom.csv", store=store), store)
+    monkeypatch.setattr(Store, "remove", failing)
+    at = data_page().run()
+    at.checkbox(key="data_remove_sure").check().run()
+    at.button(key="data_remove_button").click().run()
+    assert not at.exception
+    assert any("is full" in e.value for e in at.error)

@@ -30,7 +30,8 @@ from geo.countries import country_name, sorted_by_name
 from geo.events import LAYERS, RowProblem
 from geo.filters import EventFilter, apply_filter, from_query_params
 from geo.i18n import catalog, format_day, format_number, format_timestamp, translate
-from geo.store import Store
+from geo.store import Store, StoreError
+from geo.ui.store_health import health_text
 
 PLAN_KEY = "data_plan"
 PLAN_FOR_KEY = "data_plan_for"  # the choices (file, format, name, ...) the plan was made for
@@ -384,6 +385,10 @@ def _check(upload, file_name: str, choices: Choices, store: Store,  # noqa: ANN0
         _discard_plan()
         st.session_state[ERROR_KEY] = (choices, err)
         return
+    except StoreError as err:  # the store went bad or read-only since the page was drawn
+        _discard_plan()
+        st.error(health_text(err.health, lang))
+        return
     finally:
         bar.empty()
     st.session_state.pop(ERROR_KEY, None)
@@ -446,7 +451,11 @@ def report_section(plan: importers.ImportPlan, lang: str, store: Store) -> None:
     elif left.button(t("data_confirm", count=to_write, name=plan.dataset),
                      type="primary", key="data_confirm"):
         stored = plan.to_write
-        written = store_plan(plan, store, lang)
+        try:
+            written = store_plan(plan, store, lang)
+        except StoreError as err:  # a full disk, a read-only folder: nothing was stored
+            st.error(health_text(err.health, lang))
+            return
         st.session_state[DONE_KEY] = (written, plan.dataset,
                                       visibility(stored, map_filter(stored)))
         _discard_file()
@@ -497,7 +506,11 @@ def datasets_section(lang: str, store: Store) -> None:
                             key="data_remove_name")
         sure = st.checkbox(t("data_remove_confirm"), key="data_remove_sure")
         if st.button(t("data_remove_button"), disabled=not sure, key="data_remove_button"):
-            removed = store.remove(name)
+            try:
+                removed = store.remove(name)
+            except StoreError as err:
+                st.error(health_text(err.health, lang))
+                return
             st.session_state["data_removed"] = (name, removed)
             st.session_state.pop("data_remove_sure", None)
             st.rerun()
