@@ -94,14 +94,20 @@ if highlight is None:
 elif st.session_state.get("_hl_applied") != highlight_id:
     st.session_state["_hl_applied"] = highlight_id
     st.session_state[ui_facts.HIGHLIGHT_KEY] = highlight_id
-    if highlight.event_ids:  # the matching event, when the events data has one
-        st.session_state["selection"] = Selection("event", highlight.event_ids[0])
+    # The milestone replaces whatever was selected before: its event, when the events data
+    # have one, else nothing (an unrelated earlier selection would contradict the banner).
+    st.session_state["selection"] = (Selection("event", highlight.event_ids[0])
+                                     if highlight.event_ids else None)
 selection: Selection | None = st.session_state["selection"]
 
 
-def aes_bounds(countries: pd.DataFrame) -> list[list[float]]:
-    """``[[south, west], [north, east]]`` of the three AES states (Leaflet's order)."""
-    west, south, east, north = countries[countries["iso3"].isin(AES_MEMBERS)].total_bounds
+def aes_bounds(countries: pd.DataFrame, codes: tuple[str, ...] = ()) -> list[list[float]]:
+    """``[[south, west], [north, east]]`` (Leaflet's order) of the countries ``codes`` that
+    the map has, else of the three AES states."""
+    chosen = countries[countries["iso3"].isin(codes)]
+    if chosen.empty:
+        chosen = countries[countries["iso3"].isin(AES_MEMBERS)]
+    west, south, east, north = chosen.total_bounds
     return [[float(south), float(west)], [float(north), float(east)]]
 
 
@@ -157,7 +163,8 @@ with map_col:
     base = mapbuild.base_map(mapbuild.BaseLayers(layers["country"], layers["admin1"],
                                                  layers["province"]), lang,
                              ui.base_geojson(lang))
-    base.fit_bounds(aes_bounds(layers["country"]))  # the three states, whatever the viewport
+    # The three states, whatever the viewport; a highlighted milestone, its countries.
+    base.fit_bounds(aes_bounds(layers["country"], highlight.countries if highlight else ()))
     st_folium(base, key=MAP_KEY, height=640, width="stretch",
               returned_objects=RETURNED,
               feature_group_to_add=mapbuild.dynamic_layers(dynamic))
@@ -281,6 +288,7 @@ ui.remember(
     {"alg": show_alg, "core": show_core, "radius": radius},
     {"alg": "1" if show_alg else "0", "core": "1" if show_core else "0",
      "radius": f"{radius:g}", "sel": selection.to_param() if selection else None,
+     ui_events.CLUSTER_PARAM: None if cluster else "0",
      ui_facts.HIGHLIGHT_PARAM: highlight_id},
 )
 ui_events.write_filter_params(url_filters)

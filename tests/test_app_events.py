@@ -484,3 +484,36 @@ def test_a_selected_event_the_filters_hide_is_marked_hidden() -> None:
     assert hidden in [w.value for w in at.warning]
     at = run_app(sel=f"event:{coup['id']}")
     assert hidden not in [w.value for w in at.warning]
+
+
+def test_the_clustering_switch_lives_in_the_url() -> None:
+    at = run_app(cluster="0")
+    assert at.toggle(key="ev_cluster").value is False
+    assert param(at, "cluster") == "0"
+    at.toggle(key="ev_cluster").set_value(True)
+    rerun(at)
+    assert param(at, "cluster") is None  # the default is not written
+    assert run_app().toggle(key="ev_cluster").value is True
+
+
+def test_show_on_map_replaces_an_unrelated_selection() -> None:
+    from geo.ui.facts import HIGHLIGHT_KEY
+
+    at = run_app(sel="admin1:ML-7")
+    assert param(at, "sel") == "admin1:ML-7"
+    at.session_state[HIGHLIGHT_KEY] = "niger-coup-2023"  # what "Show on map" sets
+    rerun(at)
+    assert param(at, "sel") == "event:NER-2023-07-26-COUP"
+    assert 'data-id="NER-2023-07-26-COUP"' in event_panel(at)
+
+
+def test_show_on_map_without_an_event_clears_an_unrelated_selection() -> None:
+    """A milestone with no event (Niger's uranium offer) must not leave Gao in the panel."""
+    from geo.ui.facts import HIGHLIGHT_KEY
+
+    at = run_app(sel="admin1:ML-7")
+    at.session_state[HIGHLIGHT_KEY] = "tiani-uranium-offer"
+    rerun(at)
+    assert param(at, "sel") is None
+    assert param(at, "hl") == "tiani-uranium-offer"
+    assert not any('class="unit-panel"' in b for b in html_bodies(at))

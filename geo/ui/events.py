@@ -32,6 +32,8 @@ WIDGET_KEYS = ("ev_dates", "ev_countries", "ev_subtypes", "ev_actors", "ev_min_f
 
 
 EVENTS_ENV = "SAHEL_ATLAS_EVENTS"
+CLUSTER_PARAM = "cluster"
+"""URL parameter of the clustering switch (``0`` when off; absent at the default, on)."""
 
 
 def app_events() -> tuple[pd.DataFrame, list]:
@@ -161,7 +163,8 @@ def _init_widgets(f: EventFilter, span: tuple[date, date]) -> None:
     st.session_state["ev_actors"] = list(f.actors)
     st.session_state["ev_min_fat"] = int(f.min_fatalities)
     st.session_state["ev_non_aes"] = bool(f.include_non_aes_coups)
-    st.session_state.setdefault("ev_cluster", True)
+    st.session_state.setdefault(
+        "ev_cluster", ui.parse_bool(st.query_params.get(CLUSTER_PARAM, "1")) is not False)
 
 
 def _set_dates(value: tuple[date, date]) -> None:

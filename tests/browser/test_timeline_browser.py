@@ -41,6 +41,21 @@ def _assert_map_highlights_niger_coup(page) -> None:
     assert EVENT in (banner.get_attribute("data-events") or "").split()
 
 
+def _assert_map_zoomed_on_niger(page) -> None:
+    """Fitted on Niger (what the milestone outlines): all of it shown, centred on it (the
+    first view's centre, the three states', lies far west of Niger's)."""
+    from geo.boundaries import load_countries
+
+    countries = load_countries()
+    w, s, e, n = countries.loc[countries["iso3"] == "NER"].total_bounds
+    map_frame(page).wait_for_function(
+        "([s, w, n, e]) => { const b = window.map.getBounds(), c = b.getCenter();"
+        " return b.getSouth() <= s && b.getWest() <= w && b.getNorth() >= n"
+        " && b.getEast() >= e && Math.abs(c.lng - (w + e) / 2) < (e - w) / 4"
+        " && Math.abs(c.lat - (s + n) / 2) < (n - s) / 4; }",
+        arg=[s, w, n, e])
+
+
 def test_timeline_button_shows_milestone_on_map(app_url, offline_page, artifacts):
     page = offline_page.page
     _open(page, app_url, "timeline?tl_cat=coup&tl_country=NER")
@@ -50,6 +65,7 @@ def test_timeline_button_shows_milestone_on_map(app_url, offline_page, artifacts
     page.screenshot(path=artifacts / "timeline.png", full_page=True)
     expander.get_by_role("button", name="Show on map").click()
     _assert_map_highlights_niger_coup(page)
+    _assert_map_zoomed_on_niger(page)
     page.screenshot(path=artifacts / "timeline-to-map.png")
     assert offline_page.external_requests == []
     assert offline_page.page_errors == []
