@@ -16,8 +16,10 @@ from geo.selection import (
     click_signature,
     events_near,
     feature_choices,
+    parse_view,
     selection_from_click,
     selection_from_param,
+    view_param,
 )
 from geo.ui import events as ui_events
 from geo.ui import facts as ui_facts
@@ -25,7 +27,8 @@ from geo.ui import facts as ui_facts
 ui.ensure_app_shell()
 
 MAP_KEY = "atlas_map"
-RETURNED = ["last_object_clicked", "last_active_drawing"]
+RETURNED = ["last_object_clicked", "last_active_drawing", "center", "zoom"]
+VIEW_PARAM = "view"
 FIND_KEY = "find_feature"
 
 lang = ui.current_language()
@@ -163,10 +166,17 @@ with map_col:
     base = mapbuild.base_map(mapbuild.BaseLayers(layers["country"], layers["admin1"],
                                                  layers["province"]), lang,
                              ui.base_geojson(lang))
-    # The three states, whatever the viewport; a highlighted milestone, its countries.
-    base.fit_bounds(aes_bounds(layers["country"], highlight.countries if highlight else ()))
+    # A shared link's view (URL ``view``, read once: the map then keeps its own view);
+    # else the three states, whatever the viewport, or a highlighted milestone's countries.
+    if "_view_from_url" not in st.session_state:
+        st.session_state["_view_from_url"] = parse_view(st.query_params.get(VIEW_PARAM))
+    start_view = st.session_state["_view_from_url"]
+    if start_view is None:
+        base.fit_bounds(aes_bounds(layers["country"], highlight.countries if highlight else ()))
     st_folium(base, key=MAP_KEY, height=640, width="stretch",
               returned_objects=RETURNED,
+              center=start_view[:2] if start_view else None,
+              zoom=start_view[2] if start_view else None,
               feature_group_to_add=mapbuild.dynamic_layers(dynamic))
     shown = n_located
     if aggregated:
@@ -289,6 +299,7 @@ ui.remember(
     {"alg": "1" if show_alg else "0", "core": "1" if show_core else "0",
      "radius": f"{radius:g}", "sel": selection.to_param() if selection else None,
      ui_events.CLUSTER_PARAM: None if cluster else "0",
+     VIEW_PARAM: view_param(st.session_state.get(MAP_KEY)) or st.query_params.get(VIEW_PARAM),
      ui_facts.HIGHLIGHT_PARAM: highlight_id},
 )
 ui_events.write_filter_params(url_filters)

@@ -63,6 +63,9 @@ def test_click_region_shows_it_in_panel_without_moving_the_map(app_url, offline_
     page = offline_page.page
     page.goto(app_url)
     frame = map_frame(page)
+    # The first view is settled once the app has written it to the URL.
+    expect(page).to_have_url(re.compile(r"view="))
+    wait_for_run(page)
     frame.evaluate("() => { window.__sameMap = true; }")
     before = map_view(frame)
 

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
+from playwright.sync_api import expect
 
 from geo.boundaries import load_countries
 from geo.countries import AES_MEMBERS
@@ -62,4 +65,28 @@ def test_legend_is_beside_the_map_without_scrolling(app_url, offline_page, artif
     main = page.locator('[data-testid="stMain"]').bounding_box()
     assert map_box["width"] >= 0.6 * main["width"], (map_box, main)
     page.screenshot(path=artifacts / "map-legend-beside.png")
+    assert offline_page.external_requests == []
+
+
+def test_a_copied_link_reopens_the_same_view(browser, app_url, offline_page, artifacts):
+    page = offline_page.page
+    page.goto(app_url)
+    frame = map_frame(page)
+    frame.evaluate("() => { window.__sameMap = true; window.map.setView([13.51, 2.11], 8); }")
+    expect(page).to_have_url(re.compile(r"view=13\.51\d*(%2C|,)2\.11\d*(%2C|,)8(&|$)"))
+    assert map_frame(page).evaluate("() => window.__sameMap === true"), "the map was reloaded"
+    shared = page.url
+    context = browser.new_context(viewport={"width": 1400, "height": 950})
+    try:
+        other = context.new_page()
+        other.set_default_timeout(30_000)
+        other.goto(shared)
+        reopened = map_frame(other)
+        reopened.wait_for_function(
+            "() => window.map.getZoom() === 8"
+            " && Math.abs(window.map.getCenter().lat - 13.51) < 0.01"
+            " && Math.abs(window.map.getCenter().lng - 2.11) < 0.01")
+        other.screenshot(path=artifacts / "map-shared-view.png")
+    finally:
+        context.close()
     assert offline_page.external_requests == []
