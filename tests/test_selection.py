@@ -174,3 +174,26 @@ def test_feature_choices_name_every_feature_in_the_language_and_parse_back() -> 
     assert countries[0] == "Algérie"  # sorted by name in French, not by code
     known = {kind: set(df["id"]) for kind, df in layers.items()} | {"event": {"A", "B"}}
     assert all(selection_from_param(key, known) is not None for key in fr)
+
+
+@pytest.mark.parametrize(("raw", "expected"), [
+    ("13.51,2.11,8", (13.51, 2.11, 8)),
+    (" 16.2 , -1.5 , 5 ", (16.2, -1.5, 5)),
+    (None, None), ("", None), ("13.5,2.1", None), ("a,b,c", None), ("13.5,2.1,5.5", None),
+    ("95,2,5", None), ("13,200,5", None), ("13,2,40", None), ("1,2,3,4", None),
+])
+def test_parse_view_accepts_only_a_valid_centre_and_zoom(raw, expected) -> None:
+    from geo.selection import parse_view
+
+    assert parse_view(raw) == expected
+
+
+def test_view_param_round_trips_the_maps_returned_view() -> None:
+    from geo.selection import parse_view, view_param
+
+    value = view_param({"center": {"lat": 13.512345678, "lng": 2.1098765}, "zoom": 8})
+    assert value == "13.51235,2.10988,8"
+    assert parse_view(value) == (13.51235, 2.10988, 8)
+    assert view_param(None) is None
+    assert view_param({"center": None, "zoom": 5}) is None
+    assert view_param({"center": {"lat": "x", "lng": 1}, "zoom": 5}) is None
