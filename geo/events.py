@@ -94,7 +94,8 @@ REQUIRED_COLUMNS: tuple[str, ...] = (
 )
 MODEL_COLUMNS: tuple[str, ...] = (
     "id", "date", "date_end", "date_precision", "category", "subtype", "layer",
-    "country_iso3", "admin1_id", "admin1_name", "location", "latitude", "longitude",
+    "country_iso3", "admin1_id", "admin1_name", "admin1_source_name", "location", "latitude",
+    "longitude",
     "geo_precision", "actors", "fatalities_low", "fatalities_high", "summary", "sources",
     "dataset", "verified",
 )
@@ -465,6 +466,8 @@ def validate_events(df: pd.DataFrame, source_name: str,
         "country_iso3": s["country_iso3"][keep],
         "admin1_id": "",
         "admin1_name": "",
+        "admin1_source_name": (raw["admin1_source_name"][keep]
+                               if "admin1_source_name" in raw else ""),
         "location": raw["location"][keep],
         "latitude": coords["latitude"][keep],
         "longitude": coords["longitude"][keep],

@@ -4,14 +4,14 @@ Every export carries the attribution its datasets require (:func:`attribution_li
 for ACLED the dataset, the access date and the filters applied, plus the notice that the
 user's own ACLED licence governs raw ACLED rows; for UCDP the CC BY 4.0 citation.
 
-* CSV is in the app's schema (``DATA_DICTIONARY.md``; ``timestamp`` only when a source
-  gave one, ``admin1_source_name`` only when the events carry it: no column is always
-  blank), so it can be imported again unchanged; the attribution is written as leading
-  ``# `` lines, which the importer skips. UTF-8 with a byte-order mark, so that Excel reads
-  the accents; a semicolon-separated variant with decimal commas opens in columns in Excel
-  set to a French (or other decimal-comma) locale. Text cells starting with ``=``, ``+``,
-  ``-``, ``@``, tab or carriage return get a leading apostrophe (spreadsheet formula
-  injection); numbers are written as numbers. The importer removes that apostrophe again.
+* CSV is in the app's schema (``DATA_DICTIONARY.md``; ``timestamp`` only when a source gave one,
+  ``admin1_source_name`` (the region as the source wrote it) when at least one event has it: no
+  column is always blank), so it can be imported again unchanged; the attribution is written as
+  leading ``# `` lines, which the importer skips. UTF-8 with a byte-order mark, so that Excel reads
+  the accents; a semicolon-separated variant with decimal commas opens in columns in Excel set to a
+  French (or other decimal-comma) locale. Text cells starting with ``=``, ``+``, ``-``, ``@``, tab
+  or carriage return get a leading apostrophe (spreadsheet formula injection); numbers are written
+  as numbers. The importer removes that apostrophe again.
 * GeoJSON: a FeatureCollection of every event (those without coordinates with
   ``"geometry": null``, as RFC 7946 allows, and counted in the attribution), booleans and
   numbers as JSON values, the attribution as a foreign member ``attribution``.
@@ -169,7 +169,7 @@ def _csv_frame(events: pd.DataFrame) -> pd.DataFrame:
         "date_precision": events["date_precision"], "category": events["category"],
         "subtype": events["subtype"], "country_iso3": events["country_iso3"],
         "admin1_id": events["admin1_id"], "admin1_name": events["admin1_name"],
-        "admin1_source_name": events.get("admin1_source_name"),
+        "admin1_source_name": events["admin1_source_name"],
         "location": events["location"],
         "latitude": events["latitude"], "longitude": events["longitude"],
         "geo_precision": events["geo_precision"], "actors": events["actors"],
@@ -179,8 +179,8 @@ def _csv_frame(events: pd.DataFrame) -> pd.DataFrame:
         "verified": events["verified"].map({True: "true", False: "false"}),
     })
     assert tuple(out.columns) == CSV_COLUMNS
-    if "admin1_source_name" not in events:  # not kept by the event model: never a blank column
-        out = out.drop(columns="admin1_source_name")
+    if not (events["admin1_source_name"].astype(str).str.strip() != "").any():
+        out = out.drop(columns="admin1_source_name")  # e.g. events stored before 0.2: blank
     if "timestamp" in events and events["timestamp"].fillna(0).astype("int64").any():
         out["timestamp"] = events["timestamp"].fillna(0).astype("int64").to_numpy()
     return out

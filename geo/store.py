@@ -38,23 +38,29 @@ from geo.paths import REPO_ROOT
 
 DATA_DIR_ENV = "SAHEL_ATLAS_DATA_DIR"
 DB_NAME = "events.sqlite3"
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: admin1_source_name
 WRITE_BATCH = 5_000
 DATASET_NAME_RE = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,39}$")
 RESERVED_DATASETS = ("curated",)
 
 _TEXT = ("id", "dataset", "date_precision", "category", "subtype", "layer", "country_iso3",
-         "admin1_id", "admin1_name", "location", "actors", "summary", "sources")
+         "admin1_id", "admin1_name", "admin1_source_name", "location", "actors", "summary",
+         "sources")
 SNAPSHOT_COLUMNS: tuple[str, ...] = (*MODEL_COLUMNS, "timestamp")
 STORED_COLUMNS: tuple[str, ...] = (*SNAPSHOT_COLUMNS, "row_hash")
-HASHED_COLUMNS: tuple[str, ...] = MODEL_COLUMNS
+# Columns added after the first release: a store written before has them added (empty) when
+# it is next opened for writing, and is read as if they were empty until then. They are not
+# hashed, so an upgrade never turns stored events into "updates" of themselves.
+ADDED_COLUMNS: dict[str, str] = {"admin1_source_name": "TEXT NOT NULL DEFAULT ''"}
+HASHED_COLUMNS: tuple[str, ...] = tuple(c for c in MODEL_COLUMNS if c not in ADDED_COLUMNS)
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS events (
     id TEXT PRIMARY KEY, dataset TEXT NOT NULL, date INTEGER NOT NULL,
     date_end INTEGER NOT NULL, date_precision TEXT NOT NULL, category TEXT NOT NULL,
     subtype TEXT NOT NULL, layer TEXT NOT NULL, country_iso3 TEXT NOT NULL,
-    admin1_id TEXT NOT NULL, admin1_name TEXT NOT NULL, location TEXT NOT NULL,
+    admin1_id TEXT NOT NULL, admin1_name TEXT NOT NULL,
+    admin1_source_name TEXT NOT NULL DEFAULT '', location TEXT NOT NULL,
     latitude REAL, longitude REAL, geo_precision INTEGER, actors TEXT NOT NULL,
     fatalities_low INTEGER, fatalities_high INTEGER, summary TEXT NOT NULL,
     sources TEXT NOT NULL, verified INTEGER NOT NULL, timestamp INTEGER NOT NULL,
@@ -191,7 +197,8 @@ def check_store(path: Path, thorough: bool = False) -> StoreHealth:
         if not tables:
             return health("empty", path)
         wrong = [name for name, cols in _TABLES.items()
-                 if set(tables.get(name, ())) != set(cols)]
+                 if set(tables.get(name, ())) | (set(ADDED_COLUMNS) if name == "events"
+                                                 else set()) != set(cols)]
         if wrong:
             return health("foreign", path, "an SQLite database with the tables "
                           + ", ".join(sorted(tables)))
@@ -411,6 +418,7 @@ class Store:
         try:
             if write:
                 con.executescript(_SCHEMA)
+                _add_missing_columns(con)
                 con.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
             yield con
         except sqlite3.Error as err:
@@ -537,13 +545,15 @@ class Store:
                   ) -> tuple[tuple[int, str | None, tuple], pd.DataFrame]:
         """The generation, store id and dataset rows, and the events, read in one
         transaction (so they match)."""
-        cols = ", ".join(SNAPSHOT_COLUMNS)
-        sql = f"SELECT {cols} FROM events"
         params: tuple = ()
+        where = ""
         if datasets is not None:
-            sql += f" WHERE dataset IN ({', '.join('?' * len(datasets))})"
+            where = f" WHERE dataset IN ({', '.join('?' * len(datasets))})"
             params = tuple(datasets)
         with self.connect() as con:
+            present = _event_columns(con)
+            cols = ", ".join(c if c in present else f"'' AS {c}" for c in SNAPSHOT_COLUMNS)
+            sql = f"SELECT {cols} FROM events{where}"
             con.execute("BEGIN")
             try:
                 generation, state = _state(con)
@@ -764,6 +774,19 @@ class Store:
                 os.replace(source, target)
                 moved.append(target)
         return tuple(moved)
+
+
+def _event_columns(con: sqlite3.Connection) -> set[str]:
+    return {row[1] for row in con.execute("PRAGMA table_info('events')")}
+
+
+def _add_missing_columns(con: sqlite3.Connection) -> None:
+    """Bring a store written by an earlier release up to the current columns (SQLite adds
+    a column with a constant default without rewriting the table)."""
+    present = _event_columns(con)
+    for column, declaration in ADDED_COLUMNS.items():
+        if column not in present:
+            con.execute(f"ALTER TABLE events ADD COLUMN {column} {declaration}")
 
 
 def _build_store(path: Path, manifest: snapshot.Manifest, events: pd.DataFrame) -> None:

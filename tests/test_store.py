@@ -423,3 +423,49 @@ def test_data_page_on_a_damaged_store_without_cache_offers_a_new_store_in_french
     assert "Une base neuve, vide, a été créée" in at.success[0].value
     assert (store.directory / f"{DB_NAME}").stat().st_size > 0
     assert [p.stat().st_size for p in store.directory.glob(f"{DB_NAME}.damaged-*")] == [0]
+
+
+def test_the_region_as_the_source_wrote_it_is_stored_and_exported(store):
+    """ACLED's ``admin1`` (which may name divisions our boundaries lack, e.g. Ménaka) is
+    kept beside the region we compute, through the store, the read cache and the export."""
+    import io
+
+    from geo import exports
+
+    plan = prepare(ACLED_NEW, store=store)
+    source_names = plan.events.set_index("id")["admin1_source_name"]
+    assert (source_names != "").all()
+    commit(plan, store)
+    loaded = Store().load_events().set_index("id")
+    assert loaded["admin1_source_name"].to_dict() == source_names.to_dict()
+    frame = pd.read_csv(io.BytesIO(exports.events_csv(loaded.reset_index(), [])),
+                        encoding="utf-8-sig").set_index("id")
+    assert frame["admin1_source_name"].to_dict() == source_names.to_dict()
+
+
+def test_a_store_of_the_first_release_opens_and_gains_the_new_column(store):
+    """A store written before ``admin1_source_name`` existed is neither 'foreign' nor
+    damaged: it reads (that column empty), its hashes are unchanged (re-importing changes
+    nothing), and the next write adds the column."""
+    import sqlite3
+
+    from geo.store import ADDED_COLUMNS, check_store
+
+    commit(prepare(ACLED_NEW, store=store), store)
+    con = sqlite3.connect(store.path)
+    for column in ADDED_COLUMNS:
+        con.execute(f"ALTER TABLE events DROP COLUMN {column}")  # as the first release wrote it
+    con.commit()
+    con.close()
+    for cache in store.directory.glob("snapshot-*"):
+        cache.unlink()
+    assert check_store(store.path).kind == "ok"
+    loaded = Store().load_events()
+    assert len(loaded) == 4 and (loaded["admin1_source_name"] == "").all()
+    again = prepare(ACLED_NEW, store=store)
+    assert again.count("unchanged") == 4  # hashes do not include the added column
+    commit(prepare(FIX / "acled_numeric_bom.csv", store=store, dataset="other"), store)
+    con = sqlite3.connect(store.path)
+    columns = {row[1] for row in con.execute("PRAGMA table_info('events')")}
+    con.close()
+    assert set(ADDED_COLUMNS) <= columns
