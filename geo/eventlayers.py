@@ -20,7 +20,7 @@ from jinja2 import Template
 
 from geo import assets, foliumsafe
 from geo.events import LAYERS, fatality_upper
-from geo.i18n import translate
+from geo.i18n import format_days, translate
 from geo.palette import CLUSTER_FILL, CLUSTER_TEXT, LAYER_COLOURS
 
 foliumsafe.install()  # event text in a map must never be run as a template
@@ -85,7 +85,7 @@ def legend_sizes() -> list[tuple[int, float]]:
 def tooltip_texts(events: pd.DataFrame, lang: str) -> pd.Series:
     """``date · location · layer`` per event, the layer named in ``lang``."""
     names = {layer: translate(f"rd_tip_{layer}", lang) for layer in LAYERS}
-    return (events["date"].dt.strftime("%Y-%m-%d") + " · " + events["location"].astype(str)
+    return (format_days(events["date"], lang) + " · " + events["location"].astype(str)
             + " · " + events["layer"].map(names).fillna(events["layer"].astype(str)))
 
 

@@ -128,3 +128,29 @@ def format_timestamp(value: dt.datetime, lang: str) -> str:
         value = value.replace(tzinfo=dt.UTC)
     return _babel_format_datetime(value.astimezone(dt.UTC), "d MMM y, HH:mm 'UTC'",
                                   tzinfo=dt.UTC, locale=_locale(lang))
+
+
+def format_month(value: dt.date, lang: str) -> str:
+    """A month of a year: ``July 2023`` / ``juillet 2023``."""
+    return _babel_format_date(value, format="LLLL y", locale=_locale(lang))
+
+
+def format_days(days, lang: str, style: str = "medium"):  # noqa: ANN001, ANN201 - pandas
+    """:func:`format_day` over a pandas Series of datetimes, each distinct day formatted
+    once (a million events share a few thousand days); missing days give ``""``."""
+    import pandas as pd
+
+    codes, distinct = pd.factorize(days.dt.normalize(), use_na_sentinel=True)
+    texts = [format_day(d.date(), lang, style) for d in distinct] + [""]
+    return pd.Series([texts[c] for c in codes], index=days.index, dtype="str")
+
+
+def format_event_date(start: dt.date, end: dt.date, precision: str, lang: str) -> str:
+    """An event's date no more precise than its source: a month-precision event as its
+    month, a range as ``first – last``, a day as the day (medium style)."""
+    if precision == "month":
+        return format_month(start, lang)
+    text = format_day(start, lang, "medium")
+    if end != start:
+        text += " – " + format_day(end, lang, "medium")
+    return text

@@ -11,7 +11,7 @@ import geopandas as gpd
 import pandas as pd
 
 from geo.countries import AES_MEMBERS
-from geo.i18n import format_number, translate
+from geo.i18n import format_event_date, format_number, translate
 from geo.palette import CLUSTER_FILL, CLUSTER_TEXT
 from geo.selection import Selection
 
@@ -126,9 +126,8 @@ def event_panel_html(event: pd.Series, country_name: str, lang: str) -> str:
     def t(key: str, **params: object) -> str:
         return translate(key, lang, **params)
 
-    date = event["date"].strftime("%Y-%m-%d")
-    if event["date_end"] != event["date"]:
-        date += " – " + event["date_end"].strftime("%Y-%m-%d")
+    date = format_event_date(event["date"].date(), event["date_end"].date(),
+                             str(event["date_precision"]), lang)
     precision = t(f"prec_{event['date_precision']}")
     geo_prec = event["geo_precision"]
     if pd.isna(event["latitude"]):

@@ -10,6 +10,8 @@ import geopandas as gpd
 import pandas as pd
 import shapely
 
+from geo.i18n import format_days
+
 KINDS = ("admin1", "country", "province")
 
 
@@ -133,8 +135,9 @@ def feature_choices(layers: Mapping[str, gpd.GeoDataFrame], events: pd.DataFrame
         for label, ident in sorted(labelled, key=lambda pair: collation_key(pair[0])):
             choices[Selection(kind, ident).to_param()] = label
     dated = events.sort_values("date", kind="stable")
-    for ident, day, place in zip(dated["id"], dated["date"], dated["location"], strict=True):
-        choices[Selection("event", str(ident)).to_param()] = f"{day:%Y-%m-%d} · {place}"
+    days = format_days(dated["date"], lang)
+    for ident, day, place in zip(dated["id"], days, dated["location"], strict=True):
+        choices[Selection("event", str(ident)).to_param()] = f"{day} · {place}"
     return choices
 
 

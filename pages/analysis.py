@@ -129,7 +129,7 @@ ui.url_backed("window", an.DEFAULT_WINDOW_MONTHS, ui_an.parse_window)
 pivot_col, window_col = st.columns(2)
 with pivot_col:
     pivot = st.date_input(t("an_pivot"), min_value=span[0], max_value=span[1], key="pivot",
-                          format="YYYY-MM-DD")
+                          format=t("date_input_format"))
 with window_col:
     window = int(st.number_input(t("an_window"), min_value=1, max_value=an.MAX_WINDOW_MONTHS,
                                  step=1, key="window"))

@@ -9,7 +9,7 @@ from geo import aggregate, charter_view, eventlayers, exports, mapbuild, panels,
 from geo.countries import AES_MEMBERS, country_name
 from geo.events import rejected_row_count
 from geo.filters import apply_filter, keep_rows, region_stats
-from geo.i18n import format_number, pick
+from geo.i18n import format_days, format_number, pick
 from geo.selection import (
     IdLookup,
     Selection,
@@ -231,9 +231,9 @@ with selection_tab:
             here = here[here["id"] != selection.id]
             if len(here):
                 st.markdown(f"**{t('panel_same_place', count=len(here))}**")
-                for ev_row in here.itertuples():
-                    label = (f"{ev_row.date:%Y-%m-%d} · {ev_row.location} · "
-                             f"{t(f'ev_layer_{ev_row.layer}')}")
+                for ev_row, day in zip(here.itertuples(), format_days(here["date"], lang),
+                                       strict=True):
+                    label = f"{day} · {ev_row.location} · {t(f'ev_layer_{ev_row.layer}')}"
                     st.button(ui.markdown_text(label), key=f"near_{ev_row.id}",
                               on_click=_select, args=("event", ev_row.id))
     else:
@@ -246,8 +246,9 @@ with selection_tab:
                            low=format_number(stats.fatalities_low, lang),
                            high=format_number(stats.fatalities_high, lang)))
                 here = filtered[filtered["admin1_id"] == selection.id].sort_values("date")
-                for ev_row in here.itertuples():
-                    label = f"{ev_row.date:%Y-%m-%d} · {ev_row.location}"
+                for ev_row, day in zip(here.itertuples(), format_days(here["date"], lang),
+                                       strict=True):
+                    label = f"{day} · {ev_row.location}"
                     st.button(ui.markdown_text(label), key=f"pick_{ev_row.id}",
                               on_click=_select, args=("event", ev_row.id))
             else:

@@ -20,7 +20,7 @@ from streamlit.testing.v1 import AppTest
 from geo.boundaries import load_admin1
 from geo.events import LAYERS, load_events
 from geo.filters import EventFilter, apply_filter, layer_counts, region_stats
-from geo.i18n import translate
+from geo.i18n import format_day, translate
 from geo.ui.events import CHARTER_DATE, EVENTS_ENV, default_filter
 
 APP = str(Path(__file__).resolve().parents[1] / "dashboard.py")
@@ -309,7 +309,8 @@ def test_region_panel_lists_its_events_and_a_button_selects_one() -> None:
     assert [b.key for b in picks] == [f"pick_{i}" for i in here["id"]]
     # Labels are Markdown-escaped data: "2012\-03\-31 · Gao".
     first = here.iloc[0]
-    assert picks[0].label.replace("\\", "") == f"{first['date']:%Y-%m-%d} · {first['location']}"
+    day = format_day(first["date"].date(), "en", "medium")
+    assert picks[0].label.replace("\\", "") == f"{day} · {first['location']}"
 
     target = here.iloc[-1]
     at.button(key=f"pick_{target['id']}").click()

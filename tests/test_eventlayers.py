@@ -42,8 +42,10 @@ def test_unclustered_layers_go_straight_into_the_group():
 def test_tooltips_name_the_layer_in_the_readers_language():
     feats = eventlayers.event_features(events(), "fr")["features"]
     assert sorted(f["properties"]["t"] for f in feats) == [
-        "2024-01-01 · x · insurrection", "2024-01-01 · y · violence étatique",
-        "2024-01-01 · z · coup d'État réussi"]
+        "1er janv. 2024 · x · insurrection", "1er janv. 2024 · y · violence étatique",
+        "1er janv. 2024 · z · coup d'État réussi"]  # the day in the reader's format too
+    assert eventlayers.event_features(events(), "en")["features"][0]["properties"]["t"] \
+        .startswith("1 Jan 2024 · ")
 
 
 def test_larger_circles_come_first_so_smaller_ones_are_drawn_over_them():

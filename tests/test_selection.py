@@ -169,7 +169,7 @@ def test_feature_choices_name_every_feature_in_the_language_and_parse_back() -> 
     assert len(fr) == sum(len(df) for df in layers.values()) + 2
     assert fr["country:DZA"] == "Algérie" and fr["admin1:ML-6"] == "Tombouctou — Région, Mali"
     assert list(fr)[-2:] == ["event:A", "event:B"]  # events by date
-    assert fr["event:A"] == "2012-03-31 · Gao"
+    assert fr["event:A"] == "31 mars 2012 · Gao"  # the day in the reader's format
     countries = [label for key, label in fr.items() if key.startswith("country:")]
     assert countries[0] == "Algérie"  # sorted by name in French, not by code
     known = {kind: set(df["id"]) for kind, df in layers.items()} | {"event": {"A", "B"}}

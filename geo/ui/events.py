@@ -187,7 +187,7 @@ def event_sidebar(events: pd.DataFrame, lang: str) -> tuple[EventFilter, bool]:
 
     with st.expander(t("ev_filters"), expanded=True):
         dates = st.slider(t("ev_dates"), min_value=span[0], max_value=span[1], key="ev_dates",
-                          format="YYYY-MM-DD")
+                          format=t("date_widget_format"))
         st.button(t("ev_since_charter"), on_click=_set_dates,
                   args=((min(max(CHARTER_DATE, span[0]), span[1]), span[1]),),
                   disabled=span[1] < CHARTER_DATE, width="stretch")

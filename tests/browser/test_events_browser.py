@@ -22,7 +22,7 @@ from playwright.sync_api import Error as PlaywrightError
 from geo.boundaries import load_admin1
 from geo.events import LAYERS, load_events
 from geo.filters import apply_filter, layer_counts, region_stats
-from geo.i18n import translate
+from geo.i18n import format_day, translate
 from geo.ui.events import CHARTER_DATE, EVENTS_ENV, default_filter
 from tests.browser.conftest import REPO, OfflinePage, _require_chromium
 from tests.browser.mapdriver import (
@@ -305,7 +305,8 @@ def test_clicking_an_event_shows_its_sources(app_url, offline_page, artifacts):
     page.mouse.move(x, y)
     tooltip = frame.locator(".leaflet-tooltip")
     tooltip.wait_for()
-    assert tooltip.inner_text() == f"{event.date:%Y-%m-%d} · {event.location} · insurgency"
+    day = format_day(event.date.date(), "en", "medium")
+    assert tooltip.inner_text() == f"{day} · {event.location} · insurgency"
 
     page.mouse.click(x, y)
     panel = page.locator(".event-panel")
