@@ -458,3 +458,18 @@ def test_countries_sort_in_the_readers_language_ignoring_accents():
     # Algérie, Égypte, États-Unis, Éthiopie, Zambie
     assert sorted_by_name(codes, "fr") == ["DZA", "EGY", "USA", "ETH", "ZMB"]
     assert sorted_by_name(codes, "en") == ["DZA", "EGY", "ETH", "USA", "ZMB"]
+
+
+def test_event_dates_are_no_more_precise_than_their_source_and_in_the_readers_format():
+    import datetime as dt
+
+    import pandas as pd
+
+    day, later = dt.date(2023, 7, 26), dt.date(2023, 7, 28)
+    assert i18n.format_event_date(day, day, "day", "fr") == "26 juil. 2023"
+    assert i18n.format_event_date(day, later, "range", "en") == "26 Jul 2023 – 28 Jul 2023"
+    assert i18n.format_event_date(dt.date(2023, 7, 1), dt.date(2023, 7, 31), "month",
+                                  "fr") == "juillet 2023"
+    days = pd.Series(pd.to_datetime(["2023-07-26", None, "2023-07-26", "2020-01-01"]))
+    assert list(i18n.format_days(days, "fr")) == ["26 juil. 2023", "", "26 juil. 2023",
+                                                  "1er janv. 2020"]
