@@ -53,6 +53,7 @@ import shapely
 
 from geo.boundaries import load_admin1, load_africa_countries
 from geo.countries import AES_MEMBERS
+from geo.messages import Message
 from geo.paths import DATA_DIR
 
 EVENTS_DIR = DATA_DIR / "events"
@@ -124,8 +125,21 @@ class RowProblem:
     file: str
     row: int
     column: str
-    reason: str
+    reason: str  # in English (command line, logs, the rejected-rows CSV)
     rejected: bool = True  # False for a problem that leaves the row in (a dropped URL)
+    # The same text as a catalogue key and parameters, to be shown in the reader's language
+    # (not compared: ``reason`` is its English text)
+    message: Message | None = field(default=None, compare=False)
+
+    @classmethod
+    def of(cls, file: str, row: int, column: str, message: Message,
+           rejected: bool = True) -> RowProblem:
+        """A problem whose English ``reason`` is written from ``message``."""
+        return cls(file, row, column, message.en, rejected, message)
+
+    def text(self, lang: str) -> str:
+        """The reason in ``lang``."""
+        return self.message.text(lang) if self.message is not None else self.reason
 
 
 def rejected_row_count(problems: list[RowProblem]) -> int:
@@ -303,19 +317,22 @@ class _Checker:
         self.problems: list[RowProblem] = []
         self.bad = pd.Series(False, index=raw.index)
 
-    def report(self, mask: pd.Series, column: str, reason: str | pd.Series) -> None:
-        """Reject the rows in ``mask``, with one problem each."""
+    def report(self, mask: pd.Series, column: str, key: str,
+               **params: str | int | pd.Series) -> None:
+        """Reject the rows in ``mask``, with one problem each: the message ``key`` with
+        ``params``, a parameter given as a Series taking each row's own value."""
         mask = mask.fillna(False).astype(bool)
-        reasons = reason if isinstance(reason, pd.Series) else pd.Series(reason, mask.index)
         for i in mask.index[mask]:
-            self.problems.append(RowProblem(self.source_name, int(i) + 2, column,
-                                            str(reasons.loc[i])))
+            values = {name: str(v.loc[i]) if isinstance(v, pd.Series) else v
+                      for name, v in params.items()}
+            self.problems.append(RowProblem.of(self.source_name, int(i) + 2, column,
+                                               Message.of(key, **values)))
         self.bad |= mask
 
-    def note(self, index: int, column: str, reason: str) -> None:
+    def note(self, index: int, column: str, message: Message) -> None:
         """A problem that does not reject the row."""
-        self.problems.append(RowProblem(self.source_name, index + 2, column, reason,
-                                        rejected=False))
+        self.problems.append(RowProblem.of(self.source_name, index + 2, column, message,
+                                           rejected=False))
 
 
 def _quoted(values: pd.Series) -> pd.Series:
@@ -353,9 +370,10 @@ def validate_events(df: pd.DataFrame, source_name: str,
     missing_cols = [c for c in REQUIRED_COLUMNS if c not in raw.columns]
     if missing_cols:
         for col in missing_cols:
-            check.problems.append(RowProblem(source_name, 1, col, "required column missing"))
-        rows = [RowProblem(source_name, i + 2, "", "row not loaded: file lacks a required "
-                           "column") for i in range(len(raw))]
+            check.problems.append(RowProblem.of(source_name, 1, col,
+                                                Message.of("pr_required_column")))
+        not_loaded = Message.of("pr_row_not_loaded")
+        rows = [RowProblem.of(source_name, i + 2, "", not_loaded) for i in range(len(raw))]
         return empty_events(), check.problems + rows
     for col in CSV_COLUMNS:
         if col not in raw.columns:
@@ -364,77 +382,75 @@ def validate_events(df: pd.DataFrame, source_name: str,
 
     for col in REQUIRED_COLUMNS:
         if col != "sources":
-            check.report(s[col] == "", col, "required value missing")
+            check.report(s[col] == "", col, "pr_required_value")
 
     dup = s["id"].ne("") & s["id"].duplicated(keep="first")
     first_row = raw.index.to_series().groupby(s["id"]).transform("min") + 2
-    check.report(dup, "id", "duplicate id " + _quoted(s["id"]) + " (first in row "
-                 + first_row.astype(str) + ")")
+    check.report(dup, "id", "pr_duplicate_id", value=_quoted(s["id"]),
+                 first=first_row.astype(str))
 
     dates = {}
     latest = pd.Timestamp(today) + timedelta(days=1)
     for col in ("date", "date_end"):
         parsed = pd.to_datetime(s[col].where(s[col].str.match(_DATE_RE)), format="%Y-%m-%d",
                                 errors="coerce")
-        check.report(s[col].ne("") & parsed.isna(), col,
-                     "not a valid date (expected YYYY-MM-DD): " + _quoted(s[col]))
-        check.report((parsed < MIN_DATE) | (parsed > latest), col,
-                     f"date outside {MIN_DATE.date()} .. {latest.date()}: " + _quoted(s[col]))
+        check.report(s[col].ne("") & parsed.isna(), col, "pr_bad_date",
+                     value=_quoted(s[col]))
+        check.report((parsed < MIN_DATE) | (parsed > latest), col, "pr_date_range",
+                     first=str(MIN_DATE.date()), last=str(latest.date()),
+                     value=_quoted(s[col]))
         dates[col] = parsed
-    check.report(dates["date_end"] < dates["date"], "date_end", "date_end before date")
+    check.report(dates["date_end"] < dates["date"], "date_end", "pr_end_before_start")
 
     for col, allowed in (("date_precision", DATE_PRECISIONS), ("category", CATEGORIES)):
-        check.report(s[col].ne("") & ~s[col].isin(allowed), col,
-                     f"unknown {col} " + _quoted(s[col]) + f"; allowed: {', '.join(allowed)}")
+        check.report(s[col].ne("") & ~s[col].isin(allowed), col, f"pr_unknown_{col}",
+                     value=_quoted(s[col]), allowed=", ".join(allowed))
     known_cat = s["category"].isin(CATEGORIES)
     pairs = [(cat, sub) for cat, subs in SUBTYPES.items() for sub in subs]
     sub_ok = pd.Series(pd.MultiIndex.from_arrays([s["category"], s["subtype"]]).isin(pairs),
                        index=raw.index)
-    check.report(known_cat & s["subtype"].ne("") & ~sub_ok, "subtype",
-                 "unknown subtype " + _quoted(s["subtype"]) + " for category "
-                 + _quoted(s["category"]))
+    check.report(known_cat & s["subtype"].ne("") & ~sub_ok, "subtype", "pr_unknown_subtype",
+                 value=_quoted(s["subtype"]), category=_quoted(s["category"]))
 
     africa = set(load_africa_countries()["iso3"])
     known_country = s["country_iso3"].isin(africa)
     check.report(s["country_iso3"].ne("") & ~known_country, "country_iso3",
-                 "unknown country code " + _quoted(s["country_iso3"]))
+                 "pr_unknown_country_code", value=_quoted(s["country_iso3"]))
 
     coords = {}
     for col, limit in (("latitude", 90.0), ("longitude", 180.0)):
         other = "longitude" if col == "latitude" else "latitude"
         value = pd.to_numeric(s[col].where(s[col].ne("")), errors="coerce")
-        check.report(s[col].eq("") & s[other].ne(""), col, f"missing while {other} is given")
-        check.report(s[col].ne("") & value.isna(), col, "not a number: " + _quoted(s[col]))
-        check.report(value.abs() > limit, col, f"out of range -{limit:g}..{limit:g}: "
-                     + _quoted(s[col]))
+        check.report(s[col].eq("") & s[other].ne(""), col, f"pr_{col}_missing")
+        check.report(s[col].ne("") & value.isna(), col, "pr_not_a_number",
+                     value=_quoted(s[col]))
+        check.report(value.abs() > limit, col, "pr_out_of_range", limit=f"{limit:g}",
+                     value=_quoted(s[col]))
         coords[col] = value.where(value.abs() <= limit)
     has_point = coords["latitude"].notna() & coords["longitude"].notna()
     testable = has_point & known_country
     if testable.any():
         dist = distance_to_country_m(coords["latitude"][testable], coords["longitude"][testable],
                                      s["country_iso3"][testable]).reindex(raw.index)
-        check.report(dist > BORDER_TOLERANCE_M, "latitude",
-                     "point lies outside " + s["country_iso3"] + " (about "
-                     + (dist / 1000).round().astype("Int64").astype(str) + " km away)")
+        check.report(dist > BORDER_TOLERANCE_M, "latitude", "pr_outside_country",
+                     country=s["country_iso3"],
+                     km=(dist / 1000).round().astype("Int64").astype(str))
 
     geo_ok = s["geo_precision"].isin([str(g) for g in GEO_PRECISIONS])
-    check.report(has_point & ~geo_ok, "geo_precision",
-                 "must be 1, 2 or 3 for an event with coordinates, got "
-                 + _quoted(s["geo_precision"]))
+    check.report(has_point & ~geo_ok, "geo_precision", "pr_geo_precision",
+                 value=_quoted(s["geo_precision"]))
     check.report(s["latitude"].eq("") & s["longitude"].eq("") & s["geo_precision"].ne(""),
-                 "geo_precision", "must be blank for an event without coordinates")
+                 "geo_precision", "pr_geo_precision_blank")
 
     fat = {}
     for col in ("fatalities_low", "fatalities_high"):
         ok = s[col].str.match(_INT_RE)
-        check.report(s[col].ne("") & ~ok, col,
-                     "not a non-negative whole number: " + _quoted(s[col]))
+        check.report(s[col].ne("") & ~ok, col, "pr_not_whole_number", value=_quoted(s[col]))
         fat[col] = pd.to_numeric(s[col].where(ok), errors="coerce").astype("Int64")
     check.report(fat["fatalities_low"] > fat["fatalities_high"], "fatalities_low",
-                 "fatalities_low " + s["fatalities_low"] + " > fatalities_high "
-                 + s["fatalities_high"])
+                 "pr_fatalities_order", low=s["fatalities_low"], high=s["fatalities_high"])
     check.report(s["fatalities_low"].eq("") & s["fatalities_high"].ne(""), "fatalities_low",
-                 "missing while fatalities_high is given")
+                 "pr_fatalities_low_missing")
 
     url_ok = re.compile(_URL_RE).match
     kept_urls = []
@@ -442,14 +458,14 @@ def validate_events(df: pd.DataFrame, source_name: str,
         good = tuple(u for u in urls if url_ok(u))
         for url in urls:
             if not url_ok(url):
-                check.note(int(i), "sources", f"dropped URL that is not http(s): {url!r}")
+                check.note(int(i), "sources", Message.of("pr_dropped_url", value=repr(url)))
         kept_urls.append(good or None)
     kept = pd.Series(kept_urls, index=raw.index, dtype=object)
-    check.report(kept.isna(), "sources", "no valid http(s) source URL")
+    check.report(kept.isna(), "sources", "pr_no_source_url")
 
     verified = s["verified"].str.lower()
     check.report(s["verified"].ne("") & ~verified.isin(["true", "false"]), "verified",
-                 "must be true or false, got " + _quoted(s["verified"]))
+                 "pr_verified", value=_quoted(s["verified"]))
 
     keep = ~check.bad
     start = dates["date"][keep]

@@ -293,8 +293,8 @@ class DatasetInfo:
     imported_at: str
     count: int
 
-    def attribution(self) -> str:
-        return attribution(self.format, self.version, self.accessed, self.name)
+    def attribution(self, lang: str = "en") -> str:
+        return attribution(self.format, self.version, self.accessed, self.name, lang)
 
 
 ACLED_NOTICE = (
@@ -302,16 +302,20 @@ ACLED_NOTICE = (
     "which governs these rows; Sahel Atlas does not redistribute ACLED data.")
 
 
-def attribution(fmt: str, version: str, accessed: str, name: str) -> str:
-    """The citation a dataset requires (ACLED: dataset and access date; UCDP: CC BY 4.0)."""
+def attribution(fmt: str, version: str, accessed: str, name: str, lang: str = "en") -> str:
+    """The citation a dataset requires (ACLED: dataset and access date; UCDP: CC BY 4.0), in
+    ``lang``, the access date in the reader's format (an unparseable one as it is)."""
+    from geo.i18n import format_day, translate
+
     if fmt == "acled":
-        return (f"Armed Conflict Location & Event Data (ACLED), www.acleddata.com; "
-                f"accessed {accessed} (dataset '{name}').")
+        try:
+            day = format_day(datetime.strptime(accessed, "%Y-%m-%d").date(), lang)
+        except ValueError:
+            day = accessed
+        return translate("exp_acled", lang, accessed=day, name=name)
     if fmt == "ucdp":
-        return (f"UCDP Georeferenced Event Dataset (GED) version {version}, Uppsala Conflict "
-                "Data Program, https://ucdp.uu.se/ (CC BY 4.0); Sundberg & Melander 2013, "
-                f"Journal of Peace Research 50(4) (dataset '{name}').")
-    return f"Events imported by the user (dataset '{name}', file version {version})."
+        return translate("exp_ucdp", lang, version=version, name=name)
+    return translate("exp_user_dataset", lang, version=version, name=name)
 
 
 def row_hash(events: pd.DataFrame) -> np.ndarray:

@@ -430,3 +430,98 @@ def test_a_store_that_fails_while_storing_or_removing_says_why_without_a_traceba
     at.button(key="data_remove_button").click().run()
     assert not at.exception
     assert any("is full" in e.value for e in at.error)
+
+
+def _english_fragments(key: str) -> list[str]:
+    """The fixed words of a message's English text (what is not a placeholder), less those
+    its French text shares ("format", "ACLED")."""
+    from geo.i18n import catalog
+
+    def texts(lang: str) -> list[str]:
+        entry = catalog()[key][lang]
+        return list(entry.values()) if isinstance(entry, dict) else [entry]
+
+    french = " ".join(texts("fr"))
+    parts = {part.strip(" ;:,.()") for text in texts("en") for part in re.split(r"\{\w+\}", text)}
+    return [part for part in parts if len(part) >= 4 and part not in french]
+
+
+def _bad_acled_file(tmp_path: Path) -> Path:
+    """An ACLED export with several kinds of bad rows: an unparseable date, an unknown
+    country, a negative toll, an unknown actor type, a point outside its country, a row
+    with too few cells."""
+    import pandas as pd
+
+    good = pd.read_csv(FIX / "acled_numeric_bom.csv", dtype=str, keep_default_na=False,
+                       encoding="utf-8-sig").iloc[[0]]
+    rows = []
+    for n, change in enumerate([
+            {"event_date": "32 Foo 2020"},
+            {"iso": "999", "iso3": "", "country": "Atlantis"},
+            {"fatalities": "-3"},
+            {"inter1": "99"},
+            {"latitude": "5.0", "longitude": "5.0"},
+            {}]):
+        row = good.copy()
+        row["event_id_cnty"] = f"MLI900{n}"
+        for col, value in change.items():
+            row[col] = value
+        rows.append(row)
+    path = tmp_path / "mauvais.csv"
+    pd.concat(rows).to_csv(path, index=False)
+    with path.open("a", encoding="utf-8") as fh:
+        fh.write("1,2,3\n")
+    return path
+
+
+def test_french_problems_errors_and_attribution_have_no_english_left(store, tmp_path):
+    """Every reason in the problems table, every error and the citation are written in
+    French; values quoted from the file stay as they are."""
+    at = data_page()
+    at.session_state["lang"] = "fr"
+    for path in (FIX / "acled_numeric_bom.csv", _bad_acled_file(tmp_path)):
+        plan = prepare(path, store=store, accessed="2026-12-02")
+        keys = {p.message.key for p in plan.problems}
+        at.session_state["data_plan"] = plan
+        at.run()
+        assert not at.exception
+        reasons = list(frame_with(at, "raison")["raison"])
+        assert reasons == [p.text("fr") for p in plan.problems]
+        for reason in reasons:
+            for key in keys:
+                for fragment in _english_fragments(key):
+                    assert fragment not in reason, (key, fragment, reason)
+        [citation] = [c.value for c in at.caption if "www.acleddata.com" in c.value]
+        assert "consulté le 2 décembre 2026" in citation
+        assert "accessed" not in citation and "2026-12-02" not in citation
+    assert keys >= {"pr_unparseable_acled_date", "pr_unknown_country", "pr_not_whole_number",
+                    "pr_unknown_actor_type", "pr_outside_country", "pr_cell_count"}
+    assert any("'32 Foo 2020'" in r for r in reasons)  # the user's value, verbatim
+    assert any("hors du pays indiqué, Mali" in r for r in reasons)  # named, not MLI
+
+    # Whole-file errors: what, where and how to fix it, in French.
+    cases = [
+        ("sans-colonnes.csv", b"event_id_cnty,event_date,event_type\nX1,2020-01-01,Battles\n",
+         "Des colonnes obligatoires manquent pour le format Export ACLED",
+         "sans-colonnes.csv, ligne 1 (en-tête)", "err_missing_columns"),
+        ("points-virgules.csv", b"event_id_cnty;event_date;event_type\nX1;2020-01-01;B\n",
+         "Les colonnes sont séparées par des points-virgules",
+         "points-virgules.csv, ligne 1 (en-tête)", "err_delimiter"),
+        ("binaire.csv", b"\x00\x01\x02binary", "Il s'agit d'un fichier binaire",
+         "binaire.csv", "err_binary"),
+    ]
+    at = data_page()
+    at.session_state["lang"] = "fr"
+    at.run()
+    for name, content, what, where, key in cases:
+        at.file_uploader[0].set_value((name, content, "text/csv")).run()
+        if not at.error:
+            at.button(key="data_validate").click().run()
+        [error] = at.error
+        assert what in error.value and f"Où : {where}" in error.value
+        assert "Comment corriger" in error.value
+        fix = {"err_missing_columns": "fix_missing_columns", "err_delimiter": "fix_delimiter",
+               "err_binary": "fix_binary"}[key]
+        for fragment in _english_fragments(key) + _english_fragments(fix) + [
+                "line 1", "(header)", "How to fix", "Where:"]:
+            assert fragment not in error.value, (name, fragment)

@@ -225,12 +225,13 @@ def test_bad_file_reports_each_problem_at_its_row_and_column(bad_file: Path):
     assert {(p.row, p.column) for p in result.problems} == EXPECTED
     reasons = {(p.row, p.column): p.reason for p in result.problems}
     assert "duplicate id 'E-GOOD' (first in row 2)" in reasons[(6, "id")]
-    assert "outside MLI" in reasons[(5, "latitude")]
+    assert "outside Mali" in reasons[(5, "latitude")]
     assert "required value missing" in reasons[(3, "summary")]
     js = [p for p in result.problems if p.row == 8]
     assert len(js) == 2 and all("dropped URL" in p.reason for p in js)
     assert {p.reason for p in result.problems if p.row == 10} == {
-        "dropped URL that is not http(s): 'javascript:alert(1)'", "no valid http(s) source URL"}
+        "dropped URL that is not http or https: 'javascript:alert(1)'",
+        "no valid http or https source URL"}
 
 
 def test_bad_file_still_loads_the_good_rows(bad_file: Path):

@@ -314,7 +314,7 @@ def test_unbalanced_quote_never_merges_rows(store_dir, tmp_path):
     plan = prepare(path, store=Store())
     broken = [p for p in plan.problems if "unbalanced quote" in p.reason]
     assert [p.row for p in broken] == [5]
-    assert "swallows line(s) 6" in broken[0].reason
+    assert "swallows 1 line (6)" in broken[0].reason
     assert plan.total_rows == plan.accepted + len(plan.rejected) + plan.skipped_rows
     assert len(plan.rejected) >= 1 and 5 in set(plan.rejected["row"])
     # no accepted event holds another row's raw CSV, and no event after the quote is lost

@@ -71,7 +71,7 @@ def test_acled_numeric_codes_bom_old_dates_and_quirks(store):
     reasons = {(p.row, p.column): p.reason for p in plan.problems}
     # A protest is out of scope: skipped and counted, not an error in a row.
     assert (6, "event_type") not in reasons and plan.skipped == {"Protests": 1}
-    assert "outside MLI" in reasons[(7, "latitude")]
+    assert "outside Mali" in reasons[(7, "latitude")]
     assert "unparseable date" in reasons[(8, "event_date")]
     assert "duplicate id 'acled:MLI1001' (first in line 2)" in reasons[(9, "id")]
     assert "missing" in reasons[(10, "latitude")]
@@ -231,3 +231,44 @@ def test_cli_import_list_remove(tmp_path):
     bad = run("import", str(tmp_path / "missing.csv"))
     assert bad.returncode == 1
     assert "removed 4 events" in run("remove", "acled-mali").stdout
+
+
+@pytest.mark.parametrize("name", ["acled_numeric_bom.csv", "GEDEvent_v25_1_sample.csv",
+                                  "acled_labels.csv"])
+def test_every_problem_has_its_reason_in_both_languages(name, tmp_path, monkeypatch):
+    """The English reason (CLI, rejected-rows CSV) is the catalogue's English text of the
+    problem's message; the French one is another text with the same quoted values."""
+    monkeypatch.setenv("SAHEL_ATLAS_DATA_DIR", str(tmp_path / "store"))
+    plan = prepare(FIX / name, store=Store())
+    for p in plan.problems:
+        assert p.message is not None and p.text("en") == p.reason
+        french = p.text("fr")
+        assert french != p.reason
+        for _, value in p.message.params:
+            if isinstance(value, str) and value.startswith("'"):
+                assert value in french  # values from the file, verbatim
+
+
+def test_a_file_error_is_written_in_each_language(tmp_path):
+    path = tmp_path / "données.csv"
+    path.write_text("event_id_cnty;event_date;event_type\nX1;2020-01-01;Battles\n")
+    with pytest.raises(ImportFileError) as err:
+        prepare(path)
+    assert str(err.value).startswith("The columns are separated by semicolons, not commas.")
+    assert err.value.where == "données.csv, line 1 (header)"
+    what, where, fix = err.value.texts("fr")
+    assert what == "Les colonnes sont séparées par des points-virgules, pas par des virgules"
+    assert where == "données.csv, ligne 1 (en-tête)"
+    assert fix.startswith("exportez de nouveau en CSV séparé par des virgules")
+    assert err.value.texts("en") == (err.value.what, err.value.where, err.value.fix)
+
+
+def test_attribution_in_each_language():
+    from geo.store import attribution
+
+    assert attribution("acled", "", "2026-12-02", "acled", "fr") == (
+        "Armed Conflict Location & Event Data (ACLED), www.acleddata.com ; consulté le "
+        "2 décembre 2026 (jeu « acled »).")
+    assert "accessed 2 December 2026 (dataset 'acled')" in attribution(
+        "acled", "", "2026-12-02", "acled")
+    assert "jeu « mine »" in attribution("ucdp", "25.1", "2026-12-02", "mine", "fr")

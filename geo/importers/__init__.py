@@ -33,6 +33,7 @@ import pyarrow.compute as pc
 from geo.events import RowProblem, validate_events
 from geo.importers import reading, workbook
 from geo.importers.mapping import MAPPERS, REQUIRED
+from geo.messages import Joined, Message, text_of
 from geo.store import (
     DATASET_NAME_RE,
     RESERVED_DATASETS,
@@ -52,17 +53,27 @@ SAMPLE_ROWS = 20
 HEAD_BYTES = 64 * 1024
 
 Progress = Callable[[float, str], None]
-_FIRST_IN_ROW = re.compile(r"\(first in row (\d+)\)")
 
 
 class ImportFileError(ValueError):
-    """A file that cannot be imported at all: what is wrong, where, and how to fix it."""
+    """A file that cannot be imported at all: what is wrong, where, and how to fix it.
 
-    def __init__(self, what: str, where: str = "", fix: str = "") -> None:
-        self.what, self.where, self.fix = what, where, fix
+    Each part is a :class:`~geo.messages.Message` (or plain text such as a file name);
+    ``what``, ``where`` and ``fix`` are their English texts (command line, logs), and
+    :meth:`texts` writes them in the reader's language."""
+
+    def __init__(self, what: Message | str, where: Message | str = "",
+                 fix: Message | str | None = "") -> None:
+        self.parts = (what, where, fix or "")
+        self.what, self.where, self.fix = self.texts("en")
         super().__init__(" ".join(part for part in (
-            what.rstrip(".") + ".", f"Where: {where}." if where else "",
-            f"How to fix: {fix}" if fix else "") if part))
+            self.what.rstrip(".") + ".", f"Where: {self.where}." if self.where else "",
+            f"How to fix: {self.fix}" if self.fix else "") if part))
+
+    def texts(self, lang: str) -> tuple[str, str, str]:
+        """(what, where, fix) in ``lang``."""
+        what, where, fix = (text_of(part, lang) for part in self.parts)
+        return what, where, fix
 
 
 @dataclass(frozen=True)
@@ -141,8 +152,8 @@ class ImportPlan:
         return DatasetInfo(self.dataset, self.format, self.version, self.accessed,
                            self.file_name, "", self.accepted)
 
-    def attribution(self) -> str:
-        return attribution(self.format, self.version, self.accessed, self.dataset)
+    def attribution(self, lang: str = "en") -> str:
+        return attribution(self.format, self.version, self.accessed, self.dataset, lang)
 
 
 # --- the file itself -------------------------------------------------------------------------
@@ -153,18 +164,19 @@ def check_size(path: Path, name: str | None = None) -> int:
     limit = MAX_XLSX_BYTES if path.suffix.lower() in (".xlsx", ".xlsm") else MAX_FILE_BYTES
     if size > limit:
         raise ImportFileError(
-            f"The file is too large ({size / 1024**2:,.0f} MB; the limit is "
-            f"{limit / 1024**2:,.0f} MB for this kind of file)", name,
-            "split the export into smaller files (e.g. by year or country) and import each; "
-            "for XLSX, save as CSV (larger limit)")
+            Message.of("err_too_large", size=round(size / 1024**2),
+                       limit=round(limit / 1024**2)), name, Message.of("fix_too_large"))
     if size == 0:
-        raise ImportFileError("The file is empty", name,
-                              "export the data again; the file has no bytes")
+        raise ImportFileError(Message.of("err_empty"), name, Message.of("fix_empty"))
     return size
 
 
-def _where(file_name: str, line: int = 0) -> str:
-    return f"{file_name}, line {line}" if line else file_name
+def _where(file_name: str, line: int = 0, header: bool = False) -> Message | str:
+    """Where in a file: its name, and the line (of the header) when known."""
+    if not line:
+        return file_name
+    return Message.of("err_where_header" if header else "err_where_line", file=file_name,
+                      line=str(line))
 
 
 def inspect_file(path: Path, encoding: str = "utf-8", name: str | None = None,
@@ -186,13 +198,11 @@ def inspect_file(path: Path, encoding: str = "utf-8", name: str | None = None,
     suffix = Path(name).suffix.lower() or path.suffix.lower()
     if head.startswith(b"PK\x03\x04"):
         if suffix not in (".xlsx", ".xlsm"):
-            raise ImportFileError(
-                "This is a ZIP/Excel file, not a CSV text file", name,
-                "give it the .xlsx extension, or save it from Excel as 'CSV UTF-8'")
+            raise ImportFileError(Message.of("err_zip_not_csv"), name,
+                                  Message.of("fix_zip_not_csv"))
         return _inspect_xlsx(path, name, fmt)
     if suffix in (".xlsx", ".xlsm"):
-        raise ImportFileError("This .xlsx file is not a valid Excel workbook", name,
-                              "open it in a spreadsheet and save it again as .xlsx or CSV")
+        raise ImportFileError(Message.of("err_bad_xlsx"), name, Message.of("fix_bad_xlsx"))
     try:
         enc = reading.detect_encoding(head, encoding)
     except reading.ReadError as err:
@@ -201,34 +211,29 @@ def inspect_file(path: Path, encoding: str = "utf-8", name: str | None = None,
     if len(head) == HEAD_BYTES:
         text = text[:-4]  # a character may be cut at the end of the block
     if "\x00" in text or sum(c < "\t" or "\r" < c < " " for c in text[:4096]) > 10:
-        raise ImportFileError("This is a binary file, not CSV text", name,
-                              "export the data as CSV (comma-separated, UTF-8), tab-separated "
-                              "text or XLSX")
+        raise ImportFileError(Message.of("err_binary"), name, Message.of("fix_binary"))
     bad = text.find("\ufffd") if enc.codec.startswith("utf-8") else -1
     if bad >= 0 and "\ufffd".encode() not in head:
-        raise ImportFileError(
-            "The file is not UTF-8 text (it looks like Latin-1/Windows-1252, e.g. "
-            "French place names saved by an old spreadsheet)",
-            _where(name, text.count(enc.newline, 0, bad) + 1),
-            "save it as 'CSV UTF-8' (Excel: Save As > CSV UTF-8; LibreOffice: "
-            "character set Unicode (UTF-8)), or import it with --encoding latin-1")
+        raise ImportFileError(Message.of("err_not_utf8"),
+                              _where(name, text.count(enc.newline, 0, bad) + 1),
+                              Message.of("fix_not_utf8"))
     lines = text.split(enc.newline)
     skip = 0
     while skip < len(lines) and lines[skip].startswith("#"):
         skip += 1
     if skip >= len(lines) or not lines[skip].strip():
-        raise ImportFileError("The file has no header row", _where(name, skip + 1),
-                              "the first line must hold the column names")
+        raise ImportFileError(Message.of("err_no_header"), _where(name, skip + 1),
+                              Message.of("fix_no_header"))
     candidates = reading.header_candidates(lines[skip].rstrip("\r"))
     delimiter, header = next(((sep, cells) for sep, cells in candidates
                               if detect_format(cells)), candidates[0])
     if delimiter not in (",", "\t"):
         if detect_format(header) or len(header) > 2:
             raise ImportFileError(
-                f"The columns are separated by {reading.DELIMITERS[delimiter]}, not commas",
-                _where(name, skip + 1) + " (header)",
-                "export again as comma-separated CSV (in a spreadsheet with a French "
-                "locale: choose ',' as field separator), as tab-separated text, or as XLSX")
+                Message.of("err_delimiter",
+                           delimiter=Message.of(
+                               "delim_" + reading.DELIMITERS[delimiter].replace(" ", "_"))),
+                _where(name, skip + 1, header=True), Message.of("fix_delimiter"))
         delimiter, header = ",", next(c for s, c in candidates if s == ",")
     columns = tuple(c.strip() for c in header)
     _check_columns(columns, name, skip + 1)
@@ -237,8 +242,9 @@ def inspect_file(path: Path, encoding: str = "utf-8", name: str | None = None,
 
 
 def _unreadable(name: str, err: OSError) -> ImportFileError:
-    return ImportFileError(f"The file cannot be read ({err.strerror or type(err).__name__})",
-                           name, "check that the file exists and that you may read it")
+    return ImportFileError(Message.of("err_unreadable",
+                                      reason=err.strerror or type(err).__name__),
+                           name, Message.of("fix_unreadable"))
 
 
 def _check_columns(columns: tuple[str, ...], name: str, line: int) -> None:
@@ -251,10 +257,10 @@ def _check_columns(columns: tuple[str, ...], name: str, line: int) -> None:
     dups = {col: nums for col, nums in seen.items() if len(nums) > 1}
     if dups:
         raise ImportFileError(
-            "Duplicate column names: " + "; ".join(
-                f"{col!r} (columns {', '.join(map(str, nums))})" for col, nums in dups.items()),
-            _where(name, line) + " (header)",
-            "rename or delete the extra copies so that every column name appears once")
+            Message.of("err_duplicate_columns", columns=Joined("; ", tuple(
+                Message.of("err_duplicate_column", name=repr(col),
+                           numbers=", ".join(map(str, nums))) for col, nums in dups.items()))),
+            _where(name, line, header=True), Message.of("fix_duplicate_columns"))
 
 
 def _inspect_xlsx(path: Path, name: str, fmt: str | None = None) -> FileInfo:
@@ -380,20 +386,21 @@ def prepare(path: Path | str, fmt: str | None = None, dataset: str | None = None
     fmt = fmt or detect_format(info.columns)
     if fmt is None:
         raise ImportFileError(
-            "The format is not recognised from the columns",
-            _where(file_name, info.header_line) + ", header: "
-            + ", ".join(info.columns[:12]) + (" …" if len(info.columns) > 12 else ""),
-            "expected an ACLED export (event_id_cnty, event_date, event_type, ...), a UCDP "
-            "GED CSV (id, type_of_violence, where_prec, date_prec, best, ...) or the app's "
-            "CSV schema (id, dataset, date, category, subtype, ...); or choose the format")
+            Message.of("err_format_unknown"),
+            Message.of("err_where_header_columns", file=file_name,
+                       line=str(info.header_line), columns=", ".join(info.columns[:12])
+                       + (" …" if len(info.columns) > 12 else "")),
+            Message.of("fix_format_unknown"))
     if fmt not in FORMATS:
-        raise ImportFileError(f"Unknown format {fmt!r}", "", "use acled, ucdp or app")
+        raise ImportFileError(Message.of("err_format_name", value=repr(fmt)), "",
+                              Message.of("fix_format_name"))
     missing = missing_columns(fmt, info.columns)
     if missing:
         raise ImportFileError(
-            f"Required columns are missing for the {FORMAT_LABELS[fmt]} format: "
-            + ", ".join(missing), _where(file_name, info.header_line) + " (header)",
-            "export the full column set (for ACLED: all columns), or choose another format")
+            Message.of("err_missing_columns", format=Message.of(f"data_format_{fmt}"),
+                       columns=", ".join(missing)),
+            _where(file_name, info.header_line, header=True),
+            Message.of("fix_missing_columns"))
     dataset = (dataset or "").strip().lower() or None
     size = path.stat().st_size
     store = store or Store()
@@ -417,16 +424,15 @@ def prepare(path: Path | str, fmt: str | None = None, dataset: str | None = None
             if progress:
                 progress(0.9 * min(1.0, total / expected), "validating")
     except reading.ReadError as err:
-        fix = err.fix or ("save it as 'CSV UTF-8', or import it with --encoding latin-1"
-                          if "not valid" in err.what else "")
+        fix = err.fix or (Message.of("fix_not_valid_text")
+                          if err.what.key == "err_not_valid_text" else None)
         raise ImportFileError(err.what, _where(file_name, err.line), fix) from err
     except workbook.WorkbookError as err:
         raise ImportFileError(err.what, file_name, err.fix) from err
     except OSError as err:
         raise _unreadable(file_name, err) from err
     if total == 0:
-        raise ImportFileError("The file has a header but no data rows", file_name,
-                              "export again with at least one event")
+        raise ImportFileError(Message.of("err_no_rows"), file_name, Message.of("fix_no_rows"))
 
     events = pd.concat(valid_parts, ignore_index=True) if valid_parts else None
     if dataset is None:
@@ -470,10 +476,8 @@ def _default_dataset(fmt: str, events: pd.DataFrame | None) -> str:
 
 def _check_dataset_name(name: str) -> None:
     if not DATASET_NAME_RE.match(name) or name in RESERVED_DATASETS:
-        raise ImportFileError(
-            f"Invalid dataset name {name!r}", "",
-            "use 1-40 lower-case letters, digits, '.', '_' or '-', starting with a letter "
-            "or digit (not 'curated')")
+        raise ImportFileError(Message.of("err_dataset_name", value=repr(name)), "",
+                              Message.of("fix_dataset_name"))
 
 
 def _validate_chunk(chunk: Chunk, fmt: str, dataset: str | None, file_name: str,
@@ -501,11 +505,7 @@ def _validate_chunk(chunk: Chunk, fmt: str, dataset: str | None, file_name: str,
         if p.row < 2:
             file_level.append(p)
         else:
-            # validate_events names the first copy of a duplicate id by its own row number
-            reason = _FIRST_IN_ROW.sub(lambda m: "(first in line "
-                                       f"{line_of[positions[int(m.group(1)) - 2]]})", p.reason)
-            by_pos.append((int(positions[p.row - 2]),
-                           RowProblem(p.file, p.row, p.column, reason, p.rejected)))
+            by_pos.append((int(positions[p.row - 2]), _in_file_lines(p, line_of, positions)))
     # Accepted rows: ids in the result (validate_events rejects in-file duplicates).
     ids = sub["id"].str.strip()
     # (a hash lookup in an Index: much faster than Series.isin on Arrow strings)
@@ -519,8 +519,8 @@ def _validate_chunk(chunk: Chunk, fmt: str, dataset: str | None, file_name: str,
     pos_of_id = pd.Series(accepted_pos, index=valid["id"].to_numpy())
     dup = np.array([i in first_seen for i in valid["id"]], dtype=bool)
     for ident, pos in zip(valid["id"][dup], pos_of_id[dup], strict=True):
-        by_pos.append((int(pos), RowProblem(
-            file_name, 0, "id", f"duplicate id {ident!r} (first in line {first_seen[ident]})")))
+        by_pos.append((int(pos), RowProblem.of(file_name, 0, "id", Message.of(
+            "pr_duplicate_id_line", value=repr(ident), first=str(first_seen[ident])))))
     first_seen.update({i: int(line_of[pos])
                        for i, pos in zip(valid["id"][~dup], pos_of_id[~dup], strict=True)})
     keep_pos = set(accepted_pos[~dup].tolist()) | set(skipped_pos.tolist())
@@ -530,7 +530,7 @@ def _validate_chunk(chunk: Chunk, fmt: str, dataset: str | None, file_name: str,
     problems = list(file_level)
     for pos, p in by_pos:
         problems.append(RowProblem(file_name, int(line_of[pos]), p.column, p.reason,
-                                   p.rejected))
+                                   p.rejected, p.message))
         reasons.setdefault(pos, []).append(f"{p.column}: {p.reason}" if p.column
                                            else p.reason)
     rejected = raw.iloc[rejected_pos].copy()
@@ -542,9 +542,20 @@ def _validate_chunk(chunk: Chunk, fmt: str, dataset: str | None, file_name: str,
                                "problems": [m.reason for m in chunk.malformed]})
         rejected = pd.concat([rejected, broken], ignore_index=True).fillna("")
         rejected = rejected.sort_values("row", kind="stable", ignore_index=True)
-        problems.extend(RowProblem(file_name, m.first_line, "", m.reason)
+        problems.extend(RowProblem.of(file_name, m.first_line, "", m.message)
                         for m in chunk.malformed)
     return valid, problems, rejected, Counter(skipped[skipped_pos].tolist())
+
+
+def _in_file_lines(p: RowProblem, line_of: np.ndarray, positions: np.ndarray) -> RowProblem:
+    """A problem of :func:`validate_events` (rows numbered within the validated rows) with
+    the first copy of a duplicate id named by its line in the file."""
+    if p.message is None or p.message.key != "pr_duplicate_id":
+        return p
+    params = dict(p.message.params)
+    first = line_of[positions[int(params["first"]) - 2]]
+    message = Message.of("pr_duplicate_id_line", value=params["value"], first=str(first))
+    return RowProblem.of(p.file, p.row, p.column, message, p.rejected)
 
 
 def _stored_elsewhere(events: pd.DataFrame, stored: pd.DataFrame,

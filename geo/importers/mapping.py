@@ -10,13 +10,13 @@ documented in ``data/events/IMPORT_MAPPING.md``; keep both in step.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
 from geo.events import CSV_COLUMNS, RowProblem
+from geo.messages import Message
 
 ACLED_URL = "https://acleddata.com/"
 UCDP_URL = "https://ucdp.uu.se/downloads/"
@@ -114,20 +114,18 @@ class _Problems:
         self.skipped = self.skipped.where(~mask, label)
         self.bad |= mask
 
-    def reject(self, mask: pd.Series, column: str,
-               reason: str | Callable[[pd.Series], pd.Series]) -> None:
-        """Reject the rows in ``mask``; ``reason`` is a text or a function of the masked
-        rows' positions (so that reasons are only built for rejected rows)."""
+    def reject(self, mask: pd.Series, column: str, key: str,
+               value: pd.Series | None = None, **params: str | int) -> None:
+        """Reject the rows in ``mask`` with the message ``key``; ``value`` (the cells at
+        fault) is quoted per row as ``{value}``, only for the rejected rows."""
         mask = mask.fillna(False).astype(bool) & ~self.bad  # one mapping problem per row
         positions = np.flatnonzero(mask.to_numpy())
         if not len(positions):
             return
-        if callable(reason):
-            texts = [str(r) for r in reason(pd.Series(positions))]
-        else:
-            texts = [reason] * len(positions)
-        for pos, text in zip(positions, texts, strict=True):
-            self.items.append(RowProblem(self.file, self.first_row + int(pos), column, text))
+        for pos in positions:
+            quoted = {} if value is None else {"value": _quoted(value.iloc[pos])}
+            self.items.append(RowProblem.of(self.file, self.first_row + int(pos), column,
+                                            Message.of(key, **quoted, **params)))
         self.bad |= mask
 
 
@@ -142,11 +140,9 @@ def _text(raw: pd.DataFrame, name: str) -> pd.Series:
     return _col(raw, name).str.slice(0, TEXT_LIMIT)
 
 
-def _quoted(values: pd.Series, prefix: str = "", suffix: str = "") -> Callable:
-    """A lazy reason: ``prefix + repr(value) + suffix`` for the rejected positions only."""
-    def build(positions: pd.Series) -> list[str]:
-        return [prefix + repr(str(values.iloc[p])[:60]) + suffix for p in positions]
-    return build
+def _quoted(value: object) -> str:
+    """A cell quoted in a message (its first 60 characters)."""
+    return repr(str(value)[:60])
 
 
 def _int_text(values: pd.Series) -> pd.Series:
@@ -173,10 +169,9 @@ def _country(raw: pd.DataFrame, numeric_col: str, numeric_map: dict[str, str]) -
 def _fatalities(values: pd.Series, column: str, problems: _Problems) -> pd.Series:
     text = _int_text(values)
     number = pd.to_numeric(text.where(text.str.fullmatch(r"\d{1,12}")), errors="coerce")
-    problems.reject(text.ne("") & number.isna(), column,
-                    _quoted(values, "not a non-negative whole number: "))
-    problems.reject(number > MAX_FATALITIES, column,
-                    _quoted(values, f"implausible count (more than {MAX_FATALITIES:,}): "))
+    problems.reject(text.ne("") & number.isna(), column, "pr_not_whole_number", values)
+    problems.reject(number > MAX_FATALITIES, column, "pr_implausible_count", values,
+                    limit=MAX_FATALITIES)
     return text.where(number.notna() & (number <= MAX_FATALITIES), "")
 
 
@@ -203,9 +198,7 @@ def _inter_code(values: pd.Series, column: str, problems: _Problems) -> pd.Serie
     numeric = pd.to_numeric(text.where(text.str.fullmatch(r"\d")), errors="coerce")
     labelled = text.str.casefold().map(_INTER_BY_LABEL)
     code = numeric.where(numeric.isin(list(ACLED_INTER)), labelled)
-    problems.reject(text.ne("") & code.isna(), column,
-                    _quoted(values, "unknown actor type ",
-                            "; expected 1-8 or a label such as 'State forces'"))
+    problems.reject(text.ne("") & code.isna(), column, "pr_unknown_actor_type", values)
     return code.fillna(0).astype(int)
 
 
@@ -215,7 +208,7 @@ def map_acled(raw: pd.DataFrame, file: str, first_row: int) -> Mapped:
     event_type = _col(raw, "event_type")
     sub = _col(raw, "sub_event_type")
     etype = event_type.str.casefold()
-    p.reject(event_type.eq(""), "event_type", "required value missing")
+    p.reject(event_type.eq(""), "event_type", "pr_required_value")
     p.skip(event_type.ne("") & ~etype.isin(ACLED_VIOLENT_TYPES), event_type)
     subtype = sub.str.casefold().map(ACLED_SUBTYPES).fillna("other")
     inter1 = _inter_code(_col(raw, "inter1"), "inter1", p)
@@ -232,18 +225,17 @@ def map_acled(raw: pd.DataFrame, file: str, first_row: int) -> Mapped:
 
     date_text = _col(raw, "event_date")
     date = parse_acled_dates(date_text)
-    p.reject(date_text.ne("") & date.eq(""), "event_date",
-             _quoted(date_text, "unparseable date ", "; expected YYYY-MM-DD or '15 March 2020'"))
+    p.reject(date_text.ne("") & date.eq(""), "event_date", "pr_unparseable_acled_date",
+             date_text)
     tp = _int_text(_col(raw, "time_precision")).replace("", "1")
-    p.reject(~tp.isin(["1", "2", "3"]), "time_precision",
-             _quoted(tp, "must be 1, 2 or 3, got "))
+    p.reject(~tp.isin(["1", "2", "3"]), "time_precision", "pr_one_two_three", tp)
     precision = tp.map({"1": "day", "2": "approx", "3": "month"}).fillna("day")
     # Month precision: the model dates such an event on the first of its month.
     date = date.where(precision.ne("month") | date.eq(""), date.str.slice(0, 8) + "01")
 
     country = _country(raw, "iso", ISO_NUMERIC)
-    p.reject(country.eq(""), "country", _quoted(_col(raw, "country") + " / iso " + _col(raw, "iso"),
-                                                "unknown country "))
+    p.reject(country.eq(""), "country", "pr_unknown_country",
+             _col(raw, "country") + " / iso " + _col(raw, "iso"))
     fatalities = _fatalities(_col(raw, "fatalities"), "fatalities", p)
     ident = _col(raw, "event_id_cnty")
     notes = _text(raw, "notes")
@@ -282,8 +274,7 @@ def map_ucdp(raw: pd.DataFrame, file: str, first_row: int) -> Mapped:
     """UCDP GED CSV rows -> app schema."""
     p = _Problems(raw.index, file, first_row)
     tov = _int_text(_col(raw, "type_of_violence"))
-    p.reject(~tov.isin(["1", "2", "3"]), "type_of_violence",
-             _quoted(tov, "must be 1, 2 or 3, got "))
+    p.reject(~tov.isin(["1", "2", "3"]), "type_of_violence", "pr_one_two_three", tov)
     side_a = _text(raw, "side_a")
     state_side = side_a.str.startswith("Government of")
     category = np.where(tov.eq("3") & state_side, "state-violence", "insurgency")
@@ -294,22 +285,20 @@ def map_ucdp(raw: pd.DataFrame, file: str, first_row: int) -> Mapped:
         text = _col(raw, col).str.slice(0, 10)
         ok = pd.to_datetime(text.where(text.str.fullmatch(r"\d{4}-\d{2}-\d{2}")),
                             format="%Y-%m-%d", errors="coerce")
-        p.reject(ok.isna(), col, _quoted(_col(raw, col), "unparseable date ",
-                                        "; expected YYYY-MM-DD"))
+        p.reject(ok.isna(), col, "pr_unparseable_date", _col(raw, col))
         dates[col] = text.where(ok.notna(), "")
     same = dates["date_start"].eq(dates["date_end"])
     date_prec = _int_text(_col(raw, "date_prec"))
     precision = np.where(same, np.where(date_prec.isin(["", "1"]), "day", "approx"), "range")
 
     where = _int_text(_col(raw, "where_prec"))
-    p.reject(~where.isin([str(i) for i in range(1, 8)]), "where_prec",
-             _quoted(where, "must be 1-7, got "))
+    p.reject(~where.isin([str(i) for i in range(1, 8)]), "where_prec", "pr_one_to_seven",
+             where)
     geo_precision = where.map({"1": "1", "2": "2", "3": "2", "4": "3", "5": "3", "6": "3",
                                "7": "3"}).fillna("")
     country = _country(raw, "country_id", GLEDITSCH_WARD)
-    p.reject(country.eq(""), "country",
-             _quoted(_col(raw, "country") + " / country_id " + _col(raw, "country_id"),
-                     "unknown country "))
+    p.reject(country.eq(""), "country", "pr_unknown_country",
+             _col(raw, "country") + " / country_id " + _col(raw, "country_id"))
     low = _fatalities(_col(raw, "low"), "low", p)
     high = _fatalities(_col(raw, "high"), "high", p)
     best = _fatalities(_col(raw, "best"), "best", p)
@@ -360,7 +349,7 @@ def map_app(raw: pd.DataFrame, file: str, first_row: int) -> Mapped:
         frame[col] = values.str.replace(_FORMULA, "", regex=True).str.slice(0, TEXT_LIMIT)
     stamp = frame["timestamp"]
     p.reject(stamp.ne("") & ~stamp.str.fullmatch(r"\d{1,12}"), "timestamp",
-             _quoted(stamp, "not a whole number of seconds: "))
+             "pr_not_whole_seconds", stamp)
     return Mapped(frame, p.bad, p.skipped, p.items)
 
 

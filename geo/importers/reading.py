@@ -26,6 +26,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from geo.messages import Message
+
 BLOCK_BYTES = 1024 * 1024
 MAX_LINE_CHARS = 16 * 1024 * 1024  # one physical line; beyond it the file is refused
 FIELD_LIMIT = 1024 * 1024  # characters in one cell (csv's default is 131,072)
@@ -44,11 +46,14 @@ _BOMS = (  # longest first: the UTF-32 LE mark starts with the UTF-16 LE one
 
 
 class ReadError(ValueError):
-    """A problem that makes the whole file unreadable, at a physical line (0 = unknown)."""
+    """A problem that makes the whole file unreadable, at a physical line (0 = unknown).
 
-    def __init__(self, what: str, line: int = 0, fix: str = "") -> None:
+    ``what`` and ``fix`` are :class:`Message` s (shown in the reader's language); the
+    exception's text is the English ``what``."""
+
+    def __init__(self, what: Message, line: int = 0, fix: Message | None = None) -> None:
         self.what, self.line, self.fix = what, line, fix
-        super().__init__(what)
+        super().__init__(what.en)
 
 
 @dataclass(frozen=True)
@@ -71,11 +76,16 @@ class Record:
 
 @dataclass(frozen=True)
 class Malformed:
-    """A row that cannot be parsed into fields; ``reason`` says why and how to fix it."""
+    """A row that cannot be parsed into fields; ``message`` says why and how to fix it."""
 
     first_line: int
     last_line: int
-    reason: str
+    message: Message
+
+    @property
+    def reason(self) -> str:
+        """The message in English."""
+        return self.message.en
 
 
 def normalise_codec(encoding: str) -> str:
@@ -83,8 +93,8 @@ def normalise_codec(encoding: str) -> str:
     try:
         return codecs.lookup(encoding).name
     except LookupError as err:
-        raise ReadError(f"Unknown text encoding {encoding!r}",
-                        fix="use a name such as utf-8, latin-1, cp1252 or utf-16") from err
+        raise ReadError(Message.of("err_unknown_encoding", value=repr(encoding)),
+                        fix=Message.of("fix_encoding_name")) from err
 
 
 def _utf16_without_bom(head: bytes) -> str | None:
@@ -145,24 +155,25 @@ def physical_lines(path: Path, enc: TextEncoding) -> Iterator[str]:
             except UnicodeDecodeError as err:
                 prefix = (pending + block)[:err.start].decode(enc.codec, errors="replace")
                 line = done + 1 + (carry + prefix).count(nl)
-                raise ReadError(f"The file is not valid {enc.codec} text (byte "
-                                f"{(pending + block)[err.start:err.start + 1]!r})",
-                                line) from err
+                raise ReadError(Message.of(
+                    "err_not_valid_text", codec=enc.codec,
+                    byte=repr((pending + block)[err.start:err.start + 1])),
+                    line) from err
             text = carry + text
             nul = text.find("\x00")
             if nul >= 0:
-                raise ReadError("The file holds a NUL byte (a damaged or binary file)",
+                raise ReadError(Message.of("err_nul_byte"),
                                 done + 1 + text.count(nl, 0, nul),
-                                "export the data again; a text file never holds NUL bytes")
+                                Message.of("fix_nul_byte"))
             parts = text.split(nl)
             carry = parts.pop()
             for part in parts:
                 yield part + nl
             done += len(parts)
             if len(carry) > MAX_LINE_CHARS:
-                raise ReadError(f"Line {done + 1} is longer than {MAX_LINE_CHARS:,} "
-                                "characters", done + 1,
-                                "check that this is a CSV export with one row per line")
+                raise ReadError(Message.of("err_line_too_long", line=str(done + 1),
+                                           limit=MAX_LINE_CHARS), done + 1,
+                                Message.of("fix_line_too_long"))
             if final:
                 break
     if carry:
@@ -212,30 +223,26 @@ def records(lines: Iterator[str], delimiter: str, first_line: int,
                 yield Malformed(start, line_no, _unbalanced(start, line_no, swallowed))
                 continue
         if len(fields) != n_fields:
-            yield Malformed(start, line_no, (
-                f"this row has {len(fields)} cells, the header has {n_fields}; check the "
-                "delimiter and the quoting of the cells on this line"))
+            yield Malformed(start, line_no, Message.of(
+                "pr_cell_count", count=len(fields), header=n_fields))
             continue
         yield Record(start, line_no, fields)
 
 
-def _unbalanced(start: int, end: int, swallowed: list[int]) -> str:
-    return (f"an unbalanced quote (\") at line {start} runs to line {end} and swallows "
-            f"line(s) {', '.join(str(start + 1 + i) for i in swallowed)}, which are rows of "
-            "their own: none of these lines is imported; close the quote or double a quote "
-            "that is part of the text (\"\"), then import the file again")
+def _unbalanced(start: int, end: int, swallowed: list[int]) -> Message:
+    return Message.of("pr_unbalanced_quote", start=str(start), end=str(end),
+                      count=len(swallowed),
+                      lines=", ".join(str(start + 1 + i) for i in swallowed))
 
 
-def _csv_reason(message: str, start: int, end: int) -> str:
-    where = f"line {start}" if start == end else f"lines {start}-{end}"
+def _csv_reason(message: str, start: int, end: int) -> Message:
+    where = (Message.of("pr_where_line", line=str(start)) if start == end
+             else Message.of("pr_where_lines", start=str(start), end=str(end)))
     if "field larger than field limit" in message:
-        return (f"a cell longer than {FIELD_LIMIT:,} characters ({where}); usually an "
-                "unbalanced quote (\") that runs over the following rows")
+        return Message.of("pr_cell_too_long", limit=FIELD_LIMIT, where=where)
     if "unexpected end of data" in message:
-        return (f"a quote (\") opened at line {start} is never closed (runs to the end of "
-                "the file); close it, or double a quote that is part of the text (\"\")")
-    return (f"broken quoting ({where}: {message}); a quote inside a cell must be doubled "
-            "(\"\") and a cell with commas or line breaks quoted")
+        return Message.of("pr_quote_never_closed", start=str(start))
+    return Message.of("pr_broken_quoting", where=where, detail=message)
 
 
 def _swallowed_rows(continuation: list[str], delimiter: str, n_fields: int) -> list[int]:

@@ -28,6 +28,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from pathlib import Path
 
+from geo.messages import Message
+
 MAX_UNCOMPRESSED = 1024**3  # all parts together
 MAX_RATIO = 200  # uncompressed / compressed, for a part above RATIO_FLOOR
 RATIO_FLOOR = 1024 * 1024
@@ -43,12 +45,12 @@ _DTD = re.compile(r"<!(DOCTYPE|ENTITY)", re.IGNORECASE)
 
 
 class WorkbookError(ValueError):
-    """A workbook refused or unreadable: what is wrong and how to fix it."""
+    """A workbook refused or unreadable: what is wrong and how to fix it (messages shown in
+    the reader's language; the exception's text is the English ``what``)."""
 
-    def __init__(self, what: str, fix: str = "open it in a spreadsheet and save it again "
-                                         "as .xlsx, or save it as CSV UTF-8") -> None:
-        self.what, self.fix = what, fix
-        super().__init__(what)
+    def __init__(self, what: Message, fix: Message | None = None) -> None:
+        self.what, self.fix = what, fix or Message.of("fix_workbook_resave")
+        super().__init__(what.en)
 
 
 @dataclass(frozen=True)
@@ -79,9 +81,9 @@ def check_bounds(rows: int, columns: int, sheet: str) -> None:
     """:class:`WorkbookError` when a sheet of ``rows`` x ``columns`` is beyond the limits."""
     if rows > MAX_ROWS or columns > MAX_COLUMNS or rows * columns > MAX_CELLS:
         raise WorkbookError(
-            f"The sheet {sheet} is too large ({rows:,} rows x {columns:,} columns; the "
-            f"limits are {MAX_ROWS:,} rows, {MAX_COLUMNS:,} columns and {MAX_CELLS:,} cells)",
-            "delete the empty or unneeded rows and columns, or save it as CSV")
+            Message.of("err_sheet_too_large", sheet=sheet, rows=rows, columns=columns,
+                       max_rows=MAX_ROWS, max_columns=MAX_COLUMNS, max_cells=MAX_CELLS),
+            Message.of("fix_sheet_too_large"))
 
 
 def check_workbook(path: Path) -> None:
@@ -92,28 +94,27 @@ def check_workbook(path: Path) -> None:
             total = sum(m.file_size for m in members)
             if total > MAX_UNCOMPRESSED:
                 raise WorkbookError(
-                    f"The workbook expands to {total / 1024**2:,.0f} MB of XML (the limit is "
-                    f"{MAX_UNCOMPRESSED / 1024**2:,.0f} MB): too large, or a 'zip bomb'",
-                    "save it as CSV, or split it into smaller workbooks")
+                    Message.of("err_workbook_expands", size=round(total / 1024**2),
+                               limit=round(MAX_UNCOMPRESSED / 1024**2)),
+                    Message.of("fix_workbook_expands"))
             for m in members:
                 if m.file_size > RATIO_FLOOR and m.file_size > MAX_RATIO * max(
                         m.compress_size, 1):
                     raise WorkbookError(
-                        f"The part {m.filename} of the workbook is compressed "
-                        f"{m.file_size / max(m.compress_size, 1):,.0f} times (the limit is "
-                        f"{MAX_RATIO}): a 'zip bomb', not a spreadsheet export",
-                        "export the data again from its source")
+                        Message.of("err_part_ratio", part=m.filename,
+                                   ratio=round(m.file_size / max(m.compress_size, 1)),
+                                   limit=MAX_RATIO),
+                        Message.of("fix_export_again_from_source"))
             if "xl/workbook.xml" not in {m.filename for m in members}:
-                raise WorkbookError("This ZIP file is not an Excel workbook (no "
-                                    "xl/workbook.xml)")
+                raise WorkbookError(Message.of("err_zip_not_workbook"))
             for m in members:
                 if m.filename.lower().endswith(_XML_SUFFIXES):
                     _check_part(zf, m)
     except zipfile.BadZipFile as err:
-        raise WorkbookError(f"The workbook is damaged (not a readable ZIP file: {err})") from err
+        raise WorkbookError(Message.of("err_bad_zip", detail=str(err))) from err
     except (OSError, EOFError, zipfile.LargeZipFile, NotImplementedError, RuntimeError) as err:
-        raise WorkbookError(f"The workbook is damaged or encrypted "
-                            f"({type(err).__name__}: {err})") from err
+        raise WorkbookError(Message.of("err_damaged_or_encrypted",
+                                       detail=f"{type(err).__name__}: {err}")) from err
 
 
 def _check_part(zf: zipfile.ZipFile, member: zipfile.ZipInfo) -> None:
@@ -121,19 +122,16 @@ def _check_part(zf: zipfile.ZipFile, member: zipfile.ZipInfo) -> None:
         with zf.open(member) as fh:
             head = fh.read(PROLOG_BYTES)
     except zipfile.BadZipFile as err:
-        raise WorkbookError(f"The part {member.filename} of the workbook is damaged "
-                            f"({err})") from err
+        raise WorkbookError(Message.of("err_part_damaged", part=member.filename,
+                                       detail=str(err))) from err
     text = _prolog_text(head)
     root = _ROOT.search(text)
     prolog = text[:root.start()] if root else text
     if _DTD.search(prolog):
-        raise WorkbookError(
-            f"The part {member.filename} of the workbook declares a DTD or entities "
-            "(<!DOCTYPE>/<!ENTITY>), which no spreadsheet writes; refused for safety "
-            "(entity expansion)", "export the data again from its source")
+        raise WorkbookError(Message.of("err_part_dtd", part=member.filename),
+                            Message.of("fix_export_again_from_source"))
     if root is None and member.file_size > len(head):
-        raise WorkbookError(f"The part {member.filename} of the workbook does not start "
-                            "like XML (no element in its first 64 kB)")
+        raise WorkbookError(Message.of("err_part_not_xml", part=member.filename))
     if member.filename.startswith("xl/worksheets/"):
         match = _DIMENSION.search(head)
         if match and match.group(4):
@@ -169,8 +167,8 @@ def _guard(action: Callable[[], object]) -> object:
     except WorkbookError:
         raise
     except Exception as err:  # noqa: BLE001 - any openpyxl failure means a broken workbook
-        raise WorkbookError(f"The workbook cannot be read: a damaged or malformed part "
-                            f"({type(err).__name__}: {str(err)[:200]})") from err
+        raise WorkbookError(Message.of("err_workbook_unreadable",
+                                       detail=f"{type(err).__name__}: {str(err)[:200]}")) from err
 
 
 def sheet_header(path: Path, matches: Callable[[tuple[str, ...]], bool]) -> SheetHeader:
@@ -195,8 +193,8 @@ def sheet_header(path: Path, matches: Callable[[tuple[str, ...]], bool]) -> Shee
                         return header
                     fallback = fallback or header
             if fallback is None:
-                raise WorkbookError("The workbook has no data: every sheet is empty",
-                                    "export the data again")
+                raise WorkbookError(Message.of("err_workbook_empty"),
+                                    Message.of("fix_export_again"))
             return fallback
         finally:
             wb.close()

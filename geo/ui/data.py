@@ -110,8 +110,10 @@ def _epoch_text(value: object, lang: str) -> str:
 
 
 def problems_table(problems: list[RowProblem], lang: str) -> pd.DataFrame:
-    """The report's problems with headers, row numbers and model fields in ``lang``."""
+    """The report's problems with headers, row numbers, model fields and reasons in
+    ``lang`` (values quoted from the file as they are)."""
     table = importers.problems_frame(problems).head(5_000)
+    table["reason"] = [p.text(lang) for p in problems[:len(table)]]
     table["row"] = [format_number(int(r), lang) for r in table["row"]]
     table["column"] = [field_label(c, lang) for c in table["column"]]
     table.columns = [translate(f"data_col_{c}", lang) for c in table.columns]
@@ -159,7 +161,7 @@ def datasets_table(datasets: list, lang: str) -> pd.DataFrame:
         t("data_col_version"): _day_text(d.version, lang) if d.format != "ucdp" else d.version,
         t("data_col_accessed"): _day_text(d.accessed, lang),
         t("data_col_imported"): _moment_text(d.imported_at, lang),
-        t("data_col_attribution"): d.attribution()} for d in datasets])
+        t("data_col_attribution"): d.attribution(lang)} for d in datasets])
 
 
 def _css_string(text: str) -> str:
@@ -289,11 +291,12 @@ def _discard_plan() -> None:
 
 def show_error(err: importers.ImportFileError, lang: str) -> None:
     t = _t(lang)
-    lines = [t("data_error"), t("data_error_what", text=err.what)]
-    if err.where:
-        lines.append(t("data_error_where", text=err.where))
-    if err.fix:
-        lines.append(t("data_error_fix", text=err.fix))
+    what, where, fix = err.texts(lang)
+    lines = [t("data_error"), t("data_error_what", text=what)]
+    if where:
+        lines.append(t("data_error_where", text=where))
+    if fix:
+        lines.append(t("data_error_fix", text=fix))
     st.error("\n\n".join(lines), icon="⚠️")
 
 
@@ -441,7 +444,7 @@ def report_section(plan: importers.ImportPlan, lang: str, store: Store) -> None:
         st.markdown(f"**{t('data_sample')}**")
         st.dataframe(events_table(plan.sample(), SAMPLE_COLUMNS, lang), hide_index=True,
                      width="stretch", key="data_sample_table")
-    st.caption(t("data_attribution", text=plan.attribution()))
+    st.caption(t("data_attribution", text=plan.attribution(lang)))
     if plan.format == "acled":
         st.info(t("data_acled_notice"))
     to_write = len(plan.to_write)
