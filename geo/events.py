@@ -322,11 +322,14 @@ class _Checker:
         """Reject the rows in ``mask``, with one problem each: the message ``key`` with
         ``params``, a parameter given as a Series taking each row's own value."""
         mask = mask.fillna(False).astype(bool)
-        for i in mask.index[mask]:
-            values = {name: str(v.loc[i]) if isinstance(v, pd.Series) else v
-                      for name, v in params.items()}
-            self.problems.append(RowProblem.of(self.source_name, int(i) + 2, column,
-                                               Message.of(key, **values)))
+        rows = mask.index[mask]
+        if not len(rows):
+            return
+        per_row = {name: v.reindex(rows).astype(str).tolist() if isinstance(v, pd.Series)
+                   else [v] * len(rows) for name, v in params.items()}
+        for n, i in enumerate(rows):
+            message = Message.of(key, **{name: values[n] for name, values in per_row.items()})
+            self.problems.append(RowProblem.of(self.source_name, int(i) + 2, column, message))
         self.bad |= mask
 
     def note(self, index: int, column: str, message: Message) -> None:
