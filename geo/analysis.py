@@ -45,7 +45,6 @@ Rules
 
 from __future__ import annotations
 
-import io
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -58,7 +57,7 @@ from pyproj import Transformer
 
 from geo.countries import AES_MEMBERS
 from geo.events import actors_long, fatality_upper
-from geo.exports import neutralise
+from geo.exports import table_csv
 from geo.spatial import local_equidistant_crs
 
 BAND_EDGES_KM: tuple[float, ...] = (0.0, 50.0, 100.0, 200.0, 400.0)
@@ -553,13 +552,6 @@ def csv_bytes(table: pd.DataFrame, attribution: Iterable[str] = (), title: str =
     """UTF-8 CSV of ``table``, preceded by ``# `` comment lines: a title and the attribution
     lines of the data the numbers come from (``geo.exports.attribution_lines``).
 
-    Cells go through the map export's :func:`geo.exports.neutralise` (index included), so
+    Written by the app's one CSV writer, :func:`geo.exports.table_csv` (index included), so
     an actor or region named ``=HYPERLINK(...)`` is text in a spreadsheet, not a formula."""
-    head = [f"# {title}"] if title else []
-    head += [f"# {line}" for line in attribution]
-    buffer = io.StringIO()
-    for line in head:
-        buffer.write(line.replace("\r", " ").replace("\n", " ") + "\n")
-    frame = table.reset_index() if index else table
-    neutralise(frame).to_csv(buffer, index=False)
-    return buffer.getvalue().encode("utf-8")
+    return table_csv(table.reset_index() if index else table, attribution, title)

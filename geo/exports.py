@@ -53,9 +53,15 @@ foliumsafe.install()  # data in a map must never be run as a template
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
+def _safe_text(text: str) -> str:
+    return "'" + text if text.startswith(FORMULA_START) else text
+
+
 def neutralise(frame: pd.DataFrame) -> pd.DataFrame:
-    """Text cells starting a spreadsheet formula get a leading ``'``; numbers stay."""
+    """Text cells (and column names) starting a spreadsheet formula get a leading ``'``;
+    numbers stay."""
     out = frame.copy()
+    out.columns = [_safe_text(str(c)) for c in out.columns]
     for col in out.columns:
         if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
             values = out[col].astype(str)
@@ -186,17 +192,25 @@ def _csv_frame(events: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def events_csv(events: pd.DataFrame, attribution: list[str], excel: bool = False) -> bytes:
-    """The events in the app's CSV schema, attribution first as ``# `` lines; UTF-8 with a
-    byte-order mark. ``excel``: semicolons and decimal commas, for Excel in a locale whose
-    list separator is ``;`` (French and most of Europe); the importer reads commas only."""
+def table_csv(table: pd.DataFrame, attribution: Iterable[str] = (), title: str = "",
+              excel: bool = False) -> bytes:
+    """The one writer of every CSV the app hands a user (events, analysis tables, rejected
+    rows): a title and the attribution first as ``# `` lines (which the importer skips),
+    cells and column names through :func:`neutralise`, UTF-8 with a byte-order mark (so
+    Excel reads the accents). ``excel``: semicolons and decimal commas, for Excel in a
+    locale whose list separator is ``;`` (French and most of Europe); the importer reads
+    commas only."""
     sep, decimal = (";", ",") if excel else (",", ".")
     buf = io.StringIO()
-    for line in attribution:
-        buf.write("# " + line.replace("\n", " ").replace("\r", " ") + "\n")
-    neutralise(_csv_frame(events)).to_csv(buf, index=False, lineterminator="\n", sep=sep,
-                                          decimal=decimal)
+    for line in ([title] if title else []) + list(attribution):
+        buf.write("# " + str(line).replace("\n", " ").replace("\r", " ") + "\n")
+    neutralise(table).to_csv(buf, index=False, lineterminator="\n", sep=sep, decimal=decimal)
     return buf.getvalue().encode("utf-8-sig")
+
+
+def events_csv(events: pd.DataFrame, attribution: list[str], excel: bool = False) -> bytes:
+    """The events in the app's CSV schema (:func:`table_csv`)."""
+    return table_csv(_csv_frame(events), attribution, excel=excel)
 
 
 def _json_value(value: object) -> object:

@@ -320,10 +320,10 @@ def test_milestone_rules_from_the_timeline():
 
 def test_csv_starts_with_title_and_attribution_lines():
     table = pd.DataFrame({"a": [1], "b": ["x,y"]})
-    plain = an.csv_bytes(table, [], title="Events per month").decode()
+    plain = an.csv_bytes(table, [], title="Events per month").decode("utf-8-sig")
     assert plain.splitlines() == ["# Events per month", "a,b", '1,"x,y"']
     imported = an.csv_bytes(table, ["ACLED, accessed 2026-11-01", "Filters applied: none."],
-                            title="T").decode()
+                            title="T").decode("utf-8-sig")
     assert imported.splitlines()[:3] == ["# T", "# ACLED, accessed 2026-11-01",
                                          "# Filters applied: none."]
 
@@ -418,7 +418,7 @@ def test_analysis_csv_neutralises_formulas_in_every_cell_and_the_index():
     df = make([{"actors": "; ".join(HOSTILE_ACTORS), "fatalities_low": 3}])
     top = an.top_actors(df, n=10)
     assert set(top["actor"]) == set(HOSTILE_ACTORS)
-    text = an.csv_bytes(top, ["Dataset '=cmd'."], title="@title").decode()
+    text = an.csv_bytes(top, ["Dataset '=cmd'."], title="@title").decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO("\n".join(
         line for line in text.splitlines() if not line.startswith("#")))))
     assert rows[0] == ["actor", "events", "fatalities_low", "fatalities_high",
@@ -430,7 +430,7 @@ def test_analysis_csv_neutralises_formulas_in_every_cell_and_the_index():
     # A table with an index (the before/after table): the index is a column, neutralised.
     indexed = pd.DataFrame({"events_change": [-4]},
                            index=pd.Index(["=1+1"], name="area"))
-    lines = an.csv_bytes(indexed, index=True).decode().splitlines()
+    lines = an.csv_bytes(indexed, index=True).decode("utf-8-sig").splitlines()
     assert lines == ["area,events_change", "'=1+1,-4"]
 
 

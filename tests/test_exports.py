@@ -193,3 +193,31 @@ def test_standalone_map_defines_every_layer_before_the_layer_menu():
         assert html.index(f"var {var} =") < menu, var
     assert "marker-icon" not in html.split("</style>")[-1]  # no default marker is created
     assert "Natural Earth" in html and "Atlas du Sahel" in html
+
+
+HOSTILE_CELLS = ["=HYPERLINK(\"http://x\",\"y\")", "@SUM(A1)", "+1+1", "-2+3", "\tTAB"]
+
+
+def test_every_csv_for_a_user_goes_through_the_one_writer():
+    """Events, analysis tables and rejected rows: the same writer, so each has its
+    attribution first and no cell or column name a spreadsheet would run as a formula."""
+    from geo import analysis
+    from geo.importers import ImportPlan, rejected_csv
+
+    table = pd.DataFrame({"=cmd|' /C calc'!A0": HOSTILE_CELLS, "n": range(5)})
+    plan = ImportPlan("f.csv", "acled", "acled", "1", "2024-01-01", 5, pd.DataFrame(), [],
+                      table)
+    outputs = {
+        "events": exports.events_csv(_events(2, actors=HOSTILE_CELLS[:2]), ["ACLED line"]),
+        "analysis": analysis.csv_bytes(table, ["ACLED line"], title="Top actors"),
+        "rejected": rejected_csv(plan),
+    }
+    for name, raw in outputs.items():
+        assert raw.startswith(b"\xef\xbb\xbf# "), name
+        text = raw.decode("utf-8-sig")
+        assert "ACLED" in text.splitlines()[0] + text.splitlines()[1], name
+        frame = pd.read_csv(io.StringIO(text), comment="#", dtype=str, keep_default_na=False)
+        cells = [str(c) for c in frame.columns] + frame.astype(str).to_numpy().ravel().tolist()
+        risky = [c for c in cells if c.startswith(exports.FORMULA_START)
+                 and pd.isna(pd.to_numeric(c, errors="coerce"))]  # -7.9752 is a number
+        assert not risky, (name, risky)

@@ -17,7 +17,6 @@ Nothing here imports Streamlit.
 
 from __future__ import annotations
 
-import io
 import re
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -595,9 +594,8 @@ def problems_frame(problems: list[RowProblem]) -> pd.DataFrame:
 
 
 def rejected_csv(plan: ImportPlan) -> bytes:
-    """The rejected rows (with row number and reasons) as CSV, formulas neutralised."""
-    from geo.exports import neutralise
+    """The rejected rows (with line number and reasons) as CSV, through the app's one CSV
+    writer: formulas neutralised, the source's attribution first (they are its rows)."""
+    from geo.exports import table_csv
 
-    buf = io.StringIO()
-    neutralise(plan.rejected).to_csv(buf, index=False)
-    return buf.getvalue().encode("utf-8-sig")
+    return table_csv(plan.rejected, [plan.attribution()])
