@@ -174,3 +174,37 @@ def test_storing_shows_its_progress(data_app, offline_page, artifacts, tmp_path)
     assert re.search(r"Writing to the store: [\d,]+ of [\d,]+ events", seen), seen
     page.screenshot(path=artifacts / "data-stored-visibility.png")
     assert offline_page.page_errors == []
+
+
+@pytest.mark.parametrize(("case", "expected"), [
+    ("zip_bomb", "zip bomb"), ("entity_expansion", "laughs.xlsx"),
+    ("truncated_sheet", "cut.xlsx"), ("duplicate_columns", "dups.csv"),
+    ("binary", "garbage.csv"),
+])
+def test_a_refused_upload_says_why_with_no_traceback(data_app, offline_page, artifacts,
+                                                      tmp_path, case, expected):
+    """Hostile files through the real uploader: a clear error naming the user's file, never
+    Streamlit's exception box, and the page stays usable (the store is untouched: see
+    tests/test_hostile_files.py)."""
+    from tests.test_hostile_files import CORPUS
+
+    data_app, _ = data_app
+    name, make, _message = CORPUS[case]
+    path = tmp_path / name
+    path.write_bytes(make())
+    page = offline_page.page
+    page.goto(f"{data_app}/data")
+    page.get_by_text("Your data: ACLED, UCDP GED and CSV imports").wait_for()
+    page.locator("input[type=file]").set_input_files(str(path))
+    error = page.locator('[data-testid="stAlertContentError"]').filter(has_text=expected)
+    check = page.get_by_role("button", name="Check the file")
+    error.or_(check).first.wait_for(timeout=60_000)  # refused on upload, or when checked
+    if not error.count():
+        check.click()
+    error.first.wait_for(timeout=60_000)
+    assert name in error.first.inner_text()
+    assert page.locator('[data-testid="stException"]').count() == 0
+    assert "Traceback" not in page.locator("body").inner_text()
+    page.screenshot(path=artifacts / f"data-refused-{case}.png", full_page=True)
+    assert offline_page.external_requests == []
+    assert offline_page.page_errors == []
