@@ -13,7 +13,8 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.mapdriver import wait_for_run
+from geo.selection import parse_view
+from tests.browser.mapdriver import map_frame, map_view, wait_for_run
 
 pytestmark = pytest.mark.browser
 expect.set_options(timeout=30_000)  # a page switch reruns a whole page on a shared machine
@@ -46,7 +47,26 @@ def _params(page) -> dict[str, list[str]]:
     return parse_qs(urlparse(page.url).query, keep_blank_values=True)
 
 
+def _wait_map_settled(page) -> None:
+    """On the map page, wait until the view the map reports is the one in the URL and no
+    run is pending: the map sends its view once drawn, and that rerun would otherwise race
+    the next click (see the session note: a nav click during it can be lost)."""
+    if urlparse(page.url).path.strip("/"):
+        return
+    frame = map_frame(page)
+    for _ in range(240):  # polls a condition, about a minute at most
+        view = parse_view(_params(page).get("view", [""])[0])
+        shown = map_view(frame)
+        if (view and abs(view[0] - shown["lat"]) < 1e-4 and abs(view[1] - shown["lng"]) < 1e-4
+                and view[2] == shown["zoom"]):
+            wait_for_run(page)
+            return
+        page.wait_for_timeout(250)
+    raise AssertionError(f"the map's view never reached the URL: {page.url}")
+
+
 def _go(page, app_url: str, label: str) -> None:
+    _wait_map_settled(page)
     path, heading = PAGES[label]
     page.locator('[data-testid="stSidebarNav"]').get_by_role(
         "link", name=label, exact=True).click()
