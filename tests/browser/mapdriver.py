@@ -20,11 +20,35 @@ def map_frame(page: object, timeout: float = 60.0) -> object:
                 except Exception:  # noqa: BLE001 - frame still loading
                     ready = False
                 if ready:
+                    _settle(page, frame)
                     return frame
         # Not time.sleep: Playwright's sync API dispatches route handlers only while
         # one of its own calls is waiting.
         page.wait_for_timeout(250)
     raise AssertionError("the map never rendered")
+
+
+def _settle(page: object, frame: object, polls: int = 80) -> None:
+    """Once drawn, the map reports its view (centre, zoom) and the page reruns to write it
+    to the URL; a click during that rerun can be lost. Wait (about 20 s at most, polling the
+    condition) until the URL holds the view the map shows and no run is pending."""
+    from urllib.parse import parse_qs, urlparse
+
+    from geo.selection import parse_view
+
+    for _ in range(polls):
+        try:
+            shown = map_view(frame)
+        except Exception:  # noqa: BLE001 - replaced by a newer map: the caller looks again
+            return
+        raw = parse_qs(urlparse(page.url).query).get("view", [""])[0]
+        view = parse_view(raw)
+        if (view and abs(view[0] - shown["lat"]) < 1e-4 and abs(view[1] - shown["lng"]) < 1e-4
+                and view[2] == shown["zoom"]):
+            page.locator('[data-testid="stApp"][data-test-script-state="notRunning"]') \
+                .wait_for(state="attached", timeout=60_000)
+            return
+        page.wait_for_timeout(250)
 
 
 def map_view(frame: object) -> dict:
