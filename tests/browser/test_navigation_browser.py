@@ -82,6 +82,11 @@ def _assert_filters(page, label: str, checked: dict[str, bool], labels: dict[str
         for name, box in _layer_boxes(page).items():
             (expect(box).to_be_checked() if checked[name] else expect(box).not_to_be_checked())
         assert _labels(page) == labels, "the layer counts changed with the page"
+    if label in FILTER_PAGES:  # the URL is written at the end of the run: wait for it
+        for _ in range(120):
+            if _params(page).get("layers") == layers_param:
+                break
+            page.wait_for_timeout(250)
     params = _params(page)
     if label in FILTER_PAGES:
         assert params.get("layers") == layers_param, page.url
