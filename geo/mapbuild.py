@@ -102,6 +102,68 @@ class LocalIconPath(MacroElement):
     )
 
 
+VIEW_PARAM = "view"
+VIEW_STORAGE_KEY = "sahel-atlas-map-view"
+
+
+class KeepViewInAddress(MacroElement):
+    """Keep the map's view (centre, zoom) in the address bar, in the browser alone.
+
+    Moving the map must not rerun the page: a rerun started by the map can swallow the
+    click that follows it (Streamlit folds two pending reruns into one and keeps the newer
+    request's page, so a view report sent just after a navigation click undoes the page
+    switch). So the map reports clicks only, and this script writes ``view=lat,lng,zoom``
+    into the app's URL itself, on every move and again whenever a run has rewritten the URL
+    without it. It also keeps the view for the browser tab (``sessionStorage``) so that
+    coming back to the map from another page reopens it where it was left, unless
+    ``restore`` is false (a shared link or a highlighted milestone sets its own view).
+    Does nothing outside an app page (the standalone HTML export).
+    """
+
+    _template = Template("""
+{% macro script(this, kwargs) %}
+(function (map, restore) {
+  var app;
+  try { app = window.parent; if (app === window || !app.location.href) { return; } }
+  catch (e) { return; }
+  var PARAM = {{ this.param|tojson }}, KEY = {{ this.storage_key|tojson }};
+  var page = app.location.pathname;
+  function shown() {
+    var c = map.getCenter();
+    return c.lat.toFixed(5) + "," + c.lng.toFixed(5) + "," + map.getZoom();
+  }
+  function write() {
+    if (app.location.pathname !== page) { return; }  // the app has gone to another page
+    var value = shown();
+    try { app.sessionStorage.setItem(KEY, value); } catch (e) { /* storage refused */ }
+    var url = new URL(app.location.href);
+    if (url.searchParams.get(PARAM) === value) { return; }
+    url.searchParams.set(PARAM, value);
+    app.history.replaceState(app.history.state, "", url.pathname + url.search + url.hash);
+  }
+  if (restore) {
+    var saved = null;
+    try { saved = app.sessionStorage.getItem(KEY); } catch (e) { saved = null; }
+    var parts = (saved || "").split(",").map(Number);
+    if (parts.length === 3 && parts.every(isFinite)) {
+      map.setView([parts[0], parts[1]], parts[2], {animate: false});
+    }
+  }
+  map.on("moveend", write);
+  window.setInterval(write, 400);
+  write();
+})({{ this._parent.get_name() }}, {{ this.restore|tojson }});
+{% endmacro %}
+""")
+
+    def __init__(self, restore: bool) -> None:
+        super().__init__()
+        self._name = "KeepViewInAddress"
+        self.restore = restore
+        self.param = VIEW_PARAM
+        self.storage_key = VIEW_STORAGE_KEY
+
+
 def labelled_geojson(layers: BaseLayers, lang: str) -> dict[str, dict]:
     """The GeoJSON the base map embeds (ids, kinds, escaped labels), per layer.
 

@@ -167,18 +167,3 @@ def parse_view(raw: str | None) -> tuple[float, float, int] | None:
     ok = (-90 <= view[0] <= 90 and -180 <= view[1] <= 180
           and MIN_VIEW_ZOOM <= view[2] <= MAX_VIEW_ZOOM)
     return view if ok else None
-
-
-def view_param(payload: Mapping[str, Any] | None) -> str | None:
-    """The ``view`` URL value of the map's returned centre and zoom (5 decimals, about a
-    metre), or None when the map has not reported them."""
-    if not isinstance(payload, Mapping):
-        return None
-    center, zoom = payload.get("center"), payload.get("zoom")
-    if not isinstance(center, Mapping) or not isinstance(zoom, int | float):
-        return None
-    try:
-        lat, lng = float(center["lat"]), float(center["lng"])
-    except (KeyError, TypeError, ValueError):
-        return None
-    return f"{lat:.5f},{lng:.5f},{int(zoom)}"

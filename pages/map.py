@@ -19,7 +19,6 @@ from geo.selection import (
     parse_view,
     selection_from_click,
     selection_from_param,
-    view_param,
 )
 from geo.ui import events as ui_events
 from geo.ui import facts as ui_facts
@@ -27,8 +26,10 @@ from geo.ui import facts as ui_facts
 ui.ensure_app_shell()
 
 MAP_KEY = "atlas_map"
-RETURNED = ["last_object_clicked", "last_active_drawing", "center", "zoom"]
-VIEW_PARAM = "view"
+# Clicks only: a moved map writes its view to the URL in the browser (no rerun, see
+# mapbuild.KeepViewInAddress).
+RETURNED = ["last_object_clicked", "last_active_drawing"]
+VIEW_PARAM = mapbuild.VIEW_PARAM
 FIND_KEY = "find_feature"
 
 lang = ui.current_language()
@@ -166,13 +167,17 @@ with map_col:
     base = mapbuild.base_map(mapbuild.BaseLayers(layers["country"], layers["admin1"],
                                                  layers["province"]), lang,
                              ui.base_geojson(lang))
-    # A shared link's view (URL ``view``, read once: the map then keeps its own view);
-    # else the three states, whatever the viewport, or a highlighted milestone's countries.
+    # A shared link's view (URL ``view``, used by the session's first map only: the map then
+    # keeps its own view, in the browser tab, across page switches); else the three states,
+    # whatever the viewport, or a highlighted milestone's countries.
     if "_view_from_url" not in st.session_state:
         st.session_state["_view_from_url"] = parse_view(st.query_params.get(VIEW_PARAM))
-    start_view = st.session_state["_view_from_url"]
+        st.session_state["_view_url_used"] = False
+    start_view = None if st.session_state["_view_url_used"] else st.session_state["_view_from_url"]
+    st.session_state["_view_url_used"] = True
     if start_view is None:
         base.fit_bounds(aes_bounds(layers["country"], highlight.countries if highlight else ()))
+    mapbuild.KeepViewInAddress(restore=start_view is None and highlight is None).add_to(base)
     st_folium(base, key=MAP_KEY, height=640, width="stretch",
               returned_objects=RETURNED,
               center=start_view[:2] if start_view else None,
@@ -300,7 +305,7 @@ ui.remember(
     {"alg": "1" if show_alg else "0", "core": "1" if show_core else "0",
      "radius": f"{radius:g}", "sel": selection.to_param() if selection else None,
      ui_events.CLUSTER_PARAM: None if cluster else "0",
-     VIEW_PARAM: view_param(st.session_state.get(MAP_KEY)) or st.query_params.get(VIEW_PARAM),
+     VIEW_PARAM: None,  # the browser writes it (mapbuild.KeepViewInAddress)
      ui_facts.HIGHLIGHT_PARAM: highlight_id},
 )
 ui_events.write_filter_params(url_filters)

@@ -186,14 +186,3 @@ def test_parse_view_accepts_only_a_valid_centre_and_zoom(raw, expected) -> None:
     from geo.selection import parse_view
 
     assert parse_view(raw) == expected
-
-
-def test_view_param_round_trips_the_maps_returned_view() -> None:
-    from geo.selection import parse_view, view_param
-
-    value = view_param({"center": {"lat": 13.512345678, "lng": 2.1098765}, "zoom": 8})
-    assert value == "13.51235,2.10988,8"
-    assert parse_view(value) == (13.51235, 2.10988, 8)
-    assert view_param(None) is None
-    assert view_param({"center": None, "zoom": 5}) is None
-    assert view_param({"center": {"lat": "x", "lng": 1}, "zoom": 5}) is None

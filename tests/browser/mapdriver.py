@@ -29,9 +29,10 @@ def map_frame(page: object, timeout: float = 60.0) -> object:
 
 
 def _settle(page: object, frame: object, polls: int = 80) -> None:
-    """Once drawn, the map reports its view (centre, zoom) and the page reruns to write it
-    to the URL; a click during that rerun can be lost. Wait (about 20 s at most, polling the
-    condition) until the URL holds the view the map shows and no run is pending."""
+    """Once drawn, the map writes its view (centre, zoom) to the URL from the browser
+    (mapbuild.KeepViewInAddress). Wait (about 20 s at most, polling the condition) until
+    the URL holds the view the map shows and no run is pending, so that a test starts from
+    a known state."""
     from urllib.parse import parse_qs, urlparse
 
     from geo.selection import parse_view

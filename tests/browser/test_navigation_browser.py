@@ -48,9 +48,8 @@ def _params(page) -> dict[str, list[str]]:
 
 
 def _wait_map_settled(page) -> None:
-    """On the map page, wait until the view the map reports is the one in the URL and no
-    run is pending: the map sends its view once drawn, and that rerun would otherwise race
-    the next click (see the session note: a nav click during it can be lost)."""
+    """On the map page, wait until the browser has written the map's view to the URL and
+    no run is pending, so each step starts from a known state."""
     if urlparse(page.url).path.strip("/"):
         return
     frame = map_frame(page)
@@ -146,3 +145,61 @@ def test_a_fresh_deep_link_opens_with_the_defaults(app_url, browser, label):
         assert not FILTER_PARAMS & _params(page).keys(), page.url
     finally:
         context.close()
+
+
+def _view_in_url(page) -> tuple[float, float, int] | None:
+    return parse_view(_params(page).get("view", [""])[0])
+
+
+def test_a_navigation_click_right_after_a_map_move_is_not_lost(app_url, offline_page):
+    """Moving the map never reruns the page, so a page switch clicked at once still happens
+    (it used to be undone by the rerun of the map's view report)."""
+    page = offline_page.page
+    page.goto(app_url)
+    frame = map_frame(page)
+    wait_for_run(page)
+    steps = [((14.5, 0.5, 7), "Analysis", 0), ((13.0, -1.0, 6), "Charter", 300),
+             ((12.0, 1.0, 7), "Timeline", 600), ((15.0, -3.0, 6), "Analysis", 900)]
+    for index, (target, label, delay_ms) in enumerate(steps):
+        if index:
+            _go(page, app_url, "Map")
+            frame = map_frame(page)
+        frame.evaluate("([lat, lng, zoom]) => { window.map.setView([lat, lng], zoom); }",
+                       list(target))
+        page.wait_for_timeout(delay_ms)  # at once, then while a view report would be running
+        page.locator('[data-testid="stSidebarNav"]').get_by_role(
+            "link", name=label, exact=True).click()
+        path, heading = PAGES[label]
+        expect(page).to_have_url(re.compile(re.escape(app_url.rstrip("/")) + "/" + path))
+        page.get_by_role("heading", name=heading).first.wait_for()
+        wait_for_run(page)
+        page.wait_for_timeout(1500)  # a late view report would switch back to the map
+        assert urlparse(page.url).path.strip("/") == path, page.url
+        assert page.get_by_role("heading", name=heading).first.is_visible()
+    assert offline_page.page_errors == []
+
+
+def test_the_map_reopens_where_it_was_left_and_its_view_stays_in_the_url(app_url,
+                                                                          offline_page):
+    page = offline_page.page
+    page.goto(app_url)
+    frame = map_frame(page)
+    wait_for_run(page)
+    frame.evaluate("() => { window.map.setView([12.25, 1.5], 8); }")
+    moved = map_view(frame)  # Leaflet puts the centre on a whole pixel
+    in_url = re.compile("view=" + "(%2C|,)".join(
+        [re.escape(f"{moved['lat']:.5f}"), re.escape(f"{moved['lng']:.5f}"), "8"]) + "(&|$)")
+    expect(page).to_have_url(in_url)
+    # A run that rewrites the URL (a filter change) leaves the view in it.
+    _layer_boxes(page)["State violence"].locator("xpath=ancestor::label").click()
+    expect(page).to_have_url(re.compile(r"layers="))
+    wait_for_run(page)
+    expect(page).to_have_url(in_url)
+    _go(page, app_url, "Timeline")
+    assert "view" not in _params(page), page.url
+    _go(page, app_url, "Map")
+    frame = map_frame(page)
+    shown = map_view(frame)
+    assert (round(shown["lat"], 4), round(shown["lng"], 4), shown["zoom"]) == (
+        round(moved["lat"], 4), round(moved["lng"], 4), 8)
+    expect(page).to_have_url(in_url)
