@@ -555,3 +555,402 @@ def csv_bytes(table: pd.DataFrame, attribution: Iterable[str] = (), title: str =
     Written by the app's one CSV writer, :func:`geo.exports.table_csv` (index included), so
     an actor or region named ``=HYPERLINK(...)`` is text in a spreadsheet, not a formula."""
     return table_csv(table.reset_index() if index else table, attribution, title)
+
+
+# --- the same numbers from precomputed arrays (large event sets) -----------------------------
+#
+# A page reruns on every click, and a million events make each pandas pass over them cost
+# tenths of a second (texts are the slow part: filtering copies them, comparing them is
+# slow). :func:`prepare` reduces the events once per set of events to numpy arrays, texts as
+# integer codes; :func:`filter_mask` applies a filter to them, and the functions below give
+# exactly what the functions above give on the filtered frame (``tests/test_analysis.py``
+# compares them on random filters), from a few integer passes.
+
+_NS_PER_DAY = 86_400 * 10**9
+
+
+def _codes(values: pd.Series) -> tuple[np.ndarray, tuple[str, ...]]:
+    codes, uniques = pd.factorize(values.astype("str"), use_na_sentinel=False)
+    return codes.astype(np.int32), tuple(str(u) for u in uniques)
+
+
+def _ns(values: pd.Series) -> np.ndarray:
+    return values.to_numpy("datetime64[ns]").view("int64")
+
+
+def _stamp_ns(day: Date | pd.Timestamp) -> int:
+    return int(pd.Timestamp(day).as_unit("ns").value)
+
+
+@dataclass(frozen=True, eq=False)
+class EventArrays:
+    """The events reduced to what the analyses read: one array per field, in the events'
+    order, texts as ``int32`` codes into a tuple of their distinct values.
+
+    About 80 bytes an event (a million events: 80 MB), built once per set of events by
+    :func:`prepare`; never modified.
+    """
+
+    date: np.ndarray
+    """``date`` in nanoseconds since 1970 (int64), as pandas compares them."""
+    date_end: np.ndarray
+    month: np.ndarray
+    """Months since January 1970 of ``date`` (int32)."""
+    year: np.ndarray
+    country: np.ndarray
+    countries: tuple[str, ...]
+    category: np.ndarray
+    categories: tuple[str, ...]
+    layer: np.ndarray
+    layers: tuple[str, ...]
+    subtype: np.ndarray
+    subtypes: tuple[str, ...]
+    dataset: np.ndarray
+    datasets: tuple[str, ...]
+    admin1: np.ndarray
+    admin1_ids: tuple[str, ...]
+    low: np.ndarray
+    """``fatalities_low``, unknown = 0 (int64)."""
+    high: np.ndarray
+    """:func:`geo.events.fatality_upper`, unknown = 0 (int64)."""
+    upper: np.ndarray
+    """:func:`geo.events.fatality_upper` as float64, NaN when unknown (for filters)."""
+    unknown: np.ndarray
+    """``fatalities_low`` unknown (bool)."""
+    km: np.ndarray
+    """:func:`distance_km` to the centre given to :func:`prepare` (NaN: no coordinates)."""
+    not_day: np.ndarray
+    month_only: np.ndarray
+    no_coords: np.ndarray
+    region: np.ndarray
+    """``geo_precision == 3`` (bool, unknown = False)."""
+    actor_string: np.ndarray
+    """Code of each event's ``actors`` text among the distinct texts (-1: none)."""
+    actor_pair_string: np.ndarray
+    """One entry per (distinct actors text, actor named in it), in the order of
+    :func:`geo.events.actors_long`: the text's code..."""
+    actor_pair_name: np.ndarray
+    """... and the actor's code into :attr:`actor_names`."""
+    actor_names: tuple[str, ...]
+    actor_victim: np.ndarray
+    """:func:`is_victim` of each of :attr:`actor_names`."""
+
+    @property
+    def size(self) -> int:
+        return len(self.date)
+
+    def table(self, field: str, values: Iterable[str]) -> np.ndarray:
+        """A bool per code of ``field`` (``country``, ``layer``...): is it among ``values``."""
+        names = getattr(self, _PLURAL[field])
+        wanted = set(values)
+        return np.fromiter((v in wanted for v in names), dtype=bool, count=len(names))
+
+    def isin(self, field: str, values: Iterable[str]) -> np.ndarray:
+        """Per event: is its ``field`` among ``values`` (``Series.isin`` on the codes)."""
+        return self.table(field, values)[getattr(self, field)]
+
+    def code(self, field: str, value: str) -> int:
+        """The code of ``value`` in ``field``, -1 when no event has it."""
+        names = getattr(self, _PLURAL[field])
+        return names.index(value) if value in names else -1
+
+
+_PLURAL = {"country": "countries", "category": "categories", "layer": "layers",
+           "subtype": "subtypes", "dataset": "datasets", "admin1": "admin1_ids"}
+
+
+def prepare(events: pd.DataFrame, center: shapely.Point,
+            km: pd.Series | None = None) -> EventArrays:
+    """:class:`EventArrays` of ``events`` (``km``: :func:`distance_km` to ``center`` when
+    already computed)."""
+    distance = distances(events, center, km).to_numpy(dtype="float64")
+    upper = fatality_upper(events).to_numpy(dtype="float64", na_value=np.nan)
+    low = events["fatalities_low"].astype("Int64").to_numpy(dtype="float64", na_value=np.nan)
+    date = events["date"]
+    month = ((date.dt.year.to_numpy(dtype="int64") - 1970) * 12
+             + date.dt.month.to_numpy(dtype="int64") - 1).astype(np.int32)
+    precision = events["date_precision"].astype("str")
+    region = (events["geo_precision"] == 3).fillna(False).to_numpy(dtype=bool)
+    actor_string, distinct = pd.factorize(events["actors"], use_na_sentinel=True)
+    pairs = actors_long(pd.DataFrame({"actors": pd.Series(distinct, dtype="str")}))
+    name_codes, names = pd.factorize(pairs, use_na_sentinel=False)
+    names = tuple(str(n) for n in names)
+    fields = {field: _codes(events[column]) for field, column in (
+        ("country", "country_iso3"), ("category", "category"), ("layer", "layer"),
+        ("subtype", "subtype"), ("dataset", "dataset"), ("admin1", "admin1_id"))}
+    return EventArrays(
+        date=_ns(date), date_end=_ns(events["date_end"]), month=month,
+        year=date.dt.year.to_numpy(dtype="int32"),
+        **{f: c for f, (c, _) in fields.items()},
+        **{_PLURAL[f]: n for f, (_, n) in fields.items()},
+        low=np.nan_to_num(low, nan=0.0).astype(np.int64),
+        high=np.nan_to_num(upper, nan=0.0).astype(np.int64),
+        upper=upper, unknown=np.isnan(low), km=distance,
+        not_day=(precision != "day").to_numpy(dtype=bool),
+        month_only=(precision == "month").to_numpy(dtype=bool),
+        no_coords=(events["latitude"].isna() | events["longitude"].isna()).to_numpy(
+            dtype=bool),
+        region=region,
+        actor_string=actor_string.astype(np.int32),
+        actor_pair_string=pairs.index.to_numpy(dtype=np.int32),
+        actor_pair_name=name_codes.astype(np.int32),
+        actor_names=names,
+        actor_victim=np.fromiter((is_victim(n) for n in names), dtype=bool,
+                                 count=len(names)),
+    )
+
+
+def filter_mask(arrays: EventArrays, f: object) -> np.ndarray:
+    """Which events :func:`geo.filters.apply_filter` keeps for the filter ``f`` (an
+    :class:`geo.filters.EventFilter`), as a bool array in the events' order."""
+    keep = np.ones(arrays.size, dtype=bool)
+    if f.date_from is not None:
+        keep &= arrays.date_end >= _stamp_ns(f.date_from)
+    if f.date_to is not None:
+        keep &= arrays.date <= _stamp_ns(f.date_to)
+    listed = arrays.isin("country", f.countries or AES_MEMBERS)
+    if f.include_non_aes_coups:
+        coup = arrays.category == arrays.code("category", "coup")
+        listed |= coup & ~arrays.isin("country", AES_MEMBERS)
+    keep &= listed
+    if f.layers:
+        keep &= arrays.isin("layer", f.layers)
+    if f.subtypes:
+        keep &= arrays.isin("subtype", f.subtypes)
+    if f.actors:
+        named = np.isin(arrays.actor_pair_name,
+                        [i for i, n in enumerate(arrays.actor_names) if n in set(f.actors)])
+        strings = np.zeros(int(arrays.actor_pair_string.max(initial=-1)) + 2, dtype=bool)
+        strings[arrays.actor_pair_string[named]] = True  # index -1 (no actors) stays False
+        keep &= strings[arrays.actor_string]
+    if f.min_fatalities > 0:
+        keep &= arrays.upper >= f.min_fatalities  # NaN (unknown) compares False
+    return keep
+
+
+def present(arrays: EventArrays, mask: np.ndarray, field: str) -> frozenset[str]:
+    """The distinct values of ``field`` among the selected events (``set(df[col]
+    .unique())``)."""
+    names = getattr(arrays, _PLURAL[field])
+    counts = np.bincount(getattr(arrays, field)[mask], minlength=len(names))
+    return frozenset(n for n, c in zip(names, counts, strict=True) if c)
+
+
+def years_present(arrays: EventArrays, mask: np.ndarray) -> list[int]:
+    """:func:`years_of` of the selected events."""
+    return [int(y) for y in np.unique(arrays.year[mask])]
+
+
+def _sums_by(codes: np.ndarray, size: int, arrays: EventArrays,
+             where: np.ndarray) -> pd.DataFrame:
+    """Events and fatality sums of the selected events per code (0..size-1)."""
+    c = codes[where]
+    out = {"events": np.bincount(c, minlength=size)}
+    for column, values in (("fatalities_low", arrays.low), ("fatalities_high", arrays.high),
+                           ("fatalities_unknown", arrays.unknown)):
+        out[column] = np.bincount(c, weights=values[where], minlength=size)
+    return pd.DataFrame({k: np.rint(v).astype("int64") for k, v in out.items()})
+
+
+TREND_CUBE_COLUMNS = ("month", "country_iso3", "category", *_SERIES_COLUMNS)
+
+
+def trend_cube(arrays: EventArrays, mask: np.ndarray) -> pd.DataFrame:
+    """Events and fatality sums of the selected events per month, country (outside the
+    three states: ``"other"``) and category, non-empty cells only: what every trend chart
+    needs, whichever grouping and period it shows (:func:`monthly_from_cube`)."""
+    groups = tuple(dict.fromkeys(c if c in AES_MEMBERS else "other"
+                                 for c in arrays.countries))
+    group_of = np.array([groups.index(c if c in AES_MEMBERS else "other")
+                         for c in arrays.countries], dtype=np.int64)
+    cats = len(arrays.categories)
+    if not mask.any():
+        return pd.DataFrame({c: pd.Series(dtype="int64") for c in TREND_CUBE_COLUMNS}).astype(
+            {"month": "datetime64[ns]", "country_iso3": "str", "category": "str"})
+    months = arrays.month[mask]
+    first = int(months.min())
+    cell = np.zeros(arrays.size, dtype=np.int64)
+    cell[mask] = ((months.astype(np.int64) - first) * len(groups)
+                  + group_of[arrays.country[mask]]) * cats + arrays.category[mask]
+    sums = _sums_by(cell, int(cell[mask].max()) + 1, arrays, mask)
+    sums = sums[sums["events"] > 0]
+    index = sums.index.to_numpy()
+    month = first + index // (len(groups) * cats)
+    out = pd.DataFrame({
+        "month": pd.to_datetime({"year": 1970 + month // 12, "month": month % 12 + 1,
+                                 "day": 1}).astype("datetime64[ns]").to_numpy(),
+        "country_iso3": pd.Series(np.array(groups, dtype=object)[
+            (index // cats) % len(groups)], dtype="str").to_numpy(),
+        "category": pd.Series(np.array(arrays.categories, dtype=object)[index % cats],
+                              dtype="str").to_numpy(),
+    })
+    for column in _SERIES_COLUMNS:
+        out[column] = sums[column].to_numpy()
+    return out.astype({"country_iso3": "str", "category": "str"})
+
+
+def monthly_from_cube(cube: pd.DataFrame, by: str, start: Date | pd.Timestamp | None = None,
+                      end: Date | pd.Timestamp | None = None) -> pd.DataFrame:
+    """:func:`monthly_series` of the events summed in ``cube`` (:func:`trend_cube`), ``by``
+    ``"country_iso3"`` (countries outside the three states as ``"other"``) or
+    ``"category"``."""
+    cols = ["month", "group", *_SERIES_COLUMNS]
+    if cube.empty and (start is None or end is None):
+        return pd.DataFrame({c: pd.Series(dtype="int64") for c in cols}).astype(
+            {"month": "datetime64[ns]", "group": "str"})
+    first = pd.Timestamp(start).to_period("M") if start is not None else cube[
+        "month"].min().to_period("M")
+    last = pd.Timestamp(end).to_period("M") if end is not None else cube[
+        "month"].max().to_period("M")
+    all_months = pd.period_range(first, last, freq="M").to_timestamp()
+    all_groups = sorted(cube[by].unique())
+    sums = cube.groupby([cube["month"].rename("month"), cube[by].rename("group")],
+                        observed=False)[_SERIES_COLUMNS].sum()
+    grid = pd.MultiIndex.from_product([all_months, all_groups], names=["month", "group"])
+    out = sums.reindex(grid, fill_value=0).reset_index()
+    out["month"] = out["month"].astype("datetime64[ns]")
+    out["group"] = out["group"].astype("str")
+    return out[cols].astype({c: "int64" for c in _SERIES_COLUMNS})
+
+
+def actor_sums(arrays: EventArrays, mask: np.ndarray) -> pd.DataFrame:
+    """Per actor named by the selected events: ``actor``, the sums of
+    :func:`top_actors` and ``victim`` (:func:`is_victim`), sorted by name; rank them with
+    :func:`rank_actors`."""
+    strings = int(arrays.actor_pair_string.max(initial=-1)) + 1
+    named = mask & (arrays.actor_string >= 0)
+    per_string = _sums_by(arrays.actor_string, strings, arrays, named)
+    pairs = arrays.actor_pair_string
+    names = len(arrays.actor_names)
+    out = pd.DataFrame({column: np.bincount(
+        arrays.actor_pair_name, weights=per_string[column].to_numpy()[pairs],
+        minlength=names) for column in _SERIES_COLUMNS})
+    out = np.rint(out).astype("int64")
+    out.insert(0, "actor", pd.Series(arrays.actor_names, dtype="str"))
+    out["victim"] = arrays.actor_victim
+    out = out[out["events"] > 0].sort_values("actor", kind="stable")
+    return out.reset_index(drop=True)
+
+
+def rank_actors(sums: pd.DataFrame, n: int = 10, by: str = "events",
+                victims: bool = False) -> pd.DataFrame:
+    """:func:`top_actors` from :func:`actor_sums`."""
+    cols = ["actor", *_SERIES_COLUMNS]
+    part = sums[sums["victim"] == victims]
+    if part.empty:
+        return pd.DataFrame({c: pd.Series(dtype="int64") for c in cols}).astype(
+            {"actor": "str"})
+    other = "fatalities_high" if by == "events" else "events"
+    out = part.sort_values([by, other, "actor"], ascending=[False, False, True],
+                           kind="stable")
+    return out.head(n).reset_index(drop=True)[cols]
+
+
+def admin1_sums(arrays: EventArrays, mask: np.ndarray, start: Date | None = None,
+                end: Date | None = None) -> pd.DataFrame:
+    """:func:`admin1_counts` of the selected events."""
+    where = mask & (arrays.admin1 != arrays.code("admin1", ""))
+    if start is not None:
+        where &= arrays.date >= _stamp_ns(start)
+    if end is not None:
+        where &= arrays.date <= _stamp_ns(end)
+    sums = _sums_by(arrays.admin1, len(arrays.admin1_ids), arrays, where)
+    sums.index = pd.Index(arrays.admin1_ids, dtype="str", name="admin1_id")
+    return sums[sums["events"] > 0].sort_index()
+
+
+def _completeness_of(arrays: EventArrays, where: np.ndarray) -> Completeness:
+    no_coords = arrays.no_coords[where]
+    region = arrays.region[where]
+    return Completeness(
+        total=int(where.sum()), inexact_date=int(arrays.not_day[where].sum()),
+        month_only=int(arrays.month_only[where].sum()), no_coordinates=int(no_coords.sum()),
+        region_level=int((region & ~no_coords).sum()),
+        inexact_place=int((no_coords | region).sum()),
+        unknown_fatalities=int(arrays.unknown[where].sum()))
+
+
+def before_after_arrays(arrays: EventArrays, mask: np.ndarray,
+                        pivot: Date | pd.Timestamp, months: int,
+                        alg_admin1_ids: Iterable[str], radius_km: float) -> BeforeAfter:
+    """:func:`before_after` of the selected events (distances: the arrays' ``km``)."""
+    w = windows(pivot, months)
+    p, start, end = (_stamp_ns(w.pivot), _stamp_ns(w.before_start), _stamp_ns(w.after_end))
+    before = mask & (arrays.date_end < p) & (arrays.date >= start)
+    after = mask & (arrays.date >= p) & (arrays.date < end)
+    straddle = mask & (arrays.date < p) & (arrays.date_end >= p) & (arrays.date >= start)
+    in_aes = arrays.isin("country", AES_MEMBERS)
+    masks = {iso: arrays.country == arrays.code("country", iso) for iso in AES_MEMBERS}
+    masks["AES"] = in_aes
+    masks["ALG"] = arrays.isin("admin1", set(alg_admin1_ids)) & in_aes
+    with np.errstate(invalid="ignore"):
+        masks["CORE"] = in_aes & (arrays.km <= radius_km)
+    rows = {}
+    for area in AREAS:
+        mask_area = masks[area]
+        row: dict[str, float] = {}
+        for measure, values in (("events", None), ("fatalities_low", arrays.low),
+                                ("fatalities_high", arrays.high)):
+            b_sel, a_sel = mask_area & before, mask_area & after
+            b = int(b_sel.sum()) if values is None else int(values[b_sel].sum())
+            a = int(a_sel.sum()) if values is None else int(values[a_sel].sum())
+            row[f"{measure}_before"] = b
+            row[f"{measure}_after"] = a
+            row[f"{measure}_change"] = a - b
+        row["straddling"] = int((mask_area & straddle).sum())
+        rows[area] = row
+    table = pd.DataFrame.from_dict(rows, orient="index")
+    for measure in ("events", "fatalities_low", "fatalities_high"):
+        table[f"{measure}_change_pct"] = _pct(table[f"{measure}_after"],
+                                              table[f"{measure}_before"])
+    order = [f"{m}_{s}" for m in ("events", "fatalities_low", "fatalities_high")
+             for s in ("before", "after", "change", "change_pct")] + ["straddling"]
+    table = table[order]
+    table.index.name = "area"
+    any_area = np.zeros(arrays.size, dtype=bool)
+    for mask_area in masks.values():
+        any_area |= mask_area
+    return BeforeAfter(windows=w, table=table,
+                       completeness_before=_completeness_of(arrays, any_area & before),
+                       completeness_after=_completeness_of(arrays, any_area & after),
+                       straddling=int((any_area & straddle).sum()))
+
+
+def distance_bands_arrays(arrays: EventArrays, mask: np.ndarray) -> DistanceBands:
+    """:func:`distance_bands` of the selected events (distances: the arrays' ``km``)."""
+    km_all = pd.Series(arrays.km[mask], name="distance_km")
+    year = pd.Series(arrays.year[mask], name="date")
+    located = km_all.notna()
+    years = sorted(int(y) for y in year.unique())
+    unlocated = (~located).groupby(year).sum().reindex(years, fill_value=0).astype("int64")
+    unlocated.index.name = "year"
+    km = km_all[located]
+    band = np.searchsorted(np.asarray(BAND_EDGES_KM), km.to_numpy(), side="right") - 1
+    per_year = len(BAND_LABELS)
+    first = years[0] if years else 0
+    cell = np.zeros(arrays.size, dtype=np.int64)
+    where = mask.copy()
+    where[mask] = located.to_numpy()
+    cell[where] = (year[located].to_numpy(dtype=np.int64) - first) * per_year + band
+    sums = _sums_by(cell, (years[-1] - first + 1) * per_year if years else 0, arrays, where)
+    offsets = np.array([(y - first) * per_year + b for y in years
+                        for b in range(per_year)], dtype=np.int64)
+    grid = pd.MultiIndex.from_product([years, list(BAND_LABELS)], names=["year", "band"])
+    table = pd.DataFrame({c: sums[c].to_numpy()[offsets] if len(offsets) else np.zeros(
+        0, "int64") for c in ("events", "fatalities_low", "fatalities_high")}, index=grid)
+    totals = table.groupby(level="year").transform("sum").astype("float64")
+    for measure in ("events", "fatalities_low", "fatalities_high"):
+        table[f"share_{measure}"] = table[measure] / totals[measure].where(totals[measure] > 0)
+    table = table.reset_index()
+    table["year"] = table["year"].astype("int64")
+    table["band"] = table["band"].astype(pd.CategoricalDtype(list(BAND_LABELS), ordered=True))
+    near = (km < 100).groupby(year[located]).mean()
+    median = km.groupby(year[located]).median()
+    count = located.groupby(year).sum()
+    summary = pd.DataFrame({
+        "located_events": count.reindex(years, fill_value=0).astype("int64"),
+        "share_within_100km": near.reindex(years),
+        "median_km": median.reindex(years).round(1),
+    })
+    summary.index.name = "year"
+    return DistanceBands(table=table, unlocated=unlocated, summary=summary)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import math
 
 import numpy as np
@@ -571,3 +572,212 @@ def test_tables_show_numbers_in_the_readers_format():
     frame = pd.DataFrame({"Événements": [1253], "Part": [0.456], "Nom": ["=x"]})
     html = ui_an.number_table(frame, "fr", percent=["Part"]).to_html()
     assert "1\u202f253" in html and "45,6\u202f%" not in html and "46\u202f%" in html
+
+
+# --- precomputed arrays give the same numbers as the frame functions -------------------------
+
+@pytest.fixture(scope="module")
+def mixed_events() -> pd.DataFrame:
+    """Curated events (coups outside the AES, victims, month precision, unknown tolls, no
+    coordinates) and synthetic ones, as the app concatenates them."""
+    from geo.events import load_events
+    from scripts.synthetic_events import make_events
+
+    curated = load_events().events
+    synthetic = make_events(3000, seed=3)
+    synthetic.loc[synthetic.index[:40], ["latitude", "longitude"]] = np.nan
+    synthetic.loc[synthetic.index[40:80], "fatalities_low"] = pd.NA
+    synthetic.loc[synthetic.index[40:80], "fatalities_high"] = pd.NA
+    return pd.concat([curated, synthetic], ignore_index=True)
+
+
+def _random_filters(events: pd.DataFrame, count: int) -> list:
+    from datetime import date as day
+
+    from geo.events import LAYERS, actors_long
+    from geo.filters import EventFilter
+
+    rng = np.random.default_rng(11)
+    countries = sorted(set(events["country_iso3"]))
+    subtypes = sorted(set(events["subtype"]))
+    names = sorted(set(actors_long(events)))
+    out = [EventFilter(date_from=day(2012, 1, 1), date_to=day(2026, 1, 1),
+                       countries=("MLI", "BFA", "NER"), layers=LAYERS,
+                       include_non_aes_coups=True), EventFilter()]
+    for _ in range(count):
+        y1 = int(rng.integers(2010, 2025))
+        out.append(EventFilter(
+            date_from=day(y1, int(rng.integers(1, 13)), 1) if rng.random() < 0.8 else None,
+            date_to=day(y1 + int(rng.integers(0, 5)), 12, 31) if rng.random() < 0.8 else None,
+            countries=tuple(rng.choice(countries, int(rng.integers(0, 4)), replace=False)),
+            layers=tuple(rng.choice(LAYERS, int(rng.integers(1, 4)), replace=False)),
+            subtypes=tuple(rng.choice(subtypes, int(rng.integers(0, 3)), replace=False))
+            if rng.random() < 0.3 else (),
+            actors=tuple(rng.choice(names, int(rng.integers(1, 3)), replace=False))
+            if rng.random() < 0.3 else (),
+            min_fatalities=int(rng.choice([0, 0, 1, 5, 20])),
+            include_non_aes_coups=bool(rng.random() < 0.5)))
+    return out
+
+
+def test_precomputed_arrays_give_the_numbers_of_the_frame_functions(mixed_events):
+    from dataclasses import replace
+
+    from geo.countries import AES_MEMBERS
+    from geo.filters import apply_filter
+
+    events = mixed_events
+    km = an.distance_km(events, CENTER)
+    arrays = an.prepare(events, CENTER, km=km)
+    alg = set(events["admin1_id"].drop_duplicates().iloc[::3]) - {""}
+    checked = 0
+    for f in _random_filters(events, 25):
+        filtered = apply_filter(events, f)
+        mask = an.filter_mask(arrays, f)
+        assert np.array_equal(np.flatnonzero(mask), filtered.index.to_numpy()), f
+        assert an.present(arrays, mask, "dataset") == set(filtered["dataset"].unique())
+        assert an.years_present(arrays, mask) == an.years_of(filtered)
+        # Trends: both groupings, the page's span.
+        keyed = filtered.assign(country_iso3=filtered["country_iso3"].where(
+            filtered["country_iso3"].isin(AES_MEMBERS), "other"))
+        cube = an.trend_cube(arrays, mask)
+        for by in ("country_iso3", "category"):
+            start = f.date_from or "2011-01-01"
+            end = f.date_to or "2026-06-30"
+            if not filtered.empty:
+                pd.testing.assert_frame_equal(
+                    an.monthly_from_cube(cube, by, start, end),
+                    an.monthly_series(keyed, by, start=start, end=end))
+                pd.testing.assert_frame_equal(an.monthly_from_cube(cube, by),
+                                              an.monthly_series(keyed, by))
+        # Actors and victims, both rankings.
+        sums = an.actor_sums(arrays, mask)
+        for by in ("events", "fatalities_high"):
+            for victims, n in ((False, 10), (True, 10_000)):
+                pd.testing.assert_frame_equal(
+                    an.rank_actors(sums, n, by, victims),
+                    an.top_actors(filtered, n, by, victims))
+        # Regions: the sidebar's span and one year.
+        for start, end in ((f.date_from, f.date_to),
+                           (pd.Timestamp("2020-01-01"), pd.Timestamp("2020-12-31"))):
+            pd.testing.assert_frame_equal(an.admin1_sums(arrays, mask, start, end),
+                                          an.admin1_counts(filtered, start, end))
+        # Distance bands of the three states.
+        states = mask & arrays.isin("country", AES_MEMBERS)
+        in_states = filtered[filtered["country_iso3"].isin(AES_MEMBERS)]
+        if not in_states.empty:
+            ours, ref = an.distance_bands_arrays(arrays, states), an.distance_bands(
+                in_states, CENTER, km=km)
+            # (the frame function's year is int32 or int64, as pandas's reindex decides)
+            pd.testing.assert_frame_equal(ours.table, ref.table.astype({"year": "int64"}))
+            pd.testing.assert_frame_equal(ours.summary, ref.summary)
+            pd.testing.assert_series_equal(ours.unlocated, ref.unlocated, check_names=False)
+        # Before / after: every filter but the dates.
+        undated = replace(f, date_from=None, date_to=None)
+        for pivot, months, radius in (("2023-09-16", 12, 150.0), ("2021-01-01", 30, 400.0)):
+            ours = an.before_after_arrays(arrays, an.filter_mask(arrays, undated), pivot,
+                                          months, alg, radius)
+            ref = an.before_after(apply_filter(events, undated), pivot, months, alg, CENTER,
+                                  radius, km=km)
+            pd.testing.assert_frame_equal(ours.table, ref.table)
+            assert (ours.windows, ours.straddling) == (ref.windows, ref.straddling)
+            assert ours.completeness_before == ref.completeness_before
+            assert ours.completeness_after == ref.completeness_after
+        checked += int(not filtered.empty)
+    assert checked >= 5  # filters that select something
+
+
+def test_precomputed_arrays_of_hand_built_events_by_hand():
+    from geo.filters import EventFilter
+
+    df = make([
+        {"date": "2023-01-05", "country_iso3": "MLI", "actors": "JNIM; civilians",
+         "fatalities_low": 2, "fatalities_high": 5, "km": 10, "admin1_id": "R-ALG"},
+        {"date": "2023-02-01", "date_end": "2023-02-28", "date_precision": "month",
+         "country_iso3": "BFA", "actors": "JNIM", "km": 60},
+        {"date": "2023-03-01", "country_iso3": "TCD", "category": "coup",
+         "layer": "coups", "subtype": "attempted"},
+    ])
+    arrays = an.prepare(df, CENTER)
+    assert arrays.size == 3 and arrays.actor_names == ("JNIM", "civilians")
+    everything = an.filter_mask(arrays, EventFilter(include_non_aes_coups=True))
+    assert everything.tolist() == [True, True, True]
+    assert an.filter_mask(arrays, EventFilter(actors=("civilians",))).tolist() == [
+        True, False, False]
+    assert an.filter_mask(arrays, EventFilter(min_fatalities=1)).tolist() == [
+        True, False, False]  # unknown tolls never pass a minimum
+    cube = an.trend_cube(arrays, everything)
+    assert cube["country_iso3"].tolist() == ["MLI", "BFA", "other"]
+    sums = an.actor_sums(arrays, everything).set_index("actor")
+    assert sums.loc["JNIM", "events"] == 2 and sums.loc["JNIM", "fatalities_high"] == 5
+    assert bool(sums.loc["civilians", "victim"])
+    assert an.rank_actors(sums.reset_index(), victims=True)["actor"].tolist() == [
+        "civilians"]
+
+
+def test_a_cached_chart_spec_is_what_streamlit_would_send_for_the_altair_chart():
+    """``vega_spec`` (drawn with ``st.vega_lite_chart``, built once per set of arguments)
+    names the chart's frames as datasets and leaves out Altair's theme, as
+    ``st.altair_chart`` does: same spec, same data."""
+    from geo.events import load_events
+    from geo.facts import load_timeline
+    from geo.ui import analysis as ui_an
+
+    rules = an.milestone_rules(load_timeline())
+    events = load_events().events
+    series = _trend_series("en")
+    top = an.top_actors(events, 10)
+    for kind, args in (("events", (series, rules, "en", "Country", "country_iso3", "quarter")),
+                       ("actors", (top, "events", "fr"))):
+        spec = ui_an.vega_spec(ui_an.CHARTS[kind](*args))
+        frames = spec["datasets"]
+        assert frames and all(isinstance(f, pd.DataFrame) for f in frames.values())
+        assert "continuousWidth" not in str(spec.get("config", {}))
+        named = {n["data"]["name"] for n in _walk(spec) if isinstance(n.get("data"), dict)}
+        assert named == set(frames)
+        try:  # Streamlit's own conversion, where it still has this name
+            from streamlit.elements.vega_charts import _convert_altair_to_vega_lite_spec
+        except ImportError:
+            continue
+        theirs = _convert_altair_to_vega_lite_spec(ui_an.CHARTS[kind](*args))
+        rename = dict(zip(theirs["datasets"], frames, strict=True))
+        text = json.dumps({k: v for k, v in theirs.items() if k != "datasets"}, sort_keys=True)
+        for old, new in rename.items():
+            text = text.replace(old, new)
+        assert text == json.dumps({k: v for k, v in spec.items() if k != "datasets"},
+                                  sort_keys=True)
+
+
+def _canonical(spec: dict) -> tuple[str, list[pd.DataFrame]]:
+    """A spec's JSON with its datasets renamed in order of first use, and the frames."""
+    import re
+
+    text = json.dumps({k: v for k, v in spec.items() if k != "datasets"}, sort_keys=True)
+    names = list(dict.fromkeys(re.findall(r'"name": "([^"]+)"', text)))
+    names = [n for n in names if n in spec["datasets"]]
+    for i, name in enumerate(names):
+        text = text.replace(f'"{name}"', f'"DATASET{i}"')
+    return text, [spec["datasets"][n] for n in names]
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_trend_specs_put_together_are_the_layered_charts(lang):
+    """The trend charts' specs, built from their bars and a cached milestone layer, are
+    those of the whole layered Altair charts."""
+    from geo.facts import load_timeline
+    from geo.ui import analysis as ui_an
+
+    rules = an.milestone_rules(load_timeline())
+    series = _trend_series(lang)
+    quiet = series[series["month"] < pd.Timestamp("2013-01-01")]  # before every milestone
+    for kind, chart in (("events", ui_an.events_chart),
+                        ("fatalities", ui_an.fatalities_chart)):
+        for part in (series, quiet):
+            ours = _canonical(ui_an.trend_spec(kind, part, rules, lang, "Pays", "country_iso3",
+                                               "quarter"))
+            whole = _canonical(ui_an.vega_spec(chart(part, rules, lang, "Pays",
+                                                     "country_iso3", "quarter")))
+            assert ours[0] == whole[0]
+            assert len(ours[1]) == len(whole[1])
+            for a, b in zip(ours[1], whole[1], strict=True):
+                pd.testing.assert_frame_equal(a, b)

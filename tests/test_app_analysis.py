@@ -18,9 +18,15 @@ from geo.i18n import translate
 PAGE = str(Path(__file__).resolve().parent.parent / "pages" / "analysis.py")
 
 
-def app(lang: str = "en", **query: str) -> AppTest:
+TABLES = ("trends", "bands", "actors", "victims", "regions")
+
+
+def app(lang: str = "en", tables: bool = False, **query: str) -> AppTest:
+    """The page; ``tables``: with every "Table" expander open (closed, they build nothing)."""
     at = AppTest.from_file(PAGE, default_timeout=90)
     at.session_state["lang"] = lang
+    for name in TABLES if tables else ():
+        at.session_state[f"an_table_{name}"] = True
     for key, value in query.items():
         at.query_params[key] = value
     return at
@@ -35,7 +41,7 @@ def metric(at: AppTest, key: str, lang: str = "en") -> str:
 
 @pytest.fixture(scope="module")
 def started() -> AppTest:
-    at = app()
+    at = app(tables=True)
     at.run()
     return at
 
@@ -151,7 +157,7 @@ def test_french_page_has_plurals_names_and_no_english():
     assert not at.exception
     # 0 is singular in French.
     assert any(c.value.startswith("0 événement correspond ") for c in at.caption)
-    full = app("fr")
+    full = app("fr", tables=True)
     full.run()
     specs = _spec_texts(full)
     assert "Hors AES" in specs and "Outside the AES" not in specs
@@ -167,3 +173,14 @@ def test_fourteen_years_of_trends_are_drawn_per_quarter(started):
     monthly = [s for s in (c.proto.spec for c in started.get("vega_lite_chart"))
                if "Events per" in s]
     assert monthly and "yearquarter" in monthly[0] and "Events per quarter" in monthly[0]
+
+
+def test_tables_are_built_only_while_their_expander_is_open():
+    at = app()
+    at.run()
+    assert not at.exception
+    assert len(at.dataframe) == 1  # the before/after table, always shown
+    at.session_state["an_table_actors"] = True
+    at.run()
+    actor_label = translate("an_actor", "en")
+    assert [d for d in at.dataframe if actor_label in d.value.columns]

@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import html
 from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, replace
 from datetime import date
+from functools import lru_cache
 
 import altair as alt
 import folium
@@ -20,7 +22,8 @@ from pandas.io.formats.style import Styler
 
 from geo import analysis as an
 from geo import charter_view, facts, mapbuild, palette, ui
-from geo.countries import country_name
+from geo.countries import AES_MEMBERS, country_name
+from geo.filters import EventFilter
 from geo.i18n import format_number, normalise_language, translate
 from geo.spatial import alg_zone_members
 from geo.ui import events as ui_events
@@ -48,16 +51,150 @@ def alg_admin1_ids() -> frozenset[str]:
     return frozenset(admin1.loc[members, "id"])
 
 
-def tripoint_km() -> pd.Series:
-    """Distance of every event of :func:`geo.ui.events.app_events` to the tripoint (km),
-    computed once per set of events: pages pass it on as ``km`` to the analyses."""
-    return _tripoint_km(ui_events.events_key())
+def event_arrays() -> an.EventArrays:
+    """:func:`geo.analysis.prepare` of :func:`geo.ui.events.app_events` (distances to the
+    tripoint included), once per set of events: every analysis starts from these arrays."""
+    return _event_arrays(ui_events.events_key())
 
 
 @st.cache_resource(show_spinner=False, max_entries=2)
-def _tripoint_km(key: str) -> pd.Series:
+def _event_arrays(key: str) -> an.EventArrays:
     events, _ = ui_events.app_events()
-    return an.distance_km(events, ui.the_tripoint())
+    return an.prepare(events, ui.the_tripoint())
+
+
+@dataclass(frozen=True, eq=False)
+class Selection:
+    """What the page shows of the events one filter selects, in small aggregated frames:
+    the charts regroup these (by country or category, per month, quarter or year, ranked
+    by events or deaths) without going back to the events."""
+
+    count: int
+    datasets: frozenset[str]
+    years: list[int]
+    unassigned: int
+    """Selected events with no admin-1 unit."""
+    cube: pd.DataFrame
+    """:func:`geo.analysis.trend_cube`."""
+    bands: an.DistanceBands | None
+    """Distance bands of the selected events in the three states (None: none there)."""
+    bands_datasets: frozenset[str]
+    actors: pd.DataFrame
+    """:func:`geo.analysis.actor_sums`."""
+
+
+SELECTIONS_KEPT = 16
+"""Filters whose :class:`Selection` stays cached (a few kB each): going back to an
+earlier filter costs nothing."""
+
+
+def selection(f: EventFilter) -> Selection:
+    """The :class:`Selection` of filter ``f``, computed once per set of events and filter."""
+    return _selection(ui_events.events_key(), repr(f), f)
+
+
+def _mask(arrays: an.EventArrays, f: EventFilter) -> np.ndarray:
+    # No layer ticked selects nothing (the map shows no events either).
+    if not f.layers:
+        return np.zeros(arrays.size, dtype=bool)
+    return an.filter_mask(arrays, f)
+
+
+@st.cache_resource(show_spinner=False, max_entries=SELECTIONS_KEPT)
+def _selection(key: str, token: str, _f: EventFilter) -> Selection:
+    """``token`` (the filter's repr) keys the cache; ``_f`` is the filter itself."""
+    arrays = _event_arrays(key)
+    mask = _mask(arrays, _f)
+    states = mask & arrays.isin("country", AES_MEMBERS)
+    return Selection(
+        count=int(mask.sum()), datasets=an.present(arrays, mask, "dataset"),
+        years=an.years_present(arrays, mask),
+        unassigned=int((mask & (arrays.admin1 == arrays.code("admin1", ""))).sum()),
+        cube=an.trend_cube(arrays, mask),
+        bands=an.distance_bands_arrays(arrays, states) if states.any() else None,
+        bands_datasets=an.present(arrays, states, "dataset"),
+        actors=an.actor_sums(arrays, mask))
+
+
+@dataclass(frozen=True, eq=False)
+class TrendView:
+    """The trend charts' numbers for one filter, grouping and language."""
+
+    period: str
+    """``month``, ``quarter`` or ``year`` (:func:`geo.analysis.choose_period`)."""
+    shown: pd.DataFrame
+    """:func:`geo.analysis.period_series` in chart order, with ``group_label``."""
+    table: pd.DataFrame
+    """The wide table under the charts (periods x measure and group)."""
+    export: pd.DataFrame
+    """The rows of the CSV download (codes and names)."""
+
+
+def trend_view(f: EventFilter, by: str, lang: str) -> TrendView:
+    """The :class:`TrendView` of the events ``f`` selects (at least one), grouped ``by``
+    ``"country_iso3"`` (outside the three states: one "other" group) or ``"category"``;
+    once per set of events, filter, grouping and language."""
+    return _trend_view(ui_events.events_key(), repr(f), by, lang, f)
+
+
+@st.cache_resource(show_spinner=False, max_entries=SELECTIONS_KEPT)
+def _trend_view(key: str, token: str, by: str, lang: str, _f: EventFilter) -> TrendView:
+    t = ui.translator(lang)
+    monthly = an.monthly_from_cube(_selection(key, token, _f).cube, by, start=_f.date_from,
+                                   end=_f.date_to)
+    period = an.choose_period(monthly["month"].min(), monthly["month"].max())
+    series = an.period_series(monthly, period)
+    # Groups in a fixed order (the three states, then the rest), each with its own colour
+    # whatever its label reads in this language.
+    present = set(series["group"])
+    codes = list(dict.fromkeys([*(c for c in AES_MEMBERS if c in present), *sorted(present)]))
+    series = series.assign(group=pd.Categorical(series["group"], codes)).sort_values(
+        ["month", "group"], kind="stable").assign(group=lambda d: d["group"].astype(str))
+    shown = series.assign(group_label=series["group"].map(
+        (lambda c: t("an_other_countries") if c == "other" else country_name(c, lang))
+        if by == "country_iso3" else (lambda c: t(f"cat_{c}"))))
+    labelled = shown.assign(group=shown["group_label"])
+    wide = pd.concat({t("an_events"): an.series_table(labelled, "events", period),
+                      t("an_fat_low"): an.series_table(labelled, "fatalities_low", period),
+                      t("an_fat_high"): an.series_table(labelled, "fatalities_high", period)},
+                     axis=1)
+    wide.index.name = t(f"an_period_{period}")
+    export = series.assign(month=[an.period_label(m, period) for m in series["month"]])
+    export.insert(2, "group_name", shown["group_label"].to_numpy())  # codes and names
+    return TrendView(period=period, shown=shown, table=wide,
+                     export=export.rename(columns={"month": period}))
+
+
+def before_after(f: EventFilter, pivot: date, months: int,
+                 radius_km: float) -> tuple[an.BeforeAfter, frozenset[str]]:
+    """:func:`geo.analysis.before_after` of the events ``f`` selects whatever their dates
+    (the windows set their own), and the datasets among them; once per set of events,
+    filter, pivot, window and radius."""
+    undated = replace(f, date_from=None, date_to=None)
+    return _before_after(ui_events.events_key(), repr(undated), undated, pivot, months,
+                         float(radius_km))
+
+
+@st.cache_resource(show_spinner=False, max_entries=SELECTIONS_KEPT)
+def _before_after(key: str, token: str, _f: EventFilter, pivot: date, months: int,
+                  radius_km: float) -> tuple[an.BeforeAfter, frozenset[str]]:
+    arrays = _event_arrays(key)
+    mask = _mask(arrays, _f)
+    return (an.before_after_arrays(arrays, mask, pivot, months, alg_admin1_ids(), radius_km),
+            an.present(arrays, mask, "dataset"))
+
+
+def region_counts(f: EventFilter, start: date | None, end: date | None) -> pd.DataFrame:
+    """:func:`geo.analysis.admin1_counts` of the events ``f`` selects, first day in
+    ``[start, end]``; once per set of events, filter and period."""
+    return _region_counts(ui_events.events_key(), repr(f), f, start, end)
+
+
+@st.cache_resource(show_spinner=False, max_entries=SELECTIONS_KEPT)
+def _region_counts(key: str, token: str, _f: EventFilter, start: date | None,
+                   end: date | None) -> pd.DataFrame:
+    arrays = _event_arrays(key)
+    return an.admin1_sums(arrays, _mask(arrays, _f), start, end)
 
 
 @st.cache_data(show_spinner=False)
@@ -131,6 +268,59 @@ def localised(chart: alt.TopLevelMixin, lang: str) -> alt.TopLevelMixin:
     return chart.configure(locale={"number": locale["formatLocale"],
                                    "time": locale["timeFormatLocale"]}).properties(
         usermeta={"embedOptions": {"renderer": "svg"}})
+
+
+def vega_spec(chart: alt.TopLevelMixin, prefix: str = "data") -> dict:
+    """The Vega-Lite spec of ``chart`` as ``st.altair_chart`` sends it: its data frames as
+    named datasets (Streamlit sends those as Arrow) and no Altair theme.
+
+    ``st.vega_lite_chart`` draws it. Building and validating an Altair chart with its
+    milestone layers takes a tenth of a second or more, longer than a whole rerun may: the
+    page builds each spec once (:func:`cached_spec`). Replaces the data of ``chart`` (built
+    for this call) in place."""
+    frames: dict[int, tuple[str, pd.DataFrame]] = {}
+
+    def name_data(node: object) -> None:
+        data = getattr(node, "data", alt.Undefined)
+        if isinstance(data, pd.DataFrame):
+            name, _ = frames.setdefault(id(data), (f"{prefix}-{len(frames)}", data))
+            node.data = alt.NamedData(name=name)
+        for attr in ("layer", "hconcat", "vconcat", "concat"):
+            children = getattr(node, attr, alt.Undefined)
+            if isinstance(children, list):
+                for child in children:
+                    name_data(child)
+        inner = getattr(node, "spec", alt.Undefined)
+        if not isinstance(inner, dict) and inner is not alt.Undefined:
+            name_data(inner)
+
+    name_data(chart)
+    spec = chart.to_dict()
+    # Altair's default theme adds a 300 px view size that Streamlit's own conversion leaves
+    # out (our charts set their sizes or stretch to the column).
+    view = spec.get("config", {}).get("view", {})
+    for size in ("continuousWidth", "continuousHeight"):
+        view.pop(size, None)
+    if "view" in spec.get("config", {}) and not view:
+        del spec["config"]["view"]
+    spec["datasets"] = {name: frame for name, frame in frames.values()}
+    return spec
+
+
+def cached_spec(kind: str, key: tuple, *args: object) -> dict:
+    """The spec of the chart ``kind`` (:data:`CHARTS`) of ``args``, built once per ``key``:
+    what determines ``args`` (the set of events, the filter, the widgets' values, the
+    language). A key, not a hash of the arguments: hashing their frames on every rerun
+    would cost more than the rest of it. ``st.vega_lite_chart`` draws it (it copies what
+    it changes, so the cached spec stays as it is)."""
+    return _cached_spec(kind, key, args)
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _cached_spec(kind: str, key: tuple, _args: tuple) -> dict:
+    if kind in TREND_BODIES:
+        return trend_spec(kind, *_args)
+    return vega_spec(CHARTS[kind](*_args))
 
 
 def group_colours(codes: list[str], by: str) -> list[str]:
@@ -246,14 +436,19 @@ def _rules_layer(rules: pd.DataFrame, lang: str, start: pd.Timestamp,
     return alt.layer(*layers)
 
 
+def _rule_span(series: pd.DataFrame, period: str) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """First and last day a trend chart of ``series`` covers (the rules drawn on it)."""
+    freq = {"month": "MS", "quarter": "QS", "year": "YS"}[period]
+    end = series["month"].max() + pd.tseries.frequencies.to_offset(freq) - pd.Timedelta(
+        days=1)
+    return series["month"].min(), end
+
+
 def _layer_with_rules(chart: alt.Chart, rules: pd.DataFrame, lang: str,
                       series: pd.DataFrame, period: str) -> alt.LayerChart | alt.Chart:
     if series.empty:
         return chart
-    freq = {"month": "MS", "quarter": "QS", "year": "YS"}[period]
-    end = series["month"].max() + pd.tseries.frequencies.to_offset(freq) - pd.Timedelta(
-        days=1)
-    layer = _rules_layer(rules, lang, series["month"].min(), end)
+    layer = _rules_layer(rules, lang, *_rule_span(series, period))
     if layer is None:
         return chart
     return alt.layer(chart, layer).resolve_scale(color="independent")
@@ -276,10 +471,18 @@ def events_chart(series: pd.DataFrame, rules: pd.DataFrame, lang: str, group_lab
                  by: str = "country_iso3", period: str = "month") -> alt.LayerChart | alt.Chart:
     """Stacked bars of events per ``period`` (``series``: :func:`geo.analysis.period_series`
     with a ``group_label`` column), the milestones as labelled dashed lines."""
+    bars = events_bars(series, lang, group_label, by, period)
+    return localised(_layer_with_rules(bars, rules, lang, series, period).properties(
+        title=_period_title("an_events_per", period, lang)), lang)
+
+
+def events_bars(series: pd.DataFrame, lang: str, group_label: str, by: str = "country_iso3",
+                period: str = "month") -> alt.Chart:
+    """The bars of :func:`events_chart`, without the milestones."""
     t = ui.translator(lang)
     unit = _TIME_UNITS[period]
     period_title = t(f"an_period_{period}")
-    bars = alt.Chart(series).mark_bar().encode(
+    return alt.Chart(series).mark_bar().encode(
         x=alt.X(f"{unit}(month):T", title=period_title,
                 axis=charter_view.time_axis(series["month"], lang)),
         y=alt.Y("sum(events):Q", title=t("an_events")),
@@ -289,13 +492,21 @@ def events_chart(series: pd.DataFrame, rules: pd.DataFrame, lang: str, group_lab
                  alt.Tooltip("group_label:N", title=group_label),
                  alt.Tooltip("sum(events):Q", title=t("an_events"), format=",")],
     ).properties(height=TREND_HEIGHT_PX)
-    return localised(_layer_with_rules(bars, rules, lang, series, period).properties(
-        title=_period_title("an_events_per", period, lang)), lang)
 
 
 def fatalities_chart(series: pd.DataFrame, rules: pd.DataFrame, lang: str, group_label: str,
                      by: str = "country_iso3",
                      period: str = "month") -> alt.LayerChart | alt.Chart:
+    """The range of known deaths per ``period`` (low to high) as a band under its upper
+    line, the milestones as labelled dashed lines."""
+    chart = fatalities_band(series, lang, group_label, by, period)
+    return localised(_layer_with_rules(chart, rules, lang, series, period).properties(
+        title=_period_title("an_fatalities_per", period, lang)), lang)
+
+
+def fatalities_band(series: pd.DataFrame, lang: str, group_label: str,
+                    by: str = "country_iso3", period: str = "month") -> alt.LayerChart:
+    """The band and line of :func:`fatalities_chart`, without the milestones."""
     t = ui.translator(lang)
     period_title = t(f"an_period_{period}")
     base = alt.Chart(series).encode(
@@ -313,9 +524,51 @@ def fatalities_chart(series: pd.DataFrame, rules: pd.DataFrame, lang: str, group
         y2="fatalities_high:Q", tooltip=tooltip)
     line = base.mark_line(interpolate="step-after", strokeWidth=1.2).encode(
         y="fatalities_high:Q", tooltip=tooltip)
-    chart = alt.layer(band, line).properties(height=TREND_HEIGHT_PX)
-    return localised(_layer_with_rules(chart, rules, lang, series, period).properties(
-        title=_period_title("an_fatalities_per", period, lang)), lang)
+    return alt.layer(band, line).properties(height=TREND_HEIGHT_PX)
+
+
+TREND_BODIES: dict[str, tuple[Callable[..., alt.TopLevelMixin], str]] = {
+    "events": (events_bars, "an_events_per"),
+    "fatalities": (fatalities_band, "an_fatalities_per")}
+
+
+def trend_spec(kind: str, series: pd.DataFrame, rules: pd.DataFrame, lang: str,
+               group_label: str, by: str = "country_iso3", period: str = "month") -> dict:
+    """:func:`vega_spec` of :func:`events_chart` (``kind="events"``) or
+    :func:`fatalities_chart` (``"fatalities"``), put together from the spec of the bars
+    and that of the milestone layer (:func:`rules_spec`, once per language and span):
+    regrouping a trend chart builds its bars only, in a few hundredths of a second, where
+    the whole layered chart takes half a second."""
+    body, title_key = TREND_BODIES[kind]
+    chart = body(series, lang, group_label, by, period)
+    title = _period_title(title_key, period, lang)
+    rules_part = rules_spec(rules, lang, *_rule_span(series, period)) if len(series) else None
+    if rules_part is None:
+        return vega_spec(localised(chart.properties(title=title), lang))
+    bars = vega_spec(localised(chart, lang), prefix=f"data-{kind}")
+    top = ("$schema", "config", "usermeta", "datasets", "height")
+    # As alt.layer does: the bars' height goes to the layered chart.
+    return {"$schema": bars["$schema"], "config": bars["config"], "height": bars["height"],
+            "layer": [{k: v for k, v in part.items() if k not in top}
+                      for part in (bars, rules_part)],
+            "resolve": {"scale": {"color": "independent"}}, "title": title,
+            "usermeta": bars["usermeta"],
+            "datasets": {**bars["datasets"], **rules_part["datasets"]}}
+
+
+def rules_spec(rules: pd.DataFrame, lang: str, start: pd.Timestamp,
+               end: pd.Timestamp) -> dict | None:
+    """:func:`vega_spec` of the milestone layer of a trend chart from ``start`` to ``end``
+    (None: no milestone in it); built once per language and span."""
+    return _rules_spec(lang, start, end, rules)
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _rules_spec(lang: str, start: pd.Timestamp, end: pd.Timestamp,
+                _rules: pd.DataFrame) -> dict | None:
+    # The rules are the timeline's (geo.ui.analysis.milestone_rules): the same in every run.
+    layer = _rules_layer(_rules, lang, start, end)
+    return None if layer is None else vega_spec(localised(layer, lang), prefix="data-rules")
 
 
 def before_after_chart(long: pd.DataFrame, area_labels: dict[str, str],
@@ -400,6 +653,12 @@ def actors_chart(top: pd.DataFrame, measure: str, lang: str, colour: str = ACTOR
     ).properties(height=alt.Step(BAR_STEP_PX)), lang)
 
 
+CHARTS: dict[str, Callable[..., alt.TopLevelMixin]] = {
+    "events": events_chart, "fatalities": fatalities_chart, "before_after": before_after_chart,
+    "bands": bands_chart, "actors": actors_chart}
+"""The page's charts by name, for :func:`cached_spec`."""
+
+
 # --- choropleth -------------------------------------------------------------------------------
 
 def class_breaks(max_value: float, classes: int = len(PALETTE)) -> list[float]:
@@ -419,28 +678,50 @@ def color_for(value: float, breaks: list[float]) -> str:
     return PALETTE[-1]
 
 
+def region_features(admin1: gpd.GeoDataFrame, lang: str) -> dict:
+    """The admin-1 units as a GeoJSON FeatureCollection with ``id``, ``kind``
+    (``admin1``) and the escaped ``label`` of each: what :func:`choropleth` draws whatever
+    the numbers (the page builds it once per language, :func:`cached_region_features`)."""
+    names = admin1["name_fr"] if lang == "fr" else admin1["name_en"]
+    return gpd.GeoDataFrame({
+        "id": admin1["id"].to_numpy(), "kind": "admin1",
+        "label": names.map(html.escape).to_numpy(),
+    }, geometry=admin1.geometry.to_numpy(), crs=admin1.crs).__geo_interface__
+
+
+def cached_region_features(lang: str) -> dict:
+    """:func:`region_features` of the app's admin-1 layer, once per language."""
+    return _region_features(lang)
+
+
+@st.cache_resource(show_spinner=False)
+def _region_features(lang: str) -> dict:
+    return region_features(ui.boundary_layers()["admin1"], lang)
+
+
 def choropleth(admin1: gpd.GeoDataFrame, counts: pd.DataFrame, measure: str,
-               lang: str) -> tuple[folium.Map, list[float]]:
+               lang: str, features: dict | None = None) -> tuple[folium.Map, list[float]]:
     """An offline folium map of the admin-1 units coloured by ``counts[measure]``.
 
     Each feature carries ``id``, ``kind`` (``admin1``) and an escaped ``label`` and
     ``value`` for the tooltip; returns the map and the class breaks for the legend.
+    ``features``: :func:`region_features` of ``admin1`` in ``lang``, when already made
+    (the units' shapes as GeoJSON; only the numbers and colours change from run to run).
     """
     t = ui.translator(lang)
     values = counts[measure].reindex(admin1["id"]).fillna(0).astype(int).to_numpy()
     breaks = class_breaks(float(values.max()) if len(values) else 0.0)
-    names = admin1["name_fr"] if lang == "fr" else admin1["name_en"]
     label = t("an_fat_high") if measure == "fatalities_high" else t("an_events")
-    gdf = gpd.GeoDataFrame({
-        "id": admin1["id"].to_numpy(),
-        "kind": "admin1",
-        "label": names.map(html.escape).to_numpy(),
-        "value": [html.escape(f"{label}: {format_number(v, lang)}") for v in values],
-        "fill": [color_for(v, breaks) for v in values],
-    }, geometry=admin1.geometry.to_numpy(), crs=admin1.crs)
+    shapes = features if features is not None else region_features(admin1, lang)
+    collection = {**shapes, "features": [
+        {**feature, "properties": {
+            **feature["properties"],
+            "value": html.escape(f"{label}: {format_number(v, lang)}"),
+            "fill": color_for(v, breaks)}}
+        for feature, v in zip(shapes["features"], values, strict=True)]}
     fmap = mapbuild.offline_map(location=(16.0, 0.0), zoom=5)
     folium.GeoJson(
-        gdf.__geo_interface__,
+        collection,
         name=t("an_regions"),
         style_function=lambda f: {"color": mapbuild.COLORS["region_line"], "weight": 1,
                                   "fillColor": f["properties"]["fill"], "fillOpacity": 0.85},
@@ -483,9 +764,20 @@ def number_table(frame: pd.DataFrame, lang: str, percent: Iterable[str] = (),
                 frame[col]):
             continue
         if col in percent:
-            formats[col] = (lambda v: translate("an_percent", lang,
-                                                value=format_number(v * 100, lang)))
+            formats[col] = (lambda v: _percent(v, lang))
         else:
             places = decimals.get(col, 0)
-            formats[col] = (lambda v, places=places: format_number(v, lang, places))
+            formats[col] = (lambda v, places=places: _number(v, lang, places))
     return frame.style.format(formats, na_rep="–")
+
+
+@lru_cache(maxsize=65_536)
+def _number(value: float, lang: str, places: int) -> str:
+    """:func:`geo.i18n.format_number`, remembered: tables repeat their numbers (zeros) and
+    Babel takes a tenth of a millisecond for each."""
+    return format_number(value, lang, places)
+
+
+@lru_cache(maxsize=65_536)
+def _percent(value: float, lang: str) -> str:
+    return translate("an_percent", lang, value=format_number(value * 100, lang))

@@ -1,0 +1,373 @@
+"""Benchmark of the Analysis page on large stores, in Debian Chromium against a real server.
+
+For each N (default 200,000 and 1,000,000):
+
+1. Builds (or reuses, with ``--work``) a temporary store of N synthetic events
+   (``scripts/synthetic_events.py``; beyond 200,000 the first 200,000 are replicated under
+   new ids, as ``scripts/benchmark_import.py`` does).
+2. ``--repeats`` times (default 3): starts ``streamlit run dashboard.py`` on that store
+   and opens ``/analysis`` in a new browser page:
+
+   * ``first_load_s``: seconds from navigation until the last chart is drawn (every Vega
+     chart has its marks, the choropleth has its regions) and the script run is over: the
+     first view after a server start (the store is read and everything computed);
+   * ``second_load_s``: the same in a second, new page on the running server;
+   * ``first_run_over_s`` / ``second_run_over_s``: until the script run is over (the
+     server's part as the browser sees it; the rest of the load is drawing);
+   * ``regroup_s``: a rerun that only regroups a chart: click "By category" of the trend
+     charts, until the run is over and the chart shows the categories; then
+     ``regroup_rank_s``: "Fatalities (high)" of the top actors;
+   * ``rss_mb`` / ``peak_rss_mb``: the server's resident memory after these (VmRSS) and
+     its high-water mark (VmHWM), from ``/proc``.
+
+3. The floor: the same navigation on a blank Streamlit script (one title), in the same run.
+
+Medians of the repeats with their min and max go to ``artifacts/benchmark_analysis.json``
+(with the load average and what else ran). The machine is shared: read the spread.
+
+    python scripts/benchmark_analysis.py [--sizes 200000 1000000] [--repeats 3]
+        [--work DIR]   # keep the stores there and reuse them next time
+    python scripts/benchmark_analysis.py --apptest --sizes 200000  # server only (AppTest)
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+ARTIFACTS = REPO / "artifacts"
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+BASE_EVENTS = 200_000
+CHART = '[data-testid="stVegaLiteChart"]'
+APP_IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
+
+
+def log(message: str) -> None:
+    print(f"[{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+
+
+# --- stores ---------------------------------------------------------------------------------
+
+def build_store(directory: Path, n: int, seed: int = 1) -> Path:
+    """A store of ``n`` synthetic events in ``directory`` (reused when it already has them)."""
+    from geo.store import DatasetInfo, Store, row_hash
+
+    store = Store(directory)
+    if store.exists() and store.count() == n:
+        return directory
+    if directory.exists():
+        shutil.rmtree(directory)
+    import pandas as pd
+
+    from scripts.synthetic_events import make_events
+
+    log(f"generating {min(n, BASE_EVENTS)} synthetic events")
+    base = make_events(min(n, BASE_EVENTS), seed=seed)
+    parts, copy = [], 0
+    while sum(len(p) for p in parts) < n:
+        part = base if copy == 0 else base.assign(id=base["id"] + f"-r{copy}")
+        parts.append(part)
+        copy += 1
+    events = pd.concat(parts, ignore_index=True).iloc[:n].copy()
+    events["dataset"] = "synthetic"
+    events["timestamp"] = 0
+    events["row_hash"] = row_hash(events)
+    log(f"writing a store of {n} events to {directory}")
+    Store(directory).write(events, DatasetInfo("synthetic", "app", "bench", "2026-01-01",
+                                               "synthetic.csv", "", len(events)))
+    Store(directory).load_events()  # writes the read cache (snapshot), as the app would
+    return directory
+
+
+# --- a real server ---------------------------------------------------------------------------
+
+@contextmanager
+def server(log_path: Path, script: Path | str = "dashboard.py",
+           env: dict[str, str] | None = None, timeout_s: float = 120.0
+           ) -> Iterator[tuple[str, int]]:
+    """``streamlit run script`` on a free loopback port: yields its URL and process id."""
+    from tests.browser.server import free_port
+
+    port = free_port()
+    full_env = {**os.environ, "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false", **(env or {})}
+    with log_path.open("w") as out:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", str(script), "--server.port", str(port),
+             "--server.address", "127.0.0.1", "--server.headless", "true"],
+            cwd=REPO, stdout=out, stderr=subprocess.STDOUT, env=full_env)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + timeout_s
+        while True:
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as resp:
+                    if resp.status == 200:
+                        break
+            except OSError:
+                pass
+            if proc.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"streamlit did not start:\n{log_path.read_text()}")
+            time.sleep(0.3)
+        yield url, proc.pid
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+def rss_mb(pid: int) -> dict[str, float]:
+    """VmRSS and VmHWM (peak) of a process, in MB."""
+    fields = {}
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        key, _, value = line.partition(":")
+        if key in ("VmRSS", "VmHWM"):
+            fields[key] = round(int(value.split()[0]) / 1024, 1)
+    return {"rss_mb": fields.get("VmRSS"), "peak_rss_mb": fields.get("VmHWM")}
+
+
+# --- what the browser waits for -----------------------------------------------------------------
+
+CHARTS_DRAWN_JS = """(count) => {
+  const charts = document.querySelectorAll('[data-testid="stVegaLiteChart"]');
+  if (charts.length < count) return false;
+  for (const c of charts) {
+    if (!c.querySelector('svg g.mark-rect path, svg g.mark-area path, svg g.mark-line path'))
+      return false;
+  }
+  return true;
+}"""
+MAP_DRAWN_JS = """() => {
+  const frames = document.querySelectorAll('iframe[title="streamlit_folium.st_folium"]');
+  for (const f of frames) {
+    try {
+      const w = f.contentWindow;  // as tests/browser/mapdriver.py: Leaflet has drawn
+      if (w && w.map && f.contentDocument.querySelector(
+          '.leaflet-pane canvas, .leaflet-interactive')) return true;
+    } catch (e) {}
+  }
+  return false;
+}"""
+
+
+RUN_OVER_JS = """() => {
+  const app = document.querySelector('[data-testid="stApp"]');
+  return !!app && app.getAttribute('data-test-script-state') === 'notRunning'
+    && document.querySelectorAll('[data-testid="stVegaLiteChart"]').length > 0;
+}"""
+
+
+def wait_drawn(page: object, charts: int, timeout_ms: float = 180_000) -> None:
+    page.wait_for_function(CHARTS_DRAWN_JS, arg=charts, timeout=timeout_ms, polling=100)
+    page.wait_for_function(MAP_DRAWN_JS, timeout=timeout_ms, polling=100)
+    page.locator(APP_IDLE).wait_for(state="attached", timeout=timeout_ms)
+
+
+def open_analysis(browser: object, url: str, charts: int) -> tuple[object, float, float]:
+    """A new page on ``/analysis``: seconds until the script run is over (the server's
+    part, as the browser sees it) and until the last chart is drawn."""
+    page = browser.new_page(viewport={"width": 1400, "height": 950})
+    start = time.perf_counter()
+    page.goto(f"{url}/analysis")
+    page.wait_for_function(RUN_OVER_JS, timeout=180_000, polling=50)
+    run_over = time.perf_counter() - start
+    wait_drawn(page, charts)
+    return page, run_over, time.perf_counter() - start
+
+
+def chart_count(page: object) -> int:
+    return page.locator(CHART).count()
+
+
+WATCH_RUNS_JS = """() => {
+  window.__runs = 0;
+  const app = document.querySelector('[data-testid="stApp"]');
+  let last = app.getAttribute('data-test-script-state');
+  new MutationObserver(() => {
+    const now = app.getAttribute('data-test-script-state');
+    if (now === 'notRunning' && last !== 'notRunning') window.__runs += 1;
+    last = now;
+  }).observe(app, {attributes: true, attributeFilter: ['data-test-script-state']});
+}"""
+
+
+def timed_click(page: object, radio_group: str, option: str, shows: str) -> float:
+    """Seconds from clicking ``option`` of the radio group labelled ``radio_group`` until
+    the run is over and a chart's text contains ``shows``."""
+    group = page.locator('[data-testid="stRadio"]').filter(has_text=radio_group).first
+    target = group.get_by_text(option, exact=True)
+    target.scroll_into_view_if_needed()
+    page.evaluate(WATCH_RUNS_JS)
+    start = time.perf_counter()
+    target.click()
+    page.wait_for_function("() => window.__runs >= 1", timeout=120_000, polling=50)
+    page.wait_for_function(
+        """(text) => Array.from(document.querySelectorAll('[data-testid="stVegaLiteChart"]'))
+            .some(c => c.textContent.includes(text))""", arg=shows, timeout=60_000, polling=50)
+    return time.perf_counter() - start
+
+
+def blank_floor(browser: object, work: Path, repeats: int) -> list[float]:
+    """Seconds to open a blank Streamlit page (one title) until its run is over."""
+    script = work / "blank_app.py"
+    script.write_text('import streamlit as st\n\nst.title("Blank")\n', encoding="utf-8")
+    runs = []
+    with server(work / "blank.log", script) as (url, _pid):
+        for _ in range(repeats + 1):  # the first one warms the server up
+            page = browser.new_page(viewport={"width": 1400, "height": 950})
+            start = time.perf_counter()
+            page.goto(url)
+            page.get_by_text("Blank").wait_for(timeout=60_000)
+            page.locator(APP_IDLE).wait_for(state="attached", timeout=60_000)
+            runs.append(time.perf_counter() - start)
+            page.close()
+    return runs[1:]
+
+
+def browser_benchmark(store: Path, work: Path, repeats: int, browser: object) -> list[dict]:
+    runs = []
+    env = {"SAHEL_ATLAS_DATA_DIR": str(store)}
+    for i in range(repeats):
+        with server(work / f"server-{store.name}-{i}.log", env=env) as (url, pid):
+            row: dict = {}
+            page, row["first_run_over_s"], row["first_load_s"] = open_analysis(browser, url, 6)
+            row["charts"] = chart_count(page)
+            row["regroup_s"] = timed_click(page, "Group by", "Category", "Insurgency")
+            row["regroup_rank_s"] = timed_click(page, "Rank by", "Fatalities (high)",
+                                                "Fatalities (high)")
+            page.close()
+            page, row["second_run_over_s"], row["second_load_s"] = open_analysis(
+                browser, url, row["charts"])
+            page.close()
+            row |= rss_mb(pid)
+            log(f"  {store.name} run {i + 1}: {row}")
+            runs.append(row)
+    return runs
+
+
+def summarise(runs: list[dict]) -> dict:
+    out: dict = {}
+    for key in runs[0]:
+        values = [r[key] for r in runs if isinstance(r.get(key), int | float)]
+        if values:
+            out[key] = {"median": round(statistics.median(values), 3),
+                        "min": round(min(values), 3), "max": round(max(values), 3)}
+    return out
+
+
+# --- server only (AppTest) ------------------------------------------------------------------------
+
+def apptest_benchmark(store: Path, repeats: int) -> list[dict]:
+    """The page's script in Streamlit's AppTest on ``store``, in a fresh process each time:
+    seconds of the first run (store read + everything) and of a regrouping rerun."""
+    code = r"""
+import json, os, sys, time
+from streamlit.testing.v1 import AppTest
+at = AppTest.from_file("pages/analysis.py", default_timeout=600)
+at.session_state["lang"] = "en"
+t = time.perf_counter(); at.run(); first = time.perf_counter() - t
+assert not at.exception, at.exception
+t = time.perf_counter(); at.radio(key="an_by").set_value("category").run()
+regroup = time.perf_counter() - t
+t = time.perf_counter(); at.radio(key="an_rank").set_value("fatalities_high").run()
+rank = time.perf_counter() - t
+t = time.perf_counter(); at.radio(key="an_map_measure").set_value("fatalities_high").run()
+measure = time.perf_counter() - t
+rss = {k: int(v.split()[0]) // 1024 for k, v in (l.split(":", 1) for l in
+       open("/proc/self/status")) if k in ("VmRSS", "VmHWM")}
+print(json.dumps({"first_run_s": first, "regroup_s": regroup, "regroup_rank_s": rank,
+                  "regroup_map_s": measure, "rss_mb": rss["VmRSS"],
+                  "peak_rss_mb": rss["VmHWM"]}))
+"""
+    runs = []
+    env = {**os.environ, "SAHEL_ATLAS_DATA_DIR": str(store)}
+    for i in range(repeats):
+        out = subprocess.run([sys.executable, "-c", code], cwd=REPO, env=env,
+                             capture_output=True, text=True, timeout=1200)
+        if out.returncode != 0:
+            raise RuntimeError(out.stderr[-4000:])
+        row = json.loads(out.stdout.strip().splitlines()[-1])
+        log(f"  {store.name} apptest {i + 1}: {row}")
+        runs.append(row)
+    return runs
+
+
+def other_processes() -> list[str]:
+    """What else was busy on the machine (processes over 20 % CPU), for the record."""
+    out = subprocess.run(["ps", "-eo", "pcpu,rss,args", "--sort=-pcpu"], capture_output=True,
+                         text=True, check=False).stdout.splitlines()[1:8]
+    return [line.strip()[:160] for line in out if float(line.split()[0]) >= 20.0]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[200_000, 1_000_000])
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--work", type=Path, help="keep the stores here (reused next time)")
+    parser.add_argument("--apptest", action="store_true",
+                        help="server only: the page in AppTest, no browser")
+    parser.add_argument("--out", type=Path)
+    args = parser.parse_args(argv)
+    kind = "apptest" if args.apptest else "browser"
+    suffix = "_apptest" if args.apptest else ""
+    out_path = args.out or ARTIFACTS / f"benchmark_analysis{suffix}.json"
+    work = args.work or Path(tempfile.mkdtemp(prefix="sahel-an-bench-"))
+    work.mkdir(parents=True, exist_ok=True)
+    figures: dict = {"machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
+                                 "platform": platform.platform()},
+                     "kind": kind, "repeats": args.repeats,
+                     "loadavg_start": os.getloadavg(), "busy_start": other_processes(),
+                     "git": subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=REPO,
+                                           capture_output=True, text=True).stdout.strip(),
+                     "sizes": {}}
+    try:
+        stores = {n: build_store(work / f"store-{n}", n) for n in args.sizes}
+        if args.apptest:
+            for n, store in stores.items():
+                runs = apptest_benchmark(store, args.repeats)
+                figures["sizes"][str(n)] = {"runs": runs, "summary": summarise(runs)}
+        else:
+            from playwright.sync_api import sync_playwright
+
+            with sync_playwright() as pw:
+                browser = pw.chromium.launch(executable_path=CHROMIUM,
+                                             args=["--no-sandbox", "--disable-gpu"])
+                try:
+                    floor = blank_floor(browser, work, args.repeats)
+                    figures["blank_page_s"] = summarise([{"s": s} for s in floor])["s"]
+                    log(f"blank Streamlit page: {figures['blank_page_s']}")
+                    for n, store in stores.items():
+                        runs = browser_benchmark(store, work, args.repeats, browser)
+                        figures["sizes"][str(n)] = {"runs": runs, "summary": summarise(runs)}
+                finally:
+                    browser.close()
+    finally:
+        if args.work is None:
+            shutil.rmtree(work, ignore_errors=True)
+        figures["loadavg_end"] = os.getloadavg()
+        figures["busy_end"] = other_processes()
+        ARTIFACTS.mkdir(exist_ok=True)
+        out_path.write_text(json.dumps(figures, indent=2), encoding="utf-8")
+    for n, result in figures["sizes"].items():
+        print(n, json.dumps(result["summary"]))
+    print(f"figures written to {out_path}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
