@@ -619,6 +619,9 @@ class EventArrays:
     """``fatalities_low`` unknown (bool)."""
     km: np.ndarray
     """:func:`distance_km` to the centre given to :func:`prepare` (NaN: no coordinates)."""
+    km_order: np.ndarray
+    """The events with coordinates, nearest first (for medians without a sort per
+    filter)."""
     not_day: np.ndarray
     month_only: np.ndarray
     no_coords: np.ndarray
@@ -686,6 +689,8 @@ def prepare(events: pd.DataFrame, center: shapely.Point,
         low=np.nan_to_num(low, nan=0.0).astype(np.int64),
         high=np.nan_to_num(upper, nan=0.0).astype(np.int64),
         upper=upper, unknown=np.isnan(low), km=distance,
+        km_order=np.flatnonzero(~np.isnan(distance))[
+            np.argsort(distance[~np.isnan(distance)], kind="stable")].astype(np.int64),
         not_day=(precision != "day").to_numpy(dtype=bool),
         month_only=(precision == "month").to_numpy(dtype=bool),
         no_coords=(events["latitude"].isna() | events["longitude"].isna()).to_numpy(
@@ -738,7 +743,12 @@ def present(arrays: EventArrays, mask: np.ndarray, field: str) -> frozenset[str]
 
 def years_present(arrays: EventArrays, mask: np.ndarray) -> list[int]:
     """:func:`years_of` of the selected events."""
-    return [int(y) for y in np.unique(arrays.year[mask])]
+    years = arrays.year[mask]
+    if not len(years):
+        return []
+    first = int(years.min())
+    counts = np.bincount(years - first)  # a count per year: no sort of a million values
+    return [first + int(i) for i in np.flatnonzero(counts)]
 
 
 def _sums_by(codes: np.ndarray, size: int, arrays: EventArrays,
@@ -918,39 +928,54 @@ def before_after_arrays(arrays: EventArrays, mask: np.ndarray,
 
 def distance_bands_arrays(arrays: EventArrays, mask: np.ndarray) -> DistanceBands:
     """:func:`distance_bands` of the selected events (distances: the arrays' ``km``)."""
-    km_all = pd.Series(arrays.km[mask], name="distance_km")
-    year = pd.Series(arrays.year[mask], name="date")
-    located = km_all.notna()
-    years = sorted(int(y) for y in year.unique())
-    unlocated = (~located).groupby(year).sum().reindex(years, fill_value=0).astype("int64")
-    unlocated.index.name = "year"
+    km_all = arrays.km[mask]
+    year_all = arrays.year[mask].astype(np.int64)
+    located = ~np.isnan(km_all)
+    first = int(year_all.min()) if len(year_all) else 0
+    per_year = np.bincount(year_all - first) if len(year_all) else np.zeros(0, np.int64)
+    years = [first + int(i) for i in np.flatnonzero(per_year)]
+    slots = len(per_year)
+    offsets = np.array([y - first for y in years], dtype=np.int64)
+    count = np.bincount(year_all[located] - first, minlength=slots)
+    unlocated = pd.Series((per_year - count)[offsets].astype("int64"),
+                          index=pd.Index(years, name="year"))
     km = km_all[located]
-    band = np.searchsorted(np.asarray(BAND_EDGES_KM), km.to_numpy(), side="right") - 1
-    per_year = len(BAND_LABELS)
-    first = years[0] if years else 0
-    cell = np.zeros(arrays.size, dtype=np.int64)
+    year = year_all[located] - first
+    band = np.searchsorted(np.asarray(BAND_EDGES_KM), km, side="right") - 1
+    bands = len(BAND_LABELS)
     where = mask.copy()
-    where[mask] = located.to_numpy()
-    cell[where] = (year[located].to_numpy(dtype=np.int64) - first) * per_year + band
-    sums = _sums_by(cell, (years[-1] - first + 1) * per_year if years else 0, arrays, where)
-    offsets = np.array([(y - first) * per_year + b for y in years
-                        for b in range(per_year)], dtype=np.int64)
+    where[mask] = located
+    cell = np.zeros(arrays.size, dtype=np.int64)
+    cell[where] = year * bands + band
+    sums = _sums_by(cell, slots * bands, arrays, where)
+    rows = (offsets[:, None] * bands + np.arange(bands)).ravel()
     grid = pd.MultiIndex.from_product([years, list(BAND_LABELS)], names=["year", "band"])
-    table = pd.DataFrame({c: sums[c].to_numpy()[offsets] if len(offsets) else np.zeros(
-        0, "int64") for c in ("events", "fatalities_low", "fatalities_high")}, index=grid)
+    table = pd.DataFrame({c: sums[c].to_numpy()[rows] for c in (
+        "events", "fatalities_low", "fatalities_high")}, index=grid)
     totals = table.groupby(level="year").transform("sum").astype("float64")
     for measure in ("events", "fatalities_low", "fatalities_high"):
         table[f"share_{measure}"] = table[measure] / totals[measure].where(totals[measure] > 0)
     table = table.reset_index()
     table["year"] = table["year"].astype("int64")
     table["band"] = table["band"].astype(pd.CategoricalDtype(list(BAND_LABELS), ordered=True))
-    near = (km < 100).groupby(year[located]).mean()
-    median = km.groupby(year[located]).median()
-    count = located.groupby(year).sum()
+    # Medians per year: the selected events in distance order (sorted once, km_order),
+    # then by year, keeping that order within a year (a radix sort of small integers).
+    nearest = arrays.km_order[where[arrays.km_order]]
+    by_year = (arrays.year[nearest] - first).astype(np.int16)
+    sorted_km = arrays.km[nearest][np.argsort(by_year, kind="stable")]
+    n = count[offsets]
+    starts = np.concatenate(([0], np.cumsum(count)))[offsets]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        low_mid = sorted_km[np.clip(starts + (n - 1) // 2, 0, max(len(km) - 1, 0))] if len(
+            km) else np.zeros(len(years))
+        high_mid = sorted_km[np.clip(starts + n // 2, 0, max(len(km) - 1, 0))] if len(
+            km) else np.zeros(len(years))
+        median = np.where(n > 0, (low_mid + high_mid) / 2, np.nan)
+        near = np.bincount(year[km < 100], minlength=slots)[offsets] / np.where(n > 0, n,
+                                                                                np.nan)
     summary = pd.DataFrame({
-        "located_events": count.reindex(years, fill_value=0).astype("int64"),
-        "share_within_100km": near.reindex(years),
-        "median_km": median.reindex(years).round(1),
-    })
-    summary.index.name = "year"
+        "located_events": n.astype("int64"),
+        "share_within_100km": near.astype("float64"),
+        "median_km": pd.Series(median).round(1).to_numpy(),
+    }, index=pd.Index(years, name="year"))
     return DistanceBands(table=table, unlocated=unlocated, summary=summary)
