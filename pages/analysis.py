@@ -37,8 +37,9 @@ ui_events.write_filter_params(url_filters)
 # Every number below comes from small aggregated frames, computed once per set of events
 # and filter (geo.ui.analysis.selection), and every chart's spec is built once per key
 # (what its data depend on): a rerun that only regroups a chart reads them.
-chosen = ui_an.selection(event_filter)
-view_key = (ui_events.events_key(), repr(event_filter), lang)
+data_key = ui_events.events_key()  # once: each read opens the store
+chosen = ui_an.selection(data_key, event_filter)
+view_key = (data_key, repr(event_filter), lang)
 datasets = set(chosen.datasets)
 save_hint = t("an_save_hint")
 
@@ -62,6 +63,16 @@ def attribution_for(used: set[str]) -> list[str]:
     """Attribution lines when imported data are among ``used`` datasets (none otherwise)."""
     if not used - {"curated"}:
         return []
+    key = frozenset(used)
+    if key not in _attributions:
+        _attributions[key] = _attribution(used)
+    return _attributions[key]
+
+
+_attributions: dict[frozenset[str], list[str]] = {}  # this run's lines per set of datasets
+
+
+def _attribution(used: set[str]) -> list[str]:
     filters = exports.describe_filter(url_filters)
     # attribution_lines reads only which datasets the events come from.
     return exports.attribution_lines(pd.DataFrame({"dataset": sorted(used)}),
@@ -94,7 +105,7 @@ st.header(t("an_trends"))
 by = st.radio(t("an_group_by"), ["country_iso3", "category"], horizontal=True, key="an_by",
               format_func=lambda v: t("an_by_country" if v == "country_iso3" else "an_by_category"))
 group_label = t("an_by_country" if by == "country_iso3" else "an_by_category")
-trend = ui_an.trend_view(event_filter, by, lang) if chosen.count else None
+trend = ui_an.trend_view(data_key, event_filter, by, lang) if chosen.count else None
 if trend is not None:
     for kind in ("events", "fatalities"):
         st.vega_lite_chart(ui_an.cached_spec(kind, (*view_key, by), trend.shown, rules, lang,
@@ -124,7 +135,7 @@ with window_col:
                                  step=1, key="window"))
 radius = ui_an.core_radius(zone_defs.default_radius_km)
 # The windows set their own dates: every filter but the date range applies.
-ba, ba_datasets = ui_an.before_after(event_filter, pivot, window, radius)
+ba, ba_datasets = ui_an.before_after(data_key, event_filter, pivot, window, radius)
 w = ba.windows
 st.caption(t("an_ba_windows", b_start=day(w.before_start), b_end=day(w.before_last_day),
              a_start=day(w.pivot), a_end=day(w.after_last_day)) + " " + t("an_ba_dates_note"))
@@ -165,7 +176,7 @@ ba_view = ba_view.rename(columns=columns)
 st.dataframe(ui_an.number_table(ba_view, lang, decimals={
     c: 1 for c in ba_view.columns if c.endswith(t("an_change_pct"))}), width="stretch")
 st.vega_lite_chart(ui_an.cached_spec(
-    "before_after", (ui_events.events_key(), repr(event_filter), pivot, window, radius, lang),
+    "before_after", (data_key, repr(event_filter), pivot, window, radius, lang),
     an.before_after_long(ba.table), area_labels, lang))
 cb, ca = ba.completeness_before, ba.completeness_after
 st.caption(t("an_completeness", b_date=fmt(cb.inexact_date), b_total=fmt(cb.total),
@@ -230,7 +241,7 @@ if bands is not None:
 st.header(t("an_actors"))
 rank = st.radio(t("an_rank_by"), ["events", "fatalities_high"], horizontal=True, key="an_rank",
                 format_func=lambda m: t("an_events" if m == "events" else "an_fat_high"))
-top = an.rank_actors(chosen.actors, n=10, by=rank)
+top = ui_an.ranked_actors(data_key, event_filter, rank, False, 10)
 actor_columns = {"events": t("an_events"), "fatalities_low": t("an_fat_low"),
                  "fatalities_high": t("an_fat_high"), "fatalities_unknown": t("an_fat_unknown")}
 if not top.empty:
@@ -243,7 +254,7 @@ if not top.empty:
                                                                 **actor_columns}), lang),
                          width="stretch", hide_index=True)
     csv_button(top, "top-actors", t("an_csv_title_actors"), datasets)
-victims = an.rank_actors(chosen.actors, n=10_000, by=rank, victims=True)
+victims = ui_an.ranked_actors(data_key, event_filter, rank, True, 10_000)
 if not victims.empty:
     st.subheader(t("an_victims"))
     st.caption(t("an_victims_count", count=len(victims)))
@@ -275,7 +286,7 @@ if period == "all":
 else:
     start, end = date(int(period), 1, 1), date(int(period), 12, 31)
     period_label = period
-counts = ui_an.region_counts(event_filter, start, end)
+counts = ui_an.region_counts(data_key, event_filter, start, end)
 admin1 = layers["admin1"]
 fmap, breaks = ui_an.choropleth(admin1, counts, map_measure, lang,
                                 ui_an.cached_region_features(lang))

@@ -27,6 +27,7 @@ Medians of the repeats with their min and max go to ``artifacts/benchmark_analys
 
     python scripts/benchmark_analysis.py [--sizes 200000 1000000] [--repeats 3]
         [--work DIR]   # keep the stores there and reuse them next time
+        [--screenshots 200000]  # and EN/FR screenshots of the page at that size
     python scripts/benchmark_analysis.py --apptest --sizes 200000  # server only (AppTest)
 """
 
@@ -260,6 +261,23 @@ def browser_benchmark(store: Path, work: Path, repeats: int, browser: object) ->
     return runs
 
 
+def screenshots(store: Path, work: Path, browser: object, n: int) -> list[str]:
+    """Full-page screenshots of the Analysis page on ``store``, in English and French."""
+    paths = []
+    with server(work / f"server-{store.name}-shots.log",
+                env={"SAHEL_ATLAS_DATA_DIR": str(store)}) as (url, _pid):
+        for lang in ("en", "fr"):
+            page = browser.new_page(viewport={"width": 1400, "height": 950})
+            page.goto(f"{url}/analysis?lang={lang}")
+            wait_drawn(page, 6)
+            page.wait_for_timeout(1500)  # the map's tiles of regions and the legends settle
+            path = ARTIFACTS / f"analysis-{n // 1000}k-{lang}.png"
+            page.screenshot(path=str(path), full_page=True)
+            paths.append(str(path.relative_to(REPO)))
+            page.close()
+    return paths
+
+
 def summarise(runs: list[dict]) -> dict:
     out: dict = {}
     for key in runs[0]:
@@ -322,6 +340,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--apptest", action="store_true",
                         help="server only: the page in AppTest, no browser")
     parser.add_argument("--out", type=Path)
+    parser.add_argument("--screenshots", type=int, metavar="N",
+                        help="also take EN and FR screenshots of the page at N events "
+                             "(one of --sizes) into artifacts/")
     args = parser.parse_args(argv)
     kind = "apptest" if args.apptest else "browser"
     suffix = "_apptest" if args.apptest else ""
@@ -354,6 +375,10 @@ def main(argv: list[str] | None = None) -> int:
                     for n, store in stores.items():
                         runs = browser_benchmark(store, work, args.repeats, browser)
                         figures["sizes"][str(n)] = {"runs": runs, "summary": summarise(runs)}
+                    if args.screenshots in stores:
+                        ARTIFACTS.mkdir(exist_ok=True)
+                        figures["screenshots"] = screenshots(stores[args.screenshots], work,
+                                                             browser, args.screenshots)
                 finally:
                     browser.close()
     finally:

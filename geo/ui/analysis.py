@@ -51,10 +51,12 @@ def alg_admin1_ids() -> frozenset[str]:
     return frozenset(admin1.loc[members, "id"])
 
 
-def event_arrays() -> an.EventArrays:
+def event_arrays(key: str) -> an.EventArrays:
     """:func:`geo.analysis.prepare` of :func:`geo.ui.events.app_events` (distances to the
-    tripoint included), once per set of events: every analysis starts from these arrays."""
-    return _event_arrays(ui_events.events_key())
+    tripoint included), once per set of events (``key``: :func:`geo.ui.events.events_key`,
+    which the page reads once per run: each read opens the store): every analysis starts
+    from these arrays."""
+    return _event_arrays(key)
 
 
 @st.cache_resource(show_spinner=False, max_entries=2)
@@ -88,9 +90,10 @@ SELECTIONS_KEPT = 16
 earlier filter costs nothing."""
 
 
-def selection(f: EventFilter) -> Selection:
-    """The :class:`Selection` of filter ``f``, computed once per set of events and filter."""
-    return _selection(ui_events.events_key(), repr(f), f)
+def selection(key: str, f: EventFilter) -> Selection:
+    """The :class:`Selection` of filter ``f``, computed once per set of events (``key``:
+    :func:`geo.ui.events.events_key`) and filter."""
+    return _selection(key, repr(f), f)
 
 
 def _mask(arrays: an.EventArrays, f: EventFilter) -> np.ndarray:
@@ -130,11 +133,11 @@ class TrendView:
     """The rows of the CSV download (codes and names)."""
 
 
-def trend_view(f: EventFilter, by: str, lang: str) -> TrendView:
+def trend_view(key: str, f: EventFilter, by: str, lang: str) -> TrendView:
     """The :class:`TrendView` of the events ``f`` selects (at least one), grouped ``by``
     ``"country_iso3"`` (outside the three states: one "other" group) or ``"category"``;
     once per set of events, filter, grouping and language."""
-    return _trend_view(ui_events.events_key(), repr(f), by, lang, f)
+    return _trend_view(key, repr(f), by, lang, f)
 
 
 @st.cache_resource(show_spinner=False, max_entries=SELECTIONS_KEPT)
@@ -165,13 +168,13 @@ def _trend_view(key: str, token: str, by: str, lang: str, _f: EventFilter) -> Tr
                      export=export.rename(columns={"month": period}))
 
 
-def before_after(f: EventFilter, pivot: date, months: int,
+def before_after(key: str, f: EventFilter, pivot: date, months: int,
                  radius_km: float) -> tuple[an.BeforeAfter, frozenset[str]]:
     """:func:`geo.analysis.before_after` of the events ``f`` selects whatever their dates
     (the windows set their own), and the datasets among them; once per set of events,
     filter, pivot, window and radius."""
     undated = replace(f, date_from=None, date_to=None)
-    return _before_after(ui_events.events_key(), repr(undated), undated, pivot, months,
+    return _before_after(key, repr(undated), undated, pivot, months,
                          float(radius_km))
 
 
@@ -184,10 +187,23 @@ def _before_after(key: str, token: str, _f: EventFilter, pivot: date, months: in
             an.present(arrays, mask, "dataset"))
 
 
-def region_counts(f: EventFilter, start: date | None, end: date | None) -> pd.DataFrame:
+def ranked_actors(key: str, f: EventFilter, by: str, victims: bool, n: int) -> pd.DataFrame:
+    """:func:`geo.analysis.rank_actors` of the :class:`Selection` of ``f``; once per set of
+    events, filter and ranking."""
+    return _ranked_actors(key, repr(f), by, victims, n, f)
+
+
+@st.cache_resource(show_spinner=False, max_entries=SELECTIONS_KEPT * 4)
+def _ranked_actors(key: str, token: str, by: str, victims: bool, n: int,
+                   _f: EventFilter) -> pd.DataFrame:
+    return an.rank_actors(_selection(key, token, _f).actors, n, by, victims)
+
+
+def region_counts(key: str, f: EventFilter, start: date | None,
+                  end: date | None) -> pd.DataFrame:
     """:func:`geo.analysis.admin1_counts` of the events ``f`` selects, first day in
     ``[start, end]``; once per set of events, filter and period."""
-    return _region_counts(ui_events.events_key(), repr(f), f, start, end)
+    return _region_counts(key, repr(f), f, start, end)
 
 
 @st.cache_resource(show_spinner=False, max_entries=SELECTIONS_KEPT)
