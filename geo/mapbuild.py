@@ -22,6 +22,7 @@ from geo import assets, foliumsafe
 from geo.foliumsafe import LiteralElement
 from geo.i18n import format_number, translate
 from geo.palette import BACKGROUND, MAP_COLOURS
+from geo.pointlayer import AtlasPointsCode
 
 foliumsafe.install()  # data in a map must never be run as a template
 
@@ -64,13 +65,13 @@ def offline_map(location: tuple[float, float] = MAP_CENTER, zoom: int = MAP_ZOOM
         minZoom=MIN_ZOOM,
         maxZoom=MAX_ZOOM,
     )
-    # MarkerCluster loads with the base map: streamlit-folium loads scripts only on the first
-    # render, and a clustered layer may appear later (after a filter change).
-    fmap.default_js = list(assets.MAP_JS) + list(assets.MARKERCLUSTER_JS)
-    fmap.default_css = list(assets.MAP_CSS) + list(assets.MARKERCLUSTER_CSS)
+    fmap.default_js = list(assets.MAP_JS)
+    fmap.default_css = list(assets.MAP_CSS)
     fmap.get_root().header.add_child(LiteralElement(
         f"<style>.folium-map, .leaflet-container {{ background: {BACKGROUND}; }}</style>"))
     LocalIconPath().add_to(fmap)
+    # The events layer's code, loaded once with the base map (geo.pointlayer).
+    AtlasPointsCode().add_to(fmap)
     return fmap
 
 

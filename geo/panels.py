@@ -160,8 +160,8 @@ def event_panel_html(event: pd.Series, country_name: str, lang: str) -> str:
 
 def event_legend_html(lang: str) -> str:
     """Symbols of the event layers and the stated size scale."""
-    from geo.eventlayers import LAYER_STYLES, legend_sizes
     from geo.events import LAYERS
+    from geo.pointlayer import LAYER_STYLES, legend_sizes
 
     def circle(style: dict, radius: float) -> str:
         border = "dashed" if style.get("dash_array") else "solid"

@@ -75,7 +75,21 @@ def click_signature(payload: dict[str, Any] | None) -> str | None:
     point, props = payload.get("last_object_clicked"), _properties(payload)
     if not point and not props:
         return None
-    return repr((point, props.get("kind"), props.get("id")))
+    return repr((point, props.get("kind"), props.get("id"), props.get("token"),
+                 props.get("hits")))
+
+
+def click_hits(payload: dict[str, Any] | None) -> tuple[str, list[int]] | None:
+    """``(token, indices)`` when the click hit marks of the events layer
+    (``geo.pointlayer``): the indices, top-most first, into the block named by the token."""
+    if not isinstance(payload, dict):
+        return None
+    props = _properties(payload)
+    token, hits = props.get("token"), props.get("hits")
+    if props.get("kind") != "event-hits" or not isinstance(token, str) \
+            or not isinstance(hits, list):
+        return None
+    return token, [i for i in hits if isinstance(i, int) and not isinstance(i, bool)]
 
 
 def selection_from_click(payload: dict[str, Any] | None,

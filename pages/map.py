@@ -5,14 +5,15 @@ import shapely
 import streamlit as st
 from streamlit_folium import st_folium
 
-from geo import aggregate, charter_view, eventlayers, exports, mapbuild, panels, ui
+from geo import charter_view, exports, mapbuild, panels, pointlayer, ui
 from geo.countries import AES_MEMBERS, country_name
-from geo.events import rejected_row_count
+from geo.events import fatality_upper, rejected_row_count
 from geo.filters import apply_filter, keep_rows, region_stats
 from geo.i18n import format_days, format_number, pick
 from geo.selection import (
     IdLookup,
     Selection,
+    click_hits,
     click_signature,
     events_near,
     feature_choices,
@@ -22,6 +23,7 @@ from geo.selection import (
 )
 from geo.ui import events as ui_events
 from geo.ui import facts as ui_facts
+from geo.ui import mapdata
 
 ui.ensure_app_shell()
 
@@ -31,6 +33,9 @@ MAP_KEY = "atlas_map"
 RETURNED = ["last_object_clicked", "last_active_drawing"]
 VIEW_PARAM = mapbuild.VIEW_PARAM
 FIND_KEY = "find_feature"
+HITS_KEY = "_click_hits"
+FIND_EVENTS_MAX = 2_000  # events listed in the finder; beyond, reach them by region
+BUTTONS_MAX = 12  # a longer list of events is a table (one widget, paged by the browser)
 
 lang = ui.current_language()
 t = ui.translator(lang)
@@ -69,12 +74,12 @@ with st.sidebar:
         st.caption(t("computed_layer"))
 
 filtered = apply_filter(events, event_filter) if event_filter.layers else events.iloc[0:0]
-# --- imported datasets: per-dataset layers, aggregation of very large views ---------------
 filtered = keep_rows(filtered, filtered["dataset"].isin(chosen_datasets))
 n_located = int(filtered["latitude"].notna().sum())
-aggregated = n_located > aggregate.POINT_LIMIT
 url_filters = ui_events.filter_query_params(event_filter, events)
-# --- end imported datasets ------------------------------------------------------------------
+# Every located event is drawn on its own (geo.pointlayer), at any count.
+view_key = repr((ui_events.events_key(), event_filter, tuple(chosen_datasets)))
+block = mapdata.view_block(filtered, event_filter.layers, view_key)
 
 # --- selection: from the URL on first load, then from clicks -----------------------------------
 if "selection" not in st.session_state:
@@ -84,9 +89,18 @@ payload = st.session_state.get(MAP_KEY)
 signature = click_signature(payload)
 if signature and signature != st.session_state.get("_last_click"):
     st.session_state["_last_click"] = signature
-    clicked = selection_from_click(payload, clickable)
-    if clicked is not None:
-        st.session_state["selection"] = clicked
+    hits = click_hits(payload)
+    if hits is not None:  # events under the click, by their index in the drawn block
+        clicked_block = mapdata.block_by_token(hits[0])
+        ids = clicked_block.ids_at(hits[1]) if clicked_block is not None else []
+        known = [ident for ident in ids if ident in known_ids["event"]]
+        if known:
+            st.session_state["selection"] = Selection("event", known[0])
+            st.session_state[HITS_KEY] = (known[0], known[1:])
+    else:
+        clicked = selection_from_click(payload, clickable)
+        if clicked is not None:
+            st.session_state["selection"] = clicked
 
 # --- a timeline milestone sent here from the Timeline page (or the ``hl`` URL parameter) -------
 highlight_id = st.session_state.get(ui_facts.HIGHLIGHT_KEY) or st.query_params.get(
@@ -117,6 +131,38 @@ def aes_bounds(countries: pd.DataFrame, codes: tuple[str, ...] = ()) -> list[lis
 
 def _select(kind: str, ident: str) -> None:
     st.session_state["selection"] = Selection(kind, ident)
+
+
+def _select_row(table_key: str, ids: list[str]) -> None:
+    """A row chosen in an events table: select its event, as a click would."""
+    rows = st.session_state[table_key]["selection"]["rows"]
+    if rows:
+        st.session_state["selection"] = Selection("event", ids[rows[0]])
+
+
+def event_chooser(events: pd.DataFrame, key: str) -> None:
+    """Each of ``events`` one action away: buttons for a few, else a table whose row
+    selection opens the event (a single widget, however many events)."""
+    days = format_days(events["date"], lang)
+    if len(events) <= BUTTONS_MAX:
+        for ev_row, day in zip(events.itertuples(), days, strict=True):
+            label = f"{day} · {ev_row.location} · {t(f'ev_layer_{ev_row.layer}')}"
+            st.button(ui.markdown_text(label), key=f"{key}_{ev_row.id}",
+                      on_click=_select, args=("event", ev_row.id))
+        return
+    table = pd.DataFrame({
+        t("ev_col_date"): days.to_numpy(),
+        t("ev_col_place"): events["location"].astype(str).to_numpy(),
+        t("ev_col_layer"): events["layer"].map(
+            {layer: t(f"ev_layer_{layer}") for layer in pointlayer.DRAW_ORDER}).to_numpy(),
+        t("ev_col_deaths"): fatality_upper(events).to_numpy(),
+    })
+    table_key = f"{key}_table_{len(events)}"
+    ids = events["id"].astype(str).tolist()
+    st.caption(t("ev_table_hint"))
+    st.dataframe(table, key=table_key, on_select=lambda: _select_row(table_key, ids),
+                 selection_mode="single-row", hide_index=True, height=320,
+                 width="stretch")
 
 
 def _select_found() -> None:
@@ -155,15 +201,7 @@ with map_col:
         outlines = layers["country"][layers["country"]["iso3"].isin(highlight.countries)]
         dynamic.append(mapbuild.highlight_layer(outlines.geometry.union_all()
                                                 if len(outlines) else None))
-    if aggregated:
-        dynamic.append(aggregate.aggregate_layer(filtered, lang))
-    else:  # one layer group per dataset (curated first), same clicks and panels
-        names = set(filtered["dataset"].unique())
-        for name in sorted(names, key=lambda n: (n != "curated", n)):
-            part = filtered[filtered["dataset"] == name]
-            dynamic.append(eventlayers.event_layer_group(
-                part, event_filter.layers, cluster,
-                name="events" if name == "curated" else f"events-{name}", lang=lang))
+    dynamic.append(pointlayer.point_group(block, lang, cluster, mapdata.served_url(block)))
     base = mapbuild.base_map(mapbuild.BaseLayers(layers["country"], layers["admin1"],
                                                  layers["province"]), lang,
                              ui.base_geojson(lang))
@@ -183,10 +221,7 @@ with map_col:
               center=start_view[:2] if start_view else None,
               zoom=start_view[2] if start_view else None,
               feature_group_to_add=mapbuild.dynamic_layers(dynamic))
-    shown = n_located
-    if aggregated:
-        st.info(t("ev_aggregated", count=format_number(shown, lang),
-                  limit=format_number(aggregate.POINT_LIMIT, lang)))
+    shown = len(block)
     caption = t("ev_shown", count=shown)
     if len(filtered) > shown:
         caption += " · " + t("ev_not_located", count=len(filtered) - shown)
@@ -206,7 +241,9 @@ def _clear_highlight() -> None:
 
 with panel_col:
     # Selecting without a mouse: the same Selection (panel, URL ``sel``) as a map click.
-    choices = feature_choices(layers, events.iloc[0:0] if aggregated else filtered, lang)
+    # Events are listed while the list stays usable; beyond, a region's table lists them.
+    choices = feature_choices(
+        layers, filtered if len(filtered) <= FIND_EVENTS_MAX else filtered.iloc[0:0], lang)
     st.selectbox(t("find_feature"), list(choices), index=None, key=FIND_KEY,
                  format_func=choices.get, placeholder=t("find_placeholder"),
                  on_change=_select_found)
@@ -230,17 +267,19 @@ with selection_tab:
         st.html(panels.event_panel_html(row, country_name(row["country_iso3"], lang), lang))
         if not bool((filtered["id"] == selection.id).any()):
             st.warning(t("panel_hidden"))  # never shown as if it were on the map
-        if not pd.isna(row["latitude"]):
-            # Symbols at one spot overlap: every event there is one button away.
+        clicked_with = st.session_state.get(HITS_KEY)
+        if clicked_with and clicked_with[0] == selection.id and clicked_with[1]:
+            # The click hit several marks: every one of them is one action away.
+            others = filtered[filtered["id"].isin(clicked_with[1])]
+            st.markdown(f"**{t('panel_hits', count=len(others))}**")
+            event_chooser(others.sort_values("date", kind="stable"), "hit")
+        elif not pd.isna(row["latitude"]):
+            # Symbols at one spot overlap: every event there is one action away.
             here = events_near(filtered, row["latitude"], row["longitude"])
             here = here[here["id"] != selection.id]
             if len(here):
                 st.markdown(f"**{t('panel_same_place', count=len(here))}**")
-                for ev_row, day in zip(here.itertuples(), format_days(here["date"], lang),
-                                       strict=True):
-                    label = f"{day} · {ev_row.location} · {t(f'ev_layer_{ev_row.layer}')}"
-                    st.button(ui.markdown_text(label), key=f"near_{ev_row.id}",
-                              on_click=_select, args=("event", ev_row.id))
+                event_chooser(here, "near")
     else:
         st.html(panels.unit_panel_html(selection, layers, ui.unit_facts(), lang))
         if selection.kind == "admin1":
@@ -251,11 +290,7 @@ with selection_tab:
                            low=format_number(stats.fatalities_low, lang),
                            high=format_number(stats.fatalities_high, lang)))
                 here = filtered[filtered["admin1_id"] == selection.id].sort_values("date")
-                for ev_row, day in zip(here.itertuples(), format_days(here["date"], lang),
-                                       strict=True):
-                    label = f"{day} · {ev_row.location}"
-                    st.button(ui.markdown_text(label), key=f"pick_{ev_row.id}",
-                              on_click=_select, args=("event", ev_row.id))
+                event_chooser(here, "pick")
             else:
                 st.write(t("region_events_none"))
         card = ui.member_card(layers, selection, lang)
@@ -283,20 +318,17 @@ with st.sidebar.expander(t("export_heading")):
                        lambda: exports.events_geojson(filtered, attribution, lang),
                        file_name="sahel-atlas-events.geojson", mime="application/geo+json",
                        key="export_geojson", on_click="ignore", width="stretch")
-    if aggregated:
-        st.caption(t("export_too_many", limit=format_number(aggregate.POINT_LIMIT, lang)))
-    else:
-        st.download_button(
-            t("export_html"),
-            lambda: exports.standalone_map_html(
-                mapbuild.BaseLayers(layers["country"], layers["admin1"], layers["province"]),
-                lang, filtered, event_filter.layers, cluster, attribution,
-                geojson=ui.base_geojson(lang),
-                alg_outline=ui.alg_outline() if show_alg else None,
-                core=core if show_core else None, tripoint=ui.the_tripoint(),
-                radius_km=radius),
-            file_name="sahel-atlas-map.html", mime="text/html", key="export_html",
-            on_click="ignore", width="stretch")
+    st.download_button(
+        t("export_html"),
+        lambda: exports.standalone_map_html(
+            mapbuild.BaseLayers(layers["country"], layers["admin1"], layers["province"]),
+            lang, filtered, event_filter.layers, cluster, attribution,
+            geojson=ui.base_geojson(lang),
+            alg_outline=ui.alg_outline() if show_alg else None,
+            core=core if show_core else None, tripoint=ui.the_tripoint(),
+            radius_km=radius, block=block),
+        file_name="sahel-atlas-map.html", mime="text/html", key="export_html",
+        on_click="ignore", width="stretch")
     for line in attribution:
         st.caption(line)
 

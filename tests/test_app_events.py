@@ -310,7 +310,8 @@ def test_region_panel_lists_its_events_and_a_button_selects_one() -> None:
     # Labels are Markdown-escaped data: "2012\-03\-31 · Gao".
     first = here.iloc[0]
     day = format_day(first["date"].date(), "en", "medium")
-    assert picks[0].label.replace("\\", "") == f"{day} · {first['location']}"
+    layer = translate(f"ev_layer_{first['layer']}", "en")
+    assert picks[0].label.replace("\\", "") == f"{day} · {first['location']} · {layer}"
 
     target = here.iloc[-1]
     at.button(key=f"pick_{target['id']}").click()

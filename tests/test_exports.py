@@ -11,9 +11,9 @@ import pandas as pd
 import pytest
 
 from geo import exports, mapbuild
-from geo.eventlayers import event_layer_group
 from geo.events import LAYERS
 from geo.importers import commit, prepare
+from geo.pointlayer import event_block, point_group
 from geo.store import ACLED_NOTICE, Store
 
 FIX = Path(__file__).resolve().parent / "fixtures"
@@ -170,7 +170,7 @@ def test_standalone_html_embeds_assets_and_escapes(store):
     commit(prepare(FIX / "acled_numeric_bom.csv", store=store), store)
     events = store.load_events()
     fmap = mapbuild.offline_map()
-    event_layer_group(events, LAYERS, cluster=True).add_to(fmap)
+    point_group(event_block(events, LAYERS), "en", cluster=True).add_to(fmap)
     html = exports.standalone_html(fmap, ["<b>ACLED</b> attribution"]).decode("utf-8")
     assert "/app/static/" not in html and "cdn.jsdelivr" not in html
     assert "<script src=" not in html and 'rel="stylesheet" href=' not in html

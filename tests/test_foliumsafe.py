@@ -7,7 +7,6 @@ below ran ``os.mkdir`` on the machine drawing the map.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import folium
@@ -17,7 +16,7 @@ from folium.plugins.pattern import StripePattern
 from jinja2.utils import htmlsafe_json_dumps
 from streamlit_folium import _get_feature_group_string
 
-from geo import aggregate, eventlayers, exports, mapbuild
+from geo import exports, mapbuild, pointlayer
 from geo.foliumsafe import LiteralElement
 
 # No quotes (those are escaped in JSON): the payload must survive JSON escaping to run.
@@ -45,41 +44,34 @@ def in_tmp(tmp_path, monkeypatch) -> Path:
     return tmp_path
 
 
-def feature_texts(page: str) -> list[str]:
-    """The tooltip texts of the event features embedded in a rendered page."""
-    texts = []
-    decoder = json.JSONDecoder()
-    start = page.find('{"features"')
-    while start != -1:
-        data, end = decoder.raw_decode(page, start)
-        texts += [f["properties"]["t"] for f in data["features"]
-                  if f["properties"].get("kind") == "event"]
-        start = page.find('{"features"', end)
-    return texts
+def hostile_block() -> pointlayer.PointBlock:
+    return pointlayer.event_block(hostile_events(), ("insurgency",))
 
 
 @pytest.mark.parametrize("cluster", [True, False])
-def test_event_text_reaches_the_page_literally(in_tmp, countries, admin1, provinces, cluster):
+def test_event_text_never_reaches_the_map_page(in_tmp, countries, admin1, provinces, cluster):
+    """The events layer carries numbers only (positions, sizes, styles): ids and places
+    stay on the server, which names the event a click hits."""
     fmap = mapbuild.base_map(mapbuild.BaseLayers(countries, admin1, provinces), "en")
-    eventlayers.event_layer_group(hostile_events(), ("insurgency",), cluster).add_to(fmap)
+    pointlayer.point_group(hostile_block(), "en", cluster).add_to(fmap)
     page = fmap.get_root().render()
     assert not (in_tmp / "jinja_ran").exists()
-    texts = feature_texts(page)
-    assert len(texts) == 3 and all(HOSTILE in t for t in texts)
-    assert "Gao 49" not in page
-    assert "jinja-if" in page and "{% endif %}" in page  # the tags, not their effect
+    assert "jinja-if" not in page and RCE not in page
+    assert sorted(hostile_block().ids.tolist()) == [f"{HOSTILE} #{i}" for i in range(3)]
 
 
 def test_the_dynamic_layers_path_of_streamlit_folium(in_tmp, countries, admin1, provinces):
-    """st_folium renders the event groups on their own (``feature_group_to_add``)."""
+    """st_folium renders the layers that follow widgets on their own (``feature_group_to_add``):
+    a zone's hostile label stays literal there too."""
     fmap = mapbuild.base_map(mapbuild.BaseLayers(countries, admin1, provinces), "en")
     fmap.get_root().render()
-    groups = mapbuild.dynamic_layers(
-        [eventlayers.event_layer_group(hostile_events(), ("insurgency",), True),
-         aggregate.aggregate_layer(hostile_events(), "{count} events")])
+    label = folium.FeatureGroup(name="label")
+    mapbuild.TextLabel((14.0, 0.0), HOSTILE).add_to(label)
+    groups = mapbuild.dynamic_layers([label, pointlayer.point_group(hostile_block(), "en", True)])
     scripts = [_get_feature_group_string(g, fmap, i) for i, g in enumerate(groups)]
     assert not (in_tmp / "jinja_ran").exists()
-    assert RCE in "".join(scripts)
+    joined = "".join(scripts)
+    assert "7*7" in joined and "Gao 49" not in joined
     fmap.get_root().render()  # the figure now holds the groups' output too
     assert not (in_tmp / "jinja_ran").exists()
 
@@ -87,13 +79,12 @@ def test_the_dynamic_layers_path_of_streamlit_folium(in_tmp, countries, admin1, 
 def test_standalone_export_keeps_data_and_attribution_literal(in_tmp, countries, admin1,
                                                               provinces):
     fmap = mapbuild.base_map(mapbuild.BaseLayers(countries, admin1, provinces), "en")
-    eventlayers.event_layer_group(hostile_events(), ("insurgency",), False).add_to(fmap)
+    pointlayer.point_group(hostile_block(), "en", False).add_to(fmap)
     page = exports.standalone_html(fmap, [f"Filters: actors={RCE} <b>bold</b>"]).decode()
     assert not (in_tmp / "jinja_ran").exists()
     # Escaped once (html.escape), then JSON-encoded into the script that fills the control:
     # the template syntax is still there, literally.
     assert str(htmlsafe_json_dumps(f"Filters: actors={RCE} &lt;b&gt;bold&lt;/b&gt;")) in page
-    assert all(HOSTILE in t for t in feature_texts(page))
 
 
 def test_folium_element_references_are_still_resolved(in_tmp):

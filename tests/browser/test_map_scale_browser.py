@@ -1,0 +1,135 @@
+"""The map at real-data size: 200,000 stored events, each drawn and clickable (issue #11).
+
+A temporary store holds 200,000 synthetic events (scripts/synthetic_events.py) plus one
+known event alone in a 0.3° square; a real ``streamlit run`` serves it. Timings are not
+asserted here (see scripts/benchmark_map.py), only behaviour.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.mapdriver import click_lat_lng, map_frame, map_view, wait_for_run
+from tests.browser.server import streamlit_server
+
+pytestmark = pytest.mark.browser
+expect.set_options(timeout=60_000)
+
+REPO = Path(__file__).resolve().parents[2]
+N = 200_000
+TARGET = {"id": "TARGET-1", "lat": 15.2, "lng": -0.8}  # in Mali
+STATE_VIOLENCE = re.compile(r"^State violence \(")
+
+
+@pytest.fixture(scope="module")
+def large_store(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict]:
+    sys.path.insert(0, str(REPO / "scripts"))
+    from synthetic_events import make_events
+
+    from geo.store import DatasetInfo, Store, row_hash
+
+    events = make_events(N, seed=11)
+    near = ((events["latitude"] - TARGET["lat"]).abs() < 0.3) & (
+        (events["longitude"] - TARGET["lng"]).abs() < 0.3)
+    target = events[~near].iloc[[0]].copy()
+    target["id"] = TARGET["id"]
+    target["latitude"], target["longitude"] = TARGET["lat"], TARGET["lng"]
+    target["layer"], target["category"] = "insurgency", "insurgency"
+    events = events[~near].iloc[1:]
+    import pandas as pd
+
+    events = pd.concat([events, target], ignore_index=True)
+    events["dataset"] = "synthetic"
+    events["timestamp"] = 0
+    events["row_hash"] = row_hash(events)
+    store_dir = tmp_path_factory.mktemp("store200k")
+    Store(store_dir).write(events, DatasetInfo("synthetic", "synthetic", "test", "2026-01-01",
+                                               "synthetic", "", len(events)))
+    from geo.events import load_events
+
+    curated = load_events().events.dropna(subset=["latitude"])  # drawn with the store's
+    every = pd.concat([events.dropna(subset=["latitude"]), curated])
+    counts = {"located": len(every),
+              "state-violence": int((every["layer"] == "state-violence").sum())}
+    return store_dir, counts
+
+
+@pytest.fixture(scope="module")
+def large_url(large_store, tmp_path_factory) -> Iterator[str]:
+    store_dir, _ = large_store
+    log = tmp_path_factory.mktemp("streamlit-large") / "server.log"
+    with streamlit_server(log, env={"SAHEL_ATLAS_DATA_DIR": str(store_dir)},
+                          timeout_s=120) as url:
+        yield url
+
+
+def point_stats(frame) -> dict:
+    return frame.evaluate("() => window.atlasPointStats || {}")
+
+
+def wait_painted(page, frame, total: int, after: int = 0) -> dict:
+    for _ in range(480):
+        stats = point_stats(frame)
+        if stats.get("total") == total and stats.get("paints", 0) > after:
+            return stats
+        page.wait_for_timeout(250)
+    raise AssertionError(f"never painted {total} events: {point_stats(frame)}")
+
+
+def test_each_of_200k_events_is_drawn_and_a_known_one_opens_its_panel(
+        large_url, large_store, offline_page, artifacts):
+    _, counts = large_store
+    page = offline_page.page
+    page.goto(f"{large_url}/?cluster=0")
+    frame = map_frame(page, timeout=180)
+    stats = wait_painted(page, frame, counts["located"])
+    assert stats["drawn"] >= counts["located"] * 0.99, stats  # all of them are in view
+    page.screenshot(path=artifacts / "map-200k.png")
+
+    frame.evaluate(f"() => {{ window.map.setView([{TARGET['lat']}, {TARGET['lng']}], 9); }}")
+    wait_painted(page, frame, stats["total"], after=stats["paints"])
+    click_lat_lng(page, frame, TARGET["lat"], TARGET["lng"])
+    panel = page.locator(f'.event-panel[data-id="{TARGET["id"]}"]')
+    panel.wait_for(timeout=60_000)
+    expect(page).to_have_url(re.compile(r"sel=event(%3A|:)TARGET-1"))
+    page.screenshot(path=artifacts / "map-200k-click.png")
+    assert offline_page.page_errors == [] and offline_page.external_requests == []
+
+
+def test_a_filter_change_redraws_the_events_and_keeps_the_view(large_url, large_store,
+                                                                offline_page):
+    _, counts = large_store
+    page = offline_page.page
+    page.goto(f"{large_url}/?cluster=0")
+    frame = map_frame(page, timeout=180)
+    total = counts["located"]
+    first = wait_painted(page, frame, total)
+    frame.evaluate("() => { window.map.setView([13.2, 1.1], 8); }")
+    wait_painted(page, frame, total, after=first["paints"])
+    view = map_view(frame)
+    wait_for_run(page)
+
+    box = page.get_by_role("checkbox", name=STATE_VIOLENCE)
+    box.locator("xpath=ancestor::label").click()
+    expect(box).not_to_be_checked()
+    after = wait_painted(page, frame, total - counts["state-violence"])
+    assert after["token"] != first["token"]
+    assert map_view(frame) == view, "the map moved when the filters changed"
+    assert offline_page.page_errors == []
+
+
+def test_a_region_panel_stays_one_table_at_this_size(large_url, offline_page):
+    page = offline_page.page
+    page.goto(f"{large_url}/?cluster=0&sel=admin1%3AML-7")
+    page.locator('.unit-panel[data-id="ML-7"]').wait_for(timeout=120_000)
+    wait_for_run(page)
+    table = page.locator('[data-testid="stDataFrame"]')
+    expect(table).to_have_count(1)
+    assert page.locator('[data-testid="stButton"] button').filter(
+        has_text=re.compile(r"^\d")).count() == 0, "one button per event is back"
