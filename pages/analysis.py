@@ -73,10 +73,10 @@ _attributions: dict[frozenset[str], list[str]] = {}  # this run's lines per set 
 
 
 def _attribution(used: set[str]) -> list[str]:
-    filters = exports.describe_filter(url_filters)
+    filters = exports.describe_filter(url_filters, lang)
     # attribution_lines reads only which datasets the events come from.
     return exports.attribution_lines(pd.DataFrame({"dataset": sorted(used)}),
-                                     ui_events.stored_datasets(), filters)
+                                     ui_events.stored_datasets(), filters, lang)
 
 
 def csv_button(table: pd.DataFrame, name: str, title: str, used: set[str],

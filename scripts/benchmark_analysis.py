@@ -267,7 +267,9 @@ def screenshots(store: Path, work: Path, browser: object, n: int) -> list[str]:
     with server(work / f"server-{store.name}-shots.log",
                 env={"SAHEL_ATLAS_DATA_DIR": str(store)}) as (url, _pid):
         for lang in ("en", "fr"):
-            page = browser.new_page(viewport={"width": 1400, "height": 950})
+            # Streamlit scrolls its main block, not the document: a window as tall as the
+            # page shows all of it.
+            page = browser.new_page(viewport={"width": 1400, "height": 6200})
             page.goto(f"{url}/analysis?lang={lang}")
             wait_drawn(page, 6)
             page.wait_for_timeout(1500)  # the map's tiles of regions and the legends settle
