@@ -39,7 +39,11 @@ from geo.paths import REPO_ROOT
 DATA_DIR_ENV = "SAHEL_ATLAS_DATA_DIR"
 DB_NAME = "events.sqlite3"
 SCHEMA_VERSION = 2  # 2: admin1_source_name
-WRITE_BATCH = 5_000
+WRITE_BATCH = 20_000  # rows turned into SQLite tuples at a time
+# A write of at least this many rows, more than half the store, rebuilds the secondary
+# indexes at its end instead of updating them row by row (see Store.write).
+BULK_ROWS = 50_000
+WRITE_CACHE_KIB = 128 * 1024  # SQLite's page cache while writing (its default is 2 MiB)
 DATASET_NAME_RE = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,39}$")
 RESERVED_DATASETS = ("curated",)
 
@@ -76,6 +80,9 @@ CREATE TABLE IF NOT EXISTS datasets (
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 INSERT OR IGNORE INTO meta VALUES ('generation', '0');
 """
+# The secondary indexes of the events table (as in _SCHEMA).
+_INDEXES = (("events_date", "date"), ("events_country", "country_iso3"),
+            ("events_dataset", "dataset, date"))
 # The columns of our tables: a database with other tables is another program's file.
 _TABLES = {
     "events": STORED_COLUMNS,
@@ -573,26 +580,42 @@ class Store:
     def write(self, events: pd.DataFrame, info: DatasetInfo,
               progress: Callable[[float, str], None] | None = None) -> int:
         """Insert or replace ``events`` (model + ``timestamp`` + ``row_hash``) and record
-        the dataset, all in one transaction. Returns the number of rows written."""
+        the dataset, all in one transaction. Returns the number of rows written.
+
+        Rows are turned into SQLite's tuples :data:`WRITE_BATCH` at a time (a million rows
+        as tuples at once would take gigabytes); a large write (more rows than half the
+        store) drops the secondary indexes inside the transaction and builds them again
+        at its end, which SQLite does by sorting, several times faster than updating
+        them row by row; a failure rolls that back with everything else."""
         self._check_location()
         if not DATASET_NAME_RE.match(info.name) or info.name in RESERVED_DATASETS:
             raise ValueError(f"invalid dataset name {info.name!r}")
-        records = to_rows(events)
         placeholders = ", ".join("?" * len(STORED_COLUMNS))
         updates = ", ".join(f"{c}=excluded.{c}" for c in STORED_COLUMNS if c != "id")
         sql = (f"INSERT INTO events ({', '.join(STORED_COLUMNS)}) VALUES ({placeholders}) "
                f"ON CONFLICT(id) DO UPDATE SET {updates}")
+        total = len(events)
         with self.connect(write=True) as con:
+            con.execute(f"PRAGMA cache_size=-{WRITE_CACHE_KIB}")
             con.execute("BEGIN IMMEDIATE")
             try:
                 faults.point("import:begin")
                 before, previous = _state(con)
-                total = len(records)
+                rebuild = total >= BULK_ROWS and total > con.execute(
+                    "SELECT count(*) FROM events").fetchone()[0] // 2
+                if rebuild:
+                    for name, _ in _INDEXES:
+                        con.execute(f"DROP INDEX IF EXISTS {name}")
                 for start in range(0, total, WRITE_BATCH):
-                    con.executemany(sql, records[start:start + WRITE_BATCH])
+                    con.executemany(sql, to_rows(events.iloc[start:start + WRITE_BATCH]))
                     faults.point("import:batch")
                     if progress:
                         progress(min(start + WRITE_BATCH, total) / max(total, 1), "writing")
+                if rebuild:
+                    if progress:
+                        progress(1.0, "indexing")
+                    for name, columns in _INDEXES:
+                        con.execute(f"CREATE INDEX IF NOT EXISTS {name} ON events({columns})")
                 con.execute(
                     "INSERT INTO datasets VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(name) DO "
                     "UPDATE SET format=excluded.format, version=excluded.version, "
@@ -615,8 +638,8 @@ class Store:
                 raise
         faults.point("import:committed")
         if total:
-            self._carry_snapshot_safely(before, previous, *after, records=records)
-        return len(records)
+            self._carry_snapshot_safely(before, previous, *after, written=events)
+        return total
 
     def remove(self, name: str) -> int:
         """Delete a dataset and its events; returns the number of events removed."""
@@ -641,24 +664,24 @@ class Store:
         return removed
 
     def _carry_snapshot_safely(self, before: int, previous: str | None, state: str | None,
-                               known: tuple, records: list[tuple] | None = None,
+                               known: tuple, written: pd.DataFrame | None = None,
                                removed_dataset: str | None = None) -> None:
         """The change is committed: a failure to derive the read cache must not look like
         a failed import. Without a snapshot the next full read rebuilds it from SQLite."""
         try:
-            self._carry_snapshot(before, previous, state, known, records, removed_dataset)
+            self._carry_snapshot(before, previous, state, known, written, removed_dataset)
         except Exception:  # noqa: BLE001 - a cache, never the data
             snapshot.path_for(self.directory, before + 1).unlink(missing_ok=True)
 
     def _carry_snapshot(self, before: int, previous_state: str | None, state: str | None,
-                        known: tuple, records: list[tuple] | None = None,
+                        known: tuple, written: pd.DataFrame | None = None,
                         removed_dataset: str | None = None) -> None:
         """After a committed change (generation ``before`` -> ``before + 1``, state token
         ``previous_state`` -> ``state``, dataset rows ``known`` after it): derive the
         new snapshot from the previous one minus the replaced or removed events plus the
-        written ``records``, so the next dashboard start reads it instead of rebuilding it
-        from SQLite. Without a previous snapshot nothing is written (the next full read
-        rebuilds it)."""
+        ``written`` events (model and timestamp, as :meth:`write` got them), so the next
+        dashboard start reads it instead of rebuilding it from SQLite. Without a previous
+        snapshot nothing is written (the next full read rebuilds it)."""
         if before == 0:  # a store that never held events
             previous = None
         else:
@@ -667,10 +690,8 @@ class Store:
             if previous is None:
                 return
         parts = []
-        if records:
-            raw = pd.DataFrame.from_records(records, columns=list(STORED_COLUMNS),
-                                            coerce_float=True)
-            parts.append(from_rows(raw.drop(columns="row_hash")))
+        if written is not None and len(written):
+            parts.append(as_stored(written))
         if previous is not None:
             keep = pd.Series(True, index=previous.index)
             if parts:  # replaced: ids written now (ids are unique, so an Index lookup)
@@ -681,8 +702,9 @@ class Store:
         if not parts:
             events = _empty_stored()
         else:
-            events = pd.concat(parts, ignore_index=True).sort_values(
-                ["date", "id"], kind="stable", ignore_index=True)
+            events = parts[0] if len(parts) == 1 else pd.concat(parts, ignore_index=True)
+            parts.clear()
+            events = _sorted_by_date_id(events)
         snapshot.write(self.directory, before + 1, events, state, known)
 
     @staticmethod
@@ -864,6 +886,41 @@ def to_rows(events: pd.DataFrame) -> list[tuple]:
     cols["timestamp"] = events["timestamp"].astype("int64").tolist() if n else []
     cols["row_hash"] = events["row_hash"].astype("int64").tolist() if n else []
     return list(zip(*(cols[c] for c in STORED_COLUMNS), strict=True))
+
+
+def _sorted_by_date_id(events: pd.DataFrame) -> pd.DataFrame:
+    """``events`` sorted by date and id (stable), built column by column while the
+    unsorted columns are let go: a million events are not held twice over."""
+    order = events[["date", "id"]].sort_values(["date", "id"], kind="stable").index
+    positions = events.index.get_indexer(order)
+    if (positions == np.arange(len(events))).all():
+        return events.reset_index(drop=True)
+    out = pd.DataFrame(index=pd.RangeIndex(len(events)))
+    for col in list(events.columns):
+        out[col] = events.pop(col).take(positions).reset_index(drop=True)
+    return out
+
+
+def as_stored(events: pd.DataFrame) -> pd.DataFrame:
+    """Events as written (model + ``timestamp``) -> what reading them back from SQLite
+    gives (:func:`from_rows`), without the round trip: the columns and dtypes of
+    :data:`SNAPSHOT_COLUMNS`, text as ``str``, dates at midnight, sources as tuples.
+    Columns already in that form are shared with ``events``, not copied (copy on write)."""
+    model = empty_events()
+    out = events.loc[:, list(SNAPSHOT_COLUMNS)].reset_index(drop=True)
+    for col in MODEL_COLUMNS:
+        if col in ("date", "date_end"):
+            days = out[col].astype("datetime64[ns]")
+            out[col] = days if (days == days.dt.normalize()).all() else days.dt.normalize()
+        elif col == "sources":
+            if not all(isinstance(s, tuple) and all(" " not in u for u in s)
+                       for s in out[col]):
+                out[col] = [tuple(" ".join(s).split()) for s in out[col]]
+        elif out[col].dtype != model[col].dtype:
+            out[col] = out[col].astype(model[col].dtype)
+    if out["timestamp"].dtype != np.int64:
+        out["timestamp"] = out["timestamp"].astype("int64")
+    return out
 
 
 def from_rows(raw: pd.DataFrame) -> pd.DataFrame:

@@ -178,8 +178,14 @@ def test_huge_file_refused_from_its_size_without_reading(store, tmp_path, monkey
     real_open = Path.open
     monkeypatch.setattr(Path, "open", lambda self, *a, **k: reads.append(self) or
                         real_open(self, *a, **k))
-    with pytest.raises(ImportFileError, match="too large .*limit is 300 MB"):
+    # The limit follows from the memory available: 1 GiB available allows ~100 MB.
+    monkeypatch.setattr(importers, "available_memory", lambda: 1024**3)
+    limit = importers.max_file_bytes()
+    assert 50 * 1024**2 <= limit < 200 * 1024**2
+    with pytest.raises(ImportFileError, match=f"too large .*limit is {round(limit / 1024**2)} MB"
+                       ) as err:
         prepare(path, store=store)
+    assert err.value.where == "huge.csv"
     assert path not in reads
     assert snapshot(store) == before
 

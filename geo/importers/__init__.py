@@ -17,6 +17,7 @@ Nothing here imports Streamlit.
 
 from __future__ import annotations
 
+import os
 import re
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -45,9 +46,20 @@ from geo.store import (
 FORMATS: tuple[str, ...] = ("acled", "ucdp", "app")
 FORMAT_LABELS = {"acled": "ACLED export", "ucdp": "UCDP GED (CSV)",
                  "app": "Sahel Atlas CSV (data dictionary)"}
-MAX_FILE_BYTES = 300 * 1024 * 1024  # CSV; refused above this, checked from the file size
+# The CSV size limit follows from memory, not from a round number: an import streams the
+# file in chunks, but the plan (the accepted events, shown before anything is stored) and
+# the read cache written after it grow with the file. Measured with
+# scripts/benchmark_import.py (1,000,000-row ACLED CSV, 368 MB, 931,094 events): peak
+# resident memory of the whole command-line import = IMPORT_BASE_BYTES +
+# IMPORT_BYTES_PER_FILE_BYTE x file size. A file is refused when that estimate exceeds
+# MEMORY_SHARE of the memory available when it is checked (see max_file_bytes).
+IMPORT_BASE_BYTES = 300 * 1024 * 1024  # Python, pandas, geopandas, boundaries
+IMPORT_BYTES_PER_FILE_BYTE = 3.5
+MEMORY_SHARE = 0.6  # of the available memory: the dashboard and other programs run too
+MIN_FILE_BYTES = 50 * 1024 * 1024  # never refuse less than this (a small machine swaps)
 MAX_XLSX_BYTES = 50 * 1024 * 1024  # XLSX must be read whole, hence a lower limit
 CHUNK_ROWS = 50_000
+HASH_ROWS = 100_000  # rows hashed at a time
 SAMPLE_ROWS = 20
 HEAD_BYTES = 64 * 1024
 
@@ -142,7 +154,7 @@ class ImportPlan:
     @property
     def to_write(self) -> pd.DataFrame:
         keep = self.status.reindex(self.events["id"]).isin(["new", "update"]).to_numpy()
-        return self.events[keep]
+        return self.events if keep.all() else self.events[keep]  # (no copy of all rows)
 
     def sample(self, n: int = SAMPLE_ROWS) -> pd.DataFrame:
         return self.events.head(n)
@@ -157,10 +169,40 @@ class ImportPlan:
 
 # --- the file itself -------------------------------------------------------------------------
 
-def check_size(path: Path, name: str | None = None) -> int:
+def available_memory() -> int:
+    """Bytes of memory available to a new task now (Linux ``MemAvailable``; elsewhere the
+    physical memory, else 4 GiB)."""
+    try:
+        with open("/proc/meminfo", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    try:
+        return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (ValueError, OSError, AttributeError):
+        return 4 * 1024**3
+
+
+def max_file_bytes(available: int | None = None, upload: bool = False) -> int:
+    """The largest CSV this machine can import now: the file size whose estimated peak
+    memory (see :data:`IMPORT_BYTES_PER_FILE_BYTE`) fits in :data:`MEMORY_SHARE` of the
+    ``available`` memory (default: :func:`available_memory`). ``upload``: the Data page
+    also holds the uploaded bytes in memory (Streamlit keeps them) while it imports."""
+    budget = MEMORY_SHARE * (available_memory() if available is None else available)
+    per_byte = IMPORT_BYTES_PER_FILE_BYTE + (1 if upload else 0)
+    return max(MIN_FILE_BYTES, int((budget - IMPORT_BASE_BYTES) / per_byte))
+
+
+def check_size(path: Path, name: str | None = None, limit: int | None = None) -> int:
+    """The file's size; :class:`ImportFileError` naming the file and the limit when it is
+    above ``limit`` (default: XLSX :data:`MAX_XLSX_BYTES`, CSV :func:`max_file_bytes`)."""
     name = name or path.name
     size = path.stat().st_size
-    limit = MAX_XLSX_BYTES if path.suffix.lower() in (".xlsx", ".xlsm") else MAX_FILE_BYTES
+    if limit is None:
+        limit = (MAX_XLSX_BYTES if path.suffix.lower() in (".xlsx", ".xlsm")
+                 else max_file_bytes())
     if size > limit:
         raise ImportFileError(
             Message.of("err_too_large", size=round(size / 1024**2),
@@ -300,39 +342,62 @@ def missing_columns(fmt: str, columns: tuple[str, ...]) -> list[str]:
     return missing
 
 
-def _frame(rows: list[list[str]], columns: list[str]) -> pd.DataFrame:
-    """Rows of cells -> a text frame; the common spellings of a missing value become ""
-    (``NA`` written by R is not an actor's name); unnamed columns are left out.
+def _frame(table: pa.Table, columns: list[str]) -> pd.DataFrame:
+    """Text columns (one per header cell, in order) -> a text frame; the common spellings
+    of a missing value become "" (``NA`` written by R is not an actor's name); unnamed
+    columns are left out.
 
-    Built column by column in Arrow (trim, look up, replace in C): 2-3x faster than the
-    same test in Python over every cell.
+    Column by column in Arrow (trim, look up, replace in C): 2-3x faster than the same
+    test in Python over every cell.
     """
-    keep = [i for i, c in enumerate(columns) if c]
-    cells = list(zip(*rows, strict=True)) if rows else [() for _ in columns]
     data = {}
-    for i in keep:
-        text = pa.array(cells[i], type=pa.string())
-        missing = pc.is_in(pc.utf8_trim_whitespace(text), value_set=_MISSING)
-        data[columns[i]] = pc.if_else(missing, "", text)
+    for i, name in enumerate(columns):
+        if name:
+            text = table.column(i)
+            missing = pc.is_in(pc.utf8_trim_whitespace(text), value_set=_MISSING)
+            data[name] = pc.if_else(missing, "", text)
     return pa.table(data).to_pandas()
+
+
+def _rows_table(rows: list[list[str]], width: int) -> pa.Table:
+    """Rows of cells (from the strict reader or a sheet) -> Arrow string columns."""
+    cells = list(zip(*rows, strict=True)) if rows else [() for _ in range(width)]
+    return pa.table({f"c{i}": pa.array(cells[i], type=pa.string()) for i in range(width)})
 
 
 _MISSING = pa.array(sorted(reading.MISSING_VALUES), type=pa.string())
 
 
-def _chunks(path: Path, info: FileInfo, chunk_rows: int,
-            file_name: str) -> Iterator[Chunk]:
+def _chunks(path: Path, info: FileInfo, chunk_rows: int, file_name: str,
+            block_bytes: int | None = None) -> Iterator[Chunk]:
+    """The file's rows in chunks of ``chunk_rows`` items (rows and unparseable rows
+    together, the last chunk shorter), in file order, whatever way they were read: the
+    chunks do not depend on how the reader split the file (:func:`reading.rows`)."""
     columns = [c.strip().lower() for c in info.columns]
-    rows: list[list[str]] = []
+    width = len(columns)
+    pieces: list[tuple[pa.Table, np.ndarray]] = []  # rows of the chunk being filled
+    rows: list[list[str]] = []  # rows one by one (strict reader, sheets), not yet a piece
     lines: list[int] = []
     malformed: list[reading.Malformed] = []
+    filled = 0  # rows and malformed rows in the chunk being filled
+
+    def piece() -> None:
+        if rows:
+            pieces.append((_rows_table(rows, width), np.asarray(lines, dtype=np.int64)))
+            rows.clear()
+            lines.clear()
 
     def flush() -> Chunk:
-        chunk = Chunk(_frame(rows, columns), np.asarray(lines, dtype=np.int64),
-                      list(malformed))
-        rows.clear()
-        lines.clear()
+        nonlocal filled
+        piece()
+        table = (pa.concat_tables([t for t, _ in pieces]) if pieces
+                 else _rows_table([], width))
+        numbers = (np.concatenate([n for _, n in pieces]) if pieces
+                   else np.array([], dtype=np.int64))
+        chunk = Chunk(_frame(table, columns), numbers, list(malformed))
+        pieces.clear()
         malformed.clear()
+        filled = 0
         return chunk
 
     if info.kind == "xlsx":
@@ -340,12 +405,20 @@ def _chunks(path: Path, info: FileInfo, chunk_rows: int,
             path, workbook.SheetHeader(info.sheet, info.header_line, info.columns)))
     else:
         enc = reading.TextEncoding(info.encoding, info.bom, info.newline)
-        physical = reading.physical_lines(path, enc)
-        for _ in range(info.header_line):  # the "#" lines and the header
-            next(physical, None)
-        source = reading.records(physical, info.delimiter, info.header_line + 1,
-                                 len(columns))
+        source = reading.rows(path, enc, info.header_line + 1, info.delimiter, width,
+                              block_bytes or reading.FAST_BLOCK_BYTES)
     for item in source:
+        if isinstance(item, reading.Block):
+            piece()
+            table, numbers = item.table, item.lines
+            while len(numbers):
+                take = min(len(numbers), chunk_rows - filled)
+                pieces.append((table.slice(0, take), numbers[:take]))
+                table, numbers = table.slice(take), numbers[take:]
+                filled += take
+                if filled >= chunk_rows:
+                    yield flush()
+            continue
         if isinstance(item, reading.Malformed):
             malformed.append(item)
         elif isinstance(item, reading.Record):
@@ -354,9 +427,10 @@ def _chunks(path: Path, info: FileInfo, chunk_rows: int,
         else:
             lines.append(item[0])
             rows.append(item[1])
-        if len(rows) + len(malformed) >= chunk_rows:
+        filled += 1
+        if filled >= chunk_rows:
             yield flush()
-    if rows or malformed:
+    if filled:
         yield flush()
 
 
@@ -433,12 +507,15 @@ def prepare(path: Path | str, fmt: str | None = None, dataset: str | None = None
     if total == 0:
         raise ImportFileError(Message.of("err_no_rows"), file_name, Message.of("fix_no_rows"))
 
-    events = pd.concat(valid_parts, ignore_index=True) if valid_parts else None
+    events = _concat_freeing(valid_parts) if valid_parts else None
     if dataset is None:
         dataset = _default_dataset(fmt, events)
     _check_dataset_name(dataset)
     events["dataset"] = dataset
-    events["row_hash"] = row_hash(events) if len(events) else np.array([], "int64")
+    # (in slices: the hash's text copy of a million rows would take gigabytes)
+    events["row_hash"] = np.concatenate(
+        [row_hash(events.iloc[i:i + HASH_ROWS]) for i in range(0, len(events), HASH_ROWS)]
+    ) if len(events) else np.array([], "int64")
     stored = store.versions()
     status = _status(events, stored)
     elsewhere = _stored_elsewhere(events, stored, dataset)
@@ -452,6 +529,16 @@ def prepare(path: Path | str, fmt: str | None = None, dataset: str | None = None
         accessed=accessed or today.isoformat(), total_rows=total, events=events,
         problems=problems, rejected=rejected, status=status, elsewhere=elsewhere,
         skipped=dict(sorted(skipped.items(), key=lambda kv: (-kv[1], kv[0]))))
+
+
+def _concat_freeing(parts: list[pd.DataFrame]) -> pd.DataFrame:
+    """``pd.concat(parts)``, column by column, each part's column let go once copied: the
+    accepted events of a large file are not held twice over. Empties ``parts``."""
+    columns = list(parts[0].columns)
+    out = {col: pd.concat([part.pop(col) for part in parts], ignore_index=True)
+           for col in columns}
+    parts.clear()
+    return pd.DataFrame(out)
 
 
 def _estimated_rows(path: Path, size: int) -> int:
@@ -515,16 +602,28 @@ def _validate_chunk(chunk: Chunk, fmt: str, dataset: str | None, file_name: str,
                             index=ids.iloc[np.searchsorted(positions, accepted_pos)].to_numpy())
     valid["timestamp"] = stamp_by_id.reindex(valid["id"]).fillna(0).astype("int64").to_numpy()
     # Duplicates across chunks.
-    pos_of_id = pd.Series(accepted_pos, index=valid["id"].to_numpy())
-    dup = np.array([i in first_seen for i in valid["id"]], dtype=bool)
-    for ident, pos in zip(valid["id"][dup], pos_of_id[dup], strict=True):
-        by_pos.append((int(pos), RowProblem.of(file_name, 0, "id", Message.of(
+    # (as Python lists: iterating an Arrow column converts every value on the way)
+    valid_ids = valid["id"].tolist()
+    accepted_list = accepted_pos.tolist()
+    dup = np.array([i in first_seen for i in valid_ids], dtype=bool)
+    for n in np.flatnonzero(dup).tolist():
+        ident = valid_ids[n]
+        by_pos.append((accepted_list[n], RowProblem.of(file_name, 0, "id", Message.of(
             "pr_duplicate_id_line", value=repr(ident), first=str(first_seen[ident])))))
-    first_seen.update({i: int(line_of[pos])
-                       for i, pos in zip(valid["id"][~dup], pos_of_id[~dup], strict=True)})
-    keep_pos = set(accepted_pos[~dup].tolist()) | set(skipped_pos.tolist())
-    valid = valid[~dup].reset_index(drop=True)
-    rejected_pos = [i for i in range(len(raw)) if i not in keep_pos]
+    fresh = np.flatnonzero(~dup).tolist()
+    first_lines = line_of[accepted_pos].tolist()
+    first_seen.update((valid_ids[n], first_lines[n]) for n in fresh)
+    keep = np.zeros(len(raw), dtype=bool)
+    keep[accepted_pos[~dup]] = True
+    keep[skipped_pos] = True
+    if dup.any():
+        valid = valid[~dup].reset_index(drop=True)
+    # One tuple object per distinct list of sources (a million rows mostly share a few):
+    # saves ~100 bytes a row in the plan.
+    shared: dict[tuple, tuple] = {}
+    valid["sources"] = pd.Series([shared.setdefault(t, t) for t in valid["sources"]],
+                                 dtype=object)
+    rejected_pos = np.flatnonzero(~keep).tolist()
     reasons: dict[int, list[str]] = {}
     problems = list(file_level)
     for pos, p in by_pos:

@@ -39,7 +39,18 @@ FILE_KEY = "data_file"
 ERROR_KEY = "data_error"  # (choices, ImportFileError) of the last failed check
 DONE_KEY = "data_done"
 UPLOAD_ROUND_KEY = "data_upload_round"  # a stored file empties the uploader for the next
-UPLOAD_MB = 200  # Streamlit's server.maxUploadSize (default)
+# Streamlit's server.maxUploadSize (.streamlit/config.toml): only a ceiling, set high so
+# that the page itself refuses a file above what this machine can import (page_limit_bytes)
+# with a message that names the file and the limit, instead of the uploader's own refusal.
+STREAMLIT_UPLOAD_MB = 4096
+
+
+def page_limit_bytes(available: int | None = None) -> int:
+    """The largest file this page imports now: what the machine's available memory allows
+    for an upload (held in memory by Streamlit while it is imported,
+    :func:`geo.importers.max_file_bytes`), at most Streamlit's upload ceiling."""
+    return min(importers.max_file_bytes(available, upload=True),
+               STREAMLIT_UPLOAD_MB * 1024**2)
 
 Choices = tuple[str, str, str, str, str]  # file id, format, dataset, version, accessed
 
@@ -179,7 +190,8 @@ def uploader_chrome_css(widget_key: str, lang: str) -> str:
         (f'{zone} > span > button [data-testid="stMarkdownContainer"] p',
          translate("data_upload_button", lang), "0.875rem"),
         (f'{zone} [data-testid="stFileUploaderDropzoneInstructions"] span',
-         translate("data_upload_limit", lang, mb=format_number(UPLOAD_MB, lang)), "0.75rem"),
+         translate("data_upload_limit", lang,
+                   mb=format_number(page_limit_bytes() // 1024**2, lang)), "0.75rem"),
     )
     rules = [f"{selector} {{font-size: 0;}} {selector}::after {{content: {_css_string(text)};"
              f" font-size: {size};}}" for selector, text, size in targets]
@@ -304,8 +316,9 @@ def _inspect(upload) -> dict:  # noqa: ANN001 - streamlit UploadedFile
     """What the page knows of a new upload: its identity, name, columns, and the error that
     stops it at once (too large, not a readable table)."""
     info: dict = {"id": upload.file_id, "name": upload.name, "columns": (), "error": None}
-    if upload.size > importers.MAX_FILE_BYTES:
-        info["error"] = ("too_large", upload.size)
+    limit = page_limit_bytes()
+    if upload.size > limit:
+        info["error"] = ("too_large", upload.size, limit)
         return info
     try:
         with _upload_copy(upload) as path:
@@ -333,7 +346,7 @@ def upload_section(lang: str, store: Store) -> None:
     if isinstance(error, tuple):
         show_error(importers.ImportFileError(
             t("data_upload_too_large", mb=format_number(error[1] / 1024**2, lang),
-              limit=format_number(importers.MAX_FILE_BYTES // 1024**2, lang)),
+              limit=format_number(error[2] // 1024**2, lang)),
             current["name"], t("data_upload_too_large_fix")), lang)
         return
     if error is not None:
@@ -524,9 +537,10 @@ def data_page(lang: str) -> None:
     store = Store()
     st.markdown(f"#### {t('data_title')}")
     st.caption(t("data_intro", path=str(store.directory)))
-    st.caption(t("data_limits", csv_mb=format_number(importers.MAX_FILE_BYTES // 1024**2, lang),
+    st.caption(t("data_limits", csv_mb=format_number(importers.max_file_bytes() // 1024**2,
+                                                     lang),
                  xlsx_mb=format_number(importers.MAX_XLSX_BYTES // 1024**2, lang),
-                 upload_mb=format_number(UPLOAD_MB, lang)))
+                 upload_mb=format_number(page_limit_bytes() // 1024**2, lang)))
     done = st.session_state.pop(DONE_KEY, None)
     if done:
         lines = visibility_lines(done[2], lang)
