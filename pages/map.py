@@ -8,7 +8,7 @@ from streamlit_folium import st_folium
 from geo import charter_view, exports, mapbuild, panels, pointlayer, ui
 from geo.countries import AES_MEMBERS, country_name
 from geo.events import fatality_upper, rejected_row_count
-from geo.filters import apply_filter, keep_rows, region_stats
+from geo.filters import keep_rows, region_stats
 from geo.i18n import format_days, format_number, pick
 from geo.selection import (
     IdLookup,
@@ -73,7 +73,7 @@ with st.sidebar:
         st.write(pick(zone_defs.core_definition, lang))
         st.caption(t("computed_layer"))
 
-filtered = apply_filter(events, event_filter) if event_filter.layers else events.iloc[0:0]
+filtered = ui_events.filtered_events(events, event_filter)
 filtered = keep_rows(filtered, filtered["dataset"].isin(chosen_datasets))
 n_located = int(filtered["latitude"].notna().sum())
 url_filters = ui_events.filter_query_params(event_filter, events)

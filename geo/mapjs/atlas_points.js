@@ -23,8 +23,8 @@
  * `clusterRadius` pixels are drawn as one bubble with their count; a click on a bubble zooms
  * in; from `clusterMaxZoom` on, every event is drawn on its own.
  *
- * After each paint, window.atlasPointStats = {paints, drawn, total, token, lastPaint}
- * (used by the tests and the benchmark).
+ * After each paint, window.atlasPointStats = {paints, drawn, drawnByLayer, bubbles, total,
+ * token, lastPaint} (used by the tests and the benchmark).
  */
 (function () {
   "use strict";
@@ -199,9 +199,15 @@
       this._drawRuns(ctx, singles, x, y, rq, st);
       this._drawBubbles(ctx);
       this._index(singles, x, y);
+      var byLayer = {}, styles = this.options.styles;
+      for (var k = 0; k < singles.length; k++) {
+        var name = (styles[st[singles[k]]] || {}).layer;
+        byLayer[name] = (byLayer[name] || 0) + 1;
+      }
       var s = window.atlasPointStats || {paints: 0};
       stats({paints: (s.paints || 0) + 1, drawn: singles.length, bubbles: this._bubbles.length,
-             total: n, token: this.options.token, lastPaint: window.performance.now()});
+             drawnByLayer: byLayer, total: n, token: this.options.token,
+             lastPaint: window.performance.now()});
     },
 
     /* Consecutive points of one style are one canvas path (the server sorts by style). */

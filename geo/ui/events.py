@@ -6,6 +6,7 @@ import os
 from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
+from typing import NamedTuple
 
 import pandas as pd
 import streamlit as st
@@ -171,13 +172,52 @@ def _set_dates(value: tuple[date, date]) -> None:
     st.session_state["ev_dates"] = value
 
 
+class _Facets(NamedTuple):
+    """What the filter widgets offer, for one set of events."""
+
+    span: tuple[date, date]
+    countries: frozenset[str]
+    subtypes: tuple[str, ...]
+    actors: list[str]
+
+
+@st.cache_resource(show_spinner=False, max_entries=2)
+def _facets(key: str, _events: pd.DataFrame) -> _Facets:
+    """The widgets' options, once per state of the events (``key`` = :func:`events_key`):
+    at a million events, scanning dates, subtypes and actors took tenths of a second on
+    every rerun."""
+    return _Facets(data_span(_events), frozenset(_events["country_iso3"].unique()),
+                   tuple(sorted(set(_events["subtype"].unique()))), actor_choices(_events))
+
+
+_FILTERED = "_filtered_events"
+
+
+def filtered_events(events: pd.DataFrame, f: EventFilter) -> pd.DataFrame:
+    """``apply_filter(events, f)``, computed once per rerun-to-rerun change of the filter
+    (the sidebar's layer counts and the page share it; a click or a toggle reuses it)."""
+    key = (events_key(), replace(f, layers=()))
+    memo = st.session_state.get(_FILTERED)
+    if memo is None or memo[0] != key:
+        memo = (key, apply_filter(events, replace(f, layers=())))
+        st.session_state[_FILTERED] = memo
+    every_layer = memo[1]
+    if not f.layers:
+        return every_layer.iloc[0:0]
+    if set(f.layers) >= set(every_layer["layer"].unique()):
+        return every_layer
+    return keep_rows(every_layer, every_layer["layer"].isin(f.layers))
+
+
 def event_sidebar(events: pd.DataFrame, lang: str) -> tuple[EventFilter, bool]:
     """Draw the event filters; return the filter and whether to cluster overlapping points."""
     def t(key: str, **params: object) -> str:
         return translate(key, lang, **params)
 
-    defaults = default_filter(events)
-    span = data_span(events)
+    facets = _facets(events_key(), events)
+    span = facets.span
+    defaults = EventFilter(date_from=span[0], date_to=span[1], countries=AES_MEMBERS,
+                           layers=ev.LAYERS, include_non_aes_coups=True)
     _init_widgets(from_query_params(st.query_params.to_dict(), defaults), span)
 
     st.subheader(t("events_heading"))
@@ -192,22 +232,21 @@ def event_sidebar(events: pd.DataFrame, lang: str) -> tuple[EventFilter, bool]:
                   args=((min(max(CHARTER_DATE, span[0]), span[1]), span[1]),),
                   disabled=span[1] < CHARTER_DATE, width="stretch")
         st.button(t("ev_all_dates"), on_click=_set_dates, args=(span,), width="stretch")
-        country_options = sorted_by_name(
-            set(events["country_iso3"].unique()) | set(AES_MEMBERS), lang)
+        country_options = sorted_by_name(set(facets.countries) | set(AES_MEMBERS), lang)
         countries = st.multiselect(
             t("ev_countries"), country_options, key="ev_countries", placeholder=t("ev_choose"),
             format_func=lambda c: country_name(c, lang))
-        subtype_options = sorted(set(events["subtype"].unique()))
+        subtype_options = list(facets.subtypes)
         subtypes = st.multiselect(t("ev_subtypes"), subtype_options, key="ev_subtypes",
                                   placeholder=t("ev_all"), format_func=lambda s: t(f"sub_{s}"))
-        actors = st.multiselect(t("ev_actors"), actor_choices(events), key="ev_actors",
+        actors = st.multiselect(t("ev_actors"), facets.actors, key="ev_actors",
                                 placeholder=t("ev_all"))
         min_fat = st.number_input(t("ev_min_fatalities"), min_value=0, step=1, key="ev_min_fat")
 
     base = EventFilter(date_from=dates[0], date_to=dates[1], countries=tuple(countries),
                        subtypes=tuple(subtypes), actors=tuple(actors),
                        min_fatalities=int(min_fat), include_non_aes_coups=non_aes)
-    counts = layer_counts(apply_filter(events, replace(base, layers=())))
+    counts = layer_counts(filtered_events(events, replace(base, layers=ev.LAYERS)))
     chosen = []
     with counts_box:
         for layer in ev.LAYERS:
@@ -220,7 +259,10 @@ def event_sidebar(events: pd.DataFrame, lang: str) -> tuple[EventFilter, bool]:
 
 def filter_query_params(f: EventFilter, events: pd.DataFrame) -> dict[str, str]:
     """The URL parameters of a filter, only those that differ from the defaults."""
-    return to_query_params(f, default_filter(events))
+    span = _facets(events_key(), events).span
+    return to_query_params(f, EventFilter(date_from=span[0], date_to=span[1],
+                                          countries=AES_MEMBERS, layers=ev.LAYERS,
+                                          include_non_aes_coups=True))
 
 
 def write_filter_params(url_filters: dict[str, str]) -> None:
