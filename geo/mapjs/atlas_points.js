@@ -85,7 +85,7 @@
   L.AtlasPoints = L.Renderer.extend({
     options: {
       pane: "atlasPoints", paneZ: 450, padding: 0.1, tolerance: 3,
-      cluster: false, clusterRadius: 40, clusterMaxZoom: 10,
+      cluster: false, clusterRadius: 60, clusterMaxZoom: 10,
       clusterFill: "#555555", clusterText: "#ffffff", locale: "en-GB",
       styles: [], token: "", data: null, url: null, hitLabel: "{n}", bubbleLabel: "{n}"
     },

@@ -139,7 +139,7 @@ def test_a_big_mark_is_reached_anywhere_inside_its_radius(page, tmp_path):
 
 def test_grouping_draws_bubbles_at_low_zoom_and_every_event_when_zoomed_in(page, tmp_path):
     rng = np.random.default_rng(3)
-    rows = [(f"e{i}", "insurgency", 14 + rng.normal(0, 0.05), rng.normal(0, 0.05), 1)
+    rows = [(f"e{i}", "insurgency", 14 + rng.normal(0, 0.03), rng.normal(0, 0.03), 1)
             for i in range(40)]
     rows.append(("alone", "state-violence", 11.0, -3.0, 1))
     open_layer(page, tmp_path, events_frame(rows), cluster=True, zoom=5)
