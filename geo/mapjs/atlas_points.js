@@ -161,8 +161,15 @@
 
     _updatePaths: function () {},
 
+    // A view change during a zoom animation is painted once the animation has ended.
+    _onZoomEnd: function () {
+      L.Renderer.prototype._onZoomEnd.call(this);
+      if (this._pending) { this._pending = false; this._update(); }
+    },
+
     _update: function () {
-      if (!this._map || (this._map._animatingZoom && this._bounds)) { return; }
+      if (!this._map) { return; }
+      if (this._map._animatingZoom && this._bounds) { this._pending = true; return; }
       L.Renderer.prototype._update.call(this);
       var b = this._bounds, size = b.getSize(), ratio = window.devicePixelRatio || 1;
       L.DomUtil.setPosition(this._container, b.min);

@@ -149,6 +149,7 @@ def test_grouping_draws_bubbles_at_low_zoom_and_every_event_when_zoomed_in(page,
     page.mouse.click(*pixel_of(page, 14.0, 0.0))  # a bubble: zooms in, selects nothing
     page.wait_for_function(f"() => window.map.getZoom() > {before}")
     assert page.evaluate("() => window.clicks") == [{"kind": "zoom-in"}]
+    page.wait_for_function("() => !window.map._animatingZoom")
     page.evaluate(f"() => {{ window.map.setView([14, 0], {pointlayer.CLUSTER_MAX_ZOOM}); }}")
     page.wait_for_function(f"() => window.atlasPointStats.paints > {first['paints']} &&"
                            " window.atlasPointStats.bubbles === 0")
