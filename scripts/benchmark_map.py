@@ -129,7 +129,8 @@ from urllib.parse import urlparse
 REPO = Path(__file__).resolve().parent.parent
 ARTIFACTS = REPO / "artifacts"
 RESULT_FILE = ARTIFACTS / "benchmark_map.json"
-STORE_CACHE = ARTIFACTS / "benchmark_map_stores"
+# Never inside the repository: the store refuses to live there.
+STORE_CACHE = Path(tempfile.gettempdir()) / "sahel-atlas-bench-stores"
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-quic",
