@@ -1,9 +1,10 @@
 """Event layers as a person meets them, in Debian Chromium against a real `streamlit run`.
 
 Expected numbers come from the curated data through ``geo.filters`` (the functions the page
-uses; they are checked against hand-worked answers in ``tests/test_filters.py``). Markers
-are counted in the map iframe: every CircleMarker whose feature has ``kind == 'event'``,
-whether drawn directly or held by a MarkerClusterGroup.
+uses; they are checked against hand-worked answers in ``tests/test_filters.py``). The map
+draws every located event as one mark of its events layer (``L.AtlasPoints``, see
+``geo/mapjs/atlas_points.js``): marks are counted from that layer's block (every event it
+holds, per display layer) and from what its last paint drew (``window.atlasPointStats``).
 """
 
 from __future__ import annotations
@@ -23,6 +24,8 @@ from geo.boundaries import load_admin1
 from geo.events import LAYERS, load_events
 from geo.filters import apply_filter, layer_counts, region_stats
 from geo.i18n import format_day, translate
+from geo.pointlayer import CLUSTER_MAX_ZOOM
+from geo.selection import events_near
 from geo.ui.events import CHARTER_DATE, EVENTS_ENV, default_filter
 from tests.browser.conftest import REPO, OfflinePage, _require_chromium
 from tests.browser.mapdriver import (
@@ -46,51 +49,35 @@ LABELS = {"coup-successful": "Successful coups", "coup-attempted": "Attempted co
 SHOWN_RE = re.compile(r"^\d+ events shown")
 SIDEBAR = '[data-testid="stSidebar"]'
 
-# Event markers on the map, per display layer.
-DRAWN_JS = """() => {
-  const seen = new Set();
-  const isEvent = (l) => l instanceof L.CircleMarker && !!l.feature && !!l.feature.properties
-    && l.feature.properties.kind === 'event';
-  for (const l of Object.values(window.map._layers)) {
-    if (isEvent(l)) seen.add(l);
-    else if (L.MarkerClusterGroup && l instanceof L.MarkerClusterGroup)
-      l.getLayers().filter(isEvent).forEach((m) => seen.add(m));
-  }
-  const byLayer = {};
-  seen.forEach((m) => {
-    const k = m.feature.properties.layer; byLayer[k] = (byLayer[k] || 0) + 1; });
-  return byLayer;
+# The map's events layer once it has painted its current block: the marks of the block per
+# display layer, and what the last paint drew (null while there is no such layer, or while
+# it has not painted its block yet).
+_LAYER_JS = """
+  const layers = Object.values(window.map._layers)
+    .filter((l) => l instanceof L.AtlasPoints);
+  const s = window.atlasPointStats;
+  if (layers.length !== 1 || !layers[0]._block || !s || s.token !== layers[0].options.token)
+    return null;
+  const layer = layers[0];"""
+MARKS_JS = "() => {" + _LAYER_JS + """
+  const block = layer._block, styles = layer.options.styles, byLayer = {};
+  for (let i = 0; i < block.n; i++) {
+    const name = styles[block.style[i]].layer; byLayer[name] = (byLayer[name] || 0) + 1; }
+  return {byLayer: byLayer, total: s.total, drawn: s.drawn, drawnByLayer: s.drawnByLayer,
+          bubbles: s.bubbles, paints: s.paints, cluster: layer.options.cluster,
+          inBubbles: layer._bubbles.reduce((sum, b) => sum + b.n, 0)};
 }"""
-CLUSTER_GROUPS_JS = """() => Object.values(window.map._layers)
-  .filter((l) => L.MarkerClusterGroup && l instanceof L.MarkerClusterGroup).length"""
-# Markers that a spiderfy has moved away from their true position.
-SPIDERFIED_JS = """() => Object.values(window.map._layers)
-  .filter((l) => l._preSpiderfyLatlng && l.feature)
-  .map((l) => ({id: l.feature.properties.id, lat: l.getLatLng().lat, lng: l.getLatLng().lng,
-                lat0: l._preSpiderfyLatlng.lat, lng0: l._preSpiderfyLatlng.lng}))"""
-SPIDERFY_AT_JS = """([lat, lng]) => {
-  const c = Object.values(window.map._layers).find((l) => L.MarkerCluster
-    && l instanceof L.MarkerCluster && Math.abs(l.getLatLng().lat - lat) < 1e-4
-    && Math.abs(l.getLatLng().lng - lng) < 1e-4);
-  if (c && !Object.values(window.map._layers).some((l) => l._preSpiderfyLatlng)) c.spiderfy();
+# What is under the pixel of (lat, lng), top-most first: the display layer of each mark, or
+# "bubble" for a bubble of grouped marks.
+HITS_AT_JS = "([lat, lng]) => {" + _LAYER_JS + """
+  const hits = layer._hitsAt(window.map.latLngToLayerPoint([lat, lng]));
+  const styles = layer.options.styles, style = layer._block.style;
+  return hits.map((i) => i === -1 ? 'bubble' : styles[style[i]].layer);
 }"""
-# Whether a click at a point would reach a cluster icon: the icon is under the point and
-# the cluster group is not animating (markercluster ignores clicks until the zoom settles).
-CLUSTER_ICON_AT_JS = """([lat, lng]) => {
-  const p = window.map.latLngToContainerPoint([lat, lng]);
-  const r = document.getElementById('map_div').getBoundingClientRect();
-  const el = document.elementFromPoint(p.x + r.left, p.y + r.top);
-  const group = Object.values(window.map._layers).find((l) => L.MarkerClusterGroup
-    && l instanceof L.MarkerClusterGroup);
-  return !!(el && el.closest('.marker-cluster') && group && !group._inZoomAnimation
-    && !el.closest('.leaflet-cluster-anim'));
-}"""
-# The cluster icon drawn at a point (at the current zoom), with its size.
-CLUSTER_AT_JS = """([lat, lng]) => {
-  const c = Object.values(window.map._layers).find((l) => L.MarkerCluster
-    && l instanceof L.MarkerCluster && Math.abs(l.getLatLng().lat - lat) < 1e-4
-    && Math.abs(l.getLatLng().lng - lng) < 1e-4);
-  return c ? c.getChildCount() : 0;
+# The bubbles of the last paint, largest first: count and page-independent position.
+BUBBLES_JS = "() => {" + _LAYER_JS + """
+  return layer._bubbles.map((b) => { const ll = window.map.layerPointToLatLng([b.x, b.y]);
+    return {n: b.n, lat: ll.lat, lng: ll.lng}; }).sort((a, b) => b.n - a.n);
 }"""
 
 
@@ -147,7 +134,7 @@ def app_error(page: object) -> str | None:
 
 
 def wait_for(page: object, predicate: Callable[[], object], what: str,
-             timeout: float = 30.0) -> object:
+             timeout: float = 45.0) -> object:
     """Poll ``predicate`` until truthy; fail at once if the app shows an exception."""
     deadline = time.monotonic() + timeout
     last: object = None
@@ -166,21 +153,33 @@ def wait_for(page: object, predicate: Callable[[], object], what: str,
     raise AssertionError(f"timed out waiting for {what}; last value: {last!r}")
 
 
-def _fanned_out(frame: object, count: int) -> bool:
-    """The spiderfied markers have reached their places (none moving, none overlapping)."""
-    legs = frame.evaluate(SPIDERFIED_JS)
-    moving = frame.evaluate("() => !!document.querySelector('.leaflet-cluster-anim')")
-    return (len(legs) == count and not moving
-            and len({(round(m["lat"], 6), round(m["lng"], 6)) for m in legs}) == count)
+def marks(page: object) -> dict | None:
+    """The events layer's marks (see ``MARKS_JS``), or None until it has painted."""
+    return map_frame(page).evaluate(MARKS_JS)
 
 
-def drawn(page: object) -> dict[str, int]:
-    return map_frame(page).evaluate(DRAWN_JS)
+def drawn(page: object) -> dict[str, int] | None:
+    """Marks of the events layer per display layer (every event of its block, in view or
+    not), once painted and consistent with the paint's total."""
+    now = marks(page)
+    if now is None or sum(now["byLayer"].values()) != now["total"]:
+        return None
+    return now["byLayer"]
 
 
 def wait_drawn(page: object, want: dict[str, int]) -> dict[str, int]:
-    wait_for(page, lambda: drawn(page) == want, f"markers {want}")
+    wait_for(page, lambda: drawn(page) == want, f"marks {want}")
     return want
+
+
+def wait_painted(page: object, frame: object, after: int, **want: object) -> dict:
+    """Wait for a paint after paint number ``after`` whose stats match ``want``."""
+    def ready() -> dict | None:
+        now = frame.evaluate(MARKS_JS)
+        if now and now["paints"] > after and all(now[k] == v for k, v in want.items()):
+            return now
+        return None
+    return wait_for(page, ready, f"a paint after {after} with {want}")
 
 
 def sidebar_checkboxes(page: object) -> list[tuple[str, bool]]:
@@ -208,11 +207,19 @@ def mouse_at(page: object, frame: object, lat: float, lng: float) -> tuple[float
     return box["x"] + point["x"], box["y"] + point["y"]
 
 
-def set_view(frame: object, lat: float, lng: float, zoom: int | None = None) -> None:
-    frame.evaluate(
-        "([lat, lng, zoom]) => { window.map.setView([lat, lng],"
-        " zoom === null ? window.map.getMaxZoom() : zoom, {animate: false}); }",
-        [lat, lng, zoom])
+def set_view(page: object, frame: object, lat: float, lng: float, zoom: int) -> dict:
+    """Move the map without animation and wait until the events layer has repainted there."""
+    before = frame.evaluate(MARKS_JS)
+    frame.evaluate("([lat, lng, zoom]) => { window.map.setView([lat, lng], zoom,"
+                   " {animate: false}); }", [lat, lng, zoom])
+    wait_for(page, lambda: map_view(frame)["zoom"] == zoom, f"zoom {zoom}")
+    return wait_painted(page, frame, before["paints"] if before else 0)
+
+
+def chooser_label(event) -> str:  # noqa: ANN001 - a row of EVENTS
+    """The text of an event's button in the panel's lists (day · place · layer)."""
+    day = format_day(event.date.date(), "en", "medium")
+    return f"{day} · {event.location} · {LABELS[event.layer]}"
 
 
 def assert_offline(offline_page: OfflinePage) -> None:
@@ -222,14 +229,17 @@ def assert_offline(offline_page: OfflinePage) -> None:
 
 # --- layers and dates --------------------------------------------------------------------------
 
-def test_unchecking_a_layer_removes_its_markers_without_reloading_the_map(
+def test_unchecking_a_layer_removes_its_marks_without_reloading_the_map(
         app_url, offline_page, artifacts):
     page = offline_page.page
-    page.goto(app_url)
+    page.goto(f"{app_url}/?cluster=0")  # every mark in view drawn on its own
     frame = map_frame(page)
     labels = label_texts(DEFAULT)
     before = wait_drawn(page, drawn_expected(DEFAULT))
     assert sum(before.values()) == len(located(SHOWN))
+    first = marks(page)
+    assert first["cluster"] is False and first["bubbles"] == 0
+    assert first["drawnByLayer"].get("insurgency", 0) > 0
     frame.evaluate("() => { window.__probe = 1; }")
     view = map_view(frame)
 
@@ -242,6 +252,11 @@ def test_unchecking_a_layer_removes_its_markers_without_reloading_the_map(
     # Fewer by the label's N, less the insurgency events that have no coordinates.
     assert "insurgency" not in after
     assert sum(before.values()) - sum(after.values()) == n_label - not_located
+    # In the same view, exactly the insurgency marks went; every other mark is still drawn.
+    painted = marks(page)
+    assert painted["total"] == sum(after.values())
+    assert painted["drawnByLayer"] == {k: v for k, v in first["drawnByLayer"].items()
+                                       if k != "insurgency"}
     assert not page.get_by_role("checkbox", name=label).is_checked()
     assert page.get_by_role("checkbox", name=labels["coup-successful"]).is_checked()
     wait_for(page, lambda: shown_caption(page) == caption_text(
@@ -257,11 +272,12 @@ def test_unchecking_a_layer_removes_its_markers_without_reloading_the_map(
 
     page.locator(SIDEBAR).get_by_text(label, exact=True).click()
     wait_drawn(page, before)
+    assert marks(page)["drawnByLayer"] == first["drawnByLayer"]
     assert map_frame(page).evaluate("() => window.__probe") == 1
     assert_offline(offline_page)
 
 
-def test_since_the_charter_changes_counts_and_markers(app_url, offline_page, artifacts):
+def test_since_the_charter_changes_counts_and_marks(app_url, offline_page, artifacts):
     page = offline_page.page
     page.goto(app_url)
     map_frame(page)
@@ -292,21 +308,26 @@ def test_clicking_an_event_shows_its_sources(app_url, offline_page, artifacts):
     page = offline_page.page
     page.goto(app_url)
     frame = map_frame(page)
+    wait_drawn(page, drawn_expected(DEFAULT))
+    assert marks(page)["bubbles"] > 0  # grouped by default
     page.locator(SIDEBAR).get_by_text("Group overlapping events", exact=True).click()
-    wait_for(page, lambda: map_frame(page).evaluate(CLUSTER_GROUPS_JS) == 0, "no clustering")
+    wait_for(page, lambda: (lambda m: m and m["cluster"] is False and m["bubbles"] == 0)(
+        marks(page)), "no grouping")
+    wait_for(page, lambda: "cluster=0" in page.url, "cluster=0 in the URL")
     wait_drawn(page, drawn_expected(DEFAULT))
     frame = map_frame(page)
     frame.evaluate("() => { window.__probe = 1; }")
 
+    # An insurgency event alone under its pixel, well inside the view.
     event = next(e for e in isolated_events("insurgency") if frame.evaluate(
         "([lat, lng]) => window.map.getBounds().pad(-0.1).contains([lat, lng])",
-        [e.latitude, e.longitude]))
+        [e.latitude, e.longitude]) and frame.evaluate(
+        HITS_AT_JS, [e.latitude, e.longitude]) == ["insurgency"])
     x, y = mouse_at(page, frame, event.latitude, event.longitude)
     page.mouse.move(x, y)
     tooltip = frame.locator(".leaflet-tooltip")
-    tooltip.wait_for()
-    day = format_day(event.date.date(), "en", "medium")
-    assert tooltip.inner_text() == f"{day} · {event.location} · insurgency"
+    wait_for(page, lambda: tooltip.count() == 1 and tooltip.inner_text() == "Insurgency events",
+             "the tooltip")  # the layer only: the date and the place are in the panel
 
     page.mouse.click(x, y)
     panel = page.locator(".event-panel")
@@ -322,6 +343,7 @@ def test_clicking_an_event_shows_its_sources(app_url, offline_page, artifacts):
         assert "noopener" in links.nth(i).get_attribute("rel")
     wait_for(page, lambda: re.search(rf"sel=event(%3A|:){re.escape(event.id)}", page.url),
              "sel in the URL")
+    assert page.get_by_text("under this click").count() == 0  # one mark was under it
     assert map_frame(page).evaluate("() => window.__probe") == 1, "the map was reloaded"
     page.screenshot(path=artifacts / "events-click-event.png")
 
@@ -334,6 +356,22 @@ def test_clicking_an_event_shows_its_sources(app_url, offline_page, artifacts):
     assert_offline(offline_page)
 
 
+def test_the_tooltip_names_the_layer_in_french(app_url, offline_page):
+    page = offline_page.page
+    page.goto(f"{app_url}/?lang=fr&cluster=0")
+    frame = map_frame(page)
+    wait_drawn(page, drawn_expected(DEFAULT))
+    event = next(e for e in isolated_events("insurgency") if frame.evaluate(
+        "([lat, lng]) => window.map.getBounds().pad(-0.1).contains([lat, lng])",
+        [e.latitude, e.longitude]) and frame.evaluate(
+        HITS_AT_JS, [e.latitude, e.longitude]) == ["insurgency"])
+    page.mouse.move(*mouse_at(page, frame, event.latitude, event.longitude))
+    tooltip = frame.locator(".leaflet-tooltip")
+    wait_for(page, lambda: tooltip.count() == 1
+             and tooltip.inner_text() == "Violences insurgées", "the French tooltip")
+    assert_offline(offline_page)
+
+
 BAMAKO = (12.6091, -7.9752)
 
 
@@ -342,108 +380,105 @@ def _coincident(lat: float, lng: float):  # noqa: ANN202 (DataFrame)
     return pts[(pts["latitude"] == lat) & (pts["longitude"] == lng)]
 
 
-def test_coincident_events_can_be_spiderfied_and_picked(app_url, offline_page, artifacts):
-    """The Bamako coups share one coordinate: at max zoom the cluster fans them out.
-
-    The spiderfy is started in JavaScript (what a click on the cluster does at max zoom;
-    the real click is ``test_clicking_the_bamako_cluster_spiderfies_it``), the pick is a
-    real mouse click.
-    """
+def test_coincident_events_are_each_reachable(app_url, offline_page, artifacts):
+    """The Bamako coups share one coordinate with three insurgency events: one click opens
+    the top-most (a successful coup, drawn last) and lists the others; each of them is
+    then one click away, and its own panel lists the events at the same place."""
     here = _coincident(*BAMAKO)
     coups = here[here["category"] == "coup"]
-    assert len(coups) >= 4
+    assert len(coups) >= 4 and len(here) > len(coups)
+    near = events_near(located(SHOWN), *BAMAKO)
+    assert len(near) <= 12 + 1  # the lists below are buttons
     page = offline_page.page
-    page.goto(app_url)
+    page.goto(app_url)  # grouping on: from CLUSTER_MAX_ZOOM every event is on its own
     frame = map_frame(page)
     wait_drawn(page, drawn_expected(DEFAULT))
-    set_view(frame, *BAMAKO)
-    wait_for(page, lambda: frame.evaluate(CLUSTER_AT_JS, list(BAMAKO)) == len(here),
-             "the Bamako cluster")
+    assert frame.evaluate(HITS_AT_JS, list(BAMAKO)) == ["bubble"]  # grouped at this zoom
+    painted = set_view(page, frame, *BAMAKO, CLUSTER_MAX_ZOOM)
+    assert painted["bubbles"] == 0
+    hits = frame.evaluate(HITS_AT_JS, list(BAMAKO))
+    assert len(hits) == len(here), hits
+    assert hits[0] == "coup-successful"  # coups last (on top), successful coups at the top
+    assert hits[-len(here) + len(coups):] == ["insurgency"] * (len(here) - len(coups))
 
-    def spiderfied() -> bool:
-        # Calling spiderfy() while the zoom still settles does nothing: call it again.
-        frame.evaluate(SPIDERFY_AT_JS, list(BAMAKO))
-        page.wait_for_timeout(300)
-        return len(frame.evaluate(SPIDERFIED_JS)) == len(here)
+    x, y = mouse_at(page, frame, *BAMAKO)
+    page.mouse.move(x, y)
+    tooltip = frame.locator(".leaflet-tooltip")
+    wait_for(page, lambda: tooltip.count() == 1 and tooltip.inner_text()
+             == f"Successful coups · {len(here)} events here", "the tooltip")
 
-    wait_for(page, spiderfied, "the spiderfy")
-    wait_for(page, lambda: _fanned_out(frame, len(here)), "the fan-out animation")
-    legs = frame.evaluate(SPIDERFIED_JS)
-    assert sorted(m["id"] for m in legs) == sorted(here["id"])
-    assert all((m["lat0"], m["lng0"]) == pytest.approx(BAMAKO) for m in legs)
-    positions = {(round(m["lat"], 6), round(m["lng"], 6)) for m in legs}
-    assert len(positions) == len(here), "spiderfied markers overlap"
-    page.screenshot(path=artifacts / "events-bamako-spiderfy.png")
-
-    target = next(m for m in legs if m["id"] in set(coups["id"]))
-    click_lat_lng(page, frame, target["lat"], target["lng"])
+    page.mouse.click(x, y)
     panel = page.locator(".event-panel")
     panel.wait_for()
-    assert panel.get_attribute("data-id") == target["id"]
+    top = panel.get_attribute("data-id")
+    assert top in set(here.query("layer == 'coup-successful'")["id"])
     assert panel.locator('a[href^="http"][target="_blank"]').count() >= 1
+    heading = f"{len(here) - 1} other events under this click"
+    page.get_by_text(heading, exact=True).wait_for()
+    wait_for(page, lambda: re.search(rf"sel=event(%3A|:){re.escape(top)}", page.url),
+             "sel in the URL")
+    others = here[here["id"] != top]
+    for event in others.itertuples():
+        page.get_by_role("button", name=chooser_label(event), exact=True).wait_for()
+    page.screenshot(path=artifacts / "events-bamako-click.png")
+
+    # Another coup of the list: its panel, and the events at the same place beside it.
+    pick = coups[coups["id"] != top].iloc[0]
+    page.get_by_role("button", name=chooser_label(pick), exact=True).click()
+    page.locator(f'.event-panel[data-id="{pick.id}"]').wait_for()
+    wait_for(page, lambda: re.search(rf"sel=event(%3A|:){re.escape(pick.id)}", page.url),
+             "the picked event in the URL")
+    page.get_by_text(f"{len(near) - 1} other events at this place", exact=True).wait_for()
+    assert page.get_by_text("under this click").count() == 0
+    for event in near[near["id"] != pick.id].itertuples():
+        page.get_by_role("button", name=chooser_label(event), exact=True).wait_for()
+
+    # And from there an insurgency event of the same spot.
+    attack = here[here["layer"] == "insurgency"].iloc[0]
+    page.get_by_role("button", name=chooser_label(attack), exact=True).click()
+    page.locator(f'.event-panel[data-id="{attack.id}"]').wait_for()
+    page.get_by_text(f"{len(near) - 1} other events at this place", exact=True).wait_for()
     page.screenshot(path=artifacts / "events-bamako-pick.png")
     assert_offline(offline_page)
 
 
-def test_clicking_the_bamako_cluster_spiderfies_it(app_url, offline_page, artifacts):
-    """A real click on the cluster at max zoom fans the coincident events out.
-
-    (Until de4bc69 such a click crashed the page: a cluster sends a Point without
-    kind/id, and the point-in-polygon fallback tripped over the events table.)
-    """
-    here = _coincident(*BAMAKO)
+def test_clicking_a_bubble_zooms_in(app_url, offline_page, artifacts):
+    """A bubble click zooms in by two on it and selects nothing (no rerun may break the
+    page); its tooltip says so."""
     page = offline_page.page
     page.goto(app_url)
     frame = map_frame(page)
     wait_drawn(page, drawn_expected(DEFAULT))
-    set_view(frame, *BAMAKO)
-    wait_for(page, lambda: frame.evaluate(CLUSTER_AT_JS, list(BAMAKO)) == len(here),
-             "the Bamako cluster")
-    wait_for(page, lambda: frame.evaluate(CLUSTER_ICON_AT_JS, list(BAMAKO)),
-             "the cluster icon under the mouse")
-    try:
-        click_lat_lng(page, frame, *BAMAKO)
-        wait_for(page, lambda: len(map_frame(page, timeout=1).evaluate(SPIDERFIED_JS))
-                 == len(here), "the spiderfy", timeout=15)
-        wait_for(page, lambda: _fanned_out(map_frame(page), len(here)), "the fan-out")
-        legs = map_frame(page).evaluate(SPIDERFIED_JS)
-        target = next(m for m in legs if m["id"].endswith("-COUP"))
-        click_lat_lng(page, map_frame(page), target["lat"], target["lng"])
-        panel = page.locator(".event-panel")
-        wait_for(page, lambda: panel.count() == 1, "the event panel")
-        assert panel.get_attribute("data-id") == target["id"]
-    finally:
-        page.screenshot(path=artifacts / "events-bamako-cluster-click.png")
-    assert_offline(offline_page)
-
-
-def test_clicking_a_cluster_zooms_in(app_url, offline_page, artifacts):
-    """A cluster click zooms in and selects nothing (no rerun may break the page)."""
-    page = offline_page.page
-    page.goto(app_url)
-    frame = map_frame(page)
-    wait_drawn(page, drawn_expected(DEFAULT))
+    first = marks(page)
+    assert first["cluster"] is True and first["bubbles"] > 0
+    assert first["drawn"] + first["inBubbles"] <= first["total"]
     zoom = map_view(frame)["zoom"]
-    biggest = frame.evaluate("""() => Object.values(window.map._layers)
-        .filter((l) => l instanceof L.MarkerCluster)
-        .map((c) => [c.getChildCount(), c.getLatLng().lat, c.getLatLng().lng])
-        .sort((a, b) => b[0] - a[0])[0]""")
-    wait_for(page, lambda: frame.evaluate(CLUSTER_ICON_AT_JS, biggest[1:]),
-             "the cluster icon under the mouse")
+    assert zoom + 2 <= CLUSTER_MAX_ZOOM
+    biggest = frame.evaluate(BUBBLES_JS)[0]
+    assert biggest["n"] >= 2
+    assert frame.evaluate(HITS_AT_JS, [biggest["lat"], biggest["lng"]]) == ["bubble"]
+    x, y = mouse_at(page, frame, biggest["lat"], biggest["lng"])
+    page.mouse.move(x, y)
+    tooltip = frame.locator(".leaflet-tooltip")
+    wait_for(page, lambda: tooltip.count() == 1 and tooltip.inner_text()
+             == f"{biggest['n']} events: click to zoom in", "the bubble's tooltip")
     try:
         watch_runs(page)
-        click_lat_lng(page, frame, biggest[1], biggest[2])
-        wait_for(page, lambda: map_view(map_frame(page, timeout=1))["zoom"] > zoom,
+        page.mouse.click(x, y)
+        wait_for(page, lambda: map_view(map_frame(page, timeout=1))["zoom"] == zoom + 2,
                  "the zoom-in", timeout=15)
+        centre = map_view(map_frame(page))
+        assert (centre["lat"], centre["lng"]) == pytest.approx(
+            (biggest["lat"], biggest["lng"]), abs=0.05)
         # The click is sent to the app (last_object_clicked), which reruns.
         assert map_frame(page).evaluate("() => !!window.__GLOBAL_DATA__.last_object_clicked")
         wait_for_runs(page)
         assert app_error(page) is None
-        assert map_frame(page).evaluate(DRAWN_JS) == drawn_expected(DEFAULT)
+        wait_drawn(page, drawn_expected(DEFAULT))
         assert page.locator(".unit-panel, .event-panel").count() == 0
         assert "sel=" not in page.url
     finally:
-        page.screenshot(path=artifacts / "events-cluster-click.png")
+        page.screenshot(path=artifacts / "events-bubble-click.png")
     assert_offline(offline_page)
 
 
@@ -490,7 +525,6 @@ def hostile_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str,
         yield url, data
 
 
-
 def assert_nothing_ran(page: object) -> None:
     frame = map_frame(page)
     for where in (page, frame):
@@ -526,14 +560,14 @@ def test_hostile_text_is_shown_as_text(hostile_app, offline_page, artifacts):
     assert "javascript:" not in text  # dropped by the loader, reported below
     assert_nothing_ran(page)
 
-    # The tooltip: a text node.
+    # The tooltip: the layer's label only (the event's text is in the panel), as text.
     wait_drawn(page, {"insurgency": 2})
+    assert frame.evaluate(HITS_AT_JS, [20.5, -3.5]) == ["insurgency"]
     x, y = mouse_at(page, frame, 20.5, -3.5)
     page.mouse.move(x, y)
     tooltip = frame.locator(".leaflet-tooltip")
-    tooltip.wait_for()
-    assert "<img src=x onerror=" in tooltip.inner_text()
-    assert "{{ 7*7 }} {% if 1 %}jinja{% endif %}" in tooltip.inner_text()  # map data too
+    wait_for(page, lambda: tooltip.count() == 1
+             and tooltip.inner_text() == "Insurgency events", "the tooltip")
     assert tooltip.locator("img, script").count() == 0
     watch_runs(page)
     page.mouse.click(x, y)
