@@ -7,6 +7,7 @@ layer menu, title, legend and attribution, and need nothing else.
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -28,27 +29,22 @@ SHOWN = apply_filter(EVENTS, default_filter(EVENTS))
 LOCATED = int(SHOWN["latitude"].notna().sum())
 SIDEBAR = '[data-testid="stSidebar"]'
 
-# Event markers of the exported map (its Leaflet map is a global ``map_<id>``), clustered
-# or not, and whether a MarkerCluster group is present.
-EXPORT_MARKERS_JS = """() => {
+# The events of the exported map (its Leaflet map is a global ``map_<id>``): its
+# ``L.AtlasPoints`` layers and what the last paint drew (``window.atlasPointStats``).
+EXPORT_MARKS_JS = """() => {
   const maps = Object.keys(window).filter((k) => k.startsWith('map_')
     && window[k] instanceof L.Map).map((k) => window[k]);
   if (maps.length !== 1) return {maps: maps.length};
-  const map = maps[0], seen = new Set();
-  const isEvent = (l) => l instanceof L.CircleMarker && l.feature
-    && l.feature.properties.kind === 'event';
-  let clusters = 0;
-  for (const l of Object.values(map._layers)) {
-    if (isEvent(l)) seen.add(l);
-    else if (L.MarkerClusterGroup && l instanceof L.MarkerClusterGroup) {
-      clusters += 1; l.getLayers().filter(isEvent).forEach((m) => seen.add(m)); }
-  }
-  return {maps: 1, markers: seen.size, clusters: clusters,
-          drawn: document.querySelectorAll('.atlas-cluster, .leaflet-pane canvas,'
-            + ' .leaflet-pane path.leaflet-interactive').length};
+  const layers = Object.values(maps[0]._layers).filter((l) => l instanceof L.AtlasPoints);
+  const s = window.atlasPointStats || {};
+  return {maps: 1, layers: layers.length, total: s.total, drawn: s.drawn, bubbles: s.bubbles,
+          paints: s.paints || 0, cluster: layers.length ? layers[0].options.cluster : null,
+          canvas: document.querySelectorAll('canvas.atlas-points').length,
+          markercluster: typeof L.MarkerClusterGroup};
 }"""
-CLUSTER_GROUPS_JS = """() => Object.values(window.map._layers)
-  .filter((l) => L.MarkerClusterGroup && l instanceof L.MarkerClusterGroup).length"""
+# Whether the app's map draws its events grouped.
+APP_GROUPING_JS = """() => { const l = Object.values(window.map._layers)
+  .find((l) => l instanceof L.AtlasPoints); return l ? l.options.cluster : null; }"""
 
 
 def wait_for(page: object, predicate: Callable[[], object], what: str,
@@ -74,8 +70,8 @@ def download_export(app_url: str, offline_page: object, lang: str, cluster: bool
     map_frame(page)
     if not cluster:
         page.locator(SIDEBAR).get_by_text(translate("ev_cluster", lang), exact=True).click()
-        wait_for(page, lambda: map_frame(page).evaluate(CLUSTER_GROUPS_JS) == 0,
-                 "clustering off")
+        wait_for(page, lambda: map_frame(page).evaluate(APP_GROUPING_JS) is False,
+                 "grouping off")
     page.locator(SIDEBAR).get_by_text(translate("export_heading", lang)).click()
     button = page.locator(SIDEBAR).get_by_role("button", name=translate("export_html", lang))
     button.wait_for()
@@ -108,19 +104,32 @@ def test_exported_map_opens_offline_with_events_layers_legend_and_attribution(
     page.on("pageerror", lambda err: errors.append(str(err)))
     try:
         page.goto(path.as_uri())
-        state = wait_for(page, lambda: (lambda s: s if s.get("markers") else None)(
-            page.evaluate(EXPORT_MARKERS_JS)), "the exported map's markers")
-        assert state["markers"] == LOCATED  # the same events as the app view
-        assert (state["clusters"] > 0) is cluster
+        state = wait_for(page, lambda: (lambda s: s if s.get("paints") else None)(
+            page.evaluate(EXPORT_MARKS_JS)), "the exported map's events")
+        assert state["layers"] == 1 and state["canvas"] == 1
+        assert state["total"] == LOCATED  # the same events as the app view
+        assert state["cluster"] is cluster
+        assert (state["bubbles"] > 0) is cluster  # coincident coups at this zoom
         assert state["drawn"] > 0
+        assert state["markercluster"] == "undefined"  # no Leaflet.markercluster any more
 
         menu = page.locator(".leaflet-control-layers")
         menu.hover()
         overlays = page.locator(".leaflet-control-layers-overlays label")
         overlays.first.wait_for()
         names = [n.strip() for n in overlays.all_inner_texts()]
-        for key in ("layer_alg", "layer_core", "ev_dataset_curated", "layer_admin1"):
+        for key in ("layer_alg", "layer_core", "layer_admin1"):
             assert translate(key, lang) in names, (key, names)
+        assert names.count(translate("exp_map_events", lang)) == 1, names  # one events entry
+        assert translate("ev_dataset_curated", lang) not in names
+        # The menu entry turns the events off and on again.
+        entry = overlays.filter(has_text=re.compile(
+            rf"^\s*{re.escape(translate('exp_map_events', lang))}\s*$")).locator("input")
+        entry.uncheck()
+        wait_for(page, lambda: page.evaluate(EXPORT_MARKS_JS)["layers"] == 0, "events off")
+        assert page.evaluate(EXPORT_MARKS_JS)["canvas"] == 0
+        entry.check()
+        wait_for(page, lambda: page.evaluate(EXPORT_MARKS_JS)["canvas"] == 1, "events on")
         page.mouse.move(700, 500)
 
         title = page.locator(".atlas-title")
