@@ -7,6 +7,7 @@ the repository) that adds it.
 
 from __future__ import annotations
 
+import csv
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -14,19 +15,34 @@ from pathlib import Path
 import pytest
 
 from tests.browser.conftest import REPO, _require_chromium
-from tests.browser.mapdriver import map_frame
+from tests.browser.mapdriver import click_lat_lng, map_frame
 from tests.browser.server import streamlit_server
 
 pytestmark = pytest.mark.browser
 
 FIX = REPO / "tests" / "fixtures"
-IMPORTED_IDS_JS = """() => { const ids = new Set();
-  const visit = (l) => {
-    const p = l.feature && l.feature.properties;
-    if (p && p.id) ids.add(p.id);
-    if (l.getLayers) { try { l.getLayers().forEach(visit); } catch (e) {} } };
-  Object.values(window.map._layers).forEach(visit);
-  return Array.from(ids).filter(i => i.startsWith('acled:')).sort(); }"""
+# The map's events layer (L.AtlasPoints) once painted: its marks and paint count.
+POINTS_JS = """() => {
+  const layer = Object.values(window.map._layers).find((l) => l instanceof L.AtlasPoints);
+  const s = window.atlasPointStats;
+  if (!layer || !layer._block || !s || s.token !== layer.options.token) return null;
+  return {total: layer._block.n, paints: s.paints, drawn: s.drawn};
+}"""
+
+
+def wait_points(page: object, accept, what: str, polls: int = 240) -> dict:  # noqa: ANN001
+    """The events layer's state once ``accept(state)`` holds (the map frame is looked up
+    again each time: a rerun may replace it)."""
+    state = None
+    for _ in range(polls):
+        try:
+            state = map_frame(page).evaluate(POINTS_JS)
+        except Exception:  # noqa: BLE001 - frame detached by a rerun
+            state = None
+        if state and accept(state):
+            return state
+        page.wait_for_timeout(250)
+    raise AssertionError(f"timed out waiting for {what}; last: {state!r}")
 
 
 @pytest.fixture(scope="module")
@@ -60,17 +76,27 @@ def test_upload_acled_file_then_see_its_events_on_the_map(data_app, offline_page
     # The upload was copied to disk only while it was read: nothing is left behind.
     assert [p.name for p in server_tmp.glob("sahel-atlas-upload-*")] == []
 
-    page.goto(f"{data_app}/map")
-    frame = map_frame(page)
+    # Only the imported dataset on the map: its four events are the marks, each one opens
+    # its own panel when clicked.
+    with (FIX / "acled_labels.csv").open(encoding="utf-8", newline="") as fh:
+        rows = [(f"acled:{r['event_id_cnty']}", float(r["latitude"]), float(r["longitude"]))
+                for r in csv.DictReader(fh)]
+    assert len(rows) == 4
+    page.goto(f"{data_app}/map?cluster=0")
+    map_frame(page)
     page.get_by_text("acled (4)").wait_for()
-    found: list[str] = []
-    for _ in range(60):
-        found = frame.evaluate(IMPORTED_IDS_JS)
-        if len(found) == 4:
-            break
-        page.wait_for_timeout(500)
+    curated = page.get_by_role("checkbox", name=re.compile(r"^Curated events \("))
+    curated.locator("xpath=ancestor::label").click()
+    wait_points(page, lambda s: s["total"] == 4, "the four imported events alone")
+    assert not curated.is_checked()
+    for ident, lat, lng in rows:
         frame = map_frame(page)
-    assert found == ["acled:BFA6001", "acled:MLI5001", "acled:NER7001", "acled:NER7002"]
+        before = wait_points(page, lambda s: s["total"] == 4, "the events layer")["paints"]
+        frame.evaluate(f"() => {{ window.map.setView([{lat}, {lng}], 9, {{animate: false}}); }}")
+        wait_points(page, lambda s, n=before: s["paints"] > n and s["drawn"] >= 1,
+                    f"the marks around {ident}")
+        click_lat_lng(page, frame, lat, lng)
+        page.locator(f'.event-panel[data-id="{ident}"]').wait_for(timeout=60_000)
     page.screenshot(path=artifacts / "data-on-map.png")
     assert offline_page.external_requests == []  # nothing leaves the machine
     assert offline_page.page_errors == []

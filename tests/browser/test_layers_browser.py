@@ -1,8 +1,9 @@
 """Draw order of the event layers, in Chromium against a real `streamlit run`.
 
-With clustering off, the coups at Ouagadougou share the city with three large insurgency
-circles (the 2016, 2017 and 2018 attacks): the coups must be on top, at their own pixel,
-and a click there must select a coup.
+With grouping off, the coups at Ouagadougou share the city with three large insurgency
+circles (the 2016, 2017 and 2018 attacks): the coups must be drawn on top, a click there
+must select a coup, and the insurgency circles under it must stay one click away (listed
+in the panel).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from playwright.sync_api import Error as PlaywrightError
 
 from geo.events import load_events
 from geo.filters import apply_filter
+from geo.i18n import format_day
 from geo.ui.events import default_filter
 from tests.browser.mapdriver import map_frame
 
@@ -25,18 +27,16 @@ SHOWN = apply_filter(EVENTS, default_filter(EVENTS))
 OUAGA = SHOWN[SHOWN["location"].str.contains("Ouagadougou")
               & SHOWN["layer"].str.startswith("coup")]
 SIDEBAR = '[data-testid="stSidebar"]'
-CLUSTER_GROUPS_JS = """() => Object.values(window.map._layers)
-  .filter((l) => L.MarkerClusterGroup && l instanceof L.MarkerClusterGroup).length"""
-# The element at the pixel of (lat, lng) and, if it is an event marker, that event.
-TOP_AT_JS = """([lat, lng]) => {
-  const p = window.map.latLngToContainerPoint([lat, lng]);
-  const r = document.getElementById('map_div').getBoundingClientRect();
-  const el = document.elementFromPoint(p.x + r.left, p.y + r.top);
-  const layer = Object.values(window.map._layers).find((l) => l._path && l._path === el);
-  return {tag: el ? el.tagName.toLowerCase() : null,
-          id: layer && layer.feature ? layer.feature.properties.id : null,
-          layer: layer && layer.feature ? layer.feature.properties.layer : null,
-          x: p.x + r.left, y: p.y + r.top};
+# What is under the pixel of (lat, lng) in the events layer (L.AtlasPoints), top-most
+# first: the display layer of each mark (null until the layer has painted its block).
+HITS_AT_JS = """([lat, lng]) => {
+  const layer = Object.values(window.map._layers).find((l) => l instanceof L.AtlasPoints);
+  const s = window.atlasPointStats;
+  if (!layer || !layer._block || !s || s.token !== layer.options.token) return null;
+  const hits = layer._hitsAt(window.map.latLngToLayerPoint([lat, lng]));
+  const styles = layer.options.styles, style = layer._block.style;
+  return {layers: hits.map((i) => i === -1 ? 'bubble' : styles[style[i]].layer),
+          cluster: layer.options.cluster};
 }"""
 
 
@@ -56,7 +56,7 @@ def wait_for(page: object, predicate: Callable[[], object], what: str,
     raise AssertionError(f"timed out waiting for {what}; last: {last!r}")
 
 
-def test_ouagadougou_coup_is_on_top_and_clickable_without_clustering(
+def test_ouagadougou_coup_is_on_top_and_clickable_without_grouping(
         app_url, offline_page, artifacts):
     assert len(OUAGA) >= 3  # the data this test is about
     coup = OUAGA.iloc[0]
@@ -64,25 +64,36 @@ def test_ouagadougou_coup_is_on_top_and_clickable_without_clustering(
     page.goto(app_url)
     map_frame(page)
     page.locator(SIDEBAR).get_by_text("Group overlapping events", exact=True).click()
-    wait_for(page, lambda: map_frame(page).evaluate(CLUSTER_GROUPS_JS) == 0, "no clustering")
-    frame = map_frame(page)
-    top = wait_for(page, lambda: (lambda t: t if t["id"] else None)(
-        map_frame(page).evaluate(TOP_AT_JS, [coup.latitude, coup.longitude])),
-        "an event marker at Ouagadougou's pixel")
-    assert top["tag"] == "path"
-    assert top["id"] in set(OUAGA["id"]), top  # a coup, not an insurgency circle
-    assert top["layer"].startswith("coup")
+    hits = wait_for(page, lambda: (lambda h: h if h and h["cluster"] is False else None)(
+        map_frame(page).evaluate(HITS_AT_JS, [coup.latitude, coup.longitude])),
+        "the marks at Ouagadougou's pixel, ungrouped")["layers"]
+    assert len(hits) >= len(OUAGA) + 3, hits  # every mark there, none grouped
+    assert hits[0] == "coup-successful", hits  # a coup on top, not an insurgency circle
+    coup_marks = sum(1 for h in hits if h.startswith("coup"))
+    assert all(h.startswith("coup") for h in hits[:coup_marks]), hits  # coups above the rest
+    assert "insurgency" in hits
 
+    frame = map_frame(page)
     box = frame.frame_element().bounding_box()
-    page.mouse.click(box["x"] + top["x"], box["y"] + top["y"])
+    point = frame.evaluate(
+        "([lat, lng]) => { const p = window.map.latLngToContainerPoint([lat, lng]);"
+        " const r = document.getElementById('map_div').getBoundingClientRect();"
+        " return {x: p.x + r.left, y: p.y + r.top}; }", [coup.latitude, coup.longitude])
+    page.mouse.click(box["x"] + point["x"], box["y"] + point["y"])
     panel = page.locator(".event-panel")
     panel.wait_for()
-    assert panel.get_attribute("data-id") == top["id"]
+    top = panel.get_attribute("data-id")
+    assert top in set(OUAGA.query("layer == 'coup-successful'")["id"]), top
     page.screenshot(path=artifacts / "layers-ouagadougou-coup.png")
 
-    # The insurgency circles stay reachable: the coup pane lets clicks through where it
-    # draws nothing (only its markers take the pointer).
-    assert map_frame(page).evaluate(
-        "() => getComputedStyle(document.querySelector('.leaflet-atlas-coups-pane'))"
-        ".pointerEvents") == "none"
+    # The insurgency circles under the coup stay reachable: the panel lists every other
+    # event under the click (buttons up to 12, else a table).
+    page.get_by_text(f"{len(hits) - 1} other events under this click", exact=True).wait_for()
+    attacks = SHOWN[SHOWN["location"].str.contains("Ouagadougou")
+                    & (SHOWN["layer"] == "insurgency")]
+    assert len(hits) - 1 <= 12  # so the list is buttons: "day · place · layer"
+    for attack in attacks.itertuples():
+        name = f"{format_day(attack.date.date(), 'en', 'medium')} · {attack.location}" \
+            " · Insurgency events"
+        page.get_by_role("button", name=name, exact=True).wait_for()
     assert offline_page.page_errors == [] and offline_page.external_requests == []
