@@ -369,7 +369,7 @@ def standalone_map_html(layers: BaseLayers, lang: str, events: pd.DataFrame,
 
     The same base map, the ALG zone and the tri-border core when given (the page passes
     them only when they are shown), the events of ``events`` on the layers
-    ``event_layers`` (one menu entry per dataset, curated first), clustered or not, and
+    ``event_layers`` (one "Events" entry in the layer menu), grouped or not, and
     beside the map a title, the legend and the attribution (datasets, filters, Natural
     Earth). Opens from disk with no network. The events are drawn one by one as in the
     app, from ``block`` when the page has built it (the same drawing order), carried inline.
