@@ -84,10 +84,12 @@ def legend_sizes() -> list[tuple[int, float]]:
 
 @dataclass(frozen=True)
 class PointBlock:
-    """The encoded points of one view and, in the same order, their event ids."""
+    """The encoded points of one view and, in the same order, their event ids (kept as the
+    frame's own string column, not as Python strings: a million of those cost ~70 MB per
+    block and session)."""
 
     data: bytes
-    ids: np.ndarray
+    ids: pd.Series
     token: str
 
     def __len__(self) -> int:
@@ -96,7 +98,8 @@ class PointBlock:
     def ids_at(self, indices: list[int]) -> list[str]:
         """Event ids of the indices a click sent back; invalid indices are ignored."""
         n = len(self.ids)
-        return [str(self.ids[i]) for i in indices if isinstance(i, int) and 0 <= i < n]
+        return [str(self.ids.iloc[i]) for i in indices
+                if isinstance(i, int) and not isinstance(i, bool) and 0 <= i < n]
 
 
 def encode(lat: np.ndarray, lng: np.ndarray, radius: np.ndarray, style: np.ndarray) -> bytes:
@@ -138,7 +141,7 @@ def event_block(events: pd.DataFrame, layers: tuple[str, ...] = LAYERS) -> Point
     style = rank[visible].astype(np.uint8)
     radius = radius_px(fatality_upper(events))[visible]
     order = np.lexsort((-radius, style))  # by layer, then the largest first
-    ids = events["id"].to_numpy(object)[visible][order]
+    ids = events["id"].iloc[np.flatnonzero(visible)[order]].reset_index(drop=True)
     data = encode(lat[visible][order], lng[visible][order], radius[order], style[order])
     return PointBlock(data, ids, hashlib.blake2b(data, digest_size=10).hexdigest())
 

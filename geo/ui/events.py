@@ -190,22 +190,23 @@ def _facets(key: str, _events: pd.DataFrame) -> _Facets:
                    tuple(sorted(set(_events["subtype"].unique()))), actor_choices(_events))
 
 
-_FILTERED = "_filtered_events"
+@st.cache_resource(show_spinner=False, max_entries=3)
+def _every_layer(key: str, f_repr: str, _events: pd.DataFrame, _f: EventFilter) -> pd.DataFrame:
+    """The events matching ``_f`` on every layer, shared by every session with the same
+    filter (``key`` names the events, ``f_repr`` the filter); at most three are kept, so
+    the memory stays bounded whatever the number of sessions."""
+    return apply_filter(_events, _f)
 
 
 def filtered_events(events: pd.DataFrame, f: EventFilter) -> pd.DataFrame:
-    """``apply_filter(events, f)``, computed once per rerun-to-rerun change of the filter
-    (the sidebar's layer counts and the page share it; a click or a toggle reuses it)."""
-    key = (events_key(), replace(f, layers=()))
-    memo = st.session_state.get(_FILTERED)
-    if memo is None or memo[0] != key:
-        memo = (key, apply_filter(events, replace(f, layers=())))
-        st.session_state[_FILTERED] = memo
-    every_layer = memo[1]
+    """``apply_filter(events, f)``, computed once per filter (the sidebar's layer counts
+    and the page share it; a click or a toggle refilters nothing). Never modify it."""
+    every = replace(f, layers=())
+    every_layer = _every_layer(events_key(), repr(every), events, every)
     if not f.layers:
         return every_layer.iloc[0:0]
     if set(f.layers) >= set(every_layer["layer"].unique()):
-        return every_layer
+        return every_layer.copy(deep=False)
     return keep_rows(every_layer, every_layer["layer"].isin(f.layers))
 
 
