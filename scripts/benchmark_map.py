@@ -39,7 +39,9 @@ to 127.0.0.1 is aborted) and measures, ``--repeats`` times each (median and min-
    (``map.panBy([dx, 0], {animate: false})`` once per ``requestAnimationFrame``, right
    for 1 s, back for 1 s: every step ends with a ``moveend``, so this is the worst case of
    a pan, redraw per frame) and 2 s of animated ``zoomIn``/``zoomOut`` (the next one on
-   each ``zoomend``); fps = rAF callbacks / elapsed s; the longest frame is recorded.
+   each ``zoomend``); and a 2 s real mouse drag (Playwright mouse down, moves, up: what
+   a user does to pan; the events are repainted when the drag ends); fps = rAF
+   callbacks / elapsed s; the longest frame is recorded.
 9. **naive approach** at ``--naive-size`` events (default 20 000): a standalone HTML page
    (no Streamlit: ``geo.mapbuild.offline_map()`` and ``geo.eventlayers.naive_marker_group``,
    one folium CircleMarker with its own tooltip per event, Leaflet from the app's local
@@ -107,6 +109,7 @@ import functools
 import hashlib
 import http.server
 import json
+import math
 import os
 import platform
 import re
@@ -887,6 +890,40 @@ def filter_step(session: Session, expect: dict, timeout: float) -> dict:
     return row
 
 
+DRAG_COUNTER_JS = """() => { window.__drag = {frames: 0, worst: 0, last: performance.now(),
+  t0: performance.now(), on: true};
+  const tick = (now) => { const d = window.__drag; if (!d.on) { return; }
+    d.frames += 1; d.worst = Math.max(d.worst, now - d.last); d.last = now;
+    requestAnimationFrame(tick); };
+  requestAnimationFrame(tick); return 1; }"""
+DRAG_STOP_JS = """() => { const d = window.__drag; d.on = false;
+  const elapsed = performance.now() - d.t0;
+  return {fps: d.frames / (elapsed / 1000), frames: d.frames, elapsed_ms: elapsed,
+          worst_frame_ms: d.worst}; }"""
+
+
+def drag_step(page: Any, expect: dict, timeout: float) -> dict:
+    """A real mouse drag across the map for about FPS_MS (what a user does to pan): frames
+    per second counted by requestAnimationFrame in the map's frame; Leaflet repaints the
+    events when the drag ends, as for a user."""
+    frame = map_frames(page)[0]
+    box = frame.frame_element().bounding_box()
+    x0, y0 = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    frame.evaluate(DRAG_COUNTER_JS)
+    page.mouse.move(x0, y0)
+    page.mouse.down()
+    t0 = time.monotonic()
+    step = 0
+    while time.monotonic() - t0 < FPS_MS / 1000:
+        step += 1
+        dx = 120 * math.sin(step / 6)
+        page.mouse.move(x0 + dx, y0 + dx / 3, steps=2)
+    page.mouse.up()
+    result = frame.evaluate(DRAG_STOP_JS)
+    page.wait_for_timeout(600)
+    return {k: round(v, 1) if isinstance(v, float) else v for k, v in result.items()}
+
+
 def fps_step(page: Any, kind: str, expect: dict, timeout: float) -> dict:
     frame = map_frames(page)[0]
     result = frame.evaluate(FPS_JS, [kind, FPS_MS])
@@ -1012,6 +1049,13 @@ def measure_size(browser: Any, app_dir: Path, meta: dict, work: Path, repeats: i
                     if row:
                         res[f"fps_{kind}"].append(row)
                         log(f"    fps {kind} {i + 1}: {row['fps']}")
+            res.setdefault("fps_drag", [])
+            for i in range(repeats):
+                row = attempt(res, f"fps drag {i + 1}",
+                              lambda: drag_step(page, exp_all, timeout))
+                if row:
+                    res["fps_drag"].append(row)
+                    log(f"    fps drag {i + 1}: {row['fps']}")
             legacy_cells = mode == "legacy" and exp_all.get("aggregated")
             probes = meta.get("probes") or []
             if legacy_cells:
@@ -1135,6 +1179,7 @@ def summarise(res: dict) -> dict:
     s["click_http"] = stats([r["http_bytes"] for r in res.get("clicks", [])])
     s["fps_pan"] = stats([r["fps"] for r in res.get("fps_pan", [])])
     s["fps_zoom"] = stats([r["fps"] for r in res.get("fps_zoom", [])])
+    s["fps_drag"] = stats([r["fps"] for r in res.get("fps_drag", [])])
     return s
 
 
@@ -1211,7 +1256,7 @@ def report(results: dict) -> str:
                 lines.append(f"| 200k: click -> panel <= 1 s | {res['click_na']} | NO |")
             else:
                 row("200k: click -> panel <= 1 s", cl, 1000, f"{(cl or 0) / 1e3:.2f} s")
-            for kind in ("pan", "zoom"):
+            for kind in ("pan", "drag", "zoom"):
                 fps = (s.get(f"fps_{kind}") or {}).get("median")
                 met = "-" if fps is None else ("yes" if fps >= 30 else "NO")
                 lines.append(f"| 200k: {kind} >= 30 fps | "
