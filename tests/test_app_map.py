@@ -217,3 +217,17 @@ def test_the_searchable_list_offers_the_shown_events():
     names = [o for o in box.options if not re.match(dated, o)]
     assert {"Mali", "Burkina Faso", "Niger"} <= set(names)
     assert not any(re.fullmatch(r"[A-Z]{3}", o) for o in box.options)
+
+
+def test_the_map_after_the_analysis_page_gets_every_column_of_the_events() -> None:
+    """The Analysis page filters a slimmer frame (its texts dropped) with the same filter:
+    the filtered events shared between sessions must not hand that frame to the map (it
+    raised ``KeyError: 'location'`` on the map once the Analysis page had run)."""
+    at = AppTest.from_file(DASHBOARD, default_timeout=120)
+    at.switch_page("pages/analysis.py")
+    at.run()
+    assert not at.exception
+    at.switch_page("pages/map.py")
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert any(re.match(r"^\d[\d,]* events shown", c.value) for c in at.caption)

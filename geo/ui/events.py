@@ -191,10 +191,12 @@ def _facets(key: str, _events: pd.DataFrame) -> _Facets:
 
 
 @st.cache_resource(show_spinner=False, max_entries=3)
-def _every_layer(key: str, f_repr: str, _events: pd.DataFrame, _f: EventFilter) -> pd.DataFrame:
+def _every_layer(key: str, columns: tuple[str, ...], f_repr: str, _events: pd.DataFrame,
+                 _f: EventFilter) -> pd.DataFrame:
     """The events matching ``_f`` on every layer, shared by every session with the same
-    filter (``key`` names the events, ``f_repr`` the filter); at most three are kept, so
-    the memory stays bounded whatever the number of sessions."""
+    filter (``key`` names the events, ``columns`` the frame's columns, since a page may pass
+    a slimmer frame, and ``f_repr`` the filter); at most three are kept, so the memory stays
+    bounded whatever the number of sessions."""
     return apply_filter(_events, _f)
 
 
@@ -202,7 +204,8 @@ def filtered_events(events: pd.DataFrame, f: EventFilter) -> pd.DataFrame:
     """``apply_filter(events, f)``, computed once per filter (the sidebar's layer counts
     and the page share it; a click or a toggle refilters nothing). Never modify it."""
     every = replace(f, layers=())
-    every_layer = _every_layer(events_key(), repr(every), events, every)
+    every_layer = _every_layer(events_key(), tuple(events.columns), repr(every), events,
+                               every)
     if not f.layers:
         return every_layer.iloc[0:0]
     if set(f.layers) >= set(every_layer["layer"].unique()):

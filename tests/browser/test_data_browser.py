@@ -155,11 +155,14 @@ def test_uploader_chrome_in_french(data_app, offline_page, artifacts):
     page.get_by_text("Vos données : imports ACLED, UCDP GED et CSV").wait_for()
     zone = page.get_by_test_id("stFileUploaderDropzone")
     zone.wait_for()
-    after = page.evaluate("""() => {
+    # The French text is put in by the page's style once it has run: wait for it.
+    handle = page.wait_for_function("""() => {
       const zone = document.querySelector('[data-testid="stFileUploaderDropzone"]');
       const text = (el) => getComputedStyle(el, '::after').content;
-      return Array.from(zone.querySelectorAll('span, p')).map(text)
-        .filter(c => c && c !== 'none'); }""")
+      const found = zone ? Array.from(zone.querySelectorAll('span, p')).map(text)
+        .filter(c => c && c !== 'none') : [];
+      return found.some(c => c.includes('Parcourir')) ? found : null; }""")
+    after = handle.json_value()
     assert '"Parcourir"' in after
     # The limit follows the machine's free memory (geo.ui.data.page_limit_bytes): any size,
     # written in French (spaces between thousands).
