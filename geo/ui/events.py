@@ -142,9 +142,13 @@ def data_span(events: pd.DataFrame) -> tuple[date, date]:
 
 
 def default_filter(events: pd.DataFrame) -> EventFilter:
-    start, end = data_span(events)
-    return EventFilter(date_from=start, date_to=end, countries=AES_MEMBERS, layers=ev.LAYERS,
-                       include_non_aes_coups=True)
+    return _filter_for_span(data_span(events))
+
+
+def _filter_for_span(span: tuple[date, date]) -> EventFilter:
+    """The default view over ``span``: every date, the AES states, every layer."""
+    return EventFilter(date_from=span[0], date_to=span[1], countries=AES_MEMBERS,
+                       layers=ev.LAYERS, include_non_aes_coups=True)
 
 
 def _init_widgets(f: EventFilter, span: tuple[date, date]) -> None:
@@ -220,8 +224,7 @@ def event_sidebar(events: pd.DataFrame, lang: str) -> tuple[EventFilter, bool]:
 
     facets = _facets(events_key(), events)
     span = facets.span
-    defaults = EventFilter(date_from=span[0], date_to=span[1], countries=AES_MEMBERS,
-                           layers=ev.LAYERS, include_non_aes_coups=True)
+    defaults = _filter_for_span(span)
     _init_widgets(from_query_params(st.query_params.to_dict(), defaults), span)
 
     st.subheader(t("events_heading"))
@@ -263,10 +266,7 @@ def event_sidebar(events: pd.DataFrame, lang: str) -> tuple[EventFilter, bool]:
 
 def filter_query_params(f: EventFilter, events: pd.DataFrame) -> dict[str, str]:
     """The URL parameters of a filter, only those that differ from the defaults."""
-    span = _facets(events_key(), events).span
-    return to_query_params(f, EventFilter(date_from=span[0], date_to=span[1],
-                                          countries=AES_MEMBERS, layers=ev.LAYERS,
-                                          include_non_aes_coups=True))
+    return to_query_params(f, _filter_for_span(_facets(events_key(), events).span))
 
 
 def write_filter_params(url_filters: dict[str, str]) -> None:
