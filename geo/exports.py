@@ -363,8 +363,7 @@ def standalone_map_html(layers: BaseLayers, lang: str, events: pd.DataFrame,
                         alg_outline: shapely.Geometry | None = None,
                         core: gpd.GeoDataFrame | None = None,
                         tripoint: shapely.Point | None = None, radius_km: float = 0.0,
-                        now: dt.datetime | None = None,
-                        block: pointlayer.PointBlock | None = None) -> bytes:
+                        now: dt.datetime | None = None) -> bytes:
     """The map page's current view as one self-contained HTML file.
 
     The same base map, the ALG zone and the tri-border core when given (the page passes
@@ -372,7 +371,7 @@ def standalone_map_html(layers: BaseLayers, lang: str, events: pd.DataFrame,
     ``event_layers`` (one "Events" entry in the layer menu), grouped or not, and
     beside the map a title, the legend and the attribution (datasets, filters, Natural
     Earth). Opens from disk with no network. The events are drawn one by one as in the
-    app, from ``block`` when the page has built it (the same drawing order), carried inline.
+    app (the same renderer and drawing order), carried inline.
     """
     from geo.panels import esc, event_legend_html, legend_html
 
@@ -384,7 +383,7 @@ def standalone_map_html(layers: BaseLayers, lang: str, events: pd.DataFrame,
         overlays.append(mapbuild.alg_zone_layer(alg_outline, lang))
     if core is not None and tripoint is not None:
         overlays.append(mapbuild.tri_border_layer(core, tripoint, radius_km, lang))
-    block = block if block is not None else pointlayer.event_block(events, event_layers)
+    block = pointlayer.event_block(events, event_layers)
     overlays.append(pointlayer.point_group(block, lang, cluster, name=esc(t("exp_map_events"))))
     fmap = mapbuild.base_map(layers, lang, geojson, overlays=overlays)
     fmap.get_root().header.add_child(LiteralElement(_EXPORT_CSS))

@@ -178,12 +178,45 @@ def labelled_geojson(layers: BaseLayers, lang: str) -> dict[str, dict]:
     }
 
 
+class ServedGeoJson(folium.GeoJson):
+    """A GeoJson layer whose features the browser fetches from ``url`` (same origin)
+    instead of carrying them in the map's script.
+
+    Why: streamlit-folium re-sends the whole map script with every rerun (a click, a
+    toggle), and the boundaries are most of it (about 0.4 MB). Served by URL they travel
+    once per session. The features are still given here (``data``): folium derives the
+    style and highlight tables and the tooltip from them in Python, and the bounds are
+    given too (folium would walk every coordinate on each run). folium's ``embed=False``
+    loads them with a synchronous ``$.ajax``, so the features exist before
+    streamlit-folium binds its click listener to the map's layers; folium's own URL form
+    would also download the file in Python.
+    """
+
+    def __init__(self, data: dict, url: str, bounds: list[list[float]], **kwargs) -> None:
+        super().__init__(data, **kwargs)
+        self.embed = False
+        self.embed_link = url
+        self._served_bounds = bounds
+
+    def _get_self_bounds(self) -> list[list[float]]:
+        return self._served_bounds
+
+
+def _bounds(frame: gpd.GeoDataFrame) -> list[list[float]]:
+    west, south, east, north = (float(v) for v in frame.total_bounds)
+    return [[south, west], [north, east]]
+
+
 def base_map(layers: BaseLayers, lang: str, geojson: dict[str, dict] | None = None,
-             overlays: Sequence[folium.FeatureGroup] = ()) -> folium.Map:
+             overlays: Sequence[folium.FeatureGroup] = (),
+             urls: dict[str, str] | None = None) -> folium.Map:
     """The static map: countries, AES admin-1 regions, BF provinces, online basemaps.
 
     ``overlays`` (a standalone map's zones and events) are added before the layer menu,
-    which must come last: it refers to every layer it lists.
+    which must come last: it refers to every layer it lists. ``urls`` (per layer:
+    ``country``, ``admin1``, ``province``) are where the browser fetches that layer's
+    ``geojson`` (the app serves it, see :class:`ServedGeoJson`); a layer without a URL is
+    carried in the map's script (a standalone file).
     """
     fmap = offline_map()
     t = _translator(lang)
@@ -192,8 +225,17 @@ def base_map(layers: BaseLayers, lang: str, geojson: dict[str, dict] | None = No
                          max_zoom=MAX_ZOOM, min_zoom=MIN_ZOOM).add_to(fmap)
 
     geojson = geojson or labelled_geojson(layers, lang)
-    folium.GeoJson(
-        geojson["country"],
+    frames = {"country": layers.countries, "admin1": layers.admin1,
+              "province": layers.provinces}
+
+    def geojson_layer(kind: str, **kwargs) -> folium.GeoJson:
+        url = (urls or {}).get(kind)
+        if url:
+            return ServedGeoJson(geojson[kind], url, _bounds(frames[kind]), **kwargs)
+        return folium.GeoJson(geojson[kind], **kwargs)
+
+    geojson_layer(
+        "country",
         name=t("layer_countries"),
         style_function=_country_style,
         highlight_function=lambda _f: {"weight": 2.5},
@@ -201,8 +243,8 @@ def base_map(layers: BaseLayers, lang: str, geojson: dict[str, dict] | None = No
         control=False,
     ).add_to(fmap)
 
-    folium.GeoJson(
-        geojson["admin1"],
+    geojson_layer(
+        "admin1",
         name=t("layer_admin1"),
         style_function=lambda _f: {"color": COLORS["region_line"], "weight": 1,
                                    "fillColor": COLORS["member_fill"], "fillOpacity": 0.12},
@@ -210,8 +252,8 @@ def base_map(layers: BaseLayers, lang: str, geojson: dict[str, dict] | None = No
         tooltip=folium.GeoJsonTooltip(fields=["label"], labels=False),
     ).add_to(fmap)
 
-    folium.GeoJson(
-        geojson["province"],
+    geojson_layer(
+        "province",
         name=t("layer_provinces"),
         show=False,
         style_function=lambda _f: {"color": COLORS["province_line"], "weight": 0.8,

@@ -77,9 +77,10 @@ filtered = ui_events.filtered_events(events, event_filter)
 filtered = keep_rows(filtered, filtered["dataset"].isin(chosen_datasets))
 n_located = int(filtered["latitude"].notna().sum())
 url_filters = ui_events.filter_query_params(event_filter, events)
-# Every located event is drawn on its own (geo.pointlayer), at any count.
-view_key = repr((ui_events.events_key(), event_filter, tuple(chosen_datasets)))
-block = mapdata.view_block(filtered, event_filter.layers, view_key)
+# Every located event is drawn on its own (geo.pointlayer), at any count: one block of them
+# all per state of the events, and the mask of those the filters keep.
+block = mapdata.events_block(events, f"{ui_events.events_key()}|{len(events)}")
+drawn = mapdata.view_mask(block, events, filtered)
 
 # --- selection: from the URL on first load, then from clicks -----------------------------------
 if "selection" not in st.session_state:
@@ -201,10 +202,12 @@ with map_col:
         outlines = layers["country"][layers["country"]["iso3"].isin(highlight.countries)]
         dynamic.append(mapbuild.highlight_layer(outlines.geometry.union_all()
                                                 if len(outlines) else None))
-    dynamic.append(pointlayer.point_group(block, lang, cluster, mapdata.served_url(block)))
+    dynamic.append(pointlayer.point_group(
+        block, lang, cluster, mapdata.served_url(block.data), drawn=drawn,
+        drawn_url=mapdata.served_url(drawn.data, "sahel-atlas-map-drawn")))
     base = mapbuild.base_map(mapbuild.BaseLayers(layers["country"], layers["admin1"],
                                                  layers["province"]), lang,
-                             ui.base_geojson(lang))
+                             ui.base_geojson(lang), urls=mapdata.boundary_urls(lang))
     # A shared link's view (URL ``view``, used by the session's first map only: the map then
     # keeps its own view, in the browser tab, across page switches); else the three states,
     # whatever the viewport, or a highlighted milestone's countries.
@@ -221,7 +224,7 @@ with map_col:
               center=start_view[:2] if start_view else None,
               zoom=start_view[2] if start_view else None,
               feature_group_to_add=mapbuild.dynamic_layers(dynamic))
-    shown = len(block)
+    shown = drawn.count
     caption = t("ev_shown", count=shown)
     if len(filtered) > shown:
         caption += " · " + t("ev_not_located", count=len(filtered) - shown)
@@ -326,7 +329,7 @@ with st.sidebar.expander(t("export_heading")):
             geojson=ui.base_geojson(lang),
             alg_outline=ui.alg_outline() if show_alg else None,
             core=core if show_core else None, tripoint=ui.the_tripoint(),
-            radius_km=radius, block=block),
+            radius_km=radius),
         file_name="sahel-atlas-map.html", mime="text/html", key="export_html",
         on_click="ignore", width="stretch")
     for line in attribution:

@@ -166,3 +166,61 @@ def test_legend_matches_the_map_symbols_in_both_languages():
     for key in ("member_line", "alg", "core", "region_line"):
         assert palette.MAP_COLOURS[key] in zones
     assert "rgba(0,114,178,0.15)" in zones  # the ALG fill as drawn, from the palette blue
+
+
+# --- the mask of the drawn points (a filter change sends only this) -------------------------
+
+def test_the_mask_layout_is_one_bit_per_point_in_block_order() -> None:
+    drawn = np.array([True, False, False, True, False, False, False, False, True])
+    data = pointlayer.encode_mask(drawn)
+    assert data[:4] == b"ATM1" and int.from_bytes(data[4:8], "little") == 9
+    assert len(data) == 8 + 2  # ceil(9 / 8) bytes
+    assert data[8] == 0b00001001 and data[9] == 0b00000001  # point i: bit i % 8
+    assert pointlayer.decode_mask(data).tolist() == drawn.tolist()
+    with pytest.raises(ValueError, match="ATM1"):
+        pointlayer.decode_mask(b"ATP1\x00\x00\x00\x00")
+
+
+@pytest.mark.parametrize("n", [0, 1, 7, 8, 9, 1000])
+def test_a_mask_decodes_to_what_was_encoded(n: int) -> None:
+    drawn = np.random.default_rng(n).random(n) < 0.4
+    assert pointlayer.decode_mask(pointlayer.encode_mask(drawn)).tolist() == drawn.tolist()
+    assert len(pointlayer.encode_mask(drawn)) == 8 + (n + 7) // 8  # 1/8 byte an event
+
+
+def test_the_mask_draws_exactly_the_filtered_rows_in_the_blocks_order() -> None:
+    events = frame([
+        ("a", "insurgency", 14.0, -1.0, 0),
+        ("b", "coup-successful", 12.4, -1.5, None),
+        ("c", "insurgency", None, None, 3),  # not located: not in the block
+        ("d", "state-violence", 13.0, 1.0, 9),
+        ("e", "insurgency", 14.1, -1.1, 400),
+    ])
+    block = event_block(events, DRAW_ORDER)
+    kept = events[events["id"].isin(["b", "c", "e"])]  # a filter keeps the index
+    drawn = pointlayer.visibility(block, pointlayer.rows_kept(events, kept))
+    bits = pointlayer.decode_mask(drawn.data)
+    assert sorted(block.ids[bits].tolist()) == ["b", "e"] and drawn.count == 2
+    assert len(bits) == len(block) == 4
+    everything = pointlayer.visibility(block, pointlayer.rows_kept(events, events))
+    assert everything.count == 4 and everything.token != drawn.token
+
+
+def test_rows_kept_reads_any_unique_index_and_refuses_a_duplicated_one() -> None:
+    events = frame([("a", "insurgency", 14.0, -1.0, 0), ("b", "insurgency", 14.5, -1.0, 0),
+                    ("c", "insurgency", 15.0, -1.0, 0)]).set_index(pd.Index([10, 3, 7]))
+    assert pointlayer.rows_kept(events, events.loc[[7, 10]]).tolist() == [True, False, True]
+    with pytest.raises(ValueError, match="unique"):
+        pointlayer.rows_kept(events.set_index(pd.Index([1, 1, 2])), events.iloc[:1])
+
+
+def test_the_layer_carries_the_mask_inline_or_by_url() -> None:
+    events = frame([("a", "insurgency", 14.0, -1.0, 0), ("b", "insurgency", 14.5, -1.0, 0)])
+    block = event_block(events)
+    drawn = pointlayer.visibility(block, np.array([True, False]))
+    inline = pointlayer.layer_options(block, "en", True, drawn=drawn)
+    assert base64.b64decode(inline["mask"]) == drawn.data
+    assert inline["maskToken"] == drawn.token and "maskUrl" not in inline
+    served = pointlayer.layer_options(block, "en", True, "/media/b.bin", drawn, "/media/m.bin")
+    assert served["maskUrl"] == "/media/m.bin" and "mask" not in served
+    assert "maskToken" not in pointlayer.layer_options(block, "en", True)  # every point

@@ -25,8 +25,9 @@ FIX = REPO / "tests" / "fixtures"
 POINTS_JS = """() => {
   const layer = Object.values(window.map._layers).find((l) => l instanceof L.AtlasPoints);
   const s = window.atlasPointStats;
-  if (!layer || !layer._block || !s || s.token !== layer.options.token) return null;
-  return {total: layer._block.n, paints: s.paints, drawn: s.drawn};
+  if (!layer || !layer._block || !s || s.token !== layer.options.token
+      || s.maskToken !== (layer.options.maskToken || null)) return null;
+  return {total: s.total, paints: s.paints, drawn: s.drawn};
 }"""
 
 

@@ -49,19 +49,22 @@ LABELS = {"coup-successful": "Successful coups", "coup-attempted": "Attempted co
 SHOWN_RE = re.compile(r"^\d+ events shown")
 SIDEBAR = '[data-testid="stSidebar"]'
 
-# The map's events layer once it has painted its current block: the marks of the block per
-# display layer, and what the last paint drew (null while there is no such layer, or while
-# it has not painted its block yet).
+# The map's events layer once it has painted its current block and mask: the marks the mask
+# keeps per display layer, and what the last paint drew (null while there is no such layer,
+# or while it has not painted its block and mask yet).
 _LAYER_JS = """
   const layers = Object.values(window.map._layers)
     .filter((l) => l instanceof L.AtlasPoints);
   const s = window.atlasPointStats;
-  if (layers.length !== 1 || !layers[0]._block || !s || s.token !== layers[0].options.token)
+  if (layers.length !== 1 || !layers[0]._block || !s || s.token !== layers[0].options.token
+      || s.maskToken !== (layers[0].options.maskToken || null))
     return null;
   const layer = layers[0];"""
 MARKS_JS = "() => {" + _LAYER_JS + """
   const block = layer._block, styles = layer.options.styles, byLayer = {};
+  const bits = layer._mask ? layer._mask.bits : null;  // the points the filters keep
   for (let i = 0; i < block.n; i++) {
+    if (bits && !((bits[i >> 3] >> (i & 7)) & 1)) continue;
     const name = styles[block.style[i]].layer; byLayer[name] = (byLayer[name] || 0) + 1; }
   return {byLayer: byLayer, total: s.total, drawn: s.drawn, drawnByLayer: s.drawnByLayer,
           bubbles: s.bubbles, paints: s.paints, cluster: layer.options.cluster,

@@ -32,7 +32,8 @@ SIDEBAR = '[data-testid="stSidebar"]'
 HITS_AT_JS = """([lat, lng]) => {
   const layer = Object.values(window.map._layers).find((l) => l instanceof L.AtlasPoints);
   const s = window.atlasPointStats;
-  if (!layer || !layer._block || !s || s.token !== layer.options.token) return null;
+  if (!layer || !layer._block || !s || s.token !== layer.options.token
+      || s.maskToken !== (layer.options.maskToken || null)) return null;
   const hits = layer._hitsAt(window.map.latLngToLayerPoint([lat, lng]));
   const styles = layer.options.styles, style = layer._block.style;
   return {layers: hits.map((i) => i === -1 ? 'bubble' : styles[style[i]].layer),
