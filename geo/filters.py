@@ -11,6 +11,7 @@ from dataclasses import dataclass, fields, replace
 from datetime import date as Date
 from typing import NamedTuple
 
+import numpy as np
 import pandas as pd
 
 from geo.countries import AES_MEMBERS, CONTEXT_COUNTRIES, REST_OF_AFRICA
@@ -51,6 +52,12 @@ class EventFilter:
 
 def apply_filter(df: pd.DataFrame, f: EventFilter) -> pd.DataFrame:
     """The events of ``df`` that match ``f`` (same columns, original order and index)."""
+    return keep_rows(df, pd.Series(filter_mask(df, f), index=df.index))
+
+
+def filter_mask(df: pd.DataFrame, f: EventFilter) -> np.ndarray:
+    """Whether each row of ``df`` matches ``f`` (a boolean array in row order: one byte an
+    event, where the matching rows themselves would copy every column)."""
     keep = pd.Series(True, index=df.index)
     if f.date_from is not None:
         keep &= df["date_end"] >= pd.Timestamp(f.date_from)
@@ -71,7 +78,7 @@ def apply_filter(df: pd.DataFrame, f: EventFilter) -> pd.DataFrame:
         keep &= hit.reindex(range(len(df)), fill_value=False).to_numpy(dtype=bool)
     if f.min_fatalities > 0:
         keep &= (fatality_upper(df) >= f.min_fatalities).fillna(False).astype(bool)
-    return keep_rows(df, keep)
+    return keep.to_numpy(dtype=bool)
 
 
 def keep_rows(df: pd.DataFrame, keep: pd.Series) -> pd.DataFrame:

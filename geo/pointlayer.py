@@ -191,22 +191,6 @@ def visibility(block: PointBlock, keep: np.ndarray) -> Visibility:
     return Visibility(data, _token(data), int(drawn.sum()))
 
 
-def rows_kept(frame: pd.DataFrame, subset: pd.DataFrame) -> np.ndarray:
-    """A boolean array over the rows of ``frame``: true where the row is in ``subset`` (rows
-    of ``frame`` selected with their index kept, as ``geo.filters.apply_filter`` does)."""
-    keep = np.zeros(len(frame), dtype=bool)
-    index = frame.index
-    if isinstance(index, pd.RangeIndex) and index.start == 0 and index.step == 1:
-        positions = subset.index.to_numpy()
-    else:
-        if not index.is_unique:
-            raise ValueError("the frame's index must be unique")
-        positions = index.get_indexer(subset.index)
-        positions = positions[positions >= 0]
-    keep[positions] = True
-    return keep
-
-
 def style_table(lang: str) -> list[dict]:
     """The style of each style index, as the browser layer reads it."""
     table = []

@@ -36,6 +36,8 @@ FIND_KEY = "find_feature"
 HITS_KEY = "_click_hits"
 FIND_EVENTS_MAX = 2_000  # events listed in the finder; beyond, reach them by region
 BUTTONS_MAX = 12  # a longer list of events is a table (one widget, paged by the browser)
+MAP_COLUMNS = ("id", "date", "location", "layer", "fatalities_low", "fatalities_high",
+               "latitude", "longitude", "admin1_id", "dataset")
 
 lang = ui.current_language()
 t = ui.translator(lang)
@@ -73,14 +75,16 @@ with st.sidebar:
         st.write(pick(zone_defs.core_definition, lang))
         st.caption(t("computed_layer"))
 
-filtered = ui_events.filtered_events(events, event_filter)
-filtered = keep_rows(filtered, filtered["dataset"].isin(chosen_datasets))
-n_located = int(filtered["latitude"].notna().sum())
+# Only the columns this page reads from the filtered events (a copy of every text would
+# cost hundreds of megabytes at a million events); the exports take every column.
+shown_rows = ui_events.filtered_rows(events, event_filter, tuple(chosen_datasets))
+filtered = ui_events.filtered_events(events, event_filter, tuple(chosen_datasets),
+                                     columns=MAP_COLUMNS)
 url_filters = ui_events.filter_query_params(event_filter, events)
 # Every located event is drawn on its own (geo.pointlayer), at any count: one block of them
 # all per state of the events, and the mask of those the filters keep.
 block = mapdata.events_block(events, f"{ui_events.events_key()}|{len(events)}")
-drawn = mapdata.view_mask(block, events, filtered)
+drawn = pointlayer.visibility(block, shown_rows)
 
 # --- selection: from the URL on first load, then from clicks -----------------------------------
 if "selection" not in st.session_state:
@@ -265,8 +269,7 @@ with selection_tab:
     if selection is None:
         st.info(t("panel_hint"))
     elif selection.kind == "event":
-        row = events.set_index("id").loc[selection.id]
-        row["id"] = selection.id
+        row = events.loc[events["id"] == selection.id].iloc[0]
         st.html(panels.event_panel_html(row, country_name(row["country_iso3"], lang), lang))
         if not bool((filtered["id"] == selection.id).any()):
             st.warning(t("panel_hidden"))  # never shown as if it were on the map
@@ -303,29 +306,34 @@ with selection_tab:
         st.button(t("panel_clear"), on_click=_select_none)
 
 # --- exports (last in the sidebar; built after the map so they never delay it) -------------
+def every_column() -> pd.DataFrame:
+    """The filtered events with all their columns, for a file being downloaded."""
+    return keep_rows(events, pd.Series(shown_rows, index=events.index))
+
+
 with st.sidebar.expander(t("export_heading")):
     filters_text = exports.describe_filter(
         {**url_filters, "datasets": ",".join(chosen_datasets)}, lang)
     attribution = exports.attribution_lines(filtered, ui_events.stored_datasets(),
                                             filters_text, lang)
     st.caption(t("export_note", count=len(filtered)))
-    st.download_button(t("export_csv"), lambda: exports.events_csv(filtered, attribution),
+    st.download_button(t("export_csv"), lambda: exports.events_csv(every_column(), attribution),
                        file_name="sahel-atlas-events.csv", mime="text/csv",
                        key="export_csv", on_click="ignore", width="stretch")
     st.download_button(t("exp_csv_excel"),
-                       lambda: exports.events_csv(filtered, attribution, excel=True),
+                       lambda: exports.events_csv(every_column(), attribution, excel=True),
                        file_name="sahel-atlas-events-excel.csv", mime="text/csv",
                        key="export_csv_excel", on_click="ignore", width="stretch",
                        help=t("exp_csv_help"))
     st.download_button(t("export_geojson"),
-                       lambda: exports.events_geojson(filtered, attribution, lang),
+                       lambda: exports.events_geojson(every_column(), attribution, lang),
                        file_name="sahel-atlas-events.geojson", mime="application/geo+json",
                        key="export_geojson", on_click="ignore", width="stretch")
     st.download_button(
         t("export_html"),
         lambda: exports.standalone_map_html(
             mapbuild.BaseLayers(layers["country"], layers["admin1"], layers["province"]),
-            lang, filtered, event_filter.layers, cluster, attribution,
+            lang, every_column(), event_filter.layers, cluster, attribution,
             geojson=ui.base_geojson(lang),
             alg_outline=ui.alg_outline() if show_alg else None,
             core=core if show_core else None, tripoint=ui.the_tripoint(),

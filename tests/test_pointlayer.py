@@ -197,21 +197,13 @@ def test_the_mask_draws_exactly_the_filtered_rows_in_the_blocks_order() -> None:
         ("e", "insurgency", 14.1, -1.1, 400),
     ])
     block = event_block(events, DRAW_ORDER)
-    kept = events[events["id"].isin(["b", "c", "e"])]  # a filter keeps the index
-    drawn = pointlayer.visibility(block, pointlayer.rows_kept(events, kept))
+    kept = events["id"].isin(["b", "c", "e"]).to_numpy()  # a filter's rows
+    drawn = pointlayer.visibility(block, kept)
     bits = pointlayer.decode_mask(drawn.data)
     assert sorted(block.ids[bits].tolist()) == ["b", "e"] and drawn.count == 2
     assert len(bits) == len(block) == 4
-    everything = pointlayer.visibility(block, pointlayer.rows_kept(events, events))
+    everything = pointlayer.visibility(block, np.ones(len(events), dtype=bool))
     assert everything.count == 4 and everything.token != drawn.token
-
-
-def test_rows_kept_reads_any_unique_index_and_refuses_a_duplicated_one() -> None:
-    events = frame([("a", "insurgency", 14.0, -1.0, 0), ("b", "insurgency", 14.5, -1.0, 0),
-                    ("c", "insurgency", 15.0, -1.0, 0)]).set_index(pd.Index([10, 3, 7]))
-    assert pointlayer.rows_kept(events, events.loc[[7, 10]]).tolist() == [True, False, True]
-    with pytest.raises(ValueError, match="unique"):
-        pointlayer.rows_kept(events.set_index(pd.Index([1, 1, 2])), events.iloc[:1])
 
 
 def test_the_layer_carries_the_mask_inline_or_by_url() -> None:

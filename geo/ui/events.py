@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import NamedTuple
 
+import numpy as np
 import pandas as pd
 import streamlit as st
 
@@ -17,10 +18,9 @@ from geo.countries import AES_MEMBERS, country_name, sorted_by_name
 from geo.filters import (
     QUERY_KEYS,
     EventFilter,
-    apply_filter,
+    filter_mask,
     from_query_params,
     keep_rows,
-    layer_counts,
     to_query_params,
 )
 from geo.i18n import format_number, translate
@@ -194,27 +194,66 @@ def _facets(key: str, _events: pd.DataFrame) -> _Facets:
                    tuple(sorted(set(_events["subtype"].unique()))), actor_choices(_events))
 
 
-@st.cache_resource(show_spinner=False, max_entries=3)
-def _every_layer(key: str, columns: tuple[str, ...], f_repr: str, _events: pd.DataFrame,
-                 _f: EventFilter) -> pd.DataFrame:
-    """The events matching ``_f`` on every layer, shared by every session with the same
-    filter (``key`` names the events, ``columns`` the frame's columns, since a page may pass
-    a slimmer frame, and ``f_repr`` the filter); at most three are kept, so the memory stays
-    bounded whatever the number of sessions."""
-    return apply_filter(_events, _f)
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _rows_matching(key: str, n: int, f_repr: str, _events: pd.DataFrame,
+                   _f: EventFilter) -> np.ndarray:
+    """The rows of the events matching ``_f`` (``key`` names the events, ``n`` their count,
+    ``f_repr`` the filter), shared by every session: a boolean array (one byte an event, a
+    megabyte at a million), where a filtered copy of the events would hold every text."""
+    return filter_mask(_events, _f)
 
 
-def filtered_events(events: pd.DataFrame, f: EventFilter) -> pd.DataFrame:
-    """``apply_filter(events, f)``, computed once per filter (the sidebar's layer counts
-    and the page share it; a click or a toggle refilters nothing). Never modify it."""
+@st.cache_resource(show_spinner=False, max_entries=2)
+def _layer_codes(key: str, n: int, _events: pd.DataFrame) -> tuple[np.ndarray, list[str]]:
+    """Each event's display layer as a small integer, once per state of the events."""
+    codes, names = pd.factorize(_events["layer"])
+    return codes, [str(name) for name in names]
+
+
+def filtered_rows(events: pd.DataFrame, f: EventFilter,
+                  datasets: tuple[str, ...] | None = None) -> np.ndarray:
+    """Which rows of ``events`` match ``f`` (and come from ``datasets``, when given). The
+    filter without its layers is computed once and shared; choosing layers only combines
+    cached arrays, so toggling a layer refilters nothing."""
     every = replace(f, layers=())
-    every_layer = _every_layer(events_key(), tuple(events.columns), repr(every), events,
-                               every)
-    if not f.layers:
-        return every_layer.iloc[0:0]
-    if set(f.layers) >= set(every_layer["layer"].unique()):
-        return every_layer.copy(deep=False)
-    return keep_rows(every_layer, every_layer["layer"].isin(f.layers))
+    rows = _rows_matching(events_key(), len(events), repr(every), events, every)
+    codes, names = _layer_codes(events_key(), len(events), events)
+    wanted = [code for code, name in enumerate(names) if name in f.layers]
+    rows = rows & np.isin(codes, wanted)
+    if datasets is not None:
+        rows &= events["dataset"].isin(datasets).to_numpy(dtype=bool)
+    return rows
+
+
+def filtered_layer_counts(events: pd.DataFrame, f: EventFilter) -> dict[str, int]:
+    """Events matching ``f`` on every layer, per display layer (the sidebar's counts)."""
+    every = replace(f, layers=())
+    rows = _rows_matching(events_key(), len(events), repr(every), events, every)
+    codes, names = _layer_codes(events_key(), len(events), events)
+    counts = np.bincount(codes[rows & (codes >= 0)], minlength=len(names))
+    return {layer: int(counts[names.index(layer)]) if layer in names else 0
+            for layer in ev.LAYERS}
+
+
+@st.cache_resource(show_spinner=False, max_entries=3)
+def _rows_of(key: str, view: str, columns: tuple[str, ...], _events: pd.DataFrame,
+             _rows: np.ndarray) -> pd.DataFrame:
+    """The ``columns`` of the rows ``_rows`` of the events, for the view named ``view``
+    (at most three kept, shared by the sessions: the memory stays bounded)."""
+    frame = _events[list(columns)] if columns != tuple(_events.columns) else _events
+    return keep_rows(frame, pd.Series(_rows, index=frame.index))
+
+
+def filtered_events(events: pd.DataFrame, f: EventFilter,
+                    datasets: tuple[str, ...] | None = None,
+                    columns: tuple[str, ...] | None = None) -> pd.DataFrame:
+    """The events matching ``f`` (from ``datasets`` when given), with only ``columns`` when
+    given (a page that reads a few columns then does not hold copies of every text),
+    computed once per view and shared (a click or a toggle refilters nothing). Index and
+    order are those of ``events``. Never modify it."""
+    rows = filtered_rows(events, f, datasets)
+    view = repr((f, datasets, len(events)))
+    return _rows_of(events_key(), view, columns or tuple(events.columns), events, rows)
 
 
 def event_sidebar(events: pd.DataFrame, lang: str) -> tuple[EventFilter, bool]:
@@ -253,7 +292,7 @@ def event_sidebar(events: pd.DataFrame, lang: str) -> tuple[EventFilter, bool]:
     base = EventFilter(date_from=dates[0], date_to=dates[1], countries=tuple(countries),
                        subtypes=tuple(subtypes), actors=tuple(actors),
                        min_fatalities=int(min_fat), include_non_aes_coups=non_aes)
-    counts = layer_counts(filtered_events(events, replace(base, layers=ev.LAYERS)))
+    counts = filtered_layer_counts(events, base)
     chosen = []
     with counts_box:
         for layer in ev.LAYERS:

@@ -15,7 +15,7 @@ import json
 import pandas as pd
 import streamlit as st
 
-from geo.pointlayer import DRAW_ORDER, PointBlock, Visibility, event_block, rows_kept, visibility
+from geo.pointlayer import DRAW_ORDER, PointBlock, event_block
 
 _BLOCKS = "_point_blocks"
 _KEEP = 2  # the current block and the one before it (a click may name it)
@@ -39,12 +39,6 @@ def events_block(events: pd.DataFrame, key: str) -> PointBlock:
         while len(memo) > _KEEP:
             memo.pop(next(iter(memo)))
     return block
-
-
-def view_mask(block: PointBlock, events: pd.DataFrame, shown: pd.DataFrame) -> Visibility:
-    """The mask of ``block`` (built from ``events``) drawing the rows of ``shown`` (events
-    selected from ``events`` with their index kept)."""
-    return visibility(block, rows_kept(events, shown))
 
 
 def block_by_token(token: object) -> PointBlock | None:
