@@ -267,11 +267,15 @@ def _to_table(events: pd.DataFrame) -> pa.Table:
 
 def _to_frame(table: pa.Table) -> pd.DataFrame:
     sources = table.column("sources").combine_chunks()
-    plain = [column.cast(column.type.value_type)
-             if pa.types.is_dictionary(column.type) and name != "sources" else column
-             for name, column in zip(table.column_names, table.columns, strict=True)]
-    frame = pa.table(plain, names=table.column_names).replace_schema_metadata(
+    # ``sources`` is left out of the conversion: pandas would make it a Categorical and
+    # check its million distinct texts for uniqueness (about half of the read at 1M events),
+    # only for it to be replaced below.
+    names = [name for name in table.column_names if name != "sources"]
+    plain = [column.cast(column.type.value_type) if pa.types.is_dictionary(column.type)
+             else column for column in (table.column(name) for name in names)]
+    frame = pa.table(plain, names=names).replace_schema_metadata(
         table.schema.metadata).to_pandas()
+    frame.insert(table.column_names.index("sources"), "sources", None)
     # ``sources`` is a tuple per event in the model; build each distinct tuple once.
     if pa.types.is_dictionary(sources.type):
         distinct = np.empty(len(sources.dictionary), dtype=object)
