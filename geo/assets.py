@@ -32,12 +32,6 @@ ASSETS: tuple[VendorAsset, ...] = (
     VendorAsset("xstatic.pkg.leaflet", "leaflet.css", "leaflet/leaflet.css"),
     VendorAsset("xstatic.pkg.leaflet", "images", "leaflet/images"),
     VendorAsset("xstatic.pkg.jquery", "jquery.min.js", "jquery/jquery.min.js"),
-    VendorAsset("xstatic.pkg.leaflet_markercluster", "leaflet.markercluster.js",
-                "markercluster/leaflet.markercluster.js"),
-    VendorAsset("xstatic.pkg.leaflet_markercluster", "MarkerCluster.css",
-                "markercluster/MarkerCluster.css"),
-    VendorAsset("xstatic.pkg.leaflet_markercluster", "MarkerCluster.Default.css",
-                "markercluster/MarkerCluster.Default.css"),
 )
 
 # folium's default_js / default_css, pointing at the local copies.
@@ -47,13 +41,6 @@ MAP_JS: list[tuple[str, str]] = [
 ]
 MAP_CSS: list[tuple[str, str]] = [
     ("leaflet_css", f"{VENDOR_URL}/leaflet/leaflet.css"),
-]
-MARKERCLUSTER_JS: list[tuple[str, str]] = [
-    ("markerclusterjs", f"{VENDOR_URL}/markercluster/leaflet.markercluster.js"),
-]
-MARKERCLUSTER_CSS: list[tuple[str, str]] = [
-    ("markerclustercss", f"{VENDOR_URL}/markercluster/MarkerCluster.css"),
-    ("markerclusterdefaultcss", f"{VENDOR_URL}/markercluster/MarkerCluster.Default.css"),
 ]
 
 

@@ -61,7 +61,8 @@ def offline_map(location: tuple[float, float] = MAP_CENTER, zoom: int = MAP_ZOOM
         tiles=None,
         prefer_canvas=True,
         control_scale=True,
-        # With no tile layer Leaflet has no zoom limits and MarkerCluster throws.
+        # With no tile layer Leaflet has no zoom limits (Leaflet plugins such as MarkerCluster
+        # then throw).
         minZoom=MIN_ZOOM,
         maxZoom=MAX_ZOOM,
     )

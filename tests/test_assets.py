@@ -18,9 +18,6 @@ EXPECTED_FILES = [
     "leaflet/images/marker-icon-2x.png",
     "leaflet/images/marker-shadow.png",
     "leaflet/images/layers.png",
-    "markercluster/leaflet.markercluster.js",
-    "markercluster/MarkerCluster.css",
-    "markercluster/MarkerCluster.Default.css",
     "jquery/jquery.min.js",
 ]
 TAG_URL = re.compile(r"<(?:script|link|img)\b[^>]*?\b(?:src|href)\s*=\s*[\"']([^\"']*)[\"']",
@@ -46,7 +43,7 @@ def map_options(html: str) -> str:
 
 # --- install_vendor_assets -------------------------------------------------------------------
 
-def test_install_copies_leaflet_markercluster_and_jquery(tmp_path):
+def test_install_copies_leaflet_and_jquery(tmp_path):
     written = install_vendor_assets(tmp_path)
     for name in EXPECTED_FILES:
         assert (tmp_path / name).is_file(), name
@@ -83,14 +80,13 @@ def test_install_replaces_a_damaged_copy(tmp_path):
 
 def test_install_restores_a_deleted_file(tmp_path):
     install_vendor_assets(tmp_path)
-    (tmp_path / "markercluster/MarkerCluster.css").unlink()
-    assert install_vendor_assets(tmp_path) == [tmp_path / "markercluster/MarkerCluster.css"]
+    (tmp_path / "leaflet/leaflet.css").unlink()
+    assert install_vendor_assets(tmp_path) == [tmp_path / "leaflet/leaflet.css"]
 
 
 def test_every_vendor_url_the_map_uses_is_installed(tmp_path):
     install_vendor_assets(tmp_path)
-    urls = [url for _, url in assets.MAP_JS + assets.MAP_CSS + assets.MARKERCLUSTER_JS
-            + assets.MARKERCLUSTER_CSS]
+    urls = [url for _, url in assets.MAP_JS + assets.MAP_CSS]
     for url in urls:
         assert url.startswith(VENDOR_URL + "/"), url
         assert (tmp_path / url.removeprefix(VENDOR_URL + "/")).is_file(), url
