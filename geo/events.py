@@ -50,6 +50,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
+from pyproj import CRS, Transformer
 
 from geo.boundaries import load_admin1, load_africa_countries
 from geo.countries import AES_MEMBERS
@@ -256,56 +257,131 @@ def _points(lat: pd.Series, lon: pd.Series) -> gpd.GeoSeries:
     return gpd.GeoSeries(gpd.points_from_xy(lon, lat), index=lat.index, crs="EPSG:4326")
 
 
-def distance_to_country_m(lat: pd.Series, lon: pd.Series, iso3: pd.Series) -> pd.Series:
-    """Metres from each point to its country (0 inside); NaN for an unknown country code."""
+@lru_cache(maxsize=1)
+def _to_metric() -> Transformer:
+    # The transformation GeoSeries.to_crs(METRIC_CRS) applies to each point's coordinates.
+    return Transformer.from_crs(CRS.from_user_input("EPSG:4326"),
+                                CRS.from_user_input(METRIC_CRS), always_xy=True)
+
+
+def metric_xy(lat: pd.Series | np.ndarray, lon: pd.Series | np.ndarray
+              ) -> tuple[np.ndarray, np.ndarray]:
+    """Coordinates in :data:`METRIC_CRS`, computed on the arrays: the same numbers as
+    ``_points(lat, lon).to_crs(METRIC_CRS)`` without a point object per event (building
+    and re-projecting a million shapely points took seconds)."""
+    lat = np.asarray(lat, dtype="float64")
+    lon = np.asarray(lon, dtype="float64")
+    if not len(lat):
+        return np.array([], "float64"), np.array([], "float64")
+    x, y = _to_metric().transform(lon, lat)
+    return np.asarray(x, dtype="float64"), np.asarray(y, dtype="float64")
+
+
+def distance_to_country_m(lat: pd.Series, lon: pd.Series, iso3: pd.Series,
+                          xy: tuple[np.ndarray, np.ndarray] | None = None) -> pd.Series:
+    """Metres from each point to its country (0 inside); NaN for an unknown country code.
+
+    ``xy``: the points already in :data:`METRIC_CRS` (:func:`metric_xy`), if known."""
     countries = _countries_metric()
-    shapes = countries.reindex(iso3.to_numpy()).to_numpy()
-    points = _points(lat, lon).to_crs(METRIC_CRS).to_numpy()
+    x, y = metric_xy(lat, lon) if xy is None else xy
+    codes, distinct = pd.factorize(iso3.to_numpy(dtype=object))
+    dist = np.zeros(len(codes))
+    dist[codes < 0] = np.nan
     # Points inside their country (almost all) are 0 m away: a prepared point-in-polygon
-    # test is much cheaper than a distance to the outline.
-    inside = shapely.contains(shapes, points)
-    dist = np.zeros(len(points))
-    dist[~inside] = shapely.distance(shapes[~inside], points[~inside])
+    # test on the coordinates (per country: no point objects) is much cheaper than a
+    # distance to the outline, computed for the points outside only.
+    for k, code in enumerate(distinct):
+        mine = np.flatnonzero(codes == k)
+        if code not in countries.index:
+            dist[mine] = np.nan
+            continue
+        shape = countries[code]
+        outside = mine[~shapely.contains_xy(shape, x[mine], y[mine])]
+        if len(outside):
+            dist[outside] = shapely.distance(shape, shapely.points(x[outside], y[outside]))
     return pd.Series(dist, index=iso3.index)
 
 
-def assign_admin1(df: pd.DataFrame) -> pd.DataFrame:
+@lru_cache(maxsize=1)
+def _admin1_by_country() -> dict[str, tuple[gpd.GeoDataFrame, np.ndarray, np.ndarray]]:
+    """Per AES country: its units (in the order of :func:`load_admin1`), their prepared
+    geometries and bounding boxes (metric)."""
+    units = _admin1_metric()
+    out = {}
+    for iso3 in AES_MEMBERS:
+        own = units[units["iso3"] == iso3]
+        geoms = own.geometry.to_numpy()
+        shapely.prepare(geoms)
+        out[iso3] = (own, geoms, shapely.bounds(geoms))
+    return out
+
+
+def admin1_of(x: np.ndarray, y: np.ndarray, iso3: np.ndarray
+              ) -> tuple[np.ndarray, np.ndarray]:
+    """``admin1_id`` / ``admin1_name`` (object arrays, ``""`` for none) of points given in
+    :data:`METRIC_CRS` (NaN: no point) with their country codes: the rules of
+    :func:`assign_admin1`, whose result this is.
+
+    Inside a unit of the point's own country first (the first unit in the boundaries'
+    order, as a spatial join keeping its first match), by a prepared point-in-polygon test
+    of each unit on the points inside its bounding box; then, for the few points outside
+    every unit of their country, the nearest unit within :data:`BORDER_TOLERANCE_M`,
+    by the same ``sjoin_nearest`` as always (so ties resolve as before)."""
+    n = len(x)
+    ids = np.full(n, "", dtype=object)
+    names = np.full(n, "", dtype=object)
+    iso3 = np.asarray(iso3, dtype=object)
+    located = ~np.isnan(x) & ~np.isnan(y)
+    for code, (own, geoms, bounds) in _admin1_by_country().items():
+        mine = np.flatnonzero(located & (iso3 == code))
+        if not len(mine):
+            continue
+        mx, my = x[mine], y[mine]
+        unit = np.full(len(mine), -1, dtype=np.int64)
+        for k, (geom, (x0, y0, x1, y1)) in enumerate(zip(geoms, bounds, strict=True)):
+            todo = np.flatnonzero((unit < 0) & (mx >= x0) & (mx <= x1)
+                                  & (my >= y0) & (my <= y1))
+            if len(todo):
+                unit[todo[shapely.contains_xy(geom, mx[todo], my[todo])]] = k
+        rest = np.flatnonzero(unit < 0)
+        if len(rest):
+            points = gpd.GeoDataFrame(
+                geometry=shapely.points(mx[rest], my[rest]), crs=own.crs)
+            near = gpd.sjoin_nearest(points, own.reset_index(drop=True), how="inner",
+                                     max_distance=BORDER_TOLERANCE_M)
+            near = near[~near.index.duplicated(keep="first")]
+            unit[rest[near.index.to_numpy()]] = near["index_right"].to_numpy()
+        hit = unit >= 0
+        ids[mine[hit]] = own["admin1_id"].to_numpy(dtype=object)[unit[hit]]
+        names[mine[hit]] = own["admin1_name"].to_numpy(dtype=object)[unit[hit]]
+    return ids, names
+
+
+def assign_admin1(df: pd.DataFrame, xy: tuple[np.ndarray, np.ndarray] | None = None
+                  ) -> pd.DataFrame:
     """Set ``admin1_id`` / ``admin1_name`` by point-in-polygon on our admin-1 units.
 
     Only events whose ``country_iso3`` is MLI, BFA or NER and that have coordinates get a
     unit, and only a unit of that same country. A point just outside its country (up to
     :data:`BORDER_TOLERANCE_M`, e.g. on a simplified border) gets the nearest unit of its
-    country. Every other event gets ``""``. Returns a copy.
+    country. Every other event gets ``""``. Returns a copy. ``xy``: the events' points
+    already in :data:`METRIC_CRS` (:func:`metric_xy`), if known.
     """
     out = df.copy()
-    pos = out[["latitude", "longitude", "country_iso3"]].reset_index(drop=True)
-    ids = pd.Series("", index=pos.index, dtype="str")
-    names = pd.Series("", index=pos.index, dtype="str")
-    located = (pos["latitude"].notna() & pos["longitude"].notna()
-               & pos["country_iso3"].isin(AES_MEMBERS))
-    if located.any():
-        sub = pos.loc[located]
-        points = gpd.GeoDataFrame({"country": sub["country_iso3"]},
-                                  geometry=_points(sub["latitude"], sub["longitude"]))
-        points = points.to_crs(METRIC_CRS)
-        units = _admin1_metric()
-        for iso3 in AES_MEMBERS:
-            mine = points[points["country"] == iso3]
-            if mine.empty:
-                continue
-            # Inside a unit first (fast, indexed), then the nearest unit within the
-            # tolerance for points just outside the country.
-            own = units[units["iso3"] == iso3]
-            inside = gpd.sjoin(mine, own, how="inner", predicate="within")
-            inside = inside[~inside.index.duplicated(keep="first")]
-            rest = mine.drop(index=inside.index)
-            near = gpd.sjoin_nearest(rest, own, how="inner", max_distance=BORDER_TOLERANCE_M)
-            near = near[~near.index.duplicated(keep="first")]
-            hits = pd.concat([inside, near])
-            ids.loc[hits.index] = hits["admin1_id"]
-            names.loc[hits.index] = hits["admin1_name"]
-    out["admin1_id"] = ids.to_numpy()
-    out["admin1_name"] = names.to_numpy()
+    lat = out["latitude"].to_numpy(dtype="float64", na_value=np.nan)
+    lon = out["longitude"].to_numpy(dtype="float64", na_value=np.nan)
+    iso3 = out["country_iso3"].to_numpy(dtype=object)
+    aes = pd.Series(iso3).isin(AES_MEMBERS).to_numpy()
+    x = np.full(len(out), np.nan)
+    y = np.full(len(out), np.nan)
+    if xy is not None:
+        x, y = np.asarray(xy[0], "float64"), np.asarray(xy[1], "float64")
+    elif aes.any():
+        x[aes], y[aes] = metric_xy(lat[aes], lon[aes])
+    x = np.where(np.isnan(lat) | np.isnan(lon) | ~aes, np.nan, x)
+    ids, names = admin1_of(x, y, iso3)
+    out["admin1_id"] = pd.array(ids, dtype="str")
+    out["admin1_name"] = pd.array(names, dtype="str")
     return out
 
 
@@ -318,14 +394,15 @@ class _Checker:
         self.bad = pd.Series(False, index=raw.index)
 
     def report(self, mask: pd.Series, column: str, key: str,
-               **params: str | int | pd.Series) -> None:
+               **params: str | int | pd.Series | _Quoted) -> None:
         """Reject the rows in ``mask``, with one problem each: the message ``key`` with
         ``params``, a parameter given as a Series taking each row's own value."""
         mask = mask.fillna(False).astype(bool)
         rows = mask.index[mask]
         if not len(rows):
             return
-        per_row = {name: v.reindex(rows).astype(str).tolist() if isinstance(v, pd.Series)
+        per_row = {name: v.of(rows) if isinstance(v, _Quoted)
+                   else v.reindex(rows).astype(str).tolist() if isinstance(v, pd.Series)
                    else [v] * len(rows) for name, v in params.items()}
         for n, i in enumerate(rows):
             message = Message.of(key, **{name: values[n] for name, values in per_row.items()})
@@ -338,8 +415,59 @@ class _Checker:
                                            rejected=False))
 
 
-def _quoted(values: pd.Series) -> pd.Series:
-    return values.map(repr)
+class _Quoted:
+    """A text column to be quoted (``repr``) in messages: quoted only for the rows that
+    are reported, not for the whole column (``repr`` runs in Python, once per value)."""
+
+    def __init__(self, values: pd.Series) -> None:
+        self.values = values
+
+    def of(self, rows: pd.Index) -> list[str]:
+        return [repr(v) for v in self.values.reindex(rows).tolist()]
+
+
+def _quoted(values: pd.Series) -> _Quoted:
+    return _Quoted(values)
+
+
+def first_rows(ids: pd.Series, rows: pd.Series) -> pd.Series:
+    """For each row in ``rows`` (a boolean mask, index 0..n-1 like ``ids``): the row
+    number (index + 2) of the first row holding the same id, as text; indexed by those
+    rows only. (What ``groupby(ids).transform("min") + 2`` gives, without grouping
+    every row.)"""
+    wanted = ids[rows.to_numpy()]
+    if not len(wanted):
+        return pd.Series([], index=wanted.index, dtype=str)
+    first = ~ids.duplicated(keep="first").to_numpy()
+    where = pd.Index(ids.to_numpy()[first]).get_indexer(wanted.to_numpy())
+    number = ids.index.to_numpy()[first][where] + 2
+    return pd.Series(number, index=wanted.index).astype(str)
+
+
+def source_urls(sources: pd.Series) -> tuple[pd.Series, list[tuple[int, Message]]]:
+    """The valid URLs of each row's ``sources`` text (a tuple, or None when none is valid)
+    and one note per URL dropped, as ``(index, message)`` in row and URL order.
+
+    ``sources`` holds text (no NA). Each distinct text is split and checked once (a
+    million imported rows share a handful), with the same ``str.split()`` as before."""
+    url_ok = re.compile(_URL_RE).match
+    codes, distinct = pd.factorize(sources)
+    kept_distinct = np.empty(len(distinct), dtype=object)
+    dropped_distinct: list[list[Message]] = []
+    for k, urls in enumerate(pd.Series(distinct, dtype=sources.dtype).str.split()):
+        good = tuple(u for u in urls if url_ok(u))
+        kept_distinct[k] = good or None
+        dropped_distinct.append([Message.of("pr_dropped_url", value=repr(url))
+                                 for url in urls if not url_ok(url)])
+    kept = pd.Series(kept_distinct[codes] if len(codes) else [], index=sources.index,
+                     dtype=object)
+    notes: list[tuple[int, Message]] = []
+    bad = [k for k, d in enumerate(dropped_distinct) if d]
+    if bad:
+        index = sources.index.to_numpy()
+        for pos in np.flatnonzero(np.isin(codes, bad)).tolist():
+            notes.extend((int(index[pos]), m) for m in dropped_distinct[codes[pos]])
+    return kept, notes
 
 
 def validate_events(df: pd.DataFrame, source_name: str,
@@ -388,9 +516,8 @@ def validate_events(df: pd.DataFrame, source_name: str,
             check.report(s[col] == "", col, "pr_required_value")
 
     dup = s["id"].ne("") & s["id"].duplicated(keep="first")
-    first_row = raw.index.to_series().groupby(s["id"]).transform("min") + 2
     check.report(dup, "id", "pr_duplicate_id", value=_quoted(s["id"]),
-                 first=first_row.astype(str))
+                 first=first_rows(s["id"], dup))
 
     dates = {}
     latest = pd.Timestamp(today) + timedelta(days=1)
@@ -432,9 +559,16 @@ def validate_events(df: pd.DataFrame, source_name: str,
         coords[col] = value.where(value.abs() <= limit)
     has_point = coords["latitude"].notna() & coords["longitude"].notna()
     testable = has_point & known_country
+    # Every point in the metric CRS once: for the distance to its country here and for
+    # its admin-1 unit at the end.
+    x_all = np.full(len(raw), np.nan)
+    y_all = np.full(len(raw), np.nan)
     if testable.any():
+        at = testable.to_numpy()
+        xy = metric_xy(coords["latitude"][testable], coords["longitude"][testable])
+        x_all[at], y_all[at] = xy
         dist = distance_to_country_m(coords["latitude"][testable], coords["longitude"][testable],
-                                     s["country_iso3"][testable]).reindex(raw.index)
+                                     s["country_iso3"][testable], xy=xy).reindex(raw.index)
         check.report(dist > BORDER_TOLERANCE_M, "latitude", "pr_outside_country",
                      country=s["country_iso3"],
                      km=(dist / 1000).round().astype("Int64").astype(str))
@@ -455,15 +589,9 @@ def validate_events(df: pd.DataFrame, source_name: str,
     check.report(s["fatalities_low"].eq("") & s["fatalities_high"].ne(""), "fatalities_low",
                  "pr_fatalities_low_missing")
 
-    url_ok = re.compile(_URL_RE).match
-    kept_urls = []
-    for i, urls in zip(raw.index, raw["sources"].str.split(), strict=True):
-        good = tuple(u for u in urls if url_ok(u))
-        for url in urls:
-            if not url_ok(url):
-                check.note(int(i), "sources", Message.of("pr_dropped_url", value=repr(url)))
-        kept_urls.append(good or None)
-    kept = pd.Series(kept_urls, index=raw.index, dtype=object)
+    kept, notes = source_urls(raw["sources"])
+    for i, message in notes:
+        check.note(i, "sources", message)
     check.report(kept.isna(), "sources", "pr_no_source_url")
 
     verified = s["verified"].str.lower()
@@ -502,7 +630,8 @@ def validate_events(df: pd.DataFrame, source_name: str,
     }, index=raw.index[keep])
     order = {c: i for i, c in enumerate(CSV_COLUMNS)}
     problems = sorted(check.problems, key=lambda p: (p.row, order.get(p.column, 99)))
-    return _typed(assign_admin1(model)), problems
+    at = keep.to_numpy()
+    return _typed(assign_admin1(model, xy=(x_all[at], y_all[at]))), problems
 
 
 def read_event_csv(path: Path) -> pd.DataFrame:
