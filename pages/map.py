@@ -199,7 +199,7 @@ with map_col:
         gdf = layers[selection.kind]
         selected_geometry = gdf.loc[gdf["id"] == selection.id, "geometry"].iloc[0]
     elif selection is not None:
-        lat, lon = events.loc[events["id"] == selection.id, ["latitude", "longitude"]].iloc[0]
+        lat, lon = ui_events.event_row(events, selection.id)[["latitude", "longitude"]]
         selected_geometry = None if pd.isna(lat) else shapely.Point(lon, lat)
     dynamic.append(mapbuild.selection_layer(selected_geometry))
     if highlight is not None:
@@ -269,7 +269,7 @@ with selection_tab:
     if selection is None:
         st.info(t("panel_hint"))
     elif selection.kind == "event":
-        row = events.loc[events["id"] == selection.id].iloc[0]
+        row = ui_events.event_row(events, selection.id)
         st.html(panels.event_panel_html(row, country_name(row["country_iso3"], lang), lang))
         if not bool((filtered["id"] == selection.id).any()):
             st.warning(t("panel_hidden"))  # never shown as if it were on the map

@@ -23,6 +23,7 @@ from geo.filters import (
     keep_rows,
     to_query_params,
 )
+from geo.frames import join_chunks
 from geo.i18n import format_number, translate
 from geo.store import Store, StoreError
 
@@ -240,8 +241,21 @@ def _rows_of(key: str, view: str, columns: tuple[str, ...], _events: pd.DataFram
              _rows: np.ndarray) -> pd.DataFrame:
     """The ``columns`` of the rows ``_rows`` of the events, for the view named ``view``
     (at most three kept, shared by the sessions: the memory stays bounded)."""
-    frame = _events[list(columns)] if columns != tuple(_events.columns) else _events
-    return keep_rows(frame, pd.Series(_rows, index=frame.index))
+    if columns == tuple(_events.columns):
+        return keep_rows(_events, pd.Series(_rows, index=_events.index))
+    frame = keep_rows(_events[list(columns)], pd.Series(_rows, index=_events.index))
+    join_chunks(frame)  # its own copy: later selections in it then copy nothing
+    return frame
+
+
+def event_row(events: pd.DataFrame, ident: str) -> pd.Series:
+    """The first event of ``events`` with this id (a row read in place: a selection of
+    rows of the shared events would join every text column's chunks, see
+    ``geo.frames.join_chunks``). KeyError when there is none."""
+    positions = np.flatnonzero((events["id"] == ident).to_numpy(dtype=bool))
+    if not len(positions):
+        raise KeyError(ident)
+    return events.iloc[int(positions[0])]
 
 
 def filtered_events(events: pd.DataFrame, f: EventFilter,
