@@ -6,10 +6,11 @@ The numbers come from :mod:`geo.analysis`; this module only draws them.
 from __future__ import annotations
 
 import html
+import zlib
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import date
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 import altair as alt
 import folium
@@ -119,6 +120,10 @@ def _selection(key: str, token: str, _f: EventFilter) -> Selection:
         actors=an.actor_sums(arrays, mask))
 
 
+TREND_GROUPINGS: tuple[str, ...] = ("country_iso3", "category")
+"""What the trend charts group by (the page's "Group by" choice)."""
+
+
 @dataclass(frozen=True, eq=False)
 class TrendView:
     """The trend charts' numbers for one filter, grouping and language."""
@@ -127,24 +132,55 @@ class TrendView:
     """``month``, ``quarter`` or ``year`` (:func:`geo.analysis.choose_period`)."""
     shown: pd.DataFrame
     """:func:`geo.analysis.period_series` in chart order, with ``group_label``."""
-    table: pd.DataFrame
-    """The wide table under the charts (periods x measure and group)."""
-    export: pd.DataFrame
-    """The rows of the CSV download (codes and names)."""
+    lang: str
+
+    @cached_property
+    def table(self) -> pd.DataFrame:
+        """The wide table under the charts (periods x measure and group): built the first
+        time its expander is open, then kept."""
+        t = ui.translator(self.lang)
+        labelled = self.shown.assign(group=self.shown["group_label"])
+        wide = pd.concat({
+            t("an_events"): an.series_table(labelled, "events", self.period),
+            t("an_fat_low"): an.series_table(labelled, "fatalities_low", self.period),
+            t("an_fat_high"): an.series_table(labelled, "fatalities_high", self.period)},
+            axis=1)
+        wide.index.name = t(f"an_period_{self.period}")
+        return wide
+
+    @cached_property
+    def export(self) -> pd.DataFrame:
+        """The rows of the CSV download (codes and names): built on the first click."""
+        series = self.shown.drop(columns="group_label")
+        export = series.assign(month=[an.period_label(m, self.period)
+                                      for m in series["month"]])
+        export.insert(2, "group_name", self.shown["group_label"].to_numpy())
+        return export.rename(columns={"month": self.period})
 
 
 def trend_view(key: str, f: EventFilter, by: str, lang: str) -> TrendView:
     """The :class:`TrendView` of the events ``f`` selects (at least one), grouped ``by``
-    ``"country_iso3"`` (outside the three states: one "other" group) or ``"category"``;
-    once per set of events, filter, grouping and language."""
-    return _trend_view(key, repr(f), by, lang, f)
+    ``"country_iso3"`` (outside the three states: one "other" group) or ``"category"``.
+
+    Both groupings are summed together, once per set of events, filter and language
+    (a few hundredths of a second from the :class:`Selection`'s cube): a rerun that only
+    regroups the charts reads one that is already there, it aggregates nothing."""
+    return _trend_views(key, repr(f), lang, f)[by]
 
 
 @st.cache_resource(show_spinner=False, max_entries=SELECTIONS_KEPT)
-def _trend_view(key: str, token: str, by: str, lang: str, _f: EventFilter) -> TrendView:
+def _trend_views(key: str, token: str, lang: str, _f: EventFilter) -> dict[str, TrendView]:
+    cube = _selection(key, token, _f).cube
+    return {by: make_trend_view(cube, by, lang, _f.date_from, _f.date_to)
+            for by in TREND_GROUPINGS}
+
+
+def make_trend_view(cube: pd.DataFrame, by: str, lang: str, start: date | None,
+                    end: date | None) -> TrendView:
+    """The :class:`TrendView` of a :func:`geo.analysis.trend_cube` grouped ``by``, every
+    month from ``start`` to ``end``."""
     t = ui.translator(lang)
-    monthly = an.monthly_from_cube(_selection(key, token, _f).cube, by, start=_f.date_from,
-                                   end=_f.date_to)
+    monthly = an.monthly_from_cube(cube, by, start=start, end=end)
     period = an.choose_period(monthly["month"].min(), monthly["month"].max())
     series = an.period_series(monthly, period)
     # Groups in a fixed order (the three states, then the rest), each with its own colour
@@ -156,16 +192,7 @@ def _trend_view(key: str, token: str, by: str, lang: str, _f: EventFilter) -> Tr
     shown = series.assign(group_label=series["group"].map(
         (lambda c: t("an_other_countries") if c == "other" else country_name(c, lang))
         if by == "country_iso3" else (lambda c: t(f"cat_{c}"))))
-    labelled = shown.assign(group=shown["group_label"])
-    wide = pd.concat({t("an_events"): an.series_table(labelled, "events", period),
-                      t("an_fat_low"): an.series_table(labelled, "fatalities_low", period),
-                      t("an_fat_high"): an.series_table(labelled, "fatalities_high", period)},
-                     axis=1)
-    wide.index.name = t(f"an_period_{period}")
-    export = series.assign(month=[an.period_label(m, period) for m in series["month"]])
-    export.insert(2, "group_name", shown["group_label"].to_numpy())  # codes and names
-    return TrendView(period=period, shown=shown, table=wide,
-                     export=export.rename(columns={"month": period}))
+    return TrendView(period=period, shown=shown, lang=lang)
 
 
 def before_after(key: str, f: EventFilter, pivot: date, months: int,
@@ -311,7 +338,9 @@ def vega_spec(chart: alt.TopLevelMixin, prefix: str = "data") -> dict:
             name_data(inner)
 
     name_data(chart)
-    spec = chart.to_dict()
+    # Not validated against the Vega-Lite schema: the charts are the page's own, and
+    # validating them took a third of the time of building them.
+    spec = chart.to_dict(validate=False)
     # Altair's default theme adds a 300 px view size that Streamlit's own conversion leaves
     # out (our charts set their sizes or stretch to the column).
     view = spec.get("config", {}).get("view", {})
@@ -771,7 +800,11 @@ def number_table(frame: pd.DataFrame, lang: str, percent: Iterable[str] = (),
                  decimals: Mapping[str, int] | None = None) -> Styler:
     """``frame`` for ``st.dataframe`` with every number in the reader's format (``1 253``,
     ``12,5`` in French): the cells keep their numbers (sorting stays numeric), only their
-    display changes. ``percent`` columns hold fractions shown as ``45 %``; missing is ``–``."""
+    display changes. ``percent`` columns hold fractions shown as ``45 %``; missing is ``–``.
+
+    The styler's id is fixed (by the columns' names): pandas draws a random one per Styler,
+    and Streamlit sends it, so an unchanged table would differ on every rerun and the
+    browser would draw it again (a tenth of a second of a regrouping rerun)."""
     decimals = dict(decimals or {})
     percent = set(percent)
     formats: dict = {}
@@ -784,7 +817,8 @@ def number_table(frame: pd.DataFrame, lang: str, percent: Iterable[str] = (),
         else:
             places = decimals.get(col, 0)
             formats[col] = (lambda v, places=places: _number(v, lang, places))
-    return frame.style.format(formats, na_rep="–")
+    uuid = f"an{zlib.crc32(repr(list(frame.columns)).encode()):08x}"
+    return Styler(frame, uuid=uuid).format(formats, na_rep="–")
 
 
 @lru_cache(maxsize=65_536)
