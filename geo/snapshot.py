@@ -35,6 +35,7 @@ import os
 import re
 import threading
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -55,6 +56,10 @@ _TMP_RE = re.compile(r"^\.snapshot-(\d+)\.(?:arrow|json)\.(\d+)\.\d+\.tmp$")
 # A temporary file untouched this long belongs to no running write, whatever its pid says
 # (pids are reused, and another machine's or container's pid cannot be checked).
 STALE_TMP_SECONDS = 3600
+# Rows converted to Arrow and written at a time: the file is written batch by batch, so a
+# million events are never held a second time (sorted, or as one Arrow table) beside the
+# frame they come from.
+BATCH_ROWS = 65_536
 
 
 @dataclass(frozen=True)
@@ -84,30 +89,45 @@ def _tmp_name(path: Path) -> Path:
 
 
 def write(directory: Path, generation: int, events: pd.DataFrame, state: str | None = None,
-          datasets: tuple[tuple[str, ...], ...] = ()) -> Path | None:
+          datasets: tuple[tuple[str, ...], ...] = (),
+          order: np.ndarray | None = None) -> Path | None:
     """Write the snapshot of ``generation`` and its manifest; remove older snapshots.
 
     ``events`` is the store's frame (:meth:`geo.store.Store.load_events`), ``state``
-    and ``datasets`` the store's state token and dataset rows at that generation. Returns the path,
-    or None when the directory is not writable or full (then there is simply no cache).
+    and ``datasets`` the store's state token and dataset rows at that generation;
+    ``order`` (positions in ``events``), the order in which to write its rows when it is
+    not already the store's order. Rows are converted and written :data:`BATCH_ROWS` at a
+    time, all batches sharing one dictionary of ``sources``. Returns the path, or None
+    when the directory is not writable or full (then there is simply no cache).
     """
     path = path_for(directory, generation)
     manifest = manifest_path(directory, generation)
     tmp, tmp_manifest = _tmp_name(path), _tmp_name(manifest)
     remove_stale_temporaries(directory)
     try:
-        table = _to_table(events)
-        with pa.OSFile(str(tmp), "wb") as sink, ipc.new_file(sink, table.schema) as writer:
-            faults.point("cache:open")
-            writer.write_table(table)
-            faults.point("cache:body")
+        rows = 0
+        columns: list[str] = []
+        with pa.OSFile(str(tmp), "wb") as sink:
+            writer = None
+            try:
+                for table in _tables(events, order):
+                    if writer is None:
+                        writer = ipc.new_file(sink, table.schema)
+                        faults.point("cache:open")
+                        columns = table.column_names
+                    writer.write_table(table)
+                    rows += table.num_rows
+                faults.point("cache:body")
+            finally:
+                if writer is not None:
+                    writer.close()
         with tmp.open("rb") as written:
             os.fsync(written.fileno())
             digest = hashlib.file_digest(written, "sha256").hexdigest()
         faults.point("cache:tmp")
         record = {"format": MANIFEST_FORMAT, "generation": generation, "state": state,
-                  "rows": table.num_rows, "size": tmp.stat().st_size, "sha256": digest,
-                  "columns": table.column_names, "datasets": [list(d) for d in datasets]}
+                  "rows": rows, "size": tmp.stat().st_size, "sha256": digest,
+                  "columns": columns, "datasets": [list(d) for d in datasets]}
         tmp_manifest.write_text(json.dumps(record, indent=1), encoding="utf-8")
         faults.point("cache:manifest")
         os.replace(tmp, path)
@@ -255,14 +275,36 @@ def _process_alive(pid: int) -> bool:
     return True
 
 
-def _to_table(events: pd.DataFrame) -> pa.Table:
-    frame = events.copy(deep=False)
-    frame["sources"] = [" ".join(s) for s in frame["sources"]]
-    table = pa.Table.from_pandas(frame, preserve_index=False)
-    columns = [column.combine_chunks().dictionary_encode() if name == "sources" else column
-               for name, column in zip(table.column_names, table.columns, strict=True)]
-    return pa.table(columns, names=table.column_names).replace_schema_metadata(
-        table.schema.metadata)
+def _tables(events: pd.DataFrame, order: np.ndarray | None = None) -> Iterator[pa.Table]:
+    """``events`` (in ``order``) as Arrow tables of :data:`BATCH_ROWS` rows (one, empty,
+    for no events), ``sources`` joined by spaces and dictionary-encoded with one
+    dictionary for all of them (its values in order of first appearance)."""
+    n = len(events)
+    # Each distinct tuple joined once; tuples joining to the same text share a code.
+    codes, tuples = pd.factorize(events["sources"].to_numpy(dtype=object))
+    texts = pd.Index([" ".join(t) for t in tuples], dtype=object)
+    same, distinct = pd.factorize(texts)
+    codes = same[codes] if len(codes) else codes
+    if order is not None:
+        order = np.asarray(order, dtype=np.int64)
+        codes = codes[order]
+    # Renumbered in order of first appearance in the written order (as dictionary_encode
+    # numbers them).
+    indices, first = pd.factorize(codes)
+    indices = indices.astype(np.int32)
+    values = np.asarray(distinct, dtype=object)[first]
+    dictionary = None
+    for start in range(0, max(n, 1), BATCH_ROWS):
+        stop = min(start + BATCH_ROWS, n)
+        frame = (events.iloc[start:stop] if order is None
+                 else events.take(order[start:stop])).copy(deep=False)
+        frame["sources"] = pd.array(values[indices[start:stop]], dtype="str")
+        table = pa.Table.from_pandas(frame, preserve_index=False)
+        where = table.column_names.index("sources")
+        if dictionary is None:
+            dictionary = pa.array(values, type=table.schema.field("sources").type)
+        encoded = pa.DictionaryArray.from_arrays(pa.array(indices[start:stop]), dictionary)
+        yield table.set_column(where, "sources", encoded)
 
 
 def _to_frame(table: pa.Table) -> pd.DataFrame:
