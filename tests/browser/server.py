@@ -46,7 +46,10 @@ def streamlit_server(log: Path, script: Path | str = "dashboard.py",
         proc = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", str(script),
              "--server.port", str(port), "--server.address", "127.0.0.1",
-             "--server.headless", "true"],
+             "--server.headless", "true",
+             # The suite tests the code as it was when the server started; an edit made
+             # meanwhile (another terminal, an editor's autosave) must not reload it.
+             "--server.fileWatcherType", "none"],
             cwd=REPO, stdout=out, stderr=subprocess.STDOUT, env=full_env,
         )
     url = f"http://127.0.0.1:{port}"
