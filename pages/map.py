@@ -24,6 +24,7 @@ from geo.selection import (
 from geo.ui import events as ui_events
 from geo.ui import facts as ui_facts
 from geo.ui import mapdata
+from geo.ui.data import problems_table
 
 ui.ensure_app_shell()
 
@@ -236,7 +237,7 @@ with map_col:
     if load_problems:
         with st.expander(f"{t('ev_load_problems', count=rejected_row_count(load_problems))}"
                          f" ({t('ev_load_notes', count=len(load_problems))})"):
-            st.dataframe(pd.DataFrame([p.__dict__ for p in load_problems]))
+            st.dataframe(problems_table(load_problems, lang), hide_index=True)
     with st.expander(t("boundaries_heading")):
         st.write(t("boundaries_note"))
 
