@@ -1,7 +1,7 @@
 """Events drawn one by one on a canvas, at any count: the binary block and its map layer.
 
 The browser half is ``geo/mapjs/atlas_points.js`` (``L.AtlasPoints``); this module writes
-what it reads. A block holds the located events of a view in drawing order (bottom first):
+what it reads. A block holds located events in drawing order (bottom first):
 
 =========  =====================  ==========================================
 offset     type (little-endian)   content
