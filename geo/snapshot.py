@@ -298,7 +298,8 @@ def _tables(events: pd.DataFrame, order: np.ndarray | None = None) -> Iterator[p
         stop = min(start + BATCH_ROWS, n)
         frame = (events.iloc[start:stop] if order is None
                  else events.take(order[start:stop])).copy(deep=False)
-        frame["sources"] = pd.array(values[indices[start:stop]], dtype="str")
+        frame["sources"] = values[indices[start:stop]].tolist()  # (as before: str, or
+        # object when empty)
         table = pa.Table.from_pandas(frame, preserve_index=False)
         where = table.column_names.index("sources")
         if dictionary is None:

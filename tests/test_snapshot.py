@@ -216,3 +216,86 @@ def test_the_temporary_file_of_a_killed_cache_write_is_removed(store):
     old = time.time() - snapshot.STALE_TMP_SECONDS - 60
     os.utime(running, (old, old))  # untouched for over an hour: no write owns it
     assert snapshot.remove_stale_temporaries(store.directory) == [running]
+
+
+# --- written batch by batch: the same file content as one table -----------------------------
+
+def _old_to_table(events: pd.DataFrame) -> pa.Table:
+    """The whole frame as one table (how the cache was written before it was streamed)."""
+    frame = events.copy(deep=False)
+    frame["sources"] = [" ".join(s) for s in frame["sources"]]
+    table = pa.Table.from_pandas(frame, preserve_index=False)
+    columns = [column.combine_chunks().dictionary_encode() if name == "sources" else column
+               for name, column in zip(table.column_names, table.columns, strict=True)]
+    return pa.table(columns, names=table.column_names).replace_schema_metadata(
+        table.schema.metadata)
+
+
+def _varied_events(n: int) -> pd.DataFrame:
+    import numpy as np
+
+    events = Store(Path("/nonexistent-sahel-store")).load_events()
+    rng = np.random.default_rng(4)
+    urls = [("https://a.org",), ("https://b.org/x", "https://c.org"), ("https://a.org",),
+            ("https://b.org/x", "https://c.org"), ("https://d.org/é",)]
+    days = pd.Timestamp("2020-01-01") + pd.to_timedelta(rng.integers(0, 30, n), unit="D")
+    rows = pd.DataFrame({
+        "id": [f"e{i % (n // 2 + 1)}-{i}" for i in rng.permutation(n)],
+        "date": days, "date_end": days, "date_precision": "day", "category": "insurgency",
+        "subtype": "ambush", "layer": "insurgency",
+        "country_iso3": rng.choice(["MLI", "NER", "BFA"], n),
+        "admin1_id": "", "admin1_name": "", "admin1_source_name": "",
+        "location": rng.choice(["A", "B \"q\"", "C\nD", ""], n),
+        "latitude": np.where(rng.random(n) < 0.1, np.nan, rng.uniform(10, 20, n)),
+        "longitude": rng.uniform(-5, 5, n),
+        "geo_precision": pd.array(rng.choice([1, 2, None], n), dtype="Int64"),
+        "actors": "X; Y", "fatalities_low": pd.array(rng.choice([0, 3, None], n),
+                                                    dtype="Int64"),
+        "fatalities_high": pd.array(rng.choice([0, 3, None], n), dtype="Int64"),
+        "summary": [f"summary {i} <b>" for i in range(n)],
+        "sources": [urls[i] for i in rng.integers(0, len(urls), n)],
+        "dataset": "acled", "verified": rng.random(n) < 0.5,
+        "timestamp": rng.integers(0, 10**9, n)})
+    return pd.concat([events, rows], ignore_index=True).astype(events.dtypes.to_dict())
+
+
+@pytest.mark.parametrize("batch", [7, 64, 10_000])
+def test_cache_written_in_batches_reads_back_as_the_whole_table(tmp_path, monkeypatch, batch):
+    import numpy as np
+
+    monkeypatch.setattr(snapshot, "BATCH_ROWS", batch)
+    events = _varied_events(300)
+    # In the store's order (date, id) from a shuffled frame and its order...
+    order = events[["date", "id"]].sort_values(["date", "id"], kind="stable").index.to_numpy()
+    snapshot.write(tmp_path, 1, events, "s", order=order)
+    expected = events.take(order).reset_index(drop=True)
+    with pa.memory_map(str(snapshot.path_for(tmp_path, 1))) as source:
+        written = ipc.open_file(source).read_all()
+    old = _old_to_table(expected)
+    assert written.schema.equals(old.schema, check_metadata=True)
+    # (the same dictionary of sources, in the same order, in every batch)
+    chunks = written.column("sources").chunks
+    assert len(chunks) == -(-300 // batch)
+    assert all(c.dictionary.equals(old.column("sources").chunk(0).dictionary) for c in chunks)
+    assert written.combine_chunks().cast(old.schema).equals(old)
+    back = snapshot.read(tmp_path, 1, SNAPSHOT_COLUMNS, "s")
+    pd.testing.assert_frame_equal(back, expected)
+    manifest = snapshot.read_manifest(tmp_path, 1)
+    assert (manifest.rows, manifest.columns) == (300, SNAPSHOT_COLUMNS)
+    # ... and a frame already in order, without one.
+    snapshot.write(tmp_path, 2, expected)
+    pd.testing.assert_frame_equal(snapshot.read(tmp_path, 2, SNAPSHOT_COLUMNS), expected)
+    assert snapshot.value_counts(tmp_path, 2, "country_iso3") == {
+        k: int(v) for k, v in expected["country_iso3"].value_counts().items()}
+    assert np.array_equal(snapshot.read(tmp_path, 2, SNAPSHOT_COLUMNS)["latitude"],
+                          expected["latitude"], equal_nan=True)
+
+
+def test_cache_of_no_events_has_the_columns(tmp_path):
+    empty = Store(tmp_path / "none").load_events()
+    snapshot.write(tmp_path, 1, empty)
+    back = snapshot.read(tmp_path, 1, SNAPSHOT_COLUMNS)
+    pd.testing.assert_frame_equal(back, empty)
+    with pa.memory_map(str(snapshot.path_for(tmp_path, 1))) as source:
+        assert ipc.open_file(source).schema.equals(_old_to_table(empty).schema,
+                                                   check_metadata=True)
