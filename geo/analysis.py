@@ -869,6 +869,34 @@ def admin1_sums(arrays: EventArrays, mask: np.ndarray, start: Date | None = None
     return sums[sums["events"] > 0].sort_index()
 
 
+def admin1_sums_by_year(arrays: EventArrays, mask: np.ndarray) -> dict[int, pd.DataFrame]:
+    """:func:`admin1_sums` of the selected events for each calendar year of their first
+    day (``start`` = 1 January, ``end`` = 31 December), all years in one pass: a year with
+    no event in a unit has no entry."""
+    where = mask & (arrays.admin1 != arrays.code("admin1", ""))
+    if not where.any():
+        return {}
+    year = arrays.year[where].astype(np.int64)
+    first = int(year.min())
+    slots = int(year.max()) - first + 1
+    # admin1_sums ends a year at 31 December 00:00: an event later that day (a time of day)
+    # is in none of its years.
+    last_day = np.array([_stamp_ns(Date(first + i, 12, 31)) for i in range(slots)])
+    where[where] = arrays.date[where] <= last_day[year - first]
+    units = len(arrays.admin1_ids)
+    cell = np.zeros(arrays.size, dtype=np.int64)
+    cell[where] = (arrays.year[where].astype(np.int64) - first) * units + arrays.admin1[where]
+    sums = _sums_by(cell, slots * units, arrays, where)
+    index = pd.Index(arrays.admin1_ids, dtype="str", name="admin1_id")
+    out = {}
+    for i in range(slots):
+        part = sums.iloc[i * units:(i + 1) * units].set_axis(index)
+        part = part[part["events"] > 0]
+        if len(part):
+            out[first + i] = part.sort_index()
+    return out
+
+
 def _completeness_of(arrays: EventArrays, where: np.ndarray) -> Completeness:
     """:func:`completeness` of the events ``where`` selects (a bool mask or indices)."""
     no_coords = arrays.no_coords[where]

@@ -282,9 +282,9 @@ bands_section()
 def actors_section() -> None:
     """Top actors and victims, ranked by events or deaths."""
     st.header(t("an_actors"))
-    rank = st.radio(t("an_rank_by"), ["events", "fatalities_high"], horizontal=True, key="an_rank",
+    rank = st.radio(t("an_rank_by"), list(ui_an.RANKINGS), horizontal=True, key="an_rank",
                     format_func=lambda m: t("an_events" if m == "events" else "an_fat_high"))
-    top = ui_an.ranked_actors(data_key, event_filter, rank, False, 10)
+    top = ui_an.ranked_actors(data_key, event_filter, rank, False, ui_an.RANKED[False])
     if not top.empty:
         st.vega_lite_chart(ui_an.cached_spec("actors", (*view_key, rank), top, rank, lang),
                            width="stretch")
@@ -295,7 +295,7 @@ def actors_section() -> None:
                                                                     **actor_columns}), lang),
                              width="stretch", hide_index=True)
         csv_button(top, "top-actors", t("an_csv_title_actors"), datasets)
-    victims = ui_an.ranked_actors(data_key, event_filter, rank, True, 10_000)
+    victims = ui_an.ranked_actors(data_key, event_filter, rank, True, ui_an.RANKED[True])
     if not victims.empty:
         st.subheader(t("an_victims"))
         st.caption(t("an_victims_count", count=len(victims)))

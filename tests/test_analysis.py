@@ -622,6 +622,7 @@ def _random_filters(events: pd.DataFrame, count: int) -> list:
 
 def test_precomputed_arrays_give_the_numbers_of_the_frame_functions(mixed_events):
     from dataclasses import replace
+    from datetime import date
 
     from geo.countries import AES_MEMBERS
     from geo.filters import apply_filter
@@ -657,11 +658,18 @@ def test_precomputed_arrays_give_the_numbers_of_the_frame_functions(mixed_events
                 pd.testing.assert_frame_equal(
                     an.rank_actors(sums, n, by, victims),
                     an.top_actors(filtered, n, by, victims))
-        # Regions: the sidebar's span and one year.
+        # Regions: the sidebar's span and one year; every year at once.
         for start, end in ((f.date_from, f.date_to),
                            (pd.Timestamp("2020-01-01"), pd.Timestamp("2020-12-31"))):
             pd.testing.assert_frame_equal(an.admin1_sums(arrays, mask, start, end),
                                           an.admin1_counts(filtered, start, end))
+        by_year = an.admin1_sums_by_year(arrays, mask)
+        for year in range(2010, 2027):
+            ref = an.admin1_counts(filtered, date(year, 1, 1), date(year, 12, 31))
+            if ref.empty:
+                assert year not in by_year
+            else:
+                pd.testing.assert_frame_equal(by_year[year], ref)
         # Distance bands of the three states.
         states = mask & arrays.isin("country", AES_MEMBERS)
         in_states = filtered[filtered["country_iso3"].isin(AES_MEMBERS)]
@@ -781,3 +789,34 @@ def test_trend_specs_put_together_are_the_layered_charts(lang):
             assert len(ours[1]) == len(whole[1])
             for a, b in zip(ours[1], whole[1], strict=True):
                 pd.testing.assert_frame_equal(a, b)
+
+
+def test_a_table_keeps_its_styler_id_from_run_to_run():
+    """pandas gives each Styler a random id and Streamlit sends it: a table rebuilt on a
+    rerun would differ from the one drawn, and the browser would draw it again."""
+    from geo.ui import analysis as ui_an
+
+    frame = pd.DataFrame({"Events": [1, 2_000], "Share": [0.5, 0.25]})
+    first, second = (ui_an.number_table(frame, "fr", percent=["Share"]) for _ in range(2))
+    assert first.uuid == second.uuid
+    assert first.to_html() == second.to_html()
+    assert ui_an.number_table(frame.rename(columns={"Events": "Deaths"}), "fr").uuid != (
+        first.uuid)
+
+
+def test_a_trend_view_builds_its_table_and_csv_rows_on_first_use(mixed_events):
+    from geo.ui import analysis as ui_an
+
+    arrays = an.prepare(mixed_events, CENTER)
+    cube = an.trend_cube(arrays, np.ones(arrays.size, dtype=bool))
+    for by in ui_an.TREND_GROUPINGS:
+        view = ui_an.make_trend_view(cube, by, "en", None, None)
+        assert "table" not in vars(view) and "export" not in vars(view)
+        export = view.export
+        assert view.export is export  # built once
+        assert list(export.columns) == [view.period, "group", "group_name", "events",
+                                        "fatalities_low", "fatalities_high",
+                                        "fatalities_unknown"]
+        assert export["events"].sum() == arrays.size
+        assert list(export["group_name"]) == list(view.shown["group_label"])
+        assert len(view.table) == view.shown["month"].nunique()

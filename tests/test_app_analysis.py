@@ -184,3 +184,44 @@ def test_tables_are_built_only_while_their_expander_is_open():
     at.run()
     actor_label = translate("an_actor", "en")
     assert [d for d in at.dataframe if actor_label in d.value.columns]
+
+
+AGGREGATES = ("prepare", "filter_mask", "trend_cube", "monthly_from_cube", "period_series",
+              "actor_sums", "rank_actors", "admin1_sums", "admin1_sums_by_year",
+              "before_after_arrays", "distance_bands_arrays", "present", "years_present")
+"""Every function of geo.analysis that goes over the events or regroups their sums."""
+
+
+def test_a_rerun_that_only_regroups_a_chart_filters_and_aggregates_nothing(monkeypatch):
+    """Trends by category and back, actors by deaths, another band share, another map
+    measure and year: every number comes from what the page's first run summed (the
+    filter's selection, both groupings, every ranking, every year)."""
+    from geo import analysis as an
+
+    at = app()
+    at.run()
+    calls: list[str] = []
+    def counting(name: str):  # noqa: ANN202
+        real = getattr(an, name)
+
+        def counted(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+            calls.append(name)
+            return real(*args, **kwargs)
+        return counted
+
+    for name in AGGREGATES:
+        monkeypatch.setattr(an, name, counting(name))
+    at.radio(key="an_by").set_value("category").run()
+    at.radio(key="an_rank").set_value("fatalities_high").run()
+    at.radio(key="an_band_measure").set_value("share_fatalities_high").run()
+    at.radio(key="an_map_measure").set_value("fatalities_high").run()
+    years = [o for o in at.selectbox(key="an_period").options if o.isdigit()]
+    for year in (years[0], years[-1]):
+        at.selectbox(key="an_period").set_value(year).run()
+    at.radio(key="an_by").set_value("country_iso3").run()
+    assert not at.exception
+    assert calls == []
+    # The counting works: another filter is summed anew.
+    at.number_input(key="ev_min_fat").set_value(3).run()
+    assert not at.exception
+    assert {"filter_mask", "trend_cube", "actor_sums"} <= set(calls)

@@ -84,6 +84,12 @@ class Selection:
     bands_datasets: frozenset[str]
     actors: pd.DataFrame
     """:func:`geo.analysis.actor_sums`."""
+    regions: pd.DataFrame
+    """:func:`geo.analysis.admin1_sums` over the filter's dates."""
+    region_years: dict[int, pd.DataFrame]
+    """:func:`geo.analysis.admin1_sums_by_year`: the choropleth's other periods."""
+    no_regions: pd.DataFrame
+    """:func:`geo.analysis.admin1_sums` of no event (a year without units)."""
 
 
 SELECTIONS_KEPT = 16
@@ -117,7 +123,10 @@ def _selection(key: str, token: str, _f: EventFilter) -> Selection:
         cube=an.trend_cube(arrays, mask),
         bands=an.distance_bands_arrays(arrays, states) if states.any() else None,
         bands_datasets=an.present(arrays, states, "dataset"),
-        actors=an.actor_sums(arrays, mask))
+        actors=an.actor_sums(arrays, mask),
+        regions=an.admin1_sums(arrays, mask, _f.date_from, _f.date_to),
+        region_years=an.admin1_sums_by_year(arrays, mask),
+        no_regions=an.admin1_sums(arrays, np.zeros(arrays.size, dtype=bool)))
 
 
 TREND_GROUPINGS: tuple[str, ...] = ("country_iso3", "category")
@@ -214,22 +223,41 @@ def _before_after(key: str, token: str, _f: EventFilter, pivot: date, months: in
             an.present(arrays, mask, "dataset"))
 
 
+RANKINGS: tuple[str, ...] = ("events", "fatalities_high")
+"""What the actors are ranked by (the page's "Rank by" choice)."""
+RANKED: dict[bool, int] = {False: 10, True: 10_000}
+"""How many actors the page ranks (the top 10) and victims (all, for their table)."""
+
+
 def ranked_actors(key: str, f: EventFilter, by: str, victims: bool, n: int) -> pd.DataFrame:
-    """:func:`geo.analysis.rank_actors` of the :class:`Selection` of ``f``; once per set of
-    events, filter and ranking."""
-    return _ranked_actors(key, repr(f), by, victims, n, f)
+    """:func:`geo.analysis.rank_actors` of the :class:`Selection` of ``f``. The page's
+    rankings (:data:`RANKINGS` x :data:`RANKED`) are made together, once per set of events
+    and filter: ranking by the other measure reads one already made."""
+    if RANKED.get(victims) == n and by in RANKINGS:
+        return _rankings(key, repr(f), f)[by, victims]
+    return an.rank_actors(_selection(key, repr(f), f).actors, n, by, victims)
 
 
-@st.cache_resource(show_spinner=False, max_entries=SELECTIONS_KEPT * 4)
-def _ranked_actors(key: str, token: str, by: str, victims: bool, n: int,
-                   _f: EventFilter) -> pd.DataFrame:
-    return an.rank_actors(_selection(key, token, _f).actors, n, by, victims)
+@st.cache_resource(show_spinner=False, max_entries=SELECTIONS_KEPT)
+def _rankings(key: str, token: str, _f: EventFilter) -> dict[tuple[str, bool], pd.DataFrame]:
+    sums = _selection(key, token, _f).actors
+    return {(by, victims): an.rank_actors(sums, n, by, victims)
+            for by in RANKINGS for victims, n in RANKED.items()}
 
 
 def region_counts(key: str, f: EventFilter, start: date | None,
                   end: date | None) -> pd.DataFrame:
     """:func:`geo.analysis.admin1_counts` of the events ``f`` selects, first day in
-    ``[start, end]``; once per set of events, filter and period."""
+    ``[start, end]``. The page's periods (the filter's dates, each calendar year) are in
+    the :class:`Selection`, summed once per set of events and filter: choosing another
+    reads its numbers; any other period is summed once per set of events, filter and
+    period."""
+    chosen = selection(key, f)
+    if (start, end) == (f.date_from, f.date_to):
+        return chosen.regions
+    if (start is not None and end is not None and start.year == end.year
+            and (start.month, start.day, end.month, end.day) == (1, 1, 12, 31)):
+        return chosen.region_years.get(start.year, chosen.no_regions)
     return _region_counts(key, repr(f), f, start, end)
 
 
