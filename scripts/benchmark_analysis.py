@@ -16,7 +16,10 @@ For each N (default 200,000 and 1,000,000):
      server's part as the browser sees it; the rest of the load is drawing);
    * ``regroup_s``: a rerun that only regroups a chart: click "By category" of the trend
      charts, until the run is over and the chart shows the categories; then
-     ``regroup_rank_s``: "Fatalities (high)" of the top actors;
+     ``regroup_rank_s``: "Fatalities (high)" of the top actors; ``regroup_back_s``: "By
+     country" again (a grouping already drawn once);
+   * ``*_kb``: kilobytes the server sent the browser over the websocket for the first
+     load, the second load and the regroup;
    * ``rss_mb`` / ``peak_rss_mb``: the server's resident memory after these (VmRSS) and
      its high-water mark (VmHWM), from ``/proc``.
 
@@ -51,6 +54,9 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 ARTIFACTS = REPO / "artifacts"
+APP_DIR = [REPO]
+"""Where the served app is (``--app``: another checkout, to compare with an earlier
+version)."""
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 BASE_EVENTS = 200_000
 CHART = '[data-testid="stVegaLiteChart"]'
@@ -108,8 +114,10 @@ def server(log_path: Path, script: Path | str = "dashboard.py",
     with log_path.open("w") as out:
         proc = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", str(script), "--server.port", str(port),
-             "--server.address", "127.0.0.1", "--server.headless", "true"],
-            cwd=REPO, stdout=out, stderr=subprocess.STDOUT, env=full_env)
+             "--server.address", "127.0.0.1", "--server.headless", "true",
+             # Others may edit the checkout meanwhile: no reload of changed modules.
+             "--server.fileWatcherType", "none"],
+            cwd=APP_DIR[0], stdout=out, stderr=subprocess.STDOUT, env=full_env)
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + timeout_s
@@ -179,44 +187,64 @@ def wait_drawn(page: object, charts: int, timeout_ms: float = 180_000) -> None:
     page.locator(APP_IDLE).wait_for(state="attached", timeout=timeout_ms)
 
 
-def open_analysis(browser: object, url: str, charts: int) -> tuple[object, float, float]:
+RUNS_FINISHED: dict[int, list[float]] = {}
+"""Per page (``id``), when each script run it asked for was over (the server's message)."""
+
+
+def count_bytes(page: object) -> list[int]:
+    """A list that grows with the size of each websocket message the page receives; and
+    :data:`RUNS_FINISHED` of the page."""
+    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+    sizes: list[int] = []
+    finished = RUNS_FINISHED.setdefault(id(page), [])
+
+    def received(payload: bytes | str) -> None:
+        sizes.append(len(payload))
+        if isinstance(payload, bytes) and ForwardMsg.FromString(payload).WhichOneof(
+                "type") == "script_finished":
+            finished.append(time.perf_counter())
+
+    page.on("websocket", lambda ws: ws.on("framereceived", received))
+    return sizes
+
+
+def open_analysis(browser: object, url: str, charts: int
+                  ) -> tuple[object, float, float, list[int]]:
     """A new page on ``/analysis``: seconds until the script run is over (the server's
-    part, as the browser sees it) and until the last chart is drawn."""
+    part, as the browser sees it) and until the last chart is drawn; the sizes of the
+    websocket messages it received (a list that keeps growing)."""
     page = browser.new_page(viewport={"width": 1400, "height": 950})
+    sizes = count_bytes(page)
     start = time.perf_counter()
     page.goto(f"{url}/analysis")
     page.wait_for_function(RUN_OVER_JS, timeout=180_000, polling=50)
     run_over = time.perf_counter() - start
     wait_drawn(page, charts)
-    return page, run_over, time.perf_counter() - start
+    return page, run_over, time.perf_counter() - start, sizes
 
 
 def chart_count(page: object) -> int:
     return page.locator(CHART).count()
 
 
-WATCH_RUNS_JS = """() => {
-  window.__runs = 0;
-  const app = document.querySelector('[data-testid="stApp"]');
-  let last = app.getAttribute('data-test-script-state');
-  new MutationObserver(() => {
-    const now = app.getAttribute('data-test-script-state');
-    if (now === 'notRunning' && last !== 'notRunning') window.__runs += 1;
-    last = now;
-  }).observe(app, {attributes: true, attributeFilter: ['data-test-script-state']});
-}"""
-
-
 def timed_click(page: object, radio_group: str, option: str, shows: str) -> float:
     """Seconds from clicking ``option`` of the radio group labelled ``radio_group`` until
-    the run is over and a chart's text contains ``shows``."""
+    the server has said the run is over (its ``script_finished`` message: a fragment's run
+    can be too quick for the page's running state to show) and a chart's text contains
+    ``shows``."""
     group = page.locator('[data-testid="stRadio"]').filter(has_text=radio_group).first
     target = group.get_by_text(option, exact=True)
     target.scroll_into_view_if_needed()
-    page.evaluate(WATCH_RUNS_JS)
+    finished = RUNS_FINISHED[id(page)]
+    before = len(finished)
     start = time.perf_counter()
     target.click()
-    page.wait_for_function("() => window.__runs >= 1", timeout=120_000, polling=50)
+    deadline = start + 120
+    while len(finished) == before:
+        if time.perf_counter() > deadline:
+            raise TimeoutError(f"no run after clicking {option!r}")
+        page.wait_for_timeout(10)
     page.wait_for_function(
         """(text) => Array.from(document.querySelectorAll('[data-testid="stVegaLiteChart"]'))
             .some(c => c.textContent.includes(text))""", arg=shows, timeout=60_000, polling=50)
@@ -245,15 +273,22 @@ def browser_benchmark(store: Path, work: Path, repeats: int, browser: object) ->
     env = {"SAHEL_ATLAS_DATA_DIR": str(store)}
     for i in range(repeats):
         with server(work / f"server-{store.name}-{i}.log", env=env) as (url, pid):
-            row: dict = {}
-            page, row["first_run_over_s"], row["first_load_s"] = open_analysis(browser, url, 6)
+            row: dict = {"loadavg_1min": os.getloadavg()[0]}
+            page, row["first_run_over_s"], row["first_load_s"], sizes = open_analysis(
+                browser, url, 6)
+            row["first_kb"] = round(sum(sizes) / 1000, 1)
             row["charts"] = chart_count(page)
+            sizes.clear()
             row["regroup_s"] = timed_click(page, "Group by", "Category", "Insurgency")
+            page.wait_for_timeout(300)  # the run's last messages
+            row["regroup_kb"] = round(sum(sizes) / 1000, 1)
             row["regroup_rank_s"] = timed_click(page, "Rank by", "Fatalities (high)",
                                                 "Fatalities (high)")
+            row["regroup_back_s"] = timed_click(page, "Group by", "Country", "Mali")
             page.close()
-            page, row["second_run_over_s"], row["second_load_s"] = open_analysis(
+            page, row["second_run_over_s"], row["second_load_s"], sizes = open_analysis(
                 browser, url, row["charts"])
+            row["second_kb"] = round(sum(sizes) / 1000, 1)
             page.close()
             row |= rss_mb(pid)
             log(f"  {store.name} run {i + 1}: {row}")
@@ -261,7 +296,8 @@ def browser_benchmark(store: Path, work: Path, repeats: int, browser: object) ->
     return runs
 
 
-def screenshots(store: Path, work: Path, browser: object, n: int) -> list[str]:
+def screenshots(store: Path, work: Path, browser: object, n: int,
+                directory: Path = ARTIFACTS) -> list[str]:
     """Full-page screenshots of the Analysis page on ``store``, in English and French."""
     paths = []
     with server(work / f"server-{store.name}-shots.log",
@@ -273,9 +309,9 @@ def screenshots(store: Path, work: Path, browser: object, n: int) -> list[str]:
             page.goto(f"{url}/analysis?lang={lang}")
             wait_drawn(page, 6)
             page.wait_for_timeout(1500)  # the map's tiles of regions and the legends settle
-            path = ARTIFACTS / f"analysis-{n // 1000}k-{lang}.png"
+            path = directory / f"analysis-{n // 1000}k-{lang}.png"
             page.screenshot(path=str(path), full_page=True)
-            paths.append(str(path.relative_to(REPO)))
+            paths.append(str(path))
             page.close()
     return paths
 
@@ -317,7 +353,7 @@ print(json.dumps({"first_run_s": first, "regroup_s": regroup, "regroup_rank_s": 
     runs = []
     env = {**os.environ, "SAHEL_ATLAS_DATA_DIR": str(store)}
     for i in range(repeats):
-        out = subprocess.run([sys.executable, "-c", code], cwd=REPO, env=env,
+        out = subprocess.run([sys.executable, "-c", code], cwd=APP_DIR[0], env=env,
                              capture_output=True, text=True, timeout=1200)
         if out.returncode != 0:
             raise RuntimeError(out.stderr[-4000:])
@@ -342,10 +378,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--apptest", action="store_true",
                         help="server only: the page in AppTest, no browser")
     parser.add_argument("--out", type=Path)
+    parser.add_argument("--app", type=Path, default=REPO,
+                        help="serve the app of this directory (default: this checkout)")
     parser.add_argument("--screenshots", type=int, metavar="N",
                         help="also take EN and FR screenshots of the page at N events "
-                             "(one of --sizes) into artifacts/")
+                             "(one of --sizes) into --shots")
+    parser.add_argument("--shots", type=Path, default=ARTIFACTS,
+                        help="where the screenshots go (default artifacts/)")
     args = parser.parse_args(argv)
+    APP_DIR[0] = args.app.resolve()
     kind = "apptest" if args.apptest else "browser"
     suffix = "_apptest" if args.apptest else ""
     out_path = args.out or ARTIFACTS / f"benchmark_analysis{suffix}.json"
@@ -355,6 +396,7 @@ def main(argv: list[str] | None = None) -> int:
                                  "platform": platform.platform()},
                      "kind": kind, "repeats": args.repeats,
                      "loadavg_start": os.getloadavg(), "busy_start": other_processes(),
+                     "app": str(APP_DIR[0]),
                      "git": subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=REPO,
                                            capture_output=True, text=True).stdout.strip(),
                      "sizes": {}}
@@ -378,9 +420,10 @@ def main(argv: list[str] | None = None) -> int:
                         runs = browser_benchmark(store, work, args.repeats, browser)
                         figures["sizes"][str(n)] = {"runs": runs, "summary": summarise(runs)}
                     if args.screenshots in stores:
-                        ARTIFACTS.mkdir(exist_ok=True)
+                        args.shots.mkdir(parents=True, exist_ok=True)
                         figures["screenshots"] = screenshots(stores[args.screenshots], work,
-                                                             browser, args.screenshots)
+                                                             browser, args.screenshots,
+                                                             args.shots)
                 finally:
                     browser.close()
     finally:
