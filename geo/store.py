@@ -912,8 +912,11 @@ def as_stored(events: pd.DataFrame) -> pd.DataFrame:
             days = out[col].astype("datetime64[ns]")
             out[col] = days if (days == days.dt.normalize()).all() else days.dt.normalize()
         elif col == "sources":
+            # Checked once per distinct object: a million imported events share a few
+            # tuples (the importer makes them the same object).
+            distinct = {id(s): s for s in out[col].to_numpy(dtype=object)}.values()
             if not all(isinstance(s, tuple) and all(" " not in u for u in s)
-                       for s in out[col]):
+                       for s in distinct):
                 out[col] = [tuple(" ".join(s).split()) for s in out[col]]
         elif out[col].dtype != model[col].dtype:
             out[col] = out[col].astype(model[col].dtype)
