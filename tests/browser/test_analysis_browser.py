@@ -149,3 +149,35 @@ def test_french_charts_write_numbers_the_french_way(app_url, offline_page, artif
     assert "100\u202f%" in texts
     page.locator(CHART).nth(2).screenshot(path=artifacts / "analysis-fr-before-after.png")
     assert offline_page.external_requests == [] and offline_page.page_errors == []
+
+
+def test_regrouping_a_chart_reruns_its_section_alone(app_url, offline_page, artifacts):
+    """Grouping the trends by category reruns the trend section alone (a fragment): the
+    server sends its few elements again, not the sidebar, the other sections nor the
+    map (a whole run sends every element)."""
+    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+    page = offline_page.page
+    elements: list[str] = []
+
+    def received(payload: bytes | str) -> None:
+        if isinstance(payload, bytes):
+            message = ForwardMsg.FromString(payload)
+            if message.WhichOneof("type") == "delta":
+                elements.append(message.delta.WhichOneof("type") or "")
+
+    page.on("websocket", lambda ws: ws.on("framereceived", received))
+    _open_analysis(page, app_url)
+    whole = len(elements)
+    elements.clear()
+    group = page.locator('[data-testid="stRadio"]').filter(has_text="Group by").first
+    group.get_by_text("Category", exact=True).click()
+    page.wait_for_function(
+        f"""() => Array.from(document.querySelectorAll('{CHART}'))
+            .some(c => c.textContent.includes('Insurgency'))""", timeout=60_000)
+    _wait_idle(page)
+    assert whole > 60, whole
+    assert 0 < len(elements) < whole / 3, (len(elements), whole)
+    assert page.locator('iframe[title="streamlit_folium.st_folium"]').count() == 1
+    page.screenshot(path=artifacts / "analysis-by-category.png", full_page=True)
+    assert offline_page.external_requests == [] and offline_page.page_errors == []
