@@ -444,6 +444,21 @@ def first_rows(ids: pd.Series, rows: pd.Series) -> pd.Series:
     return pd.Series(number, index=wanted.index).astype(str)
 
 
+def to_numeric(values: pd.Series) -> pd.Series:
+    """``pd.to_numeric(values, errors="coerce")``, parsed once per distinct text when
+    values repeat (fatalities, precisions, the places of a large import): the same numbers
+    and dtype, since each text parses on its own and the result's dtype follows from the
+    set of texts (missing values included), which is the same."""
+    codes, distinct = pd.factorize(values, use_na_sentinel=False)
+    if len(distinct) * 2 > len(values):
+        return pd.to_numeric(values, errors="coerce")
+    numbers = pd.to_numeric(pd.Series(distinct, dtype=values.dtype, name=values.name),
+                            errors="coerce")
+    out = numbers.iloc[codes]
+    out.index = values.index
+    return out
+
+
 def source_urls(sources: pd.Series) -> tuple[pd.Series, list[tuple[int, Message]]]:
     """The valid URLs of each row's ``sources`` text (a tuple, or None when none is valid)
     and one note per URL dropped, as ``(index, message)`` in row and URL order.
@@ -550,7 +565,7 @@ def validate_events(df: pd.DataFrame, source_name: str,
     coords = {}
     for col, limit in (("latitude", 90.0), ("longitude", 180.0)):
         other = "longitude" if col == "latitude" else "latitude"
-        value = pd.to_numeric(s[col].where(s[col].ne("")), errors="coerce")
+        value = to_numeric(s[col].where(s[col].ne("")))
         check.report(s[col].eq("") & s[other].ne(""), col, f"pr_{col}_missing")
         check.report(s[col].ne("") & value.isna(), col, "pr_not_a_number",
                      value=_quoted(s[col]))
@@ -583,7 +598,7 @@ def validate_events(df: pd.DataFrame, source_name: str,
     for col in ("fatalities_low", "fatalities_high"):
         ok = s[col].str.match(_INT_RE)
         check.report(s[col].ne("") & ~ok, col, "pr_not_whole_number", value=_quoted(s[col]))
-        fat[col] = pd.to_numeric(s[col].where(ok), errors="coerce").astype("Int64")
+        fat[col] = to_numeric(s[col].where(ok)).astype("Int64")
     check.report(fat["fatalities_low"] > fat["fatalities_high"], "fatalities_low",
                  "pr_fatalities_order", low=s["fatalities_low"], high=s["fatalities_high"])
     check.report(s["fatalities_low"].eq("") & s["fatalities_high"].ne(""), "fatalities_low",
@@ -618,8 +633,7 @@ def validate_events(df: pd.DataFrame, source_name: str,
         "location": raw["location"][keep],
         "latitude": coords["latitude"][keep],
         "longitude": coords["longitude"][keep],
-        "geo_precision": pd.to_numeric(s["geo_precision"][keep].where(has_point[keep]),
-                                       errors="coerce"),
+        "geo_precision": to_numeric(s["geo_precision"][keep].where(has_point[keep])),
         "actors": raw["actors"][keep],
         "fatalities_low": fat["fatalities_low"][keep],
         "fatalities_high": fat["fatalities_high"][keep],

@@ -29,6 +29,7 @@ from geo.events import (
     first_rows,
     metric_xy,
     source_urls,
+    to_numeric,
     validate_events,
 )
 from geo.messages import Message
@@ -210,6 +211,30 @@ def test_source_urls_equal_the_per_row_loop():
     assert len(notes) > 100 and kept.isna().sum() > 10
     empty_kept, empty_notes = source_urls(pd.Series([], dtype="str"))
     assert empty_kept.tolist() == [] and empty_notes == []
+
+
+@pytest.mark.parametrize("texts", [
+    ["12", "3", "0", "-0", "007"],  # whole numbers: int64
+    ["12", "3", None],  # with missing values: float64
+    ["12.5", "-0.0", "1e3", "1E-3", " 14 ", "+2", ".5", "5.", "inf", "-inf", "nan", "NaN"],
+    ["abc", "0x10", "1_000", "12,5", "−3", "1.2.3", "", "٣", "\u00a01"],
+    ["9007199254740993", "9223372036854775807", "9223372036854775808",
+     "18446744073709551616", "99999999999999999999999", "1"],
+    ["9007199254740993", "1", None],
+    ["12.345678901234567", "12.345678901234568", "0.1", "0.30000000000000004"],
+])
+def test_to_numeric_once_per_distinct_text_equals_the_whole_column(texts):
+    rng = np.random.default_rng(len(texts))
+    values = pd.Series(rng.choice(np.array(texts, dtype=object), 200), dtype="str",
+                       name="latitude")
+    values.index = values.index * 3 + 1
+    expected = pd.to_numeric(values, errors="coerce")
+    pd.testing.assert_series_equal(to_numeric(values), expected)
+    # (each value once: the whole column parsed as before)
+    pd.testing.assert_series_equal(to_numeric(values.iloc[:3]),
+                                   pd.to_numeric(values.iloc[:3], errors="coerce"))
+    empty = values.iloc[:0]
+    pd.testing.assert_series_equal(to_numeric(empty), pd.to_numeric(empty, errors="coerce"))
 
 
 # --- the whole validation: messages quote the same values -------------------------------------
