@@ -377,3 +377,7 @@ def regions_section() -> None:
 
 
 regions_section()
+
+# The run's long-lived objects out of the collector's sight, once per set of events (see
+# freeze_long_lived_objects): Streamlit's collection after each run then skips them.
+ui_an.freeze_long_lived_objects(data_key)

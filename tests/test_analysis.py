@@ -820,3 +820,23 @@ def test_a_trend_view_builds_its_table_and_csv_rows_on_first_use(mixed_events):
         assert export["events"].sum() == arrays.size
         assert list(export["group_name"]) == list(view.shown["group_label"])
         assert len(view.table) == view.shown["month"].nunique()
+
+
+def test_long_lived_objects_are_frozen_once_per_set_of_events():
+    import gc
+
+    from geo.ui import analysis as ui_an
+
+    try:
+        ui_an.freeze_long_lived_objects("state-1")
+        frozen = gc.get_freeze_count()
+        assert frozen > 0
+        kept = [object() for _ in range(3)]  # noqa: F841 - alive, not yet frozen
+        ui_an.freeze_long_lived_objects("state-1")  # same events: nothing to do
+        assert gc.get_freeze_count() == frozen
+        ui_an.freeze_long_lived_objects("state-2")  # unfrozen, collected, frozen again
+        assert gc.get_freeze_count() > 0
+        assert ui_an._FROZEN_FOR == ["state-2"]
+    finally:
+        gc.unfreeze()
+        ui_an._FROZEN_FOR[0] = None
