@@ -113,6 +113,35 @@ actor_columns = {"events": t("an_events"), "fatalities_low": t("an_fat_low"),
 # aggregated; the sidebar and the other sections, their charts and the map, stay as drawn.
 # A change of filter reruns the whole page.
 
+# The spec of each chart for one choice of its section's widget (built once per key,
+# ui_an.cached_spec): the sections draw them, and the end of a full run builds those of
+# the other choices (warm_other_choices).
+BAND_MEASURES = ("share_events", "share_fatalities_low", "share_fatalities_high")
+
+
+def trend_specs(by: str) -> list[dict]:
+    trend = ui_an.trend_view(data_key, event_filter, by, lang)
+    label = t("an_by_country" if by == "country_iso3" else "an_by_category")
+    return [ui_an.cached_spec(kind, (*view_key, by), trend.shown, rules, lang, label, by,
+                              trend.period) for kind in ("events", "fatalities")]
+
+
+def bands_spec(share_col: str) -> dict:
+    return ui_an.cached_spec("bands", (*view_key, share_col), chosen.bands.table, share_col,
+                             lang)
+
+
+def actors_spec(rank: str) -> dict:
+    top = ui_an.ranked_actors(data_key, event_filter, rank, False, ui_an.RANKED[False])
+    return ui_an.cached_spec("actors", (*view_key, rank), top, rank, lang)
+
+
+def victims_spec(rank: str) -> dict:
+    victims = ui_an.ranked_actors(data_key, event_filter, rank, True, ui_an.RANKED[True])
+    return ui_an.cached_spec("actors", (*view_key, rank, "victims"), victims.head(10), rank,
+                             lang, ui_an.VICTIM_COLOR, t("an_victim"))
+
+
 # --- 1. trends per month ----------------------------------------------------------------------
 @st.fragment
 def trends_section() -> None:
@@ -124,9 +153,8 @@ def trends_section() -> None:
     group_label = t("an_by_country" if by == "country_iso3" else "an_by_category")
     trend = ui_an.trend_view(data_key, event_filter, by, lang) if chosen.count else None
     if trend is not None:
-        for kind in ("events", "fatalities"):
-            st.vega_lite_chart(ui_an.cached_spec(kind, (*view_key, by), trend.shown, rules, lang,
-                                                 group_label, by, trend.period), width="stretch")
+        for spec in trend_specs(by):
+            st.vega_lite_chart(spec, width="stretch")
         st.caption(f"{t('an_rules_hint')} {t('an_month_rule')} "
                    f"{t('an_period_rule', max=an.MAX_BARS)} {save_hint}")
         if (box := table_box("trends")).open:
@@ -232,13 +260,12 @@ def bands_section() -> None:
     bands = chosen.bands
     if bands is not None:
         share_col = st.radio(
-            t("an_band_measure"), ["share_events", "share_fatalities_low", "share_fatalities_high"],
+            t("an_band_measure"), list(BAND_MEASURES),
             horizontal=True, key="an_band_measure",
             format_func=lambda c: t({"share_events": "an_band_events",
                                      "share_fatalities_low": "an_band_fat_low",
                                      "share_fatalities_high": "an_band_fat_high"}[c]))
-        st.vega_lite_chart(ui_an.cached_spec("bands", (*view_key, share_col), bands.table,
-                                             share_col, lang), width="stretch")
+        st.vega_lite_chart(bands_spec(share_col), width="stretch")
         trend = an.concentration_trend(bands.summary)
         usable = bands.summary[bands.summary["located_events"] >= 5]
         if trend == "insufficient":
@@ -286,8 +313,7 @@ def actors_section() -> None:
                     format_func=lambda m: t("an_events" if m == "events" else "an_fat_high"))
     top = ui_an.ranked_actors(data_key, event_filter, rank, False, ui_an.RANKED[False])
     if not top.empty:
-        st.vega_lite_chart(ui_an.cached_spec("actors", (*view_key, rank), top, rank, lang),
-                           width="stretch")
+        st.vega_lite_chart(actors_spec(rank), width="stretch")
         st.caption(t("an_actors_note") + " " + save_hint)
         if (box := table_box("actors")).open:
             with box:
@@ -299,10 +325,7 @@ def actors_section() -> None:
     if not victims.empty:
         st.subheader(t("an_victims"))
         st.caption(t("an_victims_count", count=len(victims)))
-        shown_victims = victims.head(10)
-        st.vega_lite_chart(ui_an.cached_spec("actors", (*view_key, rank, "victims"), shown_victims,
-                                             rank, lang, ui_an.VICTIM_COLOR, t("an_victim")),
-                           width="stretch")
+        st.vega_lite_chart(victims_spec(rank), width="stretch")
         if (box := table_box("victims")).open:
             with box:
                 st.dataframe(ui_an.number_table(victims.rename(columns={"actor": t("an_victim"),
@@ -377,6 +400,30 @@ def regions_section() -> None:
 
 
 regions_section()
+
+
+
+def warm_other_choices() -> None:
+    """The charts of the choices not shown (the other grouping, ranking, band share), built
+    after everything is drawn: the browser draws the page meanwhile, and a rerun that only
+    regroups a chart then finds its spec made."""
+    if not chosen.count:
+        return
+    for by in ui_an.TREND_GROUPINGS:
+        trend_specs(by)
+    if chosen.bands is not None:
+        for share_col in BAND_MEASURES:
+            bands_spec(share_col)
+    for rank in ui_an.RANKINGS:
+        if not ui_an.ranked_actors(data_key, event_filter, rank, False,
+                                   ui_an.RANKED[False]).empty:
+            actors_spec(rank)
+        if not ui_an.ranked_actors(data_key, event_filter, rank, True,
+                                   ui_an.RANKED[True]).empty:
+            victims_spec(rank)
+
+
+warm_other_choices()
 
 # The run's long-lived objects out of the collector's sight, once per set of events (see
 # freeze_long_lived_objects): Streamlit's collection after each run then skips them.
