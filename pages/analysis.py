@@ -114,8 +114,8 @@ actor_columns = {"events": t("an_events"), "fatalities_low": t("an_fat_low"),
 # A change of filter reruns the whole page.
 
 # The spec of each chart for one choice of its section's widget (built once per key,
-# ui_an.cached_spec): the sections draw them, and the end of a full run builds those of
-# the other choices (warm_other_choices).
+# ui_an.cached_spec): the sections draw them; the end of a full run builds the trend
+# charts of the other grouping (warm_other_choices).
 BAND_MEASURES = ("share_events", "share_fatalities_low", "share_fatalities_high")
 
 
@@ -404,23 +404,13 @@ regions_section()
 
 
 def warm_other_choices() -> None:
-    """The charts of the choices not shown (the other grouping, ranking, band share), built
-    after everything is drawn: the browser draws the page meanwhile, and a rerun that only
-    regroups a chart then finds its spec made."""
-    if not chosen.count:
-        return
-    for by in ui_an.TREND_GROUPINGS:
-        trend_specs(by)
-    if chosen.bands is not None:
-        for share_col in BAND_MEASURES:
-            bands_spec(share_col)
-    for rank in ui_an.RANKINGS:
-        if not ui_an.ranked_actors(data_key, event_filter, rank, False,
-                                   ui_an.RANKED[False]).empty:
-            actors_spec(rank)
-        if not ui_an.ranked_actors(data_key, event_filter, rank, True,
-                                   ui_an.RANKED[True]).empty:
-            victims_spec(rank)
+    """The trend charts of the other grouping, built after everything is drawn (the
+    browser draws the page meanwhile): regrouping the trends then finds its specs made.
+    The other charts' specs (a ranking, a band share: a hundredth of a second each) are
+    built when first chosen, so that a change of filter does not pay for all of them."""
+    if chosen.count:
+        for by in ui_an.TREND_GROUPINGS:
+            trend_specs(by)
 
 
 warm_other_choices()
