@@ -429,9 +429,10 @@ def test_rejected_rows_are_reported(events_file) -> None:
     labels = [e.label for e in at.expander]
     assert any(re.search(r"\d+ rows? rejected \(\d+ problems? reported\)", lab)
                for lab in labels)
-    problems = at.dataframe[0].value
-    assert set(problems["row"]) == {3}
-    assert set(problems["column"]) == {"date", "country_iso3"}
+    problems = at.dataframe[0].value  # as the Data page writes them: for reading
+    assert set(problems["row"]) == {"3"}
+    assert set(problems["column"]) == {"date", "country"}
+    assert any("not a valid date" in reason for reason in problems["reason"])
 
 
 def test_rejected_rows_label_counts_rows(events_file) -> None:
