@@ -80,7 +80,7 @@ with st.sidebar:
 # cost hundreds of megabytes at a million events); the exports take every column.
 shown_rows = ui_events.filtered_rows(events, event_filter, tuple(chosen_datasets))
 filtered = ui_events.filtered_events(events, event_filter, tuple(chosen_datasets),
-                                     columns=MAP_COLUMNS)
+                                     columns=MAP_COLUMNS, rows=shown_rows)
 url_filters = ui_events.filter_query_params(event_filter, events)
 # Every located event is drawn on its own (geo.pointlayer), at any count: one block of them
 # all per state of the events, and the mask of those the filters keep.

@@ -211,14 +211,21 @@ def _layer_codes(key: str, n: int, _events: pd.DataFrame) -> tuple[np.ndarray, l
     return codes, [str(name) for name in names]
 
 
+def _on_every_layer(events: pd.DataFrame,
+                    f: EventFilter) -> tuple[np.ndarray, np.ndarray, list[str]]:
+    """The cached rows matching ``f`` on every layer, and the events' layer codes."""
+    key, every = events_key(), replace(f, layers=())
+    rows = _rows_matching(key, len(events), repr(every), events, every)
+    codes, names = _layer_codes(key, len(events), events)
+    return rows, codes, names
+
+
 def filtered_rows(events: pd.DataFrame, f: EventFilter,
                   datasets: tuple[str, ...] | None = None) -> np.ndarray:
     """Which rows of ``events`` match ``f`` (and come from ``datasets``, when given). The
     filter without its layers is computed once and shared; choosing layers only combines
     cached arrays, so toggling a layer refilters nothing."""
-    every = replace(f, layers=())
-    rows = _rows_matching(events_key(), len(events), repr(every), events, every)
-    codes, names = _layer_codes(events_key(), len(events), events)
+    rows, codes, names = _on_every_layer(events, f)
     wanted = [code for code, name in enumerate(names) if name in f.layers]
     rows = rows & np.isin(codes, wanted)
     if datasets is not None:
@@ -228,9 +235,7 @@ def filtered_rows(events: pd.DataFrame, f: EventFilter,
 
 def filtered_layer_counts(events: pd.DataFrame, f: EventFilter) -> dict[str, int]:
     """Events matching ``f`` on every layer, per display layer (the sidebar's counts)."""
-    every = replace(f, layers=())
-    rows = _rows_matching(events_key(), len(events), repr(every), events, every)
-    codes, names = _layer_codes(events_key(), len(events), events)
+    rows, codes, names = _on_every_layer(events, f)
     counts = np.bincount(codes[rows & (codes >= 0)], minlength=len(names))
     return {layer: int(counts[names.index(layer)]) if layer in names else 0
             for layer in ev.LAYERS}
@@ -260,12 +265,15 @@ def event_row(events: pd.DataFrame, ident: str) -> pd.Series:
 
 def filtered_events(events: pd.DataFrame, f: EventFilter,
                     datasets: tuple[str, ...] | None = None,
-                    columns: tuple[str, ...] | None = None) -> pd.DataFrame:
+                    columns: tuple[str, ...] | None = None,
+                    rows: np.ndarray | None = None) -> pd.DataFrame:
     """The events matching ``f`` (from ``datasets`` when given), with only ``columns`` when
     given (a page that reads a few columns then does not hold copies of every text),
-    computed once per view and shared (a click or a toggle refilters nothing). Index and
-    order are those of ``events``. Never modify it."""
-    rows = filtered_rows(events, f, datasets)
+    computed once per view and shared (a click or a toggle refilters nothing). ``rows``:
+    :func:`filtered_rows` of the same arguments, when the caller has it already. Index
+    and order are those of ``events``. Never modify it."""
+    if rows is None:
+        rows = filtered_rows(events, f, datasets)
     view = repr((f, datasets, len(events)))
     return _rows_of(events_key(), view, columns or tuple(events.columns), events, rows)
 
