@@ -663,19 +663,101 @@ class Store:
             self._carry_snapshot_safely(before, previous, *after, removed_dataset=name)
         return removed
 
+    def delete_events(self, name: str, ids: list[str] | tuple[str, ...],
+                      deleted_at: list[int] | tuple[int, ...] | None = None) -> int:
+        """Delete the events ``ids`` of dataset ``name`` (ids of other datasets, or not
+        stored, are left alone) in one transaction; returns the number deleted.
+
+        ``deleted_at`` (the source's deletion time of each id, Unix seconds) keeps an event
+        whose stored ``timestamp`` is newer than its deletion: it was published again after
+        it was deleted. The dataset stays listed, even when it has no event left. The read
+        cache is carried over as after :meth:`write` and :meth:`remove`, minus the deleted
+        events. Like an import, call it under :meth:`import_lock` when its ids come from a
+        plan checked against the store.
+        """
+        if deleted_at is not None and len(deleted_at) != len(ids):
+            raise ValueError("deleted_at needs one time per id")
+        if not self.exists() or not len(ids):
+            return 0
+        stamps = list(deleted_at) if deleted_at is not None else [None] * len(ids)
+        with self.connect(write=True) as con:
+            con.execute("BEGIN IMMEDIATE")
+            try:
+                before, previous = _state(con)
+                con.execute("CREATE TEMP TABLE IF NOT EXISTS doomed "
+                            "(id TEXT PRIMARY KEY, deleted_at INTEGER)")
+                con.execute("DELETE FROM temp.doomed")
+                # The latest deletion time of an id given twice.
+                con.executemany(
+                    "INSERT INTO temp.doomed VALUES (?, ?) ON CONFLICT(id) DO UPDATE SET "
+                    "deleted_at=max(deleted_at, excluded.deleted_at)",
+                    [(str(i), None if t is None else int(t))
+                     for i, t in zip(ids, stamps, strict=True)])
+                condition = ("dataset=? AND id IN (SELECT d.id FROM temp.doomed d WHERE "
+                             "d.id = events.id AND (d.deleted_at IS NULL "
+                             "OR events.timestamp <= d.deleted_at))")
+                gone = tuple(r[0] for r in con.execute(
+                    f"SELECT id FROM events WHERE {condition}", (name,)).fetchall())
+                if gone:
+                    con.execute(f"DELETE FROM events WHERE {condition}", (name,))
+                    self._bump(con)
+                con.execute("DROP TABLE temp.doomed")
+                after = (_state(con)[1], _dataset_rows(con))
+                faults.point("delete:commit")
+                con.execute("COMMIT")
+            except BaseException:
+                _rollback(con)
+                raise
+        if gone:
+            self._carry_snapshot_safely(before, previous, *after, removed_ids=gone)
+        return len(gone)
+
+    # --- update checkpoints (geo.remote_sources) ------------------------------------------
+    CHECKPOINT_PREFIX = "checkpoint:"
+
+    def checkpoint(self, key: str) -> str | None:
+        """The text saved under ``key`` by :meth:`set_checkpoint` (None when none)."""
+        if not self.exists():
+            return None
+        with self.connect() as con:
+            row = con.execute("SELECT value FROM meta WHERE key=?",
+                              (self.CHECKPOINT_PREFIX + key,)).fetchone()
+        return None if row is None else str(row[0])
+
+    def set_checkpoint(self, key: str, value: str | None) -> None:
+        """Save (``None``: forget) a remote update's checkpoint, kept in the store file so
+        it goes with the events it describes (a copied, restored or new store has its own
+        or none). It is not an event: the generation and the read cache do not change."""
+        with self.connect(write=True) as con:
+            con.execute("BEGIN IMMEDIATE")
+            try:
+                if value is None:
+                    con.execute("DELETE FROM meta WHERE key=?", (self.CHECKPOINT_PREFIX + key,))
+                else:
+                    con.execute("INSERT INTO meta VALUES (?, ?) ON CONFLICT(key) DO UPDATE "
+                                "SET value=excluded.value",
+                                (self.CHECKPOINT_PREFIX + key, value))
+                con.execute("COMMIT")
+            except BaseException:
+                _rollback(con)
+                raise
+
     def _carry_snapshot_safely(self, before: int, previous: str | None, state: str | None,
                                known: tuple, written: pd.DataFrame | None = None,
-                               removed_dataset: str | None = None) -> None:
+                               removed_dataset: str | None = None,
+                               removed_ids: tuple[str, ...] = ()) -> None:
         """The change is committed: a failure to derive the read cache must not look like
         a failed import. Without a snapshot the next full read rebuilds it from SQLite."""
         try:
-            self._carry_snapshot(before, previous, state, known, written, removed_dataset)
+            self._carry_snapshot(before, previous, state, known, written, removed_dataset,
+                                 removed_ids)
         except Exception:  # noqa: BLE001 - a cache, never the data
             snapshot.path_for(self.directory, before + 1).unlink(missing_ok=True)
 
     def _carry_snapshot(self, before: int, previous_state: str | None, state: str | None,
                         known: tuple, written: pd.DataFrame | None = None,
-                        removed_dataset: str | None = None) -> None:
+                        removed_dataset: str | None = None,
+                        removed_ids: tuple[str, ...] = ()) -> None:
         """After a committed change (generation ``before`` -> ``before + 1``, state token
         ``previous_state`` -> ``state``, dataset rows ``known`` after it): derive the
         new snapshot from the previous one minus the replaced or removed events plus the
@@ -698,6 +780,8 @@ class Store:
                 keep &= pd.Index(parts[0]["id"]).get_indexer(previous["id"]) < 0
             if removed_dataset is not None:
                 keep &= previous["dataset"] != removed_dataset
+            if removed_ids:  # deleted events (ids are unique across datasets)
+                keep &= pd.Index(removed_ids).get_indexer(previous["id"]) < 0
             parts.insert(0, previous[keep])
         order = None
         if not parts:
