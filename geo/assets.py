@@ -31,13 +31,13 @@ ASSETS: tuple[VendorAsset, ...] = (
     VendorAsset("xstatic.pkg.leaflet", "leaflet.js", "leaflet/leaflet.js"),
     VendorAsset("xstatic.pkg.leaflet", "leaflet.css", "leaflet/leaflet.css"),
     VendorAsset("xstatic.pkg.leaflet", "images", "leaflet/images"),
-    VendorAsset("xstatic.pkg.jquery", "jquery.min.js", "jquery/jquery.min.js"),
 )
 
-# folium's default_js / default_css, pointing at the local copies.
+# folium's default_js / default_css, pointing at the local copies. No jQuery: nothing on the
+# maps uses it (the served boundaries load without it, geo.mapbuild.BoundaryFile), and each
+# script streamlit-folium loads is one more request before the map can draw.
 MAP_JS: list[tuple[str, str]] = [
     ("leaflet", f"{VENDOR_URL}/leaflet/leaflet.js"),
-    ("jquery", f"{VENDOR_URL}/jquery/jquery.min.js"),
 ]
 MAP_CSS: list[tuple[str, str]] = [
     ("leaflet_css", f"{VENDOR_URL}/leaflet/leaflet.css"),

@@ -9,8 +9,11 @@ separate feature groups that streamlit-folium swaps in place.
 from __future__ import annotations
 
 import html
+import json
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from types import SimpleNamespace
 
 import folium
 import geopandas as gpd
@@ -179,25 +182,80 @@ def labelled_geojson(layers: BaseLayers, lang: str) -> dict[str, dict]:
     }
 
 
+class BoundaryFile(MacroElement):
+    """Defines ``atlasBoundary(url, part)`` in the map's script: the layer ``part`` of the
+    boundary file at ``url`` (every layer of the base map in one JSON object), downloaded
+    once with a synchronous request, so the features exist before streamlit-folium binds
+    its click listener to the map's layers. One request for every layer, and no jQuery
+    (folium's ``embed=False`` form needs it for ``$.ajax``)."""
+
+    _template = Template(
+        "{% macro script(this, kwargs) %}"
+        "window.atlasBoundary = window.atlasBoundary || (function () {"
+        " var files = {};"
+        " return function (url, part) {"
+        "  if (!(url in files)) {"
+        "   var request = new XMLHttpRequest(); request.open('GET', url, false);"
+        "   request.send(null);"
+        "   files[url] = request.status === 200 ? JSON.parse(request.responseText) : {};"
+        "  }"
+        "  return files[url][part] || {type: 'FeatureCollection', features: []};"
+        " }; })();"
+        "{% endmacro %}")
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._name = "BoundaryFile"
+
+
+# folium's GeoJson script ends its ``embed=False`` form with this download (jQuery).
+_FOLIUM_DOWNLOAD = re.compile(
+    r"\$\.ajax\((?P<url>\"[^\"]*\"), \{dataType: 'json', async: false\}\)\s*"
+    r"\.done\((?P<add>\w+)\);")
+
+
+class _ServedScript:
+    """folium's GeoJson template with its download replaced by ``atlasBoundary`` (see
+    :class:`BoundaryFile`); it exposes what branca and streamlit-folium read from a
+    template: ``module.script`` and ``render``."""
+
+    def __init__(self, inner: Template, part: str) -> None:
+        self._inner = inner
+        self._part = part
+        self.module = SimpleNamespace(script=self._script)
+
+    def _script(self, this: MacroElement, kwargs: dict | None = None) -> str:
+        text = str(self._inner.module.script(this, kwargs or {}))
+        text, found = _FOLIUM_DOWNLOAD.subn(
+            lambda m: f"{m['add']}(atlasBoundary({m['url']}, {json.dumps(self._part)}));",
+            text)
+        if found != 1:  # folium's template changed: fail loudly rather than draw nothing
+            raise RuntimeError("folium's GeoJson script has no download to replace")
+        return text
+
+    def render(self, **kwargs: object) -> str:
+        return self._script(kwargs["this"], kwargs.get("kwargs"))  # type: ignore[arg-type]
+
+
 class ServedGeoJson(folium.GeoJson):
-    """A GeoJson layer whose features the browser fetches from ``url`` (same origin)
-    instead of carrying them in the map's script.
+    """A GeoJson layer whose features the browser takes from the boundary file at ``url``
+    (same origin; its layer ``part``) instead of carrying them in the map's script.
 
     Why: streamlit-folium re-sends the whole map script with every rerun (a click, a
     toggle), and the boundaries are most of it (about 0.4 MB). Served by URL they travel
     once per session. The features are still given here (``data``): folium derives the
     style and highlight tables and the tooltip from them in Python, and the bounds are
-    given too (folium would walk every coordinate on each run). folium's ``embed=False``
-    loads them with a synchronous ``$.ajax``, so the features exist before
-    streamlit-folium binds its click listener to the map's layers; folium's own URL form
-    would also download the file in Python.
+    given too (folium would walk every coordinate on each run). The map must hold a
+    :class:`BoundaryFile` before this layer.
     """
 
-    def __init__(self, data: dict, url: str, bounds: list[list[float]], **kwargs) -> None:
+    def __init__(self, data: dict, url: str, part: str, bounds: list[list[float]],
+                 **kwargs) -> None:
         super().__init__(data, **kwargs)
         self.embed = False
         self.embed_link = url
         self._served_bounds = bounds
+        self._template = _ServedScript(folium.GeoJson._template, part)
 
     def _get_self_bounds(self) -> list[list[float]]:
         return self._served_bounds
@@ -210,16 +268,23 @@ def _bounds(frame: gpd.GeoDataFrame) -> list[list[float]]:
 
 def base_map(layers: BaseLayers, lang: str, geojson: dict[str, dict] | None = None,
              overlays: Sequence[folium.FeatureGroup] = (),
-             urls: dict[str, str] | None = None) -> folium.Map:
+             boundaries_url: str | None = None,
+             first: Sequence[MacroElement] = ()) -> folium.Map:
     """The static map: countries, AES admin-1 regions, BF provinces, online basemaps.
 
     ``overlays`` (a standalone map's zones and events) are added before the layer menu,
-    which must come last: it refers to every layer it lists. ``urls`` (per layer:
-    ``country``, ``admin1``, ``province``) are where the browser fetches that layer's
-    ``geojson`` (the app serves it, see :class:`ServedGeoJson`); a layer without a URL is
-    carried in the map's script (a standalone file).
+    which must come last: it refers to every layer it lists. ``boundaries_url`` is where
+    the browser fetches the ``geojson`` of every layer (one JSON object keyed ``country``,
+    ``admin1``, ``province``; the app serves it, see :class:`ServedGeoJson`); without it
+    they are carried in the map's script (a standalone file). ``first``: elements whose
+    script runs before the boundaries load (e.g. the events' download,
+    ``geo.pointlayer.AtlasPointsPrefetch``).
     """
     fmap = offline_map()
+    for element in first:
+        element.add_to(fmap)
+    if boundaries_url:
+        BoundaryFile().add_to(fmap)
     t = _translator(lang)
     for key, url, attribution in ONLINE_BASEMAPS:
         folium.TileLayer(url, name=t(key), attr=attribution, overlay=True, show=False,
@@ -230,9 +295,9 @@ def base_map(layers: BaseLayers, lang: str, geojson: dict[str, dict] | None = No
               "province": layers.provinces}
 
     def geojson_layer(kind: str, **kwargs) -> folium.GeoJson:
-        url = (urls or {}).get(kind)
-        if url:
-            return ServedGeoJson(geojson[kind], url, _bounds(frames[kind]), **kwargs)
+        if boundaries_url:
+            return ServedGeoJson(geojson[kind], boundaries_url, kind, _bounds(frames[kind]),
+                                 **kwargs)
         return folium.GeoJson(geojson[kind], **kwargs)
 
     geojson_layer(

@@ -221,6 +221,26 @@ class AtlasPointsCode(MacroElement):
         self.source = js_source()
 
 
+class AtlasPointsPrefetch(MacroElement):
+    """Starts the download of a block (``L.AtlasPoints.prefetch``) from the base map's
+    script, before the boundaries load; the layer drawing it then finds it on its way.
+    Only the block: it changes with the data, so the base script stays the same across
+    reruns (a mask, which changes with every filter, is small and fetched by its layer)."""
+
+    _template = Template(
+        "{% macro script(this, kwargs) %}"
+        "L.AtlasPoints.prefetch({{ this.token|tojson }}, {{ this.url|tojson }},"
+        " {{ this.encoding|tojson }});"
+        "{% endmacro %}")
+
+    def __init__(self, token: str, url: str, encoding: str | None = None) -> None:
+        super().__init__()
+        self._name = "AtlasPointsPrefetch"
+        self.token = token
+        self.url = url
+        self.encoding = encoding
+
+
 class AtlasPointsLayer(MacroElement):
     """One ``L.AtlasPoints`` layer in its parent feature group."""
 
@@ -237,10 +257,12 @@ class AtlasPointsLayer(MacroElement):
 
 
 def layer_options(block: PointBlock, lang: str, cluster: bool, url: str | None = None,
-                  drawn: Visibility | None = None, drawn_url: str | None = None) -> dict:
-    """Options of the browser layer: the block by ``url`` when the server serves it, else
-    inline (base64), which of its points are drawn (``drawn``: every point when None; by
-    ``drawn_url`` or inline likewise), and the styles, labels and grouping."""
+                  drawn: Visibility | None = None, drawn_url: str | None = None,
+                  encoding: str | None = None) -> dict:
+    """Options of the browser layer: the block by ``url`` when the server serves it (gzip
+    compressed when ``encoding`` is ``"gzip"``), else inline (base64), which of its points
+    are drawn (``drawn``: every point when None; by ``drawn_url`` or inline likewise), and
+    the styles, labels and grouping."""
     options: dict = {
         "token": block.token, "styles": style_table(lang), "cluster": cluster,
         "clusterMaxZoom": CLUSTER_MAX_ZOOM, "clusterFill": CLUSTER_FILL,
@@ -250,6 +272,8 @@ def layer_options(block: PointBlock, lang: str, cluster: bool, url: str | None =
     }
     if url:
         options["url"] = url
+        if encoding:
+            options["encoding"] = encoding
     else:
         options["data"] = base64.b64encode(block.data).decode("ascii")
     if drawn is not None:
@@ -263,9 +287,11 @@ def layer_options(block: PointBlock, lang: str, cluster: bool, url: str | None =
 
 def point_group(block: PointBlock, lang: str, cluster: bool, url: str | None = None,
                 name: str = "events", drawn: Visibility | None = None,
-                drawn_url: str | None = None) -> folium.FeatureGroup:
+                drawn_url: str | None = None, encoding: str | None = None
+                ) -> folium.FeatureGroup:
     """A feature group holding the events of ``block`` (those of ``drawn``, when given),
     one mark each."""
     group = folium.FeatureGroup(name=name)
-    AtlasPointsLayer(layer_options(block, lang, cluster, url, drawn, drawn_url)).add_to(group)
+    AtlasPointsLayer(layer_options(block, lang, cluster, url, drawn, drawn_url,
+                                   encoding)).add_to(group)
     return group

@@ -207,12 +207,18 @@ with map_col:
         outlines = layers["country"][layers["country"]["iso3"].isin(highlight.countries)]
         dynamic.append(mapbuild.highlight_layer(outlines.geometry.union_all()
                                                 if len(outlines) else None))
+    block_url, block_encoding = mapdata.served_block(block)
     dynamic.append(pointlayer.point_group(
-        block, lang, cluster, mapdata.served_url(block.data), drawn=drawn,
-        drawn_url=mapdata.served_url(drawn.data, "sahel-atlas-map-drawn")))
+        block, lang, cluster, block_url, drawn=drawn,
+        drawn_url=mapdata.served_url(drawn.data, "sahel-atlas-map-drawn"),
+        encoding=block_encoding))
+    # The events start downloading first, while the boundaries load.
+    prefetch = ([pointlayer.AtlasPointsPrefetch(block.token, block_url, block_encoding)]
+                if block_url else [])
     base = mapbuild.base_map(mapbuild.BaseLayers(layers["country"], layers["admin1"],
                                                  layers["province"]), lang,
-                             ui.base_geojson(lang), urls=mapdata.boundary_urls(lang))
+                             ui.base_geojson(lang), boundaries_url=mapdata.boundary_url(lang),
+                             first=prefetch)
     # A shared link's view (URL ``view``, used by the session's first map only: the map then
     # keeps its own view, in the browser tab, across page switches); else the three states,
     # whatever the viewport, or a highlighted milestone's countries.

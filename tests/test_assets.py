@@ -18,7 +18,6 @@ EXPECTED_FILES = [
     "leaflet/images/marker-icon-2x.png",
     "leaflet/images/marker-shadow.png",
     "leaflet/images/layers.png",
-    "jquery/jquery.min.js",
 ]
 TAG_URL = re.compile(r"<(?:script|link|img)\b[^>]*?\b(?:src|href)\s*=\s*[\"']([^\"']*)[\"']",
                      re.IGNORECASE)
@@ -43,7 +42,7 @@ def map_options(html: str) -> str:
 
 # --- install_vendor_assets -------------------------------------------------------------------
 
-def test_install_copies_leaflet_and_jquery(tmp_path):
+def test_install_copies_leaflet(tmp_path):
     written = install_vendor_assets(tmp_path)
     for name in EXPECTED_FILES:
         assert (tmp_path / name).is_file(), name
@@ -54,9 +53,6 @@ def test_installed_files_are_identical_to_the_packages(tmp_path):
     install_vendor_assets(tmp_path)
     leaflet = package_data_dir("xstatic.pkg.leaflet")
     assert (tmp_path / "leaflet/leaflet.js").read_bytes() == (leaflet / "leaflet.js").read_bytes()
-    jquery = package_data_dir("xstatic.pkg.jquery")
-    assert (tmp_path / "jquery/jquery.min.js").read_bytes() == (
-        jquery / "jquery.min.js").read_bytes()
 
 
 def test_install_writes_only_inside_the_target_folder(tmp_path):

@@ -70,6 +70,28 @@
 
   var cache = {};  // token -> block, so a rerun that keeps the same events decodes nothing
   var masks = {};  // mask token -> mask
+  var pending = {};  // token -> the block's download started by L.AtlasPoints.prefetch
+
+  /* The bytes at `url`; `encoding` "gzip": the server sent them compressed once per state of
+     the events (cheaper than compressing them for every page), inflated here. */
+  function fetched(url, encoding) {
+    return window.fetch(url, {credentials: "same-origin"}).then(function (r) {
+      if (!r.ok) { throw new Error("atlas points: HTTP " + r.status); }
+      if (encoding !== "gzip") { return r.arrayBuffer(); }
+      if (typeof window.DecompressionStream !== "function") {
+        throw new Error("atlas points: this browser cannot inflate the events (gzip)");
+      }
+      return new Response(r.body.pipeThrough(new window.DecompressionStream("gzip")))
+        .arrayBuffer();
+    });
+  }
+
+  function blockBytes(o) {
+    if (o.data) { return Promise.resolve(decodeBase64(o.data)); }
+    var started = pending[o.token];
+    delete pending[o.token];
+    return started || fetched(o.url, o.encoding);
+  }
 
   /* An ATM1 mask: one bit per point of the block (point i: bit i % 8 of byte i / 8). */
   function readMask(buffer) {
@@ -158,12 +180,6 @@
        the points drawn (none given: every point). */
     _load: function () {
       var self = this, o = this.options;
-      function fetched(url) {
-        return window.fetch(url, {credentials: "same-origin"}).then(function (r) {
-          if (!r.ok) { throw new Error("atlas points: HTTP " + r.status); }
-          return r.arrayBuffer();
-        });
-      }
       function remember(store, key, value) {
         var keys = Object.keys(store);
         if (keys.length >= 2) { delete store[keys[0]]; }
@@ -171,7 +187,7 @@
         return value;
       }
       var block = cache[o.token] ? Promise.resolve(cache[o.token])
-        : (o.data ? Promise.resolve(decodeBase64(o.data)) : fetched(o.url)).then(
+        : blockBytes(o).then(
           function (buffer) { return remember(cache, o.token, readBlock(buffer)); });
       var mask = null;
       if (o.maskToken) {
@@ -424,4 +440,13 @@
   });
 
   L.atlasPoints = function (options) { return new L.AtlasPoints(options); };
+
+  /* Starts downloading the block `token` (unless this page holds it) before the layer that
+     draws it exists: the base map's script calls this first, so the events download while
+     the boundaries load, instead of after them. */
+  L.AtlasPoints.prefetch = function (token, url, encoding) {
+    if (cache[token] || pending[token]) { return; }
+    pending[token] = fetched(url, encoding);
+    pending[token].catch(function () { delete pending[token]; });
+  };
 })();
