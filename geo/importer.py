@@ -7,6 +7,9 @@
     python -m geo.importer remove NAME
     python -m geo.importer check
     python -m geo.importer repair
+    python -m geo.importer update-acled [--dataset NAME] [--country NAME | --iso N]...
+                                        [--since YYYY-MM-DD]
+    python -m geo.importer update-ucdp --version V [--dataset NAME] [--country GW]...
 
 The store lives in ``$SAHEL_ATLAS_DATA_DIR`` (else ``~/.local/share/sahel-atlas``).
 ``import`` prints the validation report and asks before storing anything (``--yes`` to
@@ -24,7 +27,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from geo import importers
+from geo import importers, remote_cli
 from geo.store import RepairResult, Store, StoreError, StoreHealth
 
 STORE_FAILED = 3
@@ -75,6 +78,7 @@ def main(argv: list[str] | None = None) -> int:
     rem.add_argument("name")
     sub.add_parser("check", help="check the whole store file and say what state it is in")
     sub.add_parser("repair", help="repair a damaged store (nothing is deleted)")
+    remote_cli.add_parsers(sub)  # update-acled, update-ucdp (see geo.remote_cli)
     args = parser.parse_args(argv)
     store = Store()
     try:
@@ -82,6 +86,8 @@ def main(argv: list[str] | None = None) -> int:
             return _check(store)
         if args.command == "repair":
             return _repair(store)
+        if args.command.startswith("update-"):  # takes the import lock itself
+            return remote_cli.run(args, store)
         # One import or removal at a time: a plan is checked against the state it is
         # stored into (another one would change it in between).
         with store.import_lock(on_wait=lambda: print(
