@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import os
 import sys
 
 from geo import remote_sources as rs
@@ -74,7 +75,7 @@ def _acled_credentials(args: argparse.Namespace,
     found = rs.acled_credentials(args.username, keyring=keyring)
     if found or not _interactive():
         return found
-    user = (args.username or rs.os.environ.get(rs.ACLED_USERNAME_ENV, "")).strip()
+    user = (args.username or os.environ.get(rs.ACLED_USERNAME_ENV, "")).strip()
     if not user:
         user = input("ACLED e-mail: ").strip()
     password = rs.Secret(getpass.getpass(f"ACLED password for {user}: "))

@@ -417,3 +417,72 @@ def test_command_line_update_ucdp(server, store, monkeypatch, capsys):
     assert "rows fetched: 5" in out.out and UCDP_TOKEN not in out.out + out.err
     assert UCDP_TOKEN.encode() not in _all_bytes(store.directory)
     assert {d.name: d.count for d in store.datasets()} == {"ucdp": 5}
+
+
+# --- the Data page ------------------------------------------------------------------------
+
+def data_page():
+    from streamlit.testing.v1 import AppTest
+
+    root = Path(__file__).resolve().parent.parent
+    return AppTest.from_file(str(root / "pages" / "data.py"), default_timeout=120)
+
+
+def test_data_page_updates_from_acled_with_progress_and_report(server, store, monkeypatch):
+    server.rows = first_rows()
+    monkeypatch.setenv("SAHEL_ATLAS_ACLED_URL", server.url)
+    monkeypatch.setenv("ACLED_USERNAME", USERNAME)
+    monkeypatch.delenv("ACLED_PASSWORD", raising=False)
+    at = data_page().run()
+    assert not at.exception
+    assert any(e.label == "Update from ACLED" for e in at.expander)
+    # No password anywhere: said, nothing fetched.
+    at.button(key="ru_acled_button").click().run()
+    assert any("No ACLED account was given." in e.value for e in at.error)
+    assert not server.requests
+    at.text_input(key="ru_acled_password").input(PASSWORD)
+    at.button(key="ru_acled_button").click().run()
+    assert not at.exception
+    assert any("Update done: 21 events stored in acled." in s.value for s in at.success)
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Rows fetched"] == "23" and metrics["Stored"] == "21"
+    assert metrics["Rejected"] == "1" and metrics["Skipped"] == "1"
+    assert metrics["Deleted by the source"] == "0"
+    assert len(store.load_events()) == 21
+    page_text = " ".join(str(e.value) for e in (*at.markdown, *at.caption, *at.success,
+                                                *at.info, *at.error) if e.value)
+    for secret in (PASSWORD, *server.issued):
+        assert secret not in page_text
+    # The datasets table below already lists the new dataset.
+    assert any("acled" in d.value.to_string() for d in at.dataframe)
+
+
+def test_data_page_says_why_an_update_stopped_in_french(server, store, monkeypatch):
+    server.rows = first_rows()
+    monkeypatch.setenv("SAHEL_ATLAS_ACLED_URL", server.url)
+    monkeypatch.setenv("ACLED_USERNAME", USERNAME)
+    monkeypatch.setenv("ACLED_PASSWORD", "faux")
+    at = data_page()
+    at.session_state["lang"] = "fr"
+    at.run()
+    at.button(key="ru_acled_button").click().run()
+    assert not at.exception
+    assert any("ACLED a refusé l'adresse e-mail ou le mot de passe" in e.value
+               for e in at.error)
+    assert any("rien n'a été enregistré" in i.value for i in at.info)
+    assert store.load_events().empty
+
+
+def test_progress_texts():
+    step = remote_sources.Step("fetching", 3, 3, 15000)
+    assert remote_sources_ui().step_text(step, "en") == "Page 3: 15,000 rows fetched"
+    assert remote_sources_ui().step_text(step, "fr") == "Page 3 : 15\u202f000 lignes récupérées"
+    assert 0 < step.fraction < 1
+    assert remote_sources.Step("fetching", 2, 2, 10, total_pages=4).fraction == 0.5
+    assert remote_sources.Step("done", 5, 5, 23).fraction == 1.0
+
+
+def remote_sources_ui():
+    from geo.ui import acled_update
+
+    return acled_update

@@ -555,4 +555,6 @@ def data_page(lang: str) -> None:
     plan = st.session_state.get(PLAN_KEY)
     if plan is not None:
         report_section(plan, lang, store)
+    from geo.ui.acled_update import remote_update_section  # noqa: PLC0415 - its own module
+    remote_update_section(lang, store)  # "Update from ACLED" / "Update from UCDP"
     datasets_section(lang, store)
