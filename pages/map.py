@@ -1,5 +1,6 @@
 """The map page: AES states, neighbours, Liptako-Gourma layers, events, clickable features."""
 
+import numpy as np
 import pandas as pd
 import shapely
 import streamlit as st
@@ -79,8 +80,17 @@ with st.sidebar:
 # Only the columns this page reads from the filtered events (a copy of every text would
 # cost hundreds of megabytes at a million events); the exports take every column.
 shown_rows = ui_events.filtered_rows(events, event_filter, tuple(chosen_datasets))
-filtered = ui_events.filtered_events(events, event_filter, tuple(chosen_datasets),
+shown_count = int(np.count_nonzero(shown_rows))
+
+
+def shown_events() -> pd.DataFrame:
+    """The filtered events (``MAP_COLUMNS``), built when a panel or a list needs them: at a
+    million events the copy costs tenths of a second, and a first view needs only their
+    count (cached once built, see ``geo.ui.events.filtered_events``)."""
+    return ui_events.filtered_events(events, event_filter, tuple(chosen_datasets),
                                      columns=MAP_COLUMNS, rows=shown_rows)
+
+
 url_filters = ui_events.filter_query_params(event_filter, events)
 # Every located event is drawn on its own (geo.pointlayer), at any count: one block of them
 # all per state of the events, and the mask of those the filters keep.
@@ -237,8 +247,8 @@ with map_col:
               feature_group_to_add=mapbuild.dynamic_layers(dynamic))
     shown = drawn.count
     caption = t("ev_shown", count=shown)
-    if len(filtered) > shown:
-        caption += " · " + t("ev_not_located", count=len(filtered) - shown)
+    if shown_count > shown:
+        caption += " · " + t("ev_not_located", count=shown_count - shown)
     st.caption(caption)
     if load_problems:
         with st.expander(f"{t('ev_load_problems', count=rejected_row_count(load_problems))}"
@@ -257,7 +267,7 @@ with panel_col:
     # Selecting without a mouse: the same Selection (panel, URL ``sel``) as a map click.
     # Events are listed while the list stays usable; beyond, a region's table lists them.
     choices = feature_choices(
-        layers, filtered if len(filtered) <= FIND_EVENTS_MAX else filtered.iloc[0:0], lang)
+        layers, shown_events() if shown_count <= FIND_EVENTS_MAX else events.iloc[0:0], lang)
     st.selectbox(t("find_feature"), list(choices), index=None, key=FIND_KEY,
                  format_func=choices.get, placeholder=t("find_placeholder"),
                  on_change=_select_found)
@@ -276,6 +286,7 @@ with selection_tab:
     if selection is None:
         st.info(t("panel_hint"))
     elif selection.kind == "event":
+        filtered = shown_events()
         row = ui_events.event_row(events, selection.id)
         st.html(panels.event_panel_html(row, country_name(row["country_iso3"], lang), lang))
         if not bool((filtered["id"] == selection.id).any()):
@@ -296,6 +307,7 @@ with selection_tab:
     else:
         st.html(panels.unit_panel_html(selection, layers, ui.unit_facts(), lang))
         if selection.kind == "admin1":
+            filtered = shown_events()
             stats = region_stats(filtered, selection.id)
             st.markdown(f"**{t('region_events')}**")
             if stats.count:
@@ -321,9 +333,10 @@ def every_column() -> pd.DataFrame:
 with st.sidebar.expander(t("export_heading")):
     filters_text = exports.describe_filter(
         {**url_filters, "datasets": ",".join(chosen_datasets)}, lang)
-    attribution = exports.attribution_lines(filtered, ui_events.stored_datasets(),
-                                            filters_text, lang)
-    st.caption(t("export_note", count=len(filtered)))
+    attribution = exports.attribution_lines(
+        pd.DataFrame({"dataset": ui_events.shown_datasets(events, shown_rows)}),
+        ui_events.stored_datasets(), filters_text, lang)
+    st.caption(t("export_note", count=shown_count))
     st.download_button(t("export_csv"), lambda: exports.events_csv(every_column(), attribution),
                        file_name="sahel-atlas-events.csv", mime="text/csv",
                        key="export_csv", on_click="ignore", width="stretch")

@@ -103,8 +103,10 @@ def dataset_sidebar(events: pd.DataFrame, lang: str) -> tuple[str, ...]:
 
     Shown only when something was imported; otherwise every dataset is chosen.
     """
-    counts = events["dataset"].value_counts()
-    names = sorted(counts.index, key=lambda n: (n != "curated", n))
+    codes, all_names = _dataset_codes(events_key(), len(events), events)
+    counts = pd.Series(np.bincount(codes[codes >= 0], minlength=len(all_names)),
+                       index=all_names)
+    names = sorted((n for n in all_names if counts[n]), key=lambda n: (n != "curated", n))
     if len(names) <= 1:
         return tuple(names)
     st.subheader(translate("ev_datasets", lang))
@@ -209,6 +211,20 @@ def _layer_codes(key: str, n: int, _events: pd.DataFrame) -> tuple[np.ndarray, l
     """Each event's display layer as a small integer, once per state of the events."""
     codes, names = pd.factorize(_events["layer"])
     return codes, [str(name) for name in names]
+
+
+@st.cache_resource(show_spinner=False, max_entries=2)
+def _dataset_codes(key: str, n: int, _events: pd.DataFrame) -> tuple[np.ndarray, list[str]]:
+    """Each event's dataset as a small integer, once per state of the events."""
+    codes, names = pd.factorize(_events["dataset"])
+    return codes, [str(name) for name in names]
+
+
+def shown_datasets(events: pd.DataFrame, rows: np.ndarray) -> list[str]:
+    """The datasets of the events at ``rows`` (a boolean array over ``events``)."""
+    codes, names = _dataset_codes(events_key(), len(events), events)
+    present = np.unique(codes[np.asarray(rows, dtype=bool)])
+    return [names[code] for code in present if code >= 0]
 
 
 def _on_every_layer(events: pd.DataFrame,
