@@ -313,6 +313,20 @@ def _reason(err: BaseException) -> str:
 
 # --- HTTP ---------------------------------------------------------------------------------
 
+class _SameHostRedirects(urllib.request.HTTPRedirectHandler):
+    """Follow a redirect only to the same scheme and host: urllib would carry the
+    ``Authorization`` / token header to any other host a response names."""
+
+    def redirect_request(self, req, fp, code, msg, headers, newurl):  # noqa: ANN001, ANN201, PLR0913
+        old, new = urllib.parse.urlsplit(req.full_url), urllib.parse.urlsplit(newurl)
+        if (old.scheme, old.netloc) != (new.scheme, new.netloc):
+            return None  # the 3xx is returned to the caller as an HTTP error
+        return super().redirect_request(req, fp, code, msg, headers, newurl)
+
+
+_OPENER = urllib.request.build_opener(_SameHostRedirects())
+
+
 @dataclass(frozen=True)
 class Response:
     status: int
@@ -347,7 +361,7 @@ class Http:
             request = urllib.request.Request(url, data=body, headers=all_headers,
                                              method="POST" if body is not None else "GET")
             try:
-                with urllib.request.urlopen(request, timeout=self.timeout) as answer:
+                with _OPENER.open(request, timeout=self.timeout) as answer:
                     result = Response(answer.status, answer.read(), dict(answer.headers))
             except urllib.error.HTTPError as err:
                 try:

@@ -105,6 +105,7 @@ class StandIn:
     drop_once: set[int] = field(default_factory=set)  # read pages closed mid-response once
     drop_always: set[int] = field(default_factory=set)
     malformed_pages: set[int] = field(default_factory=set)
+    redirect: str = ""  # a Location every read is sent to (302)
     port: int = 0
 
     @property
@@ -192,6 +193,8 @@ def _handler(state: StandIn) -> type[BaseHTTPRequestHandler]:
             state.requests.append((parts.path, q))
             if parts.path.startswith("/api/gedevents/"):
                 return self._ucdp(parts.path.rsplit("/", 1)[1], q)
+            if state.redirect and parts.path == "/api/acled/read":
+                return self._send(302, {}, {"Location": state.redirect})
             token = self.headers.get("Authorization", "").removeprefix("Bearer ")
             if token not in state.access:
                 return self._send(401, {"error": "unauthorized"})

@@ -239,6 +239,15 @@ def test_malformed_json_is_said_and_keeps_what_was_stored(server, store):
     assert len(store.load_events()) == err.report.written == 5
 
 
+def test_a_redirect_to_another_host_is_not_followed_with_the_token(server, store):
+    server.rows = first_rows()
+    server.redirect = f"http://localhost:{server.port}/api/acled/read?_format=json"
+    with pytest.raises(RemoteError) as caught:
+        update(store, server)
+    assert "HTTP 302" in str(caught.value)
+    assert len(server.reads("/api/acled/read")) == 1  # not fetched again at "localhost"
+
+
 def test_bad_credentials_store_nothing(server, store):
     server.rows = first_rows()
     with pytest.raises(RemoteError) as caught:
