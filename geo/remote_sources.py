@@ -641,8 +641,8 @@ def cell_text(value: object) -> str:
         return ""
     if isinstance(value, bool):
         return "1" if value else "0"
-    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
-        return repr(value)
+    if isinstance(value, float):
+        return repr(value)  # the shortest text that reads back as the same number
     if isinstance(value, dict | list):
         return json.dumps(value, ensure_ascii=False)
     return str(value)

@@ -239,6 +239,26 @@ def test_malformed_json_is_said_and_keeps_what_was_stored(server, store):
     assert len(store.load_events()) == err.report.written == 5
 
 
+def test_an_update_waits_for_an_import_running_on_the_same_store(server, store):
+    import threading
+
+    server.rows = first_rows()
+    holding, waited = threading.Event(), []
+
+    def hold() -> None:
+        with Store(store.directory).import_lock():
+            holding.set()
+            time.sleep(0.5)
+
+    thread = threading.Thread(target=hold)
+    thread.start()
+    holding.wait(10)
+    report = update_acled(store, api(server), limit=5, batch_rows=5,
+                          on_wait=lambda: waited.append(time.monotonic()))
+    thread.join()
+    assert waited and report.complete and report.written == ROWS - 2
+
+
 def test_a_redirect_to_another_host_is_not_followed_with_the_token(server, store):
     server.rows = first_rows()
     server.redirect = f"http://localhost:{server.port}/api/acled/read?_format=json"

@@ -109,6 +109,13 @@ def _outcome(source: str, lang: str) -> None:
             report_view(report, lang)
 
 
+@st.cache_resource(show_spinner=False)
+def _keyring() -> rs.KeyringState:
+    """Whether a keyring can be used, found once per server (finding the backend reads
+    every installed package's entry points)."""
+    return rs.keyring_state()
+
+
 def _keyring_caption(state: rs.KeyringState, lang: str) -> None:
     note = rs.keyring_note(state)
     if note is not None:
@@ -117,7 +124,7 @@ def _keyring_caption(state: rs.KeyringState, lang: str) -> None:
 
 def acled_section(lang: str, store: Store) -> None:
     t = _t(lang)
-    keyring = rs.keyring_state()
+    keyring = _keyring()
     with st.expander(t("ru_title")):
         st.caption(t("ru_intro"))
         _keyring_caption(keyring, lang)
@@ -157,7 +164,7 @@ def acled_section(lang: str, store: Store) -> None:
 
 def ucdp_section(lang: str, store: Store) -> None:
     t = _t(lang)
-    keyring = rs.keyring_state()
+    keyring = _keyring()
     with st.expander(t("ru_ucdp_title")):
         st.caption(t("ru_ucdp_intro"))
         _keyring_caption(keyring, lang)
