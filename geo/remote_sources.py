@@ -18,10 +18,11 @@ checkpoint (the page to fetch next and the newest timestamp seen) saved in the s
 before stay stored, and the next run continues at the first page not stored (a page stored
 twice is harmless: unchanged rows are not written again). The high-water timestamp used by
 the next update's ``timestamp`` filter becomes the newest timestamp seen only when a run
-has fetched every page: ACLED does not document the order of its pages, so the newest row
-of a page says nothing about the rows of the pages not fetched yet. A checkpoint is only
-trusted for the same countries and period and while the dataset is as the update left it
-(a removal or a file import into it since means a full fetch again).
+has fetched every page (ACLED does not document the order of its pages, so the newest row
+of a page says nothing about the rows of the pages not fetched yet), and never later than
+an hour before that run started (:func:`high_water`: rows ACLED changes during a run).
+A checkpoint is only trusted for the same countries and period and while the dataset is as
+the update left it (a removal or a file import into it since means a full fetch again).
 
 Credentials come from the environment (``ACLED_USERNAME``/``ACLED_PASSWORD``,
 ``UCDP_ACCESS_TOKEN``), from the user's keyring (python ``keyring``, optional: without it,
@@ -139,6 +140,7 @@ MAX_PROBLEMS = 1000  # problems kept in a report (the counts are complete)
 # The first update of an empty dataset fetches no deletions; the next one asks for those
 # since its start minus this margin (the client's clock against the server's).
 DELETION_MARGIN = 86_400
+RUN_MARGIN = 3_600  # see high_water
 AES_ISO = ("466", "854", "562")  # ACLED's iso filter: Mali, Burkina Faso, Niger
 AES_GW = ("432", "439", "436")  # UCDP country_id (Gleditsch-Ward): Mali, Burkina Faso, Niger
 ACLED_FILE_NAME = "ACLED API"  # the datasets table's file_name of an updated dataset
@@ -787,6 +789,17 @@ def save_checkpoint(store: Store, key: str, state: dict) -> None:
     store.set_checkpoint(key, json.dumps(state, sort_keys=True))
 
 
+def high_water(newest: int, started: int, previous: int | None) -> int | None:
+    """The ``timestamp`` the next update fetches rows after: the newest row of a complete
+    run, but never later than the run's start minus :data:`RUN_MARGIN`. A row changed by
+    ACLED while the run went through the pages may sit on a page already fetched, with an
+    older timestamp than a row changed later on a page fetched after: starting the next
+    update at the newest row would miss it. (The rows of that margin are fetched again;
+    unchanged, they are not written again.)"""
+    value = max(min(newest, started - RUN_MARGIN), previous or 0)
+    return value or None
+
+
 def _check_dataset(name: str) -> str:
     name = (name or "").strip().lower()
     if not DATASET_NAME_RE.match(name) or name in RESERVED_DATASETS:
@@ -930,8 +943,8 @@ def _acled_run(store: Store, api: AcledApi, dataset: str, filters: dict, key: st
             state["identity"] = dataset_identity(store, dataset)
             state["run"] = None if last else run
             if last:  # every page fetched: the next update starts after the newest row
-                state["since"] = max(int(run["max_ts"] or 0),
-                                     int(state.get("since") or 0)) or None
+                state["since"] = high_water(int(run["max_ts"] or 0), int(run["started"]),
+                                            state.get("since"))
             save_checkpoint(store, key, state)
     # Deletions: since the last ones applied; a first update of an empty dataset has none.
     deleted_since = state.get("deleted_since")

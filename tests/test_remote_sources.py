@@ -136,11 +136,19 @@ def test_second_update_fetches_only_newer_rows_and_applies_deletions(server, sto
     assert not {f"acled:{i}" for i in gone} & set(events.index)
     assert events.loc[f"acled:{changed[0]['event_id_cnty']}", "fatalities_low"] == 9
     assert len(events) == ROWS - 2 + 3 - 2
-    # A third update: nothing new, the deletions already applied are not asked again.
+    # A third update: the rows changed in the hour before the last update started are
+    # fetched again (ACLED may have changed them while it ran), unchanged, not written;
+    # the deletions already applied are not asked again.
     server.requests.clear()
     third = update(store, server)
-    assert third.fetched == 0 and third.deleted == 0
+    assert third.fetched == 5 and third.statuses["unchanged"] == 5 and third.written == 0
+    assert third.deleted == 0
     assert int(server.reads("/api/deleted/read")[0]["deleted_timestamp"]) == now
+    # Once the last changes are older than that hour, nothing is fetched.
+    assert remote_sources.high_water(now + 1, now + 7200, newest) == now + 1
+    assert remote_sources.high_water(now + 1, now, newest) == now - 3600
+    assert remote_sources.high_water(5, 10_000, None) == 5
+    assert remote_sources.high_water(0, 10_000, None) is None
 
 
 def test_an_interrupted_update_resumes_and_ends_as_one_run(server, store, tmp_path):
