@@ -2,9 +2,10 @@
 
     python -m geo.importer update-acled [--dataset NAME] [--country NAME ... | --iso N ...]
                                         [--since YYYY-MM-DD] [--username EMAIL]
-                                        [--save-to-keyring]
+                                        [--save-to-keyring] [--page-size N]
     python -m geo.importer update-ucdp --version V [--dataset NAME] [--country GW ...]
                                        [--since YYYY-MM-DD] [--save-to-keyring]
+                                       [--page-size N]
 
 Credentials: ``$ACLED_USERNAME``/``$ACLED_PASSWORD`` and ``$UCDP_ACCESS_TOKEN``, else the
 keyring, else a prompt on a terminal (the password and token are read with ``getpass``,
@@ -40,6 +41,8 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     acled.add_argument("--username", help="your ACLED e-mail (else $ACLED_USERNAME)")
     acled.add_argument("--save-to-keyring", action="store_true",
                        help="save the password typed at the prompt in your keyring")
+    acled.add_argument("--page-size", type=int, default=rs.ACLED_LIMIT,
+                       help=f"rows per request (default {rs.ACLED_LIMIT})")
     ucdp = sub.add_parser("update-ucdp", help="fetch a UCDP GED version from UCDP's API")
     ucdp.add_argument("--version", required=True, help="GED version, e.g. 25.1 or 25.0.10")
     ucdp.add_argument("--dataset", default="ucdp")
@@ -48,6 +51,8 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     ucdp.add_argument("--since", help="first event date, YYYY-MM-DD")
     ucdp.add_argument("--save-to-keyring", action="store_true",
                       help="save the token typed at the prompt in your keyring")
+    ucdp.add_argument("--page-size", type=int, default=rs.UCDP_PAGE_SIZE,
+                      help=f"rows per request (default {rs.UCDP_PAGE_SIZE})")
 
 
 def _say(message: Message) -> None:
@@ -115,6 +120,7 @@ def run(args: argparse.Namespace, store: Store) -> int:
             report = rs.update_acled(
                 store, rs.AcledApi(credentials), dataset=args.dataset,
                 countries=tuple(args.country), isos=tuple(args.iso), since=args.since,
+                limit=max(1, args.page_size), batch_rows=max(1, args.page_size),
                 progress=_progress, on_wait=on_wait)
         else:
             token = _ucdp_token(args, keyring)
@@ -125,6 +131,7 @@ def run(args: argparse.Namespace, store: Store) -> int:
             report = rs.update_ucdp(
                 store, rs.UcdpApi(token), args.version, dataset=args.dataset,
                 countries=tuple(args.country) or rs.AES_GW, since=args.since,
+                page_size=max(1, args.page_size), batch_rows=max(1, args.page_size),
                 progress=_progress, on_wait=on_wait)
     except rs.RemoteError as err:
         print(f"error: {err.what.en}", file=sys.stderr)

@@ -177,6 +177,36 @@ def test_an_interrupted_update_resumes_and_ends_as_one_run(server, store, tmp_pa
     assert mine["run"] is None
 
 
+@pytest.mark.parametrize("point", ["import:commit", "import:committed"])
+def test_an_update_killed_at_a_batch_leaves_no_half_batch_and_resumes(server, store,
+                                                                      tmp_path, point):
+    """SIGKILL inside a batch's transaction (nothing of it stored) or just after its
+    commit, before the checkpoint (stored; the next run fetches that page again)."""
+    import os
+    import subprocess
+    import sys
+
+    server.rows = first_rows()
+    root = Path(__file__).resolve().parent.parent
+    env = {**os.environ, "SAHEL_ATLAS_DATA_DIR": str(store.directory),
+           "SAHEL_ATLAS_ACLED_URL": server.url, "ACLED_USERNAME": USERNAME,
+           "ACLED_PASSWORD": PASSWORD}
+    command = [sys.executable, "-m", "geo.importer", "update-acled", "--page-size", "5"]
+    killed = subprocess.run(command, cwd=root, env={**env, "SAHEL_ATLAS_FAULT": point},
+                            capture_output=True, text=True, timeout=300)
+    assert killed.returncode == -9, killed.stderr
+    assert store.health(thorough=True).kind == "ok"
+    stored = len(store.load_events()) if store.exists() else 0
+    assert stored == (0 if point == "import:commit" else 5)
+    again = subprocess.run(command, cwd=root, env=env, capture_output=True, text=True,
+                           timeout=300)
+    assert again.returncode == 0, again.stderr
+    other = Store(tmp_path / "other")
+    update(other, server)
+    pd.testing.assert_frame_equal(by_id(store.load_events()), by_id(other.load_events()))
+    assert PASSWORD not in killed.stdout + killed.stderr + again.stdout + again.stderr
+
+
 def test_an_expired_token_is_refreshed_once_then_the_password_is_used(server, store):
     server.rows = first_rows()
     server.expire_next = 1
