@@ -53,7 +53,7 @@ import shapely
 from pyproj import CRS, Transformer
 
 from geo.boundaries import load_admin1, load_africa_countries
-from geo.countries import AES_MEMBERS
+from geo.countries import AES_MEMBERS, is_country_code
 from geo.messages import Message
 from geo.paths import DATA_DIR
 
@@ -499,9 +499,12 @@ def validate_events(df: pd.DataFrame, source_name: str,
     * dates in ``YYYY-MM-DD`` between 1960-01-01 and ``today`` + 1 day, ``date_end >= date``;
     * vocabularies of ``date_precision``, ``category``, ``subtype`` (per category),
       ``geo_precision`` and ``verified`` (``true``/``false``);
-    * ``country_iso3`` is an African country code; latitude/longitude are both given or
-      both blank, numeric and in range, and the point lies inside the stated country or
-      within :data:`BORDER_TOLERANCE_M` of it (distance measured in :data:`METRIC_CRS`);
+    * ``country_iso3`` is an ISO 3166-1 alpha-3 code (or ``XKX``, Kosovo: see
+      :data:`geo.countries.ISO3_CODES`); latitude/longitude are both given or both blank,
+      numeric and in range, and, for a country whose boundary the app has (Africa:
+      ``data/boundaries/africa_countries.geojson``), the point lies inside it or within
+      :data:`BORDER_TOLERANCE_M` of it (distance measured in :data:`METRIC_CRS`); a point
+      in another country is kept as given;
     * fatalities are non-negative whole numbers, ``low <= high``, no high without a low;
     * sources: whitespace-separated http(s) URLs. Any other URL (``javascript:...``) is
       dropped and reported without rejecting the row; a row left without any valid URL is
@@ -558,9 +561,10 @@ def validate_events(df: pd.DataFrame, source_name: str,
                  value=_quoted(s["subtype"]), category=_quoted(s["category"]))
 
     africa = set(load_africa_countries()["iso3"])
-    known_country = s["country_iso3"].isin(africa)
+    known_country = is_country_code(s["country_iso3"])
     check.report(s["country_iso3"].ne("") & ~known_country, "country_iso3",
                  "pr_unknown_country_code", value=_quoted(s["country_iso3"]))
+    with_boundary = s["country_iso3"].isin(africa)
 
     coords = {}
     for col, limit in (("latitude", 90.0), ("longitude", 180.0)):
@@ -573,7 +577,7 @@ def validate_events(df: pd.DataFrame, source_name: str,
                      value=_quoted(s[col]))
         coords[col] = value.where(value.abs() <= limit)
     has_point = coords["latitude"].notna() & coords["longitude"].notna()
-    testable = has_point & known_country
+    testable = has_point & with_boundary
     # Every point in the metric CRS once: for the distance to its country here and for
     # its admin-1 unit at the end.
     x_all = np.full(len(raw), np.nan)

@@ -2,7 +2,8 @@
 
     python -m geo.importer import FILE [--format acled|ucdp|app] [--dataset NAME]
                                        [--version V] [--accessed YYYY-MM-DD]
-                                       [--encoding latin-1] [--yes]
+                                       [--encoding latin-1] [--date-order dmy|mdy]
+                                       [--yes]
     python -m geo.importer list
     python -m geo.importer remove NAME
     python -m geo.importer check
@@ -13,7 +14,9 @@
 
 The store lives in ``$SAHEL_ATLAS_DATA_DIR`` (else ``~/.local/share/sahel-atlas``).
 ``import`` prints the validation report and asks before storing anything (``--yes`` to
-skip the question). ``check`` reads the whole store file and says what state it is in;
+skip the question). ``--date-order`` says how to read dates written with numbers only
+(``25/11/2019``: ``dmy``; ``11/25/2019``: ``mdy``) when the file's dates leave it open.
+``check`` reads the whole store file and says what state it is in;
 ``repair`` rebuilds a damaged store from the read cache when the cache is intact and not
 older, else moves the damaged file aside (renamed with a timestamp, never deleted) and
 starts a new store. Exit codes: 0 done, 1 nothing stored (bad file / declined), 2 usage,
@@ -37,11 +40,17 @@ def _progress(fraction: float, stage: str) -> None:
     print(f"progress {fraction * 100:5.1f}% {stage}", flush=True)
 
 
+_ORDER_TEXT = {"dmy": "day/month/year", "mdy": "month/day/year"}
+
+
 def report(plan: importers.ImportPlan, max_problems: int = 30) -> str:
     lines = [
         f"file: {plan.file_name}",
         f"format: {plan.format} ({importers.FORMAT_LABELS[plan.format]})",
         f"dataset: {plan.dataset} (version {plan.version}, accessed {plan.accessed})",
+        *([f"sheet: {plan.sheet}"] if plan.sheet else []),
+        *([f"numeric dates read as: {_ORDER_TEXT[plan.date_order]} ({plan.date_order_source})"]
+          if plan.date_order else []),
         f"rows read: {plan.total_rows}",
         f"accepted: {plan.accepted} (new {plan.count('new')}, updates {plan.count('update')},"
         f" unchanged {plan.count('unchanged')}, older than stored {plan.count('stale')})",
@@ -71,6 +80,9 @@ def main(argv: list[str] | None = None) -> int:
     imp.add_argument("--version", help="dataset version (default: from the file name / today)")
     imp.add_argument("--accessed", help="access date of the data (default: today)")
     imp.add_argument("--encoding", default="utf-8")
+    imp.add_argument("--date-order", choices=importers.DATE_ORDERS,
+                     help="order of dates written with numbers only (25/11/2019: dmy, "
+                          "11/25/2019: mdy); default: decided by the file's dates")
     imp.add_argument("--rejected", type=Path, help="write the rejected rows to this CSV")
     imp.add_argument("--yes", action="store_true", help="store without asking")
     sub.add_parser("list", help="list the stored datasets")
@@ -149,7 +161,8 @@ def _run(args: argparse.Namespace, store: Store) -> int:
     try:
         plan = importers.prepare(args.file, fmt=args.format, dataset=args.dataset,
                                  version=args.version, accessed=args.accessed, store=store,
-                                 progress=_progress, encoding=args.encoding)
+                                 progress=_progress, encoding=args.encoding,
+                                 date_order=args.date_order)
     except importers.ImportFileError as err:
         print(f"error: {err}", file=sys.stderr)
         print("nothing was stored", file=sys.stderr)

@@ -9,7 +9,10 @@ Two steps, so that nothing is stored before the user has seen the validation rep
    :func:`geo.events.validate_events`, the same rules as the curated data. It compares the
    result with the store: new rows, updates (same id, newer ``timestamp`` or changed
    content), unchanged rows, stale rows (older than the stored copy). Returns an
-   :class:`ImportPlan`.
+   :class:`ImportPlan`. Numbers-only dates (``25/11/2019``) are read in the day/month
+   order that their whole column decides (or the caller's ``date_order``); a column
+   that every value leaves ambiguous refuses the file with a message saying how to
+   choose (:mod:`geo.importers.dates`).
 2. :func:`commit` writes the new and updated rows in one transaction.
 
 Nothing here imports Streamlit.
@@ -31,8 +34,15 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from geo.events import RowProblem, validate_events
-from geo.importers import reading, workbook
-from geo.importers.mapping import MAPPERS, REQUIRED
+from geo.importers import dates, reading, workbook
+from geo.importers.mapping import (
+    DATE_COLUMNS,
+    MAPPERS,
+    REQUIRED,
+    DateOrderNeeded,
+    MapOptions,
+    canonical_columns,
+)
 from geo.messages import Joined, Message, text_of
 from geo.store import (
     DATASET_NAME_RE,
@@ -44,6 +54,7 @@ from geo.store import (
 )
 
 FORMATS: tuple[str, ...] = ("acled", "ucdp", "app")
+DATE_ORDERS: tuple[str, ...] = dates.DATE_ORDERS
 FORMAT_LABELS = {"acled": "ACLED export", "ucdp": "UCDP GED (CSV)",
                  "app": "Sahel Atlas CSV (data dictionary)"}
 # The CSV size limit follows from memory, not from a round number: an import streams the
@@ -102,6 +113,7 @@ class FileInfo:
     bom: int = 0  # bytes of byte-order mark
     newline: str = "\n"
     sheet: str = ""  # XLSX: the sheet read (the first whose header has a known format)
+    sheets: tuple[str, ...] = ()  # XLSX: every sheet of the workbook, in order
 
     @property
     def header_line(self) -> int:
@@ -140,6 +152,11 @@ class ImportPlan:
     # name: ids are unique across datasets, so storing them moves them to this dataset
     # (the dataset is part of an event's content: they count as updates).
     elsewhere: dict[str, int] = field(default_factory=dict)
+    sheet: str = ""  # XLSX: the sheet that was read
+    # The day/month order of numbers-only dates ("dmy", "mdy"; "" when the file has none)
+    # and whether the file's columns decided it ("detected") or the user ("chosen").
+    date_order: str = ""
+    date_order_source: str = ""
 
     @property
     def skipped_rows(self) -> int:
@@ -318,15 +335,18 @@ def _inspect_xlsx(path: Path, name: str, fmt: str | None = None) -> FileInfo:
     except workbook.WorkbookError as err:
         raise ImportFileError(err.what, name, err.fix) from err
     _check_columns(header.columns, name, header.row)
-    return FileInfo("xlsx", header.columns, header.row - 1, "", sheet=header.sheet)
+    return FileInfo("xlsx", header.columns, header.row - 1, "", sheet=header.sheet,
+                    sheets=header.sheets)
 
 
 def detect_format(columns: tuple[str, ...] | list[str]) -> str | None:
-    """``acled``, ``ucdp`` or ``app`` from the column names; None when none fits."""
+    """``acled``, ``ucdp`` or ``app`` from the column names (any case, other versions'
+    names too: ``EVENT_ID_CNTY``, ``best_est``); None when none fits."""
     cols = {c.strip().lower() for c in columns}
     if {"event_id_cnty", "event_date", "event_type"} <= cols:
         return "acled"
-    if {"type_of_violence", "where_prec", "date_prec", "best"} <= cols:
+    if ({"type_of_violence", "where_prec", "date_prec"} <= cols
+            and set(canonical_columns("ucdp", list(cols))) >= {"best"}):
         return "ucdp"
     if {"id", "dataset", "category", "subtype", "date_precision"} <= cols:
         return "app"
@@ -334,10 +354,10 @@ def detect_format(columns: tuple[str, ...] | list[str]) -> str | None:
 
 
 def missing_columns(fmt: str, columns: tuple[str, ...]) -> list[str]:
-    cols = {c.strip().lower() for c in columns}
+    cols = set(canonical_columns(fmt, columns))
     missing = [c for c in REQUIRED[fmt] if c not in cols]
-    if fmt == "acled" and not cols & {"iso3", "iso", "country"}:
-        missing.append("iso3 | iso | country")
+    if fmt == "acled" and not cols & {"iso3", "iso", "gwno", "country"}:
+        missing.append("iso3 | iso | gwno | country")
     if fmt == "ucdp" and not cols & {"country_id", "country"}:
         missing.append("country_id | country")
     return missing
@@ -370,11 +390,12 @@ _MISSING = pa.array(sorted(reading.MISSING_VALUES), type=pa.string())
 
 
 def _chunks(path: Path, info: FileInfo, chunk_rows: int, file_name: str,
-            block_bytes: int | None = None) -> Iterator[Chunk]:
+            block_bytes: int | None = None, fmt: str | None = None) -> Iterator[Chunk]:
     """The file's rows in chunks of ``chunk_rows`` items (rows and unparseable rows
     together, the last chunk shorter), in file order, whatever way they were read: the
-    chunks do not depend on how the reader split the file (:func:`reading.rows`)."""
-    columns = [c.strip().lower() for c in info.columns]
+    chunks do not depend on how the reader split the file (:func:`reading.rows`). Columns
+    are named in lower case, other versions' names as today's (``fmt``'s aliases)."""
+    columns = canonical_columns(fmt, list(info.columns))
     width = len(columns)
     pieces: list[tuple[pa.Table, np.ndarray]] = []  # rows of the chunk being filled
     rows: list[list[str]] = []  # rows one by one (strict reader, sheets), not yet a piece
@@ -448,16 +469,23 @@ def prepare(path: Path | str, fmt: str | None = None, dataset: str | None = None
             version: str | None = None, accessed: str | None = None,
             store: Store | None = None, progress: Progress | None = None,
             encoding: str = "utf-8", file_name: str | None = None,
-            chunk_rows: int = CHUNK_ROWS, today: date | None = None) -> ImportPlan:
+            chunk_rows: int = CHUNK_ROWS, today: date | None = None,
+            date_order: str | None = None) -> ImportPlan:
     """Read, map and validate a file; compare with the store. Stores nothing.
 
-    Raises :class:`ImportFileError` for a file that cannot be imported at all.
+    ``date_order`` (``dmy`` or ``mdy``) reads numbers-only dates in that order; by
+    default the file's date columns decide it. Raises :class:`ImportFileError` for a file
+    that cannot be imported at all.
     """
     path = Path(path)
     file_name = file_name or path.name
     today = today or date.today()
     info = inspect_file(path, encoding, name=file_name, fmt=fmt)
     fmt = fmt or detect_format(info.columns)
+    if fmt is None and info.kind == "xlsx":
+        raise ImportFileError(
+            Message.of("err_no_known_sheet", sheets=", ".join(map(repr, info.sheets))),
+            file_name, Message.of("fix_no_known_sheet"))
     if fmt is None:
         raise ImportFileError(
             Message.of("err_format_unknown"),
@@ -475,28 +503,23 @@ def prepare(path: Path | str, fmt: str | None = None, dataset: str | None = None
                        columns=", ".join(missing)),
             _where(file_name, info.header_line, header=True),
             Message.of("fix_missing_columns"))
+    if date_order is not None and date_order not in DATE_ORDERS:
+        raise ImportFileError(Message.of("err_date_order_name", value=repr(date_order)), "",
+                              Message.of("fix_date_order_name"))
     dataset = (dataset or "").strip().lower() or None
     size = path.stat().st_size
     store = store or Store()
-
-    valid_parts: list[pd.DataFrame] = []
-    problems: list[RowProblem] = []
-    rejected_parts: list[pd.DataFrame] = []
-    skipped: Counter[str] = Counter()
-    first_seen: dict[str, int] = {}
-    total = 0
-    expected = _estimated_rows(path, size) if info.kind == "csv" else 1
+    order_source = "chosen" if date_order else ""
     try:
-        for chunk in _chunks(path, info, chunk_rows, file_name):
-            total += len(chunk.frame) + len(chunk.malformed)
-            valid, probs, rejected, skips = _validate_chunk(chunk, fmt, dataset, file_name,
-                                                            first_seen, today)
-            skipped.update(skips)
-            valid_parts.append(valid)
-            problems.extend(probs)
-            rejected_parts.append(rejected)
-            if progress:
-                progress(0.9 * min(1.0, total / expected), "validating")
+        while True:
+            try:
+                read = _read_all(path, info, fmt, dataset, file_name, today, chunk_rows,
+                                 MapOptions(date_order), size, progress)
+                break
+            except DateOrderNeeded:
+                # Numbers-only dates: the order their whole columns decide (or a refusal).
+                date_order = _column_date_order(path, info, fmt, file_name, chunk_rows)
+                order_source = "detected"
     except reading.ReadError as err:
         fix = err.fix or (Message.of("fix_not_valid_text")
                           if err.what.key == "err_not_valid_text" else None)
@@ -505,6 +528,7 @@ def prepare(path: Path | str, fmt: str | None = None, dataset: str | None = None
         raise ImportFileError(err.what, file_name, err.fix) from err
     except OSError as err:
         raise _unreadable(file_name, err) from err
+    valid_parts, problems, rejected_parts, skipped, total = read
     if total == 0:
         raise ImportFileError(Message.of("err_no_rows"), file_name, Message.of("fix_no_rows"))
 
@@ -529,7 +553,66 @@ def prepare(path: Path | str, fmt: str | None = None, dataset: str | None = None
         version=version or default_version(fmt, file_name, today),
         accessed=accessed or today.isoformat(), total_rows=total, events=events,
         problems=problems, rejected=rejected, status=status, elsewhere=elsewhere,
-        skipped=dict(sorted(skipped.items(), key=lambda kv: (-kv[1], kv[0]))))
+        skipped=dict(sorted(skipped.items(), key=lambda kv: (-kv[1], kv[0]))),
+        sheet=info.sheet, date_order=(date_order or "") if order_source else "",
+        date_order_source=order_source)
+
+
+_Read = tuple[list[pd.DataFrame], list[RowProblem], list[pd.DataFrame], Counter, int]
+
+
+def _read_all(path: Path, info: FileInfo, fmt: str, dataset: str | None, file_name: str,
+              today: date, chunk_rows: int, options: MapOptions, size: int,
+              progress: Progress | None) -> _Read:
+    """Every chunk of the file mapped and validated: (valid parts, problems, rejected
+    parts, skipped counts, rows read). Raises :class:`DateOrderNeeded` when numbers-only
+    dates turn up while ``options`` has no order."""
+    valid_parts: list[pd.DataFrame] = []
+    problems: list[RowProblem] = []
+    rejected_parts: list[pd.DataFrame] = []
+    skipped: Counter[str] = Counter()
+    first_seen: dict[str, int] = {}
+    total = 0
+    expected = _estimated_rows(path, size) if info.kind == "csv" else 1
+    for chunk in _chunks(path, info, chunk_rows, file_name, fmt=fmt):
+        total += len(chunk.frame) + len(chunk.malformed)
+        valid, probs, rejected, skips = _validate_chunk(chunk, fmt, dataset, file_name,
+                                                        first_seen, today, options)
+        skipped.update(skips)
+        valid_parts.append(valid)
+        problems.extend(probs)
+        rejected_parts.append(rejected)
+        if progress:
+            progress(0.9 * min(1.0, total / expected), "validating")
+    return valid_parts, problems, rejected_parts, skipped, total
+
+
+def _column_date_order(path: Path, info: FileInfo, fmt: str, file_name: str,
+                       chunk_rows: int) -> str:
+    """The day/month order of the numbers-only dates of the file's date columns, decided
+    over every row of them together (one pass reading those columns). Raises
+    :class:`ImportFileError` when every such date fits both orders, or when some fit only
+    one order and others only the other."""
+    columns = [c for c in DATE_COLUMNS[fmt] if c in canonical_columns(fmt, info.columns)]
+    found = dates.OrderEvidence()
+    for chunk in _chunks(path, info, chunk_rows, file_name, fmt=fmt):
+        for column in columns:
+            found = found + dates.evidence(chunk.frame[column])
+    order = dates.column_order(found)
+    named = ", ".join(columns)
+    where = Message.of("err_where_columns", file=file_name, columns=named)
+    if dates.is_mixed(found):
+        raise ImportFileError(
+            Message.of("err_date_order_mixed", columns=named, count=found.numeric,
+                       day_first=repr(found.day_first_example),
+                       month_first=repr(found.month_first_example)),
+            where, Message.of("fix_date_order"))
+    if order is None:
+        raise ImportFileError(
+            Message.of("err_date_order_ambiguous", columns=named, count=found.numeric,
+                       example=repr(found.example)),
+            where, Message.of("fix_date_order"))
+    return order
 
 
 def _concat_freeing(parts: list[pd.DataFrame]) -> pd.DataFrame:
@@ -568,7 +651,8 @@ def _check_dataset_name(name: str) -> None:
 
 
 def _validate_chunk(chunk: Chunk, fmt: str, dataset: str | None, file_name: str,
-                    first_seen: dict[str, int], today: date
+                    first_seen: dict[str, int], today: date,
+                    options: MapOptions | None = None
                     ) -> tuple[pd.DataFrame, list[RowProblem], pd.DataFrame, Counter[str]]:
     """Map and validate one chunk. Problems and rejected rows carry the line in the file
     where their row starts (``chunk.lines``); rows that could not be parsed are rejected
@@ -576,7 +660,7 @@ def _validate_chunk(chunk: Chunk, fmt: str, dataset: str | None, file_name: str,
     raw = chunk.frame.reset_index(drop=True)
     line_of = chunk.lines
     # Mapping and validation number rows by position (0-based here); turned into lines below.
-    mapped = MAPPERS[fmt](raw, file_name, 0)
+    mapped = MAPPERS[fmt](raw, file_name, 0, options or MapOptions())
     skipped = mapped.skipped.to_numpy(dtype=object)
     skipped_pos = np.flatnonzero(skipped != "")
     frame = mapped.frame

@@ -4,7 +4,9 @@ Each mapper takes a chunk of the source file read as text (every cell a string) 
 a :class:`Mapped`: a text frame in the app's CSV columns (plus ``timestamp``) that
 :func:`geo.events.validate_events` then checks like any curated file, and the problems
 found while mapping (an unknown event type, an unparseable date...). The mapping is
-documented in ``data/events/IMPORT_MAPPING.md``; keep both in step.
+documented in ``data/events/IMPORT_MAPPING.md`` and, for the shapes of older and re-saved
+exports (pre-2019 ACLED event types, dates, countries, GED versions), in the repository's
+``IMPORT_MAPPING.md``; keep them in step.
 """
 
 from __future__ import annotations
@@ -16,7 +18,9 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from geo import countries
 from geo.events import CSV_COLUMNS, RowProblem
+from geo.importers import dates
 from geo.messages import Message
 
 ACLED_URL = "https://acleddata.com/"
@@ -36,6 +40,8 @@ _INTER_BY_LABEL = {v.casefold(): k for k, v in ACLED_INTER.items() if v}
 _INTER_BY_LABEL.update({"state forces": 1, "rebel groups": 2, "political militias": 3,
                         "identity militias": 4, "external/other forces": 8,
                         "external forces": 8, "other forces": 8})
+# ``interaction`` in label form: "State forces-Rebel group", one actor: "Rebel group only".
+_INTERACTION_ONLY = re.compile(r"^(?P<a>.+?)\s+only$", re.IGNORECASE)
 
 # ACLED event type -> category rule; sub-event type -> our subtype.
 ACLED_SUBTYPES: dict[str, str] = {
@@ -54,39 +60,83 @@ ACLED_SUBTYPES: dict[str, str] = {
 }
 ACLED_VIOLENT_TYPES = ("battles", "violence against civilians", "explosions/remote violence")
 
-# Country codes used by the source files -> ISO 3166-1 alpha-3 (West Africa and the Sahel;
-# other countries are reported as unknown and can be added here).
+# ACLED event types before the 2019 change (see IMPORT_MAPPING.md for the sources): the
+# legacy type, as :func:`legacy_key` writes it -> (event type, sub-event type) of today.
+# "" as sub-event type: the legacy type does not say which one (-> subtype "other").
+ACLED_LEGACY_TYPES: dict[str, tuple[str, str]] = {
+    "battle-no change of territory": ("Battles", "Armed clash"),
+    "battle-government regains territory": ("Battles", "Government regains territory"),
+    "battle-non-state actor overtakes territory": ("Battles",
+                                                   "Non-state actor overtakes territory"),
+    "remote violence": ("Explosions/Remote violence", ""),
+    "violence against civilians": ("Violence against civilians", ""),
+    "riots/protests": ("Riots/Protests", ""),
+    "strategic development": ("Strategic developments", ""),
+    "headquarters or base established": ("Strategic developments",
+                                         "Headquarters or base established"),
+    "non-violent transfer of territory": ("Strategic developments",
+                                          "Non-violent transfer of territory"),
+    "non-violent activity by a conflict actor": ("Strategic developments", ""),
+}
+
+# The region's countries by the codes the sources use (ISO 3166 numeric, as in ACLED's
+# ``iso``; Gleditsch-Ward, as in UCDP's ``country_id``) -> alpha-3: choices offered for
+# API updates (geo/ui/acled_update.py). Not a limit on imports: any country is resolved
+# with geo.countries (iso3_from_numeric, iso3_from_gw, iso3_from_name).
 ISO_NUMERIC = {
     "466": "MLI", "854": "BFA", "562": "NER", "12": "DZA", "478": "MRT", "686": "SEN",
     "324": "GIN", "384": "CIV", "288": "GHA", "768": "TGO", "204": "BEN", "566": "NGA",
     "148": "TCD", "434": "LBY", "120": "CMR", "270": "GMB", "624": "GNB", "430": "LBR",
     "694": "SLE", "132": "CPV",
 }
-GLEDITSCH_WARD = {
-    "432": "MLI", "439": "BFA", "436": "NER", "615": "DZA", "435": "MRT", "433": "SEN",
-    "438": "GIN", "437": "CIV", "452": "GHA", "461": "TGO", "434": "BEN", "475": "NGA",
-    "483": "TCD", "620": "LBY", "471": "CMR", "420": "GMB", "404": "GNB", "450": "LBR",
-    "451": "SLE", "402": "CPV",
-}
-COUNTRY_NAMES = {
-    "mali": "MLI", "burkina faso": "BFA", "niger": "NER", "algeria": "DZA",
-    "mauritania": "MRT", "senegal": "SEN", "guinea": "GIN", "ivory coast": "CIV",
-    "cote d'ivoire": "CIV", "côte d'ivoire": "CIV", "ghana": "GHA", "togo": "TGO",
-    "benin": "BEN", "nigeria": "NGA", "chad": "TCD", "libya": "LBY", "cameroon": "CMR",
-    "gambia": "GMB", "guinea-bissau": "GNB", "liberia": "LBR", "sierra leone": "SLE",
-    "cape verde": "CPV", "cabo verde": "CPV",
-}
+GLEDITSCH_WARD = {str(n): code for n, code in countries.GLEDITSCH_WARD.items()
+                  if code in ISO_NUMERIC.values()}
 
-ACLED_REQUIRED = ("event_id_cnty", "event_date", "event_type", "sub_event_type", "actor1",
-                  "location", "latitude", "longitude", "geo_precision", "fatalities")
+# (``sub_event_type`` is optional: exports before 2019 have none.)
+ACLED_REQUIRED = ("event_id_cnty", "event_date", "event_type", "actor1", "location",
+                  "latitude", "longitude", "geo_precision", "fatalities")
 UCDP_REQUIRED = ("id", "type_of_violence", "side_a", "side_b", "where_prec", "latitude",
                  "longitude", "date_prec", "date_start", "date_end", "best", "low", "high")
+# Other names of the same columns in other versions of an export (compared in lower
+# case): pre-2019 ACLED (``ALLY_ACTOR_1``...), UCDP GED before version 5.0
+# (``best_est``...). A file that has both names keeps today's.
+COLUMN_ALIASES: dict[str, dict[str, str]] = {
+    "acled": {"ally_actor_1": "assoc_actor_1", "ally_actor_2": "assoc_actor_2"},
+    "ucdp": {"best_est": "best", "low_est": "low", "high_est": "high"},
+    "app": {},
+}
+DATE_COLUMNS = {"acled": ("event_date",), "ucdp": ("date_start", "date_end"), "app": ()}
 APP_REQUIRED = ("id", "dataset", "date", "date_precision", "category", "subtype",
                 "country_iso3", "location", "summary", "sources", "verified")
 
-_ACLED_DATE_FORMATS = ("%Y-%m-%d", "%d %B %Y", "%d-%B-%Y", "%d %b %Y", "%d-%b-%Y",
-                       "%d/%m/%Y")
 _FORMULA = re.compile(r"^'(?=[=+\-@\t\r])")
+
+
+@dataclass(frozen=True)
+class MapOptions:
+    """Choices that hold for a whole file: the day/month order of its numbers-only dates
+    (``dmy``, ``mdy``, or None when the file has none; decided over the whole column
+    before mapping, see :mod:`geo.importers.dates`)."""
+
+    date_order: str | None = None
+
+
+class DateOrderNeeded(Exception):  # noqa: N818 - a signal, not an error
+    """A chunk holds numbers-only dates (``25/11/2019``) while no order is decided yet:
+    the importer decides it over the whole column and maps again."""
+
+    def __init__(self, column: str) -> None:
+        self.column = column
+        super().__init__(column)
+
+
+def canonical_columns(fmt: str | None, columns: list[str] | tuple[str, ...]) -> list[str]:
+    """Column names (trimmed, lower case) with other versions' names (:data:`COLUMN_ALIASES`)
+    replaced by today's, unless today's name is there too."""
+    cols = [c.strip().lower() for c in columns]
+    aliases = COLUMN_ALIASES.get(fmt or "", {})
+    present = set(cols)
+    return [aliases[c] if c in aliases and aliases[c] not in present else c for c in cols]
 
 
 @dataclass
@@ -178,12 +228,17 @@ def _join_actors(*parts: pd.Series) -> pd.Series:
     return out
 
 
-def _country(raw: pd.DataFrame, numeric_col: str, numeric_map: dict[str, str]) -> pd.Series:
+def _country(raw: pd.DataFrame, numeric_cols: dict[str, Callable[[pd.Series], pd.Series]]
+             ) -> pd.Series:
+    """Alpha-3 codes from ``iso3``, else the numeric columns (in order), else ``country``."""
     iso3 = _col(raw, "iso3").str.upper()
-    numeric = _on_distinct(_int_text(_col(raw, numeric_col)), lambda v: v.map(numeric_map))
-    named = _on_distinct(_col(raw, "country"),
-                         lambda v: v.str.casefold().map(COUNTRY_NAMES))
-    return iso3.where(iso3.ne(""), numeric.fillna(named)).fillna("")
+    out = iso3.where(countries.is_country_code(iso3), "")
+    for name, codes in numeric_cols.items():
+        if name in raw.columns:
+            out = out.where(out.ne(""), codes(_col(raw, name)))
+    if "country" in raw.columns:
+        out = out.where(out.ne(""), countries.name_codes(_col(raw, "country")))
+    return out.fillna("")
 
 
 def _fatalities(values: pd.Series, column: str, problems: _Problems) -> pd.Series:
@@ -196,25 +251,58 @@ def _fatalities(values: pd.Series, column: str, problems: _Problems) -> pd.Serie
     return text.where(number.notna() & (number <= MAX_FATALITIES), "")
 
 
-def parse_acled_dates(values: pd.Series) -> pd.Series:
-    """ACLED dates as ISO ``YYYY-MM-DD`` text, whichever way the export wrote them.
-
-    ISO (current exports, also with a time from spreadsheets), ``15 March 2020`` and
-    ``15-March-2020`` / ``15-Mar-2020`` (older exports), ``15/03/2020``. NaT-like "" when
-    unparseable.
-    """
-    text = values.str.strip().str.replace(r"^(\d{4}-\d{2}-\d{2})[T ]00:00:00$", r"\1",
-                                          regex=True)
-    out = pd.Series(pd.NaT, index=values.index, dtype="datetime64[ns]")
-    for fmt in _ACLED_DATE_FORMATS:
-        todo = out.isna() & text.ne("")
-        if not todo.any():
-            break
-        out[todo] = pd.to_datetime(text[todo], format=fmt, errors="coerce")
-    return out.dt.strftime("%Y-%m-%d").fillna("")
+def parse_acled_dates(values: pd.Series, order: str | None = "dmy") -> pd.Series:
+    """ACLED dates as ISO ``YYYY-MM-DD`` text, whichever way the export wrote them ("" when
+    unparseable); see :mod:`geo.importers.dates` for the forms and ``order``."""
+    return dates.parse_dates(values, order)
 
 
-def _inter_code(values: pd.Series, column: str, problems: _Problems) -> pd.Series:
+def _dates(raw: pd.DataFrame, column: str, options: MapOptions, problems: _Problems,
+           unparseable: str = "pr_unparseable_any_date") -> pd.Series:
+    """A date column as ISO text; unparseable cells rejected (the row)."""
+    text = _col(raw, column)
+    if options.date_order is None and dates.has_numeric(text):
+        raise DateOrderNeeded(column)
+    parsed = _on_distinct(text, lambda v: dates.parse_dates(v, options.date_order))
+    if options.date_order is not None:
+        misfit = text.ne("") & ~_on_distinct(
+            text, lambda v: dates.fits_order(v, options.date_order))
+        problems.reject(misfit, column, "pr_date_order_misfit", text,
+                        order=Message.of(f"date_order_{options.date_order}"))
+    problems.reject(text.ne("") & parsed.eq(""), column, unparseable, text)
+    return parsed
+
+
+def _interaction_codes(values: pd.Series) -> pd.DataFrame:
+    """``interaction`` (``12``, ``State forces-Rebel group``, ``Rebel group only``) ->
+    the two actor type codes (0 for none, NaN when not recognised)."""
+
+    def parse(v: pd.Series) -> pd.DataFrame:
+        text = _int_text(v)
+        numeric = text.str.extract(r"^(?P<a>[1-8])(?P<b>[0-8])$")
+        out = pd.DataFrame({"a": pd.to_numeric(numeric["a"], errors="coerce"),
+                            "b": pd.to_numeric(numeric["b"], errors="coerce")},
+                           index=v.index)
+        only = text.str.extract(_INTERACTION_ONLY)["a"].str.casefold().map(_INTER_BY_LABEL)
+        out["a"] = out["a"].fillna(only)
+        out.loc[only.notna() & out["b"].isna(), "b"] = 0
+        pair = text.str.extract(r"^(?P<a>[^-]+(?:/[^-]+)?)-(?P<b>.+)$")
+        for part in ("a", "b"):
+            label = pair[part].str.strip().str.casefold().map(_INTER_BY_LABEL)
+            out[part] = out[part].fillna(label)
+        return out
+
+    codes, uniques = pd.factorize(values)
+    table = parse(pd.Series(uniques, dtype=object))
+    picked = table.reindex(codes).set_axis(values.index)
+    picked[codes < 0] = np.nan
+    return picked
+
+
+def _inter_code(values: pd.Series, column: str, problems: _Problems,
+                fallback: pd.Series | None = None) -> pd.Series:
+    """ACLED actor type codes 0-8 from numbers or labels; blank cells take ``fallback``
+    (the code read from ``interaction``) when given."""
     text = _int_text(values)
 
     def codes(v: pd.Series) -> pd.Series:
@@ -224,20 +312,51 @@ def _inter_code(values: pd.Series, column: str, problems: _Problems) -> pd.Serie
 
     code = _on_distinct(text, codes)
     problems.reject(text.ne("") & code.isna(), column, "pr_unknown_actor_type", values)
+    if fallback is not None:
+        code = code.where(text.ne(""), fallback)
     return code.fillna(0).astype(int)
 
 
-def map_acled(raw: pd.DataFrame, file: str, first_row: int) -> Mapped:
-    """ACLED export rows (numeric or text actor codes, any date style) -> app schema."""
+def legacy_key(values: pd.Series) -> pd.Series:
+    """An event type as compared with :data:`ACLED_LEGACY_TYPES`: case folded, white
+    space around ``-`` and ``/`` dropped, ``Battles-`` as ``Battle-``, ``non state`` /
+    ``nonstate`` and ``non violent`` with their hyphen."""
+    key = values.str.casefold().str.replace(r"\s+", " ", regex=True).str.strip()
+    key = key.str.replace(r"\s*([-/])\s*", r"\1", regex=True)
+    key = key.str.replace(r"^battles-", "battle-", regex=True)
+    return key.str.replace(r"\bnon ?(state|violent)\b", r"non-\1", regex=True)
+
+
+def acled_types(event_type: pd.Series, sub_event_type: pd.Series
+                ) -> tuple[pd.Series, pd.Series]:
+    """(event type, sub-event type) of today for every row: legacy event types (before
+    2019, :data:`ACLED_LEGACY_TYPES`) translated; today's types unchanged. A legacy row's
+    own sub-event type, if any, is kept."""
+    key = _on_distinct(event_type, legacy_key)
+    legacy = key.map({k: v[0] for k, v in ACLED_LEGACY_TYPES.items()})
+    legacy_sub = key.map({k: v[1] for k, v in ACLED_LEGACY_TYPES.items()})
+    etype = legacy.where(legacy.notna(), event_type).astype(str)
+    sub = sub_event_type.where(sub_event_type.ne("") | legacy_sub.isna(),
+                               legacy_sub).fillna("").astype(str)
+    return etype, sub
+
+
+def map_acled(raw: pd.DataFrame, file: str, first_row: int,
+              options: MapOptions | None = None) -> Mapped:
+    """ACLED export rows, today's or from before 2019 (legacy event types, no sub-event
+    type, ``ally_actor_*``, ``gwno``), numeric or text actor codes, any date style ->
+    app schema."""
+    options = options or MapOptions()
     p = _Problems(raw.index, file, first_row)
-    event_type = _col(raw, "event_type")
-    sub = _col(raw, "sub_event_type")
+    raw_type = _col(raw, "event_type")
+    event_type, sub = acled_types(raw_type, _col(raw, "sub_event_type"))
     etype = _on_distinct(event_type, lambda v: v.str.casefold())
-    p.reject(event_type.eq(""), "event_type", "pr_required_value")
-    p.skip(event_type.ne("") & ~etype.isin(ACLED_VIOLENT_TYPES), event_type)
+    p.reject(raw_type.eq(""), "event_type", "pr_required_value")
+    p.skip(raw_type.ne("") & ~etype.isin(ACLED_VIOLENT_TYPES), raw_type)
     subtype = _on_distinct(sub, lambda v: v.str.casefold().map(ACLED_SUBTYPES).fillna("other"))
-    inter1 = _inter_code(_col(raw, "inter1"), "inter1", p)
-    _inter_code(_col(raw, "inter2"), "inter2", p)
+    pair = _interaction_codes(_col(raw, "interaction"))
+    inter1 = _inter_code(_col(raw, "inter1"), "inter1", p, pair["a"])
+    _inter_code(_col(raw, "inter2"), "inter2", p, pair["b"])
     # Violence against civilians by state or foreign forces -> state violence; everything
     # else (battles, remote violence, attacks by armed groups) -> insurgency.
     state_actor = inter1.isin([1, 8])
@@ -249,10 +368,7 @@ def map_acled(raw: pd.DataFrame, file: str, first_row: int) -> Mapped:
                               & subtype.isin(["armed-clash", "capture-of-town"])),
                             "attack-on-civilians")
 
-    date_text = _col(raw, "event_date")
-    date = _on_distinct(date_text, parse_acled_dates)
-    p.reject(date_text.ne("") & date.eq(""), "event_date", "pr_unparseable_acled_date",
-             date_text)
+    date = _dates(raw, "event_date", options, p, "pr_unparseable_acled_date")
     tp = _int_text(_col(raw, "time_precision")).replace("", "1")
     p.reject(~tp.isin(["1", "2", "3"]), "time_precision", "pr_one_two_three", tp)
     precision = _on_distinct(tp, lambda v: v.map({"1": "day", "2": "approx", "3": "month"})
@@ -260,14 +376,14 @@ def map_acled(raw: pd.DataFrame, file: str, first_row: int) -> Mapped:
     # Month precision: the model dates such an event on the first of its month.
     date = date.where(precision.ne("month") | date.eq(""), date.str.slice(0, 8) + "01")
 
-    country = _country(raw, "iso", ISO_NUMERIC)
+    country = _country(raw, {"iso": countries.numeric_codes, "gwno": countries.gw_codes})
     p.reject(country.eq(""), "country", "pr_unknown_country",
              _col(raw, "country") + " / iso " + _col(raw, "iso"))
     fatalities = _fatalities(_col(raw, "fatalities"), "fatalities", p)
     ident = _col(raw, "event_id_cnty")
     notes = _text(raw, "notes")
     source = _text(raw, "source")
-    summary = notes.where(notes.ne(""), event_type + ": " + sub)
+    summary = notes.where(notes.ne(""), (event_type + ": " + sub).str.rstrip(": "))
     summary = summary.where(source.eq(""), summary + "\nSources: " + source)
     frame = pd.DataFrame({
         "id": ("acled:" + ident).where(ident.ne(""), ""),
@@ -297,8 +413,10 @@ def map_acled(raw: pd.DataFrame, file: str, first_row: int) -> Mapped:
     return Mapped(frame, p.bad, p.skipped, p.items)
 
 
-def map_ucdp(raw: pd.DataFrame, file: str, first_row: int) -> Mapped:
-    """UCDP GED CSV rows -> app schema."""
+def map_ucdp(raw: pd.DataFrame, file: str, first_row: int,
+             options: MapOptions | None = None) -> Mapped:
+    """UCDP GED CSV rows (any version since 1.0, and UCDP Candidate events) -> app schema."""
+    options = options or MapOptions()
     p = _Problems(raw.index, file, first_row)
     tov = _int_text(_col(raw, "type_of_violence"))
     p.reject(~tov.isin(["1", "2", "3"]), "type_of_violence", "pr_one_two_three", tov)
@@ -307,14 +425,11 @@ def map_ucdp(raw: pd.DataFrame, file: str, first_row: int) -> Mapped:
     category = np.where(tov.eq("3") & state_side, "state-violence", "insurgency")
     subtype = np.where(tov.eq("3"), "attack-on-civilians", "armed-clash")
 
-    dates = {}
+    span = {}
     for col in ("date_start", "date_end"):
-        text = _col(raw, col).str.slice(0, 10)
-        ok = pd.to_datetime(text.where(text.str.fullmatch(r"\d{4}-\d{2}-\d{2}")),
-                            format="%Y-%m-%d", errors="coerce")
-        p.reject(ok.isna(), col, "pr_unparseable_date", _col(raw, col))
-        dates[col] = text.where(ok.notna(), "")
-    same = dates["date_start"].eq(dates["date_end"])
+        p.reject(_col(raw, col).eq(""), col, "pr_required_value")
+        span[col] = _dates(raw, col, options, p)
+    same = span["date_start"].eq(span["date_end"])
     date_prec = _int_text(_col(raw, "date_prec"))
     precision = np.where(same, np.where(date_prec.isin(["", "1"]), "day", "approx"), "range")
 
@@ -323,7 +438,7 @@ def map_ucdp(raw: pd.DataFrame, file: str, first_row: int) -> Mapped:
              where)
     geo_precision = where.map({"1": "1", "2": "2", "3": "2", "4": "3", "5": "3", "6": "3",
                                "7": "3"}).fillna("")
-    country = _country(raw, "country_id", GLEDITSCH_WARD)
+    country = _country(raw, {"country_id": countries.gw_codes, "gwno": countries.gw_codes})
     p.reject(country.eq(""), "country", "pr_unknown_country",
              _col(raw, "country") + " / country_id " + _col(raw, "country_id"))
     low = _fatalities(_col(raw, "low"), "low", p)
@@ -332,18 +447,24 @@ def map_ucdp(raw: pd.DataFrame, file: str, first_row: int) -> Mapped:
     ident = _int_text(_col(raw, "id"))
     headline = _text(raw, "source_headline")
     where_desc = _text(raw, "where_description")
+    # (older GED versions name the place in where_coordinates only)
+    where_desc = where_desc.where(where_desc.ne(""), _text(raw, "where_coordinates"))
     dyad = _text(raw, "dyad_name")
     summary = (dyad.where(dyad.ne(""), side_a + " - " + _text(raw, "side_b"))
                + ". " + where_desc + ". Best estimate of deaths: " + best.replace("", "?"))
     summary = summary.where(headline.eq(""), summary + "\nHeadline: " + headline)
     original = _text(raw, "source_original")
     summary = summary.where(original.eq(""), summary + "\nSources: " + original)
+    # UCDP Candidate events: the vetting status of the event, kept for the reader.
+    status = _text(raw, "code_status")
+    summary = summary.where(status.eq("") | status.str.casefold().eq("clear"),
+                            summary + "\nUCDP code status: " + status)
     location = where_desc.where(where_desc.ne(""), _text(raw, "adm_2"))
     frame = pd.DataFrame({
         "id": ("ucdp:" + ident).where(ident.ne(""), ""),
         "dataset": "ucdp",
-        "date": dates["date_start"],
-        "date_end": dates["date_end"].where(~same, ""),
+        "date": span["date_start"],
+        "date_end": span["date_end"].where(~same, ""),
         "date_precision": precision,
         "category": category,
         "subtype": subtype,
@@ -366,7 +487,8 @@ def map_ucdp(raw: pd.DataFrame, file: str, first_row: int) -> Mapped:
     return Mapped(frame, p.bad, p.skipped, p.items)
 
 
-def map_app(raw: pd.DataFrame, file: str, first_row: int) -> Mapped:
+def map_app(raw: pd.DataFrame, file: str, first_row: int,
+            options: MapOptions | None = None) -> Mapped:
     """The app's own CSV schema: columns pass through; undo our export's formula guard."""
     p = _Problems(raw.index, file, first_row)
     frame = pd.DataFrame(index=raw.index)

@@ -60,6 +60,7 @@ class SheetHeader:
     sheet: str
     row: int
     columns: tuple[str, ...]
+    sheets: tuple[str, ...] = ()  # every sheet of the workbook, in order
 
 
 def _column_number(letters: str | bytes) -> int:
@@ -173,12 +174,14 @@ def _guard(action: Callable[[], object]) -> object:
 
 def sheet_header(path: Path, matches: Callable[[tuple[str, ...]], bool]) -> SheetHeader:
     """The first sheet whose header row satisfies ``matches`` (a known format), else the
-    first non-empty row of the first sheet. Call :func:`check_workbook` first."""
+    first non-empty row of the first sheet (the caller then says that no sheet has a
+    known format, naming them all: ``sheets``). Call :func:`check_workbook` first."""
 
     def find() -> SheetHeader:
         wb = _open(path)
         try:
             fallback: SheetHeader | None = None
+            names = tuple(ws.title for ws in wb.worksheets)
             for ws in wb.worksheets:
                 ws.reset_dimensions()  # read what is there, not what <dimension> claims
                 rows = ws.iter_rows(max_row=HEADER_SEARCH_ROWS, values_only=True)
@@ -188,7 +191,7 @@ def sheet_header(path: Path, matches: Callable[[tuple[str, ...]], bool]) -> Shee
                         columns = columns[:-1]
                     if not columns:
                         continue
-                    header = SheetHeader(ws.title, number, columns)
+                    header = SheetHeader(ws.title, number, columns, names)
                     if matches(columns):
                         return header
                     fallback = fallback or header

@@ -26,6 +26,7 @@ import pandas as pd
 import streamlit as st
 
 from geo import importers
+from geo.charter_view import md_escape
 from geo.countries import country_name, sorted_by_name
 from geo.events import LAYERS, RowProblem
 from geo.filters import EventFilter, apply_filter, from_query_params
@@ -52,7 +53,9 @@ def page_limit_bytes(available: int | None = None) -> int:
     return min(importers.max_file_bytes(available, upload=True),
                STREAMLIT_UPLOAD_MB * 1024**2)
 
-Choices = tuple[str, str, str, str, str]  # file id, format, dataset, version, accessed
+# file id, format, dataset, version, accessed, date order ("" = decided by the file)
+Choices = tuple[str, str, str, str, str, str]
+DATE_ORDER_CHOICES: tuple[str, ...] = ("", *importers.DATE_ORDERS)
 
 
 def _t(lang: str) -> Callable[..., str]:
@@ -371,7 +374,11 @@ def upload_section(lang: str, store: Store) -> None:
     accessed = cols[2].date_input(t("data_accessed"), value=date.today(),
                                   key=f"data_accessed_{file_id}", max_value=date.today(),
                                   format="DD/MM/YYYY" if lang == "fr" else "YYYY/MM/DD")
-    choices: Choices = (file_id, fmt, dataset, version, accessed.isoformat())
+    date_order = st.selectbox(
+        t("data_date_order"), DATE_ORDER_CHOICES, key=f"data_date_order_{file_id}",
+        format_func=lambda o: t(f"data_date_order_{o or 'auto'}"),
+        help=t("data_date_order_help"))
+    choices: Choices = (file_id, fmt, dataset, version, accessed.isoformat(), date_order)
     # A report or an error made for other choices (another file, another format) is stale.
     if st.session_state.get(PLAN_FOR_KEY, choices) != choices:
         _discard_plan()
@@ -389,13 +396,14 @@ def _check(upload, file_name: str, choices: Choices, store: Store,  # noqa: ANN0
            lang: str) -> None:
     """Run the check of the upload with ``choices``; keep the plan or the error for them."""
     t = _t(lang)
-    _, fmt, dataset, version, accessed = choices
+    _, fmt, dataset, version, accessed, date_order = choices
     bar = st.progress(0.0, text=t("data_checking"))
     try:
         with _upload_copy(upload) as path:
             plan = importers.prepare(
                 path, fmt=fmt, dataset=dataset or None, version=version or None,
                 accessed=accessed, store=store, file_name=file_name,
+                date_order=date_order or None,
                 progress=lambda f, _stage: bar.progress(min(f, 1.0), text=t("data_checking")))
     except importers.ImportFileError as err:
         _discard_plan()
@@ -419,6 +427,14 @@ def report_section(plan: importers.ImportPlan, lang: str, store: Store) -> None:
     st.subheader(t("data_report"))
     st.caption(" · ".join((plan.file_name, format_label(plan.format, lang),
                            dataset_label(plan.dataset, lang))))
+    read_as = []
+    if plan.sheet:
+        read_as.append(t("data_sheet_used", sheet=md_escape(plan.sheet)))  # (Markdown)
+    if plan.date_order:
+        read_as.append(t(f"data_dates_read_{plan.date_order_source}",
+                         order=t(f"date_order_{plan.date_order}")))
+    if read_as:
+        st.caption(" · ".join(read_as))
     # Two rows of four: the file, then what storing it would change (a row of eight
     # truncated counts of a few hundred thousand).
     for metrics in ([("data_rows_read", plan.total_rows), ("data_accepted", plan.accepted),
