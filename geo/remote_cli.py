@@ -11,7 +11,8 @@ Credentials: ``$ACLED_USERNAME``/``$ACLED_PASSWORD`` and ``$UCDP_ACCESS_TOKEN``,
 keyring, else a prompt on a terminal (the password and token are read with ``getpass``,
 never echoed). Exit codes: 0 done; 1 nothing fetched (no or refused credentials, a bad
 option); 3 the store cannot be written (as for imports); 4 the update stopped midway: the
-batches stored before stay stored and the next run continues (the message says why).
+batches stored before stay stored and the next run continues (the message says why);
+130 interrupted (Ctrl-C), likewise.
 """
 
 from __future__ import annotations
@@ -133,6 +134,11 @@ def run(args: argparse.Namespace, store: Store) -> int:
                 countries=tuple(args.country) or rs.AES_GW, since=args.since,
                 page_size=max(1, args.page_size), batch_rows=max(1, args.page_size),
                 progress=_progress, on_wait=on_wait)
+    except KeyboardInterrupt:
+        print("interrupted: the batches stored before stay stored (the one being fetched "
+              "or checked was not stored); run the same command again to continue",
+              file=sys.stderr)
+        return 130
     except rs.RemoteError as err:
         print(f"error: {err.what.en}", file=sys.stderr)
         print(err.fix.en, file=sys.stderr)
