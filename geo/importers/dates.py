@@ -146,9 +146,20 @@ def _parse_distinct(text: pd.Series, order: str | None) -> pd.Series:
     """Distinct texts -> ISO text ("" when no form fits). The forms cannot overlap (four
     digits first, a month name, two numbers and a year, five digits alone)."""
     out = pd.Series("", index=text.index, dtype=object)
+    # Plain ISO dates (most files): read in C, without a regular expression.
+    plain = text.str.fullmatch(r"\d{4}-\d{2}-\d{2}")
+    if plain.any():
+        stamps = pd.to_datetime(text[plain], format="%Y-%m-%d", errors="coerce")
+        out[plain] = stamps.dt.strftime("%Y-%m-%d").fillna("").to_numpy()
+        text = text[~plain]
+        if not len(text):
+            return out
     iso = text.str.extract(_ISO).dropna()
     if len(iso):
         out[iso.index] = _to_iso(iso["y"], iso["m"], iso["d"])
+        text = text.drop(iso.index)  # (the other forms never match these)
+        if not len(text):
+            return out
     for pattern in (_DAY_NAME, _NAME_DAY):
         named = text.str.extract(pattern).dropna()
         month = named["mon"].str.lower().map(_MONTHS).dropna()

@@ -231,13 +231,16 @@ def _join_actors(*parts: pd.Series) -> pd.Series:
 def _country(raw: pd.DataFrame, numeric_cols: dict[str, Callable[[pd.Series], pd.Series]]
              ) -> pd.Series:
     """Alpha-3 codes from ``iso3``, else the numeric columns (in order), else ``country``."""
-    iso3 = _col(raw, "iso3").str.upper()
-    out = iso3.where(countries.is_country_code(iso3), "")
-    for name, codes in numeric_cols.items():
-        if name in raw.columns:
-            out = out.where(out.ne(""), codes(_col(raw, name)))
-    if "country" in raw.columns:
-        out = out.where(out.ne(""), countries.name_codes(_col(raw, "country")))
+    if "iso3" in raw.columns:
+        iso3 = _col(raw, "iso3").str.upper()
+        out = iso3.where(countries.is_country_code(iso3), "")
+    else:
+        out = pd.Series("", index=raw.index, dtype=object)
+    for name, codes in (*numeric_cols.items(), ("country", countries.name_codes)):
+        todo = out.eq("")
+        if name in raw.columns and todo.any():
+            found = codes(_col(raw, name)[todo])
+            out = found.reindex(raw.index).where(todo, out) if not todo.all() else found
     return out.fillna("")
 
 
@@ -259,14 +262,21 @@ def parse_acled_dates(values: pd.Series, order: str | None = "dmy") -> pd.Series
 
 def _dates(raw: pd.DataFrame, column: str, options: MapOptions, problems: _Problems,
            unparseable: str = "pr_unparseable_any_date") -> pd.Series:
-    """A date column as ISO text; unparseable cells rejected (the row)."""
+    """A date column as ISO text; unparseable cells rejected (the row). Worked out once
+    per distinct text."""
     text = _col(raw, column)
-    if options.date_order is None and dates.has_numeric(text):
+    codes, uniques = pd.factorize(text)
+    distinct = pd.Series(uniques, dtype=object)
+    if options.date_order is None and dates.has_numeric(distinct):
         raise DateOrderNeeded(column)
-    parsed = _on_distinct(text, lambda v: dates.parse_dates(v, options.date_order))
+
+    def per_row(values: pd.Series) -> pd.Series:
+        return pd.Series(values.to_numpy(dtype=object)[codes], index=text.index)
+
+    parsed = per_row(dates.parse_dates(distinct, options.date_order))
     if options.date_order is not None:
-        misfit = text.ne("") & ~_on_distinct(
-            text, lambda v: dates.fits_order(v, options.date_order))
+        fits = dates.fits_order(distinct, options.date_order).to_numpy(dtype=bool)[codes]
+        misfit = text.ne("") & ~pd.Series(fits, index=text.index)
         problems.reject(misfit, column, "pr_date_order_misfit", text,
                         order=Message.of(f"date_order_{options.date_order}"))
     problems.reject(text.ne("") & parsed.eq(""), column, unparseable, text)
@@ -332,6 +342,10 @@ def acled_types(event_type: pd.Series, sub_event_type: pd.Series
     """(event type, sub-event type) of today for every row: legacy event types (before
     2019, :data:`ACLED_LEGACY_TYPES`) translated; today's types unchanged. A legacy row's
     own sub-event type, if any, is kept."""
+    distinct = pd.Series(pd.unique(event_type), dtype=object)
+    found = legacy_key(distinct).map(ACLED_LEGACY_TYPES).dropna()
+    if all(v == (t, "") for t, v in zip(distinct[found.index], found, strict=True)):
+        return event_type, sub_event_type  # nothing to translate (the usual case)
     key = _on_distinct(event_type, legacy_key)
     legacy = key.map({k: v[0] for k, v in ACLED_LEGACY_TYPES.items()})
     legacy_sub = key.map({k: v[1] for k, v in ACLED_LEGACY_TYPES.items()})
