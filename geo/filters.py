@@ -14,10 +14,12 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 
-from geo.countries import AES_MEMBERS, CONTEXT_COUNTRIES, REST_OF_AFRICA
+from geo.countries import AES_MEMBERS, ISO3_CODES
 from geo.events import LAYERS, SUBTYPES, actors_long, fatality_upper
 
-KNOWN_COUNTRIES: frozenset[str] = frozenset(AES_MEMBERS + CONTEXT_COUNTRIES + REST_OF_AFRICA)
+# Every country an event may be in (imports hold events anywhere: a shared link to the
+# events in the United States keeps them).
+KNOWN_COUNTRIES: frozenset[str] = ISO3_CODES
 KNOWN_SUBTYPES: frozenset[str] = frozenset(s for subs in SUBTYPES.values() for s in subs)
 MAX_ACTORS = 50
 MAX_ACTOR_LENGTH = 300

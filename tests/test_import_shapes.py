@@ -401,3 +401,11 @@ def test_iso_numeric_codes_and_known_codes():
     assert codes.tolist() == [True, True, True, False, False]
     assert countries.country_name("GAB", "fr") == "Gabon"
     assert countries.country_name("XKX", "en") == "Kosovo"
+
+
+def test_a_shared_map_link_keeps_countries_outside_africa():
+    from geo.filters import EventFilter, from_query_params, to_query_params
+
+    params = to_query_params(EventFilter(countries=("USA", "GAB", "MLI")))
+    assert from_query_params(params).countries == ("USA", "GAB", "MLI")
+    assert from_query_params({"countries": "ZZZ,usa"}).countries == ("USA",)
