@@ -295,6 +295,13 @@ def test_xlsx_without_a_known_sheet_lists_the_sheets(store, tmp_path):
     assert "notes.xlsx" in info.value.where
     assert "feuilles vues : 'Licence', 'Readme'" in info.value.texts("fr")[0]
     assert snapshot(store) == before
+    # With a format chosen (the Data page always has one), the message lists them too.
+    with pytest.raises(ImportFileError) as info:
+        prepare(path, fmt="acled", store=store, today=TODAY)
+    assert "ACLED export format" in info.value.what
+    assert "sheets seen: 'Licence', 'Readme'" in info.value.what
+    assert "feuilles vues : 'Licence', 'Readme'" in info.value.texts("fr")[0]
+    assert snapshot(store) == before
 
 
 # --- UCDP -----------------------------------------------------------------------------

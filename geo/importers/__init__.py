@@ -497,6 +497,12 @@ def prepare(path: Path | str, fmt: str | None = None, dataset: str | None = None
         raise ImportFileError(Message.of("err_format_name", value=repr(fmt)), "",
                               Message.of("fix_format_name"))
     missing = missing_columns(fmt, info.columns)
+    if missing and info.kind == "xlsx":  # (no sheet has them: the first one was read)
+        raise ImportFileError(
+            Message.of("err_no_sheet_for_format", format=Message.of(f"data_format_{fmt}"),
+                       sheet=repr(info.sheet), columns=", ".join(missing),
+                       sheets=", ".join(map(repr, info.sheets))),
+            file_name, Message.of("fix_no_known_sheet"))
     if missing:
         raise ImportFileError(
             Message.of("err_missing_columns", format=Message.of(f"data_format_{fmt}"),
