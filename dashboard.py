@@ -1,34 +1,67 @@
-"""Sahel Atlas: entry point and navigation. Run with ``streamlit run dashboard.py``."""
+"""Sahel Atlas: entry point and navigation. Run with ``streamlit run dashboard.py``.
+
+``streamlit run`` finds ``app`` below (an ``st.App``) and serves this same file as the app's
+script, with a startup hook: a background thread prepares the default view of the pages
+(``geo.ui.warmup``) while the server already answers, so the first visitor after a start
+does not wait for the store to be read and every event to be encoded. The page code runs
+only as the script (``__main__``), never when the server imports this file for ``app``.
+"""
+
+import contextlib
+import threading
+from collections.abc import AsyncIterator
 
 import streamlit as st
 
-from geo import ui
 
-st.set_page_config(page_title="Sahel Atlas", page_icon="🌍", layout="wide")
-ui.install_assets()
-ui.keep_widget_values()  # before any page draws its widgets (see geo.ui.keep)
-lang = ui.language_selector()
-t = ui.translator(lang)
+def main() -> None:
+    """The app: shell, language, navigation between the pages."""
+    from geo import ui
+    from geo.ui.warmup import page_served
 
-# (file, title key, URL path). No Material icons: Streamlit fetches them from Google Fonts.
-PAGES = [
-    ("pages/map.py", "page_map", "atlas"),  # the root page; /map is the alias below
-    ("pages/analysis.py", "page_analysis", "analysis"),
-    ("pages/charter.py", "page_charter", "charter"),
-    ("pages/timeline.py", "page_timeline", "timeline"),
-    ("pages/data.py", "page_data", "data"),
-]
-pages = [
-    st.Page(path, title=t(title), url_path=url, default=(i == 0))
-    for i, (path, title, url) in enumerate(PAGES)
-]
+    st.set_page_config(page_title="Sahel Atlas", page_icon="🌍", layout="wide")
+    ui.install_assets()
+    ui.keep_widget_values()  # before any page draws its widgets (see geo.ui.keep)
+    t = ui.translator(ui.language_selector())
+
+    # (file, title key, URL path). No Material icons: Streamlit fetches them from Google
+    # Fonts.
+    files = [
+        ("pages/map.py", "page_map", "atlas"),  # the root page; /map is the alias below
+        ("pages/analysis.py", "page_analysis", "analysis"),
+        ("pages/charter.py", "page_charter", "charter"),
+        ("pages/timeline.py", "page_timeline", "timeline"),
+        ("pages/data.py", "page_data", "data"),
+    ]
+    pages = [
+        st.Page(path, title=t(title), url_path=url, default=(i == 0))
+        for i, (path, title, url) in enumerate(files)
+    ]
+
+    def map_alias() -> None:
+        """``/map``, the map page's own name, opens the map, which is the app's root page
+        (Streamlit would otherwise say "Page not found")."""
+        st.switch_page(pages[0], query_params=st.query_params.to_dict())
+
+    hidden = [st.Page(map_alias, title=t("page_map"), url_path="map", visibility="hidden")]
+    st.navigation(pages + hidden).run()
+    page_served()  # the warm-up may now prepare the other pages
 
 
-def map_alias() -> None:
-    """``/map``, the map page's own name, opens the map, which is the app's root page
-    (Streamlit would otherwise say "Page not found")."""
-    st.switch_page(pages[0], query_params=st.query_params.to_dict())
+def _warm_up() -> None:
+    from geo.ui.warmup import warm_up  # imported here: the server starts without waiting
+
+    warm_up()
 
 
-hidden = [st.Page(map_alias, title=t("page_map"), url_path="map", visibility="hidden")]
-st.navigation(pages + hidden).run()
+@contextlib.asynccontextmanager
+async def lifespan(_app: object) -> AsyncIterator[None]:
+    """Server start: the warm-up runs beside the server, which serves at once."""
+    threading.Thread(target=_warm_up, name="sahel-atlas-warm-up", daemon=True).start()
+    yield
+
+
+app = st.App("dashboard.py", lifespan=lifespan)
+
+if __name__ == "__main__":
+    main()

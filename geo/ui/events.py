@@ -341,6 +341,18 @@ def event_sidebar(events: pd.DataFrame, lang: str) -> tuple[EventFilter, bool]:
     return replace(base, layers=tuple(chosen)), cluster
 
 
+def prepare_default_view(events: pd.DataFrame) -> EventFilter:
+    """Compute what the sidebar and the map compute for the default filter (a session with
+    no URL parameters), through the same caches; returns that filter (see
+    ``geo.ui.warmup``)."""
+    _facets(events_key(), events)
+    f = default_filter(events)
+    filtered_layer_counts(events, f)
+    filtered_rows(events, f)
+    _dataset_codes(events_key(), len(events), events)
+    return f
+
+
 def filter_query_params(f: EventFilter, events: pd.DataFrame) -> dict[str, str]:
     """The URL parameters of a filter, only those that differ from the defaults."""
     return to_query_params(f, _filter_for_span(_facets(events_key(), events).span))

@@ -23,9 +23,14 @@ _KEEP = 2  # the current block and the one before it (a click may name it)
 MEDIA_COORDINATES = "sahel-atlas-map-events"
 
 
+def shared_block(key: str, events: pd.DataFrame) -> PointBlock:
+    """Every located event of ``events`` (``key`` names their state), in drawing order,
+    built once per state and shared by every session."""
+    return _shared_block(key, events)
+
+
 @st.cache_resource(show_spinner=False, max_entries=2)
 def _shared_block(key: str, _events: pd.DataFrame) -> PointBlock:
-    """Every located event of ``_events`` (``key`` names their state), in drawing order."""
     return event_block(_events, DRAW_ORDER)
 
 
@@ -50,12 +55,16 @@ def _compressed(token: str, _data: bytes) -> bytes:
     return gzip.compress(_data, compresslevel=1, mtime=0)
 
 
+def compressed_block(block: PointBlock) -> bytes:
+    """The bytes the browser is sent for ``block`` (compressed once per state)."""
+    return _compressed(block.token, block.data)
+
+
 def served_block(block: PointBlock) -> tuple[str | None, str | None]:
     """(URL, encoding) of ``block`` for the browser: compressed (``"gzip"``: the browser
     layer inflates it), or (None, None) outside a running server (the map then carries the
     block inline)."""
-    url = served_url(_compressed(block.token, block.data), MEDIA_COORDINATES,
-                     "application/gzip")
+    url = served_url(compressed_block(block), MEDIA_COORDINATES, "application/gzip")
     return (url, "gzip") if url else (None, None)
 
 
@@ -78,7 +87,8 @@ def served_url(data: bytes, name: str = MEDIA_COORDINATES,
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
-def _boundary_file(lang: str) -> bytes:
+def boundary_file(lang: str) -> bytes:
+    """The base map's boundary layers in ``lang``: one JSON object keyed by layer."""
     from geo import ui
 
     return json.dumps(ui.base_geojson(lang), separators=(",", ":")).encode("utf-8")
@@ -88,4 +98,4 @@ def boundary_url(lang: str) -> str | None:
     """A same-origin URL of the base map's boundary layers in ``lang``, one JSON object keyed
     by layer (``geo.mapbuild.BoundaryFile``); None outside a running server (the map then
     carries them)."""
-    return served_url(_boundary_file(lang), "sahel-atlas-boundaries", "application/json")
+    return served_url(boundary_file(lang), "sahel-atlas-boundaries", "application/json")

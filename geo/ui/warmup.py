@@ -1,0 +1,149 @@
+"""At server start, compute what a session's first page computes, before anyone asks.
+
+Why: the first page after ``streamlit run`` used to pay for everything at once (importing
+the map and chart libraries, reading the store, encoding every event for the map,
+aggregating them for the Analysis page): about 5 s at a million events, most of it before
+the browser had even opened its connection. ``dashboard.py``'s startup hook (``st.App``'s
+lifespan) runs :func:`warm_up` in a background thread and returns at once: the server
+answers immediately; a page that arrives while the warm-up runs waits only for
+what is not done yet (Streamlit computes each cached value once, other callers wait for
+it), and a page that arrives later finds everything ready.
+
+Only the default view is prepared (no URL parameters, every dataset, English and French
+boundaries); any other view is computed by its first page as before. Nothing here may stop
+the server: a failure is logged and the pages compute as they would have.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+
+FIRST_LANGUAGE = "en"  # the app's default; the other language is prepared later
+OTHER_LANGUAGES = ("fr",)
+_RUNTIME_WAIT_S = 30.0
+_FIRST_PAGE_WAIT_S = 20.0
+_page_served = threading.Event()
+
+
+def page_served() -> None:
+    """Called at the end of every page run (``dashboard.py``): the warm-up then prepares
+    what no first page needs (the other pages, the other language). Until then it leaves
+    the processor to the page: Python runs one thread at a time, and at a million events
+    the Analysis aggregates would slow the first map by seconds."""
+    _page_served.set()
+
+
+def _logger() -> logging.Logger:
+    """Streamlit's logging (its handler and ``logger.level``), under the app's name."""
+    from streamlit.logger import get_logger
+
+    return get_logger("sahel_atlas.warmup")
+
+
+class _NotFromThread(logging.Filter):
+    """Streamlit warns "missing ScriptRunContext" whenever a cached function runs outside a
+    page; from the warm-up's thread that is expected (and its work is logged instead)."""
+
+    def __init__(self, thread: int) -> None:
+        super().__init__()
+        self.thread = thread
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.thread != self.thread
+
+
+def warm_up() -> dict[str, float]:
+    """Prepare the default view of every page; returns the seconds each step took (also
+    logged). Waits for Streamlit's runtime: its caches are the pages' caches."""
+    steps: dict[str, float] = {}
+    log = _logger()
+    quiet = _NotFromThread(threading.get_ident())
+    context_log = logging.getLogger("streamlit.runtime.scriptrunner_utils.script_run_context")
+    context_log.addFilter(quiet)
+    try:
+        if not _runtime_started():
+            log.warning("warm-up skipped: Streamlit's runtime did not start")
+            return steps
+        for name, step in _STEPS:
+            if step in _LATER:
+                _page_served.wait(_FIRST_PAGE_WAIT_S)
+            start = time.perf_counter()
+            step()
+            steps[name] = round(time.perf_counter() - start, 3)
+        log.info("default view prepared at start (s): %s", steps)
+    except Exception:  # noqa: BLE001 - the pages compute what is missing, and say what is wrong
+        log.exception("warm-up stopped (the pages will compute what it did not)")
+    finally:
+        context_log.removeFilter(quiet)
+    return steps
+
+
+def _runtime_started() -> bool:
+    from streamlit import runtime
+
+    deadline = time.monotonic() + _RUNTIME_WAIT_S
+    while time.monotonic() < deadline:
+        if runtime.exists():  # its caches are the ones the pages read
+            return True
+        time.sleep(0.02)
+    return False
+
+
+def _libraries() -> None:
+    """The pages' libraries (their first import is a good part of a first page). Never
+    ``streamlit_folium`` (nor another custom component): a component registers itself when
+    its module is first imported inside a script run, and only then; imported here, it
+    would never be registered and its frame would answer 404. Its own imports (folium,
+    branca) are most of its cost and are imported here."""
+    import altair  # noqa: F401
+    import folium.plugins  # noqa: F401
+
+    from geo import analysis, charter_view, exports, mapbuild, panels, pointlayer  # noqa: F401
+    from geo.ui import analysis as ui_analysis  # noqa: F401
+    from geo.ui import data, facts, mapdata  # noqa: F401
+
+
+def _base_map() -> None:
+    from geo import ui
+    from geo.ui import mapdata
+
+    ui.boundary_layers()
+    zones = ui.zone_definitions()
+    ui.core_for_radius(zones.default_radius_km)
+    ui.alg_outline()
+    ui.the_tripoint()
+    mapdata.boundary_file(FIRST_LANGUAGE)
+
+
+def _other_languages() -> None:
+    from geo.ui import mapdata
+
+    for lang in OTHER_LANGUAGES:
+        mapdata.boundary_file(lang)
+
+
+def _events() -> None:
+    from geo.ui import events as ui_events
+    from geo.ui import mapdata
+
+    events, _ = ui_events.app_events()
+    key = ui_events.events_key()
+    ui_events.prepare_default_view(events)
+    block = mapdata.shared_block(f"{key}|{len(events)}", events)
+    mapdata.compressed_block(block)
+
+
+def _analysis() -> None:
+    from geo.ui import analysis as ui_analysis
+    from geo.ui import events as ui_events
+
+    events, _ = ui_events.app_events()
+    ui_analysis.selection(ui_events.events_key(), ui_events.default_filter(events))
+
+
+_STEPS = (("libraries", _libraries), ("base map", _base_map), ("events", _events),
+          ("analysis", _analysis), ("other languages", _other_languages))
+_LATER = frozenset({_analysis, _other_languages})
+"""Steps left until a first page has been served (see :func:`page_served`)."""

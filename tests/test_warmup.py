@@ -1,0 +1,96 @@
+"""The warm-up at server start (geo.ui.warmup, started by dashboard.py's ``st.App``
+lifespan) prepares what a session's first pages read: after it, the map page and the
+Analysis page compute none of the expensive values again (they find them in the caches)."""
+
+from __future__ import annotations
+
+import logging
+import shutil
+from collections import Counter
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from geo import analysis
+from geo import events as ev
+from geo.ui import events as ui_events
+from geo.ui import mapdata, warmup
+
+DASHBOARD = str(Path(__file__).resolve().parent.parent / "dashboard.py")
+
+
+def counted(monkeypatch: pytest.MonkeyPatch, calls: Counter, owner: object, name: str) -> None:
+    real: Callable = getattr(owner, name)
+
+    def wrapper(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202 - a transparent spy
+        calls[name] += 1
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(owner, name, wrapper)
+
+
+@pytest.fixture
+def fresh_events(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A copy of the curated events under a new path: a state of the events no other test
+    has cached yet (the caches are per process)."""
+    copy = tmp_path / "events.csv"
+    shutil.copy(ev.EVENTS_FILE, copy)
+    monkeypatch.setenv(ui_events.EVENTS_ENV, str(copy))
+
+
+def test_the_first_map_and_analysis_pages_find_what_the_warm_up_prepared(
+        fresh_events: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: Counter = Counter()
+    counted(monkeypatch, calls, mapdata, "event_block")
+    counted(monkeypatch, calls, ui_events, "filter_mask")
+    counted(monkeypatch, calls, analysis, "prepare")
+    counted(monkeypatch, calls, analysis, "trend_cube")
+    for _name, step in warmup._STEPS:
+        step()
+    prepared = dict(calls)
+    assert prepared == {"event_block": 1, "filter_mask": 1, "prepare": 1, "trend_cube": 1}
+
+    at = AppTest.from_file(DASHBOARD, default_timeout=120)
+    at.run()
+    assert not at.exception
+    at = AppTest.from_file(DASHBOARD, default_timeout=120)
+    at.switch_page("pages/analysis.py")
+    at.run()
+    assert not at.exception
+    assert dict(calls) == prepared, "a first page computed again what the warm-up prepared"
+
+
+def test_without_a_runtime_the_warm_up_does_nothing_and_says_so(
+        monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
+    monkeypatch.setattr(warmup, "_RUNTIME_WAIT_S", 0.05)
+    monkeypatch.setattr(warmup, "_logger", lambda: logging.getLogger("test.warmup"))
+    with caplog.at_level(logging.INFO, logger="test.warmup"):
+        assert warmup.warm_up() == {}
+    assert "runtime did not start" in caplog.text
+
+
+def test_a_failing_step_is_logged_and_never_raised(
+        monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
+    def broken() -> None:
+        raise OSError("disk gone")
+
+    monkeypatch.setattr(warmup, "_runtime_started", lambda: True)
+    monkeypatch.setattr(warmup, "_STEPS", (("fine", lambda: None), ("broken", broken)))
+    monkeypatch.setattr(warmup, "_logger", lambda: logging.getLogger("test.warmup"))
+    with caplog.at_level(logging.INFO, logger="test.warmup"):
+        steps = warmup.warm_up()
+    assert list(steps) == ["fine"]
+    assert "warm-up stopped" in caplog.text and "disk gone" in caplog.text
+
+
+def test_importing_the_entry_point_runs_no_page() -> None:
+    """The server imports dashboard.py for its ``app``; the pages run only as the script."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("dashboard_module", DASHBOARD)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    assert type(module.app).__name__ == "App"
+    assert "geo.ui.warmup" not in module.__dict__  # imported by the warm-up thread only
