@@ -124,7 +124,7 @@
 
   L.AtlasPoints = L.Renderer.extend({
     options: {
-      pane: "atlasPoints", paneZ: 450, padding: 0.1, tolerance: 3,
+      pane: "atlasPoints", paneZ: 450, padding: 0.5, tolerance: 3,
       cluster: false, clusterRadius: 60, clusterMaxZoom: 10,
       clusterFill: "#555555", clusterText: "#ffffff", locale: "en-GB",
       styles: [], token: "", data: null, url: null, maskToken: null, mask: null,
@@ -149,6 +149,7 @@
     },
 
     onAdd: function (map) {
+      this._painted = null;  // a new canvas
       L.Renderer.prototype.onAdd.call(this, map);
       // Registered now, while streamlit-folium binds its click listener to the map's layers.
       this._hitArea = new HitArea(this);
@@ -206,6 +207,7 @@
     _setBlock: function (block, mask) {
       this._block = block;
       this._mask = mask;
+      this._painted = null;
       if (this._map) { this._update(); }
     },
 
@@ -220,6 +222,7 @@
     _update: function () {
       if (!this._map) { return; }
       if (this._map._animatingZoom && this._bounds) { this._pending = true; return; }
+      if (this._stillPainted()) { return; }
       L.Renderer.prototype._update.call(this);
       var b = this._bounds, size = b.getSize(), ratio = window.devicePixelRatio || 1;
       L.DomUtil.setPosition(this._container, b.min);
@@ -229,6 +232,22 @@
       this._container.style.height = size.y + "px";
       this._ratio = ratio;
       this._paint();
+      this._painted = {zoom: this._map.getZoom(), origin: this._map.getPixelOrigin(),
+                       bounds: b};
+    },
+
+    /* True when the view is still inside the canvas painted last (same zoom, same pixel
+       origin): the canvas moved with the map, so a pan within it needs no new paint. The
+       canvas is painted with half a view of `padding` on every side for this; a pan beyond
+       it, a zoom, new data or a new mask paint again. */
+    _stillPainted: function () {
+      var p = this._painted, map = this._map;
+      if (!p || p.zoom !== map.getZoom() || !p.origin.equals(map.getPixelOrigin())) {
+        return false;
+      }
+      var view = L.bounds(map.containerPointToLayerPoint([0, 0]),
+                          map.containerPointToLayerPoint(map.getSize()));
+      return p.bounds.contains(view);
     },
 
     /* Paint every visible point (or bubble) and index what was painted for hit tests. */

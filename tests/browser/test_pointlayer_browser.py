@@ -109,6 +109,33 @@ def test_every_point_is_painted_and_a_click_names_the_one_under_it(page, tmp_pat
     assert page.evaluate("() => window.regionClicks") == 0, "the region got the event's click"
 
 
+def test_a_pan_inside_the_painted_canvas_paints_nothing_and_clicks_still_hit(page, tmp_path):
+    """The canvas is painted with half a view around it and moves with the map: a pan that
+    stays inside needs no paint (a pan per frame would otherwise repaint every point every
+    frame); a pan beyond it, or a zoom, paints again; clicks hit the moved marks."""
+    events = events_frame([("a", "insurgency", 14.0, -1.0, 10),
+                           ("b", "state-violence", 12.0, 2.0, 0)])
+    block = open_layer(page, tmp_path, events)
+    paints = stats(page)["paints"]
+    page.evaluate("() => window.map.panBy([120, 60], {animate: false})")
+    page.wait_for_timeout(200)
+    assert stats(page)["paints"] == paints, "a small pan repainted the whole canvas"
+    page.mouse.click(*pixel_of(page, 12.0, 2.0))
+    page.wait_for_function("() => window.clicks.length === 1")
+    assert block.ids_at(page.evaluate("() => window.clicks[0].hits")) == ["b"]
+
+    page.evaluate("() => window.map.panBy([700, 0], {animate: false})")  # beyond the margin
+    page.wait_for_function(f"() => window.atlasPointStats.paints > {paints}")
+    page.evaluate("() => window.map.panBy([-820, -60], {animate: false})")
+    page.wait_for_timeout(200)
+    page.mouse.click(*pixel_of(page, 14.0, -1.0))
+    page.wait_for_function("() => window.clicks.length === 2")
+    assert block.ids_at(page.evaluate("() => window.clicks[1].hits")) == ["a"]
+    repainted = stats(page)["paints"]
+    page.evaluate("() => window.map.setZoom(7, {animate: false})")
+    page.wait_for_function(f"() => window.atlasPointStats.paints > {repainted}")
+
+
 def test_coincident_points_are_all_reported_top_most_first(page, tmp_path):
     events = events_frame([("ins", "insurgency", 13.0, 0.0, 200),
                            ("coup", "coup-successful", 13.0, 0.0, None),
