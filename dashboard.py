@@ -17,7 +17,7 @@ import streamlit as st
 def main() -> None:
     """The app: shell, language, navigation between the pages."""
     from geo import ui
-    from geo.ui.warmup import page_served
+    from geo.ui.warmup import page_served, page_started
 
     st.set_page_config(page_title="Sahel Atlas", page_icon="🌍", layout="wide")
     ui.install_assets()
@@ -44,8 +44,12 @@ def main() -> None:
         st.switch_page(pages[0], query_params=st.query_params.to_dict())
 
     hidden = [st.Page(map_alias, title=t("page_map"), url_path="map", visibility="hidden")]
-    st.navigation(pages + hidden).run()
-    page_served()  # the warm-up may now prepare the other pages
+    navigation = st.navigation(pages + hidden)
+    page_started()  # the warm-up pauses while a page runs
+    try:
+        navigation.run()
+    finally:
+        page_served()
 
 
 def _warm_up() -> None:

@@ -94,3 +94,25 @@ def test_importing_the_entry_point_runs_no_page() -> None:
     spec.loader.exec_module(module)
     assert type(module.app).__name__ == "App"
     assert "geo.ui.warmup" not in module.__dict__  # imported by the warm-up thread only
+
+
+def test_the_warm_up_pauses_while_a_page_runs_and_its_later_steps_wait_for_one() -> None:
+    import threading
+
+    resumed = threading.Event()
+    warmup.page_started()
+    waiter = threading.Thread(target=lambda: (warmup._wait_for_pages(False), resumed.set()))
+    waiter.start()
+    assert not resumed.wait(0.3), "the warm-up went on while a page ran"
+    warmup.page_served()
+    assert resumed.wait(5)
+    waiter.join()
+
+
+def test_every_page_run_is_counted_as_ended(fresh_events: None) -> None:
+    """dashboard.py ends every page run in ``finally`` (a page may stop, rerun or fail), so
+    the warm-up never waits for a page that is over."""
+    at = AppTest.from_file(DASHBOARD, default_timeout=120)
+    at.run()
+    at.switch_page("pages/data.py").run()
+    assert warmup._running[0] == 0 and warmup._served[0] >= 2

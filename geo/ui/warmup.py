@@ -23,16 +23,35 @@ import time
 FIRST_LANGUAGE = "en"  # the app's default; the other language is prepared later
 OTHER_LANGUAGES = ("fr",)
 _RUNTIME_WAIT_S = 30.0
-_FIRST_PAGE_WAIT_S = 20.0
-_page_served = threading.Event()
+_PAGE_WAIT_S = 20.0
+_pages = threading.Condition()
+_running = [0]  # page runs in progress
+_served = [0]  # page runs finished since the server started
+
+
+def page_started() -> None:
+    """Called when a page run starts (``dashboard.py``): the warm-up pauses between its
+    steps while a page runs. Python runs one thread at a time, so work the page does not
+    need would only slow it (at a million events the Analysis aggregates would delay the
+    first map by seconds); what the page needs it computes itself, or waits for."""
+    with _pages:
+        _running[0] += 1
 
 
 def page_served() -> None:
-    """Called at the end of every page run (``dashboard.py``): the warm-up then prepares
-    what no first page needs (the other pages, the other language). Until then it leaves
-    the processor to the page: Python runs one thread at a time, and at a million events
-    the Analysis aggregates would slow the first map by seconds."""
-    _page_served.set()
+    """Called when a page run ends, however it ends (``dashboard.py``)."""
+    with _pages:
+        _running[0] = max(0, _running[0] - 1)
+        _served[0] += 1
+        _pages.notify_all()
+
+
+def _wait_for_pages(first_served: bool) -> None:
+    """Wait (at most ``_PAGE_WAIT_S``) until no page runs, and, when ``first_served``, until
+    a first page has been served."""
+    with _pages:
+        _pages.wait_for(lambda: _running[0] == 0 and (_served[0] > 0 or not first_served),
+                        timeout=_PAGE_WAIT_S)
 
 
 def _logger() -> logging.Logger:
@@ -67,8 +86,7 @@ def warm_up() -> dict[str, float]:
             log.warning("warm-up skipped: Streamlit's runtime did not start")
             return steps
         for name, step in _STEPS:
-            if step in _LATER:
-                _page_served.wait(_FIRST_PAGE_WAIT_S)
+            _wait_for_pages(first_served=step in _LATER)
             start = time.perf_counter()
             step()
             steps[name] = round(time.perf_counter() - start, 3)
@@ -126,12 +144,23 @@ def _other_languages() -> None:
 
 def _events() -> None:
     from geo.ui import events as ui_events
+
+    ui_events.app_events()
+
+
+def _map_view() -> None:
+    from geo.ui import events as ui_events
+
+    events, _ = ui_events.app_events()
+    ui_events.prepare_default_view(events)
+
+
+def _map_block() -> None:
+    from geo.ui import events as ui_events
     from geo.ui import mapdata
 
     events, _ = ui_events.app_events()
-    key = ui_events.events_key()
-    ui_events.prepare_default_view(events)
-    block = mapdata.shared_block(f"{key}|{len(events)}", events)
+    block = mapdata.shared_block(f"{ui_events.events_key()}|{len(events)}", events)
     mapdata.compressed_block(block)
 
 
@@ -144,6 +173,8 @@ def _analysis() -> None:
 
 
 _STEPS = (("libraries", _libraries), ("base map", _base_map), ("events", _events),
-          ("analysis", _analysis), ("other languages", _other_languages))
+          ("map view", _map_view), ("map block", _map_block), ("analysis", _analysis),
+          ("other languages", _other_languages))
+"""In the order the default page (the map) needs them."""
 _LATER = frozenset({_analysis, _other_languages})
-"""Steps left until a first page has been served (see :func:`page_served`)."""
+"""Steps left until a first page has been served (see :func:`page_started`)."""
