@@ -115,8 +115,13 @@ def _libraries() -> None:
     its module is first imported inside a script run, and only then; imported here, it
     would never be registered and its frame would answer 404. Its own imports (folium,
     branca) are most of its cost and are imported here."""
-    import altair  # noqa: F401
+    import altair
     import folium.plugins  # noqa: F401
+    import pandas as pd
+    import streamlit.emojis  # noqa: F401 - read by the first set_page_config (the page icon)
+
+    # Altair validates a chart against its schema; the first validation loads it.
+    altair.Chart(pd.DataFrame({"x": [1]})).mark_point().encode(x="x:Q").to_dict()
 
     from geo import analysis, charter_view, exports, mapbuild, panels, pointlayer  # noqa: F401
     from geo.ui import analysis as ui_analysis  # noqa: F401
