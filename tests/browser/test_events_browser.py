@@ -67,7 +67,8 @@ MARKS_JS = "() => {" + _LAYER_JS + """
     if (bits && !((bits[i >> 3] >> (i & 7)) & 1)) continue;
     const name = styles[block.style[i]].layer; byLayer[name] = (byLayer[name] || 0) + 1; }
   return {byLayer: byLayer, total: s.total, drawn: s.drawn, drawnByLayer: s.drawnByLayer,
-          bubbles: s.bubbles, paints: s.paints, cluster: layer.options.cluster,
+          bubbles: s.bubbles, paints: s.paints, kept: s.kept || 0,
+          cluster: layer.options.cluster,
           inBubbles: layer._bubbles.reduce((sum, b) => sum + b.n, 0)};
 }"""
 # What is under the pixel of (lat, lng), top-most first: the display layer of each mark, or
@@ -211,12 +212,18 @@ def mouse_at(page: object, frame: object, lat: float, lng: float) -> tuple[float
 
 
 def set_view(page: object, frame: object, lat: float, lng: float, zoom: int) -> dict:
-    """Move the map without animation and wait until the events layer has repainted there."""
-    before = frame.evaluate(MARKS_JS)
+    """Move the map without animation and wait until the events layer has repainted there,
+    or has found the view inside the canvas it painted last (``kept``: nothing to paint)."""
+    before = frame.evaluate(MARKS_JS) or {"paints": 0, "kept": 0}
     frame.evaluate("([lat, lng, zoom]) => { window.map.setView([lat, lng], zoom,"
                    " {animate: false}); }", [lat, lng, zoom])
     wait_for(page, lambda: map_view(frame)["zoom"] == zoom, f"zoom {zoom}")
-    return wait_painted(page, frame, before["paints"] if before else 0)
+
+    def shown() -> dict | None:
+        now = frame.evaluate(MARKS_JS)
+        moved = now and (now["paints"] > before["paints"] or now["kept"] > before["kept"])
+        return now if moved else None
+    return wait_for(page, shown, f"the events layer at {lat}, {lng}, zoom {zoom}")
 
 
 def chooser_label(event) -> str:  # noqa: ANN001 - a row of EVENTS

@@ -120,6 +120,7 @@ def test_a_pan_inside_the_painted_canvas_paints_nothing_and_clicks_still_hit(pag
     page.evaluate("() => window.map.panBy([120, 60], {animate: false})")
     page.wait_for_timeout(200)
     assert stats(page)["paints"] == paints, "a small pan repainted the whole canvas"
+    assert stats(page)["kept"] >= 1  # the layer saw the move and kept its canvas
     page.mouse.click(*pixel_of(page, 12.0, 2.0))
     page.wait_for_function("() => window.clicks.length === 1")
     assert block.ids_at(page.evaluate("() => window.clicks[0].hits")) == ["b"]
