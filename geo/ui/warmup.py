@@ -177,9 +177,10 @@ def _analysis() -> None:
     ui_analysis.selection(ui_events.events_key(), ui_events.default_filter(events))
 
 
-_STEPS = (("libraries", _libraries), ("base map", _base_map), ("events", _events),
+_STEPS = (("libraries", _libraries), ("events", _events), ("base map", _base_map),
           ("map view", _map_view), ("map block", _map_block), ("analysis", _analysis),
           ("other languages", _other_languages))
-"""In the order the default page (the map) needs them."""
+"""What every page needs first (the libraries, the events), then the default page's (the
+map's), then the others'."""
 _LATER = frozenset({_analysis, _other_languages})
 """Steps left until a first page has been served (see :func:`page_started`)."""
