@@ -122,7 +122,7 @@ def _sources_details(sources: Sequence[str], lang: str) -> str:
         return ""
     label = translate("charter_sources_count", lang, count=len(sources))
     return (f'<details class="sources"><summary>{esc(label)}</summary>'
-            f"{source_list_html(list(sources))}</details>")
+            f"{source_list_html(list(sources), lang)}</details>")
 
 
 def _note(text: str, cls: str = "note") -> str:

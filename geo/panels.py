@@ -11,26 +11,52 @@ import geopandas as gpd
 import pandas as pd
 
 from geo.countries import AES_MEMBERS
-from geo.i18n import format_event_date, format_number, translate
+from geo.i18n import format_day, format_event_date, format_number, translate
 from geo.palette import CLUSTER_FILL, CLUSTER_TEXT
 from geo.selection import Selection
+from geo.sources import SourceInfo, source_info, weakly_sourced
 
 
 def esc(value: object) -> str:
     return html.escape(str(value), quote=True)
 
 
-def source_list_html(urls: list[str] | tuple[str, ...]) -> str:
-    """Clickable sources; only http(s) URLs become links, anything else is plain text."""
+def source_list_html(urls: list[str] | tuple[str, ...], lang: str = "en") -> str:
+    """Clickable sources; only http(s) URLs become links, anything else is plain text.
+
+    A URL the source registry knows (:mod:`geo.sources`) is followed by its publisher, its
+    type and its grade; a list whose registered sources are all weak says so first.
+    """
     items = []
+    registered = []
     for url in urls:
         text = esc(url)
+        info = source_info(url)
         if str(url).lower().startswith(("http://", "https://")):
-            items.append(f'<li><a href="{text}" target="_blank" '
-                         f'rel="noopener noreferrer">{text}</a></li>')
+            item = (f'<a href="{text}" target="_blank" '
+                    f'rel="noopener noreferrer">{text}</a>')
         else:
-            items.append(f"<li>{text}</li>")
-    return '<ul class="sources">' + "".join(items) + "</ul>"
+            item = text
+        if info is not None:
+            registered.append(url)
+            item += source_meta_html(info, lang)
+        items.append(f"<li>{item}</li>")
+    warning = ""
+    if registered and weakly_sourced(registered):
+        warning = (f'<p class="weakly-sourced" style="color:#8a4b00;font-weight:600" title="{esc(translate("src_weak_help", lang))}">'
+                   f'{esc(translate("src_weakly_sourced", lang))}</p>')
+    return warning + '<ul class="sources">' + "".join(items) + "</ul>"
+
+
+def source_meta_html(info: SourceInfo, lang: str) -> str:
+    """Publisher · type · grade of one registered source, after its link."""
+    parts = [esc(info.publisher), esc(translate(f"src_type_{info.type}", lang))]
+    grade = esc(translate(f"src_grade_{info.grade}", lang))
+    checked = esc(translate("src_checked", lang, date=format_day(info.checked, lang, "medium")))
+    note = f" — {esc(info.note)}" if info.note else ""
+    return (f' <span class="source-meta">({" · ".join(parts)} · '
+            f'<span class="grade grade-{esc(info.grade)}">{grade}</span>; {checked}{note})'
+            "</span>")
 
 
 def _rows(rows: list[tuple[str, str]]) -> str:
@@ -155,7 +181,7 @@ def event_panel_html(event: pd.Series, country_name: str, lang: str) -> str:
     return (f'<div class="event-panel" data-id="{esc(event["id"])}">'
             f'<h3>{esc(event["location"])} · {esc(date)}</h3>{_rows(rows)}'
             f'<h5>{esc(t("field_summary"))}</h5><p class="summary">{esc(event["summary"])}</p>'
-            f'<h5>{esc(t("sources"))}</h5>{source_list_html(list(event["sources"]))}</div>')
+            f'<h5>{esc(t("sources"))}</h5>{source_list_html(list(event["sources"]), lang)}</div>')
 
 
 def event_legend_html(lang: str) -> str:

@@ -62,6 +62,6 @@ if as_of:
     st.caption(pick(as_of, lang))
 
 with st.expander(t("charter_all_sources")):
-    st.html(source_list_html(charter.sources))
+    st.html(source_list_html(charter.sources, lang))
 
 ui.remember({"ch_theme": theme}, {"ch_theme": theme or None})

@@ -63,7 +63,7 @@ with st.sidebar:
     with st.expander(t("definition")):
         st.write(pick(zone_defs.alg_definition, lang))
         st.caption(pick(zone_defs.alg_caveat, lang))
-        st.html(panels.source_list_html(zone_defs.alg_sources))
+        st.html(panels.source_list_html(zone_defs.alg_sources, lang))
     show_core = st.toggle(t("toggle_core"), key="core")
     radius = st.slider(t("core_radius"), 25.0, 400.0, step=25.0, key="radius",
                        format="%d", disabled=not show_core)

@@ -1,0 +1,114 @@
+"""The source registries: parsing, grades, and how the panels show them."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from geo import sources
+from geo.panels import source_list_html
+from geo.sources import (
+    SourceInfo,
+    SourceRegistryError,
+    best_grade,
+    merge_registries,
+    read_registry,
+    weakly_sourced,
+)
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "sources.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def info(url: str, grade: str = "strong", kind: str = "news", note: str = "") -> SourceInfo:
+    return SourceInfo(url=url, publisher="Pub <b>", type=kind, grade=grade,
+                      checked=dt.date(2026, 12, 2), note=note)
+
+
+@pytest.fixture
+def registry(monkeypatch: pytest.MonkeyPatch):
+    entries = {
+        "https://news.example/a": info("https://news.example/a"),
+        "https://mirror.example/b": info("https://mirror.example/b", "weak", "other"),
+        "https://wiki.example/c": info("https://wiki.example/c", "fair", "encyclopaedia"),
+    }
+    monkeypatch.setattr(sources, "registry", lambda: entries)
+    return entries
+
+
+def test_an_entry_gets_its_type_default_grade(tmp_path):
+    path = write(tmp_path, "sources:\n- url: https://a.example/x\n  publisher: AFP\n"
+                           "  type: news\n  checked: 2026-12-02\n")
+    entry = read_registry(path)["https://a.example/x"]
+    assert (entry.grade, entry.checked) == ("strong", dt.date(2026, 12, 2))
+
+
+@pytest.mark.parametrize(("body", "message"), [
+    ("- url: https://a.example/x\n  publisher: AFP\n  type: blog\n  checked: 2026-12-02\n",
+     "sources[0] (https://a.example/x): type 'blog'"),
+    ("- url: ftp://a.example/x\n  publisher: AFP\n  type: news\n  checked: 2026-12-02\n",
+     "is not an http(s) URL"),
+    ("- url: https://a.example/x\n  type: news\n  checked: 2026-12-02\n",
+     "field 'publisher' is missing"),
+    ("- url: https://a.example/x\n  publisher: AFP\n  type: news\n  checked: 2 Dec\n",
+     "is not a YYYY-MM-DD date"),
+    ("- url: https://a.example/x\n  publisher: AFP\n  type: other\n  grade: strong\n"
+     "  checked: 2026-12-02\n", "give the reason in 'note'"),
+    ("- url: https://a.example/x\n  publisher: AFP\n  type: news\n  checked: 2026-12-02\n"
+     "  verified: yes\n", "unknown field(s) verified"),
+    ("- url: https://a.example/x\n  publisher: AFP\n  type: news\n  checked: 2026-12-02\n"
+     "- url: https://a.example/x\n  publisher: AFP\n  type: news\n  checked: 2026-12-02\n",
+     "sources[1]: https://a.example/x is listed twice"),
+])
+def test_a_malformed_entry_is_refused_naming_file_and_entry(tmp_path, body, message):
+    with pytest.raises(SourceRegistryError, match="sources.yaml") as error:
+        read_registry(write(tmp_path, "sources:\n" + body))
+    assert message in str(error.value)
+
+
+def test_a_grade_below_the_default_is_accepted_with_its_reason(tmp_path):
+    path = write(tmp_path, "sources:\n- url: https://a.example/x\n  publisher: X\n"
+                           "  type: news\n  grade: fair\n  note: relays a claim\n"
+                           "  checked: 2026-12-02\n")
+    assert read_registry(path)["https://a.example/x"].grade == "fair"
+
+
+def test_a_url_in_two_registries_must_agree():
+    one = {"https://a.example/": info("https://a.example/")}
+    other = {"https://a.example/": info("https://a.example/", "fair", "news", "relays")}
+    assert merge_registries([("a.yaml", one), ("b.yaml", dict(one))]) == one
+    with pytest.raises(SourceRegistryError, match="described differently in a.yaml"):
+        merge_registries([("a.yaml", one), ("b.yaml", other)])
+
+
+def test_the_best_grade_decides_weakly_sourced(registry):
+    assert best_grade(["https://mirror.example/b", "https://wiki.example/c"]) == "fair"
+    assert weakly_sourced(["https://mirror.example/b"])
+    assert not weakly_sourced(["https://mirror.example/b", "https://news.example/a"])
+    assert best_grade(["https://unregistered.example/"]) is None
+    assert not weakly_sourced(["https://unregistered.example/"])
+
+
+def test_registered_sources_show_publisher_type_and_grade_escaped(registry):
+    html = source_list_html(["https://news.example/a", "https://unregistered.example/"], "fr")
+    assert "Pub &lt;b&gt;" in html and "<b>" not in html
+    assert "agence de presse ou journal" in html and "solide" in html
+    assert "vérifiée le 2 déc. 2026" in html
+    assert html.count('class="source-meta"') == 1
+    assert "weakly-sourced" not in html
+
+
+def test_a_list_of_weak_sources_says_so_first(registry):
+    html = source_list_html(["https://mirror.example/b"], "en")
+    assert html.startswith('<p class="weakly-sourced"')
+    assert "Weakly sourced" in html and "weak" in html
+
+
+def test_the_committed_registries_load():
+    sources.registry.cache_clear()
+    assert isinstance(sources.registry(), dict)
