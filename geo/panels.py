@@ -43,7 +43,8 @@ def source_list_html(urls: list[str] | tuple[str, ...], lang: str = "en") -> str
         items.append(f"<li>{item}</li>")
     warning = ""
     if registered and weakly_sourced(registered):
-        warning = (f'<p class="weakly-sourced" style="color:#8a4b00;font-weight:600" title="{esc(translate("src_weak_help", lang))}">'
+        warning = (f'<p class="weakly-sourced" style="color:#8a4b00;font-weight:600" '
+                   f'title="{esc(translate("src_weak_help", lang))}">'
                    f'{esc(translate("src_weakly_sourced", lang))}</p>')
     return warning + '<ul class="sources">' + "".join(items) + "</ul>"
 
