@@ -414,7 +414,3 @@ def warm_other_choices() -> None:
 
 
 warm_other_choices()
-
-# The run's long-lived objects out of the collector's sight, once per set of events (see
-# freeze_long_lived_objects): Streamlit's collection after each run then skips them.
-ui_an.freeze_long_lived_objects(data_key)

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import logging
 import shutil
+import threading
+import time
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
@@ -116,3 +118,37 @@ def test_every_page_run_is_counted_as_ended(fresh_events: None) -> None:
     at.run()
     at.switch_page("pages/data.py").run()
     assert warmup._running[0] == 0 and warmup._served[0] >= 2
+
+
+def test_garbage_is_collected_only_once_no_page_has_run_for_a_while(
+        fresh_events: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Streamlit's collection after each run is off (config.toml); the idle collector
+    freezes and collects once pages are quiet, never while one runs."""
+    import gc
+    import tomllib
+
+    from geo.ui import analysis as ui_an
+
+    config = tomllib.loads(Path(DASHBOARD).with_name(".streamlit").joinpath(
+        "config.toml").read_text(encoding="utf-8"))
+    assert config["runner"]["postScriptGC"] is False
+    monkeypatch.setattr(warmup, "IDLE_S", 0.2)
+    collected = threading.Event()
+    real_collect = gc.collect
+    monkeypatch.setattr(gc, "collect", lambda *a: (collected.set(), real_collect(*a))[1])
+    try:
+        ui_an._FROZEN_FOR[0] = None
+        warmup.page_started()
+        warmup.page_served()  # a first run ends...
+        warmup.page_started()  # ...and a second starts at once
+        assert not collected.wait(0.6), "collected while a page ran"
+        warmup.page_served()
+        assert collected.wait(5), "never collected once the pages were quiet"
+        deadline = time.monotonic() + 5
+        while ui_an._FROZEN_FOR[0] is None and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert ui_an._FROZEN_FOR[0] == ui_events.events_key()
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()
+        ui_an._FROZEN_FOR[0] = None

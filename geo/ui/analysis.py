@@ -24,11 +24,12 @@ from babel import Locale
 from pandas.io.formats.style import Styler
 
 from geo import analysis as an
-from geo import charter_view, facts, mapbuild, palette, ui
+from geo import charter_view, facts, mapbuild, palette, placecache, ui
 from geo.countries import AES_MEMBERS, country_name
 from geo.filters import EventFilter
 from geo.i18n import format_number, normalise_language, translate
 from geo.spatial import alg_zone_members
+from geo.store import data_dir
 from geo.ui import events as ui_events
 
 PALETTE = palette.SEQUENTIAL  # choropleth classes, light to dark
@@ -65,7 +66,8 @@ def event_arrays(key: str) -> an.EventArrays:
 @st.cache_resource(show_spinner=False, max_entries=2)
 def _event_arrays(key: str) -> an.EventArrays:
     events, _ = ui_events.app_events()
-    return an.prepare(events, ui.the_tripoint())
+    center = ui.the_tripoint()
+    return an.prepare(events, center, cache=placecache.cache_file(data_dir(), center))
 
 
 @dataclass(frozen=True, eq=False)
@@ -282,13 +284,14 @@ _FREEZE_LOCK = threading.Lock()
 
 
 def freeze_long_lived_objects(key: str) -> None:
-    """Put what is alive at the end of a full run of the page (modules, functions, the
-    cached events and aggregates) out of the garbage collector's sight (``gc.freeze``),
-    once per set of events (``key``: :func:`geo.ui.events.events_key`).
+    """Put what is alive once the pages have run (modules, functions, the cached events and
+    aggregates) out of the garbage collector's sight (``gc.freeze``), once per set of
+    events (``key``: :func:`geo.ui.events.events_key`). Called by the idle collector
+    (:func:`geo.ui.warmup.collect_when_idle`), never on a page's path.
 
-    Streamlit runs a full collection after every script run (``runner.postScriptGC``):
-    with the app's libraries loaded it went through some 175,000 objects, 0.13 to 0.23 s
-    on this machine, after every rerun, a regroup's included, before the run is over.
+    A full collection with the app's libraries loaded goes through some 175,000 objects,
+    0.13 to 0.23 s on this machine; Python's own collections during a run, and the idle
+    collector's, then skip them.
     Frozen objects are still freed when nothing refers to them (pandas frames, numpy
     arrays: by reference counting); only reference cycles among them wait, until the
     next state of the events unfreezes everything and collects it first."""

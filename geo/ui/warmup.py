@@ -27,6 +27,9 @@ _PAGE_WAIT_S = 20.0
 _pages = threading.Condition()
 _running = [0]  # page runs in progress
 _served = [0]  # page runs finished since the server started
+IDLE_S = 1.0
+"""Seconds without a page run before the collector runs (see :func:`collect_when_idle`)."""
+_collector: list[threading.Thread | None] = [None]
 
 
 def page_started() -> None:
@@ -44,6 +47,53 @@ def page_served() -> None:
         _running[0] = max(0, _running[0] - 1)
         _served[0] += 1
         _pages.notify_all()
+    collect_when_idle()
+
+
+def collect_when_idle() -> None:
+    """Collect garbage once no page has run for :data:`IDLE_S` seconds, off the pages' path.
+
+    Streamlit collects after every script run (``runner.postScriptGC``), in the script's
+    thread, right after telling the browser that the run is over: the server then holds
+    Python for the length of a full collection (0.13 to 0.23 s with this app's libraries
+    and a large store loaded) while the browser waits for the run's last messages, after
+    every rerun. The app turns that off (``.streamlit/config.toml``) and collects here
+    instead, in a thread of its own, when nobody waits: the first time for a set of events
+    it also freezes what is alive (:func:`geo.ui.analysis.freeze_long_lived_objects`), so
+    that each later collection, and Python's own ones during a run, skip it."""
+    with _pages:
+        thread = _collector[0]
+        if thread is not None and thread.is_alive():
+            return  # the running collector sees the new page run
+        thread = threading.Thread(target=_collect_after_pages, name="sahel-atlas-collector",
+                                  daemon=True)
+        _collector[0] = thread
+    thread.start()
+
+
+def _collect_after_pages() -> None:
+    import gc
+
+    while True:
+        with _pages:
+            _pages.wait_for(lambda: _running[0] == 0)
+            served = _served[0]
+        time.sleep(IDLE_S)
+        with _pages:
+            if _running[0] or _served[0] != served:
+                continue  # a page ran meanwhile: wait for quiet again
+        try:
+            from geo.ui import analysis as ui_analysis
+            from geo.ui import events as ui_events
+
+            ui_analysis.freeze_long_lived_objects(ui_events.events_key())
+            gc.collect()
+        except Exception:  # noqa: BLE001 - a damaged store: collect all the same
+            gc.collect()
+        with _pages:
+            if _served[0] == served:
+                _collector[0] = None
+                return
 
 
 def _wait_for_pages(first_served: bool) -> None:
