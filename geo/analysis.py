@@ -49,12 +49,14 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date as Date
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import shapely
 from pyproj import Transformer
 
+from geo import placecache
 from geo.countries import AES_MEMBERS
 from geo.events import actors_long, fatality_upper
 from geo.exports import table_csv
@@ -273,21 +275,31 @@ def years_of(df: pd.DataFrame) -> list[int]:
 
 # --- geometry: distance to the tripoint, area membership -------------------------------------
 
-def distance_km(df: pd.DataFrame, center: shapely.Point) -> pd.Series:
+def distance_km(df: pd.DataFrame, center: shapely.Point,
+                cache: Path | None = None) -> pd.Series:
     """Distance in km from each event to ``center``, in an azimuthal equidistant projection
     centred there (exact for distances from the centre), rounded to the metre. NaN for
-    events without coordinates."""
-    transformer = Transformer.from_crs("EPSG:4326", local_equidistant_crs(center),
-                                       always_xy=True)
+    events without coordinates. ``cache``: a :mod:`geo.placecache` file of the distances
+    to ``center`` already computed (read, then completed with the places it lacked)."""
     lon = df["longitude"].to_numpy(dtype="float64")
     lat = df["latitude"].to_numpy(dtype="float64")
     located = ~(np.isnan(lon) | np.isnan(lat))
     # Project each distinct place once: events share places (a million imported events
     # have a few tens of thousands), and the ellipsoidal projection is the slow part.
     codes, places = pd.factorize(lon[located] + 1j * lat[located])
-    x, y = transformer.transform(places.real, places.imag)
+    places = np.asarray(places, dtype=np.complex128)
+    place_metres = (placecache.known_metres(cache, places) if cache is not None
+                    else np.full(len(places), np.nan))
+    missing = np.isnan(place_metres)
+    if missing.any():
+        transformer = Transformer.from_crs("EPSG:4326", local_equidistant_crs(center),
+                                           always_xy=True)
+        x, y = transformer.transform(places[missing].real, places[missing].imag)
+        place_metres[missing] = np.round(np.hypot(x, y))
+        if cache is not None:
+            placecache.remember(cache, places[missing], place_metres[missing])
     metres = np.full(len(lon), np.nan)
-    metres[located] = np.round(np.hypot(x, y))[codes]
+    metres[located] = place_metres[codes]
     return pd.Series(metres / 1000.0, index=df.index, name="distance_km")
 
 
@@ -663,10 +675,11 @@ _PLURAL = {"country": "countries", "category": "categories", "layer": "layers",
 
 
 def prepare(events: pd.DataFrame, center: shapely.Point,
-            km: pd.Series | None = None) -> EventArrays:
+            km: pd.Series | None = None, cache: Path | None = None) -> EventArrays:
     """:class:`EventArrays` of ``events`` (``km``: :func:`distance_km` to ``center`` when
-    already computed)."""
-    distance = distances(events, center, km).to_numpy(dtype="float64")
+    already computed; else ``cache``: see :func:`distance_km`)."""
+    distance = (km.reindex(events.index) if km is not None
+                else distance_km(events, center, cache)).to_numpy(dtype="float64")
     upper = fatality_upper(events).to_numpy(dtype="float64", na_value=np.nan)
     low = events["fatalities_low"].astype("Int64").to_numpy(dtype="float64", na_value=np.nan)
     date = events["date"]
