@@ -273,7 +273,8 @@ def bands_section() -> None:
         else:
             st.write(t(f"an_trend_{trend}", first=fmt(usable["median_km"].iloc[0]),
                        y1=usable.index[0], last=fmt(usable["median_km"].iloc[-1]),
-                       y2=usable.index[-1]))
+                       y2=usable.index[-1], n1=fmt(usable["located_events"].iloc[0]),
+                       n2=fmt(usable["located_events"].iloc[-1]), base=t("an_trend_base")))
         st.caption(t("an_bands_rule") + " "
                    + t("an_bands_unlocated", count=int(bands.unlocated.sum())) + " " + save_hint)
         if (box := table_box("bands")).open:

@@ -228,3 +228,18 @@ def test_a_rerun_that_only_regroups_a_chart_filters_and_aggregates_nothing(monke
     at.number_input(key="ev_min_fat").set_value(3).run()
     assert not at.exception
     assert {"filter_mask", "trend_cube", "actor_sums"} <= set(calls)
+
+
+def test_the_distance_sentence_states_its_base_and_draws_no_conclusion(started):
+    """Issue #14: a comparison of two years names how many events each year has and what
+    was counted; it does not say that violence "moved"."""
+    import re
+
+    sentence = next(m.value for m in started.markdown
+                    if m.value.startswith("Median distance to the tripoint"))
+    counts = [int(n.replace(",", "")) for n in re.findall(r"\((\d[\d,]*)(?: located events)?\)",
+                                                           sentence)]
+    assert len(counts) == 2 and min(counts) >= 5
+    assert "Counted: every event the filters select" in sentence
+    assert "not a measured trend" in sentence
+    assert "violence has moved" not in sentence and "spread away" not in sentence
