@@ -174,6 +174,9 @@ def _libraries() -> None:
     altair.Chart(pd.DataFrame({"x": [1]})).mark_point().encode(x="x:Q").to_dict()
 
     from geo import analysis, charter_view, exports, mapbuild, panels, pointlayer  # noqa: F401
+    from geo.i18n import catalog
+
+    catalog()  # every page's first string reads all the locale files
     from geo.ui import analysis as ui_analysis  # noqa: F401
     from geo.ui import data, facts, mapdata  # noqa: F401
 
