@@ -12,6 +12,7 @@ import threading
 from collections.abc import AsyncIterator
 
 import streamlit as st
+from starlette.middleware import Middleware
 
 
 def main() -> None:
@@ -65,7 +66,22 @@ async def lifespan(_app: object) -> AsyncIterator[None]:
     yield
 
 
-app = st.App("dashboard.py", lifespan=lifespan)
+class PageRequests:
+    """ASGI middleware: tells the warm-up which page a browser is opening (its HTTP GET of
+    ``/analysis`` comes a second before its script runs); then passes the request on."""
+
+    def __init__(self, app: object) -> None:
+        self.app = app
+
+    async def __call__(self, scope: dict, receive: object, send: object) -> None:
+        if scope.get("type") == "http" and scope.get("method") == "GET":
+            from geo.ui.warmup import page_requested
+
+            page_requested(str(scope.get("path", "")))
+        await self.app(scope, receive, send)
+
+
+app = st.App("dashboard.py", lifespan=lifespan, middleware=[Middleware(PageRequests)])
 
 if __name__ == "__main__":
     main()

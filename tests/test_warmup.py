@@ -152,3 +152,56 @@ def test_garbage_is_collected_only_once_no_page_has_run_for_a_while(
     finally:
         gc.unfreeze()
         ui_an._FROZEN_FOR[0] = None
+
+
+@pytest.mark.parametrize(("path", "order"), [
+    (None, ["libraries", "events", "base map", "map view", "map block", "analysis",
+            "other languages"]),
+    ("/analysis", ["libraries", "events", "base map", "analysis", "map view", "map block",
+                   "other languages"]),
+    ("/timeline", ["libraries", "events", "base map", "map view", "map block", "analysis",
+                   "other languages"]),
+    ("/_stcore/health", ["libraries", "events", "base map", "map view", "map block",
+                         "analysis", "other languages"]),
+])
+def test_the_page_a_browser_opens_has_its_values_prepared_first(
+        monkeypatch: pytest.MonkeyPatch, path: str | None, order: list[str]) -> None:
+    """A browser's GET of /analysis comes a second before its script runs: the warm-up
+    prepares the Analysis page's values before the map's (which wait for a page served)."""
+    done: list[str] = []
+    steps = tuple((name, (lambda n=name: done.append(n))) for name, _ in warmup._STEPS)
+    needed = {new: warmup._NEEDED_BY.get(old, frozenset())
+              for (_, new), (_, old) in zip(steps, warmup._STEPS, strict=True)}
+    later = frozenset(new for (_, new), (_, old) in zip(steps, warmup._STEPS, strict=True)
+                      if old in warmup._LATER)
+    monkeypatch.setattr(warmup, "_STEPS", steps)
+    monkeypatch.setattr(warmup, "_NEEDED_BY", needed)
+    monkeypatch.setattr(warmup, "_LATER", later)
+    monkeypatch.setattr(warmup, "_runtime_started", lambda: True)
+    monkeypatch.setattr(warmup, "_requested", [None])
+    monkeypatch.setattr(warmup, "_served", [1])  # the later steps do not wait here
+    if path is not None:
+        warmup.page_requested(path)
+    warmup.warm_up()
+    assert done == order
+
+
+def test_the_entry_point_tells_the_warm_up_which_page_is_requested(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    import asyncio
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("dashboard_module", DASHBOARD)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    monkeypatch.setattr(warmup, "_requested", [None])
+    passed: list[str] = []
+
+    async def inner(scope, _receive, _send):  # noqa: ANN001, ANN202
+        passed.append(scope["path"])
+
+    middleware = module.PageRequests(inner)
+    for path in ("/static/vendor/leaflet.js", "/analysis", "/_stcore/stream"):
+        asyncio.run(middleware({"type": "http", "method": "GET", "path": path}, None, None))
+    assert passed == ["/static/vendor/leaflet.js", "/analysis", "/_stcore/stream"]
+    assert warmup._requested == ["analysis"]

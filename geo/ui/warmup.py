@@ -30,6 +30,23 @@ _served = [0]  # page runs finished since the server started
 IDLE_S = 1.0
 """Seconds without a page run before the collector runs (see :func:`collect_when_idle`)."""
 _collector: list[threading.Thread | None] = [None]
+_requested: list[str | None] = [None]  # the page a browser last asked for (see below)
+PAGE_PATHS: dict[str, str] = {"": "map", "atlas": "map", "map": "map", "analysis": "analysis",
+                              "charter": "charter", "timeline": "timeline", "data": "data"}
+"""The pages' URL paths (``dashboard.py``) and the page each opens."""
+
+
+def page_requested(path: str) -> None:
+    """Called for every HTTP GET the server receives (``dashboard.py``'s middleware): a
+    browser opening ``/analysis`` asks for that path about a second before its script
+    runs (it loads the app's JavaScript first), so the warm-up prepares that page's values
+    next rather than the map's. Other paths (static files, Streamlit's own) are ignored."""
+    parts = path.strip("/").split("/")
+    page = PAGE_PATHS.get(parts[0]) if len(parts) == 1 else None
+    if page is not None:
+        with _pages:
+            _requested[0] = page
+            _pages.notify_all()
 
 
 def page_started() -> None:
@@ -135,8 +152,13 @@ def warm_up() -> dict[str, float]:
         if not _runtime_started():
             log.warning("warm-up skipped: Streamlit's runtime did not start")
             return steps
-        for name, step in _STEPS:
-            _wait_for_pages(first_served=step in _LATER)
+        remaining = list(_STEPS)
+        while remaining:
+            name, step = _next_step(remaining, _requested[0])
+            _wait_for_pages(first_served=step in _LATER and _requested[0] not in
+                            _NEEDED_BY.get(step, ()))
+            name, step = _next_step(remaining, _requested[0])  # a request came meanwhile
+            remaining.remove((name, step))
             start = time.perf_counter()
             step()
             steps[name] = round(time.perf_counter() - start, 3)
@@ -146,6 +168,15 @@ def warm_up() -> dict[str, float]:
     finally:
         context_log.removeFilter(quiet)
     return steps
+
+
+def _next_step(remaining: list[tuple[str, object]], page: str | None
+               ) -> tuple[str, object]:
+    """The first remaining step the requested ``page`` needs, else the first remaining."""
+    for item in remaining:
+        if page in _NEEDED_BY.get(item[1], ()):
+            return item
+    return remaining[0]
 
 
 def _runtime_started() -> bool:
@@ -236,4 +267,13 @@ _STEPS = (("libraries", _libraries), ("events", _events), ("base map", _base_map
 """What every page needs first (the libraries, the events), then the default page's (the
 map's), then the others'."""
 _LATER = frozenset({_analysis, _other_languages})
-"""Steps left until a first page has been served (see :func:`page_started`)."""
+"""Steps left until a first page has been served (see :func:`page_started`), unless the
+page a browser is opening needs them."""
+_EVERY_PAGE = frozenset(PAGE_PATHS.values())
+_NEEDED_BY: dict[object, frozenset[str]] = {
+    _libraries: _EVERY_PAGE, _events: _EVERY_PAGE,
+    _base_map: frozenset({"map", "analysis"}),  # the Analysis page's regions map too
+    _map_view: frozenset({"map"}), _map_block: frozenset({"map"}),
+    _analysis: frozenset({"analysis"}),
+}
+"""Which pages read what each step prepares (:func:`page_requested`)."""
