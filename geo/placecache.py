@@ -92,3 +92,13 @@ def remember(path: Path, places: np.ndarray, metres: np.ndarray) -> None:
         places = np.concatenate([cached_places, places[new]])
         metres = np.concatenate([cached_metres, metres[new]])
     write(path, places[:MAX_PLACES], metres[:MAX_PLACES])
+
+
+def clear(directory: Path) -> None:
+    """Delete the distance files under ``directory`` (the store's): called when a dataset
+    is removed, so that no place of its events stays on disk. Failures are logged."""
+    for path in (directory / "cache").glob("distances-*.npz"):
+        try:
+            path.unlink()
+        except OSError:
+            _log.warning("could not delete the distance cache %s", path, exc_info=True)

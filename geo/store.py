@@ -32,7 +32,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from geo import faults, snapshot
+from geo import faults, placecache, snapshot
 from geo.events import MODEL_COLUMNS, _typed, empty_events
 from geo.paths import REPO_ROOT
 
@@ -661,6 +661,7 @@ class Store:
                 raise
         if removed or known:
             self._carry_snapshot_safely(before, previous, *after, removed_dataset=name)
+            placecache.clear(self.directory)  # no place of the removed events stays on disk
         return removed
 
     def delete_events(self, name: str, ids: list[str] | tuple[str, ...],

@@ -79,3 +79,20 @@ def test_an_unwritable_directory_changes_nothing_but_the_speed(tmp_path):
     df = events([1.5], [14.0])
     pd.testing.assert_series_equal(analysis.distance_km(df, CENTER, cache),
                                    analysis.distance_km(df, CENTER))
+
+
+
+def test_removing_a_dataset_deletes_the_distances_of_its_places(tmp_path):
+    from pathlib import Path as _Path
+
+    from geo.importers import commit, prepare
+    from geo.store import Store
+
+    fixture = _Path(__file__).resolve().parent / "fixtures" / "acled_labels.csv"
+    store = Store(tmp_path / "store")
+    commit(prepare(fixture, store=store), store)
+    cache = placecache.cache_file(store.directory, CENTER)
+    analysis.distance_km(store.load_events(), CENTER, cache)
+    assert cache.exists()
+    store.remove("acled")
+    assert not cache.exists()
