@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 DEV_STAMP := $(VENV)/.installed-dev
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: run test lint setup setup-dev chromium data clean
+.PHONY: run test lint setup setup-dev chromium data clean lock
 
 run: setup ## set up (first time) and start the dashboard
 	$(PY) -m streamlit run dashboard.py
@@ -23,14 +23,22 @@ setup-dev: $(DEV_STAMP)
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
 
-$(STAMP): requirements.txt | $(VENV)/bin/python
+# requirements.lock pins the transitive versions too; the project itself is installed
+# editable (the `sahel-atlas` command; `import geo` from scripts and tests without path edits).
+$(STAMP): requirements.txt requirements.lock pyproject.toml | $(VENV)/bin/python
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -r requirements.txt
+	$(PY) -m pip install --quiet -r requirements.txt -c requirements.lock
+	$(PY) -m pip install --quiet --no-deps -e .
 	touch $@
 
-$(DEV_STAMP): requirements.txt requirements-dev.txt $(STAMP)
-	$(PY) -m pip install --quiet -r requirements-dev.txt
+$(DEV_STAMP): requirements.txt requirements-dev.txt requirements.lock $(STAMP)
+	$(PY) -m pip install --quiet -r requirements-dev.txt -c requirements.lock
 	touch $@
+
+# Rewrite requirements.lock from the test environment (after changing a pin).
+lock: setup-dev
+	{ sed -n '1,3p' requirements.lock; $(PY) -m pip freeze --exclude-editable; } > requirements.lock.new
+	mv requirements.lock.new requirements.lock
 
 # Debian's Chromium for the browser tests (Playwright never downloads a browser here).
 chromium:

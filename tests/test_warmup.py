@@ -190,6 +190,7 @@ def test_the_entry_point_tells_the_warm_up_which_page_is_requested(
         monkeypatch: pytest.MonkeyPatch) -> None:
     import asyncio
     import importlib.util
+    import threading
 
     spec = importlib.util.spec_from_file_location("dashboard_module", DASHBOARD)
     module = importlib.util.module_from_spec(spec)
@@ -201,7 +202,16 @@ def test_the_entry_point_tells_the_warm_up_which_page_is_requested(
         passed.append(scope["path"])
 
     middleware = module.PageRequests(inner)
-    for path in ("/static/vendor/leaflet.js", "/analysis", "/_stcore/stream"):
-        asyncio.run(middleware({"type": "http", "method": "GET", "path": path}, None, None))
+
+    def serve(paths: tuple[str, ...]) -> None:
+        # Its own thread: a browser test earlier in the session (Playwright's sync API)
+        # leaves an event loop running in the main thread, where asyncio.run refuses.
+        for path in paths:
+            asyncio.run(middleware({"type": "http", "method": "GET", "path": path}, None, None))
+
+    thread = threading.Thread(
+        target=serve, args=(("/static/vendor/leaflet.js", "/analysis", "/_stcore/stream"),))
+    thread.start()
+    thread.join(timeout=10)
     assert passed == ["/static/vendor/leaflet.js", "/analysis", "/_stcore/stream"]
     assert warmup._requested == ["analysis"]
