@@ -53,4 +53,4 @@ data: setup
 	$(PY) scripts/build_events.py
 
 clean:
-	rm -rf $(VENV) static/vendor artifacts .pytest_cache
+	rm -rf $(VENV) static/vendor artifacts .pytest_cache .mypy_cache .ruff_cache

@@ -46,10 +46,11 @@ Rules
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date as Date
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 import pandas as pd
@@ -61,6 +62,9 @@ from geo.countries import AES_MEMBERS
 from geo.events import actors_long, fatality_upper
 from geo.exports import table_csv
 from geo.spatial import local_equidistant_crs
+
+if TYPE_CHECKING:
+    from geo.filters import EventFilter
 
 BAND_EDGES_KM: tuple[float, ...] = (0.0, 50.0, 100.0, 200.0, 400.0)
 BAND_LABELS: tuple[str, ...] = ("0-50", "50-100", "100-200", "200-400", "400+")
@@ -538,7 +542,18 @@ def concentration_trend(summary: pd.DataFrame, min_events: int = 5) -> str:
 
 # --- milestones -------------------------------------------------------------------------------
 
-def milestone_rules(milestones: Iterable[object],
+class Dated(Protocol):
+    """A timeline item as :func:`milestone_rules` reads it (:class:`geo.facts.Milestone`)."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def sort_date(self) -> str | Date: ...
+    @property
+    def title(self) -> Mapping[str, str]: ...
+
+
+def milestone_rules(milestones: Iterable[Dated],
                     ids: Sequence[str] = MILESTONE_IDS) -> pd.DataFrame:
     """Vertical rules for charts: ``id``, ``date`` (datetime), ``kind`` (coup / charter /
     ecowas), ``country_iso3`` (the first country, or ``""``), ``label_en``, ``label_fr``,
@@ -691,7 +706,7 @@ def prepare(events: pd.DataFrame, center: shapely.Point,
     pairs = actors_long(pd.DataFrame({"actors": pd.Series(distinct, dtype="str")}))
     name_codes, names = pd.factorize(pairs, use_na_sentinel=False)
     names = tuple(str(n) for n in names)
-    fields = {field: _codes(events[column]) for field, column in (
+    fields: dict[str, tuple[Any, Any]] = {field: _codes(events[column]) for field, column in (
         ("country", "country_iso3"), ("category", "category"), ("layer", "layer"),
         ("subtype", "subtype"), ("dataset", "dataset"), ("admin1", "admin1_id"))}
     return EventArrays(
@@ -718,7 +733,7 @@ def prepare(events: pd.DataFrame, center: shapely.Point,
     )
 
 
-def filter_mask(arrays: EventArrays, f: object) -> np.ndarray:
+def filter_mask(arrays: EventArrays, f: EventFilter) -> np.ndarray:
     """Which events :func:`geo.filters.apply_filter` keeps for the filter ``f`` (an
     :class:`geo.filters.EventFilter`), as a bool array in the events' order."""
     keep = np.ones(arrays.size, dtype=bool)

@@ -386,7 +386,7 @@ def standalone_map_html(layers: BaseLayers, lang: str, events: pd.DataFrame,
     block = pointlayer.event_block(events, event_layers)
     overlays.append(pointlayer.point_group(block, lang, cluster, name=esc(t("exp_map_events"))))
     fmap = mapbuild.base_map(layers, lang, geojson, overlays=overlays)
-    fmap.get_root().header.add_child(LiteralElement(_EXPORT_CSS))
+    mapbuild.page_header(fmap).add_child(LiteralElement(_EXPORT_CSS))
 
     moment = format_timestamp(now or dt.datetime.now(dt.UTC), lang)
     HtmlControl(f"{esc(t('exp_map_title'))}<small>{esc(t('exp_map_made', moment=moment))}"

@@ -15,7 +15,7 @@ import datetime as dt
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, fields
-from functools import lru_cache
+from functools import lru_cache, partial
 from typing import Any
 
 from geo.countries import AES_MEMBERS
@@ -312,6 +312,12 @@ def _text(value: Any) -> Text | None:
     return None if value is None else {str(k): str(v) for k, v in value.items()}
 
 
+def _required_text(value: Any) -> Text:
+    """A text the file must have: missing, it is empty, and :func:`validate_facts` reports
+    it (as it reports a text that lacks a language)."""
+    return _text(value) or {}
+
+
 def _strs(values: Iterable[Any] | None) -> tuple[str, ...]:
     return tuple(str(v) for v in values or ())
 
@@ -328,35 +334,36 @@ def _flagged(raw: Mapping[str, Any]) -> FlaggedValue:
 def _build_charter(raw: Mapping[str, Any]) -> Charter:
     c = raw["charter"]
     return Charter(
-        name=_text(c["name"]),
+        name=_required_text(c["name"]),
         abbreviation=str(c["abbreviation"]),
         article_count=int(c["article_count"]),
-        length_note=_text(c["length_note"]),
+        length_note=_required_text(c["length_note"]),
         signing_date=str(c["signing_date"]),
         signing_date_precision=str(c["signing_date_precision"]),
-        signing_date_notes=_text(c["signing_date_notes"]),
-        place=_text(c["place"]),
-        place_notes=_text(c["place_notes"]),
-        contracting_parties=_text(c["contracting_parties"]),
+        signing_date_notes=_required_text(c["signing_date_notes"]),
+        place=_required_text(c["place"]),
+        place_notes=_required_text(c["place_notes"]),
+        contracting_parties=_required_text(c["contracting_parties"]),
         signatories=tuple(
-            Signatory(str(s["country"]), _text(s["name"]), _text(s["title_at_signing"]))
+            Signatory(str(s["country"]), _required_text(s["name"]),
+                      _required_text(s["title_at_signing"]))
             for s in c["signatories"]
         ),
         signatories_sources=_strs(c["signatories_sources"]),
         languages=_flagged(c["languages"]),
         depositary=_flagged(c["depositary"]),
         entry_into_force=_flagged(c["entry_into_force"]),
-        ratification_notes=tuple(_text(n) for n in c["ratification_notes"]),
+        ratification_notes=tuple(_required_text(n) for n in c["ratification_notes"]),
         ratification_sources=_strs(c["ratification_sources"]),
-        preamble_summary=_text(c["preamble_summary"]),
+        preamble_summary=_required_text(c["preamble_summary"]),
         preamble_verified=bool(c["preamble_verified"]),
         preamble_sources=_strs(c["preamble_sources"]),
         sources=_strs(c["sources"]),
         articles=tuple(
             Article(
                 number=int(a["number"]),
-                title=_text(a["title"]),
-                summary=_text(a["summary"]),
+                title=_required_text(a["title"]),
+                summary=_required_text(a["summary"]),
                 themes=_strs(a["themes"]),
                 verified=bool(a["verified"]),
                 sources=_strs(a.get("sources")),
@@ -368,7 +375,7 @@ def _build_charter(raw: Mapping[str, Any]) -> Charter:
         provisions_unlocated=tuple(
             Provision(
                 id=str(p["id"]),
-                provision=_text(p["provision"]),
+                provision=_required_text(p["provision"]),
                 themes=_strs(p["themes"]),
                 found=bool(p["found"]),
                 sources=_strs(p.get("sources")),
@@ -379,21 +386,22 @@ def _build_charter(raw: Mapping[str, Any]) -> Charter:
             Correction(
                 id=str(k["id"]),
                 seed_point=int(k["seed_point"]),
-                statement=_text(k["statement"]),
-                wrong_claim=_text(k["wrong_claim"]),
+                statement=_required_text(k["statement"]),
+                wrong_claim=_required_text(k["wrong_claim"]),
                 notes=_text(k.get("notes")) or {},
                 verified=bool(k["verified"]),
                 sources=_strs(k.get("sources")),
             )
             for k in raw.get("corrections") or ()
         ),
-        themes={str(k): _text(v) for k, v in raw["themes"].items()},
+        themes={str(k): _required_text(v) for k, v in raw["themes"].items()},
     )
 
 
 def _build_categories(raw: Mapping[str, Any]) -> dict[str, Category]:
     return {
-        str(key): Category(str(key), _text(value["label"]), _text(value.get("note")))
+        str(key): Category(str(key), _required_text(value["label"]),
+                           _required_text(value.get("note")))
         for key, value in raw["categories"].items()
     }
 
@@ -405,8 +413,8 @@ def _build_timeline(raw: Mapping[str, Any]) -> tuple[Milestone, ...]:
             date=str(m["date"]),
             date_precision=str(m["date_precision"]),
             sort_date=str(m["sort_date"]),
-            title=_text(m["title"]),
-            summary=_text(m["summary"]),
+            title=_required_text(m["title"]),
+            summary=_required_text(m["summary"]),
             countries=_strs(m["countries"]),
             category=str(m["category"]),
             verified=bool(m["verified"]),
@@ -427,17 +435,17 @@ def _build_member_states(raw: Mapping[str, Any]) -> dict[str, MemberState]:
     for iso3, s in raw["member_states"].items():
         states[str(iso3)] = MemberState(
             iso3=str(iso3),
-            name=_text(s["name"]),
-            capital=_text(s["capital"]),
-            head_of_state=_text(s["head_of_state"]),
-            title=_text(s["title"]),
+            name=_required_text(s["name"]),
+            capital=_required_text(s["capital"]),
+            head_of_state=_required_text(s["head_of_state"]),
+            title=_required_text(s["title"]),
             in_power_since=str(s["in_power_since"]),
             in_power_since_precision=str(s["in_power_since_precision"]),
             coups=tuple(
                 Coup(
                     date=str(c["date"]),
                     precision=str(c["precision"]),
-                    ousted=_text(c["ousted"]),
+                    ousted=_required_text(c["ousted"]),
                     timeline_id=None if c.get("timeline_id") is None else str(c["timeline_id"]),
                 )
                 for c in s.get("coups") or ()
@@ -446,7 +454,7 @@ def _build_member_states(raw: Mapping[str, Any]) -> dict[str, MemberState]:
                 MembershipMilestone(
                     date=str(m["date"]),
                     precision=str(m["precision"]),
-                    label=_text(m["label"]),
+                    label=_required_text(m["label"]),
                     timeline_id=str(m["timeline_id"]),
                 )
                 for m in s.get("milestones") or ()
@@ -770,7 +778,7 @@ def validate_facts() -> list[str]:
     problems: list[str] = []
     raws: dict[str, dict[str, Any]] = {}
     for name in (CHARTER_FILE, TIMELINE_FILE, MEMBER_STATES_FILE, SEED_COVERAGE_FILE):
-        raw = _guard(problems, name, lambda name=name: _read(name))
+        raw = _guard(problems, name, partial(_read, name))
         if raw is not None:
             raws[name] = raw
             _walk_texts(raw, name, problems)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
 from datetime import date as Date
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -100,7 +100,7 @@ def layer_counts(df: pd.DataFrame) -> dict[str, int]:
 class RegionStats(NamedTuple):
     """Events in one admin-1 unit and the sum of their fatality ranges."""
 
-    count: int
+    events: int
     fatalities_low: int
     fatalities_high: int
 
@@ -187,12 +187,13 @@ def _actors(text: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(items))[:MAX_ACTORS]
 
 
-def _decode(name: str, text: str) -> tuple[bool, object]:
-    """``(ok, value)`` for one parameter; ok is False for a value to ignore."""
+def _decode(name: str, text: str) -> tuple[bool, Any]:
+    """``(ok, value)`` for one parameter; ok is False for a value to ignore (the value's
+    type is the one of the filter's field ``name``)."""
     text = text.strip()
     if name in ("date_from", "date_to"):
-        value = _date(text) if text else None
-        return (value is not None or not text), value
+        day = _date(text) if text else None
+        return (day is not None or not text), day
     if name == "min_fatalities":
         ok = text.isascii() and text.isdigit() and int(text) <= MAX_MIN_FATALITIES
         return ok, int(text) if ok else 0
@@ -221,7 +222,7 @@ def from_query_params(params: Mapping[str, object],
     their last item. Never raises for bad input.
     """
     defaults = defaults or EventFilter()
-    changes: dict[str, object] = {}
+    changes: dict[str, Any] = {}
     for name, key in _KEYS.items():
         text = _one(params.get(key)) if key in params else None
         if text is None:

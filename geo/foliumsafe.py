@@ -80,6 +80,7 @@ def install() -> None:
     """Patch branca and folium once per process (idempotent)."""
     if getattr(MacroElement, _INSTALLED, False):
         return
-    MacroElement.render = _literal_macro_render
-    Popup.render = _literal_popup_render
+    # Patched on the classes on purpose: every element folium draws goes through them.
+    MacroElement.render = _literal_macro_render  # type: ignore[method-assign]
+    Popup.render = _literal_popup_render  # type: ignore[method-assign]
     setattr(MacroElement, _INSTALLED, True)

@@ -18,7 +18,7 @@ from types import SimpleNamespace
 import folium
 import geopandas as gpd
 import shapely
-from branca.element import MacroElement
+from branca.element import Element, Figure, MacroElement
 from jinja2 import Template
 
 from geo import assets, foliumsafe
@@ -71,7 +71,7 @@ def offline_map(location: tuple[float, float] = MAP_CENTER, zoom: int = MAP_ZOOM
     )
     fmap.default_js = list(assets.MAP_JS)
     fmap.default_css = list(assets.MAP_CSS)
-    fmap.get_root().header.add_child(LiteralElement(
+    page_header(fmap).add_child(LiteralElement(
         f"<style>.folium-map, .leaflet-container {{ background: {BACKGROUND}; }}</style>"))
     LocalIconPath().add_to(fmap)
     # The events layer's code, loaded once with the base map (geo.pointlayer).
@@ -225,7 +225,7 @@ class _ServedScript:
         self.module = SimpleNamespace(script=self._script)
 
     def _script(self, this: MacroElement, kwargs: dict | None = None) -> str:
-        text = str(self._inner.module.script(this, kwargs or {}))
+        text = str(getattr(self._inner.module, "script")(this, kwargs or {}))  # noqa: B009
         text, found = _FOLIUM_DOWNLOAD.subn(
             lambda m: f"{m['add']}(atlasBoundary({m['url']}, {json.dumps(self._part)}));",
             text)
@@ -257,13 +257,20 @@ class ServedGeoJson(folium.GeoJson):
         self._served_bounds = bounds
         self._template = _ServedScript(folium.GeoJson._template, part)
 
-    def _get_self_bounds(self) -> list[list[float]]:
-        return self._served_bounds
+    def _get_self_bounds(self) -> list[list[float | None]]:
+        return [list(corner) for corner in self._served_bounds]
 
 
 def _bounds(frame: gpd.GeoDataFrame) -> list[list[float]]:
     west, south, east, north = (float(v) for v in frame.total_bounds)
     return [[south, west], [north, east]]
+
+
+def page_header(fmap: folium.Map) -> Element:
+    """The ``<head>`` of the page ``fmap`` is drawn in (its root is always a Figure)."""
+    root = fmap.get_root()
+    assert isinstance(root, Figure)
+    return root.header
 
 
 def base_map(layers: BaseLayers, lang: str, geojson: dict[str, dict] | None = None,
@@ -332,7 +339,7 @@ def base_map(layers: BaseLayers, lang: str, geojson: dict[str, dict] | None = No
     for row in members.itertuples():
         point = row.geometry.representative_point()
         TextLabel((point.y, point.x), row.name_fr if lang == "fr" else row.name_en).add_to(fmap)
-    fmap.get_root().header.add_child(LiteralElement(
+    page_header(fmap).add_child(LiteralElement(
         "<style>.aes-label{font:600 13px/1.2 sans-serif;color:#5a2406;text-align:center;"
         "text-shadow:0 0 3px #fff,0 0 3px #fff;pointer-events:none;white-space:nowrap}"
         ".aes-label-icon{background:none;border:none}</style>"))

@@ -14,11 +14,12 @@ Nothing here imports Streamlit.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TypeAlias
 
 from geo.countries import country_name
 from geo.i18n import format_number, translate
 
-Param = "str | int | float | Message | Joined"
+Param: TypeAlias = "str | int | float | Message | Joined"
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ Pure functions returning HTML strings; every value from data is escaped here.
 from __future__ import annotations
 
 import html
+from typing import Any
 
 import geopandas as gpd
 import pandas as pd
@@ -133,8 +134,9 @@ def _tint(hex_colour: str, alpha: float) -> str:
     return f"rgba({r},{g},{b},{alpha})"
 
 
-def fatalities_text(low: object, high: object, lang: str) -> str:
-    """``14–27``, ``12``, ``at least 14`` or ``unknown``."""
+def fatalities_text(low: Any, high: Any, lang: str) -> str:
+    """``14–27``, ``12``, ``at least 14`` or ``unknown`` (``low``, ``high``: numbers or
+    missing values, as a frame's cells are)."""
     import pandas as pd
 
     if pd.isna(low) and pd.isna(high):

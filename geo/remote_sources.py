@@ -116,6 +116,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from email.utils import parsedate_to_datetime
 from pathlib import Path
+from typing import Any
 
 from geo import importers
 from geo.events import RowProblem
@@ -182,7 +183,8 @@ class KeyringState:
     ``no-backend`` (installed, but no keyring on this system: a headless Linux)."""
 
     kind: str
-    module: object | None = None
+    module: Any = None
+    """The ``keyring`` module when it is usable."""
 
     @property
     def usable(self) -> bool:
@@ -211,7 +213,7 @@ def keyring_get(source: str, user: str, state: KeyringState | None = None) -> Se
     if not state.usable or not user:
         return None
     try:
-        value = state.module.get_password(KEYRING_SERVICES[source], user)  # type: ignore[union-attr]
+        value = state.module.get_password(KEYRING_SERVICES[source], user)
     except Exception:  # noqa: BLE001 - a locked or broken keyring: as if none
         return None
     return Secret(value) if value else None
@@ -224,7 +226,7 @@ def keyring_set(source: str, user: str, secret: Secret,
     if not state.usable or not user or not secret:
         return False
     try:
-        state.module.set_password(KEYRING_SERVICES[source], user,  # type: ignore[union-attr]
+        state.module.set_password(KEYRING_SERVICES[source], user,
                                   secret.reveal())
     except Exception:  # noqa: BLE001
         return False
@@ -459,7 +461,9 @@ class AcledApi:
     def _take_tokens(self, response: Response) -> None:
         url = f"{self.base}/oauth/token"
         payload = parse_json(response, url)
-        access = payload.get("access_token") if isinstance(payload, dict) else None
+        if not isinstance(payload, dict):
+            payload = {}
+        access = payload.get("access_token")
         if not isinstance(access, str) or not access:
             raise RemoteError(Message.of("ru_err_shape", host=_host(url),
                                          field="access_token"),

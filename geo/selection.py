@@ -104,8 +104,8 @@ def selection_from_click(payload: dict[str, Any] | None,
         return None
     props = _properties(payload)
     kind, ident = props.get("kind"), props.get("id")
-    known = isinstance(kind, str) and isinstance(ident, str) and kind in layers
-    if known and bool((layers[kind]["id"] == ident).any()):
+    if (isinstance(kind, str) and isinstance(ident, str) and kind in layers
+            and bool((layers[kind]["id"] == ident).any())):
         return Selection(kind, ident)
     drawing = payload.get("last_active_drawing")
     geometry = drawing.get("geometry") if isinstance(drawing, dict) else None

@@ -508,7 +508,9 @@ class Store:
                         "SELECT dataset, count(*) FROM events GROUP BY dataset").fetchall())
             finally:
                 con.execute("COMMIT")
-        return [DatasetInfo(*row, count=int(counts.get(row[0], 0))) for row in rows]
+        return [DatasetInfo(name, fmt, version, accessed, file_name, imported_at,
+                            int(counts.get(name, 0)))
+                for name, fmt, version, accessed, file_name, imported_at in rows]
 
     def count(self) -> int:
         return sum(d.count for d in self.datasets())
@@ -847,9 +849,9 @@ class Store:
             cached = None if events is None else (manifest, events)
         tmp = self.directory / f".{DB_NAME}.repair-{os.getpid()}.tmp"
         if cached is not None:
-            manifest, events = cached
+            manifest, cached_events = cached
             try:
-                _build_store(tmp, manifest, events)
+                _build_store(tmp, manifest, cached_events)
             except (OSError, sqlite3.Error) as err:  # a full disk: nothing was moved
                 tmp.unlink(missing_ok=True)
                 state = _health_of_error(self.path, err)
@@ -861,8 +863,8 @@ class Store:
             result = RepairResult(
                 "rebuilt", before, f"Rebuilt {self.path} from the read cache "
                 f"{snapshot.path_for(self.directory, manifest.generation).name} "
-                f"({len(events):,} events); the damaged file is kept as {moved[0]}.",
-                moved, len(events), manifest.generation)
+                f"({len(cached_events):,} events); the damaged file is kept as {moved[0]}.",
+                moved, len(cached_events), manifest.generation)
         else:
             with self.connect(write=True):
                 pass

@@ -310,8 +310,8 @@ with selection_tab:
             filtered = shown_events()
             stats = region_stats(filtered, selection.id)
             st.markdown(f"**{t('region_events')}**")
-            if stats.count:
-                st.write(t("region_events_count", count=stats.count,
+            if stats.events:
+                st.write(t("region_events_count", count=stats.events,
                            low=format_number(stats.fatalities_low, lang),
                            high=format_number(stats.fatalities_high, lang)))
                 here = filtered[filtered["admin1_id"] == selection.id].sort_values("date")

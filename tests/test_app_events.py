@@ -297,8 +297,8 @@ def test_region_panel_lists_its_events_and_a_button_selects_one() -> None:
     assert any('class="unit-panel"' in b and 'data-id="ML-7"' in b for b in html_bodies(at))
     filtered = apply_filter(EVENTS, DEFAULT)
     stats = region_stats(filtered, "ML-7")
-    assert stats.count > 1
-    line = translate("region_events_count", "en", count=stats.count,
+    assert stats.events > 1
+    line = translate("region_events_count", "en", count=stats.events,
                      low=f"{stats.fatalities_low:,}", high=f"{stats.fatalities_high:,}")
     markdown = [m.value for m in at.markdown]
     assert line in markdown
@@ -326,9 +326,9 @@ def test_region_panel_follows_the_filters() -> None:
     filtered = apply_filter(EVENTS, replace(DEFAULT, date_from=CHARTER_DATE))
     stats = region_stats(filtered, "ML-7")
     picks = [b for b in at.button if (b.key or "").startswith("pick_")]
-    assert len(picks) == stats.count
-    if stats.count:
-        assert translate("region_events_count", "en", count=stats.count,
+    assert len(picks) == stats.events
+    if stats.events:
+        assert translate("region_events_count", "en", count=stats.events,
                          low=f"{stats.fatalities_low:,}", high=f"{stats.fatalities_high:,}") in [
             m.value for m in at.markdown]
     else:
@@ -346,7 +346,7 @@ def test_region_event_line_is_plural_and_in_the_readers_number_format(lang, patt
     region = max(filtered["admin1_id"].dropna().unique(),
                  key=lambda unit: region_stats(filtered, unit).fatalities_high)
     stats = region_stats(filtered, region)
-    assert stats.fatalities_high >= 1000 and stats.count > 1
+    assert stats.fatalities_high >= 1000 and stats.events > 1
     at = run_app(sel=f"admin1:{region}", lang=lang)
     lines = [m for x in at.markdown if (m := re.match(pattern, x.value))]
     assert len(lines) == 1, [x.value for x in at.markdown]

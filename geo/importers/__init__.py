@@ -538,7 +538,7 @@ def prepare(path: Path | str, fmt: str | None = None, dataset: str | None = None
     if total == 0:
         raise ImportFileError(Message.of("err_no_rows"), file_name, Message.of("fix_no_rows"))
 
-    events = _concat_freeing(valid_parts) if valid_parts else None
+    events = _concat_freeing(valid_parts)  # rows were read: one part per chunk, maybe empty
     if dataset is None:
         dataset = _default_dataset(fmt, events)
     _check_dataset_name(dataset)
@@ -742,7 +742,7 @@ def _in_file_lines(p: RowProblem, line_of: np.ndarray, positions: np.ndarray) ->
     if p.message is None or p.message.key != "pr_duplicate_id":
         return p
     params = dict(p.message.params)
-    first = line_of[positions[int(params["first"]) - 2]]
+    first = line_of[positions[int(str(params["first"])) - 2]]
     message = Message.of("pr_duplicate_id_line", value=params["value"], first=str(first))
     return RowProblem.of(p.file, p.row, p.column, message, p.rejected)
 

@@ -21,7 +21,7 @@ import pandas as pd
 from geo import countries
 from geo.events import CSV_COLUMNS, RowProblem
 from geo.importers import dates
-from geo.messages import Message
+from geo.messages import Message, Param
 
 ACLED_URL = "https://acleddata.com/"
 UCDP_URL = "https://ucdp.uu.se/downloads/"
@@ -166,7 +166,7 @@ class _Problems:
         self.bad |= mask
 
     def reject(self, mask: pd.Series, column: str, key: str,
-               value: pd.Series | None = None, **params: str | int) -> None:
+               value: pd.Series | None = None, **params: Param) -> None:
         """Reject the rows in ``mask`` with the message ``key``; ``value`` (the cells at
         fault) is quoted per row as ``{value}``, only for the rejected rows."""
         mask = mask.fillna(False).astype(bool) & ~self.bad  # one mapping problem per row

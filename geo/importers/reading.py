@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import codecs
 import csv
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -372,7 +372,7 @@ class _CountedLines:
 
 
 def _fast(path: Path, enc: TextEncoding, start: int, line: int, delim: int, n_fields: int,
-          block_bytes: int) -> Iterator[Block]:
+          block_bytes: int) -> Generator[Block, None, tuple[int, int, int] | None]:
     """Blocks of rows from byte ``start`` (physical line ``line``, a record boundary) until
     the end of the file (returns None) or something for the strict reader: then returns
     (byte offset, line, line after which the strict reader may hand back)."""

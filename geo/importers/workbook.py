@@ -27,6 +27,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from pathlib import Path
+from typing import TypeVar
 
 from geo.messages import Message
 
@@ -162,7 +163,10 @@ def _open(path: Path):  # noqa: ANN202 - an openpyxl workbook
     return openpyxl.load_workbook(path, read_only=True, data_only=True)
 
 
-def _guard(action: Callable[[], object]) -> object:
+_T = TypeVar("_T")
+
+
+def _guard(action: Callable[[], _T]) -> _T:
     try:
         return action()
     except WorkbookError:
@@ -202,7 +206,7 @@ def sheet_header(path: Path, matches: Callable[[tuple[str, ...]], bool]) -> Shee
         finally:
             wb.close()
 
-    return _guard(find)  # type: ignore[return-value]
+    return _guard(find)
 
 
 def sheet_rows(path: Path, header: SheetHeader) -> Iterator[tuple[int, list[str]]]:

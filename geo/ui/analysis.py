@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import date
 from functools import cached_property, lru_cache
+from typing import Any, Literal, cast
 
 import altair as alt
 import folium
@@ -384,7 +385,7 @@ def vega_spec(chart: alt.TopLevelMixin, prefix: str = "data") -> dict:
     for this call) in place."""
     frames: dict[int, tuple[str, pd.DataFrame]] = {}
 
-    def name_data(node: object) -> None:
+    def name_data(node: Any) -> None:
         data = getattr(node, "data", alt.Undefined)
         if isinstance(data, pd.DataFrame):
             name, _ = frames.setdefault(id(data), (f"{prefix}-{len(frames)}", data))
@@ -507,7 +508,7 @@ LANE_PX = 150  # vertical room of a label lane (labels are shortened to fit it)
 
 
 def _rules_layer(rules: pd.DataFrame, lang: str, start: pd.Timestamp,
-                 end: pd.Timestamp) -> alt.LayerChart | None:
+                 end: pd.Timestamp) -> alt.TopLevelMixin | None:
     shown = rules[(rules["date"] >= start) & (rules["date"] <= end)].copy()
     if shown.empty:
         return None
@@ -528,11 +529,13 @@ def _rules_layer(rules: pd.DataFrame, lang: str, start: pd.Timestamp,
     layers = [lines]
     # Vertical labels reading upwards, hanging from the top: left of the line (text above
     # its baseline) or right of it (below), with a white halo over the bars.
-    for side, baseline in (("left", "bottom"), ("right", "top")):
+    sides: tuple[tuple[str, Literal["bottom", "top"]], ...] = (("left", "bottom"),
+                                                              ("right", "top"))
+    for side, baseline in sides:
         part = base.transform_filter(alt.datum.side == side)
         for halo in (True, False):
-            style = ({"stroke": "white", "strokeWidth": 3, "strokeOpacity": 0.85}
-                     if halo else {})
+            style: dict[str, Any] = ({"stroke": "white", "strokeWidth": 3,
+                                      "strokeOpacity": 0.85} if halo else {})
             text = part.mark_text(angle=270, align="right", baseline=baseline, fontSize=11,
                                   limit=LANE_PX - 10, dy=-2 if side == "left" else 2,
                                   **style).encode(
@@ -550,14 +553,20 @@ def _rule_span(series: pd.DataFrame, period: str) -> tuple[pd.Timestamp, pd.Time
     return series["month"].min(), end
 
 
-def _layer_with_rules(chart: alt.Chart, rules: pd.DataFrame, lang: str,
-                      series: pd.DataFrame, period: str) -> alt.LayerChart | alt.Chart:
+def _layered(*charts: alt.TopLevelMixin) -> alt.TopLevelMixin:
+    """``alt.layer`` of top-level charts (its annotations list each concrete chart class,
+    not their common base)."""
+    return alt.layer(*cast(list[Any], charts))
+
+
+def _layer_with_rules(chart: alt.TopLevelMixin, rules: pd.DataFrame, lang: str,
+                      series: pd.DataFrame, period: str) -> alt.TopLevelMixin:
     if series.empty:
         return chart
     layer = _rules_layer(rules, lang, *_rule_span(series, period))
     if layer is None:
         return chart
-    return alt.layer(chart, layer).resolve_scale(color="independent")
+    return _layered(chart, layer).resolve_scale(color="independent")
 
 
 def _colour(series: pd.DataFrame, by: str, group_label: str) -> alt.Color:
@@ -574,7 +583,7 @@ def _period_title(key: str, period: str, lang: str) -> str:
 
 
 def events_chart(series: pd.DataFrame, rules: pd.DataFrame, lang: str, group_label: str,
-                 by: str = "country_iso3", period: str = "month") -> alt.LayerChart | alt.Chart:
+                 by: str = "country_iso3", period: str = "month") -> alt.TopLevelMixin:
     """Stacked bars of events per ``period`` (``series``: :func:`geo.analysis.period_series`
     with a ``group_label`` column), the milestones as labelled dashed lines."""
     bars = events_bars(series, lang, group_label, by, period)
@@ -583,7 +592,7 @@ def events_chart(series: pd.DataFrame, rules: pd.DataFrame, lang: str, group_lab
 
 
 def events_bars(series: pd.DataFrame, lang: str, group_label: str, by: str = "country_iso3",
-                period: str = "month") -> alt.Chart:
+                period: str = "month") -> alt.TopLevelMixin:
     """The bars of :func:`events_chart`, without the milestones."""
     t = ui.translator(lang)
     unit = _TIME_UNITS[period]
@@ -602,7 +611,7 @@ def events_bars(series: pd.DataFrame, lang: str, group_label: str, by: str = "co
 
 def fatalities_chart(series: pd.DataFrame, rules: pd.DataFrame, lang: str, group_label: str,
                      by: str = "country_iso3",
-                     period: str = "month") -> alt.LayerChart | alt.Chart:
+                     period: str = "month") -> alt.TopLevelMixin:
     """The range of known deaths per ``period`` (low to high) as a band under its upper
     line, the milestones as labelled dashed lines."""
     chart = fatalities_band(series, lang, group_label, by, period)
@@ -611,7 +620,7 @@ def fatalities_chart(series: pd.DataFrame, rules: pd.DataFrame, lang: str, group
 
 
 def fatalities_band(series: pd.DataFrame, lang: str, group_label: str,
-                    by: str = "country_iso3", period: str = "month") -> alt.LayerChart:
+                    by: str = "country_iso3", period: str = "month") -> alt.TopLevelMixin:
     """The band and line of :func:`fatalities_chart`, without the milestones."""
     t = ui.translator(lang)
     period_title = t(f"an_period_{period}")
@@ -678,7 +687,7 @@ def _rules_spec(lang: str, start: pd.Timestamp, end: pd.Timestamp,
 
 
 def before_after_chart(long: pd.DataFrame, area_labels: dict[str, str],
-                       lang: str) -> alt.FacetChart:
+                       lang: str) -> alt.TopLevelMixin:
     t = ui.translator(lang)
     data = long[long["measure"].isin(["events", "fatalities_high"])].copy()
     data["area_label"] = data["area"].map(area_labels)
@@ -712,7 +721,7 @@ def band_label(band: str, lang: str) -> str:
                      high=format_number(float(high), lang))
 
 
-def bands_chart(table: pd.DataFrame, share_col: str, lang: str) -> alt.Chart:
+def bands_chart(table: pd.DataFrame, share_col: str, lang: str) -> alt.TopLevelMixin:
     t = ui.translator(lang)
     data = table.copy()
     labels = [band_label(b, lang) for b in an.BAND_LABELS]
@@ -742,7 +751,7 @@ BAR_STEP_PX = 28
 
 
 def actors_chart(top: pd.DataFrame, measure: str, lang: str, colour: str = ACTOR_COLOR,
-                 name_title: str | None = None) -> alt.Chart:
+                 name_title: str | None = None) -> alt.TopLevelMixin:
     """Horizontal bars, one per actor, every bar labelled with the full name (long names
     are cut with an ellipsis at 360 px; the tooltip has them whole)."""
     t = ui.translator(lang)

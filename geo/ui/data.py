@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import pandas as pd
 import streamlit as st
@@ -89,18 +89,18 @@ def _code_label(prefix: str, value: object, lang: str) -> str:
     return translate(key, lang) if text and key in catalog() else text
 
 
-def _count_text(value: object, lang: str) -> str:
+def _count_text(value: Any, lang: str) -> str:
     return "" if pd.isna(value) else format_number(int(value), lang)
 
 
-def _day_text(value: object, lang: str) -> str:
+def _day_text(value: Any, lang: str) -> str:
     """A day (a date, a Timestamp or ISO text) in the reader's format; text that is not a
     day is shown as it is."""
     if value is None or (not isinstance(value, str) and pd.isna(value)):
         return ""
     if isinstance(value, str):
         try:
-            value = date.fromisoformat(value)
+            return format_day(date.fromisoformat(value), lang, "medium")
         except ValueError:
             return value
     if isinstance(value, pd.Timestamp | datetime):
@@ -116,7 +116,7 @@ def _moment_text(value: str, lang: str) -> str:
         return value or ""
 
 
-def _epoch_text(value: object, lang: str) -> str:
+def _epoch_text(value: Any, lang: str) -> str:
     """A source timestamp (Unix seconds; 0 = none) in the reader's format."""
     if pd.isna(value) or int(value) <= 0:
         return ""
@@ -398,13 +398,17 @@ def _check(upload, file_name: str, choices: Choices, store: Store,  # noqa: ANN0
     t = _t(lang)
     _, fmt, dataset, version, accessed, date_order = choices
     bar = st.progress(0.0, text=t("data_checking"))
+
+    def progress(fraction: float, _stage: str) -> None:
+        bar.progress(min(fraction, 1.0), text=t("data_checking"))
+
     try:
         with _upload_copy(upload) as path:
             plan = importers.prepare(
                 path, fmt=fmt, dataset=dataset or None, version=version or None,
                 accessed=accessed, store=store, file_name=file_name,
                 date_order=date_order or None,
-                progress=lambda f, _stage: bar.progress(min(f, 1.0), text=t("data_checking")))
+                progress=progress)
     except importers.ImportFileError as err:
         _discard_plan()
         st.session_state[ERROR_KEY] = (choices, err)

@@ -6,7 +6,7 @@ import os
 from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
-from typing import NamedTuple
+from typing import NamedTuple, cast
 
 import numpy as np
 import pandas as pd
@@ -310,8 +310,10 @@ def event_sidebar(events: pd.DataFrame, lang: str) -> tuple[EventFilter, bool]:
     cluster = st.toggle(t("ev_cluster"), key="ev_cluster")
 
     with st.expander(t("ev_filters"), expanded=True):
-        dates = st.slider(t("ev_dates"), min_value=span[0], max_value=span[1], key="ev_dates",
-                          format=t("date_widget_format"))
+        # A range: _init_widgets put a (start, end) pair under the key.
+        dates = cast(tuple[date, date], st.slider(
+            t("ev_dates"), min_value=span[0], max_value=span[1], key="ev_dates",
+            format=t("date_widget_format")))
         st.button(t("ev_since_charter"), on_click=_set_dates,
                   args=((min(max(CHARTER_DATE, span[0]), span[1]), span[1]),),
                   disabled=span[1] < CHARTER_DATE, width="stretch")

@@ -27,7 +27,7 @@ def _t(lang: str):  # noqa: ANN202 - a translator
 
 def health_text(state: StoreHealth, lang: str) -> str:
     """What is wrong and where the file is, in ``lang``, safe for Markdown."""
-    return translate(f"store_kind_{state.kind}", lang, path=markdown_text(state.path),
+    return translate(f"store_kind_{state.kind}", lang, path=markdown_text(str(state.path)),
                      detail=markdown_text(state.detail))
 
 

@@ -19,6 +19,10 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Callable
+
+Step = tuple[str, Callable[[], None]]
+"""A step of the warm-up: its name (logged) and what it does."""
 
 FIRST_LANGUAGE = "en"  # the app's default; the other language is prepared later
 OTHER_LANGUAGES = ("fr",)
@@ -170,8 +174,7 @@ def warm_up() -> dict[str, float]:
     return steps
 
 
-def _next_step(remaining: list[tuple[str, object]], page: str | None
-               ) -> tuple[str, object]:
+def _next_step(remaining: list[Step], page: str | None) -> Step:
     """The first remaining step the requested ``page`` needs, else the first remaining."""
     for item in remaining:
         if page in _NEEDED_BY.get(item[1], ()):
@@ -261,7 +264,7 @@ def _analysis() -> None:
     ui_analysis.selection(ui_events.events_key(), ui_events.default_filter(events))
 
 
-_STEPS = (("libraries", _libraries), ("events", _events), ("base map", _base_map),
+_STEPS: tuple[Step, ...] = (("libraries", _libraries), ("events", _events), ("base map", _base_map),
           ("map view", _map_view), ("map block", _map_block), ("analysis", _analysis),
           ("other languages", _other_languages))
 """What every page needs first (the libraries, the events), then the default page's (the
@@ -270,7 +273,7 @@ _LATER = frozenset({_analysis, _other_languages})
 """Steps left until a first page has been served (see :func:`page_started`), unless the
 page a browser is opening needs them."""
 _EVERY_PAGE = frozenset(PAGE_PATHS.values())
-_NEEDED_BY: dict[object, frozenset[str]] = {
+_NEEDED_BY: dict[Callable[[], None], frozenset[str]] = {
     _libraries: _EVERY_PAGE, _events: _EVERY_PAGE,
     _base_map: frozenset({"map", "analysis"}),  # the Analysis page's regions map too
     _map_view: frozenset({"map"}), _map_block: frozenset({"map"}),
