@@ -12,7 +12,8 @@
                                         [--since YYYY-MM-DD]
     python -m geo.importer update-ucdp --version V [--dataset NAME] [--country GW]...
 
-The store lives in ``$SAHEL_ATLAS_DATA_DIR`` (else ``~/.local/share/sahel-atlas``).
+The store lives in ``$SAHEL_ATLAS_DATA_DIR`` (else the user data directory:
+:func:`geo.store.data_dir`).
 ``import`` prints the validation report and asks before storing anything (``--yes`` to
 skip the question). ``--date-order`` says how to read dates written with numbers only
 (``25/11/2019``: ``dmy``; ``11/25/2019``: ``mdy``) when the file's dates leave it open.

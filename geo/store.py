@@ -6,8 +6,8 @@ import, write-ahead log) and indexes for date / country / dataset. Reading a mil
 back from it takes about ten seconds, so the dashboard reads a derived Arrow snapshot of
 the whole store instead (:mod:`geo.snapshot`), which each import or removal brings up to
 date after its commit. The files live in ``$SAHEL_ATLAS_DATA_DIR`` or else the platform's
-user data directory (``$XDG_DATA_HOME/sahel-atlas``, by default
-``~/.local/share/sahel-atlas``), never inside the repository.
+user data directory (:func:`data_dir`: ``~/.local/share/sahel-atlas`` on Linux), never
+inside the repository.
 
 Events are stored in the model of :mod:`geo.events` (dates as days since 1970-01-01,
 sources joined by spaces) plus ``timestamp`` (the source's last-change time in seconds,
@@ -31,11 +31,13 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from platformdirs import PlatformDirs, PlatformDirsABC
 
 from geo import faults, placecache, snapshot
 from geo.events import MODEL_COLUMNS, _typed, empty_events
 from geo.paths import REPO_ROOT
 
+APP_NAME = "sahel-atlas"
 DATA_DIR_ENV = "SAHEL_ATLAS_DATA_DIR"
 DB_NAME = "events.sqlite3"
 SCHEMA_VERSION = 2  # 2: admin1_source_name
@@ -92,13 +94,15 @@ _TABLES = {
 SQLITE_MAGIC = b"SQLite format 3\x00"
 
 
-def data_dir() -> Path:
-    """The user data directory of the app (not created here)."""
+def data_dir(platform: type[PlatformDirsABC] = PlatformDirs) -> Path:
+    """The user data directory of the app (not created here): ``$SAHEL_ATLAS_DATA_DIR``,
+    else the system's place for it (``platform``: this system's conventions, by default):
+    ``$XDG_DATA_HOME/sahel-atlas`` or ``~/.local/share/sahel-atlas`` on Linux,
+    ``~/Library/Application Support/sahel-atlas`` on macOS."""
     env = os.environ.get(DATA_DIR_ENV)
     if env:
         return Path(env).expanduser().resolve()
-    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
-    return Path(base).expanduser().resolve() / "sahel-atlas"
+    return Path(platform(APP_NAME, appauthor=False).user_data_dir).expanduser().resolve()
 
 
 # --- health of the store file ---------------------------------------------------------

@@ -13,6 +13,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from platformdirs.macos import MacOS
+from platformdirs.unix import Unix
 
 from geo import importers
 from geo.importers import commit, prepare
@@ -36,7 +38,15 @@ def test_location_from_env_and_default(tmp_path, monkeypatch):
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
     assert data_dir() == (tmp_path / "xdg" / "sahel-atlas").resolve()
     monkeypatch.delenv("XDG_DATA_HOME")
-    assert data_dir() == (Path.home() / ".local" / "share" / "sahel-atlas").resolve()
+    assert data_dir(Unix) == (Path.home() / ".local" / "share" / "sahel-atlas").resolve()
+
+
+def test_the_default_location_follows_each_systems_convention(monkeypatch):
+    """A macOS user gets the system's place for app data, not ~/.local/share (platformdirs
+    resolves Windows' folder only on Windows)."""
+    monkeypatch.delenv("SAHEL_ATLAS_DATA_DIR", raising=False)
+    assert data_dir(MacOS) == (
+        Path.home() / "Library" / "Application Support" / "sahel-atlas").resolve()
 
 
 def test_refuses_a_store_inside_the_repository():
