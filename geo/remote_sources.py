@@ -104,6 +104,7 @@ from __future__ import annotations
 import csv
 import http.client
 import json
+import logging
 import os
 import tempfile
 import time
@@ -122,6 +123,8 @@ from geo import importers
 from geo.events import RowProblem
 from geo.messages import Message
 from geo.store import DATASET_NAME_RE, RESERVED_DATASETS, Store
+
+_log = logging.getLogger(__name__)
 
 ACLED_URL = "https://acleddata.com"
 UCDP_URL = "https://ucdpapi.pcr.uu.se"
@@ -214,7 +217,9 @@ def keyring_get(source: str, user: str, state: KeyringState | None = None) -> Se
         return None
     try:
         value = state.module.get_password(KEYRING_SERVICES[source], user)
-    except Exception:  # noqa: BLE001 - a locked or broken keyring: as if none
+    except Exception as err:  # noqa: BLE001 - a locked or broken keyring: as if none
+        _log.warning("the keyring could not be read (%s): no saved secret used",
+                     type(err).__name__)
         return None
     return Secret(value) if value else None
 
@@ -228,7 +233,8 @@ def keyring_set(source: str, user: str, secret: Secret,
     try:
         state.module.set_password(KEYRING_SERVICES[source], user,
                                   secret.reveal())
-    except Exception:  # noqa: BLE001
+    except Exception as err:  # noqa: BLE001 - the secret is then kept for this run only
+        _log.warning("the keyring could not save the secret (%s)", type(err).__name__)
         return False
     return True
 

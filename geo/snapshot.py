@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
 import re
 import threading
@@ -45,6 +46,8 @@ import pyarrow as pa
 import pyarrow.ipc as ipc
 
 from geo import faults
+
+_log = logging.getLogger(__name__)
 
 PREFIX = "snapshot-"
 SUFFIX = ".arrow"
@@ -134,7 +137,9 @@ def write(directory: Path, generation: int, events: pd.DataFrame, state: str | N
         faults.point("cache:renamed")
         os.replace(tmp_manifest, manifest)
         faults.point("cache:done")
-    except (OSError, pa.ArrowException):
+    except (OSError, pa.ArrowException) as err:
+        # The store stays right; the next read rebuilds the cache from it.
+        _log.warning("could not write the read cache %s: %s", path, err)
         return None
     finally:
         tmp.unlink(missing_ok=True)
@@ -168,16 +173,23 @@ def _open(directory: Path, generation: int, columns: tuple[str, ...] | None,
         return None
     try:
         if path.stat().st_size != manifest.size:
+            _log.warning("ignoring the read cache %s: its size is not its manifest's (it is "
+                         "rebuilt from the store)", path)
             return None
         if verify:
             with path.open("rb") as data:
                 if hashlib.file_digest(data, "sha256").hexdigest() != manifest.sha256:
+                    _log.warning("the read cache %s does not match its checksum", path)
                     return None
         # Not closed here: the frame's text columns keep using the mapped file. Files are
         # only ever replaced by rename, never rewritten in place, so the mapping stays valid.
         table = ipc.open_file(pa.memory_map(str(path), "r")).read_all()
         table.validate()
-    except (OSError, pa.ArrowException):
+    except FileNotFoundError:  # deleted (the README says it is safe): rebuilt, nothing to say
+        return None
+    except (OSError, pa.ArrowException) as err:
+        _log.warning("ignoring the unreadable read cache %s (it is rebuilt from the store): "
+                     "%s", path, err)
         return None
     if table.num_rows != manifest.rows or tuple(table.column_names) != manifest.columns:
         return None

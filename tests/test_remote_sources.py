@@ -403,6 +403,23 @@ def test_keyring_is_optional(monkeypatch):
     assert creds.origin == "environment" and creds.password.reveal() == "x"
 
 
+def test_a_broken_keyring_is_logged_without_the_secret(caplog):
+    class Locked:
+        def get_password(self, *_args):
+            raise RuntimeError("locked")
+
+        def set_password(self, *_args):
+            raise RuntimeError("locked")
+
+    state = remote_sources.KeyringState("ok", Locked())
+    with caplog.at_level("WARNING", logger="geo.remote_sources"):
+        assert remote_sources.keyring_get("acled", "a@b.c", state) is None
+        assert not remote_sources.keyring_set(
+            "acled", "a@b.c", remote_sources.Secret("hunter2"), state)
+    assert len(caplog.records) == 2 and "RuntimeError" in caplog.text
+    assert "hunter2" not in caplog.text
+
+
 def test_a_keyring_without_backend_and_a_working_one(monkeypatch):
     class Backend:
         priority = 0

@@ -65,12 +65,15 @@ def test_snapshot_follows_updates_second_datasets_and_removal(store, tmp_path):
     assert set(store.load_events()["dataset"]) == {"ucdp"}
 
 
-def test_damaged_snapshot_is_rebuilt_from_sqlite(store):
+def test_damaged_snapshot_is_rebuilt_from_sqlite(store, caplog):
     commit(prepare(FIX / "acled_labels.csv", store=store), store)
     path = snapshot.path_for(store.directory, store.generation())
     path.write_bytes(b"not an arrow file")
-    pd.testing.assert_frame_equal(store.load_events(), from_sql(store))
+    with caplog.at_level("WARNING", logger="geo.snapshot"):
+        pd.testing.assert_frame_equal(store.load_events(), from_sql(store))
     assert cached(store) is not None
+    # Not silent: the log says which file was ignored.
+    assert any(str(path) in r.getMessage() for r in caplog.records), caplog.text
 
 
 def test_snapshot_with_other_columns_is_ignored(store):
