@@ -71,6 +71,11 @@ def report(plan: importers.ImportPlan, max_problems: int = 30) -> str:
     return "\n".join(lines)
 
 
+def events(count: int) -> str:
+    """``1 event``, ``1,253 events``: the command line speaks English."""
+    return f"{count:,} event{'' if count == 1 else 's'}"
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m geo.importer", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -147,12 +152,12 @@ def _run(args: argparse.Namespace, store: Store) -> int:
     if args.command == "list":
         print(f"store: {store.path}")
         for d in store.datasets():
-            print(f"{d.name}\t{d.format}\t{d.count} events\tversion {d.version}\t"
+            print(f"{d.name}\t{d.format}\t{events(d.count)}\tversion {d.version}\t"
                   f"accessed {d.accessed}\t{d.attribution()}")
         return 0
     if args.command == "remove":
         removed = store.remove(args.name.strip().lower())
-        print(f"removed {removed} events of {args.name}")
+        print(f"removed {events(removed)} of {args.name}")
         return 0
 
     if not args.file.is_file():
@@ -177,14 +182,14 @@ def _run(args: argparse.Namespace, store: Store) -> int:
         return 0 if plan.accepted else 1
     if not args.yes:
         try:
-            answer = input(f"store {len(plan.to_write)} events in {store.path}? [y/N] ")
+            answer = input(f"store {events(len(plan.to_write))} in {store.path}? [y/N] ")
         except EOFError:
             answer = ""
         if answer.strip().lower() not in ("y", "yes", "o", "oui"):
             print("nothing was stored")
             return 1
     written = importers.commit(plan, store, progress=_progress)
-    print(f"stored {written} events in dataset {plan.dataset}")
+    print(f"stored {events(written)} in dataset {plan.dataset}")
     return 0
 
 

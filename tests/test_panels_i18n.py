@@ -101,49 +101,102 @@ def test_catalogue_keys_are_strings():
 
 def forms(entry: dict, lang: str) -> list[str]:
     """The texts of one language: one, or one per plural category."""
-    value = entry[lang]
+    value = entry.get(lang)  # missing: none (test_every_key_has_english_and_french says so)
+    if value is None:
+        return []
     return list(value.values()) if isinstance(value, dict) else [value]
 
 
-@pytest.mark.parametrize("key", sorted(catalog()))
-def test_every_key_has_english_and_french(key):
-    entry = catalog()[key]
+# Each check below runs over the whole catalogue and lists every key at fault, so that one
+# failure names all the strings to fix (one test per key made 2,700 cases that said less).
+
+def _defects(check) -> list[str]:  # noqa: ANN001 - check(key, entry) -> list of problems
+    return [f"{key}: {problem}" for key, entry in sorted(catalog().items())
+            for problem in check(key, entry)]
+
+
+def _language_problems(key: str, entry: dict) -> list[str]:
+    problems = []
     for lang in ("en", "fr"):
         value = entry.get(lang)
-        assert isinstance(value, str | dict), (key, lang)
-        if isinstance(value, dict):  # plural forms: CLDR categories, always "other"
-            assert "other" in value and set(value) <= set(i18n.PLURAL_CATEGORIES), (key, lang)
-        assert all(isinstance(text, str) and text.strip() for text in forms(entry, lang))
+        if not isinstance(value, str | dict):
+            problems.append(f"no {lang} text")
+            continue
+        if isinstance(value, dict) and not ("other" in value
+                                            and set(value) <= set(i18n.PLURAL_CATEGORIES)):
+            problems.append(f"{lang} plural forms {sorted(value)} are not CLDR categories "
+                            "with 'other'")
+        if not all(isinstance(text, str) and text.strip() for text in forms(entry, lang)):
+            problems.append(f"an empty {lang} text")
+    return problems
 
 
-@pytest.mark.parametrize("key", sorted(catalog()))
-def test_english_and_french_have_the_same_placeholders(key):
-    entry = catalog()[key]
-    expected = placeholders(forms(entry, "en")[0])
-    for lang in ("en", "fr"):
-        for text in forms(entry, lang):
-            assert placeholders(text) == expected, (key, lang, text)
+def test_every_key_has_english_and_french():
+    assert _defects(_language_problems) == []
+
+
+def _placeholder_problems(key: str, entry: dict) -> list[str]:
+    expected = placeholders((forms(entry, "en") or [""])[0])
+    problems = [f"{lang} {text!r} has {sorted(placeholders(text))}, not {sorted(expected)}"
+                for lang in ("en", "fr") for text in forms(entry, lang)
+                if placeholders(text) != expected]
     if i18n.is_plural(key):
-        assert "count" in expected, key
-        assert all(isinstance(entry[lang], dict) for lang in ("en", "fr")), key
+        if "count" not in expected:
+            problems.append("plural without {count}")
+        problems += [f"plural in English, one form in {lang}" for lang in ("en", "fr")
+                     if not isinstance(entry.get(lang), dict)]
+    return problems
 
 
-@pytest.mark.parametrize("key", sorted(catalog()))
-def test_every_string_formats_with_its_placeholders(key):
+def test_english_and_french_have_the_same_placeholders():
+    assert _defects(_placeholder_problems) == []
+
+
+def _format_problems(key: str, entry: dict) -> list[str]:
+    problems = []
     for lang in ("en", "fr"):
-        for count in (0, 1, 2, 1253):
-            params = {name: "X" for name in placeholders(forms(catalog()[key], lang)[0])}
-            if i18n.is_plural(key):
+        texts = forms(entry, lang)
+        if not texts:
+            continue
+        params: dict[str, object] = {name: "X" for name in placeholders(texts[0])}
+        for count in (0, 1, 2, 1253) if i18n.is_plural(key) else (None,):
+            if count is not None:
                 params["count"] = count
-            assert translate(key, lang, **params)
+            try:
+                if not translate(key, lang, **params):
+                    problems.append(f"{lang} formats to nothing")
+            except Exception as err:  # noqa: BLE001 - the defect is what is reported
+                problems.append(f"{lang} does not format: {type(err).__name__}: {err}")
+    return problems
 
 
-@pytest.mark.parametrize("key", sorted(catalog()))
-def test_no_plural_made_by_hand(key):
+def test_every_string_formats_with_its_placeholders():
+    assert _defects(_format_problems) == []
+
+
+def test_no_plural_made_by_hand():
     """"(s)" or a count beside a noun in one fixed form is what plural forms are for."""
-    for lang in ("en", "fr"):
-        for text in forms(catalog()[key], lang):
-            assert "(s)" not in text, (key, lang, text)
+    assert _defects(lambda _key, entry: [
+        f"{lang} {text!r}" for lang in ("en", "fr") for text in forms(entry, lang)
+        if "(s)" in text]) == []
+
+
+def test_the_checks_find_a_defective_entry(monkeypatch):
+    """Each check above fails on the defect it is for (not only passes on good data)."""
+    import sys
+
+    broken = {"no_fr": {"en": "text"},
+              "other_placeholders": {"en": "{count} in {place}", "fr": "{n} à {place}"},
+              "unformattable": {"en": "{a.b}", "fr": "{a.b}"},
+              "by_hand": {"en": "event(s)", "fr": "événement(s)"}}
+    monkeypatch.setattr(i18n, "catalog", lambda: broken)
+    monkeypatch.setattr(sys.modules[__name__], "catalog", lambda: broken)
+    assert _defects(_language_problems) == ["no_fr: no fr text"]
+    assert [d.split(":")[0] for d in _defects(_placeholder_problems)] == [
+        "other_placeholders"]
+    assert {d.split(":")[0] for d in _defects(_format_problems)} == {"unformattable"}
+    with pytest.raises(AssertionError, match="by_hand"):
+        test_no_plural_made_by_hand()
 
 
 def test_plural_forms_follow_each_language():

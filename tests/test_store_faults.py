@@ -319,7 +319,7 @@ def test_two_importers_at_once_take_turns_and_the_second_is_told(base, store_dir
         for proc in (first, second):
             if proc is not None and proc.poll() is None:
                 proc.kill()
-    assert first.returncode == 0 and "stored 1 events" in out1, err1
+    assert first.returncode == 0 and "stored 1 event in" in out1, err1
     assert second.returncode == 0, err2
     assert "older than stored 1" in out2  # the second was planned on the first's result
     assert "Traceback" not in err1 + err2
