@@ -149,10 +149,12 @@ def fatalities_text(low: object, high: object, lang: str) -> str:
 def event_panel_html(event: pd.Series, country_name: str, lang: str) -> str:
     """Every field of one event, with its fatality range, location precision and sources."""
     from geo.events import split_actors
+    from geo.eventtexts import event_text
 
     def t(key: str, **params: object) -> str:
         return translate(key, lang, **params)
 
+    text = event_text(event, lang)
     date = format_event_date(event["date"].date(), event["date_end"].date(),
                              str(event["date_precision"]), lang)
     precision = t(f"prec_{event['date_precision']}")
@@ -169,7 +171,7 @@ def event_panel_html(event: pd.Series, country_name: str, lang: str) -> str:
         (t("field_subtype"), esc(t(f"sub_{event['subtype']}"))),
         (t("field_country"), esc(country_name)),
         (t("field_region"), esc(event["admin1_name"] or "—")),
-        (t("field_location"), esc(event["location"])),
+        (t("field_location"), esc(text.location)),
         (t("field_coordinates"), esc(coords)),
         (t("field_geo_precision"), esc(geo_text)),
         (t("field_actors"), f"<ul>{actors}</ul>" if actors else "—"),
@@ -179,9 +181,11 @@ def event_panel_html(event: pd.Series, country_name: str, lang: str) -> str:
                                  else event["dataset"])),
         (t("field_verified"), esc(t("answer_yes") if event["verified"] else t("answer_no"))),
     ]
+    # "Summary (English)" only when a French reader gets the English text (imports).
+    summary_label = "field_summary" if text.translated else "field_summary_english"
     return (f'<div class="event-panel" data-id="{esc(event["id"])}">'
-            f'<h3>{esc(event["location"])} · {esc(date)}</h3>{_rows(rows)}'
-            f'<h5>{esc(t("field_summary"))}</h5><p class="summary">{esc(event["summary"])}</p>'
+            f'<h3>{esc(text.location)} · {esc(date)}</h3>{_rows(rows)}'
+            f'<h5>{esc(t(summary_label))}</h5><p class="summary">{esc(text.summary)}</p>'
             f'<h5>{esc(t("sources"))}</h5>{source_list_html(list(event["sources"]), lang)}</div>')
 
 
