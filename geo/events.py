@@ -211,6 +211,15 @@ def actor_options(df: pd.DataFrame) -> list[str]:
     return sorted(set(actors_long(df)), key=lambda a: (a.casefold(), a))
 
 
+def coverage_end(events: pd.DataFrame) -> Date | None:
+    """The last day the curated events cover: the latest ``date_end`` of the ``curated``
+    dataset (None when it has no event). Shown on the map so that a reader knows how far
+    the data goes, taken from the data rather than written by hand."""
+    curated = events.loc[events["dataset"].astype(str) == "curated", "date_end"]
+    last = curated.max() if len(curated) else pd.NaT
+    return None if pd.isna(last) else last.date()
+
+
 def fatality_upper(df: pd.DataFrame) -> pd.Series:
     """Upper bound of the fatality range: ``fatalities_high``, else ``fatalities_low``.
 

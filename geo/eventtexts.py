@@ -75,7 +75,8 @@ def localized_locations(events: pd.DataFrame, lang: str) -> pd.Series:
     if lang != "fr" or events.empty:
         return events["location"].astype(str)
     texts = french_texts()
-    curated = events["dataset"].astype(str) == "curated"
+    curated = (events["dataset"].astype(str) == "curated" if "dataset" in events
+               else pd.Series(True, index=events.index))
     french = events["id"].astype(str).map(lambda key: texts.get(key, ("", ""))[0])
     use = curated & french.str.strip().ne("")
     return events["location"].astype(str).where(~use, french)

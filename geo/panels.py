@@ -5,6 +5,7 @@ Pure functions returning HTML strings; every value from data is escaped here.
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 
 import geopandas as gpd
@@ -189,8 +190,9 @@ def event_panel_html(event: pd.Series, country_name: str, lang: str) -> str:
             f'<h5>{esc(t("sources"))}</h5>{source_list_html(list(event["sources"]), lang)}</div>')
 
 
-def event_legend_html(lang: str) -> str:
-    """Symbols of the event layers and the stated size scale."""
+def event_legend_html(lang: str, coverage_end: dt.date | None = None) -> str:
+    """Symbols of the event layers and the stated size scale; with ``coverage_end`` (the
+    last day of the curated events, :func:`geo.events.coverage_end`), how far they go."""
     from geo.events import LAYERS
     from geo.pointlayer import LAYER_STYLES, legend_sizes
 
@@ -215,7 +217,11 @@ def event_legend_html(lang: str) -> str:
               f'font:600 10px/22px sans-serif;vertical-align:middle;margin-right:6px">'
               f'{esc(format_number(12, lang))}</span>')
     cluster = f'<li class="legend-cluster">{bubble}{esc(translate("rd_legend_cluster", lang))}</li>'
-    return (f"<h5>{esc(translate('legend_events', lang))}</h5>"
+    coverage = ("" if coverage_end is None else
+                f'<p class="coverage" style="margin:0 0 4px">'
+                f"{esc(translate('ev_coverage', lang, date=format_day(coverage_end, lang)))}"
+                "</p>")
+    return (f"<h5>{esc(translate('legend_events', lang))}</h5>{coverage}"
             f'<ul style="list-style:none;padding-left:0;margin:0">{items}{cluster}</ul>'
             f'<p style="margin:6px 0">{sizes}</p>'
             f'<p class="note" style="font-size:0.85em;color:#555">'
