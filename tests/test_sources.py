@@ -84,7 +84,7 @@ def test_a_source_not_re_read_shows_no_checked_date(monkeypatch):
                         grade="strong", checked=None, note="page not in the store")
     monkeypatch.setattr(sources, "registry", lambda: {unread.url: unread})
     html = source_list_html([unread.url], "fr")
-    assert "notée d&#x27;après son éditeur ; page non relue" in html
+    assert "notée d&#x27;après son éditeur, sans relecture" in html
     assert "vérifiée le" not in html
 
 
