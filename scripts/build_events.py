@@ -1,7 +1,8 @@
 """Build the app's curated event dataset data/events/ from the verified facts file.
 
-Source: ``/work/shared/facts/events.csv`` (116 verified geocoded events), or the path given as
-the first argument, plus the hand curation ``data/events/curation.yaml`` (``--curation``).
+Source: ``../shared/facts/events.csv`` beside the repository (116 verified geocoded events),
+or the path given as the first argument, plus the hand curation ``data/events/curation.yaml``
+(``--curation``).
 The app never reads the source at run time, only this script's output.
 
 Transformation (recorded in data/events/PROVENANCE.json):
@@ -51,7 +52,8 @@ from geo.events import (  # noqa: E402
 from geo.eventtexts import FRENCH_COLUMNS  # noqa: E402
 from geo.paths import DATA_DIR  # noqa: E402
 
-DEFAULT_SOURCE = Path("/work/shared/facts/events.csv")
+# The reference sheets sit beside the repository (/work/shared/facts here, ../shared/facts in CI).
+DEFAULT_SOURCE = Path(__file__).resolve().parents[2] / "shared" / "facts" / "events.csv"
 SOURCE_COLUMNS = (
     "id", "event_date", "date_precision", "category", "subtype", "country_iso3", "admin1",
     "location", "latitude", "longitude", "geo_precision", "actors", "fatalities_low",

@@ -499,3 +499,28 @@ def test_an_override_naming_an_unknown_unit_is_refused(tmp_path: Path):
                                          r"'BF-NOWHERE'"):
         admin1_overrides(path)
     assert admin1_overrides(tmp_path / "missing.csv") == {}
+
+
+def _reference_sheet() -> Path | None:
+    for candidate in (Path("/work/shared/facts/events.csv"),
+                      REPO.parent / "shared" / "facts" / "events.csv"):
+        if candidate.exists():
+            return candidate
+    return None
+
+
+@pytest.mark.skipif(_reference_sheet() is None, reason="reference sheet not available")
+def test_the_committed_event_files_are_what_the_build_derives(tmp_path: Path):
+    """data/events/ is derived: the sheet + curation.yaml rebuild it byte for byte."""
+    build_events = build_module()
+    out = tmp_path / "out"
+    assert build_events.main([str(_reference_sheet()), "--out-dir", str(out)]) == 0
+    for name in ("events.csv", "events_unverified.csv", "events_fr.csv",
+                 "admin1_overrides.csv"):
+        assert (out / name).read_bytes() == (EVENTS_FILE.parent / name).read_bytes(), name
+    built = json.loads((out / "PROVENANCE.json").read_text(encoding="utf-8"))
+    committed = json.loads((EVENTS_FILE.parent / "PROVENANCE.json").read_text(encoding="utf-8"))
+    for part in (built, committed):
+        part.pop("built")
+        part["source"].pop("file")
+    assert built == committed
