@@ -127,17 +127,28 @@ def read_registry(path: Path) -> dict[str, SourceInfo]:
     return found
 
 
+def _read_on(info: SourceInfo) -> dt.date:
+    return info.checked or dt.date.min
+
+
 def merge_registries(parts: Iterable[tuple[str, dict[str, SourceInfo]]]) -> dict[str, SourceInfo]:
-    """One registry from several; a URL in two files must be described the same way."""
+    """One registry from several; a URL in two files must be described the same way,
+    unless one of the descriptions comes from a later reading of the page (a later
+    ``checked`` date; an entry without one was not read): the later reading wins."""
     merged: dict[str, SourceInfo] = {}
     origin: dict[str, str] = {}
     for name, registry in parts:
         for url, info in registry.items():
             if url in merged and merged[url] != info:
-                raise SourceRegistryError(f"{name}: {url} is described differently in "
-                                          f"{origin[url]}")
-            merged.setdefault(url, info)
-            origin.setdefault(url, name)
+                if _read_on(info) == _read_on(merged[url]):
+                    raise SourceRegistryError(f"{name}: {url} is described differently in "
+                                              f"{origin[url]}")
+                if _read_on(info) < _read_on(merged[url]):
+                    continue
+                del merged[url]
+            if url not in merged:
+                merged[url] = info
+                origin[url] = name
     return merged
 
 

@@ -103,6 +103,25 @@ def test_a_url_in_two_registries_must_agree():
         merge_registries([("a.yaml", one), ("b.yaml", other)])
 
 
+def test_a_later_reading_of_a_page_supersedes_an_earlier_description():
+    url = "https://a.example/"
+    unread = SourceInfo(url=url, publisher="A", type="news", grade="strong", checked=None,
+                        note="not re-read")
+    older = SourceInfo(url=url, publisher="A (wire)", type="news", grade="strong",
+                       checked=dt.date(2026, 11, 24), note="not reopened")
+    newer = SourceInfo(url=url, publisher="A", type="news", grade="fair",
+                       checked=dt.date(2026, 12, 3), note="read: relays a claim")
+    for order in ((older, newer), (newer, older)):
+        merged = merge_registries([("a.yaml", {url: order[0]}), ("b.yaml", {url: order[1]})])
+        assert merged[url] == newer
+    assert merge_registries([("a.yaml", {url: unread}), ("b.yaml", {url: older})])[url] == older
+    with pytest.raises(SourceRegistryError, match="described differently"):
+        merge_registries([("a.yaml", {url: unread}),
+                          ("b.yaml", {url: SourceInfo(url=url, publisher="B", type="other",
+                                                      grade="weak", checked=None,
+                                                      note="not re-read")})])
+
+
 def test_the_best_grade_decides_weakly_sourced(registry):
     assert best_grade(["https://mirror.example/b", "https://wiki.example/c"]) == "fair"
     assert weakly_sourced(["https://mirror.example/b"])
