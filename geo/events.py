@@ -59,6 +59,10 @@ from geo.paths import DATA_DIR
 
 EVENTS_DIR = DATA_DIR / "events"
 EVENTS_FILE = EVENTS_DIR / "events.csv"
+# Curated events whose admin-1 unit follows their sources rather than the point-in-polygon
+# test, where Natural Earth's line is known to be off (written by scripts/build_events.py
+# from data/events/curation.yaml, each with its reason).
+ADMIN1_OVERRIDES_FILE = EVENTS_DIR / "admin1_overrides.csv"
 
 CATEGORIES: tuple[str, ...] = ("coup", "insurgency", "state-violence")
 COUP_SUBTYPES: tuple[str, ...] = ("successful", "attempted", "alleged-plot")
@@ -205,6 +209,15 @@ def actors_long(df: pd.DataFrame) -> pd.Series:
 def actor_options(df: pd.DataFrame) -> list[str]:
     """Sorted unique actor names (case-insensitive order), e.g. for a multi-select."""
     return sorted(set(actors_long(df)), key=lambda a: (a.casefold(), a))
+
+
+def coverage_end(events: pd.DataFrame) -> Date | None:
+    """The last day the curated events cover: the latest ``date_end`` of the ``curated``
+    dataset (None when it has no event). Shown on the map so that a reader knows how far
+    the data goes, taken from the data rather than written by hand."""
+    curated = events.loc[events["dataset"].astype(str) == "curated", "date_end"]
+    last = curated.max() if len(curated) else pd.NaT
+    return None if pd.isna(last) else last.date()
 
 
 def fatality_upper(df: pd.DataFrame) -> pd.Series:
@@ -385,6 +398,48 @@ def assign_admin1(df: pd.DataFrame, xy: tuple[np.ndarray, np.ndarray] | None = N
     return out
 
 
+@lru_cache(maxsize=1)
+def admin1_overrides(path: Path = ADMIN1_OVERRIDES_FILE) -> dict[str, str]:
+    """``event id -> admin1_id`` for the curated events whose unit is set by their sources.
+
+    A missing file means no override. An override naming an unknown unit raises
+    ``ValueError`` with the file, row and value (a data error, caught by the build).
+    """
+    if not path.exists():
+        return {}
+    table = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+    known = set(load_admin1()["id"])
+    found: dict[str, str] = {}
+    for row, (ident, unit) in enumerate(zip(table["id"], table["admin1_id"], strict=True), 2):
+        if unit not in known:
+            raise ValueError(f"{path.name}: row {row}: admin1_id: {unit!r} is not a unit of "
+                             "data/boundaries/admin1.geojson")
+        found[ident] = unit
+    return found
+
+
+def apply_admin1_overrides(df: pd.DataFrame, overrides: dict[str, str]) -> pd.DataFrame:
+    """``df`` with the curated events of ``overrides`` moved to their stated unit.
+
+    Only rows of the ``curated`` dataset, and only to a unit of the event's own country
+    (an override for another country is ignored). Returns ``df`` itself when nothing applies.
+    """
+    if not overrides or df.empty:
+        return df
+    curated = df["dataset"].astype(str) == "curated"  # imports: nothing more to look at
+    if not curated.any():
+        return df
+    units = load_admin1().set_index("id")
+    wanted = df.loc[curated, "id"].astype(str).map(overrides).dropna()
+    wanted = wanted[wanted.map(units["iso3"]) == df.loc[wanted.index, "country_iso3"]]
+    if wanted.empty:
+        return df
+    out = df.copy()
+    out.loc[wanted.index, "admin1_id"] = wanted
+    out.loc[wanted.index, "admin1_name"] = wanted.map(units["name_en"])
+    return out
+
+
 class _Checker:
     """Collects problems for a text frame whose index is 0..n-1 (row = index + 2)."""
 
@@ -511,7 +566,8 @@ def validate_events(df: pd.DataFrame, source_name: str,
       rejected.
 
     Text fields (location, actors, summary) are kept verbatim. The result has
-    :data:`MODEL_COLUMNS`, with ``admin1_id`` assigned by :func:`assign_admin1`.
+    :data:`MODEL_COLUMNS`, with ``admin1_id`` assigned by :func:`assign_admin1`, except for
+    the curated events listed in :data:`ADMIN1_OVERRIDES_FILE` (:func:`admin1_overrides`).
     """
     today = today or Date.today()
     raw = df.reset_index(drop=True).fillna("").astype(str)
@@ -649,7 +705,8 @@ def validate_events(df: pd.DataFrame, source_name: str,
     order = {c: i for i, c in enumerate(CSV_COLUMNS)}
     problems = sorted(check.problems, key=lambda p: (p.row, order.get(p.column, 99)))
     at = keep.to_numpy()
-    return _typed(assign_admin1(model, xy=(x_all[at], y_all[at]))), problems
+    located = assign_admin1(model, xy=(x_all[at], y_all[at]))
+    return _typed(apply_admin1_overrides(located, admin1_overrides())), problems
 
 
 def read_event_csv(path: Path) -> pd.DataFrame:

@@ -5,6 +5,7 @@ Pure functions returning HTML strings; every value from data is escaped here.
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 from typing import Any
 
@@ -54,7 +55,8 @@ def source_meta_html(info: SourceInfo, lang: str) -> str:
     """Publisher · type · grade of one registered source, after its link."""
     parts = [esc(info.publisher), esc(translate(f"src_type_{info.type}", lang))]
     grade = esc(translate(f"src_grade_{info.grade}", lang))
-    checked = esc(translate("src_checked", lang, date=format_day(info.checked, lang, "medium")))
+    checked = esc(translate("src_checked", lang, date=format_day(info.checked, lang, "medium"))
+                  if info.checked is not None else translate("src_not_checked", lang))
     note = f" — {esc(info.note)}" if info.note else ""
     return (f' <span class="source-meta">({" · ".join(parts)} · '
             f'<span class="grade grade-{esc(info.grade)}">{grade}</span>; {checked}{note})'
@@ -151,10 +153,12 @@ def fatalities_text(low: Any, high: Any, lang: str) -> str:
 def event_panel_html(event: pd.Series, country_name: str, lang: str) -> str:
     """Every field of one event, with its fatality range, location precision and sources."""
     from geo.events import split_actors
+    from geo.eventtexts import event_text
 
     def t(key: str, **params: object) -> str:
         return translate(key, lang, **params)
 
+    text = event_text(event, lang)
     date = format_event_date(event["date"].date(), event["date_end"].date(),
                              str(event["date_precision"]), lang)
     precision = t(f"prec_{event['date_precision']}")
@@ -171,7 +175,7 @@ def event_panel_html(event: pd.Series, country_name: str, lang: str) -> str:
         (t("field_subtype"), esc(t(f"sub_{event['subtype']}"))),
         (t("field_country"), esc(country_name)),
         (t("field_region"), esc(event["admin1_name"] or "—")),
-        (t("field_location"), esc(event["location"])),
+        (t("field_location"), esc(text.location)),
         (t("field_coordinates"), esc(coords)),
         (t("field_geo_precision"), esc(geo_text)),
         (t("field_actors"), f"<ul>{actors}</ul>" if actors else "—"),
@@ -181,14 +185,17 @@ def event_panel_html(event: pd.Series, country_name: str, lang: str) -> str:
                                  else event["dataset"])),
         (t("field_verified"), esc(t("answer_yes") if event["verified"] else t("answer_no"))),
     ]
+    # "Summary (English)" only when a French reader gets the English text (imports).
+    summary_label = "field_summary" if text.translated else "field_summary_english"
     return (f'<div class="event-panel" data-id="{esc(event["id"])}">'
-            f'<h3>{esc(event["location"])} · {esc(date)}</h3>{_rows(rows)}'
-            f'<h5>{esc(t("field_summary"))}</h5><p class="summary">{esc(event["summary"])}</p>'
+            f'<h3>{esc(text.location)} · {esc(date)}</h3>{_rows(rows)}'
+            f'<h5>{esc(t(summary_label))}</h5><p class="summary">{esc(text.summary)}</p>'
             f'<h5>{esc(t("sources"))}</h5>{source_list_html(list(event["sources"]), lang)}</div>')
 
 
-def event_legend_html(lang: str) -> str:
-    """Symbols of the event layers and the stated size scale."""
+def event_legend_html(lang: str, coverage_end: dt.date | None = None) -> str:
+    """Symbols of the event layers and the stated size scale; with ``coverage_end`` (the
+    last day of the curated events, :func:`geo.events.coverage_end`), how far they go."""
     from geo.events import LAYERS
     from geo.pointlayer import LAYER_STYLES, legend_sizes
 
@@ -213,7 +220,11 @@ def event_legend_html(lang: str) -> str:
               f'font:600 10px/22px sans-serif;vertical-align:middle;margin-right:6px">'
               f'{esc(format_number(12, lang))}</span>')
     cluster = f'<li class="legend-cluster">{bubble}{esc(translate("rd_legend_cluster", lang))}</li>'
-    return (f"<h5>{esc(translate('legend_events', lang))}</h5>"
+    coverage = ("" if coverage_end is None else
+                f'<p class="coverage" style="margin:0 0 4px">'
+                f"{esc(translate('ev_coverage', lang, date=format_day(coverage_end, lang)))}"
+                "</p>")
+    return (f"<h5>{esc(translate('legend_events', lang))}</h5>{coverage}"
             f'<ul style="list-style:none;padding-left:0;margin:0">{items}{cluster}</ul>'
             f'<p style="margin:6px 0">{sizes}</p>'
             f'<p class="note" style="font-size:0.85em;color:#555">'

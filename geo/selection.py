@@ -10,6 +10,7 @@ import geopandas as gpd
 import pandas as pd
 import shapely
 
+from geo.eventtexts import localized_locations
 from geo.i18n import format_days
 
 KINDS = ("admin1", "country", "province")
@@ -150,7 +151,8 @@ def feature_choices(layers: Mapping[str, gpd.GeoDataFrame], events: pd.DataFrame
             choices[Selection(kind, ident).to_param()] = label
     dated = events.sort_values("date", kind="stable")
     days = format_days(dated["date"], lang)
-    for ident, day, place in zip(dated["id"], days, dated["location"], strict=True):
+    places = localized_locations(dated, lang)
+    for ident, day, place in zip(dated["id"], days, places, strict=True):
         choices[Selection("event", str(ident)).to_param()] = f"{day} · {place}"
     return choices
 

@@ -43,7 +43,7 @@ REGISTRY_FILES: tuple[Path, ...] = (
 )
 
 _FIELDS = {"url", "publisher", "title", "type", "grade", "language", "checked", "note"}
-_REQUIRED = ("url", "publisher", "type", "checked")
+_REQUIRED = ("url", "publisher", "type")
 
 
 class SourceRegistryError(ValueError):
@@ -58,7 +58,7 @@ class SourceInfo:
     publisher: str
     type: str
     grade: str
-    checked: dt.date
+    checked: dt.date | None  # None: not opened for the registry (graded by what it is)
     title: str = ""
     language: str = ""
     note: str = ""
@@ -87,14 +87,19 @@ def _entry(raw: object, where: str) -> SourceInfo:
     if grade != DEFAULT_GRADE[kind] and not note:
         raise SourceRegistryError(f"{where}: grade {grade!r} differs from the {kind!r} default "
                                   f"({DEFAULT_GRADE[kind]!r}); give the reason in 'note'")
-    checked = raw["checked"]
-    if isinstance(checked, str):
+    checked = raw.get("checked")
+    if checked in (None, ""):
+        if not note:
+            raise SourceRegistryError(f"{where}: no 'checked' date: say in 'note' why the page "
+                                      "was not read and what the grade rests on")
+        checked = None
+    elif isinstance(checked, str):
         try:
             checked = dt.date.fromisoformat(checked)
         except ValueError:
             raise SourceRegistryError(f"{where}: checked {checked!r} is not a YYYY-MM-DD "
                                       "date") from None
-    if not isinstance(checked, dt.date):
+    if checked is not None and not isinstance(checked, dt.date):
         raise SourceRegistryError(f"{where}: checked {checked!r} is not a YYYY-MM-DD date")
     return SourceInfo(url=url, publisher=str(raw["publisher"]), type=kind, grade=grade,
                       checked=checked, title=str(raw.get("title") or ""),
@@ -122,17 +127,28 @@ def read_registry(path: Path) -> dict[str, SourceInfo]:
     return found
 
 
+def _read_on(info: SourceInfo) -> dt.date:
+    return info.checked or dt.date.min
+
+
 def merge_registries(parts: Iterable[tuple[str, dict[str, SourceInfo]]]) -> dict[str, SourceInfo]:
-    """One registry from several; a URL in two files must be described the same way."""
+    """One registry from several; a URL in two files must be described the same way,
+    unless one of the descriptions comes from a later reading of the page (a later
+    ``checked`` date; an entry without one was not read): the later reading wins."""
     merged: dict[str, SourceInfo] = {}
     origin: dict[str, str] = {}
     for name, registry in parts:
         for url, info in registry.items():
             if url in merged and merged[url] != info:
-                raise SourceRegistryError(f"{name}: {url} is described differently in "
-                                          f"{origin[url]}")
-            merged.setdefault(url, info)
-            origin.setdefault(url, name)
+                if _read_on(info) == _read_on(merged[url]):
+                    raise SourceRegistryError(f"{name}: {url} is described differently in "
+                                              f"{origin[url]}")
+                if _read_on(info) < _read_on(merged[url]):
+                    continue
+                del merged[url]
+            if url not in merged:
+                merged[url] = info
+                origin[url] = name
     return merged
 
 

@@ -8,7 +8,8 @@ from streamlit_folium import st_folium
 
 from geo import charter_view, exports, mapbuild, panels, pointlayer, ui
 from geo.countries import AES_MEMBERS, country_name
-from geo.events import fatality_upper, rejected_row_count
+from geo.events import coverage_end, fatality_upper, rejected_row_count
+from geo.eventtexts import localized_locations
 from geo.filters import keep_rows, region_stats
 from geo.i18n import format_days, format_number, pick
 from geo.selection import (
@@ -160,15 +161,16 @@ def event_chooser(events: pd.DataFrame, key: str) -> None:
     """Each of ``events`` one action away: buttons for a few, else a table whose row
     selection opens the event (a single widget, however many events)."""
     days = format_days(events["date"], lang)
+    places = localized_locations(events, lang)
     if len(events) <= BUTTONS_MAX:
-        for ev_row, day in zip(events.itertuples(), days, strict=True):
-            label = f"{day} · {ev_row.location} · {t(f'ev_layer_{ev_row.layer}')}"
+        for ev_row, day, place in zip(events.itertuples(), days, places, strict=True):
+            label = f"{day} · {place} · {t(f'ev_layer_{ev_row.layer}')}"
             st.button(ui.markdown_text(label), key=f"{key}_{ev_row.id}",
                       on_click=_select, args=("event", ev_row.id))
         return
     table = pd.DataFrame({
         t("ev_col_date"): days.to_numpy(),
-        t("ev_col_place"): events["location"].astype(str).to_numpy(),
+        t("ev_col_place"): places.to_numpy(),
         t("ev_col_layer"): events["layer"].map(
             {layer: t(f"ev_layer_{layer}") for layer in pointlayer.DRAW_ORDER}).to_numpy(),
         t("ev_col_deaths"): fatality_upper(events).to_numpy(),
@@ -273,7 +275,9 @@ with panel_col:
                  on_change=_select_found)
     # Beside the map, above the panel: readable without scrolling on a desktop window.
     with st.expander(t("legend_title"), expanded=True):
-        st.html(panels.legend_html(lang) + panels.event_legend_html(lang))
+        st.html(panels.legend_html(lang)
+                + panels.event_legend_html(
+                    lang, coverage_end(ui_events.curated_events(ui_events.curated_path())[0])))
     if highlight is not None:
         milestone = charter_view.milestone_by_id(ui_facts.timeline(), highlight_id)
         st.html(charter_view.highlight_banner_html(milestone, highlight, lang,

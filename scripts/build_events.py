@@ -1,22 +1,31 @@
 """Build the app's curated event dataset data/events/ from the verified facts file.
 
-Source: ``/work/shared/facts/events.csv`` (116 verified geocoded events), or the path given as
-the first argument. The app never reads the source at run time, only this script's output.
+Source: ``../shared/facts/events.csv`` beside the repository (116 verified geocoded events),
+or the path given as the first argument, plus the hand curation ``data/events/curation.yaml``
+(``--curation``).
+The app never reads the source at run time, only this script's output.
 
 Transformation (recorded in data/events/PROVENANCE.json):
-1. read every cell as text; no fact is edited: ids, dates, categories, places, coordinates,
-   actors, fatalities, summaries and all source URLs are copied verbatim (URLs re-joined
-   with single spaces);
+1. read every cell as text; ids, dates, categories, places, coordinates, actors, fatalities,
+   summaries and all source URLs are copied verbatim (URLs re-joined with single spaces),
+   except where step 4 says otherwise;
 2. rename columns to the app's schema (data/events/DATA_DICTIONARY.md): event_date -> date,
    admin1 -> admin1_source_name, source_urls -> sources; add dataset = "curated";
 3. date_end: for a ``range`` event, the last day stated in its own summary (table
    DATE_END_FROM_SUMMARY below, with the quoted words); blank where the summary states no end;
-4. admin1_id / admin1_name by point-in-polygon on data/boundaries/admin1.geojson
-   (geo.events.assign_admin1), not copied from the source's admin-1 name;
-5. rows whose ``verified`` is not ``true`` go to events_unverified.csv, never to events.csv;
-6. both files are re-read with geo.events.load_events; any problem fails the build.
+4. apply data/events/curation.yaml: per event, its French summary and place (to
+   events_fr.csv), English texts that replace the sheet's, corrected fields and replaced or
+   added sources (each with its reason and source), an admin-1 unit set by the sources
+   (to admin1_overrides.csv); then the added events, with all their fields and sources.
+   Every change is listed in PROVENANCE.json under "curation"; every verified event must
+   have a French summary, and a French place when its place has a descriptor;
+5. admin1_id / admin1_name by point-in-polygon on data/boundaries/admin1.geojson
+   (geo.events.assign_admin1), not copied from the source's admin-1 name, except for the
+   admin-1 overrides of step 4;
+6. rows whose ``verified`` is not ``true`` go to events_unverified.csv, never to events.csv;
+7. both files are re-read with geo.events.load_events; any problem fails the build.
 
-Run: ``python scripts/build_events.py [SOURCE_CSV] [--out-dir DIR]``.
+Run: ``python scripts/build_events.py [SOURCE_CSV] [--curation YAML] [--out-dir DIR]``.
 """
 
 from __future__ import annotations
@@ -25,17 +34,26 @@ import argparse
 import hashlib
 import json
 import sys
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pandas as pd
+import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from geo.events import CSV_COLUMNS, assign_admin1, load_events  # noqa: E402
+from geo.events import (  # noqa: E402
+    CSV_COLUMNS,
+    apply_admin1_overrides,
+    assign_admin1,
+    load_events,
+)
+from geo.eventtexts import FRENCH_COLUMNS  # noqa: E402
 from geo.paths import DATA_DIR  # noqa: E402
 
-DEFAULT_SOURCE = Path("/work/shared/facts/events.csv")
+# The reference sheets sit beside the repository (/work/shared/facts here, ../shared/facts in CI).
+DEFAULT_SOURCE = Path(__file__).resolve().parents[2] / "shared" / "facts" / "events.csv"
 SOURCE_COLUMNS = (
     "id", "event_date", "date_precision", "category", "subtype", "country_iso3", "admin1",
     "location", "latitude", "longitude", "geo_precision", "actors", "fatalities_low",
@@ -43,6 +61,15 @@ SOURCE_COLUMNS = (
 )
 RENAME = {"event_date": "date", "admin1": "admin1_source_name", "source_urls": "sources"}
 DATASET = "curated"
+DEFAULT_CURATION = DATA_DIR / "events" / "curation.yaml"
+# Fields a curation entry may correct under ``fix`` (texts and sources have their own keys).
+FIXABLE = ("date", "date_end", "date_precision", "category", "subtype", "admin1_source_name",
+           "latitude", "longitude", "geo_precision", "actors", "fatalities_low",
+           "fatalities_high")
+# Fields of an added event, besides id, summary, location and sources.
+ADDED_FIELDS = ("date", "date_end", "date_precision", "category", "subtype", "country_iso3",
+                "admin1_source_name", "latitude", "longitude", "geo_precision", "actors",
+                "fatalities_low", "fatalities_high")
 
 # Last day of multi-day ("range") events, transcribed from each event's own summary.
 # Range events whose summary gives no end (MLI-2022-03-08-TAMALAT "over several days",
@@ -79,15 +106,179 @@ def to_app_schema(src: pd.DataFrame) -> pd.DataFrame:
             raise SystemExit(f"{key}: date_end table no longer matches the source summary")
         if end < row["date"].iloc[0]:
             raise SystemExit(f"{key}: date_end {end} before date")
-    located = pd.DataFrame({
-        "country_iso3": out["country_iso3"].str.strip(),
-        "latitude": pd.to_numeric(out["latitude"], errors="coerce"),
-        "longitude": pd.to_numeric(out["longitude"], errors="coerce"),
-    }, index=out.index)
-    admin1 = assign_admin1(located)
-    out["admin1_id"] = admin1["admin1_id"]
-    out["admin1_name"] = admin1["admin1_name"]
+    out["admin1_id"] = ""
+    out["admin1_name"] = ""
     return out[list(CSV_COLUMNS)]
+
+
+def locate(events: pd.DataFrame, overrides: dict[str, str]) -> pd.DataFrame:
+    """``events`` with admin1_id / admin1_name: point-in-polygon, then the overrides."""
+    located = pd.DataFrame({
+        "id": events["id"], "dataset": events["dataset"],
+        "country_iso3": events["country_iso3"].str.strip(),
+        "latitude": pd.to_numeric(events["latitude"], errors="coerce"),
+        "longitude": pd.to_numeric(events["longitude"], errors="coerce"),
+    }, index=events.index)
+    admin1 = apply_admin1_overrides(assign_admin1(located), overrides)
+    out = events.copy()
+    out["admin1_id"] = admin1["admin1_id"].astype(str)
+    out["admin1_name"] = admin1["admin1_name"].astype(str)
+    return out
+
+
+class CurationError(SystemExit):
+    """A malformed curation file; the message names the file and the entry."""
+
+
+# A place with a descriptor (lower-case words: "giraffe reserve", "road", "near", "and", or
+# a parenthesis) needs its French wording; a bare name ("Bamako", "Tin-Akoff") does not.
+_DESCRIPTOR = r"\(|(?<![\w'’-])[a-z]{2,}\b|~"
+
+
+def has_descriptor(location: str) -> bool:
+    import re
+
+    return re.search(_DESCRIPTOR, location) is not None
+
+
+@dataclass
+class Curated:
+    """The result of applying the curation: events, French texts, overrides, change log."""
+
+    events: pd.DataFrame
+    french: pd.DataFrame
+    overrides: dict[str, dict[str, str]]
+    changes: list[dict[str, str]] = field(default_factory=list)
+    added: list[dict[str, object]] = field(default_factory=list)
+
+
+def _text(entry: dict, key: str, where: str) -> str:
+    value = entry.get(key)
+    if not isinstance(value, str) or not value.strip():
+        raise CurationError(f"{where}: {key!r} must be a non-empty text")
+    return " ".join(value.split())
+
+
+def _reasoned(entry: dict, where: str) -> tuple[str, str]:
+    reason = _text(entry, "reason", where)
+    source = entry.get("source", "")
+    if source and not str(source).startswith(("http://", "https://")):
+        raise CurationError(f"{where}: source {source!r} is not an http(s) URL")
+    return reason, str(source or "")
+
+
+def apply_curation(events: pd.DataFrame, curation: dict, name: str) -> Curated:
+    """Apply ``curation`` (the parsed curation file ``name``) to the sheet's ``events``."""
+    if not isinstance(curation, dict):
+        raise CurationError(f"{name}: expected a mapping with 'events' and 'added'")
+    out = events.copy().set_index("id", drop=False)
+    french: dict[str, tuple[str, str]] = {}
+    overrides: dict[str, dict[str, str]] = {}
+    result = Curated(events, pd.DataFrame(), overrides)
+
+    def log(ident: str, column: str, old: str, new: str, reason: str, source: str) -> None:
+        result.changes.append({"id": ident, "field": column, "from": old, "to": new,
+                               "reason": reason, "source": source})
+
+    per_event = curation.get("events") or {}
+    added = curation.get("added") or []
+    if not isinstance(per_event, dict) or not isinstance(added, list):
+        raise CurationError(f"{name}: 'events' must be a mapping by id, 'added' a list")
+    for index, entry in enumerate(added):
+        where = f"{name}: added[{index}]"
+        if not isinstance(entry, dict):
+            raise CurationError(f"{where}: expected a mapping")
+        ident = _text(entry, "id", where)
+        if ident in out.index:
+            raise CurationError(f"{where}: id {ident} is already in the source")
+        row = {c: "" for c in CSV_COLUMNS}
+        row.update({"id": ident, "dataset": DATASET, "verified": "true"})
+        for column in ADDED_FIELDS:
+            value = entry.get(column, "")
+            row[column] = "" if value is None else str(value)
+        for column in ("date", "date_precision", "category", "subtype", "country_iso3"):
+            if not row[column]:
+                raise CurationError(f"{where}: {column!r} is missing")
+        urls = entry.get("sources")
+        if not isinstance(urls, list) or not urls:
+            raise CurationError(f"{where}: 'sources' must be a non-empty list of URLs")
+        row["sources"] = " ".join(str(u).strip() for u in urls)
+        row["summary"] = _text(entry.get("en") or {}, "summary", f"{where}: en")
+        row["location"] = _text(entry.get("en") or {}, "location", f"{where}: en")
+        reason = _text(entry, "reason", where)
+        out.loc[ident] = pd.Series(row)
+        per_event.setdefault(ident, {})
+        per_event[ident] = {**per_event[ident], "fr": entry.get("fr")}
+        result.added.append({"id": ident, "reason": reason, "sources": urls})
+
+    for ident, entry in per_event.items():
+        where = f"{name}: events.{ident}"
+        if ident not in out.index:
+            raise CurationError(f"{where}: no event with this id in the source")
+        if not isinstance(entry, dict):
+            raise CurationError(f"{where}: expected a mapping")
+        unknown = sorted(set(entry) - {"fr", "en", "fix", "admin1", "sources"})
+        if unknown:
+            raise CurationError(f"{where}: unknown key(s) {', '.join(unknown)}")
+        fr = entry.get("fr") or {}
+        summary_fr = _text(fr, "summary", f"{where}: fr")
+        location_fr = " ".join(str(fr.get("location") or "").split())
+        french[ident] = (location_fr, summary_fr)
+        en = entry.get("en")
+        if en:
+            reason, source = _reasoned(en, f"{where}: en")
+            for key, column in (("summary", "summary"), ("location", "location")):
+                if key in en:
+                    new = _text(en, key, f"{where}: en")
+                    log(ident, column, out.at[ident, column], new, reason, source)
+                    out.at[ident, column] = new
+        fix = entry.get("fix")
+        if fix:
+            reason, source = _reasoned(fix, f"{where}: fix")
+            for column, value in fix.items():
+                if column in ("reason", "source"):
+                    continue
+                if column not in FIXABLE:
+                    raise CurationError(f"{where}: fix: {column!r} cannot be corrected here")
+                new = "" if value is None else str(value)
+                log(ident, column, out.at[ident, column], new, reason, source)
+                out.at[ident, column] = new
+        replaced = entry.get("sources")
+        if replaced:
+            reason, _ = _reasoned(replaced, f"{where}: sources")
+            urls = out.at[ident, "sources"].split()
+            for old, new in (replaced.get("replace") or {}).items():
+                if old not in urls:
+                    raise CurationError(f"{where}: sources: {old} is not cited by the event")
+                urls[urls.index(old)] = str(new)
+            for old in replaced.get("drop") or []:
+                if old not in urls:
+                    raise CurationError(f"{where}: sources: {old} is not cited by the event")
+                urls.remove(old)
+            urls += [str(u) for u in replaced.get("add") or [] if str(u) not in urls]
+            if not urls:
+                raise CurationError(f"{where}: sources: no source left")
+            new = " ".join(dict.fromkeys(urls))
+            log(ident, "sources", out.at[ident, "sources"], new, reason, "")
+            out.at[ident, "sources"] = new
+        admin1 = entry.get("admin1")
+        if admin1:
+            reason, source = _reasoned(admin1, f"{where}: admin1")
+            overrides[ident] = {"admin1_id": _text(admin1, "id", f"{where}: admin1"),
+                                "reason": reason, "source": source}
+
+    verified = out["verified"].str.strip().str.lower() == "true"
+    for ident, location in out.loc[verified, "location"].items():
+        if ident not in french:
+            raise CurationError(f"{name}: events.{ident}: no French summary (fr.summary)")
+        if has_descriptor(location) and not french[ident][0]:
+            raise CurationError(f"{name}: events.{ident}: the place {location!r} has a "
+                                "descriptor: give its French wording (fr.location)")
+    result.events = out.reset_index(drop=True)[list(CSV_COLUMNS)]
+    result.french = pd.DataFrame(
+        [(ident, *french[ident]) for ident in result.events["id"] if ident in french],
+        columns=list(FRENCH_COLUMNS))
+    return result
 
 
 def _norm(name: str) -> str:
@@ -118,6 +309,7 @@ def write_csv(df: pd.DataFrame, path: Path) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("source", nargs="?", type=Path, default=DEFAULT_SOURCE)
+    parser.add_argument("--curation", type=Path, default=DEFAULT_CURATION)
     parser.add_argument("--out-dir", type=Path, default=DATA_DIR / "events")
     args = parser.parse_args(argv)
 
@@ -125,14 +317,24 @@ def main(argv: list[str] | None = None) -> int:
     missing = [c for c in SOURCE_COLUMNS if c not in src.columns]
     if missing:
         raise SystemExit(f"{args.source}: missing columns {missing}")
-    events = to_app_schema(src[list(SOURCE_COLUMNS)])
+    curation = yaml.safe_load(args.curation.read_text(encoding="utf-8"))
+    curated = apply_curation(to_app_schema(src[list(SOURCE_COLUMNS)]), curation,
+                             args.curation.name)
+    overrides = {key: o["admin1_id"] for key, o in curated.overrides.items()}
+    events = locate(curated.events, overrides)
     is_verified = events["verified"].str.strip().str.lower() == "true"
 
     args.out_dir.mkdir(parents=True, exist_ok=True)
     main_file = args.out_dir / "events.csv"
     unverified_file = args.out_dir / "events_unverified.csv"
+    french_file = args.out_dir / "events_fr.csv"
+    overrides_file = args.out_dir / "admin1_overrides.csv"
     write_csv(events[is_verified], main_file)
     write_csv(events[~is_verified], unverified_file)
+    write_csv(curated.french[curated.french["id"].isin(set(events.loc[is_verified, "id"]))],
+              french_file)
+    write_csv(pd.DataFrame([{"id": key, **o} for key, o in curated.overrides.items()],
+                           columns=["id", "admin1_id", "reason", "source"]), overrides_file)
 
     failed = False
     for path in (main_file, unverified_file):
@@ -153,10 +355,20 @@ def main(argv: list[str] | None = None) -> int:
                            "Africa 2012-2026; major insurgency and state-violence events in "
                            "Mali, Burkina Faso and Niger), each with its source URLs.",
         },
+        "curation": {
+            "file": args.curation.name,
+            "sha256": sha256(args.curation),
+            "french_texts": len(curated.french),
+            "changes": curated.changes,
+            "added": curated.added,
+            "admin1_overrides": [{"id": key, **o} for key, o in curated.overrides.items()],
+        },
         "outputs": {
             path.name: {"rows": int(n), "sha256": sha256(path)}
             for path, n in ((main_file, is_verified.sum()),
-                            (unverified_file, (~is_verified).sum()))
+                            (unverified_file, (~is_verified).sum()),
+                            (french_file, len(pd.read_csv(french_file, dtype=str))),
+                            (overrides_file, len(curated.overrides)))
         },
         "steps": [line.split(". ", 1)[1] for line in _steps()],
         "date_end_from_summary": {

@@ -299,7 +299,7 @@ def test_map_shows_imported_datasets_as_layers(store):
     at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=90).run()
     assert not at.exception
     labels = {c.label: c.value for c in at.checkbox if c.key and c.key.startswith("ev_ds_")}
-    assert labels == {"Curated events (116)": True, "acled (4)": True, "ucdp (3)": True}
+    assert labels == {"Curated events (120)": True, "acled (4)": True, "ucdp (3)": True}
     shown = [c.value for c in at.caption if c.value.endswith("events shown")
              or "events shown ·" in c.value]
     with_imports = shown[0]

@@ -520,3 +520,35 @@ def test_show_on_map_without_an_event_clears_an_unrelated_selection() -> None:
     assert param(at, "sel") is None
     assert param(at, "hl") == "tiani-uranium-offer"
     assert not any('class="unit-panel"' in b for b in html_bodies(at))
+
+
+# --- the event panel and the legend in the reader's language (issue 14) ----------------------
+
+def test_a_french_reader_gets_the_french_summary_and_place_of_an_event() -> None:
+    from geo.eventtexts import french_texts
+
+    place, summary = french_texts()["NER-2020-08-09-KOURE"]
+    body = event_panel(run_app(sel="event:NER-2020-08-09-KOURE", lang="fr"))
+    assert html.escape(summary, quote=True) in body
+    assert f"<h3>{html.escape(place)} · " in body  # "réserve de girafes de Kouré"
+    assert "Résumé (en anglais)" not in body and "<h5>Résumé</h5>" in body
+    english = EVENTS.set_index("id").loc["NER-2020-08-09-KOURE", "summary"]
+    assert html.escape(english, quote=True) not in body
+
+
+def test_the_map_legend_states_how_far_the_curated_events_go() -> None:
+    from geo.events import coverage_end
+
+    end = coverage_end(EVENTS)
+    for lang in ("en", "fr"):
+        text = translate("ev_coverage", lang, date=format_day(end, lang))
+        assert any(html.escape(text, quote=True) in b for b in html_bodies(run_app(lang=lang)))
+
+
+def test_yirgou_is_counted_in_centre_nord_on_the_map() -> None:
+    body = event_panel(run_app(sel="event:BFA-2019-01-01-YIRGOU"))
+    assert "Centre-Nord" in body
+    sahel = region_stats(apply_filter(EVENTS, DEFAULT), "BF-SAHEL")
+    centre_nord = region_stats(apply_filter(EVENTS, DEFAULT), "BF-CENTRE-NORD")
+    assert "BFA-2019-01-01-YIRGOU" not in set(EVENTS[EVENTS["admin1_id"] == "BF-SAHEL"]["id"])
+    assert centre_nord.count >= 1 and sahel.count >= 1

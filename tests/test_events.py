@@ -5,6 +5,8 @@ from __future__ import annotations
 import csv
 import importlib.util
 import json
+import re
+import sys
 from datetime import date
 from pathlib import Path
 
@@ -41,9 +43,9 @@ def by_id(df: pd.DataFrame, event_id: str) -> pd.Series:
 
 # --- the curated file -----------------------------------------------------------------------
 
-def test_curated_file_loads_all_116_events_without_problems(curated):
+def test_curated_file_loads_all_120_events_without_problems(curated):
     assert curated.problems == []
-    assert len(curated.events) == 116
+    assert len(curated.events) == 120  # the sheet's 116 + 4 added by the curation
     assert tuple(curated.events.columns) == MODEL_COLUMNS
     assert curated.events["id"].is_unique
     assert curated.events["verified"].all()
@@ -73,7 +75,7 @@ def test_curated_file_keeps_every_source_url(curated):
 def test_every_located_aes_event_gets_an_admin1_unit_of_its_country(curated):
     ev = curated.events
     aes = ev[ev["country_iso3"].isin(AES_MEMBERS) & ev["latitude"].notna()]
-    assert len(aes) == 103
+    assert len(aes) == 105  # 103 of the sheet + Timbuktu and Tessit, June 2025
     prefix = aes["country_iso3"].map({"MLI": "ML-", "BFA": "BF-", "NER": "NE-"})
     assert all(a.startswith(p) for a, p in zip(aes["admin1_id"], prefix, strict=True))
     assert (aes["admin1_name"] != "").all()
@@ -286,23 +288,48 @@ def test_date_window_uses_today():
 
 # --- the build script -----------------------------------------------------------------------
 
-def test_build_script_separates_unverified_rows(tmp_path: Path):
+def build_module():
     spec = importlib.util.spec_from_file_location("build_events",
                                                   REPO / "scripts" / "build_events.py")
     build_events = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = build_events  # its dataclasses look their module up
     spec.loader.exec_module(build_events)
+    return build_events
 
-    source = tmp_path / "facts.csv"
+
+def write_sheet(build_events, path: Path, rows: list[tuple[dict, str]]) -> Path:
+    """A reference sheet in the source's columns: (event in the app's schema, verified)."""
+    out = []
+    for ev, verified in rows:
+        out.append({"id": ev["id"], "event_date": ev["date"], "admin1": "Bamako District",
+                    "source_urls": ev["sources"] + "  https://example.org/b",
+                    **{c: ev[c] for c in build_events.SOURCE_COLUMNS
+                       if c in ev and c not in ("id", "verified")},
+                    "verified": verified})
+    pd.DataFrame(out, columns=list(build_events.SOURCE_COLUMNS)).to_csv(path, index=False)
+    return path
+
+
+def write_curation(path: Path, text: str) -> Path:
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+FR_ONLY = """
+events:
+  MLI-2020-08-18-COUP:
+    fr: {summary: "Des soldats arrêtent le président Keïta."}
+"""
+
+
+def test_build_script_separates_unverified_rows(tmp_path: Path):
+    build_events = build_module()
     good = event(id="MLI-2020-08-18-COUP")
-    rows = []
-    for ev, verified in ((good, "true"), ({**good, "id": "MLI-X"}, "false")):
-        rows.append({"id": ev["id"], "event_date": ev["date"], "admin1": "Bamako District",
-                     "source_urls": ev["sources"] + "  https://example.org/b",
-                     **{c: ev[c] for c in build_events.SOURCE_COLUMNS
-                        if c in ev and c not in ("id", "verified")},
-                     "verified": verified})
-    pd.DataFrame(rows, columns=list(build_events.SOURCE_COLUMNS)).to_csv(source, index=False)
-    assert build_events.main([str(source), "--out-dir", str(tmp_path / "out")]) == 0
+    source = write_sheet(build_events, tmp_path / "facts.csv",
+                         [(good, "true"), ({**good, "id": "MLI-X"}, "false")])
+    curation = write_curation(tmp_path / "curation.yaml", FR_ONLY)
+    assert build_events.main([str(source), "--curation", str(curation),
+                              "--out-dir", str(tmp_path / "out")]) == 0
     main = load_events(tmp_path / "out" / "events.csv")
     unverified = load_events(tmp_path / "out" / "events_unverified.csv")
     assert main.events["id"].tolist() == ["MLI-2020-08-18-COUP"]
@@ -315,6 +342,114 @@ def test_build_script_separates_unverified_rows(tmp_path: Path):
     assert prov["outputs"]["events.csv"]["rows"] == 1
     assert prov["outputs"]["events_unverified.csv"]["rows"] == 1
     assert len(prov["source"]["sha256"]) == 64
+    french = pd.read_csv(tmp_path / "out" / "events_fr.csv", dtype=str, keep_default_na=False)
+    assert french.to_dict("records") == [{"id": "MLI-2020-08-18-COUP", "location_fr": "",
+                                          "summary_fr": "Des soldats arrêtent le président "
+                                                        "Keïta."}]
+
+
+CURATION = """
+events:
+  MLI-2020-08-18-COUP:
+    fr:
+      summary: "Résumé <b>français</b>"
+      location: "près de Bamako (camp)"
+    en:
+      location: "near Bamako (camp)"
+      summary: "Corrected English summary"
+      reason: "the sheet said afternoon"
+      source: "https://example.org/evening"
+    fix: {fatalities_low: "3", fatalities_high: "5", reason: "toll", source: "https://example.org/toll"}
+    sources:
+      replace: {"https://example.org/b": "https://example.org/strong"}
+      reason: "mirror replaced"
+    admin1: {id: ML-2, reason: "the boundary is off here", source: "https://example.org/place"}
+added:
+  - id: NER-2025-01-01-ADDED
+    reason: "added from a page read"
+    date: "2025-01-01"
+    date_precision: day
+    category: insurgency
+    subtype: ambush
+    country_iso3: NER
+    latitude: "13.5116"
+    longitude: "2.1254"
+    geo_precision: "1"
+    en: {location: "Niamey", summary: "An added event."}
+    fr: {location: "Niamey", summary: "Un événement ajouté."}
+    sources: ["https://example.org/added"]
+"""
+
+
+def test_build_applies_the_curation_and_records_every_change(tmp_path: Path):
+    build_events = build_module()
+    source = write_sheet(build_events, tmp_path / "facts.csv",
+                         [(event(id="MLI-2020-08-18-COUP"), "true")])
+    curation = write_curation(tmp_path / "curation.yaml", CURATION)
+    out = tmp_path / "out"
+    assert build_events.main([str(source), "--curation", str(curation), "--out-dir",
+                              str(out)]) == 0
+    rows = read_event_csv(out / "events.csv").set_index("id")
+    assert rows.index.tolist() == ["MLI-2020-08-18-COUP", "NER-2025-01-01-ADDED"]
+    coup = rows.loc["MLI-2020-08-18-COUP"]
+    assert (coup["summary"], coup["location"]) == ("Corrected English summary",
+                                                   "near Bamako (camp)")
+    assert (coup["fatalities_low"], coup["fatalities_high"]) == ("3", "5")
+    assert coup["sources"] == "https://example.org/a https://example.org/strong"
+    # the override wins over point-in-polygon (the point is in Bamako), in the file
+    assert (coup["admin1_id"], coup["admin1_name"]) == ("ML-2", "Koulikoro")
+    assert rows.loc["NER-2025-01-01-ADDED", "admin1_id"] == "NE-8"
+    french = pd.read_csv(out / "events_fr.csv", dtype=str, keep_default_na=False)
+    assert french.set_index("id").loc["MLI-2020-08-18-COUP"].tolist() == [
+        "près de Bamako (camp)", "Résumé <b>français</b>"]
+    overrides = pd.read_csv(out / "admin1_overrides.csv", dtype=str)
+    assert overrides[["id", "admin1_id"]].values.tolist() == [["MLI-2020-08-18-COUP", "ML-2"]]
+    prov = json.loads((out / "PROVENANCE.json").read_text(encoding="utf-8"))["curation"]
+    changed = {(c["id"], c["field"]): c for c in prov["changes"]}
+    assert set(changed) == {("MLI-2020-08-18-COUP", f) for f in (
+        "summary", "location", "fatalities_low", "fatalities_high", "sources")}
+    assert changed[("MLI-2020-08-18-COUP", "summary")]["source"] == "https://example.org/evening"
+    assert changed[("MLI-2020-08-18-COUP", "sources")]["from"].endswith("example.org/b")
+    assert [a["id"] for a in prov["added"]] == ["NER-2025-01-01-ADDED"]
+    assert prov["admin1_overrides"][0]["reason"] == "the boundary is off here"
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("events: {}", "events.MLI-2020-08-18-COUP: no French summary"),
+    ("events:\n  MLI-2020-08-18-COUP:\n    en: {summary: x, reason: r}\n",
+     "events.MLI-2020-08-18-COUP: fr: 'summary' must be a non-empty text"),
+    ("events:\n  MLI-NOPE:\n    fr: {summary: x}\n", "events.MLI-NOPE: no event with this id"),
+    ("events:\n  MLI-2020-08-18-COUP:\n    fr: {summary: x}\n    fix: {id: y, reason: r}\n",
+     "fix: 'id' cannot be corrected here"),
+    ("events:\n  MLI-2020-08-18-COUP:\n    fr: {summary: x}\n    en: {summary: y}\n",
+     "en: 'reason' must be a non-empty text"),
+    ("events:\n  MLI-2020-08-18-COUP:\n    fr: {summary: x}\n"
+     "    sources: {replace: {'https://x.org/': 'https://y.org/'}, reason: r}\n",
+     "sources: https://x.org/ is not cited by the event"),
+])
+def test_a_bad_curation_stops_the_build_naming_the_entry(tmp_path: Path, text, message):
+    build_events = build_module()
+    source = write_sheet(build_events, tmp_path / "facts.csv",
+                         [(event(id="MLI-2020-08-18-COUP"), "true")])
+    curation = write_curation(tmp_path / "curation.yaml", text)
+    with pytest.raises(SystemExit, match=re.escape(message)):
+        build_events.main([str(source), "--curation", str(curation), "--out-dir",
+                           str(tmp_path / "out")])
+    assert not (tmp_path / "out").exists()  # nothing written
+
+
+def test_a_place_with_a_descriptor_needs_its_french_wording(tmp_path: Path):
+    build_events = build_module()
+    source = write_sheet(build_events, tmp_path / "facts.csv",
+                         [(event(id="MLI-2020-08-18-COUP", location="Kouré giraffe reserve"),
+                           "true")])
+    curation = write_curation(tmp_path / "curation.yaml", FR_ONLY)
+    with pytest.raises(SystemExit, match="'Kouré giraffe reserve' has a descriptor"):
+        build_events.main([str(source), "--curation", str(curation), "--out-dir",
+                           str(tmp_path / "out")])
+    assert [build_events.has_descriptor(p) for p in (
+        "Bamako", "Tin-Akoff", "Koulogon-Peul", "N'Djamena", "São Tomé", "Oursi–Déou road",
+        "Sévaré (Hotel Byblos)", "near Kobé")] == [False] * 5 + [True] * 3
 
 
 def test_actors_long_splits_each_distinct_string_once_in_event_order(curated):
@@ -329,3 +464,63 @@ def test_actors_long_splits_each_distinct_string_once_in_event_order(curated):
     events = curated.events
     one_by_one = events["actors"].map(split_actors).explode().dropna()
     pd.testing.assert_series_equal(actors_long(events), one_by_one, check_dtype=False)
+
+
+# --- admin-1 units set by the sources (data/events/admin1_overrides.csv) --------------------
+
+def test_yirgou_counts_in_centre_nord_as_its_sources_say(curated):
+    """Natural Earth's Soum/Sanmatenga line puts Yirgou's point in Soum (Sahel region); the
+    loader honours the curation's override, so every count by region follows the sources."""
+    yirgou = by_id(curated.events, "BFA-2019-01-01-YIRGOU")
+    assert (yirgou["admin1_id"], yirgou["admin1_name"]) == ("BF-CENTRE-NORD", "Centre-Nord")
+    by_point = assign_admin1(curated.events[curated.events["id"] == "BFA-2019-01-01-YIRGOU"])
+    assert by_point["admin1_id"].tolist() == ["BF-SAHEL"]  # what the boundary alone says
+
+
+def test_an_override_applies_only_to_curated_events_of_its_country():
+    from geo.events import apply_admin1_overrides
+
+    df = pd.DataFrame({"id": ["A", "A", "B"], "dataset": ["curated", "acled", "curated"],
+                       "country_iso3": ["BFA", "BFA", "MLI"],
+                       "admin1_id": ["BF-SAHEL", "BF-SAHEL", "ML-BKO"],
+                       "admin1_name": ["Sahel", "Sahel", "Bamako"]})
+    out = apply_admin1_overrides(df, {"A": "BF-CENTRE-NORD", "B": "BF-NORD"})
+    assert out["admin1_id"].tolist() == ["BF-CENTRE-NORD", "BF-SAHEL", "ML-BKO"]
+    assert out["admin1_name"].tolist() == ["Centre-Nord", "Sahel", "Bamako"]
+    assert df["admin1_id"].tolist() == ["BF-SAHEL", "BF-SAHEL", "ML-BKO"]  # input unchanged
+
+
+def test_an_override_naming_an_unknown_unit_is_refused(tmp_path: Path):
+    from geo.events import admin1_overrides
+
+    path = tmp_path / "admin1_overrides.csv"
+    path.write_text("id,admin1_id,reason,source\nX,BF-NOWHERE,r,\n", encoding="utf-8")
+    with pytest.raises(ValueError, match=r"admin1_overrides.csv: row 2: admin1_id: "
+                                         r"'BF-NOWHERE'"):
+        admin1_overrides(path)
+    assert admin1_overrides(tmp_path / "missing.csv") == {}
+
+
+def _reference_sheet() -> Path | None:
+    for candidate in (Path("/work/shared/facts/events.csv"),
+                      REPO.parent / "shared" / "facts" / "events.csv"):
+        if candidate.exists():
+            return candidate
+    return None
+
+
+@pytest.mark.skipif(_reference_sheet() is None, reason="reference sheet not available")
+def test_the_committed_event_files_are_what_the_build_derives(tmp_path: Path):
+    """data/events/ is derived: the sheet + curation.yaml rebuild it byte for byte."""
+    build_events = build_module()
+    out = tmp_path / "out"
+    assert build_events.main([str(_reference_sheet()), "--out-dir", str(out)]) == 0
+    for name in ("events.csv", "events_unverified.csv", "events_fr.csv",
+                 "admin1_overrides.csv"):
+        assert (out / name).read_bytes() == (EVENTS_FILE.parent / name).read_bytes(), name
+    built = json.loads((out / "PROVENANCE.json").read_text(encoding="utf-8"))
+    committed = json.loads((EVENTS_FILE.parent / "PROVENANCE.json").read_text(encoding="utf-8"))
+    for part in (built, committed):
+        part.pop("built")
+        part["source"].pop("file")
+    assert built == committed

@@ -153,8 +153,8 @@ def test_curated_data_bamako_coups():
     out = apply_filter(ev, f)
     assert out["id"].tolist() == ["MLI-2020-08-18-COUP", "MLI-2021-05-24-COUP"]
     assert set(out["admin1_id"]) == {"ML-BKO"}
-    assert len(apply_filter(ev, EventFilter())) == 104
-    assert len(apply_filter(ev, EventFilter(include_non_aes_coups=True))) == 116
+    assert len(apply_filter(ev, EventFilter())) == 106  # + Timbuktu, Tessit (June 2025)
+    assert len(apply_filter(ev, EventFilter(include_non_aes_coups=True))) == 120
 
 
 # --- URL query parameters -------------------------------------------------------------------

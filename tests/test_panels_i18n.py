@@ -526,3 +526,109 @@ def test_event_dates_are_no_more_precise_than_their_source_and_in_the_readers_fo
     days = pd.Series(pd.to_datetime(["2023-07-26", None, "2023-07-26", "2020-01-01"]))
     assert list(i18n.format_days(days, "fr")) == ["26 juil. 2023", "", "26 juil. 2023",
                                                   "1er janv. 2020"]
+
+
+# --- the events' texts in the reader's language (data/events/events_fr.csv) -----------------
+
+@pytest.fixture(scope="module")
+def curated_events() -> pd.DataFrame:
+    from geo.events import load_events
+
+    return load_events().events.set_index("id", drop=False)
+
+
+def test_every_curated_event_has_its_texts_in_english_and_french(curated_events):
+    """A curated event without either language fails here (the build refuses it too)."""
+    from geo.eventtexts import french_texts
+
+    french = french_texts()
+    lacking = [ident for ident, summary in curated_events["summary"].items()
+               if not summary.strip() or not french.get(ident, ("", ""))[1].strip()]
+    assert lacking == []
+    assert set(french) == set(curated_events.index)  # no text for an event that is gone
+    # The French is not the English pasted: no French summary equals its English one.
+    same = [i for i, s in curated_events["summary"].items() if french[i][1] == s]
+    assert same == []
+
+
+def test_french_place_descriptors_and_names_keep_their_diacritics(curated_events):
+    from geo.eventtexts import event_text
+
+    kouré = curated_events.loc["NER-2020-08-09-KOURE"]
+    assert event_text(kouré, "en").location == "Kouré giraffe reserve"
+    assert event_text(kouré, "fr").location == "réserve de girafes de Kouré"
+    déou = curated_events.loc["BFA-2023-02-17-DEOU"]
+    assert event_text(déou, "fr").location == "axe Oursi–Déou"
+    assert event_text(curated_events.loc["MLI-2012-04-01-TIMBUKTU"], "fr").location == (
+        "Tombouctou")
+    # a bare name is the same in both languages
+    assert event_text(curated_events.loc["MLI-2019-03-17-DIOURA"], "fr").location == "Dioura"
+    for ident, name in (("MLI-2020-08-18-COUP", "Keïta"), ("BFA-2022-09-30-COUP", "Traoré"),
+                        ("MLI-2021-05-24-COUP", "Goïta"), ("NER-2019-12-10-INATES", "Inatès"),
+                        ("BFA-2025-03-28-DIAPAGA", "Diapaga")):
+        for lang in ("en", "fr"):
+            assert name in event_text(curated_events.loc[ident], lang).summary, (ident, lang)
+
+
+def test_the_event_panel_speaks_the_readers_language(curated_events):
+    from geo.panels import event_panel_html
+
+    kouré = curated_events.loc["NER-2020-08-09-KOURE"]
+    fr = event_panel_html(kouré, "Niger", "fr")
+    assert "Résumé (en anglais)" not in fr and "<h5>Résumé</h5>" in fr
+    assert "réserve de girafes de Kouré" in fr and "giraffe reserve" not in fr
+    assert "humanitaires français de l&#x27;ONG ACTED" in fr  # escaped, in French
+    en = event_panel_html(kouré, "Niger", "en")
+    assert "<h5>Summary</h5>" in en and "Kouré giraffe reserve" in en
+    assert "réserve" not in en
+
+
+def test_an_imported_event_keeps_its_english_summary_labelled_as_such(curated_events):
+    from geo.panels import event_panel_html
+
+    imported = curated_events.loc["NER-2020-08-09-KOURE"].copy()
+    imported["dataset"] = "acled"  # same id, another dataset: no French text of ours
+    fr = event_panel_html(imported, "Niger", "fr")
+    assert "<h5>Résumé (en anglais)</h5>" in fr and "Kouré giraffe reserve" in fr
+
+
+def test_the_french_texts_are_escaped_in_the_panel(monkeypatch, curated_events):
+    from geo import eventtexts
+    from geo.panels import event_panel_html
+
+    ident = "NER-2020-08-09-KOURE"
+    monkeypatch.setattr(eventtexts, "french_texts",
+                        lambda: {ident: ('<img src=x onerror="alert(1)">', "<script>x</script>")})
+    html = event_panel_html(curated_events.loc[ident], "Niger", "fr")
+    assert "<script>" not in html and "<img" not in html
+    assert "&lt;script&gt;x&lt;/script&gt;" in html
+
+
+def test_places_in_lists_are_in_the_readers_language(curated_events):
+    from geo.eventtexts import localized_locations
+
+    part = curated_events.loc[["NER-2020-08-09-KOURE", "MLI-2019-03-17-DIOURA"]].copy()
+    assert localized_locations(part, "fr").tolist() == ["réserve de girafes de Kouré",
+                                                        "Dioura"]
+    assert localized_locations(part, "en").tolist() == ["Kouré giraffe reserve", "Dioura"]
+    part["dataset"] = "ucdp"
+    assert localized_locations(part, "fr").tolist() == ["Kouré giraffe reserve", "Dioura"]
+
+
+@pytest.mark.parametrize(("lang", "text"), [
+    ("en", "Curated events to 25 April 2026 (latest event in the data)"),
+    ("fr", "Événements vérifiés jusqu'au 25 avril 2026 (dernier événement des données)"),
+])
+def test_the_legend_states_the_curated_datas_end_from_the_data(curated_events, lang, text):
+    from geo.events import coverage_end
+    from geo.panels import event_legend_html
+
+    end = coverage_end(curated_events)
+    assert end == curated_events["date_end"].max().date()
+    assert text.replace("'", "&#x27;") in event_legend_html(lang, end)
+    assert "coverage" not in event_legend_html(lang)  # exports without it: no line
+    later = curated_events.iloc[[0]].copy()
+    later["date_end"] = pd.Timestamp("2027-01-31")
+    assert coverage_end(pd.concat([curated_events, later])) == later["date_end"].iloc[0].date()
+    later["dataset"] = "acled"  # an import does not extend the curated data's coverage
+    assert coverage_end(pd.concat([curated_events, later])) == end

@@ -176,6 +176,25 @@ def test_feature_choices_name_every_feature_in_the_language_and_parse_back() -> 
     assert all(selection_from_param(key, known) is not None for key in fr)
 
 
+def test_the_finder_names_a_curated_event_by_its_place_in_the_readers_language() -> None:
+    import pandas as pd
+
+    from geo.selection import feature_choices
+
+    empty = {kind: df.iloc[0:0] for kind, df in (("country", load_countries()),
+                                                 ("admin1", load_admin1()),
+                                                 ("province", load_admin1()))}
+    events = pd.DataFrame({"id": ["NER-2020-08-09-KOURE", "X"],
+                           "location": ["Kouré giraffe reserve", "Kouré giraffe reserve"],
+                           "dataset": ["curated", "acled"],
+                           "date": pd.to_datetime(["2020-08-09", "2020-08-09"])})
+    fr = feature_choices(empty, events, "fr")
+    assert fr["event:NER-2020-08-09-KOURE"] == "9 août 2020 · réserve de girafes de Kouré"
+    assert fr["event:X"] == "9 août 2020 · Kouré giraffe reserve"  # an import: as given
+    en = feature_choices(empty, events, "en")
+    assert en["event:NER-2020-08-09-KOURE"] == "9 Aug 2020 · Kouré giraffe reserve"
+
+
 @pytest.mark.parametrize(("raw", "expected"), [
     ("13.51,2.11,8", (13.51, 2.11, 8)),
     (" 16.2 , -1.5 , 5 ", (16.2, -1.5, 5)),

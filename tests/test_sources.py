@@ -71,6 +71,23 @@ def test_a_malformed_entry_is_refused_naming_file_and_entry(tmp_path, body, mess
     assert message in str(error.value)
 
 
+def test_an_entry_not_re_read_has_no_date_and_says_why(tmp_path):
+    body = "- url: https://a.example/x\n  publisher: AFP\n  type: news\n"
+    with pytest.raises(SourceRegistryError, match=r"sources\[0\].*no 'checked' date"):
+        read_registry(write(tmp_path, "sources:\n" + body))
+    entry = read_registry(write(tmp_path, "sources:\n" + body + "  note: not in the store\n"))
+    assert entry["https://a.example/x"].checked is None
+
+
+def test_a_source_not_re_read_shows_no_checked_date(monkeypatch):
+    unread = SourceInfo(url="https://news.example/u", publisher="AFP", type="news",
+                        grade="strong", checked=None, note="page not in the store")
+    monkeypatch.setattr(sources, "registry", lambda: {unread.url: unread})
+    html = source_list_html([unread.url], "fr")
+    assert "notée d&#x27;après son éditeur, sans relecture" in html
+    assert "vérifiée le" not in html
+
+
 def test_a_grade_below_the_default_is_accepted_with_its_reason(tmp_path):
     path = write(tmp_path, "sources:\n- url: https://a.example/x\n  publisher: X\n"
                            "  type: news\n  grade: fair\n  note: relays a claim\n"
@@ -84,6 +101,25 @@ def test_a_url_in_two_registries_must_agree():
     assert merge_registries([("a.yaml", one), ("b.yaml", dict(one))]) == one
     with pytest.raises(SourceRegistryError, match="described differently in a.yaml"):
         merge_registries([("a.yaml", one), ("b.yaml", other)])
+
+
+def test_a_later_reading_of_a_page_supersedes_an_earlier_description():
+    url = "https://a.example/"
+    unread = SourceInfo(url=url, publisher="A", type="news", grade="strong", checked=None,
+                        note="not re-read")
+    older = SourceInfo(url=url, publisher="A (wire)", type="news", grade="strong",
+                       checked=dt.date(2026, 11, 24), note="not reopened")
+    newer = SourceInfo(url=url, publisher="A", type="news", grade="fair",
+                       checked=dt.date(2026, 12, 3), note="read: relays a claim")
+    for order in ((older, newer), (newer, older)):
+        merged = merge_registries([("a.yaml", {url: order[0]}), ("b.yaml", {url: order[1]})])
+        assert merged[url] == newer
+    assert merge_registries([("a.yaml", {url: unread}), ("b.yaml", {url: older})])[url] == older
+    with pytest.raises(SourceRegistryError, match="described differently"):
+        merge_registries([("a.yaml", {url: unread}),
+                          ("b.yaml", {url: SourceInfo(url=url, publisher="B", type="other",
+                                                      grade="weak", checked=None,
+                                                      note="not re-read")})])
 
 
 def test_the_best_grade_decides_weakly_sourced(registry):
@@ -112,3 +148,46 @@ def test_a_list_of_weak_sources_says_so_first(registry):
 def test_the_committed_registries_load():
     sources.registry.cache_clear()
     assert isinstance(sources.registry(), dict)
+
+
+def test_every_url_cited_by_the_events_is_registered_with_its_grade():
+    """The events registry describes every URL of events.csv, and only those."""
+    from geo.events import load_events
+
+    cited = {url for urls in load_events().events["sources"] for url in urls}
+    registered = read_registry(sources.REGISTRY_FILES[0])
+    assert sorted(cited - set(registered)) == []
+    assert sorted(set(registered) - cited) == []  # no entry left for a dropped source
+
+
+def test_a_checked_date_is_only_claimed_for_a_page_read_that_day():
+    registered = read_registry(sources.REGISTRY_FILES[0])
+    for info in registered.values():
+        if info.checked is None:
+            assert "not re-read" in info.note, info.url
+        else:
+            assert f"read {info.checked.isoformat()}:" in info.note, info.url
+
+
+@pytest.mark.parametrize("host", ["wikimili.com", "wikisum.wiki", "wikizero", "frwiki.wiki",
+                                  "gpe.wikipedia.org", "sputniknews", "rbtfl.xyz",
+                                  "staging.libe.io/auteur"])
+def test_mirrors_aggregators_and_index_pages_are_graded_weak(host):
+    registered = read_registry(sources.REGISTRY_FILES[0])
+    for url, info in registered.items():
+        if host in url:
+            assert info.grade == "weak", url
+
+
+def test_replaced_weak_sources_are_gone_from_the_events():
+    from geo.events import load_events
+
+    ev = load_events().events.set_index("id")["sources"]
+    niger = " ".join(ev["NER-2023-07-26-COUP"])
+    assert "gpe.wikipedia" not in niger and "sputnik" not in niger and "pour.press" not in niger
+    assert not any("Diapaga" in url for url in ev["BFA-2025-03-10-SOLENZO"])
+    assert not any("/auteur/" in url for url in ev["BFA-2025-03-28-DIAPAGA"])
+    assert not any("zxc.wiki" in url for url in ev["NER-2019-12-10-INATES"])
+    for ident in ("NER-2023-07-26-COUP", "BFA-2025-03-10-SOLENZO", "BFA-2025-03-28-DIAPAGA",
+                  "NER-2019-12-10-INATES", "BFA-2019-01-01-YIRGOU"):
+        assert best_grade(ev[ident]) == "strong", ident
