@@ -87,7 +87,7 @@ def to_app_schema(src: pd.DataFrame) -> pd.DataFrame:
     admin1 = assign_admin1(located)
     out["admin1_id"] = admin1["admin1_id"]
     out["admin1_name"] = admin1["admin1_name"]
-    return out[list(CSV_COLUMNS)]
+    return out.reindex(columns=list(CSV_COLUMNS), fill_value="")
 
 
 def _norm(name: str) -> str:
