@@ -153,24 +153,24 @@ def acled_categories(event_type: pd.Series, sub_event_type: pd.Series,
     (event types as text, actor codes as integers): a frame of ``category`` (None outside
     the typology) and ``subtype``, same index. Each distinct combination is worked out
     once."""
-    keys = pd.DataFrame({"t": event_type.astype(str).to_numpy(),
-                         "s": sub_event_type.astype(str).to_numpy(),
-                         "a": np.asarray(inter1, dtype=np.int64),
-                         "b": np.asarray(inter2, dtype=np.int64),
-                         "c": civilian_targeting.astype(str).to_numpy()})
-    if keys.empty:
+    columns = (event_type, sub_event_type, civilian_targeting)
+    codes = [pd.factorize(col.astype(str).to_numpy())[0].astype(np.int64) for col in columns]
+    a = np.asarray(inter1, dtype=np.int64)
+    b = np.asarray(inter2, dtype=np.int64)
+    if not len(a):
         return pd.DataFrame({"category": pd.Series([], dtype=object),
                              "subtype": pd.Series([], dtype=object)}, index=event_type.index)
-    distinct = keys.drop_duplicates()
-    cats = [acled_category(t, int(a), int(b), c)
-            for t, a, b, c in zip(distinct["t"], distinct["a"], distinct["b"], distinct["c"],
-                                  strict=True)]
-    subs = [acled_subtype(cat or "", s) for cat, s in zip(cats, distinct["s"], strict=True)]
-    table = distinct.assign(category=pd.Series(cats, index=distinct.index, dtype=object),
-                            subtype=pd.Series(subs, index=distinct.index, dtype=object))
-    out = keys.merge(table, on=["t", "s", "a", "b", "c"], how="left", sort=False)
-    return pd.DataFrame({"category": out["category"].to_numpy(dtype=object),
-                         "subtype": out["subtype"].to_numpy(dtype=object)},
+    # one integer per row for its combination (actor codes are 0-8)
+    combined = ((codes[0] * (int(codes[1].max()) + 1) + codes[1])
+                * (int(codes[2].max()) + 1) + codes[2]) * 100 + a * 10 + b
+    which, where = np.unique(combined, return_inverse=True)
+    first = np.zeros(len(which), dtype=np.int64)
+    first[where[::-1]] = np.arange(len(where))[::-1]  # a row holding each combination
+    texts = [col.astype(str).to_numpy(dtype=object) for col in columns]
+    cats = [acled_category(texts[0][i], int(a[i]), int(b[i]), texts[2][i]) for i in first]
+    subs = [acled_subtype(cat or "", texts[1][i]) for cat, i in zip(cats, first, strict=True)]
+    return pd.DataFrame({"category": np.array(cats, dtype=object)[where],
+                         "subtype": np.array(subs, dtype=object)[where]},
                         index=event_type.index)
 
 

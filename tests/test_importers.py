@@ -242,10 +242,10 @@ def test_cli_import_list_remove(tmp_path):
     assert out.returncode == 0, out.stderr
     assert "rejected: 4" in out.stdout and "stored 5 events" in out.stdout
     assert "skipped:" not in out.stdout  # protests are imported (their own layer)
-    assert "acled-mali\tacled\t4 events" in run("list").stdout
+    assert "acled-mali\tacled\t5 events" in run("list").stdout
     bad = run("import", str(tmp_path / "missing.csv"))
     assert bad.returncode == 1
-    assert "removed 4 events" in run("remove", "acled-mali").stdout
+    assert "removed 5 events" in run("remove", "acled-mali").stdout
 
 
 @pytest.mark.parametrize("name", ["acled_numeric_bom.csv", "GEDEvent_v25_1_sample.csv",
