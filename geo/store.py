@@ -988,6 +988,9 @@ def to_rows(events: pd.DataFrame) -> list[tuple]:
     for col in _TEXT:
         if col == "sources":
             cols[col] = [" ".join(s) for s in events[col]]
+        elif col in TYPOLOGY_COLUMNS:  # a few distinct labels: each made a str once
+            codes, distinct = pd.factorize(events[col].astype(str), use_na_sentinel=False)
+            cols[col] = np.asarray(distinct, dtype=object)[codes].tolist() if n else []
         else:
             cols[col] = events[col].astype(str).tolist()
     cols["date"] = _days(events["date"]).tolist()
