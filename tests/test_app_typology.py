@@ -121,3 +121,16 @@ def test_the_analysis_page_has_the_same_typology_filters(acled) -> None:
     at = run(ANALYSIS, event_types="Violence against civilians")
     assert {*TYPOLOGY_KEYS, "ev_civ"} <= keys(at)
     assert at.multiselect(key="ev_event_types").value == ["Violence against civilians"]
+
+
+@pytest.mark.parametrize(("lang", "text"), [
+    ("en", "1 row skipped on purpose, not an error"),
+    ("fr", "1 ligne ignorée volontairement, sans erreur"),
+])
+def test_only_a_type_outside_acleds_typology_is_skipped_and_said_so(store, lang, text):
+    at = AppTest.from_file(str(ROOT / "pages" / "data.py"), default_timeout=60)
+    at.session_state["lang"] = lang
+    at.session_state["data_plan"] = prepare(FIX / "acled_typology.csv", store=store)
+    at.run()
+    assert not at.exception
+    assert any(text in c.value and "Non-political event (1)" in c.value for c in at.caption)
