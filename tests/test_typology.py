@@ -218,6 +218,11 @@ _OLD_ROWS = [
     ("acled:MLI2", "acled", 19001, 19001, "approx", "state-violence", "attack-on-civilians",
      "state-violence", "MLI", "", "", "", "Moura", None, None, None, "FAMa; Civilians",
      None, None, "<b>escaped</b>", "https://acleddata.com/", 0, 1700000001, 222),
+    # stored before the typology, under the old rule (every battle or strike "insurgency")
+    ("acled:MLI7001", "acled", 19787, 19787, "day", "insurgency", "attack-on-civilians",
+     "insurgency", "MLI", "", "", "Mopti", "Mopti", 14.4843, -4.1828, 2,
+     "Wagner Group; Military Forces of Mali (2021-); Civilians (Mali)", 9, 9, "old copy",
+     "https://acleddata.com/", 0, 1700000000, 333),
 ]
 
 
@@ -241,11 +246,14 @@ def test_a_schema_2_store_is_read_and_migrated_keeping_every_row(tmp_path):
     store = Store(tmp_path / "old")
     assert store.health().kind == "ok"
     before = store.load_events().set_index("id")  # read before any migration
-    assert list(before.index) == ["acled:MLI1", "acled:MLI2"]
+    assert list(before.index) == ["acled:MLI1", "acled:MLI2", "acled:MLI7001"]
     assert (before[[c for c in TYPOLOGY_COLUMNS if c != "fatalities_best"]] == "").all().all()
     assert before["fatalities_best"].isna().all()
-    # Opening it for writing (the next import) migrates it in place.
-    commit(prepare(ACLED_TYPOLOGY, store=store), store)
+    # Opening it for writing (the next import) migrates it in place; the event stored
+    # without its typology is updated by the export that has it.
+    plan = prepare(ACLED_TYPOLOGY, store=store)
+    assert plan.count("update") == 1 and plan.count("new") == 6
+    commit(plan, store)
     con = sqlite3.connect(path)
     version = con.execute("PRAGMA user_version").fetchone()[0]
     columns = {row[1] for row in con.execute("PRAGMA table_info('events')")}
@@ -263,6 +271,9 @@ def test_a_schema_2_store_is_read_and_migrated_keeping_every_row(tmp_path):
         for col in ("date", "category", "actors", "summary", "fatalities_low"):
             assert str(after.loc[ident, col]) == str(before.loc[ident, col]), (ident, col)
     assert len(after) == 2 + 7
+    updated = after.loc["acled:MLI7001"]
+    assert (updated["category"], updated["event_type"], updated["interaction_code"]) == (
+        "state-violence", "Violence against civilians", "87")
 
 
 # --- the filters and their URL form ------------------------------------------------------
