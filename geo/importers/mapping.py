@@ -360,8 +360,9 @@ def map_acled(raw: pd.DataFrame, file: str, first_row: int,
     interaction = typology.interactions(inter1, inter2)
     # ACLED's own label when the file has one (newer exports), else from the codes.
     raw_interaction = _text(raw, "interaction")
-    label = raw_interaction.where(~raw_interaction.str.fullmatch(r"\d+(\.0+)?")
-                                  & raw_interaction.ne(""), interaction["interaction"])
+    is_label = _on_distinct(raw_interaction,
+                            lambda v: v.ne("") & ~v.str.fullmatch(r"\d+(\.0+)?"))
+    label = raw_interaction.where(is_label.astype(bool), interaction["interaction"])
 
     date = _dates(raw, "event_date", options, p, "pr_unparseable_acled_date")
     tp = _int_text(_col(raw, "time_precision")).replace("", "1")
