@@ -32,7 +32,20 @@ summary        str               paraphrase, verbatim from the file (may contain
 sources        object (tuple)    tuple of http(s) URL strings, at least one
 dataset        str               dataset of origin, e.g. ``curated``, ``acled``, ``ucdp``
 verified       bool              checked against the cited sources
+disorder_type  str               ACLED's disorder type, as ACLED writes it; ``""`` if none
+event_type     str               ACLED's event type (pre-2019 types translated)
+sub_event_type str               ACLED's sub-event type
+interaction_code str             ACLED's interaction code (``17``: inter1 1, inter2 7)
+interaction    str               ACLED's interaction label (``State forces-Civilians``)
+civilian_targeting str           ACLED's flag: ``Civilian targeting`` or ``""``
+type_of_violence str             UCDP's type of violence ``1``, ``2``, ``3`` or ``""``
+dyad_name      str               UCDP's dyad name
+dyad_id        str               UCDP's dyad id (``dyad_new_id``)
+fatalities_best Int64            UCDP's best estimate of deaths; <NA> elsewhere
 ============== ================= =====================================================
+
+The last ten columns (:data:`TYPOLOGY_COLUMNS`) keep the sources' own typology; curated
+events have them blank. The category is derived from them (:mod:`geo.typology`).
 
 Nothing here imports Streamlit.
 """
@@ -52,6 +65,7 @@ import pandas as pd
 import shapely
 from pyproj import CRS, Transformer
 
+from geo import typology
 from geo.boundaries import load_admin1, load_africa_countries
 from geo.countries import AES_MEMBERS, is_country_code
 from geo.messages import Message
@@ -64,7 +78,8 @@ EVENTS_FILE = EVENTS_DIR / "events.csv"
 # from data/events/curation.yaml, each with its reason).
 ADMIN1_OVERRIDES_FILE = EVENTS_DIR / "admin1_overrides.csv"
 
-CATEGORIES: tuple[str, ...] = ("coup", "insurgency", "state-violence")
+CATEGORIES: tuple[str, ...] = ("coup", "insurgency", "state-violence", "protest", "riot",
+                                "strategic")
 COUP_SUBTYPES: tuple[str, ...] = ("successful", "attempted", "alleged-plot")
 # Violence subtypes shared by insurgency and state violence. The curated file uses the
 # first eight; the last three exist so that ACLED / UCDP imports can map onto the schema.
@@ -76,10 +91,19 @@ SUBTYPES: dict[str, tuple[str, ...]] = {
     "coup": COUP_SUBTYPES,
     "insurgency": VIOLENCE_SUBTYPES,
     "state-violence": VIOLENCE_SUBTYPES,
+    "protest": typology.PROTEST_SUBTYPES,
+    "riot": typology.RIOT_SUBTYPES,
+    "strategic": typology.STRATEGIC_SUBTYPES,
 }
 LAYERS: tuple[str, ...] = (
     "coup-successful", "coup-attempted", "coup-plot", "insurgency", "state-violence",
+    "protest", "riot", "strategic",
 )
+# Layers the map does not show until the user switches them on (ACLED's demonstrations and
+# strategic developments: often half of an export, and not political violence).
+OFF_BY_DEFAULT_LAYERS: tuple[str, ...] = ("protest", "riot", "strategic")
+DEFAULT_LAYERS: tuple[str, ...] = tuple(lay for lay in LAYERS
+                                        if lay not in OFF_BY_DEFAULT_LAYERS)
 COUP_LAYERS: dict[str, str] = {
     "successful": "coup-successful", "attempted": "coup-attempted", "alleged-plot": "coup-plot",
 }
@@ -93,7 +117,11 @@ CSV_COLUMNS: tuple[str, ...] = (
     "country_iso3", "admin1_id", "admin1_name", "admin1_source_name", "location",
     "latitude", "longitude", "geo_precision", "actors", "fatalities_low", "fatalities_high",
     "summary", "sources", "verified",
+    # the sources' own typology (blank for curated events)
+    "disorder_type", "event_type", "sub_event_type", "interaction_code", "interaction",
+    "civilian_targeting", "type_of_violence", "dyad_name", "dyad_id", "fatalities_best",
 )
+TYPOLOGY_COLUMNS: tuple[str, ...] = CSV_COLUMNS[CSV_COLUMNS.index("disorder_type"):]
 REQUIRED_COLUMNS: tuple[str, ...] = (
     "id", "dataset", "date", "date_precision", "category", "subtype", "country_iso3",
     "location", "summary", "sources", "verified",
@@ -103,8 +131,10 @@ MODEL_COLUMNS: tuple[str, ...] = (
     "country_iso3", "admin1_id", "admin1_name", "admin1_source_name", "location", "latitude",
     "longitude",
     "geo_precision", "actors", "fatalities_low", "fatalities_high", "summary", "sources",
-    "dataset", "verified",
+    "dataset", "verified", *TYPOLOGY_COLUMNS,
 )
+INT_COLUMNS: tuple[str, ...] = ("geo_precision", "fatalities_low", "fatalities_high",
+                                "fatalities_best")
 
 MIN_DATE = pd.Timestamp("1960-01-01")
 # A point may lie this far outside its country (simplified coastlines and borders).
@@ -239,11 +269,11 @@ def _typed(df: pd.DataFrame) -> pd.DataFrame:
         out[col] = pd.to_datetime(out[col]).astype("datetime64[ns]")
     for col in ("latitude", "longitude"):
         out[col] = out[col].astype("float64")
-    for col in ("geo_precision", "fatalities_low", "fatalities_high"):
+    for col in INT_COLUMNS:
         out[col] = out[col].astype("Int64")
     text = [c for c in MODEL_COLUMNS
-            if c not in ("date", "date_end", "latitude", "longitude", "geo_precision",
-                         "fatalities_low", "fatalities_high", "sources", "verified")]
+            if c not in ("date", "date_end", "latitude", "longitude", "sources", "verified",
+                         *INT_COLUMNS)]
     for col in text:
         out[col] = out[col].astype("str")
     out["sources"] = out["sources"].astype(object)
@@ -664,6 +694,14 @@ def validate_events(df: pd.DataFrame, source_name: str,
     check.report(s["fatalities_low"].eq("") & s["fatalities_high"].ne(""), "fatalities_low",
                  "pr_fatalities_low_missing")
 
+    best_ok = s["fatalities_best"].str.match(_INT_RE)
+    check.report(s["fatalities_best"].ne("") & ~best_ok, "fatalities_best",
+                 "pr_not_whole_number", value=_quoted(s["fatalities_best"]))
+    fat["fatalities_best"] = to_numeric(s["fatalities_best"].where(best_ok)).astype("Int64")
+    check.report(s["type_of_violence"].ne("")
+                 & ~s["type_of_violence"].isin(list(typology.UCDP_TYPES_OF_VIOLENCE)),
+                 "type_of_violence", "pr_one_two_three", value=_quoted(s["type_of_violence"]))
+
     kept, notes = source_urls(raw["sources"])
     for i, message in notes:
         check.note(i, "sources", message)
@@ -701,6 +739,8 @@ def validate_events(df: pd.DataFrame, source_name: str,
         "sources": kept[keep],
         "dataset": s["dataset"][keep],
         "verified": verified[keep] == "true",
+        **{col: raw[col][keep] for col in TYPOLOGY_COLUMNS if col != "fatalities_best"},
+        "fatalities_best": fat["fatalities_best"][keep],
     }, index=raw.index[keep])
     order = {c: i for i, c in enumerate(CSV_COLUMNS)}
     problems = sorted(check.problems, key=lambda p: (p.row, order.get(p.column, 99)))

@@ -42,7 +42,7 @@ from jinja2 import Template
 
 from geo import assets, foliumsafe, mapbuild, pointlayer
 from geo.countries import country_name
-from geo.events import CSV_COLUMNS, LAYERS
+from geo.events import CSV_COLUMNS, LAYERS, TYPOLOGY_COLUMNS
 from geo.foliumsafe import LiteralElement
 from geo.i18n import format_day, format_timestamp, translate
 from geo.mapbuild import BaseLayers
@@ -183,10 +183,16 @@ def _csv_frame(events: pd.DataFrame) -> pd.DataFrame:
         "fatalities_high": events["fatalities_high"], "summary": events["summary"],
         "sources": events["sources"].map(" ".join),
         "verified": events["verified"].map({True: "true", False: "false"}),
+        **{col: events[col] for col in TYPOLOGY_COLUMNS},
     })
     assert tuple(out.columns) == CSV_COLUMNS
     if not (events["admin1_source_name"].astype(str).str.strip() != "").any():
         out = out.drop(columns="admin1_source_name")  # e.g. events stored before 0.2: blank
+    # A column of the sources' typology only when some event has it (curated events
+    # have none; ACLED's events no UCDP dyad).
+    blank = [col for col in TYPOLOGY_COLUMNS
+             if not (events[col].astype("string").fillna("").str.strip() != "").any()]
+    out = out.drop(columns=blank)
     if "timestamp" in events and events["timestamp"].fillna(0).astype("int64").any():
         out["timestamp"] = events["timestamp"].fillna(0).astype("int64").to_numpy()
     return out

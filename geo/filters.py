@@ -40,6 +40,11 @@ class EventFilter:
     * ``min_fatalities``: compared with the upper bound of the fatality range; events with
       unknown fatalities only pass when it is 0.
     * ``include_non_aes_coups``: also show coups, attempts and plots outside the AES.
+    * ``disorder_types``, ``event_types``, ``sub_event_types``: ACLED's own typology, as
+      ACLED writes it; empty = all. When set, events without it (curated, UCDP) do not
+      match.
+    * ``civilian_targeting``: ``""`` any, ``"yes"`` events ACLED flags as civilian
+      targeting, ``"no"`` events with ACLED's typology and without the flag.
     """
 
     date_from: Date | None = None
@@ -50,6 +55,25 @@ class EventFilter:
     actors: tuple[str, ...] = ()
     min_fatalities: int = 0
     include_non_aes_coups: bool = False
+    disorder_types: tuple[str, ...] = ()
+    event_types: tuple[str, ...] = ()
+    sub_event_types: tuple[str, ...] = ()
+    civilian_targeting: str = ""
+
+
+CIVILIAN_TARGETING: tuple[str, ...] = ("", "yes", "no")
+# Filter field -> the model's column of ACLED's typology it selects on.
+TYPOLOGY_FIELDS: dict[str, str] = {"disorder_types": "disorder_type",
+                                   "event_types": "event_type",
+                                   "sub_event_types": "sub_event_type"}
+
+
+def _text_column(df: pd.DataFrame, column: str) -> pd.Series:
+    """A text column of the model, blank when the frame has none (a frame of a few
+    columns, or events stored before the column existed)."""
+    if column in df.columns:
+        return df[column]
+    return pd.Series("", index=df.index, dtype="str")
 
 
 def apply_filter(df: pd.DataFrame, f: EventFilter) -> pd.DataFrame:
@@ -80,6 +104,14 @@ def filter_mask(df: pd.DataFrame, f: EventFilter) -> np.ndarray:
         keep &= hit.reindex(range(len(df)), fill_value=False).to_numpy(dtype=bool)
     if f.min_fatalities > 0:
         keep &= (fatality_upper(df) >= f.min_fatalities).fillna(False).astype(bool)
+    for name, column in TYPOLOGY_FIELDS.items():
+        wanted = getattr(f, name)
+        if wanted:
+            keep &= _text_column(df, column).isin(wanted).to_numpy(dtype=bool)
+    if f.civilian_targeting in ("yes", "no"):
+        flagged = _text_column(df, "civilian_targeting").ne("").to_numpy(dtype=bool)
+        typed = _text_column(df, "event_type").ne("").to_numpy(dtype=bool)
+        keep &= flagged if f.civilian_targeting == "yes" else typed & ~flagged
     return keep.to_numpy(dtype=bool)
 
 
@@ -123,12 +155,17 @@ def region_stats(df: pd.DataFrame, admin1_id: str) -> RegionStats:
 _KEYS = {
     "date_from": "from", "date_to": "to", "countries": "countries", "layers": "layers",
     "subtypes": "subtypes", "actors": "actors", "min_fatalities": "min_fatalities",
-    "include_non_aes_coups": "non_aes_coups",
+    "include_non_aes_coups": "non_aes_coups", "disorder_types": "disorder",
+    "event_types": "event_types", "sub_event_types": "sub_event_types",
+    "civilian_targeting": "civ_targeting",
 }
 QUERY_KEYS: tuple[str, ...] = tuple(_KEYS.values())
 """Every URL parameter a filter may write."""
 _CODE_SEP = ","
 _ACTOR_SEP = "|"  # actor names contain commas and semicolons, never "|"
+# Fields holding free text (names as a source writes them), joined by "|".
+_TEXT_FIELDS = ("actors", *TYPOLOGY_FIELDS)
+MAX_LABEL_LENGTH = 100  # an ACLED type label is a few words
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off"}
 
@@ -141,7 +178,7 @@ def _encode(name: str, value: object) -> str:
     if isinstance(value, Date):
         return value.isoformat()
     if isinstance(value, tuple):
-        return (_ACTOR_SEP if name == "actors" else _CODE_SEP).join(value)
+        return (_ACTOR_SEP if name in _TEXT_FIELDS else _CODE_SEP).join(value)
     return str(value)
 
 
@@ -150,7 +187,9 @@ def to_query_params(f: EventFilter, defaults: EventFilter | None = None) -> dict
 
     Keys: ``from``, ``to`` (YYYY-MM-DD or blank = open), ``countries``, ``layers``,
     ``subtypes`` (comma-separated), ``actors`` (``|``-separated), ``min_fatalities``,
-    ``non_aes_coups`` (1/0). An empty list is written as a blank value.
+    ``non_aes_coups`` (1/0), ``disorder``, ``event_types``, ``sub_event_types`` (ACLED's
+    labels, ``|``-separated), ``civ_targeting`` (``yes``/``no``/blank). An empty list is
+    written as a blank value.
     """
     params = {}
     for fld in fields(EventFilter):
@@ -181,9 +220,9 @@ def _codes(text: str, allowed: frozenset[str] | tuple[str, ...], upper: bool) ->
     return tuple(dict.fromkeys(t for t in items if t in allowed))
 
 
-def _actors(text: str) -> tuple[str, ...]:
+def _actors(text: str, max_length: int = MAX_ACTOR_LENGTH) -> tuple[str, ...]:
     items = [t.strip() for t in text.split(_ACTOR_SEP)]
-    items = [t for t in items if t and len(t) <= MAX_ACTOR_LENGTH]
+    items = [t for t in items if t and len(t) <= max_length]
     return tuple(dict.fromkeys(items))[:MAX_ACTORS]
 
 
@@ -200,8 +239,13 @@ def _decode(name: str, text: str) -> tuple[bool, Any]:
     if name == "include_non_aes_coups":
         low = text.lower()
         return low in _TRUE | _FALSE, low in _TRUE
+    if name == "civilian_targeting":
+        low = text.lower()
+        return low in CIVILIAN_TARGETING, low if low in CIVILIAN_TARGETING else ""
     if name == "actors":
         value = _actors(text)
+    elif name in TYPOLOGY_FIELDS:
+        value = _actors(text, MAX_LABEL_LENGTH)
     elif name == "countries":
         value = _codes(text, KNOWN_COUNTRIES, upper=True)
     elif name == "layers":

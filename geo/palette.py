@@ -51,6 +51,11 @@ LAYER_COLOURS: dict[str, dict[str, str]] = {
     "coup-plot": {"line": "#8E3B74", "fill": "#FFFFFF"},
     "insurgency": {"line": "#7A3600", "fill": VERMILLION},
     "state-violence": {"line": "#003D61", "fill": BLUE},
+    # ACLED's demonstrations and strategic developments (off by default): yellow protests,
+    # sky-blue riots, grey strategic developments, each with a dark outline of its hue.
+    "protest": {"line": "#6B6200", "fill": YELLOW},
+    "riot": {"line": "#1D5B80", "fill": SKY_BLUE},
+    "strategic": {"line": "#4D4D4D", "fill": GREY},
 }
 
 # Cluster bubbles (a count of events of any layer, so no layer's hue): neutral dark grey.

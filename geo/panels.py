@@ -184,6 +184,7 @@ def event_panel_html(event: pd.Series, country_name: str, lang: str) -> str:
         (t("field_dataset"), esc(t("ev_dataset_curated") if event["dataset"] == "curated"
                                  else event["dataset"])),
         (t("field_verified"), esc(t("answer_yes") if event["verified"] else t("answer_no"))),
+        *typology_rows(event, lang),
     ]
     # "Summary (English)" only when a French reader gets the English text (imports).
     summary_label = "field_summary" if text.translated else "field_summary_english"
@@ -191,6 +192,38 @@ def event_panel_html(event: pd.Series, country_name: str, lang: str) -> str:
             f'<h3>{esc(text.location)} · {esc(date)}</h3>{_rows(rows)}'
             f'<h5>{esc(t(summary_label))}</h5><p class="summary">{esc(text.summary)}</p>'
             f'<h5>{esc(t("sources"))}</h5>{source_list_html(list(event["sources"]), lang)}</div>')
+
+
+def typology_rows(event: pd.Series, lang: str) -> list[tuple[str, str]]:
+    """The source's own typology of an event (ACLED's types, interaction and civilian
+    targeting; UCDP's type of violence, dyad and best estimate), escaped, for the fields
+    it has (none for a curated event). ACLED's labels are shown as ACLED writes them."""
+    def value(column: str) -> str:
+        text = event.get(column, "")
+        return "" if text is None or pd.isna(text) else str(text).strip()
+
+    rows = []
+    for column in ("disorder_type", "event_type", "sub_event_type"):
+        if value(column):
+            rows.append((translate(f"field_{column}", lang), esc(value(column))))
+    if value("interaction"):
+        code = f' <span class="note">({esc(value("interaction_code"))})</span>' \
+            if value("interaction_code") else ""
+        rows.append((translate("field_interaction", lang), esc(value("interaction")) + code))
+    if value("civilian_targeting"):
+        rows.append((translate("field_civilian_targeting", lang),
+                     esc(value("civilian_targeting"))))
+    if value("type_of_violence") in ("1", "2", "3"):
+        rows.append((translate("field_type_of_violence", lang),
+                     esc(translate(f"tov_{value('type_of_violence')}", lang))))
+    if value("dyad_name"):
+        dyad = f' <span class="note">({esc(value("dyad_id"))})</span>' \
+            if value("dyad_id") else ""
+        rows.append((translate("field_dyad", lang), esc(value("dyad_name")) + dyad))
+    if value("fatalities_best"):
+        rows.append((translate("field_fatalities_best", lang),
+                     esc(format_number(int(event["fatalities_best"]), lang))))
+    return rows
 
 
 def event_legend_html(lang: str, coverage_end: dt.date | None = None) -> str:

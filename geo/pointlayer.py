@@ -68,6 +68,9 @@ LAYER_STYLES: dict[str, dict] = {
     "coup-plot": {"weight": 2, "fill_opacity": 0.6, "dash_array": "3 3"},
     "insurgency": {"weight": 1, "fill_opacity": 0.6},
     "state-violence": {"weight": 1, "fill_opacity": 0.65},
+    "protest": {"weight": 1, "fill_opacity": 0.7},
+    "riot": {"weight": 1, "fill_opacity": 0.7},
+    "strategic": {"weight": 1, "fill_opacity": 0.5},
 }
 for _layer, _style in LAYER_STYLES.items():
     _style["color"] = LAYER_COLOURS[_layer]["line"]

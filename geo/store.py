@@ -34,13 +34,13 @@ import pandas as pd
 from platformdirs import PlatformDirs, PlatformDirsABC
 
 from geo import faults, placecache, snapshot
-from geo.events import MODEL_COLUMNS, _typed, empty_events
+from geo.events import INT_COLUMNS, MODEL_COLUMNS, TYPOLOGY_COLUMNS, _typed, empty_events
 from geo.paths import REPO_ROOT
 
 APP_NAME = "sahel-atlas"
 DATA_DIR_ENV = "SAHEL_ATLAS_DATA_DIR"
 DB_NAME = "events.sqlite3"
-SCHEMA_VERSION = 2  # 2: admin1_source_name
+SCHEMA_VERSION = 3  # 2: admin1_source_name; 3: the sources' typology (TYPOLOGY_COLUMNS)
 WRITE_BATCH = 20_000  # rows turned into SQLite tuples at a time
 # A write of at least this many rows, more than half the store, rebuilds the secondary
 # indexes at its end instead of updating them row by row (see Store.write).
@@ -51,13 +51,19 @@ RESERVED_DATASETS = ("curated",)
 
 _TEXT = ("id", "dataset", "date_precision", "category", "subtype", "layer", "country_iso3",
          "admin1_id", "admin1_name", "admin1_source_name", "location", "actors", "summary",
-         "sources")
+         "sources", *(c for c in TYPOLOGY_COLUMNS if c not in INT_COLUMNS))
+_INTEGERS = tuple(c for c in MODEL_COLUMNS if c in INT_COLUMNS)
 SNAPSHOT_COLUMNS: tuple[str, ...] = (*MODEL_COLUMNS, "timestamp")
 STORED_COLUMNS: tuple[str, ...] = (*SNAPSHOT_COLUMNS, "row_hash")
 # Columns added after the first release: a store written before has them added (empty) when
 # it is next opened for writing, and is read as if they were empty until then. They are not
 # hashed, so an upgrade never turns stored events into "updates" of themselves.
-ADDED_COLUMNS: dict[str, str] = {"admin1_source_name": "TEXT NOT NULL DEFAULT ''"}
+# (The typology columns are hashed only for a row that has any: see row_hash.)
+ADDED_COLUMNS: dict[str, str] = {
+    "admin1_source_name": "TEXT NOT NULL DEFAULT ''",
+    **{c: "INTEGER" if c in INT_COLUMNS else "TEXT NOT NULL DEFAULT ''"
+       for c in TYPOLOGY_COLUMNS},
+}
 HASHED_COLUMNS: tuple[str, ...] = tuple(c for c in MODEL_COLUMNS if c not in ADDED_COLUMNS)
 
 _SCHEMA = """
@@ -69,8 +75,13 @@ CREATE TABLE IF NOT EXISTS events (
     admin1_source_name TEXT NOT NULL DEFAULT '', location TEXT NOT NULL,
     latitude REAL, longitude REAL, geo_precision INTEGER, actors TEXT NOT NULL,
     fatalities_low INTEGER, fatalities_high INTEGER, summary TEXT NOT NULL,
-    sources TEXT NOT NULL, verified INTEGER NOT NULL, timestamp INTEGER NOT NULL,
-    row_hash INTEGER NOT NULL
+    sources TEXT NOT NULL, verified INTEGER NOT NULL,
+    disorder_type TEXT NOT NULL DEFAULT '', event_type TEXT NOT NULL DEFAULT '',
+    sub_event_type TEXT NOT NULL DEFAULT '', interaction_code TEXT NOT NULL DEFAULT '',
+    interaction TEXT NOT NULL DEFAULT '', civilian_targeting TEXT NOT NULL DEFAULT '',
+    type_of_violence TEXT NOT NULL DEFAULT '', dyad_name TEXT NOT NULL DEFAULT '',
+    dyad_id TEXT NOT NULL DEFAULT '', fatalities_best INTEGER,
+    timestamp INTEGER NOT NULL, row_hash INTEGER NOT NULL
 );
 CREATE INDEX IF NOT EXISTS events_date ON events(date);
 CREATE INDEX IF NOT EXISTS events_country ON events(country_iso3);
@@ -349,6 +360,20 @@ def row_hash(events: pd.DataFrame) -> np.ndarray:
         else:
             canon[col] = values.astype(str).replace({"<NA>": ""})
     hashed = pd.util.hash_pandas_object(canon.astype(str), index=False).to_numpy()
+    # The sources' typology counts only for a row that has some: an event without it
+    # (curated, or stored before schema 3) keeps the hash it had, so an upgrade never
+    # turns stored events into updates of themselves, while re-importing an export that
+    # carries the typology updates the rows stored without it.
+    present = [c for c in TYPOLOGY_COLUMNS if c in events.columns]
+    if present:
+        typo = pd.DataFrame({c: events[c].astype("string").fillna("").to_numpy()
+                             for c in present}, index=events.index)
+        some = (typo != "").any(axis=1).to_numpy()
+        if some.any():
+            extra = pd.util.hash_pandas_object(typo[some], index=False).to_numpy()
+            both = pd.DataFrame({"a": hashed[some], "b": extra})
+            hashed = hashed.copy()
+            hashed[some] = pd.util.hash_pandas_object(both, index=False).to_numpy()
     return (hashed >> np.uint64(1)).astype(np.int64)
 
 
@@ -569,7 +594,9 @@ class Store:
             params = tuple(datasets)
         with self.connect() as con:
             present = _event_columns(con)
-            cols = ", ".join(c if c in present else f"'' AS {c}" for c in SNAPSHOT_COLUMNS)
+            cols = ", ".join(c if c in present else
+                             f"NULL AS {c}" if c in INT_COLUMNS else f"'' AS {c}"
+                             for c in SNAPSHOT_COLUMNS)
             sql = f"SELECT {cols} FROM events{where}"
             con.execute("BEGIN")
             try:
@@ -967,13 +994,16 @@ def to_rows(events: pd.DataFrame) -> list[tuple]:
     for col in _TEXT:
         if col == "sources":
             cols[col] = [" ".join(s) for s in events[col]]
+        elif col in TYPOLOGY_COLUMNS:  # a few distinct labels: each made a str once
+            codes, distinct = pd.factorize(events[col].astype(str), use_na_sentinel=False)
+            cols[col] = np.asarray(distinct, dtype=object)[codes].tolist() if n else []
         else:
             cols[col] = events[col].astype(str).tolist()
     cols["date"] = _days(events["date"]).tolist()
     cols["date_end"] = _days(events["date_end"]).tolist()
     cols["latitude"] = _float_or_none(events["latitude"])
     cols["longitude"] = _float_or_none(events["longitude"])
-    for col in ("geo_precision", "fatalities_low", "fatalities_high"):
+    for col in _INTEGERS:
         cols[col] = _nullable(events[col])
     cols["verified"] = events["verified"].astype(int).tolist()
     cols["timestamp"] = events["timestamp"].astype("int64").tolist() if n else []

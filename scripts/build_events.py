@@ -108,7 +108,7 @@ def to_app_schema(src: pd.DataFrame) -> pd.DataFrame:
             raise SystemExit(f"{key}: date_end {end} before date")
     out["admin1_id"] = ""
     out["admin1_name"] = ""
-    return out[list(CSV_COLUMNS)]
+    return out.reindex(columns=list(CSV_COLUMNS), fill_value="")
 
 
 def locate(events: pd.DataFrame, overrides: dict[str, str]) -> pd.DataFrame:

@@ -233,7 +233,7 @@ def synthetic_rows(n: int, seed: int = 0, today: Date | None = None) -> pd.DataF
         "sources": sources,
         "verified": "false",
     })
-    return rows.loc[:, list(CSV_COLUMNS)].astype(str)
+    return rows.reindex(columns=list(CSV_COLUMNS), fill_value="").astype(str)
 
 
 def make_events(n: int, seed: int = 0, today: Date | None = None) -> pd.DataFrame:

@@ -39,7 +39,7 @@ def acled_row(n: int, timestamp: int, fatalities: int = 1, event_type: str = "Ba
     iso, country, admin1, location, lat, lon = _PLACES[n % 3]
     prefix = {"466": "MLI", "854": "BFA", "562": "NER"}[iso]
     sub = {"Battles": "Armed clash", "Protests": "Peaceful protest",
-           "Violence against civilians": "Attack"}[event_type]
+           "Violence against civilians": "Attack"}.get(event_type, "")
     return {
         "event_id_cnty": f"{prefix}9{n:04d}",
         "event_date": f"2025-{1 + n % 12:02d}-{1 + n % 27:02d}",

@@ -103,7 +103,7 @@ def test_layer_checkboxes_carry_counts_and_all_events_are_shown() -> None:
     at = run_app()
     counts, drawn = expected(DEFAULT)
     for layer in LAYERS:
-        assert layer_box(at, layer).value is True
+        assert layer_box(at, layer).value is (layer in DEFAULT.layers)
         assert label_count(at, layer) == counts[layer]
     assert sum(counts.values()) == len(apply_filter(EVENTS, DEFAULT))
     assert shown(at) == drawn
@@ -118,7 +118,7 @@ def test_unchecking_a_layer_hides_its_events_and_writes_the_url() -> None:
     before = shown(at)
     layer_box(at, "insurgency").uncheck()
     rerun(at)
-    others = tuple(layer for layer in LAYERS if layer != "insurgency")
+    others = tuple(layer for layer in DEFAULT.layers if layer != "insurgency")
     counts, drawn = expected(replace(DEFAULT, layers=others))
     located_insurgency = int(EVENTS.loc[apply_filter(EVENTS, DEFAULT).index]
                              .query("layer == 'insurgency'")["latitude"].notna().sum())
@@ -245,7 +245,7 @@ def test_garbage_query_params_do_not_crash(params: dict) -> None:
     at = run_app(**params)
     assert shown(at) == expected(DEFAULT)[1]
     for layer in LAYERS:
-        assert layer_box(at, layer).value is True
+        assert layer_box(at, layer).value is (layer in DEFAULT.layers)
     # Nothing unusable is echoed back into the URL.
     for key in FILTER_KEYS:
         assert param(at, key) is None, (key, dict(at.query_params))

@@ -132,7 +132,8 @@ def test_layer_counts(events):
     counts = layer_counts(events)
     assert list(counts) == list(LAYERS)
     assert counts == {"coup-successful": 2, "coup-attempted": 1, "coup-plot": 0,
-                      "insurgency": 3, "state-violence": 1}
+                      "insurgency": 3, "state-violence": 1, "protest": 0, "riot": 0,
+                      "strategic": 0}
     assert layer_counts(events.iloc[0:0]) == dict.fromkeys(LAYERS, 0)
 
 

@@ -49,7 +49,7 @@ def by_id(plan) -> pd.DataFrame:
 def test_pre_2019_acled_with_upper_case_headers_imports(store):
     plan = prepare(FIX / "acled_pre2019_upper.csv", store=store, today=TODAY)
     assert plan.format == "acled"
-    assert (plan.total_rows, plan.accepted, len(plan.rejected)) == (9, 5, 0)
+    assert (plan.total_rows, plan.accepted, len(plan.rejected)) == (9, 9, 0)
     ev = by_id(plan)
     # Legacy battle types become today's sub-event types.
     assert ev.loc["acled:MLI9001", "subtype"] == "armed-clash"
@@ -65,10 +65,20 @@ def test_pre_2019_acled_with_upper_case_headers_imports(store):
     assert ev.loc["acled:MLI9001", "date"] == pd.Timestamp("2016-01-14")
     assert ev.loc["acled:MLI9002", "date"] == pd.Timestamp("2016-02-02")  # not 2 Feb -> Feb 2
     assert plan.date_order == "dmy" and plan.date_order_source == "detected"
-    # Out of scope as today, counted under the file's own type names.
-    assert plan.skipped == {"Headquarters or base established": 1,
-                            "Non-violent transfer of territory": 1, "Riots/Protests": 1,
-                            "Strategic development": 1}
+    # Riots/Protests and the strategic developments are imported on their own layers, with
+    # today's event and sub-event types; a legacy Riots/Protests by protesters is a protest.
+    assert plan.skipped == {}
+    assert ev.loc["acled:MLI9006", ["category", "event_type", "subtype"]].tolist() == [
+        "protest", "Riots/Protests", "other"]
+    assert ev.loc["acled:MLI9008", ["category", "event_type", "sub_event_type",
+                                    "subtype"]].tolist() == [
+        "strategic", "Strategic developments", "Headquarters or base established",
+        "base-established"]
+    assert ev.loc["acled:BFA9009", "subtype"] == "transfer-of-territory"
+    assert ev.loc["acled:MLI9007", ["layer", "subtype"]].tolist() == ["strategic", "other"]
+    # The legacy battle by state forces stays insurgency; its interaction from the codes.
+    assert ev.loc["acled:MLI9001", ["category", "interaction_code"]].tolist() == [
+        "insurgency", "12"]
     assert ev.loc["acled:MLI9002", "summary"].startswith("Battles: Government regains territory")
 
 
@@ -348,10 +358,15 @@ def test_ucdp_candidate_events(store):
 def test_acled_events_outside_the_sahel(store):
     plan = prepare(FIX / "acled_world.csv", store=store, today=TODAY)
     ev = by_id(plan)
-    assert set(ev.index) == {"acled:USA8002", "acled:GAB8003", "acled:CAF8004",
-                             "acled:CAF8005"}
-    assert ev["country_iso3"].to_dict() == {"acled:USA8002": "USA", "acled:GAB8003": "GAB",
+    assert set(ev.index) == {"acled:USA8001", "acled:USA8002", "acled:GAB8003",
+                             "acled:CAF8004", "acled:CAF8005"}
+    assert ev["country_iso3"].to_dict() == {"acled:USA8001": "USA", "acled:USA8002": "USA",
+                                            "acled:GAB8003": "GAB",
                                             "acled:CAF8004": "CAF", "acled:CAF8005": "CAF"}
+    # A riot (label-form interaction, kept as ACLED wrote it) is imported on its own layer.
+    riot = ev.loc["acled:USA8001"]
+    assert (riot["layer"], riot["subtype"], riot["interaction"], riot["interaction_code"]) == (
+        "riot", "violent-demonstration", "Rioters-State forces", "51")
     # No admin-1 outside the AES; the United States (no boundary in data/) keeps its point.
     assert (ev["admin1_id"] == "").all()
     assert ev.loc["acled:USA8002", ["latitude", "longitude"]].tolist() == [29.7604, -95.3698]
@@ -359,16 +374,16 @@ def test_acled_events_outside_the_sahel(store):
     # A country with a boundary is still checked; an unknown country is still refused.
     assert "outside Gabon" in problems[(7, "latitude")]
     assert "Atlantis" in problems[(8, "country")]
-    assert plan.skipped == {"Riots": 1}
+    assert plan.skipped == {}
 
 
 def test_events_in_any_country_are_stored_and_read_back(store):
     from geo.importers import commit
 
     plan = prepare(FIX / "acled_world.csv", store=store, today=TODAY)
-    assert commit(plan, store) == 4
+    assert commit(plan, store) == 5
     stored = store.load_events()
-    assert sorted(stored["country_iso3"]) == ["CAF", "CAF", "GAB", "USA"]
+    assert sorted(stored["country_iso3"]) == ["CAF", "CAF", "GAB", "USA", "USA"]
 
 
 @pytest.mark.parametrize(("name", "iso3"), [

@@ -45,7 +45,7 @@ def test_formats_are_detected_from_columns(path, fmt):
 def test_acled_numeric_codes_bom_old_dates_and_quirks(store):
     plan = prepare(ACLED_OLD, store=store)
     assert plan.format == "acled" and plan.dataset == "acled"
-    assert plan.total_rows == 9 and plan.accepted == 4
+    assert plan.total_rows == 9 and plan.accepted == 5
     ev = plan.events.set_index("id")
     first = ev.loc["acled:MLI1001"]
     # Quoted notes with commas, quotes and a newline survive; sources named in the summary.
@@ -62,6 +62,11 @@ def test_acled_numeric_codes_bom_old_dates_and_quirks(store):
     state = ev.loc["acled:MLI1002"]
     assert state["category"] == "state-violence" and state["date_precision"] == "approx"
     assert state["date"] == pd.Timestamp("2021-04-02")
+    # ACLED's typology kept: numeric interaction codes, and their label from the codes.
+    assert (state["event_type"], state["sub_event_type"]) == (
+        "Violence against civilians", "Attack")
+    assert (state["interaction_code"], state["interaction"]) == ("17", "State forces-Civilians")
+    assert first["interaction"] == "Rebel group-State forces" and first["event_type"] == "Battles"
     month = ev.loc["acled:BFA2001"]
     assert month["date_precision"] == "month" and month["date"] == pd.Timestamp("2022-07-01")
     assert month["date_end"] == pd.Timestamp("2022-07-31") and month["subtype"] == "bombing"
@@ -69,15 +74,19 @@ def test_acled_numeric_codes_bom_old_dates_and_quirks(store):
     assert ev.loc["acled:NER3003", "location"] == "<script>alert('loc')</script>"
     # Problems name the physical line in the file: the first event's notes span lines 2-3.
     reasons = {(p.row, p.column): p.reason for p in plan.problems}
-    # A protest is out of scope: skipped and counted, not an error in a row.
-    assert (6, "event_type") not in reasons and plan.skipped == {"Protests": 1}
+    # A protest is imported, on its own layer, with ACLED's typology.
+    protest = ev.loc["acled:NER3001"]
+    assert (protest["category"], protest["layer"], protest["subtype"]) == (
+        "protest", "protest", "peaceful-protest")
+    assert (protest["event_type"], protest["interaction"]) == ("Protests", "Protesters only")
+    assert (6, "event_type") not in reasons and plan.skipped == {}
     assert "outside Mali" in reasons[(7, "latitude")]
     assert "unparseable date" in reasons[(8, "event_date")]
     assert "duplicate id 'acled:MLI1001' (first in line 2)" in reasons[(9, "id")]
     assert "missing" in reasons[(10, "latitude")]
     assert list(plan.rejected["row"]) == [7, 8, 9, 10]
     assert plan.total_rows == plan.accepted + len(plan.rejected) + plan.skipped_rows
-    assert plan.count("new") == 4
+    assert plan.count("new") == 5
 
 
 def test_acled_text_labels(store):
@@ -231,12 +240,12 @@ def test_cli_import_list_remove(tmp_path):
 
     out = run("import", str(ACLED_OLD), "--yes", "--dataset", "acled-mali")
     assert out.returncode == 0, out.stderr
-    assert "rejected: 4" in out.stdout and "stored 4 events" in out.stdout
-    assert "skipped: 1 (out of the atlas' scope, not errors: Protests 1)" in out.stdout
-    assert "acled-mali\tacled\t4 events" in run("list").stdout
+    assert "rejected: 4" in out.stdout and "stored 5 events" in out.stdout
+    assert "skipped:" not in out.stdout  # protests are imported (their own layer)
+    assert "acled-mali\tacled\t5 events" in run("list").stdout
     bad = run("import", str(tmp_path / "missing.csv"))
     assert bad.returncode == 1
-    assert "removed 4 events" in run("remove", "acled-mali").stdout
+    assert "removed 5 events" in run("remove", "acled-mali").stdout
 
 
 @pytest.mark.parametrize("name", ["acled_numeric_bom.csv", "GEDEvent_v25_1_sample.csv",

@@ -113,6 +113,7 @@ def test_text_is_stored_plain_sources_once_per_distinct_value_and_read_back(tmp_
     row = {**{c: "" for c in SNAPSHOT_COLUMNS}, "date": pd.Timestamp("2024-01-01"),
            "date_end": pd.Timestamp("2024-01-01"), "latitude": 14.0, "longitude": 1.0,
            "geo_precision": 1, "fatalities_low": 1, "fatalities_high": 2,
+           "fatalities_best": pd.NA,
            "sources": ("https://example.org/a", "https://example.org/b"), "verified": True,
            "timestamp": 0, "country_iso3": "NER"}
     many = pd.concat([events, pd.DataFrame([row] * 10)], ignore_index=True).astype(

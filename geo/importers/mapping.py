@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from geo import countries
+from geo import countries, typology
 from geo.events import CSV_COLUMNS, RowProblem
 from geo.importers import dates
 from geo.messages import Message, Param
@@ -31,11 +31,7 @@ MAX_FATALITIES = 100_000
 TEXT_LIMIT = 20_000  # characters kept of a free-text cell (notes, summaries)
 
 # ACLED actor type codes (inter1/inter2) and their text labels in newer exports.
-ACLED_INTER: dict[int, str] = {
-    0: "", 1: "State forces", 2: "Rebel group", 3: "Political militia",
-    4: "Identity militia", 5: "Rioters", 6: "Protesters", 7: "Civilians",
-    8: "External/Other forces",
-}
+ACLED_INTER: dict[int, str] = typology.ACLED_INTER
 _INTER_BY_LABEL = {v.casefold(): k for k, v in ACLED_INTER.items() if v}
 _INTER_BY_LABEL.update({"state forces": 1, "rebel groups": 2, "political militias": 3,
                         "identity militias": 4, "external/other forces": 8,
@@ -43,22 +39,8 @@ _INTER_BY_LABEL.update({"state forces": 1, "rebel groups": 2, "political militia
 # ``interaction`` in label form: "State forces-Rebel group", one actor: "Rebel group only".
 _INTERACTION_ONLY = re.compile(r"^(?P<a>.+?)\s+only$", re.IGNORECASE)
 
-# ACLED event type -> category rule; sub-event type -> our subtype.
-ACLED_SUBTYPES: dict[str, str] = {
-    "armed clash": "armed-clash",
-    "government regains territory": "armed-clash",
-    "non-state actor overtakes territory": "capture-of-town",
-    "attack": "attack-on-civilians",
-    "abduction/forced disappearance": "kidnapping",
-    "sexual violence": "attack-on-civilians",
-    "air/drone strike": "air-or-drone-strike",
-    "remote explosive/landmine/ied": "bombing",
-    "suicide bomb": "bombing",
-    "shelling/artillery/missile attack": "bombing",
-    "grenade": "bombing",
-    "chemical weapon": "bombing",
-}
-ACLED_VIOLENT_TYPES = ("battles", "violence against civilians", "explosions/remote violence")
+# ACLED sub-event type -> our subtype (for violence; the others: geo.typology).
+ACLED_SUBTYPES: dict[str, str] = typology.VIOLENCE_SUB_EVENTS
 
 # ACLED event types before the 2019 change (see IMPORT_MAPPING.md for the sources): the
 # legacy type, as :func:`legacy_key` writes it -> (event type, sub-event type) of today.
@@ -364,23 +346,23 @@ def map_acled(raw: pd.DataFrame, file: str, first_row: int,
     p = _Problems(raw.index, file, first_row)
     raw_type = _col(raw, "event_type")
     event_type, sub = acled_types(raw_type, _col(raw, "sub_event_type"))
-    etype = _on_distinct(event_type, lambda v: v.str.casefold())
     p.reject(raw_type.eq(""), "event_type", "pr_required_value")
-    p.skip(raw_type.ne("") & ~etype.isin(ACLED_VIOLENT_TYPES), raw_type)
-    subtype = _on_distinct(sub, lambda v: v.str.casefold().map(ACLED_SUBTYPES).fillna("other"))
     pair = _interaction_codes(_col(raw, "interaction"))
     inter1 = _inter_code(_col(raw, "inter1"), "inter1", p, pair["a"])
-    _inter_code(_col(raw, "inter2"), "inter2", p, pair["b"])
-    # Violence against civilians by state or foreign forces -> state violence; everything
-    # else (battles, remote violence, attacks by armed groups) -> insurgency.
-    state_actor = inter1.isin([1, 8])
-    civilian_target = (etype.eq("violence against civilians")
-                       | _on_distinct(_col(raw, "civilian_targeting"),
-                                      lambda v: v.str.casefold()).eq("civilian targeting"))
-    category = np.where(state_actor & civilian_target, "state-violence", "insurgency")
-    subtype = subtype.where(~(pd.Series(category, index=raw.index).eq("state-violence")
-                              & subtype.isin(["armed-clash", "capture-of-town"])),
-                            "attack-on-civilians")
+    inter2 = _inter_code(_col(raw, "inter2"), "inter2", p, pair["b"])
+    civilian = _col(raw, "civilian_targeting")
+    # The app's category and subtype from ACLED's typology: the rule of geo.typology
+    # (data/ANALYSIS_RULES.md); an event type outside ACLED's typology is skipped.
+    derived = typology.acled_categories(event_type, sub, inter1, inter2, civilian)
+    p.skip(raw_type.ne("") & derived["category"].isna(), raw_type)
+    category = derived["category"].fillna("insurgency").astype(str)
+    subtype = derived["subtype"].fillna("other").astype(str)
+    interaction = typology.interactions(inter1, inter2)
+    # ACLED's own label when the file has one (newer exports), else from the codes.
+    raw_interaction = _text(raw, "interaction")
+    is_label = _on_distinct(raw_interaction,
+                            lambda v: v.ne("") & ~v.str.fullmatch(r"\d+(\.0+)?"))
+    label = raw_interaction.where(is_label.astype(bool), interaction["interaction"])
 
     date = _dates(raw, "event_date", options, p, "pr_unparseable_acled_date")
     tp = _int_text(_col(raw, "time_precision")).replace("", "1")
@@ -422,6 +404,16 @@ def map_acled(raw: pd.DataFrame, file: str, first_row: int,
         "summary": summary,
         "sources": ACLED_URL,
         "verified": "false",
+        "disorder_type": _text(raw, "disorder_type"),
+        "event_type": event_type,
+        "sub_event_type": sub,
+        "interaction_code": interaction["interaction_code"],
+        "interaction": label,
+        "civilian_targeting": civilian.str.slice(0, TEXT_LIMIT),
+        "type_of_violence": "",
+        "dyad_name": "",
+        "dyad_id": "",
+        "fatalities_best": "",
         "timestamp": _int_text(_col(raw, "timestamp")),
     }, index=raw.index)
     return Mapped(frame, p.bad, p.skipped, p.items)
@@ -435,6 +427,7 @@ def map_ucdp(raw: pd.DataFrame, file: str, first_row: int,
     tov = _int_text(_col(raw, "type_of_violence"))
     p.reject(~tov.isin(["1", "2", "3"]), "type_of_violence", "pr_one_two_three", tov)
     side_a = _text(raw, "side_a")
+    # geo.typology.ucdp_category, on the columns
     state_side = side_a.str.startswith("Government of")
     category = np.where(tov.eq("3") & state_side, "state-violence", "insurgency")
     subtype = np.where(tov.eq("3"), "attack-on-civilians", "armed-clash")
@@ -496,6 +489,16 @@ def map_ucdp(raw: pd.DataFrame, file: str, first_row: int,
         "summary": summary,
         "sources": UCDP_URL,
         "verified": "false",
+        "disorder_type": "",
+        "event_type": "",
+        "sub_event_type": "",
+        "interaction_code": "",
+        "interaction": "",
+        "civilian_targeting": "",
+        "type_of_violence": tov.where(tov.isin(["1", "2", "3"]), ""),
+        "dyad_name": dyad,
+        "dyad_id": _int_text(_col(raw, "dyad_new_id")),
+        "fatalities_best": best,
         "timestamp": "",
     }, index=raw.index)
     return Mapped(frame, p.bad, p.skipped, p.items)

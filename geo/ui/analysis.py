@@ -39,7 +39,8 @@ RULE_COLORS = {"coup": palette.BLACK, "charter": palette.REDDISH_PURPLE,
                "ecowas": palette.GREY, "other": palette.GREY}
 BAND_COLORS = palette.BAND_COLOURS
 CATEGORY_COLORS = {"coup": palette.REDDISH_PURPLE, "insurgency": palette.VERMILLION,
-                   "state-violence": palette.BLUE}
+                   "state-violence": palette.BLUE, "protest": palette.YELLOW,
+                   "riot": palette.SKY_BLUE, "strategic": palette.GREY}
 """One colour per event category in the trend charts: the hues of the map's layers."""
 WINDOW_COLORS = (palette.GREY, palette.BLUE)  # before, after
 ACTOR_COLOR = palette.VERMILLION

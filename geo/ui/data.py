@@ -28,7 +28,7 @@ import streamlit as st
 from geo import importers
 from geo.charter_view import md_escape
 from geo.countries import country_name, sorted_by_name
-from geo.events import LAYERS, RowProblem
+from geo.events import DEFAULT_LAYERS, LAYERS, RowProblem
 from geo.filters import EventFilter, apply_filter, from_query_params
 from geo.i18n import catalog, format_day, format_number, format_timestamp, translate
 from geo.store import Store, StoreError
@@ -251,7 +251,7 @@ def map_filter(events: pd.DataFrame) -> EventFilter:
     been drawn (they are kept across pages), else the URL's filter over the defaults."""
     start = events["date"].min().date() if len(events) else None
     end = events["date_end"].max().date() if len(events) else None
-    defaults = EventFilter(date_from=start, date_to=end, layers=LAYERS,
+    defaults = EventFilter(date_from=start, date_to=end, layers=DEFAULT_LAYERS,
                            include_non_aes_coups=True)
     f = from_query_params(st.query_params.to_dict(), defaults)
     state = st.session_state
@@ -266,7 +266,11 @@ def map_filter(events: pd.DataFrame) -> EventFilter:
         subtypes=tuple(state.get("ev_subtypes", f.subtypes)),
         actors=tuple(state.get("ev_actors", f.actors)),
         min_fatalities=int(state.get("ev_min_fat", f.min_fatalities)),
-        include_non_aes_coups=bool(state.get("ev_non_aes", f.include_non_aes_coups)))
+        include_non_aes_coups=bool(state.get("ev_non_aes", f.include_non_aes_coups)),
+        disorder_types=tuple(state.get("ev_disorder", f.disorder_types)),
+        event_types=tuple(state.get("ev_event_types", f.event_types)),
+        sub_event_types=tuple(state.get("ev_sub_event_types", f.sub_event_types)),
+        civilian_targeting=str(state.get("ev_civ", f.civilian_targeting)))
 
 
 # --- the upload -------------------------------------------------------------------------

@@ -29,7 +29,12 @@ from geo.store import Store, StoreError
 
 CHARTER_DATE = date(2023, 9, 16)
 WIDGET_KEYS = ("ev_dates", "ev_countries", "ev_subtypes", "ev_actors", "ev_min_fat",
-               "ev_non_aes", "ev_cluster")
+               "ev_non_aes", "ev_cluster", "ev_disorder", "ev_event_types",
+               "ev_sub_event_types", "ev_civ")
+# The widgets of ACLED's typology -> the filter's fields (shown when a dataset has it).
+TYPOLOGY_WIDGETS: dict[str, str] = {"ev_disorder": "disorder_types",
+                                    "ev_event_types": "event_types",
+                                    "ev_sub_event_types": "sub_event_types"}
 """The filter widgets every page with the event sidebar shares (plus one per layer)."""
 
 
@@ -149,12 +154,14 @@ def default_filter(events: pd.DataFrame) -> EventFilter:
 
 
 def _filter_for_span(span: tuple[date, date]) -> EventFilter:
-    """The default view over ``span``: every date, the AES states, every layer."""
+    """The default view over ``span``: every date, the AES states, every layer but those
+    off by default (``geo.events.OFF_BY_DEFAULT_LAYERS``: protests, riots, strategic
+    developments)."""
     return EventFilter(date_from=span[0], date_to=span[1], countries=AES_MEMBERS,
-                       layers=ev.LAYERS, include_non_aes_coups=True)
+                       layers=ev.DEFAULT_LAYERS, include_non_aes_coups=True)
 
 
-def _init_widgets(f: EventFilter, span: tuple[date, date]) -> None:
+def _init_widgets(f: EventFilter, span: tuple[date, date], facets: _Facets) -> None:
     """Seed the widgets once per session from the URL; later pages keep their values
     (``geo.ui.keep``), so every page shares one filter state."""
     ui.keep(*WIDGET_KEYS, *(f"ev_layers_{layer}" for layer in ev.LAYERS))
@@ -171,6 +178,11 @@ def _init_widgets(f: EventFilter, span: tuple[date, date]) -> None:
     st.session_state["ev_actors"] = list(f.actors)
     st.session_state["ev_min_fat"] = int(f.min_fatalities)
     st.session_state["ev_non_aes"] = bool(f.include_non_aes_coups)
+    # ACLED's typology: only values the loaded events have (a multiselect refuses others)
+    for key, name in TYPOLOGY_WIDGETS.items():
+        offered = set(getattr(facets, name))
+        st.session_state[key] = [v for v in getattr(f, name) if v in offered]
+    st.session_state["ev_civ"] = f.civilian_targeting if facets.event_types else ""
     st.session_state.setdefault(
         "ev_cluster", ui.parse_bool(st.query_params.get(CLUSTER_PARAM, "1")) is not False)
 
@@ -186,6 +198,17 @@ class _Facets(NamedTuple):
     countries: frozenset[str]
     subtypes: tuple[str, ...]
     actors: list[str]
+    # ACLED's typology as the events have it (empty when no loaded dataset has it)
+    disorder_types: tuple[str, ...] = ()
+    event_types: tuple[str, ...] = ()
+    sub_event_types: tuple[str, ...] = ()
+
+
+def _labels(events: pd.DataFrame, column: str) -> tuple[str, ...]:
+    """The distinct non-blank values of a typology column, sorted (none if absent)."""
+    if column not in events.columns:
+        return ()
+    return tuple(sorted(str(v) for v in events[column].unique() if str(v).strip()))
 
 
 @st.cache_resource(show_spinner=False, max_entries=2)
@@ -194,7 +217,9 @@ def _facets(key: str, _events: pd.DataFrame) -> _Facets:
     at a million events, scanning dates, subtypes and actors took tenths of a second on
     every rerun."""
     return _Facets(data_span(_events), frozenset(_events["country_iso3"].unique()),
-                   tuple(sorted(set(_events["subtype"].unique()))), actor_choices(_events))
+                   tuple(sorted(set(_events["subtype"].unique()))), actor_choices(_events),
+                   _labels(_events, "disorder_type"), _labels(_events, "event_type"),
+                   _labels(_events, "sub_event_type"))
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
@@ -302,7 +327,7 @@ def event_sidebar(events: pd.DataFrame, lang: str) -> tuple[EventFilter, bool]:
     facets = _facets(events_key(), events)
     span = facets.span
     defaults = _filter_for_span(span)
-    _init_widgets(from_query_params(st.query_params.to_dict(), defaults), span)
+    _init_widgets(from_query_params(st.query_params.to_dict(), defaults), span, facets)
 
     st.subheader(t("events_heading"))
     counts_box = st.container()
@@ -328,10 +353,12 @@ def event_sidebar(events: pd.DataFrame, lang: str) -> tuple[EventFilter, bool]:
         actors = st.multiselect(t("ev_actors"), facets.actors, key="ev_actors",
                                 placeholder=t("ev_all"))
         min_fat = st.number_input(t("ev_min_fatalities"), min_value=0, step=1, key="ev_min_fat")
+        typology = typology_filters(facets, lang)
 
     base = EventFilter(date_from=dates[0], date_to=dates[1], countries=tuple(countries),
                        subtypes=tuple(subtypes), actors=tuple(actors),
-                       min_fatalities=int(min_fat), include_non_aes_coups=non_aes)
+                       min_fatalities=int(min_fat), include_non_aes_coups=non_aes,
+                       **typology)
     counts = filtered_layer_counts(events, base)
     chosen = []
     with counts_box:
@@ -341,6 +368,29 @@ def event_sidebar(events: pd.DataFrame, lang: str) -> tuple[EventFilter, bool]:
             if st.checkbox(label, key=f"ev_layers_{layer}"):
                 chosen.append(layer)
     return replace(base, layers=tuple(chosen)), cluster
+
+
+def typology_filters(facets: _Facets, lang: str) -> dict[str, object]:
+    """The widgets of ACLED's typology (disorder, event and sub-event types, civilian
+    targeting), only when a loaded dataset has it; the filter fields they set (none when
+    hidden, so a shared link's typology never hides events without showing why)."""
+    if not facets.event_types:
+        return {}
+
+    def t(key: str) -> str:
+        return translate(key, lang)
+
+    st.markdown(f"**{t('ev_typology')}**", help=t("ev_typology_help"))
+    chosen: dict[str, object] = {}
+    for key, name in TYPOLOGY_WIDGETS.items():
+        options = list(getattr(facets, name))
+        if options:  # ACLED's labels as ACLED writes them (English in both languages)
+            chosen[name] = tuple(st.multiselect(t(f"ev_{name}"), options, key=key,
+                                                placeholder=t("ev_all")))
+    chosen["civilian_targeting"] = st.radio(
+        t("ev_civilian_targeting"), ["", "yes", "no"], key="ev_civ", horizontal=True,
+        format_func=lambda v: t(f"ev_civ_{v or 'any'}"))
+    return chosen
 
 
 def prepare_default_view(events: pd.DataFrame) -> EventFilter:

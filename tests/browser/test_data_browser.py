@@ -125,8 +125,8 @@ def test_second_upload_without_reload_starts_from_its_own_detection(data_app, of
     name.fill("acled")
     name.press("Enter")
     page.get_by_role("button", name="Check the file").click()
-    page.get_by_role("button", name="Store 4 events in dataset acled").click()
-    page.get_by_text("Stored 4 events in dataset acled").wait_for()
+    page.get_by_role("button", name="Store 5 events in dataset acled").click()
+    page.get_by_text("Stored 5 events in dataset acled").wait_for()
     # The run after storing draws an empty uploader; the old one goes when that run ends.
     page.wait_for_function("() => document.querySelectorAll('input[type=file]').length === 1")
 

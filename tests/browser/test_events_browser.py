@@ -45,7 +45,8 @@ SHOWN = apply_filter(EVENTS, DEFAULT)
 CHARTER = replace(DEFAULT, date_from=CHARTER_DATE)
 LABELS = {"coup-successful": "Successful coups", "coup-attempted": "Attempted coups",
           "coup-plot": "Alleged coup plots", "insurgency": "Insurgency events",
-          "state-violence": "State violence"}
+          "state-violence": "State violence", "protest": "Protests (ACLED)",
+          "riot": "Riots (ACLED)", "strategic": "Strategic developments (ACLED)"}
 SHOWN_RE = re.compile(r"^\d+ events shown")
 SIDEBAR = '[data-testid="stSidebar"]'
 
@@ -258,7 +259,7 @@ def test_unchecking_a_layer_removes_its_marks_without_reloading_the_map(
     not_located = int(SHOWN.query("layer == 'insurgency'")["latitude"].isna().sum())
     page.locator(SIDEBAR).get_by_text(label, exact=True).click()
     after = wait_drawn(page, drawn_expected(replace(DEFAULT, layers=tuple(
-        layer for layer in LAYERS if layer != "insurgency"))))
+        layer for layer in DEFAULT.layers if layer != "insurgency"))))
     # Fewer by the label's N, less the insurgency events that have no coordinates.
     assert "insurgency" not in after
     assert sum(before.values()) - sum(after.values()) == n_label - not_located
@@ -270,7 +271,7 @@ def test_unchecking_a_layer_removes_its_marks_without_reloading_the_map(
     assert not page.get_by_role("checkbox", name=label).is_checked()
     assert page.get_by_role("checkbox", name=labels["coup-successful"]).is_checked()
     wait_for(page, lambda: shown_caption(page) == caption_text(
-        replace(DEFAULT, layers=tuple(lay for lay in LAYERS if lay != "insurgency"))),
+        replace(DEFAULT, layers=tuple(lay for lay in DEFAULT.layers if lay != "insurgency"))),
         "the caption")
     wait_for(page, lambda: re.search(r"layers=coup-successful(%2C|,)", page.url),
              "layers in the URL")
@@ -647,7 +648,7 @@ def test_url_reproduces_the_view(app_url, offline_page, browser, artifacts):
     page = offline_page.page
     page.goto(app_url)
     frame = map_frame(page)
-    view = replace(CHARTER, layers=tuple(lay for lay in LAYERS if lay != "state-violence"))
+    view = replace(CHARTER, layers=tuple(lay for lay in DEFAULT.layers if lay != "state-violence"))
 
     page.locator(SIDEBAR).get_by_text(label_texts(DEFAULT)["state-violence"],
                                       exact=True).click()
