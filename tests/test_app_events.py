@@ -551,4 +551,4 @@ def test_yirgou_is_counted_in_centre_nord_on_the_map() -> None:
     sahel = region_stats(apply_filter(EVENTS, DEFAULT), "BF-SAHEL")
     centre_nord = region_stats(apply_filter(EVENTS, DEFAULT), "BF-CENTRE-NORD")
     assert "BFA-2019-01-01-YIRGOU" not in set(EVENTS[EVENTS["admin1_id"] == "BF-SAHEL"]["id"])
-    assert centre_nord.count >= 1 and sahel.count >= 1
+    assert centre_nord.events >= 1 and sahel.events >= 1

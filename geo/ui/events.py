@@ -6,7 +6,7 @@ import os
 from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
-from typing import NamedTuple, cast
+from typing import Any, NamedTuple, cast
 
 import numpy as np
 import pandas as pd
@@ -370,7 +370,7 @@ def event_sidebar(events: pd.DataFrame, lang: str) -> tuple[EventFilter, bool]:
     return replace(base, layers=tuple(chosen)), cluster
 
 
-def typology_filters(facets: _Facets, lang: str) -> dict[str, object]:
+def typology_filters(facets: _Facets, lang: str) -> dict[str, Any]:
     """The widgets of ACLED's typology (disorder, event and sub-event types, civilian
     targeting), only when a loaded dataset has it; the filter fields they set (none when
     hidden, so a shared link's typology never hides events without showing why)."""
