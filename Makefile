@@ -49,8 +49,8 @@ chromium:
 
 # Re-derive the committed data files (needs npm and ../shared/facts).
 data: setup
-	$(PY) scripts/build_boundaries.py
-	$(PY) scripts/build_events.py
+	$(PY) -m scripts.build_boundaries
+	$(PY) -m scripts.build_events
 
 clean:
 	rm -rf $(VENV) static/vendor artifacts .pytest_cache .mypy_cache .ruff_cache

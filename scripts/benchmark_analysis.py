@@ -29,10 +29,10 @@ For each N (default 200,000 and 1,000,000):
 Medians of the repeats with their min and max go to ``artifacts/benchmark_analysis.json``
 (with the load average and what else ran). The machine is shared: read the spread.
 
-    python scripts/benchmark_analysis.py [--sizes 200000 1000000] [--repeats 3]
+    python -m scripts.benchmark_analysis [--sizes 200000 1000000] [--repeats 3]
         [--work DIR]   # keep the stores there and reuse them next time
         [--screenshots 200000]  # and EN/FR screenshots of the page at that size
-    python scripts/benchmark_analysis.py --apptest --sizes 200000  # server only (AppTest)
+    python -m scripts.benchmark_analysis --apptest --sizes 200000  # server only (AppTest)
 """
 
 from __future__ import annotations
@@ -53,7 +53,6 @@ from contextlib import contextmanager
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO))
 ARTIFACTS = REPO / "artifacts"
 APP_DIR = [REPO]
 """Where the served app is (``--app``: another checkout, to compare with an earlier

@@ -13,7 +13,7 @@ and, for reference, the reading of the same CSV without the fault. Each step rep
 seconds and the peak memory of this process. Figures go to
 ``artifacts/benchmark_hostile.json``.
 
-    python scripts/benchmark_hostile.py [--bomb-gb 2] [--rows 50000]
+    python -m scripts.benchmark_hostile [--bomb-gb 2] [--rows 50000]
 """
 
 from __future__ import annotations
@@ -23,14 +23,12 @@ import csv
 import io
 import json
 import resource
-import sys
 import tempfile
 import time
 import zipfile
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO))
 ARTIFACTS = REPO / "artifacts"
 FIXTURE = REPO / "tests" / "fixtures" / "acled_labels.csv"
 

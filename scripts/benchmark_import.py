@@ -18,7 +18,7 @@
 
 Figures go to ``artifacts/benchmark_import.json``. Every step has a timeout.
 
-    python scripts/benchmark_import.py [--rows 200000] [--store-rows 1000000] [--reopens 3]
+    python -m scripts.benchmark_import [--rows 200000] [--store-rows 1000000] [--reopens 3]
                                        [--one-go-rows 1000000] [--one-go-runs 3]
                                        [--one-go-csv FILE] [--only-one-go]
 """
@@ -38,7 +38,6 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO))
 ARTIFACTS = REPO / "artifacts"
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 
@@ -80,7 +79,7 @@ def _load() -> str:
 
 
 def import_benchmark(rows: int, work: Path) -> dict:
-    from synthetic_acled import generate  # noqa: PLC0415 - sibling script
+    from scripts.synthetic_acled import generate
 
     csv = work / f"acled_{rows}.csv"
     generate(rows, seed=7).to_csv(csv, index=False)
@@ -95,7 +94,7 @@ def one_go_benchmark(rows: int, runs: int, work: Path, csv: Path | None = None) 
     """The issue's case: a ``rows``-row ACLED CSV imported in one go into an empty store,
     ``runs`` times (each into a new store); median and every run's wall time and peak
     memory, with the load average before each run (other programs on the machine)."""
-    from synthetic_acled import generate  # noqa: PLC0415 - sibling script
+    from scripts.synthetic_acled import generate
 
     if csv is None:
         csv = work / f"acled_{rows}.csv"

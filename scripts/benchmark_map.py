@@ -45,7 +45,7 @@ to 127.0.0.1 is aborted) and measures, ``--repeats`` times each (median and min-
    a user does to pan; the events are repainted when the drag ends); fps = rAF
    callbacks / elapsed s; the longest frame is recorded.
 9. **naive approach** at ``--naive-size`` events (default 20 000): a standalone HTML page
-   (no Streamlit: ``geo.mapbuild.offline_map()`` and ``geo.eventlayers.naive_marker_group``,
+   (no Streamlit: ``geo.mapbuild.offline_map()`` and ``scripts.naive_layer.naive_marker_group``,
    one folium CircleMarker with its own tooltip per event, Leaflet from the app's local
    ``static/vendor`` copies) served by a local ``http.server``: navigation -> painted
    (all markers added, then ``requestAnimationFrame`` + ``setTimeout 0``) and fps as above.
@@ -85,11 +85,11 @@ measurements).
 
 Usage (``--app-dir``: the directory holding ``dashboard.py``, default this checkout)::
 
-    .venv/bin/python scripts/benchmark_map.py
-    .venv/bin/python scripts/benchmark_map.py --sizes 10000 200000 --repeats 3
-    .venv/bin/python scripts/benchmark_map.py --app-dir /tmp/atlas-before \\
+    .venv/bin/python -m scripts.benchmark_map
+    .venv/bin/python -m scripts.benchmark_map --sizes 10000 200000 --repeats 3
+    .venv/bin/python -m scripts.benchmark_map --app-dir /tmp/atlas-before \\
         --out artifacts/benchmark_map_before.json
-    .venv/bin/python scripts/benchmark_map.py --sizes 10000 --no-blank --no-naive  # quick
+    .venv/bin/python -m scripts.benchmark_map --sizes 10000 --no-blank --no-naive  # quick
 
 Options: ``--sizes N...``, ``--repeats R`` (3), ``--naive-size N`` (20000; 0 skips),
 ``--no-blank``, ``--no-naive``, ``--seed S`` (1), ``--store-cache DIR``, ``--out FILE``
@@ -1096,10 +1096,11 @@ NAIVE_BUILDER = r'''
 import sys
 app_dir, out, n, seed, marks = sys.argv[1:6]
 sys.path.insert(0, app_dir)
-from geo import eventlayers, mapbuild
+from geo import mapbuild
+from scripts.naive_layer import naive_marker_group
 from scripts.synthetic_events import make_events
 fmap = mapbuild.offline_map()
-eventlayers.naive_marker_group(make_events(int(n), seed=int(seed))).add_to(fmap)
+naive_marker_group(make_events(int(n), seed=int(seed))).add_to(fmap)
 page = fmap.get_root().render()
 cut = page.rindex("</html>")
 page = page[:cut] + marks.replace("__MAP__", fmap.get_name()) + page[cut:]

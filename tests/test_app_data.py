@@ -324,10 +324,8 @@ def test_analysis_of_imported_data_carries_their_attribution(store) -> None:
 
 
 def test_large_counts_are_grouped_per_language(store, tmp_path):
-    import sys
 
-    sys.path.insert(0, str(ROOT / "scripts"))
-    from synthetic_acled import generate
+    from scripts.synthetic_acled import generate
 
     path = tmp_path / "acled_3000.csv"
     generate(3000, seed=5).to_csv(path, index=False)

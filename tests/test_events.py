@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import csv
-import importlib.util
 import json
 import re
-import sys
 from datetime import date
 from pathlib import Path
 
@@ -289,11 +287,8 @@ def test_date_window_uses_today():
 # --- the build script -----------------------------------------------------------------------
 
 def build_module():
-    spec = importlib.util.spec_from_file_location("build_events",
-                                                  REPO / "scripts" / "build_events.py")
-    build_events = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = build_events  # its dataclasses look their module up
-    spec.loader.exec_module(build_events)
+    from scripts import build_events
+
     return build_events
 
 

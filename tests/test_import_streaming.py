@@ -17,7 +17,6 @@ from geo.importers import ImportFileError, prepare, reading
 from geo.store import Store
 
 REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO / "scripts"))
 
 
 @pytest.fixture()
@@ -121,7 +120,7 @@ def test_fast_reader_reads_plain_blocks_in_c(tmp_path):
 # --- chunked validation against one chunk ----------------------------------------------------
 
 def _acled_with_problems(tmp_path: Path, n: int = 50) -> Path:
-    from synthetic_acled import generate  # noqa: PLC0415 - sibling script
+    from scripts.synthetic_acled import generate
 
     frame = generate(n, seed=3).astype(str)
     frame.loc[3, "event_date"] = "32 March 2020"  # unparseable date

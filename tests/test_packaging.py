@@ -71,3 +71,17 @@ def test_the_console_script_points_at_the_importers_entry_point() -> None:
     module, function = target.split(":")
     assert module == "geo.importer"
     assert callable(getattr(importer, function))
+
+
+def test_scripts_and_tests_import_the_project_without_editing_sys_path() -> None:
+    """The project is installed (``make setup``): nothing needs ``sys.path`` edits. The one
+    exception is the map benchmark's child processes, which build the page of another
+    checkout (``--app-dir``) and so must import that checkout's ``geo``."""
+    edits = re.compile(r"sys" r"\.path\.(insert|append)\(")  # split: not a match itself
+    found = []
+    for folder in ("scripts", "tests"):
+        for path in sorted((REPO / folder).rglob("*.py")):
+            for number, line in enumerate(path.read_text("utf-8").splitlines(), 1):
+                if edits.search(line) and line.strip() != "sys" ".path.insert(0, app_dir)":
+                    found.append(f"{path.relative_to(REPO)}:{number}: {line.strip()}")
+    assert found == []

@@ -140,7 +140,7 @@ def test_the_map_script_defines_the_layer_once_and_each_group_only_adds_it() -> 
 
 
 def test_the_naive_reference_is_one_marker_with_a_tooltip_per_event():
-    from geo.eventlayers import naive_marker_group
+    from scripts.naive_layer import naive_marker_group
 
     events = frame([("a", "insurgency", 14.0, -1.0, 1), ("b", "coup-plot", 13.0, 0.0, None),
                     ("c", "insurgency", None, None, 1)])

@@ -113,8 +113,7 @@ def test_no_store_reads_as_empty(store):
 
 def test_import_killed_halfway_leaves_store_consistent(tmp_path):
     """SIGKILL during the write transaction: the store has all of it or none of it."""
-    sys.path.insert(0, str(REPO / "scripts"))
-    from synthetic_acled import generate
+    from scripts.synthetic_acled import generate
 
     data = tmp_path / "store"
     env = {**os.environ, "SAHEL_ATLAS_DATA_DIR": str(data)}

@@ -187,8 +187,7 @@ def fill(path: Path) -> Path:
 
 
 def big_file(tmp_path: Path, rows: int) -> Path:
-    sys.path.insert(0, str(REPO / "scripts"))
-    from synthetic_acled import generate
+    from scripts.synthetic_acled import generate
 
     path = tmp_path / "big.csv"
     generate(rows, seed=4).to_csv(path, index=False)

@@ -184,10 +184,8 @@ SEEN_JS = """() => { window.__seen = new Set();
 def test_storing_shows_its_progress(data_app, offline_page, artifacts, tmp_path):
     """While a file is stored, the page shows the phase and the events written so far (an
     observer records every state the page went through, however fast the write)."""
-    import sys
 
-    sys.path.insert(0, str(REPO / "scripts"))
-    from synthetic_acled import generate
+    from scripts.synthetic_acled import generate
 
     path = tmp_path / "acled_sahel_synthetic.csv"
     generate(12_000, seed=11).to_csv(path, index=False)

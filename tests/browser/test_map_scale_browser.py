@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import gzip
 import re
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -30,10 +29,8 @@ STATE_VIOLENCE = re.compile(r"^State violence \(")
 
 @pytest.fixture(scope="module")
 def large_store(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict]:
-    sys.path.insert(0, str(REPO / "scripts"))
-    from synthetic_events import make_events
-
     from geo.store import DatasetInfo, Store, row_hash
+    from scripts.synthetic_events import make_events
 
     events = make_events(N, seed=11)
     near = ((events["latitude"] - TARGET["lat"]).abs() < 0.3) & (
