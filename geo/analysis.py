@@ -58,17 +58,17 @@ import shapely
 from pyproj import Transformer
 
 from geo import placecache
-from geo.countries import AES_MEMBERS
+from geo.countries import AES_MEMBERS, CHARTER_DATE
 from geo.events import actors_long, fatality_upper
 from geo.exports import table_csv
-from geo.spatial import local_equidistant_crs
+from geo.spatial import WGS84, local_equidistant_crs
 
 if TYPE_CHECKING:
     from geo.filters import EventFilter
 
 BAND_EDGES_KM: tuple[float, ...] = (0.0, 50.0, 100.0, 200.0, 400.0)
 BAND_LABELS: tuple[str, ...] = ("0-50", "50-100", "100-200", "200-400", "400+")
-DEFAULT_PIVOT = Date(2023, 9, 16)
+DEFAULT_PIVOT = CHARTER_DATE
 DEFAULT_WINDOW_MONTHS = 12
 MAX_WINDOW_MONTHS = 60
 AREAS: tuple[str, ...] = ("MLI", "BFA", "NER", "AES", "ALG", "CORE")
@@ -296,7 +296,7 @@ def distance_km(df: pd.DataFrame, center: shapely.Point,
                     else np.full(len(places), np.nan))
     missing = np.isnan(place_metres)
     if missing.any():
-        transformer = Transformer.from_crs("EPSG:4326", local_equidistant_crs(center),
+        transformer = Transformer.from_crs(WGS84, local_equidistant_crs(center),
                                            always_xy=True)
         x, y = transformer.transform(places[missing].real, places[missing].imag)
         place_metres[missing] = np.round(np.hypot(x, y))

@@ -9,6 +9,7 @@ from pathlib import Path
 import geopandas as gpd
 
 from geo.paths import BOUNDARIES_DIR
+from geo.spatial import WGS84
 
 COUNTRIES_FILE = BOUNDARIES_DIR / "countries.geojson"
 ADMIN1_FILE = BOUNDARIES_DIR / "admin1.geojson"
@@ -21,7 +22,7 @@ def read_boundaries(path: Path) -> gpd.GeoDataFrame:
     """Read one derived GeoJSON file, indexed by nothing, in EPSG:4326."""
     gdf = gpd.read_file(path)
     if gdf.crs is None:
-        gdf = gdf.set_crs("EPSG:4326")
+        gdf = gdf.set_crs(WGS84)
     return gdf
 
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from datetime import date
 from functools import lru_cache
 
 import numpy as np
@@ -26,6 +27,10 @@ import pycountry
 from babel import Locale
 
 AES_MEMBERS: tuple[str, ...] = ("MLI", "BFA", "NER")
+CHARTER_DATE = date(2023, 9, 16)
+"""The Liptako-Gourma Charter's signing, which founded the AES (the one constant of it in
+the code: defaults and "since the charter"; ``data/facts/charter.yaml`` holds the sourced
+fact, and tests/test_facts.py checks that they agree)."""
 
 # ECOWAS members other than the three AES states (which left on 29 January 2025).
 ECOWAS_OTHERS: tuple[str, ...] = (

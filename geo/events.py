@@ -70,6 +70,7 @@ from geo.boundaries import load_admin1, load_africa_countries
 from geo.countries import AES_MEMBERS, is_country_code
 from geo.messages import Message
 from geo.paths import DATA_DIR
+from geo.spatial import METRIC_CRS, WGS84
 
 EVENTS_DIR = DATA_DIR / "events"
 EVENTS_FILE = EVENTS_DIR / "events.csv"
@@ -141,7 +142,6 @@ MIN_DATE = pd.Timestamp("1960-01-01")
 BORDER_TOLERANCE_M = 5_000.0
 # Metric CRS for distances anywhere in Africa (scale error of a few percent at most,
 # irrelevant for a 5 km tolerance).
-METRIC_CRS = "ESRI:102023"  # Africa Equidistant Conic
 
 _URL_RE = r"(?i)^https?://[^\s/?#]+\S*$"
 _INT_RE = r"^\d+$"
@@ -297,13 +297,13 @@ def _admin1_metric() -> gpd.GeoDataFrame:
 
 
 def _points(lat: pd.Series, lon: pd.Series) -> gpd.GeoSeries:
-    return gpd.GeoSeries(gpd.points_from_xy(lon, lat), index=lat.index, crs="EPSG:4326")
+    return gpd.GeoSeries(gpd.points_from_xy(lon, lat), index=lat.index, crs=WGS84)
 
 
 @lru_cache(maxsize=1)
 def _to_metric() -> Transformer:
     # The transformation GeoSeries.to_crs(METRIC_CRS) applies to each point's coordinates.
-    return Transformer.from_crs(CRS.from_user_input("EPSG:4326"),
+    return Transformer.from_crs(CRS.from_user_input(WGS84),
                                 CRS.from_user_input(METRIC_CRS), always_xy=True)
 
 

@@ -17,7 +17,8 @@ from shapely.geometry.base import BaseGeometry
 from geo.countries import AES_MEMBERS
 
 EQUAL_AREA_CRS = "ESRI:102022"  # Africa Albers Equal Area Conic
-WGS84 = "EPSG:4326"
+WGS84 = "EPSG:4326"  # longitude / latitude: the data files, the map
+METRIC_CRS = "ESRI:102023"  # Africa Equidistant Conic: distances to borders (geo.events)
 _GEOD = Geod(ellps="WGS84")
 
 

