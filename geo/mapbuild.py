@@ -22,6 +22,7 @@ from branca.element import Element, Figure, MacroElement
 from jinja2 import Template
 
 from geo import assets, foliumsafe
+from geo.countries import country_name
 from geo.foliumsafe import LiteralElement
 from geo.i18n import format_number, translate
 from geo.palette import BACKGROUND, MAP_COLOURS
@@ -338,7 +339,7 @@ def base_map(layers: BaseLayers, lang: str, geojson: dict[str, dict] | None = No
     members = layers.countries[layers.countries["role"] == "member"]
     for row in members.itertuples():
         point = row.geometry.representative_point()
-        TextLabel((point.y, point.x), row.name_fr if lang == "fr" else row.name_en).add_to(fmap)
+        TextLabel((point.y, point.x), country_name(row.iso3, lang)).add_to(fmap)
     page_header(fmap).add_child(LiteralElement(
         "<style>.aes-label{font:600 13px/1.2 sans-serif;color:#5a2406;text-align:center;"
         "text-shadow:0 0 3px #fff,0 0 3px #fff;pointer-events:none;white-space:nowrap}"

@@ -12,7 +12,7 @@ from typing import Any
 import geopandas as gpd
 import pandas as pd
 
-from geo.countries import AES_MEMBERS
+from geo.countries import AES_MEMBERS, country_name
 from geo.i18n import format_day, format_event_date, format_number, translate
 from geo.palette import CLUSTER_FILL, CLUSTER_TEXT
 from geo.selection import Selection
@@ -77,8 +77,7 @@ def unit_panel_html(selection: Selection, layers: dict[str, gpd.GeoDataFrame],
 
     row = layers[selection.kind].set_index("id").loc[selection.id]
     fact = facts[selection.kind].loc[selection.id]
-    countries = layers["country"].set_index("id")
-    country_name = countries.loc[row["iso3"], "name_fr" if lang == "fr" else "name_en"]
+    country = country_name(row["iso3"], lang)
     title = row["name_fr"] if lang == "fr" else row["name_en"]
 
     rows = [(t("field_name_en"), esc(row["name_en"])), (t("field_name_fr"), esc(row["name_fr"]))]
@@ -87,7 +86,7 @@ def unit_panel_html(selection: Selection, layers: dict[str, gpd.GeoDataFrame],
         rows.append((t("field_role"), esc(t(f"role_{row['role']}"))))
         in_alg = t("partly") if row["iso3"] in AES_MEMBERS else t("answer_no")
     else:
-        rows.append((t("field_country"), esc(country_name)))
+        rows.append((t("field_country"), esc(country)))
         rows.append((t("field_type"), esc(row["type_fr"] if lang == "fr" else row["type_en"])))
         if selection.kind == "province":
             region = layers["admin1"].set_index("id").loc[row["region_id"]]

@@ -240,3 +240,13 @@ def test_every_unit_has_english_and_french_names(admin1, provinces, countries):
     for gdf in (countries, admin1, provinces):
         assert (gdf["name_en"].str.strip() != "").all()
         assert (gdf["name_fr"].str.strip() != "").all()
+
+
+def test_the_countries_file_names_each_country_as_the_code_does() -> None:
+    """Country names have one source, geo.countries (the file's names are derived from it):
+    the map's labels and panels, which read country_name, and the file never disagree."""
+    from geo.countries import country_name
+
+    for row in load_countries().itertuples():
+        assert (row.name_en, row.name_fr) == (country_name(row.iso3, "en"),
+                                              country_name(row.iso3, "fr")), row.iso3
