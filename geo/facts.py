@@ -211,6 +211,11 @@ class MemberState:
     latest_verified_note: Text | None = None
     notes: Text | None = None
     as_of: Text | None = None
+    area_km2: int | None = None
+    """The state's usual total area, as its sources give it (the map's outline, simplified
+    from Natural Earth, can differ: Niger's computes to about 1,180,000 km²)."""
+    area_note: Text | None = None
+    area_sources: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -457,6 +462,9 @@ def _build_member_states(raw: Mapping[str, Any]) -> dict[str, MemberState]:
             latest_verified_note=_text(s.get("latest_verified_note")),
             notes=_text(s.get("notes")),
             as_of=as_of,
+            area_km2=None if s.get("area_km2") is None else int(s["area_km2"]),
+            area_note=_text(s.get("area_note")),
+            area_sources=_strs(s.get("area_sources")),
         )
     return states
 
@@ -695,6 +703,10 @@ def _validate_member_states(
         _check_date(s.latest_verified, s.latest_verified_precision,
                     f"{sw}.latest_verified", problems)
         _check_sources(s.sources, True, sw, problems)
+        if s.area_km2 is not None:
+            if s.area_km2 <= 0:
+                problems.append(f"{sw}.area_km2: must be a positive number")
+            _check_sources(s.area_sources, True, f"{sw}.area_km2", problems)
         for c in s.coups:
             cw = f"{sw}.coups[{c.date}]"
             _check_date(c.date, c.precision, cw, problems)
