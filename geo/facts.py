@@ -176,6 +176,10 @@ class Milestone:
     place: Text | None = None
     notes: Text | None = None
     category_note: Text | None = None
+    added: str | None = None
+    """ISO day a milestone was added by hand beyond the shared fact sheets (PROVENANCE.md)."""
+    revised: str | None = None
+    """ISO day a milestone of the shared sheets was corrected or given stronger sources."""
 
 
 @dataclass(frozen=True)
@@ -420,6 +424,8 @@ def _build_timeline(raw: Mapping[str, Any]) -> tuple[Milestone, ...]:
             place=_text(m.get("place")),
             notes=_text(m.get("notes")),
             category_note=_text(m.get("category_note")),
+            added=None if m.get("added") is None else str(m["added"]),
+            revised=None if m.get("revised") is None else str(m["revised"]),
         )
         for m in raw["milestones"]
     ]
@@ -683,6 +689,11 @@ def _validate_timeline(
             if getattr(m, name) is not None and not _is_text(getattr(m, name)):
                 problems.append(f"{mw}.{name}: missing en/fr text")
         _check_sources(m.sources, m.verified, mw, problems)
+        for name in ("added", "revised"):
+            if getattr(m, name) is not None:
+                _check_date(getattr(m, name), "day", f"{mw}.{name}", problems)
+        if (m.added or m.revised) and not m.sources:
+            problems.append(f"{mw}: added or revised by hand without a source")
 
 
 def _validate_member_states(
