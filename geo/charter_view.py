@@ -795,6 +795,9 @@ def member_state_html(state: MemberState, lang: str) -> str:
     timeline_list(t("ms_milestones"), (
         (m.timeline_id, t("ms_milestone_line", date=format_date(m.date, m.precision, lang),
                           label=pick(m.label, lang))) for m in state.milestones))
+    timeline_list(t("ms_recent"), (
+        (m.timeline_id, t("ms_milestone_line", date=format_date(m.date, m.precision, lang),
+                          label=pick(m.label, lang))) for m in state.recent))
     latest_note = (f" — {esc(pick(state.latest_verified_note, lang))}"
                    if state.latest_verified_note else "")
     parts.append(f'<p class="note" style="{_NOTE}">{esc(t("ms_latest_verified", date=latest))}'

@@ -220,6 +220,8 @@ class MemberState:
     from Natural Earth, can differ: Niger's computes to about 1,180,000 km²)."""
     area_note: Text | None = None
     area_sources: tuple[str, ...] = ()
+    recent: tuple[MembershipMilestone, ...] = ()
+    """Timeline milestones since mid-2025 that concern this state (added 2026-12-03)."""
 
 
 @dataclass(frozen=True)
@@ -471,6 +473,15 @@ def _build_member_states(raw: Mapping[str, Any]) -> dict[str, MemberState]:
             area_km2=None if s.get("area_km2") is None else int(s["area_km2"]),
             area_note=_text(s.get("area_note")),
             area_sources=_strs(s.get("area_sources")),
+            recent=tuple(
+                MembershipMilestone(
+                    date=str(m["date"]),
+                    precision=str(m["precision"]),
+                    label=_text(m["label"]),
+                    timeline_id=str(m["timeline_id"]),
+                )
+                for m in s.get("recent") or ()
+            ),
         )
     return states
 
@@ -729,7 +740,7 @@ def _validate_member_states(
                     problems.append(f"{cw}: dangling timeline id {c.timeline_id!r}")
                 elif target.date != c.date:
                     problems.append(f"{cw}: date differs from timeline {c.timeline_id}")
-        for m in s.milestones:
+        for m in s.milestones + s.recent:
             mw = f"{sw}.milestones[{m.timeline_id}]"
             _check_date(m.date, m.precision, mw, problems)
             if not _is_text(m.label):

@@ -449,3 +449,19 @@ def test_counts_use_plural_forms_and_the_reader_number_format(charter):
     assert cv.timeline_count(1253, 2000, "fr") == "1\u202f253 étapes affichées sur 2\u202f000."
     assert cv.timeline_count(0, 79, "fr") == "0 étape affichée sur 79."
     assert cv.timeline_count(1, 79, "en") == "1 of 79 milestones shown."
+
+
+@pytest.mark.parametrize(("iso3", "ids"), [
+    ("MLI", ["wagner-leaves-mali", "goita-mandate-law", "aes-television"]),
+    ("BFA", ["burkina-17-regions", "aes-second-summit"]),
+    ("NER", ["somair-nationalised", "tiani-uranium-offer"]),
+])
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_member_card_lists_what_happened_since_mid_2025(iso3, ids, lang):
+    state = facts.load_member_states()[iso3]
+    html = cv.member_state_html(state, lang)
+    heading = "Since mid-2025" if lang == "en" else "Depuis la mi-2025"
+    assert f"<h5>{heading}</h5>" in html
+    section = html.split(f"<h5>{heading}</h5>")[1].split("</ul>")[0]
+    assert re.findall(r'data-timeline="([^"]+)"', section) == ids
+    assert all(m.date >= "2025-06" for m in state.recent)
