@@ -218,7 +218,6 @@ class MemberState:
     area_km2: int | None = None
     """The state's usual total area, as its sources give it (the map's outline, simplified
     from Natural Earth, can differ: Niger's computes to about 1,180,000 km²)."""
-    area_note: Text | None = None
     area_sources: tuple[str, ...] = ()
     recent: tuple[MembershipMilestone, ...] = ()
     """Timeline milestones since mid-2025 that concern this state (added 2026-12-03)."""
@@ -471,7 +470,6 @@ def _build_member_states(raw: Mapping[str, Any]) -> dict[str, MemberState]:
             notes=_text(s.get("notes")),
             as_of=as_of,
             area_km2=None if s.get("area_km2") is None else int(s["area_km2"]),
-            area_note=_text(s.get("area_note")),
             area_sources=_strs(s.get("area_sources")),
             recent=tuple(
                 MembershipMilestone(

@@ -109,18 +109,14 @@ def _usual_area_rows(iso3: str, computed: int, lang: str) -> list[tuple[str, str
     """The usual area of a member state whose sources give one (Niger), with its sources
     and a note that the outline's computed area differs."""
     from geo.facts import load_member_states
-    from geo.i18n import pick
 
     state = load_member_states().get(iso3)
     if state is None or state.area_km2 is None:
         return []
     value = esc(translate("unit_km2", lang, value=format_number(state.area_km2, lang)))
-    note = esc(translate("area_usual_note", lang,
-                         computed=format_number(computed, lang),
-                         usual=format_number(state.area_km2, lang)))
-    extra = f" {esc(pick(state.area_note, lang))}" if state.area_note else ""
+    note = esc(translate("area_usual_note", lang, computed=format_number(computed, lang)))
     return [(translate("field_area_usual", lang),
-             f'{value} <span class="note">({note}{extra})</span>'
+             f'{value} <span class="note">({note})</span>'
              f'{source_list_html(state.area_sources, lang)}')]
 
 
