@@ -28,7 +28,7 @@ ADDED_MILESTONES = {  # added by hand on 2026-12-03 (issue 14), each from source
 REVISED_MILESTONES = {  # milestones of the shared sheets corrected or given stronger sources
     "somair-nationalised", "alg-expansion-decision", "g5-joint-force-launch",
     "algiers-accord-ended", "ecowas-exit-effective", "minusma-ends", "jnim-fuel-blockade",
-    "barkhane-ended", "g5-dissolution",
+    "barkhane-ended", "g5-dissolution", "minusma-established", "azawad-independence",
 }
 URL = re.compile(r"^https?://\S+$")
 
