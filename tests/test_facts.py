@@ -29,6 +29,7 @@ REVISED_MILESTONES = {  # milestones of the shared sheets corrected or given str
     "somair-nationalised", "alg-expansion-decision", "g5-joint-force-launch",
     "algiers-accord-ended", "ecowas-exit-effective", "minusma-ends", "jnim-fuel-blockade",
     "barkhane-ended", "g5-dissolution", "minusma-established", "azawad-independence",
+    "tiani-uranium-offer",
 }
 URL = re.compile(r"^https?://\S+$")
 
