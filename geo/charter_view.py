@@ -391,6 +391,31 @@ def timeline_intro(milestones: Sequence[Milestone], lang: str) -> str | None:
                      last=date_phrase(last.date, last.date_precision, lang))
 
 
+def coverage_note(milestones: Sequence[Milestone], lang: str) -> str | None:
+    """Where the curated facts end, derived from the data: the latest verified milestone,
+    the latest day a cited source was checked, and how many later milestones are unverified
+    ("Coverage end: 26 February 2026 (latest verified milestone). ..."). ``None`` when no
+    milestone is verified."""
+    from geo.i18n import format_day
+    from geo.sources import source_info
+
+    verified = sorted((m for m in milestones if m.verified), key=lambda m: m.sort_date)
+    if not verified:
+        return None
+    last = verified[-1]
+    text = translate("facts_coverage", lang,
+                     last=format_date(last.date, last.date_precision, lang))
+    checked = [info.checked for m in milestones for url in m.sources
+               if (info := source_info(url)) is not None]
+    if checked:
+        text += " " + translate("facts_coverage_checked", lang,
+                                checked=format_day(max(checked), lang))
+    later = [m for m in milestones if not m.verified and m.sort_date > last.sort_date]
+    if later:
+        text += " " + translate("facts_coverage_later", lang, count=len(later))
+    return text
+
+
 def timeline_count(shown: int, total: int, lang: str) -> str:
     """"12 of 58 milestones shown." / "1 étape affichée sur 58."."""
     return translate("tl_count", lang, count=shown, total=format_number(total, lang))
@@ -770,6 +795,9 @@ def member_state_html(state: MemberState, lang: str) -> str:
     timeline_list(t("ms_milestones"), (
         (m.timeline_id, t("ms_milestone_line", date=format_date(m.date, m.precision, lang),
                           label=pick(m.label, lang))) for m in state.milestones))
+    timeline_list(t("ms_recent"), (
+        (m.timeline_id, t("ms_milestone_line", date=format_date(m.date, m.precision, lang),
+                          label=pick(m.label, lang))) for m in state.recent))
     latest_note = (f" — {esc(pick(state.latest_verified_note, lang))}"
                    if state.latest_verified_note else "")
     parts.append(f'<p class="note" style="{_NOTE}">{esc(t("ms_latest_verified", date=latest))}'

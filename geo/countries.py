@@ -36,8 +36,17 @@ fact, and tests/test_facts.py checks that they agree)."""
 ECOWAS_OTHERS: tuple[str, ...] = (
     "BEN", "CPV", "CIV", "GMB", "GHA", "GIN", "GNB", "LBR", "NGA", "SEN", "SLE", "TGO",
 )
+# The other countries the map draws: four that border an AES state, and Cameroon, which
+# does not (it is drawn for context: Lake Chad, Nigeria's east).
 OTHER_NEIGHBOURS: tuple[str, ...] = ("DZA", "LBY", "TCD", "MRT", "CMR")
 CONTEXT_COUNTRIES: tuple[str, ...] = ECOWAS_OTHERS + OTHER_NEIGHBOURS
+
+# The drawn countries that share a land border with an AES state (checked against the
+# boundary data by tests/test_boundaries.py). Cabo Verde, the Gambia, Guinea-Bissau,
+# Liberia, Sierra Leone and Cameroon border none: they are not called neighbours.
+BORDERS_AES: frozenset[str] = frozenset(
+    {"BEN", "CIV", "GHA", "GIN", "NGA", "SEN", "TGO", "DZA", "LBY", "TCD", "MRT"}
+)
 ALL_COUNTRIES: tuple[str, ...] = AES_MEMBERS + CONTEXT_COUNTRIES
 
 # The rest of Africa: not drawn, but needed to check that an event (a coup in Gabon, say)
@@ -82,13 +91,22 @@ _NAME_OVERRIDES: dict[str, dict[str, str]] = {
 }
 
 
+COUNTRY_ROLES: tuple[str, ...] = ("member", "ecowas_neighbour", "ecowas", "neighbour", "region")
+
+
 def country_role(iso3: str) -> str:
-    """``"member"`` for the AES states, ``"ecowas"`` or ``"neighbour"`` otherwise."""
+    """What a drawn country is to the AES (one of :data:`COUNTRY_ROLES`).
+
+    ``"member"`` for the AES states; an ECOWAS member is ``"ecowas_neighbour"`` when it
+    borders an AES state and ``"ecowas"`` when it does not; any other country is a
+    ``"neighbour"`` only when it borders an AES state, else ``"region"``.
+    """
     if iso3 in AES_MEMBERS:
         return "member"
+    borders = iso3 in BORDERS_AES
     if iso3 in ECOWAS_OTHERS:
-        return "ecowas"
-    return "neighbour"
+        return "ecowas_neighbour" if borders else "ecowas"
+    return "neighbour" if borders else "region"
 
 
 @lru_cache(maxsize=512)

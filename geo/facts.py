@@ -176,6 +176,10 @@ class Milestone:
     place: Text | None = None
     notes: Text | None = None
     category_note: Text | None = None
+    added: str | None = None
+    """ISO day a milestone was added by hand beyond the shared fact sheets (PROVENANCE.md)."""
+    revised: str | None = None
+    """ISO day a milestone of the shared sheets was corrected or given stronger sources."""
 
 
 @dataclass(frozen=True)
@@ -211,6 +215,12 @@ class MemberState:
     latest_verified_note: Text | None = None
     notes: Text | None = None
     as_of: Text | None = None
+    area_km2: int | None = None
+    """The state's usual total area, as its sources give it (the map's outline, simplified
+    from Natural Earth, can differ: Niger's computes to about 1,180,000 km²)."""
+    area_sources: tuple[str, ...] = ()
+    recent: tuple[MembershipMilestone, ...] = ()
+    """Timeline milestones since mid-2025 that concern this state (added 2026-12-03)."""
 
 
 @dataclass(frozen=True)
@@ -423,6 +433,8 @@ def _build_timeline(raw: Mapping[str, Any]) -> tuple[Milestone, ...]:
             place=_text(m.get("place")),
             notes=_text(m.get("notes")),
             category_note=_text(m.get("category_note")),
+            added=None if m.get("added") is None else str(m["added"]),
+            revised=None if m.get("revised") is None else str(m["revised"]),
         )
         for m in raw["milestones"]
     ]
@@ -465,6 +477,17 @@ def _build_member_states(raw: Mapping[str, Any]) -> dict[str, MemberState]:
             latest_verified_note=_text(s.get("latest_verified_note")),
             notes=_text(s.get("notes")),
             as_of=as_of,
+            area_km2=None if s.get("area_km2") is None else int(s["area_km2"]),
+            area_sources=_strs(s.get("area_sources")),
+            recent=tuple(
+                MembershipMilestone(
+                    date=str(m["date"]),
+                    precision=str(m["precision"]),
+                    label=_text(m["label"]),
+                    timeline_id=str(m["timeline_id"]),
+                )
+                for m in s.get("recent") or ()
+            ),
         )
     return states
 
@@ -683,6 +706,11 @@ def _validate_timeline(
             if getattr(m, name) is not None and not _is_text(getattr(m, name)):
                 problems.append(f"{mw}.{name}: missing en/fr text")
         _check_sources(m.sources, m.verified, mw, problems)
+        for name in ("added", "revised"):
+            if getattr(m, name) is not None:
+                _check_date(getattr(m, name), "day", f"{mw}.{name}", problems)
+        if (m.added or m.revised) and not m.sources:
+            problems.append(f"{mw}: added or revised by hand without a source")
 
 
 def _validate_member_states(
@@ -703,6 +731,10 @@ def _validate_member_states(
         _check_date(s.latest_verified, s.latest_verified_precision,
                     f"{sw}.latest_verified", problems)
         _check_sources(s.sources, True, sw, problems)
+        if s.area_km2 is not None:
+            if s.area_km2 <= 0:
+                problems.append(f"{sw}.area_km2: must be a positive number")
+            _check_sources(s.area_sources, True, f"{sw}.area_km2", problems)
         for c in s.coups:
             cw = f"{sw}.coups[{c.date}]"
             _check_date(c.date, c.precision, cw, problems)
@@ -714,7 +746,7 @@ def _validate_member_states(
                     problems.append(f"{cw}: dangling timeline id {c.timeline_id!r}")
                 elif target.date != c.date:
                     problems.append(f"{cw}: date differs from timeline {c.timeline_id}")
-        for m in s.milestones:
+        for m in s.milestones + s.recent:
             mw = f"{sw}.milestones[{m.timeline_id}]"
             _check_date(m.date, m.precision, mw, problems)
             if not _is_text(m.label):

@@ -17,6 +17,7 @@ from geo.i18n import format_day, format_event_date, format_number, translate
 from geo.palette import CLUSTER_FILL, CLUSTER_TEXT
 from geo.selection import Selection
 from geo.sources import SourceInfo, source_info, weakly_sourced
+from geo.spatial import rounded_km2
 
 
 def esc(value: object) -> str:
@@ -92,15 +93,33 @@ def unit_panel_html(selection: Selection, layers: dict[str, gpd.GeoDataFrame],
             region = layers["admin1"].set_index("id").loc[row["region_id"]]
             rows.append((t("field_region"), esc(region["name_fr" if lang == "fr" else "name_en"])))
         in_alg = t("answer_yes") if bool(fact["in_alg"]) else t("answer_no")
+    computed = rounded_km2(float(fact["area_km2"]))
     rows.append((t("field_area"),
-                 f'{esc(t("unit_km2", value=format_number(fact["area_km2"], lang)))} '
+                 f'{esc(t("unit_km2_about", value=format_number(computed, lang)))} '
                  f'<span class="note">({esc(t("area_note"))})</span>'))
+    if selection.kind == "country":
+        rows.extend(_usual_area_rows(str(row["iso3"]), computed, lang))
     rows.append((t("field_alg"), esc(in_alg)))
     rows.append((t("field_tripoint"),
                  f'{esc(t("unit_km", value=format_number(fact["tripoint_km"], lang)))} '
                  f'<span class="note">({esc(t("distance_note"))})</span>'))
     return (f'<div class="unit-panel" data-kind="{esc(selection.kind)}" '
             f'data-id="{esc(selection.id)}"><h3>{esc(title)}</h3>{_rows(rows)}</div>')
+
+
+def _usual_area_rows(iso3: str, computed: int, lang: str) -> list[tuple[str, str]]:
+    """The usual area of a member state whose sources give one (Niger), with its sources
+    and a note that the outline's computed area differs."""
+    from geo.facts import load_member_states
+
+    state = load_member_states().get(iso3)
+    if state is None or state.area_km2 is None:
+        return []
+    value = esc(translate("unit_km2", lang, value=format_number(state.area_km2, lang)))
+    note = esc(translate("area_usual_note", lang, computed=format_number(computed, lang)))
+    return [(translate("field_area_usual", lang),
+             f'{value} <span class="note">({note})</span>'
+             f'{source_list_html(state.area_sources, lang)}')]
 
 
 def legend_html(lang: str) -> str:

@@ -66,6 +66,21 @@ def tri_border_core(countries: gpd.GeoDataFrame, radius_km: float,
     return clipped.to_crs(WGS84).reset_index(drop=True)
 
 
+def rounded_km2(value: float, significant: int = 3) -> int:
+    """An area computed from the simplified outlines, rounded to ``significant`` figures.
+
+    The outlines are Natural Earth's, simplified at 0.01 degrees: their areas are not
+    exact to the km² (Niger's computes to 1,181,224 km² against the usual 1,267,000), so
+    the panels show ``1,180,000``, never ``1,181,224``.
+    """
+    if not value or value != value:  # 0 or NaN
+        return 0
+    from math import floor, log10
+
+    digits = significant - 1 - floor(log10(abs(value)))
+    return int(round(value, min(digits, 0)))
+
+
 def area_km2(gdf: gpd.GeoDataFrame | gpd.GeoSeries) -> pd.Series:
     """Area of each geometry in km², in an equal-area projection."""
     geoms = gdf.geometry if isinstance(gdf, gpd.GeoDataFrame) else gdf

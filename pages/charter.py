@@ -20,6 +20,9 @@ categories = ui_facts.categories()
 
 st.title(t("charter_page_title"))
 st.caption(t("charter_page_intro"))
+coverage = cv.coverage_note(milestones, lang)
+if coverage:
+    st.caption(coverage)
 
 glance_col, correction_col = st.columns([3, 2], gap="large")
 with glance_col:

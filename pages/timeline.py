@@ -22,6 +22,9 @@ verified = [m for m in milestones if m.verified]
 intro = cv.timeline_intro(milestones, lang)
 if intro:
     st.caption(intro)
+coverage = cv.coverage_note(milestones, lang)
+if coverage:
+    st.caption(coverage)
 
 # --- filters (kept in the URL as tl_cat, tl_country, tl_unverified) ------------------------------
 category_options = [c for c in cv.TIMELINE_CATEGORIES if c in categories] + [

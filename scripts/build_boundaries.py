@@ -223,6 +223,9 @@ def main(argv: list[str] | None = None) -> int:
             "reform) dissolved from its 45 provinces by the 'region' attribute",
             "name fixes: " + json.dumps(NAME_FIXES, ensure_ascii=False),
             "Niger unit types set to Region / Capital district (Natural Earth says Department)",
+            "countries: role from geo.countries.country_role (member, ecowas_neighbour, "
+            "ecowas, neighbour, region); only a country sharing a land border with an AES "
+            "state is a neighbour",
             "africa_countries: every African country (iso3 only), same simplification; "
             "used to validate event coordinates, not drawn",
         ],

@@ -75,7 +75,9 @@ def test_charter_page_english():
                                                                     "16"]
     html = html_text(at)
     assert "16 September 2023, Bamako, Mali" in html
-    assert "Correction reported, not verified" in html
+    # the Diop correction is sourced since 2026-12-03: shown as a verified correction
+    assert 'data-id="diop-foreign-minister" data-verified="true"' in html
+    assert "Correction reported, not verified" not in html
     for iso3 in ("MLI", "BFA", "NER"):
         assert f'data-iso3="{iso3}"' in html
     assert 'data-id="confederation-treaty"' in html  # what followed
@@ -115,7 +117,8 @@ def test_charter_page_french():
     assert "Article 6 — Attaque contre un, attaque contre tous" in labels(at)
     html = html_text(at)
     assert "16 septembre 2023, Bamako (Mali)" in html
-    assert "Correction rapportée, non vérifiée" in html
+    assert 'data-id="diop-foreign-minister" data-verified="true"' in html
+    assert "Correction rapportée, non vérifiée" not in html
     assert "Dernière source confirmant le dirigeant en fonction\u00a0: février 2026" in html
     assert [b.label for b in at.button][:1] == ["Voir sur la carte"]
 
@@ -146,9 +149,12 @@ def test_timeline_page_lists_every_milestone():
     at = run(TIMELINE_PAGE)
     no_exception(at)
     assert at.title[0].value == "Timeline"
-    assert len(milestone_labels(at)) == 79
+    # 88 milestones, 87 verified: the unverified one is listed only on request
+    assert len(milestone_labels(at)) == 87
     assert milestone_labels(at)[0].startswith("3 December 1970 — ")
-    assert len(at.button) == 79
+    assert len(at.button) == 87
+    at.toggle(key="tl_unverified").set_value(True).run()
+    assert len(milestone_labels(at)) == 88
     assert at.get("vega_lite_chart") or at.get("arrow_vega_lite_chart")
 
 
@@ -190,14 +196,14 @@ def test_timeline_page_french():
     assert at.multiselect(key="tl_country").placeholder == "Tous les pays"
     assert at.button[0].label == "Voir sur la carte"
     captions = [c.value for c in at.caption]
-    assert ("79 étapes, du 3 décembre 1970 au 26 février 2026 (dernière étape vérifiée)."
+    assert ("88 étapes, du 3 décembre 1970 au 26 février 2026 (dernière étape vérifiée)."
             in captions)
-    assert any(re.fullmatch(r"\d+ étapes? affichées? sur 79\.", c) for c in captions)
+    assert any(re.fullmatch(r"\d+ étapes? affichées? sur 88\.", c) for c in captions)
     assert at.radio(key="tl_period").options[0] == "Tout (depuis le 3 décembre 1970)"
     # countries named in French, sorted by their French names (accents ignored)
     countries = at.multiselect(key="tl_country").options
     assert countries == ["Mali", "Burkina Faso", "Niger", "Algérie", "États-Unis", "France",
-                         "Mauritanie", "Tchad"]
+                         "Mauritanie", "Russie", "Tchad"]
 
 
 def test_timeline_page_count_is_singular_for_one_milestone():
@@ -205,11 +211,11 @@ def test_timeline_page_count_is_singular_for_one_milestone():
     at = run(TIMELINE_PAGE, lang="fr", query=query)
     no_exception(at)
     assert len(milestone_labels(at)) == 1
-    assert "1 étape affichée sur 79." in [c.value for c in at.caption]
+    assert "1 étape affichée sur 88." in [c.value for c in at.caption]
     english = run(TIMELINE_PAGE, query=query)
-    assert "1 of 79 milestones shown." in [c.value for c in english.caption]
+    assert "1 of 88 milestones shown." in [c.value for c in english.caption]
     at.multiselect(key="tl_country").set_value([]).run()
-    assert f"{len(milestone_labels(at))} étapes affichées sur 79." in [
+    assert f"{len(milestone_labels(at))} étapes affichées sur 88." in [
         c.value for c in at.caption]
 
 
@@ -263,3 +269,33 @@ def test_show_on_map_through_dashboard_when_registered():
     at.button(key="tl_show_niger-coup-2023").click().run()
     no_exception(at)
     assert at.session_state[HIGHLIGHT_KEY] == "niger-coup-2023"
+
+
+# --------------------------------------------------------------------------- coverage, field names
+
+INTERNAL_NAMES = ("sort_date", "latest_verified", "date_precision", "timeline_id",
+                  "provisions_unlocated", "in_power_since", "verified: true", "verified: false",
+                  "seed_point")
+
+
+def page_text(at: AppTest) -> str:
+    parts = [e.value for kind in ("title", "caption", "markdown", "subheader", "info")
+             for e in at.get(kind)]
+    return "\n".join(map(str, parts)) + "\n" + "\n".join(labels(at)) + "\n" + html_text(at)
+
+
+@pytest.mark.parametrize("page", [CHARTER_PAGE, TIMELINE_PAGE])
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_pages_state_the_coverage_end_and_show_no_field_name(page, lang):
+    at = run(page, lang=lang, query={"tl_unverified": "1"} if page == TIMELINE_PAGE else None)
+    no_exception(at)
+    captions = [c.value for c in at.caption]
+    coverage = [c for c in captions if c.startswith(("Coverage end:", "Fin de la couverture"))]
+    assert len(coverage) == 1, captions
+    # derived from the data: the latest verified milestone, the day sources were checked
+    last = "26 February 2026" if lang == "en" else "26 février 2026"
+    checked = "3 December 2026" if lang == "en" else "3 décembre 2026"
+    assert last in coverage[0] and checked in coverage[0]
+    text = page_text(at)
+    for name in INTERNAL_NAMES:
+        assert name not in text, name

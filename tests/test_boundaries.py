@@ -26,6 +26,7 @@ from geo.boundaries import (
     load_countries,
     load_provenance,
 )
+from geo.countries import BORDERS_AES, COUNTRY_ROLES, country_role
 from geo.spatial import area_km2
 
 MEMBERS = {"MLI", "BFA", "NER"}
@@ -64,7 +65,28 @@ def test_twenty_countries():
 
 def test_country_roles(countries):
     by_role = countries.groupby("role")["iso3"].apply(set).to_dict()
-    assert by_role == {"member": MEMBERS, "ecowas": ECOWAS_OTHERS, "neighbour": NEIGHBOURS}
+    no_border = {"CPV", "GMB", "GNB", "LBR", "SLE"}
+    assert by_role == {
+        "member": MEMBERS,
+        "ecowas_neighbour": ECOWAS_OTHERS - no_border,
+        "ecowas": no_border,
+        "neighbour": NEIGHBOURS - {"CMR"},
+        "region": {"CMR"},
+    }
+    assert set(countries["role"]) <= set(COUNTRY_ROLES)
+    assert (countries["role"] == countries["iso3"].map(country_role)).all()
+
+
+def test_a_neighbour_touches_an_aes_state(countries):
+    """A country is called a neighbour exactly when its outline meets an AES state's."""
+    by_iso = countries.set_index("iso3").geometry
+    aes = shapely.union_all(by_iso.loc[sorted(MEMBERS)].values)
+    for iso3, geometry in by_iso.items():
+        if iso3 in MEMBERS:
+            continue
+        role = country_role(iso3)
+        assert geometry.intersects(aes) == (iso3 in BORDERS_AES), iso3
+        assert (role in ("neighbour", "ecowas_neighbour")) == geometry.intersects(aes), iso3
 
 
 def test_country_ids_are_iso3(countries):

@@ -151,18 +151,20 @@ def test_charter_at_a_glance(charter):
     assert "<table" not in fr  # stacked for the narrow side column
 
 
-def test_diop_correction_keeps_its_unverified_status(charter):
+def test_diop_correction_shows_its_verified_status_and_sources(charter):
+    """Sourced on 2026-12-03 (Seneweb, Maliweb, an AFP copy): shown verified, with its
+    sources; the same correction without sources would show as not verified."""
     (correction,) = [c for c in charter.corrections if c.id == "diop-foreign-minister"]
     html = cv.correction_html(correction, "en")
-    assert 'data-verified="false"' in html
-    assert "Correction reported, not verified" in html
+    assert 'data-verified="true"' in html and "badge" not in html
     assert "Abdoulaye Diop was Mali&#x27;s foreign minister" in html
     assert "Sadio Camara" in html
+    assert "seneweb.com" in html and "maliweb.net" in html
+    unsourced = dataclasses.replace(correction, verified=False, sources=())
+    html = cv.correction_html(unsourced, "en")
+    assert 'data-verified="false"' in html
+    assert "Correction reported, not verified" in html
     assert "No source is recorded" in html
-    verified = dataclasses.replace(correction, verified=True,
-                                   sources=("https://example.org/x",))
-    html = cv.correction_html(verified, "en")
-    assert 'data-verified="true"' in html and "badge" not in html
 
 
 def test_what_followed_comes_from_the_timeline(timeline, categories):
@@ -216,7 +218,10 @@ def test_filter_timeline_by_category_country_period_and_verified():
 
 
 def test_filters_on_real_timeline(timeline, charter):
-    assert len(cv.filter_timeline(timeline)) == 79
+    # 79 milestones of the shared sheets and 8 verified ones added on 2026-12-03; the
+    # unverified one (Goïta's defence portfolio) is left out by default
+    assert len(cv.filter_timeline(timeline)) == 87
+    assert len(cv.filter_timeline(timeline, include_unverified=True)) == 88
     coups = cv.filter_timeline(timeline, ["coup"])
     assert len(coups) == 13 and all(m.category == "coup" for m in coups)
     niger_coups = cv.filter_timeline(timeline, ["coup"], ["NER"])
@@ -231,10 +236,11 @@ def test_filters_on_real_timeline(timeline, charter):
 def test_timeline_countries_puts_members_first_then_sorts_by_name(timeline):
     countries = cv.timeline_countries(timeline, "en")
     assert countries[:3] == ["MLI", "BFA", "NER"]
-    assert countries[3:] == ["DZA", "TCD", "FRA", "MRT", "USA"]  # Algeria, Chad, France...
+    # Algeria, Chad, France, Mauritania, Russia (Wagner's departure), United States
+    assert countries[3:] == ["DZA", "TCD", "FRA", "MRT", "RUS", "USA"]
     french = cv.timeline_countries(timeline, "fr")
-    # Algérie, États-Unis (among the E's, accent ignored), France, Mauritanie, Tchad
-    assert french[3:] == ["DZA", "USA", "FRA", "MRT", "TCD"]
+    # Algérie, États-Unis (among the E's, accent ignored), France, Mauritanie, Russie, Tchad
+    assert french[3:] == ["DZA", "USA", "FRA", "MRT", "RUS", "TCD"]
 
 
 def test_countries_are_named_in_the_reader_language_never_as_codes():
@@ -253,14 +259,16 @@ def test_countries_are_named_in_the_reader_language_never_as_codes():
 
 def test_dates_follow_their_precision(timeline):
     by_id = {m.id: m for m in timeline}
-    assert cv.milestone_date_label(by_id["somair-nationalised"], "fr") == "juin 2025"
+    assert cv.milestone_date_label(by_id["somair-nationalised"], "fr") == "19 juin 2025"
+    assert cv.milestone_date_label(by_id["jnim-formed"], "fr") == "mars 2017"
+    assert cv.milestone_date_label(by_id["insurgency-spreads-2015"], "en") == "2015"
     assert cv.milestone_date_label(by_id["tinzaouaten"], "en") == "25 July 2024 – 27 July 2024"
     assert cv.milestone_label(by_id["niger-coup-2023"], "en").startswith("26 July 2023 — ")
 
 
 def test_chart_spec(timeline, categories):
     frame = cv.timeline_frame(timeline, "fr", categories)
-    assert len(frame) == 79 and frame["date"].is_monotonic_increasing
+    assert len(frame) == 88 and frame["date"].is_monotonic_increasing
     spec = cv.timeline_chart(frame, "fr", categories).to_dict()
     names = [p["name"] for p in spec["params"]]
     assert cv.CHART_SELECTION in names
@@ -441,3 +449,19 @@ def test_counts_use_plural_forms_and_the_reader_number_format(charter):
     assert cv.timeline_count(1253, 2000, "fr") == "1\u202f253 étapes affichées sur 2\u202f000."
     assert cv.timeline_count(0, 79, "fr") == "0 étape affichée sur 79."
     assert cv.timeline_count(1, 79, "en") == "1 of 79 milestones shown."
+
+
+@pytest.mark.parametrize(("iso3", "ids"), [
+    ("MLI", ["wagner-leaves-mali", "goita-mandate-law", "aes-television"]),
+    ("BFA", ["burkina-17-regions", "aes-second-summit"]),
+    ("NER", ["somair-nationalised", "tiani-uranium-offer"]),
+])
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_member_card_lists_what_happened_since_mid_2025(iso3, ids, lang):
+    state = facts.load_member_states()[iso3]
+    html = cv.member_state_html(state, lang)
+    heading = "Since mid-2025" if lang == "en" else "Depuis la mi-2025"
+    assert f"<h5>{heading}</h5>" in html
+    section = html.split(f"<h5>{heading}</h5>")[1].split("</ul>")[0]
+    assert re.findall(r'data-timeline="([^"]+)"', section) == ids
+    assert all(m.date >= "2025-06" for m in state.recent)

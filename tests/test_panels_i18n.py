@@ -16,6 +16,7 @@ from geo.boundaries import load_admin1, load_bfa_provinces, load_countries
 from geo.i18n import catalog, format_number, normalise_language, translate
 from geo.panels import source_list_html, unit_panel_html
 from geo.selection import Selection
+from geo.spatial import rounded_km2
 from geo.zones import load_zone_definitions, unit_facts
 
 NNBSP = "\u202f"  # narrow no-break space, the French thousands separator
@@ -294,14 +295,14 @@ def test_region_panel_in_english(layers, facts):
     assert row("en", "field_name_en", result) == "Gao"
     assert row("en", "field_country", result) == "Mali"
     assert row("en", "field_alg", result) == "Yes"
-    area = format_number(facts["admin1"].loc["ML-7", "area_km2"], "en")
-    assert row("en", "field_area", result).startswith(f"{area} km²")
+    area = format_number(rounded_km2(facts["admin1"].loc["ML-7", "area_km2"]), "en")
+    assert row("en", "field_area", result).startswith(f"about {area} km²")
 
 
 def test_region_panel_area_has_the_published_magnitude(layers, facts):
     # Gao region before Ménaka was carved out of it: about 170,000 km².
     text = row("en", "field_area", panel(Selection("admin1", "ML-7"), layers, facts, "en"))
-    area = int(re.match(r"([\d,]+) km²", text).group(1).replace(",", ""))
+    area = int(re.match(r"about ([\d,]+) km²", text).group(1).replace(",", ""))
     assert 150_000 < area < 200_000
 
 
@@ -310,9 +311,9 @@ def test_region_panel_in_french(layers, facts):
     assert result.title == "Gao"
     assert row("fr", "field_country", result) == "Mali"
     assert row("fr", "field_alg", result) == "Oui"
-    area = format_number(facts["admin1"].loc["ML-7", "area_km2"], "fr")
+    area = format_number(rounded_km2(facts["admin1"].loc["ML-7", "area_km2"]), "fr")
     assert NNBSP in area
-    assert row("fr", "field_area", result).startswith(f"{area} km²")
+    assert row("fr", "field_area", result).startswith(f"environ {area} km²")
 
 
 @pytest.mark.parametrize(("lang", "title"), [("en", "Timbuktu"), ("fr", "Tombouctou")])
@@ -342,8 +343,9 @@ def test_province_panel_names_its_country_and_region(layers, facts, lang, countr
     assert row(lang, "field_country", result) == country
     assert row(lang, "field_region", result) == region
     assert row(lang, "field_type", result) == "Province"
-    area = format_number(facts["province"].loc["BFA-2805", "area_km2"], lang)
-    assert row(lang, "field_area", result).startswith(f"{area} km²")
+    area = format_number(rounded_km2(facts["province"].loc["BFA-2805", "area_km2"]), lang)
+    assert row(lang, "field_area", result).startswith(
+        translate("unit_km2_about", lang, value=area))
 
 
 @pytest.mark.parametrize(("lang", "answer"), [("en", "Yes"), ("fr", "Oui")])
@@ -361,16 +363,54 @@ def test_member_country_panel(layers, facts, lang, role, answer):
     assert row(lang, "field_type", result) == translate("kind_country", lang)
     assert row(lang, "field_role", result) == role
     assert row(lang, "field_alg", result) == answer
-    area = format_number(facts["country"].loc["MLI", "area_km2"], lang)
-    assert row(lang, "field_area", result).startswith(f"{area} km²")
+    area = format_number(1_250_000, lang)  # 1,252,729 km² computed: three figures shown
+    assert row(lang, "field_area", result).startswith(
+        translate("unit_km2_about", lang, value=area))
+    assert translate("field_area_usual", lang) not in result.rows  # no sourced figure
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_niger_area_is_rounded_and_the_usual_figure_is_sourced(layers, facts, lang):
+    """The outline computes 1,181,224 km²: never shown to the km², and the usual 1,267,000
+    km² is shown beside it with its source and a note that the outline differs."""
+    result = panel(Selection("country", "NER"), layers, facts, lang)
+    computed = row(lang, "field_area", result)
+    assert computed.startswith(translate("unit_km2_about", lang,
+                                         value=format_number(1_180_000, lang)))
+    html = unit_panel_html(Selection("country", "NER"), layers, facts, lang)
+    assert format_number(1_181_224, lang) not in html
+    usual = row(lang, "field_area_usual", result)
+    assert usual.startswith(translate("unit_km2", lang, value=format_number(1_267_000, lang)))
+    assert format_number(1_180_000, lang) in usual  # the note names the outline's figure
+    assert "nationsencyclopedia.com" in html
+
+
+@pytest.mark.parametrize("kind_id", [("admin1", "ML-6"), ("province", "BFA-2805")])
+def test_unit_areas_are_rounded_to_three_figures(layers, facts, kind_id):
+    kind, unit = kind_id
+    exact = float(facts[kind].loc[unit, "area_km2"])
+    shown = row("en", "field_area", panel(Selection(kind, unit), layers, facts, "en"))
+    digits = shown.split(" km²")[0].removeprefix("about ").replace(",", "")
+    assert int(digits) == rounded_km2(exact)
+    assert len(digits.rstrip("0")) <= 3
 
 
 @pytest.mark.parametrize(("lang", "answer"), [("en", "No"), ("fr", "Non")])
 def test_neighbour_country_panel(layers, facts, lang, answer):
     result = panel(Selection("country", "GHA"), layers, facts, lang)
     assert result.title == "Ghana"
-    assert row(lang, "field_role", result) == translate("role_ecowas", lang)
+    assert row(lang, "field_role", result) == translate("role_ecowas_neighbour", lang)
     assert row(lang, "field_alg", result) == answer
+
+
+@pytest.mark.parametrize("iso3", ["CPV", "GMB", "GNB", "LBR", "SLE", "CMR"])
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_a_country_without_a_border_with_the_aes_is_not_called_a_neighbour(
+        layers, facts, lang, iso3):
+    role = row(lang, "field_role", panel(Selection("country", iso3), layers, facts, lang))
+    assert role == translate("role_region" if iso3 == "CMR" else "role_ecowas", lang)
+    assert "neighbour" not in role.lower() and "voisin" not in role.lower()
+    assert "frontalier" not in role and "borders an" not in role
 
 
 def test_country_panel_uses_the_french_country_name(layers, facts):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 
 import pytest
@@ -191,3 +192,81 @@ def test_replaced_weak_sources_are_gone_from_the_events():
     for ident in ("NER-2023-07-26-COUP", "BFA-2025-03-10-SOLENZO", "BFA-2025-03-28-DIAPAGA",
                   "NER-2019-12-10-INATES", "BFA-2019-01-01-YIRGOU"):
         assert best_grade(ev[ident]) == "strong", ident
+
+
+# --------------------------------------------------------------------------- the facts registry
+
+FACTS_REGISTRY = Path(sources.DATA_DIR) / "facts" / "sources.yaml"
+CITING_FILES = sorted((Path(sources.DATA_DIR) / "facts").glob("*.yaml")) + sorted(
+    (Path(sources.DATA_DIR) / "zones").glob("*.yaml"))
+URL_IN_YAML = re.compile(r"^\s*(?:- |[a-z_]+: )(https?://\S+)\s*$", re.MULTILINE)
+
+
+def cited_urls() -> set[str]:
+    """Every URL that data/facts and data/zones cite (the registry itself excluded)."""
+    found: set[str] = set()
+    for path in CITING_FILES:
+        if path.name != "sources.yaml":
+            found |= set(URL_IN_YAML.findall(path.read_text(encoding="utf-8")))
+    return found
+
+
+def test_every_url_cited_by_the_facts_and_zones_is_registered():
+    registry = read_registry(FACTS_REGISTRY)
+    cited = cited_urls()
+    assert len(cited) > 200
+    assert sorted(cited - set(registry)) == []
+    assert sorted(set(registry) - cited) == []  # no stale entry
+
+
+def test_unread_entries_say_how_they_were_graded():
+    """An entry not opened on the day of the registry keeps the sheets' date and says so."""
+    for url, info in read_registry(FACTS_REGISTRY).items():
+        if info.checked < dt.date(2026, 12, 3):
+            assert info.checked == dt.date(2026, 11, 24), url
+            assert "not reopened" in info.note and "non relue" in info.note, url
+
+
+def test_hand_added_items_cite_pages_read_when_they_were_added():
+    from geo import facts
+
+    registry = read_registry(FACTS_REGISTRY)
+    for m in facts.load_timeline():
+        if m.added:
+            for url in m.sources:
+                assert registry[url].checked.isoformat() >= m.added, (m.id, url)
+        if m.revised:
+            assert any(registry[url].checked.isoformat() >= m.revised for url in m.sources), m.id
+
+
+@pytest.mark.parametrize(("url", "kind", "grade"), [
+    ("https://wikimili.com/en/Tuareg_rebellion_(2012)", "other", "weak"),
+    ("https://en.sputniknews.africa/amp/20230731/nigers-military-brass-accuses-france-of-"
+     "plotting-armed-intervention-1060944613.html", "other", "weak"),
+    ("https://afrimag.net/mot-clef/biens-et-services/", "other", "weak"),
+    ("https://worldview.stratfor.com/search?q=African+Potash", "other", "weak"),
+    ("https://pressegauche.org/_Boubacar-Haidara_", "other", "weak"),
+    ("https://en.wikipedia.org/wiki/G5_Sahel", "encyclopaedia", "fair"),
+    ("https://www.liptakogourma.org/zones-dintervention/", "primary", "strong"),
+    ("https://www.csis.org/analysis/understanding-g5-sahel-joint-force-fighting-terror-"
+     "building-regional-security", "research", "strong"),
+])
+def test_mirrors_state_media_of_a_party_and_tag_pages_are_weak(url, kind, grade):
+    info = read_registry(FACTS_REGISTRY)[url]
+    assert (info.type, info.grade) == (kind, grade)
+
+
+def test_an_item_with_only_weak_sources_is_shown_weakly_sourced():
+    from geo import facts
+
+    sources.registry.cache_clear()
+    # Tinzaouaten cites a Wikipedia mirror, an aggregator's copy of Reuters and a defence blog
+    tinzaouaten = next(m for m in facts.load_timeline() if m.id == "tinzaouaten")
+    assert weakly_sourced(tinzaouaten.sources)
+    html = source_list_html(list(tinzaouaten.sources), "fr")
+    assert html.startswith('<p class="weakly-sourced"')
+    # Goïta's defence portfolio: reposts (weak) and one short report relaying Al Jazeera (fair)
+    goita = next(m for m in facts.load_timeline() if m.id == "goita-defence-portfolio")
+    assert best_grade(goita.sources) == "fair" and not goita.verified
+    wagner = next(m for m in facts.load_timeline() if m.id == "wagner-leaves-mali")
+    assert not weakly_sourced(wagner.sources)
