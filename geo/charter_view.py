@@ -406,7 +406,7 @@ def coverage_note(milestones: Sequence[Milestone], lang: str) -> str | None:
     text = translate("facts_coverage", lang,
                      last=format_date(last.date, last.date_precision, lang))
     checked = [info.checked for m in milestones for url in m.sources
-               if (info := source_info(url)) is not None]
+               if (info := source_info(url)) is not None and info.checked is not None]
     if checked:
         text += " " + translate("facts_coverage_checked", lang,
                                 checked=format_day(max(checked), lang))

@@ -483,7 +483,7 @@ def _build_member_states(raw: Mapping[str, Any]) -> dict[str, MemberState]:
                 MembershipMilestone(
                     date=str(m["date"]),
                     precision=str(m["precision"]),
-                    label=_text(m["label"]),
+                    label=_required_text(m["label"]),
                     timeline_id=str(m["timeline_id"]),
                 )
                 for m in s.get("recent") or ()
