@@ -14,8 +14,9 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 
+from geo.actors import aliases
 from geo.countries import AES_MEMBERS, ISO3_CODES
-from geo.events import LAYERS, SUBTYPES, actors_long, fatality_upper
+from geo.events import LAYERS, SUBTYPES, actor_pairs, fatality_upper
 
 # Every country an event may be in (imports hold events anywhere: a shared link to the
 # events in the United States keeps them).
@@ -36,7 +37,9 @@ class EventFilter:
       only show when their code is listed or, for coups, when ``include_non_aes_coups``.
     * ``layers``: display layers (``geo.events.LAYERS``); empty = all.
     * ``subtypes``: event subtypes; empty = all.
-    * ``actors``: an event matches when any of its actors is listed; empty = all.
+    * ``actors``: an event matches when any of its actors (or targets) is listed; empty
+      = all. Names are compared as canonical groups (:func:`canonical_actors`): ``JNIM
+      (suspected)`` selects every JNIM event.
     * ``min_fatalities``: compared with the upper bound of the fatality range; events with
       unknown fatalities only pass when it is 0.
     * ``include_non_aes_coups``: also show coups, attempts and plots outside the AES.
@@ -75,12 +78,20 @@ def filter_mask(df: pd.DataFrame, f: EventFilter) -> np.ndarray:
     if f.subtypes:
         keep &= df["subtype"].isin(f.subtypes)
     if f.actors:  # positional, so a duplicated index cannot mix events up
-        actors = actors_long(df.reset_index(drop=True))
-        hit = actors.isin(f.actors).groupby(level=0).any()
-        keep &= hit.reindex(range(len(df)), fill_value=False).to_numpy(dtype=bool)
+        pairs = actor_pairs(df)
+        hit = np.zeros(len(df), dtype=bool)
+        hit[pairs.row[np.isin(pairs.name, list(canonical_actors(f.actors)))]] = True
+        keep &= hit
     if f.min_fatalities > 0:
         keep &= (fatality_upper(df) >= f.min_fatalities).fillna(False).astype(bool)
     return keep.to_numpy(dtype=bool)
+
+
+def canonical_actors(names: tuple[str, ...]) -> frozenset[str]:
+    """The canonical names (``geo.actors``) of filter values: a link written with any
+    listed spelling of a group selects the group."""
+    table = aliases()
+    return frozenset(table.canonical(n) for n in names)
 
 
 def keep_rows(df: pd.DataFrame, keep: pd.Series) -> pd.DataFrame:
