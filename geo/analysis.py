@@ -61,6 +61,7 @@ from geo import placecache
 # for the callers of geo.analysis.
 from geo.actors import VICTIM_NOUNS, is_victim  # noqa: F401
 from geo.countries import AES_MEMBERS
+from geo.duplicates import CURATED, Duplicates, find_duplicates, shown_once
 from geo.events import actor_pairs, fatality_upper
 from geo.exports import table_csv
 from geo.filters import canonical_actors
@@ -617,6 +618,9 @@ class EventArrays:
     actor_names: tuple[str, ...]
     actor_victim: np.ndarray
     """:func:`is_victim` of each of :attr:`actor_names`."""
+    duplicates: Duplicates
+    """:func:`geo.duplicates.find_duplicates` of the events: a filter counts each event
+    found in two datasets once."""
 
     @property
     def size(self) -> int:
@@ -685,6 +689,7 @@ def prepare(events: pd.DataFrame, center: shapely.Point,
         actor_pair_name=name_codes.astype(np.int32),
         actor_names=names,
         actor_victim=victim,
+        duplicates=find_duplicates(events),
     )
 
 
@@ -714,7 +719,8 @@ def filter_mask(arrays: EventArrays, f: object) -> np.ndarray:
         keep &= strings[arrays.actor_string]
     if f.min_fatalities > 0:
         keep &= arrays.upper >= f.min_fatalities  # NaN (unknown) compares False
-    return keep
+    return shown_once(keep, arrays.duplicates, arrays.dataset, arrays.datasets,
+                      getattr(f, "winner", CURATED))
 
 
 def present(arrays: EventArrays, mask: np.ndarray, field: str) -> frozenset[str]:

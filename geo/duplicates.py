@@ -35,6 +35,8 @@ CATEGORY_FAMILY: dict[str, str] = {
 }
 """Categories that may describe one event; a category not listed matches only itself."""
 
+_COLUMNS = ("dataset", "date", "date_precision", "category", "latitude", "longitude",
+            "geo_precision")
 _OFFSET = 1 << 20  # cell numbers are shifted to be non-negative before packing
 
 
@@ -86,6 +88,9 @@ def find_duplicates(events: pd.DataFrame, km: float = DUPLICATE_KM,
     """The likely duplicates among ``events`` (model columns ``dataset``, ``date``,
     ``date_precision``, ``category``, ``latitude``, ``longitude``, ``geo_precision``)."""
     n = len(events)
+    if (not set(_COLUMNS) <= set(events.columns)
+            or events["dataset"].nunique(dropna=True) < 2):
+        return Duplicates(n)  # one dataset (or a partial frame): nothing to match
     lat = pd.to_numeric(events["latitude"], errors="coerce").to_numpy(dtype="float64")
     lon = pd.to_numeric(events["longitude"], errors="coerce").to_numpy(dtype="float64")
     region = (events["geo_precision"] == 3).fillna(False).to_numpy(dtype=bool)

@@ -6,6 +6,7 @@ except ``countries``, where empty means "all AES members". Nothing here imports 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
 from datetime import date as Date
@@ -16,6 +17,7 @@ import pandas as pd
 
 from geo.actors import aliases
 from geo.countries import AES_MEMBERS, ISO3_CODES
+from geo.duplicates import Duplicates, find_duplicates, shown_once
 from geo.events import LAYERS, SUBTYPES, actor_pairs, fatality_upper
 
 # Every country an event may be in (imports hold events anywhere: a shared link to the
@@ -43,6 +45,8 @@ class EventFilter:
     * ``min_fatalities``: compared with the upper bound of the fatality range; events with
       unknown fatalities only pass when it is 0.
     * ``include_non_aes_coups``: also show coups, attempts and plots outside the AES.
+    * ``winner``: the dataset whose copy of an event found in two datasets is shown and
+      counted (``geo.duplicates``); the curated dataset by default.
     """
 
     date_from: Date | None = None
@@ -53,6 +57,7 @@ class EventFilter:
     actors: tuple[str, ...] = ()
     min_fatalities: int = 0
     include_non_aes_coups: bool = False
+    winner: str = "curated"
 
 
 def apply_filter(df: pd.DataFrame, f: EventFilter) -> pd.DataFrame:
@@ -60,9 +65,15 @@ def apply_filter(df: pd.DataFrame, f: EventFilter) -> pd.DataFrame:
     return keep_rows(df, pd.Series(filter_mask(df, f), index=df.index))
 
 
-def filter_mask(df: pd.DataFrame, f: EventFilter) -> np.ndarray:
+def filter_mask(df: pd.DataFrame, f: EventFilter, once: bool = True,
+                duplicates: Duplicates | None = None) -> np.ndarray:
     """Whether each row of ``df`` matches ``f`` (a boolean array in row order: one byte an
-    event, where the matching rows themselves would copy every column)."""
+    event, where the matching rows themselves would copy every column).
+
+    ``once``: an event found in two datasets counts once: the matching copies of other
+    datasets than ``f.winner``'s are left out (``geo.duplicates``; ``duplicates``: the
+    pairs of ``df`` when known). ``once=False`` keeps every copy (for a caller that
+    restricts the datasets first and then applies :func:`geo.duplicates.shown_once`)."""
     keep = pd.Series(True, index=df.index)
     if f.date_from is not None:
         keep &= df["date_end"] >= pd.Timestamp(f.date_from)
@@ -84,7 +95,12 @@ def filter_mask(df: pd.DataFrame, f: EventFilter) -> np.ndarray:
         keep &= hit
     if f.min_fatalities > 0:
         keep &= (fatality_upper(df) >= f.min_fatalities).fillna(False).astype(bool)
-    return keep.to_numpy(dtype=bool)
+    rows = keep.to_numpy(dtype=bool)
+    if once and "dataset" in df.columns:
+        dups = duplicates if duplicates is not None else find_duplicates(df)
+        codes, names = pd.factorize(df["dataset"].to_numpy(dtype=object))
+        rows = shown_once(rows, dups, codes, list(names), f.winner)
+    return rows
 
 
 def canonical_actors(names: tuple[str, ...]) -> frozenset[str]:
@@ -134,7 +150,7 @@ def region_stats(df: pd.DataFrame, admin1_id: str) -> RegionStats:
 _KEYS = {
     "date_from": "from", "date_to": "to", "countries": "countries", "layers": "layers",
     "subtypes": "subtypes", "actors": "actors", "min_fatalities": "min_fatalities",
-    "include_non_aes_coups": "non_aes_coups",
+    "include_non_aes_coups": "non_aes_coups", "winner": "winner",
 }
 QUERY_KEYS: tuple[str, ...] = tuple(_KEYS.values())
 """Every URL parameter a filter may write."""
@@ -161,7 +177,8 @@ def to_query_params(f: EventFilter, defaults: EventFilter | None = None) -> dict
 
     Keys: ``from``, ``to`` (YYYY-MM-DD or blank = open), ``countries``, ``layers``,
     ``subtypes`` (comma-separated), ``actors`` (``|``-separated), ``min_fatalities``,
-    ``non_aes_coups`` (1/0). An empty list is written as a blank value.
+    ``non_aes_coups`` (1/0), ``winner`` (a dataset name). An empty list is written as a
+    blank value.
     """
     params = {}
     for fld in fields(EventFilter):
@@ -210,6 +227,9 @@ def _decode(name: str, text: str) -> tuple[bool, object]:
     if name == "include_non_aes_coups":
         low = text.lower()
         return low in _TRUE | _FALSE, low in _TRUE
+    if name == "winner":  # a dataset name (geo.store.DATASET_NAME_RE)
+        ok = re.fullmatch(r"[a-z0-9][a-z0-9_.-]{0,39}", text) is not None
+        return ok, text
     if name == "actors":
         value = _actors(text)
     elif name == "countries":

@@ -146,9 +146,55 @@ def fatalities_text(low: object, high: object, lang: str) -> str:
     return f"{int(low)}–{int(high)}"
 
 
-def event_panel_html(event: pd.Series, country_name: str, lang: str) -> str:
-    """Every field of one event, with its fatality range, location precision and sources."""
+def actors_html(actors: object, lang: str) -> tuple[str, str]:
+    """The ``<ul>`` of the actors and of the targets (victims) of one event's ``actors``
+    text ("" when none): each name as the source writes it, followed by its group's
+    name (``geo.actors``) when the alias table maps it to another one."""
+    from geo.actors import aliases
     from geo.events import split_actors
+
+    table = aliases()
+    acting, targets = [], []
+    for name in split_actors(actors):
+        if table.is_victim(name):
+            targets.append(f"<li>{esc(name)}</li>")
+            continue
+        group = table.group_of(name)
+        shown = group.name(lang) if group is not None else name
+        note = ""
+        if group is not None and shown != name:
+            note = (f' <span class="actor-group note">'
+                    f'({esc(translate("actor_group_of", lang, group=shown))})</span>')
+        acting.append(f"<li>{esc(name)}{note}</li>")
+    return (f"<ul>{''.join(acting)}</ul>" if acting else "",
+            f'<ul class="targets">{"".join(targets)}</ul>' if targets else "")
+
+
+def dataset_label(dataset: object, lang: str) -> str:
+    """A dataset's name as the panels show it (the curated one in the reader's language)."""
+    return translate("ev_dataset_curated", lang) if dataset == "curated" else str(dataset)
+
+
+def also_in_html(copies: list[tuple[str, str]] | tuple[tuple[str, str], ...], lang: str,
+                 km: float) -> str:
+    """The copies of an event in other datasets, ``(dataset, id)`` each, as a list
+    ("" when none)."""
+    if not copies:
+        return ""
+    def item(ds: str, ident: str) -> str:
+        text = translate("also_in_item", lang, dataset=dataset_label(ds, lang), id=ident)
+        return f'<li data-dataset="{esc(ds)}" data-id="{esc(ident)}">{esc(text)}</li>'
+
+    items = "".join(item(ds, ident) for ds, ident in copies)
+    note = esc(translate("also_in_note", lang, km=format_number(km, lang)))
+    return f'<ul class="also-in">{items}</ul><span class="note">{note}</span>'
+
+
+def event_panel_html(event: pd.Series, country_name: str, lang: str,
+                     also_in: list[tuple[str, str]] | tuple[tuple[str, str], ...] = ()) -> str:
+    """Every field of one event, with its fatality range, location precision and sources;
+    ``also_in``: its copies in other datasets (``(dataset, id)``, see ``geo.duplicates``)."""
+    from geo.duplicates import DUPLICATE_KM
 
     def t(key: str, **params: object) -> str:
         return translate(key, lang, **params)
@@ -162,7 +208,7 @@ def event_panel_html(event: pd.Series, country_name: str, lang: str) -> str:
     else:
         coords = f"{event['latitude']:.4f}, {event['longitude']:.4f}"
         geo_text = t(f"geo_precision_{int(geo_prec)}") if not pd.isna(geo_prec) else "—"
-    actors = "".join(f"<li>{esc(a)}</li>" for a in split_actors(event["actors"]))
+    actors, targets = actors_html(event["actors"], lang)
     rows = [
         (t("field_date"), f'{esc(date)} <span class="note">({esc(t("field_precision", value=precision))})</span>'),  # noqa: E501
         (t("field_category"), esc(t(f"cat_{event['category']}"))),
@@ -172,11 +218,12 @@ def event_panel_html(event: pd.Series, country_name: str, lang: str) -> str:
         (t("field_location"), esc(event["location"])),
         (t("field_coordinates"), esc(coords)),
         (t("field_geo_precision"), esc(geo_text)),
-        (t("field_actors"), f"<ul>{actors}</ul>" if actors else "—"),
+        (t("field_actors"), actors or "—"),
+        *([(t("field_targets"), targets)] if targets else []),
         (t("field_fatalities"), esc(fatalities_text(event["fatalities_low"],
                                                     event["fatalities_high"], lang))),
-        (t("field_dataset"), esc(t("ev_dataset_curated") if event["dataset"] == "curated"
-                                 else event["dataset"])),
+        (t("field_dataset"), esc(dataset_label(event["dataset"], lang))),
+        *([(t("field_also_in"), also_in_html(also_in, lang, DUPLICATE_KM))] if also_in else []),
         (t("field_verified"), esc(t("answer_yes") if event["verified"] else t("answer_no"))),
     ]
     return (f'<div class="event-panel" data-id="{esc(event["id"])}">'
@@ -185,8 +232,33 @@ def event_panel_html(event: pd.Series, country_name: str, lang: str) -> str:
             f'<h5>{esc(t("sources"))}</h5>{source_list_html(list(event["sources"]), lang)}</div>')
 
 
-def event_legend_html(lang: str) -> str:
-    """Symbols of the event layers and the stated size scale."""
+def dataset_legend_html(slots: dict[str, int], lang: str) -> str:
+    """One entry per dataset shown (``slots``: its outline slot,
+    ``geo.pointlayer.dataset_slots``): a mark of the insurgency layer with the dataset's
+    outline and its name ("" for a single dataset: nothing to tell apart)."""
+    from geo.pointlayer import dataset_style
+
+    if len(slots) <= 1:
+        return ""
+    items = []
+    for name in sorted(slots, key=lambda n: (n != "curated", n)):
+        style = dataset_style("insurgency", slots[name])
+        border = "dashed" if style.get("dash_array") else "solid"
+        if style.get("dash_array") and style["dash_array"].split()[0] == "1":
+            border = "dotted"
+        mark = (f'<span style="display:inline-block;width:14px;height:14px;'
+                f'border-radius:50%;background:{style["fill_color"]};'
+                f'border:{style["weight"]}px {border} {style["color"]};vertical-align:middle;'
+                f'margin-right:6px"></span>')
+        items.append(f'<li class="legend-dataset" data-dataset="{esc(name)}">{mark}'
+                     f"{esc(dataset_label(name, lang))}</li>")
+    return (f"<h5>{esc(translate('legend_datasets', lang))}</h5>"
+            f'<ul style="list-style:none;padding-left:0;margin:0">{"".join(items)}</ul>')
+
+
+def event_legend_html(lang: str, datasets: dict[str, int] | None = None) -> str:
+    """Symbols of the event layers, the stated size scale and, when several datasets are
+    shown, their outlines (``datasets``: see :func:`dataset_legend_html`)."""
     from geo.events import LAYERS
     from geo.pointlayer import LAYER_STYLES, legend_sizes
 
@@ -215,4 +287,5 @@ def event_legend_html(lang: str) -> str:
             f'<ul style="list-style:none;padding-left:0;margin:0">{items}{cluster}</ul>'
             f'<p style="margin:6px 0">{sizes}</p>'
             f'<p class="note" style="font-size:0.85em;color:#555">'
-            f"{esc(translate('legend_size', lang))}</p>")
+            f"{esc(translate('legend_size', lang))}</p>"
+            + dataset_legend_html(datasets or {}, lang))

@@ -14,7 +14,9 @@ import streamlit as st
 
 from geo import events as ev
 from geo import ui
+from geo.actors import aliases
 from geo.countries import AES_MEMBERS, country_name, sorted_by_name
+from geo.duplicates import CURATED, DUPLICATE_KM, Duplicates, find_duplicates, shown_once
 from geo.filters import (
     QUERY_KEYS,
     EventFilter,
@@ -29,7 +31,7 @@ from geo.store import Store, StoreError
 
 CHARTER_DATE = date(2023, 9, 16)
 WIDGET_KEYS = ("ev_dates", "ev_countries", "ev_subtypes", "ev_actors", "ev_min_fat",
-               "ev_non_aes", "ev_cluster")
+               "ev_non_aes", "ev_cluster", "ev_winner")
 """The filter widgets every page with the event sidebar shares (plus one per layer)."""
 
 
@@ -171,6 +173,7 @@ def _init_widgets(f: EventFilter, span: tuple[date, date]) -> None:
     st.session_state["ev_actors"] = list(f.actors)
     st.session_state["ev_min_fat"] = int(f.min_fatalities)
     st.session_state["ev_non_aes"] = bool(f.include_non_aes_coups)
+    st.session_state["ev_winner"] = f.winner
     st.session_state.setdefault(
         "ev_cluster", ui.parse_bool(st.query_params.get(CLUSTER_PARAM, "1")) is not False)
 
@@ -203,7 +206,50 @@ def _rows_matching(key: str, n: int, f_repr: str, _events: pd.DataFrame,
     """The rows of the events matching ``_f`` (``key`` names the events, ``n`` their count,
     ``f_repr`` the filter), shared by every session: a boolean array (one byte an event, a
     megabyte at a million), where a filtered copy of the events would hold every text."""
-    return filter_mask(_events, _f)
+    return filter_mask(_events, _f, once=False)  # duplicates: after the datasets (below)
+
+
+@st.cache_resource(show_spinner=False, max_entries=2)
+def _duplicates(key: str, n: int, _events: pd.DataFrame) -> Duplicates:
+    """The likely duplicates of the events, once per state of the events."""
+    return find_duplicates(_events)
+
+
+def duplicates(events: pd.DataFrame) -> Duplicates:
+    """:func:`geo.duplicates.find_duplicates` of ``events`` (the app's events), cached."""
+    return _duplicates(events_key(), len(events), events)
+
+
+def _once(events: pd.DataFrame, rows: np.ndarray, winner: str) -> np.ndarray:
+    codes, names = _dataset_codes(events_key(), len(events), events)
+    return shown_once(rows, duplicates(events), codes, names, winner)
+
+
+@st.cache_resource(show_spinner=False, max_entries=2)
+def _outline_slots(key: str, n: int, _events: pd.DataFrame) -> dict[str, int]:
+    from geo.pointlayer import dataset_slots
+
+    return dataset_slots(_events)
+
+
+def outline_slots(events: pd.DataFrame, datasets: tuple[str, ...]) -> dict[str, int]:
+    """The outline slot (``geo.pointlayer.dataset_slots``) of each of ``datasets``, for
+    the map legend."""
+    slots = _outline_slots(events_key(), len(events), events)
+    return {name: slots[name] for name in datasets if name in slots}
+
+
+def also_in(events: pd.DataFrame, ident: str) -> list[tuple[str, str]]:
+    """``(dataset, id)`` of the copies in other datasets of the event ``ident`` (the
+    events linked to it as likely duplicates), for its panel."""
+    positions = np.flatnonzero((events["id"] == ident).to_numpy(dtype=bool))
+    if not len(positions):
+        return []
+    row = int(positions[0])
+    others = duplicates(events).others(row)
+    own = events["dataset"].iat[row]
+    return [(str(events["dataset"].iat[i]), str(events["id"].iat[i])) for i in others
+            if events["dataset"].iat[i] != own]
 
 
 @st.cache_resource(show_spinner=False, max_entries=2)
@@ -246,12 +292,25 @@ def filtered_rows(events: pd.DataFrame, f: EventFilter,
     rows = rows & np.isin(codes, wanted)
     if datasets is not None:
         rows &= events["dataset"].isin(datasets).to_numpy(dtype=bool)
-    return rows
+    return _once(events, rows, f.winner)
+
+
+def hidden_duplicates(events: pd.DataFrame, f: EventFilter,
+                      datasets: tuple[str, ...] | None = None) -> int:
+    """How many events matching ``f`` (from ``datasets``) are left out as copies of an
+    event of another dataset."""
+    rows, codes, names = _on_every_layer(events, f)
+    wanted = [code for code, name in enumerate(names) if name in f.layers]
+    rows = rows & np.isin(codes, wanted)
+    if datasets is not None:
+        rows &= events["dataset"].isin(datasets).to_numpy(dtype=bool)
+    return int(rows.sum() - _once(events, rows, f.winner).sum())
 
 
 def filtered_layer_counts(events: pd.DataFrame, f: EventFilter) -> dict[str, int]:
     """Events matching ``f`` on every layer, per display layer (the sidebar's counts)."""
     rows, codes, names = _on_every_layer(events, f)
+    rows = _once(events, rows, f.winner)
     counts = np.bincount(codes[rows & (codes >= 0)], minlength=len(names))
     return {layer: int(counts[names.index(layer)]) if layer in names else 0
             for layer in ev.LAYERS}
@@ -324,12 +383,15 @@ def event_sidebar(events: pd.DataFrame, lang: str) -> tuple[EventFilter, bool]:
         subtypes = st.multiselect(t("ev_subtypes"), subtype_options, key="ev_subtypes",
                                   placeholder=t("ev_all"), format_func=lambda s: t(f"sub_{s}"))
         actors = st.multiselect(t("ev_actors"), facets.actors, key="ev_actors",
-                                placeholder=t("ev_all"))
+                                placeholder=t("ev_all"),
+                                format_func=lambda a: aliases().display(a, lang))
         min_fat = st.number_input(t("ev_min_fatalities"), min_value=0, step=1, key="ev_min_fat")
+        winner = winner_setting(events, lang)
 
     base = EventFilter(date_from=dates[0], date_to=dates[1], countries=tuple(countries),
                        subtypes=tuple(subtypes), actors=tuple(actors),
-                       min_fatalities=int(min_fat), include_non_aes_coups=non_aes)
+                       min_fatalities=int(min_fat), include_non_aes_coups=non_aes,
+                       winner=winner)
     counts = filtered_layer_counts(events, base)
     chosen = []
     with counts_box:
@@ -339,6 +401,28 @@ def event_sidebar(events: pd.DataFrame, lang: str) -> tuple[EventFilter, bool]:
             if st.checkbox(label, key=f"ev_layers_{layer}"):
                 chosen.append(layer)
     return replace(base, layers=tuple(chosen)), cluster
+
+
+def winner_setting(events: pd.DataFrame, lang: str) -> str:
+    """Which dataset's copy of an event found in two datasets is shown: a choice among
+    the datasets present when there are several (the curated one by default); the value
+    is kept in the URL (``winner``) like the filters."""
+    codes, names = _dataset_codes(events_key(), len(events), events)
+    present = sorted(names, key=lambda n: (n != CURATED, n))
+    current = st.session_state.get("ev_winner") or CURATED
+    if len(present) <= 1:
+        return current
+    if current not in present:
+        st.session_state["ev_winner"] = current = CURATED if CURATED in present else present[0]
+
+    def label(name: str) -> str:
+        shown = translate("ev_dataset_curated", lang) if name == CURATED else name
+        return translate("dup_winner_option", lang, dataset=shown)
+
+    return st.selectbox(translate("dup_winner", lang), present, key="ev_winner",
+                        format_func=label,
+                        help=translate("dup_winner_help", lang,
+                                       km=format_number(DUPLICATE_KM, lang)))
 
 
 def prepare_default_view(events: pd.DataFrame) -> EventFilter:
