@@ -249,6 +249,8 @@ with map_col:
     caption = t("ev_shown", count=shown)
     if shown_count > shown:
         caption += " · " + t("ev_not_located", count=shown_count - shown)
+    if hidden := ui_events.hidden_duplicates(events, event_filter, tuple(chosen_datasets)):
+        caption += " · " + t("dup_hidden", count=hidden)
     st.caption(caption)
     if load_problems:
         with st.expander(f"{t('ev_load_problems', count=rejected_row_count(load_problems))}"
