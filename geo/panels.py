@@ -6,6 +6,7 @@ Pure functions returning HTML strings; every value from data is escaped here.
 from __future__ import annotations
 
 import html
+from collections.abc import Sequence
 
 import geopandas as gpd
 import pandas as pd
@@ -150,7 +151,7 @@ def actors_html(actors: object, lang: str) -> tuple[str, str]:
     """The ``<ul>`` of the actors and of the targets (victims) of one event's ``actors``
     text ("" when none): each name as the source writes it, followed by its group's
     name (``geo.actors``) when the alias table maps it to another one."""
-    from geo.actors import aliases
+    from geo.actors import aliases, name_key
     from geo.events import split_actors
 
     table = aliases()
@@ -162,7 +163,9 @@ def actors_html(actors: object, lang: str) -> tuple[str, str]:
         group = table.group_of(name)
         shown = group.name(lang) if group is not None else name
         note = ""
-        if group is not None and shown != name:
+        # The group is named when the written name does not already say it ("VDP" is
+        # the group "VDP (Volunteers...)"; "JNIM (suspected)" is named "JNIM").
+        if group is not None and name_key(name) not in name_key(shown):
             note = (f' <span class="actor-group note">'
                     f'({esc(translate("actor_group_of", lang, group=shown))})</span>')
         acting.append(f"<li>{esc(name)}{note}</li>")
@@ -175,25 +178,29 @@ def dataset_label(dataset: object, lang: str) -> str:
     return translate("ev_dataset_curated", lang) if dataset == "curated" else str(dataset)
 
 
-def also_in_html(copies: list[tuple[str, str]] | tuple[tuple[str, str], ...], lang: str,
-                 km: float) -> str:
-    """The copies of an event in other datasets, ``(dataset, id)`` each, as a list
-    ("" when none)."""
+def also_in_html(copies: Sequence[tuple], lang: str, km: float) -> str:
+    """The copies of an event in other datasets, ``(dataset, id)`` or ``(dataset, id,
+    source URLs)`` each, as a list with their sources' links ("" when none)."""
     if not copies:
         return ""
-    def item(ds: str, ident: str) -> str:
-        text = translate("also_in_item", lang, dataset=dataset_label(ds, lang), id=ident)
-        return f'<li data-dataset="{esc(ds)}" data-id="{esc(ident)}">{esc(text)}</li>'
 
-    items = "".join(item(ds, ident) for ds, ident in copies)
+    def item(ds: str, ident: str, urls: Sequence[str] = ()) -> str:
+        text = translate("also_in_item", lang, dataset=dataset_label(ds, lang), id=ident)
+        links = " ".join(f'<a href="{esc(u)}" target="_blank" rel="noopener noreferrer">'
+                         f"{esc(u)}</a>" for u in urls
+                         if str(u).lower().startswith(("http://", "https://")))
+        return (f'<li data-dataset="{esc(ds)}" data-id="{esc(ident)}">{esc(text)}'
+                + (f'<br><span class="sources">{links}</span>' if links else "") + "</li>")
+
+    items = "".join(item(*copy) for copy in copies)
     note = esc(translate("also_in_note", lang, km=format_number(km, lang)))
     return f'<ul class="also-in">{items}</ul><span class="note">{note}</span>'
 
 
 def event_panel_html(event: pd.Series, country_name: str, lang: str,
-                     also_in: list[tuple[str, str]] | tuple[tuple[str, str], ...] = ()) -> str:
+                     also_in: Sequence[tuple] = ()) -> str:
     """Every field of one event, with its fatality range, location precision and sources;
-    ``also_in``: its copies in other datasets (``(dataset, id)``, see ``geo.duplicates``)."""
+    ``also_in``: its copies in other datasets (:func:`also_in_html`, ``geo.duplicates``)."""
     from geo.duplicates import DUPLICATE_KM
 
     def t(key: str, **params: object) -> str:

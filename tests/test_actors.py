@@ -137,3 +137,22 @@ def test_actor_filter_selects_a_group_by_any_spelling():
     aes = frame["country_iso3"].isin(["MLI", "BFA", "NER"])
     assert np.array_equal(by_name, (named & aes).to_numpy())
     assert by_name.sum() > 18  # more than the 18 events that write plain "JNIM"
+
+
+def test_panel_shows_names_as_written_with_their_group_and_targets_apart():
+    from geo.panels import actors_html, also_in_html
+
+    acting, targets = actors_html(
+        "JNIM (suspected); VDP; Civilians (Mali); <b>x</b>", "fr")
+    assert "<li>JNIM (suspected) <span" in acting and "groupe : JNIM (GSIM)" in acting
+    assert "<li>VDP</li>" in acting  # its group's name already says it
+    assert "&lt;b&gt;x&lt;/b&gt;" in acting and "<b>" not in acting
+    assert targets == '<ul class="targets"><li>Civilians (Mali)</li></ul>'
+    assert actors_html("", "en") == ("", "")
+
+    html = also_in_html([("acled", "acled:X<1>", ("https://acleddata.com/", "javascript:x"))],
+                        "en", 10.0)
+    assert 'data-id="acled:X&lt;1&gt;"' in html and "acled acled:X&lt;1&gt;" in html
+    assert 'href="https://acleddata.com/"' in html and "javascript" not in html
+    assert "within 10 km" in html
+    assert also_in_html([], "en", 10.0) == ""

@@ -239,16 +239,17 @@ def outline_slots(events: pd.DataFrame, datasets: tuple[str, ...]) -> dict[str, 
     return {name: slots[name] for name in datasets if name in slots}
 
 
-def also_in(events: pd.DataFrame, ident: str) -> list[tuple[str, str]]:
-    """``(dataset, id)`` of the copies in other datasets of the event ``ident`` (the
-    events linked to it as likely duplicates), for its panel."""
+def also_in(events: pd.DataFrame, ident: str) -> list[tuple[str, str, tuple]]:
+    """``(dataset, id, source URLs)`` of the copies in other datasets of the event
+    ``ident`` (the events linked to it as likely duplicates), for its panel."""
     positions = np.flatnonzero((events["id"] == ident).to_numpy(dtype=bool))
     if not len(positions):
         return []
     row = int(positions[0])
     others = duplicates(events).others(row)
     own = events["dataset"].iat[row]
-    return [(str(events["dataset"].iat[i]), str(events["id"].iat[i])) for i in others
+    return [(str(events["dataset"].iat[i]), str(events["id"].iat[i]),
+             tuple(events["sources"].iat[i] or ())) for i in others
             if events["dataset"].iat[i] != own]
 
 
