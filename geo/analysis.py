@@ -647,9 +647,11 @@ _PLURAL = {"country": "countries", "category": "categories", "layer": "layers",
 
 
 def prepare(events: pd.DataFrame, center: shapely.Point,
-            km: pd.Series | None = None, cache: Path | None = None) -> EventArrays:
+            km: pd.Series | None = None, cache: Path | None = None,
+            duplicates: Duplicates | None = None) -> EventArrays:
     """:class:`EventArrays` of ``events`` (``km``: :func:`distance_km` to ``center`` when
-    already computed; else ``cache``: see :func:`distance_km`)."""
+    already computed; else ``cache``: see :func:`distance_km`; ``duplicates``: their
+    :func:`geo.duplicates.find_duplicates`, when known)."""
     distance = (km.reindex(events.index) if km is not None
                 else distance_km(events, center, cache)).to_numpy(dtype="float64")
     upper = fatality_upper(events).to_numpy(dtype="float64", na_value=np.nan)
@@ -689,7 +691,7 @@ def prepare(events: pd.DataFrame, center: shapely.Point,
         actor_pair_name=name_codes.astype(np.int32),
         actor_names=names,
         actor_victim=victim,
-        duplicates=find_duplicates(events),
+        duplicates=duplicates if duplicates is not None else find_duplicates(events),
     )
 
 

@@ -68,7 +68,8 @@ def event_arrays(key: str) -> an.EventArrays:
 def _event_arrays(key: str) -> an.EventArrays:
     events, _ = ui_events.app_events()
     center = ui.the_tripoint()
-    return an.prepare(events, center, cache=placecache.cache_file(data_dir(), center))
+    return an.prepare(events, center, cache=placecache.cache_file(data_dir(), center),
+                      duplicates=ui_events.duplicates(events))
 
 
 @dataclass(frozen=True, eq=False)
