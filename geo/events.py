@@ -285,7 +285,10 @@ def actor_lists(df: pd.DataFrame) -> pd.DataFrame:
 def actor_options(df: pd.DataFrame) -> list[str]:
     """Sorted unique actor names (case-insensitive order), e.g. for a multi-select: the
     canonical names of the parties that acted (one per group), victims left out."""
-    return sorted(set(actor_pairs(df).actors()), key=lambda a: (a.casefold(), a))
+    distinct = pd.DataFrame({"actors": pd.unique(df["actors"])})  # each text once
+    pairs = actor_pairs(distinct)
+    names = pd.unique(pairs.name[~pairs.victim])
+    return sorted((str(n) for n in names), key=lambda a: (a.casefold(), a))
 
 
 def fatality_upper(df: pd.DataFrame) -> pd.Series:

@@ -417,8 +417,7 @@ def winner_setting(events: pd.DataFrame, lang: str) -> str:
         st.session_state["ev_winner"] = current = CURATED if CURATED in present else present[0]
 
     def label(name: str) -> str:
-        shown = translate("ev_dataset_curated", lang) if name == CURATED else name
-        return translate("dup_winner_option", lang, dataset=shown)
+        return translate("ev_dataset_curated", lang) if name == CURATED else name
 
     return st.selectbox(translate("dup_winner", lang), present, key="ev_winner",
                         format_func=label,

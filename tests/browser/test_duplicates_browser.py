@@ -82,6 +82,9 @@ def test_duplicate_drawn_once_and_its_panel_names_both_sources(two_datasets_app,
     assert {legend.nth(i).get_attribute("data-dataset") for i in range(2)} == {
         "curated", "acled"}
     page.screenshot(path=artifacts / "duplicates-map.png")
+    sidebar = page.locator('[data-testid="stSidebar"]')
+    sidebar.get_by_text("Event in two datasets: show the copy of").scroll_into_view_if_needed()
+    sidebar.screenshot(path=artifacts / "duplicates-sidebar.png")
     panel.screenshot(path=artifacts / "duplicates-panel.png")
     legend.first.locator("xpath=..").screenshot(path=artifacts / "duplicates-legend.png")
     assert "Traceback" not in page.locator("body").inner_text()
