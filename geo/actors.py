@@ -76,6 +76,9 @@ class ActorAliases:
     groups: tuple[ActorGroup, ...] = ()
     victims: frozenset[str] = frozenset()
     """:func:`name_key` of each name marked as a victim group."""
+    problem: str = ""
+    """Why the table file could not be used (:func:`aliases`), naming file and entry;
+    "" when it was read."""
 
     def __post_init__(self) -> None:
         by_key: dict[str, ActorGroup] = {}
@@ -216,8 +219,15 @@ def read_aliases(path: Path = ALIASES_FILE) -> ActorAliases:
 
 @lru_cache(maxsize=1)
 def aliases() -> ActorAliases:
-    """The project's alias table (:data:`ALIASES_FILE`), read once."""
-    return read_aliases(ALIASES_FILE)
+    """The project's alias table (:data:`ALIASES_FILE`), read once. A malformed file
+    gives an empty table whose :attr:`~ActorAliases.problem` says what is wrong (names
+    then pass unchanged: the pages still work and say why nothing is grouped)."""
+    try:
+        return read_aliases(ALIASES_FILE)
+    except (ActorAliasError, OSError, UnicodeDecodeError) as err:
+        return ActorAliases(problem=str(err))
+    except Exception as err:  # a YAML syntax error (yaml.YAMLError) and the like
+        return ActorAliases(problem=f"{ALIASES_FILE.name}: {err}")
 
 
 # --- the head-noun rule -----------------------------------------------------------------------

@@ -138,3 +138,24 @@ def test_winner_from_the_url_and_counted_once_in_analysis(acled_store):
                       .replace(",", ""))
     assert acled_first == count  # the same events, the other copy of the duplicate
     assert np.isfinite(acled_first)
+
+
+def test_a_broken_alias_table_is_named_and_the_page_still_works(tmp_path, monkeypatch):
+    from geo import actors
+
+    broken = tmp_path / "actor_aliases.yaml"
+    broken.write_text("groups:\n  - key: jnim\n    name_en: JNIM\n", encoding="utf-8")
+    monkeypatch.setattr(actors, "ALIASES_FILE", broken)
+    actors.aliases.cache_clear()
+    try:
+        assert actors.aliases().problem.startswith("actor_aliases.yaml: groups[0] (jnim):")
+        at = AppTest.from_file(ANALYSIS, default_timeout=90)
+        at.session_state["lang"] = "fr"
+        at.run()
+        assert not at.exception
+        (warning,) = [w.value for w in at.warning if "alias" in w.value]
+        assert "actor_aliases.yaml: groups[0] (jnim): 'aliases' must be a non-empty list" in warning
+        assert warning.startswith("La table des alias d'acteurs n'a pas pu être lue")
+    finally:
+        actors.aliases.cache_clear()
+    assert actors.aliases().problem == ""

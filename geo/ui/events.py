@@ -364,6 +364,8 @@ def event_sidebar(events: pd.DataFrame, lang: str) -> tuple[EventFilter, bool]:
     defaults = _filter_for_span(span)
     _init_widgets(from_query_params(st.query_params.to_dict(), defaults), span)
 
+    if problem := aliases().problem:  # names are then shown and counted as written
+        st.warning(t("actor_aliases_broken", problem=problem))
     st.subheader(t("events_heading"))
     counts_box = st.container()
     non_aes = st.toggle(t("ev_non_aes_coups"), key="ev_non_aes")
