@@ -157,5 +157,6 @@ def test_a_broken_alias_table_is_named_and_the_page_still_works(tmp_path, monkey
         assert "actor_aliases.yaml: groups[0] (jnim): 'aliases' must be a non-empty list" in warning
         assert warning.startswith("La table des alias d'acteurs n'a pas pu être lue")
     finally:
+        monkeypatch.undo()  # the project's table again, for the tests that follow
         actors.aliases.cache_clear()
     assert actors.aliases().problem == ""
