@@ -11,6 +11,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from geo import pointlayer
@@ -159,4 +160,6 @@ def test_a_broken_alias_table_is_named_and_the_page_still_works(tmp_path, monkey
     finally:
         monkeypatch.undo()  # the project's table again, for the tests that follow
         actors.aliases.cache_clear()
+        st.cache_resource.clear()  # nothing computed with the broken table stays cached
+        st.cache_data.clear()
     assert actors.aliases().problem == ""
