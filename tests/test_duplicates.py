@@ -116,3 +116,18 @@ def test_200k_events_in_well_under_a_second():
     dlon = np.radians(df["longitude"].to_numpy()[a] - df["longitude"].to_numpy()[b])
     hav = np.sin((lat2 - lat1) / 2) ** 2 + np.cos(lat1) * np.cos(lat2) * np.sin(dlon / 2) ** 2
     assert (2 * 6371.0 * np.arcsin(np.sqrt(hav)) < DUPLICATE_KM * 1.05).all()
+
+
+def test_winner_is_named_in_export_descriptions_and_round_trips_the_url():
+    from geo import exports
+    from geo.filters import EventFilter, from_query_params, to_query_params
+
+    assert exports.describe_filter({"winner": "acled"}, "en") == (
+        "events in two datasets: the copy of acled")
+    assert exports.describe_filter({"winner": "curated"}, "fr") == (
+        "événements dans deux jeux de données : la copie de Événements vérifiés")
+    f = EventFilter(winner="acled")
+    assert to_query_params(f, EventFilter()) == {"winner": "acled"}
+    assert from_query_params({"winner": "acled"}) == f
+    # A value that is no dataset name is ignored (the default stays).
+    assert from_query_params({"winner": "<script>"}).winner == "curated"
