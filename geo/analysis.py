@@ -45,12 +45,11 @@ Rules
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date as Date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import Any, Protocol
 
 import numpy as np
 import pandas as pd
@@ -58,13 +57,16 @@ import shapely
 from pyproj import Transformer
 
 from geo import placecache
-from geo.countries import AES_MEMBERS, CHARTER_DATE
-from geo.events import actors_long, fatality_upper
-from geo.exports import table_csv
-from geo.spatial import WGS84, local_equidistant_crs
 
-if TYPE_CHECKING:
-    from geo.filters import EventFilter
+# The victim rule lives in geo.actors (the alias table marks victims too); named here
+# for the callers of geo.analysis.
+from geo.actors import VICTIM_NOUNS, is_victim  # noqa: F401
+from geo.countries import AES_MEMBERS, CHARTER_DATE
+from geo.duplicates import CURATED, Duplicates, find_duplicates, shown_once
+from geo.events import actor_pairs, fatality_upper
+from geo.exports import table_csv
+from geo.filters import EventFilter, canonical_actors
+from geo.spatial import WGS84, local_equidistant_crs
 
 BAND_EDGES_KM: tuple[float, ...] = (0.0, 50.0, 100.0, 200.0, 400.0)
 BAND_LABELS: tuple[str, ...] = ("0-50", "50-100", "100-200", "200-400", "400+")
@@ -197,39 +199,6 @@ def series_table(series: pd.DataFrame, value: str, period: str = "month") -> pd.
 
 # --- actors --------------------------------------------------------------------------------
 
-VICTIM_NOUNS: frozenset[str] = frozenset({
-    "civilian", "civilians", "villagers", "worshippers", "passengers", "residents",
-    "pilgrims", "civils", "civiles", "villageois", "fidèles", "passagers", "habitants",
-})
-"""Head nouns that name unarmed people, in English and French: ACLED names its civilian
-actors ``Civilians (Mali)`` (actor type 7), UCDP's one-sided violence has side B
-``Civilians``, and the curated events write ``civilians``, ``Fulani civilians``, ``Muslim
-worshippers``."""
-
-_TRAILING_QUALIFIER = re.compile(r"\s*\([^()]*\)\s*$")
-_WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
-
-
-def is_victim(actor: str) -> bool:
-    """Whether an actor name names victims (civilians), not a party that acted.
-
-    The head noun decides: the last word of the name once trailing parenthesised qualifiers
-    (``(Mali)``, ``(suspected)``) and any ``of ...`` complement are removed. So
-    ``Civilians (Mali)``, ``Fulani civilians`` and ``passengers of the boat`` are victims;
-    ``civilians and soldiers (accused)`` (head noun *soldiers*) and ``Civilian JTF`` are
-    not.
-    """
-    base = actor
-    while True:
-        stripped = _TRAILING_QUALIFIER.sub("", base)
-        if stripped == base:
-            break
-        base = stripped
-    base = re.split(r"\s+(?:of|de|des|du)\s+", base, maxsplit=1, flags=re.IGNORECASE)[0]
-    words = _WORD.findall(base)
-    return bool(words) and words[-1].casefold() in VICTIM_NOUNS
-
-
 def top_actors(df: pd.DataFrame, n: int = 10, by: str = "events",
                victims: bool = False) -> pd.DataFrame:
     """The ``n`` actors with most events (``by="events"``) or deaths (``"fatalities_high"``).
@@ -240,15 +209,12 @@ def top_actors(df: pd.DataFrame, n: int = 10, by: str = "events",
     out; ``victims=True`` ranks them alone instead.
     """
     cols = ["actor", *_SERIES_COLUMNS]
-    actors = actors_long(df)
-    if not actors.empty:
-        names = pd.Series(actors.unique())
-        victim_names = set(names[names.map(is_victim)])
-        actors = actors[actors.isin(victim_names) == victims]
+    pairs = actor_pairs(df)
+    actors = pairs.targets() if victims else pairs.actors()
     if actors.empty:
         return pd.DataFrame({c: pd.Series(dtype="int64") for c in cols}).astype(
             {"actor": "str"})
-    fat = _fatality_frame(df).loc[actors.index]
+    fat = _fatality_frame(df).iloc[actors.index.to_numpy()]
     fat["actor"] = actors.to_numpy()
     out = fat.groupby("actor").sum().reset_index()
     other = "fatalities_high" if by == "events" else "events"
@@ -664,6 +630,9 @@ class EventArrays:
     actor_names: tuple[str, ...]
     actor_victim: np.ndarray
     """:func:`is_victim` of each of :attr:`actor_names`."""
+    duplicates: Duplicates
+    """:func:`geo.duplicates.find_duplicates` of the events: a filter counts each event
+    found in two datasets once."""
 
     @property
     def size(self) -> int:
@@ -690,9 +659,11 @@ _PLURAL = {"country": "countries", "category": "categories", "layer": "layers",
 
 
 def prepare(events: pd.DataFrame, center: shapely.Point,
-            km: pd.Series | None = None, cache: Path | None = None) -> EventArrays:
+            km: pd.Series | None = None, cache: Path | None = None,
+            duplicates: Duplicates | None = None) -> EventArrays:
     """:class:`EventArrays` of ``events`` (``km``: :func:`distance_km` to ``center`` when
-    already computed; else ``cache``: see :func:`distance_km`)."""
+    already computed; else ``cache``: see :func:`distance_km`; ``duplicates``: their
+    :func:`geo.duplicates.find_duplicates`, when known)."""
     distance = (km.reindex(events.index) if km is not None
                 else distance_km(events, center, cache)).to_numpy(dtype="float64")
     upper = fatality_upper(events).to_numpy(dtype="float64", na_value=np.nan)
@@ -703,9 +674,12 @@ def prepare(events: pd.DataFrame, center: shapely.Point,
     precision = events["date_precision"].astype("str")
     region = (events["geo_precision"] == 3).fillna(False).to_numpy(dtype=bool)
     actor_string, distinct = pd.factorize(events["actors"], use_na_sentinel=True)
-    pairs = actors_long(pd.DataFrame({"actors": pd.Series(distinct, dtype="str")}))
-    name_codes, names = pd.factorize(pairs, use_na_sentinel=False)
+    pairs = actor_pairs(pd.DataFrame({"actors": pd.Series(distinct, dtype="str")}))
+    name_codes, names = pd.factorize(pd.Series(pairs.name, dtype="str"),
+                                     use_na_sentinel=False)
     names = tuple(str(n) for n in names)
+    victim = np.zeros(len(names), dtype=bool)
+    victim[name_codes[pairs.victim]] = True
     fields: dict[str, tuple[Any, Any]] = {field: _codes(events[column]) for field, column in (
         ("country", "country_iso3"), ("category", "category"), ("layer", "layer"),
         ("subtype", "subtype"), ("dataset", "dataset"), ("admin1", "admin1_id"))}
@@ -725,11 +699,11 @@ def prepare(events: pd.DataFrame, center: shapely.Point,
             dtype=bool),
         region=region,
         actor_string=actor_string.astype(np.int32),
-        actor_pair_string=pairs.index.to_numpy(dtype=np.int32),
+        actor_pair_string=pairs.row.astype(np.int32),
         actor_pair_name=name_codes.astype(np.int32),
         actor_names=names,
-        actor_victim=np.fromiter((is_victim(n) for n in names), dtype=bool,
-                                 count=len(names)),
+        actor_victim=victim,
+        duplicates=duplicates if duplicates is not None else find_duplicates(events),
     )
 
 
@@ -751,14 +725,16 @@ def filter_mask(arrays: EventArrays, f: EventFilter) -> np.ndarray:
     if f.subtypes:
         keep &= arrays.isin("subtype", f.subtypes)
     if f.actors:
+        wanted = canonical_actors(f.actors)
         named = np.isin(arrays.actor_pair_name,
-                        [i for i, n in enumerate(arrays.actor_names) if n in set(f.actors)])
+                        [i for i, n in enumerate(arrays.actor_names) if n in wanted])
         strings = np.zeros(int(arrays.actor_pair_string.max(initial=-1)) + 2, dtype=bool)
         strings[arrays.actor_pair_string[named]] = True  # index -1 (no actors) stays False
         keep &= strings[arrays.actor_string]
     if f.min_fatalities > 0:
         keep &= arrays.upper >= f.min_fatalities  # NaN (unknown) compares False
-    return keep
+    return shown_once(keep, arrays.duplicates, arrays.dataset, arrays.datasets,
+                      getattr(f, "winner", CURATED))
 
 
 def present(arrays: EventArrays, mask: np.ndarray, field: str) -> frozenset[str]:

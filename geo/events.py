@@ -24,7 +24,10 @@ latitude       float64           WGS 84 degrees; NaN when the event has no coord
 longitude      float64           WGS 84 degrees; NaN when the event has no coordinates
 geo_precision  Int64             1 exact place, 2 near / area, 3 region-level; <NA> if
                                  no coordinates
-actors         str               actors joined by ``"; "`` (split with :func:`split_actors`)
+actors         str               the names as the source writes them, joined by ``"; "``
+                                 (the stored form). Read them per event with
+                                 :func:`actor_lists` / :func:`actor_pairs` (canonical
+                                 groups, actors and targets apart), never by splitting
 fatalities_low Int64             lower bound of deaths; <NA> = unknown
 fatalities_high Int64            upper bound; <NA> = not given (use :func:`fatality_upper`)
 summary        str               paraphrase, verbatim from the file (may contain any text:
@@ -66,6 +69,7 @@ import shapely
 from pyproj import CRS, Transformer
 
 from geo import typology
+from geo.actors import ActorAliases
 from geo.boundaries import load_admin1, load_africa_countries
 from geo.countries import AES_MEMBERS, is_country_code
 from geo.messages import Message
@@ -236,9 +240,90 @@ def actors_long(df: pd.DataFrame) -> pd.Series:
                      index=df.index[rows], dtype="str", name="actors")
 
 
+@dataclass(frozen=True)
+class ActorPairs:
+    """Every (event, named party) of some events, one entry per canonical name per event
+    (a group named twice in one event, e.g. ``JNIM`` and ``Katiba Macina / JNIM``, once):
+
+    * ``row``: the event's position (0..n-1) in the frame;
+    * ``name``: the canonical name (:meth:`geo.actors.ActorAliases.canonical`: a listed
+      curated spelling becomes its group's name, any other name stays as written);
+    * ``victim``: the name is a target, not an actor (:meth:`~geo.actors.ActorAliases.
+      is_victim`).
+
+    Built from the distinct ``actors`` texts only (a million events share a few thousand),
+    with numpy for the rows: no Python per event."""
+
+    row: np.ndarray
+    name: np.ndarray
+    victim: np.ndarray
+
+    def actors(self) -> pd.Series:
+        """The actors (victims left out), indexed by row."""
+        keep = ~self.victim
+        return pd.Series(self.name[keep], index=self.row[keep], dtype="str", name="actors")
+
+    def targets(self) -> pd.Series:
+        """The victims, indexed by row."""
+        return pd.Series(self.name[self.victim], index=self.row[self.victim], dtype="str",
+                         name="targets")
+
+
+def _parts_of(text: str, table: ActorAliases) -> list[tuple[str, bool]]:
+    """The canonical names of one ``actors`` text, each once, with their victim flag."""
+    out, seen = [], set()
+    for written in split_actors(text):
+        name = table.canonical(written)
+        if name not in seen:
+            seen.add(name)
+            out.append((name, table.is_victim(written)))
+    return out
+
+
+def actor_pairs(df: pd.DataFrame) -> ActorPairs:
+    """:class:`ActorPairs` of the events of ``df`` (their ``actors`` column)."""
+    from geo.actors import aliases
+
+    table = aliases()
+    codes, distinct = pd.factorize(df["actors"], use_na_sentinel=True)
+    parts = [_parts_of(value, table) for value in distinct]
+    sizes = np.fromiter((len(p) for p in parts), dtype=np.int64, count=len(parts))
+    names = np.array([name for p in parts for name, _ in p], dtype=object)
+    victims = np.array([v for p in parts for _, v in p], dtype=bool)
+    first = np.concatenate(([0], np.cumsum(sizes)[:-1])).astype(np.int64)
+    per_row = np.where(codes >= 0, sizes[codes] if len(sizes) else 0, 0)
+    rows = np.repeat(np.arange(len(codes)), per_row)
+    within = np.arange(len(rows)) - np.repeat(np.cumsum(per_row) - per_row, per_row)
+    at = first[codes[rows]] + within if len(rows) else np.array([], dtype=np.int64)
+    return ActorPairs(rows.astype(np.int64), names[at] if len(rows) else names[:0],
+                      victims[at] if len(rows) else victims[:0])
+
+
+def actor_lists(df: pd.DataFrame) -> pd.DataFrame:
+    """One actor list per event: ``actors`` (the canonical names of those who acted) and
+    ``targets`` (the victims named), each a tuple, indexed like ``df``. Each distinct
+    ``actors`` text is worked out once; the tuples are shared between events."""
+    from geo.actors import aliases
+
+    table = aliases()
+    codes, distinct = pd.factorize(df["actors"], use_na_sentinel=True)
+    acting = np.empty(len(distinct) + 1, dtype=object)
+    hit = np.empty(len(distinct) + 1, dtype=object)
+    for k, value in enumerate(distinct):
+        parts = _parts_of(value, table)
+        acting[k] = tuple(n for n, v in parts if not v)
+        hit[k] = tuple(n for n, v in parts if v)
+    acting[-1] = hit[-1] = ()
+    return pd.DataFrame({"actors": acting[codes], "targets": hit[codes]}, index=df.index)
+
+
 def actor_options(df: pd.DataFrame) -> list[str]:
-    """Sorted unique actor names (case-insensitive order), e.g. for a multi-select."""
-    return sorted(set(actors_long(df)), key=lambda a: (a.casefold(), a))
+    """Sorted unique actor names (case-insensitive order), e.g. for a multi-select: the
+    canonical names of the parties that acted (one per group), victims left out."""
+    distinct = pd.DataFrame({"actors": pd.unique(df["actors"])})  # each text once
+    pairs = actor_pairs(distinct)
+    names = pd.unique(pairs.name[~pairs.victim])
+    return sorted((str(n) for n in names), key=lambda a: (a.casefold(), a))
 
 
 def coverage_end(events: pd.DataFrame) -> Date | None:

@@ -107,6 +107,8 @@ def describe_filter(params: Mapping[str, str], lang: str = "en") -> str:
         elif key == "non_aes_coups":
             on = value.strip().lower() in ("1", "true", "yes", "on")
             parts.append(t("exp_f_non_aes_on" if on else "exp_f_non_aes_off"))
+        elif key == "winner" and value:
+            parts.append(t("exp_f_winner", dataset=dataset_label(value, lang)))
         elif key == "datasets":
             parts.append(t("exp_f_datasets", values=listed(
                 [dataset_label(c, lang) for c in codes(value)])))

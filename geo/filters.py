@@ -6,6 +6,7 @@ except ``countries``, where empty means "all AES members". Nothing here imports 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
 from datetime import date as Date
@@ -14,8 +15,10 @@ from typing import Any, NamedTuple
 import numpy as np
 import pandas as pd
 
+from geo.actors import aliases
 from geo.countries import AES_MEMBERS, ISO3_CODES
-from geo.events import LAYERS, SUBTYPES, actors_long, fatality_upper
+from geo.duplicates import Duplicates, find_duplicates, shown_once
+from geo.events import LAYERS, SUBTYPES, actor_pairs, fatality_upper
 
 # Every country an event may be in (imports hold events anywhere: a shared link to the
 # events in the United States keeps them).
@@ -36,7 +39,9 @@ class EventFilter:
       only show when their code is listed or, for coups, when ``include_non_aes_coups``.
     * ``layers``: display layers (``geo.events.LAYERS``); empty = all.
     * ``subtypes``: event subtypes; empty = all.
-    * ``actors``: an event matches when any of its actors is listed; empty = all.
+    * ``actors``: an event matches when any of its actors (or targets) is listed; empty
+      = all. Names are compared as canonical groups (:func:`canonical_actors`): ``JNIM
+      (suspected)`` selects every JNIM event.
     * ``min_fatalities``: compared with the upper bound of the fatality range; events with
       unknown fatalities only pass when it is 0.
     * ``include_non_aes_coups``: also show coups, attempts and plots outside the AES.
@@ -45,6 +50,8 @@ class EventFilter:
       match.
     * ``civilian_targeting``: ``""`` any, ``"yes"`` events ACLED flags as civilian
       targeting, ``"no"`` events with ACLED's typology and without the flag.
+    * ``winner``: the dataset whose copy of an event found in two datasets is shown and
+      counted (``geo.duplicates``); the curated dataset by default.
     """
 
     date_from: Date | None = None
@@ -59,6 +66,7 @@ class EventFilter:
     event_types: tuple[str, ...] = ()
     sub_event_types: tuple[str, ...] = ()
     civilian_targeting: str = ""
+    winner: str = "curated"
 
 
 CIVILIAN_TARGETING: tuple[str, ...] = ("", "yes", "no")
@@ -81,9 +89,15 @@ def apply_filter(df: pd.DataFrame, f: EventFilter) -> pd.DataFrame:
     return keep_rows(df, pd.Series(filter_mask(df, f), index=df.index))
 
 
-def filter_mask(df: pd.DataFrame, f: EventFilter) -> np.ndarray:
+def filter_mask(df: pd.DataFrame, f: EventFilter, once: bool = True,
+                duplicates: Duplicates | None = None) -> np.ndarray:
     """Whether each row of ``df`` matches ``f`` (a boolean array in row order: one byte an
-    event, where the matching rows themselves would copy every column)."""
+    event, where the matching rows themselves would copy every column).
+
+    ``once``: an event found in two datasets counts once: the matching copies of other
+    datasets than ``f.winner``'s are left out (``geo.duplicates``; ``duplicates``: the
+    pairs of ``df`` when known). ``once=False`` keeps every copy (for a caller that
+    restricts the datasets first and then applies :func:`geo.duplicates.shown_once`)."""
     keep = pd.Series(True, index=df.index)
     if f.date_from is not None:
         keep &= df["date_end"] >= pd.Timestamp(f.date_from)
@@ -99,9 +113,10 @@ def filter_mask(df: pd.DataFrame, f: EventFilter) -> np.ndarray:
     if f.subtypes:
         keep &= df["subtype"].isin(f.subtypes)
     if f.actors:  # positional, so a duplicated index cannot mix events up
-        actors = actors_long(df.reset_index(drop=True))
-        hit = actors.isin(f.actors).groupby(level=0).any()
-        keep &= hit.reindex(range(len(df)), fill_value=False).to_numpy(dtype=bool)
+        pairs = actor_pairs(df)
+        hit = np.zeros(len(df), dtype=bool)
+        hit[pairs.row[np.isin(pairs.name, list(canonical_actors(f.actors)))]] = True
+        keep &= hit
     if f.min_fatalities > 0:
         keep &= (fatality_upper(df) >= f.min_fatalities).fillna(False).astype(bool)
     for name, column in TYPOLOGY_FIELDS.items():
@@ -112,7 +127,19 @@ def filter_mask(df: pd.DataFrame, f: EventFilter) -> np.ndarray:
         flagged = _text_column(df, "civilian_targeting").ne("").to_numpy(dtype=bool)
         typed = _text_column(df, "event_type").ne("").to_numpy(dtype=bool)
         keep &= flagged if f.civilian_targeting == "yes" else typed & ~flagged
-    return keep.to_numpy(dtype=bool)
+    rows = keep.to_numpy(dtype=bool)
+    if once and "dataset" in df.columns:
+        dups = duplicates if duplicates is not None else find_duplicates(df)
+        codes, names = pd.factorize(df["dataset"].to_numpy(dtype=object))
+        rows = shown_once(rows, dups, codes, list(names), f.winner)
+    return rows
+
+
+def canonical_actors(names: tuple[str, ...]) -> frozenset[str]:
+    """The canonical names (``geo.actors``) of filter values: a link written with any
+    listed spelling of a group selects the group."""
+    table = aliases()
+    return frozenset(table.canonical(n) for n in names)
 
 
 def keep_rows(df: pd.DataFrame, keep: pd.Series) -> pd.DataFrame:
@@ -157,7 +184,7 @@ _KEYS = {
     "subtypes": "subtypes", "actors": "actors", "min_fatalities": "min_fatalities",
     "include_non_aes_coups": "non_aes_coups", "disorder_types": "disorder",
     "event_types": "event_types", "sub_event_types": "sub_event_types",
-    "civilian_targeting": "civ_targeting",
+    "civilian_targeting": "civ_targeting", "winner": "winner",
 }
 QUERY_KEYS: tuple[str, ...] = tuple(_KEYS.values())
 """Every URL parameter a filter may write."""
@@ -188,8 +215,8 @@ def to_query_params(f: EventFilter, defaults: EventFilter | None = None) -> dict
     Keys: ``from``, ``to`` (YYYY-MM-DD or blank = open), ``countries``, ``layers``,
     ``subtypes`` (comma-separated), ``actors`` (``|``-separated), ``min_fatalities``,
     ``non_aes_coups`` (1/0), ``disorder``, ``event_types``, ``sub_event_types`` (ACLED's
-    labels, ``|``-separated), ``civ_targeting`` (``yes``/``no``/blank). An empty list is
-    written as a blank value.
+    labels, ``|``-separated), ``civ_targeting`` (``yes``/``no``/blank), ``winner`` (a
+    dataset name). An empty list is written as a blank value.
     """
     params = {}
     for fld in fields(EventFilter):
@@ -242,6 +269,9 @@ def _decode(name: str, text: str) -> tuple[bool, Any]:
     if name == "civilian_targeting":
         low = text.lower()
         return low in CIVILIAN_TARGETING, low if low in CIVILIAN_TARGETING else ""
+    if name == "winner":  # a dataset name (geo.store.DATASET_NAME_RE)
+        ok = re.fullmatch(r"[a-z0-9][a-z0-9_.-]{0,39}", text) is not None
+        return ok, text
     if name == "actors":
         value = _actors(text)
     elif name in TYPOLOGY_FIELDS:

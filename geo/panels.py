@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+from collections.abc import Sequence
 from typing import Any
 
 import geopandas as gpd
@@ -168,9 +169,61 @@ def fatalities_text(low: Any, high: Any, lang: str) -> str:
     return f"{int(low)}–{int(high)}"
 
 
-def event_panel_html(event: pd.Series, country_name: str, lang: str) -> str:
-    """Every field of one event, with its fatality range, location precision and sources."""
+def actors_html(actors: object, lang: str) -> tuple[str, str]:
+    """The ``<ul>`` of the actors and of the targets (victims) of one event's ``actors``
+    text ("" when none): each name as the source writes it, followed by its group's
+    name (``geo.actors``) when the alias table maps it to another one."""
+    from geo.actors import aliases, name_key
     from geo.events import split_actors
+
+    table = aliases()
+    acting, targets = [], []
+    for name in split_actors(actors):
+        if table.is_victim(name):
+            targets.append(f"<li>{esc(name)}</li>")
+            continue
+        group = table.group_of(name)
+        shown = group.name(lang) if group is not None else name
+        note = ""
+        # The group is named when the written name does not already say it ("VDP" is
+        # the group "VDP (Volunteers...)"; "JNIM (suspected)" is named "JNIM").
+        if group is not None and name_key(name) not in name_key(shown):
+            note = (f' <span class="actor-group note">'
+                    f'({esc(translate("actor_group_of", lang, group=shown))})</span>')
+        acting.append(f"<li>{esc(name)}{note}</li>")
+    return (f"<ul>{''.join(acting)}</ul>" if acting else "",
+            f'<ul class="targets">{"".join(targets)}</ul>' if targets else "")
+
+
+def dataset_label(dataset: object, lang: str) -> str:
+    """A dataset's name as the panels show it (the curated one in the reader's language)."""
+    return translate("ev_dataset_curated", lang) if dataset == "curated" else str(dataset)
+
+
+def also_in_html(copies: Sequence[tuple], lang: str, km: float) -> str:
+    """The copies of an event in other datasets, ``(dataset, id)`` or ``(dataset, id,
+    source URLs)`` each, as a list with their sources' links ("" when none)."""
+    if not copies:
+        return ""
+
+    def item(ds: str, ident: str, urls: Sequence[str] = ()) -> str:
+        text = translate("also_in_item", lang, dataset=dataset_label(ds, lang), id=ident)
+        links = " ".join(f'<a href="{esc(u)}" target="_blank" rel="noopener noreferrer">'
+                         f"{esc(u)}</a>" for u in urls
+                         if str(u).lower().startswith(("http://", "https://")))
+        return (f'<li data-dataset="{esc(ds)}" data-id="{esc(ident)}">{esc(text)}'
+                + (f'<br><span class="sources">{links}</span>' if links else "") + "</li>")
+
+    items = "".join(item(*copy) for copy in copies)
+    note = esc(translate("also_in_note", lang, km=format_number(km, lang)))
+    return f'<ul class="also-in">{items}</ul><span class="note">{note}</span>'
+
+
+def event_panel_html(event: pd.Series, country_name: str, lang: str,
+                     also_in: Sequence[tuple] = ()) -> str:
+    """Every field of one event, with its fatality range, location precision and sources;
+    ``also_in``: its copies in other datasets (:func:`also_in_html`, ``geo.duplicates``)."""
+    from geo.duplicates import DUPLICATE_KM
     from geo.eventtexts import event_text
 
     def t(key: str, **params: object) -> str:
@@ -186,7 +239,7 @@ def event_panel_html(event: pd.Series, country_name: str, lang: str) -> str:
     else:
         coords = f"{event['latitude']:.4f}, {event['longitude']:.4f}"
         geo_text = t(f"geo_precision_{int(geo_prec)}") if not pd.isna(geo_prec) else "—"
-    actors = "".join(f"<li>{esc(a)}</li>" for a in split_actors(event["actors"]))
+    actors, targets = actors_html(event["actors"], lang)
     rows = [
         (t("field_date"), f'{esc(date)} <span class="note">({esc(t("field_precision", value=precision))})</span>'),  # noqa: E501
         (t("field_category"), esc(t(f"cat_{event['category']}"))),
@@ -196,11 +249,12 @@ def event_panel_html(event: pd.Series, country_name: str, lang: str) -> str:
         (t("field_location"), esc(text.location)),
         (t("field_coordinates"), esc(coords)),
         (t("field_geo_precision"), esc(geo_text)),
-        (t("field_actors"), f"<ul>{actors}</ul>" if actors else "—"),
+        (t("field_actors"), actors or "—"),
+        *([(t("field_targets"), targets)] if targets else []),
         (t("field_fatalities"), esc(fatalities_text(event["fatalities_low"],
                                                     event["fatalities_high"], lang))),
-        (t("field_dataset"), esc(t("ev_dataset_curated") if event["dataset"] == "curated"
-                                 else event["dataset"])),
+        (t("field_dataset"), esc(dataset_label(event["dataset"], lang))),
+        *([(t("field_also_in"), also_in_html(also_in, lang, DUPLICATE_KM))] if also_in else []),
         (t("field_verified"), esc(t("answer_yes") if event["verified"] else t("answer_no"))),
         *typology_rows(event, lang),
     ]
@@ -244,9 +298,36 @@ def typology_rows(event: pd.Series, lang: str) -> list[tuple[str, str]]:
     return rows
 
 
-def event_legend_html(lang: str, coverage_end: dt.date | None = None) -> str:
+def dataset_legend_html(slots: dict[str, int], lang: str) -> str:
+    """One entry per dataset shown (``slots``: its outline slot,
+    ``geo.pointlayer.dataset_slots``): a mark of the insurgency layer with the dataset's
+    outline and its name ("" for a single dataset: nothing to tell apart)."""
+    from geo.pointlayer import dataset_style
+
+    if len(slots) <= 1:
+        return ""
+    items = []
+    for name in sorted(slots, key=lambda n: (n != "curated", n)):
+        style = dataset_style("insurgency", slots[name])
+        border = "dashed" if style.get("dash_array") else "solid"
+        if style.get("dash_array") and style["dash_array"].split()[0] == "1":
+            border = "dotted"
+        mark = (f'<span style="display:inline-block;width:14px;height:14px;'
+                f'border-radius:50%;background:{style["fill_color"]};'
+                f'border:{style["weight"]}px {border} {style["color"]};vertical-align:middle;'
+                f'margin-right:6px"></span>')
+        items.append(f'<li class="legend-dataset" data-dataset="{esc(name)}">{mark}'
+                     f"{esc(dataset_label(name, lang))}</li>")
+    return (f"<h5>{esc(translate('legend_datasets', lang))}</h5>"
+            f'<ul style="list-style:none;padding-left:0;margin:0">{"".join(items)}</ul>')
+
+
+def event_legend_html(lang: str, coverage_end: dt.date | None = None,
+                      datasets: dict[str, int] | None = None) -> str:
     """Symbols of the event layers and the stated size scale; with ``coverage_end`` (the
-    last day of the curated events, :func:`geo.events.coverage_end`), how far they go."""
+    last day of the curated events, :func:`geo.events.coverage_end`), how far they go;
+    when several datasets are shown, their outlines (``datasets``: see
+    :func:`dataset_legend_html`)."""
     from geo.events import LAYERS
     from geo.pointlayer import LAYER_STYLES, legend_sizes
 
@@ -279,4 +360,5 @@ def event_legend_html(lang: str, coverage_end: dt.date | None = None) -> str:
             f'<ul style="list-style:none;padding-left:0;margin:0">{items}{cluster}</ul>'
             f'<p style="margin:6px 0">{sizes}</p>'
             f'<p class="note" style="font-size:0.85em;color:#555">'
-            f"{esc(translate('legend_size', lang))}</p>")
+            f"{esc(translate('legend_size', lang))}</p>"
+            + dataset_legend_html(datasets or {}, lang))

@@ -42,7 +42,7 @@ from jinja2 import Template
 from geo import foliumsafe
 from geo.events import LAYERS, fatality_upper
 from geo.i18n import translate
-from geo.palette import CLUSTER_FILL, CLUSTER_TEXT, LAYER_COLOURS
+from geo.palette import BLACK, CLUSTER_FILL, CLUSTER_TEXT, LAYER_COLOURS
 
 foliumsafe.install()
 
@@ -75,6 +75,55 @@ LAYER_STYLES: dict[str, dict] = {
 for _layer, _style in LAYER_STYLES.items():
     _style["color"] = LAYER_COLOURS[_layer]["line"]
     _style["fill_color"] = LAYER_COLOURS[_layer]["fill"]
+
+# Each dataset has its own outline, the same on every layer: curated events keep their
+# layer's outline; imported ones get a black outline, solid (ACLED), dashed (UCDP) or
+# dotted (any other), one pixel wider. Style index = layer rank + len(DRAW_ORDER) * slot.
+DATASET_SLOTS: tuple[str, ...] = ("curated", "acled", "ucdp", "other")
+DATASET_OUTLINES: dict[str, dict] = {
+    "acled": {"color": BLACK, "dash_array": None},
+    "ucdp": {"color": BLACK, "dash_array": "4 2"},
+    "other": {"color": BLACK, "dash_array": "1 2"},
+}
+
+
+def dataset_slot(name: str, first_id: str = "") -> int:
+    """The outline slot of a dataset: its own for curated, ACLED and UCDP imports (by
+    name: ``acled``, ``acled-mali``, ``ucdp_ged``..., else by the prefix of its events'
+    ids, ``acled:`` / ``ucdp:``, which the importers write), the last one for any other."""
+    name = str(name).lower()
+    for slot, prefix in enumerate(DATASET_SLOTS[:-1]):
+        if name == prefix or name.startswith((prefix + "-", prefix + "_", prefix + ".")):
+            return slot
+        if slot and str(first_id).lower().startswith(prefix + ":"):
+            return slot
+    return len(DATASET_SLOTS) - 1
+
+
+def dataset_slots(events: pd.DataFrame) -> dict[str, int]:
+    """:func:`dataset_slot` of each dataset of ``events`` (by its name and first id)."""
+    if "dataset" not in events.columns or events.empty:
+        return {}
+    codes, names = pd.factorize(events["dataset"])
+    first = np.unique(codes, return_index=True)[1]
+    first = first[codes[first] >= 0]
+    ids = (events["id"].iloc[first].astype(str).tolist() if "id" in events.columns
+           else [""] * len(first))
+    return {str(names[codes[i]]): dataset_slot(names[codes[i]], ident)
+            for i, ident in zip(first, ids, strict=True)}
+
+
+def dataset_style(layer: str, slot: int) -> dict:
+    """The style of a layer's marks for the dataset slot ``slot``."""
+    style = dict(LAYER_STYLES[layer])
+    outline = DATASET_OUTLINES.get(DATASET_SLOTS[slot])
+    if outline is not None:
+        style["color"] = outline["color"]
+        style["weight"] = style["weight"] + 1
+        if outline["dash_array"] is not None:  # else the layer's own (coup plots)
+            style["dash_array"] = outline["dash_array"]
+    return style
+
 
 CLUSTER_MAX_ZOOM = 10  # from this zoom on, every event is drawn on its own even when grouped
 
@@ -144,7 +193,8 @@ def decode(data: bytes) -> dict[str, np.ndarray]:
 def event_block(events: pd.DataFrame, layers: tuple[str, ...] = LAYERS) -> PointBlock:
     """The located events of ``events`` on the visible ``layers``, in drawing order.
 
-    The style index of a point is its layer's position in :data:`DRAW_ORDER`.
+    The style index of a point is its layer's position in :data:`DRAW_ORDER`, plus
+    ``len(DRAW_ORDER)`` times its dataset's slot (:func:`dataset_slot`; curated: 0).
     """
     lat = pd.to_numeric(events["latitude"], errors="coerce").to_numpy(float)
     lng = pd.to_numeric(events["longitude"], errors="coerce").to_numpy(float)
@@ -154,9 +204,17 @@ def event_block(events: pd.DataFrame, layers: tuple[str, ...] = LAYERS) -> Point
     rank = rank_of_name[codes]  # -1: not a display layer (codes -1: missing layer)
     shown = np.array([DRAW_ORDER.index(n) for n in layers if n in DRAW_ORDER], dtype=np.int16)
     visible = np.isin(rank, shown) & np.isfinite(lat) & np.isfinite(lng)
-    style = rank[visible].astype(np.uint8)
+    rank = rank[visible]
+    if "dataset" in events.columns:
+        ds_codes, ds_names = pd.factorize(events["dataset"])
+        slots = dataset_slots(events)
+        slot_of = np.array([slots.get(str(n), 0) for n in ds_names] + [0], dtype=np.int16)
+        slot = slot_of[ds_codes][visible]
+    else:
+        slot = np.zeros(len(rank), dtype=np.int16)
+    style = (rank + len(DRAW_ORDER) * slot).astype(np.uint8)
     radius = radius_px(fatality_upper(events))[visible]
-    order = np.lexsort((-radius, style))  # by layer, then the largest first
+    order = np.lexsort((-radius, slot, rank))  # by layer, dataset, then the largest first
     rows = np.flatnonzero(visible)[order]
     data = encode(lat[visible][order], lng[visible][order], radius[order], style[order])
     return PointBlock(data, events["id"], _token(data), rows)
@@ -202,13 +260,15 @@ def visibility(block: PointBlock, keep: np.ndarray) -> Visibility:
 def style_table(lang: str) -> list[dict]:
     """The style of each style index, as the browser layer reads it."""
     table = []
-    for layer in DRAW_ORDER:
-        style = LAYER_STYLES[layer]
-        dash = style.get("dash_array")
-        table.append({"fill": style["fill_color"], "line": style["color"],
-                      "weight": style["weight"], "fillOpacity": style["fill_opacity"],
-                      "dash": [float(v) for v in dash.split()] if dash else [],
-                      "label": translate(f"ev_layer_{layer}", lang), "layer": layer})
+    for slot, dataset in enumerate(DATASET_SLOTS):
+        for layer in DRAW_ORDER:
+            style = dataset_style(layer, slot)
+            dash = style.get("dash_array")
+            table.append({"fill": style["fill_color"], "line": style["color"],
+                          "weight": style["weight"], "fillOpacity": style["fill_opacity"],
+                          "dash": [float(v) for v in dash.split()] if dash else [],
+                          "label": translate(f"ev_layer_{layer}", lang), "layer": layer,
+                          "dataset": dataset})
     return table
 
 

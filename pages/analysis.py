@@ -132,12 +132,14 @@ def bands_spec(share_col: str) -> dict:
 
 
 def actors_spec(rank: str) -> dict:
-    top = ui_an.ranked_actors(data_key, event_filter, rank, False, ui_an.RANKED[False])
+    top = ui_an.ranked_actors(data_key, event_filter, rank, False, ui_an.RANKED[False],
+                              lang)
     return ui_an.cached_spec("actors", (*view_key, rank), top, rank, lang)
 
 
 def victims_spec(rank: str) -> dict:
-    victims = ui_an.ranked_actors(data_key, event_filter, rank, True, ui_an.RANKED[True])
+    victims = ui_an.ranked_actors(data_key, event_filter, rank, True, ui_an.RANKED[True],
+                                  lang)
     return ui_an.cached_spec("actors", (*view_key, rank, "victims"), victims.head(10), rank,
                              lang, ui_an.VICTIM_COLOR, t("an_victim"))
 
@@ -312,7 +314,8 @@ def actors_section() -> None:
     st.header(t("an_actors"))
     rank = st.radio(t("an_rank_by"), list(ui_an.RANKINGS), horizontal=True, key="an_rank",
                     format_func=lambda m: t("an_events" if m == "events" else "an_fat_high"))
-    top = ui_an.ranked_actors(data_key, event_filter, rank, False, ui_an.RANKED[False])
+    top = ui_an.ranked_actors(data_key, event_filter, rank, False, ui_an.RANKED[False],
+                              lang)
     if not top.empty:
         st.vega_lite_chart(actors_spec(rank), width="stretch")
         st.caption(t("an_actors_note") + " " + save_hint)
@@ -322,7 +325,8 @@ def actors_section() -> None:
                                                                     **actor_columns}), lang),
                              width="stretch", hide_index=True)
         csv_button(top, "top-actors", t("an_csv_title_actors"), datasets)
-    victims = ui_an.ranked_actors(data_key, event_filter, rank, True, ui_an.RANKED[True])
+    victims = ui_an.ranked_actors(data_key, event_filter, rank, True, ui_an.RANKED[True],
+                                  lang)
     if not victims.empty:
         st.subheader(t("an_victims"))
         st.caption(t("an_victims_count", count=len(victims)))

@@ -251,6 +251,8 @@ with map_col:
     caption = t("ev_shown", count=shown)
     if shown_count > shown:
         caption += " · " + t("ev_not_located", count=shown_count - shown)
+    if hidden := ui_events.hidden_duplicates(events, event_filter, tuple(chosen_datasets)):
+        caption += " · " + t("dup_hidden", count=hidden)
     st.caption(caption)
     if load_problems:
         with st.expander(f"{t('ev_load_problems', count=rejected_row_count(load_problems))}"
@@ -275,9 +277,9 @@ with panel_col:
                  on_change=_select_found)
     # Beside the map, above the panel: readable without scrolling on a desktop window.
     with st.expander(t("legend_title"), expanded=True):
-        st.html(panels.legend_html(lang)
-                + panels.event_legend_html(
-                    lang, coverage_end(ui_events.curated_events(ui_events.curated_path())[0])))
+        st.html(panels.legend_html(lang) + panels.event_legend_html(
+            lang, coverage_end(ui_events.curated_events(ui_events.curated_path())[0]),
+            ui_events.outline_slots(events, tuple(chosen_datasets))))
     if highlight is not None:
         milestone = charter_view.milestone_by_id(ui_facts.timeline(), highlight_id)
         st.html(charter_view.highlight_banner_html(milestone, highlight, lang,
@@ -292,7 +294,8 @@ with selection_tab:
     elif selection.kind == "event":
         filtered = shown_events()
         row = ui_events.event_row(events, selection.id)
-        st.html(panels.event_panel_html(row, country_name(row["country_iso3"], lang), lang))
+        st.html(panels.event_panel_html(row, country_name(row["country_iso3"], lang), lang,
+                                        ui_events.also_in(events, selection.id)))
         if not bool((filtered["id"] == selection.id).any()):
             st.warning(t("panel_hidden"))  # never shown as if it were on the map
         clicked_with = st.session_state.get(HITS_KEY)

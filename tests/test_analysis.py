@@ -102,18 +102,18 @@ def test_monthly_series_of_nothing_is_empty():
 
 def test_top_actors_counts_each_actor_with_full_fatalities():
     df = make([
-        {"actors": "JNIM; FAMa", "fatalities_low": 10, "fatalities_high": 30},
+        {"actors": "JNIM; Army X", "fatalities_low": 10, "fatalities_high": 30},
         {"actors": "JNIM", "fatalities_low": 1},
-        {"actors": "ISSP (per X; unclaimed); FAMa"},
+        {"actors": "ISSP (per X; unclaimed); Army X"},
         {"actors": ""},
     ])
     top = an.top_actors(df, n=5).set_index("actor")
-    # Tie on events (2 each) is broken by fatalities_high: JNIM 31 > FAMa 30.
-    assert list(top.index) == ["JNIM", "FAMa", "ISSP (per X; unclaimed)"]
+    # Tie on events (2 each) is broken by fatalities_high: JNIM 31 > Army X 30.
+    assert list(top.index) == ["JNIM", "Army X", "ISSP (per X; unclaimed)"]
     assert top.loc["JNIM"].tolist() == [2, 11, 31, 0]
-    assert top.loc["FAMa"].tolist() == [2, 10, 30, 1]
+    assert top.loc["Army X"].tolist() == [2, 10, 30, 1]
     by_events = an.top_actors(df, n=2)
-    assert by_events["actor"].tolist() == ["JNIM", "FAMa"]
+    assert by_events["actor"].tolist() == ["JNIM", "Army X"]
     by_deaths = an.top_actors(df, n=1, by="fatalities_high")
     assert by_deaths["actor"].tolist() == ["JNIM"]
 
@@ -356,11 +356,11 @@ def test_victims_are_ranked_apart_never_among_actors():
     df = make([
         {"actors": "JNIM; Civilians (Mali)", "fatalities_low": 40},
         {"actors": "JNIM; Fulani civilians", "fatalities_low": 12},
-        {"actors": "FAMa; civilians", "fatalities_low": 5},
+        {"actors": "Army X; civilians", "fatalities_low": 5},
         {"actors": "Civilians (Burkina Faso); Civilians (Mali)"},
     ])
     actors = an.top_actors(df, n=10)
-    assert actors["actor"].tolist() == ["JNIM", "FAMa"]
+    assert actors["actor"].tolist() == ["JNIM", "Army X"]
     assert actors.set_index("actor").loc["JNIM", "fatalities_high"] == 52
     victims = an.top_actors(df, n=10, victims=True).set_index("actor")
     assert set(victims.index) == {"Civilians (Mali)", "Fulani civilians", "civilians",

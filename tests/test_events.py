@@ -135,8 +135,11 @@ def test_actor_options_sorted_unique(curated):
     assert len(options) == len(set(options))
     assert options == sorted(options, key=lambda a: (a.casefold(), a))
     assert "JNIM" in options
-    assert "JNIM (per Wikipedia; unclaimed)" in options
+    # Curated spellings of one group are one option (geo/actors.py); victims are no option.
+    assert "JNIM (per Wikipedia; unclaimed)" not in options
+    assert "Katiba Macina / JNIM" not in options
     assert "unclaimed)" not in options
+    assert "civilians" not in options and "Fulani civilians" not in options
 
 
 def test_fatality_upper_falls_back_to_low():

@@ -281,14 +281,16 @@
       this._drawRuns(ctx, singles, x, y, rq, st);
       this._drawBubbles(ctx);
       this._index(singles, x, y);
-      var byLayer = {}, styles = this.options.styles;
+      var byLayer = {}, byDataset = {}, styles = this.options.styles;
       for (var k = 0; k < singles.length; k++) {
-        var name = (styles[st[singles[k]]] || {}).layer;
-        byLayer[name] = (byLayer[name] || 0) + 1;
+        var style = styles[st[singles[k]]] || {};
+        byLayer[style.layer] = (byLayer[style.layer] || 0) + 1;
+        byDataset[style.dataset] = (byDataset[style.dataset] || 0) + 1;
       }
       var s = window.atlasPointStats || {paints: 0};
       stats({paints: (s.paints || 0) + 1, drawn: singles.length, bubbles: this._bubbles.length,
-             drawnByLayer: byLayer, total: this._mask ? this._mask.count : n, blockSize: n,
+             drawnByLayer: byLayer, drawnByDataset: byDataset,
+             total: this._mask ? this._mask.count : n, blockSize: n,
              token: this.options.token, maskToken: this.options.maskToken || null,
              lastPaint: window.performance.now()});
     },

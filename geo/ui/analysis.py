@@ -26,6 +26,7 @@ from pandas.io.formats.style import Styler
 
 from geo import analysis as an
 from geo import charter_view, facts, mapbuild, palette, placecache, ui
+from geo.actors import aliases
 from geo.countries import AES_MEMBERS, country_name
 from geo.filters import EventFilter
 from geo.i18n import format_number, normalise_language, translate
@@ -69,7 +70,8 @@ def event_arrays(key: str) -> an.EventArrays:
 def _event_arrays(key: str) -> an.EventArrays:
     events, _ = ui_events.app_events()
     center = ui.the_tripoint()
-    return an.prepare(events, center, cache=placecache.cache_file(data_dir(), center))
+    return an.prepare(events, center, cache=placecache.cache_file(data_dir(), center),
+                      duplicates=ui_events.duplicates(events))
 
 
 @dataclass(frozen=True, eq=False)
@@ -235,13 +237,20 @@ RANKED: dict[bool, int] = {False: 10, True: 10_000}
 """How many actors the page ranks (the top 10) and victims (all, for their table)."""
 
 
-def ranked_actors(key: str, f: EventFilter, by: str, victims: bool, n: int) -> pd.DataFrame:
-    """:func:`geo.analysis.rank_actors` of the :class:`Selection` of ``f``. The page's
-    rankings (:data:`RANKINGS` x :data:`RANKED`) are made together, once per set of events
-    and filter: ranking by the other measure reads one already made."""
+def ranked_actors(key: str, f: EventFilter, by: str, victims: bool, n: int,
+                  lang: str = "en") -> pd.DataFrame:
+    """:func:`geo.analysis.rank_actors` of the :class:`Selection` of ``f``, each group
+    named in ``lang`` (``geo.actors``). The page's rankings (:data:`RANKINGS` x
+    :data:`RANKED`) are made together, once per set of events and filter: ranking by the
+    other measure reads one already made."""
     if RANKED.get(victims) == n and by in RANKINGS:
-        return _rankings(key, repr(f), f)[by, victims]
-    return an.rank_actors(_selection(key, repr(f), f).actors, n, by, victims)
+        ranked = _rankings(key, repr(f), f)[by, victims]
+    else:
+        ranked = an.rank_actors(_selection(key, repr(f), f).actors, n, by, victims)
+    table = aliases()
+    named = ranked.copy()
+    named["actor"] = named["actor"].map(lambda a: table.display(a, lang)).astype("str")
+    return named
 
 
 @st.cache_resource(show_spinner=False, max_entries=SELECTIONS_KEPT)

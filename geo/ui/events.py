@@ -14,7 +14,9 @@ import streamlit as st
 
 from geo import events as ev
 from geo import ui
+from geo.actors import aliases
 from geo.countries import AES_MEMBERS, CHARTER_DATE, country_name, sorted_by_name
+from geo.duplicates import CURATED, DUPLICATE_KM, Duplicates, find_duplicates, shown_once
 from geo.filters import (
     QUERY_KEYS,
     EventFilter,
@@ -29,7 +31,7 @@ from geo.store import Store, StoreError
 
 WIDGET_KEYS = ("ev_dates", "ev_countries", "ev_subtypes", "ev_actors", "ev_min_fat",
                "ev_non_aes", "ev_cluster", "ev_disorder", "ev_event_types",
-               "ev_sub_event_types", "ev_civ")
+               "ev_sub_event_types", "ev_civ", "ev_winner")
 # The widgets of ACLED's typology -> the filter's fields (shown when a dataset has it).
 TYPOLOGY_WIDGETS: dict[str, str] = {"ev_disorder": "disorder_types",
                                     "ev_event_types": "event_types",
@@ -182,6 +184,7 @@ def _init_widgets(f: EventFilter, span: tuple[date, date], facets: _Facets) -> N
         offered = set(getattr(facets, name))
         st.session_state[key] = [v for v in getattr(f, name) if v in offered]
     st.session_state["ev_civ"] = f.civilian_targeting if facets.event_types else ""
+    st.session_state["ev_winner"] = f.winner
     st.session_state.setdefault(
         "ev_cluster", ui.parse_bool(st.query_params.get(CLUSTER_PARAM, "1")) is not False)
 
@@ -227,7 +230,51 @@ def _rows_matching(key: str, n: int, f_repr: str, _events: pd.DataFrame,
     """The rows of the events matching ``_f`` (``key`` names the events, ``n`` their count,
     ``f_repr`` the filter), shared by every session: a boolean array (one byte an event, a
     megabyte at a million), where a filtered copy of the events would hold every text."""
-    return filter_mask(_events, _f)
+    return filter_mask(_events, _f, once=False)  # duplicates: after the datasets (below)
+
+
+@st.cache_resource(show_spinner=False, max_entries=2)
+def _duplicates(key: str, n: int, _events: pd.DataFrame) -> Duplicates:
+    """The likely duplicates of the events, once per state of the events."""
+    return find_duplicates(_events)
+
+
+def duplicates(events: pd.DataFrame) -> Duplicates:
+    """:func:`geo.duplicates.find_duplicates` of ``events`` (the app's events), cached."""
+    return _duplicates(events_key(), len(events), events)
+
+
+def _once(events: pd.DataFrame, rows: np.ndarray, winner: str) -> np.ndarray:
+    codes, names = _dataset_codes(events_key(), len(events), events)
+    return shown_once(rows, duplicates(events), codes, names, winner)
+
+
+@st.cache_resource(show_spinner=False, max_entries=2)
+def _outline_slots(key: str, n: int, _events: pd.DataFrame) -> dict[str, int]:
+    from geo.pointlayer import dataset_slots
+
+    return dataset_slots(_events)
+
+
+def outline_slots(events: pd.DataFrame, datasets: tuple[str, ...]) -> dict[str, int]:
+    """The outline slot (``geo.pointlayer.dataset_slots``) of each of ``datasets``, for
+    the map legend."""
+    slots = _outline_slots(events_key(), len(events), events)
+    return {name: slots[name] for name in datasets if name in slots}
+
+
+def also_in(events: pd.DataFrame, ident: str) -> list[tuple[str, str, tuple]]:
+    """``(dataset, id, source URLs)`` of the copies in other datasets of the event
+    ``ident`` (the events linked to it as likely duplicates), for its panel."""
+    positions = np.flatnonzero((events["id"] == ident).to_numpy(dtype=bool))
+    if not len(positions):
+        return []
+    row = int(positions[0])
+    others = duplicates(events).others(row)
+    own = events["dataset"].iat[row]
+    return [(str(events["dataset"].iat[i]), str(events["id"].iat[i]),
+             tuple(events["sources"].iat[i] or ())) for i in others
+            if events["dataset"].iat[i] != own]
 
 
 @st.cache_resource(show_spinner=False, max_entries=2)
@@ -270,12 +317,25 @@ def filtered_rows(events: pd.DataFrame, f: EventFilter,
     rows = rows & np.isin(codes, wanted)
     if datasets is not None:
         rows &= events["dataset"].isin(datasets).to_numpy(dtype=bool)
-    return rows
+    return _once(events, rows, f.winner)
+
+
+def hidden_duplicates(events: pd.DataFrame, f: EventFilter,
+                      datasets: tuple[str, ...] | None = None) -> int:
+    """How many events matching ``f`` (from ``datasets``) are left out as copies of an
+    event of another dataset."""
+    rows, codes, names = _on_every_layer(events, f)
+    wanted = [code for code, name in enumerate(names) if name in f.layers]
+    rows = rows & np.isin(codes, wanted)
+    if datasets is not None:
+        rows &= events["dataset"].isin(datasets).to_numpy(dtype=bool)
+    return int(rows.sum() - _once(events, rows, f.winner).sum())
 
 
 def filtered_layer_counts(events: pd.DataFrame, f: EventFilter) -> dict[str, int]:
     """Events matching ``f`` on every layer, per display layer (the sidebar's counts)."""
     rows, codes, names = _on_every_layer(events, f)
+    rows = _once(events, rows, f.winner)
     counts = np.bincount(codes[rows & (codes >= 0)], minlength=len(names))
     return {layer: int(counts[names.index(layer)]) if layer in names else 0
             for layer in ev.LAYERS}
@@ -328,6 +388,8 @@ def event_sidebar(events: pd.DataFrame, lang: str) -> tuple[EventFilter, bool]:
     defaults = _filter_for_span(span)
     _init_widgets(from_query_params(st.query_params.to_dict(), defaults), span, facets)
 
+    if problem := aliases().problem:  # names are then shown and counted as written
+        st.warning(t("actor_aliases_broken", problem=problem))
     st.subheader(t("events_heading"))
     counts_box = st.container()
     non_aes = st.toggle(t("ev_non_aes_coups"), key="ev_non_aes")
@@ -350,14 +412,16 @@ def event_sidebar(events: pd.DataFrame, lang: str) -> tuple[EventFilter, bool]:
         subtypes = st.multiselect(t("ev_subtypes"), subtype_options, key="ev_subtypes",
                                   placeholder=t("ev_all"), format_func=lambda s: t(f"sub_{s}"))
         actors = st.multiselect(t("ev_actors"), facets.actors, key="ev_actors",
-                                placeholder=t("ev_all"))
+                                placeholder=t("ev_all"),
+                                format_func=lambda a: aliases().display(a, lang))
         min_fat = st.number_input(t("ev_min_fatalities"), min_value=0, step=1, key="ev_min_fat")
         typology = typology_filters(facets, lang)
+        winner = winner_setting(events, lang)
 
     base = EventFilter(date_from=dates[0], date_to=dates[1], countries=tuple(countries),
                        subtypes=tuple(subtypes), actors=tuple(actors),
                        min_fatalities=int(min_fat), include_non_aes_coups=non_aes,
-                       **typology)
+                       winner=winner, **typology)
     counts = filtered_layer_counts(events, base)
     chosen = []
     with counts_box:
@@ -390,6 +454,27 @@ def typology_filters(facets: _Facets, lang: str) -> dict[str, Any]:
         t("ev_civilian_targeting"), ["", "yes", "no"], key="ev_civ", horizontal=True,
         format_func=lambda v: t(f"ev_civ_{v or 'any'}"))
     return chosen
+
+
+def winner_setting(events: pd.DataFrame, lang: str) -> str:
+    """Which dataset's copy of an event found in two datasets is shown: a choice among
+    the datasets present when there are several (the curated one by default); the value
+    is kept in the URL (``winner``) like the filters."""
+    codes, names = _dataset_codes(events_key(), len(events), events)
+    present = sorted(names, key=lambda n: (n != CURATED, n))
+    current = st.session_state.get("ev_winner") or CURATED
+    if len(present) <= 1:
+        return current
+    if current not in present:
+        st.session_state["ev_winner"] = current = CURATED if CURATED in present else present[0]
+
+    def label(name: str) -> str:
+        return translate("ev_dataset_curated", lang) if name == CURATED else name
+
+    return st.selectbox(translate("dup_winner", lang), present, key="ev_winner",
+                        format_func=label,
+                        help=translate("dup_winner_help", lang,
+                                       km=format_number(DUPLICATE_KM, lang)))
 
 
 def prepare_default_view(events: pd.DataFrame) -> EventFilter:
