@@ -143,7 +143,8 @@ def change_table(arrays: EventArrays, mask: np.ndarray, unit: str, period: str, 
     """Per unit (``admin1`` or ``country``) with an event in the period or its baseline:
     ``events`` and ``fatalities`` (high bound) in the period ending ``end``; for each,
     ``_mean`` and ``_sd`` (population standard deviation) over the baseline periods that
-    lie inside the data, ``_baseline`` (their total) and ``_level`` (:func:`change_level`);
+    lie inside the data, ``_baseline`` (their total) and ``_level`` (:func:`change_level`;
+    a fatality level only where the events have one: one deadly event is not a trend);
     ``baseline_periods`` (how many were used). Sorted by level, then events."""
     codes, names = _unit_codes(arrays, unit)
     events, fatalities = _grid(arrays, mask, codes, len(names), end, period, baseline + 1)
@@ -161,7 +162,10 @@ def change_table(arrays: EventArrays, mask: np.ndarray, unit: str, period: str, 
         out[f"{measure}_mean"] = mean
         out[f"{measure}_sd"] = sd
         out[f"{measure}_baseline"] = past.sum(axis=0).astype(np.int64)
-        out[f"{measure}_level"] = change_level(grid[0], mean, sd, covered)
+        level = change_level(grid[0], mean, sd, covered)
+        if measure == "fatalities":  # a toll level rests on enough events too
+            level = np.where(out["events_level"] == "too_few", "too_few", level).astype(object)
+        out[f"{measure}_level"] = level
     out["baseline_periods"] = covered
     out = out[(out["events"] > 0) | (out["events_baseline"] > 0)]
     rank = out["events_level"].map({lv: i for i, lv in enumerate(LEVELS)})
@@ -174,10 +178,11 @@ def record_table(arrays: EventArrays, mask: np.ndarray, unit: str, period: str,
     """Units whose events or fatalities in the period ending ``end`` exceed every
     same-length period of the previous 1 or 3 years (HDX Signals' idea), with at least
     :data:`MIN_COUNT`, only when the data cover that whole span. One row per (unit,
-    measure): ``value``, ``years`` (3 when it beats three years, else 1), ``previous_max``
-    over those years and the first and last day of the most recent period that had it
-    (``previous_start``/``previous_end``, None when the previous maximum is 0). Ranked: 3
-    years first, then by how far the value passes the previous maximum."""
+    measure): ``value``, ``events`` (the period's events: the base of a toll), ``years``
+    (3 when it beats three years, else 1), ``previous_max`` over those years and the
+    first and last day of the most recent period that had it (``previous_start`` /
+    ``previous_end``, None when the previous maximum is 0). Ranked: 3 years first, then
+    by how far the value passes the previous maximum."""
     codes, names = _unit_codes(arrays, unit)
     per_year = periods_per_year(period)
     longest = max(RECORD_YEARS) * per_year
@@ -200,9 +205,10 @@ def record_table(arrays: EventArrays, mask: np.ndarray, unit: str, period: str,
             prev = int(past[k])
             first, last = period_span(end, period, k + 1) if prev else (None, None)
             rows.append({unit: names[code], "measure": measure, "value": int(now[code]),
+                         "events": int(events[0, code]),
                          "years": int(best_years[code]), "previous_max": prev,
                          "previous_start": first, "previous_end": last})
-    columns = [unit, "measure", "value", "years", "previous_max", "previous_start",
+    columns = [unit, "measure", "value", "events", "years", "previous_max", "previous_start",
                "previous_end"]
     out = pd.DataFrame(rows, columns=columns).astype({unit: "str", "measure": "str"})
     if out.empty:

@@ -154,3 +154,17 @@ def test_nothing_selected_gives_empty_tables():
     assert signals.record_table(arrays, none, "admin1", "month", END).empty
     assert signals.new_actors(arrays, none, "month", END).table.empty
     assert signals.default_end(arrays, none) is None
+
+
+def test_one_deadly_event_gives_no_fatality_level_but_a_record_with_its_base():
+    rows = monthly("R-A", [1] * 36 + [0]) + [
+        {"date": "2024-12-15", "admin1_id": "R-A", "fatalities_high": 70}]
+    arrays, mask = arrays_of(rows)
+    table = signals.change_table(arrays, mask, "admin1", "month", END)
+    assert table.loc["R-A", "fatalities"] == 70
+    assert table.loc["R-A", "fatalities_level"] == "too_few"
+    records = signals.record_table(arrays, mask, "admin1", "month", END)
+    row = records.iloc[0]
+    assert (row["measure"], row["value"], row["events"], row["years"]) == (
+        "fatalities", 70, 1, 3)
+    assert row["previous_start"] is None
