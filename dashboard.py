@@ -30,6 +30,7 @@ def main() -> None:
     files = [
         ("pages/map.py", "page_map", "atlas"),  # the root page; /map is the alias below
         ("pages/analysis.py", "page_analysis", "analysis"),
+        ("pages/changes.py", "page_changes", "changes"),
         ("pages/charter.py", "page_charter", "charter"),
         ("pages/timeline.py", "page_timeline", "timeline"),
         ("pages/data.py", "page_data", "data"),

@@ -1,0 +1,194 @@
+"""Streamlit wiring of the "Where it is changing" page: cached signals, their map and
+tables. The numbers come from :mod:`geo.signals`; this module only draws them."""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass, replace
+from datetime import date
+
+import folium
+import geopandas as gpd
+import pandas as pd
+import streamlit as st
+
+from geo import mapbuild, palette, ui
+from geo import signals as sg
+from geo.countries import country_name
+from geo.filters import EventFilter
+from geo.i18n import format_day, format_number, translate
+from geo.ui import analysis as ui_an
+
+LEVEL_COLOURS: dict[str, str] = {
+    "well_above": palette.VERMILLION, "above": palette.ORANGE,
+    "usual": palette.OTHER_COUNTRY_COLOUR, "below": palette.SKY_BLUE,
+    "too_few": palette.ZERO_COLOUR, "short_baseline": palette.ZERO_COLOUR,
+}
+"""One colour per change level (Okabe-Ito hues); no level and no event share the pale
+ground of the Analysis page's choropleth."""
+NO_EVENT_COLOUR = palette.ZERO_COLOUR
+LEGEND_LEVELS: tuple[str, ...] = ("well_above", "above", "usual", "below", "too_few")
+
+
+@dataclass(frozen=True, eq=False)
+class Signals:
+    end: date
+    period: str
+    regions: pd.DataFrame
+    """:func:`geo.signals.change_table` per admin-1 unit."""
+    countries: pd.DataFrame
+    records: pd.DataFrame
+    """:func:`geo.signals.record_table` per admin-1 unit."""
+    new_actors: sg.NewActors
+    first_day: date
+
+
+def undated(f: EventFilter) -> EventFilter:
+    """The filter without its dates: the periods set their own."""
+    return replace(f, date_from=None, date_to=None)
+
+
+def data_end(key: str, f: EventFilter) -> tuple[date, date] | None:
+    """First and last day of the events ``f`` selects whatever their dates."""
+    u = undated(f)
+    return _span(key, repr(u), u)
+
+
+@st.cache_resource(show_spinner=False, max_entries=ui_an.SELECTIONS_KEPT)
+def _span(key: str, token: str, _f: EventFilter) -> tuple[date, date] | None:
+    arrays = ui_an.event_arrays(key)
+    return sg.data_span(arrays, ui_an._mask(arrays, _f))
+
+
+def signals(key: str, f: EventFilter, period: str, end: date) -> Signals | None:
+    """Every signal of the events ``f`` selects (dates aside) for the period ending
+    ``end``; once per set of events, filter, period and end day. None: no event."""
+    u = undated(f)
+    return _signals(key, repr(u), u, period, end)
+
+
+@st.cache_resource(show_spinner=False, max_entries=ui_an.SELECTIONS_KEPT)
+def _signals(key: str, token: str, _f: EventFilter, period: str, end: date) -> Signals | None:
+    arrays = ui_an.event_arrays(key)
+    mask = ui_an._mask(arrays, _f)
+    span = sg.data_span(arrays, mask)
+    if span is None:
+        return None
+    return Signals(
+        end=end, period=period,
+        regions=sg.change_table(arrays, mask, "admin1", period, end),
+        countries=sg.change_table(arrays, mask, "country", period, end),
+        records=sg.record_table(arrays, mask, "admin1", period, end),
+        new_actors=sg.new_actors(arrays, mask, period, end), first_day=span[0])
+
+
+# --- texts ---------------------------------------------------------------------------------
+
+def level_label(level: str, lang: str) -> str:
+    return translate(f"sg_level_{level}", lang)
+
+
+def baseline_text(row: pd.Series, measure: str, lang: str) -> str:
+    """``12 (baseline 2.2 ± 0.6 over 12 months)``."""
+    return translate("sg_baseline_text", lang,
+                     count=format_number(int(row[measure]), lang),
+                     mean=format_number(float(row[f"{measure}_mean"]), lang, 1),
+                     sd=format_number(float(row[f"{measure}_sd"]), lang, 1),
+                     periods=int(row["baseline_periods"]))
+
+
+def unit_names(admin1: gpd.GeoDataFrame, lang: str) -> pd.Series:
+    return admin1.set_index("id")["name_fr" if lang == "fr" else "name_en"]
+
+
+def change_view(table: pd.DataFrame, names: pd.Series | None, lang: str) -> pd.DataFrame:
+    """The change table for ``st.dataframe``: names, counts, baseline, level, per measure."""
+    t = ui.translator(lang)
+    index = table.index.to_series()
+    name = index.map(names).fillna(index) if names is not None else index.map(
+        lambda iso: country_name(iso, lang))
+    out = pd.DataFrame({t("sg_unit"): name.to_numpy()})
+    for measure, label in (("events", t("an_events")), ("fatalities", t("an_fat_high"))):
+        out[label] = table[measure].to_numpy()
+        out[f"{label} · {t('sg_mean')}"] = table[f"{measure}_mean"].round(1).to_numpy()
+        out[f"{label} · {t('sg_sd')}"] = table[f"{measure}_sd"].round(1).to_numpy()
+        out[f"{label} · {t('sg_level')}"] = [level_label(v, lang)
+                                             for v in table[f"{measure}_level"]]
+    out[t("sg_baseline_periods")] = table["baseline_periods"].to_numpy()
+    return out
+
+
+def records_view(records: pd.DataFrame, names: pd.Series, period: str,
+                 lang: str) -> pd.DataFrame:
+    t = ui.translator(lang)
+
+    def when(row: pd.Series) -> str:
+        if row["previous_start"] is None or pd.isna(row["previous_start"]):
+            return t("sg_none_before")
+        return t("sg_span", first=format_day(row["previous_start"], lang, "medium"),
+                 last=format_day(row["previous_end"], lang, "medium"))
+
+    return pd.DataFrame({
+        t("sg_unit"): records["admin1"].map(names).fillna(records["admin1"]).to_numpy(),
+        t("sg_measure"): [t("an_events" if m == "events" else "an_fat_high")
+                          for m in records["measure"]],
+        t("sg_this_period"): records["value"].to_numpy(),
+        t("sg_events_base"): records["events"].to_numpy(),
+        t("sg_not_seen"): [t("sg_years", count=int(y)) for y in records["years"]],
+        t("sg_previous_max"): records["previous_max"].to_numpy(),
+        t("sg_previous_when"): [when(r) for _, r in records.iterrows()],
+    })
+
+
+def actors_view(table: pd.DataFrame, names: pd.Series, lang: str) -> pd.DataFrame:
+    t = ui.translator(lang)
+    return pd.DataFrame({
+        t("sg_unit"): table["admin1"].map(names).fillna(table["admin1"]).to_numpy(),
+        t("an_actor"): table["actor"].to_numpy(),
+        t("an_events"): table["events"].to_numpy(),
+        t("sg_first_seen"): [format_day(d, lang, "medium") for d in table["first"]],
+    })
+
+
+# --- map -----------------------------------------------------------------------------------
+
+def level_map(admin1: gpd.GeoDataFrame, regions: pd.DataFrame, measure: str, lang: str,
+              features: dict | None = None) -> folium.Map:
+    """An offline folium map of the admin-1 units coloured by the change level of
+    ``measure`` (``events`` or ``fatalities``); the tooltip gives the unit, its level and
+    its base counts (escaped)."""
+    t = ui.translator(lang)
+    shapes = features if features is not None else ui_an.region_features(admin1, lang)
+    label = t("an_events") if measure == "events" else t("an_fat_high")
+    by_id = regions.reindex(admin1["id"])
+    feats = []
+    for feature, (_, row) in zip(shapes["features"], by_id.iterrows(), strict=True):
+        if pd.isna(row[measure]):
+            fill, value = NO_EVENT_COLOUR, t("sg_no_event")
+        else:
+            level = str(row[f"{measure}_level"])
+            fill = LEVEL_COLOURS[level]
+            value = (f"{label}: {baseline_text(row, measure, lang)} · "
+                     f"{level_label(level, lang)}")
+        feats.append({**feature, "properties": {**feature["properties"],
+                                                "value": html.escape(value), "fill": fill}})
+    fmap = mapbuild.offline_map(location=(16.0, 0.0), zoom=5)
+    folium.GeoJson(
+        {**shapes, "features": feats}, name=t("sg_map"),
+        style_function=lambda f: {"color": mapbuild.COLORS["region_line"], "weight": 1,
+                                  "fillColor": f["properties"]["fill"], "fillOpacity": 0.85},
+        highlight_function=lambda _f: {"weight": 3},
+        tooltip=folium.GeoJsonTooltip(fields=["label", "value"], labels=False),
+    ).add_to(fmap)
+    west, south, east, north = admin1.total_bounds
+    fmap.fit_bounds([[south, west], [north, east]])
+    return fmap
+
+
+def level_legend_html(lang: str) -> str:
+    cells = "".join(
+        f'<span style="display:inline-flex;align-items:center;margin-right:12px">'
+        f'<span style="width:14px;height:14px;background:{LEVEL_COLOURS[lv]};'
+        f'border:1px solid #a8581f;margin-right:4px;display:inline-block"></span>'
+        f'{html.escape(level_label(lv, lang))}</span>' for lv in LEGEND_LEVELS)
+    return f'<div class="sg-legend" style="font-size:0.85rem">{cells}</div>'
