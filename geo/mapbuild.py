@@ -21,7 +21,7 @@ import shapely
 from branca.element import Element, Figure, MacroElement
 from jinja2 import Template
 
-from geo import assets, foliumsafe
+from geo import assets, foliumsafe, maptools, places
 from geo.countries import country_name
 from geo.foliumsafe import LiteralElement
 from geo.i18n import format_number, translate
@@ -180,6 +180,8 @@ def labelled_geojson(layers: BaseLayers, lang: str) -> dict[str, dict]:
         "country": _to_geojson(_with_labels(layers.countries, lang, kind="country")),
         "admin1": _to_geojson(_with_labels(layers.admin1, lang, kind="admin1")),
         "province": _to_geojson(_with_labels(layers.provinces, lang, kind="province")),
+        # Town labels (not GeoJSON: rows, see geo.places.town_label_data), in the same file.
+        maptools.TOWN_PART: places.town_label_data(places.load_towns(), lang),
     }
 
 
@@ -344,6 +346,14 @@ def base_map(layers: BaseLayers, lang: str, geojson: dict[str, dict] | None = No
         "<style>.aes-label{font:600 13px/1.2 sans-serif;color:#5a2406;text-align:center;"
         "text-shadow:0 0 3px #fff,0 0 3px #fff;pointer-events:none;white-space:nowrap}"
         ".aes-label-icon{background:none;border:none}</style>"))
+
+    # Town names, fullscreen and the distance tool (geo.maptools), loaded once with the map.
+    maptools.AtlasToolsCode().add_to(fmap)
+    page_header(fmap).add_child(LiteralElement(maptools.TOOLS_CSS))
+    if maptools.TOWN_PART in geojson:
+        maptools.TownLabels(lang, None if boundaries_url else geojson[maptools.TOWN_PART],
+                            boundaries_url).add_to(fmap)
+    maptools.MapTools(lang).add_to(fmap)
 
     for overlay in overlays:
         overlay.add_to(fmap)

@@ -26,6 +26,7 @@ from geo.selection import (
 from geo.ui import events as ui_events
 from geo.ui import facts as ui_facts
 from geo.ui import mapdata
+from geo.ui import places as ui_places
 from geo.ui.data import problems_table
 
 ui.ensure_app_shell()
@@ -202,7 +203,9 @@ st.caption(t("app_subtitle"))
 # --- map and panel -----------------------------------------------------------------------------
 map_col, panel_col = st.columns([3, 1], gap="medium")  # the map takes most of the width
 with map_col:
-    dynamic = []
+    # Find a place: goes there and selects it (geo.ui.places); the move is sent once.
+    ui_places.place_search(layers, lang, t)
+    dynamic = [ui_places.found_layer()]
     if show_alg:
         dynamic.append(mapbuild.alg_zone_layer(ui.alg_outline(), lang))
     if show_core:
