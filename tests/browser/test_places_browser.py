@@ -51,7 +51,8 @@ def test_searching_menaka_moves_the_map_there_and_selects_its_region(
     page.screenshot(path=artifacts / "map-search-menaka.png")
 
     # Another interaction (a layer toggle reruns the page) leaves the view where it is.
-    page.get_by_test_id("stSidebarUserContent").get_by_text("ALG intervention zone", exact=True).click()
+    sidebar = page.get_by_test_id("stSidebarUserContent")
+    sidebar.get_by_text("ALG intervention zone", exact=True).click()
     wait_for_run(page)
     page.wait_for_timeout(1500)
     assert map_view(map_frame(page)) == view
