@@ -35,6 +35,13 @@ TOOLS_CSS = (
     ".atlas-tool-button:hover{background:#f0f0f0}"
     ".atlas-tool-button:focus-visible{outline:3px solid #0072B2;outline-offset:-3px}"
     ".atlas-tool-button[aria-pressed=true]{background:#ffe08a}"
+    # Icons drawn in CSS: the emoji and symbol glyphs used before were missing from the
+    # fonts of a plain Linux install (empty boxes).
+    ".atlas-fullscreen-button::before{content:'';display:inline-block;width:14px;"
+    "height:14px;border:2px dashed #000;vertical-align:-2px}"
+    ".atlas-measure-button::before{content:'';display:inline-block;width:18px;height:7px;"
+    "border:2px solid #000;vertical-align:1px;background:repeating-linear-gradient("
+    "90deg,#000 0 1px,transparent 1px 4px)}"
     ".atlas-measure-output{background:#fff;padding:4px 6px;font:13px/1.3 sans-serif;"
     "max-width:220px;border-top:1px solid #ccc}"
     ".atlas-measure-sheet{position:absolute;inset:0;z-index:700;cursor:crosshair}"

@@ -136,7 +136,7 @@
     onAdd: function (map) {
       var bar = L.DomUtil.create("div", "leaflet-bar atlas-tool atlas-fullscreen");
       L.DomEvent.disableClickPropagation(bar);
-      this._button = button(bar, "atlas-fullscreen-button", "\u26F6",
+      this._button = button(bar, "atlas-fullscreen-button", "",
                             this.options.labels.enter, this.toggle, this);
       this._map = map;
       this._on = false;
@@ -268,7 +268,7 @@
       var bar = L.DomUtil.create("div", "leaflet-bar atlas-tool atlas-measure");
       L.DomEvent.disableClickPropagation(bar);
       L.DomEvent.disableScrollPropagation(bar);
-      this._startButton = button(bar, "atlas-measure-button", "\uD83D\uDCCF", labels.start,
+      this._startButton = button(bar, "atlas-measure-button", "", labels.start,
                                  this.toggle, this);
       this._startButton.setAttribute("aria-pressed", "false");
       this._clearButton = button(bar, "atlas-measure-clear", "\u2715", labels.clear,

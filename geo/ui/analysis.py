@@ -111,7 +111,9 @@ def selection(key: str, f: EventFilter) -> Selection:
     return _selection(key, repr(f), f)
 
 
-def _mask(arrays: an.EventArrays, f: EventFilter) -> np.ndarray:
+def selection_mask(arrays: an.EventArrays, f: EventFilter) -> np.ndarray:
+    """Which events of ``arrays`` the filter ``f`` selects, as the Analysis and the
+    signals pages count them."""
     # No layer ticked selects nothing (the map shows no events either).
     if not f.layers:
         return np.zeros(arrays.size, dtype=bool)
@@ -122,7 +124,7 @@ def _mask(arrays: an.EventArrays, f: EventFilter) -> np.ndarray:
 def _selection(key: str, token: str, _f: EventFilter) -> Selection:
     """``token`` (the filter's repr) keys the cache; ``_f`` is the filter itself."""
     arrays = _event_arrays(key)
-    mask = _mask(arrays, _f)
+    mask = selection_mask(arrays, _f)
     states = mask & arrays.isin("country", AES_MEMBERS)
     return Selection(
         count=int(mask.sum()), datasets=an.present(arrays, mask, "dataset"),
@@ -226,7 +228,7 @@ def before_after(key: str, f: EventFilter, pivot: date, months: int,
 def _before_after(key: str, token: str, _f: EventFilter, pivot: date, months: int,
                   radius_km: float) -> tuple[an.BeforeAfter, frozenset[str]]:
     arrays = _event_arrays(key)
-    mask = _mask(arrays, _f)
+    mask = selection_mask(arrays, _f)
     return (an.before_after_arrays(arrays, mask, pivot, months, alg_admin1_ids(), radius_km),
             an.present(arrays, mask, "dataset"))
 
@@ -280,7 +282,7 @@ def region_counts(key: str, f: EventFilter, start: date | None,
 def _region_counts(key: str, token: str, _f: EventFilter, start: date | None,
                    end: date | None) -> pd.DataFrame:
     arrays = _event_arrays(key)
-    return an.admin1_sums(arrays, _mask(arrays, _f), start, end)
+    return an.admin1_sums(arrays, selection_mask(arrays, _f), start, end)
 
 
 @st.cache_data(show_spinner=False)
@@ -844,10 +846,17 @@ def choropleth(admin1: gpd.GeoDataFrame, counts: pd.DataFrame, measure: str,
             "value": html.escape(f"{label}: {format_number(v, lang)}"),
             "fill": color_for(v, breaks)}}
         for feature, v in zip(shapes["features"], values, strict=True)]}
+    return filled_regions_map(collection, t("an_regions"), admin1), breaks
+
+
+def filled_regions_map(collection: dict, name: str, admin1: gpd.GeoDataFrame) -> folium.Map:
+    """An offline map of admin-1 features filled with their ``fill`` property, their
+    escaped ``label`` and ``value`` as tooltip, fitted to ``admin1``: the drawing of
+    every choropleth of the app (counts here, change levels in geo.ui.signals)."""
     fmap = mapbuild.offline_map(location=(16.0, 0.0), zoom=5)
     folium.GeoJson(
         collection,
-        name=t("an_regions"),
+        name=name,
         style_function=lambda f: {"color": mapbuild.COLORS["region_line"], "weight": 1,
                                   "fillColor": f["properties"]["fill"], "fillOpacity": 0.85},
         highlight_function=lambda _f: {"weight": 3},
@@ -855,7 +864,7 @@ def choropleth(admin1: gpd.GeoDataFrame, counts: pd.DataFrame, measure: str,
     ).add_to(fmap)
     west, south, east, north = admin1.total_bounds
     fmap.fit_bounds([[south, west], [north, east]])
-    return fmap, breaks
+    return fmap
 
 
 def legend_html(breaks: list[float], lang: str) -> str:

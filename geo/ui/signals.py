@@ -12,7 +12,7 @@ import geopandas as gpd
 import pandas as pd
 import streamlit as st
 
-from geo import mapbuild, palette, ui
+from geo import palette, ui
 from geo import signals as sg
 from geo.countries import country_name
 from geo.filters import EventFilter
@@ -57,7 +57,7 @@ def data_end(key: str, f: EventFilter) -> tuple[date, date] | None:
 @st.cache_resource(show_spinner=False, max_entries=ui_an.SELECTIONS_KEPT)
 def _span(key: str, token: str, _f: EventFilter) -> tuple[date, date] | None:
     arrays = ui_an.event_arrays(key)
-    return sg.data_span(arrays, ui_an._mask(arrays, _f))
+    return sg.data_span(arrays, ui_an.selection_mask(arrays, _f))
 
 
 def signals(key: str, f: EventFilter, period: str, end: date) -> Signals | None:
@@ -70,7 +70,7 @@ def signals(key: str, f: EventFilter, period: str, end: date) -> Signals | None:
 @st.cache_resource(show_spinner=False, max_entries=ui_an.SELECTIONS_KEPT)
 def _signals(key: str, token: str, _f: EventFilter, period: str, end: date) -> Signals | None:
     arrays = ui_an.event_arrays(key)
-    mask = ui_an._mask(arrays, _f)
+    mask = ui_an.selection_mask(arrays, _f)
     span = sg.data_span(arrays, mask)
     if span is None:
         return None
@@ -172,17 +172,7 @@ def level_map(admin1: gpd.GeoDataFrame, regions: pd.DataFrame, measure: str, lan
                      f"{level_label(level, lang)}")
         feats.append({**feature, "properties": {**feature["properties"],
                                                 "value": html.escape(value), "fill": fill}})
-    fmap = mapbuild.offline_map(location=(16.0, 0.0), zoom=5)
-    folium.GeoJson(
-        {**shapes, "features": feats}, name=t("sg_map"),
-        style_function=lambda f: {"color": mapbuild.COLORS["region_line"], "weight": 1,
-                                  "fillColor": f["properties"]["fill"], "fillOpacity": 0.85},
-        highlight_function=lambda _f: {"weight": 3},
-        tooltip=folium.GeoJsonTooltip(fields=["label", "value"], labels=False),
-    ).add_to(fmap)
-    west, south, east, north = admin1.total_bounds
-    fmap.fit_bounds([[south, west], [north, east]])
-    return fmap
+    return ui_an.filled_regions_map({**shapes, "features": feats}, t("sg_map"), admin1)
 
 
 def level_legend_html(lang: str) -> str:
