@@ -441,6 +441,16 @@ def _build_timeline(raw: Mapping[str, Any]) -> tuple[Milestone, ...]:
     return tuple(sorted(milestones, key=lambda m: m.sort_date))
 
 
+def _membership_milestones(raw: Iterable[Mapping[str, Any]] | None
+                           ) -> tuple[MembershipMilestone, ...]:
+    """A member state's list of dated steps linked to the timeline (its milestones, and
+    its steps since mid-2025)."""
+    return tuple(MembershipMilestone(date=str(m["date"]), precision=str(m["precision"]),
+                                     label=_required_text(m["label"]),
+                                     timeline_id=str(m["timeline_id"]))
+                 for m in raw or ())
+
+
 def _build_member_states(raw: Mapping[str, Any]) -> dict[str, MemberState]:
     as_of = _text(raw.get("as_of"))
     states: dict[str, MemberState] = {}
@@ -462,15 +472,7 @@ def _build_member_states(raw: Mapping[str, Any]) -> dict[str, MemberState]:
                 )
                 for c in s.get("coups") or ()
             ),
-            milestones=tuple(
-                MembershipMilestone(
-                    date=str(m["date"]),
-                    precision=str(m["precision"]),
-                    label=_required_text(m["label"]),
-                    timeline_id=str(m["timeline_id"]),
-                )
-                for m in s.get("milestones") or ()
-            ),
+            milestones=_membership_milestones(s.get("milestones")),
             latest_verified=str(s["latest_verified"]),
             sources=_strs(s.get("sources")),
             latest_verified_precision=str(s.get("latest_verified_precision", "day")),
@@ -479,15 +481,7 @@ def _build_member_states(raw: Mapping[str, Any]) -> dict[str, MemberState]:
             as_of=as_of,
             area_km2=None if s.get("area_km2") is None else int(s["area_km2"]),
             area_sources=_strs(s.get("area_sources")),
-            recent=tuple(
-                MembershipMilestone(
-                    date=str(m["date"]),
-                    precision=str(m["precision"]),
-                    label=_required_text(m["label"]),
-                    timeline_id=str(m["timeline_id"]),
-                )
-                for m in s.get("recent") or ()
-            ),
+            recent=_membership_milestones(s.get("recent")),
         )
     return states
 
