@@ -89,7 +89,7 @@ def test_charter_page_renders_offline_in_french(app_url, offline_page, artifacts
     page.get_by_role("heading", name="La Charte du Liptako-Gourma").wait_for()
     page.get_by_text("Article 9 — Contenu non vérifié").wait_for()
     page.locator('.member-state[data-iso3="NER"]').wait_for()
-    assert page.locator(".member-state").count() == 3
+    expect(page.locator(".member-state")).to_have_count(3)  # the cards may come one by one
     page.screenshot(path=artifacts / "charter-fr.png", full_page=True)
     assert offline_page.external_requests == []
     assert offline_page.page_errors == []
