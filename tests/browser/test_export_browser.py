@@ -20,7 +20,7 @@ from geo.filters import apply_filter
 from geo.i18n import translate
 from geo.ui.events import default_filter
 from tests.browser.conftest import CHROMIUM_ARGS  # noqa: F401 - same browser settings
-from tests.browser.mapdriver import map_frame
+from tests.browser.mapdriver import map_frame, wait_for_run
 
 pytestmark = pytest.mark.browser
 
@@ -75,6 +75,9 @@ def download_export(app_url: str, offline_page: object, lang: str, cluster: bool
     page.locator(SIDEBAR).get_by_text(translate("export_heading", lang)).click()
     button = page.locator(SIDEBAR).get_by_role("button", name=translate("export_html", lang))
     button.wait_for()
+    # The file is made on the click from the run that drew the button: a click while a run
+    # is still going can reach a button that run then replaces (no download comes).
+    wait_for_run(page)
     with page.expect_download(timeout=120_000) as info:
         button.click()
     info.value.save_as(target)
