@@ -58,7 +58,7 @@ with st.sidebar:
 
 ui.url_backed("alg", True, ui.parse_bool)
 ui.url_backed("core", True, ui.parse_bool)
-ui.url_backed("radius", zone_defs.default_radius_km, ui.parse_float_in(25, 400))
+ui.url_backed(ui.CORE_RADIUS_KEY, zone_defs.default_radius_km, ui.parse_core_radius)
 with st.sidebar:
     st.subheader(t("sidebar_layers"))
     show_alg = st.toggle(t("toggle_alg"), key="alg")
@@ -67,7 +67,8 @@ with st.sidebar:
         st.caption(pick(zone_defs.alg_caveat, lang))
         st.html(panels.source_list_html(zone_defs.alg_sources, lang))
     show_core = st.toggle(t("toggle_core"), key="core")
-    radius = st.slider(t("core_radius"), 25.0, 400.0, step=25.0, key="radius",
+    radius = st.slider(t("core_radius"), *ui.CORE_RADIUS_KM, step=ui.CORE_RADIUS_STEP_KM,
+                       key=ui.CORE_RADIUS_KEY,
                        format="%d", disabled=not show_core)
     core = ui.core_for_radius(radius)
     if show_core:

@@ -79,6 +79,30 @@ def core_for_radius(radius_km: float) -> gpd.GeoDataFrame:
     return tri_border_core(boundary_layers()["country"], radius_km)
 
 
+# --- the tri-border core's radius: one state for the map (its slider) and the analysis -------
+
+CORE_RADIUS_KEY = "radius"
+"""Session key of the map's core-radius slider, and its URL parameter."""
+CORE_RADIUS_KM = (25.0, 400.0)
+"""The slider's bounds: a radius from the URL outside them is ignored."""
+CORE_RADIUS_STEP_KM = 25.0
+
+
+def parse_core_radius(raw: str) -> float | None:
+    return parse_float_in(*CORE_RADIUS_KM)(raw)
+
+
+def core_radius() -> float:
+    """The core radius the map shows: its slider's value in this session, else the URL's
+    ``radius``, else the zones' default (read, never written: the map page owns it)."""
+    kept = st.session_state.get(CORE_RADIUS_KEY)
+    if isinstance(kept, int | float):
+        return float(kept)
+    raw = st.query_params.get(CORE_RADIUS_KEY)
+    parsed = parse_core_radius(raw) if raw is not None else None
+    return parsed if parsed is not None else zone_definitions().default_radius_km
+
+
 # --- language and URL state ----------------------------------------------------------------
 
 def language_selector() -> str:

@@ -27,6 +27,7 @@ from pandas.io.formats.style import Styler
 from geo import analysis as an
 from geo import charter_view, facts, mapbuild, palette, placecache, ui
 from geo.actors import aliases
+from geo.analysis_tables import band_label
 from geo.countries import AES_MEMBERS, country_name
 from geo.filters import EventFilter
 from geo.i18n import format_number, normalise_language, translate
@@ -337,17 +338,6 @@ def parse_window(raw: str) -> int | None:
         return None
     value = int(raw)
     return value if 1 <= value <= an.MAX_WINDOW_MONTHS else None
-
-
-def core_radius(default_km: float) -> float:
-    """The tri-border core radius the map page uses: its session value, else the URL's
-    ``radius``, else the default."""
-    kept = st.session_state.get("_keep_radius", st.session_state.get("radius"))
-    if isinstance(kept, int | float):
-        return float(kept)
-    raw = st.query_params.get("radius")
-    parsed = ui.parse_float_in(25, 400)(raw) if raw is not None else None
-    return parsed if parsed is not None else default_km
 
 
 # --- charts ------------------------------------------------------------------------------------
@@ -721,16 +711,6 @@ def before_after_chart(long: pd.DataFrame, area_labels: dict[str, str],
     ).properties(height=230, width=260).facet(
         column=alt.Column("measure_label:N", title=None)
     ).resolve_scale(x="independent"), lang)
-
-
-def band_label(band: str, lang: str) -> str:
-    """``0–50 km``, ``400 km and over`` (``400 km et plus``)."""
-    if band.endswith("+"):
-        return translate("an_band_over", lang,
-                         km=format_number(float(band[:-1]), lang))
-    low, high = band.split("-")
-    return translate("an_band_range", lang, low=format_number(float(low), lang),
-                     high=format_number(float(high), lang))
 
 
 def bands_chart(table: pd.DataFrame, share_col: str, lang: str) -> alt.TopLevelMixin:
