@@ -9,8 +9,11 @@ For each N (default 200,000 and 1,000,000):
    and opens ``/analysis`` in a new browser page:
 
    * ``first_load_s``: seconds from navigation until the last chart is drawn (every Vega
-     chart has its marks, the choropleth has its regions) and the script run is over: the
-     first view after a server start (the store is read and everything computed);
+     chart on the page has its marks, the choropleth, when the page has it, its regions)
+     and the script run is over: the first view after a server start (the store is read
+     and everything computed). The page draws one section at a time (the first, the
+     trends, at first load: ``charts`` says how many charts that is); an earlier version
+     drew all five at once (six charts and the choropleth);
    * ``second_load_s``: the same in a second, new page on the running server;
    * ``first_run_over_s`` / ``second_run_over_s``: until the script run is over (the
      server's part as the browser sees it; the rest of the load is drawing);
@@ -19,6 +22,10 @@ For each N (default 200,000 and 1,000,000):
      ``regroup_rank_s``: "Fatalities (high)" of the top actors; ``regroup_back_s``: "By
      country" again (a grouping already drawn once); ``*_run_over_s`` of each: until
      the server's message that the run is over reached the browser;
+   * ``section_<name>_s`` (a page in sections): from a click on a section of the "Show"
+     choice until it is drawn (its charts have their marks, the choropleth its regions):
+     before/after, distance bands, top actors (then ``regroup_rank_s`` there), regions,
+     and back to the trends (then ``regroup_back_s``);
    * ``*_kb``: kilobytes the server sent the browser over the websocket for the first
      load, the second load and the regroup;
    * ``rss_mb`` / ``peak_rss_mb``: the server's resident memory after these (VmRSS) and
@@ -152,15 +159,6 @@ def rss_mb(pid: int) -> dict[str, float]:
 
 # --- what the browser waits for -----------------------------------------------------------------
 
-CHARTS_DRAWN_JS = """(count) => {
-  const charts = document.querySelectorAll('[data-testid="stVegaLiteChart"]');
-  if (charts.length < count) return false;
-  for (const c of charts) {
-    if (!c.querySelector('svg g.mark-rect path, svg g.mark-area path, svg g.mark-line path'))
-      return false;
-  }
-  return true;
-}"""
 MAP_DRAWN_JS = """() => {
   const frames = document.querySelectorAll('iframe[title="streamlit_folium.st_folium"]');
   for (const f of frames) {
@@ -181,10 +179,23 @@ RUN_OVER_JS = """() => {
 }"""
 
 
-def wait_drawn(page: object, charts: int, timeout_ms: float = 180_000) -> None:
-    page.wait_for_function(CHARTS_DRAWN_JS, arg=charts, timeout=timeout_ms, polling=100)
-    page.wait_for_function(MAP_DRAWN_JS, timeout=timeout_ms, polling=100)
+ALL_DRAWN_JS = """(count) => {
+  const charts = document.querySelectorAll('[data-testid="stVegaLiteChart"]');
+  if (charts.length < count) return false;
+  for (const c of charts) {
+    if (!c.querySelector('svg g.mark-rect path, svg g.mark-area path, svg g.mark-line path'))
+      return false;
+  }
+  if (!document.querySelector('iframe[title="streamlit_folium.st_folium"]')) return true;
+  return (""" + MAP_DRAWN_JS + """)();
+}"""
+"""Every chart on the page (at least ``count``) has its marks and the choropleth, when the
+page has one, its regions."""
+
+
+def wait_drawn(page: object, charts: int = 1, timeout_ms: float = 180_000) -> None:
     page.locator(APP_IDLE).wait_for(state="attached", timeout=timeout_ms)
+    page.wait_for_function(ALL_DRAWN_JS, arg=charts, timeout=timeout_ms, polling=100)
 
 
 LAST_RUN_OVER = [0.0]
@@ -224,6 +235,43 @@ def open_analysis(browser: object, url: str, charts: int
     run_over = time.perf_counter() - start
     wait_drawn(page, charts)
     return page, run_over, time.perf_counter() - start, sizes
+
+
+SECTION_PICKER = "Show"
+"""The label of the page's choice of section (English)."""
+SECTION_TITLES = {"trends": "Trends over time",
+                  "before_after": "Before and after a pivot date",
+                  "bands": "Distance from the tripoint", "actors": "Top actors",
+                  "regions": "Regions (admin-1)"}
+
+
+def has_sections(page: object) -> bool:
+    return page.locator('[data-testid="stRadio"]').filter(has_text=SECTION_PICKER).count() > 0
+
+
+def timed_section(page: object, section: str) -> float:
+    """Seconds from a click on ``section`` of the page's choice of section until the run
+    is over and the section is drawn (its title shown, every chart with its marks, the
+    choropleth with its regions)."""
+    title = SECTION_TITLES[section]
+    group = page.locator('[data-testid="stRadio"]').filter(has_text=SECTION_PICKER).first
+    target = group.get_by_text(title, exact=True)
+    finished = RUNS_FINISHED[id(page)]
+    before = len(finished)
+    start = time.perf_counter()
+    target.click()
+    deadline = start + 120
+    while len(finished) == before:
+        if time.perf_counter() > deadline:
+            raise TimeoutError(f"no run after clicking {section!r}")
+        page.wait_for_timeout(10)
+    page.locator('[data-testid="stHeading"]').filter(has_text=title).first.wait_for(
+        timeout=60_000)
+    if section == "regions":  # the choropleth, no chart
+        page.locator('iframe[title="streamlit_folium.st_folium"]').wait_for(
+            state="attached", timeout=60_000)
+    wait_drawn(page, 0 if section == "regions" else 1)
+    return time.perf_counter() - start
 
 
 def chart_count(page: object) -> int:
@@ -278,7 +326,7 @@ def browser_benchmark(store: Path, work: Path, repeats: int, browser: object) ->
         with server(work / f"server-{store.name}-{i}.log", env=env) as (url, pid):
             row: dict = {"loadavg_1min": os.getloadavg()[0]}
             page, row["first_run_over_s"], row["first_load_s"], sizes = open_analysis(
-                browser, url, 6)
+                browser, url, 1)
             row["first_kb"] = round(sum(sizes) / 1000, 1)
             row["charts"] = chart_count(page)
             sizes.clear()
@@ -286,9 +334,16 @@ def browser_benchmark(store: Path, work: Path, repeats: int, browser: object) ->
             row["regroup_run_over_s"] = LAST_RUN_OVER[0]
             page.wait_for_timeout(300)  # the run's last messages
             row["regroup_kb"] = round(sum(sizes) / 1000, 1)
+            sections = has_sections(page)
+            if sections:
+                for section in ("before_after", "bands", "actors"):
+                    row[f"section_{section}_s"] = timed_section(page, section)
             row["regroup_rank_s"] = timed_click(page, "Rank by", "Fatalities (high)",
                                                 "Fatalities (high)")
             row["regroup_rank_run_over_s"] = LAST_RUN_OVER[0]
+            if sections:
+                for section in ("regions", "trends"):
+                    row[f"section_{section}_s"] = timed_section(page, section)
             row["regroup_back_s"] = timed_click(page, "Group by", "Country", "Mali")
             row["regroup_back_run_over_s"] = LAST_RUN_OVER[0]
             page.close()
@@ -304,21 +359,26 @@ def browser_benchmark(store: Path, work: Path, repeats: int, browser: object) ->
 
 def screenshots(store: Path, work: Path, browser: object, n: int,
                 directory: Path = ARTIFACTS) -> list[str]:
-    """Full-page screenshots of the Analysis page on ``store``, in English and French."""
+    """Full-page screenshots of the Analysis page on ``store``, in English and French, of
+    each of its sections (``section`` in the URL)."""
     paths = []
     with server(work / f"server-{store.name}-shots.log",
                 env={"SAHEL_ATLAS_DATA_DIR": str(store)}) as (url, _pid):
         for lang in ("en", "fr"):
-            # Streamlit scrolls its main block, not the document: a window as tall as the
-            # page shows all of it.
-            page = browser.new_page(viewport={"width": 1400, "height": 6200})
-            page.goto(f"{url}/analysis?lang={lang}")
-            wait_drawn(page, 6)
-            page.wait_for_timeout(1500)  # the map's tiles of regions and the legends settle
-            path = directory / f"analysis-{n // 1000}k-{lang}.png"
-            page.screenshot(path=str(path), full_page=True)
-            paths.append(str(path))
-            page.close()
+            for section in SECTION_TITLES:
+                # Streamlit scrolls its main block, not the document: a window as tall as
+                # the page shows all of it.
+                page = browser.new_page(viewport={"width": 1400, "height": 2400})
+                page.goto(f"{url}/analysis?lang={lang}&section={section}")
+                if section == "regions":
+                    page.locator('iframe[title="streamlit_folium.st_folium"]').wait_for(
+                        state="attached", timeout=60_000)
+                wait_drawn(page, 0 if section == "regions" else 1)
+                page.wait_for_timeout(1500)  # the map's regions and the legends settle
+                path = directory / f"analysis-{n // 1000}k-{lang}-{section}.png"
+                page.screenshot(path=str(path), full_page=True)
+                paths.append(str(path))
+                page.close()
     return paths
 
 
