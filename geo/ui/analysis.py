@@ -10,7 +10,7 @@ import html
 import threading
 import zlib
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import cached_property, lru_cache
 from typing import Any, Literal, cast
@@ -79,8 +79,18 @@ def _event_arrays(key: str) -> an.EventArrays:
 class Selection:
     """What the page shows of the events one filter selects, in small aggregated frames:
     the charts regroup these (by country or category, per month, quarter or year, ranked
-    by events or deaths) without going back to the events."""
+    by events or deaths) without going back to the events.
 
+    The page draws one section at a time: what only another section reads (the distance
+    bands, the actors' and the regions' sums) is summed the first time it is read, then
+    kept with the rest."""
+
+    key: str
+    """:func:`geo.ui.events.events_key` of the events."""
+    mask: np.ndarray = field(repr=False)
+    """Which of the prepared events (:func:`event_arrays`) the filter selects."""
+    date_from: date | None
+    date_to: date | None
     count: int
     datasets: frozenset[str]
     years: list[int]
@@ -88,17 +98,44 @@ class Selection:
     """Selected events with no admin-1 unit."""
     cube: pd.DataFrame
     """:func:`geo.analysis.trend_cube`."""
-    bands: an.DistanceBands | None
-    """Distance bands of the selected events in the three states (None: none there)."""
-    bands_datasets: frozenset[str]
-    actors: pd.DataFrame
-    """:func:`geo.analysis.actor_sums`."""
-    regions: pd.DataFrame
-    """:func:`geo.analysis.admin1_sums` over the filter's dates."""
-    region_years: dict[int, pd.DataFrame]
-    """:func:`geo.analysis.admin1_sums_by_year`: the choropleth's other periods."""
-    no_regions: pd.DataFrame
-    """:func:`geo.analysis.admin1_sums` of no event (a year without units)."""
+
+    @property
+    def _arrays(self) -> an.EventArrays:
+        return _event_arrays(self.key)
+
+    @cached_property
+    def _states(self) -> np.ndarray:
+        return self.mask & self._arrays.isin("country", AES_MEMBERS)
+
+    @cached_property
+    def bands(self) -> an.DistanceBands | None:
+        """Distance bands of the selected events in the three states (None: none there)."""
+        states = self._states
+        return an.distance_bands_arrays(self._arrays, states) if states.any() else None
+
+    @cached_property
+    def bands_datasets(self) -> frozenset[str]:
+        return an.present(self._arrays, self._states, "dataset")
+
+    @cached_property
+    def actors(self) -> pd.DataFrame:
+        """:func:`geo.analysis.actor_sums`."""
+        return an.actor_sums(self._arrays, self.mask)
+
+    @cached_property
+    def regions(self) -> pd.DataFrame:
+        """:func:`geo.analysis.admin1_sums` over the filter's dates."""
+        return an.admin1_sums(self._arrays, self.mask, self.date_from, self.date_to)
+
+    @cached_property
+    def region_years(self) -> dict[int, pd.DataFrame]:
+        """:func:`geo.analysis.admin1_sums_by_year`: the choropleth's other periods."""
+        return an.admin1_sums_by_year(self._arrays, self.mask)
+
+    @cached_property
+    def no_regions(self) -> pd.DataFrame:
+        """:func:`geo.analysis.admin1_sums` of no event (a year without units)."""
+        return an.admin1_sums(self._arrays, np.zeros(self._arrays.size, dtype=bool))
 
 
 SELECTIONS_KEPT = 16
@@ -126,18 +163,12 @@ def _selection(key: str, token: str, _f: EventFilter) -> Selection:
     """``token`` (the filter's repr) keys the cache; ``_f`` is the filter itself."""
     arrays = _event_arrays(key)
     mask = selection_mask(arrays, _f)
-    states = mask & arrays.isin("country", AES_MEMBERS)
     return Selection(
+        key=key, mask=mask, date_from=_f.date_from, date_to=_f.date_to,
         count=int(mask.sum()), datasets=an.present(arrays, mask, "dataset"),
         years=an.years_present(arrays, mask),
         unassigned=int((mask & (arrays.admin1 == arrays.code("admin1", ""))).sum()),
-        cube=an.trend_cube(arrays, mask),
-        bands=an.distance_bands_arrays(arrays, states) if states.any() else None,
-        bands_datasets=an.present(arrays, states, "dataset"),
-        actors=an.actor_sums(arrays, mask),
-        regions=an.admin1_sums(arrays, mask, _f.date_from, _f.date_to),
-        region_years=an.admin1_sums_by_year(arrays, mask),
-        no_regions=an.admin1_sums(arrays, np.zeros(arrays.size, dtype=bool)))
+        cube=an.trend_cube(arrays, mask))
 
 
 TREND_GROUPINGS: tuple[str, ...] = ("country_iso3", "category")
@@ -267,10 +298,11 @@ def region_counts(key: str, f: EventFilter, start: date | None,
                   end: date | None) -> pd.DataFrame:
     """:func:`geo.analysis.admin1_counts` of the events ``f`` selects, first day in
     ``[start, end]``. The page's periods (the filter's dates, each calendar year) are in
-    the :class:`Selection`, summed once per set of events and filter: choosing another
-    reads its numbers; any other period is summed once per set of events, filter and
-    period."""
+    the :class:`Selection`, all summed the first time one is asked for, once per set of
+    events and filter: choosing another reads its numbers; any other period is summed once
+    per set of events, filter and period."""
     chosen = selection(key, f)
+    chosen.region_years, chosen.no_regions  # noqa: B018 - every period summed at once
     if (start, end) == (f.date_from, f.date_to):
         return chosen.regions
     if (start is not None and end is not None and start.year == end.year
