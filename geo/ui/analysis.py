@@ -658,7 +658,9 @@ def fatalities_band(series: pd.DataFrame, lang: str, group_label: str,
     """The band and line of :func:`fatalities_chart`, without the milestones."""
     t = ui.translator(lang)
     period_title = t(f"an_period_{period}")
-    base = alt.Chart(series).encode(
+    # The data on the layer, not on each part: alt.layer would otherwise hash the frame of
+    # each (a tenth of a second, through its text repr) to see that they are the same.
+    base = alt.Chart().encode(
         x=alt.X("month:T", title=period_title,
                 axis=charter_view.time_axis(series["month"], lang)),
         color=_colour(series, by, group_label),
@@ -673,7 +675,7 @@ def fatalities_band(series: pd.DataFrame, lang: str, group_label: str,
         y2="fatalities_high:Q", tooltip=tooltip)
     line = base.mark_line(interpolate="step-after", strokeWidth=1.2).encode(
         y="fatalities_high:Q", tooltip=tooltip)
-    return alt.layer(band, line).properties(height=TREND_HEIGHT_PX)
+    return alt.layer(band, line, data=series).properties(height=TREND_HEIGHT_PX)
 
 
 TREND_BODIES: dict[str, tuple[Callable[..., alt.TopLevelMixin], str]] = {
