@@ -8,10 +8,11 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from geo import analysis as an
-from geo import exports, ui
-from geo.countries import AES_MEMBERS, country_name
-from geo.i18n import format_day, format_number
+from geo import ui
+from geo.analysis import measures as an
+from geo.i18n.catalogue import format_day, format_number
+from geo.io import exports
+from geo.model.countries import AES_MEMBERS, country_name
 from geo.ui import analysis as ui_an
 from geo.ui import events as ui_events
 

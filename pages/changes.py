@@ -7,9 +7,9 @@ from datetime import date
 import streamlit as st
 from streamlit_folium import st_folium
 
-from geo import signals as sg
 from geo import ui
-from geo.i18n import format_day
+from geo.analysis import signals as sg
+from geo.i18n.catalogue import format_day
 from geo.ui import analysis as ui_an
 from geo.ui import events as ui_events
 from geo.ui import signals as ui_sg

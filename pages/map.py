@@ -6,13 +6,9 @@ import shapely
 import streamlit as st
 from streamlit_folium import st_folium
 
-from geo import charter_view, exports, mapbuild, panels, pointlayer, ui
-from geo.countries import AES_MEMBERS, country_name
-from geo.events import coverage_end, fatality_upper, rejected_row_count
-from geo.eventtexts import localized_locations
-from geo.filters import keep_rows, region_stats
-from geo.i18n import format_days, format_number, pick
-from geo.selection import (
+from geo import ui
+from geo.analysis.filters import keep_rows, region_stats
+from geo.analysis.selection import (
     IdLookup,
     Selection,
     click_hits,
@@ -23,6 +19,13 @@ from geo.selection import (
     selection_from_click,
     selection_from_param,
 )
+from geo.i18n.catalogue import format_days, format_number, pick
+from geo.io import exports
+from geo.io.events import coverage_end, fatality_upper, rejected_row_count
+from geo.io.eventtexts import localized_locations
+from geo.model.countries import AES_MEMBERS, country_name
+from geo.render import charter as charter_view
+from geo.render import export_html, mapbuild, panels, pointlayer
 from geo.ui import events as ui_events
 from geo.ui import facts as ui_facts
 from geo.ui import mapdata
@@ -94,7 +97,7 @@ def shown_events() -> pd.DataFrame:
 
 
 url_filters = ui_events.filter_query_params(event_filter, events)
-# Every located event is drawn on its own (geo.pointlayer), at any count: one block of them
+# Every located event is drawn on its own (geo.render.pointlayer), at any count: one block of them
 # all per state of the events, and the mask of those the filters keep.
 block = mapdata.events_block(events, f"{ui_events.events_key()}|{len(events)}")
 drawn = pointlayer.visibility(block, shown_rows)
@@ -361,7 +364,7 @@ with st.sidebar.expander(t("export_heading")):
                        key="export_geojson", on_click="ignore", width="stretch")
     st.download_button(
         t("export_html"),
-        lambda: exports.standalone_map_html(
+        lambda: export_html.standalone_map_html(
             mapbuild.BaseLayers(layers["country"], layers["admin1"], layers["province"]),
             lang, every_column(), event_filter.layers, cluster, attribution,
             geojson=ui.base_geojson(lang),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import geopandas as gpd
 import pytest
 
-from geo.boundaries import load_admin1, load_bfa_provinces, load_countries
+from geo.io.boundaries import load_admin1, load_bfa_provinces, load_countries
 
 
 @pytest.fixture(autouse=True, scope="session")

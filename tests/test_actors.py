@@ -9,9 +9,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from geo import actors as ac
-from geo.events import actor_lists, actor_pairs, load_events, split_actors
-from geo.filters import EventFilter, filter_mask
+from geo.analysis.filters import EventFilter, filter_mask
+from geo.io import actors as ac
+from geo.io.events import actor_lists, actor_pairs, load_events, split_actors
 
 
 def _write(tmp_path: Path, text: str) -> Path:
@@ -140,7 +140,7 @@ def test_actor_filter_selects_a_group_by_any_spelling():
 
 
 def test_panel_shows_names_as_written_with_their_group_and_targets_apart():
-    from geo.panels import actors_html, also_in_html
+    from geo.render.panels import actors_html, also_in_html
 
     acting, targets = actors_html(
         "JNIM (suspected); VDP; Civilians (Mali); <b>x</b>", "fr")

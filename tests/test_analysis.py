@@ -1,4 +1,4 @@
-"""geo.analysis on small hand-built event sets whose answers are worked out by hand."""
+"""geo.analysis.measures on small hand-built event sets whose answers are worked out by hand."""
 
 from __future__ import annotations
 
@@ -11,9 +11,9 @@ import pytest
 import shapely
 from pyproj import Transformer
 
-from geo import analysis as an
-from geo.events import MODEL_COLUMNS
-from geo.spatial import local_equidistant_crs
+from geo.analysis import measures as an
+from geo.io.events import MODEL_COLUMNS
+from geo.spatial.geometry import local_equidistant_crs
 
 CENTER = shapely.Point(0.5, 15.0)  # a made-up tripoint
 ALG = {"R-ALG"}
@@ -309,7 +309,7 @@ def test_completeness_counts():
 
 
 def test_milestone_rules_from_the_timeline():
-    from geo.facts import load_timeline
+    from geo.io.facts import load_timeline
 
     rules = an.milestone_rules(load_timeline())
     assert set(rules["id"]) == set(an.MILESTONE_IDS)
@@ -399,7 +399,7 @@ def test_period_series_sums_months_into_quarters_and_years():
 
 
 def test_milestone_rules_carry_the_country_of_a_coup():
-    from geo.facts import load_timeline
+    from geo.io.facts import load_timeline
 
     rules = an.milestone_rules(load_timeline()).set_index("id")
     assert rules.loc["niger-coup-2023", "country_iso3"] == "NER"
@@ -438,7 +438,7 @@ def test_analysis_csv_neutralises_formulas_in_every_cell_and_the_index():
 # --- the charts' specs (geo.ui.analysis): colours, labels, formats ------------------------------
 
 def _trend_series(lang: str) -> pd.DataFrame:
-    from geo.countries import country_name
+    from geo.model.countries import country_name
 
     df = make([{"date": "2012-01-05", "country_iso3": "NER"},
                {"date": "2026-04-01", "country_iso3": "MLI"},
@@ -470,8 +470,8 @@ def _colour_by_label(spec: dict) -> dict[str, str]:
 
 
 def test_a_country_has_one_colour_in_every_chart_and_language():
-    from geo import palette
-    from geo.facts import load_timeline
+    from geo.io.facts import load_timeline
+    from geo.render import palette
     from geo.ui import analysis as ui_an
 
     rules = an.milestone_rules(load_timeline())
@@ -493,7 +493,7 @@ def test_a_country_has_one_colour_in_every_chart_and_language():
 
 
 def test_trend_bars_follow_the_period_and_rules_carry_labels():
-    from geo.facts import load_timeline
+    from geo.io.facts import load_timeline
     from geo.ui import analysis as ui_an
 
     rules = an.milestone_rules(load_timeline())
@@ -547,7 +547,7 @@ def test_charts_use_the_readers_number_format_and_svg():
 
 
 def test_bands_and_choropleth_take_the_palette():
-    from geo import palette
+    from geo.render import palette
     from geo.ui import analysis as ui_an
 
     table = pd.DataFrame({"year": [2023] * 5, "band": list(an.BAND_LABELS),
@@ -580,7 +580,7 @@ def test_tables_show_numbers_in_the_readers_format():
 def mixed_events() -> pd.DataFrame:
     """Curated events (coups outside the AES, victims, month precision, unknown tolls, no
     coordinates) and synthetic ones, as the app concatenates them."""
-    from geo.events import load_events
+    from geo.io.events import load_events
     from scripts.synthetic_events import make_events
 
     curated = load_events().events
@@ -594,8 +594,8 @@ def mixed_events() -> pd.DataFrame:
 def _random_filters(events: pd.DataFrame, count: int) -> list:
     from datetime import date as day
 
-    from geo.events import LAYERS, actors_long
-    from geo.filters import EventFilter
+    from geo.analysis.filters import EventFilter
+    from geo.io.events import LAYERS, actors_long
 
     rng = np.random.default_rng(11)
     countries = sorted(set(events["country_iso3"]))
@@ -624,8 +624,8 @@ def test_precomputed_arrays_give_the_numbers_of_the_frame_functions(mixed_events
     from dataclasses import replace
     from datetime import date
 
-    from geo.countries import AES_MEMBERS
-    from geo.filters import apply_filter
+    from geo.analysis.filters import apply_filter
+    from geo.model.countries import AES_MEMBERS
 
     events = mixed_events
     km = an.distance_km(events, CENTER)
@@ -696,7 +696,7 @@ def test_precomputed_arrays_give_the_numbers_of_the_frame_functions(mixed_events
 
 
 def test_precomputed_arrays_of_hand_built_events_by_hand():
-    from geo.filters import EventFilter
+    from geo.analysis.filters import EventFilter
 
     df = make([
         {"date": "2023-01-05", "country_iso3": "MLI", "actors": "JNIM; civilians",
@@ -727,8 +727,8 @@ def test_a_cached_chart_spec_is_what_streamlit_would_send_for_the_altair_chart()
     """``vega_spec`` (drawn with ``st.vega_lite_chart``, built once per set of arguments)
     names the chart's frames as datasets and leaves out Altair's theme, as
     ``st.altair_chart`` does: same spec, same data."""
-    from geo.events import load_events
-    from geo.facts import load_timeline
+    from geo.io.events import load_events
+    from geo.io.facts import load_timeline
     from geo.ui import analysis as ui_an
 
     rules = an.milestone_rules(load_timeline())
@@ -772,7 +772,7 @@ def _canonical(spec: dict) -> tuple[str, list[pd.DataFrame]]:
 def test_trend_specs_put_together_are_the_layered_charts(lang):
     """The trend charts' specs, built from their bars and a cached milestone layer, are
     those of the whole layered Altair charts."""
-    from geo.facts import load_timeline
+    from geo.io.facts import load_timeline
     from geo.ui import analysis as ui_an
 
     rules = an.milestone_rules(load_timeline())

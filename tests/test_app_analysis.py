@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from geo.i18n import translate
+from geo.i18n.catalogue import translate
 
 PAGE = str(Path(__file__).resolve().parent.parent / "pages" / "analysis.py")
 
@@ -140,7 +140,7 @@ def _spec_texts(at: AppTest) -> str:
 
 
 def test_victims_are_not_ranked_among_the_actors(started):
-    from geo import analysis as an
+    from geo.analysis import measures as an
 
     tables = [d.value for d in started.dataframe]
     actor_label, victim_label = translate("an_actor", "en"), translate("an_victim", "en")
@@ -189,7 +189,7 @@ def test_tables_are_built_only_while_their_expander_is_open():
 AGGREGATES = ("prepare", "filter_mask", "trend_cube", "monthly_from_cube", "period_series",
               "actor_sums", "rank_actors", "admin1_sums", "admin1_sums_by_year",
               "before_after_arrays", "distance_bands_arrays", "present", "years_present")
-"""Every function of geo.analysis that goes over the events or regroups their sums."""
+"""Every function of geo.analysis.measures that goes over the events or regroups their sums."""
 
 
 def test_a_rerun_that_only_regroups_a_chart_filters_and_aggregates_nothing(monkeypatch):
@@ -197,7 +197,7 @@ def test_a_rerun_that_only_regroups_a_chart_filters_and_aggregates_nothing(monke
     measure and year: every number comes from what the page's first run summed (the
     filter's selection, both groupings, every ranking, every year); the trend charts of
     the other grouping were built at the end of that run."""
-    from geo import analysis as an
+    from geo.analysis import measures as an
     from geo.ui import analysis as ui_an
 
     at = app()

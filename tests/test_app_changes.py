@@ -1,5 +1,5 @@
 """The "Where it is changing" page in Streamlit's AppTest, in English and French, on the
-curated events (their numbers checked against geo.signals computed directly)."""
+curated events (their numbers checked against geo.analysis.signals computed directly)."""
 
 from __future__ import annotations
 
@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from geo import analysis as an
-from geo import signals as sg
-from geo.events import load_events
-from geo.filters import EventFilter
-from geo.i18n import translate
+from geo.analysis import measures as an
+from geo.analysis import signals as sg
+from geo.analysis.filters import EventFilter
+from geo.i18n.catalogue import translate
+from geo.io.events import load_events
 from tests.test_analysis import CENTER
 
 PAGE = str(Path(__file__).resolve().parent.parent / "pages" / "changes.py")

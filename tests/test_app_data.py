@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from geo.i18n import format_day, format_timestamp
-from geo.importers import commit, prepare
-from geo.store import Store
+from geo.i18n.catalogue import format_day, format_timestamp
+from geo.io.importers import commit, prepare
+from geo.io.store import Store
 from geo.ui.data import disk_name, uploader_chrome_css
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -255,7 +255,7 @@ def test_disk_name_keeps_the_users_file_name():
 
 def test_uploader_chrome_is_written_in_the_readers_language(monkeypatch):
     # The limit shown is what this machine's memory allows (here: 2 GiB available).
-    from geo import importers as imp  # noqa: PLC0415
+    from geo.io import importers as imp  # noqa: PLC0415
     from geo.ui import data as ui_data  # noqa: PLC0415
 
     monkeypatch.setattr(imp, "available_memory", lambda: 2 * 1024**3)
@@ -272,7 +272,7 @@ def test_storing_shows_its_phases(store, monkeypatch):
     """The store's own batches drive the progress shown while storing, then the phase of
     the map's cache."""
     import geo.ui.data as ui_data
-    from geo import importers
+    from geo.io import importers
 
     seen: list[float] = []
     real_commit = importers.commit
@@ -373,7 +373,7 @@ def test_stored_events_hidden_by_the_map_filters_are_not_said_to_be_on_the_map(s
 
 
 def test_visibility_counts_each_hidden_event_under_its_first_filter(store):
-    from geo.filters import EventFilter
+    from geo.analysis.filters import EventFilter
     from geo.ui.data import visibility, visibility_lines
 
     events = prepare(FIX / "acled_labels.csv", store=store).events.copy()
@@ -410,7 +410,7 @@ def test_a_store_that_fails_while_storing_or_removing_says_why_without_a_traceba
     """A full disk or a read-only folder met while storing (or removing) is the store's
     message on the page, never a traceback; nothing is lost: the checked plan stays."""
     import geo.ui.data as ui_data
-    from geo.store import StoreError, StoreHealth
+    from geo.io.store import StoreError, StoreHealth
 
     full = StoreHealth("full", store.directory / "events.sqlite3", "full")
     real_commit = ui_data.importers.commit
@@ -440,7 +440,7 @@ def test_a_store_that_fails_while_storing_or_removing_says_why_without_a_traceba
 def _english_fragments(key: str) -> list[str]:
     """The fixed words of a message's English text (what is not a placeholder), less those
     its French text shares ("format", "ACLED")."""
-    from geo.i18n import catalog
+    from geo.i18n.catalogue import catalog
 
     def texts(lang: str) -> list[str]:
         entry = catalog()[key][lang]

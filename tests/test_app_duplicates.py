@@ -14,12 +14,12 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from geo import pointlayer
-from geo.events import actor_lists, split_actors
-from geo.filters import filter_mask
-from geo.i18n import translate
-from geo.importers import commit, prepare
-from geo.store import Store
+from geo.analysis.filters import filter_mask
+from geo.i18n.catalogue import translate
+from geo.io.events import actor_lists, split_actors
+from geo.io.importers import commit, prepare
+from geo.io.store import Store
+from geo.render import pointlayer
 from geo.ui import mapdata
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -142,7 +142,7 @@ def test_winner_from_the_url_and_counted_once_in_analysis(acled_store):
 
 
 def test_a_broken_alias_table_is_named_and_the_page_still_works(tmp_path, monkeypatch):
-    from geo import actors
+    from geo.io import actors
 
     broken = tmp_path / "actor_aliases.yaml"
     broken.write_text("groups:\n  - key: jnim\n    name_en: JNIM\n", encoding="utf-8")

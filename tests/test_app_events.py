@@ -1,7 +1,7 @@
 """The event part of the map page through Streamlit's AppTest (no browser).
 
 Expected numbers come from the curated data through the same pure functions the page uses
-(``geo.filters``), so the tests follow the data when it is rebuilt; the filters themselves
+(``geo.analysis.filters``), so the tests follow the data when it is rebuilt; the filters themselves
 are checked against hand-worked answers in ``test_filters.py``.
 """
 
@@ -17,10 +17,10 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from geo.boundaries import load_admin1
-from geo.events import LAYERS, load_events
-from geo.filters import EventFilter, apply_filter, layer_counts, region_stats
-from geo.i18n import format_day, translate
+from geo.analysis.filters import EventFilter, apply_filter, layer_counts, region_stats
+from geo.i18n.catalogue import format_day, translate
+from geo.io.boundaries import load_admin1
+from geo.io.events import LAYERS, load_events
 from geo.ui.events import CHARTER_DATE, EVENTS_ENV, default_filter
 
 APP = str(Path(__file__).resolve().parents[1] / "dashboard.py")
@@ -367,7 +367,7 @@ def test_a_region_with_one_event_says_one_event() -> None:
 
 
 def test_country_filter_names_every_country_in_the_ui_language_sorted_by_name() -> None:
-    from geo.countries import collation_key, country_name
+    from geo.model.countries import collation_key, country_name
 
     for lang in ("en", "fr"):
         at = run_app(lang=lang)
@@ -464,7 +464,7 @@ def test_since_the_charter_is_disabled_for_data_that_end_before_it(events_file) 
 def test_every_event_at_a_clicked_spot_is_one_button_away() -> None:
     """Ouagadougou: coups under insurgency circles. From the insurgency event clicked,
     every other event there (the coups) is listed and selectable."""
-    from geo.selection import events_near
+    from geo.analysis.selection import events_near
 
     target = EVENTS[EVENTS["id"] == "BFA-2016-01-15-OUAGADOUGOU"].iloc[0]
     at = run_app(sel=f"event:{target['id']}")
@@ -525,7 +525,7 @@ def test_show_on_map_without_an_event_clears_an_unrelated_selection() -> None:
 # --- the event panel and the legend in the reader's language (issue 14) ----------------------
 
 def test_a_french_reader_gets_the_french_summary_and_place_of_an_event() -> None:
-    from geo.eventtexts import french_texts
+    from geo.io.eventtexts import french_texts
 
     place, summary = french_texts()["NER-2020-08-09-KOURE"]
     body = event_panel(run_app(sel="event:NER-2020-08-09-KOURE", lang="fr"))
@@ -537,7 +537,7 @@ def test_a_french_reader_gets_the_french_summary_and_place_of_an_event() -> None
 
 
 def test_the_map_legend_states_how_far_the_curated_events_go() -> None:
-    from geo.events import coverage_end
+    from geo.io.events import coverage_end
 
     end = coverage_end(EVENTS)
     for lang in ("en", "fr"):

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from geo.i18n import catalog, translate
+from geo.i18n.catalogue import catalog, translate
 
 DASHBOARD = str(Path(__file__).resolve().parent.parent / "dashboard.py")
 MAP_KEY = "atlas_map"

@@ -1,6 +1,6 @@
 """The map page's events in AppTest: one block of every event, a mask per filter, clicks.
 
-The block (every located event, ``geo.pointlayer``) is the same whatever the filters; a
+The block (every located event, ``geo.render.pointlayer``) is the same whatever the filters; a
 filter change sends only the mask of the drawn points. ``served_url`` is patched to None so
 that the layer carries its block and mask inline, where the test can read them.
 """
@@ -16,8 +16,8 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from geo import pointlayer
-from geo.pointlayer import DRAW_ORDER
+from geo.render import pointlayer
+from geo.render.pointlayer import DRAW_ORDER
 from geo.ui import mapdata
 
 DASHBOARD = str(Path(__file__).resolve().parent.parent / "dashboard.py")

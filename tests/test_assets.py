@@ -1,4 +1,5 @@
-"""The map works offline: Leaflet & co. are served locally (geo/assets.py, geo/mapbuild.py)."""
+"""The map works offline: Leaflet & co. are served locally
+(geo/render/assets.py, geo/render/mapbuild.py)."""
 
 from __future__ import annotations
 
@@ -7,9 +8,9 @@ import re
 import folium
 import pytest
 
-from geo import assets, mapbuild
-from geo.assets import VENDOR_URL, install_vendor_assets, package_data_dir
-from geo.boundaries import load_admin1, load_bfa_provinces, load_countries
+from geo.io.boundaries import load_admin1, load_bfa_provinces, load_countries
+from geo.render import assets, mapbuild
+from geo.render.assets import VENDOR_URL, install_vendor_assets, package_data_dir
 
 EXPECTED_FILES = [
     "leaflet/leaflet.js",

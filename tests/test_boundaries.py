@@ -16,7 +16,7 @@ import pytest
 import shapely
 from pyproj import Geod
 
-from geo.boundaries import (
+from geo.io.boundaries import (
     ADMIN1_FILE,
     BOUNDARIES_DIR,
     COUNTRIES_FILE,
@@ -26,8 +26,8 @@ from geo.boundaries import (
     load_countries,
     load_provenance,
 )
-from geo.countries import BORDERS_AES, COUNTRY_ROLES, country_role
-from geo.spatial import area_km2
+from geo.model.countries import BORDERS_AES, COUNTRY_ROLES, country_role
+from geo.spatial.geometry import area_km2
 
 MEMBERS = {"MLI", "BFA", "NER"}
 ECOWAS_OTHERS = {"BEN", "CPV", "CIV", "GMB", "GHA", "GIN", "GNB", "LBR", "NGA", "SEN", "SLE",
@@ -265,9 +265,9 @@ def test_every_unit_has_english_and_french_names(admin1, provinces, countries):
 
 
 def test_the_countries_file_names_each_country_as_the_code_does() -> None:
-    """Country names have one source, geo.countries (the file's names are derived from it):
+    """Country names have one source, geo.model.countries (the file's names are derived from it):
     the map's labels and panels, which read country_name, and the file never disagree."""
-    from geo.countries import country_name
+    from geo.model.countries import country_name
 
     for row in load_countries().itertuples():
         assert (row.name_en, row.name_fr) == (country_name(row.iso3, "en"),

@@ -1,4 +1,4 @@
-"""The Charter, timeline and member-state views (geo/charter_view.py): filters, unverified
+"""The Charter, timeline and member-state views (geo/render/charter.py): filters, unverified
 items, the map highlight rule, and escaping of hostile text."""
 
 from __future__ import annotations
@@ -11,11 +11,11 @@ import pandas as pd
 import pytest
 import yaml
 
-from geo import charter_view as cv
-from geo import facts
-from geo.events import load_events
-from geo.facts import Article, Milestone
-from geo.i18n import LANGUAGES, LOCALES_DIR, catalog
+from geo.i18n.catalogue import LANGUAGES, LOCALES_DIR, catalog
+from geo.io import facts
+from geo.io.events import load_events
+from geo.io.facts import Article, Milestone
+from geo.render import charter as cv
 
 HOSTILE = '<script>alert("x")</script><img src=x onerror=alert(1)>'
 

@@ -1,4 +1,4 @@
-"""Dates as exports and spreadsheets write them (geo.importers.dates): every form, the
+"""Dates as exports and spreadsheets write them (geo.io.importers.dates): every form, the
 two-digit-year pivot, and the day/month order decided over a whole column."""
 
 from __future__ import annotations
@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from geo.importers import dates
+from geo.io.importers import dates
 
 
 @pytest.mark.parametrize(("text", "iso"), [

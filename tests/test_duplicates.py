@@ -1,4 +1,4 @@
-"""Likely duplicates across datasets (geo/duplicates.py)."""
+"""Likely duplicates across datasets (geo/analysis/duplicates.py)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import time
 import numpy as np
 import pandas as pd
 
-from geo.duplicates import DUPLICATE_KM, dataset_ranks, find_duplicates, hidden, shown_once
+from geo.analysis.duplicates import DUPLICATE_KM, dataset_ranks, find_duplicates, hidden, shown_once
 
 
 def frame(rows: list[dict]) -> pd.DataFrame:
@@ -119,8 +119,8 @@ def test_200k_events_in_well_under_a_second():
 
 
 def test_winner_is_named_in_export_descriptions_and_round_trips_the_url():
-    from geo import exports
-    from geo.filters import EventFilter, from_query_params, to_query_params
+    from geo.analysis.filters import EventFilter, from_query_params, to_query_params
+    from geo.io import exports
 
     assert exports.describe_filter({"winner": "acled"}, "en") == (
         "events in two datasets: the copy of acled")

@@ -1,4 +1,4 @@
-"""The curated event file, the event model and its validation (geo/events.py)."""
+"""The curated event file, the event model and its validation (geo/io/events.py)."""
 
 from __future__ import annotations
 
@@ -11,8 +11,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from geo.countries import AES_MEMBERS
-from geo.events import (
+from geo.io.events import (
     CSV_COLUMNS,
     EVENTS_FILE,
     MODEL_COLUMNS,
@@ -26,6 +25,7 @@ from geo.events import (
     split_actors,
     validate_events,
 )
+from geo.model.countries import AES_MEMBERS
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -135,7 +135,7 @@ def test_actor_options_sorted_unique(curated):
     assert len(options) == len(set(options))
     assert options == sorted(options, key=lambda a: (a.casefold(), a))
     assert "JNIM" in options
-    # Curated spellings of one group are one option (geo/actors.py); victims are no option.
+    # Curated spellings of one group are one option (geo/io/actors.py); victims are no option.
     assert "JNIM (per Wikipedia; unclaimed)" not in options
     assert "Katiba Macina / JNIM" not in options
     assert "unclaimed)" not in options
@@ -476,7 +476,7 @@ def test_yirgou_counts_in_centre_nord_as_its_sources_say(curated):
 
 
 def test_an_override_applies_only_to_curated_events_of_its_country():
-    from geo.events import apply_admin1_overrides
+    from geo.io.events import apply_admin1_overrides
 
     df = pd.DataFrame({"id": ["A", "A", "B"], "dataset": ["curated", "acled", "curated"],
                        "country_iso3": ["BFA", "BFA", "MLI"],
@@ -489,7 +489,7 @@ def test_an_override_applies_only_to_curated_events_of_its_country():
 
 
 def test_an_override_naming_an_unknown_unit_is_refused(tmp_path: Path):
-    from geo.events import admin1_overrides
+    from geo.io.events import admin1_overrides
 
     path = tmp_path / "admin1_overrides.csv"
     path.write_text("id,admin1_id,reason,source\nX,BF-NOWHERE,r,\n", encoding="utf-8")

@@ -1,4 +1,4 @@
-"""The vectorised parts of validation (geo/events.py) give exactly what the per-row code
+"""The vectorised parts of validation (geo/io/events.py) give exactly what the per-row code
 they replaced gave, on tricky input: points on the borders between admin-1 units, just
 outside a country, outside every unit, without coordinates; duplicate and blank ids;
 sources with bad URLs, quotes, newlines and odd white space; values quoted in messages.
@@ -17,10 +17,9 @@ import pandas as pd
 import pytest
 import shapely
 
-from geo import events as ev
-from geo.boundaries import load_admin1, load_africa_countries
-from geo.countries import AES_MEMBERS
-from geo.events import (
+from geo.io import events as ev
+from geo.io.boundaries import load_admin1, load_africa_countries
+from geo.io.events import (
     BORDER_TOLERANCE_M,
     CSV_COLUMNS,
     METRIC_CRS,
@@ -32,7 +31,8 @@ from geo.events import (
     to_numeric,
     validate_events,
 )
-from geo.messages import Message
+from geo.model.countries import AES_MEMBERS
+from geo.model.messages import Message
 
 # --- the reference (the per-row / per-chunk code before) --------------------------------------
 

@@ -10,11 +10,12 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from geo import exports, mapbuild
-from geo.events import LAYERS
-from geo.importers import commit, prepare
-from geo.pointlayer import event_block, point_group
-from geo.store import ACLED_NOTICE, Store
+from geo.io import exports
+from geo.io.events import LAYERS
+from geo.io.importers import commit, prepare
+from geo.io.store import ACLED_NOTICE, Store
+from geo.render import export_html, mapbuild
+from geo.render.pointlayer import event_block, point_group
 
 FIX = Path(__file__).resolve().parent / "fixtures"
 
@@ -95,7 +96,7 @@ def test_geojson_attribution_in_french():
 
 
 def _events(n: int, lat=None, **extra) -> pd.DataFrame:  # noqa: ANN001
-    from geo.events import load_events
+    from geo.io.events import load_events
 
     base = load_events().events.head(n).reset_index(drop=True).copy()
     if lat is not None:
@@ -171,7 +172,7 @@ def test_standalone_html_embeds_assets_and_escapes(store):
     events = store.load_events()
     fmap = mapbuild.offline_map()
     point_group(event_block(events, LAYERS), "en", cluster=True).add_to(fmap)
-    html = exports.standalone_html(fmap, ["<b>ACLED</b> attribution"]).decode("utf-8")
+    html = export_html.standalone_html(fmap, ["<b>ACLED</b> attribution"]).decode("utf-8")
     assert "/app/static/" not in html and "cdn.jsdelivr" not in html
     assert "<script src=" not in html and 'rel="stylesheet" href=' not in html
     assert "L.map(" in html or "L.map" in html
@@ -182,11 +183,11 @@ def test_standalone_html_embeds_assets_and_escapes(store):
 
 
 def test_standalone_map_defines_every_layer_before_the_layer_menu():
-    from geo.boundaries import load_admin1, load_bfa_provinces, load_countries
+    from geo.io.boundaries import load_admin1, load_bfa_provinces, load_countries
 
     layers = mapbuild.BaseLayers(load_countries(), load_admin1(), load_bfa_provinces())
     events = _events(30)
-    html = exports.standalone_map_html(layers, "fr", events, LAYERS, cluster=False,
+    html = export_html.standalone_map_html(layers, "fr", events, LAYERS, cluster=False,
                                        attribution=["x"]).decode("utf-8")
     menu = html.index("L.control.layers(")
     for var in re.findall(r"var (feature_group_[0-9a-f]+) = L\.featureGroup", html):
@@ -201,8 +202,8 @@ HOSTILE_CELLS = ["=HYPERLINK(\"http://x\",\"y\")", "@SUM(A1)", "+1+1", "-2+3", "
 def test_every_csv_for_a_user_goes_through_the_one_writer():
     """Events, analysis tables and rejected rows: the same writer, so each has its
     attribution first and no cell or column name a spreadsheet would run as a formula."""
-    from geo import analysis
-    from geo.importers import ImportPlan, rejected_csv
+    from geo.analysis import measures as analysis
+    from geo.io.importers import ImportPlan, rejected_csv
 
     table = pd.DataFrame({"=cmd|' /C calc'!A0": HOSTILE_CELLS, "n": range(5)})
     plan = ImportPlan("f.csv", "acled", "acled", "1", "2024-01-01", 5, pd.DataFrame(), [],

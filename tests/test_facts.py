@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from geo import facts
-from geo.countries import AES_MEMBERS
-from geo.paths import REPO_ROOT
+from geo.io import facts
+from geo.io.paths import REPO_ROOT
+from geo.model.countries import AES_MEMBERS
 
 FACTS_DIR = facts.FACTS_DIR
 FILES = ("charter.yaml", "timeline.yaml", "member_states.yaml", "seed_coverage.yaml")
@@ -525,7 +525,7 @@ def test_seed_points_match_shared_brief():
 def test_the_diop_correction_is_sourced_and_read():
     """Its sources were added by hand: each is registered and was opened and read on or after
     the day they were added (2026-12-03), not graded unseen."""
-    from geo.sources import source_info
+    from geo.io.sources import source_info
 
     correction = {k.id: k for k in facts.load_charter().corrections}["diop-foreign-minister"]
     assert correction.verified and correction.sources
@@ -569,8 +569,8 @@ def test_added_milestones_are_bilingual_written_texts():
 def test_the_code_s_charter_date_is_the_sourced_one() -> None:
     """The one constant of the charter's date (defaults, "since the charter") agrees with
     the charter's sourced signing date."""
-    from geo.analysis import DEFAULT_PIVOT
-    from geo.countries import CHARTER_DATE
+    from geo.analysis.measures import DEFAULT_PIVOT
+    from geo.model.countries import CHARTER_DATE
 
     charter = facts.load_charter()
     assert charter.signing_date_precision == "day"

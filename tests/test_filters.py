@@ -1,4 +1,4 @@
-"""Event filters, counts and URL round trips (geo/filters.py), with hand-worked answers."""
+"""Event filters, counts and URL round trips (geo/analysis/filters.py), with hand-worked answers."""
 
 from __future__ import annotations
 
@@ -8,8 +8,7 @@ from urllib.parse import parse_qs, urlencode
 import pandas as pd
 import pytest
 
-from geo.events import LAYERS, load_events
-from geo.filters import (
+from geo.analysis.filters import (
     EventFilter,
     RegionStats,
     apply_filter,
@@ -19,6 +18,7 @@ from geo.filters import (
     region_stats,
     to_query_params,
 )
+from geo.io.events import LAYERS, load_events
 
 NA = None  # missing fatalities
 

@@ -1,7 +1,7 @@
 """Text from data is never run as a Jinja template when a map is rendered.
 
 branca compiles each element's rendered output as a new template; without
-``geo.foliumsafe`` an event place named ``{{ 7*7 }}`` showed as ``49``, and the payload
+``geo.render.foliumsafe`` an event place named ``{{ 7*7 }}`` showed as ``49``, and the payload
 below ran ``os.mkdir`` on the machine drawing the map.
 """
 
@@ -16,8 +16,8 @@ from folium.plugins.pattern import StripePattern
 from jinja2.utils import htmlsafe_json_dumps
 from streamlit_folium import _get_feature_group_string
 
-from geo import exports, mapbuild, pointlayer
-from geo.foliumsafe import LiteralElement
+from geo.render import export_html, mapbuild, pointlayer
+from geo.render.foliumsafe import LiteralElement
 
 # No quotes (those are escaped in JSON): the payload must survive JSON escaping to run.
 RCE = "{{ cycler.__init__.__globals__.os.mkdir(dict(jinja_ran=1)|first) }}"
@@ -80,7 +80,7 @@ def test_standalone_export_keeps_data_and_attribution_literal(in_tmp, countries,
                                                               provinces):
     fmap = mapbuild.base_map(mapbuild.BaseLayers(countries, admin1, provinces), "en")
     pointlayer.point_group(hostile_block(), "en", False).add_to(fmap)
-    page = exports.standalone_html(fmap, [f"Filters: actors={RCE} <b>bold</b>"]).decode()
+    page = export_html.standalone_html(fmap, [f"Filters: actors={RCE} <b>bold</b>"]).decode()
     assert not (in_tmp / "jinja_ran").exists()
     # Escaped once (html.escape), then JSON-encoded into the script that fills the control:
     # the template syntax is still there, literally.

@@ -1,11 +1,11 @@
-"""geo.frames.join_chunks: one chunk per Arrow-backed column, nothing else changed."""
+"""geo.model.frames.join_chunks: one chunk per Arrow-backed column, nothing else changed."""
 
 from __future__ import annotations
 
 import pandas as pd
 import pytest
 
-from geo.frames import join_chunks
+from geo.model.frames import join_chunks
 from geo.ui.events import event_row
 
 

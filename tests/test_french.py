@@ -1,4 +1,4 @@
-"""French grammar at the junction of a template and a value (geo/french.py), and every
+"""French grammar at the junction of a template and a value (geo/i18n/french.py), and every
 French sentence the Charter, Timeline and member-state views generate."""
 
 from __future__ import annotations
@@ -12,9 +12,10 @@ from html.parser import HTMLParser
 import pytest
 import yaml
 
-from geo import charter_view as cv
-from geo import facts, french
-from geo.i18n import LOCALES_DIR, format_day, pick, translate
+from geo.i18n import french
+from geo.i18n.catalogue import LOCALES_DIR, format_day, pick, translate
+from geo.io import facts
+from geo.render import charter as cv
 
 
 @pytest.mark.parametrize(("preposition", "phrase", "expected"), [
@@ -88,7 +89,7 @@ def test_translate_keeps_plural_forms_and_number_format():
     assert (french.translate("ms_coup_line", "fr", date="26 juillet 2023",
                              ousted="Le président Mohamed Bazoum")
             == "26 juillet 2023\u00a0: renversement du président Mohamed Bazoum")
-    # English is geo.i18n.translate unchanged
+    # English is geo.i18n.catalogue.translate unchanged
     assert (french.translate("ms_coup_line", "en", date="x", ousted="President Bazoum")
             == translate("ms_coup_line", "en", date="x", ousted="President Bazoum"))
 

@@ -20,9 +20,9 @@ from pathlib import Path
 
 import pytest
 
-from geo import importers
-from geo.importers import ImportFileError, prepare, workbook
-from geo.store import Store
+from geo.io import importers
+from geo.io.importers import ImportFileError, prepare, workbook
+from geo.io.store import Store
 
 REPO = Path(__file__).resolve().parent.parent
 ACLED = REPO / "tests" / "fixtures" / "acled_labels.csv"
@@ -436,7 +436,7 @@ def test_xlsx_rows_counted_while_read(tmp_path, monkeypatch):
 
 def run_cli(path: Path, store: Path) -> subprocess.CompletedProcess:
     env = {**os.environ, "SAHEL_ATLAS_DATA_DIR": str(store)}
-    return subprocess.run([sys.executable, "-m", "geo.importer", "import", str(path)],
+    return subprocess.run([sys.executable, "-m", "geo.io.cli", "import", str(path)],
                           cwd=REPO, env=env, capture_output=True, text=True, timeout=300,
                           stdin=subprocess.DEVNULL)
 

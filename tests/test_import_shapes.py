@@ -13,15 +13,15 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from geo import countries
-from geo.importers import ImportFileError, detect_format, inspect_file, prepare
-from geo.importers.mapping import (
+from geo.io.importers import ImportFileError, detect_format, inspect_file, prepare
+from geo.io.importers.mapping import (
     _interaction_codes,
     acled_types,
     canonical_columns,
     legacy_key,
 )
-from geo.store import Store
+from geo.io.store import Store
+from geo.model import countries
 
 FIX = Path(__file__).resolve().parent / "fixtures"
 REPO = Path(__file__).resolve().parent.parent
@@ -250,7 +250,7 @@ def test_unparseable_date_rejects_its_row_with_row_column_and_reason(store, tmp_
 
 def test_command_line_date_order_option(tmp_path):
     env = {"SAHEL_ATLAS_DATA_DIR": str(tmp_path / "store"), "PATH": "/usr/bin:/bin"}
-    base = [sys.executable, "-m", "geo.importer", "import", str(FIX / "acled_ambiguous_dates.csv")]
+    base = [sys.executable, "-m", "geo.io.cli", "import", str(FIX / "acled_ambiguous_dates.csv")]
     refused = subprocess.run(base + ["--yes"], cwd=REPO, env=env, capture_output=True,
                              text=True, timeout=120)
     assert refused.returncode == 1
@@ -378,7 +378,7 @@ def test_acled_events_outside_the_sahel(store):
 
 
 def test_events_in_any_country_are_stored_and_read_back(store):
-    from geo.importers import commit
+    from geo.io.importers import commit
 
     plan = prepare(FIX / "acled_world.csv", store=store, today=TODAY)
     assert commit(plan, store) == 5
@@ -426,7 +426,7 @@ def test_iso_numeric_codes_and_known_codes():
 
 
 def test_a_shared_map_link_keeps_countries_outside_africa():
-    from geo.filters import EventFilter, from_query_params, to_query_params
+    from geo.analysis.filters import EventFilter, from_query_params, to_query_params
 
     params = to_query_params(EventFilter(countries=("USA", "GAB", "MLI")))
     assert from_query_params(params).countries == ("USA", "GAB", "MLI")

@@ -12,9 +12,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from geo import importers
-from geo.importers import ImportFileError, prepare, reading
-from geo.store import Store
+from geo.io import importers
+from geo.io.importers import ImportFileError, prepare, reading
+from geo.io.store import Store
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -215,9 +215,9 @@ def test_command_line_says_the_limit(tmp_path):
     path = tmp_path / "acled_big.csv"
     with path.open("wb") as fh:
         fh.truncate(120 * 1024**2)
-    code = ("import sys; from geo import importers; "
+    code = ("import sys; from geo.io import importers; "
             "importers.available_memory = lambda: 1024**3; "
-            "from geo.importer import main; raise SystemExit(main(sys.argv[1:]))")
+            "from geo.io.cli import main; raise SystemExit(main(sys.argv[1:]))")
     out = subprocess.run([sys.executable, "-c", code, "import", str(path), "--yes"],
                          cwd=REPO, capture_output=True, text=True, timeout=120,
                          env={"SAHEL_ATLAS_DATA_DIR": str(tmp_path / "store"),

@@ -10,10 +10,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from geo import importers
-from geo.importers import ImportFileError, detect_format, prepare
-from geo.importers.mapping import parse_acled_dates
-from geo.store import Store
+from geo.io import importers
+from geo.io.importers import ImportFileError, detect_format, prepare
+from geo.io.importers.mapping import parse_acled_dates
+from geo.io.store import Store
 
 FIX = Path(__file__).resolve().parent / "fixtures"
 REPO = Path(__file__).resolve().parent.parent
@@ -235,7 +235,7 @@ def test_cli_import_list_remove(tmp_path):
     env = {**os.environ, "SAHEL_ATLAS_DATA_DIR": str(tmp_path / "cli")}
 
     def run(*args: str) -> subprocess.CompletedProcess:
-        return subprocess.run([sys.executable, "-m", "geo.importer", *args], cwd=REPO,
+        return subprocess.run([sys.executable, "-m", "geo.io.cli", *args], cwd=REPO,
                               env=env, capture_output=True, text=True, timeout=120)
 
     out = run("import", str(ACLED_OLD), "--yes", "--dataset", "acled-mali")
@@ -279,7 +279,7 @@ def test_a_file_error_is_written_in_each_language(tmp_path):
 
 
 def test_attribution_in_each_language():
-    from geo.store import attribution
+    from geo.io.store import attribution
 
     assert attribution("acled", "", "2026-12-02", "acled", "fr") == (
         "Armed Conflict Location & Event Data (ACLED), www.acleddata.com ; consulté le "

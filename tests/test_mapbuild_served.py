@@ -1,4 +1,4 @@
-"""The base map's boundaries served by URL (geo.mapbuild.ServedGeoJson): the map script
+"""The base map's boundaries served by URL (geo.render.mapbuild.ServedGeoJson): the map script
 carries their URL, styles and tooltips, never their coordinates, and loads them without
 jQuery, all layers in one request, after the events' download has started."""
 
@@ -11,7 +11,8 @@ import folium
 import pytest
 from streamlit_folium import _get_map_string
 
-from geo import boundaries, mapbuild, pointlayer
+from geo.io import boundaries
+from geo.render import mapbuild, pointlayer
 
 URL = "/media/boundaries.json"
 KINDS = ("country", "admin1", "province")

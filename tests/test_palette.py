@@ -19,7 +19,7 @@ import itertools
 import numpy as np
 import pytest
 
-from geo import palette
+from geo.render import palette
 
 MACHADO_2009 = {
     "normal": np.eye(3),

@@ -1,4 +1,5 @@
-"""Interface strings (geo/i18n.py, geo/locales/) and the side-panel HTML (geo/panels.py)."""
+"""Interface strings (geo/i18n/catalogue.py, geo/i18n/locales/) and the side-panel
+HTML (geo/render/panels.py)."""
 
 from __future__ import annotations
 
@@ -11,13 +12,13 @@ import pandas as pd
 import pytest
 import shapely
 
-from geo import i18n
-from geo.boundaries import load_admin1, load_bfa_provinces, load_countries
-from geo.i18n import catalog, format_number, normalise_language, translate
-from geo.panels import source_list_html, unit_panel_html
-from geo.selection import Selection
-from geo.spatial import rounded_km2
-from geo.zones import load_zone_definitions, unit_facts
+from geo.analysis.selection import Selection
+from geo.i18n import catalogue as i18n
+from geo.i18n.catalogue import catalog, format_number, normalise_language, translate
+from geo.io.boundaries import load_admin1, load_bfa_provinces, load_countries
+from geo.render.panels import source_list_html, unit_panel_html
+from geo.spatial.geometry import rounded_km2
+from geo.spatial.zones import load_zone_definitions, unit_facts
 
 NNBSP = "\u202f"  # narrow no-break space, the French thousands separator
 HOSTILE_IMG = "<img src=x onerror=alert(1)>"
@@ -529,7 +530,7 @@ def test_empty_source_list_is_an_empty_list():
     ("USA", "fr", "États-Unis"), ("MLI", "fr", "Mali"), ("CIV", "en", "Côte d'Ivoire"),
 ])
 def test_every_country_is_named_in_the_readers_language(code, lang, name):
-    from geo.countries import country_name
+    from geo.model.countries import country_name
 
     assert country_name(code, lang) == name
 
@@ -537,7 +538,7 @@ def test_every_country_is_named_in_the_readers_language(code, lang, name):
 def test_every_iso_country_has_a_name_not_a_code():
     import pycountry
 
-    from geo.countries import country_name
+    from geo.model.countries import country_name
 
     for record in pycountry.countries:
         for lang in ("en", "fr"):
@@ -545,7 +546,7 @@ def test_every_iso_country_has_a_name_not_a_code():
 
 
 def test_countries_sort_in_the_readers_language_ignoring_accents():
-    from geo.countries import sorted_by_name
+    from geo.model.countries import sorted_by_name
 
     codes = ["ZMB", "EGY", "USA", "DZA", "ETH"]
     # Algérie, Égypte, États-Unis, Éthiopie, Zambie
@@ -572,14 +573,14 @@ def test_event_dates_are_no_more_precise_than_their_source_and_in_the_readers_fo
 
 @pytest.fixture(scope="module")
 def curated_events() -> pd.DataFrame:
-    from geo.events import load_events
+    from geo.io.events import load_events
 
     return load_events().events.set_index("id", drop=False)
 
 
 def test_every_curated_event_has_its_texts_in_english_and_french(curated_events):
     """A curated event without either language fails here (the build refuses it too)."""
-    from geo.eventtexts import french_texts
+    from geo.io.eventtexts import french_texts
 
     french = french_texts()
     lacking = [ident for ident, summary in curated_events["summary"].items()
@@ -592,7 +593,7 @@ def test_every_curated_event_has_its_texts_in_english_and_french(curated_events)
 
 
 def test_french_place_descriptors_and_names_keep_their_diacritics(curated_events):
-    from geo.eventtexts import event_text
+    from geo.io.eventtexts import event_text
 
     kouré = curated_events.loc["NER-2020-08-09-KOURE"]
     assert event_text(kouré, "en").location == "Kouré giraffe reserve"
@@ -611,7 +612,7 @@ def test_french_place_descriptors_and_names_keep_their_diacritics(curated_events
 
 
 def test_the_event_panel_speaks_the_readers_language(curated_events):
-    from geo.panels import event_panel_html
+    from geo.render.panels import event_panel_html
 
     kouré = curated_events.loc["NER-2020-08-09-KOURE"]
     fr = event_panel_html(kouré, "Niger", "fr")
@@ -624,7 +625,7 @@ def test_the_event_panel_speaks_the_readers_language(curated_events):
 
 
 def test_an_imported_event_keeps_its_english_summary_labelled_as_such(curated_events):
-    from geo.panels import event_panel_html
+    from geo.render.panels import event_panel_html
 
     imported = curated_events.loc["NER-2020-08-09-KOURE"].copy()
     imported["dataset"] = "acled"  # same id, another dataset: no French text of ours
@@ -633,8 +634,8 @@ def test_an_imported_event_keeps_its_english_summary_labelled_as_such(curated_ev
 
 
 def test_the_french_texts_are_escaped_in_the_panel(monkeypatch, curated_events):
-    from geo import eventtexts
-    from geo.panels import event_panel_html
+    from geo.io import eventtexts
+    from geo.render.panels import event_panel_html
 
     ident = "NER-2020-08-09-KOURE"
     monkeypatch.setattr(eventtexts, "french_texts",
@@ -645,7 +646,7 @@ def test_the_french_texts_are_escaped_in_the_panel(monkeypatch, curated_events):
 
 
 def test_places_in_lists_are_in_the_readers_language(curated_events):
-    from geo.eventtexts import localized_locations
+    from geo.io.eventtexts import localized_locations
 
     part = curated_events.loc[["NER-2020-08-09-KOURE", "MLI-2019-03-17-DIOURA"]].copy()
     assert localized_locations(part, "fr").tolist() == ["réserve de girafes de Kouré",
@@ -660,8 +661,8 @@ def test_places_in_lists_are_in_the_readers_language(curated_events):
     ("fr", "Événements vérifiés jusqu'au 25 avril 2026 (dernier événement des données)"),
 ])
 def test_the_legend_states_the_curated_datas_end_from_the_data(curated_events, lang, text):
-    from geo.events import coverage_end
-    from geo.panels import event_legend_html
+    from geo.io.events import coverage_end
+    from geo.render.panels import event_legend_html
 
     end = coverage_end(curated_events)
     assert end == curated_events["date_end"].max().date()

@@ -7,7 +7,8 @@ import pandas as pd
 import pytest
 import shapely
 
-from geo import analysis, placecache
+from geo.analysis import measures as analysis
+from geo.io import placecache
 
 CENTER = shapely.Point(0.75, 14.9)
 
@@ -85,8 +86,8 @@ def test_an_unwritable_directory_changes_nothing_but_the_speed(tmp_path):
 def test_removing_a_dataset_deletes_the_distances_of_its_places(tmp_path):
     from pathlib import Path as _Path
 
-    from geo.importers import commit, prepare
-    from geo.store import Store
+    from geo.io.importers import commit, prepare
+    from geo.io.store import Store
 
     fixture = _Path(__file__).resolve().parent / "fixtures" / "acled_labels.csv"
     store = Store(tmp_path / "store")

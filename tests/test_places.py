@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from geo import boundaries, places
+from geo.io import boundaries, places
 
 ROOT = Path(__file__).resolve().parent.parent
 

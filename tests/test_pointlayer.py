@@ -9,9 +9,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from geo import pointlayer
-from geo.pointlayer import DRAW_ORDER, decode, encode, event_block
-from geo.selection import click_hits
+from geo.analysis.selection import click_hits
+from geo.render import pointlayer
+from geo.render.pointlayer import DRAW_ORDER, decode, encode, event_block
 
 
 def frame(rows: list[tuple]) -> pd.DataFrame:
@@ -127,7 +127,7 @@ def test_layer_options_carry_the_block_inline_or_by_url_and_labels_in_the_langua
 def test_the_map_script_defines_the_layer_once_and_each_group_only_adds_it() -> None:
     import folium
 
-    from geo import mapbuild
+    from geo.render import mapbuild
 
     fmap = mapbuild.offline_map()
     block = event_block(frame([("a", "insurgency", 14.0, -1.0, 1)]))
@@ -151,8 +151,8 @@ def test_the_naive_reference_is_one_marker_with_a_tooltip_per_event():
 
 
 def test_legend_matches_the_map_symbols_in_both_languages():
-    from geo import palette
-    from geo.panels import event_legend_html, legend_html
+    from geo.render import palette
+    from geo.render.panels import event_legend_html, legend_html
 
     fr = event_legend_html("fr")
     assert "></span>0 mort</span>" in fr and "></span>10 morts</span>" in fr

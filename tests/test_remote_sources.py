@@ -10,9 +10,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from geo import importer, remote_sources
-from geo.importers import commit, prepare
-from geo.remote_sources import (
+from geo.io import cli as importer
+from geo.io import remote_sources
+from geo.io.importers import commit, prepare
+from geo.io.remote_sources import (
     AcledApi,
     AcledCredentials,
     Http,
@@ -24,7 +25,7 @@ from geo.remote_sources import (
     update_ucdp,
     write_rows_csv,
 )
-from geo.store import Store
+from geo.io.store import Store
 from tests import remote_standin
 from tests.remote_standin import PASSWORD, UCDP_TOKEN, USERNAME, acled_row, ucdp_row
 
@@ -192,7 +193,7 @@ def test_an_update_killed_at_a_batch_leaves_no_half_batch_and_resumes(server, st
     env = {**os.environ, "SAHEL_ATLAS_DATA_DIR": str(store.directory),
            "SAHEL_ATLAS_ACLED_URL": server.url, "ACLED_USERNAME": USERNAME,
            "ACLED_PASSWORD": PASSWORD}
-    command = [sys.executable, "-m", "geo.importer", "update-acled", "--page-size", "5"]
+    command = [sys.executable, "-m", "geo.io.cli", "update-acled", "--page-size", "5"]
     killed = subprocess.run(command, cwd=root, env={**env, "SAHEL_ATLAS_FAULT": point},
                             capture_output=True, text=True, timeout=300)
     assert killed.returncode == -9, killed.stderr
@@ -413,7 +414,7 @@ def test_a_broken_keyring_is_logged_without_the_secret(caplog):
             raise RuntimeError("locked")
 
     state = remote_sources.KeyringState("ok", Locked())
-    with caplog.at_level("WARNING", logger="geo.remote_sources"):
+    with caplog.at_level("WARNING", logger="geo.io.remote_sources"):
         assert remote_sources.keyring_get("acled", "a@b.c", state) is None
         assert not remote_sources.keyring_set(
             "acled", "a@b.c", remote_sources.Secret("hunter2"), state)

@@ -1,12 +1,17 @@
-"""What a map click or a URL designates (geo/selection.py)."""
+"""What a map click or a URL designates (geo/analysis/selection.py)."""
 
 from __future__ import annotations
 
 import geopandas as gpd
 import pytest
 
-from geo.boundaries import load_admin1, load_countries
-from geo.selection import Selection, click_signature, selection_from_click, selection_from_param
+from geo.analysis.selection import (
+    Selection,
+    click_signature,
+    selection_from_click,
+    selection_from_param,
+)
+from geo.io.boundaries import load_admin1, load_countries
 
 GAO = {"lat": 16.94, "lng": 1.75}  # inside Gao region (ML-7), Mali
 KAYES = {"lat": 14.0, "lng": -10.5}  # inside Kayes region (ML-1), Mali
@@ -158,8 +163,8 @@ def test_no_click_has_no_signature(payload):
 def test_feature_choices_name_every_feature_in_the_language_and_parse_back() -> None:
     import pandas as pd
 
-    from geo.boundaries import load_bfa_provinces
-    from geo.selection import feature_choices
+    from geo.analysis.selection import feature_choices
+    from geo.io.boundaries import load_bfa_provinces
 
     layers = {"country": load_countries(), "admin1": load_admin1(),
               "province": load_bfa_provinces()}
@@ -179,7 +184,7 @@ def test_feature_choices_name_every_feature_in_the_language_and_parse_back() -> 
 def test_the_finder_names_a_curated_event_by_its_place_in_the_readers_language() -> None:
     import pandas as pd
 
-    from geo.selection import feature_choices
+    from geo.analysis.selection import feature_choices
 
     empty = {kind: df.iloc[0:0] for kind, df in (("country", load_countries()),
                                                  ("admin1", load_admin1()),
@@ -202,6 +207,6 @@ def test_the_finder_names_a_curated_event_by_its_place_in_the_readers_language()
     ("95,2,5", None), ("13,200,5", None), ("13,2,40", None), ("1,2,3,4", None),
 ])
 def test_parse_view_accepts_only_a_valid_centre_and_zoom(raw, expected) -> None:
-    from geo.selection import parse_view
+    from geo.analysis.selection import parse_view
 
     assert parse_view(raw) == expected

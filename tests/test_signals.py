@@ -1,4 +1,4 @@
-"""geo.signals on hand-built events whose answers are worked out by hand."""
+"""geo.analysis.signals on hand-built events whose answers are worked out by hand."""
 
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from geo import analysis as an
-from geo import signals
-from geo.filters import EventFilter
+from geo.analysis import measures as an
+from geo.analysis import signals
+from geo.analysis.filters import EventFilter
 from tests.test_analysis import CENTER, make
 
 END = date(2024, 12, 31)

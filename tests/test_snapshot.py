@@ -15,9 +15,9 @@ import pyarrow as pa
 import pyarrow.ipc as ipc
 import pytest
 
-from geo import snapshot
-from geo.importers import commit, prepare
-from geo.store import SNAPSHOT_COLUMNS, Store
+from geo.io import snapshot
+from geo.io.importers import commit, prepare
+from geo.io.store import SNAPSHOT_COLUMNS, Store
 
 FIX = Path(__file__).resolve().parent / "fixtures"
 
@@ -69,7 +69,7 @@ def test_damaged_snapshot_is_rebuilt_from_sqlite(store, caplog):
     commit(prepare(FIX / "acled_labels.csv", store=store), store)
     path = snapshot.path_for(store.directory, store.generation())
     path.write_bytes(b"not an arrow file")
-    with caplog.at_level("WARNING", logger="geo.snapshot"):
+    with caplog.at_level("WARNING", logger="geo.io.snapshot"):
         pd.testing.assert_frame_equal(store.load_events(), from_sql(store))
     assert cached(store) is not None
     # Not silent: the log says which file was ignored.

@@ -8,9 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from geo import sources
-from geo.panels import source_list_html
-from geo.sources import (
+from geo.io import sources
+from geo.io.sources import (
     SourceInfo,
     SourceRegistryError,
     best_grade,
@@ -18,6 +17,7 @@ from geo.sources import (
     read_registry,
     weakly_sourced,
 )
+from geo.render.panels import source_list_html
 
 
 def write(tmp_path: Path, text: str) -> Path:
@@ -153,7 +153,7 @@ def test_the_committed_registries_load():
 
 def test_every_url_cited_by_the_events_is_registered_with_its_grade():
     """The events registry describes every URL of events.csv, and only those."""
-    from geo.events import load_events
+    from geo.io.events import load_events
 
     cited = {url for urls in load_events().events["sources"] for url in urls}
     registered = read_registry(sources.REGISTRY_FILES[0])
@@ -181,7 +181,7 @@ def test_mirrors_aggregators_and_index_pages_are_graded_weak(host):
 
 
 def test_replaced_weak_sources_are_gone_from_the_events():
-    from geo.events import load_events
+    from geo.io.events import load_events
 
     ev = load_events().events.set_index("id")["sources"]
     niger = " ".join(ev["NER-2023-07-26-COUP"])
@@ -228,7 +228,7 @@ def test_unread_entries_say_how_they_were_graded():
 
 
 def test_hand_added_items_cite_pages_read_when_they_were_added():
-    from geo import facts
+    from geo.io import facts
 
     registry = read_registry(FACTS_REGISTRY)
     for m in facts.load_timeline():
@@ -257,7 +257,7 @@ def test_mirrors_state_media_of_a_party_and_tag_pages_are_weak(url, kind, grade)
 
 
 def test_an_item_with_only_weak_sources_is_shown_weakly_sourced():
-    from geo import facts
+    from geo.io import facts
 
     sources.registry.cache_clear()
     # Tinzaouaten cites a Wikipedia mirror, an aggregator's copy of Reuters and a defence blog

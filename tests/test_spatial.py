@@ -1,4 +1,5 @@
-"""Spatial computations (geo/spatial.py, geo/zones.py) against hand-worked and published values."""
+"""Spatial computations (geo/spatial/geometry.py, geo/spatial/zones.py) against
+hand-worked and published values."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import pytest
 import shapely
 from pyproj import Geod
 
-from geo.spatial import (
+from geo.spatial.geometry import (
     alg_zone_members,
     area_km2,
     geodesic_km,
@@ -19,7 +20,7 @@ from geo.spatial import (
     tripoint,
     unmatched_alg_units,
 )
-from geo.zones import alg_zone_outline, load_zone_definitions
+from geo.spatial.zones import alg_zone_outline, load_zone_definitions
 
 MEMBERS = {"MLI", "BFA", "NER"}
 UTM_31N = "EPSG:32631"  # metric, covers 0-6 degrees E: the tripoint's zone

@@ -16,10 +16,10 @@ import pytest
 from platformdirs.macos import MacOS
 from platformdirs.unix import Unix
 
-from geo import importers
-from geo.events import TYPOLOGY_COLUMNS
-from geo.importers import commit, prepare
-from geo.store import DB_NAME, HASHED_COLUMNS, Store, data_dir, row_hash
+from geo.io import importers
+from geo.io.events import TYPOLOGY_COLUMNS
+from geo.io.importers import commit, prepare
+from geo.io.store import DB_NAME, HASHED_COLUMNS, Store, data_dir, row_hash
 
 FIX = Path(__file__).resolve().parent / "fixtures"
 REPO = Path(__file__).resolve().parent.parent
@@ -122,13 +122,13 @@ def test_import_killed_halfway_leaves_store_consistent(tmp_path):
         small, index=False)
     big = tmp_path / "big.csv"
     generate(40_000, seed=3).to_csv(big, index=False)
-    subprocess.run([sys.executable, "-m", "geo.importer", "import", str(small), "--yes"],
+    subprocess.run([sys.executable, "-m", "geo.io.cli", "import", str(small), "--yes"],
                    cwd=REPO, env=env, check=True, capture_output=True, timeout=120)
     store = Store(data)
     before = store.count()
     assert before > 0
 
-    proc = subprocess.Popen([sys.executable, "-m", "geo.importer", "import", str(big), "--yes"],
+    proc = subprocess.Popen([sys.executable, "-m", "geo.io.cli", "import", str(big), "--yes"],
                             cwd=REPO, env=env, stdout=subprocess.PIPE, text=True)
     killed_while_writing = False
     deadline = time.monotonic() + 180
@@ -148,7 +148,7 @@ def test_import_killed_halfway_leaves_store_consistent(tmp_path):
     # The read cache still describes the committed state, not the killed import.
     pd.testing.assert_frame_equal(after.load_events(), after._load_sql(None)[1])
     # And a complete run afterwards stores everything.
-    subprocess.run([sys.executable, "-m", "geo.importer", "import", str(big), "--yes"],
+    subprocess.run([sys.executable, "-m", "geo.io.cli", "import", str(big), "--yes"],
                    cwd=REPO, env=env, check=True, capture_output=True, timeout=300)
     assert Store(data).count() > before
 
@@ -193,7 +193,7 @@ def test_the_same_events_under_another_dataset_name_are_reported(store):
     again = prepare(ACLED_NEW, dataset="acled-copy", store=store)
     assert again.elsewhere == {"acled": 4} and again.count("update") == 4
     assert prepare(ACLED_NEW, store=store).elsewhere == {}  # same name: nothing to say
-    from geo.importer import report
+    from geo.io.cli import report
 
     assert ("already stored in dataset acled: 4 (event ids are unique across datasets; "
             "storing them moves them to acled-copy)") in report(again)
@@ -254,7 +254,7 @@ def two_datasets(_two_datasets_template, store) -> tuple[Store, pd.DataFrame, li
 
 @pytest.mark.parametrize("how", sorted(DAMAGE_KINDS))
 def test_a_damaged_store_is_named_and_never_raises_a_bare_sqlite_error(two_datasets, how):
-    from geo.store import StoreError, check_store
+    from geo.io.store import StoreError, check_store
 
     store, _, _ = two_datasets
     damage(store.path, how)
@@ -309,7 +309,7 @@ def prepare_frame(frame: pd.DataFrame, directory: Path) -> importers.ImportPlan:
 def test_a_zero_byte_store_is_not_read_as_empty_and_is_rebuilt_from_its_cache(two_datasets):
     """The issue's case: the app showed an empty store and every import failed with
     "no such table" while the read cache still held every event."""
-    from geo.store import StoreError
+    from geo.io.store import StoreError
 
     store, events, _ = two_datasets
     store.path.write_bytes(b"")
@@ -353,7 +353,7 @@ def test_command_line_on_a_damaged_store_says_what_and_where_and_repairs(two_dat
     env = {**os.environ, "SAHEL_ATLAS_DATA_DIR": str(store.directory)}
 
     def cli(*args: str) -> subprocess.CompletedProcess:
-        return subprocess.run([sys.executable, "-m", "geo.importer", *args], cwd=REPO,
+        return subprocess.run([sys.executable, "-m", "geo.io.cli", *args], cwd=REPO,
                               env=env, capture_output=True, text=True, timeout=120)
 
     for args in (("list",), ("remove", "acled"), ("check",),
@@ -362,7 +362,7 @@ def test_command_line_on_a_damaged_store_says_what_and_where_and_repairs(two_dat
         assert run.returncode == 3, (args, run.stdout, run.stderr)
         assert "Traceback" not in run.stdout + run.stderr
         assert f"{store.path} is truncated" in run.stderr
-        assert "python -m geo.importer repair" in run.stderr
+        assert "python -m geo.io.cli repair" in run.stderr
     run = cli("repair")
     assert run.returncode == 0 and "Rebuilt" in run.stdout and ".damaged-" in run.stdout
     assert "Traceback" not in run.stderr
@@ -377,7 +377,7 @@ DASHBOARD = str(REPO / "dashboard.py")
 
 
 def _curated_count() -> int:
-    from geo.events import EVENTS_FILE, load_events
+    from geo.io.events import EVENTS_FILE, load_events
 
     return len(load_events(EVENTS_FILE).events)
 
@@ -449,7 +449,7 @@ def test_the_region_as_the_source_wrote_it_is_stored_and_exported(store):
     kept beside the region we compute, through the store, the read cache and the export."""
     import io
 
-    from geo import exports
+    from geo.io import exports
 
     plan = prepare(ACLED_NEW, store=store)
     source_names = plan.events.set_index("id")["admin1_source_name"]
@@ -468,7 +468,7 @@ def test_a_store_of_the_first_release_opens_and_gains_the_new_column(store):
     nothing), and the next write adds the column."""
     import sqlite3
 
-    from geo.store import ADDED_COLUMNS, check_store
+    from geo.io.store import ADDED_COLUMNS, check_store
 
     commit(prepare(ACLED_NEW, store=store), store)
     con = sqlite3.connect(store.path)

@@ -10,9 +10,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from geo import snapshot
-from geo.importers import commit, prepare
-from geo.store import SNAPSHOT_COLUMNS, Store
+from geo.io import snapshot
+from geo.io.importers import commit, prepare
+from geo.io.store import SNAPSHOT_COLUMNS, Store
 
 FIX = Path(__file__).resolve().parent / "fixtures"
 REPO = Path(__file__).resolve().parent.parent
@@ -95,7 +95,7 @@ def test_deleted_at_needs_one_time_per_id(store):
 def test_a_deletion_killed_before_its_commit_deletes_nothing(store):
     before = store.load_events()
     generation = store.generation()
-    code = ("from geo.store import Store; "
+    code = ("from geo.io.store import Store; "
             "Store().delete_events('acled', ['acled:MLI5001', 'acled:BFA6001'])")
     env = {**os.environ, "SAHEL_ATLAS_DATA_DIR": str(store.directory),
            "SAHEL_ATLAS_FAULT": "delete:commit"}

@@ -3,7 +3,7 @@ import and of a cache write, a full disk, a read-only data directory, two import
 once. Each time the store stays consistent (SQLite's own check, the same events as before
 or as after, the read cache equal to SQLite, no temporary file left) and the user is told.
 
-The steps are the named fault points of :mod:`geo.faults` (``SAHEL_ATLAS_FAULT``): the
+The steps are the named fault points of :mod:`geo.io.faults` (``SAHEL_ATLAS_FAULT``): the
 process sends itself SIGKILL (or SIGSTOP) there, in the middle of the real code. Full disks
 and read-only folders are tmpfs mounts the test makes, which needs root: outside CI the
 tests skip loudly without it, under ``CI=true`` (where root is available) they fail.
@@ -25,14 +25,14 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from geo.faults import FAULT_ENV
-from geo.store import DB_NAME, Store, check_store
+from geo.io.faults import FAULT_ENV
+from geo.io.store import DB_NAME, Store, check_store
 
 REPO = Path(__file__).resolve().parent.parent
 FIX = REPO / "tests" / "fixtures"
 ACLED = FIX / "acled_labels.csv"
 UCDP = FIX / "GEDEvent_v25_1_sample.csv"
-CLI = [sys.executable, "-m", "geo.importer"]
+CLI = [sys.executable, "-m", "geo.io.cli"]
 
 
 def _in_ci() -> bool:
@@ -67,7 +67,7 @@ def assert_consistent(directory: Path, expected: pd.DataFrame) -> None:
     assert sorted(p.name for p in directory.glob(".snapshot-*")) == []
     # And the cache the next start reads is the one of this state, not a stale one.
     generation, token = Store(directory)._state()
-    from geo import snapshot
+    from geo.io import snapshot
 
     assert snapshot.read(directory, generation, tuple(expected.columns), token) is not None
 
@@ -130,7 +130,7 @@ def test_a_cache_rebuild_killed_halfway_leaves_no_temporary_file(base, store_dir
     for cache in store_dir.glob("snapshot-*"):
         cache.unlink()
     env = {**os.environ, "SAHEL_ATLAS_DATA_DIR": str(store_dir), FAULT_ENV: step}
-    proc = subprocess.run([sys.executable, "-c", "from geo.store import Store; "
+    proc = subprocess.run([sys.executable, "-c", "from geo.io.store import Store; "
                            "Store().load_events()"], cwd=REPO, env=env, timeout=120)
     assert proc.returncode == -signal.SIGKILL
     if step != "cache:renamed":

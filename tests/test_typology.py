@@ -1,4 +1,4 @@
-"""ACLED's and UCDP's typology: the category rule (geo/typology.py), the importers' new
+"""ACLED's and UCDP's typology: the category rule (geo/model/typology.py), the importers' new
 columns, the store's migration to schema 3, the typology filters and their URL form, and
 the event panel."""
 
@@ -10,12 +10,12 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from geo import typology
-from geo.events import DEFAULT_LAYERS, LAYERS, TYPOLOGY_COLUMNS
-from geo.filters import EventFilter, apply_filter, from_query_params, to_query_params
-from geo.importers import commit, prepare
-from geo.panels import event_panel_html
-from geo.store import SCHEMA_VERSION, Store
+from geo.analysis.filters import EventFilter, apply_filter, from_query_params, to_query_params
+from geo.io.events import DEFAULT_LAYERS, LAYERS, TYPOLOGY_COLUMNS
+from geo.io.importers import commit, prepare
+from geo.io.store import SCHEMA_VERSION, Store
+from geo.model import typology
+from geo.render.panels import event_panel_html
 
 FIX = Path(__file__).resolve().parent / "fixtures"
 ACLED_TYPOLOGY = FIX / "acled_typology.csv"

@@ -1,5 +1,5 @@
 """The shared filtered events (geo.ui.events): row masks cached per filter, equal to
-``geo.filters.apply_filter`` whatever the layers, datasets and columns asked for."""
+``geo.analysis.filters.apply_filter`` whatever the layers, datasets and columns asked for."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from geo.events import LAYERS
-from geo.filters import EventFilter, apply_filter, layer_counts
+from geo.analysis.filters import EventFilter, apply_filter, layer_counts
+from geo.io.events import LAYERS
 from geo.ui import events as ui_events
 
 FILTERS = [

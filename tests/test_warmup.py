@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from geo import analysis
-from geo import events as ev
+from geo.analysis import measures as analysis
+from geo.io import events as ev
 from geo.ui import events as ui_events
 from geo.ui import mapdata, warmup
 

@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from geo.yamlfile import read_yaml
+from geo.io.yamlfile import read_yaml
 
 REPO = Path(__file__).resolve().parent.parent
-FILES = sorted([*REPO.glob("data/**/*.yaml"), *REPO.glob("geo/locales/*.yaml")])
+FILES = sorted([*REPO.glob("data/**/*.yaml"), *REPO.glob("geo/i18n/locales/*.yaml")])
 
 
 @pytest.mark.parametrize("path", FILES, ids=lambda p: str(p.relative_to(REPO)))

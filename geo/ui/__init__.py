@@ -16,10 +16,12 @@ import pandas as pd
 import shapely
 import streamlit as st
 
-from geo import assets, boundaries, mapbuild, zones
-from geo.i18n import LANGUAGES, normalise_language, translate
-from geo.selection import Selection
-from geo.spatial import tri_border_core, tripoint
+from geo.analysis.selection import Selection
+from geo.i18n.catalogue import LANGUAGES, normalise_language, translate
+from geo.io import boundaries
+from geo.render import assets, mapbuild
+from geo.spatial import zones
+from geo.spatial.geometry import tri_border_core, tripoint
 
 T = TypeVar("T")
 LANG_KEY = "lang"
@@ -178,7 +180,7 @@ def parse_float_in(low: float, high: float) -> Callable[[str], float | None]:
 
 @st.cache_resource(show_spinner=False)
 def member_states() -> dict:
-    from geo import facts
+    from geo.io import facts
 
     return facts.load_member_states()
 
@@ -186,7 +188,7 @@ def member_states() -> dict:
 def member_card(layers: dict[str, gpd.GeoDataFrame], selection: Selection,
                 lang: str) -> str | None:
     """The member-state card for the selected feature's country, if it is an AES state."""
-    from geo.charter_view import member_state_html
+    from geo.render.charter import member_state_html
 
     gdf = layers[selection.kind]
     iso3 = gdf.loc[gdf["id"] == selection.id, "iso3"].iloc[0]

@@ -1,6 +1,6 @@
 """The Data page: upload, validation report, confirm, list and remove imported datasets.
 
-The plan of an upload (:class:`geo.importers.ImportPlan`) lives in
+The plan of an upload (:class:`geo.io.importers.ImportPlan`) lives in
 ``st.session_state["data_plan"]`` between "check" and "confirm": nothing reaches the store
 before the user confirms.
 
@@ -25,13 +25,13 @@ from typing import Any, NamedTuple
 import pandas as pd
 import streamlit as st
 
-from geo import importers
-from geo.charter_view import md_escape
-from geo.countries import country_name, sorted_by_name
-from geo.events import DEFAULT_LAYERS, LAYERS, RowProblem
-from geo.filters import EventFilter, apply_filter, from_query_params
-from geo.i18n import catalog, format_day, format_number, format_timestamp, translate
-from geo.store import Store, StoreError
+from geo.analysis.filters import EventFilter, apply_filter, from_query_params
+from geo.i18n.catalogue import catalog, format_day, format_number, format_timestamp, translate
+from geo.io import importers
+from geo.io.events import DEFAULT_LAYERS, LAYERS, RowProblem
+from geo.io.store import Store, StoreError
+from geo.model.countries import country_name, sorted_by_name
+from geo.render.charter import md_escape
 from geo.ui.store_health import health_text
 
 PLAN_KEY = "data_plan"
@@ -49,7 +49,7 @@ STREAMLIT_UPLOAD_MB = 4096
 def page_limit_bytes(available: int | None = None) -> int:
     """The largest file this page imports now: what the machine's available memory allows
     for an upload (held in memory by Streamlit while it is imported,
-    :func:`geo.importers.max_file_bytes`), at most Streamlit's upload ceiling."""
+    :func:`geo.io.importers.max_file_bytes`), at most Streamlit's upload ceiling."""
     return min(importers.max_file_bytes(available, upload=True),
                STREAMLIT_UPLOAD_MB * 1024**2)
 

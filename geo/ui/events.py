@@ -12,12 +12,9 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from geo import events as ev
 from geo import ui
-from geo.actors import aliases
-from geo.countries import AES_MEMBERS, CHARTER_DATE, country_name, sorted_by_name
-from geo.duplicates import CURATED, DUPLICATE_KM, Duplicates, find_duplicates, shown_once
-from geo.filters import (
+from geo.analysis.duplicates import CURATED, DUPLICATE_KM, Duplicates, find_duplicates, shown_once
+from geo.analysis.filters import (
     QUERY_KEYS,
     EventFilter,
     filter_mask,
@@ -25,9 +22,12 @@ from geo.filters import (
     keep_rows,
     to_query_params,
 )
-from geo.frames import join_chunks
-from geo.i18n import format_number, translate
-from geo.store import Store, StoreError
+from geo.i18n.catalogue import format_number, translate
+from geo.io import events as ev
+from geo.io.actors import aliases
+from geo.io.store import Store, StoreError
+from geo.model.countries import AES_MEMBERS, CHARTER_DATE, country_name, sorted_by_name
+from geo.model.frames import join_chunks
 
 WIDGET_KEYS = ("ev_dates", "ev_countries", "ev_subtypes", "ev_actors", "ev_min_fat",
                "ev_non_aes", "ev_cluster", "ev_disorder", "ev_event_types",
@@ -47,7 +47,7 @@ CLUSTER_PARAM = "cluster"
 def app_events() -> tuple[pd.DataFrame, list]:
     """All events the pages work on, in the one event model, and rows rejected on load.
 
-    The curated dataset plus the datasets imported into the local store (``geo.store``),
+    The curated dataset plus the datasets imported into the local store (``geo.io.store``),
     so every page (map, analysis) sees the same events. Cached per store change.
     """
     path = curated_path()
@@ -84,14 +84,14 @@ def _with_stored_events(path: str, stamp: str) -> pd.DataFrame:
 
 
 def actor_choices(events: pd.DataFrame) -> list[str]:
-    """``geo.events.actor_options``, splitting each distinct actor string once (fast on
+    """``geo.io.events.actor_options``, splitting each distinct actor string once (fast on
     large imports, where a million events share a few thousand actor strings)."""
     distinct = pd.DataFrame({"actors": events["actors"].unique()})
     return ev.actor_options(distinct)
 
 
 def stored_datasets() -> list:
-    """The imported datasets (:class:`geo.store.DatasetInfo`) with counts and attribution."""
+    """The imported datasets (:class:`geo.io.store.DatasetInfo`) with counts and attribution."""
     try:
         return list(_datasets_at(Store().stamp()))
     except StoreError:  # a damaged store shows none of its events (app_events says why)
@@ -156,7 +156,7 @@ def default_filter(events: pd.DataFrame) -> EventFilter:
 
 def _filter_for_span(span: tuple[date, date]) -> EventFilter:
     """The default view over ``span``: every date, the AES states, every layer but those
-    off by default (``geo.events.OFF_BY_DEFAULT_LAYERS``: protests, riots, strategic
+    off by default (``geo.io.events.OFF_BY_DEFAULT_LAYERS``: protests, riots, strategic
     developments)."""
     return EventFilter(date_from=span[0], date_to=span[1], countries=AES_MEMBERS,
                        layers=ev.DEFAULT_LAYERS, include_non_aes_coups=True)
@@ -240,7 +240,7 @@ def _duplicates(key: str, n: int, _events: pd.DataFrame) -> Duplicates:
 
 
 def duplicates(events: pd.DataFrame) -> Duplicates:
-    """:func:`geo.duplicates.find_duplicates` of ``events`` (the app's events), cached."""
+    """:func:`geo.analysis.duplicates.find_duplicates` of ``events`` (the app's events), cached."""
     return _duplicates(events_key(), len(events), events)
 
 
@@ -251,13 +251,13 @@ def _once(events: pd.DataFrame, rows: np.ndarray, winner: str) -> np.ndarray:
 
 @st.cache_resource(show_spinner=False, max_entries=2)
 def _outline_slots(key: str, n: int, _events: pd.DataFrame) -> dict[str, int]:
-    from geo.pointlayer import dataset_slots
+    from geo.render.pointlayer import dataset_slots
 
     return dataset_slots(_events)
 
 
 def outline_slots(events: pd.DataFrame, datasets: tuple[str, ...]) -> dict[str, int]:
-    """The outline slot (``geo.pointlayer.dataset_slots``) of each of ``datasets``, for
+    """The outline slot (``geo.render.pointlayer.dataset_slots``) of each of ``datasets``, for
     the map legend."""
     slots = _outline_slots(events_key(), len(events), events)
     return {name: slots[name] for name in datasets if name in slots}
@@ -356,7 +356,7 @@ def _rows_of(key: str, view: str, columns: tuple[str, ...], _events: pd.DataFram
 def event_row(events: pd.DataFrame, ident: str) -> pd.Series:
     """The first event of ``events`` with this id (a row read in place: a selection of
     rows of the shared events would join every text column's chunks, see
-    ``geo.frames.join_chunks``). KeyError when there is none."""
+    ``geo.model.frames.join_chunks``). KeyError when there is none."""
     positions = np.flatnonzero((events["id"] == ident).to_numpy(dtype=bool))
     if not len(positions):
         raise KeyError(ident)

@@ -2,7 +2,7 @@
 
 Cached loaders, the compact charter panel of the map page, and the helpers both the Charter
 and the Timeline pages use (theme selector, "Show on map"). The HTML and the filtering
-live in :mod:`geo.charter_view`.
+live in :mod:`geo.render.charter`.
 """
 
 from __future__ import annotations
@@ -12,8 +12,9 @@ from typing import NoReturn
 
 import streamlit as st
 
-from geo import charter_view as cv
-from geo import facts, ui
+from geo import ui
+from geo.io import facts
+from geo.render import charter as cv
 
 HIGHLIGHT_KEY = "timeline_highlight"
 """Session key the map page reads: the id of the milestone to highlight."""

@@ -1,5 +1,5 @@
 """The map page's place search: a text box, the best match applied on Enter, the other
-matches one click away (geo.places finds them; geo.maptools draws and moves)."""
+matches one click away (geo.io.places finds them; geo.render.maptools draws and moves)."""
 
 from __future__ import annotations
 
@@ -10,9 +10,10 @@ import folium
 import geopandas as gpd
 import streamlit as st
 
-from geo import maptools, places
-from geo.countries import country_name
-from geo.selection import Selection, locate
+from geo.analysis.selection import Selection, locate
+from geo.io import places
+from geo.model.countries import country_name
+from geo.render import maptools
 
 QUERY_KEY = "place_query"
 FOUND_KEY = "_place_found"  # the found town's marker: ((lat, lon), name)

@@ -1,5 +1,5 @@
 """Streamlit wiring of the "Where it is changing" page: cached signals, their map and
-tables. The numbers come from :mod:`geo.signals`; this module only draws them."""
+tables. The numbers come from :mod:`geo.analysis.signals`; this module only draws them."""
 
 from __future__ import annotations
 
@@ -12,11 +12,12 @@ import geopandas as gpd
 import pandas as pd
 import streamlit as st
 
-from geo import palette, ui
-from geo import signals as sg
-from geo.countries import country_name
-from geo.filters import EventFilter
-from geo.i18n import format_day, format_number, translate
+from geo import ui
+from geo.analysis import signals as sg
+from geo.analysis.filters import EventFilter
+from geo.i18n.catalogue import format_day, format_number, translate
+from geo.model.countries import country_name
+from geo.render import palette
 from geo.ui import analysis as ui_an
 
 LEVEL_COLOURS: dict[str, str] = {
@@ -35,10 +36,10 @@ class Signals:
     end: date
     period: str
     regions: pd.DataFrame
-    """:func:`geo.signals.change_table` per admin-1 unit."""
+    """:func:`geo.analysis.signals.change_table` per admin-1 unit."""
     countries: pd.DataFrame
     records: pd.DataFrame
-    """:func:`geo.signals.record_table` per admin-1 unit."""
+    """:func:`geo.analysis.signals.record_table` per admin-1 unit."""
     new_actors: sg.NewActors
     first_day: date
 

@@ -207,8 +207,8 @@ def _libraries() -> None:
     # Altair validates a chart against its schema; the first validation loads it.
     altair.Chart(pd.DataFrame({"x": [1]})).mark_point().encode(x="x:Q").to_dict()
 
-    from geo import analysis, charter_view, exports, mapbuild, panels, pointlayer  # noqa: F401
-    from geo.i18n import catalog
+    from geo.analysis import measures as analysis  # noqa: F401
+    from geo.i18n.catalogue import catalog
 
     catalog()  # every page's first string reads all the locale files
     from geo.ui import analysis as ui_analysis  # noqa: F401

@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from geo.events import load_events
-from geo.importers import commit, prepare
-from geo.store import Store
+from geo.io.events import load_events
+from geo.io.importers import commit, prepare
+from geo.io.store import Store
 from tests.browser.conftest import _require_chromium
 from tests.browser.mapdriver import click_lat_lng, map_frame
 from tests.browser.server import streamlit_server

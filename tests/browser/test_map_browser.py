@@ -7,7 +7,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from geo.boundaries import load_admin1
+from geo.io.boundaries import load_admin1
 from tests.browser.mapdriver import click_lat_lng, map_frame, map_view, wait_for_run
 
 pytestmark = pytest.mark.browser
