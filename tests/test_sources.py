@@ -312,11 +312,17 @@ def test_an_item_with_only_weak_sources_is_shown_weakly_sourced():
     from geo import facts
 
     sources.registry.cache_clear()
-    # Tinzaouaten cites a Wikipedia mirror, an aggregator's copy of Reuters and a defence blog
-    tinzaouaten = next(m for m in facts.load_timeline() if m.id == "tinzaouaten")
-    assert weakly_sourced(tinzaouaten.sources)
-    html = source_list_html(list(tinzaouaten.sources), "fr")
+    # the OIF exit cites a small site, a staging copy of an aggregator and a pro-Russian one
+    oif = next(m for m in facts.load_timeline() if m.id == "oif-exit")
+    assert weakly_sourced(oif.sources)
+    html = source_list_html(list(oif.sources), "fr")
     assert html.startswith('<p class="weakly-sourced"')
+    # Tinzaouaten was weakly sourced (a mirror, an aggregator, a defence blog) until AFP's and
+    # Reuters' reports, read on 2026-12-03, were added beside them
+    tinzaouaten = next(m for m in facts.load_timeline() if m.id == "tinzaouaten")
+    assert best_grade(tinzaouaten.sources) == "strong"
+    assert not source_list_html(list(tinzaouaten.sources), "fr").startswith(
+        '<p class="weakly-sourced"')
     # Goïta's defence portfolio: reposts (weak) and one short report relaying Al Jazeera (fair)
     goita = next(m for m in facts.load_timeline() if m.id == "goita-defence-portfolio")
     assert best_grade(goita.sources) == "fair" and not goita.verified
