@@ -299,3 +299,19 @@ def test_pages_state_the_coverage_end_and_show_no_field_name(page, lang):
     text = page_text(at)
     for name in INTERNAL_NAMES:
         assert name not in text, name
+
+
+@pytest.mark.parametrize(("lang", "shown", "hidden"), [
+    ("fr", "il était ministre des Affaires étrangères", "he was foreign minister"),
+    ("en", "he was foreign minister", "il était ministre des Affaires étrangères"),
+])
+def test_timeline_page_shows_source_notes_in_the_readers_language(lang, shown, hidden):
+    """The note of a source (here: an AFP copy that gives Diop the wrong title) is shown
+    beside the link in the reader's language only."""
+    at = run(TIMELINE_PAGE, lang=lang)
+    no_exception(at)
+    html = html_text(at)
+    assert "vanguardngr.com/2023/09/mali-niger-burkina-establish-sahel-alliance" in html
+    assert shown in html and hidden not in html
+    if lang == "fr":  # no English note left on the French page
+        assert "non relue" in html and "not reopened" not in html and "not re-read" not in html

@@ -29,7 +29,8 @@ REVISED_MILESTONES = {  # milestones of the shared sheets corrected or given str
     "somair-nationalised", "alg-expansion-decision", "g5-joint-force-launch",
     "algiers-accord-ended", "ecowas-exit-effective", "minusma-ends", "jnim-fuel-blockade",
     "barkhane-ended", "g5-dissolution", "minusma-established", "azawad-independence",
-    "tiani-uranium-offer",
+    "tiani-uranium-offer", "tinzaouaten", "mnla-rebellion-2012", "mali-coup-2012",
+    "mali-quits-g5", "algiers-accord-signed",
 }
 URL = re.compile(r"^https?://\S+$")
 

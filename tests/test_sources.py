@@ -8,8 +8,10 @@ from pathlib import Path
 
 import pytest
 
+from geo.i18n.catalogue import format_day
 from geo.io import sources
 from geo.io.sources import (
+    Note,
     SourceInfo,
     SourceRegistryError,
     best_grade,
@@ -28,7 +30,12 @@ def write(tmp_path: Path, text: str) -> Path:
 
 def info(url: str, grade: str = "strong", kind: str = "news", note: str = "") -> SourceInfo:
     return SourceInfo(url=url, publisher="Pub <b>", type=kind, grade=grade,
-                      checked=dt.date(2026, 12, 2), note=note)
+                      checked=dt.date(2026, 12, 2),
+                      note=Note(en=note, fr=f"{note} (fr)") if note else None)
+
+
+def unread_note(en: str = "not re-read", fr: str = "non relue") -> Note:
+    return Note(en=en, fr=fr)
 
 
 @pytest.fixture
@@ -60,6 +67,18 @@ def test_an_entry_gets_its_type_default_grade(tmp_path):
      "is not a YYYY-MM-DD date"),
     ("- url: https://a.example/x\n  publisher: AFP\n  type: other\n  grade: strong\n"
      "  checked: 2026-12-02\n", "give the reason in 'note'"),
+    ("- url: https://a.example/x\n  publisher: AFP\n  type: news\n  grade: fair\n"
+     "  checked: 2026-12-02\n  note:\n    en: relays a claim\n",
+     "sources[0] (https://a.example/x): 'note' has no 'fr' text"),
+    ("- url: https://a.example/x\n  publisher: AFP\n  type: news\n  grade: fair\n"
+     "  checked: 2026-12-02\n  note:\n    en: relays a claim\n    fr: '  '\n",
+     "sources[0] (https://a.example/x): 'note' has no 'fr' text"),
+    ("- url: https://a.example/x\n  publisher: AFP\n  type: news\n  grade: fair\n"
+     "  checked: 2026-12-02\n  note: relays a claim · relaie une affirmation\n",
+     "sources[0] (https://a.example/x): 'note' must give the text in each language"),
+    ("- url: https://a.example/x\n  publisher: AFP\n  type: news\n  grade: fair\n"
+     "  checked: 2026-12-02\n  note: {en: relays, fr: relaie, de: weitergibt}\n",
+     "'note' has unknown language(s) de"),
     ("- url: https://a.example/x\n  publisher: AFP\n  type: news\n  checked: 2026-12-02\n"
      "  verified: yes\n", "unknown field(s) verified"),
     ("- url: https://a.example/x\n  publisher: AFP\n  type: news\n  checked: 2026-12-02\n"
@@ -76,22 +95,52 @@ def test_an_entry_not_re_read_has_no_date_and_says_why(tmp_path):
     body = "- url: https://a.example/x\n  publisher: AFP\n  type: news\n"
     with pytest.raises(SourceRegistryError, match=r"sources\[0\].*no 'checked' date"):
         read_registry(write(tmp_path, "sources:\n" + body))
-    entry = read_registry(write(tmp_path, "sources:\n" + body + "  note: not in the store\n"))
+    entry = read_registry(write(tmp_path, "sources:\n" + body + "  note:\n"
+                                "    en: not in the store\n    fr: absente du stock\n"))
     assert entry["https://a.example/x"].checked is None
+    assert entry["https://a.example/x"].note == Note(en="not in the store",
+                                                     fr="absente du stock")
 
 
 def test_a_source_not_re_read_shows_no_checked_date(monkeypatch):
     unread = SourceInfo(url="https://news.example/u", publisher="AFP", type="news",
-                        grade="strong", checked=None, note="page not in the store")
+                        grade="strong", checked=None,
+                        note=Note(en="page not in the store", fr="page absente du stock"))
     monkeypatch.setattr(sources, "registry", lambda: {unread.url: unread})
     html = source_list_html([unread.url], "fr")
     assert "notée d&#x27;après son éditeur, sans relecture" in html
     assert "vérifiée le" not in html
 
 
+@pytest.mark.parametrize(("lang", "shown", "hidden"), [
+    ("fr", "reprend une dépêche de l&#x27;AFP", "reprints an AFP dispatch"),
+    ("en", "reprints an AFP dispatch", "reprend une dépêche"),
+])
+def test_a_source_note_is_shown_in_the_readers_language(monkeypatch, lang, shown, hidden):
+    relayed = SourceInfo(url="https://news.example/r", publisher="Le Site", type="news",
+                         grade="fair", checked=dt.date(2026, 12, 3),
+                         note=Note(en="reprints an AFP dispatch",
+                                   fr="reprend une dépêche de l'AFP"))
+    monkeypatch.setattr(sources, "registry", lambda: {relayed.url: relayed})
+    html = source_list_html([relayed.url], lang)
+    assert f" — {shown})" in html
+    assert hidden not in html
+
+
+def test_a_french_panel_shows_the_committed_french_note():
+    """A registry entry's note reaches the French panel in French, not in English."""
+    sources.registry.cache_clear()
+    url = "https://www.vanguardngr.com/2023/09/mali-niger-burkina-establish-sahel-alliance/"
+    note = sources.source_info(url).note
+    french, english = source_list_html([url], "fr"), source_list_html([url], "en")
+    assert "ministre des Affaires étrangères" in french and note.en not in french
+    assert "he was foreign minister" in english and "ministre" not in english
+
+
 def test_a_grade_below_the_default_is_accepted_with_its_reason(tmp_path):
     path = write(tmp_path, "sources:\n- url: https://a.example/x\n  publisher: X\n"
-                           "  type: news\n  grade: fair\n  note: relays a claim\n"
+                           "  type: news\n  grade: fair\n"
+                           "  note: {en: relays a claim, fr: relaie une affirmation}\n"
                            "  checked: 2026-12-02\n")
     assert read_registry(path)["https://a.example/x"].grade == "fair"
 
@@ -107,11 +156,12 @@ def test_a_url_in_two_registries_must_agree():
 def test_a_later_reading_of_a_page_supersedes_an_earlier_description():
     url = "https://a.example/"
     unread = SourceInfo(url=url, publisher="A", type="news", grade="strong", checked=None,
-                        note="not re-read")
+                        note=unread_note())
     older = SourceInfo(url=url, publisher="A (wire)", type="news", grade="strong",
-                       checked=dt.date(2026, 11, 24), note="not reopened")
+                       checked=dt.date(2026, 11, 24), note=unread_note("not reopened"))
     newer = SourceInfo(url=url, publisher="A", type="news", grade="fair",
-                       checked=dt.date(2026, 12, 3), note="read: relays a claim")
+                       checked=dt.date(2026, 12, 3),
+                       note=Note(en="read: relays a claim", fr="lue : relaie une affirmation"))
     for order in ((older, newer), (newer, older)):
         merged = merge_registries([("a.yaml", {url: order[0]}), ("b.yaml", {url: order[1]})])
         assert merged[url] == newer
@@ -120,7 +170,7 @@ def test_a_later_reading_of_a_page_supersedes_an_earlier_description():
         merge_registries([("a.yaml", {url: unread}),
                           ("b.yaml", {url: SourceInfo(url=url, publisher="B", type="other",
                                                       grade="weak", checked=None,
-                                                      note="not re-read")})])
+                                                      note=unread_note())})])
 
 
 def test_the_best_grade_decides_weakly_sourced(registry):
@@ -165,9 +215,11 @@ def test_a_checked_date_is_only_claimed_for_a_page_read_that_day():
     registered = read_registry(sources.REGISTRY_FILES[0])
     for info in registered.values():
         if info.checked is None:
-            assert "not re-read" in info.note, info.url
+            assert "not re-read" in info.note.en and "non relue" in info.note.fr, info.url
         else:
-            assert f"read {info.checked.isoformat()}:" in info.note, info.url
+            assert f"read {info.checked.isoformat()}:" in info.note.en, info.url
+            day = format_day(info.checked, "fr", "medium")
+            assert f"lue le {day} :" in info.note.fr, info.url
 
 
 @pytest.mark.parametrize("host", ["wikimili.com", "wikisum.wiki", "wikizero", "frwiki.wiki",
@@ -224,7 +276,7 @@ def test_unread_entries_say_how_they_were_graded():
     for url, info in read_registry(FACTS_REGISTRY).items():
         if info.checked < dt.date(2026, 12, 3):
             assert info.checked == dt.date(2026, 11, 24), url
-            assert "not reopened" in info.note and "non relue" in info.note, url
+            assert "not reopened" in info.note.en and "non relue" in info.note.fr, url
 
 
 def test_hand_added_items_cite_pages_read_when_they_were_added():
@@ -260,11 +312,17 @@ def test_an_item_with_only_weak_sources_is_shown_weakly_sourced():
     from geo.io import facts
 
     sources.registry.cache_clear()
-    # Tinzaouaten cites a Wikipedia mirror, an aggregator's copy of Reuters and a defence blog
-    tinzaouaten = next(m for m in facts.load_timeline() if m.id == "tinzaouaten")
-    assert weakly_sourced(tinzaouaten.sources)
-    html = source_list_html(list(tinzaouaten.sources), "fr")
+    # the OIF exit cites a small site, a staging copy of an aggregator and a pro-Russian one
+    oif = next(m for m in facts.load_timeline() if m.id == "oif-exit")
+    assert weakly_sourced(oif.sources)
+    html = source_list_html(list(oif.sources), "fr")
     assert html.startswith('<p class="weakly-sourced"')
+    # Tinzaouaten was weakly sourced (a mirror, an aggregator, a defence blog) until AFP's and
+    # Reuters' reports, read on 2026-12-03, were added beside them
+    tinzaouaten = next(m for m in facts.load_timeline() if m.id == "tinzaouaten")
+    assert best_grade(tinzaouaten.sources) == "strong"
+    assert not source_list_html(list(tinzaouaten.sources), "fr").startswith(
+        '<p class="weakly-sourced"')
     # Goïta's defence portfolio: reposts (weak) and one short report relaying Al Jazeera (fair)
     goita = next(m for m in facts.load_timeline() if m.id == "goita-defence-portfolio")
     assert best_grade(goita.sources) == "fair" and not goita.verified

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from geo.i18n.catalogue import LANGUAGES
 from geo.io.paths import DATA_DIR
 from geo.io.yamlfile import read_yaml
 
@@ -51,6 +52,18 @@ class SourceRegistryError(ValueError):
 
 
 @dataclass(frozen=True)
+class Note:
+    """A registry note, written in every language of the app (``note: {en: .., fr: ..}``)."""
+
+    en: str
+    fr: str
+
+    def text(self, lang: str) -> str:
+        """The note in ``lang`` (English for a language the app does not have)."""
+        return self.fr if lang == "fr" else self.en
+
+
+@dataclass(frozen=True)
 class SourceInfo:
     """One cited URL as the registry describes it."""
 
@@ -61,7 +74,29 @@ class SourceInfo:
     checked: dt.date | None  # None: not opened for the registry (graded by what it is)
     title: str = ""
     language: str = ""
-    note: str = ""
+    note: Note | None = None
+
+
+def _note(raw: object, where: str) -> Note | None:
+    """The entry's note, which must give every language of the app: a single string (the
+    old form, one language or two mixed in one text) is refused, not guessed apart."""
+    if raw in (None, ""):
+        return None
+    if not isinstance(raw, dict):
+        raise SourceRegistryError(f"{where}: 'note' must give the text in each language "
+                                  f"({', '.join(f'{lang}: ...' for lang in LANGUAGES)}), "
+                                  f"got {type(raw).__name__}")
+    unknown = sorted(set(map(str, raw)) - set(LANGUAGES))
+    if unknown:
+        raise SourceRegistryError(f"{where}: 'note' has unknown language(s) "
+                                  f"{', '.join(unknown)}")
+    texts = {}
+    for lang in LANGUAGES:
+        text = raw.get(lang)
+        if not isinstance(text, str) or not text.strip():
+            raise SourceRegistryError(f"{where}: 'note' has no {lang!r} text")
+        texts[lang] = text.strip()
+    return Note(**texts)
 
 
 def _entry(raw: object, where: str) -> SourceInfo:
@@ -83,7 +118,7 @@ def _entry(raw: object, where: str) -> SourceInfo:
     grade = str(raw.get("grade") or DEFAULT_GRADE[kind])
     if grade not in GRADES:
         raise SourceRegistryError(f"{where}: grade {grade!r} is not one of {', '.join(GRADES)}")
-    note = str(raw.get("note") or "")
+    note = _note(raw.get("note"), where)
     if grade != DEFAULT_GRADE[kind] and not note:
         raise SourceRegistryError(f"{where}: grade {grade!r} differs from the {kind!r} default "
                                   f"({DEFAULT_GRADE[kind]!r}); give the reason in 'note'")

@@ -54,12 +54,13 @@ def source_list_html(urls: list[str] | tuple[str, ...], lang: str = "en") -> str
 
 
 def source_meta_html(info: SourceInfo, lang: str) -> str:
-    """Publisher · type · grade of one registered source, after its link."""
+    """Publisher · type · grade of one registered source, after its link, and its note in
+    the reader's language."""
     parts = [esc(info.publisher), esc(translate(f"src_type_{info.type}", lang))]
     grade = esc(translate(f"src_grade_{info.grade}", lang))
     checked = esc(translate("src_checked", lang, date=format_day(info.checked, lang, "medium"))
                   if info.checked is not None else translate("src_not_checked", lang))
-    note = f" — {esc(info.note)}" if info.note else ""
+    note = f" — {esc(info.note.text(lang))}" if info.note else ""
     return (f' <span class="source-meta">({" · ".join(parts)} · '
             f'<span class="grade grade-{esc(info.grade)}">{grade}</span>; {checked}{note})'
             "</span>")
