@@ -8,22 +8,20 @@ from streamlit_folium import st_folium
 
 from geo import ui
 from geo.analysis.filters import keep_rows, region_stats
-from geo.analysis.selection import (
+from geo.analysis.selection import events_near, feature_choices, selection_from_click
+from geo.i18n.catalogue import format_days, format_number, pick
+from geo.io import exports
+from geo.io.eventtexts import localized_locations
+from geo.model.countries import AES_MEMBERS, country_name
+from geo.model.events import coverage_end, fatality_upper, rejected_row_count
+from geo.model.selection import (
     IdLookup,
     Selection,
     click_hits,
     click_signature,
-    events_near,
-    feature_choices,
     parse_view,
-    selection_from_click,
     selection_from_param,
 )
-from geo.i18n.catalogue import format_days, format_number, pick
-from geo.io import exports
-from geo.io.events import coverage_end, fatality_upper, rejected_row_count
-from geo.io.eventtexts import localized_locations
-from geo.model.countries import AES_MEMBERS, country_name
 from geo.render import charter as charter_view
 from geo.render import export_html, mapbuild, panels, pointlayer
 from geo.ui import events as ui_events

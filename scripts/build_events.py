@@ -41,14 +41,10 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
-from geo.io.events import (
-    CSV_COLUMNS,
-    apply_admin1_overrides,
-    assign_admin1,
-    load_events,
-)
+from geo.io.events import apply_admin1_overrides, assign_admin1, load_events
 from geo.io.eventtexts import FRENCH_COLUMNS
 from geo.io.paths import DATA_DIR
+from geo.model.events import CSV_COLUMNS
 
 # The reference sheets sit beside the repository (/work/shared/facts here, ../shared/facts in CI).
 DEFAULT_SOURCE = Path(__file__).resolve().parents[2] / "shared" / "facts" / "events.csv"

@@ -7,7 +7,7 @@ from __future__ import annotations
 import folium
 import pandas as pd
 
-from geo.io.events import fatality_upper
+from geo.model.events import fatality_upper
 from geo.render.pointlayer import LAYER_STYLES, radius_px
 
 

@@ -13,7 +13,7 @@ short list of real parties, fatalities as low/high ranges (some unknown), one or
 Use from Python::
 
     from scripts.synthetic_events import make_events, synthetic_rows
-    events = make_events(10_000, seed=1)     # the app's event model (geo.io.events.MODEL_COLUMNS)
+    events = make_events(10_000, seed=1)     # the app's event model (MODEL_COLUMNS)
     rows = synthetic_rows(10_000, seed=1)    # the same events as CSV text (CSV_COLUMNS)
 
 or write a CSV in the app's schema (``data/events/DATA_DICTIONARY.md``) that
@@ -38,13 +38,9 @@ import pandas as pd
 import shapely
 
 from geo.io.boundaries import load_africa_countries, load_countries
-from geo.io.events import (
-    CSV_COLUMNS,
-    SUBTYPES,
-    load_events,
-    validate_events,
-)
+from geo.io.events import load_events, validate_events
 from geo.model.countries import AES_MEMBERS
+from geo.model.events import CSV_COLUMNS, SUBTYPES
 
 DATASET = "synthetic"
 FIRST_DAY = pd.Timestamp("2012-01-01")
@@ -159,7 +155,7 @@ def _actors(category: np.ndarray, iso3: np.ndarray, subtype: np.ndarray,
 
 
 def synthetic_rows(n: int, seed: int = 0, today: Date | None = None) -> pd.DataFrame:
-    """``n`` synthetic events as CSV text, columns :data:`geo.io.events.CSV_COLUMNS`."""
+    """``n`` synthetic events as CSV text, columns :data:`geo.model.events.CSV_COLUMNS`."""
     if n < 0:
         raise ValueError("n must be >= 0")
     today = today or Date.today()
@@ -235,7 +231,7 @@ def synthetic_rows(n: int, seed: int = 0, today: Date | None = None) -> pd.DataF
 
 
 def make_events(n: int, seed: int = 0, today: Date | None = None) -> pd.DataFrame:
-    """``n`` synthetic events in the app's event model (:data:`geo.io.events.MODEL_COLUMNS`).
+    """``n`` synthetic events in the app's event model (:data:`geo.model.events.MODEL_COLUMNS`).
 
     Built from :func:`synthetic_rows` through ``geo.io.events.validate_events``, so it is
     exactly what the app would load from the CSV; raises if any row has a problem.

@@ -9,9 +9,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from geo.analysis.filters import EventFilter, filter_mask
+from geo.analysis.filters import filter_mask
 from geo.io import actors as ac
-from geo.io.events import actor_lists, actor_pairs, load_events, split_actors
+from geo.io.events import actor_lists, actor_pairs, load_events
+from geo.model.events import split_actors
+from geo.model.filters import EventFilter
 
 
 def _write(tmp_path: Path, text: str) -> Path:

@@ -12,7 +12,7 @@ import shapely
 from pyproj import Transformer
 
 from geo.analysis import measures as an
-from geo.io.events import MODEL_COLUMNS
+from geo.model.events import MODEL_COLUMNS
 from geo.spatial.geometry import local_equidistant_crs
 
 CENTER = shapely.Point(0.5, 15.0)  # a made-up tripoint
@@ -594,8 +594,9 @@ def mixed_events() -> pd.DataFrame:
 def _random_filters(events: pd.DataFrame, count: int) -> list:
     from datetime import date as day
 
-    from geo.analysis.filters import EventFilter
-    from geo.io.events import LAYERS, actors_long
+    from geo.io.events import actors_long
+    from geo.model.events import LAYERS
+    from geo.model.filters import EventFilter
 
     rng = np.random.default_rng(11)
     countries = sorted(set(events["country_iso3"]))
@@ -696,7 +697,7 @@ def test_precomputed_arrays_give_the_numbers_of_the_frame_functions(mixed_events
 
 
 def test_precomputed_arrays_of_hand_built_events_by_hand():
-    from geo.analysis.filters import EventFilter
+    from geo.model.filters import EventFilter
 
     df = make([
         {"date": "2023-01-05", "country_iso3": "MLI", "actors": "JNIM; civilians",

@@ -11,9 +11,9 @@ from streamlit.testing.v1 import AppTest
 
 from geo.analysis import measures as an
 from geo.analysis import signals as sg
-from geo.analysis.filters import EventFilter
 from geo.i18n.catalogue import translate
 from geo.io.events import load_events
+from geo.model.filters import EventFilter
 from tests.test_analysis import CENTER
 
 PAGE = str(Path(__file__).resolve().parent.parent / "pages" / "changes.py")

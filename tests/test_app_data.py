@@ -373,7 +373,7 @@ def test_stored_events_hidden_by_the_map_filters_are_not_said_to_be_on_the_map(s
 
 
 def test_visibility_counts_each_hidden_event_under_its_first_filter(store):
-    from geo.analysis.filters import EventFilter
+    from geo.model.filters import EventFilter
     from geo.ui.data import visibility, visibility_lines
 
     events = prepare(FIX / "acled_labels.csv", store=store).events.copy()

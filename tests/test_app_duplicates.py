@@ -16,9 +16,10 @@ from streamlit.testing.v1 import AppTest
 
 from geo.analysis.filters import filter_mask
 from geo.i18n.catalogue import translate
-from geo.io.events import actor_lists, split_actors
+from geo.io.events import actor_lists
 from geo.io.importers import commit, prepare
 from geo.io.store import Store
+from geo.model.events import split_actors
 from geo.render import pointlayer
 from geo.ui import mapdata
 

@@ -17,10 +17,12 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from geo.analysis.filters import EventFilter, apply_filter, layer_counts, region_stats
+from geo.analysis.filters import apply_filter, layer_counts, region_stats
 from geo.i18n.catalogue import format_day, translate
 from geo.io.boundaries import load_admin1
-from geo.io.events import LAYERS, load_events
+from geo.io.events import load_events
+from geo.model.events import LAYERS
+from geo.model.filters import EventFilter
 from geo.ui.events import CHARTER_DATE, EVENTS_ENV, default_filter
 
 APP = str(Path(__file__).resolve().parents[1] / "dashboard.py")
@@ -537,7 +539,7 @@ def test_a_french_reader_gets_the_french_summary_and_place_of_an_event() -> None
 
 
 def test_the_map_legend_states_how_far_the_curated_events_go() -> None:
-    from geo.io.events import coverage_end
+    from geo.model.events import coverage_end
 
     end = coverage_end(EVENTS)
     for lang in ("en", "fr"):

@@ -119,8 +119,8 @@ def test_200k_events_in_well_under_a_second():
 
 
 def test_winner_is_named_in_export_descriptions_and_round_trips_the_url():
-    from geo.analysis.filters import EventFilter, from_query_params, to_query_params
     from geo.io import exports
+    from geo.model.filters import EventFilter, from_query_params, to_query_params
 
     assert exports.describe_filter({"winner": "acled"}, "en") == (
         "events in two datasets: the copy of acled")

@@ -12,20 +12,16 @@ import pandas as pd
 import pytest
 
 from geo.io.events import (
-    CSV_COLUMNS,
     EVENTS_FILE,
-    MODEL_COLUMNS,
-    RowProblem,
     actor_options,
     actors_long,
     assign_admin1,
-    fatality_upper,
     load_events,
     read_event_csv,
-    split_actors,
     validate_events,
 )
 from geo.model.countries import AES_MEMBERS
+from geo.model.events import CSV_COLUMNS, MODEL_COLUMNS, RowProblem, fatality_upper, split_actors
 
 REPO = Path(__file__).resolve().parent.parent
 

@@ -21,7 +21,6 @@ from geo.io import events as ev
 from geo.io.boundaries import load_admin1, load_africa_countries
 from geo.io.events import (
     BORDER_TOLERANCE_M,
-    CSV_COLUMNS,
     METRIC_CRS,
     assign_admin1,
     distance_to_country_m,
@@ -32,6 +31,7 @@ from geo.io.events import (
     validate_events,
 )
 from geo.model.countries import AES_MEMBERS
+from geo.model.events import CSV_COLUMNS
 from geo.model.messages import Message
 
 # --- the reference (the per-row / per-chunk code before) --------------------------------------

@@ -11,9 +11,9 @@ import pandas as pd
 import pytest
 
 from geo.io import exports
-from geo.io.events import LAYERS
 from geo.io.importers import commit, prepare
 from geo.io.store import ACLED_NOTICE, Store
+from geo.model.events import LAYERS
 from geo.render import export_html, mapbuild
 from geo.render.pointlayer import event_block, point_group
 

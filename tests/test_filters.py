@@ -8,17 +8,10 @@ from urllib.parse import parse_qs, urlencode
 import pandas as pd
 import pytest
 
-from geo.analysis.filters import (
-    EventFilter,
-    RegionStats,
-    apply_filter,
-    from_query_params,
-    keep_rows,
-    layer_counts,
-    region_stats,
-    to_query_params,
-)
-from geo.io.events import LAYERS, load_events
+from geo.analysis.filters import RegionStats, apply_filter, keep_rows, layer_counts, region_stats
+from geo.io.events import load_events
+from geo.model.events import LAYERS
+from geo.model.filters import EventFilter, from_query_params, to_query_params
 
 NA = None  # missing fatalities
 

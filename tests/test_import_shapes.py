@@ -426,7 +426,7 @@ def test_iso_numeric_codes_and_known_codes():
 
 
 def test_a_shared_map_link_keeps_countries_outside_africa():
-    from geo.analysis.filters import EventFilter, from_query_params, to_query_params
+    from geo.model.filters import EventFilter, from_query_params, to_query_params
 
     params = to_query_params(EventFilter(countries=("USA", "GAB", "MLI")))
     assert from_query_params(params).countries == ("USA", "GAB", "MLI")

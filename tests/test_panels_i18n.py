@@ -12,10 +12,10 @@ import pandas as pd
 import pytest
 import shapely
 
-from geo.analysis.selection import Selection
 from geo.i18n import catalogue as i18n
 from geo.i18n.catalogue import catalog, format_number, normalise_language, translate
 from geo.io.boundaries import load_admin1, load_bfa_provinces, load_countries
+from geo.model.selection import Selection
 from geo.render.panels import source_list_html, unit_panel_html
 from geo.spatial.geometry import rounded_km2
 from geo.spatial.zones import load_zone_definitions, unit_facts
@@ -661,7 +661,7 @@ def test_places_in_lists_are_in_the_readers_language(curated_events):
     ("fr", "Événements vérifiés jusqu'au 25 avril 2026 (dernier événement des données)"),
 ])
 def test_the_legend_states_the_curated_datas_end_from_the_data(curated_events, lang, text):
-    from geo.io.events import coverage_end
+    from geo.model.events import coverage_end
     from geo.render.panels import event_legend_html
 
     end = coverage_end(curated_events)

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from geo.analysis.selection import click_hits
+from geo.model.selection import click_hits
 from geo.render import pointlayer
 from geo.render.pointlayer import DRAW_ORDER, decode, encode, event_block
 

@@ -5,13 +5,9 @@ from __future__ import annotations
 import geopandas as gpd
 import pytest
 
-from geo.analysis.selection import (
-    Selection,
-    click_signature,
-    selection_from_click,
-    selection_from_param,
-)
+from geo.analysis.selection import selection_from_click
 from geo.io.boundaries import load_admin1, load_countries
+from geo.model.selection import Selection, click_signature, selection_from_param
 
 GAO = {"lat": 16.94, "lng": 1.75}  # inside Gao region (ML-7), Mali
 KAYES = {"lat": 14.0, "lng": -10.5}  # inside Kayes region (ML-1), Mali
@@ -207,6 +203,6 @@ def test_the_finder_names_a_curated_event_by_its_place_in_the_readers_language()
     ("95,2,5", None), ("13,200,5", None), ("13,2,40", None), ("1,2,3,4", None),
 ])
 def test_parse_view_accepts_only_a_valid_centre_and_zoom(raw, expected) -> None:
-    from geo.analysis.selection import parse_view
+    from geo.model.selection import parse_view
 
     assert parse_view(raw) == expected

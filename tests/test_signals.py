@@ -10,7 +10,7 @@ import pytest
 
 from geo.analysis import measures as an
 from geo.analysis import signals
-from geo.analysis.filters import EventFilter
+from geo.model.filters import EventFilter
 from tests.test_analysis import CENTER, make
 
 END = date(2024, 12, 31)

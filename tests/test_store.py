@@ -17,9 +17,9 @@ from platformdirs.macos import MacOS
 from platformdirs.unix import Unix
 
 from geo.io import importers
-from geo.io.events import TYPOLOGY_COLUMNS
 from geo.io.importers import commit, prepare
 from geo.io.store import DB_NAME, HASHED_COLUMNS, Store, data_dir, row_hash
+from geo.model.events import TYPOLOGY_COLUMNS
 
 FIX = Path(__file__).resolve().parent / "fixtures"
 REPO = Path(__file__).resolve().parent.parent

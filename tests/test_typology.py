@@ -10,11 +10,12 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from geo.analysis.filters import EventFilter, apply_filter, from_query_params, to_query_params
-from geo.io.events import DEFAULT_LAYERS, LAYERS, TYPOLOGY_COLUMNS
+from geo.analysis.filters import apply_filter
 from geo.io.importers import commit, prepare
 from geo.io.store import SCHEMA_VERSION, Store
 from geo.model import typology
+from geo.model.events import DEFAULT_LAYERS, LAYERS, TYPOLOGY_COLUMNS
+from geo.model.filters import EventFilter, from_query_params, to_query_params
 from geo.render.panels import event_panel_html
 
 FIX = Path(__file__).resolve().parent / "fixtures"

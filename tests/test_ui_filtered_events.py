@@ -9,8 +9,9 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from geo.analysis.filters import EventFilter, apply_filter, layer_counts
-from geo.io.events import LAYERS
+from geo.analysis.filters import apply_filter, layer_counts
+from geo.model.events import LAYERS
+from geo.model.filters import EventFilter
 from geo.ui import events as ui_events
 
 FILTERS = [

@@ -11,7 +11,7 @@ Rules
   that month in the monthly series and in that year in the distance bands. A ``range`` event
   counts once, in the month of its first day.
 * **Fatalities.** Sums of ``fatalities_low`` (the "low" series) and of the upper bound
-  :func:`geo.io.events.fatality_upper` (the "high" series). Unknown fatalities add 0 to both
+  :func:`geo.model.events.fatality_upper` (the "high" series). Unknown fatalities add 0 to both
   sums, so the band is the range of known deaths, not an estimate of the true total; the
   number of events with unknown fatalities is reported alongside.
 * **Actors.** An event with several actors counts once for each actor, with its full
@@ -57,15 +57,17 @@ import shapely
 from pyproj import Transformer
 
 from geo.analysis.duplicates import CURATED, Duplicates, find_duplicates, shown_once
-from geo.analysis.filters import EventFilter, canonical_actors
+from geo.analysis.filters import canonical_actors
 from geo.io import placecache
 
 # The victim rule lives in geo.io.actors (the alias table marks victims too); named here
 # for the callers of geo.analysis.measures.
 from geo.io.actors import VICTIM_NOUNS, is_victim  # noqa: F401
-from geo.io.events import actor_pairs, fatality_upper
+from geo.io.events import actor_pairs
 from geo.io.exports import table_csv
 from geo.model.countries import AES_MEMBERS, CHARTER_DATE
+from geo.model.events import fatality_upper
+from geo.model.filters import EventFilter
 from geo.spatial.geometry import WGS84, local_equidistant_crs
 
 BAND_EDGES_KM: tuple[float, ...] = (0.0, 50.0, 100.0, 200.0, 400.0)
@@ -605,9 +607,9 @@ class EventArrays:
     low: np.ndarray
     """``fatalities_low``, unknown = 0 (int64)."""
     high: np.ndarray
-    """:func:`geo.io.events.fatality_upper`, unknown = 0 (int64)."""
+    """:func:`geo.model.events.fatality_upper`, unknown = 0 (int64)."""
     upper: np.ndarray
-    """:func:`geo.io.events.fatality_upper` as float64, NaN when unknown (for filters)."""
+    """:func:`geo.model.events.fatality_upper` as float64, NaN when unknown (for filters)."""
     unknown: np.ndarray
     """``fatalities_low`` unknown (bool)."""
     km: np.ndarray
@@ -709,7 +711,7 @@ def prepare(events: pd.DataFrame, center: shapely.Point,
 
 def filter_mask(arrays: EventArrays, f: EventFilter) -> np.ndarray:
     """Which events :func:`geo.analysis.filters.apply_filter` keeps for the filter ``f`` (an
-    :class:`geo.analysis.filters.EventFilter`), as a bool array in the events' order."""
+    :class:`geo.model.filters.EventFilter`), as a bool array in the events' order."""
     keep = np.ones(arrays.size, dtype=bool)
     if f.date_from is not None:
         keep &= arrays.date_end >= _stamp_ns(f.date_from)

@@ -45,7 +45,7 @@ LEVELS: tuple[str, ...] = ("well_above", "above", "usual", "below", "too_few",
 """Change levels, most alarming first; the last two mean no level is given."""
 
 MEASURES: tuple[str, ...] = ("events", "fatalities")
-"""``fatalities`` is the high bound (:func:`geo.io.events.fatality_upper`, unknown = 0)."""
+"""``fatalities`` is the high bound (:func:`geo.model.events.fatality_upper`, unknown = 0)."""
 
 _NS_PER_DAY = 86_400 * 10**9
 

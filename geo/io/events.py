@@ -1,54 +1,5 @@
-"""The one event model for every event source (curated now; ACLED and UCDP imports later).
-
-An event CSV (schema: ``data/events/DATA_DICTIONARY.md``) is read as text, checked by
-:func:`validate_events` and turned into a DataFrame with exactly the columns of
-:data:`MODEL_COLUMNS`:
-
-============== ================= =====================================================
-column         dtype             meaning
-============== ================= =====================================================
-id             str               unique event id
-date           datetime64[ns]    first day of the event (the source's date)
-date_end       datetime64[ns]    last day; equals ``date`` unless a range is known
-                                 (``month`` precision without an end: end of month)
-date_precision str               ``day``, ``approx``, ``range`` or ``month``
-category       str               ``coup``, ``insurgency`` or ``state-violence``
-subtype        str               see :data:`SUBTYPES`
-layer          str               display layer, see :data:`LAYERS` and :func:`layer_of`
-country_iso3   str               ISO 3166-1 alpha-3 code of the country
-admin1_id      str               admin-1 unit (``geo.io.boundaries.load_admin1``) holding the
-                                 point; ``""`` outside MLI/BFA/NER or without coordinates
-admin1_name    str               English name of that unit; ``""`` when no unit
-location       str               place name as given by the source
-latitude       float64           WGS 84 degrees; NaN when the event has no coordinates
-longitude      float64           WGS 84 degrees; NaN when the event has no coordinates
-geo_precision  Int64             1 exact place, 2 near / area, 3 region-level; <NA> if
-                                 no coordinates
-actors         str               the names as the source writes them, joined by ``"; "``
-                                 (the stored form). Read them per event with
-                                 :func:`actor_lists` / :func:`actor_pairs` (canonical
-                                 groups, actors and targets apart), never by splitting
-fatalities_low Int64             lower bound of deaths; <NA> = unknown
-fatalities_high Int64            upper bound; <NA> = not given (use :func:`fatality_upper`)
-summary        str               paraphrase, verbatim from the file (may contain any text:
-                                 escaping is the renderer's job)
-sources        object (tuple)    tuple of http(s) URL strings, at least one
-dataset        str               dataset of origin, e.g. ``curated``, ``acled``, ``ucdp``
-verified       bool              checked against the cited sources
-disorder_type  str               ACLED's disorder type, as ACLED writes it; ``""`` if none
-event_type     str               ACLED's event type (pre-2019 types translated)
-sub_event_type str               ACLED's sub-event type
-interaction_code str             ACLED's interaction code (``17``: inter1 1, inter2 7)
-interaction    str               ACLED's interaction label (``State forces-Civilians``)
-civilian_targeting str           ACLED's flag: ``Civilian targeting`` or ``""``
-type_of_violence str             UCDP's type of violence ``1``, ``2``, ``3`` or ``""``
-dyad_name      str               UCDP's dyad name
-dyad_id        str               UCDP's dyad id (``dyad_new_id``)
-fatalities_best Int64            UCDP's best estimate of deaths; <NA> elsewhere
-============== ================= =====================================================
-
-The last ten columns (:data:`TYPOLOGY_COLUMNS`) keep the sources' own typology; curated
-events have them blank. The category is derived from them (:mod:`geo.model.typology`).
+"""Reading and checking event files: validation of any source's rows against the event model
+(:mod:`geo.model.events`), the curated events, admin-1 assignment and actor names.
 
 Nothing here imports Streamlit.
 """
@@ -56,7 +7,7 @@ Nothing here imports Streamlit.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date as Date
 from datetime import timedelta
 from functools import lru_cache
@@ -73,6 +24,22 @@ from geo.io.boundaries import load_admin1, load_africa_countries
 from geo.io.paths import DATA_DIR
 from geo.model import typology
 from geo.model.countries import AES_MEMBERS, is_country_code
+from geo.model.events import (
+    CATEGORIES,
+    CSV_COLUMNS,
+    DATE_PRECISIONS,
+    GEO_PRECISIONS,
+    MIN_DATE,
+    REQUIRED_COLUMNS,
+    SUBTYPES,
+    TYPOLOGY_COLUMNS,
+    EventLoad,
+    RowProblem,
+    empty_events,
+    layer_of,
+    split_actors,
+    with_model_dtypes,
+)
 from geo.model.messages import Message
 from geo.spatial.geometry import METRIC_CRS, WGS84
 
@@ -83,65 +50,7 @@ EVENTS_FILE = EVENTS_DIR / "events.csv"
 # from data/events/curation.yaml, each with its reason).
 ADMIN1_OVERRIDES_FILE = EVENTS_DIR / "admin1_overrides.csv"
 
-CATEGORIES: tuple[str, ...] = ("coup", "insurgency", "state-violence", "protest", "riot",
-                                "strategic")
-COUP_SUBTYPES: tuple[str, ...] = ("successful", "attempted", "alleged-plot")
-# Violence subtypes shared by insurgency and state violence. The curated file uses the
-# first eight; the last three exist so that ACLED / UCDP imports can map onto the schema.
-VIOLENCE_SUBTYPES: tuple[str, ...] = (
-    "attack-on-military", "attack-on-civilians", "massacre", "ambush", "capture-of-town",
-    "bombing", "siege", "kidnapping", "armed-clash", "air-or-drone-strike", "other",
-)
-SUBTYPES: dict[str, tuple[str, ...]] = {
-    "coup": COUP_SUBTYPES,
-    "insurgency": VIOLENCE_SUBTYPES,
-    "state-violence": VIOLENCE_SUBTYPES,
-    "protest": typology.PROTEST_SUBTYPES,
-    "riot": typology.RIOT_SUBTYPES,
-    "strategic": typology.STRATEGIC_SUBTYPES,
-}
-LAYERS: tuple[str, ...] = (
-    "coup-successful", "coup-attempted", "coup-plot", "insurgency", "state-violence",
-    "protest", "riot", "strategic",
-)
-# Layers the map does not show until the user switches them on (ACLED's demonstrations and
-# strategic developments: often half of an export, and not political violence).
-OFF_BY_DEFAULT_LAYERS: tuple[str, ...] = ("protest", "riot", "strategic")
-DEFAULT_LAYERS: tuple[str, ...] = tuple(lay for lay in LAYERS
-                                        if lay not in OFF_BY_DEFAULT_LAYERS)
-COUP_LAYERS: dict[str, str] = {
-    "successful": "coup-successful", "attempted": "coup-attempted", "alleged-plot": "coup-plot",
-}
-DATE_PRECISIONS: tuple[str, ...] = ("day", "approx", "range", "month")
-GEO_PRECISIONS: tuple[int, ...] = (1, 2, 3)
 
-# Columns of the CSV files (see DATA_DICTIONARY.md). admin1_id / admin1_name in a file are
-# informative only: the loader always recomputes them from the coordinates.
-CSV_COLUMNS: tuple[str, ...] = (
-    "id", "dataset", "date", "date_end", "date_precision", "category", "subtype",
-    "country_iso3", "admin1_id", "admin1_name", "admin1_source_name", "location",
-    "latitude", "longitude", "geo_precision", "actors", "fatalities_low", "fatalities_high",
-    "summary", "sources", "verified",
-    # the sources' own typology (blank for curated events)
-    "disorder_type", "event_type", "sub_event_type", "interaction_code", "interaction",
-    "civilian_targeting", "type_of_violence", "dyad_name", "dyad_id", "fatalities_best",
-)
-TYPOLOGY_COLUMNS: tuple[str, ...] = CSV_COLUMNS[CSV_COLUMNS.index("disorder_type"):]
-REQUIRED_COLUMNS: tuple[str, ...] = (
-    "id", "dataset", "date", "date_precision", "category", "subtype", "country_iso3",
-    "location", "summary", "sources", "verified",
-)
-MODEL_COLUMNS: tuple[str, ...] = (
-    "id", "date", "date_end", "date_precision", "category", "subtype", "layer",
-    "country_iso3", "admin1_id", "admin1_name", "admin1_source_name", "location", "latitude",
-    "longitude",
-    "geo_precision", "actors", "fatalities_low", "fatalities_high", "summary", "sources",
-    "dataset", "verified", *TYPOLOGY_COLUMNS,
-)
-INT_COLUMNS: tuple[str, ...] = ("geo_precision", "fatalities_low", "fatalities_high",
-                                "fatalities_best")
-
-MIN_DATE = pd.Timestamp("1960-01-01")
 # A point may lie this far outside its country (simplified coastlines and borders).
 BORDER_TOLERANCE_M = 5_000.0
 # Metric CRS for distances anywhere in Africa (scale error of a few percent at most,
@@ -150,75 +59,6 @@ BORDER_TOLERANCE_M = 5_000.0
 _URL_RE = r"(?i)^https?://[^\s/?#]+\S*$"
 _INT_RE = r"^\d+$"
 _DATE_RE = r"^\d{4}-\d{2}-\d{2}$"
-
-
-@dataclass(frozen=True)
-class RowProblem:
-    """One problem in one field of an event file.
-
-    ``row`` is the spreadsheet row number: the header is row 1, the first data row is row 2
-    (a quoted multi-line field still counts as one row). Problems with the file itself
-    (a missing column) use row 1.
-    """
-
-    file: str
-    row: int
-    column: str
-    reason: str  # in English (command line, logs, the rejected-rows CSV)
-    rejected: bool = True  # False for a problem that leaves the row in (a dropped URL)
-    # The same text as a catalogue key and parameters, to be shown in the reader's language
-    # (not compared: ``reason`` is its English text)
-    message: Message | None = field(default=None, compare=False)
-
-    @classmethod
-    def of(cls, file: str, row: int, column: str, message: Message,
-           rejected: bool = True) -> RowProblem:
-        """A problem whose English ``reason`` is written from ``message``."""
-        return cls(file, row, column, message.en, rejected, message)
-
-    def text(self, lang: str) -> str:
-        """The reason in ``lang``."""
-        return self.message.text(lang) if self.message is not None else self.reason
-
-
-def rejected_row_count(problems: list[RowProblem]) -> int:
-    """How many distinct rows were rejected (a row may have several problems)."""
-    return len({p.row for p in problems if p.rejected})
-
-
-@dataclass(frozen=True)
-class EventLoad:
-    """Result of :func:`load_events`: the valid events and every problem found."""
-
-    events: pd.DataFrame
-    problems: list[RowProblem] = field(default_factory=list)
-
-
-def layer_of(category: pd.Series, subtype: pd.Series) -> pd.Series:
-    """Display layer: ``coup-successful|coup-attempted|coup-plot`` for coups, else category."""
-    coup = subtype.map(COUP_LAYERS)
-    return coup.where(category == "coup", category).astype("str")
-
-
-def split_actors(value: object) -> list[str]:
-    """Split a ``"; "``-joined actor string; a ``;`` inside parentheses does not split.
-
-    ``"JNIM (per Wikipedia; unclaimed); Niger Armed Forces"`` gives
-    ``["JNIM (per Wikipedia; unclaimed)", "Niger Armed Forces"]``. Blank or NA gives ``[]``.
-    """
-    if not isinstance(value, str):
-        return []
-    parts, depth, start = [], 0, 0
-    for i, char in enumerate(value):
-        if char == "(":
-            depth += 1
-        elif char == ")":
-            depth = max(depth - 1, 0)
-        elif char == ";" and depth == 0:
-            parts.append(value[start:i])
-            start = i + 1
-    parts.append(value[start:])
-    return [p.strip() for p in parts if p.strip()]
 
 
 def actors_long(df: pd.DataFrame) -> pd.Series:
@@ -236,8 +76,12 @@ def actors_long(df: pd.DataFrame) -> pd.Series:
     per_row = np.where(codes >= 0, sizes[codes] if len(sizes) else 0, 0)
     rows = np.repeat(np.arange(len(codes)), per_row)
     within = np.arange(len(rows)) - np.repeat(np.cumsum(per_row) - per_row, per_row)
-    return pd.Series(names[first[codes[rows]] + within] if len(rows) else [],
-                     index=df.index[rows], dtype="str", name="actors")
+    return pd.Series(
+        names[first[codes[rows]] + within] if len(rows) else [],
+        index=df.index[rows],
+        dtype="str",
+        name="actors",
+    )
 
 
 @dataclass(frozen=True)
@@ -265,8 +109,9 @@ class ActorPairs:
 
     def targets(self) -> pd.Series:
         """The victims, indexed by row."""
-        return pd.Series(self.name[self.victim], index=self.row[self.victim], dtype="str",
-                         name="targets")
+        return pd.Series(
+            self.name[self.victim], index=self.row[self.victim], dtype="str", name="targets"
+        )
 
 
 def _parts_of(text: str, table: ActorAliases) -> list[tuple[str, bool]]:
@@ -295,8 +140,11 @@ def actor_pairs(df: pd.DataFrame) -> ActorPairs:
     rows = np.repeat(np.arange(len(codes)), per_row)
     within = np.arange(len(rows)) - np.repeat(np.cumsum(per_row) - per_row, per_row)
     at = first[codes[rows]] + within if len(rows) else np.array([], dtype=np.int64)
-    return ActorPairs(rows.astype(np.int64), names[at] if len(rows) else names[:0],
-                      victims[at] if len(rows) else victims[:0])
+    return ActorPairs(
+        rows.astype(np.int64),
+        names[at] if len(rows) else names[:0],
+        victims[at] if len(rows) else victims[:0],
+    )
 
 
 def actor_lists(df: pd.DataFrame) -> pd.DataFrame:
@@ -326,46 +174,6 @@ def actor_options(df: pd.DataFrame) -> list[str]:
     return sorted((str(n) for n in names), key=lambda a: (a.casefold(), a))
 
 
-def coverage_end(events: pd.DataFrame) -> Date | None:
-    """The last day the curated events cover: the latest ``date_end`` of the ``curated``
-    dataset (None when it has no event). Shown on the map so that a reader knows how far
-    the data goes, taken from the data rather than written by hand."""
-    curated = events.loc[events["dataset"].astype(str) == "curated", "date_end"]
-    last = curated.max() if len(curated) else pd.NaT
-    return None if pd.isna(last) else last.date()
-
-
-def fatality_upper(df: pd.DataFrame) -> pd.Series:
-    """Upper bound of the fatality range: ``fatalities_high``, else ``fatalities_low``.
-
-    <NA> when both are unknown.
-    """
-    return df["fatalities_high"].fillna(df["fatalities_low"]).astype("Int64")
-
-
-def empty_events() -> pd.DataFrame:
-    """An event frame with no rows and the model's columns and dtypes."""
-    return _typed(pd.DataFrame({c: [] for c in MODEL_COLUMNS}))
-
-
-def _typed(df: pd.DataFrame) -> pd.DataFrame:
-    out = df.loc[:, list(MODEL_COLUMNS)].copy()
-    for col in ("date", "date_end"):
-        out[col] = pd.to_datetime(out[col]).astype("datetime64[ns]")
-    for col in ("latitude", "longitude"):
-        out[col] = out[col].astype("float64")
-    for col in INT_COLUMNS:
-        out[col] = out[col].astype("Int64")
-    text = [c for c in MODEL_COLUMNS
-            if c not in ("date", "date_end", "latitude", "longitude", "sources", "verified",
-                         *INT_COLUMNS)]
-    for col in text:
-        out[col] = out[col].astype("str")
-    out["sources"] = out["sources"].astype(object)
-    out["verified"] = out["verified"].astype(bool)
-    return out.reset_index(drop=True)
-
-
 @lru_cache(maxsize=1)
 def _countries_metric() -> gpd.GeoSeries:
     africa = load_africa_countries()
@@ -377,8 +185,7 @@ def _countries_metric() -> gpd.GeoSeries:
 @lru_cache(maxsize=1)
 def _admin1_metric() -> gpd.GeoDataFrame:
     admin1 = load_admin1()[["id", "iso3", "name_en", "geometry"]]
-    return admin1.rename(columns={"id": "admin1_id", "name_en": "admin1_name"}).to_crs(
-        METRIC_CRS)
+    return admin1.rename(columns={"id": "admin1_id", "name_en": "admin1_name"}).to_crs(METRIC_CRS)
 
 
 def _points(lat: pd.Series, lon: pd.Series) -> gpd.GeoSeries:
@@ -388,12 +195,14 @@ def _points(lat: pd.Series, lon: pd.Series) -> gpd.GeoSeries:
 @lru_cache(maxsize=1)
 def _to_metric() -> Transformer:
     # The transformation GeoSeries.to_crs(METRIC_CRS) applies to each point's coordinates.
-    return Transformer.from_crs(CRS.from_user_input(WGS84),
-                                CRS.from_user_input(METRIC_CRS), always_xy=True)
+    return Transformer.from_crs(
+        CRS.from_user_input(WGS84), CRS.from_user_input(METRIC_CRS), always_xy=True
+    )
 
 
-def metric_xy(lat: pd.Series | np.ndarray, lon: pd.Series | np.ndarray
-              ) -> tuple[np.ndarray, np.ndarray]:
+def metric_xy(
+    lat: pd.Series | np.ndarray, lon: pd.Series | np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
     """Coordinates in :data:`METRIC_CRS`, computed on the arrays: the same numbers as
     ``_points(lat, lon).to_crs(METRIC_CRS)`` without a point object per event (building
     and re-projecting a million shapely points took seconds)."""
@@ -405,8 +214,9 @@ def metric_xy(lat: pd.Series | np.ndarray, lon: pd.Series | np.ndarray
     return np.asarray(x, dtype="float64"), np.asarray(y, dtype="float64")
 
 
-def distance_to_country_m(lat: pd.Series, lon: pd.Series, iso3: pd.Series,
-                          xy: tuple[np.ndarray, np.ndarray] | None = None) -> pd.Series:
+def distance_to_country_m(
+    lat: pd.Series, lon: pd.Series, iso3: pd.Series, xy: tuple[np.ndarray, np.ndarray] | None = None
+) -> pd.Series:
     """Metres from each point to its country (0 inside); NaN for an unknown country code.
 
     ``xy``: the points already in :data:`METRIC_CRS` (:func:`metric_xy`), if known."""
@@ -444,8 +254,7 @@ def _admin1_by_country() -> dict[str, tuple[gpd.GeoDataFrame, np.ndarray, np.nda
     return out
 
 
-def admin1_of(x: np.ndarray, y: np.ndarray, iso3: np.ndarray
-              ) -> tuple[np.ndarray, np.ndarray]:
+def admin1_of(x: np.ndarray, y: np.ndarray, iso3: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """``admin1_id`` / ``admin1_name`` (object arrays, ``""`` for none) of points given in
     :data:`METRIC_CRS` (NaN: no point) with their country codes: the rules of
     :func:`assign_admin1`, whose result this is.
@@ -467,16 +276,15 @@ def admin1_of(x: np.ndarray, y: np.ndarray, iso3: np.ndarray
         mx, my = x[mine], y[mine]
         unit = np.full(len(mine), -1, dtype=np.int64)
         for k, (geom, (x0, y0, x1, y1)) in enumerate(zip(geoms, bounds, strict=True)):
-            todo = np.flatnonzero((unit < 0) & (mx >= x0) & (mx <= x1)
-                                  & (my >= y0) & (my <= y1))
+            todo = np.flatnonzero((unit < 0) & (mx >= x0) & (mx <= x1) & (my >= y0) & (my <= y1))
             if len(todo):
                 unit[todo[shapely.contains_xy(geom, mx[todo], my[todo])]] = k
         rest = np.flatnonzero(unit < 0)
         if len(rest):
-            points = gpd.GeoDataFrame(
-                geometry=shapely.points(mx[rest], my[rest]), crs=own.crs)
-            near = gpd.sjoin_nearest(points, own.reset_index(drop=True), how="inner",
-                                     max_distance=BORDER_TOLERANCE_M)
+            points = gpd.GeoDataFrame(geometry=shapely.points(mx[rest], my[rest]), crs=own.crs)
+            near = gpd.sjoin_nearest(
+                points, own.reset_index(drop=True), how="inner", max_distance=BORDER_TOLERANCE_M
+            )
             near = near[~near.index.duplicated(keep="first")]
             unit[rest[near.index.to_numpy()]] = near["index_right"].to_numpy()
         hit = unit >= 0
@@ -485,8 +293,9 @@ def admin1_of(x: np.ndarray, y: np.ndarray, iso3: np.ndarray
     return ids, names
 
 
-def assign_admin1(df: pd.DataFrame, xy: tuple[np.ndarray, np.ndarray] | None = None
-                  ) -> pd.DataFrame:
+def assign_admin1(
+    df: pd.DataFrame, xy: tuple[np.ndarray, np.ndarray] | None = None
+) -> pd.DataFrame:
     """Set ``admin1_id`` / ``admin1_name`` by point-in-polygon on our admin-1 units.
 
     Only events whose ``country_iso3`` is MLI, BFA or NER and that have coordinates get a
@@ -527,8 +336,10 @@ def admin1_overrides(path: Path = ADMIN1_OVERRIDES_FILE) -> dict[str, str]:
     found: dict[str, str] = {}
     for row, (ident, unit) in enumerate(zip(table["id"], table["admin1_id"], strict=True), 2):
         if unit not in known:
-            raise ValueError(f"{path.name}: row {row}: admin1_id: {unit!r} is not a unit of "
-                             "data/boundaries/admin1.geojson")
+            raise ValueError(
+                f"{path.name}: row {row}: admin1_id: {unit!r} is not a unit of "
+                "data/boundaries/admin1.geojson"
+            )
         found[ident] = unit
     return found
 
@@ -563,17 +374,23 @@ class _Checker:
         self.problems: list[RowProblem] = []
         self.bad = pd.Series(False, index=raw.index)
 
-    def report(self, mask: pd.Series, column: str, key: str,
-               **params: str | int | pd.Series | _Quoted) -> None:
+    def report(
+        self, mask: pd.Series, column: str, key: str, **params: str | int | pd.Series | _Quoted
+    ) -> None:
         """Reject the rows in ``mask``, with one problem each: the message ``key`` with
         ``params``, a parameter given as a Series taking each row's own value."""
         mask = mask.fillna(False).astype(bool)
         rows = mask.index[mask]
         if not len(rows):
             return
-        per_row = {name: v.of(rows) if isinstance(v, _Quoted)
-                   else v.reindex(rows).astype(str).tolist() if isinstance(v, pd.Series)
-                   else [v] * len(rows) for name, v in params.items()}
+        per_row = {
+            name: v.of(rows)
+            if isinstance(v, _Quoted)
+            else v.reindex(rows).astype(str).tolist()
+            if isinstance(v, pd.Series)
+            else [v] * len(rows)
+            for name, v in params.items()
+        }
         for n, i in enumerate(rows):
             message = Message.of(key, **{name: values[n] for name, values in per_row.items()})
             self.problems.append(RowProblem.of(self.source_name, int(i) + 2, column, message))
@@ -581,8 +398,9 @@ class _Checker:
 
     def note(self, index: int, column: str, message: Message) -> None:
         """A problem that does not reject the row."""
-        self.problems.append(RowProblem.of(self.source_name, index + 2, column, message,
-                                           rejected=False))
+        self.problems.append(
+            RowProblem.of(self.source_name, index + 2, column, message, rejected=False)
+        )
 
 
 class _Quoted:
@@ -622,8 +440,9 @@ def to_numeric(values: pd.Series) -> pd.Series:
     codes, distinct = pd.factorize(values, use_na_sentinel=False)
     if len(distinct) * 2 > len(values):
         return pd.to_numeric(values, errors="coerce")
-    numbers = pd.to_numeric(pd.Series(distinct, dtype=values.dtype, name=values.name),
-                            errors="coerce")
+    numbers = pd.to_numeric(
+        pd.Series(distinct, dtype=values.dtype, name=values.name), errors="coerce"
+    )
     out = numbers.iloc[codes]
     out.index = values.index
     return out
@@ -642,10 +461,10 @@ def source_urls(sources: pd.Series) -> tuple[pd.Series, list[tuple[int, Message]
     for k, urls in enumerate(pd.Series(distinct, dtype=sources.dtype).str.split()):
         good = tuple(u for u in urls if url_ok(u))
         kept_distinct[k] = good or None
-        dropped_distinct.append([Message.of("pr_dropped_url", value=repr(url))
-                                 for url in urls if not url_ok(url)])
-    kept = pd.Series(kept_distinct[codes] if len(codes) else [], index=sources.index,
-                     dtype=object)
+        dropped_distinct.append(
+            [Message.of("pr_dropped_url", value=repr(url)) for url in urls if not url_ok(url)]
+        )
+    kept = pd.Series(kept_distinct[codes] if len(codes) else [], index=sources.index, dtype=object)
     notes: list[tuple[int, Message]] = []
     bad = [k for k, d in enumerate(dropped_distinct) if d]
     if bad:
@@ -655,8 +474,9 @@ def source_urls(sources: pd.Series) -> tuple[pd.Series, list[tuple[int, Message]
     return kept, notes
 
 
-def validate_events(df: pd.DataFrame, source_name: str,
-                    today: Date | None = None) -> tuple[pd.DataFrame, list[RowProblem]]:
+def validate_events(
+    df: pd.DataFrame, source_name: str, today: Date | None = None
+) -> tuple[pd.DataFrame, list[RowProblem]]:
     """Check an event table read as text and return ``(valid events, problems)``.
 
     ``df`` holds the CSV columns as strings (blank = missing), one row per data row in file
@@ -690,8 +510,9 @@ def validate_events(df: pd.DataFrame, source_name: str,
     missing_cols = [c for c in REQUIRED_COLUMNS if c not in raw.columns]
     if missing_cols:
         for col in missing_cols:
-            check.problems.append(RowProblem.of(source_name, 1, col,
-                                                Message.of("pr_required_column")))
+            check.problems.append(
+                RowProblem.of(source_name, 1, col, Message.of("pr_required_column"))
+            )
         not_loaded = Message.of("pr_row_not_loaded")
         rows = [RowProblem.of(source_name, i + 2, "", not_loaded) for i in range(len(raw))]
         return empty_events(), check.problems + rows
@@ -705,36 +526,57 @@ def validate_events(df: pd.DataFrame, source_name: str,
             check.report(s[col] == "", col, "pr_required_value")
 
     dup = s["id"].ne("") & s["id"].duplicated(keep="first")
-    check.report(dup, "id", "pr_duplicate_id", value=_quoted(s["id"]),
-                 first=first_rows(s["id"], dup))
+    check.report(
+        dup, "id", "pr_duplicate_id", value=_quoted(s["id"]), first=first_rows(s["id"], dup)
+    )
 
     dates = {}
     latest = pd.Timestamp(today) + timedelta(days=1)
     for col in ("date", "date_end"):
-        parsed = pd.to_datetime(s[col].where(s[col].str.match(_DATE_RE)), format="%Y-%m-%d",
-                                errors="coerce")
-        check.report(s[col].ne("") & parsed.isna(), col, "pr_bad_date",
-                     value=_quoted(s[col]))
-        check.report((parsed < MIN_DATE) | (parsed > latest), col, "pr_date_range",
-                     first=str(MIN_DATE.date()), last=str(latest.date()),
-                     value=_quoted(s[col]))
+        parsed = pd.to_datetime(
+            s[col].where(s[col].str.match(_DATE_RE)), format="%Y-%m-%d", errors="coerce"
+        )
+        check.report(s[col].ne("") & parsed.isna(), col, "pr_bad_date", value=_quoted(s[col]))
+        check.report(
+            (parsed < MIN_DATE) | (parsed > latest),
+            col,
+            "pr_date_range",
+            first=str(MIN_DATE.date()),
+            last=str(latest.date()),
+            value=_quoted(s[col]),
+        )
         dates[col] = parsed
     check.report(dates["date_end"] < dates["date"], "date_end", "pr_end_before_start")
 
     for col, allowed in (("date_precision", DATE_PRECISIONS), ("category", CATEGORIES)):
-        check.report(s[col].ne("") & ~s[col].isin(allowed), col, f"pr_unknown_{col}",
-                     value=_quoted(s[col]), allowed=", ".join(allowed))
+        check.report(
+            s[col].ne("") & ~s[col].isin(allowed),
+            col,
+            f"pr_unknown_{col}",
+            value=_quoted(s[col]),
+            allowed=", ".join(allowed),
+        )
     known_cat = s["category"].isin(CATEGORIES)
     pairs = [(cat, sub) for cat, subs in SUBTYPES.items() for sub in subs]
-    sub_ok = pd.Series(pd.MultiIndex.from_arrays([s["category"], s["subtype"]]).isin(pairs),
-                       index=raw.index)
-    check.report(known_cat & s["subtype"].ne("") & ~sub_ok, "subtype", "pr_unknown_subtype",
-                 value=_quoted(s["subtype"]), category=_quoted(s["category"]))
+    sub_ok = pd.Series(
+        pd.MultiIndex.from_arrays([s["category"], s["subtype"]]).isin(pairs), index=raw.index
+    )
+    check.report(
+        known_cat & s["subtype"].ne("") & ~sub_ok,
+        "subtype",
+        "pr_unknown_subtype",
+        value=_quoted(s["subtype"]),
+        category=_quoted(s["category"]),
+    )
 
     africa = set(load_africa_countries()["iso3"])
     known_country = is_country_code(s["country_iso3"])
-    check.report(s["country_iso3"].ne("") & ~known_country, "country_iso3",
-                 "pr_unknown_country_code", value=_quoted(s["country_iso3"]))
+    check.report(
+        s["country_iso3"].ne("") & ~known_country,
+        "country_iso3",
+        "pr_unknown_country_code",
+        value=_quoted(s["country_iso3"]),
+    )
     with_boundary = s["country_iso3"].isin(africa)
 
     coords = {}
@@ -742,10 +584,10 @@ def validate_events(df: pd.DataFrame, source_name: str,
         other = "longitude" if col == "latitude" else "latitude"
         value = to_numeric(s[col].where(s[col].ne("")))
         check.report(s[col].eq("") & s[other].ne(""), col, f"pr_{col}_missing")
-        check.report(s[col].ne("") & value.isna(), col, "pr_not_a_number",
-                     value=_quoted(s[col]))
-        check.report(value.abs() > limit, col, "pr_out_of_range", limit=f"{limit:g}",
-                     value=_quoted(s[col]))
+        check.report(s[col].ne("") & value.isna(), col, "pr_not_a_number", value=_quoted(s[col]))
+        check.report(
+            value.abs() > limit, col, "pr_out_of_range", limit=f"{limit:g}", value=_quoted(s[col])
+        )
         coords[col] = value.where(value.abs() <= limit)
     has_point = coords["latitude"].notna() & coords["longitude"].notna()
     testable = has_point & with_boundary
@@ -757,35 +599,63 @@ def validate_events(df: pd.DataFrame, source_name: str,
         at = testable.to_numpy()
         xy = metric_xy(coords["latitude"][testable], coords["longitude"][testable])
         x_all[at], y_all[at] = xy
-        dist = distance_to_country_m(coords["latitude"][testable], coords["longitude"][testable],
-                                     s["country_iso3"][testable], xy=xy).reindex(raw.index)
-        check.report(dist > BORDER_TOLERANCE_M, "latitude", "pr_outside_country",
-                     country=s["country_iso3"],
-                     km=(dist / 1000).round().astype("Int64").astype(str))
+        dist = distance_to_country_m(
+            coords["latitude"][testable],
+            coords["longitude"][testable],
+            s["country_iso3"][testable],
+            xy=xy,
+        ).reindex(raw.index)
+        check.report(
+            dist > BORDER_TOLERANCE_M,
+            "latitude",
+            "pr_outside_country",
+            country=s["country_iso3"],
+            km=(dist / 1000).round().astype("Int64").astype(str),
+        )
 
     geo_ok = s["geo_precision"].isin([str(g) for g in GEO_PRECISIONS])
-    check.report(has_point & ~geo_ok, "geo_precision", "pr_geo_precision",
-                 value=_quoted(s["geo_precision"]))
-    check.report(s["latitude"].eq("") & s["longitude"].eq("") & s["geo_precision"].ne(""),
-                 "geo_precision", "pr_geo_precision_blank")
+    check.report(
+        has_point & ~geo_ok, "geo_precision", "pr_geo_precision", value=_quoted(s["geo_precision"])
+    )
+    check.report(
+        s["latitude"].eq("") & s["longitude"].eq("") & s["geo_precision"].ne(""),
+        "geo_precision",
+        "pr_geo_precision_blank",
+    )
 
     fat = {}
     for col in ("fatalities_low", "fatalities_high"):
         ok = s[col].str.match(_INT_RE)
         check.report(s[col].ne("") & ~ok, col, "pr_not_whole_number", value=_quoted(s[col]))
         fat[col] = to_numeric(s[col].where(ok)).astype("Int64")
-    check.report(fat["fatalities_low"] > fat["fatalities_high"], "fatalities_low",
-                 "pr_fatalities_order", low=s["fatalities_low"], high=s["fatalities_high"])
-    check.report(s["fatalities_low"].eq("") & s["fatalities_high"].ne(""), "fatalities_low",
-                 "pr_fatalities_low_missing")
+    check.report(
+        fat["fatalities_low"] > fat["fatalities_high"],
+        "fatalities_low",
+        "pr_fatalities_order",
+        low=s["fatalities_low"],
+        high=s["fatalities_high"],
+    )
+    check.report(
+        s["fatalities_low"].eq("") & s["fatalities_high"].ne(""),
+        "fatalities_low",
+        "pr_fatalities_low_missing",
+    )
 
     best_ok = s["fatalities_best"].str.match(_INT_RE)
-    check.report(s["fatalities_best"].ne("") & ~best_ok, "fatalities_best",
-                 "pr_not_whole_number", value=_quoted(s["fatalities_best"]))
+    check.report(
+        s["fatalities_best"].ne("") & ~best_ok,
+        "fatalities_best",
+        "pr_not_whole_number",
+        value=_quoted(s["fatalities_best"]),
+    )
     fat["fatalities_best"] = to_numeric(s["fatalities_best"].where(best_ok)).astype("Int64")
-    check.report(s["type_of_violence"].ne("")
-                 & ~s["type_of_violence"].isin(list(typology.UCDP_TYPES_OF_VIOLENCE)),
-                 "type_of_violence", "pr_one_two_three", value=_quoted(s["type_of_violence"]))
+    check.report(
+        s["type_of_violence"].ne("")
+        & ~s["type_of_violence"].isin(list(typology.UCDP_TYPES_OF_VIOLENCE)),
+        "type_of_violence",
+        "pr_one_two_three",
+        value=_quoted(s["type_of_violence"]),
+    )
 
     kept, notes = source_urls(raw["sources"])
     for i, message in notes:
@@ -793,45 +663,53 @@ def validate_events(df: pd.DataFrame, source_name: str,
     check.report(kept.isna(), "sources", "pr_no_source_url")
 
     verified = s["verified"].str.lower()
-    check.report(s["verified"].ne("") & ~verified.isin(["true", "false"]), "verified",
-                 "pr_verified", value=_quoted(s["verified"]))
+    check.report(
+        s["verified"].ne("") & ~verified.isin(["true", "false"]),
+        "verified",
+        "pr_verified",
+        value=_quoted(s["verified"]),
+    )
 
     keep = ~check.bad
     start = dates["date"][keep]
     month_end = start + pd.offsets.MonthEnd(0)
     default_end = month_end.where(s["date_precision"][keep] == "month", start)
-    model = pd.DataFrame({
-        "id": s["id"][keep],
-        "date": start,
-        "date_end": dates["date_end"][keep].fillna(default_end),
-        "date_precision": s["date_precision"][keep],
-        "category": s["category"][keep],
-        "subtype": s["subtype"][keep],
-        "layer": layer_of(s["category"][keep], s["subtype"][keep]),
-        "country_iso3": s["country_iso3"][keep],
-        "admin1_id": "",
-        "admin1_name": "",
-        "admin1_source_name": (raw["admin1_source_name"][keep]
-                               if "admin1_source_name" in raw else ""),
-        "location": raw["location"][keep],
-        "latitude": coords["latitude"][keep],
-        "longitude": coords["longitude"][keep],
-        "geo_precision": to_numeric(s["geo_precision"][keep].where(has_point[keep])),
-        "actors": raw["actors"][keep],
-        "fatalities_low": fat["fatalities_low"][keep],
-        "fatalities_high": fat["fatalities_high"][keep],
-        "summary": raw["summary"][keep],
-        "sources": kept[keep],
-        "dataset": s["dataset"][keep],
-        "verified": verified[keep] == "true",
-        **{col: raw[col][keep] for col in TYPOLOGY_COLUMNS if col != "fatalities_best"},
-        "fatalities_best": fat["fatalities_best"][keep],
-    }, index=raw.index[keep])
+    model = pd.DataFrame(
+        {
+            "id": s["id"][keep],
+            "date": start,
+            "date_end": dates["date_end"][keep].fillna(default_end),
+            "date_precision": s["date_precision"][keep],
+            "category": s["category"][keep],
+            "subtype": s["subtype"][keep],
+            "layer": layer_of(s["category"][keep], s["subtype"][keep]),
+            "country_iso3": s["country_iso3"][keep],
+            "admin1_id": "",
+            "admin1_name": "",
+            "admin1_source_name": (
+                raw["admin1_source_name"][keep] if "admin1_source_name" in raw else ""
+            ),
+            "location": raw["location"][keep],
+            "latitude": coords["latitude"][keep],
+            "longitude": coords["longitude"][keep],
+            "geo_precision": to_numeric(s["geo_precision"][keep].where(has_point[keep])),
+            "actors": raw["actors"][keep],
+            "fatalities_low": fat["fatalities_low"][keep],
+            "fatalities_high": fat["fatalities_high"][keep],
+            "summary": raw["summary"][keep],
+            "sources": kept[keep],
+            "dataset": s["dataset"][keep],
+            "verified": verified[keep] == "true",
+            **{col: raw[col][keep] for col in TYPOLOGY_COLUMNS if col != "fatalities_best"},
+            "fatalities_best": fat["fatalities_best"][keep],
+        },
+        index=raw.index[keep],
+    )
     order = {c: i for i, c in enumerate(CSV_COLUMNS)}
     problems = sorted(check.problems, key=lambda p: (p.row, order.get(p.column, 99)))
     at = keep.to_numpy()
     located = assign_admin1(model, xy=(x_all[at], y_all[at]))
-    return _typed(apply_admin1_overrides(located, admin1_overrides())), problems
+    return with_model_dtypes(apply_admin1_overrides(located, admin1_overrides())), problems
 
 
 def read_event_csv(path: Path) -> pd.DataFrame:
@@ -849,4 +727,3 @@ def load_events(path: Path = EVENTS_FILE, today: Date | None = None) -> EventLoa
     path = Path(path)
     events, problems = validate_events(read_event_csv(path), path.name, today=today)
     return EventLoad(events=events, problems=problems)
-

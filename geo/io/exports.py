@@ -29,9 +29,9 @@ from collections.abc import Iterable, Mapping
 import pandas as pd
 
 from geo.i18n.catalogue import format_day, translate
-from geo.io.events import CSV_COLUMNS, LAYERS, TYPOLOGY_COLUMNS
 from geo.io.store import DatasetInfo
 from geo.model.countries import country_name
+from geo.model.events import CSV_COLUMNS, LAYERS, TYPOLOGY_COLUMNS
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -56,7 +56,7 @@ def neutralise(frame: pd.DataFrame) -> pd.DataFrame:
 
 def describe_filter(params: Mapping[str, str], lang: str = "en") -> str:
     """The filters applied, in words in ``lang``, from the map's URL parameters (only those
-    that differ from the default view; see ``geo.analysis.filters.to_query_params``)."""
+    that differ from the default view; see ``geo.model.filters.to_query_params``)."""
     def t(key: str, **kw: object) -> str:
         return translate(key, lang, **kw)
 

@@ -120,8 +120,8 @@ from pathlib import Path
 from typing import Any
 
 from geo.io import importers
-from geo.io.events import RowProblem
 from geo.io.store import DATASET_NAME_RE, RESERVED_DATASETS, Store
+from geo.model.events import RowProblem
 from geo.model.messages import Message
 
 _log = logging.getLogger(__name__)

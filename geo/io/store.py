@@ -34,8 +34,14 @@ import pandas as pd
 from platformdirs import PlatformDirs, PlatformDirsABC
 
 from geo.io import faults, placecache, snapshot
-from geo.io.events import INT_COLUMNS, MODEL_COLUMNS, TYPOLOGY_COLUMNS, _typed, empty_events
 from geo.io.paths import REPO_ROOT
+from geo.model.events import (
+    INT_COLUMNS,
+    MODEL_COLUMNS,
+    TYPOLOGY_COLUMNS,
+    empty_events,
+    with_model_dtypes,
+)
 
 APP_NAME = "sahel-atlas"
 DATA_DIR_ENV = "SAHEL_ATLAS_DATA_DIR"
@@ -49,9 +55,23 @@ WRITE_CACHE_KIB = 128 * 1024  # SQLite's page cache while writing (its default i
 DATASET_NAME_RE = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,39}$")
 RESERVED_DATASETS = ("curated",)
 
-_TEXT = ("id", "dataset", "date_precision", "category", "subtype", "layer", "country_iso3",
-         "admin1_id", "admin1_name", "admin1_source_name", "location", "actors", "summary",
-         "sources", *(c for c in TYPOLOGY_COLUMNS if c not in INT_COLUMNS))
+_TEXT = (
+    "id",
+    "dataset",
+    "date_precision",
+    "category",
+    "subtype",
+    "layer",
+    "country_iso3",
+    "admin1_id",
+    "admin1_name",
+    "admin1_source_name",
+    "location",
+    "actors",
+    "summary",
+    "sources",
+    *(c for c in TYPOLOGY_COLUMNS if c not in INT_COLUMNS),
+)
 _INTEGERS = tuple(c for c in MODEL_COLUMNS if c in INT_COLUMNS)
 SNAPSHOT_COLUMNS: tuple[str, ...] = (*MODEL_COLUMNS, "timestamp")
 STORED_COLUMNS: tuple[str, ...] = (*SNAPSHOT_COLUMNS, "row_hash")
@@ -61,8 +81,7 @@ STORED_COLUMNS: tuple[str, ...] = (*SNAPSHOT_COLUMNS, "row_hash")
 # (The typology columns are hashed only for a row that has any: see row_hash.)
 ADDED_COLUMNS: dict[str, str] = {
     "admin1_source_name": "TEXT NOT NULL DEFAULT ''",
-    **{c: "INTEGER" if c in INT_COLUMNS else "TEXT NOT NULL DEFAULT ''"
-       for c in TYPOLOGY_COLUMNS},
+    **{c: "INTEGER" if c in INT_COLUMNS else "TEXT NOT NULL DEFAULT ''" for c in TYPOLOGY_COLUMNS},
 }
 HASHED_COLUMNS: tuple[str, ...] = tuple(c for c in MODEL_COLUMNS if c not in ADDED_COLUMNS)
 
@@ -94,8 +113,11 @@ CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 INSERT OR IGNORE INTO meta VALUES ('generation', '0');
 """
 # The secondary indexes of the events table (as in _SCHEMA).
-_INDEXES = (("events_date", "date"), ("events_country", "country_iso3"),
-            ("events_dataset", "dataset, date"))
+_INDEXES = (
+    ("events_date", "date"),
+    ("events_country", "country_iso3"),
+    ("events_dataset", "dataset, date"),
+)
 # The columns of our tables: a database with other tables is another program's file.
 _TABLES = {
     "events": STORED_COLUMNS,
@@ -118,8 +140,19 @@ def data_dir(platform: type[PlatformDirsABC] = PlatformDirs) -> Path:
 
 # --- health of the store file ---------------------------------------------------------
 
-HEALTH_KINDS = ("ok", "missing", "empty", "truncated", "overwritten", "corrupt", "foreign",
-                "locked", "read-only", "full", "io-error")
+HEALTH_KINDS = (
+    "ok",
+    "missing",
+    "empty",
+    "truncated",
+    "overwritten",
+    "corrupt",
+    "foreign",
+    "locked",
+    "read-only",
+    "full",
+    "io-error",
+)
 READABLE_KINDS = ("ok", "missing", "read-only")  # the app can show what the store holds
 REPAIRABLE_KINDS = ("empty", "truncated", "overwritten", "corrupt", "foreign")
 
@@ -151,28 +184,28 @@ _MESSAGES = {
     "ok": "The event store {path} is in good order.",
     "missing": "There is no event store yet ({path}); the first import creates it.",
     "empty": "The event store {path} is empty (0 bytes, or a database without tables): "
-             "its events are not in it.",
+    "its events are not in it.",
     "truncated": "The event store {path} is truncated: the file is shorter than the "
-                 "database it holds ({detail}).",
+    "database it holds ({detail}).",
     "overwritten": "The event store {path} is not an SQLite database (any more): its content "
-                   "was overwritten, or it is another program's file.",
+    "was overwritten, or it is another program's file.",
     "corrupt": "The event store {path} is damaged: {detail}.",
     "foreign": "{path} is not a Sahel Atlas event store: {detail}.",
     "locked": "The event store {path} is locked by another program ({detail}); close it "
-              "and try again.",
+    "and try again.",
     "read-only": "The event store {path} cannot be written (a read-only file or "
-                 "folder): its events can be shown, nothing can be imported or removed.",
+    "folder): its events can be shown, nothing can be imported or removed.",
     "full": "The disk holding the event store {path} is full: nothing was stored.",
     "io-error": "The event store {path} could not be read or written ({detail}): the disk "
-                "may be failing or disconnected; nothing was changed.",
+    "may be failing or disconnected; nothing was changed.",
 }
 
 
-def health(kind: str, path: Path, detail: str = "",
-           generation: int | None = None) -> StoreHealth:
+def health(kind: str, path: Path, detail: str = "", generation: int | None = None) -> StoreHealth:
     """A :class:`StoreHealth` with its message."""
-    return StoreHealth(kind, path, _MESSAGES[kind].format(path=path, detail=detail),
-                       detail, generation)
+    return StoreHealth(
+        kind, path, _MESSAGES[kind].format(path=path, detail=detail), detail, generation
+    )
 
 
 def check_store(path: Path, thorough: bool = False) -> StoreHealth:
@@ -206,24 +239,36 @@ def check_store(path: Path, thorough: bool = False) -> StoreHealth:
         return health("overwritten", path)  # not a page size: the header is gone
     if (header_count_valid and size < pages * page_size) or size % page_size:
         expected = pages * page_size if header_count_valid else "a multiple of "
-        return health("truncated", path, f"{size:,} bytes of {expected:,} bytes"
-                      if header_count_valid else f"{size:,} bytes, not {expected}{page_size}")
+        return health(
+            "truncated",
+            path,
+            f"{size:,} bytes of {expected:,} bytes"
+            if header_count_valid
+            else f"{size:,} bytes, not {expected}{page_size}",
+        )
     try:
         con = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=1)
     except sqlite3.Error as err:
         return _health_of_error(path, err)
     try:
-        tables = {name: tuple(c[1] for c in con.execute(f"PRAGMA table_info('{name}')"))
-                  for (name,) in con.execute(
-                      "SELECT name FROM sqlite_master WHERE type='table'").fetchall()}
+        tables = {
+            name: tuple(c[1] for c in con.execute(f"PRAGMA table_info('{name}')"))
+            for (name,) in con.execute(
+                "SELECT name FROM sqlite_master WHERE type='table'"
+            ).fetchall()
+        }
         if not tables:
             return health("empty", path)
-        wrong = [name for name, cols in _TABLES.items()
-                 if set(tables.get(name, ())) | (set(ADDED_COLUMNS) if name == "events"
-                                                 else set()) != set(cols)]
+        wrong = [
+            name
+            for name, cols in _TABLES.items()
+            if set(tables.get(name, ())) | (set(ADDED_COLUMNS) if name == "events" else set())
+            != set(cols)
+        ]
         if wrong:
-            return health("foreign", path, "an SQLite database with the tables "
-                          + ", ".join(sorted(tables)))
+            return health(
+                "foreign", path, "an SQLite database with the tables " + ", ".join(sorted(tables))
+            )
         row = con.execute("SELECT value FROM meta WHERE key='generation'").fetchone()
         generation = int(row[0]) if row else 0
         if thorough:
@@ -251,8 +296,7 @@ def _health_of_error(path: Path, err: Exception) -> StoreHealth:
     if name.startswith("SQLITE_IOERR") or "i/o error" in lowered:
         # A full disk often reaches SQLite as an I/O error (growing the WAL index, a
         # write through the memory map): say "full" when it is, never "damaged".
-        return health("full" if _disk_free(path) < FULL_DISK_BYTES else "io-error", path,
-                      text)
+        return health("full" if _disk_free(path) < FULL_DISK_BYTES else "io-error", path, text)
     if "readonly" in lowered or "read-only" in lowered or "unable to open" in lowered:
         return health("read-only", path, text)
     return health("corrupt", path, text)
@@ -321,7 +365,8 @@ class DatasetInfo:
 
 ACLED_NOTICE = (
     "ACLED data: used under your own ACLED licence (https://acleddata.com/terms-of-use/), "
-    "which governs these rows; Sahel Atlas does not redistribute ACLED data.")
+    "which governs these rows; Sahel Atlas does not redistribute ACLED data."
+)
 
 
 def attribution(fmt: str, version: str, accessed: str, name: str, lang: str = "en") -> str:
@@ -366,8 +411,10 @@ def row_hash(events: pd.DataFrame) -> np.ndarray:
     # carries the typology updates the rows stored without it.
     present = [c for c in TYPOLOGY_COLUMNS if c in events.columns]
     if present:
-        typo = pd.DataFrame({c: events[c].astype("string").fillna("").to_numpy()
-                             for c in present}, index=events.index)
+        typo = pd.DataFrame(
+            {c: events[c].astype("string").fillna("").to_numpy() for c in present},
+            index=events.index,
+        )
         some = (typo != "").any(axis=1).to_numpy()
         if some.any():
             extra = pd.util.hash_pandas_object(typo[some], index=False).to_numpy()
@@ -378,7 +425,7 @@ def row_hash(events: pd.DataFrame) -> np.ndarray:
 
 
 def _days(values: pd.Series) -> np.ndarray:
-    return (values.to_numpy("datetime64[D]").astype(np.int64))
+    return values.to_numpy("datetime64[D]").astype(np.int64)
 
 
 def _nullable(values: pd.Series) -> list:
@@ -418,8 +465,10 @@ class Store:
             self.directory.resolve().relative_to(REPO_ROOT)
         except ValueError:
             return
-        raise ValueError(f"refusing to keep the event store inside the repository "
-                         f"({self.directory}); set {DATA_DIR_ENV} to another directory")
+        raise ValueError(
+            f"refusing to keep the event store inside the repository "
+            f"({self.directory}); set {DATA_DIR_ENV} to another directory"
+        )
 
     def require_readable(self) -> None:
         """Raise :class:`StoreError` if the store file exists but cannot be read."""
@@ -477,8 +526,9 @@ class Store:
         except sqlite3.OperationalError:
             if write or os.access(self.directory, os.W_OK):
                 raise
-        return sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro&immutable=1",
-                               uri=True, isolation_level=None)
+        return sqlite3.connect(
+            f"{self.path.resolve().as_uri()}?mode=ro&immutable=1", uri=True, isolation_level=None
+        )
 
     @contextmanager
     def import_lock(self, on_wait: Callable[[], None] | None = None) -> Iterator[None]:
@@ -528,18 +578,25 @@ class Store:
             con.execute("BEGIN")
             try:
                 generation, state = _state(con)
-                rows = con.execute("SELECT name, format, version, accessed, file_name, "
-                                   "imported_at FROM datasets ORDER BY name").fetchall()
-                counts = snapshot.value_counts(self.directory, generation, "dataset",
-                                               state)
+                rows = con.execute(
+                    "SELECT name, format, version, accessed, file_name, "
+                    "imported_at FROM datasets ORDER BY name"
+                ).fetchall()
+                counts = snapshot.value_counts(self.directory, generation, "dataset", state)
                 if counts is None:
-                    counts = dict(con.execute(
-                        "SELECT dataset, count(*) FROM events GROUP BY dataset").fetchall())
+                    counts = dict(
+                        con.execute(
+                            "SELECT dataset, count(*) FROM events GROUP BY dataset"
+                        ).fetchall()
+                    )
             finally:
                 con.execute("COMMIT")
-        return [DatasetInfo(name, fmt, version, accessed, file_name, imported_at,
-                            int(counts.get(name, 0)))
-                for name, fmt, version, accessed, file_name, imported_at in rows]
+        return [
+            DatasetInfo(
+                name, fmt, version, accessed, file_name, imported_at, int(counts.get(name, 0))
+            )
+            for name, fmt, version, accessed, file_name, imported_at in rows
+        ]
 
     def count(self) -> int:
         return sum(d.count for d in self.datasets())
@@ -547,8 +604,9 @@ class Store:
     def versions(self) -> pd.DataFrame:
         """``id`` -> ``timestamp``, ``row_hash``, ``dataset`` of every stored event."""
         if not self.exists():
-            return pd.DataFrame({"timestamp": [], "row_hash": [], "dataset": []},
-                                index=pd.Index([], name="id"))
+            return pd.DataFrame(
+                {"timestamp": [], "row_hash": [], "dataset": []}, index=pd.Index([], name="id")
+            )
         with self.connect() as con:
             rows = con.execute("SELECT id, timestamp, row_hash, dataset FROM events").fetchall()
         frame = pd.DataFrame(rows, columns=["id", "timestamp", "row_hash", "dataset"])
@@ -583,8 +641,9 @@ class Store:
         with self.connect() as con:
             return _state(con)
 
-    def _load_sql(self, datasets: tuple[str, ...] | None
-                  ) -> tuple[tuple[int, str | None, tuple], pd.DataFrame]:
+    def _load_sql(
+        self, datasets: tuple[str, ...] | None
+    ) -> tuple[tuple[int, str | None, tuple], pd.DataFrame]:
         """The generation, store id and dataset rows, and the events, read in one
         transaction (so they match)."""
         params: tuple = ()
@@ -594,9 +653,10 @@ class Store:
             params = tuple(datasets)
         with self.connect() as con:
             present = _event_columns(con)
-            cols = ", ".join(c if c in present else
-                             f"NULL AS {c}" if c in INT_COLUMNS else f"'' AS {c}"
-                             for c in SNAPSHOT_COLUMNS)
+            cols = ", ".join(
+                c if c in present else f"NULL AS {c}" if c in INT_COLUMNS else f"'' AS {c}"
+                for c in SNAPSHOT_COLUMNS
+            )
             sql = f"SELECT {cols} FROM events{where}"
             con.execute("BEGIN")
             try:
@@ -605,13 +665,16 @@ class Store:
                 rows = con.execute(sql + " ORDER BY date, id", params).fetchall()
             finally:
                 con.execute("COMMIT")
-        raw = pd.DataFrame.from_records(rows, columns=list(SNAPSHOT_COLUMNS),
-                                        coerce_float=True)
+        raw = pd.DataFrame.from_records(rows, columns=list(SNAPSHOT_COLUMNS), coerce_float=True)
         return (generation, state, known), from_rows(raw)
 
     # --- writing ----------------------------------------------------------------------
-    def write(self, events: pd.DataFrame, info: DatasetInfo,
-              progress: Callable[[float, str], None] | None = None) -> int:
+    def write(
+        self,
+        events: pd.DataFrame,
+        info: DatasetInfo,
+        progress: Callable[[float, str], None] | None = None,
+    ) -> int:
         """Insert or replace ``events`` (model + ``timestamp`` + ``row_hash``) and record
         the dataset, all in one transaction. Returns the number of rows written.
 
@@ -625,8 +688,10 @@ class Store:
             raise ValueError(f"invalid dataset name {info.name!r}")
         placeholders = ", ".join("?" * len(STORED_COLUMNS))
         updates = ", ".join(f"{c}=excluded.{c}" for c in STORED_COLUMNS if c != "id")
-        sql = (f"INSERT INTO events ({', '.join(STORED_COLUMNS)}) VALUES ({placeholders}) "
-               f"ON CONFLICT(id) DO UPDATE SET {updates}")
+        sql = (
+            f"INSERT INTO events ({', '.join(STORED_COLUMNS)}) VALUES ({placeholders}) "
+            f"ON CONFLICT(id) DO UPDATE SET {updates}"
+        )
         total = len(events)
         with self.connect(write=True) as con:
             con.execute(f"PRAGMA cache_size=-{WRITE_CACHE_KIB}")
@@ -634,13 +699,15 @@ class Store:
             try:
                 faults.point("import:begin")
                 before, previous = _state(con)
-                rebuild = total >= BULK_ROWS and total > con.execute(
-                    "SELECT count(*) FROM events").fetchone()[0] // 2
+                rebuild = (
+                    total >= BULK_ROWS
+                    and total > con.execute("SELECT count(*) FROM events").fetchone()[0] // 2
+                )
                 if rebuild:
                     for name, _ in _INDEXES:
                         con.execute(f"DROP INDEX IF EXISTS {name}")
                 for start in range(0, total, WRITE_BATCH):
-                    con.executemany(sql, to_rows(events.iloc[start:start + WRITE_BATCH]))
+                    con.executemany(sql, to_rows(events.iloc[start : start + WRITE_BATCH]))
                     faults.point("import:batch")
                     if progress:
                         progress(min(start + WRITE_BATCH, total) / max(total, 1), "writing")
@@ -654,13 +721,22 @@ class Store:
                     "UPDATE SET format=excluded.format, version=excluded.version, "
                     "accessed=excluded.accessed, file_name=excluded.file_name, "
                     "imported_at=excluded.imported_at",
-                    (info.name, info.format, info.version, info.accessed, info.file_name,
-                     info.imported_at or datetime.now(UTC).isoformat(timespec="seconds")))
+                    (
+                        info.name,
+                        info.format,
+                        info.version,
+                        info.accessed,
+                        info.file_name,
+                        info.imported_at or datetime.now(UTC).isoformat(timespec="seconds"),
+                    ),
+                )
                 # Event ids are unique across datasets: a dataset whose events have all
                 # moved here (the same export under another name) is left empty; drop it.
-                con.execute("DELETE FROM datasets WHERE name != ? AND NOT EXISTS "
-                            "(SELECT 1 FROM events WHERE events.dataset = datasets.name)",
-                            (info.name,))
+                con.execute(
+                    "DELETE FROM datasets WHERE name != ? AND NOT EXISTS "
+                    "(SELECT 1 FROM events WHERE events.dataset = datasets.name)",
+                    (info.name,),
+                )
                 if total:
                     self._bump(con)
                 after = (_state(con)[1], _dataset_rows(con))
@@ -697,8 +773,12 @@ class Store:
             placecache.clear(self.directory)  # no place of the removed events stays on disk
         return removed
 
-    def delete_events(self, name: str, ids: list[str] | tuple[str, ...],
-                      deleted_at: list[int] | tuple[int, ...] | None = None) -> int:
+    def delete_events(
+        self,
+        name: str,
+        ids: list[str] | tuple[str, ...],
+        deleted_at: list[int] | tuple[int, ...] | None = None,
+    ) -> int:
         """Delete the events ``ids`` of dataset ``name`` (ids of other datasets, or not
         stored, are left alone) in one transaction; returns the number deleted.
 
@@ -718,20 +798,31 @@ class Store:
             con.execute("BEGIN IMMEDIATE")
             try:
                 before, previous = _state(con)
-                con.execute("CREATE TEMP TABLE IF NOT EXISTS doomed "
-                            "(id TEXT PRIMARY KEY, deleted_at INTEGER)")
+                con.execute(
+                    "CREATE TEMP TABLE IF NOT EXISTS doomed "
+                    "(id TEXT PRIMARY KEY, deleted_at INTEGER)"
+                )
                 con.execute("DELETE FROM temp.doomed")
                 # The latest deletion time of an id given twice.
                 con.executemany(
                     "INSERT INTO temp.doomed VALUES (?, ?) ON CONFLICT(id) DO UPDATE SET "
                     "deleted_at=max(deleted_at, excluded.deleted_at)",
-                    [(str(i), None if t is None else int(t))
-                     for i, t in zip(ids, stamps, strict=True)])
-                condition = ("dataset=? AND id IN (SELECT d.id FROM temp.doomed d WHERE "
-                             "d.id = events.id AND (d.deleted_at IS NULL "
-                             "OR events.timestamp <= d.deleted_at))")
-                gone = tuple(r[0] for r in con.execute(
-                    f"SELECT id FROM events WHERE {condition}", (name,)).fetchall())
+                    [
+                        (str(i), None if t is None else int(t))
+                        for i, t in zip(ids, stamps, strict=True)
+                    ],
+                )
+                condition = (
+                    "dataset=? AND id IN (SELECT d.id FROM temp.doomed d WHERE "
+                    "d.id = events.id AND (d.deleted_at IS NULL "
+                    "OR events.timestamp <= d.deleted_at))"
+                )
+                gone = tuple(
+                    r[0]
+                    for r in con.execute(
+                        f"SELECT id FROM events WHERE {condition}", (name,)
+                    ).fetchall()
+                )
                 if gone:
                     con.execute(f"DELETE FROM events WHERE {condition}", (name,))
                     self._bump(con)
@@ -754,8 +845,9 @@ class Store:
         if not self.exists():
             return None
         with self.connect() as con:
-            row = con.execute("SELECT value FROM meta WHERE key=?",
-                              (self.CHECKPOINT_PREFIX + key,)).fetchone()
+            row = con.execute(
+                "SELECT value FROM meta WHERE key=?", (self.CHECKPOINT_PREFIX + key,)
+            ).fetchone()
         return None if row is None else str(row[0])
 
     def set_checkpoint(self, key: str, value: str | None) -> None:
@@ -768,30 +860,45 @@ class Store:
                 if value is None:
                     con.execute("DELETE FROM meta WHERE key=?", (self.CHECKPOINT_PREFIX + key,))
                 else:
-                    con.execute("INSERT INTO meta VALUES (?, ?) ON CONFLICT(key) DO UPDATE "
-                                "SET value=excluded.value",
-                                (self.CHECKPOINT_PREFIX + key, value))
+                    con.execute(
+                        "INSERT INTO meta VALUES (?, ?) ON CONFLICT(key) DO UPDATE "
+                        "SET value=excluded.value",
+                        (self.CHECKPOINT_PREFIX + key, value),
+                    )
                 con.execute("COMMIT")
             except BaseException:
                 _rollback(con)
                 raise
 
-    def _carry_snapshot_safely(self, before: int, previous: str | None, state: str | None,
-                               known: tuple, written: pd.DataFrame | None = None,
-                               removed_dataset: str | None = None,
-                               removed_ids: tuple[str, ...] = ()) -> None:
+    def _carry_snapshot_safely(
+        self,
+        before: int,
+        previous: str | None,
+        state: str | None,
+        known: tuple,
+        written: pd.DataFrame | None = None,
+        removed_dataset: str | None = None,
+        removed_ids: tuple[str, ...] = (),
+    ) -> None:
         """The change is committed: a failure to derive the read cache must not look like
         a failed import. Without a snapshot the next full read rebuilds it from SQLite."""
         try:
-            self._carry_snapshot(before, previous, state, known, written, removed_dataset,
-                                 removed_ids)
+            self._carry_snapshot(
+                before, previous, state, known, written, removed_dataset, removed_ids
+            )
         except Exception:  # noqa: BLE001 - a cache, never the data
             snapshot.path_for(self.directory, before + 1).unlink(missing_ok=True)
 
-    def _carry_snapshot(self, before: int, previous_state: str | None, state: str | None,
-                        known: tuple, written: pd.DataFrame | None = None,
-                        removed_dataset: str | None = None,
-                        removed_ids: tuple[str, ...] = ()) -> None:
+    def _carry_snapshot(
+        self,
+        before: int,
+        previous_state: str | None,
+        state: str | None,
+        known: tuple,
+        written: pd.DataFrame | None = None,
+        removed_dataset: str | None = None,
+        removed_ids: tuple[str, ...] = (),
+    ) -> None:
         """After a committed change (generation ``before`` -> ``before + 1``, state token
         ``previous_state`` -> ``state``, dataset rows ``known`` after it): derive the
         new snapshot from the previous one minus the replaced or removed events plus the
@@ -801,8 +908,7 @@ class Store:
         if before == 0:  # a store that never held events
             previous = None
         else:
-            previous = snapshot.read(self.directory, before, SNAPSHOT_COLUMNS,
-                                     previous_state)
+            previous = snapshot.read(self.directory, before, SNAPSHOT_COLUMNS, previous_state)
             if previous is None:
                 return
         parts = []
@@ -833,21 +939,23 @@ class Store:
         the token, not to the generation number alone, which another store (a restored
         backup, a copied folder, a store started anew) may have reached with other
         events."""
-        con.execute("UPDATE meta SET value = CAST(value AS INTEGER) + 1 "
-                    "WHERE key='generation'")
-        con.execute("INSERT INTO meta VALUES ('state', ?) ON CONFLICT(key) DO UPDATE "
-                    "SET value=excluded.value", (uuid.uuid4().hex,))
+        con.execute("UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key='generation'")
+        con.execute(
+            "INSERT INTO meta VALUES ('state', ?) ON CONFLICT(key) DO UPDATE "
+            "SET value=excluded.value",
+            (uuid.uuid4().hex,),
+        )
 
     # --- repair -----------------------------------------------------------------------
     def repair_plan(self) -> RepairPlan:
         """What :meth:`repair` would do now (reads the whole store file and the cache)."""
         before = self.health(thorough=True)
         if not before.repairable:
-            return RepairPlan("none" if before.kind in ("ok", "missing") else "refused",
-                              before)
+            return RepairPlan("none" if before.kind in ("ok", "missing") else "refused", before)
         cached = snapshot.newest_intact(self.directory, SNAPSHOT_COLUMNS)
-        if cached is None or (before.generation is not None
-                              and cached[0].generation < before.generation):
+        if cached is None or (
+            before.generation is not None and cached[0].generation < before.generation
+        ):
             # None, or older than the damaged store: it would pass stale data as good.
             return RepairPlan("new", before)
         return RepairPlan("rebuild", before, cached[0], len(cached[1]))
@@ -875,8 +983,9 @@ class Store:
         cached = None
         if plan.cache is not None:
             manifest = plan.cache
-            events = snapshot.read(self.directory, manifest.generation, SNAPSHOT_COLUMNS,
-                                   manifest.state)
+            events = snapshot.read(
+                self.directory, manifest.generation, SNAPSHOT_COLUMNS, manifest.state
+            )
             cached = None if events is None else (manifest, events)
         tmp = self.directory / f".{DB_NAME}.repair-{os.getpid()}.tmp"
         if cached is not None:
@@ -886,23 +995,35 @@ class Store:
             except (OSError, sqlite3.Error) as err:  # a full disk: nothing was moved
                 tmp.unlink(missing_ok=True)
                 state = _health_of_error(self.path, err)
-                raise StoreError(state if state.kind != "corrupt" else
-                                 health("full", self.path, str(err))) from err
+                raise StoreError(
+                    state if state.kind != "corrupt" else health("full", self.path, str(err))
+                ) from err
         moved = self._move_aside(suffix, include_caches=cached is None)
         if cached is not None:
             os.replace(tmp, self.path)
             result = RepairResult(
-                "rebuilt", before, f"Rebuilt {self.path} from the read cache "
+                "rebuilt",
+                before,
+                f"Rebuilt {self.path} from the read cache "
                 f"{snapshot.path_for(self.directory, manifest.generation).name} "
                 f"({len(cached_events):,} events); the damaged file is kept as {moved[0]}.",
-                moved, len(cached_events), manifest.generation)
+                moved,
+                len(cached_events),
+                manifest.generation,
+            )
         else:
             with self.connect(write=True):
                 pass
             result = RepairResult(
-                "new", before, f"No intact read cache to rebuild from: started a new, "
+                "new",
+                before,
+                f"No intact read cache to rebuild from: started a new, "
                 f"empty store {self.path}; the damaged file is kept as {moved[0]}. "
-                "Import your files again.", moved, 0, 0)
+                "Import your files again.",
+                moved,
+                0,
+                0,
+            )
         return result
 
     def _move_aside(self, suffix: str, include_caches: bool) -> tuple[Path, ...]:
@@ -910,8 +1031,11 @@ class Store:
         with ``suffix``; the store file first in the result."""
         names = [DB_NAME, f"{DB_NAME}-wal", f"{DB_NAME}-shm"]
         if include_caches:
-            names += sorted(p.name for p in self.directory.glob(f"{snapshot.PREFIX}*")
-                            if re.match(r"^snapshot-\d+\.(arrow|json)$", p.name))
+            names += sorted(
+                p.name
+                for p in self.directory.glob(f"{snapshot.PREFIX}*")
+                if re.match(r"^snapshot-\d+\.(arrow|json)$", p.name)
+            )
         moved = []
         for name in names:
             source = self.directory / name
@@ -944,15 +1068,20 @@ def _build_store(path: Path, manifest: snapshot.Manifest, events: pd.DataFrame) 
         con.executescript(_SCHEMA)
         con.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
         con.execute("BEGIN IMMEDIATE")
-        with_hash = events.assign(row_hash=row_hash(events)) if len(events) else \
-            events.assign(row_hash=pd.Series([], dtype="int64"))
+        with_hash = (
+            events.assign(row_hash=row_hash(events))
+            if len(events)
+            else events.assign(row_hash=pd.Series([], dtype="int64"))
+        )
         placeholders = ", ".join("?" * len(STORED_COLUMNS))
-        con.executemany(f"INSERT INTO events ({', '.join(STORED_COLUMNS)}) "
-                        f"VALUES ({placeholders})", to_rows(with_hash))
-        con.executemany("INSERT INTO datasets VALUES (?, ?, ?, ?, ?, ?)",
-                        [tuple(d) for d in manifest.datasets])
-        con.execute("UPDATE meta SET value=? WHERE key='generation'",
-                    (str(manifest.generation),))
+        con.executemany(
+            f"INSERT INTO events ({', '.join(STORED_COLUMNS)}) VALUES ({placeholders})",
+            to_rows(with_hash),
+        )
+        con.executemany(
+            "INSERT INTO datasets VALUES (?, ?, ?, ?, ?, ?)", [tuple(d) for d in manifest.datasets]
+        )
+        con.execute("UPDATE meta SET value=? WHERE key='generation'", (str(manifest.generation),))
         if manifest.state is not None:
             con.execute("INSERT INTO meta VALUES ('state', ?)", (manifest.state,))
         con.execute("COMMIT")
@@ -977,14 +1106,19 @@ def _empty_stored() -> pd.DataFrame:
 def _state(con: sqlite3.Connection) -> tuple[int, str | None]:
     """The generation and the token of the store's committed state (None in a store from
     before tokens, until its next change)."""
-    values = dict(con.execute(
-        "SELECT key, value FROM meta WHERE key IN ('generation', 'state')").fetchall())
+    values = dict(
+        con.execute("SELECT key, value FROM meta WHERE key IN ('generation', 'state')").fetchall()
+    )
     return int(values.get("generation", 0)), values.get("state")
 
 
 def _dataset_rows(con: sqlite3.Connection) -> tuple[tuple[str, ...], ...]:
-    return tuple(con.execute("SELECT name, format, version, accessed, file_name, "
-                             "imported_at FROM datasets ORDER BY name").fetchall())
+    return tuple(
+        con.execute(
+            "SELECT name, format, version, accessed, file_name, "
+            "imported_at FROM datasets ORDER BY name"
+        ).fetchall()
+    )
 
 
 def to_rows(events: pd.DataFrame) -> list[tuple]:
@@ -1036,8 +1170,7 @@ def as_stored(events: pd.DataFrame) -> pd.DataFrame:
             # Checked once per distinct object: a million imported events share a few
             # tuples (the importer makes them the same object).
             distinct = {id(s): s for s in out[col].to_numpy(dtype=object)}.values()
-            if not all(isinstance(s, tuple) and all(" " not in u for u in s)
-                       for s in distinct):
+            if not all(isinstance(s, tuple) and all(" " not in u for u in s) for s in distinct):
                 out[col] = [tuple(" ".join(s).split()) for s in out[col]]
         elif out[col].dtype != model[col].dtype:
             out[col] = out[col].astype(model[col].dtype)
@@ -1058,6 +1191,6 @@ def from_rows(raw: pd.DataFrame) -> pd.DataFrame:
     for col in ("latitude", "longitude"):
         out[col] = pd.to_numeric(out[col], errors="coerce").astype("float64")
     timestamp = out["timestamp"].astype("int64")
-    typed = _typed(out)
+    typed = with_model_dtypes(out)
     typed["timestamp"] = timestamp.to_numpy()
     return typed

@@ -13,10 +13,10 @@ from typing import Any
 import geopandas as gpd
 import pandas as pd
 
-from geo.analysis.selection import Selection
 from geo.i18n.catalogue import format_day, format_event_date, format_number, translate
 from geo.io.sources import SourceInfo, source_info, weakly_sourced
 from geo.model.countries import AES_MEMBERS, country_name
+from geo.model.selection import Selection
 from geo.render.palette import CLUSTER_FILL, CLUSTER_TEXT
 from geo.spatial.geometry import rounded_km2
 
@@ -175,7 +175,7 @@ def actors_html(actors: object, lang: str) -> tuple[str, str]:
     text ("" when none): each name as the source writes it, followed by its group's
     name (``geo.io.actors``) when the alias table maps it to another one."""
     from geo.io.actors import aliases, name_key
-    from geo.io.events import split_actors
+    from geo.model.events import split_actors
 
     table = aliases()
     acting, targets = [], []
@@ -327,10 +327,10 @@ def dataset_legend_html(slots: dict[str, int], lang: str) -> str:
 def event_legend_html(lang: str, coverage_end: dt.date | None = None,
                       datasets: dict[str, int] | None = None) -> str:
     """Symbols of the event layers and the stated size scale; with ``coverage_end`` (the
-    last day of the curated events, :func:`geo.io.events.coverage_end`), how far they go;
+    last day of the curated events, :func:`geo.model.events.coverage_end`), how far they go;
     when several datasets are shown, their outlines (``datasets``: see
     :func:`dataset_legend_html`)."""
-    from geo.io.events import LAYERS
+    from geo.model.events import LAYERS
     from geo.render.pointlayer import LAYER_STYLES, legend_sizes
 
     def circle(style: dict, radius: float) -> str:

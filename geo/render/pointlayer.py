@@ -40,7 +40,7 @@ from branca.element import MacroElement
 from jinja2 import Template
 
 from geo.i18n.catalogue import translate
-from geo.io.events import LAYERS, fatality_upper
+from geo.model.events import LAYERS, fatality_upper
 from geo.render import foliumsafe
 from geo.render.palette import BLACK, CLUSTER_FILL, CLUSTER_TEXT, LAYER_COLOURS
 

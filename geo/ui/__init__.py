@@ -16,9 +16,9 @@ import pandas as pd
 import shapely
 import streamlit as st
 
-from geo.analysis.selection import Selection
 from geo.i18n.catalogue import LANGUAGES, normalise_language, translate
 from geo.io import boundaries
+from geo.model.selection import Selection
 from geo.render import assets, mapbuild
 from geo.spatial import zones
 from geo.spatial.geometry import tri_border_core, tripoint

@@ -26,12 +26,12 @@ from pandas.io.formats.style import Styler
 
 from geo import ui
 from geo.analysis import measures as an
-from geo.analysis.filters import EventFilter
 from geo.i18n.catalogue import format_number, normalise_language, translate
 from geo.io import facts, placecache
 from geo.io.actors import aliases
 from geo.io.store import data_dir
 from geo.model.countries import AES_MEMBERS, country_name
+from geo.model.filters import EventFilter
 from geo.render import charter as charter_view
 from geo.render import mapbuild, palette
 from geo.spatial.geometry import alg_zone_members

@@ -25,12 +25,13 @@ from typing import Any, NamedTuple
 import pandas as pd
 import streamlit as st
 
-from geo.analysis.filters import EventFilter, apply_filter, from_query_params
+from geo.analysis.filters import apply_filter
 from geo.i18n.catalogue import catalog, format_day, format_number, format_timestamp, translate
 from geo.io import importers
-from geo.io.events import DEFAULT_LAYERS, LAYERS, RowProblem
 from geo.io.store import Store, StoreError
 from geo.model.countries import country_name, sorted_by_name
+from geo.model.events import DEFAULT_LAYERS, LAYERS, RowProblem
+from geo.model.filters import EventFilter, from_query_params
 from geo.render.charter import md_escape
 from geo.ui.store_health import health_text
 

@@ -14,19 +14,14 @@ import streamlit as st
 
 from geo import ui
 from geo.analysis.duplicates import CURATED, DUPLICATE_KM, Duplicates, find_duplicates, shown_once
-from geo.analysis.filters import (
-    QUERY_KEYS,
-    EventFilter,
-    filter_mask,
-    from_query_params,
-    keep_rows,
-    to_query_params,
-)
+from geo.analysis.filters import filter_mask, keep_rows
 from geo.i18n.catalogue import format_number, translate
 from geo.io import events as ev
 from geo.io.actors import aliases
 from geo.io.store import Store, StoreError
 from geo.model.countries import AES_MEMBERS, CHARTER_DATE, country_name, sorted_by_name
+from geo.model.events import DEFAULT_LAYERS, LAYERS
+from geo.model.filters import QUERY_KEYS, EventFilter, from_query_params, to_query_params
 from geo.model.frames import join_chunks
 
 WIDGET_KEYS = ("ev_dates", "ev_countries", "ev_subtypes", "ev_actors", "ev_min_fat",
@@ -156,20 +151,20 @@ def default_filter(events: pd.DataFrame) -> EventFilter:
 
 def _filter_for_span(span: tuple[date, date]) -> EventFilter:
     """The default view over ``span``: every date, the AES states, every layer but those
-    off by default (``geo.io.events.OFF_BY_DEFAULT_LAYERS``: protests, riots, strategic
+    off by default (``geo.model.events.OFF_BY_DEFAULT_LAYERS``: protests, riots, strategic
     developments)."""
     return EventFilter(date_from=span[0], date_to=span[1], countries=AES_MEMBERS,
-                       layers=ev.DEFAULT_LAYERS, include_non_aes_coups=True)
+                       layers=DEFAULT_LAYERS, include_non_aes_coups=True)
 
 
 def _init_widgets(f: EventFilter, span: tuple[date, date], facets: _Facets) -> None:
     """Seed the widgets once per session from the URL; later pages keep their values
     (``geo.ui.keep``), so every page shares one filter state."""
-    ui.keep(*WIDGET_KEYS, *(f"ev_layers_{layer}" for layer in ev.LAYERS))
+    ui.keep(*WIDGET_KEYS, *(f"ev_layers_{layer}" for layer in LAYERS))
     if st.session_state.get("_ev_seeded"):
         return
     st.session_state["_ev_seeded"] = True
-    for layer in ev.LAYERS:
+    for layer in LAYERS:
         st.session_state[f"ev_layers_{layer}"] = layer in f.layers
     lo = max(span[0], f.date_from or span[0])
     hi = min(span[1], f.date_to or span[1])
@@ -338,7 +333,7 @@ def filtered_layer_counts(events: pd.DataFrame, f: EventFilter) -> dict[str, int
     rows = _once(events, rows, f.winner)
     counts = np.bincount(codes[rows & (codes >= 0)], minlength=len(names))
     return {layer: int(counts[names.index(layer)]) if layer in names else 0
-            for layer in ev.LAYERS}
+            for layer in LAYERS}
 
 
 @st.cache_resource(show_spinner=False, max_entries=3)
@@ -425,7 +420,7 @@ def event_sidebar(events: pd.DataFrame, lang: str) -> tuple[EventFilter, bool]:
     counts = filtered_layer_counts(events, base)
     chosen = []
     with counts_box:
-        for layer in ev.LAYERS:
+        for layer in LAYERS:
             label = t("ev_layer_count", label=t(f"ev_layer_{layer}"),
                       count=format_number(counts[layer], lang))
             if st.checkbox(label, key=f"ev_layers_{layer}"):

@@ -10,9 +10,10 @@ import folium
 import geopandas as gpd
 import streamlit as st
 
-from geo.analysis.selection import Selection, locate
+from geo.analysis.selection import locate
 from geo.io import places
 from geo.model.countries import country_name
+from geo.model.selection import Selection
 from geo.render import maptools
 
 QUERY_KEY = "place_query"

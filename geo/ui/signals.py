@@ -14,9 +14,9 @@ import streamlit as st
 
 from geo import ui
 from geo.analysis import signals as sg
-from geo.analysis.filters import EventFilter
 from geo.i18n.catalogue import format_day, format_number, translate
 from geo.model.countries import country_name
+from geo.model.filters import EventFilter
 from geo.render import palette
 from geo.ui import analysis as ui_an
 

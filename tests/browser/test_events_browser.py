@@ -24,7 +24,8 @@ from geo.analysis.filters import apply_filter, layer_counts, region_stats
 from geo.analysis.selection import events_near
 from geo.i18n.catalogue import format_day, translate
 from geo.io.boundaries import load_admin1
-from geo.io.events import LAYERS, load_events
+from geo.io.events import load_events
+from geo.model.events import LAYERS
 from geo.render.pointlayer import CLUSTER_MAX_ZOOM
 from geo.ui.events import CHARTER_DATE, EVENTS_ENV, default_filter
 from tests.browser.conftest import REPO, OfflinePage, _require_chromium

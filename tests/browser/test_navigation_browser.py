@@ -13,7 +13,7 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 from playwright.sync_api import expect
 
-from geo.analysis.selection import parse_view
+from geo.model.selection import parse_view
 from tests.browser.mapdriver import map_frame, map_view, wait_for_run
 
 pytestmark = pytest.mark.browser

@@ -33,7 +33,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from geo.io.events import RowProblem, validate_events
+from geo.io.events import validate_events
 from geo.io.importers import dates, reading, workbook
 from geo.io.importers.mapping import (
     DATE_COLUMNS,
@@ -51,6 +51,7 @@ from geo.io.store import (
     attribution,
     row_hash,
 )
+from geo.model.events import RowProblem
 from geo.model.messages import Joined, Message, text_of
 
 FORMATS: tuple[str, ...] = ("acled", "ucdp", "app")

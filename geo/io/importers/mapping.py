@@ -18,9 +18,9 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from geo.io.events import CSV_COLUMNS, RowProblem
 from geo.io.importers import dates
 from geo.model import countries, typology
+from geo.model.events import CSV_COLUMNS, RowProblem
 from geo.model.messages import Message, Param
 
 ACLED_URL = "https://acleddata.com/"
