@@ -114,3 +114,19 @@ def test_the_check_sees_an_upward_import(tmp_path, monkeypatch):
     assert "geo.model is below geo.ui" in found
     assert "geo.render never reads the store" in found
     assert "only geo.ui imports Streamlit" in found
+
+
+TESTS = Path(__file__).resolve().parent
+# Folders of tests that are not about one layer of geo/.
+NOT_A_LAYER = {"app": "page logic through AppTest", "browser": "real Chromium against a server",
+               "fixtures": "small real-shaped input files"}
+
+
+def test_the_tests_mirror_the_layers():
+    """Each layer's unit tests sit in the folder of that name; the top level keeps only the
+    project-wide checks (this file, packaging, typing, the server's network exposure)."""
+    folders = {p.name for p in TESTS.iterdir() if p.is_dir() and p.name != "__pycache__"}
+    assert folders == set(RANK) | set(NOT_A_LAYER)
+    top = sorted(p.name for p in TESTS.glob("test_*.py"))
+    assert top == ["test_architecture.py", "test_packaging.py", "test_server_privacy.py",
+                   "test_typing.py"]

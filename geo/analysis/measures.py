@@ -558,7 +558,7 @@ def csv_bytes(table: pd.DataFrame, attribution: Iterable[str] = (), title: str =
 # tenths of a second (texts are the slow part: filtering copies them, comparing them is
 # slow). :func:`prepare` reduces the events once per set of events to numpy arrays, texts as
 # integer codes; :func:`filter_mask` applies a filter to them, and the functions below give
-# exactly what the functions above give on the filtered frame (``tests/test_analysis.py``
+# exactly what the functions above give on the filtered frame (``tests/analysis/test_analysis.py``
 # compares them on random filters), from a few integer passes.
 
 _NS_PER_DAY = 86_400 * 10**9

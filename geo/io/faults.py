@@ -1,4 +1,5 @@
-"""Named fault points of the store's writes, for the fault tests (``tests/test_store_faults.py``).
+"""Named fault points of the store's writes, for the fault tests
+(``tests/io/test_store_faults.py``).
 
 Inert unless ``SAHEL_ATLAS_FAULT`` is ``<point>`` or ``<point>:<action>``: at that point the
 process kills itself with SIGKILL (``kill``, the default: power loss, OOM killer, ``kill -9``)

@@ -30,7 +30,7 @@ AES_MEMBERS: tuple[str, ...] = ("MLI", "BFA", "NER")
 CHARTER_DATE = date(2023, 9, 16)
 """The Liptako-Gourma Charter's signing, which founded the AES (the one constant of it in
 the code: defaults and "since the charter"; ``data/facts/charter.yaml`` holds the sourced
-fact, and tests/test_facts.py checks that they agree)."""
+fact, and tests/io/test_facts.py checks that they agree)."""
 
 # ECOWAS members other than the three AES states (which left on 29 January 2025).
 ECOWAS_OTHERS: tuple[str, ...] = (
@@ -42,7 +42,7 @@ OTHER_NEIGHBOURS: tuple[str, ...] = ("DZA", "LBY", "TCD", "MRT", "CMR")
 CONTEXT_COUNTRIES: tuple[str, ...] = ECOWAS_OTHERS + OTHER_NEIGHBOURS
 
 # The drawn countries that share a land border with an AES state (checked against the
-# boundary data by tests/test_boundaries.py). Cabo Verde, the Gambia, Guinea-Bissau,
+# boundary data by tests/io/test_boundaries.py). Cabo Verde, the Gambia, Guinea-Bissau,
 # Liberia, Sierra Leone and Cameroon border none: they are not called neighbours.
 BORDERS_AES: frozenset[str] = frozenset(
     {"BEN", "CIV", "GHA", "GIN", "NGA", "SEN", "TGO", "DZA", "LBY", "TCD", "MRT"}

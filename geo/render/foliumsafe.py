@@ -15,7 +15,7 @@ second pass in one place only: a style value that is another element is written 
 ``{{'variable_name'}}``; :func:`install` resolves those references itself, like
 streamlit-folium does. folium's ``Popup`` (not used by the app today, but the obvious way
 to show an event's text) wraps its output the same way and is patched too; branca's
-``Div`` is not (nothing here uses it). ``tests/test_foliumsafe.py`` renders hostile text
+``Div`` is not (nothing here uses it). ``tests/render/test_foliumsafe.py`` renders hostile text
 through every map the app builds and through a popup, so a folium or branca upgrade that
 changes this path fails loudly.
 """

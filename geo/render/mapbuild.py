@@ -37,7 +37,7 @@ MIN_ZOOM = 3
 MAX_ZOOM = 12
 
 # Colour-blind-safe colours of the boundaries and zones (geo.render.palette,
-# tests/test_palette.py).
+# tests/render/test_palette.py).
 COLORS = MAP_COLOURS
 
 ONLINE_BASEMAPS: tuple[tuple[str, str, str], ...] = (

@@ -1,7 +1,7 @@
 """The app's colours, in one place: event layers, countries, distance bands, choropleths.
 
 Built on Okabe & Ito's colour-blind-safe set ("Color Universal Design", 2008): the hues stay
-apart under deuteranopia and protanopia (checked by ``tests/test_palette.py`` with the
+apart under deuteranopia and protanopia (checked by ``tests/render/test_palette.py`` with the
 Machado et al. 2009 simulation). Sequential scales vary in lightness, which every reader
 sees. Every view takes its colours from here, so a country or a layer has one colour in
 the map, the charts and the exports, in every language.

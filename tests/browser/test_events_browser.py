@@ -1,7 +1,7 @@
 """Event layers as a person meets them, in Debian Chromium against a real `streamlit run`.
 
 Expected numbers come from the curated data through ``geo.analysis.filters`` (the functions the page
-uses; they are checked against hand-worked answers in ``tests/test_filters.py``). The map
+uses; they are checked against hand-worked answers in ``tests/analysis/test_filters.py``). The map
 draws every located event as one mark of its events layer (``L.AtlasPoints``, see
 ``geo/render/mapjs/atlas_points.js``): marks are counted from that layer's block (every event it
 holds, per display layer) and from what its last paint drew (``window.atlasPointStats``).

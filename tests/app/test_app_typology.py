@@ -1,0 +1,136 @@
+"""The sidebar's filters of ACLED's typology in AppTest: shown only when a stored dataset
+has it, in English and French, filtering the map, kept in the URL, shared with the
+Analysis page; the demonstration layers off by default."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from geo.io.importers import commit, prepare
+from geo.io.store import Store
+
+ROOT = Path(__file__).resolve().parents[2]
+FIX = ROOT / "tests" / "fixtures"
+DASHBOARD = str(ROOT / "dashboard.py")
+ANALYSIS = str(ROOT / "pages" / "analysis.py")
+TYPOLOGY_KEYS = ("ev_disorder", "ev_event_types", "ev_sub_event_types")
+
+
+@pytest.fixture()
+def store(tmp_path, monkeypatch) -> Store:
+    monkeypatch.setenv("SAHEL_ATLAS_DATA_DIR", str(tmp_path / "store"))
+    return Store()
+
+
+@pytest.fixture()
+def acled(store) -> Store:
+    commit(prepare(FIX / "acled_typology.csv", store=store), store)
+    return store
+
+
+def run(path: str = DASHBOARD, **params: str) -> AppTest:
+    at = AppTest.from_file(path, default_timeout=90)
+    for key, value in params.items():
+        at.query_params[key] = value
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def shown(at: AppTest) -> int:
+    (caption,) = [c.value for c in at.caption if re.match(r"^\d[\d,]* events? shown", c.value)]
+    return int(caption.split(" ")[0].replace(",", ""))
+
+
+def keys(at: AppTest) -> set[str]:
+    return {w.key for w in (*at.multiselect, *at.radio) if w.key}
+
+
+def param(at: AppTest, key: str) -> str | None:
+    value = at.query_params.get(key)
+    if isinstance(value, list):
+        value = value[-1] if value else None
+    return value
+
+
+def test_without_a_dataset_that_has_them_the_typology_filters_are_hidden(store) -> None:
+    at = run(event_types="Protests")  # a shared link's typology is ignored, not applied
+    assert not keys(at) & {*TYPOLOGY_KEYS, "ev_civ"}
+    assert param(at, "event_types") is None
+    assert at.checkbox(key="ev_layers_protest").value is False
+
+
+def test_a_stored_acled_dataset_shows_its_typology_filters_in_both_languages(acled) -> None:
+    at = run()
+    assert {*TYPOLOGY_KEYS, "ev_civ"} <= keys(at)
+    # ACLED's labels, as ACLED writes them
+    assert at.multiselect(key="ev_event_types").options == [
+        "Battles", "Explosions/Remote violence", "Protests", "Riots",
+        "Strategic developments", "Violence against civilians"]
+    assert "Political violence; Demonstrations" in at.multiselect(key="ev_disorder").options
+    assert at.multiselect(key="ev_event_types").label == "Event type (ACLED)"
+    assert at.radio(key="ev_civ").label == "Civilian targeting"
+    # The demonstration layers: off by default, with their counts.
+    assert at.checkbox(key="ev_layers_protest").value is False
+    assert at.checkbox(key="ev_layers_protest").label.startswith("Protests (ACLED) (2)")
+    assert at.checkbox(key="ev_layers_insurgency").value is True
+    at.radio(key="lang").set_value("fr").run()
+    assert not at.exception
+    assert at.multiselect(key="ev_event_types").label == "Type d'événement (ACLED)"
+    assert at.multiselect(key="ev_sub_event_types").label == "Sous-type d'événement (ACLED)"
+    assert at.radio(key="ev_civ").label == "Ciblage de civils"
+    assert at.checkbox(key="ev_layers_riot").label.startswith("Émeutes (ACLED)")
+    # ACLED's labels stay in English
+    assert "Protests" in at.multiselect(key="ev_event_types").options
+
+
+def test_typology_filters_filter_the_map_and_write_the_url(acled) -> None:
+    at = run()
+    before = shown(at)
+    at.multiselect(key="ev_event_types").set_value(["Protests"]).run()
+    assert shown(at) == 0  # the protest layer is off
+    assert param(at, "event_types") == "Protests"
+    at.checkbox(key="ev_layers_protest").check().run()
+    assert shown(at) == 2
+    assert "protest" in param(at, "layers").split(",")
+    at.multiselect(key="ev_event_types").set_value([]).run()
+    at.checkbox(key="ev_layers_protest").uncheck().run()
+    at.radio(key="ev_civ").set_value("yes").run()
+    assert shown(at) == 1  # the Wagner attack on civilians (the mob violence is a riot)
+    assert param(at, "civ_targeting") == "yes"
+    at.radio(key="ev_civ").set_value("").run()
+    assert shown(at) == before and param(at, "civ_targeting") is None
+
+
+def test_a_shared_link_with_typology_filters_is_honoured(acled) -> None:
+    at = run(sub_event_types="Air/drone strike|Armed clash", civ_targeting="no")
+    assert at.multiselect(key="ev_sub_event_types").value == ["Air/drone strike",
+                                                              "Armed clash"]
+    assert at.radio(key="ev_civ").value == "no"
+    assert shown(at) == 2
+    # unknown labels are dropped, never an error
+    at = run(event_types="<script>|Battles")
+    assert at.multiselect(key="ev_event_types").value == ["Battles"]
+
+
+def test_the_analysis_page_has_the_same_typology_filters(acled) -> None:
+    at = run(ANALYSIS, event_types="Violence against civilians")
+    assert {*TYPOLOGY_KEYS, "ev_civ"} <= keys(at)
+    assert at.multiselect(key="ev_event_types").value == ["Violence against civilians"]
+
+
+@pytest.mark.parametrize(("lang", "text"), [
+    ("en", "1 row skipped on purpose, not an error"),
+    ("fr", "1 ligne ignorée volontairement, sans erreur"),
+])
+def test_only_a_type_outside_acleds_typology_is_skipped_and_said_so(store, lang, text):
+    at = AppTest.from_file(str(ROOT / "pages" / "data.py"), default_timeout=60)
+    at.session_state["lang"] = lang
+    at.session_state["data_plan"] = prepare(FIX / "acled_typology.csv", store=store)
+    at.run()
+    assert not at.exception
+    assert any(text in c.value and "Non-political event (1)" in c.value for c in at.caption)
