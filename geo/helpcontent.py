@@ -71,8 +71,9 @@ class Source:
 @dataclass(frozen=True)
 class Term:
     id: str
-    term: str
-    """As written in both languages (``AES``); ``names`` gives the expansion."""
+    term: Text
+    """The term as each language writes it (``ECOWAS`` / ``CEDEAO``; the file may give one
+    string for both); ``names`` gives the expansion."""
     names: Text
     definition: Text
     sources: tuple[Source, ...]
@@ -249,17 +250,19 @@ def parse_help(raw: Any, path: Path = HELP_FILE, today: dt.date | None = None,
     for i, value in enumerate(r.items(top.get("glossary"), "glossary")):
         where = f"glossary[{i}]"
         entry = r.mapping(value, where)
-        term = r.plain(entry.get("term"), f"{where}.term")
+        raw_term = entry.get("term")
+        term = (r.text(raw_term, f"{where}.term") if isinstance(raw_term, Mapping)
+                else dict.fromkeys(LANGUAGES, r.plain(raw_term, f"{where}.term")))
         also = entry.get("also") or []
         if not isinstance(also, list):
             raise r.fail(f"{where}.also", "expected a list of other spellings")
-        for k, name in enumerate([term, *also]):
-            name = r.plain(name, f"{where}.also[{k - 1}]" if k else f"{where}.term")
-            key = fold(name)
+        spellings = [(f"{where}.term", name) for name in dict.fromkeys(term.values())]
+        spellings += [(f"{where}.also[{k}]", name) for k, name in enumerate(also)]
+        for name_where, name in spellings:
+            key = fold(r.plain(name, name_where))
             if key in seen_terms:
-                raise r.fail(f"{where}.term" if not k else f"{where}.also[{k - 1}]",
-                             f"{name!r} is already a term or spelling of "
-                             f"{seen_terms[key]}")
+                raise r.fail(name_where, f"{name!r} is already a term or spelling of "
+                                         f"{seen_terms[key]}")
             seen_terms[key] = where
         sources = []
         for k, src_value in enumerate(r.items(entry.get("sources"), f"{where}.sources")):
@@ -309,6 +312,11 @@ def fill(text: str, lang: str, params: Mapping[str, int | float] | None = None) 
                           for k, v in values.items()})
 
 
+def sorted_terms(terms: tuple[Term, ...] | list[Term], lang: str) -> list[Term]:
+    """The terms in the reader's alphabetical order (accents and case ignored)."""
+    return sorted(terms, key=lambda t: fold(t.term[lang]))
+
+
 def search_terms(terms: tuple[Term, ...] | list[Term], query: str,
                  lang: str) -> list[Term]:
     """The terms whose name, other spellings, expansion (either language) or definition
@@ -319,7 +327,7 @@ def search_terms(terms: tuple[Term, ...] | list[Term], query: str,
         return list(terms)
 
     def names(term: Term) -> str:
-        return fold(" ".join([term.term, *term.also, *term.names.values()]))
+        return fold(" ".join([*term.term.values(), *term.also, *term.names.values()]))
 
     def matches(text: str) -> bool:
         return all(w in text for w in words)

@@ -33,7 +33,8 @@ STYLE = """<style>
 </style>"""
 """Readable from a phone's width up: text blocks wrap, long URLs break."""
 
-_SAMPLE_DATASETS = ("curated", "acled", "ucdp")
+_SAMPLE_DATASETS = {"curated": "curated", "ACLED": "acled", "UCDP": "ucdp"}
+"""Dataset names shown in the outline legend's sample -> their outline slot's name."""
 
 
 def esc(value: object) -> str:
@@ -82,11 +83,11 @@ def contents_markdown(content: hc.HelpContent, lang: str) -> str:
     """Links to the page's sections and the glossary (``#<id>``, the headers' anchors)."""
     links = [f"[{pick(s.title, lang)}](#{s.id})" for s in content.sections]
     links.append(f"[{translate('help_glossary', lang)}](#glossary)")
-    return f"**{translate('help_contents', lang)}:** " + " · ".join(links)
+    return f"**{translate('help_contents', lang)}** " + " · ".join(links)
 
 
-def glossary_index_markdown(terms: Iterable[hc.Term]) -> str:
-    return " · ".join(f"[{t.term}](#term-{t.id})" for t in terms)
+def glossary_index_markdown(terms: Iterable[hc.Term], lang: str) -> str:
+    return " · ".join(f"[{t.term[lang]}](#term-{t.id})" for t in terms)
 
 
 def term_html(term: hc.Term, lang: str) -> str:
@@ -97,13 +98,13 @@ def term_html(term: hc.Term, lang: str) -> str:
         f"{esc(s.title)}</a> — {esc(s.publisher)}, "
         f"{esc(translate('help_read_on', lang, date=format_day(s.checked, lang)))}</li>"
         for s in term.sources)
-    names = pick(term.names, lang)
-    expansion = "" if hc.fold(names) == hc.fold(term.term) else (
+    names, written = pick(term.names, lang), term.term[lang]
+    expansion = "" if hc.fold(names) == hc.fold(written) else (
         f' <span class="names">— {esc(names)}</span>')
-    return (f'<div class="help-term" id="term-{esc(term.id)}" data-term="{esc(term.term)}">'
-            f"<dt>{esc(term.term)}{expansion}</dt>"
+    return (f'<div class="help-term" id="term-{esc(term.id)}" data-term="{esc(written)}">'
+            f"<dt>{esc(written)}{expansion}</dt>"
             f"<dd><p>{esc(pick(term.definition, lang))}</p>"
-            f'<span class="label">{esc(translate("help_sources", lang))}:</span>'
+            f'<span class="label">{esc(translate("help_sources", lang))}</span>'
             f'<ul class="sources">{sources}</ul></dd></div>')
 
 
@@ -118,7 +119,7 @@ def dataset_legend_sample(lang: str) -> str:
     from geo.panels import dataset_legend_html
     from geo.pointlayer import DATASET_SLOTS
 
-    slots = {name: DATASET_SLOTS.index(name) for name in _SAMPLE_DATASETS}
+    slots = {name: DATASET_SLOTS.index(slot) for name, slot in _SAMPLE_DATASETS.items()}
     slots[translate("help_other_import", lang)] = len(DATASET_SLOTS) - 1
     return dataset_legend_html(slots, lang)
 
@@ -134,8 +135,8 @@ def alg_zone_html(zones: object, lang: str) -> str:
     return (f"<p><strong>{esc(pick(zones.alg_name, lang))}</strong></p>"
             f"<p>{esc(pick(zones.alg_definition, lang))}</p>"
             f"<p>{esc(pick(zones.alg_caveat, lang))}</p>"
-            f"<p>{esc(translate('help_alg_units', lang))}:</p><ul>{units}</ul>"
-            f"<p>{esc(translate('help_sources', lang))}:</p>"
+            f"<p>{esc(translate('help_alg_units', lang))}</p><ul>{units}</ul>"
+            f"<p>{esc(translate('help_sources', lang))}</p>"
             + source_list_html(list(zones.alg_sources), lang))
 
 
@@ -239,14 +240,15 @@ def glossary(help_content: hc.HelpContent, lang: str) -> None:
 
     st.header(translate("help_glossary", lang), anchor="glossary")
     st.caption(translate("help_glossary_intro", lang))
-    st.markdown(glossary_index_markdown(help_content.glossary))
+    terms = hc.sorted_terms(help_content.glossary, lang)
+    st.markdown(glossary_index_markdown(terms, lang))
     ui.url_backed("term", "", lambda raw: raw[:100])
     query = st.text_input(translate("help_search", lang), key="term",
                           placeholder=translate("help_search_placeholder", lang),
                           help=translate("help_search_help", lang))
     ui.remember({"term": query}, {"term": query.strip() or None})
-    found = hc.search_terms(help_content.glossary, query, lang)
-    total = len(help_content.glossary)
+    found = hc.search_terms(terms, query, lang)
+    total = len(terms)
     if not found:
         st.info(translate("help_no_term", lang, query=query.strip()))
         return
