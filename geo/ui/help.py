@@ -23,7 +23,7 @@ STYLE = """<style>
 .help-rule .label{font-size:.8rem;text-transform:uppercase;letter-spacing:.03em;color:#555}
 .help-shown{margin:.5rem 0;padding:.5rem .7rem;background:#f6f6f3;border-radius:4px}
 .help-shown ul{margin:.2rem 0}
-.help-glossary{max-width:62rem;margin:0;padding:0}
+.help-glossary{max-width:62rem;margin:0 !important;padding:0 !important}
 .help-term{margin:0 0 1rem;padding:.2rem 0 .6rem;border-bottom:1px solid #e4e4e0}
 .help-term dt{font-weight:700;font-size:1.05rem}
 .help-term dt .names{font-weight:400;color:#444}
