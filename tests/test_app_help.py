@@ -121,3 +121,22 @@ def test_typing_a_search_filters_the_glossary_and_writes_the_address():
     at.text_input(key="term").input("").run()
     assert len(glossary_terms(at)) == len(hc.load_help().glossary)
     assert "term" not in at.query_params
+
+
+def test_every_text_from_the_help_file_is_escaped():
+    import datetime as dt
+
+    from geo.ui import help as ui_help
+
+    hostile = "<img src=x onerror=alert(1)>"
+    term = hc.Term(id="x", term={"en": hostile, "fr": hostile},
+                   names={"en": "A & B", "fr": "A & B"},
+                   definition={"en": hostile, "fr": hostile},
+                   sources=(hc.Source(url='https://example.org/"><script>', publisher=hostile,
+                                      title=hostile, checked=dt.date(2026, 12, 3)),))
+    item = hc.Item(id="y", title={"en": hostile, "fr": hostile},
+                   text={"en": hostile + " {km} km", "fr": hostile})
+    out = ui_help.term_html(term, "en") + ui_help.item_html(item, "en")
+    assert "<img" not in out and "<script>" not in out
+    assert "&lt;img src=x onerror=alert(1)&gt;" in out and "A &amp; B" in out
+    assert "&lt;img src=x onerror=alert(1)&gt; 10 km" in out  # placeholders still filled
