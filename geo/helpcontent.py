@@ -280,8 +280,9 @@ def parse_help(raw: Any, path: Path = HELP_FILE, today: dt.date | None = None,
     return HelpContent(sections=tuple(sections), glossary=tuple(terms))
 
 
-def load_help(path: Path = HELP_FILE) -> HelpContent:
-    """The help file, validated (:func:`parse_help`)."""
+def load_help(path: Path | None = None) -> HelpContent:
+    """The help file (default :data:`HELP_FILE`), validated (:func:`parse_help`)."""
+    path = path or HELP_FILE
     try:
         raw = read_yaml(path)
     except Exception as err:  # noqa: BLE001 - any reading or YAML error, named

@@ -10,10 +10,10 @@ ui.ensure_app_shell()
 
 lang = ui.current_language()
 t = ui.translator(lang)
-content = ui_help.content()
-
 st.title(t("help_title"))
 st.caption(t("help_intro"))
-st.markdown(ui_help.contents_markdown(content, lang))
-ui_help.sections(content, lang)
-ui_help.glossary(content, lang)
+content = ui_help.content_or_error(lang)
+if content is not None:
+    st.markdown(ui_help.contents_markdown(content, lang))
+    ui_help.sections(content, lang)
+    ui_help.glossary(content, lang)

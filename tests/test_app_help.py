@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 import pytest
+import yaml
 from streamlit.testing.v1 import AppTest
 
 from geo import helpcontent as hc
@@ -140,3 +141,22 @@ def test_every_text_from_the_help_file_is_escaped():
     assert "<img" not in out and "<script>" not in out
     assert "&lt;img src=x onerror=alert(1)&gt;" in out and "A &amp; B" in out
     assert "&lt;img src=x onerror=alert(1)&gt; 10 km" in out  # placeholders still filled
+
+
+def test_a_broken_help_file_is_reported_by_name_not_as_a_traceback(tmp_path, monkeypatch):
+    from geo.ui import help as ui_help
+
+    broken = tmp_path / "help.yaml"
+    raw = hc.read_yaml(hc.HELP_FILE)
+    del raw["glossary"][2]["definition"]["fr"]
+    broken.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
+    monkeypatch.setattr(hc, "HELP_FILE", broken)
+    ui_help.content.clear()
+    try:
+        at = run("fr")
+        assert [e.value for e in at.error] == [translate(
+            "help_broken", "fr", problem="help.yaml: glossary[2].definition.fr: missing "
+                                         "(every text has en and fr)")]
+        assert not at.header  # nothing else drawn
+    finally:
+        ui_help.content.clear()

@@ -221,6 +221,16 @@ def content() -> hc.HelpContent:
     return hc.load_help()
 
 
+def content_or_error(lang: str) -> hc.HelpContent | None:
+    """The help content; None, after an error naming the file and the place in it, when
+    the file is broken (never a traceback)."""
+    try:
+        return content()
+    except hc.HelpContentError as err:
+        st.error(translate("help_broken", lang, problem=str(err)), icon="⚠️")
+        return None
+
+
 def sections(help_content: hc.HelpContent, lang: str) -> None:
     """Every section: an anchored header, its intro, its items."""
     st.html(STYLE)
