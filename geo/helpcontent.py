@@ -38,7 +38,7 @@ class HelpContentError(ValueError):
     """The help file is malformed; the message names the file and the path in it."""
 
 
-Text = Mapping[str, str]
+Text = dict[str, str]
 
 
 @dataclass(frozen=True)

@@ -6,14 +6,16 @@ text from data is escaped."""
 from __future__ import annotations
 
 import html
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 
 import pandas as pd
 import streamlit as st
 
 from geo import helpcontent as hc
 from geo.countries import AES_MEMBERS, country_name
+from geo.facts import Milestone
 from geo.i18n import format_day, format_number, pick, translate
+from geo.zones import ZoneDefinitions
 
 STYLE = """<style>
 .help-item{max-width:62rem;margin:0 0 1.2rem}
@@ -47,7 +49,7 @@ def formatted_params(lang: str) -> dict[str, str]:
             for k, v in hc.rule_params().items()}
 
 
-def help_text(text: Mapping[str, str], lang: str) -> str:
+def help_text(text: hc.Text, lang: str) -> str:
     """A help text in ``lang``, placeholders filled, escaped."""
     return esc(pick(text, lang).format(**formatted_params(lang)))
 
@@ -124,7 +126,7 @@ def dataset_legend_sample(lang: str) -> str:
     return dataset_legend_html(slots, lang)
 
 
-def alg_zone_html(zones: object, lang: str) -> str:
+def alg_zone_html(zones: ZoneDefinitions, lang: str) -> str:
     """The ALG zone as ``data/zones/liptako_gourma.yaml`` defines it (the map's panel's
     words), its units by country and its sources."""
     from geo.panels import source_list_html
@@ -140,7 +142,7 @@ def alg_zone_html(zones: object, lang: str) -> str:
             + source_list_html(list(zones.alg_sources), lang))
 
 
-def core_zone_html(zones: object, lang: str) -> str:
+def core_zone_html(zones: ZoneDefinitions, lang: str) -> str:
     radius = format_number(zones.default_radius_km, lang)
     return (f"<p><strong>{esc(pick(zones.core_name, lang))}</strong></p>"
             f"<p>{esc(pick(zones.core_definition, lang))}</p>"
@@ -154,7 +156,7 @@ def _span(frame: pd.DataFrame, lang: str) -> dict[str, str]:
     return {"first": format_day(first.date(), lang), "last": format_day(last.date(), lang)}
 
 
-def coverage_html(events: pd.DataFrame, milestones: Sequence[object], lang: str) -> str:
+def coverage_html(events: pd.DataFrame, milestones: Sequence[Milestone], lang: str) -> str:
     """What the loaded data cover, computed: the curated events' count, span, categories
     and countries; each imported dataset's count and span; where the facts end."""
     from geo.charter_view import coverage_note
