@@ -36,7 +36,8 @@ IDLE_S = 1.0
 _collector: list[threading.Thread | None] = [None]
 _requested: list[str | None] = [None]  # the page a browser last asked for (see below)
 PAGE_PATHS: dict[str, str] = {"": "map", "atlas": "map", "map": "map", "analysis": "analysis",
-                              "charter": "charter", "timeline": "timeline", "data": "data"}
+                              "charter": "charter", "timeline": "timeline", "data": "data",
+                              "help": "help"}
 """The pages' URL paths (``dashboard.py``) and the page each opens."""
 
 
