@@ -11,11 +11,11 @@ from collections.abc import Iterable, Sequence
 import pandas as pd
 import streamlit as st
 
-from geo import helpcontent as hc
-from geo.countries import AES_MEMBERS, country_name
-from geo.facts import Milestone
-from geo.i18n import format_day, format_number, pick, translate
-from geo.zones import ZoneDefinitions
+from geo.i18n.catalogue import format_day, format_number, pick, translate
+from geo.io.facts import Milestone
+from geo.model.countries import AES_MEMBERS, country_name
+from geo.render import helpcontent as hc
+from geo.spatial.zones import ZoneDefinitions
 
 STYLE = """<style>
 .help-item{max-width:62rem;margin:0 0 1.2rem}
@@ -44,7 +44,7 @@ def esc(value: object) -> str:
 
 
 def formatted_params(lang: str) -> dict[str, str]:
-    """:func:`geo.helpcontent.rule_params` written in the reader's format."""
+    """:func:`geo.render.helpcontent.rule_params` written in the reader's format."""
     return {k: format_number(v, lang, 0 if float(v).is_integer() else 1)
             for k, v in hc.rule_params().items()}
 
@@ -118,8 +118,8 @@ def glossary_html(terms: Sequence[hc.Term], lang: str) -> str:
 
 def dataset_legend_sample(lang: str) -> str:
     """The map's dataset outlines, for the curated data, ACLED, UCDP and any other import."""
-    from geo.panels import dataset_legend_html
-    from geo.pointlayer import DATASET_SLOTS
+    from geo.render.panels import dataset_legend_html
+    from geo.render.pointlayer import DATASET_SLOTS
 
     slots = {name: DATASET_SLOTS.index(slot) for name, slot in _SAMPLE_DATASETS.items()}
     slots[translate("help_other_import", lang)] = len(DATASET_SLOTS) - 1
@@ -129,7 +129,7 @@ def dataset_legend_sample(lang: str) -> str:
 def alg_zone_html(zones: ZoneDefinitions, lang: str) -> str:
     """The ALG zone as ``data/zones/liptako_gourma.yaml`` defines it (the map's panel's
     words), its units by country and its sources."""
-    from geo.panels import source_list_html
+    from geo.render.panels import source_list_html
 
     units = "".join(
         f"<li>{esc(country_name(iso, lang))}: {esc(', '.join(names))}</li>"
@@ -159,7 +159,7 @@ def _span(frame: pd.DataFrame, lang: str) -> dict[str, str]:
 def coverage_html(events: pd.DataFrame, milestones: Sequence[Milestone], lang: str) -> str:
     """What the loaded data cover, computed: the curated events' count, span, categories
     and countries; each imported dataset's count and span; where the facts end."""
-    from geo.charter_view import coverage_note
+    from geo.render.charter import coverage_note
 
     lines = []
     curated = events[events["dataset"].astype(str) == "curated"]
@@ -191,7 +191,8 @@ def shown_html(show: str | None, lang: str) -> str:
     """The element an item shows (``show:`` in the help file), drawn by the app's own code."""
     if show is None:
         return ""
-    from geo import panels, ui
+    from geo import ui
+    from geo.render import panels
 
     if show == "base_legend":
         return panels.legend_html(lang)

@@ -1,1 +1,1 @@
-"""Tests of geo.analysis."""
+"""Tests of the geo.analysis layer."""

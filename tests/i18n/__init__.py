@@ -1,1 +1,1 @@
-"""Tests of geo.i18n."""
+"""Tests of the geo.i18n layer."""

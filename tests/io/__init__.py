@@ -1,1 +1,1 @@
-"""Tests of geo.io."""
+"""Tests of the geo.io layer."""

@@ -15,7 +15,7 @@ from geo.io.importers import ImportFileError, detect_format, prepare
 from geo.io.importers.mapping import parse_acled_dates
 from geo.io.store import Store
 
-FIX = Path(__file__).resolve().parents[1] / "fixtures"
+FIX = Path(__file__).resolve().parents[2] / "fixtures"
 REPO = Path(__file__).resolve().parents[2]
 ACLED_OLD = FIX / "acled_numeric_bom.csv"
 ACLED_NEW = FIX / "acled_labels.csv"

@@ -1,1 +1,1 @@
-"""Tests of geo.model."""
+"""Tests of the geo.model layer."""

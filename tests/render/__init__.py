@@ -1,1 +1,1 @@
-"""Tests of geo.render."""
+"""Tests of the geo.render layer."""

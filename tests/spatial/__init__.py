@@ -1,1 +1,1 @@
-"""Tests of geo.spatial."""
+"""Tests of the geo.spatial layer."""

@@ -9,11 +9,11 @@ import pytest
 import yaml
 from streamlit.testing.v1 import AppTest
 
-from geo import helpcontent as hc
-from geo.i18n import format_number, translate
-from geo.signals import MIN_BASELINE_PERIODS, MIN_COUNT
+from geo.analysis.signals import MIN_BASELINE_PERIODS, MIN_COUNT
+from geo.i18n.catalogue import format_number, translate
+from geo.render import helpcontent as hc
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 HELP_PAGE = str(REPO / "pages" / "help.py")
 TIMEOUT = 60
 
@@ -80,7 +80,8 @@ def test_the_english_page_states_the_rules_with_the_codes_numbers():
 
 
 def test_the_map_legends_and_the_zone_definitions_are_the_apps_own():
-    from geo import panels, zones
+    from geo.render import panels
+    from geo.spatial import zones
 
     body = html_text(run("en"))
     assert panels.legend_html("en") in body
@@ -97,7 +98,7 @@ def test_the_coverage_is_computed_from_the_loaded_data():
     curated = events[events["dataset"] == "curated"]
     body = html_text(run("en"))
     assert f"Curated events: {len(curated)} events, from " in body
-    assert "Coverage end: " in body  # the facts' own coverage note (geo.charter_view)
+    assert "Coverage end: " in body  # the facts' own coverage note (geo.render.charter)
 
 
 @pytest.mark.parametrize(("lang", "query", "expected"), [

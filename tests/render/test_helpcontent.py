@@ -1,4 +1,4 @@
-"""The Help page's content file (data/help/help.yaml) and its loader, geo/helpcontent.py."""
+"""The Help page's content file (data/help/help.yaml) and its loader, geo/render/helpcontent.py."""
 
 from __future__ import annotations
 
@@ -10,10 +10,11 @@ from pathlib import Path
 import pytest
 import yaml
 
-from geo import analysis, duplicates, signals
-from geo import helpcontent as hc
-from geo.i18n import catalog, translate
-from geo.sources import source_info
+from geo.analysis import duplicates, signals
+from geo.analysis import measures as analysis
+from geo.i18n.catalogue import catalog, translate
+from geo.io.sources import source_info
+from geo.render import helpcontent as hc
 
 TODAY = dt.date(2026, 12, 3)
 PATH = Path("help.yaml")
@@ -114,7 +115,7 @@ def test_rules_and_placeholders_must_be_ones_the_app_can_fill():
     raw = minimal()
     raw["sections"][0]["items"][0]["rule"] = "no_such_string"
     assert error(raw) == ("help.yaml: sections[0].items[0].rule: no interface string "
-                          "'no_such_string' (geo/locales)")
+                          "'no_such_string' (geo/i18n/locales)")
     raw = minimal()
     raw["sections"][0]["items"][0]["rule"] = ["an_month_rule", "an_ba_windows"]  # dates
     assert error(raw).startswith("help.yaml: sections[0].items[0].rule[1]: interface "

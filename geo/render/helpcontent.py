@@ -23,9 +23,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from geo.yamlfile import read_yaml
+from geo.io.yamlfile import read_yaml
 
-HELP_FILE = Path(__file__).resolve().parents[1] / "data" / "help" / "help.yaml"
+HELP_FILE = Path(__file__).resolve().parents[2] / "data" / "help" / "help.yaml"
 LANGUAGES: tuple[str, ...] = ("en", "fr")
 SHOWS: tuple[str, ...] = ("base_legend", "event_legend", "dataset_legend", "level_legend",
                           "alg_zone", "core_zone", "coverage")
@@ -89,7 +89,10 @@ class HelpContent:
 
 def rule_params() -> dict[str, int | float]:
     """The constants help texts may name, from the modules that compute with them."""
-    from geo import analysis, duplicates, places, pointlayer, signals
+    from geo.analysis import duplicates, signals
+    from geo.analysis import measures as analysis
+    from geo.io import places
+    from geo.render import pointlayer
 
     (big, big_zoom), (mid, mid_zoom), (_, small_zoom) = places.TOWN_TIERS
     return {
@@ -177,7 +180,7 @@ class _Reader:
     def rule(self, value: Any, where: str) -> str:
         key = self.plain(value, where)
         if key not in self.strings:
-            raise self.fail(where, f"no interface string {key!r} (geo/locales)")
+            raise self.fail(where, f"no interface string {key!r} (geo/i18n/locales)")
         entry = self.strings[key]
         for lang in LANGUAGES:
             text = entry.get(lang) if isinstance(entry, Mapping) else None
@@ -213,7 +216,7 @@ def parse_help(raw: Any, path: Path = HELP_FILE, today: dt.date | None = None,
     the first problem. ``strings``: the interface strings rules may name (default: the
     app's catalogue)."""
     if strings is None:
-        from geo.i18n import catalog
+        from geo.i18n.catalogue import catalog
 
         strings = catalog()
     today = today or dt.date.today()
@@ -306,7 +309,7 @@ def fold(text: str) -> str:
 
 def fill(text: str, lang: str, params: Mapping[str, int | float] | None = None) -> str:
     """A help text with its placeholders filled, numbers in the reader's format."""
-    from geo.i18n import format_number
+    from geo.i18n.catalogue import format_number
 
     values = params if params is not None else rule_params()
     return text.format(**{k: format_number(v, lang, 0 if float(v).is_integer() else 1)
