@@ -13,11 +13,12 @@ import streamlit as st
 from geo import maptools, places
 from geo.countries import country_name
 from geo.selection import Selection, locate
+from geo.ui import state
 
-QUERY_KEY = "place_query"
-FOUND_KEY = "_place_found"  # the found town's marker: ((lat, lon), name)
-GOTO_KEY = "_place_goto"  # (nonce, view): the move, for the next drawn map only
-SHOWN_KEY = "_place_shown"  # the place applied last (its label, for the caption)
+QUERY_KEY = state.PLACE_QUERY.name
+FOUND_KEY = state.PLACE_FOUND.name  # the found town's marker: ((lat, lon), name)
+GOTO_KEY = state.PLACE_GOTO.name  # (nonce, view): the move, for the next drawn map only
+SHOWN_KEY = state.PLACE_SHOWN.name  # the place applied last (its label, for the caption)
 TOWN_ZOOM = 9
 UNIT_MAX_ZOOM = 8
 
@@ -45,14 +46,14 @@ def go_to(place: places.Place, layers: Mapping[str, gpd.GeoDataFrame], lang: str
         geometry = frame.loc[frame["id"] == place.id, "geometry"].iloc[0]
         west, south, east, north = (float(v) for v in geometry.bounds)
         view: dict = {"bounds": [[south, west], [north, east]], "maxZoom": UNIT_MAX_ZOOM}
-        st.session_state["selection"] = Selection(place.kind, place.id)
+        st.session_state[state.SELECTION.name] = Selection(place.kind, place.id)
         st.session_state[FOUND_KEY] = None
     else:
         view = {"center": [place.latitude, place.longitude], "zoom": TOWN_ZOOM}
         unit = locate(place.longitude, place.latitude,
                       {"admin1": layers["admin1"], "country": layers["country"]})
         if unit is not None:
-            st.session_state["selection"] = unit
+            st.session_state[state.SELECTION.name] = unit
         st.session_state[FOUND_KEY] = ((place.latitude, place.longitude), place.label(lang))
     st.session_state[GOTO_KEY] = (uuid.uuid4().hex, view)
     st.session_state[SHOWN_KEY] = place_label(place, lang, translate)
@@ -83,10 +84,10 @@ def place_search(layers: Mapping[str, gpd.GeoDataFrame], lang: str, translate) -
         with st.popover(translate("place_others")):
             for place in others:
                 st.button(place_label(place, lang, translate),
-                          key=f"place_{place.kind}_{place.id}", on_click=go_to,
+                          key=state.PLACE_BUTTONS(place.kind, place.id), on_click=go_to,
                           args=(place, layers, lang, translate))
     if st.session_state.get(FOUND_KEY):
-        st.button(translate("place_clear"), key="place_clear", on_click=_clear_marker)
+        st.button(translate("place_clear"), key=state.PLACE_CLEAR.name, on_click=_clear_marker)
 
 
 def _clear_marker() -> None:
