@@ -21,11 +21,11 @@ CORE_RADIUS_KM = (25.0, 400.0)
 """The tri-border core radius's range (km), shared by the slider and the URL codec."""
 CORE_RADIUS_STEP_KM = 25.0
 FIND_EVENTS_MAX = 2_000
-"""Events listed in the feature finder; beyond, reach them by region."""
+"""Events the search finds while at most this many are shown; beyond, reach them by region."""
 BUTTONS_MAX = 12
 """A longer list of events is a table (one widget, paged by the browser)."""
 MAP_COLUMNS = ("id", "date", "location", "layer", "fatalities_low", "fatalities_high",
-               "latitude", "longitude", "admin1_id", "dataset")
+               "latitude", "longitude", "admin1_id", "country_iso3", "dataset")
 """The only columns the map page reads from the filtered events (a copy of every text would
 cost hundreds of megabytes at a million events); the exports take every column."""
 

@@ -25,7 +25,6 @@ from geo.selection import (
     click_hits,
     click_signature,
     events_near,
-    feature_choices,
     parse_view,
     selection_from_click,
     selection_from_param,
@@ -205,8 +204,13 @@ def _clear_highlight() -> None:
 def draw_map(data: MapData, choices: Choices, shown: Shown) -> None:
     """The place search, the map with its layers, and the lines under it."""
     layers, lang, t, selection = data.layers, data.lang, data.t, shown.selection
-    # Find a place: goes there and selects it (geo.ui.places); the move is sent once.
-    ui_places.place_search(layers, lang, t)
+    # Find a place or an event shown: goes there and selects it (geo.ui.places); the move
+    # is sent once. Events are searched while they stay few; beyond, reach them by region.
+    ui_places.place_search(layers, lang, t, ui_places.ShownEvents(
+        repr((ui_events.events_key(), len(data.events), choices.event_filter,
+              choices.datasets, shown.count <= mapview.FIND_EVENTS_MAX)),
+        lambda: shown_events(data, choices, shown)
+        if shown.count <= mapview.FIND_EVENTS_MAX else data.events.iloc[0:0]))
     dynamic = [ui_places.found_layer()]
     if choices.show_alg:
         dynamic.append(mapbuild.alg_zone_layer(ui.alg_outline(), lang))
@@ -283,25 +287,8 @@ def shown_events(data: MapData, choices: Choices, shown: Shown) -> pd.DataFrame:
 
 
 def panel_head(data: MapData, choices: Choices, shown: Shown) -> Sequence[Any]:
-    """The feature finder, the legend and the highlight banner; the panel's two tabs."""
+    """The legend and the highlight banner; the panel's two tabs."""
     t, lang, highlight = data.t, data.lang, shown.highlight
-    # Selecting without a mouse: the same Selection (panel, URL ``sel``) as a map click.
-    # Events are listed while the list stays usable; beyond, a region's table lists them.
-    choices_list = feature_choices(
-        data.layers, shown_events(data, choices, shown)
-        if shown.count <= mapview.FIND_EVENTS_MAX else data.events.iloc[0:0], lang)
-
-    def select_found() -> None:
-        """The searchable list chose a feature: select it as a click would, then empty the
-        list (a later click must not leave an older choice on show)."""
-        chosen = selection_from_param(state.get(state.FIND_FEATURE), data.known_ids)
-        if chosen is not None:
-            state.put(state.SELECTION, chosen)
-        state.put(state.FIND_FEATURE, None)
-
-    st.selectbox(t("find_feature"), list(choices_list), index=None,
-                 key=state.FIND_FEATURE.name, format_func=lambda k: choices_list.get(k, ""),
-                 placeholder=t("find_placeholder"), on_change=select_found)
     # Beside the map, above the panel: readable without scrolling on a desktop window.
     with st.expander(t("legend_title"), expanded=True):
         st.html(panels.legend_html(lang) + panels.event_legend_html(
