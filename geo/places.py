@@ -67,6 +67,8 @@ class Place:
     longitude: float
     population: int = 0
     other_names: tuple[str, ...] = ()
+    order: str = ""
+    """What orders it among equal matches of its kind (an event's ISO day; else its name)."""
 
     def label(self, lang: str) -> str:
         return self.name_fr if lang == "fr" and self.name_fr else self.name_en
@@ -148,8 +150,10 @@ def event_places(events: pd.DataFrame) -> list[Place]:
         return []
     days = {lang: format_days(events["date"], lang).tolist() for lang in ("en", "fr")}
     where = {lang: localized_locations(events, lang).tolist() for lang in ("en", "fr")}
+    iso_days = events["date"].dt.strftime("%Y-%m-%d").tolist()
     return [Place("event", str(ident), f"{days['en'][i]} · {where['en'][i]}",
-                  f"{days['fr'][i]} · {where['fr'][i]}", str(iso3), float(lat), float(lon))
+                  f"{days['fr'][i]} · {where['fr'][i]}", str(iso3), float(lat), float(lon),
+                  order=f"{iso_days[i]} {ident}")
             for i, (ident, iso3, lat, lon) in enumerate(zip(
                 events["id"], events["country_iso3"], events["latitude"], events["longitude"],
                 strict=True))]
@@ -168,7 +172,7 @@ class PlaceIndex:
         matches ``query`` (folded), best first:
         whole-name matches, then names starting with it, then names with a word starting
         with it, then names containing it; ties by kind (country, region, province, town,
-        event), then by falling population, then by name."""
+        event), then by falling population, then by name (events by day)."""
         return search([self], query, limit)
 
     def scored(self, wanted: str) -> list[tuple[int, int, int, str, Place]]:
@@ -178,7 +182,7 @@ class PlaceIndex:
             score = min((_score(name, wanted) for name in names), default=None)
             if score is not None and score < 4:
                 scored.append((score, KIND_RANK.get(place.kind, 9), -place.population,
-                               fold(place.name_en), place))
+                               place.order or fold(place.name_en), place))
         return scored
 
 

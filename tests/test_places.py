@@ -6,6 +6,7 @@ import importlib.util
 import json
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from geo import boundaries, places
@@ -163,8 +164,6 @@ def test_search_finds_countries_in_either_language(with_countries, query, kind,
 
 
 def _events():
-    import pandas as pd
-
     return pd.DataFrame({
         "id": ["e1", "e2", "e3"],
         "date": pd.to_datetime(["2023-09-16", "2012-03-22", "2024-01-28"]),
@@ -185,6 +184,13 @@ def test_events_are_found_by_day_in_either_language_or_by_place(with_countries) 
     event = next(p for p in found if p.kind == "event")
     assert event.label("en") == "28 Jan 2024 · Djibo"
     assert event.country_iso3 == "BFA"
+
+
+def test_events_matching_alike_come_in_date_order() -> None:
+    events = _events()
+    events["date"] = pd.to_datetime(["2023-09-26", "2023-09-04", "2023-09-07"])
+    shown = places.PlaceIndex(places.event_places(events))
+    assert [p.id for p in shown.search("sep 2023")] == ["e2", "e3", "e1"]
 
 
 def test_no_event_no_entry() -> None:
