@@ -144,7 +144,9 @@ def _modules() -> list[str]:
 
 
 def test_every_page_and_ui_module_has_its_pages_declared() -> None:
-    assert sorted(_modules()) == sorted(MODULE_PAGES)
+    undeclared = sorted(set(_modules()) - set(MODULE_PAGES))
+    assert not undeclared, f"add {undeclared} to MODULE_PAGES with the pages they serve"
+    assert not set(MODULE_PAGES) - set(_modules()), "MODULE_PAGES names a module gone"
 
 
 @pytest.mark.parametrize("module", _modules())
