@@ -1,8 +1,9 @@
 """The gazetteer (data/places/places.csv, GeoNames towns) and finding places by name.
 
-A search matches towns, admin-1 regions and Burkina Faso's provinces by their English or
-French name, ignoring case, accents and punctuation ("menaka" finds Ménaka, "tillaberi"
-Tillabéri, "n djamena" N'Djamena). The page turns a match into a map move and a selection.
+A search matches towns, countries, admin-1 regions, Burkina Faso's provinces and the events
+on show by their English or French name (an event by its day and place), ignoring case,
+accents and punctuation ("menaka" finds Ménaka, "tillaberi" Tillabéri, "n djamena"
+N'Djamena). The page turns a match into a map move and a selection.
 """
 
 from __future__ import annotations
@@ -15,17 +16,20 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import geopandas as gpd
+import pandas as pd
 
 from geo.io.paths import DATA_DIR
+from geo.model.countries import country_name
 
 PLACES_CSV = DATA_DIR / "places" / "places.csv"
 PLACES_COLUMNS = ("geonameid", "name", "name_ascii", "name_fr", "country_iso3", "latitude",
                   "longitude", "population", "capital", "other_names")
 
-# Which boundary kinds a search reaches, and their rank when names tie (a region named like
-# its chief town comes first: selecting it shows its events).
-UNIT_KINDS = ("admin1", "province")
-KIND_RANK = {"admin1": 0, "province": 1, "town": 2}
+# Which boundary kinds a search reaches, and their rank when names tie (a country first; a
+# region named like its chief town before the town: selecting it shows its events; events
+# last, after every place).
+UNIT_KINDS = ("country", "admin1", "province")
+KIND_RANK = {"country": 0, "admin1": 1, "province": 2, "town": 3, "event": 4}
 
 
 class PlacesFileError(ValueError):
@@ -50,8 +54,9 @@ class Town:
 
 @dataclass(frozen=True)
 class Place:
-    """Something a search can find: a town (``kind`` "town", ``id`` its GeoNames id) or a
-    boundary unit (``kind`` "admin1"/"province", ``id`` the unit's id)."""
+    """Something a search can find: a town (``kind`` "town", ``id`` its GeoNames id), a
+    boundary unit (``kind`` "country"/"admin1"/"province", ``id`` the unit's id) or an
+    event (``kind`` "event", ``id`` the event's id; no coordinates when it has none)."""
 
     kind: str
     id: str
@@ -62,6 +67,8 @@ class Place:
     longitude: float
     population: int = 0
     other_names: tuple[str, ...] = ()
+    order: str = ""
+    """What orders it among equal matches of its kind (an event's ISO day; else its name)."""
 
     def label(self, lang: str) -> str:
         return self.name_fr if lang == "fr" and self.name_fr else self.name_en
@@ -116,18 +123,40 @@ def _town(path: Path, line: int, row: Mapping[str, str]) -> Town:
 
 
 def gazetteer(towns: Iterable[Town], layers: Mapping[str, gpd.GeoDataFrame]) -> list[Place]:
-    """Every searchable place: the units of ``layers`` (``UNIT_KINDS``, placed at a point
-    inside them) and the towns."""
+    """Every searchable place: the units of ``layers`` (``UNIT_KINDS`` it has, placed at a
+    point inside them; countries by the app's names of them) and the towns."""
     places: list[Place] = []
-    for kind in UNIT_KINDS:
+    for kind in (k for k in UNIT_KINDS if k in layers):
         frame = layers[kind]
         points = frame.geometry.representative_point()
         for row, point in zip(frame.itertuples(), points, strict=True):
-            places.append(Place(kind, str(row.id), str(row.name_en), str(row.name_fr),
-                                str(row.iso3), float(point.y), float(point.x)))
+            en, fr = ((country_name(str(row.iso3), "en"), country_name(str(row.iso3), "fr"))
+                      if kind == "country" else (str(row.name_en), str(row.name_fr)))
+            places.append(Place(kind, str(row.id), en, fr, str(row.iso3), float(point.y),
+                                float(point.x)))
     places += [Place("town", t.geonameid, t.name, t.name_fr or t.name, t.country_iso3,
                      t.latitude, t.longitude, t.population, t.other_names) for t in towns]
     return places
+
+
+def event_places(events: pd.DataFrame) -> list[Place]:
+    """The ``events`` (id, date, location, layer, country, coordinates) as search entries:
+    named by day and place in each language ("22 Mar 2012 · Bamako", "22 mars 2012 ·
+    Bamako"), found by either or by the place alone."""
+    from geo.i18n.catalogue import format_days
+    from geo.io.eventtexts import localized_locations
+
+    if events.empty:
+        return []
+    days = {lang: format_days(events["date"], lang).tolist() for lang in ("en", "fr")}
+    where = {lang: localized_locations(events, lang).tolist() for lang in ("en", "fr")}
+    iso_days = events["date"].dt.strftime("%Y-%m-%d").tolist()
+    return [Place("event", str(ident), f"{days['en'][i]} · {where['en'][i]}",
+                  f"{days['fr'][i]} · {where['fr'][i]}", str(iso3), float(lat), float(lon),
+                  order=f"{iso_days[i]} {ident}")
+            for i, (ident, iso3, lat, lon) in enumerate(zip(
+                events["id"], events["country_iso3"], events["latitude"], events["longitude"],
+                strict=True))]
 
 
 class PlaceIndex:
@@ -142,19 +171,30 @@ class PlaceIndex:
         """Places whose English or French name (or, for a town, another of its names)
         matches ``query`` (folded), best first:
         whole-name matches, then names starting with it, then names with a word starting
-        with it, then names containing it; ties by kind (region, province, town), then by
-        falling population, then by name."""
-        wanted = fold(query)
-        if not wanted:
-            return []
+        with it, then names containing it; ties by kind (country, region, province, town,
+        event), then by falling population, then by name (events by day)."""
+        return search([self], query, limit)
+
+    def scored(self, wanted: str) -> list[tuple[int, int, int, str, Place]]:
+        """The matches of the folded query ``wanted`` with their sort keys."""
         scored = []
         for place, names in self._entries:
             score = min((_score(name, wanted) for name in names), default=None)
             if score is not None and score < 4:
                 scored.append((score, KIND_RANK.get(place.kind, 9), -place.population,
-                               fold(place.name_en), place))
-        scored.sort(key=lambda item: item[:4])
-        return [item[4] for item in scored[:limit]]
+                               place.order or fold(place.name_en), place))
+        return scored
+
+
+def search(indexes: Iterable[PlaceIndex], query: str, limit: int = 8) -> list[Place]:
+    """:meth:`PlaceIndex.search` over several indexes at once (the gazetteer, shared by
+    every session, and the events on show, which depend on the filters)."""
+    wanted = fold(query)
+    if not wanted:
+        return []
+    scored = [item for index in indexes for item in index.scored(wanted)]
+    scored.sort(key=lambda item: item[:4])
+    return [item[4] for item in scored[:limit]]
 
 
 def _score(name: str, wanted: str) -> int:

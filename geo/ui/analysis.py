@@ -345,11 +345,10 @@ def parse_window(raw: str) -> int | None:
 def core_radius(default_km: float) -> float:
     """The tri-border core radius the map page uses: its session value, else the URL's
     ``radius``, else the default."""
-    kept = st.session_state.get("_keep_radius", st.session_state.get("radius"))
+    kept = ui.state.get(ui.state.RADIUS)  # shared with the map (geo.ui.state)
     if isinstance(kept, int | float):
         return float(kept)
-    raw = st.query_params.get("radius")
-    parsed = ui.parse_float_in(25, 400)(raw) if raw is not None else None
+    parsed = ui.state.from_url(ui.state.RADIUS)  # the map's codec and bounds
     return parsed if parsed is not None else default_km
 
 

@@ -23,19 +23,21 @@ from geo.model.countries import AES_MEMBERS, CHARTER_DATE, country_name, sorted_
 from geo.model.events import DEFAULT_LAYERS, LAYERS
 from geo.model.filters import QUERY_KEYS, EventFilter, from_query_params, to_query_params
 from geo.model.frames import join_chunks
+from geo.ui import state
 
-WIDGET_KEYS = ("ev_dates", "ev_countries", "ev_subtypes", "ev_actors", "ev_min_fat",
-               "ev_non_aes", "ev_cluster", "ev_disorder", "ev_event_types",
-               "ev_sub_event_types", "ev_civ", "ev_winner")
+WIDGET_KEYS = tuple(k.name for k in (
+    state.EV_DATES, state.EV_COUNTRIES, state.EV_SUBTYPES, state.EV_ACTORS, state.EV_MIN_FAT,
+    state.EV_NON_AES, state.EV_CLUSTER, state.EV_DISORDER, state.EV_EVENT_TYPES,
+    state.EV_SUB_EVENT_TYPES, state.EV_CIV, state.EV_WINNER))
 # The widgets of ACLED's typology -> the filter's fields (shown when a dataset has it).
-TYPOLOGY_WIDGETS: dict[str, str] = {"ev_disorder": "disorder_types",
-                                    "ev_event_types": "event_types",
-                                    "ev_sub_event_types": "sub_event_types"}
+TYPOLOGY_WIDGETS: dict[str, str] = {state.EV_DISORDER.name: "disorder_types",
+                                    state.EV_EVENT_TYPES.name: "event_types",
+                                    state.EV_SUB_EVENT_TYPES.name: "sub_event_types"}
 """The filter widgets every page with the event sidebar shares (plus one per layer)."""
 
 
 EVENTS_ENV = "SAHEL_ATLAS_EVENTS"
-CLUSTER_PARAM = "cluster"
+CLUSTER_PARAM = state.EV_CLUSTER.url_name
 """URL parameter of the clustering switch (``0`` when off; absent at the default, on)."""
 
 
@@ -113,7 +115,7 @@ def dataset_sidebar(events: pd.DataFrame, lang: str) -> tuple[str, ...]:
     st.subheader(translate("ev_datasets", lang))
     chosen = []
     for name in names:
-        key = f"ev_ds_{name}"
+        key = state.EV_DATASETS(name)
         ui.keep(key)
         st.session_state.setdefault(key, True)
         label = translate("ev_dataset_curated", lang) if name == "curated" else name
@@ -160,32 +162,33 @@ def _filter_for_span(span: tuple[date, date]) -> EventFilter:
 def _init_widgets(f: EventFilter, span: tuple[date, date], facets: _Facets) -> None:
     """Seed the widgets once per session from the URL; later pages keep their values
     (``geo.ui.keep``), so every page shares one filter state."""
-    ui.keep(*WIDGET_KEYS, *(f"ev_layers_{layer}" for layer in LAYERS))
-    if st.session_state.get("_ev_seeded"):
+    ui.keep(*WIDGET_KEYS, *(state.EV_LAYERS(layer) for layer in LAYERS))
+    if state.get(state.EV_SEEDED):
         return
-    st.session_state["_ev_seeded"] = True
+    state.put(state.EV_SEEDED, True)
     for layer in LAYERS:
-        st.session_state[f"ev_layers_{layer}"] = layer in f.layers
+        st.session_state[state.EV_LAYERS(layer)] = layer in f.layers
     lo = max(span[0], f.date_from or span[0])
     hi = min(span[1], f.date_to or span[1])
-    st.session_state["ev_dates"] = (lo, hi) if lo <= hi else span
-    st.session_state["ev_countries"] = list(f.countries)
-    st.session_state["ev_subtypes"] = list(f.subtypes)
-    st.session_state["ev_actors"] = list(f.actors)
-    st.session_state["ev_min_fat"] = int(f.min_fatalities)
-    st.session_state["ev_non_aes"] = bool(f.include_non_aes_coups)
+    st.session_state[state.EV_DATES.name] = (lo, hi) if lo <= hi else span
+    st.session_state[state.EV_COUNTRIES.name] = list(f.countries)
+    st.session_state[state.EV_SUBTYPES.name] = list(f.subtypes)
+    st.session_state[state.EV_ACTORS.name] = list(f.actors)
+    st.session_state[state.EV_MIN_FAT.name] = int(f.min_fatalities)
+    st.session_state[state.EV_NON_AES.name] = bool(f.include_non_aes_coups)
     # ACLED's typology: only values the loaded events have (a multiselect refuses others)
     for key, name in TYPOLOGY_WIDGETS.items():
         offered = set(getattr(facets, name))
         st.session_state[key] = [v for v in getattr(f, name) if v in offered]
-    st.session_state["ev_civ"] = f.civilian_targeting if facets.event_types else ""
-    st.session_state["ev_winner"] = f.winner
+    st.session_state[state.EV_CIV.name] = f.civilian_targeting if facets.event_types else ""
+    st.session_state[state.EV_WINNER.name] = f.winner
     st.session_state.setdefault(
-        "ev_cluster", ui.parse_bool(st.query_params.get(CLUSTER_PARAM, "1")) is not False)
+        state.EV_CLUSTER.name,
+        ui.parse_bool(st.query_params.get(CLUSTER_PARAM, "1")) is not False)
 
 
 def _set_dates(value: tuple[date, date]) -> None:
-    st.session_state["ev_dates"] = value
+    st.session_state[state.EV_DATES.name] = value
 
 
 class _Facets(NamedTuple):
@@ -387,13 +390,13 @@ def event_sidebar(events: pd.DataFrame, lang: str) -> tuple[EventFilter, bool]:
         st.warning(t("actor_aliases_broken", problem=problem))
     st.subheader(t("events_heading"))
     counts_box = st.container()
-    non_aes = st.toggle(t("ev_non_aes_coups"), key="ev_non_aes")
-    cluster = st.toggle(t("ev_cluster"), key="ev_cluster")
+    non_aes = st.toggle(t("ev_non_aes_coups"), key=state.EV_NON_AES.name)
+    cluster = st.toggle(t("ev_cluster"), key=state.EV_CLUSTER.name)
 
     with st.expander(t("ev_filters"), expanded=True):
         # A range: _init_widgets put a (start, end) pair under the key.
         dates = cast(tuple[date, date], st.slider(
-            t("ev_dates"), min_value=span[0], max_value=span[1], key="ev_dates",
+            t("ev_dates"), min_value=span[0], max_value=span[1], key=state.EV_DATES.name,
             format=t("date_widget_format")))
         st.button(t("ev_since_charter"), on_click=_set_dates,
                   args=((min(max(CHARTER_DATE, span[0]), span[1]), span[1]),),
@@ -401,15 +404,17 @@ def event_sidebar(events: pd.DataFrame, lang: str) -> tuple[EventFilter, bool]:
         st.button(t("ev_all_dates"), on_click=_set_dates, args=(span,), width="stretch")
         country_options = sorted_by_name(set(facets.countries) | set(AES_MEMBERS), lang)
         countries = st.multiselect(
-            t("ev_countries"), country_options, key="ev_countries", placeholder=t("ev_choose"),
+            t("ev_countries"), country_options, key=state.EV_COUNTRIES.name,
+            placeholder=t("ev_choose"),
             format_func=lambda c: country_name(c, lang))
         subtype_options = list(facets.subtypes)
-        subtypes = st.multiselect(t("ev_subtypes"), subtype_options, key="ev_subtypes",
+        subtypes = st.multiselect(t("ev_subtypes"), subtype_options, key=state.EV_SUBTYPES.name,
                                   placeholder=t("ev_all"), format_func=lambda s: t(f"sub_{s}"))
-        actors = st.multiselect(t("ev_actors"), facets.actors, key="ev_actors",
+        actors = st.multiselect(t("ev_actors"), facets.actors, key=state.EV_ACTORS.name,
                                 placeholder=t("ev_all"),
                                 format_func=lambda a: aliases().display(a, lang))
-        min_fat = st.number_input(t("ev_min_fatalities"), min_value=0, step=1, key="ev_min_fat")
+        min_fat = st.number_input(t("ev_min_fatalities"), min_value=0, step=1,
+                                  key=state.EV_MIN_FAT.name)
         typology = typology_filters(facets, lang)
         winner = winner_setting(events, lang)
 
@@ -423,7 +428,7 @@ def event_sidebar(events: pd.DataFrame, lang: str) -> tuple[EventFilter, bool]:
         for layer in LAYERS:
             label = t("ev_layer_count", label=t(f"ev_layer_{layer}"),
                       count=format_number(counts[layer], lang))
-            if st.checkbox(label, key=f"ev_layers_{layer}"):
+            if st.checkbox(label, key=state.EV_LAYERS(layer)):
                 chosen.append(layer)
     return replace(base, layers=tuple(chosen)), cluster
 
@@ -446,7 +451,7 @@ def typology_filters(facets: _Facets, lang: str) -> dict[str, Any]:
             chosen[name] = tuple(st.multiselect(t(f"ev_{name}"), options, key=key,
                                                 placeholder=t("ev_all")))
     chosen["civilian_targeting"] = st.radio(
-        t("ev_civilian_targeting"), ["", "yes", "no"], key="ev_civ", horizontal=True,
+        t("ev_civilian_targeting"), ["", "yes", "no"], key=state.EV_CIV.name, horizontal=True,
         format_func=lambda v: t(f"ev_civ_{v or 'any'}"))
     return chosen
 
@@ -457,16 +462,17 @@ def winner_setting(events: pd.DataFrame, lang: str) -> str:
     is kept in the URL (``winner``) like the filters."""
     codes, names = _dataset_codes(events_key(), len(events), events)
     present = sorted(names, key=lambda n: (n != CURATED, n))
-    current = st.session_state.get("ev_winner") or CURATED
+    current = state.get(state.EV_WINNER) or CURATED
     if len(present) <= 1:
         return current
     if current not in present:
-        st.session_state["ev_winner"] = current = CURATED if CURATED in present else present[0]
+        current = CURATED if CURATED in present else present[0]
+        state.put(state.EV_WINNER, current)
 
     def label(name: str) -> str:
         return translate("ev_dataset_curated", lang) if name == CURATED else name
 
-    return st.selectbox(translate("dup_winner", lang), present, key="ev_winner",
+    return st.selectbox(translate("dup_winner", lang), present, key=state.EV_WINNER.name,
                         format_func=label,
                         help=translate("dup_winner_help", lang,
                                        km=format_number(DUPLICATE_KM, lang)))

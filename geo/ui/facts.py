@@ -15,14 +15,15 @@ import streamlit as st
 from geo import ui
 from geo.io import facts
 from geo.render import charter as cv
+from geo.ui import state
 
-HIGHLIGHT_KEY = "timeline_highlight"
+HIGHLIGHT_KEY = state.HIGHLIGHT.name
 """Session key the map page reads: the id of the milestone to highlight."""
-HIGHLIGHT_PARAM = "hl"
+HIGHLIGHT_PARAM = state.HL.name
 """URL parameter carrying the same id to the map page."""
 MAP_PAGE = "pages/map.py"
-_GOTO_KEY = "_facts_goto_map"
-PANEL_THEME_KEY = "charter_panel_theme"
+_GOTO_KEY = state.GOTO_MAP.name
+PANEL_THEME_KEY = state.PANEL_THEME.name
 
 
 # --- cached data (read-only: callers must not mutate) -----------------------------------------
@@ -74,7 +75,8 @@ def show_on_map(milestone_id: str, lang: str) -> NoReturn:
     """Set ``st.session_state["timeline_highlight"]`` and go to the map page (with
     ``?hl=<id>`` so the address can be shared)."""
     st.session_state[HIGHLIGHT_KEY] = milestone_id
-    st.switch_page(MAP_PAGE, query_params={"lang": lang, HIGHLIGHT_PARAM: milestone_id})
+    st.switch_page(MAP_PAGE,
+                   query_params={state.LANG.url_name: lang, HIGHLIGHT_PARAM: milestone_id})
 
 
 def follow_show_on_map_request(lang: str) -> None:

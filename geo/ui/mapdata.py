@@ -17,8 +17,9 @@ import pandas as pd
 import streamlit as st
 
 from geo.render.pointlayer import DRAW_ORDER, PointBlock, event_block
+from geo.ui import state
 
-_BLOCKS = "_point_blocks"
+_BLOCKS = state.POINT_BLOCKS.name
 _KEEP = 2  # the current block and the one before it (a click may name it)
 MEDIA_COORDINATES = "sahel-atlas-map-events"
 

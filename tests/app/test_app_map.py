@@ -188,35 +188,62 @@ def test_core_caption_area_matches_the_radius_from_the_url():
     assert 0.95 * 125_664 < core_area(core_caption(at)) <= 125_664
 
 
-@pytest.mark.parametrize(("choice", "label", "panel_marker"), [
-    ("admin1:ML-7", "Gao — Region, Mali", 'data-id="ML-7"'),
-    ("country:NER", "Niger", 'data-id="NER"'),
+@pytest.mark.parametrize(("query", "choice", "panel_marker"), [
+    ("Gao", "admin1:ML-7", 'data-id="ML-7"'),
+    ("niger", "country:NER", 'data-id="NER"'),  # a country, before Nigeria
+    ("Tombouctou", "admin1:ML-6", 'data-id="ML-6"'),  # the French name, in English
 ])
-def test_the_searchable_list_selects_like_a_click(choice, label, panel_marker):
-    """Keyboard users pick a feature in the list: same Selection, panel and URL as a click."""
+def test_the_search_selects_like_a_click(query, choice, panel_marker):
+    """One search finds countries, regions and provinces too (typed, then Enter): the same
+    Selection, panel and URL as a click."""
     at = app()
     at.run()
-    box = at.selectbox(key="find_feature")
-    assert label in box.options
-    box.set_value(choice).run()
+    at.text_input(key="place_query").set_value(query).run()
     assert not at.exception
     assert at.session_state["selection"].to_param() == choice
     panel = unit_panel(at)
     assert panel is not None and panel_marker in panel
     assert at.query_params["sel"] == choice
-    assert at.selectbox(key="find_feature").value is None  # ready for the next search
+    assert not [s for s in at.selectbox if s.key == "find_feature"]  # one search, not two
 
 
-def test_the_searchable_list_offers_the_shown_events():
+def test_the_search_finds_the_shown_events_by_day():
     at = app()
     at.run()
-    box = at.selectbox(key="find_feature")
-    dated = r"^\d{1,2} [A-Z][a-z]{2} \d{4} · "  # "22 Mar 2012 · Bamako"
-    events = [o for o in box.options if re.match(dated, o)]
-    assert events, box.options[:5]
-    names = [o for o in box.options if not re.match(dated, o)]
-    assert {"Mali", "Burkina Faso", "Niger"} <= set(names)
-    assert not any(re.fullmatch(r"[A-Z]{3}", o) for o in box.options)
+    at.text_input(key="place_query").set_value("2012").run()  # no place is called that
+    assert not at.exception
+    selected = at.session_state["selection"]
+    assert selected.kind == "event"
+    others = [b for b in at.button if (b.key or "").startswith("place_event_")]
+    assert others and all(re.match(r"^\d{1,2} [A-Z][a-z]{2} 2012 · .+ — event, ", b.label)
+                          for b in others), [b.label for b in others]
+    others[0].click().run()
+    assert at.session_state["selection"].to_param() == "event:" + others[0].key.split(
+        "place_event_", 1)[1]
+
+
+def test_the_search_finds_no_event_the_filters_hide():
+    at = app()
+    at.run()
+    at.text_input(key="place_query").set_value("2012").run()
+    found = at.session_state["selection"].id
+    at.checkbox(key="ev_layers_" + _layer_of(found)).uncheck().run()
+    at.text_input(key="place_query").set_value("").run()
+    at.text_input(key="place_query").set_value("2012").run()
+    assert not at.exception
+    hidden = _layer_of(found)
+    after = at.session_state["selection"]
+    assert after.kind == "event" and _layer_of(after.id) != hidden
+    listed = [b.key.split("place_event_", 1)[1] for b in at.button
+              if (b.key or "").startswith("place_event_")]
+    assert listed and all(_layer_of(ident) != hidden for ident in listed)
+
+
+def _layer_of(ident: str) -> str:
+    from geo.io.events import EVENTS_FILE, load_events
+
+    events = load_events(EVENTS_FILE).events
+    return str(events.loc[events["id"] == ident, "layer"].iloc[0])
 
 
 def test_the_map_after_the_analysis_page_gets_every_column_of_the_events() -> None:

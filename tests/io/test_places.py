@@ -6,6 +6,7 @@ import importlib.util
 import json
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from geo.io import boundaries, places
@@ -141,3 +142,56 @@ def test_build_derives_rows_and_provenance(tmp_path) -> None:
     assert "CC BY 4.0" in provenance["source"]["licence"]
     assert provenance["outputs"]["places.csv"]["rows"] == 3
     assert set(provenance["source"]["sha256"]) == {"cities1000.json", "countries.json"}
+
+
+@pytest.fixture(scope="module")
+def with_countries() -> places.PlaceIndex:
+    layers = {"country": boundaries.load_countries(), "admin1": boundaries.load_admin1(),
+              "province": boundaries.load_bfa_provinces()}
+    return places.PlaceIndex(places.gazetteer(places.load_towns(), layers))
+
+
+@pytest.mark.parametrize(("query", "kind", "ident"), [
+    ("niger", "country", "NER"),             # the country, before Nigeria
+    ("cote d ivoire", "country", "CIV"),     # the app's name, without its accent
+    ("Côte d'Ivoire", "country", "CIV"),
+    ("tchad", "country", "TCD"),             # the French name
+])
+def test_search_finds_countries_in_either_language(with_countries, query, kind,
+                                                   ident) -> None:
+    first = with_countries.search(query)[0]
+    assert (first.kind, first.id) == (kind, ident)
+
+
+def _events():
+    return pd.DataFrame({
+        "id": ["e1", "e2", "e3"],
+        "date": pd.to_datetime(["2023-09-16", "2012-03-22", "2024-01-28"]),
+        "location": ["Liptako", "Bamako", "Djibo"], "layer": ["insurgency"] * 3,
+        "country_iso3": ["NER", "MLI", "BFA"], "latitude": [14.0, 12.65, float("nan")],
+        "longitude": [1.0, -8.0, float("nan")], "dataset": ["imported"] * 3,
+    })
+
+
+def test_events_are_found_by_day_in_either_language_or_by_place(with_countries) -> None:
+    shown = places.PlaceIndex(places.event_places(_events()))
+    assert [p.id for p in places.search([with_countries, shown], "sep 2023")] == ["e1"]
+    assert [p.id for p in places.search([with_countries, shown], "SEPT. 2023")] == ["e1"]
+    assert [p.id for p in places.search([with_countries, shown], "22 mars 2012")] == ["e2"]
+    # A place's name finds the place first, then its events.
+    found = places.search([with_countries, shown], "djibo")
+    assert found[0].kind == "town" and [p.id for p in found if p.kind == "event"] == ["e3"]
+    event = next(p for p in found if p.kind == "event")
+    assert event.label("en") == "28 Jan 2024 · Djibo"
+    assert event.country_iso3 == "BFA"
+
+
+def test_events_matching_alike_come_in_date_order() -> None:
+    events = _events()
+    events["date"] = pd.to_datetime(["2023-09-26", "2023-09-04", "2023-09-07"])
+    shown = places.PlaceIndex(places.event_places(events))
+    assert [p.id for p in shown.search("sep 2023")] == ["e2", "e3", "e1"]
+
+
+def test_no_event_no_entry() -> None:
+    assert places.event_places(_events().iloc[0:0]) == []
