@@ -52,6 +52,9 @@ class EventFilter:
     * ``disorder_types``, ``event_types``, ``sub_event_types``: ACLED's own typology, as
       ACLED writes it; empty = all. When set, events without it (curated, UCDP) do not
       match.
+    * ``violence_types``: UCDP's type of violence (``1`` state-based, ``2`` non-state,
+      ``3`` one-sided), ``dyads``: UCDP's dyad names as UCDP writes them; empty = all.
+      When set, events without them (curated, ACLED) do not match.
     * ``civilian_targeting``: ``""`` any, ``"yes"`` events ACLED flags as civilian
       targeting, ``"no"`` events with ACLED's typology and without the flag.
     * ``winner``: the dataset whose copy of an event found in two datasets is shown and
@@ -69,6 +72,8 @@ class EventFilter:
     disorder_types: tuple[str, ...] = ()
     event_types: tuple[str, ...] = ()
     sub_event_types: tuple[str, ...] = ()
+    violence_types: tuple[str, ...] = ()
+    dyads: tuple[str, ...] = ()
     civilian_targeting: str = ""
     winner: str = "curated"
 
@@ -76,12 +81,16 @@ class EventFilter:
 CIVILIAN_TARGETING: tuple[str, ...] = ("", "yes", "no")
 
 
-# Filter field -> the model's column of ACLED's typology it selects on.
+# Filter field -> the model's column of a source's typology (ACLED, UCDP) it selects on.
 TYPOLOGY_FIELDS: dict[str, str] = {
     "disorder_types": "disorder_type",
     "event_types": "event_type",
     "sub_event_types": "sub_event_type",
+    "violence_types": "type_of_violence",
+    "dyads": "dyad_name",
 }
+VIOLENCE_TYPES: tuple[str, ...] = ("1", "2", "3")
+"""UCDP's types of violence: state-based conflict, non-state conflict, one-sided violence."""
 
 
 _KEYS = {
@@ -96,6 +105,8 @@ _KEYS = {
     "disorder_types": "disorder",
     "event_types": "event_types",
     "sub_event_types": "sub_event_types",
+    "violence_types": "violence",
+    "dyads": "dyads",
     "civilian_targeting": "civ_targeting",
     "winner": "winner",
 }
@@ -115,7 +126,7 @@ _ACTOR_SEP = "|"  # actor names contain commas and semicolons, never "|"
 _TEXT_FIELDS = ("actors", *TYPOLOGY_FIELDS)
 
 
-MAX_LABEL_LENGTH = 100  # an ACLED type label is a few words
+MAX_LABEL_LENGTH = 200  # an ACLED type label or a UCDP dyad name is a few words
 
 
 _TRUE = {"1", "true", "yes", "on"}
@@ -142,7 +153,8 @@ def to_query_params(f: EventFilter, defaults: EventFilter | None = None) -> dict
     Keys: ``from``, ``to`` (YYYY-MM-DD or blank = open), ``countries``, ``layers``,
     ``subtypes`` (comma-separated), ``actors`` (``|``-separated), ``min_fatalities``,
     ``non_aes_coups`` (1/0), ``disorder``, ``event_types``, ``sub_event_types`` (ACLED's
-    labels, ``|``-separated), ``civ_targeting`` (``yes``/``no``/blank), ``winner`` (a
+    labels, ``|``-separated), ``violence`` (UCDP's codes 1-3, ``|``-separated), ``dyads``
+    (UCDP's dyad names, ``|``-separated), ``civ_targeting`` (``yes``/``no``/blank), ``winner`` (a
     dataset name). An empty list is written as a blank value.
     """
     params = {}
@@ -201,6 +213,8 @@ def _decode(name: str, text: str) -> tuple[bool, Any]:
         return ok, text
     if name == "actors":
         value = _actors(text)
+    elif name == "violence_types":
+        value = tuple(v for v in _actors(text) if v in VIOLENCE_TYPES)
     elif name in TYPOLOGY_FIELDS:
         value = _actors(text, MAX_LABEL_LENGTH)
     elif name == "countries":

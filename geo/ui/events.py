@@ -28,11 +28,14 @@ from geo.ui import state
 WIDGET_KEYS = tuple(k.name for k in (
     state.EV_DATES, state.EV_COUNTRIES, state.EV_SUBTYPES, state.EV_ACTORS, state.EV_MIN_FAT,
     state.EV_NON_AES, state.EV_CLUSTER, state.EV_DISORDER, state.EV_EVENT_TYPES,
-    state.EV_SUB_EVENT_TYPES, state.EV_CIV, state.EV_WINNER))
+    state.EV_SUB_EVENT_TYPES, state.EV_VIOLENCE, state.EV_DYADS, state.EV_CIV, state.EV_WINNER))
 # The widgets of ACLED's typology -> the filter's fields (shown when a dataset has it).
 TYPOLOGY_WIDGETS: dict[str, str] = {state.EV_DISORDER.name: "disorder_types",
                                     state.EV_EVENT_TYPES.name: "event_types",
                                     state.EV_SUB_EVENT_TYPES.name: "sub_event_types"}
+# The same for UCDP's: type of violence and dyad.
+UCDP_WIDGETS: dict[str, str] = {state.EV_VIOLENCE.name: "violence_types",
+                                state.EV_DYADS.name: "dyads"}
 """The filter widgets every page with the event sidebar shares (plus one per layer)."""
 
 
@@ -176,8 +179,8 @@ def _init_widgets(f: EventFilter, span: tuple[date, date], facets: _Facets) -> N
     st.session_state[state.EV_ACTORS.name] = list(f.actors)
     st.session_state[state.EV_MIN_FAT.name] = int(f.min_fatalities)
     st.session_state[state.EV_NON_AES.name] = bool(f.include_non_aes_coups)
-    # ACLED's typology: only values the loaded events have (a multiselect refuses others)
-    for key, name in TYPOLOGY_WIDGETS.items():
+    # The sources' typology: only values the loaded events have (a multiselect refuses others)
+    for key, name in {**TYPOLOGY_WIDGETS, **UCDP_WIDGETS}.items():
         offered = set(getattr(facets, name))
         st.session_state[key] = [v for v in getattr(f, name) if v in offered]
     st.session_state[state.EV_CIV.name] = f.civilian_targeting if facets.event_types else ""
@@ -202,6 +205,9 @@ class _Facets(NamedTuple):
     disorder_types: tuple[str, ...] = ()
     event_types: tuple[str, ...] = ()
     sub_event_types: tuple[str, ...] = ()
+    # UCDP's, likewise
+    violence_types: tuple[str, ...] = ()
+    dyads: tuple[str, ...] = ()
 
 
 def _labels(events: pd.DataFrame, column: str) -> tuple[str, ...]:
@@ -219,7 +225,8 @@ def _facets(key: str, _events: pd.DataFrame) -> _Facets:
     return _Facets(data_span(_events), frozenset(_events["country_iso3"].unique()),
                    tuple(sorted(set(_events["subtype"].unique()))), actor_choices(_events),
                    _labels(_events, "disorder_type"), _labels(_events, "event_type"),
-                   _labels(_events, "sub_event_type"))
+                   _labels(_events, "sub_event_type"), _labels(_events, "type_of_violence"),
+                   _labels(_events, "dyad_name"))
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
@@ -415,7 +422,7 @@ def event_sidebar(events: pd.DataFrame, lang: str) -> tuple[EventFilter, bool]:
                                 format_func=lambda a: aliases().display(a, lang))
         min_fat = st.number_input(t("ev_min_fatalities"), min_value=0, step=1,
                                   key=state.EV_MIN_FAT.name)
-        typology = typology_filters(facets, lang)
+        typology = typology_filters(facets, lang) | ucdp_filters(facets, lang)
         winner = winner_setting(events, lang)
 
     base = EventFilter(date_from=dates[0], date_to=dates[1], countries=tuple(countries),
@@ -453,6 +460,28 @@ def typology_filters(facets: _Facets, lang: str) -> dict[str, Any]:
     chosen["civilian_targeting"] = st.radio(
         t("ev_civilian_targeting"), ["", "yes", "no"], key=state.EV_CIV.name, horizontal=True,
         format_func=lambda v: t(f"ev_civ_{v or 'any'}"))
+    return chosen
+
+
+def ucdp_filters(facets: _Facets, lang: str) -> dict[str, Any]:
+    """The widgets of UCDP's typology (type of violence, dyad), only when a loaded dataset
+    has it; the filter fields they set (none when hidden)."""
+    if not facets.violence_types and not facets.dyads:
+        return {}
+
+    def t(key: str) -> str:
+        return translate(key, lang)
+
+    st.markdown(f"**{t('ev_ucdp_typology')}**", help=t("ev_ucdp_typology_help"))
+    chosen: dict[str, object] = {}
+    if facets.violence_types:
+        chosen["violence_types"] = tuple(st.multiselect(
+            t("ev_violence_types"), list(facets.violence_types), key=state.EV_VIOLENCE.name,
+            placeholder=t("ev_all"), format_func=lambda v: t(f"tov_{v}")))
+    if facets.dyads:  # UCDP's names as UCDP writes them (English in both languages)
+        chosen["dyads"] = tuple(st.multiselect(
+            t("ev_dyads"), list(facets.dyads), key=state.EV_DYADS.name,
+            placeholder=t("ev_all")))
     return chosen
 
 

@@ -155,6 +155,8 @@ EV_DISORDER = Key("ev_disorder", FILTER_PAGES, "ACLED disorder types", kept=True
 EV_EVENT_TYPES = Key("ev_event_types", FILTER_PAGES, "ACLED event types", kept=True)
 EV_SUB_EVENT_TYPES = Key("ev_sub_event_types", FILTER_PAGES, "ACLED sub-event types",
                          kept=True)
+EV_VIOLENCE = Key("ev_violence", FILTER_PAGES, "UCDP types of violence", kept=True)
+EV_DYADS = Key("ev_dyads", FILTER_PAGES, "UCDP dyads", kept=True)
 EV_CIV = Key("ev_civ", FILTER_PAGES, "civilian targeting", kept=True)
 EV_WINNER = Key("ev_winner", FILTER_PAGES, "the dataset whose copy of a duplicate is shown",
                 kept=True)

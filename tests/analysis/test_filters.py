@@ -231,3 +231,22 @@ def test_keep_rows_shares_nothing_writable_with_the_source():
     assert events.loc[0, "country_iso3"] == "MLI"
     some = keep_rows(events, events["country_iso3"] == "NER")
     assert some["id"].tolist() == ["E3", "E6"]
+
+
+def test_ucdp_typology_filters_select_on_ucdps_columns_and_travel_in_the_url():
+    events = load_events().events.head(3).copy()
+    events["type_of_violence"] = ["1", "3", ""]
+    events["dyad_name"] = ["Government of Mali - JNIM", "IS Sahel - Civilians", ""]
+    f = EventFilter(violence_types=("3",))
+    assert list(apply_filter(events, f)["dyad_name"]) == ["IS Sahel - Civilians"]
+    f = EventFilter(dyads=("Government of Mali - JNIM",))
+    assert list(apply_filter(events, f)["type_of_violence"]) == ["1"]
+    # an event without UCDP's typology (curated, ACLED) never matches a UCDP choice
+    assert apply_filter(events, EventFilter(violence_types=("1", "3"))).shape[0] == 2
+    f = EventFilter(violence_types=("1", "3"), dyads=("A - B, C; D",))
+    params = to_query_params(f)
+    assert params["violence"] == "1|3" and params["dyads"] == "A - B, C; D"
+    assert from_query_params(params, EventFilter()) == f
+    # codes other than UCDP's three are dropped; nothing valid leaves the default
+    assert from_query_params({"violence": "2|7"}, EventFilter()).violence_types == ("2",)
+    assert from_query_params({"violence": "x"}, EventFilter()).violence_types == ()

@@ -134,3 +134,50 @@ def test_only_a_type_outside_acleds_typology_is_skipped_and_said_so(store, lang,
     at.run()
     assert not at.exception
     assert any(text in c.value and "Non-political event (1)" in c.value for c in at.caption)
+
+
+UCDP_KEYS = ("ev_violence", "ev_dyads")
+
+
+@pytest.fixture()
+def ucdp(store) -> Store:
+    commit(prepare(FIX / "GEDEvent_v25_1_sample.csv", store=store), store)
+    return store
+
+
+def test_ucdp_filters_are_hidden_without_a_ucdp_dataset(acled) -> None:
+    at = run(violence="3")  # a shared link's UCDP typology is ignored, not applied
+    assert not keys(at) & set(UCDP_KEYS)
+    assert param(at, "violence") is None
+
+
+def test_a_stored_ucdp_dataset_shows_its_type_of_violence_and_dyads_in_both_languages(ucdp):
+    at = run()
+    assert set(UCDP_KEYS) <= keys(at)
+    violence = at.multiselect(key="ev_violence")
+    # the file's kept rows (its non-state row is rejected for its where_prec)
+    assert violence.options == ["state-based conflict", "one-sided violence"]
+    assert "Government of Mali - JNIM" in at.multiselect(key="ev_dyads").options
+    at.radio(key="lang").set_value("fr").run()
+    assert at.multiselect(key="ev_violence").label == "Type de violence (UCDP)"
+    assert "violence unilatérale" in at.multiselect(key="ev_violence").options
+
+
+def test_ucdp_filters_filter_the_map_and_write_the_url(ucdp) -> None:
+    at = run()
+    everything = shown(at)
+    at.multiselect(key="ev_violence").set_value(["3"]).run()
+    assert param(at, "violence") == "3"
+    # one-sided violence: two of the three stored UCDP events; curated ones have no UCDP type
+    assert shown(at) == 2 < everything
+    at.multiselect(key="ev_violence").set_value([]).run()
+    at.multiselect(key="ev_dyads").set_value(["IS Sahel - Civilians"]).run()
+    assert param(at, "dyads") == "IS Sahel - Civilians"
+    assert shown(at) == 1
+
+
+def test_a_shared_link_with_ucdp_filters_is_honoured(ucdp) -> None:
+    at = run(violence="1|9", dyads="Government of Mali - JNIM")
+    assert at.multiselect(key="ev_violence").value == ["1"]  # 9 is no UCDP type: dropped
+    assert at.multiselect(key="ev_dyads").value == ["Government of Mali - JNIM"]
+    assert shown(at) == 1
