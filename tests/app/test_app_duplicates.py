@@ -10,6 +10,7 @@ import re
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
@@ -164,3 +165,33 @@ def test_a_broken_alias_table_is_named_and_the_page_still_works(tmp_path, monkey
         st.cache_resource.clear()  # nothing computed with the broken table stays cached
         st.cache_data.clear()
     assert actors.aliases().problem == ""
+
+
+def test_the_data_page_counts_an_imported_copy_of_a_curated_event_as_a_duplicate(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """After an import, "on the map" counts what the map draws: the ACLED copy of Barsalogho
+    is drawn as the curated copy, so it is said to be a duplicate, not on the map; with the
+    ACLED copy chosen to win, it is on the map again."""
+    from dataclasses import replace
+
+    from geo.io.events import load_events
+    from geo.model.filters import EventFilter
+    from geo.ui.data import visibility, visibility_lines
+
+    monkeypatch.setenv("SAHEL_ATLAS_DATA_DIR", str(tmp_path / "store"))
+    source = tmp_path / "acled_test.csv"
+    source.write_text(HEADER + "\n" + "\n".join(ROWS) + "\n", encoding="utf-8")
+    plan = prepare(source, store=Store(), dataset="acled")
+    imported = plan.to_write
+    everything = pd.concat([load_events().events, imported], ignore_index=True)
+    f = EventFilter()
+    v = visibility(imported, f, everything)
+    assert (v.visible, v.hidden_duplicates) == (1, 1)
+    assert visibility_lines(v, "en")[1].startswith(
+        "1 is the same event as one already in another dataset")
+    assert visibility_lines(v, "fr")[1].startswith(
+        "1 est le même événement qu'un autre déjà présent dans un autre jeu de données")
+    v = visibility(imported, replace(f, winner="acled"), everything)
+    assert (v.visible, v.hidden_duplicates) == (2, 0)
+    # without the other events (as before this check existed) both were said to be shown
+    assert visibility(imported, f).visible == 2
