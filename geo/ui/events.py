@@ -208,6 +208,8 @@ class _Facets(NamedTuple):
     # UCDP's, likewise
     violence_types: tuple[str, ...] = ()
     dyads: tuple[str, ...] = ()
+    # each ACLED event type's sub-event types, as the events have them
+    sub_events_of: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
 
 def _labels(events: pd.DataFrame, column: str) -> tuple[str, ...]:
@@ -226,7 +228,27 @@ def _facets(key: str, _events: pd.DataFrame) -> _Facets:
                    tuple(sorted(set(_events["subtype"].unique()))), actor_choices(_events),
                    _labels(_events, "disorder_type"), _labels(_events, "event_type"),
                    _labels(_events, "sub_event_type"), _labels(_events, "type_of_violence"),
-                   _labels(_events, "dyad_name"))
+                   _labels(_events, "dyad_name"), _sub_events_of(_events))
+
+
+def _sub_events_of(events: pd.DataFrame) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """Each ACLED event type with the sub-event types the events have under it."""
+    if "event_type" not in events.columns or "sub_event_type" not in events.columns:
+        return ()
+    pairs = events[["event_type", "sub_event_type"]].astype(str).drop_duplicates()
+    pairs = pairs[(pairs["event_type"].str.strip() != "")
+                  & (pairs["sub_event_type"].str.strip() != "")]
+    return tuple((kind, tuple(sorted(group["sub_event_type"])))
+                 for kind, group in sorted(pairs.groupby("event_type"), key=lambda kv: kv[0]))
+
+
+def sub_event_options(facets: _Facets, event_types: tuple[str, ...]) -> list[str]:
+    """The sub-event types to offer: those of the chosen event types (all when none is
+    chosen), so that a choice never offers a combination no event has."""
+    if not event_types:
+        return list(facets.sub_event_types)
+    wanted = set(event_types)
+    return sorted({sub for kind, subs in facets.sub_events_of if kind in wanted for sub in subs})
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
@@ -454,6 +476,11 @@ def typology_filters(facets: _Facets, lang: str) -> dict[str, Any]:
     chosen: dict[str, object] = {}
     for key, name in TYPOLOGY_WIDGETS.items():
         options = list(getattr(facets, name))
+        if name == "sub_event_types":  # narrowed to the chosen event types
+            kinds = chosen.get("event_types", ())
+            options = sub_event_options(facets, kinds if isinstance(kinds, tuple) else ())
+            if key in st.session_state:  # a value no longer offered is dropped, not refused
+                st.session_state[key] = [v for v in st.session_state[key] if v in options]
         if options:  # ACLED's labels as ACLED writes them (English in both languages)
             chosen[name] = tuple(st.multiselect(t(f"ev_{name}"), options, key=key,
                                                 placeholder=t("ev_all")))

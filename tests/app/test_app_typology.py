@@ -181,3 +181,19 @@ def test_a_shared_link_with_ucdp_filters_is_honoured(ucdp) -> None:
     assert at.multiselect(key="ev_violence").value == ["1"]  # 9 is no UCDP type: dropped
     assert at.multiselect(key="ev_dyads").value == ["Government of Mali - JNIM"]
     assert shown(at) == 1
+
+
+def test_sub_event_choices_follow_the_chosen_event_types(acled) -> None:
+    at = run()
+    every = at.multiselect(key="ev_sub_event_types").options
+    assert "Armed clash" in every
+    at.multiselect(key="ev_sub_event_types").set_value(["Armed clash"]).run()
+    at.multiselect(key="ev_event_types").set_value(["Protests"]).run()
+    # only the protests' sub-event types; the battle's one, no longer offered, is dropped
+    assert at.multiselect(key="ev_sub_event_types").options == [
+        "Excessive force against protesters", "Peaceful protest"]
+    assert at.multiselect(key="ev_sub_event_types").value == []
+    at.multiselect(key="ev_event_types").set_value(["Protests", "Battles"]).run()
+    assert "Armed clash" in at.multiselect(key="ev_sub_event_types").options
+    at.multiselect(key="ev_event_types").set_value([]).run()
+    assert at.multiselect(key="ev_sub_event_types").options == every
