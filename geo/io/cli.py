@@ -28,9 +28,11 @@ names the file and what to do).
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
+from geo.i18n.catalogue import LANGUAGES, normalise_language, translate
 from geo.io import importers, remote_cli
 from geo.io.store import RepairResult, Store, StoreError, StoreHealth
 
@@ -41,39 +43,55 @@ def _progress(fraction: float, stage: str) -> None:
     print(f"progress {fraction * 100:5.1f}% {stage}", flush=True)
 
 
-_ORDER_TEXT = {"dmy": "day/month/year", "mdy": "month/day/year"}
+LANG_ENV = "SAHEL_ATLAS_LANG"
 
 
-def report(plan: importers.ImportPlan, max_problems: int = 30) -> str:
+def user_language(environ: dict[str, str] | None = None) -> str:
+    """The language of the command line's messages: ``SAHEL_ATLAS_LANG``, else the locale
+    (``LC_ALL``, ``LC_MESSAGES``, ``LANG``: ``fr_FR.UTF-8`` gives French), else English."""
+    env = os.environ if environ is None else environ
+    for name in (LANG_ENV, "LC_ALL", "LC_MESSAGES", "LANG"):
+        value = env.get(name, "")
+        if value and value not in ("C", "POSIX") and not value.startswith("C."):
+            return normalise_language(value.split(".")[0].split("_")[0])
+    return "en"
+
+
+def report(plan: importers.ImportPlan, max_problems: int = 30, lang: str = "en") -> str:
+    """The validation report of an import, in ``lang``."""
+
+    def t(key: str, **params: object) -> str:
+        return translate(key, lang, **params)
+
     lines = [
-        f"file: {plan.file_name}",
-        f"format: {plan.format} ({importers.FORMAT_LABELS[plan.format]})",
-        f"dataset: {plan.dataset} (version {plan.version}, accessed {plan.accessed})",
-        *([f"sheet: {plan.sheet}"] if plan.sheet else []),
-        *([f"numeric dates read as: {_ORDER_TEXT[plan.date_order]} ({plan.date_order_source})"]
-          if plan.date_order else []),
-        f"rows read: {plan.total_rows}",
-        f"accepted: {plan.accepted} (new {plan.count('new')}, updates {plan.count('update')},"
-        f" unchanged {plan.count('unchanged')}, older than stored {plan.count('stale')})",
-        f"rejected: {len(plan.rejected)}",
+        t("cli_file", name=plan.file_name),
+        t("cli_format", format=plan.format, label=importers.FORMAT_LABELS[plan.format]),
+        t("cli_dataset", name=plan.dataset, version=plan.version, accessed=plan.accessed),
+        *([t("cli_sheet", sheet=plan.sheet)] if plan.sheet else []),
+        *([t("cli_dates", order=translate(f"date_order_{plan.date_order}", lang),
+             how=t(f"cli_dates_{plan.date_order_source}"))] if plan.date_order else []),
+        t("cli_rows_read", count=plan.total_rows),
+        t("cli_accepted", count=plan.accepted, new=plan.count("new"),
+          updates=plan.count("update"), unchanged=plan.count("unchanged"),
+          stale=plan.count("stale")),
+        t("cli_rejected", count=len(plan.rejected)),
     ]
     for name, n in plan.elsewhere.items():
-        lines.append(f"already stored in dataset {name}: {n} (event ids are unique across "
-                     f"datasets; storing them moves them to {plan.dataset})")
+        lines.append(t("cli_elsewhere", other=name, count=n, name=plan.dataset))
     if plan.skipped:
-        lines.append(f"skipped: {plan.skipped_rows} (out of the atlas' scope, not errors: "
-                     + ", ".join(f"{label} {n}" for label, n in plan.skipped.items()) + ")")
+        lines.append(t("cli_skipped", count=plan.skipped_rows,
+                       types=", ".join(f"{label} {n}" for label, n in plan.skipped.items())))
     for p in plan.problems[:max_problems]:
-        lines.append(f"  row {p.row} [{p.column}] {p.reason}")
+        lines.append(t("cli_problem", row=p.row, column=p.column, reason=p.text(lang)))
     if len(plan.problems) > max_problems:
-        lines.append(f"  ... {len(plan.problems) - max_problems} more problems")
-    lines.append(f"attribution: {plan.attribution()}")
+        lines.append(t("cli_more_problems", count=len(plan.problems) - max_problems))
+    lines.append(t("cli_attribution", text=plan.attribution(lang)))
     return "\n".join(lines)
 
 
-def events(count: int) -> str:
-    """``1 event``, ``1,253 events``: the command line speaks English."""
-    return f"{count:,} event{'' if count == 1 else 's'}"
+def events(count: int, lang: str = "en") -> str:
+    """``1 event``, ``1,253 events`` (``1 253 événements``)."""
+    return translate("cli_events", lang, count=count)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -91,6 +109,8 @@ def main(argv: list[str] | None = None) -> int:
                           "11/25/2019: mdy); default: decided by the file's dates")
     imp.add_argument("--rejected", type=Path, help="write the rejected rows to this CSV")
     imp.add_argument("--yes", action="store_true", help="store without asking")
+    imp.add_argument("--lang", choices=LANGUAGES,
+                     help=f"language of the report (default: ${LANG_ENV}, else the locale)")
     sub.add_parser("list", help="list the stored datasets")
     rem = sub.add_parser("remove", help="remove a dataset and its events")
     rem.add_argument("name")
@@ -160,8 +180,13 @@ def _run(args: argparse.Namespace, store: Store) -> int:
         print(f"removed {events(removed)} of {args.name}")
         return 0
 
+    lang = args.lang or user_language()
+
+    def t(key: str, **params: object) -> str:
+        return translate(key, lang, **params)
+
     if not args.file.is_file():
-        print(f"error: no such file: {args.file}", file=sys.stderr)
+        print(t("cli_no_file", path=args.file), file=sys.stderr)
         return 1
     store.require_readable()  # before reading a large file, not after
     try:
@@ -170,26 +195,27 @@ def _run(args: argparse.Namespace, store: Store) -> int:
                                  progress=_progress, encoding=args.encoding,
                                  date_order=args.date_order)
     except importers.ImportFileError as err:
-        print(f"error: {err}", file=sys.stderr)
-        print("nothing was stored", file=sys.stderr)
+        print(t("cli_error", text=err.text(lang)), file=sys.stderr)
+        print(t("cli_nothing_stored"), file=sys.stderr)
         return 1
-    print(report(plan))
+    print(report(plan, lang=lang))
     if args.rejected and len(plan.rejected):
         args.rejected.write_bytes(importers.rejected_csv(plan))
-        print(f"rejected rows written to {args.rejected}")
+        print(t("cli_rejected_written", path=args.rejected))
     if not plan.accepted or plan.to_write.empty:
-        print("nothing to store (no new or changed events)")
+        print(t("cli_nothing_to_store"))
         return 0 if plan.accepted else 1
     if not args.yes:
         try:
-            answer = input(f"store {events(len(plan.to_write))} in {store.path}? [y/N] ")
+            answer = input(t("cli_store_question", events=events(len(plan.to_write), lang),
+                             path=store.path))
         except EOFError:
             answer = ""
         if answer.strip().lower() not in ("y", "yes", "o", "oui"):
-            print("nothing was stored")
+            print(t("cli_nothing_stored"))
             return 1
     written = importers.commit(plan, store, progress=_progress)
-    print(f"stored {events(written)} in dataset {plan.dataset}")
+    print(t("cli_stored", events=events(written, lang), name=plan.dataset))
     return 0
 
 

@@ -17,7 +17,7 @@ from geo.model.events import LAYERS
 from geo.render import export_html, mapbuild
 from geo.render.pointlayer import event_block, point_group
 
-FIX = Path(__file__).resolve().parents[2] / "fixtures"
+FIX = Path(__file__).resolve().parents[1] / "fixtures"
 
 
 @pytest.fixture()

@@ -23,7 +23,7 @@ from geo.io.importers.mapping import (
 from geo.io.store import Store
 from geo.model import countries
 
-FIX = Path(__file__).resolve().parents[2] / "fixtures"
+FIX = Path(__file__).resolve().parents[1] / "fixtures"
 REPO = Path(__file__).resolve().parents[2]
 TODAY = datetime(2026, 12, 2).date()
 

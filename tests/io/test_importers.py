@@ -15,7 +15,7 @@ from geo.io.importers import ImportFileError, detect_format, prepare
 from geo.io.importers.mapping import parse_acled_dates
 from geo.io.store import Store
 
-FIX = Path(__file__).resolve().parents[2] / "fixtures"
+FIX = Path(__file__).resolve().parents[1] / "fixtures"
 REPO = Path(__file__).resolve().parents[2]
 ACLED_OLD = FIX / "acled_numeric_bom.csv"
 ACLED_NEW = FIX / "acled_labels.csv"
@@ -287,3 +287,42 @@ def test_attribution_in_each_language():
     assert "accessed 2 December 2026 (dataset 'acled')" in attribution(
         "acled", "", "2026-12-02", "acled")
     assert "jeu « mine »" in attribution("ucdp", "25.1", "2026-12-02", "mine", "fr")
+
+
+def test_cli_reports_in_the_users_language(tmp_path):
+    """A French locale (or --lang fr) gets the report, the problems and the outcome in
+    French; --lang wins over the environment."""
+    env = {**os.environ, "SAHEL_ATLAS_DATA_DIR": str(tmp_path / "cli"), "LANG": "fr_FR.UTF-8"}
+    env.pop("SAHEL_ATLAS_LANG", None)
+
+    def run(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-m", "geo.io.cli", *args], cwd=REPO,
+                              env=env, capture_output=True, text=True, timeout=120)
+
+    out = run("import", str(ACLED_OLD), "--yes", "--dataset", "acled-mali")
+    assert out.returncode == 0, out.stderr
+    assert "lignes lues : " in out.stdout and "rejetées : 4" in out.stdout
+    assert "  ligne " in out.stdout  # each problem, with its reason in French
+    assert "5 événements enregistrés dans le jeu acled-mali" in out.stdout
+    bad = run("import", str(tmp_path / "missing.csv"))
+    assert bad.returncode == 1 and "fichier introuvable" in bad.stderr
+    english = run("import", str(ACLED_OLD), "--yes", "--dataset", "acled-mali", "--lang", "en")
+    assert "rows read: " in english.stdout
+
+
+@pytest.mark.parametrize(("environ", "lang"), [
+    ({}, "en"), ({"LANG": "C.UTF-8"}, "en"), ({"LANG": "fr_FR.UTF-8"}, "fr"),
+    ({"LANG": "fr_FR.UTF-8", "LC_ALL": "en_GB.UTF-8"}, "en"),
+    ({"LANG": "en_US.UTF-8", "SAHEL_ATLAS_LANG": "fr"}, "fr"), ({"LANG": "de_DE"}, "en"),
+])
+def test_the_command_lines_language_comes_from_the_environment(environ, lang):
+    from geo.io.cli import user_language
+
+    assert user_language(environ) == lang
+
+
+def test_a_file_error_reads_as_one_line_in_each_language():
+    err = ImportFileError("The file has no header.", "row 1", "Add the header row.")
+    assert str(err) == err.text("en") == (
+        "The file has no header. Where: row 1. How to fix: Add the header row.")
+    assert err.text("fr").startswith("The file has no header. Où : row 1.")

@@ -89,7 +89,7 @@ def test_removing_a_dataset_deletes_the_distances_of_its_places(tmp_path):
     from geo.io.importers import commit, prepare
     from geo.io.store import Store
 
-    fixture = _Path(__file__).resolve().parents[2] / "fixtures" / "acled_labels.csv"
+    fixture = _Path(__file__).resolve().parents[1] / "fixtures" / "acled_labels.csv"
     store = Store(tmp_path / "store")
     commit(prepare(fixture, store=store), store)
     cache = placecache.cache_file(store.directory, CENTER)

@@ -19,7 +19,7 @@ from geo.io import snapshot
 from geo.io.importers import commit, prepare
 from geo.io.store import SNAPSHOT_COLUMNS, Store
 
-FIX = Path(__file__).resolve().parents[2] / "fixtures"
+FIX = Path(__file__).resolve().parents[1] / "fixtures"
 
 
 @pytest.fixture()

@@ -21,7 +21,7 @@ from geo.io.importers import commit, prepare
 from geo.io.store import DB_NAME, HASHED_COLUMNS, Store, data_dir, row_hash
 from geo.model.events import TYPOLOGY_COLUMNS
 
-FIX = Path(__file__).resolve().parents[2] / "fixtures"
+FIX = Path(__file__).resolve().parents[1] / "fixtures"
 REPO = Path(__file__).resolve().parents[2]
 ACLED_NEW = FIX / "acled_labels.csv"
 

@@ -14,7 +14,7 @@ from geo.io import snapshot
 from geo.io.importers import commit, prepare
 from geo.io.store import SNAPSHOT_COLUMNS, Store
 
-FIX = Path(__file__).resolve().parents[2] / "fixtures"
+FIX = Path(__file__).resolve().parents[1] / "fixtures"
 REPO = Path(__file__).resolve().parents[2]
 ACLED = FIX / "acled_labels.csv"
 UCDP = FIX / "GEDEvent_v25_1_sample.csv"

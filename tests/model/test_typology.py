@@ -18,7 +18,7 @@ from geo.model.events import DEFAULT_LAYERS, LAYERS, TYPOLOGY_COLUMNS
 from geo.model.filters import EventFilter, from_query_params, to_query_params
 from geo.render.panels import event_panel_html
 
-FIX = Path(__file__).resolve().parents[2] / "fixtures"
+FIX = Path(__file__).resolve().parents[1] / "fixtures"
 ACLED_TYPOLOGY = FIX / "acled_typology.csv"
 UCDP = FIX / "GEDEvent_v25_1_sample.csv"
 

@@ -33,6 +33,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from geo.i18n.catalogue import translate
 from geo.io.events import validate_events
 from geo.io.importers import dates, reading, workbook
 from geo.io.importers.mapping import (
@@ -90,14 +91,20 @@ class ImportFileError(ValueError):
                  fix: Message | str | None = "") -> None:
         self.parts = (what, where, fix or "")
         self.what, self.where, self.fix = self.texts("en")
-        super().__init__(" ".join(part for part in (
-            self.what.rstrip(".") + ".", f"Where: {self.where}." if self.where else "",
-            f"How to fix: {self.fix}" if self.fix else "") if part))
+        super().__init__(self.text("en"))
 
     def texts(self, lang: str) -> tuple[str, str, str]:
         """(what, where, fix) in ``lang``."""
         what, where, fix = (text_of(part, lang) for part in self.parts)
         return what, where, fix
+
+    def text(self, lang: str) -> str:
+        """The whole message in one line, in ``lang`` (what. Where: …. How to fix: …)."""
+        what, where, fix = self.texts(lang)
+        return " ".join(part for part in (
+            what.rstrip(".") + ".",
+            translate("data_error_where", lang, text=where) + "." if where else "",
+            translate("data_error_fix", lang, text=fix) if fix else "") if part)
 
 
 @dataclass(frozen=True)
