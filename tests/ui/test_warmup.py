@@ -16,6 +16,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from geo.analysis import measures as analysis
+from geo.analysis import signals
 from geo.io import events as ev
 from geo.ui import events as ui_events
 from geo.ui import mapdata, warmup
@@ -42,23 +43,29 @@ def fresh_events(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(ui_events.EVENTS_ENV, str(copy))
 
 
-def test_the_first_map_and_analysis_pages_find_what_the_warm_up_prepared(
+def test_the_first_map_analysis_and_changes_pages_find_what_the_warm_up_prepared(
         fresh_events: None, monkeypatch: pytest.MonkeyPatch) -> None:
     calls: Counter = Counter()
     counted(monkeypatch, calls, mapdata, "event_block")
     counted(monkeypatch, calls, ui_events, "filter_mask")
     counted(monkeypatch, calls, analysis, "prepare")
     counted(monkeypatch, calls, analysis, "trend_cube")
+    counted(monkeypatch, calls, signals, "change_table")
     for _name, step in warmup._STEPS:
         step()
     prepared = dict(calls)
-    assert prepared == {"event_block": 1, "filter_mask": 1, "prepare": 1, "trend_cube": 1}
+    assert prepared == {"event_block": 1, "filter_mask": 1, "prepare": 1, "trend_cube": 1,
+                        "change_table": 2}  # regions and countries
 
     at = AppTest.from_file(DASHBOARD, default_timeout=120)
     at.run()
     assert not at.exception
     at = AppTest.from_file(DASHBOARD, default_timeout=120)
     at.switch_page("pages/analysis.py")
+    at.run()
+    assert not at.exception
+    at = AppTest.from_file(DASHBOARD, default_timeout=120)
+    at.switch_page("pages/changes.py")
     at.run()
     assert not at.exception
     assert dict(calls) == prepared, "a first page computed again what the warm-up prepared"
@@ -156,13 +163,15 @@ def test_garbage_is_collected_only_once_no_page_has_run_for_a_while(
 
 @pytest.mark.parametrize(("path", "order"), [
     (None, ["libraries", "events", "base map", "map view", "map block", "analysis",
-            "other languages"]),
+            "changes", "other languages"]),
     ("/analysis", ["libraries", "events", "base map", "analysis", "map view", "map block",
-                   "other languages"]),
+                   "changes", "other languages"]),
+    ("/changes", ["libraries", "events", "changes", "base map", "map view", "map block",
+                  "analysis", "other languages"]),
     ("/timeline", ["libraries", "events", "base map", "map view", "map block", "analysis",
-                   "other languages"]),
+                   "changes", "other languages"]),
     ("/_stcore/health", ["libraries", "events", "base map", "map view", "map block",
-                         "analysis", "other languages"]),
+                         "analysis", "changes", "other languages"]),
 ])
 def test_the_page_a_browser_opens_has_its_values_prepared_first(
         monkeypatch: pytest.MonkeyPatch, path: str | None, order: list[str]) -> None:
