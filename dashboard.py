@@ -34,6 +34,7 @@ def main() -> None:
         ("pages/charter.py", "page_charter", "charter"),
         ("pages/timeline.py", "page_timeline", "timeline"),
         ("pages/data.py", "page_data", "data"),
+        ("pages/help.py", "page_help", "help"),
     ]
     pages = [
         st.Page(path, title=t(title), url_path=url, default=(i == 0))

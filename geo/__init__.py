@@ -1,4 +1,6 @@
-"""Sahel Atlas: plain-Python core (data loading, spatial computation, map building, i18n).
+"""Sahel Atlas: the plain-Python core, in layers (each sub-package's docstring says what it owns).
 
-Nothing in this package imports Streamlit except :mod:`geo.ui`, the thin UI layer.
+``ui`` > ``render`` > ``analysis`` | ``spatial`` | ``io`` > ``model`` > ``i18n``: a module
+imports its own layer and those below it (checked by ``tests/test_architecture.py``). Nothing
+imports Streamlit except :mod:`geo.ui`, the thin UI layer.
 """

@@ -2,11 +2,11 @@
 
 import streamlit as st
 
-from geo import charter_view as cv
 from geo import ui
-from geo.countries import AES_MEMBERS
-from geo.i18n import pick
-from geo.panels import source_list_html
+from geo.i18n.catalogue import pick
+from geo.model.countries import AES_MEMBERS
+from geo.render import charter as cv
+from geo.render.panels import source_list_html
 from geo.ui import facts as ui_facts
 
 ui.ensure_app_shell()

@@ -3,8 +3,8 @@ clickable chart and a list; "Show on map" highlights a milestone on the map page
 
 import streamlit as st
 
-from geo import charter_view as cv
 from geo import ui
+from geo.render import charter as cv
 from geo.ui import facts as ui_facts
 
 ui.ensure_app_shell()

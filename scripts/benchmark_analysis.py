@@ -78,7 +78,7 @@ def log(message: str) -> None:
 
 def build_store(directory: Path, n: int, seed: int = 1) -> Path:
     """A store of ``n`` synthetic events in ``directory`` (reused when it already has them)."""
-    from geo.store import DatasetInfo, Store, row_hash
+    from geo.io.store import DatasetInfo, Store, row_hash
 
     store = Store(directory)
     if store.exists() and store.count() == n:

@@ -1,7 +1,7 @@
 """Benchmark of the importer's bounds on hostile files (timings are measured here, not in
 tests).
 
-Builds in a temporary folder and times the refusal (``geo.importers.prepare``) of:
+Builds in a temporary folder and times the refusal (``geo.io.importers.prepare``) of:
 
 1. a zip bomb: a workbook of a few hundred kB whose sheet expands to ``--bomb-gb`` GB;
 2. a "billion laughs" workbook (entity expansion in the shared strings);
@@ -108,8 +108,8 @@ def acled_csv(rows: int, broken: bool) -> bytes:
 
 
 def timed(path: Path) -> dict:
-    from geo import importers
-    from geo.store import Store
+    from geo.io import importers
+    from geo.io.store import Store
 
     start = time.perf_counter()
     try:

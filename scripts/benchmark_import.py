@@ -7,7 +7,7 @@
    wall seconds what it got) (``--only-one-go`` for this step alone, written to
    ``artifacts/benchmark_import_one_go.json``).
 1. Generates a 200,000-row ACLED-shaped CSV (scripts/synthetic_acled.py) and imports it with
-   validation through the command line (``python -m geo.importer import FILE --yes``) into an
+   validation through the command line (``python -m geo.io.cli import FILE --yes``) into an
    empty temporary store: wall time and peak memory (``wait4``'s rusage of the child).
 2. Builds a store of 1,000,000 events (the imported events replicated under new ids): write
    time, file sizes, reading it through its snapshot and rebuilding it from SQLite.
@@ -43,14 +43,14 @@ CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 
 
 def _cli_import(csv: Path, store_dir: Path, timeout: float = 1200) -> dict:
-    """One ``python -m geo.importer import FILE --yes`` into ``store_dir``: wall seconds,
+    """One ``python -m geo.io.cli import FILE --yes`` into ``store_dir``: wall seconds,
     CPU seconds (user + system: what the import itself needed, whatever else ran) and the
     peak resident memory of that process alone (``wait4``'s rusage of the child)."""
     env = {**os.environ, "SAHEL_ATLAS_DATA_DIR": str(store_dir)}
     log = store_dir.parent / f"{store_dir.name}.log"
     with log.open("w") as out:
         start = time.perf_counter()
-        proc = subprocess.Popen([sys.executable, "-m", "geo.importer", "import", str(csv),
+        proc = subprocess.Popen([sys.executable, "-m", "geo.io.cli", "import", str(csv),
                                  "--yes"], cwd=REPO, env=env, stdout=out,
                                 stderr=subprocess.STDOUT)
         deadline = start + timeout
@@ -125,7 +125,7 @@ def one_go_benchmark(rows: int, runs: int, work: Path, csv: Path | None = None) 
 def build_large_store(source_dir: Path, target_dir: Path, n: int) -> float:
     import pandas as pd
 
-    from geo.store import DatasetInfo, Store, row_hash
+    from geo.io.store import DatasetInfo, Store, row_hash
 
     base = Store(source_dir).load_events()
     parts, copy = [], 0
@@ -145,7 +145,7 @@ def build_large_store(source_dir: Path, target_dir: Path, n: int) -> float:
 def read_benchmark(store_dir: Path) -> dict:
     """Sizes on disk; seconds to read the store through its snapshot (as the dashboard
     does, in a fresh process) and to rebuild it from SQLite (without a snapshot)."""
-    code = ("import sys, time; from pathlib import Path; from geo.store import Store; "
+    code = ("import sys, time; from pathlib import Path; from geo.io.store import Store; "
             "s = Store(Path(sys.argv[1])); t = time.perf_counter(); "
             "n = len(s.load_events() if sys.argv[2] == 'snapshot' else s._load_sql(None)[1]); "
             "print(time.perf_counter() - t, n)")

@@ -45,7 +45,8 @@ to 127.0.0.1 is aborted) and measures, ``--repeats`` times each (median and min-
    a user does to pan; the events are repainted when the drag ends); fps = rAF
    callbacks / elapsed s; the longest frame is recorded.
 9. **naive approach** at ``--naive-size`` events (default 20 000): a standalone HTML page
-   (no Streamlit: ``geo.mapbuild.offline_map()`` and ``scripts.naive_layer.naive_marker_group``,
+   (no Streamlit: ``geo.render.mapbuild.offline_map()`` and
+   ``scripts.naive_layer.naive_marker_group``,
    one folium CircleMarker with its own tooltip per event, Leaflet from the app's local
    ``static/vendor`` copies) served by a local ``http.server``: navigation -> painted
    (all markers added, then ``requestAnimationFrame`` + ``setTimeout 0``) and fps as above.
@@ -78,7 +79,7 @@ Stores are built once per (N, seed, the app's store code) with the app's own cod
 under ``--store-cache`` (default ``artifacts/benchmark_map_stores/``, git-ignored). The
 expected counts are computed on every run, by that subprocess, with the app's own
 ``geo.ui.events.app_events`` / ``default_filter`` / ``apply_filter`` (curated events
-included). Before starting a server the script runs ``geo.assets.install_vendor_assets()``
+included). Before starting a server the script runs ``geo.render.assets.install_vendor_assets()``
 in ``--app-dir`` (as ``dashboard.py`` does at start) so ``static/vendor`` exists. The
 streamlit servers run with ``--server.fileWatcherType none`` (no file polling beside the
 measurements).
@@ -157,7 +158,8 @@ MISMATCH_S = 15.0  # points renderer: fail this long after a paint with another 
 SETTLE_S = 1.0
 FPS_MS = 2000
 # Files of the app whose change makes a cached store stale (schema, snapshot, events).
-STORE_CODE = ("geo/store.py", "geo/snapshot.py", "geo/events.py", "scripts/synthetic_events.py")
+STORE_CODE = ("geo/io/store.py", "geo/io/snapshot.py", "geo/io/events.py",
+              "scripts/synthetic_events.py")
 
 # --- JavaScript -----------------------------------------------------------------------------
 
@@ -371,8 +373,8 @@ import numpy as np
 import pandas as pd
 store_dir = Path(store_dir)
 meta_file = store_dir / "benchmark_map_store.json"
-from geo.store import DatasetInfo, Store, row_hash
-from geo import events as ev
+from geo.io.store import DatasetInfo, Store, row_hash
+from geo.io import events as ev
 
 def curated():
     return ev.load_events(ev.EVENTS_FILE).events
@@ -427,7 +429,7 @@ meta = json.loads(meta_file.read_text())
 # Expected counts with the app's own functions (curated + stored, default filter).
 import logging
 logging.disable(logging.WARNING)
-from geo.filters import apply_filter
+from geo.analysis.filters import apply_filter
 try:
     from geo.ui.events import app_events, default_filter
     events, _ = app_events()
@@ -487,7 +489,7 @@ def build_store(app_dir: Path, cache: Path, n: int, seed: int, timeout: float) -
 
 def install_vendor(app_dir: Path) -> None:
     subprocess.run([sys.executable, "-c",
-                    "from geo import assets; assets.install_vendor_assets()"],
+                    "from geo.render import assets; assets.install_vendor_assets()"],
                    cwd=app_dir, check=True, timeout=120, capture_output=True,
                    env={**os.environ, "PYTHONPATH": str(app_dir)})
 
@@ -1096,7 +1098,7 @@ NAIVE_BUILDER = r'''
 import sys
 app_dir, out, n, seed, marks = sys.argv[1:6]
 sys.path.insert(0, app_dir)
-from geo import mapbuild
+from geo.render import mapbuild
 from scripts.naive_layer import naive_marker_group
 from scripts.synthetic_events import make_events
 fmap = mapbuild.offline_map()

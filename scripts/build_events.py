@@ -20,10 +20,10 @@ Transformation (recorded in data/events/PROVENANCE.json):
    Every change is listed in PROVENANCE.json under "curation"; every verified event must
    have a French summary, and a French place when its place has a descriptor;
 5. admin1_id / admin1_name by point-in-polygon on data/boundaries/admin1.geojson
-   (geo.events.assign_admin1), not copied from the source's admin-1 name, except for the
+   (geo.io.events.assign_admin1), not copied from the source's admin-1 name, except for the
    admin-1 overrides of step 4;
 6. rows whose ``verified`` is not ``true`` go to events_unverified.csv, never to events.csv;
-7. both files are re-read with geo.events.load_events; any problem fails the build.
+7. both files are re-read with geo.io.events.load_events; any problem fails the build.
 
 Run: ``python -m scripts.build_events [SOURCE_CSV] [--curation YAML] [--out-dir DIR]``.
 """
@@ -41,14 +41,10 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
-from geo.events import (
-    CSV_COLUMNS,
-    apply_admin1_overrides,
-    assign_admin1,
-    load_events,
-)
-from geo.eventtexts import FRENCH_COLUMNS
-from geo.paths import DATA_DIR
+from geo.io.events import apply_admin1_overrides, assign_admin1, load_events
+from geo.io.eventtexts import FRENCH_COLUMNS
+from geo.io.paths import DATA_DIR
+from geo.model.events import CSV_COLUMNS
 
 # The reference sheets sit beside the repository (/work/shared/facts here, ../shared/facts in CI).
 DEFAULT_SOURCE = Path(__file__).resolve().parents[2] / "shared" / "facts" / "events.csv"
@@ -286,7 +282,7 @@ def _norm(name: str) -> str:
 
 def admin1_differences(events: pd.DataFrame) -> list[dict[str, str]]:
     """Events whose computed admin-1 name differs from the source's name (for review)."""
-    from geo.boundaries import load_admin1
+    from geo.io.boundaries import load_admin1
 
     names = load_admin1().set_index("id")[["name_en", "name_fr"]]
     rows = []

@@ -1,14 +1,14 @@
 """The approach the map does not use, kept as the benchmark's reference: one folium
 ``CircleMarker`` with its own tooltip per event (``scripts/benchmark_map.py`` measures it
-beside the map's own layer, :mod:`geo.pointlayer`)."""
+beside the map's own layer, :mod:`geo.render.pointlayer`)."""
 
 from __future__ import annotations
 
 import folium
 import pandas as pd
 
-from geo.events import fatality_upper
-from geo.pointlayer import LAYER_STYLES, radius_px
+from geo.model.events import fatality_upper
+from geo.render.pointlayer import LAYER_STYLES, radius_px
 
 
 def naive_marker_group(events: pd.DataFrame) -> folium.FeatureGroup:

@@ -1,11 +1,11 @@
 """Synthetic events for benchmarks: N plausible events in Mali, Burkina Faso and Niger.
 
-Points are uniform inside the union of the three AES states (``geo.boundaries
+Points are uniform inside the union of the three AES states (``geo.io.boundaries
 .load_countries()``), drawn by vectorised rejection sampling in the bounding box with
 ``shapely.contains_xy``; each point gets the country that contains it. Dates spread over
 2012-01-01 .. today with yearly weights that follow the conflict's growth (few events in
 2012-2016, most in 2019-2025); categories, subtypes and display layers come from
-:mod:`geo.events` (mostly insurgency, a quarter state violence, a few coups), actors from a
+:mod:`geo.io.events` (mostly insurgency, a quarter state violence, a few coups), actors from a
 short list of real parties, fatalities as low/high ranges (some unknown), one or two
 ``https://`` source URLs per event, unique ids ``SYN-<ISO3>-<YYYYMMDD>-<n>``, dataset
 ``synthetic``, ``verified`` false. Nothing here is a real event.
@@ -13,11 +13,11 @@ short list of real parties, fatalities as low/high ranges (some unknown), one or
 Use from Python::
 
     from scripts.synthetic_events import make_events, synthetic_rows
-    events = make_events(10_000, seed=1)     # the app's event model (geo.events.MODEL_COLUMNS)
+    events = make_events(10_000, seed=1)     # the app's event model (MODEL_COLUMNS)
     rows = synthetic_rows(10_000, seed=1)    # the same events as CSV text (CSV_COLUMNS)
 
 or write a CSV in the app's schema (``data/events/DATA_DICTIONARY.md``) that
-``geo.events.load_events`` reads with zero problems, e.g. to run the app on it::
+``geo.io.events.load_events`` reads with zero problems, e.g. to run the app on it::
 
     .venv/bin/python -m scripts.synthetic_events 50000 --seed 1 --out /tmp/events_50k.csv
     SAHEL_ATLAS_EVENTS=/tmp/events_50k.csv .venv/bin/streamlit run dashboard.py
@@ -37,14 +37,10 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from geo.boundaries import load_africa_countries, load_countries
-from geo.countries import AES_MEMBERS
-from geo.events import (
-    CSV_COLUMNS,
-    SUBTYPES,
-    load_events,
-    validate_events,
-)
+from geo.io.boundaries import load_africa_countries, load_countries
+from geo.io.events import load_events, validate_events
+from geo.model.countries import AES_MEMBERS
+from geo.model.events import CSV_COLUMNS, SUBTYPES
 
 DATASET = "synthetic"
 FIRST_DAY = pd.Timestamp("2012-01-01")
@@ -159,7 +155,7 @@ def _actors(category: np.ndarray, iso3: np.ndarray, subtype: np.ndarray,
 
 
 def synthetic_rows(n: int, seed: int = 0, today: Date | None = None) -> pd.DataFrame:
-    """``n`` synthetic events as CSV text, columns :data:`geo.events.CSV_COLUMNS`."""
+    """``n`` synthetic events as CSV text, columns :data:`geo.model.events.CSV_COLUMNS`."""
     if n < 0:
         raise ValueError("n must be >= 0")
     today = today or Date.today()
@@ -235,9 +231,9 @@ def synthetic_rows(n: int, seed: int = 0, today: Date | None = None) -> pd.DataF
 
 
 def make_events(n: int, seed: int = 0, today: Date | None = None) -> pd.DataFrame:
-    """``n`` synthetic events in the app's event model (:data:`geo.events.MODEL_COLUMNS`).
+    """``n`` synthetic events in the app's event model (:data:`geo.model.events.MODEL_COLUMNS`).
 
-    Built from :func:`synthetic_rows` through ``geo.events.validate_events``, so it is
+    Built from :func:`synthetic_rows` through ``geo.io.events.validate_events``, so it is
     exactly what the app would load from the CSV; raises if any row has a problem.
     """
     events, problems = validate_events(synthetic_rows(n, seed, today), "synthetic", today)
@@ -260,7 +256,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--out", type=Path, required=True, help="CSV file to write")
     parser.add_argument("--check", action="store_true",
-                        help="re-read the file with geo.events.load_events; fail on problems")
+                        help="re-read the file with geo.io.events.load_events; fail on problems")
     args = parser.parse_args(argv)
     path = write_csv(args.out, args.n, args.seed)
     print(f"wrote {args.n} synthetic events to {path}")

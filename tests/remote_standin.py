@@ -1,6 +1,6 @@
 """A local stand-in for ACLED's and UCDP's APIs (http.server in a thread, 127.0.0.1).
 
-It replays the documented request and response shapes (see geo/remote_sources.py):
+It replays the documented request and response shapes (see geo/io/remote_sources.py):
 ACLED's OAuth token endpoint (password and refresh grants), ``/api/acled/read`` and
 ``/api/deleted/read`` with ``_format=json``, their filters (``iso``, ``country``,
 ``event_date``, ``timestamp`` with ``*_where``), ``limit``/``page``; UCDP's

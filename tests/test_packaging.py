@@ -65,11 +65,11 @@ def test_the_lock_holds_every_pin_at_the_same_version(name: str) -> None:
 
 
 def test_the_console_script_points_at_the_importers_entry_point() -> None:
-    from geo import importer
+    from geo.io import cli as importer
 
     target = _pyproject()["project"]["scripts"]["sahel-atlas"]
     module, function = target.split(":")
-    assert module == "geo.importer"
+    assert module == "geo.io.cli"
     assert callable(getattr(importer, function))
 
 

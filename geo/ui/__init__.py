@@ -9,20 +9,21 @@ computes geometry itself.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, TypeVar
 
 import geopandas as gpd
 import pandas as pd
 import shapely
 import streamlit as st
 
-from geo import assets, boundaries, mapbuild, zones
-from geo.i18n import LANGUAGES, normalise_language, translate
-from geo.selection import Selection
-from geo.spatial import tri_border_core, tripoint
+from geo.i18n.catalogue import LANGUAGES, normalise_language, translate
+from geo.io import boundaries
+from geo.model.selection import Selection
+from geo.render import assets, mapbuild
+from geo.spatial import zones
+from geo.spatial.geometry import tri_border_core, tripoint
+from geo.ui import shell, state
 
-T = TypeVar("T")
-LANG_KEY = "lang"
+LANG_KEY = state.LANG.name
 LANGUAGE_LABELS = {"en": "English", "fr": "Français"}
 
 
@@ -79,130 +80,47 @@ def core_for_radius(radius_km: float) -> gpd.GeoDataFrame:
     return tri_border_core(boundary_layers()["country"], radius_km)
 
 
-# --- the tri-border core's radius: one state for the map (its slider) and the analysis -------
-
-CORE_RADIUS_KEY = "radius"
-"""Session key of the map's core-radius slider, and its URL parameter."""
-CORE_RADIUS_KM = (25.0, 400.0)
-"""The slider's bounds: a radius from the URL outside them is ignored."""
-CORE_RADIUS_STEP_KM = 25.0
-
-
-def parse_core_radius(raw: str) -> float | None:
-    return parse_float_in(*CORE_RADIUS_KM)(raw)
-
-
-def core_radius() -> float:
-    """The core radius the map shows: its slider's value in this session, else the URL's
-    ``radius``, else the zones' default (read, never written: the map page owns it)."""
-    kept = st.session_state.get(CORE_RADIUS_KEY)
-    if isinstance(kept, int | float):
-        return float(kept)
-    raw = st.query_params.get(CORE_RADIUS_KEY)
-    parsed = parse_core_radius(raw) if raw is not None else None
-    return parsed if parsed is not None else zone_definitions().default_radius_km
-
-
 # --- language and URL state ----------------------------------------------------------------
 
 def language_selector() -> str:
-    """Sidebar language switch; the choice lives in the session and in the URL (``lang``)."""
-    chosen = st.session_state.get(_LANG_CHOSEN)
-    if chosen is not None:
-        # A widget's state can be dropped when a run is restarted before the widget is drawn
-        # (see ensure_app_shell); the copy made by the change callback survives that.
-        st.session_state[LANG_KEY] = chosen
-    elif LANG_KEY not in st.session_state:
-        st.session_state[LANG_KEY] = normalise_language(st.query_params.get(LANG_KEY))
+    """Sidebar language switch; the choice lives in the session and in the URL (``lang``).
+
+    The choice is a kept key (``state.LANG``): dashboard.py re-assigns it before every run,
+    so a run restarted before the switch is drawn does not drop it."""
+    if not state.has(state.LANG):
+        state.put(state.LANG, normalise_language(state.url_value(state.LANG)))
     lang = st.sidebar.radio(
-        translate("language", st.session_state[LANG_KEY]),
+        translate("language", state.get(state.LANG)),
         LANGUAGES,
         format_func=LANGUAGE_LABELS.get,
-        key=LANG_KEY,
+        key=state.LANG.name,
         horizontal=True,
-        on_change=_remember_language,
     )
-    st.query_params[LANG_KEY] = lang
+    state.write_params({state.LANG.name: lang})
     return lang
 
 
-_LANG_CHOSEN = "_lang_chosen"
-
-
-def _remember_language() -> None:
-    st.session_state[_LANG_CHOSEN] = st.session_state[LANG_KEY]
-
-
 def current_language() -> str:
-    return normalise_language(st.session_state.get(LANG_KEY))
+    return normalise_language(state.get(state.LANG))
 
 
 def translator(lang: str) -> Callable[..., str]:
     return lambda key, **params: translate(key, lang, **params)
 
 
-KEPT_KEYS = "_kept_widget_keys"
-
-
-def keep(*keys: str) -> None:
-    """Keep the values of these widget keys for the whole session, across page switches.
-
-    Streamlit ties a widget's value to the page it was drawn on and drops it when a run of
-    another page ends, even when that page draws a widget with the same key: the filters
-    of the map came back unchecked on the analysis page. :func:`keep_widget_values` (run by
-    dashboard.py before every page) re-assigns each kept key, which is Streamlit's
-    documented way to carry a widget's value from one page to another.
-    """
-    kept = st.session_state.setdefault(KEPT_KEYS, set())
-    kept.update(keys)
-
-
-def keep_widget_values() -> None:
-    """Re-assign every kept widget value so no page switch drops it (see :func:`keep`)."""
-    for key in st.session_state.get(KEPT_KEYS, ()):
-        if key in st.session_state:
-            st.session_state[key] = st.session_state[key]
-
-
-def url_backed(key: str, default: T, parse: Callable[[str], T | None]) -> None:
-    """Give widget ``key`` its first value from the URL (else ``default``) and keep it for
-    the session (:func:`keep`): the URL lets a copied address reproduce the view."""
-    keep(key)
-    if key in st.session_state:
-        return
-    raw = st.query_params.get(key)
-    parsed = parse(raw) if raw is not None else None
-    st.session_state[key] = parsed if parsed is not None else default
-
-
-def remember(values: dict[str, Any], to_url: dict[str, str | None]) -> None:
-    """Keep these widget values for the session (:func:`keep`) and write the URL
-    parameters (``None`` removes one)."""
-    keep(*values)
-    for key, value in to_url.items():
-        if value is None:
-            st.query_params.pop(key, None)
-        elif st.query_params.get(key) != value:
-            st.query_params[key] = value
-
-
-def parse_bool(raw: str) -> bool | None:
-    return {"1": True, "0": False, "true": True, "false": False}.get(raw.strip().lower())
-
-
-def parse_float_in(low: float, high: float) -> Callable[[str], float | None]:
-    def parse(raw: str) -> float | None:
-        try:
-            value = float(raw)
-        except ValueError:
-            return None
-        return value if low <= value <= high else None
-    return parse
+# The one widget-state mechanism and the URL codecs live in the registry (geo.ui.state);
+# these names stay for the pages that call them.
+keep = state.keep
+keep_widget_values = state.keep_widget_values
+url_backed = state.url_backed
+remember = state.remember
+parse_bool = state.parse_bool
+parse_float_in = state.parse_float_in
 
 
 @st.cache_resource(show_spinner=False)
 def member_states() -> dict:
-    from geo import facts
+    from geo.io import facts
 
     return facts.load_member_states()
 
@@ -210,7 +128,7 @@ def member_states() -> dict:
 def member_card(layers: dict[str, gpd.GeoDataFrame], selection: Selection,
                 lang: str) -> str | None:
     """The member-state card for the selected feature's country, if it is an AES state."""
-    from geo.charter_view import member_state_html
+    from geo.render.charter import member_state_html
 
     gdf = layers[selection.kind]
     iso3 = gdf.loc[gdf["id"] == selection.id, "iso3"].iloc[0]
@@ -226,16 +144,5 @@ def markdown_text(text: str) -> str:
     return "".join("\\" + c if c in specials else c for c in str(text))
 
 
-def ensure_app_shell() -> None:
-    """Run this page inside dashboard.py's navigation, even on a fresh server's first request.
-
-    Streamlit starts in its legacy "pages/ folder" mode until the first ``st.navigation``
-    call of the process, so the very first request to a deep link (``/charter``) would run
-    the page on its own, without the language switch and shared layout. Leave that mode and
-    rerun: the rerun goes through dashboard.py, which routes to the requested page.
-    """
-    from streamlit.runtime.pages_manager import PagesManager
-
-    if PagesManager.uses_pages_directory:
-        PagesManager.uses_pages_directory = False
-        st.rerun()
+# The private Streamlit attribute the shell needs is isolated there (with its reason).
+ensure_app_shell = shell.ensure_app_shell

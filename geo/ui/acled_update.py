@@ -1,11 +1,11 @@
 """The Data page's "Update from ACLED" and "Update from UCDP" sections.
 
-Each runs :func:`geo.remote_sources.update_acled` / ``update_ucdp`` when its button is
+Each runs :func:`geo.io.remote_sources.update_acled` / ``update_ucdp`` when its button is
 pressed, shows the pages and rows fetched with ``st.progress``, then the report as an
 import's (kept in ``st.session_state`` for the next reruns). The password and the token
 are read from the widget for the one update and handed to the client as
-:class:`~geo.remote_sources.Secret`; they are never written to the page, the session's
-report or the store. Nothing here is pure logic: that lives in :mod:`geo.remote_sources`.
+:class:`~geo.io.remote_sources.Secret`; they are never written to the page, the session's
+report or the store. Nothing here is pure logic: that lives in :mod:`geo.io.remote_sources`.
 """
 
 from __future__ import annotations
@@ -15,11 +15,11 @@ from collections.abc import Callable
 
 import streamlit as st
 
-from geo import remote_sources as rs
-from geo.countries import country_name
-from geo.i18n import format_number, translate
-from geo.importers.mapping import GLEDITSCH_WARD, ISO_NUMERIC
-from geo.store import Store, StoreError
+from geo.i18n.catalogue import format_number, translate
+from geo.io import remote_sources as rs
+from geo.io.importers.mapping import GLEDITSCH_WARD, ISO_NUMERIC
+from geo.io.store import Store, StoreError
+from geo.model.countries import country_name
 from geo.ui.store_health import health_text
 
 REPORT_KEY = "remote_update_report"  # (source, UpdateReport) of the last update

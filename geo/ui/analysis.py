@@ -1,6 +1,6 @@
 """Streamlit wiring of the Analysis page: cached inputs, URL state, Altair charts, choropleth.
 
-The numbers come from :mod:`geo.analysis`; this module only draws them.
+The numbers come from :mod:`geo.analysis.measures`; this module only draws them.
 """
 
 from __future__ import annotations
@@ -24,15 +24,18 @@ import streamlit as st
 from babel import Locale
 from pandas.io.formats.style import Styler
 
-from geo import analysis as an
-from geo import charter_view, facts, mapbuild, palette, placecache, ui
-from geo.actors import aliases
-from geo.analysis_tables import band_label
-from geo.countries import AES_MEMBERS, country_name
-from geo.filters import EventFilter
-from geo.i18n import format_number, normalise_language, translate
-from geo.spatial import alg_zone_members
-from geo.store import data_dir
+from geo import ui
+from geo.analysis import measures as an
+from geo.analysis.tables import band_label
+from geo.i18n.catalogue import format_number, normalise_language, translate
+from geo.io import facts, placecache
+from geo.io.actors import aliases
+from geo.io.store import data_dir
+from geo.model.countries import AES_MEMBERS, country_name
+from geo.model.filters import EventFilter
+from geo.render import charter as charter_view
+from geo.render import mapbuild, palette
+from geo.spatial.geometry import alg_zone_members
 from geo.ui import events as ui_events
 
 PALETTE = palette.SEQUENTIAL  # choropleth classes, light to dark
@@ -60,7 +63,7 @@ def alg_admin1_ids() -> frozenset[str]:
 
 
 def event_arrays(key: str) -> an.EventArrays:
-    """:func:`geo.analysis.prepare` of :func:`geo.ui.events.app_events` (distances to the
+    """:func:`geo.analysis.measures.prepare` of :func:`geo.ui.events.app_events` (distances to the
     tripoint included), once per set of events (``key``: :func:`geo.ui.events.events_key`,
     which the page reads once per run: each read opens the store): every analysis starts
     from these arrays."""
@@ -97,7 +100,7 @@ class Selection:
     unassigned: int
     """Selected events with no admin-1 unit."""
     cube: pd.DataFrame
-    """:func:`geo.analysis.trend_cube`."""
+    """:func:`geo.analysis.measures.trend_cube`."""
 
     @property
     def _arrays(self) -> an.EventArrays:
@@ -119,22 +122,22 @@ class Selection:
 
     @cached_property
     def actors(self) -> pd.DataFrame:
-        """:func:`geo.analysis.actor_sums`."""
+        """:func:`geo.analysis.measures.actor_sums`."""
         return an.actor_sums(self._arrays, self.mask)
 
     @cached_property
     def regions(self) -> pd.DataFrame:
-        """:func:`geo.analysis.admin1_sums` over the filter's dates."""
+        """:func:`geo.analysis.measures.admin1_sums` over the filter's dates."""
         return an.admin1_sums(self._arrays, self.mask, self.date_from, self.date_to)
 
     @cached_property
     def region_years(self) -> dict[int, pd.DataFrame]:
-        """:func:`geo.analysis.admin1_sums_by_year`: the choropleth's other periods."""
+        """:func:`geo.analysis.measures.admin1_sums_by_year`: the choropleth's other periods."""
         return an.admin1_sums_by_year(self._arrays, self.mask)
 
     @cached_property
     def no_regions(self) -> pd.DataFrame:
-        """:func:`geo.analysis.admin1_sums` of no event (a year without units)."""
+        """:func:`geo.analysis.measures.admin1_sums` of no event (a year without units)."""
         return an.admin1_sums(self._arrays, np.zeros(self._arrays.size, dtype=bool))
 
 
@@ -180,9 +183,9 @@ class TrendView:
     """The trend charts' numbers for one filter, grouping and language."""
 
     period: str
-    """``month``, ``quarter`` or ``year`` (:func:`geo.analysis.choose_period`)."""
+    """``month``, ``quarter`` or ``year`` (:func:`geo.analysis.measures.choose_period`)."""
     shown: pd.DataFrame
-    """:func:`geo.analysis.period_series` in chart order, with ``group_label``."""
+    """:func:`geo.analysis.measures.period_series` in chart order, with ``group_label``."""
     lang: str
 
     @cached_property
@@ -228,7 +231,7 @@ def _trend_views(key: str, token: str, lang: str, _f: EventFilter) -> dict[str, 
 
 def make_trend_view(cube: pd.DataFrame, by: str, lang: str, start: date | None,
                     end: date | None) -> TrendView:
-    """The :class:`TrendView` of a :func:`geo.analysis.trend_cube` grouped ``by``, every
+    """The :class:`TrendView` of a :func:`geo.analysis.measures.trend_cube` grouped ``by``, every
     month from ``start`` to ``end``."""
     t = ui.translator(lang)
     monthly = an.monthly_from_cube(cube, by, start=start, end=end)
@@ -248,7 +251,7 @@ def make_trend_view(cube: pd.DataFrame, by: str, lang: str, start: date | None,
 
 def before_after(key: str, f: EventFilter, pivot: date, months: int,
                  radius_km: float) -> tuple[an.BeforeAfter, frozenset[str]]:
-    """:func:`geo.analysis.before_after` of the events ``f`` selects whatever their dates
+    """:func:`geo.analysis.measures.before_after` of the events ``f`` selects whatever their dates
     (the windows set their own), and the datasets among them; once per set of events,
     filter, pivot, window and radius."""
     undated = replace(f, date_from=None, date_to=None)
@@ -273,8 +276,8 @@ RANKED: dict[bool, int] = {False: 10, True: 10_000}
 
 def ranked_actors(key: str, f: EventFilter, by: str, victims: bool, n: int,
                   lang: str = "en") -> pd.DataFrame:
-    """:func:`geo.analysis.rank_actors` of the :class:`Selection` of ``f``, each group
-    named in ``lang`` (``geo.actors``). The page's rankings (:data:`RANKINGS` x
+    """:func:`geo.analysis.measures.rank_actors` of the :class:`Selection` of ``f``, each group
+    named in ``lang`` (``geo.io.actors``). The page's rankings (:data:`RANKINGS` x
     :data:`RANKED`) are made together, once per set of events and filter: ranking by the
     other measure reads one already made."""
     if RANKED.get(victims) == n and by in RANKINGS:
@@ -296,7 +299,7 @@ def _rankings(key: str, token: str, _f: EventFilter) -> dict[tuple[str, bool], p
 
 def region_counts(key: str, f: EventFilter, start: date | None,
                   end: date | None) -> pd.DataFrame:
-    """:func:`geo.analysis.admin1_counts` of the events ``f`` selects, first day in
+    """:func:`geo.analysis.measures.admin1_counts` of the events ``f`` selects, first day in
     ``[start, end]``. The page's periods (the filter's dates, each calendar year) are in
     the :class:`Selection`, all summed the first time one is asked for, once per set of
     events and filter: choosing another reads its numbers; any other period is summed once
@@ -372,11 +375,21 @@ def parse_window(raw: str) -> int | None:
     return value if 1 <= value <= an.MAX_WINDOW_MONTHS else None
 
 
+def core_radius(default_km: float) -> float:
+    """The tri-border core radius the map page uses: its session value, else the URL's
+    ``radius``, else the default."""
+    kept = ui.state.get(ui.state.RADIUS)  # shared with the map (geo.ui.state)
+    if isinstance(kept, int | float):
+        return float(kept)
+    parsed = ui.state.from_url(ui.state.RADIUS)  # the map's codec and bounds
+    return parsed if parsed is not None else default_km
+
+
 # --- charts ------------------------------------------------------------------------------------
 
 def vega_locale(lang: str) -> dict:
     """Vega's number and time format locales for ``lang`` (d3-format / d3-time-format
-    definitions), from the same CLDR data as :func:`geo.i18n.format_number`: axes, legends
+    definitions), from the same CLDR data as :func:`geo.i18n.catalogue.format_number`: axes, legends
     and tooltips then write ``1 000`` and ``sept. 2023`` in French."""
     loc = Locale.parse(normalise_language(lang))
     symbols = loc.number_symbols["latn"]
@@ -465,7 +478,7 @@ def _cached_spec(kind: str, key: tuple, _args: tuple) -> dict:
 
 
 def group_colours(codes: list[str], by: str) -> list[str]:
-    """The fixed colour of each group code: a country's from :mod:`geo.palette`, a
+    """The fixed colour of each group code: a country's from :mod:`geo.render.palette`, a
     category's from :data:`CATEGORY_COLORS`; never from the (language-dependent) label."""
     if by == "country_iso3":
         return [palette.country_colour(c) for c in codes]
@@ -618,7 +631,8 @@ def _period_title(key: str, period: str, lang: str) -> str:
 
 def events_chart(series: pd.DataFrame, rules: pd.DataFrame, lang: str, group_label: str,
                  by: str = "country_iso3", period: str = "month") -> alt.TopLevelMixin:
-    """Stacked bars of events per ``period`` (``series``: :func:`geo.analysis.period_series`
+    """Stacked bars of events per ``period`` (``series``:
+    :func:`geo.analysis.measures.period_series`
     with a ``group_label`` column), the milestones as labelled dashed lines."""
     bars = events_bars(series, lang, group_label, by, period)
     return localised(_layer_with_rules(bars, rules, lang, series, period).properties(
@@ -926,7 +940,7 @@ def number_table(frame: pd.DataFrame, lang: str, percent: Iterable[str] = (),
 
 @lru_cache(maxsize=65_536)
 def _number(value: float, lang: str, places: int) -> str:
-    """:func:`geo.i18n.format_number`, remembered: tables repeat their numbers (zeros) and
+    """:func:`geo.i18n.catalogue.format_number`, remembered: tables repeat their numbers (zeros) and
     Babel takes a tenth of a millisecond for each."""
     return format_number(value, lang, places)
 

@@ -18,17 +18,19 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from geo import analysis as an
-from geo import analysis_tables as tables
-from geo import exports, ui
-from geo.filters import EventFilter
-from geo.i18n import format_day, format_number
+from geo import ui
+from geo.analysis import measures as an
+from geo.analysis import tables
+from geo.i18n.catalogue import format_day, format_number
+from geo.io import exports
+from geo.model.filters import EventFilter
 from geo.ui import analysis as ui_an
 from geo.ui import events as ui_events
+from geo.ui import state
 
-MAP_KEY = "an_map"
-SECTION_KEY = "an_section"
-SECTION_PARAM = "section"
+MAP_KEY = state.AN_MAP.name
+SECTION_KEY = state.AN_SECTION.name
+SECTION_PARAM = state.AN_SECTION.url_name
 SECTIONS: dict[str, str] = {"trends": "an_trends", "before_after": "an_ba",
                             "bands": "an_bands", "actors": "an_actors",
                             "regions": "an_regions"}
@@ -237,7 +239,7 @@ def before_after_section(view: AnalysisView) -> None:
     with window_col:
         window = int(st.number_input(t("an_window"), min_value=1, max_value=an.MAX_WINDOW_MONTHS,
                                      step=1, key="window"))
-    radius = ui.core_radius()
+    radius = ui_an.core_radius(ui.zone_definitions().default_radius_km)
     # The windows set their own dates: every filter but the date range applies.
     ba, ba_datasets = ui_an.before_after(view.data_key, view.event_filter, pivot, window, radius)
     w = ba.windows

@@ -1,6 +1,6 @@
 """The Data page: upload, validation report, confirm, list and remove imported datasets.
 
-The plan of an upload (:class:`geo.importers.ImportPlan`) lives in
+The plan of an upload (:class:`geo.io.importers.ImportPlan`) lives in
 ``st.session_state["data_plan"]`` between "check" and "confirm": nothing reaches the store
 before the user confirms.
 
@@ -25,13 +25,15 @@ from typing import Any, NamedTuple
 import pandas as pd
 import streamlit as st
 
-from geo import importers
-from geo.charter_view import md_escape
-from geo.countries import country_name, sorted_by_name
-from geo.events import DEFAULT_LAYERS, LAYERS, RowProblem
-from geo.filters import EventFilter, apply_filter, from_query_params
-from geo.i18n import catalog, format_day, format_number, format_timestamp, translate
-from geo.store import Store, StoreError
+from geo.analysis.duplicates import find_duplicates, hidden
+from geo.analysis.filters import apply_filter, filter_mask
+from geo.i18n.catalogue import catalog, format_day, format_number, format_timestamp, translate
+from geo.io import importers
+from geo.io.store import Store, StoreError
+from geo.model.countries import country_name, sorted_by_name
+from geo.model.events import DEFAULT_LAYERS, LAYERS, RowProblem
+from geo.model.filters import EventFilter, from_query_params
+from geo.render.charter import md_escape
 from geo.ui.store_health import health_text
 
 PLAN_KEY = "data_plan"
@@ -49,7 +51,7 @@ STREAMLIT_UPLOAD_MB = 4096
 def page_limit_bytes(available: int | None = None) -> int:
     """The largest file this page imports now: what the machine's available memory allows
     for an upload (held in memory by Streamlit while it is imported,
-    :func:`geo.importers.max_file_bytes`), at most Streamlit's upload ceiling."""
+    :func:`geo.io.importers.max_file_bytes`), at most Streamlit's upload ceiling."""
     return min(importers.max_file_bytes(available, upload=True),
                STREAMLIT_UPLOAD_MB * 1024**2)
 
@@ -210,11 +212,17 @@ class Visibility(NamedTuple):
     hidden_dates: int  # in the chosen countries, outside the chosen dates
     hidden_other: int  # left out by layers, event types, actors or fatalities
     not_located: int  # visible ones without coordinates (counted, not drawn)
+    hidden_duplicates: int = 0  # passing the filters, but drawn once as another dataset's copy
 
 
-def visibility(events: pd.DataFrame, f: EventFilter) -> Visibility:
+def visibility(events: pd.DataFrame, f: EventFilter,
+               everything: pd.DataFrame | None = None) -> Visibility:
     """How many of ``events`` the map shows with filter ``f``, and why the others are not
-    shown: each hidden event counted once, under the first filter that leaves it out."""
+    shown: each hidden event counted once, under the first filter that leaves it out.
+
+    ``everything``: all the app's events (``events`` among them): the events that are the
+    same event as another dataset's copy, shown in its place (``f.winner``), are not counted
+    as on the map but as duplicates."""
     by_country = apply_filter(events, EventFilter(
         countries=f.countries, include_non_aes_coups=f.include_non_aes_coups))
     by_dates = apply_filter(by_country, EventFilter(
@@ -222,11 +230,25 @@ def visibility(events: pd.DataFrame, f: EventFilter) -> Visibility:
         include_non_aes_coups=f.include_non_aes_coups))
     shown = apply_filter(by_dates, f)
     left_out = events.loc[~events.index.isin(by_country.index), "country_iso3"]
+    dups = 0 if everything is None else _hidden_as_duplicates(shown, f, everything)
     return Visibility(
-        visible=len(shown), hidden_countries=len(left_out),
+        visible=len(shown) - dups, hidden_duplicates=dups, hidden_countries=len(left_out),
         countries=tuple(sorted(set(left_out.astype(str)) - {""})),
         hidden_dates=len(by_country) - len(by_dates), hidden_other=len(by_dates) - len(shown),
         not_located=int(shown["latitude"].isna().sum()))
+
+
+def _hidden_as_duplicates(shown: pd.DataFrame, f: EventFilter, everything: pd.DataFrame) -> int:
+    """How many of ``shown`` (events passing ``f``) the map leaves out as the copy of an
+    event of another dataset (geo.analysis.duplicates), as the map decides it."""
+    if shown.empty:
+        return 0
+    rows = filter_mask(everything, f, once=False)
+    codes, names = pd.factorize(everything["dataset"].astype(str))
+    out = hidden(find_duplicates(everything), codes, list(names), f.winner, rows)
+    keys = pd.MultiIndex.from_frame(shown[["dataset", "id"]].astype(str))
+    mine = pd.MultiIndex.from_frame(everything[["dataset", "id"]].astype(str)).isin(keys)
+    return int((out & mine).sum())
 
 
 def visibility_lines(v: Visibility, lang: str) -> list[str]:
@@ -241,6 +263,8 @@ def visibility_lines(v: Visibility, lang: str) -> list[str]:
         lines.append(t("data_hidden_dates", count=v.hidden_dates))
     if v.hidden_other:
         lines.append(t("data_hidden_other", count=v.hidden_other))
+    if v.hidden_duplicates:
+        lines.append(t("data_hidden_duplicates", count=v.hidden_duplicates))
     if v.not_located:
         lines.append(t("data_not_located", count=v.not_located))
     return lines
@@ -496,8 +520,10 @@ def report_section(plan: importers.ImportPlan, lang: str, store: Store) -> None:
         except StoreError as err:  # a full disk, a read-only folder: nothing was stored
             st.error(health_text(err.health, lang))
             return
+        from geo.ui.events import app_events  # after the write: the events with the new ones
+
         st.session_state[DONE_KEY] = (written, plan.dataset,
-                                      visibility(stored, map_filter(stored)))
+                                      visibility(stored, map_filter(stored), app_events()[0]))
         _discard_file()
         # The stored file is done: the next upload starts in an empty uploader.
         st.session_state[UPLOAD_ROUND_KEY] = st.session_state.get(UPLOAD_ROUND_KEY, 0) + 1

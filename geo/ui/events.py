@@ -12,42 +12,42 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from geo import events as ev
 from geo import ui
-from geo.actors import aliases
-from geo.countries import AES_MEMBERS, CHARTER_DATE, country_name, sorted_by_name
-from geo.duplicates import CURATED, DUPLICATE_KM, Duplicates, find_duplicates, shown_once
-from geo.filters import (
-    QUERY_KEYS,
-    EventFilter,
-    filter_mask,
-    from_query_params,
-    keep_rows,
-    to_query_params,
-)
-from geo.frames import join_chunks
-from geo.i18n import format_number, translate
-from geo.store import Store, StoreError
+from geo.analysis.duplicates import CURATED, DUPLICATE_KM, Duplicates, find_duplicates, shown_once
+from geo.analysis.filters import filter_mask, keep_rows
+from geo.i18n.catalogue import format_number, translate
+from geo.io import events as ev
+from geo.io.actors import aliases
+from geo.io.store import Store, StoreError
+from geo.model.countries import AES_MEMBERS, CHARTER_DATE, country_name, sorted_by_name
+from geo.model.events import DEFAULT_LAYERS, LAYERS
+from geo.model.filters import QUERY_KEYS, EventFilter, from_query_params, to_query_params
+from geo.model.frames import join_chunks
+from geo.ui import state
 
-WIDGET_KEYS = ("ev_dates", "ev_countries", "ev_subtypes", "ev_actors", "ev_min_fat",
-               "ev_non_aes", "ev_cluster", "ev_disorder", "ev_event_types",
-               "ev_sub_event_types", "ev_civ", "ev_winner")
+WIDGET_KEYS = tuple(k.name for k in (
+    state.EV_DATES, state.EV_COUNTRIES, state.EV_SUBTYPES, state.EV_ACTORS, state.EV_MIN_FAT,
+    state.EV_NON_AES, state.EV_CLUSTER, state.EV_DISORDER, state.EV_EVENT_TYPES,
+    state.EV_SUB_EVENT_TYPES, state.EV_VIOLENCE, state.EV_DYADS, state.EV_CIV, state.EV_WINNER))
 # The widgets of ACLED's typology -> the filter's fields (shown when a dataset has it).
-TYPOLOGY_WIDGETS: dict[str, str] = {"ev_disorder": "disorder_types",
-                                    "ev_event_types": "event_types",
-                                    "ev_sub_event_types": "sub_event_types"}
+TYPOLOGY_WIDGETS: dict[str, str] = {state.EV_DISORDER.name: "disorder_types",
+                                    state.EV_EVENT_TYPES.name: "event_types",
+                                    state.EV_SUB_EVENT_TYPES.name: "sub_event_types"}
+# The same for UCDP's: type of violence and dyad.
+UCDP_WIDGETS: dict[str, str] = {state.EV_VIOLENCE.name: "violence_types",
+                                state.EV_DYADS.name: "dyads"}
 """The filter widgets every page with the event sidebar shares (plus one per layer)."""
 
 
 EVENTS_ENV = "SAHEL_ATLAS_EVENTS"
-CLUSTER_PARAM = "cluster"
+CLUSTER_PARAM = state.EV_CLUSTER.url_name
 """URL parameter of the clustering switch (``0`` when off; absent at the default, on)."""
 
 
 def app_events() -> tuple[pd.DataFrame, list]:
     """All events the pages work on, in the one event model, and rows rejected on load.
 
-    The curated dataset plus the datasets imported into the local store (``geo.store``),
+    The curated dataset plus the datasets imported into the local store (``geo.io.store``),
     so every page (map, analysis) sees the same events. Cached per store change.
     """
     path = curated_path()
@@ -84,14 +84,14 @@ def _with_stored_events(path: str, stamp: str) -> pd.DataFrame:
 
 
 def actor_choices(events: pd.DataFrame) -> list[str]:
-    """``geo.events.actor_options``, splitting each distinct actor string once (fast on
+    """``geo.io.events.actor_options``, splitting each distinct actor string once (fast on
     large imports, where a million events share a few thousand actor strings)."""
     distinct = pd.DataFrame({"actors": events["actors"].unique()})
     return ev.actor_options(distinct)
 
 
 def stored_datasets() -> list:
-    """The imported datasets (:class:`geo.store.DatasetInfo`) with counts and attribution."""
+    """The imported datasets (:class:`geo.io.store.DatasetInfo`) with counts and attribution."""
     try:
         return list(_datasets_at(Store().stamp()))
     except StoreError:  # a damaged store shows none of its events (app_events says why)
@@ -118,7 +118,7 @@ def dataset_sidebar(events: pd.DataFrame, lang: str) -> tuple[str, ...]:
     st.subheader(translate("ev_datasets", lang))
     chosen = []
     for name in names:
-        key = f"ev_ds_{name}"
+        key = state.EV_DATASETS(name)
         ui.keep(key)
         st.session_state.setdefault(key, True)
         label = translate("ev_dataset_curated", lang) if name == "curated" else name
@@ -156,41 +156,42 @@ def default_filter(events: pd.DataFrame) -> EventFilter:
 
 def _filter_for_span(span: tuple[date, date]) -> EventFilter:
     """The default view over ``span``: every date, the AES states, every layer but those
-    off by default (``geo.events.OFF_BY_DEFAULT_LAYERS``: protests, riots, strategic
+    off by default (``geo.model.events.OFF_BY_DEFAULT_LAYERS``: protests, riots, strategic
     developments)."""
     return EventFilter(date_from=span[0], date_to=span[1], countries=AES_MEMBERS,
-                       layers=ev.DEFAULT_LAYERS, include_non_aes_coups=True)
+                       layers=DEFAULT_LAYERS, include_non_aes_coups=True)
 
 
 def _init_widgets(f: EventFilter, span: tuple[date, date], facets: _Facets) -> None:
     """Seed the widgets once per session from the URL; later pages keep their values
     (``geo.ui.keep``), so every page shares one filter state."""
-    ui.keep(*WIDGET_KEYS, *(f"ev_layers_{layer}" for layer in ev.LAYERS))
-    if st.session_state.get("_ev_seeded"):
+    ui.keep(*WIDGET_KEYS, *(state.EV_LAYERS(layer) for layer in LAYERS))
+    if state.get(state.EV_SEEDED):
         return
-    st.session_state["_ev_seeded"] = True
-    for layer in ev.LAYERS:
-        st.session_state[f"ev_layers_{layer}"] = layer in f.layers
+    state.put(state.EV_SEEDED, True)
+    for layer in LAYERS:
+        st.session_state[state.EV_LAYERS(layer)] = layer in f.layers
     lo = max(span[0], f.date_from or span[0])
     hi = min(span[1], f.date_to or span[1])
-    st.session_state["ev_dates"] = (lo, hi) if lo <= hi else span
-    st.session_state["ev_countries"] = list(f.countries)
-    st.session_state["ev_subtypes"] = list(f.subtypes)
-    st.session_state["ev_actors"] = list(f.actors)
-    st.session_state["ev_min_fat"] = int(f.min_fatalities)
-    st.session_state["ev_non_aes"] = bool(f.include_non_aes_coups)
-    # ACLED's typology: only values the loaded events have (a multiselect refuses others)
-    for key, name in TYPOLOGY_WIDGETS.items():
+    st.session_state[state.EV_DATES.name] = (lo, hi) if lo <= hi else span
+    st.session_state[state.EV_COUNTRIES.name] = list(f.countries)
+    st.session_state[state.EV_SUBTYPES.name] = list(f.subtypes)
+    st.session_state[state.EV_ACTORS.name] = list(f.actors)
+    st.session_state[state.EV_MIN_FAT.name] = int(f.min_fatalities)
+    st.session_state[state.EV_NON_AES.name] = bool(f.include_non_aes_coups)
+    # The sources' typology: only values the loaded events have (a multiselect refuses others)
+    for key, name in {**TYPOLOGY_WIDGETS, **UCDP_WIDGETS}.items():
         offered = set(getattr(facets, name))
         st.session_state[key] = [v for v in getattr(f, name) if v in offered]
-    st.session_state["ev_civ"] = f.civilian_targeting if facets.event_types else ""
-    st.session_state["ev_winner"] = f.winner
+    st.session_state[state.EV_CIV.name] = f.civilian_targeting if facets.event_types else ""
+    st.session_state[state.EV_WINNER.name] = f.winner
     st.session_state.setdefault(
-        "ev_cluster", ui.parse_bool(st.query_params.get(CLUSTER_PARAM, "1")) is not False)
+        state.EV_CLUSTER.name,
+        ui.parse_bool(st.query_params.get(CLUSTER_PARAM, "1")) is not False)
 
 
 def _set_dates(value: tuple[date, date]) -> None:
-    st.session_state["ev_dates"] = value
+    st.session_state[state.EV_DATES.name] = value
 
 
 class _Facets(NamedTuple):
@@ -204,6 +205,11 @@ class _Facets(NamedTuple):
     disorder_types: tuple[str, ...] = ()
     event_types: tuple[str, ...] = ()
     sub_event_types: tuple[str, ...] = ()
+    # UCDP's, likewise
+    violence_types: tuple[str, ...] = ()
+    dyads: tuple[str, ...] = ()
+    # each ACLED event type's sub-event types, as the events have them
+    sub_events_of: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
 
 def _labels(events: pd.DataFrame, column: str) -> tuple[str, ...]:
@@ -221,7 +227,28 @@ def _facets(key: str, _events: pd.DataFrame) -> _Facets:
     return _Facets(data_span(_events), frozenset(_events["country_iso3"].unique()),
                    tuple(sorted(set(_events["subtype"].unique()))), actor_choices(_events),
                    _labels(_events, "disorder_type"), _labels(_events, "event_type"),
-                   _labels(_events, "sub_event_type"))
+                   _labels(_events, "sub_event_type"), _labels(_events, "type_of_violence"),
+                   _labels(_events, "dyad_name"), _sub_events_of(_events))
+
+
+def _sub_events_of(events: pd.DataFrame) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """Each ACLED event type with the sub-event types the events have under it."""
+    if "event_type" not in events.columns or "sub_event_type" not in events.columns:
+        return ()
+    pairs = events[["event_type", "sub_event_type"]].astype(str).drop_duplicates()
+    pairs = pairs[(pairs["event_type"].str.strip() != "")
+                  & (pairs["sub_event_type"].str.strip() != "")]
+    return tuple((kind, tuple(sorted(group["sub_event_type"])))
+                 for kind, group in sorted(pairs.groupby("event_type"), key=lambda kv: kv[0]))
+
+
+def sub_event_options(facets: _Facets, event_types: tuple[str, ...]) -> list[str]:
+    """The sub-event types to offer: those of the chosen event types (all when none is
+    chosen), so that a choice never offers a combination no event has."""
+    if not event_types:
+        return list(facets.sub_event_types)
+    wanted = set(event_types)
+    return sorted({sub for kind, subs in facets.sub_events_of if kind in wanted for sub in subs})
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
@@ -240,7 +267,7 @@ def _duplicates(key: str, n: int, _events: pd.DataFrame) -> Duplicates:
 
 
 def duplicates(events: pd.DataFrame) -> Duplicates:
-    """:func:`geo.duplicates.find_duplicates` of ``events`` (the app's events), cached."""
+    """:func:`geo.analysis.duplicates.find_duplicates` of ``events`` (the app's events), cached."""
     return _duplicates(events_key(), len(events), events)
 
 
@@ -251,13 +278,13 @@ def _once(events: pd.DataFrame, rows: np.ndarray, winner: str) -> np.ndarray:
 
 @st.cache_resource(show_spinner=False, max_entries=2)
 def _outline_slots(key: str, n: int, _events: pd.DataFrame) -> dict[str, int]:
-    from geo.pointlayer import dataset_slots
+    from geo.render.pointlayer import dataset_slots
 
     return dataset_slots(_events)
 
 
 def outline_slots(events: pd.DataFrame, datasets: tuple[str, ...]) -> dict[str, int]:
-    """The outline slot (``geo.pointlayer.dataset_slots``) of each of ``datasets``, for
+    """The outline slot (``geo.render.pointlayer.dataset_slots``) of each of ``datasets``, for
     the map legend."""
     slots = _outline_slots(events_key(), len(events), events)
     return {name: slots[name] for name in datasets if name in slots}
@@ -338,7 +365,7 @@ def filtered_layer_counts(events: pd.DataFrame, f: EventFilter) -> dict[str, int
     rows = _once(events, rows, f.winner)
     counts = np.bincount(codes[rows & (codes >= 0)], minlength=len(names))
     return {layer: int(counts[names.index(layer)]) if layer in names else 0
-            for layer in ev.LAYERS}
+            for layer in LAYERS}
 
 
 @st.cache_resource(show_spinner=False, max_entries=3)
@@ -356,7 +383,7 @@ def _rows_of(key: str, view: str, columns: tuple[str, ...], _events: pd.DataFram
 def event_row(events: pd.DataFrame, ident: str) -> pd.Series:
     """The first event of ``events`` with this id (a row read in place: a selection of
     rows of the shared events would join every text column's chunks, see
-    ``geo.frames.join_chunks``). KeyError when there is none."""
+    ``geo.model.frames.join_chunks``). KeyError when there is none."""
     positions = np.flatnonzero((events["id"] == ident).to_numpy(dtype=bool))
     if not len(positions):
         raise KeyError(ident)
@@ -392,13 +419,13 @@ def event_sidebar(events: pd.DataFrame, lang: str) -> tuple[EventFilter, bool]:
         st.warning(t("actor_aliases_broken", problem=problem))
     st.subheader(t("events_heading"))
     counts_box = st.container()
-    non_aes = st.toggle(t("ev_non_aes_coups"), key="ev_non_aes")
-    cluster = st.toggle(t("ev_cluster"), key="ev_cluster")
+    non_aes = st.toggle(t("ev_non_aes_coups"), key=state.EV_NON_AES.name)
+    cluster = st.toggle(t("ev_cluster"), key=state.EV_CLUSTER.name)
 
     with st.expander(t("ev_filters"), expanded=True):
         # A range: _init_widgets put a (start, end) pair under the key.
         dates = cast(tuple[date, date], st.slider(
-            t("ev_dates"), min_value=span[0], max_value=span[1], key="ev_dates",
+            t("ev_dates"), min_value=span[0], max_value=span[1], key=state.EV_DATES.name,
             format=t("date_widget_format")))
         st.button(t("ev_since_charter"), on_click=_set_dates,
                   args=((min(max(CHARTER_DATE, span[0]), span[1]), span[1]),),
@@ -406,16 +433,18 @@ def event_sidebar(events: pd.DataFrame, lang: str) -> tuple[EventFilter, bool]:
         st.button(t("ev_all_dates"), on_click=_set_dates, args=(span,), width="stretch")
         country_options = sorted_by_name(set(facets.countries) | set(AES_MEMBERS), lang)
         countries = st.multiselect(
-            t("ev_countries"), country_options, key="ev_countries", placeholder=t("ev_choose"),
+            t("ev_countries"), country_options, key=state.EV_COUNTRIES.name,
+            placeholder=t("ev_choose"),
             format_func=lambda c: country_name(c, lang))
         subtype_options = list(facets.subtypes)
-        subtypes = st.multiselect(t("ev_subtypes"), subtype_options, key="ev_subtypes",
+        subtypes = st.multiselect(t("ev_subtypes"), subtype_options, key=state.EV_SUBTYPES.name,
                                   placeholder=t("ev_all"), format_func=lambda s: t(f"sub_{s}"))
-        actors = st.multiselect(t("ev_actors"), facets.actors, key="ev_actors",
+        actors = st.multiselect(t("ev_actors"), facets.actors, key=state.EV_ACTORS.name,
                                 placeholder=t("ev_all"),
                                 format_func=lambda a: aliases().display(a, lang))
-        min_fat = st.number_input(t("ev_min_fatalities"), min_value=0, step=1, key="ev_min_fat")
-        typology = typology_filters(facets, lang)
+        min_fat = st.number_input(t("ev_min_fatalities"), min_value=0, step=1,
+                                  key=state.EV_MIN_FAT.name)
+        typology = typology_filters(facets, lang) | ucdp_filters(facets, lang)
         winner = winner_setting(events, lang)
 
     base = EventFilter(date_from=dates[0], date_to=dates[1], countries=tuple(countries),
@@ -425,10 +454,10 @@ def event_sidebar(events: pd.DataFrame, lang: str) -> tuple[EventFilter, bool]:
     counts = filtered_layer_counts(events, base)
     chosen = []
     with counts_box:
-        for layer in ev.LAYERS:
+        for layer in LAYERS:
             label = t("ev_layer_count", label=t(f"ev_layer_{layer}"),
                       count=format_number(counts[layer], lang))
-            if st.checkbox(label, key=f"ev_layers_{layer}"):
+            if st.checkbox(label, key=state.EV_LAYERS(layer)):
                 chosen.append(layer)
     return replace(base, layers=tuple(chosen)), cluster
 
@@ -447,12 +476,39 @@ def typology_filters(facets: _Facets, lang: str) -> dict[str, Any]:
     chosen: dict[str, object] = {}
     for key, name in TYPOLOGY_WIDGETS.items():
         options = list(getattr(facets, name))
+        if name == "sub_event_types":  # narrowed to the chosen event types
+            kinds = chosen.get("event_types", ())
+            options = sub_event_options(facets, kinds if isinstance(kinds, tuple) else ())
+            if key in st.session_state:  # a value no longer offered is dropped, not refused
+                st.session_state[key] = [v for v in st.session_state[key] if v in options]
         if options:  # ACLED's labels as ACLED writes them (English in both languages)
             chosen[name] = tuple(st.multiselect(t(f"ev_{name}"), options, key=key,
                                                 placeholder=t("ev_all")))
     chosen["civilian_targeting"] = st.radio(
-        t("ev_civilian_targeting"), ["", "yes", "no"], key="ev_civ", horizontal=True,
+        t("ev_civilian_targeting"), ["", "yes", "no"], key=state.EV_CIV.name, horizontal=True,
         format_func=lambda v: t(f"ev_civ_{v or 'any'}"))
+    return chosen
+
+
+def ucdp_filters(facets: _Facets, lang: str) -> dict[str, Any]:
+    """The widgets of UCDP's typology (type of violence, dyad), only when a loaded dataset
+    has it; the filter fields they set (none when hidden)."""
+    if not facets.violence_types and not facets.dyads:
+        return {}
+
+    def t(key: str) -> str:
+        return translate(key, lang)
+
+    st.markdown(f"**{t('ev_ucdp_typology')}**", help=t("ev_ucdp_typology_help"))
+    chosen: dict[str, object] = {}
+    if facets.violence_types:
+        chosen["violence_types"] = tuple(st.multiselect(
+            t("ev_violence_types"), list(facets.violence_types), key=state.EV_VIOLENCE.name,
+            placeholder=t("ev_all"), format_func=lambda v: t(f"tov_{v}")))
+    if facets.dyads:  # UCDP's names as UCDP writes them (English in both languages)
+        chosen["dyads"] = tuple(st.multiselect(
+            t("ev_dyads"), list(facets.dyads), key=state.EV_DYADS.name,
+            placeholder=t("ev_all")))
     return chosen
 
 
@@ -462,16 +518,17 @@ def winner_setting(events: pd.DataFrame, lang: str) -> str:
     is kept in the URL (``winner``) like the filters."""
     codes, names = _dataset_codes(events_key(), len(events), events)
     present = sorted(names, key=lambda n: (n != CURATED, n))
-    current = st.session_state.get("ev_winner") or CURATED
+    current = state.get(state.EV_WINNER) or CURATED
     if len(present) <= 1:
         return current
     if current not in present:
-        st.session_state["ev_winner"] = current = CURATED if CURATED in present else present[0]
+        current = CURATED if CURATED in present else present[0]
+        state.put(state.EV_WINNER, current)
 
     def label(name: str) -> str:
         return translate("ev_dataset_curated", lang) if name == CURATED else name
 
-    return st.selectbox(translate("dup_winner", lang), present, key="ev_winner",
+    return st.selectbox(translate("dup_winner", lang), present, key=state.EV_WINNER.name,
                         format_func=label,
                         help=translate("dup_winner_help", lang,
                                        km=format_number(DUPLICATE_KM, lang)))

@@ -2,7 +2,7 @@
 
 Cached loaders, the compact charter panel of the map page, and the helpers both the Charter
 and the Timeline pages use (theme selector, "Show on map"). The HTML and the filtering
-live in :mod:`geo.charter_view`.
+live in :mod:`geo.render.charter`.
 """
 
 from __future__ import annotations
@@ -12,16 +12,18 @@ from typing import NoReturn
 
 import streamlit as st
 
-from geo import charter_view as cv
-from geo import facts, ui
+from geo import ui
+from geo.io import facts
+from geo.render import charter as cv
+from geo.ui import state
 
-HIGHLIGHT_KEY = "timeline_highlight"
+HIGHLIGHT_KEY = state.HIGHLIGHT.name
 """Session key the map page reads: the id of the milestone to highlight."""
-HIGHLIGHT_PARAM = "hl"
+HIGHLIGHT_PARAM = state.HL.name
 """URL parameter carrying the same id to the map page."""
 MAP_PAGE = "pages/map.py"
-_GOTO_KEY = "_facts_goto_map"
-PANEL_THEME_KEY = "charter_panel_theme"
+_GOTO_KEY = state.GOTO_MAP.name
+PANEL_THEME_KEY = state.PANEL_THEME.name
 
 
 # --- cached data (read-only: callers must not mutate) -----------------------------------------
@@ -73,7 +75,8 @@ def show_on_map(milestone_id: str, lang: str) -> NoReturn:
     """Set ``st.session_state["timeline_highlight"]`` and go to the map page (with
     ``?hl=<id>`` so the address can be shared)."""
     st.session_state[HIGHLIGHT_KEY] = milestone_id
-    st.switch_page(MAP_PAGE, query_params={"lang": lang, HIGHLIGHT_PARAM: milestone_id})
+    st.switch_page(MAP_PAGE,
+                   query_params={state.LANG.url_name: lang, HIGHLIGHT_PARAM: milestone_id})
 
 
 def follow_show_on_map_request(lang: str) -> None:

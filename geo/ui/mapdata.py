@@ -1,6 +1,6 @@
 """The map's event data for the browser: one block per state of the events, a mask per view.
 
-The block (``geo.pointlayer``) holds every located event and can be megabytes. Inline in
+The block (``geo.render.pointlayer``) holds every located event and can be megabytes. Inline in
 the map's script it would be sent again with every rerun (a click, a toggle), because
 Streamlit re-sends the component's arguments whole. Served as a Streamlit media file, the
 script carries only its URL; the browser fetches it once and keeps it while its token is
@@ -16,9 +16,10 @@ import json
 import pandas as pd
 import streamlit as st
 
-from geo.pointlayer import DRAW_ORDER, PointBlock, event_block
+from geo.render.pointlayer import DRAW_ORDER, PointBlock, event_block
+from geo.ui import state
 
-_BLOCKS = "_point_blocks"
+_BLOCKS = state.POINT_BLOCKS.name
 _KEEP = 2  # the current block and the one before it (a click may name it)
 MEDIA_COORDINATES = "sahel-atlas-map-events"
 
@@ -96,6 +97,6 @@ def boundary_file(lang: str) -> bytes:
 
 def boundary_url(lang: str) -> str | None:
     """A same-origin URL of the base map's boundary layers in ``lang``, one JSON object keyed
-    by layer (``geo.mapbuild.BoundaryFile``); None outside a running server (the map then
+    by layer (``geo.render.mapbuild.BoundaryFile``); None outside a running server (the map then
     carries them)."""
     return served_url(boundary_file(lang), "sahel-atlas-boundaries", "application/json")

@@ -1,5 +1,5 @@
 """Streamlit wiring of the "Where it is changing" page: cached signals, their map and
-tables. The numbers come from :mod:`geo.signals`; this module only draws them."""
+tables. The numbers come from :mod:`geo.analysis.signals`; this module only draws them."""
 
 from __future__ import annotations
 
@@ -11,13 +11,16 @@ import folium
 import geopandas as gpd
 import pandas as pd
 import streamlit as st
+from streamlit_folium import st_folium  # type: ignore[import-untyped]
 
-from geo import palette, ui
-from geo import signals as sg
-from geo.countries import country_name
-from geo.filters import EventFilter
-from geo.i18n import format_day, format_number, translate
+from geo import ui
+from geo.analysis import signals as sg
+from geo.i18n.catalogue import format_day, format_number, translate
+from geo.model.countries import country_name
+from geo.model.filters import EventFilter
+from geo.render import palette
 from geo.ui import analysis as ui_an
+from geo.ui import state
 
 LEVEL_COLOURS: dict[str, str] = {
     "well_above": palette.VERMILLION, "above": palette.ORANGE,
@@ -35,10 +38,10 @@ class Signals:
     end: date
     period: str
     regions: pd.DataFrame
-    """:func:`geo.signals.change_table` per admin-1 unit."""
+    """:func:`geo.analysis.signals.change_table` per admin-1 unit."""
     countries: pd.DataFrame
     records: pd.DataFrame
-    """:func:`geo.signals.record_table` per admin-1 unit."""
+    """:func:`geo.analysis.signals.record_table` per admin-1 unit."""
     new_actors: sg.NewActors
     first_day: date
 
@@ -182,3 +185,99 @@ def level_legend_html(lang: str) -> str:
         f'border:1px solid #a8581f;margin-right:4px;display:inline-block"></span>'
         f'{html.escape(level_label(lv, lang))}</span>' for lv in LEGEND_LEVELS)
     return f'<div class="sg-legend" style="font-size:0.85rem">{cells}</div>'
+
+
+# --- the page's controller -----------------------------------------------------------------
+
+def _one_place(lang: str) -> dict[str, int]:
+    """The mean and deviation columns, written with one decimal."""
+    t = ui.translator(lang)
+    return {f"{t(m)} · {t(s)}": 1 for m in ("an_events", "an_fat_high")
+            for s in ("sg_mean", "sg_sd")}
+
+
+def _period_widgets(span: tuple[date, date], lang: str) -> tuple[str, date, str]:
+    """Period, end day and measure (the first two from the URL, kept in it)."""
+    t = ui.translator(lang)
+
+    def in_span(day: object) -> bool:
+        return isinstance(day, date) and span[0] <= day <= span[1]
+
+    state.seed(state.SG_PERIOD)
+    if state.has(state.SG_END) and not in_span(state.get(state.SG_END)):
+        state.put(state.SG_END, span[1])  # the filters changed the data's span
+    state.seed(state.SG_END, span[1], valid=in_span)
+    pcol, ecol, mcol = st.columns(3)
+    with pcol:
+        period = st.radio(t("sg_period"), list(sg.PERIODS), horizontal=True,
+                          key=state.SG_PERIOD.name, format_func=lambda p: t(f"sg_period_{p}"))
+    with ecol:
+        end = st.date_input(t("sg_end"), min_value=span[0], max_value=span[1],
+                            key=state.SG_END.name, format=t("date_input_format"))
+    with mcol:
+        measure = st.radio(t("an_measure"), list(sg.MEASURES), horizontal=True,
+                           key=state.SG_MEASURE.name,
+                           format_func=lambda m: t("an_events" if m == "events"
+                                                   else "an_fat_high"))
+    ui.remember({state.SG_PERIOD.name: period, state.SG_END.name: end},
+                state.encoded([(state.SG_PERIOD, period), (state.SG_END, end)]))
+    return period, end, measure
+
+
+@st.fragment
+def signals_section(span: tuple[date, date], data_key: str, f: EventFilter,
+                    admin1: gpd.GeoDataFrame, lang: str) -> None:
+    """Period, end day and measure; the map of levels and the tables (a fragment: a change
+    of period reruns only this)."""
+    t = ui.translator(lang)
+    period, end, measure = _period_widgets(span, lang)
+    found = signals(data_key, f, period, end)
+    if found is None:
+        st.info(t("an_no_events"))
+        return
+    first, last = sg.period_span(end, period)
+    st.markdown(ui.markdown_text(t("sg_period_line", first=format_day(first, lang),
+                                   last=format_day(last, lang),
+                                   count=sg.BASELINE_PERIODS,
+                                   unit=t(f"sg_periods_{period}"))))
+    st.caption(t("sg_rule", min=sg.MIN_COUNT, periods=sg.MIN_BASELINE_PERIODS))
+    names = unit_names(admin1, lang)
+
+    st.header(t("sg_records"))
+    st.caption(t("sg_records_rule", min=sg.MIN_COUNT))
+    if found.records.empty:
+        st.info(t("sg_no_records"))
+    else:
+        st.dataframe(ui_an.number_table(records_view(found.records, names, period, lang), lang),
+                     width="stretch", hide_index=True, key=state.SG_RECORDS_TABLE.name)
+
+    st.header(t("sg_map"))
+    map_col, info_col = st.columns([3, 2], gap="medium")
+    with map_col:
+        fmap = level_map(admin1, found.regions, measure, lang,
+                         ui_an.cached_region_features(lang))
+        st_folium(fmap, key=state.SG_LEVEL_MAP.name, height=460, width="stretch",
+                  returned_objects=[])
+        st.html(level_legend_html(lang))
+    with info_col:
+        st.subheader(t("sg_countries"))
+        st.dataframe(ui_an.number_table(change_view(found.countries, None, lang), lang,
+                                        decimals=_one_place(lang)),
+                     width="stretch", hide_index=True)
+    st.subheader(t("sg_regions"))
+    st.dataframe(ui_an.number_table(change_view(found.regions, names, lang), lang,
+                                    decimals=_one_place(lang)),
+                 width="stretch", hide_index=True)
+
+    st.header(t("sg_new_actors"))
+    new = found.new_actors
+    st.caption(t("sg_new_actors_rule", months=sg.NEW_ACTOR_MONTHS,
+                 since=format_day(new.since, lang)))
+    if not new.covered:
+        st.warning(t("sg_new_actors_uncovered", first=format_day(found.first_day, lang)),
+                   icon="⚠️")
+    if new.table.empty:
+        st.info(t("sg_no_new_actors"))
+    else:
+        st.dataframe(ui_an.number_table(actors_view(new.table, names, lang), lang),
+                     width="stretch", hide_index=True)

@@ -1,5 +1,5 @@
 """The store's health in the app: a banner when the store of imported events cannot be
-read, and the repair on the Data page (:meth:`geo.store.Store.repair`).
+read, and the repair on the Data page (:meth:`geo.io.store.Store.repair`).
 
 A damaged store never takes a page down: :func:`geo.ui.events.app_events` falls back to
 the curated events and calls :func:`store_banner`; the Data page calls
@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from geo import snapshot
-from geo.i18n import translate
-from geo.store import RepairResult, Store, StoreError, StoreHealth
+from geo.i18n.catalogue import translate
+from geo.io import snapshot
+from geo.io.store import RepairResult, Store, StoreError, StoreHealth
 from geo.ui import current_language, markdown_text
 
 DONE_KEY = "store_repaired"

@@ -36,7 +36,8 @@ IDLE_S = 1.0
 _collector: list[threading.Thread | None] = [None]
 _requested: list[str | None] = [None]  # the page a browser last asked for (see below)
 PAGE_PATHS: dict[str, str] = {"": "map", "atlas": "map", "map": "map", "analysis": "analysis",
-                              "charter": "charter", "timeline": "timeline", "data": "data"}
+                              "charter": "charter", "timeline": "timeline", "data": "data",
+                              "help": "help", "changes": "changes"}
 """The pages' URL paths (``dashboard.py``) and the page each opens."""
 
 
@@ -207,8 +208,8 @@ def _libraries() -> None:
     # Altair validates a chart against its schema; the first validation loads it.
     altair.Chart(pd.DataFrame({"x": [1]})).mark_point().encode(x="x:Q").to_dict()
 
-    from geo import analysis, charter_view, exports, mapbuild, panels, pointlayer  # noqa: F401
-    from geo.i18n import catalog
+    from geo.analysis import measures as analysis  # noqa: F401
+    from geo.i18n.catalogue import catalog
 
     catalog()  # every page's first string reads all the locale files
     from geo.ui import analysis as ui_analysis  # noqa: F401
@@ -264,12 +265,24 @@ def _analysis() -> None:
     ui_analysis.selection(ui_events.events_key(), ui_events.default_filter(events))
 
 
+def _changes() -> None:
+    from geo.ui import events as ui_events
+    from geo.ui import signals as ui_sg
+    from geo.ui import state
+
+    events, _ = ui_events.app_events()
+    key, f = ui_events.events_key(), ui_events.default_filter(events)
+    span = ui_sg.data_end(key, f)
+    if span is not None:  # the page's first view: its default period, ending on the last day
+        ui_sg.signals(key, f, state.SG_PERIOD.default, span[1])
+
+
 _STEPS: tuple[Step, ...] = (("libraries", _libraries), ("events", _events), ("base map", _base_map),
           ("map view", _map_view), ("map block", _map_block), ("analysis", _analysis),
-          ("other languages", _other_languages))
+          ("changes", _changes), ("other languages", _other_languages))
 """What every page needs first (the libraries, the events), then the default page's (the
 map's), then the others'."""
-_LATER = frozenset({_analysis, _other_languages})
+_LATER = frozenset({_analysis, _changes, _other_languages})
 """Steps left until a first page has been served (see :func:`page_started`), unless the
 page a browser is opening needs them."""
 _EVERY_PAGE = frozenset(PAGE_PATHS.values())
@@ -277,6 +290,6 @@ _NEEDED_BY: dict[Callable[[], None], frozenset[str]] = {
     _libraries: _EVERY_PAGE, _events: _EVERY_PAGE,
     _base_map: frozenset({"map", "analysis"}),  # the Analysis page's regions map too
     _map_view: frozenset({"map"}), _map_block: frozenset({"map"}),
-    _analysis: frozenset({"analysis"}),
+    _analysis: frozenset({"analysis"}), _changes: frozenset({"changes"}),
 }
 """Which pages read what each step prepares (:func:`page_requested`)."""

@@ -35,7 +35,7 @@ def _settle(page: object, frame: object, polls: int = 80) -> None:
     a known state."""
     from urllib.parse import parse_qs, urlparse
 
-    from geo.selection import parse_view
+    from geo.model.selection import parse_view
 
     for _ in range(polls):
         try:

@@ -101,8 +101,8 @@ def _wait_for_section(page, section: str) -> None:
 
 def test_every_top_actor_bar_is_labelled_and_victims_are_apart(app_url, offline_page,
                                                               artifacts):
-    from geo import analysis as an
-    from geo.events import load_events
+    from geo.analysis import measures as an
+    from geo.io.events import load_events
 
     expected = an.top_actors(load_events().events, n=10)["actor"].tolist()
     page = offline_page.page

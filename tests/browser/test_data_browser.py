@@ -216,8 +216,8 @@ def test_a_refused_upload_says_why_with_no_traceback(data_app, offline_page, art
                                                       tmp_path, case, expected):
     """Hostile files through the real uploader: a clear error naming the user's file, never
     Streamlit's exception box, and the page stays usable (the store is untouched: see
-    tests/test_hostile_files.py)."""
-    from tests.test_hostile_files import CORPUS
+    tests/io/test_hostile_files.py)."""
+    from tests.io.test_hostile_files import CORPUS
 
     data_app, _ = data_app
     name, make, _message = CORPUS[case]

@@ -1,5 +1,5 @@
 """An event in two datasets in a real browser: the curated Barsalogho event and its copy in
-a small temporary ACLED store (written for the test, see ``tests/test_app_duplicates.py``)
+a small temporary ACLED store (written for the test, see ``tests/app/test_app_duplicates.py``)
 are drawn as one mark, whose panel names both sources; each dataset has its own legend
 entry.
 
@@ -13,13 +13,13 @@ from pathlib import Path
 
 import pytest
 
-from geo.events import load_events
-from geo.importers import commit, prepare
-from geo.store import Store
+from geo.io.events import load_events
+from geo.io.importers import commit, prepare
+from geo.io.store import Store
+from tests.app.test_app_duplicates import ACLED_ID, CURATED_ID, HEADER, ROWS
 from tests.browser.conftest import _require_chromium
 from tests.browser.mapdriver import click_lat_lng, map_frame
 from tests.browser.server import streamlit_server
-from tests.test_app_duplicates import ACLED_ID, CURATED_ID, HEADER, ROWS
 
 pytestmark = pytest.mark.browser
 

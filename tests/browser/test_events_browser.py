@@ -1,9 +1,9 @@
 """Event layers as a person meets them, in Debian Chromium against a real `streamlit run`.
 
-Expected numbers come from the curated data through ``geo.filters`` (the functions the page
-uses; they are checked against hand-worked answers in ``tests/test_filters.py``). The map
+Expected numbers come from the curated data through ``geo.analysis.filters`` (the functions the page
+uses; they are checked against hand-worked answers in ``tests/analysis/test_filters.py``). The map
 draws every located event as one mark of its events layer (``L.AtlasPoints``, see
-``geo/mapjs/atlas_points.js``): marks are counted from that layer's block (every event it
+``geo/render/mapjs/atlas_points.js``): marks are counted from that layer's block (every event it
 holds, per display layer) and from what its last paint drew (``window.atlasPointStats``).
 """
 
@@ -20,12 +20,13 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Error as PlaywrightError
 
-from geo.boundaries import load_admin1
-from geo.events import LAYERS, load_events
-from geo.filters import apply_filter, layer_counts, region_stats
-from geo.i18n import format_day, translate
-from geo.pointlayer import CLUSTER_MAX_ZOOM
-from geo.selection import events_near
+from geo.analysis.filters import apply_filter, layer_counts, region_stats
+from geo.analysis.selection import events_near
+from geo.i18n.catalogue import format_day, translate
+from geo.io.boundaries import load_admin1
+from geo.io.events import load_events
+from geo.model.events import LAYERS
+from geo.render.pointlayer import CLUSTER_MAX_ZOOM
 from geo.ui.events import CHARTER_DATE, EVENTS_ENV, default_filter
 from tests.browser.conftest import REPO, OfflinePage, _require_chromium
 from tests.browser.mapdriver import (

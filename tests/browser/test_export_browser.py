@@ -15,9 +15,9 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Error as PlaywrightError
 
-from geo.events import load_events
-from geo.filters import apply_filter
-from geo.i18n import translate
+from geo.analysis.filters import apply_filter
+from geo.i18n.catalogue import translate
+from geo.io.events import load_events
 from geo.ui.events import default_filter
 from tests.browser.conftest import CHROMIUM_ARGS  # noqa: F401 - same browser settings
 from tests.browser.mapdriver import map_frame, wait_for_run

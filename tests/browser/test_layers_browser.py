@@ -14,9 +14,9 @@ from collections.abc import Callable
 import pytest
 from playwright.sync_api import Error as PlaywrightError
 
-from geo.events import load_events
-from geo.filters import apply_filter
-from geo.i18n import format_day
+from geo.analysis.filters import apply_filter
+from geo.i18n.catalogue import format_day
+from geo.io.events import load_events
 from geo.ui.events import default_filter
 from tests.browser.mapdriver import map_frame
 

@@ -7,8 +7,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from geo.boundaries import load_countries
-from geo.countries import AES_MEMBERS
+from geo.io.boundaries import load_countries
+from geo.model.countries import AES_MEMBERS
 from tests.browser.mapdriver import map_frame, wait_for_run
 
 pytestmark = pytest.mark.browser

@@ -29,7 +29,7 @@ STATE_VIOLENCE = re.compile(r"^State violence \(")
 
 @pytest.fixture(scope="module")
 def large_store(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict]:
-    from geo.store import DatasetInfo, Store, row_hash
+    from geo.io.store import DatasetInfo, Store, row_hash
     from scripts.synthetic_events import make_events
 
     events = make_events(N, seed=11)
@@ -49,7 +49,7 @@ def large_store(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict]:
     store_dir = tmp_path_factory.mktemp("store200k")
     Store(store_dir).write(events, DatasetInfo("synthetic", "synthetic", "test", "2026-01-01",
                                                "synthetic", "", len(events)))
-    from geo.events import load_events
+    from geo.io.events import load_events
 
     curated = load_events().events.dropna(subset=["latitude"])  # drawn with the store's
     every = pd.concat([events.dropna(subset=["latitude"]), curated])

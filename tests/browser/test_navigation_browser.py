@@ -1,8 +1,9 @@
 """Page switches in a real browser: the event filters are one state shared by every page.
 
-The filters are drawn on the map and the analysis pages; the charter and the timeline pages
-have none. Switching pages in any order, with or without having touched a filter, must
-keep every checkbox and the URL as they were, and a fresh deep link opens on the defaults.
+The filters are drawn on the map and the analysis pages; the charter, the timeline and the
+help pages have none. Switching pages in any order, with or without having touched a
+filter, must keep every checkbox and the URL as they were, and a fresh deep link opens on
+the defaults.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 from playwright.sync_api import expect
 
-from geo.selection import parse_view
+from geo.model.selection import parse_view
 from tests.browser.mapdriver import map_frame, map_view, wait_for_run
 
 pytestmark = pytest.mark.browser
@@ -26,6 +27,7 @@ PAGES = {  # navigation label -> (URL path, a heading only that page shows)
     "Analysis": ("analysis", re.compile("^Analysis: trends")),
     "Charter": ("charter", re.compile("^The Liptako-Gourma Charter$")),
     "Timeline": ("timeline", re.compile("^Timeline$")),
+    "Help": ("help", re.compile("^Help: layers")),
 }
 FILTER_PAGES = {"Map", "Analysis"}
 FILTER_PARAMS = {"from", "to", "countries", "layers", "subtypes", "actors", "min_fatalities",
@@ -93,7 +95,7 @@ def _assert_filters(page, label: str, checked: dict[str, bool], labels: dict[str
 
 
 ORDERS = [
-    ("Analysis", "Charter", "Timeline", "Map"),
+    ("Analysis", "Charter", "Timeline", "Help", "Map"),
     ("Timeline", "Analysis", "Map", "Charter", "Analysis"),
     ("Charter", "Map", "Timeline", "Analysis", "Map"),
 ]

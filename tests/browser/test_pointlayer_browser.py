@@ -1,7 +1,7 @@
-"""The events canvas layer (geo/mapjs/atlas_points.js) on its own, in Chromium.
+"""The events canvas layer (geo/render/mapjs/atlas_points.js) on its own, in Chromium.
 
 Each test writes a standalone page (Leaflet inlined, no network) with one clickable region
-and an ``L.AtlasPoints`` layer fed from a block built by ``geo.pointlayer``, then checks what
+and an ``L.AtlasPoints`` layer fed from a block built by ``geo.render.pointlayer``, then checks what
 only a browser shows: what is painted, what a click at a pixel reports, what reaches the
 region underneath, and the grouping of close points.
 """
@@ -14,7 +14,7 @@ import pytest
 from branca.element import MacroElement
 from jinja2 import Template
 
-from geo import exports, mapbuild, pointlayer
+from geo.render import export_html, mapbuild, pointlayer
 
 pytestmark = pytest.mark.browser
 
@@ -65,7 +65,7 @@ def open_layer(page, tmp_path, events: pd.DataFrame, cluster: bool = False,
         "{% endmacro %}")
     expose.add_to(fmap)
     path = tmp_path / "layer.html"
-    path.write_bytes(exports.standalone_html(fmap, ["test page"]))
+    path.write_bytes(export_html.standalone_html(fmap, ["test page"]))
     page.goto(path.as_uri(), timeout=120_000)  # 200k points: megabytes of page to parse
     page.wait_for_function("() => window.atlasPointStats && window.atlasPointStats.paints > 0")
     page.evaluate("""() => {

@@ -14,8 +14,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from geo.importers import commit, prepare
-from geo.store import DB_NAME, Store
+from geo.io.importers import commit, prepare
+from geo.io.store import DB_NAME, Store
 from tests.browser.conftest import REPO, _require_chromium
 from tests.browser.mapdriver import map_frame
 from tests.browser.server import streamlit_server
@@ -23,7 +23,7 @@ from tests.browser.server import streamlit_server
 pytestmark = pytest.mark.browser
 
 FIX = REPO / "tests" / "fixtures"
-# Events drawn by the map's events layer (geo/mapjs/atlas_points.js), once it has painted.
+# Events drawn by the map's events layer (geo/render/mapjs/atlas_points.js), once it has painted.
 DRAWN_TOTAL_JS = "() => (window.atlasPointStats || {}).total"
 EXCEPTIONS = '[data-testid="stException"]'
 
@@ -45,9 +45,9 @@ def damaged_app(tmp_path_factory: pytest.TempPathFactory
 
 def drawn_once(imported: pd.DataFrame) -> int:
     """Located imported events the map draws beside the curated ones: an import that is
-    the same event as a curated one (geo.duplicates) is drawn once, as the curated copy."""
-    from geo.duplicates import CURATED, find_duplicates, shown_once
-    from geo.events import load_events
+    the same event as a curated one (geo.analysis.duplicates) is drawn once, as the curated copy."""
+    from geo.analysis.duplicates import CURATED, find_duplicates, shown_once
+    from geo.io.events import load_events
 
     both = pd.concat([load_events().events, imported], ignore_index=True)
     codes, names = pd.factorize(both["dataset"].to_numpy(dtype=object))
@@ -57,7 +57,7 @@ def drawn_once(imported: pd.DataFrame) -> int:
 
 
 def curated_located() -> int:
-    from geo.events import load_events
+    from geo.io.events import load_events
 
     return int(load_events().events["latitude"].notna().sum())
 

@@ -3,7 +3,7 @@ pick a milestone (list button or chart click) and see the map page highlight it.
 
 Needs dashboard.py to register pages/charter.py (url_path "charter") and pages/timeline.py
 (url_path "timeline"), and the map page to read ``st.session_state["timeline_highlight"]``
-/ ``?hl=`` and render :func:`geo.charter_view.highlight_banner_html` (a
+/ ``?hl=`` and render :func:`geo.render.charter.highlight_banner_html` (a
 ``.timeline-highlight`` element whose data attributes carry the milestone id, the outlined
 countries and the matched event ids).
 """
@@ -44,7 +44,7 @@ def _assert_map_highlights_niger_coup(page) -> None:
 def _assert_map_zoomed_on_niger(page) -> None:
     """Fitted on Niger (what the milestone outlines): all of it shown, centred on it (the
     first view's centre, the three states', lies far west of Niger's)."""
-    from geo.boundaries import load_countries
+    from geo.io.boundaries import load_countries
 
     countries = load_countries()
     w, s, e, n = countries.loc[countries["iso3"] == "NER"].total_bounds

@@ -12,8 +12,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from geo.importers import commit, prepare
-from geo.store import Store
+from geo.io.importers import commit, prepare
+from geo.io.store import Store
 from tests.browser.conftest import REPO, _require_chromium
 from tests.browser.mapdriver import map_frame
 from tests.browser.server import streamlit_server

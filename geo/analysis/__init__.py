@@ -1,0 +1,1 @@
+"""Computations over events: filters, selection, duplicates, aggregates, change signals."""

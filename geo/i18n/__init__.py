@@ -1,0 +1,1 @@
+"""Interface strings in English and French, number and date formats, French typography."""

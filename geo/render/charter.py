@@ -1,0 +1,811 @@
+"""The Charter, the timeline and the member states, as HTML and filtered data.
+
+Pure functions over the curated facts of :mod:`geo.io.facts` (no Streamlit here): the pages
+``pages/charter.py`` and ``pages/timeline.py`` and the map's charter panel only wire widgets
+to them. Every value from data is escaped (:func:`geo.render.panels.esc`); sources become links only
+for http(s) URLs (:func:`~geo.render.panels.source_list_html`).
+Items whose ``verified`` flag is false
+are shown with an "unverified" badge and never filled in.
+
+The map side uses :func:`timeline_highlight` (or :func:`highlight_for_id`) to outline the
+countries of a milestone and select the matching event of the event layer.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import json
+import math
+import re
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import pandas as pd
+from babel import Locale
+
+from geo.i18n.catalogue import format_number, normalise_language, pick
+from geo.i18n.french import translate
+from geo.io.facts import (
+    Article,
+    Category,
+    Charter,
+    Correction,
+    FlaggedValue,
+    MemberState,
+    Milestone,
+    Provision,
+    date_phrase,
+    format_date,
+    parse_date,
+)
+from geo.model.countries import AES_MEMBERS, country_name, sorted_by_name
+from geo.render.panels import esc, source_list_html
+
+if TYPE_CHECKING:  # imported where used: the map page needs no chart library
+    import altair as alt
+
+ALL = ""
+"""The "no filter" value of the theme selector."""
+
+TIMELINE_CATEGORIES: tuple[str, ...] = (
+    "alliance", "coup", "coup-attempt", "security", "diplomacy", "foreign-forces",
+    "peace-process", "economy",
+)
+CATEGORY_COLORS: dict[str, str] = {
+    "alliance": "#b5541c",
+    "coup": "#b0233a",
+    "coup-attempt": "#e07b91",
+    "security": "#4d4d4d",
+    "diplomacy": "#1f6f8b",
+    "foreign-forces": "#6a51a3",
+    "peace-process": "#2e8b57",
+    "economy": "#c9a227",
+}
+
+# "What followed" the Charter: ECOWAS exit (announced, effective), the unified force, the
+# ratification vote and the confederation treaty, pulled from the timeline by id.
+WHAT_FOLLOWED_IDS: tuple[str, ...] = (
+    "ecowas-exit-announced",
+    "aes-joint-force-announced",
+    "burkina-ratifies-charter",
+    "confederation-treaty",
+    "ecowas-exit-effective",
+    "fu-aes-hq-niamey",
+    "fu-aes-launch",
+)
+PURPOSE_ARTICLE = 2
+PERIODS: tuple[str, ...] = ("all", "2010", "2020", "charter")
+"""Time windows of the timeline page: everything, since 2010, since 2020, since the Charter."""
+CATEGORY_LABEL_LIMIT = 240
+"""Width (px) a category's name may take on the timeline chart before Vega cuts it ("Tentative
+de coup d'État" is cut at Vega's default 180 px)."""
+CHART_SELECTION = "milestone"
+"""Name of the chart's point-selection parameter (``selection_mode`` of the chart)."""
+
+_BADGE = ('display:inline-block;padding:0 6px;margin-left:6px;border-radius:8px;'
+          'font-size:0.78em;font-weight:600;vertical-align:middle;')
+_BADGE_UNVERIFIED = _BADGE + "background:#fdecc8;color:#7a4b00;border:1px solid #e0b25a;"
+_NOTE = "font-size:0.88em;color:#555;"
+_TABLE = "border-collapse:collapse;width:100%;"
+_TH = "text-align:left;vertical-align:top;padding:4px 12px 4px 0;width:32%;"
+_TD = "vertical-align:top;padding:4px 0;"
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~<>$:])")
+
+
+def _t(lang: str) -> Callable[..., str]:
+    """The interface strings of ``lang``, with French contractions where a value is
+    inserted after "de", "à", "le"... (:func:`geo.i18n.french.translate`)."""
+    return lambda key, **params: translate(key, lang, **params)
+
+
+def md_escape(text: str) -> str:
+    """``text`` with Markdown punctuation backslash-escaped, for widget labels (expanders,
+    buttons) that Streamlit renders as Markdown."""
+    return _MD_SPECIAL.sub(r"\\\1", str(text))
+
+
+def badge_html(verified: bool, lang: str, *, feminine: bool = False) -> str:
+    """A small "unverified" badge, or "" for a verified item (verified needs no badge).
+
+    ``feminine``: the item is a feminine noun in French (une étape, une correction), which
+    the participle agrees with ("non vérifiée")."""
+    if verified:
+        return ""
+    key = "charter_unverified_feminine" if feminine else "charter_unverified"
+    return (f'<span class="badge unverified" style="{_BADGE_UNVERIFIED}">'
+            f"{esc(translate(key, lang))}</span>")
+
+
+def _sources_details(sources: Sequence[str], lang: str) -> str:
+    if not sources:
+        return ""
+    label = translate("charter_sources_count", lang, count=len(sources))
+    return (f'<details class="sources"><summary>{esc(label)}</summary>'
+            f"{source_list_html(list(sources), lang)}</details>")
+
+
+def _note(text: str, cls: str = "note") -> str:
+    return f'<p class="{cls}" style="{_NOTE}">{esc(text)}</p>'
+
+
+# --------------------------------------------------------------------------- countries
+
+
+def country_list(codes: Iterable[str], lang: str) -> str:
+    return ", ".join(country_name(c, lang) for c in codes)
+
+
+# --------------------------------------------------------------------------- charter
+
+
+def theme_options(charter: Charter) -> list[str]:
+    """Themes used by at least one article or unlocated provision, in vocabulary order."""
+    used = {t for a in charter.articles for t in a.themes}
+    used |= {t for p in charter.provisions_unlocated for t in p.themes}
+    return [t for t in charter.themes if t in used]
+
+
+def articles_for_theme(charter: Charter, theme: str | None) -> tuple[Article, ...]:
+    """Articles carrying ``theme`` (all of them for ``None`` or ``""``), in number order.
+
+    Unverified articles are kept (they are shown as "content not verified"); their only
+    theme is ``other``, so a specific theme leaves them out.
+    """
+    articles = sorted(charter.articles, key=lambda a: a.number)
+    if not theme:
+        return tuple(articles)
+    return tuple(a for a in articles if theme in a.themes)
+
+
+def provisions_for_theme(charter: Charter, theme: str | None) -> tuple[Provision, ...]:
+    """Provisions whose article number is unknown, filtered like :func:`articles_for_theme`."""
+    if not theme:
+        return charter.provisions_unlocated
+    return tuple(p for p in charter.provisions_unlocated if theme in p.themes)
+
+
+def article_label(article: Article, lang: str) -> str:
+    """Plain-text heading of an article: ``Article 6 — Attack on one, attack on all``.
+
+    An unverified article gets the interface's "content not verified" wording, never the
+    data's title, so nothing unverified reads like a known content.
+    """
+    title = (pick(article.title, lang) if article.verified
+             else translate("charter_article_not_verified", lang))
+    return translate("charter_article_label", lang, number=article.number, title=title)
+
+
+def article_body_html(article: Article, charter: Charter, lang: str) -> str:
+    """The body of one article: summary, notes, themes and sources, or, for an unverified
+    article, only the statement that its content is not verified."""
+    t = _t(lang)
+    attrs = (f'class="article-body" data-number="{article.number}" '
+             f'data-verified="{str(article.verified).lower()}"')
+    if not article.verified:
+        unknown = t("charter_article_unknown", number=article.number)
+        return (f'<div {attrs}><p class="unverified-text">{esc(unknown)}'
+                f"{badge_html(False, lang)}</p></div>")
+    themes = ", ".join(charter.theme_label(theme, lang) for theme in article.themes)
+    parts = [f"<div {attrs}>", f"<p>{esc(pick(article.summary, lang))}</p>"]
+    if article.notes:
+        parts.append(_note(pick(article.notes, lang)))
+    if article.uncertainty:
+        parts.append(_note(t("charter_uncertainty", text=pick(article.uncertainty, lang))))
+    parts.append(_note(t("charter_themes", themes=themes), "themes"))
+    parts.append(_sources_details(article.sources, lang))
+    parts.append("</div>")
+    return "".join(parts)
+
+
+def article_html(article: Article, charter: Charter, lang: str) -> str:
+    """One article as an expandable ``<details>`` block (usable inside st.expander/tabs,
+    where Streamlit does not allow nested expanders)."""
+    return (f'<details class="charter-article" data-number="{article.number}" '
+            f'data-verified="{str(article.verified).lower()}">'
+            f"<summary>{esc(article_label(article, lang))}{badge_html(article.verified, lang)}"
+            f"</summary>{article_body_html(article, charter, lang)}</details>")
+
+
+def articles_html(articles: Iterable[Article], charter: Charter, lang: str) -> str:
+    body = "".join(article_html(a, charter, lang) for a in articles)
+    if not body:
+        return _note(translate("charter_no_article", lang))
+    return f'<div class="charter-articles">{body}</div>'
+
+
+def articles_caption(charter: Charter, articles: Sequence[Article], lang: str) -> str:
+    """"6 of 26 articles shown; 2 of them with content not verified."."""
+    unverified = sum(1 for a in articles if not a.verified)
+    return translate("charter_articles_shown", lang, count=len(articles),
+                     total=format_number(len(charter.articles), lang),
+                     unverified=format_number(unverified, lang))
+
+
+def provisions_html(provisions: Iterable[Provision], charter: Charter, lang: str) -> str:
+    """Provisions reported without an article number, kept apart from the articles; the
+    one no source mentions is labelled "not found in any source read"."""
+    t = _t(lang)
+    items = []
+    for p in provisions:
+        themes = ", ".join(charter.theme_label(theme, lang) for theme in p.themes)
+        flag = "" if p.found else (f'<span class="badge unverified" style="{_BADGE_UNVERIFIED}">'
+                                   f'{esc(t("charter_not_found"))}</span>')
+        items.append(
+            f'<li class="provision" data-id="{esc(p.id)}" data-found="{str(p.found).lower()}">'
+            f"{esc(pick(p.provision, lang))}{flag}"
+            f'<br><span class="note" style="{_NOTE}">{esc(t("charter_themes", themes=themes))}'
+            f"</span>{_sources_details(p.sources, lang)}</li>")
+    if not items:
+        return _note(t("charter_no_provision"))
+    return (f'<div class="charter-provisions">{_note(t("charter_provisions_intro"))}'
+            f'<ul>{"".join(items)}</ul></div>')
+
+
+def _flagged_body(value: FlaggedValue, lang: str, *, compact: bool) -> str:
+    """A flagged value with its badge; its notes inline, or folded away when ``compact``."""
+    body = esc(pick(value.value, lang)) + badge_html(value.verified, lang)
+    notes = _note(pick(value.notes, lang)) if value.notes else ""
+    if compact:
+        if notes or value.sources:
+            body += (f'<details><summary>{esc(translate("charter_notes", lang))}</summary>'
+                     f"{notes}{_sources_details(value.sources, lang)}</details>")
+        return body
+    if value.notes:
+        body += f'<br><span class="note" style="{_NOTE}">{esc(pick(value.notes, lang))}</span>'
+    return body + _sources_details(value.sources, lang)
+
+
+def _row(header_html: str, cell_html: str) -> str:
+    return f'<tr><th style="{_TH}">{header_html}</th><td style="{_TD}">{cell_html}</td></tr>'
+
+
+def _field(header_html: str, cell_html: str) -> str:
+    """A label above its value, for narrow columns."""
+    return (f'<div class="field" style="margin:0 0 8px 0"><div style="font-weight:600">'
+            f"{header_html}</div><div>{cell_html}</div></div>")
+
+
+def signatories_html(charter: Charter, lang: str) -> str:
+    items = "".join(
+        f'<li data-country="{esc(s.country)}"><strong>{esc(pick(s.name, lang))}</strong> '
+        f"({esc(country_name(s.country, lang))})<br>"
+        f'<span class="note" style="{_NOTE}">{esc(pick(s.title_at_signing, lang))}</span></li>'
+        for s in charter.signatories)
+    return f'<ul class="signatories" style="margin-bottom:0">{items}</ul>'
+
+
+def charter_glance_html(charter: Charter, lang: str, *, compact: bool = False) -> str:
+    """The Charter at a glance: name, signing date and place, signatories with their titles
+    at the time, purpose (Article 2), depositary and entry into force (each with its
+    verified flag). In full (not ``compact``) also the language, length, notes on date and
+    place, the parties, the preamble and the ratification; ``compact`` stacks labels over
+    values and folds notes away, for a narrow side column."""
+    t = _t(lang)
+    date = format_date(charter.signing_date, charter.signing_date_precision, lang)
+    purpose = next((a for a in charter.articles
+                    if a.number == PURPOSE_ARTICLE and a.verified), None)
+    signatory_sources = "" if compact else _sources_details(charter.signatories_sources, lang)
+    fields = [
+        (t("charter_signed"), f"{esc(date)}, {esc(pick(charter.place, lang))}"),
+        (t("charter_signatories"), signatories_html(charter, lang) + signatory_sources),
+    ]
+    if purpose is not None:
+        fields.append((t("charter_purpose"), esc(pick(purpose.summary, lang))))
+    for key, value in (("charter_depositary", charter.depositary),
+                       ("charter_entry_into_force", charter.entry_into_force)):
+        fields.append((t(key), _flagged_body(value, lang, compact=compact)))
+    if not compact:
+        fields.append((t("charter_languages"),
+                       _flagged_body(charter.languages, lang, compact=False)))
+        fields.append((t("charter_length"),
+                       f"{esc(t('charter_article_count', count=charter.article_count))}"
+                       f'<br><span class="note" style="{_NOTE}">'
+                       f"{esc(pick(charter.length_note, lang))}</span>"))
+    if compact:
+        body = "".join(_field(esc(k), v) for k, v in fields)
+    else:
+        body = f'<table class="facts" style="{_TABLE}">' + "".join(
+            _row(esc(k), v) for k, v in fields) + "</table>"
+    parts = [f'<div class="charter-glance"><p class="charter-name"><strong>'
+             f"{esc(pick(charter.name, lang))}</strong> ({esc(charter.abbreviation)})</p>",
+             body]
+    if not compact:
+        notes = "".join(_note(pick(n, lang)) for n in (charter.signing_date_notes,
+                                                       charter.place_notes))
+        parts.append(f'<details class="charter-notes"><summary>{esc(t("charter_date_place_notes"))}'
+                     f"</summary>{notes}</details>")
+        parts.append(f'<h5>{esc(t("charter_parties"))}</h5>'
+                     f"<p>{esc(pick(charter.contracting_parties, lang))}</p>")
+        preamble = esc(pick(charter.preamble_summary, lang))
+        preamble_flag = badge_html(charter.preamble_verified, lang)
+        parts.append(f'<h5>{esc(t("charter_preamble"))}{preamble_flag}</h5><p>{preamble}</p>'
+                     f"{_sources_details(charter.preamble_sources, lang)}")
+        ratification = "".join(f"<li>{esc(pick(n, lang))}</li>"
+                               for n in charter.ratification_notes)
+        parts.append(f'<h5>{esc(t("charter_ratification"))}</h5><ul>{ratification}</ul>'
+                     f"{_sources_details(charter.ratification_sources, lang)}")
+    parts.append("</div>")
+    return "".join(parts)
+
+
+def correction_html(correction: Correction, lang: str) -> str:
+    """A correction of the founding briefs, with its verified flag exactly as recorded.
+
+    Unverified, it is introduced as "reported, not verified" and carries the badge; the
+    notes say why it is unverified.
+    """
+    t = _t(lang)
+    lead = t("charter_correction_verified" if correction.verified
+             else "charter_correction_unverified")
+    parts = [f'<div class="correction" data-id="{esc(correction.id)}" '
+             f'data-verified="{str(correction.verified).lower()}">',
+             f'<p><strong>{esc(lead)}</strong>'
+             f"{badge_html(correction.verified, lang, feminine=True)}</p>",
+             f"<p>{esc(pick(correction.statement, lang))}</p>",
+             _note(t("charter_wrong_claim", text=pick(correction.wrong_claim, lang)))]
+    if correction.notes:
+        parts.append(f'<details><summary>{esc(t("charter_why_unverified") if not correction.verified else t("charter_correction_notes"))}'  # noqa: E501
+                     f"</summary>{_note(pick(correction.notes, lang))}</details>")
+    parts.append(_sources_details(correction.sources, lang))
+    if not correction.sources:
+        parts.append(_note(t("charter_no_source")))
+    parts.append("</div>")
+    return "".join(parts)
+
+
+# --------------------------------------------------------------------------- timeline
+
+
+def milestone_by_id(milestones: Iterable[Milestone], milestone_id: str | None) -> Milestone | None:
+    for m in milestones:
+        if m.id == milestone_id:
+            return m
+    return None
+
+
+def what_followed(milestones: Iterable[Milestone],
+                  ids: Sequence[str] = WHAT_FOLLOWED_IDS) -> list[Milestone]:
+    """The milestones named by ``ids`` that exist, in date order (missing ids are skipped)."""
+    wanted = set(ids)
+    return sorted((m for m in milestones if m.id in wanted), key=lambda m: m.sort_date)
+
+
+def timeline_countries(milestones: Iterable[Milestone], lang: str = "en") -> list[str]:
+    """Countries named by the milestones: the AES states first, then the others by their
+    name in ``lang`` (accents ignored: "États-Unis" among the E's)."""
+    seen = {c for m in milestones for c in m.countries}
+    return ([c for c in AES_MEMBERS if c in seen]
+            + sorted_by_name(seen - set(AES_MEMBERS), lang))
+
+
+def timeline_intro(milestones: Sequence[Milestone], lang: str) -> str | None:
+    """"58 milestones, from 3 August 1970 to 13 February 2026 (the latest verified one)":
+    the count of all milestones and the span of the verified ones (``None`` if none is)."""
+    verified = [m for m in milestones if m.verified]
+    if not verified:
+        return None
+    first, last = verified[0], verified[-1]
+    return translate("tl_intro", lang, count=len(milestones),
+                     first=date_phrase(first.date, first.date_precision, lang),
+                     last=date_phrase(last.date, last.date_precision, lang))
+
+
+def coverage_note(milestones: Sequence[Milestone], lang: str) -> str | None:
+    """Where the curated facts end, derived from the data: the latest verified milestone,
+    the latest day a cited source was checked, and how many later milestones are unverified
+    ("Coverage end: 26 February 2026 (latest verified milestone). ..."). ``None`` when no
+    milestone is verified."""
+    from geo.i18n.catalogue import format_day
+    from geo.io.sources import source_info
+
+    verified = sorted((m for m in milestones if m.verified), key=lambda m: m.sort_date)
+    if not verified:
+        return None
+    last = verified[-1]
+    text = translate("facts_coverage", lang,
+                     last=format_date(last.date, last.date_precision, lang))
+    checked = [info.checked for m in milestones for url in m.sources
+               if (info := source_info(url)) is not None and info.checked is not None]
+    if checked:
+        text += " " + translate("facts_coverage_checked", lang,
+                                checked=format_day(max(checked), lang))
+    later = [m for m in milestones if not m.verified and m.sort_date > last.sort_date]
+    if later:
+        text += " " + translate("facts_coverage_later", lang, count=len(later))
+    return text
+
+
+def timeline_count(shown: int, total: int, lang: str) -> str:
+    """"12 of 58 milestones shown." / "1 étape affichée sur 58."."""
+    return translate("tl_count", lang, count=shown, total=format_number(total, lang))
+
+
+def period_labels(milestones: Sequence[Milestone], charter: Charter,
+                  lang: str) -> dict[str, str]:
+    """The label of each period of :data:`PERIODS` ("All (from 3 August 1970)", "Since
+    2010", "Since the Charter (16 September 2023)")."""
+    labels = {"all": translate("tl_period_all", lang, first=date_phrase(
+        milestones[0].date, milestones[0].date_precision, lang)) if milestones else ""}
+    for period in PERIODS:
+        if period.isdigit():
+            labels[period] = translate("tl_period_since", lang, year=period)
+    labels["charter"] = translate("tl_period_charter", lang, date=format_date(
+        charter.signing_date, charter.signing_date_precision, lang))
+    return labels
+
+
+def period_start(period: str, charter: Charter) -> str | None:
+    """First ISO day of a period of :data:`PERIODS` (``None`` for ``all``): ``"2010"`` ->
+    ``"2010-01-01"``, ``"charter"`` -> the Charter's signing date."""
+    if period == "charter":
+        return parse_date(charter.signing_date, charter.signing_date_precision).isoformat()
+    if period.isdigit():
+        return f"{period}-01-01"
+    return None
+
+
+def filter_timeline(
+    milestones: Iterable[Milestone],
+    categories: Iterable[str] = (),
+    countries: Iterable[str] = (),
+    *,
+    since: str | None = None,
+    include_unverified: bool = False,
+) -> list[Milestone]:
+    """Milestones in one of ``categories`` naming at least one of ``countries``, dated
+    (``sort_date``) on or after ``since`` (ISO day) when given.
+
+    An empty ``categories`` or ``countries`` means no filter on it. Unverified milestones
+    are left out unless ``include_unverified``. Order is kept (the loader sorts by date).
+    """
+    cats, isos = set(categories), set(countries)
+    return [m for m in milestones
+            if (include_unverified or m.verified)
+            and (not cats or m.category in cats)
+            and (not isos or isos.intersection(m.countries))
+            and (since is None or m.sort_date >= since)]
+
+
+def milestone_date_label(milestone: Milestone, lang: str) -> str:
+    """``26 July 2023``, ``June 2025`` or ``25 July 2024 – 27 July 2024`` (per precision)."""
+    start = format_date(milestone.date, milestone.date_precision, lang)
+    if milestone.end_date:
+        return f"{start} – {format_date(milestone.end_date, 'day', lang)}"
+    return start
+
+
+def category_label(categories: Mapping[str, Category], key: str, lang: str) -> str:
+    category = categories.get(key)
+    return pick(category.label, lang) if category else key
+
+
+def milestone_label(milestone: Milestone, lang: str) -> str:
+    """Plain-text one-line label: ``26 July 2023 — Niger coup ousts Bazoum``."""
+    return f"{milestone_date_label(milestone, lang)} — {pick(milestone.title, lang)}"
+
+
+def milestone_list_label(milestone: Milestone, lang: str,
+                         categories: Mapping[str, Category]) -> str:
+    """Plain-text label for the list: date, title and category."""
+    return (f"{milestone_label(milestone, lang)} · "
+            f"{category_label(categories, milestone.category, lang)}")
+
+
+def milestone_html(milestone: Milestone, lang: str, categories: Mapping[str, Category],
+                   *, with_title: bool = False) -> str:
+    """One milestone: date, category, countries, place, summary, notes and sources."""
+    t = _t(lang)
+    meta = " · ".join([
+        esc(milestone_date_label(milestone, lang)),
+        esc(category_label(categories, milestone.category, lang)),
+        esc(country_list(milestone.countries, lang)),
+    ])
+    parts = [f'<div class="milestone" data-id="{esc(milestone.id)}" '
+             f'data-category="{esc(milestone.category)}" '
+             f'data-verified="{str(milestone.verified).lower()}">']
+    badge = badge_html(milestone.verified, lang, feminine=True)
+    if with_title:
+        parts.append(f"<h5>{esc(pick(milestone.title, lang))}{badge}</h5>")
+    parts.append(f'<p class="meta" style="{_NOTE}">{meta}'
+                 f"{'' if with_title else badge}</p>")
+    parts.append(f"<p>{esc(pick(milestone.summary, lang))}</p>")
+    if milestone.place:
+        parts.append(_note(t("tl_place", place=pick(milestone.place, lang))))
+    if milestone.notes:
+        parts.append(_note(pick(milestone.notes, lang)))
+    if milestone.category_note:
+        parts.append(_note(pick(milestone.category_note, lang)))
+    parts.append(_sources_details(milestone.sources, lang))
+    parts.append("</div>")
+    return "".join(parts)
+
+
+def what_followed_html(milestones: Iterable[Milestone], lang: str,
+                       categories: Mapping[str, Category]) -> str:
+    body = "".join(milestone_html(m, lang, categories, with_title=True) for m in milestones)
+    return f'<div class="what-followed">{body}</div>'
+
+
+def timeline_frame(milestones: Iterable[Milestone], lang: str,
+                   categories: Mapping[str, Category]) -> pd.DataFrame:
+    """One row per milestone for the chart: id, date (its sort date), labels, verified.
+
+    Text columns are raw (Vega-Lite tooltips render text, not HTML).
+    """
+    rows = [{
+        "id": m.id,
+        "date": pd.Timestamp(m.sort_date),
+        "date_label": milestone_date_label(m, lang),
+        "title": pick(m.title, lang),
+        "category": m.category,
+        "category_label": category_label(categories, m.category, lang),
+        "countries": country_list(m.countries, lang),
+        "verified": m.verified,
+    } for m in milestones]
+    columns = ["id", "date", "date_label", "title", "category", "category_label",
+               "countries", "verified"]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def time_axis(dates: pd.Series, lang: str) -> alt.Axis:
+    """A date axis written in ``lang`` at every zoom level (Vega's own month names are
+    English-only, so the labels are built here from CLDR's).
+
+    Vega picks the ticks for the span in view, about one a year over more than three years
+    of ``dates`` and one a quarter below, and again for the narrower span when the reader
+    zooms in; each label says what its tick needs: the year on 1 January ("2024"), month and
+    year on the first of a month ("juillet 2024"), else the day ("16 sept.").
+    """
+    import altair as alt
+
+    dates = pd.to_datetime(dates)
+    span_days = (dates.max() - dates.min()).days if len(dates) else 0
+    span_years = span_days / 365.25
+    count = min(14, math.ceil(span_years)) if span_years > 3 else max(2, math.ceil(
+        span_days / 91))
+    months = Locale.parse(normalise_language(lang)).months["format"]
+    wide = json.dumps([months["wide"][m] for m in range(1, 13)], ensure_ascii=False)
+    short = json.dumps([months["abbreviated"][m] for m in range(1, 13)], ensure_ascii=False)
+    label = ("month(datum.value) == 0 && date(datum.value) == 1"
+             " ? timeFormat(datum.value, '%Y')"
+             f" : date(datum.value) == 1 ? {wide}[month(datum.value)]"
+             " + ' ' + timeFormat(datum.value, '%Y')"
+             f" : date(datum.value) + ' ' + {short}[month(datum.value)]")
+    return alt.Axis(tickCount=count, labelExpr=label, labelOverlap=True, labelFlush=True)
+
+
+def timeline_chart(frame: pd.DataFrame, lang: str,
+                   categories: Mapping[str, Category]) -> alt.Chart:
+    """One point per milestone on a time axis, a row and a colour per category, a tooltip
+    with date, title and countries, and a click selection named :data:`CHART_SELECTION`
+    (field ``id``). Only the categories present get a row. Dragging or the mouse wheel pans
+    and zooms the time axis."""
+    import altair as alt
+
+    t = _t(lang)
+    present = set(frame["category"].unique())
+    known = [c for c in TIMELINE_CATEGORIES if c in categories] + [
+        c for c in categories if c not in TIMELINE_CATEGORIES]
+    order = [c for c in known if c in present] + sorted(present - set(known))
+    labels = [category_label(categories, c, lang) for c in order]
+    colors = [CATEGORY_COLORS.get(c, "#888888") for c in order]
+    pick_one = alt.selection_point(name=CHART_SELECTION, fields=["id"], on="click",
+                                   clear="dblclick")
+    zoom = alt.selection_interval(name="zoom", bind="scales", encodings=["x"])
+    return (
+        alt.Chart(frame)
+        .mark_circle(size=140, stroke="white", strokeWidth=1)
+        .encode(
+            x=alt.X("date:T", title=t("tl_axis_date"), scale=alt.Scale(padding=14),
+                    axis=time_axis(frame["date"], lang)),
+            y=alt.Y("category_label:N", title=t("tl_tooltip_category"), sort=labels,
+                    scale=alt.Scale(domain=labels),
+                    axis=alt.Axis(title=None, labelLimit=CATEGORY_LABEL_LIMIT)),
+            color=alt.Color("category_label:N", legend=None, title=t("tl_tooltip_category"),
+                            scale=alt.Scale(domain=labels, range=colors)),
+            opacity=alt.condition(pick_one, alt.value(0.95), alt.value(0.55)),
+            tooltip=[
+                alt.Tooltip("date_label:N", title=t("tl_tooltip_date")),
+                alt.Tooltip("title:N", title=t("tl_tooltip_title")),
+                alt.Tooltip("category_label:N", title=t("tl_tooltip_category")),
+                alt.Tooltip("countries:N", title=t("tl_tooltip_countries")),
+            ],
+        )
+        .add_params(pick_one, zoom)
+        .properties(height=80 + 32 * len(order))
+    )
+
+
+def selected_milestone_id(state: object, known: Iterable[str] = ()) -> str | None:
+    """The milestone id picked in a chart selection state (``st.altair_chart`` event).
+
+    Accepts the shapes Streamlit returns for a point selection with ``fields=["id"]``:
+    ``{"selection": {"milestone": [{"id": ...}]}}``, or the inner ``selection`` mapping.
+    When ``known`` is given, an id outside it is ignored.
+    """
+    if not isinstance(state, Mapping):
+        return None
+    selection = state.get("selection", state)
+    if not isinstance(selection, Mapping):
+        return None
+    points = selection.get(CHART_SELECTION)
+    candidates: list[object] = []
+    if isinstance(points, Mapping):  # {"id": [...]} form
+        ids = points.get("id")
+        candidates = list(ids) if isinstance(ids, list | tuple) else [ids]
+    elif isinstance(points, list | tuple):
+        candidates = [p.get("id") for p in points if isinstance(p, Mapping)]
+    allowed = set(known)
+    for value in candidates:
+        if isinstance(value, str) and value and (not allowed or value in allowed):
+            return value
+    return None
+
+
+# --------------------------------------------------------------------------- map highlight
+
+
+@dataclass(frozen=True)
+class Highlight:
+    """What the map shows for a milestone: country outlines and matching event ids."""
+
+    countries: tuple[str, ...]
+    event_ids: tuple[str, ...]
+
+
+# Which event layers can be "the same thing" as a milestone of a category. Milestone
+# categories without an entry (alliance, diplomacy, foreign-forces, peace-process, economy)
+# never match an event. Post-coup consolidation steps are filed under "coup" in the timeline
+# but have no coup event on their date, so the date rule keeps them unmatched.
+EVENT_LAYERS_FOR_CATEGORY: dict[str, tuple[str, ...]] = {
+    "coup": ("coup-successful",),
+    "coup-attempt": ("coup-attempted", "coup-plot"),
+    "security": ("insurgency", "state-violence"),
+}
+# Both dates are calendar days of the same incident, but a coup at night or an attack over
+# midnight may be dated a day apart by different sources.
+DATE_TOLERANCE_DAYS = 1
+# A foiled plot is a milestone on the day it was announced, while the event is dated to the
+# plot itself (e.g. BFA: plot of 16 April 2025 announced on 21 April). So for coup-attempt
+# milestones the event may start up to this many days before the milestone.
+ANNOUNCEMENT_LAG_DAYS = 7
+
+
+def milestone_span(milestone: Milestone) -> tuple[dt.date, dt.date]:
+    """First and last day a milestone covers (a month- or year-precision date covers the
+    whole month or year; ``end_date`` extends it)."""
+    start = parse_date(milestone.date, milestone.date_precision)
+    if milestone.end_date:
+        return start, parse_date(milestone.end_date, "day")
+    if milestone.date_precision == "month":
+        last = calendar.monthrange(start.year, start.month)[1]
+        return start, start.replace(day=last)
+    if milestone.date_precision == "year":
+        return start, start.replace(month=12, day=31)
+    return start, start
+
+
+def timeline_highlight(milestone: Milestone, events_df: pd.DataFrame | None,
+                       countries: Iterable[str] | None = None) -> Highlight:
+    """What to highlight on the map for ``milestone``.
+
+    Countries: the milestone's countries, in its order, kept only if in ``countries`` (the
+    ISO3 codes the map can outline; ``None`` keeps all).
+
+    Events: rows of ``events_df`` (``geo.io.events`` model: ``id``, ``date``, ``date_end``,
+    ``layer``, ``country_iso3``, ``verified``) that are the same incident, i.e. all of:
+
+    * the event's layer is compatible with the milestone's category
+      (:data:`EVENT_LAYERS_FOR_CATEGORY`: coup ↔ successful coup, coup-attempt ↔ attempted
+      coup or alleged plot, security ↔ insurgency or state violence; other categories never
+      match);
+    * the event's country is one of the milestone's countries;
+    * the event's days ``[date, date_end]`` overlap the milestone's days
+      (:func:`milestone_span`) widened by :data:`DATE_TOLERANCE_DAYS` on each side, and for
+      coup-attempt milestones by :data:`ANNOUNCEMENT_LAG_DAYS` more before;
+    * the event is verified (an unverified event is never presented as the match).
+
+    Matches are ordered by distance in days from the milestone's start, then by id.
+    """
+    allowed = None if countries is None else set(countries)
+    outline = tuple(c for c in milestone.countries if allowed is None or c in allowed)
+    layers = EVENT_LAYERS_FOR_CATEGORY.get(milestone.category, ())
+    if events_df is None or events_df.empty or not layers:
+        return Highlight(outline, ())
+    first, last = milestone_span(milestone)
+    before = DATE_TOLERANCE_DAYS + (ANNOUNCEMENT_LAG_DAYS
+                                    if milestone.category == "coup-attempt" else 0)
+    lo = pd.Timestamp(first - dt.timedelta(days=before))
+    hi = pd.Timestamp(last + dt.timedelta(days=DATE_TOLERANCE_DAYS))
+    ev = events_df
+    start = pd.to_datetime(ev["date"])
+    end = pd.to_datetime(ev["date_end"]).fillna(start) if "date_end" in ev else start
+    mask = (ev["layer"].isin(layers) & ev["country_iso3"].isin(milestone.countries)
+            & (start <= hi) & (end >= lo))
+    if "verified" in ev:
+        mask &= ev["verified"].fillna(False).astype(bool)
+    hits = ev.loc[mask, ["id"]].assign(
+        gap=(start[mask] - pd.Timestamp(first)).abs())
+    hits = hits.sort_values(["gap", "id"])
+    return Highlight(outline, tuple(str(i) for i in hits["id"]))
+
+
+def highlight_for_id(milestone_id: str | None, milestones: Iterable[Milestone],
+                     events_df: pd.DataFrame | None,
+                     countries: Iterable[str] | None = None) -> Highlight | None:
+    """:func:`timeline_highlight` for a milestone id (from session state or the ``hl`` URL
+    parameter); ``None`` when the id is unknown."""
+    milestone = milestone_by_id(milestones, milestone_id)
+    if milestone is None:
+        return None
+    return timeline_highlight(milestone, events_df, countries)
+
+
+def highlight_banner_html(milestone: Milestone, highlight: Highlight, lang: str,
+                          categories: Mapping[str, Category]) -> str:
+    """A short notice for the map page: which milestone is highlighted and how."""
+    t = _t(lang)
+    if highlight.event_ids:
+        how = t("tl_banner_event", count=len(highlight.event_ids))
+    else:
+        how = t("tl_banner_no_event")
+    return (f'<div class="timeline-highlight" data-milestone="{esc(milestone.id)}" '
+            f'data-countries="{esc(" ".join(highlight.countries))}" '
+            f'data-events="{esc(" ".join(highlight.event_ids))}">'
+            f'<p><strong>{esc(t("tl_banner_heading"))}</strong> '
+            f"{esc(milestone_label(milestone, lang))}"
+            f"{badge_html(milestone.verified, lang, feminine=True)}</p>"
+            f'<p class="note" style="{_NOTE}">'
+            f"{esc(category_label(categories, milestone.category, lang))} · "
+            f"{esc(country_list(milestone.countries, lang))}. {esc(how)}</p></div>")
+
+
+# --------------------------------------------------------------------------- member states
+
+
+def member_state_html(state: MemberState, lang: str) -> str:
+    """A full member-state card: capital, head of state and title, in power since, the coups
+    of the period with the presidents they ousted, membership milestones (G5 Sahel exit,
+    Charter, ECOWAS exit, confederation), latest verification (per its precision, with its
+    note), background notes and sources."""
+    t = _t(lang)
+    since = format_date(state.in_power_since, state.in_power_since_precision, lang)
+    latest = format_date(state.latest_verified, state.latest_verified_precision, lang)
+    rows = [
+        (t("ms_capital"), esc(pick(state.capital, lang))),
+        (t("ms_head"), f"{esc(pick(state.head_of_state, lang))}<br>"
+                       f'<span class="note" style="{_NOTE}">{esc(pick(state.title, lang))}</span>'),
+        (t("ms_since"), esc(since)),
+    ]
+    table = "".join(_row(esc(k), v) for k, v in rows)
+    parts = [f'<div class="member-card member-state" data-iso3="{esc(state.iso3)}">',
+             f"<h4>{esc(pick(state.name, lang))}</h4>",
+             f'<table class="facts" style="{_TABLE}">{table}</table>']
+    def timeline_list(heading: str, items: Iterable[tuple[str | None, str]]) -> None:
+        """A heading and a list of (timeline id, text) items, when there are any."""
+        lines = "".join(f'<li data-timeline="{esc(ident or "")}">{esc(text)}</li>'
+                        for ident, text in items)
+        if lines:
+            parts.append(f"<h5>{esc(heading)}</h5><ul>{lines}</ul>")
+
+    timeline_list(t("ms_coups"), (
+        (c.timeline_id, t("ms_coup_line", date=format_date(c.date, c.precision, lang),
+                          ousted=pick(c.ousted, lang))) for c in state.coups))
+    timeline_list(t("ms_milestones"), (
+        (m.timeline_id, t("ms_milestone_line", date=format_date(m.date, m.precision, lang),
+                          label=pick(m.label, lang))) for m in state.milestones))
+    timeline_list(t("ms_recent"), (
+        (m.timeline_id, t("ms_milestone_line", date=format_date(m.date, m.precision, lang),
+                          label=pick(m.label, lang))) for m in state.recent))
+    latest_note = (f" — {esc(pick(state.latest_verified_note, lang))}"
+                   if state.latest_verified_note else "")
+    parts.append(f'<p class="note" style="{_NOTE}">{esc(t("ms_latest_verified", date=latest))}'
+                 f"{latest_note}</p>")
+    if state.notes:
+        parts.append(f"<details><summary>{esc(t('ms_background'))}</summary>"
+                     f"{_note(pick(state.notes, lang))}</details>")
+    parts.append(_sources_details(state.sources, lang))
+    parts.append("</div>")
+    return "".join(parts)

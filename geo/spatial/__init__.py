@@ -1,0 +1,1 @@
+"""Geometry in metric and equal-area CRSs: tripoint, buffers, areas, zones."""

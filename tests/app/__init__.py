@@ -1,0 +1,1 @@
+"""Page logic through Streamlit's AppTest (pages/, dashboard.py)."""

@@ -1,0 +1,62 @@
+"""The Data page with the export shapes of issue #12: a file whose dates leave the day/month
+order open asks for it, the choice reads it, and the report says which sheet and order were
+used, in English and French."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from geo.io.importers import prepare
+from geo.io.store import Store
+
+ROOT = Path(__file__).resolve().parents[2]
+FIX = ROOT / "tests" / "fixtures"
+
+
+@pytest.fixture()
+def store(tmp_path, monkeypatch) -> Store:
+    monkeypatch.setenv("SAHEL_ATLAS_DATA_DIR", str(tmp_path / "store"))
+    return Store()
+
+
+def data_page() -> AppTest:
+    return AppTest.from_file(str(ROOT / "pages" / "data.py"), default_timeout=60)
+
+
+def test_ambiguous_dates_ask_for_the_order_and_the_choice_reads_them(store):
+    at = data_page().run()
+    name = "acled_ambiguous_dates.csv"
+    at.file_uploader[0].set_value((name, (FIX / name).read_bytes(), "text/csv")).run()
+    at.button(key="data_validate").click().run()
+    assert not at.exception
+    [error] = at.error
+    assert "order of day and month cannot be told" in error.value
+    assert "Order of numeric dates" in error.value and name in error.value
+    assert not store.exists() or store.count() == 0
+    [order] = [s for s in at.selectbox if s.key.startswith("data_date_order_")]
+    assert order.value == ""  # decided by the file, by default
+    order.set_value("mdy").run()
+    assert not at.error  # the error went with the choice it was made for
+    at.button(key="data_validate").click().run()
+    assert not at.error
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Accepted"] == "3"
+    assert any("Numeric dates read as month/day/year, as you chose" in c.value
+               for c in at.caption)
+
+
+def test_report_names_the_sheet_and_detected_order_in_french(store, tmp_path):
+    at = data_page()
+    at.session_state["lang"] = "fr"
+    plan = prepare(FIX / "acled_excel_dd-mm-yyyy.csv", store=store)
+    plan.sheet = "Data_*1*"  # as a plan of an XLSX file carries it
+    at.session_state["data_plan"] = plan
+    at.run()
+    assert not at.exception
+    [caption] = [c.value for c in at.caption if "Feuille lue" in c.value]
+    assert "Feuille lue : Data\\_\\*1\\*" in caption  # Markdown of the file escaped
+    assert "Dates en chiffres lues au format jour/mois/année" in caption
+    assert "comme le montrent les dates du fichier" in caption

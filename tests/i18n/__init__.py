@@ -1,0 +1,1 @@
+"""Tests of the geo.i18n layer."""

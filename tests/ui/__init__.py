@@ -1,0 +1,1 @@
+"""Tests of geo.ui (without a page)."""
