@@ -11,7 +11,6 @@ import folium
 import geopandas as gpd
 import pandas as pd
 import streamlit as st
-from streamlit_folium import st_folium  # type: ignore[import-untyped]
 
 from geo import ui
 from geo.analysis import signals as sg
@@ -250,6 +249,11 @@ def signals_section(span: tuple[date, date], data_key: str, f: EventFilter,
     else:
         st.dataframe(ui_an.number_table(records_view(found.records, names, period, lang), lang),
                      width="stretch", hide_index=True, key=state.SG_RECORDS_TABLE.name)
+
+    # Imported in a script run, not with this module: the warm-up imports this module in
+    # its own thread, and a component imported outside a run is never registered (its
+    # frame answers 404 on every page; see geo.ui.warmup._libraries).
+    from streamlit_folium import st_folium  # type: ignore[import-untyped]
 
     st.header(t("sg_map"))
     map_col, info_col = st.columns([3, 2], gap="medium")

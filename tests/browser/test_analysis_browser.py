@@ -217,8 +217,17 @@ def test_each_section_is_one_click_away_and_named_in_the_url(app_url, offline_pa
     page.wait_for_function(
         "() => new URL(window.location.href).searchParams.get('section') === 'regions'",
         timeout=30_000)
-    page.locator('iframe[title="streamlit_folium.st_folium"]').wait_for(timeout=60_000)
+    frame = page.locator('iframe[title="streamlit_folium.st_folium"]')
+    frame.wait_for(state="attached", timeout=60_000)
     _wait_idle(page)
+    page.wait_for_function("""() => {
+      const f = document.querySelector('iframe[title="streamlit_folium.st_folium"]');
+      try { return !!(f && f.contentWindow.map && f.contentDocument.querySelector(
+                        '.leaflet-pane canvas, .leaflet-interactive')); }
+      catch (e) { return false; }
+    }""", timeout=60_000)  # Leaflet has drawn the regions
+    frame.scroll_into_view_if_needed()
+    assert frame.is_visible()
     assert page.locator(CHART).count() == 0
     assert page.get_by_role("heading", name="Trends over time").count() == 0
     page.screenshot(path=artifacts / "analysis-regions.png", full_page=True)
