@@ -56,7 +56,7 @@ def signed(value: float) -> str:
     return sign + fmt(abs(value))
 
 
-def day(value) -> str:  # noqa: ANN001 - a date or a Timestamp
+def day(value) -> str:
     return format_day(pd.Timestamp(value).date(), lang)
 
 
@@ -93,7 +93,7 @@ def csv_button(table: pd.DataFrame | Callable[[], pd.DataFrame], name: str, titl
                        file_name=f"sahel-atlas-{name}.csv", mime="text/csv", key=f"csv_{name}")
 
 
-def table_box(name: str):  # noqa: ANN201 - Streamlit's ExpanderContainer
+def table_box(name: str):
     """The "Table" expander under a chart: its table is built only while it is open (opening
     it reruns the page), not on every rerun."""
     return st.expander(t("an_table"), key=f"an_table_{name}", on_change="rerun")

@@ -601,7 +601,7 @@ def _require_texts(obj: Any, names: Iterable[str], where: str, problems: list[st
 def _guard(problems: list[str], what: str, build: Callable[[], Any]) -> Any:
     try:
         return build()
-    except Exception as exc:  # any malformed file is reported, not raised
+    except Exception as exc:  # noqa: BLE001 - any malformed file is reported, not raised
         problems.append(f"{what}: cannot be loaded ({type(exc).__name__}: {exc})")
         return None
 

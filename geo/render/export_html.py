@@ -43,7 +43,7 @@ def _local(url: str) -> str | None:
 _CSS_URL_RE = re.compile(r"url\((?![\"']?data:)[\"']?([^)\"']+)[\"']?\)")
 
 
-def _data_uri(path) -> str | None:  # noqa: ANN001 - a Path
+def _data_uri(path) -> str | None:
     if not path.is_file() or path.suffix.lower() not in (".png", ".svg", ".gif"):
         return None
     kind = {"svg": "svg+xml"}.get(path.suffix[1:].lower(), path.suffix[1:].lower())

@@ -42,13 +42,13 @@ def events() -> pd.DataFrame:
 
 def milestone(id_: str = "m", date: str = "2023-07-26", category: str = "coup",
               countries: tuple[str, ...] = ("NER",), **kw) -> Milestone:
-    values = dict(
-        id=id_, date=date, date_precision=kw.pop("precision", "day"),
-        sort_date=kw.pop("sort_date", date if len(date) == 10 else f"{date}-01"),
-        title={"en": f"Title {id_}", "fr": f"Titre {id_}"},
-        summary={"en": "Summary", "fr": "Résumé"}, countries=countries, category=category,
-        verified=kw.pop("verified", True), sources=kw.pop("sources", ("https://example.org/a",)),
-    )
+    values = {
+        'id': id_, 'date': date, 'date_precision': kw.pop("precision", "day"),
+        'sort_date': kw.pop("sort_date", date if len(date) == 10 else f"{date}-01"),
+        'title': {"en": f"Title {id_}", "fr": f"Titre {id_}"},
+        'summary': {"en": "Summary", "fr": "Résumé"}, 'countries': countries, 'category': category,
+        'verified': kw.pop("verified", True), 'sources': kw.pop("sources", ("https://example.org/a",)),
+    }
     values.update(kw)
     return Milestone(**values)
 
