@@ -519,14 +519,20 @@ class _Documents:
     timeline: schema.Built[TimelineFile] | None
     member_states: schema.Built[MemberStatesFile] | None
     seed_coverage: schema.Built[SeedCoverageFile] | None
+    raws: Mapping[str, Any]
     today: dt.date
 
 
-def _unless_refused(*docs: schema.Built[Any] | None) -> str:
-    """For a dangling reference: the item may exist but have been refused by its model."""
-    if any(d is not None and d.problems for d in docs):
-        return " (unless it is one of the items refused above)"
-    return ""
+def _named(raw: Any, key: str, id_field: str = "") -> set[Any]:
+    """What a raw document names under ``key``: a mapping's keys, or the ``id_field`` of a
+    list's items. References are checked against what the file names, read leniently, so
+    that an item its model refused is reported once, not again by every reference to it."""
+    node = raw.get(key) if isinstance(raw, Mapping) else None
+    if isinstance(node, Mapping):
+        return set(node)
+    if isinstance(node, list):
+        return {item.get(id_field) for item in node if isinstance(item, Mapping)}
+    return set()
 
 
 def _sourced_if_verified(docs: _Documents) -> Iterator[str]:
@@ -578,34 +584,40 @@ def _ids_unique_and_numbering_complete(docs: _Documents) -> Iterator[str]:
             yield from _duplicates(((p, i.id) for p, i in d.of_type(model)), CHARTER_FILE)
         yield from _duplicates(((p, a.number) for p, a in d.of_type(Article)), CHARTER_FILE,
                                "number")
-        if d.value is not None:
-            count = d.value.charter.article_count
-            numbers = sorted(a.number for a in d.value.articles)
-            if numbers != list(range(1, count + 1)):
-                yield (f"{CHARTER_FILE}: articles: numbers {numbers} are not 1..{count} "
-                       "(charter.article_count)")
+        for _, meta in d.of_type(CharterMetadata):
+            count = meta.article_count
+            numbers = _named(docs.raws[CHARTER_FILE], "articles", "number")
+            if _all_int(numbers) and numbers != set(range(1, count + 1)):
+                yield (f"{CHARTER_FILE}: articles: numbers {sorted(numbers)} are not "
+                       f"1..{count} (charter.article_count)")
     if docs.timeline is not None:
         yield from _duplicates(((p, m.id) for p, m in docs.timeline.of_type(Milestone)),
                                TIMELINE_FILE)
     if docs.seed_coverage is not None:
-        points = list(docs.seed_coverage.of_type(SeedPoint))
+        points = docs.seed_coverage.of_type(SeedPoint)
         yield from _duplicates(((p, s.number) for p, s in points), SEED_COVERAGE_FILE, "number")
-        numbers = sorted(s.number for _, s in points)
-        if numbers != list(range(1, SEED_POINT_COUNT + 1)):
-            yield f"{SEED_COVERAGE_FILE}: points: numbers {numbers} are not 1..{SEED_POINT_COUNT}"
+        numbers = _named(docs.raws[SEED_COVERAGE_FILE], "points", "number")
+        if _all_int(numbers) and numbers != set(range(1, SEED_POINT_COUNT + 1)):
+            yield (f"{SEED_COVERAGE_FILE}: points: numbers {sorted(numbers)} are not "
+                   f"1..{SEED_POINT_COUNT}")
+
+
+def _all_int(values: set[Any]) -> bool:
+    """Whether every number is an integer (a bad one is the model's to report)."""
+    return all(isinstance(v, int) and not isinstance(v, bool) for v in values)
 
 
 def _vocabularies_cover_what_is_used(docs: _Documents) -> Iterator[str]:
     """Article and provision themes are among the charter's themes; milestone categories
     among the timeline's categories."""
-    if docs.charter is not None and docs.charter.value is not None:
-        themes = docs.charter.value.themes
+    if docs.charter is not None:
+        themes = _named(docs.raws[CHARTER_FILE], "themes")
         for path, item in [*docs.charter.of_type(Article), *docs.charter.of_type(Provision)]:
             for i, theme in enumerate(item.themes):
                 if theme not in themes:
                     yield f"{CHARTER_FILE}: {path}.themes[{i}]: unknown theme {theme!r}"
-    if docs.timeline is not None and docs.timeline.value is not None:
-        categories = docs.timeline.value.categories
+    if docs.timeline is not None:
+        categories = _named(docs.raws[TIMELINE_FILE], "categories")
         for path, m in docs.timeline.of_type(Milestone):
             if m.category not in categories:
                 yield f"{TIMELINE_FILE}: {path}.category: unknown category {m.category!r}"
@@ -625,18 +637,19 @@ def _timeline_dates_agree(docs: _Documents) -> Iterator[str]:
 def _member_states_follow_the_timeline(docs: _Documents) -> Iterator[str]:
     """The file has the AES states; their coups and steps name timeline milestones of the
     same date that name the state, in date order."""
-    if docs.member_states is None or docs.member_states.value is None:
+    if docs.member_states is None:
         return
     name, d = MEMBER_STATES_FILE, docs.member_states
-    states = d.value.member_states if d.value is not None else {}
-    if sorted(states) != sorted(AES_MEMBERS):
-        yield f"{name}: member_states: expected {sorted(AES_MEMBERS)}, got {sorted(states)}"
+    named = _named(docs.raws[MEMBER_STATES_FILE], "member_states")
+    if sorted(map(str, named)) != sorted(AES_MEMBERS):
+        yield f"{name}: member_states: expected {sorted(AES_MEMBERS)}, got {sorted(named)}"
     timeline: dict[str, Milestone] = {}
-    if docs.timeline is not None and docs.timeline.value is not None:
-        timeline = {m.id: m for m in docs.timeline.value.milestones}
-    hint = _unless_refused(docs.timeline)
-    for iso3, s in states.items():
-        sw = d.path(s)
+    milestone_ids: set[Any] = set()
+    if docs.timeline is not None:
+        timeline = {m.id: m for _, m in docs.timeline.of_type(Milestone)}
+        milestone_ids = _named(docs.raws[TIMELINE_FILE], "milestones", "id")
+    for sw, s in d.of_type(MemberState):
+        iso3 = s.iso3
         for attr in ("coups", "milestones", "recent"):
             steps = getattr(s, attr)
             for i, (before, after) in enumerate(zip(steps, steps[1:], strict=False)):
@@ -649,17 +662,18 @@ def _member_states_follow_the_timeline(docs: _Documents) -> Iterator[str]:
             if c.timeline_id is None:
                 continue
             target = timeline.get(c.timeline_id)
-            if target is None:
-                yield f"{name}: {cw}.timeline_id: dangling timeline id {c.timeline_id!r}{hint}"
-            elif target.date != c.date:
+            if c.timeline_id not in milestone_ids:
+                yield f"{name}: {cw}.timeline_id: dangling timeline id {c.timeline_id!r}"
+            elif target is not None and target.date != c.date:
                 yield f"{name}: {cw}.date: {c.date} differs from timeline {c.timeline_id}"
         for attr in ("milestones", "recent"):
             for i, m in enumerate(getattr(s, attr)):
                 mw = f"{sw}.{attr}[{i}]"
                 target = timeline.get(m.timeline_id)
-                if target is None:
-                    yield (f"{name}: {mw}.timeline_id: dangling timeline id {m.timeline_id!r}"
-                           f"{hint}")
+                if m.timeline_id not in milestone_ids:
+                    yield f"{name}: {mw}.timeline_id: dangling timeline id {m.timeline_id!r}"
+                elif target is None:
+                    continue  # refused by its model, reported there
                 elif (target.date, target.date_precision) != (m.date, m.precision):
                     yield (f"{name}: {mw}.date: {m.date} ({m.precision}) differs from timeline "
                            f"{m.timeline_id}")
@@ -671,16 +685,14 @@ def _seed_references_exist(docs: _Documents) -> Iterator[str]:
     """Each seed point is covered by items that exist; a partial one says what is missing."""
     if docs.seed_coverage is None:
         return
-    charter = docs.charter.value if docs.charter is not None else None
-    timeline = docs.timeline.value if docs.timeline is not None else None
-    states = docs.member_states.value if docs.member_states is not None else None
+    charter = docs.raws.get(CHARTER_FILE)
     charter_fields = {f.name for f in fields(Charter)}
     state_fields = {f.name for f in fields(MemberState)}
-    articles = {a.number for a in charter.articles} if charter else set()
-    provisions = {p.id for p in charter.provisions_unlocated} if charter else set()
-    corrections = {k.id for k in charter.corrections} if charter else set()
-    milestones = {m.id for m in timeline.milestones} if timeline else set()
-    by_iso3 = states.member_states if states else {}
+    articles = _named(charter, "articles", "number")
+    provisions = _named(charter, "provisions_unlocated", "id")
+    corrections = _named(charter, "corrections", "id")
+    milestones = _named(docs.raws.get(TIMELINE_FILE), "milestones", "id")
+    by_iso3 = _named(docs.raws.get(MEMBER_STATES_FILE), "member_states")
     for path, p in docs.seed_coverage.of_type(SeedPoint):
         if not p.references:
             yield f"{SEED_COVERAGE_FILE}: {path}: covered by no item"
@@ -696,9 +708,8 @@ def _seed_references_exist(docs: _Documents) -> Iterator[str]:
                if ref.partition(".")[0] not in by_iso3
                or ref.partition(".")[2] not in state_fields]
         )
-        hint = _unless_refused(docs.charter, docs.timeline, docs.member_states)
         for ref in dangling:
-            yield f"{SEED_COVERAGE_FILE}: {path}: dangling reference {ref}{hint}"
+            yield f"{SEED_COVERAGE_FILE}: {path}: dangling reference {ref}"
 
 
 def _no_date_in_the_future(docs: _Documents) -> Iterator[str]:
@@ -757,7 +768,7 @@ def validate_documents(raws: Mapping[str, Any], today: dt.date | None = None) ->
     docs = _Documents(
         charter=built.get(CHARTER_FILE), timeline=built.get(TIMELINE_FILE),
         member_states=built.get(MEMBER_STATES_FILE), seed_coverage=built.get(SEED_COVERAGE_FILE),
-        today=today or dt.date.today(),
+        raws=raws, today=today or dt.date.today(),
     )
     for rule in _RULES:
         problems += rule(docs)

@@ -11,9 +11,10 @@ of the wrong type is never coerced. Two kinds of field are not read from the doc
 :func:`key_field` (filled from the mapping key of a ``dict[str, Model]``) and
 :func:`derived` (left at its default, for the loader to fill).
 
-A document with problems still gives what could be built (an item that fails is left out of
-its list or mapping) and the path of every instance built, so that the rules a schema cannot
-say (ids unique, references that exist) also run on it and name their paths.
+A document with problems still gives what could be built (a model that fails is left out of
+its list or mapping; a list or mapping of plain values fails whole) and the path of every
+instance built, so that the rules a schema cannot say (ids unique, references that exist)
+also run on it and name their paths.
 
 A hand-written walker, not pydantic: the project adds no dependency for it.
 """
@@ -144,6 +145,14 @@ def _fields(model: type) -> tuple[_Field, ...]:
     return tuple(declared)
 
 
+def _holds_models(tp: Any) -> bool:
+    """Whether ``tp`` is a model (maybe annotated or optional): a list or mapping of models
+    leaves a refused item out; one of plain values is refused whole."""
+    while get_origin(tp) in (Annotated, Union, types.UnionType):
+        tp = next(a for a in get_args(tp) if a is not type(None))
+    return isinstance(tp, type) and is_dataclass(tp)
+
+
 def _join(path: str, key: object) -> str:
     return f"{path}.{key}" if path else str(key)
 
@@ -171,9 +180,10 @@ class _Builder:
               key: str | None = None) -> Any:
         origin, args = get_origin(tp), get_args(tp)
         if origin is Annotated:
+            before = len(self.problems)
             value = self.value(args[0], raw, path, siblings, key)
-            if value is INVALID:
-                return INVALID
+            if value is INVALID or len(self.problems) > before:
+                return value  # refused, or a list short of its refused items: not checked
             for check in tp.__metadata__:
                 problem = check(value, siblings)
                 if problem is not None:
@@ -195,6 +205,8 @@ class _Builder:
                 return self.fail(path, f"expected a list, got {_kind(raw)}")
             items = [self.value(args[0], item, f"{path}[{i}]", siblings)
                      for i, item in enumerate(raw)]
+            if any(i is INVALID for i in items) and not _holds_models(args[0]):
+                return INVALID
             return tuple(i for i in items if i is not INVALID)
         if origin is dict:
             if args[0] is not str:
@@ -209,6 +221,8 @@ class _Builder:
                 value = self.value(args[1], item, _join(path, k), siblings, key=k)
                 if value is not INVALID:
                     out[k] = value
+                elif not _holds_models(args[1]):
+                    return INVALID
             return out
         if isinstance(tp, type) and is_dataclass(tp):
             return self.model(tp, raw, path, key)
@@ -280,7 +294,7 @@ class Built(Generic[T]):
 def build(model: type[T], raw: Any) -> Built[T]:
     """``raw`` (a parsed YAML document) as a ``model`` instance, with every problem found.
 
-    An item that fails is left out of its list or mapping (its problems are recorded), so a
+    A model that fails is left out of its list or mapping (its problems are recorded), so a
     document with problems still gives the rest; a caller that needs the whole document
     refuses it when :attr:`Built.problems` is not empty."""
     builder = _Builder()

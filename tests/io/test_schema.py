@@ -132,3 +132,18 @@ def test_unsupported_annotations_are_a_programming_error():
 
     with pytest.raises(TypeError, match="only tuple"):
         build(Bad, {"pair": [1, "a"]})
+
+
+def test_a_list_of_plain_values_fails_whole_and_its_model_with_it():
+    raw = _good()
+    raw["leaves"][0]["sources"].append("not a url")
+    built = build(Root, raw)
+    assert built.problems == ("leaves[0].sources[1]: 'not a url' is not an http(s) URL",)
+    assert built.value is not None
+    assert [leaf.name for leaf in built.value.leaves] == ["y"]  # never a leaf with one source
+
+
+def test_a_list_short_of_its_refused_items_is_not_checked_again():
+    raw = _good()
+    raw["leaves"] = [{"name": "x", "size": 0}]  # refused: the list left empty is not "empty"
+    assert build(Root, raw).problems == ("leaves[0].size: 0 is below 1",)
