@@ -24,14 +24,14 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, field, fields, replace
 from functools import lru_cache
 from typing import Annotated, Any, Literal, TypeVar, get_args
 
 from geo.i18n.catalogue import LANGUAGES, normalise_language, pick
 from geo.io import schema
 from geo.io.paths import DATA_DIR
-from geo.io.schema import InRange, Matches, NonEmpty, OneOf, derived, key_field
+from geo.io.schema import DERIVED, KEY, InRange, Matches, NonEmpty, OneOf
 from geo.io.yamlfile import read_yaml
 from geo.model.countries import AES_MEMBERS
 
@@ -241,7 +241,7 @@ class CharterFile:
 
 @dataclass(frozen=True)
 class Category:
-    key: str = key_field()
+    key: str = field(metadata=KEY)
     label: Text
     note: Text | None = None
 
@@ -294,7 +294,7 @@ class MembershipMilestone:
 
 @dataclass(frozen=True)
 class MemberState:
-    iso3: str = key_field()
+    iso3: str = field(metadata=KEY)
     name: Text
     capital: Text
     head_of_state: Text
@@ -308,7 +308,7 @@ class MemberState:
     latest_verified_precision: Precision = "day"
     latest_verified_note: Text | None = None
     notes: Text | None = None
-    as_of: Text | None = derived(None)
+    as_of: Text | None = field(default=None, metadata=DERIVED)
     """The file's ``as_of`` (when its facts were researched), repeated on each state."""
     area_km2: Annotated[int, InRange(1)] | None = None
     """The state's usual total area, as its sources give it (the map's outline, simplified
@@ -540,7 +540,9 @@ def _sourced_if_verified(docs: _Documents) -> Iterator[str]:
     item added or revised by hand cites its source; a stated area cites its source."""
     if docs.charter is not None:
         d = docs.charter
-        for path, item in [*d.of_type(FlaggedValue), *d.of_type(Article), *d.of_type(Correction)]:
+        verifiable: list[tuple[str, FlaggedValue | Article | Correction]] = [
+            *d.of_type(FlaggedValue), *d.of_type(Article), *d.of_type(Correction)]
+        for path, item in verifiable:
             if item.verified and not item.sources:
                 yield f"{CHARTER_FILE}: {path}.sources: verified but has no source"
         for path, p in d.of_type(Provision):
@@ -580,8 +582,8 @@ def _ids_unique_and_numbering_complete(docs: _Documents) -> Iterator[str]:
     """Ids are unique; the articles are numbered 1..article_count, the seed points 1..14."""
     if docs.charter is not None:
         d = docs.charter
-        for model in (Provision, Correction):
-            yield from _duplicates(((p, i.id) for p, i in d.of_type(model)), CHARTER_FILE)
+        yield from _duplicates(((p, i.id) for p, i in d.of_type(Provision)), CHARTER_FILE)
+        yield from _duplicates(((p, i.id) for p, i in d.of_type(Correction)), CHARTER_FILE)
         yield from _duplicates(((p, a.number) for p, a in d.of_type(Article)), CHARTER_FILE,
                                "number")
         for _, meta in d.of_type(CharterMetadata):
@@ -612,7 +614,9 @@ def _vocabularies_cover_what_is_used(docs: _Documents) -> Iterator[str]:
     among the timeline's categories."""
     if docs.charter is not None:
         themes = _named(docs.raws[CHARTER_FILE], "themes")
-        for path, item in [*docs.charter.of_type(Article), *docs.charter.of_type(Provision)]:
+        themed: list[tuple[str, Article | Provision]] = [
+            *docs.charter.of_type(Article), *docs.charter.of_type(Provision)]
+        for path, item in themed:
             for i, theme in enumerate(item.themes):
                 if theme not in themes:
                     yield f"{CHARTER_FILE}: {path}.themes[{i}]: unknown theme {theme!r}"
@@ -729,9 +733,9 @@ def _no_date_in_the_future(docs: _Documents) -> Iterator[str]:
         for path, s in docs.member_states.of_type(MemberState):
             dated += [(MEMBER_STATES_FILE, path, name, getattr(s, name))
                       for name in ("in_power_since", "latest_verified")]
-        for model in (Coup, MembershipMilestone):
-            for path, step in docs.member_states.of_type(model):
-                dated.append((MEMBER_STATES_FILE, path, "date", step.date))
+        steps: list[tuple[str, Coup | MembershipMilestone]] = [
+            *docs.member_states.of_type(Coup), *docs.member_states.of_type(MembershipMilestone)]
+        dated += [(MEMBER_STATES_FILE, path, "date", step.date) for path, step in steps]
     for name, path, field_name, iso in dated:
         if iso[: len(today)] > today[: len(iso)]:
             yield f"{name}: {path}.{field_name}: {iso} is in the future (today is {today})"

@@ -8,8 +8,8 @@ where each check is called with the built value and the raw sibling fields (so a
 read its precision from the field beside it) and returns a problem or ``None``. A field
 without a default is required, a key the dataclass does not declare is refused, and a value
 of the wrong type is never coerced. Two kinds of field are not read from the document:
-:func:`key_field` (filled from the mapping key of a ``dict[str, Model]``) and
-:func:`derived` (left at its default, for the loader to fill).
+fields with :data:`KEY` metadata (filled from the mapping key of a ``dict[str, Model]``) and
+with :data:`DERIVED` metadata (left at their default, for the loader to fill).
 
 A document with problems still gives what could be built (a model that fails is left out of
 its list or mapping; a list or mapping of plain values fails whole) and the path of every
@@ -24,7 +24,7 @@ from __future__ import annotations
 import re
 import types
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import MISSING, dataclass, field, fields, is_dataclass
+from dataclasses import MISSING, dataclass, fields, is_dataclass
 from functools import cache
 from typing import (
     Annotated,
@@ -47,15 +47,13 @@ Check = Callable[[Any, Mapping[str, Any]], "str | None"]
 _ROLE = "geo.io.schema"
 
 
-def key_field() -> Any:
-    """A field filled from the key under which the model sits in a ``dict[str, Model]``."""
-    return field(metadata={_ROLE: "key"})
+KEY: Mapping[str, str] = {_ROLE: "key"}
+"""``field(metadata=KEY)``: a field filled from the key under which the model sits in a
+``dict[str, Model]`` (``iso3: str = field(metadata=KEY)``)."""
 
-
-def derived(default: Any = None) -> Any:
-    """A field the document does not hold (a key of that name is refused): the loader
-    fills it, with :func:`dataclasses.replace`."""
-    return field(default=default, metadata={_ROLE: "derived"})
+DERIVED: Mapping[str, str] = {_ROLE: "derived"}
+"""``field(default=..., metadata=DERIVED)``: a field the document does not hold (a key of
+that name is refused); the loader fills it, with :func:`dataclasses.replace`."""
 
 
 class _Invalid:

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Annotated, Literal
 
 import pytest
 
-from geo.io.schema import InRange, Matches, NonEmpty, OneOf, build, derived, key_field
+from geo.io.schema import DERIVED, KEY, InRange, Matches, NonEmpty, OneOf, build
 
 Url = Annotated[str, Matches(r"https?://\S+", "is not an http(s) URL")]
 
@@ -23,9 +23,9 @@ class Leaf:
 
 @dataclass(frozen=True)
 class Keyed:
-    key: str = key_field()
+    key: str = field(metadata=KEY)
     flag: bool
-    origin: str | None = derived(None)
+    origin: str | None = field(default=None, metadata=DERIVED)
 
 
 @dataclass(frozen=True)
