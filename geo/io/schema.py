@@ -275,7 +275,8 @@ class Built(Generic[T]):
     problems: tuple[str, ...]
     """Every problem, ``"path: problem"`` (empty: the document matches its model)."""
     instances: tuple[tuple[str, Any], ...]
-    """Every model instance built, with its path, in document order."""
+    """Every model instance built, with its path: children before their parent, and also
+    those inside a parent refused for another of its fields (they are in the file too)."""
 
     def path(self, instance: Any) -> str:
         """The path of an instance of :attr:`value` (``"milestones[12]"``)."""
