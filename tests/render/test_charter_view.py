@@ -183,6 +183,13 @@ def test_what_followed_comes_from_the_timeline(timeline, categories):
         "confederation-treaty")
 
 
+def test_every_what_followed_id_is_a_milestone(timeline):
+    """The ids the Charter page names are timeline ids (what_followed skips a missing one
+    silently, so a renamed milestone would just vanish from the page)."""
+    assert {m.id for m in timeline} >= set(cv.WHAT_FOLLOWED_IDS)
+    assert len(cv.what_followed(timeline)) == len(cv.WHAT_FOLLOWED_IDS)
+
+
 def test_member_state_card(categories):
     states = facts.load_member_states()
     html = cv.member_state_html(states["NER"], "en")
