@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import html
 import json
 import math
 import re
@@ -41,7 +42,7 @@ from geo.io.facts import (
     parse_date,
 )
 from geo.model.countries import AES_MEMBERS, country_name, sorted_by_name
-from geo.render.panels import esc, source_list_html
+from geo.render.panels import source_list_html
 
 if TYPE_CHECKING:  # imported where used: the map page needs no chart library
     import altair as alt
@@ -92,6 +93,10 @@ _TABLE = "border-collapse:collapse;width:100%;"
 _TH = "text-align:left;vertical-align:top;padding:4px 12px 4px 0;width:32%;"
 _TD = "vertical-align:top;padding:4px 0;"
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~<>$:])")
+
+
+def esc(value: object) -> str:
+    return html.escape(str(value), quote=True)
 
 
 def _t(lang: str) -> Callable[..., str]:

@@ -57,7 +57,7 @@ def standalone_html(fmap: folium.Map, attribution: list[str]) -> bytes:
     other external link (an online basemap the user may switch on) stays as a URL and is
     only fetched if the reader switches that layer on.
     """
-    from geo.render.panels import esc
+    from html import escape as esc
 
     assets.install_vendor_assets()
     note = "<br>".join(esc(line) for line in attribution)
@@ -145,7 +145,9 @@ def standalone_map_html(layers: BaseLayers, lang: str, events: pd.DataFrame,
     Earth). Opens from disk with no network. The events are drawn one by one as in the
     app (the same renderer and drawing order), carried inline.
     """
-    from geo.render.panels import esc, event_legend_html, legend_html
+    from html import escape as esc
+
+    from geo.render.panels import event_legend_html, legend_html
 
     def t(key: str, **kw: object) -> str:
         return translate(key, lang, **kw)
