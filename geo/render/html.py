@@ -57,10 +57,10 @@ def environment() -> jinja2.Environment:
     )
 
 
-def render(name: str, **values: object) -> str:
-    """The template ``name`` (a file of :data:`TEMPLATES_DIR`) rendered with ``values``.
+def render(template: str, /, **values: object) -> str:
+    """The ``template`` (a file of :data:`TEMPLATES_DIR`) rendered with ``values``.
 
     Returns a plain ``str`` (not ``Markup``), so callers that concatenate it with other text
     get no surprise escaping; pass it back into another template as ``Markup(...)``.
     """
-    return environment().get_template(name).render(**values)
+    return environment().get_template(template).render(**values)
