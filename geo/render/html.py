@@ -32,7 +32,7 @@ class _JoinedLinesLoader(jinja2.FileSystemLoader):
     """Templates with their line breaks (and the indentation that follows) removed."""
 
     def get_source(self, environment: jinja2.Environment,
-                   template: str) -> tuple[str, str | None, Callable[[], bool] | None]:
+                   template: str) -> tuple[str, str, Callable[[], bool]]:
         source, filename, uptodate = super().get_source(environment, template)
         return _LINE_BREAK.sub("", source), filename, uptodate
 
