@@ -56,12 +56,6 @@ def source_meta(info: SourceInfo, lang: str) -> dict[str, str]:
             "checked": checked, "note": info.note.text(lang) if info.note else ""}
 
 
-def source_meta_html(info: SourceInfo, lang: str) -> str:
-    """Publisher · type · grade of one registered source, after its link, and its note in
-    the reader's language."""
-    return render("source_meta.html.j2", item={"meta": source_meta(info, lang)})
-
-
 def _rows(rows: list[tuple[str, Markup]]) -> Markup:
     return Markup(render("facts_table.html.j2", rows=rows))
 
