@@ -40,11 +40,11 @@ class _Parsed(HTMLParser):
         self.attrs: list[tuple[str, str]] = []
         self.text: list[str] = []
 
-    def handle_starttag(self, tag, attrs):  # noqa: ANN001 - HTMLParser's signature
+    def handle_starttag(self, tag, attrs):
         self.tags.append(tag)
         self.attrs.extend((name, value or "") for name, value in attrs)
 
-    def handle_data(self, data):  # noqa: ANN001
+    def handle_data(self, data):
         self.text.append(data)
 
 
@@ -149,7 +149,7 @@ def test_source_list_and_legends_show_data_as_text():
 
 
 def test_actor_lists_show_names_as_text():
-    acting, targets = panels.actors_html(hostile("actor") + "; civilians", "en")
+    acting, _targets = panels.actors_html(hostile("actor") + "; civilians", "en")
     assert_shown_as_text(acting, ["actor"])
 
 
