@@ -23,7 +23,7 @@ from geo.render import panels
 
 ROOT = Path(__file__).resolve().parents[2]
 CONVERTED = ["geo/render/panels.py", "geo/render/charter.py", "geo/render/export_html.py",
-             "geo/ui/help.py"]
+             "geo/ui/help.py", "geo/ui/signals.py"]
 
 
 def hostile(field: str) -> str:
