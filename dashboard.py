@@ -18,6 +18,7 @@ from starlette.middleware import Middleware
 def main() -> None:
     """The app: shell, language, navigation between the pages."""
     from geo import ui
+    from geo.io.facts import FactsError
     from geo.ui.warmup import page_served, page_started
 
     st.set_page_config(page_title="Sahel Atlas", page_icon="🌍", layout="wide")
@@ -51,6 +52,9 @@ def main() -> None:
     page_started()  # the warm-up pauses while a page runs
     try:
         navigation.run()
+    except FactsError as err:  # a hand-edited facts file: say which file and where
+        st.error(t("facts_broken"))
+        st.code(str(err), language=None)
     finally:
         page_served()
 

@@ -46,7 +46,7 @@ def _base_workbook() -> bytes:
     return buf.getvalue()
 
 
-def _replace(xlsx: bytes, name: str, write) -> bytes:  # noqa: ANN001 - write(zip, name)
+def _replace(xlsx: bytes, name: str, write) -> bytes:
     out = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(xlsx)) as src, \
             zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as dst:

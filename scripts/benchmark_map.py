@@ -579,7 +579,7 @@ def streamlit_server(cwd: Path, script: str, log_path: Path, env: dict[str, str]
 
 
 class QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib name
+    def log_message(self, format: str, *args: Any) -> None:
         pass
 
 
@@ -809,7 +809,7 @@ def blank_floor(browser: Any, work: Path, repeats: int, timeout: float) -> dict:
                 t_before = now_abs(page)
                 page.get_by_role("button", name="rerun").click()
                 shown = seen(page, "runs: 2")
-                click = [t for t in top_clicks(page) if t >= t_before][0]
+                click = next(t for t in top_clicks(page) if t >= t_before)
                 out["reruns_ms"].append(round(shown - click, 1))
                 with contextlib.suppress(Exception):
                     done = wait_run_finished(page, t_before, 5)
@@ -880,7 +880,7 @@ def filter_step(session: Session, expect: dict, timeout: float) -> dict:
     t0 = time.monotonic()
     page.locator('[data-testid="stSidebar"]').get_by_text(FILTER_LABEL).first.click()
     found = wait_painted(page, since, expect, timeout, require_change=True)
-    click = [t for t in top_clicks(page) if t >= since][0]
+    click = next(t for t in top_clicks(page) if t >= since)
     row = {"painted_ms": round(found["painted_abs"] - click, 1), "mode": found.get("mode"),
            "drawn": found.get("drawn"), "total": found.get("total")}
     try:

@@ -185,7 +185,7 @@ def apply_curation(events: pd.DataFrame, curation: dict, name: str) -> Curated:
         ident = _text(entry, "id", where)
         if ident in out.index:
             raise CurationError(f"{where}: id {ident} is already in the source")
-        row = {c: "" for c in CSV_COLUMNS}
+        row = dict.fromkeys(CSV_COLUMNS, "")
         row.update({"id": ident, "dataset": DATASET, "verified": "true"})
         for column in ADDED_FIELDS:
             value = entry.get(column, "")

@@ -162,7 +162,7 @@ def _handler(state: StandIn) -> type[BaseHTTPRequestHandler]:
             return {"token_type": "Bearer", "expires_in": 86400, "access_token": access,
                     "refresh_token": refresh}
 
-        def do_POST(self) -> None:  # noqa: N802
+        def do_POST(self) -> None:
             length = int(self.headers.get("Content-Length", 0))
             form = dict(urllib.parse.parse_qsl(self.rfile.read(length).decode()))
             path = urllib.parse.urlsplit(self.path).path
@@ -187,7 +187,7 @@ def _handler(state: StandIn) -> type[BaseHTTPRequestHandler]:
                 return self._send(400, {"error": "invalid_grant"})
             return self._send(400, {"error": "unsupported_grant_type"})
 
-        def do_GET(self) -> None:  # noqa: N802
+        def do_GET(self) -> None:
             parts = urllib.parse.urlsplit(self.path)
             q = dict(urllib.parse.parse_qsl(parts.query))
             state.requests.append((parts.path, q))

@@ -145,7 +145,7 @@ def monthly_series(df: pd.DataFrame, by: str, start: Date | pd.Timestamp | None 
     out = sums.reindex(grid, fill_value=0).reset_index()
     out["month"] = out["month"].astype("datetime64[ns]")
     out["group"] = out["group"].astype("str")
-    return out[cols].astype({c: "int64" for c in _SERIES_COLUMNS})
+    return out[cols].astype(dict.fromkeys(_SERIES_COLUMNS, "int64"))
 
 
 PERIODS: tuple[str, ...] = ("month", "quarter", "year")
@@ -177,7 +177,7 @@ def period_series(series: pd.DataFrame, period: str) -> pd.DataFrame:
     out = series.groupby([start.rename("month"), series["group"]], sort=True)[
         _SERIES_COLUMNS].sum().reset_index()
     out["month"] = out["month"].astype("datetime64[ns]")
-    return out[series.columns.tolist()].astype({c: "int64" for c in _SERIES_COLUMNS})
+    return out[series.columns.tolist()].astype(dict.fromkeys(_SERIES_COLUMNS, "int64"))
 
 
 def period_label(start: pd.Timestamp, period: str) -> str:
@@ -826,7 +826,7 @@ def monthly_from_cube(cube: pd.DataFrame, by: str, start: Date | pd.Timestamp | 
     out = sums.reindex(grid, fill_value=0).reset_index()
     out["month"] = out["month"].astype("datetime64[ns]")
     out["group"] = out["group"].astype("str")
-    return out[cols].astype({c: "int64" for c in _SERIES_COLUMNS})
+    return out[cols].astype(dict.fromkeys(_SERIES_COLUMNS, "int64"))
 
 
 def actor_sums(arrays: EventArrays, mask: np.ndarray) -> pd.DataFrame:

@@ -14,7 +14,7 @@ from geo.i18n.catalogue import format_number, translate
 from geo.model.countries import AES_MEMBERS, country_name
 
 
-def _t(lang: str):  # noqa: ANN202 - a translator of ``lang``
+def _t(lang: str):  # a translator of ``lang``
     return lambda key, **params: translate(key, lang, **params)
 
 

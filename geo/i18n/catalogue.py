@@ -119,7 +119,7 @@ def format_day(value: dt.date, lang: str, style: str = "long") -> str:
     pattern = {"long": "d MMMM y", "medium": "d MMM y"}[style]
     text = _babel_format_date(value, format=pattern, locale=_locale(lang))
     if normalise_language(lang) == "fr" and value.day == 1:  # CLDR writes "1 janvier"
-        text = "1er" + text[1:] if text.startswith("1 ") or text.startswith("1\xa0") else text
+        text = "1er" + text[1:] if text.startswith(("1 ", "1\xa0")) else text
     return text
 
 
@@ -137,7 +137,7 @@ def format_month(value: dt.date, lang: str) -> str:
     return _babel_format_date(value, format="LLLL y", locale=_locale(lang))
 
 
-def format_days(days, lang: str, style: str = "medium"):  # noqa: ANN001, ANN201 - pandas
+def format_days(days, lang: str, style: str = "medium"):
     """:func:`format_day` over a pandas Series of datetimes, each distinct day formatted
     once (a million events share a few thousand days); missing days give ``""``."""
     import pandas as pd

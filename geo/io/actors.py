@@ -226,7 +226,7 @@ def aliases() -> ActorAliases:
         return read_aliases(ALIASES_FILE)
     except (ActorAliasError, OSError, UnicodeDecodeError) as err:
         return ActorAliases(problem=str(err))
-    except Exception as err:  # a YAML syntax error (yaml.YAMLError) and the like
+    except Exception as err:  # noqa: BLE001 - a YAML syntax error (yaml.YAMLError) and the like
         return ActorAliases(problem=f"{ALIASES_FILE.name}: {err}")
 
 

@@ -7,20 +7,32 @@ Items keep their
 sources and their ``verified`` flag: unverified items stay in the data and the UI decides
 whether to flag or hide them.
 
+Each file's shape is declared once, by the dataclasses below (the ``*File`` ones are a
+file's top level), and checked by :mod:`geo.io.schema`: types, required keys, no unknown
+key, the vocabularies, bilingual texts, http(s) sources, dates at their precision. A file
+that does not match its model is refused with :class:`FactsError`, whose message names the
+file and the path inside it (``timeline.yaml: milestones[12].sources[0]: 'x' is not an
+http(s) URL``). The rules that relate fields or files to one another (ids unique,
+references that exist, dates in order and not in the future...) are the named checks at the
+end, run by :func:`validate_facts`.
+
 No Streamlit here.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
-from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, fields
-from functools import lru_cache, partial
-from typing import Any
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field, fields, replace
+from functools import lru_cache
+from typing import Annotated, Any, Literal, TypeVar, get_args
 
 from geo.i18n.catalogue import LANGUAGES, normalise_language, pick
+from geo.io import schema
 from geo.io.paths import DATA_DIR
+from geo.io.schema import DERIVED, KEY, InRange, Matches, NonEmpty, OneOf
 from geo.io.yamlfile import read_yaml
 from geo.model.countries import AES_MEMBERS
 
@@ -30,12 +42,11 @@ TIMELINE_FILE = "timeline.yaml"
 MEMBER_STATES_FILE = "member_states.yaml"
 SEED_COVERAGE_FILE = "seed_coverage.yaml"
 
-PRECISIONS: tuple[str, ...] = ("day", "month", "year")
+Precision = Literal["day", "month", "year"]
+Coverage = Literal["full", "partial"]
+PRECISIONS: tuple[str, ...] = get_args(Precision)
 SEED_POINT_COUNT = 14
-COVERAGE_LEVELS: tuple[str, ...] = ("full", "partial")
-
-Text = dict[str, str]
-"""A bilingual text: ``{"en": ..., "fr": ...}``."""
+COVERAGE_LEVELS: tuple[str, ...] = get_args(Coverage)
 
 MONTH_NAMES: dict[str, tuple[str, ...]] = {
     "en": ("January", "February", "March", "April", "May", "June", "July", "August",
@@ -49,11 +60,65 @@ _DATE_PATTERNS = {
     "month": re.compile(r"^(\d{4})-(\d{2})$"),
     "year": re.compile(r"^(\d{4})$"),
 }
-_URL = re.compile(r"^https?://\S+$")
-_ISO3 = re.compile(r"^[A-Z]{3}$")
+
+T = TypeVar("T")
 
 
-# --------------------------------------------------------------------------- dataclasses
+class FactsError(ValueError):
+    """A facts file cannot be read as its model: one line per problem, each naming the
+    file and the path inside it."""
+
+
+# --------------------------------------------------------------------------- value types
+
+
+@dataclass(frozen=True)
+class _Bilingual:
+    """A text in every language of the app, each non-empty, and nothing else."""
+
+    def __call__(self, value: Mapping[str, str], siblings: Mapping[str, Any]) -> str | None:
+        extra = sorted(set(value) - set(LANGUAGES))
+        if extra:
+            return f"unexpected keys {extra} in a text (only {', '.join(LANGUAGES)})"
+        missing = [lang for lang in LANGUAGES if not value.get(lang, "").strip()]
+        if missing:
+            return f"needs non-empty {' and '.join(map(repr, missing))} text"
+        return None
+
+
+@dataclass(frozen=True)
+class DateAt:
+    """An ISO date written at a precision: a fixed one (``DateAt("day")``) or the one the
+    sibling field ``precision_field`` gives (a bad precision is reported on that field)."""
+
+    precision: str | None = None
+    precision_field: str | None = None
+
+    def __call__(self, value: str, siblings: Mapping[str, Any]) -> str | None:
+        precision = self.precision or siblings.get(self.precision_field or "")
+        if precision not in PRECISIONS:
+            return None
+        try:
+            parse_date(value, str(precision))
+        except ValueError as exc:
+            return str(exc)
+        return None
+
+
+Text = Annotated[dict[str, str], _Bilingual()]
+"""A bilingual text: ``{"en": ..., "fr": ...}``."""
+Url = Annotated[str, Matches(r"https?://\S+", "is not an http(s) URL")]
+Sources = tuple[Url, ...]
+"""The URLs an item cites (empty for an item no source backs: it cannot be verified)."""
+SomeSources = Annotated[tuple[Url, ...], NonEmpty()]
+"""The URLs of an item that must cite at least one."""
+Iso3 = Annotated[str, Matches(r"[A-Z]{3}", "is not an ISO3 country code")]
+Id = Annotated[str, NonEmpty()]
+Day = Annotated[str, DateAt("day")]
+"""An ISO day, ``YYYY-MM-DD``."""
+
+
+# --------------------------------------------------------------------------- models
 
 
 @dataclass(frozen=True)
@@ -63,12 +128,12 @@ class FlaggedValue:
     value: Text
     verified: bool
     notes: Text
-    sources: tuple[str, ...]
+    sources: Sources = ()
 
 
 @dataclass(frozen=True)
 class Signatory:
-    country: str
+    country: Annotated[str, OneOf(AES_MEMBERS)]
     name: Text
     title_at_signing: Text
 
@@ -78,9 +143,9 @@ class Article:
     number: int
     title: Text
     summary: Text
-    themes: tuple[str, ...]
+    themes: Annotated[tuple[str, ...], NonEmpty()]
     verified: bool
-    sources: tuple[str, ...]
+    sources: Sources = ()
     notes: Text | None = None
     uncertainty: Text | None = None
 
@@ -92,49 +157,59 @@ class Provision:
     ``found`` is False for the one provision no source mentions at all.
     """
 
-    id: str
+    id: Id
     provision: Text
     themes: tuple[str, ...]
     found: bool
-    sources: tuple[str, ...]
+    sources: Sources = ()
 
 
 @dataclass(frozen=True)
 class Correction:
     """A correct fact set against a wrong claim of the founding briefs."""
 
-    id: str
-    seed_point: int
+    id: Id
+    seed_point: Annotated[int, InRange(1, SEED_POINT_COUNT)]
     statement: Text
     wrong_claim: Text
     notes: Text
     verified: bool
-    sources: tuple[str, ...]
+    sources: Sources = ()
+    revised: Day | None = None
+    """ISO day the correction was given its sources by hand (PROVENANCE.md)."""
 
 
 @dataclass(frozen=True)
-class Charter:
+class CharterMetadata:
+    """The ``charter:`` mapping of ``charter.yaml``: what the Charter is, who signed it."""
+
     name: Text
-    abbreviation: str
-    article_count: int
+    abbreviation: Id
+    article_count: Annotated[int, InRange(1)]
     length_note: Text
-    signing_date: str
-    signing_date_precision: str
+    signing_date: Annotated[str, DateAt(precision_field="signing_date_precision")]
+    signing_date_precision: Precision
     signing_date_notes: Text
     place: Text
     place_notes: Text
     contracting_parties: Text
     signatories: tuple[Signatory, ...]
-    signatories_sources: tuple[str, ...]
+    signatories_sources: SomeSources
     languages: FlaggedValue
     depositary: FlaggedValue
     entry_into_force: FlaggedValue
     ratification_notes: tuple[Text, ...]
-    ratification_sources: tuple[str, ...]
+    ratification_sources: SomeSources
     preamble_summary: Text
     preamble_verified: bool
-    preamble_sources: tuple[str, ...]
-    sources: tuple[str, ...]
+    preamble_sources: Sources
+    sources: SomeSources
+
+
+@dataclass(frozen=True)
+class Charter(CharterMetadata):
+    """The Charter as the pages read it: its metadata with the rest of ``charter.yaml``."""
+
     articles: tuple[Article, ...]
     provisions_unlocated: tuple[Provision, ...]
     corrections: tuple[Correction, ...]
@@ -155,73 +230,101 @@ class Charter:
 
 
 @dataclass(frozen=True)
+class CharterFile:
+    """``charter.yaml``."""
+
+    charter: CharterMetadata
+    articles: tuple[Article, ...]
+    provisions_unlocated: tuple[Provision, ...]
+    themes: dict[str, Text]
+    corrections: tuple[Correction, ...] = ()
+
+
+@dataclass(frozen=True)
 class Category:
-    key: str
+    key: str = field(metadata=KEY)
     label: Text
     note: Text | None = None
 
 
 @dataclass(frozen=True)
 class Milestone:
-    id: str
-    date: str
-    date_precision: str
-    sort_date: str
+    id: Id
+    date: Annotated[str, DateAt(precision_field="date_precision")]
+    date_precision: Precision
+    sort_date: Day
     title: Text
     summary: Text
-    countries: tuple[str, ...]
+    countries: Annotated[tuple[Iso3, ...], NonEmpty()]
     category: str
     verified: bool
-    sources: tuple[str, ...]
-    end_date: str | None = None
+    sources: Sources = ()
+    end_date: Day | None = None
     place: Text | None = None
     notes: Text | None = None
     category_note: Text | None = None
-    added: str | None = None
+    added: Day | None = None
     """ISO day a milestone was added by hand beyond the shared fact sheets (PROVENANCE.md)."""
-    revised: str | None = None
+    revised: Day | None = None
     """ISO day a milestone of the shared sheets was corrected or given stronger sources."""
 
 
 @dataclass(frozen=True)
+class TimelineFile:
+    """``timeline.yaml``: the category vocabulary and the milestones, in file order."""
+
+    categories: dict[str, Category]
+    milestones: tuple[Milestone, ...]
+
+
+@dataclass(frozen=True)
 class Coup:
-    date: str
-    precision: str
+    date: Annotated[str, DateAt(precision_field="precision")]
+    precision: Precision
     ousted: Text
-    timeline_id: str | None
+    timeline_id: Id | None = None
 
 
 @dataclass(frozen=True)
 class MembershipMilestone:
-    date: str
-    precision: str
+    date: Annotated[str, DateAt(precision_field="precision")]
+    precision: Precision
     label: Text
-    timeline_id: str
+    timeline_id: Id
 
 
 @dataclass(frozen=True)
 class MemberState:
-    iso3: str
+    iso3: str = field(metadata=KEY)
     name: Text
     capital: Text
     head_of_state: Text
     title: Text
-    in_power_since: str
-    in_power_since_precision: str
+    in_power_since: Annotated[str, DateAt(precision_field="in_power_since_precision")]
+    in_power_since_precision: Precision
     coups: tuple[Coup, ...]
     milestones: tuple[MembershipMilestone, ...]
-    latest_verified: str
-    sources: tuple[str, ...]
-    latest_verified_precision: str = "day"
+    latest_verified: Annotated[str, DateAt(precision_field="latest_verified_precision")]
+    sources: SomeSources
+    latest_verified_precision: Precision = "day"
     latest_verified_note: Text | None = None
     notes: Text | None = None
-    as_of: Text | None = None
-    area_km2: int | None = None
+    as_of: Text | None = field(default=None, metadata=DERIVED)
+    """The file's ``as_of`` (when its facts were researched), repeated on each state."""
+    area_km2: Annotated[int, InRange(1)] | None = None
     """The state's usual total area, as its sources give it (the map's outline, simplified
     from Natural Earth, can differ: Niger's computes to about 1,180,000 km²)."""
-    area_sources: tuple[str, ...] = ()
+    area_sources: Sources = ()
     recent: tuple[MembershipMilestone, ...] = ()
     """Timeline milestones since mid-2025 that concern this state (added 2026-12-03)."""
+
+
+@dataclass(frozen=True)
+class MemberStatesFile:
+    """``member_states.yaml``."""
+
+    member_states: dict[str, MemberState]
+    as_of: Text | None = None
 
 
 @dataclass(frozen=True)
@@ -229,8 +332,8 @@ class SeedPoint:
     """One numbered point of the founding briefs and the items that cover it."""
 
     number: int
-    point: str
-    coverage: str
+    point: Annotated[str, NonEmpty()]
+    coverage: Coverage
     charter: tuple[str, ...] = ()
     articles: tuple[int, ...] = ()
     provisions: tuple[str, ...] = ()
@@ -250,6 +353,13 @@ class SeedPoint:
             + tuple(f"timeline:{t}" for t in self.timeline)
             + tuple(f"member_state:{m}" for m in self.member_states)
         )
+
+
+@dataclass(frozen=True)
+class SeedCoverageFile:
+    """``seed_coverage.yaml``."""
+
+    points: tuple[SeedPoint, ...]
 
 
 # --------------------------------------------------------------------------- dates
@@ -315,211 +425,62 @@ def date_phrase(iso: str, precision: str, lang: str) -> str:
 # --------------------------------------------------------------------------- loading
 
 
-def _read(name: str) -> dict[str, Any]:
-    return read_yaml(FACTS_DIR / name) or {}
+def _read(name: str) -> Any:
+    return read_yaml(FACTS_DIR / name)
 
 
-def _text(value: Any) -> Text | None:
-    return None if value is None else {str(k): str(v) for k, v in value.items()}
+def _load(name: str, model: type[T]) -> T:
+    """``data/facts/<name>`` as its model; :class:`FactsError` if it does not match it."""
+    built = schema.build(model, _read(name))
+    if built.problems or built.value is None:
+        raise FactsError("\n".join(f"{name}: {p}" for p in built.problems))
+    return built.value
 
 
-def _required_text(value: Any) -> Text:
-    """A text the file must have: missing, it is empty, and :func:`validate_facts` reports
-    it (as it reports a text that lacks a language)."""
-    return _text(value) or {}
+def _charter(doc: CharterFile) -> Charter:
+    meta = {f.name: getattr(doc.charter, f.name) for f in fields(CharterMetadata)}
+    return Charter(**meta, articles=doc.articles, provisions_unlocated=doc.provisions_unlocated,
+                   corrections=doc.corrections, themes=doc.themes)
 
 
-def _strs(values: Iterable[Any] | None) -> tuple[str, ...]:
-    return tuple(str(v) for v in values or ())
+def _categories(doc: TimelineFile) -> dict[str, Category]:
+    # a category without a note has always been given an empty one
+    return {key: replace(c, note=c.note or {}) for key, c in doc.categories.items()}
 
 
-def _flagged(raw: Mapping[str, Any]) -> FlaggedValue:
-    return FlaggedValue(
-        value=_text(raw["value"]) or {},
-        verified=bool(raw["verified"]),
-        notes=_text(raw.get("notes")) or {},
-        sources=_strs(raw.get("sources")),
-    )
+def _member_states(doc: MemberStatesFile) -> dict[str, MemberState]:
+    return {iso3: replace(s, as_of=doc.as_of) for iso3, s in doc.member_states.items()}
 
 
-def _build_charter(raw: Mapping[str, Any]) -> Charter:
-    c = raw["charter"]
-    return Charter(
-        name=_required_text(c["name"]),
-        abbreviation=str(c["abbreviation"]),
-        article_count=int(c["article_count"]),
-        length_note=_required_text(c["length_note"]),
-        signing_date=str(c["signing_date"]),
-        signing_date_precision=str(c["signing_date_precision"]),
-        signing_date_notes=_required_text(c["signing_date_notes"]),
-        place=_required_text(c["place"]),
-        place_notes=_required_text(c["place_notes"]),
-        contracting_parties=_required_text(c["contracting_parties"]),
-        signatories=tuple(
-            Signatory(str(s["country"]), _required_text(s["name"]),
-                      _required_text(s["title_at_signing"]))
-            for s in c["signatories"]
-        ),
-        signatories_sources=_strs(c["signatories_sources"]),
-        languages=_flagged(c["languages"]),
-        depositary=_flagged(c["depositary"]),
-        entry_into_force=_flagged(c["entry_into_force"]),
-        ratification_notes=tuple(_required_text(n) for n in c["ratification_notes"]),
-        ratification_sources=_strs(c["ratification_sources"]),
-        preamble_summary=_required_text(c["preamble_summary"]),
-        preamble_verified=bool(c["preamble_verified"]),
-        preamble_sources=_strs(c["preamble_sources"]),
-        sources=_strs(c["sources"]),
-        articles=tuple(
-            Article(
-                number=int(a["number"]),
-                title=_required_text(a["title"]),
-                summary=_required_text(a["summary"]),
-                themes=_strs(a["themes"]),
-                verified=bool(a["verified"]),
-                sources=_strs(a.get("sources")),
-                notes=_text(a.get("notes")),
-                uncertainty=_text(a.get("uncertainty")),
-            )
-            for a in raw["articles"]
-        ),
-        provisions_unlocated=tuple(
-            Provision(
-                id=str(p["id"]),
-                provision=_required_text(p["provision"]),
-                themes=_strs(p["themes"]),
-                found=bool(p["found"]),
-                sources=_strs(p.get("sources")),
-            )
-            for p in raw["provisions_unlocated"]
-        ),
-        corrections=tuple(
-            Correction(
-                id=str(k["id"]),
-                seed_point=int(k["seed_point"]),
-                statement=_required_text(k["statement"]),
-                wrong_claim=_required_text(k["wrong_claim"]),
-                notes=_text(k.get("notes")) or {},
-                verified=bool(k["verified"]),
-                sources=_strs(k.get("sources")),
-            )
-            for k in raw.get("corrections") or ()
-        ),
-        themes={str(k): _required_text(v) for k, v in raw["themes"].items()},
-    )
+def _one_line(text: str | None) -> str | None:
+    return None if text is None else " ".join(text.split())
 
 
-def _build_categories(raw: Mapping[str, Any]) -> dict[str, Category]:
-    return {
-        str(key): Category(str(key), _required_text(value["label"]),
-                           _required_text(value.get("note")))
-        for key, value in raw["categories"].items()
-    }
-
-
-def _build_timeline(raw: Mapping[str, Any]) -> tuple[Milestone, ...]:
-    milestones = [
-        Milestone(
-            id=str(m["id"]),
-            date=str(m["date"]),
-            date_precision=str(m["date_precision"]),
-            sort_date=str(m["sort_date"]),
-            title=_required_text(m["title"]),
-            summary=_required_text(m["summary"]),
-            countries=_strs(m["countries"]),
-            category=str(m["category"]),
-            verified=bool(m["verified"]),
-            sources=_strs(m.get("sources")),
-            end_date=None if m.get("end_date") is None else str(m["end_date"]),
-            place=_text(m.get("place")),
-            notes=_text(m.get("notes")),
-            category_note=_text(m.get("category_note")),
-            added=None if m.get("added") is None else str(m["added"]),
-            revised=None if m.get("revised") is None else str(m["revised"]),
-        )
-        for m in raw["milestones"]
-    ]
-    return tuple(sorted(milestones, key=lambda m: m.sort_date))
-
-
-def _membership_milestones(raw: Iterable[Mapping[str, Any]] | None
-                           ) -> tuple[MembershipMilestone, ...]:
-    """A member state's list of dated steps linked to the timeline (its milestones, and
-    its steps since mid-2025)."""
-    return tuple(MembershipMilestone(date=str(m["date"]), precision=str(m["precision"]),
-                                     label=_required_text(m["label"]),
-                                     timeline_id=str(m["timeline_id"]))
-                 for m in raw or ())
-
-
-def _build_member_states(raw: Mapping[str, Any]) -> dict[str, MemberState]:
-    as_of = _text(raw.get("as_of"))
-    states: dict[str, MemberState] = {}
-    for iso3, s in raw["member_states"].items():
-        states[str(iso3)] = MemberState(
-            iso3=str(iso3),
-            name=_required_text(s["name"]),
-            capital=_required_text(s["capital"]),
-            head_of_state=_required_text(s["head_of_state"]),
-            title=_required_text(s["title"]),
-            in_power_since=str(s["in_power_since"]),
-            in_power_since_precision=str(s["in_power_since_precision"]),
-            coups=tuple(
-                Coup(
-                    date=str(c["date"]),
-                    precision=str(c["precision"]),
-                    ousted=_required_text(c["ousted"]),
-                    timeline_id=None if c.get("timeline_id") is None else str(c["timeline_id"]),
-                )
-                for c in s.get("coups") or ()
-            ),
-            milestones=_membership_milestones(s.get("milestones")),
-            latest_verified=str(s["latest_verified"]),
-            sources=_strs(s.get("sources")),
-            latest_verified_precision=str(s.get("latest_verified_precision", "day")),
-            latest_verified_note=_text(s.get("latest_verified_note")),
-            notes=_text(s.get("notes")),
-            as_of=as_of,
-            area_km2=None if s.get("area_km2") is None else int(s["area_km2"]),
-            area_sources=_strs(s.get("area_sources")),
-            recent=_membership_milestones(s.get("recent")),
-        )
-    return states
-
-
-def _build_seed_coverage(raw: Mapping[str, Any]) -> tuple[SeedPoint, ...]:
-    return tuple(
-        SeedPoint(
-            number=int(p["number"]),
-            point=" ".join(str(p["point"]).split()),
-            coverage=str(p["coverage"]),
-            charter=_strs(p.get("charter")),
-            articles=tuple(int(n) for n in p.get("articles") or ()),
-            provisions=_strs(p.get("provisions")),
-            corrections=_strs(p.get("corrections")),
-            timeline=_strs(p.get("timeline")),
-            member_states=_strs(p.get("member_states")),
-            gaps=None if p.get("gaps") is None else " ".join(str(p["gaps"]).split()),
-        )
-        for p in raw["points"]
-    )
+def _seed_points(doc: SeedCoverageFile) -> tuple[SeedPoint, ...]:
+    return tuple(replace(p, point=" ".join(p.point.split()), gaps=_one_line(p.gaps))
+                 for p in doc.points)
 
 
 @lru_cache(maxsize=1)
 def load_charter() -> Charter:
     """The Charter: metadata, 17 articles, unlocated provisions, corrections, themes."""
-    return _build_charter(_read(CHARTER_FILE))
+    return _charter(_load(CHARTER_FILE, CharterFile))
+
+
+@lru_cache(maxsize=1)
+def _timeline_file() -> TimelineFile:
+    return _load(TIMELINE_FILE, TimelineFile)
 
 
 @lru_cache(maxsize=1)
 def load_categories() -> dict[str, Category]:
     """The timeline's category vocabulary (``alliance``, ``coup`` ...) with en/fr labels."""
-    return _build_categories(_read(TIMELINE_FILE))
+    return _categories(_timeline_file())
 
 
 @lru_cache(maxsize=1)
 def _timeline() -> tuple[Milestone, ...]:
-    return _build_timeline(_read(TIMELINE_FILE))
+    return tuple(sorted(_timeline_file().milestones, key=lambda m: m.sort_date))
 
 
 def load_timeline() -> list[Milestone]:
@@ -528,18 +489,18 @@ def load_timeline() -> list[Milestone]:
 
 
 @lru_cache(maxsize=1)
-def _member_states() -> dict[str, MemberState]:
-    return _build_member_states(_read(MEMBER_STATES_FILE))
+def _states() -> dict[str, MemberState]:
+    return _member_states(_load(MEMBER_STATES_FILE, MemberStatesFile))
 
 
 def load_member_states() -> dict[str, MemberState]:
     """``{"MLI": MemberState, "BFA": ..., "NER": ...}`` (a fresh dict on each call)."""
-    return dict(_member_states())
+    return dict(_states())
 
 
 @lru_cache(maxsize=1)
 def _seed_coverage() -> tuple[SeedPoint, ...]:
-    return _build_seed_coverage(_read(SEED_COVERAGE_FILE))
+    return _seed_points(_load(SEED_COVERAGE_FILE, SeedCoverageFile))
 
 
 def load_seed_coverage() -> list[SeedPoint]:
@@ -547,295 +508,292 @@ def load_seed_coverage() -> list[SeedPoint]:
     return list(_seed_coverage())
 
 
-# --------------------------------------------------------------------------- validation
+# --------------------------------------------------------------------------- rules
 
 
-def _is_text(value: Any) -> bool:
-    return isinstance(value, Mapping) and all(
-        isinstance(value.get(lang), str) and value.get(lang, "").strip() for lang in LANGUAGES
-    )
+@dataclass(frozen=True)
+class _Documents:
+    """The facts files as built by their models (``None``: absent or not buildable), for the
+    rules that relate fields and files. Each rule yields ``"path: problem"`` lines."""
+
+    charter: schema.Built[CharterFile] | None
+    timeline: schema.Built[TimelineFile] | None
+    member_states: schema.Built[MemberStatesFile] | None
+    seed_coverage: schema.Built[SeedCoverageFile] | None
+    raws: Mapping[str, Any]
+    today: dt.date
 
 
-def _walk_texts(node: Any, path: str, problems: list[str]) -> None:
-    """Any mapping with an ``en`` or ``fr`` key must be a complete bilingual text."""
+def _named(raw: Any, key: str, id_field: str = "") -> set[Any]:
+    """What a raw document names under ``key``: a mapping's keys, or the ``id_field`` of a
+    list's items. References are checked against what the file names, read leniently, so
+    that an item its model refused is reported once, not again by every reference to it."""
+    node = raw.get(key) if isinstance(raw, Mapping) else None
     if isinstance(node, Mapping):
-        if "en" in node or "fr" in node:
-            if not _is_text(node):
-                problems.append(f"{path}: needs non-empty 'en' and 'fr' text")
-            extra = set(node) - set(LANGUAGES)
-            if extra:
-                problems.append(f"{path}: unexpected keys {sorted(extra)} in a text")
-            return
-        for key, value in node.items():
-            _walk_texts(value, f"{path}.{key}", problems)
-    elif isinstance(node, list):
-        for i, value in enumerate(node):
-            _walk_texts(value, f"{path}[{i}]", problems)
+        return set(node)
+    if isinstance(node, list):
+        return {item.get(id_field) for item in node if isinstance(item, Mapping)}
+    return set()
 
 
-def _check_date(iso: Any, precision: Any, where: str, problems: list[str]) -> dt.date | None:
-    try:
-        return parse_date(str(iso), str(precision))
-    except ValueError as exc:
-        problems.append(f"{where}: {exc}")
-        return None
+def _sourced_if_verified(docs: _Documents) -> Iterator[str]:
+    """A verified (or found) item cites a source; an item marked not found cites none; an
+    item added or revised by hand cites its source; a stated area cites its source."""
+    if docs.charter is not None:
+        d = docs.charter
+        verifiable: list[tuple[str, FlaggedValue | Article | Correction]] = [
+            *d.of_type(FlaggedValue), *d.of_type(Article), *d.of_type(Correction)]
+        for path, item in verifiable:
+            if item.verified and not item.sources:
+                yield f"{CHARTER_FILE}: {path}.sources: verified but has no source"
+        for path, p in d.of_type(Provision):
+            if p.found and not p.sources:
+                yield f"{CHARTER_FILE}: {path}.sources: found but has no source"
+            if not p.found and p.sources:
+                yield f"{CHARTER_FILE}: {path}: marked not found but has sources"
+        for path, k in d.of_type(Correction):
+            if k.revised and not k.sources:
+                yield f"{CHARTER_FILE}: {path}: revised by hand without a source"
+        for path, meta in d.of_type(CharterMetadata):
+            if meta.preamble_verified and not meta.preamble_sources:
+                yield f"{CHARTER_FILE}: {path}.preamble_sources: verified but has no source"
+    if docs.timeline is not None:
+        for path, m in docs.timeline.of_type(Milestone):
+            if m.verified and not m.sources:
+                yield f"{TIMELINE_FILE}: {path}.sources: verified but has no source"
+            if (m.added or m.revised) and not m.sources:
+                yield f"{TIMELINE_FILE}: {path}: added or revised by hand without a source"
+    if docs.member_states is not None:
+        for path, s in docs.member_states.of_type(MemberState):
+            if s.area_km2 is not None and not s.area_sources:
+                yield f"{MEMBER_STATES_FILE}: {path}.area_sources: an area needs its source"
 
 
-def _check_sources(
-    sources: Iterable[str], verified: bool, where: str, problems: list[str]
-) -> None:
-    sources = tuple(sources)
-    for url in sources:
-        if not _URL.match(url):
-            problems.append(f"{where}: source {url!r} is not an http(s) URL")
-    if verified and not sources:
-        problems.append(f"{where}: verified but has no source")
+def _duplicates(items: Iterator[tuple[str, Any]], name: str, what: str = "id"
+                ) -> Iterator[str]:
+    first: dict[Any, str] = {}
+    for path, value in items:
+        if value in first:
+            yield f"{name}: {path}.{what}: duplicate {what} {value!r} (first at {first[value]})"
+        else:
+            first[value] = path
 
 
-def _require_texts(obj: Any, names: Iterable[str], where: str, problems: list[str]) -> None:
-    for name in names:
-        if not _is_text(getattr(obj, name)):
-            problems.append(f"{where}.{name}: missing en/fr text")
+def _ids_unique_and_numbering_complete(docs: _Documents) -> Iterator[str]:
+    """Ids are unique; the articles are numbered 1..article_count, the seed points 1..14."""
+    if docs.charter is not None:
+        d = docs.charter
+        yield from _duplicates(((p, i.id) for p, i in d.of_type(Provision)), CHARTER_FILE)
+        yield from _duplicates(((p, i.id) for p, i in d.of_type(Correction)), CHARTER_FILE)
+        yield from _duplicates(((p, a.number) for p, a in d.of_type(Article)), CHARTER_FILE,
+                               "number")
+        for _, meta in d.of_type(CharterMetadata):
+            count = meta.article_count
+            numbers = _named(docs.raws[CHARTER_FILE], "articles", "number")
+            if _all_int(numbers) and numbers != set(range(1, count + 1)):
+                yield (f"{CHARTER_FILE}: articles: numbers {sorted(numbers)} are not "
+                       f"1..{count} (charter.article_count)")
+    if docs.timeline is not None:
+        yield from _duplicates(((p, m.id) for p, m in docs.timeline.of_type(Milestone)),
+                               TIMELINE_FILE)
+    if docs.seed_coverage is not None:
+        points = docs.seed_coverage.of_type(SeedPoint)
+        yield from _duplicates(((p, s.number) for p, s in points), SEED_COVERAGE_FILE, "number")
+        numbers = _named(docs.raws[SEED_COVERAGE_FILE], "points", "number")
+        if _all_int(numbers) and numbers != set(range(1, SEED_POINT_COUNT + 1)):
+            yield (f"{SEED_COVERAGE_FILE}: points: numbers {sorted(numbers)} are not "
+                   f"1..{SEED_POINT_COUNT}")
 
 
-def _guard(problems: list[str], what: str, build: Callable[[], Any]) -> Any:
-    try:
-        return build()
-    except Exception as exc:  # any malformed file is reported, not raised
-        problems.append(f"{what}: cannot be loaded ({type(exc).__name__}: {exc})")
-        return None
+def _all_int(values: set[Any]) -> bool:
+    """Whether every number is an integer (a bad one is the model's to report)."""
+    return all(isinstance(v, int) and not isinstance(v, bool) for v in values)
 
 
-def _validate_charter(charter: Charter, problems: list[str]) -> None:
-    where = "charter"
-    _require_texts(
-        charter,
-        ("name", "length_note", "signing_date_notes", "place", "place_notes",
-         "contracting_parties", "preamble_summary"),
-        where, problems,
-    )
-    _check_date(charter.signing_date, charter.signing_date_precision,
-                f"{where}.signing_date", problems)
-    for s in charter.signatories:
-        if s.country not in AES_MEMBERS:
-            problems.append(f"{where}.signatories: unknown country {s.country!r}")
-        _require_texts(s, ("name", "title_at_signing"), f"{where}.signatories.{s.country}",
-                       problems)
-    _check_sources(charter.signatories_sources, True, f"{where}.signatories", problems)
-    for name in ("languages", "depositary", "entry_into_force"):
-        value: FlaggedValue = getattr(charter, name)
-        _require_texts(value, ("value", "notes"), f"{where}.{name}", problems)
-        _check_sources(value.sources, value.verified, f"{where}.{name}", problems)
-    for i, note in enumerate(charter.ratification_notes):
-        if not _is_text(note):
-            problems.append(f"{where}.ratification_notes[{i}]: missing en/fr text")
-    _check_sources(charter.ratification_sources, True, f"{where}.ratification", problems)
-    _check_sources(charter.preamble_sources, charter.preamble_verified,
-                   f"{where}.preamble", problems)
-    _check_sources(charter.sources, True, where, problems)
-
-    for key, label in charter.themes.items():
-        if not _is_text(label):
-            problems.append(f"themes.{key}: missing en/fr label")
-    numbers = [a.number for a in charter.articles]
-    if sorted(numbers) != list(range(1, charter.article_count + 1)):
-        problems.append(f"articles: numbers {numbers} are not 1..{charter.article_count}")
-    for a in charter.articles:
-        aw = f"articles[{a.number}]"
-        _require_texts(a, ("title", "summary"), aw, problems)
-        for name in ("notes", "uncertainty"):
-            if getattr(a, name) is not None and not _is_text(getattr(a, name)):
-                problems.append(f"{aw}.{name}: missing en/fr text")
-        if not a.themes:
-            problems.append(f"{aw}: no theme")
-        for theme in a.themes:
-            if theme not in charter.themes:
-                problems.append(f"{aw}: unknown theme {theme!r}")
-        _check_sources(a.sources, a.verified, aw, problems)
-    ids = [p.id for p in charter.provisions_unlocated]
-    if len(ids) != len(set(ids)):
-        problems.append("provisions_unlocated: duplicate ids")
-    for p in charter.provisions_unlocated:
-        pw = f"provisions_unlocated[{p.id}]"
-        _require_texts(p, ("provision",), pw, problems)
-        for theme in p.themes:
-            if theme not in charter.themes:
-                problems.append(f"{pw}: unknown theme {theme!r}")
-        _check_sources(p.sources, p.found, pw, problems)
-        if not p.found and p.sources:
-            problems.append(f"{pw}: marked not found but has sources")
-    for k in charter.corrections:
-        kw = f"corrections[{k.id}]"
-        _require_texts(k, ("statement", "wrong_claim", "notes"), kw, problems)
-        _check_sources(k.sources, k.verified, kw, problems)
-        if not 1 <= k.seed_point <= SEED_POINT_COUNT:
-            problems.append(f"{kw}: seed_point {k.seed_point} out of range")
+def _vocabularies_cover_what_is_used(docs: _Documents) -> Iterator[str]:
+    """Article and provision themes are among the charter's themes; milestone categories
+    among the timeline's categories."""
+    if docs.charter is not None:
+        themes = _named(docs.raws[CHARTER_FILE], "themes")
+        themed: list[tuple[str, Article | Provision]] = [
+            *docs.charter.of_type(Article), *docs.charter.of_type(Provision)]
+        for path, item in themed:
+            for i, theme in enumerate(item.themes):
+                if theme not in themes:
+                    yield f"{CHARTER_FILE}: {path}.themes[{i}]: unknown theme {theme!r}"
+    if docs.timeline is not None:
+        categories = _named(docs.raws[TIMELINE_FILE], "categories")
+        for path, m in docs.timeline.of_type(Milestone):
+            if m.category not in categories:
+                yield f"{TIMELINE_FILE}: {path}.category: unknown category {m.category!r}"
 
 
-def _validate_timeline(
-    milestones: tuple[Milestone, ...], categories: dict[str, Category], problems: list[str]
-) -> None:
-    for key, category in categories.items():
-        if not _is_text(category.label):
-            problems.append(f"categories.{key}: missing en/fr label")
-    seen: set[str] = set()
-    for m in milestones:
-        mw = f"timeline[{m.id}]"
-        if m.id in seen:
-            problems.append(f"{mw}: duplicate id")
-        seen.add(m.id)
-        start = _check_date(m.date, m.date_precision, f"{mw}.date", problems)
-        sort = _check_date(m.sort_date, "day", f"{mw}.sort_date", problems)
-        if start and sort and sort.isoformat()[: len(m.date)] != m.date:
-            problems.append(f"{mw}: sort_date {m.sort_date} lies outside {m.date}")
-        if m.end_date is not None:
-            end = _check_date(m.end_date, "day", f"{mw}.end_date", problems)
-            if start and end and end < start:
-                problems.append(f"{mw}: end_date before date")
-        if m.category not in categories:
-            problems.append(f"{mw}: unknown category {m.category!r}")
-        if not m.countries or not all(_ISO3.match(c) for c in m.countries):
-            problems.append(f"{mw}: countries must be ISO3 codes")
-        _require_texts(m, ("title", "summary"), mw, problems)
-        for name in ("place", "notes", "category_note"):
-            if getattr(m, name) is not None and not _is_text(getattr(m, name)):
-                problems.append(f"{mw}.{name}: missing en/fr text")
-        _check_sources(m.sources, m.verified, mw, problems)
-        for name in ("added", "revised"):
-            if getattr(m, name) is not None:
-                _check_date(getattr(m, name), "day", f"{mw}.{name}", problems)
-        if (m.added or m.revised) and not m.sources:
-            problems.append(f"{mw}: added or revised by hand without a source")
+def _timeline_dates_agree(docs: _Documents) -> Iterator[str]:
+    """A milestone's sort date lies inside its date, its end date is not before it."""
+    if docs.timeline is None:
+        return
+    for path, m in docs.timeline.of_type(Milestone):
+        if not m.sort_date.startswith(m.date):
+            yield f"{TIMELINE_FILE}: {path}.sort_date: {m.sort_date} lies outside {m.date}"
+        if m.end_date is not None and m.end_date < m.sort_date:
+            yield f"{TIMELINE_FILE}: {path}.end_date: {m.end_date} is before the date"
 
 
-def _validate_member_states(
-    states: dict[str, MemberState], timeline: dict[str, Milestone], problems: list[str]
-) -> None:
-    if sorted(states) != sorted(AES_MEMBERS):
-        problems.append(f"member_states: expected {sorted(AES_MEMBERS)}, got {sorted(states)}")
-    for iso3, s in states.items():
-        sw = f"member_states[{iso3}]"
-        if s.iso3 != iso3:
-            problems.append(f"{sw}: iso3 mismatch")
-        _require_texts(s, ("name", "capital", "head_of_state", "title"), sw, problems)
-        for name in ("latest_verified_note", "notes", "as_of"):
-            if getattr(s, name) is not None and not _is_text(getattr(s, name)):
-                problems.append(f"{sw}.{name}: missing en/fr text")
-        _check_date(s.in_power_since, s.in_power_since_precision,
-                    f"{sw}.in_power_since", problems)
-        _check_date(s.latest_verified, s.latest_verified_precision,
-                    f"{sw}.latest_verified", problems)
-        _check_sources(s.sources, True, sw, problems)
-        if s.area_km2 is not None:
-            if s.area_km2 <= 0:
-                problems.append(f"{sw}.area_km2: must be a positive number")
-            _check_sources(s.area_sources, True, f"{sw}.area_km2", problems)
-        for c in s.coups:
-            cw = f"{sw}.coups[{c.date}]"
-            _check_date(c.date, c.precision, cw, problems)
-            if not _is_text(c.ousted):
-                problems.append(f"{cw}.ousted: missing en/fr text")
-            if c.timeline_id is not None:
-                target = timeline.get(c.timeline_id)
-                if target is None:
-                    problems.append(f"{cw}: dangling timeline id {c.timeline_id!r}")
-                elif target.date != c.date:
-                    problems.append(f"{cw}: date differs from timeline {c.timeline_id}")
-        for m in s.milestones + s.recent:
-            mw = f"{sw}.milestones[{m.timeline_id}]"
-            _check_date(m.date, m.precision, mw, problems)
-            if not _is_text(m.label):
-                problems.append(f"{mw}.label: missing en/fr text")
-            target = timeline.get(m.timeline_id)
-            if target is None:
-                problems.append(f"{mw}: dangling timeline id")
-            elif (target.date, target.date_precision) != (m.date, m.precision):
-                problems.append(f"{mw}: date differs from the timeline")
-            elif iso3 not in target.countries:
-                problems.append(f"{mw}: timeline milestone does not name {iso3}")
+def _member_states_follow_the_timeline(docs: _Documents) -> Iterator[str]:
+    """The file has the AES states; their coups and steps name timeline milestones of the
+    same date that name the state, in date order."""
+    if docs.member_states is None:
+        return
+    name, d = MEMBER_STATES_FILE, docs.member_states
+    named = _named(docs.raws[MEMBER_STATES_FILE], "member_states")
+    if sorted(map(str, named)) != sorted(AES_MEMBERS):
+        yield f"{name}: member_states: expected {sorted(AES_MEMBERS)}, got {sorted(named)}"
+    timeline: dict[str, Milestone] = {}
+    milestone_ids: set[Any] = set()
+    if docs.timeline is not None:
+        timeline = {m.id: m for _, m in docs.timeline.of_type(Milestone)}
+        milestone_ids = _named(docs.raws[TIMELINE_FILE], "milestones", "id")
+    for sw, s in d.of_type(MemberState):
+        iso3 = s.iso3
+        for attr in ("coups", "milestones", "recent"):
+            steps = getattr(s, attr)
+            for i, (before, after) in enumerate(itertools.pairwise(steps)):
+                if after.date < before.date:
+                    yield f"{name}: {sw}.{attr}[{i + 1}].date: {after.date} is before {before.date}"
+        if docs.timeline is None:
+            continue
+        for i, c in enumerate(s.coups):
+            cw = f"{sw}.coups[{i}]"
+            if c.timeline_id is None:
+                continue
+            target = timeline.get(c.timeline_id)
+            if c.timeline_id not in milestone_ids:
+                yield f"{name}: {cw}.timeline_id: dangling timeline id {c.timeline_id!r}"
+            elif target is not None and target.date != c.date:
+                yield f"{name}: {cw}.date: {c.date} differs from timeline {c.timeline_id}"
+        for attr in ("milestones", "recent"):
+            for i, m in enumerate(getattr(s, attr)):
+                mw = f"{sw}.{attr}[{i}]"
+                target = timeline.get(m.timeline_id)
+                if m.timeline_id not in milestone_ids:
+                    yield f"{name}: {mw}.timeline_id: dangling timeline id {m.timeline_id!r}"
+                elif target is None:
+                    continue  # refused by its model, reported there
+                elif (target.date, target.date_precision) != (m.date, m.precision):
+                    yield (f"{name}: {mw}.date: {m.date} ({m.precision}) differs from timeline "
+                           f"{m.timeline_id}")
+                elif iso3 not in target.countries:
+                    yield f"{name}: {mw}: timeline milestone {m.timeline_id} does not name {iso3}"
 
 
-def _validate_seed_coverage(
-    points: tuple[SeedPoint, ...],
-    charter: Charter | None,
-    timeline: dict[str, Milestone],
-    states: dict[str, MemberState],
-    problems: list[str],
-) -> None:
-    numbers = [p.number for p in points]
-    if sorted(numbers) != list(range(1, SEED_POINT_COUNT + 1)):
-        problems.append(f"seed_coverage: points {numbers} are not 1..{SEED_POINT_COUNT}")
+def _seed_references_exist(docs: _Documents) -> Iterator[str]:
+    """Each seed point is covered by items that exist; a partial one says what is missing."""
+    if docs.seed_coverage is None:
+        return
+    charter = docs.raws.get(CHARTER_FILE)
     charter_fields = {f.name for f in fields(Charter)}
     state_fields = {f.name for f in fields(MemberState)}
-    articles = {a.number for a in charter.articles} if charter else set()
-    provisions = {p.id for p in charter.provisions_unlocated} if charter else set()
-    corrections = {k.id for k in charter.corrections} if charter else set()
-    for p in points:
-        pw = f"seed_coverage[{p.number}]"
-        if not p.point.strip():
-            problems.append(f"{pw}: empty point")
+    articles = _named(charter, "articles", "number")
+    provisions = _named(charter, "provisions_unlocated", "id")
+    corrections = _named(charter, "corrections", "id")
+    milestones = _named(docs.raws.get(TIMELINE_FILE), "milestones", "id")
+    by_iso3 = _named(docs.raws.get(MEMBER_STATES_FILE), "member_states")
+    for path, p in docs.seed_coverage.of_type(SeedPoint):
         if not p.references:
-            problems.append(f"{pw}: covered by no item")
-        if p.coverage not in COVERAGE_LEVELS:
-            problems.append(f"{pw}: coverage must be one of {COVERAGE_LEVELS}")
+            yield f"{SEED_COVERAGE_FILE}: {path}: covered by no item"
         if p.coverage == "partial" and not p.gaps:
-            problems.append(f"{pw}: partial coverage without gaps")
+            yield f"{SEED_COVERAGE_FILE}: {path}.gaps: partial coverage without gaps"
         dangling = (
             [f"charter:{f}" for f in p.charter if f not in charter_fields]
             + [f"article:{n}" for n in p.articles if n not in articles]
             + [f"provision:{i}" for i in p.provisions if i not in provisions]
             + [f"correction:{i}" for i in p.corrections if i not in corrections]
-            + [f"timeline:{i}" for i in p.timeline if i not in timeline]
+            + [f"timeline:{i}" for i in p.timeline if i not in milestones]
+            + [f"member_state:{ref}" for ref in p.member_states
+               if ref.partition(".")[0] not in by_iso3
+               or ref.partition(".")[2] not in state_fields]
         )
-        for ref in p.member_states:
-            iso3, _, field = ref.partition(".")
-            if iso3 not in states or field not in state_fields:
-                dangling.append(f"member_state:{ref}")
         for ref in dangling:
-            problems.append(f"{pw}: dangling reference {ref}")
+            yield f"{SEED_COVERAGE_FILE}: {path}: dangling reference {ref}"
+
+
+def _no_date_in_the_future(docs: _Documents) -> Iterator[str]:
+    """Facts are dated on or before today (an end date may be planned, it is not checked)."""
+    today = docs.today.isoformat()
+    dated: list[tuple[str, str, str, str]] = []  # file, path, field, iso
+    if docs.charter is not None:
+        for path, meta in docs.charter.of_type(CharterMetadata):
+            dated.append((CHARTER_FILE, path, "signing_date", meta.signing_date))
+        for path, k in docs.charter.of_type(Correction):
+            dated.append((CHARTER_FILE, path, "revised", k.revised or ""))
+    if docs.timeline is not None:
+        for path, m in docs.timeline.of_type(Milestone):
+            dated += [(TIMELINE_FILE, path, name, getattr(m, name) or "")
+                      for name in ("date", "sort_date", "added", "revised")]
+    if docs.member_states is not None:
+        for path, s in docs.member_states.of_type(MemberState):
+            dated += [(MEMBER_STATES_FILE, path, name, getattr(s, name))
+                      for name in ("in_power_since", "latest_verified")]
+        steps: list[tuple[str, Coup | MembershipMilestone]] = [
+            *docs.member_states.of_type(Coup), *docs.member_states.of_type(MembershipMilestone)]
+        dated += [(MEMBER_STATES_FILE, path, "date", step.date) for path, step in steps]
+    for name, path, field_name, iso in dated:
+        if iso[: len(today)] > today[: len(iso)]:
+            yield f"{name}: {path}.{field_name}: {iso} is in the future (today is {today})"
+
+
+_RULES: tuple[Callable[[_Documents], Iterator[str]], ...] = (
+    _sourced_if_verified,
+    _ids_unique_and_numbering_complete,
+    _vocabularies_cover_what_is_used,
+    _timeline_dates_agree,
+    _member_states_follow_the_timeline,
+    _seed_references_exist,
+    _no_date_in_the_future,
+)
+
+_MODELS: dict[str, type] = {
+    CHARTER_FILE: CharterFile,
+    TIMELINE_FILE: TimelineFile,
+    MEMBER_STATES_FILE: MemberStatesFile,
+    SEED_COVERAGE_FILE: SeedCoverageFile,
+}
+
+
+def validate_documents(raws: Mapping[str, Any], today: dt.date | None = None) -> list[str]:
+    """Every problem of already-parsed facts documents (``{"timeline.yaml": ..., ...}``; a
+    file left out is not checked, nor are the rules that need it), each line naming the
+    file and the path inside it: first what the models refuse, then the named rules."""
+    problems: list[str] = []
+    built: dict[str, schema.Built[Any]] = {}
+    for name, model in _MODELS.items():
+        if name in raws:
+            built[name] = schema.build(model, raws[name])
+            problems += [f"{name}: {p}" for p in built[name].problems]
+    docs = _Documents(
+        charter=built.get(CHARTER_FILE), timeline=built.get(TIMELINE_FILE),
+        member_states=built.get(MEMBER_STATES_FILE), seed_coverage=built.get(SEED_COVERAGE_FILE),
+        raws=raws, today=today or dt.date.today(),
+    )
+    for rule in _RULES:
+        problems += rule(docs)
+    return problems
 
 
 def validate_facts() -> list[str]:
     """Every problem found in ``data/facts`` (an empty list when all is well).
 
-    Checks: dates parse at their precision; verified items have an http(s) source; every
-    text has English and French; categories and themes are in their vocabularies; ids in
-    the member states and the seed coverage exist.
+    Checks: each file matches its model (types, required keys, no unknown key, bilingual
+    texts, http(s) sources, dates at their precision, vocabularies), then the rules above:
+    verified items have a source; ids are unique and references (themes, categories,
+    timeline ids, seed coverage) exist; dates agree with one another and none is in the
+    future.
     """
     problems: list[str] = []
-    raws: dict[str, dict[str, Any]] = {}
-    for name in (CHARTER_FILE, TIMELINE_FILE, MEMBER_STATES_FILE, SEED_COVERAGE_FILE):
-        raw = _guard(problems, name, partial(_read, name))
-        if raw is not None:
-            raws[name] = raw
-            _walk_texts(raw, name, problems)
-    return problems + _validate_raw(raws)
-
-
-def _validate_raw(raws: Mapping[str, Mapping[str, Any]]) -> list[str]:
-    """The structural checks of :func:`validate_facts` on already-parsed YAML documents."""
-    problems: list[str] = []
-    charter = categories = milestones = states = points = None
-    if CHARTER_FILE in raws:
-        charter = _guard(problems, CHARTER_FILE, lambda: _build_charter(raws[CHARTER_FILE]))
-    if TIMELINE_FILE in raws:
-        raw = raws[TIMELINE_FILE]
-        categories = _guard(problems, TIMELINE_FILE, lambda: _build_categories(raw))
-        milestones = _guard(problems, TIMELINE_FILE, lambda: _build_timeline(raw))
-    if MEMBER_STATES_FILE in raws:
-        raw = raws[MEMBER_STATES_FILE]
-        states = _guard(problems, MEMBER_STATES_FILE, lambda: _build_member_states(raw))
-    if SEED_COVERAGE_FILE in raws:
-        raw = raws[SEED_COVERAGE_FILE]
-        points = _guard(problems, SEED_COVERAGE_FILE, lambda: _build_seed_coverage(raw))
-
-    if charter is not None:
-        _validate_charter(charter, problems)
-    by_id = {m.id: m for m in milestones or ()}
-    if milestones is not None:
-        _validate_timeline(milestones, categories or {}, problems)
-    if states is not None:
-        _validate_member_states(states, by_id, problems)
-    if points is not None:
-        _validate_seed_coverage(points, charter, by_id, states or {}, problems)
-    return problems
+    raws: dict[str, Any] = {}
+    for name in _MODELS:
+        try:
+            raws[name] = _read(name)
+        except Exception as exc:  # noqa: BLE001 - any unreadable file is reported, not raised
+            problems.append(f"{name}: cannot be read ({type(exc).__name__}: {exc})")
+    return problems + validate_documents(raws)

@@ -196,7 +196,7 @@ class KeyringState:
 
 def keyring_state() -> KeyringState:
     try:
-        import keyring  # noqa: PLC0415 - optional
+        import keyring
     except ImportError:
         return KeyringState("not-installed")
     try:
@@ -327,7 +327,7 @@ class _SameHostRedirects(urllib.request.HTTPRedirectHandler):
     """Follow a redirect only to the same scheme and host: urllib would carry the
     ``Authorization`` / token header to any other host a response names."""
 
-    def redirect_request(self, req, fp, code, msg, headers, newurl):  # noqa: ANN001, ANN201, PLR0913
+    def redirect_request(self, req, fp, code, msg, headers, newurl):
         old, new = urllib.parse.urlsplit(req.full_url), urllib.parse.urlsplit(newurl)
         if (old.scheme, old.netloc) != (new.scheme, new.netloc):
             return None  # the 3xx is returned to the caller as an HTTP error

@@ -291,7 +291,7 @@ def iso3_from_gw(code: str) -> str | None:
     return GLEDITSCH_WARD.get(n) if n is not None else None
 
 
-def _per_distinct(values: pd.Series, fn) -> pd.Series:  # noqa: ANN001 - str -> str | None
+def _per_distinct(values: pd.Series, fn) -> pd.Series:
     codes, uniques = pd.factorize(values.astype(str))
     looked = np.array([fn(u) or "" for u in uniques] + [""], dtype=object)
     return pd.Series(looked[codes], index=values.index, dtype=object)

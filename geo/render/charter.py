@@ -2,8 +2,8 @@
 
 Pure functions over the curated facts of :mod:`geo.io.facts` (no Streamlit here): the pages
 ``pages/charter.py`` and ``pages/timeline.py`` and the map's charter panel only wire widgets
-to them. Every value from data is escaped (:func:`geo.render.panels.esc`); sources become links only
-for http(s) URLs (:func:`~geo.render.panels.source_list_html`).
+to them. The HTML comes from the templates of :mod:`geo.render.html`, which escape every value
+from data; sources become links only for http(s) URLs (:func:`~geo.render.panels.source_list_html`).
 Items whose ``verified`` flag is false
 are shown with an "unverified" badge and never filled in.
 
@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 from babel import Locale
+from markupsafe import Markup
 
 from geo.i18n.catalogue import format_number, normalise_language, pick
 from geo.i18n.french import translate
@@ -41,7 +42,8 @@ from geo.io.facts import (
     parse_date,
 )
 from geo.model.countries import AES_MEMBERS, country_name, sorted_by_name
-from geo.render.panels import esc, source_list_html
+from geo.render.html import render
+from geo.render.panels import source_list_html
 
 if TYPE_CHECKING:  # imported where used: the map page needs no chart library
     import altair as alt
@@ -84,13 +86,6 @@ de coup d'État" is cut at Vega's default 180 px)."""
 CHART_SELECTION = "milestone"
 """Name of the chart's point-selection parameter (``selection_mode`` of the chart)."""
 
-_BADGE = ('display:inline-block;padding:0 6px;margin-left:6px;border-radius:8px;'
-          'font-size:0.78em;font-weight:600;vertical-align:middle;')
-_BADGE_UNVERIFIED = _BADGE + "background:#fdecc8;color:#7a4b00;border:1px solid #e0b25a;"
-_NOTE = "font-size:0.88em;color:#555;"
-_TABLE = "border-collapse:collapse;width:100%;"
-_TH = "text-align:left;vertical-align:top;padding:4px 12px 4px 0;width:32%;"
-_TD = "vertical-align:top;padding:4px 0;"
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~<>$:])")
 
 
@@ -114,20 +109,30 @@ def badge_html(verified: bool, lang: str, *, feminine: bool = False) -> str:
     if verified:
         return ""
     key = "charter_unverified_feminine" if feminine else "charter_unverified"
-    return (f'<span class="badge unverified" style="{_BADGE_UNVERIFIED}">'
-            f"{esc(translate(key, lang))}</span>")
+    return render("charter_badge.html.j2", text=translate(key, lang))
 
 
-def _sources_details(sources: Sequence[str], lang: str) -> str:
+def _badge(verified: bool, lang: str, *, feminine: bool = False) -> Markup:
+    return Markup(badge_html(verified, lang, feminine=feminine))
+
+
+def _sources_details(sources: Sequence[str], lang: str) -> Markup:
     if not sources:
-        return ""
+        return Markup("")
     label = translate("charter_sources_count", lang, count=len(sources))
-    return (f'<details class="sources"><summary>{esc(label)}</summary>'
-            f"{source_list_html(list(sources), lang)}</details>")
+    return Markup(render("charter_sources.html.j2", label=label,
+                         sources=Markup(source_list_html(list(sources), lang))))
 
 
 def _note(text: str, cls: str = "note") -> str:
-    return f'<p class="{cls}" style="{_NOTE}">{esc(text)}</p>'
+    return render("charter_note.html.j2", text=text, cls=cls)
+
+
+def _cell(value: object, note: object = "", badge: str = "", after: str = "") -> Markup:
+    """A table cell: ``value`` and ``note`` (escaped), the ``badge`` and what comes
+    ``after`` (HTML already rendered)."""
+    return Markup(render("charter_cell.html.j2", value=value, note=note, badge=Markup(badge),
+                         after=Markup(after)))
 
 
 # --------------------------------------------------------------------------- countries
@@ -181,38 +186,32 @@ def article_body_html(article: Article, charter: Charter, lang: str) -> str:
     """The body of one article: summary, notes, themes and sources, or, for an unverified
     article, only the statement that its content is not verified."""
     t = _t(lang)
-    attrs = (f'class="article-body" data-number="{article.number}" '
-             f'data-verified="{str(article.verified).lower()}"')
     if not article.verified:
-        unknown = t("charter_article_unknown", number=article.number)
-        return (f'<div {attrs}><p class="unverified-text">{esc(unknown)}'
-                f"{badge_html(False, lang)}</p></div>")
+        return render("article_body.html.j2", number=article.number, verified=False,
+                      unknown=t("charter_article_unknown", number=article.number),
+                      badge=_badge(False, lang))
     themes = ", ".join(charter.theme_label(theme, lang) for theme in article.themes)
-    parts = [f"<div {attrs}>", f"<p>{esc(pick(article.summary, lang))}</p>"]
-    if article.notes:
-        parts.append(_note(pick(article.notes, lang)))
-    if article.uncertainty:
-        parts.append(_note(t("charter_uncertainty", text=pick(article.uncertainty, lang))))
-    parts.append(_note(t("charter_themes", themes=themes), "themes"))
-    parts.append(_sources_details(article.sources, lang))
-    parts.append("</div>")
-    return "".join(parts)
+    return render(
+        "article_body.html.j2", number=article.number, verified=True,
+        summary=pick(article.summary, lang),
+        notes=pick(article.notes, lang) if article.notes else "",
+        uncertainty=(t("charter_uncertainty", text=pick(article.uncertainty, lang))
+                     if article.uncertainty else ""),
+        themes=t("charter_themes", themes=themes), sources=_sources_details(article.sources, lang))
 
 
 def article_html(article: Article, charter: Charter, lang: str) -> str:
     """One article as an expandable ``<details>`` block (usable inside st.expander/tabs,
     where Streamlit does not allow nested expanders)."""
-    return (f'<details class="charter-article" data-number="{article.number}" '
-            f'data-verified="{str(article.verified).lower()}">'
-            f"<summary>{esc(article_label(article, lang))}{badge_html(article.verified, lang)}"
-            f"</summary>{article_body_html(article, charter, lang)}</details>")
+    return render("article.html.j2", number=article.number, verified=article.verified,
+                  label=article_label(article, lang), badge=_badge(article.verified, lang),
+                  body=Markup(article_body_html(article, charter, lang)))
 
 
 def articles_html(articles: Iterable[Article], charter: Charter, lang: str) -> str:
-    body = "".join(article_html(a, charter, lang) for a in articles)
-    if not body:
-        return _note(translate("charter_no_article", lang))
-    return f'<div class="charter-articles">{body}</div>'
+    return render("articles.html.j2",
+                  articles=[Markup(article_html(a, charter, lang)) for a in articles],
+                  empty=translate("charter_no_article", lang))
 
 
 def articles_caption(charter: Charter, articles: Sequence[Article], lang: str) -> str:
@@ -227,53 +226,31 @@ def provisions_html(provisions: Iterable[Provision], charter: Charter, lang: str
     """Provisions reported without an article number, kept apart from the articles; the
     one no source mentions is labelled "not found in any source read"."""
     t = _t(lang)
-    items = []
-    for p in provisions:
-        themes = ", ".join(charter.theme_label(theme, lang) for theme in p.themes)
-        flag = "" if p.found else (f'<span class="badge unverified" style="{_BADGE_UNVERIFIED}">'
-                                   f'{esc(t("charter_not_found"))}</span>')
-        items.append(
-            f'<li class="provision" data-id="{esc(p.id)}" data-found="{str(p.found).lower()}">'
-            f"{esc(pick(p.provision, lang))}{flag}"
-            f'<br><span class="note" style="{_NOTE}">{esc(t("charter_themes", themes=themes))}'
-            f"</span>{_sources_details(p.sources, lang)}</li>")
-    if not items:
-        return _note(t("charter_no_provision"))
-    return (f'<div class="charter-provisions">{_note(t("charter_provisions_intro"))}'
-            f'<ul>{"".join(items)}</ul></div>')
+    items = [{"id": p.id, "found": p.found, "text": pick(p.provision, lang),
+              "themes": t("charter_themes", themes=", ".join(
+                  charter.theme_label(theme, lang) for theme in p.themes)),
+              "sources": _sources_details(p.sources, lang)} for p in provisions]
+    return render("provisions.html.j2", items=items, not_found=t("charter_not_found"),
+                  intro=t("charter_provisions_intro"), empty=t("charter_no_provision"))
 
 
-def _flagged_body(value: FlaggedValue, lang: str, *, compact: bool) -> str:
+def _flagged_body(value: FlaggedValue, lang: str, *, compact: bool) -> Markup:
     """A flagged value with its badge; its notes inline, or folded away when ``compact``."""
-    body = esc(pick(value.value, lang)) + badge_html(value.verified, lang)
-    notes = _note(pick(value.notes, lang)) if value.notes else ""
+    note = pick(value.notes, lang) if value.notes else ""
     if compact:
-        if notes or value.sources:
-            body += (f'<details><summary>{esc(translate("charter_notes", lang))}</summary>'
-                     f"{notes}{_sources_details(value.sources, lang)}</details>")
-        return body
-    if value.notes:
-        body += f'<br><span class="note" style="{_NOTE}">{esc(pick(value.notes, lang))}</span>'
-    return body + _sources_details(value.sources, lang)
-
-
-def _row(header_html: str, cell_html: str) -> str:
-    return f'<tr><th style="{_TH}">{header_html}</th><td style="{_TD}">{cell_html}</td></tr>'
-
-
-def _field(header_html: str, cell_html: str) -> str:
-    """A label above its value, for narrow columns."""
-    return (f'<div class="field" style="margin:0 0 8px 0"><div style="font-weight:600">'
-            f"{header_html}</div><div>{cell_html}</div></div>")
+        return Markup(render("charter_folded.html.j2", value=pick(value.value, lang),
+                             badge=_badge(value.verified, lang), note=note,
+                             label=translate("charter_notes", lang),
+                             sources=_sources_details(value.sources, lang)))
+    return _cell(pick(value.value, lang), note, _badge(value.verified, lang),
+                 _sources_details(value.sources, lang))
 
 
 def signatories_html(charter: Charter, lang: str) -> str:
-    items = "".join(
-        f'<li data-country="{esc(s.country)}"><strong>{esc(pick(s.name, lang))}</strong> '
-        f"({esc(country_name(s.country, lang))})<br>"
-        f'<span class="note" style="{_NOTE}">{esc(pick(s.title_at_signing, lang))}</span></li>'
-        for s in charter.signatories)
-    return f'<ul class="signatories" style="margin-bottom:0">{items}</ul>'
+    return render("signatories.html.j2", signatories=[
+        {"country": s.country, "name": pick(s.name, lang),
+         "country_name": country_name(s.country, lang),
+         "title": pick(s.title_at_signing, lang)} for s in charter.signatories])
 
 
 def charter_glance_html(charter: Charter, lang: str, *, compact: bool = False) -> str:
@@ -286,48 +263,40 @@ def charter_glance_html(charter: Charter, lang: str, *, compact: bool = False) -
     date = format_date(charter.signing_date, charter.signing_date_precision, lang)
     purpose = next((a for a in charter.articles
                     if a.number == PURPOSE_ARTICLE and a.verified), None)
-    signatory_sources = "" if compact else _sources_details(charter.signatories_sources, lang)
+    signatory_sources = (Markup("") if compact
+                         else _sources_details(charter.signatories_sources, lang))
     fields = [
-        (t("charter_signed"), f"{esc(date)}, {esc(pick(charter.place, lang))}"),
-        (t("charter_signatories"), signatories_html(charter, lang) + signatory_sources),
+        (t("charter_signed"), _cell(f"{date}, {pick(charter.place, lang)}")),
+        (t("charter_signatories"),
+         Markup(signatories_html(charter, lang)) + signatory_sources),
     ]
     if purpose is not None:
-        fields.append((t("charter_purpose"), esc(pick(purpose.summary, lang))))
+        fields.append((t("charter_purpose"), _cell(pick(purpose.summary, lang))))
     for key, value in (("charter_depositary", charter.depositary),
                        ("charter_entry_into_force", charter.entry_into_force)):
         fields.append((t(key), _flagged_body(value, lang, compact=compact)))
+    full = None
     if not compact:
         fields.append((t("charter_languages"),
                        _flagged_body(charter.languages, lang, compact=False)))
         fields.append((t("charter_length"),
-                       f"{esc(t('charter_article_count', count=charter.article_count))}"
-                       f'<br><span class="note" style="{_NOTE}">'
-                       f"{esc(pick(charter.length_note, lang))}</span>"))
-    if compact:
-        body = "".join(_field(esc(k), v) for k, v in fields)
-    else:
-        body = f'<table class="facts" style="{_TABLE}">' + "".join(
-            _row(esc(k), v) for k, v in fields) + "</table>"
-    parts = [f'<div class="charter-glance"><p class="charter-name"><strong>'
-             f"{esc(pick(charter.name, lang))}</strong> ({esc(charter.abbreviation)})</p>",
-             body]
-    if not compact:
-        notes = "".join(_note(pick(n, lang)) for n in (charter.signing_date_notes,
-                                                       charter.place_notes))
-        parts.append(f'<details class="charter-notes"><summary>{esc(t("charter_date_place_notes"))}'
-                     f"</summary>{notes}</details>")
-        parts.append(f'<h5>{esc(t("charter_parties"))}</h5>'
-                     f"<p>{esc(pick(charter.contracting_parties, lang))}</p>")
-        preamble = esc(pick(charter.preamble_summary, lang))
-        preamble_flag = badge_html(charter.preamble_verified, lang)
-        parts.append(f'<h5>{esc(t("charter_preamble"))}{preamble_flag}</h5><p>{preamble}</p>'
-                     f"{_sources_details(charter.preamble_sources, lang)}")
-        ratification = "".join(f"<li>{esc(pick(n, lang))}</li>"
-                               for n in charter.ratification_notes)
-        parts.append(f'<h5>{esc(t("charter_ratification"))}</h5><ul>{ratification}</ul>'
-                     f"{_sources_details(charter.ratification_sources, lang)}")
-    parts.append("</div>")
-    return "".join(parts)
+                       _cell(t("charter_article_count", count=charter.article_count),
+                             pick(charter.length_note, lang))))
+        full = {
+            "notes_label": t("charter_date_place_notes"),
+            "notes": [pick(n, lang) for n in (charter.signing_date_notes, charter.place_notes)],
+            "parties_label": t("charter_parties"),
+            "parties": pick(charter.contracting_parties, lang),
+            "preamble_label": t("charter_preamble"),
+            "preamble_badge": _badge(charter.preamble_verified, lang),
+            "preamble": pick(charter.preamble_summary, lang),
+            "preamble_sources": _sources_details(charter.preamble_sources, lang),
+            "ratification_label": t("charter_ratification"),
+            "ratification": [pick(n, lang) for n in charter.ratification_notes],
+            "ratification_sources": _sources_details(charter.ratification_sources, lang),
+        }
+    return render("charter_glance.html.j2", name=pick(charter.name, lang),
+                  abbreviation=charter.abbreviation, compact=compact, fields=fields, full=full)
 
 
 def correction_html(correction: Correction, lang: str) -> str:
@@ -339,20 +308,18 @@ def correction_html(correction: Correction, lang: str) -> str:
     t = _t(lang)
     lead = t("charter_correction_verified" if correction.verified
              else "charter_correction_unverified")
-    parts = [f'<div class="correction" data-id="{esc(correction.id)}" '
-             f'data-verified="{str(correction.verified).lower()}">',
-             f'<p><strong>{esc(lead)}</strong>'
-             f"{badge_html(correction.verified, lang, feminine=True)}</p>",
-             f"<p>{esc(pick(correction.statement, lang))}</p>",
-             _note(t("charter_wrong_claim", text=pick(correction.wrong_claim, lang)))]
     if correction.notes:
-        parts.append(f'<details><summary>{esc(t("charter_why_unverified") if not correction.verified else t("charter_correction_notes"))}'  # noqa: E501
-                     f"</summary>{_note(pick(correction.notes, lang))}</details>")
-    parts.append(_sources_details(correction.sources, lang))
-    if not correction.sources:
-        parts.append(_note(t("charter_no_source")))
-    parts.append("</div>")
-    return "".join(parts)
+        notes_label = t("charter_why_unverified" if not correction.verified
+                        else "charter_correction_notes")
+    else:
+        notes_label = ""
+    return render("correction.html.j2", id=correction.id, verified=correction.verified,
+                  lead=lead, badge=_badge(correction.verified, lang, feminine=True),
+                  statement=pick(correction.statement, lang),
+                  wrong_claim=t("charter_wrong_claim", text=pick(correction.wrong_claim, lang)),
+                  notes=pick(correction.notes, lang) if correction.notes else "",
+                  notes_label=notes_label, sources=_sources_details(correction.sources, lang),
+                  no_source="" if correction.sources else t("charter_no_source"))
 
 
 # --------------------------------------------------------------------------- timeline
@@ -497,35 +464,28 @@ def milestone_html(milestone: Milestone, lang: str, categories: Mapping[str, Cat
                    *, with_title: bool = False) -> str:
     """One milestone: date, category, countries, place, summary, notes and sources."""
     t = _t(lang)
-    meta = " · ".join([
-        esc(milestone_date_label(milestone, lang)),
-        esc(category_label(categories, milestone.category, lang)),
-        esc(country_list(milestone.countries, lang)),
-    ])
-    parts = [f'<div class="milestone" data-id="{esc(milestone.id)}" '
-             f'data-category="{esc(milestone.category)}" '
-             f'data-verified="{str(milestone.verified).lower()}">']
-    badge = badge_html(milestone.verified, lang, feminine=True)
-    if with_title:
-        parts.append(f"<h5>{esc(pick(milestone.title, lang))}{badge}</h5>")
-    parts.append(f'<p class="meta" style="{_NOTE}">{meta}'
-                 f"{'' if with_title else badge}</p>")
-    parts.append(f"<p>{esc(pick(milestone.summary, lang))}</p>")
+    notes = []
     if milestone.place:
-        parts.append(_note(t("tl_place", place=pick(milestone.place, lang))))
+        notes.append(t("tl_place", place=pick(milestone.place, lang)))
     if milestone.notes:
-        parts.append(_note(pick(milestone.notes, lang)))
+        notes.append(pick(milestone.notes, lang))
     if milestone.category_note:
-        parts.append(_note(pick(milestone.category_note, lang)))
-    parts.append(_sources_details(milestone.sources, lang))
-    parts.append("</div>")
-    return "".join(parts)
+        notes.append(pick(milestone.category_note, lang))
+    return render("milestone.html.j2", id=milestone.id, category=milestone.category,
+                  verified=milestone.verified, with_title=with_title,
+                  title=pick(milestone.title, lang),
+                  badge=_badge(milestone.verified, lang, feminine=True),
+                  date=milestone_date_label(milestone, lang),
+                  category_label=category_label(categories, milestone.category, lang),
+                  countries=country_list(milestone.countries, lang),
+                  summary=pick(milestone.summary, lang), notes=notes,
+                  sources=_sources_details(milestone.sources, lang))
 
 
 def what_followed_html(milestones: Iterable[Milestone], lang: str,
                        categories: Mapping[str, Category]) -> str:
-    body = "".join(milestone_html(m, lang, categories, with_title=True) for m in milestones)
-    return f'<div class="what-followed">{body}</div>'
+    return render("what_followed.html.j2", milestones=[
+        Markup(milestone_html(m, lang, categories, with_title=True)) for m in milestones])
 
 
 def timeline_frame(milestones: Iterable[Milestone], lang: str,
@@ -751,15 +711,13 @@ def highlight_banner_html(milestone: Milestone, highlight: Highlight, lang: str,
         how = t("tl_banner_event", count=len(highlight.event_ids))
     else:
         how = t("tl_banner_no_event")
-    return (f'<div class="timeline-highlight" data-milestone="{esc(milestone.id)}" '
-            f'data-countries="{esc(" ".join(highlight.countries))}" '
-            f'data-events="{esc(" ".join(highlight.event_ids))}">'
-            f'<p><strong>{esc(t("tl_banner_heading"))}</strong> '
-            f"{esc(milestone_label(milestone, lang))}"
-            f"{badge_html(milestone.verified, lang, feminine=True)}</p>"
-            f'<p class="note" style="{_NOTE}">'
-            f"{esc(category_label(categories, milestone.category, lang))} · "
-            f"{esc(country_list(milestone.countries, lang))}. {esc(how)}</p></div>")
+    return render("highlight_banner.html.j2", id=milestone.id,
+                  countries_attr=" ".join(highlight.countries),
+                  events_attr=" ".join(highlight.event_ids), heading=t("tl_banner_heading"),
+                  label=milestone_label(milestone, lang),
+                  badge=_badge(milestone.verified, lang, feminine=True),
+                  category=category_label(categories, milestone.category, lang),
+                  countries=country_list(milestone.countries, lang), how=how)
 
 
 # --------------------------------------------------------------------------- member states
@@ -774,38 +732,30 @@ def member_state_html(state: MemberState, lang: str) -> str:
     since = format_date(state.in_power_since, state.in_power_since_precision, lang)
     latest = format_date(state.latest_verified, state.latest_verified_precision, lang)
     rows = [
-        (t("ms_capital"), esc(pick(state.capital, lang))),
-        (t("ms_head"), f"{esc(pick(state.head_of_state, lang))}<br>"
-                       f'<span class="note" style="{_NOTE}">{esc(pick(state.title, lang))}</span>'),
-        (t("ms_since"), esc(since)),
+        (t("ms_capital"), _cell(pick(state.capital, lang))),
+        (t("ms_head"), _cell(pick(state.head_of_state, lang), pick(state.title, lang))),
+        (t("ms_since"), _cell(since)),
     ]
-    table = "".join(_row(esc(k), v) for k, v in rows)
-    parts = [f'<div class="member-card member-state" data-iso3="{esc(state.iso3)}">',
-             f"<h4>{esc(pick(state.name, lang))}</h4>",
-             f'<table class="facts" style="{_TABLE}">{table}</table>']
-    def timeline_list(heading: str, items: Iterable[tuple[str | None, str]]) -> None:
-        """A heading and a list of (timeline id, text) items, when there are any."""
-        lines = "".join(f'<li data-timeline="{esc(ident or "")}">{esc(text)}</li>'
-                        for ident, text in items)
-        if lines:
-            parts.append(f"<h5>{esc(heading)}</h5><ul>{lines}</ul>")
 
-    timeline_list(t("ms_coups"), (
-        (c.timeline_id, t("ms_coup_line", date=format_date(c.date, c.precision, lang),
-                          ousted=pick(c.ousted, lang))) for c in state.coups))
-    timeline_list(t("ms_milestones"), (
-        (m.timeline_id, t("ms_milestone_line", date=format_date(m.date, m.precision, lang),
-                          label=pick(m.label, lang))) for m in state.milestones))
-    timeline_list(t("ms_recent"), (
-        (m.timeline_id, t("ms_milestone_line", date=format_date(m.date, m.precision, lang),
-                          label=pick(m.label, lang))) for m in state.recent))
-    latest_note = (f" — {esc(pick(state.latest_verified_note, lang))}"
-                   if state.latest_verified_note else "")
-    parts.append(f'<p class="note" style="{_NOTE}">{esc(t("ms_latest_verified", date=latest))}'
-                 f"{latest_note}</p>")
-    if state.notes:
-        parts.append(f"<details><summary>{esc(t('ms_background'))}</summary>"
-                     f"{_note(pick(state.notes, lang))}</details>")
-    parts.append(_sources_details(state.sources, lang))
-    parts.append("</div>")
-    return "".join(parts)
+    def lines(items: Iterable[tuple[str | None, str]]) -> list[tuple[str, str]]:
+        """(timeline id, text) items; an item without a timeline id gets an empty one."""
+        return [(ident or "", text) for ident, text in items]
+
+    lists = [
+        (t("ms_coups"), lines(
+            (c.timeline_id, t("ms_coup_line", date=format_date(c.date, c.precision, lang),
+                              ousted=pick(c.ousted, lang))) for c in state.coups)),
+        (t("ms_milestones"), lines(
+            (m.timeline_id, t("ms_milestone_line", date=format_date(m.date, m.precision, lang),
+                              label=pick(m.label, lang))) for m in state.milestones)),
+        (t("ms_recent"), lines(
+            (m.timeline_id, t("ms_milestone_line", date=format_date(m.date, m.precision, lang),
+                              label=pick(m.label, lang))) for m in state.recent)),
+    ]
+    return render("member_state.html.j2", iso3=state.iso3, name=pick(state.name, lang),
+                  rows=rows, lists=lists, latest=t("ms_latest_verified", date=latest),
+                  latest_note=(pick(state.latest_verified_note, lang)
+                               if state.latest_verified_note else ""),
+                  background_label=t("ms_background"),
+                  background=pick(state.notes, lang) if state.notes else "",
+                  sources=_sources_details(state.sources, lang))

@@ -16,10 +16,12 @@ import pandas as pd
 import shapely
 from branca.element import MacroElement
 from jinja2 import Template
+from markupsafe import Markup
 
 from geo.i18n.catalogue import format_timestamp, translate
 from geo.render import assets, foliumsafe, mapbuild, pointlayer
 from geo.render.foliumsafe import LiteralElement
+from geo.render.html import escape_value, render
 from geo.render.mapbuild import BaseLayers
 
 foliumsafe.install()  # data in a map must never be run as a template
@@ -43,7 +45,7 @@ def _local(url: str) -> str | None:
 _CSS_URL_RE = re.compile(r"url\((?![\"']?data:)[\"']?([^)\"']+)[\"']?\)")
 
 
-def _data_uri(path) -> str | None:  # noqa: ANN001 - a Path
+def _data_uri(path) -> str | None:
     if not path.is_file() or path.suffix.lower() not in (".png", ".svg", ".gif"):
         return None
     kind = {"svg": "svg+xml"}.get(path.suffix[1:].lower(), path.suffix[1:].lower())
@@ -57,10 +59,8 @@ def standalone_html(fmap: folium.Map, attribution: list[str]) -> bytes:
     other external link (an online basemap the user may switch on) stays as a URL and is
     only fetched if the reader switches that layer on.
     """
-    from geo.render.panels import esc
-
     assets.install_vendor_assets()
-    note = "<br>".join(esc(line) for line in attribution)
+    note = render("export_attribution.html.j2", lines=attribution)
     HtmlControl(note, "bottomright", "atlas-box atlas-attribution").add_to(fmap)
     page = fmap.get_root().render()
 
@@ -145,7 +145,7 @@ def standalone_map_html(layers: BaseLayers, lang: str, events: pd.DataFrame,
     Earth). Opens from disk with no network. The events are drawn one by one as in the
     app (the same renderer and drawing order), carried inline.
     """
-    from geo.render.panels import esc, event_legend_html, legend_html
+    from geo.render.panels import event_legend_html, legend_html
 
     def t(key: str, **kw: object) -> str:
         return translate(key, lang, **kw)
@@ -156,15 +156,19 @@ def standalone_map_html(layers: BaseLayers, lang: str, events: pd.DataFrame,
     if core is not None and tripoint is not None:
         overlays.append(mapbuild.tri_border_layer(core, tripoint, radius_km, lang))
     block = pointlayer.event_block(events, event_layers)
-    overlays.append(pointlayer.point_group(block, lang, cluster, name=esc(t("exp_map_events"))))
+    # The layer menu shows a layer's name as HTML: the name goes in escaped.
+    events_name = str(escape_value(t("exp_map_events")))
+    overlays.append(pointlayer.point_group(block, lang, cluster, name=events_name))
     fmap = mapbuild.base_map(layers, lang, geojson, overlays=overlays)
     mapbuild.page_header(fmap).add_child(LiteralElement(_EXPORT_CSS))
 
     moment = format_timestamp(now or dt.datetime.now(dt.UTC), lang)
-    HtmlControl(f"{esc(t('exp_map_title'))}<small>{esc(t('exp_map_made', moment=moment))}"
-                "</small>", "topleft", "atlas-box atlas-title", first=True).add_to(fmap)
-    HtmlControl(f"<h5>{esc(t('legend_title'))}</h5>" + legend_html(lang)
-                + event_legend_html(lang), "bottomleft", "atlas-box atlas-legend").add_to(fmap)
+    HtmlControl(render("export_title.html.j2", title=t("exp_map_title"),
+                       made=t("exp_map_made", moment=moment)),
+                "topleft", "atlas-box atlas-title", first=True).add_to(fmap)
+    HtmlControl(render("export_legend.html.j2", title=t("legend_title"),
+                       legend=Markup(legend_html(lang)), events=Markup(event_legend_html(lang))),
+                "bottomleft", "atlas-box atlas-legend").add_to(fmap)
     located = int((events["latitude"].notna() & events["longitude"].notna()).sum())
     lines = [*attribution, t("exp_boundaries")]
     if len(events) > located:

@@ -288,7 +288,7 @@ def load_help(path: Path | None = None) -> HelpContent:
     path = path or HELP_FILE
     try:
         raw = read_yaml(path)
-    except Exception as err:  # noqa: BLE001 - any reading or YAML error, named
+    except Exception as err:
         raise HelpContentError(f"{path.name}: cannot be read: {err}") from err
     return parse_help(raw, path)
 

@@ -1,28 +1,28 @@
 """HTML for the side panel: what was clicked, and member-state cards.
 
-Pure functions returning HTML strings; every value from data is escaped here.
+Pure functions returning HTML strings, from the templates of :mod:`geo.render.html`
+(which escape every value from data).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import html
 from collections.abc import Sequence
 from typing import Any
 
 import geopandas as gpd
 import pandas as pd
+from markupsafe import Markup
 
 from geo.i18n.catalogue import format_day, format_event_date, format_number, translate
 from geo.io.sources import SourceInfo, source_info, weakly_sourced
 from geo.model.countries import AES_MEMBERS, country_name
 from geo.model.selection import Selection
+from geo.render.html import render
 from geo.render.palette import CLUSTER_FILL, CLUSTER_TEXT
 from geo.spatial.geometry import rounded_km2
 
-
-def esc(value: object) -> str:
-    return html.escape(str(value), quote=True)
+_LINK_SCHEMES = ("http://", "https://")
 
 
 def source_list_html(urls: list[str] | tuple[str, ...], lang: str = "en") -> str:
@@ -34,41 +34,36 @@ def source_list_html(urls: list[str] | tuple[str, ...], lang: str = "en") -> str
     items = []
     registered = []
     for url in urls:
-        text = esc(url)
         info = source_info(url)
-        if str(url).lower().startswith(("http://", "https://")):
-            item = (f'<a href="{text}" target="_blank" '
-                    f'rel="noopener noreferrer">{text}</a>')
-        else:
-            item = text
         if info is not None:
             registered.append(url)
-            item += source_meta_html(info, lang)
-        items.append(f"<li>{item}</li>")
-    warning = ""
+        items.append({"url": url, "link": str(url).lower().startswith(_LINK_SCHEMES),
+                      "meta": None if info is None else source_meta(info, lang)})
+    warning = None
     if registered and weakly_sourced(registered):
-        warning = (f'<p class="weakly-sourced" style="color:#8a4b00;font-weight:600" '
-                   f'title="{esc(translate("src_weak_help", lang))}">'
-                   f'{esc(translate("src_weakly_sourced", lang))}</p>')
-    return warning + '<ul class="sources">' + "".join(items) + "</ul>"
+        warning = {"help": translate("src_weak_help", lang),
+                   "text": translate("src_weakly_sourced", lang)}
+    return render("source_list.html.j2", warning=warning, items=items)
 
 
-def source_meta_html(info: SourceInfo, lang: str) -> str:
-    """Publisher · type · grade of one registered source, after its link, and its note in
-    the reader's language."""
-    parts = [esc(info.publisher), esc(translate(f"src_type_{info.type}", lang))]
-    grade = esc(translate(f"src_grade_{info.grade}", lang))
-    checked = esc(translate("src_checked", lang, date=format_day(info.checked, lang, "medium"))
-                  if info.checked is not None else translate("src_not_checked", lang))
-    note = f" — {esc(info.note.text(lang))}" if info.note else ""
-    return (f' <span class="source-meta">({" · ".join(parts)} · '
-            f'<span class="grade grade-{esc(info.grade)}">{grade}</span>; {checked}{note})'
-            "</span>")
+def source_meta(info: SourceInfo, lang: str) -> dict[str, str]:
+    """Publisher, type, grade and checked date of one registered source, and its note in
+    the reader's language, as the source list shows them after its link."""
+    checked = (translate("src_checked", lang, date=format_day(info.checked, lang, "medium"))
+               if info.checked is not None else translate("src_not_checked", lang))
+    return {"publisher": info.publisher, "type": translate(f"src_type_{info.type}", lang),
+            "grade_key": info.grade, "grade": translate(f"src_grade_{info.grade}", lang),
+            "checked": checked, "note": info.note.text(lang) if info.note else ""}
 
 
-def _rows(rows: list[tuple[str, str]]) -> str:
-    body = "".join(f"<tr><th>{esc(k)}</th><td>{v}</td></tr>" for k, v in rows)
-    return f'<table class="facts">{body}</table>'
+def _rows(rows: list[tuple[str, Markup]]) -> Markup:
+    return Markup(render("facts_table.html.j2", rows=rows))
+
+
+def _cell(value: object, note: object = "", after: str = "") -> Markup:
+    """A table cell: ``value`` (escaped), its ``note`` in brackets when there is one, and
+    ``after``, HTML already rendered (a source list)."""
+    return Markup(render("with_note.html.j2", value=value, note=note, after=Markup(after)))
 
 
 def unit_panel_html(selection: Selection, layers: dict[str, gpd.GeoDataFrame],
@@ -83,33 +78,34 @@ def unit_panel_html(selection: Selection, layers: dict[str, gpd.GeoDataFrame],
     country = country_name(row["iso3"], lang)
     title = row["name_fr"] if lang == "fr" else row["name_en"]
 
-    rows = [(t("field_name_en"), esc(row["name_en"])), (t("field_name_fr"), esc(row["name_fr"]))]
+    rows = [(t("field_name_en"), _cell(row["name_en"])),
+            (t("field_name_fr"), _cell(row["name_fr"]))]
     if selection.kind == "country":
-        rows.append((t("field_type"), esc(t("kind_country"))))
-        rows.append((t("field_role"), esc(t(f"role_{row['role']}"))))
+        rows.append((t("field_type"), _cell(t("kind_country"))))
+        rows.append((t("field_role"), _cell(t(f"role_{row['role']}"))))
         in_alg = t("partly") if row["iso3"] in AES_MEMBERS else t("answer_no")
     else:
-        rows.append((t("field_country"), esc(country)))
-        rows.append((t("field_type"), esc(row["type_fr"] if lang == "fr" else row["type_en"])))
+        rows.append((t("field_country"), _cell(country)))
+        rows.append((t("field_type"), _cell(row["type_fr"] if lang == "fr" else row["type_en"])))
         if selection.kind == "province":
             region = layers["admin1"].set_index("id").loc[row["region_id"]]
-            rows.append((t("field_region"), esc(region["name_fr" if lang == "fr" else "name_en"])))
+            rows.append((t("field_region"),
+                         _cell(region["name_fr" if lang == "fr" else "name_en"])))
         in_alg = t("answer_yes") if bool(fact["in_alg"]) else t("answer_no")
     computed = rounded_km2(float(fact["area_km2"]))
-    rows.append((t("field_area"),
-                 f'{esc(t("unit_km2_about", value=format_number(computed, lang)))} '
-                 f'<span class="note">({esc(t("area_note"))})</span>'))
+    rows.append((t("field_area"), _cell(t("unit_km2_about", value=format_number(computed, lang)),
+                                        t("area_note"))))
     if selection.kind == "country":
         rows.extend(_usual_area_rows(str(row["iso3"]), computed, lang))
-    rows.append((t("field_alg"), esc(in_alg)))
+    rows.append((t("field_alg"), _cell(in_alg)))
     rows.append((t("field_tripoint"),
-                 f'{esc(t("unit_km", value=format_number(fact["tripoint_km"], lang)))} '
-                 f'<span class="note">({esc(t("distance_note"))})</span>'))
-    return (f'<div class="unit-panel" data-kind="{esc(selection.kind)}" '
-            f'data-id="{esc(selection.id)}"><h3>{esc(title)}</h3>{_rows(rows)}</div>')
+                 _cell(t("unit_km", value=format_number(fact["tripoint_km"], lang)),
+                       t("distance_note"))))
+    return render("unit_panel.html.j2", kind=selection.kind, id=selection.id, title=title,
+                  table=_rows(rows))
 
 
-def _usual_area_rows(iso3: str, computed: int, lang: str) -> list[tuple[str, str]]:
+def _usual_area_rows(iso3: str, computed: int, lang: str) -> list[tuple[str, Markup]]:
     """The usual area of a member state whose sources give one (Niger), with its sources
     and a note that the outline's computed area differs."""
     from geo.io.facts import load_member_states
@@ -117,11 +113,10 @@ def _usual_area_rows(iso3: str, computed: int, lang: str) -> list[tuple[str, str
     state = load_member_states().get(iso3)
     if state is None or state.area_km2 is None:
         return []
-    value = esc(translate("unit_km2", lang, value=format_number(state.area_km2, lang)))
-    note = esc(translate("area_usual_note", lang, computed=format_number(computed, lang)))
+    value = translate("unit_km2", lang, value=format_number(state.area_km2, lang))
+    note = translate("area_usual_note", lang, computed=format_number(computed, lang))
     return [(translate("field_area_usual", lang),
-             f'{value} <span class="note">({note})</span>'
-             f'{source_list_html(state.area_sources, lang)}')]
+             _cell(value, note, source_list_html(state.area_sources, lang)))]
 
 
 def legend_html(lang: str) -> str:
@@ -129,13 +124,11 @@ def legend_html(lang: str) -> str:
     from geo.render.mapbuild import COLORS
 
     def t(key: str) -> str:
-        return esc(translate(key, lang))
+        return translate(key, lang)
 
-    def swatch(fill: str, line: str, dashed: bool = False, width: int = 2) -> str:
-        style = "dashed" if dashed else "solid"
-        return (f'<span class="swatch" style="display:inline-block;width:22px;height:14px;'
-                f'background:{fill};border:{width}px {style} {line};'
-                f'vertical-align:middle;margin-right:6px"></span>')
+    def swatch(fill: str, line: str, dashed: bool = False, width: int = 2) -> Markup:
+        return Markup(render("swatch.html.j2", fill=fill, line=line, width=width,
+                             style="dashed" if dashed else "solid"))
 
     items = [
         (swatch(_tint(COLORS["member_fill"], 0.4), COLORS["member_line"], width=3),
@@ -145,9 +138,7 @@ def legend_html(lang: str) -> str:
         (swatch(_tint(COLORS["alg"], 0.15), COLORS["alg"], dashed=True), t("legend_alg")),
         (swatch(_tint(COLORS["core"], 0.18), COLORS["core"]), t("legend_core")),
     ]
-    body = "".join(f"<li>{sw}{text}</li>" for sw, text in items)
-    return (f'<ul class="legend" style="list-style:none;padding-left:0;margin:0">{body}</ul>'
-            f'<p class="note" style="font-size:0.85em;color:#555">{t("legend_online")}</p>')
+    return render("legend.html.j2", items=items, online=t("legend_online"))
 
 
 def _tint(hex_colour: str, alpha: float) -> str:
@@ -178,10 +169,11 @@ def actors_html(actors: object, lang: str) -> tuple[str, str]:
     from geo.model.events import split_actors
 
     table = aliases()
-    acting, targets = [], []
+    acting: list[tuple[str, str]] = []
+    targets: list[tuple[str, str]] = []
     for name in split_actors(actors):
         if table.is_victim(name):
-            targets.append(f"<li>{esc(name)}</li>")
+            targets.append((name, ""))
             continue
         group = table.group_of(name)
         shown = group.name(lang) if group is not None else name
@@ -189,11 +181,10 @@ def actors_html(actors: object, lang: str) -> tuple[str, str]:
         # The group is named when the written name does not already say it ("VDP" is
         # the group "VDP (Volunteers...)"; "JNIM (suspected)" is named "JNIM").
         if group is not None and name_key(name) not in name_key(shown):
-            note = (f' <span class="actor-group note">'
-                    f'({esc(translate("actor_group_of", lang, group=shown))})</span>')
-        acting.append(f"<li>{esc(name)}{note}</li>")
-    return (f"<ul>{''.join(acting)}</ul>" if acting else "",
-            f'<ul class="targets">{"".join(targets)}</ul>' if targets else "")
+            note = translate("actor_group_of", lang, group=shown)
+        acting.append((name, note))
+    return (render("name_list.html.j2", items=acting, cls="") if acting else "",
+            render("name_list.html.j2", items=targets, cls="targets") if targets else "")
 
 
 def dataset_label(dataset: object, lang: str) -> str:
@@ -207,17 +198,13 @@ def also_in_html(copies: Sequence[tuple], lang: str, km: float) -> str:
     if not copies:
         return ""
 
-    def item(ds: str, ident: str, urls: Sequence[str] = ()) -> str:
+    def item(ds: str, ident: str, urls: Sequence[str] = ()) -> dict[str, object]:
         text = translate("also_in_item", lang, dataset=dataset_label(ds, lang), id=ident)
-        links = " ".join(f'<a href="{esc(u)}" target="_blank" rel="noopener noreferrer">'
-                         f"{esc(u)}</a>" for u in urls
-                         if str(u).lower().startswith(("http://", "https://")))
-        return (f'<li data-dataset="{esc(ds)}" data-id="{esc(ident)}">{esc(text)}'
-                + (f'<br><span class="sources">{links}</span>' if links else "") + "</li>")
+        return {"dataset": ds, "id": ident, "text": text,
+                "urls": [u for u in urls if str(u).lower().startswith(_LINK_SCHEMES)]}
 
-    items = "".join(item(*copy) for copy in copies)
-    note = esc(translate("also_in_note", lang, km=format_number(km, lang)))
-    return f'<ul class="also-in">{items}</ul><span class="note">{note}</span>'
+    return render("also_in.html.j2", copies=[item(*copy) for copy in copies],
+                  note=translate("also_in_note", lang, km=format_number(km, lang)))
 
 
 def event_panel_html(event: pd.Series, country_name: str, lang: str,
@@ -243,32 +230,33 @@ def event_panel_html(event: pd.Series, country_name: str, lang: str,
         geo_text = t(f"geo_precision_{int(geo_prec)}") if not pd.isna(geo_prec) else "—"
     actors, targets = actors_html(event["actors"], lang)
     rows = [
-        (t("field_date"), f'{esc(date)} <span class="note">({esc(t("field_precision", value=precision))})</span>'),  # noqa: E501
-        (t("field_category"), esc(t(f"cat_{event['category']}"))),
-        (t("field_subtype"), esc(t(f"sub_{event['subtype']}"))),
-        (t("field_country"), esc(country_name)),
-        (t("field_region"), esc(event["admin1_name"] or "—")),
-        (t("field_location"), esc(text.location)),
-        (t("field_coordinates"), esc(coords)),
-        (t("field_geo_precision"), esc(geo_text)),
-        (t("field_actors"), actors or "—"),
-        *([(t("field_targets"), targets)] if targets else []),
-        (t("field_fatalities"), esc(fatalities_text(event["fatalities_low"],
-                                                    event["fatalities_high"], lang))),
-        (t("field_dataset"), esc(dataset_label(event["dataset"], lang))),
-        *([(t("field_also_in"), also_in_html(also_in, lang, DUPLICATE_KM))] if also_in else []),
-        (t("field_verified"), esc(t("answer_yes") if event["verified"] else t("answer_no"))),
+        (t("field_date"), _cell(date, t("field_precision", value=precision))),
+        (t("field_category"), _cell(t(f"cat_{event['category']}"))),
+        (t("field_subtype"), _cell(t(f"sub_{event['subtype']}"))),
+        (t("field_country"), _cell(country_name)),
+        (t("field_region"), _cell(event["admin1_name"] or "—")),
+        (t("field_location"), _cell(text.location)),
+        (t("field_coordinates"), _cell(coords)),
+        (t("field_geo_precision"), _cell(geo_text)),
+        (t("field_actors"), Markup(actors) if actors else _cell("—")),
+        *([(t("field_targets"), Markup(targets))] if targets else []),
+        (t("field_fatalities"), _cell(fatalities_text(event["fatalities_low"],
+                                                      event["fatalities_high"], lang))),
+        (t("field_dataset"), _cell(dataset_label(event["dataset"], lang))),
+        *([(t("field_also_in"), Markup(also_in_html(also_in, lang, DUPLICATE_KM)))]
+          if also_in else []),
+        (t("field_verified"), _cell(t("answer_yes") if event["verified"] else t("answer_no"))),
         *typology_rows(event, lang),
     ]
     # "Summary (English)" only when a French reader gets the English text (imports).
     summary_label = "field_summary" if text.translated else "field_summary_english"
-    return (f'<div class="event-panel" data-id="{esc(event["id"])}">'
-            f'<h3>{esc(text.location)} · {esc(date)}</h3>{_rows(rows)}'
-            f'<h5>{esc(t(summary_label))}</h5><p class="summary">{esc(text.summary)}</p>'
-            f'<h5>{esc(t("sources"))}</h5>{source_list_html(list(event["sources"]), lang)}</div>')
+    return render("event_panel.html.j2", id=event["id"], location=text.location, date=date,
+                  table=_rows(rows), summary_label=t(summary_label), summary=text.summary,
+                  sources_label=t("sources"),
+                  sources=Markup(source_list_html(list(event["sources"]), lang)))
 
 
-def typology_rows(event: pd.Series, lang: str) -> list[tuple[str, str]]:
+def typology_rows(event: pd.Series, lang: str) -> list[tuple[str, Markup]]:
     """The source's own typology of an event (ACLED's types, interaction and civilian
     targeting; UCDP's type of violence, dyad and best estimate), escaped, for the fields
     it has (none for a curated event). ACLED's labels are shown as ACLED writes them."""
@@ -279,25 +267,29 @@ def typology_rows(event: pd.Series, lang: str) -> list[tuple[str, str]]:
     rows = []
     for column in ("disorder_type", "event_type", "sub_event_type"):
         if value(column):
-            rows.append((translate(f"field_{column}", lang), esc(value(column))))
+            rows.append((translate(f"field_{column}", lang), _cell(value(column))))
     if value("interaction"):
-        code = f' <span class="note">({esc(value("interaction_code"))})</span>' \
-            if value("interaction_code") else ""
-        rows.append((translate("field_interaction", lang), esc(value("interaction")) + code))
+        rows.append((translate("field_interaction", lang),
+                     _cell(value("interaction"), value("interaction_code"))))
     if value("civilian_targeting"):
         rows.append((translate("field_civilian_targeting", lang),
-                     esc(value("civilian_targeting"))))
+                     _cell(value("civilian_targeting"))))
     if value("type_of_violence") in ("1", "2", "3"):
         rows.append((translate("field_type_of_violence", lang),
-                     esc(translate(f"tov_{value('type_of_violence')}", lang))))
+                     _cell(translate(f"tov_{value('type_of_violence')}", lang))))
     if value("dyad_name"):
-        dyad = f' <span class="note">({esc(value("dyad_id"))})</span>' \
-            if value("dyad_id") else ""
-        rows.append((translate("field_dyad", lang), esc(value("dyad_name")) + dyad))
+        rows.append((translate("field_dyad", lang), _cell(value("dyad_name"), value("dyad_id"))))
     if value("fatalities_best"):
         rows.append((translate("field_fatalities_best", lang),
-                     esc(format_number(int(event["fatalities_best"]), lang))))
+                     _cell(format_number(int(event["fatalities_best"]), lang))))
     return rows
+
+
+def _circle(style: dict, radius: float, border: str) -> Markup:
+    """A point mark of the event legends: ``style``, a layer's style
+    (``geo.render.pointlayer``), ``radius`` in pixels."""
+    return Markup(render("circle.html.j2", size=f"{2 * radius:.0f}", fill=style["fill_color"],
+                         weight=style["weight"], border=border, color=style["color"]))
 
 
 def dataset_legend_html(slots: dict[str, int], lang: str) -> str:
@@ -314,14 +306,10 @@ def dataset_legend_html(slots: dict[str, int], lang: str) -> str:
         border = "dashed" if style.get("dash_array") else "solid"
         if style.get("dash_array") and style["dash_array"].split()[0] == "1":
             border = "dotted"
-        mark = (f'<span style="display:inline-block;width:14px;height:14px;'
-                f'border-radius:50%;background:{style["fill_color"]};'
-                f'border:{style["weight"]}px {border} {style["color"]};vertical-align:middle;'
-                f'margin-right:6px"></span>')
-        items.append(f'<li class="legend-dataset" data-dataset="{esc(name)}">{mark}'
-                     f"{esc(dataset_label(name, lang))}</li>")
-    return (f"<h5>{esc(translate('legend_datasets', lang))}</h5>"
-            f'<ul style="list-style:none;padding-left:0;margin:0">{"".join(items)}</ul>')
+        items.append({"name": name, "mark": _circle(style, 7, border),
+                      "label": dataset_label(name, lang)})
+    return render("dataset_legend.html.j2", heading=translate("legend_datasets", lang),
+                  items=items)
 
 
 def event_legend_html(lang: str, coverage_end: dt.date | None = None,
@@ -333,34 +321,19 @@ def event_legend_html(lang: str, coverage_end: dt.date | None = None,
     from geo.model.events import LAYERS
     from geo.render.pointlayer import LAYER_STYLES, legend_sizes
 
-    def circle(style: dict, radius: float) -> str:
-        border = "dashed" if style.get("dash_array") else "solid"
-        size = 2 * radius
-        return (f'<span style="display:inline-block;width:{size:.0f}px;height:{size:.0f}px;'
-                f'border-radius:50%;background:{style["fill_color"]};'
-                f'border:{style["weight"]}px {border} {style["color"]};vertical-align:middle;'
-                f'margin-right:6px"></span>')
+    def circle(style: dict, radius: float) -> Markup:
+        return _circle(style, radius, "dashed" if style.get("dash_array") else "solid")
 
-    items = "".join(
-        f"<li>{circle(LAYER_STYLES[layer], 7)}{esc(translate(f'ev_layer_{layer}', lang))}</li>"
-        for layer in LAYERS)
-    sizes = "".join(
-        f'<span style="margin-right:12px">{circle(LAYER_STYLES["insurgency"], r)}'
-        f"{esc(translate('rd_legend_deaths', lang, count=n))}</span>"
-        for n, r in legend_sizes())
-    bubble = (f'<span style="display:inline-block;width:22px;height:22px;line-height:22px;'
-              f'border-radius:50%;background:{CLUSTER_FILL};color:{CLUSTER_TEXT};'
-              f'border:2px solid #fff;box-shadow:0 0 0 1px {CLUSTER_FILL};text-align:center;'
-              f'font:600 10px/22px sans-serif;vertical-align:middle;margin-right:6px">'
-              f'{esc(format_number(12, lang))}</span>')
-    cluster = f'<li class="legend-cluster">{bubble}{esc(translate("rd_legend_cluster", lang))}</li>'
-    coverage = ("" if coverage_end is None else
-                f'<p class="coverage" style="margin:0 0 4px">'
-                f"{esc(translate('ev_coverage', lang, date=format_day(coverage_end, lang)))}"
-                "</p>")
-    return (f"<h5>{esc(translate('legend_events', lang))}</h5>{coverage}"
-            f'<ul style="list-style:none;padding-left:0;margin:0">{items}{cluster}</ul>'
-            f'<p style="margin:6px 0">{sizes}</p>'
-            f'<p class="note" style="font-size:0.85em;color:#555">'
-            f"{esc(translate('legend_size', lang))}</p>"
-            + dataset_legend_html(datasets or {}, lang))
+    return render(
+        "event_legend.html.j2", heading=translate("legend_events", lang),
+        coverage=("" if coverage_end is None else
+                  translate("ev_coverage", lang, date=format_day(coverage_end, lang))),
+        layers=[(circle(LAYER_STYLES[layer], 7), translate(f"ev_layer_{layer}", lang))
+                for layer in LAYERS],
+        cluster_fill=CLUSTER_FILL, cluster_text=CLUSTER_TEXT,
+        cluster_count=format_number(12, lang),
+        cluster_label=translate("rd_legend_cluster", lang),
+        sizes=[(circle(LAYER_STYLES["insurgency"], r),
+                translate("rd_legend_deaths", lang, count=n)) for n, r in legend_sizes()],
+        size_note=translate("legend_size", lang),
+        datasets=Markup(dataset_legend_html(datasets or {}, lang)))

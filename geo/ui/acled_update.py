@@ -64,7 +64,7 @@ def _run(lang: str, source: str, work: Callable[[rs.Progress], rs.UpdateReport])
 
 def report_view(report: rs.UpdateReport, lang: str) -> None:
     """The report of an update, counted as an import's."""
-    from geo.ui.data import problems_table  # noqa: PLC0415 - the Data page's own table
+    from geo.ui.data import problems_table
 
     t = _t(lang)
     st.markdown(f"**{t('ru_report')}**")

@@ -457,7 +457,7 @@ def vega_spec(chart: alt.TopLevelMixin, prefix: str = "data") -> dict:
         view.pop(size, None)
     if "view" in spec.get("config", {}) and not view:
         del spec["config"]["view"]
-    spec["datasets"] = {name: frame for name, frame in frames.values()}
+    spec["datasets"] = dict(frames.values())
     return spec
 
 

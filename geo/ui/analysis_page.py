@@ -71,7 +71,7 @@ class AnalysisView:
     def fmt(self, value: float, decimals: int = 0) -> str:
         return format_number(value, self.lang, decimals)
 
-    def day(self, value) -> str:  # noqa: ANN001 - a date or a Timestamp
+    def day(self, value) -> str:  # a date or a Timestamp
         return format_day(pd.Timestamp(value).date(), self.lang)
 
     def attribution(self, used: set[str] | frozenset[str]) -> list[str]:
@@ -156,7 +156,7 @@ def csv_button(view: AnalysisView, table: pd.DataFrame | Callable[[], pd.DataFra
                        file_name=f"sahel-atlas-{name}.csv", mime="text/csv", key=f"csv_{name}")
 
 
-def table_box(view: AnalysisView, name: str):  # noqa: ANN201 - Streamlit's ExpanderContainer
+def table_box(view: AnalysisView, name: str):  # Streamlit's ExpanderContainer
     """The "Table" expander under a chart: its table is built only while it is open (opening
     it reruns the section), not on every rerun."""
     return st.expander(view.t("an_table"), key=f"an_table_{name}", on_change="rerun")

@@ -310,7 +310,7 @@ def disk_name(file_name: str) -> str:
 
 
 @contextmanager
-def _upload_copy(upload) -> Iterator[Path]:  # noqa: ANN001 - streamlit UploadedFile
+def _upload_copy(upload) -> Iterator[Path]:
     """The upload as a private temporary file (streamed, never decoded here) for the
     duration of one step: Streamlit keeps the upload itself, so no copy outlives the step
     (a closed tab or a stopped server leaves nothing behind in the temporary folder)."""
@@ -343,7 +343,7 @@ def show_error(err: importers.ImportFileError, lang: str) -> None:
     st.error("\n\n".join(lines), icon="⚠️")
 
 
-def _inspect(upload) -> dict:  # noqa: ANN001 - streamlit UploadedFile
+def _inspect(upload) -> dict:
     """What the page knows of a new upload: its identity, name, columns, and the error that
     stops it at once (too large, not a readable table)."""
     info: dict = {"id": upload.file_id, "name": upload.name, "columns": (), "error": None}
@@ -420,7 +420,7 @@ def upload_section(lang: str, store: Store) -> None:
         show_error(failed[1], lang)
 
 
-def _check(upload, file_name: str, choices: Choices, store: Store,  # noqa: ANN001
+def _check(upload, file_name: str, choices: Choices, store: Store,
            lang: str) -> None:
     """Run the check of the upload with ``choices``; keep the plan or the error for them."""
     t = _t(lang)
@@ -605,6 +605,6 @@ def data_page(lang: str) -> None:
     plan = st.session_state.get(PLAN_KEY)
     if plan is not None:
         report_section(plan, lang, store)
-    from geo.ui.acled_update import remote_update_section  # noqa: PLC0415 - its own module
+    from geo.ui.acled_update import remote_update_section
     remote_update_section(lang, store)  # "Update from ACLED" / "Update from UCDP"
     datasets_section(lang, store)

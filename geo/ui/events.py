@@ -516,7 +516,7 @@ def winner_setting(events: pd.DataFrame, lang: str) -> str:
     """Which dataset's copy of an event found in two datasets is shown: a choice among
     the datasets present when there are several (the curated one by default); the value
     is kept in the URL (``winner``) like the filters."""
-    codes, names = _dataset_codes(events_key(), len(events), events)
+    _codes, names = _dataset_codes(events_key(), len(events), events)
     present = sorted(names, key=lambda n: (n != CURATED, n))
     current = state.get(state.EV_WINNER) or CURATED
     if len(present) <= 1:

@@ -1,20 +1,21 @@
 """The Help page's drawing: the sections of ``data/help/help.yaml`` with the map's own
 legends and zone definitions inside them, the glossary, the coverage computed from the
-loaded data. The HTML builders are plain functions (tested without a running app); every
-text from data is escaped."""
+loaded data. The HTML builders are plain functions (tested without a running app) over the
+templates of :mod:`geo.render.html`, which escape every text from data."""
 
 from __future__ import annotations
 
-import html
 from collections.abc import Iterable, Sequence
 
 import pandas as pd
 import streamlit as st
+from markupsafe import Markup
 
 from geo.i18n.catalogue import format_day, format_number, pick, translate
 from geo.io.facts import Milestone
 from geo.model.countries import AES_MEMBERS, country_name
 from geo.render import helpcontent as hc
+from geo.render.html import render
 from geo.spatial.zones import ZoneDefinitions
 
 STYLE = """<style>
@@ -39,10 +40,6 @@ _SAMPLE_DATASETS = {"curated": "curated", "ACLED": "acled", "UCDP": "ucdp"}
 """Dataset names shown in the outline legend's sample -> their outline slot's name."""
 
 
-def esc(value: object) -> str:
-    return html.escape(str(value))
-
-
 def formatted_params(lang: str) -> dict[str, str]:
     """:func:`geo.render.helpcontent.rule_params` written in the reader's format."""
     return {k: format_number(v, lang, 0 if float(v).is_integer() else 1)
@@ -50,35 +47,29 @@ def formatted_params(lang: str) -> dict[str, str]:
 
 
 def help_text(text: hc.Text, lang: str) -> str:
-    """A help text in ``lang``, placeholders filled, escaped."""
-    return esc(pick(text, lang).format(**formatted_params(lang)))
+    """A help text in ``lang``, placeholders filled (plain text: the templates escape it)."""
+    return pick(text, lang).format(**formatted_params(lang))
 
 
 def rule_text(key: str, lang: str) -> str:
     """A rule the app states in the locale string ``key``, filled as the app fills it."""
-    return esc(translate(key, lang, **formatted_params(lang)))
+    return translate(key, lang, **formatted_params(lang))
 
 
 def item_html(item: hc.Item, lang: str, shown: str = "") -> str:
     """One item: its title (anchored ``help-<id>``), text, the app's own statement of the
     rule, and ``shown`` (HTML the app draws, see :func:`shown_html`)."""
-    parts = [f'<section class="help-item" id="help-{esc(item.id)}">'
-             f"<h3>{esc(pick(item.title, lang))}</h3>"]
-    if item.text is not None:
-        parts.append(f"<p>{help_text(item.text, lang)}</p>")
-    for key in item.rules:
-        parts.append(f'<p class="help-rule" data-rule="{esc(key)}">'
-                     f'<span class="label">{esc(translate("help_rule", lang))}</span><br>'
-                     f"{rule_text(key, lang)}</p>")
-    if shown:
-        parts.append(f'<div class="help-shown" data-show="{esc(item.show)}">{shown}</div>')
-    return "".join(parts) + "</section>"
+    return render("help_item.html.j2", id=item.id, title=pick(item.title, lang),
+                  text=None if item.text is None else help_text(item.text, lang),
+                  rules=[(key, rule_text(key, lang)) for key in item.rules],
+                  rule_label=translate("help_rule", lang), show=item.show or "",
+                  shown=Markup(shown))
 
 
 def intro_html(section: hc.Section, lang: str) -> str:
     if section.intro is None:
         return ""
-    return f'<p class="help-intro" style="max-width:62rem">{help_text(section.intro, lang)}</p>'
+    return render("help_intro.html.j2", text=help_text(section.intro, lang))
 
 
 def contents_markdown(content: hc.HelpContent, lang: str) -> str:
@@ -95,23 +86,18 @@ def glossary_index_markdown(terms: Iterable[hc.Term], lang: str) -> str:
 def term_html(term: hc.Term, lang: str) -> str:
     """One glossary entry, anchored ``term-<id>``, with its sources and the day each was
     read."""
-    sources = "".join(
-        f'<li><a href="{esc(s.url)}" target="_blank" rel="noopener noreferrer">'
-        f"{esc(s.title)}</a> — {esc(s.publisher)}, "
-        f"{esc(translate('help_read_on', lang, date=format_day(s.checked, lang)))}</li>"
-        for s in term.sources)
+    sources = [{"url": s.url, "title": s.title, "publisher": s.publisher,
+                "read": translate("help_read_on", lang, date=format_day(s.checked, lang))}
+               for s in term.sources]
     names, written = pick(term.names, lang), term.term[lang]
-    expansion = "" if hc.fold(names) == hc.fold(written) else (
-        f' <span class="names">— {esc(names)}</span>')
-    return (f'<div class="help-term" id="term-{esc(term.id)}" data-term="{esc(written)}">'
-            f"<dt>{esc(written)}{expansion}</dt>"
-            f"<dd><p>{esc(pick(term.definition, lang))}</p>"
-            f'<span class="label">{esc(translate("help_sources", lang))}</span>'
-            f'<ul class="sources">{sources}</ul></dd></div>')
+    return render("help_term.html.j2", id=term.id, written=written,
+                  names="" if hc.fold(names) == hc.fold(written) else names,
+                  definition=pick(term.definition, lang),
+                  sources_label=translate("help_sources", lang), sources=sources)
 
 
 def glossary_html(terms: Sequence[hc.Term], lang: str) -> str:
-    return f'<dl class="help-glossary">{"".join(term_html(t, lang) for t in terms)}</dl>'
+    return render("help_glossary.html.j2", terms=[Markup(term_html(t, lang)) for t in terms])
 
 
 # --- what the app draws inside an item --------------------------------------------------------
@@ -131,23 +117,21 @@ def alg_zone_html(zones: ZoneDefinitions, lang: str) -> str:
     words), its units by country and its sources."""
     from geo.render.panels import source_list_html
 
-    units = "".join(
-        f"<li>{esc(country_name(iso, lang))}: {esc(', '.join(names))}</li>"
-        for iso, names in zones.alg_units.items())
-    return (f"<p><strong>{esc(pick(zones.alg_name, lang))}</strong></p>"
-            f"<p>{esc(pick(zones.alg_definition, lang))}</p>"
-            f"<p>{esc(pick(zones.alg_caveat, lang))}</p>"
-            f"<p>{esc(translate('help_alg_units', lang))}</p><ul>{units}</ul>"
-            f"<p>{esc(translate('help_sources', lang))}</p>"
-            + source_list_html(list(zones.alg_sources), lang))
+    return render("help_zone.html.j2", name=pick(zones.alg_name, lang),
+                  paragraphs=[pick(zones.alg_definition, lang), pick(zones.alg_caveat, lang)],
+                  units=[(country_name(iso, lang), ", ".join(names))
+                         for iso, names in zones.alg_units.items()],
+                  units_label=translate("help_alg_units", lang),
+                  sources_label=translate("help_sources", lang),
+                  sources=Markup(source_list_html(list(zones.alg_sources), lang)))
 
 
 def core_zone_html(zones: ZoneDefinitions, lang: str) -> str:
     radius = format_number(zones.default_radius_km, lang)
-    return (f"<p><strong>{esc(pick(zones.core_name, lang))}</strong></p>"
-            f"<p>{esc(pick(zones.core_definition, lang))}</p>"
-            f"<p>{esc(translate('help_core_radius', lang, radius=radius))}</p>"
-            f"<p>{esc(translate('computed_layer', lang))}</p>")
+    return render("help_zone.html.j2", name=pick(zones.core_name, lang),
+                  paragraphs=[pick(zones.core_definition, lang),
+                              translate("help_core_radius", lang, radius=radius),
+                              translate("computed_layer", lang)], units=None)
 
 
 def _span(frame: pd.DataFrame, lang: str) -> dict[str, str]:
@@ -184,7 +168,7 @@ def coverage_html(events: pd.DataFrame, milestones: Sequence[Milestone], lang: s
     facts = coverage_note(list(milestones), lang)
     if facts:
         lines.append(facts)
-    return "<ul>" + "".join(f"<li>{esc(line)}</li>" for line in lines) + "</ul>"
+    return render("help_coverage.html.j2", lines=lines)
 
 
 def shown_html(show: str | None, lang: str) -> str:

@@ -3,7 +3,6 @@ tables. The numbers come from :mod:`geo.analysis.signals`; this module only draw
 
 from __future__ import annotations
 
-import html
 from dataclasses import dataclass, replace
 from datetime import date
 
@@ -18,6 +17,7 @@ from geo.i18n.catalogue import format_day, format_number, translate
 from geo.model.countries import country_name
 from geo.model.filters import EventFilter
 from geo.render import palette
+from geo.render.html import escape_value, render
 from geo.ui import analysis as ui_an
 from geo.ui import state
 
@@ -173,17 +173,14 @@ def level_map(admin1: gpd.GeoDataFrame, regions: pd.DataFrame, measure: str, lan
             value = (f"{label}: {baseline_text(row, measure, lang)} · "
                      f"{level_label(level, lang)}")
         feats.append({**feature, "properties": {**feature["properties"],
-                                                "value": html.escape(value), "fill": fill}})
+                                                "value": str(escape_value(value)), "fill": fill}})
     return ui_an.filled_regions_map({**shapes, "features": feats}, t("sg_map"), admin1)
 
 
 def level_legend_html(lang: str) -> str:
-    cells = "".join(
-        f'<span style="display:inline-flex;align-items:center;margin-right:12px">'
-        f'<span style="width:14px;height:14px;background:{LEVEL_COLOURS[lv]};'
-        f'border:1px solid #a8581f;margin-right:4px;display:inline-block"></span>'
-        f'{html.escape(level_label(lv, lang))}</span>' for lv in LEGEND_LEVELS)
-    return f'<div class="sg-legend" style="font-size:0.85rem">{cells}</div>'
+    """The change levels' legend: each level's colour and name."""
+    return render("level_legend.html.j2",
+                  items=[(LEVEL_COLOURS[lv], level_label(lv, lang)) for lv in LEGEND_LEVELS])
 
 
 # --- the page's controller -----------------------------------------------------------------

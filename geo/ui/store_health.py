@@ -21,7 +21,7 @@ DATA_PAGE = "pages/data.py"
 DONE_ICON = ":material/check_circle:"  # Streamlit's own icon font: no emoji font needed
 
 
-def _t(lang: str):  # noqa: ANN202 - a translator
+def _t(lang: str):
     return lambda key, **params: translate(key, lang, **params)
 
 

@@ -168,7 +168,7 @@ def warm_up() -> dict[str, float]:
             step()
             steps[name] = round(time.perf_counter() - start, 3)
         log.info("default view prepared at start (s): %s", steps)
-    except Exception:  # noqa: BLE001 - the pages compute what is missing, and say what is wrong
+    except Exception:
         log.exception("warm-up stopped (the pages will compute what it did not)")
     finally:
         context_log.removeFilter(quiet)
@@ -200,13 +200,13 @@ def _libraries() -> None:
     its module is first imported inside a script run, and only then; imported here, it
     would never be registered and its frame would answer 404. Its own imports (folium,
     branca) are most of its cost and are imported here."""
-    import altair
+    import altair as alt
     import folium.plugins  # noqa: F401
     import pandas as pd
     import streamlit.emojis  # noqa: F401 - read by the first set_page_config (the page icon)
 
     # Altair validates a chart against its schema; the first validation loads it.
-    altair.Chart(pd.DataFrame({"x": [1]})).mark_point().encode(x="x:Q").to_dict()
+    alt.Chart(pd.DataFrame({"x": [1]})).mark_point().encode(x="x:Q").to_dict()
 
     from geo.analysis import measures as analysis  # noqa: F401
     from geo.i18n.catalogue import catalog

@@ -157,8 +157,8 @@ def test_nothing_selected_gives_empty_tables():
 
 
 def test_one_deadly_event_gives_no_fatality_level_but_a_record_with_its_base():
-    rows = monthly("R-A", [1] * 36 + [0]) + [
-        {"date": "2024-12-15", "admin1_id": "R-A", "fatalities_high": 70}]
+    rows = [*monthly("R-A", [1] * 36 + [0]),
+            {"date": "2024-12-15", "admin1_id": "R-A", "fatalities_high": 70}]
     arrays, mask = arrays_of(rows)
     table = signals.change_table(arrays, mask, "admin1", "month", END)
     assert table.loc["R-A", "fatalities"] == 70

@@ -247,10 +247,10 @@ def test_a_rerun_that_only_regroups_a_chart_filters_and_aggregates_nothing(monke
     for section in (*SECTIONS[1:], "trends"):
         at.radio(key="an_section").set_value(section).run()
     calls: list[str] = []
-    def counting(name: str, module=an):  # noqa: ANN001, ANN202
+    def counting(name: str, module=an):
         real = getattr(module, name)
 
-        def counted(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+        def counted(*args, **kwargs):
             calls.append(name)
             return real(*args, **kwargs)
         return counted

@@ -207,8 +207,8 @@ def test_a_replaced_upload_and_a_stale_error(store):
     uploader = at.file_uploader[0]
     uploader.set_value(("acled_labels.csv", (FIX / "acled_labels.csv").read_bytes(),
                         "text/csv")).run()
-    at.text_input(key=[i.key for i in at.text_input
-                       if i.key.startswith("data_dataset_")][0]).set_value("mine").run()
+    at.text_input(key=next(i.key for i in at.text_input
+                       if i.key.startswith("data_dataset_"))).set_value("mine").run()
     at.file_uploader[0].set_value(("GEDEvent_v25_1_sample.csv",
                                    (FIX / "GEDEvent_v25_1_sample.csv").read_bytes(),
                                    "text/csv")).run()
@@ -255,8 +255,8 @@ def test_disk_name_keeps_the_users_file_name():
 
 def test_uploader_chrome_is_written_in_the_readers_language(monkeypatch):
     # The limit shown is what this machine's memory allows (here: 2 GiB available).
-    from geo.io import importers as imp  # noqa: PLC0415
-    from geo.ui import data as ui_data  # noqa: PLC0415
+    from geo.io import importers as imp
+    from geo.ui import data as ui_data
 
     monkeypatch.setattr(imp, "available_memory", lambda: 2 * 1024**3)
     limit_mb = ui_data.page_limit_bytes() // 1024**2
@@ -304,7 +304,7 @@ def test_map_shows_imported_datasets_as_layers(store):
              or "events shown ·" in c.value]
     with_imports = shown[0]
     at.checkbox(key="ev_ds_acled").uncheck().run()
-    without_acled = [c.value for c in at.caption if "events shown" in c.value][0]
+    without_acled = next(c.value for c in at.caption if "events shown" in c.value)
     assert with_imports != without_acled
     # Export attribution of the view names ACLED, its access date and the filters.
     at.checkbox(key="ev_ds_acled").check().run()

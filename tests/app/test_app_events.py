@@ -71,7 +71,7 @@ def param(at: AppTest, key: str) -> str | None:
     return value
 
 
-def layer_box(at: AppTest, layer: str):  # noqa: ANN201 (AppTest element)
+def layer_box(at: AppTest, layer: str):
     return at.checkbox(key=f"ev_layers_{layer}")
 
 
@@ -398,7 +398,7 @@ CURATED = Path(__file__).resolve().parents[2] / "data" / "events" / "events.csv"
 
 
 @pytest.fixture()
-def events_file(monkeypatch: pytest.MonkeyPatch, tmp_path: Path):  # noqa: ANN201
+def events_file(monkeypatch: pytest.MonkeyPatch, tmp_path: Path):
     """Point the page at a CSV made of rows of the curated file (edited by the test)."""
     import csv
 

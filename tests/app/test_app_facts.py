@@ -315,3 +315,51 @@ def test_timeline_page_shows_source_notes_in_the_readers_language(lang, shown, h
     assert shown in html and hidden not in html
     if lang == "fr":  # no English note left on the French page
         assert "non relue" in html and "not reopened" not in html and "not re-read" not in html
+
+
+@pytest.fixture
+def broken_charter(tmp_path, monkeypatch):
+    """A copy of data/facts/ whose charter cites "AFP, 3 May" as a source (no URL), read
+    by fresh caches; the real facts are read again afterwards."""
+    import shutil
+
+    import streamlit as st
+
+    from geo.io import facts
+
+    copy = tmp_path / "facts"
+    shutil.copytree(facts.FACTS_DIR, copy)
+    text = (copy / facts.CHARTER_FILE).read_text(encoding="utf-8")
+    first_url = re.search(r"https://[^\s'\"]+", text).group(0)
+    (copy / facts.CHARTER_FILE).write_text(text.replace(first_url, "AFP, 3 May", 1),
+                                           encoding="utf-8")
+
+    def clear() -> None:
+        st.cache_resource.clear()
+        for name in dir(facts):
+            cached = getattr(facts, name)
+            if hasattr(cached, "cache_clear"):
+                cached.cache_clear()
+
+    monkeypatch.setattr(facts, "FACTS_DIR", copy)
+    clear()
+    yield
+    monkeypatch.undo()
+    clear()
+
+
+@pytest.mark.parametrize(("lang", "text"), [
+    ("en", "A facts file in data/facts/ does not follow its model"),
+    ("fr", "Un fichier de faits de data/facts/ ne suit pas son modèle"),
+])
+def test_a_broken_facts_file_is_named_with_the_place_in_it_not_a_traceback(
+        broken_charter, lang, text):
+    at = AppTest.from_file(str(REPO / "dashboard.py"), default_timeout=60)
+    at.query_params["lang"] = lang
+    at.switch_page("pages/charter.py")
+    at.run()
+    assert not at.exception
+    assert [e.value for e in at.error if e.value.startswith(text)]
+    [problems] = [c.value for c in at.code]
+    assert problems.startswith("charter.yaml: ")
+    assert "'AFP, 3 May' is not an http(s) URL" in problems

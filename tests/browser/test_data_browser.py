@@ -31,7 +31,7 @@ POINTS_JS = """() => {
 }"""
 
 
-def wait_points(page: object, accept, what: str, polls: int = 240) -> dict:  # noqa: ANN001
+def wait_points(page: object, accept, what: str, polls: int = 240) -> dict:
     """The events layer's state once ``accept(state)`` holds (the map frame is looked up
     again each time: a rerun may replace it)."""
     state = None

@@ -89,21 +89,21 @@ BUBBLES_JS = "() => {" + _LAYER_JS + """
 
 # --- expectations from the data ----------------------------------------------------------------
 
-def located(df):  # noqa: ANN001, ANN201 (DataFrame)
+def located(df):
     return df.dropna(subset=["latitude", "longitude"])
 
 
-def drawn_expected(f) -> dict[str, int]:  # noqa: ANN001 (EventFilter)
+def drawn_expected(f) -> dict[str, int]:
     counts = located(apply_filter(EVENTS, f))["layer"].value_counts()
     return {layer: int(n) for layer, n in counts.items() if n}
 
 
-def label_texts(f) -> dict[str, str]:  # noqa: ANN001 (EventFilter)
+def label_texts(f) -> dict[str, str]:
     counts = layer_counts(apply_filter(EVENTS, replace(f, layers=())))
     return {layer: f"{LABELS[layer]} ({counts[layer]})" for layer in LAYERS}
 
 
-def caption_text(f) -> str:  # noqa: ANN001 (EventFilter)
+def caption_text(f) -> str:
     rows = apply_filter(EVENTS, f)
     n = len(located(rows))
     text = f"{n} events shown"
@@ -228,7 +228,7 @@ def set_view(page: object, frame: object, lat: float, lng: float, zoom: int) -> 
     return wait_for(page, shown, f"the events layer at {lat}, {lng}, zoom {zoom}")
 
 
-def chooser_label(event) -> str:  # noqa: ANN001 - a row of EVENTS
+def chooser_label(event) -> str:
     """The text of an event's button in the panel's lists (day · place · layer)."""
     day = format_day(event.date.date(), "en", "medium")
     return f"{day} · {event.location} · {LABELS[event.layer]}"
@@ -387,7 +387,7 @@ def test_the_tooltip_names_the_layer_in_french(app_url, offline_page):
 BAMAKO = (12.6091, -7.9752)
 
 
-def _coincident(lat: float, lng: float):  # noqa: ANN202 (DataFrame)
+def _coincident(lat: float, lng: float):
     pts = located(SHOWN)
     return pts[(pts["latitude"] == lat) & (pts["longitude"] == lng)]
 

@@ -86,6 +86,12 @@ def test_town_labels_follow_the_zoom(app_url, offline_page, artifacts):
     labels = frame.evaluate("() => [...document.querySelectorAll('.atlas-town-name')]"
                             ".map(e => e.textContent)")
     assert labels == shown
+    # Drawn above the events (a town under a bubble stays readable), letting clicks through.
+    panes = frame.evaluate(
+        "() => { const z = p => Number(getComputedStyle(window.map.getPane(p)).zIndex);"
+        " return {towns: z('atlasTowns'), events: z('atlasPoints'),"
+        " through: getComputedStyle(window.map.getPane('atlasTowns')).pointerEvents}; }")
+    assert panes["towns"] > panes["events"] and panes["through"] == "none", panes
     page.screenshot(path=artifacts / "map-town-labels.png")
     assert offline_page.page_errors == []
 

@@ -39,7 +39,7 @@ def acled_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         yield url
 
 
-def shown(page: object, accept, what: str, polls: int = 240) -> int:  # noqa: ANN001
+def shown(page: object, accept, what: str, polls: int = 240) -> int:
     value = None
     for _ in range(polls):
         value = page.evaluate(SHOWN_JS)

@@ -220,8 +220,8 @@ def test_timeline_sentences_read_as_french():
     labels = cv.period_labels(timeline, charter, "fr")
     assert labels["all"] == "Tout (depuis le 3 décembre 1970)"
     assert labels["charter"] == "Depuis la Charte (16 septembre 2023)"
-    month = dict(date="2025-06", date_precision="month", sort_date="2025-06-01")
-    year = dict(date="1970", date_precision="year", sort_date="1970-01-01")
+    month = {"date": "2025-06", "date_precision": "month", "sort_date": "2025-06-01"}
+    year = {"date": "1970", "date_precision": "year", "sort_date": "1970-01-01"}
     for shape, intro, since in ((month, "de juin 2025 à juin 2025", "depuis juin 2025"),
                                 (year, "de 1970 à 1970", "depuis 1970")):
         one = [dataclasses.replace(timeline[0], **shape)]

@@ -241,7 +241,7 @@ def test_to_numeric_once_per_distinct_text_equals_the_whole_column(texts):
 
 
 def _row(**overrides: str) -> dict[str, str]:
-    row = {c: "" for c in CSV_COLUMNS}
+    row = dict.fromkeys(CSV_COLUMNS, "")
     row.update({"id": "E1", "dataset": "test", "date": "2020-08-18", "date_precision": "day",
                 "category": "insurgency", "subtype": "ambush", "country_iso3": "MLI",
                 "location": "Somewhere", "latitude": "14.5", "longitude": "-4.2",

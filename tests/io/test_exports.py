@@ -85,7 +85,7 @@ def test_geojson_keeps_unlocated_events_with_null_geometry_and_typed_values(stor
     assert isinstance(props["sources"], list) and props["sources"][0].startswith("http")
     assert all(v is None or isinstance(v, int) for p in doc["features"] for v in (
         p["properties"]["fatalities_low"], p["properties"]["fatalities_high"]))
-    assert "latitude" not in props and "timestamp" not in props or props["timestamp"] > 0
+    assert ("latitude" not in props and "timestamp" not in props) or props["timestamp"] > 0
 
 
 def test_geojson_attribution_in_french():
@@ -95,7 +95,7 @@ def test_geojson_attribution_in_french():
                                   '"geometry": null.']
 
 
-def _events(n: int, lat=None, **extra) -> pd.DataFrame:  # noqa: ANN001
+def _events(n: int, lat=None, **extra) -> pd.DataFrame:
     from geo.io.events import load_events
 
     base = load_events().events.head(n).reset_index(drop=True).copy()

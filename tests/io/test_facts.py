@@ -412,7 +412,7 @@ def test_point_5_references_the_diop_correction():
 
 def test_invalid_data_is_reported():
     raws = {name: _raw(name) for name in FILES}
-    assert facts._validate_raw(raws) == []
+    assert facts.validate_documents(raws) == []
 
     broken = copy.deepcopy(raws)
     broken["timeline.yaml"]["milestones"][0]["category"] = "gossip"
@@ -421,17 +421,15 @@ def test_invalid_data_is_reported():
     broken["charter.yaml"]["articles"][0]["themes"] = ["astrology"]
     broken["member_states.yaml"]["member_states"]["MLI"]["coups"][0]["timeline_id"] = "nope"
     broken["seed_coverage.yaml"]["points"][0]["timeline"] = ["no-such-milestone"]
-    problems = "\n".join(facts._validate_raw(broken))
+    broken["timeline.yaml"]["milestones"][3]["title"] = {"en": "only English"}
+    problems = "\n".join(facts.validate_documents(broken))
     assert "unknown category 'gossip'" in problems
     assert "2010-02-30" in problems
     assert "verified but has no source" in problems
     assert "unknown theme 'astrology'" in problems
     assert "dangling timeline id 'nope'" in problems
     assert "timeline:no-such-milestone" in problems
-
-    problems_text: list[str] = []
-    facts._walk_texts({"x": {"en": "only English"}}, "t", problems_text)
-    assert problems_text
+    assert "timeline.yaml: milestones[3].title: needs non-empty 'fr' text" in problems
 
 
 # --------------------------------------------------------------------------- shared sources

@@ -148,7 +148,7 @@ def _injection() -> bytes:
 
 def _duplicate_columns() -> bytes:
     header = [*HEADER, "Notes"]
-    return csv_text([r + ["again"] for r in acled_rows(2)], header=header).encode()
+    return csv_text([[*r, "again"] for r in acled_rows(2)], header=header).encode()
 
 
 def _zip_bomb() -> bytes:
@@ -211,7 +211,7 @@ CORPUS: dict[str, tuple[str, Callable[[], bytes], str | None]] = {
     "missing_values": ("r_export.csv", _missing_values, None),
     "injection": ("inject.csv", _injection, None),
     "very_long_cell": ("cell.csv", lambda: csv_text(
-        [r[:COL["notes"]] + ["y" * 300_000] + r[COL["notes"] + 1:]
+        [[*r[:COL["notes"]], "y" * 300000, *r[COL["notes"] + 1:]]
          for r in acled_rows(2)]).encode(), None),
 }
 REFUSED = sorted(k for k, v in CORPUS.items() if v[2])

@@ -110,7 +110,7 @@ def test_legacy_event_types_map_to_todays(raw, expected):
 
 
 def test_a_legacy_rows_own_sub_event_type_is_kept():
-    etype, sub = acled_types(pd.Series(["Violence against civilians", "Battles"]),
+    _etype, sub = acled_types(pd.Series(["Violence against civilians", "Battles"]),
                              pd.Series(["Abduction/forced disappearance", "Armed clash"]))
     assert sub.tolist() == ["Abduction/forced disappearance", "Armed clash"]
     assert legacy_key(pd.Series(["Battles - No change  of territory"])).iloc[0] == (
@@ -251,11 +251,11 @@ def test_unparseable_date_rejects_its_row_with_row_column_and_reason(store, tmp_
 def test_command_line_date_order_option(tmp_path):
     env = {"SAHEL_ATLAS_DATA_DIR": str(tmp_path / "store"), "PATH": "/usr/bin:/bin"}
     base = [sys.executable, "-m", "geo.io.cli", "import", str(FIX / "acled_ambiguous_dates.csv")]
-    refused = subprocess.run(base + ["--yes"], cwd=REPO, env=env, capture_output=True,
+    refused = subprocess.run([*base, "--yes"], cwd=REPO, env=env, capture_output=True,
                              text=True, timeout=120)
     assert refused.returncode == 1
     assert "--date-order" in refused.stderr and "nothing was stored" in refused.stderr
-    done = subprocess.run(base + ["--date-order", "mdy", "--yes"], cwd=REPO, env=env,
+    done = subprocess.run([*base, "--date-order", "mdy", "--yes"], cwd=REPO, env=env,
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert "numeric dates read as: month/day/year (chosen)" in done.stdout

@@ -193,7 +193,7 @@ def test_size_limit_follows_available_memory():
     assert large > 400 * 1024**2
     assert importers.max_file_bytes(available=10 * 1024**2) == importers.MIN_FILE_BYTES
     # The Data page also holds the upload in memory: a lower limit.
-    from geo.ui.data import page_limit_bytes  # noqa: PLC0415
+    from geo.ui.data import page_limit_bytes
 
     assert page_limit_bytes(16 * 1024**3) < large
 

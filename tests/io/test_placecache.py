@@ -28,7 +28,7 @@ def test_cached_distances_equal_computed_ones_and_the_second_start_projects_noth
     expected = analysis.distance_km(df, CENTER)
     first = analysis.distance_km(df, CENTER, cache)
     pd.testing.assert_series_equal(first, expected)
-    places, metres = placecache.read(cache)
+    places, _metres = placecache.read(cache)
     assert len(places) == 2  # the two distinct located places, once each
 
     def no_projection(*_a, **_k):

@@ -6,6 +6,7 @@ import json
 import time
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import ClassVar
 
 import pandas as pd
 import pytest
@@ -427,7 +428,7 @@ def test_a_keyring_without_backend_and_a_working_one(monkeypatch):
         priority = 0
 
     class Fake:
-        saved: dict = {}
+        saved: ClassVar[dict] = {}
 
         def get_keyring(self):
             return Backend()

@@ -110,7 +110,7 @@ def test_only_older_generations_are_removed(tmp_path):
 
 def test_text_is_stored_plain_sources_once_per_distinct_value_and_read_back(tmp_path):
     events = Store(tmp_path / "none").load_events()
-    row = {**{c: "" for c in SNAPSHOT_COLUMNS}, "date": pd.Timestamp("2024-01-01"),
+    row = {**dict.fromkeys(SNAPSHOT_COLUMNS, ""), "date": pd.Timestamp("2024-01-01"),
            "date_end": pd.Timestamp("2024-01-01"), "latitude": 14.0, "longitude": 1.0,
            "geo_precision": 1, "fatalities_low": 1, "fatalities_high": 2,
            "fatalities_best": pd.NA,

@@ -86,7 +86,7 @@ def test_an_entry_gets_its_type_default_grade(tmp_path):
      "sources[1]: https://a.example/x is listed twice"),
 ])
 def test_a_malformed_entry_is_refused_naming_file_and_entry(tmp_path, body, message):
-    with pytest.raises(SourceRegistryError, match="sources.yaml") as error:
+    with pytest.raises(SourceRegistryError, match=r"sources\.yaml") as error:
         read_registry(write(tmp_path, "sources:\n" + body))
     assert message in str(error.value)
 
@@ -149,7 +149,7 @@ def test_a_url_in_two_registries_must_agree():
     one = {"https://a.example/": info("https://a.example/")}
     other = {"https://a.example/": info("https://a.example/", "fair", "news", "relays")}
     assert merge_registries([("a.yaml", one), ("b.yaml", dict(one))]) == one
-    with pytest.raises(SourceRegistryError, match="described differently in a.yaml"):
+    with pytest.raises(SourceRegistryError, match=r"described differently in a\.yaml"):
         merge_registries([("a.yaml", one), ("b.yaml", other)])
 
 

@@ -279,7 +279,7 @@ def wait_stopped(pid: int, timeout: float = 120) -> None:
     raise AssertionError(f"process {pid} never reached its fault point")
 
 
-def read_until(stream, text: str) -> str:  # noqa: ANN001 - a text pipe
+def read_until(stream, text: str) -> str:
     seen = ""
     for line in stream:
         seen += line

@@ -42,13 +42,13 @@ def events() -> pd.DataFrame:
 
 def milestone(id_: str = "m", date: str = "2023-07-26", category: str = "coup",
               countries: tuple[str, ...] = ("NER",), **kw) -> Milestone:
-    values = dict(
-        id=id_, date=date, date_precision=kw.pop("precision", "day"),
-        sort_date=kw.pop("sort_date", date if len(date) == 10 else f"{date}-01"),
-        title={"en": f"Title {id_}", "fr": f"Titre {id_}"},
-        summary={"en": "Summary", "fr": "Résumé"}, countries=countries, category=category,
-        verified=kw.pop("verified", True), sources=kw.pop("sources", ("https://example.org/a",)),
-    )
+    values = {
+        'id': id_, 'date': date, 'date_precision': kw.pop("precision", "day"),
+        'sort_date': kw.pop("sort_date", date if len(date) == 10 else f"{date}-01"),
+        'title': {"en": f"Title {id_}", "fr": f"Titre {id_}"},
+        'summary': {"en": "Summary", "fr": "Résumé"}, 'countries': countries, 'category': category,
+        'verified': kw.pop("verified", True), 'sources': kw.pop("sources", ("https://example.org/a",)),
+    }
     values.update(kw)
     return Milestone(**values)
 
@@ -181,6 +181,13 @@ def test_what_followed_comes_from_the_timeline(timeline, categories):
     assert "6 July 2024" in html and "AES becomes a confederation" in html
     assert cv.what_followed(timeline, ("no-such-id", "confederation-treaty"))[0].id == (
         "confederation-treaty")
+
+
+def test_every_what_followed_id_is_a_milestone(timeline):
+    """The ids the Charter page names are timeline ids (what_followed skips a missing one
+    silently, so a renamed milestone would just vanish from the page)."""
+    assert {m.id for m in timeline} >= set(cv.WHAT_FOLLOWED_IDS)
+    assert len(cv.what_followed(timeline)) == len(cv.WHAT_FOLLOWED_IDS)
 
 
 def test_member_state_card(categories):

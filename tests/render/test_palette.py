@@ -105,7 +105,7 @@ def test_event_symbols_stand_out_from_the_basemap(vision):
     fills += [palette.LAYER_COLOURS[k]["fill"] for k in ("coup-successful", "insurgency",
                                                          "state-violence")]
     for ground in (palette.MAP_COLOURS["context_fill"], palette.BACKGROUND):
-        for fill in fills + [palette.CLUSTER_FILL]:
+        for fill in [*fills, palette.CLUSTER_FILL]:
             assert delta_e(fill, ground, vision) >= MIN_DELTA_E, (fill, ground, vision)
 
 

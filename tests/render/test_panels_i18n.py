@@ -112,7 +112,7 @@ def forms(entry: dict, lang: str) -> list[str]:
 # Each check below runs over the whole catalogue and lists every key at fault, so that one
 # failure names all the strings to fix (one test per key made 2,700 cases that said less).
 
-def _defects(check) -> list[str]:  # noqa: ANN001 - check(key, entry) -> list of problems
+def _defects(check) -> list[str]:
     return [f"{key}: {problem}" for key, entry in sorted(catalog().items())
             for problem in check(key, entry)]
 
@@ -160,7 +160,7 @@ def _format_problems(key: str, entry: dict) -> list[str]:
         texts = forms(entry, lang)
         if not texts:
             continue
-        params: dict[str, object] = {name: "X" for name in placeholders(texts[0])}
+        params: dict[str, object] = dict.fromkeys(placeholders(texts[0]), "X")
         for count in (0, 1, 2, 1253) if i18n.is_plural(key) else (None,):
             if count is not None:
                 params["count"] = count

@@ -27,7 +27,7 @@ DASHBOARD = str(Path(__file__).resolve().parents[2] / "dashboard.py")
 def counted(monkeypatch: pytest.MonkeyPatch, calls: Counter, owner: object, name: str) -> None:
     real: Callable = getattr(owner, name)
 
-    def wrapper(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202 - a transparent spy
+    def wrapper(*args, **kwargs):
         calls[name] += 1
         return real(*args, **kwargs)
 
@@ -207,7 +207,7 @@ def test_the_entry_point_tells_the_warm_up_which_page_is_requested(
     monkeypatch.setattr(warmup, "_requested", [None])
     passed: list[str] = []
 
-    async def inner(scope, _receive, _send):  # noqa: ANN001, ANN202
+    async def inner(scope, _receive, _send):
         passed.append(scope["path"])
 
     middleware = module.PageRequests(inner)

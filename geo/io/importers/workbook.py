@@ -157,7 +157,7 @@ def cell_text(value: object) -> str:
     return str(value)
 
 
-def _open(path: Path):  # noqa: ANN202 - an openpyxl workbook
+def _open(path: Path):
     import openpyxl
 
     return openpyxl.load_workbook(path, read_only=True, data_only=True)
@@ -171,7 +171,7 @@ def _guard(action: Callable[[], _T]) -> _T:
         return action()
     except WorkbookError:
         raise
-    except Exception as err:  # noqa: BLE001 - any openpyxl failure means a broken workbook
+    except Exception as err:
         raise WorkbookError(Message.of("err_workbook_unreadable",
                                        detail=f"{type(err).__name__}: {str(err)[:200]}")) from err
 

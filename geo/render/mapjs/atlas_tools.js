@@ -57,7 +57,9 @@
     onAdd: function (map) {
       if (!map.getPane(this.options.pane)) {
         var pane = map.createPane(this.options.pane);
-        pane.style.zIndex = 450;  // above the boundaries, below the events and tooltips
+        // above the boundaries and the events (a town under a bubble stays readable; the
+        // pane lets every click through to the events), below markers and tooltips
+        pane.style.zIndex = 460;
         pane.style.pointerEvents = "none";
       }
       this._box = L.DomUtil.create("div", "atlas-towns", map.getPane(this.options.pane));
