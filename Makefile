@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 DEV_STAMP := $(VENV)/.installed-dev
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: run test lint setup setup-dev chromium data clean lock
+.PHONY: run test lint format setup setup-dev chromium data clean lock
 
 run: setup ## set up (first time) and start the dashboard
 	$(PY) -m streamlit run dashboard.py
@@ -14,8 +14,12 @@ run: setup ## set up (first time) and start the dashboard
 test: setup-dev chromium ## set up (first time) and run the whole test suite
 	$(PY) -m pytest -q
 
-lint: setup-dev
+lint: setup-dev ## ruff's checks and the formatter's check (also run by the test suite)
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: setup-dev ## format the code with ruff
+	$(VENV)/bin/ruff format .
 
 setup: $(STAMP)
 setup-dev: $(DEV_STAMP)

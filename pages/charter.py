@@ -41,8 +41,9 @@ st.caption(ui_facts.articles_caption(charter, articles, lang))
 if not articles:
     st.info(t("charter_no_article"))
 for article in articles:
-    with st.expander(cv.md_escape(cv.article_label(article, lang)),
-                     icon=None if article.verified else "❔"):
+    with st.expander(
+        cv.md_escape(cv.article_label(article, lang)), icon=None if article.verified else "❔"
+    ):
         st.html(cv.article_body_html(article, charter, lang))
 
 st.subheader(t("charter_heading_provisions"))

@@ -76,6 +76,7 @@ def log(message: str) -> None:
 
 # --- stores ---------------------------------------------------------------------------------
 
+
 def build_store(directory: Path, n: int, seed: int = 1) -> Path:
     """A store of ``n`` synthetic events in ``directory`` (reused when it already has them)."""
     from geo.io.store import DatasetInfo, Store, row_hash
@@ -101,18 +102,24 @@ def build_store(directory: Path, n: int, seed: int = 1) -> Path:
     events["timestamp"] = 0
     events["row_hash"] = row_hash(events)
     log(f"writing a store of {n} events to {directory}")
-    Store(directory).write(events, DatasetInfo("synthetic", "app", "bench", "2026-01-01",
-                                               "synthetic.csv", "", len(events)))
+    Store(directory).write(
+        events,
+        DatasetInfo("synthetic", "app", "bench", "2026-01-01", "synthetic.csv", "", len(events)),
+    )
     Store(directory).load_events()  # writes the read cache (snapshot), as the app would
     return directory
 
 
 # --- a real server ---------------------------------------------------------------------------
 
+
 @contextmanager
-def server(log_path: Path, script: Path | str = "dashboard.py",
-           env: dict[str, str] | None = None, timeout_s: float = 120.0
-           ) -> Iterator[tuple[str, int]]:
+def server(
+    log_path: Path,
+    script: Path | str = "dashboard.py",
+    env: dict[str, str] | None = None,
+    timeout_s: float = 120.0,
+) -> Iterator[tuple[str, int]]:
     """``streamlit run script`` on a free loopback port: yields its URL and process id."""
     from tests.browser.server import free_port
 
@@ -120,11 +127,27 @@ def server(log_path: Path, script: Path | str = "dashboard.py",
     full_env = {**os.environ, "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false", **(env or {})}
     with log_path.open("w") as out:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", str(script), "--server.port", str(port),
-             "--server.address", "127.0.0.1", "--server.headless", "true",
-             # Others may edit the checkout meanwhile: no reload of changed modules.
-             "--server.fileWatcherType", "none"],
-            cwd=APP_DIR[0], stdout=out, stderr=subprocess.STDOUT, env=full_env)
+            [
+                sys.executable,
+                "-m",
+                "streamlit",
+                "run",
+                str(script),
+                "--server.port",
+                str(port),
+                "--server.address",
+                "127.0.0.1",
+                "--server.headless",
+                "true",
+                # Others may edit the checkout meanwhile: no reload of changed modules.
+                "--server.fileWatcherType",
+                "none",
+            ],
+            cwd=APP_DIR[0],
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            env=full_env,
+        )
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + timeout_s
@@ -179,7 +202,8 @@ RUN_OVER_JS = """() => {
 }"""
 
 
-ALL_DRAWN_JS = """(count) => {
+ALL_DRAWN_JS = (
+    """(count) => {
   const charts = document.querySelectorAll('[data-testid="stVegaLiteChart"]');
   if (charts.length < count) return false;
   for (const c of charts) {
@@ -187,8 +211,11 @@ ALL_DRAWN_JS = """(count) => {
       return false;
   }
   if (!document.querySelector('iframe[title="streamlit_folium.st_folium"]')) return true;
-  return (""" + MAP_DRAWN_JS + """)();
+  return ("""
+    + MAP_DRAWN_JS
+    + """)();
 }"""
+)
 """Every chart on the page (at least ``count``) has its marks and the choropleth, when the
 page has one, its regions."""
 
@@ -214,16 +241,17 @@ def count_bytes(page: object) -> list[int]:
 
     def received(payload: bytes | str) -> None:
         sizes.append(len(payload))
-        if isinstance(payload, bytes) and ForwardMsg.FromString(payload).WhichOneof(
-                "type") == "script_finished":
+        if (
+            isinstance(payload, bytes)
+            and ForwardMsg.FromString(payload).WhichOneof("type") == "script_finished"
+        ):
             finished.append(time.perf_counter())
 
     page.on("websocket", lambda ws: ws.on("framereceived", received))
     return sizes
 
 
-def open_analysis(browser: object, url: str, charts: int
-                  ) -> tuple[object, float, float, list[int]]:
+def open_analysis(browser: object, url: str, charts: int) -> tuple[object, float, float, list[int]]:
     """A new page on ``/analysis``: seconds until the script run is over (the server's
     part, as the browser sees it) and until the last chart is drawn; the sizes of the
     websocket messages it received (a list that keeps growing)."""
@@ -239,10 +267,13 @@ def open_analysis(browser: object, url: str, charts: int
 
 SECTION_PICKER = "Show"
 """The label of the page's choice of section (English)."""
-SECTION_TITLES = {"trends": "Trends over time",
-                  "before_after": "Before and after a pivot date",
-                  "bands": "Distance from the tripoint", "actors": "Top actors",
-                  "regions": "Regions (admin-1)"}
+SECTION_TITLES = {
+    "trends": "Trends over time",
+    "before_after": "Before and after a pivot date",
+    "bands": "Distance from the tripoint",
+    "actors": "Top actors",
+    "regions": "Regions (admin-1)",
+}
 
 
 def has_sections(page: object) -> bool:
@@ -265,11 +296,11 @@ def timed_section(page: object, section: str) -> float:
         if time.perf_counter() > deadline:
             raise TimeoutError(f"no run after clicking {section!r}")
         page.wait_for_timeout(10)
-    page.locator('[data-testid="stHeading"]').filter(has_text=title).first.wait_for(
-        timeout=60_000)
+    page.locator('[data-testid="stHeading"]').filter(has_text=title).first.wait_for(timeout=60_000)
     if section == "regions":  # the choropleth, no chart
         page.locator('iframe[title="streamlit_folium.st_folium"]').wait_for(
-            state="attached", timeout=60_000)
+            state="attached", timeout=60_000
+        )
     wait_drawn(page, 0 if section == "regions" else 1)
     return time.perf_counter() - start
 
@@ -298,7 +329,11 @@ def timed_click(page: object, radio_group: str, option: str, shows: str) -> floa
     LAST_RUN_OVER[0] = finished[before] - start
     page.wait_for_function(
         """(text) => Array.from(document.querySelectorAll('[data-testid="stVegaLiteChart"]'))
-            .some(c => c.textContent.includes(text))""", arg=shows, timeout=60_000, polling=50)
+            .some(c => c.textContent.includes(text))""",
+        arg=shows,
+        timeout=60_000,
+        polling=50,
+    )
     return time.perf_counter() - start
 
 
@@ -326,7 +361,8 @@ def browser_benchmark(store: Path, work: Path, repeats: int, browser: object) ->
         with server(work / f"server-{store.name}-{i}.log", env=env) as (url, pid):
             row: dict = {"loadavg_1min": os.getloadavg()[0]}
             page, row["first_run_over_s"], row["first_load_s"], sizes = open_analysis(
-                browser, url, 1)
+                browser, url, 1
+            )
             row["first_kb"] = round(sum(sizes) / 1000, 1)
             row["charts"] = chart_count(page)
             sizes.clear()
@@ -338,8 +374,9 @@ def browser_benchmark(store: Path, work: Path, repeats: int, browser: object) ->
             if sections:
                 for section in ("before_after", "bands", "actors"):
                     row[f"section_{section}_s"] = timed_section(page, section)
-            row["regroup_rank_s"] = timed_click(page, "Rank by", "Fatalities (high)",
-                                                "Fatalities (high)")
+            row["regroup_rank_s"] = timed_click(
+                page, "Rank by", "Fatalities (high)", "Fatalities (high)"
+            )
             row["regroup_rank_run_over_s"] = LAST_RUN_OVER[0]
             if sections:
                 for section in ("regions", "trends"):
@@ -348,7 +385,8 @@ def browser_benchmark(store: Path, work: Path, repeats: int, browser: object) ->
             row["regroup_back_run_over_s"] = LAST_RUN_OVER[0]
             page.close()
             page, row["second_run_over_s"], row["second_load_s"], sizes = open_analysis(
-                browser, url, row["charts"])
+                browser, url, row["charts"]
+            )
             row["second_kb"] = round(sum(sizes) / 1000, 1)
             page.close()
             row |= rss_mb(pid)
@@ -357,13 +395,15 @@ def browser_benchmark(store: Path, work: Path, repeats: int, browser: object) ->
     return runs
 
 
-def screenshots(store: Path, work: Path, browser: object, n: int,
-                directory: Path = ARTIFACTS) -> list[str]:
+def screenshots(
+    store: Path, work: Path, browser: object, n: int, directory: Path = ARTIFACTS
+) -> list[str]:
     """Full-page screenshots of the Analysis page on ``store``, in English and French, of
     each of its sections (``section`` in the URL)."""
     paths = []
-    with server(work / f"server-{store.name}-shots.log",
-                env={"SAHEL_ATLAS_DATA_DIR": str(store)}) as (url, _pid):
+    with server(
+        work / f"server-{store.name}-shots.log", env={"SAHEL_ATLAS_DATA_DIR": str(store)}
+    ) as (url, _pid):
         for lang in ("en", "fr"):
             for section in SECTION_TITLES:
                 # Streamlit scrolls its main block, not the document: a window as tall as
@@ -372,7 +412,8 @@ def screenshots(store: Path, work: Path, browser: object, n: int,
                 page.goto(f"{url}/analysis?lang={lang}&section={section}")
                 if section == "regions":
                     page.locator('iframe[title="streamlit_folium.st_folium"]').wait_for(
-                        state="attached", timeout=60_000)
+                        state="attached", timeout=60_000
+                    )
                 wait_drawn(page, 0 if section == "regions" else 1)
                 page.wait_for_timeout(1500)  # the map's regions and the legends settle
                 path = directory / f"analysis-{n // 1000}k-{lang}-{section}.png"
@@ -387,12 +428,16 @@ def summarise(runs: list[dict]) -> dict:
     for key in runs[0]:
         values = [r[key] for r in runs if isinstance(r.get(key), int | float)]
         if values:
-            out[key] = {"median": round(statistics.median(values), 3),
-                        "min": round(min(values), 3), "max": round(max(values), 3)}
+            out[key] = {
+                "median": round(statistics.median(values), 3),
+                "min": round(min(values), 3),
+                "max": round(max(values), 3),
+            }
     return out
 
 
 # --- server only (AppTest) ------------------------------------------------------------------------
+
 
 def apptest_benchmark(store: Path, repeats: int) -> list[dict]:
     """The page's script in Streamlit's AppTest on ``store``, in a fresh process each time:
@@ -419,8 +464,14 @@ print(json.dumps({"first_run_s": first, "regroup_s": regroup, "regroup_rank_s": 
     runs = []
     env = {**os.environ, "SAHEL_ATLAS_DATA_DIR": str(store)}
     for i in range(repeats):
-        out = subprocess.run([sys.executable, "-c", code], cwd=APP_DIR[0], env=env,
-                             capture_output=True, text=True, timeout=1200)
+        out = subprocess.run(
+            [sys.executable, "-c", code],
+            cwd=APP_DIR[0],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=1200,
+        )
         if out.returncode != 0:
             raise RuntimeError(out.stderr[-4000:])
         row = json.loads(out.stdout.strip().splitlines()[-1])
@@ -431,8 +482,9 @@ print(json.dumps({"first_run_s": first, "regroup_s": regroup, "regroup_rank_s": 
 
 def other_processes() -> list[str]:
     """What else was busy on the machine (processes over 20 % CPU), for the record."""
-    out = subprocess.run(["ps", "-eo", "pcpu,rss,args", "--sort=-pcpu"], capture_output=True,
-                         text=True, check=False).stdout.splitlines()[1:8]
+    out = subprocess.run(
+        ["ps", "-eo", "pcpu,rss,args", "--sort=-pcpu"], capture_output=True, text=True, check=False
+    ).stdout.splitlines()[1:8]
     return [line.strip()[:160] for line in out if float(line.split()[0]) >= 20.0]
 
 
@@ -441,16 +493,29 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sizes", type=int, nargs="+", default=[200_000, 1_000_000])
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--work", type=Path, help="keep the stores here (reused next time)")
-    parser.add_argument("--apptest", action="store_true",
-                        help="server only: the page in AppTest, no browser")
+    parser.add_argument(
+        "--apptest", action="store_true", help="server only: the page in AppTest, no browser"
+    )
     parser.add_argument("--out", type=Path)
-    parser.add_argument("--app", type=Path, default=REPO,
-                        help="serve the app of this directory (default: this checkout)")
-    parser.add_argument("--screenshots", type=int, metavar="N",
-                        help="also take EN and FR screenshots of the page at N events "
-                             "(one of --sizes) into --shots")
-    parser.add_argument("--shots", type=Path, default=ARTIFACTS,
-                        help="where the screenshots go (default artifacts/)")
+    parser.add_argument(
+        "--app",
+        type=Path,
+        default=REPO,
+        help="serve the app of this directory (default: this checkout)",
+    )
+    parser.add_argument(
+        "--screenshots",
+        type=int,
+        metavar="N",
+        help="also take EN and FR screenshots of the page at N events "
+        "(one of --sizes) into --shots",
+    )
+    parser.add_argument(
+        "--shots",
+        type=Path,
+        default=ARTIFACTS,
+        help="where the screenshots go (default artifacts/)",
+    )
     args = parser.parse_args(argv)
     APP_DIR[0] = args.app.resolve()
     kind = "apptest" if args.apptest else "browser"
@@ -458,14 +523,22 @@ def main(argv: list[str] | None = None) -> int:
     out_path = args.out or ARTIFACTS / f"benchmark_analysis{suffix}.json"
     work = args.work or Path(tempfile.mkdtemp(prefix="sahel-an-bench-"))
     work.mkdir(parents=True, exist_ok=True)
-    figures: dict = {"machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
-                                 "platform": platform.platform()},
-                     "kind": kind, "repeats": args.repeats,
-                     "loadavg_start": os.getloadavg(), "busy_start": other_processes(),
-                     "app": str(APP_DIR[0]),
-                     "git": subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=REPO,
-                                           capture_output=True, text=True).stdout.strip(),
-                     "sizes": {}}
+    figures: dict = {
+        "machine": {
+            "cpus": os.cpu_count(),
+            "python": platform.python_version(),
+            "platform": platform.platform(),
+        },
+        "kind": kind,
+        "repeats": args.repeats,
+        "loadavg_start": os.getloadavg(),
+        "busy_start": other_processes(),
+        "app": str(APP_DIR[0]),
+        "git": subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], cwd=REPO, capture_output=True, text=True
+        ).stdout.strip(),
+        "sizes": {},
+    }
     try:
         stores = {n: build_store(work / f"store-{n}", n) for n in args.sizes}
         if args.apptest:
@@ -476,8 +549,9 @@ def main(argv: list[str] | None = None) -> int:
             from playwright.sync_api import sync_playwright
 
             with sync_playwright() as pw:
-                browser = pw.chromium.launch(executable_path=CHROMIUM,
-                                             args=["--no-sandbox", "--disable-gpu"])
+                browser = pw.chromium.launch(
+                    executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"]
+                )
                 try:
                     floor = blank_floor(browser, work, args.repeats)
                     figures["blank_page_s"] = summarise([{"s": s} for s in floor])["s"]
@@ -487,9 +561,9 @@ def main(argv: list[str] | None = None) -> int:
                         figures["sizes"][str(n)] = {"runs": runs, "summary": summarise(runs)}
                     if args.screenshots in stores:
                         args.shots.mkdir(parents=True, exist_ok=True)
-                        figures["screenshots"] = screenshots(stores[args.screenshots], work,
-                                                             browser, args.screenshots,
-                                                             args.shots)
+                        figures["screenshots"] = screenshots(
+                            stores[args.screenshots], work, browser, args.screenshots, args.shots
+                        )
                 finally:
                     browser.close()
     finally:

@@ -48,8 +48,10 @@ def _base_workbook() -> bytes:
 
 def _replace(xlsx: bytes, name: str, write) -> bytes:
     out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(xlsx)) as src, \
-            zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as dst:
+    with (
+        zipfile.ZipFile(io.BytesIO(xlsx)) as src,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as dst,
+    ):
         for item in src.infolist():
             if item.filename != name:
                 dst.writestr(item, src.read(item))
@@ -74,11 +76,14 @@ def bomb(xlsx: bytes, gigabytes: float) -> bytes:
 
 
 def laughs(xlsx: bytes) -> bytes:
-    entities = b"".join(b'<!ENTITY l%d "%s">' % (i, (b"&l%d;" % (i - 1)) * 10)
-                        for i in range(1, 10))
-    xml = (b'<?xml version="1.0"?><!DOCTYPE s [<!ENTITY l0 "lol">' + entities + b']>'
-           b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
-           b'<si><t>&l9;</t></si></sst>')
+    entities = b"".join(
+        b'<!ENTITY l%d "%s">' % (i, (b"&l%d;" % (i - 1)) * 10) for i in range(1, 10)
+    )
+    xml = (
+        b'<?xml version="1.0"?><!DOCTYPE s [<!ENTITY l0 "lol">' + entities + b"]>"
+        b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        b"<si><t>&l9;</t></si></sst>"
+    )
     return _replace(xlsx, "xl/sharedStrings.xml", lambda dst, name: dst.writestr(name, xml))
 
 
@@ -114,13 +119,17 @@ def timed(path: Path) -> dict:
     start = time.perf_counter()
     try:
         plan = importers.prepare(path, store=Store())
-        outcome = (f"read {plan.total_rows} rows, accepted {plan.accepted}, "
-                   f"rejected {len(plan.rejected)}")
+        outcome = (
+            f"read {plan.total_rows} rows, accepted {plan.accepted}, rejected {len(plan.rejected)}"
+        )
     except importers.ImportFileError as err:
         outcome = f"refused: {err.what[:120]}"
-    return {"file_kb": round(path.stat().st_size / 1024, 1),
-            "seconds": round(time.perf_counter() - start, 3), "outcome": outcome,
-            "peak_mb": round(_peak_mb(), 1)}
+    return {
+        "file_kb": round(path.stat().st_size / 1024, 1),
+        "seconds": round(time.perf_counter() - start, 3),
+        "outcome": outcome,
+        "peak_mb": round(_peak_mb(), 1),
+    }
 
 
 def main() -> None:
@@ -135,22 +144,31 @@ def main() -> None:
         os.environ["SAHEL_ATLAS_DATA_DIR"] = str(Path(folder) / "store")
         base = _base_workbook()
         cases = {
-            f"zip bomb ({args.bomb_gb:g} GB of XML)": ("bomb.xlsx",
-                                                       lambda: bomb(base, args.bomb_gb)),
+            f"zip bomb ({args.bomb_gb:g} GB of XML)": (
+                "bomb.xlsx",
+                lambda: bomb(base, args.bomb_gb),
+            ),
             "entity expansion": ("laughs.xlsx", lambda: laughs(base)),
             "declared 1,048,576 x 702 cells": ("wide.xlsx", lambda: wide(base)),
             f"CSV, {args.rows:,} rows, unbalanced quote": (
-                "quote.csv", lambda: acled_csv(args.rows, broken=True)),
+                "quote.csv",
+                lambda: acled_csv(args.rows, broken=True),
+            ),
             f"CSV, {args.rows:,} rows (reference)": (
-                "clean.csv", lambda: acled_csv(args.rows, broken=False)),
+                "clean.csv",
+                lambda: acled_csv(args.rows, broken=False),
+            ),
         }
         for label, (name, build) in cases.items():
             path = Path(folder) / name
             path.write_bytes(build())
             results[label] = timed(path)
             figures = results[label]
-            print(f"{label:45} {figures['file_kb']:>10,.1f} kB {figures['seconds']:>8.3f} s"
-                  f"  {figures['outcome']}", flush=True)
+            print(
+                f"{label:45} {figures['file_kb']:>10,.1f} kB {figures['seconds']:>8.3f} s"
+                f"  {figures['outcome']}",
+                flush=True,
+            )
     ARTIFACTS.mkdir(exist_ok=True)
     out = ARTIFACTS / "benchmark_hostile.json"
     out.write_text(json.dumps(results, indent=2))

@@ -50,9 +50,13 @@ def _cli_import(csv: Path, store_dir: Path, timeout: float = 1200) -> dict:
     log = store_dir.parent / f"{store_dir.name}.log"
     with log.open("w") as out:
         start = time.perf_counter()
-        proc = subprocess.Popen([sys.executable, "-m", "geo.io.cli", "import", str(csv),
-                                 "--yes"], cwd=REPO, env=env, stdout=out,
-                                stderr=subprocess.STDOUT)
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "geo.io.cli", "import", str(csv), "--yes"],
+            cwd=REPO,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
         deadline = start + timeout
         while True:
             pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
@@ -68,9 +72,12 @@ def _cli_import(csv: Path, store_dir: Path, timeout: float = 1200) -> dict:
     if proc.returncode != 0:
         raise RuntimeError(text[-2000:])
     lines = [ln for ln in text.splitlines() if not ln.startswith("progress")]
-    return {"seconds": round(seconds, 2),
-            "cpu_s": round(usage.ru_utime + usage.ru_stime, 2),
-            "peak_rss_mb": round(usage.ru_maxrss / 1024, 1), "report": lines[:8]}
+    return {
+        "seconds": round(seconds, 2),
+        "cpu_s": round(usage.ru_utime + usage.ru_stime, 2),
+        "peak_rss_mb": round(usage.ru_maxrss / 1024, 1),
+        "report": lines[:8],
+    }
 
 
 def _load() -> str:
@@ -86,8 +93,13 @@ def import_benchmark(rows: int, work: Path) -> dict:
     store_dir = work / "store_import"
     load = _load()
     run = _cli_import(csv, store_dir)
-    return {"rows": rows, "file_mb": round(csv.stat().st_size / 1024**2, 1),
-            "load_before": load, **run, "store_dir": str(store_dir)}
+    return {
+        "rows": rows,
+        "file_mb": round(csv.stat().st_size / 1024**2, 1),
+        "load_before": load,
+        **run,
+        "store_dir": str(store_dir),
+    }
 
 
 def one_go_benchmark(rows: int, runs: int, work: Path, csv: Path | None = None) -> dict:
@@ -99,18 +111,26 @@ def one_go_benchmark(rows: int, runs: int, work: Path, csv: Path | None = None) 
     if csv is None:
         csv = work / f"acled_{rows}.csv"
         generate(rows, seed=7).to_csv(csv, index=False)
-    result: dict = {"rows": rows, "file_mb": round(csv.stat().st_size / 1024**2, 1),
-                    "runs": []}
+    result: dict = {"rows": rows, "file_mb": round(csv.stat().st_size / 1024**2, 1), "runs": []}
     for i in range(runs):
         load = _load()
         run = _cli_import(csv, work / f"store_one_go_{i}")
         run["load_before"] = load
         run["load_after"] = _load()
         result["runs"].append(run)
-        print(json.dumps({"one_go_run": i + 1, "seconds": run["seconds"],
-                          "cpu_s": run["cpu_s"], "peak_rss_mb": run["peak_rss_mb"],
-                          "load_before": load, "load_after": run["load_after"]}),
-              flush=True)
+        print(
+            json.dumps(
+                {
+                    "one_go_run": i + 1,
+                    "seconds": run["seconds"],
+                    "cpu_s": run["cpu_s"],
+                    "peak_rss_mb": run["peak_rss_mb"],
+                    "load_before": load,
+                    "load_after": run["load_after"],
+                }
+            ),
+            flush=True,
+        )
         shutil.rmtree(work / f"store_one_go_{i}", ignore_errors=True)
     result["median_s"] = statistics.median(r["seconds"] for r in result["runs"])
     result["min_s"] = min(r["seconds"] for r in result["runs"])
@@ -137,31 +157,43 @@ def build_large_store(source_dir: Path, target_dir: Path, n: int) -> float:
     events = pd.concat(parts, ignore_index=True).iloc[:n].copy()
     events["row_hash"] = row_hash(events)
     start = time.perf_counter()
-    Store(target_dir).write(events, DatasetInfo("acled", "acled", "bench", "2026-01-01",
-                                                "synthetic", "", len(events)))
+    Store(target_dir).write(
+        events, DatasetInfo("acled", "acled", "bench", "2026-01-01", "synthetic", "", len(events))
+    )
     return time.perf_counter() - start
 
 
 def read_benchmark(store_dir: Path) -> dict:
     """Sizes on disk; seconds to read the store through its snapshot (as the dashboard
     does, in a fresh process) and to rebuild it from SQLite (without a snapshot)."""
-    code = ("import sys, time; from pathlib import Path; from geo.io.store import Store; "
-            "s = Store(Path(sys.argv[1])); t = time.perf_counter(); "
-            "n = len(s.load_events() if sys.argv[2] == 'snapshot' else s._load_sql(None)[1]); "
-            "print(time.perf_counter() - t, n)")
+    code = (
+        "import sys, time; from pathlib import Path; from geo.io.store import Store; "
+        "s = Store(Path(sys.argv[1])); t = time.perf_counter(); "
+        "n = len(s.load_events() if sys.argv[2] == 'snapshot' else s._load_sql(None)[1]); "
+        "print(time.perf_counter() - t, n)"
+    )
     out: dict = {
         "sqlite_mb": round((store_dir / "events.sqlite3").stat().st_size / 1024**2, 1),
-        "snapshot_mb": round(sum(p.stat().st_size for p in store_dir.glob("snapshot-*"))
-                             / 1024**2, 1)}
+        "snapshot_mb": round(
+            sum(p.stat().st_size for p in store_dir.glob("snapshot-*")) / 1024**2, 1
+        ),
+    }
     for how in ("snapshot", "sqlite"):
-        run = subprocess.run([sys.executable, "-c", code, str(store_dir), how], cwd=REPO,
-                             capture_output=True, text=True, timeout=300, check=True)
+        run = subprocess.run(
+            [sys.executable, "-c", code, str(store_dir), how],
+            cwd=REPO,
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=True,
+        )
         out[f"read_{how}_s"] = round(float(run.stdout.split()[0]), 2)
     return out
 
 
-def map_open_benchmark(store_dir: Path, work: Path,
-                       labels: tuple[str, ...] = ("cold", "warm")) -> dict:
+def map_open_benchmark(
+    store_dir: Path, work: Path, labels: tuple[str, ...] = ("cold", "warm")
+) -> dict:
     """Seconds from navigation until the map has drawn, once per label, on one server."""
     from playwright.sync_api import sync_playwright
 
@@ -171,8 +203,9 @@ def map_open_benchmark(store_dir: Path, work: Path,
     result: dict = {}
     env = {"SAHEL_ATLAS_DATA_DIR": str(store_dir)}
     with streamlit_server(work / "server.log", env=env) as url, sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM,
-                                     args=["--no-sandbox", "--disable-gpu"])
+        browser = pw.chromium.launch(
+            executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"]
+        )
         for label in labels:
             page = browser.new_page(viewport={"width": 1400, "height": 950})
             start = time.perf_counter()
@@ -198,33 +231,46 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--store-rows", type=int, default=1_000_000)
     parser.add_argument("--reopens", type=int, default=3)
     parser.add_argument("--skip-browser", action="store_true")
-    parser.add_argument("--one-go-rows", type=int, default=1_000_000,
-                        help="rows of the one-go import (0: skip it)")
+    parser.add_argument(
+        "--one-go-rows", type=int, default=1_000_000, help="rows of the one-go import (0: skip it)"
+    )
     parser.add_argument("--one-go-runs", type=int, default=3)
-    parser.add_argument("--one-go-csv", type=Path,
-                        help="use this CSV for the one-go import instead of generating one")
-    parser.add_argument("--only-one-go", action="store_true",
-                        help="run the one-go import alone (no store build, no browser)")
+    parser.add_argument(
+        "--one-go-csv",
+        type=Path,
+        help="use this CSV for the one-go import instead of generating one",
+    )
+    parser.add_argument(
+        "--only-one-go",
+        action="store_true",
+        help="run the one-go import alone (no store build, no browser)",
+    )
     args = parser.parse_args(argv)
-    figures: dict = {"machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
-                                 "platform": platform.platform()}}
+    figures: dict = {
+        "machine": {
+            "cpus": os.cpu_count(),
+            "python": platform.python_version(),
+            "platform": platform.platform(),
+        }
+    }
     with tempfile.TemporaryDirectory(prefix="sahel-bench-") as tmp:
         work = Path(tmp)
         if args.one_go_rows:
             figures["import_one_go"] = one = one_go_benchmark(
-                args.one_go_rows, args.one_go_runs, work, args.one_go_csv)
-            print(json.dumps({k: v for k, v in one.items() if k != "runs"}, indent=2),
-                  flush=True)
+                args.one_go_rows, args.one_go_runs, work, args.one_go_csv
+            )
+            print(json.dumps({k: v for k, v in one.items() if k != "runs"}, indent=2), flush=True)
         if args.only_one_go:
             ARTIFACTS.mkdir(exist_ok=True)
-            (ARTIFACTS / "benchmark_import_one_go.json").write_text(
-                json.dumps(figures, indent=2))
+            (ARTIFACTS / "benchmark_import_one_go.json").write_text(json.dumps(figures, indent=2))
             return 0
         figures["import"] = imp = import_benchmark(args.rows, work)
         print(json.dumps(imp, indent=2), flush=True)
         large = work / "store_large"
-        figures["large_store"] = store = {"events": args.store_rows, "write_s": round(
-            build_large_store(Path(imp["store_dir"]), large, args.store_rows), 2)}
+        figures["large_store"] = store = {
+            "events": args.store_rows,
+            "write_s": round(build_large_store(Path(imp["store_dir"]), large, args.store_rows), 2),
+        }
         store.update(read_benchmark(large))
         print(json.dumps(store), flush=True)
         if not args.skip_browser:

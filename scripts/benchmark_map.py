@@ -139,8 +139,13 @@ RESULT_FILE = ARTIFACTS / "benchmark_map.json"
 STORE_CACHE = Path(tempfile.gettempdir()) / "sahel-atlas-bench-stores"
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-quic",
-    "--no-first-run", "--disable-component-update", "--disable-sync",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-component-update",
+    "--disable-sync",
     "--enable-precise-memory-info",
 ]
 VIEWPORT = {"width": 1400, "height": 950}
@@ -151,15 +156,24 @@ PROBE_CLEAR_DEG = 0.35  # no other event this close (in degrees) to a probe even
 PROBE_ZOOM = 9
 # Where the two probe events are looked for (lat, lon): sparse, remote parts of Mali and
 # Niger, away from the curated events; the nearest synthetic insurgency event is used.
-PROBE_TARGETS: tuple[tuple[float, float], ...] = ((19.3, -3.2), (17.2, 11.2), (15.3, -6.8),
-                                                  (20.5, 5.0), (13.8, 0.9))
+PROBE_TARGETS: tuple[tuple[float, float], ...] = (
+    (19.3, -3.2),
+    (17.2, 11.2),
+    (15.3, -6.8),
+    (20.5, 5.0),
+    (13.8, 0.9),
+)
 STABLE_MS = 300.0
 MISMATCH_S = 15.0  # points renderer: fail this long after a paint with another total
 SETTLE_S = 1.0
 FPS_MS = 2000
 # Files of the app whose change makes a cached store stale (schema, snapshot, events).
-STORE_CODE = ("geo/io/store.py", "geo/io/snapshot.py", "geo/io/events.py",
-              "scripts/synthetic_events.py")
+STORE_CODE = (
+    "geo/io/store.py",
+    "geo/io/snapshot.py",
+    "geo/io/events.py",
+    "scripts/synthetic_events.py",
+)
 
 # --- JavaScript -----------------------------------------------------------------------------
 
@@ -360,7 +374,7 @@ requestAnimationFrame(function () { setTimeout(function () {
 
 # --- the store builder (runs in a subprocess, in --app-dir, with the app's own code) ---------
 
-BUILDER = r'''
+BUILDER = r"""
 import json, os, sys, time
 from dataclasses import replace
 from pathlib import Path
@@ -459,7 +473,7 @@ for name, layers in (("all", f.layers),
 meta.update({"events_total": int(len(events)), "expected": out,
              "store_mb": round(sum(p.stat().st_size for p in store_dir.iterdir()) / 1e6, 1)})
 print(json.dumps(meta))
-'''.replace("__FILTER_LAYER__", FILTER_LAYER)
+""".replace("__FILTER_LAYER__", FILTER_LAYER)
 
 
 def store_key(app_dir: Path, n: int, seed: int) -> str:
@@ -476,10 +490,23 @@ def build_store(app_dir: Path, cache: Path, n: int, seed: int, timeout: float) -
     expected counts, computed by the app's own code in a subprocess."""
     store = cache / store_key(app_dir, n, seed)
     run = subprocess.run(
-        [sys.executable, "-c", BUILDER, str(app_dir), str(store), str(n), str(seed),
-         json.dumps(PROBE_TARGETS), str(PROBE_CLEAR_DEG)],
-        cwd=app_dir, capture_output=True, text=True, timeout=timeout,
-        env={**os.environ, "PYTHONPATH": str(app_dir)})
+        [
+            sys.executable,
+            "-c",
+            BUILDER,
+            str(app_dir),
+            str(store),
+            str(n),
+            str(seed),
+            json.dumps(PROBE_TARGETS),
+            str(PROBE_CLEAR_DEG),
+        ],
+        cwd=app_dir,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env={**os.environ, "PYTHONPATH": str(app_dir)},
+    )
     if run.returncode != 0:
         raise RuntimeError(f"store builder failed:\n{run.stderr[-3000:]}")
     meta = json.loads(run.stdout.strip().splitlines()[-1])
@@ -488,13 +515,18 @@ def build_store(app_dir: Path, cache: Path, n: int, seed: int, timeout: float) -
 
 
 def install_vendor(app_dir: Path) -> None:
-    subprocess.run([sys.executable, "-c",
-                    "from geo.render import assets; assets.install_vendor_assets()"],
-                   cwd=app_dir, check=True, timeout=120, capture_output=True,
-                   env={**os.environ, "PYTHONPATH": str(app_dir)})
+    subprocess.run(
+        [sys.executable, "-c", "from geo.render import assets; assets.install_vendor_assets()"],
+        cwd=app_dir,
+        check=True,
+        timeout=120,
+        capture_output=True,
+        env={**os.environ, "PYTHONPATH": str(app_dir)},
+    )
 
 
 # --- helpers --------------------------------------------------------------------------------
+
 
 def log(text: str) -> None:
     print(f"[{time.strftime('%H:%M:%S')}] {text}", file=sys.stderr, flush=True)
@@ -513,8 +545,12 @@ def stats(values: list[Any]) -> dict | None:
     vals = [float(v) for v in values if isinstance(v, (int, float))]
     if not vals:
         return None
-    return {"median": round(statistics.median(vals), 1), "min": round(min(vals), 1),
-            "max": round(max(vals), 1), "n": len(vals)}
+    return {
+        "median": round(statistics.median(vals), 1),
+        "min": round(min(vals), 1),
+        "max": round(max(vals), 1),
+        "n": len(vals),
+    }
 
 
 def free_port() -> int:
@@ -538,23 +574,47 @@ def proc_memory(pid: int) -> dict:
             key, _, value = line.partition(":")
             if key in ("VmRSS", "VmHWM"):
                 out[{"VmRSS": "rss_mb", "VmHWM": "peak_mb"}[key]] = round(
-                    int(value.split()[0]) / 1024, 1)
+                    int(value.split()[0]) / 1024, 1
+                )
     return out
 
 
 @contextlib.contextmanager
-def streamlit_server(cwd: Path, script: str, log_path: Path, env: dict[str, str],
-                     timeout_s: float) -> Iterator[tuple[str, subprocess.Popen]]:
+def streamlit_server(
+    cwd: Path, script: str, log_path: Path, env: dict[str, str], timeout_s: float
+) -> Iterator[tuple[str, subprocess.Popen]]:
     """``streamlit run script`` in ``cwd`` on a free loopback port; yields (url, process)."""
     port = free_port()
-    full_env = {**os.environ, "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false",
-                "PYTHONPATH": str(cwd), **env}
+    full_env = {
+        **os.environ,
+        "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false",
+        "PYTHONPATH": str(cwd),
+        **env,
+    }
     with log_path.open("w") as out:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", script, "--server.port", str(port),
-             "--server.address", "127.0.0.1", "--server.headless", "true",
-             "--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false"],
-            cwd=cwd, stdout=out, stderr=subprocess.STDOUT, env=full_env)
+            [
+                sys.executable,
+                "-m",
+                "streamlit",
+                "run",
+                script,
+                "--server.port",
+                str(port),
+                "--server.address",
+                "127.0.0.1",
+                "--server.headless",
+                "true",
+                "--server.fileWatcherType",
+                "none",
+                "--browser.gatherUsageStats",
+                "false",
+            ],
+            cwd=cwd,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            env=full_env,
+        )
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + timeout_s
@@ -617,8 +677,12 @@ class Traffic:
         with contextlib.suppress(Exception):
             self.cdp = context.new_cdp_session(page)
             self.cdp.send("Network.enable")
-            self.cdp.on("Network.loadingFinished", lambda p: self.http.append(
-                (time.monotonic(), int(p.get("encodedDataLength") or 0))))
+            self.cdp.on(
+                "Network.loadingFinished",
+                lambda p: self.http.append(
+                    (time.monotonic(), int(p.get("encodedDataLength") or 0))
+                ),
+            )
 
     def between(self, t0: float, t1: float) -> dict:
         def total(items: list[tuple[float, int]]) -> tuple[int, int]:
@@ -628,8 +692,13 @@ class Traffic:
         ws_bytes, ws_frames = total(self.ws)
         sent, _ = total(self.ws_sent)
         http_bytes, http_n = total(self.http)
-        return {"ws_bytes": ws_bytes, "ws_frames": ws_frames, "ws_sent_bytes": sent,
-                "http_bytes": http_bytes, "http_responses": http_n}
+        return {
+            "ws_bytes": ws_bytes,
+            "ws_frames": ws_frames,
+            "ws_sent_bytes": sent,
+            "http_bytes": http_bytes,
+            "http_responses": http_n,
+        }
 
 
 def map_frames(page: Any) -> list[Any]:
@@ -646,27 +715,43 @@ def frame_state(page: Any, since: float) -> tuple[Any, dict] | tuple[None, None]
     return None, None
 
 
-def painted_time(state: dict, since: float, expect: dict, require_change: bool
-                 ) -> tuple[float | None, dict]:
+def painted_time(
+    state: dict, since: float, expect: dict, require_change: bool
+) -> tuple[float | None, dict]:
     """When the event layer was painted after ``since`` (abs ms), else None."""
     if state["mode"] == "points":
         for p in state["paints"]:
             t = p.get("lastPaint") or p.get("seen")
             if t and t > since and p.get("total") == expect["located"]:
-                return t, {"mode": "points", "drawn": p.get("drawn"), "total": p.get("total"),
-                           "paints": p.get("paints"), "token": p.get("token")}
+                return t, {
+                    "mode": "points",
+                    "drawn": p.get("drawn"),
+                    "total": p.get("total"),
+                    "paints": p.get("paints"),
+                    "token": p.get("token"),
+                }
         return None, {}
     target = expect["cells"] if expect.get("aggregated") else expect["located"]
     last = state.get("lastChange")
-    if (state.get("count") == target and last and state.get("paintAfter")
-            and state["now"] - last >= STABLE_MS and (not require_change or last > since)):
-        return state["paintAfter"], {"mode": "legacy", "drawn": state["count"],
-                                     "total": state["count"], "layers": state["layers"]}
+    if (
+        state.get("count") == target
+        and last
+        and state.get("paintAfter")
+        and state["now"] - last >= STABLE_MS
+        and (not require_change or last > since)
+    ):
+        return state["paintAfter"], {
+            "mode": "legacy",
+            "drawn": state["count"],
+            "total": state["count"],
+            "layers": state["layers"],
+        }
     return None, {}
 
 
-def wait_painted(page: Any, since: float, expect: dict, timeout: float,
-                 require_change: bool = True) -> dict:
+def wait_painted(
+    page: Any, since: float, expect: dict, timeout: float, require_change: bool = True
+) -> dict:
     """Poll the map iframe until its event layer has painted the expected count."""
     deadline = time.monotonic() + timeout
     state: dict | None = None
@@ -676,22 +761,24 @@ def wait_painted(page: Any, since: float, expect: dict, timeout: float,
         if state:
             t, info = painted_time(state, since, expect, require_change)
             if t is not None:
-                return {"painted_abs": t, "frame": frame, "skew_ms": state.get("skew"),
-                        **info}
+                return {"painted_abs": t, "frame": frame, "skew_ms": state.get("skew"), **info}
             if state["mode"] == "points" and state["paints"]:
                 # Painted, but not the expected count: give it MISMATCH_S more, then fail.
                 mismatch = mismatch or time.monotonic()
                 if time.monotonic() - mismatch > MISMATCH_S:
                     totals = sorted({p.get("total") for p in state["paints"]}, key=str)
-                    raise ValueError(f"painted with total {totals}, expected "
-                                     f"{expect['located']} located events")
+                    raise ValueError(
+                        f"painted with total {totals}, expected {expect['located']} located events"
+                    )
         page.wait_for_timeout(100)
     seen = None
     if state:
         seen = {k: state.get(k) for k in ("mode", "count", "layers", "stats", "error")}
         seen["paints"] = state.get("paints", [])[-3:]
-    raise TimeoutError(f"event layer not painted with {expect} in {timeout:.0f} s; "
-                       f"monitor: {json.dumps(seen, default=str)[:600]}")
+    raise TimeoutError(
+        f"event layer not painted with {expect} in {timeout:.0f} s; "
+        f"monitor: {json.dumps(seen, default=str)[:600]}"
+    )
 
 
 def top_clicks(page: Any) -> list[float]:
@@ -730,8 +817,9 @@ def heap(page: Any, frame: Any | None) -> dict:
 def launch(pw: Any, headed: bool) -> Any:
     if not (Path(CHROMIUM).exists() or shutil.which(CHROMIUM)):
         raise RuntimeError(f"Chromium not found at {CHROMIUM}")
-    return pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS,
-                              headless=not headed, timeout=60_000)
+    return pw.chromium.launch(
+        executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=not headed, timeout=60_000
+    )
 
 
 def new_context(browser: Any, init: bool = True) -> Any:
@@ -780,8 +868,12 @@ def blank_floor(browser: Any, work: Path, repeats: int, timeout: float) -> dict:
     app = work / "blank"
     app.mkdir(exist_ok=True)
     (app / "app.py").write_text(BLANK_APP)
-    out: dict[str, Any] = {"loadavg_start": loadavg(), "loads_ms": [], "reruns_ms": [],
-                           "reruns_state_ms": []}
+    out: dict[str, Any] = {
+        "loadavg_start": loadavg(),
+        "loads_ms": [],
+        "reruns_ms": [],
+        "reruns_state_ms": [],
+    }
 
     def seen(page: Any, text: str) -> float:
         page.wait_for_function(TEXT_SEEN_JS, arg=text, polling="raf", timeout=timeout * 1000)
@@ -815,8 +907,9 @@ def blank_floor(browser: Any, work: Path, repeats: int, timeout: float) -> dict:
                     done = wait_run_finished(page, t_before, 5)
                     out["reruns_state_ms"].append(round(done - click, 1))
             except Exception as exc:  # noqa: BLE001 - report, keep going
-                out.setdefault("errors", []).append({"step": f"blank {i + 1}",
-                                                     "error": err_text(exc)})
+                out.setdefault("errors", []).append(
+                    {"step": f"blank {i + 1}", "error": err_text(exc)}
+                )
             finally:
                 context.close()
         out["server"] = proc_memory(proc.pid)
@@ -827,6 +920,7 @@ def blank_floor(browser: Any, work: Path, repeats: int, timeout: float) -> dict:
 
 
 # --- 2-8. the map page ----------------------------------------------------------------------
+
 
 class Session:
     """One browser context and page on the map, with its traffic log and page errors."""
@@ -856,16 +950,19 @@ def load_map(browser: Any, url: str, expect: dict, timeout: float) -> tuple[Sess
     except Exception:
         session.close()
         raise
-    load = {"load_ms": round(found["painted_abs"] - origin, 1),
-            "wall_s": round(time.monotonic() - t_mono, 2),
-            **{k: found.get(k) for k in ("mode", "drawn", "total", "layers", "skew_ms")}}
+    load = {
+        "load_ms": round(found["painted_abs"] - origin, 1),
+        "wall_s": round(time.monotonic() - t_mono, 2),
+        **{k: found.get(k) for k in ("mode", "drawn", "total", "layers", "skew_ms")},
+    }
     session.frame = found["frame"]
     return session, load
 
 
 def settle_run(page: Any, timeout: float) -> None:
     page.locator('[data-testid="stApp"][data-test-script-state="notRunning"]').wait_for(
-        state="attached", timeout=timeout * 1000)
+        state="attached", timeout=timeout * 1000
+    )
 
 
 def now_abs(page: Any) -> float:
@@ -881,8 +978,12 @@ def filter_step(session: Session, expect: dict, timeout: float) -> dict:
     page.locator('[data-testid="stSidebar"]').get_by_text(FILTER_LABEL).first.click()
     found = wait_painted(page, since, expect, timeout, require_change=True)
     click = next(t for t in top_clicks(page) if t >= since)
-    row = {"painted_ms": round(found["painted_abs"] - click, 1), "mode": found.get("mode"),
-           "drawn": found.get("drawn"), "total": found.get("total")}
+    row = {
+        "painted_ms": round(found["painted_abs"] - click, 1),
+        "mode": found.get("mode"),
+        "drawn": found.get("drawn"),
+        "total": found.get("total"),
+    }
     try:
         done = wait_run_finished(page, since, timeout)
         row["rerun_ms"] = round(done - click, 1)
@@ -945,14 +1046,16 @@ def click_step(session: Session, probe: dict, expect: dict, timeout: float) -> d
     settle_run(page, timeout)
     frame = map_frames(page)[0]
     since = now_abs(page)
-    frame.evaluate("([lat, lng, z]) => {"
-                   " window.map.setView([lat, lng], z, {animate: false}); return 1; }",
-                   [probe["lat"], probe["lon"], PROBE_ZOOM])
+    frame.evaluate(
+        "([lat, lng, z]) => { window.map.setView([lat, lng], z, {animate: false}); return 1; }",
+        [probe["lat"], probe["lon"], PROBE_ZOOM],
+    )
     row: dict[str, Any] = {"id": probe["id"]}
     page.wait_for_timeout(400)  # legacy: let the monitor see the new view first
     try:
-        found = wait_painted(page, since, expect, min(timeout, 30),
-                             require_change=expect.get("mode") == "points")
+        found = wait_painted(
+            page, since, expect, min(timeout, 30), require_change=expect.get("mode") == "points"
+        )
         row["zoom_painted_ms"] = round(found["painted_abs"] - since, 1)
         frame = found["frame"]
     except TimeoutError as exc:
@@ -961,7 +1064,9 @@ def click_step(session: Session, probe: dict, expect: dict, timeout: float) -> d
     point = frame.evaluate(
         "([lat, lng]) => { const p = window.map.latLngToContainerPoint([lat, lng]);"
         " const r = window.map.getContainer().getBoundingClientRect();"
-        " return {x: p.x + r.left, y: p.y + r.top}; }", [probe["lat"], probe["lon"]])
+        " return {x: p.x + r.left, y: p.y + r.top}; }",
+        [probe["lat"], probe["lon"]],
+    )
     box = frame.frame_element().bounding_box()
     page.evaluate("(id) => window.__mbWatchPanel(id)", probe["id"])
     since = now_abs(page)
@@ -989,19 +1094,47 @@ def click_step(session: Session, probe: dict, expect: dict, timeout: float) -> d
     return row
 
 
-def measure_size(browser: Any, app_dir: Path, meta: dict, work: Path, repeats: int,
-                 timeout: float, load_timeout: float) -> dict:
+def measure_size(
+    browser: Any,
+    app_dir: Path,
+    meta: dict,
+    work: Path,
+    repeats: int,
+    timeout: float,
+    load_timeout: float,
+) -> dict:
     n = meta["n"]
     exp_all = dict(meta["expected"]["all"])
     exp_without = dict(meta["expected"]["without"])
-    res: dict[str, Any] = {"n": n, "store": {k: meta.get(k) for k in (
-        "dir", "store_mb", "events_total", "probes", "generate_s", "write_s",
-        "app_events_error")}, "expected": meta["expected"], "loadavg_start": loadavg(),
-        "warm_loads": [], "filter_off": [], "filter_on": [], "fps_pan": [], "fps_zoom": [],
-        "clicks": [], "server": {}}
+    res: dict[str, Any] = {
+        "n": n,
+        "store": {
+            k: meta.get(k)
+            for k in (
+                "dir",
+                "store_mb",
+                "events_total",
+                "probes",
+                "generate_s",
+                "write_s",
+                "app_events_error",
+            )
+        },
+        "expected": meta["expected"],
+        "loadavg_start": loadavg(),
+        "warm_loads": [],
+        "filter_off": [],
+        "filter_on": [],
+        "fps_pan": [],
+        "fps_zoom": [],
+        "clicks": [],
+        "server": {},
+    }
     env = {"SAHEL_ATLAS_DATA_DIR": meta["dir"]}
-    with streamlit_server(app_dir, "dashboard.py", work / f"server-{n}.log", env,
-                          load_timeout) as (url, proc):
+    with streamlit_server(app_dir, "dashboard.py", work / f"server-{n}.log", env, load_timeout) as (
+        url,
+        proc,
+    ):
         res["server"]["after_start"] = proc_memory(proc.pid)
 
         def cold() -> None:
@@ -1014,6 +1147,7 @@ def measure_size(browser: Any, app_dir: Path, meta: dict, work: Path, repeats: i
         res["server"]["after_cold"] = proc_memory(proc.pid)
         kept: Session | None = None
         for i in range(repeats):
+
             def warm(i: int = i) -> Session:
                 session, load = load_map(browser, url, exp_all, load_timeout)
                 res["warm_loads"].append(load)
@@ -1035,29 +1169,32 @@ def measure_size(browser: Any, app_dir: Path, meta: dict, work: Path, repeats: i
             exp_all["mode"] = exp_without["mode"] = mode
             res["heap_after_load"] = heap(page, session.frame)
             for i in range(repeats):
-                row = attempt(res, f"filter off {i + 1}",
-                              lambda: filter_step(session, exp_without, timeout))
+                row = attempt(
+                    res, f"filter off {i + 1}", lambda: filter_step(session, exp_without, timeout)
+                )
                 if row:
                     res["filter_off"].append(row)
-                    log(f"    filter off {i + 1}: {row['painted_ms']} ms, "
-                        f"ws {row['ws_bytes']:,} B")
-                row = attempt(res, f"filter on {i + 1}",
-                              lambda: filter_step(session, exp_all, timeout))
+                    log(f"    filter off {i + 1}: {row['painted_ms']} ms, ws {row['ws_bytes']:,} B")
+                row = attempt(
+                    res, f"filter on {i + 1}", lambda: filter_step(session, exp_all, timeout)
+                )
                 if row:
                     res["filter_on"].append(row)
                     log(f"    filter on {i + 1}: {row['painted_ms']} ms")
             page.wait_for_timeout(500)
             for kind in ("pan", "zoom"):
                 for i in range(repeats):
-                    row = attempt(res, f"fps {kind} {i + 1}",
-                                  lambda kind=kind: fps_step(page, kind, exp_all, timeout))
+                    row = attempt(
+                        res,
+                        f"fps {kind} {i + 1}",
+                        lambda kind=kind: fps_step(page, kind, exp_all, timeout),
+                    )
                     if row:
                         res[f"fps_{kind}"].append(row)
                         log(f"    fps {kind} {i + 1}: {row['fps']}")
             res.setdefault("fps_drag", [])
             for i in range(repeats):
-                row = attempt(res, f"fps drag {i + 1}",
-                              lambda: drag_step(page, exp_all, timeout))
+                row = attempt(res, f"fps drag {i + 1}", lambda: drag_step(page, exp_all, timeout))
                 if row:
                     res["fps_drag"].append(row)
                     log(f"    fps drag {i + 1}: {row['fps']}")
@@ -1070,13 +1207,17 @@ def measure_size(browser: Any, app_dir: Path, meta: dict, work: Path, repeats: i
             else:
                 for i in range(repeats):
                     probe = probes[i % len(probes)]
-                    row = attempt(res, f"click {i + 1}",
-                                  lambda probe=probe: click_step(session, probe, exp_all,
-                                                                 timeout))
+                    row = attempt(
+                        res,
+                        f"click {i + 1}",
+                        lambda probe=probe: click_step(session, probe, exp_all, timeout),
+                    )
                     if row:
                         res["clicks"].append(row)
-                        log(f"    click {i + 1}: {row['panel_ms']} ms to the panel, "
-                            f"ws {row['ws_bytes']:,} B")
+                        log(
+                            f"    click {i + 1}: {row['panel_ms']} ms to the panel, "
+                            f"ws {row['ws_bytes']:,} B"
+                        )
             frames = map_frames(page)
             frame = frames[0] if frames else None
             res["heap_end"] = heap(page, frame)
@@ -1094,7 +1235,7 @@ def measure_size(browser: Any, app_dir: Path, meta: dict, work: Path, repeats: i
 
 # --- 9. the naive page ----------------------------------------------------------------------
 
-NAIVE_BUILDER = r'''
+NAIVE_BUILDER = r"""
 import sys
 app_dir, out, n, seed, marks = sys.argv[1:6]
 sys.path.insert(0, app_dir)
@@ -1107,13 +1248,19 @@ page = fmap.get_root().render()
 cut = page.rindex("</html>")
 page = page[:cut] + marks.replace("__MAP__", fmap.get_name()) + page[cut:]
 open(out, "w", encoding="utf-8").write(page)
-'''
+"""
 
 
-def naive_page(browser: Any, app_dir: Path, work: Path, n: int, seed: int, repeats: int,
-               timeout: float) -> dict:
-    out: dict[str, Any] = {"n": n, "loadavg_start": loadavg(), "loads_ms": [],
-                           "fps_pan": [], "fps_zoom": []}
+def naive_page(
+    browser: Any, app_dir: Path, work: Path, n: int, seed: int, repeats: int, timeout: float
+) -> dict:
+    out: dict[str, Any] = {
+        "n": n,
+        "loadavg_start": loadavg(),
+        "loads_ms": [],
+        "fps_pan": [],
+        "fps_zoom": [],
+    }
     root = work / "naive"
     (root / "bench").mkdir(parents=True, exist_ok=True)
     (root / "app").mkdir(exist_ok=True)
@@ -1122,9 +1269,23 @@ def naive_page(browser: Any, app_dir: Path, work: Path, n: int, seed: int, repea
         link.symlink_to(app_dir / "static", target_is_directory=True)
     page_file = root / "bench" / "naive.html"
     t0 = time.perf_counter()
-    subprocess.run([sys.executable, "-c", NAIVE_BUILDER, str(app_dir), str(page_file), str(n),
-                    str(seed), NAIVE_MARKS_JS], cwd=app_dir, check=True, timeout=timeout * 3,
-                   capture_output=True, env={**os.environ, "PYTHONPATH": str(app_dir)})
+    subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            NAIVE_BUILDER,
+            str(app_dir),
+            str(page_file),
+            str(n),
+            str(seed),
+            NAIVE_MARKS_JS,
+        ],
+        cwd=app_dir,
+        check=True,
+        timeout=timeout * 3,
+        capture_output=True,
+        env={**os.environ, "PYTHONPATH": str(app_dir)},
+    )
     out["build_s"] = round(time.perf_counter() - t0, 1)
     out["html_mb"] = round(page_file.stat().st_size / 1e6, 2)
     with static_server(root) as base:
@@ -1143,18 +1304,24 @@ def naive_page(browser: Any, app_dir: Path, work: Path, n: int, seed: int, repea
                     out["heap"] = heap(page, None)
                     for kind in ("pan", "zoom"):
                         for j in range(repeats):
-                            row = attempt(out, f"naive fps {kind} {j + 1}",
-                                          lambda kind=kind, page=page: page.evaluate(
-                                              FPS_JS, [kind, FPS_MS]))
+                            row = attempt(
+                                out,
+                                f"naive fps {kind} {j + 1}",
+                                lambda kind=kind, page=page: page.evaluate(FPS_JS, [kind, FPS_MS]),
+                            )
                             if row:
                                 row.pop("restored", None)
                                 out[f"fps_{kind}"].append(
-                                    {k: round(v, 1) if isinstance(v, float) else v
-                                     for k, v in row.items()})
+                                    {
+                                        k: round(v, 1) if isinstance(v, float) else v
+                                        for k, v in row.items()
+                                    }
+                                )
                                 log(f"    naive fps {kind} {j + 1}: {row['fps']:.1f}")
             except Exception as exc:  # noqa: BLE001 - report, keep going
-                out.setdefault("errors", []).append({"step": f"naive load {i + 1}",
-                                                     "error": err_text(exc)})
+                out.setdefault("errors", []).append(
+                    {"step": f"naive load {i + 1}", "error": err_text(exc)}
+                )
             finally:
                 context.close()
     out["load"] = stats(out["loads_ms"])
@@ -1163,6 +1330,7 @@ def naive_page(browser: Any, app_dir: Path, work: Path, n: int, seed: int, repea
 
 
 # --- report ---------------------------------------------------------------------------------
+
 
 def fmt_stats(s: dict | None, scale: float = 1.0, digits: int = 0, unit: str = "") -> str:
     if not s:
@@ -1191,15 +1359,20 @@ def summarise(res: dict) -> dict:
 
 def report(results: dict) -> str:
     meta = results["meta"]
-    lines = [f"Map benchmark, app dir `{meta['app_dir']}` ({meta.get('git', '?')}), "
-             f"{meta['date']}, {meta['cpus']} CPUs, Python {meta['python']}; load average "
-             f"(1/5/15 min) at start {meta['loadavg_start']}, at end "
-             f"{meta.get('loadavg_end')}. Figures: median [min-max] of "
-             f"{meta['repeats']} repeats; ms unless stated.", ""]
-    head = ("| N | located (drawn as) | first load cold | first load warm | filter -> painted"
-            " (off) | (on again) | click -> panel | ws KB filter / click rerun "
-            "| http KB filter / click | server RSS / peak MB | heap page / frame MB "
-            "| fps pan | fps zoom | load avg |")
+    lines = [
+        f"Map benchmark, app dir `{meta['app_dir']}` ({meta.get('git', '?')}), "
+        f"{meta['date']}, {meta['cpus']} CPUs, Python {meta['python']}; load average "
+        f"(1/5/15 min) at start {meta['loadavg_start']}, at end "
+        f"{meta.get('loadavg_end')}. Figures: median [min-max] of "
+        f"{meta['repeats']} repeats; ms unless stated.",
+        "",
+    ]
+    head = (
+        "| N | located (drawn as) | first load cold | first load warm | filter -> painted"
+        " (off) | (on again) | click -> panel | ws KB filter / click rerun "
+        "| http KB filter / click | server RSS / peak MB | heap page / frame MB "
+        "| fps pan | fps zoom | load avg |"
+    )
     lines += [head, "|" + "---|" * 14]
     blank = results.get("blank")
     if blank:
@@ -1208,13 +1381,19 @@ def report(results: dict) -> str:
             f"| {fmt_stats(blank.get('load'))} | rerun {fmt_stats(blank.get('rerun'))} | - | - "
             f"| - | - | {blank.get('server', {}).get('rss_mb', '-')} / "
             f"{blank.get('server', {}).get('peak_mb', '-')} | - | - | - "
-            f"| {blank.get('loadavg_start')} |")
+            f"| {blank.get('loadavg_start')} |"
+        )
     for res in results.get("sizes", []):
         s = res.get("summary", {})
         exp = res.get("expected", {}).get("all", {})
         mode = (res.get("cold_load") or (res.get("warm_loads") or [{}])[0]).get("mode")
-        drawn = ("points" if mode == "points" else
-                 f"{exp.get('cells'):,} grid cells" if exp.get("aggregated") else "markers")
+        drawn = (
+            "points"
+            if mode == "points"
+            else f"{exp.get('cells'):,} grid cells"
+            if exp.get("aggregated")
+            else "markers"
+        )
         cold = res.get("cold_load", {}).get("load_ms")
         click = res.get("click_na") or fmt_stats(s.get("click_panel"))
         server = res.get("server", {}).get("end") or res.get("server", {}).get("after_warm", {})
@@ -1230,7 +1409,8 @@ def report(results: dict) -> str:
             f"| {server.get('rss_mb', '-')} / {server.get('peak_mb', '-')} "
             f"| {heap_end.get('page_mb', '-')} / {heap_end.get('frame_mb', '-')} "
             f"| {fmt_stats(s.get('fps_pan'), digits=1)} | {fmt_stats(s.get('fps_zoom'), digits=1)}"
-            f" | {res.get('loadavg_start')} |")
+            f" | {res.get('loadavg_start')} |"
+        )
     naive = results.get("naive")
     if naive:
         ns = {k: stats([r["fps"] for r in naive.get(k, [])]) for k in ("fps_pan", "fps_zoom")}
@@ -1239,24 +1419,36 @@ def report(results: dict) -> str:
             f"| {fmt_stats(naive.get('load'))} | - | - | - | - | - | - "
             f"| {naive.get('heap', {}).get('page_mb', '-')} / - "
             f"| {fmt_stats(ns['fps_pan'], digits=1)} | {fmt_stats(ns['fps_zoom'], digits=1)} "
-            f"| {naive.get('loadavg_start')} |")
-    lines += ["", "Targets of issue #11 (medians):", "",
-              "| target | measured | met |", "|---|---|---|"]
+            f"| {naive.get('loadavg_start')} |"
+        )
+    lines += [
+        "",
+        "Targets of issue #11 (medians):",
+        "",
+        "| target | measured | met |",
+        "|---|---|---|",
+    ]
     blank_load = (blank or {}).get("load", {}) or {}
     for res in results.get("sizes", []):
         s = res.get("summary", {})
         n = res["n"]
+
         def row(name: str, value: float | None, limit: float, text: str) -> None:
             met = "-" if value is None else ("yes" if value <= limit else "NO")
             lines.append(f"| {name} | {text if value is not None else '-'} | {met} |")
+
         if n == 200_000:
             fo = (s.get("filter_off") or {}).get("median")
             row("200k: filter change -> painted <= 1.5 s", fo, 1500, f"{(fo or 0) / 1e3:.2f} s")
             wl = (s.get("warm_load") or {}).get("median")
             bl = blank_load.get("median")
             ratio = wl / bl if wl and bl else None
-            row("200k: first load (warm) <= 2.5x blank page load", ratio, 2.5,
-                f"{(wl or 0) / 1e3:.2f} s / {(bl or 0) / 1e3:.2f} s = {(ratio or 0):.1f}x")
+            row(
+                "200k: first load (warm) <= 2.5x blank page load",
+                ratio,
+                2.5,
+                f"{(wl or 0) / 1e3:.2f} s / {(bl or 0) / 1e3:.2f} s = {(ratio or 0):.1f}x",
+            )
             cl = (s.get("click_panel") or {}).get("median")
             if res.get("click_na"):
                 lines.append(f"| 200k: click -> panel <= 1 s | {res['click_na']} | NO |")
@@ -1265,14 +1457,20 @@ def report(results: dict) -> str:
             for kind in ("pan", "drag", "zoom"):
                 fps = (s.get(f"fps_{kind}") or {}).get("median")
                 met = "-" if fps is None else ("yes" if fps >= 30 else "NO")
-                lines.append(f"| 200k: {kind} >= 30 fps | "
-                             f"{f'{fps:.1f} fps' if fps is not None else '-'} | {met} |")
+                lines.append(
+                    f"| 200k: {kind} >= 30 fps | "
+                    f"{f'{fps:.1f} fps' if fps is not None else '-'} | {met} |"
+                )
         if n == 1_000_000:
             wl = (s.get("warm_load") or {}).get("median")
             row("1M: first load (warm) <= 5 s", wl, 5000, f"{(wl or 0) / 1e3:.2f} s")
             cold = res.get("cold_load", {}).get("load_ms")
-            row("1M: first load (cold, after server start) <= 5 s", cold, 5000,
-                f"{(cold or 0) / 1e3:.2f} s")
+            row(
+                "1M: first load (cold, after server start) <= 5 s",
+                cold,
+                5000,
+                f"{(cold or 0) / 1e3:.2f} s",
+            )
             peak = (res.get("server", {}).get("end") or {}).get("peak_mb")
             row("1M: server memory (peak RSS) <= 1.5 GB", peak, 1536, f"{peak} MB")
     errors = [(r["n"], e) for r in results.get("sizes", []) for e in r.get("errors", [])]
@@ -1286,13 +1484,24 @@ def report(results: dict) -> str:
 
 # --- main -----------------------------------------------------------------------------------
 
+
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--app-dir", type=Path, default=REPO,
-                        help="the directory holding dashboard.py (default: this checkout)")
-    parser.add_argument("--sizes", type=int, nargs="*", default=[10_000, 200_000, 1_000_000],
-                        help="store sizes (none: only the blank floor and the naive page)")
+    parser = argparse.ArgumentParser(
+        description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--app-dir",
+        type=Path,
+        default=REPO,
+        help="the directory holding dashboard.py (default: this checkout)",
+    )
+    parser.add_argument(
+        "--sizes",
+        type=int,
+        nargs="*",
+        default=[10_000, 200_000, 1_000_000],
+        help="store sizes (none: only the blank floor and the naive page)",
+    )
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--naive-size", type=int, default=20_000, help="0 skips it")
     parser.add_argument("--no-blank", action="store_true", help="skip the blank floor")
@@ -1301,23 +1510,40 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--store-cache", type=Path, default=STORE_CACHE)
     parser.add_argument("--out", type=Path, default=RESULT_FILE)
     parser.add_argument("--timeout", type=float, default=180.0, help="seconds per step")
-    parser.add_argument("--load-timeout", type=float, default=420.0,
-                        help="seconds per page load / server start")
+    parser.add_argument(
+        "--load-timeout", type=float, default=420.0, help="seconds per page load / server start"
+    )
     parser.add_argument("--headed", action="store_true")
     args = parser.parse_args(argv)
     app_dir = args.app_dir.resolve()
     if not (app_dir / "dashboard.py").exists():
         parser.error(f"no dashboard.py in {app_dir}")
-    git = subprocess.run(["git", "-C", str(app_dir), "describe", "--always", "--dirty"],
-                         capture_output=True, text=True).stdout.strip()
+    git = subprocess.run(
+        ["git", "-C", str(app_dir), "describe", "--always", "--dirty"],
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
     results: dict[str, Any] = {
-        "meta": {"date": Date.today().isoformat(), "python": platform.python_version(),
-                 "cpus": os.cpu_count(), "machine": platform.machine(),
-                 "app_dir": str(app_dir), "git": git, "sizes": args.sizes,
-                 "repeats": args.repeats, "seed": args.seed, "loadavg_start": loadavg(),
-                 "probe_clear_deg": PROBE_CLEAR_DEG, "probe_zoom": PROBE_ZOOM,
-                 "stable_ms": STABLE_MS, "fps_ms": FPS_MS, "chromium": CHROMIUM},
-        "sizes": [], "failed": {}}
+        "meta": {
+            "date": Date.today().isoformat(),
+            "python": platform.python_version(),
+            "cpus": os.cpu_count(),
+            "machine": platform.machine(),
+            "app_dir": str(app_dir),
+            "git": git,
+            "sizes": args.sizes,
+            "repeats": args.repeats,
+            "seed": args.seed,
+            "loadavg_start": loadavg(),
+            "probe_clear_deg": PROBE_CLEAR_DEG,
+            "probe_zoom": PROBE_ZOOM,
+            "stable_ms": STABLE_MS,
+            "fps_ms": FPS_MS,
+            "chromium": CHROMIUM,
+        },
+        "sizes": [],
+        "failed": {},
+    }
 
     def save() -> None:
         results["meta"]["loadavg_end"] = loadavg()
@@ -1333,10 +1559,13 @@ def main(argv: list[str] | None = None) -> int:
             log(f"store of {n:,} events (built once, cached under {args.store_cache})")
             t0 = time.perf_counter()
             try:
-                metas[n] = build_store(app_dir, args.store_cache, n, args.seed,
-                                       timeout=max(1800.0, args.load_timeout))
-                log(f"  ready in {time.perf_counter() - t0:.0f} s: expected "
-                    f"{metas[n]['expected']}, probes {metas[n]['probes']}")
+                metas[n] = build_store(
+                    app_dir, args.store_cache, n, args.seed, timeout=max(1800.0, args.load_timeout)
+                )
+                log(
+                    f"  ready in {time.perf_counter() - t0:.0f} s: expected "
+                    f"{metas[n]['expected']}, probes {metas[n]['probes']}"
+                )
             except Exception as exc:  # noqa: BLE001 - report, keep going
                 results["failed"][f"store {n}"] = err_text(exc)
                 log(f"  store failed: {exc}")
@@ -1348,10 +1577,11 @@ def main(argv: list[str] | None = None) -> int:
                 if not args.no_blank:
                     log("blank Streamlit floor")
                     try:
-                        results["blank"] = blank_floor(browser, work, args.repeats,
-                                                       args.timeout)
-                        log(f"  blank: load {results['blank']['load']}, "
-                            f"rerun {results['blank']['rerun']}")
+                        results["blank"] = blank_floor(browser, work, args.repeats, args.timeout)
+                        log(
+                            f"  blank: load {results['blank']['load']}, "
+                            f"rerun {results['blank']['rerun']}"
+                        )
                     except Exception as exc:  # noqa: BLE001
                         results["failed"]["blank"] = err_text(exc)
                         log(f"  blank failed: {traceback.format_exc()}")
@@ -1361,8 +1591,15 @@ def main(argv: list[str] | None = None) -> int:
                         continue
                     log(f"map page with {n:,} stored events")
                     try:
-                        res = measure_size(browser, app_dir, metas[n], work, args.repeats,
-                                           args.timeout, args.load_timeout)
+                        res = measure_size(
+                            browser,
+                            app_dir,
+                            metas[n],
+                            work,
+                            args.repeats,
+                            args.timeout,
+                            args.load_timeout,
+                        )
                         res["summary"] = summarise(res)
                         results["sizes"].append(res)
                     except Exception as exc:  # noqa: BLE001
@@ -1372,8 +1609,15 @@ def main(argv: list[str] | None = None) -> int:
                 if not args.no_naive and args.naive_size > 0:
                     log(f"naive page, {args.naive_size:,} CircleMarkers")
                     try:
-                        results["naive"] = naive_page(browser, app_dir, work, args.naive_size,
-                                                      args.seed, args.repeats, args.timeout)
+                        results["naive"] = naive_page(
+                            browser,
+                            app_dir,
+                            work,
+                            args.naive_size,
+                            args.seed,
+                            args.repeats,
+                            args.timeout,
+                        )
                     except Exception as exc:  # noqa: BLE001
                         results["failed"]["naive"] = err_text(exc)
                         log(f"  naive failed: {traceback.format_exc()}")

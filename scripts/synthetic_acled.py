@@ -15,34 +15,72 @@ import numpy as np
 import pandas as pd
 
 ACLED_COLUMNS = [
-    "event_id_cnty", "event_date", "year", "time_precision", "disorder_type", "event_type",
-    "sub_event_type", "actor1", "assoc_actor_1", "inter1", "actor2", "assoc_actor_2",
-    "inter2", "interaction", "civilian_targeting", "iso", "region", "country", "admin1",
-    "admin2", "admin3", "location", "latitude", "longitude", "geo_precision", "source",
-    "source_scale", "notes", "fatalities", "tags", "timestamp",
+    "event_id_cnty",
+    "event_date",
+    "year",
+    "time_precision",
+    "disorder_type",
+    "event_type",
+    "sub_event_type",
+    "actor1",
+    "assoc_actor_1",
+    "inter1",
+    "actor2",
+    "assoc_actor_2",
+    "inter2",
+    "interaction",
+    "civilian_targeting",
+    "iso",
+    "region",
+    "country",
+    "admin1",
+    "admin2",
+    "admin3",
+    "location",
+    "latitude",
+    "longitude",
+    "geo_precision",
+    "source",
+    "source_scale",
+    "notes",
+    "fatalities",
+    "tags",
+    "timestamp",
 ]
 
 # (name, lat, lon, admin1) of towns well inside each country.
 TOWNS = {
     ("MLI", 466, "Mali"): [
-        ("Bamako", 12.6392, -8.0029, "Bamako"), ("Gao", 16.2717, -0.0447, "Gao"),
-        ("Timbuktu", 16.7735, -3.0074, "Timbuktu"), ("Mopti", 14.4843, -4.1827, "Mopti"),
-        ("Sevare", 14.5333, -4.1000, "Mopti"), ("Kidal", 18.4411, 1.4078, "Kidal"),
-        ("Menaka", 15.9182, 2.4022, "Menaka"), ("Segou", 13.4317, -6.2157, "Segou"),
-        ("Douentza", 15.0019, -2.9497, "Mopti"), ("Bandiagara", 14.3500, -3.6100, "Bandiagara"),
+        ("Bamako", 12.6392, -8.0029, "Bamako"),
+        ("Gao", 16.2717, -0.0447, "Gao"),
+        ("Timbuktu", 16.7735, -3.0074, "Timbuktu"),
+        ("Mopti", 14.4843, -4.1827, "Mopti"),
+        ("Sevare", 14.5333, -4.1000, "Mopti"),
+        ("Kidal", 18.4411, 1.4078, "Kidal"),
+        ("Menaka", 15.9182, 2.4022, "Menaka"),
+        ("Segou", 13.4317, -6.2157, "Segou"),
+        ("Douentza", 15.0019, -2.9497, "Mopti"),
+        ("Bandiagara", 14.3500, -3.6100, "Bandiagara"),
     ],
     ("BFA", 854, "Burkina Faso"): [
-        ("Ouagadougou", 12.3714, -1.5197, "Centre"), ("Djibo", 14.1022, -1.6306, "Sahel"),
-        ("Kaya", 13.0917, -1.0844, "Centre-Nord"), ("Ouahigouya", 13.5828, -2.4216, "Nord"),
-        ("Fada N'Gourma", 12.0616, 0.3584, "Est"), ("Dedougou", 12.4634, -3.4607,
-                                                     "Boucle du Mouhoun"),
-        ("Arbinda", 14.2300, -0.8700, "Sahel"), ("Koudougou", 12.2526, -2.3627, "Centre-Ouest"),
+        ("Ouagadougou", 12.3714, -1.5197, "Centre"),
+        ("Djibo", 14.1022, -1.6306, "Sahel"),
+        ("Kaya", 13.0917, -1.0844, "Centre-Nord"),
+        ("Ouahigouya", 13.5828, -2.4216, "Nord"),
+        ("Fada N'Gourma", 12.0616, 0.3584, "Est"),
+        ("Dedougou", 12.4634, -3.4607, "Boucle du Mouhoun"),
+        ("Arbinda", 14.2300, -0.8700, "Sahel"),
+        ("Koudougou", 12.2526, -2.3627, "Centre-Ouest"),
     ],
     ("NER", 562, "Niger"): [
-        ("Niamey", 13.5116, 2.1254, "Niamey"), ("Tillaberi", 14.2117, 1.4531, "Tillaberi"),
-        ("Ouallam", 14.3184, 2.0862, "Tillaberi"), ("Tahoua", 14.8888, 5.2692, "Tahoua"),
-        ("Agadez", 16.9733, 7.9911, "Agadez"), ("Zinder", 13.8053, 8.9883, "Zinder"),
-        ("Maradi", 13.5000, 7.1017, "Maradi"), ("Dosso", 13.0490, 3.1937, "Dosso"),
+        ("Niamey", 13.5116, 2.1254, "Niamey"),
+        ("Tillaberi", 14.2117, 1.4531, "Tillaberi"),
+        ("Ouallam", 14.3184, 2.0862, "Tillaberi"),
+        ("Tahoua", 14.8888, 5.2692, "Tahoua"),
+        ("Agadez", 16.9733, 7.9911, "Agadez"),
+        ("Zinder", 13.8053, 8.9883, "Zinder"),
+        ("Maradi", 13.5000, 7.1017, "Maradi"),
+        ("Dosso", 13.0490, 3.1937, "Dosso"),
     ],
 }
 
@@ -73,7 +111,7 @@ ACTORS = [
     ("Wagner Group", 8, "External/Other forces"),
 ]
 NOTES = [
-    'On {d}, militants attacked a position near {p}. {f} fatalities reported, including '
+    "On {d}, militants attacked a position near {p}. {f} fatalities reported, including "
     'soldiers and "VDP" members.',
     "On {d}, a drone strike targeted a convoy near {p}, killing {f}; sources differ.",
     "On {d}, armed men abducted villagers in {p} (region of {a}).\nLocal sources reported it.",
@@ -105,42 +143,48 @@ def generate(n: int, seed: int = 1) -> pd.DataFrame:
     fatalities[rng.random(n) < 0.003] = rng.integers(50, 300)
     date_text = dates.strftime("%Y-%m-%d")
     seq = np.arange(1, n + 1)
-    notes = [NOTES[i % len(NOTES)].format(d=d, p=p, f=f, a=a)
-             for i, (d, p, f, a) in enumerate(zip(date_text, place, fatalities, admin1,
-                                                  strict=True))]
-    return pd.DataFrame({
-        "event_id_cnty": [f"{c}{s}" for c, s in zip(iso3, seq, strict=True)],
-        "event_date": date_text,
-        "year": dates.year,
-        "time_precision": rng.choice([1, 1, 1, 1, 2, 3], n),
-        "disorder_type": [TYPES[k][0] for k in kind],
-        "event_type": [TYPES[k][1] for k in kind],
-        "sub_event_type": [TYPES[k][2] for k in kind],
-        "actor1": [ACTORS[i][0] for i in a1],
-        "assoc_actor_1": np.where(rng.random(n) < 0.2, "Fulani Ethnic Militia; Dogon Group", ""),
-        "inter1": inter1,
-        "actor2": [ACTORS[i][0] for i in a2],
-        "assoc_actor_2": "",
-        "inter2": inter2,
-        "interaction": lo * 10 + hi,
-        "civilian_targeting": np.where(inter2 == 7, "Civilian targeting", ""),
-        "iso": iso_num,
-        "region": "Western Africa",
-        "country": country,
-        "admin1": admin1,
-        "admin2": "",
-        "admin3": "",
-        "location": place,
-        "latitude": np.round(lat, 4),
-        "longitude": np.round(lon, 4),
-        "geo_precision": rng.choice([1, 1, 2, 3], n),
-        "source": rng.choice(SOURCES, n),
-        "source_scale": "National",
-        "notes": notes,
-        "fatalities": fatalities,
-        "tags": "",
-        "timestamp": 1_700_000_000 + rng.integers(0, 10_000_000, n),
-    }, columns=ACLED_COLUMNS)
+    notes = [
+        NOTES[i % len(NOTES)].format(d=d, p=p, f=f, a=a)
+        for i, (d, p, f, a) in enumerate(zip(date_text, place, fatalities, admin1, strict=True))
+    ]
+    return pd.DataFrame(
+        {
+            "event_id_cnty": [f"{c}{s}" for c, s in zip(iso3, seq, strict=True)],
+            "event_date": date_text,
+            "year": dates.year,
+            "time_precision": rng.choice([1, 1, 1, 1, 2, 3], n),
+            "disorder_type": [TYPES[k][0] for k in kind],
+            "event_type": [TYPES[k][1] for k in kind],
+            "sub_event_type": [TYPES[k][2] for k in kind],
+            "actor1": [ACTORS[i][0] for i in a1],
+            "assoc_actor_1": np.where(
+                rng.random(n) < 0.2, "Fulani Ethnic Militia; Dogon Group", ""
+            ),
+            "inter1": inter1,
+            "actor2": [ACTORS[i][0] for i in a2],
+            "assoc_actor_2": "",
+            "inter2": inter2,
+            "interaction": lo * 10 + hi,
+            "civilian_targeting": np.where(inter2 == 7, "Civilian targeting", ""),
+            "iso": iso_num,
+            "region": "Western Africa",
+            "country": country,
+            "admin1": admin1,
+            "admin2": "",
+            "admin3": "",
+            "location": place,
+            "latitude": np.round(lat, 4),
+            "longitude": np.round(lon, 4),
+            "geo_precision": rng.choice([1, 1, 2, 3], n),
+            "source": rng.choice(SOURCES, n),
+            "source_scale": "National",
+            "notes": notes,
+            "fatalities": fatalities,
+            "tags": "",
+            "timestamp": 1_700_000_000 + rng.integers(0, 10_000_000, n),
+        },
+        columns=ACLED_COLUMNS,
+    )
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -47,20 +47,44 @@ FIRST_DAY = pd.Timestamp("2012-01-01")
 # Relative number of events per year (roughly the shape of ACLED's counts for the three
 # states: the 2012 northern Mali war, then growth from 2016 and a plateau after 2021).
 YEAR_WEIGHTS: dict[int, float] = {
-    2012: 3, 2013: 3, 2014: 1.5, 2015: 2, 2016: 3, 2017: 5, 2018: 9, 2019: 16, 2020: 20,
-    2021: 24, 2022: 30, 2023: 32, 2024: 30, 2025: 28, 2026: 26,
+    2012: 3,
+    2013: 3,
+    2014: 1.5,
+    2015: 2,
+    2016: 3,
+    2017: 5,
+    2018: 9,
+    2019: 16,
+    2020: 20,
+    2021: 24,
+    2022: 30,
+    2023: 32,
+    2024: 30,
+    2025: 28,
+    2026: 26,
 }
 CATEGORY_WEIGHTS: dict[str, float] = {"insurgency": 0.72, "state-violence": 0.27, "coup": 0.01}
-COUP_SUBTYPE_WEIGHTS: dict[str, float] = {"successful": 0.2, "attempted": 0.3,
-                                          "alleged-plot": 0.5}
+COUP_SUBTYPE_WEIGHTS: dict[str, float] = {"successful": 0.2, "attempted": 0.3, "alleged-plot": 0.5}
 VIOLENCE_SUBTYPE_WEIGHTS: dict[str, float] = {
-    "attack-on-military": 0.20, "attack-on-civilians": 0.24, "massacre": 0.04, "ambush": 0.10,
-    "capture-of-town": 0.02, "bombing": 0.08, "siege": 0.01, "kidnapping": 0.07,
-    "armed-clash": 0.16, "air-or-drone-strike": 0.06, "other": 0.02,
+    "attack-on-military": 0.20,
+    "attack-on-civilians": 0.24,
+    "massacre": 0.04,
+    "ambush": 0.10,
+    "capture-of-town": 0.02,
+    "bombing": 0.08,
+    "siege": 0.01,
+    "kidnapping": 0.07,
+    "armed-clash": 0.16,
+    "air-or-drone-strike": 0.06,
+    "other": 0.02,
 }
 INSURGENT_ACTORS: tuple[str, ...] = (
-    "JNIM", "Islamic State Sahel Province (ISSP)", "Ansarul Islam", "Katiba Macina",
-    "Front de Libération de l'Azawad (FLA)", "Unidentified armed group",
+    "JNIM",
+    "Islamic State Sahel Province (ISSP)",
+    "Ansarul Islam",
+    "Katiba Macina",
+    "Front de Libération de l'Azawad (FLA)",
+    "Unidentified armed group",
 )
 STATE_ACTORS: dict[str, tuple[str, ...]] = {
     "MLI": ("Malian Armed Forces (FAMa)", "Wagner Group / Africa Corps", "Dan Na Ambassagou"),
@@ -69,11 +93,17 @@ STATE_ACTORS: dict[str, tuple[str, ...]] = {
 }
 VICTIMS = "Civilians"
 SOURCE_SITES: tuple[str, ...] = (
-    "https://acleddata.com/synthetic/", "https://ucdp.uu.se/synthetic/",
-    "https://www.reuters.com/synthetic/", "https://www.rfi.fr/synthetic/",
+    "https://acleddata.com/synthetic/",
+    "https://ucdp.uu.se/synthetic/",
+    "https://www.reuters.com/synthetic/",
+    "https://www.rfi.fr/synthetic/",
 )
-DATE_PRECISION_WEIGHTS: dict[str, float] = {"day": 0.80, "approx": 0.10, "range": 0.05,
-                                            "month": 0.05}
+DATE_PRECISION_WEIGHTS: dict[str, float] = {
+    "day": 0.80,
+    "approx": 0.10,
+    "range": 0.05,
+    "month": 0.05,
+}
 GEO_PRECISION_WEIGHTS: dict[str, float] = {"1": 0.65, "2": 0.28, "3": 0.07}
 UNKNOWN_FATALITIES_SHARE = 0.15
 RANGE_SHARE = 0.30  # share of known tolls given as a low-high range rather than one figure
@@ -134,10 +164,12 @@ def sample_dates(n: int, rng: np.random.Generator, today: Date) -> pd.DatetimeIn
     return pd.DatetimeIndex(starts + pd.to_timedelta(offset, unit="D"))
 
 
-def _actors(category: np.ndarray, iso3: np.ndarray, subtype: np.ndarray,
-            rng: np.random.Generator) -> list[str]:
+def _actors(
+    category: np.ndarray, iso3: np.ndarray, subtype: np.ndarray, rng: np.random.Generator
+) -> list[str]:
     insurgent = np.array(INSURGENT_ACTORS, dtype=object)[
-        rng.integers(0, len(INSURGENT_ACTORS), len(category))]
+        rng.integers(0, len(INSURGENT_ACTORS), len(category))
+    ]
     pick = rng.random(len(category))
     out = []
     for cat, code, sub, rebel, u in zip(category, iso3, subtype, insurgent, pick, strict=True):
@@ -164,8 +196,11 @@ def synthetic_rows(n: int, seed: int = 0, today: Date | None = None) -> pd.DataF
     start = sample_dates(n, rng, today)
 
     category = _choice(rng, CATEGORY_WEIGHTS, n)
-    subtype = np.where(category == "coup", _choice(rng, COUP_SUBTYPE_WEIGHTS, n),
-                       _choice(rng, VIOLENCE_SUBTYPE_WEIGHTS, n))
+    subtype = np.where(
+        category == "coup",
+        _choice(rng, COUP_SUBTYPE_WEIGHTS, n),
+        _choice(rng, VIOLENCE_SUBTYPE_WEIGHTS, n),
+    )
     for cat, allowed in SUBTYPES.items():  # guard: the vocabulary must stay valid
         assert set(subtype[category == cat]) <= set(allowed)
 
@@ -192,41 +227,48 @@ def synthetic_rows(n: int, seed: int = 0, today: Date | None = None) -> pd.DataF
     high_text = np.where(coup, "", high_text)
 
     number = np.arange(1, n + 1)
-    ids = [f"SYN-{c}-{d.replace('-', '')}-{k:06d}" for c, d, k in
-           zip(iso3, date_text, number, strict=True)]
+    ids = [
+        f"SYN-{c}-{d.replace('-', '')}-{k:06d}"
+        for c, d, k in zip(iso3, date_text, number, strict=True)
+    ]
     site = rng.integers(0, len(SOURCE_SITES), n)
     two = rng.random(n) < 0.3
     sources = [
-        SOURCE_SITES[s] + ident.lower()
+        SOURCE_SITES[s]
+        + ident.lower()
         + (" " + SOURCE_SITES[(s + 1) % len(SOURCE_SITES)] + ident.lower() if t else "")
         for s, ident, t in zip(site, ids, two, strict=True)
     ]
     location = [f"Locality {k:05d}" for k in rng.integers(0, 20_000, n)]
-    summary = [f"Synthetic {cat} event ({sub}) for benchmarking; not a real event."
-               for cat, sub in zip(category, subtype, strict=True)]
-    rows = pd.DataFrame({
-        "id": ids,
-        "dataset": DATASET,
-        "date": date_text,
-        "date_end": end_text,
-        "date_precision": precision,
-        "category": category,
-        "subtype": subtype,
-        "country_iso3": iso3,
-        "admin1_id": "",
-        "admin1_name": "",
-        "admin1_source_name": "",
-        "location": location,
-        "latitude": np.char.mod("%.5f", lat),
-        "longitude": np.char.mod("%.5f", lon),
-        "geo_precision": _choice(rng, GEO_PRECISION_WEIGHTS, n),
-        "actors": _actors(category, iso3, subtype, rng),
-        "fatalities_low": low_text,
-        "fatalities_high": high_text,
-        "summary": summary,
-        "sources": sources,
-        "verified": "false",
-    })
+    summary = [
+        f"Synthetic {cat} event ({sub}) for benchmarking; not a real event."
+        for cat, sub in zip(category, subtype, strict=True)
+    ]
+    rows = pd.DataFrame(
+        {
+            "id": ids,
+            "dataset": DATASET,
+            "date": date_text,
+            "date_end": end_text,
+            "date_precision": precision,
+            "category": category,
+            "subtype": subtype,
+            "country_iso3": iso3,
+            "admin1_id": "",
+            "admin1_name": "",
+            "admin1_source_name": "",
+            "location": location,
+            "latitude": np.char.mod("%.5f", lat),
+            "longitude": np.char.mod("%.5f", lon),
+            "geo_precision": _choice(rng, GEO_PRECISION_WEIGHTS, n),
+            "actors": _actors(category, iso3, subtype, rng),
+            "fatalities_low": low_text,
+            "fatalities_high": high_text,
+            "summary": summary,
+            "sources": sources,
+            "verified": "false",
+        }
+    )
     return rows.reindex(columns=list(CSV_COLUMNS), fill_value="").astype(str)
 
 
@@ -255,8 +297,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("n", type=int, help="number of events")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--out", type=Path, required=True, help="CSV file to write")
-    parser.add_argument("--check", action="store_true",
-                        help="re-read the file with geo.io.events.load_events; fail on problems")
+    parser.add_argument(
+        "--check",
+        action="store_true",
+        help="re-read the file with geo.io.events.load_events; fail on problems",
+    )
     args = parser.parse_args(argv)
     path = write_csv(args.out, args.n, args.seed)
     print(f"wrote {args.n} synthetic events to {path}")
@@ -265,8 +310,9 @@ def main(argv: list[str] | None = None) -> int:
         if load.problems or len(load.events) != args.n:
             for problem in load.problems[:20]:
                 print(problem, file=sys.stderr)
-            print(f"{len(load.problems)} problems, {len(load.events)} events loaded",
-                  file=sys.stderr)
+            print(
+                f"{len(load.problems)} problems, {len(load.events)} events loaded", file=sys.stderr
+            )
             return 1
         print(f"load_events: {len(load.events)} events, 0 problems")
     return 0

@@ -33,56 +33,114 @@ _PLACES = (
 )
 
 
-def acled_row(n: int, timestamp: int, fatalities: int = 1, event_type: str = "Battles",
-              latitude: str | None = None) -> dict:
+def acled_row(
+    n: int,
+    timestamp: int,
+    fatalities: int = 1,
+    event_type: str = "Battles",
+    latitude: str | None = None,
+) -> dict:
     """One invented ACLED row in the API's JSON shape (values as text, as ACLED sends)."""
     iso, country, admin1, location, lat, lon = _PLACES[n % 3]
     prefix = {"466": "MLI", "854": "BFA", "562": "NER"}[iso]
-    sub = {"Battles": "Armed clash", "Protests": "Peaceful protest",
-           "Violence against civilians": "Attack"}.get(event_type, "")
+    sub = {
+        "Battles": "Armed clash",
+        "Protests": "Peaceful protest",
+        "Violence against civilians": "Attack",
+    }.get(event_type, "")
     return {
         "event_id_cnty": f"{prefix}9{n:04d}",
         "event_date": f"2025-{1 + n % 12:02d}-{1 + n % 27:02d}",
-        "year": "2025", "time_precision": "1", "disorder_type": "Political violence",
-        "event_type": event_type, "sub_event_type": sub,
-        "actor1": "Invented Armed Group A", "assoc_actor_1": "", "inter1": "Rebel group",
-        "actor2": f"Military Forces of {country} (2021-)", "assoc_actor_2": "",
-        "inter2": "State forces", "interaction": "Rebel group-State forces",
-        "civilian_targeting": "", "iso": iso, "region": "Western Africa", "country": country,
-        "admin1": admin1, "admin2": "", "admin3": "", "location": location,
-        "latitude": latitude or lat, "longitude": lon, "geo_precision": "1",
-        "source": "Invented Wire", "source_scale": "National",
-        "notes": f"Invented event number {n} for the tests; \"quoted\", with a comma.",
-        "fatalities": str(fatalities), "tags": "", "timestamp": str(timestamp),
+        "year": "2025",
+        "time_precision": "1",
+        "disorder_type": "Political violence",
+        "event_type": event_type,
+        "sub_event_type": sub,
+        "actor1": "Invented Armed Group A",
+        "assoc_actor_1": "",
+        "inter1": "Rebel group",
+        "actor2": f"Military Forces of {country} (2021-)",
+        "assoc_actor_2": "",
+        "inter2": "State forces",
+        "interaction": "Rebel group-State forces",
+        "civilian_targeting": "",
+        "iso": iso,
+        "region": "Western Africa",
+        "country": country,
+        "admin1": admin1,
+        "admin2": "",
+        "admin3": "",
+        "location": location,
+        "latitude": latitude or lat,
+        "longitude": lon,
+        "geo_precision": "1",
+        "source": "Invented Wire",
+        "source_scale": "National",
+        "notes": f'Invented event number {n} for the tests; "quoted", with a comma.',
+        "fatalities": str(fatalities),
+        "tags": "",
+        "timestamp": str(timestamp),
     }
 
 
 def ucdp_row(n: int) -> dict:
     """One invented UCDP GED row in the API's JSON shape (numbers as numbers)."""
-    gw, country, adm, place, lat, lon = (("432", "Mali", "Mopti region", "Kelimbo", 14.4843,
-                                          -4.196),
-                                         ("439", "Burkina Faso", "Sahel region", "Dabori",
-                                          14.0379, -0.0387),
-                                         ("436", "Niger", "Tillaberi region", "Waraou",
-                                          14.2117, 1.4531))[n % 3]
+    gw, country, adm, place, lat, lon = (
+        ("432", "Mali", "Mopti region", "Kelimbo", 14.4843, -4.196),
+        ("439", "Burkina Faso", "Sahel region", "Dabori", 14.0379, -0.0387),
+        ("436", "Niger", "Tillaberi region", "Waraou", 14.2117, 1.4531),
+    )[n % 3]
     day = f"2024-{1 + n % 12:02d}-{1 + n % 27:02d}"
     return {
-        "id": 880000 + n, "relid": f"INV-2024-1-{n}", "year": 2024, "active_year": True,
-        "code_status": "Clear", "type_of_violence": 1 + n % 3, "conflict_dset_id": "900",
-        "conflict_new_id": 900, "conflict_name": f"{country}: Invented",
-        "dyad_dset_id": "901", "dyad_new_id": 901,
+        "id": 880000 + n,
+        "relid": f"INV-2024-1-{n}",
+        "year": 2024,
+        "active_year": True,
+        "code_status": "Clear",
+        "type_of_violence": 1 + n % 3,
+        "conflict_dset_id": "900",
+        "conflict_new_id": 900,
+        "conflict_name": f"{country}: Invented",
+        "dyad_dset_id": "901",
+        "dyad_new_id": 901,
         "dyad_name": f"Government of {country} - Invented Group",
-        "side_a_dset_id": "1", "side_a_new_id": 1, "side_a": f"Government of {country}",
-        "side_b_dset_id": "2", "side_b_new_id": 2, "side_b": "Invented Group",
-        "number_of_sources": 1, "source_article": "Invented article", "source_office": "",
-        "source_date": day, "source_headline": "Invented headline", "source_original": "",
-        "where_prec": 1, "where_coordinates": place, "where_description": place,
-        "adm_1": adm, "adm_2": "", "latitude": lat, "longitude": lon,
-        "geom_wkt": f"POINT ({lon} {lat})", "priogrid_gid": 123000 + n, "country": country,
-        "country_id": int(gw), "region": "Africa", "event_clarity": 1, "date_prec": 1,
-        "date_start": f"{day}T00:00:00", "date_end": f"{day}T00:00:00", "deaths_a": 1,
-        "deaths_b": 1, "deaths_civilians": 0, "deaths_unknown": 0, "best": 2 + n % 5,
-        "high": 3 + n % 5, "low": 1, "gwnoa": gw, "gwnob": "",
+        "side_a_dset_id": "1",
+        "side_a_new_id": 1,
+        "side_a": f"Government of {country}",
+        "side_b_dset_id": "2",
+        "side_b_new_id": 2,
+        "side_b": "Invented Group",
+        "number_of_sources": 1,
+        "source_article": "Invented article",
+        "source_office": "",
+        "source_date": day,
+        "source_headline": "Invented headline",
+        "source_original": "",
+        "where_prec": 1,
+        "where_coordinates": place,
+        "where_description": place,
+        "adm_1": adm,
+        "adm_2": "",
+        "latitude": lat,
+        "longitude": lon,
+        "geom_wkt": f"POINT ({lon} {lat})",
+        "priogrid_gid": 123000 + n,
+        "country": country,
+        "country_id": int(gw),
+        "region": "Africa",
+        "event_clarity": 1,
+        "date_prec": 1,
+        "date_start": f"{day}T00:00:00",
+        "date_end": f"{day}T00:00:00",
+        "deaths_a": 1,
+        "deaths_b": 1,
+        "deaths_civilians": 0,
+        "deaths_unknown": 0,
+        "best": 2 + n % 5,
+        "high": 3 + n % 5,
+        "low": 1,
+        "gwnoa": gw,
+        "gwnob": "",
     }
 
 
@@ -137,8 +195,14 @@ def _handler(state: StandIn) -> type[BaseHTTPRequestHandler]:
         def log_message(self, *_args: object) -> None:  # quiet
             pass
 
-        def _send(self, status: int, payload: object, headers: dict | None = None,
-                  drop: bool = False, raw: bytes | None = None) -> None:
+        def _send(
+            self,
+            status: int,
+            payload: object,
+            headers: dict | None = None,
+            drop: bool = False,
+            raw: bytes | None = None,
+        ) -> None:
             body = raw if raw is not None else json.dumps(payload).encode()
             self.send_response(status)
             self.send_header("Content-Type", "application/json")
@@ -159,8 +223,12 @@ def _handler(state: StandIn) -> type[BaseHTTPRequestHandler]:
             state.access.add(access)
             state.refresh.add(refresh)
             state.issued += [access, refresh]
-            return {"token_type": "Bearer", "expires_in": 86400, "access_token": access,
-                    "refresh_token": refresh}
+            return {
+                "token_type": "Bearer",
+                "expires_in": 86400,
+                "access_token": access,
+                "refresh_token": refresh,
+            }
 
         def do_POST(self) -> None:
             length = int(self.headers.get("Content-Length", 0))
@@ -173,12 +241,19 @@ def _handler(state: StandIn) -> type[BaseHTTPRequestHandler]:
             if form.get("client_id") != "acled":
                 return self._send(400, {"error": "invalid_client"})
             if grant == "password":
-                if form.get("username") == USERNAME and form.get("password") == PASSWORD \
-                        and form.get("scope") == "authenticated":
+                if (
+                    form.get("username") == USERNAME
+                    and form.get("password") == PASSWORD
+                    and form.get("scope") == "authenticated"
+                ):
                     return self._send(200, self._tokens())
-                return self._send(400, {"error": "invalid_grant",
-                                        "error_description": "The user credentials were "
-                                                             "incorrect."})
+                return self._send(
+                    400,
+                    {
+                        "error": "invalid_grant",
+                        "error_description": "The user credentials were incorrect.",
+                    },
+                )
             if grant == "refresh_token":
                 token = form.get("refresh_token", "")
                 if not state.refuse_refresh and token in state.refresh:
@@ -204,8 +279,9 @@ def _handler(state: StandIn) -> type[BaseHTTPRequestHandler]:
                 return self._send(401, {"error": "token expired"})
             if state.throttle:
                 state.throttle -= 1
-                return self._send(429, {"error": "too many requests"},
-                                  {"Retry-After": state.retry_after})
+                return self._send(
+                    429, {"error": "too many requests"}, {"Retry-After": state.retry_after}
+                )
             assert q.get("_format") == "json"
             limit, page = int(q.get("limit", 5000)), int(q.get("page", 1))
             if parts.path == "/api/acled/read":
@@ -214,18 +290,26 @@ def _handler(state: StandIn) -> type[BaseHTTPRequestHandler]:
                 rows = state.deleted
                 if "deleted_timestamp" in q:
                     assert q.get("deleted_timestamp_where") == ">"
-                    rows = [r for r in rows
-                            if int(r["deleted_timestamp"]) > int(q["deleted_timestamp"])]
+                    rows = [
+                        r for r in rows if int(r["deleted_timestamp"]) > int(q["deleted_timestamp"])
+                    ]
             else:
                 return self._send(404, {"error": "not found"})
-            chunk = rows[(page - 1) * limit: page * limit]
-            payload = {"status": 200, "success": True, "last_update": 0,
-                       "count": len(chunk), "messages": [], "data": chunk,
-                       "filename": "invented"}
+            chunk = rows[(page - 1) * limit : page * limit]
+            payload = {
+                "status": 200,
+                "success": True,
+                "last_update": 0,
+                "count": len(chunk),
+                "messages": [],
+                "data": chunk,
+                "filename": "invented",
+            }
             if parts.path == "/api/acled/read" and page in state.malformed_pages:
                 return self._send(200, None, raw=b'{"status": 200, "data": [{"event_id')
             drop = parts.path == "/api/acled/read" and (
-                page in state.drop_always or page in state.drop_once)
+                page in state.drop_always or page in state.drop_once
+            )
             state.drop_once.discard(page)
             return self._send(200, payload, drop=drop)
 
@@ -240,14 +324,19 @@ def _handler(state: StandIn) -> type[BaseHTTPRequestHandler]:
             size, page = int(q.get("pagesize", 100)), int(q.get("page", 0))
             pages = -(-len(rows) // size)
             base = f"{state.url}/api/gedevents/{version}?pagesize={size}"
-            chunk = rows[page * size:(page + 1) * size]
+            chunk = rows[page * size : (page + 1) * size]
             if page in state.drop_always:
                 return self._send(200, {"Result": chunk}, drop=True)
-            return self._send(200, {
-                "TotalCount": len(rows), "TotalPages": pages,
-                "PreviousPageUrl": f"{base}&page={page - 1}" if page else "",
-                "NextPageUrl": f"{base}&page={page + 1}" if page + 1 < pages else "",
-                "Result": chunk})
+            return self._send(
+                200,
+                {
+                    "TotalCount": len(rows),
+                    "TotalPages": pages,
+                    "PreviousPageUrl": f"{base}&page={page - 1}" if page else "",
+                    "NextPageUrl": f"{base}&page={page + 1}" if page + 1 < pages else "",
+                    "Result": chunk,
+                },
+            )
 
     return Handler
 

@@ -48,8 +48,11 @@ def _imports(path: Path, module: str) -> list[tuple[int, str]]:
                 base = ".".join([*anchor, base] if base else anchor)
             found.append((node.lineno, base))
             # "from geo import io" names a sub-package: count it as imported
-            found += [(node.lineno, f"{base}.{alias.name}") for alias in node.names
-                      if f"{base}.{alias.name}" in MODULES]
+            found += [
+                (node.lineno, f"{base}.{alias.name}")
+                for alias in node.names
+                if f"{base}.{alias.name}" in MODULES
+            ]
     return found
 
 
@@ -118,15 +121,24 @@ def test_the_check_sees_an_upward_import(tmp_path, monkeypatch):
 
 TESTS = Path(__file__).resolve().parent
 # Folders of tests that are not about one layer of geo/.
-NOT_A_LAYER = {"app": "page logic through AppTest", "browser": "real Chromium against a server",
-               "fixtures": "small real-shaped input files"}
+NOT_A_LAYER = {
+    "app": "page logic through AppTest",
+    "browser": "real Chromium against a server",
+    "fixtures": "small real-shaped input files",
+}
 
 
 def test_the_tests_mirror_the_layers():
     """Each layer's unit tests sit in the folder of that name; the top level keeps only the
-    project-wide checks (this file, packaging, typing, the server's network exposure)."""
+    project-wide checks (this file, lint and format, packaging, typing, the server's network
+    exposure)."""
     folders = {p.name for p in TESTS.iterdir() if p.is_dir() and p.name != "__pycache__"}
     assert folders == set(RANK) | set(NOT_A_LAYER)
     top = sorted(p.name for p in TESTS.glob("test_*.py"))
-    assert top == ["test_architecture.py", "test_packaging.py", "test_server_privacy.py",
-                   "test_typing.py"]
+    assert top == [
+        "test_architecture.py",
+        "test_lint.py",
+        "test_packaging.py",
+        "test_server_privacy.py",
+        "test_typing.py",
+    ]

@@ -76,8 +76,9 @@ def _no_proxy_opener() -> urllib.request.OpenerDirector:
 
 
 @pytest.fixture(scope="module")
-def launched(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[int, RecordingProxy,
-                                                                          Path]]:
+def launched(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[tuple[int, RecordingProxy, Path]]:
     """``streamlit run dashboard.py`` with nothing but a port on the command line, every
     outgoing HTTP(S) request routed to a recording proxy."""
     if not Path("/proc/net/tcp").exists():
@@ -85,16 +86,28 @@ def launched(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[int, Re
     proxy = RecordingProxy()
     port = free_port()
     log = tmp_path_factory.mktemp("privacy") / "server.log"
-    env = {k: v for k, v in os.environ.items()
-           if k.lower() not in {"no_proxy", "streamlit_server_address",
-                                "streamlit_browser_gather_usage_stats"}}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k.lower()
+        not in {"no_proxy", "streamlit_server_address", "streamlit_browser_gather_usage_stats"}
+    }
     proxy_url = f"http://127.0.0.1:{proxy.port}"
-    env.update(HTTP_PROXY=proxy_url, HTTPS_PROXY=proxy_url, http_proxy=proxy_url,
-               https_proxy=proxy_url, SAHEL_ATLAS_DATA_DIR=str(log.parent / "data"))
+    env.update(
+        HTTP_PROXY=proxy_url,
+        HTTPS_PROXY=proxy_url,
+        http_proxy=proxy_url,
+        https_proxy=proxy_url,
+        SAHEL_ATLAS_DATA_DIR=str(log.parent / "data"),
+    )
     with log.open("w") as out:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.port",
-             str(port)], cwd=REPO, stdout=out, stderr=subprocess.STDOUT, env=env)
+            [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.port", str(port)],
+            cwd=REPO,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            env=env,
+        )
     try:
         deadline = time.monotonic() + 60
         while "URL:" not in log.read_text():  # printed once start-up is over

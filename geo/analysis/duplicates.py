@@ -31,12 +31,21 @@ DUPLICATE_KM = 10.0
 DUPLICATE_DAYS = 1
 CURATED = "curated"
 CATEGORY_FAMILY: dict[str, str] = {
-    "coup": "coup", "insurgency": "violence", "state-violence": "violence",
+    "coup": "coup",
+    "insurgency": "violence",
+    "state-violence": "violence",
 }
 """Categories that may describe one event; a category not listed matches only itself."""
 
-_COLUMNS = ("dataset", "date", "date_precision", "category", "latitude", "longitude",
-            "geo_precision")
+_COLUMNS = (
+    "dataset",
+    "date",
+    "date_precision",
+    "category",
+    "latitude",
+    "longitude",
+    "geo_precision",
+)
 _OFFSET = 1 << 20  # cell numbers are shifted to be non-negative before packing
 
 
@@ -83,26 +92,30 @@ def _days(values: pd.Series) -> np.ndarray:
     return values.to_numpy(dtype="datetime64[ns]").astype("datetime64[D]").astype(np.int64)
 
 
-def find_duplicates(events: pd.DataFrame, km: float = DUPLICATE_KM,
-                    days: int = DUPLICATE_DAYS) -> Duplicates:
+def find_duplicates(
+    events: pd.DataFrame, km: float = DUPLICATE_KM, days: int = DUPLICATE_DAYS
+) -> Duplicates:
     """The likely duplicates among ``events`` (model columns ``dataset``, ``date``,
     ``date_precision``, ``category``, ``latitude``, ``longitude``, ``geo_precision``)."""
     n = len(events)
-    if (not set(_COLUMNS) <= set(events.columns)
-            or events["dataset"].nunique(dropna=True) < 2):
+    if not set(_COLUMNS) <= set(events.columns) or events["dataset"].nunique(dropna=True) < 2:
         return Duplicates(n)  # one dataset (or a partial frame): nothing to match
     lat = pd.to_numeric(events["latitude"], errors="coerce").to_numpy(dtype="float64")
     lon = pd.to_numeric(events["longitude"], errors="coerce").to_numpy(dtype="float64")
     region = (events["geo_precision"] == 3).fillna(False).to_numpy(dtype=bool)
     month = (events["date_precision"].astype("str") == "month").to_numpy(dtype=bool)
-    eligible = np.flatnonzero(np.isfinite(lat) & np.isfinite(lon) & ~region & ~month
-                              & events["date"].notna().to_numpy(dtype=bool))
+    eligible = np.flatnonzero(
+        np.isfinite(lat)
+        & np.isfinite(lon)
+        & ~region
+        & ~month
+        & events["date"].notna().to_numpy(dtype=bool)
+    )
     ds_codes, _ = pd.factorize(events["dataset"].to_numpy(dtype=object)[eligible])
     if len(eligible) < 2 or ds_codes.max(initial=0) < 1:
         return Duplicates(n)  # fewer than two datasets with placed events: nothing to match
     cat_codes, cats = pd.factorize(events["category"].to_numpy(dtype=object)[eligible])
-    fam_of_cat, _ = pd.factorize(np.array([CATEGORY_FAMILY.get(c, c) for c in cats],
-                                          dtype=object))
+    fam_of_cat, _ = pd.factorize(np.array([CATEGORY_FAMILY.get(c, c) for c in cats], dtype=object))
     fam_codes = fam_of_cat[cat_codes] if len(cats) else cat_codes
     x, y = metric_xy(lat[eligible], lon[eligible])
     day = _days(events["date"])[eligible]
@@ -140,7 +153,7 @@ def find_duplicates(events: pd.DataFrame, km: float = DUPLICATE_KM,
     if not lefts:
         return Duplicates(n)
     a, b = np.concatenate(lefts), np.concatenate(rights)
-    close = ((x[a] - x[b]) ** 2 + (y[a] - y[b]) ** 2 <= cell * cell)
+    close = (x[a] - x[b]) ** 2 + (y[a] - y[b]) ** 2 <= cell * cell
     keep = close & (np.abs(day[a] - day[b]) <= days) & (fam_codes[a] == fam_codes[b])
     left, right = eligible[a[keep]], eligible[b[keep]]
     swap = left > right
@@ -157,8 +170,13 @@ def dataset_ranks(names: list[str] | tuple[str, ...], winner: str = CURATED) -> 
     return np.array([rank[n] for n in names], dtype=np.int64)
 
 
-def hidden(dups: Duplicates, dataset_codes: np.ndarray, dataset_names: list[str] | tuple[str, ...],
-           winner: str, shown: np.ndarray) -> np.ndarray:
+def hidden(
+    dups: Duplicates,
+    dataset_codes: np.ndarray,
+    dataset_names: list[str] | tuple[str, ...],
+    winner: str,
+    shown: np.ndarray,
+) -> np.ndarray:
     """Which of the ``shown`` events (a boolean array over the events) are left out as
     duplicates: an event is hidden when one of its pairs is shown and of a dataset that
     comes first (:func:`dataset_ranks`). ``dataset_codes``: each event's dataset as a
@@ -175,8 +193,13 @@ def hidden(dups: Duplicates, dataset_codes: np.ndarray, dataset_names: list[str]
     return out & shown
 
 
-def shown_once(rows: np.ndarray, dups: Duplicates, dataset_codes: np.ndarray,
-               dataset_names: list[str] | tuple[str, ...], winner: str) -> np.ndarray:
+def shown_once(
+    rows: np.ndarray,
+    dups: Duplicates,
+    dataset_codes: np.ndarray,
+    dataset_names: list[str] | tuple[str, ...],
+    winner: str,
+) -> np.ndarray:
     """``rows`` (a boolean array over the events) without the duplicates it holds."""
     rows = np.asarray(rows, dtype=bool)
     return rows & ~hidden(dups, dataset_codes, dataset_names, winner, rows)

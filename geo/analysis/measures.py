@@ -81,14 +81,23 @@ AREAS: tuple[str, ...] = ("MLI", "BFA", "NER", "AES", "ALG", "CORE")
 # The AES milestones drawn as vertical rules: the charter, the coups that brought the
 # current governments, the ECOWAS exit (announced and effective).
 MILESTONE_IDS: tuple[str, ...] = (
-    "mali-coup-2020", "mali-coup-2021", "burkina-coup-jan-2022", "burkina-coup-sep-2022",
-    "niger-coup-2023", "liptako-gourma-charter", "ecowas-exit-announced",
+    "mali-coup-2020",
+    "mali-coup-2021",
+    "burkina-coup-jan-2022",
+    "burkina-coup-sep-2022",
+    "niger-coup-2023",
+    "liptako-gourma-charter",
+    "ecowas-exit-announced",
     "ecowas-exit-effective",
 )
 MILESTONE_KINDS: dict[str, str] = {
-    "mali-coup-2020": "coup", "mali-coup-2021": "coup", "burkina-coup-jan-2022": "coup",
-    "burkina-coup-sep-2022": "coup", "niger-coup-2023": "coup",
-    "liptako-gourma-charter": "charter", "ecowas-exit-announced": "ecowas",
+    "mali-coup-2020": "coup",
+    "mali-coup-2021": "coup",
+    "burkina-coup-jan-2022": "coup",
+    "burkina-coup-sep-2022": "coup",
+    "niger-coup-2023": "coup",
+    "liptako-gourma-charter": "charter",
+    "ecowas-exit-announced": "ecowas",
     "ecowas-exit-effective": "ecowas",
 }
 
@@ -97,15 +106,19 @@ _SERIES_COLUMNS = ["events", "fatalities_low", "fatalities_high", "fatalities_un
 
 # --- small shared pieces ------------------------------------------------------------------
 
+
 def _fatality_frame(df: pd.DataFrame) -> pd.DataFrame:
     """events=1, fatalities_low, fatalities_high (unknown = 0), fatalities_unknown (0/1)."""
     low = df["fatalities_low"]
-    return pd.DataFrame({
-        "events": np.ones(len(df), dtype="int64"),
-        "fatalities_low": low.fillna(0).astype("int64").to_numpy(),
-        "fatalities_high": fatality_upper(df).fillna(0).astype("int64").to_numpy(),
-        "fatalities_unknown": low.isna().astype("int64").to_numpy(),
-    }, index=df.index)
+    return pd.DataFrame(
+        {
+            "events": np.ones(len(df), dtype="int64"),
+            "fatalities_low": low.fillna(0).astype("int64").to_numpy(),
+            "fatalities_high": fatality_upper(df).fillna(0).astype("int64").to_numpy(),
+            "fatalities_unknown": low.isna().astype("int64").to_numpy(),
+        },
+        index=df.index,
+    )
 
 
 def _sums(df: pd.DataFrame, keys: list[pd.Series] | pd.Series) -> pd.DataFrame:
@@ -119,9 +132,14 @@ def month_start(dates: pd.Series) -> pd.Series:
 
 # --- monthly series ----------------------------------------------------------------------
 
-def monthly_series(df: pd.DataFrame, by: str, start: Date | pd.Timestamp | None = None,
-                   end: Date | pd.Timestamp | None = None,
-                   groups: Sequence[str] | None = None) -> pd.DataFrame:
+
+def monthly_series(
+    df: pd.DataFrame,
+    by: str,
+    start: Date | pd.Timestamp | None = None,
+    end: Date | pd.Timestamp | None = None,
+    groups: Sequence[str] | None = None,
+) -> pd.DataFrame:
     """Events and fatality sums per month and per value of column ``by``.
 
     ``by`` is ``"country_iso3"`` or ``"category"`` (any text column works). Returns long rows
@@ -133,10 +151,10 @@ def monthly_series(df: pd.DataFrame, by: str, start: Date | pd.Timestamp | None 
     cols = ["month", "group", *_SERIES_COLUMNS]
     if df.empty and (start is None or end is None):
         return pd.DataFrame({c: pd.Series(dtype="int64") for c in cols}).astype(
-            {"month": "datetime64[ns]", "group": "str"})
+            {"month": "datetime64[ns]", "group": "str"}
+        )
     months = month_start(df["date"])
-    first = pd.Timestamp(start).to_period("M") if start is not None else months.min().to_period(
-        "M")
+    first = pd.Timestamp(start).to_period("M") if start is not None else months.min().to_period("M")
     last = pd.Timestamp(end).to_period("M") if end is not None else months.max().to_period("M")
     all_months = pd.period_range(first, last, freq="M").to_timestamp()
     all_groups = list(groups) if groups is not None else sorted(df[by].unique())
@@ -160,8 +178,11 @@ def choose_period(first: pd.Timestamp, last: pd.Timestamp, max_bars: int = MAX_B
     ``first`` to ``last`` (both included)."""
     for period in PERIODS[:-1]:
         freq = _PERIOD_FREQ[period]
-        count = pd.Timestamp(last).to_period(freq).ordinal - pd.Timestamp(first).to_period(
-            freq).ordinal + 1
+        count = (
+            pd.Timestamp(last).to_period(freq).ordinal
+            - pd.Timestamp(first).to_period(freq).ordinal
+            + 1
+        )
         if count <= max_bars:
             return period
     return PERIODS[-1]
@@ -174,8 +195,11 @@ def period_series(series: pd.DataFrame, period: str) -> pd.DataFrame:
     if period == "month" or series.empty:
         return series.copy()
     start = series["month"].dt.to_period(_PERIOD_FREQ[period]).dt.to_timestamp()
-    out = series.groupby([start.rename("month"), series["group"]], sort=True)[
-        _SERIES_COLUMNS].sum().reset_index()
+    out = (
+        series.groupby([start.rename("month"), series["group"]], sort=True)[_SERIES_COLUMNS]
+        .sum()
+        .reset_index()
+    )
     out["month"] = out["month"].astype("datetime64[ns]")
     return out[series.columns.tolist()].astype(dict.fromkeys(_SERIES_COLUMNS, "int64"))
 
@@ -192,8 +216,9 @@ def period_label(start: pd.Timestamp, period: str) -> str:
 
 def series_table(series: pd.DataFrame, value: str, period: str = "month") -> pd.DataFrame:
     """The long series as a wide table: one row per period, one column per group."""
-    wide = series.pivot_table(index="month", columns="group", values=value, aggfunc="sum",
-                              fill_value=0)
+    wide = series.pivot_table(
+        index="month", columns="group", values=value, aggfunc="sum", fill_value=0
+    )
     wide.columns.name = None
     wide.index = [period_label(m, period) for m in wide.index]
     return wide
@@ -201,8 +226,10 @@ def series_table(series: pd.DataFrame, value: str, period: str = "month") -> pd.
 
 # --- actors --------------------------------------------------------------------------------
 
-def top_actors(df: pd.DataFrame, n: int = 10, by: str = "events",
-               victims: bool = False) -> pd.DataFrame:
+
+def top_actors(
+    df: pd.DataFrame, n: int = 10, by: str = "events", victims: bool = False
+) -> pd.DataFrame:
     """The ``n`` actors with most events (``by="events"``) or deaths (``"fatalities_high"``).
 
     Columns ``actor``, ``events``, ``fatalities_low``, ``fatalities_high``,
@@ -214,8 +241,7 @@ def top_actors(df: pd.DataFrame, n: int = 10, by: str = "events",
     pairs = actor_pairs(df)
     actors = pairs.targets() if victims else pairs.actors()
     if actors.empty:
-        return pd.DataFrame({c: pd.Series(dtype="int64") for c in cols}).astype(
-            {"actor": "str"})
+        return pd.DataFrame({c: pd.Series(dtype="int64") for c in cols}).astype({"actor": "str"})
     fat = _fatality_frame(df).iloc[actors.index.to_numpy()]
     fat["actor"] = actors.to_numpy()
     out = fat.groupby("actor").sum().reset_index()
@@ -226,8 +252,10 @@ def top_actors(df: pd.DataFrame, n: int = 10, by: str = "events",
 
 # --- admin-1 choropleth ----------------------------------------------------------------------
 
-def admin1_counts(df: pd.DataFrame, start: Date | None = None,
-                  end: Date | None = None) -> pd.DataFrame:
+
+def admin1_counts(
+    df: pd.DataFrame, start: Date | None = None, end: Date | None = None
+) -> pd.DataFrame:
     """Events and fatality sums per admin-1 unit, for events whose first day is in
     ``[start, end]`` (inclusive; None = open). Indexed by ``admin1_id``; events with no unit
     (``""``) are left out."""
@@ -247,8 +275,8 @@ def years_of(df: pd.DataFrame) -> list[int]:
 
 # --- geometry: distance to the tripoint, area membership -------------------------------------
 
-def distance_km(df: pd.DataFrame, center: shapely.Point,
-                cache: Path | None = None) -> pd.Series:
+
+def distance_km(df: pd.DataFrame, center: shapely.Point, cache: Path | None = None) -> pd.Series:
     """Distance in km from each event to ``center``, in an azimuthal equidistant projection
     centred there (exact for distances from the centre), rounded to the metre. NaN for
     events without coordinates. ``cache``: a :mod:`geo.io.placecache` file of the distances
@@ -260,12 +288,14 @@ def distance_km(df: pd.DataFrame, center: shapely.Point,
     # have a few tens of thousands), and the ellipsoidal projection is the slow part.
     codes, places = pd.factorize(lon[located] + 1j * lat[located])
     places = np.asarray(places, dtype=np.complex128)
-    place_metres = (placecache.known_metres(cache, places) if cache is not None
-                    else np.full(len(places), np.nan))
+    place_metres = (
+        placecache.known_metres(cache, places)
+        if cache is not None
+        else np.full(len(places), np.nan)
+    )
     missing = np.isnan(place_metres)
     if missing.any():
-        transformer = Transformer.from_crs(WGS84, local_equidistant_crs(center),
-                                           always_xy=True)
+        transformer = Transformer.from_crs(WGS84, local_equidistant_crs(center), always_xy=True)
         x, y = transformer.transform(places[missing].real, places[missing].imag)
         place_metres[missing] = np.round(np.hypot(x, y))
         if cache is not None:
@@ -275,8 +305,13 @@ def distance_km(df: pd.DataFrame, center: shapely.Point,
     return pd.Series(metres / 1000.0, index=df.index, name="distance_km")
 
 
-def area_masks(df: pd.DataFrame, alg_admin1_ids: Iterable[str], center: shapely.Point,
-               radius_km: float, km: pd.Series | None = None) -> dict[str, pd.Series]:
+def area_masks(
+    df: pd.DataFrame,
+    alg_admin1_ids: Iterable[str],
+    center: shapely.Point,
+    radius_km: float,
+    km: pd.Series | None = None,
+) -> dict[str, pd.Series]:
     """Boolean masks of the events in each area of :data:`AREAS` (``km``: see
     :func:`distances`)."""
     iso3 = df["country_iso3"]
@@ -298,6 +333,7 @@ def distances(df: pd.DataFrame, center: shapely.Point, km: pd.Series | None) -> 
 
 
 # --- completeness ----------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Completeness:
@@ -331,6 +367,7 @@ def completeness(df: pd.DataFrame) -> Completeness:
 
 # --- before / after --------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class Windows:
     """The two windows around a pivot: before = [before_start, pivot), after = [pivot,
@@ -360,8 +397,7 @@ def window_side(df: pd.DataFrame, w: Windows) -> pd.Series:
     """``"before"``, ``"after"``, ``"straddling"`` or ``""`` (outside both windows)."""
     before = (df["date_end"] < w.pivot) & (df["date"] >= w.before_start)
     after = (df["date"] >= w.pivot) & (df["date"] < w.after_end)
-    straddle = (df["date"] < w.pivot) & (df["date_end"] >= w.pivot) & (
-        df["date"] >= w.before_start)
+    straddle = (df["date"] < w.pivot) & (df["date_end"] >= w.pivot) & (df["date"] >= w.before_start)
     side = np.select([before, after, straddle], ["before", "after", "straddling"], "")
     return pd.Series(side, index=df.index, name="side")
 
@@ -382,9 +418,15 @@ def _pct(after: pd.Series, before: pd.Series) -> pd.Series:
     return ((after - before) / before_f.where(before_f > 0) * 100.0).round(1)
 
 
-def before_after(df: pd.DataFrame, pivot: Date | pd.Timestamp, months: int,
-                 alg_admin1_ids: Iterable[str], center: shapely.Point,
-                 radius_km: float, km: pd.Series | None = None) -> BeforeAfter:
+def before_after(
+    df: pd.DataFrame,
+    pivot: Date | pd.Timestamp,
+    months: int,
+    alg_admin1_ids: Iterable[str],
+    center: shapely.Point,
+    radius_km: float,
+    km: pd.Series | None = None,
+) -> BeforeAfter:
     """Events and fatality sums in the two windows around ``pivot``, per area.
 
     Columns ``events_before``, ``events_after``, ``events_change``, ``events_change_pct``
@@ -410,10 +452,12 @@ def before_after(df: pd.DataFrame, pivot: Date | pd.Timestamp, months: int,
         rows[area] = row
     table = pd.DataFrame.from_dict(rows, orient="index")
     for measure in ("events", "fatalities_low", "fatalities_high"):
-        table[f"{measure}_change_pct"] = _pct(table[f"{measure}_after"],
-                                              table[f"{measure}_before"])
-    order = [f"{m}_{s}" for m in ("events", "fatalities_low", "fatalities_high")
-             for s in ("before", "after", "change", "change_pct")] + ["straddling"]
+        table[f"{measure}_change_pct"] = _pct(table[f"{measure}_after"], table[f"{measure}_before"])
+    order = [
+        f"{m}_{s}"
+        for m in ("events", "fatalities_low", "fatalities_high")
+        for s in ("before", "after", "change", "change_pct")
+    ] + ["straddling"]
     table = table[order]
     table.index.name = "area"
     any_area = pd.Series(False, index=df.index)
@@ -433,13 +477,21 @@ def before_after_long(table: pd.DataFrame) -> pd.DataFrame:
     parts = []
     for measure in ("events", "fatalities_low", "fatalities_high"):
         for window in ("before", "after"):
-            parts.append(pd.DataFrame({
-                "area": table.index, "window": window, "measure": measure,
-                "value": table[f"{measure}_{window}"].to_numpy()}))
+            parts.append(
+                pd.DataFrame(
+                    {
+                        "area": table.index,
+                        "window": window,
+                        "measure": measure,
+                        "value": table[f"{measure}_{window}"].to_numpy(),
+                    }
+                )
+            )
     return pd.concat(parts, ignore_index=True)
 
 
 # --- distance bands ---------------------------------------------------------------------------
+
 
 def distance_band(km: pd.Series) -> pd.Series:
     """The band label of each distance (left-closed bands, see the module docstring);
@@ -459,8 +511,9 @@ class DistanceBands:
     """Per year: located events, share within 100 km, median distance (km)."""
 
 
-def distance_bands(df: pd.DataFrame, center: shapely.Point,
-                   km: pd.Series | None = None) -> DistanceBands:
+def distance_bands(
+    df: pd.DataFrame, center: shapely.Point, km: pd.Series | None = None
+) -> DistanceBands:
     """Share of events and fatalities per distance band from ``center``, per year.
 
     ``table`` columns: ``year``, ``band``, ``events``, ``fatalities_low``,
@@ -486,11 +539,13 @@ def distance_bands(df: pd.DataFrame, center: shapely.Point,
     near = (km[located] < 100).groupby(year[located]).mean()
     median = km[located].groupby(year[located]).median()
     count = located.groupby(year).sum()
-    summary = pd.DataFrame({
-        "located_events": count.reindex(years, fill_value=0).astype("int64"),
-        "share_within_100km": near.reindex(years),
-        "median_km": median.reindex(years).round(1),
-    })
+    summary = pd.DataFrame(
+        {
+            "located_events": count.reindex(years, fill_value=0).astype("int64"),
+            "share_within_100km": near.reindex(years),
+            "median_km": median.reindex(years).round(1),
+        }
+    )
     summary.index.name = "year"
     return DistanceBands(table=table, unlocated=unlocated, summary=summary)
 
@@ -510,6 +565,7 @@ def concentration_trend(summary: pd.DataFrame, min_events: int = 5) -> str:
 
 # --- milestones -------------------------------------------------------------------------------
 
+
 class Dated(Protocol):
     """A timeline item as :func:`milestone_rules` reads it (:class:`geo.io.facts.Milestone`)."""
 
@@ -521,29 +577,36 @@ class Dated(Protocol):
     def title(self) -> Mapping[str, str]: ...
 
 
-def milestone_rules(milestones: Iterable[Dated],
-                    ids: Sequence[str] = MILESTONE_IDS) -> pd.DataFrame:
+def milestone_rules(
+    milestones: Iterable[Dated], ids: Sequence[str] = MILESTONE_IDS
+) -> pd.DataFrame:
     """Vertical rules for charts: ``id``, ``date`` (datetime), ``kind`` (coup / charter /
     ecowas), ``country_iso3`` (the first country, or ``""``), ``label_en``, ``label_fr``,
     from :func:`geo.io.facts.load_timeline` items (anything with ``id``, ``sort_date`` and a
     bilingual ``title``). Unknown ids are skipped."""
     wanted = {i: n for n, i in enumerate(ids)}
-    rows = [{
-        "id": m.id, "date": pd.Timestamp(m.sort_date),
-        "kind": MILESTONE_KINDS.get(m.id, "other"),
-        "country_iso3": (tuple(getattr(m, "countries", ()) or ()) or ("",))[0],
-        "label_en": m.title.get("en", m.id), "label_fr": m.title.get("fr") or m.title.get(
-            "en", m.id),
-    } for m in milestones if m.id in wanted]
-    out = pd.DataFrame(rows, columns=["id", "date", "kind", "country_iso3", "label_en",
-                                      "label_fr"])
+    rows = [
+        {
+            "id": m.id,
+            "date": pd.Timestamp(m.sort_date),
+            "kind": MILESTONE_KINDS.get(m.id, "other"),
+            "country_iso3": (tuple(getattr(m, "countries", ()) or ()) or ("",))[0],
+            "label_en": m.title.get("en", m.id),
+            "label_fr": m.title.get("fr") or m.title.get("en", m.id),
+        }
+        for m in milestones
+        if m.id in wanted
+    ]
+    out = pd.DataFrame(rows, columns=["id", "date", "kind", "country_iso3", "label_en", "label_fr"])
     return out.sort_values("date", kind="stable").reset_index(drop=True)
 
 
 # --- CSV export ---------------------------------------------------------------------------------
 
-def csv_bytes(table: pd.DataFrame, attribution: Iterable[str] = (), title: str = "",
-              index: bool = False) -> bytes:
+
+def csv_bytes(
+    table: pd.DataFrame, attribution: Iterable[str] = (), title: str = "", index: bool = False
+) -> bytes:
     """UTF-8 CSV of ``table``, preceded by ``# `` comment lines: a title and the attribution
     lines of the data the numbers come from (``geo.io.exports.attribution_lines``).
 
@@ -656,49 +719,74 @@ class EventArrays:
         return names.index(value) if value in names else -1
 
 
-_PLURAL = {"country": "countries", "category": "categories", "layer": "layers",
-           "subtype": "subtypes", "dataset": "datasets", "admin1": "admin1_ids"}
+_PLURAL = {
+    "country": "countries",
+    "category": "categories",
+    "layer": "layers",
+    "subtype": "subtypes",
+    "dataset": "datasets",
+    "admin1": "admin1_ids",
+}
 
 
-def prepare(events: pd.DataFrame, center: shapely.Point,
-            km: pd.Series | None = None, cache: Path | None = None,
-            duplicates: Duplicates | None = None) -> EventArrays:
+def prepare(
+    events: pd.DataFrame,
+    center: shapely.Point,
+    km: pd.Series | None = None,
+    cache: Path | None = None,
+    duplicates: Duplicates | None = None,
+) -> EventArrays:
     """:class:`EventArrays` of ``events`` (``km``: :func:`distance_km` to ``center`` when
     already computed; else ``cache``: see :func:`distance_km`; ``duplicates``: their
     :func:`geo.analysis.duplicates.find_duplicates`, when known)."""
-    distance = (km.reindex(events.index) if km is not None
-                else distance_km(events, center, cache)).to_numpy(dtype="float64")
+    distance = (
+        km.reindex(events.index) if km is not None else distance_km(events, center, cache)
+    ).to_numpy(dtype="float64")
     upper = fatality_upper(events).to_numpy(dtype="float64", na_value=np.nan)
     low = events["fatalities_low"].astype("Int64").to_numpy(dtype="float64", na_value=np.nan)
     date = events["date"]
-    month = ((date.dt.year.to_numpy(dtype="int64") - 1970) * 12
-             + date.dt.month.to_numpy(dtype="int64") - 1).astype(np.int32)
+    month = (
+        (date.dt.year.to_numpy(dtype="int64") - 1970) * 12
+        + date.dt.month.to_numpy(dtype="int64")
+        - 1
+    ).astype(np.int32)
     precision = events["date_precision"].astype("str")
     region = (events["geo_precision"] == 3).fillna(False).to_numpy(dtype=bool)
     actor_string, distinct = pd.factorize(events["actors"], use_na_sentinel=True)
     pairs = actor_pairs(pd.DataFrame({"actors": pd.Series(distinct, dtype="str")}))
-    name_codes, names = pd.factorize(pd.Series(pairs.name, dtype="str"),
-                                     use_na_sentinel=False)
+    name_codes, names = pd.factorize(pd.Series(pairs.name, dtype="str"), use_na_sentinel=False)
     names = tuple(str(n) for n in names)
     victim = np.zeros(len(names), dtype=bool)
     victim[name_codes[pairs.victim]] = True
-    fields: dict[str, tuple[Any, Any]] = {field: _codes(events[column]) for field, column in (
-        ("country", "country_iso3"), ("category", "category"), ("layer", "layer"),
-        ("subtype", "subtype"), ("dataset", "dataset"), ("admin1", "admin1_id"))}
+    fields: dict[str, tuple[Any, Any]] = {
+        field: _codes(events[column])
+        for field, column in (
+            ("country", "country_iso3"),
+            ("category", "category"),
+            ("layer", "layer"),
+            ("subtype", "subtype"),
+            ("dataset", "dataset"),
+            ("admin1", "admin1_id"),
+        )
+    }
     return EventArrays(
-        date=_ns(date), date_end=_ns(events["date_end"]), month=month,
+        date=_ns(date),
+        date_end=_ns(events["date_end"]),
+        month=month,
         year=date.dt.year.to_numpy(dtype="int32"),
         **{f: c for f, (c, _) in fields.items()},
         **{_PLURAL[f]: n for f, (_, n) in fields.items()},
         low=np.nan_to_num(low, nan=0.0).astype(np.int64),
         high=np.nan_to_num(upper, nan=0.0).astype(np.int64),
-        upper=upper, unknown=np.isnan(low), km=distance,
+        upper=upper,
+        unknown=np.isnan(low),
+        km=distance,
         km_order=np.flatnonzero(~np.isnan(distance))[
-            np.argsort(distance[~np.isnan(distance)], kind="stable")].astype(np.int64),
+            np.argsort(distance[~np.isnan(distance)], kind="stable")
+        ].astype(np.int64),
         not_day=(precision != "day").to_numpy(dtype=bool),
         month_only=(precision == "month").to_numpy(dtype=bool),
-        no_coords=(events["latitude"].isna() | events["longitude"].isna()).to_numpy(
-            dtype=bool),
+        no_coords=(events["latitude"].isna() | events["longitude"].isna()).to_numpy(dtype=bool),
         region=region,
         actor_string=actor_string.astype(np.int32),
         actor_pair_string=pairs.row.astype(np.int32),
@@ -728,15 +816,17 @@ def filter_mask(arrays: EventArrays, f: EventFilter) -> np.ndarray:
         keep &= arrays.isin("subtype", f.subtypes)
     if f.actors:
         wanted = canonical_actors(f.actors)
-        named = np.isin(arrays.actor_pair_name,
-                        [i for i, n in enumerate(arrays.actor_names) if n in wanted])
+        named = np.isin(
+            arrays.actor_pair_name, [i for i, n in enumerate(arrays.actor_names) if n in wanted]
+        )
         strings = np.zeros(int(arrays.actor_pair_string.max(initial=-1)) + 2, dtype=bool)
         strings[arrays.actor_pair_string[named]] = True  # index -1 (no actors) stays False
         keep &= strings[arrays.actor_string]
     if f.min_fatalities > 0:
         keep &= arrays.upper >= f.min_fatalities  # NaN (unknown) compares False
-    return shown_once(keep, arrays.duplicates, arrays.dataset, arrays.datasets,
-                      getattr(f, "winner", CURATED))
+    return shown_once(
+        keep, arrays.duplicates, arrays.dataset, arrays.datasets, getattr(f, "winner", CURATED)
+    )
 
 
 def present(arrays: EventArrays, mask: np.ndarray, field: str) -> frozenset[str]:
@@ -757,13 +847,15 @@ def years_present(arrays: EventArrays, mask: np.ndarray) -> list[int]:
     return [first + int(i) for i in np.flatnonzero(counts)]
 
 
-def _sums_by(codes: np.ndarray, size: int, arrays: EventArrays,
-             where: np.ndarray) -> pd.DataFrame:
+def _sums_by(codes: np.ndarray, size: int, arrays: EventArrays, where: np.ndarray) -> pd.DataFrame:
     """Events and fatality sums of the selected events per code (0..size-1)."""
     c = codes[where]
     out = {"events": np.bincount(c, minlength=size)}
-    for column, values in (("fatalities_low", arrays.low), ("fatalities_high", arrays.high),
-                           ("fatalities_unknown", arrays.unknown)):
+    for column, values in (
+        ("fatalities_low", arrays.low),
+        ("fatalities_high", arrays.high),
+        ("fatalities_unknown", arrays.unknown),
+    ):
         out[column] = np.bincount(c, weights=values[where], minlength=size)
     return pd.DataFrame({k: np.rint(v).astype("int64") for k, v in out.items()})
 
@@ -775,53 +867,70 @@ def trend_cube(arrays: EventArrays, mask: np.ndarray) -> pd.DataFrame:
     """Events and fatality sums of the selected events per month, country (outside the
     three states: ``"other"``) and category, non-empty cells only: what every trend chart
     needs, whichever grouping and period it shows (:func:`monthly_from_cube`)."""
-    groups = tuple(dict.fromkeys(c if c in AES_MEMBERS else "other"
-                                 for c in arrays.countries))
-    group_of = np.array([groups.index(c if c in AES_MEMBERS else "other")
-                         for c in arrays.countries], dtype=np.int64)
+    groups = tuple(dict.fromkeys(c if c in AES_MEMBERS else "other" for c in arrays.countries))
+    group_of = np.array(
+        [groups.index(c if c in AES_MEMBERS else "other") for c in arrays.countries], dtype=np.int64
+    )
     cats = len(arrays.categories)
     if not mask.any():
         return pd.DataFrame({c: pd.Series(dtype="int64") for c in TREND_CUBE_COLUMNS}).astype(
-            {"month": "datetime64[ns]", "country_iso3": "str", "category": "str"})
+            {"month": "datetime64[ns]", "country_iso3": "str", "category": "str"}
+        )
     months = arrays.month[mask]
     first = int(months.min())
     cell = np.zeros(arrays.size, dtype=np.int64)
-    cell[mask] = ((months.astype(np.int64) - first) * len(groups)
-                  + group_of[arrays.country[mask]]) * cats + arrays.category[mask]
+    cell[mask] = (
+        (months.astype(np.int64) - first) * len(groups) + group_of[arrays.country[mask]]
+    ) * cats + arrays.category[mask]
     sums = _sums_by(cell, int(cell[mask].max()) + 1, arrays, mask)
     sums = sums[sums["events"] > 0]
     index = sums.index.to_numpy()
     month = first + index // (len(groups) * cats)
-    out = pd.DataFrame({
-        "month": pd.to_datetime({"year": 1970 + month // 12, "month": month % 12 + 1,
-                                 "day": 1}).astype("datetime64[ns]").to_numpy(),
-        "country_iso3": pd.Series(np.array(groups, dtype=object)[
-            (index // cats) % len(groups)], dtype="str").to_numpy(),
-        "category": pd.Series(np.array(arrays.categories, dtype=object)[index % cats],
-                              dtype="str").to_numpy(),
-    })
+    out = pd.DataFrame(
+        {
+            "month": pd.to_datetime({"year": 1970 + month // 12, "month": month % 12 + 1, "day": 1})
+            .astype("datetime64[ns]")
+            .to_numpy(),
+            "country_iso3": pd.Series(
+                np.array(groups, dtype=object)[(index // cats) % len(groups)], dtype="str"
+            ).to_numpy(),
+            "category": pd.Series(
+                np.array(arrays.categories, dtype=object)[index % cats], dtype="str"
+            ).to_numpy(),
+        }
+    )
     for column in _SERIES_COLUMNS:
         out[column] = sums[column].to_numpy()
     return out.astype({"country_iso3": "str", "category": "str"})
 
 
-def monthly_from_cube(cube: pd.DataFrame, by: str, start: Date | pd.Timestamp | None = None,
-                      end: Date | pd.Timestamp | None = None) -> pd.DataFrame:
+def monthly_from_cube(
+    cube: pd.DataFrame,
+    by: str,
+    start: Date | pd.Timestamp | None = None,
+    end: Date | pd.Timestamp | None = None,
+) -> pd.DataFrame:
     """:func:`monthly_series` of the events summed in ``cube`` (:func:`trend_cube`), ``by``
     ``"country_iso3"`` (countries outside the three states as ``"other"``) or
     ``"category"``."""
     cols = ["month", "group", *_SERIES_COLUMNS]
     if cube.empty and (start is None or end is None):
         return pd.DataFrame({c: pd.Series(dtype="int64") for c in cols}).astype(
-            {"month": "datetime64[ns]", "group": "str"})
-    first = pd.Timestamp(start).to_period("M") if start is not None else cube[
-        "month"].min().to_period("M")
-    last = pd.Timestamp(end).to_period("M") if end is not None else cube[
-        "month"].max().to_period("M")
+            {"month": "datetime64[ns]", "group": "str"}
+        )
+    first = (
+        pd.Timestamp(start).to_period("M")
+        if start is not None
+        else cube["month"].min().to_period("M")
+    )
+    last = (
+        pd.Timestamp(end).to_period("M") if end is not None else cube["month"].max().to_period("M")
+    )
     all_months = pd.period_range(first, last, freq="M").to_timestamp()
     all_groups = sorted(cube[by].unique())
-    sums = cube.groupby([cube["month"].rename("month"), cube[by].rename("group")],
-                        observed=False)[_SERIES_COLUMNS].sum()
+    sums = cube.groupby([cube["month"].rename("month"), cube[by].rename("group")], observed=False)[
+        _SERIES_COLUMNS
+    ].sum()
     grid = pd.MultiIndex.from_product([all_months, all_groups], names=["month", "group"])
     out = sums.reindex(grid, fill_value=0).reset_index()
     out["month"] = out["month"].astype("datetime64[ns]")
@@ -838,9 +947,16 @@ def actor_sums(arrays: EventArrays, mask: np.ndarray) -> pd.DataFrame:
     per_string = _sums_by(arrays.actor_string, strings, arrays, named)
     pairs = arrays.actor_pair_string
     names = len(arrays.actor_names)
-    out = pd.DataFrame({column: np.bincount(
-        arrays.actor_pair_name, weights=per_string[column].to_numpy()[pairs],
-        minlength=names) for column in _SERIES_COLUMNS})
+    out = pd.DataFrame(
+        {
+            column: np.bincount(
+                arrays.actor_pair_name,
+                weights=per_string[column].to_numpy()[pairs],
+                minlength=names,
+            )
+            for column in _SERIES_COLUMNS
+        }
+    )
     out = np.rint(out).astype("int64")
     out.insert(0, "actor", pd.Series(arrays.actor_names, dtype="str"))
     out["victim"] = arrays.actor_victim
@@ -848,22 +964,22 @@ def actor_sums(arrays: EventArrays, mask: np.ndarray) -> pd.DataFrame:
     return out.reset_index(drop=True)
 
 
-def rank_actors(sums: pd.DataFrame, n: int = 10, by: str = "events",
-                victims: bool = False) -> pd.DataFrame:
+def rank_actors(
+    sums: pd.DataFrame, n: int = 10, by: str = "events", victims: bool = False
+) -> pd.DataFrame:
     """:func:`top_actors` from :func:`actor_sums`."""
     cols = ["actor", *_SERIES_COLUMNS]
     part = sums[sums["victim"] == victims]
     if part.empty:
-        return pd.DataFrame({c: pd.Series(dtype="int64") for c in cols}).astype(
-            {"actor": "str"})
+        return pd.DataFrame({c: pd.Series(dtype="int64") for c in cols}).astype({"actor": "str"})
     other = "fatalities_high" if by == "events" else "events"
-    out = part.sort_values([by, other, "actor"], ascending=[False, False, True],
-                           kind="stable")
+    out = part.sort_values([by, other, "actor"], ascending=[False, False, True], kind="stable")
     return out.head(n).reset_index(drop=True)[cols]
 
 
-def admin1_sums(arrays: EventArrays, mask: np.ndarray, start: Date | None = None,
-                end: Date | None = None) -> pd.DataFrame:
+def admin1_sums(
+    arrays: EventArrays, mask: np.ndarray, start: Date | None = None, end: Date | None = None
+) -> pd.DataFrame:
     """:func:`admin1_counts` of the selected events."""
     where = mask & (arrays.admin1 != arrays.code("admin1", ""))
     if start is not None:
@@ -896,16 +1012,19 @@ def admin1_sums_by_year(arrays: EventArrays, mask: np.ndarray) -> dict[int, pd.D
     # Units sorted by id once, each year's rows cut from the (year, unit) grid with numpy:
     # a pandas filter and sort per year cost more than all the sums.
     order = np.argsort(np.asarray(arrays.admin1_ids, dtype=object), kind="stable")
-    index = pd.Index(np.asarray(arrays.admin1_ids, dtype=object)[order], dtype="str",
-                     name="admin1_id")
-    grid = {column: sums[column].to_numpy().reshape(slots, units)[:, order]
-            for column in sums.columns}
+    index = pd.Index(
+        np.asarray(arrays.admin1_ids, dtype=object)[order], dtype="str", name="admin1_id"
+    )
+    grid = {
+        column: sums[column].to_numpy().reshape(slots, units)[:, order] for column in sums.columns
+    }
     out = {}
     for i in range(slots):
         keep = grid["events"][i] > 0
         if keep.any():
-            out[first + i] = pd.DataFrame({c: g[i][keep] for c, g in grid.items()},
-                                          index=index[keep])
+            out[first + i] = pd.DataFrame(
+                {c: g[i][keep] for c, g in grid.items()}, index=index[keep]
+            )
     return out
 
 
@@ -914,16 +1033,24 @@ def _completeness_of(arrays: EventArrays, where: np.ndarray) -> Completeness:
     no_coords = arrays.no_coords[where]
     region = arrays.region[where]
     return Completeness(
-        total=len(no_coords), inexact_date=int(arrays.not_day[where].sum()),
-        month_only=int(arrays.month_only[where].sum()), no_coordinates=int(no_coords.sum()),
+        total=len(no_coords),
+        inexact_date=int(arrays.not_day[where].sum()),
+        month_only=int(arrays.month_only[where].sum()),
+        no_coordinates=int(no_coords.sum()),
         region_level=int((region & ~no_coords).sum()),
         inexact_place=int((no_coords | region).sum()),
-        unknown_fatalities=int(arrays.unknown[where].sum()))
+        unknown_fatalities=int(arrays.unknown[where].sum()),
+    )
 
 
-def before_after_arrays(arrays: EventArrays, mask: np.ndarray,
-                        pivot: Date | pd.Timestamp, months: int,
-                        alg_admin1_ids: Iterable[str], radius_km: float) -> BeforeAfter:
+def before_after_arrays(
+    arrays: EventArrays,
+    mask: np.ndarray,
+    pivot: Date | pd.Timestamp,
+    months: int,
+    alg_admin1_ids: Iterable[str],
+    radius_km: float,
+) -> BeforeAfter:
     """:func:`before_after` of the selected events (distances: the arrays' ``km``)."""
     w = windows(pivot, months)
     p, start, end = (_stamp_ns(w.pivot), _stamp_ns(w.before_start), _stamp_ns(w.after_end))
@@ -948,8 +1075,11 @@ def before_after_arrays(arrays: EventArrays, mask: np.ndarray,
         mask_area = masks[area]
         b_sel, a_sel = mask_area & before, mask_area & after
         row: dict[str, float] = {}
-        for measure, values in (("events", None), ("fatalities_low", low),
-                                ("fatalities_high", high)):
+        for measure, values in (
+            ("events", None),
+            ("fatalities_low", low),
+            ("fatalities_high", high),
+        ):
             b = int(b_sel.sum()) if values is None else int(values[b_sel].sum())
             a = int(a_sel.sum()) if values is None else int(values[a_sel].sum())
             row[f"{measure}_before"] = b
@@ -959,10 +1089,12 @@ def before_after_arrays(arrays: EventArrays, mask: np.ndarray,
         table_rows[area] = row
     table = pd.DataFrame.from_dict(table_rows, orient="index")
     for measure in ("events", "fatalities_low", "fatalities_high"):
-        table[f"{measure}_change_pct"] = _pct(table[f"{measure}_after"],
-                                              table[f"{measure}_before"])
-    order = [f"{m}_{s}" for m in ("events", "fatalities_low", "fatalities_high")
-             for s in ("before", "after", "change", "change_pct")] + ["straddling"]
+        table[f"{measure}_change_pct"] = _pct(table[f"{measure}_after"], table[f"{measure}_before"])
+    order = [
+        f"{m}_{s}"
+        for m in ("events", "fatalities_low", "fatalities_high")
+        for s in ("before", "after", "change", "change_pct")
+    ] + ["straddling"]
     table = table[order]
     table.index.name = "area"
     any_area = np.zeros(len(rows), dtype=bool)
@@ -972,10 +1104,13 @@ def before_after_arrays(arrays: EventArrays, mask: np.ndarray,
     def completeness_of(where: np.ndarray) -> Completeness:
         return _completeness_of(arrays, rows[where])
 
-    return BeforeAfter(windows=w, table=table,
-                       completeness_before=completeness_of(any_area & before),
-                       completeness_after=completeness_of(any_area & after),
-                       straddling=int((any_area & straddle).sum()))
+    return BeforeAfter(
+        windows=w,
+        table=table,
+        completeness_before=completeness_of(any_area & before),
+        completeness_after=completeness_of(any_area & after),
+        straddling=int((any_area & straddle).sum()),
+    )
 
 
 def distance_bands_arrays(arrays: EventArrays, mask: np.ndarray) -> DistanceBands:
@@ -989,8 +1124,9 @@ def distance_bands_arrays(arrays: EventArrays, mask: np.ndarray) -> DistanceBand
     slots = len(per_year)
     offsets = np.array([y - first for y in years], dtype=np.int64)
     count = np.bincount(year_all[located] - first, minlength=slots)
-    unlocated = pd.Series((per_year - count)[offsets].astype("int64"),
-                          index=pd.Index(years, name="year"))
+    unlocated = pd.Series(
+        (per_year - count)[offsets].astype("int64"), index=pd.Index(years, name="year")
+    )
     km = km_all[located]
     year = year_all[located] - first
     band = np.searchsorted(np.asarray(BAND_EDGES_KM), km, side="right") - 1
@@ -1002,8 +1138,10 @@ def distance_bands_arrays(arrays: EventArrays, mask: np.ndarray) -> DistanceBand
     sums = _sums_by(cell, slots * bands, arrays, where)
     rows = (offsets[:, None] * bands + np.arange(bands)).ravel()
     grid = pd.MultiIndex.from_product([years, list(BAND_LABELS)], names=["year", "band"])
-    table = pd.DataFrame({c: sums[c].to_numpy()[rows] for c in (
-        "events", "fatalities_low", "fatalities_high")}, index=grid)
+    table = pd.DataFrame(
+        {c: sums[c].to_numpy()[rows] for c in ("events", "fatalities_low", "fatalities_high")},
+        index=grid,
+    )
     totals = table.groupby(level="year").transform("sum").astype("float64")
     for measure in ("events", "fatalities_low", "fatalities_high"):
         table[f"share_{measure}"] = table[measure] / totals[measure].where(totals[measure] > 0)
@@ -1018,16 +1156,24 @@ def distance_bands_arrays(arrays: EventArrays, mask: np.ndarray) -> DistanceBand
     n = count[offsets]
     starts = np.concatenate(([0], np.cumsum(count)))[offsets]
     with np.errstate(invalid="ignore", divide="ignore"):
-        low_mid = sorted_km[np.clip(starts + (n - 1) // 2, 0, max(len(km) - 1, 0))] if len(
-            km) else np.zeros(len(years))
-        high_mid = sorted_km[np.clip(starts + n // 2, 0, max(len(km) - 1, 0))] if len(
-            km) else np.zeros(len(years))
+        low_mid = (
+            sorted_km[np.clip(starts + (n - 1) // 2, 0, max(len(km) - 1, 0))]
+            if len(km)
+            else np.zeros(len(years))
+        )
+        high_mid = (
+            sorted_km[np.clip(starts + n // 2, 0, max(len(km) - 1, 0))]
+            if len(km)
+            else np.zeros(len(years))
+        )
         median = np.where(n > 0, (low_mid + high_mid) / 2, np.nan)
-        near = np.bincount(year[km < 100], minlength=slots)[offsets] / np.where(n > 0, n,
-                                                                                np.nan)
-    summary = pd.DataFrame({
-        "located_events": n.astype("int64"),
-        "share_within_100km": near.astype("float64"),
-        "median_km": pd.Series(median).round(1).to_numpy(),
-    }, index=pd.Index(years, name="year"))
+        near = np.bincount(year[km < 100], minlength=slots)[offsets] / np.where(n > 0, n, np.nan)
+    summary = pd.DataFrame(
+        {
+            "located_events": n.astype("int64"),
+            "share_within_100km": near.astype("float64"),
+            "median_km": pd.Series(median).round(1).to_numpy(),
+        },
+        index=pd.Index(years, name="year"),
+    )
     return DistanceBands(table=table, unlocated=unlocated, summary=summary)

@@ -40,8 +40,7 @@ RECORD_YEARS: tuple[int, ...] = (1, 3)
 NEW_ACTOR_MONTHS = 12
 """An actor is new in a unit when absent from it in this many months before the period."""
 
-LEVELS: tuple[str, ...] = ("well_above", "above", "usual", "below", "too_few",
-                           "short_baseline")
+LEVELS: tuple[str, ...] = ("well_above", "above", "usual", "below", "too_few", "short_baseline")
 """Change levels, most alarming first; the last two mean no level is given."""
 
 MEASURES: tuple[str, ...] = ("events", "fatalities")
@@ -86,22 +85,35 @@ def data_span(arrays: EventArrays, mask: np.ndarray) -> tuple[Date, Date] | None
     return (pd.Timestamp(int(dates.min())).date(), pd.Timestamp(int(dates.max())).date())
 
 
-def _grid(arrays: EventArrays, mask: np.ndarray, codes: np.ndarray, size: int,
-          end: Date, period: str, count: int) -> tuple[np.ndarray, np.ndarray]:
+def _grid(
+    arrays: EventArrays,
+    mask: np.ndarray,
+    codes: np.ndarray,
+    size: int,
+    end: Date,
+    period: str,
+    count: int,
+) -> tuple[np.ndarray, np.ndarray]:
     """Events and fatality (high) sums per (period back 0..count-1, code): two
     ``count x size`` arrays, from one ``searchsorted`` and two ``bincount``."""
     stop = pd.Timestamp(end) + pd.Timedelta(days=1)
-    bounds = np.array([(stop - _offset(period, k)).as_unit("ns").value
-                       for k in range(count, -1, -1)], dtype=np.int64)  # ascending
-    rows = np.flatnonzero(mask & (arrays.date >= bounds[0]) & (arrays.date < bounds[-1])
-                          & (codes >= 0))
+    bounds = np.array(
+        [(stop - _offset(period, k)).as_unit("ns").value for k in range(count, -1, -1)],
+        dtype=np.int64,
+    )  # ascending
+    rows = np.flatnonzero(
+        mask & (arrays.date >= bounds[0]) & (arrays.date < bounds[-1]) & (codes >= 0)
+    )
     slot = np.searchsorted(bounds, arrays.date[rows], side="right") - 1  # 0 = oldest
     back = count - 1 - slot
     cell = back.astype(np.int64) * size + codes[rows]
     n = count * size
     events = np.bincount(cell, minlength=n).reshape(count, size)
-    fatalities = np.rint(np.bincount(cell, weights=arrays.high[rows], minlength=n)).astype(
-        np.int64).reshape(count, size)
+    fatalities = (
+        np.rint(np.bincount(cell, weights=arrays.high[rows], minlength=n))
+        .astype(np.int64)
+        .reshape(count, size)
+    )
     return events, fatalities
 
 
@@ -110,16 +122,16 @@ def _unit_codes(arrays: EventArrays, unit: str) -> tuple[np.ndarray, tuple[str, 
     get code -1 and count nowhere)."""
     if unit == "admin1":
         blank = arrays.code("admin1", "")
-        codes = np.where(arrays.admin1 == blank, -1, arrays.admin1) if blank >= 0 else (
-            arrays.admin1)
+        codes = (
+            np.where(arrays.admin1 == blank, -1, arrays.admin1) if blank >= 0 else (arrays.admin1)
+        )
         return codes, arrays.admin1_ids
     if unit == "country":
         return arrays.country, arrays.countries
     raise ValueError(f"unknown unit {unit!r}: admin1 or country")
 
 
-def change_level(count: np.ndarray, mean: np.ndarray, sd: np.ndarray,
-                 covered: int) -> np.ndarray:
+def change_level(count: np.ndarray, mean: np.ndarray, sd: np.ndarray, covered: int) -> np.ndarray:
     """The rule, per unit (see ``data/ANALYSIS_RULES.md``):
 
     * ``short_baseline`` when fewer than :data:`MIN_BASELINE_PERIODS` baseline periods lie
@@ -132,14 +144,26 @@ def change_level(count: np.ndarray, mean: np.ndarray, sd: np.ndarray,
     if covered < MIN_BASELINE_PERIODS:
         return np.full(count.shape, "short_baseline", dtype=object)
     levels = np.select(
-        [(count < MIN_COUNT) & (mean < MIN_COUNT), count > mean + 2 * sd, count > mean + sd,
-         count < mean - sd],
-        ["too_few", "well_above", "above", "below"], default="usual")
+        [
+            (count < MIN_COUNT) & (mean < MIN_COUNT),
+            count > mean + 2 * sd,
+            count > mean + sd,
+            count < mean - sd,
+        ],
+        ["too_few", "well_above", "above", "below"],
+        default="usual",
+    )
     return levels.astype(object)
 
 
-def change_table(arrays: EventArrays, mask: np.ndarray, unit: str, period: str, end: Date,
-                 baseline: int = BASELINE_PERIODS) -> pd.DataFrame:
+def change_table(
+    arrays: EventArrays,
+    mask: np.ndarray,
+    unit: str,
+    period: str,
+    end: Date,
+    baseline: int = BASELINE_PERIODS,
+) -> pd.DataFrame:
     """Per unit (``admin1`` or ``country``) with an event in the period or its baseline:
     ``events`` and ``fatalities`` (high bound) in the period ending ``end``; for each,
     ``_mean`` and ``_sd`` (population standard deviation) over the baseline periods that
@@ -150,8 +174,9 @@ def change_table(arrays: EventArrays, mask: np.ndarray, unit: str, period: str, 
     events, fatalities = _grid(arrays, mask, codes, len(names), end, period, baseline + 1)
     span = data_span(arrays, mask)
     starts = period_starts(end, period, baseline + 1)
-    inside = np.ones(baseline, dtype=bool) if span is None else (
-        starts[1:] >= pd.Timestamp(span[0]))
+    inside = (
+        np.ones(baseline, dtype=bool) if span is None else (starts[1:] >= pd.Timestamp(span[0]))
+    )
     covered = int(inside.sum())
     out = pd.DataFrame(index=pd.Index(names, dtype="str", name=unit))
     for measure, grid in (("events", events), ("fatalities", fatalities)):
@@ -173,8 +198,9 @@ def change_table(arrays: EventArrays, mask: np.ndarray, unit: str, period: str, 
     return out.iloc[order]
 
 
-def record_table(arrays: EventArrays, mask: np.ndarray, unit: str, period: str,
-                 end: Date) -> pd.DataFrame:
+def record_table(
+    arrays: EventArrays, mask: np.ndarray, unit: str, period: str, end: Date
+) -> pd.DataFrame:
     """Units whose events or fatalities in the period ending ``end`` exceed every
     same-length period of the previous 1 or 3 years (HDX Signals' idea), with at least
     :data:`MIN_COUNT`, only when the data cover that whole span. One row per (unit,
@@ -197,25 +223,42 @@ def record_table(arrays: EventArrays, mask: np.ndarray, unit: str, period: str,
             n = years * per_year
             if span is None or starts[n] < pd.Timestamp(span[0]):
                 continue  # the data do not cover the whole span
-            best_years[(now > grid[1:n + 1].max(axis=0)) & (now >= MIN_COUNT)] = years
+            best_years[(now > grid[1 : n + 1].max(axis=0)) & (now >= MIN_COUNT)] = years
         for code in np.flatnonzero(best_years):
             n = int(best_years[code]) * per_year
-            past = grid[1:n + 1, code]
+            past = grid[1 : n + 1, code]
             k = int(np.argmax(past))  # the first maximum: the most recent period with it
             prev = int(past[k])
             first, last = period_span(end, period, k + 1) if prev else (None, None)
-            rows.append({unit: names[code], "measure": measure, "value": int(now[code]),
-                         "events": int(events[0, code]),
-                         "years": int(best_years[code]), "previous_max": prev,
-                         "previous_start": first, "previous_end": last})
-    columns = [unit, "measure", "value", "events", "years", "previous_max", "previous_start",
-               "previous_end"]
+            rows.append(
+                {
+                    unit: names[code],
+                    "measure": measure,
+                    "value": int(now[code]),
+                    "events": int(events[0, code]),
+                    "years": int(best_years[code]),
+                    "previous_max": prev,
+                    "previous_start": first,
+                    "previous_end": last,
+                }
+            )
+    columns = [
+        unit,
+        "measure",
+        "value",
+        "events",
+        "years",
+        "previous_max",
+        "previous_start",
+        "previous_end",
+    ]
     out = pd.DataFrame(rows, columns=columns).astype({unit: "str", "measure": "str"})
     if out.empty:
         return out
     out["ratio"] = out["value"] / out["previous_max"].clip(lower=1)
-    out = out.sort_values(["years", "ratio", "value", unit], ascending=[False, False, False,
-                                                                        True], kind="stable")
+    out = out.sort_values(
+        ["years", "ratio", "value", unit], ascending=[False, False, False, True], kind="stable"
+    )
     return out.drop(columns="ratio").reset_index(drop=True)
 
 
@@ -229,8 +272,9 @@ class NewActors:
     """First day of the look-back."""
 
 
-def new_actors(arrays: EventArrays, mask: np.ndarray, period: str, end: Date,
-               months: int = NEW_ACTOR_MONTHS) -> NewActors:
+def new_actors(
+    arrays: EventArrays, mask: np.ndarray, period: str, end: Date, months: int = NEW_ACTOR_MONTHS
+) -> NewActors:
     """Actors (not victims: :func:`geo.analysis.measures.is_victim`) named by events of a unit in
     the period ending ``end`` and by none of the unit's events in the ``months`` months
     before the period. Actors are split as :func:`geo.io.events.actors_long` does (each
@@ -240,33 +284,52 @@ def new_actors(arrays: EventArrays, mask: np.ndarray, period: str, end: Date,
     codes, names = _unit_codes(arrays, "admin1")
     lo, mid = (pd.Timestamp(d).as_unit("ns").value for d in (since, first))
     hi = (pd.Timestamp(end) + pd.Timedelta(days=1)).as_unit("ns").value
-    rows = np.flatnonzero(mask & (codes >= 0) & (arrays.actor_string >= 0)
-                          & (arrays.date >= lo) & (arrays.date < hi))
+    rows = np.flatnonzero(
+        mask & (codes >= 0) & (arrays.actor_string >= 0) & (arrays.date >= lo) & (arrays.date < hi)
+    )
     span = data_span(arrays, mask)
     covered = span is not None and span[0] <= since
-    events = pd.DataFrame({"unit": codes[rows], "string": arrays.actor_string[rows],
-                           "now": arrays.date[rows] >= mid, "date": arrays.date[rows]})
+    events = pd.DataFrame(
+        {
+            "unit": codes[rows],
+            "string": arrays.actor_string[rows],
+            "now": arrays.date[rows] >= mid,
+            "date": arrays.date[rows],
+        }
+    )
     keep = ~arrays.actor_victim[arrays.actor_pair_name]
-    pairs = pd.DataFrame({"string": arrays.actor_pair_string[keep],
-                          "name": arrays.actor_pair_name[keep]})
+    pairs = pd.DataFrame(
+        {"string": arrays.actor_pair_string[keep], "name": arrays.actor_pair_name[keep]}
+    )
     long = events.merge(pairs, on="string")
     long["before"] = ~long["now"]
     # the first day in the period: NaT-like sentinel for the look-back's rows
     long["first"] = np.where(long["now"], long["date"], np.iinfo(np.int64).max)
     grouped = long.groupby(["unit", "name"]).agg(
-        before=("before", "sum"), events=("now", "sum"), first=("first", "min"))
+        before=("before", "sum"), events=("now", "sum"), first=("first", "min")
+    )
     fresh = grouped[(grouped["events"] > 0) & (grouped["before"] == 0)].reset_index()
-    table = pd.DataFrame({
-        "admin1": pd.Series(np.asarray(names, dtype=object)[fresh["unit"].to_numpy(int)]
-                            if len(fresh) else [], dtype="str"),
-        "actor": pd.Series(np.asarray(arrays.actor_names, dtype=object)[
-            fresh["name"].to_numpy(int)] if len(fresh) else [], dtype="str"),
-        "events": fresh["events"].to_numpy(dtype=np.int64) if len(fresh) else np.array(
-            [], dtype=np.int64),
-        "first": [pd.Timestamp(int(v)).date() for v in fresh["first"]] if len(fresh) else [],
-    })
-    table = table.sort_values(["events", "admin1", "actor"], ascending=[False, True, True],
-                              kind="stable").reset_index(drop=True)
+    table = pd.DataFrame(
+        {
+            "admin1": pd.Series(
+                np.asarray(names, dtype=object)[fresh["unit"].to_numpy(int)] if len(fresh) else [],
+                dtype="str",
+            ),
+            "actor": pd.Series(
+                np.asarray(arrays.actor_names, dtype=object)[fresh["name"].to_numpy(int)]
+                if len(fresh)
+                else [],
+                dtype="str",
+            ),
+            "events": fresh["events"].to_numpy(dtype=np.int64)
+            if len(fresh)
+            else np.array([], dtype=np.int64),
+            "first": [pd.Timestamp(int(v)).date() for v in fresh["first"]] if len(fresh) else [],
+        }
+    )
+    table = table.sort_values(
+        ["events", "admin1", "actor"], ascending=[False, True, True], kind="stable"
+    ).reset_index(drop=True)
     return NewActors(table=table, covered=covered, since=since)
 
 
@@ -274,5 +337,3 @@ def default_end(arrays: EventArrays, mask: np.ndarray) -> Date | None:
     """The data's end: the last first day among the selected events."""
     span = data_span(arrays, mask)
     return None if span is None else span[1]
-
-

@@ -35,15 +35,22 @@ def area_labels(radius_km: float, lang: str) -> dict[str, str]:
     (:data:`geo.analysis.measures.AREAS`)."""
     t = _t(lang)
     labels = {iso: country_name(iso, lang) for iso in AES_MEMBERS}
-    return labels | {"AES": t("an_area_AES"), "ALG": t("an_area_ALG"),
-                     "CORE": t("an_area_CORE", radius=radius_text(radius_km, lang))}
+    return labels | {
+        "AES": t("an_area_AES"),
+        "ALG": t("an_area_ALG"),
+        "CORE": t("an_area_CORE", radius=radius_text(radius_km, lang)),
+    }
 
 
 def actor_columns(lang: str) -> dict[str, str]:
     """The sums' columns of the actors' and regions' tables, as the reader reads them."""
     t = _t(lang)
-    return {"events": t("an_events"), "fatalities_low": t("an_fat_low"),
-            "fatalities_high": t("an_fat_high"), "fatalities_unknown": t("an_fat_unknown")}
+    return {
+        "events": t("an_events"),
+        "fatalities_low": t("an_fat_low"),
+        "fatalities_high": t("an_fat_high"),
+        "fatalities_unknown": t("an_fat_unknown"),
+    }
 
 
 def before_after_view(table: pd.DataFrame, labels: dict[str, str], lang: str) -> pd.DataFrame:
@@ -54,12 +61,17 @@ def before_after_view(table: pd.DataFrame, labels: dict[str, str], lang: str) ->
     view.index = [labels[a] for a in view.index]
     view.index.name = t("an_area")
     columns: dict[str, str] = {}
-    for measure, label in (("events", t("an_events")), ("fatalities_low", t("an_fat_low")),
-                           ("fatalities_high", t("an_fat_high"))):
-        columns |= {f"{measure}_before": f"{label} · {t('an_window_before')}",
-                    f"{measure}_after": f"{label} · {t('an_window_after')}",
-                    f"{measure}_change": f"{label} · {t('an_change')}",
-                    f"{measure}_change_pct": f"{label} · {t('an_change_pct')}"}
+    for measure, label in (
+        ("events", t("an_events")),
+        ("fatalities_low", t("an_fat_low")),
+        ("fatalities_high", t("an_fat_high")),
+    ):
+        columns |= {
+            f"{measure}_before": f"{label} · {t('an_window_before')}",
+            f"{measure}_after": f"{label} · {t('an_window_after')}",
+            f"{measure}_change": f"{label} · {t('an_change')}",
+            f"{measure}_change_pct": f"{label} · {t('an_change_pct')}",
+        }
     columns["straddling"] = t("an_straddling")
     return view.rename(columns=columns)
 
@@ -74,15 +86,21 @@ def before_after_export(table: pd.DataFrame, labels: dict[str, str]) -> pd.DataF
 def band_label(band: str, lang: str) -> str:
     """``0–50 km``, ``400 km and over`` (``400 km et plus``)."""
     if band.endswith("+"):
-        return translate("an_band_over", lang,
-                         km=format_number(float(band[:-1]), lang))
+        return translate("an_band_over", lang, km=format_number(float(band[:-1]), lang))
     low, high = band.split("-")
-    return translate("an_band_range", lang, low=format_number(float(low), lang),
-                     high=format_number(float(high), lang))
+    return translate(
+        "an_band_range",
+        lang,
+        low=format_number(float(low), lang),
+        high=format_number(float(high), lang),
+    )
 
 
-BAND_SHARES = {"share_events": "an_band_events", "share_fatalities_low": "an_band_fat_low",
-               "share_fatalities_high": "an_band_fat_high"}
+BAND_SHARES = {
+    "share_events": "an_band_events",
+    "share_fatalities_low": "an_band_fat_low",
+    "share_fatalities_high": "an_band_fat_high",
+}
 """The distance bands' share columns and the label of each."""
 
 
@@ -94,9 +112,13 @@ def band_share_columns(lang: str) -> dict[str, str]:
 def bands_summary_view(summary: pd.DataFrame, lang: str) -> pd.DataFrame:
     """:attr:`geo.analysis.measures.DistanceBands.summary` per year, labelled."""
     t = _t(lang)
-    view = summary.rename(columns={
-        "located_events": t("an_located"), "share_within_100km": t("an_within_100"),
-        "median_km": t("an_median_km")})
+    view = summary.rename(
+        columns={
+            "located_events": t("an_located"),
+            "share_within_100km": t("an_within_100"),
+            "median_km": t("an_median_km"),
+        }
+    )
     view.index = view.index.astype(str)
     view.index.name = t("an_year")
     return view
@@ -105,12 +127,19 @@ def bands_summary_view(summary: pd.DataFrame, lang: str) -> pd.DataFrame:
 def bands_table_view(table: pd.DataFrame, lang: str) -> pd.DataFrame:
     """:attr:`geo.analysis.measures.DistanceBands.table` (year x band), labelled."""
     t = _t(lang)
-    view = table.assign(year=table["year"].astype(str),
-                        band=[band_label(str(b), lang) for b in table["band"]])
-    return view.rename(columns={
-        "year": t("an_year"), "band": t("an_band"), "events": t("an_events"),
-        "fatalities_low": t("an_fat_low"), "fatalities_high": t("an_fat_high"),
-        **band_share_columns(lang)})
+    view = table.assign(
+        year=table["year"].astype(str), band=[band_label(str(b), lang) for b in table["band"]]
+    )
+    return view.rename(
+        columns={
+            "year": t("an_year"),
+            "band": t("an_band"),
+            "events": t("an_events"),
+            "fatalities_low": t("an_fat_low"),
+            "fatalities_high": t("an_fat_high"),
+            **band_share_columns(lang),
+        }
+    )
 
 
 def bands_sentence(summary: pd.DataFrame, lang: str) -> str:
@@ -121,11 +150,16 @@ def bands_sentence(summary: pd.DataFrame, lang: str) -> str:
     if trend == "insufficient":
         return t("an_trend_insufficient")
     usable = summary[summary["located_events"] >= 5]
-    return t(f"an_trend_{trend}", first=format_number(usable["median_km"].iloc[0], lang),
-             y1=usable.index[0], last=format_number(usable["median_km"].iloc[-1], lang),
-             y2=usable.index[-1], n1=format_number(usable["located_events"].iloc[0], lang),
-             n2=format_number(usable["located_events"].iloc[-1], lang),
-             base=t("an_trend_base"))
+    return t(
+        f"an_trend_{trend}",
+        first=format_number(usable["median_km"].iloc[0], lang),
+        y1=usable.index[0],
+        last=format_number(usable["median_km"].iloc[-1], lang),
+        y2=usable.index[-1],
+        n1=format_number(usable["located_events"].iloc[0], lang),
+        n2=format_number(usable["located_events"].iloc[-1], lang),
+        base=t("an_trend_base"),
+    )
 
 
 def actors_view(ranked: pd.DataFrame, lang: str, victims: bool = False) -> pd.DataFrame:
@@ -143,8 +177,9 @@ def region_table(counts: pd.DataFrame, names: pd.Series) -> pd.DataFrame:
 
 def regions_view(table: pd.DataFrame, lang: str) -> pd.DataFrame:
     """:func:`region_table` as the reader reads it: names, labelled sums, most events first."""
-    view = table.drop(columns="admin1_id").rename(columns={
-        "name": translate("an_region", lang), **actor_columns(lang)})
+    view = table.drop(columns="admin1_id").rename(
+        columns={"name": translate("an_region", lang), **actor_columns(lang)}
+    )
     return view.sort_values(translate("an_events", lang), ascending=False)
 
 

@@ -71,11 +71,14 @@ def translate(key: str, lang: str, **params: object) -> str:
     if isinstance(text, dict):
         count = params.get("count")
         if not isinstance(count, Number) or isinstance(count, bool):
-            raise TypeError(f"string {key!r} has plural forms: pass count= as a number, "
-                            f"not {count!r}")
+            raise TypeError(
+                f"string {key!r} has plural forms: pass count= as a number, not {count!r}"
+            )
         text = text.get(plural_category(count, lang)) or text["other"]
-        params = {**params, "count": format_number(count, lang,
-                                                   0 if float(count).is_integer() else 1)}
+        params = {
+            **params,
+            "count": format_number(count, lang, 0 if float(count).is_integer() else 1),
+        }
     return text.format(**params) if params else text
 
 
@@ -128,8 +131,9 @@ def format_timestamp(value: dt.datetime, lang: str) -> str:
     raw ISO: ``2 Dec 2026, 14:05 UTC`` / ``2 déc. 2026, 14:05 UTC``. Naive values are UTC."""
     if value.tzinfo is None:
         value = value.replace(tzinfo=dt.UTC)
-    return _babel_format_datetime(value.astimezone(dt.UTC), "d MMM y, HH:mm 'UTC'",
-                                  tzinfo=dt.UTC, locale=_locale(lang))
+    return _babel_format_datetime(
+        value.astimezone(dt.UTC), "d MMM y, HH:mm 'UTC'", tzinfo=dt.UTC, locale=_locale(lang)
+    )
 
 
 def format_month(value: dt.date, lang: str) -> str:

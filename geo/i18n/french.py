@@ -29,30 +29,71 @@ from geo.i18n import catalogue as i18n
 
 # Words whose h is "aspiré" (no elision, no contraction across it: "de Hongrie", "le
 # héros"). Every other word starting with h elides ("l'homme", "d'Haïti").
-H_ASPIRE: frozenset[str] = frozenset({
-    "hache", "haine", "hall", "halte", "hameau", "hamas", "hameçon", "hanche", "handicap",
-    "hangar", "hanté", "haoussa", "harcèlement", "hardi", "hareng", "haricot", "harpe",
-    "hasard", "hâte", "hausse", "haut", "haute", "hautes", "hauts", "hauteur", "havre",
-    "hérisson", "hernie", "héron", "héros", "hêtre", "hibou", "hiérarchie", "hockey",
-    "hollande", "hollandais", "homard", "hongrie", "hongrois", "honte", "hoquet", "hors",
-    "houthis", "huit", "huitième", "hurler", "hutte",
-})
+H_ASPIRE: frozenset[str] = frozenset(
+    {
+        "hache",
+        "haine",
+        "hall",
+        "halte",
+        "hameau",
+        "hamas",
+        "hameçon",
+        "hanche",
+        "handicap",
+        "hangar",
+        "hanté",
+        "haoussa",
+        "harcèlement",
+        "hardi",
+        "hareng",
+        "haricot",
+        "harpe",
+        "hasard",
+        "hâte",
+        "hausse",
+        "haut",
+        "haute",
+        "hautes",
+        "hauts",
+        "hauteur",
+        "havre",
+        "hérisson",
+        "hernie",
+        "héron",
+        "héros",
+        "hêtre",
+        "hibou",
+        "hiérarchie",
+        "hockey",
+        "hollande",
+        "hollandais",
+        "homard",
+        "hongrie",
+        "hongrois",
+        "honte",
+        "hoquet",
+        "hors",
+        "houthis",
+        "huit",
+        "huitième",
+        "hurler",
+        "hutte",
+    }
+)
 # Vowel-initial words that take no elision ("le onze", "de un à trois" is not "d'un"
 # when it is the numeral, but the article "un" elides, so only these are listed).
 NO_ELISION: frozenset[str] = frozenset({"onze", "onzième", "ouistiti", "yacht", "yaourt"})
 
 # Place names whose capitalised article is part of the name ("de La Haye"; le/les contract
 # anyway: "du Caire").
-NAMES_WITH_ARTICLE: tuple[str, ...] = ("La Haye", "La Havane", "La Mecque", "La Paz",
-                                       "La Valette")
+NAMES_WITH_ARTICLE: tuple[str, ...] = ("La Haye", "La Havane", "La Mecque", "La Paz", "La Valette")
 
 _VOWELS = "aeiouy"
 _ARTICLE = re.compile(r"^(les|le|la|l'|l’|des)(\s+|(?<=')|(?<=’))(?=\S)", re.IGNORECASE)
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 # A template word that changes with the value it is followed by, at the end of the text
 # written so far: a preposition or an article, then exactly one space.
-_TRIGGER = re.compile(r"(?:^|(?<=[\s(«\u00a0\u202f]))(de|à|le|la|que)\s$",
-                      re.IGNORECASE)
+_TRIGGER = re.compile(r"(?:^|(?<=[\s(«\u00a0\u202f]))(de|à|le|la|que)\s$", re.IGNORECASE)
 
 
 def _base(letter: str) -> str:
@@ -82,8 +123,17 @@ def starts_with_vowel_sound(phrase: str) -> bool:
 def elide(word: str, phrase: str) -> str:
     """``word`` (de, le, la, que, ne, se, je, me, te) followed by ``phrase``: "de" +
     "Ousmane" → "d'Ousmane", "le" + "État" → "l'État", "le" + "Niger" → "le Niger"."""
-    if word.lower() in {"de", "le", "la", "que", "ne", "se", "je", "me", "te"} and \
-            starts_with_vowel_sound(phrase):
+    if word.lower() in {
+        "de",
+        "le",
+        "la",
+        "que",
+        "ne",
+        "se",
+        "je",
+        "me",
+        "te",
+    } and starts_with_vowel_sound(phrase):
         return f"{word[:-1]}'{phrase.lstrip()}"
     return f"{word} {phrase.lstrip()}"
 
@@ -100,7 +150,7 @@ def _split_article(phrase: str) -> tuple[str, str] | None:
     if not match or phrase.startswith(NAMES_WITH_ARTICLE):
         return None
     article = match.group(1).replace("’", "'")
-    rest = phrase[match.end():]
+    rest = phrase[match.end() :]
     return article, rest
 
 
@@ -121,8 +171,13 @@ def _join(preposition: str, phrase: str) -> str:
     if split is not None:
         article, rest = split
         low = article.lower()
-        contracted = {("de", "le"): "du", ("de", "les"): "des", ("de", "des"): "de",
-                      ("à", "le"): "au", ("à", "les"): "aux"}.get((prep, low))
+        contracted = {
+            ("de", "le"): "du",
+            ("de", "les"): "des",
+            ("de", "des"): "de",
+            ("à", "le"): "au",
+            ("à", "les"): "aux",
+        }.get((prep, low))
         if contracted:
             return f"{_match_case(preposition, contracted)} {rest}"
         return f"{preposition} {low}{'' if low.endswith(chr(39)) else ' '}{rest}"
@@ -144,8 +199,11 @@ def _coordinated(phrase: str) -> list[tuple[str, str]]:
             depth += 1
         elif char in ")]»":
             depth = max(0, depth - 1)
-        elif depth == 0 and phrase.startswith(" et ", index) and \
-                _split_article(phrase[index + 4:]) is not None:
+        elif (
+            depth == 0
+            and phrase.startswith(" et ", index)
+            and _split_article(phrase[index + 4 :]) is not None
+        ):
             parts.append((conjunction, phrase[start:index]))
             start, conjunction = index + 4, " et "
     parts.append((conjunction, phrase[start:]))

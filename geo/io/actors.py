@@ -118,8 +118,7 @@ def _text(raw: dict, field: str, where: str, required: bool = True) -> str:
             raise ActorAliasError(f"{where}: field {field!r} is missing")
         return ""
     if not isinstance(value, str):
-        raise ActorAliasError(f"{where}: field {field!r} must be text, got "
-                              f"{type(value).__name__}")
+        raise ActorAliasError(f"{where}: field {field!r} must be text, got {type(value).__name__}")
     return value.strip()
 
 
@@ -150,8 +149,9 @@ def _group(raw: object, where: str) -> ActorGroup:
     aliases = raw.get("aliases")
     if not isinstance(aliases, list) or not aliases:
         raise ActorAliasError(f"{where}: 'aliases' must be a non-empty list")
-    spellings = tuple(_text({"alias": a}, "alias", f"{where}: aliases[{i}]")
-                      for i, a in enumerate(aliases))
+    spellings = tuple(
+        _text({"alias": a}, "alias", f"{where}: aliases[{i}]") for i, a in enumerate(aliases)
+    )
     sources = raw.get("sources")
     if not isinstance(sources, list) or not sources:
         raise ActorAliasError(f"{where}: 'sources' must list at least one source")
@@ -164,11 +164,17 @@ def _group(raw: object, where: str) -> ActorGroup:
             raise ActorAliasError(f"{at}: url {url!r} is not an http(s) URL")
         if "checked" not in src:
             raise ActorAliasError(f"{at}: field 'checked' is missing")
-        found.append(GroupSource(url, _checked(src["checked"], at),
-                                 _text(src, "title", at, required=False)))
-    return ActorGroup(key=key, name_en=_text(raw, "name_en", where),
-                      name_fr=_text(raw, "name_fr", where), aliases=spellings,
-                      sources=tuple(found), note=_text(raw, "note", where, required=False))
+        found.append(
+            GroupSource(url, _checked(src["checked"], at), _text(src, "title", at, required=False))
+        )
+    return ActorGroup(
+        key=key,
+        name_en=_text(raw, "name_en", where),
+        name_fr=_text(raw, "name_fr", where),
+        aliases=spellings,
+        sources=tuple(found),
+        note=_text(raw, "note", where, required=False),
+    )
 
 
 def read_aliases(path: Path = ALIASES_FILE) -> ActorAliases:
@@ -210,8 +216,9 @@ def read_aliases(path: Path = ALIASES_FILE) -> ActorAliases:
         where = f"{path.name}: victims[{i}]"
         name = _text(_mapping(raw, _VICTIM_FIELDS, where), "name", where)
         if name_key(name) in seen:
-            raise ActorAliasError(f"{where}: {name!r} is also listed under "
-                                  f"{seen[name_key(name)]!r}")
+            raise ActorAliasError(
+                f"{where}: {name!r} is also listed under {seen[name_key(name)]!r}"
+            )
         seen[name_key(name)] = "victims"
         victims.add(name_key(name))
     return ActorAliases(tuple(groups), frozenset(victims))
@@ -232,10 +239,23 @@ def aliases() -> ActorAliases:
 
 # --- the head-noun rule -----------------------------------------------------------------------
 
-VICTIM_NOUNS: frozenset[str] = frozenset({
-    "civilian", "civilians", "villagers", "worshippers", "passengers", "residents",
-    "pilgrims", "civils", "civiles", "villageois", "fidèles", "passagers", "habitants",
-})
+VICTIM_NOUNS: frozenset[str] = frozenset(
+    {
+        "civilian",
+        "civilians",
+        "villagers",
+        "worshippers",
+        "passengers",
+        "residents",
+        "pilgrims",
+        "civils",
+        "civiles",
+        "villageois",
+        "fidèles",
+        "passagers",
+        "habitants",
+    }
+)
 """Head nouns that name unarmed people, in English and French: ACLED names its civilian
 actors ``Civilians (Mali)`` (actor type 7), UCDP's one-sided violence has side B
 ``Civilians``, and the curated events write ``civilians``, ``Fulani civilians``, ``Muslim

@@ -68,19 +68,38 @@ def report(plan: importers.ImportPlan, max_problems: int = 30, lang: str = "en")
         t("cli_format", format=plan.format, label=importers.FORMAT_LABELS[plan.format]),
         t("cli_dataset", name=plan.dataset, version=plan.version, accessed=plan.accessed),
         *([t("cli_sheet", sheet=plan.sheet)] if plan.sheet else []),
-        *([t("cli_dates", order=translate(f"date_order_{plan.date_order}", lang),
-             how=t(f"cli_dates_{plan.date_order_source}"))] if plan.date_order else []),
+        *(
+            [
+                t(
+                    "cli_dates",
+                    order=translate(f"date_order_{plan.date_order}", lang),
+                    how=t(f"cli_dates_{plan.date_order_source}"),
+                )
+            ]
+            if plan.date_order
+            else []
+        ),
         t("cli_rows_read", count=plan.total_rows),
-        t("cli_accepted", count=plan.accepted, new=plan.count("new"),
-          updates=plan.count("update"), unchanged=plan.count("unchanged"),
-          stale=plan.count("stale")),
+        t(
+            "cli_accepted",
+            count=plan.accepted,
+            new=plan.count("new"),
+            updates=plan.count("update"),
+            unchanged=plan.count("unchanged"),
+            stale=plan.count("stale"),
+        ),
         t("cli_rejected", count=len(plan.rejected)),
     ]
     for name, n in plan.elsewhere.items():
         lines.append(t("cli_elsewhere", other=name, count=n, name=plan.dataset))
     if plan.skipped:
-        lines.append(t("cli_skipped", count=plan.skipped_rows,
-                       types=", ".join(f"{label} {n}" for label, n in plan.skipped.items())))
+        lines.append(
+            t(
+                "cli_skipped",
+                count=plan.skipped_rows,
+                types=", ".join(f"{label} {n}" for label, n in plan.skipped.items()),
+            )
+        )
     for p in plan.problems[:max_problems]:
         lines.append(t("cli_problem", row=p.row, column=p.column, reason=p.text(lang)))
     if len(plan.problems) > max_problems:
@@ -104,13 +123,19 @@ def main(argv: list[str] | None = None) -> int:
     imp.add_argument("--version", help="dataset version (default: from the file name / today)")
     imp.add_argument("--accessed", help="access date of the data (default: today)")
     imp.add_argument("--encoding", default="utf-8")
-    imp.add_argument("--date-order", choices=importers.DATE_ORDERS,
-                     help="order of dates written with numbers only (25/11/2019: dmy, "
-                          "11/25/2019: mdy); default: decided by the file's dates")
+    imp.add_argument(
+        "--date-order",
+        choices=importers.DATE_ORDERS,
+        help="order of dates written with numbers only (25/11/2019: dmy, "
+        "11/25/2019: mdy); default: decided by the file's dates",
+    )
     imp.add_argument("--rejected", type=Path, help="write the rejected rows to this CSV")
     imp.add_argument("--yes", action="store_true", help="store without asking")
-    imp.add_argument("--lang", choices=LANGUAGES,
-                     help=f"language of the report (default: ${LANG_ENV}, else the locale)")
+    imp.add_argument(
+        "--lang",
+        choices=LANGUAGES,
+        help=f"language of the report (default: ${LANG_ENV}, else the locale)",
+    )
     sub.add_parser("list", help="list the stored datasets")
     rem = sub.add_parser("remove", help="remove a dataset and its events")
     rem.add_argument("name")
@@ -128,9 +153,14 @@ def main(argv: list[str] | None = None) -> int:
             return remote_cli.run(args, store)
         # One import or removal at a time: a plan is checked against the state it is
         # stored into (another one would change it in between).
-        with store.import_lock(on_wait=lambda: print(
+        with store.import_lock(
+            on_wait=lambda: print(
                 f"another import or removal is running on {store.path}; waiting for it "
-                "to finish...", file=sys.stderr, flush=True)):
+                "to finish...",
+                file=sys.stderr,
+                flush=True,
+            )
+        ):
             return _run(args, store)
     except StoreError as err:
         _store_failed(err.health)
@@ -140,8 +170,11 @@ def main(argv: list[str] | None = None) -> int:
 def _store_failed(state: StoreHealth) -> None:
     print(f"error: {state.message}", file=sys.stderr)
     if state.repairable:
-        print("nothing was changed; to repair it (the damaged file is kept): "
-              "python -m geo.io.cli repair", file=sys.stderr)
+        print(
+            "nothing was changed; to repair it (the damaged file is kept): "
+            "python -m geo.io.cli repair",
+            file=sys.stderr,
+        )
     elif state.kind != "ok":
         print("nothing was changed", file=sys.stderr)
 
@@ -172,8 +205,10 @@ def _run(args: argparse.Namespace, store: Store) -> int:
     if args.command == "list":
         print(f"store: {store.path}")
         for d in store.datasets():
-            print(f"{d.name}\t{d.format}\t{events(d.count)}\tversion {d.version}\t"
-                  f"accessed {d.accessed}\t{d.attribution()}")
+            print(
+                f"{d.name}\t{d.format}\t{events(d.count)}\tversion {d.version}\t"
+                f"accessed {d.accessed}\t{d.attribution()}"
+            )
         return 0
     if args.command == "remove":
         removed = store.remove(args.name.strip().lower())
@@ -190,10 +225,17 @@ def _run(args: argparse.Namespace, store: Store) -> int:
         return 1
     store.require_readable()  # before reading a large file, not after
     try:
-        plan = importers.prepare(args.file, fmt=args.format, dataset=args.dataset,
-                                 version=args.version, accessed=args.accessed, store=store,
-                                 progress=_progress, encoding=args.encoding,
-                                 date_order=args.date_order)
+        plan = importers.prepare(
+            args.file,
+            fmt=args.format,
+            dataset=args.dataset,
+            version=args.version,
+            accessed=args.accessed,
+            store=store,
+            progress=_progress,
+            encoding=args.encoding,
+            date_order=args.date_order,
+        )
     except importers.ImportFileError as err:
         print(t("cli_error", text=err.text(lang)), file=sys.stderr)
         print(t("cli_nothing_stored"), file=sys.stderr)
@@ -207,8 +249,9 @@ def _run(args: argparse.Namespace, store: Store) -> int:
         return 0 if plan.accepted else 1
     if not args.yes:
         try:
-            answer = input(t("cli_store_question", events=events(len(plan.to_write), lang),
-                             path=store.path))
+            answer = input(
+                t("cli_store_question", events=events(len(plan.to_write), lang), path=store.path)
+            )
         except EOFError:
             answer = ""
         if answer.strip().lower() not in ("y", "yes", "o", "oui"):

@@ -44,8 +44,9 @@ def read_french_texts(path: Path) -> dict[str, tuple[str, str]]:
     missing = [c for c in FRENCH_COLUMNS if c not in table.columns]
     if missing:
         raise ValueError(f"{path.name}: missing column(s) {', '.join(missing)}")
-    return {row.id: (row.location_fr, row.summary_fr)
-            for row in table.itertuples(index=False) if row.id}
+    return {
+        row.id: (row.location_fr, row.summary_fr) for row in table.itertuples(index=False) if row.id
+    }
 
 
 @lru_cache(maxsize=1)
@@ -63,8 +64,11 @@ def event_text(event: pd.Series | dict, lang: str) -> EventText:
     location, summary = str(event["location"]), str(event["summary"])
     if lang != "fr":
         return EventText(location, summary, translated=True)
-    french = (french_texts().get(str(event["id"]))
-              if str(event.get("dataset", "curated")) == "curated" else None)
+    french = (
+        french_texts().get(str(event["id"]))
+        if str(event.get("dataset", "curated")) == "curated"
+        else None
+    )
     if not french or not french[1].strip():
         return EventText(location, summary, translated=False)
     return EventText(french[0].strip() or location, french[1], translated=True)
@@ -75,8 +79,11 @@ def localized_locations(events: pd.DataFrame, lang: str) -> pd.Series:
     if lang != "fr" or events.empty:
         return events["location"].astype(str)
     texts = french_texts()
-    curated = (events["dataset"].astype(str) == "curated" if "dataset" in events
-               else pd.Series(True, index=events.index))
+    curated = (
+        events["dataset"].astype(str) == "curated"
+        if "dataset" in events
+        else pd.Series(True, index=events.index)
+    )
     french = events["id"].astype(str).map(lambda key: texts.get(key, ("", ""))[0])
     use = curated & french.str.strip().ne("")
     return events["location"].astype(str).where(~use, french)

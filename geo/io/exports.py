@@ -57,6 +57,7 @@ def neutralise(frame: pd.DataFrame) -> pd.DataFrame:
 def describe_filter(params: Mapping[str, str], lang: str = "en") -> str:
     """The filters applied, in words in ``lang``, from the map's URL parameters (only those
     that differ from the default view; see ``geo.model.filters.to_query_params``)."""
+
     def t(key: str, **kw: object) -> str:
         return translate(key, lang, **kw)
 
@@ -73,18 +74,30 @@ def describe_filter(params: Mapping[str, str], lang: str = "en") -> str:
             if value:
                 parts.append(t(f"exp_f_{key}", date=_day(value, lang)))
         elif key == "countries":
-            parts.append(t("exp_f_countries", values=listed(
-                [country_name(c, lang) for c in codes(value)])))
+            parts.append(
+                t("exp_f_countries", values=listed([country_name(c, lang) for c in codes(value)]))
+            )
         elif key == "layers":
-            parts.append(t("exp_f_layers", values=listed(
-                [translate(f"ev_layer_{c}", lang) if c in LAYERS else c
-                 for c in codes(value)])))
+            parts.append(
+                t(
+                    "exp_f_layers",
+                    values=listed(
+                        [
+                            translate(f"ev_layer_{c}", lang) if c in LAYERS else c
+                            for c in codes(value)
+                        ]
+                    ),
+                )
+            )
         elif key == "subtypes":
-            parts.append(t("exp_f_subtypes", values=listed(
-                [_label(f"sub_{c}", c, lang) for c in codes(value)])))
+            parts.append(
+                t(
+                    "exp_f_subtypes",
+                    values=listed([_label(f"sub_{c}", c, lang) for c in codes(value)]),
+                )
+            )
         elif key == "actors":
-            parts.append(t("exp_f_actors", values=listed(
-                [a for a in value.split("|") if a])))
+            parts.append(t("exp_f_actors", values=listed([a for a in value.split("|") if a])))
         elif key == "min_fatalities" and value.strip().isdigit():
             parts.append(t("exp_f_min_fatalities", count=int(value)))
         elif key == "non_aes_coups":
@@ -93,8 +106,9 @@ def describe_filter(params: Mapping[str, str], lang: str = "en") -> str:
         elif key == "winner" and value:
             parts.append(t("exp_f_winner", dataset=dataset_label(value, lang)))
         elif key == "datasets":
-            parts.append(t("exp_f_datasets", values=listed(
-                [dataset_label(c, lang) for c in codes(value)])))
+            parts.append(
+                t("exp_f_datasets", values=listed([dataset_label(c, lang) for c in codes(value)]))
+            )
         elif value:
             parts.append(f"{key}={value}")
     return "; ".join(parts) or t("exp_filters_none")
@@ -128,8 +142,9 @@ def dataset_attribution(info: DatasetInfo, lang: str) -> str:
     return translate("exp_user_dataset", lang, version=info.version, name=info.name)
 
 
-def attribution_lines(events: pd.DataFrame, datasets: Iterable[DatasetInfo],
-                      filters: str, lang: str = "en") -> list[str]:
+def attribution_lines(
+    events: pd.DataFrame, datasets: Iterable[DatasetInfo], filters: str, lang: str = "en"
+) -> list[str]:
     """One line per dataset present in ``events``, the filters, and licence notices, in
     ``lang``."""
     present = set(events["dataset"].unique()) if len(events) else set()
@@ -153,38 +168,51 @@ def attribution_lines(events: pd.DataFrame, datasets: Iterable[DatasetInfo],
 
 def _csv_frame(events: pd.DataFrame) -> pd.DataFrame:
     """The events in the CSV schema; a column that the events cannot fill is left out."""
-    out = pd.DataFrame({
-        "id": events["id"], "dataset": events["dataset"],
-        "date": events["date"].dt.strftime("%Y-%m-%d"),
-        "date_end": events["date_end"].dt.strftime("%Y-%m-%d"),
-        "date_precision": events["date_precision"], "category": events["category"],
-        "subtype": events["subtype"], "country_iso3": events["country_iso3"],
-        "admin1_id": events["admin1_id"], "admin1_name": events["admin1_name"],
-        "admin1_source_name": events["admin1_source_name"],
-        "location": events["location"],
-        "latitude": events["latitude"], "longitude": events["longitude"],
-        "geo_precision": events["geo_precision"], "actors": events["actors"],
-        "fatalities_low": events["fatalities_low"],
-        "fatalities_high": events["fatalities_high"], "summary": events["summary"],
-        "sources": events["sources"].map(" ".join),
-        "verified": events["verified"].map({True: "true", False: "false"}),
-        **{col: events[col] for col in TYPOLOGY_COLUMNS},
-    })
+    out = pd.DataFrame(
+        {
+            "id": events["id"],
+            "dataset": events["dataset"],
+            "date": events["date"].dt.strftime("%Y-%m-%d"),
+            "date_end": events["date_end"].dt.strftime("%Y-%m-%d"),
+            "date_precision": events["date_precision"],
+            "category": events["category"],
+            "subtype": events["subtype"],
+            "country_iso3": events["country_iso3"],
+            "admin1_id": events["admin1_id"],
+            "admin1_name": events["admin1_name"],
+            "admin1_source_name": events["admin1_source_name"],
+            "location": events["location"],
+            "latitude": events["latitude"],
+            "longitude": events["longitude"],
+            "geo_precision": events["geo_precision"],
+            "actors": events["actors"],
+            "fatalities_low": events["fatalities_low"],
+            "fatalities_high": events["fatalities_high"],
+            "summary": events["summary"],
+            "sources": events["sources"].map(" ".join),
+            "verified": events["verified"].map({True: "true", False: "false"}),
+            **{col: events[col] for col in TYPOLOGY_COLUMNS},
+        }
+    )
     assert tuple(out.columns) == CSV_COLUMNS
     if not (events["admin1_source_name"].astype(str).str.strip() != "").any():
         out = out.drop(columns="admin1_source_name")  # e.g. events stored before 0.2: blank
     # A column of the sources' typology only when some event has it (curated events
     # have none; ACLED's events no UCDP dyad).
-    blank = [col for col in TYPOLOGY_COLUMNS
-             if not (events[col].astype("string").fillna("").str.strip() != "").any()]
+    blank = [
+        col
+        for col in TYPOLOGY_COLUMNS
+        if not (events[col].astype("string").fillna("").str.strip() != "").any()
+    ]
     out = out.drop(columns=blank)
     if "timestamp" in events and events["timestamp"].fillna(0).astype("int64").any():
         out["timestamp"] = events["timestamp"].fillna(0).astype("int64").to_numpy()
     return out
 
 
-def table_csv(table: pd.DataFrame, attribution: Iterable[str] = (), title: str = "",
-              excel: bool = False) -> bytes:
+def table_csv(
+    table: pd.DataFrame, attribution: Iterable[str] = (), title: str = "", excel: bool = False
+) -> bytes:
     """The one writer of every CSV the app hands a user (events, analysis tables, rejected
     rows): a title and the attribution first as ``# `` lines (which the importer skips),
     cells and column names through :func:`neutralise`, UTF-8 with a byte-order mark (so
@@ -220,8 +248,9 @@ def _json_value(value: object) -> object:
 def events_geojson(events: pd.DataFrame, attribution: list[str], lang: str = "en") -> bytes:
     """Every event as a GeoJSON Feature (``"geometry": null`` without coordinates, counted
     in ``attribution``), typed properties, ``attribution`` as a foreign member."""
-    columns = [c for c in _csv_frame(events.iloc[0:0]).columns
-               if c not in ("latitude", "longitude")]
+    columns = [
+        c for c in _csv_frame(events.iloc[0:0]).columns if c not in ("latitude", "longitude")
+    ]
     props = pd.DataFrame({c: events[c] for c in columns if c in events})
     for col in ("date", "date_end"):
         props[col] = events[col].dt.strftime("%Y-%m-%d")
@@ -229,13 +258,17 @@ def events_geojson(events: pd.DataFrame, attribution: list[str], lang: str = "en
     props["verified"] = events["verified"].astype(bool)
     located = (events["latitude"].notna() & events["longitude"].notna()).to_numpy()
     features = []
-    for rec, has_point, lat, lon in zip(props.to_dict("records"), located,
-                                        events["latitude"], events["longitude"], strict=True):
-        geometry = ({"type": "Point", "coordinates": [float(lon), float(lat)]}
-                    if has_point else None)
-        features.append({"type": "Feature",
-                         "properties": {k: _json_value(v) for k, v in rec.items()},
-                         "geometry": geometry})
+    for rec, has_point, lat, lon in zip(
+        props.to_dict("records"), located, events["latitude"], events["longitude"], strict=True
+    ):
+        geometry = {"type": "Point", "coordinates": [float(lon), float(lat)]} if has_point else None
+        features.append(
+            {
+                "type": "Feature",
+                "properties": {k: _json_value(v) for k, v in rec.items()},
+                "geometry": geometry,
+            }
+        )
     lines = list(attribution)
     if (~located).any():
         lines.append(translate("exp_not_located", lang, count=int((~located).sum())))

@@ -49,10 +49,34 @@ SEED_POINT_COUNT = 14
 COVERAGE_LEVELS: tuple[str, ...] = get_args(Coverage)
 
 MONTH_NAMES: dict[str, tuple[str, ...]] = {
-    "en": ("January", "February", "March", "April", "May", "June", "July", "August",
-           "September", "October", "November", "December"),
-    "fr": ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
-           "septembre", "octobre", "novembre", "décembre"),
+    "en": (
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ),
+    "fr": (
+        "janvier",
+        "février",
+        "mars",
+        "avril",
+        "mai",
+        "juin",
+        "juillet",
+        "août",
+        "septembre",
+        "octobre",
+        "novembre",
+        "décembre",
+    ),
 }
 
 _DATE_PATTERNS = {
@@ -439,8 +463,13 @@ def _load(name: str, model: type[T]) -> T:
 
 def _charter(doc: CharterFile) -> Charter:
     meta = {f.name: getattr(doc.charter, f.name) for f in fields(CharterMetadata)}
-    return Charter(**meta, articles=doc.articles, provisions_unlocated=doc.provisions_unlocated,
-                   corrections=doc.corrections, themes=doc.themes)
+    return Charter(
+        **meta,
+        articles=doc.articles,
+        provisions_unlocated=doc.provisions_unlocated,
+        corrections=doc.corrections,
+        themes=doc.themes,
+    )
 
 
 def _categories(doc: TimelineFile) -> dict[str, Category]:
@@ -457,8 +486,9 @@ def _one_line(text: str | None) -> str | None:
 
 
 def _seed_points(doc: SeedCoverageFile) -> tuple[SeedPoint, ...]:
-    return tuple(replace(p, point=" ".join(p.point.split()), gaps=_one_line(p.gaps))
-                 for p in doc.points)
+    return tuple(
+        replace(p, point=" ".join(p.point.split()), gaps=_one_line(p.gaps)) for p in doc.points
+    )
 
 
 @lru_cache(maxsize=1)
@@ -542,7 +572,10 @@ def _sourced_if_verified(docs: _Documents) -> Iterator[str]:
     if docs.charter is not None:
         d = docs.charter
         verifiable: list[tuple[str, FlaggedValue | Article | Correction]] = [
-            *d.of_type(FlaggedValue), *d.of_type(Article), *d.of_type(Correction)]
+            *d.of_type(FlaggedValue),
+            *d.of_type(Article),
+            *d.of_type(Correction),
+        ]
         for path, item in verifiable:
             if item.verified and not item.sources:
                 yield f"{CHARTER_FILE}: {path}.sources: verified but has no source"
@@ -569,8 +602,7 @@ def _sourced_if_verified(docs: _Documents) -> Iterator[str]:
                 yield f"{MEMBER_STATES_FILE}: {path}.area_sources: an area needs its source"
 
 
-def _duplicates(items: Iterator[tuple[str, Any]], name: str, what: str = "id"
-                ) -> Iterator[str]:
+def _duplicates(items: Iterator[tuple[str, Any]], name: str, what: str = "id") -> Iterator[str]:
     first: dict[Any, str] = {}
     for path, value in items:
         if value in first:
@@ -585,24 +617,30 @@ def _ids_unique_and_numbering_complete(docs: _Documents) -> Iterator[str]:
         d = docs.charter
         yield from _duplicates(((p, i.id) for p, i in d.of_type(Provision)), CHARTER_FILE)
         yield from _duplicates(((p, i.id) for p, i in d.of_type(Correction)), CHARTER_FILE)
-        yield from _duplicates(((p, a.number) for p, a in d.of_type(Article)), CHARTER_FILE,
-                               "number")
+        yield from _duplicates(
+            ((p, a.number) for p, a in d.of_type(Article)), CHARTER_FILE, "number"
+        )
         for _, meta in d.of_type(CharterMetadata):
             count = meta.article_count
             numbers = _named(docs.raws[CHARTER_FILE], "articles", "number")
             if _all_int(numbers) and numbers != set(range(1, count + 1)):
-                yield (f"{CHARTER_FILE}: articles: numbers {sorted(numbers)} are not "
-                       f"1..{count} (charter.article_count)")
+                yield (
+                    f"{CHARTER_FILE}: articles: numbers {sorted(numbers)} are not "
+                    f"1..{count} (charter.article_count)"
+                )
     if docs.timeline is not None:
-        yield from _duplicates(((p, m.id) for p, m in docs.timeline.of_type(Milestone)),
-                               TIMELINE_FILE)
+        yield from _duplicates(
+            ((p, m.id) for p, m in docs.timeline.of_type(Milestone)), TIMELINE_FILE
+        )
     if docs.seed_coverage is not None:
         points = docs.seed_coverage.of_type(SeedPoint)
         yield from _duplicates(((p, s.number) for p, s in points), SEED_COVERAGE_FILE, "number")
         numbers = _named(docs.raws[SEED_COVERAGE_FILE], "points", "number")
         if _all_int(numbers) and numbers != set(range(1, SEED_POINT_COUNT + 1)):
-            yield (f"{SEED_COVERAGE_FILE}: points: numbers {sorted(numbers)} are not "
-                   f"1..{SEED_POINT_COUNT}")
+            yield (
+                f"{SEED_COVERAGE_FILE}: points: numbers {sorted(numbers)} are not "
+                f"1..{SEED_POINT_COUNT}"
+            )
 
 
 def _all_int(values: set[Any]) -> bool:
@@ -616,7 +654,9 @@ def _vocabularies_cover_what_is_used(docs: _Documents) -> Iterator[str]:
     if docs.charter is not None:
         themes = _named(docs.raws[CHARTER_FILE], "themes")
         themed: list[tuple[str, Article | Provision]] = [
-            *docs.charter.of_type(Article), *docs.charter.of_type(Provision)]
+            *docs.charter.of_type(Article),
+            *docs.charter.of_type(Provision),
+        ]
         for path, item in themed:
             for i, theme in enumerate(item.themes):
                 if theme not in themes:
@@ -680,8 +720,10 @@ def _member_states_follow_the_timeline(docs: _Documents) -> Iterator[str]:
                 elif target is None:
                     continue  # refused by its model, reported there
                 elif (target.date, target.date_precision) != (m.date, m.precision):
-                    yield (f"{name}: {mw}.date: {m.date} ({m.precision}) differs from timeline "
-                           f"{m.timeline_id}")
+                    yield (
+                        f"{name}: {mw}.date: {m.date} ({m.precision}) differs from timeline "
+                        f"{m.timeline_id}"
+                    )
                 elif iso3 not in target.countries:
                     yield f"{name}: {mw}: timeline milestone {m.timeline_id} does not name {iso3}"
 
@@ -709,9 +751,11 @@ def _seed_references_exist(docs: _Documents) -> Iterator[str]:
             + [f"provision:{i}" for i in p.provisions if i not in provisions]
             + [f"correction:{i}" for i in p.corrections if i not in corrections]
             + [f"timeline:{i}" for i in p.timeline if i not in milestones]
-            + [f"member_state:{ref}" for ref in p.member_states
-               if ref.partition(".")[0] not in by_iso3
-               or ref.partition(".")[2] not in state_fields]
+            + [
+                f"member_state:{ref}"
+                for ref in p.member_states
+                if ref.partition(".")[0] not in by_iso3 or ref.partition(".")[2] not in state_fields
+            ]
         )
         for ref in dangling:
             yield f"{SEED_COVERAGE_FILE}: {path}: dangling reference {ref}"
@@ -728,14 +772,20 @@ def _no_date_in_the_future(docs: _Documents) -> Iterator[str]:
             dated.append((CHARTER_FILE, path, "revised", k.revised or ""))
     if docs.timeline is not None:
         for path, m in docs.timeline.of_type(Milestone):
-            dated += [(TIMELINE_FILE, path, name, getattr(m, name) or "")
-                      for name in ("date", "sort_date", "added", "revised")]
+            dated += [
+                (TIMELINE_FILE, path, name, getattr(m, name) or "")
+                for name in ("date", "sort_date", "added", "revised")
+            ]
     if docs.member_states is not None:
         for path, s in docs.member_states.of_type(MemberState):
-            dated += [(MEMBER_STATES_FILE, path, name, getattr(s, name))
-                      for name in ("in_power_since", "latest_verified")]
+            dated += [
+                (MEMBER_STATES_FILE, path, name, getattr(s, name))
+                for name in ("in_power_since", "latest_verified")
+            ]
         steps: list[tuple[str, Coup | MembershipMilestone]] = [
-            *docs.member_states.of_type(Coup), *docs.member_states.of_type(MembershipMilestone)]
+            *docs.member_states.of_type(Coup),
+            *docs.member_states.of_type(MembershipMilestone),
+        ]
         dated += [(MEMBER_STATES_FILE, path, "date", step.date) for path, step in steps]
     for name, path, field_name, iso in dated:
         if iso[: len(today)] > today[: len(iso)]:
@@ -771,9 +821,12 @@ def validate_documents(raws: Mapping[str, Any], today: dt.date | None = None) ->
             built[name] = schema.build(model, raws[name])
             problems += [f"{name}: {p}" for p in built[name].problems]
     docs = _Documents(
-        charter=built.get(CHARTER_FILE), timeline=built.get(TIMELINE_FILE),
-        member_states=built.get(MEMBER_STATES_FILE), seed_coverage=built.get(SEED_COVERAGE_FILE),
-        raws=raws, today=today or dt.date.today(),
+        charter=built.get(CHARTER_FILE),
+        timeline=built.get(TIMELINE_FILE),
+        member_states=built.get(MEMBER_STATES_FILE),
+        seed_coverage=built.get(SEED_COVERAGE_FILE),
+        raws=raws,
+        today=today or dt.date.today(),
     )
     for rule in _RULES:
         problems += rule(docs)

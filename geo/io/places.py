@@ -22,8 +22,18 @@ from geo.io.paths import DATA_DIR
 from geo.model.countries import country_name
 
 PLACES_CSV = DATA_DIR / "places" / "places.csv"
-PLACES_COLUMNS = ("geonameid", "name", "name_ascii", "name_fr", "country_iso3", "latitude",
-                  "longitude", "population", "capital", "other_names")
+PLACES_COLUMNS = (
+    "geonameid",
+    "name",
+    "name_ascii",
+    "name_fr",
+    "country_iso3",
+    "latitude",
+    "longitude",
+    "population",
+    "capital",
+    "other_names",
+)
 
 # Which boundary kinds a search reaches, and their rank when names tie (a country first; a
 # region named like its chief town before the town: selecting it shows its events; events
@@ -101,25 +111,29 @@ def _town(path: Path, line: int, row: Mapping[str, str]) -> Town:
         try:
             value = kind(raw)
         except ValueError:
-            raise PlacesFileError(f"{path}, row {line}, column {column}: "
-                                  f"{raw!r} is not a number") from None
+            raise PlacesFileError(
+                f"{path}, row {line}, column {column}: {raw!r} is not a number"
+            ) from None
         if not low <= value <= high:
-            raise PlacesFileError(f"{path}, row {line}, column {column}: "
-                                  f"{raw!r} is outside {low}..{high}")
+            raise PlacesFileError(
+                f"{path}, row {line}, column {column}: {raw!r} is outside {low}..{high}"
+            )
         return value
 
     name = (row.get("name") or "").strip()
     if not name:
         raise PlacesFileError(f"{path}, row {line}, column name: empty")
     return Town(
-        geonameid=(row.get("geonameid") or "").strip(), name=name,
+        geonameid=(row.get("geonameid") or "").strip(),
+        name=name,
         name_fr=(row.get("name_fr") or "").strip(),
         country_iso3=(row.get("country_iso3") or "").strip(),
         latitude=float(number("latitude", float, -90, 90)),
         longitude=float(number("longitude", float, -180, 180)),
         population=int(number("population", int, 0, 10**9)),
         capital=(row.get("capital") or "").strip() == "1",
-        other_names=tuple(n for n in (row.get("other_names") or "").split(";") if n.strip()))
+        other_names=tuple(n for n in (row.get("other_names") or "").split(";") if n.strip()),
+    )
 
 
 def gazetteer(towns: Iterable[Town], layers: Mapping[str, gpd.GeoDataFrame]) -> list[Place]:
@@ -130,12 +144,28 @@ def gazetteer(towns: Iterable[Town], layers: Mapping[str, gpd.GeoDataFrame]) -> 
         frame = layers[kind]
         points = frame.geometry.representative_point()
         for row, point in zip(frame.itertuples(), points, strict=True):
-            en, fr = ((country_name(str(row.iso3), "en"), country_name(str(row.iso3), "fr"))
-                      if kind == "country" else (str(row.name_en), str(row.name_fr)))
-            places.append(Place(kind, str(row.id), en, fr, str(row.iso3), float(point.y),
-                                float(point.x)))
-    places += [Place("town", t.geonameid, t.name, t.name_fr or t.name, t.country_iso3,
-                     t.latitude, t.longitude, t.population, t.other_names) for t in towns]
+            en, fr = (
+                (country_name(str(row.iso3), "en"), country_name(str(row.iso3), "fr"))
+                if kind == "country"
+                else (str(row.name_en), str(row.name_fr))
+            )
+            places.append(
+                Place(kind, str(row.id), en, fr, str(row.iso3), float(point.y), float(point.x))
+            )
+    places += [
+        Place(
+            "town",
+            t.geonameid,
+            t.name,
+            t.name_fr or t.name,
+            t.country_iso3,
+            t.latitude,
+            t.longitude,
+            t.population,
+            t.other_names,
+        )
+        for t in towns
+    ]
     return places
 
 
@@ -151,21 +181,44 @@ def event_places(events: pd.DataFrame) -> list[Place]:
     days = {lang: format_days(events["date"], lang).tolist() for lang in ("en", "fr")}
     where = {lang: localized_locations(events, lang).tolist() for lang in ("en", "fr")}
     iso_days = events["date"].dt.strftime("%Y-%m-%d").tolist()
-    return [Place("event", str(ident), f"{days['en'][i]} · {where['en'][i]}",
-                  f"{days['fr'][i]} · {where['fr'][i]}", str(iso3), float(lat), float(lon),
-                  order=f"{iso_days[i]} {ident}")
-            for i, (ident, iso3, lat, lon) in enumerate(zip(
-                events["id"], events["country_iso3"], events["latitude"], events["longitude"],
-                strict=True))]
+    return [
+        Place(
+            "event",
+            str(ident),
+            f"{days['en'][i]} · {where['en'][i]}",
+            f"{days['fr'][i]} · {where['fr'][i]}",
+            str(iso3),
+            float(lat),
+            float(lon),
+            order=f"{iso_days[i]} {ident}",
+        )
+        for i, (ident, iso3, lat, lon) in enumerate(
+            zip(
+                events["id"],
+                events["country_iso3"],
+                events["latitude"],
+                events["longitude"],
+                strict=True,
+            )
+        )
+    ]
 
 
 class PlaceIndex:
     """The gazetteer with each place's folded names, searched by :meth:`search`."""
 
     def __init__(self, places: Iterable[Place]) -> None:
-        self._entries = [(place, tuple(dict.fromkeys(
-            fold(name) for name in (place.name_en, place.name_fr, *place.other_names))))
-            for place in places]
+        self._entries = [
+            (
+                place,
+                tuple(
+                    dict.fromkeys(
+                        fold(name) for name in (place.name_en, place.name_fr, *place.other_names)
+                    )
+                ),
+            )
+            for place in places
+        ]
 
     def search(self, query: str, limit: int = 8) -> list[Place]:
         """Places whose English or French name (or, for a town, another of its names)
@@ -181,8 +234,15 @@ class PlaceIndex:
         for place, names in self._entries:
             score = min((_score(name, wanted) for name in names), default=None)
             if score is not None and score < 4:
-                scored.append((score, KIND_RANK.get(place.kind, 9), -place.population,
-                               place.order or fold(place.name_en), place))
+                scored.append(
+                    (
+                        score,
+                        KIND_RANK.get(place.kind, 9),
+                        -place.population,
+                        place.order or fold(place.name_en),
+                        place,
+                    )
+                )
         return scored
 
 
@@ -231,6 +291,16 @@ def town_label_data(towns: Iterable[Town], lang: str) -> dict[str, object]:
     falling population), so that labels placed first win when they would collide. Names are
     plain text (the browser writes them with ``textContent``, never as HTML)."""
     ordered = sorted(towns, key=lambda t: (not t.capital, -t.population, t.name))
-    return {"columns": ["lat", "lon", "name", "zoom", "capital"],
-            "rows": [[round(t.latitude, 4), round(t.longitude, 4), t.label(lang),
-                      label_zoom(t), 1 if t.capital else 0] for t in ordered]}
+    return {
+        "columns": ["lat", "lon", "name", "zoom", "capital"],
+        "rows": [
+            [
+                round(t.latitude, 4),
+                round(t.longitude, 4),
+                t.label(lang),
+                label_zoom(t),
+                1 if t.capital else 0,
+            ]
+            for t in ordered
+        ],
+    }

@@ -30,30 +30,54 @@ STOPPED = 4
 
 
 def add_parsers(sub: argparse._SubParsersAction) -> None:
-    acled = sub.add_parser("update-acled", help="update a dataset from ACLED's API with "
-                                                "your ACLED account")
+    acled = sub.add_parser(
+        "update-acled", help="update a dataset from ACLED's API with your ACLED account"
+    )
     acled.add_argument("--dataset", default="acled")
     where = acled.add_mutually_exclusive_group()
-    where.add_argument("--country", action="append", default=[],
-                       help="an ACLED country name (repeat for several)")
-    where.add_argument("--iso", action="append", default=[],
-                       help="an ISO 3166 numeric code (repeat; default: 466 854 562)")
+    where.add_argument(
+        "--country", action="append", default=[], help="an ACLED country name (repeat for several)"
+    )
+    where.add_argument(
+        "--iso",
+        action="append",
+        default=[],
+        help="an ISO 3166 numeric code (repeat; default: 466 854 562)",
+    )
     acled.add_argument("--since", help="first event date, YYYY-MM-DD")
     acled.add_argument("--username", help="your ACLED e-mail (else $ACLED_USERNAME)")
-    acled.add_argument("--save-to-keyring", action="store_true",
-                       help="save the password typed at the prompt in your keyring")
-    acled.add_argument("--page-size", type=int, default=rs.ACLED_LIMIT,
-                       help=f"rows per request (default {rs.ACLED_LIMIT})")
+    acled.add_argument(
+        "--save-to-keyring",
+        action="store_true",
+        help="save the password typed at the prompt in your keyring",
+    )
+    acled.add_argument(
+        "--page-size",
+        type=int,
+        default=rs.ACLED_LIMIT,
+        help=f"rows per request (default {rs.ACLED_LIMIT})",
+    )
     ucdp = sub.add_parser("update-ucdp", help="fetch a UCDP GED version from UCDP's API")
     ucdp.add_argument("--version", required=True, help="GED version, e.g. 25.1 or 25.0.10")
     ucdp.add_argument("--dataset", default="ucdp")
-    ucdp.add_argument("--country", action="append", default=[],
-                      help="a Gleditsch-Ward code (repeat; default: 432 439 436)")
+    ucdp.add_argument(
+        "--country",
+        action="append",
+        default=[],
+        help="a Gleditsch-Ward code (repeat; default: 432 439 436)",
+    )
     ucdp.add_argument("--since", help="first event date, YYYY-MM-DD")
-    ucdp.add_argument("--save-to-keyring", action="store_true",
-                      help="save the token typed at the prompt in your keyring")
-    ucdp.add_argument("--page-size", type=int, default=rs.UCDP_PAGE_SIZE,
-                      help=f"rows per request (default {rs.UCDP_PAGE_SIZE})")
+    ucdp.add_argument(
+        "--save-to-keyring",
+        action="store_true",
+        help="save the token typed at the prompt in your keyring",
+    )
+    ucdp.add_argument(
+        "--page-size",
+        type=int,
+        default=rs.UCDP_PAGE_SIZE,
+        help=f"rows per request (default {rs.UCDP_PAGE_SIZE})",
+    )
 
 
 def _say(message: Message) -> None:
@@ -63,8 +87,7 @@ def _say(message: Message) -> None:
 def _progress(step: rs.Step) -> None:
     if step.stage == "fetching":
         of = f" of {step.total_pages}" if step.total_pages else ""
-        print(f"page {step.page}{of}: {step.rows} rows fetched, {step.stored} stored",
-              flush=True)
+        print(f"page {step.page}{of}: {step.rows} rows fetched, {step.stored} stored", flush=True)
     elif step.stage == "deletions":
         print(f"deleted events: page {step.page} fetched", flush=True)
 
@@ -76,8 +99,9 @@ def _interactive() -> bool:
         return False
 
 
-def _acled_credentials(args: argparse.Namespace,
-                       keyring: rs.KeyringState) -> rs.AcledCredentials | None:
+def _acled_credentials(
+    args: argparse.Namespace, keyring: rs.KeyringState
+) -> rs.AcledCredentials | None:
     found = rs.acled_credentials(args.username, keyring=keyring)
     if found or not _interactive():
         return found
@@ -97,8 +121,11 @@ def _ucdp_token(args: argparse.Namespace, keyring: rs.KeyringState) -> rs.Secret
     if token or not _interactive():
         return token
     token = rs.Secret(getpass.getpass("UCDP access token: "))
-    if token and args.save_to_keyring and not rs.keyring_set(
-            "ucdp", rs.UCDP_KEYRING_USER, token, keyring):
+    if (
+        token
+        and args.save_to_keyring
+        and not rs.keyring_set("ucdp", rs.UCDP_KEYRING_USER, token, keyring)
+    ):
         _say(rs.keyring_note(keyring) or Message.of("ru_note_keyring_no_backend"))
     return token or None
 
@@ -108,7 +135,10 @@ def run(args: argparse.Namespace, store: Store) -> int:
     keyring = rs.keyring_state()
     on_wait = lambda: print(  # noqa: E731
         f"another import, removal or update is running on {store.path}; waiting for it "
-        "to finish...", file=sys.stderr, flush=True)
+        "to finish...",
+        file=sys.stderr,
+        flush=True,
+    )
     try:
         if args.command == "update-acled":
             credentials = _acled_credentials(args, keyring)
@@ -119,10 +149,17 @@ def run(args: argparse.Namespace, store: Store) -> int:
                     _say(keyring_note)
                 return 1
             report = rs.update_acled(
-                store, rs.AcledApi(credentials), dataset=args.dataset,
-                countries=tuple(args.country), isos=tuple(args.iso), since=args.since,
-                limit=max(1, args.page_size), batch_rows=max(1, args.page_size),
-                progress=_progress, on_wait=on_wait)
+                store,
+                rs.AcledApi(credentials),
+                dataset=args.dataset,
+                countries=tuple(args.country),
+                isos=tuple(args.iso),
+                since=args.since,
+                limit=max(1, args.page_size),
+                batch_rows=max(1, args.page_size),
+                progress=_progress,
+                on_wait=on_wait,
+            )
         else:
             token = _ucdp_token(args, keyring)
             if token is None:
@@ -130,22 +167,34 @@ def run(args: argparse.Namespace, store: Store) -> int:
                 _say(Message.of("ru_fix_no_token"))
                 return 1
             report = rs.update_ucdp(
-                store, rs.UcdpApi(token), args.version, dataset=args.dataset,
-                countries=tuple(args.country) or rs.AES_GW, since=args.since,
-                page_size=max(1, args.page_size), batch_rows=max(1, args.page_size),
-                progress=_progress, on_wait=on_wait)
+                store,
+                rs.UcdpApi(token),
+                args.version,
+                dataset=args.dataset,
+                countries=tuple(args.country) or rs.AES_GW,
+                since=args.since,
+                page_size=max(1, args.page_size),
+                batch_rows=max(1, args.page_size),
+                progress=_progress,
+                on_wait=on_wait,
+            )
     except KeyboardInterrupt:
-        print("interrupted: the batches stored before stay stored (the one being fetched "
-              "or checked was not stored); run the same command again to continue",
-              file=sys.stderr)
+        print(
+            "interrupted: the batches stored before stay stored (the one being fetched "
+            "or checked was not stored); run the same command again to continue",
+            file=sys.stderr,
+        )
         return 130
     except rs.RemoteError as err:
         print(f"error: {err.what.en}", file=sys.stderr)
         print(err.fix.en, file=sys.stderr)
         if err.report is not None:
             print("\n".join(rs.report_lines(err.report)))
-            print(f"stopped: {err.report.written} events stored before it stopped stay "
-                  "stored; run the same command again to continue", file=sys.stderr)
+            print(
+                f"stopped: {err.report.written} events stored before it stopped stay "
+                "stored; run the same command again to continue",
+                file=sys.stderr,
+            )
             return STOPPED
         return 1
     print("\n".join(rs.report_lines(report)))

@@ -153,6 +153,7 @@ UCDP_FILE_NAME = "UCDP API"
 
 # --- secrets ------------------------------------------------------------------------------
 
+
 class Secret:
     """A password or token whose text is never shown by ``str``, ``repr`` or formatting;
     :meth:`reveal` gives it to the one request that needs it."""
@@ -218,21 +219,18 @@ def keyring_get(source: str, user: str, state: KeyringState | None = None) -> Se
     try:
         value = state.module.get_password(KEYRING_SERVICES[source], user)
     except Exception as err:  # noqa: BLE001 - a locked or broken keyring: as if none
-        _log.warning("the keyring could not be read (%s): no saved secret used",
-                     type(err).__name__)
+        _log.warning("the keyring could not be read (%s): no saved secret used", type(err).__name__)
         return None
     return Secret(value) if value else None
 
 
-def keyring_set(source: str, user: str, secret: Secret,
-                state: KeyringState | None = None) -> bool:
+def keyring_set(source: str, user: str, secret: Secret, state: KeyringState | None = None) -> bool:
     """Save a secret in the keyring; False when there is no usable keyring."""
     state = state or keyring_state()
     if not state.usable or not user or not secret:
         return False
     try:
-        state.module.set_password(KEYRING_SERVICES[source], user,
-                                  secret.reveal())
+        state.module.set_password(KEYRING_SERVICES[source], user, secret.reveal())
     except Exception as err:  # noqa: BLE001 - the secret is then kept for this run only
         _log.warning("the keyring could not save the secret (%s)", type(err).__name__)
         return False
@@ -255,9 +253,12 @@ class AcledCredentials:
     origin: str  # "environment", "keyring", "prompt" or "form"
 
 
-def acled_credentials(username: str | None = None, password: Secret | None = None,
-                      env: Mapping[str, str] | None = None,
-                      keyring: KeyringState | None = None) -> AcledCredentials | None:
+def acled_credentials(
+    username: str | None = None,
+    password: Secret | None = None,
+    env: Mapping[str, str] | None = None,
+    keyring: KeyringState | None = None,
+) -> AcledCredentials | None:
     """The ACLED account to use: the user name given or ``$ACLED_USERNAME``; the password
     given, else ``$ACLED_PASSWORD``, else the keyring's for that user. None when a part is
     missing (the caller asks for it)."""
@@ -275,8 +276,11 @@ def acled_credentials(username: str | None = None, password: Secret | None = Non
     return None
 
 
-def ucdp_token(token: Secret | None = None, env: Mapping[str, str] | None = None,
-               keyring: KeyringState | None = None) -> Secret | None:
+def ucdp_token(
+    token: Secret | None = None,
+    env: Mapping[str, str] | None = None,
+    keyring: KeyringState | None = None,
+) -> Secret | None:
     """The UCDP access token: the one given, ``$UCDP_ACCESS_TOKEN``, or the keyring's."""
     env = os.environ if env is None else env
     if token:
@@ -287,6 +291,7 @@ def ucdp_token(token: Secret | None = None, env: Mapping[str, str] | None = None
 
 
 # --- errors -------------------------------------------------------------------------------
+
 
 class RemoteError(Exception):
     """An update that could not go on: what went wrong and what to do, as catalogue
@@ -323,6 +328,7 @@ def _reason(err: BaseException) -> str:
 
 # --- HTTP ---------------------------------------------------------------------------------
 
+
 class _SameHostRedirects(urllib.request.HTTPRedirectHandler):
     """Follow a redirect only to the same scheme and host: urllib would carry the
     ``Authorization`` / token header to any other host a response names."""
@@ -357,19 +363,27 @@ class Http:
     sleep: Callable[[float], None] = time.sleep
     user_agent: str = "SahelAtlas/1 (+local dashboard)"
 
-    def send(self, url: str, form: Mapping[str, str] | None = None,
-             headers: Mapping[str, str] | None = None) -> Response:
+    def send(
+        self,
+        url: str,
+        form: Mapping[str, str] | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> Response:
         """GET ``url`` (POST with a form-encoded ``form``); HTTP errors other than 429 and
         5xx are returned for the caller to read. Raises :class:`RemoteError`."""
         failures = limited = 0
         body = urllib.parse.urlencode(form).encode("ascii") if form is not None else None
-        all_headers = {"Accept": "application/json", "User-Agent": self.user_agent,
-                       **(headers or {})}
+        all_headers = {
+            "Accept": "application/json",
+            "User-Agent": self.user_agent,
+            **(headers or {}),
+        }
         if body is not None:
             all_headers["Content-Type"] = "application/x-www-form-urlencoded"
         while True:
-            request = urllib.request.Request(url, data=body, headers=all_headers,
-                                             method="POST" if body is not None else "GET")
+            request = urllib.request.Request(
+                url, data=body, headers=all_headers, method="POST" if body is not None else "GET"
+            )
             try:
                 with _OPENER.open(request, timeout=self.timeout) as answer:
                     result = Response(answer.status, answer.read(), dict(answer.headers))
@@ -384,35 +398,47 @@ class Http:
                 failures += 1
                 if failures >= self.attempts:
                     raise RemoteError(
-                        Message.of("ru_err_network", host=_host(url), reason=_reason(err),
-                                   attempts=str(failures)),
-                        Message.of("ru_fix_network"), "network") from None
+                        Message.of(
+                            "ru_err_network",
+                            host=_host(url),
+                            reason=_reason(err),
+                            attempts=str(failures),
+                        ),
+                        Message.of("ru_fix_network"),
+                        "network",
+                    ) from None
                 self.sleep(min(self.backoff * 2 ** (failures - 1), self.max_wait))
                 continue
             if result.status == 429:
                 limited += 1
                 if limited >= self.rate_limit_attempts:
                     raise RemoteError(
-                        Message.of("ru_err_rate_limited", host=_host(url),
-                                   attempts=str(limited)),
-                        Message.of("ru_fix_rate_limited"), "rate-limited")
-                self.sleep(retry_after(result.headers, self.backoff * 2 ** (limited - 1),
-                                       self.max_wait))
+                        Message.of("ru_err_rate_limited", host=_host(url), attempts=str(limited)),
+                        Message.of("ru_fix_rate_limited"),
+                        "rate-limited",
+                    )
+                self.sleep(
+                    retry_after(result.headers, self.backoff * 2 ** (limited - 1), self.max_wait)
+                )
                 continue
             if result.status in (500, 502, 503, 504):
                 failures += 1
                 if failures >= self.attempts:
                     raise RemoteError(
                         Message.of("ru_err_http", host=_host(url), status=str(result.status)),
-                        Message.of("ru_fix_later"), "server")
-                self.sleep(retry_after(result.headers, self.backoff * 2 ** (failures - 1),
-                                       self.max_wait))
+                        Message.of("ru_fix_later"),
+                        "server",
+                    )
+                self.sleep(
+                    retry_after(result.headers, self.backoff * 2 ** (failures - 1), self.max_wait)
+                )
                 continue
             return result
 
 
-def retry_after(headers: Mapping[str, str], default: float, cap: float,
-                now: datetime | None = None) -> float:
+def retry_after(
+    headers: Mapping[str, str], default: float, cap: float, now: datetime | None = None
+) -> float:
     """Seconds to wait from a ``Retry-After`` header (seconds or an HTTP date), else
     ``default``; never negative, at most ``cap``."""
     value = next((v for k, v in headers.items() if k.lower() == "retry-after"), None)
@@ -440,17 +466,25 @@ def parse_json(response: Response, url: str) -> object:
         detail = "not UTF-8 text"
     except json.JSONDecodeError as err:
         detail = f"{err.msg} at line {err.lineno}, column {err.colno}"
-    raise RemoteError(Message.of("ru_err_malformed", host=_host(url), detail=detail),
-                      Message.of("ru_fix_malformed"), "malformed")
+    raise RemoteError(
+        Message.of("ru_err_malformed", host=_host(url), detail=detail),
+        Message.of("ru_fix_malformed"),
+        "malformed",
+    )
 
 
 # --- the ACLED API ------------------------------------------------------------------------
 
+
 class AcledApi:
     """ACLED's API with one account: OAuth password grant, refresh on expiry."""
 
-    def __init__(self, credentials: AcledCredentials, base: str | None = None,
-                 http_client: Http | None = None) -> None:
+    def __init__(
+        self,
+        credentials: AcledCredentials,
+        base: str | None = None,
+        http_client: Http | None = None,
+    ) -> None:
         self.base = (base or os.environ.get(ACLED_URL_ENV) or ACLED_URL).rstrip("/")
         self.http = http_client or Http()
         self._credentials = credentials
@@ -471,34 +505,51 @@ class AcledApi:
             payload = {}
         access = payload.get("access_token")
         if not isinstance(access, str) or not access:
-            raise RemoteError(Message.of("ru_err_shape", host=_host(url),
-                                         field="access_token"),
-                              Message.of("ru_fix_malformed"), "malformed")
+            raise RemoteError(
+                Message.of("ru_err_shape", host=_host(url), field="access_token"),
+                Message.of("ru_fix_malformed"),
+                "malformed",
+            )
         refresh = payload.get("refresh_token")
         self._access = Secret(access)
         self._refresh = Secret(refresh) if isinstance(refresh, str) and refresh else None
         expires = payload.get("expires_in")
-        self._expires = (time.monotonic() + float(expires) - 30
-                         if isinstance(expires, int | float) and expires > 0 else None)
+        self._expires = (
+            time.monotonic() + float(expires) - 30
+            if isinstance(expires, int | float) and expires > 0
+            else None
+        )
 
     def login(self) -> None:
         """Sign in with the password (OAuth password grant). Bad credentials raise a
         :class:`RemoteError` of kind ``credentials``."""
-        response = self._token_request({
-            "username": self._credentials.username,
-            "password": self._credentials.password.reveal(),
-            "grant_type": "password", "client_id": "acled", "scope": "authenticated"})
+        response = self._token_request(
+            {
+                "username": self._credentials.username,
+                "password": self._credentials.password.reveal(),
+                "grant_type": "password",
+                "client_id": "acled",
+                "scope": "authenticated",
+            }
+        )
         if response.status in (400, 401):
-            raise RemoteError(Message.of("ru_err_bad_credentials",
-                                         status=str(response.status)),
-                              Message.of("ru_fix_bad_credentials"), "credentials")
+            raise RemoteError(
+                Message.of("ru_err_bad_credentials", status=str(response.status)),
+                Message.of("ru_fix_bad_credentials"),
+                "credentials",
+            )
         if response.status == 403:
-            raise RemoteError(Message.of("ru_err_no_access", status="403"),
-                              Message.of("ru_fix_no_access"), "credentials")
+            raise RemoteError(
+                Message.of("ru_err_no_access", status="403"),
+                Message.of("ru_fix_no_access"),
+                "credentials",
+            )
         if response.status != 200:
-            raise RemoteError(Message.of("ru_err_http", host=_host(self.base),
-                                         status=str(response.status)),
-                              Message.of("ru_fix_later"), "server")
+            raise RemoteError(
+                Message.of("ru_err_http", host=_host(self.base), status=str(response.status)),
+                Message.of("ru_fix_later"),
+                "server",
+            )
         self._take_tokens(response)
 
     def _refreshed(self) -> bool:
@@ -506,9 +557,13 @@ class AcledApi:
         refused (the caller signs in again)."""
         if not self._refresh:
             return False
-        response = self._token_request({"grant_type": "refresh_token",
-                                        "refresh_token": self._refresh.reveal(),
-                                        "client_id": "acled"})
+        response = self._token_request(
+            {
+                "grant_type": "refresh_token",
+                "refresh_token": self._refresh.reveal(),
+                "client_id": "acled",
+            }
+        )
         if response.status != 200:
             self._refresh = None
             return False
@@ -532,32 +587,49 @@ class AcledApi:
             self._renew()
             response = self._read(url)
             if response.status == 401:
-                raise RemoteError(Message.of("ru_err_token_refused"),
-                                  Message.of("ru_fix_no_access"), "credentials")
+                raise RemoteError(
+                    Message.of("ru_err_token_refused"),
+                    Message.of("ru_fix_no_access"),
+                    "credentials",
+                )
         if response.status == 403:
-            raise RemoteError(Message.of("ru_err_no_access", status="403"),
-                              Message.of("ru_fix_no_access"), "credentials")
+            raise RemoteError(
+                Message.of("ru_err_no_access", status="403"),
+                Message.of("ru_fix_no_access"),
+                "credentials",
+            )
         payload = parse_json(response, url) if response.body else None
         if response.status != 200:
-            raise RemoteError(Message.of("ru_err_http", host=_host(url),
-                                         status=str(response.status)),
-                              Message.of("ru_fix_later"), "server")
+            raise RemoteError(
+                Message.of("ru_err_http", host=_host(url), status=str(response.status)),
+                Message.of("ru_fix_later"),
+                "server",
+            )
         if not isinstance(payload, dict):
-            raise RemoteError(Message.of("ru_err_shape", host=_host(url), field="data"),
-                              Message.of("ru_fix_malformed"), "malformed")
+            raise RemoteError(
+                Message.of("ru_err_shape", host=_host(url), field="data"),
+                Message.of("ru_fix_malformed"),
+                "malformed",
+            )
         if payload.get("success") is False:
-            raise RemoteError(Message.of("ru_err_api", detail=_api_messages(payload)),
-                              Message.of("ru_fix_api"), "api")
+            raise RemoteError(
+                Message.of("ru_err_api", detail=_api_messages(payload)),
+                Message.of("ru_fix_api"),
+                "api",
+            )
         if not isinstance(payload.get("data"), list) or not all(
-                isinstance(row, dict) for row in payload["data"]):
-            raise RemoteError(Message.of("ru_err_shape", host=_host(url), field="data"),
-                              Message.of("ru_fix_malformed"), "malformed")
+            isinstance(row, dict) for row in payload["data"]
+        ):
+            raise RemoteError(
+                Message.of("ru_err_shape", host=_host(url), field="data"),
+                Message.of("ru_fix_malformed"),
+                "malformed",
+            )
         return payload
 
     def _read(self, url: str) -> Response:
         assert self._access is not None
-        return self.http.send(url, headers={
-            "Authorization": f"Bearer {self._access.reveal()}"})
+        return self.http.send(url, headers={"Authorization": f"Bearer {self._access.reveal()}"})
 
 
 def _api_messages(payload: dict) -> str:
@@ -575,8 +647,9 @@ def _api_messages(payload: dict) -> str:
     return text[:300]
 
 
-def acled_query(countries: tuple[str, ...] = (), isos: tuple[str, ...] = (),
-                since: str | None = None) -> dict[str, str]:
+def acled_query(
+    countries: tuple[str, ...] = (), isos: tuple[str, ...] = (), since: str | None = None
+) -> dict[str, str]:
     """ACLED filters for countries (names), ISO numeric codes and the first event day."""
     params: dict[str, str] = {}
     if countries:
@@ -589,8 +662,9 @@ def acled_query(countries: tuple[str, ...] = (), isos: tuple[str, ...] = (),
     return params
 
 
-def paged(fetch: Callable[[int], list[dict]], first: int, limit: int,
-          host: str) -> Iterator[tuple[int, list[dict], bool]]:
+def paged(
+    fetch: Callable[[int], list[dict]], first: int, limit: int, host: str
+) -> Iterator[tuple[int, list[dict], bool]]:
     """(page, rows, last) from ``first`` on; a page with fewer than ``limit`` rows is the
     last. A page identical to the one before stops with an error (a server that ignores
     ``page`` would otherwise be fetched for ever)."""
@@ -598,8 +672,11 @@ def paged(fetch: Callable[[int], list[dict]], first: int, limit: int,
     while True:
         rows = fetch(page)
         if rows and rows == previous:
-            raise RemoteError(Message.of("ru_err_repeating", host=host, page=str(page)),
-                              Message.of("ru_fix_malformed"), "malformed")
+            raise RemoteError(
+                Message.of("ru_err_repeating", host=host, page=str(page)),
+                Message.of("ru_fix_malformed"),
+                "malformed",
+            )
         last = len(rows) < limit
         yield page, rows, last
         if last:
@@ -610,11 +687,13 @@ def paged(fetch: Callable[[int], list[dict]], first: int, limit: int,
 
 # --- the UCDP API -------------------------------------------------------------------------
 
+
 class UcdpApi:
     """UCDP's API (GED events) with an access token."""
 
-    def __init__(self, token: Secret, base: str | None = None,
-                 http_client: Http | None = None) -> None:
+    def __init__(
+        self, token: Secret, base: str | None = None, http_client: Http | None = None
+    ) -> None:
         self.base = (base or os.environ.get(UCDP_URL_ENV) or UCDP_URL).rstrip("/")
         self.http = http_client or Http()
         self._token = token
@@ -623,28 +702,45 @@ class UcdpApi:
         return f"UcdpApi({self.base!r})"
 
     def get(self, version: str, params: Mapping[str, str | int]) -> dict:
-        url = (f"{self.base}/api/gedevents/{urllib.parse.quote(version, safe='.')}?"
-               f"{urllib.parse.urlencode(params)}")
+        url = (
+            f"{self.base}/api/gedevents/{urllib.parse.quote(version, safe='.')}?"
+            f"{urllib.parse.urlencode(params)}"
+        )
         response = self.http.send(url, headers={"x-ucdp-access-token": self._token.reveal()})
         if response.status in (401, 403):
-            raise RemoteError(Message.of("ru_err_bad_token", status=str(response.status)),
-                              Message.of("ru_fix_bad_token"), "credentials")
+            raise RemoteError(
+                Message.of("ru_err_bad_token", status=str(response.status)),
+                Message.of("ru_fix_bad_token"),
+                "credentials",
+            )
         if response.status == 404:
-            raise RemoteError(Message.of("ru_err_ucdp_version", version=version),
-                              Message.of("ru_fix_ucdp_version"), "api")
+            raise RemoteError(
+                Message.of("ru_err_ucdp_version", version=version),
+                Message.of("ru_fix_ucdp_version"),
+                "api",
+            )
         if response.status != 200:
-            raise RemoteError(Message.of("ru_err_http", host=_host(url),
-                                         status=str(response.status)),
-                              Message.of("ru_fix_later"), "server")
+            raise RemoteError(
+                Message.of("ru_err_http", host=_host(url), status=str(response.status)),
+                Message.of("ru_fix_later"),
+                "server",
+            )
         payload = parse_json(response, url)
-        if not isinstance(payload, dict) or not isinstance(payload.get("Result"), list) \
-                or not all(isinstance(r, dict) for r in payload["Result"]):
-            raise RemoteError(Message.of("ru_err_shape", host=_host(url), field="Result"),
-                              Message.of("ru_fix_malformed"), "malformed")
+        if (
+            not isinstance(payload, dict)
+            or not isinstance(payload.get("Result"), list)
+            or not all(isinstance(r, dict) for r in payload["Result"])
+        ):
+            raise RemoteError(
+                Message.of("ru_err_shape", host=_host(url), field="Result"),
+                Message.of("ru_fix_malformed"),
+                "malformed",
+            )
         return payload
 
 
 # --- rows -> an import --------------------------------------------------------------------
+
 
 def cell_text(value: object) -> str:
     """A JSON value as an export's CSV cell: text as it is, numbers as written, booleans
@@ -673,6 +769,7 @@ def write_rows_csv(rows: list[dict], path: Path) -> None:
 
 
 # --- reports ------------------------------------------------------------------------------
+
 
 @dataclass
 class UpdateReport:
@@ -708,10 +805,11 @@ class UpdateReport:
         self.skipped.update(plan.skipped)
         self.rejected += len(plan.rejected)
         room = MAX_PROBLEMS - len(self.problems)
-        for p in plan.problems[:max(room, 0)]:
+        for p in plan.problems[: max(room, 0)]:
             # Rows numbered through the whole download (2 = the first row, as in a file).
-            self.problems.append(RowProblem(p.file, p.row + offset, p.column, p.reason,
-                                            p.rejected, p.message))
+            self.problems.append(
+                RowProblem(p.file, p.row + offset, p.column, p.reason, p.rejected, p.message)
+            )
 
 
 @dataclass(frozen=True)
@@ -743,22 +841,30 @@ def report_lines(report: UpdateReport, max_problems: int = 30) -> list[str]:
     counts = report.statuses
     lines = [
         f"source: {report.source.upper()} API, dataset {report.dataset}"
-        + (" (everything fetched)" if report.full else
-           f" (rows changed after timestamp {report.since})"),
-        f"pages fetched: {report.pages}" + (f" (continued from page {report.resumed_page})"
-                                            if report.resumed_page else ""),
+        + (
+            " (everything fetched)"
+            if report.full
+            else f" (rows changed after timestamp {report.since})"
+        ),
+        f"pages fetched: {report.pages}"
+        + (f" (continued from page {report.resumed_page})" if report.resumed_page else ""),
         f"rows fetched: {report.fetched}",
         f"accepted: {report.accepted} (new {counts['new']}, updates {counts['update']},"
         f" unchanged {counts['unchanged']}, older than stored {counts['stale']})",
         f"rejected: {report.rejected}",
     ]
     if report.skipped:
-        lines.append(f"skipped: {report.skipped_rows} (out of the atlas' scope, not errors: "
-                     + ", ".join(f"{label} {n}" for label, n in report.skipped.items()) + ")")
+        lines.append(
+            f"skipped: {report.skipped_rows} (out of the atlas' scope, not errors: "
+            + ", ".join(f"{label} {n}" for label, n in report.skipped.items())
+            + ")"
+        )
     lines.append(f"stored: {report.written} events")
     if report.source == "acled":
-        lines.append(f"deleted by ACLED: {report.deletions_fetched} ids fetched, "
-                     f"{report.deleted} events removed from the store")
+        lines.append(
+            f"deleted by ACLED: {report.deletions_fetched} ids fetched, "
+            f"{report.deleted} events removed from the store"
+        )
     for p in report.problems[:max_problems]:
         lines.append(f"  row {p.row} [{p.column}] {p.reason}")
     if len(report.problems) > max_problems:
@@ -769,6 +875,7 @@ def report_lines(report: UpdateReport, max_problems: int = 30) -> list[str]:
 
 
 # --- checkpoints --------------------------------------------------------------------------
+
 
 def checkpoint_key(source: str, dataset: str) -> str:
     return f"{source}:{dataset}"
@@ -813,8 +920,9 @@ def high_water(newest: int, started: int, previous: int | None) -> int | None:
 def _check_dataset(name: str) -> str:
     name = (name or "").strip().lower()
     if not DATASET_NAME_RE.match(name) or name in RESERVED_DATASETS:
-        raise RemoteError(Message.of("ru_err_dataset", value=repr(name)),
-                          Message.of("ru_fix_dataset"), "usage")
+        raise RemoteError(
+            Message.of("ru_err_dataset", value=repr(name)), Message.of("ru_fix_dataset"), "usage"
+        )
     return name
 
 
@@ -825,9 +933,17 @@ def _stamp(value: object) -> int:
         return 0
 
 
-def _store_batch(store: Store, rows: list[dict], fmt: str, dataset: str, file_name: str,
-                 version: str | None, report: UpdateReport, today: date | None,
-                 offset: int) -> None:
+def _store_batch(
+    store: Store,
+    rows: list[dict],
+    fmt: str,
+    dataset: str,
+    file_name: str,
+    version: str | None,
+    report: UpdateReport,
+    today: date | None,
+    offset: int,
+) -> None:
     """Validate and store one batch exactly as an import of a CSV of these rows; nothing
     of it is stored if anything fails. ``offset``: rows of this run before the batch (the
     report numbers rows through the whole download)."""
@@ -835,11 +951,21 @@ def _store_batch(store: Store, rows: list[dict], fmt: str, dataset: str, file_na
         path = Path(tmp) / "rows.csv"
         write_rows_csv(rows, path)
         try:
-            plan = importers.prepare(path, fmt=fmt, dataset=dataset, version=version,
-                                     store=store, file_name=file_name, today=today)
+            plan = importers.prepare(
+                path,
+                fmt=fmt,
+                dataset=dataset,
+                version=version,
+                store=store,
+                file_name=file_name,
+                today=today,
+            )
         except importers.ImportFileError as err:
-            raise RemoteError(Message.of("ru_err_rows", source=fmt.upper(), detail=err.what),
-                              Message.of("ru_fix_malformed"), "malformed") from None
+            raise RemoteError(
+                Message.of("ru_err_rows", source=fmt.upper(), detail=err.what),
+                Message.of("ru_fix_malformed"),
+                "malformed",
+            ) from None
     report.add(plan, offset)
     if len(plan.to_write):
         report.written += importers.commit(plan, store)
@@ -847,12 +973,20 @@ def _store_batch(store: Store, rows: list[dict], fmt: str, dataset: str, file_na
 
 # --- ACLED update -------------------------------------------------------------------------
 
-def update_acled(store: Store, api: AcledApi, dataset: str = "acled",
-                 countries: tuple[str, ...] = (), isos: tuple[str, ...] = (),
-                 since: str | None = None, limit: int = ACLED_LIMIT,
-                 batch_rows: int = BATCH_ROWS, progress: Progress | None = None,
-                 on_wait: Callable[[], None] | None = None,
-                 today: date | None = None) -> UpdateReport:
+
+def update_acled(
+    store: Store,
+    api: AcledApi,
+    dataset: str = "acled",
+    countries: tuple[str, ...] = (),
+    isos: tuple[str, ...] = (),
+    since: str | None = None,
+    limit: int = ACLED_LIMIT,
+    batch_rows: int = BATCH_ROWS,
+    progress: Progress | None = None,
+    on_wait: Callable[[], None] | None = None,
+    today: date | None = None,
+) -> UpdateReport:
     """Bring dataset ``dataset`` up to date with ACLED (see the module's docstring).
 
     ``countries``/``isos``: ACLED's ``country`` names / ``iso`` numeric codes (neither:
@@ -864,8 +998,9 @@ def update_acled(store: Store, api: AcledApi, dataset: str = "acled",
         try:
             date.fromisoformat(since)
         except ValueError:
-            raise RemoteError(Message.of("ru_err_since", value=repr(since)),
-                              Message.of("ru_fix_since"), "usage") from None
+            raise RemoteError(
+                Message.of("ru_err_since", value=repr(since)), Message.of("ru_fix_since"), "usage"
+            ) from None
     if not countries and not isos:
         isos = AES_ISO
     filters = {"country": sorted(countries), "iso": sorted(isos), "since": since}
@@ -875,22 +1010,29 @@ def update_acled(store: Store, api: AcledApi, dataset: str = "acled",
     key = checkpoint_key("acled", dataset)
     with store.import_lock(on_wait=on_wait):
         try:
-            _acled_run(store, api, dataset, filters, key, limit, batch_rows, progress,
-                       report, today)
+            _acled_run(
+                store, api, dataset, filters, key, limit, batch_rows, progress, report, today
+            )
         except RemoteError as err:
             err.report = report
             raise
     return report
 
 
-def _trusted_state(store: Store, key: str, filters: dict, dataset: str,
-                   report: UpdateReport) -> tuple[dict, list[str] | None]:
+def _trusted_state(
+    store: Store, key: str, filters: dict, dataset: str, report: UpdateReport
+) -> tuple[dict, list[str] | None]:
     """The checkpoint when it still describes this dataset and these filters, else a
     fresh one (with a note saying why everything is fetched)."""
     identity = dataset_identity(store, dataset)
     state = load_checkpoint(store, key)
-    fresh = {"filters": filters, "since": None, "deleted_since": None, "run": None,
-             "identity": identity}
+    fresh = {
+        "filters": filters,
+        "since": None,
+        "deleted_since": None,
+        "run": None,
+        "identity": identity,
+    }
     if state is None:
         report.notes.append(Message.of("ru_note_first", name=dataset))
         return fresh, identity
@@ -903,15 +1045,27 @@ def _trusted_state(store: Store, key: str, filters: dict, dataset: str,
     return state, identity
 
 
-def _acled_run(store: Store, api: AcledApi, dataset: str, filters: dict, key: str,
-               limit: int, batch_rows: int, progress: Progress | None,
-               report: UpdateReport, today: date | None) -> None:
+def _acled_run(
+    store: Store,
+    api: AcledApi,
+    dataset: str,
+    filters: dict,
+    key: str,
+    limit: int,
+    batch_rows: int,
+    progress: Progress | None,
+    report: UpdateReport,
+    today: date | None,
+) -> None:
     state, identity = _trusted_state(store, key, filters, dataset, report)
     # (kept in the run: a resumed first update still counts as one of an empty dataset)
-    run = state.get("run") or {"since": state.get("since"), "next_page": 1,
-                               "max_ts": state.get("since") or 0,
-                               "started": int(time.time()),
-                               "had_events": identity is not None}
+    run = state.get("run") or {
+        "since": state.get("since"),
+        "next_page": 1,
+        "max_ts": state.get("since") or 0,
+        "started": int(time.time()),
+        "had_events": identity is not None,
+    }
     if state.get("run"):
         report.resumed_page = int(run["next_page"])
         report.notes.append(Message.of("ru_note_resumed", page=str(run["next_page"])))
@@ -937,24 +1091,35 @@ def _acled_run(store: Store, api: AcledApi, dataset: str, filters: dict, key: st
         report.fetched += len(rows)
         batch += rows
         if progress:
-            progress(Step("fetching", page, report.pages, report.fetched,
-                          stored=report.written))
+            progress(Step("fetching", page, report.pages, report.fetched, stored=report.written))
         if len(batch) >= batch_rows or last:
             if batch:
                 if progress:
-                    progress(Step("storing", page, report.pages, report.fetched,
-                                  stored=report.written))
-                _store_batch(store, batch, "acled", dataset, ACLED_FILE_NAME, None, report,
-                             today, report.fetched - len(batch))
-            run["max_ts"] = max([int(run["max_ts"] or 0),
-                                 *(_stamp(r.get("timestamp")) for r in batch)])
+                    progress(
+                        Step("storing", page, report.pages, report.fetched, stored=report.written)
+                    )
+                _store_batch(
+                    store,
+                    batch,
+                    "acled",
+                    dataset,
+                    ACLED_FILE_NAME,
+                    None,
+                    report,
+                    today,
+                    report.fetched - len(batch),
+                )
+            run["max_ts"] = max(
+                [int(run["max_ts"] or 0), *(_stamp(r.get("timestamp")) for r in batch)]
+            )
             run["next_page"] = page + 1
             batch = []
             state["identity"] = dataset_identity(store, dataset)
             state["run"] = None if last else run
             if last:  # every page fetched: the next update starts after the newest row
-                state["since"] = high_water(int(run["max_ts"] or 0), int(run["started"]),
-                                            state.get("since"))
+                state["since"] = high_water(
+                    int(run["max_ts"] or 0), int(run["started"]), state.get("since")
+                )
             save_checkpoint(store, key, state)
     # Deletions: since the last ones applied; a first update of an empty dataset has none.
     deleted_since = state.get("deleted_since")
@@ -963,22 +1128,27 @@ def _acled_run(store: Store, api: AcledApi, dataset: str, filters: dict, key: st
         mine = stamps[stamps["dataset"] == dataset]["timestamp"]
         deleted_since = int(mine.min()) if len(mine) else None
     if deleted_since is not None:
-        _acled_deletions(store, api, dataset, int(deleted_since), limit, progress, report,
-                         state)
+        _acled_deletions(store, api, dataset, int(deleted_since), limit, progress, report, state)
     else:
         state["deleted_since"] = int(run["started"]) - DELETION_MARGIN
     state["identity"] = dataset_identity(store, dataset)
     save_checkpoint(store, key, state)
     report.complete = True
     if progress:
-        progress(Step("done", report.pages, report.pages, report.fetched,
-                      stored=report.written))
+        progress(Step("done", report.pages, report.pages, report.fetched, stored=report.written))
 
 
-def _acled_deletions(store: Store, api: AcledApi, dataset: str, since: int, limit: int,
-                     progress: Progress | None, report: UpdateReport, state: dict) -> None:
-    params = {"_format": "json", "deleted_timestamp": str(since),
-              "deleted_timestamp_where": ">"}
+def _acled_deletions(
+    store: Store,
+    api: AcledApi,
+    dataset: str,
+    since: int,
+    limit: int,
+    progress: Progress | None,
+    report: UpdateReport,
+    state: dict,
+) -> None:
+    params = {"_format": "json", "deleted_timestamp": str(since), "deleted_timestamp_where": ">"}
     ids: list[str] = []
     stamps: list[int] = []
 
@@ -992,8 +1162,7 @@ def _acled_deletions(store: Store, api: AcledApi, dataset: str, since: int, limi
                 ids.append(f"acled:{ident}")
                 stamps.append(_stamp(row.get("deleted_timestamp")))
         if progress:
-            progress(Step("deletions", page, report.pages, report.fetched,
-                          stored=report.written))
+            progress(Step("deletions", page, report.pages, report.fetched, stored=report.written))
     report.deletions_fetched = len(ids)
     # A deletion without a time is applied whatever the stored event's time.
     deleted_at = [t if t > 0 else 2**62 for t in stamps]
@@ -1003,26 +1172,38 @@ def _acled_deletions(store: Store, api: AcledApi, dataset: str, since: int, limi
 
 # --- UCDP update --------------------------------------------------------------------------
 
-def update_ucdp(store: Store, api: UcdpApi, version: str, dataset: str = "ucdp",
-                countries: tuple[str, ...] = AES_GW, since: str | None = None,
-                page_size: int = UCDP_PAGE_SIZE, batch_rows: int = BATCH_ROWS,
-                progress: Progress | None = None,
-                on_wait: Callable[[], None] | None = None,
-                today: date | None = None) -> UpdateReport:
+
+def update_ucdp(
+    store: Store,
+    api: UcdpApi,
+    version: str,
+    dataset: str = "ucdp",
+    countries: tuple[str, ...] = AES_GW,
+    since: str | None = None,
+    page_size: int = UCDP_PAGE_SIZE,
+    batch_rows: int = BATCH_ROWS,
+    progress: Progress | None = None,
+    on_wait: Callable[[], None] | None = None,
+    today: date | None = None,
+) -> UpdateReport:
     """Fetch UCDP GED ``version`` for ``countries`` (Gleditsch-Ward codes) into
     ``dataset``, resumable page by page. UCDP has no incremental filter or deletion list:
     a version fetched completely is not fetched again."""
     dataset = _check_dataset(dataset)
     version = (version or "").strip()
     if not version or not all(part.isdigit() for part in version.split(".")):
-        raise RemoteError(Message.of("ru_err_ucdp_version", version=repr(version)),
-                          Message.of("ru_fix_ucdp_version"), "usage")
+        raise RemoteError(
+            Message.of("ru_err_ucdp_version", version=repr(version)),
+            Message.of("ru_fix_ucdp_version"),
+            "usage",
+        )
     if since is not None:
         try:
             date.fromisoformat(since)
         except ValueError:
-            raise RemoteError(Message.of("ru_err_since", value=repr(since)),
-                              Message.of("ru_fix_since"), "usage") from None
+            raise RemoteError(
+                Message.of("ru_err_since", value=repr(since)), Message.of("ru_fix_since"), "usage"
+            ) from None
     countries = tuple(sorted({c.strip() for c in countries if c.strip()})) or AES_GW
     filters = {"version": version, "country": list(countries), "since": since}
     store.require_readable()
@@ -1031,21 +1212,32 @@ def update_ucdp(store: Store, api: UcdpApi, version: str, dataset: str = "ucdp",
     key = checkpoint_key("ucdp", dataset)
     with store.import_lock(on_wait=on_wait):
         try:
-            _ucdp_run(store, api, dataset, filters, key, page_size, batch_rows, progress,
-                      report, today)
+            _ucdp_run(
+                store, api, dataset, filters, key, page_size, batch_rows, progress, report, today
+            )
         except RemoteError as err:
             err.report = report
             raise
     return report
 
 
-def _ucdp_run(store: Store, api: UcdpApi, dataset: str, filters: dict, key: str,
-              page_size: int, batch_rows: int, progress: Progress | None,
-              report: UpdateReport, today: date | None) -> None:
+def _ucdp_run(
+    store: Store,
+    api: UcdpApi,
+    dataset: str,
+    filters: dict,
+    key: str,
+    page_size: int,
+    batch_rows: int,
+    progress: Progress | None,
+    report: UpdateReport,
+    today: date | None,
+) -> None:
     state, _ = _trusted_state(store, key, filters, dataset, report)
     if state.get("done"):
-        report.notes.append(Message.of("ru_note_ucdp_done", version=filters["version"],
-                                       name=dataset))
+        report.notes.append(
+            Message.of("ru_note_ucdp_done", version=filters["version"], name=dataset)
+        )
         report.complete = True
         report.full = False
         if progress:
@@ -1056,8 +1248,7 @@ def _ucdp_run(store: Store, api: UcdpApi, dataset: str, filters: dict, key: str,
         report.resumed_page = int(run["next_page"])
         report.notes.append(Message.of("ru_note_resumed", page=str(run["next_page"])))
     wanted = set(filters["country"])
-    params: dict[str, str | int] = {"pagesize": page_size,
-                                    "Country": ",".join(filters["country"])}
+    params: dict[str, str | int] = {"pagesize": page_size, "Country": ",".join(filters["country"])}
     if filters["since"]:
         params["StartDate"] = filters["since"]
     page = int(run["next_page"])
@@ -1069,14 +1260,19 @@ def _ucdp_run(store: Store, api: UcdpApi, dataset: str, filters: dict, key: str,
         payload = api.get(filters["version"], {**params, "page": page})
         rows = payload["Result"]
         if rows and rows == previous:
-            raise RemoteError(Message.of("ru_err_repeating", host=_host(api.base),
-                                         page=str(page)),
-                              Message.of("ru_fix_malformed"), "malformed")
+            raise RemoteError(
+                Message.of("ru_err_repeating", host=_host(api.base), page=str(page)),
+                Message.of("ru_fix_malformed"),
+                "malformed",
+            )
         previous = rows
         total = payload.get("TotalPages")
         report.total_pages = total if isinstance(total, int) and total >= 0 else None
-        last = (not rows or not payload.get("NextPageUrl")
-                or (report.total_pages is not None and page + 1 >= report.total_pages))
+        last = (
+            not rows
+            or not payload.get("NextPageUrl")
+            or (report.total_pages is not None and page + 1 >= report.total_pages)
+        )
         report.pages += 1
         report.fetched += len(rows)
         # Rows of other countries (a filter the server did not apply) are out of scope.
@@ -1085,15 +1281,40 @@ def _ucdp_run(store: Store, api: UcdpApi, dataset: str, filters: dict, key: str,
             report.skipped["outside the chosen countries"] += len(outside)
         batch += [r for r in rows if cell_text(r.get("country_id")) in wanted]
         if progress:
-            progress(Step("fetching", page, report.pages, report.fetched,
-                          total_pages=report.total_pages, stored=report.written))
+            progress(
+                Step(
+                    "fetching",
+                    page,
+                    report.pages,
+                    report.fetched,
+                    total_pages=report.total_pages,
+                    stored=report.written,
+                )
+            )
         if len(batch) >= batch_rows or last:
             if batch:
                 if progress:
-                    progress(Step("storing", page, report.pages, report.fetched,
-                                  total_pages=report.total_pages, stored=report.written))
-                _store_batch(store, batch, "ucdp", dataset, UCDP_FILE_NAME,
-                             filters["version"], report, today, kept)
+                    progress(
+                        Step(
+                            "storing",
+                            page,
+                            report.pages,
+                            report.fetched,
+                            total_pages=report.total_pages,
+                            stored=report.written,
+                        )
+                    )
+                _store_batch(
+                    store,
+                    batch,
+                    "ucdp",
+                    dataset,
+                    UCDP_FILE_NAME,
+                    filters["version"],
+                    report,
+                    today,
+                    kept,
+                )
                 kept += len(batch)
             batch = []
             run["next_page"] = page + 1
@@ -1106,5 +1327,13 @@ def _ucdp_run(store: Store, api: UcdpApi, dataset: str, filters: dict, key: str,
         page += 1
     report.complete = True
     if progress:
-        progress(Step("done", page, report.pages, report.fetched,
-                      total_pages=report.total_pages, stored=report.written))
+        progress(
+            Step(
+                "done",
+                page,
+                report.pages,
+                report.fetched,
+                total_pages=report.total_pages,
+                stored=report.written,
+            )
+        )

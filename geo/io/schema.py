@@ -138,8 +138,9 @@ def _fields(model: type) -> tuple[_Field, ...]:
             default = f.default_factory()
         else:
             default = MISSING
-        declared.append(_Field(f.name, hints[f.name], f.metadata.get(_ROLE),
-                               default is MISSING, default))
+        declared.append(
+            _Field(f.name, hints[f.name], f.metadata.get(_ROLE), default is MISSING, default)
+        )
     return tuple(declared)
 
 
@@ -174,8 +175,9 @@ class _Builder:
         self.problems.append(f"{path or '(top level)'}: {message}")
         return INVALID
 
-    def value(self, tp: Any, raw: Any, path: str, siblings: Mapping[str, Any],
-              key: str | None = None) -> Any:
+    def value(
+        self, tp: Any, raw: Any, path: str, siblings: Mapping[str, Any], key: str | None = None
+    ) -> Any:
         origin, args = get_origin(tp), get_args(tp)
         if origin is Annotated:
             before = len(self.problems)
@@ -201,8 +203,9 @@ class _Builder:
                 raise TypeError(f"unsupported tuple {tp!r}: only tuple[X, ...]")
             if not isinstance(raw, list | tuple):
                 return self.fail(path, f"expected a list, got {_kind(raw)}")
-            items = [self.value(args[0], item, f"{path}[{i}]", siblings)
-                     for i, item in enumerate(raw)]
+            items = [
+                self.value(args[0], item, f"{path}[{i}]", siblings) for i, item in enumerate(raw)
+            ]
             if any(i is INVALID for i in items) and not _holds_models(args[0]):
                 return INVALID
             return tuple(i for i in items if i is not INVALID)
@@ -227,13 +230,15 @@ class _Builder:
         if tp in (str, bool):
             if isinstance(raw, tp):
                 return raw
-            return self.fail(path, f"expected {'a string' if tp is str else 'true or false'}"
-                                   f", got {_kind(raw)}")
+            return self.fail(
+                path, f"expected {'a string' if tp is str else 'true or false'}, got {_kind(raw)}"
+            )
         if tp in (int, float):
             if isinstance(raw, int | float if tp is float else int) and not isinstance(raw, bool):
                 return raw
-            return self.fail(path, f"expected {'an integer' if tp is int else 'a number'}, "
-                                   f"got {_kind(raw)}")
+            return self.fail(
+                path, f"expected {'an integer' if tp is int else 'a number'}, got {_kind(raw)}"
+            )
         raise TypeError(f"unsupported annotation {tp!r}")
 
     def model(self, model: type, raw: Any, path: str, key: str | None) -> Any:
@@ -254,12 +259,12 @@ class _Builder:
             elif f.role == "derived":
                 continue
             elif f.name in raw:
-                values[f.name] = self.value(f.annotation, raw[f.name], _join(path, f.name),
-                                            siblings)
+                values[f.name] = self.value(
+                    f.annotation, raw[f.name], _join(path, f.name), siblings
+                )
             elif f.required:
                 values[f.name] = self.fail(_join(path, f.name), "missing (required)")
-        if any(v is INVALID for v in values.values()) or any(
-                name not in readable for name in raw):
+        if any(v is INVALID for v in values.values()) or any(name not in readable for name in raw):
             return INVALID
         instance = model(**values)
         self.instances.append((path, instance))
@@ -298,5 +303,6 @@ def build(model: type[T], raw: Any) -> Built[T]:
     refuses it when :attr:`Built.problems` is not empty."""
     builder = _Builder()
     value = builder.model(model, raw, "", None)
-    return Built(None if value is INVALID else value, tuple(builder.problems),
-                 tuple(builder.instances))
+    return Built(
+        None if value is INVALID else value, tuple(builder.problems), tuple(builder.instances)
+    )

@@ -91,9 +91,14 @@ def _tmp_name(path: Path) -> Path:
     return path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
 
 
-def write(directory: Path, generation: int, events: pd.DataFrame, state: str | None = None,
-          datasets: tuple[tuple[str, ...], ...] = (),
-          order: np.ndarray | None = None) -> Path | None:
+def write(
+    directory: Path,
+    generation: int,
+    events: pd.DataFrame,
+    state: str | None = None,
+    datasets: tuple[tuple[str, ...], ...] = (),
+    order: np.ndarray | None = None,
+) -> Path | None:
     """Write the snapshot of ``generation`` and its manifest; remove older snapshots.
 
     ``events`` is the store's frame (:meth:`geo.io.store.Store.load_events`), ``state``
@@ -128,9 +133,16 @@ def write(directory: Path, generation: int, events: pd.DataFrame, state: str | N
             os.fsync(written.fileno())
             digest = hashlib.file_digest(written, "sha256").hexdigest()
         faults.point("cache:tmp")
-        record = {"format": MANIFEST_FORMAT, "generation": generation, "state": state,
-                  "rows": rows, "size": tmp.stat().st_size, "sha256": digest,
-                  "columns": columns, "datasets": [list(d) for d in datasets]}
+        record = {
+            "format": MANIFEST_FORMAT,
+            "generation": generation,
+            "state": state,
+            "rows": rows,
+            "size": tmp.stat().st_size,
+            "sha256": digest,
+            "columns": columns,
+            "datasets": [list(d) for d in datasets],
+        }
         tmp_manifest.write_text(json.dumps(record, indent=1), encoding="utf-8")
         faults.point("cache:manifest")
         os.replace(tmp, path)
@@ -154,16 +166,26 @@ def read_manifest(directory: Path, generation: int) -> Manifest | None:
         record = json.loads(manifest_path(directory, generation).read_text(encoding="utf-8"))
         if record.get("format") != MANIFEST_FORMAT or record["generation"] != generation:
             return None
-        return Manifest(generation=int(record["generation"]), state=record["state"],
-                        rows=int(record["rows"]), size=int(record["size"]),
-                        sha256=str(record["sha256"]), columns=tuple(record["columns"]),
-                        datasets=tuple(tuple(str(v) for v in d) for d in record["datasets"]))
+        return Manifest(
+            generation=int(record["generation"]),
+            state=record["state"],
+            rows=int(record["rows"]),
+            size=int(record["size"]),
+            sha256=str(record["sha256"]),
+            columns=tuple(record["columns"]),
+            datasets=tuple(tuple(str(v) for v in d) for d in record["datasets"]),
+        )
     except (OSError, ValueError, KeyError, TypeError):
         return None
 
 
-def _open(directory: Path, generation: int, columns: tuple[str, ...] | None,
-          state: str | None, verify: bool) -> tuple[Manifest, pa.Table] | None:
+def _open(
+    directory: Path,
+    generation: int,
+    columns: tuple[str, ...] | None,
+    state: str | None,
+    verify: bool,
+) -> tuple[Manifest, pa.Table] | None:
     """The manifest and the mapped table of a snapshot that matches them, else None."""
     manifest = read_manifest(directory, generation)
     path = path_for(directory, generation)
@@ -173,8 +195,11 @@ def _open(directory: Path, generation: int, columns: tuple[str, ...] | None,
         return None
     try:
         if path.stat().st_size != manifest.size:
-            _log.warning("ignoring the read cache %s: its size is not its manifest's (it is "
-                         "rebuilt from the store)", path)
+            _log.warning(
+                "ignoring the read cache %s: its size is not its manifest's (it is "
+                "rebuilt from the store)",
+                path,
+            )
             return None
         if verify:
             with path.open("rb") as data:
@@ -188,24 +213,27 @@ def _open(directory: Path, generation: int, columns: tuple[str, ...] | None,
     except FileNotFoundError:  # deleted (the README says it is safe): rebuilt, nothing to say
         return None
     except (OSError, pa.ArrowException) as err:
-        _log.warning("ignoring the unreadable read cache %s (it is rebuilt from the store): "
-                     "%s", path, err)
+        _log.warning(
+            "ignoring the unreadable read cache %s (it is rebuilt from the store): %s", path, err
+        )
         return None
     if table.num_rows != manifest.rows or tuple(table.column_names) != manifest.columns:
         return None
     return manifest, table
 
 
-def read(directory: Path, generation: int, columns: tuple[str, ...],
-         state: str | None = None) -> pd.DataFrame | None:
+def read(
+    directory: Path, generation: int, columns: tuple[str, ...], state: str | None = None
+) -> pd.DataFrame | None:
     """The snapshot of ``generation`` of the store state ``state`` as a frame, or None if
     it is missing, unusable or does not match its manifest or that state."""
     opened = _open(directory, generation, columns, state, verify=False)
     return None if opened is None else _to_frame(opened[1])
 
 
-def value_counts(directory: Path, generation: int, column: str,
-                 state: str | None = None) -> dict[str, int] | None:
+def value_counts(
+    directory: Path, generation: int, column: str, state: str | None = None
+) -> dict[str, int] | None:
     """Rows per value of one text column of the snapshot of ``generation`` (None if it is
     missing or unusable), counted in Arrow: no other column is converted or read."""
     opened = _open(directory, generation, None, state, verify=False)
@@ -220,13 +248,17 @@ def value_counts(directory: Path, generation: int, column: str,
 
 def generations(directory: Path) -> list[int]:
     """Generations that have a snapshot file in ``directory``, newest first."""
-    found = {int(m.group(1)) for p in directory.glob(f"{PREFIX}*{SUFFIX}")
-             if (m := _NAME_RE.match(p.name)) and m.group(2) == "arrow"}
+    found = {
+        int(m.group(1))
+        for p in directory.glob(f"{PREFIX}*{SUFFIX}")
+        if (m := _NAME_RE.match(p.name)) and m.group(2) == "arrow"
+    }
     return sorted(found, reverse=True)
 
 
-def newest_intact(directory: Path, columns: tuple[str, ...]
-                  ) -> tuple[Manifest, pd.DataFrame] | None:
+def newest_intact(
+    directory: Path, columns: tuple[str, ...]
+) -> tuple[Manifest, pd.DataFrame] | None:
     """The newest snapshot whose every byte still matches its manifest (SHA-256, size,
     rows, columns), whatever state it describes: the candidate to rebuild a store from."""
     for generation in generations(directory):
@@ -247,7 +279,8 @@ def remove_older(directory: Path, generation: int) -> None:
         match = _NAME_RE.match(old.name)
         tmp = _TMP_RE.match(old.name)
         if (match and (int(match.group(1)) < generation or match.group(2) == "parquet")) or (
-                tmp and int(tmp.group(1)) < generation):
+            tmp and int(tmp.group(1)) < generation
+        ):
             try:
                 old.unlink(missing_ok=True)
             except OSError:  # still mapped by a running dashboard (Windows): next time
@@ -265,8 +298,10 @@ def remove_stale_temporaries(directory: Path) -> list[Path]:
         if not match:
             continue
         try:
-            stale = (not _process_alive(int(match.group(2)))
-                     or now - tmp.stat().st_mtime > STALE_TMP_SECONDS)
+            stale = (
+                not _process_alive(int(match.group(2)))
+                or now - tmp.stat().st_mtime > STALE_TMP_SECONDS
+            )
             if stale:
                 tmp.unlink(missing_ok=True)
                 removed.append(tmp)
@@ -308,8 +343,9 @@ def _tables(events: pd.DataFrame, order: np.ndarray | None = None) -> Iterator[p
     dictionary = None
     for start in range(0, max(n, 1), BATCH_ROWS):
         stop = min(start + BATCH_ROWS, n)
-        frame = (events.iloc[start:stop] if order is None
-                 else events.take(order[start:stop])).copy(deep=False)
+        frame = (events.iloc[start:stop] if order is None else events.take(order[start:stop])).copy(
+            deep=False
+        )
         frame["sources"] = values[indices[start:stop]].tolist()  # (as before: str, or
         # object when empty)
         table = pa.Table.from_pandas(frame, preserve_index=False)
@@ -326,10 +362,11 @@ def _to_frame(table: pa.Table) -> pd.DataFrame:
     # check its million distinct texts for uniqueness (about half of the read at 1M events),
     # only for it to be replaced below.
     names = [name for name in table.column_names if name != "sources"]
-    plain = [column.cast(column.type.value_type) if pa.types.is_dictionary(column.type)
-             else column for column in (table.column(name) for name in names)]
-    frame = pa.table(plain, names=names).replace_schema_metadata(
-        table.schema.metadata).to_pandas()
+    plain = [
+        column.cast(column.type.value_type) if pa.types.is_dictionary(column.type) else column
+        for column in (table.column(name) for name in names)
+    ]
+    frame = pa.table(plain, names=names).replace_schema_metadata(table.schema.metadata).to_pandas()
     frame.insert(table.column_names.index("sources"), "sources", None)
     # ``sources`` is a tuple per event in the model; build each distinct tuple once.
     if pa.types.is_dictionary(sources.type):

@@ -33,8 +33,11 @@ GRADES: tuple[str, ...] = ("strong", "fair", "weak")
 stronger source; ``weak``: not enough alone (the item is marked weakly sourced)."""
 
 DEFAULT_GRADE: dict[str, str] = {
-    "primary": "strong", "news": "strong", "research": "strong",
-    "encyclopaedia": "fair", "other": "weak",
+    "primary": "strong",
+    "news": "strong",
+    "research": "strong",
+    "encyclopaedia": "fair",
+    "other": "weak",
 }
 """The grade a type gets unless an entry says otherwise with a ``note`` giving the reason."""
 
@@ -83,13 +86,14 @@ def _note(raw: object, where: str) -> Note | None:
     if raw in (None, ""):
         return None
     if not isinstance(raw, dict):
-        raise SourceRegistryError(f"{where}: 'note' must give the text in each language "
-                                  f"({', '.join(f'{lang}: ...' for lang in LANGUAGES)}), "
-                                  f"got {type(raw).__name__}")
+        raise SourceRegistryError(
+            f"{where}: 'note' must give the text in each language "
+            f"({', '.join(f'{lang}: ...' for lang in LANGUAGES)}), "
+            f"got {type(raw).__name__}"
+        )
     unknown = sorted(set(map(str, raw)) - set(LANGUAGES))
     if unknown:
-        raise SourceRegistryError(f"{where}: 'note' has unknown language(s) "
-                                  f"{', '.join(unknown)}")
+        raise SourceRegistryError(f"{where}: 'note' has unknown language(s) {', '.join(unknown)}")
     texts = {}
     for lang in LANGUAGES:
         text = raw.get(lang)
@@ -113,32 +117,43 @@ def _entry(raw: object, where: str) -> SourceInfo:
         raise SourceRegistryError(f"{where}: url {url!r} is not an http(s) URL")
     kind = str(raw["type"])
     if kind not in SOURCE_TYPES:
-        raise SourceRegistryError(f"{where}: type {kind!r} is not one of "
-                                  f"{', '.join(SOURCE_TYPES)}")
+        raise SourceRegistryError(f"{where}: type {kind!r} is not one of {', '.join(SOURCE_TYPES)}")
     grade = str(raw.get("grade") or DEFAULT_GRADE[kind])
     if grade not in GRADES:
         raise SourceRegistryError(f"{where}: grade {grade!r} is not one of {', '.join(GRADES)}")
     note = _note(raw.get("note"), where)
     if grade != DEFAULT_GRADE[kind] and not note:
-        raise SourceRegistryError(f"{where}: grade {grade!r} differs from the {kind!r} default "
-                                  f"({DEFAULT_GRADE[kind]!r}); give the reason in 'note'")
+        raise SourceRegistryError(
+            f"{where}: grade {grade!r} differs from the {kind!r} default "
+            f"({DEFAULT_GRADE[kind]!r}); give the reason in 'note'"
+        )
     checked = raw.get("checked")
     if checked in (None, ""):
         if not note:
-            raise SourceRegistryError(f"{where}: no 'checked' date: say in 'note' why the page "
-                                      "was not read and what the grade rests on")
+            raise SourceRegistryError(
+                f"{where}: no 'checked' date: say in 'note' why the page "
+                "was not read and what the grade rests on"
+            )
         checked = None
     elif isinstance(checked, str):
         try:
             checked = dt.date.fromisoformat(checked)
         except ValueError:
-            raise SourceRegistryError(f"{where}: checked {checked!r} is not a YYYY-MM-DD "
-                                      "date") from None
+            raise SourceRegistryError(
+                f"{where}: checked {checked!r} is not a YYYY-MM-DD date"
+            ) from None
     if checked is not None and not isinstance(checked, dt.date):
         raise SourceRegistryError(f"{where}: checked {checked!r} is not a YYYY-MM-DD date")
-    return SourceInfo(url=url, publisher=str(raw["publisher"]), type=kind, grade=grade,
-                      checked=checked, title=str(raw.get("title") or ""),
-                      language=str(raw.get("language") or ""), note=note)
+    return SourceInfo(
+        url=url,
+        publisher=str(raw["publisher"]),
+        type=kind,
+        grade=grade,
+        checked=checked,
+        title=str(raw.get("title") or ""),
+        language=str(raw.get("language") or ""),
+        note=note,
+    )
 
 
 def read_registry(path: Path) -> dict[str, SourceInfo]:
@@ -156,8 +171,7 @@ def read_registry(path: Path) -> dict[str, SourceInfo]:
         url = raw.get("url") if isinstance(raw, dict) else None
         info = _entry(raw, f"{path.name}: sources[{index}]" + (f" ({url})" if url else ""))
         if info.url in found:
-            raise SourceRegistryError(f"{path.name}: sources[{index}]: {info.url} is listed "
-                                      "twice")
+            raise SourceRegistryError(f"{path.name}: sources[{index}]: {info.url} is listed twice")
         found[info.url] = info
     return found
 
@@ -176,8 +190,9 @@ def merge_registries(parts: Iterable[tuple[str, dict[str, SourceInfo]]]) -> dict
         for url, info in registry.items():
             if url in merged and merged[url] != info:
                 if _read_on(info) == _read_on(merged[url]):
-                    raise SourceRegistryError(f"{name}: {url} is described differently in "
-                                              f"{origin[url]}")
+                    raise SourceRegistryError(
+                        f"{name}: {url} is described differently in {origin[url]}"
+                    )
                 if _read_on(info) < _read_on(merged[url]):
                     continue
                 del merged[url]

@@ -25,8 +25,14 @@ RIOTS = "Riots"
 STRATEGIC = "Strategic developments"
 # The pre-2019 type that held both riots and protests (see IMPORT_MAPPING.md).
 LEGACY_RIOTS_PROTESTS = "Riots/Protests"
-ACLED_EVENT_TYPES: tuple[str, ...] = (BATTLES, VIOLENCE_AGAINST_CIVILIANS, EXPLOSIONS,
-                                      PROTESTS, RIOTS, STRATEGIC)
+ACLED_EVENT_TYPES: tuple[str, ...] = (
+    BATTLES,
+    VIOLENCE_AGAINST_CIVILIANS,
+    EXPLOSIONS,
+    PROTESTS,
+    RIOTS,
+    STRATEGIC,
+)
 
 STATE_FORCES, EXTERNAL_FORCES, RIOTERS = 1, 8, 5
 # Actor 1 types whose violence against civilians or remote violence is state violence:
@@ -36,8 +42,14 @@ STATE_ACTOR_TYPES: frozenset[int] = frozenset({STATE_FORCES, EXTERNAL_FORCES})
 
 # ACLED actor type codes and their labels (singular, as in ACLED's ``interaction`` labels).
 ACLED_INTER: dict[int, str] = {
-    0: "", 1: "State forces", 2: "Rebel group", 3: "Political militia",
-    4: "Identity militia", 5: "Rioters", 6: "Protesters", 7: "Civilians",
+    0: "",
+    1: "State forces",
+    2: "Rebel group",
+    3: "Political militia",
+    4: "Identity militia",
+    5: "Rioters",
+    6: "Protesters",
+    7: "Civilians",
     8: "External/Other forces",
 }
 
@@ -56,12 +68,22 @@ VIOLENCE_SUB_EVENTS: dict[str, str] = {
     "grenade": "bombing",
     "chemical weapon": "bombing",
 }
-PROTEST_SUBTYPES: tuple[str, ...] = ("peaceful-protest", "protest-with-intervention",
-                                     "excessive-force", "other")
+PROTEST_SUBTYPES: tuple[str, ...] = (
+    "peaceful-protest",
+    "protest-with-intervention",
+    "excessive-force",
+    "other",
+)
 RIOT_SUBTYPES: tuple[str, ...] = ("violent-demonstration", "mob-violence", "other")
 STRATEGIC_SUBTYPES: tuple[str, ...] = (
-    "agreement", "arrests", "change-to-group", "disrupted-weapons-use", "base-established",
-    "looting", "transfer-of-territory", "other",
+    "agreement",
+    "arrests",
+    "change-to-group",
+    "disrupted-weapons-use",
+    "base-established",
+    "looting",
+    "transfer-of-territory",
+    "other",
 )
 OTHER_SUB_EVENTS: dict[str, str] = {
     "peaceful protest": "peaceful-protest",
@@ -79,8 +101,9 @@ OTHER_SUB_EVENTS: dict[str, str] = {
 }
 
 
-def acled_category(event_type: str, inter1: int, inter2: int = 0,
-                   civilian_targeting: str = "") -> str | None:
+def acled_category(
+    event_type: str, inter1: int, inter2: int = 0, civilian_targeting: str = ""
+) -> str | None:
     """The app's category of one ACLED event, or None for an event type outside ACLED's
     typology (the importer skips such rows and counts them).
 
@@ -124,8 +147,11 @@ def acled_subtype(category: str, sub_event_type: str) -> str:
         if category == "state-violence" and subtype in ("armed-clash", "capture-of-town"):
             return "attack-on-civilians"
         return subtype
-    allowed = {"protest": PROTEST_SUBTYPES, "riot": RIOT_SUBTYPES,
-               "strategic": STRATEGIC_SUBTYPES}.get(category, ())
+    allowed = {
+        "protest": PROTEST_SUBTYPES,
+        "riot": RIOT_SUBTYPES,
+        "strategic": STRATEGIC_SUBTYPES,
+    }.get(category, ())
     subtype = OTHER_SUB_EVENTS.get(sub, "other")
     return subtype if subtype in allowed else "other"
 
@@ -146,9 +172,13 @@ def interaction_code(inter1: int, inter2: int) -> str:
     return f"{inter1}{inter2}" if inter1 in ACLED_INTER and inter1 else ""
 
 
-def acled_categories(event_type: pd.Series, sub_event_type: pd.Series,
-                     inter1: pd.Series, inter2: pd.Series,
-                     civilian_targeting: pd.Series) -> pd.DataFrame:
+def acled_categories(
+    event_type: pd.Series,
+    sub_event_type: pd.Series,
+    inter1: pd.Series,
+    inter2: pd.Series,
+    civilian_targeting: pd.Series,
+) -> pd.DataFrame:
     """:func:`acled_category` and :func:`acled_subtype` for every row of aligned columns
     (event types as text, actor codes as integers): a frame of ``category`` (None outside
     the typology) and ``subtype``, same index. Each distinct combination is worked out
@@ -158,20 +188,30 @@ def acled_categories(event_type: pd.Series, sub_event_type: pd.Series,
     a = np.asarray(inter1, dtype=np.int64)
     b = np.asarray(inter2, dtype=np.int64)
     if not len(a):
-        return pd.DataFrame({"category": pd.Series([], dtype=object),
-                             "subtype": pd.Series([], dtype=object)}, index=event_type.index)
+        return pd.DataFrame(
+            {"category": pd.Series([], dtype=object), "subtype": pd.Series([], dtype=object)},
+            index=event_type.index,
+        )
     # one integer per row for its combination (actor codes are 0-8)
-    combined = ((codes[0] * (int(codes[1].max()) + 1) + codes[1])
-                * (int(codes[2].max()) + 1) + codes[2]) * 100 + a * 10 + b
+    combined = (
+        ((codes[0] * (int(codes[1].max()) + 1) + codes[1]) * (int(codes[2].max()) + 1) + codes[2])
+        * 100
+        + a * 10
+        + b
+    )
     which, where = np.unique(combined, return_inverse=True)
     first = np.zeros(len(which), dtype=np.int64)
     first[where[::-1]] = np.arange(len(where))[::-1]  # a row holding each combination
     texts = [col.astype(str).to_numpy(dtype=object) for col in columns]
     cats = [acled_category(texts[0][i], int(a[i]), int(b[i]), texts[2][i]) for i in first]
     subs = [acled_subtype(cat or "", texts[1][i]) for cat, i in zip(cats, first, strict=True)]
-    return pd.DataFrame({"category": np.array(cats, dtype=object)[where],
-                         "subtype": np.array(subs, dtype=object)[where]},
-                        index=event_type.index)
+    return pd.DataFrame(
+        {
+            "category": np.array(cats, dtype=object)[where],
+            "subtype": np.array(subs, dtype=object)[where],
+        },
+        index=event_type.index,
+    )
 
 
 def interactions(inter1: pd.Series, inter2: pd.Series) -> pd.DataFrame:
@@ -181,17 +221,22 @@ def interactions(inter1: pd.Series, inter2: pd.Series) -> pd.DataFrame:
     b = np.asarray(inter2, dtype=np.int64)
     pair = a * 10 + b
     codes, distinct = pd.factorize(pair)
-    code_text = np.array([interaction_code(int(p) // 10, int(p) % 10) for p in distinct]
-                         + [""], dtype=object)
-    labels = np.array([interaction_label(int(p) // 10, int(p) % 10) for p in distinct]
-                      + [""], dtype=object)
-    return pd.DataFrame({"interaction_code": code_text[codes], "interaction": labels[codes]},
-                        index=inter1.index)
+    code_text = np.array(
+        [interaction_code(int(p) // 10, int(p) % 10) for p in distinct] + [""], dtype=object
+    )
+    labels = np.array(
+        [interaction_label(int(p) // 10, int(p) % 10) for p in distinct] + [""], dtype=object
+    )
+    return pd.DataFrame(
+        {"interaction_code": code_text[codes], "interaction": labels[codes]}, index=inter1.index
+    )
 
 
 # --- UCDP ------------------------------------------------------------------------------------
 UCDP_TYPES_OF_VIOLENCE: dict[str, str] = {
-    "1": "State-based conflict", "2": "Non-state conflict", "3": "One-sided violence",
+    "1": "State-based conflict",
+    "2": "Non-state conflict",
+    "3": "One-sided violence",
 }
 
 

@@ -52,8 +52,14 @@ ALL = ""
 """The "no filter" value of the theme selector."""
 
 TIMELINE_CATEGORIES: tuple[str, ...] = (
-    "alliance", "coup", "coup-attempt", "security", "diplomacy", "foreign-forces",
-    "peace-process", "economy",
+    "alliance",
+    "coup",
+    "coup-attempt",
+    "security",
+    "diplomacy",
+    "foreign-forces",
+    "peace-process",
+    "economy",
 )
 CATEGORY_COLORS: dict[str, str] = {
     "alliance": "#b5541c",
@@ -120,8 +126,13 @@ def _sources_details(sources: Sequence[str], lang: str) -> Markup:
     if not sources:
         return Markup("")
     label = translate("charter_sources_count", lang, count=len(sources))
-    return Markup(render("charter_sources.html.j2", label=label,
-                         sources=Markup(source_list_html(list(sources), lang))))
+    return Markup(
+        render(
+            "charter_sources.html.j2",
+            label=label,
+            sources=Markup(source_list_html(list(sources), lang)),
+        )
+    )
 
 
 def _note(text: str, cls: str = "note") -> str:
@@ -131,8 +142,11 @@ def _note(text: str, cls: str = "note") -> str:
 def _cell(value: object, note: object = "", badge: str = "", after: str = "") -> Markup:
     """A table cell: ``value`` and ``note`` (escaped), the ``badge`` and what comes
     ``after`` (HTML already rendered)."""
-    return Markup(render("charter_cell.html.j2", value=value, note=note, badge=Markup(badge),
-                         after=Markup(after)))
+    return Markup(
+        render(
+            "charter_cell.html.j2", value=value, note=note, badge=Markup(badge), after=Markup(after)
+        )
+    )
 
 
 # --------------------------------------------------------------------------- countries
@@ -177,8 +191,11 @@ def article_label(article: Article, lang: str) -> str:
     An unverified article gets the interface's "content not verified" wording, never the
     data's title, so nothing unverified reads like a known content.
     """
-    title = (pick(article.title, lang) if article.verified
-             else translate("charter_article_not_verified", lang))
+    title = (
+        pick(article.title, lang)
+        if article.verified
+        else translate("charter_article_not_verified", lang)
+    )
     return translate("charter_article_label", lang, number=article.number, title=title)
 
 
@@ -187,70 +204,124 @@ def article_body_html(article: Article, charter: Charter, lang: str) -> str:
     article, only the statement that its content is not verified."""
     t = _t(lang)
     if not article.verified:
-        return render("article_body.html.j2", number=article.number, verified=False,
-                      unknown=t("charter_article_unknown", number=article.number),
-                      badge=_badge(False, lang))
+        return render(
+            "article_body.html.j2",
+            number=article.number,
+            verified=False,
+            unknown=t("charter_article_unknown", number=article.number),
+            badge=_badge(False, lang),
+        )
     themes = ", ".join(charter.theme_label(theme, lang) for theme in article.themes)
     return render(
-        "article_body.html.j2", number=article.number, verified=True,
+        "article_body.html.j2",
+        number=article.number,
+        verified=True,
         summary=pick(article.summary, lang),
         notes=pick(article.notes, lang) if article.notes else "",
-        uncertainty=(t("charter_uncertainty", text=pick(article.uncertainty, lang))
-                     if article.uncertainty else ""),
-        themes=t("charter_themes", themes=themes), sources=_sources_details(article.sources, lang))
+        uncertainty=(
+            t("charter_uncertainty", text=pick(article.uncertainty, lang))
+            if article.uncertainty
+            else ""
+        ),
+        themes=t("charter_themes", themes=themes),
+        sources=_sources_details(article.sources, lang),
+    )
 
 
 def article_html(article: Article, charter: Charter, lang: str) -> str:
     """One article as an expandable ``<details>`` block (usable inside st.expander/tabs,
     where Streamlit does not allow nested expanders)."""
-    return render("article.html.j2", number=article.number, verified=article.verified,
-                  label=article_label(article, lang), badge=_badge(article.verified, lang),
-                  body=Markup(article_body_html(article, charter, lang)))
+    return render(
+        "article.html.j2",
+        number=article.number,
+        verified=article.verified,
+        label=article_label(article, lang),
+        badge=_badge(article.verified, lang),
+        body=Markup(article_body_html(article, charter, lang)),
+    )
 
 
 def articles_html(articles: Iterable[Article], charter: Charter, lang: str) -> str:
-    return render("articles.html.j2",
-                  articles=[Markup(article_html(a, charter, lang)) for a in articles],
-                  empty=translate("charter_no_article", lang))
+    return render(
+        "articles.html.j2",
+        articles=[Markup(article_html(a, charter, lang)) for a in articles],
+        empty=translate("charter_no_article", lang),
+    )
 
 
 def articles_caption(charter: Charter, articles: Sequence[Article], lang: str) -> str:
-    """"6 of 26 articles shown; 2 of them with content not verified."."""
+    """ "6 of 26 articles shown; 2 of them with content not verified."."""
     unverified = sum(1 for a in articles if not a.verified)
-    return translate("charter_articles_shown", lang, count=len(articles),
-                     total=format_number(len(charter.articles), lang),
-                     unverified=format_number(unverified, lang))
+    return translate(
+        "charter_articles_shown",
+        lang,
+        count=len(articles),
+        total=format_number(len(charter.articles), lang),
+        unverified=format_number(unverified, lang),
+    )
 
 
 def provisions_html(provisions: Iterable[Provision], charter: Charter, lang: str) -> str:
     """Provisions reported without an article number, kept apart from the articles; the
     one no source mentions is labelled "not found in any source read"."""
     t = _t(lang)
-    items = [{"id": p.id, "found": p.found, "text": pick(p.provision, lang),
-              "themes": t("charter_themes", themes=", ".join(
-                  charter.theme_label(theme, lang) for theme in p.themes)),
-              "sources": _sources_details(p.sources, lang)} for p in provisions]
-    return render("provisions.html.j2", items=items, not_found=t("charter_not_found"),
-                  intro=t("charter_provisions_intro"), empty=t("charter_no_provision"))
+    items = [
+        {
+            "id": p.id,
+            "found": p.found,
+            "text": pick(p.provision, lang),
+            "themes": t(
+                "charter_themes",
+                themes=", ".join(charter.theme_label(theme, lang) for theme in p.themes),
+            ),
+            "sources": _sources_details(p.sources, lang),
+        }
+        for p in provisions
+    ]
+    return render(
+        "provisions.html.j2",
+        items=items,
+        not_found=t("charter_not_found"),
+        intro=t("charter_provisions_intro"),
+        empty=t("charter_no_provision"),
+    )
 
 
 def _flagged_body(value: FlaggedValue, lang: str, *, compact: bool) -> Markup:
     """A flagged value with its badge; its notes inline, or folded away when ``compact``."""
     note = pick(value.notes, lang) if value.notes else ""
     if compact:
-        return Markup(render("charter_folded.html.j2", value=pick(value.value, lang),
-                             badge=_badge(value.verified, lang), note=note,
-                             label=translate("charter_notes", lang),
-                             sources=_sources_details(value.sources, lang)))
-    return _cell(pick(value.value, lang), note, _badge(value.verified, lang),
-                 _sources_details(value.sources, lang))
+        return Markup(
+            render(
+                "charter_folded.html.j2",
+                value=pick(value.value, lang),
+                badge=_badge(value.verified, lang),
+                note=note,
+                label=translate("charter_notes", lang),
+                sources=_sources_details(value.sources, lang),
+            )
+        )
+    return _cell(
+        pick(value.value, lang),
+        note,
+        _badge(value.verified, lang),
+        _sources_details(value.sources, lang),
+    )
 
 
 def signatories_html(charter: Charter, lang: str) -> str:
-    return render("signatories.html.j2", signatories=[
-        {"country": s.country, "name": pick(s.name, lang),
-         "country_name": country_name(s.country, lang),
-         "title": pick(s.title_at_signing, lang)} for s in charter.signatories])
+    return render(
+        "signatories.html.j2",
+        signatories=[
+            {
+                "country": s.country,
+                "name": pick(s.name, lang),
+                "country_name": country_name(s.country, lang),
+                "title": pick(s.title_at_signing, lang),
+            }
+            for s in charter.signatories
+        ],
+    )
 
 
 def charter_glance_html(charter: Charter, lang: str, *, compact: bool = False) -> str:
@@ -261,27 +332,37 @@ def charter_glance_html(charter: Charter, lang: str, *, compact: bool = False) -
     values and folds notes away, for a narrow side column."""
     t = _t(lang)
     date = format_date(charter.signing_date, charter.signing_date_precision, lang)
-    purpose = next((a for a in charter.articles
-                    if a.number == PURPOSE_ARTICLE and a.verified), None)
-    signatory_sources = (Markup("") if compact
-                         else _sources_details(charter.signatories_sources, lang))
+    purpose = next(
+        (a for a in charter.articles if a.number == PURPOSE_ARTICLE and a.verified), None
+    )
+    signatory_sources = (
+        Markup("") if compact else _sources_details(charter.signatories_sources, lang)
+    )
     fields = [
         (t("charter_signed"), _cell(f"{date}, {pick(charter.place, lang)}")),
-        (t("charter_signatories"),
-         Markup(signatories_html(charter, lang)) + signatory_sources),
+        (t("charter_signatories"), Markup(signatories_html(charter, lang)) + signatory_sources),
     ]
     if purpose is not None:
         fields.append((t("charter_purpose"), _cell(pick(purpose.summary, lang))))
-    for key, value in (("charter_depositary", charter.depositary),
-                       ("charter_entry_into_force", charter.entry_into_force)):
+    for key, value in (
+        ("charter_depositary", charter.depositary),
+        ("charter_entry_into_force", charter.entry_into_force),
+    ):
         fields.append((t(key), _flagged_body(value, lang, compact=compact)))
     full = None
     if not compact:
-        fields.append((t("charter_languages"),
-                       _flagged_body(charter.languages, lang, compact=False)))
-        fields.append((t("charter_length"),
-                       _cell(t("charter_article_count", count=charter.article_count),
-                             pick(charter.length_note, lang))))
+        fields.append(
+            (t("charter_languages"), _flagged_body(charter.languages, lang, compact=False))
+        )
+        fields.append(
+            (
+                t("charter_length"),
+                _cell(
+                    t("charter_article_count", count=charter.article_count),
+                    pick(charter.length_note, lang),
+                ),
+            )
+        )
         full = {
             "notes_label": t("charter_date_place_notes"),
             "notes": [pick(n, lang) for n in (charter.signing_date_notes, charter.place_notes)],
@@ -295,8 +376,14 @@ def charter_glance_html(charter: Charter, lang: str, *, compact: bool = False) -
             "ratification": [pick(n, lang) for n in charter.ratification_notes],
             "ratification_sources": _sources_details(charter.ratification_sources, lang),
         }
-    return render("charter_glance.html.j2", name=pick(charter.name, lang),
-                  abbreviation=charter.abbreviation, compact=compact, fields=fields, full=full)
+    return render(
+        "charter_glance.html.j2",
+        name=pick(charter.name, lang),
+        abbreviation=charter.abbreviation,
+        compact=compact,
+        fields=fields,
+        full=full,
+    )
 
 
 def correction_html(correction: Correction, lang: str) -> str:
@@ -306,20 +393,28 @@ def correction_html(correction: Correction, lang: str) -> str:
     notes say why it is unverified.
     """
     t = _t(lang)
-    lead = t("charter_correction_verified" if correction.verified
-             else "charter_correction_unverified")
+    lead = t(
+        "charter_correction_verified" if correction.verified else "charter_correction_unverified"
+    )
     if correction.notes:
-        notes_label = t("charter_why_unverified" if not correction.verified
-                        else "charter_correction_notes")
+        notes_label = t(
+            "charter_why_unverified" if not correction.verified else "charter_correction_notes"
+        )
     else:
         notes_label = ""
-    return render("correction.html.j2", id=correction.id, verified=correction.verified,
-                  lead=lead, badge=_badge(correction.verified, lang, feminine=True),
-                  statement=pick(correction.statement, lang),
-                  wrong_claim=t("charter_wrong_claim", text=pick(correction.wrong_claim, lang)),
-                  notes=pick(correction.notes, lang) if correction.notes else "",
-                  notes_label=notes_label, sources=_sources_details(correction.sources, lang),
-                  no_source="" if correction.sources else t("charter_no_source"))
+    return render(
+        "correction.html.j2",
+        id=correction.id,
+        verified=correction.verified,
+        lead=lead,
+        badge=_badge(correction.verified, lang, feminine=True),
+        statement=pick(correction.statement, lang),
+        wrong_claim=t("charter_wrong_claim", text=pick(correction.wrong_claim, lang)),
+        notes=pick(correction.notes, lang) if correction.notes else "",
+        notes_label=notes_label,
+        sources=_sources_details(correction.sources, lang),
+        no_source="" if correction.sources else t("charter_no_source"),
+    )
 
 
 # --------------------------------------------------------------------------- timeline
@@ -332,8 +427,9 @@ def milestone_by_id(milestones: Iterable[Milestone], milestone_id: str | None) -
     return None
 
 
-def what_followed(milestones: Iterable[Milestone],
-                  ids: Sequence[str] = WHAT_FOLLOWED_IDS) -> list[Milestone]:
+def what_followed(
+    milestones: Iterable[Milestone], ids: Sequence[str] = WHAT_FOLLOWED_IDS
+) -> list[Milestone]:
     """The milestones named by ``ids`` that exist, in date order (missing ids are skipped)."""
     wanted = set(ids)
     return sorted((m for m in milestones if m.id in wanted), key=lambda m: m.sort_date)
@@ -343,20 +439,23 @@ def timeline_countries(milestones: Iterable[Milestone], lang: str = "en") -> lis
     """Countries named by the milestones: the AES states first, then the others by their
     name in ``lang`` (accents ignored: "États-Unis" among the E's)."""
     seen = {c for m in milestones for c in m.countries}
-    return ([c for c in AES_MEMBERS if c in seen]
-            + sorted_by_name(seen - set(AES_MEMBERS), lang))
+    return [c for c in AES_MEMBERS if c in seen] + sorted_by_name(seen - set(AES_MEMBERS), lang)
 
 
 def timeline_intro(milestones: Sequence[Milestone], lang: str) -> str | None:
-    """"58 milestones, from 3 August 1970 to 13 February 2026 (the latest verified one)":
+    """ "58 milestones, from 3 August 1970 to 13 February 2026 (the latest verified one)":
     the count of all milestones and the span of the verified ones (``None`` if none is)."""
     verified = [m for m in milestones if m.verified]
     if not verified:
         return None
     first, last = verified[0], verified[-1]
-    return translate("tl_intro", lang, count=len(milestones),
-                     first=date_phrase(first.date, first.date_precision, lang),
-                     last=date_phrase(last.date, last.date_precision, lang))
+    return translate(
+        "tl_intro",
+        lang,
+        count=len(milestones),
+        first=date_phrase(first.date, first.date_precision, lang),
+        last=date_phrase(last.date, last.date_precision, lang),
+    )
 
 
 def coverage_note(milestones: Sequence[Milestone], lang: str) -> str | None:
@@ -371,13 +470,17 @@ def coverage_note(milestones: Sequence[Milestone], lang: str) -> str | None:
     if not verified:
         return None
     last = verified[-1]
-    text = translate("facts_coverage", lang,
-                     last=format_date(last.date, last.date_precision, lang))
-    checked = [info.checked for m in milestones for url in m.sources
-               if (info := source_info(url)) is not None and info.checked is not None]
+    text = translate("facts_coverage", lang, last=format_date(last.date, last.date_precision, lang))
+    checked = [
+        info.checked
+        for m in milestones
+        for url in m.sources
+        if (info := source_info(url)) is not None and info.checked is not None
+    ]
     if checked:
-        text += " " + translate("facts_coverage_checked", lang,
-                                checked=format_day(max(checked), lang))
+        text += " " + translate(
+            "facts_coverage_checked", lang, checked=format_day(max(checked), lang)
+        )
     later = [m for m in milestones if not m.verified and m.sort_date > last.sort_date]
     if later:
         text += " " + translate("facts_coverage_later", lang, count=len(later))
@@ -385,21 +488,30 @@ def coverage_note(milestones: Sequence[Milestone], lang: str) -> str | None:
 
 
 def timeline_count(shown: int, total: int, lang: str) -> str:
-    """"12 of 58 milestones shown." / "1 étape affichée sur 58."."""
+    """ "12 of 58 milestones shown." / "1 étape affichée sur 58."."""
     return translate("tl_count", lang, count=shown, total=format_number(total, lang))
 
 
-def period_labels(milestones: Sequence[Milestone], charter: Charter,
-                  lang: str) -> dict[str, str]:
+def period_labels(milestones: Sequence[Milestone], charter: Charter, lang: str) -> dict[str, str]:
     """The label of each period of :data:`PERIODS` ("All (from 3 August 1970)", "Since
     2010", "Since the Charter (16 September 2023)")."""
-    labels = {"all": translate("tl_period_all", lang, first=date_phrase(
-        milestones[0].date, milestones[0].date_precision, lang)) if milestones else ""}
+    labels = {
+        "all": translate(
+            "tl_period_all",
+            lang,
+            first=date_phrase(milestones[0].date, milestones[0].date_precision, lang),
+        )
+        if milestones
+        else ""
+    }
     for period in PERIODS:
         if period.isdigit():
             labels[period] = translate("tl_period_since", lang, year=period)
-    labels["charter"] = translate("tl_period_charter", lang, date=format_date(
-        charter.signing_date, charter.signing_date_precision, lang))
+    labels["charter"] = translate(
+        "tl_period_charter",
+        lang,
+        date=format_date(charter.signing_date, charter.signing_date_precision, lang),
+    )
     return labels
 
 
@@ -428,11 +540,14 @@ def filter_timeline(
     are left out unless ``include_unverified``. Order is kept (the loader sorts by date).
     """
     cats, isos = set(categories), set(countries)
-    return [m for m in milestones
-            if (include_unverified or m.verified)
-            and (not cats or m.category in cats)
-            and (not isos or isos.intersection(m.countries))
-            and (since is None or m.sort_date >= since)]
+    return [
+        m
+        for m in milestones
+        if (include_unverified or m.verified)
+        and (not cats or m.category in cats)
+        and (not isos or isos.intersection(m.countries))
+        and (since is None or m.sort_date >= since)
+    ]
 
 
 def milestone_date_label(milestone: Milestone, lang: str) -> str:
@@ -453,15 +568,19 @@ def milestone_label(milestone: Milestone, lang: str) -> str:
     return f"{milestone_date_label(milestone, lang)} — {pick(milestone.title, lang)}"
 
 
-def milestone_list_label(milestone: Milestone, lang: str,
-                         categories: Mapping[str, Category]) -> str:
+def milestone_list_label(
+    milestone: Milestone, lang: str, categories: Mapping[str, Category]
+) -> str:
     """Plain-text label for the list: date, title and category."""
-    return (f"{milestone_label(milestone, lang)} · "
-            f"{category_label(categories, milestone.category, lang)}")
+    return (
+        f"{milestone_label(milestone, lang)} · "
+        f"{category_label(categories, milestone.category, lang)}"
+    )
 
 
-def milestone_html(milestone: Milestone, lang: str, categories: Mapping[str, Category],
-                   *, with_title: bool = False) -> str:
+def milestone_html(
+    milestone: Milestone, lang: str, categories: Mapping[str, Category], *, with_title: bool = False
+) -> str:
     """One milestone: date, category, countries, place, summary, notes and sources."""
     t = _t(lang)
     notes = []
@@ -471,41 +590,64 @@ def milestone_html(milestone: Milestone, lang: str, categories: Mapping[str, Cat
         notes.append(pick(milestone.notes, lang))
     if milestone.category_note:
         notes.append(pick(milestone.category_note, lang))
-    return render("milestone.html.j2", id=milestone.id, category=milestone.category,
-                  verified=milestone.verified, with_title=with_title,
-                  title=pick(milestone.title, lang),
-                  badge=_badge(milestone.verified, lang, feminine=True),
-                  date=milestone_date_label(milestone, lang),
-                  category_label=category_label(categories, milestone.category, lang),
-                  countries=country_list(milestone.countries, lang),
-                  summary=pick(milestone.summary, lang), notes=notes,
-                  sources=_sources_details(milestone.sources, lang))
+    return render(
+        "milestone.html.j2",
+        id=milestone.id,
+        category=milestone.category,
+        verified=milestone.verified,
+        with_title=with_title,
+        title=pick(milestone.title, lang),
+        badge=_badge(milestone.verified, lang, feminine=True),
+        date=milestone_date_label(milestone, lang),
+        category_label=category_label(categories, milestone.category, lang),
+        countries=country_list(milestone.countries, lang),
+        summary=pick(milestone.summary, lang),
+        notes=notes,
+        sources=_sources_details(milestone.sources, lang),
+    )
 
 
-def what_followed_html(milestones: Iterable[Milestone], lang: str,
-                       categories: Mapping[str, Category]) -> str:
-    return render("what_followed.html.j2", milestones=[
-        Markup(milestone_html(m, lang, categories, with_title=True)) for m in milestones])
+def what_followed_html(
+    milestones: Iterable[Milestone], lang: str, categories: Mapping[str, Category]
+) -> str:
+    return render(
+        "what_followed.html.j2",
+        milestones=[
+            Markup(milestone_html(m, lang, categories, with_title=True)) for m in milestones
+        ],
+    )
 
 
-def timeline_frame(milestones: Iterable[Milestone], lang: str,
-                   categories: Mapping[str, Category]) -> pd.DataFrame:
+def timeline_frame(
+    milestones: Iterable[Milestone], lang: str, categories: Mapping[str, Category]
+) -> pd.DataFrame:
     """One row per milestone for the chart: id, date (its sort date), labels, verified.
 
     Text columns are raw (Vega-Lite tooltips render text, not HTML).
     """
-    rows = [{
-        "id": m.id,
-        "date": pd.Timestamp(m.sort_date),
-        "date_label": milestone_date_label(m, lang),
-        "title": pick(m.title, lang),
-        "category": m.category,
-        "category_label": category_label(categories, m.category, lang),
-        "countries": country_list(m.countries, lang),
-        "verified": m.verified,
-    } for m in milestones]
-    columns = ["id", "date", "date_label", "title", "category", "category_label",
-               "countries", "verified"]
+    rows = [
+        {
+            "id": m.id,
+            "date": pd.Timestamp(m.sort_date),
+            "date_label": milestone_date_label(m, lang),
+            "title": pick(m.title, lang),
+            "category": m.category,
+            "category_label": category_label(categories, m.category, lang),
+            "countries": country_list(m.countries, lang),
+            "verified": m.verified,
+        }
+        for m in milestones
+    ]
+    columns = [
+        "id",
+        "date",
+        "date_label",
+        "title",
+        "category",
+        "category_label",
+        "countries",
+        "verified",
+    ]
     return pd.DataFrame(rows, columns=columns)
 
 
@@ -523,21 +665,21 @@ def time_axis(dates: pd.Series, lang: str) -> alt.Axis:
     dates = pd.to_datetime(dates)
     span_days = (dates.max() - dates.min()).days if len(dates) else 0
     span_years = span_days / 365.25
-    count = min(14, math.ceil(span_years)) if span_years > 3 else max(2, math.ceil(
-        span_days / 91))
+    count = min(14, math.ceil(span_years)) if span_years > 3 else max(2, math.ceil(span_days / 91))
     months = Locale.parse(normalise_language(lang)).months["format"]
     wide = json.dumps([months["wide"][m] for m in range(1, 13)], ensure_ascii=False)
     short = json.dumps([months["abbreviated"][m] for m in range(1, 13)], ensure_ascii=False)
-    label = ("month(datum.value) == 0 && date(datum.value) == 1"
-             " ? timeFormat(datum.value, '%Y')"
-             f" : date(datum.value) == 1 ? {wide}[month(datum.value)]"
-             " + ' ' + timeFormat(datum.value, '%Y')"
-             f" : date(datum.value) + ' ' + {short}[month(datum.value)]")
+    label = (
+        "month(datum.value) == 0 && date(datum.value) == 1"
+        " ? timeFormat(datum.value, '%Y')"
+        f" : date(datum.value) == 1 ? {wide}[month(datum.value)]"
+        " + ' ' + timeFormat(datum.value, '%Y')"
+        f" : date(datum.value) + ' ' + {short}[month(datum.value)]"
+    )
     return alt.Axis(tickCount=count, labelExpr=label, labelOverlap=True, labelFlush=True)
 
 
-def timeline_chart(frame: pd.DataFrame, lang: str,
-                   categories: Mapping[str, Category]) -> alt.Chart:
+def timeline_chart(frame: pd.DataFrame, lang: str, categories: Mapping[str, Category]) -> alt.Chart:
     """One point per milestone on a time axis, a row and a colour per category, a tooltip
     with date, title and countries, and a click selection named :data:`CHART_SELECTION`
     (field ``id``). Only the categories present get a row. Dragging or the mouse wheel pans
@@ -547,24 +689,38 @@ def timeline_chart(frame: pd.DataFrame, lang: str,
     t = _t(lang)
     present = set(frame["category"].unique())
     known = [c for c in TIMELINE_CATEGORIES if c in categories] + [
-        c for c in categories if c not in TIMELINE_CATEGORIES]
+        c for c in categories if c not in TIMELINE_CATEGORIES
+    ]
     order = [c for c in known if c in present] + sorted(present - set(known))
     labels = [category_label(categories, c, lang) for c in order]
     colors = [CATEGORY_COLORS.get(c, "#888888") for c in order]
-    pick_one = alt.selection_point(name=CHART_SELECTION, fields=["id"], on="click",
-                                   clear="dblclick")
+    pick_one = alt.selection_point(
+        name=CHART_SELECTION, fields=["id"], on="click", clear="dblclick"
+    )
     zoom = alt.selection_interval(name="zoom", bind="scales", encodings=["x"])
     return (
         alt.Chart(frame)
         .mark_circle(size=140, stroke="white", strokeWidth=1)
         .encode(
-            x=alt.X("date:T", title=t("tl_axis_date"), scale=alt.Scale(padding=14),
-                    axis=time_axis(frame["date"], lang)),
-            y=alt.Y("category_label:N", title=t("tl_tooltip_category"), sort=labels,
-                    scale=alt.Scale(domain=labels),
-                    axis=alt.Axis(title=None, labelLimit=CATEGORY_LABEL_LIMIT)),
-            color=alt.Color("category_label:N", legend=None, title=t("tl_tooltip_category"),
-                            scale=alt.Scale(domain=labels, range=colors)),
+            x=alt.X(
+                "date:T",
+                title=t("tl_axis_date"),
+                scale=alt.Scale(padding=14),
+                axis=time_axis(frame["date"], lang),
+            ),
+            y=alt.Y(
+                "category_label:N",
+                title=t("tl_tooltip_category"),
+                sort=labels,
+                scale=alt.Scale(domain=labels),
+                axis=alt.Axis(title=None, labelLimit=CATEGORY_LABEL_LIMIT),
+            ),
+            color=alt.Color(
+                "category_label:N",
+                legend=None,
+                title=t("tl_tooltip_category"),
+                scale=alt.Scale(domain=labels, range=colors),
+            ),
             opacity=alt.condition(pick_one, alt.value(0.95), alt.value(0.55)),
             tooltip=[
                 alt.Tooltip("date_label:N", title=t("tl_tooltip_date")),
@@ -647,8 +803,9 @@ def milestone_span(milestone: Milestone) -> tuple[dt.date, dt.date]:
     return start, start
 
 
-def timeline_highlight(milestone: Milestone, events_df: pd.DataFrame | None,
-                       countries: Iterable[str] | None = None) -> Highlight:
+def timeline_highlight(
+    milestone: Milestone, events_df: pd.DataFrame | None, countries: Iterable[str] | None = None
+) -> Highlight:
     """What to highlight on the map for ``milestone``.
 
     Countries: the milestone's countries, in its order, kept only if in ``countries`` (the
@@ -675,26 +832,33 @@ def timeline_highlight(milestone: Milestone, events_df: pd.DataFrame | None,
     if events_df is None or events_df.empty or not layers:
         return Highlight(outline, ())
     first, last = milestone_span(milestone)
-    before = DATE_TOLERANCE_DAYS + (ANNOUNCEMENT_LAG_DAYS
-                                    if milestone.category == "coup-attempt" else 0)
+    before = DATE_TOLERANCE_DAYS + (
+        ANNOUNCEMENT_LAG_DAYS if milestone.category == "coup-attempt" else 0
+    )
     lo = pd.Timestamp(first - dt.timedelta(days=before))
     hi = pd.Timestamp(last + dt.timedelta(days=DATE_TOLERANCE_DAYS))
     ev = events_df
     start = pd.to_datetime(ev["date"])
     end = pd.to_datetime(ev["date_end"]).fillna(start) if "date_end" in ev else start
-    mask = (ev["layer"].isin(layers) & ev["country_iso3"].isin(milestone.countries)
-            & (start <= hi) & (end >= lo))
+    mask = (
+        ev["layer"].isin(layers)
+        & ev["country_iso3"].isin(milestone.countries)
+        & (start <= hi)
+        & (end >= lo)
+    )
     if "verified" in ev:
         mask &= ev["verified"].fillna(False).astype(bool)
-    hits = ev.loc[mask, ["id"]].assign(
-        gap=(start[mask] - pd.Timestamp(first)).abs())
+    hits = ev.loc[mask, ["id"]].assign(gap=(start[mask] - pd.Timestamp(first)).abs())
     hits = hits.sort_values(["gap", "id"])
     return Highlight(outline, tuple(str(i) for i in hits["id"]))
 
 
-def highlight_for_id(milestone_id: str | None, milestones: Iterable[Milestone],
-                     events_df: pd.DataFrame | None,
-                     countries: Iterable[str] | None = None) -> Highlight | None:
+def highlight_for_id(
+    milestone_id: str | None,
+    milestones: Iterable[Milestone],
+    events_df: pd.DataFrame | None,
+    countries: Iterable[str] | None = None,
+) -> Highlight | None:
     """:func:`timeline_highlight` for a milestone id (from session state or the ``hl`` URL
     parameter); ``None`` when the id is unknown."""
     milestone = milestone_by_id(milestones, milestone_id)
@@ -703,21 +867,27 @@ def highlight_for_id(milestone_id: str | None, milestones: Iterable[Milestone],
     return timeline_highlight(milestone, events_df, countries)
 
 
-def highlight_banner_html(milestone: Milestone, highlight: Highlight, lang: str,
-                          categories: Mapping[str, Category]) -> str:
+def highlight_banner_html(
+    milestone: Milestone, highlight: Highlight, lang: str, categories: Mapping[str, Category]
+) -> str:
     """A short notice for the map page: which milestone is highlighted and how."""
     t = _t(lang)
     if highlight.event_ids:
         how = t("tl_banner_event", count=len(highlight.event_ids))
     else:
         how = t("tl_banner_no_event")
-    return render("highlight_banner.html.j2", id=milestone.id,
-                  countries_attr=" ".join(highlight.countries),
-                  events_attr=" ".join(highlight.event_ids), heading=t("tl_banner_heading"),
-                  label=milestone_label(milestone, lang),
-                  badge=_badge(milestone.verified, lang, feminine=True),
-                  category=category_label(categories, milestone.category, lang),
-                  countries=country_list(milestone.countries, lang), how=how)
+    return render(
+        "highlight_banner.html.j2",
+        id=milestone.id,
+        countries_attr=" ".join(highlight.countries),
+        events_attr=" ".join(highlight.event_ids),
+        heading=t("tl_banner_heading"),
+        label=milestone_label(milestone, lang),
+        badge=_badge(milestone.verified, lang, feminine=True),
+        category=category_label(categories, milestone.category, lang),
+        countries=country_list(milestone.countries, lang),
+        how=how,
+    )
 
 
 # --------------------------------------------------------------------------- member states
@@ -742,20 +912,58 @@ def member_state_html(state: MemberState, lang: str) -> str:
         return [(ident or "", text) for ident, text in items]
 
     lists = [
-        (t("ms_coups"), lines(
-            (c.timeline_id, t("ms_coup_line", date=format_date(c.date, c.precision, lang),
-                              ousted=pick(c.ousted, lang))) for c in state.coups)),
-        (t("ms_milestones"), lines(
-            (m.timeline_id, t("ms_milestone_line", date=format_date(m.date, m.precision, lang),
-                              label=pick(m.label, lang))) for m in state.milestones)),
-        (t("ms_recent"), lines(
-            (m.timeline_id, t("ms_milestone_line", date=format_date(m.date, m.precision, lang),
-                              label=pick(m.label, lang))) for m in state.recent)),
+        (
+            t("ms_coups"),
+            lines(
+                (
+                    c.timeline_id,
+                    t(
+                        "ms_coup_line",
+                        date=format_date(c.date, c.precision, lang),
+                        ousted=pick(c.ousted, lang),
+                    ),
+                )
+                for c in state.coups
+            ),
+        ),
+        (
+            t("ms_milestones"),
+            lines(
+                (
+                    m.timeline_id,
+                    t(
+                        "ms_milestone_line",
+                        date=format_date(m.date, m.precision, lang),
+                        label=pick(m.label, lang),
+                    ),
+                )
+                for m in state.milestones
+            ),
+        ),
+        (
+            t("ms_recent"),
+            lines(
+                (
+                    m.timeline_id,
+                    t(
+                        "ms_milestone_line",
+                        date=format_date(m.date, m.precision, lang),
+                        label=pick(m.label, lang),
+                    ),
+                )
+                for m in state.recent
+            ),
+        ),
     ]
-    return render("member_state.html.j2", iso3=state.iso3, name=pick(state.name, lang),
-                  rows=rows, lists=lists, latest=t("ms_latest_verified", date=latest),
-                  latest_note=(pick(state.latest_verified_note, lang)
-                               if state.latest_verified_note else ""),
-                  background_label=t("ms_background"),
-                  background=pick(state.notes, lang) if state.notes else "",
-                  sources=_sources_details(state.sources, lang))
+    return render(
+        "member_state.html.j2",
+        iso3=state.iso3,
+        name=pick(state.name, lang),
+        rows=rows,
+        lists=lists,
+        latest=t("ms_latest_verified", date=latest),
+        latest_note=(pick(state.latest_verified_note, lang) if state.latest_verified_note else ""),
+        background_label=t("ms_background"),
+        background=pick(state.notes, lang) if state.notes else "",
+        sources=_sources_details(state.sources, lang),
+    )

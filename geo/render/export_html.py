@@ -33,12 +33,13 @@ _CSS_RE = re.compile(r'<link rel="stylesheet" href="(?P<url>[^"]+)"\s*/?>')
 def _local(url: str) -> str | None:
     prefix = assets.VENDOR_URL + "/"
     if url.startswith(prefix):
-        path = assets.VENDOR_DIR / url[len(prefix):]
+        path = assets.VENDOR_DIR / url[len(prefix) :]
         if path.is_file():
             text = path.read_text(encoding="utf-8")
             # Images referenced by a stylesheet (Leaflet's layer icon) become data: URIs.
-            return _CSS_URL_RE.sub(lambda m: _data_uri(path.parent / m.group(1)) or m.group(0),
-                                   text)
+            return _CSS_URL_RE.sub(
+                lambda m: _data_uri(path.parent / m.group(1)) or m.group(0), text
+            )
     return None
 
 
@@ -66,8 +67,11 @@ def standalone_html(fmap: folium.Map, attribution: list[str]) -> bytes:
 
     def script(match: re.Match) -> str:
         body = _local(match.group("url"))
-        return match.group(0) if body is None else "<script>" + body.replace(
-            "</script", "<\\/script") + "</script>"
+        return (
+            match.group(0)
+            if body is None
+            else "<script>" + body.replace("</script", "<\\/script") + "</script>"
+        )
 
     def style(match: re.Match) -> str:
         body = _local(match.group("url"))
@@ -76,12 +80,12 @@ def standalone_html(fmap: folium.Map, attribution: list[str]) -> bytes:
     page = _SCRIPT_RE.sub(script, page)
     page = _CSS_RE.sub(style, page)
     # Default marker images are never used (events are canvas circles).
-    page = page.replace(f"L.Icon.Default.imagePath = '{assets.VENDOR_URL}/leaflet/images/';",
-                        "")
+    page = page.replace(f"L.Icon.Default.imagePath = '{assets.VENDOR_URL}/leaflet/images/';", "")
     return page.encode("utf-8")
 
 
 # --- the standalone HTML map ------------------------------------------------------------------
+
 
 class HtmlControl(MacroElement):
     """A Leaflet control showing ready HTML (escaped by the caller) in a map corner.
@@ -105,7 +109,8 @@ class HtmlControl(MacroElement):
         " var c = control.getContainer(); c.parentNode.insertBefore(c, c.parentNode.firstChild);"
         "{% endif %}"
         "})({{ this._parent.get_name() }});"
-        "{% endmacro %}")
+        "{% endmacro %}"
+    )
 
     def __init__(self, html: str, position: str, css_class: str, first: bool = False) -> None:
         super().__init__()
@@ -126,16 +131,25 @@ _EXPORT_CSS = (
     ".atlas-legend h5{margin:6px 0 2px;font-size:12px}"
     ".atlas-legend li{margin:2px 0}"
     ".atlas-attribution{max-width:min(46vw,520px);font-size:11px}"
-    "</style>")
+    "</style>"
+)
 
 
-def standalone_map_html(layers: BaseLayers, lang: str, events: pd.DataFrame,
-                        event_layers: tuple[str, ...], cluster: bool,
-                        attribution: list[str], *, geojson: dict[str, dict] | None = None,
-                        alg_outline: shapely.Geometry | None = None,
-                        core: gpd.GeoDataFrame | None = None,
-                        tripoint: shapely.Point | None = None, radius_km: float = 0.0,
-                        now: dt.datetime | None = None) -> bytes:
+def standalone_map_html(
+    layers: BaseLayers,
+    lang: str,
+    events: pd.DataFrame,
+    event_layers: tuple[str, ...],
+    cluster: bool,
+    attribution: list[str],
+    *,
+    geojson: dict[str, dict] | None = None,
+    alg_outline: shapely.Geometry | None = None,
+    core: gpd.GeoDataFrame | None = None,
+    tripoint: shapely.Point | None = None,
+    radius_km: float = 0.0,
+    now: dt.datetime | None = None,
+) -> bytes:
     """The map page's current view as one self-contained HTML file.
 
     The same base map, the ALG zone and the tri-border core when given (the page passes
@@ -163,12 +177,24 @@ def standalone_map_html(layers: BaseLayers, lang: str, events: pd.DataFrame,
     mapbuild.page_header(fmap).add_child(LiteralElement(_EXPORT_CSS))
 
     moment = format_timestamp(now or dt.datetime.now(dt.UTC), lang)
-    HtmlControl(render("export_title.html.j2", title=t("exp_map_title"),
-                       made=t("exp_map_made", moment=moment)),
-                "topleft", "atlas-box atlas-title", first=True).add_to(fmap)
-    HtmlControl(render("export_legend.html.j2", title=t("legend_title"),
-                       legend=Markup(legend_html(lang)), events=Markup(event_legend_html(lang))),
-                "bottomleft", "atlas-box atlas-legend").add_to(fmap)
+    HtmlControl(
+        render(
+            "export_title.html.j2", title=t("exp_map_title"), made=t("exp_map_made", moment=moment)
+        ),
+        "topleft",
+        "atlas-box atlas-title",
+        first=True,
+    ).add_to(fmap)
+    HtmlControl(
+        render(
+            "export_legend.html.j2",
+            title=t("legend_title"),
+            legend=Markup(legend_html(lang)),
+            events=Markup(event_legend_html(lang)),
+        ),
+        "bottomleft",
+        "atlas-box atlas-legend",
+    ).add_to(fmap)
     located = int((events["latitude"].notna() & events["longitude"].notna()).sum())
     lines = [*attribution, t("exp_boundaries")]
     if len(events) > located:

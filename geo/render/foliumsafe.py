@@ -59,8 +59,11 @@ def _literal_macro_render(self: MacroElement, **kwargs: object) -> None:
     """``MacroElement.render`` of branca, with the rendered macros kept literal."""
     figure = _figure(self)
     module = self._template.module.__dict__
-    for macro, target in (("header", figure.header), ("html", figure.html),
-                          ("script", figure.script)):
+    for macro, target in (
+        ("header", figure.header),
+        ("html", figure.html),
+        ("script", figure.script),
+    ):
         render = module.get(macro)
         if render is not None:
             target.add_child(_literal(render(self, kwargs)), name=self.get_name())
@@ -72,8 +75,9 @@ def _literal_popup_render(self: Popup, **kwargs: object) -> None:
     """``Popup.render`` of folium, with the rendered popup kept literal."""
     for child in self._children.values():
         child.render(**kwargs)
-    _figure(self).script.add_child(_literal(self._template.render(this=self, kwargs=kwargs)),
-                                   name=self.get_name())
+    _figure(self).script.add_child(
+        _literal(self._template.render(this=self, kwargs=kwargs)), name=self.get_name()
+    )
 
 
 def install() -> None:

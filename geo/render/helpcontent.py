@@ -27,8 +27,15 @@ from geo.io.yamlfile import read_yaml
 
 HELP_FILE = Path(__file__).resolve().parents[2] / "data" / "help" / "help.yaml"
 LANGUAGES: tuple[str, ...] = ("en", "fr")
-SHOWS: tuple[str, ...] = ("base_legend", "event_legend", "dataset_legend", "level_legend",
-                          "alg_zone", "core_zone", "coverage")
+SHOWS: tuple[str, ...] = (
+    "base_legend",
+    "event_legend",
+    "dataset_legend",
+    "level_legend",
+    "alg_zone",
+    "core_zone",
+    "coverage",
+)
 """Elements the page draws from the app's own code inside an item (``show:``): the map's
 legends, the zones' definitions from ``data/zones``, the coverage computed from the data."""
 _ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
@@ -96,12 +103,19 @@ def rule_params() -> dict[str, int | float]:
 
     (big, big_zoom), (mid, mid_zoom), (_, small_zoom) = places.TOWN_TIERS
     return {
-        "min": signals.MIN_COUNT, "periods": signals.MIN_BASELINE_PERIODS,
-        "baseline": signals.BASELINE_PERIODS, "months": signals.NEW_ACTOR_MONTHS,
-        "km": duplicates.DUPLICATE_KM, "days": duplicates.DUPLICATE_DAYS,
-        "max": analysis.MAX_BARS, "cluster_zoom": pointlayer.CLUSTER_MAX_ZOOM,
-        "town_big": big, "town_big_zoom": big_zoom, "town_mid": mid,
-        "town_mid_zoom": mid_zoom, "town_small_zoom": small_zoom,
+        "min": signals.MIN_COUNT,
+        "periods": signals.MIN_BASELINE_PERIODS,
+        "baseline": signals.BASELINE_PERIODS,
+        "months": signals.NEW_ACTOR_MONTHS,
+        "km": duplicates.DUPLICATE_KM,
+        "days": duplicates.DUPLICATE_DAYS,
+        "max": analysis.MAX_BARS,
+        "cluster_zoom": pointlayer.CLUSTER_MAX_ZOOM,
+        "town_big": big,
+        "town_big_zoom": big_zoom,
+        "town_mid": mid,
+        "town_mid_zoom": mid_zoom,
+        "town_small_zoom": small_zoom,
     }
 
 
@@ -111,6 +125,7 @@ def placeholders(text: str) -> set[str]:
 
 
 # --- loading and validation ----------------------------------------------------------------
+
 
 class _Reader:
     """Checks one file's content, each problem named by its path in the file."""
@@ -139,8 +154,7 @@ class _Reader:
     def ident(self, value: Any, where: str, seen: set[str]) -> str:
         text = self.plain(value, where)
         if not _ID.match(text):
-            raise self.fail(where, f"{text!r} is not an id (lower-case letters, digits, "
-                                   "hyphens)")
+            raise self.fail(where, f"{text!r} is not an id (lower-case letters, digits, hyphens)")
         if text in seen:
             raise self.fail(where, f"id {text!r} is used twice")
         seen.add(text)
@@ -159,12 +173,16 @@ class _Reader:
             try:
                 names = placeholders(out[lang])
             except ValueError as err:
-                raise self.fail(f"{where}.{lang}", f"bad braces ({err}); write {{{{ }}}} "
-                                                   "for a literal brace") from err
+                raise self.fail(
+                    f"{where}.{lang}", f"bad braces ({err}); write {{{{ }}}} for a literal brace"
+                ) from err
             missing = names - self.params
             if missing:
-                raise self.fail(f"{where}.{lang}", f"unknown placeholder {{{sorted(missing)[0]}}}"
-                                                   f" (known: {', '.join(sorted(self.params))})")
+                raise self.fail(
+                    f"{where}.{lang}",
+                    f"unknown placeholder {{{sorted(missing)[0]}}}"
+                    f" (known: {', '.join(sorted(self.params))})",
+                )
         return out
 
     def optional_text(self, entry: Mapping[str, Any], key: str, where: str) -> dict | None:
@@ -174,8 +192,10 @@ class _Reader:
         if value is None:
             return ()
         keys = value if isinstance(value, list) else [value]
-        return tuple(self.rule(key, f"{where}[{i}]" if isinstance(value, list) else where)
-                     for i, key in enumerate(keys))
+        return tuple(
+            self.rule(key, f"{where}[{i}]" if isinstance(value, list) else where)
+            for i, key in enumerate(keys)
+        )
 
     def rule(self, value: Any, where: str) -> str:
         key = self.plain(value, where)
@@ -188,8 +208,11 @@ class _Reader:
                 raise self.fail(where, f"interface string {key!r} has no plain {lang} text")
             missing = placeholders(text) - self.params
             if missing:
-                raise self.fail(where, f"interface string {key!r} needs {{{sorted(missing)[0]}}}"
-                                       ", which the help cannot fill")
+                raise self.fail(
+                    where,
+                    f"interface string {key!r} needs {{{sorted(missing)[0]}}}"
+                    ", which the help cannot fill",
+                )
         return key
 
     def url(self, value: Any, where: str) -> str:
@@ -210,8 +233,12 @@ class _Reader:
         return value
 
 
-def parse_help(raw: Any, path: Path = HELP_FILE, today: dt.date | None = None,
-               strings: Mapping[str, Any] | None = None) -> HelpContent:
+def parse_help(
+    raw: Any,
+    path: Path = HELP_FILE,
+    today: dt.date | None = None,
+    strings: Mapping[str, Any] | None = None,
+) -> HelpContent:
     """The content of a help file already read (``raw``); :class:`HelpContentError` names
     the first problem. ``strings``: the interface strings rules may name (default: the
     app's catalogue)."""
@@ -241,21 +268,34 @@ def parse_help(raw: Any, path: Path = HELP_FILE, today: dt.date | None = None,
             rules = r.rules(item.get("rule"), f"{iw}.rule")
             if text is None and not rules and show is None:
                 raise r.fail(iw, "an item needs a text, a rule or a show")
-            items.append(Item(id=r.ident(item.get("id"), f"{iw}.id", ids),
-                              title=r.text(item.get("title"), f"{iw}.title"),
-                              text=text, rules=rules, show=show))
-        sections.append(Section(id=r.ident(entry.get("id"), f"{where}.id", ids),
-                                title=r.text(entry.get("title"), f"{where}.title"),
-                                intro=r.optional_text(entry, "intro", where),
-                                items=tuple(items)))
+            items.append(
+                Item(
+                    id=r.ident(item.get("id"), f"{iw}.id", ids),
+                    title=r.text(item.get("title"), f"{iw}.title"),
+                    text=text,
+                    rules=rules,
+                    show=show,
+                )
+            )
+        sections.append(
+            Section(
+                id=r.ident(entry.get("id"), f"{where}.id", ids),
+                title=r.text(entry.get("title"), f"{where}.title"),
+                intro=r.optional_text(entry, "intro", where),
+                items=tuple(items),
+            )
+        )
     terms = []
     seen_terms: dict[str, str] = {}
     for i, value in enumerate(r.items(top.get("glossary"), "glossary")):
         where = f"glossary[{i}]"
         entry = r.mapping(value, where)
         raw_term = entry.get("term")
-        term = (r.text(raw_term, f"{where}.term") if isinstance(raw_term, Mapping)
-                else dict.fromkeys(LANGUAGES, r.plain(raw_term, f"{where}.term")))
+        term = (
+            r.text(raw_term, f"{where}.term")
+            if isinstance(raw_term, Mapping)
+            else dict.fromkeys(LANGUAGES, r.plain(raw_term, f"{where}.term"))
+        )
         also = entry.get("also") or []
         if not isinstance(also, list):
             raise r.fail(f"{where}.also", "expected a list of other spellings")
@@ -264,22 +304,32 @@ def parse_help(raw: Any, path: Path = HELP_FILE, today: dt.date | None = None,
         for name_where, name in spellings:
             key = fold(r.plain(name, name_where))
             if key in seen_terms:
-                raise r.fail(name_where, f"{name!r} is already a term or spelling of "
-                                         f"{seen_terms[key]}")
+                raise r.fail(
+                    name_where, f"{name!r} is already a term or spelling of {seen_terms[key]}"
+                )
             seen_terms[key] = where
         sources = []
         for k, src_value in enumerate(r.items(entry.get("sources"), f"{where}.sources")):
             sw = f"{where}.sources[{k}]"
             src = r.mapping(src_value, sw)
-            sources.append(Source(url=r.url(src.get("url"), f"{sw}.url"),
-                                  publisher=r.plain(src.get("publisher"), f"{sw}.publisher"),
-                                  title=r.plain(src.get("title"), f"{sw}.title"),
-                                  checked=r.day(src.get("checked"), f"{sw}.checked", today)))
-        terms.append(Term(id=r.ident(entry.get("id"), f"{where}.id", ids), term=term,
-                          names=r.text(entry.get("names"), f"{where}.names"),
-                          definition=r.text(entry.get("definition"), f"{where}.definition"),
-                          sources=tuple(sources),
-                          also=tuple(str(a).strip() for a in also)))
+            sources.append(
+                Source(
+                    url=r.url(src.get("url"), f"{sw}.url"),
+                    publisher=r.plain(src.get("publisher"), f"{sw}.publisher"),
+                    title=r.plain(src.get("title"), f"{sw}.title"),
+                    checked=r.day(src.get("checked"), f"{sw}.checked", today),
+                )
+            )
+        terms.append(
+            Term(
+                id=r.ident(entry.get("id"), f"{where}.id", ids),
+                term=term,
+                names=r.text(entry.get("names"), f"{where}.names"),
+                definition=r.text(entry.get("definition"), f"{where}.definition"),
+                sources=tuple(sources),
+                also=tuple(str(a).strip() for a in also),
+            )
+        )
     return HelpContent(sections=tuple(sections), glossary=tuple(terms))
 
 
@@ -300,6 +350,7 @@ def help_content() -> HelpContent:
 
 # --- use -----------------------------------------------------------------------------------
 
+
 def fold(text: str) -> str:
     """Lower case, accents and punctuation removed, spaces collapsed (for search)."""
     decomposed = unicodedata.normalize("NFKD", str(text).casefold())
@@ -312,8 +363,9 @@ def fill(text: str, lang: str, params: Mapping[str, int | float] | None = None) 
     from geo.i18n.catalogue import format_number
 
     values = params if params is not None else rule_params()
-    return text.format(**{k: format_number(v, lang, 0 if float(v).is_integer() else 1)
-                          for k, v in values.items()})
+    return text.format(
+        **{k: format_number(v, lang, 0 if float(v).is_integer() else 1) for k, v in values.items()}
+    )
 
 
 def sorted_terms(terms: tuple[Term, ...] | list[Term], lang: str) -> list[Term]:
@@ -321,8 +373,7 @@ def sorted_terms(terms: tuple[Term, ...] | list[Term], lang: str) -> list[Term]:
     return sorted(terms, key=lambda t: fold(t.term[lang]))
 
 
-def search_terms(terms: tuple[Term, ...] | list[Term], query: str,
-                 lang: str) -> list[Term]:
+def search_terms(terms: tuple[Term, ...] | list[Term], query: str, lang: str) -> list[Term]:
     """The terms whose name, other spellings, expansion (either language) or definition
     (the reader's) contain every word of ``query``; accents and case do not matter. An
     empty query gives every term. Terms whose name matches come first."""
@@ -337,6 +388,9 @@ def search_terms(terms: tuple[Term, ...] | list[Term], query: str,
         return all(w in text for w in words)
 
     named = [t for t in terms if matches(names(t))]
-    described = [t for t in terms if t not in named
-                 and matches(names(t) + " " + fold(t.definition.get(lang, "")))]
+    described = [
+        t
+        for t in terms
+        if t not in named and matches(names(t) + " " + fold(t.definition.get(lang, "")))
+    ]
     return named + described

@@ -31,8 +31,9 @@ _LINE_BREAK = re.compile(r"\n[ \t]*")
 class _JoinedLinesLoader(jinja2.FileSystemLoader):
     """Templates with their line breaks (and the indentation that follows) removed."""
 
-    def get_source(self, environment: jinja2.Environment,
-                   template: str) -> tuple[str, str, Callable[[], bool]]:
+    def get_source(
+        self, environment: jinja2.Environment, template: str
+    ) -> tuple[str, str, Callable[[], bool]]:
         source, filename, uptodate = super().get_source(environment, template)
         return _LINE_BREAK.sub("", source), filename, uptodate
 

@@ -41,12 +41,16 @@ MAX_ZOOM = 12
 COLORS = MAP_COLOURS
 
 ONLINE_BASEMAPS: tuple[tuple[str, str, str], ...] = (
-    ("basemap_osm",
-     "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
-     "&copy; OpenStreetMap contributors"),
-    ("basemap_carto",
-     "https://{s}.basemaps.cartocdn.com/light_all/{z}/{x}/{y}.png",
-     "&copy; OpenStreetMap contributors &copy; CARTO"),
+    (
+        "basemap_osm",
+        "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
+        "&copy; OpenStreetMap contributors",
+    ),
+    (
+        "basemap_carto",
+        "https://{s}.basemaps.cartocdn.com/light_all/{z}/{x}/{y}.png",
+        "&copy; OpenStreetMap contributors &copy; CARTO",
+    ),
 )
 
 
@@ -74,8 +78,11 @@ def offline_map(location: tuple[float, float] = MAP_CENTER, zoom: int = MAP_ZOOM
     )
     fmap.default_js = list(assets.MAP_JS)
     fmap.default_css = list(assets.MAP_CSS)
-    page_header(fmap).add_child(LiteralElement(
-        f"<style>.folium-map, .leaflet-container {{ background: {BACKGROUND}; }}</style>"))
+    page_header(fmap).add_child(
+        LiteralElement(
+            f"<style>.folium-map, .leaflet-container {{ background: {BACKGROUND}; }}</style>"
+        )
+    )
     LocalIconPath().add_to(fmap)
     # The events layer's code, loaded once with the base map (geo.render.pointlayer).
     AtlasPointsCode().add_to(fmap)
@@ -89,8 +96,7 @@ class ForgetOldFeatureGroups(MacroElement):
     every rerun's layers stay in memory (hundreds of MB after a few changes at 50k events).
     """
 
-    _template = Template(
-        "{% macro script(this, kwargs) %}window.feature_group = [];{% endmacro %}")
+    _template = Template("{% macro script(this, kwargs) %}window.feature_group = [];{% endmacro %}")
 
 
 def dynamic_layers(groups: list[folium.FeatureGroup]) -> list[folium.FeatureGroup]:
@@ -206,7 +212,8 @@ class BoundaryFile(MacroElement):
         "  }"
         "  return files[url][part] || {type: 'FeatureCollection', features: []};"
         " }; })();"
-        "{% endmacro %}")
+        "{% endmacro %}"
+    )
 
     def __init__(self) -> None:
         super().__init__()
@@ -216,7 +223,8 @@ class BoundaryFile(MacroElement):
 # folium's GeoJson script ends its ``embed=False`` form with this download (jQuery).
 _FOLIUM_DOWNLOAD = re.compile(
     r"\$\.ajax\((?P<url>\"[^\"]*\"), \{dataType: 'json', async: false\}\)\s*"
-    r"\.done\((?P<add>\w+)\);")
+    r"\.done\((?P<add>\w+)\);"
+)
 
 
 class _ServedScript:
@@ -232,8 +240,8 @@ class _ServedScript:
     def _script(self, this: MacroElement, kwargs: dict | None = None) -> str:
         text = str(getattr(self._inner.module, "script")(this, kwargs or {}))  # noqa: B009
         text, found = _FOLIUM_DOWNLOAD.subn(
-            lambda m: f"{m['add']}(atlasBoundary({m['url']}, {json.dumps(self._part)}));",
-            text)
+            lambda m: f"{m['add']}(atlasBoundary({m['url']}, {json.dumps(self._part)}));", text
+        )
         if found != 1:  # folium's template changed: fail loudly rather than draw nothing
             raise RuntimeError("folium's GeoJson script has no download to replace")
         return text
@@ -254,8 +262,9 @@ class ServedGeoJson(folium.GeoJson):
     :class:`BoundaryFile` before this layer.
     """
 
-    def __init__(self, data: dict, url: str, part: str, bounds: list[list[float]],
-                 **kwargs) -> None:
+    def __init__(
+        self, data: dict, url: str, part: str, bounds: list[list[float]], **kwargs
+    ) -> None:
         super().__init__(data, **kwargs)
         self.embed = False
         self.embed_link = url
@@ -278,10 +287,14 @@ def page_header(fmap: folium.Map) -> Element:
     return root.header
 
 
-def base_map(layers: BaseLayers, lang: str, geojson: dict[str, dict] | None = None,
-             overlays: Sequence[folium.FeatureGroup] = (),
-             boundaries_url: str | None = None,
-             first: Sequence[MacroElement] = ()) -> folium.Map:
+def base_map(
+    layers: BaseLayers,
+    lang: str,
+    geojson: dict[str, dict] | None = None,
+    overlays: Sequence[folium.FeatureGroup] = (),
+    boundaries_url: str | None = None,
+    first: Sequence[MacroElement] = (),
+) -> folium.Map:
     """The static map: countries, AES admin-1 regions, BF provinces, online basemaps.
 
     ``overlays`` (a standalone map's zones and events) are added before the layer menu,
@@ -299,17 +312,24 @@ def base_map(layers: BaseLayers, lang: str, geojson: dict[str, dict] | None = No
         BoundaryFile().add_to(fmap)
     t = _translator(lang)
     for key, url, attribution in ONLINE_BASEMAPS:
-        folium.TileLayer(url, name=t(key), attr=attribution, overlay=True, show=False,
-                         max_zoom=MAX_ZOOM, min_zoom=MIN_ZOOM).add_to(fmap)
+        folium.TileLayer(
+            url,
+            name=t(key),
+            attr=attribution,
+            overlay=True,
+            show=False,
+            max_zoom=MAX_ZOOM,
+            min_zoom=MIN_ZOOM,
+        ).add_to(fmap)
 
     geojson = geojson or labelled_geojson(layers, lang)
-    frames = {"country": layers.countries, "admin1": layers.admin1,
-              "province": layers.provinces}
+    frames = {"country": layers.countries, "admin1": layers.admin1, "province": layers.provinces}
 
     def geojson_layer(kind: str, **kwargs) -> folium.GeoJson:
         if boundaries_url:
-            return ServedGeoJson(geojson[kind], boundaries_url, kind, _bounds(frames[kind]),
-                                 **kwargs)
+            return ServedGeoJson(
+                geojson[kind], boundaries_url, kind, _bounds(frames[kind]), **kwargs
+            )
         return folium.GeoJson(geojson[kind], **kwargs)
 
     geojson_layer(
@@ -324,8 +344,12 @@ def base_map(layers: BaseLayers, lang: str, geojson: dict[str, dict] | None = No
     geojson_layer(
         "admin1",
         name=t("layer_admin1"),
-        style_function=lambda _f: {"color": COLORS["region_line"], "weight": 1,
-                                   "fillColor": COLORS["member_fill"], "fillOpacity": 0.12},
+        style_function=lambda _f: {
+            "color": COLORS["region_line"],
+            "weight": 1,
+            "fillColor": COLORS["member_fill"],
+            "fillOpacity": 0.12,
+        },
         highlight_function=lambda _f: {"weight": 3, "fillOpacity": 0.4},
         tooltip=folium.GeoJsonTooltip(fields=["label"], labels=False),
     ).add_to(fmap)
@@ -334,8 +358,12 @@ def base_map(layers: BaseLayers, lang: str, geojson: dict[str, dict] | None = No
         "province",
         name=t("layer_provinces"),
         show=False,
-        style_function=lambda _f: {"color": COLORS["province_line"], "weight": 0.8,
-                                   "dashArray": "3 3", "fillOpacity": 0.0},
+        style_function=lambda _f: {
+            "color": COLORS["province_line"],
+            "weight": 0.8,
+            "dashArray": "3 3",
+            "fillOpacity": 0.0,
+        },
         highlight_function=lambda _f: {"weight": 2.5},
         tooltip=folium.GeoJsonTooltip(fields=["label"], labels=False),
     ).add_to(fmap)
@@ -344,17 +372,21 @@ def base_map(layers: BaseLayers, lang: str, geojson: dict[str, dict] | None = No
     for row in members.itertuples():
         point = row.geometry.representative_point()
         TextLabel((point.y, point.x), country_name(row.iso3, lang)).add_to(fmap)
-    page_header(fmap).add_child(LiteralElement(
-        "<style>.aes-label{font:600 13px/1.2 sans-serif;color:#5a2406;text-align:center;"
-        "text-shadow:0 0 3px #fff,0 0 3px #fff;pointer-events:none;white-space:nowrap}"
-        ".aes-label-icon{background:none;border:none}</style>"))
+    page_header(fmap).add_child(
+        LiteralElement(
+            "<style>.aes-label{font:600 13px/1.2 sans-serif;color:#5a2406;text-align:center;"
+            "text-shadow:0 0 3px #fff,0 0 3px #fff;pointer-events:none;white-space:nowrap}"
+            ".aes-label-icon{background:none;border:none}</style>"
+        )
+    )
 
     # Town names, fullscreen and the distance tool (geo.render.maptools), loaded once with the map.
     maptools.AtlasToolsCode().add_to(fmap)
     page_header(fmap).add_child(LiteralElement(maptools.TOOLS_CSS))
     if maptools.TOWN_PART in geojson:
-        maptools.TownLabels(lang, None if boundaries_url else geojson[maptools.TOWN_PART],
-                            boundaries_url).add_to(fmap)
+        maptools.TownLabels(
+            lang, None if boundaries_url else geojson[maptools.TOWN_PART], boundaries_url
+        ).add_to(fmap)
     maptools.MapTools(lang).add_to(fmap)
 
     for overlay in overlays:
@@ -374,7 +406,8 @@ class TextLabel(MacroElement):
         " L.marker({{ this.location|tojson }}, {interactive: false, keyboard: false,"
         "  icon: L.divIcon({html: el, className: 'aes-label-icon', iconSize: [120, 20],"
         "   iconAnchor: [60, 10]})}).addTo({{ this._parent.get_name() }}); })();"
-        "{% endmacro %}")
+        "{% endmacro %}"
+    )
 
     def __init__(self, location: tuple[float, float], text: str) -> None:
         super().__init__()
@@ -389,27 +422,42 @@ def alg_zone_layer(outline: shapely.Geometry, lang: str) -> folium.FeatureGroup:
     group = folium.FeatureGroup(name=t("layer_alg"))
     folium.GeoJson(
         shapely.geometry.mapping(outline),
-        style_function=lambda _f: {"color": COLORS["alg"], "weight": 3, "fillColor": COLORS["alg"],
-                                   "fillOpacity": 0.08, "dashArray": "8 4"},
+        style_function=lambda _f: {
+            "color": COLORS["alg"],
+            "weight": 3,
+            "fillColor": COLORS["alg"],
+            "fillOpacity": 0.08,
+            "dashArray": "8 4",
+        },
         interactive=False,
     ).add_to(group)
     return group
 
 
-def tri_border_layer(core: gpd.GeoDataFrame, tripoint: shapely.Point, radius_km: float,
-                     lang: str) -> folium.FeatureGroup:
+def tri_border_layer(
+    core: gpd.GeoDataFrame, tripoint: shapely.Point, radius_km: float, lang: str
+) -> folium.FeatureGroup:
     """The tri-border core (buffer clipped to the three states) and the tripoint."""
     t = _translator(lang)
     group = folium.FeatureGroup(name=t("layer_core"))
     folium.GeoJson(
         shapely.geometry.mapping(shapely.union_all(core.geometry.values)),
-        style_function=lambda _f: {"color": COLORS["core"], "weight": 2,
-                                   "fillColor": COLORS["core"], "fillOpacity": 0.12},
+        style_function=lambda _f: {
+            "color": COLORS["core"],
+            "weight": 2,
+            "fillColor": COLORS["core"],
+            "fillOpacity": 0.12,
+        },
         interactive=False,
     ).add_to(group)
     folium.CircleMarker(
-        [tripoint.y, tripoint.x], radius=6, color="#ffffff", weight=2,
-        fill=True, fill_color=COLORS["core"], fill_opacity=1.0,
+        [tripoint.y, tripoint.x],
+        radius=6,
+        color="#ffffff",
+        weight=2,
+        fill=True,
+        fill_color=COLORS["core"],
+        fill_opacity=1.0,
         tooltip=html.escape(t("tripoint_tooltip", radius=format_number(radius_km, lang))),
     ).add_to(group)
     return group
@@ -420,13 +468,22 @@ def selection_layer(geometry: shapely.Geometry | None) -> folium.FeatureGroup:
     event (empty when nothing is selected)."""
     group = folium.FeatureGroup(name="selection")
     if geometry is not None and geometry.geom_type == "Point":  # a selected event: a ring
-        folium.CircleMarker([geometry.y, geometry.x], radius=16, color=COLORS["selection"],
-                            weight=3, fill=False, interactive=False).add_to(group)
+        folium.CircleMarker(
+            [geometry.y, geometry.x],
+            radius=16,
+            color=COLORS["selection"],
+            weight=3,
+            fill=False,
+            interactive=False,
+        ).add_to(group)
     elif geometry is not None and not geometry.is_empty:
         folium.GeoJson(
             shapely.geometry.mapping(geometry),
-            style_function=lambda _f: {"color": COLORS["selection"], "weight": 3.5,
-                                       "fillOpacity": 0.0},
+            style_function=lambda _f: {
+                "color": COLORS["selection"],
+                "weight": 3.5,
+                "fillOpacity": 0.0,
+            },
             interactive=False,
         ).add_to(group)
     return group
@@ -438,8 +495,12 @@ def highlight_layer(geometry: shapely.Geometry | None) -> folium.FeatureGroup:
     if geometry is not None and not geometry.is_empty:
         folium.GeoJson(
             shapely.geometry.mapping(geometry),
-            style_function=lambda _f: {"color": COLORS["highlight"], "weight": 4,
-                                       "dashArray": "10 6", "fillOpacity": 0.0},
+            style_function=lambda _f: {
+                "color": COLORS["highlight"],
+                "weight": 4,
+                "dashArray": "10 6",
+                "fillOpacity": 0.0,
+            },
             interactive=False,
         ).add_to(group)
     return group
@@ -447,10 +508,18 @@ def highlight_layer(geometry: shapely.Geometry | None) -> folium.FeatureGroup:
 
 def _country_style(feature: dict) -> dict:
     if feature["properties"]["role"] == "member":
-        return {"color": COLORS["member_line"], "weight": 2.5, "fillColor": COLORS["member_fill"],
-                "fillOpacity": 0.25}
-    return {"color": COLORS["context_line"], "weight": 0.8, "fillColor": COLORS["context_fill"],
-            "fillOpacity": 0.9}
+        return {
+            "color": COLORS["member_line"],
+            "weight": 2.5,
+            "fillColor": COLORS["member_fill"],
+            "fillOpacity": 0.25,
+        }
+    return {
+        "color": COLORS["context_line"],
+        "weight": 0.8,
+        "fillColor": COLORS["context_fill"],
+        "fillOpacity": 0.9,
+    }
 
 
 def _with_labels(gdf: gpd.GeoDataFrame, lang: str, kind: str) -> gpd.GeoDataFrame:
@@ -458,7 +527,8 @@ def _with_labels(gdf: gpd.GeoDataFrame, lang: str, kind: str) -> gpd.GeoDataFram
     names = gdf["name_fr"] if lang == "fr" else gdf["name_en"]
     out = gpd.GeoDataFrame(
         {"id": gdf["id"], "kind": kind, "label": names.map(html.escape)},
-        geometry=gdf.geometry, crs=gdf.crs,
+        geometry=gdf.geometry,
+        crs=gdf.crs,
     )
     if "role" in gdf:
         out["role"] = gdf["role"]

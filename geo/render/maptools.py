@@ -51,7 +51,8 @@ TOOLS_CSS = (
     ".atlas-found-label{font:600 13px/1.2 sans-serif;color:#000;white-space:nowrap;"
     "text-shadow:0 0 3px #fff,0 0 3px #fff}"
     ".atlas-found-icon{background:none;border:none}"
-    "</style>")
+    "</style>"
+)
 
 
 def js_source() -> str:
@@ -79,7 +80,8 @@ class TownLabels(MacroElement):
         "{% if this.url %}atlasBoundary({{ this.url|tojson }}, {{ this.part|tojson }})"
         "{% else %}{{ this.data|tojson }}{% endif %},"
         " {attribution: {{ this.attribution|tojson }}}).addTo({{ this._parent.get_name() }});"
-        "{% endmacro %}")
+        "{% endmacro %}"
+    )
 
     def __init__(self, lang: str, data: dict | None = None, url: str | None = None) -> None:
         super().__init__()
@@ -101,19 +103,29 @@ class MapTools(MacroElement):
         "new L.Control.AtlasMeasure({locale: {{ this.locale|tojson }},"
         " color: {{ this.color|tojson }}, labels: {{ this.measure|tojson }}})"
         ".addTo({{ this._parent.get_name() }});"
-        "{% endmacro %}")
+        "{% endmacro %}"
+    )
 
     def __init__(self, lang: str) -> None:
         super().__init__()
         self._name = "MapTools"
         self.locale = "fr-FR" if lang == "fr" else "en-GB"
         self.color = MAP_COLOURS["selection"]
-        self.fullscreen = {"enter": translate("tool_fullscreen", lang),
-                           "exit": translate("tool_fullscreen_exit", lang)}
-        self.measure = {key: translate(name, lang) for key, name in (
-            ("start", "tool_measure"), ("stop", "tool_measure_stop"),
-            ("clear", "tool_measure_clear"), ("hint", "tool_measure_hint"),
-            ("total", "tool_measure_total"), ("unit", "tool_unit_km"))}
+        self.fullscreen = {
+            "enter": translate("tool_fullscreen", lang),
+            "exit": translate("tool_fullscreen_exit", lang),
+        }
+        self.measure = {
+            key: translate(name, lang)
+            for key, name in (
+                ("start", "tool_measure"),
+                ("stop", "tool_measure_stop"),
+                ("clear", "tool_measure_clear"),
+                ("hint", "tool_measure_hint"),
+                ("total", "tool_measure_total"),
+                ("unit", "tool_unit_km"),
+            )
+        }
 
 
 class GoTo(MacroElement):
@@ -124,7 +136,8 @@ class GoTo(MacroElement):
         "(function (group) { var map = group._map || window.map;"
         " if (map && window.atlasGoTo) { window.atlasGoTo(map, {{ this.nonce|tojson }},"
         " {{ this.view|tojson }}); } })({{ this._parent.get_name() }});"
-        "{% endmacro %}")
+        "{% endmacro %}"
+    )
 
     def __init__(self, view: dict, nonce: str | None = None) -> None:
         super().__init__()
@@ -145,7 +158,8 @@ class PlaceMarker(MacroElement):
         " L.marker({{ this.location|tojson }}, {interactive: false, keyboard: false,"
         "  icon: L.divIcon({html: el, className: 'atlas-found-icon', iconSize: [200, 18],"
         "   iconAnchor: [-12, 9]})}).addTo(group); })({{ this._parent.get_name() }});"
-        "{% endmacro %}")
+        "{% endmacro %}"
+    )
 
     def __init__(self, location: tuple[float, float], text: str) -> None:
         super().__init__()
@@ -155,8 +169,9 @@ class PlaceMarker(MacroElement):
         self.color = MAP_COLOURS["selection"]
 
 
-def found_place_layer(marker: tuple[tuple[float, float], str] | None,
-                      view: dict | None, nonce: str | None) -> folium.FeatureGroup:
+def found_place_layer(
+    marker: tuple[tuple[float, float], str] | None, view: dict | None, nonce: str | None
+) -> folium.FeatureGroup:
     """The dynamic layer of a place search: the found town's marker (if any) and, in the
     run right after the search only, the move there (``view``: ``center``/``zoom`` or
     ``bounds``)."""

@@ -24,8 +24,19 @@ FIND_EVENTS_MAX = 2_000
 """Events the search finds while at most this many are shown; beyond, reach them by region."""
 BUTTONS_MAX = 12
 """A longer list of events is a table (one widget, paged by the browser)."""
-MAP_COLUMNS = ("id", "date", "location", "layer", "fatalities_low", "fatalities_high",
-               "latitude", "longitude", "admin1_id", "country_iso3", "dataset")
+MAP_COLUMNS = (
+    "id",
+    "date",
+    "location",
+    "layer",
+    "fatalities_low",
+    "fatalities_high",
+    "latitude",
+    "longitude",
+    "admin1_id",
+    "country_iso3",
+    "dataset",
+)
 """The only columns the map page reads from the filtered events (a copy of every text would
 cost hundreds of megabytes at a million events); the exports take every column."""
 
@@ -40,8 +51,7 @@ def aes_bounds(countries: pd.DataFrame, codes: Collection[str] = ()) -> list[lis
     return [[float(south), float(west)], [float(north), float(east)]]
 
 
-def unit_geometry(layers: Mapping[str, gpd.GeoDataFrame],
-                  selection: Selection) -> shapely.Geometry:
+def unit_geometry(layers: Mapping[str, gpd.GeoDataFrame], selection: Selection) -> shapely.Geometry:
     """The geometry of a selected country, region or province."""
     frame = layers[selection.kind]
     return frame.loc[frame["id"] == selection.id, "geometry"].iloc[0]
@@ -61,25 +71,32 @@ def clicked_events(ids: list[str], known: Container[str]) -> tuple[str, list[str
 
 def event_table(events: pd.DataFrame, lang: str) -> pd.DataFrame:
     """The side panel's table of ``events``: day, place, layer and deaths, in ``lang``."""
+
     def t(key: str) -> str:
         return translate(key, lang)
 
-    return pd.DataFrame({
-        t("ev_col_date"): format_days(events["date"], lang).to_numpy(),
-        t("ev_col_place"): localized_locations(events, lang).to_numpy(),
-        t("ev_col_layer"): events["layer"].map(
-            {layer: t(f"ev_layer_{layer}") for layer in DRAW_ORDER}).to_numpy(),
-        t("ev_col_deaths"): fatality_upper(events).to_numpy(),
-    })
+    return pd.DataFrame(
+        {
+            t("ev_col_date"): format_days(events["date"], lang).to_numpy(),
+            t("ev_col_place"): localized_locations(events, lang).to_numpy(),
+            t("ev_col_layer"): events["layer"]
+            .map({layer: t(f"ev_layer_{layer}") for layer in DRAW_ORDER})
+            .to_numpy(),
+            t("ev_col_deaths"): fatality_upper(events).to_numpy(),
+        }
+    )
 
 
 def event_labels(events: pd.DataFrame, lang: str) -> list[tuple[str, str]]:
     """``(id, "day · place · layer")`` of each of ``events``, for one button each."""
     days = format_days(events["date"], lang)
     places = localized_locations(events, lang)
-    return [(str(ident), f"{day} · {place} · {translate(f'ev_layer_{layer}', lang)}")
-            for ident, layer, day, place in zip(events["id"], events["layer"], days, places,
-                                                strict=True)]
+    return [
+        (str(ident), f"{day} · {place} · {translate(f'ev_layer_{layer}', lang)}")
+        for ident, layer, day, place in zip(
+            events["id"], events["layer"], days, places, strict=True
+        )
+    ]
 
 
 def shown_caption(drawn: int, matching: int, hidden_duplicates: int, lang: str) -> str:

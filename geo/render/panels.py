@@ -37,23 +37,38 @@ def source_list_html(urls: list[str] | tuple[str, ...], lang: str = "en") -> str
         info = source_info(url)
         if info is not None:
             registered.append(url)
-        items.append({"url": url, "link": str(url).lower().startswith(_LINK_SCHEMES),
-                      "meta": None if info is None else source_meta(info, lang)})
+        items.append(
+            {
+                "url": url,
+                "link": str(url).lower().startswith(_LINK_SCHEMES),
+                "meta": None if info is None else source_meta(info, lang),
+            }
+        )
     warning = None
     if registered and weakly_sourced(registered):
-        warning = {"help": translate("src_weak_help", lang),
-                   "text": translate("src_weakly_sourced", lang)}
+        warning = {
+            "help": translate("src_weak_help", lang),
+            "text": translate("src_weakly_sourced", lang),
+        }
     return render("source_list.html.j2", warning=warning, items=items)
 
 
 def source_meta(info: SourceInfo, lang: str) -> dict[str, str]:
     """Publisher, type, grade and checked date of one registered source, and its note in
     the reader's language, as the source list shows them after its link."""
-    checked = (translate("src_checked", lang, date=format_day(info.checked, lang, "medium"))
-               if info.checked is not None else translate("src_not_checked", lang))
-    return {"publisher": info.publisher, "type": translate(f"src_type_{info.type}", lang),
-            "grade_key": info.grade, "grade": translate(f"src_grade_{info.grade}", lang),
-            "checked": checked, "note": info.note.text(lang) if info.note else ""}
+    checked = (
+        translate("src_checked", lang, date=format_day(info.checked, lang, "medium"))
+        if info.checked is not None
+        else translate("src_not_checked", lang)
+    )
+    return {
+        "publisher": info.publisher,
+        "type": translate(f"src_type_{info.type}", lang),
+        "grade_key": info.grade,
+        "grade": translate(f"src_grade_{info.grade}", lang),
+        "checked": checked,
+        "note": info.note.text(lang) if info.note else "",
+    }
 
 
 def _rows(rows: list[tuple[str, Markup]]) -> Markup:
@@ -66,10 +81,15 @@ def _cell(value: object, note: object = "", after: str = "") -> Markup:
     return Markup(render("with_note.html.j2", value=value, note=note, after=Markup(after)))
 
 
-def unit_panel_html(selection: Selection, layers: dict[str, gpd.GeoDataFrame],
-                    facts: dict[str, pd.DataFrame], lang: str) -> str:
+def unit_panel_html(
+    selection: Selection,
+    layers: dict[str, gpd.GeoDataFrame],
+    facts: dict[str, pd.DataFrame],
+    lang: str,
+) -> str:
     """Name (English and French), country, type, area, ALG membership, distance to the
     tripoint, for a selected admin-1 region, province or country."""
+
     def t(key: str, **params: object) -> str:
         return translate(key, lang, **params)
 
@@ -78,8 +98,10 @@ def unit_panel_html(selection: Selection, layers: dict[str, gpd.GeoDataFrame],
     country = country_name(row["iso3"], lang)
     title = row["name_fr"] if lang == "fr" else row["name_en"]
 
-    rows = [(t("field_name_en"), _cell(row["name_en"])),
-            (t("field_name_fr"), _cell(row["name_fr"]))]
+    rows = [
+        (t("field_name_en"), _cell(row["name_en"])),
+        (t("field_name_fr"), _cell(row["name_fr"])),
+    ]
     if selection.kind == "country":
         rows.append((t("field_type"), _cell(t("kind_country"))))
         rows.append((t("field_role"), _cell(t(f"role_{row['role']}"))))
@@ -89,20 +111,29 @@ def unit_panel_html(selection: Selection, layers: dict[str, gpd.GeoDataFrame],
         rows.append((t("field_type"), _cell(row["type_fr"] if lang == "fr" else row["type_en"])))
         if selection.kind == "province":
             region = layers["admin1"].set_index("id").loc[row["region_id"]]
-            rows.append((t("field_region"),
-                         _cell(region["name_fr" if lang == "fr" else "name_en"])))
+            rows.append(
+                (t("field_region"), _cell(region["name_fr" if lang == "fr" else "name_en"]))
+            )
         in_alg = t("answer_yes") if bool(fact["in_alg"]) else t("answer_no")
     computed = rounded_km2(float(fact["area_km2"]))
-    rows.append((t("field_area"), _cell(t("unit_km2_about", value=format_number(computed, lang)),
-                                        t("area_note"))))
+    rows.append(
+        (
+            t("field_area"),
+            _cell(t("unit_km2_about", value=format_number(computed, lang)), t("area_note")),
+        )
+    )
     if selection.kind == "country":
         rows.extend(_usual_area_rows(str(row["iso3"]), computed, lang))
     rows.append((t("field_alg"), _cell(in_alg)))
-    rows.append((t("field_tripoint"),
-                 _cell(t("unit_km", value=format_number(fact["tripoint_km"], lang)),
-                       t("distance_note"))))
-    return render("unit_panel.html.j2", kind=selection.kind, id=selection.id, title=title,
-                  table=_rows(rows))
+    rows.append(
+        (
+            t("field_tripoint"),
+            _cell(t("unit_km", value=format_number(fact["tripoint_km"], lang)), t("distance_note")),
+        )
+    )
+    return render(
+        "unit_panel.html.j2", kind=selection.kind, id=selection.id, title=title, table=_rows(rows)
+    )
 
 
 def _usual_area_rows(iso3: str, computed: int, lang: str) -> list[tuple[str, Markup]]:
@@ -115,8 +146,12 @@ def _usual_area_rows(iso3: str, computed: int, lang: str) -> list[tuple[str, Mar
         return []
     value = translate("unit_km2", lang, value=format_number(state.area_km2, lang))
     note = translate("area_usual_note", lang, computed=format_number(computed, lang))
-    return [(translate("field_area_usual", lang),
-             _cell(value, note, source_list_html(state.area_sources, lang)))]
+    return [
+        (
+            translate("field_area_usual", lang),
+            _cell(value, note, source_list_html(state.area_sources, lang)),
+        )
+    ]
 
 
 def legend_html(lang: str) -> str:
@@ -127,12 +162,21 @@ def legend_html(lang: str) -> str:
         return translate(key, lang)
 
     def swatch(fill: str, line: str, dashed: bool = False, width: int = 2) -> Markup:
-        return Markup(render("swatch.html.j2", fill=fill, line=line, width=width,
-                             style="dashed" if dashed else "solid"))
+        return Markup(
+            render(
+                "swatch.html.j2",
+                fill=fill,
+                line=line,
+                width=width,
+                style="dashed" if dashed else "solid",
+            )
+        )
 
     items = [
-        (swatch(_tint(COLORS["member_fill"], 0.4), COLORS["member_line"], width=3),
-         t("legend_members")),
+        (
+            swatch(_tint(COLORS["member_fill"], 0.4), COLORS["member_line"], width=3),
+            t("legend_members"),
+        ),
         (swatch(COLORS["context_fill"], COLORS["context_line"], width=1), t("legend_context")),
         (swatch("transparent", COLORS["region_line"], width=1), t("legend_regions")),
         (swatch(_tint(COLORS["alg"], 0.15), COLORS["alg"], dashed=True), t("legend_alg")),
@@ -143,7 +187,7 @@ def legend_html(lang: str) -> str:
 
 def _tint(hex_colour: str, alpha: float) -> str:
     """A palette colour as a translucent CSS fill (as the map draws the zone)."""
-    r, g, b = (int(hex_colour.lstrip("#")[i:i + 2], 16) for i in (0, 2, 4))
+    r, g, b = (int(hex_colour.lstrip("#")[i : i + 2], 16) for i in (0, 2, 4))
     return f"rgba({r},{g},{b},{alpha})"
 
 
@@ -183,8 +227,10 @@ def actors_html(actors: object, lang: str) -> tuple[str, str]:
         if group is not None and name_key(name) not in name_key(shown):
             note = translate("actor_group_of", lang, group=shown)
         acting.append((name, note))
-    return (render("name_list.html.j2", items=acting, cls="") if acting else "",
-            render("name_list.html.j2", items=targets, cls="targets") if targets else "")
+    return (
+        render("name_list.html.j2", items=acting, cls="") if acting else "",
+        render("name_list.html.j2", items=targets, cls="targets") if targets else "",
+    )
 
 
 def dataset_label(dataset: object, lang: str) -> str:
@@ -200,15 +246,23 @@ def also_in_html(copies: Sequence[tuple], lang: str, km: float) -> str:
 
     def item(ds: str, ident: str, urls: Sequence[str] = ()) -> dict[str, object]:
         text = translate("also_in_item", lang, dataset=dataset_label(ds, lang), id=ident)
-        return {"dataset": ds, "id": ident, "text": text,
-                "urls": [u for u in urls if str(u).lower().startswith(_LINK_SCHEMES)]}
+        return {
+            "dataset": ds,
+            "id": ident,
+            "text": text,
+            "urls": [u for u in urls if str(u).lower().startswith(_LINK_SCHEMES)],
+        }
 
-    return render("also_in.html.j2", copies=[item(*copy) for copy in copies],
-                  note=translate("also_in_note", lang, km=format_number(km, lang)))
+    return render(
+        "also_in.html.j2",
+        copies=[item(*copy) for copy in copies],
+        note=translate("also_in_note", lang, km=format_number(km, lang)),
+    )
 
 
-def event_panel_html(event: pd.Series, country_name: str, lang: str,
-                     also_in: Sequence[tuple] = ()) -> str:
+def event_panel_html(
+    event: pd.Series, country_name: str, lang: str, also_in: Sequence[tuple] = ()
+) -> str:
     """Every field of one event, with its fatality range, location precision and sources;
     ``also_in``: its copies in other datasets (:func:`also_in_html`,
     ``geo.analysis.duplicates``)."""
@@ -219,8 +273,9 @@ def event_panel_html(event: pd.Series, country_name: str, lang: str,
         return translate(key, lang, **params)
 
     text = event_text(event, lang)
-    date = format_event_date(event["date"].date(), event["date_end"].date(),
-                             str(event["date_precision"]), lang)
+    date = format_event_date(
+        event["date"].date(), event["date_end"].date(), str(event["date_precision"]), lang
+    )
     precision = t(f"prec_{event['date_precision']}")
     geo_prec = event["geo_precision"]
     if pd.isna(event["latitude"]):
@@ -240,26 +295,39 @@ def event_panel_html(event: pd.Series, country_name: str, lang: str,
         (t("field_geo_precision"), _cell(geo_text)),
         (t("field_actors"), Markup(actors) if actors else _cell("—")),
         *([(t("field_targets"), Markup(targets))] if targets else []),
-        (t("field_fatalities"), _cell(fatalities_text(event["fatalities_low"],
-                                                      event["fatalities_high"], lang))),
+        (
+            t("field_fatalities"),
+            _cell(fatalities_text(event["fatalities_low"], event["fatalities_high"], lang)),
+        ),
         (t("field_dataset"), _cell(dataset_label(event["dataset"], lang))),
-        *([(t("field_also_in"), Markup(also_in_html(also_in, lang, DUPLICATE_KM)))]
-          if also_in else []),
+        *(
+            [(t("field_also_in"), Markup(also_in_html(also_in, lang, DUPLICATE_KM)))]
+            if also_in
+            else []
+        ),
         (t("field_verified"), _cell(t("answer_yes") if event["verified"] else t("answer_no"))),
         *typology_rows(event, lang),
     ]
     # "Summary (English)" only when a French reader gets the English text (imports).
     summary_label = "field_summary" if text.translated else "field_summary_english"
-    return render("event_panel.html.j2", id=event["id"], location=text.location, date=date,
-                  table=_rows(rows), summary_label=t(summary_label), summary=text.summary,
-                  sources_label=t("sources"),
-                  sources=Markup(source_list_html(list(event["sources"]), lang)))
+    return render(
+        "event_panel.html.j2",
+        id=event["id"],
+        location=text.location,
+        date=date,
+        table=_rows(rows),
+        summary_label=t(summary_label),
+        summary=text.summary,
+        sources_label=t("sources"),
+        sources=Markup(source_list_html(list(event["sources"]), lang)),
+    )
 
 
 def typology_rows(event: pd.Series, lang: str) -> list[tuple[str, Markup]]:
     """The source's own typology of an event (ACLED's types, interaction and civilian
     targeting; UCDP's type of violence, dyad and best estimate), escaped, for the fields
     it has (none for a curated event). ACLED's labels are shown as ACLED writes them."""
+
     def value(column: str) -> str:
         text = event.get(column, "")
         return "" if text is None or pd.isna(text) else str(text).strip()
@@ -269,27 +337,48 @@ def typology_rows(event: pd.Series, lang: str) -> list[tuple[str, Markup]]:
         if value(column):
             rows.append((translate(f"field_{column}", lang), _cell(value(column))))
     if value("interaction"):
-        rows.append((translate("field_interaction", lang),
-                     _cell(value("interaction"), value("interaction_code"))))
+        rows.append(
+            (
+                translate("field_interaction", lang),
+                _cell(value("interaction"), value("interaction_code")),
+            )
+        )
     if value("civilian_targeting"):
-        rows.append((translate("field_civilian_targeting", lang),
-                     _cell(value("civilian_targeting"))))
+        rows.append(
+            (translate("field_civilian_targeting", lang), _cell(value("civilian_targeting")))
+        )
     if value("type_of_violence") in ("1", "2", "3"):
-        rows.append((translate("field_type_of_violence", lang),
-                     _cell(translate(f"tov_{value('type_of_violence')}", lang))))
+        rows.append(
+            (
+                translate("field_type_of_violence", lang),
+                _cell(translate(f"tov_{value('type_of_violence')}", lang)),
+            )
+        )
     if value("dyad_name"):
         rows.append((translate("field_dyad", lang), _cell(value("dyad_name"), value("dyad_id"))))
     if value("fatalities_best"):
-        rows.append((translate("field_fatalities_best", lang),
-                     _cell(format_number(int(event["fatalities_best"]), lang))))
+        rows.append(
+            (
+                translate("field_fatalities_best", lang),
+                _cell(format_number(int(event["fatalities_best"]), lang)),
+            )
+        )
     return rows
 
 
 def _circle(style: dict, radius: float, border: str) -> Markup:
     """A point mark of the event legends: ``style``, a layer's style
     (``geo.render.pointlayer``), ``radius`` in pixels."""
-    return Markup(render("circle.html.j2", size=f"{2 * radius:.0f}", fill=style["fill_color"],
-                         weight=style["weight"], border=border, color=style["color"]))
+    return Markup(
+        render(
+            "circle.html.j2",
+            size=f"{2 * radius:.0f}",
+            fill=style["fill_color"],
+            weight=style["weight"],
+            border=border,
+            color=style["color"],
+        )
+    )
 
 
 def dataset_legend_html(slots: dict[str, int], lang: str) -> str:
@@ -306,14 +395,15 @@ def dataset_legend_html(slots: dict[str, int], lang: str) -> str:
         border = "dashed" if style.get("dash_array") else "solid"
         if style.get("dash_array") and style["dash_array"].split()[0] == "1":
             border = "dotted"
-        items.append({"name": name, "mark": _circle(style, 7, border),
-                      "label": dataset_label(name, lang)})
-    return render("dataset_legend.html.j2", heading=translate("legend_datasets", lang),
-                  items=items)
+        items.append(
+            {"name": name, "mark": _circle(style, 7, border), "label": dataset_label(name, lang)}
+        )
+    return render("dataset_legend.html.j2", heading=translate("legend_datasets", lang), items=items)
 
 
-def event_legend_html(lang: str, coverage_end: dt.date | None = None,
-                      datasets: dict[str, int] | None = None) -> str:
+def event_legend_html(
+    lang: str, coverage_end: dt.date | None = None, datasets: dict[str, int] | None = None
+) -> str:
     """Symbols of the event layers and the stated size scale; with ``coverage_end`` (the
     last day of the curated events, :func:`geo.model.events.coverage_end`), how far they go;
     when several datasets are shown, their outlines (``datasets``: see
@@ -325,15 +415,25 @@ def event_legend_html(lang: str, coverage_end: dt.date | None = None,
         return _circle(style, radius, "dashed" if style.get("dash_array") else "solid")
 
     return render(
-        "event_legend.html.j2", heading=translate("legend_events", lang),
-        coverage=("" if coverage_end is None else
-                  translate("ev_coverage", lang, date=format_day(coverage_end, lang))),
-        layers=[(circle(LAYER_STYLES[layer], 7), translate(f"ev_layer_{layer}", lang))
-                for layer in LAYERS],
-        cluster_fill=CLUSTER_FILL, cluster_text=CLUSTER_TEXT,
+        "event_legend.html.j2",
+        heading=translate("legend_events", lang),
+        coverage=(
+            ""
+            if coverage_end is None
+            else translate("ev_coverage", lang, date=format_day(coverage_end, lang))
+        ),
+        layers=[
+            (circle(LAYER_STYLES[layer], 7), translate(f"ev_layer_{layer}", lang))
+            for layer in LAYERS
+        ],
+        cluster_fill=CLUSTER_FILL,
+        cluster_text=CLUSTER_TEXT,
         cluster_count=format_number(12, lang),
         cluster_label=translate("rd_legend_cluster", lang),
-        sizes=[(circle(LAYER_STYLES["insurgency"], r),
-                translate("rd_legend_deaths", lang, count=n)) for n, r in legend_sizes()],
+        sizes=[
+            (circle(LAYER_STYLES["insurgency"], r), translate("rd_legend_deaths", lang, count=n))
+            for n, r in legend_sizes()
+        ],
         size_note=translate("legend_size", lang),
-        datasets=Markup(dataset_legend_html(datasets or {}, lang)))
+        datasets=Markup(dataset_legend_html(datasets or {}, lang)),
+    )

@@ -107,10 +107,15 @@ def dataset_slots(events: pd.DataFrame) -> dict[str, int]:
     codes, names = pd.factorize(events["dataset"])
     first = np.unique(codes, return_index=True)[1]
     first = first[codes[first] >= 0]
-    ids = (events["id"].iloc[first].astype(str).tolist() if "id" in events.columns
-           else [""] * len(first))
-    return {str(names[codes[i]]): dataset_slot(names[codes[i]], ident)
-            for i, ident in zip(first, ids, strict=True)}
+    ids = (
+        events["id"].iloc[first].astype(str).tolist()
+        if "id" in events.columns
+        else [""] * len(first)
+    )
+    return {
+        str(names[codes[i]]): dataset_slot(names[codes[i]], ident)
+        for i, ident in zip(first, ids, strict=True)
+    }
 
 
 def dataset_style(layer: str, slot: int) -> dict:
@@ -136,8 +141,10 @@ def radius_px(upper: pd.Series) -> np.ndarray:
 
 def legend_sizes() -> list[tuple[int, float]]:
     """(deaths, radius px) pairs for the size legend."""
-    return [(n, float(min(MIN_RADIUS_PX + RADIUS_PER_SQRT_DEATH * np.sqrt(n), MAX_RADIUS_PX)))
-            for n in (0, 10, 50, 100, 250)]
+    return [
+        (n, float(min(MIN_RADIUS_PX + RADIUS_PER_SQRT_DEATH * np.sqrt(n), MAX_RADIUS_PX)))
+        for n in (0, 10, 50, 100, 250)
+    ]
 
 
 @dataclass(frozen=True)
@@ -163,8 +170,11 @@ class PointBlock:
     def ids_at(self, indices: list[int]) -> list[str]:
         """Event ids of the indices a click sent back; invalid indices are ignored."""
         n = len(self.rows)
-        return [str(self.source_ids.iloc[int(self.rows[i])]) for i in indices
-                if isinstance(i, int) and not isinstance(i, bool) and 0 <= i < n]
+        return [
+            str(self.source_ids.iloc[int(self.rows[i])])
+            for i in indices
+            if isinstance(i, int) and not isinstance(i, bool) and 0 <= i < n
+        ]
 
 
 def encode(lat: np.ndarray, lng: np.ndarray, radius: np.ndarray, style: np.ndarray) -> bytes:
@@ -173,9 +183,14 @@ def encode(lat: np.ndarray, lng: np.ndarray, radius: np.ndarray, style: np.ndarr
     if not (len(lng) == len(radius) == len(style) == n):
         raise ValueError("point arrays differ in length")
     quarter_px = np.clip(np.rint(np.asarray(radius, float) * 4), 0, 255).astype("<u1")
-    parts = [MAGIC, np.uint32(n).astype("<u4").tobytes(),
-             np.asarray(lat, "<f4").tobytes(), np.asarray(lng, "<f4").tobytes(),
-             quarter_px.tobytes(), np.asarray(style, "<u1").tobytes()]
+    parts = [
+        MAGIC,
+        np.uint32(n).astype("<u4").tobytes(),
+        np.asarray(lat, "<f4").tobytes(),
+        np.asarray(lng, "<f4").tobytes(),
+        quarter_px.tobytes(),
+        np.asarray(style, "<u1").tobytes(),
+    ]
     return b"".join(parts)
 
 
@@ -184,10 +199,12 @@ def decode(data: bytes) -> dict[str, np.ndarray]:
     if data[:4] != MAGIC:
         raise ValueError("not an ATP1 block")
     n = int(np.frombuffer(data, "<u4", 1, 4)[0])
-    return {"lat": np.frombuffer(data, "<f4", n, HEADER_BYTES),
-            "lng": np.frombuffer(data, "<f4", n, HEADER_BYTES + 4 * n),
-            "radius": np.frombuffer(data, "<u1", n, HEADER_BYTES + 8 * n) / 4,
-            "style": np.frombuffer(data, "<u1", n, HEADER_BYTES + 9 * n)}
+    return {
+        "lat": np.frombuffer(data, "<f4", n, HEADER_BYTES),
+        "lng": np.frombuffer(data, "<f4", n, HEADER_BYTES + 4 * n),
+        "radius": np.frombuffer(data, "<u1", n, HEADER_BYTES + 8 * n) / 4,
+        "style": np.frombuffer(data, "<u1", n, HEADER_BYTES + 9 * n),
+    }
 
 
 def event_block(events: pd.DataFrame, layers: tuple[str, ...] = LAYERS) -> PointBlock:
@@ -199,8 +216,9 @@ def event_block(events: pd.DataFrame, layers: tuple[str, ...] = LAYERS) -> Point
     lat = pd.to_numeric(events["latitude"], errors="coerce").to_numpy(float)
     lng = pd.to_numeric(events["longitude"], errors="coerce").to_numpy(float)
     codes, names = pd.factorize(events["layer"])  # a handful of distinct layers
-    rank_of_name = np.array([DRAW_ORDER.index(n) if n in DRAW_ORDER else -1 for n in names]
-                            + [-1], dtype=np.int16)
+    rank_of_name = np.array(
+        [DRAW_ORDER.index(n) if n in DRAW_ORDER else -1 for n in names] + [-1], dtype=np.int16
+    )
     rank = rank_of_name[codes]  # -1: not a display layer (codes -1: missing layer)
     shown = np.array([DRAW_ORDER.index(n) for n in layers if n in DRAW_ORDER], dtype=np.int16)
     visible = np.isin(rank, shown) & np.isfinite(lat) & np.isfinite(lng)
@@ -236,8 +254,13 @@ class Visibility:
 def encode_mask(drawn: np.ndarray) -> bytes:
     """The ``ATM1`` mask of a boolean array over a block's points, in block order."""
     drawn = np.asarray(drawn, dtype=bool)
-    return b"".join([MASK_MAGIC, np.uint32(len(drawn)).astype("<u4").tobytes(),
-                     np.packbits(drawn, bitorder="little").tobytes()])
+    return b"".join(
+        [
+            MASK_MAGIC,
+            np.uint32(len(drawn)).astype("<u4").tobytes(),
+            np.packbits(drawn, bitorder="little").tobytes(),
+        ]
+    )
 
 
 def decode_mask(data: bytes) -> np.ndarray:
@@ -264,11 +287,18 @@ def style_table(lang: str) -> list[dict]:
         for layer in DRAW_ORDER:
             style = dataset_style(layer, slot)
             dash = style.get("dash_array")
-            table.append({"fill": style["fill_color"], "line": style["color"],
-                          "weight": style["weight"], "fillOpacity": style["fill_opacity"],
-                          "dash": [float(v) for v in dash.split()] if dash else [],
-                          "label": translate(f"ev_layer_{layer}", lang), "layer": layer,
-                          "dataset": dataset})
+            table.append(
+                {
+                    "fill": style["fill_color"],
+                    "line": style["color"],
+                    "weight": style["weight"],
+                    "fillOpacity": style["fill_opacity"],
+                    "dash": [float(v) for v in dash.split()] if dash else [],
+                    "label": translate(f"ev_layer_{layer}", lang),
+                    "layer": layer,
+                    "dataset": dataset,
+                }
+            )
     return table
 
 
@@ -299,7 +329,8 @@ class AtlasPointsPrefetch(MacroElement):
         "{% macro script(this, kwargs) %}"
         "L.AtlasPoints.prefetch({{ this.token|tojson }}, {{ this.url|tojson }},"
         " {{ this.encoding|tojson }});"
-        "{% endmacro %}")
+        "{% endmacro %}"
+    )
 
     def __init__(self, token: str, url: str, encoding: str | None = None) -> None:
         super().__init__()
@@ -316,7 +347,8 @@ class AtlasPointsLayer(MacroElement):
         "{% macro script(this, kwargs) %}"
         "var {{ this.get_name() }} = L.atlasPoints({{ this.options|tojson }})"
         ".addTo({{ this._parent.get_name() }});"
-        "{% endmacro %}")
+        "{% endmacro %}"
+    )
 
     def __init__(self, options: dict) -> None:
         super().__init__()
@@ -324,17 +356,27 @@ class AtlasPointsLayer(MacroElement):
         self.options = options
 
 
-def layer_options(block: PointBlock, lang: str, cluster: bool, url: str | None = None,
-                  drawn: Visibility | None = None, drawn_url: str | None = None,
-                  encoding: str | None = None) -> dict:
+def layer_options(
+    block: PointBlock,
+    lang: str,
+    cluster: bool,
+    url: str | None = None,
+    drawn: Visibility | None = None,
+    drawn_url: str | None = None,
+    encoding: str | None = None,
+) -> dict:
     """Options of the browser layer: the block by ``url`` when the server serves it (gzip
     compressed when ``encoding`` is ``"gzip"``), else inline (base64), which of its points
     are drawn (``drawn``: every point when None; by ``drawn_url`` or inline likewise), and
     the styles, labels and grouping."""
     options: dict = {
-        "token": block.token, "styles": style_table(lang), "cluster": cluster,
-        "clusterMaxZoom": CLUSTER_MAX_ZOOM, "clusterFill": CLUSTER_FILL,
-        "clusterText": CLUSTER_TEXT, "locale": "fr-FR" if lang == "fr" else "en-GB",
+        "token": block.token,
+        "styles": style_table(lang),
+        "cluster": cluster,
+        "clusterMaxZoom": CLUSTER_MAX_ZOOM,
+        "clusterFill": CLUSTER_FILL,
+        "clusterText": CLUSTER_TEXT,
+        "locale": "fr-FR" if lang == "fr" else "en-GB",
         "hitLabel": translate("map_hits_here", lang),
         "bubbleLabel": translate("map_bubble_tip", lang),
     }
@@ -353,13 +395,20 @@ def layer_options(block: PointBlock, lang: str, cluster: bool, url: str | None =
     return options
 
 
-def point_group(block: PointBlock, lang: str, cluster: bool, url: str | None = None,
-                name: str = "events", drawn: Visibility | None = None,
-                drawn_url: str | None = None, encoding: str | None = None
-                ) -> folium.FeatureGroup:
+def point_group(
+    block: PointBlock,
+    lang: str,
+    cluster: bool,
+    url: str | None = None,
+    name: str = "events",
+    drawn: Visibility | None = None,
+    drawn_url: str | None = None,
+    encoding: str | None = None,
+) -> folium.FeatureGroup:
     """A feature group holding the events of ``block`` (those of ``drawn``, when given),
     one mark each."""
     group = folium.FeatureGroup(name=name)
-    AtlasPointsLayer(layer_options(block, lang, cluster, url, drawn, drawn_url,
-                                   encoding)).add_to(group)
+    AtlasPointsLayer(layer_options(block, lang, cluster, url, drawn, drawn_url, encoding)).add_to(
+        group
+    )
     return group

@@ -43,12 +43,15 @@ def tripoint(countries: gpd.GeoDataFrame, isos: tuple[str, ...] = AES_MEMBERS) -
 
 def local_equidistant_crs(center: shapely.Point) -> str:
     """An azimuthal equidistant projection centred on ``center`` (metres)."""
-    return (f"+proj=aeqd +lat_0={center.y:.6f} +lon_0={center.x:.6f} "
-            "+x_0=0 +y_0=0 +ellps=WGS84 +units=m +no_defs")
+    return (
+        f"+proj=aeqd +lat_0={center.y:.6f} +lon_0={center.x:.6f} "
+        "+x_0=0 +y_0=0 +ellps=WGS84 +units=m +no_defs"
+    )
 
 
-def tri_border_core(countries: gpd.GeoDataFrame, radius_km: float,
-                    isos: tuple[str, ...] = AES_MEMBERS) -> gpd.GeoDataFrame:
+def tri_border_core(
+    countries: gpd.GeoDataFrame, radius_km: float, isos: tuple[str, ...] = AES_MEMBERS
+) -> gpd.GeoDataFrame:
     """The buffer of ``radius_km`` around the tripoint, clipped to the three states.
 
     Returns one row per state (iso3, geometry in EPSG:4326, area_km2) so the map can show
@@ -96,8 +99,7 @@ def geodesic_km(points: gpd.GeoSeries, target: shapely.Point) -> np.ndarray:
     """Geodesic (WGS84 ellipsoid) distance in km from each point to ``target``."""
     lons = shapely.get_x(points.values)
     lats = shapely.get_y(points.values)
-    _, _, metres = _GEOD.inv(lons, lats, np.full_like(lons, target.x),
-                             np.full_like(lats, target.y))
+    _, _, metres = _GEOD.inv(lons, lats, np.full_like(lons, target.x), np.full_like(lats, target.y))
     return np.asarray(metres) / 1000.0
 
 
@@ -119,8 +121,12 @@ def unmatched_alg_units(admin1: gpd.GeoDataFrame, units: dict[str, list[str]]) -
     """ALG-listed unit names that match none of our admin-1 units (should be empty)."""
     names = zip(admin1["iso3"], admin1["name_fr"], admin1["name_en"], strict=True)
     ours = {(iso, _fold(n)) for iso, fr, en in names for n in (fr, en)}
-    return [f"{iso}:{name}" for iso, names in units.items() for name in names
-            if (iso, _fold(name)) not in ours]
+    return [
+        f"{iso}:{name}"
+        for iso, names in units.items()
+        for name in names
+        if (iso, _fold(name)) not in ours
+    ]
 
 
 def dissolve_outline(gdf: gpd.GeoDataFrame) -> BaseGeometry:

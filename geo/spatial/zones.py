@@ -61,9 +61,12 @@ def alg_zone_outline(admin1: gpd.GeoDataFrame, units: dict[str, list[str]]) -> s
     return dissolve_outline(admin1[alg_zone_members(admin1, units)])
 
 
-def unit_facts(units: gpd.GeoDataFrame, countries: gpd.GeoDataFrame,
-               alg_units: dict[str, list[str]],
-               admin1: gpd.GeoDataFrame | None = None) -> pd.DataFrame:
+def unit_facts(
+    units: gpd.GeoDataFrame,
+    countries: gpd.GeoDataFrame,
+    alg_units: dict[str, list[str]],
+    admin1: gpd.GeoDataFrame | None = None,
+) -> pd.DataFrame:
     """Per unit (admin-1, province or country): area (km², equal-area), ALG membership,
     distance from its equal-area centroid to the tripoint (km, geodesic). Indexed by ``id``.
 
@@ -73,14 +76,15 @@ def unit_facts(units: gpd.GeoDataFrame, countries: gpd.GeoDataFrame,
     point = tripoint(countries)
     in_alg = alg_zone_members(units, alg_units)
     if "region_id" in units and admin1 is not None:
-        region_in_alg = dict(zip(admin1["id"], alg_zone_members(admin1, alg_units),
-                                 strict=True))
+        region_in_alg = dict(zip(admin1["id"], alg_zone_members(admin1, alg_units), strict=True))
         in_alg = in_alg | units["region_id"].map(region_in_alg).fillna(False).astype(bool)
-    facts = pd.DataFrame({
-        "id": units["id"].to_numpy(),
-        "iso3": units["iso3"].to_numpy(),
-        "area_km2": area_km2(units).to_numpy(),
-        "in_alg": in_alg.to_numpy(),
-        "tripoint_km": geodesic_km(equal_area_centroids(units), point),
-    })
+    facts = pd.DataFrame(
+        {
+            "id": units["id"].to_numpy(),
+            "iso3": units["iso3"].to_numpy(),
+            "area_km2": area_km2(units).to_numpy(),
+            "in_alg": in_alg.to_numpy(),
+            "tripoint_km": geodesic_km(equal_area_centroids(units), point),
+        }
+    )
     return facts.set_index("id")

@@ -29,6 +29,7 @@ LANGUAGE_LABELS = {"en": "English", "fr": "Français"}
 
 # --- cached data -------------------------------------------------------------------------
 
+
 @st.cache_resource(show_spinner=False)
 def install_assets() -> None:
     """Copy Leaflet & co. from the XStatic packages into static/ once per server."""
@@ -63,8 +64,10 @@ def the_tripoint() -> shapely.Point:
 @st.cache_resource(show_spinner=False)
 def unit_facts() -> dict[str, pd.DataFrame]:
     layers, alg_units = boundary_layers(), zone_definitions().alg_units
-    return {kind: zones.unit_facts(layers[kind], layers["country"], alg_units, layers["admin1"])
-            for kind in ("admin1", "country", "province")}
+    return {
+        kind: zones.unit_facts(layers[kind], layers["country"], alg_units, layers["admin1"])
+        for kind in ("admin1", "country", "province")
+    }
 
 
 @st.cache_resource(show_spinner=False)
@@ -72,7 +75,8 @@ def base_geojson(lang: str) -> dict[str, dict]:
     """The base map's GeoJSON per language (read-only; folium copies what it embeds)."""
     layers = boundary_layers()
     return mapbuild.labelled_geojson(
-        mapbuild.BaseLayers(layers["country"], layers["admin1"], layers["province"]), lang)
+        mapbuild.BaseLayers(layers["country"], layers["admin1"], layers["province"]), lang
+    )
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
@@ -81,6 +85,7 @@ def core_for_radius(radius_km: float) -> gpd.GeoDataFrame:
 
 
 # --- language and URL state ----------------------------------------------------------------
+
 
 def language_selector() -> str:
     """Sidebar language switch; the choice lives in the session and in the URL (``lang``).
@@ -125,8 +130,7 @@ def member_states() -> dict:
     return facts.load_member_states()
 
 
-def member_card(layers: dict[str, gpd.GeoDataFrame], selection: Selection,
-                lang: str) -> str | None:
+def member_card(layers: dict[str, gpd.GeoDataFrame], selection: Selection, lang: str) -> str | None:
     """The member-state card for the selected feature's country, if it is an AES state."""
     from geo.render.charter import member_state_html
 

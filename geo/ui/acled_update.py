@@ -69,24 +69,44 @@ def report_view(report: rs.UpdateReport, lang: str) -> None:
     t = _t(lang)
     st.markdown(f"**{t('ru_report')}**")
     counts = report.statuses
-    for metrics in ([("ru_pages", report.pages), ("ru_fetched", report.fetched),
-                     ("data_accepted", report.accepted), ("data_rejected", report.rejected),
-                     ("data_skipped", report.skipped_rows)],
-                    [("data_new", counts["new"]), ("data_updates", counts["update"]),
-                     ("data_unchanged", counts["unchanged"]), ("ru_stored", report.written),
-                     ("ru_deleted", report.deleted)]):
+    for metrics in (
+        [
+            ("ru_pages", report.pages),
+            ("ru_fetched", report.fetched),
+            ("data_accepted", report.accepted),
+            ("data_rejected", report.rejected),
+            ("data_skipped", report.skipped_rows),
+        ],
+        [
+            ("data_new", counts["new"]),
+            ("data_updates", counts["update"]),
+            ("data_unchanged", counts["unchanged"]),
+            ("ru_stored", report.written),
+            ("ru_deleted", report.deleted),
+        ],
+    ):
         for col, (key, value) in zip(st.columns(len(metrics)), metrics, strict=True):
             col.metric(t(key), format_number(value, lang))
     for note in report.notes:
         st.caption(note.text(lang))
     if report.skipped:
-        st.caption(t("data_skipped_note", count=report.skipped_rows,
-                     types=", ".join(f"{label} ({format_number(n, lang)})"
-                                     for label, n in report.skipped.items())))
+        st.caption(
+            t(
+                "data_skipped_note",
+                count=report.skipped_rows,
+                types=", ".join(
+                    f"{label} ({format_number(n, lang)})" for label, n in report.skipped.items()
+                ),
+            )
+        )
     if report.problems:
         st.markdown(f"**{t('data_problems')}**")
-        st.dataframe(problems_table(report.problems, lang), hide_index=True,
-                     width="stretch", key=f"ru_problems_{report.source}")
+        st.dataframe(
+            problems_table(report.problems, lang),
+            hide_index=True,
+            width="stretch",
+            key=f"ru_problems_{report.source}",
+        )
     if report.source == "acled":
         st.info(t("data_acled_notice"))
 
@@ -128,21 +148,26 @@ def acled_section(lang: str, store: Store) -> None:
     with st.expander(t("ru_title")):
         st.caption(t("ru_intro"))
         _keyring_caption(keyring, lang)
-        user = st.text_input(t("ru_username"), value=os.environ.get(
-            rs.ACLED_USERNAME_ENV, ""), key="ru_acled_user")
+        user = st.text_input(
+            t("ru_username"), value=os.environ.get(rs.ACLED_USERNAME_ENV, ""), key="ru_acled_user"
+        )
         known = rs.acled_credentials(user, keyring=keyring)
         if known is not None and known.origin == "environment":
             st.caption(t("ru_from_environment", user=known.username))
         elif known is not None and known.origin == "keyring":
             st.caption(t("ru_from_keyring", user=known.username))
-        password = st.text_input(t("ru_password"), type="password", help=t("ru_password_help"),
-                                 key="ru_acled_password")
-        save = st.checkbox(t("ru_save_keyring"), disabled=not keyring.usable,
-                           key="ru_acled_save")
+        password = st.text_input(
+            t("ru_password"), type="password", help=t("ru_password_help"), key="ru_acled_password"
+        )
+        save = st.checkbox(t("ru_save_keyring"), disabled=not keyring.usable, key="ru_acled_save")
         options = list(ISO_NUMERIC)
-        isos = st.multiselect(t("ru_countries"), options, default=list(rs.AES_ISO),
-                              format_func=lambda n: country_name(ISO_NUMERIC[n], lang),
-                              key="ru_acled_countries")
+        isos = st.multiselect(
+            t("ru_countries"),
+            options,
+            default=list(rs.AES_ISO),
+            format_func=lambda n: country_name(ISO_NUMERIC[n], lang),
+            key="ru_acled_countries",
+        )
         since = st.date_input(t("ru_since"), value=None, key="ru_acled_since")
         dataset = st.text_input(t("ru_dataset"), value="acled", key="ru_acled_dataset")
         if st.button(t("ru_button"), type="primary", key="ru_acled_button"):
@@ -150,15 +175,27 @@ def acled_section(lang: str, store: Store) -> None:
             credentials = rs.acled_credentials(user, secret, keyring=keyring)
             if credentials is None:
                 st.session_state.pop(REPORT_KEY, None)
-                st.session_state[STOPPED_KEY] = ("acled", t("ru_err_no_credentials"),
-                                                 t("ru_fix_no_credentials"), None)
+                st.session_state[STOPPED_KEY] = (
+                    "acled",
+                    t("ru_err_no_credentials"),
+                    t("ru_fix_no_credentials"),
+                    None,
+                )
             else:
                 if save and secret:
                     rs.keyring_set("acled", credentials.username, secret, keyring)
-                _run(lang, "acled", lambda progress: rs.update_acled(
-                    store, rs.AcledApi(credentials), dataset=dataset,
-                    isos=tuple(isos), since=since.isoformat() if since else None,
-                    progress=progress))
+                _run(
+                    lang,
+                    "acled",
+                    lambda progress: rs.update_acled(
+                        store,
+                        rs.AcledApi(credentials),
+                        dataset=dataset,
+                        isos=tuple(isos),
+                        since=since.isoformat() if since else None,
+                        progress=progress,
+                    ),
+                )
         _outcome("acled", lang)
 
 
@@ -170,30 +207,46 @@ def ucdp_section(lang: str, store: Store) -> None:
         _keyring_caption(keyring, lang)
         if rs.ucdp_token(keyring=keyring):
             st.caption(t("ru_ucdp_token_found"))
-        token = st.text_input(t("ru_ucdp_token"), type="password", help=t("ru_ucdp_token_help"),
-                              key="ru_ucdp_token")
-        save = st.checkbox(t("ru_save_keyring"), disabled=not keyring.usable,
-                           key="ru_ucdp_save")
+        token = st.text_input(
+            t("ru_ucdp_token"), type="password", help=t("ru_ucdp_token_help"), key="ru_ucdp_token"
+        )
+        save = st.checkbox(t("ru_save_keyring"), disabled=not keyring.usable, key="ru_ucdp_save")
         version = st.text_input(t("ru_ucdp_version"), value="", key="ru_ucdp_version")
-        codes = st.multiselect(t("ru_countries"), list(GLEDITSCH_WARD),
-                               default=list(rs.AES_GW),
-                               format_func=lambda n: country_name(GLEDITSCH_WARD[n], lang),
-                               key="ru_ucdp_countries")
+        codes = st.multiselect(
+            t("ru_countries"),
+            list(GLEDITSCH_WARD),
+            default=list(rs.AES_GW),
+            format_func=lambda n: country_name(GLEDITSCH_WARD[n], lang),
+            key="ru_ucdp_countries",
+        )
         since = st.date_input(t("ru_since"), value=None, key="ru_ucdp_since")
         dataset = st.text_input(t("ru_dataset"), value="ucdp", key="ru_ucdp_dataset")
         if st.button(t("ru_ucdp_button"), type="primary", key="ru_ucdp_button"):
             secret = rs.ucdp_token(rs.Secret(token) if token else None, keyring=keyring)
             if secret is None:
                 st.session_state.pop(REPORT_KEY, None)
-                st.session_state[STOPPED_KEY] = ("ucdp", t("ru_err_no_token"),
-                                                 t("ru_fix_no_token"), None)
+                st.session_state[STOPPED_KEY] = (
+                    "ucdp",
+                    t("ru_err_no_token"),
+                    t("ru_fix_no_token"),
+                    None,
+                )
             else:
                 if save and token:
                     rs.keyring_set("ucdp", rs.UCDP_KEYRING_USER, secret, keyring)
-                _run(lang, "ucdp", lambda progress: rs.update_ucdp(
-                    store, rs.UcdpApi(secret), version, dataset=dataset,
-                    countries=tuple(codes) or rs.AES_GW,
-                    since=since.isoformat() if since else None, progress=progress))
+                _run(
+                    lang,
+                    "ucdp",
+                    lambda progress: rs.update_ucdp(
+                        store,
+                        rs.UcdpApi(secret),
+                        version,
+                        dataset=dataset,
+                        countries=tuple(codes) or rs.AES_GW,
+                        since=since.isoformat() if since else None,
+                        progress=progress,
+                    ),
+                )
         _outcome("ucdp", lang)
 
 

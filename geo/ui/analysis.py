@@ -40,12 +40,21 @@ from geo.ui import events as ui_events
 
 PALETTE = palette.SEQUENTIAL  # choropleth classes, light to dark
 ZERO_COLOR = palette.ZERO_COLOUR
-RULE_COLORS = {"coup": palette.BLACK, "charter": palette.REDDISH_PURPLE,
-               "ecowas": palette.GREY, "other": palette.GREY}
+RULE_COLORS = {
+    "coup": palette.BLACK,
+    "charter": palette.REDDISH_PURPLE,
+    "ecowas": palette.GREY,
+    "other": palette.GREY,
+}
 BAND_COLORS = palette.BAND_COLOURS
-CATEGORY_COLORS = {"coup": palette.REDDISH_PURPLE, "insurgency": palette.VERMILLION,
-                   "state-violence": palette.BLUE, "protest": palette.YELLOW,
-                   "riot": palette.SKY_BLUE, "strategic": palette.GREY}
+CATEGORY_COLORS = {
+    "coup": palette.REDDISH_PURPLE,
+    "insurgency": palette.VERMILLION,
+    "state-violence": palette.BLUE,
+    "protest": palette.YELLOW,
+    "riot": palette.SKY_BLUE,
+    "strategic": palette.GREY,
+}
 """One colour per event category in the trend charts: the hues of the map's layers."""
 WINDOW_COLORS = (palette.GREY, palette.BLUE)  # before, after
 ACTOR_COLOR = palette.VERMILLION
@@ -53,6 +62,7 @@ VICTIM_COLOR = palette.GREY
 
 
 # --- cached inputs ----------------------------------------------------------------------------
+
 
 @st.cache_resource(show_spinner=False)
 def alg_admin1_ids() -> frozenset[str]:
@@ -74,8 +84,12 @@ def event_arrays(key: str) -> an.EventArrays:
 def _event_arrays(key: str) -> an.EventArrays:
     events, _ = ui_events.app_events()
     center = ui.the_tripoint()
-    return an.prepare(events, center, cache=placecache.cache_file(data_dir(), center),
-                      duplicates=ui_events.duplicates(events))
+    return an.prepare(
+        events,
+        center,
+        cache=placecache.cache_file(data_dir(), center),
+        duplicates=ui_events.duplicates(events),
+    )
 
 
 @dataclass(frozen=True, eq=False)
@@ -167,11 +181,16 @@ def _selection(key: str, token: str, _f: EventFilter) -> Selection:
     arrays = _event_arrays(key)
     mask = selection_mask(arrays, _f)
     return Selection(
-        key=key, mask=mask, date_from=_f.date_from, date_to=_f.date_to,
-        count=int(mask.sum()), datasets=an.present(arrays, mask, "dataset"),
+        key=key,
+        mask=mask,
+        date_from=_f.date_from,
+        date_to=_f.date_to,
+        count=int(mask.sum()),
+        datasets=an.present(arrays, mask, "dataset"),
         years=an.years_present(arrays, mask),
         unassigned=int((mask & (arrays.admin1 == arrays.code("admin1", ""))).sum()),
-        cube=an.trend_cube(arrays, mask))
+        cube=an.trend_cube(arrays, mask),
+    )
 
 
 TREND_GROUPINGS: tuple[str, ...] = ("country_iso3", "category")
@@ -194,11 +213,14 @@ class TrendView:
         time its expander is open, then kept."""
         t = ui.translator(self.lang)
         labelled = self.shown.assign(group=self.shown["group_label"])
-        wide = pd.concat({
-            t("an_events"): an.series_table(labelled, "events", self.period),
-            t("an_fat_low"): an.series_table(labelled, "fatalities_low", self.period),
-            t("an_fat_high"): an.series_table(labelled, "fatalities_high", self.period)},
-            axis=1)
+        wide = pd.concat(
+            {
+                t("an_events"): an.series_table(labelled, "events", self.period),
+                t("an_fat_low"): an.series_table(labelled, "fatalities_low", self.period),
+                t("an_fat_high"): an.series_table(labelled, "fatalities_high", self.period),
+            },
+            axis=1,
+        )
         wide.index.name = t(f"an_period_{self.period}")
         return wide
 
@@ -206,8 +228,7 @@ class TrendView:
     def export(self) -> pd.DataFrame:
         """The rows of the CSV download (codes and names): built on the first click."""
         series = self.shown.drop(columns="group_label")
-        export = series.assign(month=[an.period_label(m, self.period)
-                                      for m in series["month"]])
+        export = series.assign(month=[an.period_label(m, self.period) for m in series["month"]])
         export.insert(2, "group_name", self.shown["group_label"].to_numpy())
         return export.rename(columns={"month": self.period})
 
@@ -225,12 +246,12 @@ def trend_view(key: str, f: EventFilter, by: str, lang: str) -> TrendView:
 @st.cache_resource(show_spinner=False, max_entries=SELECTIONS_KEPT)
 def _trend_views(key: str, token: str, lang: str, _f: EventFilter) -> dict[str, TrendView]:
     cube = _selection(key, token, _f).cube
-    return {by: make_trend_view(cube, by, lang, _f.date_from, _f.date_to)
-            for by in TREND_GROUPINGS}
+    return {by: make_trend_view(cube, by, lang, _f.date_from, _f.date_to) for by in TREND_GROUPINGS}
 
 
-def make_trend_view(cube: pd.DataFrame, by: str, lang: str, start: date | None,
-                    end: date | None) -> TrendView:
+def make_trend_view(
+    cube: pd.DataFrame, by: str, lang: str, start: date | None, end: date | None
+) -> TrendView:
     """The :class:`TrendView` of a :func:`geo.analysis.measures.trend_cube` grouped ``by``, every
     month from ``start`` to ``end``."""
     t = ui.translator(lang)
@@ -241,31 +262,41 @@ def make_trend_view(cube: pd.DataFrame, by: str, lang: str, start: date | None,
     # whatever its label reads in this language.
     present = set(series["group"])
     codes = list(dict.fromkeys([*(c for c in AES_MEMBERS if c in present), *sorted(present)]))
-    series = series.assign(group=pd.Categorical(series["group"], codes)).sort_values(
-        ["month", "group"], kind="stable").assign(group=lambda d: d["group"].astype(str))
-    shown = series.assign(group_label=series["group"].map(
-        (lambda c: t("an_other_countries") if c == "other" else country_name(c, lang))
-        if by == "country_iso3" else (lambda c: t(f"cat_{c}"))))
+    series = (
+        series.assign(group=pd.Categorical(series["group"], codes))
+        .sort_values(["month", "group"], kind="stable")
+        .assign(group=lambda d: d["group"].astype(str))
+    )
+    shown = series.assign(
+        group_label=series["group"].map(
+            (lambda c: t("an_other_countries") if c == "other" else country_name(c, lang))
+            if by == "country_iso3"
+            else (lambda c: t(f"cat_{c}"))
+        )
+    )
     return TrendView(period=period, shown=shown, lang=lang)
 
 
-def before_after(key: str, f: EventFilter, pivot: date, months: int,
-                 radius_km: float) -> tuple[an.BeforeAfter, frozenset[str]]:
+def before_after(
+    key: str, f: EventFilter, pivot: date, months: int, radius_km: float
+) -> tuple[an.BeforeAfter, frozenset[str]]:
     """:func:`geo.analysis.measures.before_after` of the events ``f`` selects whatever their dates
     (the windows set their own), and the datasets among them; once per set of events,
     filter, pivot, window and radius."""
     undated = replace(f, date_from=None, date_to=None)
-    return _before_after(key, repr(undated), undated, pivot, months,
-                         float(radius_km))
+    return _before_after(key, repr(undated), undated, pivot, months, float(radius_km))
 
 
 @st.cache_resource(show_spinner=False, max_entries=SELECTIONS_KEPT)
-def _before_after(key: str, token: str, _f: EventFilter, pivot: date, months: int,
-                  radius_km: float) -> tuple[an.BeforeAfter, frozenset[str]]:
+def _before_after(
+    key: str, token: str, _f: EventFilter, pivot: date, months: int, radius_km: float
+) -> tuple[an.BeforeAfter, frozenset[str]]:
     arrays = _event_arrays(key)
     mask = selection_mask(arrays, _f)
-    return (an.before_after_arrays(arrays, mask, pivot, months, alg_admin1_ids(), radius_km),
-            an.present(arrays, mask, "dataset"))
+    return (
+        an.before_after_arrays(arrays, mask, pivot, months, alg_admin1_ids(), radius_km),
+        an.present(arrays, mask, "dataset"),
+    )
 
 
 RANKINGS: tuple[str, ...] = ("events", "fatalities_high")
@@ -274,8 +305,9 @@ RANKED: dict[bool, int] = {False: 10, True: 10_000}
 """How many actors the page ranks (the top 10) and victims (all, for their table)."""
 
 
-def ranked_actors(key: str, f: EventFilter, by: str, victims: bool, n: int,
-                  lang: str = "en") -> pd.DataFrame:
+def ranked_actors(
+    key: str, f: EventFilter, by: str, victims: bool, n: int, lang: str = "en"
+) -> pd.DataFrame:
     """:func:`geo.analysis.measures.rank_actors` of the :class:`Selection` of ``f``, each group
     named in ``lang`` (``geo.io.actors``). The page's rankings (:data:`RANKINGS` x
     :data:`RANKED`) are made together, once per set of events and filter: ranking by the
@@ -293,12 +325,14 @@ def ranked_actors(key: str, f: EventFilter, by: str, victims: bool, n: int,
 @st.cache_resource(show_spinner=False, max_entries=SELECTIONS_KEPT)
 def _rankings(key: str, token: str, _f: EventFilter) -> dict[tuple[str, bool], pd.DataFrame]:
     sums = _selection(key, token, _f).actors
-    return {(by, victims): an.rank_actors(sums, n, by, victims)
-            for by in RANKINGS for victims, n in RANKED.items()}
+    return {
+        (by, victims): an.rank_actors(sums, n, by, victims)
+        for by in RANKINGS
+        for victims, n in RANKED.items()
+    }
 
 
-def region_counts(key: str, f: EventFilter, start: date | None,
-                  end: date | None) -> pd.DataFrame:
+def region_counts(key: str, f: EventFilter, start: date | None, end: date | None) -> pd.DataFrame:
     """:func:`geo.analysis.measures.admin1_counts` of the events ``f`` selects, first day in
     ``[start, end]``. The page's periods (the filter's dates, each calendar year) are in
     the :class:`Selection`, all summed the first time one is asked for, once per set of
@@ -308,15 +342,20 @@ def region_counts(key: str, f: EventFilter, start: date | None,
     chosen.region_years, chosen.no_regions  # noqa: B018 - every period summed at once
     if (start, end) == (f.date_from, f.date_to):
         return chosen.regions
-    if (start is not None and end is not None and start.year == end.year
-            and (start.month, start.day, end.month, end.day) == (1, 1, 12, 31)):
+    if (
+        start is not None
+        and end is not None
+        and start.year == end.year
+        and (start.month, start.day, end.month, end.day) == (1, 1, 12, 31)
+    ):
         return chosen.region_years.get(start.year, chosen.no_regions)
     return _region_counts(key, repr(f), f, start, end)
 
 
 @st.cache_resource(show_spinner=False, max_entries=SELECTIONS_KEPT)
-def _region_counts(key: str, token: str, _f: EventFilter, start: date | None,
-                   end: date | None) -> pd.DataFrame:
+def _region_counts(
+    key: str, token: str, _f: EventFilter, start: date | None, end: date | None
+) -> pd.DataFrame:
     arrays = _event_arrays(key)
     return an.admin1_sums(arrays, selection_mask(arrays, _f), start, end)
 
@@ -357,6 +396,7 @@ def freeze_long_lived_objects(key: str) -> None:
 
 # --- URL state ----------------------------------------------------------------------------------
 
+
 def parse_pivot(span: tuple[date, date]) -> Callable[[str], date | None]:
     def parse(raw: str) -> date | None:
         try:
@@ -364,6 +404,7 @@ def parse_pivot(span: tuple[date, date]) -> Callable[[str], date | None]:
         except ValueError:
             return None
         return value if span[0] <= value <= span[1] else None
+
     return parse
 
 
@@ -387,6 +428,7 @@ def core_radius(default_km: float) -> float:
 
 # --- charts ------------------------------------------------------------------------------------
 
+
 def vega_locale(lang: str) -> dict:
     """Vega's number and time format locales for ``lang`` (d3-format / d3-time-format
     definitions), from the same CLDR data as :func:`geo.i18n.catalogue.format_number`: axes, legends
@@ -397,12 +439,19 @@ def vega_locale(lang: str) -> dict:
     months, days = loc.months["format"], loc.days["format"]
     sunday_first = [6, 0, 1, 2, 3, 4, 5]  # CLDR counts days from Monday, d3 from Sunday
     return {
-        "formatLocale": {"decimal": symbols["decimal"], "thousands": symbols["group"],
-                         "grouping": [3], "currency": ["", ""], "percent": percent,
-                         "minus": "\u2212"},
+        "formatLocale": {
+            "decimal": symbols["decimal"],
+            "thousands": symbols["group"],
+            "grouping": [3],
+            "currency": ["", ""],
+            "percent": percent,
+            "minus": "\u2212",
+        },
         "timeFormatLocale": {
-            "dateTime": "%x, %X", "date": "%d/%m/%Y" if lang == "fr" else "%m/%d/%Y",
-            "time": "%H:%M:%S", "periods": ["AM", "PM"],
+            "dateTime": "%x, %X",
+            "date": "%d/%m/%Y" if lang == "fr" else "%m/%d/%Y",
+            "time": "%H:%M:%S",
+            "periods": ["AM", "PM"],
             "days": [days["wide"][i] for i in sunday_first],
             "shortDays": [days["abbreviated"][i] for i in sunday_first],
             "months": [months["wide"][i] for i in range(1, 13)],
@@ -417,9 +466,9 @@ def localised(chart: alt.TopLevelMixin, lang: str) -> alt.TopLevelMixin:
     stays sharp when zoomed and is in the page (the charts have at most a few hundred
     marks; the data are aggregated first)."""
     locale = vega_locale(lang)
-    return chart.configure(locale={"number": locale["formatLocale"],
-                                   "time": locale["timeFormatLocale"]}).properties(
-        usermeta={"embedOptions": {"renderer": "svg"}})
+    return chart.configure(
+        locale={"number": locale["formatLocale"], "time": locale["timeFormatLocale"]}
+    ).properties(usermeta={"embedOptions": {"renderer": "svg"}})
 
 
 def vega_spec(chart: alt.TopLevelMixin, prefix: str = "data") -> dict:
@@ -494,8 +543,10 @@ def _period_format(period: str, lang: str) -> str:
     return fmt.replace("T%q", "Q%q") if period == "quarter" and lang != "fr" else fmt
 
 
-RULE_LABEL_KEYS = {"ecowas-exit-announced": "an_rule_ecowas_announced",
-                   "ecowas-exit-effective": "an_rule_ecowas_effective"}
+RULE_LABEL_KEYS = {
+    "ecowas-exit-announced": "an_rule_ecowas_announced",
+    "ecowas-exit-effective": "an_rule_ecowas_effective",
+}
 RULE_LABEL_PX = 14
 """Width a rotated label takes (11 px text and a gap); closer rules get staggered labels."""
 PLOT_WIDTH_PX = 700
@@ -518,8 +569,9 @@ def rule_labels(rules: pd.DataFrame, lang: str) -> pd.Series:
     return rules.apply(label, axis=1) if len(rules) else pd.Series(dtype="str")
 
 
-def rule_lanes(dates: pd.Series, start: pd.Timestamp, end: pd.Timestamp,
-               width_px: float = PLOT_WIDTH_PX) -> pd.DataFrame:
+def rule_lanes(
+    dates: pd.Series, start: pd.Timestamp, end: pd.Timestamp, width_px: float = PLOT_WIDTH_PX
+) -> pd.DataFrame:
     """Where each rule's label goes so that none overlaps another: ``side`` (``left`` or
     ``right`` of its line) and ``lane`` (0 at the top, 1 lower down...).
 
@@ -534,8 +586,10 @@ def rule_lanes(dates: pd.Series, start: pd.Timestamp, end: pd.Timestamp,
         lane = 0
         while True:
             placed = None
-            for side, (lo, hi) in (("left", (x - RULE_LABEL_PX, x)),
-                                   ("right", (x, x + RULE_LABEL_PX))):
+            for side, (lo, hi) in (
+                ("left", (x - RULE_LABEL_PX, x)),
+                ("right", (x, x + RULE_LABEL_PX)),
+            ):
                 if all(hi <= a or lo >= b for a, b in taken.get(lane, [])):
                     placed = side, (lo, hi)
                     break
@@ -554,8 +608,9 @@ leaves about 280 px of plot for the bars and the milestone labels."""
 LANE_PX = 150  # vertical room of a label lane (labels are shortened to fit it)
 
 
-def _rules_layer(rules: pd.DataFrame, lang: str, start: pd.Timestamp,
-                 end: pd.Timestamp) -> alt.TopLevelMixin | None:
+def _rules_layer(
+    rules: pd.DataFrame, lang: str, start: pd.Timestamp, end: pd.Timestamp
+) -> alt.TopLevelMixin | None:
     shown = rules[(rules["date"] >= start) & (rules["date"] <= end)].copy()
     if shown.empty:
         return None
@@ -565,29 +620,38 @@ def _rules_layer(rules: pd.DataFrame, lang: str, start: pd.Timestamp,
     shown = shown.join(rule_lanes(shown["date"], start, end))
     shown["y"] = 4 + shown["lane"] * LANE_PX
     kinds = list(RULE_COLORS)
-    colour = alt.Color("kind:N", scale=alt.Scale(domain=kinds,
-                                                 range=[RULE_COLORS[k] for k in kinds]),
-                       legend=None)
-    tooltip = [alt.Tooltip("title:N", title=t("an_milestone")),
-               alt.Tooltip("date:T", title=t("an_date"), format="%-d %B %Y")]
+    colour = alt.Color(
+        "kind:N", scale=alt.Scale(domain=kinds, range=[RULE_COLORS[k] for k in kinds]), legend=None
+    )
+    tooltip = [
+        alt.Tooltip("title:N", title=t("an_milestone")),
+        alt.Tooltip("date:T", title=t("an_date"), format="%-d %B %Y"),
+    ]
     base = alt.Chart(shown)
     lines = base.mark_rule(strokeDash=[4, 3], strokeWidth=1.5).encode(
-        x="date:T", color=colour, tooltip=tooltip)
+        x="date:T", color=colour, tooltip=tooltip
+    )
     layers = [lines]
     # Vertical labels reading upwards, hanging from the top: left of the line (text above
     # its baseline) or right of it (below), with a white halo over the bars.
-    sides: tuple[tuple[str, Literal["bottom", "top"]], ...] = (("left", "bottom"),
-                                                              ("right", "top"))
+    sides: tuple[tuple[str, Literal["bottom", "top"]], ...] = (("left", "bottom"), ("right", "top"))
     for side, baseline in sides:
         part = base.transform_filter(alt.datum.side == side)
         for halo in (True, False):
-            style: dict[str, Any] = ({"stroke": "white", "strokeWidth": 3,
-                                      "strokeOpacity": 0.85} if halo else {})
-            text = part.mark_text(angle=270, align="right", baseline=baseline, fontSize=11,
-                                  limit=LANE_PX - 10, dy=-2 if side == "left" else 2,
-                                  **style).encode(
-                x="date:T", y=alt.Y("y:Q", scale=None, axis=None), text="label:N",
-                tooltip=tooltip)
+            style: dict[str, Any] = (
+                {"stroke": "white", "strokeWidth": 3, "strokeOpacity": 0.85} if halo else {}
+            )
+            text = part.mark_text(
+                angle=270,
+                align="right",
+                baseline=baseline,
+                fontSize=11,
+                limit=LANE_PX - 10,
+                dy=-2 if side == "left" else 2,
+                **style,
+            ).encode(
+                x="date:T", y=alt.Y("y:Q", scale=None, axis=None), text="label:N", tooltip=tooltip
+            )
             layers.append(text if halo else text.encode(color=colour))
     return alt.layer(*layers)
 
@@ -595,8 +659,7 @@ def _rules_layer(rules: pd.DataFrame, lang: str, start: pd.Timestamp,
 def _rule_span(series: pd.DataFrame, period: str) -> tuple[pd.Timestamp, pd.Timestamp]:
     """First and last day a trend chart of ``series`` covers (the rules drawn on it)."""
     freq = {"month": "MS", "quarter": "QS", "year": "YS"}[period]
-    end = series["month"].max() + pd.tseries.frequencies.to_offset(freq) - pd.Timedelta(
-        days=1)
+    end = series["month"].max() + pd.tseries.frequencies.to_offset(freq) - pd.Timedelta(days=1)
     return series["month"].min(), end
 
 
@@ -606,8 +669,9 @@ def _layered(*charts: alt.TopLevelMixin) -> alt.TopLevelMixin:
     return alt.layer(*cast(list[Any], charts))
 
 
-def _layer_with_rules(chart: alt.TopLevelMixin, rules: pd.DataFrame, lang: str,
-                      series: pd.DataFrame, period: str) -> alt.TopLevelMixin:
+def _layer_with_rules(
+    chart: alt.TopLevelMixin, rules: pd.DataFrame, lang: str, series: pd.DataFrame, period: str
+) -> alt.TopLevelMixin:
     if series.empty:
         return chart
     layer = _rules_layer(rules, lang, *_rule_span(series, period))
@@ -618,87 +682,143 @@ def _layer_with_rules(chart: alt.TopLevelMixin, rules: pd.DataFrame, lang: str,
 
 def _colour(series: pd.DataFrame, by: str, group_label: str) -> alt.Color:
     pairs = series[["group", "group_label"]].drop_duplicates()
-    return alt.Color("group_label:N", title=group_label,
-                     sort=list(pairs["group_label"]),
-                     legend=alt.Legend(orient="bottom", labelLimit=320),
-                     scale=alt.Scale(domain=list(pairs["group_label"]),
-                                     range=group_colours(list(pairs["group"]), by)))
+    return alt.Color(
+        "group_label:N",
+        title=group_label,
+        sort=list(pairs["group_label"]),
+        legend=alt.Legend(orient="bottom", labelLimit=320),
+        scale=alt.Scale(
+            domain=list(pairs["group_label"]), range=group_colours(list(pairs["group"]), by)
+        ),
+    )
 
 
 def _period_title(key: str, period: str, lang: str) -> str:
     return translate(f"{key}_{period}", lang)
 
 
-def events_chart(series: pd.DataFrame, rules: pd.DataFrame, lang: str, group_label: str,
-                 by: str = "country_iso3", period: str = "month") -> alt.TopLevelMixin:
+def events_chart(
+    series: pd.DataFrame,
+    rules: pd.DataFrame,
+    lang: str,
+    group_label: str,
+    by: str = "country_iso3",
+    period: str = "month",
+) -> alt.TopLevelMixin:
     """Stacked bars of events per ``period`` (``series``:
     :func:`geo.analysis.measures.period_series`
     with a ``group_label`` column), the milestones as labelled dashed lines."""
     bars = events_bars(series, lang, group_label, by, period)
-    return localised(_layer_with_rules(bars, rules, lang, series, period).properties(
-        title=_period_title("an_events_per", period, lang)), lang)
+    return localised(
+        _layer_with_rules(bars, rules, lang, series, period).properties(
+            title=_period_title("an_events_per", period, lang)
+        ),
+        lang,
+    )
 
 
-def events_bars(series: pd.DataFrame, lang: str, group_label: str, by: str = "country_iso3",
-                period: str = "month") -> alt.TopLevelMixin:
+def events_bars(
+    series: pd.DataFrame,
+    lang: str,
+    group_label: str,
+    by: str = "country_iso3",
+    period: str = "month",
+) -> alt.TopLevelMixin:
     """The bars of :func:`events_chart`, without the milestones."""
     t = ui.translator(lang)
     unit = _TIME_UNITS[period]
     period_title = t(f"an_period_{period}")
-    return alt.Chart(series).mark_bar().encode(
-        x=alt.X(f"{unit}(month):T", title=period_title,
-                axis=charter_view.time_axis(series["month"], lang)),
-        y=alt.Y("sum(events):Q", title=t("an_events")),
-        color=_colour(series, by, group_label),
-        tooltip=[alt.Tooltip(f"{unit}(month):T", title=period_title,
-                             format=_period_format(period, lang)),
-                 alt.Tooltip("group_label:N", title=group_label),
-                 alt.Tooltip("sum(events):Q", title=t("an_events"), format=",")],
-    ).properties(height=TREND_HEIGHT_PX)
+    return (
+        alt.Chart(series)
+        .mark_bar()
+        .encode(
+            x=alt.X(
+                f"{unit}(month):T",
+                title=period_title,
+                axis=charter_view.time_axis(series["month"], lang),
+            ),
+            y=alt.Y("sum(events):Q", title=t("an_events")),
+            color=_colour(series, by, group_label),
+            tooltip=[
+                alt.Tooltip(
+                    f"{unit}(month):T", title=period_title, format=_period_format(period, lang)
+                ),
+                alt.Tooltip("group_label:N", title=group_label),
+                alt.Tooltip("sum(events):Q", title=t("an_events"), format=","),
+            ],
+        )
+        .properties(height=TREND_HEIGHT_PX)
+    )
 
 
-def fatalities_chart(series: pd.DataFrame, rules: pd.DataFrame, lang: str, group_label: str,
-                     by: str = "country_iso3",
-                     period: str = "month") -> alt.TopLevelMixin:
+def fatalities_chart(
+    series: pd.DataFrame,
+    rules: pd.DataFrame,
+    lang: str,
+    group_label: str,
+    by: str = "country_iso3",
+    period: str = "month",
+) -> alt.TopLevelMixin:
     """The range of known deaths per ``period`` (low to high) as a band under its upper
     line, the milestones as labelled dashed lines."""
     chart = fatalities_band(series, lang, group_label, by, period)
-    return localised(_layer_with_rules(chart, rules, lang, series, period).properties(
-        title=_period_title("an_fatalities_per", period, lang)), lang)
+    return localised(
+        _layer_with_rules(chart, rules, lang, series, period).properties(
+            title=_period_title("an_fatalities_per", period, lang)
+        ),
+        lang,
+    )
 
 
-def fatalities_band(series: pd.DataFrame, lang: str, group_label: str,
-                    by: str = "country_iso3", period: str = "month") -> alt.TopLevelMixin:
+def fatalities_band(
+    series: pd.DataFrame,
+    lang: str,
+    group_label: str,
+    by: str = "country_iso3",
+    period: str = "month",
+) -> alt.TopLevelMixin:
     """The band and line of :func:`fatalities_chart`, without the milestones."""
     t = ui.translator(lang)
     period_title = t(f"an_period_{period}")
     # The data on the layer, not on each part: alt.layer would otherwise hash the frame of
     # each (a tenth of a second, through its text repr) to see that they are the same.
     base = alt.Chart().encode(
-        x=alt.X("month:T", title=period_title,
-                axis=charter_view.time_axis(series["month"], lang)),
+        x=alt.X("month:T", title=period_title, axis=charter_view.time_axis(series["month"], lang)),
         color=_colour(series, by, group_label),
     )
-    tooltip = [alt.Tooltip("month:T", title=period_title, format=_period_format(period, lang)),
-               alt.Tooltip("group_label:N", title=group_label),
-               alt.Tooltip("fatalities_low:Q", title=t("an_fat_low"), format=","),
-               alt.Tooltip("fatalities_high:Q", title=t("an_fat_high"), format=","),
-               alt.Tooltip("fatalities_unknown:Q", title=t("an_fat_unknown"), format=",")]
+    tooltip = [
+        alt.Tooltip("month:T", title=period_title, format=_period_format(period, lang)),
+        alt.Tooltip("group_label:N", title=group_label),
+        alt.Tooltip("fatalities_low:Q", title=t("an_fat_low"), format=","),
+        alt.Tooltip("fatalities_high:Q", title=t("an_fat_high"), format=","),
+        alt.Tooltip("fatalities_unknown:Q", title=t("an_fat_unknown"), format=","),
+    ]
     band = base.mark_area(opacity=0.3, interpolate="step-after").encode(
         y=alt.Y("fatalities_low:Q", title=f"{t('an_fat_low')} – {t('an_fat_high')}"),
-        y2="fatalities_high:Q", tooltip=tooltip)
+        y2="fatalities_high:Q",
+        tooltip=tooltip,
+    )
     line = base.mark_line(interpolate="step-after", strokeWidth=1.2).encode(
-        y="fatalities_high:Q", tooltip=tooltip)
+        y="fatalities_high:Q", tooltip=tooltip
+    )
     return alt.layer(band, line, data=series).properties(height=TREND_HEIGHT_PX)
 
 
 TREND_BODIES: dict[str, tuple[Callable[..., alt.TopLevelMixin], str]] = {
     "events": (events_bars, "an_events_per"),
-    "fatalities": (fatalities_band, "an_fatalities_per")}
+    "fatalities": (fatalities_band, "an_fatalities_per"),
+}
 
 
-def trend_spec(kind: str, series: pd.DataFrame, rules: pd.DataFrame, lang: str,
-               group_label: str, by: str = "country_iso3", period: str = "month") -> dict:
+def trend_spec(
+    kind: str,
+    series: pd.DataFrame,
+    rules: pd.DataFrame,
+    lang: str,
+    group_label: str,
+    by: str = "country_iso3",
+    period: str = "month",
+) -> dict:
     """:func:`vega_spec` of :func:`events_chart` (``kind="events"``) or
     :func:`fatalities_chart` (``"fatalities"``), put together from the spec of the bars
     and that of the milestone layer (:func:`rules_spec`, once per language and span):
@@ -713,108 +833,161 @@ def trend_spec(kind: str, series: pd.DataFrame, rules: pd.DataFrame, lang: str,
     bars = vega_spec(localised(chart, lang), prefix=f"data-{kind}")
     top = ("$schema", "config", "usermeta", "datasets", "height")
     # As alt.layer does: the bars' height goes to the layered chart.
-    return {"$schema": bars["$schema"], "config": bars["config"], "height": bars["height"],
-            "layer": [{k: v for k, v in part.items() if k not in top}
-                      for part in (bars, rules_part)],
-            "resolve": {"scale": {"color": "independent"}}, "title": title,
-            "usermeta": bars["usermeta"],
-            "datasets": {**bars["datasets"], **rules_part["datasets"]}}
+    return {
+        "$schema": bars["$schema"],
+        "config": bars["config"],
+        "height": bars["height"],
+        "layer": [{k: v for k, v in part.items() if k not in top} for part in (bars, rules_part)],
+        "resolve": {"scale": {"color": "independent"}},
+        "title": title,
+        "usermeta": bars["usermeta"],
+        "datasets": {**bars["datasets"], **rules_part["datasets"]},
+    }
 
 
-def rules_spec(rules: pd.DataFrame, lang: str, start: pd.Timestamp,
-               end: pd.Timestamp) -> dict | None:
+def rules_spec(
+    rules: pd.DataFrame, lang: str, start: pd.Timestamp, end: pd.Timestamp
+) -> dict | None:
     """:func:`vega_spec` of the milestone layer of a trend chart from ``start`` to ``end``
     (None: no milestone in it); built once per language and span."""
     return _rules_spec(lang, start, end, rules)
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)
-def _rules_spec(lang: str, start: pd.Timestamp, end: pd.Timestamp,
-                _rules: pd.DataFrame) -> dict | None:
+def _rules_spec(
+    lang: str, start: pd.Timestamp, end: pd.Timestamp, _rules: pd.DataFrame
+) -> dict | None:
     # The rules are the timeline's (geo.ui.analysis.milestone_rules): the same in every run.
     layer = _rules_layer(_rules, lang, start, end)
     return None if layer is None else vega_spec(localised(layer, lang), prefix="data-rules")
 
 
-def before_after_chart(long: pd.DataFrame, area_labels: dict[str, str],
-                       lang: str) -> alt.TopLevelMixin:
+def before_after_chart(
+    long: pd.DataFrame, area_labels: dict[str, str], lang: str
+) -> alt.TopLevelMixin:
     t = ui.translator(lang)
     data = long[long["measure"].isin(["events", "fatalities_high"])].copy()
     data["area_label"] = data["area"].map(area_labels)
-    data["window_label"] = data["window"].map({"before": t("an_window_before"),
-                                               "after": t("an_window_after")})
-    data["measure_label"] = data["measure"].map({"events": t("an_events"),
-                                                 "fatalities_high": t("an_fat_high")})
+    data["window_label"] = data["window"].map(
+        {"before": t("an_window_before"), "after": t("an_window_after")}
+    )
+    data["measure_label"] = data["measure"].map(
+        {"events": t("an_events"), "fatalities_high": t("an_fat_high")}
+    )
     order = [area_labels[a] for a in an.AREAS]
     windows = [t("an_window_before"), t("an_window_after")]
-    return localised(alt.Chart(data).mark_bar().encode(
-        y=alt.Y("area_label:N", title=None, sort=order, axis=alt.Axis(labelLimit=240)),
-        yOffset=alt.YOffset("window_label:N", sort=windows),
-        x=alt.X("value:Q", title=None),
-        color=alt.Color("window_label:N", title=t("an_window_label"), sort=windows,
-                        scale=alt.Scale(domain=windows, range=list(WINDOW_COLORS))),
-        tooltip=[alt.Tooltip("area_label:N", title=t("an_area")),
-                 alt.Tooltip("window_label:N", title=t("an_window_label")),
-                 alt.Tooltip("value:Q", title=t("an_value"), format=",")],
-    ).properties(height=230, width=260).facet(
-        column=alt.Column("measure_label:N", title=None)
-    ).resolve_scale(x="independent"), lang)
+    return localised(
+        alt.Chart(data)
+        .mark_bar()
+        .encode(
+            y=alt.Y("area_label:N", title=None, sort=order, axis=alt.Axis(labelLimit=240)),
+            yOffset=alt.YOffset("window_label:N", sort=windows),
+            x=alt.X("value:Q", title=None),
+            color=alt.Color(
+                "window_label:N",
+                title=t("an_window_label"),
+                sort=windows,
+                scale=alt.Scale(domain=windows, range=list(WINDOW_COLORS)),
+            ),
+            tooltip=[
+                alt.Tooltip("area_label:N", title=t("an_area")),
+                alt.Tooltip("window_label:N", title=t("an_window_label")),
+                alt.Tooltip("value:Q", title=t("an_value"), format=","),
+            ],
+        )
+        .properties(height=230, width=260)
+        .facet(column=alt.Column("measure_label:N", title=None))
+        .resolve_scale(x="independent"),
+        lang,
+    )
 
 
 def bands_chart(table: pd.DataFrame, share_col: str, lang: str) -> alt.TopLevelMixin:
     t = ui.translator(lang)
     data = table.copy()
     labels = [band_label(b, lang) for b in an.BAND_LABELS]
-    data["band_label"] = data["band"].astype(str).map(dict(zip(an.BAND_LABELS, labels,
-                                                               strict=True)))
-    data["band_order"] = data["band"].astype(str).map(
-        {b: i for i, b in enumerate(an.BAND_LABELS)})
+    data["band_label"] = (
+        data["band"].astype(str).map(dict(zip(an.BAND_LABELS, labels, strict=True)))
+    )
+    data["band_order"] = data["band"].astype(str).map({b: i for i, b in enumerate(an.BAND_LABELS)})
     data["year"] = data["year"].astype(str)
-    return localised(alt.Chart(data.drop(columns="band")).mark_bar().encode(
-        x=alt.X("year:O", title=t("an_year")),
-        y=alt.Y(f"{share_col}:Q", title=t("an_share"), axis=alt.Axis(format="%"),
-                stack="zero"),
-        color=alt.Color("band_label:N", title=t("an_band"), sort=labels,
-                        scale=alt.Scale(domain=labels, range=list(BAND_COLORS))),
-        order=alt.Order("band_order:Q"),
-        tooltip=[alt.Tooltip("year:O", title=t("an_year")),
-                 alt.Tooltip("band_label:N", title=t("an_band")),
-                 alt.Tooltip(f"{share_col}:Q", title=t("an_share"), format=".0%"),
-                 alt.Tooltip("events:Q", title=t("an_events"), format=","),
-                 alt.Tooltip("fatalities_low:Q", title=t("an_fat_low"), format=","),
-                 alt.Tooltip("fatalities_high:Q", title=t("an_fat_high"), format=",")],
-    ).properties(height=300), lang)
+    return localised(
+        alt.Chart(data.drop(columns="band"))
+        .mark_bar()
+        .encode(
+            x=alt.X("year:O", title=t("an_year")),
+            y=alt.Y(f"{share_col}:Q", title=t("an_share"), axis=alt.Axis(format="%"), stack="zero"),
+            color=alt.Color(
+                "band_label:N",
+                title=t("an_band"),
+                sort=labels,
+                scale=alt.Scale(domain=labels, range=list(BAND_COLORS)),
+            ),
+            order=alt.Order("band_order:Q"),
+            tooltip=[
+                alt.Tooltip("year:O", title=t("an_year")),
+                alt.Tooltip("band_label:N", title=t("an_band")),
+                alt.Tooltip(f"{share_col}:Q", title=t("an_share"), format=".0%"),
+                alt.Tooltip("events:Q", title=t("an_events"), format=","),
+                alt.Tooltip("fatalities_low:Q", title=t("an_fat_low"), format=","),
+                alt.Tooltip("fatalities_high:Q", title=t("an_fat_high"), format=","),
+            ],
+        )
+        .properties(height=300),
+        lang,
+    )
 
 
 BAR_STEP_PX = 28
 """Room per actor bar: more than two lines of 12 px labels, so no label is dropped."""
 
 
-def actors_chart(top: pd.DataFrame, measure: str, lang: str, colour: str = ACTOR_COLOR,
-                 name_title: str | None = None) -> alt.TopLevelMixin:
+def actors_chart(
+    top: pd.DataFrame,
+    measure: str,
+    lang: str,
+    colour: str = ACTOR_COLOR,
+    name_title: str | None = None,
+) -> alt.TopLevelMixin:
     """Horizontal bars, one per actor, every bar labelled with the full name (long names
     are cut with an ellipsis at 360 px; the tooltip has them whole)."""
     t = ui.translator(lang)
     titles = {"events": t("an_events"), "fatalities_high": t("an_fat_high")}
-    return localised(alt.Chart(top).mark_bar(color=colour).encode(
-        y=alt.Y("actor:N", sort=list(top["actor"]), title=None,
-                axis=alt.Axis(labelLimit=360, labelOverlap=False, labelFontSize=12,
-                              labelPadding=6)),
-        x=alt.X(f"{measure}:Q", title=titles[measure], axis=alt.Axis(tickMinStep=1)),
-        tooltip=[alt.Tooltip("actor:N", title=name_title or t("an_actor")),
-                 alt.Tooltip("events:Q", title=t("an_events"), format=","),
-                 alt.Tooltip("fatalities_low:Q", title=t("an_fat_low"), format=","),
-                 alt.Tooltip("fatalities_high:Q", title=t("an_fat_high"), format=",")],
-    ).properties(height=alt.Step(BAR_STEP_PX)), lang)
+    return localised(
+        alt.Chart(top)
+        .mark_bar(color=colour)
+        .encode(
+            y=alt.Y(
+                "actor:N",
+                sort=list(top["actor"]),
+                title=None,
+                axis=alt.Axis(labelLimit=360, labelOverlap=False, labelFontSize=12, labelPadding=6),
+            ),
+            x=alt.X(f"{measure}:Q", title=titles[measure], axis=alt.Axis(tickMinStep=1)),
+            tooltip=[
+                alt.Tooltip("actor:N", title=name_title or t("an_actor")),
+                alt.Tooltip("events:Q", title=t("an_events"), format=","),
+                alt.Tooltip("fatalities_low:Q", title=t("an_fat_low"), format=","),
+                alt.Tooltip("fatalities_high:Q", title=t("an_fat_high"), format=","),
+            ],
+        )
+        .properties(height=alt.Step(BAR_STEP_PX)),
+        lang,
+    )
 
 
 CHARTS: dict[str, Callable[..., alt.TopLevelMixin]] = {
-    "events": events_chart, "fatalities": fatalities_chart, "before_after": before_after_chart,
-    "bands": bands_chart, "actors": actors_chart}
+    "events": events_chart,
+    "fatalities": fatalities_chart,
+    "before_after": before_after_chart,
+    "bands": bands_chart,
+    "actors": actors_chart,
+}
 """The page's charts by name, for :func:`cached_spec`."""
 
 
 # --- choropleth -------------------------------------------------------------------------------
+
 
 def class_breaks(max_value: float, classes: int = len(PALETTE)) -> list[float]:
     """Upper bounds of ``classes`` equal-width classes over (0, max] (whole numbers)."""
@@ -838,10 +1011,15 @@ def region_features(admin1: gpd.GeoDataFrame, lang: str) -> dict:
     (``admin1``) and the escaped ``label`` of each: what :func:`choropleth` draws whatever
     the numbers (the page builds it once per language, :func:`cached_region_features`)."""
     names = admin1["name_fr"] if lang == "fr" else admin1["name_en"]
-    return gpd.GeoDataFrame({
-        "id": admin1["id"].to_numpy(), "kind": "admin1",
-        "label": names.map(html.escape).to_numpy(),
-    }, geometry=admin1.geometry.to_numpy(), crs=admin1.crs).__geo_interface__
+    return gpd.GeoDataFrame(
+        {
+            "id": admin1["id"].to_numpy(),
+            "kind": "admin1",
+            "label": names.map(html.escape).to_numpy(),
+        },
+        geometry=admin1.geometry.to_numpy(),
+        crs=admin1.crs,
+    ).__geo_interface__
 
 
 def cached_region_features(lang: str) -> dict:
@@ -854,8 +1032,13 @@ def _region_features(lang: str) -> dict:
     return region_features(ui.boundary_layers()["admin1"], lang)
 
 
-def choropleth(admin1: gpd.GeoDataFrame, counts: pd.DataFrame, measure: str,
-               lang: str, features: dict | None = None) -> tuple[folium.Map, list[float]]:
+def choropleth(
+    admin1: gpd.GeoDataFrame,
+    counts: pd.DataFrame,
+    measure: str,
+    lang: str,
+    features: dict | None = None,
+) -> tuple[folium.Map, list[float]]:
     """An offline folium map of the admin-1 units coloured by ``counts[measure]``.
 
     Each feature carries ``id``, ``kind`` (``admin1``) and an escaped ``label`` and
@@ -868,12 +1051,20 @@ def choropleth(admin1: gpd.GeoDataFrame, counts: pd.DataFrame, measure: str,
     breaks = class_breaks(float(values.max()) if len(values) else 0.0)
     label = t("an_fat_high") if measure == "fatalities_high" else t("an_events")
     shapes = features if features is not None else region_features(admin1, lang)
-    collection = {**shapes, "features": [
-        {**feature, "properties": {
-            **feature["properties"],
-            "value": html.escape(f"{label}: {format_number(v, lang)}"),
-            "fill": color_for(v, breaks)}}
-        for feature, v in zip(shapes["features"], values, strict=True)]}
+    collection = {
+        **shapes,
+        "features": [
+            {
+                **feature,
+                "properties": {
+                    **feature["properties"],
+                    "value": html.escape(f"{label}: {format_number(v, lang)}"),
+                    "fill": color_for(v, breaks),
+                },
+            }
+            for feature, v in zip(shapes["features"], values, strict=True)
+        ],
+    }
     return filled_regions_map(collection, t("an_regions"), admin1), breaks
 
 
@@ -885,8 +1076,12 @@ def filled_regions_map(collection: dict, name: str, admin1: gpd.GeoDataFrame) ->
     folium.GeoJson(
         collection,
         name=name,
-        style_function=lambda f: {"color": mapbuild.COLORS["region_line"], "weight": 1,
-                                  "fillColor": f["properties"]["fill"], "fillOpacity": 0.85},
+        style_function=lambda f: {
+            "color": mapbuild.COLORS["region_line"],
+            "weight": 1,
+            "fillColor": f["properties"]["fill"],
+            "fillOpacity": 0.85,
+        },
         highlight_function=lambda _f: {"weight": 3},
         tooltip=folium.GeoJsonTooltip(fields=["label", "value"], labels=False),
     ).add_to(fmap)
@@ -900,21 +1095,26 @@ def legend_html(breaks: list[float], lang: str) -> str:
     lower = 1
     for color, upper in zip(PALETTE, breaks, strict=False):
         high = format_number(upper, lang)
-        items.append((color, f"{format_number(lower, lang)}–{high}" if upper > lower
-                      else high))
+        items.append((color, f"{format_number(lower, lang)}–{high}" if upper > lower else high))
         lower = int(upper) + 1
     cells = "".join(
         f'<span style="display:inline-flex;align-items:center;margin-right:12px">'
         f'<span style="width:14px;height:14px;background:{c};border:1px solid #a8581f;'
         f'margin-right:4px;display:inline-block"></span>{html.escape(text)}</span>'
-        for c, text in items)
+        for c, text in items
+    )
     return f'<div class="an-legend" style="font-size:0.85rem">{cells}</div>'
 
 
 # --- tables --------------------------------------------------------------------------------------
 
-def number_table(frame: pd.DataFrame, lang: str, percent: Iterable[str] = (),
-                 decimals: Mapping[str, int] | None = None) -> Styler:
+
+def number_table(
+    frame: pd.DataFrame,
+    lang: str,
+    percent: Iterable[str] = (),
+    decimals: Mapping[str, int] | None = None,
+) -> Styler:
     """``frame`` for ``st.dataframe`` with every number in the reader's format (``1 253``,
     ``12,5`` in French): the cells keep their numbers (sorting stays numeric), only their
     display changes. ``percent`` columns hold fractions shown as ``45 %``; missing is ``–``.
@@ -926,14 +1126,13 @@ def number_table(frame: pd.DataFrame, lang: str, percent: Iterable[str] = (),
     percent = set(percent)
     formats: dict = {}
     for col in frame.columns:
-        if not pd.api.types.is_numeric_dtype(frame[col]) or pd.api.types.is_bool_dtype(
-                frame[col]):
+        if not pd.api.types.is_numeric_dtype(frame[col]) or pd.api.types.is_bool_dtype(frame[col]):
             continue
         if col in percent:
-            formats[col] = (lambda v: _percent(v, lang))
+            formats[col] = lambda v: _percent(v, lang)
         else:
             places = decimals.get(col, 0)
-            formats[col] = (lambda v, places=places: _number(v, lang, places))
+            formats[col] = lambda v, places=places: _number(v, lang, places)
     uuid = f"an{zlib.crc32(repr(list(frame.columns)).encode()):08x}"
     return Styler(frame, uuid=uuid).format(formats, na_rep="–")
 

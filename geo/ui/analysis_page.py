@@ -31,9 +31,13 @@ from geo.ui import state
 MAP_KEY = state.AN_MAP.name
 SECTION_KEY = state.AN_SECTION.name
 SECTION_PARAM = state.AN_SECTION.url_name
-SECTIONS: dict[str, str] = {"trends": "an_trends", "before_after": "an_ba",
-                            "bands": "an_bands", "actors": "an_actors",
-                            "regions": "an_regions"}
+SECTIONS: dict[str, str] = {
+    "trends": "an_trends",
+    "before_after": "an_ba",
+    "bands": "an_bands",
+    "actors": "an_actors",
+    "regions": "an_regions",
+}
 """The page's sections in order (the first is shown by default) and each one's title."""
 BAND_MEASURES = tuple(tables.BAND_SHARES)
 
@@ -84,8 +88,11 @@ class AnalysisView:
             filters = exports.describe_filter(self.url_filters, self.lang)
             # attribution_lines reads only which datasets the events come from.
             self._attributions[key] = exports.attribution_lines(
-                pd.DataFrame({"dataset": sorted(used)}), ui_events.stored_datasets(),
-                filters, self.lang)
+                pd.DataFrame({"dataset": sorted(used)}),
+                ui_events.stored_datasets(),
+                filters,
+                self.lang,
+            )
         return self._attributions[key]
 
 
@@ -96,10 +103,15 @@ def analysis_view(events: pd.DataFrame, event_filter: EventFilter, lang: str) ->
     url_filters = ui_events.filter_query_params(event_filter, events)
     ui_events.write_filter_params(url_filters)
     data_key = ui_events.events_key()
-    return AnalysisView(lang=lang, events=events, event_filter=event_filter,
-                        url_filters=url_filters, data_key=data_key,
-                        chosen=ui_an.selection(data_key, event_filter),
-                        rules=ui_an.milestone_rules())
+    return AnalysisView(
+        lang=lang,
+        events=events,
+        event_filter=event_filter,
+        url_filters=url_filters,
+        data_key=data_key,
+        chosen=ui_an.selection(data_key, event_filter),
+        rules=ui_an.milestone_rules(),
+    )
 
 
 def draw_intro(view: AnalysisView) -> None:
@@ -111,9 +123,14 @@ def draw_intro(view: AnalysisView) -> None:
         st.info(view.t("an_no_events"))
 
 
-SECTION_WIDGETS = ("an_by", "an_rank", "an_band_measure", "an_map_measure", "an_period",
-                   *(f"an_table_{name}" for name in ("trends", "bands", "actors", "victims",
-                                                     "regions")))
+SECTION_WIDGETS = (
+    "an_by",
+    "an_rank",
+    "an_band_measure",
+    "an_map_measure",
+    "an_period",
+    *(f"an_table_{name}" for name in ("trends", "bands", "actors", "victims", "regions")),
+)
 """The sections' own widgets: their values outlive a visit to another section."""
 
 
@@ -132,8 +149,13 @@ def section_picker(view: AnalysisView) -> str:
     if SECTION_KEY not in st.session_state:
         raw = st.query_params.get(SECTION_PARAM)
         st.session_state[SECTION_KEY] = (raw if raw in SECTIONS else None) or next(iter(SECTIONS))
-    section = st.radio(view.t("an_section"), list(SECTIONS), key=SECTION_KEY, horizontal=True,
-                       format_func=lambda s: view.t(SECTIONS[s]))
+    section = st.radio(
+        view.t("an_section"),
+        list(SECTIONS),
+        key=SECTION_KEY,
+        horizontal=True,
+        format_func=lambda s: view.t(SECTIONS[s]),
+    )
     ui.remember({SECTION_KEY: section}, {SECTION_PARAM: section})
     return section
 
@@ -142,9 +164,14 @@ def draw_section(view: AnalysisView, section: str) -> None:
     DRAW[section](view)
 
 
-def csv_button(view: AnalysisView, table: pd.DataFrame | Callable[[], pd.DataFrame],
-               name: str, title: str, used: set[str] | frozenset[str],
-               index: bool = False) -> None:
+def csv_button(
+    view: AnalysisView,
+    table: pd.DataFrame | Callable[[], pd.DataFrame],
+    name: str,
+    title: str,
+    used: set[str] | frozenset[str],
+    index: bool = False,
+) -> None:
     """``table`` (or what ``table()`` gives) as a CSV download, written when the button is
     clicked, not on every rerun."""
     lines = view.attribution(used)
@@ -152,8 +179,13 @@ def csv_button(view: AnalysisView, table: pd.DataFrame | Callable[[], pd.DataFra
     def data() -> bytes:
         return an.csv_bytes(table() if callable(table) else table, lines, title, index=index)
 
-    st.download_button(view.t("an_download_csv"), data,
-                       file_name=f"sahel-atlas-{name}.csv", mime="text/csv", key=f"csv_{name}")
+    st.download_button(
+        view.t("an_download_csv"),
+        data,
+        file_name=f"sahel-atlas-{name}.csv",
+        mime="text/csv",
+        key=f"csv_{name}",
+    )
 
 
 def table_box(view: AnalysisView, name: str):  # Streamlit's ExpanderContainer
@@ -164,25 +196,38 @@ def table_box(view: AnalysisView, name: str):  # Streamlit's ExpanderContainer
 
 # --- the charts' specs (each built once per key, ui_an.cached_spec) ----------------------------
 
+
 def trend_specs(view: AnalysisView, by: str) -> list[dict]:
     trend = ui_an.trend_view(view.data_key, view.event_filter, by, view.lang)
     label = view.t("an_by_country" if by == "country_iso3" else "an_by_category")
-    return [ui_an.cached_spec(kind, (*view.view_key, by), trend.shown, view.rules, view.lang,
-                              label, by, trend.period) for kind in ("events", "fatalities")]
+    return [
+        ui_an.cached_spec(
+            kind, (*view.view_key, by), trend.shown, view.rules, view.lang, label, by, trend.period
+        )
+        for kind in ("events", "fatalities")
+    ]
 
 
 def ranked(view: AnalysisView, rank: str, victims: bool) -> pd.DataFrame:
-    return ui_an.ranked_actors(view.data_key, view.event_filter, rank, victims,
-                               ui_an.RANKED[victims], view.lang)
+    return ui_an.ranked_actors(
+        view.data_key, view.event_filter, rank, victims, ui_an.RANKED[victims], view.lang
+    )
 
 
 def actors_spec(view: AnalysisView, rank: str, victims: bool) -> dict:
     if victims:
-        return ui_an.cached_spec("actors", (*view.view_key, rank, "victims"),
-                                 ranked(view, rank, True).head(10), rank, view.lang,
-                                 ui_an.VICTIM_COLOR, view.t("an_victim"))
-    return ui_an.cached_spec("actors", (*view.view_key, rank), ranked(view, rank, False), rank,
-                             view.lang)
+        return ui_an.cached_spec(
+            "actors",
+            (*view.view_key, rank, "victims"),
+            ranked(view, rank, True).head(10),
+            rank,
+            view.lang,
+            ui_an.VICTIM_COLOR,
+            view.t("an_victim"),
+        )
+    return ui_an.cached_spec(
+        "actors", (*view.view_key, rank), ranked(view, rank, False), rank, view.lang
+    )
 
 
 def warm_other_choices(view: AnalysisView, section: str) -> None:
@@ -197,31 +242,43 @@ def warm_other_choices(view: AnalysisView, section: str) -> None:
 
 # --- 1. trends per month ----------------------------------------------------------------------
 
+
 @st.fragment
 def trends_section(view: AnalysisView) -> None:
     """Monthly trends, regrouped by country or category."""
     t = view.t
     st.header(t("an_trends"))
-    by = st.radio(t("an_group_by"), list(ui_an.TREND_GROUPINGS), horizontal=True, key="an_by",
-                  format_func=lambda v: t("an_by_country" if v == "country_iso3"
-                                          else "an_by_category"))
+    by = st.radio(
+        t("an_group_by"),
+        list(ui_an.TREND_GROUPINGS),
+        horizontal=True,
+        key="an_by",
+        format_func=lambda v: t("an_by_country" if v == "country_iso3" else "an_by_category"),
+    )
     if not view.chosen.count:
         return
     group_label = t("an_by_country" if by == "country_iso3" else "an_by_category")
     trend = ui_an.trend_view(view.data_key, view.event_filter, by, view.lang)
     for spec in trend_specs(view, by):
         st.vega_lite_chart(spec, width="stretch")
-    st.caption(f"{t('an_rules_hint')} {t('an_month_rule')} "
-               f"{t('an_period_rule', max=an.MAX_BARS)} {t('an_save_hint')}")
+    st.caption(
+        f"{t('an_rules_hint')} {t('an_month_rule')} "
+        f"{t('an_period_rule', max=an.MAX_BARS)} {t('an_save_hint')}"
+    )
     if (box := table_box(view, "trends")).open:
         with box:
             st.dataframe(ui_an.number_table(trend.table, view.lang), width="stretch")
-    csv_button(view, lambda: trend.export, tables.trend_download_name(trend.period, by),
-               t("an_csv_title_trend", by=group_label,
-                 period=t(f"an_csv_period_{trend.period}")), view.chosen.datasets)
+    csv_button(
+        view,
+        lambda: trend.export,
+        tables.trend_download_name(trend.period, by),
+        t("an_csv_title_trend", by=group_label, period=t(f"an_csv_period_{trend.period}")),
+        view.chosen.datasets,
+    )
 
 
 # --- 2. before / after ------------------------------------------------------------------------
+
 
 @st.fragment
 def before_after_section(view: AnalysisView) -> None:
@@ -234,17 +291,34 @@ def before_after_section(view: AnalysisView) -> None:
     ui.url_backed("window", an.DEFAULT_WINDOW_MONTHS, ui_an.parse_window)
     pivot_col, window_col = st.columns(2)
     with pivot_col:
-        pivot = st.date_input(t("an_pivot"), min_value=span[0], max_value=span[1], key="pivot",
-                              format=t("date_input_format"))
+        pivot = st.date_input(
+            t("an_pivot"),
+            min_value=span[0],
+            max_value=span[1],
+            key="pivot",
+            format=t("date_input_format"),
+        )
     with window_col:
-        window = int(st.number_input(t("an_window"), min_value=1, max_value=an.MAX_WINDOW_MONTHS,
-                                     step=1, key="window"))
+        window = int(
+            st.number_input(
+                t("an_window"), min_value=1, max_value=an.MAX_WINDOW_MONTHS, step=1, key="window"
+            )
+        )
     radius = ui_an.core_radius(ui.zone_definitions().default_radius_km)
     # The windows set their own dates: every filter but the date range applies.
     ba, ba_datasets = ui_an.before_after(view.data_key, view.event_filter, pivot, window, radius)
     w = ba.windows
-    st.caption(t("an_ba_windows", b_start=day(w.before_start), b_end=day(w.before_last_day),
-                 a_start=day(w.pivot), a_end=day(w.after_last_day)) + " " + t("an_ba_dates_note"))
+    st.caption(
+        t(
+            "an_ba_windows",
+            b_start=day(w.before_start),
+            b_end=day(w.before_last_day),
+            a_start=day(w.pivot),
+            a_end=day(w.after_last_day),
+        )
+        + " "
+        + t("an_ba_dates_note")
+    )
     st.warning(t("an_descriptive"), icon="⚠️")
     if w.after_last_day.date() > span[1]:
         st.caption(t("an_ba_beyond", last=day(span[1])))
@@ -253,39 +327,81 @@ def before_after_section(view: AnalysisView) -> None:
 
     aes = ba.table.loc["AES"]
     m1, m2 = st.columns(2)
-    m1.metric(t("an_metric_events"),
-              f"{fmt(aes['events_before'])} → {fmt(aes['events_after'])}",
-              delta=tables.signed(aes["events_change"], lang), delta_color="off")
-    fat_before = t("an_fat_range", low=fmt(aes["fatalities_low_before"]),
-                   high=fmt(aes["fatalities_high_before"]))
-    fat_after = t("an_fat_range", low=fmt(aes["fatalities_low_after"]),
-                  high=fmt(aes["fatalities_high_after"]))
-    m2.metric(t("an_metric_fat"), f"{fat_before} → {fat_after}",
-              delta=t("an_fat_delta", low=tables.signed(aes["fatalities_low_change"], lang),
-                      high=tables.signed(aes["fatalities_high_change"], lang)),
-              delta_color="off")
+    m1.metric(
+        t("an_metric_events"),
+        f"{fmt(aes['events_before'])} → {fmt(aes['events_after'])}",
+        delta=tables.signed(aes["events_change"], lang),
+        delta_color="off",
+    )
+    fat_before = t(
+        "an_fat_range",
+        low=fmt(aes["fatalities_low_before"]),
+        high=fmt(aes["fatalities_high_before"]),
+    )
+    fat_after = t(
+        "an_fat_range", low=fmt(aes["fatalities_low_after"]), high=fmt(aes["fatalities_high_after"])
+    )
+    m2.metric(
+        t("an_metric_fat"),
+        f"{fat_before} → {fat_after}",
+        delta=t(
+            "an_fat_delta",
+            low=tables.signed(aes["fatalities_low_change"], lang),
+            high=tables.signed(aes["fatalities_high_change"], lang),
+        ),
+        delta_color="off",
+    )
 
     labels = tables.area_labels(radius, lang)
     ba_view = tables.before_after_view(ba.table, labels, lang)
-    st.dataframe(ui_an.number_table(ba_view, lang, decimals={
-        c: 1 for c in ba_view.columns if c.endswith(t("an_change_pct"))}), width="stretch")
-    st.vega_lite_chart(ui_an.cached_spec(
-        "before_after", (view.data_key, repr(view.event_filter), pivot, window, radius, lang),
-        an.before_after_long(ba.table), labels, lang))
+    st.dataframe(
+        ui_an.number_table(
+            ba_view,
+            lang,
+            decimals={c: 1 for c in ba_view.columns if c.endswith(t("an_change_pct"))},
+        ),
+        width="stretch",
+    )
+    st.vega_lite_chart(
+        ui_an.cached_spec(
+            "before_after",
+            (view.data_key, repr(view.event_filter), pivot, window, radius, lang),
+            an.before_after_long(ba.table),
+            labels,
+            lang,
+        )
+    )
     cb, ca = ba.completeness_before, ba.completeness_after
-    st.caption(t("an_completeness", b_date=fmt(cb.inexact_date), b_total=fmt(cb.total),
-                 b_place=fmt(cb.inexact_place), a_date=fmt(ca.inexact_date),
-                 a_total=fmt(ca.total), a_place=fmt(ca.inexact_place))
-               + " " + t("an_straddling_count", count=ba.straddling)
-               + " " + t("an_core_radius_note", radius=tables.radius_text(radius, lang)))
-    csv_button(view, lambda: tables.before_after_export(ba.table, labels), "before-after",
-               t("an_csv_title_ba", pivot=w.pivot.date().isoformat(), count=window),
-               ba_datasets, index=True)
-    ui.remember({"pivot": pivot, "window": window},
-                {"pivot": pivot.isoformat(), "window": str(window)})
+    st.caption(
+        t(
+            "an_completeness",
+            b_date=fmt(cb.inexact_date),
+            b_total=fmt(cb.total),
+            b_place=fmt(cb.inexact_place),
+            a_date=fmt(ca.inexact_date),
+            a_total=fmt(ca.total),
+            a_place=fmt(ca.inexact_place),
+        )
+        + " "
+        + t("an_straddling_count", count=ba.straddling)
+        + " "
+        + t("an_core_radius_note", radius=tables.radius_text(radius, lang))
+    )
+    csv_button(
+        view,
+        lambda: tables.before_after_export(ba.table, labels),
+        "before-after",
+        t("an_csv_title_ba", pivot=w.pivot.date().isoformat(), count=window),
+        ba_datasets,
+        index=True,
+    )
+    ui.remember(
+        {"pivot": pivot, "window": window}, {"pivot": pivot.isoformat(), "window": str(window)}
+    )
 
 
 # --- 3. distance bands ------------------------------------------------------------------------
+
 
 @st.fragment
 def bands_section(view: AnalysisView) -> None:
@@ -295,43 +411,76 @@ def bands_section(view: AnalysisView) -> None:
     bands = view.chosen.bands
     if bands is None:
         return
-    share_col = st.radio(t("an_band_measure"), list(BAND_MEASURES), horizontal=True,
-                         key="an_band_measure", format_func=lambda c: t(tables.BAND_SHARES[c]))
-    st.vega_lite_chart(ui_an.cached_spec("bands", (*view.view_key, share_col), bands.table,
-                                         share_col, lang), width="stretch")
+    share_col = st.radio(
+        t("an_band_measure"),
+        list(BAND_MEASURES),
+        horizontal=True,
+        key="an_band_measure",
+        format_func=lambda c: t(tables.BAND_SHARES[c]),
+    )
+    st.vega_lite_chart(
+        ui_an.cached_spec("bands", (*view.view_key, share_col), bands.table, share_col, lang),
+        width="stretch",
+    )
     st.write(tables.bands_sentence(bands.summary, lang))
-    st.caption(t("an_bands_rule") + " "
-               + t("an_bands_unlocated", count=int(bands.unlocated.sum())) + " "
-               + t("an_save_hint"))
+    st.caption(
+        t("an_bands_rule")
+        + " "
+        + t("an_bands_unlocated", count=int(bands.unlocated.sum()))
+        + " "
+        + t("an_save_hint")
+    )
     if (box := table_box(view, "bands")).open:
         with box:
-            st.dataframe(ui_an.number_table(tables.bands_summary_view(bands.summary, lang), lang,
-                                            percent=[t("an_within_100")],
-                                            decimals={t("an_median_km"): 1}), width="stretch")
-            st.dataframe(ui_an.number_table(tables.bands_table_view(bands.table, lang), lang,
-                                            percent=tables.band_share_columns(lang).values()),
-                         width="stretch", hide_index=True)
-    csv_button(view, bands.table, "distance-bands", t("an_csv_title_bands"),
-               view.chosen.bands_datasets)
+            st.dataframe(
+                ui_an.number_table(
+                    tables.bands_summary_view(bands.summary, lang),
+                    lang,
+                    percent=[t("an_within_100")],
+                    decimals={t("an_median_km"): 1},
+                ),
+                width="stretch",
+            )
+            st.dataframe(
+                ui_an.number_table(
+                    tables.bands_table_view(bands.table, lang),
+                    lang,
+                    percent=tables.band_share_columns(lang).values(),
+                ),
+                width="stretch",
+                hide_index=True,
+            )
+    csv_button(
+        view, bands.table, "distance-bands", t("an_csv_title_bands"), view.chosen.bands_datasets
+    )
 
 
 # --- 4. top actors ----------------------------------------------------------------------------
+
 
 @st.fragment
 def actors_section(view: AnalysisView) -> None:
     """Top actors and victims, ranked by events or deaths."""
     t, lang = view.t, view.lang
     st.header(t("an_actors"))
-    rank = st.radio(t("an_rank_by"), list(ui_an.RANKINGS), horizontal=True, key="an_rank",
-                    format_func=lambda m: t("an_events" if m == "events" else "an_fat_high"))
+    rank = st.radio(
+        t("an_rank_by"),
+        list(ui_an.RANKINGS),
+        horizontal=True,
+        key="an_rank",
+        format_func=lambda m: t("an_events" if m == "events" else "an_fat_high"),
+    )
     top = ranked(view, rank, False)
     if not top.empty:
         st.vega_lite_chart(actors_spec(view, rank, False), width="stretch")
         st.caption(t("an_actors_note") + " " + t("an_save_hint"))
         if (box := table_box(view, "actors")).open:
             with box:
-                st.dataframe(ui_an.number_table(tables.actors_view(top, lang), lang),
-                             width="stretch", hide_index=True)
+                st.dataframe(
+                    ui_an.number_table(tables.actors_view(top, lang), lang),
+                    width="stretch",
+                    hide_index=True,
+                )
         csv_button(view, top, "top-actors", t("an_csv_title_actors"), view.chosen.datasets)
     victims = ranked(view, rank, True)
     if not victims.empty:
@@ -340,12 +489,16 @@ def actors_section(view: AnalysisView) -> None:
         st.vega_lite_chart(actors_spec(view, rank, True), width="stretch")
         if (box := table_box(view, "victims")).open:
             with box:
-                st.dataframe(ui_an.number_table(tables.actors_view(victims, lang, True), lang),
-                             width="stretch", hide_index=True)
+                st.dataframe(
+                    ui_an.number_table(tables.actors_view(victims, lang, True), lang),
+                    width="stretch",
+                    hide_index=True,
+                )
         csv_button(view, victims, "victims", t("an_csv_title_victims"), view.chosen.datasets)
 
 
 # --- 5. admin-1 choropleth --------------------------------------------------------------------
+
 
 def clicked_region(payload: object) -> str | None:
     """The admin-1 id of the region last clicked on the choropleth, from the value
@@ -367,37 +520,52 @@ def regions_section(view: AnalysisView) -> None:
     st.header(t("an_regions"))
     pcol, mcol = st.columns(2)
     with pcol:
-        period = st.selectbox(t("an_period"), ["all", *[str(y) for y in view.chosen.years]],
-                              key="an_period",
-                              format_func=lambda p: t("an_period_all") if p == "all" else p)
+        period = st.selectbox(
+            t("an_period"),
+            ["all", *[str(y) for y in view.chosen.years]],
+            key="an_period",
+            format_func=lambda p: t("an_period_all") if p == "all" else p,
+        )
     with mcol:
-        map_measure = st.radio(t("an_measure"), ["events", "fatalities_high"], horizontal=True,
-                               key="an_map_measure",
-                               format_func=lambda m: t("an_events" if m == "events"
-                                                       else "an_fat_high"))
+        map_measure = st.radio(
+            t("an_measure"),
+            ["events", "fatalities_high"],
+            horizontal=True,
+            key="an_map_measure",
+            format_func=lambda m: t("an_events" if m == "events" else "an_fat_high"),
+        )
     if period == "all":
         start, end, period_label = f.date_from, f.date_to, t("an_period_all")
     else:
         start, end, period_label = date(int(period), 1, 1), date(int(period), 12, 31), period
     counts = ui_an.region_counts(view.data_key, f, start, end)
     admin1 = ui.boundary_layers()["admin1"]
-    fmap, breaks = ui_an.choropleth(admin1, counts, map_measure, lang,
-                                    ui_an.cached_region_features(lang))
+    fmap, breaks = ui_an.choropleth(
+        admin1, counts, map_measure, lang, ui_an.cached_region_features(lang)
+    )
     map_col, info_col = st.columns([3, 2], gap="medium")
     with map_col:
-        st_folium(fmap, key=MAP_KEY, height=480, width="stretch",
-                  returned_objects=["last_active_drawing"])
+        st_folium(
+            fmap, key=MAP_KEY, height=480, width="stretch", returned_objects=["last_active_drawing"]
+        )
         st.html(ui_an.legend_html(breaks, lang))
     with info_col:
         clicked = clicked_region(st.session_state.get(MAP_KEY))
         names = admin1.set_index("id")["name_fr" if lang == "fr" else "name_en"]
         if clicked is not None and clicked in names.index:
             row = counts.loc[clicked] if clicked in counts.index else None
-            st.markdown(ui.markdown_text(t(
-                "an_region_line", name=names[clicked], period=period_label,
-                count=0 if row is None else int(row["events"]),
-                low=fmt(0 if row is None else int(row["fatalities_low"])),
-                high=fmt(0 if row is None else int(row["fatalities_high"])))))
+            st.markdown(
+                ui.markdown_text(
+                    t(
+                        "an_region_line",
+                        name=names[clicked],
+                        period=period_label,
+                        count=0 if row is None else int(row["events"]),
+                        low=fmt(0 if row is None else int(row["fatalities_low"])),
+                        high=fmt(0 if row is None else int(row["fatalities_high"])),
+                    )
+                )
+            )
         else:
             st.info(t("an_region_hint"))
         if view.chosen.unassigned:
@@ -405,13 +573,25 @@ def regions_section(view: AnalysisView) -> None:
         region_table = tables.region_table(counts, names)
         if (box := table_box(view, "regions")).open:
             with box:
-                st.dataframe(ui_an.number_table(tables.regions_view(region_table, lang), lang),
-                             width="stretch", hide_index=True)
-        csv_button(view, region_table, "regions", t("an_csv_title_regions", period=period_label),
-                   view.chosen.datasets)
+                st.dataframe(
+                    ui_an.number_table(tables.regions_view(region_table, lang), lang),
+                    width="stretch",
+                    hide_index=True,
+                )
+        csv_button(
+            view,
+            region_table,
+            "regions",
+            t("an_csv_title_regions", period=period_label),
+            view.chosen.datasets,
+        )
 
 
 DRAW: dict[str, Callable[[AnalysisView], None]] = {
-    "trends": trends_section, "before_after": before_after_section, "bands": bands_section,
-    "actors": actors_section, "regions": regions_section}
+    "trends": trends_section,
+    "before_after": before_after_section,
+    "bands": bands_section,
+    "actors": actors_section,
+    "regions": regions_section,
+}
 """The drawing of each of :data:`SECTIONS`."""

@@ -52,8 +52,8 @@ def page_limit_bytes(available: int | None = None) -> int:
     """The largest file this page imports now: what the machine's available memory allows
     for an upload (held in memory by Streamlit while it is imported,
     :func:`geo.io.importers.max_file_bytes`), at most Streamlit's upload ceiling."""
-    return min(importers.max_file_bytes(available, upload=True),
-               STREAMLIT_UPLOAD_MB * 1024**2)
+    return min(importers.max_file_bytes(available, upload=True), STREAMLIT_UPLOAD_MB * 1024**2)
+
 
 # file id, format, dataset, version, accessed, date order ("" = decided by the file)
 Choices = tuple[str, str, str, str, str, str]
@@ -65,6 +65,7 @@ def _t(lang: str) -> Callable[..., str]:
 
 
 # --- labels (pure) ------------------------------------------------------------------------
+
 
 def format_label(fmt: str, lang: str) -> str:
     """A source format's name in the reader's language (an unknown one as it is)."""
@@ -85,8 +86,7 @@ def field_label(column: str, lang: str) -> str:
 
 
 def _code_label(prefix: str, value: object, lang: str) -> str:
-    text = "" if value is None or (isinstance(value, float) and math.isnan(value)) else str(
-        value)
+    text = "" if value is None or (isinstance(value, float) and math.isnan(value)) else str(value)
     key = f"{prefix}{text}"
     return translate(key, lang) if text and key in catalog() else text
 
@@ -129,7 +129,7 @@ def problems_table(problems: list[RowProblem], lang: str) -> pd.DataFrame:
     """The report's problems with headers, row numbers, model fields and reasons in
     ``lang`` (values quoted from the file as they are)."""
     table = importers.problems_frame(problems).head(5_000)
-    table["reason"] = [p.text(lang) for p in problems[:len(table)]]
+    table["reason"] = [p.text(lang) for p in problems[: len(table)]]
     table["row"] = [format_number(int(r), lang) for r in table["row"]]
     table["column"] = [field_label(c, lang) for c in table["column"]]
     table.columns = [translate(f"data_col_{c}", lang) for c in table.columns]
@@ -137,8 +137,18 @@ def problems_table(problems: list[RowProblem], lang: str) -> pd.DataFrame:
 
 
 SAMPLE_COLUMNS: tuple[str, ...] = (
-    "id", "date", "country_iso3", "admin1_name", "location", "category", "subtype", "actors",
-    "fatalities_low", "fatalities_high", "summary")
+    "id",
+    "date",
+    "country_iso3",
+    "admin1_name",
+    "location",
+    "category",
+    "subtype",
+    "actors",
+    "fatalities_low",
+    "fatalities_high",
+    "summary",
+)
 
 
 def events_table(events: pd.DataFrame, columns: tuple[str, ...], lang: str) -> pd.DataFrame:
@@ -170,14 +180,22 @@ def events_table(events: pd.DataFrame, columns: tuple[str, ...], lang: str) -> p
 def datasets_table(datasets: list, lang: str) -> pd.DataFrame:
     """The imported datasets, every value in the reader's language and format."""
     t = _t(lang)
-    return pd.DataFrame([{
-        t("data_col_name"): dataset_label(d.name, lang),
-        t("data_col_format"): format_label(d.format, lang),
-        t("data_col_count"): format_number(d.count, lang),
-        t("data_col_version"): _day_text(d.version, lang) if d.format != "ucdp" else d.version,
-        t("data_col_accessed"): _day_text(d.accessed, lang),
-        t("data_col_imported"): _moment_text(d.imported_at, lang),
-        t("data_col_attribution"): d.attribution(lang)} for d in datasets])
+    return pd.DataFrame(
+        [
+            {
+                t("data_col_name"): dataset_label(d.name, lang),
+                t("data_col_format"): format_label(d.format, lang),
+                t("data_col_count"): format_number(d.count, lang),
+                t("data_col_version"): _day_text(d.version, lang)
+                if d.format != "ucdp"
+                else d.version,
+                t("data_col_accessed"): _day_text(d.accessed, lang),
+                t("data_col_imported"): _moment_text(d.imported_at, lang),
+                t("data_col_attribution"): d.attribution(lang),
+            }
+            for d in datasets
+        ]
+    )
 
 
 def _css_string(text: str) -> str:
@@ -192,14 +210,24 @@ def uploader_chrome_css(widget_key: str, lang: str) -> str:
     the original text is set to size 0 and the translation drawn in its place."""
     zone = f'.st-key-{widget_key} [data-testid="stFileUploaderDropzone"]'
     targets = (
-        (f'{zone} > span > button [data-testid="stMarkdownContainer"] p',
-         translate("data_upload_button", lang), "0.875rem"),
-        (f'{zone} [data-testid="stFileUploaderDropzoneInstructions"] span',
-         translate("data_upload_limit", lang,
-                   mb=format_number(page_limit_bytes() // 1024**2, lang)), "0.75rem"),
+        (
+            f'{zone} > span > button [data-testid="stMarkdownContainer"] p',
+            translate("data_upload_button", lang),
+            "0.875rem",
+        ),
+        (
+            f'{zone} [data-testid="stFileUploaderDropzoneInstructions"] span',
+            translate(
+                "data_upload_limit", lang, mb=format_number(page_limit_bytes() // 1024**2, lang)
+            ),
+            "0.75rem",
+        ),
     )
-    rules = [f"{selector} {{font-size: 0;}} {selector}::after {{content: {_css_string(text)};"
-             f" font-size: {size};}}" for selector, text, size in targets]
+    rules = [
+        f"{selector} {{font-size: 0;}} {selector}::after {{content: {_css_string(text)};"
+        f" font-size: {size};}}"
+        for selector, text, size in targets
+    ]
     return "<style>" + " ".join(rules) + "</style>"
 
 
@@ -215,27 +243,39 @@ class Visibility(NamedTuple):
     hidden_duplicates: int = 0  # passing the filters, but drawn once as another dataset's copy
 
 
-def visibility(events: pd.DataFrame, f: EventFilter,
-               everything: pd.DataFrame | None = None) -> Visibility:
+def visibility(
+    events: pd.DataFrame, f: EventFilter, everything: pd.DataFrame | None = None
+) -> Visibility:
     """How many of ``events`` the map shows with filter ``f``, and why the others are not
     shown: each hidden event counted once, under the first filter that leaves it out.
 
     ``everything``: all the app's events (``events`` among them): the events that are the
     same event as another dataset's copy, shown in its place (``f.winner``), are not counted
     as on the map but as duplicates."""
-    by_country = apply_filter(events, EventFilter(
-        countries=f.countries, include_non_aes_coups=f.include_non_aes_coups))
-    by_dates = apply_filter(by_country, EventFilter(
-        date_from=f.date_from, date_to=f.date_to, countries=f.countries,
-        include_non_aes_coups=f.include_non_aes_coups))
+    by_country = apply_filter(
+        events, EventFilter(countries=f.countries, include_non_aes_coups=f.include_non_aes_coups)
+    )
+    by_dates = apply_filter(
+        by_country,
+        EventFilter(
+            date_from=f.date_from,
+            date_to=f.date_to,
+            countries=f.countries,
+            include_non_aes_coups=f.include_non_aes_coups,
+        ),
+    )
     shown = apply_filter(by_dates, f)
     left_out = events.loc[~events.index.isin(by_country.index), "country_iso3"]
     dups = 0 if everything is None else _hidden_as_duplicates(shown, f, everything)
     return Visibility(
-        visible=len(shown) - dups, hidden_duplicates=dups, hidden_countries=len(left_out),
+        visible=len(shown) - dups,
+        hidden_duplicates=dups,
+        hidden_countries=len(left_out),
         countries=tuple(sorted(set(left_out.astype(str)) - {""})),
-        hidden_dates=len(by_country) - len(by_dates), hidden_other=len(by_dates) - len(shown),
-        not_located=int(shown["latitude"].isna().sum()))
+        hidden_dates=len(by_country) - len(by_dates),
+        hidden_other=len(by_dates) - len(shown),
+        not_located=int(shown["latitude"].isna().sum()),
+    )
 
 
 def _hidden_as_duplicates(shown: pd.DataFrame, f: EventFilter, everything: pd.DataFrame) -> int:
@@ -275,18 +315,21 @@ def map_filter(events: pd.DataFrame) -> EventFilter:
     been drawn (they are kept across pages), else the URL's filter over the defaults."""
     start = events["date"].min().date() if len(events) else None
     end = events["date_end"].max().date() if len(events) else None
-    defaults = EventFilter(date_from=start, date_to=end, layers=DEFAULT_LAYERS,
-                           include_non_aes_coups=True)
+    defaults = EventFilter(
+        date_from=start, date_to=end, layers=DEFAULT_LAYERS, include_non_aes_coups=True
+    )
     f = from_query_params(st.query_params.to_dict(), defaults)
     state = st.session_state
     if not state.get("_ev_seeded"):
         return f
     dates = state.get("ev_dates") or (f.date_from, f.date_to)
     return EventFilter(
-        date_from=dates[0], date_to=dates[1],
+        date_from=dates[0],
+        date_to=dates[1],
         countries=tuple(state.get("ev_countries", f.countries)),
-        layers=tuple(layer for layer in LAYERS
-                     if state.get(f"ev_layers_{layer}", layer in f.layers)),
+        layers=tuple(
+            layer for layer in LAYERS if state.get(f"ev_layers_{layer}", layer in f.layers)
+        ),
         subtypes=tuple(state.get("ev_subtypes", f.subtypes)),
         actors=tuple(state.get("ev_actors", f.actors)),
         min_fatalities=int(state.get("ev_min_fat", f.min_fatalities)),
@@ -294,17 +337,19 @@ def map_filter(events: pd.DataFrame) -> EventFilter:
         disorder_types=tuple(state.get("ev_disorder", f.disorder_types)),
         event_types=tuple(state.get("ev_event_types", f.event_types)),
         sub_event_types=tuple(state.get("ev_sub_event_types", f.sub_event_types)),
-        civilian_targeting=str(state.get("ev_civ", f.civilian_targeting)))
+        civilian_targeting=str(state.get("ev_civ", f.civilian_targeting)),
+    )
 
 
 # --- the upload -------------------------------------------------------------------------
+
 
 def disk_name(file_name: str) -> str:
     """The name a private copy of an upload gets on disk: the user's own file name (the
     importers name it in their messages), without folders and within file-system limits."""
     name = Path(file_name.replace("\\", "/")).name.replace("\x00", "")
     suffix = Path(name).suffix.lower()[:6] if Path(name).suffix else ""
-    stem = name[:len(name) - len(Path(name).suffix)] if Path(name).suffix else name
+    stem = name[: len(name) - len(Path(name).suffix)] if Path(name).suffix else name
     stem = stem.strip().strip(".")[:120] or "upload"
     return stem + (suffix or ".csv")
 
@@ -363,8 +408,9 @@ def upload_section(lang: str, store: Store) -> None:
     t = _t(lang)
     widget = f"data_upload_{st.session_state.get(UPLOAD_ROUND_KEY, 0)}"
     st.html(uploader_chrome_css(widget, lang))
-    upload = st.file_uploader(t("data_upload"), type=["csv", "xlsx"], key=widget,
-                              help=t("data_upload_help"))
+    upload = st.file_uploader(
+        t("data_upload"), type=["csv", "xlsx"], key=widget, help=t("data_upload_help")
+    )
     if upload is None:
         if FILE_KEY in st.session_state:
             _discard_file()
@@ -375,10 +421,18 @@ def upload_section(lang: str, store: Store) -> None:
         current = st.session_state[FILE_KEY] = _inspect(upload)
     error = current["error"]
     if isinstance(error, tuple):
-        show_error(importers.ImportFileError(
-            t("data_upload_too_large", mb=format_number(error[1] / 1024**2, lang),
-              limit=format_number(error[2] // 1024**2, lang)),
-            current["name"], t("data_upload_too_large_fix")), lang)
+        show_error(
+            importers.ImportFileError(
+                t(
+                    "data_upload_too_large",
+                    mb=format_number(error[1] / 1024**2, lang),
+                    limit=format_number(error[2] // 1024**2, lang),
+                ),
+                current["name"],
+                t("data_upload_too_large_fix"),
+            ),
+            lang,
+        )
         return
     if error is not None:
         show_error(error, lang)
@@ -390,22 +444,39 @@ def upload_section(lang: str, store: Store) -> None:
     else:
         st.warning(t("data_not_detected"))
     file_id = current["id"]
-    fmt = st.selectbox(t("data_format"), importers.FORMATS,
-                       index=importers.FORMATS.index(detected or "acled"),
-                       format_func=lambda f: format_label(f, lang),
-                       key=f"data_format_{file_id}")
+    fmt = st.selectbox(
+        t("data_format"),
+        importers.FORMATS,
+        index=importers.FORMATS.index(detected or "acled"),
+        format_func=lambda f: format_label(f, lang),
+        key=f"data_format_{file_id}",
+    )
     cols = st.columns(3)
-    dataset = cols[0].text_input(t("data_dataset"), value="" if fmt == "app" else fmt,
-                                 key=f"data_dataset_{file_id}_{fmt}", max_chars=40)
-    version = cols[1].text_input(t("data_version"), value=importers.default_version(
-        fmt, current["name"], date.today()), key=f"data_version_{file_id}_{fmt}")
-    accessed = cols[2].date_input(t("data_accessed"), value=date.today(),
-                                  key=f"data_accessed_{file_id}", max_value=date.today(),
-                                  format="DD/MM/YYYY" if lang == "fr" else "YYYY/MM/DD")
+    dataset = cols[0].text_input(
+        t("data_dataset"),
+        value="" if fmt == "app" else fmt,
+        key=f"data_dataset_{file_id}_{fmt}",
+        max_chars=40,
+    )
+    version = cols[1].text_input(
+        t("data_version"),
+        value=importers.default_version(fmt, current["name"], date.today()),
+        key=f"data_version_{file_id}_{fmt}",
+    )
+    accessed = cols[2].date_input(
+        t("data_accessed"),
+        value=date.today(),
+        key=f"data_accessed_{file_id}",
+        max_value=date.today(),
+        format="DD/MM/YYYY" if lang == "fr" else "YYYY/MM/DD",
+    )
     date_order = st.selectbox(
-        t("data_date_order"), DATE_ORDER_CHOICES, key=f"data_date_order_{file_id}",
+        t("data_date_order"),
+        DATE_ORDER_CHOICES,
+        key=f"data_date_order_{file_id}",
         format_func=lambda o: t(f"data_date_order_{o or 'auto'}"),
-        help=t("data_date_order_help"))
+        help=t("data_date_order_help"),
+    )
     choices: Choices = (file_id, fmt, dataset, version, accessed.isoformat(), date_order)
     # A report or an error made for other choices (another file, another format) is stale.
     if st.session_state.get(PLAN_FOR_KEY, choices) != choices:
@@ -420,8 +491,7 @@ def upload_section(lang: str, store: Store) -> None:
         show_error(failed[1], lang)
 
 
-def _check(upload, file_name: str, choices: Choices, store: Store,
-           lang: str) -> None:
+def _check(upload, file_name: str, choices: Choices, store: Store, lang: str) -> None:
     """Run the check of the upload with ``choices``; keep the plan or the error for them."""
     t = _t(lang)
     _, fmt, dataset, version, accessed, date_order = choices
@@ -433,10 +503,16 @@ def _check(upload, file_name: str, choices: Choices, store: Store,
     try:
         with _upload_copy(upload) as path:
             plan = importers.prepare(
-                path, fmt=fmt, dataset=dataset or None, version=version or None,
-                accessed=accessed, store=store, file_name=file_name,
+                path,
+                fmt=fmt,
+                dataset=dataset or None,
+                version=version or None,
+                accessed=accessed,
+                store=store,
+                file_name=file_name,
                 date_order=date_order or None,
-                progress=progress)
+                progress=progress,
+            )
     except importers.ImportFileError as err:
         _discard_plan()
         st.session_state[ERROR_KEY] = (choices, err)
@@ -454,57 +530,92 @@ def _check(upload, file_name: str, choices: Choices, store: Store,
 
 # --- the report -------------------------------------------------------------------------
 
+
 def report_section(plan: importers.ImportPlan, lang: str, store: Store) -> None:
     t = _t(lang)
     st.subheader(t("data_report"))
-    st.caption(" · ".join((plan.file_name, format_label(plan.format, lang),
-                           dataset_label(plan.dataset, lang))))
+    st.caption(
+        " · ".join(
+            (plan.file_name, format_label(plan.format, lang), dataset_label(plan.dataset, lang))
+        )
+    )
     read_as = []
     if plan.sheet:
         read_as.append(t("data_sheet_used", sheet=md_escape(plan.sheet)))  # (Markdown)
     if plan.date_order:
-        read_as.append(t(f"data_dates_read_{plan.date_order_source}",
-                         order=t(f"date_order_{plan.date_order}")))
+        read_as.append(
+            t(f"data_dates_read_{plan.date_order_source}", order=t(f"date_order_{plan.date_order}"))
+        )
     if read_as:
         st.caption(" · ".join(read_as))
     # Two rows of four: the file, then what storing it would change (a row of eight
     # truncated counts of a few hundred thousand).
-    for metrics in ([("data_rows_read", plan.total_rows), ("data_accepted", plan.accepted),
-                     ("data_rejected", len(plan.rejected)),
-                     ("data_skipped", plan.skipped_rows)],
-                    [("data_new", plan.count("new")), ("data_updates", plan.count("update")),
-                     ("data_unchanged", plan.count("unchanged")),
-                     ("data_stale", plan.count("stale"))]):
+    for metrics in (
+        [
+            ("data_rows_read", plan.total_rows),
+            ("data_accepted", plan.accepted),
+            ("data_rejected", len(plan.rejected)),
+            ("data_skipped", plan.skipped_rows),
+        ],
+        [
+            ("data_new", plan.count("new")),
+            ("data_updates", plan.count("update")),
+            ("data_unchanged", plan.count("unchanged")),
+            ("data_stale", plan.count("stale")),
+        ],
+    ):
         for col, (key, value) in zip(st.columns(len(metrics)), metrics, strict=True):
             col.metric(t(key), format_number(value, lang))
     for name, n in plan.elsewhere.items():
-        st.warning(t("data_elsewhere", count=n, other=dataset_label(name, lang),
-                     name=plan.dataset))
+        st.warning(t("data_elsewhere", count=n, other=dataset_label(name, lang), name=plan.dataset))
     if plan.skipped:
-        st.caption(t("data_skipped_note", count=plan.skipped_rows,
-                     types=", ".join(f"{label} ({format_number(n, lang)})"
-                                     for label, n in plan.skipped.items())))
+        st.caption(
+            t(
+                "data_skipped_note",
+                count=plan.skipped_rows,
+                types=", ".join(
+                    f"{label} ({format_number(n, lang)})" for label, n in plan.skipped.items()
+                ),
+            )
+        )
     if plan.problems:
         st.markdown(f"**{t('data_problems')}**")
-        st.dataframe(problems_table(plan.problems, lang), hide_index=True,
-                     width="stretch", key="data_problems_table")
+        st.dataframe(
+            problems_table(plan.problems, lang),
+            hide_index=True,
+            width="stretch",
+            key="data_problems_table",
+        )
     else:
         st.success(t("data_no_problems"))
     if len(plan.rejected):
-        st.download_button(t("data_download_rejected"), importers.rejected_csv(plan),
-                           file_name=f"rejected-{Path(plan.file_name).stem}.csv",
-                           mime="text/csv", key="data_download_rejected")
+        st.download_button(
+            t("data_download_rejected"),
+            importers.rejected_csv(plan),
+            file_name=f"rejected-{Path(plan.file_name).stem}.csv",
+            mime="text/csv",
+            key="data_download_rejected",
+        )
     updates = plan.status[plan.status == "update"].index
     if len(updates):
         st.markdown(f"**{t('data_updated_rows')}**")
-        st.dataframe(events_table(
-            plan.events[plan.events["id"].isin(updates[:1000])],
-            ("id", "date", "location", "fatalities_low", "timestamp"), lang),
-            hide_index=True, key="data_updated_table")
+        st.dataframe(
+            events_table(
+                plan.events[plan.events["id"].isin(updates[:1000])],
+                ("id", "date", "location", "fatalities_low", "timestamp"),
+                lang,
+            ),
+            hide_index=True,
+            key="data_updated_table",
+        )
     if plan.accepted:
         st.markdown(f"**{t('data_sample')}**")
-        st.dataframe(events_table(plan.sample(), SAMPLE_COLUMNS, lang), hide_index=True,
-                     width="stretch", key="data_sample_table")
+        st.dataframe(
+            events_table(plan.sample(), SAMPLE_COLUMNS, lang),
+            hide_index=True,
+            width="stretch",
+            key="data_sample_table",
+        )
     st.caption(t("data_attribution", text=plan.attribution(lang)))
     if plan.format == "acled":
         st.info(t("data_acled_notice"))
@@ -512,8 +623,9 @@ def report_section(plan: importers.ImportPlan, lang: str, store: Store) -> None:
     left, right = st.columns([3, 1])
     if to_write == 0:
         left.info(t("data_nothing_accepted" if plan.accepted == 0 else "data_nothing_to_store"))
-    elif left.button(t("data_confirm", count=to_write, name=plan.dataset),
-                     type="primary", key="data_confirm"):
+    elif left.button(
+        t("data_confirm", count=to_write, name=plan.dataset), type="primary", key="data_confirm"
+    ):
         stored = plan.to_write
         try:
             written = store_plan(plan, store, lang)
@@ -522,8 +634,11 @@ def report_section(plan: importers.ImportPlan, lang: str, store: Store) -> None:
             return
         from geo.ui.events import app_events  # after the write: the events with the new ones
 
-        st.session_state[DONE_KEY] = (written, plan.dataset,
-                                      visibility(stored, map_filter(stored), app_events()[0]))
+        st.session_state[DONE_KEY] = (
+            written,
+            plan.dataset,
+            visibility(stored, map_filter(stored), app_events()[0]),
+        )
         _discard_file()
         # The stored file is done: the next upload starts in an empty uploader.
         st.session_state[UPLOAD_ROUND_KEY] = st.session_state.get(UPLOAD_ROUND_KEY, 0) + 1
@@ -538,15 +653,21 @@ def store_plan(plan: importers.ImportPlan, store: Store, lang: str) -> int:
     batches), then the update of the map's read cache."""
     t = _t(lang)
     total = len(plan.to_write)
-    with st.status(t("data_writing", count=total, name=plan.dataset),
-                   expanded=True) as status:
-        bar = st.progress(0.0, text=t("data_writing_rows", count=total,
-                                      done=format_number(0, lang)))
+    with st.status(t("data_writing", count=total, name=plan.dataset), expanded=True) as status:
+        bar = st.progress(
+            0.0, text=t("data_writing_rows", count=total, done=format_number(0, lang))
+        )
 
         def step(fraction: float, _stage: str) -> None:
             fraction = min(max(fraction, 0.0), 1.0)
-            bar.progress(fraction, text=t("data_writing_rows", count=total,
-                                          done=format_number(round(fraction * total), lang)))
+            bar.progress(
+                fraction,
+                text=t(
+                    "data_writing_rows",
+                    count=total,
+                    done=format_number(round(fraction * total), lang),
+                ),
+            )
             if fraction >= 1.0:
                 status.update(label=t("data_writing_cache"))
 
@@ -557,6 +678,7 @@ def store_plan(plan: importers.ImportPlan, store: Store, lang: str) -> int:
 
 # --- the datasets -----------------------------------------------------------------------
 
+
 def datasets_section(lang: str, store: Store) -> None:
     t = _t(lang)
     st.subheader(t("data_datasets"))
@@ -564,12 +686,16 @@ def datasets_section(lang: str, store: Store) -> None:
     if not datasets:
         st.caption(t("data_no_datasets"))
         return
-    st.dataframe(datasets_table(datasets, lang), hide_index=True, width="stretch",
-                 key="data_datasets_table")
+    st.dataframe(
+        datasets_table(datasets, lang), hide_index=True, width="stretch", key="data_datasets_table"
+    )
     with st.expander(t("data_remove")):
-        name = st.selectbox(t("data_col_name"), [d.name for d in datasets],
-                            format_func=lambda n: dataset_label(n, lang),
-                            key="data_remove_name")
+        name = st.selectbox(
+            t("data_col_name"),
+            [d.name for d in datasets],
+            format_func=lambda n: dataset_label(n, lang),
+            key="data_remove_name",
+        )
         sure = st.checkbox(t("data_remove_confirm"), key="data_remove_sure")
         if st.button(t("data_remove_button"), disabled=not sure, key="data_remove_button"):
             try:
@@ -587,15 +713,20 @@ def data_page(lang: str) -> None:
     store = Store()
     st.markdown(f"#### {t('data_title')}")
     st.caption(t("data_intro", path=str(store.directory)))
-    st.caption(t("data_limits", csv_mb=format_number(importers.max_file_bytes() // 1024**2,
-                                                     lang),
-                 xlsx_mb=format_number(importers.MAX_XLSX_BYTES // 1024**2, lang),
-                 upload_mb=format_number(page_limit_bytes() // 1024**2, lang)))
+    st.caption(
+        t(
+            "data_limits",
+            csv_mb=format_number(importers.max_file_bytes() // 1024**2, lang),
+            xlsx_mb=format_number(importers.MAX_XLSX_BYTES // 1024**2, lang),
+            upload_mb=format_number(page_limit_bytes() // 1024**2, lang),
+        )
+    )
     done = st.session_state.pop(DONE_KEY, None)
     if done:
         lines = visibility_lines(done[2], lang)
-        st.success(" ".join([t("data_stored", count=done[0], name=dataset_label(done[1], lang)),
-                             lines[0]]))
+        st.success(
+            " ".join([t("data_stored", count=done[0], name=dataset_label(done[1], lang)), lines[0]])
+        )
         if len(lines) > 1:
             st.info(" ".join(lines[1:]))
     removed = st.session_state.pop("data_removed", None)
@@ -606,5 +737,6 @@ def data_page(lang: str) -> None:
     if plan is not None:
         report_section(plan, lang, store)
     from geo.ui.acled_update import remote_update_section
+
     remote_update_section(lang, store)  # "Update from ACLED" / "Update from UCDP"
     datasets_section(lang, store)

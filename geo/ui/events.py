@@ -25,17 +25,36 @@ from geo.model.filters import QUERY_KEYS, EventFilter, from_query_params, to_que
 from geo.model.frames import join_chunks
 from geo.ui import state
 
-WIDGET_KEYS = tuple(k.name for k in (
-    state.EV_DATES, state.EV_COUNTRIES, state.EV_SUBTYPES, state.EV_ACTORS, state.EV_MIN_FAT,
-    state.EV_NON_AES, state.EV_CLUSTER, state.EV_DISORDER, state.EV_EVENT_TYPES,
-    state.EV_SUB_EVENT_TYPES, state.EV_VIOLENCE, state.EV_DYADS, state.EV_CIV, state.EV_WINNER))
+WIDGET_KEYS = tuple(
+    k.name
+    for k in (
+        state.EV_DATES,
+        state.EV_COUNTRIES,
+        state.EV_SUBTYPES,
+        state.EV_ACTORS,
+        state.EV_MIN_FAT,
+        state.EV_NON_AES,
+        state.EV_CLUSTER,
+        state.EV_DISORDER,
+        state.EV_EVENT_TYPES,
+        state.EV_SUB_EVENT_TYPES,
+        state.EV_VIOLENCE,
+        state.EV_DYADS,
+        state.EV_CIV,
+        state.EV_WINNER,
+    )
+)
 # The widgets of ACLED's typology -> the filter's fields (shown when a dataset has it).
-TYPOLOGY_WIDGETS: dict[str, str] = {state.EV_DISORDER.name: "disorder_types",
-                                    state.EV_EVENT_TYPES.name: "event_types",
-                                    state.EV_SUB_EVENT_TYPES.name: "sub_event_types"}
+TYPOLOGY_WIDGETS: dict[str, str] = {
+    state.EV_DISORDER.name: "disorder_types",
+    state.EV_EVENT_TYPES.name: "event_types",
+    state.EV_SUB_EVENT_TYPES.name: "sub_event_types",
+}
 # The same for UCDP's: type of violence and dyad.
-UCDP_WIDGETS: dict[str, str] = {state.EV_VIOLENCE.name: "violence_types",
-                                state.EV_DYADS.name: "dyads"}
+UCDP_WIDGETS: dict[str, str] = {
+    state.EV_VIOLENCE.name: "violence_types",
+    state.EV_DYADS.name: "dyads",
+}
 """The filter widgets every page with the event sidebar shares (plus one per layer)."""
 
 
@@ -110,8 +129,7 @@ def dataset_sidebar(events: pd.DataFrame, lang: str) -> tuple[str, ...]:
     Shown only when something was imported; otherwise every dataset is chosen.
     """
     codes, all_names = _dataset_codes(events_key(), len(events), events)
-    counts = pd.Series(np.bincount(codes[codes >= 0], minlength=len(all_names)),
-                       index=all_names)
+    counts = pd.Series(np.bincount(codes[codes >= 0], minlength=len(all_names)), index=all_names)
     names = sorted((n for n in all_names if counts[n]), key=lambda n: (n != "curated", n))
     if len(names) <= 1:
         return tuple(names)
@@ -122,8 +140,12 @@ def dataset_sidebar(events: pd.DataFrame, lang: str) -> tuple[str, ...]:
         ui.keep(key)
         st.session_state.setdefault(key, True)
         label = translate("ev_dataset_curated", lang) if name == "curated" else name
-        if st.checkbox(translate("ev_dataset_count", lang, label=label,
-                                 count=format_number(int(counts[name]), lang)), key=key):
+        if st.checkbox(
+            translate(
+                "ev_dataset_count", lang, label=label, count=format_number(int(counts[name]), lang)
+            ),
+            key=key,
+        ):
             chosen.append(name)
     return tuple(chosen)
 
@@ -158,8 +180,13 @@ def _filter_for_span(span: tuple[date, date]) -> EventFilter:
     """The default view over ``span``: every date, the AES states, every layer but those
     off by default (``geo.model.events.OFF_BY_DEFAULT_LAYERS``: protests, riots, strategic
     developments)."""
-    return EventFilter(date_from=span[0], date_to=span[1], countries=AES_MEMBERS,
-                       layers=DEFAULT_LAYERS, include_non_aes_coups=True)
+    return EventFilter(
+        date_from=span[0],
+        date_to=span[1],
+        countries=AES_MEMBERS,
+        layers=DEFAULT_LAYERS,
+        include_non_aes_coups=True,
+    )
 
 
 def _init_widgets(f: EventFilter, span: tuple[date, date], facets: _Facets) -> None:
@@ -186,8 +213,8 @@ def _init_widgets(f: EventFilter, span: tuple[date, date], facets: _Facets) -> N
     st.session_state[state.EV_CIV.name] = f.civilian_targeting if facets.event_types else ""
     st.session_state[state.EV_WINNER.name] = f.winner
     st.session_state.setdefault(
-        state.EV_CLUSTER.name,
-        ui.parse_bool(st.query_params.get(CLUSTER_PARAM, "1")) is not False)
+        state.EV_CLUSTER.name, ui.parse_bool(st.query_params.get(CLUSTER_PARAM, "1")) is not False
+    )
 
 
 def _set_dates(value: tuple[date, date]) -> None:
@@ -224,11 +251,18 @@ def _facets(key: str, _events: pd.DataFrame) -> _Facets:
     """The widgets' options, once per state of the events (``key`` = :func:`events_key`):
     at a million events, scanning dates, subtypes and actors took tenths of a second on
     every rerun."""
-    return _Facets(data_span(_events), frozenset(_events["country_iso3"].unique()),
-                   tuple(sorted(set(_events["subtype"].unique()))), actor_choices(_events),
-                   _labels(_events, "disorder_type"), _labels(_events, "event_type"),
-                   _labels(_events, "sub_event_type"), _labels(_events, "type_of_violence"),
-                   _labels(_events, "dyad_name"), _sub_events_of(_events))
+    return _Facets(
+        data_span(_events),
+        frozenset(_events["country_iso3"].unique()),
+        tuple(sorted(set(_events["subtype"].unique()))),
+        actor_choices(_events),
+        _labels(_events, "disorder_type"),
+        _labels(_events, "event_type"),
+        _labels(_events, "sub_event_type"),
+        _labels(_events, "type_of_violence"),
+        _labels(_events, "dyad_name"),
+        _sub_events_of(_events),
+    )
 
 
 def _sub_events_of(events: pd.DataFrame) -> tuple[tuple[str, tuple[str, ...]], ...]:
@@ -236,10 +270,13 @@ def _sub_events_of(events: pd.DataFrame) -> tuple[tuple[str, tuple[str, ...]], .
     if "event_type" not in events.columns or "sub_event_type" not in events.columns:
         return ()
     pairs = events[["event_type", "sub_event_type"]].astype(str).drop_duplicates()
-    pairs = pairs[(pairs["event_type"].str.strip() != "")
-                  & (pairs["sub_event_type"].str.strip() != "")]
-    return tuple((kind, tuple(sorted(group["sub_event_type"])))
-                 for kind, group in sorted(pairs.groupby("event_type"), key=lambda kv: kv[0]))
+    pairs = pairs[
+        (pairs["event_type"].str.strip() != "") & (pairs["sub_event_type"].str.strip() != "")
+    ]
+    return tuple(
+        (kind, tuple(sorted(group["sub_event_type"])))
+        for kind, group in sorted(pairs.groupby("event_type"), key=lambda kv: kv[0])
+    )
 
 
 def sub_event_options(facets: _Facets, event_types: tuple[str, ...]) -> list[str]:
@@ -252,8 +289,9 @@ def sub_event_options(facets: _Facets, event_types: tuple[str, ...]) -> list[str
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
-def _rows_matching(key: str, n: int, f_repr: str, _events: pd.DataFrame,
-                   _f: EventFilter) -> np.ndarray:
+def _rows_matching(
+    key: str, n: int, f_repr: str, _events: pd.DataFrame, _f: EventFilter
+) -> np.ndarray:
     """The rows of the events matching ``_f`` (``key`` names the events, ``n`` their count,
     ``f_repr`` the filter), shared by every session: a boolean array (one byte an event, a
     megabyte at a million), where a filtered copy of the events would hold every text."""
@@ -299,9 +337,15 @@ def also_in(events: pd.DataFrame, ident: str) -> list[tuple[str, str, tuple]]:
     row = int(positions[0])
     others = duplicates(events).others(row)
     own = events["dataset"].iat[row]
-    return [(str(events["dataset"].iat[i]), str(events["id"].iat[i]),
-             tuple(events["sources"].iat[i] or ())) for i in others
-            if events["dataset"].iat[i] != own]
+    return [
+        (
+            str(events["dataset"].iat[i]),
+            str(events["id"].iat[i]),
+            tuple(events["sources"].iat[i] or ()),
+        )
+        for i in others
+        if events["dataset"].iat[i] != own
+    ]
 
 
 @st.cache_resource(show_spinner=False, max_entries=2)
@@ -325,8 +369,9 @@ def shown_datasets(events: pd.DataFrame, rows: np.ndarray) -> list[str]:
     return [names[code] for code in present if code >= 0]
 
 
-def _on_every_layer(events: pd.DataFrame,
-                    f: EventFilter) -> tuple[np.ndarray, np.ndarray, list[str]]:
+def _on_every_layer(
+    events: pd.DataFrame, f: EventFilter
+) -> tuple[np.ndarray, np.ndarray, list[str]]:
     """The cached rows matching ``f`` on every layer, and the events' layer codes."""
     key, every = events_key(), replace(f, layers=())
     rows = _rows_matching(key, len(events), repr(every), events, every)
@@ -334,8 +379,9 @@ def _on_every_layer(events: pd.DataFrame,
     return rows, codes, names
 
 
-def filtered_rows(events: pd.DataFrame, f: EventFilter,
-                  datasets: tuple[str, ...] | None = None) -> np.ndarray:
+def filtered_rows(
+    events: pd.DataFrame, f: EventFilter, datasets: tuple[str, ...] | None = None
+) -> np.ndarray:
     """Which rows of ``events`` match ``f`` (and come from ``datasets``, when given). The
     filter without its layers is computed once and shared; choosing layers only combines
     cached arrays, so toggling a layer refilters nothing."""
@@ -347,8 +393,9 @@ def filtered_rows(events: pd.DataFrame, f: EventFilter,
     return _once(events, rows, f.winner)
 
 
-def hidden_duplicates(events: pd.DataFrame, f: EventFilter,
-                      datasets: tuple[str, ...] | None = None) -> int:
+def hidden_duplicates(
+    events: pd.DataFrame, f: EventFilter, datasets: tuple[str, ...] | None = None
+) -> int:
     """How many events matching ``f`` (from ``datasets``) are left out as copies of an
     event of another dataset."""
     rows, codes, names = _on_every_layer(events, f)
@@ -364,13 +411,13 @@ def filtered_layer_counts(events: pd.DataFrame, f: EventFilter) -> dict[str, int
     rows, codes, names = _on_every_layer(events, f)
     rows = _once(events, rows, f.winner)
     counts = np.bincount(codes[rows & (codes >= 0)], minlength=len(names))
-    return {layer: int(counts[names.index(layer)]) if layer in names else 0
-            for layer in LAYERS}
+    return {layer: int(counts[names.index(layer)]) if layer in names else 0 for layer in LAYERS}
 
 
 @st.cache_resource(show_spinner=False, max_entries=3)
-def _rows_of(key: str, view: str, columns: tuple[str, ...], _events: pd.DataFrame,
-             _rows: np.ndarray) -> pd.DataFrame:
+def _rows_of(
+    key: str, view: str, columns: tuple[str, ...], _events: pd.DataFrame, _rows: np.ndarray
+) -> pd.DataFrame:
     """The ``columns`` of the rows ``_rows`` of the events, for the view named ``view``
     (at most three kept, shared by the sessions: the memory stays bounded)."""
     if columns == tuple(_events.columns):
@@ -390,10 +437,13 @@ def event_row(events: pd.DataFrame, ident: str) -> pd.Series:
     return events.iloc[int(positions[0])]
 
 
-def filtered_events(events: pd.DataFrame, f: EventFilter,
-                    datasets: tuple[str, ...] | None = None,
-                    columns: tuple[str, ...] | None = None,
-                    rows: np.ndarray | None = None) -> pd.DataFrame:
+def filtered_events(
+    events: pd.DataFrame,
+    f: EventFilter,
+    datasets: tuple[str, ...] | None = None,
+    columns: tuple[str, ...] | None = None,
+    rows: np.ndarray | None = None,
+) -> pd.DataFrame:
     """The events matching ``f`` (from ``datasets`` when given), with only ``columns`` when
     given (a page that reads a few columns then does not hold copies of every text),
     computed once per view and shared (a click or a toggle refilters nothing). ``rows``:
@@ -407,6 +457,7 @@ def filtered_events(events: pd.DataFrame, f: EventFilter,
 
 def event_sidebar(events: pd.DataFrame, lang: str) -> tuple[EventFilter, bool]:
     """Draw the event filters; return the filter and whether to cluster overlapping points."""
+
     def t(key: str, **params: object) -> str:
         return translate(key, lang, **params)
 
@@ -424,39 +475,73 @@ def event_sidebar(events: pd.DataFrame, lang: str) -> tuple[EventFilter, bool]:
 
     with st.expander(t("ev_filters"), expanded=True):
         # A range: _init_widgets put a (start, end) pair under the key.
-        dates = cast(tuple[date, date], st.slider(
-            t("ev_dates"), min_value=span[0], max_value=span[1], key=state.EV_DATES.name,
-            format=t("date_widget_format")))
-        st.button(t("ev_since_charter"), on_click=_set_dates,
-                  args=((min(max(CHARTER_DATE, span[0]), span[1]), span[1]),),
-                  disabled=span[1] < CHARTER_DATE, width="stretch")
+        dates = cast(
+            tuple[date, date],
+            st.slider(
+                t("ev_dates"),
+                min_value=span[0],
+                max_value=span[1],
+                key=state.EV_DATES.name,
+                format=t("date_widget_format"),
+            ),
+        )
+        st.button(
+            t("ev_since_charter"),
+            on_click=_set_dates,
+            args=((min(max(CHARTER_DATE, span[0]), span[1]), span[1]),),
+            disabled=span[1] < CHARTER_DATE,
+            width="stretch",
+        )
         st.button(t("ev_all_dates"), on_click=_set_dates, args=(span,), width="stretch")
         country_options = sorted_by_name(set(facets.countries) | set(AES_MEMBERS), lang)
         countries = st.multiselect(
-            t("ev_countries"), country_options, key=state.EV_COUNTRIES.name,
+            t("ev_countries"),
+            country_options,
+            key=state.EV_COUNTRIES.name,
             placeholder=t("ev_choose"),
-            format_func=lambda c: country_name(c, lang))
+            format_func=lambda c: country_name(c, lang),
+        )
         subtype_options = list(facets.subtypes)
-        subtypes = st.multiselect(t("ev_subtypes"), subtype_options, key=state.EV_SUBTYPES.name,
-                                  placeholder=t("ev_all"), format_func=lambda s: t(f"sub_{s}"))
-        actors = st.multiselect(t("ev_actors"), facets.actors, key=state.EV_ACTORS.name,
-                                placeholder=t("ev_all"),
-                                format_func=lambda a: aliases().display(a, lang))
-        min_fat = st.number_input(t("ev_min_fatalities"), min_value=0, step=1,
-                                  key=state.EV_MIN_FAT.name)
+        subtypes = st.multiselect(
+            t("ev_subtypes"),
+            subtype_options,
+            key=state.EV_SUBTYPES.name,
+            placeholder=t("ev_all"),
+            format_func=lambda s: t(f"sub_{s}"),
+        )
+        actors = st.multiselect(
+            t("ev_actors"),
+            facets.actors,
+            key=state.EV_ACTORS.name,
+            placeholder=t("ev_all"),
+            format_func=lambda a: aliases().display(a, lang),
+        )
+        min_fat = st.number_input(
+            t("ev_min_fatalities"), min_value=0, step=1, key=state.EV_MIN_FAT.name
+        )
         typology = typology_filters(facets, lang) | ucdp_filters(facets, lang)
         winner = winner_setting(events, lang)
 
-    base = EventFilter(date_from=dates[0], date_to=dates[1], countries=tuple(countries),
-                       subtypes=tuple(subtypes), actors=tuple(actors),
-                       min_fatalities=int(min_fat), include_non_aes_coups=non_aes,
-                       winner=winner, **typology)
+    base = EventFilter(
+        date_from=dates[0],
+        date_to=dates[1],
+        countries=tuple(countries),
+        subtypes=tuple(subtypes),
+        actors=tuple(actors),
+        min_fatalities=int(min_fat),
+        include_non_aes_coups=non_aes,
+        winner=winner,
+        **typology,
+    )
     counts = filtered_layer_counts(events, base)
     chosen = []
     with counts_box:
         for layer in LAYERS:
-            label = t("ev_layer_count", label=t(f"ev_layer_{layer}"),
-                      count=format_number(counts[layer], lang))
+            label = t(
+                "ev_layer_count",
+                label=t(f"ev_layer_{layer}"),
+                count=format_number(counts[layer], lang),
+            )
             if st.checkbox(label, key=state.EV_LAYERS(layer)):
                 chosen.append(layer)
     return replace(base, layers=tuple(chosen)), cluster
@@ -482,11 +567,16 @@ def typology_filters(facets: _Facets, lang: str) -> dict[str, Any]:
             if key in st.session_state:  # a value no longer offered is dropped, not refused
                 st.session_state[key] = [v for v in st.session_state[key] if v in options]
         if options:  # ACLED's labels as ACLED writes them (English in both languages)
-            chosen[name] = tuple(st.multiselect(t(f"ev_{name}"), options, key=key,
-                                                placeholder=t("ev_all")))
+            chosen[name] = tuple(
+                st.multiselect(t(f"ev_{name}"), options, key=key, placeholder=t("ev_all"))
+            )
     chosen["civilian_targeting"] = st.radio(
-        t("ev_civilian_targeting"), ["", "yes", "no"], key=state.EV_CIV.name, horizontal=True,
-        format_func=lambda v: t(f"ev_civ_{v or 'any'}"))
+        t("ev_civilian_targeting"),
+        ["", "yes", "no"],
+        key=state.EV_CIV.name,
+        horizontal=True,
+        format_func=lambda v: t(f"ev_civ_{v or 'any'}"),
+    )
     return chosen
 
 
@@ -502,13 +592,21 @@ def ucdp_filters(facets: _Facets, lang: str) -> dict[str, Any]:
     st.markdown(f"**{t('ev_ucdp_typology')}**", help=t("ev_ucdp_typology_help"))
     chosen: dict[str, object] = {}
     if facets.violence_types:
-        chosen["violence_types"] = tuple(st.multiselect(
-            t("ev_violence_types"), list(facets.violence_types), key=state.EV_VIOLENCE.name,
-            placeholder=t("ev_all"), format_func=lambda v: t(f"tov_{v}")))
+        chosen["violence_types"] = tuple(
+            st.multiselect(
+                t("ev_violence_types"),
+                list(facets.violence_types),
+                key=state.EV_VIOLENCE.name,
+                placeholder=t("ev_all"),
+                format_func=lambda v: t(f"tov_{v}"),
+            )
+        )
     if facets.dyads:  # UCDP's names as UCDP writes them (English in both languages)
-        chosen["dyads"] = tuple(st.multiselect(
-            t("ev_dyads"), list(facets.dyads), key=state.EV_DYADS.name,
-            placeholder=t("ev_all")))
+        chosen["dyads"] = tuple(
+            st.multiselect(
+                t("ev_dyads"), list(facets.dyads), key=state.EV_DYADS.name, placeholder=t("ev_all")
+            )
+        )
     return chosen
 
 
@@ -528,10 +626,13 @@ def winner_setting(events: pd.DataFrame, lang: str) -> str:
     def label(name: str) -> str:
         return translate("ev_dataset_curated", lang) if name == CURATED else name
 
-    return st.selectbox(translate("dup_winner", lang), present, key=state.EV_WINNER.name,
-                        format_func=label,
-                        help=translate("dup_winner_help", lang,
-                                       km=format_number(DUPLICATE_KM, lang)))
+    return st.selectbox(
+        translate("dup_winner", lang),
+        present,
+        key=state.EV_WINNER.name,
+        format_func=label,
+        help=translate("dup_winner_help", lang, km=format_number(DUPLICATE_KM, lang)),
+    )
 
 
 def prepare_default_view(events: pd.DataFrame) -> EventFilter:

@@ -28,6 +28,7 @@ PANEL_THEME_KEY = state.PANEL_THEME.name
 
 # --- cached data (read-only: callers must not mutate) -----------------------------------------
 
+
 @st.cache_resource(show_spinner=False)
 def charter() -> facts.Charter:
     return facts.load_charter()
@@ -45,25 +46,30 @@ def categories() -> dict[str, facts.Category]:
 
 # --- URL parsing ------------------------------------------------------------------------------
 
+
 def parse_codes(allowed: Sequence[str]) -> Callable[[str], list[str] | None]:
     """Parser for a comma-separated URL list: the known codes in the given order, or None
     when the parameter names none of them (``""`` is a valid empty list)."""
+
     def parse(raw: str) -> list[str] | None:
         wanted = {part.strip() for part in raw.split(",") if part.strip()}
         if not wanted:
             return []
         codes = [code for code in allowed if code in wanted]
         return codes or None
+
     return parse
 
 
 def parse_choice(allowed: Sequence[str]) -> Callable[[str], str | None]:
     def parse(raw: str) -> str | None:
         return raw if raw in allowed else None
+
     return parse
 
 
 # --- "Show on map" ------------------------------------------------------------------------------
+
 
 def request_show_on_map(milestone_id: str) -> None:
     """Widget callback: remember which milestone to show; the page then switches (switching
@@ -75,8 +81,9 @@ def show_on_map(milestone_id: str, lang: str) -> NoReturn:
     """Set ``st.session_state["timeline_highlight"]`` and go to the map page (with
     ``?hl=<id>`` so the address can be shared)."""
     st.session_state[HIGHLIGHT_KEY] = milestone_id
-    st.switch_page(MAP_PAGE,
-                   query_params={state.LANG.url_name: lang, HIGHLIGHT_PARAM: milestone_id})
+    st.switch_page(
+        MAP_PAGE, query_params={state.LANG.url_name: lang, HIGHLIGHT_PARAM: milestone_id}
+    )
 
 
 def follow_show_on_map_request(lang: str) -> None:
@@ -88,19 +95,26 @@ def follow_show_on_map_request(lang: str) -> None:
 
 def chart_selection_callback(chart_key: str, known: Sequence[str]) -> Callable[[], None]:
     """``on_select`` callback of the timeline chart: a clicked point requests the map."""
+
     def on_select() -> None:
         milestone_id = cv.selected_milestone_id(st.session_state.get(chart_key), known)
         if milestone_id:
             request_show_on_map(milestone_id)
+
     return on_select
 
 
 def show_on_map_button(milestone_id: str, lang: str, key: str) -> None:
-    st.button(ui.translator(lang)("tl_show_on_map"), key=key,
-              on_click=request_show_on_map, args=(milestone_id,))
+    st.button(
+        ui.translator(lang)("tl_show_on_map"),
+        key=key,
+        on_click=request_show_on_map,
+        args=(milestone_id,),
+    )
 
 
 # --- shared widgets -----------------------------------------------------------------------------
+
 
 def theme_selector(charter_: facts.Charter, lang: str, key: str) -> str:
     """Theme filter (``""`` = all themes); its value survives page changes."""
@@ -110,18 +124,21 @@ def theme_selector(charter_: facts.Charter, lang: str, key: str) -> str:
     if st.session_state.get(key) not in options:
         st.session_state[key] = cv.ALL
     return st.selectbox(
-        t("charter_theme_filter"), options, key=key,
-        format_func=lambda k: t("charter_all_themes") if k == cv.ALL
-        else charter_.theme_label(k, lang),
+        t("charter_theme_filter"),
+        options,
+        key=key,
+        format_func=lambda k: (
+            t("charter_all_themes") if k == cv.ALL else charter_.theme_label(k, lang)
+        ),
     )
 
 
-def articles_caption(charter_: facts.Charter, articles: Sequence[facts.Article],
-                     lang: str) -> str:
+def articles_caption(charter_: facts.Charter, articles: Sequence[facts.Article], lang: str) -> str:
     return cv.articles_caption(charter_, articles, lang)
 
 
 # --- the map page's side panel ------------------------------------------------------------------
+
 
 def render_charter_panel(lang: str) -> None:
     """A compact "The charter" panel for the map page's side column.

@@ -42,8 +42,10 @@ _SAMPLE_DATASETS = {"curated": "curated", "ACLED": "acled", "UCDP": "ucdp"}
 
 def formatted_params(lang: str) -> dict[str, str]:
     """:func:`geo.render.helpcontent.rule_params` written in the reader's format."""
-    return {k: format_number(v, lang, 0 if float(v).is_integer() else 1)
-            for k, v in hc.rule_params().items()}
+    return {
+        k: format_number(v, lang, 0 if float(v).is_integer() else 1)
+        for k, v in hc.rule_params().items()
+    }
 
 
 def help_text(text: hc.Text, lang: str) -> str:
@@ -59,11 +61,16 @@ def rule_text(key: str, lang: str) -> str:
 def item_html(item: hc.Item, lang: str, shown: str = "") -> str:
     """One item: its title (anchored ``help-<id>``), text, the app's own statement of the
     rule, and ``shown`` (HTML the app draws, see :func:`shown_html`)."""
-    return render("help_item.html.j2", id=item.id, title=pick(item.title, lang),
-                  text=None if item.text is None else help_text(item.text, lang),
-                  rules=[(key, rule_text(key, lang)) for key in item.rules],
-                  rule_label=translate("help_rule", lang), show=item.show or "",
-                  shown=Markup(shown))
+    return render(
+        "help_item.html.j2",
+        id=item.id,
+        title=pick(item.title, lang),
+        text=None if item.text is None else help_text(item.text, lang),
+        rules=[(key, rule_text(key, lang)) for key in item.rules],
+        rule_label=translate("help_rule", lang),
+        show=item.show or "",
+        shown=Markup(shown),
+    )
 
 
 def intro_html(section: hc.Section, lang: str) -> str:
@@ -86,14 +93,25 @@ def glossary_index_markdown(terms: Iterable[hc.Term], lang: str) -> str:
 def term_html(term: hc.Term, lang: str) -> str:
     """One glossary entry, anchored ``term-<id>``, with its sources and the day each was
     read."""
-    sources = [{"url": s.url, "title": s.title, "publisher": s.publisher,
-                "read": translate("help_read_on", lang, date=format_day(s.checked, lang))}
-               for s in term.sources]
+    sources = [
+        {
+            "url": s.url,
+            "title": s.title,
+            "publisher": s.publisher,
+            "read": translate("help_read_on", lang, date=format_day(s.checked, lang)),
+        }
+        for s in term.sources
+    ]
     names, written = pick(term.names, lang), term.term[lang]
-    return render("help_term.html.j2", id=term.id, written=written,
-                  names="" if hc.fold(names) == hc.fold(written) else names,
-                  definition=pick(term.definition, lang),
-                  sources_label=translate("help_sources", lang), sources=sources)
+    return render(
+        "help_term.html.j2",
+        id=term.id,
+        written=written,
+        names="" if hc.fold(names) == hc.fold(written) else names,
+        definition=pick(term.definition, lang),
+        sources_label=translate("help_sources", lang),
+        sources=sources,
+    )
 
 
 def glossary_html(terms: Sequence[hc.Term], lang: str) -> str:
@@ -101,6 +119,7 @@ def glossary_html(terms: Sequence[hc.Term], lang: str) -> str:
 
 
 # --- what the app draws inside an item --------------------------------------------------------
+
 
 def dataset_legend_sample(lang: str) -> str:
     """The map's dataset outlines, for the curated data, ACLED, UCDP and any other import."""
@@ -117,21 +136,31 @@ def alg_zone_html(zones: ZoneDefinitions, lang: str) -> str:
     words), its units by country and its sources."""
     from geo.render.panels import source_list_html
 
-    return render("help_zone.html.j2", name=pick(zones.alg_name, lang),
-                  paragraphs=[pick(zones.alg_definition, lang), pick(zones.alg_caveat, lang)],
-                  units=[(country_name(iso, lang), ", ".join(names))
-                         for iso, names in zones.alg_units.items()],
-                  units_label=translate("help_alg_units", lang),
-                  sources_label=translate("help_sources", lang),
-                  sources=Markup(source_list_html(list(zones.alg_sources), lang)))
+    return render(
+        "help_zone.html.j2",
+        name=pick(zones.alg_name, lang),
+        paragraphs=[pick(zones.alg_definition, lang), pick(zones.alg_caveat, lang)],
+        units=[
+            (country_name(iso, lang), ", ".join(names)) for iso, names in zones.alg_units.items()
+        ],
+        units_label=translate("help_alg_units", lang),
+        sources_label=translate("help_sources", lang),
+        sources=Markup(source_list_html(list(zones.alg_sources), lang)),
+    )
 
 
 def core_zone_html(zones: ZoneDefinitions, lang: str) -> str:
     radius = format_number(zones.default_radius_km, lang)
-    return render("help_zone.html.j2", name=pick(zones.core_name, lang),
-                  paragraphs=[pick(zones.core_definition, lang),
-                              translate("help_core_radius", lang, radius=radius),
-                              translate("computed_layer", lang)], units=None)
+    return render(
+        "help_zone.html.j2",
+        name=pick(zones.core_name, lang),
+        paragraphs=[
+            pick(zones.core_definition, lang),
+            translate("help_core_radius", lang, radius=radius),
+            translate("computed_layer", lang),
+        ],
+        units=None,
+    )
 
 
 def _span(frame: pd.DataFrame, lang: str) -> dict[str, str]:
@@ -148,21 +177,29 @@ def coverage_html(events: pd.DataFrame, milestones: Sequence[Milestone], lang: s
     lines = []
     curated = events[events["dataset"].astype(str) == "curated"]
     if len(curated):
-        lines.append(translate("help_cov_curated", lang, count=len(curated),
-                               **_span(curated, lang)))
+        lines.append(
+            translate("help_cov_curated", lang, count=len(curated), **_span(curated, lang))
+        )
         counts = curated["category"].value_counts()
-        parts = ", ".join(f"{translate(f'cat_{cat}', lang)} {format_number(n, lang)}"
-                          for cat, n in counts.items())
+        parts = ", ".join(
+            f"{translate(f'cat_{cat}', lang)} {format_number(n, lang)}" for cat, n in counts.items()
+        )
         lines.append(translate("help_cov_categories", lang, parts=parts))
         in_aes = int(curated["country_iso3"].isin(AES_MEMBERS).sum())
-        lines.append(translate("help_cov_countries", lang,
-                               count=int(curated["country_iso3"].nunique()),
-                               aes=format_number(in_aes, lang)))
+        lines.append(
+            translate(
+                "help_cov_countries",
+                lang,
+                count=int(curated["country_iso3"].nunique()),
+                aes=format_number(in_aes, lang),
+            )
+        )
     imported = events[events["dataset"].astype(str) != "curated"]
     if len(imported):
         for name, rows in imported.groupby(imported["dataset"].astype(str), sort=True):
-            lines.append(translate("help_cov_import", lang, name=name, count=len(rows),
-                                   **_span(rows, lang)))
+            lines.append(
+                translate("help_cov_import", lang, name=name, count=len(rows), **_span(rows, lang))
+            )
     else:
         lines.append(translate("help_cov_no_import", lang))
     facts = coverage_note(list(milestones), lang)
@@ -203,6 +240,7 @@ def shown_html(show: str | None, lang: str) -> str:
 
 # --- the page ----------------------------------------------------------------------------------
 
+
 @st.cache_resource(show_spinner=False)
 def content() -> hc.HelpContent:
     return hc.load_help()
@@ -240,15 +278,17 @@ def glossary(help_content: hc.HelpContent, lang: str) -> None:
     terms = hc.sorted_terms(help_content.glossary, lang)
     st.markdown(glossary_index_markdown(terms, lang))
     ui.url_backed("term", "", lambda raw: raw[:100])
-    query = st.text_input(translate("help_search", lang), key="term",
-                          placeholder=translate("help_search_placeholder", lang),
-                          help=translate("help_search_help", lang))
+    query = st.text_input(
+        translate("help_search", lang),
+        key="term",
+        placeholder=translate("help_search_placeholder", lang),
+        help=translate("help_search_help", lang),
+    )
     ui.remember({"term": query}, {"term": query.strip() or None})
     found = hc.search_terms(terms, query, lang)
     total = len(terms)
     if not found:
         st.info(translate("help_no_term", lang, query=query.strip()))
         return
-    st.caption(translate("help_found", lang, count=len(found),
-                         total=format_number(total, lang)))
+    st.caption(translate("help_found", lang, count=len(found), total=format_number(total, lang)))
     st.html(glossary_html(found, lang))

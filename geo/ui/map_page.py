@@ -94,11 +94,19 @@ def load() -> MapData:
     layers = ui.boundary_layers()
     events, load_problems = ui_events.app_events()
     clickable = {"event": events, **layers}
-    return MapData(lang, ui.translator(lang), layers, ui.zone_definitions(), events,
-                   load_problems, {kind: IdLookup(df["id"]) for kind, df in clickable.items()})
+    return MapData(
+        lang,
+        ui.translator(lang),
+        layers,
+        ui.zone_definitions(),
+        events,
+        load_problems,
+        {kind: IdLookup(df["id"]) for kind, df in clickable.items()},
+    )
 
 
 # --- sidebar -------------------------------------------------------------------------------
+
 
 def sidebar(data: MapData) -> Choices:
     """The event filters, the datasets and the zone layers (call inside ``st.sidebar``)."""
@@ -115,15 +123,24 @@ def sidebar(data: MapData) -> Choices:
         st.caption(pick(zone_defs.alg_caveat, lang))
         st.html(panels.source_list_html(zone_defs.alg_sources, lang))
     show_core = st.toggle(t("toggle_core"), key=state.CORE.name)
-    radius = st.slider(t("core_radius"), *mapview.CORE_RADIUS_KM,
-                       step=mapview.CORE_RADIUS_STEP_KM, key=state.RADIUS.name, format="%d",
-                       disabled=not show_core)
+    radius = st.slider(
+        t("core_radius"),
+        *mapview.CORE_RADIUS_KM,
+        step=mapview.CORE_RADIUS_STEP_KM,
+        key=state.RADIUS.name,
+        format="%d",
+        disabled=not show_core,
+    )
     core = ui.core_for_radius(radius)
     if show_core:
-        parts = ", ".join(f"{country_name(r.iso3, lang)} {format_number(r.area_km2, lang)}"
-                          for r in core.itertuples())
-        st.caption(f"{t('core_area', area=format_number(core['area_km2'].sum(), lang))} "
-                   f"({t('core_area_by_state', parts=parts)})")
+        parts = ", ".join(
+            f"{country_name(r.iso3, lang)} {format_number(r.area_km2, lang)}"
+            for r in core.itertuples()
+        )
+        st.caption(
+            f"{t('core_area', area=format_number(core['area_km2'].sum(), lang))} "
+            f"({t('core_area_by_state', parts=parts)})"
+        )
     with st.expander(t("definition")):
         st.write(pick(zone_defs.core_definition, lang))
         st.caption(t("computed_layer"))
@@ -131,6 +148,7 @@ def sidebar(data: MapData) -> Choices:
 
 
 # --- state: filtered rows, selection from the URL and from clicks, highlight -----------------
+
 
 def prepare(data: MapData, choices: Choices) -> Shown:
     events = data.events
@@ -141,12 +159,19 @@ def prepare(data: MapData, choices: Choices) -> Shown:
     block = mapdata.events_block(events, f"{ui_events.events_key()}|{len(events)}")
     drawn = pointlayer.visibility(block, rows)
     if not state.has(state.SELECTION):
-        state.put(state.SELECTION, selection_from_param(state.url_value(state.SEL),
-                                                        data.known_ids))
+        state.put(state.SELECTION, selection_from_param(state.url_value(state.SEL), data.known_ids))
     _apply_click(data)
     highlight_id, highlight = _apply_highlight(data)
-    return Shown(rows, int(np.count_nonzero(rows)), url_filters, block, drawn,
-                 state.get(state.SELECTION), highlight_id, highlight)
+    return Shown(
+        rows,
+        int(np.count_nonzero(rows)),
+        url_filters,
+        block,
+        drawn,
+        state.get(state.SELECTION),
+        highlight_id,
+        highlight,
+    )
 
 
 def _apply_click(data: MapData) -> None:
@@ -174,8 +199,9 @@ def _apply_click(data: MapData) -> None:
 def _apply_highlight(data: MapData) -> tuple[str | None, charter_view.Highlight | None]:
     """A timeline milestone sent here from the Timeline page (or the ``hl`` URL parameter)."""
     highlight_id = state.get(state.HIGHLIGHT) or state.url_value(state.HL)
-    highlight = charter_view.highlight_for_id(highlight_id, ui_facts.timeline(), data.events,
-                                              data.layers["country"]["iso3"])
+    highlight = charter_view.highlight_for_id(
+        highlight_id, ui_facts.timeline(), data.events, data.layers["country"]["iso3"]
+    )
     if highlight is None:
         return None, None
     if state.get(state.HL_APPLIED) != highlight_id:
@@ -184,8 +210,10 @@ def _apply_highlight(data: MapData) -> tuple[str | None, charter_view.Highlight 
         # The milestone replaces whatever was selected before: its event, when the events
         # data have one, else nothing (an unrelated earlier selection would contradict the
         # banner).
-        state.put(state.SELECTION, Selection("event", highlight.event_ids[0])
-                  if highlight.event_ids else None)
+        state.put(
+            state.SELECTION,
+            Selection("event", highlight.event_ids[0]) if highlight.event_ids else None,
+        )
     return highlight_id, highlight
 
 
@@ -205,22 +233,40 @@ def _clear_highlight() -> None:
 
 # --- the map -------------------------------------------------------------------------------
 
+
 def draw_map(data: MapData, choices: Choices, shown: Shown) -> None:
     """The place search, the map with its layers, and the lines under it."""
     layers, lang, t, selection = data.layers, data.lang, data.t, shown.selection
     # Find a place or an event shown: goes there and selects it (geo.ui.places); the move
     # is sent once. Events are searched while they stay few; beyond, reach them by region.
-    ui_places.place_search(layers, lang, t, ui_places.ShownEvents(
-        repr((ui_events.events_key(), len(data.events), choices.event_filter,
-              choices.datasets, shown.count <= mapview.FIND_EVENTS_MAX)),
-        lambda: shown_events(data, choices, shown)
-        if shown.count <= mapview.FIND_EVENTS_MAX else data.events.iloc[0:0]))
+    ui_places.place_search(
+        layers,
+        lang,
+        t,
+        ui_places.ShownEvents(
+            repr(
+                (
+                    ui_events.events_key(),
+                    len(data.events),
+                    choices.event_filter,
+                    choices.datasets,
+                    shown.count <= mapview.FIND_EVENTS_MAX,
+                )
+            ),
+            lambda: (
+                shown_events(data, choices, shown)
+                if shown.count <= mapview.FIND_EVENTS_MAX
+                else data.events.iloc[0:0]
+            ),
+        ),
+    )
     dynamic = [ui_places.found_layer()]
     if choices.show_alg:
         dynamic.append(mapbuild.alg_zone_layer(ui.alg_outline(), lang))
     if choices.show_core:
-        dynamic.append(mapbuild.tri_border_layer(choices.core, ui.the_tripoint(),
-                                                 choices.radius, lang))
+        dynamic.append(
+            mapbuild.tri_border_layer(choices.core, ui.the_tripoint(), choices.radius, lang)
+        )
     selected_geometry = None
     if selection is not None and selection.kind != "event":
         selected_geometry = mapview.unit_geometry(layers, selection)
@@ -231,37 +277,63 @@ def draw_map(data: MapData, choices: Choices, shown: Shown) -> None:
     highlight = shown.highlight
     if highlight is not None:
         outlines = layers["country"][layers["country"]["iso3"].isin(highlight.countries)]
-        dynamic.append(mapbuild.highlight_layer(outlines.geometry.union_all()
-                                                if len(outlines) else None))
+        dynamic.append(
+            mapbuild.highlight_layer(outlines.geometry.union_all() if len(outlines) else None)
+        )
     block_url, block_encoding = mapdata.served_block(shown.block)
-    dynamic.append(pointlayer.point_group(
-        shown.block, lang, choices.cluster, block_url, drawn=shown.drawn,
-        drawn_url=mapdata.served_url(shown.drawn.data, "sahel-atlas-map-drawn"),
-        encoding=block_encoding))
+    dynamic.append(
+        pointlayer.point_group(
+            shown.block,
+            lang,
+            choices.cluster,
+            block_url,
+            drawn=shown.drawn,
+            drawn_url=mapdata.served_url(shown.drawn.data, "sahel-atlas-map-drawn"),
+            encoding=block_encoding,
+        )
+    )
     # The events start downloading first, while the boundaries load.
-    prefetch = ([pointlayer.AtlasPointsPrefetch(shown.block.token, block_url, block_encoding)]
-                if block_url else [])
-    base = mapbuild.base_map(mapbuild.BaseLayers(layers["country"], layers["admin1"],
-                                                 layers["province"]), lang,
-                             ui.base_geojson(lang), boundaries_url=mapdata.boundary_url(lang),
-                             first=prefetch)
+    prefetch = (
+        [pointlayer.AtlasPointsPrefetch(shown.block.token, block_url, block_encoding)]
+        if block_url
+        else []
+    )
+    base = mapbuild.base_map(
+        mapbuild.BaseLayers(layers["country"], layers["admin1"], layers["province"]),
+        lang,
+        ui.base_geojson(lang),
+        boundaries_url=mapdata.boundary_url(lang),
+        first=prefetch,
+    )
     start_view = _start_view()
     if start_view is None:
-        base.fit_bounds(mapview.aes_bounds(layers["country"],
-                                           highlight.countries if highlight else ()))
+        base.fit_bounds(
+            mapview.aes_bounds(layers["country"], highlight.countries if highlight else ())
+        )
     mapbuild.KeepViewInAddress(restore=start_view is None and highlight is None).add_to(base)
-    st_folium(base, key=state.ATLAS_MAP.name, height=640, width="stretch",
-              returned_objects=RETURNED,
-              center=start_view[:2] if start_view else None,
-              zoom=start_view[2] if start_view else None,
-              feature_group_to_add=mapbuild.dynamic_layers(dynamic))
-    st.caption(mapview.shown_caption(
-        shown.drawn.count, shown.count,
-        ui_events.hidden_duplicates(data.events, choices.event_filter, choices.datasets),
-        lang))
+    st_folium(
+        base,
+        key=state.ATLAS_MAP.name,
+        height=640,
+        width="stretch",
+        returned_objects=RETURNED,
+        center=start_view[:2] if start_view else None,
+        zoom=start_view[2] if start_view else None,
+        feature_group_to_add=mapbuild.dynamic_layers(dynamic),
+    )
+    st.caption(
+        mapview.shown_caption(
+            shown.drawn.count,
+            shown.count,
+            ui_events.hidden_duplicates(data.events, choices.event_filter, choices.datasets),
+            lang,
+        )
+    )
     if data.load_problems:
-        with st.expander(f"{t('ev_load_problems', count=rejected_row_count(data.load_problems))}"
-                         f" ({t('ev_load_notes', count=len(data.load_problems))})"):
+        with st.expander(
+            f"{t('ev_load_problems', count=rejected_row_count(data.load_problems))}"
+            f" ({t('ev_load_notes', count=len(data.load_problems))})"
+        ):
             st.dataframe(problems_table(data.load_problems, lang), hide_index=True)
     with st.expander(t("boundaries_heading")):
         st.write(t("boundaries_note"))
@@ -282,12 +354,18 @@ def _start_view() -> tuple[float, float, int] | None:
 
 # --- the side panel ------------------------------------------------------------------------
 
+
 def shown_events(data: MapData, choices: Choices, shown: Shown) -> pd.DataFrame:
     """The filtered events (``mapview.MAP_COLUMNS``), built when a panel or a list needs
     them: at a million events the copy costs tenths of a second, and a first view needs
     only their count (cached once built, see ``geo.ui.events.filtered_events``)."""
-    return ui_events.filtered_events(data.events, choices.event_filter, choices.datasets,
-                                     columns=mapview.MAP_COLUMNS, rows=shown.rows)
+    return ui_events.filtered_events(
+        data.events,
+        choices.event_filter,
+        choices.datasets,
+        columns=mapview.MAP_COLUMNS,
+        rows=shown.rows,
+    )
 
 
 def panel_head(data: MapData, choices: Choices, shown: Shown) -> Sequence[Any]:
@@ -295,14 +373,20 @@ def panel_head(data: MapData, choices: Choices, shown: Shown) -> Sequence[Any]:
     t, lang, highlight = data.t, data.lang, shown.highlight
     # Beside the map, above the panel: readable without scrolling on a desktop window.
     with st.expander(t("legend_title"), expanded=True):
-        st.html(panels.legend_html(lang) + panels.event_legend_html(
-            lang, coverage_end(ui_events.curated_events(ui_events.curated_path())[0]),
-            ui_events.outline_slots(data.events, choices.datasets)))
+        st.html(
+            panels.legend_html(lang)
+            + panels.event_legend_html(
+                lang,
+                coverage_end(ui_events.curated_events(ui_events.curated_path())[0]),
+                ui_events.outline_slots(data.events, choices.datasets),
+            )
+        )
     if highlight is not None:
         milestone = charter_view.milestone_by_id(ui_facts.timeline(), shown.highlight_id)
         assert milestone is not None  # a highlight is found from its milestone
-        st.html(charter_view.highlight_banner_html(milestone, highlight, lang,
-                                                   ui_facts.categories()))
+        st.html(
+            charter_view.highlight_banner_html(milestone, highlight, lang, ui_facts.categories())
+        )
         st.button(t("highlight_clear"), on_click=_clear_highlight, key=state.HL_CLEAR.name)
     return st.tabs([t("tab_selection"), t("charter_panel_heading")])
 
@@ -312,8 +396,9 @@ def event_chooser(events: pd.DataFrame, family: state.Family, lang: str) -> None
     selection opens the event (a single widget, however many events)."""
     if len(events) <= mapview.BUTTONS_MAX:
         for ident, label in mapview.event_labels(events, lang):
-            st.button(ui.markdown_text(label), key=family(ident), on_click=_select,
-                      args=("event", ident))
+            st.button(
+                ui.markdown_text(label), key=family(ident), on_click=_select, args=("event", ident)
+            )
         return
     table_key = family("table", len(events))
     ids = events["id"].astype(str).tolist()
@@ -325,8 +410,15 @@ def event_chooser(events: pd.DataFrame, family: state.Family, lang: str) -> None
             _select("event", ids[rows[0]])
 
     st.caption(ui.translator(lang)("ev_table_hint"))
-    st.dataframe(mapview.event_table(events, lang), key=table_key, on_select=select_row,
-                 selection_mode="single-row", hide_index=True, height=320, width="stretch")
+    st.dataframe(
+        mapview.event_table(events, lang),
+        key=table_key,
+        on_select=select_row,
+        selection_mode="single-row",
+        hide_index=True,
+        height=320,
+        width="stretch",
+    )
 
 
 def selection_panel(data: MapData, choices: Choices, shown: Shown) -> None:
@@ -337,8 +429,14 @@ def selection_panel(data: MapData, choices: Choices, shown: Shown) -> None:
     elif selection.kind == "event":
         filtered = shown_events(data, choices, shown)
         row = ui_events.event_row(events, selection.id)
-        st.html(panels.event_panel_html(row, country_name(row["country_iso3"], lang), lang,
-                                        ui_events.also_in(events, selection.id)))
+        st.html(
+            panels.event_panel_html(
+                row,
+                country_name(row["country_iso3"], lang),
+                lang,
+                ui_events.also_in(events, selection.id),
+            )
+        )
         if not bool((filtered["id"] == selection.id).any()):
             st.warning(t("panel_hidden"))  # never shown as if it were on the map
         clicked_with = state.get(state.CLICK_HITS)
@@ -361,9 +459,14 @@ def selection_panel(data: MapData, choices: Choices, shown: Shown) -> None:
             stats = region_stats(filtered, selection.id)
             st.markdown(f"**{t('region_events')}**")
             if stats.events:
-                st.write(t("region_events_count", count=stats.events,
-                           low=format_number(stats.fatalities_low, lang),
-                           high=format_number(stats.fatalities_high, lang)))
+                st.write(
+                    t(
+                        "region_events_count",
+                        count=stats.events,
+                        low=format_number(stats.fatalities_low, lang),
+                        high=format_number(stats.fatalities_high, lang),
+                    )
+                )
                 here = filtered[filtered["admin1_id"] == selection.id].sort_values("date")
                 event_chooser(here, state.PICK_EVENTS, lang)
             else:
@@ -377,6 +480,7 @@ def selection_panel(data: MapData, choices: Choices, shown: Shown) -> None:
 
 # --- exports (last in the sidebar; built after the map so they never delay it) --------------
 
+
 def export_buttons(data: MapData, choices: Choices, shown: Shown) -> None:
     """The downloads of the filtered events and of the map (call inside their expander)."""
     t, lang, events, layers = data.t, data.lang, data.events, data.layers
@@ -386,34 +490,64 @@ def export_buttons(data: MapData, choices: Choices, shown: Shown) -> None:
         return keep_rows(events, pd.Series(shown.rows, index=events.index))
 
     filters_text = exports.describe_filter(
-        {**shown.url_filters, "datasets": ",".join(choices.datasets)}, lang)
+        {**shown.url_filters, "datasets": ",".join(choices.datasets)}, lang
+    )
     attribution = exports.attribution_lines(
         pd.DataFrame({"dataset": ui_events.shown_datasets(events, shown.rows)}),
-        ui_events.stored_datasets(), filters_text, lang)
+        ui_events.stored_datasets(),
+        filters_text,
+        lang,
+    )
     st.caption(t("export_note", count=shown.count))
-    st.download_button(t("export_csv"), lambda: exports.events_csv(every_column(), attribution),
-                       file_name="sahel-atlas-events.csv", mime="text/csv",
-                       key=state.EXPORT_CSV.name, on_click="ignore", width="stretch")
-    st.download_button(t("exp_csv_excel"),
-                       lambda: exports.events_csv(every_column(), attribution, excel=True),
-                       file_name="sahel-atlas-events-excel.csv", mime="text/csv",
-                       key=state.EXPORT_CSV_EXCEL.name, on_click="ignore", width="stretch",
-                       help=t("exp_csv_help"))
-    st.download_button(t("export_geojson"),
-                       lambda: exports.events_geojson(every_column(), attribution, lang),
-                       file_name="sahel-atlas-events.geojson", mime="application/geo+json",
-                       key=state.EXPORT_GEOJSON.name, on_click="ignore", width="stretch")
+    st.download_button(
+        t("export_csv"),
+        lambda: exports.events_csv(every_column(), attribution),
+        file_name="sahel-atlas-events.csv",
+        mime="text/csv",
+        key=state.EXPORT_CSV.name,
+        on_click="ignore",
+        width="stretch",
+    )
+    st.download_button(
+        t("exp_csv_excel"),
+        lambda: exports.events_csv(every_column(), attribution, excel=True),
+        file_name="sahel-atlas-events-excel.csv",
+        mime="text/csv",
+        key=state.EXPORT_CSV_EXCEL.name,
+        on_click="ignore",
+        width="stretch",
+        help=t("exp_csv_help"),
+    )
+    st.download_button(
+        t("export_geojson"),
+        lambda: exports.events_geojson(every_column(), attribution, lang),
+        file_name="sahel-atlas-events.geojson",
+        mime="application/geo+json",
+        key=state.EXPORT_GEOJSON.name,
+        on_click="ignore",
+        width="stretch",
+    )
     st.download_button(
         t("export_html"),
         lambda: export_html.standalone_map_html(
             mapbuild.BaseLayers(layers["country"], layers["admin1"], layers["province"]),
-            lang, every_column(), choices.event_filter.layers, choices.cluster, attribution,
+            lang,
+            every_column(),
+            choices.event_filter.layers,
+            choices.cluster,
+            attribution,
             geojson=ui.base_geojson(lang),
             alg_outline=ui.alg_outline() if choices.show_alg else None,
-            core=choices.core if choices.show_core else None, tripoint=ui.the_tripoint(),
-            radius_km=choices.radius),
-        file_name="sahel-atlas-map.html", mime="text/html", key=state.EXPORT_HTML.name,
-        on_click="ignore", width="stretch")
+            core=choices.core if choices.show_core else None,
+            tripoint=ui.the_tripoint(),
+            radius_km=choices.radius,
+        ),
+        file_name="sahel-atlas-map.html",
+        mime="text/html",
+        key=state.EXPORT_HTML.name,
+        on_click="ignore",
+        width="stretch",
+    )
     for line in attribution:
         st.caption(line)
 
@@ -421,12 +555,23 @@ def export_buttons(data: MapData, choices: Choices, shown: Shown) -> None:
 def remember(choices: Choices, shown: Shown) -> None:
     """The page's state in the URL (a copied address reproduces the view)."""
     ui.remember(
-        {state.ALG.name: choices.show_alg, state.CORE.name: choices.show_core,
-         state.RADIUS.name: choices.radius},
-        {**state.encoded([(state.ALG, choices.show_alg), (state.CORE, choices.show_core),
-                          (state.RADIUS, choices.radius)]),
-         state.SEL.name: shown.selection.to_param() if shown.selection else None,
-         **state.encoded([(state.EV_CLUSTER, choices.cluster)]),
-         state.VIEW.name: None,  # the browser writes it (mapbuild.KeepViewInAddress)
-         **state.encoded([(state.HL, shown.highlight_id)])})
+        {
+            state.ALG.name: choices.show_alg,
+            state.CORE.name: choices.show_core,
+            state.RADIUS.name: choices.radius,
+        },
+        {
+            **state.encoded(
+                [
+                    (state.ALG, choices.show_alg),
+                    (state.CORE, choices.show_core),
+                    (state.RADIUS, choices.radius),
+                ]
+            ),
+            state.SEL.name: shown.selection.to_param() if shown.selection else None,
+            **state.encoded([(state.EV_CLUSTER, choices.cluster)]),
+            state.VIEW.name: None,  # the browser writes it (mapbuild.KeepViewInAddress)
+            **state.encoded([(state.HL, shown.highlight_id)]),
+        },
+    )
     ui_events.write_filter_params(shown.url_filters)

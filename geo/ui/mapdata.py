@@ -74,8 +74,9 @@ def block_by_token(token: object) -> PointBlock | None:
     return st.session_state.get(_BLOCKS, {}).get(token) if isinstance(token, str) else None
 
 
-def served_url(data: bytes, name: str = MEDIA_COORDINATES,
-               mimetype: str = "application/octet-stream") -> str | None:
+def served_url(
+    data: bytes, name: str = MEDIA_COORDINATES, mimetype: str = "application/octet-stream"
+) -> str | None:
     """A same-origin URL of ``data`` for this run (None outside a running server, e.g. in
     ``AppTest``: the map then carries the data inline). Media files are named by a hash of
     their content, so unchanged data keeps its URL from one run to the next."""

@@ -67,8 +67,9 @@ def place_label(place: places.Place, lang: str, translate) -> str:
     return f"{place.label(lang)} — {kind}, {country_name(place.country_iso3, lang)}"
 
 
-def go_to(place: places.Place, layers: Mapping[str, gpd.GeoDataFrame], lang: str,
-          translate) -> None:
+def go_to(
+    place: places.Place, layers: Mapping[str, gpd.GeoDataFrame], lang: str, translate
+) -> None:
     """Apply a found place: a country, region or province is selected as a click would and
     the map fits it; an event is selected and the map centres on it (when it has a
     location); a town gets a marker, the map centres on it and the unit it lies in (AES
@@ -76,8 +77,7 @@ def go_to(place: places.Place, layers: Mapping[str, gpd.GeoDataFrame], lang: str
     view: dict | None
     if place.kind == "event":
         located = not (pd.isna(place.latitude) or pd.isna(place.longitude))
-        view = ({"center": [place.latitude, place.longitude], "zoom": TOWN_ZOOM}
-                if located else None)
+        view = {"center": [place.latitude, place.longitude], "zoom": TOWN_ZOOM} if located else None
         st.session_state[state.SELECTION.name] = Selection("event", place.id)
         st.session_state[FOUND_KEY] = None
     elif place.kind in places.UNIT_KINDS:
@@ -89,8 +89,11 @@ def go_to(place: places.Place, layers: Mapping[str, gpd.GeoDataFrame], lang: str
         st.session_state[FOUND_KEY] = None
     else:
         view = {"center": [place.latitude, place.longitude], "zoom": TOWN_ZOOM}
-        unit = locate(place.longitude, place.latitude,
-                      {"admin1": layers["admin1"], "country": layers["country"]})
+        unit = locate(
+            place.longitude,
+            place.latitude,
+            {"admin1": layers["admin1"], "country": layers["country"]},
+        )
         if unit is not None:
             st.session_state[state.SELECTION.name] = unit
         st.session_state[FOUND_KEY] = ((place.latitude, place.longitude), place.label(lang))
@@ -99,8 +102,9 @@ def go_to(place: places.Place, layers: Mapping[str, gpd.GeoDataFrame], lang: str
     st.session_state[SHOWN_KEY] = place_label(place, lang, translate)
 
 
-def place_search(layers: Mapping[str, gpd.GeoDataFrame], lang: str, translate,
-                 shown: ShownEvents | None = None) -> None:
+def place_search(
+    layers: Mapping[str, gpd.GeoDataFrame], lang: str, translate, shown: ShownEvents | None = None
+) -> None:
     """The search box and its results (call where the widgets belong); ``shown``: the
     events on show it may find too."""
 
@@ -109,9 +113,13 @@ def place_search(layers: Mapping[str, gpd.GeoDataFrame], lang: str, translate,
         if found:
             go_to(found[0], layers, lang, translate)
 
-    st.text_input(translate("place_search"), key=QUERY_KEY, on_change=searched,
-                  placeholder=translate("place_search_placeholder"),
-                  help=translate("place_search_help"))
+    st.text_input(
+        translate("place_search"),
+        key=QUERY_KEY,
+        on_change=searched,
+        placeholder=translate("place_search_placeholder"),
+        help=translate("place_search_help"),
+    )
     query = (st.session_state.get(QUERY_KEY) or "").strip()
     if not query:
         return
@@ -125,9 +133,12 @@ def place_search(layers: Mapping[str, gpd.GeoDataFrame], lang: str, translate,
     if others:
         with st.popover(translate("place_others")):
             for place in others:
-                st.button(place_label(place, lang, translate),
-                          key=state.PLACE_BUTTONS(place.kind, place.id), on_click=go_to,
-                          args=(place, layers, lang, translate))
+                st.button(
+                    place_label(place, lang, translate),
+                    key=state.PLACE_BUTTONS(place.kind, place.id),
+                    on_click=go_to,
+                    args=(place, layers, lang, translate),
+                )
     if st.session_state.get(FOUND_KEY):
         st.button(translate("place_clear"), key=state.PLACE_CLEAR.name, on_click=_clear_marker)
 

@@ -29,13 +29,21 @@ from geo.render.mapview import CORE_RADIUS_KM
 # --- pages ---------------------------------------------------------------------------------
 
 MAP, ANALYSIS, CHANGES, CHARTER, TIMELINE, DATA, HELP = (
-    "map", "analysis", "changes", "charter", "timeline", "data", "help")
+    "map",
+    "analysis",
+    "changes",
+    "charter",
+    "timeline",
+    "data",
+    "help",
+)
 EVERY_PAGE = frozenset({MAP, ANALYSIS, CHANGES, CHARTER, TIMELINE, DATA, HELP})
 FILTER_PAGES = frozenset({MAP, ANALYSIS, CHANGES, DATA})
 """The pages sharing the event filters (the Data page reads the map's filter)."""
 
 
 # --- codecs --------------------------------------------------------------------------------
+
 
 def parse_bool(raw: str) -> bool | None:
     return {"1": True, "0": False, "true": True, "false": False}.get(raw.strip().lower())
@@ -52,6 +60,7 @@ def parse_float_in(low: float, high: float) -> Callable[[str], float | None]:
         except ValueError:
             return None
         return value if low <= value <= high else None
+
     return parse
 
 
@@ -67,6 +76,7 @@ def _text(value: object) -> str | None:
 
 
 # --- declarations --------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Key:
@@ -134,8 +144,9 @@ _T = _pages(TIMELINE)
 _D = _pages(DATA)
 
 # app-wide
-LANG = Key("lang", EVERY_PAGE, "UI language (sidebar switch)", "en", param="lang",
-           encode=str, kept=True)
+LANG = Key(
+    "lang", EVERY_PAGE, "UI language (sidebar switch)", "en", param="lang", encode=str, kept=True
+)
 KEPT = Key("_kept_widget_keys", EVERY_PAGE, "the widget keys kept across page switches")
 STORE_REPAIRED = Key("store_repaired", EVERY_PAGE, "result of the last store repair")
 STORE_REPAIR = Key("store_repair", EVERY_PAGE, "store repair button")
@@ -148,31 +159,62 @@ EV_SUBTYPES = Key("ev_subtypes", FILTER_PAGES, "event subtypes", kept=True)
 EV_ACTORS = Key("ev_actors", FILTER_PAGES, "actors", kept=True)
 EV_MIN_FAT = Key("ev_min_fat", FILTER_PAGES, "minimum fatalities", kept=True)
 EV_NON_AES = Key("ev_non_aes", FILTER_PAGES, "coups outside the AES states", kept=True)
-EV_CLUSTER = Key("ev_cluster", FILTER_PAGES, "cluster overlapping points", True,
-                 param="cluster", decode=parse_bool,
-                 encode=lambda on: None if on else "0", kept=True)
+EV_CLUSTER = Key(
+    "ev_cluster",
+    FILTER_PAGES,
+    "cluster overlapping points",
+    True,
+    param="cluster",
+    decode=parse_bool,
+    encode=lambda on: None if on else "0",
+    kept=True,
+)
 EV_DISORDER = Key("ev_disorder", FILTER_PAGES, "ACLED disorder types", kept=True)
 EV_EVENT_TYPES = Key("ev_event_types", FILTER_PAGES, "ACLED event types", kept=True)
-EV_SUB_EVENT_TYPES = Key("ev_sub_event_types", FILTER_PAGES, "ACLED sub-event types",
-                         kept=True)
+EV_SUB_EVENT_TYPES = Key("ev_sub_event_types", FILTER_PAGES, "ACLED sub-event types", kept=True)
 EV_VIOLENCE = Key("ev_violence", FILTER_PAGES, "UCDP types of violence", kept=True)
 EV_DYADS = Key("ev_dyads", FILTER_PAGES, "UCDP dyads", kept=True)
 EV_CIV = Key("ev_civ", FILTER_PAGES, "civilian targeting", kept=True)
-EV_WINNER = Key("ev_winner", FILTER_PAGES, "the dataset whose copy of a duplicate is shown",
-                kept=True)
+EV_WINNER = Key(
+    "ev_winner", FILTER_PAGES, "the dataset whose copy of a duplicate is shown", kept=True
+)
 EV_LAYERS = Family("ev_layers_", FILTER_PAGES, "one checkbox per display layer", kept=True)
 EV_DATASETS = Family("ev_ds_", _M, "one checkbox per dataset (map sidebar)", kept=True)
-FILTER_PARAMS = tuple(Param(name, FILTER_PAGES, "event filter (codec: geo.analysis.filters)")
-                      for name in QUERY_KEYS)
+FILTER_PARAMS = tuple(
+    Param(name, FILTER_PAGES, "event filter (codec: geo.analysis.filters)") for name in QUERY_KEYS
+)
 
 # map page (and the map's core radius, which the analysis page's before/after uses)
-RADIUS = Key("radius", _pages(MAP, ANALYSIS), "tri-border core radius, km", None,
-             param="radius", decode=parse_float_in(*CORE_RADIUS_KM), encode=lambda r: f"{r:g}",
-             kept=True)
-ALG = Key("alg", _M, "ALG zone layer shown", True, param="alg", decode=parse_bool,
-          encode=encode_bool, kept=True)
-CORE = Key("core", _M, "tri-border core layer shown", True, param="core",
-           decode=parse_bool, encode=encode_bool, kept=True)
+RADIUS = Key(
+    "radius",
+    _pages(MAP, ANALYSIS),
+    "tri-border core radius, km",
+    None,
+    param="radius",
+    decode=parse_float_in(*CORE_RADIUS_KM),
+    encode=lambda r: f"{r:g}",
+    kept=True,
+)
+ALG = Key(
+    "alg",
+    _M,
+    "ALG zone layer shown",
+    True,
+    param="alg",
+    decode=parse_bool,
+    encode=encode_bool,
+    kept=True,
+)
+CORE = Key(
+    "core",
+    _M,
+    "tri-border core layer shown",
+    True,
+    param="core",
+    decode=parse_bool,
+    encode=encode_bool,
+    kept=True,
+)
 ATLAS_MAP = Key("atlas_map", _M, "st_folium's payload of the map (clicks)")
 SELECTION = Key("selection", _M, "the selected feature (geo.model.selection.Selection)")
 SEL = Param("sel", _M, "the selection (Selection.to_param / selection_from_param)")
@@ -197,35 +239,66 @@ PLACE_SHOWN = Key("_place_shown", _M, "the place applied last (its label, for th
 PLACE_CLEAR = Key("place_clear", _M, "clear the found place button")
 PLACE_BUTTONS = Family("place_", _M, "one button per other match of the search")
 POINT_BLOCKS = Key("_point_blocks", _M, "the drawn event blocks by token")
-PANEL_THEME = Key("charter_panel_theme", _M, "the map's charter panel theme", "",
-                  kept=True)
+PANEL_THEME = Key("charter_panel_theme", _M, "the map's charter panel theme", "", kept=True)
 
 # milestones sent to the map from the Timeline and Charter pages
-HIGHLIGHT = Key("timeline_highlight", _pages(MAP, TIMELINE, CHARTER),
-                "id of the milestone the map highlights")
-HL = Param("hl", _pages(MAP, TIMELINE, CHARTER), "the highlighted milestone's id",
-           encode=_text)
-GOTO_MAP = Key("_facts_goto_map", _pages(TIMELINE, CHARTER),
-               "a milestone to show on the map (set in a callback, followed next run)")
+HIGHLIGHT = Key(
+    "timeline_highlight", _pages(MAP, TIMELINE, CHARTER), "id of the milestone the map highlights"
+)
+HL = Param("hl", _pages(MAP, TIMELINE, CHARTER), "the highlighted milestone's id", encode=_text)
+GOTO_MAP = Key(
+    "_facts_goto_map",
+    _pages(TIMELINE, CHARTER),
+    "a milestone to show on the map (set in a callback, followed next run)",
+)
 
 # where it is changing
-SG_PERIOD = Key("sg_period", _C, "week, month or quarter", "month", param="sg_period",
-                decode=lambda raw: raw if raw in sg.PERIODS else None, encode=str, kept=True)
-SG_END = Key("sg_end", _C, "last day of the period", None, param="sg_end",
-             decode=parse_iso_date, encode=date.isoformat, kept=True)
+SG_PERIOD = Key(
+    "sg_period",
+    _C,
+    "week, month or quarter",
+    "month",
+    param="sg_period",
+    decode=lambda raw: raw if raw in sg.PERIODS else None,
+    encode=str,
+    kept=True,
+)
+SG_END = Key(
+    "sg_end",
+    _C,
+    "last day of the period",
+    None,
+    param="sg_end",
+    decode=parse_iso_date,
+    encode=date.isoformat,
+    kept=True,
+)
 SG_MEASURE = Key("sg_measure", _C, "events or fatalities")
 SG_RECORDS_TABLE = Key("sg_records_table", _C, "the records table")
 SG_LEVEL_MAP = Key("sg_level_map", _C, "the change-level map")
 
 # analysis page (geo.ui.analysis and pages/analysis.py)
 AN_MAP = Key("an_map", _A, "the regions map")
-AN_SECTION = Key("an_section", _A, "the section drawn (trends, before_after, bands, actors, "
-                 "regions)", "trends", param="section", encode=str, kept=True)
+AN_SECTION = Key(
+    "an_section",
+    _A,
+    "the section drawn (trends, before_after, bands, actors, regions)",
+    "trends",
+    param="section",
+    encode=str,
+    kept=True,
+)
 AN_BY = Key("an_by", _A, "trend grouping")
-PIVOT = Key("pivot", _A, "before/after pivot day", param="pivot", decode=parse_iso_date,
-            encode=date.isoformat, kept=True)
-WINDOW = Key("window", _A, "before/after window, months", param="window",
-             encode=str, kept=True)
+PIVOT = Key(
+    "pivot",
+    _A,
+    "before/after pivot day",
+    param="pivot",
+    decode=parse_iso_date,
+    encode=date.isoformat,
+    kept=True,
+)
+WINDOW = Key("window", _A, "before/after window, months", param="window", encode=str, kept=True)
 AN_BAND_MEASURE = Key("an_band_measure", _A, "before/after measure")
 AN_RANK = Key("an_rank", _A, "ranking")
 AN_PERIOD = Key("an_period", _A, "map period")
@@ -238,11 +311,18 @@ TL_CHART = Key("tl_chart", _T, "the timeline chart (its selection)")
 TL_CAT = Key("tl_cat", _T, "categories", [], param="tl_cat", kept=True)
 TL_COUNTRY = Key("tl_country", _T, "countries", [], param="tl_country", kept=True)
 TL_PERIOD = Key("tl_period", _T, "period", "all", param="tl_period", kept=True)
-TL_UNVERIFIED = Key("tl_unverified", _T, "include unverified milestones", False,
-                    param="tl_unverified", decode=parse_bool, encode=encode_bool, kept=True)
+TL_UNVERIFIED = Key(
+    "tl_unverified",
+    _T,
+    "include unverified milestones",
+    False,
+    param="tl_unverified",
+    decode=parse_bool,
+    encode=encode_bool,
+    kept=True,
+)
 TL_SHOW = Family("tl_show_", _T, "a milestone's 'Show on map' button")
-CH_THEME = Key("ch_theme", _pages(CHARTER), "theme", "", param="ch_theme", encode=_text,
-               kept=True)
+CH_THEME = Key("ch_theme", _pages(CHARTER), "theme", "", param="ch_theme", encode=_text, kept=True)
 CH_SHOW = Family("ch_show_", _pages(CHARTER), "a milestone's 'Show on map' button")
 
 # data page (geo.ui.data, geo.ui.acled_update)
@@ -267,27 +347,38 @@ _DATA_KEYS = (
     ("data_datasets_table", "stored datasets"),
     ("remote_update_report", "(source, UpdateReport) of the last update"),
     ("remote_update_stopped", "(source, what, fix, UpdateReport | None)"),
-    *((f"ru_{source}_{part}", f"{source} update: {part}")
-      for source, parts in (("acled", ("user", "password", "save")),
-                            ("ucdp", ("token", "save", "version")))
-      for part in parts),
-    *((f"ru_{source}_{part}", f"{source} update: {part}")
-      for source in ("acled", "ucdp") for part in ("countries", "since", "dataset", "button")),
+    *(
+        (f"ru_{source}_{part}", f"{source} update: {part}")
+        for source, parts in (
+            ("acled", ("user", "password", "save")),
+            ("ucdp", ("token", "save", "version")),
+        )
+        for part in parts
+    ),
+    *(
+        (f"ru_{source}_{part}", f"{source} update: {part}")
+        for source in ("acled", "ucdp")
+        for part in ("countries", "since", "dataset", "button")
+    ),
 )
 DATA_KEYS = tuple(Key(name, _D, doc) for name, doc in _DATA_KEYS)
 
 # help page (geo.ui.help)
-HELP_TERM = Key("term", _pages(HELP), "the glossary search box", "", param="term",
-                decode=lambda raw: raw[:100])
-DATA_FAMILIES = tuple(Family(prefix, _D, doc) for prefix, doc in (
-    ("data_upload_", "the uploader of one round"),
-    ("data_format_", "a file's format"),
-    ("data_dataset_", "a file's dataset name"),
-    ("data_version_", "a file's version"),
-    ("data_accessed_", "a file's access date"),
-    ("data_date_order_", "a file's date order"),
-    ("ru_problems_", "an update's problems table"),
-))
+HELP_TERM = Key(
+    "term", _pages(HELP), "the glossary search box", "", param="term", decode=lambda raw: raw[:100]
+)
+DATA_FAMILIES = tuple(
+    Family(prefix, _D, doc)
+    for prefix, doc in (
+        ("data_upload_", "the uploader of one round"),
+        ("data_format_", "a file's format"),
+        ("data_dataset_", "a file's dataset name"),
+        ("data_version_", "a file's version"),
+        ("data_accessed_", "a file's access date"),
+        ("data_date_order_", "a file's date order"),
+        ("ru_problems_", "an update's problems table"),
+    )
+)
 
 
 def _collect() -> tuple[dict[str, Key], dict[str, Param], tuple[Family, ...]]:
@@ -295,10 +386,16 @@ def _collect() -> tuple[dict[str, Key], dict[str, Param], tuple[Family, ...]]:
     found += [*FILTER_PARAMS, *DATA_KEYS, *DATA_FAMILIES]
     keys = {k.name: k for k in found if isinstance(k, Key)}
     params = {p.name: p for p in found if isinstance(p, Param)}
-    params.update({k.param: Param(k.param, k.pages, k.doc, k.decode, k.encode)
-                   for k in keys.values() if k.param})
-    families = tuple(sorted((f for f in found if isinstance(f, Family)),
-                            key=lambda f: -len(f.prefix)))
+    params.update(
+        {
+            k.param: Param(k.param, k.pages, k.doc, k.decode, k.encode)
+            for k in keys.values()
+            if k.param
+        }
+    )
+    families = tuple(
+        sorted((f for f in found if isinstance(f, Family)), key=lambda f: -len(f.prefix))
+    )
     return keys, params, families
 
 
@@ -325,6 +422,7 @@ def param_pages(name: str) -> frozenset[str] | None:
 
 # --- the mechanism -------------------------------------------------------------------------
 
+
 def keep(*names: str) -> None:
     """Keep the values of these widget keys for the whole session, across page switches.
 
@@ -340,8 +438,7 @@ def keep(*names: str) -> None:
 
 def keep_widget_values() -> None:
     """Re-assign every kept widget value so no page switch drops it (see :func:`keep`)."""
-    names = {k.name for k in KEYS.values() if k.kept} | set(
-        st.session_state.get(KEPT.name, ()))
+    names = {k.name for k in KEYS.values() if k.kept} | set(st.session_state.get(KEPT.name, ()))
     for name in names:
         if name in st.session_state:
             st.session_state[name] = st.session_state[name]
@@ -358,15 +455,20 @@ def url_backed(key: str, default: Any, parse: Callable[[str], Any]) -> None:
     st.session_state[key] = parsed if parsed is not None else default
 
 
-def seed(key: Key, default: Any = None,
-         valid: Callable[[Any], bool] | None = None) -> None:
+def seed(key: Key, default: Any = None, valid: Callable[[Any], bool] | None = None) -> None:
     """:func:`url_backed` for a declared key: its URL parameter decoded by its codec, else
     ``default`` (else the declared default); ``valid`` rejects a decoded value the data in
     hand cannot take (a day outside the data's span)."""
     decode = key.decode or (lambda raw: raw)
-    url_backed(key.name, key.default if default is None else default,
-               lambda raw: value if (value := decode(raw)) is not None
-               and (valid is None or valid(value)) else None)
+    url_backed(
+        key.name,
+        key.default if default is None else default,
+        lambda raw: (
+            value
+            if (value := decode(raw)) is not None and (valid is None or valid(value))
+            else None
+        ),
+    )
 
 
 def remember(values: Mapping[str, Any], to_url: Mapping[str, str | None]) -> None:

@@ -27,8 +27,12 @@ def _t(lang: str):
 
 def health_text(state: StoreHealth, lang: str) -> str:
     """What is wrong and where the file is, in ``lang``, safe for Markdown."""
-    return translate(f"store_kind_{state.kind}", lang, path=markdown_text(str(state.path)),
-                     detail=markdown_text(state.detail))
+    return translate(
+        f"store_kind_{state.kind}",
+        lang,
+        path=markdown_text(str(state.path)),
+        detail=markdown_text(state.detail),
+    )
 
 
 def _in_cached_function() -> bool:
@@ -50,8 +54,11 @@ def store_banner(state: StoreHealth, lang: str | None = None) -> None:
         return
     lang = lang or current_language()
     t = _t(lang)
-    st.error(f"**{t('store_damaged_title')}**\n\n{health_text(state, lang)}\n\n"
-             f"{t('store_curated_shown')}", icon="⚠️")
+    st.error(
+        f"**{t('store_damaged_title')}**\n\n{health_text(state, lang)}\n\n"
+        f"{t('store_curated_shown')}",
+        icon="⚠️",
+    )
     try:
         st.page_link(DATA_PAGE, label=t("store_repair_on_data"), icon=":material/build:")
     except Exception:  # noqa: BLE001 - a page run outside the app's navigation (tests)
@@ -80,8 +87,11 @@ def store_repair_panel(lang: str, store: Store | None = None) -> bool:
         return False
     plan = store.repair_plan()
     st.markdown(f"#### {t('data_title')}")
-    st.error(f"**{t('store_damaged_title')}**\n\n{health_text(plan.health, lang)}\n\n"
-             f"{t('store_curated_shown')}", icon="⚠️")
+    st.error(
+        f"**{t('store_damaged_title')}**\n\n{health_text(plan.health, lang)}\n\n"
+        f"{t('store_curated_shown')}",
+        icon="⚠️",
+    )
     if plan.action == "rebuild" and plan.cache is not None:
         name = snapshot.path_for(store.directory, plan.cache.generation).name
         st.info(t("store_repair_from_cache", file=markdown_text(name), count=plan.events))

@@ -35,9 +35,17 @@ IDLE_S = 1.0
 """Seconds without a page run before the collector runs (see :func:`collect_when_idle`)."""
 _collector: list[threading.Thread | None] = [None]
 _requested: list[str | None] = [None]  # the page a browser last asked for (see below)
-PAGE_PATHS: dict[str, str] = {"": "map", "atlas": "map", "map": "map", "analysis": "analysis",
-                              "charter": "charter", "timeline": "timeline", "data": "data",
-                              "help": "help", "changes": "changes"}
+PAGE_PATHS: dict[str, str] = {
+    "": "map",
+    "atlas": "map",
+    "map": "map",
+    "analysis": "analysis",
+    "charter": "charter",
+    "timeline": "timeline",
+    "data": "data",
+    "help": "help",
+    "changes": "changes",
+}
 """The pages' URL paths (``dashboard.py``) and the page each opens."""
 
 
@@ -87,8 +95,9 @@ def collect_when_idle() -> None:
         thread = _collector[0]
         if thread is not None and thread.is_alive():
             return  # the running collector sees the new page run
-        thread = threading.Thread(target=_collect_after_pages, name="sahel-atlas-collector",
-                                  daemon=True)
+        thread = threading.Thread(
+            target=_collect_after_pages, name="sahel-atlas-collector", daemon=True
+        )
         _collector[0] = thread
     thread.start()
 
@@ -122,8 +131,9 @@ def _wait_for_pages(first_served: bool) -> None:
     """Wait (at most ``_PAGE_WAIT_S``) until no page runs, and, when ``first_served``, until
     a first page has been served."""
     with _pages:
-        _pages.wait_for(lambda: _running[0] == 0 and (_served[0] > 0 or not first_served),
-                        timeout=_PAGE_WAIT_S)
+        _pages.wait_for(
+            lambda: _running[0] == 0 and (_served[0] > 0 or not first_served), timeout=_PAGE_WAIT_S
+        )
 
 
 def _logger() -> logging.Logger:
@@ -160,8 +170,9 @@ def warm_up() -> dict[str, float]:
         remaining = list(_STEPS)
         while remaining:
             name, step = _next_step(remaining, _requested[0])
-            _wait_for_pages(first_served=step in _LATER and _requested[0] not in
-                            _NEEDED_BY.get(step, ()))
+            _wait_for_pages(
+                first_served=step in _LATER and _requested[0] not in _NEEDED_BY.get(step, ())
+            )
             name, step = _next_step(remaining, _requested[0])  # a request came meanwhile
             remaining.remove((name, step))
             start = time.perf_counter()
@@ -277,9 +288,16 @@ def _changes() -> None:
         ui_sg.signals(key, f, state.SG_PERIOD.default, span[1])
 
 
-_STEPS: tuple[Step, ...] = (("libraries", _libraries), ("events", _events), ("base map", _base_map),
-          ("map view", _map_view), ("map block", _map_block), ("analysis", _analysis),
-          ("changes", _changes), ("other languages", _other_languages))
+_STEPS: tuple[Step, ...] = (
+    ("libraries", _libraries),
+    ("events", _events),
+    ("base map", _base_map),
+    ("map view", _map_view),
+    ("map block", _map_block),
+    ("analysis", _analysis),
+    ("changes", _changes),
+    ("other languages", _other_languages),
+)
 """What every page needs first (the libraries, the events), then the default page's (the
 map's), then the others'."""
 _LATER = frozenset({_analysis, _changes, _other_languages})
@@ -287,9 +305,12 @@ _LATER = frozenset({_analysis, _changes, _other_languages})
 page a browser is opening needs them."""
 _EVERY_PAGE = frozenset(PAGE_PATHS.values())
 _NEEDED_BY: dict[Callable[[], None], frozenset[str]] = {
-    _libraries: _EVERY_PAGE, _events: _EVERY_PAGE,
+    _libraries: _EVERY_PAGE,
+    _events: _EVERY_PAGE,
     _base_map: frozenset({"map", "analysis"}),  # the Analysis page's regions map too
-    _map_view: frozenset({"map"}), _map_block: frozenset({"map"}),
-    _analysis: frozenset({"analysis"}), _changes: frozenset({"changes"}),
+    _map_view: frozenset({"map"}),
+    _map_block: frozenset({"map"}),
+    _analysis: frozenset({"analysis"}),
+    _changes: frozenset({"changes"}),
 }
 """Which pages read what each step prepares (:func:`page_requested`)."""

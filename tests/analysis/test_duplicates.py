@@ -11,9 +11,15 @@ from geo.analysis.duplicates import DUPLICATE_KM, dataset_ranks, find_duplicates
 
 
 def frame(rows: list[dict]) -> pd.DataFrame:
-    base = {"dataset": "curated", "date": "2024-08-24", "date_precision": "day",
-            "category": "insurgency", "latitude": 13.41, "longitude": -1.06,
-            "geo_precision": 1}
+    base = {
+        "dataset": "curated",
+        "date": "2024-08-24",
+        "date_precision": "day",
+        "category": "insurgency",
+        "latitude": 13.41,
+        "longitude": -1.06,
+        "geo_precision": 1,
+    }
     out = pd.DataFrame([{**base, **r} for r in rows])
     out["date"] = pd.to_datetime(out["date"])
     out["geo_precision"] = out["geo_precision"].astype("Int64")
@@ -27,8 +33,17 @@ def pairs(df: pd.DataFrame) -> list[tuple[int, int]]:
 
 def test_same_event_in_two_datasets_is_one_pair():
     # ~3 km apart (0.027 degrees of latitude), the next day, ACLED calls it state violence.
-    df = frame([{}, {"dataset": "acled", "date": "2024-08-25", "latitude": 13.437,
-                     "category": "state-violence"}])
+    df = frame(
+        [
+            {},
+            {
+                "dataset": "acled",
+                "date": "2024-08-25",
+                "latitude": 13.437,
+                "category": "state-violence",
+            },
+        ]
+    )
     assert pairs(df) == [(0, 1)]
     d = find_duplicates(df)
     assert d.others(0).tolist() == [1] and d.others(1).tolist() == [0]
@@ -79,8 +94,9 @@ def test_ranks_put_the_winner_then_curated_first():
 
 
 def test_chains_are_one_group():
-    df = frame([{}, {"dataset": "acled", "latitude": 13.47}, {"dataset": "ucdp",
-                                                              "latitude": 13.53}])
+    df = frame(
+        [{}, {"dataset": "acled", "latitude": 13.47}, {"dataset": "ucdp", "latitude": 13.53}]
+    )
     d = find_duplicates(df)
     assert (0, 2) not in pairs(df)  # 13 km apart, linked through the ACLED event
     assert d.others(0).tolist() == [1, 2]
@@ -89,12 +105,17 @@ def test_chains_are_one_group():
 def test_200k_events_in_well_under_a_second():
     rng = np.random.default_rng(3)
     n = 200_000
-    df = pd.DataFrame({
-        "dataset": np.where(rng.random(n) < 0.5, "curated", "acled"),
-        "date": pd.Timestamp("2015-01-01") + pd.to_timedelta(rng.integers(0, 3650, n), "D"),
-        "date_precision": "day", "category": "insurgency",
-        "latitude": rng.uniform(10, 20, n), "longitude": rng.uniform(-10, 5, n),
-        "geo_precision": pd.array(np.ones(n, int), dtype="Int64")})
+    df = pd.DataFrame(
+        {
+            "dataset": np.where(rng.random(n) < 0.5, "curated", "acled"),
+            "date": pd.Timestamp("2015-01-01") + pd.to_timedelta(rng.integers(0, 3650, n), "D"),
+            "date_precision": "day",
+            "category": "insurgency",
+            "latitude": rng.uniform(10, 20, n),
+            "longitude": rng.uniform(-10, 5, n),
+            "geo_precision": pd.array(np.ones(n, int), dtype="Int64"),
+        }
+    )
     towns = rng.uniform([10, -10], [20, 5], (30, 2))
     k = rng.integers(0, 30, n // 2)  # half the events in 30 towns
     df.loc[: n // 2 - 1, "latitude"] = towns[k, 0] + rng.normal(0, 0.02, n // 2)
@@ -109,8 +130,9 @@ def test_200k_events_in_well_under_a_second():
     sample = rng.choice(len(d), 200, replace=False)
     a, b = d.left[sample], d.right[sample]
     assert (df["dataset"].to_numpy()[a] != df["dataset"].to_numpy()[b]).all()
-    gap = np.abs((df["date"].to_numpy()[a] - df["date"].to_numpy()[b]).astype("timedelta64[D]")
-                 .astype(int))
+    gap = np.abs(
+        (df["date"].to_numpy()[a] - df["date"].to_numpy()[b]).astype("timedelta64[D]").astype(int)
+    )
     assert (gap <= 1).all()
     lat1, lat2 = np.radians(df["latitude"].to_numpy()[a]), np.radians(df["latitude"].to_numpy()[b])
     dlon = np.radians(df["longitude"].to_numpy()[a] - df["longitude"].to_numpy()[b])
@@ -123,9 +145,11 @@ def test_winner_is_named_in_export_descriptions_and_round_trips_the_url():
     from geo.model.filters import EventFilter, from_query_params, to_query_params
 
     assert exports.describe_filter({"winner": "acled"}, "en") == (
-        "events in two datasets: the copy of acled")
+        "events in two datasets: the copy of acled"
+    )
     assert exports.describe_filter({"winner": "curated"}, "fr") == (
-        "événements dans deux jeux de données : la copie de Événements vérifiés")
+        "événements dans deux jeux de données : la copie de Événements vérifiés"
+    )
     f = EventFilter(winner="acled")
     assert to_query_params(f, EventFilter()) == {"winner": "acled"}
     assert from_query_params({"winner": "acled"}) == f

@@ -20,23 +20,111 @@ def make_events() -> pd.DataFrame:
     """Seven events covering the cases below (only the columns the filters use)."""
     rows = [
         # id, country, category, subtype, layer, date, date_end, low, high, actors, admin1
-        ("E1", "MLI", "coup", "successful", "coup-successful", "2020-08-18", "2020-08-18",
-         NA, NA, "CNSP (Col. Goïta; junta); Government of IBK", "ML-BKO"),
-        ("E2", "BFA", "insurgency", "massacre", "insurgency", "2022-03-27", "2022-03-31",
-         300, 500, "Wagner Group; FAMa", "BF-SAHEL"),
-        ("E3", "NER", "state-violence", "massacre", "state-violence", "2021-01-02",
-         "2021-01-02", 100, NA, "JNIM", "NE-6"),
-        ("E4", "GAB", "coup", "successful", "coup-successful", "2023-08-30", "2023-08-30",
-         NA, NA, "CTRI", ""),
-        ("E5", "GNB", "coup", "attempted", "coup-attempted", "2023-11-30", "2023-12-01",
-         2, 2, "National Guard", ""),
-        ("E6", "NER", "insurgency", "ambush", "insurgency", "2019-12-10", "2019-12-10",
-         0, 5, "ISGS; Niger Armed Forces", "NE-6"),
-        ("E7", "NGA", "insurgency", "bombing", "insurgency", "2019-01-01", "2019-01-01",
-         10, 10, "Boko Haram", ""),
+        (
+            "E1",
+            "MLI",
+            "coup",
+            "successful",
+            "coup-successful",
+            "2020-08-18",
+            "2020-08-18",
+            NA,
+            NA,
+            "CNSP (Col. Goïta; junta); Government of IBK",
+            "ML-BKO",
+        ),
+        (
+            "E2",
+            "BFA",
+            "insurgency",
+            "massacre",
+            "insurgency",
+            "2022-03-27",
+            "2022-03-31",
+            300,
+            500,
+            "Wagner Group; FAMa",
+            "BF-SAHEL",
+        ),
+        (
+            "E3",
+            "NER",
+            "state-violence",
+            "massacre",
+            "state-violence",
+            "2021-01-02",
+            "2021-01-02",
+            100,
+            NA,
+            "JNIM",
+            "NE-6",
+        ),
+        (
+            "E4",
+            "GAB",
+            "coup",
+            "successful",
+            "coup-successful",
+            "2023-08-30",
+            "2023-08-30",
+            NA,
+            NA,
+            "CTRI",
+            "",
+        ),
+        (
+            "E5",
+            "GNB",
+            "coup",
+            "attempted",
+            "coup-attempted",
+            "2023-11-30",
+            "2023-12-01",
+            2,
+            2,
+            "National Guard",
+            "",
+        ),
+        (
+            "E6",
+            "NER",
+            "insurgency",
+            "ambush",
+            "insurgency",
+            "2019-12-10",
+            "2019-12-10",
+            0,
+            5,
+            "ISGS; Niger Armed Forces",
+            "NE-6",
+        ),
+        (
+            "E7",
+            "NGA",
+            "insurgency",
+            "bombing",
+            "insurgency",
+            "2019-01-01",
+            "2019-01-01",
+            10,
+            10,
+            "Boko Haram",
+            "",
+        ),
     ]
-    cols = ["id", "country_iso3", "category", "subtype", "layer", "date", "date_end",
-            "fatalities_low", "fatalities_high", "actors", "admin1_id"]
+    cols = [
+        "id",
+        "country_iso3",
+        "category",
+        "subtype",
+        "layer",
+        "date",
+        "date_end",
+        "fatalities_low",
+        "fatalities_high",
+        "actors",
+        "admin1_id",
+    ]
     df = pd.DataFrame(rows, columns=cols)
     for col in ("date", "date_end"):
         df[col] = pd.to_datetime(df[col])
@@ -60,7 +148,13 @@ def test_default_filter_shows_aes_events_only(events):
 
 def test_non_aes_coups_switch(events):
     assert ids(events, EventFilter(include_non_aes_coups=True)) == [
-        "E1", "E2", "E3", "E4", "E5", "E6"]  # E7 is not a coup: still hidden
+        "E1",
+        "E2",
+        "E3",
+        "E4",
+        "E5",
+        "E6",
+    ]  # E7 is not a coup: still hidden
     only_mali = EventFilter(countries=("MLI",), include_non_aes_coups=True)
     assert ids(events, only_mali) == ["E1", "E4", "E5"]
     assert ids(events, EventFilter(countries=("GNB",))) == ["E5"]
@@ -68,29 +162,36 @@ def test_non_aes_coups_switch(events):
 
 def test_date_range_overlap(events):
     # E2 runs 27-31 March 2022: any overlap counts, bounds inclusive.
-    assert ids(events, EventFilter(date_from=date(2022, 3, 30), date_to=date(2022, 4, 10))) \
-        == ["E2"]
+    assert ids(events, EventFilter(date_from=date(2022, 3, 30), date_to=date(2022, 4, 10))) == [
+        "E2"
+    ]
     assert ids(events, EventFilter(date_from=date(2022, 3, 31))) == ["E2"]
-    assert ids(events, EventFilter(date_from=date(2022, 4, 1), date_to=date(2022, 12, 31))) \
-        == []
-    assert ids(events, EventFilter(date_from=date(2021, 1, 1), date_to=date(2022, 3, 27))) \
-        == ["E2", "E3"]
+    assert ids(events, EventFilter(date_from=date(2022, 4, 1), date_to=date(2022, 12, 31))) == []
+    assert ids(events, EventFilter(date_from=date(2021, 1, 1), date_to=date(2022, 3, 27))) == [
+        "E2",
+        "E3",
+    ]
     assert ids(events, EventFilter(date_to=date(2020, 8, 18))) == ["E1", "E6"]
     # E5 runs 30 Nov-1 Dec 2023; a December-only window still catches it.
-    assert ids(events, EventFilter(date_from=date(2023, 12, 1), include_non_aes_coups=True)) \
-        == ["E5"]
+    assert ids(events, EventFilter(date_from=date(2023, 12, 1), include_non_aes_coups=True)) == [
+        "E5"
+    ]
 
 
 def test_min_fatalities_uses_the_upper_bound(events):
     everything = EventFilter(include_non_aes_coups=True)
     assert len(apply_filter(events, everything)) == 6  # 0 lets unknown fatalities through
     at_least = EventFilter(include_non_aes_coups=True, min_fatalities=5)
-    assert ids(events, at_least) == ["E2", "E3", "E6"]   # E6: 0-5, upper bound 5
+    assert ids(events, at_least) == ["E2", "E3", "E6"]  # E6: 0-5, upper bound 5
     assert ids(events, EventFilter(min_fatalities=100)) == ["E2", "E3"]  # E3: low only
     assert ids(events, EventFilter(min_fatalities=101)) == ["E2"]
     assert ids(events, EventFilter(min_fatalities=501)) == []
     assert ids(events, EventFilter(min_fatalities=1, include_non_aes_coups=True)) == [
-        "E2", "E3", "E5", "E6"]  # unknown (E1, E4) never pass a positive minimum
+        "E2",
+        "E3",
+        "E5",
+        "E6",
+    ]  # unknown (E1, E4) never pass a positive minimum
 
 
 def test_actor_match_any_selected(events):
@@ -124,9 +225,16 @@ def test_duplicated_index_is_harmless(events):
 def test_layer_counts(events):
     counts = layer_counts(events)
     assert list(counts) == list(LAYERS)
-    assert counts == {"coup-successful": 2, "coup-attempted": 1, "coup-plot": 0,
-                      "insurgency": 3, "state-violence": 1, "protest": 0, "riot": 0,
-                      "strategic": 0}
+    assert counts == {
+        "coup-successful": 2,
+        "coup-attempted": 1,
+        "coup-plot": 0,
+        "insurgency": 3,
+        "state-violence": 1,
+        "protest": 0,
+        "riot": 0,
+        "strategic": 0,
+    }
     assert layer_counts(events.iloc[0:0]) == dict.fromkeys(LAYERS, 0)
 
 
@@ -142,8 +250,12 @@ def test_region_stats(events):
 
 def test_curated_data_bamako_coups():
     ev = load_events().events
-    f = EventFilter(date_from=date(2020, 1, 1), date_to=date(2021, 12, 31),
-                    countries=("MLI",), layers=("coup-successful",))
+    f = EventFilter(
+        date_from=date(2020, 1, 1),
+        date_to=date(2021, 12, 31),
+        countries=("MLI",),
+        layers=("coup-successful",),
+    )
     out = apply_filter(ev, f)
     assert out["id"].tolist() == ["MLI-2020-08-18-COUP", "MLI-2021-05-24-COUP"]
     assert set(out["admin1_id"]) == {"ML-BKO"}
@@ -155,10 +267,16 @@ def test_curated_data_bamako_coups():
 
 ROUND_TRIP = [
     EventFilter(),
-    EventFilter(date_from=date(2020, 1, 1), date_to=date(2023, 12, 31),
-                countries=("MLI", "NER"), layers=("coup-plot", "insurgency"),
-                subtypes=("massacre",), actors=("CNSP (CNSP, Col. Assimi Goïta)", "JNIM"),
-                min_fatalities=50, include_non_aes_coups=True),
+    EventFilter(
+        date_from=date(2020, 1, 1),
+        date_to=date(2023, 12, 31),
+        countries=("MLI", "NER"),
+        layers=("coup-plot", "insurgency"),
+        subtypes=("massacre",),
+        actors=("CNSP (CNSP, Col. Assimi Goïta)", "JNIM"),
+        min_fatalities=50,
+        include_non_aes_coups=True,
+    ),
     EventFilter(date_to=date(2015, 6, 30), countries=("GNB",), actors=("a; b & c=d",)),
 ]
 
@@ -182,30 +300,52 @@ def test_query_params_round_trip_with_defaults(f):
 
 def test_only_changed_fields_are_written():
     assert to_query_params(EventFilter(), EventFilter()) == {}
-    assert to_query_params(EventFilter(min_fatalities=5), EventFilter()) == {
-        "min_fatalities": "5"}
+    assert to_query_params(EventFilter(min_fatalities=5), EventFilter()) == {"min_fatalities": "5"}
 
 
 def test_garbage_query_params_are_ignored():
     defaults = EventFilter(date_from=date(2012, 1, 1), countries=("MLI",), min_fatalities=3)
     garbage = {
-        "from": "yesterday", "to": "2021-02-30", "countries": "XXX,<script>",
-        "layers": "insurgency,,coup-plot,javascript:alert(1)", "subtypes": "MASSACRE, bogus",
-        "actors": "", "min_fatalities": "-5", "non_aes_coups": "maybe", "unknown": "1",
+        "from": "yesterday",
+        "to": "2021-02-30",
+        "countries": "XXX,<script>",
+        "layers": "insurgency,,coup-plot,javascript:alert(1)",
+        "subtypes": "MASSACRE, bogus",
+        "actors": "",
+        "min_fatalities": "-5",
+        "non_aes_coups": "maybe",
+        "unknown": "1",
     }
     f = from_query_params(garbage, defaults)
-    assert f == EventFilter(date_from=date(2012, 1, 1), countries=("MLI",),
-                            layers=("insurgency", "coup-plot"), subtypes=("massacre",),
-                            min_fatalities=3)
+    assert f == EventFilter(
+        date_from=date(2012, 1, 1),
+        countries=("MLI",),
+        layers=("insurgency", "coup-plot"),
+        subtypes=("massacre",),
+        min_fatalities=3,
+    )
 
 
-@pytest.mark.parametrize("params", [
-    {}, {"from": None}, {"to": 12}, {"countries": ["mli", "bfa"]}, {"min_fatalities": "1e9"},
-    {"min_fatalities": "٣"}, {"min_fatalities": "99999999999999999999"}, {"actors": []},
-    {"from": "2020-01-01T00:00"}, {"from": "20200101"}, {"non_aes_coups": "TRUE"},
-    {"from": "2024-01-01", "to": "2020-01-01"}, {"actors": "|".join(["x"] * 500)},
-    {"layers": "\x00"}, {"from": "9999-12-31"},
-])
+@pytest.mark.parametrize(
+    "params",
+    [
+        {},
+        {"from": None},
+        {"to": 12},
+        {"countries": ["mli", "bfa"]},
+        {"min_fatalities": "1e9"},
+        {"min_fatalities": "٣"},
+        {"min_fatalities": "99999999999999999999"},
+        {"actors": []},
+        {"from": "2020-01-01T00:00"},
+        {"from": "20200101"},
+        {"non_aes_coups": "TRUE"},
+        {"from": "2024-01-01", "to": "2020-01-01"},
+        {"actors": "|".join(["x"] * 500)},
+        {"layers": "\x00"},
+        {"from": "9999-12-31"},
+    ],
+)
 def test_odd_query_params_never_crash(params):
     f = from_query_params(params, EventFilter())
     assert isinstance(f, EventFilter)
@@ -219,8 +359,7 @@ def test_specific_odd_values():
     swapped = from_query_params({"from": "2024-01-01", "to": "2020-01-01"})
     assert (swapped.date_from, swapped.date_to) == (None, None)
     assert from_query_params({"from": "20200101"}).date_from is None
-    assert from_query_params({"countries": ""}, EventFilter(countries=("MLI",))).countries \
-        == ()
+    assert from_query_params({"countries": ""}, EventFilter(countries=("MLI",))).countries == ()
 
 
 def test_keep_rows_shares_nothing_writable_with_the_source():

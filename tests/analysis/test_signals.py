@@ -23,8 +23,7 @@ def monthly(unit: str, per_month: list[int], year_end: date = END, **extra) -> l
     last = pd.Timestamp(year_end).to_period("M")
     for back, n in enumerate(reversed(per_month)):
         month = (last - back).to_timestamp()
-        rows += [{"date": month.date().isoformat(),
-                  "admin1_id": unit, **extra} for _ in range(n)]
+        rows += [{"date": month.date().isoformat(), "admin1_id": unit, **extra} for _ in range(n)]
     return rows
 
 
@@ -36,10 +35,11 @@ def arrays_of(rows: list[dict]) -> tuple[an.EventArrays, np.ndarray]:
 def test_periods_count_back_from_the_end_day_in_calendar_months():
     assert signals.period_span(END, "month") == (date(2024, 12, 1), END)
     assert signals.period_span(END, "month", 1) == (date(2024, 11, 1), date(2024, 11, 30))
-    assert signals.period_span(date(2024, 3, 31), "quarter") == (date(2024, 1, 1),
-                                                                 date(2024, 3, 31))
-    assert signals.period_span(date(2024, 3, 13), "week") == (date(2024, 3, 7),
-                                                              date(2024, 3, 13))
+    assert signals.period_span(date(2024, 3, 31), "quarter") == (
+        date(2024, 1, 1),
+        date(2024, 3, 31),
+    )
+    assert signals.period_span(date(2024, 3, 13), "week") == (date(2024, 3, 7), date(2024, 3, 13))
     with pytest.raises(ValueError, match="unknown period"):
         signals.period_span(END, "fortnight")
 
@@ -48,8 +48,7 @@ def test_a_unit_well_above_its_baseline_and_a_thin_unit_without_a_level():
     # R-HOT: 2 events a month for 11 months and 4 in one (mean 26/12, sd 0.55),
     # then 12 in December. R-THIN: 1 event in the period, none before.
     base = [2] * 11 + [4]
-    rows = (monthly("R-HOT", [*base, 12], fatalities_high=1)
-            + monthly("R-THIN", [0] * 12 + [1]))
+    rows = monthly("R-HOT", [*base, 12], fatalities_high=1) + monthly("R-THIN", [0] * 12 + [1])
     arrays, mask = arrays_of(rows)
     table = signals.change_table(arrays, mask, "admin1", "month", END)
     hot = table.loc["R-HOT"]
@@ -69,10 +68,12 @@ def test_usual_above_and_below_follow_the_stated_rule():
     levels = signals.change_level(count, np.full(5, 10.0), np.full(5, 2.0), covered=12)
     assert levels.tolist() == ["usual", "above", "well_above", "below", "below"]
     # too few: count and mean both below the minimum
-    assert signals.change_level(np.array([4]), np.array([4.9]), np.array([0.1]),
-                                covered=12).tolist() == ["too_few"]
-    assert signals.change_level(np.array([40]), np.array([1.0]), np.array([0.5]),
-                                covered=5).tolist() == ["short_baseline"]
+    assert signals.change_level(
+        np.array([4]), np.array([4.9]), np.array([0.1]), covered=12
+    ).tolist() == ["too_few"]
+    assert signals.change_level(
+        np.array([40]), np.array([1.0]), np.array([0.5]), covered=5
+    ).tolist() == ["short_baseline"]
 
 
 def test_a_baseline_before_the_data_start_is_short():
@@ -108,8 +109,7 @@ def test_a_record_level_names_the_previous_maximum_and_its_date():
     assert events["admin1"].tolist() == ["R-A"]
     row = events.iloc[0]
     assert (row["value"], row["years"], row["previous_max"]) == (9, 3, 7)
-    assert (row["previous_start"], row["previous_end"]) == (date(2022, 3, 1),
-                                                            date(2022, 3, 31))
+    assert (row["previous_start"], row["previous_end"]) == (date(2022, 3, 1), date(2022, 3, 31))
 
 
 def test_a_one_year_record_and_no_record_when_the_data_are_too_short():
@@ -157,14 +157,15 @@ def test_nothing_selected_gives_empty_tables():
 
 
 def test_one_deadly_event_gives_no_fatality_level_but_a_record_with_its_base():
-    rows = [*monthly("R-A", [1] * 36 + [0]),
-            {"date": "2024-12-15", "admin1_id": "R-A", "fatalities_high": 70}]
+    rows = [
+        *monthly("R-A", [1] * 36 + [0]),
+        {"date": "2024-12-15", "admin1_id": "R-A", "fatalities_high": 70},
+    ]
     arrays, mask = arrays_of(rows)
     table = signals.change_table(arrays, mask, "admin1", "month", END)
     assert table.loc["R-A", "fatalities"] == 70
     assert table.loc["R-A", "fatalities_level"] == "too_few"
     records = signals.record_table(arrays, mask, "admin1", "month", END)
     row = records.iloc[0]
-    assert (row["measure"], row["value"], row["events"], row["years"]) == (
-        "fatalities", 70, 1, 3)
+    assert (row["measure"], row["value"], row["events"], row["years"]) == ("fatalities", 70, 1, 3)
     assert row["previous_start"] is None

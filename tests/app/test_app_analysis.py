@@ -64,13 +64,15 @@ def test_page_runs_and_shows_every_section_one_at_a_time():
     at.run()
     assert not at.exception
     picker = at.radio(key="an_section")
-    assert list(picker.options) == [translate(k, "en") for k in (
-        "an_trends", "an_ba", "an_bands", "an_actors", "an_regions")]
+    assert list(picker.options) == [
+        translate(k, "en") for k in ("an_trends", "an_ba", "an_bands", "an_actors", "an_regions")
+    ]
     assert [h.value for h in at.header] == [translate("an_trends", "en")]
     assert any("SVG or PNG" in c.value for c in at.caption)
     assert at.query_params["section"] == "trends"
-    for section, key in zip(SECTIONS[1:], ("an_ba", "an_bands", "an_actors", "an_regions"),
-                            strict=True):
+    for section, key in zip(
+        SECTIONS[1:], ("an_ba", "an_bands", "an_actors", "an_regions"), strict=True
+    ):
         at.radio(key="an_section").set_value(section).run()
         assert not at.exception
         assert [h.value for h in at.header] == [translate(key, "en")]
@@ -78,10 +80,8 @@ def test_page_runs_and_shows_every_section_one_at_a_time():
         if section == "before_after":
             assert translate("an_descriptive", "en") in [w.value for w in at.warning]
     # A section named in the URL opens; an unknown one falls back to the first.
-    assert [h.value for h in app(section="actors").run().header] == [
-        translate("an_actors", "en")]
-    assert [h.value for h in app(section="<b>").run().header] == [
-        translate("an_trends", "en")]
+    assert [h.value for h in app(section="actors").run().header] == [translate("an_actors", "en")]
+    assert [h.value for h in app(section="<b>").run().header] == [translate("an_trends", "en")]
 
 
 def test_default_pivot_and_window_and_url(shown):
@@ -146,15 +146,17 @@ def test_french(started):
     # English month names.
     specs = [c.proto.spec for c in at.get("vega_lite_chart")]
     monthly = [s for s in specs if '"yearmonth' in s or '"month"' in s]
-    assert monthly and all('"labelExpr"' in s or '"format": "%Y"' in s
-                           or '"format":"%Y"' in s for s in monthly)
+    assert monthly and all(
+        '"labelExpr"' in s or '"format": "%Y"' in s or '"format":"%Y"' in s for s in monthly
+    )
 
 
 def test_clicking_a_region_shows_its_numbers():
     at = app(section="regions")
     at.run()
-    at.session_state["an_map"] = {"last_active_drawing": {
-        "type": "Feature", "properties": {"id": "ML-7", "kind": "admin1"}}}
+    at.session_state["an_map"] = {
+        "last_active_drawing": {"type": "Feature", "properties": {"id": "ML-7", "kind": "admin1"}}
+    }
     at.run()
     assert not at.exception
     lines = [m.value for m in at.markdown if m.value.startswith("Gao")]
@@ -195,8 +197,7 @@ def test_french_page_has_plurals_names_and_no_english():
     assert not any(full.exception for full in runs)
     specs = "\n".join(_spec_texts(full) for full in runs)
     assert "Hors AES" in specs and "Outside the AES" not in specs
-    for spec in (json.loads(c.proto.spec) for full in runs
-                 for c in full.get("vega_lite_chart")):
+    for spec in (json.loads(c.proto.spec) for full in runs for c in full.get("vega_lite_chart")):
         assert spec["config"]["locale"]["number"]["thousands"] == "\u202f"
     headers = {str(c) for full in runs for d in full.dataframe for c in d.value.columns}
     assert not headers & {"admin1_id", "name", "events", "year", "band", "share_events"}
@@ -205,8 +206,9 @@ def test_french_page_has_plurals_names_and_no_english():
 
 
 def test_fourteen_years_of_trends_are_drawn_per_quarter(started):
-    monthly = [s for s in (c.proto.spec for c in started.get("vega_lite_chart"))
-               if "Events per" in s]
+    monthly = [
+        s for s in (c.proto.spec for c in started.get("vega_lite_chart")) if "Events per" in s
+    ]
     assert monthly and "yearquarter" in monthly[0] and "Events per quarter" in monthly[0]
 
 
@@ -227,9 +229,21 @@ def test_tables_are_built_only_while_their_expander_is_open():
     assert [d for d in at.dataframe if actor_label in d.value.columns]
 
 
-AGGREGATES = ("prepare", "filter_mask", "trend_cube", "monthly_from_cube", "period_series",
-              "actor_sums", "rank_actors", "admin1_sums", "admin1_sums_by_year",
-              "before_after_arrays", "distance_bands_arrays", "present", "years_present")
+AGGREGATES = (
+    "prepare",
+    "filter_mask",
+    "trend_cube",
+    "monthly_from_cube",
+    "period_series",
+    "actor_sums",
+    "rank_actors",
+    "admin1_sums",
+    "admin1_sums_by_year",
+    "before_after_arrays",
+    "distance_bands_arrays",
+    "present",
+    "years_present",
+)
 """Every function of geo.analysis.measures that goes over the events or regroups their sums."""
 
 
@@ -247,12 +261,14 @@ def test_a_rerun_that_only_regroups_a_chart_filters_and_aggregates_nothing(monke
     for section in (*SECTIONS[1:], "trends"):
         at.radio(key="an_section").set_value(section).run()
     calls: list[str] = []
+
     def counting(name: str, module=an):
         real = getattr(module, name)
 
         def counted(*args, **kwargs):
             calls.append(name)
             return real(*args, **kwargs)
+
         return counted
 
     for name in AGGREGATES:
@@ -287,10 +303,12 @@ def test_the_distance_sentence_states_its_base_and_draws_no_conclusion(shown):
     import re
 
     started = shown["bands"]
-    sentence = next(m.value for m in started.markdown
-                    if m.value.startswith("Median distance to the tripoint"))
-    counts = [int(n.replace(",", "")) for n in re.findall(r"\((\d[\d,]*)(?: located events)?\)",
-                                                           sentence)]
+    sentence = next(
+        m.value for m in started.markdown if m.value.startswith("Median distance to the tripoint")
+    )
+    counts = [
+        int(n.replace(",", "")) for n in re.findall(r"\((\d[\d,]*)(?: located events)?\)", sentence)
+    ]
     assert len(counts) == 2 and min(counts) >= 5
     assert "Counted: every event the filters select" in sentence
     assert "not a measured trend" in sentence

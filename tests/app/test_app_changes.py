@@ -41,10 +41,19 @@ def test_page_shows_records_map_and_new_actors_in_each_language(lang):
     headers = [h.value for h in at.header]
     for key in ("sg_records", "sg_map", "sg_new_actors"):
         assert translate(key, lang) in headers
-    assert any(translate("sg_rule", lang, min=sg.MIN_COUNT,
-                         periods=sg.MIN_BASELINE_PERIODS)[:40] in c.value for c in at.caption)
-    period_line = translate("sg_period_line", lang, first="X", last="Y", count=12,
-                            unit=translate("sg_periods_quarter", lang)).split("X")[0]
+    assert any(
+        translate("sg_rule", lang, min=sg.MIN_COUNT, periods=sg.MIN_BASELINE_PERIODS)[:40]
+        in c.value
+        for c in at.caption
+    )
+    period_line = translate(
+        "sg_period_line",
+        lang,
+        first="X",
+        last="Y",
+        count=12,
+        unit=translate("sg_periods_quarter", lang),
+    ).split("X")[0]
     assert any(m.value.replace("\\", "").startswith(period_line) for m in at.markdown)
     # the ranked list: the curated data's quarter to 31 December 2019 against 3 years
     records = frame_with(at, translate("sg_previous_max", lang))
@@ -53,8 +62,7 @@ def test_page_shows_records_map_and_new_actors_in_each_language(lang):
     expected = sg.record_table(arrays, mask, "admin1", "quarter", date(2019, 12, 31))
     assert len(records) == len(expected) > 0
     assert records[translate("sg_this_period", lang)].tolist() == expected["value"].tolist()
-    assert records[translate("sg_previous_max", lang)].tolist() == expected[
-        "previous_max"].tolist()
+    assert records[translate("sg_previous_max", lang)].tolist() == expected["previous_max"].tolist()
     levels = frame_with(at, f"{translate('an_events', lang)} · {translate('sg_level', lang)}")
     assert translate("sg_level_too_few", lang) in set(levels.iloc[:, 4])
 
@@ -95,20 +103,29 @@ def test_the_level_map_colours_each_unit_by_its_level_and_says_its_base(admin1, 
     from geo.ui import signals as ui_sg
 
     ids = admin1["id"].tolist()
-    regions = pd.DataFrame({
-        "events": [12, 1], "events_mean": [2.0, 0.1], "events_sd": [0.5, 0.3],
-        "events_baseline": [24, 1], "events_level": ["well_above", "too_few"],
-        "fatalities": [3, 0], "fatalities_mean": [1.0, 0.0], "fatalities_sd": [1.0, 0.0],
-        "fatalities_baseline": [12, 0], "fatalities_level": ["above", "too_few"],
-        "baseline_periods": [12, 12]}, index=pd.Index(ids[:2], name="admin1"))
+    regions = pd.DataFrame(
+        {
+            "events": [12, 1],
+            "events_mean": [2.0, 0.1],
+            "events_sd": [0.5, 0.3],
+            "events_baseline": [24, 1],
+            "events_level": ["well_above", "too_few"],
+            "fatalities": [3, 0],
+            "fatalities_mean": [1.0, 0.0],
+            "fatalities_sd": [1.0, 0.0],
+            "fatalities_baseline": [12, 0],
+            "fatalities_level": ["above", "too_few"],
+            "baseline_periods": [12, 12],
+        },
+        index=pd.Index(ids[:2], name="admin1"),
+    )
     fmap = ui_sg.level_map(admin1, regions, "events", lang)
     layer = next(c for c in fmap._children.values() if isinstance(c, folium.GeoJson))
     props = {f["properties"]["id"]: f["properties"] for f in layer.data["features"]}
     assert props[ids[0]]["fill"] == ui_sg.LEVEL_COLOURS["well_above"]
     assert props[ids[1]]["fill"] == ui_sg.LEVEL_COLOURS["too_few"]
     assert props[ids[2]]["fill"] == ui_sg.NO_EVENT_COLOUR
-    assert translate("sg_level_well_above", lang).replace("'", "&#x27;") in props[ids[0]][
-        "value"]
+    assert translate("sg_level_well_above", lang).replace("'", "&#x27;") in props[ids[0]]["value"]
     assert "12" in props[ids[0]]["value"] and "2" in props[ids[0]]["value"]
     legend = ui_sg.level_legend_html(lang)
     for level in ui_sg.LEGEND_LEVELS:

@@ -68,14 +68,17 @@ def test_report_confirm_and_remove(store):
     assert any("Stored 5 events in dataset acled" in s.value for s in at.success)
     assert "data_plan" not in at.session_state
     # said after checking against the map's filters: the protest's layer is off by default
-    assert any(s.value.endswith("With the current map filters, 4 of them are on the map.")
-               for s in at.success)
+    assert any(
+        s.value.endswith("With the current map filters, 4 of them are on the map.")
+        for s in at.success
+    )
 
     # Re-checking the same file: nothing to store.
     at.session_state["data_plan"] = prepare(FIX / "acled_numeric_bom.csv", store=store)
     at.run()
-    assert any("Nothing to store: every accepted event is already in the store" in i.value
-               for i in at.info)
+    assert any(
+        "Nothing to store: every accepted event is already in the store" in i.value for i in at.info
+    )
 
     at.session_state["data_plan"] = None
     at.run()
@@ -93,8 +96,7 @@ def test_a_file_with_no_accepted_row_is_not_said_to_be_stored(store, tmp_path):
     date_col = header.index("event_date")
     rows = [line.split(",") for line in lines[1:2]]
     rows[0][date_col] = "not a date"
-    broken.write_text("\n".join([lines[0], *(",".join(r) for r in rows)]) + "\n",
-                      encoding="utf-8")
+    broken.write_text("\n".join([lines[0], *(",".join(r) for r in rows)]) + "\n", encoding="utf-8")
     plan = prepare(broken, store=store)
     assert plan.accepted == 0
     at = data_page()
@@ -124,16 +126,31 @@ def test_french_labels(store):
     problems = frame_with(at, "raison")
     assert list(problems.columns) == ["fichier", "ligne", "colonne", "raison"]
     # Model fields are named in French, not by their column names.
-    assert not set(problems["colonne"]) & {"country_iso3", "date", "id", "fatalities_low",
-                                          "fatalities_high", "subtype", "geo_precision"}
+    assert not set(problems["colonne"]) & {
+        "country_iso3",
+        "date",
+        "id",
+        "fatalities_low",
+        "fatalities_high",
+        "subtype",
+        "geo_precision",
+    }
     assert any("Export ACLED" in c.value for c in at.caption)
     assert not any("ACLED export" in c.value for c in at.caption)
     assert not any("ignorée volontairement" in c.value for c in at.caption)
     [confirm] = [b for b in at.button if b.key == "data_confirm"]
     assert confirm.label == "Enregistrer 5 événements dans le jeu acled"
     sample = frame_with(at, "pays")
-    english = {"armed-clash", "attack-on-civilians", "insurgency", "state-violence",
-               "attack-on-military", "bombing", "air-or-drone-strike", "other"}
+    english = {
+        "armed-clash",
+        "attack-on-civilians",
+        "insurgency",
+        "state-violence",
+        "attack-on-military",
+        "bombing",
+        "air-or-drone-strike",
+        "other",
+    }
     assert not set(sample["type d'événement"]) & english
     assert not set(sample["catégorie"]) & english
 
@@ -148,8 +165,7 @@ def test_french_plurals_and_dataset_table(store):
     [info] = store.datasets()
     row = table.iloc[0]
     assert row["Format"] == "Export ACLED"
-    assert row["Accès"] == format_day(datetime.fromisoformat(info.accessed).date(), "fr",
-                                      "medium")
+    assert row["Accès"] == format_day(datetime.fromisoformat(info.accessed).date(), "fr", "medium")
     assert row["Importé"] == format_timestamp(datetime.fromisoformat(info.imported_at), "fr")
     assert not re.search(r"\d{4}-\d\d-\d\dT", row["Importé"]) and row["Importé"].endswith(" UTC")
     # A plan with one event to store: singular, with French's "one" form.
@@ -162,16 +178,18 @@ def test_french_plurals_and_dataset_table(store):
     [confirm] = [b for b in at.button if b.key == "data_confirm"]
     assert confirm.label == "Enregistrer 1 événement dans le jeu one"
     warnings = [w.value for w in at.warning]
-    assert any(w.startswith("1 de ces événements est déjà enregistré dans le jeu acled")
-               for w in warnings)
+    assert any(
+        w.startswith("1 de ces événements est déjà enregistré dans le jeu acled") for w in warnings
+    )
 
 
 def test_a_second_upload_starts_from_its_own_detection(store):
     """ACLED upload -> check -> store, then a UCDP upload in the same session: the format
     and dataset name come from the new file, the check succeeds, no stale error shows."""
     at = data_page().run()
-    at.file_uploader[0].set_value(("acled_labels.csv",
-                                   (FIX / "acled_labels.csv").read_bytes(), "text/csv")).run()
+    at.file_uploader[0].set_value(
+        ("acled_labels.csv", (FIX / "acled_labels.csv").read_bytes(), "text/csv")
+    ).run()
     assert any(c.value == "Detected format: ACLED export" for c in at.caption)
     assert at.selectbox[0].value == "acled"
     # The user confirms the format and the name by hand (widgets touched, same values).
@@ -205,13 +223,15 @@ def test_a_replaced_upload_and_a_stale_error(store):
     report."""
     at = data_page().run()
     uploader = at.file_uploader[0]
-    uploader.set_value(("acled_labels.csv", (FIX / "acled_labels.csv").read_bytes(),
-                        "text/csv")).run()
-    at.text_input(key=next(i.key for i in at.text_input
-                       if i.key.startswith("data_dataset_"))).set_value("mine").run()
-    at.file_uploader[0].set_value(("GEDEvent_v25_1_sample.csv",
-                                   (FIX / "GEDEvent_v25_1_sample.csv").read_bytes(),
-                                   "text/csv")).run()
+    uploader.set_value(
+        ("acled_labels.csv", (FIX / "acled_labels.csv").read_bytes(), "text/csv")
+    ).run()
+    at.text_input(
+        key=next(i.key for i in at.text_input if i.key.startswith("data_dataset_"))
+    ).set_value("mine").run()
+    at.file_uploader[0].set_value(
+        ("GEDEvent_v25_1_sample.csv", (FIX / "GEDEvent_v25_1_sample.csv").read_bytes(), "text/csv")
+    ).run()
     [fmt] = [s for s in at.selectbox if s.key.startswith("data_format_")]
     assert fmt.value == "ucdp"
     assert [i.value for i in at.text_input if i.key.startswith("data_dataset_")] == ["ucdp"]
@@ -234,12 +254,10 @@ def test_a_replaced_upload_and_a_stale_error(store):
 
 def test_errors_name_the_users_file(store):
     at = data_page().run()
-    at.file_uploader[0].set_value(("Mes événements.csv", b"a;b;c\n1;2;3\n",
-                                   "text/csv")).run()
+    at.file_uploader[0].set_value(("Mes événements.csv", b"a;b;c\n1;2;3\n", "text/csv")).run()
     [error] = at.error
     assert "Mes événements.csv" in error.value or "line 1" in error.value
-    at.file_uploader[0].set_value(("ACLED Sahel 2024.csv", b"\x00\x01\x02binary",
-                                   "text/csv")).run()
+    at.file_uploader[0].set_value(("ACLED Sahel 2024.csv", b"\x00\x01\x02binary", "text/csv")).run()
     [error] = at.error
     assert "ACLED Sahel 2024.csv" in error.value
     assert "upload.csv" not in error.value
@@ -281,6 +299,7 @@ def test_storing_shows_its_phases(store, monkeypatch):
         def spy(fraction, stage):
             seen.append(fraction)
             progress(fraction, stage)
+
         return real_commit(plan, store, progress=spy)
 
     monkeypatch.setattr(ui_data.importers, "commit", spying_commit)
@@ -300,8 +319,11 @@ def test_map_shows_imported_datasets_as_layers(store):
     assert not at.exception
     labels = {c.label: c.value for c in at.checkbox if c.key and c.key.startswith("ev_ds_")}
     assert labels == {"Curated events (120)": True, "acled (4)": True, "ucdp (3)": True}
-    shown = [c.value for c in at.caption if c.value.endswith("events shown")
-             or "events shown ·" in c.value]
+    shown = [
+        c.value
+        for c in at.caption
+        if c.value.endswith("events shown") or "events shown ·" in c.value
+    ]
     with_imports = shown[0]
     at.checkbox(key="ev_ds_acled").uncheck().run()
     without_acled = next(c.value for c in at.caption if "events shown" in c.value)
@@ -348,12 +370,14 @@ def test_large_counts_are_grouped_per_language(store, tmp_path):
 def test_events_stored_under_another_name_are_pointed_out(store):
     commit(prepare(FIX / "acled_labels.csv", store=store), store)
     at = data_page()
-    at.session_state["data_plan"] = prepare(FIX / "acled_labels.csv", dataset="acled-copy",
-                                            store=store)
+    at.session_state["data_plan"] = prepare(
+        FIX / "acled_labels.csv", dataset="acled-copy", store=store
+    )
     at.run()
     assert not at.exception
-    assert any("4 of these events are already stored in dataset acled" in w.value
-               for w in at.warning)
+    assert any(
+        "4 of these events are already stored in dataset acled" in w.value for w in at.warning
+    )
 
 
 def test_stored_events_hidden_by_the_map_filters_are_not_said_to_be_on_the_map(store):
@@ -367,8 +391,9 @@ def test_stored_events_hidden_by_the_map_filters_are_not_said_to_be_on_the_map(s
     assert not at.exception
     [success] = [s.value for s in at.success]
     # Barsalogho (BFA6001) is the curated Barsalogho: the map draws that one in its place
-    assert success == ("Stored 4 events in dataset acled. With the current map filters, "
-                       "2 of them are on the map.")
+    assert success == (
+        "Stored 4 events in dataset acled. With the current map filters, 2 of them are on the map."
+    )
     [note] = [i.value for i in at.info]
     assert note.startswith("1 is in a country that the map's country filter leaves out (Chad)")
     assert "1 is the same event as one already in another dataset" in note
@@ -388,8 +413,9 @@ def test_visibility_counts_each_hidden_event_under_its_first_filter(store):
     assert v.visible == 1 and v.hidden_dates == 2
     fr = visibility_lines(v, "fr")
     assert fr[0] == "Avec les filtres actuels de la carte, elle en montre 1."
-    assert fr[1].startswith("1 se trouve dans un pays que le filtre des pays de la carte "
-                            "exclut (Tchad)")
+    assert fr[1].startswith(
+        "1 se trouve dans un pays que le filtre des pays de la carte exclut (Tchad)"
+    )
     assert fr[2] == "2 sont hors de la période choisie sur la carte."
 
 
@@ -403,12 +429,14 @@ def test_the_map_filters_of_the_session_decide_what_is_said_to_be_on_the_map(sto
     assert not at.exception
     assert any(s.value.endswith("1 of them is on the map.") for s in at.success)
     [note] = [i.value for i in at.info]
-    assert note.startswith("3 are in countries that the map's country filter leaves out "
-                           "(Burkina Faso, Niger)")
+    assert note.startswith(
+        "3 are in countries that the map's country filter leaves out (Burkina Faso, Niger)"
+    )
 
 
 def test_a_store_that_fails_while_storing_or_removing_says_why_without_a_traceback(
-        store, monkeypatch):
+    store, monkeypatch
+):
     """A full disk or a read-only folder met while storing (or removing) is the store's
     message on the page, never a traceback; nothing is lost: the checked plan stays."""
     import geo.ui.data as ui_data
@@ -459,16 +487,20 @@ def _bad_acled_file(tmp_path: Path) -> Path:
     with too few cells."""
     import pandas as pd
 
-    good = pd.read_csv(FIX / "acled_numeric_bom.csv", dtype=str, keep_default_na=False,
-                       encoding="utf-8-sig").iloc[[0]]
+    good = pd.read_csv(
+        FIX / "acled_numeric_bom.csv", dtype=str, keep_default_na=False, encoding="utf-8-sig"
+    ).iloc[[0]]
     rows = []
-    for n, change in enumerate([
+    for n, change in enumerate(
+        [
             {"event_date": "32 Foo 2020"},
             {"iso": "999", "iso3": "", "country": "Atlantis"},
             {"fatalities": "-3"},
             {"inter1": "99"},
             {"latitude": "5.0", "longitude": "5.0"},
-            {}]):
+            {},
+        ]
+    ):
         row = good.copy()
         row["event_id_cnty"] = f"MLI900{n}"
         for col, value in change.items():
@@ -501,21 +533,40 @@ def test_french_problems_errors_and_attribution_have_no_english_left(store, tmp_
         [citation] = [c.value for c in at.caption if "www.acleddata.com" in c.value]
         assert "consulté le 2 décembre 2026" in citation
         assert "accessed" not in citation and "2026-12-02" not in citation
-    assert keys >= {"pr_unparseable_acled_date", "pr_unknown_country", "pr_not_whole_number",
-                    "pr_unknown_actor_type", "pr_outside_country", "pr_cell_count"}
+    assert keys >= {
+        "pr_unparseable_acled_date",
+        "pr_unknown_country",
+        "pr_not_whole_number",
+        "pr_unknown_actor_type",
+        "pr_outside_country",
+        "pr_cell_count",
+    }
     assert any("'32 Foo 2020'" in r for r in reasons)  # the user's value, verbatim
     assert any("hors du pays indiqué, Mali" in r for r in reasons)  # named, not MLI
 
     # Whole-file errors: what, where and how to fix it, in French.
     cases = [
-        ("sans-colonnes.csv", b"event_id_cnty,event_date,event_type\nX1,2020-01-01,Battles\n",
-         "Des colonnes obligatoires manquent pour le format Export ACLED",
-         "sans-colonnes.csv, ligne 1 (en-tête)", "err_missing_columns"),
-        ("points-virgules.csv", b"event_id_cnty;event_date;event_type\nX1;2020-01-01;B\n",
-         "Les colonnes sont séparées par des points-virgules",
-         "points-virgules.csv, ligne 1 (en-tête)", "err_delimiter"),
-        ("binaire.csv", b"\x00\x01\x02binary", "Il s'agit d'un fichier binaire",
-         "binaire.csv", "err_binary"),
+        (
+            "sans-colonnes.csv",
+            b"event_id_cnty,event_date,event_type\nX1,2020-01-01,Battles\n",
+            "Des colonnes obligatoires manquent pour le format Export ACLED",
+            "sans-colonnes.csv, ligne 1 (en-tête)",
+            "err_missing_columns",
+        ),
+        (
+            "points-virgules.csv",
+            b"event_id_cnty;event_date;event_type\nX1;2020-01-01;B\n",
+            "Les colonnes sont séparées par des points-virgules",
+            "points-virgules.csv, ligne 1 (en-tête)",
+            "err_delimiter",
+        ),
+        (
+            "binaire.csv",
+            b"\x00\x01\x02binary",
+            "Il s'agit d'un fichier binaire",
+            "binaire.csv",
+            "err_binary",
+        ),
     ]
     at = data_page()
     at.session_state["lang"] = "fr"
@@ -527,8 +578,14 @@ def test_french_problems_errors_and_attribution_have_no_english_left(store, tmp_
         [error] = at.error
         assert what in error.value and f"Où : {where}" in error.value
         assert "Comment corriger" in error.value
-        fix = {"err_missing_columns": "fix_missing_columns", "err_delimiter": "fix_delimiter",
-               "err_binary": "fix_binary"}[key]
-        for fragment in _english_fragments(key) + _english_fragments(fix) + [
-                "line 1", "(header)", "How to fix", "Where:"]:
+        fix = {
+            "err_missing_columns": "fix_missing_columns",
+            "err_delimiter": "fix_delimiter",
+            "err_binary": "fix_binary",
+        }[key]
+        for fragment in (
+            _english_fragments(key)
+            + _english_fragments(fix)
+            + ["line 1", "(header)", "How to fix", "Where:"]
+        ):
             assert fragment not in error.value, (name, fragment)

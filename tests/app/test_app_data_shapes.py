@@ -44,8 +44,7 @@ def test_ambiguous_dates_ask_for_the_order_and_the_choice_reads_them(store):
     assert not at.error
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["Accepted"] == "3"
-    assert any("Numeric dates read as month/day/year, as you chose" in c.value
-               for c in at.caption)
+    assert any("Numeric dates read as month/day/year, as you chose" in c.value for c in at.caption)
 
 
 def test_report_names_the_sheet_and_detected_order_in_french(store, tmp_path):

@@ -31,23 +31,25 @@ MAP_KEY = "atlas_map"
 CURATED_ID = "BFA-2024-08-24-BARSALOGHO"
 ACLED_ID = "acled:BFA9001"
 
-HEADER = ("event_id_cnty,event_date,year,time_precision,disorder_type,event_type,"
-          "sub_event_type,actor1,assoc_actor_1,inter1,actor2,assoc_actor_2,inter2,interaction,"
-          "civilian_targeting,iso,region,country,admin1,admin2,admin3,location,latitude,"
-          "longitude,geo_precision,source,source_scale,notes,fatalities,tags,timestamp")
+HEADER = (
+    "event_id_cnty,event_date,year,time_precision,disorder_type,event_type,"
+    "sub_event_type,actor1,assoc_actor_1,inter1,actor2,assoc_actor_2,inter2,interaction,"
+    "civilian_targeting,iso,region,country,admin1,admin2,admin3,location,latitude,"
+    "longitude,geo_precision,source,source_scale,notes,fatalities,tags,timestamp"
+)
 # Written for this test (not ACLED data): Barsalogho, the curated event's day, ~1 km away,
 # and one event elsewhere that duplicates nothing.
 ROWS = (
-    'BFA9001,2024-08-24,2024,1,Political violence,Violence against civilians,Attack,'
-    'JNIM: Group for Support of Islam and Muslims,,Rebel group,Civilians (Burkina Faso),,'
-    'Civilians,Rebel group-Civilians,Civilian targeting,854,Western Africa,Burkina Faso,'
-    'Centre-Nord,Sanmatenga,Barsalogho,Barsalogho,13.4167,-1.0667,1,Test source,Local,'
+    "BFA9001,2024-08-24,2024,1,Political violence,Violence against civilians,Attack,"
+    "JNIM: Group for Support of Islam and Muslims,,Rebel group,Civilians (Burkina Faso),,"
+    "Civilians,Rebel group-Civilians,Civilian targeting,854,Western Africa,Burkina Faso,"
+    "Centre-Nord,Sanmatenga,Barsalogho,Barsalogho,13.4167,-1.0667,1,Test source,Local,"
     '"Test row: an attack at Barsalogho.",133,,1725000000',
-    'BFA9002,2024-09-02,2024,1,Political violence,Battles,Armed clash,'
-    'Military Forces of Burkina Faso (2022-),,State forces,JNIM: Group for Support of Islam '
-    'and Muslims,,Rebel group,State forces-Rebel group,,854,Western Africa,Burkina Faso,'
+    "BFA9002,2024-09-02,2024,1,Political violence,Battles,Armed clash,"
+    "Military Forces of Burkina Faso (2022-),,State forces,JNIM: Group for Support of Islam "
+    "and Muslims,,Rebel group,State forces-Rebel group,,854,Western Africa,Burkina Faso,"
     'Sahel,Soum,Djibo,Djibo,14.1000,-1.6300,1,Test source,Local,"Test row: a clash.",4,,'
-    '1725000001',
+    "1725000001",
 )
 
 
@@ -138,8 +140,7 @@ def test_winner_from_the_url_and_counted_once_in_analysis(acled_store):
     at.query_params["winner"] = "acled"
     at.run()
     assert not at.exception
-    acled_first = int(re.search(r"([\d,]+) event", at.caption[0].value).group(1)
-                      .replace(",", ""))
+    acled_first = int(re.search(r"([\d,]+) event", at.caption[0].value).group(1).replace(",", ""))
     assert acled_first == count  # the same events, the other copy of the duplicate
     assert np.isfinite(acled_first)
 
@@ -169,7 +170,8 @@ def test_a_broken_alias_table_is_named_and_the_page_still_works(tmp_path, monkey
 
 
 def test_the_data_page_counts_an_imported_copy_of_a_curated_event_as_a_duplicate(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
     """After an import, "on the map" counts what the map draws: the ACLED copy of Barsalogho
     is drawn as the curated copy, so it is said to be a duplicate, not on the map; with the
     ACLED copy chosen to win, it is on the map again."""
@@ -189,9 +191,11 @@ def test_the_data_page_counts_an_imported_copy_of_a_curated_event_as_a_duplicate
     v = visibility(imported, f, everything)
     assert (v.visible, v.hidden_duplicates) == (1, 1)
     assert visibility_lines(v, "en")[1].startswith(
-        "1 is the same event as one already in another dataset")
+        "1 is the same event as one already in another dataset"
+    )
     assert visibility_lines(v, "fr")[1].startswith(
-        "1 est le même événement qu'un autre déjà présent dans un autre jeu de données")
+        "1 est le même événement qu'un autre déjà présent dans un autre jeu de données"
+    )
     v = visibility(imported, replace(f, winner="acled"), everything)
     assert (v.visible, v.hidden_duplicates) == (2, 0)
     # without the other events (as before this check existed) both were said to be shown

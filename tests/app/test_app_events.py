@@ -26,8 +26,16 @@ from geo.model.filters import EventFilter
 from geo.ui.events import CHARTER_DATE, EVENTS_ENV, default_filter
 
 APP = str(Path(__file__).resolve().parents[2] / "dashboard.py")
-FILTER_KEYS = ("from", "to", "countries", "layers", "subtypes", "actors", "min_fatalities",
-               "non_aes_coups")
+FILTER_KEYS = (
+    "from",
+    "to",
+    "countries",
+    "layers",
+    "subtypes",
+    "actors",
+    "min_fatalities",
+    "non_aes_coups",
+)
 SHOWN_RE = re.compile(r"^(\d+) events? shown")
 
 EVENTS = load_events().events
@@ -101,6 +109,7 @@ def event_panel(at: AppTest) -> str:
 
 # --- counts on the layer checkboxes and the "events shown" caption -----------------------------
 
+
 def test_layer_checkboxes_carry_counts_and_all_events_are_shown() -> None:
     at = run_app()
     counts, drawn = expected(DEFAULT)
@@ -122,8 +131,12 @@ def test_unchecking_a_layer_hides_its_events_and_writes_the_url() -> None:
     rerun(at)
     others = tuple(layer for layer in DEFAULT.layers if layer != "insurgency")
     counts, drawn = expected(replace(DEFAULT, layers=others))
-    located_insurgency = int(EVENTS.loc[apply_filter(EVENTS, DEFAULT).index]
-                             .query("layer == 'insurgency'")["latitude"].notna().sum())
+    located_insurgency = int(
+        EVENTS.loc[apply_filter(EVENTS, DEFAULT).index]
+        .query("layer == 'insurgency'")["latitude"]
+        .notna()
+        .sum()
+    )
     assert shown(at) == drawn == before - located_insurgency
     # The label still says how many there are, checked or not.
     assert label_count(at, "insurgency") == counts["insurgency"]
@@ -191,15 +204,28 @@ HONOURED = [
     ({"min_fatalities": "50"}, {"min_fatalities": 50}),
     ({"non_aes_coups": "0"}, {"include_non_aes_coups": False}),
     ({"subtypes": "massacre"}, {"subtypes": ("massacre",)}),
-    ({"layers": "insurgency", "from": "2023-09-16", "countries": "BFA,NER",
-      "min_fatalities": "50"},
-     {"layers": ("insurgency",), "date_from": date(2023, 9, 16), "countries": ("BFA", "NER"),
-      "min_fatalities": 50}),
+    (
+        {
+            "layers": "insurgency",
+            "from": "2023-09-16",
+            "countries": "BFA,NER",
+            "min_fatalities": "50",
+        },
+        {
+            "layers": ("insurgency",),
+            "date_from": date(2023, 9, 16),
+            "countries": ("BFA", "NER"),
+            "min_fatalities": 50,
+        },
+    ),
 ]
 
 
-@pytest.mark.parametrize(("params", "changes"), HONOURED,
-                         ids=["&".join(f"{k}={v}" for k, v in p.items()) for p, _ in HONOURED])
+@pytest.mark.parametrize(
+    ("params", "changes"),
+    HONOURED,
+    ids=["&".join(f"{k}={v}" for k, v in p.items()) for p, _ in HONOURED],
+)
 def test_query_params_are_honoured_and_written_back(params: dict, changes: dict) -> None:
     at = run_app(**params)
     f = replace(DEFAULT, **changes)
@@ -257,9 +283,15 @@ def test_garbage_query_params_do_not_crash(params: dict) -> None:
         assert [i.value for i in at.info] == [translate("panel_hint", "en")]
 
 
-@pytest.mark.parametrize("params", [
-    {"actors": "Nobody at all"}, {"subtypes": "other"}, {"countries": "ZAF"},
-], ids=lambda p: ",".join(f"{k}={v}" for k, v in p.items()))
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"actors": "Nobody at all"},
+        {"subtypes": "other"},
+        {"countries": "ZAF"},
+    ],
+    ids=lambda p: ",".join(f"{k}={v}" for k, v in p.items()),
+)
 def test_values_the_parser_accepts_but_no_widget_offers(params: dict) -> None:
     # Well-formed values that no event uses, so the multiselects have no such option:
     # the widget drops them and the page shows what it shows by default.
@@ -268,6 +300,7 @@ def test_values_the_parser_accepts_but_no_widget_offers(params: dict) -> None:
 
 
 # --- the event panel and the region panel ------------------------------------------------------
+
 
 def _event_with_most_sources() -> pd.Series:
     located = EVENTS.dropna(subset=["latitude"])
@@ -300,8 +333,13 @@ def test_region_panel_lists_its_events_and_a_button_selects_one() -> None:
     filtered = apply_filter(EVENTS, DEFAULT)
     stats = region_stats(filtered, "ML-7")
     assert stats.events > 1
-    line = translate("region_events_count", "en", count=stats.events,
-                     low=f"{stats.fatalities_low:,}", high=f"{stats.fatalities_high:,}")
+    line = translate(
+        "region_events_count",
+        "en",
+        count=stats.events,
+        low=f"{stats.fatalities_low:,}",
+        high=f"{stats.fatalities_high:,}",
+    )
     markdown = [m.value for m in at.markdown]
     assert line in markdown
     assert f"**{translate('region_events', 'en')}**" in markdown
@@ -330,23 +368,32 @@ def test_region_panel_follows_the_filters() -> None:
     picks = [b for b in at.button if (b.key or "").startswith("pick_")]
     assert len(picks) == stats.events
     if stats.events:
-        assert translate("region_events_count", "en", count=stats.events,
-                         low=f"{stats.fatalities_low:,}", high=f"{stats.fatalities_high:,}") in [
-            m.value for m in at.markdown]
+        assert translate(
+            "region_events_count",
+            "en",
+            count=stats.events,
+            low=f"{stats.fatalities_low:,}",
+            high=f"{stats.fatalities_high:,}",
+        ) in [m.value for m in at.markdown]
     else:
         assert translate("region_events_none", "en") in [m.value for m in at.markdown]
 
 
-@pytest.mark.parametrize(("lang", "pattern"), [
-    ("en", r"^(\d+) events; fatalities (\d[\d,]*)–(\d[\d,]*)$"),
-    ("fr", r"^(\d+) événements ; morts (\d[\d\u202f]*)–(\d[\d\u202f]*)$"),
-])
+@pytest.mark.parametrize(
+    ("lang", "pattern"),
+    [
+        ("en", r"^(\d+) events; fatalities (\d[\d,]*)–(\d[\d,]*)$"),
+        ("fr", r"^(\d+) événements ; morts (\d[\d\u202f]*)–(\d[\d\u202f]*)$"),
+    ],
+)
 def test_region_event_line_is_plural_and_in_the_readers_number_format(lang, pattern) -> None:
     """The region with the most fatalities (over a thousand, e.g. Sahel in Burkina Faso):
     its totals grouped as the reader writes numbers ("1253" was shown)."""
     filtered = apply_filter(EVENTS, DEFAULT)
-    region = max(filtered["admin1_id"].dropna().unique(),
-                 key=lambda unit: region_stats(filtered, unit).fatalities_high)
+    region = max(
+        filtered["admin1_id"].dropna().unique(),
+        key=lambda unit: region_stats(filtered, unit).fatalities_high,
+    )
     stats = region_stats(filtered, region)
     assert stats.fatalities_high >= 1000 and stats.events > 1
     at = run_app(sel=f"admin1:{region}", lang=lang)
@@ -429,8 +476,7 @@ def test_rejected_rows_are_reported(events_file) -> None:
     at = run_app()
     assert shown(at) == 2
     labels = [e.label for e in at.expander]
-    assert any(re.search(r"\d+ rows? rejected \(\d+ problems? reported\)", lab)
-               for lab in labels)
+    assert any(re.search(r"\d+ rows? rejected \(\d+ problems? reported\)", lab) for lab in labels)
     problems = at.dataframe[0].value  # as the Data page writes them: for reading
     assert set(problems["row"]) == {"3"}
     assert set(problems["column"]) == {"date", "country"}
@@ -525,6 +571,7 @@ def test_show_on_map_without_an_event_clears_an_unrelated_selection() -> None:
 
 
 # --- the event panel and the legend in the reader's language (issue 14) ----------------------
+
 
 def test_a_french_reader_gets_the_french_summary_and_place_of_an_event() -> None:
     from geo.io.eventtexts import french_texts

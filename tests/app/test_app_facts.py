@@ -22,7 +22,7 @@ CHARTER_PAGE = str(REPO / "pages" / "charter.py")
 TIMELINE_PAGE = str(REPO / "pages" / "timeline.py")
 TIMEOUT = 60
 
-ENTRY = '''
+ENTRY = """
 import streamlit as st
 
 st.navigation([
@@ -30,14 +30,14 @@ st.navigation([
     st.Page("pages/charter.py", title="Charter", url_path="charter"),
     st.Page("pages/timeline.py", title="Timeline", url_path="timeline"),
 ]).run()
-'''
-STUB_MAP = '''
+"""
+STUB_MAP = """
 import streamlit as st
 
 st.header("Map stub")
 st.text(f"highlight={st.session_state.get('timeline_highlight')}")
 st.text(f"hl={st.query_params.get('hl')}")
-'''
+"""
 
 
 def run(path: str, lang: str = "en", query: dict[str, str] | None = None) -> AppTest:
@@ -71,8 +71,7 @@ def test_charter_page_english():
     article_labels = [x for x in labels(at) if x.startswith("Article")]
     assert len(article_labels) == 17
     unverified = [x for x in article_labels if x.endswith("Content not verified")]
-    assert [re.search(r"\d+", x).group() for x in unverified] == ["9", "12", "13", "14", "15",
-                                                                    "16"]
+    assert [re.search(r"\d+", x).group() for x in unverified] == ["9", "12", "13", "14", "15", "16"]
     html = html_text(at)
     assert "16 September 2023, Bamako, Mali" in html
     # the Diop correction is sourced since 2026-12-03: shown as a verified correction
@@ -92,7 +91,8 @@ def test_charter_page_theme_filter_narrows_articles_and_goes_to_url():
     assert [re.search(r"\d+", x).group() for x in article_labels] == ["2", "5", "6", "7"]
     assert at.query_params["ch_theme"] == "collective-defence"
     assert "4 of 17 articles shown; 0 of them with content not verified." in [
-        c.value for c in at.caption]
+        c.value for c in at.caption
+    ]
     at.selectbox(key="ch_theme").set_value("other").run()
     article_labels = [x for x in labels(at) if x.startswith("Article")]
     assert sum(x.endswith("Content not verified") for x in article_labels) == 6
@@ -103,7 +103,8 @@ def test_charter_page_theme_from_url():
     no_exception(at)
     assert at.selectbox(key="ch_theme").value == "membership"
     assert [x for x in labels(at) if x.startswith("Article")] == [
-        "Article 11 — Opening to new members"]
+        "Article 11 — Opening to new members"
+    ]
     bad = run(CHARTER_PAGE, query={"ch_theme": "<nonsense>"})
     no_exception(bad)
     assert bad.selectbox(key="ch_theme").value == ""
@@ -128,11 +129,14 @@ def test_charter_page_french_sentences_are_grammatical_and_counted():
     no_exception(at)
     html = html_text(at)
     assert "renversement du président Mohamed Bazoum" in html
-    assert "renversement du président de transition Bah N&#x27;Daw et du Premier" in html or \
-        "renversement du président de transition Bah N'Daw et du Premier" in html
+    assert (
+        "renversement du président de transition Bah N&#x27;Daw et du Premier" in html
+        or "renversement du président de transition Bah N'Daw et du Premier" in html
+    )
     assert "de Le " not in html and "de le président" not in html
     assert "17 articles affichés sur 17, dont 6 au contenu non vérifié." in [
-        c.value for c in at.caption]
+        c.value for c in at.caption
+    ]
     assert re.search(r"<summary>1 source</summary>", html)  # singular for one source
     assert "Sources (" not in html
     assert "latest_verified" not in " ".join(c.value for c in at.caption)  # no field name
@@ -166,7 +170,10 @@ def test_timeline_filters_narrow_the_list_and_go_to_url():
     assert all(x.endswith("· Coup") for x in milestone_labels(at))
     at.multiselect(key="tl_country").set_value(["NER"]).run()
     assert [x.split(" — ")[0] for x in milestone_labels(at)] == [
-        "18 February 2010", "26 July 2023", "26 March 2025"]
+        "18 February 2010",
+        "26 July 2023",
+        "26 March 2025",
+    ]
     assert at.query_params["tl_cat"] == "coup"
     assert at.query_params["tl_country"] == "NER"
     at.radio(key="tl_period").set_value("charter").run()
@@ -178,8 +185,7 @@ def test_timeline_filters_narrow_the_list_and_go_to_url():
 
 
 def test_timeline_filters_from_url():
-    at = run(TIMELINE_PAGE, query={"tl_cat": "coup-attempt,security,bogus",
-                                   "tl_country": "BFA"})
+    at = run(TIMELINE_PAGE, query={"tl_cat": "coup-attempt,security,bogus", "tl_country": "BFA"})
     no_exception(at)
     assert at.multiselect(key="tl_cat").value == ["coup-attempt", "security"]
     assert at.multiselect(key="tl_country").value == ["BFA"]
@@ -192,18 +198,27 @@ def test_timeline_page_french():
     no_exception(at)
     assert at.title[0].value == "Chronologie"
     assert "16 septembre 2023 — La Charte du Liptako-Gourma crée l'AES · Alliance" in (
-        milestone_labels(at))
+        milestone_labels(at)
+    )
     assert at.multiselect(key="tl_country").placeholder == "Tous les pays"
     assert at.button[0].label == "Voir sur la carte"
     captions = [c.value for c in at.caption]
-    assert ("88 étapes, du 3 décembre 1970 au 26 février 2026 (dernière étape vérifiée)."
-            in captions)
+    assert "88 étapes, du 3 décembre 1970 au 26 février 2026 (dernière étape vérifiée)." in captions
     assert any(re.fullmatch(r"\d+ étapes? affichées? sur 88\.", c) for c in captions)
     assert at.radio(key="tl_period").options[0] == "Tout (depuis le 3 décembre 1970)"
     # countries named in French, sorted by their French names (accents ignored)
     countries = at.multiselect(key="tl_country").options
-    assert countries == ["Mali", "Burkina Faso", "Niger", "Algérie", "États-Unis", "France",
-                         "Mauritanie", "Russie", "Tchad"]
+    assert countries == [
+        "Mali",
+        "Burkina Faso",
+        "Niger",
+        "Algérie",
+        "États-Unis",
+        "France",
+        "Mauritanie",
+        "Russie",
+        "Tchad",
+    ]
 
 
 def test_timeline_page_count_is_singular_for_one_milestone():
@@ -215,8 +230,7 @@ def test_timeline_page_count_is_singular_for_one_milestone():
     english = run(TIMELINE_PAGE, query=query)
     assert "1 of 88 milestones shown." in [c.value for c in english.caption]
     at.multiselect(key="tl_country").set_value([]).run()
-    assert f"{len(milestone_labels(at))} étapes affichées sur 88." in [
-        c.value for c in at.caption]
+    assert f"{len(milestone_labels(at))} étapes affichées sur 88." in [c.value for c in at.caption]
 
 
 # --------------------------------------------------------------------------- Show on map
@@ -273,14 +287,25 @@ def test_show_on_map_through_dashboard_when_registered():
 
 # --------------------------------------------------------------------------- coverage, field names
 
-INTERNAL_NAMES = ("sort_date", "latest_verified", "date_precision", "timeline_id",
-                  "provisions_unlocated", "in_power_since", "verified: true", "verified: false",
-                  "seed_point")
+INTERNAL_NAMES = (
+    "sort_date",
+    "latest_verified",
+    "date_precision",
+    "timeline_id",
+    "provisions_unlocated",
+    "in_power_since",
+    "verified: true",
+    "verified: false",
+    "seed_point",
+)
 
 
 def page_text(at: AppTest) -> str:
-    parts = [e.value for kind in ("title", "caption", "markdown", "subheader", "info")
-             for e in at.get(kind)]
+    parts = [
+        e.value
+        for kind in ("title", "caption", "markdown", "subheader", "info")
+        for e in at.get(kind)
+    ]
     return "\n".join(map(str, parts)) + "\n" + "\n".join(labels(at)) + "\n" + html_text(at)
 
 
@@ -301,10 +326,13 @@ def test_pages_state_the_coverage_end_and_show_no_field_name(page, lang):
         assert name not in text, name
 
 
-@pytest.mark.parametrize(("lang", "shown", "hidden"), [
-    ("fr", "il était ministre des Affaires étrangères", "he was foreign minister"),
-    ("en", "he was foreign minister", "il était ministre des Affaires étrangères"),
-])
+@pytest.mark.parametrize(
+    ("lang", "shown", "hidden"),
+    [
+        ("fr", "il était ministre des Affaires étrangères", "he was foreign minister"),
+        ("en", "he was foreign minister", "il était ministre des Affaires étrangères"),
+    ],
+)
 def test_timeline_page_shows_source_notes_in_the_readers_language(lang, shown, hidden):
     """The note of a source (here: an AFP copy that gives Diop the wrong title) is shown
     beside the link in the reader's language only."""
@@ -331,8 +359,9 @@ def broken_charter(tmp_path, monkeypatch):
     shutil.copytree(facts.FACTS_DIR, copy)
     text = (copy / facts.CHARTER_FILE).read_text(encoding="utf-8")
     first_url = re.search(r"https://[^\s'\"]+", text).group(0)
-    (copy / facts.CHARTER_FILE).write_text(text.replace(first_url, "AFP, 3 May", 1),
-                                           encoding="utf-8")
+    (copy / facts.CHARTER_FILE).write_text(
+        text.replace(first_url, "AFP, 3 May", 1), encoding="utf-8"
+    )
 
     def clear() -> None:
         st.cache_resource.clear()
@@ -348,12 +377,16 @@ def broken_charter(tmp_path, monkeypatch):
     clear()
 
 
-@pytest.mark.parametrize(("lang", "text"), [
-    ("en", "A facts file in data/facts/ does not follow its model"),
-    ("fr", "Un fichier de faits de data/facts/ ne suit pas son modèle"),
-])
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("en", "A facts file in data/facts/ does not follow its model"),
+        ("fr", "Un fichier de faits de data/facts/ ne suit pas son modèle"),
+    ],
+)
 def test_a_broken_facts_file_is_named_with_the_place_in_it_not_a_traceback(
-        broken_charter, lang, text):
+    broken_charter, lang, text
+):
     at = AppTest.from_file(str(REPO / "dashboard.py"), default_timeout=60)
     at.query_params["lang"] = lang
     at.switch_page("pages/charter.py")

@@ -33,8 +33,7 @@ def html_text(at: AppTest) -> str:
 
 
 def glossary_terms(at: AppTest) -> list[str]:
-    return re.findall(r'<div class="help-term" id="term-[^"]+" data-term="([^"]+)"',
-                      html_text(at))
+    return re.findall(r'<div class="help-term" id="term-[^"]+" data-term="([^"]+)"', html_text(at))
 
 
 @pytest.mark.parametrize("lang", ["en", "fr"])
@@ -43,8 +42,7 @@ def test_the_page_draws_every_section_and_the_whole_glossary(lang):
     content = hc.load_help()
     assert at.title[0].value == translate("help_title", lang)
     headers = [h.value for h in at.header]
-    assert headers == [s.title[lang] for s in content.sections] + [
-        translate("help_glossary", lang)]
+    assert headers == [s.title[lang] for s in content.sections] + [translate("help_glossary", lang)]
     body = html_text(at)
     for section in content.sections:
         for item in section.items:
@@ -52,8 +50,9 @@ def test_the_page_draws_every_section_and_the_whole_glossary(lang):
     terms = glossary_terms(at)
     assert len(terms) == len(content.glossary)
     assert terms == sorted(terms, key=hc.fold)  # the reader's alphabetical order
-    assert translate("help_found", lang, count=len(terms),
-                     total=format_number(len(terms), lang)) in [c.value for c in at.caption]
+    assert translate(
+        "help_found", lang, count=len(terms), total=format_number(len(terms), lang)
+    ) in [c.value for c in at.caption]
 
 
 def test_the_french_page_is_in_french():
@@ -73,7 +72,8 @@ def test_the_french_page_is_in_french():
 def test_the_english_page_states_the_rules_with_the_codes_numbers():
     body = html_text(run("en"))
     assert translate("sg_rule", "en", min=MIN_COUNT, periods=MIN_BASELINE_PERIODS) in (
-        body.replace("&#x27;", "'"))
+        body.replace("&#x27;", "'")
+    )
     assert "within 10 km and of a compatible category" in body  # dup_winner_help
     assert "at most 1 day apart, their points at most 10 km apart" in body
     assert "ECOWAS" in glossary_terms(run("en"))
@@ -101,11 +101,17 @@ def test_the_coverage_is_computed_from_the_loaded_data():
     assert "Coverage end: " in body  # the facts' own coverage note (geo.render.charter)
 
 
-@pytest.mark.parametrize(("lang", "query", "expected"), [
-    ("en", "gsim", ["JNIM"]), ("fr", "ecowas", ["CEDEAO"]), ("fr", "eigs", ["EIS (EIGS)"]),
-])
+@pytest.mark.parametrize(
+    ("lang", "query", "expected"),
+    [
+        ("en", "gsim", ["JNIM"]),
+        ("fr", "ecowas", ["CEDEAO"]),
+        ("fr", "eigs", ["EIS (EIGS)"]),
+    ],
+)
 def test_the_glossary_search_comes_from_the_address_and_finds_other_spellings(
-        lang, query, expected):
+    lang, query, expected
+):
     at = run(lang, {"term": query})
     assert at.text_input(key="term").value == query
     assert glossary_terms(at) == expected
@@ -119,7 +125,8 @@ def test_typing_a_search_filters_the_glossary_and_writes_the_address():
     at.text_input(key="term").input("nothing like this").run()
     assert glossary_terms(at) == []
     assert [i.value for i in at.info] == [
-        translate("help_no_term", "en", query="nothing like this")]
+        translate("help_no_term", "en", query="nothing like this")
+    ]
     at.text_input(key="term").input("").run()
     assert len(glossary_terms(at)) == len(hc.load_help().glossary)
     assert "term" not in at.query_params
@@ -131,13 +138,25 @@ def test_every_text_from_the_help_file_is_escaped():
     from geo.ui import help as ui_help
 
     hostile = "<img src=x onerror=alert(1)>"
-    term = hc.Term(id="x", term={"en": hostile, "fr": hostile},
-                   names={"en": "A & B", "fr": "A & B"},
-                   definition={"en": hostile, "fr": hostile},
-                   sources=(hc.Source(url='https://example.org/"><script>', publisher=hostile,
-                                      title=hostile, checked=dt.date(2026, 12, 3)),))
-    item = hc.Item(id="y", title={"en": hostile, "fr": hostile},
-                   text={"en": hostile + " {km} km", "fr": hostile})
+    term = hc.Term(
+        id="x",
+        term={"en": hostile, "fr": hostile},
+        names={"en": "A & B", "fr": "A & B"},
+        definition={"en": hostile, "fr": hostile},
+        sources=(
+            hc.Source(
+                url='https://example.org/"><script>',
+                publisher=hostile,
+                title=hostile,
+                checked=dt.date(2026, 12, 3),
+            ),
+        ),
+    )
+    item = hc.Item(
+        id="y",
+        title={"en": hostile, "fr": hostile},
+        text={"en": hostile + " {km} km", "fr": hostile},
+    )
     out = ui_help.term_html(term, "en") + ui_help.item_html(item, "en")
     assert "<img" not in out and "<script>" not in out
     assert "&lt;img src=x onerror=alert(1)&gt;" in out and "A &amp; B" in out
@@ -155,9 +174,13 @@ def test_a_broken_help_file_is_reported_by_name_not_as_a_traceback(tmp_path, mon
     ui_help.content.clear()
     try:
         at = run("fr")
-        assert [e.value for e in at.error] == [translate(
-            "help_broken", "fr", problem="help.yaml: glossary[2].definition.fr: missing "
-                                         "(every text has en and fr)")]
+        assert [e.value for e in at.error] == [
+            translate(
+                "help_broken",
+                "fr",
+                problem="help.yaml: glossary[2].definition.fr: missing (every text has en and fr)",
+            )
+        ]
         assert not at.header  # nothing else drawn
     finally:
         ui_help.content.clear()

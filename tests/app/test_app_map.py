@@ -115,8 +115,9 @@ def test_click_on_a_region_feature_shows_its_panel(started):
 
 
 def test_click_on_a_country_feature_selects_ghana(started):
-    started.session_state[MAP_KEY] = click({"lat": 0.0, "lng": 0.0},
-                                           {"kind": "country", "id": "GHA"})
+    started.session_state[MAP_KEY] = click(
+        {"lat": 0.0, "lng": 0.0}, {"kind": "country", "id": "GHA"}
+    )
     started.run()
     assert not started.exception
     html = unit_panel(started)
@@ -128,15 +129,17 @@ def test_click_on_a_country_feature_selects_ghana(started):
 def test_a_new_click_replaces_the_selection(started):
     started.session_state[MAP_KEY] = click(GAO, {"kind": "admin1", "id": "ML-7"})
     started.run()
-    started.session_state[MAP_KEY] = click({"lat": 7.9, "lng": -1.0},
-                                           {"kind": "country", "id": "GHA"})
+    started.session_state[MAP_KEY] = click(
+        {"lat": 7.9, "lng": -1.0}, {"kind": "country", "id": "GHA"}
+    )
     started.run()
     assert 'data-id="GHA"' in unit_panel(started)
 
 
 def test_the_selection_is_written_to_the_url(started):
-    started.session_state[MAP_KEY] = click({"lat": 0.0, "lng": 0.0},
-                                           {"kind": "country", "id": "GHA"})
+    started.session_state[MAP_KEY] = click(
+        {"lat": 0.0, "lng": 0.0}, {"kind": "country", "id": "GHA"}
+    )
     started.run()
     assert started.query_params["sel"] == "country:GHA"
 
@@ -159,10 +162,17 @@ def test_url_state_is_honoured_on_first_run():
     assert at.slider(key="radius").value == 200
 
 
-@pytest.mark.parametrize("query", [
-    {"sel": "admin1:XX-99"}, {"sel": "nonsense"}, {"radius": "-5"}, {"radius": "9999"},
-    {"radius": "abc"}, {"alg": "maybe"},
-])
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"sel": "admin1:XX-99"},
+        {"sel": "nonsense"},
+        {"radius": "-5"},
+        {"radius": "9999"},
+        {"radius": "abc"},
+        {"alg": "maybe"},
+    ],
+)
 def test_garbage_url_state_falls_back_to_defaults(query):
     at = app(**query)
     at.run()
@@ -188,11 +198,14 @@ def test_core_caption_area_matches_the_radius_from_the_url():
     assert 0.95 * 125_664 < core_area(core_caption(at)) <= 125_664
 
 
-@pytest.mark.parametrize(("query", "choice", "panel_marker"), [
-    ("Gao", "admin1:ML-7", 'data-id="ML-7"'),
-    ("niger", "country:NER", 'data-id="NER"'),  # a country, before Nigeria
-    ("Tombouctou", "admin1:ML-6", 'data-id="ML-6"'),  # the French name, in English
-])
+@pytest.mark.parametrize(
+    ("query", "choice", "panel_marker"),
+    [
+        ("Gao", "admin1:ML-7", 'data-id="ML-7"'),
+        ("niger", "country:NER", 'data-id="NER"'),  # a country, before Nigeria
+        ("Tombouctou", "admin1:ML-6", 'data-id="ML-6"'),  # the French name, in English
+    ],
+)
 def test_the_search_selects_like_a_click(query, choice, panel_marker):
     """One search finds countries, regions and provinces too (typed, then Enter): the same
     Selection, panel and URL as a click."""
@@ -215,11 +228,14 @@ def test_the_search_finds_the_shown_events_by_day():
     selected = at.session_state["selection"]
     assert selected.kind == "event"
     others = [b for b in at.button if (b.key or "").startswith("place_event_")]
-    assert others and all(re.match(r"^\d{1,2} [A-Z][a-z]{2} 2012 · .+ — event, ", b.label)
-                          for b in others), [b.label for b in others]
+    assert others and all(
+        re.match(r"^\d{1,2} [A-Z][a-z]{2} 2012 · .+ — event, ", b.label) for b in others
+    ), [b.label for b in others]
     others[0].click().run()
-    assert at.session_state["selection"].to_param() == "event:" + others[0].key.split(
-        "place_event_", 1)[1]
+    assert (
+        at.session_state["selection"].to_param()
+        == "event:" + others[0].key.split("place_event_", 1)[1]
+    )
 
 
 def test_the_search_finds_no_event_the_filters_hide():
@@ -234,8 +250,11 @@ def test_the_search_finds_no_event_the_filters_hide():
     hidden = _layer_of(found)
     after = at.session_state["selection"]
     assert after.kind == "event" and _layer_of(after.id) != hidden
-    listed = [b.key.split("place_event_", 1)[1] for b in at.button
-              if (b.key or "").startswith("place_event_")]
+    listed = [
+        b.key.split("place_event_", 1)[1]
+        for b in at.button
+        if (b.key or "").startswith("place_event_")
+    ]
     assert listed and all(_layer_of(ident) != hidden for ident in listed)
 
 

@@ -32,8 +32,10 @@ def layer_options(at: AppTest) -> dict:
 
 
 def block_and_mask(options: dict) -> tuple[dict, np.ndarray]:
-    return (pointlayer.decode(base64.b64decode(options["data"])),
-            pointlayer.decode_mask(base64.b64decode(options["mask"])))
+    return (
+        pointlayer.decode(base64.b64decode(options["data"])),
+        pointlayer.decode_mask(base64.b64decode(options["mask"])),
+    )
 
 
 def shown_caption(at: AppTest) -> int:
@@ -66,7 +68,8 @@ def test_a_filter_change_sends_a_new_mask_and_keeps_the_block(inline: AppTest) -
 
 
 def test_the_block_holds_every_located_event_whatever_the_filter(
-        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     monkeypatch.setattr(mapdata, "served_url", lambda *args, **kwargs: None)
     at = AppTest.from_file(DASHBOARD, default_timeout=60)
     at.query_params["layers"] = "coup-successful"
@@ -80,8 +83,7 @@ def test_the_block_holds_every_located_event_whatever_the_filter(
     assert mask.tolist() == coups.tolist() and shown_caption(at) == coups.sum() > 0
 
 
-def test_a_click_on_drawn_points_opens_the_top_one_and_lists_the_others(
-        inline: AppTest) -> None:
+def test_a_click_on_drawn_points_opens_the_top_one_and_lists_the_others(inline: AppTest) -> None:
     options = layer_options(inline)
     from geo.ui.events import curated_events, curated_path
 
@@ -91,8 +93,11 @@ def test_a_click_on_drawn_points_opens_the_top_one_and_lists_the_others(
     top, other = len(block) - 1, 0
     inline.session_state[MAP_KEY] = {
         "last_object_clicked": {"lat": 14.0, "lng": -1.0},
-        "last_active_drawing": {"type": "Feature", "properties": {
-            "kind": "event-hits", "token": block.token, "hits": [top, other]}}}
+        "last_active_drawing": {
+            "type": "Feature",
+            "properties": {"kind": "event-hits", "token": block.token, "hits": [top, other]},
+        },
+    }
     inline.run()
     assert not inline.exception
     panels = [h.value for h in inline.get("html") if 'class="event-panel"' in h.value]
@@ -103,8 +108,11 @@ def test_a_click_on_drawn_points_opens_the_top_one_and_lists_the_others(
 def test_a_click_naming_an_unknown_block_selects_nothing(inline: AppTest) -> None:
     inline.session_state[MAP_KEY] = {
         "last_object_clicked": {"lat": 14.0, "lng": -1.0},
-        "last_active_drawing": {"type": "Feature", "properties": {
-            "kind": "event-hits", "token": "0" * 20, "hits": [0]}}}
+        "last_active_drawing": {
+            "type": "Feature",
+            "properties": {"kind": "event-hits", "token": "0" * 20, "hits": [0]},
+        },
+    }
     inline.run()
     assert not inline.exception
     assert not [h for h in inline.get("html") if 'class="event-panel"' in h.value]

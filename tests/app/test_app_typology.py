@@ -69,8 +69,13 @@ def test_a_stored_acled_dataset_shows_its_typology_filters_in_both_languages(acl
     assert {*TYPOLOGY_KEYS, "ev_civ"} <= keys(at)
     # ACLED's labels, as ACLED writes them
     assert at.multiselect(key="ev_event_types").options == [
-        "Battles", "Explosions/Remote violence", "Protests", "Riots",
-        "Strategic developments", "Violence against civilians"]
+        "Battles",
+        "Explosions/Remote violence",
+        "Protests",
+        "Riots",
+        "Strategic developments",
+        "Violence against civilians",
+    ]
     assert "Political violence; Demonstrations" in at.multiselect(key="ev_disorder").options
     assert at.multiselect(key="ev_event_types").label == "Event type (ACLED)"
     assert at.radio(key="ev_civ").label == "Civilian targeting"
@@ -108,8 +113,7 @@ def test_typology_filters_filter_the_map_and_write_the_url(acled) -> None:
 
 def test_a_shared_link_with_typology_filters_is_honoured(acled) -> None:
     at = run(sub_event_types="Air/drone strike|Armed clash", civ_targeting="no")
-    assert at.multiselect(key="ev_sub_event_types").value == ["Air/drone strike",
-                                                              "Armed clash"]
+    assert at.multiselect(key="ev_sub_event_types").value == ["Air/drone strike", "Armed clash"]
     assert at.radio(key="ev_civ").value == "no"
     assert shown(at) == 2
     # unknown labels are dropped, never an error
@@ -123,10 +127,13 @@ def test_the_analysis_page_has_the_same_typology_filters(acled) -> None:
     assert at.multiselect(key="ev_event_types").value == ["Violence against civilians"]
 
 
-@pytest.mark.parametrize(("lang", "text"), [
-    ("en", "1 row skipped on purpose, not an error"),
-    ("fr", "1 ligne ignorée volontairement, sans erreur"),
-])
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("en", "1 row skipped on purpose, not an error"),
+        ("fr", "1 ligne ignorée volontairement, sans erreur"),
+    ],
+)
 def test_only_a_type_outside_acleds_typology_is_skipped_and_said_so(store, lang, text):
     at = AppTest.from_file(str(ROOT / "pages" / "data.py"), default_timeout=60)
     at.session_state["lang"] = lang
@@ -191,7 +198,9 @@ def test_sub_event_choices_follow_the_chosen_event_types(acled) -> None:
     at.multiselect(key="ev_event_types").set_value(["Protests"]).run()
     # only the protests' sub-event types; the battle's one, no longer offered, is dropped
     assert at.multiselect(key="ev_sub_event_types").options == [
-        "Excessive force against protesters", "Peaceful protest"]
+        "Excessive force against protesters",
+        "Peaceful protest",
+    ]
     assert at.multiselect(key="ev_sub_event_types").value == []
     at.multiselect(key="ev_event_types").set_value(["Protests", "Battles"]).run()
     assert "Armed clash" in at.multiselect(key="ev_sub_event_types").options

@@ -21,8 +21,13 @@ REPO = Path(__file__).resolve().parents[2]
 ARTIFACTS = REPO / "artifacts"
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 
 
@@ -33,8 +38,10 @@ def _in_ci() -> bool:
 def _require_chromium() -> None:
     if Path(CHROMIUM).exists() or shutil.which(CHROMIUM):
         return
-    message = (f"Chromium not found at {CHROMIUM}: browser tests cannot run. "
-               "Install it with `apt-get install chromium` (make test does this).")
+    message = (
+        f"Chromium not found at {CHROMIUM}: browser tests cannot run. "
+        "Install it with `apt-get install chromium` (make test does this)."
+    )
     if _in_ci():
         pytest.fail(message + " Under CI=true this is a failure, not a skip.")
     warnings.warn(message, stacklevel=2)

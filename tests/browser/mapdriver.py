@@ -16,7 +16,8 @@ def map_frame(page: object, timeout: float = 60.0) -> object:
                 try:
                     ready = frame.evaluate(
                         "() => !!(window.map && document.querySelector('.leaflet-pane canvas,"
-                        " .leaflet-interactive'))")
+                        " .leaflet-interactive'))"
+                    )
                 except Exception:  # noqa: BLE001 - frame still loading
                     ready = False
                 if ready:
@@ -44,10 +45,15 @@ def _settle(page: object, frame: object, polls: int = 80) -> None:
             return
         raw = parse_qs(urlparse(page.url).query).get("view", [""])[0]
         view = parse_view(raw)
-        if (view and abs(view[0] - shown["lat"]) < 1e-4 and abs(view[1] - shown["lng"]) < 1e-4
-                and view[2] == shown["zoom"]):
-            page.locator('[data-testid="stApp"][data-test-script-state="notRunning"]') \
-                .wait_for(state="attached", timeout=60_000)
+        if (
+            view
+            and abs(view[0] - shown["lat"]) < 1e-4
+            and abs(view[1] - shown["lng"]) < 1e-4
+            and view[2] == shown["zoom"]
+        ):
+            page.locator('[data-testid="stApp"][data-test-script-state="notRunning"]').wait_for(
+                state="attached", timeout=60_000
+            )
             return
         page.wait_for_timeout(250)
 
@@ -55,7 +61,8 @@ def _settle(page: object, frame: object, polls: int = 80) -> None:
 def map_view(frame: object) -> dict:
     return frame.evaluate(
         "() => ({zoom: window.map.getZoom(), lat: window.map.getCenter().lat,"
-        " lng: window.map.getCenter().lng})")
+        " lng: window.map.getCenter().lng})"
+    )
 
 
 def click_lat_lng(page: object, frame: object, lat: float, lng: float) -> None:
@@ -63,7 +70,9 @@ def click_lat_lng(page: object, frame: object, lat: float, lng: float) -> None:
     point = frame.evaluate(
         "([lat, lng]) => { const p = window.map.latLngToContainerPoint([lat, lng]);"
         " const r = document.getElementById('map_div').getBoundingClientRect();"
-        " return {x: p.x + r.left, y: p.y + r.top}; }", [lat, lng])
+        " return {x: p.x + r.left, y: p.y + r.top}; }",
+        [lat, lng],
+    )
     box = frame.frame_element().bounding_box()
     page.mouse.click(box["x"] + point["x"], box["y"] + point["y"])
 
@@ -76,7 +85,8 @@ def wait_for_run(page: object, timeout_ms: float = 60_000) -> None:
     """Wait until the app's script run has finished (call it once the run has visibly
     started, e.g. after waiting for something that run draws)."""
     page.locator('[data-testid="stApp"][data-test-script-state="notRunning"]').wait_for(
-        state="attached", timeout=timeout_ms)
+        state="attached", timeout=timeout_ms
+    )
 
 
 _WATCH_RUNS_JS = """() => {

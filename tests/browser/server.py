@@ -32,9 +32,12 @@ def is_loopback(url: str) -> bool:
 
 
 @contextmanager
-def streamlit_server(log: Path, script: Path | str = "dashboard.py",
-                     env: Mapping[str, str] | None = None,
-                     timeout_s: float = 60.0) -> Iterator[str]:
+def streamlit_server(
+    log: Path,
+    script: Path | str = "dashboard.py",
+    env: Mapping[str, str] | None = None,
+    timeout_s: float = 60.0,
+) -> Iterator[str]:
     """Run ``streamlit run script`` until the block ends; yield its base URL.
 
     ``env`` is added to this process's environment. The server's output goes to ``log``,
@@ -44,13 +47,27 @@ def streamlit_server(log: Path, script: Path | str = "dashboard.py",
     full_env = {**os.environ, "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false", **(env or {})}
     with log.open("w") as out:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", str(script),
-             "--server.port", str(port), "--server.address", "127.0.0.1",
-             "--server.headless", "true",
-             # The suite tests the code as it was when the server started; an edit made
-             # meanwhile (another terminal, an editor's autosave) must not reload it.
-             "--server.fileWatcherType", "none"],
-            cwd=REPO, stdout=out, stderr=subprocess.STDOUT, env=full_env,
+            [
+                sys.executable,
+                "-m",
+                "streamlit",
+                "run",
+                str(script),
+                "--server.port",
+                str(port),
+                "--server.address",
+                "127.0.0.1",
+                "--server.headless",
+                "true",
+                # The suite tests the code as it was when the server started; an edit made
+                # meanwhile (another terminal, an editor's autosave) must not reload it.
+                "--server.fileWatcherType",
+                "none",
+            ],
+            cwd=REPO,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            env=full_env,
         )
     url = f"http://127.0.0.1:{port}"
     try:

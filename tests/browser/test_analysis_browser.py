@@ -46,7 +46,8 @@ def test_changing_the_pivot_changes_the_numbers(app_url, offline_page, artifacts
     page.get_by_role("heading", name="Before and after a pivot date").click()
     page.wait_for_function(
         "() => new URL(window.location.href).searchParams.get('pivot') === '2021-01-01'",
-        timeout=30_000)
+        timeout=30_000,
+    )
     _wait_idle(page)
     after = _events_metric(page)
     assert after != before
@@ -96,11 +97,12 @@ def _wait_for_section(page, section: str) -> None:
     page.wait_for_function(
         f"""() => document.querySelectorAll('{CHART}').length === {charts}
             && document.querySelectorAll('{CHART} svg g.role-axis-label').length
-               >= {charts}""", timeout=60_000)
+               >= {charts}""",
+        timeout=60_000,
+    )
 
 
-def test_every_top_actor_bar_is_labelled_and_victims_are_apart(app_url, offline_page,
-                                                              artifacts):
+def test_every_top_actor_bar_is_labelled_and_victims_are_apart(app_url, offline_page, artifacts):
     from geo.analysis import measures as an
     from geo.io.events import load_events
 
@@ -122,7 +124,8 @@ def test_every_top_actor_bar_is_labelled_and_victims_are_apart(app_url, offline_
 
 
 def test_trend_bars_are_readable_at_fourteen_years_and_milestones_labelled(
-        app_url, offline_page, artifacts):
+    app_url, offline_page, artifacts
+):
     page = offline_page.page
     _open_analysis(page, app_url)
     chart = page.locator(CHART).filter(has_text="Events per quarter").first
@@ -131,8 +134,13 @@ def test_trend_bars_are_readable_at_fourteen_years_and_milestones_labelled(
         .map(p => p.getBBox().width).filter(w => w > 0)""")
     assert widths and min(widths) >= 8, min(widths)  # 168 monthly bars would be ~4 px
     labels = chart.evaluate(VISIBLE_TEXTS, "mark-text")
-    for label in ("Coup, Mali", "Coup, Niger", "Liptako-Gourma Charter",
-                  "ECOWAS exit announced", "ECOWAS exit effective"):
+    for label in (
+        "Coup, Mali",
+        "Coup, Niger",
+        "Liptako-Gourma Charter",
+        "ECOWAS exit announced",
+        "ECOWAS exit effective",
+    ):
         assert label in labels, labels
     # No two milestone labels overlap.
     boxes = chart.evaluate("""root => Array.from(root.querySelectorAll('g.mark-text text'))
@@ -140,7 +148,7 @@ def test_trend_bars_are_readable_at_fourteen_years_and_milestones_labelled(
         .map(t => { const b = t.getBoundingClientRect();
                     return [b.left, b.top, b.right, b.bottom]; })""")
     for i, a in enumerate(boxes):
-        for b in boxes[i + 1:]:
+        for b in boxes[i + 1 :]:
             overlap_x = min(a[2], b[2]) - max(a[0], b[0])
             overlap_y = min(a[3], b[3]) - max(a[1], b[1])
             assert overlap_x <= 1 or overlap_y <= 1, (a, b)
@@ -188,7 +196,9 @@ def test_regrouping_a_chart_reruns_its_section_alone(app_url, offline_page, arti
     group.get_by_text("Category", exact=True).click()
     page.wait_for_function(
         f"""() => Array.from(document.querySelectorAll('{CHART}'))
-            .some(c => c.textContent.includes('Insurgency'))""", timeout=60_000)
+            .some(c => c.textContent.includes('Insurgency'))""",
+        timeout=60_000,
+    )
     _wait_idle(page)
     assert whole > 30, whole
     assert 0 < len(elements) < whole / 3, (len(elements), whole)
@@ -198,8 +208,7 @@ def test_regrouping_a_chart_reruns_its_section_alone(app_url, offline_page, arti
     assert offline_page.external_requests == [] and offline_page.page_errors == []
 
 
-def test_each_section_is_one_click_away_and_named_in_the_url(app_url, offline_page,
-                                                             artifacts):
+def test_each_section_is_one_click_away_and_named_in_the_url(app_url, offline_page, artifacts):
     """The choice of section draws that section alone (the regions' map only there) and
     writes it in the URL; the grouping chosen in a section is still chosen when the reader
     comes back to it."""
@@ -208,24 +217,31 @@ def test_each_section_is_one_click_away_and_named_in_the_url(app_url, offline_pa
     picker = page.locator('[data-testid="stRadio"]').filter(has_text="Show").first
     picker.wait_for()
     page.locator('[data-testid="stRadio"]').filter(has_text="Group by").first.get_by_text(
-        "Category", exact=True).click()
+        "Category", exact=True
+    ).click()
     page.wait_for_function(
         f"""() => Array.from(document.querySelectorAll('{CHART}'))
-            .some(c => c.textContent.includes('Insurgency'))""", timeout=60_000)
+            .some(c => c.textContent.includes('Insurgency'))""",
+        timeout=60_000,
+    )
     _wait_idle(page)
     picker.get_by_text("Regions (admin-1)", exact=True).click()
     page.wait_for_function(
         "() => new URL(window.location.href).searchParams.get('section') === 'regions'",
-        timeout=30_000)
+        timeout=30_000,
+    )
     frame = page.locator('iframe[title="streamlit_folium.st_folium"]')
     frame.wait_for(state="attached", timeout=60_000)
     _wait_idle(page)
-    page.wait_for_function("""() => {
+    page.wait_for_function(
+        """() => {
       const f = document.querySelector('iframe[title="streamlit_folium.st_folium"]');
       try { return !!(f && f.contentWindow.map && f.contentDocument.querySelector(
                         '.leaflet-pane canvas, .leaflet-interactive')); }
       catch (e) { return false; }
-    }""", timeout=60_000)  # Leaflet has drawn the regions
+    }""",
+        timeout=60_000,
+    )  # Leaflet has drawn the regions
     frame.scroll_into_view_if_needed()
     assert frame.is_visible()
     assert page.locator(CHART).count() == 0
@@ -236,5 +252,7 @@ def test_each_section_is_one_click_away_and_named_in_the_url(app_url, offline_pa
     assert page.locator('iframe[title="streamlit_folium.st_folium"]').count() == 0
     page.wait_for_function(
         f"""() => Array.from(document.querySelectorAll('{CHART}'))
-            .some(c => c.textContent.includes('Insurgency'))""", timeout=60_000)
+            .some(c => c.textContent.includes('Insurgency'))""",
+        timeout=60_000,
+    )
     assert offline_page.external_requests == [] and offline_page.page_errors == []

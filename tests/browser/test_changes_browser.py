@@ -29,7 +29,8 @@ def _level_map_units(page, timeout_ms: int = 60_000) -> int:
                 try:
                     count = frame.evaluate(  # drawn on a canvas: count the map's features
                         "() => window.map ? Object.values(window.map._layers)"
-                        ".filter(layer => layer.feature && layer._map).length : 0")
+                        ".filter(layer => layer.feature && layer._map).length : 0"
+                    )
                 except Exception:  # noqa: BLE001 - frame still loading
                     count = 0
                 if count:
@@ -43,7 +44,8 @@ def _period_line(page):
 
 
 def test_the_french_changes_page_draws_its_levels_and_follows_the_period(
-        app_url, offline_page, artifacts):
+    app_url, offline_page, artifacts
+):
     page = offline_page.page
     page.goto(app_url)
     page.get_by_role("heading", name="Sahel Atlas").first.wait_for()
@@ -52,7 +54,8 @@ def test_the_french_changes_page_draws_its_levels_and_follows_the_period(
     page.get_by_role("heading", name="Atlas du Sahel").first.wait_for()
     wait_for_run(page)
     page.locator('[data-testid="stSidebarNav"]').get_by_role(
-        "link", name="Où cela change", exact=True).click()
+        "link", name="Où cela change", exact=True
+    ).click()
     expect(page).to_have_url(re.compile(r"/changes(\?|$)"))
     expect(page.get_by_role("heading", name="Où la violence évolue")).to_be_visible()
     wait_for_run(page)

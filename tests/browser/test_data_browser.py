@@ -52,9 +52,10 @@ def data_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Pa
     _require_chromium()
     tmp = tmp_path_factory.mktemp("data_app")
     (tmp / "tmp").mkdir()
-    with streamlit_server(tmp / "server.log",
-                          env={"SAHEL_ATLAS_DATA_DIR": str(tmp / "store"),
-                               "TMPDIR": str(tmp / "tmp")}) as url:
+    with streamlit_server(
+        tmp / "server.log",
+        env={"SAHEL_ATLAS_DATA_DIR": str(tmp / "store"), "TMPDIR": str(tmp / "tmp")},
+    ) as url:
         yield url, tmp / "tmp"
 
 
@@ -80,8 +81,10 @@ def test_upload_acled_file_then_see_its_events_on_the_map(data_app, offline_page
     # Only the imported dataset on the map: its four events are the marks, each one opens
     # its own panel when clicked.
     with (FIX / "acled_labels.csv").open(encoding="utf-8", newline="") as fh:
-        rows = [(f"acled:{r['event_id_cnty']}", float(r["latitude"]), float(r["longitude"]))
-                for r in csv.DictReader(fh)]
+        rows = [
+            (f"acled:{r['event_id_cnty']}", float(r["latitude"]), float(r["longitude"]))
+            for r in csv.DictReader(fh)
+        ]
     assert len(rows) == 4
     page.goto(f"{data_app}/map?cluster=0")
     map_frame(page)
@@ -95,8 +98,13 @@ def test_upload_acled_file_then_see_its_events_on_the_map(data_app, offline_page
         before = wait_points(page, lambda s: s["total"] == 4, "the events layer")
         frame.evaluate(f"() => {{ window.map.setView([{lat}, {lng}], 9, {{animate: false}}); }}")
         # Painted there, or still inside the canvas painted last (then nothing is repainted).
-        wait_points(page, lambda s, b=before: (s["paints"] > b["paints"] or s["kept"] > b["kept"])
-                    and s["drawn"] >= 1, f"the marks around {ident}")
+        wait_points(
+            page,
+            lambda s, b=before: (
+                (s["paints"] > b["paints"] or s["kept"] > b["kept"]) and s["drawn"] >= 1
+            ),
+            f"the marks around {ident}",
+        )
         click_lat_lng(page, frame, lat, lng)
         page.locator(f'.event-panel[data-id="{ident}"]').wait_for(timeout=60_000)
     page.screenshot(path=artifacts / "data-on-map.png")
@@ -108,8 +116,9 @@ ERRORS_JS = """() => Array.from(document.querySelectorAll(
   '[data-testid="stAlertContentError"], [data-testid="stException"]')).map(e => e.innerText)"""
 
 
-def test_second_upload_without_reload_starts_from_its_own_detection(data_app, offline_page,
-                                                                     artifacts):
+def test_second_upload_without_reload_starts_from_its_own_detection(
+    data_app, offline_page, artifacts
+):
     """ACLED upload -> store -> UCDP upload in the same page (no reload): the format and the
     dataset name follow the new file, the check succeeds and no stale error is left."""
     data_app, _ = data_app
@@ -138,8 +147,9 @@ def test_second_upload_without_reload_starts_from_its_own_detection(data_app, of
       && (s.innerText.includes('UCDP GED (CSV)') || Array.from(s.querySelectorAll('input'))
           .some(i => i.value === 'UCDP GED (CSV)')))""")
     name = page.get_by_label("Dataset name (one map layer per dataset)")
-    page.wait_for_function("() => Array.from(document.querySelectorAll('input')).some("
-                           "i => i.value === 'ucdp')")
+    page.wait_for_function(
+        "() => Array.from(document.querySelectorAll('input')).some(i => i.value === 'ucdp')"
+    )
     assert name.input_value() == "ucdp"
     page.get_by_role("button", name="Check the file").click()
     page.get_by_text("Validation report").wait_for()
@@ -168,8 +178,9 @@ def test_uploader_chrome_in_french(data_app, offline_page, artifacts):
     assert '"Parcourir"' in after
     # The limit follows the machine's free memory (geo.ui.data.page_limit_bytes): any size,
     # written in French (spaces between thousands).
-    assert any(re.search(r"Jusqu[’']à \d[\d\u202f\u00a0 ]* Mo par fichier", c)
-               for c in after), after
+    assert any(re.search(r"Jusqu[’']à \d[\d\u202f\u00a0 ]* Mo par fichier", c) for c in after), (
+        after
+    )
     zone.screenshot(path=artifacts / "data-uploader-fr.png")
     assert offline_page.external_requests == []
 
@@ -199,7 +210,8 @@ def test_storing_shows_its_progress(data_app, offline_page, artifacts, tmp_path)
     page.evaluate(SEEN_JS)
     confirm.click()
     page.get_by_text(re.compile(r"^Stored [\d,]+ events in dataset acled")).wait_for(
-        timeout=120_000)
+        timeout=120_000
+    )
     seen = " | ".join(page.evaluate("() => Array.from(window.__seen)"))
     assert re.search(r"Storing [\d,]+ events in dataset acled", seen), seen
     assert re.search(r"Writing to the store: [\d,]+ of [\d,]+ events", seen), seen
@@ -207,13 +219,19 @@ def test_storing_shows_its_progress(data_app, offline_page, artifacts, tmp_path)
     assert offline_page.page_errors == []
 
 
-@pytest.mark.parametrize(("case", "expected"), [
-    ("zip_bomb", "zip bomb"), ("entity_expansion", "laughs.xlsx"),
-    ("truncated_sheet", "cut.xlsx"), ("duplicate_columns", "dups.csv"),
-    ("binary", "garbage.csv"),
-])
-def test_a_refused_upload_says_why_with_no_traceback(data_app, offline_page, artifacts,
-                                                      tmp_path, case, expected):
+@pytest.mark.parametrize(
+    ("case", "expected"),
+    [
+        ("zip_bomb", "zip bomb"),
+        ("entity_expansion", "laughs.xlsx"),
+        ("truncated_sheet", "cut.xlsx"),
+        ("duplicate_columns", "dups.csv"),
+        ("binary", "garbage.csv"),
+    ],
+)
+def test_a_refused_upload_says_why_with_no_traceback(
+    data_app, offline_page, artifacts, tmp_path, case, expected
+):
     """Hostile files through the real uploader: a clear error naming the user's file, never
     Streamlit's exception box, and the page stays usable (the store is untouched: see
     tests/io/test_hostile_files.py)."""

@@ -35,8 +35,9 @@ def two_datasets_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     source.write_text(HEADER + "\n" + "\n".join(ROWS) + "\n", encoding="utf-8")
     store = Store(tmp / "store")
     assert commit(prepare(source, store=store, dataset="acled"), store) == 2
-    with streamlit_server(tmp / "server.log",
-                          env={"SAHEL_ATLAS_DATA_DIR": str(store.directory)}) as url:
+    with streamlit_server(
+        tmp / "server.log", env={"SAHEL_ATLAS_DATA_DIR": str(store.directory)}
+    ) as url:
         yield url
 
 
@@ -51,20 +52,22 @@ def wait_for_stats(page: object, frame: object, total: int) -> dict:
     raise AssertionError(f"the map drew {stats}, not {total} events")
 
 
-def test_duplicate_drawn_once_and_its_panel_names_both_sources(two_datasets_app, offline_page,
-                                                                artifacts: Path):
+def test_duplicate_drawn_once_and_its_panel_names_both_sources(
+    two_datasets_app, offline_page, artifacts: Path
+):
     curated = load_events().events
     barsalogho = curated.set_index("id").loc[CURATED_ID]
     located = int(curated["latitude"].notna().sum())
     page = offline_page.page
     # Zoomed on Barsalogho, every mark on its own.
-    page.goto(f"{two_datasets_app}/map?cluster=0&view="
-              f"{barsalogho['latitude']},{barsalogho['longitude']},11")
+    page.goto(
+        f"{two_datasets_app}/map?cluster=0&view="
+        f"{barsalogho['latitude']},{barsalogho['longitude']},11"
+    )
     frame = map_frame(page)
     # Every curated event and one ACLED event: its copy of Barsalogho is not drawn.
     stats = wait_for_stats(page, frame, located + 1)
-    page.get_by_text("1 duplicate of an event of another dataset not drawn",
-                     exact=False).wait_for()
+    page.get_by_text("1 duplicate of an event of another dataset not drawn", exact=False).wait_for()
     assert stats["drawnByDataset"].get("curated", 0) >= 1
 
     click_lat_lng(page, frame, barsalogho["latitude"], barsalogho["longitude"])
@@ -79,8 +82,7 @@ def test_duplicate_drawn_once_and_its_panel_names_both_sources(two_datasets_app,
     assert page.get_by_text("under this click", exact=False).count() == 0
     legend = page.locator(".legend-dataset")
     assert legend.count() == 2
-    assert {legend.nth(i).get_attribute("data-dataset") for i in range(2)} == {
-        "curated", "acled"}
+    assert {legend.nth(i).get_attribute("data-dataset") for i in range(2)} == {"curated", "acled"}
     page.screenshot(path=artifacts / "duplicates-map.png")
     sidebar = page.locator('[data-testid="stSidebar"]')
     sidebar.get_by_text("Event in two datasets: show the copy of").scroll_into_view_if_needed()

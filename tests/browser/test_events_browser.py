@@ -44,10 +44,16 @@ EVENTS = load_events().events
 DEFAULT = default_filter(EVENTS)
 SHOWN = apply_filter(EVENTS, DEFAULT)
 CHARTER = replace(DEFAULT, date_from=CHARTER_DATE)
-LABELS = {"coup-successful": "Successful coups", "coup-attempted": "Attempted coups",
-          "coup-plot": "Alleged coup plots", "insurgency": "Insurgency events",
-          "state-violence": "State violence", "protest": "Protests (ACLED)",
-          "riot": "Riots (ACLED)", "strategic": "Strategic developments (ACLED)"}
+LABELS = {
+    "coup-successful": "Successful coups",
+    "coup-attempted": "Attempted coups",
+    "coup-plot": "Alleged coup plots",
+    "insurgency": "Insurgency events",
+    "state-violence": "State violence",
+    "protest": "Protests (ACLED)",
+    "riot": "Riots (ACLED)",
+    "strategic": "Strategic developments (ACLED)",
+}
 SHOWN_RE = re.compile(r"^\d+ events shown")
 SIDEBAR = '[data-testid="stSidebar"]'
 
@@ -62,7 +68,10 @@ _LAYER_JS = """
       || s.maskToken !== (layers[0].options.maskToken || null))
     return null;
   const layer = layers[0];"""
-MARKS_JS = "() => {" + _LAYER_JS + """
+MARKS_JS = (
+    "() => {"
+    + _LAYER_JS
+    + """
   const block = layer._block, styles = layer.options.styles, byLayer = {};
   const bits = layer._mask ? layer._mask.bits : null;  // the points the filters keep
   for (let i = 0; i < block.n; i++) {
@@ -73,21 +82,31 @@ MARKS_JS = "() => {" + _LAYER_JS + """
           cluster: layer.options.cluster,
           inBubbles: layer._bubbles.reduce((sum, b) => sum + b.n, 0)};
 }"""
+)
 # What is under the pixel of (lat, lng), top-most first: the display layer of each mark, or
 # "bubble" for a bubble of grouped marks.
-HITS_AT_JS = "([lat, lng]) => {" + _LAYER_JS + """
+HITS_AT_JS = (
+    "([lat, lng]) => {"
+    + _LAYER_JS
+    + """
   const hits = layer._hitsAt(window.map.latLngToLayerPoint([lat, lng]));
   const styles = layer.options.styles, style = layer._block.style;
   return hits.map((i) => i === -1 ? 'bubble' : styles[style[i]].layer);
 }"""
+)
 # The bubbles of the last paint, largest first: count and page-independent position.
-BUBBLES_JS = "() => {" + _LAYER_JS + """
+BUBBLES_JS = (
+    "() => {"
+    + _LAYER_JS
+    + """
   return layer._bubbles.map((b) => { const ll = window.map.layerPointToLatLng([b.x, b.y]);
     return {n: b.n, lat: ll.lat, lng: ll.lng}; }).sort((a, b) => b.n - a.n);
 }"""
+)
 
 
 # --- expectations from the data ----------------------------------------------------------------
+
 
 def located(df):
     return df.dropna(subset=["latitude", "longitude"])
@@ -119,8 +138,11 @@ def isolated_events(layer: str) -> list:
     lng = pts["longitude"].map(math.radians).to_numpy()
 
     def nearest(i: int) -> float:
-        return min(6371 * math.hypot(lat[i] - lat[j], (lng[i] - lng[j]) * math.cos(lat[i]))
-                   for j in range(len(pts)) if j != i)
+        return min(
+            6371 * math.hypot(lat[i] - lat[j], (lng[i] - lng[j]) * math.cos(lat[i]))
+            for j in range(len(pts))
+            if j != i
+        )
 
     scored = [(nearest(i), row) for i, row in enumerate(pts.itertuples()) if row.layer == layer]
     return [row for _, row in sorted(scored, key=lambda s: -s[0])]
@@ -134,13 +156,15 @@ def _inside(region_id: str) -> tuple[float, float]:
 
 # --- waiting without time.sleep ----------------------------------------------------------------
 
+
 def app_error(page: object) -> str | None:
     errors = page.locator('[data-testid="stException"]')
     return errors.first.inner_text() if errors.count() else None
 
 
-def wait_for(page: object, predicate: Callable[[], object], what: str,
-             timeout: float = 45.0) -> object:
+def wait_for(
+    page: object, predicate: Callable[[], object], what: str, timeout: float = 45.0
+) -> object:
     """Poll ``predicate`` until truthy; fail at once if the app shows an exception."""
     deadline = time.monotonic() + timeout
     last: object = None
@@ -180,17 +204,20 @@ def wait_drawn(page: object, want: dict[str, int]) -> dict[str, int]:
 
 def wait_painted(page: object, frame: object, after: int, **want: object) -> dict:
     """Wait for a paint after paint number ``after`` whose stats match ``want``."""
+
     def ready() -> dict | None:
         now = frame.evaluate(MARKS_JS)
         if now and now["paints"] > after and all(now[k] == v for k, v in want.items()):
             return now
         return None
+
     return wait_for(page, ready, f"a paint after {after} with {want}")
 
 
 def sidebar_checkboxes(page: object) -> list[tuple[str, bool]]:
     return page.locator(f'{SIDEBAR} label:has(input[type="checkbox"])').evaluate_all(
-        "els => els.map(e => [e.innerText.trim(), e.querySelector('input').checked])")
+        "els => els.map(e => [e.innerText.trim(), e.querySelector('input').checked])"
+    )
 
 
 def shown_caption(page: object) -> str:
@@ -208,7 +235,9 @@ def mouse_at(page: object, frame: object, lat: float, lng: float) -> tuple[float
     point = frame.evaluate(
         "([lat, lng]) => { const p = window.map.latLngToContainerPoint([lat, lng]);"
         " const r = document.getElementById('map_div').getBoundingClientRect();"
-        " return {x: p.x + r.left, y: p.y + r.top}; }", [lat, lng])
+        " return {x: p.x + r.left, y: p.y + r.top}; }",
+        [lat, lng],
+    )
     box = frame.frame_element().bounding_box()
     return box["x"] + point["x"], box["y"] + point["y"]
 
@@ -217,14 +246,17 @@ def set_view(page: object, frame: object, lat: float, lng: float, zoom: int) -> 
     """Move the map without animation and wait until the events layer has repainted there,
     or has found the view inside the canvas it painted last (``kept``: nothing to paint)."""
     before = frame.evaluate(MARKS_JS) or {"paints": 0, "kept": 0}
-    frame.evaluate("([lat, lng, zoom]) => { window.map.setView([lat, lng], zoom,"
-                   " {animate: false}); }", [lat, lng, zoom])
+    frame.evaluate(
+        "([lat, lng, zoom]) => { window.map.setView([lat, lng], zoom, {animate: false}); }",
+        [lat, lng, zoom],
+    )
     wait_for(page, lambda: map_view(frame)["zoom"] == zoom, f"zoom {zoom}")
 
     def shown() -> dict | None:
         now = frame.evaluate(MARKS_JS)
         moved = now and (now["paints"] > before["paints"] or now["kept"] > before["kept"])
         return now if moved else None
+
     return wait_for(page, shown, f"the events layer at {lat}, {lng}, zoom {zoom}")
 
 
@@ -241,8 +273,10 @@ def assert_offline(offline_page: OfflinePage) -> None:
 
 # --- layers and dates --------------------------------------------------------------------------
 
+
 def test_unchecking_a_layer_removes_its_marks_without_reloading_the_map(
-        app_url, offline_page, artifacts):
+    app_url, offline_page, artifacts
+):
     page = offline_page.page
     page.goto(f"{app_url}/?cluster=0")  # every mark in view drawn on its own
     frame = map_frame(page)
@@ -259,23 +293,38 @@ def test_unchecking_a_layer_removes_its_marks_without_reloading_the_map(
     n_label = int(re.search(r"\((\d+)\)", label).group(1))
     not_located = int(SHOWN.query("layer == 'insurgency'")["latitude"].isna().sum())
     page.locator(SIDEBAR).get_by_text(label, exact=True).click()
-    after = wait_drawn(page, drawn_expected(replace(DEFAULT, layers=tuple(
-        layer for layer in DEFAULT.layers if layer != "insurgency"))))
+    after = wait_drawn(
+        page,
+        drawn_expected(
+            replace(
+                DEFAULT, layers=tuple(layer for layer in DEFAULT.layers if layer != "insurgency")
+            )
+        ),
+    )
     # Fewer by the label's N, less the insurgency events that have no coordinates.
     assert "insurgency" not in after
     assert sum(before.values()) - sum(after.values()) == n_label - not_located
     # In the same view, exactly the insurgency marks went; every other mark is still drawn.
     painted = marks(page)
     assert painted["total"] == sum(after.values())
-    assert painted["drawnByLayer"] == {k: v for k, v in first["drawnByLayer"].items()
-                                       if k != "insurgency"}
+    assert painted["drawnByLayer"] == {
+        k: v for k, v in first["drawnByLayer"].items() if k != "insurgency"
+    }
     assert not page.get_by_role("checkbox", name=label).is_checked()
     assert page.get_by_role("checkbox", name=labels["coup-successful"]).is_checked()
-    wait_for(page, lambda: shown_caption(page) == caption_text(
-        replace(DEFAULT, layers=tuple(lay for lay in DEFAULT.layers if lay != "insurgency"))),
-        "the caption")
-    wait_for(page, lambda: re.search(r"layers=coup-successful(%2C|,)", page.url),
-             "layers in the URL")
+    wait_for(
+        page,
+        lambda: (
+            shown_caption(page)
+            == caption_text(
+                replace(DEFAULT, layers=tuple(lay for lay in DEFAULT.layers if lay != "insurgency"))
+            )
+        ),
+        "the caption",
+    )
+    wait_for(
+        page, lambda: re.search(r"layers=coup-successful(%2C|,)", page.url), "layers in the URL"
+    )
 
     frame = map_frame(page)
     assert frame.evaluate("() => window.__probe") == 1, "the map was reloaded"
@@ -316,6 +365,7 @@ def test_since_the_charter_changes_counts_and_marks(app_url, offline_page, artif
 
 # --- clicking events ---------------------------------------------------------------------------
 
+
 def test_clicking_an_event_shows_its_sources(app_url, offline_page, artifacts):
     page = offline_page.page
     page.goto(app_url)
@@ -323,23 +373,34 @@ def test_clicking_an_event_shows_its_sources(app_url, offline_page, artifacts):
     wait_drawn(page, drawn_expected(DEFAULT))
     assert marks(page)["bubbles"] > 0  # grouped by default
     page.locator(SIDEBAR).get_by_text("Group overlapping events", exact=True).click()
-    wait_for(page, lambda: (lambda m: m and m["cluster"] is False and m["bubbles"] == 0)(
-        marks(page)), "no grouping")
+    wait_for(
+        page,
+        lambda: (lambda m: m and m["cluster"] is False and m["bubbles"] == 0)(marks(page)),
+        "no grouping",
+    )
     wait_for(page, lambda: "cluster=0" in page.url, "cluster=0 in the URL")
     wait_drawn(page, drawn_expected(DEFAULT))
     frame = map_frame(page)
     frame.evaluate("() => { window.__probe = 1; }")
 
     # An insurgency event alone under its pixel, well inside the view.
-    event = next(e for e in isolated_events("insurgency") if frame.evaluate(
-        "([lat, lng]) => window.map.getBounds().pad(-0.1).contains([lat, lng])",
-        [e.latitude, e.longitude]) and frame.evaluate(
-        HITS_AT_JS, [e.latitude, e.longitude]) == ["insurgency"])
+    event = next(
+        e
+        for e in isolated_events("insurgency")
+        if frame.evaluate(
+            "([lat, lng]) => window.map.getBounds().pad(-0.1).contains([lat, lng])",
+            [e.latitude, e.longitude],
+        )
+        and frame.evaluate(HITS_AT_JS, [e.latitude, e.longitude]) == ["insurgency"]
+    )
     x, y = mouse_at(page, frame, event.latitude, event.longitude)
     page.mouse.move(x, y)
     tooltip = frame.locator(".leaflet-tooltip")
-    wait_for(page, lambda: tooltip.count() == 1 and tooltip.inner_text() == "Insurgency events",
-             "the tooltip")  # the layer only: the date and the place are in the panel
+    wait_for(
+        page,
+        lambda: tooltip.count() == 1 and tooltip.inner_text() == "Insurgency events",
+        "the tooltip",
+    )  # the layer only: the date and the place are in the panel
 
     page.mouse.click(x, y)
     panel = page.locator(".event-panel")
@@ -348,13 +409,15 @@ def test_clicking_an_event_shows_its_sources(app_url, offline_page, artifacts):
     assert event.location in panel.locator("h3").inner_text()
     links = panel.locator('a[href^="http"]')
     assert links.count() >= 1
-    assert [links.nth(i).get_attribute("href") for i in range(links.count())] == list(
-        event.sources)
+    assert [links.nth(i).get_attribute("href") for i in range(links.count())] == list(event.sources)
     for i in range(links.count()):
         assert links.nth(i).get_attribute("target") == "_blank"
         assert "noopener" in links.nth(i).get_attribute("rel")
-    wait_for(page, lambda: re.search(rf"sel=event(%3A|:){re.escape(event.id)}", page.url),
-             "sel in the URL")
+    wait_for(
+        page,
+        lambda: re.search(rf"sel=event(%3A|:){re.escape(event.id)}", page.url),
+        "sel in the URL",
+    )
     assert page.get_by_text("under this click").count() == 0  # one mark was under it
     assert map_frame(page).evaluate("() => window.__probe") == 1, "the map was reloaded"
     page.screenshot(path=artifacts / "events-click-event.png")
@@ -373,14 +436,22 @@ def test_the_tooltip_names_the_layer_in_french(app_url, offline_page):
     page.goto(f"{app_url}/?lang=fr&cluster=0")
     frame = map_frame(page)
     wait_drawn(page, drawn_expected(DEFAULT))
-    event = next(e for e in isolated_events("insurgency") if frame.evaluate(
-        "([lat, lng]) => window.map.getBounds().pad(-0.1).contains([lat, lng])",
-        [e.latitude, e.longitude]) and frame.evaluate(
-        HITS_AT_JS, [e.latitude, e.longitude]) == ["insurgency"])
+    event = next(
+        e
+        for e in isolated_events("insurgency")
+        if frame.evaluate(
+            "([lat, lng]) => window.map.getBounds().pad(-0.1).contains([lat, lng])",
+            [e.latitude, e.longitude],
+        )
+        and frame.evaluate(HITS_AT_JS, [e.latitude, e.longitude]) == ["insurgency"]
+    )
     page.mouse.move(*mouse_at(page, frame, event.latitude, event.longitude))
     tooltip = frame.locator(".leaflet-tooltip")
-    wait_for(page, lambda: tooltip.count() == 1
-             and tooltip.inner_text() == "Violences insurgées", "the French tooltip")
+    wait_for(
+        page,
+        lambda: tooltip.count() == 1 and tooltip.inner_text() == "Violences insurgées",
+        "the French tooltip",
+    )
     assert_offline(offline_page)
 
 
@@ -411,13 +482,19 @@ def test_coincident_events_are_each_reachable(app_url, offline_page, artifacts):
     hits = frame.evaluate(HITS_AT_JS, list(BAMAKO))
     assert len(hits) == len(here), hits
     assert hits[0] == "coup-successful"  # coups last (on top), successful coups at the top
-    assert hits[-len(here) + len(coups):] == ["insurgency"] * (len(here) - len(coups))
+    assert hits[-len(here) + len(coups) :] == ["insurgency"] * (len(here) - len(coups))
 
     x, y = mouse_at(page, frame, *BAMAKO)
     page.mouse.move(x, y)
     tooltip = frame.locator(".leaflet-tooltip")
-    wait_for(page, lambda: tooltip.count() == 1 and tooltip.inner_text()
-             == f"Successful coups · {len(here)} events here", "the tooltip")
+    wait_for(
+        page,
+        lambda: (
+            tooltip.count() == 1
+            and tooltip.inner_text() == f"Successful coups · {len(here)} events here"
+        ),
+        "the tooltip",
+    )
 
     page.mouse.click(x, y)
     panel = page.locator(".event-panel")
@@ -427,8 +504,9 @@ def test_coincident_events_are_each_reachable(app_url, offline_page, artifacts):
     assert panel.locator('a[href^="http"][target="_blank"]').count() >= 1
     heading = f"{len(here) - 1} other events under this click"
     page.get_by_text(heading, exact=True).wait_for()
-    wait_for(page, lambda: re.search(rf"sel=event(%3A|:){re.escape(top)}", page.url),
-             "sel in the URL")
+    wait_for(
+        page, lambda: re.search(rf"sel=event(%3A|:){re.escape(top)}", page.url), "sel in the URL"
+    )
     others = here[here["id"] != top]
     for event in others.itertuples():
         page.get_by_role("button", name=chooser_label(event), exact=True).wait_for()
@@ -438,8 +516,11 @@ def test_coincident_events_are_each_reachable(app_url, offline_page, artifacts):
     pick = coups[coups["id"] != top].iloc[0]
     page.get_by_role("button", name=chooser_label(pick), exact=True).click()
     page.locator(f'.event-panel[data-id="{pick.id}"]').wait_for()
-    wait_for(page, lambda: re.search(rf"sel=event(%3A|:){re.escape(pick.id)}", page.url),
-             "the picked event in the URL")
+    wait_for(
+        page,
+        lambda: re.search(rf"sel=event(%3A|:){re.escape(pick.id)}", page.url),
+        "the picked event in the URL",
+    )
     page.get_by_text(f"{len(near) - 1} other events at this place", exact=True).wait_for()
     assert page.get_by_text("under this click").count() == 0
     for event in near[near["id"] != pick.id].itertuples():
@@ -472,16 +553,27 @@ def test_clicking_a_bubble_zooms_in(app_url, offline_page, artifacts):
     x, y = mouse_at(page, frame, biggest["lat"], biggest["lng"])
     page.mouse.move(x, y)
     tooltip = frame.locator(".leaflet-tooltip")
-    wait_for(page, lambda: tooltip.count() == 1 and tooltip.inner_text()
-             == f"{biggest['n']} events: click to zoom in", "the bubble's tooltip")
+    wait_for(
+        page,
+        lambda: (
+            tooltip.count() == 1
+            and tooltip.inner_text() == f"{biggest['n']} events: click to zoom in"
+        ),
+        "the bubble's tooltip",
+    )
     try:
         watch_runs(page)
         page.mouse.click(x, y)
-        wait_for(page, lambda: map_view(map_frame(page, timeout=1))["zoom"] == zoom + 2,
-                 "the zoom-in", timeout=15)
+        wait_for(
+            page,
+            lambda: map_view(map_frame(page, timeout=1))["zoom"] == zoom + 2,
+            "the zoom-in",
+            timeout=15,
+        )
         centre = map_view(map_frame(page))
         assert (centre["lat"], centre["lng"]) == pytest.approx(
-            (biggest["lat"], biggest["lng"]), abs=0.05)
+            (biggest["lat"], biggest["lng"]), abs=0.05
+        )
         # The click is sent to the app (last_object_clicked), which reruns.
         assert map_frame(page).evaluate("() => !!window.__GLOBAL_DATA__.last_object_clicked")
         wait_for_runs(page)
@@ -496,8 +588,10 @@ def test_clicking_a_bubble_zooms_in(app_url, offline_page, artifacts):
 
 # --- hostile text in another event file --------------------------------------------------------
 
-HOSTILE = ('<img src=x onerror="window.__xss=1"> <script>window.__xss=2</script> '
-           '`backtick` ${window.__xss=3} {{ 7*7 }} {% if 1 %}jinja{% endif %}')
+HOSTILE = (
+    '<img src=x onerror="window.__xss=1"> <script>window.__xss=2</script> '
+    "`backtick` ${window.__xss=3} {{ 7*7 }} {% if 1 %}jinja{% endif %}"
+)
 XSS_ID = "MLI-2024-01-01-XSS"
 
 
@@ -505,21 +599,46 @@ def _write_hostile_csv(path: Path) -> None:
     with (REPO / "data" / "events" / "events.csv").open(encoding="utf-8", newline="") as fh:
         header = csv.DictReader(fh).fieldnames
     base = dict.fromkeys(header, "")
-    hostile = {**base, "id": XSS_ID, "dataset": "curated", "date": "2024-01-01",
-               "date_precision": "day", "category": "insurgency", "subtype": "ambush",
-               "country_iso3": "MLI", "location": f"Place {HOSTILE}", "latitude": "20.5",
-               "longitude": "-3.5", "geo_precision": "1", "actors": f"JNIM {HOSTILE}; FAMa",
-               "fatalities_low": "3", "fatalities_high": "5", "summary": f"Summary {HOSTILE}",
-               "sources": "javascript:window.__xss=4 https://example.org/report",
-               "verified": "true"}
+    hostile = {
+        **base,
+        "id": XSS_ID,
+        "dataset": "curated",
+        "date": "2024-01-01",
+        "date_precision": "day",
+        "category": "insurgency",
+        "subtype": "ambush",
+        "country_iso3": "MLI",
+        "location": f"Place {HOSTILE}",
+        "latitude": "20.5",
+        "longitude": "-3.5",
+        "geo_precision": "1",
+        "actors": f"JNIM {HOSTILE}; FAMa",
+        "fatalities_low": "3",
+        "fatalities_high": "5",
+        "summary": f"Summary {HOSTILE}",
+        "sources": "javascript:window.__xss=4 https://example.org/report",
+        "verified": "true",
+    }
     # A second, harmless event on another day (the date slider needs a span).
-    benign = {**hostile, "id": "NER-2023-01-01-OK", "date": "2023-01-01",
-              "country_iso3": "NER", "location": "Niamey", "latitude": "13.5137",
-              "longitude": "2.1098", "actors": "Someone", "summary": "Nothing to see.",
-              "sources": "https://example.org/ok"}
+    benign = {
+        **hostile,
+        "id": "NER-2023-01-01-OK",
+        "date": "2023-01-01",
+        "country_iso3": "NER",
+        "location": "Niamey",
+        "latitude": "13.5137",
+        "longitude": "2.1098",
+        "actors": "Someone",
+        "summary": "Nothing to see.",
+        "sources": "https://example.org/ok",
+    }
     # A rejected row whose values (echoed in the problem report) are hostile too.
-    rejected = {**hostile, "id": '<img src=x onerror="window.__xss=5">',
-                "date": "<script>window.__xss=6</script>", "country_iso3": "ZZZ"}
+    rejected = {
+        **hostile,
+        "id": '<img src=x onerror="window.__xss=5">',
+        "date": "<script>window.__xss=6</script>",
+        "country_iso3": "ZZZ",
+    }
     with path.open("w", encoding="utf-8", newline="") as fh:
         writer = csv.DictWriter(fh, fieldnames=header)
         writer.writeheader()
@@ -578,8 +697,11 @@ def test_hostile_text_is_shown_as_text(hostile_app, offline_page, artifacts):
     x, y = mouse_at(page, frame, 20.5, -3.5)
     page.mouse.move(x, y)
     tooltip = frame.locator(".leaflet-tooltip")
-    wait_for(page, lambda: tooltip.count() == 1
-             and tooltip.inner_text() == "Insurgency events", "the tooltip")
+    wait_for(
+        page,
+        lambda: tooltip.count() == 1 and tooltip.inner_text() == "Insurgency events",
+        "the tooltip",
+    )
     assert tooltip.locator("img, script").count() == 0
     watch_runs(page)
     page.mouse.click(x, y)
@@ -621,15 +743,21 @@ def test_hostile_text_is_shown_as_text(hostile_app, offline_page, artifacts):
 
 # --- the URL reproduces the view ---------------------------------------------------------------
 
+
 def _view_state(page: object, marker: str, markers: dict[str, int]) -> dict:
     page.locator(marker).wait_for()
     wait_drawn(page, markers)
-    return {"checkboxes": sidebar_checkboxes(page), "caption": shown_caption(page),
-            "panel": panel_column_text(page, marker), "markers": drawn(page)}
+    return {
+        "checkboxes": sidebar_checkboxes(page),
+        "caption": shown_caption(page),
+        "panel": panel_column_text(page, marker),
+        "markers": drawn(page),
+    }
 
 
-def _reopen(browser: object, url: str, marker: str, markers: dict[str, int],
-            artifacts: Path, name: str) -> dict:
+def _reopen(
+    browser: object, url: str, marker: str, markers: dict[str, int], artifacts: Path, name: str
+) -> dict:
     context = browser.new_context(viewport={"width": 1400, "height": 950})
     try:
         page = context.new_page()
@@ -651,8 +779,7 @@ def test_url_reproduces_the_view(app_url, offline_page, browser, artifacts):
     frame = map_frame(page)
     view = replace(CHARTER, layers=tuple(lay for lay in DEFAULT.layers if lay != "state-violence"))
 
-    page.locator(SIDEBAR).get_by_text(label_texts(DEFAULT)["state-violence"],
-                                      exact=True).click()
+    page.locator(SIDEBAR).get_by_text(label_texts(DEFAULT)["state-violence"], exact=True).click()
     wait_for(page, lambda: "layers=" in page.url, "layers in the URL")
     page.get_by_role("button", name="Since the charter (16 Sep 2023)").click()
     wait_for(page, lambda: "from=2023-09-16" in page.url, "from in the URL")
@@ -662,15 +789,22 @@ def test_url_reproduces_the_view(app_url, offline_page, browser, artifacts):
     page.locator('.unit-panel[data-id="ML-7"]').wait_for()
     wait_for(page, lambda: re.search(r"sel=admin1(%3A|:)ML-7", page.url), "sel in the URL")
     stats = region_stats(apply_filter(EVENTS, view), "ML-7")
-    line = translate("region_events_count", "en", count=stats.events,
-                     low=f"{stats.fatalities_low:,}", high=f"{stats.fatalities_high:,}")
+    line = translate(
+        "region_events_count",
+        "en",
+        count=stats.events,
+        low=f"{stats.fatalities_low:,}",
+        high=f"{stats.fatalities_high:,}",
+    )
     page.get_by_text(line, exact=False).wait_for()
     markers = drawn_expected(view)
     region_state = _view_state(page, ".unit-panel", markers)
     assert region_state["caption"] == caption_text(view)
     page.screenshot(path=artifacts / "events-url-before.png")
-    assert _reopen(browser, page.url, ".unit-panel", markers, artifacts,
-                   "events-url-after.png") == region_state
+    assert (
+        _reopen(browser, page.url, ".unit-panel", markers, artifacts, "events-url-after.png")
+        == region_state
+    )
 
     # Then an event picked from the region's list.
     assert stats.events >= 1
@@ -678,9 +812,14 @@ def test_url_reproduces_the_view(app_url, offline_page, browser, artifacts):
     event = here.iloc[-1]
     page.get_by_role("button", name=re.compile(re.escape(str(event["location"])))).click()
     page.locator(f'.event-panel[data-id="{event["id"]}"]').wait_for()
-    wait_for(page, lambda: re.search(rf"sel=event(%3A|:){re.escape(event['id'])}", page.url),
-             "the event in the URL")
+    wait_for(
+        page,
+        lambda: re.search(rf"sel=event(%3A|:){re.escape(event['id'])}", page.url),
+        "the event in the URL",
+    )
     event_state = _view_state(page, ".event-panel", markers)
-    assert _reopen(browser, page.url, ".event-panel", markers, artifacts,
-                   "events-url-event-after.png") == event_state
+    assert (
+        _reopen(browser, page.url, ".event-panel", markers, artifacts, "events-url-event-after.png")
+        == event_state
+    )
     assert_offline(offline_page)

@@ -47,8 +47,9 @@ APP_GROUPING_JS = """() => { const l = Object.values(window.map._layers)
   .find((l) => l instanceof L.AtlasPoints); return l ? l.options.cluster : null; }"""
 
 
-def wait_for(page: object, predicate: Callable[[], object], what: str,
-             timeout: float = 45.0) -> object:
+def wait_for(
+    page: object, predicate: Callable[[], object], what: str, timeout: float = 45.0
+) -> object:
     deadline = time.monotonic() + timeout
     last: object = None
     while time.monotonic() < deadline:
@@ -63,15 +64,15 @@ def wait_for(page: object, predicate: Callable[[], object], what: str,
     raise AssertionError(f"timed out waiting for {what}; last: {last!r}")
 
 
-def download_export(app_url: str, offline_page: object, lang: str, cluster: bool,
-                    target: Path) -> Path:
+def download_export(
+    app_url: str, offline_page: object, lang: str, cluster: bool, target: Path
+) -> Path:
     page = offline_page.page
     page.goto(f"{app_url}/?lang={lang}")
     map_frame(page)
     if not cluster:
         page.locator(SIDEBAR).get_by_text(translate("ev_cluster", lang), exact=True).click()
-        wait_for(page, lambda: map_frame(page).evaluate(APP_GROUPING_JS) is False,
-                 "grouping off")
+        wait_for(page, lambda: map_frame(page).evaluate(APP_GROUPING_JS) is False, "grouping off")
     page.locator(SIDEBAR).get_by_text(translate("export_heading", lang)).click()
     button = page.locator(SIDEBAR).get_by_role("button", name=translate("export_html", lang))
     button.wait_for()
@@ -86,14 +87,20 @@ def download_export(app_url: str, offline_page: object, lang: str, cluster: bool
 
 
 def boxes_apart(a: dict, b: dict) -> bool:
-    return (a["x"] + a["width"] <= b["x"] or b["x"] + b["width"] <= a["x"]
-            or a["y"] + a["height"] <= b["y"] or b["y"] + b["height"] <= a["y"])
+    return (
+        a["x"] + a["width"] <= b["x"]
+        or b["x"] + b["width"] <= a["x"]
+        or a["y"] + a["height"] <= b["y"]
+        or b["y"] + b["height"] <= a["y"]
+    )
 
 
-@pytest.mark.parametrize(("lang", "cluster"), [("en", True), ("fr", False), ("en", False),
-                                               ("fr", True)])
+@pytest.mark.parametrize(
+    ("lang", "cluster"), [("en", True), ("fr", False), ("en", False), ("fr", True)]
+)
 def test_exported_map_opens_offline_with_events_layers_legend_and_attribution(
-        app_url, offline_page, browser, artifacts, tmp_path, lang, cluster):
+    app_url, offline_page, browser, artifacts, tmp_path, lang, cluster
+):
     path = download_export(app_url, offline_page, lang, cluster, tmp_path / "map.html")
 
     context = browser.new_context(viewport={"width": 1400, "height": 950})
@@ -101,14 +108,19 @@ def test_exported_map_opens_offline_with_events_layers_legend_and_attribution(
     blocked: list[str] = []
     failed: list[str] = []
     errors: list[str] = []
-    page.route(lambda url: not url.startswith("file://"),
-               lambda route: (blocked.append(route.request.url), route.abort()))
+    page.route(
+        lambda url: not url.startswith("file://"),
+        lambda route: (blocked.append(route.request.url), route.abort()),
+    )
     page.on("requestfailed", lambda req: failed.append(req.url))
     page.on("pageerror", lambda err: errors.append(str(err)))
     try:
         page.goto(path.as_uri())
-        state = wait_for(page, lambda: (lambda s: s if s.get("paints") else None)(
-            page.evaluate(EXPORT_MARKS_JS)), "the exported map's events")
+        state = wait_for(
+            page,
+            lambda: (lambda s: s if s.get("paints") else None)(page.evaluate(EXPORT_MARKS_JS)),
+            "the exported map's events",
+        )
         assert state["layers"] == 1 and state["canvas"] == 1
         assert state["total"] == LOCATED  # the same events as the app view
         assert state["cluster"] is cluster
@@ -126,8 +138,9 @@ def test_exported_map_opens_offline_with_events_layers_legend_and_attribution(
         assert names.count(translate("exp_map_events", lang)) == 1, names  # one events entry
         assert translate("ev_dataset_curated", lang) not in names
         # The menu entry turns the events off and on again.
-        entry = overlays.filter(has_text=re.compile(
-            rf"^\s*{re.escape(translate('exp_map_events', lang))}\s*$")).locator("input")
+        entry = overlays.filter(
+            has_text=re.compile(rf"^\s*{re.escape(translate('exp_map_events', lang))}\s*$")
+        ).locator("input")
         entry.uncheck()
         wait_for(page, lambda: page.evaluate(EXPORT_MARKS_JS)["layers"] == 0, "events off")
         assert page.evaluate(EXPORT_MARKS_JS)["canvas"] == 0
@@ -147,10 +160,17 @@ def test_exported_map_opens_offline_with_events_layers_legend_and_attribution(
         text = attribution.inner_text()
         assert "Natural Earth" in text and translate("exp_curated", lang) in text
         assert translate("exp_filters", lang, filters="").split(":")[0] in text
-        boxes = {n: loc.bounding_box() for n, loc in (
-            ("title", title), ("legend", legend), ("attribution", attribution),
-            ("scale", scale), ("zoom", page.locator(".leaflet-control-zoom")),
-            ("menu", menu))}
+        boxes = {
+            n: loc.bounding_box()
+            for n, loc in (
+                ("title", title),
+                ("legend", legend),
+                ("attribution", attribution),
+                ("scale", scale),
+                ("zoom", page.locator(".leaflet-control-zoom")),
+                ("menu", menu),
+            )
+        }
         for a in boxes:
             for b in boxes:
                 if a < b:

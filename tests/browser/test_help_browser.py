@@ -19,11 +19,11 @@ HEADING_FR = re.compile("^Aide : couches, zones, mesures et glossaire$")
 def _in_view(page, selector: str) -> bool:
     return page.locator(selector).evaluate(
         "el => { const r = el.getBoundingClientRect();"
-        " return r.top >= 0 && r.top < window.innerHeight; }")
+        " return r.top >= 0 && r.top < window.innerHeight; }"
+    )
 
 
-def test_the_french_help_page_shows_the_glossary_and_finds_a_term(app_url, offline_page,
-                                                                   artifacts):
+def test_the_french_help_page_shows_the_glossary_and_finds_a_term(app_url, offline_page, artifacts):
     page = offline_page.page
     page.goto(app_url)
     page.get_by_role("heading", name="Sahel Atlas").first.wait_for()
@@ -32,7 +32,8 @@ def test_the_french_help_page_shows_the_glossary_and_finds_a_term(app_url, offli
     page.get_by_role("heading", name="Atlas du Sahel").first.wait_for()
     wait_for_run(page)
     page.locator('[data-testid="stSidebarNav"]').get_by_role(
-        "link", name="Aide", exact=True).click()
+        "link", name="Aide", exact=True
+    ).click()
     expect(page).to_have_url(re.compile(r"/help(\?|$)"))
     expect(page.get_by_role("heading", name=HEADING_FR)).to_be_visible()
     wait_for_run(page)
@@ -40,7 +41,8 @@ def test_the_french_help_page_shows_the_glossary_and_finds_a_term(app_url, offli
     # An entry in French: its term, its expansion, its definition and a dated source.
     ecowas = page.locator("#term-ecowas")
     expect(ecowas.locator("dt")).to_have_text(
-        "CEDEAO — Communauté économique des États de l'Afrique de l'Ouest (CEDEAO)")
+        "CEDEAO — Communauté économique des États de l'Afrique de l'Ouest (CEDEAO)"
+    )
     expect(ecowas).to_contain_text("au 29 janvier 2025 la fin de leur appartenance")
     expect(ecowas).to_contain_text("lu le 3 décembre 2026")
     # The rule of "Where it is changing" as that page states it, in French.
@@ -50,7 +52,8 @@ def test_the_french_help_page_shows_the_glossary_and_finds_a_term(app_url, offli
     page.locator('[data-testid="stMarkdownContainer"] a[href="#term-vdp"]').click()
     page.wait_for_function(
         "() => { const r = document.querySelector('#term-vdp').getBoundingClientRect();"
-        " return r.top >= 0 && r.top < window.innerHeight; }")
+        " return r.top >= 0 && r.top < window.innerHeight; }"
+    )
 
     # Searching another spelling finds the term; the address keeps the search.
     field = page.get_by_role("textbox", name="Chercher dans le glossaire")
@@ -76,7 +79,8 @@ def test_the_help_page_fits_a_phone_screen(app_url, browser, artifacts):
         wait_for_run(page)
         # Nothing is wider than the screen: long titles and URLs wrap.
         overflow = page.locator('[data-testid="stMain"]').evaluate(
-            "el => el.scrollWidth - el.clientWidth")
+            "el => el.scrollWidth - el.clientWidth"
+        )
         assert overflow <= 0, overflow
         box = page.locator("#term-ecowas").bounding_box()
         assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 390

@@ -24,8 +24,7 @@ pytestmark = pytest.mark.browser
 
 EVENTS = load_events().events
 SHOWN = apply_filter(EVENTS, default_filter(EVENTS))
-OUAGA = SHOWN[SHOWN["location"].str.contains("Ouagadougou")
-              & SHOWN["layer"].str.startswith("coup")]
+OUAGA = SHOWN[SHOWN["location"].str.contains("Ouagadougou") & SHOWN["layer"].str.startswith("coup")]
 SIDEBAR = '[data-testid="stSidebar"]'
 # What is under the pixel of (lat, lng) in the events layer (L.AtlasPoints), top-most
 # first: the display layer of each mark (null until the layer has painted its block).
@@ -41,8 +40,9 @@ HITS_AT_JS = """([lat, lng]) => {
 }"""
 
 
-def wait_for(page: object, predicate: Callable[[], object], what: str,
-             timeout: float = 45.0) -> object:
+def wait_for(
+    page: object, predicate: Callable[[], object], what: str, timeout: float = 45.0
+) -> object:
     deadline = time.monotonic() + timeout
     last: object = None
     while time.monotonic() < deadline:
@@ -58,16 +58,21 @@ def wait_for(page: object, predicate: Callable[[], object], what: str,
 
 
 def test_ouagadougou_coup_is_on_top_and_clickable_without_grouping(
-        app_url, offline_page, artifacts):
+    app_url, offline_page, artifacts
+):
     assert len(OUAGA) >= 3  # the data this test is about
     coup = OUAGA.iloc[0]
     page = offline_page.page
     page.goto(app_url)
     map_frame(page)
     page.locator(SIDEBAR).get_by_text("Group overlapping events", exact=True).click()
-    hits = wait_for(page, lambda: (lambda h: h if h and h["cluster"] is False else None)(
-        map_frame(page).evaluate(HITS_AT_JS, [coup.latitude, coup.longitude])),
-        "the marks at Ouagadougou's pixel, ungrouped")["layers"]
+    hits = wait_for(
+        page,
+        lambda: (lambda h: h if h and h["cluster"] is False else None)(
+            map_frame(page).evaluate(HITS_AT_JS, [coup.latitude, coup.longitude])
+        ),
+        "the marks at Ouagadougou's pixel, ungrouped",
+    )["layers"]
     assert len(hits) >= len(OUAGA) + 3, hits  # every mark there, none grouped
     assert hits[0] == "coup-successful", hits  # a coup on top, not an insurgency circle
     coup_marks = sum(1 for h in hits if h.startswith("coup"))
@@ -79,7 +84,9 @@ def test_ouagadougou_coup_is_on_top_and_clickable_without_grouping(
     point = frame.evaluate(
         "([lat, lng]) => { const p = window.map.latLngToContainerPoint([lat, lng]);"
         " const r = document.getElementById('map_div').getBoundingClientRect();"
-        " return {x: p.x + r.left, y: p.y + r.top}; }", [coup.latitude, coup.longitude])
+        " return {x: p.x + r.left, y: p.y + r.top}; }",
+        [coup.latitude, coup.longitude],
+    )
     page.mouse.click(box["x"] + point["x"], box["y"] + point["y"])
     panel = page.locator(".event-panel")
     panel.wait_for()
@@ -90,11 +97,14 @@ def test_ouagadougou_coup_is_on_top_and_clickable_without_grouping(
     # The insurgency circles under the coup stay reachable: the panel lists every other
     # event under the click (buttons up to 12, else a table).
     page.get_by_text(f"{len(hits) - 1} other events under this click", exact=True).wait_for()
-    attacks = SHOWN[SHOWN["location"].str.contains("Ouagadougou")
-                    & (SHOWN["layer"] == "insurgency")]
+    attacks = SHOWN[
+        SHOWN["location"].str.contains("Ouagadougou") & (SHOWN["layer"] == "insurgency")
+    ]
     assert len(hits) - 1 <= 12  # so the list is buttons: "day · place · layer"
     for attack in attacks.itertuples():
-        name = f"{format_day(attack.date.date(), 'en', 'medium')} · {attack.location}" \
+        name = (
+            f"{format_day(attack.date.date(), 'en', 'medium')} · {attack.location}"
             " · Insurgency events"
+        )
         page.get_by_role("button", name=name, exact=True).wait_for()
     assert offline_page.page_errors == [] and offline_page.external_requests == []

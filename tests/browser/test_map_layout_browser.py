@@ -38,10 +38,12 @@ def test_first_view_shows_all_three_states(browser, app_url, artifacts, viewport
             "([s, w, n, e]) => { const b = window.map.getBounds();"
             " return b.getSouth() <= s && b.getWest() <= w && b.getNorth() >= n"
             " && b.getEast() >= e; }",
-            arg=[want["south"], want["west"], want["north"], want["east"]])
+            arg=[want["south"], want["west"], want["north"], want["east"]],
+        )
         wait_for_run(page)
         frame.wait_for_function(
-            "() => !window.map._animatingZoom && !window.map._panAnim?._inProgress")
+            "() => !window.map._animatingZoom && !window.map._panAnim?._inProgress"
+        )
         shown = frame.evaluate(_BOUNDS_JS)
         # Framed on the states, not zoomed out to the whole continent.
         assert shown["east"] - shown["west"] < 3 * (want["east"] - want["west"]), shown
@@ -85,7 +87,8 @@ def test_a_copied_link_reopens_the_same_view(browser, app_url, offline_page, art
         reopened.wait_for_function(
             "() => window.map.getZoom() === 8"
             " && Math.abs(window.map.getCenter().lat - 13.51) < 0.01"
-            " && Math.abs(window.map.getCenter().lng - 2.11) < 0.01")
+            " && Math.abs(window.map.getCenter().lng - 2.11) < 0.01"
+        )
         other.screenshot(path=artifacts / "map-shared-view.png")
     finally:
         context.close()

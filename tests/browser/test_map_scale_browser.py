@@ -34,7 +34,8 @@ def large_store(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict]:
 
     events = make_events(N, seed=11)
     near = ((events["latitude"] - TARGET["lat"]).abs() < 0.3) & (
-        (events["longitude"] - TARGET["lng"]).abs() < 0.3)
+        (events["longitude"] - TARGET["lng"]).abs() < 0.3
+    )
     target = events[~near].iloc[[0]].copy()
     target["id"] = TARGET["id"]
     target["latitude"], target["longitude"] = TARGET["lat"], TARGET["lng"]
@@ -47,14 +48,18 @@ def large_store(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict]:
     events["timestamp"] = 0
     events["row_hash"] = row_hash(events)
     store_dir = tmp_path_factory.mktemp("store200k")
-    Store(store_dir).write(events, DatasetInfo("synthetic", "synthetic", "test", "2026-01-01",
-                                               "synthetic", "", len(events)))
+    Store(store_dir).write(
+        events,
+        DatasetInfo("synthetic", "synthetic", "test", "2026-01-01", "synthetic", "", len(events)),
+    )
     from geo.io.events import load_events
 
     curated = load_events().events.dropna(subset=["latitude"])  # drawn with the store's
     every = pd.concat([events.dropna(subset=["latitude"]), curated])
-    counts = {"located": len(every),
-              "state-violence": int((every["layer"] == "state-violence").sum())}
+    counts = {
+        "located": len(every),
+        "state-violence": int((every["layer"] == "state-violence").sum()),
+    }
     return store_dir, counts
 
 
@@ -62,8 +67,7 @@ def large_store(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict]:
 def large_url(large_store, tmp_path_factory) -> Iterator[str]:
     store_dir, _ = large_store
     log = tmp_path_factory.mktemp("streamlit-large") / "server.log"
-    with streamlit_server(log, env={"SAHEL_ATLAS_DATA_DIR": str(store_dir)},
-                          timeout_s=120) as url:
+    with streamlit_server(log, env={"SAHEL_ATLAS_DATA_DIR": str(store_dir)}, timeout_s=120) as url:
         yield url
 
 
@@ -81,7 +85,8 @@ def wait_painted(page, frame, total: int, after: int = 0) -> dict:
 
 
 def test_each_of_200k_events_is_drawn_and_a_known_one_opens_its_panel(
-        large_url, large_store, offline_page, artifacts):
+    large_url, large_store, offline_page, artifacts
+):
     _, counts = large_store
     page = offline_page.page
     page.goto(f"{large_url}/?cluster=0")
@@ -100,16 +105,27 @@ def test_each_of_200k_events_is_drawn_and_a_known_one_opens_its_panel(
     assert offline_page.page_errors == [] and offline_page.external_requests == []
 
 
-def test_a_filter_change_redraws_the_events_and_keeps_the_view(large_url, large_store,
-                                                                offline_page):
+def test_a_filter_change_redraws_the_events_and_keeps_the_view(
+    large_url, large_store, offline_page
+):
     _, counts = large_store
     page = offline_page.page
     media: list[int] = []  # sizes of the masks the browser fetched
     blocks: list[int] = []  # sizes of the blocks (sent compressed), once inflated
-    page.on("response", lambda r: media.append(len(r.body()))
-            if "/media/" in r.url and r.url.endswith(".bin") else None)
-    page.on("response", lambda r: blocks.append(len(gzip.decompress(r.body())))
-            if "/media/" in r.url and r.url.endswith(".gz") else None)
+    page.on(
+        "response",
+        lambda r: (
+            media.append(len(r.body())) if "/media/" in r.url and r.url.endswith(".bin") else None
+        ),
+    )
+    page.on(
+        "response",
+        lambda r: (
+            blocks.append(len(gzip.decompress(r.body())))
+            if "/media/" in r.url and r.url.endswith(".gz")
+            else None
+        ),
+    )
     page.goto(f"{large_url}/?cluster=0")
     frame = map_frame(page, timeout=180)
     total = counts["located"]
@@ -140,5 +156,7 @@ def test_a_region_panel_stays_one_table_at_this_size(large_url, offline_page):
     wait_for_run(page)
     table = page.locator('[data-testid="stDataFrame"]')
     expect(table).to_have_count(1)
-    assert page.locator('[data-testid="stButton"] button').filter(
-        has_text=re.compile(r"^\d")).count() == 0, "one button per event is back"
+    assert (
+        page.locator('[data-testid="stButton"] button').filter(has_text=re.compile(r"^\d")).count()
+        == 0
+    ), "one button per event is back"

@@ -20,8 +20,13 @@ from tests.browser.mapdriver import map_frame, map_view, wait_for_run
 pytestmark = pytest.mark.browser
 expect.set_options(timeout=30_000)  # a page switch reruns a whole page on a shared machine
 
-LAYERS = ("Successful coups", "Attempted coups", "Alleged coup plots", "Insurgency events",
-          "State violence")
+LAYERS = (
+    "Successful coups",
+    "Attempted coups",
+    "Alleged coup plots",
+    "Insurgency events",
+    "State violence",
+)
 PAGES = {  # navigation label -> (URL path, a heading only that page shows)
     "Map": ("", re.compile("^Sahel Atlas$")),
     "Analysis": ("analysis", re.compile("^Analysis: trends")),
@@ -30,19 +35,31 @@ PAGES = {  # navigation label -> (URL path, a heading only that page shows)
     "Help": ("help", re.compile("^Help: layers")),
 }
 FILTER_PAGES = {"Map", "Analysis"}
-FILTER_PARAMS = {"from", "to", "countries", "layers", "subtypes", "actors", "min_fatalities",
-                 "non_aes_coups"}
+FILTER_PARAMS = {
+    "from",
+    "to",
+    "countries",
+    "layers",
+    "subtypes",
+    "actors",
+    "min_fatalities",
+    "non_aes_coups",
+}
 
 
 def _layer_boxes(page) -> dict[str, object]:
-    return {name: page.get_by_role("checkbox", name=re.compile(f"^{re.escape(name)} \\("))
-            for name in LAYERS}
+    return {
+        name: page.get_by_role("checkbox", name=re.compile(f"^{re.escape(name)} \\("))
+        for name in LAYERS
+    }
 
 
 def _labels(page) -> dict[str, str]:
     """Each layer checkbox's label, with its count of matching events."""
-    return {name: box.get_attribute("aria-label") or box.locator("xpath=..").inner_text()
-            for name, box in _layer_boxes(page).items()}
+    return {
+        name: box.get_attribute("aria-label") or box.locator("xpath=..").inner_text()
+        for name, box in _layer_boxes(page).items()
+    }
 
 
 def _params(page) -> dict[str, list[str]]:
@@ -58,8 +75,12 @@ def _wait_map_settled(page) -> None:
     for _ in range(240):  # polls a condition, about a minute at most
         view = parse_view(_params(page).get("view", [""])[0])
         shown = map_view(frame)
-        if (view and abs(view[0] - shown["lat"]) < 1e-4 and abs(view[1] - shown["lng"]) < 1e-4
-                and view[2] == shown["zoom"]):
+        if (
+            view
+            and abs(view[0] - shown["lat"]) < 1e-4
+            and abs(view[1] - shown["lng"]) < 1e-4
+            and view[2] == shown["zoom"]
+        ):
             wait_for_run(page)
             return
         page.wait_for_timeout(250)
@@ -69,16 +90,21 @@ def _wait_map_settled(page) -> None:
 def _go(page, app_url: str, label: str) -> None:
     _wait_map_settled(page)
     path, heading = PAGES[label]
-    page.locator('[data-testid="stSidebarNav"]').get_by_role(
-        "link", name=label, exact=True).click()
-    expect(page).to_have_url(re.compile(
-        re.escape(app_url.rstrip("/")) + "/" + re.escape(path) + r"(\?|$)"))
+    page.locator('[data-testid="stSidebarNav"]').get_by_role("link", name=label, exact=True).click()
+    expect(page).to_have_url(
+        re.compile(re.escape(app_url.rstrip("/")) + "/" + re.escape(path) + r"(\?|$)")
+    )
     page.get_by_role("heading", name=heading).first.wait_for()
     wait_for_run(page)
 
 
-def _assert_filters(page, label: str, checked: dict[str, bool], labels: dict[str, str],
-                    layers_param: list[str] | None) -> None:
+def _assert_filters(
+    page,
+    label: str,
+    checked: dict[str, bool],
+    labels: dict[str, str],
+    layers_param: list[str] | None,
+) -> None:
     if label in FILTER_PAGES:
         for name, box in _layer_boxes(page).items():
             (expect(box).to_be_checked() if checked[name] else expect(box).not_to_be_checked())
@@ -160,17 +186,23 @@ def test_a_navigation_click_right_after_a_map_move_is_not_lost(app_url, offline_
     page.goto(app_url)
     frame = map_frame(page)
     wait_for_run(page)
-    steps = [((14.5, 0.5, 7), "Analysis", 0), ((13.0, -1.0, 6), "Charter", 300),
-             ((12.0, 1.0, 7), "Timeline", 600), ((15.0, -3.0, 6), "Analysis", 900)]
+    steps = [
+        ((14.5, 0.5, 7), "Analysis", 0),
+        ((13.0, -1.0, 6), "Charter", 300),
+        ((12.0, 1.0, 7), "Timeline", 600),
+        ((15.0, -3.0, 6), "Analysis", 900),
+    ]
     for index, (target, label, delay_ms) in enumerate(steps):
         if index:
             _go(page, app_url, "Map")
             frame = map_frame(page)
-        frame.evaluate("([lat, lng, zoom]) => { window.map.setView([lat, lng], zoom); }",
-                       list(target))
+        frame.evaluate(
+            "([lat, lng, zoom]) => { window.map.setView([lat, lng], zoom); }", list(target)
+        )
         page.wait_for_timeout(delay_ms)  # at once, then while a view report would be running
         page.locator('[data-testid="stSidebarNav"]').get_by_role(
-            "link", name=label, exact=True).click()
+            "link", name=label, exact=True
+        ).click()
         path, heading = PAGES[label]
         expect(page).to_have_url(re.compile(re.escape(app_url.rstrip("/")) + "/" + path))
         page.get_by_role("heading", name=heading).first.wait_for()
@@ -181,19 +213,23 @@ def test_a_navigation_click_right_after_a_map_move_is_not_lost(app_url, offline_
     assert offline_page.page_errors == []
 
 
-def test_the_map_reopens_where_it_was_left_and_its_view_stays_in_the_url(app_url,
-                                                                          offline_page):
+def test_the_map_reopens_where_it_was_left_and_its_view_stays_in_the_url(app_url, offline_page):
     page = offline_page.page
     page.goto(app_url)
     frame = map_frame(page)
     wait_for_run(page)
     # Read the view once the move has ended (during the zoom's animation the centre is
     # still on its way).
-    frame.evaluate("() => new Promise(done => { window.map.once('moveend', () => done());"
-                   " window.map.setView([12.25, 1.5], 8); })")
+    frame.evaluate(
+        "() => new Promise(done => { window.map.once('moveend', () => done());"
+        " window.map.setView([12.25, 1.5], 8); })"
+    )
     moved = map_view(frame)  # Leaflet puts the centre on a whole pixel
-    in_url = re.compile("view=" + "(%2C|,)".join(
-        [re.escape(f"{moved['lat']:.5f}"), re.escape(f"{moved['lng']:.5f}"), "8"]) + "(&|$)")
+    in_url = re.compile(
+        "view="
+        + "(%2C|,)".join([re.escape(f"{moved['lat']:.5f}"), re.escape(f"{moved['lng']:.5f}"), "8"])
+        + "(&|$)"
+    )
     expect(page).to_have_url(in_url)
     # A run that rewrites the URL (a filter change) leaves the view in it.
     _layer_boxes(page)["State violence"].locator("xpath=ancestor::label").click()
@@ -206,5 +242,8 @@ def test_the_map_reopens_where_it_was_left_and_its_view_stays_in_the_url(app_url
     frame = map_frame(page)
     shown = map_view(frame)
     assert (round(shown["lat"], 4), round(shown["lng"], 4), shown["zoom"]) == (
-        round(moved["lat"], 4), round(moved["lng"], 4), 8)
+        round(moved["lat"], 4),
+        round(moved["lng"], 4),
+        8,
+    )
     expect(page).to_have_url(in_url)

@@ -26,7 +26,8 @@ def _wait(page, frame, script: str, timeout_ms: int = 20_000):
 
 
 def test_searching_menaka_moves_the_map_there_and_selects_its_region(
-        app_url, offline_page, artifacts):
+    app_url, offline_page, artifacts
+):
     page = offline_page.page
     page.goto(app_url)
     frame = map_frame(page)
@@ -46,8 +47,12 @@ def test_searching_menaka_moves_the_map_there_and_selects_its_region(
     view = map_view(frame)
     assert view["zoom"] == 9
     assert abs(view["lat"] - MENAKA[0]) < 0.01 and abs(view["lng"] - MENAKA[1]) < 0.01
-    _wait(page, frame, "() => [...document.querySelectorAll('.atlas-found-label')]"
-                       ".some(e => e.textContent === 'Ménaka')")
+    _wait(
+        page,
+        frame,
+        "() => [...document.querySelectorAll('.atlas-found-label')]"
+        ".some(e => e.textContent === 'Ménaka')",
+    )
     page.screenshot(path=artifacts / "map-search-menaka.png")
 
     # Another interaction (a layer toggle reruns the page) leaves the view where it is.
@@ -80,17 +85,20 @@ def test_town_labels_follow_the_zoom(app_url, offline_page, artifacts):
     shown = _wait(page, frame, "() => window.atlasTownStats && window.atlasTownStats.shown")
     assert "Bamako" in shown and "Djibo" not in shown  # capitals only at the first zoom
     frame.evaluate("() => window.map.setView([14.09864, -1.62665], 8, {animate: false})")
-    shown = _wait(page, frame, "() => window.atlasTownStats.zoom === 8"
-                               " && window.atlasTownStats.shown")
+    shown = _wait(
+        page, frame, "() => window.atlasTownStats.zoom === 8 && window.atlasTownStats.shown"
+    )
     assert "Djibo" in shown
-    labels = frame.evaluate("() => [...document.querySelectorAll('.atlas-town-name')]"
-                            ".map(e => e.textContent)")
+    labels = frame.evaluate(
+        "() => [...document.querySelectorAll('.atlas-town-name')].map(e => e.textContent)"
+    )
     assert labels == shown
     # Drawn above the events (a town under a bubble stays readable), letting clicks through.
     panes = frame.evaluate(
         "() => { const z = p => Number(getComputedStyle(window.map.getPane(p)).zIndex);"
         " return {towns: z('atlasTowns'), events: z('atlasPoints'),"
-        " through: getComputedStyle(window.map.getPane('atlasTowns')).pointerEvents}; }")
+        " through: getComputedStyle(window.map.getPane('atlasTowns')).pointerEvents}; }"
+    )
     assert panes["towns"] > panes["events"] and panes["through"] == "none", panes
     page.screenshot(path=artifacts / "map-town-labels.png")
     assert offline_page.page_errors == []

@@ -18,9 +18,14 @@ from geo.render import export_html, mapbuild, pointlayer
 
 pytestmark = pytest.mark.browser
 
-REGION = {"type": "Feature", "properties": {"kind": "admin1", "id": "R"},
-          "geometry": {"type": "Polygon", "coordinates": [[[-4, 10], [4, 10], [4, 18],
-                                                           [-4, 18], [-4, 10]]]}}
+REGION = {
+    "type": "Feature",
+    "properties": {"kind": "admin1", "id": "R"},
+    "geometry": {
+        "type": "Polygon",
+        "coordinates": [[[-4, 10], [4, 10], [4, 18], [-4, 18], [-4, 10]]],
+    },
+}
 
 
 @pytest.fixture()
@@ -33,24 +38,31 @@ def page(browser):
     errors: list[str] = []
     external: list[str] = []
     page.on("pageerror", lambda err: errors.append(str(err)))
-    page.route(lambda url: not url.startswith("file:"),
-               lambda route: (external.append(route.request.url), route.abort()))
+    page.route(
+        lambda url: not url.startswith("file:"),
+        lambda route: (external.append(route.request.url), route.abort()),
+    )
     yield page
     context.close()
     assert errors == [] and external == []
 
 
 def events_frame(rows: list[tuple]) -> pd.DataFrame:
-    return pd.DataFrame({
-        "id": [r[0] for r in rows], "layer": [r[1] for r in rows],
-        "latitude": [r[2] for r in rows], "longitude": [r[3] for r in rows],
-        "fatalities_low": pd.array([None] * len(rows), dtype="Int64"),
-        "fatalities_high": pd.array([r[4] for r in rows], dtype="Int64"),
-    })
+    return pd.DataFrame(
+        {
+            "id": [r[0] for r in rows],
+            "layer": [r[1] for r in rows],
+            "latitude": [r[2] for r in rows],
+            "longitude": [r[3] for r in rows],
+            "fatalities_low": pd.array([None] * len(rows), dtype="Int64"),
+            "fatalities_high": pd.array([r[4] for r in rows], dtype="Int64"),
+        }
+    )
 
 
-def open_layer(page, tmp_path, events: pd.DataFrame, cluster: bool = False,
-               zoom: int = 6) -> pointlayer.PointBlock:
+def open_layer(
+    page, tmp_path, events: pd.DataFrame, cluster: bool = False, zoom: int = 6
+) -> pointlayer.PointBlock:
     import folium
 
     fmap = mapbuild.offline_map(location=(14.0, 0.0), zoom=zoom)
@@ -62,7 +74,8 @@ def open_layer(page, tmp_path, events: pd.DataFrame, cluster: bool = False,
     expose._template = Template(
         "{% macro script(this, kwargs) %}"
         f"window.map = {fmap.get_name()}; window.region = {region.get_name()};"
-        "{% endmacro %}")
+        "{% endmacro %}"
+    )
     expose.add_to(fmap)
     path = tmp_path / "layer.html"
     path.write_bytes(export_html.standalone_html(fmap, ["test page"]))
@@ -84,9 +97,12 @@ def open_layer(page, tmp_path, events: pd.DataFrame, cluster: bool = False,
 
 
 def pixel_of(page, lat: float, lng: float) -> tuple[float, float]:
-    point = page.evaluate("([a, b]) => { const p = window.map.latLngToContainerPoint([a, b]);"
-                          " const r = window.map.getContainer().getBoundingClientRect();"
-                          " return [p.x + r.left, p.y + r.top]; }", [lat, lng])
+    point = page.evaluate(
+        "([a, b]) => { const p = window.map.latLngToContainerPoint([a, b]);"
+        " const r = window.map.getContainer().getBoundingClientRect();"
+        " return [p.x + r.left, p.y + r.top]; }",
+        [lat, lng],
+    )
     return point[0], point[1]
 
 
@@ -95,9 +111,13 @@ def stats(page) -> dict:
 
 
 def test_every_point_is_painted_and_a_click_names_the_one_under_it(page, tmp_path):
-    events = events_frame([("a", "insurgency", 14.0, -1.0, 10),
-                           ("b", "state-violence", 12.0, 2.0, 0),
-                           ("c", "coup-successful", 15.0, 1.0, None)])
+    events = events_frame(
+        [
+            ("a", "insurgency", 14.0, -1.0, 10),
+            ("b", "state-violence", 12.0, 2.0, 0),
+            ("c", "coup-successful", 15.0, 1.0, None),
+        ]
+    )
     block = open_layer(page, tmp_path, events)
     assert stats(page)["total"] == 3 and stats(page)["drawn"] == 3
     assert stats(page)["token"] == block.token
@@ -113,8 +133,9 @@ def test_a_pan_inside_the_painted_canvas_paints_nothing_and_clicks_still_hit(pag
     """The canvas is painted with half a view around it and moves with the map: a pan that
     stays inside needs no paint (a pan per frame would otherwise repaint every point every
     frame); a pan beyond it, or a zoom, paints again; clicks hit the moved marks."""
-    events = events_frame([("a", "insurgency", 14.0, -1.0, 10),
-                           ("b", "state-violence", 12.0, 2.0, 0)])
+    events = events_frame(
+        [("a", "insurgency", 14.0, -1.0, 10), ("b", "state-violence", 12.0, 2.0, 0)]
+    )
     block = open_layer(page, tmp_path, events)
     paints = stats(page)["paints"]
     page.evaluate("() => window.map.panBy([120, 60], {animate: false})")
@@ -138,9 +159,13 @@ def test_a_pan_inside_the_painted_canvas_paints_nothing_and_clicks_still_hit(pag
 
 
 def test_coincident_points_are_all_reported_top_most_first(page, tmp_path):
-    events = events_frame([("ins", "insurgency", 13.0, 0.0, 200),
-                           ("coup", "coup-successful", 13.0, 0.0, None),
-                           ("plot", "coup-plot", 13.0, 0.0, None)])
+    events = events_frame(
+        [
+            ("ins", "insurgency", 13.0, 0.0, 200),
+            ("coup", "coup-successful", 13.0, 0.0, None),
+            ("plot", "coup-plot", 13.0, 0.0, None),
+        ]
+    )
     block = open_layer(page, tmp_path, events)
     page.mouse.click(*pixel_of(page, 13.0, 0.0))
     page.wait_for_function("() => window.clicks.length === 1")
@@ -167,8 +192,9 @@ def test_a_big_mark_is_reached_anywhere_inside_its_radius(page, tmp_path):
 
 def test_grouping_draws_bubbles_at_low_zoom_and_every_event_when_zoomed_in(page, tmp_path):
     rng = np.random.default_rng(3)
-    rows = [(f"e{i}", "insurgency", 14 + rng.normal(0, 0.03), rng.normal(0, 0.03), 1)
-            for i in range(40)]
+    rows = [
+        (f"e{i}", "insurgency", 14 + rng.normal(0, 0.03), rng.normal(0, 0.03), 1) for i in range(40)
+    ]
     rows.append(("alone", "state-violence", 11.0, -3.0, 1))
     open_layer(page, tmp_path, events_frame(rows), cluster=True, zoom=5)
     first = stats(page)
@@ -179,8 +205,10 @@ def test_grouping_draws_bubbles_at_low_zoom_and_every_event_when_zoomed_in(page,
     assert page.evaluate("() => window.clicks") == [{"kind": "zoom-in"}]
     page.wait_for_function("() => !window.map._animatingZoom")
     page.evaluate(f"() => {{ window.map.setView([14, 0], {pointlayer.CLUSTER_MAX_ZOOM}); }}")
-    page.wait_for_function(f"() => window.atlasPointStats.paints > {first['paints']} &&"
-                           " window.atlasPointStats.bubbles === 0")
+    page.wait_for_function(
+        f"() => window.atlasPointStats.paints > {first['paints']} &&"
+        " window.atlasPointStats.bubbles === 0"
+    )
     assert stats(page)["drawn"] == 40  # the 40 close ones in view, each on its own
 
 
@@ -191,13 +219,16 @@ def test_two_hundred_thousand_points_are_painted_and_one_is_clicked(page, tmp_pa
     lng = rng.uniform(-3.5, 3.5, n)
     far = (np.abs(lat - 12.0) < 0.3) & (np.abs(lng - 2.0) < 0.3)
     lat, lng = lat[~far], lng[~far]
-    frame = pd.DataFrame({
-        "id": [f"s{i}" for i in range(len(lat))] + ["target"],
-        "layer": ["insurgency"] * len(lat) + ["state-violence"],
-        "latitude": [*lat, 12.0], "longitude": [*lng, 2.0],
-        "fatalities_low": pd.array([None] * (len(lat) + 1), dtype="Int64"),
-        "fatalities_high": pd.array([1] * (len(lat) + 1), dtype="Int64"),
-    })
+    frame = pd.DataFrame(
+        {
+            "id": [f"s{i}" for i in range(len(lat))] + ["target"],
+            "layer": ["insurgency"] * len(lat) + ["state-violence"],
+            "latitude": [*lat, 12.0],
+            "longitude": [*lng, 2.0],
+            "fatalities_low": pd.array([None] * (len(lat) + 1), dtype="Int64"),
+            "fatalities_high": pd.array([1] * (len(lat) + 1), dtype="Int64"),
+        }
+    )
     block = open_layer(page, tmp_path, frame, zoom=6)
     assert stats(page)["total"] == len(frame)
     page.evaluate("() => { window.map.setView([12, 2], 9); }")

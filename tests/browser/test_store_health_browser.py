@@ -29,17 +29,17 @@ EXCEPTIONS = '[data-testid="stException"]'
 
 
 @pytest.fixture(scope="module")
-def damaged_app(tmp_path_factory: pytest.TempPathFactory
-                ) -> Iterator[tuple[str, Path, int]]:
+def damaged_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path, int]]:
     _require_chromium()
     tmp = tmp_path_factory.mktemp("damaged_store")
     store = Store(tmp / "store")
     assert commit(prepare(FIX / "acled_labels.csv", store=store), store) == 4
     located_imports = drawn_once(store.load_events())
     data = store.path.read_bytes()
-    store.path.write_bytes(data[:len(data) // 2])
-    with streamlit_server(tmp / "server.log",
-                          env={"SAHEL_ATLAS_DATA_DIR": str(store.directory)}) as url:
+    store.path.write_bytes(data[: len(data) // 2])
+    with streamlit_server(
+        tmp / "server.log", env={"SAHEL_ATLAS_DATA_DIR": str(store.directory)}
+    ) as url:
         yield url, store.path, located_imports
 
 
@@ -53,7 +53,7 @@ def drawn_once(imported: pd.DataFrame) -> int:
     codes, names = pd.factorize(both["dataset"].to_numpy(dtype=object))
     located = both["latitude"].notna().to_numpy()
     shown = shown_once(located, find_duplicates(both), codes, list(names), CURATED)
-    return int(shown[len(both) - len(imported):].sum())
+    return int(shown[len(both) - len(imported) :].sum())
 
 
 def curated_located() -> int:
@@ -75,13 +75,15 @@ def wait_for_total(page: object, wanted: int) -> None:
 
 
 def test_damaged_store_is_named_curated_events_shown_and_repair_brings_imports_back(
-        damaged_app, offline_page, artifacts):
+    damaged_app, offline_page, artifacts
+):
     url, db, located_imports = damaged_app
     assert located_imports > 0
     page = offline_page.page
     page.goto(f"{url}/map")
     banner = page.locator('[data-testid="stAlertContentError"]').filter(
-        has_text="Your imported data cannot be read")
+        has_text="Your imported data cannot be read"
+    )
     banner.wait_for()
     text = banner.inner_text()
     assert f"events, {db}, is truncated" in text and "The curated events are shown" in text
@@ -92,8 +94,10 @@ def test_damaged_store_is_named_curated_events_shown_and_repair_brings_imports_b
 
     page.get_by_role("link", name="Repair it on the Data page").click()
     page.get_by_text("is intact and up to date").wait_for()
-    assert f"events, {db}, is truncated" in page.locator(
-        '[data-testid="stAlertContentError"]').inner_text()
+    assert (
+        f"events, {db}, is truncated"
+        in page.locator('[data-testid="stAlertContentError"]').inner_text()
+    )
     page.screenshot(path=artifacts / "store-damaged-data.png", full_page=True)
     page.get_by_role("button", name="Repair the store").click()
     done = page.get_by_text("The store was rebuilt from the read cache: 4 events are back")

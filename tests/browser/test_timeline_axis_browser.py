@@ -12,11 +12,15 @@ from tests.browser.mapdriver import map_frame
 pytestmark = pytest.mark.browser
 
 AXIS_LABELS = 'g.role-axis[aria-label^="X-axis"] g.role-axis-label text'
-ENGLISH_MONTHS = re.compile(r"\b(January|February|March|April|May|June|July|August|September|"
-                            r"October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Oct|"
-                            r"Nov|Dec)\b")
-FRENCH_MONTH = (r"(janvier|février|mars|avril|mai|juin|juillet|août|septembre|octobre|novembre|"
-                r"décembre|janv\.|févr\.|avr\.|juil\.|sept\.|oct\.|nov\.|déc\.)")
+ENGLISH_MONTHS = re.compile(
+    r"\b(January|February|March|April|May|June|July|August|September|"
+    r"October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Oct|"
+    r"Nov|Dec)\b"
+)
+FRENCH_MONTH = (
+    r"(janvier|février|mars|avril|mai|juin|juillet|août|septembre|octobre|novembre|"
+    r"décembre|janv\.|févr\.|avr\.|juil\.|sept\.|oct\.|nov\.|déc\.)"
+)
 FRENCH_LABEL = re.compile(rf"^(\d{{4}}|{FRENCH_MONTH} \d{{4}}|\d{{1,2}} {FRENCH_MONTH})$")
 
 
@@ -44,7 +48,8 @@ def test_timeline_axis_speaks_french_at_every_zoom(app_url, offline_page, artifa
     _zoom_in(page, 12)
     page.wait_for_function(  # the axis redrawn with finer ticks than years
         """sel => [...document.querySelectorAll(sel)].some(t => /\\D/.test(t.textContent))""",
-        arg=AXIS_LABELS)
+        arg=AXIS_LABELS,
+    )
     zoomed = _labels(page)
     page.screenshot(path=artifacts / "timeline-axis-fr-zoomed.png")
     assert len(zoomed) >= 2

@@ -53,7 +53,8 @@ def _assert_map_zoomed_on_niger(page) -> None:
         " return b.getSouth() <= s && b.getWest() <= w && b.getNorth() >= n"
         " && b.getEast() >= e && Math.abs(c.lng - (w + e) / 2) < (e - w) / 4"
         " && Math.abs(c.lat - (s + n) / 2) < (n - s) / 4; }",
-        arg=[s, w, n, e])
+        arg=[s, w, n, e],
+    )
 
 
 def test_timeline_button_shows_milestone_on_map(app_url, offline_page, artifacts):

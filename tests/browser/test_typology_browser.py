@@ -34,8 +34,9 @@ def acled_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     tmp = tmp_path_factory.mktemp("typology_app")
     store = Store(tmp / "store")
     commit(prepare(FIX / "acled_typology.csv", store=store), store)
-    with streamlit_server(tmp / "server.log",
-                          env={"SAHEL_ATLAS_DATA_DIR": str(tmp / "store")}) as url:
+    with streamlit_server(
+        tmp / "server.log", env={"SAHEL_ATLAS_DATA_DIR": str(tmp / "store")}
+    ) as url:
         yield url
 
 
@@ -54,8 +55,12 @@ def test_acled_typology_filters_and_the_protests_layer(acled_app, offline_page, 
     page.goto(f"{acled_app}/map?cluster=0")
     map_frame(page)
     page.get_by_text("Source typology (ACLED)").wait_for()
-    for label in ("Disorder type", "Event type (ACLED)", "Sub-event type (ACLED)",
-                  "Civilian targeting"):
+    for label in (
+        "Disorder type",
+        "Event type (ACLED)",
+        "Sub-event type (ACLED)",
+        "Civilian targeting",
+    ):
         page.get_by_text(label, exact=True).first.wait_for()
     protests = page.get_by_role("checkbox", name=re.compile(r"^Protests \(ACLED\) \(2\)"))
     protests.wait_for(state="attached")

@@ -43,37 +43,53 @@ def test_loader_reads_groups_sources_and_victims(tmp_path):
     assert table.canonical("jnim  (Suspected)") == "JNIM"  # case and spaces do not matter
     assert table.canonical("Katiba Macina / JNIM") == "JNIM"
     assert table.canonical("JNIM: Group for Support of Islam and Muslims") == (
-        "JNIM: Group for Support of Islam and Muslims")  # unknown names pass unchanged
+        "JNIM: Group for Support of Islam and Muslims"
+    )  # unknown names pass unchanged
     assert table.display("JNIM", "fr") == "JNIM (GSIM)"
     assert table.display("Wagner", "fr") == "Wagner"  # no group of that name
     assert table.is_victim("SEMAFO convoy") and table.is_victim("Civilians (Mali)")
     assert not table.is_victim("JNIM") and not table.is_victim("Civilian JTF")
 
 
-@pytest.mark.parametrize("text, message", [
-    ("groups: {}", "aliases.yaml: 'groups' must be a list"),
-    ("nonsense: []", "aliases.yaml: unknown field(s) nonsense"),
-    ("groups:\n  - key: a\n    name_en: A\n    name_fr: A\n    aliases: [x]\n",
-     "aliases.yaml: groups[0] (a): 'sources' must list at least one source"),
-    ("groups:\n  - key: a\n    name_en: A\n    aliases: [x]\n"
-     "    sources: [{url: 'https://e.org', checked: 2026-01-01}]\n",
-     "aliases.yaml: groups[0] (a): field 'name_fr' is missing"),
-    ("groups:\n  - key: a\n    name_en: A\n    name_fr: A\n    aliases: [x]\n"
-     "    sources: [{url: 'javascript:alert(1)', checked: 2026-01-01}]\n",
-     "aliases.yaml: groups[0] (a): sources[0]: url 'javascript:alert(1)' is not an http(s)"),
-    ("groups:\n  - key: a\n    name_en: A\n    name_fr: A\n    aliases: [x]\n"
-     "    sources: [{url: 'https://e.org', checked: soon}]\n",
-     "aliases.yaml: groups[0] (a): sources[0]: checked 'soon' is not a YYYY-MM-DD date"),
-    ("groups:\n  - key: a\n    name_en: A\n    name_fr: A\n    aliases: [x]\n"
-     "    sources: [{url: 'https://e.org', checked: 2026-01-01}]\n"
-     "  - key: b\n    name_en: B\n    name_fr: B\n    aliases: [X]\n"
-     "    sources: [{url: 'https://e.org', checked: 2026-01-01}]\n",
-     "aliases.yaml: groups[1] (b): 'X' is also listed under 'a'"),
-    ("groups:\n  - key: a\n    name_en: A\n    name_fr: A\n    aliases: [x]\n"
-     "    sources: [{url: 'https://e.org', checked: 2026-01-01}]\n"
-     "victims:\n  - name: x\n",
-     "aliases.yaml: victims[0]: 'x' is also listed under 'a'"),
-])
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("groups: {}", "aliases.yaml: 'groups' must be a list"),
+        ("nonsense: []", "aliases.yaml: unknown field(s) nonsense"),
+        (
+            "groups:\n  - key: a\n    name_en: A\n    name_fr: A\n    aliases: [x]\n",
+            "aliases.yaml: groups[0] (a): 'sources' must list at least one source",
+        ),
+        (
+            "groups:\n  - key: a\n    name_en: A\n    aliases: [x]\n"
+            "    sources: [{url: 'https://e.org', checked: 2026-01-01}]\n",
+            "aliases.yaml: groups[0] (a): field 'name_fr' is missing",
+        ),
+        (
+            "groups:\n  - key: a\n    name_en: A\n    name_fr: A\n    aliases: [x]\n"
+            "    sources: [{url: 'javascript:alert(1)', checked: 2026-01-01}]\n",
+            "aliases.yaml: groups[0] (a): sources[0]: url 'javascript:alert(1)' is not an http(s)",
+        ),
+        (
+            "groups:\n  - key: a\n    name_en: A\n    name_fr: A\n    aliases: [x]\n"
+            "    sources: [{url: 'https://e.org', checked: soon}]\n",
+            "aliases.yaml: groups[0] (a): sources[0]: checked 'soon' is not a YYYY-MM-DD date",
+        ),
+        (
+            "groups:\n  - key: a\n    name_en: A\n    name_fr: A\n    aliases: [x]\n"
+            "    sources: [{url: 'https://e.org', checked: 2026-01-01}]\n"
+            "  - key: b\n    name_en: B\n    name_fr: B\n    aliases: [X]\n"
+            "    sources: [{url: 'https://e.org', checked: 2026-01-01}]\n",
+            "aliases.yaml: groups[1] (b): 'X' is also listed under 'a'",
+        ),
+        (
+            "groups:\n  - key: a\n    name_en: A\n    name_fr: A\n    aliases: [x]\n"
+            "    sources: [{url: 'https://e.org', checked: 2026-01-01}]\n"
+            "victims:\n  - name: x\n",
+            "aliases.yaml: victims[0]: 'x' is also listed under 'a'",
+        ),
+    ],
+)
 def test_loader_errors_name_the_file_and_entry(tmp_path, text, message):
     with pytest.raises(ac.ActorAliasError) as err:
         ac.read_aliases(_write(tmp_path, text))
@@ -88,8 +104,15 @@ def test_missing_file_is_an_empty_table(tmp_path):
 def test_project_table_is_valid_and_sourced():
     table = ac.read_aliases(ac.ALIASES_FILE)
     keys = {g.key for g in table.groups}
-    assert {"jnim", "is-sahel", "fama", "vdp", "wagner-africa-corps",
-            "burkina-armed-forces", "niger-armed-forces"} <= keys
+    assert {
+        "jnim",
+        "is-sahel",
+        "fama",
+        "vdp",
+        "wagner-africa-corps",
+        "burkina-armed-forces",
+        "niger-armed-forces",
+    } <= keys
     for group in table.groups:
         assert group.name_en and group.name_fr and group.sources
         assert all(s.url.startswith("https://") and s.checked for s in group.sources)
@@ -104,7 +127,8 @@ def test_every_curated_spelling_of_jnim_and_is_sahel_is_one_group():
     assert len(jnim) >= 7 and len(is_sahel) >= 12
     # A name that leaves the author open is not attributed to a group.
     assert table.canonical("Unidentified gunmen (JNIM suspected)") == (
-        "Unidentified gunmen (JNIM suspected)")
+        "Unidentified gunmen (JNIM suspected)"
+    )
     # Every alias of the table is a name of the curated file or of the group's sources
     # (no stale entries): at least the curated ones are all used.
     listed_victims = {"ACTED aid workers", "SEMAFO convoy", "fuel transporters"}
@@ -112,9 +136,16 @@ def test_every_curated_spelling_of_jnim_and_is_sahel_is_one_group():
 
 
 def test_one_event_counts_a_group_once_and_keeps_victims_apart():
-    frame = pd.DataFrame({"actors": [
-        "JNIM; Katiba Macina / JNIM; civilians digging defensive trenches; VDP",
-        "Civilians (Burkina Faso); Military Forces of Burkina Faso (2022-)", None, ""]})
+    frame = pd.DataFrame(
+        {
+            "actors": [
+                "JNIM; Katiba Macina / JNIM; civilians digging defensive trenches; VDP",
+                "Civilians (Burkina Faso); Military Forces of Burkina Faso (2022-)",
+                None,
+                "",
+            ]
+        }
+    )
     lists = actor_lists(frame)
     assert lists.loc[0, "actors"] == ("JNIM", "VDP (Volunteers for the Defence of the Homeland)")
     assert lists.loc[0, "targets"] == ("civilians digging defensive trenches",)
@@ -129,13 +160,14 @@ def test_one_event_counts_a_group_once_and_keeps_victims_apart():
 
 def test_actor_filter_selects_a_group_by_any_spelling():
     frame = load_events().events
-    by_alias = filter_mask(frame, EventFilter(countries=("MLI", "BFA", "NER"),
-                                              actors=("JNIM (suspected)",)))
-    by_name = filter_mask(frame, EventFilter(countries=("MLI", "BFA", "NER"),
-                                             actors=("JNIM",)))
+    by_alias = filter_mask(
+        frame, EventFilter(countries=("MLI", "BFA", "NER"), actors=("JNIM (suspected)",))
+    )
+    by_name = filter_mask(frame, EventFilter(countries=("MLI", "BFA", "NER"), actors=("JNIM",)))
     assert np.array_equal(by_alias, by_name)
-    named = frame["actors"].map(lambda s: any(ac.aliases().canonical(a) == "JNIM"
-                                              for a in split_actors(s)))
+    named = frame["actors"].map(
+        lambda s: any(ac.aliases().canonical(a) == "JNIM" for a in split_actors(s))
+    )
     aes = frame["country_iso3"].isin(["MLI", "BFA", "NER"])
     assert np.array_equal(by_name, (named & aes).to_numpy())
     assert by_name.sum() > 18  # more than the 18 events that write plain "JNIM"
@@ -144,16 +176,16 @@ def test_actor_filter_selects_a_group_by_any_spelling():
 def test_panel_shows_names_as_written_with_their_group_and_targets_apart():
     from geo.render.panels import actors_html, also_in_html
 
-    acting, targets = actors_html(
-        "JNIM (suspected); VDP; Civilians (Mali); <b>x</b>", "fr")
+    acting, targets = actors_html("JNIM (suspected); VDP; Civilians (Mali); <b>x</b>", "fr")
     assert "<li>JNIM (suspected) <span" in acting and "groupe : JNIM (GSIM)" in acting
     assert "<li>VDP</li>" in acting  # its group's name already says it
     assert "&lt;b&gt;x&lt;/b&gt;" in acting and "<b>" not in acting
     assert targets == '<ul class="targets"><li>Civilians (Mali)</li></ul>'
     assert actors_html("", "en") == ("", "")
 
-    html = also_in_html([("acled", "acled:X<1>", ("https://acleddata.com/", "javascript:x"))],
-                        "en", 10.0)
+    html = also_in_html(
+        [("acled", "acled:X<1>", ("https://acleddata.com/", "javascript:x"))], "en", 10.0
+    )
     assert 'data-id="acled:X&lt;1&gt;"' in html and "acled acled:X&lt;1&gt;" in html
     assert 'href="https://acleddata.com/"' in html and "javascript" not in html
     assert "within 10 km" in html

@@ -30,8 +30,7 @@ from geo.model.countries import BORDERS_AES, COUNTRY_ROLES, country_role
 from geo.spatial.geometry import area_km2
 
 MEMBERS = {"MLI", "BFA", "NER"}
-ECOWAS_OTHERS = {"BEN", "CPV", "CIV", "GMB", "GHA", "GIN", "GNB", "LBR", "NGA", "SEN", "SLE",
-                 "TGO"}
+ECOWAS_OTHERS = {"BEN", "CPV", "CIV", "GMB", "GHA", "GIN", "GNB", "LBR", "NGA", "SEN", "SLE", "TGO"}
 NEIGHBOURS = {"DZA", "LBY", "TCD", "MRT", "CMR"}
 GRID = 1e-4
 
@@ -45,11 +44,15 @@ def outline(countries):
 def shared_vertices(a: shapely.Geometry, b: shapely.Geometry) -> set[tuple[float, float]]:
     """The vertices of ``a``'s outline that lie on ``b``'s outline."""
     other = b.boundary
-    return {tuple(xy) for xy in shapely.get_coordinates(a.boundary)
-            if other.intersects(shapely.Point(xy))}
+    return {
+        tuple(xy)
+        for xy in shapely.get_coordinates(a.boundary)
+        if other.intersects(shapely.Point(xy))
+    }
 
 
 # --- the files load, with the expected units --------------------------------------------------
+
 
 @pytest.mark.parametrize("loader", [load_countries, load_admin1, load_bfa_provinces])
 def test_files_load_in_wgs84_with_unique_ids(loader):
@@ -125,6 +128,7 @@ def test_each_member_is_the_union_of_its_admin1_units(admin1, outline, iso3):
 
 # --- geometry validity and exact shared borders ---------------------------------------------
 
+
 @pytest.mark.parametrize("loader", [load_countries, load_admin1, load_bfa_provinces])
 def test_every_geometry_is_valid_polygonal_and_non_empty(loader):
     geoms = loader().geometry
@@ -161,12 +165,15 @@ def test_neighbouring_countries_do_not_overlap(countries):
         if a.geometry.intersects(b.geometry):
             touching += 1
             assert a.geometry.intersection(b.geometry).area == pytest.approx(0.0, abs=1e-12), (
-                a.iso3, b.iso3)
+                a.iso3,
+                b.iso3,
+            )
     assert touching >= 30  # the test is not vacuous: most of these countries touch
 
 
-@pytest.mark.parametrize(("a", "b"), [("MLI", "NER"), ("MLI", "BFA"), ("BFA", "NER"),
-                                      ("NER", "NGA"), ("MLI", "DZA")])
+@pytest.mark.parametrize(
+    ("a", "b"), [("MLI", "NER"), ("MLI", "BFA"), ("BFA", "NER"), ("NER", "NGA"), ("MLI", "DZA")]
+)
 def test_neighbours_share_a_border_line(outline, a, b):
     border = outline[a].boundary.intersection(outline[b].boundary)
     assert border.geom_type in {"LineString", "MultiLineString"}
@@ -179,7 +186,8 @@ def test_mali_niger_border_is_identical_from_both_sides(outline):
     assert from_mali.length > 0
     assert from_mali.equals(from_niger)
     assert shared_vertices(outline["MLI"], outline["NER"]) == shared_vertices(
-        outline["NER"], outline["MLI"])
+        outline["NER"], outline["MLI"]
+    )
 
 
 def test_mali_niger_border_is_one_line_of_the_published_length(outline):
@@ -199,13 +207,13 @@ def test_gao_tillaberi_border_is_shared_exactly(admin1):
 
 # --- the files themselves: grid, size, provenance -------------------------------------------
 
+
 @pytest.mark.parametrize("path", [COUNTRIES_FILE, ADMIN1_FILE, PROVINCES_FILE])
 def test_coordinates_are_on_the_1e4_degree_grid(path):
     data = json.loads(path.read_text(encoding="utf-8"))
-    coords = np.concatenate([
-        shapely.get_coordinates(shapely.geometry.shape(f["geometry"]))
-        for f in data["features"]
-    ])
+    coords = np.concatenate(
+        [shapely.get_coordinates(shapely.geometry.shape(f["geometry"])) for f in data["features"]]
+    )
     steps = coords / GRID
     assert np.abs(steps - np.round(steps)).max() < 1e-6
 
@@ -236,6 +244,7 @@ def test_provenance_names_public_domain_natural_earth_source():
 
 
 # --- attribute fixes -------------------------------------------------------------------------
+
 
 def test_sikasso_is_named_sikasso_not_wassoulou(admin1):
     sikasso = admin1.set_index("id").loc["ML-3"]
@@ -270,5 +279,7 @@ def test_the_countries_file_names_each_country_as_the_code_does() -> None:
     from geo.model.countries import country_name
 
     for row in load_countries().itertuples():
-        assert (row.name_en, row.name_fr) == (country_name(row.iso3, "en"),
-                                              country_name(row.iso3, "fr")), row.iso3
+        assert (row.name_en, row.name_fr) == (
+            country_name(row.iso3, "en"),
+            country_name(row.iso3, "fr"),
+        ), row.iso3

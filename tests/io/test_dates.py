@@ -9,34 +9,40 @@ import pytest
 from geo.io.importers import dates
 
 
-@pytest.mark.parametrize(("text", "iso"), [
-    ("2019-11-25", "2019-11-25"),
-    ("2019/11/25", "2019-11-25"),
-    ("2019-11-25 00:00:00", "2019-11-25"),  # a real date cell of an XLSX sheet
-    ("2019-11-25T00:00:00", "2019-11-25"),
-    ("2019-11-25 13:45", "2019-11-25"),
-    ("25 November 2019", "2019-11-25"),  # ACLED's own style
-    ("25-November-2019", "2019-11-25"),
-    ("25-Nov-2019", "2019-11-25"),
-    ("9-May-20", "2020-05-09"),  # Excel's d-Mon-yy
-    ("09 Sept 2020", "2020-09-09"),
-    ("November 25, 2019", "2019-11-25"),
-    ("43794", "2019-11-25"),  # Excel serial day number
-    ("43794.0", "2019-11-25"),
-    ("  25 November 2019 ", "2019-11-25"),
-])
+@pytest.mark.parametrize(
+    ("text", "iso"),
+    [
+        ("2019-11-25", "2019-11-25"),
+        ("2019/11/25", "2019-11-25"),
+        ("2019-11-25 00:00:00", "2019-11-25"),  # a real date cell of an XLSX sheet
+        ("2019-11-25T00:00:00", "2019-11-25"),
+        ("2019-11-25 13:45", "2019-11-25"),
+        ("25 November 2019", "2019-11-25"),  # ACLED's own style
+        ("25-November-2019", "2019-11-25"),
+        ("25-Nov-2019", "2019-11-25"),
+        ("9-May-20", "2020-05-09"),  # Excel's d-Mon-yy
+        ("09 Sept 2020", "2020-09-09"),
+        ("November 25, 2019", "2019-11-25"),
+        ("43794", "2019-11-25"),  # Excel serial day number
+        ("43794.0", "2019-11-25"),
+        ("  25 November 2019 ", "2019-11-25"),
+    ],
+)
 def test_every_form_without_numbers_only_order(text, iso):
     assert dates.parse_dates(pd.Series([text])).tolist() == [iso]
 
 
-@pytest.mark.parametrize(("text", "order", "iso"), [
-    ("25/11/2019", "dmy", "2019-11-25"),
-    ("25-11-19", "dmy", "2019-11-25"),
-    ("25.11.2019", "dmy", "2019-11-25"),
-    ("11/25/2019", "mdy", "2019-11-25"),
-    ("3/4/2020", "dmy", "2020-04-03"),
-    ("3/4/2020", "mdy", "2020-03-04"),
-])
+@pytest.mark.parametrize(
+    ("text", "order", "iso"),
+    [
+        ("25/11/2019", "dmy", "2019-11-25"),
+        ("25-11-19", "dmy", "2019-11-25"),
+        ("25.11.2019", "dmy", "2019-11-25"),
+        ("11/25/2019", "mdy", "2019-11-25"),
+        ("3/4/2020", "dmy", "2020-04-03"),
+        ("3/4/2020", "mdy", "2020-03-04"),
+    ],
+)
 def test_numbers_only_dates_follow_the_order(text, order, iso):
     assert dates.parse_dates(pd.Series([text]), order).tolist() == [iso]
 
@@ -47,8 +53,20 @@ def test_numbers_only_dates_are_not_read_without_an_order():
     assert not dates.has_numeric(pd.Series(["2019-11-25", "9-May-20", "43794"]))
 
 
-@pytest.mark.parametrize("text", ["31-Feb-2019", "2019-02-30", "32/01/2019", "nonsense",
-                                  "", "2019", "123", "25 Novembre 2019", "1234567"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "31-Feb-2019",
+        "2019-02-30",
+        "32/01/2019",
+        "nonsense",
+        "",
+        "2019",
+        "123",
+        "25 Novembre 2019",
+        "1234567",
+    ],
+)
 def test_not_dates(text):
     assert dates.parse_dates(pd.Series([text]), "dmy").tolist() == [""]
 
@@ -57,7 +75,10 @@ def test_two_digit_year_pivot_is_excels():
     years = dates.full_year(pd.Series(["00", "29", "30", "97", "99", "2031"]))
     assert years.tolist() == [2000, 2029, 1930, 1997, 1999, 2031]
     assert dates.parse_dates(pd.Series(["1-Jan-97", "1-Jan-29", "1-Jan-30"])).tolist() == [
-        "1997-01-01", "2029-01-01", "1930-01-01"]
+        "1997-01-01",
+        "2029-01-01",
+        "1930-01-01",
+    ]
 
 
 def test_the_column_decides_the_order():

@@ -56,12 +56,15 @@ def _old_assign_admin1(df: pd.DataFrame) -> pd.DataFrame:
     pos = out[["latitude", "longitude", "country_iso3"]].reset_index(drop=True)
     ids = pd.Series("", index=pos.index, dtype="str")
     names = pd.Series("", index=pos.index, dtype="str")
-    located = (pos["latitude"].notna() & pos["longitude"].notna()
-               & pos["country_iso3"].isin(AES_MEMBERS))
+    located = (
+        pos["latitude"].notna() & pos["longitude"].notna() & pos["country_iso3"].isin(AES_MEMBERS)
+    )
     if located.any():
         sub = pos.loc[located]
-        points = gpd.GeoDataFrame({"country": sub["country_iso3"]},
-                                  geometry=_old_points(sub["latitude"], sub["longitude"]))
+        points = gpd.GeoDataFrame(
+            {"country": sub["country_iso3"]},
+            geometry=_old_points(sub["latitude"], sub["longitude"]),
+        )
         points = points.to_crs(METRIC_CRS)
         units = ev._admin1_metric()
         for iso3 in AES_MEMBERS:
@@ -119,12 +122,26 @@ def _tricky_points() -> pd.DataFrame:
     for iso3 in AES_MEMBERS:
         coords = shapely.get_coordinates(africa.geometry[iso3].boundary)
         for x, y in coords[rng.integers(0, len(coords), 30)]:
-            for dx, dy in ((0, 0), (0.01, 0), (-0.01, 0), (0, 0.03), (0, -0.03), (0.2, 0.2),
-                           (-0.2, -0.2)):
+            for dx, dy in (
+                (0, 0),
+                (0.01, 0),
+                (-0.01, 0),
+                (0, 0.03),
+                (0, -0.03),
+                (0.2, 0.2),
+                (-0.2, -0.2),
+            ):
                 rows.append((iso3, y + dy, x + dx))
-    rows += [("MLI", 13.5116, 2.1254), ("NER", 12.6392, -8.0029),  # in another AES state
-             ("GHA", 6.6885, -1.6244), ("DZA", 28.0, 2.0), ("MLI", np.nan, np.nan),
-             ("NER", np.nan, 2.0), ("BFA", 12.3714, -1.5197), ("BFA", 12.3714, -1.5197)]
+    rows += [
+        ("MLI", 13.5116, 2.1254),
+        ("NER", 12.6392, -8.0029),  # in another AES state
+        ("GHA", 6.6885, -1.6244),
+        ("DZA", 28.0, 2.0),
+        ("MLI", np.nan, np.nan),
+        ("NER", np.nan, 2.0),
+        ("BFA", 12.3714, -1.5197),
+        ("BFA", 12.3714, -1.5197),
+    ]
     return pd.DataFrame(rows, columns=["country_iso3", "latitude", "longitude"])
 
 
@@ -148,8 +165,12 @@ def test_assign_admin1_equals_the_spatial_join_on_borders_and_outside():
     assert new.loc[new["admin1_id"] != "", "admin1_id"].nunique() == len(load_admin1())
     x, y = metric_xy(pts["latitude"], pts["longitude"])
     units = ev._admin1_metric().geometry.to_numpy()
-    on_a_border = ~np.array([shapely.contains_xy(units, px, py).any() if px == px else True
-                             for px, py in zip(x, y, strict=True)])
+    on_a_border = ~np.array(
+        [
+            shapely.contains_xy(units, px, py).any() if px == px else True
+            for px, py in zip(x, y, strict=True)
+        ]
+    )
     assert on_a_border.sum() > 50 and (new["admin1_id"][on_a_border] != "").sum() > 50
     # Given the projected points (as validate_events does) gives the same.
     given = assign_admin1(pts, xy=(x, y))
@@ -157,23 +178,36 @@ def test_assign_admin1_equals_the_spatial_join_on_borders_and_outside():
     # Shuffled and with another index: each point its own unit.
     shuffled = pts.sample(frac=1, random_state=3)
     shuffled.index = shuffled.index * 7 + 5
-    assert (assign_admin1(shuffled)["admin1_id"].tolist()
-            == _old_assign_admin1(shuffled)["admin1_id"].tolist())
+    assert (
+        assign_admin1(shuffled)["admin1_id"].tolist()
+        == _old_assign_admin1(shuffled)["admin1_id"].tolist()
+    )
 
 
 def test_assign_admin1_without_rows_or_located_points():
     empty = _tricky_points().iloc[:0]
     assert assign_admin1(empty)["admin1_id"].tolist() == []
-    none = pd.DataFrame({"country_iso3": ["GHA", "MLI"], "latitude": [6.0, np.nan],
-                         "longitude": [-1.0, np.nan]})
+    none = pd.DataFrame(
+        {"country_iso3": ["GHA", "MLI"], "latitude": [6.0, np.nan], "longitude": [-1.0, np.nan]}
+    )
     assert assign_admin1(none)["admin1_id"].tolist() == ["", ""]
 
 
 def test_distance_to_country_equals_the_per_point_geometry_version():
     pts = _tricky_points().dropna()
-    pts = pd.concat([pts, pd.DataFrame({"country_iso3": ["XXX", "GHA", "DZA"],
-                                        "latitude": [12.0, 14.0, 20.0],
-                                        "longitude": [-1.0, 2.0, 0.0]})], ignore_index=True)
+    pts = pd.concat(
+        [
+            pts,
+            pd.DataFrame(
+                {
+                    "country_iso3": ["XXX", "GHA", "DZA"],
+                    "latitude": [12.0, 14.0, 20.0],
+                    "longitude": [-1.0, 2.0, 0.0],
+                }
+            ),
+        ],
+        ignore_index=True,
+    )
     pts.index = pts.index + 100
     new = distance_to_country_m(pts["latitude"], pts["longitude"], pts["country_iso3"])
     old = _old_distance_to_country_m(pts["latitude"], pts["longitude"], pts["country_iso3"])
@@ -195,11 +229,23 @@ def test_first_rows_equals_the_grouped_minimum():
 
 
 def test_source_urls_equal_the_per_row_loop():
-    texts = ["https://a.org", "", "javascript:alert(1)", "https://a.org javascript:x https://b.org",
-             "ftp://x http://ok.org/", "http:// https://", "HTTPS://UP.ORG/a",
-             "https://a.org\nhttps://b.org", " https://c.org\t ", "mailto:x@y.z",
-             'https://q.org/"quoted"', "https://a.org\u00a0https://b.org",
-             "https://a.org\u2003https://b.org", "https://x.org/é", "'https://a.org'"]
+    texts = [
+        "https://a.org",
+        "",
+        "javascript:alert(1)",
+        "https://a.org javascript:x https://b.org",
+        "ftp://x http://ok.org/",
+        "http:// https://",
+        "HTTPS://UP.ORG/a",
+        "https://a.org\nhttps://b.org",
+        " https://c.org\t ",
+        "mailto:x@y.z",
+        'https://q.org/"quoted"',
+        "https://a.org\u00a0https://b.org",
+        "https://a.org\u2003https://b.org",
+        "https://x.org/é",
+        "'https://a.org'",
+    ]
     rng = np.random.default_rng(2)
     sources = pd.Series(rng.choice(texts, 400), dtype="str")
     sources.index = sources.index + 10
@@ -213,26 +259,35 @@ def test_source_urls_equal_the_per_row_loop():
     assert empty_kept.tolist() == [] and empty_notes == []
 
 
-@pytest.mark.parametrize("texts", [
-    ["12", "3", "0", "-0", "007"],  # whole numbers: int64
-    ["12", "3", None],  # with missing values: float64
-    ["12.5", "-0.0", "1e3", "1E-3", " 14 ", "+2", ".5", "5.", "inf", "-inf", "nan", "NaN"],
-    ["abc", "0x10", "1_000", "12,5", "−3", "1.2.3", "", "٣", "\u00a01"],
-    ["9007199254740993", "9223372036854775807", "9223372036854775808",
-     "18446744073709551616", "99999999999999999999999", "1"],
-    ["9007199254740993", "1", None],
-    ["12.345678901234567", "12.345678901234568", "0.1", "0.30000000000000004"],
-])
+@pytest.mark.parametrize(
+    "texts",
+    [
+        ["12", "3", "0", "-0", "007"],  # whole numbers: int64
+        ["12", "3", None],  # with missing values: float64
+        ["12.5", "-0.0", "1e3", "1E-3", " 14 ", "+2", ".5", "5.", "inf", "-inf", "nan", "NaN"],
+        ["abc", "0x10", "1_000", "12,5", "−3", "1.2.3", "", "٣", "\u00a01"],
+        [
+            "9007199254740993",
+            "9223372036854775807",
+            "9223372036854775808",
+            "18446744073709551616",
+            "99999999999999999999999",
+            "1",
+        ],
+        ["9007199254740993", "1", None],
+        ["12.345678901234567", "12.345678901234568", "0.1", "0.30000000000000004"],
+    ],
+)
 def test_to_numeric_once_per_distinct_text_equals_the_whole_column(texts):
     rng = np.random.default_rng(len(texts))
-    values = pd.Series(rng.choice(np.array(texts, dtype=object), 200), dtype="str",
-                       name="latitude")
+    values = pd.Series(rng.choice(np.array(texts, dtype=object), 200), dtype="str", name="latitude")
     values.index = values.index * 3 + 1
     expected = pd.to_numeric(values, errors="coerce")
     pd.testing.assert_series_equal(to_numeric(values), expected)
     # (each value once: the whole column parsed as before)
-    pd.testing.assert_series_equal(to_numeric(values.iloc[:3]),
-                                   pd.to_numeric(values.iloc[:3], errors="coerce"))
+    pd.testing.assert_series_equal(
+        to_numeric(values.iloc[:3]), pd.to_numeric(values.iloc[:3], errors="coerce")
+    )
     empty = values.iloc[:0]
     pd.testing.assert_series_equal(to_numeric(empty), pd.to_numeric(empty, errors="coerce"))
 
@@ -242,24 +297,56 @@ def test_to_numeric_once_per_distinct_text_equals_the_whole_column(texts):
 
 def _row(**overrides: str) -> dict[str, str]:
     row = dict.fromkeys(CSV_COLUMNS, "")
-    row.update({"id": "E1", "dataset": "test", "date": "2020-08-18", "date_precision": "day",
-                "category": "insurgency", "subtype": "ambush", "country_iso3": "MLI",
-                "location": "Somewhere", "latitude": "14.5", "longitude": "-4.2",
-                "geo_precision": "1", "summary": "A summary.",
-                "sources": "https://example.org/a", "verified": "false"})
+    row.update(
+        {
+            "id": "E1",
+            "dataset": "test",
+            "date": "2020-08-18",
+            "date_precision": "day",
+            "category": "insurgency",
+            "subtype": "ambush",
+            "country_iso3": "MLI",
+            "location": "Somewhere",
+            "latitude": "14.5",
+            "longitude": "-4.2",
+            "geo_precision": "1",
+            "summary": "A summary.",
+            "sources": "https://example.org/a",
+            "verified": "false",
+        }
+    )
     row.update(overrides)
     return row
 
 
-@pytest.mark.parametrize("value", ["'single'", 'dou"ble', "line\nbreak", "tab\there",
-                                   "back\\slash", "é ünïcode", "x" * 70, "\u2028"])
+@pytest.mark.parametrize(
+    "value",
+    [
+        "'single'",
+        'dou"ble',
+        "line\nbreak",
+        "tab\there",
+        "back\\slash",
+        "é ünïcode",
+        "x" * 70,
+        "\u2028",
+    ],
+)
 def test_rejection_messages_quote_each_rejected_value_as_repr(value):
-    rows = [_row(id="A"), _row(id="B", date=value), _row(id="C", category=value),
-            _row(id="A", latitude=value), _row(id="D", fatalities_low=value),
-            _row(id="E", verified=value), _row(id="F", geo_precision=value),
-            _row(id="G", subtype=value), _row(id="H", country_iso3=value.strip() or "Q"),
-            _row(id="I", date_precision=value), _row(id="J", date_end=value),
-            _row(id="K", sources=f"https://ok.org {value}")]
+    rows = [
+        _row(id="A"),
+        _row(id="B", date=value),
+        _row(id="C", category=value),
+        _row(id="A", latitude=value),
+        _row(id="D", fatalities_low=value),
+        _row(id="E", verified=value),
+        _row(id="F", geo_precision=value),
+        _row(id="G", subtype=value),
+        _row(id="H", country_iso3=value.strip() or "Q"),
+        _row(id="I", date_precision=value),
+        _row(id="J", date_end=value),
+        _row(id="K", sources=f"https://ok.org {value}"),
+    ]
     frame = pd.DataFrame(rows, dtype="str")
     _, problems = validate_events(frame, "f.csv", today=date(2026, 1, 1))
     stripped = {c: frame[c].str.strip() for c in frame.columns}

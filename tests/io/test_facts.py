@@ -21,16 +21,34 @@ FILES = ("charter.yaml", "timeline.yaml", "member_states.yaml", "seed_coverage.y
 UNVERIFIED_ARTICLES = {9, 12, 13, 14, 15, 16}
 SHARED_MILESTONES = 79
 ADDED_MILESTONES = {  # added by hand on 2026-12-03 (issue 14), each from sources read that day
-    "insurgency-spreads-2015", "jnim-formed", "mali-bfa-war-warning",
-    "niger-expels-french-ambassador", "aes-founding-statements", "wagner-leaves-mali",
-    "burkina-17-regions", "aes-television", "goita-defence-portfolio",
+    "insurgency-spreads-2015",
+    "jnim-formed",
+    "mali-bfa-war-warning",
+    "niger-expels-french-ambassador",
+    "aes-founding-statements",
+    "wagner-leaves-mali",
+    "burkina-17-regions",
+    "aes-television",
+    "goita-defence-portfolio",
 }
 REVISED_MILESTONES = {  # milestones of the shared sheets corrected or given stronger sources
-    "somair-nationalised", "alg-expansion-decision", "g5-joint-force-launch",
-    "algiers-accord-ended", "ecowas-exit-effective", "minusma-ends", "jnim-fuel-blockade",
-    "barkhane-ended", "g5-dissolution", "minusma-established", "azawad-independence",
-    "tiani-uranium-offer", "tinzaouaten", "mnla-rebellion-2012", "mali-coup-2012",
-    "mali-quits-g5", "algiers-accord-signed",
+    "somair-nationalised",
+    "alg-expansion-decision",
+    "g5-joint-force-launch",
+    "algiers-accord-ended",
+    "ecowas-exit-effective",
+    "minusma-ends",
+    "jnim-fuel-blockade",
+    "barkhane-ended",
+    "g5-dissolution",
+    "minusma-established",
+    "azawad-independence",
+    "tiani-uranium-offer",
+    "tinzaouaten",
+    "mnla-rebellion-2012",
+    "mali-coup-2012",
+    "mali-quits-g5",
+    "algiers-accord-signed",
 }
 URL = re.compile(r"^https?://\S+$")
 
@@ -126,8 +144,13 @@ def test_every_date_parses_at_its_precision():
 
 def test_month_precision_dates_stay_month_precision():
     reduced = {m.id: m for m in facts.load_timeline() if m.date_precision != "day"}
-    assert set(reduced) == {"fu-aes-hq-niamey", "jnim-fuel-blockade", "jnim-formed",
-                            "goita-defence-portfolio", "insurgency-spreads-2015"}
+    assert set(reduced) == {
+        "fu-aes-hq-niamey",
+        "jnim-fuel-blockade",
+        "jnim-formed",
+        "goita-defence-portfolio",
+        "insurgency-spreads-2015",
+    }
     for m in reduced.values():
         pattern = r"\d{4}-\d{2}" if m.date_precision == "month" else r"\d{4}"
         assert re.fullmatch(pattern, m.date)
@@ -231,8 +254,15 @@ def test_every_text_has_english_and_french(name):
 
 def test_bilingual_fields_of_the_dataclasses():
     charter = facts.load_charter()
-    for name in ("name", "place", "place_notes", "preamble_summary", "contracting_parties",
-                 "signing_date_notes", "length_note"):
+    for name in (
+        "name",
+        "place",
+        "place_notes",
+        "preamble_summary",
+        "contracting_parties",
+        "signing_date_notes",
+        "length_note",
+    ):
         assert _is_text(getattr(charter, name)), name
     for s in charter.signatories:
         assert _is_text(s.name) and _is_text(s.title_at_signing)
@@ -250,8 +280,15 @@ def test_bilingual_fields_of_the_dataclasses():
         for name in ("place", "notes", "category_note"):
             assert getattr(m, name) is None or _is_text(getattr(m, name)), (m.id, name)
     for s in facts.load_member_states().values():
-        for name in ("name", "capital", "head_of_state", "title", "notes", "as_of",
-                     "latest_verified_note"):
+        for name in (
+            "name",
+            "capital",
+            "head_of_state",
+            "title",
+            "notes",
+            "as_of",
+            "latest_verified_note",
+        ):
             assert _is_text(getattr(s, name)), (s.iso3, name)
         assert all(_is_text(c.ousted) for c in s.coups)
         assert all(_is_text(m.label) for m in s.milestones)
@@ -269,14 +306,30 @@ def test_vocabularies_cover_what_is_used():
     used |= {t for p in charter.provisions_unlocated for t in p.themes}
     assert used <= set(charter.themes)
     assert {
-        "collective-defence", "counter-terrorism", "institutions", "membership",
-        "establishment", "conflict-prevention", "non-aggression", "decision-making",
-        "withdrawal", "entry-into-force", "disputes", "amendment", "other",
+        "collective-defence",
+        "counter-terrorism",
+        "institutions",
+        "membership",
+        "establishment",
+        "conflict-prevention",
+        "non-aggression",
+        "decision-making",
+        "withdrawal",
+        "entry-into-force",
+        "disputes",
+        "amendment",
+        "other",
     } <= set(charter.themes)
     categories = facts.load_categories()
     assert set(categories) == {
-        "alliance", "coup", "coup-attempt", "security", "diplomacy", "foreign-forces",
-        "peace-process", "economy",
+        "alliance",
+        "coup",
+        "coup-attempt",
+        "security",
+        "diplomacy",
+        "foreign-forces",
+        "peace-process",
+        "economy",
     }
     assert {m.category for m in facts.load_timeline()} <= set(categories)
 
@@ -307,8 +360,15 @@ def test_format_date(iso, precision, lang, expected):
 
 @pytest.mark.parametrize(
     ("iso", "precision"),
-    [("2023-13-01", "day"), ("2023-02-30", "day"), ("2024-07", "day"), ("2015", "month"),
-     ("16/09/2023", "day"), ("2023-09-16", "week"), ("", "year")],
+    [
+        ("2023-13-01", "day"),
+        ("2023-02-30", "day"),
+        ("2024-07", "day"),
+        ("2015", "month"),
+        ("16/09/2023", "day"),
+        ("2023-09-16", "week"),
+        ("", "year"),
+    ],
 )
 def test_format_date_rejects_bad_dates(iso, precision):
     with pytest.raises(ValueError):
@@ -320,13 +380,25 @@ def test_format_date_rejects_bad_dates(iso, precision):
 
 def test_member_state_shape():
     expected = [
-        "iso3", "name", "capital", "head_of_state", "title", "in_power_since",
-        "in_power_since_precision", "coups", "milestones", "latest_verified", "sources",
+        "iso3",
+        "name",
+        "capital",
+        "head_of_state",
+        "title",
+        "in_power_since",
+        "in_power_since_precision",
+        "coups",
+        "milestones",
+        "latest_verified",
+        "sources",
     ]
     assert [f.name for f in fields(facts.MemberState)][: len(expected)] == expected
     assert [f.name for f in fields(facts.Coup)] == ["date", "precision", "ousted", "timeline_id"]
     assert [f.name for f in fields(facts.MembershipMilestone)] == [
-        "date", "precision", "label", "timeline_id",
+        "date",
+        "precision",
+        "label",
+        "timeline_id",
     ]
     states = facts.load_member_states()
     assert list(states) == list(AES_MEMBERS)
@@ -342,8 +414,12 @@ def test_member_state_milestones_follow_the_timeline():
     timeline = {m.id: m for m in facts.load_timeline()}
     for iso3, s in facts.load_member_states().items():
         ids = {m.timeline_id: m for m in s.milestones}
-        assert {"liptako-gourma-charter", "ecowas-exit-announced", "ecowas-exit-effective",
-                "confederation-treaty"} <= set(ids)
+        assert {
+            "liptako-gourma-charter",
+            "ecowas-exit-announced",
+            "ecowas-exit-effective",
+            "confederation-treaty",
+        } <= set(ids)
         assert ids["ecowas-exit-announced"].date == "2024-01-28"
         assert ids["ecowas-exit-effective"].date == "2025-01-29"
         assert ids["confederation-treaty"].date == "2024-07-06"
@@ -363,7 +439,8 @@ def test_coups_of_the_period():
     states = facts.load_member_states()
     assert [c.timeline_id for c in states["MLI"].coups] == ["mali-coup-2020", "mali-coup-2021"]
     assert [c.timeline_id for c in states["BFA"].coups] == [
-        "burkina-coup-jan-2022", "burkina-coup-sep-2022",
+        "burkina-coup-jan-2022",
+        "burkina-coup-sep-2022",
     ]
     assert [c.timeline_id for c in states["NER"].coups] == ["niger-coup-2023"]
     assert states["BFA"].latest_verified_precision == "month"
@@ -476,8 +553,12 @@ def test_charter_matches_shared_source():
     assert charter.sources == tuple(c["sources"])
     assert charter.signatories_sources == tuple(c["signatories_sources"])
     assert [s.country for s in charter.signatories] == [s["country"] for s in c["signatories"]]
-    for source_list in (charter.depositary.sources, charter.entry_into_force.sources,
-                        charter.preamble_sources, charter.ratification_sources):
+    for source_list in (
+        charter.depositary.sources,
+        charter.entry_into_force.sources,
+        charter.preamble_sources,
+        charter.ratification_sources,
+    ):
         assert set(source_list) <= set(c["sources"])
     articles = {a["number"]: a for a in shared["articles"]}
     assert {a.number for a in charter.articles} == set(articles)
@@ -534,8 +615,21 @@ def test_the_diop_correction_is_sourced_and_read():
         assert info.checked.isoformat() >= "2026-12-03", url
 
 
-NAMES_WITH_DIACRITICS = ("Goïta", "Traoré", "Keïta", "Kaboré", "Touré", "Compaoré", "Diendéré",
-                         "Maïga", "Somaïr", "Itté", "Tillabéri", "Ménaka", "Côte d'Ivoire")
+NAMES_WITH_DIACRITICS = (
+    "Goïta",
+    "Traoré",
+    "Keïta",
+    "Kaboré",
+    "Touré",
+    "Compaoré",
+    "Diendéré",
+    "Maïga",
+    "Somaïr",
+    "Itté",
+    "Tillabéri",
+    "Ménaka",
+    "Côte d'Ivoire",
+)
 
 
 @pytest.mark.parametrize("name", ["charter.yaml", "timeline.yaml", "member_states.yaml"])

@@ -42,8 +42,9 @@ def acled_rows(n: int) -> list[list[str]]:
     return rows
 
 
-def csv_text(rows: list[list[str]], header: list[str] = HEADER, delimiter: str = ",",
-             newline: str = "\n") -> str:
+def csv_text(
+    rows: list[list[str]], header: list[str] = HEADER, delimiter: str = ",", newline: str = "\n"
+) -> str:
     buf = io.StringIO()
     writer = csv.writer(buf, delimiter=delimiter, lineterminator=newline)
     writer.writerow(header)
@@ -65,8 +66,9 @@ def xlsx_bytes(sheets: dict[str, list[list[object]]]) -> bytes:
     return buf.getvalue()
 
 
-def with_part(xlsx: bytes, name: str, content: bytes,
-              compression: int = zipfile.ZIP_DEFLATED) -> bytes:
+def with_part(
+    xlsx: bytes, name: str, content: bytes, compression: int = zipfile.ZIP_DEFLATED
+) -> bytes:
     """The workbook with one part replaced (or added)."""
     out = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(xlsx)) as src, zipfile.ZipFile(out, "w") as dst:
@@ -83,11 +85,15 @@ def sheet_xml(xlsx: bytes) -> bytes:
 
 
 ACLED_XLSX = xlsx_bytes({"Sheet1": [HEADER, *acled_rows(4)]})
-LAUGHS = (b'<?xml version="1.0"?>\n<!DOCTYPE lolz [<!ENTITY lol "lol">'
-          + b"".join(b'<!ENTITY lol%d "%s">' % (i, (b"&lol%d;" % (i - 1) if i > 1
-                                                   else b"&lol;") * 10) for i in range(1, 10))
-          + b']>\n<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
-          b'count="1" uniqueCount="1"><si><t>&lol9;</t></si></sst>')
+LAUGHS = (
+    b'<?xml version="1.0"?>\n<!DOCTYPE lolz [<!ENTITY lol "lol">'
+    + b"".join(
+        b'<!ENTITY lol%d "%s">' % (i, (b"&lol%d;" % (i - 1) if i > 1 else b"&lol;") * 10)
+        for i in range(1, 10)
+    )
+    + b']>\n<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+    b'count="1" uniqueCount="1"><si><t>&lol9;</t></si></sst>'
+)
 
 
 def _unbalanced() -> bytes:
@@ -164,13 +170,16 @@ def _huge_dimension() -> bytes:
     xml = sheet_xml(ACLED_XLSX)
     start = xml.index(b"<dimension")
     end = xml.index(b"/>", start) + 2
-    return with_part(ACLED_XLSX, "xl/worksheets/sheet1.xml",
-                     xml[:start] + b'<dimension ref="A1:ZZ1048576"/>' + xml[end:])
+    return with_part(
+        ACLED_XLSX,
+        "xl/worksheets/sheet1.xml",
+        xml[:start] + b'<dimension ref="A1:ZZ1048576"/>' + xml[end:],
+    )
 
 
 def _truncated_sheet() -> bytes:
     xml = sheet_xml(ACLED_XLSX)
-    return with_part(ACLED_XLSX, "xl/worksheets/sheet1.xml", xml[:len(xml) // 2])
+    return with_part(ACLED_XLSX, "xl/worksheets/sheet1.xml", xml[: len(xml) // 2])
 
 
 def _utf16(byteorder: str) -> Callable[[], bytes]:
@@ -178,6 +187,7 @@ def _utf16(byteorder: str) -> Callable[[], bytes]:
         text = csv_text(acled_rows(4), delimiter="\t", newline="\r\n")
         bom = "\ufeff"
         return (bom + text).encode(f"utf-16-{byteorder}")
+
     return build
 
 
@@ -186,18 +196,25 @@ CORPUS: dict[str, tuple[str, Callable[[], bytes], str | None]] = {
     "empty": ("empty.csv", lambda: b"", "The file is empty"),
     "binary": ("garbage.csv", lambda: bytes(range(256)) * 64, "binary file"),
     "header_only": ("header.csv", lambda: csv_text([]).encode(), "no data rows"),
-    "unknown_header": ("other.csv", lambda: b"name,value\nx,1\n",
-                       "format is not recognised"),
+    "unknown_header": ("other.csv", lambda: b"name,value\nx,1\n", "format is not recognised"),
     "one_column": ("one.csv", lambda: b"event\nsomething\nelse\n", "format is not recognised"),
-    "duplicate_columns": ("dups.csv", _duplicate_columns,
-                          "Duplicate column names: 'notes' (columns 28, 32)"),
+    "duplicate_columns": (
+        "dups.csv",
+        _duplicate_columns,
+        "Duplicate column names: 'notes' (columns 28, 32)",
+    ),
     "nul_far": ("nul.csv", _nul_far, "NUL byte"),
     "latin1_far": ("latin.csv", _latin1_far, "not valid utf-8"),
-    "long_line": ("long.csv", lambda: (csv_text(acled_rows(1)) + "x" * 17_000_000).encode(),
-                  "longer than"),
-    "entity_expansion": ("laughs.xlsx",
-                         lambda: with_part(ACLED_XLSX, "xl/sharedStrings.xml", LAUGHS),
-                         "declares a DTD or entities"),
+    "long_line": (
+        "long.csv",
+        lambda: (csv_text(acled_rows(1)) + "x" * 17_000_000).encode(),
+        "longer than",
+    ),
+    "entity_expansion": (
+        "laughs.xlsx",
+        lambda: with_part(ACLED_XLSX, "xl/sharedStrings.xml", LAUGHS),
+        "declares a DTD or entities",
+    ),
     "truncated_sheet": ("cut.xlsx", _truncated_sheet, "cannot be read: a damaged"),
     "zip_bomb": ("bomb.xlsx", _zip_bomb, "zip bomb"),
     "huge_dimension": ("wide.xlsx", _huge_dimension, "too large (1,048,576 rows x 702"),
@@ -210,9 +227,13 @@ CORPUS: dict[str, tuple[str, Callable[[], bytes], str | None]] = {
     "utf16_be_tabs": ("unicode_be.txt", _utf16("be"), None),
     "missing_values": ("r_export.csv", _missing_values, None),
     "injection": ("inject.csv", _injection, None),
-    "very_long_cell": ("cell.csv", lambda: csv_text(
-        [[*r[:COL["notes"]], "y" * 300000, *r[COL["notes"] + 1:]]
-         for r in acled_rows(2)]).encode(), None),
+    "very_long_cell": (
+        "cell.csv",
+        lambda: csv_text(
+            [[*r[: COL["notes"]], "y" * 300000, *r[COL["notes"] + 1 :]] for r in acled_rows(2)]
+        ).encode(),
+        None,
+    ),
 }
 REFUSED = sorted(k for k, v in CORPUS.items() if v[2])
 ACCEPTED = sorted(k for k, v in CORPUS.items() if not v[2])
@@ -223,9 +244,11 @@ def store_files(folder: Path) -> dict[str, str]:
     (``-shm``) and empty files (an empty write-ahead log, a lock file): they hold no data."""
     if not folder.exists():
         return {}
-    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*"))
-            if p.is_file() and not p.name.endswith("-shm") and p.stat().st_size}
+    return {
+        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and not p.name.endswith("-shm") and p.stat().st_size
+    }
 
 
 @pytest.fixture(scope="module")
@@ -257,8 +280,9 @@ def openpyxl_calls(monkeypatch) -> list[Path]:
 
     calls: list[Path] = []
     real = openpyxl.load_workbook
-    monkeypatch.setattr(openpyxl, "load_workbook",
-                        lambda path, *a, **k: calls.append(path) or real(path, *a, **k))
+    monkeypatch.setattr(
+        openpyxl, "load_workbook", lambda path, *a, **k: calls.append(path) or real(path, *a, **k)
+    )
     return calls
 
 
@@ -272,9 +296,11 @@ def write_case(case: str, folder: Path) -> Path:
 
 # --- the library ----------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("case", REFUSED)
-def test_refused_with_a_clear_message_and_store_unchanged(case, store_dir, tmp_path,
-                                                          openpyxl_calls):
+def test_refused_with_a_clear_message_and_store_unchanged(
+    case, store_dir, tmp_path, openpyxl_calls
+):
     path = write_case(case, tmp_path)
     before = store_files(store_dir)
     # read from a temporary name, as the Data page does: messages use the user's name
@@ -299,8 +325,9 @@ def test_inspect_names_the_users_file(tmp_path):
     assert err.value.where == "Mes données.csv, line 1 (header)"
 
 
-@pytest.mark.parametrize(("case", "line"), [("nul_far", 400), ("latin1_far", 401),
-                                            ("long_line", 3)])
+@pytest.mark.parametrize(
+    ("case", "line"), [("nul_far", 400), ("latin1_far", 401), ("long_line", 3)]
+)
 def test_whole_file_faults_name_their_line(case, line, tmp_path):
     path = write_case(case, tmp_path)
     with pytest.raises(ImportFileError) as err:
@@ -401,8 +428,9 @@ def test_xlsx_sheet_picked_by_header_and_rows_numbered(tmp_path, openpyxl_calls)
     rows[3][COL["event_date"]] = "NA"
     data = [["Export of ACLED data"], [], HEADER, rows[0], rows[1], [], rows[2], rows[3]]
     path = tmp_path / "export.xlsx"
-    path.write_bytes(xlsx_bytes({"Licence": [["Terms of use"], ["Use under licence"]],
-                                 "Data": data}))
+    path.write_bytes(
+        xlsx_bytes({"Licence": [["Terms of use"], ["Use under licence"]], "Data": data})
+    )
     plan = prepare(path, store=Store())
     assert plan.format == "acled" and plan.accepted == 3
     assert [(p.row, p.column) for p in plan.problems] == [(8, "date")]  # "NA": missing
@@ -426,19 +454,31 @@ def test_xlsx_rows_counted_while_read(tmp_path, monkeypatch):
     xml = sheet_xml(path.read_bytes())
     start = xml.index(b"<dimension")
     end = xml.index(b"/>", start) + 2
-    path.write_bytes(with_part(path.read_bytes(), "xl/worksheets/sheet1.xml",
-                               xml[:start] + b'<dimension ref="A1:AE5"/>' + xml[end:]))
+    path.write_bytes(
+        with_part(
+            path.read_bytes(),
+            "xl/worksheets/sheet1.xml",
+            xml[:start] + b'<dimension ref="A1:AE5"/>' + xml[end:],
+        )
+    )
     with pytest.raises(ImportFileError, match="too large"):
         prepare(path, store=Store())
 
 
 # --- the command line -------------------------------------------------------------------------
 
+
 def run_cli(path: Path, store: Path) -> subprocess.CompletedProcess:
     env = {**os.environ, "SAHEL_ATLAS_DATA_DIR": str(store)}
-    return subprocess.run([sys.executable, "-m", "geo.io.cli", "import", str(path)],
-                          cwd=REPO, env=env, capture_output=True, text=True, timeout=300,
-                          stdin=subprocess.DEVNULL)
+    return subprocess.run(
+        [sys.executable, "-m", "geo.io.cli", "import", str(path)],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        stdin=subprocess.DEVNULL,
+    )
 
 
 @pytest.mark.parametrize("case", sorted(CORPUS))

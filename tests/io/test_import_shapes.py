@@ -46,6 +46,7 @@ def by_id(plan) -> pd.DataFrame:
 
 # --- pre-2019 ACLED ---------------------------------------------------------------------------
 
+
 def test_pre_2019_acled_with_upper_case_headers_imports(store):
     plan = prepare(FIX / "acled_pre2019_upper.csv", store=store, today=TODAY)
     assert plan.format == "acled"
@@ -60,7 +61,10 @@ def test_pre_2019_acled_with_upper_case_headers_imports(store):
     assert ev.loc["acled:NIG9005", "subtype"] == "other"
     # ALLY_ACTOR_1 is an associated actor; GWNO and dd/mm/yyyy dates are read.
     assert ev.loc["acled:MLI9002", "actors"].split("; ") == [
-        "Military Forces of Mali (2013-)", "Operation Barkhane", "Ansar Dine"]
+        "Military Forces of Mali (2013-)",
+        "Operation Barkhane",
+        "Ansar Dine",
+    ]
     assert ev.loc["acled:NIG9005", "country_iso3"] == "NER"
     assert ev.loc["acled:MLI9001", "date"] == pd.Timestamp("2016-01-14")
     assert ev.loc["acled:MLI9002", "date"] == pd.Timestamp("2016-02-02")  # not 2 Feb -> Feb 2
@@ -69,70 +73,112 @@ def test_pre_2019_acled_with_upper_case_headers_imports(store):
     # today's event and sub-event types; a legacy Riots/Protests by protesters is a protest.
     assert plan.skipped == {}
     assert ev.loc["acled:MLI9006", ["category", "event_type", "subtype"]].tolist() == [
-        "protest", "Riots/Protests", "other"]
-    assert ev.loc["acled:MLI9008", ["category", "event_type", "sub_event_type",
-                                    "subtype"]].tolist() == [
-        "strategic", "Strategic developments", "Headquarters or base established",
-        "base-established"]
+        "protest",
+        "Riots/Protests",
+        "other",
+    ]
+    assert ev.loc[
+        "acled:MLI9008", ["category", "event_type", "sub_event_type", "subtype"]
+    ].tolist() == [
+        "strategic",
+        "Strategic developments",
+        "Headquarters or base established",
+        "base-established",
+    ]
     assert ev.loc["acled:BFA9009", "subtype"] == "transfer-of-territory"
     assert ev.loc["acled:MLI9007", ["layer", "subtype"]].tolist() == ["strategic", "other"]
     # The legacy battle by state forces stays insurgency; its interaction from the codes.
     assert ev.loc["acled:MLI9001", ["category", "interaction_code"]].tolist() == [
-        "insurgency", "12"]
+        "insurgency",
+        "12",
+    ]
     assert ev.loc["acled:MLI9002", "summary"].startswith("Battles: Government regains territory")
 
 
-@pytest.mark.parametrize(("raw", "expected"), [
-    ("Battle-No change of territory", ("Battles", "Armed clash")),
-    ("Battles-No change of territory", ("Battles", "Armed clash")),
-    ("BATTLE - NO CHANGE OF TERRITORY", ("Battles", "Armed clash")),
-    ("Battle-Government regains territory", ("Battles", "Government regains territory")),
-    ("Battle-Non state actor overtakes territory",
-     ("Battles", "Non-state actor overtakes territory")),
-    ("Battle-Nonstate actor overtakes territory",
-     ("Battles", "Non-state actor overtakes territory")),
-    ("Remote violence", ("Explosions/Remote violence", "")),
-    ("Violence against civilians", ("Violence against civilians", "")),
-    ("Riots/Protests", ("Riots/Protests", "")),
-    ("Riots / Protests", ("Riots/Protests", "")),
-    ("Strategic development", ("Strategic developments", "")),
-    ("Headquarters or base established",
-     ("Strategic developments", "Headquarters or base established")),
-    ("Non violent transfer of territory",
-     ("Strategic developments", "Non-violent transfer of territory")),
-    # Today's types are left as they are.
-    ("Battles", ("Battles", "")),
-    ("Explosions/Remote violence", ("Explosions/Remote violence", "")),
-])
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("Battle-No change of territory", ("Battles", "Armed clash")),
+        ("Battles-No change of territory", ("Battles", "Armed clash")),
+        ("BATTLE - NO CHANGE OF TERRITORY", ("Battles", "Armed clash")),
+        ("Battle-Government regains territory", ("Battles", "Government regains territory")),
+        (
+            "Battle-Non state actor overtakes territory",
+            ("Battles", "Non-state actor overtakes territory"),
+        ),
+        (
+            "Battle-Nonstate actor overtakes territory",
+            ("Battles", "Non-state actor overtakes territory"),
+        ),
+        ("Remote violence", ("Explosions/Remote violence", "")),
+        ("Violence against civilians", ("Violence against civilians", "")),
+        ("Riots/Protests", ("Riots/Protests", "")),
+        ("Riots / Protests", ("Riots/Protests", "")),
+        ("Strategic development", ("Strategic developments", "")),
+        (
+            "Headquarters or base established",
+            ("Strategic developments", "Headquarters or base established"),
+        ),
+        (
+            "Non violent transfer of territory",
+            ("Strategic developments", "Non-violent transfer of territory"),
+        ),
+        # Today's types are left as they are.
+        ("Battles", ("Battles", "")),
+        ("Explosions/Remote violence", ("Explosions/Remote violence", "")),
+    ],
+)
 def test_legacy_event_types_map_to_todays(raw, expected):
     etype, sub = acled_types(pd.Series([raw]), pd.Series([""]))
     assert (etype.iloc[0], sub.iloc[0]) == expected
 
 
 def test_a_legacy_rows_own_sub_event_type_is_kept():
-    _etype, sub = acled_types(pd.Series(["Violence against civilians", "Battles"]),
-                             pd.Series(["Abduction/forced disappearance", "Armed clash"]))
+    _etype, sub = acled_types(
+        pd.Series(["Violence against civilians", "Battles"]),
+        pd.Series(["Abduction/forced disappearance", "Armed clash"]),
+    )
     assert sub.tolist() == ["Abduction/forced disappearance", "Armed clash"]
     assert legacy_key(pd.Series(["Battles - No change  of territory"])).iloc[0] == (
-        "battle-no change of territory")
+        "battle-no change of territory"
+    )
 
 
 def test_column_aliases_of_older_versions():
     assert canonical_columns("acled", ["ALLY_ACTOR_1", "Ally_Actor_2", "EVENT_DATE"]) == [
-        "assoc_actor_1", "assoc_actor_2", "event_date"]
+        "assoc_actor_1",
+        "assoc_actor_2",
+        "event_date",
+    ]
     # A file with both names keeps both as they are (today's wins, nothing is merged).
     assert canonical_columns("acled", ["ally_actor_1", "assoc_actor_1"]) == [
-        "ally_actor_1", "assoc_actor_1"]
-    assert canonical_columns("ucdp", ["best_est", "low_est", "high_est"]) == [
-        "best", "low", "high"]
+        "ally_actor_1",
+        "assoc_actor_1",
+    ]
+    assert canonical_columns("ucdp", ["best_est", "low_est", "high_est"]) == ["best", "low", "high"]
 
 
 # --- ACLED actor types and interaction --------------------------------------------------------
 
+
 def test_interaction_numeric_and_label_forms():
-    codes = _interaction_codes(pd.Series([
-        "12", "12.0", "37", "10", "State forces-Rebel group", "External/Other forces-Civilians",
-        "Rebel group only", "Protesters only", "", "99", "Aliens-Rebel group"]))
+    codes = _interaction_codes(
+        pd.Series(
+            [
+                "12",
+                "12.0",
+                "37",
+                "10",
+                "State forces-Rebel group",
+                "External/Other forces-Civilians",
+                "Rebel group only",
+                "Protesters only",
+                "",
+                "99",
+                "Aliens-Rebel group",
+            ]
+        )
+    )
     assert codes["a"].tolist()[:8] == [1, 1, 3, 1, 1, 8, 2, 6]
     assert codes["b"].tolist()[:8] == [2, 2, 7, 0, 2, 7, 0, 0]
     # Blank, an impossible code, an unknown label: nothing read (inter1/inter2 decide).
@@ -168,18 +214,27 @@ def test_blank_inter_codes_are_read_from_interaction(store, tmp_path):
 
 # --- dates re-saved by Excel --------------------------------------------------------------
 
-@pytest.mark.parametrize(("name", "order"), [
-    ("acled_excel_dd-mm-yy.csv", "dmy"), ("acled_excel_dd-mm-yyyy.csv", "dmy"),
-    ("acled_excel_mm-dd-yyyy.csv", "mdy"), ("acled_excel_d-mon-yy.csv", ""),
-    ("acled_excel_serial.csv", ""),
-])
+
+@pytest.mark.parametrize(
+    ("name", "order"),
+    [
+        ("acled_excel_dd-mm-yy.csv", "dmy"),
+        ("acled_excel_dd-mm-yyyy.csv", "dmy"),
+        ("acled_excel_mm-dd-yyyy.csv", "mdy"),
+        ("acled_excel_d-mon-yy.csv", ""),
+        ("acled_excel_serial.csv", ""),
+    ],
+)
 def test_excel_resaved_dates_import(store, name, order):
     plan = prepare(FIX / name, store=store, today=TODAY)
     assert (plan.total_rows, plan.accepted, len(plan.rejected)) == (3, 3, 0)
     assert plan.date_order == order
     assert plan.date_order_source == ("detected" if order else "")
-    expected = (["2020-05-09", "2019-11-25", "2021-02-01"] if "mon" in name
-                else ["2019-11-25", "2019-12-03", "2020-02-14"])
+    expected = (
+        ["2020-05-09", "2019-11-25", "2021-02-01"]
+        if "mon" in name
+        else ["2019-11-25", "2019-12-03", "2020-02-14"]
+    )
     assert plan.events["date"].dt.strftime("%Y-%m-%d").tolist() == expected
 
 
@@ -199,8 +254,7 @@ def test_ambiguous_day_month_order_refuses_the_file_and_stores_nothing(store):
 
 @pytest.mark.parametrize(("order", "first"), [("dmy", "2020-04-03"), ("mdy", "2020-03-04")])
 def test_ambiguous_file_imports_with_a_chosen_order(store, order, first):
-    plan = prepare(FIX / "acled_ambiguous_dates.csv", store=store, today=TODAY,
-                   date_order=order)
+    plan = prepare(FIX / "acled_ambiguous_dates.csv", store=store, today=TODAY, date_order=order)
     assert plan.accepted == 3 and plan.date_order == order
     assert plan.date_order_source == "chosen"
     assert plan.events["date"].dt.strftime("%Y-%m-%d").iloc[0] == first
@@ -232,7 +286,11 @@ def test_the_order_is_decided_over_the_whole_column_not_per_chunk(store, tmp_pat
     plan = prepare(path, store=store, today=TODAY, chunk_rows=2)
     assert plan.accepted == 4 and plan.date_order == "dmy"
     assert plan.events["date"].dt.strftime("%Y-%m-%d").tolist() == [
-        "2020-04-03", "2020-06-05", "2020-12-11", "2020-04-25"]
+        "2020-04-03",
+        "2020-06-05",
+        "2020-12-11",
+        "2020-04-25",
+    ]
 
 
 def test_unparseable_date_rejects_its_row_with_row_column_and_reason(store, tmp_path):
@@ -251,18 +309,26 @@ def test_unparseable_date_rejects_its_row_with_row_column_and_reason(store, tmp_
 def test_command_line_date_order_option(tmp_path):
     env = {"SAHEL_ATLAS_DATA_DIR": str(tmp_path / "store"), "PATH": "/usr/bin:/bin"}
     base = [sys.executable, "-m", "geo.io.cli", "import", str(FIX / "acled_ambiguous_dates.csv")]
-    refused = subprocess.run([*base, "--yes"], cwd=REPO, env=env, capture_output=True,
-                             text=True, timeout=120)
+    refused = subprocess.run(
+        [*base, "--yes"], cwd=REPO, env=env, capture_output=True, text=True, timeout=120
+    )
     assert refused.returncode == 1
     assert "--date-order" in refused.stderr and "nothing was stored" in refused.stderr
-    done = subprocess.run([*base, "--date-order", "mdy", "--yes"], cwd=REPO, env=env,
-                          capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        [*base, "--date-order", "mdy", "--yes"],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode == 0, done.stderr
     assert "numeric dates read as: month/day/year (chosen)" in done.stdout
     assert "stored 3 events" in done.stdout
 
 
 # --- workbooks -----------------------------------------------------------------------------
+
 
 def _workbook(path: Path, sheets: dict[str, list[list]]) -> Path:
     wb = openpyxl.Workbook()
@@ -283,21 +349,30 @@ def test_xlsx_with_a_licence_sheet_first_reads_the_data_sheet(store, tmp_path):
     for row, when in zip(rows, day, strict=True):
         row[header.index("event_date")] = when  # real date cells
         row[header.index("fatalities")] = int(row[header.index("fatalities")])
-    path = _workbook(tmp_path / "acled_export.xlsx", {
-        "Licence": [["Terms of use"], ["These data are licensed to you, not sold."]],
-        "Notes": [["Downloaded for the test"]],
-        "Data": [header, *rows]})
+    path = _workbook(
+        tmp_path / "acled_export.xlsx",
+        {
+            "Licence": [["Terms of use"], ["These data are licensed to you, not sold."]],
+            "Notes": [["Downloaded for the test"]],
+            "Data": [header, *rows],
+        },
+    )
     info = inspect_file(path)
     assert (info.sheet, info.sheets) == ("Data", ("Licence", "Notes", "Data"))
     plan = prepare(path, store=store, today=TODAY)
     assert plan.sheet == "Data" and plan.accepted == 3
     assert plan.events["date"].dt.strftime("%Y-%m-%d").tolist() == [
-        "2019-11-25", "2019-12-03", "2020-02-14"]
+        "2019-11-25",
+        "2019-12-03",
+        "2020-02-14",
+    ]
 
 
 def test_xlsx_without_a_known_sheet_lists_the_sheets(store, tmp_path):
-    path = _workbook(tmp_path / "notes.xlsx", {
-        "Licence": [["Terms of use"]], "Readme": [["a", "b", "c"], [1, 2, 3]]})
+    path = _workbook(
+        tmp_path / "notes.xlsx",
+        {"Licence": [["Terms of use"]], "Readme": [["a", "b", "c"], [1, 2, 3]]},
+    )
     before = snapshot(store)
     with pytest.raises(ImportFileError) as info:
         prepare(path, store=store, today=TODAY)
@@ -316,13 +391,18 @@ def test_xlsx_without_a_known_sheet_lists_the_sheets(store, tmp_path):
 
 # --- UCDP -----------------------------------------------------------------------------
 
+
 def test_ucdp_recent_version_in_other_countries(store):
     plan = prepare(FIX / "GEDEvent_v24_1_world.csv", store=store, today=TODAY)
     assert plan.format == "ucdp" and plan.version == "24.1"
     assert (plan.accepted, len(plan.rejected)) == (4, 0)
     ev = by_id(plan)
-    assert ev["country_iso3"].to_dict() == {"ucdp:880001": "CAF", "ucdp:880002": "COD",
-                                            "ucdp:880003": "RUS", "ucdp:880004": "MLI"}
+    assert ev["country_iso3"].to_dict() == {
+        "ucdp:880001": "CAF",
+        "ucdp:880002": "COD",
+        "ucdp:880003": "RUS",
+        "ucdp:880004": "MLI",
+    }
     first = ev.loc["ucdp:880001"]
     assert (first["fatalities_low"], first["fatalities_high"]) == (5, 9)
     assert "Best estimate of deaths: 6" in first["summary"]
@@ -338,8 +418,10 @@ def test_ucdp_very_old_columns_best_est(store):
     ev = by_id(plan)
     assert ev.loc["ucdp:880005", "country_iso3"] == "ZWE"
     assert ev.loc["ucdp:880005", "category"] == "state-violence"
-    assert (ev.loc["ucdp:880002", "fatalities_low"], ev.loc["ucdp:880002", "fatalities_high"]
-            ) == (10, 15)
+    assert (ev.loc["ucdp:880002", "fatalities_low"], ev.loc["ucdp:880002", "fatalities_high"]) == (
+        10,
+        15,
+    )
     assert "Best estimate of deaths: 12" in ev.loc["ucdp:880002", "summary"]
     assert ". Beni." in ev.loc["ucdp:880002", "summary"]  # the place from where_coordinates
 
@@ -355,18 +437,32 @@ def test_ucdp_candidate_events(store):
 
 # --- any country -------------------------------------------------------------------------
 
+
 def test_acled_events_outside_the_sahel(store):
     plan = prepare(FIX / "acled_world.csv", store=store, today=TODAY)
     ev = by_id(plan)
-    assert set(ev.index) == {"acled:USA8001", "acled:USA8002", "acled:GAB8003",
-                             "acled:CAF8004", "acled:CAF8005"}
-    assert ev["country_iso3"].to_dict() == {"acled:USA8001": "USA", "acled:USA8002": "USA",
-                                            "acled:GAB8003": "GAB",
-                                            "acled:CAF8004": "CAF", "acled:CAF8005": "CAF"}
+    assert set(ev.index) == {
+        "acled:USA8001",
+        "acled:USA8002",
+        "acled:GAB8003",
+        "acled:CAF8004",
+        "acled:CAF8005",
+    }
+    assert ev["country_iso3"].to_dict() == {
+        "acled:USA8001": "USA",
+        "acled:USA8002": "USA",
+        "acled:GAB8003": "GAB",
+        "acled:CAF8004": "CAF",
+        "acled:CAF8005": "CAF",
+    }
     # A riot (label-form interaction, kept as ACLED wrote it) is imported on its own layer.
     riot = ev.loc["acled:USA8001"]
     assert (riot["layer"], riot["subtype"], riot["interaction"], riot["interaction_code"]) == (
-        "riot", "violent-demonstration", "Rioters-State forces", "51")
+        "riot",
+        "violent-demonstration",
+        "Rioters-State forces",
+        "51",
+    )
     # No admin-1 outside the AES; the United States (no boundary in data/) keeps its point.
     assert (ev["admin1_id"] == "").all()
     assert ev.loc["acled:USA8002", ["latitude", "longitude"]].tolist() == [29.7604, -95.3698]
@@ -386,29 +482,67 @@ def test_events_in_any_country_are_stored_and_read_back(store):
     assert sorted(stored["country_iso3"]) == ["CAF", "CAF", "GAB", "USA", "USA"]
 
 
-@pytest.mark.parametrize(("name", "iso3"), [
-    ("Democratic Republic of Congo", "COD"), ("Ivory Coast", "CIV"), ("Cote d'Ivoire", "CIV"),
-    ("Côte d’Ivoire", "CIV"), ("eSwatini", "SWZ"), ("Kingdom of eSwatini", "SWZ"),
-    ("DR Congo (Zaire)", "COD"), ("Russia (Soviet Union)", "RUS"),
-    ("Yemen (North Yemen)", "YEM"), ("Cambodia (Kampuchea)", "KHM"),
-    ("Myanmar (Burma)", "MMR"), ("Zimbabwe (Rhodesia)", "ZWE"),
-    ("Madagascar (Malagasy)", "MDG"), ("Serbia (Yugoslavia)", "SRB"),
-    ("Bosnia-Herzegovina", "BIH"), ("United States", "USA"), ("Gabon", "GAB"),
-    ("Central African Republic", "CAF"), ("Congo", "COG"), ("Kosovo", "XKX"),
-    ("Turkey", "TUR"), ("Niger", "NER"), ("Nigeria", "NGA"), ("guinea-bissau", "GNB"),
-    ("Atlantis", None), ("", None),
-])
+@pytest.mark.parametrize(
+    ("name", "iso3"),
+    [
+        ("Democratic Republic of Congo", "COD"),
+        ("Ivory Coast", "CIV"),
+        ("Cote d'Ivoire", "CIV"),
+        ("Côte d’Ivoire", "CIV"),
+        ("eSwatini", "SWZ"),
+        ("Kingdom of eSwatini", "SWZ"),
+        ("DR Congo (Zaire)", "COD"),
+        ("Russia (Soviet Union)", "RUS"),
+        ("Yemen (North Yemen)", "YEM"),
+        ("Cambodia (Kampuchea)", "KHM"),
+        ("Myanmar (Burma)", "MMR"),
+        ("Zimbabwe (Rhodesia)", "ZWE"),
+        ("Madagascar (Malagasy)", "MDG"),
+        ("Serbia (Yugoslavia)", "SRB"),
+        ("Bosnia-Herzegovina", "BIH"),
+        ("United States", "USA"),
+        ("Gabon", "GAB"),
+        ("Central African Republic", "CAF"),
+        ("Congo", "COG"),
+        ("Kosovo", "XKX"),
+        ("Turkey", "TUR"),
+        ("Niger", "NER"),
+        ("Nigeria", "NGA"),
+        ("guinea-bissau", "GNB"),
+        ("Atlantis", None),
+        ("", None),
+    ],
+)
 def test_country_names_as_acled_and_ucdp_write_them(name, iso3):
     assert countries.iso3_from_name(name) == iso3
 
 
-@pytest.mark.parametrize(("gw", "iso3"), [
-    ("432", "MLI"), ("439", "BFA"), ("436", "NER"), ("482", "CAF"), ("481", "GAB"),
-    ("490", "COD"), ("484", "COG"), ("2", "USA"), ("365", "RUS"), ("345", "SRB"),
-    ("678", "YEM"), ("811", "KHM"), ("775", "MMR"), ("552", "ZWE"), ("580", "MDG"),
-    ("572", "SWZ"), ("437", "CIV"), ("626", "SSD"), ("432.0", "MLI"), ("999", None),
-    ("", None),
-])
+@pytest.mark.parametrize(
+    ("gw", "iso3"),
+    [
+        ("432", "MLI"),
+        ("439", "BFA"),
+        ("436", "NER"),
+        ("482", "CAF"),
+        ("481", "GAB"),
+        ("490", "COD"),
+        ("484", "COG"),
+        ("2", "USA"),
+        ("365", "RUS"),
+        ("345", "SRB"),
+        ("678", "YEM"),
+        ("811", "KHM"),
+        ("775", "MMR"),
+        ("552", "ZWE"),
+        ("580", "MDG"),
+        ("572", "SWZ"),
+        ("437", "CIV"),
+        ("626", "SSD"),
+        ("432.0", "MLI"),
+        ("999", None),
+        ("", None),
+    ],
+)
 def test_gleditsch_ward_numbers(gw, iso3):
     assert countries.iso3_from_gw(gw) == iso3
 

@@ -27,6 +27,7 @@ def store(tmp_path, monkeypatch) -> Store:
 
 # --- the fast reader against the strict one --------------------------------------------------
 
+
 def _items(items) -> list[tuple]:
     out: list[tuple] = []
     for item in items:
@@ -40,15 +41,15 @@ def _items(items) -> list[tuple]:
     return out
 
 
-def _both(path: Path, n_fields: int, block: int, codec: str = "utf-8",
-          delimiter: str = ",") -> tuple[tuple, tuple]:
+def _both(
+    path: Path, n_fields: int, block: int, codec: str = "utf-8", delimiter: str = ","
+) -> tuple[tuple, tuple]:
     enc = reading.TextEncoding(codec, 0, "\n")
     results = []
     for how in ("strict", "fast"):
         try:
             if how == "strict":
-                got = reading.records(reading.physical_lines(path, enc), delimiter, 1,
-                                      n_fields)
+                got = reading.records(reading.physical_lines(path, enc), delimiter, 1, n_fields)
             else:
                 got = reading.rows(path, enc, 1, delimiter, n_fields, block_bytes=block)
             results.append((_items(got), None))
@@ -63,15 +64,21 @@ def _random_csv(rng: random.Random, n: int) -> str:
         if rng.random() < 0.7:  # a row, mostly well formed
             cells = []
             for _ in range(n if rng.random() < 0.85 else rng.randint(1, 5)):
-                cell = "".join(rng.choice(["a", "b", " ", "é", "\n", ",", '"'])
-                               for _ in range(rng.randint(0, 4)))
+                cell = "".join(
+                    rng.choice(["a", "b", " ", "é", "\n", ",", '"'])
+                    for _ in range(rng.randint(0, 4))
+                )
                 if rng.random() < 0.5 or any(ch in cell for ch in ',"\n'):
                     cell = '"' + cell.replace('"', '""') + '"'
                 cells.append(cell)
             parts.append(",".join(cells) + rng.choice(["\n", "\n", "\r\n", ""]))
         else:  # noise: stray quotes, carriage returns, blank lines
-            parts.append("".join(rng.choice(["a", ",", '"', "\n", "\r", " ", "x,y", '""'])
-                                 for _ in range(rng.randint(0, 8))))
+            parts.append(
+                "".join(
+                    rng.choice(["a", ",", '"', "\n", "\r", " ", "x,y", '""'])
+                    for _ in range(rng.randint(0, 8))
+                )
+            )
     return "".join(parts)
 
 
@@ -119,6 +126,7 @@ def test_fast_reader_reads_plain_blocks_in_c(tmp_path):
 
 # --- chunked validation against one chunk ----------------------------------------------------
 
+
 def _acled_with_problems(tmp_path: Path, n: int = 50) -> Path:
     from scripts.synthetic_acled import generate
 
@@ -132,7 +140,7 @@ def _acled_with_problems(tmp_path: Path, n: int = 50) -> Path:
     frame.loc[34, "iso"] = "999"
     frame.loc[34, "country"] = "Atlantis"
     frame.loc[48, "inter1"] = "Aliens"
-    frame.loc[12, "notes"] = "two\nlines, a comma and \"quotes\""
+    frame.loc[12, "notes"] = 'two\nlines, a comma and "quotes"'
     frame.loc[41, "notes"] = "line one\nline two\nline three"
     path = tmp_path / "acled_problems.csv"
     frame.to_csv(path, index=False)
@@ -146,9 +154,14 @@ def _acled_with_problems(tmp_path: Path, n: int = 50) -> Path:
 
 
 def _report(plan: importers.ImportPlan) -> tuple:
-    return (plan.total_rows, plan.accepted, plan.skipped, len(plan.rejected),
-            [(p.row, p.column, p.reason, p.rejected) for p in plan.problems],
-            plan.rejected.to_dict("records"))
+    return (
+        plan.total_rows,
+        plan.accepted,
+        plan.skipped,
+        len(plan.rejected),
+        [(p.row, p.column, p.reason, p.rejected) for p in plan.problems],
+        plan.rejected.to_dict("records"),
+    )
 
 
 def test_chunks_of_seven_rows_equal_one_chunk(store, tmp_path, monkeypatch):
@@ -163,8 +176,13 @@ def test_chunks_of_seven_rows_equal_one_chunk(store, tmp_path, monkeypatch):
     assert _report(chunked) == _report(whole)
     pd.testing.assert_frame_equal(chunked.events, whole.events)
     # And the strict reader alone (the fast path switched off) agrees too.
-    monkeypatch.setattr(reading, "rows", lambda p, enc, line, sep, n, block=0: reading.records(
-        reading.physical_lines(p, enc, reading._line_offset(p, enc, line), line), sep, line, n))
+    monkeypatch.setattr(
+        reading,
+        "rows",
+        lambda p, enc, line, sep, n, block=0: reading.records(
+            reading.physical_lines(p, enc, reading._line_offset(p, enc, line), line), sep, line, n
+        ),
+    )
     strict = prepare(path, store=store, chunk_rows=7, today=today)
     assert _report(strict) == _report(whole)
     pd.testing.assert_frame_equal(strict.events, whole.events)
@@ -178,12 +196,14 @@ def test_stored_snapshot_equals_sqlite_read(store, tmp_path):
     importers.commit(plan, store)
     cached = store.load_events()
     _, from_sql = store._load_sql(None)
-    pd.testing.assert_frame_equal(cached.reset_index(drop=True),
-                                  from_sql.reset_index(drop=True), check_dtype=False)
+    pd.testing.assert_frame_equal(
+        cached.reset_index(drop=True), from_sql.reset_index(drop=True), check_dtype=False
+    )
     assert len(cached) == plan.accepted
 
 
 # --- the size limit --------------------------------------------------------------------------
+
 
 def test_size_limit_follows_available_memory():
     small = importers.max_file_bytes(available=2 * 1024**3)
@@ -215,13 +235,19 @@ def test_command_line_says_the_limit(tmp_path):
     path = tmp_path / "acled_big.csv"
     with path.open("wb") as fh:
         fh.truncate(120 * 1024**2)
-    code = ("import sys; from geo.io import importers; "
-            "importers.available_memory = lambda: 1024**3; "
-            "from geo.io.cli import main; raise SystemExit(main(sys.argv[1:]))")
-    out = subprocess.run([sys.executable, "-c", code, "import", str(path), "--yes"],
-                         cwd=REPO, capture_output=True, text=True, timeout=120,
-                         env={"SAHEL_ATLAS_DATA_DIR": str(tmp_path / "store"),
-                              "PATH": "/usr/bin:/bin"})
+    code = (
+        "import sys; from geo.io import importers; "
+        "importers.available_memory = lambda: 1024**3; "
+        "from geo.io.cli import main; raise SystemExit(main(sys.argv[1:]))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code, "import", str(path), "--yes"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={"SAHEL_ATLAS_DATA_DIR": str(tmp_path / "store"), "PATH": "/usr/bin:/bin"},
+    )
     assert out.returncode == 1
     assert "too large (120 MB; the limit is" in out.stderr
     assert "Where: acled_big.csv" in out.stderr and "Traceback" not in out.stderr

@@ -35,8 +35,9 @@ def snapshot(store: Store) -> tuple:
     return (store.stamp(), store.count(), [d.name for d in store.datasets()])
 
 
-@pytest.mark.parametrize(("path", "fmt"), [(ACLED_OLD, "acled"), (ACLED_NEW, "acled"),
-                                            (UCDP, "ucdp"), (APP, "app")])
+@pytest.mark.parametrize(
+    ("path", "fmt"), [(ACLED_OLD, "acled"), (ACLED_NEW, "acled"), (UCDP, "ucdp"), (APP, "app")]
+)
 def test_formats_are_detected_from_columns(path, fmt):
     info = importers.inspect_file(path)
     assert detect_format(info.columns) == fmt
@@ -53,8 +54,13 @@ def test_acled_numeric_codes_bom_old_dates_and_quirks(store):
     assert "Sources: Reuters; AFP" in first["summary"]
     # Associated actors (semicolon-separated) become actors of the model.
     assert first["actors"].split("; ") == [
-        "JNIM: Group for Support of Islam and Muslims", "Katiba Macina", "Ansaroul Islam",
-        "Military Forces of Mali (2012-2020)", "Dozo Communal Militia (Mali)", "VDP"]
+        "JNIM: Group for Support of Islam and Muslims",
+        "Katiba Macina",
+        "Ansaroul Islam",
+        "Military Forces of Mali (2012-2020)",
+        "Dozo Communal Militia (Mali)",
+        "VDP",
+    ]
     assert first["date"] == pd.Timestamp("2020-03-15")
     assert (first["fatalities_low"], first["fatalities_high"]) == (12, 12)
     assert first["category"] == "insurgency" and first["subtype"] == "armed-clash"
@@ -64,7 +70,9 @@ def test_acled_numeric_codes_bom_old_dates_and_quirks(store):
     assert state["date"] == pd.Timestamp("2021-04-02")
     # ACLED's typology kept: numeric interaction codes, and their label from the codes.
     assert (state["event_type"], state["sub_event_type"]) == (
-        "Violence against civilians", "Attack")
+        "Violence against civilians",
+        "Attack",
+    )
     assert (state["interaction_code"], state["interaction"]) == ("17", "State forces-Civilians")
     assert first["interaction"] == "Rebel group-State forces" and first["event_type"] == "Battles"
     month = ev.loc["acled:BFA2001"]
@@ -77,7 +85,10 @@ def test_acled_numeric_codes_bom_old_dates_and_quirks(store):
     # A protest is imported, on its own layer, with ACLED's typology.
     protest = ev.loc["acled:NER3001"]
     assert (protest["category"], protest["layer"], protest["subtype"]) == (
-        "protest", "protest", "peaceful-protest")
+        "protest",
+        "protest",
+        "peaceful-protest",
+    )
     assert (protest["event_type"], protest["interaction"]) == ("Protests", "Protesters only")
     assert (6, "event_type") not in reasons and plan.skipped == {}
     assert "outside Mali" in reasons[(7, "latitude")]
@@ -109,8 +120,17 @@ def test_acled_xlsx(store, tmp_path):
 
 
 def test_acled_date_styles():
-    values = pd.Series(["2020-03-15", "15 March 2020", "15-March-2020", "15-Mar-2020",
-                        "2020-03-15 00:00:00", "nonsense", ""])
+    values = pd.Series(
+        [
+            "2020-03-15",
+            "15 March 2020",
+            "15-March-2020",
+            "15-Mar-2020",
+            "2020-03-15 00:00:00",
+            "nonsense",
+            "",
+        ]
+    )
     assert list(parse_acled_dates(values)) == ["2020-03-15"] * 5 + ["", ""]
 
 
@@ -145,6 +165,7 @@ def test_format_override(store):
 
 # --- bad input: a clear message, and the store exactly as it was -----------------------------
 
+
 def _store_with_data(store: Store) -> tuple:
     importers.commit(prepare(ACLED_NEW, store=store), store)
     return snapshot(store)
@@ -152,15 +173,24 @@ def _store_with_data(store: Store) -> tuple:
 
 BAD_FILES = {
     "empty": (b"", "empty"),
-    "semicolon": (b"event_id_cnty;event_date;event_type\nMLI1;2020-01-01;Battles\n",
-                  "separated by semicolons"),
-    "latin1": (("id,dataset,date,date_precision,category,subtype,country_iso3,location,summary,"
-               "sources,verified\nX1,x,2020-01-01,day,insurgency,ambush,MLI,Ségou,résumé,"
-               "https://a.example,false\n").encode("latin-1"), "not UTF-8"),
+    "semicolon": (
+        b"event_id_cnty;event_date;event_type\nMLI1;2020-01-01;Battles\n",
+        "separated by semicolons",
+    ),
+    "latin1": (
+        (
+            "id,dataset,date,date_precision,category,subtype,country_iso3,location,summary,"
+            "sources,verified\nX1,x,2020-01-01,day,insurgency,ambush,MLI,Ségou,résumé,"
+            "https://a.example,false\n"
+        ).encode("latin-1"),
+        "not UTF-8",
+    ),
     "binary": (bytes(range(256)) * 20, "binary"),
     "zip_renamed": (b"PK\x03\x04" + b"\x00" * 100, "ZIP/Excel"),
-    "missing_columns": (b"event_id_cnty,event_date,event_type\nMLI1,2020-01-01,Battles\n",
-                        "Required columns are missing"),
+    "missing_columns": (
+        b"event_id_cnty,event_date,event_type\nMLI1,2020-01-01,Battles\n",
+        "Required columns are missing",
+    ),
     "unknown_format": (b"a,b,c\n1,2,3\n", "not recognised"),
     "header_only": (ACLED_NEW.read_bytes().splitlines()[0] + b"\n", "no data rows"),
 }
@@ -185,14 +215,16 @@ def test_huge_file_refused_from_its_size_without_reading(store, tmp_path, monkey
         fh.truncate(500 * 1024 * 1024)
     reads = []
     real_open = Path.open
-    monkeypatch.setattr(Path, "open", lambda self, *a, **k: reads.append(self) or
-                        real_open(self, *a, **k))
+    monkeypatch.setattr(
+        Path, "open", lambda self, *a, **k: reads.append(self) or real_open(self, *a, **k)
+    )
     # The limit follows from the memory available: 1 GiB available allows ~100 MB.
     monkeypatch.setattr(importers, "available_memory", lambda: 1024**3)
     limit = importers.max_file_bytes()
     assert 50 * 1024**2 <= limit < 200 * 1024**2
-    with pytest.raises(ImportFileError, match=f"too large .*limit is {round(limit / 1024**2)} MB"
-                       ) as err:
+    with pytest.raises(
+        ImportFileError, match=f"too large .*limit is {round(limit / 1024**2)} MB"
+    ) as err:
         prepare(path, store=store)
     assert err.value.where == "huge.csv"
     assert path not in reads
@@ -235,8 +267,14 @@ def test_cli_import_list_remove(tmp_path):
     env = {**os.environ, "SAHEL_ATLAS_DATA_DIR": str(tmp_path / "cli")}
 
     def run(*args: str) -> subprocess.CompletedProcess:
-        return subprocess.run([sys.executable, "-m", "geo.io.cli", *args], cwd=REPO,
-                              env=env, capture_output=True, text=True, timeout=120)
+        return subprocess.run(
+            [sys.executable, "-m", "geo.io.cli", *args],
+            cwd=REPO,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
 
     out = run("import", str(ACLED_OLD), "--yes", "--dataset", "acled-mali")
     assert out.returncode == 0, out.stderr
@@ -248,8 +286,9 @@ def test_cli_import_list_remove(tmp_path):
     assert "removed 5 events" in run("remove", "acled-mali").stdout
 
 
-@pytest.mark.parametrize("name", ["acled_numeric_bom.csv", "GEDEvent_v25_1_sample.csv",
-                                  "acled_labels.csv"])
+@pytest.mark.parametrize(
+    "name", ["acled_numeric_bom.csv", "GEDEvent_v25_1_sample.csv", "acled_labels.csv"]
+)
 def test_every_problem_has_its_reason_in_both_languages(name, tmp_path, monkeypatch):
     """The English reason (CLI, rejected-rows CSV) is the catalogue's English text of the
     problem's message; the French one is another text with the same quoted values."""
@@ -283,9 +322,11 @@ def test_attribution_in_each_language():
 
     assert attribution("acled", "", "2026-12-02", "acled", "fr") == (
         "Armed Conflict Location & Event Data (ACLED), www.acleddata.com ; consulté le "
-        "2 décembre 2026 (jeu « acled »).")
+        "2 décembre 2026 (jeu « acled »)."
+    )
     assert "accessed 2 December 2026 (dataset 'acled')" in attribution(
-        "acled", "", "2026-12-02", "acled")
+        "acled", "", "2026-12-02", "acled"
+    )
     assert "jeu « mine »" in attribution("ucdp", "25.1", "2026-12-02", "mine", "fr")
 
 
@@ -296,12 +337,18 @@ def test_cli_reports_in_the_users_language(tmp_path):
     env.pop("SAHEL_ATLAS_LANG", None)
 
     def run(*args: str) -> subprocess.CompletedProcess:
-        return subprocess.run([sys.executable, "-m", "geo.io.cli", *args], cwd=REPO,
-                              env=env, capture_output=True, text=True, timeout=120)
+        return subprocess.run(
+            [sys.executable, "-m", "geo.io.cli", *args],
+            cwd=REPO,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
 
     out = run("import", str(ACLED_OLD), "--yes", "--dataset", "acled-mali")
     assert out.returncode == 0, out.stderr
-    assert "lignes lues : " in out.stdout and "rejetées : 4" in out.stdout
+    assert "lignes lues\u00a0: " in out.stdout and "rejetées\u00a0: 4" in out.stdout
     assert "  ligne " in out.stdout  # each problem, with its reason in French
     assert "5 événements enregistrés dans le jeu acled-mali" in out.stdout
     bad = run("import", str(tmp_path / "missing.csv"))
@@ -310,11 +357,17 @@ def test_cli_reports_in_the_users_language(tmp_path):
     assert "rows read: " in english.stdout
 
 
-@pytest.mark.parametrize(("environ", "lang"), [
-    ({}, "en"), ({"LANG": "C.UTF-8"}, "en"), ({"LANG": "fr_FR.UTF-8"}, "fr"),
-    ({"LANG": "fr_FR.UTF-8", "LC_ALL": "en_GB.UTF-8"}, "en"),
-    ({"LANG": "en_US.UTF-8", "SAHEL_ATLAS_LANG": "fr"}, "fr"), ({"LANG": "de_DE"}, "en"),
-])
+@pytest.mark.parametrize(
+    ("environ", "lang"),
+    [
+        ({}, "en"),
+        ({"LANG": "C.UTF-8"}, "en"),
+        ({"LANG": "fr_FR.UTF-8"}, "fr"),
+        ({"LANG": "fr_FR.UTF-8", "LC_ALL": "en_GB.UTF-8"}, "en"),
+        ({"LANG": "en_US.UTF-8", "SAHEL_ATLAS_LANG": "fr"}, "fr"),
+        ({"LANG": "de_DE"}, "en"),
+    ],
+)
 def test_the_command_lines_language_comes_from_the_environment(environ, lang):
     from geo.io.cli import user_language
 
@@ -323,6 +376,9 @@ def test_the_command_lines_language_comes_from_the_environment(environ, lang):
 
 def test_a_file_error_reads_as_one_line_in_each_language():
     err = ImportFileError("The file has no header.", "row 1", "Add the header row.")
-    assert str(err) == err.text("en") == (
-        "The file has no header. Where: row 1. How to fix: Add the header row.")
+    assert (
+        str(err)
+        == err.text("en")
+        == ("The file has no header. Where: row 1. How to fix: Add the header row.")
+    )
     assert err.text("fr").startswith("The file has no header. Où : row 1.")

@@ -15,8 +15,9 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def _build_module():
-    spec = importlib.util.spec_from_file_location("build_places",
-                                                  ROOT / "scripts" / "build_places.py")
+    spec = importlib.util.spec_from_file_location(
+        "build_places", ROOT / "scripts" / "build_places.py"
+    )
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
@@ -38,13 +39,16 @@ def test_fold_ignores_case_accents_and_punctuation() -> None:
     assert places.fold("  Ménaka ") == "menaka"
 
 
-@pytest.mark.parametrize(("query", "kind", "name"), [
-    ("Menaka", "town", "Ménaka"),          # no accent typed
-    ("tillaberi", "admin1", "Tillabéri"),  # the region before its chief town
-    ("Djibo", "town", "Djibo"),
-    ("Tombouctou", "admin1", "Timbuktu"),  # the French name of the region
-    ("soum", "province", "Soum"),          # a Burkina Faso province
-])
+@pytest.mark.parametrize(
+    ("query", "kind", "name"),
+    [
+        ("Menaka", "town", "Ménaka"),  # no accent typed
+        ("tillaberi", "admin1", "Tillabéri"),  # the region before its chief town
+        ("Djibo", "town", "Djibo"),
+        ("Tombouctou", "admin1", "Timbuktu"),  # the French name of the region
+        ("soum", "province", "Soum"),  # a Burkina Faso province
+    ],
+)
 def test_search_finds_places_in_either_language(index, query, kind, name) -> None:
     assert _found(index, query)[0] == (kind, name)
 
@@ -82,8 +86,10 @@ def test_label_zoom_tiers() -> None:
 
 
 def test_town_label_data_puts_capitals_first_and_keeps_names_as_text() -> None:
-    towns = [places.Town("1", "Big <b>", "", "MLI", 12.0, -8.0, 500_000, False),
-             places.Town("2", "Capital", "", "MLI", 12.6, -7.9, 1_000, True)]
+    towns = [
+        places.Town("1", "Big <b>", "", "MLI", 12.0, -8.0, 500_000, False),
+        places.Town("2", "Capital", "", "MLI", 12.6, -7.9, 1_000, True),
+    ]
     rows = places.town_label_data(towns, "en")["rows"]
     assert [r[2] for r in rows] == ["Capital", "Big <b>"]  # escaped by textContent in JS
     assert rows[0][3:] == [0, 1]
@@ -92,8 +98,11 @@ def test_town_label_data_puts_capitals_first_and_keeps_names_as_text() -> None:
 def test_load_towns_names_file_row_and_column_of_a_bad_value(tmp_path) -> None:
     path = tmp_path / "places.csv"
     header = ",".join(places.PLACES_COLUMNS)
-    path.write_text(f"{header}\n1,Djibo,Djibo,,BFA,14.1,-1.6,61462,0,\n"
-                    f"2,Nowhere,Nowhere,,BFA,north,-1.6,10,0,\n", encoding="utf-8")
+    path.write_text(
+        f"{header}\n1,Djibo,Djibo,,BFA,14.1,-1.6,61462,0,\n"
+        f"2,Nowhere,Nowhere,,BFA,north,-1.6,10,0,\n",
+        encoding="utf-8",
+    )
     with pytest.raises(places.PlacesFileError, match=r"places.csv, row 3, column latitude"):
         places.load_towns(path)
 
@@ -104,8 +113,7 @@ def test_the_shipped_gazetteer_has_the_aes_towns_and_capitals() -> None:
     assert {"Djibo", "Ménaka", "Tillabéri"} <= set(by_name)
     capitals = {t.name for t in towns if t.capital}
     assert {"Bamako", "Ouagadougou", "Niamey"} <= capitals
-    assert all(t.country_iso3 in {"MLI", "BFA", "NER"} or t.population > 15_000
-               for t in towns)
+    assert all(t.country_iso3 in {"MLI", "BFA", "NER"} or t.population > 15_000 for t in towns)
 
 
 def test_build_derives_rows_and_provenance(tmp_path) -> None:
@@ -115,16 +123,51 @@ def test_build_derives_rows_and_provenance(tmp_path) -> None:
     data = tmp_path / "data"
     data.mkdir()
     cities = {
-        "1": {"geonameid": 1, "name": "Ménaka", "latitude": 15.9, "longitude": 2.4,
-              "countrycode": "ML", "population": 14085, "alternatenames": ["Menaca", "mnka"]},
-        "2": {"geonameid": 2, "name": "Bamako", "latitude": 12.6, "longitude": -7.98,
-              "countrycode": "ML", "population": 4227569, "alternatenames": []},
-        "3": {"geonameid": 3, "name": "Smallville", "latitude": 9.0, "longitude": 7.0,
-              "countrycode": "NG", "population": 9000, "alternatenames": []},
-        "4": {"geonameid": 4, "name": "Kano", "latitude": 12.0, "longitude": 8.5,
-              "countrycode": "NG", "population": 3626068, "alternatenames": []},
-        "5": {"geonameid": 5, "name": "Paris", "latitude": 48.9, "longitude": 2.35,
-              "countrycode": "FR", "population": 2138551, "alternatenames": []},
+        "1": {
+            "geonameid": 1,
+            "name": "Ménaka",
+            "latitude": 15.9,
+            "longitude": 2.4,
+            "countrycode": "ML",
+            "population": 14085,
+            "alternatenames": ["Menaca", "mnka"],
+        },
+        "2": {
+            "geonameid": 2,
+            "name": "Bamako",
+            "latitude": 12.6,
+            "longitude": -7.98,
+            "countrycode": "ML",
+            "population": 4227569,
+            "alternatenames": [],
+        },
+        "3": {
+            "geonameid": 3,
+            "name": "Smallville",
+            "latitude": 9.0,
+            "longitude": 7.0,
+            "countrycode": "NG",
+            "population": 9000,
+            "alternatenames": [],
+        },
+        "4": {
+            "geonameid": 4,
+            "name": "Kano",
+            "latitude": 12.0,
+            "longitude": 8.5,
+            "countrycode": "NG",
+            "population": 3626068,
+            "alternatenames": [],
+        },
+        "5": {
+            "geonameid": 5,
+            "name": "Paris",
+            "latitude": 48.9,
+            "longitude": 2.35,
+            "countrycode": "FR",
+            "population": 2138551,
+            "alternatenames": [],
+        },
     }
     countries = {"ML": {"capital": "Bamako"}, "NG": {"capital": "Abuja"}}
     (data / "cities1000.json").write_text(json.dumps(cities), encoding="utf-8")
@@ -133,7 +176,10 @@ def test_build_derives_rows_and_provenance(tmp_path) -> None:
     assert build.main(["--data-dir", str(data), "--out", str(out)]) == 0
     towns = places.load_towns(out / "places.csv")
     assert [(t.name, t.country_iso3, t.capital) for t in towns] == [
-        ("Bamako", "MLI", True), ("Ménaka", "MLI", False), ("Kano", "NGA", False)]
+        ("Bamako", "MLI", True),
+        ("Ménaka", "MLI", False),
+        ("Kano", "NGA", False),
+    ]
     menaka = towns[1]
     assert menaka.other_names == ("Menaca",)
     row = (out / "places.csv").read_text(encoding="utf-8").splitlines()[2]
@@ -146,31 +192,41 @@ def test_build_derives_rows_and_provenance(tmp_path) -> None:
 
 @pytest.fixture(scope="module")
 def with_countries() -> places.PlaceIndex:
-    layers = {"country": boundaries.load_countries(), "admin1": boundaries.load_admin1(),
-              "province": boundaries.load_bfa_provinces()}
+    layers = {
+        "country": boundaries.load_countries(),
+        "admin1": boundaries.load_admin1(),
+        "province": boundaries.load_bfa_provinces(),
+    }
     return places.PlaceIndex(places.gazetteer(places.load_towns(), layers))
 
 
-@pytest.mark.parametrize(("query", "kind", "ident"), [
-    ("niger", "country", "NER"),             # the country, before Nigeria
-    ("cote d ivoire", "country", "CIV"),     # the app's name, without its accent
-    ("Côte d'Ivoire", "country", "CIV"),
-    ("tchad", "country", "TCD"),             # the French name
-])
-def test_search_finds_countries_in_either_language(with_countries, query, kind,
-                                                   ident) -> None:
+@pytest.mark.parametrize(
+    ("query", "kind", "ident"),
+    [
+        ("niger", "country", "NER"),  # the country, before Nigeria
+        ("cote d ivoire", "country", "CIV"),  # the app's name, without its accent
+        ("Côte d'Ivoire", "country", "CIV"),
+        ("tchad", "country", "TCD"),  # the French name
+    ],
+)
+def test_search_finds_countries_in_either_language(with_countries, query, kind, ident) -> None:
     first = with_countries.search(query)[0]
     assert (first.kind, first.id) == (kind, ident)
 
 
 def _events():
-    return pd.DataFrame({
-        "id": ["e1", "e2", "e3"],
-        "date": pd.to_datetime(["2023-09-16", "2012-03-22", "2024-01-28"]),
-        "location": ["Liptako", "Bamako", "Djibo"], "layer": ["insurgency"] * 3,
-        "country_iso3": ["NER", "MLI", "BFA"], "latitude": [14.0, 12.65, float("nan")],
-        "longitude": [1.0, -8.0, float("nan")], "dataset": ["imported"] * 3,
-    })
+    return pd.DataFrame(
+        {
+            "id": ["e1", "e2", "e3"],
+            "date": pd.to_datetime(["2023-09-16", "2012-03-22", "2024-01-28"]),
+            "location": ["Liptako", "Bamako", "Djibo"],
+            "layer": ["insurgency"] * 3,
+            "country_iso3": ["NER", "MLI", "BFA"],
+            "latitude": [14.0, 12.65, float("nan")],
+            "longitude": [1.0, -8.0, float("nan")],
+            "dataset": ["imported"] * 3,
+        }
+    )
 
 
 def test_events_are_found_by_day_in_either_language_or_by_place(with_countries) -> None:

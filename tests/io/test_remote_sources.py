@@ -62,9 +62,11 @@ class Waits(list):
 
 
 def api(server, password: str = PASSWORD, waits: Waits | None = None) -> AcledApi:
-    return AcledApi(AcledCredentials(USERNAME, Secret(password), "form"), base=server.url,
-                    http_client=Http(sleep=waits if waits is not None else Waits(),
-                                     timeout=10))
+    return AcledApi(
+        AcledCredentials(USERNAME, Secret(password), "form"),
+        base=server.url,
+        http_client=Http(sleep=waits if waits is not None else Waits(), timeout=10),
+    )
 
 
 def update(store: Store, server, **kw) -> remote_sources.UpdateReport:
@@ -76,8 +78,7 @@ def by_id(events: pd.DataFrame) -> pd.DataFrame:
     return events.sort_values("id", ignore_index=True)
 
 
-def test_first_update_stores_every_row_as_an_import_of_the_same_rows(server, store,
-                                                                     tmp_path):
+def test_first_update_stores_every_row_as_an_import_of_the_same_rows(server, store, tmp_path):
     server.rows = first_rows()
     report = update(store, server)
     assert report.complete and report.full
@@ -181,8 +182,9 @@ def test_an_interrupted_update_resumes_and_ends_as_one_run(server, store, tmp_pa
 
 
 @pytest.mark.parametrize("point", ["import:commit", "import:committed"])
-def test_an_update_killed_at_a_batch_leaves_no_half_batch_and_resumes(server, store,
-                                                                      tmp_path, point):
+def test_an_update_killed_at_a_batch_leaves_no_half_batch_and_resumes(
+    server, store, tmp_path, point
+):
     """SIGKILL inside a batch's transaction (nothing of it stored) or just after its
     commit, before the checkpoint (stored; the next run fetches that page again)."""
     import os
@@ -191,18 +193,27 @@ def test_an_update_killed_at_a_batch_leaves_no_half_batch_and_resumes(server, st
 
     server.rows = first_rows()
     root = Path(__file__).resolve().parents[2]
-    env = {**os.environ, "SAHEL_ATLAS_DATA_DIR": str(store.directory),
-           "SAHEL_ATLAS_ACLED_URL": server.url, "ACLED_USERNAME": USERNAME,
-           "ACLED_PASSWORD": PASSWORD}
+    env = {
+        **os.environ,
+        "SAHEL_ATLAS_DATA_DIR": str(store.directory),
+        "SAHEL_ATLAS_ACLED_URL": server.url,
+        "ACLED_USERNAME": USERNAME,
+        "ACLED_PASSWORD": PASSWORD,
+    }
     command = [sys.executable, "-m", "geo.io.cli", "update-acled", "--page-size", "5"]
-    killed = subprocess.run(command, cwd=root, env={**env, "SAHEL_ATLAS_FAULT": point},
-                            capture_output=True, text=True, timeout=300)
+    killed = subprocess.run(
+        command,
+        cwd=root,
+        env={**env, "SAHEL_ATLAS_FAULT": point},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert killed.returncode == -9, killed.stderr
     assert store.health(thorough=True).kind == "ok"
     stored = len(store.load_events()) if store.exists() else 0
     assert stored == (0 if point == "import:commit" else 5)
-    again = subprocess.run(command, cwd=root, env=env, capture_output=True, text=True,
-                           timeout=300)
+    again = subprocess.run(command, cwd=root, env=env, capture_output=True, text=True, timeout=300)
     assert again.returncode == 0, again.stderr
     other = Store(tmp_path / "other")
     update(other, server)
@@ -263,8 +274,7 @@ def test_a_connection_dropped_once_is_retried(server, store):
     report = update(store, server, waits=waits)
     assert report.complete and report.fetched == ROWS
     assert waits == [2.0]  # one backoff
-    assert [q["page"] for q in server.reads("/api/acled/read")] == ["1", "2", "2", "3",
-                                                                      "4", "5"]
+    assert [q["page"] for q in server.reads("/api/acled/read")] == ["1", "2", "2", "3", "4", "5"]
 
 
 def test_malformed_json_is_said_and_keeps_what_was_stored(server, store):
@@ -294,8 +304,9 @@ def test_an_update_waits_for_an_import_running_on_the_same_store(server, store):
     thread = threading.Thread(target=hold)
     thread.start()
     holding.wait(10)
-    report = update_acled(store, api(server), limit=5, batch_rows=5,
-                          on_wait=lambda: waited.append(time.monotonic()))
+    report = update_acled(
+        store, api(server), limit=5, batch_rows=5, on_wait=lambda: waited.append(time.monotonic())
+    )
     thread.join()
     assert waited and report.complete and report.written == ROWS - 2
 
@@ -363,8 +374,19 @@ def test_command_line_update_acled_end_to_end(server, store, monkeypatch, capsys
     monkeypatch.setenv("SAHEL_ATLAS_ACLED_URL", server.url)
     monkeypatch.setenv("ACLED_USERNAME", USERNAME)
     monkeypatch.setenv("ACLED_PASSWORD", PASSWORD)
-    code = importer.main(["update-acled", "--dataset", "acled-live", "--iso", "466",
-                          "--iso", "854", "--since", "2025-01-01"])
+    code = importer.main(
+        [
+            "update-acled",
+            "--dataset",
+            "acled-live",
+            "--iso",
+            "466",
+            "--iso",
+            "854",
+            "--since",
+            "2025-01-01",
+        ]
+    )
     out = capsys.readouterr().out
     assert code == 0, out
     assert "rows fetched: " in out and "page 1" in out
@@ -399,10 +421,10 @@ def test_keyring_is_optional(monkeypatch):
     state = remote_sources.keyring_state()
     assert state.kind == "not-installed" and not state.usable
     assert remote_sources.keyring_note(state).key == "ru_note_keyring_missing"
-    assert remote_sources.acled_credentials(env={"ACLED_USERNAME": "a@b.c"},
-                                            keyring=state) is None
+    assert remote_sources.acled_credentials(env={"ACLED_USERNAME": "a@b.c"}, keyring=state) is None
     creds = remote_sources.acled_credentials(
-        env={"ACLED_USERNAME": "a@b.c", "ACLED_PASSWORD": "x"}, keyring=state)
+        env={"ACLED_USERNAME": "a@b.c", "ACLED_PASSWORD": "x"}, keyring=state
+    )
     assert creds.origin == "environment" and creds.password.reveal() == "x"
 
 
@@ -418,7 +440,8 @@ def test_a_broken_keyring_is_logged_without_the_secret(caplog):
     with caplog.at_level("WARNING", logger="geo.io.remote_sources"):
         assert remote_sources.keyring_get("acled", "a@b.c", state) is None
         assert not remote_sources.keyring_set(
-            "acled", "a@b.c", remote_sources.Secret("hunter2"), state)
+            "acled", "a@b.c", remote_sources.Secret("hunter2"), state
+        )
     assert len(caplog.records) == 2 and "RuntimeError" in caplog.text
     assert "hunter2" not in caplog.text
 
@@ -448,12 +471,14 @@ def test_a_keyring_without_backend_and_a_working_one(monkeypatch):
     assert remote_sources.keyring_set("acled", "a@b.c", Secret("kr-pass"), state)
     creds = remote_sources.acled_credentials(env={"ACLED_USERNAME": "a@b.c"}, keyring=state)
     assert creds.origin == "keyring" and creds.password.reveal() == "kr-pass"
-    assert remote_sources.keyring_set("ucdp", remote_sources.UCDP_KEYRING_USER,
-                                      Secret("tok"), state)
+    assert remote_sources.keyring_set(
+        "ucdp", remote_sources.UCDP_KEYRING_USER, Secret("tok"), state
+    )
     assert remote_sources.ucdp_token(env={}, keyring=state).reveal() == "tok"
 
 
 # --- UCDP ---------------------------------------------------------------------------------
+
 
 def ucdp(server, token: str = UCDP_TOKEN) -> UcdpApi:
     return UcdpApi(Secret(token), base=server.url, http_client=Http(sleep=Waits()))
@@ -487,8 +512,7 @@ def test_ucdp_bad_token_and_unknown_version(server, store):
     server.ucdp["25.1"] = [ucdp_row(1)]
     with pytest.raises(RemoteError) as caught:
         update_ucdp(store, ucdp(server, "nope"), "25.1")
-    assert caught.value.kind == "credentials" and "refused the access token" in str(
-        caught.value)
+    assert caught.value.kind == "credentials" and "refused the access token" in str(caught.value)
     with pytest.raises(RemoteError) as caught:
         update_ucdp(store, ucdp(server), "24.1")
     assert "no GED version 24.1" in str(caught.value)
@@ -507,6 +531,7 @@ def test_command_line_update_ucdp(server, store, monkeypatch, capsys):
 
 
 # --- the Data page ------------------------------------------------------------------------
+
 
 def data_page():
     from streamlit.testing.v1 import AppTest
@@ -536,8 +561,11 @@ def test_data_page_updates_from_acled_with_progress_and_report(server, store, mo
     assert metrics["Rejected"] == "1" and metrics["Skipped"] == "1"
     assert metrics["Deleted by the source"] == "0"
     assert len(store.load_events()) == 21
-    page_text = " ".join(str(e.value) for e in (*at.markdown, *at.caption, *at.success,
-                                                *at.info, *at.error) if e.value)
+    page_text = " ".join(
+        str(e.value)
+        for e in (*at.markdown, *at.caption, *at.success, *at.info, *at.error)
+        if e.value
+    )
     for secret in (PASSWORD, *server.issued):
         assert secret not in page_text
     # The datasets table below already lists the new dataset.
@@ -554,8 +582,7 @@ def test_data_page_says_why_an_update_stopped_in_french(server, store, monkeypat
     at.run()
     at.button(key="ru_acled_button").click().run()
     assert not at.exception
-    assert any("ACLED a refusé l'adresse e-mail ou le mot de passe" in e.value
-               for e in at.error)
+    assert any("ACLED a refusé l'adresse e-mail ou le mot de passe" in e.value for e in at.error)
     assert any("rien n'a été enregistré" in i.value for i in at.info)
     assert store.load_events().empty
 

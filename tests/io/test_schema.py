@@ -38,8 +38,10 @@ class Root:
 
 def _good() -> dict:
     return {
-        "leaves": [{"name": "x", "size": 2, "sources": ["https://example.org/a"]},
-                   {"name": "y", "size": 3, "kind": "b", "note": None}],
+        "leaves": [
+            {"name": "x", "size": 2, "sources": ["https://example.org/a"]},
+            {"name": "y", "size": 3, "kind": "b", "note": None},
+        ],
         "keyed": {"k1": {"flag": True}},
         "ratio": 2,
     }
@@ -62,12 +64,16 @@ def test_a_good_document_builds_with_no_problem():
     ("change", "expected"),
     [
         (lambda d: d["leaves"][1].update(size="3"), "leaves[1].size: expected an integer, got str"),
-        (lambda d: d["leaves"][1].update(size=True),
-         "leaves[1].size: expected an integer, got bool"),
+        (
+            lambda d: d["leaves"][1].update(size=True),
+            "leaves[1].size: expected an integer, got bool",
+        ),
         (lambda d: d["leaves"][0].update(size=11), "leaves[0].size: 11 is above 10"),
         (lambda d: d["leaves"][0].update(kind="c"), "leaves[0].kind: 'c' is not one of a, b"),
-        (lambda d: d["leaves"][0]["sources"].append("ftp://x"),
-         "leaves[0].sources[1]: 'ftp://x' is not an http(s) URL"),
+        (
+            lambda d: d["leaves"][0]["sources"].append("ftp://x"),
+            "leaves[0].sources[1]: 'ftp://x' is not an http(s) URL",
+        ),
         (lambda d: d["leaves"][0].pop("name"), "leaves[0].name: missing (required)"),
         (lambda d: d["leaves"][0].update(colour="red"), "leaves[0].colour: unknown key"),
         (lambda d: d["keyed"]["k1"].update(origin="x"), "keyed.k1.origin: unknown key"),

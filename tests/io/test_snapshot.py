@@ -53,12 +53,14 @@ def test_snapshot_follows_updates_second_datasets_and_removal(store, tmp_path):
     frame = pd.read_csv(FIX / "acled_labels.csv", dtype=str, keep_default_na=False)
     frame.loc[0, "fatalities"] = "52"
     frame.loc[0, "timestamp"] = "1799999999"
-    frame.loc[0, "notes"] = "Updated note, with a comma and \"quotes\"."
+    frame.loc[0, "notes"] = 'Updated note, with a comma and "quotes".'
     newer = tmp_path / "newer.csv"
     frame.drop(index=[3]).to_csv(newer, index=False)
-    for step in (lambda: commit(prepare(newer, store=store), store),
-                 lambda: commit(prepare(FIX / "GEDEvent_v25_1_sample.csv", store=store), store),
-                 lambda: store.remove("acled")):
+    for step in (
+        lambda: commit(prepare(newer, store=store), store),
+        lambda: commit(prepare(FIX / "GEDEvent_v25_1_sample.csv", store=store), store),
+        lambda: store.remove("acled"),
+    ):
         step()
         assert snapshot_files(store) == [f"snapshot-{store.generation()}.arrow"]
         pd.testing.assert_frame_equal(store.load_events(), from_sql(store))
@@ -104,20 +106,34 @@ def test_only_older_generations_are_removed(tmp_path):
     (tmp_path / writing).write_bytes(b"another process, now")
     snapshot.write(tmp_path, 4, events)
     assert sorted(p.name for p in tmp_path.iterdir()) == [
-        writing, "snapshot-4.arrow", "snapshot-4.json",
-        "snapshot-5.arrow", "snapshot-5.json"]
+        writing,
+        "snapshot-4.arrow",
+        "snapshot-4.json",
+        "snapshot-5.arrow",
+        "snapshot-5.json",
+    ]
 
 
 def test_text_is_stored_plain_sources_once_per_distinct_value_and_read_back(tmp_path):
     events = Store(tmp_path / "none").load_events()
-    row = {**dict.fromkeys(SNAPSHOT_COLUMNS, ""), "date": pd.Timestamp("2024-01-01"),
-           "date_end": pd.Timestamp("2024-01-01"), "latitude": 14.0, "longitude": 1.0,
-           "geo_precision": 1, "fatalities_low": 1, "fatalities_high": 2,
-           "fatalities_best": pd.NA,
-           "sources": ("https://example.org/a", "https://example.org/b"), "verified": True,
-           "timestamp": 0, "country_iso3": "NER"}
+    row = {
+        **dict.fromkeys(SNAPSHOT_COLUMNS, ""),
+        "date": pd.Timestamp("2024-01-01"),
+        "date_end": pd.Timestamp("2024-01-01"),
+        "latitude": 14.0,
+        "longitude": 1.0,
+        "geo_precision": 1,
+        "fatalities_low": 1,
+        "fatalities_high": 2,
+        "fatalities_best": pd.NA,
+        "sources": ("https://example.org/a", "https://example.org/b"),
+        "verified": True,
+        "timestamp": 0,
+        "country_iso3": "NER",
+    }
     many = pd.concat([events, pd.DataFrame([row] * 10)], ignore_index=True).astype(
-        events.dtypes.to_dict())
+        events.dtypes.to_dict()
+    )
     many["id"] = [f"e{i}" for i in range(10)]
     snapshot.write(tmp_path, 1, many)
     with pa.OSFile(str(snapshot.path_for(tmp_path, 1)), "rb") as source:
@@ -146,8 +162,7 @@ def test_dataset_counts_are_the_same_from_the_snapshot_and_from_sqlite(store):
     commit(prepare(FIX / "GEDEvent_v25_1_sample.csv", store=store), store)
     from_snapshot = {d.name: d.count for d in store.datasets()}
     snapshot.path_for(store.directory, store.generation()).unlink()
-    assert {d.name: d.count for d in store.datasets()} == from_snapshot == {
-        "acled": 4, "ucdp": 3}
+    assert {d.name: d.count for d in store.datasets()} == from_snapshot == {"acled": 4, "ucdp": 3}
 
 
 def test_a_cache_of_another_store_at_the_same_generation_is_not_used(tmp_path):
@@ -200,8 +215,12 @@ def test_a_cache_without_its_manifest_or_cut_short_is_not_used(store):
 
 
 def _dead_pid() -> int:
-    proc = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
-                          capture_output=True, text=True, check=True)
+    proc = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     return int(proc.stdout)
 
 
@@ -224,15 +243,19 @@ def test_the_temporary_file_of_a_killed_cache_write_is_removed(store):
 
 # --- written batch by batch: the same file content as one table -----------------------------
 
+
 def _old_to_table(events: pd.DataFrame) -> pa.Table:
     """The whole frame as one table (how the cache was written before it was streamed)."""
     frame = events.copy(deep=False)
     frame["sources"] = [" ".join(s) for s in frame["sources"]]
     table = pa.Table.from_pandas(frame, preserve_index=False)
-    columns = [column.combine_chunks().dictionary_encode() if name == "sources" else column
-               for name, column in zip(table.column_names, table.columns, strict=True)]
+    columns = [
+        column.combine_chunks().dictionary_encode() if name == "sources" else column
+        for name, column in zip(table.column_names, table.columns, strict=True)
+    ]
     return pa.table(columns, names=table.column_names).replace_schema_metadata(
-        table.schema.metadata)
+        table.schema.metadata
+    )
 
 
 def _varied_events(n: int) -> pd.DataFrame:
@@ -240,26 +263,41 @@ def _varied_events(n: int) -> pd.DataFrame:
 
     events = Store(Path("/nonexistent-sahel-store")).load_events()
     rng = np.random.default_rng(4)
-    urls = [("https://a.org",), ("https://b.org/x", "https://c.org"), ("https://a.org",),
-            ("https://b.org/x", "https://c.org"), ("https://d.org/é",)]
+    urls = [
+        ("https://a.org",),
+        ("https://b.org/x", "https://c.org"),
+        ("https://a.org",),
+        ("https://b.org/x", "https://c.org"),
+        ("https://d.org/é",),
+    ]
     days = pd.Timestamp("2020-01-01") + pd.to_timedelta(rng.integers(0, 30, n), unit="D")
-    rows = pd.DataFrame({
-        "id": [f"e{i % (n // 2 + 1)}-{i}" for i in rng.permutation(n)],
-        "date": days, "date_end": days, "date_precision": "day", "category": "insurgency",
-        "subtype": "ambush", "layer": "insurgency",
-        "country_iso3": rng.choice(["MLI", "NER", "BFA"], n),
-        "admin1_id": "", "admin1_name": "", "admin1_source_name": "",
-        "location": rng.choice(["A", "B \"q\"", "C\nD", ""], n),
-        "latitude": np.where(rng.random(n) < 0.1, np.nan, rng.uniform(10, 20, n)),
-        "longitude": rng.uniform(-5, 5, n),
-        "geo_precision": pd.array(rng.choice([1, 2, None], n), dtype="Int64"),
-        "actors": "X; Y", "fatalities_low": pd.array(rng.choice([0, 3, None], n),
-                                                    dtype="Int64"),
-        "fatalities_high": pd.array(rng.choice([0, 3, None], n), dtype="Int64"),
-        "summary": [f"summary {i} <b>" for i in range(n)],
-        "sources": [urls[i] for i in rng.integers(0, len(urls), n)],
-        "dataset": "acled", "verified": rng.random(n) < 0.5,
-        "timestamp": rng.integers(0, 10**9, n)})
+    rows = pd.DataFrame(
+        {
+            "id": [f"e{i % (n // 2 + 1)}-{i}" for i in rng.permutation(n)],
+            "date": days,
+            "date_end": days,
+            "date_precision": "day",
+            "category": "insurgency",
+            "subtype": "ambush",
+            "layer": "insurgency",
+            "country_iso3": rng.choice(["MLI", "NER", "BFA"], n),
+            "admin1_id": "",
+            "admin1_name": "",
+            "admin1_source_name": "",
+            "location": rng.choice(["A", 'B "q"', "C\nD", ""], n),
+            "latitude": np.where(rng.random(n) < 0.1, np.nan, rng.uniform(10, 20, n)),
+            "longitude": rng.uniform(-5, 5, n),
+            "geo_precision": pd.array(rng.choice([1, 2, None], n), dtype="Int64"),
+            "actors": "X; Y",
+            "fatalities_low": pd.array(rng.choice([0, 3, None], n), dtype="Int64"),
+            "fatalities_high": pd.array(rng.choice([0, 3, None], n), dtype="Int64"),
+            "summary": [f"summary {i} <b>" for i in range(n)],
+            "sources": [urls[i] for i in rng.integers(0, len(urls), n)],
+            "dataset": "acled",
+            "verified": rng.random(n) < 0.5,
+            "timestamp": rng.integers(0, 10**9, n),
+        }
+    )
     return pd.concat([events, rows], ignore_index=True).astype(events.dtypes.to_dict())
 
 
@@ -290,9 +328,13 @@ def test_cache_written_in_batches_reads_back_as_the_whole_table(tmp_path, monkey
     snapshot.write(tmp_path, 2, expected)
     pd.testing.assert_frame_equal(snapshot.read(tmp_path, 2, SNAPSHOT_COLUMNS), expected)
     assert snapshot.value_counts(tmp_path, 2, "country_iso3") == {
-        k: int(v) for k, v in expected["country_iso3"].value_counts().items()}
-    assert np.array_equal(snapshot.read(tmp_path, 2, SNAPSHOT_COLUMNS)["latitude"],
-                          expected["latitude"], equal_nan=True)
+        k: int(v) for k, v in expected["country_iso3"].value_counts().items()
+    }
+    assert np.array_equal(
+        snapshot.read(tmp_path, 2, SNAPSHOT_COLUMNS)["latitude"],
+        expected["latitude"],
+        equal_nan=True,
+    )
 
 
 def test_cache_of_no_events_has_the_columns(tmp_path):
@@ -301,5 +343,4 @@ def test_cache_of_no_events_has_the_columns(tmp_path):
     back = snapshot.read(tmp_path, 1, SNAPSHOT_COLUMNS)
     pd.testing.assert_frame_equal(back, empty)
     with pa.memory_map(str(snapshot.path_for(tmp_path, 1))) as source:
-        assert ipc.open_file(source).schema.equals(_old_to_table(empty).schema,
-                                                   check_metadata=True)
+        assert ipc.open_file(source).schema.equals(_old_to_table(empty).schema, check_metadata=True)

@@ -29,9 +29,14 @@ def write(tmp_path: Path, text: str) -> Path:
 
 
 def info(url: str, grade: str = "strong", kind: str = "news", note: str = "") -> SourceInfo:
-    return SourceInfo(url=url, publisher="Pub <b>", type=kind, grade=grade,
-                      checked=dt.date(2026, 12, 2),
-                      note=Note(en=note, fr=f"{note} (fr)") if note else None)
+    return SourceInfo(
+        url=url,
+        publisher="Pub <b>",
+        type=kind,
+        grade=grade,
+        checked=dt.date(2026, 12, 2),
+        note=Note(en=note, fr=f"{note} (fr)") if note else None,
+    )
 
 
 def unread_note(en: str = "not re-read", fr: str = "non relue") -> Note:
@@ -50,41 +55,71 @@ def registry(monkeypatch: pytest.MonkeyPatch):
 
 
 def test_an_entry_gets_its_type_default_grade(tmp_path):
-    path = write(tmp_path, "sources:\n- url: https://a.example/x\n  publisher: AFP\n"
-                           "  type: news\n  checked: 2026-12-02\n")
+    path = write(
+        tmp_path,
+        "sources:\n- url: https://a.example/x\n  publisher: AFP\n"
+        "  type: news\n  checked: 2026-12-02\n",
+    )
     entry = read_registry(path)["https://a.example/x"]
     assert (entry.grade, entry.checked) == ("strong", dt.date(2026, 12, 2))
 
 
-@pytest.mark.parametrize(("body", "message"), [
-    ("- url: https://a.example/x\n  publisher: AFP\n  type: blog\n  checked: 2026-12-02\n",
-     "sources[0] (https://a.example/x): type 'blog'"),
-    ("- url: ftp://a.example/x\n  publisher: AFP\n  type: news\n  checked: 2026-12-02\n",
-     "is not an http(s) URL"),
-    ("- url: https://a.example/x\n  type: news\n  checked: 2026-12-02\n",
-     "field 'publisher' is missing"),
-    ("- url: https://a.example/x\n  publisher: AFP\n  type: news\n  checked: 2 Dec\n",
-     "is not a YYYY-MM-DD date"),
-    ("- url: https://a.example/x\n  publisher: AFP\n  type: other\n  grade: strong\n"
-     "  checked: 2026-12-02\n", "give the reason in 'note'"),
-    ("- url: https://a.example/x\n  publisher: AFP\n  type: news\n  grade: fair\n"
-     "  checked: 2026-12-02\n  note:\n    en: relays a claim\n",
-     "sources[0] (https://a.example/x): 'note' has no 'fr' text"),
-    ("- url: https://a.example/x\n  publisher: AFP\n  type: news\n  grade: fair\n"
-     "  checked: 2026-12-02\n  note:\n    en: relays a claim\n    fr: '  '\n",
-     "sources[0] (https://a.example/x): 'note' has no 'fr' text"),
-    ("- url: https://a.example/x\n  publisher: AFP\n  type: news\n  grade: fair\n"
-     "  checked: 2026-12-02\n  note: relays a claim · relaie une affirmation\n",
-     "sources[0] (https://a.example/x): 'note' must give the text in each language"),
-    ("- url: https://a.example/x\n  publisher: AFP\n  type: news\n  grade: fair\n"
-     "  checked: 2026-12-02\n  note: {en: relays, fr: relaie, de: weitergibt}\n",
-     "'note' has unknown language(s) de"),
-    ("- url: https://a.example/x\n  publisher: AFP\n  type: news\n  checked: 2026-12-02\n"
-     "  verified: yes\n", "unknown field(s) verified"),
-    ("- url: https://a.example/x\n  publisher: AFP\n  type: news\n  checked: 2026-12-02\n"
-     "- url: https://a.example/x\n  publisher: AFP\n  type: news\n  checked: 2026-12-02\n",
-     "sources[1]: https://a.example/x is listed twice"),
-])
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        (
+            "- url: https://a.example/x\n  publisher: AFP\n  type: blog\n  checked: 2026-12-02\n",
+            "sources[0] (https://a.example/x): type 'blog'",
+        ),
+        (
+            "- url: ftp://a.example/x\n  publisher: AFP\n  type: news\n  checked: 2026-12-02\n",
+            "is not an http(s) URL",
+        ),
+        (
+            "- url: https://a.example/x\n  type: news\n  checked: 2026-12-02\n",
+            "field 'publisher' is missing",
+        ),
+        (
+            "- url: https://a.example/x\n  publisher: AFP\n  type: news\n  checked: 2 Dec\n",
+            "is not a YYYY-MM-DD date",
+        ),
+        (
+            "- url: https://a.example/x\n  publisher: AFP\n  type: other\n  grade: strong\n"
+            "  checked: 2026-12-02\n",
+            "give the reason in 'note'",
+        ),
+        (
+            "- url: https://a.example/x\n  publisher: AFP\n  type: news\n  grade: fair\n"
+            "  checked: 2026-12-02\n  note:\n    en: relays a claim\n",
+            "sources[0] (https://a.example/x): 'note' has no 'fr' text",
+        ),
+        (
+            "- url: https://a.example/x\n  publisher: AFP\n  type: news\n  grade: fair\n"
+            "  checked: 2026-12-02\n  note:\n    en: relays a claim\n    fr: '  '\n",
+            "sources[0] (https://a.example/x): 'note' has no 'fr' text",
+        ),
+        (
+            "- url: https://a.example/x\n  publisher: AFP\n  type: news\n  grade: fair\n"
+            "  checked: 2026-12-02\n  note: relays a claim · relaie une affirmation\n",
+            "sources[0] (https://a.example/x): 'note' must give the text in each language",
+        ),
+        (
+            "- url: https://a.example/x\n  publisher: AFP\n  type: news\n  grade: fair\n"
+            "  checked: 2026-12-02\n  note: {en: relays, fr: relaie, de: weitergibt}\n",
+            "'note' has unknown language(s) de",
+        ),
+        (
+            "- url: https://a.example/x\n  publisher: AFP\n  type: news\n  checked: 2026-12-02\n"
+            "  verified: yes\n",
+            "unknown field(s) verified",
+        ),
+        (
+            "- url: https://a.example/x\n  publisher: AFP\n  type: news\n  checked: 2026-12-02\n"
+            "- url: https://a.example/x\n  publisher: AFP\n  type: news\n  checked: 2026-12-02\n",
+            "sources[1]: https://a.example/x is listed twice",
+        ),
+    ],
+)
 def test_a_malformed_entry_is_refused_naming_file_and_entry(tmp_path, body, message):
     with pytest.raises(SourceRegistryError, match=r"sources\.yaml") as error:
         read_registry(write(tmp_path, "sources:\n" + body))
@@ -95,32 +130,47 @@ def test_an_entry_not_re_read_has_no_date_and_says_why(tmp_path):
     body = "- url: https://a.example/x\n  publisher: AFP\n  type: news\n"
     with pytest.raises(SourceRegistryError, match=r"sources\[0\].*no 'checked' date"):
         read_registry(write(tmp_path, "sources:\n" + body))
-    entry = read_registry(write(tmp_path, "sources:\n" + body + "  note:\n"
-                                "    en: not in the store\n    fr: absente du stock\n"))
+    entry = read_registry(
+        write(
+            tmp_path,
+            "sources:\n" + body + "  note:\n    en: not in the store\n    fr: absente du stock\n",
+        )
+    )
     assert entry["https://a.example/x"].checked is None
-    assert entry["https://a.example/x"].note == Note(en="not in the store",
-                                                     fr="absente du stock")
+    assert entry["https://a.example/x"].note == Note(en="not in the store", fr="absente du stock")
 
 
 def test_a_source_not_re_read_shows_no_checked_date(monkeypatch):
-    unread = SourceInfo(url="https://news.example/u", publisher="AFP", type="news",
-                        grade="strong", checked=None,
-                        note=Note(en="page not in the store", fr="page absente du stock"))
+    unread = SourceInfo(
+        url="https://news.example/u",
+        publisher="AFP",
+        type="news",
+        grade="strong",
+        checked=None,
+        note=Note(en="page not in the store", fr="page absente du stock"),
+    )
     monkeypatch.setattr(sources, "registry", lambda: {unread.url: unread})
     html = source_list_html([unread.url], "fr")
     assert "notée d&#x27;après son éditeur, sans relecture" in html
     assert "vérifiée le" not in html
 
 
-@pytest.mark.parametrize(("lang", "shown", "hidden"), [
-    ("fr", "reprend une dépêche de l&#x27;AFP", "reprints an AFP dispatch"),
-    ("en", "reprints an AFP dispatch", "reprend une dépêche"),
-])
+@pytest.mark.parametrize(
+    ("lang", "shown", "hidden"),
+    [
+        ("fr", "reprend une dépêche de l&#x27;AFP", "reprints an AFP dispatch"),
+        ("en", "reprints an AFP dispatch", "reprend une dépêche"),
+    ],
+)
 def test_a_source_note_is_shown_in_the_readers_language(monkeypatch, lang, shown, hidden):
-    relayed = SourceInfo(url="https://news.example/r", publisher="Le Site", type="news",
-                         grade="fair", checked=dt.date(2026, 12, 3),
-                         note=Note(en="reprints an AFP dispatch",
-                                   fr="reprend une dépêche de l'AFP"))
+    relayed = SourceInfo(
+        url="https://news.example/r",
+        publisher="Le Site",
+        type="news",
+        grade="fair",
+        checked=dt.date(2026, 12, 3),
+        note=Note(en="reprints an AFP dispatch", fr="reprend une dépêche de l'AFP"),
+    )
     monkeypatch.setattr(sources, "registry", lambda: {relayed.url: relayed})
     html = source_list_html([relayed.url], lang)
     assert f" — {shown})" in html
@@ -138,10 +188,13 @@ def test_a_french_panel_shows_the_committed_french_note():
 
 
 def test_a_grade_below_the_default_is_accepted_with_its_reason(tmp_path):
-    path = write(tmp_path, "sources:\n- url: https://a.example/x\n  publisher: X\n"
-                           "  type: news\n  grade: fair\n"
-                           "  note: {en: relays a claim, fr: relaie une affirmation}\n"
-                           "  checked: 2026-12-02\n")
+    path = write(
+        tmp_path,
+        "sources:\n- url: https://a.example/x\n  publisher: X\n"
+        "  type: news\n  grade: fair\n"
+        "  note: {en: relays a claim, fr: relaie une affirmation}\n"
+        "  checked: 2026-12-02\n",
+    )
     assert read_registry(path)["https://a.example/x"].grade == "fair"
 
 
@@ -155,22 +208,48 @@ def test_a_url_in_two_registries_must_agree():
 
 def test_a_later_reading_of_a_page_supersedes_an_earlier_description():
     url = "https://a.example/"
-    unread = SourceInfo(url=url, publisher="A", type="news", grade="strong", checked=None,
-                        note=unread_note())
-    older = SourceInfo(url=url, publisher="A (wire)", type="news", grade="strong",
-                       checked=dt.date(2026, 11, 24), note=unread_note("not reopened"))
-    newer = SourceInfo(url=url, publisher="A", type="news", grade="fair",
-                       checked=dt.date(2026, 12, 3),
-                       note=Note(en="read: relays a claim", fr="lue : relaie une affirmation"))
+    unread = SourceInfo(
+        url=url, publisher="A", type="news", grade="strong", checked=None, note=unread_note()
+    )
+    older = SourceInfo(
+        url=url,
+        publisher="A (wire)",
+        type="news",
+        grade="strong",
+        checked=dt.date(2026, 11, 24),
+        note=unread_note("not reopened"),
+    )
+    newer = SourceInfo(
+        url=url,
+        publisher="A",
+        type="news",
+        grade="fair",
+        checked=dt.date(2026, 12, 3),
+        note=Note(en="read: relays a claim", fr="lue : relaie une affirmation"),
+    )
     for order in ((older, newer), (newer, older)):
         merged = merge_registries([("a.yaml", {url: order[0]}), ("b.yaml", {url: order[1]})])
         assert merged[url] == newer
     assert merge_registries([("a.yaml", {url: unread}), ("b.yaml", {url: older})])[url] == older
     with pytest.raises(SourceRegistryError, match="described differently"):
-        merge_registries([("a.yaml", {url: unread}),
-                          ("b.yaml", {url: SourceInfo(url=url, publisher="B", type="other",
-                                                      grade="weak", checked=None,
-                                                      note=unread_note())})])
+        merge_registries(
+            [
+                ("a.yaml", {url: unread}),
+                (
+                    "b.yaml",
+                    {
+                        url: SourceInfo(
+                            url=url,
+                            publisher="B",
+                            type="other",
+                            grade="weak",
+                            checked=None,
+                            note=unread_note(),
+                        )
+                    },
+                ),
+            ]
+        )
 
 
 def test_the_best_grade_decides_weakly_sourced(registry):
@@ -222,9 +301,19 @@ def test_a_checked_date_is_only_claimed_for_a_page_read_that_day():
             assert f"lue le {day} :" in info.note.fr, info.url
 
 
-@pytest.mark.parametrize("host", ["wikimili.com", "wikisum.wiki", "wikizero", "frwiki.wiki",
-                                  "gpe.wikipedia.org", "sputniknews", "rbtfl.xyz",
-                                  "staging.libe.io/auteur"])
+@pytest.mark.parametrize(
+    "host",
+    [
+        "wikimili.com",
+        "wikisum.wiki",
+        "wikizero",
+        "frwiki.wiki",
+        "gpe.wikipedia.org",
+        "sputniknews",
+        "rbtfl.xyz",
+        "staging.libe.io/auteur",
+    ],
+)
 def test_mirrors_aggregators_and_index_pages_are_graded_weak(host):
     registered = read_registry(sources.REGISTRY_FILES[0])
     for url, info in registered.items():
@@ -241,8 +330,13 @@ def test_replaced_weak_sources_are_gone_from_the_events():
     assert not any("Diapaga" in url for url in ev["BFA-2025-03-10-SOLENZO"])
     assert not any("/auteur/" in url for url in ev["BFA-2025-03-28-DIAPAGA"])
     assert not any("zxc.wiki" in url for url in ev["NER-2019-12-10-INATES"])
-    for ident in ("NER-2023-07-26-COUP", "BFA-2025-03-10-SOLENZO", "BFA-2025-03-28-DIAPAGA",
-                  "NER-2019-12-10-INATES", "BFA-2019-01-01-YIRGOU"):
+    for ident in (
+        "NER-2023-07-26-COUP",
+        "BFA-2025-03-10-SOLENZO",
+        "BFA-2025-03-28-DIAPAGA",
+        "NER-2019-12-10-INATES",
+        "BFA-2019-01-01-YIRGOU",
+    ):
         assert best_grade(ev[ident]) == "strong", ident
 
 
@@ -250,7 +344,8 @@ def test_replaced_weak_sources_are_gone_from_the_events():
 
 FACTS_REGISTRY = Path(sources.DATA_DIR) / "facts" / "sources.yaml"
 CITING_FILES = sorted((Path(sources.DATA_DIR) / "facts").glob("*.yaml")) + sorted(
-    (Path(sources.DATA_DIR) / "zones").glob("*.yaml"))
+    (Path(sources.DATA_DIR) / "zones").glob("*.yaml")
+)
 URL_IN_YAML = re.compile(r"^\s*(?:- |[a-z_]+: )(https?://\S+)\s*$", re.MULTILINE)
 
 
@@ -291,18 +386,29 @@ def test_hand_added_items_cite_pages_read_when_they_were_added():
             assert any(registry[url].checked.isoformat() >= m.revised for url in m.sources), m.id
 
 
-@pytest.mark.parametrize(("url", "kind", "grade"), [
-    ("https://wikimili.com/en/Tuareg_rebellion_(2012)", "other", "weak"),
-    ("https://en.sputniknews.africa/amp/20230731/nigers-military-brass-accuses-france-of-"
-     "plotting-armed-intervention-1060944613.html", "other", "weak"),
-    ("https://afrimag.net/mot-clef/biens-et-services/", "other", "weak"),
-    ("https://worldview.stratfor.com/search?q=African+Potash", "other", "weak"),
-    ("https://pressegauche.org/_Boubacar-Haidara_", "other", "weak"),
-    ("https://en.wikipedia.org/wiki/G5_Sahel", "encyclopaedia", "fair"),
-    ("https://www.liptakogourma.org/zones-dintervention/", "primary", "strong"),
-    ("https://www.csis.org/analysis/understanding-g5-sahel-joint-force-fighting-terror-"
-     "building-regional-security", "research", "strong"),
-])
+@pytest.mark.parametrize(
+    ("url", "kind", "grade"),
+    [
+        ("https://wikimili.com/en/Tuareg_rebellion_(2012)", "other", "weak"),
+        (
+            "https://en.sputniknews.africa/amp/20230731/nigers-military-brass-accuses-france-of-"
+            "plotting-armed-intervention-1060944613.html",
+            "other",
+            "weak",
+        ),
+        ("https://afrimag.net/mot-clef/biens-et-services/", "other", "weak"),
+        ("https://worldview.stratfor.com/search?q=African+Potash", "other", "weak"),
+        ("https://pressegauche.org/_Boubacar-Haidara_", "other", "weak"),
+        ("https://en.wikipedia.org/wiki/G5_Sahel", "encyclopaedia", "fair"),
+        ("https://www.liptakogourma.org/zones-dintervention/", "primary", "strong"),
+        (
+            "https://www.csis.org/analysis/understanding-g5-sahel-joint-force-fighting-terror-"
+            "building-regional-security",
+            "research",
+            "strong",
+        ),
+    ],
+)
 def test_mirrors_state_media_of_a_party_and_tag_pages_are_weak(url, kind, grade):
     info = read_registry(FACTS_REGISTRY)[url]
     assert (info.type, info.grade) == (kind, grade)
@@ -322,7 +428,8 @@ def test_an_item_with_only_weak_sources_is_shown_weakly_sourced():
     tinzaouaten = next(m for m in facts.load_timeline() if m.id == "tinzaouaten")
     assert best_grade(tinzaouaten.sources) == "strong"
     assert not source_list_html(list(tinzaouaten.sources), "fr").startswith(
-        '<p class="weakly-sourced"')
+        '<p class="weakly-sourced"'
+    )
     # Goïta's defence portfolio: reposts (weak) and one short report relaying Al Jazeera (fair)
     goita = next(m for m in facts.load_timeline() if m.id == "goita-defence-portfolio")
     assert best_grade(goita.sources) == "fair" and not goita.verified

@@ -46,14 +46,20 @@ def test_the_default_location_follows_each_systems_convention(monkeypatch):
     """A macOS user gets the system's place for app data, not ~/.local/share (platformdirs
     resolves Windows' folder only on Windows)."""
     monkeypatch.delenv("SAHEL_ATLAS_DATA_DIR", raising=False)
-    assert data_dir(MacOS) == (
-        Path.home() / "Library" / "Application Support" / "sahel-atlas").resolve()
+    assert (
+        data_dir(MacOS)
+        == (Path.home() / "Library" / "Application Support" / "sahel-atlas").resolve()
+    )
 
 
 def test_refuses_a_store_inside_the_repository():
     with pytest.raises(ValueError, match="inside the repository"):
-        Store(REPO / "data").write(pd.DataFrame(), importers.ImportPlan(
-            "f", "app", "x", "1", "2024-01-01", 0, pd.DataFrame(), [], pd.DataFrame()).info())
+        Store(REPO / "data").write(
+            pd.DataFrame(),
+            importers.ImportPlan(
+                "f", "app", "x", "1", "2024-01-01", 0, pd.DataFrame(), [], pd.DataFrame()
+            ).info(),
+        )
 
 
 def test_import_persists_and_loads_in_the_model(store):
@@ -63,8 +69,20 @@ def test_import_persists_and_loads_in_the_model(store):
     assert len(loaded) == 4 and set(loaded["dataset"]) == {"acled"}
     original = plan.events.set_index("id").sort_index()
     again = loaded.set_index("id").sort_index()
-    for col in ("date", "date_end", "latitude", "longitude", "actors", "summary", "sources",
-                "fatalities_low", "fatalities_high", "geo_precision", "admin1_id", "layer"):
+    for col in (
+        "date",
+        "date_end",
+        "latitude",
+        "longitude",
+        "actors",
+        "summary",
+        "sources",
+        "fatalities_low",
+        "fatalities_high",
+        "geo_precision",
+        "admin1_id",
+        "layer",
+    ):
         assert again[col].tolist() == original[col].tolist(), col
     [info] = store.datasets()
     assert info.count == 4 and info.format == "acled" and "accessed" in info.attribution()
@@ -119,17 +137,29 @@ def test_import_killed_halfway_leaves_store_consistent(tmp_path):
     env = {**os.environ, "SAHEL_ATLAS_DATA_DIR": str(data)}
     small = tmp_path / "first.csv"
     generate(300, seed=2).assign(event_id_cnty=lambda f: "X" + f["event_id_cnty"]).to_csv(
-        small, index=False)
+        small, index=False
+    )
     big = tmp_path / "big.csv"
     generate(40_000, seed=3).to_csv(big, index=False)
-    subprocess.run([sys.executable, "-m", "geo.io.cli", "import", str(small), "--yes"],
-                   cwd=REPO, env=env, check=True, capture_output=True, timeout=120)
+    subprocess.run(
+        [sys.executable, "-m", "geo.io.cli", "import", str(small), "--yes"],
+        cwd=REPO,
+        env=env,
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
     store = Store(data)
     before = store.count()
     assert before > 0
 
-    proc = subprocess.Popen([sys.executable, "-m", "geo.io.cli", "import", str(big), "--yes"],
-                            cwd=REPO, env=env, stdout=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "geo.io.cli", "import", str(big), "--yes"],
+        cwd=REPO,
+        env=env,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     killed_while_writing = False
     deadline = time.monotonic() + 180
     for line in proc.stdout:
@@ -148,8 +178,14 @@ def test_import_killed_halfway_leaves_store_consistent(tmp_path):
     # The read cache still describes the committed state, not the killed import.
     pd.testing.assert_frame_equal(after.load_events(), after._load_sql(None)[1])
     # And a complete run afterwards stores everything.
-    subprocess.run([sys.executable, "-m", "geo.io.cli", "import", str(big), "--yes"],
-                   cwd=REPO, env=env, check=True, capture_output=True, timeout=300)
+    subprocess.run(
+        [sys.executable, "-m", "geo.io.cli", "import", str(big), "--yes"],
+        cwd=REPO,
+        env=env,
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
     assert Store(data).count() > before
 
 
@@ -179,8 +215,9 @@ def test_row_hash_keeps_its_canonical_form(store):
     # An event without the sources' typology (curated; stored before schema 3) keeps the
     # first release's hash; one with it hashes it too (re-importing an export that has it
     # updates the rows stored without it).
-    plain = events.assign(**{c: "" for c in TYPOLOGY_COLUMNS if c != "fatalities_best"},
-                          fatalities_best=pd.NA)
+    plain = events.assign(
+        **{c: "" for c in TYPOLOGY_COLUMNS if c != "fatalities_best"}, fatalities_best=pd.NA
+    )
     assert (row_hash(plain) == _reference_row_hash(plain)).all()
     assert (row_hash(events) != row_hash(plain)).all()
     changed = events.copy()
@@ -195,19 +232,22 @@ def test_the_same_events_under_another_dataset_name_are_reported(store):
     assert prepare(ACLED_NEW, store=store).elsewhere == {}  # same name: nothing to say
     from geo.io.cli import report
 
-    assert ("already stored in dataset acled: 4 (event ids are unique across datasets; "
-            "storing them moves them to acled-copy)") in report(again)
+    assert (
+        "already stored in dataset acled: 4 (event ids are unique across datasets; "
+        "storing them moves them to acled-copy)"
+    ) in report(again)
     commit(again, store)  # all four move: the emptied dataset goes with them
     assert {d.name: d.count for d in store.datasets()} == {"acled-copy": 4}
 
 
 # --- damaged stores ---------------------------------------------------------------------
 
+
 def damage(path: Path, how: str) -> None:
     """Damage the store file at ``path`` the ways a real one gets damaged."""
     data = path.read_bytes()
     if how == "truncated":  # half the file: a copy cut short, a full disk
-        path.write_bytes(data[:len(data) // 2])
+        path.write_bytes(data[: len(data) // 2])
     elif how == "garbage":  # overwritten from the start
         path.write_bytes(np.random.default_rng(1).bytes(len(data)))
     elif how == "garbage-pages":  # the header survives, the pages after it do not
@@ -230,9 +270,14 @@ def damage(path: Path, how: str) -> None:
         Path(f"{path}{side}").unlink(missing_ok=True)
 
 
-DAMAGE_KINDS = {"truncated": "truncated", "garbage": "overwritten",
-                "garbage-pages": "corrupt", "zero": "empty", "foreign-sqlite": "foreign",
-                "foreign-file": "overwritten"}
+DAMAGE_KINDS = {
+    "truncated": "truncated",
+    "garbage": "overwritten",
+    "garbage-pages": "corrupt",
+    "zero": "empty",
+    "foreign-sqlite": "foreign",
+    "foreign-file": "overwritten",
+}
 
 
 @pytest.fixture(scope="module")
@@ -275,8 +320,7 @@ def test_a_damaged_store_is_named_and_never_raises_a_bare_sqlite_error(two_datas
 
 
 @pytest.mark.parametrize("how", sorted(DAMAGE_KINDS))
-def test_repair_rebuilds_from_the_intact_read_cache_and_keeps_the_damaged_file(
-        two_datasets, how):
+def test_repair_rebuilds_from_the_intact_read_cache_and_keeps_the_damaged_file(two_datasets, how):
     from datetime import UTC, datetime
 
     store, events, datasets = two_datasets
@@ -353,11 +397,21 @@ def test_command_line_on_a_damaged_store_says_what_and_where_and_repairs(two_dat
     env = {**os.environ, "SAHEL_ATLAS_DATA_DIR": str(store.directory)}
 
     def cli(*args: str) -> subprocess.CompletedProcess:
-        return subprocess.run([sys.executable, "-m", "geo.io.cli", *args], cwd=REPO,
-                              env=env, capture_output=True, text=True, timeout=120)
+        return subprocess.run(
+            [sys.executable, "-m", "geo.io.cli", *args],
+            cwd=REPO,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
 
-    for args in (("list",), ("remove", "acled"), ("check",),
-                 ("import", str(ACLED_NEW), "--dataset", "x", "--yes")):
+    for args in (
+        ("list",),
+        ("remove", "acled"),
+        ("check",),
+        ("import", str(ACLED_NEW), "--dataset", "x", "--yes"),
+    ):
         run = cli(*args)
         assert run.returncode == 3, (args, run.stdout, run.stderr)
         assert "Traceback" not in run.stdout + run.stderr
@@ -383,8 +437,7 @@ def _curated_count() -> int:
 
 
 @pytest.mark.parametrize("how", ["truncated", "zero", "foreign-sqlite"])
-def test_map_and_analysis_on_a_damaged_store_show_the_curated_events_and_say_why(
-        two_datasets, how):
+def test_map_and_analysis_on_a_damaged_store_show_the_curated_events_and_say_why(two_datasets, how):
     from streamlit.testing.v1 import AppTest
 
     store, _, _ = two_datasets
@@ -457,8 +510,9 @@ def test_the_region_as_the_source_wrote_it_is_stored_and_exported(store):
     commit(plan, store)
     loaded = Store().load_events().set_index("id")
     assert loaded["admin1_source_name"].to_dict() == source_names.to_dict()
-    frame = pd.read_csv(io.BytesIO(exports.events_csv(loaded.reset_index(), [])),
-                        encoding="utf-8-sig").set_index("id")
+    frame = pd.read_csv(
+        io.BytesIO(exports.events_csv(loaded.reset_index(), [])), encoding="utf-8-sig"
+    ).set_index("id")
     assert frame["admin1_source_name"].to_dict() == source_names.to_dict()
 
 

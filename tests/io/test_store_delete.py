@@ -35,22 +35,21 @@ def _from_sql(store: Store) -> pd.DataFrame:
 
 def _same(a: pd.DataFrame, b: pd.DataFrame) -> None:
     key = ["id"]
-    pd.testing.assert_frame_equal(a.sort_values(key, ignore_index=True),
-                                  b.sort_values(key, ignore_index=True))
+    pd.testing.assert_frame_equal(
+        a.sort_values(key, ignore_index=True), b.sort_values(key, ignore_index=True)
+    )
 
 
 def test_deletes_only_the_ids_of_that_dataset_and_keeps_the_cache_consistent(store):
     before = store.load_events()
     ucdp_id = before.loc[before["dataset"] == "ucdp", "id"].iloc[0]
     generation = store.generation()
-    n = store.delete_events("acled", ["acled:MLI5001", "acled:NOPE", ucdp_id,
-                                      "acled:MLI5001"])
+    n = store.delete_events("acled", ["acled:MLI5001", "acled:NOPE", ucdp_id, "acled:MLI5001"])
     assert n == 1
     assert store.generation() == generation + 1
     # The read cache of the new generation was carried, not left to be rebuilt.
     assert snapshot.path_for(store.directory, generation + 1).exists()
-    cached = snapshot.read(store.directory, generation + 1, SNAPSHOT_COLUMNS,
-                           store._state()[1])
+    cached = snapshot.read(store.directory, generation + 1, SNAPSHOT_COLUMNS, store._state()[1])
     assert cached is not None
     after = store.load_events()
     assert "acled:MLI5001" not in set(after["id"])
@@ -73,8 +72,14 @@ def test_an_event_published_again_after_its_deletion_is_kept(store):
     stamps = store.versions()["timestamp"]
     t = int(stamps["acled:MLI5001"])
     assert t > 0
-    assert store.delete_events("acled", ["acled:MLI5001", "acled:BFA6001"],
-                               deleted_at=[t - 1, int(stamps["acled:BFA6001"])]) == 1
+    assert (
+        store.delete_events(
+            "acled",
+            ["acled:MLI5001", "acled:BFA6001"],
+            deleted_at=[t - 1, int(stamps["acled:BFA6001"])],
+        )
+        == 1
+    )
     left = set(store.versions().index)
     assert "acled:MLI5001" in left and "acled:BFA6001" not in left
     assert store.delete_events("acled", ["acled:MLI5001"], deleted_at=[t]) == 1
@@ -95,10 +100,15 @@ def test_deleted_at_needs_one_time_per_id(store):
 def test_a_deletion_killed_before_its_commit_deletes_nothing(store):
     before = store.load_events()
     generation = store.generation()
-    code = ("from geo.io.store import Store; "
-            "Store().delete_events('acled', ['acled:MLI5001', 'acled:BFA6001'])")
-    env = {**os.environ, "SAHEL_ATLAS_DATA_DIR": str(store.directory),
-           "SAHEL_ATLAS_FAULT": "delete:commit"}
+    code = (
+        "from geo.io.store import Store; "
+        "Store().delete_events('acled', ['acled:MLI5001', 'acled:BFA6001'])"
+    )
+    env = {
+        **os.environ,
+        "SAHEL_ATLAS_DATA_DIR": str(store.directory),
+        "SAHEL_ATLAS_FAULT": "delete:commit",
+    }
     result = subprocess.run([sys.executable, "-c", code], cwd=REPO, env=env, timeout=120)
     assert result.returncode == -9  # SIGKILL at the fault point
     again = Store(store.directory)

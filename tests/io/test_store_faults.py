@@ -39,14 +39,16 @@ def _in_ci() -> bool:
     return os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 
 
-def run_cli(directory: Path, *args: str, fault: str | None = None,
-            timeout: float = 180) -> subprocess.CompletedProcess:
+def run_cli(
+    directory: Path, *args: str, fault: str | None = None, timeout: float = 180
+) -> subprocess.CompletedProcess:
     env = {**os.environ, "SAHEL_ATLAS_DATA_DIR": str(directory)}
     env.pop(FAULT_ENV, None)
     if fault:
         env[FAULT_ENV] = fault
-    return subprocess.run([*CLI, *args], cwd=REPO, env=env, capture_output=True, text=True,
-                          timeout=timeout)
+    return subprocess.run(
+        [*CLI, *args], cwd=REPO, env=env, capture_output=True, text=True, timeout=timeout
+    )
 
 
 def no_traceback(run: subprocess.CompletedProcess) -> None:
@@ -94,8 +96,15 @@ def store_dir(base, tmp_path) -> Path:
 # --- kill -9 ---------------------------------------------------------------------------
 
 IMPORT_STEPS_BEFORE_COMMIT = ("import:begin", "import:batch", "import:commit")
-IMPORT_STEPS_AFTER_COMMIT = ("import:committed", "cache:open", "cache:body", "cache:tmp",
-                             "cache:manifest", "cache:renamed", "cache:done")
+IMPORT_STEPS_AFTER_COMMIT = (
+    "import:committed",
+    "cache:open",
+    "cache:body",
+    "cache:tmp",
+    "cache:manifest",
+    "cache:renamed",
+    "cache:done",
+)
 
 
 @pytest.mark.parametrize("step", IMPORT_STEPS_BEFORE_COMMIT + IMPORT_STEPS_AFTER_COMMIT)
@@ -130,8 +139,12 @@ def test_a_cache_rebuild_killed_halfway_leaves_no_temporary_file(base, store_dir
     for cache in store_dir.glob("snapshot-*"):
         cache.unlink()
     env = {**os.environ, "SAHEL_ATLAS_DATA_DIR": str(store_dir), FAULT_ENV: step}
-    proc = subprocess.run([sys.executable, "-c", "from geo.io.store import Store; "
-                           "Store().load_events()"], cwd=REPO, env=env, timeout=120)
+    proc = subprocess.run(
+        [sys.executable, "-c", "from geo.io.store import Store; Store().load_events()"],
+        cwd=REPO,
+        env=env,
+        timeout=120,
+    )
     assert proc.returncode == -signal.SIGKILL
     if step != "cache:renamed":
         assert list(store_dir.glob(".snapshot-*.tmp"))  # what the kill left
@@ -139,6 +152,7 @@ def test_a_cache_rebuild_killed_halfway_leaves_no_temporary_file(base, store_dir
 
 
 # --- full disk, read-only folder (tmpfs mounts) ------------------------------------------
+
 
 def _need_root(reason: str) -> None:
     message = f"{reason}: this fault test needs root to mount a tmpfs"
@@ -156,8 +170,11 @@ def tmpfs(path: Path, size: str) -> Iterator[Path]:
     if os.geteuid() != 0:
         _need_root("not running as root")
     path.mkdir(parents=True)
-    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs",
-                              str(path)], capture_output=True, text=True)
+    mounted = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(path)],
+        capture_output=True,
+        text=True,
+    )
     if mounted.returncode:
         _need_root(f"mount failed ({mounted.stderr.strip()})")
     try:
@@ -213,17 +230,25 @@ def test_a_full_disk_refuses_the_import_with_a_message_and_keeps_the_store(base,
         assert len(state(directory)) > len(before)
 
 
-def test_a_disk_full_for_the_cache_only_still_stores_and_leaves_no_temporary_file(
-        base, tmp_path):
+def test_a_disk_full_for_the_cache_only_still_stores_and_leaves_no_temporary_file(base, tmp_path):
     """The import is committed; the cache write then finds the disk full."""
     _, _, after = base
     with tmpfs(tmp_path / "disk", "8m") as disk:
         directory = disk / "store"
         shutil.copytree(base[0], directory)
-        env = {**os.environ, "SAHEL_ATLAS_DATA_DIR": str(directory),
-               FAULT_ENV: "import:committed:stop"}
-        proc = subprocess.Popen([*CLI, "import", str(UCDP), "--yes"], cwd=REPO, env=env,
-                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        env = {
+            **os.environ,
+            "SAHEL_ATLAS_DATA_DIR": str(directory),
+            FAULT_ENV: "import:committed:stop",
+        }
+        proc = subprocess.Popen(
+            [*CLI, "import", str(UCDP), "--yes"],
+            cwd=REPO,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         try:
             wait_stopped(proc.pid)
             filler = fill(disk)
@@ -266,6 +291,7 @@ def test_a_read_only_data_directory_shows_the_store_and_refuses_changes(base, tm
 
 # --- two importers at once -------------------------------------------------------------
 
+
 def wait_stopped(pid: int, timeout: float = 120) -> None:
     """Wait until process ``pid`` is stopped (SIGSTOP at its fault point)."""
     deadline = time.monotonic() + timeout
@@ -300,15 +326,25 @@ def test_two_importers_at_once_take_turns_and_the_second_is_told(base, store_dir
     older.to_csv(tmp_path / "older.csv", index=False)
     event_id = "acled:" + frame.loc[0, "event_id_cnty"]
     env = {**os.environ, "SAHEL_ATLAS_DATA_DIR": str(store_dir)}
-    first = subprocess.Popen([*CLI, "import", str(tmp_path / "newer.csv"), "--yes"],
-                             cwd=REPO, env={**env, FAULT_ENV: "import:begin:stop"},
-                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    first = subprocess.Popen(
+        [*CLI, "import", str(tmp_path / "newer.csv"), "--yes"],
+        cwd=REPO,
+        env={**env, FAULT_ENV: "import:begin:stop"},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     second = None
     try:
         wait_stopped(first.pid)
-        second = subprocess.Popen([*CLI, "import", str(tmp_path / "older.csv"), "--yes"],
-                                  cwd=REPO, env=env, stdout=subprocess.PIPE,
-                                  stderr=subprocess.PIPE, text=True)
+        second = subprocess.Popen(
+            [*CLI, "import", str(tmp_path / "older.csv"), "--yes"],
+            cwd=REPO,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         told = read_until(second.stderr, "waiting for it to finish")
         assert f"another import or removal is running on {store_dir / DB_NAME}" in told
         os.kill(first.pid, signal.SIGCONT)

@@ -14,12 +14,22 @@ def chunks(series: pd.Series) -> int:
 
 
 def two_parts() -> pd.DataFrame:
-    a = pd.DataFrame({"id": pd.Series(["a", None], dtype="str"), "n": [1, 2],
-                      "k": pd.Series([1, None], dtype="Int64"),
-                      "t": pd.array(["x", "y"], dtype="string[pyarrow]")})
-    b = pd.DataFrame({"id": pd.Series(["c"], dtype="str"), "n": [3],
-                      "k": pd.Series([3], dtype="Int64"),
-                      "t": pd.array(["z"], dtype="string[pyarrow]")})
+    a = pd.DataFrame(
+        {
+            "id": pd.Series(["a", None], dtype="str"),
+            "n": [1, 2],
+            "k": pd.Series([1, None], dtype="Int64"),
+            "t": pd.array(["x", "y"], dtype="string[pyarrow]"),
+        }
+    )
+    b = pd.DataFrame(
+        {
+            "id": pd.Series(["c"], dtype="str"),
+            "n": [3],
+            "k": pd.Series([3], dtype="Int64"),
+            "t": pd.array(["z"], dtype="string[pyarrow]"),
+        }
+    )
     return pd.concat([a, b], ignore_index=True)
 
 

@@ -34,6 +34,7 @@ def clicked(point=None, properties=None) -> dict:
 
 # --- selection_from_click --------------------------------------------------------------------
 
+
 def test_feature_properties_select_the_feature(layers):
     payload = clicked(GHANA, {"kind": "admin1", "id": "ML-7"})
     assert selection_from_click(payload, layers) == Selection("admin1", "ML-7")
@@ -72,45 +73,58 @@ def test_feature_of_a_kind_not_offered_falls_back_to_the_position(layers):
     assert selection_from_click(payload, layers) == Selection("admin1", "ML-7")
 
 
-@pytest.mark.parametrize("payload", [
-    None,
-    {},
-    {"last_object_clicked": None},
-    {"last_active_drawing": None},
-    {"last_object_clicked": None, "last_active_drawing": None},
-    {"last_object_clicked": {}},
-    {"last_object_clicked": {"lat": 16.94}},
-    {"last_object_clicked": {"lng": 1.75}},
-    {"last_active_drawing": {}},
-    {"last_active_drawing": {"properties": None}},
-    {"last_active_drawing": {"properties": {}}},
-    {"last_active_drawing": {"properties": {"kind": "admin1"}}},
-    {"last_active_drawing": {"properties": {"id": "ML-7"}}},
-    {"last_active_drawing": {"properties": {"kind": "admin1", "id": "XX-99"}}},
-    {"last_active_drawing": {"properties": {"kind": "bogus", "id": "ML-7"}}},
-    {"last_active_drawing": {"properties": {"kind": "country", "id": "ML-7"}}},
-    {"unrelated": 1},
-])
+@pytest.mark.parametrize(
+    "payload",
+    [
+        None,
+        {},
+        {"last_object_clicked": None},
+        {"last_active_drawing": None},
+        {"last_object_clicked": None, "last_active_drawing": None},
+        {"last_object_clicked": {}},
+        {"last_object_clicked": {"lat": 16.94}},
+        {"last_object_clicked": {"lng": 1.75}},
+        {"last_active_drawing": {}},
+        {"last_active_drawing": {"properties": None}},
+        {"last_active_drawing": {"properties": {}}},
+        {"last_active_drawing": {"properties": {"kind": "admin1"}}},
+        {"last_active_drawing": {"properties": {"id": "ML-7"}}},
+        {"last_active_drawing": {"properties": {"kind": "admin1", "id": "XX-99"}}},
+        {"last_active_drawing": {"properties": {"kind": "bogus", "id": "ML-7"}}},
+        {"last_active_drawing": {"properties": {"kind": "country", "id": "ML-7"}}},
+        {"unrelated": 1},
+    ],
+)
 def test_garbage_payload_selects_nothing(layers, payload):
     assert selection_from_click(payload, layers) is None
 
 
-@pytest.mark.parametrize("payload", [
-    {"last_object_clicked": {"lat": None, "lng": None}},
-    {"last_object_clicked": {"lat": "north", "lng": "east"}},
-    {"last_active_drawing": "not a feature"},
-    {"last_active_drawing": {"properties": {"kind": ["admin1"], "id": "ML-7"}}},
-])
+@pytest.mark.parametrize(
+    "payload",
+    [
+        {"last_object_clicked": {"lat": None, "lng": None}},
+        {"last_object_clicked": {"lat": "north", "lng": "east"}},
+        {"last_active_drawing": "not a feature"},
+        {"last_active_drawing": {"properties": {"kind": ["admin1"], "id": "ML-7"}}},
+    ],
+)
 def test_wrongly_typed_payload_selects_nothing(layers, payload):
     assert selection_from_click(payload, layers) is None
 
 
 # --- selection_from_param --------------------------------------------------------------------
 
-@pytest.mark.parametrize("selection", [
-    Selection("admin1", "ML-7"), Selection("admin1", "NE-6"), Selection("admin1", "BF-SAHEL"),
-    Selection("country", "GHA"), Selection("country", "MLI"),
-])
+
+@pytest.mark.parametrize(
+    "selection",
+    [
+        Selection("admin1", "ML-7"),
+        Selection("admin1", "NE-6"),
+        Selection("admin1", "BF-SAHEL"),
+        Selection("country", "GHA"),
+        Selection("country", "MLI"),
+    ],
+)
 def test_param_round_trip(known_ids, selection):
     assert selection_from_param(selection.to_param(), known_ids) == selection
 
@@ -119,11 +133,26 @@ def test_param_format_is_kind_colon_id():
     assert Selection("admin1", "NE-6").to_param() == "admin1:NE-6"
 
 
-@pytest.mark.parametrize("value", [
-    None, "", ":", "admin1", "admin1:", ":ML-7", "ML-7", "bogus:ML-7", "admin1:XX-99",
-    "country:ML-7", "admin1:ml-7", "admin1:ML-7:extra", " admin1:ML-7", "admin1: ML-7",
-    "<script>:alert(1)",
-])
+@pytest.mark.parametrize(
+    "value",
+    [
+        None,
+        "",
+        ":",
+        "admin1",
+        "admin1:",
+        ":ML-7",
+        "ML-7",
+        "bogus:ML-7",
+        "admin1:XX-99",
+        "country:ML-7",
+        "admin1:ml-7",
+        "admin1:ML-7:extra",
+        " admin1:ML-7",
+        "admin1: ML-7",
+        "<script>:alert(1)",
+    ],
+)
 def test_garbage_param_selects_nothing(known_ids, value):
     assert selection_from_param(value, known_ids) is None
 
@@ -133,6 +162,7 @@ def test_param_with_no_known_ids_selects_nothing():
 
 
 # --- click_signature -------------------------------------------------------------------------
+
 
 def test_signature_differs_between_two_clicks():
     assert click_signature(clicked(GAO)) != click_signature(clicked(KAYES))
@@ -149,9 +179,15 @@ def test_signature_is_stable_for_the_same_click():
     assert click_signature(clicked(GAO)) is not None
 
 
-@pytest.mark.parametrize("payload", [
-    None, {}, clicked(), {"last_active_drawing": {"properties": {}}},
-])
+@pytest.mark.parametrize(
+    "payload",
+    [
+        None,
+        {},
+        clicked(),
+        {"last_active_drawing": {"properties": {}}},
+    ],
+)
 def test_no_click_has_no_signature(payload):
     assert click_signature(payload) is None
 
@@ -162,10 +198,18 @@ def test_feature_choices_name_every_feature_in_the_language_and_parse_back() -> 
     from geo.analysis.selection import feature_choices
     from geo.io.boundaries import load_bfa_provinces
 
-    layers = {"country": load_countries(), "admin1": load_admin1(),
-              "province": load_bfa_provinces()}
-    events = pd.DataFrame({"id": ["B", "A"], "location": ["Niamey", "Gao"],
-                           "date": pd.to_datetime(["2023-07-26", "2012-03-31"])})
+    layers = {
+        "country": load_countries(),
+        "admin1": load_admin1(),
+        "province": load_bfa_provinces(),
+    }
+    events = pd.DataFrame(
+        {
+            "id": ["B", "A"],
+            "location": ["Niamey", "Gao"],
+            "date": pd.to_datetime(["2023-07-26", "2012-03-31"]),
+        }
+    )
     fr = feature_choices(layers, events, "fr")
     assert len(fr) == sum(len(df) for df in layers.values()) + 2
     assert fr["country:DZA"] == "Algérie" and fr["admin1:ML-6"] == "Tombouctou — Région, Mali"
@@ -182,13 +226,22 @@ def test_the_finder_names_a_curated_event_by_its_place_in_the_readers_language()
 
     from geo.analysis.selection import feature_choices
 
-    empty = {kind: df.iloc[0:0] for kind, df in (("country", load_countries()),
-                                                 ("admin1", load_admin1()),
-                                                 ("province", load_admin1()))}
-    events = pd.DataFrame({"id": ["NER-2020-08-09-KOURE", "X"],
-                           "location": ["Kouré giraffe reserve", "Kouré giraffe reserve"],
-                           "dataset": ["curated", "acled"],
-                           "date": pd.to_datetime(["2020-08-09", "2020-08-09"])})
+    empty = {
+        kind: df.iloc[0:0]
+        for kind, df in (
+            ("country", load_countries()),
+            ("admin1", load_admin1()),
+            ("province", load_admin1()),
+        )
+    }
+    events = pd.DataFrame(
+        {
+            "id": ["NER-2020-08-09-KOURE", "X"],
+            "location": ["Kouré giraffe reserve", "Kouré giraffe reserve"],
+            "dataset": ["curated", "acled"],
+            "date": pd.to_datetime(["2020-08-09", "2020-08-09"]),
+        }
+    )
     fr = feature_choices(empty, events, "fr")
     assert fr["event:NER-2020-08-09-KOURE"] == "9 août 2020 · réserve de girafes de Kouré"
     assert fr["event:X"] == "9 août 2020 · Kouré giraffe reserve"  # an import: as given
@@ -196,12 +249,22 @@ def test_the_finder_names_a_curated_event_by_its_place_in_the_readers_language()
     assert en["event:NER-2020-08-09-KOURE"] == "9 Aug 2020 · Kouré giraffe reserve"
 
 
-@pytest.mark.parametrize(("raw", "expected"), [
-    ("13.51,2.11,8", (13.51, 2.11, 8)),
-    (" 16.2 , -1.5 , 5 ", (16.2, -1.5, 5)),
-    (None, None), ("", None), ("13.5,2.1", None), ("a,b,c", None), ("13.5,2.1,5.5", None),
-    ("95,2,5", None), ("13,200,5", None), ("13,2,40", None), ("1,2,3,4", None),
-])
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("13.51,2.11,8", (13.51, 2.11, 8)),
+        (" 16.2 , -1.5 , 5 ", (16.2, -1.5, 5)),
+        (None, None),
+        ("", None),
+        ("13.5,2.1", None),
+        ("a,b,c", None),
+        ("13.5,2.1,5.5", None),
+        ("95,2,5", None),
+        ("13,200,5", None),
+        ("13,2,40", None),
+        ("1,2,3,4", None),
+    ],
+)
 def test_parse_view_accepts_only_a_valid_centre_and_zoom(raw, expected) -> None:
     from geo.model.selection import parse_view
 

@@ -25,86 +25,103 @@ UCDP = FIX / "GEDEvent_v25_1_sample.csv"
 
 # --- the rule, case by case ----------------------------------------------------------------
 
-@pytest.mark.parametrize(("event_type", "inter1", "inter2", "civilian", "expected"), [
-    # Violence against civilians: by state forces or external/other forces (Wagner) -> state
-    ("Violence against civilians", 1, 7, "Civilian targeting", "state-violence"),
-    ("Violence against civilians", 8, 7, "Civilian targeting", "state-violence"),
-    ("Violence against civilians", 2, 7, "Civilian targeting", "insurgency"),
-    ("Violence against civilians", 3, 7, "Civilian targeting", "insurgency"),
-    ("Violence against civilians", 4, 7, "Civilian targeting", "insurgency"),
-    # Explosions/Remote violence: the state's air and drone strikes are state violence
-    ("Explosions/Remote violence", 1, 2, "", "state-violence"),
-    ("Explosions/Remote violence", 1, 7, "Civilian targeting", "state-violence"),
-    ("Explosions/Remote violence", 8, 2, "", "state-violence"),
-    ("Explosions/Remote violence", 2, 1, "", "insurgency"),
-    # Battles: whoever fights
-    ("Battles", 1, 2, "", "insurgency"),
-    ("Battles", 8, 2, "", "insurgency"),
-    ("Battles", 2, 3, "", "insurgency"),
-    ("Battles", 4, 4, "", "insurgency"),
-    # Demonstrations and strategic developments: their own categories
-    ("Protests", 6, 0, "", "protest"),
-    ("Protests", 6, 1, "", "protest"),  # excessive force against protesters stays a protest
-    ("Riots", 5, 1, "", "riot"),
-    ("Riots", 4, 7, "Civilian targeting", "riot"),  # mob violence
-    ("Strategic developments", 1, 0, "", "strategic"),
-    # pre-2019 Riots/Protests: rioters -> riot, else protest
-    ("Riots/Protests", 5, 1, "", "riot"),
-    ("Riots/Protests", 6, 0, "", "protest"),
-    # case and white space as a re-saved file may write them
-    (" battles ", 1, 2, "", "insurgency"),
-    ("VIOLENCE AGAINST CIVILIANS", 1, 7, "", "state-violence"),
-    # outside ACLED's typology: no category (the importer skips and counts the row)
-    ("Non-political event", 1, 0, "", None),
-    ("", 1, 0, "", None),
-])
+
+@pytest.mark.parametrize(
+    ("event_type", "inter1", "inter2", "civilian", "expected"),
+    [
+        # Violence against civilians: by state forces or external/other forces (Wagner) -> state
+        ("Violence against civilians", 1, 7, "Civilian targeting", "state-violence"),
+        ("Violence against civilians", 8, 7, "Civilian targeting", "state-violence"),
+        ("Violence against civilians", 2, 7, "Civilian targeting", "insurgency"),
+        ("Violence against civilians", 3, 7, "Civilian targeting", "insurgency"),
+        ("Violence against civilians", 4, 7, "Civilian targeting", "insurgency"),
+        # Explosions/Remote violence: the state's air and drone strikes are state violence
+        ("Explosions/Remote violence", 1, 2, "", "state-violence"),
+        ("Explosions/Remote violence", 1, 7, "Civilian targeting", "state-violence"),
+        ("Explosions/Remote violence", 8, 2, "", "state-violence"),
+        ("Explosions/Remote violence", 2, 1, "", "insurgency"),
+        # Battles: whoever fights
+        ("Battles", 1, 2, "", "insurgency"),
+        ("Battles", 8, 2, "", "insurgency"),
+        ("Battles", 2, 3, "", "insurgency"),
+        ("Battles", 4, 4, "", "insurgency"),
+        # Demonstrations and strategic developments: their own categories
+        ("Protests", 6, 0, "", "protest"),
+        ("Protests", 6, 1, "", "protest"),  # excessive force against protesters stays a protest
+        ("Riots", 5, 1, "", "riot"),
+        ("Riots", 4, 7, "Civilian targeting", "riot"),  # mob violence
+        ("Strategic developments", 1, 0, "", "strategic"),
+        # pre-2019 Riots/Protests: rioters -> riot, else protest
+        ("Riots/Protests", 5, 1, "", "riot"),
+        ("Riots/Protests", 6, 0, "", "protest"),
+        # case and white space as a re-saved file may write them
+        (" battles ", 1, 2, "", "insurgency"),
+        ("VIOLENCE AGAINST CIVILIANS", 1, 7, "", "state-violence"),
+        # outside ACLED's typology: no category (the importer skips and counts the row)
+        ("Non-political event", 1, 0, "", None),
+        ("", 1, 0, "", None),
+    ],
+)
 def test_acled_category_rule(event_type, inter1, inter2, civilian, expected):
     assert typology.acled_category(event_type, inter1, inter2, civilian) == expected
 
 
-@pytest.mark.parametrize(("category", "sub_event_type", "expected"), [
-    ("insurgency", "Armed clash", "armed-clash"),
-    ("insurgency", "Non-state actor overtakes territory", "capture-of-town"),
-    ("state-violence", "Air/drone strike", "air-or-drone-strike"),
-    ("state-violence", "Abduction/forced disappearance", "kidnapping"),
-    ("state-violence", "Attack", "attack-on-civilians"),
-    ("insurgency", "", "other"),  # pre-2019: no sub-event type
-    ("protest", "Excessive force against protesters", "excessive-force"),
-    ("protest", "Peaceful protest", "peaceful-protest"),
-    ("riot", "Mob violence", "mob-violence"),
-    ("strategic", "Looting/property destruction", "looting"),
-    ("strategic", "Headquarters or base established", "base-established"),
-    ("protest", "Looting/property destruction", "other"),  # not a protest's sub-event type
-])
+@pytest.mark.parametrize(
+    ("category", "sub_event_type", "expected"),
+    [
+        ("insurgency", "Armed clash", "armed-clash"),
+        ("insurgency", "Non-state actor overtakes territory", "capture-of-town"),
+        ("state-violence", "Air/drone strike", "air-or-drone-strike"),
+        ("state-violence", "Abduction/forced disappearance", "kidnapping"),
+        ("state-violence", "Attack", "attack-on-civilians"),
+        ("insurgency", "", "other"),  # pre-2019: no sub-event type
+        ("protest", "Excessive force against protesters", "excessive-force"),
+        ("protest", "Peaceful protest", "peaceful-protest"),
+        ("riot", "Mob violence", "mob-violence"),
+        ("strategic", "Looting/property destruction", "looting"),
+        ("strategic", "Headquarters or base established", "base-established"),
+        ("protest", "Looting/property destruction", "other"),  # not a protest's sub-event type
+    ],
+)
 def test_acled_subtype_rule(category, sub_event_type, expected):
     assert typology.acled_subtype(category, sub_event_type) == expected
 
 
-@pytest.mark.parametrize(("inter1", "inter2", "code", "label"), [
-    (1, 7, "17", "State forces-Civilians"),
-    (8, 2, "82", "External/Other forces-Rebel group"),
-    (2, 0, "20", "Rebel group only"),
-    (0, 0, "", ""),
-])
+@pytest.mark.parametrize(
+    ("inter1", "inter2", "code", "label"),
+    [
+        (1, 7, "17", "State forces-Civilians"),
+        (8, 2, "82", "External/Other forces-Rebel group"),
+        (2, 0, "20", "Rebel group only"),
+        (0, 0, "", ""),
+    ],
+)
 def test_interaction_code_and_label(inter1, inter2, code, label):
     assert typology.interaction_code(inter1, inter2) == code
     assert typology.interaction_label(inter1, inter2) == label
 
 
-@pytest.mark.parametrize(("tov", "side_a", "expected"), [
-    ("3", "Government of Mali", "state-violence"),
-    ("3", "JNIM", "insurgency"),
-    ("1", "Government of Mali", "insurgency"),
-    ("2", "JNIM", "insurgency"),
-])
+@pytest.mark.parametrize(
+    ("tov", "side_a", "expected"),
+    [
+        ("3", "Government of Mali", "state-violence"),
+        ("3", "JNIM", "insurgency"),
+        ("1", "Government of Mali", "insurgency"),
+        ("2", "JNIM", "insurgency"),
+    ],
+)
 def test_ucdp_category_rule(tov, side_a, expected):
     assert typology.ucdp_category(tov, side_a) == expected
 
 
 def test_the_columnwise_rule_is_the_rule_row_by_row():
-    rows = [("Battles", "Armed clash", 1, 2, ""), ("Protests", "Peaceful protest", 6, 0, ""),
-            ("Explosions/Remote violence", "Air/drone strike", 1, 2, ""),
-            ("Battles", "Armed clash", 1, 2, ""), ("Oddity", "", 1, 0, "")]
+    rows = [
+        ("Battles", "Armed clash", 1, 2, ""),
+        ("Protests", "Peaceful protest", 6, 0, ""),
+        ("Explosions/Remote violence", "Air/drone strike", 1, 2, ""),
+        ("Battles", "Armed clash", 1, 2, ""),
+        ("Oddity", "", 1, 0, ""),
+    ]
     frame = pd.DataFrame(rows, columns=["t", "s", "a", "b", "c"], index=[10, 11, 12, 13, 14])
     out = typology.acled_categories(frame["t"], frame["s"], frame["a"], frame["b"], frame["c"])
     assert list(out.index) == [10, 11, 12, 13, 14]
@@ -115,6 +132,7 @@ def test_the_columnwise_rule_is_the_rule_row_by_row():
 
 
 # --- the importers' new columns ------------------------------------------------------------
+
 
 @pytest.fixture
 def store(tmp_path: Path) -> Store:
@@ -129,24 +147,47 @@ def test_acled_import_keeps_the_typology_and_derives_the_categories(store):
     ev = plan.events.set_index("id")
     wagner = ev.loc["acled:MLI7001"]  # Wagner (external/other forces) against civilians
     assert (wagner["category"], wagner["subtype"], wagner["layer"]) == (
-        "state-violence", "attack-on-civilians", "state-violence")
-    assert wagner[["disorder_type", "event_type", "sub_event_type", "interaction",
-                   "interaction_code", "civilian_targeting"]].tolist() == [
-        "Political violence", "Violence against civilians", "Attack",
-        "External/Other forces-Civilians", "87", "Civilian targeting"]
+        "state-violence",
+        "attack-on-civilians",
+        "state-violence",
+    )
+    assert wagner[
+        [
+            "disorder_type",
+            "event_type",
+            "sub_event_type",
+            "interaction",
+            "interaction_code",
+            "civilian_targeting",
+        ]
+    ].tolist() == [
+        "Political violence",
+        "Violence against civilians",
+        "Attack",
+        "External/Other forces-Civilians",
+        "87",
+        "Civilian targeting",
+    ]
     strike = ev.loc["acled:BFA7002"]  # the state's drone strike on an armed group
-    assert (strike["category"], strike["subtype"]) == ("state-violence",
-                                                       "air-or-drone-strike")
+    assert (strike["category"], strike["subtype"]) == ("state-violence", "air-or-drone-strike")
     assert strike["civilian_targeting"] == ""
     battle = ev.loc["acled:NER7003"]
-    assert (battle["category"], battle["interaction"]) == ("insurgency",
-                                                           "State forces-Rebel group")
+    assert (battle["category"], battle["interaction"]) == ("insurgency", "State forces-Rebel group")
     assert ev.loc["acled:MLI7004", ["category", "layer", "subtype"]].tolist() == [
-        "protest", "protest", "peaceful-protest"]
+        "protest",
+        "protest",
+        "peaceful-protest",
+    ]
     assert ev.loc["acled:BFA7005", ["category", "layer", "subtype"]].tolist() == [
-        "riot", "riot", "mob-violence"]
+        "riot",
+        "riot",
+        "mob-violence",
+    ]
     assert ev.loc["acled:NER7006", ["category", "layer", "subtype"]].tolist() == [
-        "strategic", "strategic", "looting"]
+        "strategic",
+        "strategic",
+        "looting",
+    ]
     # ACLED's combined disorder type is kept as ACLED writes it.
     assert ev.loc["acled:MLI7007", "disorder_type"] == "Political violence; Demonstrations"
     assert ev.loc["acled:MLI7007", "category"] == "protest"
@@ -168,11 +209,12 @@ def test_ucdp_import_keeps_type_of_violence_dyad_and_best_low_high(store):
         assert got["type_of_violence"] == row["type_of_violence"]
         assert got["dyad_name"] == row["dyad_name"]
         assert got["dyad_id"] == row["dyad_new_id"]
-        assert (int(got["fatalities_best"]), int(got["fatalities_low"]),
-                int(got["fatalities_high"])) == (int(row["best"]), int(row["low"]),
-                                                 int(row["high"]))
-        assert got["category"] == typology.ucdp_category(row["type_of_violence"],
-                                                         row["side_a"])
+        assert (
+            int(got["fatalities_best"]),
+            int(got["fatalities_low"]),
+            int(got["fatalities_high"]),
+        ) == (int(row["best"]), int(row["low"]), int(row["high"]))
+        assert got["category"] == typology.ucdp_category(row["type_of_violence"], row["side_a"])
 
 
 def test_typology_is_stored_and_read_back_through_sqlite_and_the_snapshot(store):
@@ -213,17 +255,85 @@ CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 INSERT INTO meta VALUES ('generation', '3');
 """
 _OLD_ROWS = [
-    ("acled:MLI1", "acled", 19000, 19000, "day", "insurgency", "armed-clash", "insurgency",
-     "MLI", "ML-7", "Mopti", "Mopti", "Boni", 15.0, -2.0, 1, "JNIM; FAMa", 3, 3,
-     "a battle", "https://acleddata.com/", 0, 1700000000, 111),
-    ("acled:MLI2", "acled", 19001, 19001, "approx", "state-violence", "attack-on-civilians",
-     "state-violence", "MLI", "", "", "", "Moura", None, None, None, "FAMa; Civilians",
-     None, None, "<b>escaped</b>", "https://acleddata.com/", 0, 1700000001, 222),
+    (
+        "acled:MLI1",
+        "acled",
+        19000,
+        19000,
+        "day",
+        "insurgency",
+        "armed-clash",
+        "insurgency",
+        "MLI",
+        "ML-7",
+        "Mopti",
+        "Mopti",
+        "Boni",
+        15.0,
+        -2.0,
+        1,
+        "JNIM; FAMa",
+        3,
+        3,
+        "a battle",
+        "https://acleddata.com/",
+        0,
+        1700000000,
+        111,
+    ),
+    (
+        "acled:MLI2",
+        "acled",
+        19001,
+        19001,
+        "approx",
+        "state-violence",
+        "attack-on-civilians",
+        "state-violence",
+        "MLI",
+        "",
+        "",
+        "",
+        "Moura",
+        None,
+        None,
+        None,
+        "FAMa; Civilians",
+        None,
+        None,
+        "<b>escaped</b>",
+        "https://acleddata.com/",
+        0,
+        1700000001,
+        222,
+    ),
     # stored before the typology, under the old rule (every battle or strike "insurgency")
-    ("acled:MLI7001", "acled", 19787, 19787, "day", "insurgency", "attack-on-civilians",
-     "insurgency", "MLI", "", "", "Mopti", "Mopti", 14.4843, -4.1828, 2,
-     "Wagner Group; Military Forces of Mali (2021-); Civilians (Mali)", 9, 9, "old copy",
-     "https://acleddata.com/", 0, 1700000000, 333),
+    (
+        "acled:MLI7001",
+        "acled",
+        19787,
+        19787,
+        "day",
+        "insurgency",
+        "attack-on-civilians",
+        "insurgency",
+        "MLI",
+        "",
+        "",
+        "Mopti",
+        "Mopti",
+        14.4843,
+        -4.1828,
+        2,
+        "Wagner Group; Military Forces of Mali (2021-); Civilians (Mali)",
+        9,
+        9,
+        "old copy",
+        "https://acleddata.com/",
+        0,
+        1700000000,
+        333,
+    ),
 ]
 
 
@@ -234,8 +344,10 @@ def _schema_2_store(directory: Path) -> Path:
     con = sqlite3.connect(path)
     con.executescript(_SCHEMA_2)
     con.executemany(f"INSERT INTO events VALUES ({', '.join('?' * 24)})", _OLD_ROWS)
-    con.execute("INSERT INTO datasets VALUES ('acled', 'acled', '2024-01-01', '2024-01-01', "
-                "'old.csv', '2024-01-02T00:00:00+00:00')")
+    con.execute(
+        "INSERT INTO datasets VALUES ('acled', 'acled', '2024-01-01', '2024-01-01', "
+        "'old.csv', '2024-01-02T00:00:00+00:00')"
+    )
     con.execute("PRAGMA user_version=2")
     con.commit()
     con.close()
@@ -258,15 +370,18 @@ def test_a_schema_2_store_is_read_and_migrated_keeping_every_row(tmp_path):
     con = sqlite3.connect(path)
     version = con.execute("PRAGMA user_version").fetchone()[0]
     columns = {row[1] for row in con.execute("PRAGMA table_info('events')")}
-    old = con.execute("SELECT id, category, location, summary, row_hash, disorder_type, "
-                      "fatalities_best FROM events WHERE id LIKE 'acled:MLI_' "
-                      "ORDER BY id").fetchall()
+    old = con.execute(
+        "SELECT id, category, location, summary, row_hash, disorder_type, "
+        "fatalities_best FROM events WHERE id LIKE 'acled:MLI_' "
+        "ORDER BY id"
+    ).fetchall()
     con.close()
     assert version == SCHEMA_VERSION == 3
     assert set(TYPOLOGY_COLUMNS) <= columns
-    assert old == [("acled:MLI1", "insurgency", "Boni", "a battle", 111, "", None),
-                   ("acled:MLI2", "state-violence", "Moura", "<b>escaped</b>", 222, "",
-                    None)]
+    assert old == [
+        ("acled:MLI1", "insurgency", "Boni", "a battle", 111, "", None),
+        ("acled:MLI2", "state-violence", "Moura", "<b>escaped</b>", 222, "", None),
+    ]
     after = store.load_events().set_index("id")
     for ident in ("acled:MLI1", "acled:MLI2"):
         for col in ("date", "category", "actors", "summary", "fatalities_low"):
@@ -274,10 +389,14 @@ def test_a_schema_2_store_is_read_and_migrated_keeping_every_row(tmp_path):
     assert len(after) == 2 + 7
     updated = after.loc["acled:MLI7001"]
     assert (updated["category"], updated["event_type"], updated["interaction_code"]) == (
-        "state-violence", "Violence against civilians", "87")
+        "state-violence",
+        "Violence against civilians",
+        "87",
+    )
 
 
 # --- the filters and their URL form ------------------------------------------------------
+
 
 def _typed_events(store) -> pd.DataFrame:
     return prepare(ACLED_TYPOLOGY, store=store).events
@@ -293,7 +412,9 @@ def test_typology_filters_select_on_acleds_labels(store):
 
     assert ids(event_types=("Protests",)) == ["acled:MLI7004", "acled:MLI7007"]
     assert ids(sub_event_types=("Air/drone strike", "Mob violence")) == [
-        "acled:BFA7002", "acled:BFA7005"]
+        "acled:BFA7002",
+        "acled:BFA7005",
+    ]
     assert ids(disorder_types=("Strategic developments",)) == ["acled:NER7006"]
     assert ids(civilian_targeting="yes") == ["acled:BFA7005", "acled:MLI7001"]
     assert "acled:MLI7001" not in ids(civilian_targeting="no")
@@ -302,20 +423,25 @@ def test_typology_filters_select_on_acleds_labels(store):
     blank = events.assign(event_type="", sub_event_type="", civilian_targeting="")
     f = EventFilter(countries=("MLI", "BFA", "NER"), event_types=("Protests",))
     assert apply_filter(blank, f).empty
-    assert apply_filter(blank, EventFilter(countries=("MLI", "BFA", "NER"),
-                                           civilian_targeting="no")).empty
+    assert apply_filter(
+        blank, EventFilter(countries=("MLI", "BFA", "NER"), civilian_targeting="no")
+    ).empty
 
 
 def test_typology_filters_round_trip_through_the_url():
-    f = EventFilter(disorder_types=("Political violence; Demonstrations",),
-                    event_types=("Explosions/Remote violence", "Violence against civilians"),
-                    sub_event_types=("Abduction/forced disappearance",),
-                    civilian_targeting="yes")
+    f = EventFilter(
+        disorder_types=("Political violence; Demonstrations",),
+        event_types=("Explosions/Remote violence", "Violence against civilians"),
+        sub_event_types=("Abduction/forced disappearance",),
+        civilian_targeting="yes",
+    )
     params = to_query_params(f, EventFilter())
-    assert params == {"disorder": "Political violence; Demonstrations",
-                      "event_types": "Explosions/Remote violence|Violence against civilians",
-                      "sub_event_types": "Abduction/forced disappearance",
-                      "civ_targeting": "yes"}
+    assert params == {
+        "disorder": "Political violence; Demonstrations",
+        "event_types": "Explosions/Remote violence|Violence against civilians",
+        "sub_event_types": "Abduction/forced disappearance",
+        "civ_targeting": "yes",
+    }
     assert from_query_params(params) == f
     # Garbage falls back to the defaults.
     bad = from_query_params({"civ_targeting": "maybe", "event_types": "x" * 500})
@@ -327,6 +453,7 @@ def test_demonstration_layers_are_off_by_default():
 
 
 # --- the event panel ---------------------------------------------------------------------------
+
 
 def test_event_panel_shows_the_typology_escaped(store):
     event = _typed_events(store).set_index("id", drop=False).loc["acled:MLI7001"].copy()

@@ -20,8 +20,9 @@ EXPECTED_FILES = [
     "leaflet/images/marker-shadow.png",
     "leaflet/images/layers.png",
 ]
-TAG_URL = re.compile(r"<(?:script|link|img)\b[^>]*?\b(?:src|href)\s*=\s*[\"']([^\"']*)[\"']",
-                     re.IGNORECASE)
+TAG_URL = re.compile(
+    r"<(?:script|link|img)\b[^>]*?\b(?:src|href)\s*=\s*[\"']([^\"']*)[\"']", re.IGNORECASE
+)
 
 
 @pytest.fixture(scope="module")
@@ -42,6 +43,7 @@ def map_options(html: str) -> str:
 
 
 # --- install_vendor_assets -------------------------------------------------------------------
+
 
 def test_install_copies_leaflet(tmp_path):
     written = install_vendor_assets(tmp_path)
@@ -91,6 +93,7 @@ def test_every_vendor_url_the_map_uses_is_installed(tmp_path):
 
 # --- the rendered base map -------------------------------------------------------------------
 
+
 def test_rendered_map_loads_no_script_or_stylesheet_from_the_internet(rendered):
     urls = TAG_URL.findall(rendered)
     assert urls, "no script or link tags found"
@@ -99,8 +102,13 @@ def test_rendered_map_loads_no_script_or_stylesheet_from_the_internet(rendered):
 
 
 def test_rendered_map_has_no_cdn_reference(rendered):
-    for cdn in ("cdn.jsdelivr.net", "cdnjs.cloudflare.com", "unpkg.com", "code.jquery.com",
-                "netdna.bootstrapcdn.com"):
+    for cdn in (
+        "cdn.jsdelivr.net",
+        "cdnjs.cloudflare.com",
+        "unpkg.com",
+        "code.jquery.com",
+        "netdna.bootstrapcdn.com",
+    ):
         assert cdn not in rendered, cdn
 
 
@@ -130,8 +138,9 @@ def test_online_basemaps_are_not_shown_by_default(rendered):
 
 def test_online_basemaps_can_be_switched_on_from_the_layer_control(rendered):
     layers = re.findall(r"var (tile_layer_\w+) = L\.tileLayer\(", rendered)
-    control = re.search(r"var layer_control_\w+_layers = \{.*?overlays\s*:\s*\{(.*?)\}",
-                        rendered, re.DOTALL)
+    control = re.search(
+        r"var layer_control_\w+_layers = \{.*?overlays\s*:\s*\{(.*?)\}", rendered, re.DOTALL
+    )
     assert control, "no layer control"
     for name in layers:
         assert re.search(rf"\"[^\"]+\"\s*:\s*{name}\b", control.group(1)), name
@@ -139,8 +148,11 @@ def test_online_basemaps_can_be_switched_on_from_the_layer_control(rendered):
 
 def test_offline_map_has_no_tile_layer_shown(base_layers):
     fmap = mapbuild.base_map(base_layers, "en")
-    tiles = [child for child in fmap._children.values()
-             if isinstance(child, folium.raster_layers.TileLayer)]
+    tiles = [
+        child
+        for child in fmap._children.values()
+        if isinstance(child, folium.raster_layers.TileLayer)
+    ]
     assert len(tiles) == len(mapbuild.ONLINE_BASEMAPS)
     assert not any(tile.show for tile in tiles)
 

@@ -40,14 +40,24 @@ def events() -> pd.DataFrame:
     return load_events().events
 
 
-def milestone(id_: str = "m", date: str = "2023-07-26", category: str = "coup",
-              countries: tuple[str, ...] = ("NER",), **kw) -> Milestone:
+def milestone(
+    id_: str = "m",
+    date: str = "2023-07-26",
+    category: str = "coup",
+    countries: tuple[str, ...] = ("NER",),
+    **kw,
+) -> Milestone:
     values = {
-        'id': id_, 'date': date, 'date_precision': kw.pop("precision", "day"),
-        'sort_date': kw.pop("sort_date", date if len(date) == 10 else f"{date}-01"),
-        'title': {"en": f"Title {id_}", "fr": f"Titre {id_}"},
-        'summary': {"en": "Summary", "fr": "Résumé"}, 'countries': countries, 'category': category,
-        'verified': kw.pop("verified", True), 'sources': kw.pop("sources", ("https://example.org/a",)),
+        "id": id_,
+        "date": date,
+        "date_precision": kw.pop("precision", "day"),
+        "sort_date": kw.pop("sort_date", date if len(date) == 10 else f"{date}-01"),
+        "title": {"en": f"Title {id_}", "fr": f"Titre {id_}"},
+        "summary": {"en": "Summary", "fr": "Résumé"},
+        "countries": countries,
+        "category": category,
+        "verified": kw.pop("verified", True),
+        "sources": kw.pop("sources", ("https://example.org/a",)),
     }
     values.update(kw)
     return Milestone(**values)
@@ -55,8 +65,7 @@ def milestone(id_: str = "m", date: str = "2023-07-26", category: str = "coup",
 
 def event_frame(rows: list[tuple]) -> pd.DataFrame:
     """id, layer, country, date, date_end, verified."""
-    df = pd.DataFrame(rows, columns=["id", "layer", "country_iso3", "date", "date_end",
-                                     "verified"])
+    df = pd.DataFrame(rows, columns=["id", "layer", "country_iso3", "date", "date_end", "verified"])
     df["date"] = pd.to_datetime(df["date"])
     df["date_end"] = pd.to_datetime(df["date_end"])
     return df
@@ -87,8 +96,7 @@ def test_locale_file_is_complete_and_bilingual():
 def test_theme_filter(charter):
     assert [a.number for a in cv.articles_for_theme(charter, None)] == list(range(1, 18))
     assert [a.number for a in cv.articles_for_theme(charter, cv.ALL)] == list(range(1, 18))
-    assert [a.number for a in cv.articles_for_theme(charter, "collective-defence")] == [
-        2, 5, 6, 7]
+    assert [a.number for a in cv.articles_for_theme(charter, "collective-defence")] == [2, 5, 6, 7]
     assert [a.number for a in cv.articles_for_theme(charter, "membership")] == [11]
     assert cv.articles_for_theme(charter, "withdrawal") == ()
     assert [p.id for p in cv.provisions_for_theme(charter, "withdrawal")] == ["withdrawal-notice"]
@@ -112,9 +120,14 @@ def test_unverified_articles_are_shown_as_not_verified_and_not_filled_in(charter
 
 
 def test_unverified_article_content_is_never_rendered(charter):
-    secret = Article(number=9, title={"en": "Secret title", "fr": "Titre secret"},
-                     summary={"en": "Secret content", "fr": "Contenu secret"},
-                     themes=("other",), verified=False, sources=())
+    secret = Article(
+        number=9,
+        title={"en": "Secret title", "fr": "Titre secret"},
+        summary={"en": "Secret content", "fr": "Contenu secret"},
+        themes=("other",),
+        verified=False,
+        sources=(),
+    )
     html = cv.article_html(secret, charter, "en")
     assert "Secret" not in html and "Content not verified" in html
 
@@ -147,7 +160,7 @@ def test_charter_at_a_glance(charter):
     assert "collective defence and mutual support" in html  # purpose, Article 2
     fr = cv.charter_glance_html(charter, "fr", compact=True)
     assert "16 septembre 2023, Bamako (Mali)" in fr
-    assert "À la signature (rapporté)<span class=\"badge unverified\"" in fr
+    assert 'À la signature (rapporté)<span class="badge unverified"' in fr
     assert "<table" not in fr  # stacked for the narrow side column
 
 
@@ -180,7 +193,8 @@ def test_what_followed_comes_from_the_timeline(timeline, categories):
     html = cv.what_followed_html(items, "en", categories)
     assert "6 July 2024" in html and "AES becomes a confederation" in html
     assert cv.what_followed(timeline, ("no-such-id", "confederation-treaty"))[0].id == (
-        "confederation-treaty")
+        "confederation-treaty"
+    )
 
 
 def test_every_what_followed_id_is_a_milestone(timeline):
@@ -260,7 +274,8 @@ def test_countries_are_named_in_the_reader_language_never_as_codes():
     assert cv.country_name("CHN", "en") == "China"
     assert cv.country_list(("RUS", "TUR", "DEU"), "fr") == "Russie, Turquie, Allemagne"
     banner = cv.highlight_banner_html(
-        milestone(countries=("NER", "RUS")), cv.Highlight(("NER",), ()), "fr", {})
+        milestone(countries=("NER", "RUS")), cv.Highlight(("NER",), ()), "fr", {}
+    )
     assert "Niger, Russie." in banner and "RUS" not in banner.split("data-events")[1]
 
 
@@ -307,18 +322,21 @@ def test_selected_milestone_id():
 
 
 def test_highlight_on_hand_built_data():
-    events = event_frame([
-        ("COUP", "coup-successful", "NER", "2023-07-26", "2023-07-26", True),
-        ("COUP-NEXT-DAY", "coup-successful", "NER", "2023-07-27", "2023-07-27", True),
-        ("COUP-LATE", "coup-successful", "NER", "2023-07-29", "2023-07-29", True),
-        ("COUP-MLI", "coup-successful", "MLI", "2023-07-26", "2023-07-26", True),
-        ("COUP-UNVERIFIED", "coup-successful", "NER", "2023-07-26", "2023-07-26", False),
-        ("PLOT", "coup-plot", "NER", "2023-07-26", "2023-07-26", True),
-        ("ATTACK", "insurgency", "NER", "2023-07-26", "2023-07-26", True),
-    ])
+    events = event_frame(
+        [
+            ("COUP", "coup-successful", "NER", "2023-07-26", "2023-07-26", True),
+            ("COUP-NEXT-DAY", "coup-successful", "NER", "2023-07-27", "2023-07-27", True),
+            ("COUP-LATE", "coup-successful", "NER", "2023-07-29", "2023-07-29", True),
+            ("COUP-MLI", "coup-successful", "MLI", "2023-07-26", "2023-07-26", True),
+            ("COUP-UNVERIFIED", "coup-successful", "NER", "2023-07-26", "2023-07-26", False),
+            ("PLOT", "coup-plot", "NER", "2023-07-26", "2023-07-26", True),
+            ("ATTACK", "insurgency", "NER", "2023-07-26", "2023-07-26", True),
+        ]
+    )
     coup = milestone("coup", "2023-07-26", "coup", ("NER", "FRA"))
     assert cv.timeline_highlight(coup, events, ["MLI", "BFA", "NER"]) == cv.Highlight(
-        countries=("NER",), event_ids=("COUP", "COUP-NEXT-DAY"))
+        countries=("NER",), event_ids=("COUP", "COUP-NEXT-DAY")
+    )
     assert cv.timeline_highlight(coup, events, None).countries == ("NER", "FRA")
     security = milestone("sec", "2023-07-26", "security", ("NER",))
     assert cv.timeline_highlight(security, events).event_ids == ("ATTACK",)
@@ -329,11 +347,13 @@ def test_highlight_on_hand_built_data():
 
 
 def test_highlight_announcement_lag_only_for_coup_attempts():
-    events = event_frame([
-        ("PLOT", "coup-plot", "BFA", "2025-04-16", "2025-04-16", True),
-        ("OLD-PLOT", "coup-plot", "BFA", "2025-04-10", "2025-04-10", True),
-        ("AFTER", "coup-attempted", "BFA", "2025-04-25", "2025-04-25", True),
-    ])
+    events = event_frame(
+        [
+            ("PLOT", "coup-plot", "BFA", "2025-04-16", "2025-04-16", True),
+            ("OLD-PLOT", "coup-plot", "BFA", "2025-04-10", "2025-04-10", True),
+            ("AFTER", "coup-attempted", "BFA", "2025-04-25", "2025-04-25", True),
+        ]
+    )
     announced = milestone("plot", "2025-04-21", "coup-attempt", ("BFA",))
     assert cv.timeline_highlight(announced, events).event_ids == ("PLOT",)
     coup = milestone("coup", "2025-04-21", "coup", ("BFA",))
@@ -341,15 +361,20 @@ def test_highlight_announcement_lag_only_for_coup_attempts():
 
 
 def test_highlight_month_precision_and_ranges():
-    events = event_frame([
-        ("IN-MONTH", "insurgency", "MLI", "2025-09-20", "2025-09-20", True),
-        ("NEXT-MONTH", "insurgency", "MLI", "2025-10-05", "2025-10-05", True),
-        ("RANGE", "insurgency", "MLI", "2025-08-20", "2025-09-02", True),
-    ])
-    month = milestone("m", "2025-09", "security", ("MLI",), precision="month",
-                      sort_date="2025-09-01")
-    assert cv.milestone_span(month) == (pd.Timestamp("2025-09-01").date(),
-                                        pd.Timestamp("2025-09-30").date())
+    events = event_frame(
+        [
+            ("IN-MONTH", "insurgency", "MLI", "2025-09-20", "2025-09-20", True),
+            ("NEXT-MONTH", "insurgency", "MLI", "2025-10-05", "2025-10-05", True),
+            ("RANGE", "insurgency", "MLI", "2025-08-20", "2025-09-02", True),
+        ]
+    )
+    month = milestone(
+        "m", "2025-09", "security", ("MLI",), precision="month", sort_date="2025-09-01"
+    )
+    assert cv.milestone_span(month) == (
+        pd.Timestamp("2025-09-01").date(),
+        pd.Timestamp("2025-09-30").date(),
+    )
     assert cv.timeline_highlight(month, events).event_ids == ("RANGE", "IN-MONTH")
     ranged = milestone("r", "2025-08-28", "security", ("MLI",), end_date="2025-08-30")
     assert cv.timeline_highlight(ranged, events).event_ids == ("RANGE",)
@@ -363,15 +388,25 @@ def test_highlight_on_real_data(timeline, events):
     if "NER-2023-07-26-COUP" in set(events["id"]):
         assert niger.event_ids == ("NER-2023-07-26-COUP",)
     assert cv.timeline_highlight(by_id["burkina-plot-apr-2025"], events).event_ids == (
-        "BFA-2025-04-16-PLOT",)
+        "BFA-2025-04-16-PLOT",
+    )
     assert cv.timeline_highlight(by_id["tinzaouaten"], events).event_ids == (
-        "MLI-2024-07-25-TINZAOUATEN",)
+        "MLI-2024-07-25-TINZAOUATEN",
+    )
     # post-coup consolidation steps and non-violent categories match no event
-    for mid in ("goita-sworn-in-2021", "tiani-sworn-in", "liptako-gourma-charter",
-                "confederation-treaty", "ecowas-exit-effective"):
+    for mid in (
+        "goita-sworn-in-2021",
+        "tiani-sworn-in",
+        "liptako-gourma-charter",
+        "confederation-treaty",
+        "ecowas-exit-effective",
+    ):
         assert cv.timeline_highlight(by_id[mid], events).event_ids == ()
     assert cv.timeline_highlight(by_id["liptako-gourma-charter"], events, aes).countries == (
-        "MLI", "BFA", "NER")
+        "MLI",
+        "BFA",
+        "NER",
+    )
     assert cv.timeline_highlight(by_id["barkhane-ended"], events, aes).countries == ()
     # every match names one of the milestone's countries with a compatible layer
     indexed = events.set_index("id")
@@ -398,13 +433,30 @@ def test_highlight_for_id(timeline, events, categories):
 
 def test_hostile_text_is_escaped(charter, categories):
     bad = {"en": HOSTILE, "fr": HOSTILE}
-    m = milestone("x\"><script>", "2023-07-26", "coup", ("NER",), title=bad, summary=bad,
-                  place=bad, notes=bad, sources=("javascript:alert(1)", "https://ok.example/"))
-    article = Article(number=1, title=bad, summary=bad, themes=("establishment",),
-                      verified=True, sources=("javascript:alert(1)",), notes=bad)
+    m = milestone(
+        'x"><script>',
+        "2023-07-26",
+        "coup",
+        ("NER",),
+        title=bad,
+        summary=bad,
+        place=bad,
+        notes=bad,
+        sources=("javascript:alert(1)", "https://ok.example/"),
+    )
+    article = Article(
+        number=1,
+        title=bad,
+        summary=bad,
+        themes=("establishment",),
+        verified=True,
+        sources=("javascript:alert(1)",),
+        notes=bad,
+    )
     hostile_charter = dataclasses.replace(charter, name=bad, place=bad, articles=(article,))
-    state = dataclasses.replace(facts.load_member_states()["NER"], name=bad, capital=bad,
-                                head_of_state=bad)
+    state = dataclasses.replace(
+        facts.load_member_states()["NER"], name=bad, capital=bad, head_of_state=bad
+    )
     htmls = [
         cv.milestone_html(m, "en", categories, with_title=True),
         cv.highlight_banner_html(m, cv.Highlight(("NER",), ("E<1>",)), "en", categories),
@@ -451,18 +503,22 @@ def test_counts_use_plural_forms_and_the_reader_number_format(charter):
     assert "<summary>1 source</summary>" in cv.article_body_html(article, charter, "en")
     several = next(a for a in charter.articles if a.verified and len(a.sources) > 1)
     assert f"<summary>{len(several.sources)} sources</summary>" in cv.article_body_html(
-        several, charter, "fr")
+        several, charter, "fr"
+    )
     assert "17 articles" in cv.charter_glance_html(charter, "fr")
     assert cv.timeline_count(1253, 2000, "fr") == "1\u202f253 étapes affichées sur 2\u202f000."
     assert cv.timeline_count(0, 79, "fr") == "0 étape affichée sur 79."
     assert cv.timeline_count(1, 79, "en") == "1 of 79 milestones shown."
 
 
-@pytest.mark.parametrize(("iso3", "ids"), [
-    ("MLI", ["wagner-leaves-mali", "goita-mandate-law", "aes-television"]),
-    ("BFA", ["burkina-17-regions", "aes-second-summit"]),
-    ("NER", ["somair-nationalised", "tiani-uranium-offer"]),
-])
+@pytest.mark.parametrize(
+    ("iso3", "ids"),
+    [
+        ("MLI", ["wagner-leaves-mali", "goita-mandate-law", "aes-television"]),
+        ("BFA", ["burkina-17-regions", "aes-second-summit"]),
+        ("NER", ["somair-nationalised", "tiani-uranium-offer"]),
+    ],
+)
 @pytest.mark.parametrize("lang", ["en", "fr"])
 def test_member_card_lists_what_happened_since_mid_2025(iso3, ids, lang):
     state = facts.load_member_states()[iso3]

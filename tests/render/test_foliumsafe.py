@@ -21,21 +21,26 @@ from geo.render.foliumsafe import LiteralElement
 
 # No quotes (those are escaped in JSON): the payload must survive JSON escaping to run.
 RCE = "{{ cycler.__init__.__globals__.os.mkdir(dict(jinja_ran=1)|first) }}"
-HOSTILE = ("Gao {{ 7*7 }} {% if 1 %}jinja-if{% endif %} {# comment #} " + RCE
-           + " {% raw %} {{'geo_json_0123456789abcdef0123456789abcdef'}}")
+HOSTILE = (
+    "Gao {{ 7*7 }} {% if 1 %}jinja-if{% endif %} {# comment #} "
+    + RCE
+    + " {% raw %} {{'geo_json_0123456789abcdef0123456789abcdef'}}"
+)
 
 
 def hostile_events(n: int = 3) -> pd.DataFrame:
-    return pd.DataFrame({
-        "id": [f"{HOSTILE} #{i}" for i in range(n)],
-        "layer": ["insurgency"] * n,
-        "latitude": [16.27 + i / 100 for i in range(n)],
-        "longitude": [-0.04 + i / 100 for i in range(n)],
-        "date": pd.to_datetime(["2024-01-01"] * n),
-        "location": [HOSTILE] * n,
-        "fatalities_low": pd.array([1] * n, dtype="Int64"),
-        "fatalities_high": pd.array([2] * n, dtype="Int64"),
-    })
+    return pd.DataFrame(
+        {
+            "id": [f"{HOSTILE} #{i}" for i in range(n)],
+            "layer": ["insurgency"] * n,
+            "latitude": [16.27 + i / 100 for i in range(n)],
+            "longitude": [-0.04 + i / 100 for i in range(n)],
+            "date": pd.to_datetime(["2024-01-01"] * n),
+            "location": [HOSTILE] * n,
+            "fatalities_low": pd.array([1] * n, dtype="Int64"),
+            "fatalities_high": pd.array([2] * n, dtype="Int64"),
+        }
+    )
 
 
 @pytest.fixture()
@@ -76,8 +81,7 @@ def test_the_dynamic_layers_path_of_streamlit_folium(in_tmp, countries, admin1, 
     assert not (in_tmp / "jinja_ran").exists()
 
 
-def test_standalone_export_keeps_data_and_attribution_literal(in_tmp, countries, admin1,
-                                                              provinces):
+def test_standalone_export_keeps_data_and_attribution_literal(in_tmp, countries, admin1, provinces):
     fmap = mapbuild.base_map(mapbuild.BaseLayers(countries, admin1, provinces), "en")
     pointlayer.point_group(hostile_block(), "en", False).add_to(fmap)
     page = export_html.standalone_html(fmap, [f"Filters: actors={RCE} <b>bold</b>"]).decode()
@@ -92,10 +96,20 @@ def test_folium_element_references_are_still_resolved(in_tmp):
     fmap = folium.Map(tiles=None)
     stripes = StripePattern(angle=45).add_to(fmap)
     folium.GeoJson(
-        {"type": "FeatureCollection", "features": [{
-            "type": "Feature", "id": "a", "properties": {"t": RCE},
-            "geometry": {"type": "Polygon",
-                         "coordinates": [[[0, 0], [1, 0], [1, 1], [0, 0]]]}}]},
+        {
+            "type": "FeatureCollection",
+            "features": [
+                {
+                    "type": "Feature",
+                    "id": "a",
+                    "properties": {"t": RCE},
+                    "geometry": {
+                        "type": "Polygon",
+                        "coordinates": [[[0, 0], [1, 0], [1, 1], [0, 0]]],
+                    },
+                }
+            ],
+        },
         style_function=lambda _f: {"fillPattern": stripes},
     ).add_to(fmap)
     page = fmap.get_root().render()

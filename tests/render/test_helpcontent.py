@@ -23,20 +23,40 @@ PATH = Path("help.yaml")
 def minimal() -> dict:
     """A valid help file with one section, one item, one glossary entry."""
     return {
-        "sections": [{
-            "id": "measures", "title": {"en": "Measures", "fr": "Mesures"},
-            "items": [{"id": "duplicates", "title": {"en": "Duplicates", "fr": "Doublons"},
-                       "text": {"en": "Within {km} km.", "fr": "À {km} km au plus."},
-                       "rule": "dup_winner_help"}],
-        }],
-        "glossary": [{
-            "id": "aes", "term": "AES", "also": ["Alliance of Sahel States"],
-            "names": {"en": "Alliance of Sahel States", "fr": "Alliance des États du Sahel"},
-            "definition": {"en": "Mali, Burkina Faso and Niger.",
-                           "fr": "Le Mali, le Burkina Faso et le Niger."},
-            "sources": [{"url": "https://www.example.org/aes", "publisher": "Example",
-                         "title": "AES", "checked": dt.date(2026, 12, 3)}],
-        }],
+        "sections": [
+            {
+                "id": "measures",
+                "title": {"en": "Measures", "fr": "Mesures"},
+                "items": [
+                    {
+                        "id": "duplicates",
+                        "title": {"en": "Duplicates", "fr": "Doublons"},
+                        "text": {"en": "Within {km} km.", "fr": "À {km} km au plus."},
+                        "rule": "dup_winner_help",
+                    }
+                ],
+            }
+        ],
+        "glossary": [
+            {
+                "id": "aes",
+                "term": "AES",
+                "also": ["Alliance of Sahel States"],
+                "names": {"en": "Alliance of Sahel States", "fr": "Alliance des États du Sahel"},
+                "definition": {
+                    "en": "Mali, Burkina Faso and Niger.",
+                    "fr": "Le Mali, le Burkina Faso et le Niger.",
+                },
+                "sources": [
+                    {
+                        "url": "https://www.example.org/aes",
+                        "publisher": "Example",
+                        "title": "AES",
+                        "checked": dt.date(2026, 12, 3),
+                    }
+                ],
+            }
+        ],
     }
 
 
@@ -63,21 +83,28 @@ def test_a_valid_file_is_read_with_both_languages_and_its_rule_keys():
 def test_a_missing_french_text_names_the_file_and_the_path():
     raw = minimal()
     del raw["glossary"][0]["definition"]["fr"]
-    assert error(raw) == ("help.yaml: glossary[0].definition.fr: missing (every text has "
-                          "en and fr)")
+    assert error(raw) == (
+        "help.yaml: glossary[0].definition.fr: missing (every text has en and fr)"
+    )
     raw = minimal()
     raw["sections"][0]["items"][0]["title"]["fr"] = "  "
     assert error(raw).startswith("help.yaml: sections[0].items[0].title.fr: ")
 
 
-@pytest.mark.parametrize("url", ["www.example.org/aes", "ftp://example.org/x",
-                                 "https://", "javascript:alert(1)",
-                                 "https://example.org/a page"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "www.example.org/aes",
+        "ftp://example.org/x",
+        "https://",
+        "javascript:alert(1)",
+        "https://example.org/a page",
+    ],
+)
 def test_a_bad_url_names_the_source(url):
     raw = minimal()
     raw["glossary"][0]["sources"][0]["url"] = url
-    assert error(raw) == (f"help.yaml: glossary[0].sources[0].url: {url!r} is not an "
-                          "http(s) URL")
+    assert error(raw) == (f"help.yaml: glossary[0].sources[0].url: {url!r} is not an http(s) URL")
 
 
 def test_a_duplicate_term_is_refused_whatever_its_case_and_accents():
@@ -87,8 +114,9 @@ def test_a_duplicate_term_is_refused_whatever_its_case_and_accents():
     other["term"] = "aés"
     other["also"] = []
     raw["glossary"].append(other)
-    assert error(raw) == ("help.yaml: glossary[1].term: 'aés' is already a term or "
-                          "spelling of glossary[0]")
+    assert error(raw) == (
+        "help.yaml: glossary[1].term: 'aés' is already a term or spelling of glossary[0]"
+    )
     raw["glossary"][1]["term"] = "Sahel States"
     raw["glossary"][1]["also"] = ["ALLIANCE OF SAHEL STATES"]
     assert error(raw).startswith("help.yaml: glossary[1].also[0]: ")
@@ -114,16 +142,20 @@ def test_an_entry_without_sources_or_with_an_unread_date_is_refused():
 def test_rules_and_placeholders_must_be_ones_the_app_can_fill():
     raw = minimal()
     raw["sections"][0]["items"][0]["rule"] = "no_such_string"
-    assert error(raw) == ("help.yaml: sections[0].items[0].rule: no interface string "
-                          "'no_such_string' (geo/i18n/locales)")
+    assert error(raw) == (
+        "help.yaml: sections[0].items[0].rule: no interface string "
+        "'no_such_string' (geo/i18n/locales)"
+    )
     raw = minimal()
     raw["sections"][0]["items"][0]["rule"] = ["an_month_rule", "an_ba_windows"]  # dates
-    assert error(raw).startswith("help.yaml: sections[0].items[0].rule[1]: interface "
-                                 "string 'an_ba_windows' needs {")
+    assert error(raw).startswith(
+        "help.yaml: sections[0].items[0].rule[1]: interface string 'an_ba_windows' needs {"
+    )
     raw = minimal()
     raw["sections"][0]["items"][0]["text"]["fr"] = "À {kms} km."
-    assert error(raw).startswith("help.yaml: sections[0].items[0].text.fr: unknown "
-                                 "placeholder {kms}")
+    assert error(raw).startswith(
+        "help.yaml: sections[0].items[0].text.fr: unknown placeholder {kms}"
+    )
     raw["sections"][0]["items"][0]["text"]["fr"] = "À {km km."
     assert "bad braces" in error(raw)
 
@@ -135,8 +167,7 @@ def test_an_unknown_element_or_an_empty_item_is_refused():
     raw = minimal()
     for key in ("text", "rule"):
         del raw["sections"][0]["items"][0][key]
-    assert error(raw) == ("help.yaml: sections[0].items[0]: an item needs a text, a rule "
-                          "or a show")
+    assert error(raw) == ("help.yaml: sections[0].items[0]: an item needs a text, a rule or a show")
 
 
 def test_an_unreadable_file_is_named(tmp_path):
@@ -148,15 +179,32 @@ def test_an_unreadable_file_is_named(tmp_path):
 
 # --- the project's file ----------------------------------------------------------------------
 
+
 def test_the_projects_help_file_is_valid_and_covers_the_required_terms():
     content = hc.load_help()
     ids = {t.id for t in content.glossary}
-    for required in ("aes", "alg", "liptako-gourma-charter", "jnim", "issp", "vdp", "fama",
-                     "wagner-africa-corps", "g5-sahel", "minusma", "ecowas", "acled", "ucdp",
-                     "admin-1"):
+    for required in (
+        "aes",
+        "alg",
+        "liptako-gourma-charter",
+        "jnim",
+        "issp",
+        "vdp",
+        "fama",
+        "wagner-africa-corps",
+        "g5-sahel",
+        "minusma",
+        "ecowas",
+        "acled",
+        "ucdp",
+        "admin-1",
+    ):
         assert required in ids
-    found = {t.id for q in ("GSIM", "EIGS", "CEDEAO", "IS Sahel") for t in
-             hc.search_terms(content.glossary, q, "fr")}
+    found = {
+        t.id
+        for q in ("GSIM", "EIGS", "CEDEAO", "IS Sahel")
+        for t in hc.search_terms(content.glossary, q, "fr")
+    }
     assert {"jnim", "issp", "ecowas"} <= found
 
 
@@ -190,8 +238,10 @@ def test_every_rule_shown_is_the_apps_own_string_with_the_codes_numbers():
 def test_help_texts_state_the_thresholds_the_code_uses():
     content = hc.load_help()
     item = next(i for s in content.sections for i in s.items if i.id == "duplicates")
-    assert hc.fill(item.text["en"], "en").count(
-        f"at most {int(duplicates.DUPLICATE_KM)} km apart") == 1
+    assert (
+        hc.fill(item.text["en"], "en").count(f"at most {int(duplicates.DUPLICATE_KM)} km apart")
+        == 1
+    )
     assert f"{duplicates.DUPLICATE_DAYS} day" in hc.fill(item.text["en"], "en")
     towns = next(i for s in content.sections for i in s.items if i.id == "town-labels")
     assert "over 50,000 people from zoom 6" in hc.fill(towns.text["en"], "en")
@@ -205,6 +255,7 @@ def test_the_file_is_plain_yaml_with_no_tabs():
 
 
 # --- search ------------------------------------------------------------------------------------
+
 
 def test_search_ignores_case_and_accents_and_ranks_names_first():
     content = hc.load_help()

@@ -19,8 +19,9 @@ KINDS = ("country", "admin1", "province")
 
 
 def layers() -> mapbuild.BaseLayers:
-    return mapbuild.BaseLayers(boundaries.load_countries(), boundaries.load_admin1(),
-                               boundaries.load_bfa_provinces())
+    return mapbuild.BaseLayers(
+        boundaries.load_countries(), boundaries.load_admin1(), boundaries.load_bfa_provinces()
+    )
 
 
 def script_of(fmap: folium.Map) -> str:
@@ -48,14 +49,14 @@ def test_every_layer_comes_from_the_one_file_without_jquery() -> None:
     assert sorted(part for _, _, part in calls) == sorted(KINDS)
     assert {url for _, url, _ in calls} == {URL}
     # The loader is defined before the first layer asks for its part.
-    assert script.index("window.atlasBoundary =") < script.index("atlasBoundary(\"")
+    assert script.index("window.atlasBoundary =") < script.index('atlasBoundary("')
 
 
 def test_the_events_download_starts_before_the_boundaries_load() -> None:
     first = [pointlayer.AtlasPointsPrefetch("tok123", "/media/events.bin", "gzip")]
     script = script_of(mapbuild.base_map(layers(), "en", boundaries_url=URL, first=first))
     prefetch = script.index('L.AtlasPoints.prefetch("tok123", "/media/events.bin", "gzip")')
-    assert script.index("L.AtlasPoints = ") < prefetch < script.index("atlasBoundary(\"")
+    assert script.index("L.AtlasPoints = ") < prefetch < script.index('atlasBoundary("')
 
 
 def test_a_standalone_map_embeds_its_boundaries() -> None:
@@ -67,8 +68,9 @@ def test_a_standalone_map_embeds_its_boundaries() -> None:
 def test_a_changed_folium_template_fails_loudly(monkeypatch: pytest.MonkeyPatch) -> None:
     """Regression guard for an upstream change: if folium's GeoJson script no longer ends
     with the download this module replaces, the map must not silently draw no boundaries."""
-    served = mapbuild.ServedGeoJson({"type": "FeatureCollection", "features": []}, URL,
-                                    "country", [[0, 0], [1, 1]])
+    served = mapbuild.ServedGeoJson(
+        {"type": "FeatureCollection", "features": []}, URL, "country", [[0, 0], [1, 1]]
+    )
     monkeypatch.setattr(mapbuild, "_FOLIUM_DOWNLOAD", re.compile("no such text"))
     with pytest.raises(RuntimeError, match="no download to replace"):
         served._template.module.script(served)

@@ -37,24 +37,37 @@ def test_clicked_events_keep_only_known_ids_first_one_selected() -> None:
 def test_caption_counts_drawn_unlocated_and_hidden_copies(lang: str) -> None:
     assert mapview.shown_caption(5, 5, 0, lang) == translate("ev_shown", lang, count=5)
     full = mapview.shown_caption(5, 7, 3, lang)
-    assert full == " · ".join([translate("ev_shown", lang, count=5),
-                               translate("ev_not_located", lang, count=2),
-                               translate("dup_hidden", lang, count=3)])
+    assert full == " · ".join(
+        [
+            translate("ev_shown", lang, count=5),
+            translate("ev_not_located", lang, count=2),
+            translate("dup_hidden", lang, count=3),
+        ]
+    )
 
 
 @pytest.mark.parametrize("lang", ["en", "fr"])
 def test_event_lists_name_day_place_and_layer_in_the_language(lang: str) -> None:
-    events = pd.DataFrame({
-        "id": ["e1", "e2"], "date": pd.to_datetime(["2023-09-16", "2024-01-28"]),
-        "location": ["Gao", "Djibo"], "layer": ["coup-successful", "insurgency"],
-        "fatalities_low": [0, 3], "fatalities_high": [1, 5], "dataset": ["imported"] * 2,
-    })
+    events = pd.DataFrame(
+        {
+            "id": ["e1", "e2"],
+            "date": pd.to_datetime(["2023-09-16", "2024-01-28"]),
+            "location": ["Gao", "Djibo"],
+            "layer": ["coup-successful", "insurgency"],
+            "fatalities_low": [0, 3],
+            "fatalities_high": [1, 5],
+            "dataset": ["imported"] * 2,
+        }
+    )
     labels = mapview.event_labels(events, lang)
     assert [ident for ident, _ in labels] == ["e1", "e2"]
     assert labels[1][1].endswith(f"Djibo · {translate('ev_layer_insurgency', lang)}")
     table = mapview.event_table(events, lang)
-    assert list(table.columns) == [translate(k, lang) for k in (
-        "ev_col_date", "ev_col_place", "ev_col_layer", "ev_col_deaths")]
+    assert list(table.columns) == [
+        translate(k, lang) for k in ("ev_col_date", "ev_col_place", "ev_col_layer", "ev_col_deaths")
+    ]
     assert table.iloc[:, 3].tolist() == [1, 5]
-    assert table.iloc[:, 2].tolist() == [translate("ev_layer_coup-successful", lang),
-                                         translate("ev_layer_insurgency", lang)]
+    assert table.iloc[:, 2].tolist() == [
+        translate("ev_layer_coup-successful", lang),
+        translate("ev_layer_insurgency", lang),
+    ]

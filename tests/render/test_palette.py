@@ -23,25 +23,37 @@ from geo.render import palette
 
 MACHADO_2009 = {
     "normal": np.eye(3),
-    "protanopia": np.array([[0.152286, 1.052583, -0.204868],
-                            [0.114503, 0.786281, 0.099216],
-                            [-0.003882, -0.048116, 1.051998]]),
-    "deuteranopia": np.array([[0.367322, 0.860646, -0.227968],
-                              [0.280085, 0.672501, 0.047413],
-                              [-0.011820, 0.042940, 0.968881]]),
+    "protanopia": np.array(
+        [
+            [0.152286, 1.052583, -0.204868],
+            [0.114503, 0.786281, 0.099216],
+            [-0.003882, -0.048116, 1.051998],
+        ]
+    ),
+    "deuteranopia": np.array(
+        [
+            [0.367322, 0.860646, -0.227968],
+            [0.280085, 0.672501, 0.047413],
+            [-0.011820, 0.042940, 0.968881],
+        ]
+    ),
 }
 MIN_DELTA_E = 12.0
 
 
 def srgb_to_linear(hex_colour: str) -> np.ndarray:
-    c = np.array([int(hex_colour.lstrip("#")[i:i + 2], 16) / 255 for i in (0, 2, 4)])
+    c = np.array([int(hex_colour.lstrip("#")[i : i + 2], 16) / 255 for i in (0, 2, 4)])
     return np.where(c <= 0.04045, c / 12.92, ((c + 0.055) / 1.055) ** 2.4)
 
 
 def linear_to_lab(rgb: np.ndarray) -> np.ndarray:
-    m = np.array([[0.4124564, 0.3575761, 0.1804375],
-                  [0.2126729, 0.7151522, 0.0721750],
-                  [0.0193339, 0.1191920, 0.9503041]])
+    m = np.array(
+        [
+            [0.4124564, 0.3575761, 0.1804375],
+            [0.2126729, 0.7151522, 0.0721750],
+            [0.0193339, 0.1191920, 0.9503041],
+        ]
+    )
     xyz = m @ np.clip(rgb, 0, 1) / np.array([0.95047, 1.0, 1.08883])
     f = np.where(xyz > (6 / 29) ** 3, np.cbrt(xyz), xyz / (3 * (6 / 29) ** 2) + 4 / 29)
     return np.array([116 * f[1] - 16, 500 * (f[0] - f[1]), 200 * (f[1] - f[2])])
@@ -66,19 +78,23 @@ def test_the_simulation_is_the_published_one():
 
 
 def _min_pair(colours: dict[str, str], vision: str) -> tuple[float, str, str]:
-    return min((delta_e(colours[a], colours[b], vision), a, b)
-               for a, b in itertools.combinations(colours, 2))
+    return min(
+        (delta_e(colours[a], colours[b], vision), a, b)
+        for a, b in itertools.combinations(colours, 2)
+    )
 
 
 @pytest.mark.parametrize("vision", list(MACHADO_2009))
 def test_event_layers_are_distinguishable(vision):
     # A layer is recognised by its fill (filled symbols) or, for the outlined coups, by
     # the line: compare what carries the identity of each layer.
-    colours = {"coup-successful": palette.LAYER_COLOURS["coup-successful"]["fill"],
-               "coup-outlined": palette.LAYER_COLOURS["coup-attempted"]["line"],
-               "insurgency": palette.LAYER_COLOURS["insurgency"]["fill"],
-               "state-violence": palette.LAYER_COLOURS["state-violence"]["fill"],
-               "cluster": palette.CLUSTER_FILL}
+    colours = {
+        "coup-successful": palette.LAYER_COLOURS["coup-successful"]["fill"],
+        "coup-outlined": palette.LAYER_COLOURS["coup-attempted"]["line"],
+        "insurgency": palette.LAYER_COLOURS["insurgency"]["fill"],
+        "state-violence": palette.LAYER_COLOURS["state-violence"]["fill"],
+        "cluster": palette.CLUSTER_FILL,
+    }
     value, a, b = _min_pair(colours, vision)
     assert value >= MIN_DELTA_E, f"{a} and {b}: ΔE {value:.1f} under {vision}"
 
@@ -102,8 +118,10 @@ def test_event_symbols_stand_out_from_the_basemap(vision):
     # Every event fill and the cluster bubble against the member-state fill (as drawn: 25 %
     # orange over the background) and against the neighbours' grey.
     fills = [c["line"] for c in palette.LAYER_COLOURS.values()]
-    fills += [palette.LAYER_COLOURS[k]["fill"] for k in ("coup-successful", "insurgency",
-                                                         "state-violence")]
+    fills += [
+        palette.LAYER_COLOURS[k]["fill"]
+        for k in ("coup-successful", "insurgency", "state-violence")
+    ]
     for ground in (palette.MAP_COLOURS["context_fill"], palette.BACKGROUND):
         for fill in [*fills, palette.CLUSTER_FILL]:
             assert delta_e(fill, ground, vision) >= MIN_DELTA_E, (fill, ground, vision)

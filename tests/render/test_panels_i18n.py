@@ -75,15 +75,16 @@ def placeholders(text: str) -> set[str]:
 
 @pytest.fixture(scope="module")
 def layers() -> dict[str, gpd.GeoDataFrame]:
-    return {"admin1": load_admin1(), "country": load_countries(),
-            "province": load_bfa_provinces()}
+    return {"admin1": load_admin1(), "country": load_countries(), "province": load_bfa_provinces()}
 
 
 @pytest.fixture(scope="module")
 def facts(layers) -> dict[str, pd.DataFrame]:
     alg_units = load_zone_definitions().alg_units
-    return {kind: unit_facts(gdf, layers["country"], alg_units, layers["admin1"])
-            for kind, gdf in layers.items()}
+    return {
+        kind: unit_facts(gdf, layers["country"], alg_units, layers["admin1"])
+        for kind, gdf in layers.items()
+    }
 
 
 def panel(selection: Selection, layers, facts, lang: str) -> PanelParser:
@@ -95,6 +96,7 @@ def row(lang: str, key: str, result: PanelParser) -> str:
 
 
 # --- the catalogue ---------------------------------------------------------------------------
+
 
 def test_catalogue_keys_are_strings():
     assert catalog()
@@ -112,9 +114,13 @@ def forms(entry: dict, lang: str) -> list[str]:
 # Each check below runs over the whole catalogue and lists every key at fault, so that one
 # failure names all the strings to fix (one test per key made 2,700 cases that said less).
 
+
 def _defects(check) -> list[str]:
-    return [f"{key}: {problem}" for key, entry in sorted(catalog().items())
-            for problem in check(key, entry)]
+    return [
+        f"{key}: {problem}"
+        for key, entry in sorted(catalog().items())
+        for problem in check(key, entry)
+    ]
 
 
 def _language_problems(key: str, entry: dict) -> list[str]:
@@ -124,10 +130,12 @@ def _language_problems(key: str, entry: dict) -> list[str]:
         if not isinstance(value, str | dict):
             problems.append(f"no {lang} text")
             continue
-        if isinstance(value, dict) and not ("other" in value
-                                            and set(value) <= set(i18n.PLURAL_CATEGORIES)):
-            problems.append(f"{lang} plural forms {sorted(value)} are not CLDR categories "
-                            "with 'other'")
+        if isinstance(value, dict) and not (
+            "other" in value and set(value) <= set(i18n.PLURAL_CATEGORIES)
+        ):
+            problems.append(
+                f"{lang} plural forms {sorted(value)} are not CLDR categories with 'other'"
+            )
         if not all(isinstance(text, str) and text.strip() for text in forms(entry, lang)):
             problems.append(f"an empty {lang} text")
     return problems
@@ -139,14 +147,20 @@ def test_every_key_has_english_and_french():
 
 def _placeholder_problems(key: str, entry: dict) -> list[str]:
     expected = placeholders((forms(entry, "en") or [""])[0])
-    problems = [f"{lang} {text!r} has {sorted(placeholders(text))}, not {sorted(expected)}"
-                for lang in ("en", "fr") for text in forms(entry, lang)
-                if placeholders(text) != expected]
+    problems = [
+        f"{lang} {text!r} has {sorted(placeholders(text))}, not {sorted(expected)}"
+        for lang in ("en", "fr")
+        for text in forms(entry, lang)
+        if placeholders(text) != expected
+    ]
     if i18n.is_plural(key):
         if "count" not in expected:
             problems.append("plural without {count}")
-        problems += [f"plural in English, one form in {lang}" for lang in ("en", "fr")
-                     if not isinstance(entry.get(lang), dict)]
+        problems += [
+            f"plural in English, one form in {lang}"
+            for lang in ("en", "fr")
+            if not isinstance(entry.get(lang), dict)
+        ]
     return problems
 
 
@@ -177,25 +191,34 @@ def test_every_string_formats_with_its_placeholders():
 
 
 def test_no_plural_made_by_hand():
-    """"(s)" or a count beside a noun in one fixed form is what plural forms are for."""
-    assert _defects(lambda _key, entry: [
-        f"{lang} {text!r}" for lang in ("en", "fr") for text in forms(entry, lang)
-        if "(s)" in text]) == []
+    """ "(s)" or a count beside a noun in one fixed form is what plural forms are for."""
+    assert (
+        _defects(
+            lambda _key, entry: [
+                f"{lang} {text!r}"
+                for lang in ("en", "fr")
+                for text in forms(entry, lang)
+                if "(s)" in text
+            ]
+        )
+        == []
+    )
 
 
 def test_the_checks_find_a_defective_entry(monkeypatch):
     """Each check above fails on the defect it is for (not only passes on good data)."""
     import sys
 
-    broken = {"no_fr": {"en": "text"},
-              "other_placeholders": {"en": "{count} in {place}", "fr": "{n} à {place}"},
-              "unformattable": {"en": "{a.b}", "fr": "{a.b}"},
-              "by_hand": {"en": "event(s)", "fr": "événement(s)"}}
+    broken = {
+        "no_fr": {"en": "text"},
+        "other_placeholders": {"en": "{count} in {place}", "fr": "{n} à {place}"},
+        "unformattable": {"en": "{a.b}", "fr": "{a.b}"},
+        "by_hand": {"en": "event(s)", "fr": "événement(s)"},
+    }
     monkeypatch.setattr(i18n, "catalog", lambda: broken)
     monkeypatch.setattr(sys.modules[__name__], "catalog", lambda: broken)
     assert _defects(_language_problems) == ["no_fr: no fr text"]
-    assert [d.split(":")[0] for d in _defects(_placeholder_problems)] == [
-        "other_placeholders"]
+    assert [d.split(":")[0] for d in _defects(_placeholder_problems)] == ["other_placeholders"]
     assert {d.split(":")[0] for d in _defects(_format_problems)} == {"unformattable"}
     with pytest.raises(AssertionError, match="by_hand"):
         test_no_plural_made_by_hand()
@@ -243,8 +266,7 @@ def test_catalogue_rejects_a_yaml_boolean_key(locales_dir):
 
 def test_catalogue_rejects_a_key_defined_in_two_files(locales_dir):
     (locales_dir / "a.yaml").write_text('hello: {en: "Hi", fr: "Salut"}\n', encoding="utf-8")
-    (locales_dir / "b.yaml").write_text('hello: {en: "Hello", fr: "Bonjour"}\n',
-                                        encoding="utf-8")
+    (locales_dir / "b.yaml").write_text('hello: {en: "Hello", fr: "Bonjour"}\n', encoding="utf-8")
     with pytest.raises(ValueError, match="defined twice"):
         catalog()
 
@@ -263,32 +285,45 @@ def test_translate_raises_on_a_missing_key():
         translate("no_such_key_anywhere", "en")
 
 
-@pytest.mark.parametrize(("raw", "lang"), [
-    ("fr", "fr"), ("FR", "fr"), ("fr-CA", "fr"), (" en ", "en"), ("de", "en"), ("", "en"),
-    (None, "en"),
-])
+@pytest.mark.parametrize(
+    ("raw", "lang"),
+    [
+        ("fr", "fr"),
+        ("FR", "fr"),
+        ("fr-CA", "fr"),
+        (" en ", "en"),
+        ("de", "en"),
+        ("", "en"),
+        (None, "en"),
+    ],
+)
 def test_normalise_language(raw, lang):
     assert normalise_language(raw) == lang
 
 
 # --- format_number ---------------------------------------------------------------------------
 
-@pytest.mark.parametrize(("value", "decimals", "lang", "text"), [
-    (1234567.891, 0, "en", "1,234,568"),
-    (1234567.891, 1, "en", "1,234,567.9"),
-    (1234567.891, 0, "fr", f"1{NNBSP}234{NNBSP}568"),
-    (1234567.891, 1, "fr", f"1{NNBSP}234{NNBSP}567,9"),
-    (42, 0, "en", "42"),
-    (42, 0, "fr", "42"),
-    (0.25, 2, "fr", "0,25"),
-    (-1234.5, 1, "en", "-1,234.5"),
-    (-1234.5, 1, "fr", f"-1{NNBSP}234,5"),
-])
+
+@pytest.mark.parametrize(
+    ("value", "decimals", "lang", "text"),
+    [
+        (1234567.891, 0, "en", "1,234,568"),
+        (1234567.891, 1, "en", "1,234,567.9"),
+        (1234567.891, 0, "fr", f"1{NNBSP}234{NNBSP}568"),
+        (1234567.891, 1, "fr", f"1{NNBSP}234{NNBSP}567,9"),
+        (42, 0, "en", "42"),
+        (42, 0, "fr", "42"),
+        (0.25, 2, "fr", "0,25"),
+        (-1234.5, 1, "en", "-1,234.5"),
+        (-1234.5, 1, "fr", f"-1{NNBSP}234,5"),
+    ],
+)
 def test_format_number(value, decimals, lang, text):
     assert format_number(value, lang, decimals) == text
 
 
 # --- unit_panel_html -------------------------------------------------------------------------
+
 
 def test_region_panel_in_english(layers, facts):
     result = panel(Selection("admin1", "ML-7"), layers, facts, "en")
@@ -335,9 +370,13 @@ def test_region_panel_gives_the_distance_to_the_tripoint(layers, facts, lang):
     assert row(lang, "field_tripoint", result).startswith(f"{km} km")
 
 
-@pytest.mark.parametrize(("lang", "country", "region"), [
-    ("en", "Burkina Faso", "Sahel"), ("fr", "Burkina Faso", "Sahel"),
-])
+@pytest.mark.parametrize(
+    ("lang", "country", "region"),
+    [
+        ("en", "Burkina Faso", "Sahel"),
+        ("fr", "Burkina Faso", "Sahel"),
+    ],
+)
 def test_province_panel_names_its_country_and_region(layers, facts, lang, country, region):
     result = panel(Selection("province", "BFA-2805"), layers, facts, lang)  # Oudalan
     assert result.title == "Oudalan"
@@ -345,8 +384,7 @@ def test_province_panel_names_its_country_and_region(layers, facts, lang, countr
     assert row(lang, "field_region", result) == region
     assert row(lang, "field_type", result) == "Province"
     area = format_number(rounded_km2(facts["province"].loc["BFA-2805", "area_km2"]), lang)
-    assert row(lang, "field_area", result).startswith(
-        translate("unit_km2_about", lang, value=area))
+    assert row(lang, "field_area", result).startswith(translate("unit_km2_about", lang, value=area))
 
 
 @pytest.mark.parametrize(("lang", "answer"), [("en", "Yes"), ("fr", "Oui")])
@@ -355,9 +393,13 @@ def test_province_in_an_alg_region_is_in_the_alg_zone(layers, facts, lang, answe
     assert row(lang, "field_alg", result) == answer
 
 
-@pytest.mark.parametrize(("lang", "role", "answer"), [
-    ("en", "AES member state", "Partly"), ("fr", "État membre de l'AES", "En partie"),
-])
+@pytest.mark.parametrize(
+    ("lang", "role", "answer"),
+    [
+        ("en", "AES member state", "Partly"),
+        ("fr", "État membre de l'AES", "En partie"),
+    ],
+)
 def test_member_country_panel(layers, facts, lang, role, answer):
     result = panel(Selection("country", "MLI"), layers, facts, lang)
     assert result.title == "Mali"
@@ -365,8 +407,7 @@ def test_member_country_panel(layers, facts, lang, role, answer):
     assert row(lang, "field_role", result) == role
     assert row(lang, "field_alg", result) == answer
     area = format_number(1_250_000, lang)  # 1,252,729 km² computed: three figures shown
-    assert row(lang, "field_area", result).startswith(
-        translate("unit_km2_about", lang, value=area))
+    assert row(lang, "field_area", result).startswith(translate("unit_km2_about", lang, value=area))
     assert translate("field_area_usual", lang) not in result.rows  # no sourced figure
 
 
@@ -376,8 +417,9 @@ def test_niger_area_is_rounded_and_the_usual_figure_is_sourced(layers, facts, la
     km² is shown beside it with its source and a note that the outline differs."""
     result = panel(Selection("country", "NER"), layers, facts, lang)
     computed = row(lang, "field_area", result)
-    assert computed.startswith(translate("unit_km2_about", lang,
-                                         value=format_number(1_180_000, lang)))
+    assert computed.startswith(
+        translate("unit_km2_about", lang, value=format_number(1_180_000, lang))
+    )
     html = unit_panel_html(Selection("country", "NER"), layers, facts, lang)
     assert format_number(1_181_224, lang) not in html
     usual = row(lang, "field_area_usual", result)
@@ -407,7 +449,8 @@ def test_neighbour_country_panel(layers, facts, lang, answer):
 @pytest.mark.parametrize("iso3", ["CPV", "GMB", "GNB", "LBR", "SLE", "CMR"])
 @pytest.mark.parametrize("lang", ["en", "fr"])
 def test_a_country_without_a_border_with_the_aes_is_not_called_a_neighbour(
-        layers, facts, lang, iso3):
+    layers, facts, lang, iso3
+):
     role = row(lang, "field_role", panel(Selection("country", iso3), layers, facts, lang))
     assert role == translate("role_region" if iso3 == "CMR" else "role_ecowas", lang)
     assert "neighbour" not in role.lower() and "voisin" not in role.lower()
@@ -426,27 +469,53 @@ def test_panel_carries_the_selection_as_data_attributes(layers, facts):
 
 # --- hostile data is escaped -----------------------------------------------------------------
 
+
 def hostile_layers() -> tuple[dict[str, gpd.GeoDataFrame], dict[str, pd.DataFrame]]:
     square = shapely.box(0, 0, 1, 1)
-    names = {"name_en": HOSTILE_IMG, "name_fr": HOSTILE_SCRIPT,
-             "type_en": "<b>bold</b>", "type_fr": "<i>it</i>"}
-    admin1 = gpd.GeoDataFrame([{"id": HOSTILE_ID, "iso3": "MLI", **names}],
-                              geometry=[square], crs="EPSG:4326")
-    province = gpd.GeoDataFrame([{"id": "P1", "iso3": "MLI", "region_id": HOSTILE_ID, **names}],
-                                geometry=[square], crs="EPSG:4326")
-    country = gpd.GeoDataFrame([{"id": "MLI", "iso3": "MLI", "name_en": HOSTILE_SCRIPT,
-                                 "name_fr": HOSTILE_IMG, "role": "member"}],
-                               geometry=[square], crs="EPSG:4326")
+    names = {
+        "name_en": HOSTILE_IMG,
+        "name_fr": HOSTILE_SCRIPT,
+        "type_en": "<b>bold</b>",
+        "type_fr": "<i>it</i>",
+    }
+    admin1 = gpd.GeoDataFrame(
+        [{"id": HOSTILE_ID, "iso3": "MLI", **names}], geometry=[square], crs="EPSG:4326"
+    )
+    province = gpd.GeoDataFrame(
+        [{"id": "P1", "iso3": "MLI", "region_id": HOSTILE_ID, **names}],
+        geometry=[square],
+        crs="EPSG:4326",
+    )
+    country = gpd.GeoDataFrame(
+        [
+            {
+                "id": "MLI",
+                "iso3": "MLI",
+                "name_en": HOSTILE_SCRIPT,
+                "name_fr": HOSTILE_IMG,
+                "role": "member",
+            }
+        ],
+        geometry=[square],
+        crs="EPSG:4326",
+    )
     fact = {"area_km2": 1.0, "in_alg": True, "tripoint_km": 2.0}
-    facts = {kind: pd.DataFrame([fact], index=pd.Index([ident], name="id"))
-             for kind, ident in (("admin1", HOSTILE_ID), ("province", "P1"), ("country", "MLI"))}
+    facts = {
+        kind: pd.DataFrame([fact], index=pd.Index([ident], name="id"))
+        for kind, ident in (("admin1", HOSTILE_ID), ("province", "P1"), ("country", "MLI"))
+    }
     return {"admin1": admin1, "province": province, "country": country}, facts
 
 
 @pytest.mark.parametrize("lang", ["en", "fr"])
-@pytest.mark.parametrize("selection", [
-    Selection("admin1", HOSTILE_ID), Selection("province", "P1"), Selection("country", "MLI"),
-])
+@pytest.mark.parametrize(
+    "selection",
+    [
+        Selection("admin1", HOSTILE_ID),
+        Selection("province", "P1"),
+        Selection("country", "MLI"),
+    ],
+)
 def test_hostile_names_are_escaped(selection, lang):
     layers, facts = hostile_layers()
     html = unit_panel_html(selection, layers, facts, lang)
@@ -465,6 +534,7 @@ def test_hostile_id_stays_inside_its_attribute():
 
 
 # --- source_list_html ------------------------------------------------------------------------
+
 
 class LinkParser(HTMLParser):
     def __init__(self) -> None:
@@ -498,11 +568,20 @@ def test_links_open_in_a_new_tab_without_opener():
     assert "noopener" in html
 
 
-@pytest.mark.parametrize("url", [
-    "javascript:alert(1)", "JavaScript:alert(1)", " javascript:alert(1)",
-    "data:text/html,<script>alert(1)</script>", "vbscript:msgbox(1)", "ftp://example.org/",
-    "//example.org/", "example.org", "Interview with a minister, 2024",
-])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "javascript:alert(1)",
+        "JavaScript:alert(1)",
+        " javascript:alert(1)",
+        "data:text/html,<script>alert(1)</script>",
+        "vbscript:msgbox(1)",
+        "ftp://example.org/",
+        "//example.org/",
+        "example.org",
+        "Interview with a minister, 2024",
+    ],
+)
 def test_other_sources_are_plain_text(url):
     html = source_list_html([url])
     result = links(html)
@@ -524,11 +603,20 @@ def test_empty_source_list_is_an_empty_list():
 
 # --- country names ---------------------------------------------------------------------------
 
-@pytest.mark.parametrize(("code", "lang", "name"), [
-    ("COD", "fr", "RD Congo"), ("GAB", "fr", "Gabon"), ("MDG", "en", "Madagascar"),
-    ("STP", "en", "São Tomé and Príncipe"), ("CAF", "fr", "République centrafricaine"),
-    ("USA", "fr", "États-Unis"), ("MLI", "fr", "Mali"), ("CIV", "en", "Côte d'Ivoire"),
-])
+
+@pytest.mark.parametrize(
+    ("code", "lang", "name"),
+    [
+        ("COD", "fr", "RD Congo"),
+        ("GAB", "fr", "Gabon"),
+        ("MDG", "en", "Madagascar"),
+        ("STP", "en", "São Tomé and Príncipe"),
+        ("CAF", "fr", "République centrafricaine"),
+        ("USA", "fr", "États-Unis"),
+        ("MLI", "fr", "Mali"),
+        ("CIV", "en", "Côte d'Ivoire"),
+    ],
+)
 def test_every_country_is_named_in_the_readers_language(code, lang, name):
     from geo.model.countries import country_name
 
@@ -562,14 +650,21 @@ def test_event_dates_are_no_more_precise_than_their_source_and_in_the_readers_fo
     day, later = dt.date(2023, 7, 26), dt.date(2023, 7, 28)
     assert i18n.format_event_date(day, day, "day", "fr") == "26 juil. 2023"
     assert i18n.format_event_date(day, later, "range", "en") == "26 Jul 2023 – 28 Jul 2023"
-    assert i18n.format_event_date(dt.date(2023, 7, 1), dt.date(2023, 7, 31), "month",
-                                  "fr") == "juillet 2023"
+    assert (
+        i18n.format_event_date(dt.date(2023, 7, 1), dt.date(2023, 7, 31), "month", "fr")
+        == "juillet 2023"
+    )
     days = pd.Series(pd.to_datetime(["2023-07-26", None, "2023-07-26", "2020-01-01"]))
-    assert list(i18n.format_days(days, "fr")) == ["26 juil. 2023", "", "26 juil. 2023",
-                                                  "1er janv. 2020"]
+    assert list(i18n.format_days(days, "fr")) == [
+        "26 juil. 2023",
+        "",
+        "26 juil. 2023",
+        "1er janv. 2020",
+    ]
 
 
 # --- the events' texts in the reader's language (data/events/events_fr.csv) -----------------
+
 
 @pytest.fixture(scope="module")
 def curated_events() -> pd.DataFrame:
@@ -583,8 +678,11 @@ def test_every_curated_event_has_its_texts_in_english_and_french(curated_events)
     from geo.io.eventtexts import french_texts
 
     french = french_texts()
-    lacking = [ident for ident, summary in curated_events["summary"].items()
-               if not summary.strip() or not french.get(ident, ("", ""))[1].strip()]
+    lacking = [
+        ident
+        for ident, summary in curated_events["summary"].items()
+        if not summary.strip() or not french.get(ident, ("", ""))[1].strip()
+    ]
     assert lacking == []
     assert set(french) == set(curated_events.index)  # no text for an event that is gone
     # The French is not the English pasted: no French summary equals its English one.
@@ -601,12 +699,17 @@ def test_french_place_descriptors_and_names_keep_their_diacritics(curated_events
     déou = curated_events.loc["BFA-2023-02-17-DEOU"]
     assert event_text(déou, "fr").location == "axe Oursi–Déou"
     assert event_text(curated_events.loc["MLI-2012-04-01-TIMBUKTU"], "fr").location == (
-        "Tombouctou")
+        "Tombouctou"
+    )
     # a bare name is the same in both languages
     assert event_text(curated_events.loc["MLI-2019-03-17-DIOURA"], "fr").location == "Dioura"
-    for ident, name in (("MLI-2020-08-18-COUP", "Keïta"), ("BFA-2022-09-30-COUP", "Traoré"),
-                        ("MLI-2021-05-24-COUP", "Goïta"), ("NER-2019-12-10-INATES", "Inatès"),
-                        ("BFA-2025-03-28-DIAPAGA", "Diapaga")):
+    for ident, name in (
+        ("MLI-2020-08-18-COUP", "Keïta"),
+        ("BFA-2022-09-30-COUP", "Traoré"),
+        ("MLI-2021-05-24-COUP", "Goïta"),
+        ("NER-2019-12-10-INATES", "Inatès"),
+        ("BFA-2025-03-28-DIAPAGA", "Diapaga"),
+    ):
         for lang in ("en", "fr"):
             assert name in event_text(curated_events.loc[ident], lang).summary, (ident, lang)
 
@@ -638,8 +741,11 @@ def test_the_french_texts_are_escaped_in_the_panel(monkeypatch, curated_events):
     from geo.render.panels import event_panel_html
 
     ident = "NER-2020-08-09-KOURE"
-    monkeypatch.setattr(eventtexts, "french_texts",
-                        lambda: {ident: ('<img src=x onerror="alert(1)">', "<script>x</script>")})
+    monkeypatch.setattr(
+        eventtexts,
+        "french_texts",
+        lambda: {ident: ('<img src=x onerror="alert(1)">', "<script>x</script>")},
+    )
     html = event_panel_html(curated_events.loc[ident], "Niger", "fr")
     assert "<script>" not in html and "<img" not in html
     assert "&lt;script&gt;x&lt;/script&gt;" in html
@@ -649,17 +755,19 @@ def test_places_in_lists_are_in_the_readers_language(curated_events):
     from geo.io.eventtexts import localized_locations
 
     part = curated_events.loc[["NER-2020-08-09-KOURE", "MLI-2019-03-17-DIOURA"]].copy()
-    assert localized_locations(part, "fr").tolist() == ["réserve de girafes de Kouré",
-                                                        "Dioura"]
+    assert localized_locations(part, "fr").tolist() == ["réserve de girafes de Kouré", "Dioura"]
     assert localized_locations(part, "en").tolist() == ["Kouré giraffe reserve", "Dioura"]
     part["dataset"] = "ucdp"
     assert localized_locations(part, "fr").tolist() == ["Kouré giraffe reserve", "Dioura"]
 
 
-@pytest.mark.parametrize(("lang", "text"), [
-    ("en", "Curated events to 25 April 2026 (latest event in the data)"),
-    ("fr", "Événements vérifiés jusqu'au 25 avril 2026 (dernier événement des données)"),
-])
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("en", "Curated events to 25 April 2026 (latest event in the data)"),
+        ("fr", "Événements vérifiés jusqu'au 25 avril 2026 (dernier événement des données)"),
+    ],
+)
 def test_the_legend_states_the_curated_datas_end_from_the_data(curated_events, lang, text):
     from geo.model.events import coverage_end
     from geo.render.panels import event_legend_html

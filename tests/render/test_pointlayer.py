@@ -16,17 +16,22 @@ from geo.render.pointlayer import DRAW_ORDER, decode, encode, event_block
 
 def frame(rows: list[tuple]) -> pd.DataFrame:
     """Events with (id, layer, lat, lon, fatalities_high)."""
-    return pd.DataFrame({
-        "id": [r[0] for r in rows], "layer": [r[1] for r in rows],
-        "latitude": [r[2] for r in rows], "longitude": [r[3] for r in rows],
-        "fatalities_low": pd.array([None] * len(rows), dtype="Int64"),
-        "fatalities_high": pd.array([r[4] for r in rows], dtype="Int64"),
-    })
+    return pd.DataFrame(
+        {
+            "id": [r[0] for r in rows],
+            "layer": [r[1] for r in rows],
+            "latitude": [r[2] for r in rows],
+            "longitude": [r[3] for r in rows],
+            "fatalities_low": pd.array([None] * len(rows), dtype="Int64"),
+            "fatalities_high": pd.array([r[4] for r in rows], dtype="Int64"),
+        }
+    )
 
 
 def test_the_block_layout_is_the_documented_one() -> None:
-    data = encode(np.array([12.5, -3.25]), np.array([-1.5, 2.0]), np.array([4.0, 28.0]),
-                  np.array([0, 4]))
+    data = encode(
+        np.array([12.5, -3.25]), np.array([-1.5, 2.0]), np.array([4.0, 28.0]), np.array([0, 4])
+    )
     assert data[:4] == b"ATP1"
     assert int.from_bytes(data[4:8], "little") == 2
     assert len(data) == 8 + 10 * 2
@@ -46,19 +51,20 @@ def test_mismatched_arrays_are_refused() -> None:
 
 
 def test_drawing_order_is_layers_then_largest_first_and_ids_follow_it() -> None:
-    events = frame([
-        ("small-ins", "insurgency", 14.0, -1.0, 0),
-        ("coup", "coup-successful", 12.4, -1.5, None),
-        ("big-ins", "insurgency", 14.1, -1.1, 400),
-        ("state", "state-violence", 13.0, 1.0, 9),
-        ("plot", "coup-plot", 12.6, -8.0, None),
-    ])
+    events = frame(
+        [
+            ("small-ins", "insurgency", 14.0, -1.0, 0),
+            ("coup", "coup-successful", 12.4, -1.5, None),
+            ("big-ins", "insurgency", 14.1, -1.1, 400),
+            ("state", "state-violence", 13.0, 1.0, 9),
+            ("plot", "coup-plot", 12.6, -8.0, None),
+        ]
+    )
     block = event_block(events)
     back = decode(block.data)
     styles = [DRAW_ORDER[i] for i in back["style"]]
     # Common layers below, coups on top (successful coups last); big marks under small ones.
-    assert styles == ["insurgency", "insurgency", "state-violence", "coup-plot",
-                      "coup-successful"]
+    assert styles == ["insurgency", "insurgency", "state-violence", "coup-plot", "coup-successful"]
     assert block.ids.tolist() == ["big-ins", "small-ins", "state", "plot", "coup"]
     assert back["radius"][0] == pointlayer.MAX_RADIUS_PX
     assert back["radius"][1] == pointlayer.MIN_RADIUS_PX
@@ -68,12 +74,14 @@ def test_drawing_order_is_layers_then_largest_first_and_ids_follow_it() -> None:
 
 
 def test_only_located_events_on_visible_layers_are_in_the_block() -> None:
-    events = frame([
-        ("a", "insurgency", 14.0, -1.0, 1),
-        ("no-place", "insurgency", None, None, 1),
-        ("hidden", "state-violence", 13.0, 1.0, 1),
-        ("unknown-layer", "other", 13.0, 1.0, 1),
-    ])
+    events = frame(
+        [
+            ("a", "insurgency", 14.0, -1.0, 1),
+            ("no-place", "insurgency", None, None, 1),
+            ("hidden", "state-violence", 13.0, 1.0, 1),
+            ("unknown-layer", "other", 13.0, 1.0, 1),
+        ]
+    )
     block = event_block(events, layers=("insurgency", "coup-plot"))
     assert block.ids.tolist() == ["a"]
     assert len(block) == 1
@@ -93,8 +101,9 @@ def test_an_empty_view_is_a_valid_block() -> None:
 
 
 def test_indices_from_a_click_never_reach_outside_the_block() -> None:
-    block = event_block(frame([("a", "insurgency", 14.0, -1.0, 1),
-                               ("b", "insurgency", 14.0, -1.0, 2)]))
+    block = event_block(
+        frame([("a", "insurgency", 14.0, -1.0, 1), ("b", "insurgency", 14.0, -1.0, 2)])
+    )
     assert block.ids.tolist() == ["b", "a"]  # the larger toll first
     assert block.ids_at([1, 5, -1, 0, "0", 1.0]) == ["a", "b"]
 
@@ -103,8 +112,10 @@ def test_click_hits_reads_only_a_well_formed_event_click() -> None:
     props = {"kind": "event-hits", "token": "ab12", "hits": [3, 1, True, "2", 0]}
     payload = {"last_active_drawing": {"properties": props}}
     assert click_hits(payload) == ("ab12", [3, 1, 0])
-    assert click_hits({"last_active_drawing": {"properties": {"kind": "admin1",
-                                                              "id": "ML-7"}}}) is None
+    assert (
+        click_hits({"last_active_drawing": {"properties": {"kind": "admin1", "id": "ML-7"}}})
+        is None
+    )
     assert click_hits({"last_active_drawing": {"properties": {**props, "hits": "3"}}}) is None
     assert click_hits({"last_active_drawing": {"properties": {**props, "token": 5}}}) is None
     assert click_hits(None) is None
@@ -142,8 +153,13 @@ def test_the_map_script_defines_the_layer_once_and_each_group_only_adds_it() -> 
 def test_the_naive_reference_is_one_marker_with_a_tooltip_per_event():
     from scripts.naive_layer import naive_marker_group
 
-    events = frame([("a", "insurgency", 14.0, -1.0, 1), ("b", "coup-plot", 13.0, 0.0, None),
-                    ("c", "insurgency", None, None, 1)])
+    events = frame(
+        [
+            ("a", "insurgency", 14.0, -1.0, 1),
+            ("b", "coup-plot", 13.0, 0.0, None),
+            ("c", "insurgency", None, None, 1),
+        ]
+    )
     events["location"] = ["x", "y", "z"]
     group = naive_marker_group(events)
     markers = [c for c in group._children.values() if type(c).__name__ == "CircleMarker"]
@@ -170,6 +186,7 @@ def test_legend_matches_the_map_symbols_in_both_languages():
 
 # --- the mask of the drawn points (a filter change sends only this) -------------------------
 
+
 def test_the_mask_layout_is_one_bit_per_point_in_block_order() -> None:
     drawn = np.array([True, False, False, True, False, False, False, False, True])
     data = pointlayer.encode_mask(drawn)
@@ -189,13 +206,15 @@ def test_a_mask_decodes_to_what_was_encoded(n: int) -> None:
 
 
 def test_the_mask_draws_exactly_the_filtered_rows_in_the_blocks_order() -> None:
-    events = frame([
-        ("a", "insurgency", 14.0, -1.0, 0),
-        ("b", "coup-successful", 12.4, -1.5, None),
-        ("c", "insurgency", None, None, 3),  # not located: not in the block
-        ("d", "state-violence", 13.0, 1.0, 9),
-        ("e", "insurgency", 14.1, -1.1, 400),
-    ])
+    events = frame(
+        [
+            ("a", "insurgency", 14.0, -1.0, 0),
+            ("b", "coup-successful", 12.4, -1.5, None),
+            ("c", "insurgency", None, None, 3),  # not located: not in the block
+            ("d", "state-violence", 13.0, 1.0, 9),
+            ("e", "insurgency", 14.1, -1.1, 400),
+        ]
+    )
     block = event_block(events, DRAW_ORDER)
     kept = events["id"].isin(["b", "c", "e"]).to_numpy()  # a filter's rows
     drawn = pointlayer.visibility(block, kept)

@@ -27,10 +27,21 @@ UTM_31N = "EPSG:32631"  # metric, covers 0-6 degrees E: the tripoint's zone
 GEOD = Geod(ellps="WGS84")
 
 ALG_IDS = {
-    "ML-5", "ML-6", "ML-7", "ML-8",  # Mopti, Tombouctou, Gao, Kidal
-    "NE-3", "NE-6", "NE-8",  # Dosso, Tillabéri, Niamey
-    "BF-CENTRE", "BF-CENTRE-EST", "BF-CENTRE-SUD", "BF-CENTRE-NORD", "BF-EST",
-    "BF-PLATEAU-CENTRAL", "BF-NORD", "BF-SAHEL",
+    "ML-5",
+    "ML-6",
+    "ML-7",
+    "ML-8",  # Mopti, Tombouctou, Gao, Kidal
+    "NE-3",
+    "NE-6",
+    "NE-8",  # Dosso, Tillabéri, Niamey
+    "BF-CENTRE",
+    "BF-CENTRE-EST",
+    "BF-CENTRE-SUD",
+    "BF-CENTRE-NORD",
+    "BF-EST",
+    "BF-PLATEAU-CENTRAL",
+    "BF-NORD",
+    "BF-SAHEL",
 }
 
 
@@ -60,12 +71,18 @@ def series(*geoms: shapely.Geometry) -> gpd.GeoSeries:
 def make_units(rows: list[tuple[str, str, str]]) -> gpd.GeoDataFrame:
     """Hand-built admin-1 layer (iso3, name_fr, name_en) with dummy squares."""
     return gpd.GeoDataFrame(
-        {"iso3": [r[0] for r in rows], "name_fr": [r[1] for r in rows],
-         "name_en": [r[2] for r in rows]},
-        geometry=[shapely.box(i, 0, i + 1, 1) for i in range(len(rows))], crs="EPSG:4326")
+        {
+            "iso3": [r[0] for r in rows],
+            "name_fr": [r[1] for r in rows],
+            "name_en": [r[2] for r in rows],
+        },
+        geometry=[shapely.box(i, 0, i + 1, 1) for i in range(len(rows))],
+        crs="EPSG:4326",
+    )
 
 
 # --- tripoint --------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("iso3", sorted(MEMBERS))
 def test_tripoint_lies_on_each_members_border(countries, point, iso3):
@@ -98,6 +115,7 @@ def test_local_equidistant_crs_is_centred_on_the_point(point):
 
 # --- tri-border core -------------------------------------------------------------------------
 
+
 def test_core_has_one_part_per_member_state(core150):
     assert sorted(core150["iso3"]) == sorted(MEMBERS)
     assert core150.crs.to_epsg() == 4326
@@ -124,16 +142,20 @@ def test_core_parts_lie_within_their_state(countries, core150, point):
 
 def test_core_stays_within_the_radius(core150, point):
     coords = shapely.get_coordinates(core150.geometry.values)
-    _, _, metres = GEOD.inv(coords[:, 0], coords[:, 1], np.full(len(coords), point.x),
-                            np.full(len(coords), point.y))
+    _, _, metres = GEOD.inv(
+        coords[:, 0], coords[:, 1], np.full(len(coords), point.x), np.full(len(coords), point.y)
+    )
     assert metres.max() <= 150_000 * 1.001
 
 
 def test_core_is_clipped_to_the_three_states(countries, point):
     # At 400 km the disc reaches Benin; the core must not.
     core = shapely.union_all(tri_border_core(countries, 400).geometry.values)
-    disc = gpd.GeoSeries([shapely.Point(0, 0).buffer(400_000)],
-                         crs=local_equidistant_crs(point)).to_crs("EPSG:4326").iloc[0]
+    disc = (
+        gpd.GeoSeries([shapely.Point(0, 0).buffer(400_000)], crs=local_equidistant_crs(point))
+        .to_crs("EPSG:4326")
+        .iloc[0]
+    )
     others = countries.loc[~countries["iso3"].isin(MEMBERS)]
     benin = one(countries, "iso3", "BEN")
     assert area_km2(series(benin.intersection(disc))).iloc[0] > 100  # not vacuous
@@ -155,9 +177,15 @@ def test_core_area_grows_with_radius(countries):
 
 # --- areas and distances ---------------------------------------------------------------------
 
-@pytest.mark.parametrize(("iso3", "published_km2"), [
-    ("MLI", 1_240_000), ("BFA", 274_000), ("NER", 1_267_000),
-])
+
+@pytest.mark.parametrize(
+    ("iso3", "published_km2"),
+    [
+        ("MLI", 1_240_000),
+        ("BFA", 274_000),
+        ("NER", 1_267_000),
+    ],
+)
 def test_member_area_matches_published_magnitude(countries, iso3, published_km2):
     area = area_km2(countries.loc[countries["iso3"] == iso3]).iloc[0]
     assert area == pytest.approx(published_km2, rel=0.10)
@@ -197,6 +225,7 @@ def test_geodesic_distance_is_per_point_and_zero_at_the_target():
 
 
 # --- Liptako-Gourma Authority zone -----------------------------------------------------------
+
 
 def test_alg_zone_is_exactly_the_listed_units(admin1, alg_units):
     members = alg_zone_members(admin1, alg_units)
@@ -239,8 +268,9 @@ def test_alg_outline_with_a_missing_unit_raises(admin1):
         alg_zone_outline(admin1, {"MLI": ["Atlantis"]})
 
 
-@pytest.mark.parametrize("spelling", ["Tillabéri", "TILLABERI", "tillaberi", " Tillaberi ",
-                                      "Tillabe\u0301ri"])
+@pytest.mark.parametrize(
+    "spelling", ["Tillabéri", "TILLABERI", "tillaberi", " Tillaberi ", "Tillabe\u0301ri"]
+)
 def test_alg_matching_ignores_accents_case_and_spaces(spelling):
     units = make_units([("NER", "Tillabéri", "Tillabéri"), ("NER", "Dosso", "Dosso")])
     assert alg_zone_members(units, {"NER": [spelling]}).tolist() == [True, False]

@@ -30,8 +30,7 @@ def events() -> pd.DataFrame:
 
 
 @pytest.mark.parametrize("f", FILTERS, ids=range(len(FILTERS)))
-def test_the_shared_rows_are_those_of_apply_filter(events: pd.DataFrame,
-                                                    f: EventFilter) -> None:
+def test_the_shared_rows_are_those_of_apply_filter(events: pd.DataFrame, f: EventFilter) -> None:
     # No layer chosen in the sidebar draws nothing (apply_filter reads it as "any layer").
     expected = apply_filter(events, f) if f.layers else events.iloc[0:0]
     got = ui_events.filtered_events(events, f)
@@ -42,15 +41,18 @@ def test_the_shared_rows_are_those_of_apply_filter(events: pd.DataFrame,
 
 
 @pytest.mark.parametrize("f", FILTERS, ids=range(len(FILTERS)))
-def test_the_sidebar_counts_are_the_filters_counts_on_every_layer(events: pd.DataFrame,
-                                                                   f: EventFilter) -> None:
+def test_the_sidebar_counts_are_the_filters_counts_on_every_layer(
+    events: pd.DataFrame, f: EventFilter
+) -> None:
     assert ui_events.filtered_layer_counts(events, f) == layer_counts(
-        apply_filter(events, replace(f, layers=())))
+        apply_filter(events, replace(f, layers=()))
+    )
 
 
 def test_a_dataset_choice_keeps_only_its_events(events: pd.DataFrame) -> None:
-    two = pd.concat([events, events.assign(id=events["id"] + "-x", dataset="mine")],
-                    ignore_index=True)
+    two = pd.concat(
+        [events, events.assign(id=events["id"] + "-x", dataset="mine")], ignore_index=True
+    )
     f = EventFilter(layers=LAYERS)
     mine = ui_events.filtered_events(two, f, datasets=("mine",))
     assert len(mine) == len(apply_filter(events, f)) and set(mine["dataset"]) == {"mine"}

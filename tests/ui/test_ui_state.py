@@ -67,22 +67,32 @@ def used_names(source: str) -> list[tuple[int, str, str, bool]]:
     tree = ast.parse(source)
     aliases: dict[str, str] = {}
     for node in ast.walk(tree):
-        if (isinstance(node, ast.Assign) and isinstance(node.value, ast.Attribute)
-                and node.value.attr in _STATE):
-            aliases.update({t.id: node.value.attr for t in node.targets
-                            if isinstance(t, ast.Name)})
+        if (
+            isinstance(node, ast.Assign)
+            and isinstance(node.value, ast.Attribute)
+            and node.value.attr in _STATE
+        ):
+            aliases.update({t.id: node.value.attr for t in node.targets if isinstance(t, ast.Name)})
 
     def kind_of(node: ast.AST) -> str | None:
-        attr = (node.attr if isinstance(node, ast.Attribute) and node.attr in _STATE
-                else aliases.get(node.id) if isinstance(node, ast.Name) else None)
+        attr = (
+            node.attr
+            if isinstance(node, ast.Attribute) and node.attr in _STATE
+            else aliases.get(node.id)
+            if isinstance(node, ast.Name)
+            else None
+        )
         return None if attr is None else "param" if attr == "query_params" else "key"
 
     found: list[tuple[int, str, ast.AST]] = []
     for node in ast.walk(tree):
         if isinstance(node, ast.Subscript) and (kind := kind_of(node.value)):
             found.append((node.lineno, kind, node.slice))
-        elif isinstance(node, ast.Compare) and node.comparators and (
-                kind := kind_of(node.comparators[0])):
+        elif (
+            isinstance(node, ast.Compare)
+            and node.comparators
+            and (kind := kind_of(node.comparators[0]))
+        ):
             found.append((node.lineno, kind, node.left))
         elif isinstance(node, ast.Call):
             func = node.func
@@ -97,8 +107,11 @@ def used_names(source: str) -> list[tuple[int, str, str, bool]]:
             if name in _KEY_FUNCS:
                 args = node.args[:1] if name == "url_backed" else node.args
                 for i, arg in enumerate(args):
-                    kind = "param" if name == "write_params" or (name == "remember"
-                                                                 and i == 1) else "key"
+                    kind = (
+                        "param"
+                        if name == "write_params" or (name == "remember" and i == 1)
+                        else "key"
+                    )
                     keys = arg.keys if isinstance(arg, ast.Dict) else [arg]
                     found += [(node.lineno, kind, k) for k in keys if k]
     for node in tree.body:  # module constants naming a key or a parameter
@@ -107,8 +120,11 @@ def used_names(source: str) -> list[tuple[int, str, str, bool]]:
             for target in targets:
                 if isinstance(target, ast.Name) and target.id.endswith(_NAME_SUFFIXES):
                     kind = "param" if "_PARAM" in target.id else "key"
-                    values = (node.value.elts if isinstance(node.value, ast.Tuple | ast.List)
-                              else [node.value])
+                    values = (
+                        node.value.elts
+                        if isinstance(node.value, ast.Tuple | ast.List)
+                        else [node.value]
+                    )
                     found += [(node.lineno, kind, v) for v in values if v is not None]
     out = []
     for line, kind, node in found:
@@ -125,8 +141,9 @@ def problems(module: str, source: str) -> list[str]:
     for line, kind, name, is_prefix in used_names(source):
         if is_prefix:
             # f"{x}_..." cannot be checked: a run-time key starts with a declared family
-            allowed = next((f.pages for f in state.FAMILIES
-                            if name and name.startswith(f.prefix)), None)
+            allowed = next(
+                (f.pages for f in state.FAMILIES if name and name.startswith(f.prefix)), None
+            )
         else:
             allowed = state.key_pages(name) if kind == "key" else state.param_pages(name)
         where = f"{module}:{line}: {kind} {name!r}{'…' if is_prefix else ''}"
@@ -135,14 +152,18 @@ def problems(module: str, source: str) -> list[str]:
         elif module in _ANY_OF and not (allowed & pages):
             out.append(f"{where} belongs to {sorted(allowed)}, not to {sorted(pages)}")
         elif module not in _ANY_OF and not pages <= allowed:
-            out.append(f"{where} belongs to {sorted(allowed)}; this module serves "
-                       f"{sorted(pages)}")
+            out.append(f"{where} belongs to {sorted(allowed)}; this module serves {sorted(pages)}")
     return out
 
 
 def _modules() -> list[str]:
-    found = ["dashboard.py", *(str(p.relative_to(ROOT)) for p in sorted(
-        [*(ROOT / "pages").glob("*.py"), *(ROOT / "geo" / "ui").glob("*.py")]))]
+    found = [
+        "dashboard.py",
+        *(
+            str(p.relative_to(ROOT))
+            for p in sorted([*(ROOT / "pages").glob("*.py"), *(ROOT / "geo" / "ui").glob("*.py")])
+        ),
+    ]
     return found
 
 
@@ -177,8 +198,14 @@ st.button("z", key=f"{X_KEY}_{2}")
     assert any("'sg_end' belongs to ['changes']" in p for p in found)
     assert any("'zz_'…" in p for p in found)
     assert any("key ''…" in p for p in found)  # a run-time key with no declared family
-    assert problems("pages/map.py", 'import streamlit as st\nst.session_state["selection"]\n'
-                    'st.toggle("a", key="radius")\nst.query_params.get("sel")\n') == []
+    assert (
+        problems(
+            "pages/map.py",
+            'import streamlit as st\nst.session_state["selection"]\n'
+            'st.toggle("a", key="radius")\nst.query_params.get("sel")\n',
+        )
+        == []
+    )
 
 
 def test_shared_keys_are_declared_for_each_page_that_uses_them() -> None:
@@ -193,25 +220,37 @@ def test_shared_keys_are_declared_for_each_page_that_uses_them() -> None:
 def test_a_url_parameter_names_one_declaration() -> None:
     params = [k.param for k in state.KEYS.values() if k.param]
     assert len(params) == len(set(params))
-    assert not set(params) & {p.name for p in state.PARAMS.values()
-                              if p.name not in params}
+    assert not set(params) & {p.name for p in state.PARAMS.values() if p.name not in params}
 
 
-@pytest.mark.parametrize(("key", "value", "text"), [
-    (state.ALG, False, "0"), (state.CORE, True, "1"), (state.RADIUS, 75.0, "75"),
-    (state.RADIUS, 37.5, "37.5"), (state.SG_PERIOD, "week", "week"),
-    (state.SG_END, date(2019, 12, 31), "2019-12-31"), (state.TL_UNVERIFIED, True, "1"),
-    (state.PIVOT, date(2023, 7, 26), "2023-07-26"),
-])
+@pytest.mark.parametrize(
+    ("key", "value", "text"),
+    [
+        (state.ALG, False, "0"),
+        (state.CORE, True, "1"),
+        (state.RADIUS, 75.0, "75"),
+        (state.RADIUS, 37.5, "37.5"),
+        (state.SG_PERIOD, "week", "week"),
+        (state.SG_END, date(2019, 12, 31), "2019-12-31"),
+        (state.TL_UNVERIFIED, True, "1"),
+        (state.PIVOT, date(2023, 7, 26), "2023-07-26"),
+    ],
+)
 def test_codecs_read_back_what_they_write(key: state.Key, value: object, text: str) -> None:
     assert state.encoded([(key, value)]) == {key.param: text}
     assert key.decode is not None and key.decode(text) == value
 
 
-@pytest.mark.parametrize(("key", "text"), [
-    (state.RADIUS, "401"), (state.RADIUS, "ten"), (state.ALG, "maybe"),
-    (state.SG_PERIOD, "fortnight"), (state.SG_END, "2019-13-01"),
-])
+@pytest.mark.parametrize(
+    ("key", "text"),
+    [
+        (state.RADIUS, "401"),
+        (state.RADIUS, "ten"),
+        (state.ALG, "maybe"),
+        (state.SG_PERIOD, "fortnight"),
+        (state.SG_END, "2019-13-01"),
+    ],
+)
 def test_codecs_refuse_what_the_page_cannot_take(key: state.Key, text: str) -> None:
     assert key.decode is not None and key.decode(text) is None
 

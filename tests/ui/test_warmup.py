@@ -44,7 +44,8 @@ def fresh_events(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_the_first_map_analysis_and_changes_pages_find_what_the_warm_up_prepared(
-        fresh_events: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    fresh_events: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
     calls: Counter = Counter()
     counted(monkeypatch, calls, mapdata, "event_block")
     counted(monkeypatch, calls, ui_events, "filter_mask")
@@ -54,8 +55,13 @@ def test_the_first_map_analysis_and_changes_pages_find_what_the_warm_up_prepared
     for _name, step in warmup._STEPS:
         step()
     prepared = dict(calls)
-    assert prepared == {"event_block": 1, "filter_mask": 1, "prepare": 1, "trend_cube": 1,
-                        "change_table": 2}  # regions and countries
+    assert prepared == {
+        "event_block": 1,
+        "filter_mask": 1,
+        "prepare": 1,
+        "trend_cube": 1,
+        "change_table": 2,
+    }  # regions and countries
 
     at = AppTest.from_file(DASHBOARD, default_timeout=120)
     at.run()
@@ -72,7 +78,8 @@ def test_the_first_map_analysis_and_changes_pages_find_what_the_warm_up_prepared
 
 
 def test_without_a_runtime_the_warm_up_does_nothing_and_says_so(
-        monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
     monkeypatch.setattr(warmup, "_RUNTIME_WAIT_S", 0.05)
     monkeypatch.setattr(warmup, "_logger", lambda: logging.getLogger("test.warmup"))
     with caplog.at_level(logging.INFO, logger="test.warmup"):
@@ -81,7 +88,8 @@ def test_without_a_runtime_the_warm_up_does_nothing_and_says_so(
 
 
 def test_a_failing_step_is_logged_and_never_raised(
-        monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
     def broken() -> None:
         raise OSError("disk gone")
 
@@ -128,7 +136,8 @@ def test_every_page_run_is_counted_as_ended(fresh_events: None) -> None:
 
 
 def test_garbage_is_collected_only_once_no_page_has_run_for_a_while(
-        fresh_events: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    fresh_events: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Streamlit's collection after each run is off (config.toml); the idle collector
     freezes and collects once pages are quiet, never while one runs."""
     import gc
@@ -136,8 +145,9 @@ def test_garbage_is_collected_only_once_no_page_has_run_for_a_while(
 
     from geo.ui import analysis as ui_an
 
-    config = tomllib.loads(Path(DASHBOARD).with_name(".streamlit").joinpath(
-        "config.toml").read_text(encoding="utf-8"))
+    config = tomllib.loads(
+        Path(DASHBOARD).with_name(".streamlit").joinpath("config.toml").read_text(encoding="utf-8")
+    )
     assert config["runner"]["postScriptGC"] is False
     monkeypatch.setattr(warmup, "IDLE_S", 0.2)
     collected = threading.Event()
@@ -161,28 +171,90 @@ def test_garbage_is_collected_only_once_no_page_has_run_for_a_while(
         ui_an._FROZEN_FOR[0] = None
 
 
-@pytest.mark.parametrize(("path", "order"), [
-    (None, ["libraries", "events", "base map", "map view", "map block", "analysis",
-            "changes", "other languages"]),
-    ("/analysis", ["libraries", "events", "base map", "analysis", "map view", "map block",
-                   "changes", "other languages"]),
-    ("/changes", ["libraries", "events", "changes", "base map", "map view", "map block",
-                  "analysis", "other languages"]),
-    ("/timeline", ["libraries", "events", "base map", "map view", "map block", "analysis",
-                   "changes", "other languages"]),
-    ("/_stcore/health", ["libraries", "events", "base map", "map view", "map block",
-                         "analysis", "changes", "other languages"]),
-])
+@pytest.mark.parametrize(
+    ("path", "order"),
+    [
+        (
+            None,
+            [
+                "libraries",
+                "events",
+                "base map",
+                "map view",
+                "map block",
+                "analysis",
+                "changes",
+                "other languages",
+            ],
+        ),
+        (
+            "/analysis",
+            [
+                "libraries",
+                "events",
+                "base map",
+                "analysis",
+                "map view",
+                "map block",
+                "changes",
+                "other languages",
+            ],
+        ),
+        (
+            "/changes",
+            [
+                "libraries",
+                "events",
+                "changes",
+                "base map",
+                "map view",
+                "map block",
+                "analysis",
+                "other languages",
+            ],
+        ),
+        (
+            "/timeline",
+            [
+                "libraries",
+                "events",
+                "base map",
+                "map view",
+                "map block",
+                "analysis",
+                "changes",
+                "other languages",
+            ],
+        ),
+        (
+            "/_stcore/health",
+            [
+                "libraries",
+                "events",
+                "base map",
+                "map view",
+                "map block",
+                "analysis",
+                "changes",
+                "other languages",
+            ],
+        ),
+    ],
+)
 def test_the_page_a_browser_opens_has_its_values_prepared_first(
-        monkeypatch: pytest.MonkeyPatch, path: str | None, order: list[str]) -> None:
+    monkeypatch: pytest.MonkeyPatch, path: str | None, order: list[str]
+) -> None:
     """A browser's GET of /analysis comes a second before its script runs: the warm-up
     prepares the Analysis page's values before the map's (which wait for a page served)."""
     done: list[str] = []
     steps = tuple((name, (lambda n=name: done.append(n))) for name, _ in warmup._STEPS)
-    needed = {new: warmup._NEEDED_BY.get(old, frozenset())
-              for (_, new), (_, old) in zip(steps, warmup._STEPS, strict=True)}
-    later = frozenset(new for (_, new), (_, old) in zip(steps, warmup._STEPS, strict=True)
-                      if old in warmup._LATER)
+    needed = {
+        new: warmup._NEEDED_BY.get(old, frozenset())
+        for (_, new), (_, old) in zip(steps, warmup._STEPS, strict=True)
+    }
+    later = frozenset(
+        new for (_, new), (_, old) in zip(steps, warmup._STEPS, strict=True) if old in warmup._LATER
+    )
     monkeypatch.setattr(warmup, "_STEPS", steps)
     monkeypatch.setattr(warmup, "_NEEDED_BY", needed)
     monkeypatch.setattr(warmup, "_LATER", later)
@@ -196,7 +268,8 @@ def test_the_page_a_browser_opens_has_its_values_prepared_first(
 
 
 def test_the_entry_point_tells_the_warm_up_which_page_is_requested(
-        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     import asyncio
     import importlib.util
     import threading
@@ -219,7 +292,8 @@ def test_the_entry_point_tells_the_warm_up_which_page_is_requested(
             asyncio.run(middleware({"type": "http", "method": "GET", "path": path}, None, None))
 
     thread = threading.Thread(
-        target=serve, args=(("/static/vendor/leaflet.js", "/analysis", "/_stcore/stream"),))
+        target=serve, args=(("/static/vendor/leaflet.js", "/analysis", "/_stcore/stream"),)
+    )
     thread.start()
     thread.join(timeout=10)
     assert passed == ["/static/vendor/leaflet.js", "/analysis", "/_stcore/stream"]

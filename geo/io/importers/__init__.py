@@ -57,8 +57,11 @@ from geo.model.messages import Joined, Message, text_of
 
 FORMATS: tuple[str, ...] = ("acled", "ucdp", "app")
 DATE_ORDERS: tuple[str, ...] = dates.DATE_ORDERS
-FORMAT_LABELS = {"acled": "ACLED export", "ucdp": "UCDP GED (CSV)",
-                 "app": "Sahel Atlas CSV (data dictionary)"}
+FORMAT_LABELS = {
+    "acled": "ACLED export",
+    "ucdp": "UCDP GED (CSV)",
+    "app": "Sahel Atlas CSV (data dictionary)",
+}
 # The CSV size limit follows from memory, not from a round number: an import streams the
 # file in chunks, but the plan (the accepted events, shown before anything is stored) and
 # the read cache written after it grow with the file. Measured with
@@ -87,8 +90,9 @@ class ImportFileError(ValueError):
     ``what``, ``where`` and ``fix`` are their English texts (command line, logs), and
     :meth:`texts` writes them in the reader's language."""
 
-    def __init__(self, what: Message | str, where: Message | str = "",
-                 fix: Message | str | None = "") -> None:
+    def __init__(
+        self, what: Message | str, where: Message | str = "", fix: Message | str | None = ""
+    ) -> None:
         self.parts = (what, where, fix or "")
         self.what, self.where, self.fix = self.texts("en")
         super().__init__(self.text("en"))
@@ -101,10 +105,15 @@ class ImportFileError(ValueError):
     def text(self, lang: str) -> str:
         """The whole message in one line, in ``lang`` (what. Where: …. How to fix: …)."""
         what, where, fix = self.texts(lang)
-        return " ".join(part for part in (
-            what.rstrip(".") + ".",
-            translate("data_error_where", lang, text=where) + "." if where else "",
-            translate("data_error_fix", lang, text=fix) if fix else "") if part)
+        return " ".join(
+            part
+            for part in (
+                what.rstrip(".") + ".",
+                translate("data_error_where", lang, text=where) + "." if where else "",
+                translate("data_error_fix", lang, text=fix) if fix else "",
+            )
+            if part
+        )
 
 
 @dataclass(frozen=True)
@@ -186,14 +195,22 @@ class ImportPlan:
         return self.events.head(n)
 
     def info(self) -> DatasetInfo:
-        return DatasetInfo(self.dataset, self.format, self.version, self.accessed,
-                           self.file_name, "", self.accepted)
+        return DatasetInfo(
+            self.dataset,
+            self.format,
+            self.version,
+            self.accessed,
+            self.file_name,
+            "",
+            self.accepted,
+        )
 
     def attribution(self, lang: str = "en") -> str:
         return attribution(self.format, self.version, self.accessed, self.dataset, lang)
 
 
 # --- the file itself -------------------------------------------------------------------------
+
 
 def available_memory() -> int:
     """Bytes of memory available to a new task now (Linux ``MemAvailable``; elsewhere the
@@ -227,12 +244,13 @@ def check_size(path: Path, name: str | None = None, limit: int | None = None) ->
     name = name or path.name
     size = path.stat().st_size
     if limit is None:
-        limit = (MAX_XLSX_BYTES if path.suffix.lower() in (".xlsx", ".xlsm")
-                 else max_file_bytes())
+        limit = MAX_XLSX_BYTES if path.suffix.lower() in (".xlsx", ".xlsm") else max_file_bytes()
     if size > limit:
         raise ImportFileError(
-            Message.of("err_too_large", size=round(size / 1024**2),
-                       limit=round(limit / 1024**2)), name, Message.of("fix_too_large"))
+            Message.of("err_too_large", size=round(size / 1024**2), limit=round(limit / 1024**2)),
+            name,
+            Message.of("fix_too_large"),
+        )
     if size == 0:
         raise ImportFileError(Message.of("err_empty"), name, Message.of("fix_empty"))
     return size
@@ -242,12 +260,14 @@ def _where(file_name: str, line: int = 0, header: bool = False) -> Message | str
     """Where in a file: its name, and the line (of the header) when known."""
     if not line:
         return file_name
-    return Message.of("err_where_header" if header else "err_where_line", file=file_name,
-                      line=str(line))
+    return Message.of(
+        "err_where_header" if header else "err_where_line", file=file_name, line=str(line)
+    )
 
 
-def inspect_file(path: Path, encoding: str = "utf-8", name: str | None = None,
-                 fmt: str | None = None) -> FileInfo:
+def inspect_file(
+    path: Path, encoding: str = "utf-8", name: str | None = None, fmt: str | None = None
+) -> FileInfo:
     """Check a file before reading it whole; raise :class:`ImportFileError` if hopeless.
 
     ``name`` is the file's name as the user knows it (an upload is read from a temporary
@@ -265,8 +285,9 @@ def inspect_file(path: Path, encoding: str = "utf-8", name: str | None = None,
     suffix = Path(name).suffix.lower() or path.suffix.lower()
     if head.startswith(b"PK\x03\x04"):
         if suffix not in (".xlsx", ".xlsm"):
-            raise ImportFileError(Message.of("err_zip_not_csv"), name,
-                                  Message.of("fix_zip_not_csv"))
+            raise ImportFileError(
+                Message.of("err_zip_not_csv"), name, Message.of("fix_zip_not_csv")
+            )
         return _inspect_xlsx(path, name, fmt)
     if suffix in (".xlsx", ".xlsm"):
         raise ImportFileError(Message.of("err_bad_xlsx"), name, Message.of("fix_bad_xlsx"))
@@ -274,44 +295,56 @@ def inspect_file(path: Path, encoding: str = "utf-8", name: str | None = None,
         enc = reading.detect_encoding(head, encoding)
     except reading.ReadError as err:
         raise ImportFileError(err.what, name, err.fix) from err
-    text = head[enc.bom:].decode(enc.codec, errors="replace")
+    text = head[enc.bom :].decode(enc.codec, errors="replace")
     if len(head) == HEAD_BYTES:
         text = text[:-4]  # a character may be cut at the end of the block
     if "\x00" in text or sum(c < "\t" or "\r" < c < " " for c in text[:4096]) > 10:
         raise ImportFileError(Message.of("err_binary"), name, Message.of("fix_binary"))
     bad = text.find("\ufffd") if enc.codec.startswith("utf-8") else -1
     if bad >= 0 and "\ufffd".encode() not in head:
-        raise ImportFileError(Message.of("err_not_utf8"),
-                              _where(name, text.count(enc.newline, 0, bad) + 1),
-                              Message.of("fix_not_utf8"))
+        raise ImportFileError(
+            Message.of("err_not_utf8"),
+            _where(name, text.count(enc.newline, 0, bad) + 1),
+            Message.of("fix_not_utf8"),
+        )
     lines = text.split(enc.newline)
     skip = 0
     while skip < len(lines) and lines[skip].startswith("#"):
         skip += 1
     if skip >= len(lines) or not lines[skip].strip():
-        raise ImportFileError(Message.of("err_no_header"), _where(name, skip + 1),
-                              Message.of("fix_no_header"))
+        raise ImportFileError(
+            Message.of("err_no_header"), _where(name, skip + 1), Message.of("fix_no_header")
+        )
     candidates = reading.header_candidates(lines[skip].rstrip("\r"))
-    delimiter, header = next(((sep, cells) for sep, cells in candidates
-                              if detect_format(cells)), candidates[0])
+    delimiter, header = next(
+        ((sep, cells) for sep, cells in candidates if detect_format(cells)), candidates[0]
+    )
     if delimiter not in (",", "\t"):
         if detect_format(header) or len(header) > 2:
             raise ImportFileError(
-                Message.of("err_delimiter",
-                           delimiter=Message.of(
-                               "delim_" + reading.DELIMITERS[delimiter].replace(" ", "_"))),
-                _where(name, skip + 1, header=True), Message.of("fix_delimiter"))
+                Message.of(
+                    "err_delimiter",
+                    delimiter=Message.of(
+                        "delim_" + reading.DELIMITERS[delimiter].replace(" ", "_")
+                    ),
+                ),
+                _where(name, skip + 1, header=True),
+                Message.of("fix_delimiter"),
+            )
         delimiter, header = ",", next(c for s, c in candidates if s == ",")
     columns = tuple(c.strip() for c in header)
     _check_columns(columns, name, skip + 1)
-    return FileInfo("csv", columns, skip, enc.codec, delimiter=delimiter, bom=enc.bom,
-                    newline=enc.newline)
+    return FileInfo(
+        "csv", columns, skip, enc.codec, delimiter=delimiter, bom=enc.bom, newline=enc.newline
+    )
 
 
 def _unreadable(name: str, err: OSError) -> ImportFileError:
-    return ImportFileError(Message.of("err_unreadable",
-                                      reason=err.strerror or type(err).__name__),
-                           name, Message.of("fix_unreadable"))
+    return ImportFileError(
+        Message.of("err_unreadable", reason=err.strerror or type(err).__name__),
+        name,
+        Message.of("fix_unreadable"),
+    )
 
 
 def _check_columns(columns: tuple[str, ...], name: str, line: int) -> None:
@@ -324,10 +357,23 @@ def _check_columns(columns: tuple[str, ...], name: str, line: int) -> None:
     dups = {col: nums for col, nums in seen.items() if len(nums) > 1}
     if dups:
         raise ImportFileError(
-            Message.of("err_duplicate_columns", columns=Joined("; ", tuple(
-                Message.of("err_duplicate_column", name=repr(col),
-                           numbers=", ".join(map(str, nums))) for col, nums in dups.items()))),
-            _where(name, line, header=True), Message.of("fix_duplicate_columns"))
+            Message.of(
+                "err_duplicate_columns",
+                columns=Joined(
+                    "; ",
+                    tuple(
+                        Message.of(
+                            "err_duplicate_column",
+                            name=repr(col),
+                            numbers=", ".join(map(str, nums)),
+                        )
+                        for col, nums in dups.items()
+                    ),
+                ),
+            ),
+            _where(name, line, header=True),
+            Message.of("fix_duplicate_columns"),
+        )
 
 
 def _inspect_xlsx(path: Path, name: str, fmt: str | None = None) -> FileInfo:
@@ -343,8 +389,9 @@ def _inspect_xlsx(path: Path, name: str, fmt: str | None = None) -> FileInfo:
     except workbook.WorkbookError as err:
         raise ImportFileError(err.what, name, err.fix) from err
     _check_columns(header.columns, name, header.row)
-    return FileInfo("xlsx", header.columns, header.row - 1, "", sheet=header.sheet,
-                    sheets=header.sheets)
+    return FileInfo(
+        "xlsx", header.columns, header.row - 1, "", sheet=header.sheet, sheets=header.sheets
+    )
 
 
 def detect_format(columns: tuple[str, ...] | list[str]) -> str | None:
@@ -353,8 +400,9 @@ def detect_format(columns: tuple[str, ...] | list[str]) -> str | None:
     cols = {c.strip().lower() for c in columns}
     if {"event_id_cnty", "event_date", "event_type"} <= cols:
         return "acled"
-    if ({"type_of_violence", "where_prec", "date_prec"} <= cols
-            and set(canonical_columns("ucdp", list(cols))) >= {"best"}):
+    if {"type_of_violence", "where_prec", "date_prec"} <= cols and set(
+        canonical_columns("ucdp", list(cols))
+    ) >= {"best"}:
         return "ucdp"
     if {"id", "dataset", "category", "subtype", "date_precision"} <= cols:
         return "app"
@@ -397,8 +445,14 @@ def _rows_table(rows: list[list[str]], width: int) -> pa.Table:
 _MISSING = pa.array(sorted(reading.MISSING_VALUES), type=pa.string())
 
 
-def _chunks(path: Path, info: FileInfo, chunk_rows: int, file_name: str,
-            block_bytes: int | None = None, fmt: str | None = None) -> Iterator[Chunk]:
+def _chunks(
+    path: Path,
+    info: FileInfo,
+    chunk_rows: int,
+    file_name: str,
+    block_bytes: int | None = None,
+    fmt: str | None = None,
+) -> Iterator[Chunk]:
     """The file's rows in chunks of ``chunk_rows`` items (rows and unparseable rows
     together, the last chunk shorter), in file order, whatever way they were read: the
     chunks do not depend on how the reader split the file (:func:`reading.rows`). Columns
@@ -420,10 +474,8 @@ def _chunks(path: Path, info: FileInfo, chunk_rows: int, file_name: str,
     def flush() -> Chunk:
         nonlocal filled
         piece()
-        table = (pa.concat_tables([t for t, _ in pieces]) if pieces
-                 else _rows_table([], width))
-        numbers = (np.concatenate([n for _, n in pieces]) if pieces
-                   else np.array([], dtype=np.int64))
+        table = pa.concat_tables([t for t, _ in pieces]) if pieces else _rows_table([], width)
+        numbers = np.concatenate([n for _, n in pieces]) if pieces else np.array([], dtype=np.int64)
         chunk = Chunk(_frame(table, columns), numbers, list(malformed))
         pieces.clear()
         malformed.clear()
@@ -431,12 +483,22 @@ def _chunks(path: Path, info: FileInfo, chunk_rows: int, file_name: str,
         return chunk
 
     if info.kind == "xlsx":
-        source: Iterator = ((n, cells) for n, cells in workbook.sheet_rows(
-            path, workbook.SheetHeader(info.sheet, info.header_line, info.columns)))
+        source: Iterator = (
+            (n, cells)
+            for n, cells in workbook.sheet_rows(
+                path, workbook.SheetHeader(info.sheet, info.header_line, info.columns)
+            )
+        )
     else:
         enc = reading.TextEncoding(info.encoding, info.bom, info.newline)
-        source = reading.rows(path, enc, info.header_line + 1, info.delimiter, width,
-                              block_bytes or reading.FAST_BLOCK_BYTES)
+        source = reading.rows(
+            path,
+            enc,
+            info.header_line + 1,
+            info.delimiter,
+            width,
+            block_bytes or reading.FAST_BLOCK_BYTES,
+        )
     for item in source:
         if isinstance(item, reading.Block):
             piece()
@@ -473,12 +535,21 @@ def default_version(fmt: str, file_name: str, today: date) -> str:
 
 # --- prepare and commit ----------------------------------------------------------------------
 
-def prepare(path: Path | str, fmt: str | None = None, dataset: str | None = None,
-            version: str | None = None, accessed: str | None = None,
-            store: Store | None = None, progress: Progress | None = None,
-            encoding: str = "utf-8", file_name: str | None = None,
-            chunk_rows: int = CHUNK_ROWS, today: date | None = None,
-            date_order: str | None = None) -> ImportPlan:
+
+def prepare(
+    path: Path | str,
+    fmt: str | None = None,
+    dataset: str | None = None,
+    version: str | None = None,
+    accessed: str | None = None,
+    store: Store | None = None,
+    progress: Progress | None = None,
+    encoding: str = "utf-8",
+    file_name: str | None = None,
+    chunk_rows: int = CHUNK_ROWS,
+    today: date | None = None,
+    date_order: str | None = None,
+) -> ImportPlan:
     """Read, map and validate a file; compare with the store. Stores nothing.
 
     ``date_order`` (``dmy`` or ``mdy``) reads numbers-only dates in that order; by
@@ -493,33 +564,53 @@ def prepare(path: Path | str, fmt: str | None = None, dataset: str | None = None
     if fmt is None and info.kind == "xlsx":
         raise ImportFileError(
             Message.of("err_no_known_sheet", sheets=", ".join(map(repr, info.sheets))),
-            file_name, Message.of("fix_no_known_sheet"))
+            file_name,
+            Message.of("fix_no_known_sheet"),
+        )
     if fmt is None:
         raise ImportFileError(
             Message.of("err_format_unknown"),
-            Message.of("err_where_header_columns", file=file_name,
-                       line=str(info.header_line), columns=", ".join(info.columns[:12])
-                       + (" …" if len(info.columns) > 12 else "")),
-            Message.of("fix_format_unknown"))
+            Message.of(
+                "err_where_header_columns",
+                file=file_name,
+                line=str(info.header_line),
+                columns=", ".join(info.columns[:12]) + (" …" if len(info.columns) > 12 else ""),
+            ),
+            Message.of("fix_format_unknown"),
+        )
     if fmt not in FORMATS:
-        raise ImportFileError(Message.of("err_format_name", value=repr(fmt)), "",
-                              Message.of("fix_format_name"))
+        raise ImportFileError(
+            Message.of("err_format_name", value=repr(fmt)), "", Message.of("fix_format_name")
+        )
     missing = missing_columns(fmt, info.columns)
     if missing and info.kind == "xlsx":  # (no sheet has them: the first one was read)
         raise ImportFileError(
-            Message.of("err_no_sheet_for_format", format=Message.of(f"data_format_{fmt}"),
-                       sheet=repr(info.sheet), columns=", ".join(missing),
-                       sheets=", ".join(map(repr, info.sheets))),
-            file_name, Message.of("fix_no_known_sheet"))
+            Message.of(
+                "err_no_sheet_for_format",
+                format=Message.of(f"data_format_{fmt}"),
+                sheet=repr(info.sheet),
+                columns=", ".join(missing),
+                sheets=", ".join(map(repr, info.sheets)),
+            ),
+            file_name,
+            Message.of("fix_no_known_sheet"),
+        )
     if missing:
         raise ImportFileError(
-            Message.of("err_missing_columns", format=Message.of(f"data_format_{fmt}"),
-                       columns=", ".join(missing)),
+            Message.of(
+                "err_missing_columns",
+                format=Message.of(f"data_format_{fmt}"),
+                columns=", ".join(missing),
+            ),
             _where(file_name, info.header_line, header=True),
-            Message.of("fix_missing_columns"))
+            Message.of("fix_missing_columns"),
+        )
     if date_order is not None and date_order not in DATE_ORDERS:
-        raise ImportFileError(Message.of("err_date_order_name", value=repr(date_order)), "",
-                              Message.of("fix_date_order_name"))
+        raise ImportFileError(
+            Message.of("err_date_order_name", value=repr(date_order)),
+            "",
+            Message.of("fix_date_order_name"),
+        )
     dataset = (dataset or "").strip().lower() or None
     size = path.stat().st_size
     store = store or Store()
@@ -527,16 +618,27 @@ def prepare(path: Path | str, fmt: str | None = None, dataset: str | None = None
     try:
         while True:
             try:
-                read = _read_all(path, info, fmt, dataset, file_name, today, chunk_rows,
-                                 MapOptions(date_order), size, progress)
+                read = _read_all(
+                    path,
+                    info,
+                    fmt,
+                    dataset,
+                    file_name,
+                    today,
+                    chunk_rows,
+                    MapOptions(date_order),
+                    size,
+                    progress,
+                )
                 break
             except DateOrderNeeded:
                 # Numbers-only dates: the order their whole columns decide (or a refusal).
                 date_order = _column_date_order(path, info, fmt, file_name, chunk_rows)
                 order_source = "detected"
     except reading.ReadError as err:
-        fix = err.fix or (Message.of("fix_not_valid_text")
-                          if err.what.key == "err_not_valid_text" else None)
+        fix = err.fix or (
+            Message.of("fix_not_valid_text") if err.what.key == "err_not_valid_text" else None
+        )
         raise ImportFileError(err.what, _where(file_name, err.line), fix) from err
     except workbook.WorkbookError as err:
         raise ImportFileError(err.what, file_name, err.fix) from err
@@ -552,9 +654,13 @@ def prepare(path: Path | str, fmt: str | None = None, dataset: str | None = None
     _check_dataset_name(dataset)
     events["dataset"] = dataset
     # (in slices: the hash's text copy of a million rows would take gigabytes)
-    events["row_hash"] = np.concatenate(
-        [row_hash(events.iloc[i:i + HASH_ROWS]) for i in range(0, len(events), HASH_ROWS)]
-    ) if len(events) else np.array([], "int64")
+    events["row_hash"] = (
+        np.concatenate(
+            [row_hash(events.iloc[i : i + HASH_ROWS]) for i in range(0, len(events), HASH_ROWS)]
+        )
+        if len(events)
+        else np.array([], "int64")
+    )
     stored = store.versions()
     status = _status(events, stored)
     elsewhere = _stored_elsewhere(events, stored, dataset)
@@ -563,21 +669,39 @@ def prepare(path: Path | str, fmt: str | None = None, dataset: str | None = None
     if progress:
         progress(0.95, "compared with the store")
     return ImportPlan(
-        file_name=file_name, format=fmt, dataset=dataset,
+        file_name=file_name,
+        format=fmt,
+        dataset=dataset,
         version=version or default_version(fmt, file_name, today),
-        accessed=accessed or today.isoformat(), total_rows=total, events=events,
-        problems=problems, rejected=rejected, status=status, elsewhere=elsewhere,
+        accessed=accessed or today.isoformat(),
+        total_rows=total,
+        events=events,
+        problems=problems,
+        rejected=rejected,
+        status=status,
+        elsewhere=elsewhere,
         skipped=dict(sorted(skipped.items(), key=lambda kv: (-kv[1], kv[0]))),
-        sheet=info.sheet, date_order=(date_order or "") if order_source else "",
-        date_order_source=order_source)
+        sheet=info.sheet,
+        date_order=(date_order or "") if order_source else "",
+        date_order_source=order_source,
+    )
 
 
 _Read = tuple[list[pd.DataFrame], list[RowProblem], list[pd.DataFrame], Counter, int]
 
 
-def _read_all(path: Path, info: FileInfo, fmt: str, dataset: str | None, file_name: str,
-              today: date, chunk_rows: int, options: MapOptions, size: int,
-              progress: Progress | None) -> _Read:
+def _read_all(
+    path: Path,
+    info: FileInfo,
+    fmt: str,
+    dataset: str | None,
+    file_name: str,
+    today: date,
+    chunk_rows: int,
+    options: MapOptions,
+    size: int,
+    progress: Progress | None,
+) -> _Read:
     """Every chunk of the file mapped and validated: (valid parts, problems, rejected
     parts, skipped counts, rows read). Raises :class:`DateOrderNeeded` when numbers-only
     dates turn up while ``options`` has no order."""
@@ -590,8 +714,9 @@ def _read_all(path: Path, info: FileInfo, fmt: str, dataset: str | None, file_na
     expected = _estimated_rows(path, size) if info.kind == "csv" else 1
     for chunk in _chunks(path, info, chunk_rows, file_name, fmt=fmt):
         total += len(chunk.frame) + len(chunk.malformed)
-        valid, probs, rejected, skips = _validate_chunk(chunk, fmt, dataset, file_name,
-                                                        first_seen, today, options)
+        valid, probs, rejected, skips = _validate_chunk(
+            chunk, fmt, dataset, file_name, first_seen, today, options
+        )
         skipped.update(skips)
         valid_parts.append(valid)
         problems.extend(probs)
@@ -601,8 +726,9 @@ def _read_all(path: Path, info: FileInfo, fmt: str, dataset: str | None, file_na
     return valid_parts, problems, rejected_parts, skipped, total
 
 
-def _column_date_order(path: Path, info: FileInfo, fmt: str, file_name: str,
-                       chunk_rows: int) -> str:
+def _column_date_order(
+    path: Path, info: FileInfo, fmt: str, file_name: str, chunk_rows: int
+) -> str:
     """The day/month order of the numbers-only dates of the file's date columns, decided
     over every row of them together (one pass reading those columns). Raises
     :class:`ImportFileError` when every such date fits both orders, or when some fit only
@@ -617,15 +743,27 @@ def _column_date_order(path: Path, info: FileInfo, fmt: str, file_name: str,
     where = Message.of("err_where_columns", file=file_name, columns=named)
     if dates.is_mixed(found):
         raise ImportFileError(
-            Message.of("err_date_order_mixed", columns=named, count=found.numeric,
-                       day_first=repr(found.day_first_example),
-                       month_first=repr(found.month_first_example)),
-            where, Message.of("fix_date_order"))
+            Message.of(
+                "err_date_order_mixed",
+                columns=named,
+                count=found.numeric,
+                day_first=repr(found.day_first_example),
+                month_first=repr(found.month_first_example),
+            ),
+            where,
+            Message.of("fix_date_order"),
+        )
     if order is None:
         raise ImportFileError(
-            Message.of("err_date_order_ambiguous", columns=named, count=found.numeric,
-                       example=repr(found.example)),
-            where, Message.of("fix_date_order"))
+            Message.of(
+                "err_date_order_ambiguous",
+                columns=named,
+                count=found.numeric,
+                example=repr(found.example),
+            ),
+            where,
+            Message.of("fix_date_order"),
+        )
     return order
 
 
@@ -633,8 +771,7 @@ def _concat_freeing(parts: list[pd.DataFrame]) -> pd.DataFrame:
     """``pd.concat(parts)``, column by column, each part's column let go once copied: the
     accepted events of a large file are not held twice over. Empties ``parts``."""
     columns = list(parts[0].columns)
-    out = {col: pd.concat([part.pop(col) for part in parts], ignore_index=True)
-           for col in columns}
+    out = {col: pd.concat([part.pop(col) for part in parts], ignore_index=True) for col in columns}
     parts.clear()
     return pd.DataFrame(out)
 
@@ -660,14 +797,20 @@ def _default_dataset(fmt: str, events: pd.DataFrame | None) -> str:
 
 def _check_dataset_name(name: str) -> None:
     if not DATASET_NAME_RE.match(name) or name in RESERVED_DATASETS:
-        raise ImportFileError(Message.of("err_dataset_name", value=repr(name)), "",
-                              Message.of("fix_dataset_name"))
+        raise ImportFileError(
+            Message.of("err_dataset_name", value=repr(name)), "", Message.of("fix_dataset_name")
+        )
 
 
-def _validate_chunk(chunk: Chunk, fmt: str, dataset: str | None, file_name: str,
-                    first_seen: dict[str, int], today: date,
-                    options: MapOptions | None = None
-                    ) -> tuple[pd.DataFrame, list[RowProblem], pd.DataFrame, Counter[str]]:
+def _validate_chunk(
+    chunk: Chunk,
+    fmt: str,
+    dataset: str | None,
+    file_name: str,
+    first_seen: dict[str, int],
+    today: date,
+    options: MapOptions | None = None,
+) -> tuple[pd.DataFrame, list[RowProblem], pd.DataFrame, Counter[str]]:
     """Map and validate one chunk. Problems and rejected rows carry the line in the file
     where their row starts (``chunk.lines``); rows that could not be parsed are rejected
     with the lines they span."""
@@ -694,11 +837,14 @@ def _validate_chunk(chunk: Chunk, fmt: str, dataset: str | None, file_name: str,
     # Accepted rows: ids in the result (validate_events rejects in-file duplicates).
     ids = sub["id"].str.strip()
     # (a hash lookup in an Index: much faster than Series.isin on Arrow strings)
-    accepted_pos = positions[(pd.Index(valid["id"]).get_indexer(ids) >= 0)
-                             & ~ids.duplicated().to_numpy()]
+    accepted_pos = positions[
+        (pd.Index(valid["id"]).get_indexer(ids) >= 0) & ~ids.duplicated().to_numpy()
+    ]
     stamps = pd.to_numeric(frame["timestamp"].iloc[accepted_pos], errors="coerce")
-    stamp_by_id = pd.Series(stamps.fillna(0).astype("int64").to_numpy(),
-                            index=ids.iloc[np.searchsorted(positions, accepted_pos)].to_numpy())
+    stamp_by_id = pd.Series(
+        stamps.fillna(0).astype("int64").to_numpy(),
+        index=ids.iloc[np.searchsorted(positions, accepted_pos)].to_numpy(),
+    )
     valid["timestamp"] = stamp_by_id.reindex(valid["id"]).fillna(0).astype("int64").to_numpy()
     # Duplicates across chunks.
     # (as Python lists: iterating an Arrow column converts every value on the way)
@@ -707,8 +853,19 @@ def _validate_chunk(chunk: Chunk, fmt: str, dataset: str | None, file_name: str,
     dup = np.array([i in first_seen for i in valid_ids], dtype=bool)
     for n in np.flatnonzero(dup).tolist():
         ident = valid_ids[n]
-        by_pos.append((accepted_list[n], RowProblem.of(file_name, 0, "id", Message.of(
-            "pr_duplicate_id_line", value=repr(ident), first=str(first_seen[ident])))))
+        by_pos.append(
+            (
+                accepted_list[n],
+                RowProblem.of(
+                    file_name,
+                    0,
+                    "id",
+                    Message.of(
+                        "pr_duplicate_id_line", value=repr(ident), first=str(first_seen[ident])
+                    ),
+                ),
+            )
+        )
     fresh = np.flatnonzero(~dup).tolist()
     first_lines = line_of[accepted_pos].tolist()
     first_seen.update((valid_ids[n], first_lines[n]) for n in fresh)
@@ -720,27 +877,30 @@ def _validate_chunk(chunk: Chunk, fmt: str, dataset: str | None, file_name: str,
     # One tuple object per distinct list of sources (a million rows mostly share a few):
     # saves ~100 bytes a row in the plan.
     shared: dict[tuple, tuple] = {}
-    valid["sources"] = pd.Series([shared.setdefault(t, t) for t in valid["sources"]],
-                                 dtype=object)
+    valid["sources"] = pd.Series([shared.setdefault(t, t) for t in valid["sources"]], dtype=object)
     rejected_pos = np.flatnonzero(~keep).tolist()
     reasons: dict[int, list[str]] = {}
     problems = list(file_level)
     for pos, p in by_pos:
-        problems.append(RowProblem(file_name, int(line_of[pos]), p.column, p.reason,
-                                   p.rejected, p.message))
-        reasons.setdefault(pos, []).append(f"{p.column}: {p.reason}" if p.column
-                                           else p.reason)
+        problems.append(
+            RowProblem(file_name, int(line_of[pos]), p.column, p.reason, p.rejected, p.message)
+        )
+        reasons.setdefault(pos, []).append(f"{p.column}: {p.reason}" if p.column else p.reason)
     rejected = raw.iloc[rejected_pos].copy()
-    rejected.insert(0, "problems", ["; ".join(reasons.get(i, ["rejected"]))
-                                    for i in rejected_pos])
+    rejected.insert(0, "problems", ["; ".join(reasons.get(i, ["rejected"])) for i in rejected_pos])
     rejected.insert(0, "row", [int(line_of[i]) for i in rejected_pos])
     if chunk.malformed:
-        broken = pd.DataFrame({"row": [m.first_line for m in chunk.malformed],
-                               "problems": [m.reason for m in chunk.malformed]})
+        broken = pd.DataFrame(
+            {
+                "row": [m.first_line for m in chunk.malformed],
+                "problems": [m.reason for m in chunk.malformed],
+            }
+        )
         rejected = pd.concat([rejected, broken], ignore_index=True).fillna("")
         rejected = rejected.sort_values("row", kind="stable", ignore_index=True)
-        problems.extend(RowProblem.of(file_name, m.first_line, "", m.message)
-                        for m in chunk.malformed)
+        problems.extend(
+            RowProblem.of(file_name, m.first_line, "", m.message) for m in chunk.malformed
+        )
     return valid, problems, rejected, Counter(skipped[skipped_pos].tolist())
 
 
@@ -755,8 +915,7 @@ def _in_file_lines(p: RowProblem, line_of: np.ndarray, positions: np.ndarray) ->
     return RowProblem.of(p.file, p.row, p.column, message, p.rejected)
 
 
-def _stored_elsewhere(events: pd.DataFrame, stored: pd.DataFrame,
-                      dataset: str) -> dict[str, int]:
+def _stored_elsewhere(events: pd.DataFrame, stored: pd.DataFrame, dataset: str) -> dict[str, int]:
     """How many of ``events`` are stored under another dataset name, per name."""
     names = stored["dataset"].reindex(events["id"]).dropna()
     counts = names[names != dataset].value_counts()
@@ -770,25 +929,36 @@ def _status(events: pd.DataFrame, stored: pd.DataFrame) -> pd.Series:
     ts_old = old["timestamp"].to_numpy()
     known = old["row_hash"].notna().to_numpy()
     same = known & (old["row_hash"].to_numpy() == events["row_hash"].to_numpy())
-    status = np.where(~known, "new", np.where(
-        same, "unchanged", np.where(ts_new < np.nan_to_num(ts_old.astype(float)), "stale",
-                                    "update")))
+    status = np.where(
+        ~known,
+        "new",
+        np.where(
+            same,
+            "unchanged",
+            np.where(ts_new < np.nan_to_num(ts_old.astype(float)), "stale", "update"),
+        ),
+    )
     return pd.Series(status, index=events["id"].to_numpy())
 
 
-def commit(plan: ImportPlan, store: Store | None = None,
-           progress: Progress | None = None) -> int:
+def commit(plan: ImportPlan, store: Store | None = None, progress: Progress | None = None) -> int:
     """Write the plan's new and updated events in one transaction; returns rows written."""
     store = store or Store()
     info = plan.info()
-    info = DatasetInfo(info.name, info.format, info.version, info.accessed, info.file_name,
-                       datetime.now(UTC).isoformat(timespec="seconds"), info.count)
+    info = DatasetInfo(
+        info.name,
+        info.format,
+        info.version,
+        info.accessed,
+        info.file_name,
+        datetime.now(UTC).isoformat(timespec="seconds"),
+        info.count,
+    )
     return store.write(plan.to_write, info, progress)
 
 
 def problems_frame(problems: list[RowProblem]) -> pd.DataFrame:
-    return pd.DataFrame([p.__dict__ for p in problems],
-                        columns=["file", "row", "column", "reason"])
+    return pd.DataFrame([p.__dict__ for p in problems], columns=["file", "row", "column", "reason"])
 
 
 def rejected_csv(plan: ImportPlan) -> bytes:

@@ -32,13 +32,35 @@ EXCEL_EPOCH = pd.Timestamp("1899-12-30")  # serial 1 = 1900-01-01 (Excel's leap-
 SERIAL_MIN, SERIAL_MAX = 10_000, 99_999  # 1927-05-18 .. 2173-10-14: five digits
 
 _MONTHS = {
-    "jan": 1, "january": 1, "feb": 2, "february": 2, "mar": 3, "march": 3, "apr": 4,
-    "april": 4, "may": 5, "jun": 6, "june": 6, "jul": 7, "july": 7, "aug": 8,
-    "august": 8, "sep": 9, "sept": 9, "september": 9, "oct": 10, "october": 10,
-    "nov": 11, "november": 11, "dec": 12, "december": 12,
+    "jan": 1,
+    "january": 1,
+    "feb": 2,
+    "february": 2,
+    "mar": 3,
+    "march": 3,
+    "apr": 4,
+    "april": 4,
+    "may": 5,
+    "jun": 6,
+    "june": 6,
+    "jul": 7,
+    "july": 7,
+    "aug": 8,
+    "august": 8,
+    "sep": 9,
+    "sept": 9,
+    "september": 9,
+    "oct": 10,
+    "october": 10,
+    "nov": 11,
+    "november": 11,
+    "dec": 12,
+    "december": 12,
 }
-_ISO = (r"^(?P<y>\d{4})[-/](?P<m>\d{1,2})[-/](?P<d>\d{1,2})"
-        r"(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$")
+_ISO = (
+    r"^(?P<y>\d{4})[-/](?P<m>\d{1,2})[-/](?P<d>\d{1,2})"
+    r"(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$"
+)
 _DAY_NAME = r"^(?P<d>\d{1,2})[ \-/.]+(?P<mon>[A-Za-z]{3,9})\.?[ \-/.,]+(?P<y>\d{4}|\d{2})$"
 _NAME_DAY = r"^(?P<mon>[A-Za-z]{3,9})\.? +(?P<d>\d{1,2}),? +(?P<y>\d{4})$"
 _NUMERIC = r"^(?P<a>\d{1,2})(?P<s>[/\-.])(?P<b>\d{1,2})(?P=s)(?P<y>\d{4}|\d{2})$"
@@ -62,11 +84,13 @@ class OrderEvidence:
 
     def __add__(self, other: OrderEvidence) -> OrderEvidence:
         return OrderEvidence(
-            self.numeric + other.numeric, self.day_first + other.day_first,
+            self.numeric + other.numeric,
+            self.day_first + other.day_first,
             self.month_first + other.month_first,
             self.day_first_example or other.day_first_example,
             self.month_first_example or other.month_first_example,
-            self.example or other.example)
+            self.example or other.example,
+        )
 
 
 def full_year(yy: pd.Series) -> pd.Series:
@@ -78,8 +102,9 @@ def full_year(yy: pd.Series) -> pd.Series:
 
 def _numeric_parts(text: pd.Series) -> pd.DataFrame:
     parts = text.str.extract(_NUMERIC)
-    return parts.assign(a=pd.to_numeric(parts["a"], errors="coerce"),
-                        b=pd.to_numeric(parts["b"], errors="coerce"))
+    return parts.assign(
+        a=pd.to_numeric(parts["a"], errors="coerce"), b=pd.to_numeric(parts["b"], errors="coerce")
+    )
 
 
 def has_numeric(values: pd.Series) -> bool:
@@ -106,8 +131,14 @@ def evidence(values: pd.Series) -> OrderEvidence:
     def first(mask: pd.Series) -> str:
         return str(text[mask].iloc[0]) if mask.any() else ""
 
-    return OrderEvidence(count(numeric), count(day_first), count(month_first),
-                         first(day_first), first(month_first), first(numeric))
+    return OrderEvidence(
+        count(numeric),
+        count(day_first),
+        count(month_first),
+        first(day_first),
+        first(month_first),
+        first(numeric),
+    )
 
 
 def column_order(ev: OrderEvidence) -> str | None:
@@ -129,9 +160,13 @@ def is_mixed(ev: OrderEvidence) -> bool:
 
 def _to_iso(y: pd.Series, m: pd.Series, d: pd.Series) -> pd.Series:
     """Year, month, day numbers -> ``YYYY-MM-DD``; "" where they are no real date."""
-    frame = pd.DataFrame({"year": pd.to_numeric(y, errors="coerce"),
-                          "month": pd.to_numeric(m, errors="coerce"),
-                          "day": pd.to_numeric(d, errors="coerce")})
+    frame = pd.DataFrame(
+        {
+            "year": pd.to_numeric(y, errors="coerce"),
+            "month": pd.to_numeric(m, errors="coerce"),
+            "day": pd.to_numeric(d, errors="coerce"),
+        }
+    )
     ok = frame.notna().all(axis=1)
     ok &= frame["month"].between(1, 12) & frame["day"].between(1, 31)
     ok &= frame["year"].between(1, 9999)
@@ -186,8 +221,11 @@ def parse_dates(values: pd.Series, order: str | None = None) -> pd.Series:
     text = values.astype(str).str.strip()
     codes, uniques = pd.factorize(text)
     parsed = _parse_distinct(pd.Series(uniques, dtype=object), order).to_numpy(dtype=object)
-    out = pd.Series(parsed[codes] if len(codes) else np.array([], dtype=object),
-                    index=values.index, dtype=object)
+    out = pd.Series(
+        parsed[codes] if len(codes) else np.array([], dtype=object),
+        index=values.index,
+        dtype=object,
+    )
     if (codes < 0).any():
         out[codes < 0] = ""
     return out

@@ -33,9 +33,17 @@ TEXT_LIMIT = 20_000  # characters kept of a free-text cell (notes, summaries)
 # ACLED actor type codes (inter1/inter2) and their text labels in newer exports.
 ACLED_INTER: dict[int, str] = typology.ACLED_INTER
 _INTER_BY_LABEL = {v.casefold(): k for k, v in ACLED_INTER.items() if v}
-_INTER_BY_LABEL.update({"state forces": 1, "rebel groups": 2, "political militias": 3,
-                        "identity militias": 4, "external/other forces": 8,
-                        "external forces": 8, "other forces": 8})
+_INTER_BY_LABEL.update(
+    {
+        "state forces": 1,
+        "rebel groups": 2,
+        "political militias": 3,
+        "identity militias": 4,
+        "external/other forces": 8,
+        "external forces": 8,
+        "other forces": 8,
+    }
+)
 # ``interaction`` in label form: "State forces-Rebel group", one actor: "Rebel group only".
 _INTERACTION_ONLY = re.compile(r"^(?P<a>.+?)\s+only$", re.IGNORECASE)
 
@@ -48,16 +56,22 @@ ACLED_SUBTYPES: dict[str, str] = typology.VIOLENCE_SUB_EVENTS
 ACLED_LEGACY_TYPES: dict[str, tuple[str, str]] = {
     "battle-no change of territory": ("Battles", "Armed clash"),
     "battle-government regains territory": ("Battles", "Government regains territory"),
-    "battle-non-state actor overtakes territory": ("Battles",
-                                                   "Non-state actor overtakes territory"),
+    "battle-non-state actor overtakes territory": (
+        "Battles",
+        "Non-state actor overtakes territory",
+    ),
     "remote violence": ("Explosions/Remote violence", ""),
     "violence against civilians": ("Violence against civilians", ""),
     "riots/protests": ("Riots/Protests", ""),
     "strategic development": ("Strategic developments", ""),
-    "headquarters or base established": ("Strategic developments",
-                                         "Headquarters or base established"),
-    "non-violent transfer of territory": ("Strategic developments",
-                                          "Non-violent transfer of territory"),
+    "headquarters or base established": (
+        "Strategic developments",
+        "Headquarters or base established",
+    ),
+    "non-violent transfer of territory": (
+        "Strategic developments",
+        "Non-violent transfer of territory",
+    ),
     "non-violent activity by a conflict actor": ("Strategic developments", ""),
 }
 
@@ -66,19 +80,58 @@ ACLED_LEGACY_TYPES: dict[str, tuple[str, str]] = {
 # API updates (geo/ui/acled_update.py). Not a limit on imports: any country is resolved
 # with geo.model.countries (iso3_from_numeric, iso3_from_gw, iso3_from_name).
 ISO_NUMERIC = {
-    "466": "MLI", "854": "BFA", "562": "NER", "12": "DZA", "478": "MRT", "686": "SEN",
-    "324": "GIN", "384": "CIV", "288": "GHA", "768": "TGO", "204": "BEN", "566": "NGA",
-    "148": "TCD", "434": "LBY", "120": "CMR", "270": "GMB", "624": "GNB", "430": "LBR",
-    "694": "SLE", "132": "CPV",
+    "466": "MLI",
+    "854": "BFA",
+    "562": "NER",
+    "12": "DZA",
+    "478": "MRT",
+    "686": "SEN",
+    "324": "GIN",
+    "384": "CIV",
+    "288": "GHA",
+    "768": "TGO",
+    "204": "BEN",
+    "566": "NGA",
+    "148": "TCD",
+    "434": "LBY",
+    "120": "CMR",
+    "270": "GMB",
+    "624": "GNB",
+    "430": "LBR",
+    "694": "SLE",
+    "132": "CPV",
 }
-GLEDITSCH_WARD = {str(n): code for n, code in countries.GLEDITSCH_WARD.items()
-                  if code in ISO_NUMERIC.values()}
+GLEDITSCH_WARD = {
+    str(n): code for n, code in countries.GLEDITSCH_WARD.items() if code in ISO_NUMERIC.values()
+}
 
 # (``sub_event_type`` is optional: exports before 2019 have none.)
-ACLED_REQUIRED = ("event_id_cnty", "event_date", "event_type", "actor1", "location",
-                  "latitude", "longitude", "geo_precision", "fatalities")
-UCDP_REQUIRED = ("id", "type_of_violence", "side_a", "side_b", "where_prec", "latitude",
-                 "longitude", "date_prec", "date_start", "date_end", "best", "low", "high")
+ACLED_REQUIRED = (
+    "event_id_cnty",
+    "event_date",
+    "event_type",
+    "actor1",
+    "location",
+    "latitude",
+    "longitude",
+    "geo_precision",
+    "fatalities",
+)
+UCDP_REQUIRED = (
+    "id",
+    "type_of_violence",
+    "side_a",
+    "side_b",
+    "where_prec",
+    "latitude",
+    "longitude",
+    "date_prec",
+    "date_start",
+    "date_end",
+    "best",
+    "low",
+    "high",
+)
 # Other names of the same columns in other versions of an export (compared in lower
 # case): pre-2019 ACLED (``ALLY_ACTOR_1``...), UCDP GED before version 5.0
 # (``best_est``...). A file that has both names keeps today's.
@@ -88,8 +141,19 @@ COLUMN_ALIASES: dict[str, dict[str, str]] = {
     "app": {},
 }
 DATE_COLUMNS = {"acled": ("event_date",), "ucdp": ("date_start", "date_end"), "app": ()}
-APP_REQUIRED = ("id", "dataset", "date", "date_precision", "category", "subtype",
-                "country_iso3", "location", "summary", "sources", "verified")
+APP_REQUIRED = (
+    "id",
+    "dataset",
+    "date",
+    "date_precision",
+    "category",
+    "subtype",
+    "country_iso3",
+    "location",
+    "summary",
+    "sources",
+    "verified",
+)
 
 _FORMULA = re.compile(r"^'(?=[=+\-@\t\r])")
 
@@ -147,8 +211,14 @@ class _Problems:
         self.skipped = self.skipped.where(~mask, label)
         self.bad |= mask
 
-    def reject(self, mask: pd.Series, column: str, key: str,
-               value: pd.Series | None = None, **params: Param) -> None:
+    def reject(
+        self,
+        mask: pd.Series,
+        column: str,
+        key: str,
+        value: pd.Series | None = None,
+        **params: Param,
+    ) -> None:
         """Reject the rows in ``mask`` with the message ``key``; ``value`` (the cells at
         fault) is quoted per row as ``{value}``, only for the rejected rows."""
         mask = mask.fillna(False).astype(bool) & ~self.bad  # one mapping problem per row
@@ -157,8 +227,14 @@ class _Problems:
             return
         for pos in positions:
             quoted = {} if value is None else {"value": _quoted(value.iloc[pos])}
-            self.items.append(RowProblem.of(self.file, self.first_row + int(pos), column,
-                                            Message.of(key, **quoted, **params)))
+            self.items.append(
+                RowProblem.of(
+                    self.file,
+                    self.first_row + int(pos),
+                    column,
+                    Message.of(key, **quoted, **params),
+                )
+            )
         self.bad |= mask
 
 
@@ -210,8 +286,9 @@ def _join_actors(*parts: pd.Series) -> pd.Series:
     return out
 
 
-def _country(raw: pd.DataFrame, numeric_cols: dict[str, Callable[[pd.Series], pd.Series]]
-             ) -> pd.Series:
+def _country(
+    raw: pd.DataFrame, numeric_cols: dict[str, Callable[[pd.Series], pd.Series]]
+) -> pd.Series:
     """Alpha-3 codes from ``iso3``, else the numeric columns (in order), else ``country``."""
     if "iso3" in raw.columns:
         iso3 = _col(raw, "iso3").str.upper()
@@ -228,11 +305,13 @@ def _country(raw: pd.DataFrame, numeric_cols: dict[str, Callable[[pd.Series], pd
 
 def _fatalities(values: pd.Series, column: str, problems: _Problems) -> pd.Series:
     text = _int_text(values)
-    number = _on_distinct(text, lambda v: pd.to_numeric(v.where(v.str.fullmatch(r"\d{1,12}")),
-                                                        errors="coerce"))
+    number = _on_distinct(
+        text, lambda v: pd.to_numeric(v.where(v.str.fullmatch(r"\d{1,12}")), errors="coerce")
+    )
     problems.reject(text.ne("") & number.isna(), column, "pr_not_whole_number", values)
-    problems.reject(number > MAX_FATALITIES, column, "pr_implausible_count", values,
-                    limit=MAX_FATALITIES)
+    problems.reject(
+        number > MAX_FATALITIES, column, "pr_implausible_count", values, limit=MAX_FATALITIES
+    )
     return text.where(number.notna() & (number <= MAX_FATALITIES), "")
 
 
@@ -242,8 +321,13 @@ def parse_acled_dates(values: pd.Series, order: str | None = "dmy") -> pd.Series
     return dates.parse_dates(values, order)
 
 
-def _dates(raw: pd.DataFrame, column: str, options: MapOptions, problems: _Problems,
-           unparseable: str = "pr_unparseable_any_date") -> pd.Series:
+def _dates(
+    raw: pd.DataFrame,
+    column: str,
+    options: MapOptions,
+    problems: _Problems,
+    unparseable: str = "pr_unparseable_any_date",
+) -> pd.Series:
     """A date column as ISO text; unparseable cells rejected (the row). Worked out once
     per distinct text."""
     text = _col(raw, column)
@@ -259,8 +343,13 @@ def _dates(raw: pd.DataFrame, column: str, options: MapOptions, problems: _Probl
     if options.date_order is not None:
         fits = dates.fits_order(distinct, options.date_order).to_numpy(dtype=bool)[codes]
         misfit = text.ne("") & ~pd.Series(fits, index=text.index)
-        problems.reject(misfit, column, "pr_date_order_misfit", text,
-                        order=Message.of(f"date_order_{options.date_order}"))
+        problems.reject(
+            misfit,
+            column,
+            "pr_date_order_misfit",
+            text,
+            order=Message.of(f"date_order_{options.date_order}"),
+        )
     problems.reject(text.ne("") & parsed.eq(""), column, unparseable, text)
     return parsed
 
@@ -272,9 +361,13 @@ def _interaction_codes(values: pd.Series) -> pd.DataFrame:
     def parse(v: pd.Series) -> pd.DataFrame:
         text = _int_text(v)
         numeric = text.str.extract(r"^(?P<a>[1-8])(?P<b>[0-8])$")
-        out = pd.DataFrame({"a": pd.to_numeric(numeric["a"], errors="coerce"),
-                            "b": pd.to_numeric(numeric["b"], errors="coerce")},
-                           index=v.index)
+        out = pd.DataFrame(
+            {
+                "a": pd.to_numeric(numeric["a"], errors="coerce"),
+                "b": pd.to_numeric(numeric["b"], errors="coerce"),
+            },
+            index=v.index,
+        )
         only = text.str.extract(_INTERACTION_ONLY)["a"].str.casefold().map(_INTER_BY_LABEL)
         out["a"] = out["a"].fillna(only)
         out.loc[only.notna() & out["b"].isna(), "b"] = 0
@@ -291,8 +384,9 @@ def _interaction_codes(values: pd.Series) -> pd.DataFrame:
     return picked
 
 
-def _inter_code(values: pd.Series, column: str, problems: _Problems,
-                fallback: pd.Series | None = None) -> pd.Series:
+def _inter_code(
+    values: pd.Series, column: str, problems: _Problems, fallback: pd.Series | None = None
+) -> pd.Series:
     """ACLED actor type codes 0-8 from numbers or labels; blank cells take ``fallback``
     (the code read from ``interaction``) when given."""
     text = _int_text(values)
@@ -319,8 +413,7 @@ def legacy_key(values: pd.Series) -> pd.Series:
     return key.str.replace(r"\bnon ?(state|violent)\b", r"non-\1", regex=True)
 
 
-def acled_types(event_type: pd.Series, sub_event_type: pd.Series
-                ) -> tuple[pd.Series, pd.Series]:
+def acled_types(event_type: pd.Series, sub_event_type: pd.Series) -> tuple[pd.Series, pd.Series]:
     """(event type, sub-event type) of today for every row: legacy event types (before
     2019, :data:`ACLED_LEGACY_TYPES`) translated; today's types unchanged. A legacy row's
     own sub-event type, if any, is kept."""
@@ -332,13 +425,17 @@ def acled_types(event_type: pd.Series, sub_event_type: pd.Series
     legacy = key.map({k: v[0] for k, v in ACLED_LEGACY_TYPES.items()})
     legacy_sub = key.map({k: v[1] for k, v in ACLED_LEGACY_TYPES.items()})
     etype = legacy.where(legacy.notna(), event_type).astype(str)
-    sub = sub_event_type.where(sub_event_type.ne("") | legacy_sub.isna(),
-                               legacy_sub).fillna("").astype(str)
+    sub = (
+        sub_event_type.where(sub_event_type.ne("") | legacy_sub.isna(), legacy_sub)
+        .fillna("")
+        .astype(str)
+    )
     return etype, sub
 
 
-def map_acled(raw: pd.DataFrame, file: str, first_row: int,
-              options: MapOptions | None = None) -> Mapped:
+def map_acled(
+    raw: pd.DataFrame, file: str, first_row: int, options: MapOptions | None = None
+) -> Mapped:
     """ACLED export rows, today's or from before 2019 (legacy event types, no sub-event
     type, ``ally_actor_*``, ``gwno``), numeric or text actor codes, any date style ->
     app schema."""
@@ -360,67 +457,79 @@ def map_acled(raw: pd.DataFrame, file: str, first_row: int,
     interaction = typology.interactions(inter1, inter2)
     # ACLED's own label when the file has one (newer exports), else from the codes.
     raw_interaction = _text(raw, "interaction")
-    is_label = _on_distinct(raw_interaction,
-                            lambda v: v.ne("") & ~v.str.fullmatch(r"\d+(\.0+)?"))
+    is_label = _on_distinct(raw_interaction, lambda v: v.ne("") & ~v.str.fullmatch(r"\d+(\.0+)?"))
     label = raw_interaction.where(is_label.astype(bool), interaction["interaction"])
 
     date = _dates(raw, "event_date", options, p, "pr_unparseable_acled_date")
     tp = _int_text(_col(raw, "time_precision")).replace("", "1")
     p.reject(~tp.isin(["1", "2", "3"]), "time_precision", "pr_one_two_three", tp)
-    precision = _on_distinct(tp, lambda v: v.map({"1": "day", "2": "approx", "3": "month"})
-                             ).fillna("day")
+    precision = _on_distinct(tp, lambda v: v.map({"1": "day", "2": "approx", "3": "month"})).fillna(
+        "day"
+    )
     # Month precision: the model dates such an event on the first of its month.
     date = date.where(precision.ne("month") | date.eq(""), date.str.slice(0, 8) + "01")
 
     country = _country(raw, {"iso": countries.numeric_codes, "gwno": countries.gw_codes})
-    p.reject(country.eq(""), "country", "pr_unknown_country",
-             _col(raw, "country") + " / iso " + _col(raw, "iso"))
+    p.reject(
+        country.eq(""),
+        "country",
+        "pr_unknown_country",
+        _col(raw, "country") + " / iso " + _col(raw, "iso"),
+    )
     fatalities = _fatalities(_col(raw, "fatalities"), "fatalities", p)
     ident = _col(raw, "event_id_cnty")
     notes = _text(raw, "notes")
     source = _text(raw, "source")
     summary = notes.where(notes.ne(""), (event_type + ": " + sub).str.rstrip(": "))
     summary = summary.where(source.eq(""), summary + "\nSources: " + source)
-    frame = pd.DataFrame({
-        "id": ("acled:" + ident).where(ident.ne(""), ""),
-        "dataset": "acled",
-        "date": date,
-        "date_end": "",
-        "date_precision": precision,
-        "category": category,
-        "subtype": subtype,
-        "country_iso3": country,
-        "admin1_id": "",
-        "admin1_name": "",
-        "admin1_source_name": _text(raw, "admin1"),
-        "location": _text(raw, "location"),
-        "latitude": _col(raw, "latitude"),
-        "longitude": _col(raw, "longitude"),
-        "geo_precision": _int_text(_col(raw, "geo_precision")),
-        "actors": _join_actors(_text(raw, "actor1"), _text(raw, "assoc_actor_1"),
-                               _text(raw, "actor2"), _text(raw, "assoc_actor_2")),
-        "fatalities_low": fatalities,
-        "fatalities_high": fatalities,
-        "summary": summary,
-        "sources": ACLED_URL,
-        "verified": "false",
-        "disorder_type": _text(raw, "disorder_type"),
-        "event_type": event_type,
-        "sub_event_type": sub,
-        "interaction_code": interaction["interaction_code"],
-        "interaction": label,
-        "civilian_targeting": civilian.str.slice(0, TEXT_LIMIT),
-        "type_of_violence": "",
-        "dyad_name": "",
-        "dyad_id": "",
-        "fatalities_best": "",
-        "timestamp": _int_text(_col(raw, "timestamp")),
-    }, index=raw.index)
+    frame = pd.DataFrame(
+        {
+            "id": ("acled:" + ident).where(ident.ne(""), ""),
+            "dataset": "acled",
+            "date": date,
+            "date_end": "",
+            "date_precision": precision,
+            "category": category,
+            "subtype": subtype,
+            "country_iso3": country,
+            "admin1_id": "",
+            "admin1_name": "",
+            "admin1_source_name": _text(raw, "admin1"),
+            "location": _text(raw, "location"),
+            "latitude": _col(raw, "latitude"),
+            "longitude": _col(raw, "longitude"),
+            "geo_precision": _int_text(_col(raw, "geo_precision")),
+            "actors": _join_actors(
+                _text(raw, "actor1"),
+                _text(raw, "assoc_actor_1"),
+                _text(raw, "actor2"),
+                _text(raw, "assoc_actor_2"),
+            ),
+            "fatalities_low": fatalities,
+            "fatalities_high": fatalities,
+            "summary": summary,
+            "sources": ACLED_URL,
+            "verified": "false",
+            "disorder_type": _text(raw, "disorder_type"),
+            "event_type": event_type,
+            "sub_event_type": sub,
+            "interaction_code": interaction["interaction_code"],
+            "interaction": label,
+            "civilian_targeting": civilian.str.slice(0, TEXT_LIMIT),
+            "type_of_violence": "",
+            "dyad_name": "",
+            "dyad_id": "",
+            "fatalities_best": "",
+            "timestamp": _int_text(_col(raw, "timestamp")),
+        },
+        index=raw.index,
+    )
     return Mapped(frame, p.bad, p.skipped, p.items)
 
 
-def map_ucdp(raw: pd.DataFrame, file: str, first_row: int,
-             options: MapOptions | None = None) -> Mapped:
+def map_ucdp(
+    raw: pd.DataFrame, file: str, first_row: int, options: MapOptions | None = None
+) -> Mapped:
     """UCDP GED CSV rows (any version since 1.0, and UCDP Candidate events) -> app schema."""
     options = options or MapOptions()
     p = _Problems(raw.index, file, first_row)
@@ -441,13 +550,17 @@ def map_ucdp(raw: pd.DataFrame, file: str, first_row: int,
     precision = np.where(same, np.where(date_prec.isin(["", "1"]), "day", "approx"), "range")
 
     where = _int_text(_col(raw, "where_prec"))
-    p.reject(~where.isin([str(i) for i in range(1, 8)]), "where_prec", "pr_one_to_seven",
-             where)
-    geo_precision = where.map({"1": "1", "2": "2", "3": "2", "4": "3", "5": "3", "6": "3",
-                               "7": "3"}).fillna("")
+    p.reject(~where.isin([str(i) for i in range(1, 8)]), "where_prec", "pr_one_to_seven", where)
+    geo_precision = where.map(
+        {"1": "1", "2": "2", "3": "2", "4": "3", "5": "3", "6": "3", "7": "3"}
+    ).fillna("")
     country = _country(raw, {"country_id": countries.gw_codes, "gwno": countries.gw_codes})
-    p.reject(country.eq(""), "country", "pr_unknown_country",
-             _col(raw, "country") + " / country_id " + _col(raw, "country_id"))
+    p.reject(
+        country.eq(""),
+        "country",
+        "pr_unknown_country",
+        _col(raw, "country") + " / country_id " + _col(raw, "country_id"),
+    )
     low = _fatalities(_col(raw, "low"), "low", p)
     high = _fatalities(_col(raw, "high"), "high", p)
     best = _fatalities(_col(raw, "best"), "best", p)
@@ -457,65 +570,79 @@ def map_ucdp(raw: pd.DataFrame, file: str, first_row: int,
     # (older GED versions name the place in where_coordinates only)
     where_desc = where_desc.where(where_desc.ne(""), _text(raw, "where_coordinates"))
     dyad = _text(raw, "dyad_name")
-    summary = (dyad.where(dyad.ne(""), side_a + " - " + _text(raw, "side_b"))
-               + ". " + where_desc + ". Best estimate of deaths: " + best.replace("", "?"))
+    summary = (
+        dyad.where(dyad.ne(""), side_a + " - " + _text(raw, "side_b"))
+        + ". "
+        + where_desc
+        + ". Best estimate of deaths: "
+        + best.replace("", "?")
+    )
     summary = summary.where(headline.eq(""), summary + "\nHeadline: " + headline)
     original = _text(raw, "source_original")
     summary = summary.where(original.eq(""), summary + "\nSources: " + original)
     # UCDP Candidate events: the vetting status of the event, kept for the reader.
     status = _text(raw, "code_status")
-    summary = summary.where(status.eq("") | status.str.casefold().eq("clear"),
-                            summary + "\nUCDP code status: " + status)
+    summary = summary.where(
+        status.eq("") | status.str.casefold().eq("clear"), summary + "\nUCDP code status: " + status
+    )
     location = where_desc.where(where_desc.ne(""), _text(raw, "adm_2"))
-    frame = pd.DataFrame({
-        "id": ("ucdp:" + ident).where(ident.ne(""), ""),
-        "dataset": "ucdp",
-        "date": span["date_start"],
-        "date_end": span["date_end"].where(~same, ""),
-        "date_precision": precision,
-        "category": category,
-        "subtype": subtype,
-        "country_iso3": country,
-        "admin1_id": "",
-        "admin1_name": "",
-        "admin1_source_name": _text(raw, "adm_1"),
-        "location": location.where(location.ne(""), _text(raw, "country")),
-        "latitude": _col(raw, "latitude"),
-        "longitude": _col(raw, "longitude"),
-        "geo_precision": geo_precision,
-        "actors": _join_actors(side_a, _text(raw, "side_b")),
-        "fatalities_low": low,
-        "fatalities_high": high,
-        "summary": summary,
-        "sources": UCDP_URL,
-        "verified": "false",
-        "disorder_type": "",
-        "event_type": "",
-        "sub_event_type": "",
-        "interaction_code": "",
-        "interaction": "",
-        "civilian_targeting": "",
-        "type_of_violence": tov.where(tov.isin(["1", "2", "3"]), ""),
-        "dyad_name": dyad,
-        "dyad_id": _int_text(_col(raw, "dyad_new_id")),
-        "fatalities_best": best,
-        "timestamp": "",
-    }, index=raw.index)
+    frame = pd.DataFrame(
+        {
+            "id": ("ucdp:" + ident).where(ident.ne(""), ""),
+            "dataset": "ucdp",
+            "date": span["date_start"],
+            "date_end": span["date_end"].where(~same, ""),
+            "date_precision": precision,
+            "category": category,
+            "subtype": subtype,
+            "country_iso3": country,
+            "admin1_id": "",
+            "admin1_name": "",
+            "admin1_source_name": _text(raw, "adm_1"),
+            "location": location.where(location.ne(""), _text(raw, "country")),
+            "latitude": _col(raw, "latitude"),
+            "longitude": _col(raw, "longitude"),
+            "geo_precision": geo_precision,
+            "actors": _join_actors(side_a, _text(raw, "side_b")),
+            "fatalities_low": low,
+            "fatalities_high": high,
+            "summary": summary,
+            "sources": UCDP_URL,
+            "verified": "false",
+            "disorder_type": "",
+            "event_type": "",
+            "sub_event_type": "",
+            "interaction_code": "",
+            "interaction": "",
+            "civilian_targeting": "",
+            "type_of_violence": tov.where(tov.isin(["1", "2", "3"]), ""),
+            "dyad_name": dyad,
+            "dyad_id": _int_text(_col(raw, "dyad_new_id")),
+            "fatalities_best": best,
+            "timestamp": "",
+        },
+        index=raw.index,
+    )
     return Mapped(frame, p.bad, p.skipped, p.items)
 
 
-def map_app(raw: pd.DataFrame, file: str, first_row: int,
-            options: MapOptions | None = None) -> Mapped:
+def map_app(
+    raw: pd.DataFrame, file: str, first_row: int, options: MapOptions | None = None
+) -> Mapped:
     """The app's own CSV schema: columns pass through; undo our export's formula guard."""
     p = _Problems(raw.index, file, first_row)
     frame = pd.DataFrame(index=raw.index)
     for col in (*CSV_COLUMNS, "timestamp"):
-        values = _col(raw, col) if col not in ("location", "actors", "summary") else (
-            raw[col].astype(str) if col in raw.columns else _col(raw, col))
+        values = (
+            _col(raw, col)
+            if col not in ("location", "actors", "summary")
+            else (raw[col].astype(str) if col in raw.columns else _col(raw, col))
+        )
         frame[col] = values.str.replace(_FORMULA, "", regex=True).str.slice(0, TEXT_LIMIT)
     stamp = frame["timestamp"]
-    p.reject(stamp.ne("") & ~stamp.str.fullmatch(r"\d{1,12}"), "timestamp",
-             "pr_not_whole_seconds", stamp)
+    p.reject(
+        stamp.ne("") & ~stamp.str.fullmatch(r"\d{1,12}"), "timestamp", "pr_not_whole_seconds", stamp
+    )
     return Mapped(frame, p.bad, p.skipped, p.items)
 
 

@@ -37,14 +37,17 @@ MAX_LINE_CHARS = 16 * 1024 * 1024  # one physical line; beyond it the file is re
 FIELD_LIMIT = 1024 * 1024  # characters in one cell (csv's default is 131,072)
 DELIMITERS = {",": "commas", "\t": "tabs", ";": "semicolons", "|": "vertical bars"}
 # Cell texts that mean "no value" (R, Excel, databases, hand-typed placeholders).
-MISSING_VALUES = frozenset({"", "NA", "N/A", "n/a", "#N/A", "#NA", "NULL", "null", "-", "--",
-                            "NaN", "nan", "<NA>"})
+MISSING_VALUES = frozenset(
+    {"", "NA", "N/A", "n/a", "#N/A", "#NA", "NULL", "null", "-", "--", "NaN", "nan", "<NA>"}
+)
 # (the longest of them: a longer cell is only trimmed and compared when it has white space
 # at an end)
 MISSING_MAX_LEN = max(map(len, MISSING_VALUES))
 _BOMS = (  # longest first: the UTF-32 LE mark starts with the UTF-16 LE one
-    (codecs.BOM_UTF32_LE, "utf-32-le"), (codecs.BOM_UTF32_BE, "utf-32-be"),
-    (codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
     (codecs.BOM_UTF16_BE, "utf-16-be"),
 )
 
@@ -97,14 +100,16 @@ def normalise_codec(encoding: str) -> str:
     try:
         return codecs.lookup(encoding).name
     except LookupError as err:
-        raise ReadError(Message.of("err_unknown_encoding", value=repr(encoding)),
-                        fix=Message.of("fix_encoding_name")) from err
+        raise ReadError(
+            Message.of("err_unknown_encoding", value=repr(encoding)),
+            fix=Message.of("fix_encoding_name"),
+        ) from err
 
 
 def _utf16_without_bom(head: bytes) -> str | None:
     """``utf-16-le``/``-be`` when the head looks like UTF-16 text without a BOM: NULs in
     most odd (LE) or even (BE) positions and almost none in the others."""
-    sample = head[:4096 - 4096 % 2]
+    sample = head[: 4096 - 4096 % 2]
     if len(sample) < 8:
         return None
     even, odd = sample[0::2], sample[1::2]
@@ -138,8 +143,9 @@ def detect_encoding(head: bytes, declared: str = "utf-8") -> TextEncoding:
     return TextEncoding(codec, bom, newline)
 
 
-def physical_lines(path: Path, enc: TextEncoding, start: int | None = None,
-                   first_line: int = 1) -> Iterator[str]:
+def physical_lines(
+    path: Path, enc: TextEncoding, start: int | None = None, first_line: int = 1
+) -> Iterator[str]:
     """The file's lines as text, each with its line break, decoded strictly, from byte
     ``start`` (default: after the byte-order mark), which is physical line ``first_line``.
 
@@ -159,35 +165,48 @@ def physical_lines(path: Path, enc: TextEncoding, start: int | None = None,
             try:
                 text = decoder.decode(block, final)
             except UnicodeDecodeError as err:
-                prefix = (pending + block)[:err.start].decode(enc.codec, errors="replace")
+                prefix = (pending + block)[: err.start].decode(enc.codec, errors="replace")
                 line = done + 1 + (carry + prefix).count(nl)
-                raise ReadError(Message.of(
-                    "err_not_valid_text", codec=enc.codec,
-                    byte=repr((pending + block)[err.start:err.start + 1])),
-                    line) from err
+                raise ReadError(
+                    Message.of(
+                        "err_not_valid_text",
+                        codec=enc.codec,
+                        byte=repr((pending + block)[err.start : err.start + 1]),
+                    ),
+                    line,
+                ) from err
             text = carry + text
             nul = text.find("\x00")
             if nul >= 0:
-                raise ReadError(Message.of("err_nul_byte"),
-                                done + 1 + text.count(nl, 0, nul),
-                                Message.of("fix_nul_byte"))
+                raise ReadError(
+                    Message.of("err_nul_byte"),
+                    done + 1 + text.count(nl, 0, nul),
+                    Message.of("fix_nul_byte"),
+                )
             parts = text.split(nl)
             carry = parts.pop()
             for part in parts:
                 yield part + nl
             done += len(parts)
             if len(carry) > MAX_LINE_CHARS:
-                raise ReadError(Message.of("err_line_too_long", line=str(done + 1),
-                                           limit=MAX_LINE_CHARS), done + 1,
-                                Message.of("fix_line_too_long"))
+                raise ReadError(
+                    Message.of("err_line_too_long", line=str(done + 1), limit=MAX_LINE_CHARS),
+                    done + 1,
+                    Message.of("fix_line_too_long"),
+                )
             if final:
                 break
     if carry:
         yield carry
 
 
-def records(lines: Iterator[str], delimiter: str, first_line: int,
-            n_fields: int, stop_after: int | None = None) -> Iterator[Record | Malformed]:
+def records(
+    lines: Iterator[str],
+    delimiter: str,
+    first_line: int,
+    n_fields: int,
+    stop_after: int | None = None,
+) -> Iterator[Record | Malformed]:
     """Parse ``lines`` (the first of which is physical line ``first_line``) into records.
 
     Blank lines and rows of empty cells are left out (they hold nothing). A record with
@@ -221,8 +240,13 @@ def records(lines: Iterator[str], delimiter: str, first_line: int,
         except csv.Error as err:
             line_no = start + len(kept) - 1
             swallowed = _swallowed_rows(kept[1:], delimiter, n_fields)
-            yield Malformed(start, line_no, _unbalanced(start, line_no, swallowed)
-                            if swallowed else _csv_reason(str(err), start, line_no))
+            yield Malformed(
+                start,
+                line_no,
+                _unbalanced(start, line_no, swallowed)
+                if swallowed
+                else _csv_reason(str(err), start, line_no),
+            )
         else:
             line_no = start + len(kept) - 1
             item = _record(fields, start, line_no, kept, delimiter, n_fields)
@@ -232,8 +256,9 @@ def records(lines: Iterator[str], delimiter: str, first_line: int,
             return
 
 
-def _record(fields: list[str], start: int, end: int, kept: list[str], delimiter: str,
-            n_fields: int) -> Record | Malformed | None:
+def _record(
+    fields: list[str], start: int, end: int, kept: list[str], delimiter: str, n_fields: int
+) -> Record | Malformed | None:
     """What a parsed row is: nothing (blank), :class:`Malformed` or a :class:`Record`."""
     if not "".join(fields).strip():
         return None
@@ -242,20 +267,28 @@ def _record(fields: list[str], start: int, end: int, kept: list[str], delimiter:
         if swallowed:
             return Malformed(start, end, _unbalanced(start, end, swallowed))
     if len(fields) != n_fields:
-        return Malformed(start, end, Message.of(
-            "pr_cell_count", count=len(fields), header=n_fields))
+        return Malformed(
+            start, end, Message.of("pr_cell_count", count=len(fields), header=n_fields)
+        )
     return Record(start, end, fields)
 
 
 def _unbalanced(start: int, end: int, swallowed: list[int]) -> Message:
-    return Message.of("pr_unbalanced_quote", start=str(start), end=str(end),
-                      count=len(swallowed),
-                      lines=", ".join(str(start + 1 + i) for i in swallowed))
+    return Message.of(
+        "pr_unbalanced_quote",
+        start=str(start),
+        end=str(end),
+        count=len(swallowed),
+        lines=", ".join(str(start + 1 + i) for i in swallowed),
+    )
 
 
 def _csv_reason(message: str, start: int, end: int) -> Message:
-    where = (Message.of("pr_where_line", line=str(start)) if start == end
-             else Message.of("pr_where_lines", start=str(start), end=str(end)))
+    where = (
+        Message.of("pr_where_line", line=str(start))
+        if start == end
+        else Message.of("pr_where_lines", start=str(start), end=str(end))
+    )
     if "field larger than field limit" in message:
         return Message.of("pr_cell_too_long", limit=FIELD_LIMIT, where=where)
     if "unexpected end of data" in message:
@@ -320,20 +353,26 @@ class Block:
     lines: np.ndarray  # int64, one per row
 
 
-def rows(path: Path, enc: TextEncoding, data_line: int, delimiter: str, n_fields: int,
-         block_bytes: int = FAST_BLOCK_BYTES) -> Iterator[Block | Record | Malformed]:
+def rows(
+    path: Path,
+    enc: TextEncoding,
+    data_line: int,
+    delimiter: str,
+    n_fields: int,
+    block_bytes: int = FAST_BLOCK_BYTES,
+) -> Iterator[Block | Record | Malformed]:
     """The rows of a file from physical line ``data_line`` on, in file order: the same
     rows, lines and :class:`Malformed` records as :func:`records` over
     :func:`physical_lines`, mostly in :class:`Block` s (see the comment above)."""
     start = _line_offset(path, enc, data_line)
     if enc.newline != "\n" or len(delimiter) != 1 or not delimiter.isascii():
-        yield from records(physical_lines(path, enc, start, data_line), delimiter,
-                           data_line, n_fields)
+        yield from records(
+            physical_lines(path, enc, start, data_line), delimiter, data_line, n_fields
+        )
         return
     line = data_line
     while True:
-        handover = yield from _fast(path, enc, start, line, ord(delimiter), n_fields,
-                                    block_bytes)
+        handover = yield from _fast(path, enc, start, line, ord(delimiter), n_fields, block_bytes)
         if handover is None:
             return
         start, line, stop_after = handover
@@ -371,8 +410,15 @@ class _CountedLines:
         self.exhausted = True
 
 
-def _fast(path: Path, enc: TextEncoding, start: int, line: int, delim: int, n_fields: int,
-          block_bytes: int) -> Generator[Block, None, tuple[int, int, int] | None]:
+def _fast(
+    path: Path,
+    enc: TextEncoding,
+    start: int,
+    line: int,
+    delim: int,
+    n_fields: int,
+    block_bytes: int,
+) -> Generator[Block, None, tuple[int, int, int] | None]:
     """Blocks of rows from byte ``start`` (physical line ``line``, a record boundary) until
     the end of the file (returns None) or something for the strict reader: then returns
     (byte offset, line, line after which the strict reader may hand back)."""
@@ -414,8 +460,9 @@ def _fast(path: Path, enc: TextEncoding, start: int, line: int, delim: int, n_fi
                 return None
 
 
-def _scan(data: bytes, final: bool, delim: int, n_fields: int
-          ) -> tuple[tuple[pa.Table, np.ndarray] | None, int, int, bool] | None:
+def _scan(
+    data: bytes, final: bool, delim: int, n_fields: int
+) -> tuple[tuple[pa.Table, np.ndarray] | None, int, int, bool] | None:
     """The complete records at the start of ``data`` that are plain CSV, parsed.
 
     Returns None when no record ends in ``data`` (and more is to come), else ``(block or
@@ -455,8 +502,7 @@ def _scan(data: bytes, final: bool, delim: int, n_fields: int
     after_pos = closes + 1
     inside = after_pos < cut
     after = seg[np.minimum(after_pos, cut - 1)]
-    flag(closes[inside & (after != delim) & (after != _LF) & (after != _CR)
-                & (after != _QUOTE)])
+    flag(closes[inside & (after != delim) & (after != _LF) & (after != _CR) & (after != _QUOTE)])
     if len(quotes) % 2:  # a quote opened and never closed (at the end of the file)
         flag(quotes[-1:])
     # Carriage returns outside quotes: only as part of CR LF.
@@ -482,8 +528,9 @@ def _scan(data: bytes, final: bool, delim: int, n_fields: int
         cont_start = inner + 1
         k = np.searchsorted(line_starts, cont_start)
         cont_end = line_ends[np.minimum(k, len(line_ends) - 1)]
-        many = (np.searchsorted(delims, cont_end) - np.searchsorted(delims, cont_start)
-                >= n_fields - 1)
+        many = (
+            np.searchsorted(delims, cont_end) - np.searchsorted(delims, cont_start) >= n_fields - 1
+        )
         flag(cont_start[many & (cont_start < cut)])
     # The clean records before the first one the strict reader must read.
     first_bad = int(np.argmax(bad)) if bad.any() else len(ends)
@@ -505,8 +552,11 @@ def _scan(data: bytes, final: bool, delim: int, n_fields: int
     printable |= (used_seg < 9) | ((used_seg > 13) & (used_seg < 28))
     maybe = np.flatnonzero(~np.logical_or.reduceat(printable, starts[:n])[keep])
     if len(maybe):
-        blank = [int(i) for i in maybe
-                 if not "".join(table.slice(int(i), 1).to_pylist()[0].values()).strip()]
+        blank = [
+            int(i)
+            for i in maybe
+            if not "".join(table.slice(int(i), 1).to_pylist()[0].values()).strip()
+        ]
         if blank:
             mask = np.ones(table.num_rows, dtype=bool)
             mask[blank] = False
@@ -520,11 +570,21 @@ def _parse(data: bytes, n_fields: int, delim: int) -> pa.Table:
     names = [f"c{i}" for i in range(n_fields)]
     return pa_csv.read_csv(
         pa.py_buffer(data),
-        read_options=pa_csv.ReadOptions(column_names=names, use_threads=True,
-                                        block_size=_PARSE_BLOCK),
-        parse_options=pa_csv.ParseOptions(delimiter=chr(delim), quote_char='"',
-                                          double_quote=True, escape_char=False,
-                                          newlines_in_values=True, ignore_empty_lines=True),
+        read_options=pa_csv.ReadOptions(
+            column_names=names, use_threads=True, block_size=_PARSE_BLOCK
+        ),
+        parse_options=pa_csv.ParseOptions(
+            delimiter=chr(delim),
+            quote_char='"',
+            double_quote=True,
+            escape_char=False,
+            newlines_in_values=True,
+            ignore_empty_lines=True,
+        ),
         convert_options=pa_csv.ConvertOptions(
-            column_types=dict.fromkeys(names, pa.string()), strings_can_be_null=False,
-            quoted_strings_can_be_null=False, null_values=[]))
+            column_types=dict.fromkeys(names, pa.string()),
+            strings_can_be_null=False,
+            quoted_strings_can_be_null=False,
+            null_values=[],
+        ),
+    )

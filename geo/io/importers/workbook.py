@@ -83,9 +83,17 @@ def check_bounds(rows: int, columns: int, sheet: str) -> None:
     """:class:`WorkbookError` when a sheet of ``rows`` x ``columns`` is beyond the limits."""
     if rows > MAX_ROWS or columns > MAX_COLUMNS or rows * columns > MAX_CELLS:
         raise WorkbookError(
-            Message.of("err_sheet_too_large", sheet=sheet, rows=rows, columns=columns,
-                       max_rows=MAX_ROWS, max_columns=MAX_COLUMNS, max_cells=MAX_CELLS),
-            Message.of("fix_sheet_too_large"))
+            Message.of(
+                "err_sheet_too_large",
+                sheet=sheet,
+                rows=rows,
+                columns=columns,
+                max_rows=MAX_ROWS,
+                max_columns=MAX_COLUMNS,
+                max_cells=MAX_CELLS,
+            ),
+            Message.of("fix_sheet_too_large"),
+        )
 
 
 def check_workbook(path: Path) -> None:
@@ -96,17 +104,24 @@ def check_workbook(path: Path) -> None:
             total = sum(m.file_size for m in members)
             if total > MAX_UNCOMPRESSED:
                 raise WorkbookError(
-                    Message.of("err_workbook_expands", size=round(total / 1024**2),
-                               limit=round(MAX_UNCOMPRESSED / 1024**2)),
-                    Message.of("fix_workbook_expands"))
+                    Message.of(
+                        "err_workbook_expands",
+                        size=round(total / 1024**2),
+                        limit=round(MAX_UNCOMPRESSED / 1024**2),
+                    ),
+                    Message.of("fix_workbook_expands"),
+                )
             for m in members:
-                if m.file_size > RATIO_FLOOR and m.file_size > MAX_RATIO * max(
-                        m.compress_size, 1):
+                if m.file_size > RATIO_FLOOR and m.file_size > MAX_RATIO * max(m.compress_size, 1):
                     raise WorkbookError(
-                        Message.of("err_part_ratio", part=m.filename,
-                                   ratio=round(m.file_size / max(m.compress_size, 1)),
-                                   limit=MAX_RATIO),
-                        Message.of("fix_export_again_from_source"))
+                        Message.of(
+                            "err_part_ratio",
+                            part=m.filename,
+                            ratio=round(m.file_size / max(m.compress_size, 1)),
+                            limit=MAX_RATIO,
+                        ),
+                        Message.of("fix_export_again_from_source"),
+                    )
             if "xl/workbook.xml" not in {m.filename for m in members}:
                 raise WorkbookError(Message.of("err_zip_not_workbook"))
             for m in members:
@@ -115,8 +130,9 @@ def check_workbook(path: Path) -> None:
     except zipfile.BadZipFile as err:
         raise WorkbookError(Message.of("err_bad_zip", detail=str(err))) from err
     except (OSError, EOFError, zipfile.LargeZipFile, NotImplementedError, RuntimeError) as err:
-        raise WorkbookError(Message.of("err_damaged_or_encrypted",
-                                       detail=f"{type(err).__name__}: {err}")) from err
+        raise WorkbookError(
+            Message.of("err_damaged_or_encrypted", detail=f"{type(err).__name__}: {err}")
+        ) from err
 
 
 def _check_part(zf: zipfile.ZipFile, member: zipfile.ZipInfo) -> None:
@@ -124,14 +140,17 @@ def _check_part(zf: zipfile.ZipFile, member: zipfile.ZipInfo) -> None:
         with zf.open(member) as fh:
             head = fh.read(PROLOG_BYTES)
     except zipfile.BadZipFile as err:
-        raise WorkbookError(Message.of("err_part_damaged", part=member.filename,
-                                       detail=str(err))) from err
+        raise WorkbookError(
+            Message.of("err_part_damaged", part=member.filename, detail=str(err))
+        ) from err
     text = _prolog_text(head)
     root = _ROOT.search(text)
-    prolog = text[:root.start()] if root else text
+    prolog = text[: root.start()] if root else text
     if _DTD.search(prolog):
-        raise WorkbookError(Message.of("err_part_dtd", part=member.filename),
-                            Message.of("fix_export_again_from_source"))
+        raise WorkbookError(
+            Message.of("err_part_dtd", part=member.filename),
+            Message.of("fix_export_again_from_source"),
+        )
     if root is None and member.file_size > len(head):
         raise WorkbookError(Message.of("err_part_not_xml", part=member.filename))
     if member.filename.startswith("xl/worksheets/"):
@@ -172,8 +191,9 @@ def _guard(action: Callable[[], _T]) -> _T:
     except WorkbookError:
         raise
     except Exception as err:
-        raise WorkbookError(Message.of("err_workbook_unreadable",
-                                       detail=f"{type(err).__name__}: {str(err)[:200]}")) from err
+        raise WorkbookError(
+            Message.of("err_workbook_unreadable", detail=f"{type(err).__name__}: {str(err)[:200]}")
+        ) from err
 
 
 def sheet_header(path: Path, matches: Callable[[tuple[str, ...]], bool]) -> SheetHeader:
@@ -200,8 +220,9 @@ def sheet_header(path: Path, matches: Callable[[tuple[str, ...]], bool]) -> Shee
                         return header
                     fallback = fallback or header
             if fallback is None:
-                raise WorkbookError(Message.of("err_workbook_empty"),
-                                    Message.of("fix_export_again"))
+                raise WorkbookError(
+                    Message.of("err_workbook_empty"), Message.of("fix_export_again")
+                )
             return fallback
         finally:
             wb.close()
