@@ -26,6 +26,7 @@ from geo.io import places
 from geo.model.countries import country_name
 from geo.render import assets, foliumsafe, maptools
 from geo.render.foliumsafe import LiteralElement
+from geo.render.html import escape_value, render
 from geo.render.palette import BACKGROUND, MAP_COLOURS
 from geo.render.pointlayer import AtlasPointsCode
 
@@ -78,11 +79,7 @@ def offline_map(location: tuple[float, float] = MAP_CENTER, zoom: int = MAP_ZOOM
     )
     fmap.default_js = list(assets.MAP_JS)
     fmap.default_css = list(assets.MAP_CSS)
-    page_header(fmap).add_child(
-        LiteralElement(
-            f"<style>.folium-map, .leaflet-container {{ background: {BACKGROUND}; }}</style>"
-        )
-    )
+    page_header(fmap).add_child(LiteralElement(render("map_background.html.j2", colour=BACKGROUND)))
     LocalIconPath().add_to(fmap)
     # The events layer's code, loaded once with the base map (geo.render.pointlayer).
     AtlasPointsCode().add_to(fmap)
@@ -458,7 +455,7 @@ def tri_border_layer(
         fill=True,
         fill_color=COLORS["core"],
         fill_opacity=1.0,
-        tooltip=html.escape(t("tripoint_tooltip", radius=format_number(radius_km, lang))),
+        tooltip=str(escape_value(t("tripoint_tooltip", radius=format_number(radius_km, lang)))),
     ).add_to(group)
     return group
 

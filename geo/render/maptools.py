@@ -8,7 +8,6 @@ loads once per session (the town names in the served boundary file, part ``town`
 
 from __future__ import annotations
 
-import html
 import uuid
 from pathlib import Path
 
@@ -17,6 +16,7 @@ from branca.element import MacroElement
 from jinja2 import Template
 
 from geo.i18n.catalogue import translate
+from geo.render.html import escape_value
 from geo.render.palette import MAP_COLOURS
 
 JS_SOURCE = Path(__file__).with_name("mapjs") / "atlas_tools.js"
@@ -87,7 +87,7 @@ class TownLabels(MacroElement):
         super().__init__()
         self._name = "TownLabels"
         # Leaflet writes attributions as HTML: the text is escaped.
-        self.attribution = html.escape(translate("places_attribution", lang))
+        self.attribution = str(escape_value(translate("places_attribution", lang)))
         self.data = data or {"rows": []}
         self.url = url
         self.part = TOWN_PART

@@ -35,6 +35,7 @@ from geo.model.countries import AES_MEMBERS, country_name
 from geo.model.filters import EventFilter
 from geo.render import charter as charter_view
 from geo.render import mapbuild, palette
+from geo.render.html import escape_value, render
 from geo.spatial.geometry import alg_zone_members
 from geo.ui import events as ui_events
 
@@ -1058,7 +1059,7 @@ def choropleth(
                 **feature,
                 "properties": {
                     **feature["properties"],
-                    "value": html.escape(f"{label}: {format_number(v, lang)}"),
+                    "value": str(escape_value(f"{label}: {format_number(v, lang)}")),
                     "fill": color_for(v, breaks),
                 },
             }
@@ -1097,13 +1098,7 @@ def legend_html(breaks: list[float], lang: str) -> str:
         high = format_number(upper, lang)
         items.append((color, f"{format_number(lower, lang)}–{high}" if upper > lower else high))
         lower = int(upper) + 1
-    cells = "".join(
-        f'<span style="display:inline-flex;align-items:center;margin-right:12px">'
-        f'<span style="width:14px;height:14px;background:{c};border:1px solid #a8581f;'
-        f'margin-right:4px;display:inline-block"></span>{html.escape(text)}</span>'
-        for c, text in items
-    )
-    return f'<div class="an-legend" style="font-size:0.85rem">{cells}</div>'
+    return render("colour_legend.html.j2", css_class="an-legend", items=items)
 
 
 # --- tables --------------------------------------------------------------------------------------

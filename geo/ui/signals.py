@@ -214,7 +214,8 @@ def level_map(
 def level_legend_html(lang: str) -> str:
     """The change levels' legend: each level's colour and name."""
     return render(
-        "level_legend.html.j2",
+        "colour_legend.html.j2",
+        css_class="sg-legend",
         items=[(LEVEL_COLOURS[lv], level_label(lv, lang)) for lv in LEGEND_LEVELS],
     )
 

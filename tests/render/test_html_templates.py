@@ -22,13 +22,13 @@ from geo.render import html as tpl
 from geo.render import panels
 
 ROOT = Path(__file__).resolve().parents[2]
-CONVERTED = [
-    "geo/render/panels.py",
-    "geo/render/charter.py",
-    "geo/render/export_html.py",
-    "geo/ui/help.py",
-    "geo/ui/signals.py",
-]
+# Every module that writes HTML (the render and UI layers), but the template layer itself.
+CONVERTED = sorted(
+    str(path.relative_to(ROOT))
+    for folder in ("geo/render", "geo/ui")
+    for path in (ROOT / folder).glob("*.py")
+    if path.name != "html.py"
+)
 
 
 def hostile(field: str) -> str:
