@@ -418,6 +418,22 @@ def _pct(after: pd.Series, before: pd.Series) -> pd.Series:
     return ((after - before) / before_f.where(before_f > 0) * 100.0).round(1)
 
 
+def _before_after_table(rows: dict[str, dict[str, float]]) -> pd.DataFrame:
+    """One row per area of the counts before and after the pivot: each measure's before,
+    after, change and change in percent, then the events straddling the pivot."""
+    table = pd.DataFrame.from_dict(rows, orient="index")
+    for measure in ("events", "fatalities_low", "fatalities_high"):
+        table[f"{measure}_change_pct"] = _pct(table[f"{measure}_after"], table[f"{measure}_before"])
+    order = [
+        f"{m}_{s}"
+        for m in ("events", "fatalities_low", "fatalities_high")
+        for s in ("before", "after", "change", "change_pct")
+    ] + ["straddling"]
+    table = table[order]
+    table.index.name = "area"
+    return table
+
+
 def before_after(
     df: pd.DataFrame,
     pivot: Date | pd.Timestamp,
@@ -450,16 +466,7 @@ def before_after(
             row[f"{measure}_change"] = a - b
         row["straddling"] = int((mask & (side == "straddling")).sum())
         rows[area] = row
-    table = pd.DataFrame.from_dict(rows, orient="index")
-    for measure in ("events", "fatalities_low", "fatalities_high"):
-        table[f"{measure}_change_pct"] = _pct(table[f"{measure}_after"], table[f"{measure}_before"])
-    order = [
-        f"{m}_{s}"
-        for m in ("events", "fatalities_low", "fatalities_high")
-        for s in ("before", "after", "change", "change_pct")
-    ] + ["straddling"]
-    table = table[order]
-    table.index.name = "area"
+    table = _before_after_table(rows)
     any_area = pd.Series(False, index=df.index)
     for mask in masks.values():
         any_area |= mask
@@ -1087,16 +1094,7 @@ def before_after_arrays(
             row[f"{measure}_change"] = a - b
         row["straddling"] = int((mask_area & straddle).sum())
         table_rows[area] = row
-    table = pd.DataFrame.from_dict(table_rows, orient="index")
-    for measure in ("events", "fatalities_low", "fatalities_high"):
-        table[f"{measure}_change_pct"] = _pct(table[f"{measure}_after"], table[f"{measure}_before"])
-    order = [
-        f"{m}_{s}"
-        for m in ("events", "fatalities_low", "fatalities_high")
-        for s in ("before", "after", "change", "change_pct")
-    ] + ["straddling"]
-    table = table[order]
-    table.index.name = "area"
+    table = _before_after_table(table_rows)
     any_area = np.zeros(len(rows), dtype=bool)
     for mask_area in masks.values():
         any_area |= mask_area

@@ -34,6 +34,7 @@ from geo.io.facts import (
     Charter,
     Correction,
     FlaggedValue,
+    MembershipMilestone,
     MemberState,
     Milestone,
     Provision,
@@ -911,6 +912,19 @@ def member_state_html(state: MemberState, lang: str) -> str:
         """(timeline id, text) items; an item without a timeline id gets an empty one."""
         return [(ident or "", text) for ident, text in items]
 
+    def milestone_lines(steps: Iterable[MembershipMilestone]) -> list[tuple[str, str]]:
+        return lines(
+            (
+                m.timeline_id,
+                t(
+                    "ms_milestone_line",
+                    date=format_date(m.date, m.precision, lang),
+                    label=pick(m.label, lang),
+                ),
+            )
+            for m in steps
+        )
+
     lists = [
         (
             t("ms_coups"),
@@ -926,34 +940,8 @@ def member_state_html(state: MemberState, lang: str) -> str:
                 for c in state.coups
             ),
         ),
-        (
-            t("ms_milestones"),
-            lines(
-                (
-                    m.timeline_id,
-                    t(
-                        "ms_milestone_line",
-                        date=format_date(m.date, m.precision, lang),
-                        label=pick(m.label, lang),
-                    ),
-                )
-                for m in state.milestones
-            ),
-        ),
-        (
-            t("ms_recent"),
-            lines(
-                (
-                    m.timeline_id,
-                    t(
-                        "ms_milestone_line",
-                        date=format_date(m.date, m.precision, lang),
-                        label=pick(m.label, lang),
-                    ),
-                )
-                for m in state.recent
-            ),
-        ),
+        (t("ms_milestones"), milestone_lines(state.milestones)),
+        (t("ms_recent"), milestone_lines(state.recent)),
     ]
     return render(
         "member_state.html.j2",
