@@ -67,7 +67,14 @@ def _warm_up() -> None:
 
 @contextlib.asynccontextmanager
 async def lifespan(_app: object) -> AsyncIterator[None]:
-    """Server start: the warm-up runs beside the server, which serves at once."""
+    """Server start: the warm-up runs beside the server, which serves at once. The server
+    leaves Streamlit's legacy "pages/ folder" mode before any session exists, so a first
+    request to a deep link (``/analysis``) runs through this file's navigation at once,
+    without the rerun of ``geo.ui.shell.ensure_app_shell`` (kept for runs without this
+    hook, such as AppTest)."""
+    from streamlit.runtime.pages_manager import PagesManager
+
+    PagesManager.uses_pages_directory = False  # private: see geo/ui/shell.py
     threading.Thread(target=_warm_up, name="sahel-atlas-warm-up", daemon=True).start()
     yield
 

@@ -37,8 +37,10 @@ SECTIONS: dict[str, str] = {
     "bands": "an_bands",
     "actors": "an_actors",
     "regions": "an_regions",
+    "all": "an_all_sections",
 }
-"""The page's sections in order (the first is shown by default) and each one's title."""
+"""The page's choices in order (the first is shown by default) and each one's title: every
+section on its own, or ``all`` of them on one page, in this order."""
 BAND_MEASURES = tuple(tables.BAND_SHARES)
 
 
@@ -161,7 +163,9 @@ def section_picker(view: AnalysisView) -> str:
 
 
 def draw_section(view: AnalysisView, section: str) -> None:
-    DRAW[section](view)
+    """``section`` of :data:`SECTIONS`; ``all`` draws every section, one under the other."""
+    for name in DRAW if section == "all" else (section,):
+        DRAW[name](view)
 
 
 def csv_button(
@@ -235,7 +239,7 @@ def warm_other_choices(view: AnalysisView, section: str) -> None:
     browser draws the page meanwhile): regrouping the trends then finds its specs made.
     The other charts' specs (a ranking, a band share: a hundredth of a second each) are
     built when first chosen, so that a change of filter does not pay for all of them."""
-    if view.chosen.count and section == "trends":
+    if view.chosen.count and section in ("trends", "all"):
         for by in ui_an.TREND_GROUPINGS:
             trend_specs(view, by)
 
