@@ -244,6 +244,49 @@ def warm_other_choices(view: AnalysisView, section: str) -> None:
             trend_specs(view, by)
 
 
+def prepare_default_view(lang: str) -> None:
+    """What a first visit to the page computes for the default filter, in every section
+    (the numbers and the chart specs its default choices draw), through the sections' own
+    caches: the warm-up at server start calls it (``geo.ui.warmup``), so that the first
+    visit, of one section or of the whole page, finds them made. Outside a session: the
+    tri-border core's radius is the default one (a session's own is read by the page)."""
+    events = analysis_events()
+    f = ui_events.default_filter(events)
+    key = ui_events.events_key()
+    view = AnalysisView(
+        lang=lang,
+        events=events,
+        event_filter=f,
+        url_filters={},
+        data_key=key,
+        chosen=ui_an.selection(key, f),
+        rules=ui_an.milestone_rules(),
+    )
+    if not view.chosen.count:
+        return
+    for by in ui_an.TREND_GROUPINGS:
+        trend_specs(view, by)
+    span = ui_events.data_span(events)
+    pivot = an.DEFAULT_PIVOT if span[0] <= an.DEFAULT_PIVOT <= span[1] else span[1]
+    window, radius = an.DEFAULT_WINDOW_MONTHS, ui.zone_definitions().default_radius_km
+    ba, _ = ui_an.before_after(key, f, pivot, window, radius)
+    ui_an.cached_spec(
+        "before_after",
+        (key, repr(f), pivot, window, radius, lang),
+        an.before_after_long(ba.table),
+        tables.area_labels(radius, lang),
+        lang,
+    )
+    if (bands := view.chosen.bands) is not None:
+        share = BAND_MEASURES[0]
+        ui_an.cached_spec("bands", (*view.view_key, share), bands.table, share, lang)
+    for victims in (False, True):
+        if not ranked(view, ui_an.RANKINGS[0], victims).empty:
+            actors_spec(view, ui_an.RANKINGS[0], victims)
+    ui_an.region_counts(key, f, f.date_from, f.date_to)
+    ui_an.cached_region_features(lang)
+
+
 # --- 1. trends per month ----------------------------------------------------------------------
 
 
