@@ -283,17 +283,18 @@ class PgStore(base.Store):
 
     # --- locks --------------------------------------------------------------------------
     @contextmanager
-    def _dataset_claim(self, con, name: str) -> Iterator[None]:
-        """The dataset's advisory lock on this session, or a ``busy`` :class:`StoreError`
-        naming it at once (the same message as the SQLite store's)."""
-        key = (LOCK_SPACE, _dataset_key(name))
-        if not con.execute("SELECT pg_try_advisory_lock(?, ?)", key).fetchone()[0]:
-            raise StoreError(health("busy", self.path, name))
+    def _dataset_claim(self, name: str) -> Iterator[None]:
+        """The dataset's advisory lock, held by a session of its own for the whole write
+        (the server drops it if this process dies), or a ``busy`` :class:`StoreError`
+        naming the dataset at once (the same message as the SQLite store's)."""
+        raw = self._connect_raw()
         try:
+            key = (LOCK_SPACE, _dataset_key(name))
+            if not _Connection(raw).execute("SELECT pg_try_advisory_lock(?, ?)", key).fetchone()[0]:
+                raise StoreError(health("busy", self.path, name))
             yield
         finally:
-            base._rollback(con)  # an error may have left the transaction open
-            con.execute("SELECT pg_advisory_unlock(?, ?)", key)
+            raw.close()  # ends the session, and its lock with it
 
     @contextmanager
     def import_lock(self, on_wait: Callable[[], None] | None = None) -> Iterator[None]:

@@ -577,13 +577,14 @@ class Store:
         return _event_columns(con)
 
     @contextmanager
-    def _dataset_claim(self, con, name: str) -> Iterator[None]:
+    def _dataset_claim(self, name: str) -> Iterator[None]:
         """Claim dataset ``name`` for one write, removal or deletion, or refuse at once with
         a ``busy`` :class:`StoreError` naming it when another one holds it: a second
         importer of the same dataset is told so, never interleaved or queued behind a
         plan made against a state that is about to change. (Writes of other datasets
-        still wait their turn for SQLite's write lock.) Without a writable folder there
-        is nothing to claim (and nothing can be written)."""
+        still wait their turn for SQLite's write lock.) Claimed before the connection is
+        opened: a refusal never waits for the other's transaction. Without a writable
+        folder there is nothing to claim (and nothing can be written)."""
         digest = hashlib.sha1(name.encode()).hexdigest()[:16]
         try:
             handle = (self.directory / f".dataset-{digest}.lock").open("a")
@@ -812,7 +813,7 @@ class Store:
             f"ON CONFLICT(id) DO UPDATE SET {updates}"
         )
         total = len(events)
-        with self.connect(write=True) as con, self._dataset_claim(con, info.name):
+        with self._dataset_claim(info.name), self.connect(write=True) as con:
             for statement in self.dialect.write_setup:
                 con.execute(statement)
             con.execute(self.dialect.begin_write)
@@ -874,7 +875,7 @@ class Store:
         """Delete a dataset and its events; returns the number of events removed."""
         if not self.exists():
             return 0
-        with self.connect(write=True) as con, self._dataset_claim(con, name):
+        with self._dataset_claim(name), self.connect(write=True) as con:
             con.execute(self.dialect.begin_write)
             try:
                 before, previous = _state(con)
@@ -915,7 +916,7 @@ class Store:
             return 0
         stamps = list(deleted_at) if deleted_at is not None else [None] * len(ids)
         temp = self.dialect.temp
-        with self.connect(write=True) as con, self._dataset_claim(con, name):
+        with self._dataset_claim(name), self.connect(write=True) as con:
             con.execute(self.dialect.begin_write)
             try:
                 before, previous = _state(con)
