@@ -102,7 +102,7 @@ def _qmarks(sql: str) -> str:
     return sql.replace("%", "%%").replace("?", "%s")
 
 
-class _Connection:
+class PgConnection:
     """A psycopg connection (autocommit: the store sends BEGIN and COMMIT itself) with the
     calls of :mod:`sqlite3` that the store makes: ``execute`` and ``executemany`` return a
     cursor (``fetchone``, ``fetchall``, ``rowcount``), ``in_transaction``."""
@@ -110,12 +110,13 @@ class _Connection:
     def __init__(self, con: psycopg.Connection) -> None:
         self.raw = con
 
-    def execute(self, sql: str, params: tuple | list = ()) -> psycopg.Cursor:
+    def execute(self, sql: str, params: tuple | list = ()) -> Any:
+        """A psycopg cursor (typed as loosely as :mod:`sqlite3`'s: rows are tuples)."""
         cursor = self.raw.cursor()
         cursor.execute(_qmarks(sql), tuple(params))
         return cursor
 
-    def executemany(self, sql: str, rows: list) -> psycopg.Cursor:
+    def executemany(self, sql: str, rows: list) -> Any:
         cursor = self.raw.cursor()
         cursor.executemany(_qmarks(sql), rows)
         return cursor
@@ -141,8 +142,8 @@ class PgStore(base.Store):
 
     def __init__(self, url: str, directory: Path | None = None) -> None:
         self.url = url
-        self.path = redacted(url)  # type: ignore[assignment] - named in every message
-        key = hashlib.sha1(self.path.encode()).hexdigest()[:12]
+        self.path = redacted(url)  # type: ignore[assignment]  # named in every message
+        key = hashlib.sha1(redacted(url).encode()).hexdigest()[:12]
         self.directory = Path(directory) if directory else data_dir() / f"postgres-{key}"
 
     # --- connection and health --------------------------------------------------------
@@ -169,11 +170,11 @@ class PgStore(base.Store):
         except StoreError as err:
             return err.health
         try:
-            return self._health_on(_Connection(con), thorough)
+            return self._health_on(PgConnection(con), thorough)
         finally:
             con.close()
 
-    def _health_on(self, con: _Connection, thorough: bool = False) -> StoreHealth:
+    def _health_on(self, con: PgConnection, thorough: bool = False) -> StoreHealth:
         import psycopg
 
         try:
@@ -226,7 +227,7 @@ class PgStore(base.Store):
             raise StoreError(state)
 
     @contextmanager
-    def connect(self, write: bool = False) -> Iterator[_Connection]:  # type: ignore[override]
+    def connect(self, write: bool = False) -> Iterator[PgConnection]:  # type: ignore[override]
         import psycopg
 
         if write:
@@ -234,7 +235,7 @@ class PgStore(base.Store):
         with suppress(OSError):  # the read cache (none without a writable folder)
             self.directory.mkdir(parents=True, exist_ok=True)
         raw = self._connect_raw()
-        con = _Connection(raw)
+        con = PgConnection(raw)
         try:
             state = self._health_on(con)
             if write:
@@ -250,7 +251,7 @@ class PgStore(base.Store):
         finally:
             raw.close()
 
-    def _create_schema(self, con: _Connection) -> None:
+    def _create_schema(self, con: PgConnection) -> None:
         """The extension, tables and indexes, and the admin-1 units, in one transaction
         under a lock (two servers may start their first import at once)."""
         con.execute("BEGIN")
@@ -265,7 +266,7 @@ class PgStore(base.Store):
             base._rollback(con)
             raise
 
-    def _event_columns(self, con) -> set[str]:
+    def _event_columns(self, con: Any) -> set[str]:
         return {
             row[0]
             for row in con.execute(
@@ -290,7 +291,11 @@ class PgStore(base.Store):
         raw = self._connect_raw()
         try:
             key = (LOCK_SPACE, _dataset_key(name))
-            if not _Connection(raw).execute("SELECT pg_try_advisory_lock(?, ?)", key).fetchone()[0]:
+            if (
+                not PgConnection(raw)
+                .execute("SELECT pg_try_advisory_lock(?, ?)", key)
+                .fetchone()[0]
+            ):
                 raise StoreError(health("busy", self.path, name))
             yield
         finally:
@@ -303,7 +308,7 @@ class PgStore(base.Store):
         ``on_wait`` is called once when another holds it, then this one waits its turn."""
         raw = self._connect_raw()
         try:
-            con = _Connection(raw)
+            con = PgConnection(raw)
             key = (LOCK_SPACE, IMPORT_LOCK)
             if not con.execute("SELECT pg_try_advisory_lock(?, ?)", key).fetchone()[0]:
                 if on_wait:
@@ -370,7 +375,7 @@ class PgStore(base.Store):
         )
 
 
-def _insert_units(con: _Connection, table: str, units: gpd.GeoDataFrame | None) -> None:
+def _insert_units(con: PgConnection, table: str, units: gpd.GeoDataFrame | None) -> None:
     """Write ``units`` (default: the admin-1 units) into ``table`` as multipolygons."""
     from shapely import wkb
     from shapely.geometry import MultiPolygon

@@ -29,7 +29,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 import pandas as pd
@@ -457,6 +457,16 @@ def _float_or_none(values: pd.Series) -> list:
     return out.tolist()
 
 
+class Connection(Protocol):
+    """What the store's SQL needs of a connection: :mod:`sqlite3`'s, or the shared store's
+    (:class:`geo.io.pgstore.PgConnection`)."""
+
+    def execute(self, sql: str, parameters: Any = ..., /) -> Any: ...
+
+    @property
+    def in_transaction(self) -> bool: ...
+
+
 @dataclass(frozen=True)
 class Dialect:
     """What differs in the SQL of the two backends (:class:`Store`'s SQLite and
@@ -572,7 +582,7 @@ class Store:
             f"{self.path.resolve().as_uri()}?mode=ro&immutable=1", uri=True, isolation_level=None
         )
 
-    def _event_columns(self, con) -> set[str]:
+    def _event_columns(self, con: Any) -> set[str]:
         """The columns of the events table."""
         return _event_columns(con)
 
@@ -1236,7 +1246,7 @@ def _build_store(path: Path, manifest: snapshot.Manifest, events: pd.DataFrame) 
         con.close()
 
 
-def _rollback(con: sqlite3.Connection) -> None:
+def _rollback(con: Connection) -> None:
     """Roll back if a transaction is still open (a full disk may have ended it already)."""
     if con.in_transaction:
         con.execute("ROLLBACK")
@@ -1249,7 +1259,7 @@ def _empty_stored() -> pd.DataFrame:
     return out
 
 
-def _state(con: sqlite3.Connection) -> tuple[int, str | None]:
+def _state(con: Connection) -> tuple[int, str | None]:
     """The generation and the token of the store's committed state (None in a store from
     before tokens, until its next change)."""
     values = dict(
@@ -1258,7 +1268,7 @@ def _state(con: sqlite3.Connection) -> tuple[int, str | None]:
     return int(values.get("generation", 0)), values.get("state")
 
 
-def _dataset_rows(con, dialect: Dialect = SQLITE) -> tuple[tuple[str, ...], ...]:
+def _dataset_rows(con: Connection, dialect: Dialect = SQLITE) -> tuple[tuple[str, ...], ...]:
     return tuple(
         tuple(row)
         for row in con.execute(
