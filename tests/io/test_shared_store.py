@@ -275,3 +275,23 @@ def test_the_command_line_imports_lists_and_checks_the_shared_store(backend, tmp
     check = cli("check")
     assert check.returncode == 0 and "in good order" in check.stdout
     assert len(open_store().load_events()) == 4
+
+
+def test_an_owner_without_superuser_rights_creates_and_fills_the_store(pg_url, tmp_path):
+    """As the README sets it up: PostGIS created by the administrator, the database owned
+    by the app's role, which creates the tables at its first import."""
+    import psycopg
+
+    from geo.io.pgstore import PgStore
+
+    with psycopg.connect(pg_url, autocommit=True) as con:
+        database = con.info.dbname
+        con.execute("DROP ROLE IF EXISTS atlas_owner")
+        con.execute("CREATE ROLE atlas_owner LOGIN")
+        con.execute(f"ALTER DATABASE {database} OWNER TO atlas_owner")
+        con.execute("ALTER SCHEMA public OWNER TO atlas_owner")
+    store = PgStore(pg_url.replace("postgres@", "atlas_owner@"), tmp_path)
+    assert store.health().kind == "missing"
+    commit(prepare(ACLED, store=store), store)
+    assert store.health().kind == "ok" and len(store.load_events()) == 4
+    assert store.counts_per_unit().sum() >= 1
