@@ -139,6 +139,7 @@ class PgStore(base.Store):
     read cache (default: a folder of the data directory named after the database)."""
 
     dialect = POSTGRES
+    shared = True
 
     def __init__(self, url: str, directory: Path | None = None) -> None:
         self.url = url

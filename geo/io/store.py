@@ -499,6 +499,7 @@ class Store:
     """
 
     dialect: Dialect = SQLITE
+    shared = False  # one user's store on this computer (True: the team's PgStore)
 
     def __init__(self, directory: Path | None = None) -> None:
         self.directory = Path(directory) if directory else data_dir()

@@ -712,7 +712,10 @@ def data_page(lang: str) -> None:
     t = _t(lang)
     store = open_store()
     st.markdown(f"#### {t('data_title')}")
-    st.caption(t("data_intro", path=str(store.directory)))
+    if store.shared:  # the team's PostgreSQL store: named by its address (no password)
+        st.caption(t("data_intro_shared", path=md_escape(str(store.path))))
+    else:
+        st.caption(t("data_intro", path=str(store.directory)))
     st.caption(
         t(
             "data_limits",

@@ -86,6 +86,10 @@ def store_repair_panel(lang: str, store: Store | None = None) -> bool:
         st.warning(health_text(state, lang), icon="⚠️")
         return False
     plan = store.repair_plan()
+    if plan.action == "refused":  # the shared store: its server keeps its data, not the app
+        st.markdown(f"#### {t('data_title')}")
+        st.warning(health_text(plan.health, lang), icon="⚠️")
+        return False
     st.markdown(f"#### {t('data_title')}")
     st.error(
         f"**{t('store_damaged_title')}**\n\n{health_text(plan.health, lang)}\n\n"

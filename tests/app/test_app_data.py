@@ -16,7 +16,7 @@ from streamlit.testing.v1 import AppTest
 
 from geo.i18n.catalogue import format_day, format_timestamp
 from geo.io.importers import commit, prepare
-from geo.io.store import Store
+from geo.io.store import Store, open_store
 from geo.ui.data import disk_name, uploader_chrome_css
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -39,14 +39,26 @@ def frame_with(at: AppTest, column: str):
     return frame
 
 
-def test_empty_store(store):
+@pytest.fixture()
+def any_store(backend) -> Store:
+    """The store of each backend in turn, as the page opens it (SAHEL_ATLAS_DATABASE_URL)."""
+    return open_store()
+
+
+def test_empty_store(any_store):
+    store = any_store
     at = data_page().run()
     assert not at.exception
     assert any("No dataset imported yet." in c.value for c in at.caption)
-    assert any(str(store.directory) in c.value for c in at.caption)
+    if store.shared:  # named by its address, without a password
+        assert any("the team's shared store" in c.value for c in at.caption)
+        assert any("postgresql://postgres@/atlas" in c.value.replace("\\", "") for c in at.caption)
+    else:
+        assert any(str(store.directory) in c.value for c in at.caption)
 
 
-def test_report_confirm_and_remove(store):
+def test_report_confirm_and_remove(any_store):
+    store = any_store
     at = data_page()
     plan = prepare(FIX / "acled_numeric_bom.csv", store=store)
     at.session_state["data_plan"] = plan
