@@ -131,6 +131,12 @@ _TABLES = {
     "meta": ("key", "value"),
 }
 SQLITE_MAGIC = b"SQLite format 3\x00"
+# Insert or replace an event (both backends' syntax).
+_UPSERT = (
+    f"INSERT INTO events ({', '.join(STORED_COLUMNS)}) "
+    f"VALUES ({', '.join('?' * len(STORED_COLUMNS))}) ON CONFLICT(id) DO UPDATE SET "
+    + ", ".join(f"{c}=excluded.{c}" for c in STORED_COLUMNS if c != "id")
+)
 
 
 def data_dir(platform: type[PlatformDirsABC] = PlatformDirs) -> Path:
@@ -748,6 +754,11 @@ class Store:
         raw = pd.DataFrame.from_records(rows, columns=list(SNAPSHOT_COLUMNS), coerce_float=True)
         return (generation, state, known), from_rows(raw)
 
+    def _upsert(self, con: Any, rows: list[tuple]) -> None:
+        """Insert ``rows`` (:func:`to_rows`), replacing the stored events of the same ids
+        (the last of an id given twice wins)."""
+        con.executemany(_UPSERT, rows)
+
     # --- spatial queries ----------------------------------------------------------------
     def _bbox_condition(
         self, west: float, south: float, east: float, north: float
@@ -817,12 +828,6 @@ class Store:
         self._check_location()
         if not DATASET_NAME_RE.match(info.name) or info.name in RESERVED_DATASETS:
             raise ValueError(f"invalid dataset name {info.name!r}")
-        placeholders = ", ".join("?" * len(STORED_COLUMNS))
-        updates = ", ".join(f"{c}=excluded.{c}" for c in STORED_COLUMNS if c != "id")
-        sql = (
-            f"INSERT INTO events ({', '.join(STORED_COLUMNS)}) VALUES ({placeholders}) "
-            f"ON CONFLICT(id) DO UPDATE SET {updates}"
-        )
         total = len(events)
         with self._dataset_claim(info.name), self.connect(write=True) as con:
             for statement in self.dialect.write_setup:
@@ -839,7 +844,7 @@ class Store:
                     for name, _ in _INDEXES:
                         con.execute(f"DROP INDEX IF EXISTS {name}")
                 for start in range(0, total, WRITE_BATCH):
-                    con.executemany(sql, to_rows(events.iloc[start : start + WRITE_BATCH]))
+                    self._upsert(con, to_rows(events.iloc[start : start + WRITE_BATCH]))
                     faults.point("import:batch")
                     if progress:
                         progress(min(start + WRITE_BATCH, total) / max(total, 1), "writing")

@@ -295,3 +295,12 @@ def test_an_owner_without_superuser_rights_creates_and_fills_the_store(pg_url, t
     commit(prepare(ACLED, store=store), store)
     assert store.health().kind == "ok" and len(store.load_events()) == 4
     assert store.counts_per_unit().sum() >= 1
+
+
+def test_an_id_given_twice_in_one_write_keeps_its_last_row(store):
+    events = _events(store, {"d:1": (1.0, 12.0), "d:2": (2.0, 13.0)})
+    again = _events(store, {"d:1": (3.0, 14.0)})
+    store.write(pd.concat([events, again], ignore_index=True), _info("twice"))
+    stored = open_store()._load_sql(None)[1].set_index("id")
+    assert sorted(stored.index) == ["d:1", "d:2"]
+    assert (stored.loc["d:1", "longitude"], stored.loc["d:1", "latitude"]) == (3.0, 14.0)
