@@ -54,7 +54,7 @@ if TYPE_CHECKING:
 
 POSTGRES = Dialect(
     begin_read="BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
-    begin_write="BEGIN",
+    begin_write=("BEGIN", "SELECT value FROM meta WHERE key = 'generation' FOR UPDATE"),
     write_setup=(),
     temp="pg_temp",
     binary_order=' COLLATE "C"',

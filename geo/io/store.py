@@ -481,7 +481,10 @@ class Dialect:
     both (the PostgreSQL connection translates them)."""
 
     begin_read: str  # a transaction whose reads see one committed state
-    begin_write: str  # a write transaction (SQLite: takes the write lock at once)
+    # A write transaction that holds the store's write lock from its start (SQLite:
+    # BEGIN IMMEDIATE; PostgreSQL: the generation row locked), so writes never interleave
+    # and each one knows the state it changes (its read cache is derived from it).
+    begin_write: tuple[str, ...]
     write_setup: tuple[str, ...]  # statements before a large write
     temp: str  # the schema of temporary tables
     binary_order: str  # appended to a text column in ORDER BY: byte order, as Python's
@@ -489,7 +492,7 @@ class Dialect:
 
 SQLITE = Dialect(
     begin_read="BEGIN",
-    begin_write="BEGIN IMMEDIATE",
+    begin_write=("BEGIN IMMEDIATE",),
     write_setup=(f"PRAGMA cache_size=-{WRITE_CACHE_KIB}",),
     temp="temp",
     binary_order="",
@@ -832,7 +835,8 @@ class Store:
         with self._dataset_claim(info.name), self.connect(write=True) as con:
             for statement in self.dialect.write_setup:
                 con.execute(statement)
-            con.execute(self.dialect.begin_write)
+            for statement in self.dialect.begin_write:
+                con.execute(statement)
             try:
                 faults.point("import:begin")
                 before, previous = _state(con)
@@ -892,7 +896,8 @@ class Store:
         if not self.exists():
             return 0
         with self._dataset_claim(name), self.connect(write=True) as con:
-            con.execute(self.dialect.begin_write)
+            for statement in self.dialect.begin_write:
+                con.execute(statement)
             try:
                 before, previous = _state(con)
                 removed = con.execute("DELETE FROM events WHERE dataset=?", (name,)).rowcount
@@ -933,7 +938,8 @@ class Store:
         stamps = list(deleted_at) if deleted_at is not None else [None] * len(ids)
         temp = self.dialect.temp
         with self._dataset_claim(name), self.connect(write=True) as con:
-            con.execute(self.dialect.begin_write)
+            for statement in self.dialect.begin_write:
+                con.execute(statement)
             try:
                 before, previous = _state(con)
                 con.execute(
@@ -996,7 +1002,8 @@ class Store:
         it goes with the events it describes (a copied, restored or new store has its own
         or none). It is not an event: the generation and the read cache do not change."""
         with self.connect(write=True) as con:
-            con.execute(self.dialect.begin_write)
+            for statement in self.dialect.begin_write:
+                con.execute(statement)
             try:
                 if value is None:
                     con.execute("DELETE FROM meta WHERE key=?", (self.CHECKPOINT_PREFIX + key,))

@@ -304,3 +304,30 @@ def test_an_id_given_twice_in_one_write_keeps_its_last_row(store):
     stored = open_store()._load_sql(None)[1].set_index("id")
     assert sorted(stored.index) == ["d:1", "d:2"]
     assert (stored.loc["d:1", "longitude"], stored.loc["d:1", "latitude"]) == (3.0, 14.0)
+
+
+def test_writers_of_two_datasets_take_turns_and_the_read_cache_holds_both(store):
+    """Another dataset is not refused: its write waits for the open one, then goes through
+    on the state the first left (never interleaved), and the read cache matches SQL."""
+    commit(prepare(ACLED, store=store), store)
+    generation = store.generation()
+    mine = _events(store, {"t:1": (1.0, 12.0), "t:2": (2.0, 13.0)}, dataset="mine")
+    theirs = _events(store, {"t:3": (3.0, 14.0)}, dataset="theirs")
+    done: list[int] = []
+    other = threading.Thread(
+        target=lambda: done.append(open_store().write(theirs, _info("theirs")))
+    )
+
+    def halfway(_fraction: float, stage: str) -> None:
+        if stage == "writing" and not other.is_alive() and not done:
+            other.start()
+            other.join(timeout=1)
+            assert other.is_alive(), "the second writer did not wait for the first"
+
+    store.write(mine, _info("mine"), progress=halfway)
+    other.join(timeout=60)
+    assert done == [1]
+    fresh = open_store()
+    assert fresh.generation() == generation + 2
+    assert {d.name: d.count for d in fresh.datasets()} == {"acled": 4, "mine": 2, "theirs": 1}
+    pd.testing.assert_frame_equal(fresh.load_events(), fresh._load_sql(None)[1])
