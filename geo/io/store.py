@@ -13,6 +13,11 @@ Events are stored in the model of :mod:`geo.io.events` (dates as days since 1970
 sources joined by spaces) plus ``timestamp`` (the source's last-change time in seconds,
 0 if none) and ``row_hash`` (a content hash deciding whether a re-imported row changed).
 Nothing here imports Streamlit.
+
+A team shares one store instead: :func:`open_store` gives the PostgreSQL/PostGIS store of
+:mod:`geo.io.pgstore` when ``$SAHEL_ATLAS_DATABASE_URL`` is set. It is this class on
+another connection (what differs is in a :class:`Dialect` and a few overridden methods),
+so imports, updates, deletions and the read cache are one code for both.
 """
 
 from __future__ import annotations

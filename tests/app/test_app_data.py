@@ -324,7 +324,8 @@ def test_storing_shows_its_phases(store, monkeypatch):
     assert store.count() == 5
 
 
-def test_map_shows_imported_datasets_as_layers(store):
+def test_map_shows_imported_datasets_as_layers(any_store):
+    store = any_store
     commit(prepare(FIX / "acled_labels.csv", store=store), store)
     commit(prepare(FIX / "GEDEvent_v25_1_sample.csv", store=store), store)
     at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=90).run()
