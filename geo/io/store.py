@@ -612,6 +612,7 @@ class Store:
         folder there is nothing to claim (and nothing can be written)."""
         digest = hashlib.sha1(name.encode()).hexdigest()[:16]
         try:
+            self.directory.mkdir(parents=True, exist_ok=True)
             handle = (self.directory / f".dataset-{digest}.lock").open("a")
         except OSError:
             yield

@@ -602,3 +602,21 @@ def test_french_problems_errors_and_attribution_have_no_english_left(store, tmp_
             + ["line 1", "(header)", "How to fix", "Where:"]
         ):
             assert fragment not in error.value, (name, fragment)
+
+
+def test_storing_a_dataset_another_user_is_writing_is_refused_with_its_name(any_store):
+    """Two people store into the same dataset at once: the second is told so, by the
+    dataset's name, nothing is stored and the checked plan stays (to store it after)."""
+    store = any_store
+    at = data_page()
+    at.session_state["data_plan"] = prepare(FIX / "acled_numeric_bom.csv", store=store)
+    at.run()
+    with open_store()._dataset_claim("acled"):  # another user's import of it, under way
+        at.button(key="data_confirm").click().run()
+    assert not at.exception
+    [error] = [e.value for e in at.error]
+    assert "Another import, update or removal of the dataset acled is running" in error
+    assert "nothing was changed" in error
+    assert at.session_state["data_plan"] is not None and store.count() == 0
+    at.button(key="data_confirm").click().run()  # once it has finished
+    assert store.count() == 5
