@@ -94,7 +94,8 @@ CREATE INDEX IF NOT EXISTS units_geom ON units USING GIST (geom);
 
 def redacted(url: str) -> str:
     """The address without its password (it goes into messages and cache keys)."""
-    return re.sub(r"(://[^/@:]*):[^/@]*@", r"\1:***@", url)
+    url = re.sub(r"(://[^/@:]*):[^/@]*@", r"\1:***@", url)
+    return re.sub(r"(?i)\bpassword=[^&\s]*", "password=***", url)
 
 
 def _qmarks(sql: str) -> str:

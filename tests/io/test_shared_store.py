@@ -69,6 +69,8 @@ def test_the_backend_is_chosen_by_one_setting(tmp_path, monkeypatch):
     assert isinstance(shared, PgStore)
     assert "secret" not in str(shared.path) and "atlas:***@db.example" in str(shared.path)
     assert shared.directory.parent == tmp_path  # its read cache, on this machine
+    monkeypatch.setenv(DATABASE_URL_ENV, "postgresql://atlas@db/atlas?sslmode=require&password=pw1")
+    assert str(open_store().path) == "postgresql://atlas@db/atlas?sslmode=require&password=***"
 
 
 def test_a_reader_sees_the_state_before_an_import_until_it_commits(store):
