@@ -29,7 +29,7 @@ from geo.analysis.duplicates import find_duplicates, hidden
 from geo.analysis.filters import apply_filter, filter_mask
 from geo.i18n.catalogue import catalog, format_day, format_number, format_timestamp, translate
 from geo.io import importers
-from geo.io.store import Store, StoreError
+from geo.io.store import Store, StoreError, open_store
 from geo.model.countries import country_name, sorted_by_name
 from geo.model.events import DEFAULT_LAYERS, LAYERS, RowProblem
 from geo.model.filters import EventFilter, from_query_params
@@ -710,9 +710,12 @@ def datasets_section(lang: str, store: Store) -> None:
 
 def data_page(lang: str) -> None:
     t = _t(lang)
-    store = Store()
+    store = open_store()
     st.markdown(f"#### {t('data_title')}")
-    st.caption(t("data_intro", path=str(store.directory)))
+    if store.shared:  # the team's PostgreSQL store: named by its address (no password)
+        st.caption(t("data_intro_shared", path=md_escape(str(store.path))))
+    else:
+        st.caption(t("data_intro", path=str(store.directory)))
     st.caption(
         t(
             "data_limits",
