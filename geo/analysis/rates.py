@@ -17,12 +17,17 @@ import numpy as np
 import pandas as pd
 
 from geo.analysis import measures as an
+from geo.analysis.tables import actor_columns
+from geo.i18n.catalogue import format_day, translate
+from geo.model.countries import AES_MEMBERS, country_name
+from geo.spatial.geometry import rounded_km2
 
 AREA_UNIT_KM2 = 10_000
 """Per-area rates are per this many km²."""
 PEOPLE_UNIT = 100_000
 """Per-capita rates are per this many people."""
 SUMS = ("events", "fatalities_low", "fatalities_high")
+CONTEXT = ("iso3", "area_km2", "population", "census_year", "source")
 RATE_COLUMNS = tuple(f"{s}_per_{u}" for u in ("10k_km2", "100k") for s in SUMS)
 """``events_per_10k_km2`` ... ``fatalities_high_per_100k``."""
 
@@ -48,9 +53,8 @@ def unit_rates(counts: pd.DataFrame, units: pd.DataFrame) -> pd.DataFrame:
     0 for a unit with no event), ``area_km2``, ``population``, ``census_year`` and the
     rates (:func:`add_rates`), indexed by ``admin1_id`` in the units' order."""
     sums = counts.reindex(units.index)[list(SUMS)].fillna(0).astype("int64")
-    table = pd.concat(
-        [units[["iso3", "area_km2", "population", "census_year", "source"]], sums], axis=1
-    )
+    context = [c for c in ("name_en", "name_fr", *CONTEXT) if c in units.columns]
+    table = pd.concat([units[context], sums], axis=1)
     table.index.name = "admin1_id"
     return add_rates(table)
 
@@ -61,10 +65,11 @@ def place_units(units: pd.DataFrame, place: str) -> pd.DataFrame:
 
 
 def place_context(units: pd.DataFrame, place: str) -> tuple[int, int | None, list[int]]:
-    """``place``'s area (km², its units' sum), population (None unless every unit has a
-    figure) and the census years of those figures."""
+    """``place``'s area (km², its units' sum, to 3 significant figures), population (None
+    unless every unit has a figure) and the census years of those figures."""
     part = place_units(units, place)
-    area = int(part["area_km2"].sum())
+    # each unit's area has 3 significant figures: so has their sum
+    area = rounded_km2(float(part["area_km2"].sum()))
     people = part["population"]
     years = sorted({int(y) for y in part["census_year"].dropna()})
     population = int(people.sum()) if people.notna().all() and len(people) else None
@@ -170,3 +175,109 @@ def compare_side(
         monthly=monthly,
         actors=an.rank_actors(an.actor_sums(arrays, where), n, "events", victims=False),
     )
+
+
+RATE_LABELS = {
+    "events_per_10k_km2": "rt_events_area",
+    "fatalities_low_per_10k_km2": "rt_fat_low_area",
+    "fatalities_high_per_10k_km2": "rt_fat_high_area",
+    "events_per_100k": "rt_events_people",
+    "fatalities_low_per_100k": "rt_fat_low_people",
+    "fatalities_high_per_100k": "rt_fat_high_people",
+}
+"""Each rate's column label (a locale key)."""
+
+
+def population_note(census_year: object, lang: str) -> str:
+    """``2009 census`` / ``no population figure`` (the table's "Population figure")."""
+    if census_year is None or pd.isna(census_year):
+        return translate("rt_no_population", lang)
+    return translate("rt_census", lang, year=str(int(census_year)))
+
+
+def rates_view(table: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """:func:`unit_rates` as the reader reads it: names, labelled columns (numbers kept, so
+    the table sorts by any of them), most events per 10,000 km² first."""
+    t = lambda key: translate(key, lang)  # noqa: E731
+    names = table["name_fr" if lang == "fr" else "name_en"]
+    view = pd.DataFrame(
+        {
+            t("an_region"): names.to_numpy(),
+            t("rt_country"): [country_name(iso, lang) for iso in table["iso3"]],
+            **{label: table[c].to_numpy() for c, label in actor_columns(lang).items() if c in SUMS},
+            t("rt_area"): table["area_km2"].astype("int64").to_numpy(),
+            t("rt_population"): table["population"].astype("float64").to_numpy(),
+            t("rt_population_source"): [population_note(y, lang) for y in table["census_year"]],
+            **{t(label): table[c].to_numpy() for c, label in RATE_LABELS.items()},
+        }
+    )
+    order = np.argsort(-table["events_per_10k_km2"].fillna(-1).to_numpy(), kind="stable")
+    return view.iloc[order].reset_index(drop=True)
+
+
+def rates_export(table: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """:func:`unit_rates` for the CSV: ids and names, sums, area, population, its census
+    year and source id, the rates (empty where no population figure)."""
+    out = table.reset_index()
+    out.insert(1, "name", out["name_fr" if lang == "fr" else "name_en"])
+    return out.drop(columns=[c for c in ("name_en", "name_fr") if c in out.columns])
+
+
+def source_lines(provenance: dict, units: pd.DataFrame, lang: str) -> list[str]:
+    """One line per source the units' figures come from, country by country (Mali,
+    Burkina Faso, Niger): census, publisher, title, URL, licence, day checked."""
+    lines = []
+    for iso in AES_MEMBERS:
+        used = units.loc[units["iso3"] == iso, "source"]
+        for name in dict.fromkeys(s for s in used if s):
+            source = provenance["sources"][name]
+            lines.append(
+                translate(
+                    "rt_source_line",
+                    lang,
+                    country=country_name(iso, lang),
+                    census=source["census"],
+                    publisher=source["publisher"],
+                    title=source["title"],
+                    url=source["url"],
+                    licence=source["licence"],
+                    checked=format_day(date.fromisoformat(str(source["checked"])), lang),
+                )
+            )
+    return lines
+
+
+def place_label(units: pd.DataFrame, place: str, lang: str) -> str:
+    """A country's name, or a unit's name with its country's."""
+    if place in AES_MEMBERS:
+        return country_name(place, lang)
+    row = units.loc[place]
+    return translate(
+        "cmp_place_unit",
+        lang,
+        name=row["name_fr" if lang == "fr" else "name_en"],
+        country=country_name(row["iso3"], lang),
+    )
+
+
+def place_options(units: pd.DataFrame) -> list[str]:
+    """What the comparison can show: the three states, then their units (by country)."""
+    order = {iso: i for i, iso in enumerate(AES_MEMBERS)}
+    ids = sorted(
+        (u for u in units.index if units.loc[u, "iso3"] in order),
+        key=lambda u: (order[units.loc[u, "iso3"]], u),
+    )
+    return [*AES_MEMBERS, *ids]
+
+
+def compare_export(sides: list[Side], units: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """Both sides' monthly series in one table: place id, name, month, sums."""
+    frames = []
+    for side in sides:
+        frame = side.monthly.copy()
+        frame.insert(0, "name", place_label(units, side.place, lang))
+        frame.insert(0, "place", side.place)
+        frames.append(frame)
+    out = pd.concat(frames, ignore_index=True)
+    out["month"] = pd.to_datetime(out["month"]).dt.strftime("%Y-%m")
+    return out

@@ -45,6 +45,7 @@ def test_unit_rates_by_hand():
 
 def test_a_country_has_a_population_only_when_every_unit_has_one():
     assert rates.place_context(UNITS, "NER") == (20_500, 3_000_000, [2012])
+    assert rates.place_context(UNITS.assign(area_km2=[20_000, 513, 40_000]), "NER")[0] == 20_500
     assert rates.place_context(UNITS, "BFA") == (40_000, None, [])
     assert rates.place_context(UNITS, "NE-B") == (500, 1_000_000, [2012])
 

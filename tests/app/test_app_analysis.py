@@ -65,7 +65,8 @@ def test_page_runs_and_shows_every_section_one_at_a_time():
     assert not at.exception
     picker = at.radio(key="an_section")
     assert list(picker.options) == [
-        translate(k, "en") for k in ("an_trends", "an_ba", "an_bands", "an_actors", "an_regions")
+        translate(k, "en")
+        for k in ("an_trends", "an_ba", "an_bands", "an_actors", "an_regions", "cmp_title")
     ]
     assert [h.value for h in at.header] == [translate("an_trends", "en")]
     assert any("SVG or PNG" in c.value for c in at.caption)
