@@ -188,7 +188,7 @@ RATE_LABELS = {
 """Each rate's column label (a locale key)."""
 
 
-def population_note(census_year: object, lang: str) -> str:
+def population_note(census_year: int | float | None, lang: str) -> str:
     """``2009 census`` / ``no population figure`` (the table's "Population figure")."""
     if census_year is None or pd.isna(census_year):
         return translate("rt_no_population", lang)
