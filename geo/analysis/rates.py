@@ -195,24 +195,40 @@ def population_note(census_year: int | float | None, lang: str) -> str:
     return translate("rt_census", lang, year=str(int(census_year)))
 
 
-def rates_view(table: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """:func:`unit_rates` as the reader reads it: names, labelled columns (numbers kept, so
-    the table sorts by any of them), most events per 10,000 km² first."""
+def rates_view(table: pd.DataFrame, lang: str, per: str = "area") -> pd.DataFrame:
+    """:func:`unit_rates` as the reader reads it, ``per`` ``"area"`` (every unit, per
+    10,000 km²) or ``"people"`` (the units with a population figure, per 100,000 people,
+    with the census year): names, labelled columns (numbers kept, so the table sorts by any
+    of them, and no empty cell), highest rate of events first."""
     t = lambda key: translate(key, lang)  # noqa: E731
+    if per == "people":
+        table = table[table["population"].notna()]
+    suffix = "_per_10k_km2" if per == "area" else "_per_100k"
     names = table["name_fr" if lang == "fr" else "name_en"]
-    view = pd.DataFrame(
-        {
-            t("an_region"): names.to_numpy(),
-            t("rt_country"): [country_name(iso, lang) for iso in table["iso3"]],
-            **{label: table[c].to_numpy() for c, label in actor_columns(lang).items() if c in SUMS},
-            t("rt_area"): table["area_km2"].astype("int64").to_numpy(),
-            t("rt_population"): table["population"].astype("float64").to_numpy(),
-            t("rt_population_source"): [population_note(y, lang) for y in table["census_year"]],
-            **{t(label): table[c].to_numpy() for c, label in RATE_LABELS.items()},
-        }
-    )
-    order = np.argsort(-table["events_per_10k_km2"].fillna(-1).to_numpy(), kind="stable")
+    columns: dict[str, object] = {
+        t("an_region"): names.to_numpy(),
+        t("rt_country"): [country_name(iso, lang) for iso in table["iso3"]],
+        **{label: table[c].to_numpy() for c, label in actor_columns(lang).items() if c in SUMS},
+    }
+    if per == "area":
+        columns[t("rt_area")] = table["area_km2"].astype("int64").to_numpy()
+    else:
+        columns[t("rt_population")] = table["population"].astype("int64").to_numpy()
+        columns[t("rt_population_source")] = [
+            population_note(y, lang) for y in table["census_year"]
+        ]
+    for c, label in RATE_LABELS.items():
+        if c.endswith(suffix):
+            columns[t(label)] = table[c].astype("float64").to_numpy()
+    view = pd.DataFrame(columns)
+    order = np.argsort(-table[f"events{suffix}"].to_numpy(dtype="float64"), kind="stable")
     return view.iloc[order].reset_index(drop=True)
+
+
+def missing_names(table: pd.DataFrame, lang: str) -> list[str]:
+    """The units of :func:`unit_rates` without a population figure, by name."""
+    names = table.loc[table["population"].isna(), "name_fr" if lang == "fr" else "name_en"]
+    return sorted(names, key=str.casefold)
 
 
 def rates_export(table: pd.DataFrame, lang: str) -> pd.DataFrame:

@@ -92,13 +92,20 @@ def rates_block(
     table = region_rates(view.data_key, view.event_filter, start, end)
     st.subheader(t("rt_rates"))
     st.caption(t("rt_intro"))
-    shown = rates.rates_view(table, lang)
     decimals = {t(label): 1 for label in rates.RATE_LABELS.values()}
-    st.dataframe(
-        ui_an.number_table(shown, lang, decimals=decimals),
-        width="stretch",
-        hide_index=True,
-    )
+    for per in ("area", "people"):
+        st.markdown(f"**{t('rt_per_area' if per == 'area' else 'rt_per_people')}**")
+        st.dataframe(
+            ui_an.number_table(rates.rates_view(table, lang, per), lang, decimals=decimals),
+            width="stretch",
+            hide_index=True,
+        )
+    if missing := rates.missing_names(table, lang):
+        st.caption(
+            ui.markdown_text(
+                t("rt_missing_note", count=len(missing)) + " " + ", ".join(missing) + "."
+            )
+        )
     csv_button(
         view,
         lambda: rates.rates_export(table, lang),
@@ -106,11 +113,7 @@ def rates_block(
         t("rt_csv_title", period=period_label),
         view.chosen.datasets,
     )
-    missing = int(table["population"].isna().sum())
-    notes = [t("rt_units_note"), t("rt_years_note"), t("rt_area_note")]
-    if missing:
-        notes.insert(0, t("rt_missing_note", count=missing))
-    st.caption(" ".join(notes))
+    st.caption(" ".join([t("rt_units_note"), t("rt_years_note"), t("rt_area_note")]))
     st.markdown(f"**{t('rt_sources_title')}**")
     for line in rates.source_lines(provenance(), units(), lang):
         st.caption(ui.markdown_text(line))
@@ -152,7 +155,9 @@ def _monthly_spec(
 
 
 def _metric_rate(value: float, view: AnalysisView) -> str:
-    return view.t("rt_no_population") if pd.isna(value) else view.fmt(value, 1)
+    """A per-capita rate, or a dash where there is no population figure (the caption
+    under the metrics says so in words: a metric's value has room for a number only)."""
+    return "–" if pd.isna(value) else view.fmt(value, 1)
 
 
 def draw_side(view: AnalysisView, side: rates.Side, y_max: int) -> None:

@@ -124,3 +124,52 @@ def test_the_app_units_give_rates_for_every_unit_with_a_figure():
     assert len(table) == 30
     assert table["events_per_100k"].notna().sum() == units["population"].notna().sum()
     assert (table["events_per_10k_km2"] == 0).all()
+
+
+def _named_units() -> pd.DataFrame:
+    return UNITS.assign(name_en=["Alpha", "Beta", "Gamma"], name_fr=["Alpha", "Bêta", "Gamma"])
+
+
+def test_the_readers_tables_per_area_and_per_capita():
+    counts = pd.DataFrame(
+        {"events": [10, 4, 1], "fatalities_low": [0, 0, 0], "fatalities_high": [0, 0, 0]},
+        index=pd.Index(["NE-A", "BF-C", "NE-B"], name="admin1_id"),
+    )
+    table = rates.unit_rates(counts, _named_units())
+    area = rates.rates_view(table, "fr", "area")
+    assert area["Région"].tolist() == ["Bêta", "Alpha", "Gamma"]  # 20, 5 and 1 per 10,000 km²
+    assert area["Événements pour 10\u00a0000\u00a0km²"].tolist() == [20.0, 5.0, 1.0]
+    people = rates.rates_view(table, "en", "people")
+    assert people["Region"].tolist() == ["Alpha", "Beta"]  # Gamma has no figure
+    assert people["Population figure"].tolist() == ["2012 census", "2012 census"]
+    assert people["Events per 100,000 people"].tolist() == [0.5, 0.1]
+    assert rates.missing_names(table, "en") == ["Gamma"]
+    export = rates.rates_export(table, "en")
+    assert export.loc[export["admin1_id"] == "BF-C", "events_per_100k"].isna().all()
+
+
+def test_places_and_their_labels():
+    units = _named_units()
+    assert rates.place_options(units) == ["MLI", "BFA", "NER", "BF-C", "NE-A", "NE-B"]
+    assert rates.place_label(units, "NE-B", "fr") == "Bêta (Niger)"
+    assert rates.place_label(units, "BFA", "en") == "Burkina Faso"
+
+
+def test_source_lines_name_every_source_used_once_per_country():
+    provenance = {
+        "sources": {
+            "s": {
+                "census": "Niger 2012",
+                "publisher": "P",
+                "title": "T",
+                "url": "https://example.org/x",
+                "licence": "CC BY-SA",
+                "checked": "2026-12-03",
+            }
+        }
+    }
+    lines = rates.source_lines(provenance, UNITS, "fr")
+    assert lines == [
+        "Niger\u00a0: Niger 2012 — P, «\u00a0T\u00a0», https://example.org/x "
+        "(licence\u00a0: CC BY-SA\u00a0; consulté le 3 décembre 2026)."
+    ]

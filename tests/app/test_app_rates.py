@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from geo.i18n.catalogue import translate
+from geo.ui import markdown_text as ui_markdown
 from tests.app.test_app_analysis import app
 
 
@@ -19,16 +20,21 @@ def test_the_regions_section_has_a_sortable_rates_table_with_its_sources(lang):
     assert not at.exception
     t = lambda key, **p: translate(key, lang, **p)  # noqa: E731
     assert t("rt_rates") in [s.value for s in at.subheader]
-    table = next(d.value for d in at.dataframe if t("rt_events_area") in d.value.columns)
-    assert len(table) == 30  # every unit, with or without events
-    assert table[t("rt_events_area")].dtype.kind == "f"  # numbers kept: the table sorts
-    people = table.set_index(t("an_region"))
-    # a unit without a figure says so and has no per-capita rate (not 0)
-    assert people.loc["Sahel", t("rt_population_source")] == t("rt_no_population")
-    assert people[t("rt_events_people")].isna().sum() == 10
-    assert people.loc["Niamey", t("rt_population_source")] == t("rt_census", year="2012")
+    tables = [d.value for d in at.dataframe]
+    area = next(v for v in tables if t("rt_events_area") in v.columns)
+    people = next(v for v in tables if t("rt_events_people") in v.columns)
+    assert len(area) == 30  # every unit, with or without events
+    assert area[t("rt_events_area")].dtype.kind == "f"  # numbers kept: the table sorts
+    assert area[t("rt_events_area")].is_monotonic_decreasing
+    # per capita: only the units with a census figure, no empty cell
+    assert len(people) == 20 and not people.isna().any().any()
+    assert "Sahel" not in set(people[t("an_region")])
+    by_name = people.set_index(t("an_region"))
+    assert by_name.loc["Niamey", t("rt_population_source")] == t("rt_census", year="2012")
+    assert by_name.loc["Niamey", t("rt_population")] == 1_026_848
     captions = _captions(at)
-    assert t("rt_missing_note", count=10) in captions
+    assert ui_markdown(t("rt_missing_note", count=10)) in captions
+    assert "Sahel" in captions.split(ui_markdown(t("rt_missing_note", count=10)))[1]
     assert "Natural Earth" in captions
     assert "it\\.m\\.wikipedia\\.org" in captions  # the Mali source, escaped for Markdown
     assert "aNiamey" in captions
@@ -75,4 +81,5 @@ def test_places_come_from_the_url_and_unknown_ones_fall_back():
     names = [s.value for s in at.subheader]
     assert names[:2] == ["Sahel (Burkina Faso)", "Niger"]
     per_people = [m.value for m in at.metric if m.label == translate("cmp_per_people", "en")]
-    assert per_people[0] == translate("rt_no_population", "en")
+    assert per_people[0] == "–"  # no population figure, and the caption says so
+    assert "no population figure" in _captions(at)
