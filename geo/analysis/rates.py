@@ -239,27 +239,27 @@ def rates_export(table: pd.DataFrame, lang: str) -> pd.DataFrame:
     return out.drop(columns=[c for c in ("name_en", "name_fr") if c in out.columns])
 
 
-def source_lines(provenance: dict, units: pd.DataFrame, lang: str) -> list[str]:
+def source_lines(provenance: dict, units: pd.DataFrame, lang: str) -> list[tuple[str, str]]:
     """One line per source the units' figures come from, country by country (Mali,
-    Burkina Faso, Niger): census, publisher, title, URL, licence, day checked."""
+    Burkina Faso, Niger): census, publisher, title, URL, licence, day checked; with the URL
+    it contains (the page makes it a link)."""
     lines = []
     for iso in AES_MEMBERS:
         used = units.loc[units["iso3"] == iso, "source"]
         for name in dict.fromkeys(s for s in used if s):
             source = provenance["sources"][name]
-            lines.append(
-                translate(
-                    "rt_source_line",
-                    lang,
-                    country=country_name(iso, lang),
-                    census=source["census"],
-                    publisher=source["publisher"],
-                    title=source["title"],
-                    url=source["url"],
-                    licence=source["licence"],
-                    checked=format_day(date.fromisoformat(str(source["checked"])), lang),
-                )
+            line = translate(
+                "rt_source_line",
+                lang,
+                country=country_name(iso, lang),
+                census=source["census"],
+                publisher=source["publisher"],
+                title=source["title"],
+                url=source["url"],
+                licence=source["licence"],
+                checked=format_day(date.fromisoformat(str(source["checked"])), lang),
             )
+            lines.append((line, str(source["url"])))
     return lines
 
 

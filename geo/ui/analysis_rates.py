@@ -115,8 +115,16 @@ def rates_block(
     )
     st.caption(" ".join([t("rt_units_note"), t("rt_years_note"), t("rt_area_note")]))
     st.markdown(f"**{t('rt_sources_title')}**")
-    for line in rates.source_lines(provenance(), units(), lang):
-        st.caption(ui.markdown_text(line))
+    for line, url in rates.source_lines(provenance(), units(), lang):
+        st.caption(linked(line, url))
+
+
+def linked(line: str, url: str) -> str:
+    """``line`` as Markdown, its text escaped and ``url`` in it an explicit link (a bare
+    URL would be autolinked with the escapes in it)."""
+    before, _, after = line.partition(url)
+    target = url.replace(" ", "%20").replace("(", "%28").replace(")", "%29")
+    return f"{ui.markdown_text(before)}[{ui.markdown_text(url)}]({target}){ui.markdown_text(after)}"
 
 
 # --- the Compare section ------------------------------------------------------------------------

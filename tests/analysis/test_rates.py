@@ -170,6 +170,9 @@ def test_source_lines_name_every_source_used_once_per_country():
     }
     lines = rates.source_lines(provenance, UNITS, "fr")
     assert lines == [
-        "Niger\u00a0: Niger 2012 — P, «\u00a0T\u00a0», https://example.org/x "
-        "(licence\u00a0: CC BY-SA\u00a0; consulté le 3 décembre 2026)."
+        (
+            "Niger\u00a0: Niger 2012 — P, «\u00a0T\u00a0», https://example.org/x "
+            "(licence\u00a0: CC BY-SA\u00a0; consulté le 3 décembre 2026).",
+            "https://example.org/x",
+        )
     ]

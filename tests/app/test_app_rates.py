@@ -36,7 +36,9 @@ def test_the_regions_section_has_a_sortable_rates_table_with_its_sources(lang):
     assert ui_markdown(t("rt_missing_note", count=10)) in captions
     assert "Sahel" in captions.split(ui_markdown(t("rt_missing_note", count=10)))[1]
     assert "Natural Earth" in captions
-    assert "it\\.m\\.wikipedia\\.org" in captions  # the Mali source, escaped for Markdown
+    # the Mali source, its URL an explicit link (a bare one would be autolinked with the
+    # Markdown escapes in it)
+    assert "(https://it.m.wikipedia.org/wiki/Regioni_del_Mali)" in captions
     assert "aNiamey" in captions
     labels = [b.proto.label for b in at.get("download_button")]
     assert labels.count(t("an_download_csv")) == 2  # the regions' sums and the rates

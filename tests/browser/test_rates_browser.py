@@ -41,6 +41,9 @@ def test_compare_shows_two_columns_and_one_place_changes_alone(app_url, offline_
     assert a and b and b["x"] >= a["x"] + a["width"] - 1 and abs(a["y"] - b["y"]) < 5
     left_before = first.inner_text()
     page.screenshot(path=artifacts / "compare.png", full_page=True)
+    first.locator('[data-testid="stVegaLiteChart"]').scroll_into_view_if_needed()
+    page.wait_for_timeout(500)
+    page.screenshot(path=artifacts / "compare-charts.png")
 
     # pick another second place with the keyboard: type its name into the select box
     box = page.locator('[data-testid="stSelectbox"]').filter(has_text="Second place")
@@ -80,5 +83,9 @@ def test_french_compare_and_rates(app_url, offline_page, artifacts):
     page.get_by_role(
         "heading", name="Taux par superficie et par habitant"
     ).scroll_into_view_if_needed()
-    page.screenshot(path=artifacts / "rates-fr.png", full_page=True)
+    page.wait_for_timeout(500)
+    page.screenshot(path=artifacts / "rates-fr.png")
+    page.get_by_text("Sources des chiffres de population").scroll_into_view_if_needed()
+    page.wait_for_timeout(500)
+    page.screenshot(path=artifacts / "rates-fr-sources.png")
     assert offline_page.external_requests == []
