@@ -71,7 +71,7 @@ def test_french_compare_and_rates(app_url, offline_page, artifacts):
     page.locator('[data-testid="stVegaLiteChart"]').nth(1).wait_for()
     _wait_idle(page)
     text = page.locator("body").inner_text()
-    assert "pas de chiffre de population" in text  # Burkina Faso: ten regions without one
+    assert "pas de chiffre de population" in text  # Burkina Faso: two regions without one
     assert "recensement de 2012" in text
     page.screenshot(path=artifacts / "compare-fr.png", full_page=True)
 
