@@ -18,7 +18,7 @@ import pandas as pd
 
 from geo.analysis import measures as an
 from geo.analysis.tables import actor_columns
-from geo.i18n.catalogue import format_day, translate
+from geo.i18n.catalogue import format_day, format_number, translate
 from geo.model.countries import AES_MEMBERS, country_name
 from geo.spatial.geometry import rounded_km2
 
@@ -297,3 +297,25 @@ def compare_export(sides: list[Side], units: pd.DataFrame, lang: str) -> pd.Data
     out = pd.concat(frames, ignore_index=True)
     out["month"] = pd.to_datetime(out["month"]).dt.strftime("%Y-%m")
     return out
+
+
+def side_actors_view(actors: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """A side's top actors in three columns that fit half the page: actor, events and the
+    fatality range (``low–high``), most events first."""
+    return pd.DataFrame(
+        {
+            translate("an_actor", lang): actors["actor"].astype("str").to_numpy(),
+            translate("cmp_events", lang): actors["events"].to_numpy(),
+            translate("cmp_fatalities", lang): [
+                translate(
+                    "cmp_fat_range",
+                    lang,
+                    low=format_number(low, lang),
+                    high=format_number(high, lang),
+                )
+                for low, high in zip(
+                    actors["fatalities_low"], actors["fatalities_high"], strict=True
+                )
+            ],
+        }
+    )

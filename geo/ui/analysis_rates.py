@@ -18,7 +18,6 @@ import streamlit as st
 
 from geo import ui
 from geo.analysis import rates
-from geo.analysis.tables import actors_view
 from geo.io import population
 from geo.io.actors import aliases
 from geo.model.filters import EventFilter
@@ -144,6 +143,7 @@ def monthly_spec(side: rates.Side, y_max: int, lang: str, title: str) -> dict:
                 "events:Q",
                 title=t("cmp_events"),
                 scale=alt.Scale(domain=[0, max(1, y_max)]),
+                axis=alt.Axis(tickMinStep=1, format="d"),  # counts: whole ticks
             ),
             tooltip=[
                 alt.Tooltip("month:T", title=t("cmp_month"), format="%Y-%m"),
@@ -206,7 +206,7 @@ def draw_side(view: AnalysisView, side: rates.Side, y_max: int) -> None:
             actor=side.actors["actor"].map(lambda a: aliases().display(a, view.lang)).astype("str")
         )
         st.dataframe(
-            ui_an.number_table(actors_view(named, view.lang), view.lang),
+            ui_an.number_table(rates.side_actors_view(named, view.lang), view.lang),
             width="stretch",
             hide_index=True,
         )

@@ -104,6 +104,9 @@ def test_compare_sides_over_the_same_months_by_hand():
     assert burkina.monthly["fatalities_high"].tolist() == [0, 12, 0]
     assert niger.actors["actor"].tolist() == ["JNIM", "Ansarul Islam"]
     assert niger.actors["events"].tolist() == [2, 1]
+    shown = rates.side_actors_view(niger.actors, "fr")
+    assert shown.columns.tolist() == ["Acteur", "Événements", "Morts"]
+    assert shown["Morts"].tolist() == ["2–4", "1–1"]
 
 
 def test_the_span_is_the_filters_dates_when_set():
