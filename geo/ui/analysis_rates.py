@@ -205,10 +205,13 @@ def draw_side(view: AnalysisView, side: rates.Side, y_max: int) -> None:
         named = side.actors.assign(
             actor=side.actors["actor"].map(lambda a: aliases().display(a, view.lang)).astype("str")
         )
+        shown = rates.side_actors_view(named, view.lang)
         st.dataframe(
-            ui_an.number_table(rates.side_actors_view(named, view.lang), view.lang),
+            ui_an.number_table(shown, view.lang),
             width="stretch",
             hide_index=True,
+            # a long name is cut (its cell shows it whole), the numbers stay in view
+            column_config={shown.columns[0]: st.column_config.TextColumn(width="medium")},
         )
 
 
