@@ -25,6 +25,7 @@ from geo.i18n.catalogue import format_day, format_number
 from geo.io import exports
 from geo.model.filters import EventFilter
 from geo.ui import analysis as ui_an
+from geo.ui import analysis_rates as ui_rates
 from geo.ui import events as ui_events
 from geo.ui import state
 
@@ -37,6 +38,7 @@ SECTIONS: dict[str, str] = {
     "bands": "an_bands",
     "actors": "an_actors",
     "regions": "an_regions",
+    "compare": "cmp_title",
     "all": "an_all_sections",
 }
 """The page's choices in order (the first is shown by default) and each one's title: every
@@ -132,6 +134,7 @@ SECTION_WIDGETS = (
     "an_map_measure",
     "an_period",
     *(f"an_table_{name}" for name in ("trends", "bands", "actors", "victims", "regions")),
+    *ui_rates.CMP_WIDGETS,
 )
 """The sections' own widgets: their values outlive a visit to another section."""
 
@@ -632,6 +635,7 @@ def regions_section(view: AnalysisView) -> None:
             t("an_csv_title_regions", period=period_label),
             view.chosen.datasets,
         )
+    ui_rates.rates_block(view, start, end, period_label)
 
 
 DRAW: dict[str, Callable[[AnalysisView], None]] = {
@@ -640,5 +644,6 @@ DRAW: dict[str, Callable[[AnalysisView], None]] = {
     "bands": bands_section,
     "actors": actors_section,
     "regions": regions_section,
+    "compare": ui_rates.compare_section,
 }
 """The drawing of each of :data:`SECTIONS`."""

@@ -282,7 +282,7 @@ AN_MAP = Key("an_map", _A, "the regions map")
 AN_SECTION = Key(
     "an_section",
     _A,
-    "the section drawn (trends, before_after, bands, actors, regions)",
+    "the section drawn (trends, before_after, bands, actors, regions, compare)",
     "trends",
     param="section",
     encode=str,
@@ -304,6 +304,24 @@ AN_RANK = Key("an_rank", _A, "ranking")
 AN_PERIOD = Key("an_period", _A, "map period")
 AN_MAP_MEASURE = Key("an_map_measure", _A, "map measure")
 AN_TABLES = Family("an_table_", _A, "a chart's table expander")
+CMP_A = Key(
+    "cmp_a",
+    _A,
+    "the Compare section's first place (a country's ISO3 or an admin-1 id)",
+    "MLI",
+    param="cmp_a",
+    encode=str,
+    kept=True,
+)
+CMP_B = Key(
+    "cmp_b",
+    _A,
+    "the Compare section's second place",
+    "NER",
+    param="cmp_b",
+    encode=str,
+    kept=True,
+)
 AN_CSV = Family("csv_", _A, "a chart's CSV download")
 
 # timeline and charter

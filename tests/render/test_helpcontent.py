@@ -274,3 +274,14 @@ def test_terms_sort_in_the_readers_language():
     assert fr.index("CEDEAO") < fr.index("Charte du Liptako-Gourma") < fr.index("VDP")
     en = [t.term["en"] for t in hc.sorted_terms(content.glossary, "en")]
     assert en.index("ECOWAS") < en.index("Liptako-Gourma Charter")
+
+
+def test_the_rates_and_the_compare_view_are_explained_with_the_apps_own_notes():
+    content = hc.load_help()
+    items = {i.id: i for s in content.sections for i in s.items}
+    rates_item, compare_item = items["rates"], items["compare"]
+    assert {"rt_area_note", "rt_units_note"} <= set(rates_item.rules)
+    assert "cmp_country_note" in compare_item.rules
+    assert "no population figure" in hc.fill(rates_item.text["en"], "en")
+    assert "pas de chiffre de population" in hc.fill(rates_item.text["fr"], "fr")
+    assert "10\u00a0000\u00a0km²" in hc.fill(compare_item.text["fr"], "fr")

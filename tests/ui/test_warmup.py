@@ -78,7 +78,7 @@ def test_the_first_map_analysis_and_changes_pages_find_what_the_warm_up_prepared
     at.query_params["section"] = "all"  # every section of the page, on their defaults
     at.switch_page("pages/analysis.py")
     at.run()
-    assert not at.exception and len(at.header) == 5
+    assert not at.exception and len(at.header) == 6
     at = AppTest.from_file(DASHBOARD, default_timeout=120)
     at.switch_page("pages/changes.py")
     at.run()
