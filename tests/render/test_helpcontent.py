@@ -274,3 +274,13 @@ def test_terms_sort_in_the_readers_language():
     assert fr.index("CEDEAO") < fr.index("Charte du Liptako-Gourma") < fr.index("VDP")
     en = [t.term["en"] for t in hc.sorted_terms(content.glossary, "en")]
     assert en.index("ECOWAS") < en.index("Liptako-Gourma Charter")
+
+
+def test_the_time_slider_entry_names_the_controls_as_the_map_labels_them():
+    item = next(i for s in hc.load_help().sections for i in s.items if i.id == "time-slider")
+    for lang in ("en", "fr"):
+        text = hc.fill(item.text[lang], lang)
+        for key in ("time_keep", "time_all", "time_window", "time_cumulative"):
+            assert translate(key, lang) in text, (lang, key)
+        if lang == "fr":
+            assert " :" not in text and " ;" not in text  # no-break spaces, the French way
