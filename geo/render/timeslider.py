@@ -28,6 +28,8 @@ STEPS: tuple[str, ...] = ("week", "month", "quarter")
 # The label keys of the control (geo/i18n/locales/render.yaml), by their name in the JS.
 LABEL_KEYS: dict[str, str] = {
     "group": "time_group",
+    "open": "time_open",
+    "close": "time_close",
     "prev": "time_prev",
     "next": "time_next",
     "play": "time_play",
@@ -52,8 +54,11 @@ LABEL_KEYS: dict[str, str] = {
 }
 
 TIME_CSS = (
-    ".atlas-time{background:#fff;padding:6px 8px;font:13px/1.35 sans-serif;color:#000;"
-    "min-width:250px;max-width:360px}"
+    ".atlas-time{background:#fff;padding:4px;font:13px/1.35 sans-serif;color:#000;"
+    "max-width:360px}"
+    ".atlas-time-open{min-width:250px;padding:6px 8px}"
+    ".atlas-time-summary{padding:2px 4px}"
+    ".atlas-time [hidden]{display:none}"
     ".atlas-time:focus-visible{outline:3px solid #0072B2;outline-offset:1px}"
     ".atlas-time-period{font-weight:700;font-size:15px}"
     ".atlas-time-dates{color:#333;font-size:12px;min-height:1em}"

@@ -55,7 +55,11 @@ def wait_stats(page, frame, check, what: str) -> dict:
 def open_map(page, url: str, lang: str = "en"):
     page.goto(f"{url}/?lang={lang}&cluster=0")
     frame = map_frame(page)
-    wait_stats(page, frame, lambda s: s.get("periods", 0) > 0, "the slider never got days")
+    stats = wait_stats(page, frame, lambda s: s.get("periods", 0) > 0, "the slider has no days")
+    assert stats["open"] is False and stats["active"] is False  # folded: the map stays free
+    expect(frame.locator(".atlas-time-panel")).to_be_hidden()
+    frame.locator(".atlas-time-toggle").click()
+    wait_stats(page, frame, lambda s: s["open"], "the slider never opened")
     return frame
 
 
@@ -181,3 +185,29 @@ def test_the_slider_speaks_the_pages_language(app_url, offline_page, lang):
         page.wait_for_timeout(500)
         page.screenshot(path=f"{SHOTS}/timeslider-{lang}.png")
         control.screenshot(path=f"{SHOTS}/timeslider-{lang}-control.png")
+
+
+def test_by_keyboard_alone_the_slider_opens_steps_and_folds_and_the_period_stays_on_the_map(
+    app_url, offline_page
+):
+    page = offline_page.page
+    page.goto(f"{app_url}/?cluster=0")
+    frame = map_frame(page)
+    wait_stats(page, frame, lambda s: s.get("periods", 0) > 0, "the slider has no days")
+    view = map_view(frame)
+    toggle = frame.get_by_role("button", name="Time slider")
+    toggle.focus()  # as Tab reaches it
+    page.keyboard.press("Enter")
+    wait_stats(page, frame, lambda s: s["open"], "Enter opens")
+    page.keyboard.press("Tab")  # the next button: the previous period
+    expect(frame.get_by_role("button", name="Previous period (Left arrow)")).to_be_focused()
+    page.keyboard.press("ArrowRight")
+    stats = wait_stats(page, frame, lambda s: s["active"] and s["index"] == 0, "a first step")
+    page.keyboard.press("Escape")
+    stats = wait_stats(page, frame, lambda s: not s["open"], "Escape folds")
+    expect(frame.get_by_role("button", name="Time slider")).to_be_focused()
+    # folded, the period drawn is still written on the map, with its count
+    expect(frame.locator(".atlas-time-period")).to_have_text(stats["label"])
+    expect(frame.locator(".atlas-time-counts")).to_contain_text(f"Events drawn: {stats['count']}")
+    assert map_view(frame) == view
+    assert offline_page.page_errors == []

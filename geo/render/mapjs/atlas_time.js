@@ -14,8 +14,11 @@
  * what the filter keeps. The period and the counts of what is drawn (by layer) are written
  * on the map, in the control.
  *
- * Keyboard (focus in the control): Left/Right (or Down/Up) step, Home/End go to the first
- * or last period, Space or K plays/pauses (buttons and lists keep their own keys).
+ * The control is folded by default (one button, "Time slider": the map stays free); while a
+ * period is drawn, its name, dates and counts stay written on the map, folded or not.
+ * Keyboard (focus in the control, e.g. Tab to its button): Left/Right (or Down/Up) step,
+ * Home/End go to the first or last period, Space or K plays/pauses (buttons and lists keep
+ * their own keys), Escape folds it.
  * "Keep as date filter" (paused) sends the period back like a click
  * (layer.sendBack({kind: "time-period", from, to, nonce})): the page sets its date filter
  * to it (geo.ui.map_page), so the sidebar's counts and the panels follow.
@@ -96,11 +99,23 @@
       box.setAttribute("aria-label", t.group);
       box.tabIndex = 0;
       this._box = box;
-      this._periodEl = L.DomUtil.create("div", "atlas-time-period", box);
+      // Folded by default (one button: the map stays free); the period and the counts stay
+      // written on the map while a period is drawn, folded or not.
+      this._open = false;
+      this._toggleBtn = button(box, "atlas-time-toggle", t.open, t.open, function () {
+        self._setOpen(!self._open);
+      });
+      this._toggleBtn.setAttribute("aria-expanded", "false");
+      this._summary = L.DomUtil.create("div", "atlas-time-summary", box);
+      this._periodEl = L.DomUtil.create("div", "atlas-time-period", this._summary);
       this._periodEl.setAttribute("aria-live", "polite");
-      this._datesEl = L.DomUtil.create("div", "atlas-time-dates", box);
-      this._countsEl = L.DomUtil.create("div", "atlas-time-counts", box);
-      var row = L.DomUtil.create("div", "atlas-time-row", box);
+      this._datesEl = L.DomUtil.create("div", "atlas-time-dates", this._summary);
+      this._countsEl = L.DomUtil.create("div", "atlas-time-counts", this._summary);
+      var panel = L.DomUtil.create("div", "atlas-time-panel", box);
+      this._panel = panel;
+      panel.id = "atlas-time-panel-" + L.Util.stamp(this);
+      this._toggleBtn.setAttribute("aria-controls", panel.id);
+      var row = L.DomUtil.create("div", "atlas-time-row", panel);
       this._prev = button(row, "atlas-time-prev", "\u2039", t.prev, function () {
         self._stepBy(-1);
       });
@@ -115,12 +130,12 @@
       this._stepSel.value = this._step;
       this._modeSel = choice(row, "atlas-time-mode", t.mode, ["window", "cumulative"],
                              {window: t.window, cumulative: t.cumulative});
-      this._range = L.DomUtil.create("input", "atlas-time-range", box);
+      this._range = L.DomUtil.create("input", "atlas-time-range", panel);
       this._range.type = "range";
       this._range.min = "0";
       this._range.step = "1";
       this._range.setAttribute("aria-label", t.position);
-      var row2 = L.DomUtil.create("div", "atlas-time-row", box);
+      var row2 = L.DomUtil.create("div", "atlas-time-row", panel);
       this._all = button(row2, "atlas-time-all", t.all, t.all, function () {
         self._pause(); self._setActive(false);
       });
@@ -160,13 +175,23 @@
     },
 
     _onReady: function (e) {
+      // New data or filters: the same period stays drawn (its index may change with the
+      // first day of what the filters keep).
+      var at = this._active && this._span ? this._current().from : null;
       this._layer = e.layer;
       this._span = e.layer.daySpan();
       if (this._keptSent) {  // the page now filters by the kept period: show it whole
         this._keptSent = false;
         this._active = false;
       }
-      if (this._span && this._index >= this._periods()) { this._index = this._periods() - 1; }
+      if (!this._span) {
+        this._active = false;
+        this._index = 0;
+      } else if (at !== null) {
+        this._index = this._indexOfDay(at);
+      } else if (this._index >= this._periods()) {
+        this._index = this._periods() - 1;
+      }
       this._apply();  // before the layer's first paint
       this._counts = e.layer.keptCounts();
       this._refresh();
@@ -200,6 +225,16 @@
       if (!this._active || !this._span) { return null; }
       var p = this._current();
       return this._mode === "cumulative" ? {from: this._span.from, to: p.to} : p;
+    },
+
+    _setOpen: function (open) {
+      var t = this.options.labels;
+      this._open = open;
+      this._toggleBtn.setAttribute("aria-expanded", open ? "true" : "false");
+      this._toggleBtn.textContent = open ? t.close : t.open;
+      this._toggleBtn.setAttribute("aria-label", open ? t.close : t.open);
+      this._toggleBtn.title = open ? t.close : t.open;
+      this._refresh();
     },
 
     _setActive: function (on) { this._active = on && !!this._span; this._refresh(); },
@@ -255,6 +290,7 @@
       else if (key === "ArrowRight" || key === "ArrowUp") { this._pause(); this._stepBy(1); }
       else if (key === "Home") { this._pause(); this._goTo(0); }
       else if (key === "End") { this._pause(); this._goTo(this._periods() - 1); }
+      else if (key === "Escape" && this._open) { this._setOpen(false); this._toggleBtn.focus(); }
       else if ((key === " " || key === "k" || key === "K") && tag !== "BUTTON") { this._toggle(); }
       else { handled = false; }
       if (handled) { L.DomEvent.preventDefault(e); }
@@ -308,6 +344,9 @@
         : "";
       this._range.setAttribute("aria-valuetext", label);
       this._label_ = label;
+      this._panel.hidden = !this._open;
+      this._summary.hidden = !this._open && !win;
+      L.DomUtil[this._open ? "addClass" : "removeClass"](this._box, "atlas-time-open");
       this._writeCounts();
       this._report();
     },
@@ -329,6 +368,7 @@
       window.atlasTimeStats = {
         active: this._active, step: this._step, mode: this._mode, index: this._index,
         periods: this._periods(), from: win ? iso(win.from) : null, to: win ? iso(win.to) : null,
+        open: this._open,
         label: this._label_ || "", count: this._counts ? this._counts.count : null,
         byLayer: this._counts ? this._counts.byLayer : null, playing: !!this._playing
       };
