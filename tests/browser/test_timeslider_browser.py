@@ -211,3 +211,5 @@ def test_by_keyboard_alone_the_slider_opens_steps_and_folds_and_the_period_stays
     expect(frame.locator(".atlas-time-counts")).to_contain_text(f"Events drawn: {stats['count']}")
     assert map_view(frame) == view
     assert offline_page.page_errors == []
+    if SHOTS:
+        page.screenshot(path=f"{SHOTS}/timeslider-folded.png")
