@@ -221,6 +221,18 @@ def _set_dates(value: tuple[date, date]) -> None:
     st.session_state[state.EV_DATES.name] = value
 
 
+def set_date_range(events: pd.DataFrame, first: date, last: date) -> bool:
+    """Set the date filter to ``[first, last]`` within the data's span (e.g. the map's time
+    slider's period), before the sidebar draws its widgets; False when the range falls
+    outside the data (the filter then stays as it is)."""
+    span = _facets(events_key(), events).span
+    lo, hi = max(span[0], first), min(span[1], last)
+    if lo > hi:
+        return False
+    _set_dates((lo, hi))
+    return True
+
+
 class _Facets(NamedTuple):
     """What the filter widgets offer, for one set of events."""
 

@@ -28,10 +28,11 @@ from geo.model.selection import (
     click_hits,
     click_signature,
     parse_view,
+    payload_properties,
     selection_from_param,
 )
 from geo.render import charter as charter_view
-from geo.render import export_html, mapbuild, mapview, panels, pointlayer
+from geo.render import export_html, mapbuild, mapview, panels, pointlayer, timeslider
 from geo.spatial import zones
 from geo.ui import events as ui_events
 from geo.ui import facts as ui_facts
@@ -84,6 +85,7 @@ class Shown:
     url_filters: dict[str, str]
     block: pointlayer.PointBlock
     drawn: pointlayer.Visibility
+    days: pointlayer.PointDays
     selection: Selection | None
     highlight_id: str | None
     highlight: charter_view.Highlight | None
@@ -111,6 +113,7 @@ def load() -> MapData:
 def sidebar(data: MapData) -> Choices:
     """The event filters, the datasets and the zone layers (call inside ``st.sidebar``)."""
     t, lang, zone_defs = data.t, data.lang, data.zone_defs
+    _apply_period(data)
     event_filter, cluster = ui_events.event_sidebar(data.events, lang)
     datasets = ui_events.dataset_sidebar(data.events, lang)  # imported datasets as layers
     state.seed(state.ALG)
@@ -147,6 +150,19 @@ def sidebar(data: MapData) -> Choices:
     return Choices(event_filter, cluster, tuple(datasets), show_alg, show_core, radius, core)
 
 
+def _apply_period(data: MapData) -> None:
+    """A period the map's time slider sent back ("Keep as date filter") becomes the date
+    filter, once (by its nonce), before the sidebar draws the date widget."""
+    payload = state.get(state.ATLAS_MAP)
+    if not isinstance(payload, dict):
+        return
+    period = timeslider.period_from_click(payload_properties(payload))
+    if period is None or period[0] == state.get(state.LAST_PERIOD):
+        return
+    state.put(state.LAST_PERIOD, period[0])
+    ui_events.set_date_range(data.events, period[1], period[2])
+
+
 # --- state: filtered rows, selection from the URL and from clicks, highlight -----------------
 
 
@@ -156,8 +172,10 @@ def prepare(data: MapData, choices: Choices) -> Shown:
     url_filters = ui_events.filter_query_params(choices.event_filter, events)
     # Every located event is drawn on its own (geo.render.pointlayer), at any count: one block of
     # them all per state of the events, and the mask of those the filters keep.
-    block = mapdata.events_block(events, f"{ui_events.events_key()}|{len(events)}")
+    key = f"{ui_events.events_key()}|{len(events)}"
+    block = mapdata.events_block(events, key)
     drawn = pointlayer.visibility(block, rows)
+    days = mapdata.events_days(events, block, key)  # for the time slider, in the browser
     if not state.has(state.SELECTION):
         state.put(state.SELECTION, selection_from_param(state.url_value(state.SEL), data.known_ids))
     _apply_click(data)
@@ -168,6 +186,7 @@ def prepare(data: MapData, choices: Choices) -> Shown:
         url_filters,
         block,
         drawn,
+        days,
         state.get(state.SELECTION),
         highlight_id,
         highlight,
@@ -290,6 +309,8 @@ def draw_map(data: MapData, choices: Choices, shown: Shown) -> None:
             drawn=shown.drawn,
             drawn_url=mapdata.served_url(shown.drawn.data, "sahel-atlas-map-drawn"),
             encoding=block_encoding,
+            days=shown.days,
+            days_url=mapdata.served_days(shown.days),
         )
     )
     # The events start downloading first, while the boundaries load.
@@ -305,6 +326,7 @@ def draw_map(data: MapData, choices: Choices, shown: Shown) -> None:
         boundaries_url=mapdata.boundary_url(lang),
         first=prefetch,
     )
+    timeslider.TimeSlider(lang).add_to(base)  # plays the events through time, in the browser
     start_view = _start_view()
     if start_view is None:
         base.fit_bounds(

@@ -221,6 +221,7 @@ SEL = Param("sel", _M, "the selection (Selection.to_param / selection_from_param
 VIEW = Param("view", _M, "the map's view, written by the browser (mapbuild.VIEW_PARAM)")
 LAST_CLICK = Key("_last_click", _M, "signature of the last click handled")
 CLICK_HITS = Key("_click_hits", _M, "(selected id, other ids) under the last click")
+LAST_PERIOD = Key("_last_period", _M, "the time slider's last period kept")
 VIEW_FROM_URL = Key("_view_from_url", _M, "the shared link's view, parsed once")
 VIEW_URL_USED = Key("_view_url_used", _M, "the first map has used the link's view")
 HL_APPLIED = Key("_hl_applied", _M, "the milestone whose highlight was applied")

@@ -285,3 +285,13 @@ def test_the_rates_and_the_compare_view_are_explained_with_the_apps_own_notes():
     assert "no population figure" in hc.fill(rates_item.text["en"], "en")
     assert "pas de chiffre de population" in hc.fill(rates_item.text["fr"], "fr")
     assert "10\u00a0000\u00a0km²" in hc.fill(compare_item.text["fr"], "fr")
+
+
+def test_the_time_slider_entry_names_the_controls_as_the_map_labels_them():
+    item = next(i for s in hc.load_help().sections for i in s.items if i.id == "time-slider")
+    for lang in ("en", "fr"):
+        text = hc.fill(item.text[lang], lang)
+        for key in ("time_keep", "time_all", "time_window", "time_cumulative"):
+            assert translate(key, lang) in text, (lang, key)
+        if lang == "fr":
+            assert " :" not in text and " ;" not in text  # no-break spaces, the French way
