@@ -47,6 +47,7 @@ NGINX = os.environ.get("NGINX", "/usr/sbin/nginx")
 
 TEAM_ENV = {
     "STREAMLIT_SERVER_ENABLE_WEBSOCKET_COMPRESSION": "true",
+    "SAHEL_ATLAS_ROLE_HEADER": "X-Sahel-Atlas-Role",
 }
 """The app's settings in deploy/compose.yaml (kept equal by tests/test_deploy.py)."""
 
@@ -66,14 +67,44 @@ def log(text: str) -> None:
     print(f"[{time.strftime('%H:%M:%S')}] {text}", flush=True)
 
 
+USERS = {"amina": ("editor", "amina-pass"), "bakary": ("reader", "bakary-pass")}
+"""The benchmark's (and tests') sign-in: user -> (role, password)."""
+
+
+def write_access(directory: Path, users: dict[str, tuple[str, str]] = USERS) -> None:
+    """users.htpasswd (nginx's ``{PLAIN}`` scheme: a throwaway test file) and editors.map."""
+    directory.mkdir(parents=True, exist_ok=True)
+    (directory / "users.htpasswd").write_text(
+        "".join(f"{name}:{{PLAIN}}{password}\n" for name, (_, password) in users.items()),
+        encoding="utf-8",
+    )
+    (directory / "editors.map").write_text(
+        "".join(f"{name} editor;\n" for name, (role, _) in users.items() if role == "editor"),
+        encoding="utf-8",
+    )
+
+
+def basic_auth(user: str) -> str:
+    import base64
+
+    token = base64.b64encode(f"{user}:{USERS[user][1]}".encode()).decode()
+    return f"Basic {token}"
+
+
 def nginx_conf(template: Path, listen: int, upstream: str, work: Path) -> Path:
     """The deployment's nginx configuration with this run's ports and a temporary prefix
     (the template's ``listen 8080`` and ``server app:8501`` become loopback ports)."""
     text = template.read_text(encoding="utf-8")
     text = text.replace("listen 8080;", f"listen 127.0.0.1:{listen};")
+    write_access(work / "access")
     text = text.replace("server app:8501;", f"server {upstream};")
     text = text.replace("/var/cache/nginx/sahel-atlas", str(work / "cache"))
+    text = text.replace("/etc/nginx/sahel-atlas", str(work / "access"))
+    # Started by root (CI), nginx would hand its workers to "nobody", who cannot reach a
+    # private temporary directory: this throwaway server's workers keep the caller's user.
+    user = "user root;" if os.geteuid() == 0 else ""
     main = f"""
+{user}
 load_module /usr/lib/nginx/modules/ngx_http_brotli_filter_module.so;
 worker_processes 1;
 pid {work}/nginx.pid;
@@ -99,18 +130,17 @@ http {{
 def nginx(upstream_url: str, work: Path) -> Iterator[str]:
     """nginx with the deployment's configuration in front of ``upstream_url``."""
     port = free_port()
-    # nginx's workers run as an unprivileged user: they must reach the prefix and write
-    # their cache and temporary files there.
-    work.chmod(0o777)
-    work.parent.chmod(0o755)
     conf = nginx_conf(NGINX_TEMPLATE, port, upstream_url.removeprefix("http://"), work)
     proc = subprocess.Popen([NGINX, "-c", str(conf), "-p", str(work), "-g", "daemon off;"])
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 20
         while True:
+            request = urllib.request.Request(
+                f"{url}/_stcore/health", headers={"Authorization": basic_auth("bakary")}
+            )
             try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as resp:
+                with urllib.request.urlopen(request, timeout=2) as resp:
                     if resp.status == 200:
                         break
             except OSError:
@@ -178,7 +208,10 @@ def run_setup(
 ) -> list[dict]:
     runs = []
     for i in range(repeats):
-        context = browser.new_context(viewport={"width": 1400, "height": 950})
+        context = browser.new_context(
+            viewport={"width": 1400, "height": 950},
+            http_credentials={"username": "bakary", "password": USERS["bakary"][1]},
+        )
         try:
             first = visit(context, url, kbit, rtt_ms, timeout_s)
             later = visit(context, url, kbit, rtt_ms, timeout_s)

@@ -620,3 +620,49 @@ def test_storing_a_dataset_another_user_is_writing_is_refused_with_its_name(any_
     assert at.session_state["data_plan"] is not None and store.count() == 0
     at.button(key="data_confirm").click().run()  # once it has finished
     assert store.count() == 5
+
+
+def test_a_reader_of_a_team_deployment_sees_the_datasets_and_nothing_that_changes_them(
+    store, monkeypatch
+):
+    # Behind the team's proxy (SAHEL_ATLAS_ROLE_HEADER): a session whose request carries no
+    # editor role reads only, even with a checked file left in its session by a crafted run.
+    commit(prepare(FIX / "acled_numeric_bom.csv", store=store), store)
+    monkeypatch.setenv("SAHEL_ATLAS_ROLE_HEADER", "X-Sahel-Atlas-Role")
+    for lang, said in (("en", "signed in as a reader"), ("fr", "lecture seule")):
+        at = data_page()
+        at.session_state["lang"] = lang
+        at.session_state["data_plan"] = prepare(FIX / "acled_numeric_bom.csv", store=store)
+        at.run()
+        assert not at.exception
+        assert any(said in i.value for i in at.info)
+        assert not at.get("file_uploader")
+        keys = {b.key for b in at.button}
+        assert not keys & {"data_confirm", "data_remove_button"}, keys
+        assert not [c for c in at.checkbox if c.key == "data_remove_sure"]
+        [datasets] = [d.value for d in at.dataframe]  # the datasets table, and no other
+        assert datasets.iloc[:, 0].astype(str).tolist() == ["acled"]
+    assert store.count() == 5
+
+
+def test_an_editor_of_a_team_deployment_imports_and_removes(store, monkeypatch):
+    from geo.ui import access
+
+    monkeypatch.setenv("SAHEL_ATLAS_ROLE_HEADER", "X-Sahel-Atlas-Role")
+    monkeypatch.setattr(access, "current_role", lambda: "editor")
+    at = data_page()
+    at.session_state["data_plan"] = prepare(FIX / "acled_numeric_bom.csv", store=store)
+    at.run()
+    at.button(key="data_confirm").click().run()
+    assert not at.exception
+    assert store.count() == 5
+
+
+def test_storing_is_refused_where_it_writes_when_the_session_is_a_readers(store, monkeypatch):
+    from geo.ui import data as ui_data
+
+    monkeypatch.setenv("SAHEL_ATLAS_ROLE_HEADER", "X-Sahel-Atlas-Role")
+    plan = prepare(FIX / "acled_numeric_bom.csv", store=store)
+    with pytest.raises(PermissionError):
+        ui_data.store_plan(plan, store, "en")
+    assert store.count() == 0

@@ -40,6 +40,7 @@ MODULE_PAGES: dict[str, frozenset[str]] = {
     "geo/ui/analysis_page.py": frozenset({state.ANALYSIS}),
     "geo/ui/analysis_rates.py": frozenset({state.ANALYSIS}),
     "geo/ui/data.py": frozenset({state.DATA}),
+    "geo/ui/access.py": frozenset({state.DATA}),
     "geo/ui/acled_update.py": frozenset({state.DATA}),
     "geo/ui/facts.py": frozenset({state.MAP, state.TIMELINE, state.CHARTER}),
 }
