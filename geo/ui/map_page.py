@@ -31,7 +31,7 @@ from geo.model.selection import (
     selection_from_param,
 )
 from geo.render import charter as charter_view
-from geo.render import export_html, mapbuild, mapview, panels, pointlayer
+from geo.render import densitylayer, export_html, mapbuild, mapview, panels, pointlayer
 from geo.spatial import zones
 from geo.ui import events as ui_events
 from geo.ui import facts as ui_facts
@@ -63,7 +63,8 @@ class MapData:
 
 @dataclass(frozen=True)
 class Choices:
-    """The sidebar's choices: event filter, clustering, datasets, zone layers."""
+    """The sidebar's choices: event filter, clustering, datasets, zone layers, and whether
+    the map shows the events' density."""
 
     event_filter: EventFilter
     cluster: bool
@@ -72,6 +73,7 @@ class Choices:
     show_core: bool
     radius: float
     core: gpd.GeoDataFrame
+    density: bool = False
 
 
 @dataclass(frozen=True)
@@ -111,6 +113,7 @@ def load() -> MapData:
 def sidebar(data: MapData) -> Choices:
     """The event filters, the datasets and the zone layers (call inside ``st.sidebar``)."""
     t, lang, zone_defs = data.t, data.lang, data.zone_defs
+    density = map_show(t)
     event_filter, cluster = ui_events.event_sidebar(data.events, lang)
     datasets = ui_events.dataset_sidebar(data.events, lang)  # imported datasets as layers
     state.seed(state.ALG)
@@ -144,7 +147,24 @@ def sidebar(data: MapData) -> Choices:
     with st.expander(t("definition")):
         st.write(pick(zone_defs.core_definition, lang))
         st.caption(t("computed_layer"))
-    return Choices(event_filter, cluster, tuple(datasets), show_alg, show_core, radius, core)
+    return Choices(
+        event_filter, cluster, tuple(datasets), show_alg, show_core, radius, core, density
+    )
+
+
+def map_show(t: Callable[..., str]) -> bool:
+    """The choice "Events / Density" (URL ``density=1``): True for the density view."""
+    state.seed(state.DENSITY)
+    return bool(
+        st.radio(
+            t("map_show"),
+            [False, True],
+            format_func=lambda on: t("map_show_density" if on else "map_show_events"),
+            key=state.DENSITY.name,
+            horizontal=True,
+            help=t("map_show_help", zoom=densitylayer.RESOLVE_ZOOM),
+        )
+    )
 
 
 # --- state: filtered rows, selection from the URL and from clicks, highlight -----------------
@@ -281,6 +301,16 @@ def draw_map(data: MapData, choices: Choices, shown: Shown) -> None:
             mapbuild.highlight_layer(outlines.geometry.union_all() if len(outlines) else None)
         )
     block_url, block_encoding = mapdata.served_block(shown.block)
+    drawn_url = mapdata.served_url(shown.drawn.data, "sahel-atlas-map-drawn")
+    if choices.density:  # hexagons below the zoom where each event is drawn
+        dynamic.append(
+            densitylayer.density_group(
+                pointlayer.layer_options(
+                    shown.block, lang, False, block_url, shown.drawn, drawn_url, block_encoding
+                ),
+                lang,
+            )
+        )
     dynamic.append(
         pointlayer.point_group(
             shown.block,
@@ -288,8 +318,9 @@ def draw_map(data: MapData, choices: Choices, shown: Shown) -> None:
             choices.cluster,
             block_url,
             drawn=shown.drawn,
-            drawn_url=mapdata.served_url(shown.drawn.data, "sahel-atlas-map-drawn"),
+            drawn_url=drawn_url,
             encoding=block_encoding,
+            min_zoom=densitylayer.RESOLVE_ZOOM if choices.density else 0,
         )
     )
     # The events start downloading first, while the boundaries load.
@@ -559,6 +590,7 @@ def remember(choices: Choices, shown: Shown) -> None:
             state.ALG.name: choices.show_alg,
             state.CORE.name: choices.show_core,
             state.RADIUS.name: choices.radius,
+            state.DENSITY.name: choices.density,
         },
         {
             **state.encoded(
@@ -569,7 +601,9 @@ def remember(choices: Choices, shown: Shown) -> None:
                 ]
             ),
             state.SEL.name: shown.selection.to_param() if shown.selection else None,
-            **state.encoded([(state.EV_CLUSTER, choices.cluster)]),
+            **state.encoded(
+                [(state.EV_CLUSTER, choices.cluster), (state.DENSITY, choices.density)]
+            ),
             state.VIEW.name: None,  # the browser writes it (mapbuild.KeepViewInAddress)
             **state.encoded([(state.HL, shown.highlight_id)]),
         },
