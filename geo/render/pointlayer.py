@@ -379,12 +379,14 @@ def layer_options(
     encoding: str | None = None,
     days: PointDays | None = None,
     days_url: str | None = None,
+    min_zoom: int = 0,
 ) -> dict:
     """Options of the browser layer: the block by ``url`` when the server serves it (gzip
     compressed when ``encoding`` is ``"gzip"``), else inline (base64), which of its points
     are drawn (``drawn``: every point when None; by ``drawn_url`` or inline likewise), the
     points' days for the time slider (``days``, by ``days_url`` gzip-compressed or inline;
-    none: no time slider), and the styles, labels and grouping."""
+    none: no time slider), and the styles, labels and grouping; below ``min_zoom`` nothing
+    is drawn (the density view, geo.render.densitylayer, shows hexagons there)."""
     options: dict = {
         "token": block.token,
         "styles": style_table(lang),
@@ -396,6 +398,8 @@ def layer_options(
         "hitLabel": translate("map_hits_here", lang),
         "bubbleLabel": translate("map_bubble_tip", lang),
     }
+    if min_zoom:
+        options["minZoom"] = min_zoom
     if url:
         options["url"] = url
         if encoding:
@@ -428,12 +432,15 @@ def point_group(
     encoding: str | None = None,
     days: PointDays | None = None,
     days_url: str | None = None,
+    min_zoom: int = 0,
 ) -> folium.FeatureGroup:
     """A feature group holding the events of ``block`` (those of ``drawn``, when given),
-    one mark each."""
+    one mark each (from ``min_zoom`` on)."""
     group = folium.FeatureGroup(name=name)
     AtlasPointsLayer(
-        layer_options(block, lang, cluster, url, drawn, drawn_url, encoding, days, days_url)
+        layer_options(
+            block, lang, cluster, url, drawn, drawn_url, encoding, days, days_url, min_zoom
+        )
     ).add_to(group)
     return group
 

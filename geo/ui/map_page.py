@@ -32,7 +32,15 @@ from geo.model.selection import (
     selection_from_param,
 )
 from geo.render import charter as charter_view
-from geo.render import export_html, mapbuild, mapview, panels, pointlayer, timeslider
+from geo.render import (
+    densitylayer,
+    export_html,
+    mapbuild,
+    mapview,
+    panels,
+    pointlayer,
+    timeslider,
+)
 from geo.spatial import zones
 from geo.ui import events as ui_events
 from geo.ui import facts as ui_facts
@@ -64,7 +72,8 @@ class MapData:
 
 @dataclass(frozen=True)
 class Choices:
-    """The sidebar's choices: event filter, clustering, datasets, zone layers."""
+    """The sidebar's choices: event filter, clustering, datasets, zone layers, and whether
+    the map shows the events' density."""
 
     event_filter: EventFilter
     cluster: bool
@@ -73,6 +82,7 @@ class Choices:
     show_core: bool
     radius: float
     core: gpd.GeoDataFrame
+    density: bool = False
 
 
 @dataclass(frozen=True)
@@ -114,6 +124,7 @@ def sidebar(data: MapData) -> Choices:
     """The event filters, the datasets and the zone layers (call inside ``st.sidebar``)."""
     t, lang, zone_defs = data.t, data.lang, data.zone_defs
     _apply_period(data)
+    density = map_show(t)
     event_filter, cluster = ui_events.event_sidebar(data.events, lang)
     datasets = ui_events.dataset_sidebar(data.events, lang)  # imported datasets as layers
     state.seed(state.ALG)
@@ -147,7 +158,24 @@ def sidebar(data: MapData) -> Choices:
     with st.expander(t("definition")):
         st.write(pick(zone_defs.core_definition, lang))
         st.caption(t("computed_layer"))
-    return Choices(event_filter, cluster, tuple(datasets), show_alg, show_core, radius, core)
+    return Choices(
+        event_filter, cluster, tuple(datasets), show_alg, show_core, radius, core, density
+    )
+
+
+def map_show(t: Callable[..., str]) -> bool:
+    """The choice "Events / Density" (URL ``density=1``): True for the density view."""
+    state.seed(state.DENSITY)
+    return bool(
+        st.radio(
+            t("map_show"),
+            [False, True],
+            format_func=lambda on: t("map_show_density" if on else "map_show_events"),
+            key=state.DENSITY.name,
+            horizontal=True,
+            help=t("map_show_help", zoom=densitylayer.RESOLVE_ZOOM),
+        )
+    )
 
 
 def _apply_period(data: MapData) -> None:
@@ -300,6 +328,16 @@ def draw_map(data: MapData, choices: Choices, shown: Shown) -> None:
             mapbuild.highlight_layer(outlines.geometry.union_all() if len(outlines) else None)
         )
     block_url, block_encoding = mapdata.served_block(shown.block)
+    drawn_url = mapdata.served_url(shown.drawn.data, "sahel-atlas-map-drawn")
+    if choices.density:  # hexagons below the zoom where each event is drawn
+        dynamic.append(
+            densitylayer.density_group(
+                pointlayer.layer_options(
+                    shown.block, lang, False, block_url, shown.drawn, drawn_url, block_encoding
+                ),
+                lang,
+            )
+        )
     dynamic.append(
         pointlayer.point_group(
             shown.block,
@@ -307,10 +345,11 @@ def draw_map(data: MapData, choices: Choices, shown: Shown) -> None:
             choices.cluster,
             block_url,
             drawn=shown.drawn,
-            drawn_url=mapdata.served_url(shown.drawn.data, "sahel-atlas-map-drawn"),
+            drawn_url=drawn_url,
             encoding=block_encoding,
             days=shown.days,
             days_url=mapdata.served_days(shown.days),
+            min_zoom=densitylayer.RESOLVE_ZOOM if choices.density else 0,
         )
     )
     # The events start downloading first, while the boundaries load.
@@ -581,6 +620,7 @@ def remember(choices: Choices, shown: Shown) -> None:
             state.ALG.name: choices.show_alg,
             state.CORE.name: choices.show_core,
             state.RADIUS.name: choices.radius,
+            state.DENSITY.name: choices.density,
         },
         {
             **state.encoded(
@@ -591,7 +631,9 @@ def remember(choices: Choices, shown: Shown) -> None:
                 ]
             ),
             state.SEL.name: shown.selection.to_param() if shown.selection else None,
-            **state.encoded([(state.EV_CLUSTER, choices.cluster)]),
+            **state.encoded(
+                [(state.EV_CLUSTER, choices.cluster), (state.DENSITY, choices.density)]
+            ),
             state.VIEW.name: None,  # the browser writes it (mapbuild.KeepViewInAddress)
             **state.encoded([(state.HL, shown.highlight_id)]),
         },

@@ -215,6 +215,17 @@ CORE = Key(
     encode=encode_bool,
     kept=True,
 )
+DENSITY = Key(
+    "density",
+    _M,
+    "the map shows the events' density in hexagons (else each event), below the zoom where"
+    " each event is drawn (geo.render.densitylayer)",
+    False,
+    param="density",
+    decode=parse_bool,
+    encode=lambda on: "1" if on else None,
+    kept=True,
+)
 ATLAS_MAP = Key("atlas_map", _M, "st_folium's payload of the map (clicks)")
 SELECTION = Key("selection", _M, "the selected feature (geo.model.selection.Selection)")
 SEL = Param("sel", _M, "the selection (Selection.to_param / selection_from_param)")

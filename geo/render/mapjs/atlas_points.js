@@ -87,6 +87,7 @@
   var masks = {};  // mask token -> mask
   var pending = {};  // token -> the block's download started by L.AtlasPoints.prefetch
   var dayBlocks = {};  // days token -> days
+  var loading = {};  // token -> the block or mask being read (shared by L.AtlasPoints.load)
 
   /* The bytes at `url`; `encoding` "gzip": the server sent them compressed once per state of
      the events (cheaper than compressing them for every page), inflated here. */
@@ -155,7 +156,8 @@
       clusterFill: "#555555", clusterText: "#ffffff", locale: "en-GB",
       styles: [], token: "", data: null, url: null, maskToken: null, mask: null,
       maskUrl: null, daysToken: null, days: null, daysUrl: null,
-      hitLabel: "{n}", bubbleLabel: "{n}"
+      hitLabel: "{n}", bubbleLabel: "{n}",
+      minZoom: 0  // below it nothing is drawn (the density view shows hexagons there)
     },
 
     initialize: function (options) {
@@ -219,13 +221,19 @@
         return value;
       }
       var block = cache[o.token] ? Promise.resolve(cache[o.token])
-        : blockBytes(o).then(
-          function (buffer) { return remember(cache, o.token, readBlock(buffer)); });
+        : loading[o.token] || (loading[o.token] = blockBytes(o).then(function (buffer) {
+          delete loading[o.token];
+          return remember(cache, o.token, readBlock(buffer));
+        }));
       var mask = null;
       if (o.maskToken) {
         mask = masks[o.maskToken] ? Promise.resolve(masks[o.maskToken])
-          : (o.mask ? Promise.resolve(decodeBase64(o.mask)) : fetched(o.maskUrl)).then(
-            function (buffer) { return remember(masks, o.maskToken, readMask(buffer)); });
+          : loading[o.maskToken] || (loading[o.maskToken] = (
+            o.mask ? Promise.resolve(decodeBase64(o.mask)) : fetched(o.maskUrl)
+          ).then(function (buffer) {
+            delete loading[o.maskToken];
+            return remember(masks, o.maskToken, readMask(buffer));
+          }));
       }
       var days = null;
       if (o.daysToken) {
@@ -393,7 +401,8 @@
       if (!block) { return; }
       var map = this._map, zoom = map.getZoom();
       var scale = Math.pow(2, zoom), origin = map.getPixelOrigin();
-      var n = block.n, wx = block.wx, wy = block.wy, rq = block.radius, st = block.style;
+      var n = zoom < this.options.minZoom ? 0 : block.n;  // none below minZoom
+      var wx = block.wx, wy = block.wy, rq = block.radius, st = block.style;
       var x = new Float32Array(n), y = new Float32Array(n);
       var visible = new Int32Array(n), count = 0;
       var minX = b.min.x - 32, minY = b.min.y - 32, maxX = b.max.x + 32, maxY = b.max.y + 32;
@@ -612,6 +621,17 @@
   });
 
   L.atlasPoints = function (options) { return new L.AtlasPoints(options); };
+
+  /* The block and mask of `options` ({block, mask}; mask null: every point), read as the
+     events layer reads them and sharing its downloads and caches: for another view of the
+     same events (atlas_density.js). */
+  L.AtlasPoints.load = function (options) {
+    return new Promise(function (resolve) {
+      L.AtlasPoints.prototype._load.call({options: options, _setBlock: function (block, mask) {
+        resolve({block: block, mask: mask});
+      }});
+    });
+  };
 
   /* Starts downloading the block `token` (unless this page holds it) before the layer that
      draws it exists: the base map's script calls this first, so the events download while
