@@ -11,6 +11,7 @@ reruns the whole page.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -21,11 +22,14 @@ import streamlit as st
 from geo import ui
 from geo.analysis import measures as an
 from geo.analysis import tables
-from geo.i18n.catalogue import format_day, format_number
+from geo.i18n.catalogue import format_day, format_number, format_timestamp
 from geo.io import exports
 from geo.model.filters import EventFilter
+from geo.render.figures.chartfigure import Chart, Series, chart_scene
+from geo.render.figures.layout import Captions
 from geo.ui import analysis as ui_an
 from geo.ui import events as ui_events
+from geo.ui import figures as ui_figures
 from geo.ui import state
 
 MAP_KEY = state.AN_MAP.name
@@ -259,8 +263,17 @@ def trends_section(view: AnalysisView) -> None:
         return
     group_label = t("an_by_country" if by == "country_iso3" else "an_by_category")
     trend = ui_an.trend_view(view.data_key, view.event_filter, by, view.lang)
-    for spec in trend_specs(view, by):
+    for kind, spec in zip(("events", "fatalities"), trend_specs(view, by), strict=True):
         st.vega_lite_chart(spec, width="stretch")
+        title_key = "an_events_per" if kind == "events" else "an_fatalities_per"
+        chart_figure_buttons(
+            view,
+            f"trend-{kind}",
+            (by,),
+            t(f"{title_key}_{trend.period}"),
+            view.chosen.datasets,
+            lambda kind=kind: trend_chart(trend, kind, by, view.lang),
+        )
     st.caption(
         f"{t('an_rules_hint')} {t('an_month_rule')} "
         f"{t('an_period_rule', max=an.MAX_BARS)} {t('an_save_hint')}"
@@ -422,6 +435,14 @@ def bands_section(view: AnalysisView) -> None:
         ui_an.cached_spec("bands", (*view.view_key, share_col), bands.table, share_col, lang),
         width="stretch",
     )
+    chart_figure_buttons(
+        view,
+        "distance-bands",
+        (share_col,),
+        f"{t('an_bands')} · {t(tables.BAND_SHARES[share_col])}",
+        view.chosen.bands_datasets,
+        lambda: bands_figure_chart(bands.table, share_col, lang),
+    )
     st.write(tables.bands_sentence(bands.summary, lang))
     st.caption(
         t("an_bands_rule")
@@ -473,6 +494,14 @@ def actors_section(view: AnalysisView) -> None:
     top = ranked(view, rank, False)
     if not top.empty:
         st.vega_lite_chart(actors_spec(view, rank, False), width="stretch")
+        chart_figure_buttons(
+            view,
+            "top-actors",
+            (rank,),
+            t("an_actors"),
+            view.chosen.datasets,
+            lambda: actors_figure_chart(top, rank, ui_an.ACTOR_COLOR, lang),
+        )
         st.caption(t("an_actors_note") + " " + t("an_save_hint"))
         if (box := table_box(view, "actors")).open:
             with box:
@@ -487,6 +516,14 @@ def actors_section(view: AnalysisView) -> None:
         st.subheader(t("an_victims"))
         st.caption(t("an_victims_count", count=len(victims)))
         st.vega_lite_chart(actors_spec(view, rank, True), width="stretch")
+        chart_figure_buttons(
+            view,
+            "victims",
+            (rank,),
+            t("an_victims"),
+            view.chosen.datasets,
+            lambda: actors_figure_chart(victims.head(10), rank, ui_an.VICTIM_COLOR, lang),
+        )
         if (box := table_box(view, "victims")).open:
             with box:
                 st.dataframe(
@@ -595,3 +632,100 @@ DRAW: dict[str, Callable[[AnalysisView], None]] = {
     "regions": regions_section,
 }
 """The drawing of each of :data:`SECTIONS`."""
+
+
+# --- figures of the charts (PNG, SVG: geo.render.figures) ------------------------------------
+
+
+def figure_captions(view: AnalysisView, title: str, used: set[str] | frozenset[str]) -> Captions:
+    """Title, filters, date and the datasets' attribution of a chart's figure."""
+    filters_line = view.t(
+        "exp_filters", filters=exports.describe_filter(view.url_filters, view.lang)
+    )
+    lines = [line for line in view.attribution(used) if line != filters_line]
+    return Captions(
+        title,
+        filters_line,
+        view.t("exp_map_made", moment=format_timestamp(dt.datetime.now(dt.UTC), view.lang)),
+        attribution=tuple(lines or [view.t("exp_curated")]),
+    )
+
+
+def trend_chart(trend: ui_an.TrendView, kind: str, by: str, lang: str) -> Chart:
+    """The trend chart's numbers (events as stacked bars, deaths as lines over their band),
+    from the same series the page's chart draws."""
+    t = ui.translator(lang)
+    shown = trend.shown
+    periods = sorted(shown["month"].unique())
+    pairs = shown[["group", "group_label"]].drop_duplicates()
+    colours = ui_an.group_colours(list(pairs["group"]), by)
+    series = []
+    for (code, label), colour in zip(pairs.itertuples(index=False), colours, strict=True):
+        rows = shown[shown["group"] == code].set_index("month").reindex(periods)
+        if kind == "events":
+            series.append(Series(label, colour, rows["events"].fillna(0).tolist()))
+        else:
+            series.append(
+                Series(
+                    label,
+                    colour,
+                    rows["fatalities_high"].fillna(0).tolist(),
+                    rows["fatalities_low"].fillna(0).tolist(),
+                )
+            )
+    return Chart(
+        "bars" if kind == "events" else "lines",
+        [an.period_label(pd.Timestamp(p), trend.period) for p in periods],
+        series,
+        t("an_events") if kind == "events" else f"{t('an_fat_low')} – {t('an_fat_high')}",
+        t(f"an_period_{trend.period}"),
+        t("an_by_country" if by == "country_iso3" else "an_by_category"),
+    )
+
+
+def bands_figure_chart(table: pd.DataFrame, share_col: str, lang: str) -> Chart:
+    t = ui.translator(lang)
+    years = sorted(table["year"].unique())
+    series = []
+    for band, colour in zip(an.BAND_LABELS, ui_an.BAND_COLORS, strict=True):
+        rows = table[table["band"].astype(str) == band].set_index("year").reindex(years)
+        series.append(
+            Series(tables.band_label(band, lang), colour, rows[share_col].fillna(0).tolist())
+        )
+    return Chart(
+        "bars",
+        [str(y) for y in years],
+        series,
+        t("an_share"),
+        t("an_year"),
+        t("an_band"),
+        percent=True,
+    )
+
+
+def actors_figure_chart(top: pd.DataFrame, measure: str, colour: str, lang: str) -> Chart:
+    t = ui.translator(lang)
+    title = t("an_events") if measure == "events" else t("an_fat_high")
+    return Chart(
+        "hbars",
+        [str(a) for a in top["actor"]],
+        [Series(title, colour, top[measure].tolist())],
+        title,
+    )
+
+
+def chart_figure_buttons(
+    view: AnalysisView,
+    name: str,
+    key: tuple,
+    title: str,
+    used: set[str] | frozenset[str],
+    chart: Callable[[], Chart],
+) -> None:
+    """A chart's PNG and SVG, drawn on click (``key``: what its numbers depend on)."""
+    ui_figures.figure_buttons(
+        name,
+        (name, *view.view_key, *key),
+        lambda: chart_scene(chart(), figure_captions(view, title, used), view.lang),
+        view.lang,
+    )

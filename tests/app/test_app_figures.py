@@ -60,3 +60,23 @@ def test_map_page_downloads_the_map_as_png_and_svg(deferred, lang, title):
     _check_png(deferred["sahel-atlas-map.png"]())
     svg = _check_svg(deferred["sahel-atlas-map.svg"](), title, "Natural Earth")
     assert "Filt" in svg  # the filters line ("Filters applied" / "Filtres appliqués")
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+@pytest.mark.parametrize(
+    ("section", "names"),
+    [
+        ("trends", ["trend-events", "trend-fatalities"]),
+        ("bands", ["distance-bands"]),
+        ("actors", ["top-actors"]),
+    ],
+)
+def test_analysis_charts_download_as_png_and_svg(deferred, lang, section, names):
+    at = AppTest.from_file(str(ROOT / "pages" / "analysis.py"), default_timeout=120)
+    at.query_params["lang"] = lang
+    at.query_params["section"] = section
+    at.run()
+    assert not at.exception
+    for name in names:
+        _check_png(deferred[f"sahel-atlas-{name}.png"]())
+        _check_svg(deferred[f"sahel-atlas-{name}.svg"](), "Filt")
