@@ -274,3 +274,12 @@ def test_terms_sort_in_the_readers_language():
     assert fr.index("CEDEAO") < fr.index("Charte du Liptako-Gourma") < fr.index("VDP")
     en = [t.term["en"] for t in hc.sorted_terms(content.glossary, "en")]
     assert en.index("ECOWAS") < en.index("Liptako-Gourma Charter")
+
+
+def test_help_explains_the_figures_in_both_languages_with_the_buttons_names():
+    items = {item.id: item for section in hc.load_help().sections for item in section.items}
+    figures = items["figures"]
+    for lang in ("en", "fr"):
+        text = figures.text[lang]
+        for key in ("fig_download_png", "fig_download_svg", "fig_use_view"):
+            assert translate(key, lang) in text  # the buttons as the reader sees them
