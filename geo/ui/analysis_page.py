@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 import pandas as pd
@@ -27,6 +27,7 @@ from geo.io import exports
 from geo.model.filters import EventFilter
 from geo.render.figures.chartfigure import Chart, Series, chart_scene
 from geo.render.figures.layout import Captions
+from geo.render.figures.scene import Scene
 from geo.ui import analysis as ui_an
 from geo.ui import events as ui_events
 from geo.ui import figures as ui_figures
@@ -384,6 +385,16 @@ def before_after_section(view: AnalysisView) -> None:
             lang,
         )
     )
+    for measure in ("events", "fatalities_high"):
+        chart_figure_buttons(
+            view,
+            f"before-after-{'events' if measure == 'events' else 'deaths'}",
+            (pivot, window, radius),
+            f"{t('an_ba')} · {t('an_events' if measure == 'events' else 'an_fat_high')}",
+            ba_datasets,
+            lambda measure=measure: before_after_figure_chart(ba.table, labels, measure, lang),
+            note=st_windows_note(view, w),
+        )
     cb, ca = ba.completeness_before, ba.completeness_after
     st.caption(
         t(
@@ -586,6 +597,25 @@ def regions_section(view: AnalysisView) -> None:
             fmap, key=MAP_KEY, height=480, width="stretch", returned_objects=["last_active_drawing"]
         )
         st.html(ui_an.legend_html(breaks, lang))
+        measure_label = t("an_events" if map_measure == "events" else "an_fat_high")
+        captions = figure_captions(
+            view, f"{t('an_regions')} · {measure_label} · {period_label}", view.chosen.datasets
+        )
+        ui_figures.figure_buttons(
+            "regions",
+            ("regions", *view.view_key, period, map_measure),
+            lambda: ui_figures.region_figure(
+                admin1,
+                ui_an.region_colours(counts, map_measure, admin1["id"], breaks),
+                ui_an.legend_items(breaks, lang),
+                captions.title,
+                lang,
+                measure_label,
+                captions.filters,
+                attribution=captions.attribution,
+            ),
+            lang,
+        )
     with info_col:
         clicked = clicked_region(st.session_state.get(MAP_KEY))
         names = admin1.set_index("id")["name_fr" if lang == "fr" else "name_en"]
@@ -703,6 +733,38 @@ def bands_figure_chart(table: pd.DataFrame, share_col: str, lang: str) -> Chart:
     )
 
 
+def before_after_figure_chart(
+    table: pd.DataFrame, labels: dict[str, str], measure: str, lang: str
+) -> Chart:
+    """One measure of the before/after chart: a bar per window and area."""
+    t = ui.translator(lang)
+    return Chart(
+        "hbars",
+        [labels[a] for a in an.AREAS],
+        [
+            Series(
+                t(f"an_window_{window}"),
+                colour,
+                table[f"{measure}_{window}"].reindex(an.AREAS).fillna(0).tolist(),
+            )
+            for window, colour in zip(("before", "after"), ui_an.WINDOW_COLORS, strict=True)
+        ],
+        t("an_events" if measure == "events" else "an_fat_high"),
+        legend_title=t("an_window_label"),
+    )
+
+
+def st_windows_note(view: AnalysisView, w: an.Windows) -> str:
+    """The two windows' days, for the before/after figures."""
+    return view.t(
+        "an_ba_windows",
+        b_start=view.day(w.before_start),
+        b_end=view.day(w.before_last_day),
+        a_start=view.day(w.pivot),
+        a_end=view.day(w.after_last_day),
+    )
+
+
 def actors_figure_chart(top: pd.DataFrame, measure: str, colour: str, lang: str) -> Chart:
     t = ui.translator(lang)
     title = t("an_events") if measure == "events" else t("an_fat_high")
@@ -721,11 +783,13 @@ def chart_figure_buttons(
     title: str,
     used: set[str] | frozenset[str],
     chart: Callable[[], Chart],
+    note: str = "",
 ) -> None:
-    """A chart's PNG and SVG, drawn on click (``key``: what its numbers depend on)."""
-    ui_figures.figure_buttons(
-        name,
-        (name, *view.view_key, *key),
-        lambda: chart_scene(chart(), figure_captions(view, title, used), view.lang),
-        view.lang,
-    )
+    """A chart's PNG and SVG, drawn on click (``key``: what its numbers depend on;
+    ``note``: a line the figure adds under the chart)."""
+
+    def scene() -> Scene:
+        captions = figure_captions(view, title, used)
+        return chart_scene(chart(), replace(captions, notes=(note,) if note else ()), view.lang)
+
+    ui_figures.figure_buttons(name, (name, *view.view_key, *key), scene, view.lang)

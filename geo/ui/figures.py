@@ -9,23 +9,30 @@ a small button reads it there and sends it to the page (:func:`view_reader`).
 
 from __future__ import annotations
 
+import datetime as dt
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 
+import geopandas as gpd
 import streamlit as st
 from streamlit.components import v2 as components_v2
 
 from geo import ui
+from geo.i18n.catalogue import format_timestamp
 from geo.model.selection import parse_view
 from geo.render import mapbuild
 from geo.render.figures import png, svg
-from geo.render.figures.projection import View
+from geo.render.figures.layout import Captions
+from geo.render.figures.mapfigure import Fill, map_scene
+from geo.render.figures.projection import View, fit_view
 from geo.render.figures.scene import Scene
 from geo.ui import state
 
 KEPT = 8
 """Figures kept (both formats of a few views: each is drawn once)."""
+FIGURE_SIZE = (900.0, 640.0)
+"""The frame of a choropleth's figure (CSS px), the three states fitted in it."""
 DEFAULT_SIZE = (1000.0, 640.0)
 """The map's size when the browser has not told it (the page's map is 640 px high)."""
 
@@ -167,3 +174,40 @@ def figure_view(fallback: View) -> View:
         return fallback
     (lat, lng, zoom), (width, height) = found
     return View(lat, lng, zoom, width, height)
+
+
+# --- choropleths ---------------------------------------------------------------------------
+
+
+def region_figure(
+    admin1: gpd.GeoDataFrame,
+    colours: dict[str, str],
+    legend: list[tuple[str, str]],
+    title: str,
+    lang: str,
+    heading: str,
+    filters: str = "",
+    notes: tuple[str, ...] = (),
+    attribution: tuple[str, ...] = (),
+) -> Scene:
+    """A choropleth of the admin-1 units as a figure, framed on them."""
+    t = ui.translator(lang)
+    west, south, east, north = (float(v) for v in admin1.total_bounds)
+    view = fit_view((west, south, east, north), *FIGURE_SIZE)
+    captions = Captions(
+        title,
+        filters,
+        t("exp_map_made", moment=format_timestamp(dt.datetime.now(dt.UTC), lang)),
+        attribution=attribution or (t("exp_curated"),),
+        notes=notes,
+    )
+    countries = ui.boundary_layers()["country"]
+    return map_scene(
+        view,
+        countries,
+        admin1,
+        None,
+        captions,
+        lang,
+        fill=Fill(admin1, colours, legend, heading, 0.85),
+    )

@@ -12,6 +12,8 @@ from PIL import Image
 from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.testing.v1 import AppTest
 
+from geo.i18n.catalogue import translate
+
 ROOT = Path(__file__).resolve().parents[2]
 DASHBOARD = str(ROOT / "dashboard.py")
 
@@ -68,15 +70,34 @@ def test_map_page_downloads_the_map_as_png_and_svg(deferred, lang, title):
     [
         ("trends", ["trend-events", "trend-fatalities"]),
         ("bands", ["distance-bands"]),
-        ("actors", ["top-actors"]),
+        ("actors", ["top-actors", "victims"]),
+        ("before_after", ["before-after-events", "before-after-deaths"]),
+        ("regions", ["regions"]),
     ],
 )
 def test_analysis_charts_download_as_png_and_svg(deferred, lang, section, names):
     at = AppTest.from_file(str(ROOT / "pages" / "analysis.py"), default_timeout=120)
-    at.query_params["lang"] = lang
+    at.session_state["lang"] = lang  # the page run alone reads the language from the session
     at.query_params["section"] = section
     at.run()
     assert not at.exception
     for name in names:
         _check_png(deferred[f"sahel-atlas-{name}.png"]())
-        _check_svg(deferred[f"sahel-atlas-{name}.svg"](), "Filt")
+        filters = translate("exp_filters", lang, filters="").split(":")[0]
+        _check_svg(deferred[f"sahel-atlas-{name}.svg"](), filters)
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_change_levels_map_downloads_as_png_and_svg(deferred, lang):
+    at = AppTest.from_file(str(ROOT / "pages" / "changes.py"), default_timeout=120)
+    at.session_state["lang"] = lang
+    at.run()
+    assert not at.exception
+    _check_png(deferred["sahel-atlas-change-levels.png"]())
+    svg = _check_svg(
+        deferred["sahel-atlas-change-levels.svg"](),
+        translate("sg_map", lang),
+        translate("sg_no_event", lang),
+        "Natural Earth",
+    )
+    assert translate("exp_filters", lang, filters="").split(":")[0] in svg
