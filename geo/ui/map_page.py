@@ -274,13 +274,7 @@ def draw_map(data: MapData, choices: Choices, shown: Shown) -> None:
         dynamic.append(
             mapbuild.tri_border_layer(choices.core, ui.the_tripoint(), choices.radius, lang)
         )
-    selected_geometry = None
-    if selection is not None and selection.kind != "event":
-        selected_geometry = mapview.unit_geometry(layers, selection)
-    elif selection is not None:
-        lat, lon = ui_events.event_row(data.events, selection.id)[["latitude", "longitude"]]
-        selected_geometry = mapview.event_point(lat, lon)
-    dynamic.append(mapbuild.selection_layer(selected_geometry))
+    dynamic.append(mapbuild.selection_layer(selected_geometry(data, selection)))
     highlight = shown.highlight
     if highlight is not None:
         outlines = layers["country"][layers["country"]["iso3"].isin(highlight.countries)]
@@ -344,6 +338,16 @@ def draw_map(data: MapData, choices: Choices, shown: Shown) -> None:
             st.dataframe(problems_table(data.load_problems, lang), hide_index=True)
     with st.expander(t("boundaries_heading")):
         st.write(t("boundaries_note"))
+
+
+def selected_geometry(data: MapData, selection: Selection | None) -> shapely.Geometry | None:
+    """The outline of the selected unit, or the selected event's point (None: nothing)."""
+    if selection is None:
+        return None
+    if selection.kind != "event":
+        return mapview.unit_geometry(data.layers, selection)
+    lat, lon = ui_events.event_row(data.events, selection.id)[["latitude", "longitude"]]
+    return mapview.event_point(lat, lon)
 
 
 def _start_view() -> tuple[float, float, int] | None:
@@ -598,6 +602,8 @@ def map_figure(
         choices.show_alg,
         choices.show_core,
         choices.radius,
+        choices.cluster,
+        shown.selection,
         view,
         lang,
     )
@@ -611,11 +617,13 @@ def map_figure(
             t("exp_map_made", moment=format_timestamp(dt.datetime.now(dt.UTC), lang)),
             t("ev_coverage", date=format_day(curated_end, lang)) if curated_end else "",
             tuple(line for line in attribution if line != filters_line),
+            (t("fig_no_grouping"),) if choices.cluster else (),
         )
         zones_shown = Zones(
             alg=ui.alg_outline() if choices.show_alg else None,
             core=shapely.union_all(choices.core.geometry.values) if choices.show_core else None,
             tripoint=ui.the_tripoint() if choices.show_core else None,
+            selection=selected_geometry(data, shown.selection),
         )
         return map_scene(
             view,

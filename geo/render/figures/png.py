@@ -115,8 +115,20 @@ class _Painter:
         line = _rgba(style.stroke, 1.0) if style.stroke else None
         width = max(1, round(style.stroke_width * self.scale)) if line else 0
         s = self.scale
+        dash = tuple(d * s for d in style.dash)
+        turn = np.linspace(0, 2 * np.pi, 49)
         for x, y, r in zip(item.x * s, item.y * s, item.r * s, strict=True):
-            draw.ellipse((x - r, y - r, x + r, y + r), fill=fill, outline=line, width=width)
+            if not dash:
+                draw.ellipse((x - r, y - r, x + r, y + r), fill=fill, outline=line, width=width)
+                continue
+            # A dashed outline (alleged plots, some imported datasets), as the map draws it.
+            draw.ellipse((x - r, y - r, x + r, y + r), fill=fill)
+            ring = np.column_stack(
+                [x + (r - width / 2) * np.cos(turn), y + (r - width / 2) * np.sin(turn)]
+            )
+            for piece in _dashed(ring, dash):
+                if len(piece) >= 2 and line:
+                    draw.line([(float(a), float(b)) for a, b in piece], fill=line, width=width)
         self.image.paste(layer, (0, 0), layer)
 
     def rect(self, item: Rect) -> None:
