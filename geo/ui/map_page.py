@@ -4,6 +4,7 @@ what is computed without Streamlit lives in :mod:`geo.render.mapview`."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -11,13 +12,14 @@ from typing import Any
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import shapely
 import streamlit as st
 from streamlit_folium import st_folium  # type: ignore[import-untyped]
 
 from geo import ui
 from geo.analysis.filters import keep_rows, region_stats
 from geo.analysis.selection import events_near, selection_from_click
-from geo.i18n.catalogue import format_number, pick
+from geo.i18n.catalogue import format_day, format_number, format_timestamp, pick
 from geo.io import exports
 from geo.model.countries import country_name
 from geo.model.events import coverage_end, rejected_row_count
@@ -41,9 +43,14 @@ from geo.render import (
     pointlayer,
     timeslider,
 )
+from geo.render.figures.layout import Captions
+from geo.render.figures.mapfigure import Points, Zones, map_scene
+from geo.render.figures.projection import View, fit_view
+from geo.render.figures.scene import Scene
 from geo.spatial import zones
 from geo.ui import events as ui_events
 from geo.ui import facts as ui_facts
+from geo.ui import figures as ui_figures
 from geo.ui import mapdata, state
 from geo.ui import places as ui_places
 from geo.ui.data import problems_table
@@ -314,13 +321,7 @@ def draw_map(data: MapData, choices: Choices, shown: Shown) -> None:
         dynamic.append(
             mapbuild.tri_border_layer(choices.core, ui.the_tripoint(), choices.radius, lang)
         )
-    selected_geometry = None
-    if selection is not None and selection.kind != "event":
-        selected_geometry = mapview.unit_geometry(layers, selection)
-    elif selection is not None:
-        lat, lon = ui_events.event_row(data.events, selection.id)[["latitude", "longitude"]]
-        selected_geometry = mapview.event_point(lat, lon)
-    dynamic.append(mapbuild.selection_layer(selected_geometry))
+    dynamic.append(mapbuild.selection_layer(selected_geometry(data, selection)))
     highlight = shown.highlight
     if highlight is not None:
         outlines = layers["country"][layers["country"]["iso3"].isin(highlight.countries)]
@@ -398,6 +399,16 @@ def draw_map(data: MapData, choices: Choices, shown: Shown) -> None:
             st.dataframe(problems_table(data.load_problems, lang), hide_index=True)
     with st.expander(t("boundaries_heading")):
         st.write(t("boundaries_note"))
+
+
+def selected_geometry(data: MapData, selection: Selection | None) -> shapely.Geometry | None:
+    """The outline of the selected unit, or the selected event's point (None: nothing)."""
+    if selection is None:
+        return None
+    if selection.kind != "event":
+        return mapview.unit_geometry(data.layers, selection)
+    lat, lon = ui_events.event_row(data.events, selection.id)[["latitude", "longitude"]]
+    return mapview.event_point(lat, lon)
 
 
 def _start_view() -> tuple[float, float, int] | None:
@@ -611,6 +622,87 @@ def export_buttons(data: MapData, choices: Choices, shown: Shown) -> None:
     )
     for line in attribution:
         st.caption(line)
+    map_figure(data, choices, shown, filters_text, attribution)
+
+
+def map_figure(
+    data: MapData, choices: Choices, shown: Shown, filters_text: str, attribution: list[str]
+) -> None:
+    """The map as it is shown, as PNG and SVG (geo.render.figures): the view read from the
+    browser by the reader's button, else the opening view."""
+    t, lang, layers = data.t, data.lang, data.layers
+    st.markdown(f"**{t('fig_heading')}**")
+    ui_figures.view_reader(lang)
+    start = state.get(state.VIEW_FROM_URL)
+    fallback = (
+        View(start[0], start[1], start[2], *ui_figures.DEFAULT_SIZE)
+        if start
+        else fit_view(
+            _lng_lat_bounds(mapview.aes_bounds(layers["country"])), *ui_figures.DEFAULT_SIZE
+        )
+    )
+    view = ui_figures.figure_view(fallback)
+    if state.get(state.FIG_VIEW):
+        st.caption(
+            t(
+                "fig_view_line",
+                lat=format_number(view.lat, lang, 2),
+                lng=format_number(view.lng, lang, 2),
+                zoom=int(view.zoom),
+            )
+        )
+    else:
+        st.caption(t("fig_view_default"))
+    filters_line = t("exp_filters", filters=filters_text)
+    key = (
+        "map",
+        ui_events.events_key(),
+        len(data.events),
+        repr(choices.event_filter),
+        choices.datasets,
+        choices.show_alg,
+        choices.show_core,
+        choices.radius,
+        choices.cluster,
+        shown.selection,
+        view,
+        lang,
+    )
+    block, drawn = shown.block, shown.drawn
+
+    def scene() -> Scene:
+        curated_end = coverage_end(ui_events.curated_events(ui_events.curated_path())[0])
+        captions = Captions(
+            t("exp_map_title"),
+            filters_line,
+            t("exp_map_made", moment=format_timestamp(dt.datetime.now(dt.UTC), lang)),
+            t("ev_coverage", date=format_day(curated_end, lang)) if curated_end else "",
+            tuple(line for line in attribution if line != filters_line),
+            (t("fig_no_grouping"),) if choices.cluster else (),
+        )
+        zones_shown = Zones(
+            alg=ui.alg_outline() if choices.show_alg else None,
+            core=shapely.union_all(choices.core.geometry.values) if choices.show_core else None,
+            tripoint=ui.the_tripoint() if choices.show_core else None,
+            selection=selected_geometry(data, shown.selection),
+        )
+        return map_scene(
+            view,
+            layers["country"],
+            layers["admin1"],
+            Points.from_block(pointlayer.decode(block.data), pointlayer.decode_mask(drawn.data)),
+            captions,
+            lang,
+            zones_shown,
+        )
+
+    ui_figures.figure_buttons("map", key, scene, lang)
+
+
+def _lng_lat_bounds(corners: list[list[float]]) -> tuple[float, float, float, float]:
+    """Leaflet's ``[[south, west], [north, east]]`` as ``(west, south, east, north)``."""
+    (south, west), (north, east) = corners
+    return west, south, east, north
 
 
 def remember(choices: Choices, shown: Shown) -> None:

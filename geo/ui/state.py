@@ -241,6 +241,8 @@ EXPORT_CSV = Key("export_csv", _M, "CSV download")
 EXPORT_CSV_EXCEL = Key("export_csv_excel", _M, "CSV for Excel download")
 EXPORT_GEOJSON = Key("export_geojson", _M, "GeoJSON download")
 EXPORT_HTML = Key("export_html", _M, "standalone map download")
+FIG_VIEW = Key("_fig_view", _M, "the map view the figure shows ((lat, lng, zoom), (w, h))")
+FIG_VIEW_READER = Key("fig_view_reader", _M, "button reading the map's current view")
 PICK_EVENTS = Family("pick_", _M, "a region's events in the side panel: buttons or table")
 NEAR_EVENTS = Family("near_", _M, "the other events at the selected event's spot")
 HIT_EVENTS = Family("hit_", _M, "the other events under the last click")
@@ -335,6 +337,7 @@ CMP_B = Key(
     kept=True,
 )
 AN_CSV = Family("csv_", _A, "a chart's CSV download")
+FIGURE = Family("fig_", _pages(MAP, ANALYSIS, CHANGES), "a figure's PNG or SVG download")
 
 # timeline and charter
 TL_CHART = Key("tl_chart", _T, "the timeline chart (its selection)")

@@ -295,3 +295,12 @@ def test_the_time_slider_entry_names_the_controls_as_the_map_labels_them():
             assert translate(key, lang) in text, (lang, key)
         if lang == "fr":
             assert " :" not in text and " ;" not in text  # no-break spaces, the French way
+
+
+def test_help_explains_the_figures_in_both_languages_with_the_buttons_names():
+    items = {item.id: item for section in hc.load_help().sections for item in section.items}
+    figures = items["figures"]
+    for lang in ("en", "fr"):
+        text = figures.text[lang]
+        for key in ("fig_download_png", "fig_download_svg", "fig_use_view"):
+            assert translate(key, lang) in text  # the buttons as the reader sees them
