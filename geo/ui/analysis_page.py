@@ -293,6 +293,8 @@ def prepare_default_view(lang: str) -> None:
             actors_spec(view, ui_an.RANKINGS[0], victims)
     ui_an.region_counts(key, f, f.date_from, f.date_to)
     ui_an.cached_region_features(lang)
+    ui_rates.region_rates(key, f, f.date_from, f.date_to)
+    ui_rates.prepare_default_comparison(view)
 
 
 # --- 1. trends per month ----------------------------------------------------------------------

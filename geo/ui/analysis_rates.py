@@ -215,6 +215,15 @@ def draw_side(view: AnalysisView, side: rates.Side, y_max: int) -> None:
         )
 
 
+def prepare_default_comparison(view: AnalysisView) -> None:
+    """The Compare section's default pair and its charts (the warm-up at server start)."""
+    first, second = state.CMP_A.default, state.CMP_B.default
+    sides = compare_sides(view.data_key, view.event_filter, first, second)
+    y_max = max(int(s.monthly["events"].max()) if len(s.monthly) else 0 for s in sides)
+    for side in sides:
+        _monthly_spec(view.data_key, repr(view.event_filter), side.place, y_max, view.lang, side)
+
+
 @st.fragment
 def compare_section(view: AnalysisView) -> None:
     """Two places side by side: totals, rates, events per month on one scale, top actors."""
