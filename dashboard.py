@@ -101,10 +101,11 @@ CACHED_PATHS: tuple[tuple[str, bytes], ...] = (
     ("/app/static/", KEPT_FOR_A_DAY),  # Leaflet & co. (pinned versions, unhashed names)
     ("/component/", KEPT_FOR_A_DAY),  # the map component's bundle
 )
-"""Responses a browser may keep without asking again, and for how long. Streamlit sends no
-``Cache-Control`` for these, so a later visit fetches them again: over a slow link the base
-map's boundaries alone (140 kB) cost seconds (issue #16, ``scripts/benchmark_slowlink.py``).
-Streamlit's own bundles already come with a year."""
+# Responses a browser may keep without asking again, and for how long. Streamlit sends no
+# Cache-Control for these, so a later visit fetches them again: over a slow link the base
+# map's boundaries alone (140 kB) cost seconds (issue #16, scripts/benchmark_slowlink.py).
+# Streamlit's own bundles already come with a year. (A comment, not a string: this file is
+# the app's script, where Streamlit would print a bare string on every page.)
 
 
 class CacheHeaders:

@@ -89,3 +89,19 @@ def test_the_server_start_leaves_the_legacy_mode_before_any_session(
     thread.join(30)
     assert not errors, errors
     assert not shell.in_legacy_pages_mode()
+
+
+def test_the_app_scripts_hold_no_bare_string_streamlit_would_print():
+    # Streamlit's "magic" writes every bare expression of a script onto the page (a
+    # docstring after a constant once appeared above the Data page); the module's own
+    # docstring is the only one it skips.
+    import ast
+
+    for script in (DASHBOARD, *sorted((DASHBOARD.parent / "pages").glob("*.py"))):
+        body = ast.parse(script.read_text(encoding="utf-8")).body
+        bare = [
+            node.lineno
+            for node in body[1:]
+            if isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant)
+        ]
+        assert not bare, f"{script.name}: bare strings at lines {bare}"
