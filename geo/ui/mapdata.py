@@ -81,10 +81,15 @@ def events_days(events: pd.DataFrame, block: PointBlock, key: str) -> PointDays:
     return _shared_days(key, block.token, events, block)
 
 
+def compressed_days(days: PointDays) -> bytes:
+    """The bytes the browser is sent for ``days`` (compressed once per state)."""
+    return _compressed(days.token, days.data)
+
+
 def served_days(days: PointDays) -> str | None:
     """A URL of ``days``, gzip-compressed once per state (the browser layer inflates it);
     None outside a running server (the map then carries them inline)."""
-    return served_url(_compressed(days.token, days.data), MEDIA_DAYS, "application/gzip")
+    return served_url(compressed_days(days), MEDIA_DAYS, "application/gzip")
 
 
 def block_by_token(token: object) -> PointBlock | None:

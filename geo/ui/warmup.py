@@ -264,8 +264,11 @@ def _map_block() -> None:
     from geo.ui import mapdata
 
     events, _ = ui_events.app_events()
-    block = mapdata.shared_block(f"{ui_events.events_key()}|{len(events)}", events)
+    key = f"{ui_events.events_key()}|{len(events)}"
+    block = mapdata.shared_block(key, events)
     mapdata.compressed_block(block)
+    days = mapdata.events_days(events, block, key)  # the time slider's companion block
+    mapdata.compressed_days(days)
 
 
 def _analysis() -> None:

@@ -48,6 +48,7 @@ def test_the_first_map_analysis_and_changes_pages_find_what_the_warm_up_prepared
 ) -> None:
     calls: Counter = Counter()
     counted(monkeypatch, calls, mapdata, "event_block")
+    counted(monkeypatch, calls, mapdata, "point_days")
     counted(monkeypatch, calls, ui_events, "filter_mask")
     counted(monkeypatch, calls, analysis, "prepare")
     counted(monkeypatch, calls, analysis, "trend_cube")
@@ -59,6 +60,7 @@ def test_the_first_map_analysis_and_changes_pages_find_what_the_warm_up_prepared
     prepared = dict(calls)
     assert prepared == {
         "event_block": 1,
+        "point_days": 1,
         "filter_mask": 1,
         "prepare": 1,
         "trend_cube": 1,
