@@ -65,31 +65,27 @@ def figure_file(key: Hashable, kind: str, scene: Callable[[], Scene]) -> bytes:
     return data
 
 
-def figure_buttons(name: str, key: Hashable, scene: Callable[[], Scene], lang: str) -> None:
+def figure_buttons(
+    name: str, key: Hashable, scene: Callable[[], Scene], lang: str, stacked: bool = False
+) -> None:
     """The PNG and SVG downloads of a figure (``name``: its file name and its buttons'
-    keys; ``key``: what it depends on, for the cache)."""
+    keys; ``key``: what it depends on, for the cache). Side by side under a chart; one
+    under the other in the sidebar (``stacked``), whose columns are too narrow for them."""
     t = ui.translator(lang)
-    png_col, svg_col = st.columns(2)
-    with png_col:
-        st.download_button(
-            t("fig_download_png"),
-            lambda: figure_file(key, "png", scene),
-            file_name=f"sahel-atlas-{name}.png",
-            mime="image/png",
-            key=state.FIGURE(name, "png"),
-            on_click="ignore",
-            width="stretch",
-        )
-    with svg_col:
-        st.download_button(
-            t("fig_download_svg"),
-            lambda: figure_file(key, "svg", scene),
-            file_name=f"sahel-atlas-{name}.svg",
-            mime="image/svg+xml",
-            key=state.FIGURE(name, "svg"),
-            on_click="ignore",
-            width="stretch",
-        )
+    places = [st.container(), st.container()] if stacked else list(st.columns([1, 1, 3]))[:2]
+    for place, kind, mime in zip(
+        places, ("png", "svg"), ("image/png", "image/svg+xml"), strict=True
+    ):
+        with place:
+            st.download_button(
+                t(f"fig_download_{kind}"),
+                lambda kind=kind: figure_file(key, kind, scene),
+                file_name=f"sahel-atlas-{name}.{kind}",
+                mime=mime,
+                key=state.FIGURE(name, kind),
+                on_click="ignore",
+                width="stretch",
+            )
 
 
 # --- the map's current view ----------------------------------------------------------------

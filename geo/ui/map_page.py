@@ -635,7 +635,7 @@ def map_figure(
             zones_shown,
         )
 
-    ui_figures.figure_buttons("map", key, scene, lang)
+    ui_figures.figure_buttons("map", key, scene, lang, stacked=True)
 
 
 def _lng_lat_bounds(corners: list[list[float]]) -> tuple[float, float, float, float]:
