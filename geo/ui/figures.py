@@ -69,14 +69,12 @@ def figure_buttons(
     name: str, key: Hashable, scene: Callable[[], Scene], lang: str, stacked: bool = False
 ) -> None:
     """The PNG and SVG downloads of a figure (``name``: its file name and its buttons'
-    keys; ``key``: what it depends on, for the cache). Side by side under a chart; one
-    under the other in the sidebar (``stacked``), whose columns are too narrow for them."""
+    keys; ``key``: what it depends on, for the cache). Side by side under a chart (one
+    horizontal container: few elements for a section's rerun to send); one under the
+    other in the sidebar (``stacked``), too narrow for both on one line."""
     t = ui.translator(lang)
-    places = [st.container(), st.container()] if stacked else list(st.columns([1, 1, 3]))[:2]
-    for place, kind, mime in zip(
-        places, ("png", "svg"), ("image/png", "image/svg+xml"), strict=True
-    ):
-        with place:
+    with st.container(horizontal=not stacked):
+        for kind, mime in (("png", "image/png"), ("svg", "image/svg+xml")):
             st.download_button(
                 t(f"fig_download_{kind}"),
                 lambda kind=kind: figure_file(key, kind, scene),
@@ -84,7 +82,7 @@ def figure_buttons(
                 mime=mime,
                 key=state.FIGURE(name, kind),
                 on_click="ignore",
-                width="stretch",
+                width="stretch" if stacked else "content",
             )
 
 
