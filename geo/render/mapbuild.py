@@ -25,6 +25,7 @@ from geo.i18n.catalogue import format_number, translate
 from geo.io import places
 from geo.model.countries import country_name
 from geo.render import assets, foliumsafe, maptools
+from geo.render.densitylayer import AtlasDensityCode
 from geo.render.foliumsafe import LiteralElement
 from geo.render.html import escape_value, render
 from geo.render.palette import BACKGROUND, MAP_COLOURS
@@ -83,6 +84,7 @@ def offline_map(location: tuple[float, float] = MAP_CENTER, zoom: int = MAP_ZOOM
     LocalIconPath().add_to(fmap)
     # The events layer's code, loaded once with the base map (geo.render.pointlayer).
     AtlasPointsCode().add_to(fmap)
+    AtlasDensityCode().add_to(fmap)  # its density view (geo.render.densitylayer)
     return fmap
 
 

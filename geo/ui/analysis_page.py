@@ -29,6 +29,7 @@ from geo.render.figures.chartfigure import Chart, Series, chart_scene
 from geo.render.figures.layout import Captions
 from geo.render.figures.scene import Scene
 from geo.ui import analysis as ui_an
+from geo.ui import analysis_rates as ui_rates
 from geo.ui import events as ui_events
 from geo.ui import figures as ui_figures
 from geo.ui import state
@@ -42,8 +43,11 @@ SECTIONS: dict[str, str] = {
     "bands": "an_bands",
     "actors": "an_actors",
     "regions": "an_regions",
+    "compare": "cmp_title",
+    "all": "an_all_sections",
 }
-"""The page's sections in order (the first is shown by default) and each one's title."""
+"""The page's choices in order (the first is shown by default) and each one's title: every
+section on its own, or ``all`` of them on one page, in this order."""
 BAND_MEASURES = tuple(tables.BAND_SHARES)
 
 
@@ -135,6 +139,7 @@ SECTION_WIDGETS = (
     "an_map_measure",
     "an_period",
     *(f"an_table_{name}" for name in ("trends", "bands", "actors", "victims", "regions")),
+    *ui_rates.CMP_WIDGETS,
 )
 """The sections' own widgets: their values outlive a visit to another section."""
 
@@ -166,7 +171,9 @@ def section_picker(view: AnalysisView) -> str:
 
 
 def draw_section(view: AnalysisView, section: str) -> None:
-    DRAW[section](view)
+    """``section`` of :data:`SECTIONS`; ``all`` draws every section, one under the other."""
+    for name in DRAW if section == "all" else (section,):
+        DRAW[name](view)
 
 
 def csv_button(
@@ -240,9 +247,54 @@ def warm_other_choices(view: AnalysisView, section: str) -> None:
     browser draws the page meanwhile): regrouping the trends then finds its specs made.
     The other charts' specs (a ranking, a band share: a hundredth of a second each) are
     built when first chosen, so that a change of filter does not pay for all of them."""
-    if view.chosen.count and section == "trends":
+    if view.chosen.count and section in ("trends", "all"):
         for by in ui_an.TREND_GROUPINGS:
             trend_specs(view, by)
+
+
+def prepare_default_view(lang: str) -> None:
+    """What a first visit to the page computes for the default filter, in every section
+    (the numbers and the chart specs its default choices draw), through the sections' own
+    caches: the warm-up at server start calls it (``geo.ui.warmup``), so that the first
+    visit, of one section or of the whole page, finds them made. Outside a session: the
+    tri-border core's radius is the default one (a session's own is read by the page)."""
+    events = analysis_events()
+    f = ui_events.default_filter(events)
+    key = ui_events.events_key()
+    view = AnalysisView(
+        lang=lang,
+        events=events,
+        event_filter=f,
+        url_filters={},
+        data_key=key,
+        chosen=ui_an.selection(key, f),
+        rules=ui_an.milestone_rules(),
+    )
+    if not view.chosen.count:
+        return
+    for by in ui_an.TREND_GROUPINGS:
+        trend_specs(view, by)
+    span = ui_events.data_span(events)
+    pivot = an.DEFAULT_PIVOT if span[0] <= an.DEFAULT_PIVOT <= span[1] else span[1]
+    window, radius = an.DEFAULT_WINDOW_MONTHS, ui.zone_definitions().default_radius_km
+    ba, _ = ui_an.before_after(key, f, pivot, window, radius)
+    ui_an.cached_spec(
+        "before_after",
+        (key, repr(f), pivot, window, radius, lang),
+        an.before_after_long(ba.table),
+        tables.area_labels(radius, lang),
+        lang,
+    )
+    if (bands := view.chosen.bands) is not None:
+        share = BAND_MEASURES[0]
+        ui_an.cached_spec("bands", (*view.view_key, share), bands.table, share, lang)
+    for victims in (False, True):
+        if not ranked(view, ui_an.RANKINGS[0], victims).empty:
+            actors_spec(view, ui_an.RANKINGS[0], victims)
+    ui_an.region_counts(key, f, f.date_from, f.date_to)
+    ui_an.cached_region_features(lang)
+    ui_rates.region_rates(key, f, f.date_from, f.date_to)
+    ui_rates.prepare_default_comparison(view)
 
 
 # --- 1. trends per month ----------------------------------------------------------------------
@@ -652,6 +704,7 @@ def regions_section(view: AnalysisView) -> None:
             t("an_csv_title_regions", period=period_label),
             view.chosen.datasets,
         )
+    ui_rates.rates_block(view, start, end, period_label)
 
 
 DRAW: dict[str, Callable[[AnalysisView], None]] = {
@@ -660,6 +713,7 @@ DRAW: dict[str, Callable[[AnalysisView], None]] = {
     "bands": bands_section,
     "actors": actors_section,
     "regions": regions_section,
+    "compare": ui_rates.compare_section,
 }
 """The drawing of each of :data:`SECTIONS`."""
 

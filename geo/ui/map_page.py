@@ -30,10 +30,19 @@ from geo.model.selection import (
     click_hits,
     click_signature,
     parse_view,
+    payload_properties,
     selection_from_param,
 )
 from geo.render import charter as charter_view
-from geo.render import export_html, mapbuild, mapview, panels, pointlayer
+from geo.render import (
+    densitylayer,
+    export_html,
+    mapbuild,
+    mapview,
+    panels,
+    pointlayer,
+    timeslider,
+)
 from geo.render.figures.layout import Captions
 from geo.render.figures.mapfigure import Points, Zones, map_scene
 from geo.render.figures.projection import View, fit_view
@@ -70,7 +79,8 @@ class MapData:
 
 @dataclass(frozen=True)
 class Choices:
-    """The sidebar's choices: event filter, clustering, datasets, zone layers."""
+    """The sidebar's choices: event filter, clustering, datasets, zone layers, and whether
+    the map shows the events' density."""
 
     event_filter: EventFilter
     cluster: bool
@@ -79,6 +89,7 @@ class Choices:
     show_core: bool
     radius: float
     core: gpd.GeoDataFrame
+    density: bool = False
 
 
 @dataclass(frozen=True)
@@ -91,6 +102,7 @@ class Shown:
     url_filters: dict[str, str]
     block: pointlayer.PointBlock
     drawn: pointlayer.Visibility
+    days: pointlayer.PointDays
     selection: Selection | None
     highlight_id: str | None
     highlight: charter_view.Highlight | None
@@ -118,6 +130,8 @@ def load() -> MapData:
 def sidebar(data: MapData) -> Choices:
     """The event filters, the datasets and the zone layers (call inside ``st.sidebar``)."""
     t, lang, zone_defs = data.t, data.lang, data.zone_defs
+    _apply_period(data)
+    density = map_show(t)
     event_filter, cluster = ui_events.event_sidebar(data.events, lang)
     datasets = ui_events.dataset_sidebar(data.events, lang)  # imported datasets as layers
     state.seed(state.ALG)
@@ -151,7 +165,37 @@ def sidebar(data: MapData) -> Choices:
     with st.expander(t("definition")):
         st.write(pick(zone_defs.core_definition, lang))
         st.caption(t("computed_layer"))
-    return Choices(event_filter, cluster, tuple(datasets), show_alg, show_core, radius, core)
+    return Choices(
+        event_filter, cluster, tuple(datasets), show_alg, show_core, radius, core, density
+    )
+
+
+def map_show(t: Callable[..., str]) -> bool:
+    """The choice "Events / Density" (URL ``density=1``): True for the density view."""
+    state.seed(state.DENSITY)
+    return bool(
+        st.radio(
+            t("map_show"),
+            [False, True],
+            format_func=lambda on: t("map_show_density" if on else "map_show_events"),
+            key=state.DENSITY.name,
+            horizontal=True,
+            help=t("map_show_help", zoom=densitylayer.RESOLVE_ZOOM),
+        )
+    )
+
+
+def _apply_period(data: MapData) -> None:
+    """A period the map's time slider sent back ("Keep as date filter") becomes the date
+    filter, once (by its nonce), before the sidebar draws the date widget."""
+    payload = state.get(state.ATLAS_MAP)
+    if not isinstance(payload, dict):
+        return
+    period = timeslider.period_from_click(payload_properties(payload))
+    if period is None or period[0] == state.get(state.LAST_PERIOD):
+        return
+    state.put(state.LAST_PERIOD, period[0])
+    ui_events.set_date_range(data.events, period[1], period[2])
 
 
 # --- state: filtered rows, selection from the URL and from clicks, highlight -----------------
@@ -163,8 +207,10 @@ def prepare(data: MapData, choices: Choices) -> Shown:
     url_filters = ui_events.filter_query_params(choices.event_filter, events)
     # Every located event is drawn on its own (geo.render.pointlayer), at any count: one block of
     # them all per state of the events, and the mask of those the filters keep.
-    block = mapdata.events_block(events, f"{ui_events.events_key()}|{len(events)}")
+    key = f"{ui_events.events_key()}|{len(events)}"
+    block = mapdata.events_block(events, key)
     drawn = pointlayer.visibility(block, rows)
+    days = mapdata.events_days(events, block, key)  # for the time slider, in the browser
     if not state.has(state.SELECTION):
         state.put(state.SELECTION, selection_from_param(state.url_value(state.SEL), data.known_ids))
     _apply_click(data)
@@ -175,6 +221,7 @@ def prepare(data: MapData, choices: Choices) -> Shown:
         url_filters,
         block,
         drawn,
+        days,
         state.get(state.SELECTION),
         highlight_id,
         highlight,
@@ -282,6 +329,16 @@ def draw_map(data: MapData, choices: Choices, shown: Shown) -> None:
             mapbuild.highlight_layer(outlines.geometry.union_all() if len(outlines) else None)
         )
     block_url, block_encoding = mapdata.served_block(shown.block)
+    drawn_url = mapdata.served_url(shown.drawn.data, "sahel-atlas-map-drawn")
+    if choices.density:  # hexagons below the zoom where each event is drawn
+        dynamic.append(
+            densitylayer.density_group(
+                pointlayer.layer_options(
+                    shown.block, lang, False, block_url, shown.drawn, drawn_url, block_encoding
+                ),
+                lang,
+            )
+        )
     dynamic.append(
         pointlayer.point_group(
             shown.block,
@@ -289,8 +346,11 @@ def draw_map(data: MapData, choices: Choices, shown: Shown) -> None:
             choices.cluster,
             block_url,
             drawn=shown.drawn,
-            drawn_url=mapdata.served_url(shown.drawn.data, "sahel-atlas-map-drawn"),
+            drawn_url=drawn_url,
             encoding=block_encoding,
+            days=shown.days,
+            days_url=mapdata.served_days(shown.days),
+            min_zoom=densitylayer.RESOLVE_ZOOM if choices.density else 0,
         )
     )
     # The events start downloading first, while the boundaries load.
@@ -306,6 +366,7 @@ def draw_map(data: MapData, choices: Choices, shown: Shown) -> None:
         boundaries_url=mapdata.boundary_url(lang),
         first=prefetch,
     )
+    timeslider.TimeSlider(lang).add_to(base)  # plays the events through time, in the browser
     start_view = _start_view()
     if start_view is None:
         base.fit_bounds(
@@ -651,6 +712,7 @@ def remember(choices: Choices, shown: Shown) -> None:
             state.ALG.name: choices.show_alg,
             state.CORE.name: choices.show_core,
             state.RADIUS.name: choices.radius,
+            state.DENSITY.name: choices.density,
         },
         {
             **state.encoded(
@@ -661,7 +723,9 @@ def remember(choices: Choices, shown: Shown) -> None:
                 ]
             ),
             state.SEL.name: shown.selection.to_param() if shown.selection else None,
-            **state.encoded([(state.EV_CLUSTER, choices.cluster)]),
+            **state.encoded(
+                [(state.EV_CLUSTER, choices.cluster), (state.DENSITY, choices.density)]
+            ),
             state.VIEW.name: None,  # the browser writes it (mapbuild.KeepViewInAddress)
             **state.encoded([(state.HL, shown.highlight_id)]),
         },

@@ -269,11 +269,9 @@ def _map_block() -> None:
 
 
 def _analysis() -> None:
-    from geo.ui import analysis as ui_analysis
-    from geo.ui import events as ui_events
+    from geo.ui import analysis_page
 
-    events, _ = ui_events.app_events()
-    ui_analysis.selection(ui_events.events_key(), ui_events.default_filter(events))
+    analysis_page.prepare_default_view(FIRST_LANGUAGE)
 
 
 def _changes() -> None:

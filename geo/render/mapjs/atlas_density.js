@@ -1,0 +1,358 @@
+/*
+ * Sahel Atlas: the density of the filtered events, in hexagons of a fixed size on screen.
+ *
+ * L.AtlasDensity reads the events layer's block and mask (L.AtlasPoints.load: the same
+ * downloads and caches, geo/render/pointlayer.py describes them) and bins the kept events
+ * into pointy-top hexagons laid on the world's pixel grid at the current zoom: one pass of
+ * typed arrays per zoom (and mask; a filter change brings a new layer), none per pan, which
+ * only repaints the hexagons in view. Each hexagon is coloured by its events per
+ * `perKm2` km², its true ground area at its latitude (geo/render/densitylayer.py computes it
+ * the same way): the fixed class bounds `bounds`, colours and labels `classes`.
+ *
+ * From `resolveZoom` on it draws nothing (the events layer, given minZoom, draws each event).
+ * A legend control gives the classes, the hexagons' size at the map's centre, and the zoom
+ * where the events appear. A click on a hexagon zooms in on it (reported to the app as a
+ * click on no event, like a bubble of the events layer).
+ *
+ * After each paint, window.atlasDensityStats = {paints, bins (rebinnings), hexes (in the
+ * whole binned world), drawn (hexes painted), counted (events binned), byClass, zoom,
+ * resolved, binMs, paintMs, token, maskToken}.
+ */
+(function () {
+  "use strict";
+  if (L.AtlasDensity) { return; }
+
+  var SQRT3 = Math.sqrt(3);
+  var EARTH_M = 2 * Math.PI * 6378137;
+  var KEY_ROW = 4194304;  // 2^22: hexagon key = (row) * KEY_ROW + (column + KEY_ROW / 2)
+
+  function stats(update) {
+    var s = window.atlasDensityStats || {paints: 0, bins: 0};
+    for (var k in update) { s[k] = update[k]; }
+    window.atlasDensityStats = s;
+  }
+
+  function latOfWorldY(y, world) {
+    return (2 * Math.atan(Math.exp(Math.PI * (1 - 2 * y / world))) - Math.PI / 2) * 180 / Math.PI;
+  }
+
+  /* km² of a hexagon of radius r px centred at world pixel row y0 (world px wide world):
+     its width at each slice times the ground size of a pixel there, squared. */
+  function hexAreaKm2(y0, r, world, slices) {
+    var step = 2 * r / slices, total = 0;
+    for (var k = 0; k < slices; k++) {
+      var v = -r + (k + 0.5) * step;
+      var width = Math.abs(v) <= r / 2 ? SQRT3 * r : 2 * SQRT3 * (r - Math.abs(v));
+      var m = EARTH_M * Math.cos(latOfWorldY(y0 + v, world) * Math.PI / 180) / world;
+      total += width * step * m * m;
+    }
+    return total / 1e6;
+  }
+
+  var HitArea = L.Path.extend({
+    options: {interactive: true, bubblingMouseEvents: false, stroke: false, fill: false},
+    initialize: function (owner) { this._owner = owner; },
+    _project: function () {},
+    _update: function () {},
+    _updatePath: function () {},
+    _empty: function () { return true; },
+    _containsPoint: function (p) { return this._owner._hexAt(p) !== null; }
+  });
+
+  L.AtlasDensity = L.Renderer.extend({
+    options: {
+      pane: "atlasDensity", paneZ: 445, padding: 0.5, radius: 14, resolveZoom: 9,
+      areaSlices: 16, perKm2: 1000, bounds: [], classes: [], locale: "en-GB",
+      title: "", sizeLabel: "", resolveLabel: "", resolvedLabel: "", hexLabel: "{n}",
+      token: "", data: null, url: null, maskToken: null, mask: null, maskUrl: null
+    },
+
+    initialize: function (options) {
+      L.Renderer.prototype.initialize.call(this, options);
+      this._block = null;
+      this._mask = null;
+      this._bins = null;
+      this._hover = null;
+    },
+
+    beforeAdd: function (map) {
+      if (!map.getPane(this.options.pane)) {
+        var pane = map.createPane(this.options.pane);
+        pane.style.zIndex = this.options.paneZ;
+        pane.style.pointerEvents = "none";
+      }
+    },
+
+    onAdd: function (map) {
+      this._painted = null;
+      L.Renderer.prototype.onAdd.call(this, map);
+      this._hitArea = new HitArea(this);
+      this._hitArea.on("click", this._onHitClick, this);
+      this._hitArea.on("mouseover mousemove", this._onHitMove, this);
+      this._hitArea.bindTooltip(this._text(""), {sticky: true, direction: "top"});
+      map.addLayer(this._hitArea);
+      this._legend = this._makeLegend().addTo(map);
+      map.on("moveend", this._updateLegend, this);
+      var self = this;
+      L.AtlasPoints.load(this.options).then(function (parts) {
+        self._block = parts.block;
+        self._mask = parts.mask;
+        self._bins = null;
+        self._painted = null;
+        if (self._map) { self._update(); self._updateLegend(); }
+      });
+    },
+
+    onRemove: function (map) {
+      if (this._hitArea) { map.removeLayer(this._hitArea); this._hitArea = null; }
+      if (this._legend) { this._legend.remove(); this._legend = null; }
+      map.off("moveend", this._updateLegend, this);
+      L.Renderer.prototype.onRemove.call(this, map);
+    },
+
+    _initContainer: function () {
+      this._container = document.createElement("canvas");
+      this._container.className = "atlas-density";
+      this._ctx = this._container.getContext("2d");
+    },
+
+    _destroyContainer: function () {
+      L.DomUtil.remove(this._container);
+      delete this._ctx;
+      delete this._container;
+    },
+
+    _updatePaths: function () {},
+
+    _onZoomEnd: function () {
+      L.Renderer.prototype._onZoomEnd.call(this);
+      if (this._pending) { this._pending = false; this._update(); }
+    },
+
+    _update: function () {
+      if (!this._map) { return; }
+      if (this._map._animatingZoom && this._bounds) { this._pending = true; return; }
+      var p = this._painted, map = this._map;
+      if (p && p.zoom === map.getZoom() && p.origin.equals(map.getPixelOrigin())) {
+        var view = L.bounds(map.containerPointToLayerPoint([0, 0]),
+                            map.containerPointToLayerPoint(map.getSize()));
+        if (p.bounds.contains(view)) { return; }  // the canvas moved with the map
+      }
+      L.Renderer.prototype._update.call(this);
+      var b = this._bounds, size = b.getSize(), ratio = window.devicePixelRatio || 1;
+      L.DomUtil.setPosition(this._container, b.min);
+      this._container.width = Math.round(ratio * size.x);
+      this._container.height = Math.round(ratio * size.y);
+      this._container.style.width = size.x + "px";
+      this._container.style.height = size.y + "px";
+      this._ratio = ratio;
+      this._paint();
+      this._painted = {zoom: map.getZoom(), origin: map.getPixelOrigin(), bounds: b};
+    },
+
+    /* The kept events counted per hexagon at `zoom`: keys, counts, rows and columns in
+       typed arrays, and a Map from key to hexagon for hit tests. */
+    _bin: function (zoom) {
+      var t0 = window.performance.now();
+      var block = this._block, n = block.n, wx = block.wx, wy = block.wy;
+      var bits = this._mask ? this._mask.bits : null;
+      var scale = Math.pow(2, zoom), r = this.options.radius;
+      var index = new Map(), rows = [], cols = [], counts = [], counted = 0;
+      for (var i = 0; i < n; i++) {
+        if (bits !== null && !((bits[i >> 3] >> (i & 7)) & 1)) { continue; }
+        var px = wx[i] * scale, py = wy[i] * scale;
+        // Axial coordinates of pointy-top hexagons, rounded through cube coordinates.
+        var qf = (SQRT3 / 3 * px - py / 3) / r, rf = (2 / 3 * py) / r, sf = -qf - rf;
+        var q = Math.round(qf), rr = Math.round(rf), s = Math.round(sf);
+        var dq = Math.abs(q - qf), dr = Math.abs(rr - rf), ds = Math.abs(s - sf);
+        if (dq > dr && dq > ds) { q = -rr - s; } else if (dr > ds) { rr = -q - s; }
+        var key = rr * KEY_ROW + (q + KEY_ROW / 2);
+        var at = index.get(key);
+        if (at === undefined) {
+          at = counts.length; index.set(key, at);
+          rows.push(rr); cols.push(q); counts.push(0);
+        }
+        counts[at]++; counted++;
+      }
+      var m = counts.length, world = 256 * scale;
+      var cx = new Float64Array(m), cy = new Float64Array(m), density = new Float64Array(m);
+      var cls = new Uint8Array(m), areas = new Map(), bounds = this.options.bounds;
+      for (var k = 0; k < m; k++) {
+        cx[k] = r * SQRT3 * (cols[k] + rows[k] / 2);
+        cy[k] = r * 1.5 * rows[k];
+        var area = areas.get(rows[k]);  // one area per row of hexagons
+        if (area === undefined) {
+          area = hexAreaKm2(cy[k], r, world, this.options.areaSlices);
+          areas.set(rows[k], area);
+        }
+        density[k] = counts[k] / area * this.options.perKm2;
+        var c = 0;
+        while (c < bounds.length && density[k] >= bounds[c]) { c++; }
+        cls[k] = c;
+      }
+      var s0 = window.atlasDensityStats || {};
+      stats({bins: (s0.bins || 0) + 1, binMs: window.performance.now() - t0, hexes: m,
+             counted: counted});
+      return {zoom: zoom, index: index, counts: Int32Array.from(counts), cx: cx, cy: cy,
+              density: density, cls: cls, areas: areas, rows: Int32Array.from(rows)};
+    },
+
+    _paint: function () {
+      var t0 = window.performance.now();
+      var ctx = this._ctx, b = this._bounds, map = this._map, zoom = map.getZoom();
+      ctx.setTransform(this._ratio, 0, 0, this._ratio, -b.min.x * this._ratio,
+                       -b.min.y * this._ratio);
+      ctx.clearRect(b.min.x, b.min.y, b.max.x - b.min.x, b.max.y - b.min.y);
+      var resolved = zoom >= this.options.resolveZoom;
+      if (!this._block || resolved) {
+        this._drawnZoom = null;
+        stats({paints: ((window.atlasDensityStats || {}).paints || 0) + 1, drawn: 0,
+               zoom: zoom, resolved: resolved, byClass: [], paintMs: 0,
+               token: this.options.token, maskToken: this.options.maskToken || null});
+        return;
+      }
+      if (!this._bins || this._bins.zoom !== zoom) { this._bins = this._bin(zoom); }
+      var bins = this._bins, origin = map.getPixelOrigin(), r = this.options.radius;
+      var classes = this.options.classes, byClass = [], drawn = 0;
+      var minX = b.min.x - r, maxX = b.max.x + r, minY = b.min.y - r, maxY = b.max.y + r;
+      var corners = [];
+      for (var j = 0; j < 6; j++) {
+        var a = Math.PI / 180 * (60 * j - 30);
+        corners.push([r * Math.cos(a), r * Math.sin(a)]);
+      }
+      ctx.lineWidth = 0.6;
+      ctx.strokeStyle = "rgba(0, 0, 0, 0.35)";
+      for (var c = 0; c < classes.length; c++) {
+        var count = 0;
+        ctx.beginPath();
+        for (var k = 0; k < bins.cls.length; k++) {
+          if (bins.cls[k] !== c) { continue; }
+          var x = bins.cx[k] - origin.x, y = bins.cy[k] - origin.y;
+          if (x < minX || x > maxX || y < minY || y > maxY) { continue; }
+          ctx.moveTo(x + corners[0][0], y + corners[0][1]);
+          for (j = 1; j < 6; j++) { ctx.lineTo(x + corners[j][0], y + corners[j][1]); }
+          ctx.closePath();
+          count++;
+        }
+        byClass.push(count);
+        drawn += count;
+        if (!count) { continue; }
+        ctx.globalAlpha = 0.8; ctx.fillStyle = classes[c].colour; ctx.fill();
+        ctx.globalAlpha = 1; ctx.stroke();
+      }
+      this._drawnZoom = zoom;
+      stats({paints: ((window.atlasDensityStats || {}).paints || 0) + 1, drawn: drawn,
+             zoom: zoom, resolved: false, byClass: byClass,
+             paintMs: window.performance.now() - t0,
+             token: this.options.token, maskToken: this.options.maskToken || null});
+    },
+
+    /* The hexagon under layer point p ({index, count, density, cx, cy}), or null. */
+    _hexAt: function (p) {
+      var bins = this._bins, map = this._map;
+      if (!bins || !map || this._drawnZoom !== map.getZoom() || bins.zoom !== map.getZoom()) {
+        return null;
+      }
+      var origin = map.getPixelOrigin(), r = this.options.radius;
+      var px = p.x + origin.x, py = p.y + origin.y;
+      var qf = (SQRT3 / 3 * px - py / 3) / r, rf = (2 / 3 * py) / r, sf = -qf - rf;
+      var q = Math.round(qf), rr = Math.round(rf), s = Math.round(sf);
+      var dq = Math.abs(q - qf), dr = Math.abs(rr - rf), ds = Math.abs(s - sf);
+      if (dq > dr && dq > ds) { q = -rr - s; } else if (dr > ds) { rr = -q - s; }
+      var at = bins.index.get(rr * KEY_ROW + (q + KEY_ROW / 2));
+      if (at === undefined) { return null; }
+      return {index: at, count: bins.counts[at], density: bins.density[at],
+              area: bins.areas.get(bins.rows[at]),
+              centre: map.unproject([bins.cx[at], bins.cy[at]], map.getZoom())};
+    },
+
+    _text: function (text) {
+      var el = document.createElement("span");
+      el.textContent = text;
+      return el;
+    },
+
+    _number: function (value, digits) {
+      return value.toLocaleString(this.options.locale, {maximumFractionDigits: digits});
+    },
+
+    _onHitMove: function (e) {
+      var hex = this._hexAt(e.layerPoint);
+      var key = hex ? hex.index : null;
+      if (key === this._hover) { return; }
+      this._hover = key;
+      var text = !hex ? "" : this.options.hexLabel
+        .replace("{n}", hex.count.toLocaleString(this.options.locale))
+        .replace("{d}", this._number(hex.density, hex.density < 10 ? 2 : 0));
+      this._hitArea.setTooltipContent(this._text(text));
+    },
+
+    _onHitClick: function (e) {
+      var hex = this._hexAt(e.layerPoint);
+      if (!hex) { return; }
+      var zoom = Math.min(this._map.getZoom() + 2, this.options.resolveZoom);
+      var centre = hex.centre;
+      this._map.setView(centre, zoom);
+      // Reported as a click on no event (a point without an event's properties).
+      e.layer = {
+        toGeoJSON: function () {
+          return {type: "Feature", properties: {kind: "zoom-in"},
+                  geometry: {type: "Point", coordinates: [centre.lng, centre.lat]}};
+        }
+      };
+    },
+
+    /* The legend: title, one line per class (colour, label), the hexagons' size at the
+       map's centre, and where the events appear. Text only (textContent). */
+    _makeLegend: function () {
+      var self = this, o = this.options;
+      var control = L.control({position: "bottomright"});
+      control.onAdd = function () {
+        var box = L.DomUtil.create("div", "atlas-density-legend leaflet-bar");
+        box.setAttribute("role", "group");
+        box.setAttribute("aria-label", o.title);
+        box.style.cssText = "background:#fff;padding:6px 8px;font:12px/1.35 sans-serif;"
+          + "color:#222;max-width:230px";
+        var title = L.DomUtil.create("div", "atlas-density-title", box);
+        title.style.fontWeight = "600";
+        title.textContent = o.title;
+        var list = L.DomUtil.create("div", "atlas-density-classes", box);
+        for (var c = 0; c < o.classes.length; c++) {
+          var row = L.DomUtil.create("div", "atlas-density-class", list);
+          var swatch = L.DomUtil.create("span", "", row);
+          swatch.style.cssText = "display:inline-block;width:14px;height:11px;margin-right:6px;"
+            + "vertical-align:-1px;border:1px solid rgba(0,0,0,.35);opacity:.8;background:"
+            + o.classes[c].colour;
+          row.appendChild(document.createTextNode(o.classes[c].label));
+        }
+        self._sizeLine = L.DomUtil.create("div", "atlas-density-size", box);
+        self._sizeLine.style.marginTop = "4px";
+        self._zoomLine = L.DomUtil.create("div", "atlas-density-zoom", box);
+        self._classList = list;
+        L.DomEvent.disableClickPropagation(box);
+        return box;
+      };
+      return control;
+    },
+
+    _updateLegend: function () {
+      var map = this._map, o = this.options;
+      if (!map || !this._sizeLine) { return; }
+      var zoom = map.getZoom(), resolved = zoom >= o.resolveZoom;
+      var lat = map.getCenter().lat, world = 256 * Math.pow(2, zoom);
+      var metres = EARTH_M * Math.cos(lat * Math.PI / 180) / world;
+      var y = map.project([lat, map.getCenter().lng], zoom).y;
+      var km = SQRT3 * o.radius * metres / 1000;
+      var area = hexAreaKm2(y, o.radius, world, o.areaSlices);
+      this._classList.style.display = resolved ? "none" : "";
+      this._sizeLine.style.display = resolved ? "none" : "";
+      this._sizeLine.textContent = o.sizeLabel
+        .replace("{km}", this._number(km, km < 10 ? 1 : 0))
+        .replace("{area}", this._number(area, area < 10 ? 1 : 0));
+      this._zoomLine.textContent = resolved ? o.resolvedLabel : o.resolveLabel;
+      stats({legendKm: km, legendAreaKm2: area});
+    }
+  });
+
+  L.atlasDensity = function (options) { return new L.AtlasDensity(options); };
+})();

@@ -1,0 +1,188 @@
+"""The density view (geo/render/mapjs/atlas_density.js) in Chromium: on a standalone page
+(Leaflet inlined, no network) with the events layer and the density layer fed from one block
+and mask built by ``geo.render.pointlayer``; and in the app, the sidebar's choice."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from branca.element import MacroElement
+from jinja2 import Template
+
+from geo.i18n.catalogue import translate
+from geo.render import densitylayer, export_html, mapbuild, pointlayer
+from tests.browser.test_pointlayer_browser import events_frame, pixel_of
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture()
+def page(browser):
+    """A 900x700 page that reaches nothing but its own file; page errors fail the test."""
+    context = browser.new_context(viewport={"width": 900, "height": 700})
+    page = context.new_page()
+    page.set_default_timeout(30_000)
+    errors: list[str] = []
+    external: list[str] = []
+    page.on("pageerror", lambda err: errors.append(str(err)))
+    page.route(
+        lambda url: not url.startswith("file:"),
+        lambda route: (external.append(route.request.url), route.abort()),
+    )
+    yield page
+    context.close()
+    assert errors == [] and external == []
+
+
+def open_density(page, tmp_path, events, keep=None, zoom=6, lang="en", centre=(14.0, 0.0)):
+    """A page with the density layer and the events layer below its resolve zoom."""
+    fmap = mapbuild.offline_map(location=centre, zoom=zoom)
+    block = pointlayer.event_block(events)
+    drawn = pointlayer.visibility(block, np.ones(len(events), bool) if keep is None else keep)
+    options = pointlayer.layer_options(block, lang, False, drawn=drawn)
+    densitylayer.density_group(options, lang).add_to(fmap)
+    pointlayer.point_group(
+        block, lang, False, drawn=drawn, min_zoom=densitylayer.RESOLVE_ZOOM
+    ).add_to(fmap)
+    expose = MacroElement()
+    expose._template = Template(
+        f"{{% macro script(this, kwargs) %}}window.map = {fmap.get_name()};{{% endmacro %}}"
+    )
+    expose.add_to(fmap)
+    path = tmp_path / "density.html"
+    path.write_bytes(export_html.standalone_html(fmap, ["test page"]))
+    page.goto(path.as_uri(), timeout=120_000)
+    page.wait_for_function(
+        "() => window.atlasDensityStats && window.atlasDensityStats.paints > 0"
+        " && window.atlasPointStats && window.atlasPointStats.paints > 0"
+    )
+    page.evaluate("""() => {
+        window.clicks = [];
+        for (const id in window.map._layers) {
+            const layer = window.map._layers[id];
+            if (layer instanceof L.AtlasPoints) {
+                layer._hitArea.on('click', (e) => window.clicks.push(
+                    e.layer ? e.layer.toGeoJSON().properties : null));
+            }
+            if (layer instanceof L.AtlasDensity) { window.density = layer; }
+        }
+    }""")
+    return block
+
+
+def dstats(page) -> dict:
+    return page.evaluate("() => window.atlasDensityStats")
+
+
+def hex_centre_pixel(page) -> tuple[float, float]:
+    """The page pixel of the centre of the hexagon holding the most events."""
+    lat, lng = page.evaluate(
+        "() => { const b = window.density._bins; let k = 0;"
+        " for (let i = 1; i < b.counts.length; i++) { if (b.counts[i] > b.counts[k]) k = i; }"
+        " const c = window.map.unproject([b.cx[k], b.cy[k]], b.zoom); return [c.lat, c.lng]; }"
+    )
+    return pixel_of(page, lat, lng)
+
+
+def zoom_to(page, lat, lng, zoom):
+    before = dstats(page)["paints"]
+    page.evaluate(f"() => window.map.setView([{lat}, {lng}], {zoom}, {{animate: false}})")
+    page.wait_for_function(f"() => window.atlasDensityStats.paints > {before}")
+
+
+def test_hexagons_count_the_kept_events_with_their_area_and_a_legend(page, tmp_path):
+    rows = [(f"a{i}", "insurgency", 14.0, 0.0, 1) for i in range(30)]
+    rows += [("b", "state-violence", 12.0, 2.0, 0)]
+    block = open_density(page, tmp_path, events_frame(rows))
+    s = dstats(page)
+    assert s["counted"] == 31 and s["hexes"] == 2 and s["drawn"] == 2
+    assert s["token"] == block.token
+    assert page.evaluate("() => window.atlasPointStats.drawn") == 0  # below the resolve zoom
+    # The 30 events share one hexagon: its density is 30 over its ground area at zoom 6.
+    hexes = page.evaluate(
+        "() => { const b = window.density._bins; return Array.from(b.counts).map((c, k) =>"
+        " [c, b.density[k], b.cls[k], window.map.unproject([b.cx[k], b.cy[k]], 6).lat]); }"
+    )
+    big = max(hexes)
+    area = densitylayer.hex_area_km2(big[3], 6)  # the hexagon's own latitude
+    assert big[0] == 30
+    assert big[1] == pytest.approx(30 / area * 1000, rel=1e-6)
+    assert big[2] == densitylayer.density_class(30, area)
+    legend = page.locator(".atlas-density-legend")
+    assert legend.locator(".atlas-density-class").count() == len(densitylayer.CLASS_BOUNDS) + 1
+    assert "Events per 1,000 km²" in legend.inner_text()
+    km = densitylayer.hex_width_km(page.evaluate("() => window.map.getCenter().lat"), 6)
+    assert f"{km:.0f} km across" in legend.inner_text()
+
+
+def test_a_pan_does_not_rebin_and_a_zoom_does(page, tmp_path):
+    rows = [(f"a{i}", "insurgency", 10 + i * 0.05, -3 + i * 0.05, 1) for i in range(200)]
+    open_density(page, tmp_path, events_frame(rows))
+    bins = dstats(page)["bins"]
+    page.evaluate("() => window.map.panBy([400, 300], {animate: false})")
+    page.wait_for_timeout(300)
+    assert dstats(page)["bins"] == bins
+    zoom_to(page, 14, 0, 7)
+    assert dstats(page)["bins"] == bins + 1
+
+
+def test_a_new_mask_changes_the_hexagons(page, tmp_path):
+    rows = [(f"a{i}", "insurgency", 14.0, 0.0, 1) for i in range(10)]
+    rows += [(f"b{i}", "insurgency", 12.0, 3.0, 1) for i in range(5)]
+    events = events_frame(rows)
+    open_density(page, tmp_path, events, keep=np.array([True] * 10 + [False] * 5))
+    assert dstats(page)["counted"] == 10 and dstats(page)["hexes"] == 1
+
+
+def test_zooming_in_resolves_to_events_that_can_be_clicked_and_a_hex_click_zooms(page, tmp_path):
+    rows = [("a", "insurgency", 14.0, 0.0, 10), ("b", "insurgency", 14.1, 0.1, 10)]
+    block = open_density(page, tmp_path, events_frame(rows))
+    page.mouse.click(*hex_centre_pixel(page))  # on the hexagon: zooms in by 2
+    page.wait_for_function("() => window.map.getZoom() === 8")
+    page.wait_for_timeout(400)
+    page.evaluate("() => window.map.setView([14.0, 0.0], 9, {animate: false})")
+    page.wait_for_function("() => window.atlasDensityStats.resolved === true")
+    page.wait_for_function("() => window.atlasPointStats.drawn === 2")
+    assert "Each event is drawn" in page.locator(".atlas-density-legend").inner_text()
+    page.mouse.click(*pixel_of(page, 14.0, 0.0))
+    page.wait_for_function("() => window.clicks.some(c => c && c.kind === 'event-hits')")
+    hit = page.evaluate("() => window.clicks.find(c => c && c.kind === 'event-hits')")
+    assert block.ids_at(hit["hits"]) == ["a"]
+
+
+def test_keyboard_zoom_resolves_and_the_legend_is_french(page, tmp_path):
+    rows = [("a", "insurgency", 14.0, 0.0, 10)]
+    open_density(page, tmp_path, events_frame(rows), zoom=8, lang="fr")
+    legend = page.locator(".atlas-density-legend").inner_text()
+    assert translate("density_legend_title", "fr", unit="1\u202f000") in legend
+    assert "Un hexagone\u00a0:" in legend and "de large" in legend
+    page.locator(".leaflet-container").focus()
+    page.keyboard.press("+")
+    page.wait_for_function("() => window.map.getZoom() === 9")
+    page.wait_for_function("() => window.atlasPointStats.drawn === 1")
+    page.screenshot(path="/tmp/dens/standalone_fr_resolved.png")
+
+
+def test_binning_200k_events_stays_fast(page, tmp_path):
+    rng = np.random.default_rng(3)
+    n = 200_000
+    events = pd.DataFrame(
+        {
+            "id": [f"e{i}" for i in range(n)],
+            "layer": "insurgency",
+            "latitude": rng.uniform(9, 20, n),
+            "longitude": rng.uniform(-6, 6, n),
+            "fatalities_low": pd.array([None] * n, dtype="Int64"),
+            "fatalities_high": pd.array([1] * n, dtype="Int64"),
+        }
+    )
+    open_density(page, tmp_path, events)
+    s = dstats(page)
+    assert s["counted"] == n
+    page.screenshot(path="/tmp/dens/standalone_200k.png")
+    times = []
+    for zoom in (5, 7, 6):
+        zoom_to(page, 14, 0, zoom)
+        times.append(dstats(page)["binMs"] + dstats(page)["paintMs"])
+    assert max(times) < 300, times  # a zoom: one rebin and one paint
