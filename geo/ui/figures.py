@@ -109,8 +109,16 @@ export default function (component) {
     }
     const frame = document.querySelector('iframe[title="streamlit_folium.st_folium"]');
     const box = frame ? frame.getBoundingClientRect() : null;
+    let time = null;  // the time slider's period, when it shows one (atlas_time.js)
+    try {
+      const stats = frame && frame.contentWindow.atlasTimeStats;
+      if (stats && stats.active && stats.from && stats.to) {
+        time = {from: stats.from, to: stats.to, label: String(stats.label || "")};
+      }
+    } catch (e) { time = null; }
     setTriggerValue("view", {
-      view: raw, width: box ? Math.round(box.width) : 0, height: box ? Math.round(box.height) : 0
+      view: raw, width: box ? Math.round(box.width) : 0, height: box ? Math.round(box.height) : 0,
+      time: time
     });
   };
 }
@@ -118,8 +126,27 @@ export default function (component) {
 _reader = None
 
 
-def _view_from(value: object) -> tuple[tuple[float, float, int], tuple[float, float]] | None:
-    """The view a click on the reader sent (None when it sent nothing usable)."""
+def time_from(value: object) -> tuple[dt.date, dt.date, str] | None:
+    """The time slider's period a click on the reader sent: first and last day and its
+    label (None: the slider shows every date, or the value is not a period)."""
+    if not isinstance(value, dict):
+        return None
+    try:
+        first = dt.date.fromisoformat(str(value.get("from")))
+        last = dt.date.fromisoformat(str(value.get("to")))
+    except ValueError:
+        return None
+    label = str(value.get("label") or "")[:80]
+    return (first, last, label) if first <= last else None
+
+
+def _view_from(
+    value: object,
+) -> (
+    tuple[tuple[float, float, int], tuple[float, float], tuple[dt.date, dt.date, str] | None] | None
+):
+    """The view a click on the reader sent, with the time slider's period (None when it
+    sent nothing usable)."""
     if not isinstance(value, dict):
         return None
     view = parse_view(str(value.get("view") or ""))
@@ -130,7 +157,7 @@ def _view_from(value: object) -> tuple[tuple[float, float, int], tuple[float, fl
     except (TypeError, ValueError):
         width = height = 0.0
     size = (width, height) if width > 100 and height > 100 else DEFAULT_SIZE
-    return view, size
+    return view, size, time_from(value.get("time"))
 
 
 def _ignore() -> None:
@@ -166,8 +193,14 @@ def figure_view(fallback: View) -> View:
     found = state.get(state.FIG_VIEW)
     if not found:
         return fallback
-    (lat, lng, zoom), (width, height) = found
+    (lat, lng, zoom), (width, height), _time = found
     return View(lat, lng, zoom, width, height)
+
+
+def figure_time() -> tuple[dt.date, dt.date, str] | None:
+    """The time slider's period read with the view (None: every date the filters keep)."""
+    found = state.get(state.FIG_VIEW)
+    return found[2] if found else None
 
 
 # --- choropleths ---------------------------------------------------------------------------
