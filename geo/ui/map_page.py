@@ -664,6 +664,7 @@ def map_figure(
         choices.show_core,
         choices.radius,
         choices.cluster,
+        choices.density,
         shown.selection,
         view,
         ui_figures.figure_time(),
@@ -691,6 +692,11 @@ def map_figure(
             (
                 *((period_note,) if period_note else ()),
                 *((t("fig_no_grouping"),) if choices.cluster else ()),
+                *(
+                    (t("fig_no_density"),)
+                    if choices.density and view.zoom < densitylayer.RESOLVE_ZOOM
+                    else ()
+                ),
             ),
         )
         zones_shown = Zones(

@@ -143,3 +143,12 @@ def test_map_image_keeps_to_the_time_slider_period_read_with_the_view(deferred):
     assert note in [c.value for c in at.caption]
     svg = _check_svg(deferred["sahel-atlas-map.svg"](), note, "Natural Earth")
     assert "events in this view" in svg or "event in this view" in svg
+
+
+def test_map_image_says_it_draws_events_where_the_map_shows_density(deferred):
+    at = AppTest.from_file(DASHBOARD, default_timeout=120)
+    at.query_params["density"] = "1"
+    at.run()
+    assert not at.exception
+    svg = _check_svg(deferred["sahel-atlas-map.svg"]())
+    assert translate("fig_no_density", "en") in svg.replace("&#x27;", "'")
