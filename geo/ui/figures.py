@@ -13,6 +13,7 @@ import datetime as dt
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
+from functools import partial
 
 import geopandas as gpd
 import streamlit as st
@@ -77,7 +78,7 @@ def figure_buttons(
         for kind, mime in (("png", "image/png"), ("svg", "image/svg+xml")):
             st.download_button(
                 t(f"fig_download_{kind}"),
-                lambda kind=kind: figure_file(key, kind, scene),
+                partial(figure_file, key, kind, scene),
                 file_name=f"sahel-atlas-{name}.{kind}",
                 mime=mime,
                 key=state.FIGURE(name, kind),

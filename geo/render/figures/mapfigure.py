@@ -152,7 +152,9 @@ def _rings(
 
 
 def _shape(view: View, geometries: Sequence[shapely.Geometry], style: Style) -> list[Shape]:
-    exteriors, holes, lines = [], [], []
+    exteriors: list[np.ndarray] = []
+    holes: list[np.ndarray] = []
+    lines: list[np.ndarray] = []
     for geometry in geometries:
         if geometry is None or geometry.is_empty:
             continue
@@ -299,7 +301,7 @@ def map_scene(
     def place(shapes: list) -> list:
         """Items in the view's pixels moved into the frame."""
         offset = np.array([left, top])
-        out = []
+        out: list[Shape | Marks] = []
         for item in shapes:
             if isinstance(item, Shape):
                 out.append(
