@@ -15,6 +15,7 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date
+from functools import partial
 
 import pandas as pd
 import streamlit as st
@@ -325,7 +326,7 @@ def trends_section(view: AnalysisView) -> None:
             (by,),
             t(f"{title_key}_{trend.period}"),
             view.chosen.datasets,
-            lambda kind=kind: trend_chart(trend, kind, by, view.lang),
+            partial(trend_chart, trend, kind, by, view.lang),
         )
     st.caption(
         f"{t('an_rules_hint')} {t('an_month_rule')} "
@@ -444,7 +445,7 @@ def before_after_section(view: AnalysisView) -> None:
             (pivot, window, radius),
             f"{t('an_ba')} · {t('an_events' if measure == 'events' else 'an_fat_high')}",
             ba_datasets,
-            lambda measure=measure: before_after_figure_chart(ba.table, labels, measure, lang),
+            partial(before_after_figure_chart, ba.table, labels, measure, lang),
             note=st_windows_note(view, w),
         )
     cb, ca = ba.completeness_before, ba.completeness_after

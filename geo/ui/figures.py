@@ -13,6 +13,7 @@ import datetime as dt
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
+from functools import partial
 
 import geopandas as gpd
 import streamlit as st
@@ -65,31 +66,25 @@ def figure_file(key: Hashable, kind: str, scene: Callable[[], Scene]) -> bytes:
     return data
 
 
-def figure_buttons(name: str, key: Hashable, scene: Callable[[], Scene], lang: str) -> None:
+def figure_buttons(
+    name: str, key: Hashable, scene: Callable[[], Scene], lang: str, stacked: bool = False
+) -> None:
     """The PNG and SVG downloads of a figure (``name``: its file name and its buttons'
-    keys; ``key``: what it depends on, for the cache)."""
+    keys; ``key``: what it depends on, for the cache). Side by side under a chart (one
+    horizontal container: few elements for a section's rerun to send); one under the
+    other in the sidebar (``stacked``), too narrow for both on one line."""
     t = ui.translator(lang)
-    png_col, svg_col = st.columns(2)
-    with png_col:
-        st.download_button(
-            t("fig_download_png"),
-            lambda: figure_file(key, "png", scene),
-            file_name=f"sahel-atlas-{name}.png",
-            mime="image/png",
-            key=state.FIGURE(name, "png"),
-            on_click="ignore",
-            width="stretch",
-        )
-    with svg_col:
-        st.download_button(
-            t("fig_download_svg"),
-            lambda: figure_file(key, "svg", scene),
-            file_name=f"sahel-atlas-{name}.svg",
-            mime="image/svg+xml",
-            key=state.FIGURE(name, "svg"),
-            on_click="ignore",
-            width="stretch",
-        )
+    with st.container(horizontal=not stacked):
+        for kind, mime in (("png", "image/png"), ("svg", "image/svg+xml")):
+            st.download_button(
+                t(f"fig_download_{kind}"),
+                partial(figure_file, key, kind, scene),
+                file_name=f"sahel-atlas-{name}.{kind}",
+                mime=mime,
+                key=state.FIGURE(name, kind),
+                on_click="ignore",
+                width="stretch" if stacked else "content",
+            )
 
 
 # --- the map's current view ----------------------------------------------------------------
@@ -115,8 +110,16 @@ export default function (component) {
     }
     const frame = document.querySelector('iframe[title="streamlit_folium.st_folium"]');
     const box = frame ? frame.getBoundingClientRect() : null;
+    let time = null;  // the time slider's period, when it shows one (atlas_time.js)
+    try {
+      const stats = frame && frame.contentWindow.atlasTimeStats;
+      if (stats && stats.active && stats.from && stats.to) {
+        time = {from: stats.from, to: stats.to, label: String(stats.label || "")};
+      }
+    } catch (e) { time = null; }
     setTriggerValue("view", {
-      view: raw, width: box ? Math.round(box.width) : 0, height: box ? Math.round(box.height) : 0
+      view: raw, width: box ? Math.round(box.width) : 0, height: box ? Math.round(box.height) : 0,
+      time: time
     });
   };
 }
@@ -124,8 +127,27 @@ export default function (component) {
 _reader = None
 
 
-def _view_from(value: object) -> tuple[tuple[float, float, int], tuple[float, float]] | None:
-    """The view a click on the reader sent (None when it sent nothing usable)."""
+def time_from(value: object) -> tuple[dt.date, dt.date, str] | None:
+    """The time slider's period a click on the reader sent: first and last day and its
+    label (None: the slider shows every date, or the value is not a period)."""
+    if not isinstance(value, dict):
+        return None
+    try:
+        first = dt.date.fromisoformat(str(value.get("from")))
+        last = dt.date.fromisoformat(str(value.get("to")))
+    except ValueError:
+        return None
+    label = str(value.get("label") or "")[:80]
+    return (first, last, label) if first <= last else None
+
+
+def _view_from(
+    value: object,
+) -> (
+    tuple[tuple[float, float, int], tuple[float, float], tuple[dt.date, dt.date, str] | None] | None
+):
+    """The view a click on the reader sent, with the time slider's period (None when it
+    sent nothing usable)."""
     if not isinstance(value, dict):
         return None
     view = parse_view(str(value.get("view") or ""))
@@ -136,7 +158,7 @@ def _view_from(value: object) -> tuple[tuple[float, float, int], tuple[float, fl
     except (TypeError, ValueError):
         width = height = 0.0
     size = (width, height) if width > 100 and height > 100 else DEFAULT_SIZE
-    return view, size
+    return view, size, time_from(value.get("time"))
 
 
 def _ignore() -> None:
@@ -172,8 +194,14 @@ def figure_view(fallback: View) -> View:
     found = state.get(state.FIG_VIEW)
     if not found:
         return fallback
-    (lat, lng, zoom), (width, height) = found
+    (lat, lng, zoom), (width, height), _time = found
     return View(lat, lng, zoom, width, height)
+
+
+def figure_time() -> tuple[dt.date, dt.date, str] | None:
+    """The time slider's period read with the view (None: every date the filters keep)."""
+    found = state.get(state.FIG_VIEW)
+    return found[2] if found else None
 
 
 # --- choropleths ---------------------------------------------------------------------------

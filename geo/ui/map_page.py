@@ -44,7 +44,7 @@ from geo.render import (
     timeslider,
 )
 from geo.render.figures.layout import Captions
-from geo.render.figures.mapfigure import Points, Zones, map_scene
+from geo.render.figures.mapfigure import Points, Zones, map_scene, time_mask
 from geo.render.figures.projection import View, fit_view
 from geo.render.figures.scene import Scene
 from geo.spatial import zones
@@ -664,13 +664,24 @@ def map_figure(
         choices.show_core,
         choices.radius,
         choices.cluster,
+        choices.density,
         shown.selection,
         view,
+        ui_figures.figure_time(),
         lang,
     )
-    block, drawn = shown.block, shown.drawn
+    block, drawn, days = shown.block, shown.drawn, shown.days
+    period = ui_figures.figure_time()
+    period_note = (
+        t("fig_time_window", label=period[2] or f"{period[0]} – {period[1]}") if period else ""
+    )
+    if period_note:
+        st.caption(period_note)
 
     def scene() -> Scene:
+        kept = pointlayer.decode_mask(drawn.data)
+        if period is not None:  # the time slider's period, as the map shows it
+            kept = kept & time_mask(pointlayer.decode_days(days.data), period[0], period[1])
         curated_end = coverage_end(ui_events.curated_events(ui_events.curated_path())[0])
         captions = Captions(
             t("exp_map_title"),
@@ -678,7 +689,15 @@ def map_figure(
             t("exp_map_made", moment=format_timestamp(dt.datetime.now(dt.UTC), lang)),
             t("ev_coverage", date=format_day(curated_end, lang)) if curated_end else "",
             tuple(line for line in attribution if line != filters_line),
-            (t("fig_no_grouping"),) if choices.cluster else (),
+            (
+                *((period_note,) if period_note else ()),
+                *((t("fig_no_grouping"),) if choices.cluster else ()),
+                *(
+                    (t("fig_no_density"),)
+                    if choices.density and view.zoom < densitylayer.RESOLVE_ZOOM
+                    else ()
+                ),
+            ),
         )
         zones_shown = Zones(
             alg=ui.alg_outline() if choices.show_alg else None,
@@ -690,13 +709,13 @@ def map_figure(
             view,
             layers["country"],
             layers["admin1"],
-            Points.from_block(pointlayer.decode(block.data), pointlayer.decode_mask(drawn.data)),
+            Points.from_block(pointlayer.decode(block.data), kept),
             captions,
             lang,
             zones_shown,
         )
 
-    ui_figures.figure_buttons("map", key, scene, lang)
+    ui_figures.figure_buttons("map", key, scene, lang, stacked=True)
 
 
 def _lng_lat_bounds(corners: list[list[float]]) -> tuple[float, float, float, float]:

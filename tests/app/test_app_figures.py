@@ -101,3 +101,54 @@ def test_change_levels_map_downloads_as_png_and_svg(deferred, lang):
         "Natural Earth",
     )
     assert translate("exp_filters", lang, filters="").split(":")[0] in svg
+
+
+def test_reader_values_are_parsed_and_bad_ones_ignored():
+    from datetime import date
+
+    from geo.ui import figures
+
+    read = figures._view_from(
+        {
+            "view": "13.5,0.5,7",
+            "width": 800,
+            "height": 600,
+            "time": {"from": "2024-01-01", "to": "2024-01-31", "label": "January 2024"},
+        }
+    )
+    assert read == (
+        (13.5, 0.5, 7),
+        (800.0, 600.0),
+        (date(2024, 1, 1), date(2024, 1, 31), "January 2024"),
+    )
+    assert figures._view_from({"view": "x", "width": 800}) is None
+    assert figures._view_from({"view": "13.5,0.5,7"})[1] == figures.DEFAULT_SIZE
+    assert figures.time_from({"from": "2024-02-01", "to": "2024-01-01"}) is None
+    assert figures.time_from({"from": "<b>", "to": "2024-01-01"}) is None
+
+
+def test_map_image_keeps_to_the_time_slider_period_read_with_the_view(deferred):
+    from datetime import date
+
+    at = AppTest.from_file(DASHBOARD, default_timeout=120)
+    at.run()
+    at.session_state["_fig_view"] = (
+        (13.5, 0.5, 7),
+        (800.0, 600.0),
+        (date(2023, 1, 1), date(2023, 12, 31), "2023"),
+    )
+    at.run()
+    assert not at.exception
+    note = translate("fig_time_window", "en", label="2023")
+    assert note in [c.value for c in at.caption]
+    svg = _check_svg(deferred["sahel-atlas-map.svg"](), note, "Natural Earth")
+    assert "events in this view" in svg or "event in this view" in svg
+
+
+def test_map_image_says_it_draws_events_where_the_map_shows_density(deferred):
+    at = AppTest.from_file(DASHBOARD, default_timeout=120)
+    at.query_params["density"] = "1"
+    at.run()
+    assert not at.exception
+    svg = _check_svg(deferred["sahel-atlas-map.svg"]())
+    assert translate("fig_no_density", "en") in svg.replace("&#x27;", "'")

@@ -201,7 +201,9 @@ def test_regrouping_a_chart_reruns_its_section_alone(app_url, offline_page, arti
     )
     _wait_idle(page)
     assert whole > 30, whole
-    assert 0 < len(elements) < whole / 3, (len(elements), whole)
+    # The section's own elements: its charts with their image downloads (geo.ui.figures),
+    # its widgets and captions; a whole run sends the sidebar and the page's top as well.
+    assert 0 < len(elements) < whole / 2, (len(elements), whole)
     assert page.locator('iframe[title="streamlit_folium.st_folium"]').count() == 0
     assert page.locator(CHART).count() == 2
     page.screenshot(path=artifacts / "analysis-by-category.png", full_page=True)

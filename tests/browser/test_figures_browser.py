@@ -38,3 +38,37 @@ def test_map_image_downloads_as_png_of_the_view_on_screen(app_url, offline_page,
     assert image.format == "PNG"
     assert image.width == round((min(max(width, 640), 1600) + 32) * 2)
     assert offline_page.page_errors == []
+
+
+def test_map_image_shows_the_time_slider_period_on_screen(app_url, offline_page, tmp_path):
+    """Paused on a quarter, the image holds the events of that quarter (those in the view
+    and those outside it add up to the slider's count) and names the period."""
+    import re
+
+    from tests.browser.test_timeslider_browser import open_map, time_stats, wait_stats
+
+    page = offline_page.page
+    frame = open_map(page, app_url)
+    control = frame.locator(".atlas-time")
+    frame.locator(".atlas-time-step").select_option("quarter")
+    control.get_by_role("button", name="Play (Space)").click()
+    wait_stats(page, frame, lambda s: s.get("active") and s.get("count"), "no period")
+    control.get_by_role("button", name="Pause (Space)").click()
+    stats = wait_stats(page, frame, lambda s: not s["playing"], "never paused")
+    assert time_stats(frame)["from"] == stats["from"]
+    page.locator(SIDEBAR).get_by_text(translate("export_heading", "en")).click()
+    page.locator(SIDEBAR).get_by_role("button", name=translate("fig_use_view", "en")).click()
+    wait_for_run(page)
+    note = translate("fig_time_window", "en", label=stats["label"])
+    page.locator(SIDEBAR).get_by_text(note).wait_for(timeout=30_000)
+    button = page.locator(SIDEBAR).get_by_role("button", name=translate("fig_download_svg", "en"))
+    with page.expect_download(timeout=120_000) as info:
+        button.click()
+    path = tmp_path / "map.svg"
+    info.value.save_as(path)
+    text = path.read_text(encoding="utf-8")
+    assert note in text
+    inside = int(re.search(r"([\d,]+) events? in this view", text).group(1).replace(",", ""))
+    found = re.search(r"([\d,]+) events? that the filters keep", text)
+    outside = int(found.group(1).replace(",", "")) if found else 0
+    assert inside + outside == stats["count"], (inside, outside, stats)

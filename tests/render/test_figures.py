@@ -176,3 +176,16 @@ def test_nice_ticks_cover_the_highest_value():
     assert nice_ticks(7) == [0, 2, 4, 6, 8]
     assert nice_ticks(0) == [0.0, 1.0]
     assert nice_ticks(0.93)[-1] >= 0.93
+
+
+def test_time_mask_keeps_the_points_of_the_slider_period_by_its_rule():
+    from datetime import date
+
+    from geo.render.figures.mapfigure import time_mask
+    from geo.render.pointlayer import NO_DAY, day_numbers
+
+    first = day_numbers(["2024-01-10", "2024-02-01", "2023-12-25", "2024-03-01", None])
+    length = np.array([0, 0, 20, 0, 0], dtype=np.uint16)  # the third lasts to 14 January
+    kept = time_mask({"first": first, "length": length}, date(2024, 1, 1), date(2024, 1, 31))
+    assert kept.tolist() == [True, False, True, False, False]
+    assert first[-1] == NO_DAY  # an undated event is in no period

@@ -106,7 +106,7 @@ def _vertical(scene: Scene, chart: Chart, top: float, width: float, lang: str, n
     plot_h = PLOT_HEIGHT_PX
     base = top + plot_h
 
-    def y_of(value: np.ndarray | float) -> np.ndarray | float:
+    def y_of(value: np.ndarray | float) -> np.ndarray:
         return base - np.asarray(value, float) / ticks[-1] * plot_h
 
     for tick, label in zip(ticks, labels, strict=True):
@@ -123,14 +123,14 @@ def _vertical(scene: Scene, chart: Chart, top: float, width: float, lang: str, n
         stacked = np.zeros(n)
         for series, vals in zip(chart.series, values, strict=True):
             style = Style(series.colour, 0.9, None)
-            for i in np.flatnonzero(vals > 0):
-                y1 = float(y_of(stacked[i] + vals[i]))
+            for k in np.flatnonzero(vals > 0):
+                y1 = float(y_of(stacked[k] + vals[k]))
                 scene.add(
                     Rect(
-                        left + i * step + step * 0.1,
+                        left + k * step + step * 0.1,
                         y1,
                         step * 0.8,
-                        float(y_of(stacked[i])) - y1,
+                        float(y_of(stacked[k])) - y1,
                         style,
                     )
                 )

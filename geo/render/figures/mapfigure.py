@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date
 
 import geopandas as gpd
 import numpy as np
@@ -31,7 +32,14 @@ from geo.render.figures.layout import (
 from geo.render.figures.projection import View
 from geo.render.figures.scene import Marks, Rect, Scene, Shape, Style, Text, text_width
 from geo.render.palette import BACKGROUND, MAP_COLOURS
-from geo.render.pointlayer import DATASET_SLOTS, DRAW_ORDER, legend_sizes, style_table
+from geo.render.pointlayer import (
+    DATASET_SLOTS,
+    DAY_EPOCH,
+    DRAW_ORDER,
+    NO_DAY,
+    legend_sizes,
+    style_table,
+)
 
 SIMPLIFY_PX = 0.25
 MIN_WIDTH_PX = 640.0
@@ -67,6 +75,17 @@ class Points:
             np.asarray(decoded["radius"], float)[keep],
             np.asarray(decoded["style"], np.int64)[keep],
         )
+
+
+def time_mask(days: Mapping[str, np.ndarray], first: date, last: date) -> np.ndarray:
+    """The points whose days overlap ``first`` to ``last`` (inclusive), by the time slider's
+    rule (``geo/render/mapjs/atlas_points.js``: a point without a date is in no period);
+    ``days``: :func:`geo.render.pointlayer.decode_days` of the block."""
+    start = (np.datetime64(first, "D") - DAY_EPOCH).astype(np.int64)
+    end = (np.datetime64(last, "D") - DAY_EPOCH).astype(np.int64)
+    day = np.asarray(days["first"], np.int64)
+    length = np.asarray(days["length"], np.int64)
+    return (day != NO_DAY) & (day <= end) & (day + length >= start)
 
 
 @dataclass(frozen=True)
@@ -133,7 +152,9 @@ def _rings(
 
 
 def _shape(view: View, geometries: Sequence[shapely.Geometry], style: Style) -> list[Shape]:
-    exteriors, holes, lines = [], [], []
+    exteriors: list[np.ndarray] = []
+    holes: list[np.ndarray] = []
+    lines: list[np.ndarray] = []
     for geometry in geometries:
         if geometry is None or geometry.is_empty:
             continue
@@ -280,7 +301,7 @@ def map_scene(
     def place(shapes: list) -> list:
         """Items in the view's pixels moved into the frame."""
         offset = np.array([left, top])
-        out = []
+        out: list[Shape | Marks] = []
         for item in shapes:
             if isinstance(item, Shape):
                 out.append(
