@@ -4,6 +4,8 @@ and mask built by ``geo.render.pointlayer``; and in the app, the sidebar's choic
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -111,9 +113,9 @@ def test_hexagons_count_the_kept_events_with_their_area_and_a_legend(page, tmp_p
     assert big[2] == densitylayer.density_class(30, area)
     legend = page.locator(".atlas-density-legend")
     assert legend.locator(".atlas-density-class").count() == len(densitylayer.CLASS_BOUNDS) + 1
-    assert "Events per 1,000 km²" in legend.inner_text()
+    assert "Events per 1,000\u00a0km²" in legend.inner_text()
     km = densitylayer.hex_width_km(page.evaluate("() => window.map.getCenter().lat"), 6)
-    assert f"{km:.0f} km across" in legend.inner_text()
+    assert f"{km:.0f}\u00a0km across" in legend.inner_text()
 
 
 def test_a_pan_does_not_rebin_and_a_zoom_does(page, tmp_path):
@@ -186,3 +188,87 @@ def test_binning_200k_events_stays_fast(page, tmp_path):
         zoom_to(page, 14, 0, zoom)
         times.append(dstats(page)["binMs"] + dstats(page)["paintMs"])
     assert max(times) < 300, times  # a zoom: one rebin and one paint
+
+
+# --- in the app ------------------------------------------------------------------------------
+
+SIDEBAR = '[data-testid="stSidebar"]'
+DENSITY_JS = (
+    "() => { const s = window.atlasDensityStats; return s && s.drawn > 0"
+    " && document.querySelector('.atlas-density-legend') ? s : null; }"
+)
+
+
+def _wait_in_map(page, script: str, arg=None, timeout: float = 45_000):
+    """The value of ``script`` in the newest map frame once it is truthy."""
+    deadline = timeout
+    while deadline > 0:
+        from tests.browser.mapdriver import map_frame
+
+        frame = map_frame(page)
+        try:
+            value = frame.evaluate(script, arg) if arg is not None else frame.evaluate(script)
+        except Exception:  # noqa: BLE001 - the frame was replaced by a rerun
+            value = None
+        if value:
+            return frame, value
+        page.wait_for_timeout(250)
+        deadline -= 250
+    raise AssertionError(f"timed out waiting in the map for {script}")
+
+
+def test_the_density_choice_by_keyboard_draws_hexes_a_filter_changes_them_zoom_resolves(
+    app_url, offline_page
+):
+    from tests.browser.mapdriver import click_lat_lng, map_frame
+
+    page = offline_page.page
+    page.goto(app_url)
+    map_frame(page)
+    events_choice = page.locator(SIDEBAR).get_by_role("radio", name="Events", exact=True)
+    events_choice.focus()
+    page.keyboard.press("ArrowRight")  # the radio group: to "Density"
+    frame, first = _wait_in_map(page, DENSITY_JS)
+    assert "density=1" in page.url
+    legend = frame.locator(".atlas-density-legend").inner_text()
+    assert "Events per 1,000\u00a0km²" in legend and "\u00a0km across" in legend
+    assert frame.evaluate("() => window.atlasPointStats.drawn") == 0
+    page.screenshot(path="/tmp/dens/app_density_en.png")
+
+    page.locator(SIDEBAR).get_by_text(re.compile(r"^Insurgency events \(")).click()  # a filter
+    frame, second = _wait_in_map(
+        page,
+        "(m) => { const s = window.atlasDensityStats;"
+        " return s && s.maskToken !== m && s.paints > 0 ? s : null; }",
+        first["maskToken"],
+    )
+    assert second["counted"] < first["counted"] and second["hexes"] != first["hexes"]
+
+    # Zoomed in to the resolve zoom on a kept event: the events are drawn, and clickable.
+    lat, lng = frame.evaluate(
+        "() => { const l = Object.values(window.map._layers).find("
+        "(x) => x instanceof L.AtlasPoints); const b = l._block, bits = l._mask.bits;"
+        " for (let i = 0; i < b.n; i++) if ((bits[i >> 3] >> (i & 7)) & 1)"
+        " return [b.lat[i], b.lng[i]]; return null; }"
+    )
+    frame.evaluate(f"() => window.map.setView([{lat}, {lng}], 11, {{animate: false}})")
+    frame, _ = _wait_in_map(
+        page, "() => window.atlasPointStats.drawn > 0 && window.atlasDensityStats.resolved"
+    )
+    click_lat_lng(page, frame, lat, lng)
+    page.locator(".event-panel").wait_for(timeout=45_000)
+    page.screenshot(path="/tmp/dens/app_resolved_en.png")
+    assert offline_page.page_errors == [] and offline_page.external_requests == []
+
+
+def test_the_density_legend_in_french_from_the_address(app_url, offline_page):
+    page = offline_page.page
+    page.goto(app_url + "/?lang=fr&density=1")
+    frame, _ = _wait_in_map(page, DENSITY_JS)
+    legend = frame.locator(".atlas-density-legend").inner_text()
+    assert "Événements pour 1\u202f000\u00a0km²" in legend
+    assert "Un hexagone\u00a0:" in legend and "moins de 0,1" in legend
+    radio = page.locator(SIDEBAR).get_by_role("radio", name="Densité", exact=True)
+    assert radio.is_checked()
+    page.screenshot(path="/tmp/dens/app_density_fr.png")
+    assert offline_page.page_errors == [] and offline_page.external_requests == []
