@@ -118,6 +118,16 @@ def test_hexagons_count_the_kept_events_with_their_area_and_a_legend(page, tmp_p
     assert f"{km:.0f}\u00a0km across" in legend.inner_text()
 
 
+def test_a_hexagon_names_its_count_and_density_under_the_mouse(page, tmp_path):
+    rows = [(f"a{i}", "insurgency", 14.0, 0.0, 1) for i in range(12)]
+    open_density(page, tmp_path, events_frame(rows))
+    page.mouse.move(*hex_centre_pixel(page))
+    tip = page.locator(".leaflet-tooltip")
+    tip.wait_for()
+    density = page.evaluate("() => window.density._bins.density[0]")
+    assert tip.inner_text() == (f"12 events, {density:.2f} per 1,000\u00a0km²: click to zoom in")
+
+
 def test_a_pan_does_not_rebin_and_a_zoom_does(page, tmp_path):
     rows = [(f"a{i}", "insurgency", 10 + i * 0.05, -3 + i * 0.05, 1) for i in range(200)]
     open_density(page, tmp_path, events_frame(rows))
