@@ -6,12 +6,12 @@ STAMP := $(VENV)/.installed
 DEV_STAMP := $(VENV)/.installed-dev
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: run test lint format setup setup-dev chromium data clean lock
+.PHONY: run test lint format setup setup-dev chromium nginx postgres data clean lock
 
 run: setup ## set up (first time) and start the dashboard
 	$(PY) -m streamlit run dashboard.py
 
-test: setup-dev chromium ## set up (first time) and run the whole test suite
+test: setup-dev chromium nginx postgres ## set up (first time) and run the whole test suite
 	$(PY) -m pytest -q
 
 lint: setup-dev ## ruff's checks and the formatter's check (also run by the test suite)
@@ -49,6 +49,25 @@ chromium:
 	@if [ ! -x "$(CHROMIUM)" ]; then \
 	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
 	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium; \
+	fi
+
+# Debian's nginx with its Brotli filter: the team deployment's proxy (deploy/), whose
+# configuration the tests check with `nginx -t` and scripts/benchmark_slowlink.py measures.
+nginx:
+	@if [ ! -x /usr/sbin/nginx ] || [ ! -e /usr/lib/nginx/modules/ngx_http_brotli_filter_module.so ]; then \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq nginx libnginx-mod-http-brotli-filter; \
+	fi
+
+# Debian's PostgreSQL and PostGIS for the tests of the shared store: each test run starts a
+# throwaway server of its own (tests/pgserver.py) and stops it. `make run` needs neither.
+PG_BIN ?= /usr/lib/postgresql/15/bin
+POSTGIS_CONTROL ?= /usr/share/postgresql/15/extension/postgis.control
+postgres:
+	@if [ ! -x "$(PG_BIN)/initdb" ] || [ ! -f "$(POSTGIS_CONTROL)" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	  $$SUDO apt-get update -qq && \
+	  $$SUDO apt-get install -y -qq postgresql postgresql-15-postgis-3; \
 	fi
 
 # Re-derive the committed data files (needs npm and ../shared/facts).

@@ -67,7 +67,14 @@ def _warm_up() -> None:
 
 @contextlib.asynccontextmanager
 async def lifespan(_app: object) -> AsyncIterator[None]:
-    """Server start: the warm-up runs beside the server, which serves at once."""
+    """Server start: the warm-up runs beside the server, which serves at once. The server
+    leaves Streamlit's legacy "pages/ folder" mode before any session exists, so a first
+    request to a deep link (``/analysis``) runs through this file's navigation at once,
+    without the rerun of ``geo.ui.shell.ensure_app_shell`` (kept for runs without this
+    hook, such as AppTest)."""
+    from streamlit.runtime.pages_manager import PagesManager
+
+    PagesManager.uses_pages_directory = False  # private: see geo/ui/shell.py
     threading.Thread(target=_warm_up, name="sahel-atlas-warm-up", daemon=True).start()
     yield
 
@@ -87,7 +94,49 @@ class PageRequests:
         await self.app(scope, receive, send)
 
 
-app = st.App("dashboard.py", lifespan=lifespan, middleware=[Middleware(PageRequests)])
+KEPT_FOR_A_YEAR = b"public, max-age=31536000, immutable"
+KEPT_FOR_A_DAY = b"public, max-age=86400"
+CACHED_PATHS: tuple[tuple[str, bytes], ...] = (
+    ("/media/", KEPT_FOR_A_YEAR),  # named by a hash of their content (geo/ui/mapdata.py)
+    ("/app/static/", KEPT_FOR_A_DAY),  # Leaflet & co. (pinned versions, unhashed names)
+    ("/component/", KEPT_FOR_A_DAY),  # the map component's bundle
+)
+# Responses a browser may keep without asking again, and for how long. Streamlit sends no
+# Cache-Control for these, so a later visit fetches them again: over a slow link the base
+# map's boundaries alone (140 kB) cost seconds (issue #16, scripts/benchmark_slowlink.py).
+# Streamlit's own bundles already come with a year. (A comment, not a string: this file is
+# the app's script, where Streamlit would print a bare string on every page.)
+
+
+class CacheHeaders:
+    """ASGI middleware: adds :data:`CACHED_PATHS`' ``Cache-Control`` to successful GET
+    responses that have none."""
+
+    def __init__(self, app: object) -> None:
+        self.app = app
+
+    async def __call__(self, scope: dict, receive: object, send: object) -> None:
+        path = str(scope.get("path", ""))
+        lifetime = next((value for prefix, value in CACHED_PATHS if path.startswith(prefix)), None)
+        if scope.get("type") != "http" or scope.get("method") != "GET" or lifetime is None:
+            await self.app(scope, receive, send)
+            return
+
+        async def with_lifetime(message: dict) -> None:
+            if message.get("type") == "http.response.start" and message.get("status") == 200:
+                headers = list(message.get("headers", []))
+                if not any(name.lower() == b"cache-control" for name, _ in headers):
+                    message = {**message, "headers": [*headers, (b"cache-control", lifetime)]}
+            await send(message)  # type: ignore[operator]
+
+        await self.app(scope, receive, with_lifetime)
+
+
+app = st.App(
+    "dashboard.py",
+    lifespan=lifespan,
+    middleware=[Middleware(PageRequests), Middleware(CacheHeaders)],
+)
 
 if __name__ == "__main__":
     main()

@@ -1,5 +1,6 @@
 """The Analysis page: monthly trends, before/after a pivot date, distance bands from the
-tripoint, top actors and the admin-1 choropleth, on the events the map's filters select;
+tripoint, top actors, the admin-1 choropleth with its rates per area and per capita, and two
+places side by side, on the events the map's filters select;
 one section at a time, the one the reader picks (kept in the URL)."""
 
 import streamlit as st

@@ -7,6 +7,7 @@ Wiring only: the widgets and tables are in :mod:`geo.ui.signals`."""
 import streamlit as st
 
 from geo import ui
+from geo.io import exports
 from geo.ui import events as ui_events
 from geo.ui import signals as ui_sg
 
@@ -20,7 +21,8 @@ events = events.drop(columns=["summary", "sources", "location"])
 
 with st.sidebar:
     event_filter, _cluster = ui_events.event_sidebar(events, lang)
-ui_events.write_filter_params(ui_events.filter_query_params(event_filter, events))
+url_filters = ui_events.filter_query_params(event_filter, events)
+ui_events.write_filter_params(url_filters)
 data_key = ui_events.events_key()
 
 st.title(t("sg_title"))
@@ -29,4 +31,7 @@ span = ui_sg.data_end(data_key, event_filter)
 if span is None:
     st.info(t("an_no_events"))
 else:
-    ui_sg.signals_section(span, data_key, event_filter, layers["admin1"], lang)
+    # The filters in words for the map's figure (the periods set their own dates).
+    undated = {k: v for k, v in url_filters.items() if k not in ("from", "to")}
+    filters = exports.describe_filter(undated, lang)
+    ui_sg.signals_section(span, data_key, event_filter, layers["admin1"], lang, filters)

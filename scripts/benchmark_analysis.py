@@ -251,14 +251,17 @@ def count_bytes(page: object) -> list[int]:
     return sizes
 
 
-def open_analysis(browser: object, url: str, charts: int) -> tuple[object, float, float, list[int]]:
-    """A new page on ``/analysis``: seconds until the script run is over (the server's
-    part, as the browser sees it) and until the last chart is drawn; the sizes of the
-    websocket messages it received (a list that keeps growing)."""
+def open_analysis(
+    browser: object, url: str, charts: int, section: str | None = None
+) -> tuple[object, float, float, list[int]]:
+    """A new page on ``/analysis`` (showing ``section``, else the page's default): seconds
+    until the script run is over (the server's part, as the browser sees it) and until the
+    last chart is drawn; the sizes of the websocket messages it received (a list that keeps
+    growing)."""
     page = browser.new_page(viewport={"width": 1400, "height": 950})
     sizes = count_bytes(page)
     start = time.perf_counter()
-    page.goto(f"{url}/analysis")
+    page.goto(f"{url}/analysis" + (f"?section={section}" if section else ""))
     page.wait_for_function(RUN_OVER_JS, timeout=180_000, polling=50)
     run_over = time.perf_counter() - start
     wait_drawn(page, charts)
@@ -352,6 +355,39 @@ def blank_floor(browser: object, work: Path, repeats: int) -> list[float]:
             runs.append(time.perf_counter() - start)
             page.close()
     return runs[1:]
+
+
+WHOLE_PAGE_CHARTS = 6
+"""Vega charts of the whole page (``section=all``): two trends, before/after, the distance
+bands, the top actors and the victims; and the choropleth."""
+
+
+def whole_page_benchmark(store: Path, work: Path, repeats: int, browser: object) -> list[dict]:
+    """The whole page (every section, ``?section=all``): its first load after a server
+    start, a second load on the running server and a regroup of the trends, each until
+    every chart has its marks and the choropleth its regions."""
+    runs = []
+    env = {"SAHEL_ATLAS_DATA_DIR": str(store)}
+    for i in range(repeats):
+        with server(work / f"server-{store.name}-all-{i}.log", env=env) as (url, pid):
+            row: dict = {"loadavg_1min": os.getloadavg()[0]}
+            page, row["first_run_over_s"], row["first_load_s"], sizes = open_analysis(
+                browser, url, WHOLE_PAGE_CHARTS, "all"
+            )
+            row["first_kb"] = round(sum(sizes) / 1000, 1)
+            row["charts"] = chart_count(page)
+            row["regroup_s"] = timed_click(page, "Group by", "Category", "Insurgency")
+            row["regroup_run_over_s"] = LAST_RUN_OVER[0]
+            page.close()
+            page, row["second_run_over_s"], row["second_load_s"], sizes = open_analysis(
+                browser, url, WHOLE_PAGE_CHARTS, "all"
+            )
+            row["second_kb"] = round(sum(sizes) / 1000, 1)
+            page.close()
+            row |= rss_mb(pid)
+            log(f"  {store.name} whole page, run {i + 1}: {row}")
+            runs.append(row)
+    return runs
 
 
 def browser_benchmark(store: Path, work: Path, repeats: int, browser: object) -> list[dict]:
@@ -498,6 +534,11 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--out", type=Path)
     parser.add_argument(
+        "--whole-page",
+        action="store_true",
+        help="measure the whole page (every section at once, ?section=all) instead",
+    )
+    parser.add_argument(
         "--app",
         type=Path,
         default=REPO,
@@ -557,7 +598,8 @@ def main(argv: list[str] | None = None) -> int:
                     figures["blank_page_s"] = summarise([{"s": s} for s in floor])["s"]
                     log(f"blank Streamlit page: {figures['blank_page_s']}")
                     for n, store in stores.items():
-                        runs = browser_benchmark(store, work, args.repeats, browser)
+                        bench = whole_page_benchmark if args.whole_page else browser_benchmark
+                        runs = bench(store, work, args.repeats, browser)
                         figures["sizes"][str(n)] = {"runs": runs, "summary": summarise(runs)}
                     if args.screenshots in stores:
                         args.shots.mkdir(parents=True, exist_ok=True)

@@ -130,13 +130,14 @@ NOT_A_LAYER = {
 
 def test_the_tests_mirror_the_layers():
     """Each layer's unit tests sit in the folder of that name; the top level keeps only the
-    project-wide checks (this file, lint and format, packaging, typing, the server's network
-    exposure)."""
+    project-wide checks (this file, the team deployment, lint and format, packaging, typing,
+    the server's network exposure)."""
     folders = {p.name for p in TESTS.iterdir() if p.is_dir() and p.name != "__pycache__"}
     assert folders == set(RANK) | set(NOT_A_LAYER)
     top = sorted(p.name for p in TESTS.glob("test_*.py"))
     assert top == [
         "test_architecture.py",
+        "test_deploy.py",
         "test_lint.py",
         "test_packaging.py",
         "test_server_privacy.py",

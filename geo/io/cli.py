@@ -34,7 +34,7 @@ from pathlib import Path
 
 from geo.i18n.catalogue import LANGUAGES, normalise_language, translate
 from geo.io import importers, remote_cli
-from geo.io.store import RepairResult, Store, StoreError, StoreHealth
+from geo.io.store import RepairResult, Store, StoreError, StoreHealth, open_store
 
 STORE_FAILED = 3
 
@@ -143,7 +143,7 @@ def main(argv: list[str] | None = None) -> int:
     sub.add_parser("repair", help="repair a damaged store (nothing is deleted)")
     remote_cli.add_parsers(sub)  # update-acled, update-ucdp (see geo.io.remote_cli)
     args = parser.parse_args(argv)
-    store = Store()
+    store = open_store()
     try:
         if args.command == "check":
             return _check(store)

@@ -370,9 +370,8 @@ def _to_frame(table: pa.Table) -> pd.DataFrame:
     frame.insert(table.column_names.index("sources"), "sources", None)
     # ``sources`` is a tuple per event in the model; build each distinct tuple once.
     if pa.types.is_dictionary(sources.type):
-        distinct = np.empty(len(sources.dictionary), dtype=object)
-        for i, text in enumerate(sources.dictionary.to_pylist()):
-            distinct[i] = tuple(text.split())
+        texts = sources.dictionary.to_pylist()
+        distinct = np.fromiter(map(tuple, map(str.split, texts)), dtype=object, count=len(texts))
         frame["sources"] = distinct[sources.indices.to_numpy(zero_copy_only=False)]
     else:
         frame["sources"] = [tuple(s.split()) for s in frame["sources"].to_numpy(dtype=object)]

@@ -13,11 +13,17 @@ Events are stored in the model of :mod:`geo.io.events` (dates as days since 1970
 sources joined by spaces) plus ``timestamp`` (the source's last-change time in seconds,
 0 if none) and ``row_hash`` (a content hash deciding whether a re-imported row changed).
 Nothing here imports Streamlit.
+
+A team shares one store instead: :func:`open_store` gives the PostgreSQL/PostGIS store of
+:mod:`geo.io.pgstore` when ``$SAHEL_ATLAS_DATABASE_URL`` is set. It is this class on
+another connection (what differs is in a :class:`Dialect` and a few overridden methods),
+so imports, updates, deletions and the read cache are one code for both.
 """
 
 from __future__ import annotations
 
 import fcntl
+import hashlib
 import os
 import re
 import shutil
@@ -28,6 +34,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 import pandas as pd
@@ -43,8 +50,12 @@ from geo.model.events import (
     with_model_dtypes,
 )
 
+if TYPE_CHECKING:
+    import geopandas as gpd
+
 APP_NAME = "sahel-atlas"
 DATA_DIR_ENV = "SAHEL_ATLAS_DATA_DIR"
+DATABASE_URL_ENV = "SAHEL_ATLAS_DATABASE_URL"  # set: the shared store (geo/io/pgstore.py)
 DB_NAME = "events.sqlite3"
 SCHEMA_VERSION = 3  # 2: admin1_source_name; 3: the sources' typology (TYPOLOGY_COLUMNS)
 WRITE_BATCH = 20_000  # rows turned into SQLite tuples at a time
@@ -125,6 +136,12 @@ _TABLES = {
     "meta": ("key", "value"),
 }
 SQLITE_MAGIC = b"SQLite format 3\x00"
+# Insert or replace an event (both backends' syntax).
+_UPSERT = (
+    f"INSERT INTO events ({', '.join(STORED_COLUMNS)}) "
+    f"VALUES ({', '.join('?' * len(STORED_COLUMNS))}) ON CONFLICT(id) DO UPDATE SET "
+    + ", ".join(f"{c}=excluded.{c}" for c in STORED_COLUMNS if c != "id")
+)
 
 
 def data_dir(platform: type[PlatformDirsABC] = PlatformDirs) -> Path:
@@ -152,6 +169,9 @@ HEALTH_KINDS = (
     "read-only",
     "full",
     "io-error",
+    "busy",
+    "unreachable",
+    "server-error",
 )
 READABLE_KINDS = ("ok", "missing", "read-only")  # the app can show what the store holds
 REPAIRABLE_KINDS = ("empty", "truncated", "overwritten", "corrupt", "foreign")
@@ -166,7 +186,7 @@ class StoreHealth:
     """
 
     kind: str
-    path: Path
+    path: Path | str  # the file, or the shared store's address (without its password)
     message: str
     detail: str = ""
     generation: int | None = None
@@ -198,10 +218,18 @@ _MESSAGES = {
     "full": "The disk holding the event store {path} is full: nothing was stored.",
     "io-error": "The event store {path} could not be read or written ({detail}): the disk "
     "may be failing or disconnected; nothing was changed.",
+    "busy": "Another import, update or removal of the dataset {detail} is running on the "
+    "event store {path}: nothing was changed; try again when it has finished.",
+    "unreachable": "The shared event store {path} cannot be reached ({detail}): the "
+    "database server may be down or the address wrong; nothing was changed.",
+    "server-error": "The shared event store {path} refused the request ({detail}); "
+    "nothing was changed.",
 }
 
 
-def health(kind: str, path: Path, detail: str = "", generation: int | None = None) -> StoreHealth:
+def health(
+    kind: str, path: Path | str, detail: str = "", generation: int | None = None
+) -> StoreHealth:
     """A :class:`StoreHealth` with its message."""
     return StoreHealth(
         kind, path, _MESSAGES[kind].format(path=path, detail=detail), detail, generation
@@ -440,6 +468,42 @@ def _float_or_none(values: pd.Series) -> list:
     return out.tolist()
 
 
+class Connection(Protocol):
+    """What the store's SQL needs of a connection: :mod:`sqlite3`'s, or the shared store's
+    (:class:`geo.io.pgstore.PgConnection`)."""
+
+    def execute(self, sql: str, parameters: Any = ..., /) -> Any: ...
+
+    @property
+    def in_transaction(self) -> bool: ...
+
+
+@dataclass(frozen=True)
+class Dialect:
+    """What differs in the SQL of the two backends (:class:`Store`'s SQLite and
+    :class:`geo.io.pgstore.PgStore`'s PostgreSQL); the statements themselves, the import,
+    the removals and the read cache are one code for both. Placeholders are ``?`` in
+    both (the PostgreSQL connection translates them)."""
+
+    begin_read: str  # a transaction whose reads see one committed state
+    # A write transaction that holds the store's write lock from its start (SQLite:
+    # BEGIN IMMEDIATE; PostgreSQL: the generation row locked), so writes never interleave
+    # and each one knows the state it changes (its read cache is derived from it).
+    begin_write: tuple[str, ...]
+    write_setup: tuple[str, ...]  # statements before a large write
+    temp: str  # the schema of temporary tables
+    binary_order: str  # appended to a text column in ORDER BY: byte order, as Python's
+
+
+SQLITE = Dialect(
+    begin_read="BEGIN",
+    begin_write=("BEGIN IMMEDIATE",),
+    write_setup=(f"PRAGMA cache_size=-{WRITE_CACHE_KIB}",),
+    temp="temp",
+    binary_order="",
+)
+
+
 class Store:
     """The SQLite store; every write is one transaction.
 
@@ -447,6 +511,9 @@ class Store:
     is damaged, foreign, locked, read-only (for writes) or the disk is full; a missing
     store reads as empty.
     """
+
+    dialect: Dialect = SQLITE
+    shared = False  # one user's store on this computer (True: the team's PgStore)
 
     def __init__(self, directory: Path | None = None) -> None:
         self.directory = Path(directory) if directory else data_dir()
@@ -530,6 +597,36 @@ class Store:
             f"{self.path.resolve().as_uri()}?mode=ro&immutable=1", uri=True, isolation_level=None
         )
 
+    def _event_columns(self, con: Any) -> set[str]:
+        """The columns of the events table."""
+        return _event_columns(con)
+
+    @contextmanager
+    def _dataset_claim(self, name: str) -> Iterator[None]:
+        """Claim dataset ``name`` for one write, removal or deletion, or refuse at once with
+        a ``busy`` :class:`StoreError` naming it when another one holds it: a second
+        importer of the same dataset is told so, never interleaved or queued behind a
+        plan made against a state that is about to change. (Writes of other datasets
+        still wait their turn for SQLite's write lock.) Claimed before the connection is
+        opened: a refusal never waits for the other's transaction. Without a writable
+        folder there is nothing to claim (and nothing can be written)."""
+        digest = hashlib.sha1(name.encode()).hexdigest()[:16]
+        try:
+            self.directory.mkdir(parents=True, exist_ok=True)
+            handle = (self.directory / f".dataset-{digest}.lock").open("a")
+        except OSError:
+            yield
+            return
+        with handle:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                raise StoreError(health("busy", self.path, name)) from None
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
     @contextmanager
     def import_lock(self, on_wait: Callable[[], None] | None = None) -> Iterator[None]:
         """Hold the store's import lock (one process imports or removes at a time) for the
@@ -575,13 +672,10 @@ class Store:
         if not self.exists():
             return []
         with self.connect() as con:
-            con.execute("BEGIN")
+            con.execute(self.dialect.begin_read)
             try:
                 generation, state = _state(con)
-                rows = con.execute(
-                    "SELECT name, format, version, accessed, file_name, "
-                    "imported_at FROM datasets ORDER BY name"
-                ).fetchall()
+                rows = _dataset_rows(con, self.dialect)
                 counts = snapshot.value_counts(self.directory, generation, "dataset", state)
                 if counts is None:
                     counts = dict(
@@ -652,21 +746,78 @@ class Store:
             where = f" WHERE dataset IN ({', '.join('?' * len(datasets))})"
             params = tuple(datasets)
         with self.connect() as con:
-            present = _event_columns(con)
+            present = self._event_columns(con)
             cols = ", ".join(
                 c if c in present else f"NULL AS {c}" if c in INT_COLUMNS else f"'' AS {c}"
                 for c in SNAPSHOT_COLUMNS
             )
             sql = f"SELECT {cols} FROM events{where}"
-            con.execute("BEGIN")
+            con.execute(self.dialect.begin_read)
             try:
                 generation, state = _state(con)
-                known = _dataset_rows(con)
-                rows = con.execute(sql + " ORDER BY date, id", params).fetchall()
+                known = _dataset_rows(con, self.dialect)
+                order = f" ORDER BY date, id{self.dialect.binary_order}"
+                rows = con.execute(sql + order, params).fetchall()
             finally:
                 con.execute("COMMIT")
         raw = pd.DataFrame.from_records(rows, columns=list(SNAPSHOT_COLUMNS), coerce_float=True)
         return (generation, state, known), from_rows(raw)
+
+    def _upsert(self, con: Any, rows: list[tuple]) -> None:
+        """Insert ``rows`` (:func:`to_rows`), replacing the stored events of the same ids
+        (the last of an id given twice wins)."""
+        con.executemany(_UPSERT, rows)
+
+    # --- spatial queries ----------------------------------------------------------------
+    def _bbox_condition(
+        self, west: float, south: float, east: float, north: float
+    ) -> tuple[str, tuple]:
+        """SQL (and its parameters) true for an event whose point is in the box."""
+        return (
+            "longitude BETWEEN ? AND ? AND latitude BETWEEN ? AND ?",
+            (west, east, south, north),
+        )
+
+    def events_in_bbox(self, west: float, south: float, east: float, north: float) -> pd.DataFrame:
+        """The stored events whose point lies in the box (degrees, edges included; events
+        without coordinates never do), as :meth:`load_events` gives them, in date and id
+        order. The shared store answers it from its spatial index."""
+        if not self.exists():
+            return _empty_stored()
+        condition, params = self._bbox_condition(west, south, east, north)
+        with self.connect() as con:
+            present = self._event_columns(con)
+            cols = ", ".join(
+                c if c in present else f"NULL AS {c}" if c in INT_COLUMNS else f"'' AS {c}"
+                for c in SNAPSHOT_COLUMNS
+            )
+            rows = con.execute(
+                f"SELECT {cols} FROM events WHERE {condition} "
+                f"ORDER BY date, id{self.dialect.binary_order}",
+                params,
+            ).fetchall()
+        raw = pd.DataFrame.from_records(rows, columns=list(SNAPSHOT_COLUMNS), coerce_float=True)
+        return from_rows(raw)
+
+    def counts_per_unit(self, units: gpd.GeoDataFrame | None = None) -> pd.Series:
+        """The number of stored events whose point lies in (or on the edge of) each unit:
+        ``units`` (``id`` and ``geometry`` in EPSG:4326), by default the admin-1 units of
+        :func:`geo.io.boundaries.load_admin1`; indexed by unit id (in byte order), 0 for a
+        unit without events. Here the points are joined in memory; the shared store
+        joins them in the database (:meth:`geo.io.pgstore.PgStore.counts_per_unit`)."""
+        import geopandas as gpd  # only here: the store itself needs no GIS library
+
+        units = _units_or_admin1(units)
+        events = self.load_events()
+        located = events.dropna(subset=["latitude", "longitude"])
+        points = gpd.GeoDataFrame(
+            geometry=gpd.points_from_xy(located["longitude"], located["latitude"]),
+            crs="EPSG:4326",
+        )
+        joined = gpd.sjoin(points, units[["id", "geometry"]], predicate="intersects")
+        counts = joined.groupby("id").size()
+        ids = sorted(units["id"].astype(str))
+        return counts.reindex(ids, fill_value=0).astype("int64").rename("events").rename_axis("id")
 
     # --- writing ----------------------------------------------------------------------
     def write(
@@ -686,16 +837,12 @@ class Store:
         self._check_location()
         if not DATASET_NAME_RE.match(info.name) or info.name in RESERVED_DATASETS:
             raise ValueError(f"invalid dataset name {info.name!r}")
-        placeholders = ", ".join("?" * len(STORED_COLUMNS))
-        updates = ", ".join(f"{c}=excluded.{c}" for c in STORED_COLUMNS if c != "id")
-        sql = (
-            f"INSERT INTO events ({', '.join(STORED_COLUMNS)}) VALUES ({placeholders}) "
-            f"ON CONFLICT(id) DO UPDATE SET {updates}"
-        )
         total = len(events)
-        with self.connect(write=True) as con:
-            con.execute(f"PRAGMA cache_size=-{WRITE_CACHE_KIB}")
-            con.execute("BEGIN IMMEDIATE")
+        with self._dataset_claim(info.name), self.connect(write=True) as con:
+            for statement in self.dialect.write_setup:
+                con.execute(statement)
+            for statement in self.dialect.begin_write:
+                con.execute(statement)
             try:
                 faults.point("import:begin")
                 before, previous = _state(con)
@@ -707,7 +854,7 @@ class Store:
                     for name, _ in _INDEXES:
                         con.execute(f"DROP INDEX IF EXISTS {name}")
                 for start in range(0, total, WRITE_BATCH):
-                    con.executemany(sql, to_rows(events.iloc[start : start + WRITE_BATCH]))
+                    self._upsert(con, to_rows(events.iloc[start : start + WRITE_BATCH]))
                     faults.point("import:batch")
                     if progress:
                         progress(min(start + WRITE_BATCH, total) / max(total, 1), "writing")
@@ -739,7 +886,7 @@ class Store:
                 )
                 if total:
                     self._bump(con)
-                after = (_state(con)[1], _dataset_rows(con))
+                after = (_state(con)[1], _dataset_rows(con, self.dialect))
                 faults.point("import:commit")
                 con.execute("COMMIT")
             except BaseException:
@@ -754,15 +901,16 @@ class Store:
         """Delete a dataset and its events; returns the number of events removed."""
         if not self.exists():
             return 0
-        with self.connect(write=True) as con:
-            con.execute("BEGIN IMMEDIATE")
+        with self._dataset_claim(name), self.connect(write=True) as con:
+            for statement in self.dialect.begin_write:
+                con.execute(statement)
             try:
                 before, previous = _state(con)
                 removed = con.execute("DELETE FROM events WHERE dataset=?", (name,)).rowcount
                 known = con.execute("DELETE FROM datasets WHERE name=?", (name,)).rowcount
                 if removed or known:
                     self._bump(con)
-                after = (_state(con)[1], _dataset_rows(con))
+                after = (_state(con)[1], _dataset_rows(con, self.dialect))
                 faults.point("remove:commit")
                 con.execute("COMMIT")
             except BaseException:
@@ -794,26 +942,31 @@ class Store:
         if not self.exists() or not len(ids):
             return 0
         stamps = list(deleted_at) if deleted_at is not None else [None] * len(ids)
-        with self.connect(write=True) as con:
-            con.execute("BEGIN IMMEDIATE")
+        temp = self.dialect.temp
+        with self._dataset_claim(name), self.connect(write=True) as con:
+            for statement in self.dialect.begin_write:
+                con.execute(statement)
             try:
                 before, previous = _state(con)
                 con.execute(
                     "CREATE TEMP TABLE IF NOT EXISTS doomed "
                     "(id TEXT PRIMARY KEY, deleted_at INTEGER)"
                 )
-                con.execute("DELETE FROM temp.doomed")
-                # The latest deletion time of an id given twice.
+                con.execute(f"DELETE FROM {temp}.doomed")
+                # The latest deletion time of an id given twice (none if either has none).
                 con.executemany(
-                    "INSERT INTO temp.doomed VALUES (?, ?) ON CONFLICT(id) DO UPDATE SET "
-                    "deleted_at=max(deleted_at, excluded.deleted_at)",
+                    f"INSERT INTO {temp}.doomed VALUES (?, ?) ON CONFLICT(id) DO UPDATE SET "
+                    "deleted_at=CASE WHEN doomed.deleted_at IS NULL "
+                    "OR excluded.deleted_at IS NULL THEN NULL "
+                    "WHEN excluded.deleted_at > doomed.deleted_at THEN excluded.deleted_at "
+                    "ELSE doomed.deleted_at END",
                     [
                         (str(i), None if t is None else int(t))
                         for i, t in zip(ids, stamps, strict=True)
                     ],
                 )
                 condition = (
-                    "dataset=? AND id IN (SELECT d.id FROM temp.doomed d WHERE "
+                    f"dataset=? AND id IN (SELECT d.id FROM {temp}.doomed d WHERE "
                     "d.id = events.id AND (d.deleted_at IS NULL "
                     "OR events.timestamp <= d.deleted_at))"
                 )
@@ -826,8 +979,8 @@ class Store:
                 if gone:
                     con.execute(f"DELETE FROM events WHERE {condition}", (name,))
                     self._bump(con)
-                con.execute("DROP TABLE temp.doomed")
-                after = (_state(con)[1], _dataset_rows(con))
+                con.execute(f"DROP TABLE {temp}.doomed")
+                after = (_state(con)[1], _dataset_rows(con, self.dialect))
                 faults.point("delete:commit")
                 con.execute("COMMIT")
             except BaseException:
@@ -855,7 +1008,8 @@ class Store:
         it goes with the events it describes (a copied, restored or new store has its own
         or none). It is not an event: the generation and the read cache do not change."""
         with self.connect(write=True) as con:
-            con.execute("BEGIN IMMEDIATE")
+            for statement in self.dialect.begin_write:
+                con.execute(statement)
             try:
                 if value is None:
                     con.execute("DELETE FROM meta WHERE key=?", (self.CHECKPOINT_PREFIX + key,))
@@ -1046,6 +1200,27 @@ class Store:
         return tuple(moved)
 
 
+def _units_or_admin1(units: gpd.GeoDataFrame | None) -> gpd.GeoDataFrame:
+    if units is None:
+        from geo.io.boundaries import load_admin1
+
+        units = load_admin1()
+    return units.to_crs("EPSG:4326") if units.crs is not None else units
+
+
+def open_store(directory: Path | None = None) -> Store:
+    """The app's store: the shared PostgreSQL/PostGIS store when ``$SAHEL_ATLAS_DATABASE_URL``
+    is set (:class:`geo.io.pgstore.PgStore`; ``directory`` then holds its local read
+    cache), else the SQLite store in ``directory`` or the data directory (nothing to set
+    up)."""
+    url = os.environ.get(DATABASE_URL_ENV, "").strip()
+    if url:
+        from geo.io.pgstore import PgStore
+
+        return PgStore(url, directory)
+    return Store(directory)
+
+
 def _event_columns(con: sqlite3.Connection) -> set[str]:
     return {row[1] for row in con.execute("PRAGMA table_info('events')")}
 
@@ -1090,7 +1265,7 @@ def _build_store(path: Path, manifest: snapshot.Manifest, events: pd.DataFrame) 
         con.close()
 
 
-def _rollback(con: sqlite3.Connection) -> None:
+def _rollback(con: Connection) -> None:
     """Roll back if a transaction is still open (a full disk may have ended it already)."""
     if con.in_transaction:
         con.execute("ROLLBACK")
@@ -1103,7 +1278,7 @@ def _empty_stored() -> pd.DataFrame:
     return out
 
 
-def _state(con: sqlite3.Connection) -> tuple[int, str | None]:
+def _state(con: Connection) -> tuple[int, str | None]:
     """The generation and the token of the store's committed state (None in a store from
     before tokens, until its next change)."""
     values = dict(
@@ -1112,11 +1287,12 @@ def _state(con: sqlite3.Connection) -> tuple[int, str | None]:
     return int(values.get("generation", 0)), values.get("state")
 
 
-def _dataset_rows(con: sqlite3.Connection) -> tuple[tuple[str, ...], ...]:
+def _dataset_rows(con: Connection, dialect: Dialect = SQLITE) -> tuple[tuple[str, ...], ...]:
     return tuple(
-        con.execute(
+        tuple(row)
+        for row in con.execute(
             "SELECT name, format, version, accessed, file_name, "
-            "imported_at FROM datasets ORDER BY name"
+            f"imported_at FROM datasets ORDER BY name{dialect.binary_order}"
         ).fetchall()
     )
 

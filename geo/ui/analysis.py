@@ -1091,14 +1091,26 @@ def filled_regions_map(collection: dict, name: str, admin1: gpd.GeoDataFrame) ->
     return fmap
 
 
-def legend_html(breaks: list[float], lang: str) -> str:
+def legend_items(breaks: list[float], lang: str) -> list[tuple[str, str]]:
+    """(colour, label) of each class of the choropleth, zero first (its legend, and its
+    figure's: geo.ui.analysis_page)."""
     items = [(ZERO_COLOR, translate("an_legend_zero", lang))]
     lower = 1
     for color, upper in zip(PALETTE, breaks, strict=False):
         high = format_number(upper, lang)
         items.append((color, f"{format_number(lower, lang)}–{high}" if upper > lower else high))
         lower = int(upper) + 1
-    return render("colour_legend.html.j2", css_class="an-legend", items=items)
+    return items
+
+
+def region_colours(counts: pd.DataFrame, measure: str, ids: pd.Series, breaks: list[float]) -> dict:
+    """Each admin-1 unit's colour on the choropleth (by id)."""
+    values = counts[measure].reindex(ids).fillna(0).astype(int).to_numpy()
+    return {str(i): color_for(v, breaks) for i, v in zip(ids, values, strict=True)}
+
+
+def legend_html(breaks: list[float], lang: str) -> str:
+    return render("colour_legend.html.j2", css_class="an-legend", items=legend_items(breaks, lang))
 
 
 # --- tables --------------------------------------------------------------------------------------

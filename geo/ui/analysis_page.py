@@ -11,8 +11,9 @@ reruns the whole page.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 import pandas as pd
@@ -21,11 +22,16 @@ import streamlit as st
 from geo import ui
 from geo.analysis import measures as an
 from geo.analysis import tables
-from geo.i18n.catalogue import format_day, format_number
+from geo.i18n.catalogue import format_day, format_number, format_timestamp
 from geo.io import exports
 from geo.model.filters import EventFilter
+from geo.render.figures.chartfigure import Chart, Series, chart_scene
+from geo.render.figures.layout import Captions
+from geo.render.figures.scene import Scene
 from geo.ui import analysis as ui_an
+from geo.ui import analysis_rates as ui_rates
 from geo.ui import events as ui_events
+from geo.ui import figures as ui_figures
 from geo.ui import state
 
 MAP_KEY = state.AN_MAP.name
@@ -37,8 +43,11 @@ SECTIONS: dict[str, str] = {
     "bands": "an_bands",
     "actors": "an_actors",
     "regions": "an_regions",
+    "compare": "cmp_title",
+    "all": "an_all_sections",
 }
-"""The page's sections in order (the first is shown by default) and each one's title."""
+"""The page's choices in order (the first is shown by default) and each one's title: every
+section on its own, or ``all`` of them on one page, in this order."""
 BAND_MEASURES = tuple(tables.BAND_SHARES)
 
 
@@ -130,6 +139,7 @@ SECTION_WIDGETS = (
     "an_map_measure",
     "an_period",
     *(f"an_table_{name}" for name in ("trends", "bands", "actors", "victims", "regions")),
+    *ui_rates.CMP_WIDGETS,
 )
 """The sections' own widgets: their values outlive a visit to another section."""
 
@@ -161,7 +171,9 @@ def section_picker(view: AnalysisView) -> str:
 
 
 def draw_section(view: AnalysisView, section: str) -> None:
-    DRAW[section](view)
+    """``section`` of :data:`SECTIONS`; ``all`` draws every section, one under the other."""
+    for name in DRAW if section == "all" else (section,):
+        DRAW[name](view)
 
 
 def csv_button(
@@ -235,9 +247,54 @@ def warm_other_choices(view: AnalysisView, section: str) -> None:
     browser draws the page meanwhile): regrouping the trends then finds its specs made.
     The other charts' specs (a ranking, a band share: a hundredth of a second each) are
     built when first chosen, so that a change of filter does not pay for all of them."""
-    if view.chosen.count and section == "trends":
+    if view.chosen.count and section in ("trends", "all"):
         for by in ui_an.TREND_GROUPINGS:
             trend_specs(view, by)
+
+
+def prepare_default_view(lang: str) -> None:
+    """What a first visit to the page computes for the default filter, in every section
+    (the numbers and the chart specs its default choices draw), through the sections' own
+    caches: the warm-up at server start calls it (``geo.ui.warmup``), so that the first
+    visit, of one section or of the whole page, finds them made. Outside a session: the
+    tri-border core's radius is the default one (a session's own is read by the page)."""
+    events = analysis_events()
+    f = ui_events.default_filter(events)
+    key = ui_events.events_key()
+    view = AnalysisView(
+        lang=lang,
+        events=events,
+        event_filter=f,
+        url_filters={},
+        data_key=key,
+        chosen=ui_an.selection(key, f),
+        rules=ui_an.milestone_rules(),
+    )
+    if not view.chosen.count:
+        return
+    for by in ui_an.TREND_GROUPINGS:
+        trend_specs(view, by)
+    span = ui_events.data_span(events)
+    pivot = an.DEFAULT_PIVOT if span[0] <= an.DEFAULT_PIVOT <= span[1] else span[1]
+    window, radius = an.DEFAULT_WINDOW_MONTHS, ui.zone_definitions().default_radius_km
+    ba, _ = ui_an.before_after(key, f, pivot, window, radius)
+    ui_an.cached_spec(
+        "before_after",
+        (key, repr(f), pivot, window, radius, lang),
+        an.before_after_long(ba.table),
+        tables.area_labels(radius, lang),
+        lang,
+    )
+    if (bands := view.chosen.bands) is not None:
+        share = BAND_MEASURES[0]
+        ui_an.cached_spec("bands", (*view.view_key, share), bands.table, share, lang)
+    for victims in (False, True):
+        if not ranked(view, ui_an.RANKINGS[0], victims).empty:
+            actors_spec(view, ui_an.RANKINGS[0], victims)
+    ui_an.region_counts(key, f, f.date_from, f.date_to)
+    ui_an.cached_region_features(lang)
+    ui_rates.region_rates(key, f, f.date_from, f.date_to)
+    ui_rates.prepare_default_comparison(view)
 
 
 # --- 1. trends per month ----------------------------------------------------------------------
@@ -259,8 +316,17 @@ def trends_section(view: AnalysisView) -> None:
         return
     group_label = t("an_by_country" if by == "country_iso3" else "an_by_category")
     trend = ui_an.trend_view(view.data_key, view.event_filter, by, view.lang)
-    for spec in trend_specs(view, by):
+    for kind, spec in zip(("events", "fatalities"), trend_specs(view, by), strict=True):
         st.vega_lite_chart(spec, width="stretch")
+        title_key = "an_events_per" if kind == "events" else "an_fatalities_per"
+        chart_figure_buttons(
+            view,
+            f"trend-{kind}",
+            (by,),
+            t(f"{title_key}_{trend.period}"),
+            view.chosen.datasets,
+            lambda kind=kind: trend_chart(trend, kind, by, view.lang),
+        )
     st.caption(
         f"{t('an_rules_hint')} {t('an_month_rule')} "
         f"{t('an_period_rule', max=an.MAX_BARS)} {t('an_save_hint')}"
@@ -371,6 +437,16 @@ def before_after_section(view: AnalysisView) -> None:
             lang,
         )
     )
+    for measure in ("events", "fatalities_high"):
+        chart_figure_buttons(
+            view,
+            f"before-after-{'events' if measure == 'events' else 'deaths'}",
+            (pivot, window, radius),
+            f"{t('an_ba')} · {t('an_events' if measure == 'events' else 'an_fat_high')}",
+            ba_datasets,
+            lambda measure=measure: before_after_figure_chart(ba.table, labels, measure, lang),
+            note=st_windows_note(view, w),
+        )
     cb, ca = ba.completeness_before, ba.completeness_after
     st.caption(
         t(
@@ -421,6 +497,14 @@ def bands_section(view: AnalysisView) -> None:
     st.vega_lite_chart(
         ui_an.cached_spec("bands", (*view.view_key, share_col), bands.table, share_col, lang),
         width="stretch",
+    )
+    chart_figure_buttons(
+        view,
+        "distance-bands",
+        (share_col,),
+        f"{t('an_bands')} · {t(tables.BAND_SHARES[share_col])}",
+        view.chosen.bands_datasets,
+        lambda: bands_figure_chart(bands.table, share_col, lang),
     )
     st.write(tables.bands_sentence(bands.summary, lang))
     st.caption(
@@ -473,6 +557,14 @@ def actors_section(view: AnalysisView) -> None:
     top = ranked(view, rank, False)
     if not top.empty:
         st.vega_lite_chart(actors_spec(view, rank, False), width="stretch")
+        chart_figure_buttons(
+            view,
+            "top-actors",
+            (rank,),
+            t("an_actors"),
+            view.chosen.datasets,
+            lambda: actors_figure_chart(top, rank, ui_an.ACTOR_COLOR, lang),
+        )
         st.caption(t("an_actors_note") + " " + t("an_save_hint"))
         if (box := table_box(view, "actors")).open:
             with box:
@@ -487,6 +579,14 @@ def actors_section(view: AnalysisView) -> None:
         st.subheader(t("an_victims"))
         st.caption(t("an_victims_count", count=len(victims)))
         st.vega_lite_chart(actors_spec(view, rank, True), width="stretch")
+        chart_figure_buttons(
+            view,
+            "victims",
+            (rank,),
+            t("an_victims"),
+            view.chosen.datasets,
+            lambda: actors_figure_chart(victims.head(10), rank, ui_an.VICTIM_COLOR, lang),
+        )
         if (box := table_box(view, "victims")).open:
             with box:
                 st.dataframe(
@@ -549,6 +649,25 @@ def regions_section(view: AnalysisView) -> None:
             fmap, key=MAP_KEY, height=480, width="stretch", returned_objects=["last_active_drawing"]
         )
         st.html(ui_an.legend_html(breaks, lang))
+        measure_label = t("an_events" if map_measure == "events" else "an_fat_high")
+        captions = figure_captions(
+            view, f"{t('an_regions')} · {measure_label} · {period_label}", view.chosen.datasets
+        )
+        ui_figures.figure_buttons(
+            "regions",
+            ("regions", *view.view_key, period, map_measure),
+            lambda: ui_figures.region_figure(
+                admin1,
+                ui_an.region_colours(counts, map_measure, admin1["id"], breaks),
+                ui_an.legend_items(breaks, lang),
+                captions.title,
+                lang,
+                measure_label,
+                captions.filters,
+                attribution=captions.attribution,
+            ),
+            lang,
+        )
     with info_col:
         clicked = clicked_region(st.session_state.get(MAP_KEY))
         names = admin1.set_index("id")["name_fr" if lang == "fr" else "name_en"]
@@ -585,6 +704,7 @@ def regions_section(view: AnalysisView) -> None:
             t("an_csv_title_regions", period=period_label),
             view.chosen.datasets,
         )
+    ui_rates.rates_block(view, start, end, period_label)
 
 
 DRAW: dict[str, Callable[[AnalysisView], None]] = {
@@ -593,5 +713,137 @@ DRAW: dict[str, Callable[[AnalysisView], None]] = {
     "bands": bands_section,
     "actors": actors_section,
     "regions": regions_section,
+    "compare": ui_rates.compare_section,
 }
 """The drawing of each of :data:`SECTIONS`."""
+
+
+# --- figures of the charts (PNG, SVG: geo.render.figures) ------------------------------------
+
+
+def figure_captions(view: AnalysisView, title: str, used: set[str] | frozenset[str]) -> Captions:
+    """Title, filters, date and the datasets' attribution of a chart's figure."""
+    filters_line = view.t(
+        "exp_filters", filters=exports.describe_filter(view.url_filters, view.lang)
+    )
+    lines = [line for line in view.attribution(used) if line != filters_line]
+    return Captions(
+        title,
+        filters_line,
+        view.t("exp_map_made", moment=format_timestamp(dt.datetime.now(dt.UTC), view.lang)),
+        attribution=tuple(lines or [view.t("exp_curated")]),
+    )
+
+
+def trend_chart(trend: ui_an.TrendView, kind: str, by: str, lang: str) -> Chart:
+    """The trend chart's numbers (events as stacked bars, deaths as lines over their band),
+    from the same series the page's chart draws."""
+    t = ui.translator(lang)
+    shown = trend.shown
+    periods = sorted(shown["month"].unique())
+    pairs = shown[["group", "group_label"]].drop_duplicates()
+    colours = ui_an.group_colours(list(pairs["group"]), by)
+    series = []
+    for (code, label), colour in zip(pairs.itertuples(index=False), colours, strict=True):
+        rows = shown[shown["group"] == code].set_index("month").reindex(periods)
+        if kind == "events":
+            series.append(Series(label, colour, rows["events"].fillna(0).tolist()))
+        else:
+            series.append(
+                Series(
+                    label,
+                    colour,
+                    rows["fatalities_high"].fillna(0).tolist(),
+                    rows["fatalities_low"].fillna(0).tolist(),
+                )
+            )
+    return Chart(
+        "bars" if kind == "events" else "lines",
+        [an.period_label(pd.Timestamp(p), trend.period) for p in periods],
+        series,
+        t("an_events") if kind == "events" else f"{t('an_fat_low')} – {t('an_fat_high')}",
+        t(f"an_period_{trend.period}"),
+        t("an_by_country" if by == "country_iso3" else "an_by_category"),
+    )
+
+
+def bands_figure_chart(table: pd.DataFrame, share_col: str, lang: str) -> Chart:
+    t = ui.translator(lang)
+    years = sorted(table["year"].unique())
+    series = []
+    for band, colour in zip(an.BAND_LABELS, ui_an.BAND_COLORS, strict=True):
+        rows = table[table["band"].astype(str) == band].set_index("year").reindex(years)
+        series.append(
+            Series(tables.band_label(band, lang), colour, rows[share_col].fillna(0).tolist())
+        )
+    return Chart(
+        "bars",
+        [str(y) for y in years],
+        series,
+        t("an_share"),
+        t("an_year"),
+        t("an_band"),
+        percent=True,
+    )
+
+
+def before_after_figure_chart(
+    table: pd.DataFrame, labels: dict[str, str], measure: str, lang: str
+) -> Chart:
+    """One measure of the before/after chart: a bar per window and area."""
+    t = ui.translator(lang)
+    return Chart(
+        "hbars",
+        [labels[a] for a in an.AREAS],
+        [
+            Series(
+                t(f"an_window_{window}"),
+                colour,
+                table[f"{measure}_{window}"].reindex(an.AREAS).fillna(0).tolist(),
+            )
+            for window, colour in zip(("before", "after"), ui_an.WINDOW_COLORS, strict=True)
+        ],
+        t("an_events" if measure == "events" else "an_fat_high"),
+        legend_title=t("an_window_label"),
+    )
+
+
+def st_windows_note(view: AnalysisView, w: an.Windows) -> str:
+    """The two windows' days, for the before/after figures."""
+    return view.t(
+        "an_ba_windows",
+        b_start=view.day(w.before_start),
+        b_end=view.day(w.before_last_day),
+        a_start=view.day(w.pivot),
+        a_end=view.day(w.after_last_day),
+    )
+
+
+def actors_figure_chart(top: pd.DataFrame, measure: str, colour: str, lang: str) -> Chart:
+    t = ui.translator(lang)
+    title = t("an_events") if measure == "events" else t("an_fat_high")
+    return Chart(
+        "hbars",
+        [str(a) for a in top["actor"]],
+        [Series(title, colour, top[measure].tolist())],
+        title,
+    )
+
+
+def chart_figure_buttons(
+    view: AnalysisView,
+    name: str,
+    key: tuple,
+    title: str,
+    used: set[str] | frozenset[str],
+    chart: Callable[[], Chart],
+    note: str = "",
+) -> None:
+    """A chart's PNG and SVG, drawn on click (``key``: what its numbers depend on;
+    ``note``: a line the figure adds under the chart)."""
+
+    def scene() -> Scene:
+        captions = figure_captions(view, title, used)
+        return chart_scene(chart(), replace(captions, notes=(note,) if note else ()), view.lang)
+
+    ui_figures.figure_buttons(name, (name, *view.view_key, *key), scene, view.lang)

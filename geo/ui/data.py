@@ -29,11 +29,12 @@ from geo.analysis.duplicates import find_duplicates, hidden
 from geo.analysis.filters import apply_filter, filter_mask
 from geo.i18n.catalogue import catalog, format_day, format_number, format_timestamp, translate
 from geo.io import importers
-from geo.io.store import Store, StoreError
+from geo.io.store import Store, StoreError, open_store
 from geo.model.countries import country_name, sorted_by_name
 from geo.model.events import DEFAULT_LAYERS, LAYERS, RowProblem
 from geo.model.filters import EventFilter, from_query_params
 from geo.render.charter import md_escape
+from geo.ui import access
 from geo.ui.store_health import health_text
 
 PLAN_KEY = "data_plan"
@@ -652,6 +653,8 @@ def store_plan(plan: importers.ImportPlan, store: Store, lang: str) -> int:
     """Commit the plan while showing its phases: events written so far (from the store's
     batches), then the update of the map's read cache."""
     t = _t(lang)
+    if not access.may_change():  # never drawn for a reader; checked again where it writes
+        raise PermissionError(t("data_read_only"))
     total = len(plan.to_write)
     with st.status(t("data_writing", count=total, name=plan.dataset), expanded=True) as status:
         bar = st.progress(
@@ -679,7 +682,7 @@ def store_plan(plan: importers.ImportPlan, store: Store, lang: str) -> int:
 # --- the datasets -----------------------------------------------------------------------
 
 
-def datasets_section(lang: str, store: Store) -> None:
+def datasets_section(lang: str, store: Store, can_remove: bool = True) -> None:
     t = _t(lang)
     st.subheader(t("data_datasets"))
     datasets = store.datasets()
@@ -689,6 +692,8 @@ def datasets_section(lang: str, store: Store) -> None:
     st.dataframe(
         datasets_table(datasets, lang), hide_index=True, width="stretch", key="data_datasets_table"
     )
+    if not can_remove:  # a reader: the removal is not drawn, so no request can reach it
+        return
     with st.expander(t("data_remove")):
         name = st.selectbox(
             t("data_col_name"),
@@ -710,9 +715,16 @@ def datasets_section(lang: str, store: Store) -> None:
 
 def data_page(lang: str) -> None:
     t = _t(lang)
-    store = Store()
+    store = open_store()
     st.markdown(f"#### {t('data_title')}")
-    st.caption(t("data_intro", path=str(store.directory)))
+    if not access.may_change():  # a team's reader: the datasets, and nothing that changes them
+        st.info(t("data_read_only"))
+        datasets_section(lang, store, can_remove=False)
+        return
+    if store.shared:  # the team's PostgreSQL store: named by its address (no password)
+        st.caption(t("data_intro_shared", path=md_escape(str(store.path))))
+    else:
+        st.caption(t("data_intro", path=str(store.directory)))
     st.caption(
         t(
             "data_limits",

@@ -18,7 +18,7 @@ from geo.analysis.filters import filter_mask, keep_rows
 from geo.i18n.catalogue import format_number, translate
 from geo.io import events as ev
 from geo.io.actors import aliases
-from geo.io.store import Store, StoreError
+from geo.io.store import StoreError, open_store
 from geo.model.countries import AES_MEMBERS, CHARTER_DATE, country_name, sorted_by_name
 from geo.model.events import DEFAULT_LAYERS, LAYERS
 from geo.model.filters import QUERY_KEYS, EventFilter, from_query_params, to_query_params
@@ -71,7 +71,7 @@ def app_events() -> tuple[pd.DataFrame, list]:
     """
     path = curated_path()
     curated, problems = curated_events(path)
-    stamp = Store().stamp()
+    stamp = open_store().stamp()
     if stamp == "none":
         return curated, problems
     try:
@@ -87,7 +87,7 @@ def app_events() -> tuple[pd.DataFrame, list]:
 def events_key() -> str:
     """Changes whenever :func:`app_events` would return other events (a cache key for
     values derived from all of them)."""
-    return f"{curated_path()}|{Store().stamp()}"
+    return f"{curated_path()}|{open_store().stamp()}"
 
 
 @st.cache_resource(show_spinner=False, max_entries=2)
@@ -95,7 +95,7 @@ def _with_stored_events(path: str, stamp: str) -> pd.DataFrame:
     """Curated events of ``path`` + stored events for one state of the store (``stamp``);
     curated ids win."""
     curated, _ = curated_events(path)
-    stored = Store().load_events().drop(columns="timestamp")
+    stored = open_store().load_events().drop(columns="timestamp")
     stored = keep_rows(stored, ~stored["id"].isin(set(curated["id"].unique())))
     if stored.empty:
         return curated
@@ -112,7 +112,7 @@ def actor_choices(events: pd.DataFrame) -> list[str]:
 def stored_datasets() -> list:
     """The imported datasets (:class:`geo.io.store.DatasetInfo`) with counts and attribution."""
     try:
-        return list(_datasets_at(Store().stamp()))
+        return list(_datasets_at(open_store().stamp()))
     except StoreError:  # a damaged store shows none of its events (app_events says why)
         return []
 
@@ -120,7 +120,7 @@ def stored_datasets() -> list:
 @st.cache_data(show_spinner=False, max_entries=4)
 def _datasets_at(stamp: str) -> tuple:
     """The datasets once per state of the store (``stamp``), not on every rerun."""
-    return tuple(Store().datasets())
+    return tuple(open_store().datasets())
 
 
 def dataset_sidebar(events: pd.DataFrame, lang: str) -> tuple[str, ...]:
@@ -219,6 +219,18 @@ def _init_widgets(f: EventFilter, span: tuple[date, date], facets: _Facets) -> N
 
 def _set_dates(value: tuple[date, date]) -> None:
     st.session_state[state.EV_DATES.name] = value
+
+
+def set_date_range(events: pd.DataFrame, first: date, last: date) -> bool:
+    """Set the date filter to ``[first, last]`` within the data's span (e.g. the map's time
+    slider's period), before the sidebar draws its widgets; False when the range falls
+    outside the data (the filter then stays as it is)."""
+    span = _facets(events_key(), events).span
+    lo, hi = max(span[0], first), min(span[1], last)
+    if lo > hi:
+        return False
+    _set_dates((lo, hi))
+    return True
 
 
 class _Facets(NamedTuple):

@@ -4,6 +4,7 @@ what is computed without Streamlit lives in :mod:`geo.render.mapview`."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -11,13 +12,14 @@ from typing import Any
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import shapely
 import streamlit as st
 from streamlit_folium import st_folium  # type: ignore[import-untyped]
 
 from geo import ui
 from geo.analysis.filters import keep_rows, region_stats
 from geo.analysis.selection import events_near, selection_from_click
-from geo.i18n.catalogue import format_number, pick
+from geo.i18n.catalogue import format_day, format_number, format_timestamp, pick
 from geo.io import exports
 from geo.model.countries import country_name
 from geo.model.events import coverage_end, rejected_row_count
@@ -28,13 +30,27 @@ from geo.model.selection import (
     click_hits,
     click_signature,
     parse_view,
+    payload_properties,
     selection_from_param,
 )
 from geo.render import charter as charter_view
-from geo.render import densitylayer, export_html, mapbuild, mapview, panels, pointlayer
+from geo.render import (
+    densitylayer,
+    export_html,
+    mapbuild,
+    mapview,
+    panels,
+    pointlayer,
+    timeslider,
+)
+from geo.render.figures.layout import Captions
+from geo.render.figures.mapfigure import Points, Zones, map_scene
+from geo.render.figures.projection import View, fit_view
+from geo.render.figures.scene import Scene
 from geo.spatial import zones
 from geo.ui import events as ui_events
 from geo.ui import facts as ui_facts
+from geo.ui import figures as ui_figures
 from geo.ui import mapdata, state
 from geo.ui import places as ui_places
 from geo.ui.data import problems_table
@@ -86,6 +102,7 @@ class Shown:
     url_filters: dict[str, str]
     block: pointlayer.PointBlock
     drawn: pointlayer.Visibility
+    days: pointlayer.PointDays
     selection: Selection | None
     highlight_id: str | None
     highlight: charter_view.Highlight | None
@@ -113,6 +130,7 @@ def load() -> MapData:
 def sidebar(data: MapData) -> Choices:
     """The event filters, the datasets and the zone layers (call inside ``st.sidebar``)."""
     t, lang, zone_defs = data.t, data.lang, data.zone_defs
+    _apply_period(data)
     density = map_show(t)
     event_filter, cluster = ui_events.event_sidebar(data.events, lang)
     datasets = ui_events.dataset_sidebar(data.events, lang)  # imported datasets as layers
@@ -167,6 +185,19 @@ def map_show(t: Callable[..., str]) -> bool:
     )
 
 
+def _apply_period(data: MapData) -> None:
+    """A period the map's time slider sent back ("Keep as date filter") becomes the date
+    filter, once (by its nonce), before the sidebar draws the date widget."""
+    payload = state.get(state.ATLAS_MAP)
+    if not isinstance(payload, dict):
+        return
+    period = timeslider.period_from_click(payload_properties(payload))
+    if period is None or period[0] == state.get(state.LAST_PERIOD):
+        return
+    state.put(state.LAST_PERIOD, period[0])
+    ui_events.set_date_range(data.events, period[1], period[2])
+
+
 # --- state: filtered rows, selection from the URL and from clicks, highlight -----------------
 
 
@@ -176,8 +207,10 @@ def prepare(data: MapData, choices: Choices) -> Shown:
     url_filters = ui_events.filter_query_params(choices.event_filter, events)
     # Every located event is drawn on its own (geo.render.pointlayer), at any count: one block of
     # them all per state of the events, and the mask of those the filters keep.
-    block = mapdata.events_block(events, f"{ui_events.events_key()}|{len(events)}")
+    key = f"{ui_events.events_key()}|{len(events)}"
+    block = mapdata.events_block(events, key)
     drawn = pointlayer.visibility(block, rows)
+    days = mapdata.events_days(events, block, key)  # for the time slider, in the browser
     if not state.has(state.SELECTION):
         state.put(state.SELECTION, selection_from_param(state.url_value(state.SEL), data.known_ids))
     _apply_click(data)
@@ -188,6 +221,7 @@ def prepare(data: MapData, choices: Choices) -> Shown:
         url_filters,
         block,
         drawn,
+        days,
         state.get(state.SELECTION),
         highlight_id,
         highlight,
@@ -287,13 +321,7 @@ def draw_map(data: MapData, choices: Choices, shown: Shown) -> None:
         dynamic.append(
             mapbuild.tri_border_layer(choices.core, ui.the_tripoint(), choices.radius, lang)
         )
-    selected_geometry = None
-    if selection is not None and selection.kind != "event":
-        selected_geometry = mapview.unit_geometry(layers, selection)
-    elif selection is not None:
-        lat, lon = ui_events.event_row(data.events, selection.id)[["latitude", "longitude"]]
-        selected_geometry = mapview.event_point(lat, lon)
-    dynamic.append(mapbuild.selection_layer(selected_geometry))
+    dynamic.append(mapbuild.selection_layer(selected_geometry(data, selection)))
     highlight = shown.highlight
     if highlight is not None:
         outlines = layers["country"][layers["country"]["iso3"].isin(highlight.countries)]
@@ -320,6 +348,8 @@ def draw_map(data: MapData, choices: Choices, shown: Shown) -> None:
             drawn=shown.drawn,
             drawn_url=drawn_url,
             encoding=block_encoding,
+            days=shown.days,
+            days_url=mapdata.served_days(shown.days),
             min_zoom=densitylayer.RESOLVE_ZOOM if choices.density else 0,
         )
     )
@@ -336,6 +366,7 @@ def draw_map(data: MapData, choices: Choices, shown: Shown) -> None:
         boundaries_url=mapdata.boundary_url(lang),
         first=prefetch,
     )
+    timeslider.TimeSlider(lang).add_to(base)  # plays the events through time, in the browser
     start_view = _start_view()
     if start_view is None:
         base.fit_bounds(
@@ -368,6 +399,16 @@ def draw_map(data: MapData, choices: Choices, shown: Shown) -> None:
             st.dataframe(problems_table(data.load_problems, lang), hide_index=True)
     with st.expander(t("boundaries_heading")):
         st.write(t("boundaries_note"))
+
+
+def selected_geometry(data: MapData, selection: Selection | None) -> shapely.Geometry | None:
+    """The outline of the selected unit, or the selected event's point (None: nothing)."""
+    if selection is None:
+        return None
+    if selection.kind != "event":
+        return mapview.unit_geometry(data.layers, selection)
+    lat, lon = ui_events.event_row(data.events, selection.id)[["latitude", "longitude"]]
+    return mapview.event_point(lat, lon)
 
 
 def _start_view() -> tuple[float, float, int] | None:
@@ -581,6 +622,87 @@ def export_buttons(data: MapData, choices: Choices, shown: Shown) -> None:
     )
     for line in attribution:
         st.caption(line)
+    map_figure(data, choices, shown, filters_text, attribution)
+
+
+def map_figure(
+    data: MapData, choices: Choices, shown: Shown, filters_text: str, attribution: list[str]
+) -> None:
+    """The map as it is shown, as PNG and SVG (geo.render.figures): the view read from the
+    browser by the reader's button, else the opening view."""
+    t, lang, layers = data.t, data.lang, data.layers
+    st.markdown(f"**{t('fig_heading')}**")
+    ui_figures.view_reader(lang)
+    start = state.get(state.VIEW_FROM_URL)
+    fallback = (
+        View(start[0], start[1], start[2], *ui_figures.DEFAULT_SIZE)
+        if start
+        else fit_view(
+            _lng_lat_bounds(mapview.aes_bounds(layers["country"])), *ui_figures.DEFAULT_SIZE
+        )
+    )
+    view = ui_figures.figure_view(fallback)
+    if state.get(state.FIG_VIEW):
+        st.caption(
+            t(
+                "fig_view_line",
+                lat=format_number(view.lat, lang, 2),
+                lng=format_number(view.lng, lang, 2),
+                zoom=int(view.zoom),
+            )
+        )
+    else:
+        st.caption(t("fig_view_default"))
+    filters_line = t("exp_filters", filters=filters_text)
+    key = (
+        "map",
+        ui_events.events_key(),
+        len(data.events),
+        repr(choices.event_filter),
+        choices.datasets,
+        choices.show_alg,
+        choices.show_core,
+        choices.radius,
+        choices.cluster,
+        shown.selection,
+        view,
+        lang,
+    )
+    block, drawn = shown.block, shown.drawn
+
+    def scene() -> Scene:
+        curated_end = coverage_end(ui_events.curated_events(ui_events.curated_path())[0])
+        captions = Captions(
+            t("exp_map_title"),
+            filters_line,
+            t("exp_map_made", moment=format_timestamp(dt.datetime.now(dt.UTC), lang)),
+            t("ev_coverage", date=format_day(curated_end, lang)) if curated_end else "",
+            tuple(line for line in attribution if line != filters_line),
+            (t("fig_no_grouping"),) if choices.cluster else (),
+        )
+        zones_shown = Zones(
+            alg=ui.alg_outline() if choices.show_alg else None,
+            core=shapely.union_all(choices.core.geometry.values) if choices.show_core else None,
+            tripoint=ui.the_tripoint() if choices.show_core else None,
+            selection=selected_geometry(data, shown.selection),
+        )
+        return map_scene(
+            view,
+            layers["country"],
+            layers["admin1"],
+            Points.from_block(pointlayer.decode(block.data), pointlayer.decode_mask(drawn.data)),
+            captions,
+            lang,
+            zones_shown,
+        )
+
+    ui_figures.figure_buttons("map", key, scene, lang)
+
+
+def _lng_lat_bounds(corners: list[list[float]]) -> tuple[float, float, float, float]:
+    """Leaflet's ``[[south, west], [north, east]]`` as ``(west, south, east, north)``."""
+    (south, west), (north, east) = corners
+    return west, south, east, north
 
 
 def remember(choices: Choices, shown: Shown) -> None:

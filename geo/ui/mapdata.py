@@ -16,12 +16,13 @@ import json
 import pandas as pd
 import streamlit as st
 
-from geo.render.pointlayer import DRAW_ORDER, PointBlock, event_block
+from geo.render.pointlayer import DRAW_ORDER, PointBlock, PointDays, event_block, point_days
 from geo.ui import state
 
 _BLOCKS = state.POINT_BLOCKS.name
 _KEEP = 2  # the current block and the one before it (a click may name it)
 MEDIA_COORDINATES = "sahel-atlas-map-events"
+MEDIA_DAYS = "sahel-atlas-map-days"
 
 
 def shared_block(key: str, events: pd.DataFrame) -> PointBlock:
@@ -48,7 +49,7 @@ def events_block(events: pd.DataFrame, key: str) -> PointBlock:
     return block
 
 
-@st.cache_resource(show_spinner=False, max_entries=2)
+@st.cache_resource(show_spinner=False, max_entries=4)  # a block and its days, twice
 def _compressed(token: str, _data: bytes) -> bytes:
     """The block ``token`` gzip-compressed, once per state of the events. The server would
     otherwise compress it again for every page that fetches it (10 MB at a million events:
@@ -67,6 +68,28 @@ def served_block(block: PointBlock) -> tuple[str | None, str | None]:
     block inline)."""
     url = served_url(compressed_block(block), MEDIA_COORDINATES, "application/gzip")
     return (url, "gzip") if url else (None, None)
+
+
+@st.cache_resource(show_spinner=False, max_entries=2)
+def _shared_days(key: str, token: str, _events: pd.DataFrame, _block: PointBlock) -> PointDays:
+    return point_days(_events, _block)
+
+
+def events_days(events: pd.DataFrame, block: PointBlock, key: str) -> PointDays:
+    """The days of the points of ``block`` (the time slider's companion block, built from
+    ``events``, once per state of the events and shared by every session)."""
+    return _shared_days(key, block.token, events, block)
+
+
+def compressed_days(days: PointDays) -> bytes:
+    """The bytes the browser is sent for ``days`` (compressed once per state)."""
+    return _compressed(days.token, days.data)
+
+
+def served_days(days: PointDays) -> str | None:
+    """A URL of ``days``, gzip-compressed once per state (the browser layer inflates it);
+    None outside a running server (the map then carries them inline)."""
+    return served_url(compressed_days(days), MEDIA_DAYS, "application/gzip")
 
 
 def block_by_token(token: object) -> PointBlock | None:

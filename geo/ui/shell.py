@@ -9,6 +9,9 @@ only at the process's first ``st.navigation`` call. The very first request to a 
 layout. No public API turns that mode off (``client.showSidebarNavigation`` only hides the
 links; renaming ``pages/`` would change the project's layout), so the page leaves it and
 reruns: the rerun goes through dashboard.py, which routes to the requested page.
+``dashboard.py``'s server start hook sets the same attribute before the first session, so a
+served app never pays that rerun; the page's check stays for runs without the hook (AppTest,
+``streamlit run`` of a page file).
 """
 
 from __future__ import annotations

@@ -17,8 +17,10 @@ from geo.i18n.catalogue import format_day, format_number, translate
 from geo.model.countries import country_name
 from geo.model.filters import EventFilter
 from geo.render import palette
+from geo.render.figures.scene import Scene
 from geo.render.html import escape_value, render
 from geo.ui import analysis as ui_an
+from geo.ui import figures as ui_figures
 from geo.ui import state
 
 LEVEL_COLOURS: dict[str, str] = {
@@ -192,11 +194,11 @@ def level_map(
     by_id = regions.reindex(admin1["id"])
     feats = []
     for feature, (_, row) in zip(shapes["features"], by_id.iterrows(), strict=True):
+        fill = level_colour(row, measure)
         if pd.isna(row[measure]):
-            fill, value = NO_EVENT_COLOUR, t("sg_no_event")
+            value = t("sg_no_event")
         else:
             level = str(row[f"{measure}_level"])
-            fill = LEVEL_COLOURS[level]
             value = f"{label}: {baseline_text(row, measure, lang)} · {level_label(level, lang)}"
         feats.append(
             {
@@ -209,6 +211,37 @@ def level_map(
             }
         )
     return ui_an.filled_regions_map({**shapes, "features": feats}, t("sg_map"), admin1)
+
+
+def level_colour(row: pd.Series, measure: str) -> str:
+    """A unit's colour on the map of levels: its level's, or none for no event."""
+    if pd.isna(row[measure]):
+        return NO_EVENT_COLOUR
+    return LEVEL_COLOURS[str(row[f"{measure}_level"])]
+
+
+def level_figure(
+    admin1: gpd.GeoDataFrame,
+    regions: pd.DataFrame,
+    measure: str,
+    lang: str,
+    filters: str,
+    note: str,
+) -> Scene:
+    """The map of levels as a figure (geo.render.figures), with its legend; ``note``: the
+    period and its baseline."""
+    t = ui.translator(lang)
+    by_id = regions.reindex(admin1["id"])
+    colours = {
+        str(i): level_colour(row, measure)
+        for i, (_, row) in zip(admin1["id"], by_id.iterrows(), strict=True)
+    }
+    legend = [(LEVEL_COLOURS[lv], level_label(lv, lang)) for lv in LEGEND_LEVELS]
+    legend.append((NO_EVENT_COLOUR, t("sg_no_event")))
+    heading = t("an_events") if measure == "events" else t("an_fat_high")
+    return ui_figures.region_figure(
+        admin1, colours, legend, f"{t('sg_map')} · {heading}", lang, heading, filters, (note,)
+    )
 
 
 def level_legend_html(lang: str) -> str:
@@ -276,10 +309,16 @@ def _period_widgets(span: tuple[date, date], lang: str) -> tuple[str, date, str]
 
 @st.fragment
 def signals_section(
-    span: tuple[date, date], data_key: str, f: EventFilter, admin1: gpd.GeoDataFrame, lang: str
+    span: tuple[date, date],
+    data_key: str,
+    f: EventFilter,
+    admin1: gpd.GeoDataFrame,
+    lang: str,
+    filters: str = "",
 ) -> None:
     """Period, end day and measure; the map of levels and the tables (a fragment: a change
-    of period reruns only this)."""
+    of period reruns only this). ``filters``: the sidebar's filters in words, for the
+    map's figure."""
     t = ui.translator(lang)
     period, end, measure = _period_widgets(span, lang)
     found = signals(data_key, f, period, end)
@@ -326,6 +365,20 @@ def signals_section(
             fmap, key=state.SG_LEVEL_MAP.name, height=460, width="stretch", returned_objects=[]
         )
         st.html(level_legend_html(lang))
+        note = t(
+            "sg_period_line",
+            first=format_day(first, lang),
+            last=format_day(last, lang),
+            count=sg.BASELINE_PERIODS,
+            unit=t(f"sg_periods_{period}"),
+        )
+        filters_line = t("exp_filters", filters=filters)
+        ui_figures.figure_buttons(
+            "change-levels",
+            ("levels", data_key, repr(f), period, end, measure, lang),
+            lambda: level_figure(admin1, found.regions, measure, lang, filters_line, note),
+            lang,
+        )
     with info_col:
         st.subheader(t("sg_countries"))
         st.dataframe(

@@ -232,6 +232,7 @@ SEL = Param("sel", _M, "the selection (Selection.to_param / selection_from_param
 VIEW = Param("view", _M, "the map's view, written by the browser (mapbuild.VIEW_PARAM)")
 LAST_CLICK = Key("_last_click", _M, "signature of the last click handled")
 CLICK_HITS = Key("_click_hits", _M, "(selected id, other ids) under the last click")
+LAST_PERIOD = Key("_last_period", _M, "the time slider's last period kept")
 VIEW_FROM_URL = Key("_view_from_url", _M, "the shared link's view, parsed once")
 VIEW_URL_USED = Key("_view_url_used", _M, "the first map has used the link's view")
 HL_APPLIED = Key("_hl_applied", _M, "the milestone whose highlight was applied")
@@ -240,6 +241,8 @@ EXPORT_CSV = Key("export_csv", _M, "CSV download")
 EXPORT_CSV_EXCEL = Key("export_csv_excel", _M, "CSV for Excel download")
 EXPORT_GEOJSON = Key("export_geojson", _M, "GeoJSON download")
 EXPORT_HTML = Key("export_html", _M, "standalone map download")
+FIG_VIEW = Key("_fig_view", _M, "the map view the figure shows ((lat, lng, zoom), (w, h))")
+FIG_VIEW_READER = Key("fig_view_reader", _M, "button reading the map's current view")
 PICK_EVENTS = Family("pick_", _M, "a region's events in the side panel: buttons or table")
 NEAR_EVENTS = Family("near_", _M, "the other events at the selected event's spot")
 HIT_EVENTS = Family("hit_", _M, "the other events under the last click")
@@ -293,7 +296,7 @@ AN_MAP = Key("an_map", _A, "the regions map")
 AN_SECTION = Key(
     "an_section",
     _A,
-    "the section drawn (trends, before_after, bands, actors, regions)",
+    "the section drawn (trends, before_after, bands, actors, regions, compare)",
     "trends",
     param="section",
     encode=str,
@@ -315,7 +318,26 @@ AN_RANK = Key("an_rank", _A, "ranking")
 AN_PERIOD = Key("an_period", _A, "map period")
 AN_MAP_MEASURE = Key("an_map_measure", _A, "map measure")
 AN_TABLES = Family("an_table_", _A, "a chart's table expander")
+CMP_A = Key(
+    "cmp_a",
+    _A,
+    "the Compare section's first place (a country's ISO3 or an admin-1 id)",
+    "MLI",
+    param="cmp_a",
+    encode=str,
+    kept=True,
+)
+CMP_B = Key(
+    "cmp_b",
+    _A,
+    "the Compare section's second place",
+    "NER",
+    param="cmp_b",
+    encode=str,
+    kept=True,
+)
 AN_CSV = Family("csv_", _A, "a chart's CSV download")
+FIGURE = Family("fig_", _pages(MAP, ANALYSIS, CHANGES), "a figure's PNG or SVG download")
 
 # timeline and charter
 TL_CHART = Key("tl_chart", _T, "the timeline chart (its selection)")

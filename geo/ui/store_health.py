@@ -13,7 +13,7 @@ import streamlit as st
 
 from geo.i18n.catalogue import translate
 from geo.io import snapshot
-from geo.io.store import RepairResult, Store, StoreError, StoreHealth
+from geo.io.store import RepairResult, Store, StoreError, StoreHealth, open_store
 from geo.ui import current_language, markdown_text
 
 DONE_KEY = "store_repaired"
@@ -70,7 +70,7 @@ def store_repair_panel(lang: str, store: Store | None = None) -> bool:
     used, what is wrong and a button that repairs it. True when the page can go on (the
     store is fine or does not exist yet)."""
     t = _t(lang)
-    store = store or Store()
+    store = store or open_store()
     done: RepairResult | None = st.session_state.pop(DONE_KEY, None)
     if done is not None:
         kept = markdown_text(done.moved[0].name) if done.moved else ""
@@ -86,6 +86,10 @@ def store_repair_panel(lang: str, store: Store | None = None) -> bool:
         st.warning(health_text(state, lang), icon="⚠️")
         return False
     plan = store.repair_plan()
+    if plan.action == "refused":  # the shared store: its server keeps its data, not the app
+        st.markdown(f"#### {t('data_title')}")
+        st.warning(health_text(plan.health, lang), icon="⚠️")
+        return False
     st.markdown(f"#### {t('data_title')}")
     st.error(
         f"**{t('store_damaged_title')}**\n\n{health_text(plan.health, lang)}\n\n"

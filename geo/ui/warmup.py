@@ -264,16 +264,17 @@ def _map_block() -> None:
     from geo.ui import mapdata
 
     events, _ = ui_events.app_events()
-    block = mapdata.shared_block(f"{ui_events.events_key()}|{len(events)}", events)
+    key = f"{ui_events.events_key()}|{len(events)}"
+    block = mapdata.shared_block(key, events)
     mapdata.compressed_block(block)
+    days = mapdata.events_days(events, block, key)  # the time slider's companion block
+    mapdata.compressed_days(days)
 
 
 def _analysis() -> None:
-    from geo.ui import analysis as ui_analysis
-    from geo.ui import events as ui_events
+    from geo.ui import analysis_page
 
-    events, _ = ui_events.app_events()
-    ui_analysis.selection(ui_events.events_key(), ui_events.default_filter(events))
+    analysis_page.prepare_default_view(FIRST_LANGUAGE)
 
 
 def _changes() -> None:

@@ -155,3 +155,25 @@ def test_winner_is_named_in_export_descriptions_and_round_trips_the_url():
     assert from_query_params({"winner": "acled"}) == f
     # A value that is no dataset name is ignored (the default stays).
     assert from_query_params({"winner": "<script>"}).winner == "curated"
+
+
+def test_an_event_without_a_category_matches_nothing():
+    # Factorised, a missing category is code -1: it must not borrow the last category's
+    # family (here "coup"), nor match another event without a category.
+    df = frame(
+        [
+            {"category": "coup"},
+            {"dataset": "acled", "category": None},
+            {"dataset": "ucdp", "category": None},
+        ]
+    )
+    assert pairs(df) == []
+    assert pairs(frame([{"category": "coup"}, {"dataset": "acled", "category": "coup"}])) == [
+        (0, 1)
+    ]
+
+
+def test_a_dataset_without_placed_events_leaves_the_others_matched():
+    # The second dataset's only event has no point: the first and third still pair.
+    df = frame([{}, {"dataset": "ucdp", "latitude": None}, {"dataset": "acled"}])
+    assert pairs(df) == [(0, 2)]

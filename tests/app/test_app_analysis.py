@@ -65,7 +65,16 @@ def test_page_runs_and_shows_every_section_one_at_a_time():
     assert not at.exception
     picker = at.radio(key="an_section")
     assert list(picker.options) == [
-        translate(k, "en") for k in ("an_trends", "an_ba", "an_bands", "an_actors", "an_regions")
+        translate(k, "en")
+        for k in (
+            "an_trends",
+            "an_ba",
+            "an_bands",
+            "an_actors",
+            "an_regions",
+            "cmp_title",
+            "an_all_sections",
+        )
     ]
     assert [h.value for h in at.header] == [translate("an_trends", "en")]
     assert any("SVG or PNG" in c.value for c in at.caption)
@@ -82,6 +91,20 @@ def test_page_runs_and_shows_every_section_one_at_a_time():
     # A section named in the URL opens; an unknown one falls back to the first.
     assert [h.value for h in app(section="actors").run().header] == [translate("an_actors", "en")]
     assert [h.value for h in app(section="<b>").run().header] == [translate("an_trends", "en")]
+
+
+def test_all_on_one_page_draws_every_section_in_order():
+    at = app(section="all").run()
+    assert not at.exception
+    assert [h.value for h in at.header] == [
+        translate(k, "en")
+        for k in ("an_trends", "an_ba", "an_bands", "an_actors", "an_regions", "cmp_title")
+    ]
+    assert at.query_params["section"] == "all"
+    # A section's own widget reruns it there, and the page stays whole.
+    at.radio(key="an_by").set_value("category").run()
+    assert not at.exception
+    assert len(at.header) == 6
 
 
 def test_default_pivot_and_window_and_url(shown):

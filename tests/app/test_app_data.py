@@ -16,7 +16,7 @@ from streamlit.testing.v1 import AppTest
 
 from geo.i18n.catalogue import format_day, format_timestamp
 from geo.io.importers import commit, prepare
-from geo.io.store import Store
+from geo.io.store import Store, open_store
 from geo.ui.data import disk_name, uploader_chrome_css
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -39,14 +39,26 @@ def frame_with(at: AppTest, column: str):
     return frame
 
 
-def test_empty_store(store):
+@pytest.fixture()
+def any_store(backend) -> Store:
+    """The store of each backend in turn, as the page opens it (SAHEL_ATLAS_DATABASE_URL)."""
+    return open_store()
+
+
+def test_empty_store(any_store):
+    store = any_store
     at = data_page().run()
     assert not at.exception
     assert any("No dataset imported yet." in c.value for c in at.caption)
-    assert any(str(store.directory) in c.value for c in at.caption)
+    if store.shared:  # named by its address, without a password
+        assert any("the team's shared store" in c.value for c in at.caption)
+        assert any("postgresql://postgres@/atlas" in c.value.replace("\\", "") for c in at.caption)
+    else:
+        assert any(str(store.directory) in c.value for c in at.caption)
 
 
-def test_report_confirm_and_remove(store):
+def test_report_confirm_and_remove(any_store):
+    store = any_store
     at = data_page()
     plan = prepare(FIX / "acled_numeric_bom.csv", store=store)
     at.session_state["data_plan"] = plan
@@ -312,7 +324,8 @@ def test_storing_shows_its_phases(store, monkeypatch):
     assert store.count() == 5
 
 
-def test_map_shows_imported_datasets_as_layers(store):
+def test_map_shows_imported_datasets_as_layers(any_store):
+    store = any_store
     commit(prepare(FIX / "acled_labels.csv", store=store), store)
     commit(prepare(FIX / "GEDEvent_v25_1_sample.csv", store=store), store)
     at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=90).run()
@@ -589,3 +602,67 @@ def test_french_problems_errors_and_attribution_have_no_english_left(store, tmp_
             + ["line 1", "(header)", "How to fix", "Where:"]
         ):
             assert fragment not in error.value, (name, fragment)
+
+
+def test_storing_a_dataset_another_user_is_writing_is_refused_with_its_name(any_store):
+    """Two people store into the same dataset at once: the second is told so, by the
+    dataset's name, nothing is stored and the checked plan stays (to store it after)."""
+    store = any_store
+    at = data_page()
+    at.session_state["data_plan"] = prepare(FIX / "acled_numeric_bom.csv", store=store)
+    at.run()
+    with open_store()._dataset_claim("acled"):  # another user's import of it, under way
+        at.button(key="data_confirm").click().run()
+    assert not at.exception
+    [error] = [e.value for e in at.error]
+    assert "Another import, update or removal of the dataset acled is running" in error
+    assert "nothing was changed" in error
+    assert at.session_state["data_plan"] is not None and store.count() == 0
+    at.button(key="data_confirm").click().run()  # once it has finished
+    assert store.count() == 5
+
+
+def test_a_reader_of_a_team_deployment_sees_the_datasets_and_nothing_that_changes_them(
+    store, monkeypatch
+):
+    # Behind the team's proxy (SAHEL_ATLAS_ROLE_HEADER): a session whose request carries no
+    # editor role reads only, even with a checked file left in its session by a crafted run.
+    commit(prepare(FIX / "acled_numeric_bom.csv", store=store), store)
+    monkeypatch.setenv("SAHEL_ATLAS_ROLE_HEADER", "X-Sahel-Atlas-Role")
+    for lang, said in (("en", "signed in as a reader"), ("fr", "lecture seule")):
+        at = data_page()
+        at.session_state["lang"] = lang
+        at.session_state["data_plan"] = prepare(FIX / "acled_numeric_bom.csv", store=store)
+        at.run()
+        assert not at.exception
+        assert any(said in i.value for i in at.info)
+        assert not at.get("file_uploader")
+        keys = {b.key for b in at.button}
+        assert not keys & {"data_confirm", "data_remove_button"}, keys
+        assert not [c for c in at.checkbox if c.key == "data_remove_sure"]
+        [datasets] = [d.value for d in at.dataframe]  # the datasets table, and no other
+        assert datasets.iloc[:, 0].astype(str).tolist() == ["acled"]
+    assert store.count() == 5
+
+
+def test_an_editor_of_a_team_deployment_imports_and_removes(store, monkeypatch):
+    from geo.ui import access
+
+    monkeypatch.setenv("SAHEL_ATLAS_ROLE_HEADER", "X-Sahel-Atlas-Role")
+    monkeypatch.setattr(access, "current_role", lambda: "editor")
+    at = data_page()
+    at.session_state["data_plan"] = prepare(FIX / "acled_numeric_bom.csv", store=store)
+    at.run()
+    at.button(key="data_confirm").click().run()
+    assert not at.exception
+    assert store.count() == 5
+
+
+def test_storing_is_refused_where_it_writes_when_the_session_is_a_readers(store, monkeypatch):
+    from geo.ui import data as ui_data
+
+    monkeypatch.setenv("SAHEL_ATLAS_ROLE_HEADER", "X-Sahel-Atlas-Role")
+    plan = prepare(FIX / "acled_numeric_bom.csv", store=store)
+    with pytest.raises(PermissionError):
+        ui_data.store_plan(plan, store, "en")
+    assert store.count() == 0

@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import json
 import re
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -116,3 +117,43 @@ def test_a_click_naming_an_unknown_block_selects_nothing(inline: AppTest) -> Non
     inline.run()
     assert not inline.exception
     assert not [h for h in inline.get("html") if 'class="event-panel"' in h.value]
+
+
+def test_the_layer_carries_each_points_days_in_the_blocks_order(inline: AppTest) -> None:
+    options = layer_options(inline)
+    from geo.ui.events import curated_events, curated_path
+
+    events, _ = curated_events(curated_path())
+    block = pointlayer.event_block(events, DRAW_ORDER)
+    days = pointlayer.decode_days(base64.b64decode(options["days"]))
+    by_id = dict(zip(events["id"], pointlayer.day_numbers(events["date"]), strict=True))
+    assert days["first"].tolist() == [by_id[i] for i in block.ids]
+    assert options["daysToken"] == pointlayer.point_days(events, block).token
+
+
+def test_a_period_kept_from_the_time_slider_becomes_the_date_filter_once(inline: AppTest) -> None:
+    from datetime import date
+
+    from geo.analysis.filters import apply_filter
+    from geo.ui.events import curated_events, curated_path, default_filter
+
+    events, _ = curated_events(curated_path())
+    period = {"kind": "time-period", "from": "2023-07-01", "to": "2023-09-30", "nonce": "k1"}
+    inline.session_state[MAP_KEY] = {
+        "last_object_clicked": {"lat": 14.0, "lng": -1.0},
+        "last_active_drawing": {"type": "Feature", "properties": period},
+    }
+    inline.run()
+    assert not inline.exception
+    assert inline.session_state["ev_dates"] == (date(2023, 7, 1), date(2023, 9, 30))
+    expected = apply_filter(
+        events,
+        replace(default_filter(events), date_from=date(2023, 7, 1), date_to=date(2023, 9, 30)),
+    )
+    _, mask = block_and_mask(layer_options(inline))
+    assert mask.sum() == len(expected.dropna(subset=["latitude", "longitude"])) > 0
+    assert not [h for h in inline.get("html") if 'class="event-panel"' in h.value]  # no selection
+    # the same period again (every later run holds it) leaves the dates the reader sets
+    inline.session_state["ev_dates"] = (date(2020, 1, 1), date(2024, 1, 1))
+    inline.run()
+    assert inline.session_state["ev_dates"] == (date(2020, 1, 1), date(2024, 1, 1))

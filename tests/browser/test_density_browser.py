@@ -44,8 +44,9 @@ def open_density(page, tmp_path, events, keep=None, zoom=6, lang="en", centre=(1
     drawn = pointlayer.visibility(block, np.ones(len(events), bool) if keep is None else keep)
     options = pointlayer.layer_options(block, lang, False, drawn=drawn)
     densitylayer.density_group(options, lang).add_to(fmap)
+    days = pointlayer.point_days(events, block) if "date" in events.columns else None
     pointlayer.point_group(
-        block, lang, False, drawn=drawn, min_zoom=densitylayer.RESOLVE_ZOOM
+        block, lang, False, drawn=drawn, days=days, min_zoom=densitylayer.RESOLVE_ZOOM
     ).add_to(fmap)
     expose = MacroElement()
     expose._template = Template(
@@ -145,6 +146,24 @@ def test_a_new_mask_changes_the_hexagons(page, tmp_path):
     events = events_frame(rows)
     open_density(page, tmp_path, events, keep=np.array([True] * 10 + [False] * 5))
     assert dstats(page)["counted"] == 10 and dstats(page)["hexes"] == 1
+
+
+def test_the_time_window_of_the_events_layer_changes_the_hexagons_without_a_rerun(page, tmp_path):
+    rows = [(f"a{i}", "insurgency", 14.0, 0.0, 1) for i in range(6)]
+    rows += [(f"b{i}", "insurgency", 12.0, 3.0, 1) for i in range(4)]
+    events = events_frame(rows)
+    events["date"] = pd.to_datetime(["2020-01-05"] * 6 + ["2023-06-01"] * 4)
+    open_density(page, tmp_path, events)
+    assert dstats(page)["counted"] == 10 and dstats(page)["hexes"] == 2
+    day = int((pd.Timestamp("2023-01-01") - pd.Timestamp("1970-01-01")).days)
+    bins = dstats(page)["bins"]
+    page.evaluate(
+        "(d) => Object.values(window.map._layers).find((l) => l instanceof L.AtlasPoints)"
+        ".setTimeWindow({from: d, to: d + 365})",
+        day,
+    )
+    page.wait_for_function(f"() => window.atlasDensityStats.bins > {bins}")
+    assert dstats(page)["counted"] == 4 and dstats(page)["hexes"] == 1
 
 
 def test_zooming_in_resolves_to_events_that_can_be_clicked_and_a_hex_click_zooms(page, tmp_path):

@@ -26,7 +26,7 @@ from geo.io.remote_sources import (
     update_ucdp,
     write_rows_csv,
 )
-from geo.io.store import Store
+from geo.io.store import DATABASE_URL_ENV, Store, open_store
 from tests import remote_standin
 from tests.remote_standin import PASSWORD, UCDP_TOKEN, USERNAME, acled_row, ucdp_row
 
@@ -43,9 +43,15 @@ def server():
 
 
 @pytest.fixture()
-def store(tmp_path, monkeypatch) -> Store:
+def store(request, tmp_path, monkeypatch) -> Store:
+    """The SQLite store; a test marked :data:`BOTH_BACKENDS` also runs on the shared one."""
     monkeypatch.setenv("SAHEL_ATLAS_DATA_DIR", str(tmp_path / "store"))
-    return Store()
+    if getattr(request, "param", "sqlite") == "postgres":
+        monkeypatch.setenv(DATABASE_URL_ENV, request.getfixturevalue("pg_url"))
+    return open_store()
+
+
+BOTH_BACKENDS = pytest.mark.parametrize("store", ["sqlite", "postgres"], indirect=True)
 
 
 def first_rows() -> list[dict]:
@@ -78,6 +84,7 @@ def by_id(events: pd.DataFrame) -> pd.DataFrame:
     return events.sort_values("id", ignore_index=True)
 
 
+@BOTH_BACKENDS
 def test_first_update_stores_every_row_as_an_import_of_the_same_rows(server, store, tmp_path):
     server.rows = first_rows()
     report = update(store, server)
@@ -110,6 +117,7 @@ def first_page_position(rows: list[dict], n: int) -> int:
     return 2 + [r["event_id_cnty"] for r in ordered].index(rows[n]["event_id_cnty"])
 
 
+@BOTH_BACKENDS
 def test_second_update_fetches_only_newer_rows_and_applies_deletions(server, store):
     server.rows = first_rows()
     update(store, server)
@@ -155,6 +163,7 @@ def test_second_update_fetches_only_newer_rows_and_applies_deletions(server, sto
     assert remote_sources.high_water(0, 10_000, None) is None
 
 
+@BOTH_BACKENDS
 def test_an_interrupted_update_resumes_and_ends_as_one_run(server, store, tmp_path):
     server.rows = first_rows()
     server.drop_always = {3}
@@ -290,6 +299,7 @@ def test_malformed_json_is_said_and_keeps_what_was_stored(server, store):
     assert len(store.load_events()) == err.report.written == 5
 
 
+@BOTH_BACKENDS
 def test_an_update_waits_for_an_import_running_on_the_same_store(server, store):
     import threading
 
@@ -297,7 +307,7 @@ def test_an_update_waits_for_an_import_running_on_the_same_store(server, store):
     holding, waited = threading.Event(), []
 
     def hold() -> None:
-        with Store(store.directory).import_lock():
+        with open_store().import_lock():  # another process of the same store
             holding.set()
             time.sleep(0.5)
 

@@ -12,7 +12,7 @@ import pytest
 
 from geo.io import snapshot
 from geo.io.importers import commit, prepare
-from geo.io.store import SNAPSHOT_COLUMNS, Store
+from geo.io.store import SNAPSHOT_COLUMNS, Store, open_store
 
 FIX = Path(__file__).resolve().parents[1] / "fixtures"
 REPO = Path(__file__).resolve().parents[2]
@@ -21,9 +21,9 @@ UCDP = FIX / "GEDEvent_v25_1_sample.csv"
 
 
 @pytest.fixture()
-def store(tmp_path, monkeypatch) -> Store:
-    monkeypatch.setenv("SAHEL_ATLAS_DATA_DIR", str(tmp_path / "store"))
-    s = Store()
+def store(backend) -> Store:
+    """Two datasets in the store of each backend in turn."""
+    s = open_store()
     commit(prepare(ACLED, store=s), s)
     commit(prepare(UCDP, store=s), s)
     return s
@@ -101,17 +101,16 @@ def test_a_deletion_killed_before_its_commit_deletes_nothing(store):
     before = store.load_events()
     generation = store.generation()
     code = (
-        "from geo.io.store import Store; "
-        "Store().delete_events('acled', ['acled:MLI5001', 'acled:BFA6001'])"
+        "from geo.io.store import open_store; "
+        "open_store().delete_events('acled', ['acled:MLI5001', 'acled:BFA6001'])"
     )
     env = {
-        **os.environ,
-        "SAHEL_ATLAS_DATA_DIR": str(store.directory),
+        **os.environ,  # the backend's settings
         "SAHEL_ATLAS_FAULT": "delete:commit",
     }
     result = subprocess.run([sys.executable, "-c", code], cwd=REPO, env=env, timeout=120)
     assert result.returncode == -9  # SIGKILL at the fault point
-    again = Store(store.directory)
+    again = open_store()
     assert again.generation() == generation
     _same(again.load_events(), before)
     assert again.health(thorough=True).kind == "ok"
@@ -121,7 +120,7 @@ def test_checkpoints_are_kept_and_forgotten_without_changing_the_events(store):
     stamp = store.stamp()
     assert store.checkpoint("acled:acled") is None
     store.set_checkpoint("acled:acled", '{"since": 5}')
-    assert Store(store.directory).checkpoint("acled:acled") == '{"since": 5}'
+    assert open_store().checkpoint("acled:acled") == '{"since": 5}'
     store.set_checkpoint("acled:acled", '{"since": 6}')
     assert store.checkpoint("acled:acled") == '{"since": 6}'
     assert store.stamp() == stamp  # not an event: the read cache stays valid

@@ -281,3 +281,33 @@ def test_terms_sort_in_the_readers_language():
     assert fr.index("CEDEAO") < fr.index("Charte du Liptako-Gourma") < fr.index("VDP")
     en = [t.term["en"] for t in hc.sorted_terms(content.glossary, "en")]
     assert en.index("ECOWAS") < en.index("Liptako-Gourma Charter")
+
+
+def test_the_rates_and_the_compare_view_are_explained_with_the_apps_own_notes():
+    content = hc.load_help()
+    items = {i.id: i for s in content.sections for i in s.items}
+    rates_item, compare_item = items["rates"], items["compare"]
+    assert {"rt_area_note", "rt_units_note"} <= set(rates_item.rules)
+    assert "cmp_country_note" in compare_item.rules
+    assert "no population figure" in hc.fill(rates_item.text["en"], "en")
+    assert "pas de chiffre de population" in hc.fill(rates_item.text["fr"], "fr")
+    assert "10\u00a0000\u00a0km²" in hc.fill(compare_item.text["fr"], "fr")
+
+
+def test_the_time_slider_entry_names_the_controls_as_the_map_labels_them():
+    item = next(i for s in hc.load_help().sections for i in s.items if i.id == "time-slider")
+    for lang in ("en", "fr"):
+        text = hc.fill(item.text[lang], lang)
+        for key in ("time_keep", "time_all", "time_window", "time_cumulative"):
+            assert translate(key, lang) in text, (lang, key)
+        if lang == "fr":
+            assert " :" not in text and " ;" not in text  # no-break spaces, the French way
+
+
+def test_help_explains_the_figures_in_both_languages_with_the_buttons_names():
+    items = {item.id: item for section in hc.load_help().sections for item in section.items}
+    figures = items["figures"]
+    for lang in ("en", "fr"):
+        text = figures.text[lang]
+        for key in ("fig_download_png", "fig_download_svg", "fig_use_view"):
+            assert translate(key, lang) in text  # the buttons as the reader sees them

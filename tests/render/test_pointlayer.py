@@ -235,3 +235,76 @@ def test_the_layer_carries_the_mask_inline_or_by_url() -> None:
     served = pointlayer.layer_options(block, "en", True, "/media/b.bin", drawn, "/media/m.bin")
     assert served["maskUrl"] == "/media/m.bin" and "mask" not in served
     assert "maskToken" not in pointlayer.layer_options(block, "en", True)  # every point
+
+
+# --- the points' days (the time slider's companion block) ---------------------------------
+
+
+def test_days_count_from_1970_and_a_missing_date_is_no_day() -> None:
+    days = pointlayer.day_numbers(
+        pd.Series(["1970-01-01", "1970-01-02", "2012-01-24", None, "not a date", "1960-05-01"])
+    )
+    assert days.dtype == np.uint16
+    # 2012-01-24: 42 years after 1970-01-01 with 10 leap days, plus 23 days
+    assert days.tolist() == [0, 1, 42 * 365 + 10 + 23, 65535, 65535, 0]
+    assert pointlayer.day_numbers(pd.Series(["2149-06-05", "2200-01-01"])).tolist() == [
+        65534,
+        65534,
+    ]
+
+
+def test_the_days_block_layout_is_the_documented_one() -> None:
+    data = pointlayer.encode_days(np.array([3, 65535]), np.array([0, 7]))
+    assert data[:4] == b"ATD1"
+    assert int.from_bytes(data[4:8], "little") == 2
+    assert len(data) == 8 + 4 * 2
+    assert np.frombuffer(data, "<u2", 2, 8).tolist() == [3, 65535]
+    assert np.frombuffer(data, "<u2", 2, 12).tolist() == [0, 7]
+    back = pointlayer.decode_days(data)
+    assert back["first"].tolist() == [3, 65535] and back["length"].tolist() == [0, 7]
+    with pytest.raises(ValueError, match="differ in length"):
+        pointlayer.encode_days(np.array([1, 2]), np.array([0]))
+    with pytest.raises(ValueError, match="not an ATD1"):
+        pointlayer.decode_days(b"ATM1" + data[4:])
+
+
+def test_each_points_days_follow_the_blocks_order() -> None:
+    events = frame(
+        [
+            ("small", "insurgency", 14.0, -1.0, 0),
+            ("unlocated", "insurgency", None, None, 5),
+            ("big", "insurgency", 14.1, -1.1, 200),
+            ("coup", "coup-successful", 12.6, -8.0, 0),
+        ]
+    )
+    events["date"] = pd.to_datetime(["2020-01-01", "2020-02-01", "2020-03-01", "2020-08-18"])
+    events["date_end"] = pd.to_datetime([None, None, "2020-03-05", "2020-08-17"])
+    block = event_block(events)
+    days = pointlayer.point_days(events, block)
+    back = pointlayer.decode_days(days.data)
+    first = pointlayer.day_numbers(events["date"]).tolist()
+    by_id = dict(zip(events["id"], first, strict=True))
+    assert block.ids.tolist() == ["big", "small", "coup"]  # the largest first, coups last
+    assert back["first"].tolist() == [by_id["big"], by_id["small"], by_id["coup"]]
+    # a missing end, or an end before the start: one day
+    assert back["length"].tolist() == [4, 0, 0]
+    assert len(days.data) == 8 + 4 * len(block)
+    assert (
+        days.token
+        != pointlayer.point_days(
+            events.assign(date=events["date"] + pd.Timedelta(days=1)), block
+        ).token
+    )
+
+
+def test_the_layer_carries_the_days_inline_or_by_url() -> None:
+    events = frame([("a", "insurgency", 14.0, -1.0, 0)])
+    events["date"] = pd.to_datetime(["2020-01-01"])
+    block = event_block(events)
+    days = pointlayer.point_days(events, block)
+    inline = pointlayer.layer_options(block, "en", False, days=days)
+    assert inline["daysToken"] == days.token
+    assert base64.b64decode(inline["days"]) == days.data
+    served = pointlayer.layer_options(block, "en", False, days=days, days_url="/media/d.bin")
+    assert served["daysUrl"] == "/media/d.bin" and "days" not in served
+    assert "daysToken" not in pointlayer.layer_options(block, "en", False)

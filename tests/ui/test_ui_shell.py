@@ -52,3 +52,56 @@ def test_inside_the_navigation_nothing_happens(legacy_flag, monkeypatch) -> None
     shell.ensure_app_shell()
     assert reruns == []
     assert PagesManager.uses_pages_directory is False
+
+
+def test_the_server_start_leaves_the_legacy_mode_before_any_session(
+    legacy_flag, monkeypatch
+) -> None:
+    # dashboard.py's lifespan hook: a first request to a deep link then needs no rerun.
+    import asyncio
+    import importlib.util
+    import threading
+
+    spec = importlib.util.spec_from_file_location("dashboard_under_test", DASHBOARD)
+    assert spec is not None and spec.loader is not None
+    dashboard = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(dashboard)
+    monkeypatch.setattr(dashboard, "_warm_up", lambda: None)
+    PagesManager.uses_pages_directory = None  # a fresh server process
+
+    async def start() -> None:
+        async with dashboard.lifespan(None):
+            PagesManager(str(DASHBOARD))  # the first session's pages manager
+            assert PagesManager.uses_pages_directory is False
+
+    # In a thread of its own: a browser test earlier in the session may leave an event loop
+    # running in the main thread (Playwright's sync API).
+    errors: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            asyncio.run(start())
+        except BaseException as err:  # noqa: BLE001 - re-raised below, in the test
+            errors.append(err)
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join(30)
+    assert not errors, errors
+    assert not shell.in_legacy_pages_mode()
+
+
+def test_the_app_scripts_hold_no_bare_string_streamlit_would_print():
+    # Streamlit's "magic" writes every bare expression of a script onto the page (a
+    # docstring after a constant once appeared above the Data page); the module's own
+    # docstring is the only one it skips.
+    import ast
+
+    for script in (DASHBOARD, *sorted((DASHBOARD.parent / "pages").glob("*.py"))):
+        body = ast.parse(script.read_text(encoding="utf-8")).body
+        bare = [
+            node.lineno
+            for node in body[1:]
+            if isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant)
+        ]
+        assert not bare, f"{script.name}: bare strings at lines {bare}"

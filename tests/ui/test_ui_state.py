@@ -36,9 +36,12 @@ MODULE_PAGES: dict[str, frozenset[str]] = {
     "geo/ui/places.py": frozenset({state.MAP}),
     "geo/ui/mapdata.py": frozenset({state.MAP}),
     "geo/ui/signals.py": frozenset({state.CHANGES}),
+    "geo/ui/figures.py": frozenset({state.MAP, state.ANALYSIS, state.CHANGES}),
     "geo/ui/analysis.py": frozenset({state.ANALYSIS}),
     "geo/ui/analysis_page.py": frozenset({state.ANALYSIS}),
+    "geo/ui/analysis_rates.py": frozenset({state.ANALYSIS}),
     "geo/ui/data.py": frozenset({state.DATA}),
+    "geo/ui/access.py": frozenset({state.DATA}),
     "geo/ui/acled_update.py": frozenset({state.DATA}),
     "geo/ui/facts.py": frozenset({state.MAP, state.TIMELINE, state.CHARTER}),
 }

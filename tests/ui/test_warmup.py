@@ -48,18 +48,24 @@ def test_the_first_map_analysis_and_changes_pages_find_what_the_warm_up_prepared
 ) -> None:
     calls: Counter = Counter()
     counted(monkeypatch, calls, mapdata, "event_block")
+    counted(monkeypatch, calls, mapdata, "point_days")
     counted(monkeypatch, calls, ui_events, "filter_mask")
     counted(monkeypatch, calls, analysis, "prepare")
     counted(monkeypatch, calls, analysis, "trend_cube")
+    counted(monkeypatch, calls, analysis, "before_after_arrays")
+    counted(monkeypatch, calls, analysis, "admin1_sums")
     counted(monkeypatch, calls, signals, "change_table")
     for _name, step in warmup._STEPS:
         step()
     prepared = dict(calls)
     assert prepared == {
         "event_block": 1,
+        "point_days": 1,
         "filter_mask": 1,
         "prepare": 1,
         "trend_cube": 1,
+        "before_after_arrays": 1,
+        "admin1_sums": 2,  # the filter's period, and the empty table of a year without units
         "change_table": 2,
     }  # regions and countries
 
@@ -70,6 +76,11 @@ def test_the_first_map_analysis_and_changes_pages_find_what_the_warm_up_prepared
     at.switch_page("pages/analysis.py")
     at.run()
     assert not at.exception
+    at = AppTest.from_file(DASHBOARD, default_timeout=120)
+    at.query_params["section"] = "all"  # every section of the page, on their defaults
+    at.switch_page("pages/analysis.py")
+    at.run()
+    assert not at.exception and len(at.header) == 6
     at = AppTest.from_file(DASHBOARD, default_timeout=120)
     at.switch_page("pages/changes.py")
     at.run()

@@ -50,6 +50,7 @@ from geo.io.store import (
     DatasetInfo,
     Store,
     attribution,
+    open_store,
     row_hash,
 )
 from geo.model.events import RowProblem
@@ -613,7 +614,7 @@ def prepare(
         )
     dataset = (dataset or "").strip().lower() or None
     size = path.stat().st_size
-    store = store or Store()
+    store = store or open_store()
     order_source = "chosen" if date_order else ""
     try:
         while True:
@@ -943,7 +944,7 @@ def _status(events: pd.DataFrame, stored: pd.DataFrame) -> pd.Series:
 
 def commit(plan: ImportPlan, store: Store | None = None, progress: Progress | None = None) -> int:
     """Write the plan's new and updated events in one transaction; returns rows written."""
-    store = store or Store()
+    store = store or open_store()
     info = plan.info()
     info = DatasetInfo(
         info.name,

@@ -9,6 +9,10 @@
  * `perKm2` km², its true ground area at its latitude (geo/render/densitylayer.py computes it
  * the same way): the fixed class bounds `bounds`, colours and labels `classes`.
  *
+ * When the map holds the events layer of the same block and mask, the hexagons count what
+ * that layer keeps (its mask and the time slider's period, keptFlags()), rebinned on each
+ * "atlaskept" event: a step of the time slider changes the hexagons without a rerun.
+ *
  * From `resolveZoom` on it draws nothing (the events layer, given minZoom, draws each event).
  * A legend control gives the classes, the hexagons' size at the map's centre, and the zoom
  * where the events appear. A click on a hexagon zooms in on it (reported to the app as a
@@ -72,6 +76,8 @@
       this._block = null;
       this._mask = null;
       this._bins = null;
+      this._flags = null;
+      this._source = null;
       this._hover = null;
     },
 
@@ -93,20 +99,44 @@
       map.addLayer(this._hitArea);
       this._legend = this._makeLegend().addTo(map);
       map.on("moveend", this._updateLegend, this);
+      map.on("atlaskept", this._onKept, this);
       var self = this;
       L.AtlasPoints.load(this.options).then(function (parts) {
+        if (self._source) { return; }  // the events layer's kept set came first
         self._block = parts.block;
         self._mask = parts.mask;
         self._bins = null;
         self._painted = null;
         if (self._map) { self._update(); self._updateLegend(); }
       });
+      map.eachLayer(function (layer) {  // an events layer that already has its block
+        if (layer instanceof L.AtlasPoints && layer._block) { self._onKept({layer: layer}); }
+      });
+    },
+
+    /* The events layer of the same block and mask kept another set (a new period): bin
+       what it keeps. */
+    _onKept: function (e) {
+      var layer = e.layer, o = this.options;
+      if (!layer || layer.options.token !== o.token
+          || (layer.options.maskToken || null) !== (o.maskToken || null) || !layer._block) {
+        return;
+      }
+      this._source = layer;
+      this._block = layer._block;
+      this._mask = null;
+      this._flags = layer.keptFlags();
+      this._bins = null;
+      this._painted = null;
+      if (this._map) { this._update(); this._updateLegend(); }
     },
 
     onRemove: function (map) {
       if (this._hitArea) { map.removeLayer(this._hitArea); this._hitArea = null; }
       if (this._legend) { this._legend.remove(); this._legend = null; }
       map.off("moveend", this._updateLegend, this);
+      map.off("atlaskept", this._onKept, this);
+      this._source = null;
       L.Renderer.prototype.onRemove.call(this, map);
     },
 
@@ -155,10 +185,11 @@
     _bin: function (zoom) {
       var t0 = window.performance.now();
       var block = this._block, n = block.n, wx = block.wx, wy = block.wy;
-      var bits = this._mask ? this._mask.bits : null;
+      var bits = this._mask ? this._mask.bits : null, flags = this._flags || null;
       var scale = Math.pow(2, zoom), r = this.options.radius;
       var index = new Map(), rows = [], cols = [], counts = [], counted = 0;
       for (var i = 0; i < n; i++) {
+        if (flags !== null && !flags[i]) { continue; }
         if (bits !== null && !((bits[i >> 3] >> (i & 7)) & 1)) { continue; }
         var px = wx[i] * scale, py = wy[i] * scale;
         // Axial coordinates of pointy-top hexagons, rounded through cube coordinates.

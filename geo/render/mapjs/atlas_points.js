@@ -27,6 +27,18 @@
  * the filters keep comes as a mask of one bit per point (`maskToken` with `mask` inline or
  * `maskUrl`), so a filter change fetches n / 8 bytes, not a new block.
  *
+ * Time (the time slider, geo/render/mapjs/atlas_time.js): with `daysToken` and `days` inline
+ * or `daysUrl` (gzip), the layer reads each point's first day and length (ATD1, see
+ * pointlayer.py) once per token; setTimeWindow({from, to}) (days since 1970-01-01,
+ * inclusive; null: every date) then keeps the points of the mask whose days overlap it.
+ * What is kept (mask and window) is one set, for this layer and any other reading the same
+ * block (e.g. a density view): layer.keptIndices() (Int32Array of block indices),
+ * layer.keptFlags() (Uint8Array, 1 = kept, or null: every point), layer.keptCounts()
+ * ({count, byLayer}), and the map event "atlaskept" {layer, count, byLayer} fired whenever
+ * that set changes (new data, mask or window). The map event "atlaspointsready" {layer}
+ * fires once a layer has its block (and days): layer.daySpan() then gives the first and last
+ * day of the points the mask keeps (null without days).
+ *
  * After each paint, window.atlasPointStats = {paints, drawn, drawnByLayer, bubbles, total
  * (points the mask keeps), blockSize, token, maskToken, lastPaint} (used by the tests and the
  * benchmark); `kept` counts the view changes that needed no paint (the view stayed inside
@@ -38,6 +50,8 @@
 
   var MAGIC = "ATP1";
   var MASK_MAGIC = "ATM1";
+  var DAYS_MAGIC = "ATD1";
+  var NO_DAY = 65535;
   var HEADER_BYTES = 8;
   var CELL_PX = 32;           // hit-test grid cell: larger than any mark's reach
   var TAU = 2 * Math.PI;
@@ -72,6 +86,7 @@
   var cache = {};  // token -> block, so a rerun that keeps the same events decodes nothing
   var masks = {};  // mask token -> mask
   var pending = {};  // token -> the block's download started by L.AtlasPoints.prefetch
+  var dayBlocks = {};  // days token -> days
   var loading = {};  // token -> the block or mask being read (shared by L.AtlasPoints.load)
 
   /* The bytes at `url`; `encoding` "gzip": the server sent them compressed once per state of
@@ -106,6 +121,16 @@
     return {n: n, bits: bits, count: count};
   }
 
+  /* An ATD1 block: each point's first day (since 1970-01-01, 65535: none) and length. */
+  function readDays(buffer) {
+    var head = new Uint8Array(buffer, 0, HEADER_BYTES);
+    var magic = String.fromCharCode(head[0], head[1], head[2], head[3]);
+    if (magic !== DAYS_MAGIC) { throw new Error("atlas points: not an ATD1 block"); }
+    var n = new DataView(buffer).getUint32(4, true);
+    return {n: n, first: new Uint16Array(buffer, HEADER_BYTES, n),
+            length: new Uint16Array(buffer, HEADER_BYTES + 2 * n, n)};
+  }
+
   function stats(update) {
     var s = window.atlasPointStats || {paints: 0, drawn: 0, total: 0, token: null,
                                        lastPaint: 0};
@@ -130,7 +155,8 @@
       cluster: false, clusterRadius: 60, clusterMaxZoom: 10,
       clusterFill: "#555555", clusterText: "#ffffff", locale: "en-GB",
       styles: [], token: "", data: null, url: null, maskToken: null, mask: null,
-      maskUrl: null, hitLabel: "{n}", bubbleLabel: "{n}",
+      maskUrl: null, daysToken: null, days: null, daysUrl: null,
+      hitLabel: "{n}", bubbleLabel: "{n}",
       minZoom: 0  // below it nothing is drawn (the density view shows hexagons there)
     },
 
@@ -138,6 +164,9 @@
       L.Renderer.prototype.initialize.call(this, options);
       this._block = null;
       this._mask = null;
+      this._days = null;
+      this._window = null;
+      this._kept = undefined;  // undefined: to compute; null: every point
       this._drawn = null;
       this._bubbles = [];
       this._hover = null;
@@ -164,6 +193,7 @@
     },
 
     onRemove: function (map) {
+      map.fire("atlaspointsremove", {layer: this});
       if (this._hitArea) { map.removeLayer(this._hitArea); this._hitArea = null; }
       L.Renderer.prototype.onRemove.call(this, map);
     },
@@ -205,19 +235,119 @@
             return remember(masks, o.maskToken, readMask(buffer));
           }));
       }
-      Promise.all([block, mask]).then(function (parts) {
-        if (parts[1] && parts[1].n !== parts[0].n) {
-          throw new Error("atlas points: the mask does not fit the block");
+      var days = null;
+      if (o.daysToken) {
+        days = dayBlocks[o.daysToken] ? Promise.resolve(dayBlocks[o.daysToken])
+          : (o.days ? Promise.resolve(decodeBase64(o.days)) : fetched(o.daysUrl, "gzip")).then(
+            function (buffer) { return remember(dayBlocks, o.daysToken, readDays(buffer)); });
+      }
+      Promise.all([block, mask, days]).then(function (parts) {
+        if ((parts[1] && parts[1].n !== parts[0].n) || (parts[2] && parts[2].n !== parts[0].n)) {
+          throw new Error("atlas points: the mask or the days do not fit the block");
         }
-        self._setBlock(parts[0], parts[1]);
+        self._setBlock(parts[0], parts[1], parts[2]);
       }).catch(function (err) { stats({error: String(err)}); });
     },
 
-    _setBlock: function (block, mask) {
+    _setBlock: function (block, mask, days) {
       this._block = block;
       this._mask = mask;
+      this._days = days || null;
+      this._kept = undefined;
       this._painted = null;
-      if (this._map) { this._update(); }
+      if (this._map) {
+        this._map.fire("atlaspointsready", {layer: this});
+        this._keptChanged();
+        this._update();
+      }
+    },
+
+    /* The period drawn: {from, to} in days since 1970-01-01, inclusive; null: every date. */
+    setTimeWindow: function (win) {
+      var next = win ? {from: win.from, to: win.to} : null, cur = this._window;
+      if ((next === null && cur === null) ||
+          (next && cur && next.from === cur.from && next.to === cur.to)) { return this; }
+      this._window = next;
+      this._kept = undefined;
+      this._painted = null;
+      if (this._map && this._block) { this._keptChanged(); this._update(); }
+      return this;
+    },
+
+    timeWindow: function () { return this._window; },
+
+    /* Whether each point is kept (mask and period), or null when every point is. */
+    keptFlags: function () {
+      if (this._kept !== undefined) { return this._kept; }
+      var block = this._block, win = this._days ? this._window : null;
+      if (!block || (!this._mask && !win)) { this._kept = null; return null; }
+      var n = block.n, kept = new Uint8Array(n), count = 0;
+      var bits = this._mask ? this._mask.bits : null;
+      var first = win ? this._days.first : null, len = win ? this._days.length : null;
+      for (var i = 0; i < n; i++) {
+        if (bits !== null && !((bits[i >> 3] >> (i & 7)) & 1)) { continue; }
+        if (win !== null) {
+          var d = first[i];
+          if (d === NO_DAY || d > win.to || d + len[i] < win.from) { continue; }
+        }
+        kept[i] = 1; count++;
+      }
+      this._kept = kept;
+      this._keptCount = count;
+      return kept;
+    },
+
+    /* The block indices of the points kept, in drawing order. */
+    keptIndices: function () {
+      var block = this._block;
+      if (!block) { return new Int32Array(0); }
+      var kept = this.keptFlags(), n = block.n;
+      if (kept === null) {
+        var all = new Int32Array(n);
+        for (var j = 0; j < n; j++) { all[j] = j; }
+        return all;
+      }
+      var out = new Int32Array(this._keptCount), c = 0;
+      for (var i = 0; i < n; i++) { if (kept[i]) { out[c++] = i; } }
+      return out;
+    },
+
+    /* How many points are kept, in all and by layer (whatever the view). */
+    keptCounts: function () {
+      var block = this._block, byLayer = {}, count = 0;
+      if (!block) { return {count: 0, byLayer: byLayer}; }
+      var kept = this.keptFlags(), st = block.style, styles = this.options.styles;
+      var byStyle = new Int32Array(256);
+      for (var i = 0; i < block.n; i++) {
+        if (kept === null || kept[i]) { byStyle[st[i]]++; }
+      }
+      for (var k = 0; k < 256; k++) {
+        if (!byStyle[k]) { continue; }
+        var layer = (styles[k] || {}).layer;
+        byLayer[layer] = (byLayer[layer] || 0) + byStyle[k];
+        count += byStyle[k];
+      }
+      return {count: count, byLayer: byLayer};
+    },
+
+    /* First and last day of the points the mask keeps (null: no days, or no point). */
+    daySpan: function () {
+      var block = this._block, days = this._days;
+      if (!block || !days) { return null; }
+      var bits = this._mask ? this._mask.bits : null, lo = Infinity, hi = -Infinity;
+      for (var i = 0; i < block.n; i++) {
+        if (bits !== null && !((bits[i >> 3] >> (i & 7)) & 1)) { continue; }
+        var d = days.first[i];
+        if (d === NO_DAY) { continue; }
+        if (d < lo) { lo = d; }
+        if (d + days.length[i] > hi) { hi = d + days.length[i]; }
+      }
+      return lo <= hi ? {from: lo, to: hi} : null;
+    },
+
+    _keptChanged: function () {
+      var counts = this.keptCounts();
+      this._map.fire("atlaskept", {layer: this, count: counts.count, byLayer: counts.byLayer});
     },
 
     _updatePaths: function () {},
@@ -276,9 +406,9 @@
       var x = new Float32Array(n), y = new Float32Array(n);
       var visible = new Int32Array(n), count = 0;
       var minX = b.min.x - 32, minY = b.min.y - 32, maxX = b.max.x + 32, maxY = b.max.y + 32;
-      var bits = this._mask ? this._mask.bits : null;
+      var kept = this.keptFlags();
       for (var i = 0; i < n; i++) {
-        if (bits !== null && !((bits[i >> 3] >> (i & 7)) & 1)) { continue; }
+        if (kept !== null && !kept[i]) { continue; }
         var px = wx[i] * scale - origin.x, py = wy[i] * scale - origin.y;
         if (px < minX || px > maxX || py < minY || py > maxY) { continue; }
         x[i] = px; y[i] = py; visible[count++] = i;
@@ -299,8 +429,9 @@
       var s = window.atlasPointStats || {paints: 0};
       stats({paints: (s.paints || 0) + 1, drawn: singles.length, bubbles: this._bubbles.length,
              drawnByLayer: byLayer, drawnByDataset: byDataset,
-             total: this._mask ? this._mask.count : n, blockSize: n,
+             total: kept === null ? n : this._keptCount, blockSize: n,
              token: this.options.token, maskToken: this.options.maskToken || null,
+             window: this._window,
              lastPaint: window.performance.now()});
     },
 
@@ -440,7 +571,23 @@
       this._hitArea.setTooltipContent(this._tooltipElement(text));
     },
 
+    /* Sends `properties` back to the server as streamlit-folium sends a click (the page
+       reads last_active_drawing.properties), e.g. the time slider's period. */
+    sendBack: function (properties) {
+      if (!this._hitArea || !this._map) { return false; }
+      var centre = this._map.getCenter();
+      this._hitArea.fire("click", {
+        latlng: centre, sent: true,
+        layer: {toGeoJSON: function () {
+          return {type: "Feature", properties: properties,
+                  geometry: {type: "Point", coordinates: [centre.lng, centre.lat]}};
+        }}
+      });
+      return true;
+    },
+
     _onHitClick: function (e) {
+      if (e.sent) { return; }  // sendBack: not a click on the map
       var hits = this._hitsAt(e.layerPoint);
       if (hits[0] === -1) {  // a bubble: zoom in on it, nothing is selected
         var bubble = this._bubbleAt(e.layerPoint);

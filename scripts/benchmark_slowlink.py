@@ -1,0 +1,308 @@
+"""The map over a slow link: plain ``streamlit run`` and the team deployment side by side.
+
+Issue #16 item 3: over an emulated 400 kbit/s link with 400 ms round trips, the map of the
+curated data must be shown in under 20 s on a first visit and under 8 s on a later one, in
+the documented deployment (``deploy/``: nginx in front of the app, compressing and caching).
+
+For each setup (``plain``: the app as ``make run`` serves it; ``proxy``: the same app behind
+nginx with ``deploy/nginx/sahel-atlas.conf``, and the server's websocket compression on, as
+``deploy/compose.yaml`` runs it), in Debian Chromium with DevTools' network emulation
+(``Network.emulateNetworkConditions``: latency, download and upload throughput):
+
+* ``first_s``: a first visit (a new browser profile: empty HTTP cache), from navigation until
+  the map's event layer has painted the curated events;
+* ``later_s``: a later visit in the same profile (its HTTP cache kept), a new tab;
+* ``http_kb`` / ``ws_kb``: kilobytes received over HTTP (encoded, as on the wire) and over
+  the websocket during each visit.
+
+Medians and spreads of ``--repeats`` runs. nginx comes from Debian (``make nginx``).
+
+    python -m scripts.benchmark_slowlink [--repeats 3] [--kbit 400] [--rtt-ms 400]
+        [--setups plain proxy] [--out artifacts/benchmark_slowlink.json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import tempfile
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from tests.browser.server import free_port, streamlit_server
+
+REPO = Path(__file__).resolve().parents[1]
+ARTIFACTS = REPO / "artifacts"
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+NGINX_TEMPLATE = REPO / "deploy" / "nginx" / "sahel-atlas.conf"
+NGINX = os.environ.get("NGINX", "/usr/sbin/nginx")
+
+TEAM_ENV = {
+    "STREAMLIT_SERVER_ENABLE_WEBSOCKET_COMPRESSION": "true",
+    "SAHEL_ATLAS_ROLE_HEADER": "X-Sahel-Atlas-Role",
+}
+"""The app's settings in deploy/compose.yaml (kept equal by tests/test_deploy.py)."""
+
+PAINTED_JS = """() => {
+  for (const frame of Array.from(document.querySelectorAll('iframe'))) {
+    try {
+      const s = frame.contentWindow && frame.contentWindow.atlasPointStats;
+      if (s && s.drawn > 0) return true;
+    } catch (e) { /* another origin */ }
+  }
+  return false;
+}"""
+"""True once the map's event layer (geo/render/mapjs/atlas_points.js) has painted events."""
+
+
+def log(text: str) -> None:
+    print(f"[{time.strftime('%H:%M:%S')}] {text}", flush=True)
+
+
+USERS = {"amina": ("editor", "amina-pass"), "bakary": ("reader", "bakary-pass")}
+"""The benchmark's (and tests') sign-in: user -> (role, password)."""
+
+
+def write_access(directory: Path, users: dict[str, tuple[str, str]] = USERS) -> None:
+    """users.htpasswd (nginx's ``{PLAIN}`` scheme: a throwaway test file) and editors.map."""
+    directory.mkdir(parents=True, exist_ok=True)
+    (directory / "users.htpasswd").write_text(
+        "".join(f"{name}:{{PLAIN}}{password}\n" for name, (_, password) in users.items()),
+        encoding="utf-8",
+    )
+    (directory / "editors.map").write_text(
+        "".join(f"{name} editor;\n" for name, (role, _) in users.items() if role == "editor"),
+        encoding="utf-8",
+    )
+
+
+def basic_auth(user: str) -> str:
+    import base64
+
+    token = base64.b64encode(f"{user}:{USERS[user][1]}".encode()).decode()
+    return f"Basic {token}"
+
+
+def nginx_conf(template: Path, listen: int, upstream: str, work: Path) -> Path:
+    """The deployment's nginx configuration with this run's ports and a temporary prefix
+    (the template's ``listen 8080`` and ``server app:8501`` become loopback ports)."""
+    text = template.read_text(encoding="utf-8")
+    text = text.replace("listen 8080;", f"listen 127.0.0.1:{listen};")
+    write_access(work / "access")
+    text = text.replace("server app:8501;", f"server {upstream};")
+    text = text.replace("/var/cache/nginx/sahel-atlas", str(work / "cache"))
+    text = text.replace("/etc/nginx/sahel-atlas", str(work / "access"))
+    # Started by root (CI), nginx would hand its workers to "nobody", who cannot reach a
+    # private temporary directory: this throwaway server's workers keep the caller's user.
+    user = "user root;" if os.geteuid() == 0 else ""
+    main = f"""
+{user}
+load_module /usr/lib/nginx/modules/ngx_http_brotli_filter_module.so;
+worker_processes 1;
+pid {work}/nginx.pid;
+error_log {work}/error.log;
+events {{ worker_connections 256; }}
+http {{
+  include /etc/nginx/mime.types;
+  access_log {work}/access.log;
+  client_body_temp_path {work}/body;
+  proxy_temp_path {work}/proxy;
+  fastcgi_temp_path {work}/fastcgi;
+  uwsgi_temp_path {work}/uwsgi;
+  scgi_temp_path {work}/scgi;
+{text}
+}}
+"""
+    path = work / "nginx.conf"
+    path.write_text(main, encoding="utf-8")
+    return path
+
+
+@contextmanager
+def nginx(upstream_url: str, work: Path) -> Iterator[str]:
+    """nginx with the deployment's configuration in front of ``upstream_url``."""
+    port = free_port()
+    conf = nginx_conf(NGINX_TEMPLATE, port, upstream_url.removeprefix("http://"), work)
+    proc = subprocess.Popen([NGINX, "-c", str(conf), "-p", str(work), "-g", "daemon off;"])
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 20
+        while True:
+            request = urllib.request.Request(
+                f"{url}/_stcore/health", headers={"Authorization": basic_auth("bakary")}
+            )
+            try:
+                with urllib.request.urlopen(request, timeout=2) as resp:
+                    if resp.status == 200:
+                        break
+            except OSError:
+                pass
+            if proc.poll() is not None or time.monotonic() > deadline:
+                error = (work / "error.log").read_text() if (work / "error.log").exists() else ""
+                raise RuntimeError(f"nginx did not start: {error[-2000:]}")
+            time.sleep(0.2)
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+class Traffic:
+    """Bytes a page receives over HTTP (on the wire) and over its websockets."""
+
+    def __init__(self, cdp: Any) -> None:
+        self.http = 0
+        self.ws = 0
+        cdp.on("Network.loadingFinished", self._http)
+        cdp.on("Network.webSocketFrameReceived", self._ws)
+
+    def _http(self, event: dict) -> None:
+        self.http += int(event.get("encodedDataLength", 0))
+
+    def _ws(self, event: dict) -> None:
+        self.ws += len(event.get("response", {}).get("payloadData", ""))
+
+
+def emulate(page: Any, kbit: float, rtt_ms: float) -> Traffic:
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("Network.enable")
+    cdp.send(
+        "Network.emulateNetworkConditions",
+        {
+            "offline": False,
+            "latency": rtt_ms,
+            "downloadThroughput": kbit * 1000 / 8,
+            "uploadThroughput": kbit * 1000 / 8,
+        },
+    )
+    return Traffic(cdp)
+
+
+def visit(context: Any, url: str, kbit: float, rtt_ms: float, timeout_s: float) -> dict:
+    page = context.new_page()
+    traffic = emulate(page, kbit, rtt_ms)
+    start = time.perf_counter()
+    page.goto(url, wait_until="commit", timeout=timeout_s * 1000)
+    page.wait_for_function(PAINTED_JS, timeout=timeout_s * 1000, polling=100)
+    seconds = time.perf_counter() - start
+    page.wait_for_timeout(500)  # the run's last messages
+    out = {
+        "s": round(seconds, 2),
+        "http_kb": round(traffic.http / 1000, 1),
+        "ws_kb": round(traffic.ws / 1000, 1),
+    }
+    page.close()
+    return out
+
+
+def run_setup(
+    browser: Any, url: str, repeats: int, kbit: float, rtt_ms: float, timeout_s: float
+) -> list[dict]:
+    runs = []
+    for i in range(repeats):
+        context = browser.new_context(
+            viewport={"width": 1400, "height": 950},
+            http_credentials={"username": "bakary", "password": USERS["bakary"][1]},
+        )
+        try:
+            first = visit(context, url, kbit, rtt_ms, timeout_s)
+            later = visit(context, url, kbit, rtt_ms, timeout_s)
+        finally:
+            context.close()
+        row = {f"first_{k}": v for k, v in first.items()} | {
+            f"later_{k}": v for k, v in later.items()
+        }
+        log(f"    run {i + 1}: {row}")
+        runs.append(row)
+    return runs
+
+
+def summary(runs: list[dict]) -> dict:
+    return {
+        key: {
+            "median": statistics.median(r[key] for r in runs),
+            "min": min(r[key] for r in runs),
+            "max": max(r[key] for r in runs),
+        }
+        for key in runs[0]
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--kbit", type=float, default=400.0)
+    parser.add_argument("--rtt-ms", type=float, default=400.0)
+    parser.add_argument("--setups", nargs="+", default=["plain", "proxy"])
+    parser.add_argument("--timeout", type=float, default=300.0, help="seconds per visit")
+    parser.add_argument("--out", type=Path, default=ARTIFACTS / "benchmark_slowlink.json")
+    args = parser.parse_args(argv)
+    if "proxy" in args.setups and not Path(NGINX).exists():
+        parser.error(f"{NGINX} not found: `make nginx` installs it from Debian")
+    from playwright.sync_api import sync_playwright
+
+    work = Path(tempfile.mkdtemp(prefix="sahel-slowlink-"))
+    results: dict[str, Any] = {
+        "kbit": args.kbit,
+        "rtt_ms": args.rtt_ms,
+        "repeats": args.repeats,
+        "loadavg_start": os.getloadavg(),
+        "setups": {},
+    }
+    data_dir = work / "data"  # an empty store: the curated events
+    data_dir.mkdir()
+    try:
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+            try:
+                for setup in args.setups:
+                    env = {"SAHEL_ATLAS_DATA_DIR": str(data_dir)}
+                    if setup == "proxy":  # as deploy/compose.yaml runs the app
+                        env |= TEAM_ENV
+                    log(f"{setup}: {args.kbit:g} kbit/s, {args.rtt_ms:g} ms round trips")
+                    with streamlit_server(work / f"{setup}.log", env=env) as app_url:
+                        if setup == "proxy":
+                            (work / setup).mkdir()
+                            with nginx(app_url, work / setup) as url:
+                                runs = run_setup(
+                                    browser, url, args.repeats, args.kbit, args.rtt_ms, args.timeout
+                                )
+                        else:
+                            runs = run_setup(
+                                browser, app_url, args.repeats, args.kbit, args.rtt_ms, args.timeout
+                            )
+                    results["setups"][setup] = {"runs": runs, "summary": summary(runs)}
+            finally:
+                browser.close()
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+        results["loadavg_end"] = os.getloadavg()
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        args.out.write_text(json.dumps(results, indent=2), encoding="utf-8")
+    print("| setup | first visit (s) | later visit (s) | first HTTP / ws KB | later HTTP / ws KB |")
+    print("|---|---|---|---|---|")
+    for setup, result in results["setups"].items():
+        s = result["summary"]
+
+        def cell(key: str, s: dict = s) -> str:
+            return f"{s[key]['median']} [{s[key]['min']}-{s[key]['max']}]"
+
+        print(
+            f"| {setup} | {cell('first_s')} | {cell('later_s')} | "
+            f"{s['first_http_kb']['median']} / {s['first_ws_kb']['median']} | "
+            f"{s['later_http_kb']['median']} / {s['later_ws_kb']['median']} |"
+        )
+    print(f"raw figures: {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,181 @@
+"""geo.analysis.rates on a small hand-built fixture whose rates are worked out by hand."""
+
+from __future__ import annotations
+
+import math
+from datetime import date
+
+import numpy as np
+import pandas as pd
+
+from geo.analysis import measures as an
+from geo.analysis import rates
+from tests.analysis.test_analysis import CENTER, make
+
+UNITS = pd.DataFrame(
+    {
+        "iso3": ["NER", "NER", "BFA"],
+        "area_km2": [20_000, 500, 40_000],
+        "population": pd.array([2_000_000, 1_000_000, None], dtype="Int64"),
+        "census_year": pd.array([2012, 2012, None], dtype="Int64"),
+        "source": ["s", "s", ""],
+    },
+    index=pd.Index(["NE-A", "NE-B", "BF-C"], name="admin1_id"),
+)
+
+
+def test_unit_rates_by_hand():
+    counts = pd.DataFrame(
+        {"events": [10, 4], "fatalities_low": [30, 0], "fatalities_high": [50, 2]},
+        index=pd.Index(["NE-A", "BF-C"], name="admin1_id"),
+    )
+    table = rates.unit_rates(counts, UNITS)
+    assert table.index.tolist() == ["NE-A", "NE-B", "BF-C"]
+    assert table["events"].tolist() == [10, 0, 4]  # a unit with no event: 0
+    a = table.loc["NE-A"]
+    assert a["events_per_10k_km2"] == 5.0  # 10 / 20,000 km² x 10,000
+    assert a["fatalities_high_per_10k_km2"] == 25.0
+    assert a["events_per_100k"] == 0.5  # 10 / 2,000,000 x 100,000
+    assert a["fatalities_low_per_100k"] == 1.5
+    assert table.loc["NE-B", "events_per_100k"] == 0.0  # no event, known population
+    c = table.loc["BF-C"]
+    assert c["events_per_10k_km2"] == 1.0
+    assert math.isnan(c["events_per_100k"])  # no population figure: no rate, not 0
+
+
+def test_a_country_has_a_population_only_when_every_unit_has_one():
+    assert rates.place_context(UNITS, "NER") == (20_500, 3_000_000, [2012])
+    assert rates.place_context(UNITS.assign(area_km2=[20_000, 513, 40_000]), "NER")[0] == 20_500
+    assert rates.place_context(UNITS, "BFA") == (40_000, None, [])
+    assert rates.place_context(UNITS, "NE-B") == (500, 1_000_000, [2012])
+
+
+def _arrays():
+    df = make(
+        [
+            {
+                "date": "2023-01-05",
+                "country_iso3": "NER",
+                "admin1_id": "NE-A",
+                "actors": "JNIM",
+                "fatalities_low": 2,
+                "fatalities_high": 4,
+            },
+            {
+                "date": "2023-03-10",
+                "country_iso3": "NER",
+                "admin1_id": "NE-B",
+                "actors": "Ansarul Islam",
+                "fatalities_low": 1,
+                "fatalities_high": 1,
+            },
+            {"date": "2023-03-11", "country_iso3": "NER", "admin1_id": "", "actors": "JNIM"},
+            {
+                "date": "2023-02-01",
+                "country_iso3": "BFA",
+                "admin1_id": "BF-C",
+                "actors": "JNIM",
+                "fatalities_low": 10,
+                "fatalities_high": 12,
+            },
+        ]
+    )
+    return an.prepare(df, CENTER)
+
+
+def test_compare_sides_over_the_same_months_by_hand():
+    arrays = _arrays()
+    mask = np.ones(arrays.size, dtype=bool)
+    span = rates.month_span(arrays, mask, None, None)
+    niger = rates.compare_side(arrays, mask, UNITS, "NER", span)
+    burkina = rates.compare_side(arrays, mask, UNITS, "BF-C", span)
+    # a country counts its events with or without a unit
+    assert (niger.events, niger.fatalities_low, niger.fatalities_high) == (3, 3, 5)
+    assert niger.rates["events_per_100k"] == 0.1  # 3 / 3,000,000 x 100,000
+    assert niger.rates["events_per_10k_km2"] == 3 * 10_000 / 20_500
+    assert (burkina.events, burkina.fatalities_high) == (1, 12)
+    assert math.isnan(burkina.rates["events_per_100k"])
+    assert burkina.population is None
+    # the same months on both sides, quiet months at 0
+    months = [d.strftime("%Y-%m") for d in niger.monthly["month"]]
+    assert months == ["2023-01", "2023-02", "2023-03"]
+    assert months == [d.strftime("%Y-%m") for d in burkina.monthly["month"]]
+    assert niger.monthly["events"].tolist() == [1, 0, 2]
+    assert burkina.monthly["fatalities_high"].tolist() == [0, 12, 0]
+    assert niger.actors["actor"].tolist() == ["JNIM", "Ansarul Islam"]
+    assert niger.actors["events"].tolist() == [2, 1]
+    shown = rates.side_actors_view(niger.actors, "fr")
+    assert shown.columns.tolist() == ["Acteur", "Événements", "Morts"]
+    assert shown["Morts"].tolist() == ["2–4", "1–1"]
+
+
+def test_the_span_is_the_filters_dates_when_set():
+    arrays = _arrays()
+    mask = np.ones(arrays.size, dtype=bool)
+    span = rates.month_span(arrays, mask, date(2022, 12, 1), date(2023, 1, 31))
+    side = rates.compare_side(arrays, mask, UNITS, "NE-A", span)
+    assert [d.strftime("%Y-%m") for d in side.monthly["month"]] == ["2022-12", "2023-01"]
+    assert side.monthly["events"].tolist() == [0, 1]
+    assert rates.month_span(arrays, np.zeros(arrays.size, dtype=bool), None, None) is None
+
+
+def test_the_app_units_give_rates_for_every_unit_with_a_figure():
+    from geo.io.population import load_population
+
+    units = load_population()
+    table = rates.unit_rates(pd.DataFrame(columns=list(rates.SUMS)), units)
+    assert len(table) == 30
+    assert table["events_per_100k"].notna().sum() == units["population"].notna().sum()
+    assert (table["events_per_10k_km2"] == 0).all()
+
+
+def _named_units() -> pd.DataFrame:
+    return UNITS.assign(name_en=["Alpha", "Beta", "Gamma"], name_fr=["Alpha", "Bêta", "Gamma"])
+
+
+def test_the_readers_tables_per_area_and_per_capita():
+    counts = pd.DataFrame(
+        {"events": [10, 4, 1], "fatalities_low": [0, 0, 0], "fatalities_high": [0, 0, 0]},
+        index=pd.Index(["NE-A", "BF-C", "NE-B"], name="admin1_id"),
+    )
+    table = rates.unit_rates(counts, _named_units())
+    area = rates.rates_view(table, "fr", "area")
+    assert area["Région"].tolist() == ["Bêta", "Alpha", "Gamma"]  # 20, 5 and 1 per 10,000 km²
+    assert area["Événements pour 10\u00a0000\u00a0km²"].tolist() == [20.0, 5.0, 1.0]
+    people = rates.rates_view(table, "en", "people")
+    assert people["Region"].tolist() == ["Alpha", "Beta"]  # Gamma has no figure
+    assert people["Population figure"].tolist() == ["2012 census", "2012 census"]
+    assert people["Events per 100,000 people"].tolist() == [0.5, 0.1]
+    assert rates.missing_names(table, "en") == ["Gamma"]
+    export = rates.rates_export(table, "en")
+    assert export.loc[export["admin1_id"] == "BF-C", "events_per_100k"].isna().all()
+
+
+def test_places_and_their_labels():
+    units = _named_units()
+    assert rates.place_options(units) == ["MLI", "BFA", "NER", "BF-C", "NE-A", "NE-B"]
+    assert rates.place_label(units, "NE-B", "fr") == "Bêta (Niger)"
+    assert rates.place_label(units, "BFA", "en") == "Burkina Faso"
+
+
+def test_source_lines_name_every_source_used_once_per_country():
+    provenance = {
+        "sources": {
+            "s": {
+                "census": "Niger 2012",
+                "publisher": "P",
+                "title": "T",
+                "url": "https://example.org/x",
+                "licence": "CC BY-SA",
+                "checked": "2026-12-03",
+            }
+        }
+    }
+    lines = rates.source_lines(provenance, UNITS, "fr")
+    assert lines == [
+        (
+            "Niger\u00a0: Niger 2012 — P, «\u00a0T\u00a0», https://example.org/x "
+            "(licence\u00a0: CC BY-SA\u00a0; consulté le 3 décembre 2026).",
+            "https://example.org/x",
+        )
+    ]

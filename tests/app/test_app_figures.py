@@ -1,0 +1,103 @@
+"""The PNG and SVG downloads of the map and of the charts in AppTest: each button is there
+and its deferred callable (run by Streamlit when the reader clicks) gives the file."""
+
+from __future__ import annotations
+
+import io
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+from PIL import Image
+from streamlit.runtime.media_file_manager import MediaFileManager
+from streamlit.testing.v1 import AppTest
+
+from geo.i18n.catalogue import translate
+
+ROOT = Path(__file__).resolve().parents[2]
+DASHBOARD = str(ROOT / "dashboard.py")
+
+
+@pytest.fixture
+def deferred(monkeypatch) -> dict[str, object]:
+    """The callables the download buttons registered, by file name."""
+    found: dict[str, object] = {}
+    original = MediaFileManager.add_deferred
+
+    def spy(self, data_callable, mimetype, coordinates, file_name=None, **kwargs):
+        found[file_name] = data_callable
+        return original(self, data_callable, mimetype, coordinates, file_name, **kwargs)
+
+    monkeypatch.setattr(MediaFileManager, "add_deferred", spy)
+    return found
+
+
+def _check_png(data: bytes) -> Image.Image:
+    image = Image.open(io.BytesIO(data))
+    image.load()
+    assert image.format == "PNG" and image.width > 600 and image.height > 400
+    return image
+
+
+def _check_svg(data: bytes, *texts: str) -> str:
+    root = ET.fromstring(data)
+    assert root.tag.endswith("svg")
+    text = data.decode("utf-8")
+    for expected in texts:
+        assert expected in text
+    return text
+
+
+@pytest.mark.parametrize(
+    ("lang", "title"),
+    [("en", "Sahel Atlas: events"), ("fr", "Atlas du Sahel : événements")],
+)
+def test_map_page_downloads_the_map_as_png_and_svg(deferred, lang, title):
+    at = AppTest.from_file(DASHBOARD, default_timeout=120)
+    at.query_params["lang"] = lang
+    at.run()
+    assert not at.exception
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert "Image (PNG)" in labels and "Image (SVG)" in labels
+    _check_png(deferred["sahel-atlas-map.png"]())
+    svg = _check_svg(deferred["sahel-atlas-map.svg"](), title, "Natural Earth")
+    assert "Filt" in svg  # the filters line ("Filters applied" / "Filtres appliqués")
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+@pytest.mark.parametrize(
+    ("section", "names"),
+    [
+        ("trends", ["trend-events", "trend-fatalities"]),
+        ("bands", ["distance-bands"]),
+        ("actors", ["top-actors", "victims"]),
+        ("before_after", ["before-after-events", "before-after-deaths"]),
+        ("regions", ["regions"]),
+    ],
+)
+def test_analysis_charts_download_as_png_and_svg(deferred, lang, section, names):
+    at = AppTest.from_file(str(ROOT / "pages" / "analysis.py"), default_timeout=120)
+    at.session_state["lang"] = lang  # the page run alone reads the language from the session
+    at.query_params["section"] = section
+    at.run()
+    assert not at.exception
+    for name in names:
+        _check_png(deferred[f"sahel-atlas-{name}.png"]())
+        filters = translate("exp_filters", lang, filters="").split(":")[0]
+        _check_svg(deferred[f"sahel-atlas-{name}.svg"](), filters)
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_change_levels_map_downloads_as_png_and_svg(deferred, lang):
+    at = AppTest.from_file(str(ROOT / "pages" / "changes.py"), default_timeout=120)
+    at.session_state["lang"] = lang
+    at.run()
+    assert not at.exception
+    _check_png(deferred["sahel-atlas-change-levels.png"]())
+    svg = _check_svg(
+        deferred["sahel-atlas-change-levels.svg"](),
+        translate("sg_map", lang),
+        translate("sg_no_event", lang),
+        "Natural Earth",
+    )
+    assert translate("exp_filters", lang, filters="").split(":")[0] in svg

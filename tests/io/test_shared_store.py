@@ -1,0 +1,335 @@
+"""The store chosen by one setting behaves the same on both backends: readers during an
+import, a second importer of the same dataset, the spatial queries; and what only the
+shared PostgreSQL/PostGIS store has (its server's health, the geometry in the database)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import tempfile
+import threading
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+import pytest
+from shapely.geometry import Point, box
+
+from geo.io.importers import commit, prepare
+from geo.io.store import DATABASE_URL_ENV, DatasetInfo, Store, StoreError, open_store
+
+FIX = Path(__file__).resolve().parents[1] / "fixtures"
+REPO = Path(__file__).resolve().parents[2]
+ACLED = FIX / "acled_labels.csv"
+UCDP = FIX / "GEDEvent_v25_1_sample.csv"
+
+
+@pytest.fixture()
+def store(backend) -> Store:
+    return open_store()
+
+
+def _info(name: str) -> DatasetInfo:
+    return DatasetInfo(name, "app", "1", "2024-01-01", f"{name}.csv", "", 0)
+
+
+_TEMPLATE: list[pd.DataFrame] = []
+
+
+def _events(
+    _store: Store, points: dict[str, tuple[float, float] | None], dataset: str = "mine"
+) -> pd.DataFrame:
+    """Events to write (model + timestamp + row_hash), one per id, at (lon, lat) or none."""
+    from geo.io.store import row_hash
+
+    if not _TEMPLATE:  # an event of the fixture as imported (checked against no store)
+        nowhere = Store(Path(tempfile.mkdtemp(prefix="sahel-atlas-empty-")))
+        _TEMPLATE.append(prepare(ACLED, store=nowhere).to_write.iloc[[0]])
+    template = _TEMPLATE[0]
+    rows = []
+    for number, (event_id, point) in enumerate(points.items()):
+        row = template.copy()
+        row["id"] = event_id
+        row["dataset"] = dataset
+        row["summary"] = f"event {number}"
+        row["longitude"], row["latitude"] = point if point else (float("nan"), float("nan"))
+        rows.append(row)
+    frame = pd.concat(rows, ignore_index=True)
+    return frame.assign(row_hash=row_hash(frame))
+
+
+def test_the_backend_is_chosen_by_one_setting(tmp_path, monkeypatch):
+    from geo.io.pgstore import PgStore
+
+    monkeypatch.setenv("SAHEL_ATLAS_DATA_DIR", str(tmp_path))
+    monkeypatch.delenv(DATABASE_URL_ENV, raising=False)
+    assert type(open_store()) is Store  # the default needs nothing
+    monkeypatch.setenv(DATABASE_URL_ENV, "postgresql://atlas:secret@db.example/atlas")
+    shared = open_store()
+    assert isinstance(shared, PgStore)
+    assert "secret" not in str(shared.path) and "atlas:***@db.example" in str(shared.path)
+    assert shared.directory.parent == tmp_path  # its read cache, on this machine
+    monkeypatch.setenv(DATABASE_URL_ENV, "postgresql://atlas@db/atlas?sslmode=require&password=pw1")
+    assert str(open_store().path) == "postgresql://atlas@db/atlas?sslmode=require&password=***"
+
+
+def test_a_reader_sees_the_state_before_an_import_until_it_commits(store):
+    commit(prepare(ACLED, store=store), store)
+    before = open_store()._load_sql(None)[1]
+    generation = store.generation()
+    seen: list = []
+
+    def read() -> None:  # another user's page, on its own connection
+        other = open_store()
+        seen.append((other._load_sql(None)[1], other.generation(), other.datasets()))
+
+    def halfway(_fraction: float, stage: str) -> None:
+        if stage == "writing" and not seen:
+            reader = threading.Thread(target=read)
+            reader.start()
+            reader.join(timeout=30)
+            assert not reader.is_alive(), "a reader waited for the import"
+
+    plan = prepare(UCDP, store=store)
+    store.write(plan.to_write, plan.info(), progress=halfway)
+    [(during, generation_during, datasets_during)] = seen
+    pd.testing.assert_frame_equal(during, before)
+    assert generation_during == generation
+    assert [d.name for d in datasets_during] == ["acled"]
+    assert {d.name for d in open_store().datasets()} == {"acled", "ucdp"}  # after the commit
+
+
+def test_a_second_importer_of_the_same_dataset_is_refused_with_a_clear_message(store):
+    commit(prepare(ACLED, store=store), store)
+    first = _events(store, {"x:1": (1.0, 14.0), "x:2": (2.0, 13.0)})
+    second = _events(store, {"x:3": (3.0, 12.0)})
+    refused: list[StoreError] = []
+
+    def halfway(_fraction: float, stage: str) -> None:
+        if stage == "writing" and not refused:
+            with pytest.raises(StoreError) as err:
+                open_store().write(second, _info("mine"))  # another user, the same dataset
+            refused.append(err.value)
+
+    store.write(first, _info("mine"), progress=halfway)
+    [err] = refused
+    assert err.health.kind == "busy"
+    assert str(err) == (
+        f"Another import, update or removal of the dataset mine is running on the event "
+        f"store {store.path}: nothing was changed; try again when it has finished."
+    )
+    stored = open_store().load_events()
+    assert set(stored.loc[stored["dataset"] == "mine", "id"]) == {"x:1", "x:2"}
+    # Once the first has finished, the second goes through.
+    assert open_store().write(second, _info("mine")) == 1
+    assert open_store().remove("mine") == 3
+
+
+def test_events_in_a_bounding_box(store):
+    assert store.events_in_bbox(-10, 0, 10, 20).empty  # no store yet
+    points = {
+        "p:in": (1.5, 12.5),
+        "p:west-edge": (1.0, 13.0),
+        "p:corner": (2.0, 14.0),
+        "p:out-east": (2.000001, 13.0),
+        "p:out-south": (1.5, 11.999999),
+        "p:none": None,
+    }
+    store.write(_events(store, points), _info("box"))
+    found = store.events_in_bbox(1.0, 12.0, 2.0, 14.0)
+    assert sorted(found["id"]) == ["p:corner", "p:in", "p:west-edge"]
+    # As load_events gives them: the same columns, dtypes and values.
+    whole = store.load_events().set_index("id").loc[found["id"]].reset_index()
+    pd.testing.assert_frame_equal(found.reset_index(drop=True), whole)
+
+
+def test_counts_per_unit(store):
+    units = gpd.GeoDataFrame(
+        {"id": ["b", "a", "empty"]},
+        geometry=[box(0, 10, 1, 11), box(1, 10, 2, 11), box(5, 5, 6, 6)],
+        crs="EPSG:4326",
+    )
+    points = {
+        "c:1": (0.5, 10.5),  # b
+        "c:2": (1.5, 10.5),  # a
+        "c:3": (1.7, 10.2),  # a
+        "c:edge": (1.0, 10.5),  # on the edge between a and b: in both
+        "c:away": (30.0, 30.0),  # in neither
+        "c:none": None,
+    }
+    store.write(_events(store, points), _info("units"))
+    counts = store.counts_per_unit(units)
+    assert counts.to_dict() == {"a": 3, "b": 2, "empty": 0}
+    assert list(counts.index) == ["a", "b", "empty"] and counts.name == "events"
+
+
+def test_counts_per_admin1_unit_of_the_boundaries(store, admin1):
+    """The default units: the admin-1 units of data/boundaries (stored in the database by
+    the shared store); a point of each of three units counts once in it."""
+    chosen = admin1.iloc[[0, 5, 10]]
+    inside = [g.representative_point() for g in chosen.geometry]
+    points = {f"u:{i}": (p.x, p.y) for i, p in enumerate(inside)}
+    store.write(_events(store, points), _info("adm"))
+    counts = store.counts_per_unit()
+    assert set(counts.index) == set(admin1["id"])
+    for unit_id in chosen["id"]:
+        assert counts[unit_id] >= 1
+    assert counts.sum() >= 3
+    expected = {
+        i: sum(g.intersects(Point(p)) for p in points.values())
+        for i, g in zip(admin1["id"], admin1.geometry, strict=True)
+    }
+    assert counts.to_dict() == expected
+
+
+# --- only the shared store ---------------------------------------------------------------
+
+
+def test_the_events_have_a_postgis_point_with_a_spatial_index(pg_url, tmp_path):
+    import psycopg
+
+    from geo.io.pgstore import PgStore
+
+    store = PgStore(pg_url, tmp_path)
+    store.write(_events(store, {"g:1": (1.25, 12.5), "g:2": None}), _info("geo"))
+    with psycopg.connect(pg_url) as con:
+        rows = con.execute("SELECT id, ST_AsText(geom), ST_SRID(geom) FROM events ORDER BY id")
+        assert rows.fetchall() == [("g:1", "POINT(1.25 12.5)", 4326), ("g:2", None, None)]
+        indexes = con.execute(
+            "SELECT indexdef FROM pg_indexes "
+            "WHERE tablename = 'events' AND indexname = 'events_geom'"
+        ).fetchall()
+        assert "USING gist (geom)" in indexes[0][0]
+        units = con.execute("SELECT count(*) FROM units").fetchone()[0]
+    from geo.io.boundaries import load_admin1
+
+    assert units == len(load_admin1())
+
+
+def test_a_server_that_cannot_be_reached_is_named_without_its_password(tmp_path):
+    from geo.io.pgstore import PgStore
+
+    store = PgStore("postgresql://atlas:hunter2@127.0.0.1:1/atlas?connect_timeout=2", tmp_path)
+    state = store.health()
+    assert state.kind == "unreachable" and not state.readable
+    assert "hunter2" not in state.message
+    assert state.message.startswith(
+        "The shared event store postgresql://atlas:***@127.0.0.1:1/atlas"
+    )
+    assert store.stamp().startswith("damaged:") and "hunter2" not in store.stamp()
+    with pytest.raises(StoreError) as err:
+        store.load_events()
+    assert err.value.health.kind == "unreachable"
+    assert store.repair().action == "refused"
+
+
+def test_a_reader_role_reads_and_cannot_write(pg_url, tmp_path):
+    import psycopg
+
+    from geo.io.pgstore import PgStore
+
+    owner = PgStore(pg_url, tmp_path / "a")
+    commit(prepare(ACLED, store=owner), owner)
+    with psycopg.connect(pg_url, autocommit=True) as con:
+        con.execute("DROP ROLE IF EXISTS atlas_reader")
+        con.execute("CREATE ROLE atlas_reader LOGIN")
+        con.execute("GRANT SELECT ON ALL TABLES IN SCHEMA public TO atlas_reader")
+    reader = PgStore(pg_url.replace("postgres@", "atlas_reader@"), tmp_path / "b")
+    assert reader.health().kind == "read-only"
+    assert len(reader.load_events()) == 4
+    with pytest.raises(StoreError) as err:
+        reader.remove("acled")
+    assert err.value.health.kind == "read-only"
+    assert len(owner.load_events()) == 4
+
+
+def test_tables_of_another_program_are_not_taken_for_a_store(pg_url, tmp_path):
+    import psycopg
+
+    from geo.io.pgstore import PgStore
+
+    with psycopg.connect(pg_url, autocommit=True) as con:
+        con.execute("CREATE TABLE events (id text, payload text)")
+    store = PgStore(pg_url, tmp_path)
+    assert store.health().kind == "foreign"
+    with pytest.raises(StoreError):
+        commit(prepare(ACLED, store=Store(tmp_path / "sqlite")), store)
+
+
+def test_the_command_line_imports_lists_and_checks_the_shared_store(backend, tmp_path):
+    import os
+
+    env = dict(os.environ)
+
+    def cli(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [sys.executable, "-m", "geo.io.cli", *args],
+            cwd=REPO,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+
+    assert cli("import", str(ACLED), "--yes").returncode == 0
+    listed = cli("list")
+    assert listed.returncode == 0 and "acled" in listed.stdout
+    check = cli("check")
+    assert check.returncode == 0 and "in good order" in check.stdout
+    assert len(open_store().load_events()) == 4
+
+
+def test_an_owner_without_superuser_rights_creates_and_fills_the_store(pg_url, tmp_path):
+    """As the README sets it up: PostGIS created by the administrator, the database owned
+    by the app's role, which creates the tables at its first import."""
+    import psycopg
+
+    from geo.io.pgstore import PgStore
+
+    with psycopg.connect(pg_url, autocommit=True) as con:
+        database = con.info.dbname
+        con.execute("DROP ROLE IF EXISTS atlas_owner")
+        con.execute("CREATE ROLE atlas_owner LOGIN")
+        con.execute(f"ALTER DATABASE {database} OWNER TO atlas_owner")
+        con.execute("ALTER SCHEMA public OWNER TO atlas_owner")
+    store = PgStore(pg_url.replace("postgres@", "atlas_owner@"), tmp_path)
+    assert store.health().kind == "missing"
+    commit(prepare(ACLED, store=store), store)
+    assert store.health().kind == "ok" and len(store.load_events()) == 4
+    assert store.counts_per_unit().sum() >= 1
+
+
+def test_an_id_given_twice_in_one_write_keeps_its_last_row(store):
+    events = _events(store, {"d:1": (1.0, 12.0), "d:2": (2.0, 13.0)})
+    again = _events(store, {"d:1": (3.0, 14.0)})
+    store.write(pd.concat([events, again], ignore_index=True), _info("twice"))
+    stored = open_store()._load_sql(None)[1].set_index("id")
+    assert sorted(stored.index) == ["d:1", "d:2"]
+    assert (stored.loc["d:1", "longitude"], stored.loc["d:1", "latitude"]) == (3.0, 14.0)
+
+
+def test_writers_of_two_datasets_take_turns_and_the_read_cache_holds_both(store):
+    """Another dataset is not refused: its write waits for the open one, then goes through
+    on the state the first left (never interleaved), and the read cache matches SQL."""
+    commit(prepare(ACLED, store=store), store)
+    generation = store.generation()
+    mine = _events(store, {"t:1": (1.0, 12.0), "t:2": (2.0, 13.0)}, dataset="mine")
+    theirs = _events(store, {"t:3": (3.0, 14.0)}, dataset="theirs")
+    done: list[int] = []
+    other = threading.Thread(
+        target=lambda: done.append(open_store().write(theirs, _info("theirs")))
+    )
+
+    def halfway(_fraction: float, stage: str) -> None:
+        if stage == "writing" and not other.is_alive() and not done:
+            other.start()
+            other.join(timeout=1)
+            assert other.is_alive(), "the second writer did not wait for the first"
+
+    store.write(mine, _info("mine"), progress=halfway)
+    other.join(timeout=60)
+    assert done == [1]
+    fresh = open_store()
+    assert fresh.generation() == generation + 2
+    assert {d.name: d.count for d in fresh.datasets()} == {"acled": 4, "mine": 2, "theirs": 1}
+    pd.testing.assert_frame_equal(fresh.load_events(), fresh._load_sql(None)[1])

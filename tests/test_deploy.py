@@ -1,0 +1,52 @@
+"""The team deployment (deploy/): the compose file runs the app with the settings the
+slow-link benchmark measured, and nginx accepts the configuration (``nginx -t``)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+import yaml
+
+from scripts.benchmark_slowlink import NGINX, NGINX_TEMPLATE, TEAM_ENV, nginx_conf
+
+DEPLOY = Path(__file__).resolve().parents[1] / "deploy"
+
+
+def test_the_compose_file_runs_the_app_as_the_benchmark_measured_it():
+    compose = yaml.safe_load((DEPLOY / "compose.yaml").read_text(encoding="utf-8"))
+    app = compose["services"]["app"]
+    for name, value in TEAM_ENV.items():
+        assert app["environment"][name] == value, name
+    assert "ports" not in app, "the app is reached through the proxy only"
+    assert compose["services"]["proxy"]["ports"] == ["8080:8080"]
+    proxy_image = (DEPLOY / "proxy.Dockerfile").read_text(encoding="utf-8")
+    assert "nginx/sahel-atlas.conf" in proxy_image and "brotli" in proxy_image
+
+
+def test_the_websocket_and_the_static_files_are_proxied_as_intended():
+    conf = NGINX_TEMPLATE.read_text(encoding="utf-8")
+    assert "location /_stcore/stream" in conf
+    assert "proxy_set_header Upgrade $http_upgrade;" in conf
+    assert 'add_header Cache-Control "public, max-age=31536000, immutable" always;' in conf
+    assert "gzip on;" in conf and "brotli on;" in conf
+
+
+def test_nginx_accepts_the_configuration(tmp_path: Path):
+    if not Path(NGINX).exists():
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"{NGINX} is missing: `make nginx` installs it (CI must)")
+        pytest.skip(f"SKIPPED LOUDLY: {NGINX} is missing; `make nginx` installs it")
+    conf = nginx_conf(NGINX_TEMPLATE, 18080, "127.0.0.1:18501", tmp_path)
+    out = subprocess.run(
+        [NGINX, "-t", "-c", str(conf), "-p", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert out.returncode == 0, out.stderr
+    assert "syntax is ok" in out.stderr
+    shutil.rmtree(tmp_path, ignore_errors=True)
