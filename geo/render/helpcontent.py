@@ -99,7 +99,7 @@ def rule_params() -> dict[str, int | float]:
     from geo.analysis import duplicates, signals
     from geo.analysis import measures as analysis
     from geo.io import places
-    from geo.render import pointlayer
+    from geo.render import densitylayer, pointlayer
 
     (big, big_zoom), (mid, mid_zoom), (_, small_zoom) = places.TOWN_TIERS
     return {
@@ -111,6 +111,8 @@ def rule_params() -> dict[str, int | float]:
         "days": duplicates.DUPLICATE_DAYS,
         "max": analysis.MAX_BARS,
         "cluster_zoom": pointlayer.CLUSTER_MAX_ZOOM,
+        "density_zoom": densitylayer.RESOLVE_ZOOM,
+        "density_unit": densitylayer.PER_KM2,
         "town_big": big,
         "town_big_zoom": big_zoom,
         "town_mid": mid,

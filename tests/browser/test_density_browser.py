@@ -4,6 +4,8 @@ and mask built by ``geo.render.pointlayer``; and in the app, the sidebar's choic
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -42,8 +44,9 @@ def open_density(page, tmp_path, events, keep=None, zoom=6, lang="en", centre=(1
     drawn = pointlayer.visibility(block, np.ones(len(events), bool) if keep is None else keep)
     options = pointlayer.layer_options(block, lang, False, drawn=drawn)
     densitylayer.density_group(options, lang).add_to(fmap)
+    days = pointlayer.point_days(events, block) if "date" in events.columns else None
     pointlayer.point_group(
-        block, lang, False, drawn=drawn, min_zoom=densitylayer.RESOLVE_ZOOM
+        block, lang, False, drawn=drawn, days=days, min_zoom=densitylayer.RESOLVE_ZOOM
     ).add_to(fmap)
     expose = MacroElement()
     expose._template = Template(
@@ -111,9 +114,19 @@ def test_hexagons_count_the_kept_events_with_their_area_and_a_legend(page, tmp_p
     assert big[2] == densitylayer.density_class(30, area)
     legend = page.locator(".atlas-density-legend")
     assert legend.locator(".atlas-density-class").count() == len(densitylayer.CLASS_BOUNDS) + 1
-    assert "Events per 1,000 km²" in legend.inner_text()
+    assert "Events per 1,000\u00a0km²" in legend.inner_text()
     km = densitylayer.hex_width_km(page.evaluate("() => window.map.getCenter().lat"), 6)
-    assert f"{km:.0f} km across" in legend.inner_text()
+    assert f"{km:.0f}\u00a0km across" in legend.inner_text()
+
+
+def test_a_hexagon_names_its_count_and_density_under_the_mouse(page, tmp_path):
+    rows = [(f"a{i}", "insurgency", 14.0, 0.0, 1) for i in range(12)]
+    open_density(page, tmp_path, events_frame(rows))
+    page.mouse.move(*hex_centre_pixel(page))
+    tip = page.locator(".leaflet-tooltip")
+    tip.wait_for()
+    density = page.evaluate("() => window.density._bins.density[0]")
+    assert tip.inner_text() == (f"12 events, {density:.2f} per 1,000\u00a0km²: click to zoom in")
 
 
 def test_a_pan_does_not_rebin_and_a_zoom_does(page, tmp_path):
@@ -133,6 +146,24 @@ def test_a_new_mask_changes_the_hexagons(page, tmp_path):
     events = events_frame(rows)
     open_density(page, tmp_path, events, keep=np.array([True] * 10 + [False] * 5))
     assert dstats(page)["counted"] == 10 and dstats(page)["hexes"] == 1
+
+
+def test_the_time_window_of_the_events_layer_changes_the_hexagons_without_a_rerun(page, tmp_path):
+    rows = [(f"a{i}", "insurgency", 14.0, 0.0, 1) for i in range(6)]
+    rows += [(f"b{i}", "insurgency", 12.0, 3.0, 1) for i in range(4)]
+    events = events_frame(rows)
+    events["date"] = pd.to_datetime(["2020-01-05"] * 6 + ["2023-06-01"] * 4)
+    open_density(page, tmp_path, events)
+    assert dstats(page)["counted"] == 10 and dstats(page)["hexes"] == 2
+    day = int((pd.Timestamp("2023-01-01") - pd.Timestamp("1970-01-01")).days)
+    bins = dstats(page)["bins"]
+    page.evaluate(
+        "(d) => Object.values(window.map._layers).find((l) => l instanceof L.AtlasPoints)"
+        ".setTimeWindow({from: d, to: d + 365})",
+        day,
+    )
+    page.wait_for_function(f"() => window.atlasDensityStats.bins > {bins}")
+    assert dstats(page)["counted"] == 4 and dstats(page)["hexes"] == 1
 
 
 def test_zooming_in_resolves_to_events_that_can_be_clicked_and_a_hex_click_zooms(page, tmp_path):
@@ -186,3 +217,87 @@ def test_binning_200k_events_stays_fast(page, tmp_path):
         zoom_to(page, 14, 0, zoom)
         times.append(dstats(page)["binMs"] + dstats(page)["paintMs"])
     assert max(times) < 300, times  # a zoom: one rebin and one paint
+
+
+# --- in the app ------------------------------------------------------------------------------
+
+SIDEBAR = '[data-testid="stSidebar"]'
+DENSITY_JS = (
+    "() => { const s = window.atlasDensityStats; return s && s.drawn > 0"
+    " && document.querySelector('.atlas-density-legend') ? s : null; }"
+)
+
+
+def _wait_in_map(page, script: str, arg=None, timeout: float = 45_000):
+    """The value of ``script`` in the newest map frame once it is truthy."""
+    deadline = timeout
+    while deadline > 0:
+        from tests.browser.mapdriver import map_frame
+
+        frame = map_frame(page)
+        try:
+            value = frame.evaluate(script, arg) if arg is not None else frame.evaluate(script)
+        except Exception:  # noqa: BLE001 - the frame was replaced by a rerun
+            value = None
+        if value:
+            return frame, value
+        page.wait_for_timeout(250)
+        deadline -= 250
+    raise AssertionError(f"timed out waiting in the map for {script}")
+
+
+def test_the_density_choice_by_keyboard_draws_hexes_a_filter_changes_them_zoom_resolves(
+    app_url, offline_page
+):
+    from tests.browser.mapdriver import click_lat_lng, map_frame
+
+    page = offline_page.page
+    page.goto(app_url)
+    map_frame(page)
+    events_choice = page.locator(SIDEBAR).get_by_role("radio", name="Events", exact=True)
+    events_choice.focus()
+    page.keyboard.press("ArrowRight")  # the radio group: to "Density"
+    frame, first = _wait_in_map(page, DENSITY_JS)
+    assert "density=1" in page.url
+    legend = frame.locator(".atlas-density-legend").inner_text()
+    assert "Events per 1,000\u00a0km²" in legend and "\u00a0km across" in legend
+    assert frame.evaluate("() => window.atlasPointStats.drawn") == 0
+    page.screenshot(path="/tmp/dens/app_density_en.png")
+
+    page.locator(SIDEBAR).get_by_text(re.compile(r"^Insurgency events \(")).click()  # a filter
+    frame, second = _wait_in_map(
+        page,
+        "(m) => { const s = window.atlasDensityStats;"
+        " return s && s.maskToken !== m && s.paints > 0 ? s : null; }",
+        first["maskToken"],
+    )
+    assert second["counted"] < first["counted"] and second["hexes"] != first["hexes"]
+
+    # Zoomed in to the resolve zoom on a kept event: the events are drawn, and clickable.
+    lat, lng = frame.evaluate(
+        "() => { const l = Object.values(window.map._layers).find("
+        "(x) => x instanceof L.AtlasPoints); const b = l._block, bits = l._mask.bits;"
+        " for (let i = 0; i < b.n; i++) if ((bits[i >> 3] >> (i & 7)) & 1)"
+        " return [b.lat[i], b.lng[i]]; return null; }"
+    )
+    frame.evaluate(f"() => window.map.setView([{lat}, {lng}], 11, {{animate: false}})")
+    frame, _ = _wait_in_map(
+        page, "() => window.atlasPointStats.drawn > 0 && window.atlasDensityStats.resolved"
+    )
+    click_lat_lng(page, frame, lat, lng)
+    page.locator(".event-panel").wait_for(timeout=45_000)
+    page.screenshot(path="/tmp/dens/app_resolved_en.png")
+    assert offline_page.page_errors == [] and offline_page.external_requests == []
+
+
+def test_the_density_legend_in_french_from_the_address(app_url, offline_page):
+    page = offline_page.page
+    page.goto(app_url + "/?lang=fr&density=1")
+    frame, _ = _wait_in_map(page, DENSITY_JS)
+    legend = frame.locator(".atlas-density-legend").inner_text()
+    assert "Événements pour 1\u202f000\u00a0km²" in legend
+    assert "Un hexagone\u00a0:" in legend and "moins de 0,1" in legend
+    radio = page.locator(SIDEBAR).get_by_role("radio", name="Densité", exact=True)
+    assert radio.is_checked()
+    page.screenshot(path="/tmp/dens/app_density_fr.png")
+    assert offline_page.page_errors == [] and offline_page.external_requests == []

@@ -163,6 +163,69 @@ def test_a_region_panel_stays_one_table_at_this_size(large_url, offline_page):
     ), "one button per event is back"
 
 
+def test_the_density_view_bins_every_event_and_resolves_to_a_clickable_one(
+    large_url, large_store, offline_page, artifacts
+):
+    """Density at 200k (geo.render.densitylayer): every located event is binned from the
+    events layer's block and mask, fetched once for both layers; a filter change rebins;
+    from the resolve zoom on the events are drawn and a click opens one."""
+    import time
+
+    from geo.render.densitylayer import RESOLVE_ZOOM
+
+    _, counts = large_store
+    page = offline_page.page
+    media: list[str] = []  # the masks (.bin), blocks and days (.gz) fetched
+    page.on(
+        "response",
+        lambda r: (
+            media.append(r.url) if "/media/" in r.url and r.url.endswith((".bin", ".gz")) else None
+        ),
+    )
+    page.goto(f"{large_url}/?cluster=0&density=1")
+    frame = map_frame(page, timeout=180)
+    total = counts["located"]
+    density = "() => window.atlasDensityStats || {}"
+    for _ in range(480):
+        first = frame.evaluate(density)
+        if first.get("counted") == total and first.get("drawn", 0) > 0:
+            break
+        page.wait_for_timeout(250)
+    else:
+        raise AssertionError(f"never binned {total} events: {frame.evaluate(density)}")
+    assert point_stats(frame).get("drawn") == 0  # below the resolve zoom: hexagons only
+    # One mask and one block, each fetched once for both layers.
+    assert sum(url.endswith(".bin") for url in media) == 1, media
+    assert len(media) == len(set(media)), media
+    page.screenshot(path="/tmp/dens/app_density_200k.png")
+    wait_for_run(page)
+
+    box = page.get_by_role("checkbox", name=STATE_VIOLENCE)
+    t0 = time.monotonic()
+    box.locator("xpath=ancestor::label").click()
+    expected = total - counts["state-violence"]
+    for _ in range(480):
+        after = frame.evaluate(density)
+        if after.get("counted") == expected and after.get("maskToken") != first["maskToken"]:
+            break
+        page.wait_for_timeout(50)
+        frame = map_frame(page)
+    else:
+        raise AssertionError(f"never rebinned {expected} events: {frame.evaluate(density)}")
+    print(f"\nfilter change -> hexagons repainted at 200k: {time.monotonic() - t0:.2f} s")
+
+    frame.evaluate(f"() => window.map.setView([{TARGET['lat']}, {TARGET['lng']}], {RESOLVE_ZOOM})")
+    stats = wait_painted(page, frame, expected)
+    for _ in range(240):
+        if point_stats(frame).get("drawn", 0) > 0:
+            break
+        page.wait_for_timeout(250)
+    click_lat_lng(page, frame, TARGET["lat"], TARGET["lng"])
+    page.locator(f'.event-panel[data-id="{TARGET["id"]}"]').wait_for(timeout=60_000)
+    assert stats["total"] == expected
+    assert offline_page.page_errors == [] and offline_page.external_requests == []
+
+
 def test_the_time_slider_plays_200k_events_without_a_rerun(large_url, large_store, offline_page):
     """Each step of the slider repaints in the browser (no run of the page): the drawn
     count is the events of the period, and the view stays."""

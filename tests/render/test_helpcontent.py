@@ -14,6 +14,7 @@ from geo.analysis import duplicates, signals
 from geo.analysis import measures as analysis
 from geo.i18n.catalogue import catalog, translate
 from geo.io.sources import source_info
+from geo.render import densitylayer
 from geo.render import helpcontent as hc
 
 TODAY = dt.date(2026, 12, 3)
@@ -246,6 +247,12 @@ def test_help_texts_state_the_thresholds_the_code_uses():
     towns = next(i for s in content.sections for i in s.items if i.id == "town-labels")
     assert "over 50,000 people from zoom 6" in hc.fill(towns.text["en"], "en")
     assert "plus de 50\u202f000 habitants à partir du zoom 6" in hc.fill(towns.text["fr"], "fr")
+    density = next(i for s in content.sections for i in s.items if i.id == "density-view")
+    en, fr = hc.fill(density.text["en"], "en"), hc.fill(density.text["fr"], "fr")
+    assert f"from zoom {densitylayer.RESOLVE_ZOOM} on, each event is drawn" in en
+    assert "per 1,000\u00a0km² of ground" in en
+    assert f"à partir du zoom {densitylayer.RESOLVE_ZOOM}, chaque événement" in fr
+    assert "pour 1\u202f000\u00a0km² au sol\u00a0:" in fr and "«\u00a0Afficher" in fr
 
 
 def test_the_file_is_plain_yaml_with_no_tabs():

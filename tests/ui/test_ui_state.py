@@ -237,6 +237,7 @@ def test_a_url_parameter_names_one_declaration() -> None:
         (state.SG_END, date(2019, 12, 31), "2019-12-31"),
         (state.TL_UNVERIFIED, True, "1"),
         (state.PIVOT, date(2023, 7, 26), "2023-07-26"),
+        (state.DENSITY, True, "1"),
     ],
 )
 def test_codecs_read_back_what_they_write(key: state.Key, value: object, text: str) -> None:
@@ -262,3 +263,4 @@ def test_defaults_are_dropped_from_the_url_where_the_page_drops_them() -> None:
     assert state.encoded([(state.EV_CLUSTER, True)]) == {"cluster": None}
     assert state.encoded([(state.EV_CLUSTER, False)]) == {"cluster": "0"}
     assert state.encoded([(state.HL, None)]) == {"hl": None}
+    assert state.encoded([(state.DENSITY, False)]) == {"density": None}  # the events view

@@ -9,6 +9,10 @@
  * `perKm2` km², its true ground area at its latitude (geo/render/densitylayer.py computes it
  * the same way): the fixed class bounds `bounds`, colours and labels `classes`.
  *
+ * When the map holds the events layer of the same block and mask, the hexagons count what
+ * that layer keeps (its mask and the time slider's period, keptFlags()), rebinned on each
+ * "atlaskept" event: a step of the time slider changes the hexagons without a rerun.
+ *
  * From `resolveZoom` on it draws nothing (the events layer, given minZoom, draws each event).
  * A legend control gives the classes, the hexagons' size at the map's centre, and the zoom
  * where the events appear. A click on a hexagon zooms in on it (reported to the app as a
@@ -72,6 +76,8 @@
       this._block = null;
       this._mask = null;
       this._bins = null;
+      this._flags = null;
+      this._source = null;
       this._hover = null;
     },
 
@@ -93,20 +99,44 @@
       map.addLayer(this._hitArea);
       this._legend = this._makeLegend().addTo(map);
       map.on("moveend", this._updateLegend, this);
+      map.on("atlaskept", this._onKept, this);
       var self = this;
       L.AtlasPoints.load(this.options).then(function (parts) {
+        if (self._source) { return; }  // the events layer's kept set came first
         self._block = parts.block;
         self._mask = parts.mask;
         self._bins = null;
         self._painted = null;
         if (self._map) { self._update(); self._updateLegend(); }
       });
+      map.eachLayer(function (layer) {  // an events layer that already has its block
+        if (layer instanceof L.AtlasPoints && layer._block) { self._onKept({layer: layer}); }
+      });
+    },
+
+    /* The events layer of the same block and mask kept another set (a new period): bin
+       what it keeps. */
+    _onKept: function (e) {
+      var layer = e.layer, o = this.options;
+      if (!layer || layer.options.token !== o.token
+          || (layer.options.maskToken || null) !== (o.maskToken || null) || !layer._block) {
+        return;
+      }
+      this._source = layer;
+      this._block = layer._block;
+      this._mask = null;
+      this._flags = layer.keptFlags();
+      this._bins = null;
+      this._painted = null;
+      if (this._map) { this._update(); this._updateLegend(); }
     },
 
     onRemove: function (map) {
       if (this._hitArea) { map.removeLayer(this._hitArea); this._hitArea = null; }
       if (this._legend) { this._legend.remove(); this._legend = null; }
       map.off("moveend", this._updateLegend, this);
+      map.off("atlaskept", this._onKept, this);
+      this._source = null;
       L.Renderer.prototype.onRemove.call(this, map);
     },
 
@@ -155,10 +185,11 @@
     _bin: function (zoom) {
       var t0 = window.performance.now();
       var block = this._block, n = block.n, wx = block.wx, wy = block.wy;
-      var bits = this._mask ? this._mask.bits : null;
+      var bits = this._mask ? this._mask.bits : null, flags = this._flags || null;
       var scale = Math.pow(2, zoom), r = this.options.radius;
       var index = new Map(), rows = [], cols = [], counts = [], counted = 0;
       for (var i = 0; i < n; i++) {
+        if (flags !== null && !flags[i]) { continue; }
         if (bits !== null && !((bits[i >> 3] >> (i & 7)) & 1)) { continue; }
         var px = wx[i] * scale, py = wy[i] * scale;
         // Axial coordinates of pointy-top hexagons, rounded through cube coordinates.
@@ -215,36 +246,49 @@
       var bins = this._bins, origin = map.getPixelOrigin(), r = this.options.radius;
       var classes = this.options.classes, byClass = [], drawn = 0;
       var minX = b.min.x - r, maxX = b.max.x + r, minY = b.min.y - r, maxY = b.max.y + r;
-      var corners = [];
-      for (var j = 0; j < 6; j++) {
-        var a = Math.PI / 180 * (60 * j - 30);
-        corners.push([r * Math.cos(a), r * Math.sin(a)]);
-      }
-      ctx.lineWidth = 0.6;
-      ctx.strokeStyle = "rgba(0, 0, 0, 0.35)";
-      for (var c = 0; c < classes.length; c++) {
-        var count = 0;
-        ctx.beginPath();
-        for (var k = 0; k < bins.cls.length; k++) {
-          if (bins.cls[k] !== c) { continue; }
-          var x = bins.cx[k] - origin.x, y = bins.cy[k] - origin.y;
-          if (x < minX || x > maxX || y < minY || y > maxY) { continue; }
-          ctx.moveTo(x + corners[0][0], y + corners[0][1]);
-          for (j = 1; j < 6; j++) { ctx.lineTo(x + corners[j][0], y + corners[j][1]); }
-          ctx.closePath();
-          count++;
-        }
-        byClass.push(count);
-        drawn += count;
-        if (!count) { continue; }
-        ctx.globalAlpha = 0.8; ctx.fillStyle = classes[c].colour; ctx.fill();
-        ctx.globalAlpha = 1; ctx.stroke();
+      var sprites = this._sprites(), half = sprites.half;
+      for (var c = 0; c < classes.length; c++) { byClass.push(0); }
+      // One stamp per hexagon (a canvas drawn once per class): thousands of hexagons cost
+      // a few milliseconds, where as many polygon paths cost a tenth of a second.
+      for (var k = 0; k < bins.cls.length; k++) {
+        var x = bins.cx[k] - origin.x, y = bins.cy[k] - origin.y;
+        if (x < minX || x > maxX || y < minY || y > maxY) { continue; }
+        ctx.drawImage(sprites.canvases[bins.cls[k]], x - half, y - half, 2 * half, 2 * half);
+        byClass[bins.cls[k]]++;
+        drawn++;
       }
       this._drawnZoom = zoom;
       stats({paints: ((window.atlasDensityStats || {}).paints || 0) + 1, drawn: drawn,
              zoom: zoom, resolved: false, byClass: byClass,
              paintMs: window.performance.now() - t0,
              token: this.options.token, maskToken: this.options.maskToken || null});
+    },
+
+    /* A canvas per class holding one hexagon (fill and outline), at the screen's pixel
+       ratio, kept for the layer's life. */
+    _sprites: function () {
+      var ratio = this._ratio || 1;
+      if (this._spriteSet && this._spriteSet.ratio === ratio) { return this._spriteSet; }
+      var r = this.options.radius, half = r + 1, classes = this.options.classes;
+      var canvases = [];
+      for (var c = 0; c < classes.length; c++) {
+        var canvas = document.createElement("canvas");
+        canvas.width = canvas.height = Math.ceil(2 * half * ratio);
+        var g = canvas.getContext("2d");
+        g.setTransform(ratio, 0, 0, ratio, half * ratio, half * ratio);
+        g.beginPath();
+        for (var j = 0; j < 6; j++) {
+          var a = Math.PI / 180 * (60 * j - 30);
+          if (j === 0) { g.moveTo(r * Math.cos(a), r * Math.sin(a)); }
+          else { g.lineTo(r * Math.cos(a), r * Math.sin(a)); }
+        }
+        g.closePath();
+        g.globalAlpha = 0.8; g.fillStyle = classes[c].colour; g.fill();
+        g.globalAlpha = 1; g.lineWidth = 0.6; g.strokeStyle = "rgba(0, 0, 0, 0.35)"; g.stroke();
+        canvases.push(canvas);
+      }
+      this._spriteSet = {ratio: ratio, half: half, canvases: canvases};
+      return this._spriteSet;
     },
 
     /* The hexagon under layer point p ({index, count, density, cx, cy}), or null. */
