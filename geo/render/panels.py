@@ -62,7 +62,7 @@ def source_meta(info: SourceInfo, lang: str) -> dict[str, str]:
         else translate("src_not_checked", lang)
     )
     return {
-        "publisher": info.publisher,
+        "publisher": info.publisher_in(lang),
         "type": translate(f"src_type_{info.type}", lang),
         "grade_key": info.grade,
         "grade": translate(f"src_grade_{info.grade}", lang),
