@@ -305,7 +305,13 @@ def event_panel_html(
             if also_in
             else []
         ),
-        (t("field_verified"), _cell(t("answer_yes") if event["verified"] else t("answer_no"))),
+        (
+            t("field_verified"),
+            _cell(
+                t("answer_yes") if event["verified"] else t("answer_no"),
+                t("field_verified_note") if event["verified"] else "",
+            ),
+        ),
         *typology_rows(event, lang),
     ]
     # "Summary (English)" only when a French reader gets the English text (imports).
