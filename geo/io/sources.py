@@ -71,36 +71,54 @@ class SourceInfo:
     """One cited URL as the registry describes it."""
 
     url: str
-    publisher: str
+    publisher: str  # in English; a proper name reads the same in every language
     type: str
     grade: str
     checked: dt.date | None  # None: not opened for the registry (graded by what it is)
     title: str = ""
     language: str = ""
     note: Note | None = None
+    publisher_fr: str = ""  # a descriptive label's French form, as given; "" for a proper name
+
+    def publisher_in(self, lang: str) -> str:
+        """The publisher as a reader of ``lang`` sees it."""
+        return self.publisher_fr if lang == "fr" and self.publisher_fr else self.publisher
 
 
-def _note(raw: object, where: str) -> Note | None:
+def _note(raw: object, where: str, field: str = "note") -> Note | None:
     """The entry's note, which must give every language of the app: a single string (the
     old form, one language or two mixed in one text) is refused, not guessed apart."""
     if raw in (None, ""):
         return None
     if not isinstance(raw, dict):
         raise SourceRegistryError(
-            f"{where}: 'note' must give the text in each language "
+            f"{where}: {field!r} must give the text in each language "
             f"({', '.join(f'{lang}: ...' for lang in LANGUAGES)}), "
             f"got {type(raw).__name__}"
         )
     unknown = sorted(set(map(str, raw)) - set(LANGUAGES))
     if unknown:
-        raise SourceRegistryError(f"{where}: 'note' has unknown language(s) {', '.join(unknown)}")
+        raise SourceRegistryError(
+            f"{where}: {field!r} has unknown language(s) {', '.join(unknown)}"
+        )
     texts = {}
     for lang in LANGUAGES:
         text = raw.get(lang)
         if not isinstance(text, str) or not text.strip():
-            raise SourceRegistryError(f"{where}: 'note' has no {lang!r} text")
+            raise SourceRegistryError(f"{where}: {field!r} has no {lang!r} text")
         texts[lang] = text.strip()
     return Note(**texts)
+
+
+def _publisher(raw: object, where: str) -> Note:
+    """The publisher: a proper name as one string ("Reuters", "Le Monde"), or a label that
+    describes the site ("WikiMili (Wikipedia mirror)", "United Nations, meetings
+    coverage") given in every language (``publisher: {en: .., fr: ..}``)."""
+    if isinstance(raw, dict):
+        texts = _note(raw, where, "publisher")
+        assert texts is not None  # an empty value was refused as a missing field
+        return texts
+    return Note(en=str(raw), fr=str(raw))
 
 
 def _entry(raw: object, where: str) -> SourceInfo:
@@ -122,6 +140,7 @@ def _entry(raw: object, where: str) -> SourceInfo:
     if grade not in GRADES:
         raise SourceRegistryError(f"{where}: grade {grade!r} is not one of {', '.join(GRADES)}")
     note = _note(raw.get("note"), where)
+    publisher = _publisher(raw["publisher"], where)
     if grade != DEFAULT_GRADE[kind] and not note:
         raise SourceRegistryError(
             f"{where}: grade {grade!r} differs from the {kind!r} default "
@@ -146,7 +165,8 @@ def _entry(raw: object, where: str) -> SourceInfo:
         raise SourceRegistryError(f"{where}: checked {checked!r} is not a YYYY-MM-DD date")
     return SourceInfo(
         url=url,
-        publisher=str(raw["publisher"]),
+        publisher=publisher.en,
+        publisher_fr=publisher.fr if isinstance(raw["publisher"], dict) else "",
         type=kind,
         grade=grade,
         checked=checked,

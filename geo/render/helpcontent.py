@@ -73,6 +73,12 @@ class Source:
     title: str
     checked: dt.date
     """The day the page was opened and read."""
+    publisher_fr: str = ""
+    """The French form of a descriptive publisher label ({en, fr} in help.yaml); "" for a
+    proper name, written once."""
+
+    def publisher_in(self, lang: str) -> str:
+        return self.publisher_fr if lang == "fr" and self.publisher_fr else self.publisher
 
 
 @dataclass(frozen=True)
@@ -314,10 +320,17 @@ def parse_help(
         for k, src_value in enumerate(r.items(entry.get("sources"), f"{where}.sources")):
             sw = f"{where}.sources[{k}]"
             src = r.mapping(src_value, sw)
+            raw_publisher = src.get("publisher")
+            if isinstance(raw_publisher, dict):
+                publisher = r.text(raw_publisher, f"{sw}.publisher")
+            else:
+                name = r.plain(raw_publisher, f"{sw}.publisher")
+                publisher = {"en": name, "fr": ""}
             sources.append(
                 Source(
                     url=r.url(src.get("url"), f"{sw}.url"),
-                    publisher=r.plain(src.get("publisher"), f"{sw}.publisher"),
+                    publisher=publisher["en"],
+                    publisher_fr=publisher["fr"],
                     title=r.plain(src.get("title"), f"{sw}.title"),
                     checked=r.day(src.get("checked"), f"{sw}.checked", today),
                 )

@@ -62,7 +62,7 @@ def source_meta(info: SourceInfo, lang: str) -> dict[str, str]:
         else translate("src_not_checked", lang)
     )
     return {
-        "publisher": info.publisher,
+        "publisher": info.publisher_in(lang),
         "type": translate(f"src_type_{info.type}", lang),
         "grade_key": info.grade,
         "grade": translate(f"src_grade_{info.grade}", lang),
@@ -305,7 +305,13 @@ def event_panel_html(
             if also_in
             else []
         ),
-        (t("field_verified"), _cell(t("answer_yes") if event["verified"] else t("answer_no"))),
+        (
+            t("field_verified"),
+            _cell(
+                t("answer_yes") if event["verified"] else t("answer_no"),
+                t("field_verified_note") if event["verified"] else "",
+            ),
+        ),
         *typology_rows(event, lang),
     ]
     # "Summary (English)" only when a French reader gets the English text (imports).

@@ -97,7 +97,7 @@ def term_html(term: hc.Term, lang: str) -> str:
         {
             "url": s.url,
             "title": s.title,
-            "publisher": s.publisher,
+            "publisher": s.publisher_in(lang),
             "read": translate("help_read_on", lang, date=format_day(s.checked, lang)),
         }
         for s in term.sources

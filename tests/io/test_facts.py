@@ -33,6 +33,7 @@ ADDED_MILESTONES = {  # added by hand on 2026-12-03 (issue 14), each from source
 }
 REVISED_MILESTONES = {  # milestones of the shared sheets corrected or given stronger sources
     "somair-nationalised",
+    "bfa-ner-quit-g5",
     "alg-expansion-decision",
     "g5-joint-force-launch",
     "algiers-accord-ended",

@@ -109,6 +109,11 @@ def test_an_entry_gets_its_type_default_grade(tmp_path):
             "'note' has unknown language(s) de",
         ),
         (
+            "- url: https://a.example/x\n  publisher: {en: WikiMili (Wikipedia mirror)}\n"
+            "  type: other\n  checked: 2026-12-02\n",
+            "sources[0] (https://a.example/x): 'publisher' has no 'fr' text",
+        ),
+        (
             "- url: https://a.example/x\n  publisher: AFP\n  type: news\n  checked: 2026-12-02\n"
             "  verified: yes\n",
             "unknown field(s) verified",
@@ -273,6 +278,66 @@ def test_a_list_of_weak_sources_says_so_first(registry):
     html = source_list_html(["https://mirror.example/b"], "en")
     assert html.startswith('<p class="weakly-sourced"')
     assert "Weakly sourced" in html and "weak" in html
+
+
+@pytest.mark.parametrize(
+    ("lang", "shown", "hidden"),
+    [
+        ("fr", "(WikiMili (miroir de Wikipédia) · ", "Wikipedia mirror"),
+        ("en", "(WikiMili (Wikipedia mirror) · ", "miroir"),
+    ],
+)
+def test_a_descriptive_publisher_is_shown_in_the_readers_language(
+    tmp_path, monkeypatch, lang, shown, hidden
+):
+    path = write(
+        tmp_path,
+        "sources:\n- url: https://mirror.example/m\n"
+        "  publisher: {en: WikiMili (Wikipedia mirror), fr: WikiMili (miroir de Wikipédia)}\n"
+        "  type: other\n  checked: 2026-12-03\n",
+    )
+    entries = read_registry(path)
+    monkeypatch.setattr(sources, "registry", lambda: entries)
+    html = source_list_html(["https://mirror.example/m"], lang)
+    assert shown in html
+    assert hidden not in html
+
+
+def test_a_proper_name_publisher_reads_the_same_in_both_languages(tmp_path):
+    entry = read_registry(
+        write(
+            tmp_path,
+            "sources:\n- url: https://a.example/x\n  publisher: Le Monde\n"
+            "  type: news\n  checked: 2026-12-03\n",
+        )
+    )["https://a.example/x"]
+    assert entry.publisher_in("fr") == entry.publisher_in("en") == "Le Monde"
+
+
+_AGENCY_BRACKET = re.compile(r"\((?:AFP|AP|Reuters|WMC)\)")
+_DESCRIPTIVE = re.compile(
+    r"[(),;]|\b(?:mirror|aggregator|copy|copies|blog|site|page|dispatch|state|official|"
+    r"unidentified|repost|relays|republishing|video|document|staging|server|digest|wire|"
+    r"media|outlet|broadcaster|daily|agency|network|feed|section|trade|manufacturer|"
+    r"personal|host|machine|summarising|reproducing|carrying|press releases?|news service|"
+    r"English|Italian|Russian|Chinese|Turkish|Iranian|AI)\b"
+)
+
+
+def test_every_descriptive_publisher_label_has_both_languages():
+    """A publisher written once must be a bare proper name: a label with a qualifier (in
+    brackets, after a comma or semicolon) or a describing word would reach a French panel
+    in English (data/SOURCES.md). A bracket naming only a wire agency is a proper name."""
+    written_once = []
+    for path in sources.REGISTRY_FILES:
+        for url, entry in read_registry(path).items():
+            if entry.publisher_fr:
+                continue
+            if _DESCRIPTIVE.search(_AGENCY_BRACKET.sub("", entry.publisher)):
+                written_once.append(f"{path.name}: {url}: {entry.publisher!r}")
+    assert not written_once, "descriptive publisher labels without French:\n" + "\n".join(
+        written_once
+    )
 
 
 def test_the_committed_registries_load():

@@ -311,3 +311,28 @@ def test_help_explains_the_figures_in_both_languages_with_the_buttons_names():
         text = figures.text[lang]
         for key in ("fig_download_png", "fig_download_svg", "fig_use_view"):
             assert translate(key, lang) in text  # the buttons as the reader sees them
+
+
+def test_a_glossary_source_publisher_label_is_read_in_both_languages():
+    raw = minimal()
+    source = raw["glossary"][0]["sources"][0]
+    source["publisher"] = {"en": "United Nations", "fr": "Nations unies"}
+    read = parse(raw).glossary[0].sources[0]
+    assert (read.publisher_in("fr"), read.publisher_in("en")) == ("Nations unies", "United Nations")
+    source["publisher"] = {"en": "United Nations"}
+    assert "publisher.fr" in error(raw)
+
+
+_WIRE_BRACKET = re.compile(r"\((?:(?:AFP|AP|Reuters)(?:, )?)+\)")
+
+
+def test_every_descriptive_glossary_publisher_has_both_languages():
+    """As in the source registries (data/SOURCES.md): a publisher written once is a bare
+    proper name; a qualifier in brackets (other than the wire agencies) needs French."""
+    once = [
+        (term.id, s.publisher)
+        for term in hc.load_help().glossary
+        for s in term.sources
+        if not s.publisher_fr and re.search(r"[(),;]", _WIRE_BRACKET.sub("", s.publisher))
+    ]
+    assert not once

@@ -727,6 +727,25 @@ def test_the_event_panel_speaks_the_readers_language(curated_events):
     assert "réserve" not in en
 
 
+@pytest.mark.parametrize(
+    ("lang", "says"),
+    [
+        ("fr", "la solidité de chaque source est la note indiquée à côté du lien"),
+        ("en", "how strong each source is, is its grade beside the link"),
+    ],
+)
+def test_the_verified_answer_says_what_it_means(curated_events, lang, says):
+    """The answer "verified" means found in the cited sources, not that they are strong
+    (data/SOURCES.md): the panel says so beside the answer, in the reader's language."""
+    from geo.render.panels import event_panel_html
+
+    html = event_panel_html(curated_events.loc["NER-2023-07-26-COUP"], "Niger", lang)
+    verified_row = html.split(says)[0].rsplit("<tr", 1)[1]
+    assert ("Vérifié d&#x27;après les sources" if lang == "fr" else "Verified against sources") in (
+        verified_row
+    )
+
+
 def test_an_imported_event_keeps_its_english_summary_labelled_as_such(curated_events):
     from geo.render.panels import event_panel_html
 
