@@ -308,3 +308,10 @@ def test_the_layer_carries_the_days_inline_or_by_url() -> None:
     served = pointlayer.layer_options(block, "en", False, days=days, days_url="/media/d.bin")
     assert served["daysUrl"] == "/media/d.bin" and "days" not in served
     assert "daysToken" not in pointlayer.layer_options(block, "en", False)
+
+
+def test_the_browsers_tooltips_have_french_spacing():
+    from geo.render.pointlayer import js_label
+
+    assert js_label("map_bubble_tip", "fr") == "{n} événements\u00a0: cliquez pour zoomer"
+    assert js_label("map_bubble_tip", "en") == "{n} events: click to zoom in"
