@@ -40,8 +40,7 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
-from scripts.benchmark_analysis import APP_IDLE, CHART, build_store, rss_mb
-from tests.browser.server import free_port
+from scripts.benchmark_analysis import APP_IDLE, CHART, build_store, rss_mb, server
 
 REPO = Path(__file__).resolve().parents[1]
 ARTIFACTS = REPO / "artifacts"
@@ -243,36 +242,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     work = args.work or Path(tempfile.mkdtemp(prefix="sahel-load-"))
     store = build_store(work / f"store-{args.n}", args.n)
-    import subprocess
-    import urllib.request
-
-    port = free_port()
-    log_path = work / "load-server.log"
-    env = {**os.environ, "SAHEL_ATLAS_DATA_DIR": str(store)}
-    with log_path.open("w") as server_log:
-        proc = subprocess.Popen(
-            [
-                *(sys.executable, "-m", "streamlit", "run", "dashboard.py"),
-                *("--server.port", str(port), "--server.headless", "true"),
-                *("--server.fileWatcherType", "none"),
-            ],
-            cwd=REPO,
-            stdout=server_log,
-            stderr=subprocess.STDOUT,
-            env=env,
-        )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(600):
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2):
-                    break
-            except OSError:
-                time.sleep(0.2)
-        result = asyncio.run(measure(url, proc.pid, args))
-    finally:
-        proc.terminate()
-        proc.wait(timeout=30)
+    env = {"SAHEL_ATLAS_DATA_DIR": str(store)}
+    with server(work / "load-server.log", env=env) as (url, pid):
+        result = asyncio.run(measure(url, pid, args))
     result |= {
         "n": args.n,
         "sessions": args.sessions,

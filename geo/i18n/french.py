@@ -261,3 +261,10 @@ def translate(key: str, lang: str, **params: object) -> str:
     holes = {name: "{" + name + "}" for name in others}
     template = typography(i18n.translate(key, lang, **{**params, **holes}))
     return fill(template, **others)
+
+
+def browser_template(key: str, lang: str) -> str:
+    """The template ``key`` for the browser to fill (its ``{n}`` left as it is) with French
+    spacing in French; :func:`translate` would try to fill it."""
+    text = i18n.translate(key, lang)
+    return typography(text) if i18n.normalise_language(lang) == "fr" else text

@@ -49,7 +49,7 @@ from branca.element import MacroElement
 from jinja2 import Template
 
 from geo.i18n.catalogue import translate
-from geo.i18n.french import typography
+from geo.i18n.french import browser_template
 from geo.model.events import LAYERS, fatality_upper
 from geo.render import foliumsafe
 from geo.render.palette import BLACK, CLUSTER_FILL, CLUSTER_TEXT, LAYER_COLOURS
@@ -370,13 +370,6 @@ class AtlasPointsLayer(MacroElement):
         self.options = options
 
 
-def js_label(key: str, lang: str) -> str:
-    """A template the browser fills (its ``{n}`` left as it is), with French spacing: a
-    no-break space before ":" (geo.i18n.french.typography)."""
-    text = translate(key, lang)
-    return typography(text) if lang == "fr" else text
-
-
 def layer_options(
     block: PointBlock,
     lang: str,
@@ -403,8 +396,8 @@ def layer_options(
         "clusterFill": CLUSTER_FILL,
         "clusterText": CLUSTER_TEXT,
         "locale": "fr-FR" if lang == "fr" else "en-GB",
-        "hitLabel": js_label("map_hits_here", lang),
-        "bubbleLabel": js_label("map_bubble_tip", lang),
+        "hitLabel": browser_template("map_hits_here", lang),
+        "bubbleLabel": browser_template("map_bubble_tip", lang),
     }
     if min_zoom:
         options["minZoom"] = min_zoom

@@ -215,11 +215,16 @@ def draw_side(view: AnalysisView, side: rates.Side, y_max: int) -> None:
         )
 
 
+def shared_y_max(sides: list[rates.Side]) -> int:
+    """The highest monthly count of either side: both charts share one y-scale."""
+    return max(int(s.monthly["events"].max()) if len(s.monthly) else 0 for s in sides)
+
+
 def prepare_default_comparison(view: AnalysisView) -> None:
     """The Compare section's default pair and its charts (the warm-up at server start)."""
     first, second = state.CMP_A.default, state.CMP_B.default
     sides = compare_sides(view.data_key, view.event_filter, first, second)
-    y_max = max(int(s.monthly["events"].max()) if len(s.monthly) else 0 for s in sides)
+    y_max = shared_y_max(sides)
     for side in sides:
         _monthly_spec(view.data_key, repr(view.event_filter), side.place, y_max, view.lang, side)
 
@@ -251,7 +256,7 @@ def compare_section(view: AnalysisView) -> None:
     if first == second:
         st.info(t("cmp_same_place"))
     sides = compare_sides(view.data_key, view.event_filter, first, second)
-    y_max = max(int(s.monthly["events"].max()) if len(s.monthly) else 0 for s in sides)
+    y_max = shared_y_max(sides)
     for column, side in zip(st.columns(2, gap="large"), sides, strict=True):
         with column:
             draw_side(view, side, y_max)

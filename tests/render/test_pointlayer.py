@@ -311,7 +311,11 @@ def test_the_layer_carries_the_days_inline_or_by_url() -> None:
 
 
 def test_the_browsers_tooltips_have_french_spacing():
-    from geo.render.pointlayer import js_label
+    block = event_block(frame([("a", "coup-plot", 14.0, -1.0, None)]))
 
-    assert js_label("map_bubble_tip", "fr") == "{n} événements\u00a0: cliquez pour zoomer"
-    assert js_label("map_bubble_tip", "en") == "{n} events: click to zoom in"
+    def labels(lang: str) -> tuple[str, str]:
+        options = pointlayer.layer_options(block, lang, cluster=True)
+        return options["bubbleLabel"], options["hitLabel"]
+
+    assert labels("fr") == ("{n} événements\u00a0: cliquez pour zoomer", "{n} événements ici")
+    assert labels("en")[0] == "{n} events: click to zoom in"
