@@ -340,20 +340,46 @@ def _tables(events: pd.DataFrame, order: np.ndarray | None = None) -> Iterator[p
     indices, first = pd.factorize(codes)
     indices = indices.astype(np.int32)
     values = np.asarray(distinct, dtype=object)[first]
-    dictionary = None
+    # One Arrow table for every row, sharing the frame's Arrow text columns (no copy);
+    # the ``sources`` texts are put in per batch, dictionary-encoded.
+    table = pa.Table.from_pandas(events.drop(columns="sources"), preserve_index=False)
+    where = list(events.columns).index("sources")
+    # The schema's pandas metadata and the type of ``sources`` as a frame holding the
+    # joined texts gives them (what readers expect).
+    head = events.iloc[:1].copy(deep=False)
+    head["sources"] = values[indices[:1]].tolist()
+    schema = pa.Table.from_pandas(head, preserve_index=False).schema
+    dictionary = pa.array(values, type=schema.field("sources").type)
     for start in range(0, max(n, 1), BATCH_ROWS):
         stop = min(start + BATCH_ROWS, n)
-        frame = (events.iloc[start:stop] if order is None else events.take(order[start:stop])).copy(
-            deep=False
+        if order is None:
+            batch = table.slice(start, stop - start)
+        else:
+            positions = order[start:stop]
+            batch = pa.table(
+                [take_chunked(column, positions) for column in table.columns],
+                schema=table.schema,
+            )
+        encoded = pa.DictionaryArray.from_arrays(
+            pa.array(indices[start:stop], type=pa.int32()), dictionary
         )
-        frame["sources"] = values[indices[start:stop]].tolist()  # (as before: str, or
-        # object when empty)
-        table = pa.Table.from_pandas(frame, preserve_index=False)
-        where = table.column_names.index("sources")
-        if dictionary is None:
-            dictionary = pa.array(values, type=table.schema.field("sources").type)
-        encoded = pa.DictionaryArray.from_arrays(pa.array(indices[start:stop]), dictionary)
-        yield table.set_column(where, "sources", encoded)
+        yield batch.add_column(where, "sources", encoded).replace_schema_metadata(schema.metadata)
+
+
+def take_chunked(column: pa.ChunkedArray, positions: np.ndarray) -> pa.Array:
+    """``column.take(positions)`` chunk by chunk. Arrow takes from a chunked array by
+    concatenating its chunks first, a copy of the whole column for every batch taken (the
+    columns of a large import have one chunk per chunk of the file read)."""
+    if column.num_chunks <= 1:
+        return (column.chunk(0) if column.num_chunks else pa.array([], column.type)).take(positions)
+    bounds = np.cumsum([0, *(len(chunk) for chunk in column.chunks)])
+    chunk_of = np.searchsorted(bounds, positions, side="right") - 1
+    by_chunk = np.argsort(chunk_of, kind="stable")
+    pieces = [
+        column.chunk(c).take(positions[chunk_of == c] - bounds[c]) for c in np.unique(chunk_of)
+    ]
+    gathered = pa.concat_arrays(pieces) if pieces else pa.array([], column.type)
+    return gathered.take(np.argsort(by_chunk))  # back to the order of ``positions``
 
 
 def _to_frame(table: pa.Table) -> pd.DataFrame:

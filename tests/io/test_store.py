@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
@@ -551,3 +552,26 @@ def test_a_store_of_the_first_release_opens_and_gains_the_new_column(sqlite_stor
     columns = {row[1] for row in con.execute("PRAGMA table_info('events')")}
     con.close()
     assert set(ADDED_COLUMNS) <= columns
+
+
+def test_date_id_order_is_the_stable_code_point_order_sqlite_reads_in():
+    from geo.io.store import _date_id_order
+
+    ids = ["b", "a", "É1", "Z", "é", "a2", "ß", "b"]
+    dates = pd.to_datetime(["2020-01-02", "2020-01-02", "2020-01-01", "2020-01-02"] * 2).astype(
+        "datetime64[ns]"
+    )
+    events = pd.DataFrame({"date": dates, "id": pd.array(ids, dtype="str"), "n": range(8)})
+    order = _date_id_order(events)
+    expected = events.sort_values(["date", "id"], kind="stable").index.to_numpy()
+    assert order is not None and order.tolist() == expected.tolist()
+    in_order = events.take(order).reset_index(drop=True)
+    assert _date_id_order(in_order) is None
+    with sqlite3.connect(":memory:") as con:
+        con.execute("CREATE TABLE t (d TEXT, id TEXT, n INTEGER)")
+        con.executemany(
+            "INSERT INTO t VALUES (?, ?, ?)",
+            zip(events["date"].astype(str), ids, range(8), strict=True),
+        )
+        rows = con.execute("SELECT n FROM t ORDER BY d, id, n").fetchall()
+    assert [n for (n,) in rows] == expected.tolist()
