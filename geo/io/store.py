@@ -64,7 +64,10 @@ WRITE_BATCH = 20_000  # rows turned into SQLite tuples at a time
 # A write of at least this many rows, more than half the store, rebuilds the secondary
 # indexes at its end instead of updating them row by row (see Store.write).
 BULK_ROWS = 50_000
-WRITE_CACHE_KIB = 128 * 1024  # SQLite's page cache while writing (its default is 2 MiB)
+# SQLite's page cache while writing (its default is 2 MiB). It adds to an import's peak
+# memory (the plan's events are held meanwhile): 128 MiB made the write of a 1M-row ACLED
+# CSV the import's peak (1.40 GB) and 32 MiB wrote it as fast (scripts/benchmark_import.py).
+WRITE_CACHE_KIB = 32 * 1024
 DATASET_NAME_RE = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,39}$")
 RESERVED_DATASETS = ("curated",)
 

@@ -44,6 +44,8 @@ from geo.io.importers.mapping import (
     MapOptions,
     canonical_columns,
 )
+from geo.io.importers.seen import SeenIds
+from geo.io.memory import return_large_blocks_promptly
 from geo.io.store import (
     DATASET_NAME_RE,
     RESERVED_DATASETS,
@@ -66,13 +68,14 @@ FORMAT_LABELS = {
 # The CSV size limit follows from memory, not from a round number: an import streams the
 # file in chunks, but the plan (the accepted events, shown before anything is stored) and
 # the read cache written after it grow with the file. Measured with
-# scripts/benchmark_import.py (1,000,000-row ACLED CSV, 351 MiB, 931,094 events): peak
-# resident memory of the whole command-line import 1.54-1.66 GB (at the end, while the
-# read cache is written), i.e. IMPORT_BASE_BYTES + IMPORT_BYTES_PER_FILE_BYTE x file size
-# with ~3.9 bytes per file byte, rounded up. A file is refused when that estimate exceeds
-# MEMORY_SHARE of the memory available when it is checked (see max_file_bytes).
+# scripts/benchmark_import.py (1,000,000-row ACLED CSV, 351 MiB): peak resident memory of
+# the whole command-line import 1.33-1.40 GB (2026-12-04; reading and validating, then
+# the write), i.e. IMPORT_BASE_BYTES + IMPORT_BYTES_PER_FILE_BYTE x file size with ~3.0
+# bytes per file byte, rounded up with a margin for longer texts. A file is refused when
+# that estimate exceeds MEMORY_SHARE of the memory available when it is checked (see
+# max_file_bytes).
 IMPORT_BASE_BYTES = 300 * 1024 * 1024  # Python, pandas, geopandas, boundaries
-IMPORT_BYTES_PER_FILE_BYTE = 4.0
+IMPORT_BYTES_PER_FILE_BYTE = 3.5
 MEMORY_SHARE = 0.6  # of the available memory: the dashboard and other programs run too
 MIN_FILE_BYTES = 50 * 1024 * 1024  # never refuse less than this (a small machine swaps)
 MAX_XLSX_BYTES = 50 * 1024 * 1024  # XLSX must be read whole, hence a lower limit
@@ -189,7 +192,11 @@ class ImportPlan:
 
     @property
     def to_write(self) -> pd.DataFrame:
-        keep = self.status.reindex(self.events["id"]).isin(["new", "update"]).to_numpy()
+        ids = self.events["id"]
+        status = self.status
+        # (the plan's own status is in the events' order: no lookup of a million ids)
+        aligned = len(status) == len(ids) and status.index.equals(pd.Index(ids))
+        keep = (status if aligned else status.reindex(ids)).isin(["new", "update"]).to_numpy()
         return self.events if keep.all() else self.events[keep]  # (no copy of all rows)
 
     def sample(self, n: int = SAMPLE_ROWS) -> pd.DataFrame:
@@ -560,6 +567,7 @@ def prepare(
     path = Path(path)
     file_name = file_name or path.name
     today = today or date.today()
+    return_large_blocks_promptly()  # (a large file's freed buffers back to the system)
     info = inspect_file(path, encoding, name=file_name, fmt=fmt)
     fmt = fmt or detect_format(info.columns)
     if fmt is None and info.kind == "xlsx":
@@ -710,13 +718,13 @@ def _read_all(
     problems: list[RowProblem] = []
     rejected_parts: list[pd.DataFrame] = []
     skipped: Counter[str] = Counter()
-    first_seen: dict[str, int] = {}
+    seen = SeenIds()
     total = 0
     expected = _estimated_rows(path, size) if info.kind == "csv" else 1
     for chunk in _chunks(path, info, chunk_rows, file_name, fmt=fmt):
         total += len(chunk.frame) + len(chunk.malformed)
         valid, probs, rejected, skips = _validate_chunk(
-            chunk, fmt, dataset, file_name, first_seen, today, options
+            chunk, fmt, dataset, file_name, seen, today, options
         )
         skipped.update(skips)
         valid_parts.append(valid)
@@ -808,7 +816,7 @@ def _validate_chunk(
     fmt: str,
     dataset: str | None,
     file_name: str,
-    first_seen: dict[str, int],
+    seen: SeenIds,
     today: date,
     options: MapOptions | None = None,
 ) -> tuple[pd.DataFrame, list[RowProblem], pd.DataFrame, Counter[str]]:
@@ -848,12 +856,10 @@ def _validate_chunk(
     )
     valid["timestamp"] = stamp_by_id.reindex(valid["id"]).fillna(0).astype("int64").to_numpy()
     # Duplicates across chunks.
-    # (as Python lists: iterating an Arrow column converts every value on the way)
-    valid_ids = valid["id"].tolist()
+    first = seen.first_lines(valid["id"])
+    dup = first > 0
     accepted_list = accepted_pos.tolist()
-    dup = np.array([i in first_seen for i in valid_ids], dtype=bool)
     for n in np.flatnonzero(dup).tolist():
-        ident = valid_ids[n]
         by_pos.append(
             (
                 accepted_list[n],
@@ -862,14 +868,14 @@ def _validate_chunk(
                     0,
                     "id",
                     Message.of(
-                        "pr_duplicate_id_line", value=repr(ident), first=str(first_seen[ident])
+                        "pr_duplicate_id_line",
+                        value=repr(valid["id"].iat[n]),
+                        first=str(int(first[n])),
                     ),
                 ),
             )
         )
-    fresh = np.flatnonzero(~dup).tolist()
-    first_lines = line_of[accepted_pos].tolist()
-    first_seen.update((valid_ids[n], first_lines[n]) for n in fresh)
+    fresh_lines = line_of[accepted_pos[~dup]]
     keep = np.zeros(len(raw), dtype=bool)
     keep[accepted_pos[~dup]] = True
     keep[skipped_pos] = True
@@ -879,6 +885,7 @@ def _validate_chunk(
     # saves ~100 bytes a row in the plan.
     shared: dict[tuple, tuple] = {}
     valid["sources"] = pd.Series([shared.setdefault(t, t) for t in valid["sources"]], dtype=object)
+    seen.add(valid["id"], fresh_lines)
     rejected_pos = np.flatnonzero(~keep).tolist()
     reasons: dict[int, list[str]] = {}
     problems = list(file_level)
@@ -923,23 +930,29 @@ def _stored_elsewhere(events: pd.DataFrame, stored: pd.DataFrame, dataset: str) 
     return {str(name): int(n) for name, n in counts.items()}
 
 
+STATUSES: tuple[str, ...] = ("new", "update", "unchanged", "stale")
+
+
 def _status(events: pd.DataFrame, stored: pd.DataFrame) -> pd.Series:
-    """Per event id: ``new``, ``update``, ``unchanged`` or ``stale`` (older than stored)."""
-    old = stored.reindex(events["id"])
-    ts_new = events["timestamp"].to_numpy()
-    ts_old = old["timestamp"].to_numpy()
-    known = old["row_hash"].notna().to_numpy()
-    same = known & (old["row_hash"].to_numpy() == events["row_hash"].to_numpy())
-    status = np.where(
-        ~known,
-        "new",
-        np.where(
-            same,
-            "unchanged",
-            np.where(ts_new < np.nan_to_num(ts_old.astype(float)), "stale", "update"),
-        ),
+    """Per event id: ``new``, ``update``, ``unchanged`` or ``stale`` (older than stored).
+
+    A categorical Series indexed by the ids as the events hold them (Arrow text, not a
+    million Python strings), in the events' order."""
+    n = len(events)
+    codes = np.zeros(n, dtype=np.int8)  # new
+    if len(stored) and n:
+        where = stored.index.get_indexer(events["id"])
+        known = where >= 0
+        known[known] = stored["row_hash"].notna().to_numpy()[where[known]]
+        at = where[known]
+        same = stored["row_hash"].to_numpy()[at] == events["row_hash"].to_numpy()[known]
+        ts_old = np.nan_to_num(stored["timestamp"].to_numpy(dtype=float)[at])
+        older = events["timestamp"].to_numpy()[known] < ts_old
+        codes[known] = np.where(same, 2, np.where(older, 3, 1))
+    return pd.Series(
+        pd.Categorical.from_codes(codes, categories=list(STATUSES)),
+        index=pd.Index(events["id"], name=None),
     )
-    return pd.Series(status, index=events["id"].to_numpy())
 
 
 def commit(plan: ImportPlan, store: Store | None = None, progress: Progress | None = None) -> int:
