@@ -275,8 +275,9 @@ def read_names(path: Path = NAMES_FILE) -> dict[str, str]:
     for i, entry in enumerate(raw):
         where = f"{path.name}: names[{i}]"
         entry = _mapping(entry, _NAME_FIELDS, where)
-        en, fr = _text(entry, "en", where), _text(entry, "fr", where)
+        en = _text(entry, "en", where)
         where = f"{where} ({en})"
+        fr = _text(entry, "fr", where)
         _text(entry, "note", where, required=False)
         key = written_key(en)
         if key in french:

@@ -472,13 +472,9 @@ def test_build_applies_the_curation_and_records_every_change(tmp_path: Path):
     )
     curation = write_curation(tmp_path / "curation.yaml", CURATION)
     out = tmp_path / "out"
-    assert (
-        build_events.main(
-            [str(source), "--curation", str(curation), "--names", names_file(tmp_path)]
-            + ["--out-dir", str(out)]
-        )
-        == 0
-    )
+    names = names_file(tmp_path)
+    args = [str(source), "--curation", str(curation), "--names", names, "--out-dir", str(out)]
+    assert build_events.main(args) == 0
     rows = read_event_csv(out / "events.csv").set_index("id")
     assert rows.index.tolist() == ["MLI-2020-08-18-COUP", "NER-2025-01-01-ADDED"]
     coup = rows.loc["MLI-2020-08-18-COUP"]
