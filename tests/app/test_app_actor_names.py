@@ -17,6 +17,7 @@ from streamlit.testing.v1 import AppTest
 
 from geo.i18n.catalogue import translate
 from geo.io.actors import aliases
+from geo.model.countries import collation_key
 from geo.ui.events import EVENTS_ENV
 from tests.app.test_app_analysis import app as analysis_app
 
@@ -67,6 +68,9 @@ def test_the_actor_filter_offers_the_french_names_on_the_french_page() -> None:
     assert "jihadistes (EIGS ou JNIM soupçonnés)" in fr and "Forces armées maliennes (FAMa)" in fr
     assert "Jihadists (ISGS or JNIM suspected)" in en and "Malian Armed Forces (FAMa)" in en
     assert "Jihadists (ISGS or JNIM suspected)" not in fr
+    # the French list reads alphabetically (accents and case ignored), as the English one
+    assert fr == sorted(fr, key=collation_key)
+    assert en == sorted(en, key=str.casefold)
 
 
 @pytest.fixture(scope="module")
