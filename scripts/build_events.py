@@ -23,9 +23,13 @@ Transformation (recorded in data/events/PROVENANCE.json):
    (geo.io.events.assign_admin1), not copied from the source's admin-1 name, except for the
    admin-1 overrides of step 4;
 6. rows whose ``verified`` is not ``true`` go to events_unverified.csv, never to events.csv;
-7. both files are re-read with geo.io.events.load_events; any problem fails the build.
+7. every actor name written by a verified event must have its English and French display
+   names in data/events/actor_names.yaml (``--names``, hand-written); a name without one
+   fails the build (the table's file, hash and size are in PROVENANCE.json, "actor_names");
+8. both files are re-read with geo.io.events.load_events; any problem fails the build.
 
-Run: ``python -m scripts.build_events [SOURCE_CSV] [--curation YAML] [--out-dir DIR]``.
+Run: ``python -m scripts.build_events [SOURCE_CSV] [--curation YAML] [--names YAML]
+[--out-dir DIR]``.
 """
 
 from __future__ import annotations
@@ -41,10 +45,11 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
+from geo.io.actors import NAMES_FILE, read_names, written_key
 from geo.io.events import apply_admin1_overrides, assign_admin1, load_events
 from geo.io.eventtexts import FRENCH_COLUMNS
 from geo.io.paths import DATA_DIR
-from geo.model.events import CSV_COLUMNS
+from geo.model.events import CSV_COLUMNS, split_actors
 
 # The reference sheets sit beside the repository (/work/shared/facts here, ../shared/facts in CI).
 DEFAULT_SOURCE = Path(__file__).resolve().parents[2] / "shared" / "facts" / "events.csv"
@@ -334,6 +339,22 @@ def apply_curation(events: pd.DataFrame, curation: dict, name: str) -> Curated:
     return result
 
 
+def unnamed_actors(events: pd.DataFrame, names: Path) -> list[str]:
+    """The actor names of ``events`` that the French name table ``names`` does not list,
+    each once, in the order of the events. A malformed table stops the build."""
+    try:
+        french = read_names(names)
+    except ValueError as err:
+        raise CurationError(str(err)) from err
+    missing = {
+        name: None
+        for text in events["actors"]
+        for name in split_actors(text)
+        if written_key(name) not in french
+    }
+    return list(missing)
+
+
 def _norm(name: str) -> str:
     name = name.split("(")[0].strip().casefold()
     return name.removesuffix(" district").strip()
@@ -369,6 +390,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("source", nargs="?", type=Path, default=DEFAULT_SOURCE)
     parser.add_argument("--curation", type=Path, default=DEFAULT_CURATION)
+    parser.add_argument("--names", type=Path, default=NAMES_FILE)
     parser.add_argument("--out-dir", type=Path, default=DATA_DIR / "events")
     args = parser.parse_args(argv)
 
@@ -381,6 +403,12 @@ def main(argv: list[str] | None = None) -> int:
     overrides = {key: o["admin1_id"] for key, o in curated.overrides.items()}
     events = locate(curated.events, overrides)
     is_verified = events["verified"].str.strip().str.lower() == "true"
+    unnamed = unnamed_actors(events[is_verified], args.names)
+    if unnamed:
+        raise CurationError(
+            f"{args.names.name}: no English and French display name for "
+            + "; ".join(repr(n) for n in unnamed)
+        )
 
     args.out_dir.mkdir(parents=True, exist_ok=True)
     main_file = args.out_dir / "events.csv"
@@ -426,6 +454,13 @@ def main(argv: list[str] | None = None) -> int:
             "changes": curated.changes,
             "added": curated.added,
             "admin1_overrides": [{"id": key, **o} for key, o in curated.overrides.items()],
+        },
+        "actor_names": {
+            "file": args.names.name,
+            "sha256": sha256(args.names),
+            "names": len(read_names(args.names)),
+            "description": "English and French display name of every actor name the "
+            "verified events write, entered by hand (the file's header says how).",
         },
         "outputs": {
             path.name: {"rows": int(n), "sha256": sha256(path)}

@@ -12,6 +12,12 @@ A name is a **victim** (a target, not an actor) when the table marks it so, or b
 head-noun rule of :func:`names_unarmed_people` (``Civilians (Mali)``, ACLED's name for its
 civilian actor type 7; ``Fulani civilians``). See ``data/ANALYSIS_RULES.md``.
 
+Each name a curated event writes has its French wording in ``data/events/actor_names.yaml``
+(``en`` as written, ``fr``): French pages show it wherever the name is shown, a group's own
+``name_fr`` where the name is counted under its group. Names are looked up exactly as
+written (white space collapsed, case kept), so an imported name that merely resembles a
+curated one (UCDP's ``Civilians``, the curated ``civilians``) is not translated.
+
 Nothing here imports Streamlit.
 """
 
@@ -20,7 +26,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -28,10 +35,12 @@ from geo.io.paths import DATA_DIR
 from geo.io.yamlfile import read_yaml
 
 ALIASES_FILE = DATA_DIR / "events" / "actor_aliases.yaml"
+NAMES_FILE = DATA_DIR / "events" / "actor_names.yaml"
 
 _GROUP_FIELDS = {"key", "name_en", "name_fr", "aliases", "sources", "note"}
 _SOURCE_FIELDS = {"url", "title", "checked"}
 _VICTIM_FIELDS = {"name", "note"}
+_NAME_FIELDS = {"en", "fr", "note"}
 
 
 class ActorAliasError(ValueError):
@@ -62,6 +71,13 @@ class ActorGroup:
         return self.name_fr if lang == "fr" else self.name_en
 
 
+def written_key(name: str) -> str:
+    """How a written name is looked up in the French name table: Unicode NFC, typographic
+    apostrophes as ``'``, runs of white space as one space; case kept."""
+    text = unicodedata.normalize("NFC", str(name)).replace("’", "'").replace("‘", "'")
+    return re.sub(r"\s+", " ", text).strip()
+
+
 def name_key(name: str) -> str:
     """How names are compared: Unicode NFC, case folded, typographic apostrophes as
     ``'``, runs of white space as one space, no space at the ends."""
@@ -76,6 +92,8 @@ class ActorAliases:
     groups: tuple[ActorGroup, ...] = ()
     victims: frozenset[str] = frozenset()
     """:func:`name_key` of each name marked as a victim group."""
+    french: Mapping[str, str] = field(default_factory=dict)
+    """The French wording of each curated name, by :func:`written_key` of its English."""
     problem: str = ""
     """Why the table file could not be used (:func:`aliases`), naming file and entry;
     "" when it was read."""
@@ -98,10 +116,18 @@ class ActorAliases:
         group = self.group_of(name)
         return group.name_en if group is not None else name
 
+    def written(self, name: str, lang: str) -> str:
+        """A name as an event writes it, in ``lang``: on French pages its French wording
+        from the name table; unchanged in English and for names the table does not list."""
+        if lang != "fr":
+            return name
+        return self.french.get(written_key(name), name)
+
     def display(self, canonical: str, lang: str) -> str:
-        """A canonical name in ``lang`` (a name that is no group's: unchanged)."""
+        """A canonical name in ``lang``: a group's name in that language, else the name's
+        French wording (:meth:`written`); any other name unchanged."""
         group = self._by_name.get(canonical)  # type: ignore[attr-defined]
-        return group.name(lang) if group is not None else canonical
+        return group.name(lang) if group is not None else self.written(canonical, lang)
 
     def is_victim(self, name: str) -> bool:
         """Whether ``name`` names people attacked rather than a party that acted: marked
@@ -224,17 +250,60 @@ def read_aliases(path: Path = ALIASES_FILE) -> ActorAliases:
     return ActorAliases(tuple(groups), frozenset(victims))
 
 
+def read_names(path: Path = NAMES_FILE) -> dict[str, str]:
+    """The French wording of each curated name in ``path`` (a ``names:`` list of ``en``,
+    ``fr`` and an optional ``note``), by :func:`written_key` of the English; a missing
+    file is an empty table.
+
+    Raises :class:`ActorAliasError` naming the file and the entry for: another top level,
+    an entry without ``en`` or ``fr`` or with an unknown field, an English name listed
+    twice, and two English names with the same French (a French ranking would show two
+    bars under one label)."""
+    path = Path(path)
+    if not path.exists():
+        return {}
+    content = read_yaml(path)
+    if content is None:
+        return {}
+    content = _mapping(content, {"names"}, path.name)
+    raw = content.get("names")
+    raw = [] if raw is None else raw
+    if not isinstance(raw, list):
+        raise ActorAliasError(f"{path.name}: 'names' must be a list")
+    french: dict[str, str] = {}
+    english_of: dict[str, str] = {}
+    for i, entry in enumerate(raw):
+        where = f"{path.name}: names[{i}]"
+        entry = _mapping(entry, _NAME_FIELDS, where)
+        en = _text(entry, "en", where)
+        where = f"{where} ({en})"
+        fr = _text(entry, "fr", where)
+        _text(entry, "note", where, required=False)
+        key = written_key(en)
+        if key in french:
+            raise ActorAliasError(f"{where}: the name is listed twice")
+        other = english_of.get(written_key(fr))
+        if other is not None:
+            raise ActorAliasError(f"{where}: the French {fr!r} is also that of {other!r}")
+        french[key] = written_key(fr)
+        english_of[written_key(fr)] = en
+    return french
+
+
 @lru_cache(maxsize=1)
 def aliases() -> ActorAliases:
-    """The project's alias table (:data:`ALIASES_FILE`), read once. A malformed file
-    gives an empty table whose :attr:`~ActorAliases.problem` says what is wrong (names
-    then pass unchanged: the pages still work and say why nothing is grouped)."""
+    """The project's alias table (:data:`ALIASES_FILE`) with the French names
+    (:data:`NAMES_FILE`), read once. A malformed file gives an empty table whose
+    :attr:`~ActorAliases.problem` says what is wrong (names then pass unchanged, in
+    English: the pages still work and say why nothing is grouped)."""
     try:
-        return read_aliases(ALIASES_FILE)
+        table = read_aliases(ALIASES_FILE)
+        french = read_names(NAMES_FILE)
     except (ActorAliasError, OSError, UnicodeDecodeError) as err:
         return ActorAliases(problem=str(err))
     except Exception as err:  # noqa: BLE001 - a YAML syntax error (yaml.YAMLError) and the like
-        return ActorAliases(problem=f"{ALIASES_FILE.name}: {err}")
+        return ActorAliases(problem=f"{ALIASES_FILE.name} / {NAMES_FILE.name}: {err}")
+    return ActorAliases(table.groups, table.victims, french)
 
 
 # --- the head-noun rule -----------------------------------------------------------------------

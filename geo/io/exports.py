@@ -29,6 +29,7 @@ from collections.abc import Iterable, Mapping
 import pandas as pd
 
 from geo.i18n.catalogue import format_day, translate
+from geo.io.actors import aliases
 from geo.io.store import DatasetInfo
 from geo.model.countries import country_name
 from geo.model.events import CSV_COLUMNS, LAYERS, TYPOLOGY_COLUMNS
@@ -97,7 +98,9 @@ def describe_filter(params: Mapping[str, str], lang: str = "en") -> str:
                 )
             )
         elif key == "actors":
-            parts.append(t("exp_f_actors", values=listed([a for a in value.split("|") if a])))
+            table = aliases()
+            names = [table.display(table.canonical(a), lang) for a in value.split("|") if a]
+            parts.append(t("exp_f_actors", values=listed(names)))
         elif key == "min_fatalities" and value.strip().isdigit():
             parts.append(t("exp_f_min_fatalities", count=int(value)))
         elif key == "non_aes_coups":

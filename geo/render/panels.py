@@ -205,10 +205,12 @@ def fatalities_text(low: Any, high: Any, lang: str) -> str:
     return f"{int(low)}–{int(high)}"
 
 
-def actors_html(actors: object, lang: str) -> tuple[str, str]:
+def actors_html(actors: object, lang: str, curated: bool = True) -> tuple[str, str]:
     """The ``<ul>`` of the actors and of the targets (victims) of one event's ``actors``
-    text ("" when none): each name as the source writes it, followed by its group's
-    name (``geo.io.actors``) when the alias table maps it to another one."""
+    text ("" when none): each name as the event writes it (a ``curated`` event's in the
+    reader's language, ``data/events/actor_names.yaml``; an imported event's as its dataset
+    writes it), followed by its group's name (``geo.io.actors``) when the name does not
+    already say it."""
     from geo.io.actors import aliases, name_key
     from geo.model.events import split_actors
 
@@ -216,17 +218,19 @@ def actors_html(actors: object, lang: str) -> tuple[str, str]:
     acting: list[tuple[str, str]] = []
     targets: list[tuple[str, str]] = []
     for name in split_actors(actors):
+        written = table.written(name, lang) if curated else name
         if table.is_victim(name):
-            targets.append((name, ""))
+            targets.append((written, ""))
             continue
         group = table.group_of(name)
-        shown = group.name(lang) if group is not None else name
+        shown = group.name(lang) if group is not None else written
         note = ""
-        # The group is named when the written name does not already say it ("VDP" is
-        # the group "VDP (Volunteers...)"; "JNIM (suspected)" is named "JNIM").
-        if group is not None and name_key(name) not in name_key(shown):
+        # The group is named when the name, in the language shown, does not already say it
+        # ("VDP" is the group "VDP (Volunteers...)"; "JNIM (suspected)" is named "JNIM";
+        # "Forces armées maliennes (FAMa)" is the group's French name itself).
+        if group is not None and name_key(written) not in name_key(shown):
             note = translate("actor_group_of", lang, group=shown)
-        acting.append((name, note))
+        acting.append((written, note))
     return (
         render("name_list.html.j2", items=acting, cls="") if acting else "",
         render("name_list.html.j2", items=targets, cls="targets") if targets else "",
@@ -283,7 +287,9 @@ def event_panel_html(
     else:
         coords = f"{event['latitude']:.4f}, {event['longitude']:.4f}"
         geo_text = t(f"geo_precision_{int(geo_prec)}") if not pd.isna(geo_prec) else "—"
-    actors, targets = actors_html(event["actors"], lang)
+    actors, targets = actors_html(
+        event["actors"], lang, curated=str(event.get("dataset", "curated")) == "curated"
+    )
     rows = [
         (t("field_date"), _cell(date, t("field_precision", value=precision))),
         (t("field_category"), _cell(t(f"cat_{event['category']}"))),

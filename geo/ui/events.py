@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
@@ -19,7 +20,13 @@ from geo.i18n.catalogue import format_number, translate
 from geo.io import events as ev
 from geo.io.actors import aliases
 from geo.io.store import StoreError, open_store
-from geo.model.countries import AES_MEMBERS, CHARTER_DATE, country_name, sorted_by_name
+from geo.model.countries import (
+    AES_MEMBERS,
+    CHARTER_DATE,
+    collation_key,
+    country_name,
+    sorted_by_name,
+)
 from geo.model.events import DEFAULT_LAYERS, LAYERS
 from geo.model.filters import QUERY_KEYS, EventFilter, from_query_params, to_query_params
 from geo.model.frames import join_chunks
@@ -523,7 +530,7 @@ def event_sidebar(events: pd.DataFrame, lang: str) -> tuple[EventFilter, bool]:
         )
         actors = st.multiselect(
             t("ev_actors"),
-            facets.actors,
+            actor_order(facets.actors, lang),
             key=state.EV_ACTORS.name,
             placeholder=t("ev_all"),
             format_func=lambda a: aliases().display(a, lang),
@@ -557,6 +564,16 @@ def event_sidebar(events: pd.DataFrame, lang: str) -> tuple[EventFilter, bool]:
             if st.checkbox(label, key=state.EV_LAYERS(layer)):
                 chosen.append(layer)
     return replace(base, layers=tuple(chosen)), cluster
+
+
+def actor_order(names: Sequence[str], lang: str) -> list[str]:
+    """The actor filter's choices (canonical names) in the order of the names the reader
+    sees: on French pages their French labels sort them (accents and case ignored), so the
+    list reads alphabetically; English pages keep the names' own order."""
+    if lang != "fr":
+        return list(names)
+    table = aliases()
+    return sorted(names, key=lambda a: (collation_key(table.display(a, lang)), a))
 
 
 def typology_filters(facets: _Facets, lang: str) -> dict[str, Any]:

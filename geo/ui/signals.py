@@ -14,6 +14,7 @@ import streamlit as st
 from geo import ui
 from geo.analysis import signals as sg
 from geo.i18n.catalogue import format_day, format_number, translate
+from geo.io.actors import aliases
 from geo.model.countries import country_name
 from geo.model.filters import EventFilter
 from geo.render import palette
@@ -168,7 +169,7 @@ def actors_view(table: pd.DataFrame, names: pd.Series, lang: str) -> pd.DataFram
     return pd.DataFrame(
         {
             t("sg_unit"): table["admin1"].map(names).fillna(table["admin1"]).to_numpy(),
-            t("an_actor"): table["actor"].to_numpy(),
+            t("an_actor"): table["actor"].map(lambda a: aliases().display(a, lang)).to_numpy(),
             t("an_events"): table["events"].to_numpy(),
             t("sg_first_seen"): [format_day(d, lang, "medium") for d in table["first"]],
         }

@@ -258,3 +258,28 @@ def test_each_section_is_one_click_away_and_named_in_the_url(app_url, offline_pa
         timeout=60_000,
     )
     assert offline_page.external_requests == [] and offline_page.page_errors == []
+
+
+def test_the_french_rankings_label_their_bars_in_french(app_url, offline_page, artifacts):
+    """The French page draws the same top actors and victims, each bar labelled with the
+    group's or the curated name's French (data/events/actor_names.yaml)."""
+    from geo.analysis import measures as an
+    from geo.io.actors import aliases
+    from geo.io.events import load_events
+
+    top = an.top_actors(load_events().events, n=10)["actor"].tolist()
+    expected = [aliases().display(a, "fr") for a in top]
+    page = offline_page.page
+    _open_analysis(page, app_url, lang="fr", section="actors")
+    chart = page.locator(CHART).filter(has_text=expected[0]).first
+    chart.scroll_into_view_if_needed()
+    labels = chart.evaluate(VISIBLE_TEXTS, "role-axis-label")
+    assert [label for label in labels if label in expected] == expected
+    assert "Malian Armed Forces (FAMa)" not in labels
+    victims = page.locator(CHART).filter(has_text="civils peuls").first
+    victims.scroll_into_view_if_needed()
+    shown = victims.evaluate(VISIBLE_TEXTS, "role-axis-label")
+    assert {"civils", "civils peuls", "civils dogons"} <= set(shown)
+    assert not {"Fulani civilians", "Dogon civilians", "civilians"} & set(shown)
+    victims.screenshot(path=artifacts / "analysis-victims-fr.png")
+    assert offline_page.external_requests == [] and offline_page.page_errors == []

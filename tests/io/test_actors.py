@@ -176,12 +176,19 @@ def test_actor_filter_selects_a_group_by_any_spelling():
 def test_panel_shows_names_as_written_with_their_group_and_targets_apart():
     from geo.render.panels import actors_html, also_in_html
 
-    acting, targets = actors_html("JNIM (suspected); VDP; Civilians (Mali); <b>x</b>", "fr")
-    assert "<li>JNIM (suspected) <span" in acting and "groupe : JNIM (GSIM)" in acting
+    text = "JNIM (suspected); VDP; Civilians (Mali); <b>x</b>"
+    # a curated event's names in French (data/events/actor_names.yaml), then the group
+    acting, targets = actors_html(text, "fr")
+    assert "<li>JNIM (soupçonné) <span" in acting and "groupe : JNIM (GSIM)" in acting
     assert "<li>VDP</li>" in acting  # its group's name already says it
     assert "&lt;b&gt;x&lt;/b&gt;" in acting and "<b>" not in acting
-    assert targets == '<ul class="targets"><li>Civilians (Mali)</li></ul>'
+    assert targets == '<ul class="targets"><li>Civilians (Mali)</li></ul>'  # no entry: as written
     assert actors_html("", "en") == ("", "")
+    # in English, and for an imported event in French, each name as the event writes it
+    english, _ = actors_html(text, "en")
+    assert "<li>JNIM (suspected) <span" in english and "(group: JNIM)" in english
+    imported, _ = actors_html(text, "fr", curated=False)
+    assert "<li>JNIM (suspected) <span" in imported and "groupe : JNIM (GSIM)" in imported
 
     html = also_in_html(
         [("acled", "acled:X<1>", ("https://acleddata.com/", "javascript:x"))], "en", 10.0

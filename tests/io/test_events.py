@@ -373,6 +373,15 @@ def write_curation(path: Path, text: str) -> Path:
     return path
 
 
+def names_file(tmp_path: Path) -> str:
+    """A French name table for the test sheets' actors ("A; B")."""
+    path = tmp_path / "actor_names.yaml"
+    path.write_text(
+        'names:\n  - {en: "A", fr: "A (fr)"}\n  - {en: "B", fr: "B (fr)"}\n', encoding="utf-8"
+    )
+    return str(path)
+
+
 FR_ONLY = """
 events:
   MLI-2020-08-18-COUP:
@@ -389,7 +398,15 @@ def test_build_script_separates_unverified_rows(tmp_path: Path):
     curation = write_curation(tmp_path / "curation.yaml", FR_ONLY)
     assert (
         build_events.main(
-            [str(source), "--curation", str(curation), "--out-dir", str(tmp_path / "out")]
+            [
+                str(source),
+                "--curation",
+                str(curation),
+                "--names",
+                names_file(tmp_path),
+                "--out-dir",
+                str(tmp_path / "out"),
+            ]
         )
         == 0
     )
@@ -455,7 +472,9 @@ def test_build_applies_the_curation_and_records_every_change(tmp_path: Path):
     )
     curation = write_curation(tmp_path / "curation.yaml", CURATION)
     out = tmp_path / "out"
-    assert build_events.main([str(source), "--curation", str(curation), "--out-dir", str(out)]) == 0
+    names = names_file(tmp_path)
+    args = [str(source), "--curation", str(curation), "--names", names, "--out-dir", str(out)]
+    assert build_events.main(args) == 0
     rows = read_event_csv(out / "events.csv").set_index("id")
     assert rows.index.tolist() == ["MLI-2020-08-18-COUP", "NER-2025-01-01-ADDED"]
     coup = rows.loc["MLI-2020-08-18-COUP"]
@@ -519,7 +538,15 @@ def test_a_bad_curation_stops_the_build_naming_the_entry(tmp_path: Path, text, m
     curation = write_curation(tmp_path / "curation.yaml", text)
     with pytest.raises(SystemExit, match=re.escape(message)):
         build_events.main(
-            [str(source), "--curation", str(curation), "--out-dir", str(tmp_path / "out")]
+            [
+                str(source),
+                "--curation",
+                str(curation),
+                "--names",
+                names_file(tmp_path),
+                "--out-dir",
+                str(tmp_path / "out"),
+            ]
         )
     assert not (tmp_path / "out").exists()  # nothing written
 
@@ -534,7 +561,15 @@ def test_a_place_with_a_descriptor_needs_its_french_wording(tmp_path: Path):
     curation = write_curation(tmp_path / "curation.yaml", FR_ONLY)
     with pytest.raises(SystemExit, match="'Kouré giraffe reserve' has a descriptor"):
         build_events.main(
-            [str(source), "--curation", str(curation), "--out-dir", str(tmp_path / "out")]
+            [
+                str(source),
+                "--curation",
+                str(curation),
+                "--names",
+                names_file(tmp_path),
+                "--out-dir",
+                str(tmp_path / "out"),
+            ]
         )
     assert [
         build_events.has_descriptor(p)

@@ -250,3 +250,14 @@ def test_every_csv_for_a_user_goes_through_the_one_writer():
             if c.startswith(exports.FORMULA_START) and pd.isna(pd.to_numeric(c, errors="coerce"))
         ]  # -7.9752 is a number
         assert not risky, (name, risky)
+
+
+def test_the_actor_filter_line_names_the_actors_in_the_readers_language():
+    """The filter's names (canonical, as the URL keeps them) are named as the page names
+    them: a group under its name in each language, a curated name in French on French
+    exports (data/events/actor_names.yaml); an unlisted name as written."""
+    params = {"actors": "JNIM|Dogon civilians|Civilians (Mali)"}
+    fr = exports.describe_filter(params, "fr")
+    en = exports.describe_filter(params, "en")
+    assert "JNIM (GSIM), civils dogons, Civilians (Mali)" in fr
+    assert "JNIM, Dogon civilians, Civilians (Mali)" in en

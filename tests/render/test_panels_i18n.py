@@ -800,3 +800,52 @@ def test_the_legend_states_the_curated_datas_end_from_the_data(curated_events, l
     assert coverage_end(pd.concat([curated_events, later])) == later["date_end"].iloc[0].date()
     later["dataset"] = "acled"  # an import does not extend the curated data's coverage
     assert coverage_end(pd.concat([curated_events, later])) == end
+
+
+# --- the actors' names in the reader's language (data/events/actor_names.yaml) ----------------
+
+
+def test_the_event_panel_names_a_curated_events_actors_in_the_readers_language(curated_events):
+    from geo.render.panels import event_panel_html
+
+    coup = curated_events.loc["NER-2023-07-26-COUP"]
+    fr = event_panel_html(coup, "Niger", "fr")
+    assert "<li>Garde présidentielle / CNSP (général Abdourahamane Tiani)</li>" in fr
+    assert "<li>le président Mohamed Bazoum</li>" in fr
+    assert "<li>President Mohamed Bazoum</li>" not in fr  # (a source's title may say it)
+    en = event_panel_html(coup, "Niger", "en")
+    assert "<li>Presidential Guard / CNSP (Gen. Abdourahamane Tiani)</li>" in en
+    assert "<li>President Mohamed Bazoum</li>" in en
+
+    aguelhok = curated_events.loc["MLI-2012-01-24-AGUELHOK"]
+    fr = event_panel_html(aguelhok, "Mali", "fr")
+    # the name is the group's French name itself: no "(groupe : ...)" repeating it
+    assert "<li>Forces armées maliennes (FAMa)</li>" in fr
+    assert "<li>Malian Armed Forces" not in fr and "groupe :" not in fr
+    assert "<li>AQMI</li>" in fr
+    en = event_panel_html(aguelhok, "Mali", "en")
+    assert "<li>Malian Armed Forces (FAMa)</li>" in en and "group:" not in en
+
+
+def test_the_panel_names_victims_in_french_and_a_group_written_otherwise(curated_events):
+    from geo.render.panels import event_panel_html
+
+    dogon = curated_events[curated_events["actors"].str.contains("Dogon civilians")].iloc[0]
+    fr = event_panel_html(dogon, "Mali", "fr")
+    targets = fr.split('<ul class="targets">')[1].split("</ul>")[0]
+    assert "<li>civils dogons</li>" in targets and "Dogon civilians" not in fr
+    goita = curated_events.loc["MLI-2021-05-24-COUP"]
+    fr = event_panel_html(goita, "Mali", "fr")
+    assert (
+        "<li>Forces armées maliennes (colonel Assimi Goïta) "
+        '<span class="actor-group note">(groupe : Forces armées maliennes (FAMa))</span></li>'
+    ) in fr
+
+
+def test_an_imported_event_keeps_its_actors_as_the_dataset_writes_them(curated_events):
+    from geo.render.panels import event_panel_html
+
+    imported = curated_events.loc["NER-2023-07-26-COUP"].copy()
+    imported["dataset"] = "acled"  # same names, another dataset: not ours to translate
+    fr = event_panel_html(imported, "Niger", "fr")
+    assert "<li>President Mohamed Bazoum</li>" in fr
