@@ -408,7 +408,9 @@ def test_member_country_panel(layers, facts, lang, role, answer):
     assert row(lang, "field_alg", result) == answer
     area = format_number(1_250_000, lang)  # 1,252,729 km² computed: three figures shown
     assert row(lang, "field_area", result).startswith(translate("unit_km2_about", lang, value=area))
-    assert translate("field_area_usual", lang) not in result.rows  # no sourced figure
+    # the usual figure beside it, sourced (data/facts/member_states.yaml)
+    usual = row(lang, "field_area_usual", result)
+    assert usual.startswith(translate("unit_km2", lang, value=format_number(1_240_000, lang)))
 
 
 @pytest.mark.parametrize("lang", ["en", "fr"])
