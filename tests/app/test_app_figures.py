@@ -88,6 +88,27 @@ def test_analysis_charts_download_as_png_and_svg(deferred, lang, section, names)
 
 
 @pytest.mark.parametrize("lang", ["en", "fr"])
+def test_the_regions_figure_follows_the_maps_rate(deferred, lang):
+    """Per 100,000 people: the figure's heading says so, Sahel (no population figure) is
+    grey and its legend says why."""
+    from geo.render import palette
+
+    at = AppTest.from_file(str(ROOT / "pages" / "analysis.py"), default_timeout=120)
+    at.session_state["lang"] = lang
+    at.query_params["section"] = "regions"
+    at.query_params["map_rate"] = "people"
+    at.run()
+    assert not at.exception
+    _check_png(deferred["sahel-atlas-regions.png"]())
+    svg = _check_svg(
+        deferred["sahel-atlas-regions.svg"](),
+        translate("rt_events_people", lang),
+        translate("an_legend_no_population", lang),
+    )
+    assert palette.NO_FIGURE_COLOUR.lower() in svg.lower()
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
 def test_change_levels_map_downloads_as_png_and_svg(deferred, lang):
     at = AppTest.from_file(str(ROOT / "pages" / "changes.py"), default_timeout=120)
     at.session_state["lang"] = lang
