@@ -132,18 +132,28 @@ def map_values(table: pd.DataFrame, measure: str, basis: str) -> pd.Series:
     return table[column[basis]].astype("float64")
 
 
-def rate_breaks(max_value: float, classes: int) -> list[float]:
-    """Upper bounds of ``classes`` equal-width classes over (0, max] with a round step (1,
-    1.5, 2, 2.5, 3, 4, 5, 6 or 8 times a power of ten): a rate's legend reads ``0.25–0.5``,
-    not ``0.37–0.74``. The step is at most 1.5 times the exact one, so the highest value
-    falls in one of the two darkest classes."""
-    if not max_value > 0:
+def ceil_significant(value: float, significant: int = 2) -> float:
+    """``value`` rounded up to ``significant`` figures (``0.734`` -> ``0.74``)."""
+    power = 10.0 ** (np.floor(np.log10(value)) - (significant - 1))
+    return round(float(np.ceil(value / power - 1e-9) * power), 10)
+
+
+def rate_breaks(values: np.ndarray, classes: int) -> list[float]:
+    """Upper bounds of at most ``classes`` classes of the positive ``values`` (NaN and 0
+    left out: their own colours): quantile classes, each holding about as many units,
+    their bounds rounded up to 2 significant figures, the last one the highest value's.
+
+    Rates are skewed (Bamako's 213 km² give it ten times any other unit's rate per area):
+    equal-width classes would put every other unit in the lightest one. Fewer distinct
+    bounds than ``classes`` give fewer classes."""
+    positive = np.asarray(values, dtype="float64")
+    positive = positive[np.isfinite(positive) & (positive > 0)]
+    if not len(positive):
         return []
-    raw = max_value / classes
-    power = 10.0 ** np.floor(np.log10(raw))
-    steps = (1, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10)
-    step = next(m * power for m in steps if m * power >= raw * (1 - 1e-12))
-    return [round(step * (i + 1), 10) for i in range(classes)]
+    quantiles = np.quantile(
+        positive, [(i + 1) / classes for i in range(classes)], method="inverted_cdf"
+    )
+    return sorted({ceil_significant(float(q)) for q in quantiles})
 
 
 def break_decimals(breaks: list[float]) -> int:

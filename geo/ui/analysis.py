@@ -1008,10 +1008,16 @@ def color_for(value: float, breaks: list[float]) -> str:
         return NO_FIGURE_COLOR
     if value <= 0 or not breaks:
         return ZERO_COLOR
-    for color, upper in zip(PALETTE, breaks, strict=False):
+    for color, upper in zip(class_colours(breaks), breaks, strict=False):
         if value <= upper:
             return color
     return PALETTE[-1]
+
+
+def class_colours(breaks: list[float]) -> tuple[str, ...]:
+    """The colours of ``breaks``' classes: the darkest ones when there are fewer classes
+    than colours (the highest class is always the darkest)."""
+    return PALETTE[max(0, len(PALETTE) - len(breaks)) :]
 
 
 @dataclass(frozen=True)
@@ -1035,7 +1041,7 @@ def map_classes(values: np.ndarray, rate: bool = False) -> MapClasses:
     top = float(known.max()) if len(known) else 0.0
     if not rate:
         return MapClasses(class_breaks(top), 0, False, bool(np.isnan(values).any()))
-    breaks = rates.rate_breaks(top, len(PALETTE))
+    breaks = rates.rate_breaks(values, len(PALETTE))
     return MapClasses(breaks, rates.break_decimals(breaks), True, bool(np.isnan(values).any()))
 
 
@@ -1176,8 +1182,8 @@ def legend_items(
     items = [(ZERO_COLOR, translate("an_legend_zero", lang))]
     if classes.rate:
         lower = 0.0
-        for color, upper in zip(PALETTE, classes.breaks, strict=False):
-            low = format_number(lower, lang, classes.decimals)
+        for color, upper in zip(class_colours(classes.breaks), classes.breaks, strict=False):
+            low = format_number(lower, lang, classes.decimals if lower else 0)
             items.append((color, f"{low}–{format_number(upper, lang, classes.decimals)}"))
             lower = upper
     else:

@@ -795,12 +795,14 @@ def test_the_choropleth_shows_rates_and_no_figure_apart_from_zero(lang):
     assert props["BF-SAHEL"]["dash"] == ui_an.NO_FIGURE_DASH
     assert translate("rt_no_population", lang) in props["BF-SAHEL"]["value"]
     assert props["ML-1"]["fill"] == palette.ZERO_COLOUR and "dash" not in props["ML-1"]
-    # Tillabéri: 20 / 2,722,482 x 100,000 = 0.73 per 100,000: the darkest class
+    # Tillabéri: 20 / 2,722,482 x 100,000 = 0.73 per 100,000, the only rate: one class,
+    # the darkest, up to 0.74 (2 figures, rounded up)
+    assert classes.breaks == [0.74]
     assert props["NE-6"]["fill"] == palette.SEQUENTIAL[-1]
     assert format_number(0.73, lang, 2) in props["NE-6"]["value"]
     legend = ui_an.legend_items(classes, lang, "people")
     assert legend[-1] == (palette.NO_FIGURE_COLOUR, translate("an_legend_no_population", lang))
-    assert legend[1][1] == f"{format_number(0, lang, 2)}–{format_number(0.15, lang, 2)}"
+    assert legend[1] == (palette.SEQUENTIAL[-1], f"0–{format_number(0.74, lang, 2)}")
     _, area = ui_an.choropleth(admin1, counts, "events", lang, table=table, basis="area")
     assert not area.no_figure  # every unit has an area
     _, count = ui_an.choropleth(admin1, counts, "events", lang)

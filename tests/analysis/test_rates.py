@@ -103,15 +103,20 @@ def test_map_values_follow_the_basis_and_keep_no_figure_apart_from_zero():
         raise AssertionError("an unknown basis is refused")
 
 
-def test_rate_breaks_are_round_and_cover_the_highest_value():
-    assert rates.rate_breaks(3.7, 5) == [0.8, 1.6, 2.4, 3.2, 4.0]
-    assert rates.rate_breaks(0.37, 5) == [0.08, 0.16, 0.24, 0.32, 0.4]
-    assert rates.rate_breaks(1.2, 5) == [0.25, 0.5, 0.75, 1.0, 1.25]
-    assert rates.rate_breaks(120, 5) == [25, 50, 75, 100, 125]
-    assert rates.rate_breaks(0, 5) == [] and rates.rate_breaks(float("nan"), 5) == []
-    for top in (0.013, 0.9, 1.01, 7.0, 33.3, 4_999.0):
-        breaks = rates.rate_breaks(top, 5)
-        assert breaks[-1] >= top > breaks[-3]  # in one of the two darkest classes
+def test_rate_breaks_are_quantiles_rounded_up_to_two_figures():
+    # ten units: two per class; each bound is the class's highest value rounded up
+    values = np.array([0.11, 0.2, 0.33, 0.4, 0.52, 0.6, 0.71, 0.8, 4.0, 422.5])
+    breaks = rates.rate_breaks(values, 5)
+    assert breaks == [0.2, 0.4, 0.6, 0.8, 430.0]
+    assert [
+        int(np.sum((values > lo) & (values <= hi)))
+        for lo, hi in zip([0, *breaks[:-1]], breaks, strict=True)
+    ] == [2] * 5
+    # NaN (no figure) and 0 (no event) have their own colours: not in the classes
+    assert rates.rate_breaks(np.array([np.nan, 0.0, 0.0, 0.734]), 5) == [0.74]
+    assert rates.rate_breaks(np.array([0.0, np.nan]), 5) == []
+    assert rates.ceil_significant(0.734) == 0.74 and rates.ceil_significant(0.74) == 0.74
+    assert rates.ceil_significant(422.5) == 430.0 and rates.ceil_significant(0.0123) == 0.013
     assert rates.break_decimals([0.25, 0.5, 0.75, 1.0, 1.25]) == 2
     assert rates.break_decimals([1.0, 2.0]) == 0
 
