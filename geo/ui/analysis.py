@@ -1025,10 +1025,9 @@ class MapClasses:
     """The regions map's classes: what :func:`choropleth`, its legend and its figure share."""
 
     breaks: list[float]
-    decimals: int = 0
-    """0 for counts (whole classes ``1–10``); a rate's legend has the decimals its round
-    breaks need (:func:`geo.analysis.rates.break_decimals`)."""
     rate: bool = False
+    """A rate's classes (quantiles, bounds with decimals); else a count's (whole,
+    equal-width: ``1–10``)."""
     no_figure: bool = False
     """Some unit has no figure (a per-capita rate without a population): the legend says
     what its grey means."""
@@ -1036,13 +1035,13 @@ class MapClasses:
 
 def map_classes(values: np.ndarray, rate: bool = False) -> MapClasses:
     """Classes of the units' ``values`` (NaN: no figure): whole equal-width classes for a
-    count, round ones for a rate."""
+    count, quantile classes with round bounds for a rate (:func:`geo.analysis.rates.rate_breaks`)."""
     known = values[~np.isnan(values)] if len(values) else values
     top = float(known.max()) if len(known) else 0.0
     if not rate:
-        return MapClasses(class_breaks(top), 0, False, bool(np.isnan(values).any()))
+        return MapClasses(class_breaks(top), False, bool(np.isnan(values).any()))
     breaks = rates.rate_breaks(values, len(PALETTE))
-    return MapClasses(breaks, rates.break_decimals(breaks), True, bool(np.isnan(values).any()))
+    return MapClasses(breaks, True, bool(np.isnan(values).any()))
 
 
 def region_features(admin1: gpd.GeoDataFrame, lang: str) -> dict:
@@ -1115,7 +1114,7 @@ def choropleth(
     def shown(v: float) -> str:
         if v != v:
             return t("rt_no_population")
-        return format_number(v, lang, classes.decimals + (1 if classes.rate else 0))
+        return rate_text(v, lang) if classes.rate else format_number(v, lang)
 
     collection = {
         **shapes,
@@ -1183,8 +1182,7 @@ def legend_items(
     if classes.rate:
         lower = 0.0
         for color, upper in zip(class_colours(classes.breaks), classes.breaks, strict=False):
-            low = format_number(lower, lang, classes.decimals if lower else 0)
-            items.append((color, f"{low}–{format_number(upper, lang, classes.decimals)}"))
+            items.append((color, f"{bound_text(lower, lang)}–{bound_text(upper, lang)}"))
             lower = upper
     else:
         lower_n = 1
@@ -1198,6 +1196,17 @@ def legend_items(
         key = "an_legend_no_population" if basis == "people" else "an_legend_no_figure"
         items.append((NO_FIGURE_COLOR, translate(key, lang)))
     return items
+
+
+def bound_text(value: float, lang: str) -> str:
+    """A rate class's bound with the decimals it has (``0.096``, ``1.6``, ``430``)."""
+    return format_number(value, lang, rates.break_decimals([value]))
+
+
+def rate_text(value: float, lang: str) -> str:
+    """A unit's rate in its tooltip: 1 decimal from 1 up, 2 figures below (``0.096``)."""
+    places = 1 if value >= 1 else 2 if value >= 0.1 else 3
+    return format_number(value, lang, places)
 
 
 def region_colours(
