@@ -1035,7 +1035,8 @@ class MapClasses:
 
 def map_classes(values: np.ndarray, rate: bool = False) -> MapClasses:
     """Classes of the units' ``values`` (NaN: no figure): whole equal-width classes for a
-    count, quantile classes with round bounds for a rate (:func:`geo.analysis.rates.rate_breaks`)."""
+    count, quantile classes with round bounds for a rate
+    (:func:`geo.analysis.rates.rate_breaks`)."""
     known = values[~np.isnan(values)] if len(values) else values
     top = float(known.max()) if len(known) else 0.0
     if not rate:
