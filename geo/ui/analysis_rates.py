@@ -62,9 +62,10 @@ def usual_areas() -> dict[str, int]:
     }
 
 
-def area_rule(lang: str) -> str:
+def area_rule(lang: str, where: str = "rt_area_sources_below") -> str:
     """The area rule as the page states it, with each country's usual area and the sum of
-    Niger's outline areas (why the two kinds differ)."""
+    Niger's outline areas (why the two kinds differ); ``where``: the locale key saying
+    where the usual areas' sources are."""
     t = ui.translator(lang)
     areas = usual_areas()
     countries = "; ".join(
@@ -73,7 +74,12 @@ def area_rule(lang: str) -> str:
         if iso in areas
     )
     outline = rates.place_context(units(), "NER").area_km2
-    return t("rt_area_rule", countries=countries, outline=rates.area_text(outline, lang))
+    return t(
+        "rt_area_rule",
+        countries=countries,
+        sources=t(where),
+        outline=rates.area_text(outline, lang),
+    )
 
 
 def region_rates(key: str, f: EventFilter, start: date | None, end: date | None) -> pd.DataFrame:
@@ -309,7 +315,7 @@ def compare_section(view: AnalysisView) -> None:
         with column:
             draw_side(view, side, y_max)
     st.caption(t("cmp_same_scale") + " " + t("cmp_country_note") + " " + t("rt_years_note"))
-    st.caption(ui.markdown_text(area_rule(lang)))
+    st.caption(ui.markdown_text(area_rule(lang, "rt_area_sources_regions")))
     csv_button(
         view,
         lambda: rates.compare_export(sides, units(), lang),
