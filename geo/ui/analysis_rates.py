@@ -68,7 +68,7 @@ def area_rule(lang: str, where: str = "rt_area_sources_below") -> str:
     where the usual areas' sources are."""
     t = ui.translator(lang)
     areas = usual_areas()
-    countries = "; ".join(
+    countries = ("\u00a0; " if lang == "fr" else "; ").join(
         f"{country_name(iso, lang)} {rates.area_text(areas[iso], lang)}"
         for iso in AES_MEMBERS
         if iso in areas

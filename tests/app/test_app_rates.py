@@ -40,6 +40,8 @@ def test_the_regions_section_has_a_sortable_rates_table_with_its_sources(lang):
     # the one area rule, with the countries' usual areas to 3 figures, and their sources
     million = ui_markdown("1.27 million" if lang == "en" else "1,27\u00a0million")
     assert million in captions and "1,267,000" not in captions
+    separator = "\u00a0; Burkina" if lang == "fr" else "; Burkina"
+    assert separator in captions  # French spacing in the list of countries too
     assert t("rt_area_sources_title") in [m.value.strip("*") for m in at.markdown]
     sources = " ".join(h.proto.body for h in at.get("html"))
     assert "nationsencyclopedia.com/Africa/Mali" in sources
