@@ -350,7 +350,7 @@ def source_lines(provenance: dict, units: pd.DataFrame, lang: str) -> list[tuple
                 publisher=source["publisher"],
                 title=source["title"],
                 url=source["url"],
-                licence=source["licence"],
+                licence=str(source["licence"]).rstrip("."),  # the line goes on after it
                 checked=format_day(date.fromisoformat(str(source["checked"])), lang),
             )
             lines.append((line, str(source["url"])))

@@ -167,7 +167,8 @@ def area_sources(view: AnalysisView) -> None:
         if state is None or state.area_km2 is None:
             continue
         name = country_name(iso, view.lang)
-        st.caption(ui.markdown_text(f"{name}: {rates.area_text(state.area_km2, view.lang)}"))
+        area = rates.area_text(state.area_km2, view.lang)
+        st.caption(ui.markdown_text(view.t("rt_area_country", country=name, area=area)))
         st.html(source_list_html(state.area_sources, view.lang))
 
 
