@@ -795,6 +795,10 @@ def test_the_choropleth_shows_rates_and_no_figure_apart_from_zero(lang):
     assert props["BF-SAHEL"]["dash"] == ui_an.NO_FIGURE_DASH
     assert translate("rt_no_population", lang) in props["BF-SAHEL"]["value"]
     assert props["ML-1"]["fill"] == palette.ZERO_COLOUR and "dash" not in props["ML-1"]
+    # the style Leaflet is given: grey and dashed together, for that unit only
+    page = fmap.get_root().render()
+    styled = f'"dashArray": "{ui_an.NO_FIGURE_DASH}", "fillColor": "{palette.NO_FIGURE_COLOUR}"'
+    assert page.count(styled) == 1 and page.count("dashArray") == 1
     # Tillabéri: 20 / 2,722,482 x 100,000 = 0.73 per 100,000, the only rate: one class,
     # the darkest, up to 0.74 (2 figures, rounded up)
     assert classes.breaks == [0.74]
