@@ -786,7 +786,9 @@ def test_the_choropleth_shows_rates_and_no_figure_apart_from_zero(lang):
         {"events": [20, 5], "fatalities_low": [0, 0], "fatalities_high": [40, 9]},
         index=pd.Index(["NE-6", "BF-SAHEL"], name="admin1_id"),
     )
-    table = rates.unit_rates(counts, load_population())
+    units = load_population().copy()
+    units.loc["BF-SAHEL", ["population", "census_year"]] = pd.NA  # a unit without a figure
+    table = rates.unit_rates(counts, units)
     fmap, classes = ui_an.choropleth(admin1, counts, "events", lang, table=table, basis="people")
     layer = next(c for c in fmap._children.values() if isinstance(c, folium.GeoJson))
     props = {f["properties"]["id"]: f["properties"] for f in layer.data["features"]}

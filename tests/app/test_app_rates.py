@@ -27,15 +27,14 @@ def test_the_regions_section_has_a_sortable_rates_table_with_its_sources(lang):
     assert area[t("rt_events_area")].dtype.kind == "f"  # numbers kept: the table sorts
     assert area[t("rt_events_area")].is_monotonic_decreasing
     # per capita: only the units with a census figure, no empty cell
-    assert len(people) == 29 and not people.isna().any().any()
-    assert "Sahel" not in set(people[t("an_region")])
+    assert len(people) == 30 and not people.isna().any().any()  # every unit has a figure
     by_name = people.set_index(t("an_region"))
     assert by_name.loc["Niamey", t("rt_population_source")] == t("rt_census", year="2012")
     assert by_name.loc["Niamey", t("rt_population")] == 1_026_848
     assert by_name.loc["Hauts-Bassins", t("rt_population")] == 2_238_375
+    assert by_name.loc["Sahel", t("rt_population")] == 1_094_907
     captions = _captions(at)
-    assert ui_markdown(t("rt_missing_note", count=1)) in captions
-    assert "Sahel" in captions.split(ui_markdown(t("rt_missing_note", count=1)))[1]
+    assert ui_markdown(t("rt_missing_note", count=1)) not in captions  # no unit without one
     assert "Natural Earth" in captions
     # the one area rule, with the countries' usual areas to 3 figures, and their sources
     million = ui_markdown("1.27 million" if lang == "en" else "1,27\u00a0million")
@@ -46,6 +45,7 @@ def test_the_regions_section_has_a_sortable_rates_table_with_its_sources(lang):
     sources = " ".join(h.proto.body for h in at.get("html"))
     assert "nationsencyclopedia.com/Africa/Mali" in sources
     assert "koaci.com" in captions  # Hauts-Bassins' figure, its source listed
+    assert "Provinces_of_Burkina_Faso" in captions  # Sahel's, the provinces summed
     # the Mali source, its URL an explicit link (a bare one would be autolinked with the
     # Markdown escapes in it)
     assert "(https://it.m.wikipedia.org/wiki/Regioni_del_Mali)" in captions
@@ -93,8 +93,8 @@ def test_places_come_from_the_url_and_unknown_ones_fall_back():
     names = [s.value for s in at.subheader]
     assert names[:2] == ["Sahel (Burkina Faso)", "Niger"]
     per_people = [m.value for m in at.metric if m.label == translate("cmp_per_people", "en")]
-    assert per_people[0] == "–"  # no population figure, and the caption says so
-    assert "no population figure" in _captions(at)
+    assert per_people[0] != "–"  # Sahel's figure: its provinces summed
+    assert "population 1,094,907 (2019 census)" in _captions(at)
 
 
 def _legend(at) -> str:
@@ -120,8 +120,8 @@ def test_the_regions_map_switches_between_count_and_rates_kept_in_the_url(lang):
     assert at.query_params["map_rate"] == "people"
     legend = _legend(at)
     assert t("rt_events_people") in legend
-    # Sahel (Burkina Faso) has no population figure: grey, and the legend says so
-    assert t("an_legend_no_population") in legend and "#9e9e9e" in legend
+    # every unit has a population figure: no "no figure" item (geo.ui.analysis tests it)
+    assert t("an_legend_no_population") not in legend
     assert t("an_map_rate_note") in _captions(at)
     at.radio(key="an_map_measure").set_value("fatalities_high").run()
     assert t("rt_fat_high_people") in _legend(at)
