@@ -44,7 +44,6 @@ def test_the_regions_section_has_a_sortable_rates_table_with_its_sources(lang):
     assert t("rt_area_sources_title") in [m.value.strip("*") for m in at.markdown]
     sources = " ".join(h.proto.body for h in at.get("html"))
     assert "nationsencyclopedia.com/Africa/Mali" in sources
-    assert "koaci.com" in captions  # Hauts-Bassins' figure, its source listed
     assert "Provinces_of_Burkina_Faso" in captions  # Sahel's, the provinces summed
     # the Mali source, its URL an explicit link (a bare one would be autolinked with the
     # Markdown escapes in it)
