@@ -273,7 +273,7 @@ def test_catalogue_rejects_a_key_defined_in_two_files(locales_dir):
 
 def test_translate_fills_placeholders():
     assert translate("unit_km", "en", value="12") == "12 km"
-    assert translate("core_area", "fr", area="5") == "Superficie de la zone : 5 km²"
+    assert translate("core_area", "fr", area="5") == "Superficie de la zone : environ 5 km²"
 
 
 def test_translate_falls_back_to_english_for_an_unknown_language():
