@@ -15,7 +15,8 @@ Transformation (recorded in data/population/PROVENANCE.json):
    :func:`geo.spatial.geometry.rounded_km2`);
 3. write one row per unit, sorted by id: id, country, names, area, and the population, census
    year and source when the sheet gives one (empty otherwise: the app says "no population
-   figure", never 0).
+   figure", never 0); a unit the sheet gives by its parts (``parts``: a region's provinces
+   on the page) has their sum, the parts listed in the provenance.
 
 Run: ``PYTHONPATH=$PWD python -m scripts.build_population`` (``--check``: fail when the
 committed outputs differ from what the sheet gives).
@@ -77,7 +78,18 @@ def build(sources: Path = SOURCES_FILE, boundaries: Path = ADMIN1_FILE) -> tuple
             "significant figures",
             "population, census_year, source: as the sheet gives them; empty for a unit the "
             "sheet has no figure for",
+            "population of a unit the sheet gives by its parts (a region's provinces, "
+            "'parts'): the sum of the parts' figures (listed under 'summed')",
         ],
+        "summed": {
+            str(row["name"]): {
+                "parts": {str(k): int(v) for k, v in row["parts"].items()},
+                "sum": sum(int(v) for v in row["parts"].values()),
+                "source": row["source"],
+            }
+            for row in sheet["units"]
+            if "parts" in row
+        },
         "script": "scripts/build_population.py",
         "outputs": {
             POPULATION_FILE.name: {

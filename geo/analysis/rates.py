@@ -6,10 +6,17 @@ Areas and populations come from ``data/population/admin1_population.csv``
 from the Natural Earth outlines, populations from the censuses its sources name. A unit
 without a population figure has no per-capita rate (NaN), never 0; a country's
 population is the sum of its units' only when every unit has a figure.
+
+One area rule (:data:`AREA_RULE`, stated on the page): a country's area is its usual
+published area (``data/facts/member_states.yaml``, sourced), an admin-1 unit's is the one
+computed from the simplified outline (rounded to 3 significant figures). The outlines do
+not add up to the usual figures (Niger's compute to about 1,180,000 km² against the usual
+1,267,000), so a country's rate per area is not its units' average.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 
@@ -30,6 +37,13 @@ SUMS = ("events", "fatalities_low", "fatalities_high")
 CONTEXT = ("iso3", "area_km2", "population", "census_year", "source")
 RATE_COLUMNS = tuple(f"{s}_per_{u}" for u in ("10k_km2", "100k") for s in SUMS)
 """``events_per_10k_km2`` ... ``fatalities_high_per_100k``."""
+BASES = ("count", "area", "people")
+"""What the regions' map shows: the count, per 10,000 km², per 100,000 people."""
+AREA_RULE = ("usual", "outline")
+"""The two kinds of area (:func:`place_context`): a country's usual published area, a
+unit's outline area."""
+SIGNIFICANT = 3
+"""Areas are shown to this many significant figures, no more (the data allow no more)."""
 
 
 def add_rates(table: pd.DataFrame) -> pd.DataFrame:
@@ -64,16 +78,90 @@ def place_units(units: pd.DataFrame, place: str) -> pd.DataFrame:
     return units[units["iso3"] == place] if place in set(units["iso3"]) else units.loc[[place]]
 
 
-def place_context(units: pd.DataFrame, place: str) -> tuple[int, int | None, list[int]]:
-    """``place``'s area (km², its units' sum, to 3 significant figures), population (None
-    unless every unit has a figure) and the census years of those figures."""
+@dataclass(frozen=True)
+class Context:
+    """A place's area, population and where they come from (:func:`place_context`)."""
+
+    area_km2: int
+    area_kind: str
+    """``usual`` (a country's published area) or ``outline`` (computed: a unit, or a
+    country without a usual figure, from its units' sum); :data:`AREA_RULE`."""
+    population: int | None
+    census_years: list[int]
+
+
+def place_context(
+    units: pd.DataFrame, place: str, usual_areas: Mapping[str, int] | None = None
+) -> Context:
+    """``place``'s area by the one rule (:data:`AREA_RULE`): a country's usual area from
+    ``usual_areas`` (ISO3 -> km²) when it has one, else its units' outline areas summed
+    (3 significant figures); a unit's outline area. Its population: the sum of its units'
+    (None unless every unit has a figure), with the census years of those figures."""
     part = place_units(units, place)
-    # each unit's area has 3 significant figures: so has their sum
-    area = rounded_km2(float(part["area_km2"].sum()))
+    usual = (usual_areas or {}).get(place) if place in set(units["iso3"]) else None
+    if usual:
+        area, kind = int(usual), "usual"
+    else:
+        # each unit's area has 3 significant figures: so has their sum
+        area, kind = rounded_km2(float(part["area_km2"].sum()), SIGNIFICANT), "outline"
     people = part["population"]
     years = sorted({int(y) for y in part["census_year"].dropna()})
     population = int(people.sum()) if people.notna().all() and len(people) else None
-    return area, population, years
+    return Context(area, kind, population, years)
+
+
+def area_text(km2: float, lang: str) -> str:
+    """An area as the reader reads it, no more precisely than :data:`SIGNIFICANT`
+    figures: ``about 1.27 million km²``, ``about 274,000 km²``, ``about 213 km²``."""
+    value = rounded_km2(float(km2), SIGNIFICANT)
+    if value >= 1_000_000:
+        millions = value / 1_000_000
+        digits = max(0, SIGNIFICANT - 1 - int(np.floor(np.log10(millions))))
+        key = "rt_area_million" if millions < 2 else "rt_area_millions"
+        return translate(key, lang, value=format_number(millions, lang, digits))
+    return translate("rt_area_about", lang, value=format_number(value, lang))
+
+
+def map_values(table: pd.DataFrame, measure: str, basis: str) -> pd.Series:
+    """What the regions' map colours each unit of :func:`unit_rates` by: ``measure``
+    (``events`` or a fatality sum) as a count, per 10,000 km² (``area``) or per 100,000
+    people (``people``; NaN: no population figure, drawn as such, never as 0)."""
+    if basis not in BASES:
+        raise ValueError(f"unknown basis {basis!r}")
+    column = {"count": measure, "area": f"{measure}_per_10k_km2", "people": f"{measure}_per_100k"}
+    return table[column[basis]].astype("float64")
+
+
+def ceil_significant(value: float, significant: int = 2) -> float:
+    """``value`` rounded up to ``significant`` figures (``0.734`` -> ``0.74``)."""
+    power = 10.0 ** (np.floor(np.log10(value)) - (significant - 1))
+    return round(float(np.ceil(value / power - 1e-9) * power), 10)
+
+
+def rate_breaks(values: np.ndarray, classes: int) -> list[float]:
+    """Upper bounds of at most ``classes`` classes of the positive ``values`` (NaN and 0
+    left out: their own colours): quantile classes, each holding about as many units,
+    their bounds rounded up to 2 significant figures, the last one the highest value's.
+
+    Rates are skewed (Bamako's 213 km² give it ten times any other unit's rate per area):
+    equal-width classes would put every other unit in the lightest one. Fewer distinct
+    bounds than ``classes`` give fewer classes."""
+    positive = np.asarray(values, dtype="float64")
+    positive = positive[np.isfinite(positive) & (positive > 0)]
+    if not len(positive):
+        return []
+    quantiles = np.quantile(
+        positive, [(i + 1) / classes for i in range(classes)], method="inverted_cdf"
+    )
+    return sorted({ceil_significant(float(q)) for q in quantiles})
+
+
+def break_decimals(breaks: list[float]) -> int:
+    """The decimals a legend needs to write ``breaks`` exactly (0 to 3)."""
+    for places in range(4):
+        if all(abs(b - round(b, places)) < 1e-9 for b in breaks):
+            return places
+    return 3
 
 
 def place_mask(arrays: an.EventArrays, mask: np.ndarray, place: str) -> np.ndarray:
@@ -131,6 +219,8 @@ class Side:
     fatalities_low: int
     fatalities_high: int
     area_km2: int
+    area_kind: str
+    """:attr:`Context.area_kind`."""
     population: int | None
     census_years: list[int]
     rates: dict[str, float]
@@ -148,11 +238,14 @@ def compare_side(
     place: str,
     span: tuple[int, int] | None,
     n: int = 5,
+    usual_areas: Mapping[str, int] | None = None,
 ) -> Side:
     """The totals, rates, monthly series and top actors of ``place`` among the selected
-    events (``mask``); ``span``: :func:`month_span` of both sides (the same months)."""
+    events (``mask``); ``span``: :func:`month_span` of both sides (the same months);
+    ``usual_areas``: the countries' usual areas (:func:`place_context`)."""
     where = place_mask(arrays, mask, place)
-    area, population, years = place_context(units, place)
+    context = place_context(units, place, usual_areas)
+    area, population = context.area_km2, context.population
     high, low = arrays.high[where], arrays.low[where]
     totals = {
         "events": int(where.sum()),
@@ -169,8 +262,9 @@ def compare_side(
         place=place,
         **totals,
         area_km2=area,
+        area_kind=context.area_kind,
         population=population,
-        census_years=years,
+        census_years=context.census_years,
         rates={c: float(rated[c].iloc[0]) for c in RATE_COLUMNS},
         monthly=monthly,
         actors=an.rank_actors(an.actor_sums(arrays, where), n, "events", victims=False),
@@ -256,7 +350,7 @@ def source_lines(provenance: dict, units: pd.DataFrame, lang: str) -> list[tuple
                 publisher=source["publisher"],
                 title=source["title"],
                 url=source["url"],
-                licence=source["licence"],
+                licence=str(source["licence"]).rstrip("."),  # the line goes on after it
                 checked=format_day(date.fromisoformat(str(source["checked"])), lang),
             )
             lines.append((line, str(source["url"])))

@@ -125,15 +125,43 @@ def check_sheet(sheet: Mapping[str, Any], file: str = "sources.yaml") -> None:
     if not isinstance(rows, list):
         raise PopulationError(f"{file}: units: missing")
     for number, row in enumerate(rows, start=1):
-        value = row.get("population") if isinstance(row, Mapping) else None
-        if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
-            raise PopulationError(
-                f"{file}: unit row {number}, population: {value!r} is not a positive whole number"
-            )
+        if isinstance(row, Mapping) and "parts" in row:
+            parts = row["parts"]
+            if "population" in row or not isinstance(parts, Mapping) or not parts:
+                raise PopulationError(
+                    f"{file}: unit row {number}, parts: a mapping of part -> figure, "
+                    "instead of population"
+                )
+            for part, value in parts.items():
+                if not _positive(value):
+                    raise PopulationError(
+                        f"{file}: unit row {number}, parts, {part}: {value!r} is not a "
+                        "positive whole number"
+                    )
+        else:
+            value = row.get("population") if isinstance(row, Mapping) else None
+            if not _positive(value):
+                raise PopulationError(
+                    f"{file}: unit row {number}, population: {value!r} is not a positive "
+                    "whole number"
+                )
         if row.get("source") not in sources:
             raise PopulationError(
                 f"{file}: unit row {number}, source: {row.get('source')!r} is not in sources"
             )
+
+
+def _positive(value: object) -> bool:
+    return not isinstance(value, bool) and isinstance(value, int) and value > 0
+
+
+def row_population(row: Mapping[str, Any]) -> int:
+    """A sheet row's figure: its ``population``, or the sum of its ``parts`` (a unit whose
+    page gives only its parts' figures, e.g. a region's provinces: the sum is the only
+    arithmetic the build does on a figure, recorded in the provenance)."""
+    if "parts" in row:
+        return sum(int(v) for v in row["parts"].values())
+    return int(row["population"])
 
 
 def population_table(
@@ -159,7 +187,7 @@ def population_table(
                 "name_en": unit.name_en,
                 "name_fr": unit.name_fr,
                 "area_km2": int(areas[unit.id]),
-                "population": row["population"] if row else None,
+                "population": row_population(row) if row else None,
                 "census_year": int(source["year"]) if source else None,
                 "source": row["source"] if row else "",
             }

@@ -40,6 +40,9 @@ BAND_COLOURS: tuple[str, ...] = ("#00204D", "#414D6B", "#7C7B78", "#BCAF6F", "#F
 # Choropleth of counts, light to dark (one hue: lightness alone carries the order).
 SEQUENTIAL: tuple[str, ...] = ("#fde0c5", "#facba6", "#f59e72", "#e4643f", "#b8321c")
 ZERO_COLOUR = "#f3f1ec"
+NO_FIGURE_COLOUR = "#9e9e9e"
+"""A unit with no figure to divide by (a per-capita rate without a population): a neutral
+grey, apart from the zero class and from the orange classes by its lack of hue."""
 
 # --- the map ------------------------------------------------------------------------------------
 # Event layers: coups in reddish purple (filled for successful, outlined for attempts and

@@ -26,6 +26,7 @@ from pandas.io.formats.style import Styler
 
 from geo import ui
 from geo.analysis import measures as an
+from geo.analysis import rates
 from geo.analysis.tables import band_label
 from geo.i18n.catalogue import format_number, normalise_language, translate
 from geo.io import facts, placecache
@@ -41,6 +42,9 @@ from geo.ui import events as ui_events
 
 PALETTE = palette.SEQUENTIAL  # choropleth classes, light to dark
 ZERO_COLOR = palette.ZERO_COLOUR
+NO_FIGURE_COLOR = palette.NO_FIGURE_COLOUR
+NO_FIGURE_DASH = "4 3"
+"""The dashed outline of a unit without a figure on the regions map."""
 RULE_COLORS = {
     "coup": palette.BLACK,
     "charter": palette.REDDISH_PURPLE,
@@ -999,12 +1003,46 @@ def class_breaks(max_value: float, classes: int = len(PALETTE)) -> list[float]:
 
 
 def color_for(value: float, breaks: list[float]) -> str:
+    """A unit's class colour; NaN (no figure to divide by) has its own grey, apart from 0."""
+    if value != value:  # NaN
+        return NO_FIGURE_COLOR
     if value <= 0 or not breaks:
         return ZERO_COLOR
-    for color, upper in zip(PALETTE, breaks, strict=False):
+    for color, upper in zip(class_colours(breaks), breaks, strict=False):
         if value <= upper:
             return color
     return PALETTE[-1]
+
+
+def class_colours(breaks: list[float]) -> tuple[str, ...]:
+    """The colours of ``breaks``' classes: the darkest ones when there are fewer classes
+    than colours (the highest class is always the darkest)."""
+    return PALETTE[max(0, len(PALETTE) - len(breaks)) :]
+
+
+@dataclass(frozen=True)
+class MapClasses:
+    """The regions map's classes: what :func:`choropleth`, its legend and its figure share."""
+
+    breaks: list[float]
+    rate: bool = False
+    """A rate's classes (quantiles, bounds with decimals); else a count's (whole,
+    equal-width: ``1–10``)."""
+    no_figure: bool = False
+    """Some unit has no figure (a per-capita rate without a population): the legend says
+    what its grey means."""
+
+
+def map_classes(values: np.ndarray, rate: bool = False) -> MapClasses:
+    """Classes of the units' ``values`` (NaN: no figure): whole equal-width classes for a
+    count, quantile classes with round bounds for a rate
+    (:func:`geo.analysis.rates.rate_breaks`)."""
+    known = values[~np.isnan(values)] if len(values) else values
+    top = float(known.max()) if len(known) else 0.0
+    if not rate:
+        return MapClasses(class_breaks(top), False, bool(np.isnan(values).any()))
+    breaks = rates.rate_breaks(values, len(PALETTE))
+    return MapClasses(breaks, True, bool(np.isnan(values).any()))
 
 
 def region_features(admin1: gpd.GeoDataFrame, lang: str) -> dict:
@@ -1033,25 +1071,52 @@ def _region_features(lang: str) -> dict:
     return region_features(ui.boundary_layers()["admin1"], lang)
 
 
+def region_values(
+    admin1: gpd.GeoDataFrame,
+    counts: pd.DataFrame,
+    measure: str,
+    table: pd.DataFrame | None = None,
+    basis: str = "count",
+) -> np.ndarray:
+    """Each unit's value on the regions map, in ``admin1``'s order: ``counts[measure]``
+    (0 for a unit with no event), or its rate from ``table``
+    (:func:`geo.analysis.rates.unit_rates`) per ``basis``; NaN where there is no figure."""
+    if basis == "count" or table is None:
+        return counts[measure].reindex(admin1["id"]).fillna(0).astype("float64").to_numpy()
+    values = rates.map_values(table, measure, basis)
+    return values.reindex(admin1["id"]).astype("float64").to_numpy()
+
+
 def choropleth(
     admin1: gpd.GeoDataFrame,
     counts: pd.DataFrame,
     measure: str,
     lang: str,
     features: dict | None = None,
-) -> tuple[folium.Map, list[float]]:
-    """An offline folium map of the admin-1 units coloured by ``counts[measure]``.
+    table: pd.DataFrame | None = None,
+    basis: str = "count",
+) -> tuple[folium.Map, MapClasses]:
+    """An offline folium map of the admin-1 units coloured by ``counts[measure]``, or by
+    its rate per 10,000 km² or 100,000 people (``basis``, from ``table``:
+    :func:`geo.analysis.rates.unit_rates`).
 
     Each feature carries ``id``, ``kind`` (``admin1``) and an escaped ``label`` and
-    ``value`` for the tooltip; returns the map and the class breaks for the legend.
+    ``value`` for the tooltip; a unit without a figure is grey with a dashed outline and
+    its tooltip says so. Returns the map and its classes for the legend.
     ``features``: :func:`region_features` of ``admin1`` in ``lang``, when already made
     (the units' shapes as GeoJSON; only the numbers and colours change from run to run).
     """
     t = ui.translator(lang)
-    values = counts[measure].reindex(admin1["id"]).fillna(0).astype(int).to_numpy()
-    breaks = class_breaks(float(values.max()) if len(values) else 0.0)
-    label = t("an_fat_high") if measure == "fatalities_high" else t("an_events")
+    values = region_values(admin1, counts, measure, table, basis)
+    classes = map_classes(values, rate=basis != "count")
+    label = map_label(measure, basis, lang)
     shapes = features if features is not None else region_features(admin1, lang)
+
+    def shown(v: float) -> str:
+        if v != v:
+            return t("rt_no_population")
+        return rate_text(v, lang) if classes.rate else format_number(v, lang)
+
     collection = {
         **shapes,
         "features": [
@@ -1059,20 +1124,35 @@ def choropleth(
                 **feature,
                 "properties": {
                     **feature["properties"],
-                    "value": str(escape_value(f"{label}: {format_number(v, lang)}")),
-                    "fill": color_for(v, breaks),
+                    "value": str(escape_value(f"{label}: {shown(v)}")),
+                    "fill": color_for(v, classes.breaks),
+                    **({"dash": NO_FIGURE_DASH} if v != v else {}),
                 },
             }
             for feature, v in zip(shapes["features"], values, strict=True)
         ],
     }
-    return filled_regions_map(collection, t("an_regions"), admin1), breaks
+    return filled_regions_map(collection, t("an_regions"), admin1), classes
+
+
+def map_label(measure: str, basis: str, lang: str) -> str:
+    """What the regions map shows, in words: ``Events``, ``Events per 10,000 km²``..."""
+    key = {
+        ("events", "count"): "an_events",
+        ("fatalities_high", "count"): "an_fat_high",
+        ("events", "area"): "rt_events_area",
+        ("fatalities_high", "area"): "rt_fat_high_area",
+        ("events", "people"): "rt_events_people",
+        ("fatalities_high", "people"): "rt_fat_high_people",
+    }[(measure, basis)]
+    return translate(key, lang)
 
 
 def filled_regions_map(collection: dict, name: str, admin1: gpd.GeoDataFrame) -> folium.Map:
-    """An offline map of admin-1 features filled with their ``fill`` property, their
-    escaped ``label`` and ``value`` as tooltip, fitted to ``admin1``: the drawing of
-    every choropleth of the app (counts here, change levels in geo.ui.signals)."""
+    """An offline map of admin-1 features filled with their ``fill`` property (outlined
+    dashed where they have a ``dash``), their escaped ``label`` and ``value`` as tooltip,
+    fitted to ``admin1``: the drawing of every choropleth of the app (counts and rates
+    here, change levels in geo.ui.signals)."""
     fmap = mapbuild.offline_map(location=(16.0, 0.0), zoom=5)
     folium.GeoJson(
         collection,
@@ -1082,6 +1162,7 @@ def filled_regions_map(collection: dict, name: str, admin1: gpd.GeoDataFrame) ->
             "weight": 1,
             "fillColor": f["properties"]["fill"],
             "fillOpacity": 0.85,
+            **({"dashArray": f["properties"]["dash"]} if f["properties"].get("dash") else {}),
         },
         highlight_function=lambda _f: {"weight": 3},
         tooltip=folium.GeoJsonTooltip(fields=["label", "value"], labels=False),
@@ -1091,26 +1172,71 @@ def filled_regions_map(collection: dict, name: str, admin1: gpd.GeoDataFrame) ->
     return fmap
 
 
-def legend_items(breaks: list[float], lang: str) -> list[tuple[str, str]]:
-    """(colour, label) of each class of the choropleth, zero first (its legend, and its
-    figure's: geo.ui.analysis_page)."""
+def legend_items(
+    breaks: list[float] | MapClasses, lang: str, basis: str = "count"
+) -> list[tuple[str, str]]:
+    """(colour, label) of each class of the choropleth, zero first and "no population
+    figure" last when a unit has none (its legend, and its figure's:
+    geo.ui.analysis_page). ``breaks``: a count's breaks, or :class:`MapClasses`."""
+    classes = breaks if isinstance(breaks, MapClasses) else MapClasses(list(breaks))
     items = [(ZERO_COLOR, translate("an_legend_zero", lang))]
-    lower = 1
-    for color, upper in zip(PALETTE, breaks, strict=False):
-        high = format_number(upper, lang)
-        items.append((color, f"{format_number(lower, lang)}–{high}" if upper > lower else high))
-        lower = int(upper) + 1
+    if classes.rate:
+        lower = 0.0
+        for color, upper in zip(class_colours(classes.breaks), classes.breaks, strict=False):
+            items.append((color, f"{bound_text(lower, lang)}–{bound_text(upper, lang)}"))
+            lower = upper
+    else:
+        lower_n = 1
+        for color, upper in zip(PALETTE, classes.breaks, strict=False):
+            high = format_number(upper, lang)
+            items.append(
+                (color, f"{format_number(lower_n, lang)}–{high}" if upper > lower_n else high)
+            )
+            lower_n = int(upper) + 1
+    if classes.no_figure:
+        key = "an_legend_no_population" if basis == "people" else "an_legend_no_figure"
+        items.append((NO_FIGURE_COLOR, translate(key, lang)))
     return items
 
 
-def region_colours(counts: pd.DataFrame, measure: str, ids: pd.Series, breaks: list[float]) -> dict:
-    """Each admin-1 unit's colour on the choropleth (by id)."""
-    values = counts[measure].reindex(ids).fillna(0).astype(int).to_numpy()
-    return {str(i): color_for(v, breaks) for i, v in zip(ids, values, strict=True)}
+def bound_text(value: float, lang: str) -> str:
+    """A rate class's bound with the decimals it has (``0.096``, ``1.6``, ``430``)."""
+    return format_number(value, lang, rates.break_decimals([value]))
 
 
-def legend_html(breaks: list[float], lang: str) -> str:
-    return render("colour_legend.html.j2", css_class="an-legend", items=legend_items(breaks, lang))
+def rate_text(value: float, lang: str) -> str:
+    """A unit's rate in its tooltip: 1 decimal from 1 up, 2 figures below (``0.096``)."""
+    places = 1 if value >= 1 else 2 if value >= 0.1 else 3
+    return format_number(value, lang, places)
+
+
+def region_colours(
+    counts: pd.DataFrame,
+    measure: str,
+    ids: pd.Series,
+    breaks: list[float] | MapClasses,
+    table: pd.DataFrame | None = None,
+    basis: str = "count",
+) -> dict:
+    """Each admin-1 unit's colour on the choropleth (by id): the map's colours, for its
+    figure."""
+    classes = breaks if isinstance(breaks, MapClasses) else MapClasses(list(breaks))
+    frame = gpd.GeoDataFrame({"id": ids.to_numpy()})
+    values = region_values(frame, counts, measure, table, basis)
+    return {str(i): color_for(v, classes.breaks) for i, v in zip(ids, values, strict=True)}
+
+
+def legend_html(
+    breaks: list[float] | MapClasses, lang: str, basis: str = "count", title: str = ""
+) -> str:
+    """The map's legend under it; ``title``: what the colours measure (a rate's unit)."""
+    return render(
+        "colour_legend.html.j2",
+        css_class="an-legend",
+        items=legend_items(breaks, lang, basis),
+        title=title,
+        dashed=NO_FIGURE_COLOR,
+    )
 
 
 # --- tables --------------------------------------------------------------------------------------

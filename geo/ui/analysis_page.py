@@ -22,7 +22,7 @@ import streamlit as st
 
 from geo import ui
 from geo.analysis import measures as an
-from geo.analysis import tables
+from geo.analysis import rates, tables
 from geo.i18n.catalogue import format_day, format_number, format_timestamp
 from geo.io import exports
 from geo.model.filters import EventFilter
@@ -138,6 +138,7 @@ SECTION_WIDGETS = (
     "an_rank",
     "an_band_measure",
     "an_map_measure",
+    state.AN_MAP_BASIS.name,
     "an_period",
     *(f"an_table_{name}" for name in ("trends", "bands", "actors", "victims", "regions")),
     *ui_rates.CMP_WIDGETS,
@@ -610,6 +611,21 @@ def clicked_region(payload: object) -> str | None:
     return clicked if isinstance(clicked, str) else None
 
 
+def map_basis_picker(view: AnalysisView) -> str:
+    """What the regions map shows (:data:`geo.analysis.rates.BASES`): the count, per
+    10,000 km² or per 100,000 people; first from the URL (``map_rate``), and back to it."""
+    state.seed(state.AN_MAP_BASIS, valid=lambda v: v in rates.BASES)
+    basis = st.radio(
+        view.t("an_map_basis"),
+        list(rates.BASES),
+        horizontal=True,
+        key=state.AN_MAP_BASIS.name,
+        format_func=lambda b: view.t(f"an_basis_{b}"),
+    )
+    ui.remember({state.AN_MAP_BASIS.name: basis}, state.encoded([(state.AN_MAP_BASIS, basis)]))
+    return str(basis)
+
+
 @st.fragment
 def regions_section(view: AnalysisView) -> None:
     """The admin-1 choropleth, its period and measure, the clicked region."""
@@ -619,7 +635,7 @@ def regions_section(view: AnalysisView) -> None:
 
     t, fmt, lang, f = view.t, view.fmt, view.lang, view.event_filter
     st.header(t("an_regions"))
-    pcol, mcol = st.columns(2)
+    pcol, mcol, bcol = st.columns([2, 2, 3])
     with pcol:
         period = st.selectbox(
             t("an_period"),
@@ -635,32 +651,38 @@ def regions_section(view: AnalysisView) -> None:
             key="an_map_measure",
             format_func=lambda m: t("an_events" if m == "events" else "an_fat_high"),
         )
+    with bcol:
+        basis = map_basis_picker(view)
     if period == "all":
         start, end, period_label = f.date_from, f.date_to, t("an_period_all")
     else:
         start, end, period_label = date(int(period), 1, 1), date(int(period), 12, 31), period
     counts = ui_an.region_counts(view.data_key, f, start, end)
+    # the rates of the same sums (one table for the map, its figure and the rates block)
+    table = ui_rates.region_rates(view.data_key, f, start, end) if basis != "count" else None
     admin1 = ui.boundary_layers()["admin1"]
-    fmap, breaks = ui_an.choropleth(
-        admin1, counts, map_measure, lang, ui_an.cached_region_features(lang)
+    fmap, classes = ui_an.choropleth(
+        admin1, counts, map_measure, lang, ui_an.cached_region_features(lang), table, basis
     )
     map_col, info_col = st.columns([3, 2], gap="medium")
     with map_col:
         st_folium(
             fmap, key=MAP_KEY, height=480, width="stretch", returned_objects=["last_active_drawing"]
         )
-        st.html(ui_an.legend_html(breaks, lang))
-        measure_label = t("an_events" if map_measure == "events" else "an_fat_high")
+        measure_label = ui_an.map_label(map_measure, basis, lang)
+        st.html(ui_an.legend_html(classes, lang, basis, title=measure_label))
+        if basis != "count":
+            st.caption(t("an_map_rate_note"))
         captions = figure_captions(
             view, f"{t('an_regions')} · {measure_label} · {period_label}", view.chosen.datasets
         )
         ui_figures.figure_buttons(
             "regions",
-            ("regions", *view.view_key, period, map_measure),
+            ("regions", *view.view_key, period, map_measure, basis),
             lambda: ui_figures.region_figure(
                 admin1,
-                ui_an.region_colours(counts, map_measure, admin1["id"], breaks),
-                ui_an.legend_items(breaks, lang),
+                ui_an.region_colours(counts, map_measure, admin1["id"], classes, table, basis),
+                ui_an.legend_items(classes, lang, basis),
                 captions.title,
                 lang,
                 measure_label,

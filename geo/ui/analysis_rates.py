@@ -18,8 +18,9 @@ import streamlit as st
 
 from geo import ui
 from geo.analysis import rates
-from geo.io import population
+from geo.io import facts, population
 from geo.io.actors import aliases
+from geo.model.countries import AES_MEMBERS, country_name
 from geo.model.filters import EventFilter
 from geo.render import palette
 from geo.ui import analysis as ui_an
@@ -49,6 +50,38 @@ def provenance() -> dict:
     return population.load_provenance()
 
 
+@st.cache_resource(show_spinner=False)
+def usual_areas() -> dict[str, int]:
+    """Each member state's usual published area (km²) where its sources give one
+    (``data/facts/member_states.yaml``): a country's area in the one area rule
+    (:func:`geo.analysis.rates.place_context`)."""
+    return {
+        iso: int(state.area_km2)
+        for iso, state in facts.load_member_states().items()
+        if state.area_km2 is not None
+    }
+
+
+def area_rule(lang: str, where: str = "rt_area_sources_below") -> str:
+    """The area rule as the page states it, with each country's usual area and the sum of
+    Niger's outline areas (why the two kinds differ); ``where``: the locale key saying
+    where the usual areas' sources are."""
+    t = ui.translator(lang)
+    areas = usual_areas()
+    countries = ("\u00a0; " if lang == "fr" else "; ").join(
+        f"{country_name(iso, lang)} {rates.area_text(areas[iso], lang)}"
+        for iso in AES_MEMBERS
+        if iso in areas
+    )
+    outline = rates.place_context(units(), "NER").area_km2
+    return t(
+        "rt_area_rule",
+        countries=countries,
+        sources=t(where),
+        outline=rates.area_text(outline, lang),
+    )
+
+
 def region_rates(key: str, f: EventFilter, start: date | None, end: date | None) -> pd.DataFrame:
     """:func:`geo.analysis.rates.unit_rates` of the regions' sums of ``f`` over
     ``[start, end]`` (:func:`geo.ui.analysis.region_counts`), once per set of events,
@@ -75,7 +108,9 @@ def _side(key: str, token: str, _f: EventFilter, place: str) -> rates.Side:
     arrays = ui_an.event_arrays(key)
     # The months of the filter's dates, else of all its events: the same for every place.
     span = rates.month_span(arrays, chosen.mask, _f.date_from, _f.date_to)
-    return rates.compare_side(arrays, chosen.mask, units(), place, span, TOP_ACTORS)
+    return rates.compare_side(
+        arrays, chosen.mask, units(), place, span, TOP_ACTORS, usual_areas=usual_areas()
+    )
 
 
 # --- the regions section's rates table ----------------------------------------------------------
@@ -112,10 +147,29 @@ def rates_block(
         t("rt_csv_title", period=period_label),
         view.chosen.datasets,
     )
-    st.caption(" ".join([t("rt_units_note"), t("rt_years_note"), t("rt_area_note")]))
+    st.caption(" ".join([t("rt_units_note"), t("rt_years_note")]))
+    st.caption(ui.markdown_text(area_rule(lang)))
     st.markdown(f"**{t('rt_sources_title')}**")
     for line, url in rates.source_lines(provenance(), units(), lang):
         st.caption(linked(line, url))
+    area_sources(view)
+
+
+def area_sources(view: AnalysisView) -> None:
+    """Each country's usual area and its sources (with their publisher, type and grade)."""
+    from geo.io.facts import load_member_states
+    from geo.render.panels import source_list_html
+
+    st.markdown(f"**{view.t('rt_area_sources_title')}**")
+    states = load_member_states()
+    for iso in AES_MEMBERS:
+        state = states.get(iso)
+        if state is None or state.area_km2 is None:
+            continue
+        name = country_name(iso, view.lang)
+        area = rates.area_text(state.area_km2, view.lang)
+        st.caption(ui.markdown_text(view.t("rt_area_country", country=name, area=area)))
+        st.html(source_list_html(state.area_sources, view.lang))
 
 
 def linked(line: str, url: str) -> str:
@@ -180,14 +234,15 @@ def draw_side(view: AnalysisView, side: rates.Side, y_max: int) -> None:
     r1, r2 = st.columns(2)
     r1.metric(t("cmp_per_area"), fmt(side.rates["events_per_10k_km2"], 1))
     r2.metric(t("cmp_per_people"), _metric_rate(side.rates["events_per_100k"], view))
+    area = t(f"cmp_area_{side.area_kind}", area=rates.area_text(side.area_km2, view.lang))
     if side.population is None:
-        st.caption(t("cmp_context_none", area=fmt(side.area_km2)))
+        st.caption(t("cmp_context_none", area=area))
     else:
         census = ", ".join(t("rt_census", year=str(y)) for y in side.census_years)
         st.caption(
             t(
                 "cmp_context",
-                area=fmt(side.area_km2),
+                area=area,
                 population=fmt(side.population),
                 census=census,
             )
@@ -261,6 +316,7 @@ def compare_section(view: AnalysisView) -> None:
         with column:
             draw_side(view, side, y_max)
     st.caption(t("cmp_same_scale") + " " + t("cmp_country_note") + " " + t("rt_years_note"))
+    st.caption(ui.markdown_text(area_rule(lang, "rt_area_sources_regions")))
     csv_button(
         view,
         lambda: rates.compare_export(sides, units(), lang),

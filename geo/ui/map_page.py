@@ -48,6 +48,7 @@ from geo.render.figures.mapfigure import Points, Zones, map_scene, time_mask
 from geo.render.figures.projection import View, fit_view
 from geo.render.figures.scene import Scene
 from geo.spatial import zones
+from geo.spatial.geometry import rounded_km2
 from geo.ui import events as ui_events
 from geo.ui import facts as ui_facts
 from geo.ui import figures as ui_figures
@@ -154,14 +155,13 @@ def sidebar(data: MapData) -> Choices:
     )
     core = ui.core_for_radius(radius)
     if show_core:
+        # areas clipped by the simplified outlines: 3 significant figures, no more
         parts = ", ".join(
-            f"{country_name(r.iso3, lang)} {format_number(r.area_km2, lang)}"
+            f"{country_name(r.iso3, lang)} {format_number(rounded_km2(r.area_km2), lang)}"
             for r in core.itertuples()
         )
-        st.caption(
-            f"{t('core_area', area=format_number(core['area_km2'].sum(), lang))} "
-            f"({t('core_area_by_state', parts=parts)})"
-        )
+        total = format_number(rounded_km2(float(core["area_km2"].sum())), lang)
+        st.caption(f"{t('core_area', area=total)} ({t('core_area_by_state', parts=parts)})")
     with st.expander(t("definition")):
         st.write(pick(zone_defs.core_definition, lang))
         st.caption(t("computed_layer"))

@@ -317,6 +317,16 @@ AN_BAND_MEASURE = Key("an_band_measure", _A, "before/after measure")
 AN_RANK = Key("an_rank", _A, "ranking")
 AN_PERIOD = Key("an_period", _A, "map period")
 AN_MAP_MEASURE = Key("an_map_measure", _A, "map measure")
+AN_MAP_BASIS = Key(
+    "map_rate",
+    _A,
+    "what the regions map shows: the count, per 10,000 km² or per 100,000 people",
+    "count",
+    param="map_rate",
+    decode=lambda raw: raw if raw in ("count", "area", "people") else None,
+    encode=lambda value: None if value == "count" else str(value),
+    kept=True,
+)
 AN_TABLES = Family("an_table_", _A, "a chart's table expander")
 CMP_A = Key(
     "cmp_a",

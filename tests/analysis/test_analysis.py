@@ -770,6 +770,51 @@ def test_bands_and_choropleth_take_the_palette():
     assert "1\u202f001–2\u202f000" in legend
 
 
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_the_choropleth_shows_rates_and_no_figure_apart_from_zero(lang):
+    import folium
+
+    from geo import ui
+    from geo.analysis import rates
+    from geo.i18n.catalogue import format_number, translate
+    from geo.io.population import load_population
+    from geo.render import palette
+    from geo.ui import analysis as ui_an
+
+    admin1 = ui.boundary_layers()["admin1"]
+    counts = pd.DataFrame(
+        {"events": [20, 5], "fatalities_low": [0, 0], "fatalities_high": [40, 9]},
+        index=pd.Index(["NE-6", "BF-SAHEL"], name="admin1_id"),
+    )
+    units = load_population().copy()
+    units.loc["BF-SAHEL", ["population", "census_year"]] = pd.NA  # a unit without a figure
+    table = rates.unit_rates(counts, units)
+    fmap, classes = ui_an.choropleth(admin1, counts, "events", lang, table=table, basis="people")
+    layer = next(c for c in fmap._children.values() if isinstance(c, folium.GeoJson))
+    props = {f["properties"]["id"]: f["properties"] for f in layer.data["features"]}
+    assert classes.rate and classes.no_figure
+    assert props["BF-SAHEL"]["fill"] == palette.NO_FIGURE_COLOUR  # no population figure
+    assert props["BF-SAHEL"]["dash"] == ui_an.NO_FIGURE_DASH
+    assert translate("rt_no_population", lang) in props["BF-SAHEL"]["value"]
+    assert props["ML-1"]["fill"] == palette.ZERO_COLOUR and "dash" not in props["ML-1"]
+    # the style Leaflet is given: grey and dashed together, for that unit only
+    page = fmap.get_root().render()
+    styled = f'"dashArray": "{ui_an.NO_FIGURE_DASH}", "fillColor": "{palette.NO_FIGURE_COLOUR}"'
+    assert page.count(styled) == 1 and page.count("dashArray") == 1
+    # Tillabéri: 20 / 2,722,482 x 100,000 = 0.73 per 100,000, the only rate: one class,
+    # the darkest, up to 0.74 (2 figures, rounded up)
+    assert classes.breaks == [0.74]
+    assert props["NE-6"]["fill"] == palette.SEQUENTIAL[-1]
+    assert format_number(0.73, lang, 2) in props["NE-6"]["value"]
+    legend = ui_an.legend_items(classes, lang, "people")
+    assert legend[-1] == (palette.NO_FIGURE_COLOUR, translate("an_legend_no_population", lang))
+    assert legend[1] == (palette.SEQUENTIAL[-1], f"0–{format_number(0.74, lang, 2)}")
+    _, area = ui_an.choropleth(admin1, counts, "events", lang, table=table, basis="area")
+    assert not area.no_figure  # every unit has an area
+    _, count = ui_an.choropleth(admin1, counts, "events", lang)
+    assert count == ui_an.MapClasses(ui_an.class_breaks(20))
+
+
 def test_tables_show_numbers_in_the_readers_format():
     from geo.ui import analysis as ui_an
 

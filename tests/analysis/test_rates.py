@@ -44,10 +44,81 @@ def test_unit_rates_by_hand():
 
 
 def test_a_country_has_a_population_only_when_every_unit_has_one():
-    assert rates.place_context(UNITS, "NER") == (20_500, 3_000_000, [2012])
-    assert rates.place_context(UNITS.assign(area_km2=[20_000, 513, 40_000]), "NER")[0] == 20_500
-    assert rates.place_context(UNITS, "BFA") == (40_000, None, [])
-    assert rates.place_context(UNITS, "NE-B") == (500, 1_000_000, [2012])
+    C = rates.Context  # noqa: N806
+    assert rates.place_context(UNITS, "NER") == C(20_500, "outline", 3_000_000, [2012])
+    rounded = rates.place_context(UNITS.assign(area_km2=[20_000, 513, 40_000]), "NER")
+    assert rounded.area_km2 == 20_500  # the sum of 3-figure areas: 3 figures
+    assert rates.place_context(UNITS, "BFA") == C(40_000, "outline", None, [])
+    assert rates.place_context(UNITS, "NE-B") == C(500, "outline", 1_000_000, [2012])
+
+
+def test_one_area_rule_a_country_has_its_usual_area_a_unit_its_outline_area():
+    usual = {"NER": 30_000}
+    assert rates.place_context(UNITS, "NER", usual) == rates.Context(
+        30_000, "usual", 3_000_000, [2012]
+    )
+    # a unit keeps its outline area, a country without a usual figure its units' sum
+    assert rates.place_context(UNITS, "NE-A", usual).area_km2 == 20_000
+    assert rates.place_context(UNITS, "NE-A", usual).area_kind == "outline"
+    assert rates.place_context(UNITS, "BFA", usual).area_kind == "outline"
+    arrays = _arrays()
+    mask = np.ones(arrays.size, dtype=bool)
+    span = rates.month_span(arrays, mask, None, None)
+    niger = rates.compare_side(arrays, mask, UNITS, "NER", span, usual_areas=usual)
+    assert niger.area_kind == "usual"
+    assert niger.rates["events_per_10k_km2"] == 1.0  # 3 events / 30,000 km² x 10,000
+    # a unit in Compare has the rate the regions' table gives it (same area, same events)
+    unit = rates.compare_side(arrays, mask, UNITS, "NE-A", span, usual_areas=usual)
+    table = rates.unit_rates(an.admin1_sums(arrays, mask), UNITS)
+    assert unit.rates["events_per_10k_km2"] == table.loc["NE-A", "events_per_10k_km2"]
+    assert unit.rates["events_per_100k"] == table.loc["NE-A", "events_per_100k"]
+
+
+def test_areas_are_written_to_three_significant_figures():
+    assert rates.area_text(1_267_000, "en") == "about 1.27 million km²"
+    assert rates.area_text(1_181_224, "en") == "about 1.18 million km²"
+    assert rates.area_text(1_240_000, "fr") == "environ 1,24\u00a0million de km²"
+    assert rates.area_text(2_500_000, "fr") == "environ 2,50\u00a0millions de km²"  # 3 figures
+    assert rates.area_text(274_200, "en") == "about 274,000 km²"
+    assert rates.area_text(274_200, "fr") == "environ 274\u202f000\u00a0km²"
+    assert rates.area_text(213, "en") == "about 213 km²"
+
+
+def test_map_values_follow_the_basis_and_keep_no_figure_apart_from_zero():
+    counts = pd.DataFrame(
+        {"events": [10, 4], "fatalities_low": [30, 0], "fatalities_high": [50, 2]},
+        index=pd.Index(["NE-A", "BF-C"], name="admin1_id"),
+    )
+    table = rates.unit_rates(counts, UNITS)
+    assert rates.map_values(table, "events", "count").tolist() == [10.0, 0.0, 4.0]
+    assert rates.map_values(table, "events", "area").tolist() == [5.0, 0.0, 1.0]
+    people = rates.map_values(table, "fatalities_high", "people")
+    assert people.iloc[:2].tolist() == [2.5, 0.0]  # 50 / 2,000,000 x 100,000; none: 0
+    assert math.isnan(people.iloc[2])  # no population figure: NaN, never 0
+    try:
+        rates.map_values(table, "events", "density")
+    except ValueError:
+        pass
+    else:
+        raise AssertionError("an unknown basis is refused")
+
+
+def test_rate_breaks_are_quantiles_rounded_up_to_two_figures():
+    # ten units: two per class; each bound is the class's highest value rounded up
+    values = np.array([0.11, 0.2, 0.33, 0.4, 0.52, 0.6, 0.71, 0.8, 4.0, 422.5])
+    breaks = rates.rate_breaks(values, 5)
+    assert breaks == [0.2, 0.4, 0.6, 0.8, 430.0]
+    assert [
+        int(np.sum((values > lo) & (values <= hi)))
+        for lo, hi in zip([0, *breaks[:-1]], breaks, strict=True)
+    ] == [2] * 5
+    # NaN (no figure) and 0 (no event) have their own colours: not in the classes
+    assert rates.rate_breaks(np.array([np.nan, 0.0, 0.0, 0.734]), 5) == [0.74]
+    assert rates.rate_breaks(np.array([0.0, np.nan]), 5) == []
+    assert rates.ceil_significant(0.734) == 0.74 and rates.ceil_significant(0.74) == 0.74
+    assert rates.ceil_significant(422.5) == 430.0 and rates.ceil_significant(0.0123) == 0.013
+    assert rates.break_decimals([0.25, 0.5, 0.75, 1.0, 1.25]) == 2
+    assert rates.break_decimals([1.0, 2.0]) == 0
 
 
 def _arrays():

@@ -88,6 +88,26 @@ def test_analysis_charts_download_as_png_and_svg(deferred, lang, section, names)
 
 
 @pytest.mark.parametrize("lang", ["en", "fr"])
+def test_the_regions_figure_follows_the_maps_rate(deferred, lang):
+    """Per 100,000 people: the figure's heading and legend say so, the colours are the
+    rate's (every unit has a population figure: no grey unit; the grey is tested in
+    tests/analysis/test_analysis.py)."""
+    from geo.render import palette
+
+    at = AppTest.from_file(str(ROOT / "pages" / "analysis.py"), default_timeout=120)
+    at.session_state["lang"] = lang
+    at.query_params["section"] = "regions"
+    at.query_params["map_rate"] = "people"
+    at.run()
+    assert not at.exception
+    _check_png(deferred["sahel-atlas-regions.png"]())
+    svg = _check_svg(deferred["sahel-atlas-regions.svg"](), translate("rt_events_people", lang))
+    assert translate("an_legend_no_population", lang) not in svg
+    assert palette.NO_FIGURE_COLOUR.lower() not in svg.lower()
+    assert palette.SEQUENTIAL[-1].lower() in svg.lower()  # the darkest class is used
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
 def test_change_levels_map_downloads_as_png_and_svg(deferred, lang):
     at = AppTest.from_file(str(ROOT / "pages" / "changes.py"), default_timeout=120)
     at.session_state["lang"] = lang

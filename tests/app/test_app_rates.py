@@ -27,15 +27,24 @@ def test_the_regions_section_has_a_sortable_rates_table_with_its_sources(lang):
     assert area[t("rt_events_area")].dtype.kind == "f"  # numbers kept: the table sorts
     assert area[t("rt_events_area")].is_monotonic_decreasing
     # per capita: only the units with a census figure, no empty cell
-    assert len(people) == 28 and not people.isna().any().any()
-    assert "Sahel" not in set(people[t("an_region")])
+    assert len(people) == 30 and not people.isna().any().any()  # every unit has a figure
     by_name = people.set_index(t("an_region"))
     assert by_name.loc["Niamey", t("rt_population_source")] == t("rt_census", year="2012")
     assert by_name.loc["Niamey", t("rt_population")] == 1_026_848
+    assert by_name.loc["Hauts-Bassins", t("rt_population")] == 2_238_375
+    assert by_name.loc["Sahel", t("rt_population")] == 1_094_907
     captions = _captions(at)
-    assert ui_markdown(t("rt_missing_note", count=2)) in captions
-    assert "Sahel" in captions.split(ui_markdown(t("rt_missing_note", count=2)))[1]
+    assert ui_markdown(t("rt_missing_note", count=1)) not in captions  # no unit without one
     assert "Natural Earth" in captions
+    # the one area rule, with the countries' usual areas to 3 figures, and their sources
+    million = ui_markdown("1.27 million" if lang == "en" else "1,27\u00a0million")
+    assert million in captions and "1,267,000" not in captions
+    separator = "\u00a0; Burkina" if lang == "fr" else "; Burkina"
+    assert separator in captions  # French spacing in the list of countries too
+    assert t("rt_area_sources_title") in [m.value.strip("*") for m in at.markdown]
+    sources = " ".join(h.proto.body for h in at.get("html"))
+    assert "nationsencyclopedia.com/Africa/Mali" in sources
+    assert "Provinces_of_Burkina_Faso" in captions  # Sahel's, the provinces summed
     # the Mali source, its URL an explicit link (a bare one would be autolinked with the
     # Markdown escapes in it)
     assert "(https://it.m.wikipedia.org/wiki/Regioni_del_Mali)" in captions
@@ -83,5 +92,64 @@ def test_places_come_from_the_url_and_unknown_ones_fall_back():
     names = [s.value for s in at.subheader]
     assert names[:2] == ["Sahel (Burkina Faso)", "Niger"]
     per_people = [m.value for m in at.metric if m.label == translate("cmp_per_people", "en")]
-    assert per_people[0] == "–"  # no population figure, and the caption says so
-    assert "no population figure" in _captions(at)
+    assert per_people[0] != "–"  # Sahel's figure: its provinces summed
+    assert "population 1,094,907 (2019 census)" in _captions(at)
+
+
+def _legend(at) -> str:
+    return next(h.proto.body for h in at.get("html") if "an-legend" in h.proto.body)
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_the_regions_map_switches_between_count_and_rates_kept_in_the_url(lang):
+    t = lambda key, **p: translate(key, lang, **p)  # noqa: E731
+    at = app(lang, section="regions").run()
+    assert not at.exception
+    basis = at.radio(key="map_rate")
+    assert basis.value == "count" and basis.label == t("an_map_basis")
+    assert list(basis.options) == [  # as the reader reads them
+        t("an_basis_count"),
+        t("an_basis_area"),
+        t("an_basis_people"),
+    ]
+    assert "map_rate" not in at.query_params  # the default leaves the address as it was
+    assert t("an_events") in _legend(at)
+    at.radio(key="map_rate").set_value("people").run()
+    assert not at.exception
+    assert at.query_params["map_rate"] == "people"
+    legend = _legend(at)
+    assert t("rt_events_people") in legend
+    # every unit has a population figure: no "no figure" item (geo.ui.analysis tests it)
+    assert t("an_legend_no_population") not in legend
+    assert t("an_map_rate_note") in _captions(at)
+    at.radio(key="an_map_measure").set_value("fatalities_high").run()
+    assert t("rt_fat_high_people") in _legend(at)
+    at.radio(key="map_rate").set_value("area").run()
+    assert at.query_params["map_rate"] == "area"
+    legend = _legend(at)
+    assert t("rt_fat_high_area") in legend
+    assert t("an_legend_no_population") not in legend  # every unit has an area
+    at.radio(key="map_rate").set_value("count").run()
+    assert "map_rate" not in at.query_params
+
+
+def test_the_map_basis_comes_from_the_url_and_a_bad_one_falls_back():
+    at = app(section="regions", map_rate="area").run()
+    assert not at.exception and at.radio(key="map_rate").value == "area"
+    at = app(section="regions", map_rate="<script>").run()
+    assert not at.exception and at.radio(key="map_rate").value == "count"
+
+
+def test_compare_and_the_rates_table_give_one_region_the_same_rate():
+    """The one area rule: a unit in Compare has the table's area and so its rate (period:
+    all the filter's dates, as Compare's); a country has its usual area, shown rounded."""
+    t = lambda key, **p: translate(key, "en", **p)  # noqa: E731
+    at = app(section="all", cmp_a="NE-6", cmp_b="NER").run()
+    assert not at.exception
+    area = next(d.value for d in at.dataframe if t("rt_events_area") in d.value.columns)
+    table_rate = area.set_index(t("an_region")).loc["Tillabéri", t("rt_events_area")]
+    shown = [m.value for m in at.metric if m.label == t("cmp_per_area")]
+    assert shown[0] == f"{table_rate:,.1f}"
+    captions = _captions(at)
+    assert "about 91,400 km² (computed from the map's outline)" in captions
+    assert "about 1.27 million km² (the usual published figure)" in captions

@@ -116,9 +116,35 @@ def test_the_app_file_matches_the_sheet_and_the_boundaries():
     assert table.loc["NE-8", "population"] == 1026848
     assert table.loc["ML-6", "population"] == 681691  # "Timbuctù" on the page
     assert table.loc["NE-6", "census_year"] == 2012
-    assert pd.isna(table.loc["BF-SAHEL", "population"])  # no sourced figure: empty, not 0
+    assert table.loc["BF-SAHEL", "population"] == 1_094_907  # its four provinces summed
     niger = table[table["iso3"] == "NER"]["population"].sum()
     assert niger == 17_138_707  # the national total the source gives
+    # Burkina Faso's 13 figures, from several pages, add up to the preliminary national
+    # total of the 2019 census the pages cite
+    assert table[table["iso3"] == "BFA"]["population"].sum() == 20_487_979
+
+
+def test_a_unit_given_by_its_parts_has_their_sum():
+    sheet = {
+        "sources": {"s": SOURCE},
+        "units": [{"iso3": "NER", "name": "Niamey", "parts": {"a": 1_000, "b": 26}, "source": "s"}],
+    }
+    table = pop.population_table(sheet, ADMIN1, {"NE-8": 670, "NE-6": 91400})
+    assert table.set_index("admin1_id").loc["NE-8", "population"] == 1_026
+
+
+@pytest.mark.parametrize(
+    ("row", "message"),
+    [
+        ({"parts": {"a": 0}}, "parts, a: 0"),
+        ({"parts": {}}, "parts: a mapping"),
+        ({"parts": {"a": 5}, "population": 5}, "instead of population"),
+    ],
+)
+def test_bad_parts_are_named(row, message):
+    full = {"iso3": "NER", "name": "Niamey", "source": "s", **row}
+    with pytest.raises(pop.PopulationError, match=message):
+        pop.population_table({"sources": {"s": SOURCE}, "units": [full]}, ADMIN1, {})
 
 
 def test_a_bad_derived_file_is_named(tmp_path):

@@ -132,3 +132,11 @@ def test_bands_and_sequential_scales_keep_their_order_in_lightness(vision):
     for scale in (palette.BAND_COLOURS, palette.SEQUENTIAL[::-1]):
         lightness = [seen_as(c, vision)[0] for c in scale]
         assert all(b - a >= 5 for a, b in itertools.pairwise(lightness)), (scale, lightness)
+
+
+@pytest.mark.parametrize("vision", list(MACHADO_2009))
+def test_the_no_figure_grey_stands_apart_from_every_choropleth_class(vision):
+    """A unit without a population figure (grey, dashed outline) is not read as a class."""
+    for colour in (palette.ZERO_COLOUR, *palette.SEQUENTIAL):
+        value = delta_e(palette.NO_FIGURE_COLOUR, colour, vision)
+        assert value >= MIN_DELTA_E, (colour, vision, round(value, 1))
