@@ -94,8 +94,10 @@
       this._painted = null;
       L.Renderer.prototype.onAdd.call(this, map);
       this._tip = L.tooltip({direction: "bottom", offset: [0, 14], className: "atlas-density-tip"});
-      map.on("mousemove", this._onMouseMove, this);
-      map.on("mouseout", this._hideTip, this);
+      // The container's own DOM events: the map's "mousemove" stops at a region that takes
+      // the hover, and its "mouseout" also bubbles from each region.
+      L.DomEvent.on(map.getContainer(), "mousemove", this._onMouseMove, this);
+      L.DomEvent.on(map.getContainer(), "mouseleave", this._hideTip, this);
       this._legend = this._makeLegend().addTo(map);
       map.on("moveend", this._updateLegend, this);
       map.on("atlaskept", this._onKept, this);
@@ -131,8 +133,8 @@
     },
 
     onRemove: function (map) {
-      map.off("mousemove", this._onMouseMove, this);
-      map.off("mouseout", this._hideTip, this);
+      L.DomEvent.off(map.getContainer(), "mousemove", this._onMouseMove, this);
+      L.DomEvent.off(map.getContainer(), "mouseleave", this._hideTip, this);
       this._hideTip();
       if (this._legend) { this._legend.remove(); this._legend = null; }
       map.off("moveend", this._updateLegend, this);
@@ -355,13 +357,17 @@
     /* The mouse's hexagon in a tooltip of its own (the map's canvas gives clicks and the
        hover to the regions under it). */
     _onMouseMove: function (e) {
-      var hex = this._hexAt(e.layerPoint);
+      var map = this._map;
+      if (!map) { return; }
+      // Over the map itself, not over one of its controls (such as the legend).
+      var onControl = e.target && e.target.closest && e.target.closest(".leaflet-control");
+      var hex = onControl ? null : this._hexAt(map.mouseEventToLayerPoint(e));
       if (!hex) { this._hideTip(); return; }
       if (hex.index !== this._hover) {
         this._hover = hex.index;
         this._tip.setContent(this._text(this._fill(this.options.hexLabel, hex)));
       }
-      this._tip.setLatLng(e.latlng);
+      this._tip.setLatLng(map.mouseEventToLatLng(e));
       if (!this._map.hasLayer(this._tip)) { this._tip.addTo(this._map); }
     },
 
@@ -428,7 +434,12 @@
     },
 
     _say: function (text) {
-      if (this._live) { this._live.textContent = text; }
+      if (this._live) {
+        this._live.textContent = text;
+        this._live.style.padding = text ? "4px 7px" : "0";
+        this._live.style.boxShadow = text ? "0 1px 5px rgba(0,0,0,.4)" : "none";
+        this._live.style.background = text ? "#fff" : "transparent";
+      }
       stats({said: text});
     },
 
@@ -448,7 +459,7 @@
     _stopBrowse: function () {
       this._browsing = false;
       this._current = null;
-      if (this._live) { this._live.textContent = ""; }
+      this._say("");
       this._repaint();
     },
 
@@ -553,9 +564,13 @@
         help.style.cssText = "position:absolute;width:1px;height:1px;overflow:hidden;"
           + "clip:rect(0 0 0 0);white-space:nowrap";
         browse.setAttribute("aria-describedby", help.id);
-        self._live = L.DomUtil.create("div", "atlas-density-live", body);
+        // Above the legend, out of its flow: a change of its text does not move the
+        // legend's buttons (a click must land where it was aimed).
+        self._live = L.DomUtil.create("div", "atlas-density-live", box);
         self._live.setAttribute("aria-live", "polite");
-        self._live.style.cssText = "font-weight:600";
+        self._live.style.cssText = "position:absolute;right:0;bottom:100%;margin-bottom:4px;"
+          + "width:100%;box-sizing:border-box;font-weight:600;border-radius:4px";
+        self._say("");
         L.DomEvent.on(browse, "focus", self._startBrowse, self);
         L.DomEvent.on(browse, "blur", self._stopBrowse, self);
         L.DomEvent.on(browse, "keydown", self._onBrowseKey, self);
