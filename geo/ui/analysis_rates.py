@@ -360,10 +360,12 @@ def compare_figure_buttons(
     labels = [first, second]
     notes = compare_notes(view, sides, labels)
     key = tuple(side.place for side in sides)
-    for name, title_key, chart in (
-        ("compare-monthly", "cmp_fig_monthly", compare_monthly_chart),
-        ("compare-actors", "cmp_fig_actors", compare_actors_chart),
+    for name, title_key, heading, chart in (
+        ("compare-monthly", "cmp_fig_monthly", "cmp_monthly", compare_monthly_chart),
+        ("compare-actors", "cmp_fig_actors", "cmp_top_actors", compare_actors_chart),
     ):
+        # Which image the pair of buttons makes (both pairs' buttons have the same names).
+        st.caption(view.t("cmp_fig_of", what=view.t(heading), first=first, second=second))
         chart_figure_buttons(
             view,
             name,
