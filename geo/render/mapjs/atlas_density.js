@@ -42,6 +42,16 @@
     window.atlasDensityStats = s;
   }
 
+  /* The key of the pointy-top hexagon of radius r holding world pixel (px, py): its axial
+     coordinates, rounded through cube coordinates. */
+  function hexKey(px, py, r) {
+    var qf = (SQRT3 / 3 * px - py / 3) / r, rf = (2 / 3 * py) / r, sf = -qf - rf;
+    var q = Math.round(qf), rr = Math.round(rf), s = Math.round(sf);
+    var dq = Math.abs(q - qf), dr = Math.abs(rr - rf), ds = Math.abs(s - sf);
+    if (dq > dr && dq > ds) { q = -rr - s; } else if (dr > ds) { rr = -q - s; }
+    return rr * KEY_ROW + (q + KEY_ROW / 2);
+  }
+
   function latOfWorldY(y, world) {
     return (2 * Math.atan(Math.exp(Math.PI * (1 - 2 * y / world))) - Math.PI / 2) * 180 / Math.PI;
   }
@@ -59,9 +69,10 @@
     return total / 1e6;
   }
 
-  L.AtlasDensity = L.Renderer.extend({
+  L.AtlasDensity = L.AtlasCanvas.extend({  // atlas_points.js
     options: {
-      pane: "atlasDensity", paneZ: 445, padding: 0.5, radius: 14, resolveZoom: 9,
+      pane: "atlasDensity", paneZ: 445, padding: 0.5, className: "atlas-density",
+      radius: 14, resolveZoom: 9,
       areaSlices: 16, perKm2: 1000, bounds: [], classes: [], locale: "en-GB",
       title: "", sizeLabel: "", resolveLabel: "", resolvedLabel: "", hexLabel: "{n}",
       boundLabels: [], browseLabel: "", browseHelp: "", browseHex: "{n}", browseNone: "",
@@ -80,14 +91,6 @@
       this._browsing = false;
       this._current = null;  // the browsed hexagon: {zoom, key}
       this._folded = false;
-    },
-
-    beforeAdd: function (map) {
-      if (!map.getPane(this.options.pane)) {
-        var pane = map.createPane(this.options.pane);
-        pane.style.zIndex = this.options.paneZ;
-        pane.style.pointerEvents = "none";
-      }
     },
 
     onAdd: function (map) {
@@ -143,46 +146,6 @@
       L.Renderer.prototype.onRemove.call(this, map);
     },
 
-    _initContainer: function () {
-      this._container = document.createElement("canvas");
-      this._container.className = "atlas-density";
-      this._ctx = this._container.getContext("2d");
-    },
-
-    _destroyContainer: function () {
-      L.DomUtil.remove(this._container);
-      delete this._ctx;
-      delete this._container;
-    },
-
-    _updatePaths: function () {},
-
-    _onZoomEnd: function () {
-      L.Renderer.prototype._onZoomEnd.call(this);
-      if (this._pending) { this._pending = false; this._update(); }
-    },
-
-    _update: function () {
-      if (!this._map) { return; }
-      if (this._map._animatingZoom && this._bounds) { this._pending = true; return; }
-      var p = this._painted, map = this._map;
-      if (p && p.zoom === map.getZoom() && p.origin.equals(map.getPixelOrigin())) {
-        var view = L.bounds(map.containerPointToLayerPoint([0, 0]),
-                            map.containerPointToLayerPoint(map.getSize()));
-        if (p.bounds.contains(view)) { return; }  // the canvas moved with the map
-      }
-      L.Renderer.prototype._update.call(this);
-      var b = this._bounds, size = b.getSize(), ratio = window.devicePixelRatio || 1;
-      L.DomUtil.setPosition(this._container, b.min);
-      this._container.width = Math.round(ratio * size.x);
-      this._container.height = Math.round(ratio * size.y);
-      this._container.style.width = size.x + "px";
-      this._container.style.height = size.y + "px";
-      this._ratio = ratio;
-      this._paint();
-      this._painted = {zoom: map.getZoom(), origin: map.getPixelOrigin(), bounds: b};
-    },
-
     /* The kept events counted per hexagon at `zoom`: keys, counts, rows and columns in
        typed arrays, and a Map from key to hexagon for hit tests. */
     _bin: function (zoom) {
@@ -194,17 +157,12 @@
       for (var i = 0; i < n; i++) {
         if (flags !== null && !flags[i]) { continue; }
         if (bits !== null && !((bits[i >> 3] >> (i & 7)) & 1)) { continue; }
-        var px = wx[i] * scale, py = wy[i] * scale;
-        // Axial coordinates of pointy-top hexagons, rounded through cube coordinates.
-        var qf = (SQRT3 / 3 * px - py / 3) / r, rf = (2 / 3 * py) / r, sf = -qf - rf;
-        var q = Math.round(qf), rr = Math.round(rf), s = Math.round(sf);
-        var dq = Math.abs(q - qf), dr = Math.abs(rr - rf), ds = Math.abs(s - sf);
-        if (dq > dr && dq > ds) { q = -rr - s; } else if (dr > ds) { rr = -q - s; }
-        var key = rr * KEY_ROW + (q + KEY_ROW / 2);
+        var key = hexKey(wx[i] * scale, wy[i] * scale, r);
         var at = index.get(key);
         if (at === undefined) {
           at = counts.length; index.set(key, at);
-          rows.push(rr); cols.push(q); counts.push(0);
+          var rr = Math.floor(key / KEY_ROW);
+          rows.push(rr); cols.push(key - rr * KEY_ROW - KEY_ROW / 2); counts.push(0);
         }
         counts[at]++; counted++;
       }
@@ -299,13 +257,7 @@
         canvas.width = canvas.height = Math.ceil(2 * half * ratio);
         var g = canvas.getContext("2d");
         g.setTransform(ratio, 0, 0, ratio, half * ratio, half * ratio);
-        g.beginPath();
-        for (var j = 0; j < 6; j++) {
-          var a = Math.PI / 180 * (60 * j - 30);
-          if (j === 0) { g.moveTo(r * Math.cos(a), r * Math.sin(a)); }
-          else { g.lineTo(r * Math.cos(a), r * Math.sin(a)); }
-        }
-        g.closePath();
+        this._hexPath(g, 0, 0, r);
         g.globalAlpha = 0.8; g.fillStyle = classes[c].colour; g.fill();
         g.globalAlpha = 1; g.lineWidth = 0.6; g.strokeStyle = "rgba(0, 0, 0, 0.35)"; g.stroke();
         canvases.push(canvas);
@@ -321,12 +273,7 @@
         return null;
       }
       var origin = map.getPixelOrigin(), r = this.options.radius;
-      var px = p.x + origin.x, py = p.y + origin.y;
-      var qf = (SQRT3 / 3 * px - py / 3) / r, rf = (2 / 3 * py) / r, sf = -qf - rf;
-      var q = Math.round(qf), rr = Math.round(rf), s = Math.round(sf);
-      var dq = Math.abs(q - qf), dr = Math.abs(rr - rf), ds = Math.abs(s - sf);
-      if (dq > dr && dq > ds) { q = -rr - s; } else if (dr > ds) { rr = -q - s; }
-      var at = bins.index.get(rr * KEY_ROW + (q + KEY_ROW / 2));
+      var at = bins.index.get(hexKey(p.x + origin.x, p.y + origin.y, r));
       return at === undefined ? null : this._hex(at);
     },
 
