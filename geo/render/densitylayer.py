@@ -144,6 +144,9 @@ def layer_options(point_options: dict, lang: str) -> dict:
         "hexLabel": translate(
             "density_hex_tip", lang, n="{n}", d="{d}", unit=format_number(PER_KM2, lang)
         ),
+        "hexLabelOne": translate(
+            "density_hex_tip_one", lang, d="{d}", unit=format_number(PER_KM2, lang)
+        ),
         "boundLabels": [_number(b, lang) for b in CLASS_BOUNDS],
         "browseLabel": translate("density_browse", lang),
         "browseHelp": translate("density_browse_help", lang),
@@ -151,6 +154,15 @@ def layer_options(point_options: dict, lang: str) -> dict:
             "density_browse_hex",
             lang,
             n="{n}",
+            d="{d}",
+            cls="{cls}",
+            i="{i}",
+            m="{m}",
+            unit=format_number(PER_KM2, lang),
+        ),
+        "browseHexOne": translate(
+            "density_browse_hex_one",
+            lang,
             d="{d}",
             cls="{cls}",
             i="{i}",

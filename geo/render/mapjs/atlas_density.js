@@ -75,6 +75,7 @@
       radius: 14, resolveZoom: 9,
       areaSlices: 16, perKm2: 1000, bounds: [], classes: [], locale: "en-GB",
       title: "", sizeLabel: "", resolveLabel: "", resolvedLabel: "", hexLabel: "{n}",
+      hexLabelOne: "{n}", browseHexOne: "{n}",
       boundLabels: [], browseLabel: "", browseHelp: "", browseHex: "{n}", browseNone: "",
       browseEdge: "", foldLabel: "", unfoldLabel: "",
       token: "", data: null, url: null, maskToken: null, mask: null, maskUrl: null
@@ -294,8 +295,10 @@
       return value.toLocaleString(this.options.locale, {maximumFractionDigits: digits});
     },
 
-    _fill: function (template, hex) {
-      return template
+    /* `template` (or its singular form `one` for a single event) with the hexagon's
+       numbers. */
+    _fill: function (template, one, hex) {
+      return (hex.count === 1 ? one : template)
         .replace("{n}", hex.count.toLocaleString(this.options.locale))
         .replace("{d}", this._number(hex.density, hex.density < 10 ? 2 : 0))
         .replace("{cls}", this.options.classes[hex.cls].label);
@@ -312,7 +315,8 @@
       if (!hex) { this._hideTip(); return; }
       if (hex.index !== this._hover) {
         this._hover = hex.index;
-        this._tip.setContent(this._text(this._fill(this.options.hexLabel, hex)));
+        var o = this.options;
+        this._tip.setContent(this._text(this._fill(o.hexLabel, o.hexLabelOne, hex)));
       }
       this._tip.setLatLng(map.mouseEventToLatLng(e));
       if (!this._map.hasLayer(this._tip)) { this._tip.addTo(this._map); }
@@ -375,7 +379,7 @@
     _select: function (at, view) {
       this._current = {zoom: this._bins.zoom, key: this._keyOf(at)};
       var hex = this._hex(at);
-      this._say(this._fill(this.options.browseHex, hex)
+      this._say(this._fill(this.options.browseHex, this.options.browseHexOne, hex)
         .replace("{i}", (view.indexOf(at) + 1).toLocaleString(this.options.locale))
         .replace("{m}", view.length.toLocaleString(this.options.locale)));
     },
