@@ -404,6 +404,20 @@ def test_the_density_legend_in_french_from_the_address(app_url, offline_page):
     )
     assert labels[0] == "moins de 0,1" and labels[-1] == "100 ou plus"
     assert frame.locator(".atlas-density-browse").inner_text() == "Parcourir les hexagones"
+    # At the default view the legend covers no ground of the three states (it sat on
+    # southern Niger): a grid of points over it, none inside an AES region.
+    points = frame.evaluate(
+        "() => { const r = document.querySelector('.atlas-density-legend')"
+        ".getBoundingClientRect(), m = document.getElementById('map_div')"
+        ".getBoundingClientRect(), out = [];"
+        " for (let i = 0; i <= 10; i++) for (let j = 0; j <= 10; j++) {"
+        " const ll = window.map.containerPointToLatLng([r.left - m.left + r.width * i / 10,"
+        " r.top - m.top + r.height * j / 10]); out.push([ll.lng, ll.lat]); } return out; }"
+    )
+    from geo.io.boundaries import load_admin1
+
+    aes = load_admin1().geometry.union_all()
+    assert not any(aes.contains(shapely.Point(x, y)) for x, y in points)
     radio = page.locator(SIDEBAR).get_by_role("radio", name="Densité", exact=True)
     assert radio.is_checked()
     page.screenshot(path="/tmp/dens/app_density_fr.png")
