@@ -239,7 +239,17 @@ def test_the_hexagons_are_browsed_and_zoomed_by_keyboard(page, tmp_path):
     assert "Arrow keys" in page.locator(f"#{help_id}").inner_text()
     assert page.locator(".atlas-density-live").get_attribute("aria-live") == "polite"
     # The hexagon nearest the map's centre first, with its count and class.
-    assert live(page).startswith("9 events, ") and "hexagon 1 of 3 in view" in live(page)
+    assert live(page).startswith("9 events, ") and " of 3 in view" in live(page)
+    # "hexagon i of m": i in reading order (rows from the top, each from the left).
+    order = page.evaluate(
+        "() => window.density._inView().map((k) => [window.density._bins.cy[k],"
+        " window.density._bins.cx[k]])"
+    )
+    assert order == sorted(order)
+    rank = 1 + page.evaluate(
+        "() => window.density._inView().indexOf(window.density._currentIndex())"
+    )
+    assert f"hexagon {rank} of 3" in live(page)
     lat, lng = current_centre(page)
     assert abs(lat - 14) < 0.7 and abs(lng) < 0.7
     assert dstats(page)["current"] is not None  # drawn with an outline
@@ -471,4 +481,42 @@ def test_a_click_on_a_hexagon_opens_the_region_under_it_and_a_double_click_zooms
     box = frame.frame_element().bounding_box()
     page.mouse.dblclick(box["x"] + point["x"], box["y"] + point["y"])
     frame.wait_for_function(f"() => window.map.getZoom() === {before['zoom'] + 1}")
+    assert offline_page.page_errors == [] and offline_page.external_requests == []
+
+
+def test_in_the_app_a_hexagon_is_reached_by_tab_and_zoomed_with_enter(app_url, offline_page):
+    from tests.browser.mapdriver import map_view
+
+    page = offline_page.page
+    page.goto(app_url + "/?density=1")
+    frame, _ = _wait_in_map(page, DENSITY_JS)
+    frame.evaluate("() => { window.__sameMap = true; }")
+    before = map_view(frame)
+    frame.locator(".leaflet-container").focus()
+    for _ in range(20):  # Tab from the map to the legend's button, inside the map's frame
+        page.keyboard.press("Tab")
+        if frame.evaluate("() => document.activeElement.className") == "atlas-density-browse":
+            break
+    assert frame.evaluate("() => document.activeElement.className") == "atlas-density-browse"
+    live = frame.locator(".atlas-density-live")
+    assert re.fullmatch(
+        r"[\d,]+ events?, .* per 1,000\u00a0km² \(.+\); "
+        r"hexagon \d+ of \d+ in view\. Enter: zoom in",
+        live.inner_text(),
+    )
+    first = live.inner_text()
+    for key in ("ArrowLeft", "ArrowUp", "ArrowRight", "ArrowDown"):
+        page.keyboard.press(key)
+        if live.inner_text() != first:
+            break
+    assert live.inner_text() != first  # moved to another hexagon
+    assert map_view(frame) == before  # the arrows did not pan the map
+    page.keyboard.press("Enter")
+    frame.wait_for_function(f"() => window.map.getZoom() === {before['zoom'] + 2}")
+    frame.wait_for_function(
+        "() => /hexagon \\d+ of/.test(document.querySelector('.atlas-density-live').textContent)"
+    )
+    assert frame.evaluate("() => window.__sameMap === true")  # no rerun replaced the map
+    assert page.locator(".unit-panel").count() == 0  # a zoom, not a selection
+    page.screenshot(path="/tmp/dens/app_browse_en.png")
     assert offline_page.page_errors == [] and offline_page.external_requests == []

@@ -331,7 +331,8 @@
 
     // --- browsing by keyboard ----------------------------------------------------------
 
-    /* Indices of the hexagons whose centre is in view. */
+    /* Indices of the hexagons whose centre is in view, in reading order (rows from the
+       top, each from the left): the live line's "hexagon i of m". */
     _inView: function () {
       var bins = this._bins, map = this._map, out = [];
       if (!bins || this._drawnZoom !== map.getZoom()) { return out; }
@@ -342,7 +343,7 @@
         var x = bins.cx[k] - origin.x, y = bins.cy[k] - origin.y;
         if (x >= b.min.x && x <= b.max.x && y >= b.min.y && y <= b.max.y) { out.push(k); }
       }
-      return out;
+      return out.sort(function (i, j) { return bins.cy[i] - bins.cy[j] || bins.cx[i] - bins.cx[j]; });
     },
 
     _currentIndex: function () {
