@@ -511,11 +511,20 @@ def test_in_the_app_a_hexagon_is_reached_by_tab_and_zoomed_with_enter(app_url, o
             break
     assert live.inner_text() != first  # moved to another hexagon
     assert map_view(frame) == before  # the arrows did not pan the map
+    said = live.inner_text()
     page.keyboard.press("Enter")
     frame.wait_for_function(f"() => window.map.getZoom() === {before['zoom'] + 2}")
+    # At the new zoom: the hexagon nearest the centre, among those now in view.
     frame.wait_for_function(
-        "() => /hexagon \\d+ of/.test(document.querySelector('.atlas-density-live').textContent)"
+        "(said) => window.atlasDensityStats.zoom === window.map.getZoom()"
+        " && document.querySelector('.atlas-density-live').textContent !== said",
+        arg=said,
     )
+    in_view = frame.evaluate(
+        "() => Object.values(window.map._layers).find((l) => l instanceof L.AtlasDensity)"
+        "._inView().length"
+    )
+    assert f" of {in_view} in view" in live.inner_text()
     assert frame.evaluate("() => window.__sameMap === true")  # no rerun replaced the map
     assert page.locator(".unit-panel").count() == 0  # a zoom, not a selection
     page.screenshot(path="/tmp/dens/app_browse_en.png")
