@@ -144,6 +144,35 @@ def layer_options(point_options: dict, lang: str) -> dict:
         "hexLabel": translate(
             "density_hex_tip", lang, n="{n}", d="{d}", unit=format_number(PER_KM2, lang)
         ),
+        "hexLabelOne": translate(
+            "density_hex_tip_one", lang, d="{d}", unit=format_number(PER_KM2, lang)
+        ),
+        "boundLabels": [_number(b, lang) for b in CLASS_BOUNDS],
+        "browseLabel": translate("density_browse", lang),
+        "browseHelp": translate("density_browse_help", lang),
+        "browseHex": translate(
+            "density_browse_hex",
+            lang,
+            n="{n}",
+            d="{d}",
+            cls="{cls}",
+            i="{i}",
+            m="{m}",
+            unit=format_number(PER_KM2, lang),
+        ),
+        "browseHexOne": translate(
+            "density_browse_hex_one",
+            lang,
+            d="{d}",
+            cls="{cls}",
+            i="{i}",
+            m="{m}",
+            unit=format_number(PER_KM2, lang),
+        ),
+        "browseNone": translate("density_browse_none", lang),
+        "browseEdge": translate("density_browse_edge", lang),
+        "foldLabel": translate("density_legend_fold", lang),
+        "unfoldLabel": translate("density_legend_unfold", lang),
     }
 
 

@@ -26,7 +26,7 @@ from geo.analysis import rates, tables
 from geo.i18n.catalogue import format_day, format_number, format_timestamp
 from geo.io import exports
 from geo.model.filters import EventFilter
-from geo.render.figures.chartfigure import Chart, Series, chart_scene
+from geo.render.figures.chartfigure import Chart, Milestone, Series, chart_scene
 from geo.render.figures.layout import Captions
 from geo.render.figures.scene import Scene
 from geo.ui import analysis as ui_an
@@ -327,7 +327,7 @@ def trends_section(view: AnalysisView) -> None:
             (by,),
             t(f"{title_key}_{trend.period}"),
             view.chosen.datasets,
-            partial(trend_chart, trend, kind, by, view.lang),
+            partial(trend_chart, trend, kind, by, view.lang, view.rules),
         )
     st.caption(
         f"{t('an_rules_hint')} {t('an_month_rule')} "
@@ -758,9 +758,40 @@ def figure_captions(view: AnalysisView, title: str, used: set[str] | frozenset[s
     )
 
 
-def trend_chart(trend: ui_an.TrendView, kind: str, by: str, lang: str) -> Chart:
+PERIOD_FREQ = {"month": "MS", "quarter": "QS", "year": "YS"}
+
+
+def chart_milestones(
+    rules: pd.DataFrame, periods: list[pd.Timestamp], period: str, lang: str
+) -> list[Milestone]:
+    """The milestones (:func:`geo.ui.analysis.milestone_rules`) that fall in the chart's
+    ``periods`` (each one's first day), placed within their period, with the page's
+    labels and colours."""
+    if rules.empty or not periods:
+        return []
+    starts = pd.DatetimeIndex(periods)
+    step = pd.tseries.frequencies.to_offset(PERIOD_FREQ[period])
+    labels = ui_an.rule_labels(rules, lang)
+    out = []
+    for (_, rule), label in zip(rules.iterrows(), labels, strict=True):
+        when = pd.Timestamp(rule["date"])
+        i = int(starts.searchsorted(when, side="right")) - 1
+        if i < 0:
+            continue
+        start, end = starts[i], starts[i] + step
+        if i == len(starts) - 1 and when >= end:
+            continue  # after the chart's last period
+        fraction = min(1.0, (when - start) / (end - start))
+        colour = ui_an.RULE_COLORS.get(str(rule["kind"]), ui_an.RULE_COLORS["other"])
+        out.append(Milestone(i + fraction, str(label), colour))
+    return out
+
+
+def trend_chart(
+    trend: ui_an.TrendView, kind: str, by: str, lang: str, rules: pd.DataFrame | None = None
+) -> Chart:
     """The trend chart's numbers (events as stacked bars, deaths as lines over their band),
-    from the same series the page's chart draws."""
+    from the same series the page's chart draws, with its milestones (``rules``)."""
     t = ui.translator(lang)
     shown = trend.shown
     periods = sorted(shown["month"].unique())
@@ -787,6 +818,13 @@ def trend_chart(trend: ui_an.TrendView, kind: str, by: str, lang: str) -> Chart:
         t("an_events") if kind == "events" else f"{t('an_fat_low')} – {t('an_fat_high')}",
         t(f"an_period_{trend.period}"),
         t("an_by_country" if by == "country_iso3" else "an_by_category"),
+        milestones=chart_milestones(
+            rules if rules is not None else pd.DataFrame(),
+            [pd.Timestamp(p) for p in periods],
+            trend.period,
+            lang,
+        ),
+        milestone_legend=t("an_milestone"),
     )
 
 
@@ -861,12 +899,14 @@ def chart_figure_buttons(
     used: set[str] | frozenset[str],
     chart: Callable[[], Chart],
     note: str = "",
+    notes: tuple[str, ...] = (),
 ) -> None:
     """A chart's PNG and SVG, drawn on click (``key``: what its numbers depend on;
-    ``note``: a line the figure adds under the chart)."""
+    ``note``, ``notes``: lines the figure adds under the chart)."""
+    lines = ((note,) if note else ()) + tuple(notes)
 
     def scene() -> Scene:
         captions = figure_captions(view, title, used)
-        return chart_scene(chart(), replace(captions, notes=(note,) if note else ()), view.lang)
+        return chart_scene(chart(), replace(captions, notes=lines), view.lang)
 
     ui_figures.figure_buttons(name, (name, *view.view_key, *key), scene, view.lang)

@@ -10,19 +10,23 @@ frames already made.
 from __future__ import annotations
 
 from datetime import date
+from functools import partial
 from typing import TYPE_CHECKING
 
 import altair as alt
+import numpy as np
 import pandas as pd
 import streamlit as st
 
 from geo import ui
+from geo.analysis import measures as an
 from geo.analysis import rates
 from geo.io import facts, population
 from geo.io.actors import aliases
 from geo.model.countries import AES_MEMBERS, country_name
 from geo.model.filters import EventFilter
 from geo.render import palette
+from geo.render.figures.chartfigure import Chart, Series
 from geo.ui import analysis as ui_an
 from geo.ui import state
 
@@ -315,6 +319,7 @@ def compare_section(view: AnalysisView) -> None:
     for column, side in zip(st.columns(2, gap="large"), sides, strict=True):
         with column:
             draw_side(view, side, y_max)
+    compare_figure_buttons(view, sides, label(first), label(second))
     st.caption(t("cmp_same_scale") + " " + t("cmp_country_note") + " " + t("rt_years_note"))
     st.caption(ui.markdown_text(area_rule(lang, "rt_area_sources_regions")))
     csv_button(
@@ -324,3 +329,107 @@ def compare_section(view: AnalysisView) -> None:
         t("cmp_csv_title", first=label(first), second=label(second)),
         view.chosen.datasets,
     )
+
+
+# --- the Compare section's figures (PNG, SVG: geo.render.figures) ------------------------------
+
+SIDE_COLOURS = (palette.BLUE, palette.ORANGE)
+"""The two places in one figure (the page draws each in its own chart, in blue)."""
+
+
+def compare_monthly_chart(sides: list[rates.Side], labels: list[str], lang: str) -> Chart:
+    """Both places' events per month as two lines on one scale (their months are the
+    same: :func:`geo.analysis.rates.month_span` of both)."""
+    t = ui.translator(lang)
+    months = sides[0].monthly["month"] if sides else pd.Series(dtype="datetime64[ns]")
+    return Chart(
+        "lines",
+        [an.period_label(pd.Timestamp(m), "month") for m in months],
+        [
+            Series(label, colour, side.monthly["events"].astype(float).tolist())
+            for side, label, colour in zip(sides, labels, SIDE_COLOURS, strict=True)
+        ],
+        t("cmp_events"),
+        t("cmp_month"),
+        t("cmp_place"),
+    )
+
+
+def compare_actors_chart(sides: list[rates.Side], labels: list[str], lang: str) -> Chart:
+    """The top actors of either place (the first place's first), a bar per place where
+    the actor is among its top :data:`TOP_ACTORS`: its events with that actor (no bar
+    elsewhere: the place's count of an actor outside its top is not computed, not 0)."""
+    t = ui.translator(lang)
+    names: list[str] = []
+    for side in sides:
+        names += [a for a in side.actors["actor"].astype(str) if a not in names]
+    series = []
+    for side, label, colour in zip(sides, labels, SIDE_COLOURS, strict=True):
+        counts = side.actors.set_index(side.actors["actor"].astype(str))["events"]
+        series.append(Series(label, colour, [float(counts.get(a, np.nan)) for a in names]))
+    return Chart(
+        "hbars",
+        [aliases().display(a, lang) for a in names],
+        series,
+        t("cmp_events"),
+        legend_title=t("cmp_place"),
+    )
+
+
+def compare_notes(view: AnalysisView, sides: list[rates.Side], labels: list[str]) -> tuple:
+    """A line per place for its figures: totals, rates and the population's source year."""
+    t, fmt = view.t, view.fmt
+    lines = []
+    for side, label in zip(sides, labels, strict=True):
+        if side.population is None:
+            context = t("cmp_context_none", area=fmt(side.area_km2))
+        else:
+            census = ", ".join(t("rt_census", year=str(y)) for y in side.census_years)
+            context = t(
+                "cmp_context",
+                area=fmt(side.area_km2),
+                population=fmt(side.population),
+                census=census,
+            )
+        lines.append(
+            t(
+                "cmp_fig_side",
+                place=label,
+                events=fmt(side.events),
+                deaths=t(
+                    "cmp_fat_range", low=fmt(side.fatalities_low), high=fmt(side.fatalities_high)
+                ),
+                per_area=fmt(side.rates["events_per_10k_km2"], 1),
+                per_people=_metric_rate(side.rates["events_per_100k"], view),
+                context=context,
+            )
+        )
+    return tuple(lines)
+
+
+def compare_figure_buttons(
+    view: AnalysisView, sides: list[rates.Side], first: str, second: str
+) -> None:
+    """PNG and SVG of the two places' months and of their top actors."""
+    from geo.ui.analysis_page import chart_figure_buttons
+
+    labels = [first, second]
+    notes = compare_notes(view, sides, labels)
+    key = tuple(side.place for side in sides)
+    for name, title_key, heading, chart in (
+        ("compare-monthly", "cmp_fig_monthly", "cmp_monthly", compare_monthly_chart),
+        ("compare-actors", "cmp_fig_actors", "cmp_top_actors", compare_actors_chart),
+    ):
+        # Which image the pair of buttons makes (both pairs' buttons have the same names).
+        st.caption(view.t("cmp_fig_of", what=view.t(heading), first=first, second=second))
+        chart_figure_buttons(
+            view,
+            name,
+            key,
+            view.t(title_key, first=first, second=second),
+            view.chosen.datasets,
+            partial(chart, sides, labels, view.lang),
+            notes=(*notes, view.t("cmp_fig_actors_note", n=TOP_ACTORS))
+            if name == "compare-actors"
+            else notes,
+        )

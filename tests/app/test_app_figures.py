@@ -73,6 +73,7 @@ def test_map_page_downloads_the_map_as_png_and_svg(deferred, lang, title):
         ("actors", ["top-actors", "victims"]),
         ("before_after", ["before-after-events", "before-after-deaths"]),
         ("regions", ["regions"]),
+        ("compare", ["compare-monthly", "compare-actors"]),
     ],
 )
 def test_analysis_charts_download_as_png_and_svg(deferred, lang, section, names):
@@ -172,3 +173,75 @@ def test_map_image_says_it_draws_events_where_the_map_shows_density(deferred):
     assert not at.exception
     svg = _check_svg(deferred["sahel-atlas-map.svg"]())
     assert translate("fig_no_density", "en") in svg.replace("&#x27;", "'")
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_trend_images_draw_the_milestones_the_page_chart_shows(deferred, lang):
+    from geo.ui import analysis as ui_an
+
+    at = AppTest.from_file(str(ROOT / "pages" / "analysis.py"), default_timeout=120)
+    at.session_state["lang"] = lang
+    at.query_params["section"] = "trends"
+    at.run()
+    assert not at.exception
+    rules = ui_an.milestone_rules()
+    labels = set(ui_an.rule_labels(rules, lang))
+    charter = translate("an_rule_charter", lang)
+    assert charter in labels
+    for name in ("trend-events", "trend-fatalities"):
+        root = ET.fromstring(deferred[f"sahel-atlas-{name}.svg"]())
+        texts = {"".join(n.itertext()) for n in root.iter("{http://www.w3.org/2000/svg}text")}
+        assert charter in texts or any(t.startswith(charter[:10]) for t in texts)
+        assert translate("an_milestone", lang) in texts  # the legend's entry
+        assert any(t.startswith(translate("an_rule_coup", lang, country="")[:4]) for t in texts)
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_compare_images_name_both_places_with_their_totals(deferred, lang):
+    from geo.analysis import rates
+    from geo.ui import analysis_rates as ui_rates
+    from geo.ui import state
+
+    at = AppTest.from_file(str(ROOT / "pages" / "analysis.py"), default_timeout=120)
+    at.session_state["lang"] = lang
+    at.query_params["section"] = "compare"
+    at.run()
+    assert not at.exception
+    first = rates.place_label(ui_rates.units(), state.CMP_A.default, lang)
+    second = rates.place_label(ui_rates.units(), state.CMP_B.default, lang)
+    monthly = _check_svg(
+        deferred["sahel-atlas-compare-monthly.svg"](),
+        translate("cmp_fig_monthly", lang, first=first, second=second).replace("'", "&#39;"),
+        translate("cmp_month", lang),
+        translate("exp_filters", lang, filters="").split(":")[0],
+    )
+    assert monthly.count(f"{first}{' :' if lang == 'fr' else ':'}") >= 1  # its totals' line
+    actors = _check_svg(
+        deferred["sahel-atlas-compare-actors.svg"](),
+        translate("cmp_fig_actors", lang, first=first, second=second).replace("'", "&#39;"),
+        translate("cmp_place", lang),
+    )
+    assert translate("cmp_fig_actors_note", lang, n=ui_rates.TOP_ACTORS)[:20] in actors
+
+
+def test_chart_milestones_fall_within_their_period():
+    import pandas as pd
+
+    from geo.ui.analysis_page import chart_milestones
+
+    rules = pd.DataFrame(
+        {
+            "id": ["a", "b", "c"],
+            "date": pd.to_datetime(["2023-07-16", "2019-01-01", "2024-03-01"]),
+            "kind": ["coup", "charter", "other"],
+            "country_iso3": ["NER", "", ""],
+            "label_en": ["Coup in Niger", "Before", "After"],
+            "label_fr": ["Coup au Niger", "Avant", "Après"],
+        }
+    )
+    periods = [pd.Timestamp("2023-06-01"), pd.Timestamp("2023-07-01"), pd.Timestamp("2023-08-01")]
+    (only,) = chart_milestones(rules, periods, "month", "en")
+    assert only.at == pytest.approx(1 + 15 / 31)  # 15 days into July, the second month
+    assert only.label == "Coup, Niger" and only.colour == "#000000"
+    (quarter,) = chart_milestones(rules, [pd.Timestamp("2023-07-01")], "quarter", "fr")
+    assert quarter.label == "Coup d'État, Niger" and 0 < quarter.at < 1

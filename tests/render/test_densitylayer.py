@@ -67,11 +67,23 @@ def test_class_labels_in_english_and_french():
     assert fr[0] == "moins de 0,1" and fr[1] == "de 0,1 à 0,3" and fr[-1] == "100 ou plus"
 
 
+def en_one(options: dict) -> str:
+    assert "{n}" not in options["browseHexOne"]
+    return options["browseHexOne"]
+
+
 def test_the_legend_texts_are_spaced_the_french_way():
     fr = dl.layer_options({}, "fr")
     assert fr["title"] == "Événements pour 1\u202f000\u00a0km²"
     assert fr["sizeLabel"].startswith("Un hexagone\u00a0: {km}\u00a0km de large")
-    assert fr["hexLabel"].endswith("km²\u00a0: cliquez pour zoomer")
+    assert fr["hexLabel"].endswith("km² (double-cliquez pour zoomer)")
+    assert fr["browseHex"].endswith("visibles. Entrée\u00a0: zoomer")
+    assert "{cls}" in fr["browseHex"] and "{i}" in fr["browseHex"] and "{m}" in fr["browseHex"]
+    assert fr["browseHelp"].startswith("Flèches\u00a0: l'hexagone suivant")
+    assert fr["boundLabels"] == ["0,1", "0,3", "1", "3", "10", "30", "100"]
+    assert fr["foldLabel"] == "Replier la légende de densité"
+    assert fr["hexLabelOne"].startswith("1 événement, {d} pour")
+    assert en_one(dl.layer_options({}, "en")).startswith("1 event, {d} per")
     assert "{n}" in fr["hexLabel"] and "{d}" in fr["hexLabel"]  # filled in by the browser
     en = dl.layer_options({}, "en")
     assert en["title"] == "Events per 1,000\u00a0km²"

@@ -15,11 +15,19 @@ from PIL import Image
 
 from geo.io import boundaries
 from geo.render.figures import png, svg
-from geo.render.figures.chartfigure import Chart, Series, chart_scene, nice_ticks
+from geo.render.figures.chartfigure import (
+    MILESTONE_DASH,
+    Chart,
+    Milestone,
+    Series,
+    chart_scene,
+    label_lanes,
+    nice_ticks,
+)
 from geo.render.figures.layout import Captions
 from geo.render.figures.mapfigure import Points, map_scene, merged_marks
 from geo.render.figures.projection import View, fit_view, world_px
-from geo.render.figures.scene import font, text_width
+from geo.render.figures.scene import Rect, Shape, Text, font, text_width, wrap
 from geo.render.pointlayer import style_table
 
 HOSTILE = "<script>alert(\"x\")</script> & 'q' {{ 7*7 }}"
@@ -170,6 +178,91 @@ def test_other_chart_kinds_draw(kind):
     scene = chart_scene(chart, captions("t"), "en")
     assert ET.fromstring(svg.svg_bytes(scene)) is not None
     assert png.png_image(scene).size[0] == round(scene.width * 2)
+
+
+def _dashed_lines(scene) -> list[Shape]:
+    return [i for i in scene.items if isinstance(i, Shape) and i.style.dash == MILESTONE_DASH]
+
+
+@pytest.mark.parametrize("kind", ["bars", "lines"])
+def test_a_time_chart_draws_its_milestones_as_labelled_dashed_lines(kind):
+    chart = Chart(
+        kind,
+        ["2023-06", "2023-07", "2023-08"],
+        [Series("Mali", "#009E73", [3, 4, 1]), Series("Niger", "#0072B2", [1, 0, 2])],
+        "Events",
+        "Month",
+        milestones=[
+            Milestone(1.5, "Coup, Niger", "#000000"),
+            Milestone(2.9, f"Charter {HOSTILE}", "#CC79A7"),
+            Milestone(3.5, "After the chart", "#8C8C8C"),  # beyond the last month: left out
+        ],
+        milestone_legend="Milestone",
+    )
+    scene = chart_scene(chart, captions("t"), "en")
+    lines = _dashed_lines(scene)
+    assert len(lines) == 2 + 1  # two milestones, and the legend's sample
+    first, second = lines[0].rings[0], lines[1].rings[0]
+    assert first[0, 0] == first[1, 0] and first[0, 1] < first[1, 1]  # vertical
+    assert lines[0].style.stroke == "#000000" and lines[1].style.stroke == "#CC79A7"
+    # At 1.5 and 2.9 of 3 categories: their x in the plot's proportion.
+    axis = next(i for i in scene.items if isinstance(i, Shape) and i.style.stroke == "#777777")
+    left, right = axis.rings[0][0, 0], axis.rings[0][1, 0]
+    assert first[0, 0] == pytest.approx(left + 1.5 / 3 * (right - left))
+    assert second[0, 0] == pytest.approx(left + 2.9 / 3 * (right - left))
+    labels = [i for i in scene.items if isinstance(i, Text) and i.rotate and i.size == 11]
+    assert len(labels) == 2 and labels[0].text == "Coup, Niger"
+    assert labels[0].anchor == "end" and labels[0].colour == "#000000"
+    assert labels[1].text.startswith("Charter ")  # shortened to its lane, escaped in the SVG
+    data = svg.svg_bytes(scene)
+    texts = svg_texts(data)
+    assert "Coup, Niger" in texts and "Milestone" in texts and "After the chart" not in texts
+    assert b"<script>" not in data
+    assert b'stroke-dasharray="4 3"' in data
+    assert png.png_image(scene).size[0] == round(scene.width * 2)
+
+
+def test_milestone_labels_take_the_other_side_then_a_lower_lane_when_close():
+    assert label_lanes([100, 300]) == [("left", 0), ("left", 0)]
+    assert label_lanes([100, 105, 108]) == [("left", 0), ("right", 0), ("left", 1)]
+
+
+def test_a_bar_chart_and_hbars_draw_no_milestone():
+    chart = Chart(
+        "hbars",
+        ["a", "b"],
+        [Series("s", "#0072B2", [5, 2])],
+        "v",
+        milestones=[Milestone(1, "x", "#000000")],
+        milestone_legend="Milestone",
+    )
+    scene = chart_scene(chart, captions("t"), "en")
+    assert _dashed_lines(scene) == [] and "Milestone" not in svg_texts(svg.svg_bytes(scene))
+
+
+def test_a_missing_hbar_value_draws_no_bar_and_no_number():
+    chart = Chart(
+        "hbars",
+        ["FAMa", "ISSP"],
+        [Series("Mali", "#0072B2", [28, 6]), Series("Niger", "#E69F00", [math.nan, 12])],
+        "Events",
+    )
+    scene = chart_scene(chart, captions("t"), "en")
+    bars = [
+        i
+        for i in scene.items
+        if isinstance(i, Rect) and i.style.fill == "#E69F00" and i.style.fill_opacity == 0.9
+    ]
+    assert len(bars) == 1  # ISSP's only (the other one is the legend's swatch)
+    numbers = [i.text for i in scene.items if isinstance(i, Text) and i.size == 10]
+    assert sorted(numbers) == ["12", "28", "6"]
+
+
+def test_wrap_keeps_french_numbers_and_punctuation_whole():
+    text = "Superficie 1\u202f250\u202f000\u00a0km² ; population 14\u202f517\u202f176 (recensement)"
+    lines = wrap(text, 12, 160)
+    assert any("14\u202f517\u202f176" in line for line in lines)
+    assert all("\u202f" not in line[:1] for line in lines)
 
 
 def test_nice_ticks_cover_the_highest_value():

@@ -253,6 +253,11 @@ def test_help_texts_state_the_thresholds_the_code_uses():
     assert "per 1,000\u00a0km² of ground" in en
     assert f"à partir du zoom {densitylayer.RESOLVE_ZOOM}, chaque événement" in fr
     assert "pour 1\u202f000\u00a0km² au sol\u00a0:" in fr and "«\u00a0Afficher" in fr
+    # The hexagons' click and keyboard behaviour (geo/render/mapjs/atlas_density.js).
+    assert "A click opens the region under the hexagon" in en
+    assert f'"{translate("density_browse", "en")}"' in en
+    assert "Un clic ouvre la région sous l'hexagone" in fr
+    assert f"«\u00a0{translate('density_browse', 'fr')}\u00a0»" in fr
 
 
 def test_the_file_is_plain_yaml_with_no_tabs():

@@ -144,7 +144,8 @@ def test_the_map_script_defines_the_layer_once_and_each_group_only_adds_it() -> 
     block = event_block(frame([("a", "insurgency", 14.0, -1.0, 1)]))
     pointlayer.point_group(block, "en", cluster=False, url="/media/x.bin").add_to(fmap)
     html = fmap.get_root().render()
-    assert html.count("L.AtlasPoints = L.Renderer.extend") == 1
+    assert html.count("L.AtlasPoints = L.AtlasCanvas.extend") == 1
+    assert html.count("L.AtlasCanvas = L.Renderer.extend") == 1
     assert '"url": "/media/x.bin"' in html
     assert "markercluster" not in html.lower()
     assert isinstance(fmap, folium.Map)

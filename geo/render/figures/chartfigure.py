@@ -1,7 +1,8 @@
 """A chart of the Analysis page as a figure: vertical bars (stacked per group), horizontal
 bars (one bar per series and category) or lines with a band (the range of known deaths),
 from the same aggregates the page's chart draws; with title, axis titles, legend, filters,
-date and attribution (:mod:`geo.render.figures.layout`)."""
+date and attribution (:mod:`geo.render.figures.layout`). A time chart also draws its
+milestones (coups, the charter...) as labelled dashed lines, as the page's chart does."""
 
 from __future__ import annotations
 
@@ -29,6 +30,11 @@ BAR_ROW_PX = 22.0
 LABEL_PX = 11.0
 GRID = Style(None, 0, "#E3E3E3", 1.0)
 AXIS = Style(None, 0, "#777777", 1.0)
+MILESTONE_DASH = (4.0, 3.0)
+LANE_PX = 150.0
+"""Vertical room of a milestone label's lane (a longer label is shortened)."""
+LANE_GAP_PX = LABEL_PX + 3
+"""Width a turned label takes beside its line; closer labels go one lane lower."""
 
 
 @dataclass(frozen=True)
@@ -41,6 +47,17 @@ class Series:
 
 
 @dataclass(frozen=True)
+class Milestone:
+    """A dated event drawn across a time chart: a dashed vertical line and its label."""
+
+    at: float
+    """Where along the categories: 0 the first category's start, ``len(categories)`` the
+    last one's end (a day within a month: its month's index plus the fraction gone)."""
+    label: str
+    colour: str
+
+
+@dataclass(frozen=True)
 class Chart:
     kind: str
     """``bars`` (vertical, stacked), ``hbars`` (horizontal, side by side) or ``lines``."""
@@ -50,6 +67,10 @@ class Chart:
     category_title: str = ""
     legend_title: str = ""
     percent: bool = False
+    milestones: Sequence[Milestone] = ()
+    """For ``bars`` and ``lines``; outside ``0..len(categories)`` they are left out."""
+    milestone_legend: str = ""
+    """The legend's entry for the dashed lines (none: no entry)."""
 
 
 def nice_ticks(top: float, count: int = 5) -> list[float]:
@@ -88,7 +109,11 @@ def chart_scene(chart: Chart, captions: Captions, lang: str) -> Scene:
         LegendItem(s.label, Style(s.colour, 0.85 if chart.kind != "lines" else 0.3, s.colour, 1.0))
         for s in chart.series
     ]
-    y = legend(scene, items if len(items) > 1 else [], bottom + 4, width, chart.legend_title)
+    items = items if len(items) > 1 else []
+    if chart.milestone_legend and _shown_milestones(chart):
+        dash = Style(None, 0, "#222222", 1.5, MILESTONE_DASH)
+        items.append(LegendItem(chart.milestone_legend, dash, kind="line"))
+    y = legend(scene, items, bottom + 4, width, chart.legend_title)
     scene.height = footer(scene, captions, y, width)
     return scene
 
@@ -155,6 +180,7 @@ def _vertical(scene: Scene, chart: Chart, top: float, width: float, lang: str, n
                         closed=False,
                     )
                 )
+    _milestones(scene, chart, left, step, top, base)
     scene.add(Shape((np.array([[left, base], [right, base]]),), AXIS, closed=False))
     # Category labels: as many as fit side by side, evenly spaced.
     widest = max((text_width(c, LABEL_PX) for c in chart.categories), default=0.0) + 8
@@ -177,9 +203,78 @@ def _vertical(scene: Scene, chart: Chart, top: float, width: float, lang: str, n
     return y + 6
 
 
+def _shown_milestones(chart: Chart) -> list[Milestone]:
+    if chart.kind == "hbars":
+        return []
+    n = len(chart.categories)
+    return sorted((m for m in chart.milestones if 0 <= m.at <= n), key=lambda m: m.at)
+
+
+def label_lanes(xs: Sequence[float], gap: float = LANE_GAP_PX) -> list[tuple[str, int]]:
+    """Where each milestone's label goes, for lines at ``xs`` (in order): ``left`` or
+    ``right`` of its line and a lane (0 at the top). Greedy: the first free place among
+    left of the line, right of it, then the same one lane lower (the page's chart does the
+    same, ``geo.ui.analysis.rule_lanes``)."""
+    taken: dict[int, list[tuple[float, float]]] = {}
+    placed: list[tuple[str, int]] = []
+    for x in xs:
+        lane = 0
+        while True:
+            spot = next(
+                (
+                    (side, span)
+                    for side, span in (("left", (x - gap, x)), ("right", (x, x + gap)))
+                    if all(span[1] <= a or span[0] >= b for a, b in taken.get(lane, []))
+                ),
+                None,
+            )
+            if spot is not None:
+                break
+            lane += 1
+        taken.setdefault(lane, []).append(spot[1])
+        placed.append((spot[0], lane))
+    return placed
+
+
+def _shortened(label: str, room: float) -> str:
+    while text_width(label, LABEL_PX) > room and len(label) > 2:
+        label = label[:-2] + "…"
+    return label
+
+
+def _milestones(
+    scene: Scene, chart: Chart, left: float, step: float, top: float, base: float
+) -> None:
+    """The milestones' dashed lines, and their labels reading upwards from the plot's top,
+    each on a white ground (over the bars)."""
+    shown = _shown_milestones(chart)
+    xs = [left + m.at * step for m in shown]
+    lanes = max(1, int((base - top) // LANE_PX))
+    for m, x, (side, lane) in zip(shown, xs, label_lanes(xs), strict=True):
+        scene.add(
+            Shape(
+                (np.array([[x, top], [x, base]]),),
+                Style(None, 0, m.colour, 1.5, MILESTONE_DASH),
+                closed=False,
+            )
+        )
+        label = _shortened(m.label, LANE_PX - 10)
+        y = top + 4 + (lane % lanes) * LANE_PX
+        glyph = LABEL_PX * 0.8  # the turned text's thickness, left of its baseline
+        tx = x - 2 if side == "left" else x + 2 + glyph
+        length = text_width(label, LABEL_PX)
+        scene.add(Rect(tx - glyph - 1, y - 1, glyph + 3, length + 2, Style("#FFFFFF", 0.8)))
+        scene.add(Text(tx, y, label, LABEL_PX, colour=m.colour, anchor="end", rotate=True))
+
+
 def _hbars(scene: Scene, chart: Chart, top: float, width: float, lang: str) -> float:
     n = len(chart.categories)
     values = [_values(s, n) for s in chart.series]
+    # A missing value (NaN) draws no bar and no number (not a bar of 0).
+    missing = [
+        np.pad(np.isnan(np.asarray(s.values, float)[:n]), (0, max(0, n - len(s.values))))
+        for s in chart.series
+    ]
     highest = float(max((v.max() for v in values if len(v)), default=0.0))
     ticks = nice_ticks(highest)
     label_room = min(
@@ -214,6 +309,8 @@ def _hbars(scene: Scene, chart: Chart, top: float, width: float, lang: str) -> f
             label = label[:-2] + "…"
         scene.add(Text(left - 6, y0 + row / 2 + 1, label, LABEL_PX, anchor="end"))
         for j, (series, vals) in enumerate(zip(chart.series, values, strict=True)):
+            if missing[j][i]:
+                continue
             by = y0 + j * BAR_ROW_PX
             scene.add(
                 Rect(

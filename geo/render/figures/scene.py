@@ -53,7 +53,9 @@ def wrap(text: str, size: float, width: float, bold: bool = False) -> list[str]:
     """``text`` cut into lines no wider than ``width`` (at spaces; a longer word stays whole)."""
     lines: list[str] = []
     current = ""
-    for word in text.split():
+    # At ASCII spaces only: str.split() would also cut at the no-break spaces of French
+    # numbers ("14 517 176") and before French punctuation.
+    for word in (w for w in text.split(" ") if w):
         candidate = f"{current} {word}" if current else word
         if current and text_width(candidate, size, bold) > width:
             lines.append(current)

@@ -149,9 +149,80 @@
     _containsPoint: function (p) { return this._owner._hitsAt(p).length > 0; }
   });
 
-  L.AtlasPoints = L.Renderer.extend({
+  /* A canvas in a pane of its own (`pane`, z-index `paneZ`, no pointer events) that
+     paints itself with `_paint` (given this._ctx, this._bounds and this._ratio) when the
+     view leaves the canvas painted last: the base of L.AtlasPoints and of L.AtlasDensity
+     (atlas_density.js). `_onStillPainted` is called when a view change needs no paint. */
+  L.AtlasCanvas = L.Renderer.extend({
+    options: {pane: "atlasCanvas", paneZ: 450, padding: 0.5, className: "atlas-canvas"},
+
+    beforeAdd: function (map) {
+      if (!map.getPane(this.options.pane)) {
+        var pane = map.createPane(this.options.pane);
+        pane.style.zIndex = this.options.paneZ;
+        pane.style.pointerEvents = "none";
+      }
+    },
+
+    _initContainer: function () {
+      this._container = document.createElement("canvas");
+      this._container.className = this.options.className;
+      this._ctx = this._container.getContext("2d");
+    },
+
+    _destroyContainer: function () {
+      L.DomUtil.remove(this._container);
+      delete this._ctx;
+      delete this._container;
+    },
+
+    _updatePaths: function () {},
+
+    // A view change during a zoom animation is painted once the animation has ended.
+    _onZoomEnd: function () {
+      L.Renderer.prototype._onZoomEnd.call(this);
+      if (this._pending) { this._pending = false; this._update(); }
+    },
+
+    _update: function () {
+      if (!this._map) { return; }
+      if (this._map._animatingZoom && this._bounds) { this._pending = true; return; }
+      if (this._stillPainted()) { this._onStillPainted(); return; }
+      L.Renderer.prototype._update.call(this);
+      var b = this._bounds, size = b.getSize(), ratio = window.devicePixelRatio || 1;
+      L.DomUtil.setPosition(this._container, b.min);
+      this._container.width = Math.round(ratio * size.x);
+      this._container.height = Math.round(ratio * size.y);
+      this._container.style.width = size.x + "px";
+      this._container.style.height = size.y + "px";
+      this._ratio = ratio;
+      this._paint();
+      this._painted = {zoom: this._map.getZoom(), origin: this._map.getPixelOrigin(),
+                       bounds: b};
+    },
+
+    _onStillPainted: function () {},
+
+    /* True when the view is still inside the canvas painted last (same zoom, same pixel
+       origin): the canvas moved with the map, so a pan within it needs no new paint. The
+       canvas is painted with half a view of `padding` on every side for this; a pan beyond
+       it, a zoom, or new data or a new mask (which set this._painted = null) paint again. */
+    _stillPainted: function () {
+      var p = this._painted, map = this._map;
+      if (!p || p.zoom !== map.getZoom() || !p.origin.equals(map.getPixelOrigin())) {
+        return false;
+      }
+      var view = L.bounds(map.containerPointToLayerPoint([0, 0]),
+                          map.containerPointToLayerPoint(map.getSize()));
+      return p.bounds.contains(view);
+    },
+
+    _paint: function () {}
+  });
+
+  L.AtlasPoints = L.AtlasCanvas.extend({
     options: {
-      pane: "atlasPoints", paneZ: 450, padding: 0.5, tolerance: 3,
+      pane: "atlasPoints", paneZ: 450, padding: 0.5, className: "atlas-points", tolerance: 3,
       cluster: false, clusterRadius: 60, clusterMaxZoom: 10,
       clusterFill: "#555555", clusterText: "#ffffff", locale: "en-GB",
       styles: [], token: "", data: null, url: null, maskToken: null, mask: null,
@@ -172,14 +243,6 @@
       this._hover = null;
     },
 
-    beforeAdd: function (map) {
-      if (!map.getPane(this.options.pane)) {
-        var pane = map.createPane(this.options.pane);
-        pane.style.zIndex = this.options.paneZ;
-        pane.style.pointerEvents = "none";
-      }
-    },
-
     onAdd: function (map) {
       this._painted = null;  // a new canvas
       L.Renderer.prototype.onAdd.call(this, map);
@@ -196,18 +259,6 @@
       map.fire("atlaspointsremove", {layer: this});
       if (this._hitArea) { map.removeLayer(this._hitArea); this._hitArea = null; }
       L.Renderer.prototype.onRemove.call(this, map);
-    },
-
-    _initContainer: function () {
-      this._container = document.createElement("canvas");
-      this._container.className = "atlas-points";
-      this._ctx = this._container.getContext("2d");
-    },
-
-    _destroyContainer: function () {
-      L.DomUtil.remove(this._container);
-      delete this._ctx;
-      delete this._container;
     },
 
     /* The block (kept per token: a filter change fetches only the mask) and the mask of
@@ -350,46 +401,8 @@
       this._map.fire("atlaskept", {layer: this, count: counts.count, byLayer: counts.byLayer});
     },
 
-    _updatePaths: function () {},
-
-    // A view change during a zoom animation is painted once the animation has ended.
-    _onZoomEnd: function () {
-      L.Renderer.prototype._onZoomEnd.call(this);
-      if (this._pending) { this._pending = false; this._update(); }
-    },
-
-    _update: function () {
-      if (!this._map) { return; }
-      if (this._map._animatingZoom && this._bounds) { this._pending = true; return; }
-      if (this._stillPainted()) {
-        stats({kept: ((window.atlasPointStats || {}).kept || 0) + 1});
-        return;
-      }
-      L.Renderer.prototype._update.call(this);
-      var b = this._bounds, size = b.getSize(), ratio = window.devicePixelRatio || 1;
-      L.DomUtil.setPosition(this._container, b.min);
-      this._container.width = Math.round(ratio * size.x);
-      this._container.height = Math.round(ratio * size.y);
-      this._container.style.width = size.x + "px";
-      this._container.style.height = size.y + "px";
-      this._ratio = ratio;
-      this._paint();
-      this._painted = {zoom: this._map.getZoom(), origin: this._map.getPixelOrigin(),
-                       bounds: b};
-    },
-
-    /* True when the view is still inside the canvas painted last (same zoom, same pixel
-       origin): the canvas moved with the map, so a pan within it needs no new paint. The
-       canvas is painted with half a view of `padding` on every side for this; a pan beyond
-       it, a zoom, new data or a new mask paint again. */
-    _stillPainted: function () {
-      var p = this._painted, map = this._map;
-      if (!p || p.zoom !== map.getZoom() || !p.origin.equals(map.getPixelOrigin())) {
-        return false;
-      }
-      var view = L.bounds(map.containerPointToLayerPoint([0, 0]),
-                          map.containerPointToLayerPoint(map.getSize()));
-      return p.bounds.contains(view);
+    _onStillPainted: function () {
+      stats({kept: ((window.atlasPointStats || {}).kept || 0) + 1});
     },
 
     /* Paint every visible point (or bubble) and index what was painted for hit tests. */
