@@ -61,6 +61,7 @@ DATABASE_URL_ENV = "SAHEL_ATLAS_DATABASE_URL"  # set: the shared store (geo/io/p
 DB_NAME = "events.sqlite3"
 SCHEMA_VERSION = 3  # 2: admin1_source_name; 3: the sources' typology (TYPOLOGY_COLUMNS)
 WRITE_BATCH = 20_000  # rows turned into SQLite tuples at a time
+VERSION_ROWS = 50_000  # rows of (id, timestamp, row_hash, dataset) fetched at a time
 # A write of at least this many rows, more than half the store, rebuilds the secondary
 # indexes at its end instead of updating them row by row (see Store.write).
 BULK_ROWS = 50_000
@@ -706,10 +707,33 @@ class Store:
             return pd.DataFrame(
                 {"timestamp": [], "row_hash": [], "dataset": []}, index=pd.Index([], name="id")
             )
+        # Read in batches into columns, the texts as Arrow strings: a million rows as
+        # Python tuples cost about 300 MB at an import's peak (this runs beside its plan).
+        ids: list[pa.Array] = []
+        names: list[pa.Array] = []
+        stamps: list[np.ndarray] = []
+        hashes: list[np.ndarray] = []
         with self.connect() as con:
-            rows = con.execute("SELECT id, timestamp, row_hash, dataset FROM events").fetchall()
-        frame = pd.DataFrame(rows, columns=["id", "timestamp", "row_hash", "dataset"])
-        return frame.set_index("id")
+            cursor = con.execute("SELECT id, timestamp, row_hash, dataset FROM events")
+            while rows := cursor.fetchmany(VERSION_ROWS):
+                batch_ids, batch_stamps, batch_hashes, batch_names = zip(*rows, strict=True)
+                ids.append(pa.array(batch_ids, pa.large_string()))
+                names.append(pa.array(batch_names, pa.large_string()))
+                stamps.append(np.array(batch_stamps, dtype=np.int64))
+                hashes.append(np.array(batch_hashes, dtype=np.int64))
+                del rows, batch_ids, batch_names
+        if not ids:
+            return pd.DataFrame(
+                {"timestamp": [], "row_hash": [], "dataset": []}, index=pd.Index([], name="id")
+            )
+        return pd.DataFrame(
+            {
+                "timestamp": np.concatenate(stamps),
+                "row_hash": np.concatenate(hashes),
+                "dataset": pd.Series(pa.chunked_array(names), dtype="str").array,
+            },
+            index=pd.Index(pd.Series(pa.chunked_array(ids), dtype="str").array, name="id"),
+        )
 
     def load_events(self, datasets: tuple[str, ...] | None = None) -> pd.DataFrame:
         """Stored events in the model's columns (``MODEL_COLUMNS``) plus ``timestamp``.
