@@ -575,3 +575,19 @@ def test_date_id_order_is_the_stable_code_point_order_sqlite_reads_in():
         )
         rows = con.execute("SELECT n FROM t ORDER BY d, id, n").fetchall()
     assert [n for (n,) in rows] == expected.tolist()
+
+
+def test_versions_read_in_batches_give_every_stored_event(store, monkeypatch):
+    import geo.io.store as store_module
+
+    commit(prepare(ACLED_NEW, store=store), store)
+    events = store.load_events()
+    monkeypatch.setattr(store_module, "VERSION_ROWS", 3)  # two batches, the last one short
+    versions = store.versions()
+    assert len(events) > 3 and len(events) % 3
+    assert sorted(versions.index) == sorted(events["id"])
+    assert versions["timestamp"].dtype == np.int64 and versions["row_hash"].dtype == np.int64
+    by_id = events.set_index("id")
+    assert (versions["dataset"] == by_id["dataset"].reindex(versions.index)).all()
+    assert (versions["timestamp"] == by_id["timestamp"].reindex(versions.index)).all()
+    assert versions.index.get_indexer(events["id"]).min() >= 0
