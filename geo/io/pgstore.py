@@ -65,6 +65,7 @@ LOCK_SPACE = 0x5A7A5
 SCHEMA_LOCK = 1  # second key while the schema is created (two servers starting at once)
 IMPORT_LOCK = 0
 CONNECT_TIMEOUT = 10  # seconds
+NEAR_MARGIN = 1e-5  # degrees added around a "near" box before the exact test
 
 
 def _schema() -> str:
@@ -357,6 +358,22 @@ class PgStore(base.Store):
         return (
             "ST_Intersects(geom, ST_MakeEnvelope(?, ?, ?, ?, 4326))",
             (float(west), float(south), float(east), float(north)),
+        )
+
+    def _in_list(self, column: str, values: tuple) -> tuple[str, tuple]:
+        """One array parameter, however many values."""
+        return f"{column} = ANY(?::text[])", (list(values),)
+
+    def _near_condition(self, lat: float, lon: float, degrees: float) -> tuple[str, tuple]:
+        """The points in a box a little larger than the square around the point, through
+        the GiST index, then the base store's exact test (the same arithmetic as
+        :func:`geo.analysis.selection.events_near`, so the same events)."""
+        reach = float(degrees) + NEAR_MARGIN
+        box = "geom && ST_MakeEnvelope(?, ?, ?, ?, 4326)"
+        exact, params = super()._near_condition(lat, lon, degrees)
+        return (
+            f"{box} AND {exact}",
+            (lon - reach, lat - reach, lon + reach, lat + reach, *params),
         )
 
     def counts_per_unit(self, units: gpd.GeoDataFrame | None = None) -> pd.Series:
