@@ -200,3 +200,24 @@ def test_an_empty_store_gives_no_stored_events(backend):
     assert store.matching_events(query).empty
     assert store.unit_sums(query).empty
     assert store.actor_texts() == []
+
+
+def test_the_analysis_arrays_select_with_the_typology_filters_too():
+    """The Analysis page's selection (:func:`geo.analysis.measures.filter_mask`) is the
+    map's (:func:`geo.analysis.filters.filter_mask`) for every filter above, the sources'
+    typology and civilian targeting included (it used to ignore them)."""
+    import shapely
+
+    from geo.analysis import measures as an
+
+    center = shapely.Point(0.5, 15.0)  # a made-up tripoint (distances are not compared)
+
+    curated = ev.load_events(ev.EVENTS_FILE).events
+    events = pd.concat([curated, _copies(curated), _moved(curated)], ignore_index=True)
+    arrays = an.prepare(events, center)
+    for name, (f, datasets) in FILTERS.items():
+        if datasets is None:
+            assert np.array_equal(an.filter_mask(arrays, f), filter_mask(events, f)), name
+    blank = an.prepare(curated, center)
+    assert blank.typology == {}  # no source typology: no arrays kept
+    assert not an.filter_mask(blank, replace(SPAN, event_types=("Battles",))).any()
