@@ -63,15 +63,17 @@ def store_query(
     rows: np.ndarray,
     duplicates: Duplicates,
     actor_texts: Callable[[], Iterable[str]] | None = None,
+    no_layer_selects_none: bool = False,
 ) -> StoreQuery:
     """The :class:`geo.io.storequery.StoreQuery` of the stored part of ``rows`` (the
     events ``f`` selects from ``datasets``). ``actor_texts``: the store's distinct actor
     texts when the caller keeps them (default: asked of the store, when ``f`` names
-    actors)."""
+    actors); ``no_layer_selects_none``: see :func:`geo.io.storequery.query_for`."""
     texts = None
     if f.actors:
         texts = actor_texts() if actor_texts is not None else store.actor_texts()
-    return query_for(f, datasets, excluded_ids(events, rows, duplicates), texts)
+    excluded = excluded_ids(events, rows, duplicates)
+    return query_for(f, datasets, excluded, texts, no_layer_selects_none)
 
 
 def _curated_part(events: pd.DataFrame, rows: np.ndarray) -> pd.DataFrame:

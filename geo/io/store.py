@@ -852,9 +852,10 @@ class Store:
             add(f"({listed} OR (category = 'coup' AND NOT {aes}))", values + aes_values)
         else:
             add(listed, values)
-        for column, wanted in (("layer", query.layers), ("subtype", query.subtypes)):
-            if wanted:
-                add(*self._in_list(column, wanted))
+        if query.layers is not None:
+            add(*self._in_list("layer", query.layers))
+        if query.subtypes:
+            add(*self._in_list("subtype", query.subtypes))
         if query.actor_texts is not None:
             add(*self._in_list("actors", query.actor_texts))
         if query.min_fatalities > 0:

@@ -43,14 +43,14 @@ EPOCH = date(1970, 1, 1)
 class StoreQuery:
     """The events one filter selects, in the store's terms (see the module's docstring).
 
-    ``actor_texts`` is None without an actor filter (an empty tuple: no text names one of
-    the actors asked for, so nothing matches); ``datasets`` None keeps every dataset."""
+    ``layers``, ``actor_texts`` and ``datasets`` are None for no restriction (an empty
+    tuple selects nothing: no layer ticked, no text naming one of the actors asked for)."""
 
     date_from: int | None = None
     date_to: int | None = None
     countries: tuple[str, ...] = AES_MEMBERS
     non_aes_coups: bool = False
-    layers: tuple[str, ...] = ()
+    layers: tuple[str, ...] | None = None
     subtypes: tuple[str, ...] = ()
     actor_texts: tuple[str, ...] | None = None
     min_fatalities: int = 0
@@ -87,10 +87,13 @@ def query_for(
     datasets: tuple[str, ...] | None = None,
     excluded_ids: Iterable[str] = (),
     actor_texts: Iterable[str] | None = None,
+    no_layer_selects_none: bool = False,
 ) -> StoreQuery:
     """The :class:`StoreQuery` of ``f`` over ``datasets`` (None: all). ``actor_texts``:
     the store's distinct ``actors`` texts (:meth:`geo.io.store.Store.actor_texts`), needed
-    only when ``f`` filters on actors."""
+    only when ``f`` filters on actors. ``f.layers`` empty means every layer, as for
+    :func:`geo.analysis.filters.filter_mask`, or none with ``no_layer_selects_none`` (the
+    pages: no layer ticked shows nothing)."""
     matched: tuple[str, ...] | None = None
     if f.actors:
         if actor_texts is None:
@@ -101,7 +104,7 @@ def query_for(
         date_to=day_number(f.date_to) if f.date_to is not None else None,
         countries=tuple(f.countries or AES_MEMBERS),
         non_aes_coups=bool(f.include_non_aes_coups),
-        layers=tuple(f.layers),
+        layers=tuple(f.layers) if f.layers or no_layer_selects_none else None,
         subtypes=tuple(f.subtypes),
         actor_texts=matched,
         min_fatalities=int(f.min_fatalities),
