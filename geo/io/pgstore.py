@@ -27,11 +27,13 @@ state token, so a change made through another server is never read from a stale 
 from __future__ import annotations
 
 import hashlib
+import os
 import re
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from geo.io import store as base
 from geo.io.store import (
@@ -65,6 +67,7 @@ LOCK_SPACE = 0x5A7A5
 SCHEMA_LOCK = 1  # second key while the schema is created (two servers starting at once)
 IMPORT_LOCK = 0
 CONNECT_TIMEOUT = 10  # seconds
+POOL_SIZE = 4  # idle connections kept per database by each app server (see _Pool)
 NEAR_MARGIN = 1e-5  # degrees added around a "near" box before the exact test
 
 
@@ -170,23 +173,40 @@ class PgStore(base.Store):
         program under our names), ``unreachable`` or ``server-error``; never raises.
         ``thorough`` also reads every event (a damaged table raises on the server)."""
         try:
-            con = self._connect_raw()
+            with self._pooled() as con:
+                return self._health_on(con, thorough)
         except StoreError as err:
             return err.health
+
+    @contextmanager
+    def _pooled(self) -> Iterator[PgConnection]:
+        """A connection of this server's pool for the store (:class:`_Pool`): idle
+        connections are reused instead of a new one (a new server process) per call.
+        One found dead (the server restarted) is dropped and a new one opened; the
+        connection goes back to the pool only when it is idle again."""
+        pool = _Pool.of(self.url)
+        raw = pool.take()
+        if raw is not None:
+            try:
+                raw.execute("SELECT 1")
+            except Exception:  # noqa: BLE001 - a dead connection: a new one below
+                with suppress(Exception):
+                    raw.close()
+                raw = None
+        if raw is None:
+            raw = self._connect_raw()
+        healthy = False
         try:
-            return self._health_on(PgConnection(con), thorough)
+            yield PgConnection(raw)
+            healthy = True
         finally:
-            con.close()
+            pool.give(raw, healthy)
 
     def _health_on(self, con: PgConnection, thorough: bool = False) -> StoreHealth:
         import psycopg
 
         try:
-            rows = con.execute(
-                "SELECT table_name, column_name FROM information_schema.columns "
-                "WHERE table_schema = current_schema() AND table_name IN (?, ?, ?)",
-                tuple(_TABLES),
-            ).fetchall()
+            rows = con.execute(_COLUMNS_SQL.format(tables="?, ?, ?"), tuple(_TABLES)).fetchall()
             tables: dict[str, set[str]] = {}
             for table, column in rows:
                 tables.setdefault(table, set()).add(column)
@@ -238,22 +258,19 @@ class PgStore(base.Store):
             self._check_location()
         with suppress(OSError):  # the read cache (none without a writable folder)
             self.directory.mkdir(parents=True, exist_ok=True)
-        raw = self._connect_raw()
-        con = PgConnection(raw)
-        try:
-            state = self._health_on(con)
-            if write:
-                if state.kind not in ("ok", "missing"):
+        with self._pooled() as con:
+            try:
+                state = self._health_on(con)
+                if write:
+                    if state.kind not in ("ok", "missing"):
+                        raise StoreError(state)
+                    if state.kind == "missing":
+                        self._create_schema(con)
+                elif state.kind == "missing" or not state.readable:
                     raise StoreError(state)
-                if state.kind == "missing":
-                    self._create_schema(con)
-            elif state.kind == "missing" or not state.readable:
-                raise StoreError(state)
-            yield con
-        except psycopg.Error as err:
-            raise StoreError(self._health_of_error(err)) from err
-        finally:
-            raw.close()
+                yield con
+            except psycopg.Error as err:
+                raise StoreError(self._health_of_error(err)) from err
 
     def _create_schema(self, con: PgConnection) -> None:
         """The extension, tables and indexes, and the admin-1 units, in one transaction
@@ -271,13 +288,7 @@ class PgStore(base.Store):
             raise
 
     def _event_columns(self, con: Any) -> set[str]:
-        return {
-            row[0]
-            for row in con.execute(
-                "SELECT column_name FROM information_schema.columns "
-                "WHERE table_schema = current_schema() AND table_name = 'events'"
-            ).fetchall()
-        }
+        return {row[1] for row in con.execute(_COLUMNS_SQL.format(tables="'events'")).fetchall()}
 
     def stamp(self) -> str:
         try:
@@ -414,6 +425,60 @@ class PgStore(base.Store):
             name="events",
             dtype="int64",
         )
+
+
+# Our tables' columns from the catalogue (information_schema's view of it took tens of
+# milliseconds, on every connection's health check).
+_COLUMNS_SQL = (
+    "SELECT c.relname, a.attname FROM pg_catalog.pg_attribute a "
+    "JOIN pg_catalog.pg_class c ON c.oid = a.attrelid "
+    "WHERE c.relnamespace = current_schema()::regnamespace AND c.relkind IN ('r', 'p') "
+    "AND c.relname IN ({tables}) AND a.attnum > 0 AND NOT a.attisdropped"
+)
+
+
+class _Pool:
+    """Idle connections to one database, per address, shared by the threads of this
+    process (each session's run is a thread): at most :data:`POOL_SIZE` kept. The locks'
+    sessions are never pooled (closing them is what releases a lock)."""
+
+    _pools: ClassVar[dict[str, _Pool]] = {}
+    _guard: ClassVar[threading.Lock] = threading.Lock()
+
+    def __init__(self) -> None:
+        self.idle: list[psycopg.Connection] = []
+        self.lock = threading.Lock()
+        self.pid = os.getpid()
+
+    @classmethod
+    def of(cls, url: str) -> _Pool:
+        with cls._guard:
+            pool = cls._pools.get(url)
+            if pool is None or pool.pid != os.getpid():  # a forked child opens its own
+                pool = cls._pools[url] = cls()
+            return pool
+
+    def take(self) -> psycopg.Connection | None:
+        with self.lock:
+            return self.idle.pop() if self.idle else None
+
+    def give(self, raw: psycopg.Connection, healthy: bool) -> None:
+        """Back into the pool when it is idle and the pool not full; else closed."""
+        from psycopg.pq import TransactionStatus
+
+        keep = (
+            healthy
+            and not raw.closed
+            and not raw.broken
+            and raw.info.transaction_status == TransactionStatus.IDLE
+        )
+        if keep:
+            with self.lock:
+                if len(self.idle) < POOL_SIZE:
+                    self.idle.append(raw)
+                    return
+        with suppress(Exception):
+            raw.close()
 
 
 def _insert_units(con: PgConnection, table: str, units: gpd.GeoDataFrame | None) -> None:
