@@ -91,13 +91,21 @@ def _together(curated: pd.DataFrame, stored: pd.DataFrame) -> pd.DataFrame:
 
 
 def region_events(
-    store: Store, query: StoreQuery, events: pd.DataFrame, rows: np.ndarray, admin1_id: str
+    store: Store,
+    query: StoreQuery,
+    events: pd.DataFrame,
+    rows: np.ndarray,
+    admin1_id: str,
+    columns: tuple[str, ...] | None = None,
 ) -> pd.DataFrame:
-    """The selected events of one admin-1 unit, oldest first (ties in the app's order)."""
+    """The selected events of one admin-1 unit, oldest first (ties in the app's order);
+    only ``columns`` when given (the database sends only those)."""
     curated = _curated_part(events, rows)
     curated = curated[curated["admin1_id"] == admin1_id]
-    found = _together(curated, store.matching_events(query, admin1_id=admin1_id))
-    return found.sort_values("date", kind="stable")
+    if columns is not None:
+        curated = curated[list(columns)]
+    stored = store.matching_events(query, admin1_id=admin1_id, columns=columns)
+    return _together(curated, stored).sort_values("date", kind="stable")
 
 
 def region_summary(
@@ -126,13 +134,17 @@ def near_events(
     lat: float,
     lon: float,
     degrees: float = NEAR_DEGREES,
+    columns: tuple[str, ...] | None = None,
 ) -> pd.DataFrame:
     """:func:`geo.analysis.selection.events_near` of the selected events, the stored ones
-    found by the store (the shared store: through its spatial index)."""
+    found by the store (the shared store: through its spatial index); only ``columns``
+    when given."""
     from geo.analysis.selection import events_near
 
     curated = events_near(_curated_part(events, rows), lat, lon, degrees)
-    stored = store.matching_events(query, near=(lat, lon, degrees))
+    if columns is not None:
+        curated = curated[list(columns)]
+    stored = store.matching_events(query, near=(lat, lon, degrees), columns=columns)
     return _together(curated, stored).sort_values("date", kind="stable")
 
 

@@ -87,6 +87,15 @@ _TEXT = (
     *(c for c in TYPOLOGY_COLUMNS if c not in INT_COLUMNS),
 )
 _INTEGERS = tuple(c for c in MODEL_COLUMNS if c in INT_COLUMNS)
+# What a column left out of a read holds until it is dropped (see Store.matching_events).
+_UNREAD: dict[str, object] = {
+    "date": 0,
+    "date_end": 0,
+    "timestamp": 0,
+    "verified": 0,
+    "latitude": None,
+    "longitude": None,
+}
 SNAPSHOT_COLUMNS: tuple[str, ...] = (*MODEL_COLUMNS, "timestamp")
 STORED_COLUMNS: tuple[str, ...] = (*SNAPSHOT_COLUMNS, "row_hash")
 # Columns added after the first release: a store written before has them added (empty) when
@@ -894,13 +903,17 @@ class Store:
         query: StoreQuery,
         admin1_id: str | None = None,
         near: tuple[float, float, float] | None = None,
+        columns: tuple[str, ...] | None = None,
     ) -> pd.DataFrame:
         """The stored events ``query`` selects, as :meth:`load_events` gives them, in date
         and id order: only those of the unit ``admin1_id`` when given, only those near
         ``(lat, lon, degrees)`` when given (:meth:`_near_condition`: the shared store
-        finds them through its spatial index)."""
+        finds them through its spatial index). ``columns``: only these (in this order),
+        read from the database without the others (a unit's tens of thousands of events
+        without their texts)."""
         if not self.exists():
-            return _empty_stored()
+            empty = _empty_stored()
+            return empty if columns is None else empty[list(columns)]
         with self.connect() as con:
             present = self._event_columns(con)
             where, params = self._where(query, present)
@@ -911,17 +924,22 @@ class Store:
                 sql, values = self._near_condition(*near)
                 where += f" AND {sql}"
                 params += values
+            read = [c for c in SNAPSHOT_COLUMNS if columns is None or c in columns]
             cols = ", ".join(
                 c if c in present else f"NULL AS {c}" if c in INT_COLUMNS else f"'' AS {c}"
-                for c in SNAPSHOT_COLUMNS
+                for c in read
             )
             rows = con.execute(
                 f"SELECT {cols} FROM events WHERE {where} "
                 f"ORDER BY date, id{self.dialect.binary_order}",
                 params,
             ).fetchall()
-        raw = pd.DataFrame.from_records(rows, columns=list(SNAPSHOT_COLUMNS), coerce_float=True)
-        return from_rows(raw)
+        raw = pd.DataFrame.from_records(rows, columns=read, coerce_float=True)
+        for column in SNAPSHOT_COLUMNS:  # those not read: a constant, then left out
+            if column not in raw.columns:
+                raw[column] = _UNREAD.get(column, None if column in INT_COLUMNS else "")
+        events = from_rows(raw[list(SNAPSHOT_COLUMNS)])
+        return events if columns is None else events[list(columns)]
 
     def unit_sums(
         self, query: StoreQuery, start: int | None = None, end: int | None = None

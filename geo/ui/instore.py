@@ -22,6 +22,7 @@ from geo.analysis.selection import NEAR_DEGREES
 from geo.io.store import open_store
 from geo.io.storequery import StoreQuery
 from geo.model.filters import EventFilter
+from geo.render.mapview import MAP_COLUMNS
 from geo.ui import events as ui_events
 
 KEPT = 16  # answers of each kind kept (small frames: one unit's events, a point's)
@@ -77,11 +78,12 @@ class Asked:
         return _query(self.key, self.token, self.datasets, self.f, self.events, self.rows)
 
     def region(self, admin1_id: str) -> tuple[tuple[int, int, int], pd.DataFrame]:
-        """The unit's ``(events, fatalities low, high)`` and its events, oldest first."""
+        """The unit's ``(events, fatalities low, high)`` and its events, oldest first
+        (:data:`geo.render.mapview.MAP_COLUMNS`)."""
         return _region(self.key, self.token, self.datasets, admin1_id, self)
 
     def near(self, lat: float, lon: float) -> pd.DataFrame:
-        """The selected events at or near the point, oldest first."""
+        """The selected events at or near the point, oldest first (the map's columns)."""
         return _near(self.key, self.token, self.datasets, float(lat), float(lon), self)
 
     def unit_sums(self, start: date | None, end: date | None) -> pd.DataFrame:
@@ -96,7 +98,7 @@ def _region(
     store, a = open_store(), _asked
     return (
         instore.region_summary(store, a.query, a.events, a.rows, admin1_id),
-        instore.region_events(store, a.query, a.events, a.rows, admin1_id),
+        instore.region_events(store, a.query, a.events, a.rows, admin1_id, MAP_COLUMNS),
     )
 
 
@@ -105,7 +107,9 @@ def _near(
     key: str, token: str, datasets: Datasets, lat: float, lon: float, _asked: Asked
 ) -> pd.DataFrame:
     a = _asked
-    return instore.near_events(open_store(), a.query, a.events, a.rows, lat, lon, NEAR_DEGREES)
+    return instore.near_events(
+        open_store(), a.query, a.events, a.rows, lat, lon, NEAR_DEGREES, MAP_COLUMNS
+    )
 
 
 @st.cache_resource(show_spinner=False, max_entries=KEPT)

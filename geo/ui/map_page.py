@@ -565,7 +565,7 @@ def _region_events(
     database with the shared store, else taken from the events in memory."""
     if ui_instore.in_database():
         (count, low, high), here = _asked(data, choices, shown).region(admin1_id)
-        return RegionStats(count, low, high), here[list(mapview.MAP_COLUMNS)]
+        return RegionStats(count, low, high), here
     filtered = shown_events(data, choices, shown)
     here = filtered[filtered["admin1_id"] == admin1_id].sort_values("date", kind="stable")
     return region_stats(filtered, admin1_id), here
