@@ -11,6 +11,8 @@ times, ``--repeats`` times each (medians with min and max):
 * ``region_events_s``: one unit's selected events (the region panel's table,
   :meth:`geo.io.store.Store.matching_events` with ``admin1_id``; the unit with the most
   events);
+* ``region_events_map_columns_s``: the same in the map's columns only (what the panel
+  reads: :data:`geo.render.mapview.MAP_COLUMNS`);
 * ``near_s``: the selected events within 0.05 degrees of a point (a click's spot; the
   shared store through its GiST index);
 * ``bbox_s``: :meth:`geo.io.store.Store.events_in_bbox`, a box of 1 x 1 degree around
@@ -89,6 +91,7 @@ def measure(store, events, repeats: int) -> dict[str, dict[str, float]]:
     from geo.analysis.instore import store_query
     from geo.analysis.measures import admin1_counts
     from geo.analysis.selection import events_near
+    from geo.render.mapview import MAP_COLUMNS
     from geo.ui.events import default_filter
 
     frame = events.drop(columns=["timestamp", "row_hash"])
@@ -102,6 +105,9 @@ def measure(store, events, repeats: int) -> dict[str, dict[str, float]]:
     out = {
         "unit_sums_s": timed(lambda: store.unit_sums(query), repeats),
         "region_events_s": timed(lambda: store.matching_events(query, admin1_id=unit), repeats),
+        "region_events_map_columns_s": timed(
+            lambda: store.matching_events(query, admin1_id=unit, columns=MAP_COLUMNS), repeats
+        ),
         "near_s": timed(lambda: store.matching_events(query, near=(lat, lon, 0.05)), repeats),
         "bbox_s": timed(
             lambda: store.events_in_bbox(lon - 0.5, lat - 0.5, lon + 0.5, lat + 0.5), repeats
