@@ -31,8 +31,13 @@ Datasets = tuple[str, ...] | None
 
 
 def in_database() -> bool:
-    """True when the store is the shared one, whose database selects the events."""
-    return bool(getattr(open_store(), "shared", False))
+    """True when the store is the shared one, whose database selects the events, and it
+    can be read (a server that does not answer: the page shows the curated events, in
+    memory, under the banner of :func:`geo.ui.store_health.store_banner`)."""
+    store = open_store()
+    return bool(store.shared) and not ui_events.events_key().startswith(
+        f"{ui_events.curated_path()}|damaged:"
+    )
 
 
 @st.cache_resource(show_spinner=False, max_entries=2)
