@@ -61,8 +61,9 @@ POSTGRES = Dialect(
     temp="pg_temp",
     binary_order=' COLLATE "C"',
 )
-# The first key of every advisory lock of the app (the second: the dataset, or 0 for the
-# import lock of the command line), so it never meets another program's locks.
+# The first key of the app's two-key advisory locks (the second: the schema's creation, or
+# 0 for the import lock of the command line), so they never meet another program's locks;
+# a dataset's lock is one 64-bit key hashed with it (_dataset_key).
 LOCK_SPACE = 0x5A7A5
 SCHEMA_LOCK = 1  # second key while the schema is created (two servers starting at once)
 IMPORT_LOCK = 0
@@ -326,12 +327,8 @@ class PgStore(base.Store):
         naming the dataset at once (the same message as the SQLite store's)."""
         raw = self._connect_raw()
         try:
-            key = (LOCK_SPACE, _dataset_key(name))
-            if (
-                not PgConnection(raw)
-                .execute("SELECT pg_try_advisory_lock(?, ?)", key)
-                .fetchone()[0]
-            ):
+            key = (_dataset_key(name),)
+            if not PgConnection(raw).execute("SELECT pg_try_advisory_lock(?)", key).fetchone()[0]:
                 raise StoreError(health("busy", self.path, name))
             yield
         finally:
@@ -502,8 +499,12 @@ def _insert_units(con: PgConnection, table: str, units: gpd.GeoDataFrame | None)
 
 
 def _dataset_key(name: str) -> int:
-    """A signed 32-bit key for a dataset's advisory lock (the same on every server)."""
-    return int.from_bytes(hashlib.sha1(name.encode()).digest()[:4], "big", signed=True)
+    """The 64-bit key of a dataset's advisory lock (the same on every server): a hash of
+    the app's lock space and the name, so two datasets share a lock about once in 2**64
+    pairs (a 32-bit key: once in four billion). PostgreSQL keeps one-key and two-key
+    advisory locks apart, so it never meets the app's two-key locks."""
+    digest = hashlib.sha256(f"{LOCK_SPACE}:{name}".encode()).digest()
+    return int.from_bytes(digest[:8], "big", signed=True)
 
 
 def _first_line(err: Exception) -> str:

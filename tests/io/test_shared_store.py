@@ -364,3 +364,13 @@ def test_the_shared_store_reuses_its_connections_and_replaces_a_dead_one(pg_url,
             con.execute("SELECT pg_terminate_backend(%s)", (pid,))
     assert store.count() == 1 and store.health().kind == "ok"
     assert not set(backends()) & set(pooled)
+
+
+def test_a_datasets_lock_key_is_64_bits_and_the_same_on_every_server():
+    from geo.io.pgstore import _dataset_key
+
+    keys = {_dataset_key(f"dataset-{i}") for i in range(10_000)}
+    assert len(keys) == 10_000
+    assert all(-(2**63) <= k < 2**63 for k in keys)
+    assert max(abs(k) for k in keys) > 2**40  # not a 32-bit key
+    assert _dataset_key("acled") == _dataset_key("acled")
