@@ -8,6 +8,7 @@ times, ``--repeats`` times each (medians with min and max):
 * ``unit_sums_s``: the per-unit sums of the map's default filter (the choropleth's and
   the region panel's numbers, :meth:`geo.io.store.Store.unit_sums`: the filter as SQL,
   grouped by the events' unit);
+* ``region_sums_s``: one unit's sums (the region panel's line; a unit of median size);
 * ``region_events_s``: one unit's selected events (the region panel's table,
   :meth:`geo.io.store.Store.matching_events` with ``admin1_id``; the unit with the most
   events);
@@ -100,10 +101,12 @@ def measure(store, events, repeats: int) -> dict[str, dict[str, float]]:
     shown = frame[rows]
     pairs = find_duplicates(frame)
     query = store_query(store, f, None, frame, rows, pairs)
-    unit = shown["admin1_id"][shown["admin1_id"] != ""].value_counts().index[0]
+    placed = shown["admin1_id"][shown["admin1_id"] != ""].value_counts()
+    unit, small = placed.index[0], placed.index[len(placed) // 2]
     lat, lon = POINT
     out = {
         "unit_sums_s": timed(lambda: store.unit_sums(query), repeats),
+        "region_sums_s": timed(lambda: store.unit_sums(query, admin1_id=small), repeats),
         "region_events_s": timed(lambda: store.matching_events(query, admin1_id=unit), repeats),
         "region_events_map_columns_s": timed(
             lambda: store.matching_events(query, admin1_id=unit, columns=MAP_COLUMNS), repeats
@@ -121,6 +124,7 @@ def measure(store, events, repeats: int) -> dict[str, dict[str, float]]:
     }
     out["sizes"] = {
         "region_events": len(store.matching_events(query, admin1_id=unit)),
+        "median_unit_events": int(placed[small]),
         "near": len(store.matching_events(query, near=(lat, lon, 0.05))),
         "bbox": len(store.events_in_bbox(lon - 0.5, lat - 0.5, lon + 0.5, lat + 0.5)),
         "units": len(store.unit_sums(query)),

@@ -115,7 +115,7 @@ def region_summary(
     events (:func:`geo.analysis.filters.region_stats`), the stored part summed by the
     database."""
     curated = region_stats(_curated_part(events, rows), admin1_id)
-    stored = store.unit_sums(query)
+    stored = store.unit_sums(query, admin1_id=admin1_id)
     if admin1_id in stored.index:
         row = stored.loc[admin1_id]
         return (

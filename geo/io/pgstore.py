@@ -74,7 +74,8 @@ NEAR_MARGIN = 1e-5  # degrees added around a "near" box before the exact test
 
 def _schema() -> str:
     """The SQLite schema in PostgreSQL's types (64-bit integers, double precision), plus
-    the point of each event and the admin-1 units, both with a GiST index."""
+    the point of each event and the admin-1 units, both with a GiST index, and an index
+    of the events' unit (a region's panel reads one unit's events and sums)."""
     ddl = re.sub(r"\bINTEGER\b", "BIGINT", _SCHEMA)
     ddl = re.sub(r"\bREAL\b", "DOUBLE PRECISION", ddl)
     ddl = ddl.replace(
@@ -89,6 +90,7 @@ ALTER TABLE events ADD COLUMN IF NOT EXISTS geom geometry(Point, 4326)
     GENERATED ALWAYS AS (CASE WHEN longitude IS NOT NULL AND latitude IS NOT NULL
     THEN ST_SetSRID(ST_MakePoint(longitude, latitude), 4326) END) STORED;
 CREATE INDEX IF NOT EXISTS events_geom ON events USING GIST (geom);
+CREATE INDEX IF NOT EXISTS events_admin1 ON events (admin1_id);
 CREATE TABLE IF NOT EXISTS units (
     id TEXT PRIMARY KEY, geom geometry(MultiPolygon, 4326) NOT NULL
 );

@@ -942,19 +942,27 @@ class Store:
         return events if columns is None else events[list(columns)]
 
     def unit_sums(
-        self, query: StoreQuery, start: int | None = None, end: int | None = None
+        self,
+        query: StoreQuery,
+        start: int | None = None,
+        end: int | None = None,
+        admin1_id: str | None = None,
     ) -> pd.DataFrame:
         """Per admin-1 unit (the events' ``admin1_id``, set at import by the rules of
         :func:`geo.io.events.assign_admin1`), the events ``query`` selects whose first day
         is in ``[start, end]`` (days since 1970, None: open) and their fatality sums,
         summed by the database: the columns and index of
-        :func:`geo.analysis.measures.admin1_counts` (units with events only, by id)."""
+        :func:`geo.analysis.measures.admin1_counts` (units with events only, by id);
+        only the unit ``admin1_id`` when given (one region's panel)."""
         columns = ["events", "fatalities_low", "fatalities_high", "fatalities_unknown"]
         rows: list = []
         if self.exists():
             with self.connect() as con:
                 where, params = self._where(query, self._event_columns(con))
                 where += " AND admin1_id <> ''"
+                if admin1_id is not None:
+                    where += " AND admin1_id = ?"
+                    params += (admin1_id,)
                 if start is not None:
                     where += " AND date >= ?"
                     params += (int(start),)
