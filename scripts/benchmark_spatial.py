@@ -26,7 +26,12 @@ and, for comparison, the in-memory path the SQLite app keeps (``memory_*``: nump
 pandas on the app's events frame, its mask already made). Results go to
 ``artifacts/benchmark_spatial.json`` and a table on stdout.
 
-    python -m scripts.benchmark_spatial [--sizes 200000] [--repeats 5]
+``--apptest K`` also runs the map page in AppTest on each store (K fresh processes):
+``first_run_s``, ``click_largest_unit_s`` / ``click_median_unit_s`` (a rerun after a click
+on the unit with most events and on one of median size: the region panel with its counts
+and its table of events) and ``rerun_s`` (nothing changed: every answer cached).
+
+    python -m scripts.benchmark_spatial [--sizes 200000] [--repeats 5] [--apptest 3]
 """
 
 from __future__ import annotations
@@ -122,6 +127,7 @@ def measure(store, events, repeats: int) -> dict[str, dict[str, float]]:
         ),
         "memory_near_s": timed(lambda: events_near(shown, lat, lon), repeats),
     }
+    out["units_clicked"] = {"largest_unit": str(unit), "median_unit": str(small)}
     out["sizes"] = {
         "region_events": len(store.matching_events(query, admin1_id=unit)),
         "median_unit_events": int(placed[small]),
@@ -133,10 +139,65 @@ def measure(store, events, repeats: int) -> dict[str, dict[str, float]]:
     return out
 
 
+APPTEST = r"""
+import json, sys, time
+from streamlit.testing.v1 import AppTest
+units = json.loads(sys.argv[1])
+at = AppTest.from_file("dashboard.py", default_timeout=900)
+at.session_state["lang"] = "en"
+t = time.perf_counter(); at.run(); out = {"first_run_s": time.perf_counter() - t}
+assert not at.exception, at.exception
+for name, unit in units.items():
+    at.session_state["atlas_map"] = {"last_object_clicked": {"lat": 0, "lng": float(len(out))},
+        "last_active_drawing": {"type": "Feature", "properties": {"kind": "admin1", "id": unit}}}
+    t = time.perf_counter(); at.run(); out[f"click_{name}_s"] = time.perf_counter() - t
+    assert not at.exception, at.exception
+    assert any(unit in h.value for h in at.get("html")), unit
+t = time.perf_counter(); at.run(); out["rerun_s"] = time.perf_counter() - t
+print(json.dumps(out))
+"""
+
+
+def apptest_runs(env: dict[str, str], units: dict[str, str], repeats: int) -> dict[str, dict]:
+    """The map page in AppTest (a fresh process each time): its first run, a click on
+    each of ``units`` (the region panel: counts and events) and a rerun that changes
+    nothing (server time only, no browser)."""
+    import subprocess
+
+    runs = []
+    for _ in range(repeats):
+        done = subprocess.run(
+            [sys.executable, "-c", APPTEST, json.dumps(units)],
+            cwd=REPO,
+            env={**os.environ, **env},
+            capture_output=True,
+            text=True,
+            timeout=1800,
+        )
+        if done.returncode != 0:
+            raise RuntimeError(done.stderr[-4000:])
+        runs.append(json.loads(done.stdout.strip().splitlines()[-1]))
+    return {
+        key: {
+            "median": round(statistics.median(r[key] for r in runs), 4),
+            "min": round(min(r[key] for r in runs), 4),
+            "max": round(max(r[key] for r in runs), 4),
+        }
+        for key in runs[0]
+    }
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[200_000])
     parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument(
+        "--apptest",
+        type=int,
+        default=0,
+        metavar="K",
+        help="also time the map page's region click in AppTest, K fresh processes a backend",
+    )
     args = parser.parse_args(argv)
 
     from geo.io.pgstore import PgStore
@@ -176,11 +237,21 @@ def main(argv: list[str] | None = None) -> int:
                             con.execute("ANALYZE")
                     log(f"{n}: measuring {name}")
                     results[f"{name} {n}"] = measure(store, events, args.repeats)
+                    if args.apptest:
+                        env = {"SAHEL_ATLAS_DATA_DIR": str(store.directory)}
+                        if name == "postgres":
+                            env = {
+                                "SAHEL_ATLAS_DATA_DIR": str(Path(work) / "pg-app"),
+                                "SAHEL_ATLAS_DATABASE_URL": server.url(database),
+                            }
+                        log(f"{n}: the map page in AppTest on {name}")
+                        units = results[f"{name} {n}"]["units_clicked"]
+                        results[f"{name} {n}"].update(apptest_runs(env, units, args.apptest))
     finally:
         pgserver.stop(server)
     ARTIFACTS.mkdir(exist_ok=True)
     (ARTIFACTS / "benchmark_spatial.json").write_text(json.dumps(results, indent=2) + "\n")
-    keys = [k for k in next(iter(results.values())) if k != "sizes"]
+    keys = [k for k in next(iter(results.values())) if k not in ("sizes", "units_clicked")]
     print("| measure | " + " | ".join(results) + " |")
     print("|---|" + "---|" * len(results))
     for key in keys:
