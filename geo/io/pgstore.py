@@ -27,11 +27,13 @@ state token, so a change made through another server is never read from a stale 
 from __future__ import annotations
 
 import hashlib
+import os
 import re
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from geo.io import store as base
 from geo.io.store import (
@@ -59,17 +61,21 @@ POSTGRES = Dialect(
     temp="pg_temp",
     binary_order=' COLLATE "C"',
 )
-# The first key of every advisory lock of the app (the second: the dataset, or 0 for the
-# import lock of the command line), so it never meets another program's locks.
+# The first key of the app's two-key advisory locks (the second: the schema's creation, or
+# 0 for the import lock of the command line), so they never meet another program's locks;
+# a dataset's lock is one 64-bit key hashed with it (_dataset_key).
 LOCK_SPACE = 0x5A7A5
 SCHEMA_LOCK = 1  # second key while the schema is created (two servers starting at once)
 IMPORT_LOCK = 0
 CONNECT_TIMEOUT = 10  # seconds
+POOL_SIZE = 4  # idle connections kept per database by each app server (see _Pool)
+NEAR_MARGIN = 1e-5  # degrees added around a "near" box before the exact test
 
 
 def _schema() -> str:
     """The SQLite schema in PostgreSQL's types (64-bit integers, double precision), plus
-    the point of each event and the admin-1 units, both with a GiST index."""
+    the point of each event and the admin-1 units, both with a GiST index, and an index
+    of the events' unit (a region's panel reads one unit's events and sums)."""
     ddl = re.sub(r"\bINTEGER\b", "BIGINT", _SCHEMA)
     ddl = re.sub(r"\bREAL\b", "DOUBLE PRECISION", ddl)
     ddl = ddl.replace(
@@ -84,6 +90,7 @@ ALTER TABLE events ADD COLUMN IF NOT EXISTS geom geometry(Point, 4326)
     GENERATED ALWAYS AS (CASE WHEN longitude IS NOT NULL AND latitude IS NOT NULL
     THEN ST_SetSRID(ST_MakePoint(longitude, latitude), 4326) END) STORED;
 CREATE INDEX IF NOT EXISTS events_geom ON events USING GIST (geom);
+CREATE INDEX IF NOT EXISTS events_admin1 ON events (admin1_id);
 CREATE TABLE IF NOT EXISTS units (
     id TEXT PRIMARY KEY, geom geometry(MultiPolygon, 4326) NOT NULL
 );
@@ -169,23 +176,40 @@ class PgStore(base.Store):
         program under our names), ``unreachable`` or ``server-error``; never raises.
         ``thorough`` also reads every event (a damaged table raises on the server)."""
         try:
-            con = self._connect_raw()
+            with self._pooled() as con:
+                return self._health_on(con, thorough)
         except StoreError as err:
             return err.health
+
+    @contextmanager
+    def _pooled(self) -> Iterator[PgConnection]:
+        """A connection of this server's pool for the store (:class:`_Pool`): idle
+        connections are reused instead of a new one (a new server process) per call.
+        One found dead (the server restarted) is dropped and a new one opened; the
+        connection goes back to the pool only when it is idle again."""
+        pool = _Pool.of(self.url)
+        raw = pool.take()
+        if raw is not None:
+            try:
+                raw.execute("SELECT 1")
+            except Exception:  # noqa: BLE001 - a dead connection: a new one below
+                with suppress(Exception):
+                    raw.close()
+                raw = None
+        if raw is None:
+            raw = self._connect_raw()
+        healthy = False
         try:
-            return self._health_on(PgConnection(con), thorough)
+            yield PgConnection(raw)
+            healthy = True
         finally:
-            con.close()
+            pool.give(raw, healthy)
 
     def _health_on(self, con: PgConnection, thorough: bool = False) -> StoreHealth:
         import psycopg
 
         try:
-            rows = con.execute(
-                "SELECT table_name, column_name FROM information_schema.columns "
-                "WHERE table_schema = current_schema() AND table_name IN (?, ?, ?)",
-                tuple(_TABLES),
-            ).fetchall()
+            rows = con.execute(_COLUMNS_SQL.format(tables="?, ?, ?"), tuple(_TABLES)).fetchall()
             tables: dict[str, set[str]] = {}
             for table, column in rows:
                 tables.setdefault(table, set()).add(column)
@@ -237,22 +261,19 @@ class PgStore(base.Store):
             self._check_location()
         with suppress(OSError):  # the read cache (none without a writable folder)
             self.directory.mkdir(parents=True, exist_ok=True)
-        raw = self._connect_raw()
-        con = PgConnection(raw)
-        try:
-            state = self._health_on(con)
-            if write:
-                if state.kind not in ("ok", "missing"):
+        with self._pooled() as con:
+            try:
+                state = self._health_on(con)
+                if write:
+                    if state.kind not in ("ok", "missing"):
+                        raise StoreError(state)
+                    if state.kind == "missing":
+                        self._create_schema(con)
+                elif state.kind == "missing" or not state.readable:
                     raise StoreError(state)
-                if state.kind == "missing":
-                    self._create_schema(con)
-            elif state.kind == "missing" or not state.readable:
-                raise StoreError(state)
-            yield con
-        except psycopg.Error as err:
-            raise StoreError(self._health_of_error(err)) from err
-        finally:
-            raw.close()
+                yield con
+            except psycopg.Error as err:
+                raise StoreError(self._health_of_error(err)) from err
 
     def _create_schema(self, con: PgConnection) -> None:
         """The extension, tables and indexes, and the admin-1 units, in one transaction
@@ -270,13 +291,7 @@ class PgStore(base.Store):
             raise
 
     def _event_columns(self, con: Any) -> set[str]:
-        return {
-            row[0]
-            for row in con.execute(
-                "SELECT column_name FROM information_schema.columns "
-                "WHERE table_schema = current_schema() AND table_name = 'events'"
-            ).fetchall()
-        }
+        return {row[1] for row in con.execute(_COLUMNS_SQL.format(tables="'events'")).fetchall()}
 
     def stamp(self) -> str:
         try:
@@ -314,12 +329,8 @@ class PgStore(base.Store):
         naming the dataset at once (the same message as the SQLite store's)."""
         raw = self._connect_raw()
         try:
-            key = (LOCK_SPACE, _dataset_key(name))
-            if (
-                not PgConnection(raw)
-                .execute("SELECT pg_try_advisory_lock(?, ?)", key)
-                .fetchone()[0]
-            ):
+            key = (_dataset_key(name),)
+            if not PgConnection(raw).execute("SELECT pg_try_advisory_lock(?)", key).fetchone()[0]:
                 raise StoreError(health("busy", self.path, name))
             yield
         finally:
@@ -357,6 +368,22 @@ class PgStore(base.Store):
         return (
             "ST_Intersects(geom, ST_MakeEnvelope(?, ?, ?, ?, 4326))",
             (float(west), float(south), float(east), float(north)),
+        )
+
+    def _in_list(self, column: str, values: tuple) -> tuple[str, tuple]:
+        """One array parameter, however many values."""
+        return f"{column} = ANY(?::text[])", (list(values),)
+
+    def _near_condition(self, lat: float, lon: float, degrees: float) -> tuple[str, tuple]:
+        """The points in a box a little larger than the square around the point, through
+        the GiST index, then the base store's exact test (the same arithmetic as
+        :func:`geo.analysis.selection.events_near`, so the same events)."""
+        reach = float(degrees) + NEAR_MARGIN
+        box = "geom && ST_MakeEnvelope(?, ?, ?, ?, 4326)"
+        exact, params = super()._near_condition(lat, lon, degrees)
+        return (
+            f"{box} AND {exact}",
+            (lon - reach, lat - reach, lon + reach, lat + reach, *params),
         )
 
     def counts_per_unit(self, units: gpd.GeoDataFrame | None = None) -> pd.Series:
@@ -399,6 +426,60 @@ class PgStore(base.Store):
         )
 
 
+# Our tables' columns from the catalogue (information_schema's view of it took tens of
+# milliseconds, on every connection's health check).
+_COLUMNS_SQL = (
+    "SELECT c.relname, a.attname FROM pg_catalog.pg_attribute a "
+    "JOIN pg_catalog.pg_class c ON c.oid = a.attrelid "
+    "WHERE c.relnamespace = current_schema()::regnamespace AND c.relkind IN ('r', 'p') "
+    "AND c.relname IN ({tables}) AND a.attnum > 0 AND NOT a.attisdropped"
+)
+
+
+class _Pool:
+    """Idle connections to one database, per address, shared by the threads of this
+    process (each session's run is a thread): at most :data:`POOL_SIZE` kept. The locks'
+    sessions are never pooled (closing them is what releases a lock)."""
+
+    _pools: ClassVar[dict[str, _Pool]] = {}
+    _guard: ClassVar[threading.Lock] = threading.Lock()
+
+    def __init__(self) -> None:
+        self.idle: list[psycopg.Connection] = []
+        self.lock = threading.Lock()
+        self.pid = os.getpid()
+
+    @classmethod
+    def of(cls, url: str) -> _Pool:
+        with cls._guard:
+            pool = cls._pools.get(url)
+            if pool is None or pool.pid != os.getpid():  # a forked child opens its own
+                pool = cls._pools[url] = cls()
+            return pool
+
+    def take(self) -> psycopg.Connection | None:
+        with self.lock:
+            return self.idle.pop() if self.idle else None
+
+    def give(self, raw: psycopg.Connection, healthy: bool) -> None:
+        """Back into the pool when it is idle and the pool not full; else closed."""
+        from psycopg.pq import TransactionStatus
+
+        keep = (
+            healthy
+            and not raw.closed
+            and not raw.broken
+            and raw.info.transaction_status == TransactionStatus.IDLE
+        )
+        if keep:
+            with self.lock:
+                if len(self.idle) < POOL_SIZE:
+                    self.idle.append(raw)
+                    return
+        with suppress(Exception):
+            raw.close()
+
+
 def _insert_units(con: PgConnection, table: str, units: gpd.GeoDataFrame | None) -> None:
     """Write ``units`` (default: the admin-1 units) into ``table`` as multipolygons."""
     from shapely import wkb
@@ -420,8 +501,12 @@ def _insert_units(con: PgConnection, table: str, units: gpd.GeoDataFrame | None)
 
 
 def _dataset_key(name: str) -> int:
-    """A signed 32-bit key for a dataset's advisory lock (the same on every server)."""
-    return int.from_bytes(hashlib.sha1(name.encode()).digest()[:4], "big", signed=True)
+    """The 64-bit key of a dataset's advisory lock (the same on every server): a hash of
+    the app's lock space and the name, so two datasets share a lock about once in 2**64
+    pairs (a 32-bit key: once in four billion). PostgreSQL keeps one-key and two-key
+    advisory locks apart, so it never meets the app's two-key locks."""
+    digest = hashlib.sha256(f"{LOCK_SPACE}:{name}".encode()).digest()
+    return int.from_bytes(digest[:8], "big", signed=True)
 
 
 def _first_line(err: Exception) -> str:

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import fcntl
 import hashlib
+import json
 import os
 import re
 import shutil
@@ -44,6 +45,8 @@ from platformdirs import PlatformDirs, PlatformDirsABC
 
 from geo.io import faults, placecache, snapshot
 from geo.io.paths import REPO_ROOT
+from geo.io.storequery import StoreQuery
+from geo.model.countries import AES_MEMBERS
 from geo.model.events import (
     INT_COLUMNS,
     MODEL_COLUMNS,
@@ -90,6 +93,15 @@ _TEXT = (
     *(c for c in TYPOLOGY_COLUMNS if c not in INT_COLUMNS),
 )
 _INTEGERS = tuple(c for c in MODEL_COLUMNS if c in INT_COLUMNS)
+# What a column left out of a read holds until it is dropped (see Store.matching_events).
+_UNREAD: dict[str, object] = {
+    "date": 0,
+    "date_end": 0,
+    "timestamp": 0,
+    "verified": 0,
+    "latitude": None,
+    "longitude": None,
+}
 SNAPSHOT_COLUMNS: tuple[str, ...] = (*MODEL_COLUMNS, "timestamp")
 STORED_COLUMNS: tuple[str, ...] = (*SNAPSHOT_COLUMNS, "row_hash")
 # Columns added after the first release: a store written before has them added (empty) when
@@ -847,6 +859,157 @@ class Store:
         counts = joined.groupby("id").size()
         ids = sorted(units["id"].astype(str))
         return counts.reindex(ids, fill_value=0).astype("int64").rename("events").rename_axis("id")
+
+    # --- filtered queries (geo.io.storequery) ----------------------------------------
+    def _in_list(self, column: str, values: tuple) -> tuple[str, tuple]:
+        """SQL true when ``column`` is one of ``values`` (one parameter, however many:
+        a JSON array read by SQLite's ``json_each``)."""
+        return f"{column} IN (SELECT value FROM json_each(?))", (json.dumps(list(values)),)
+
+    def _where(self, query: StoreQuery, present: set[str]) -> tuple[str, tuple]:
+        """The WHERE clause (and its parameters) of ``query`` on the events table; a
+        column an old store lacks reads as it would be loaded (``''``)."""
+
+        def col(name: str) -> str:
+            return name if name in present else "''"
+
+        parts: list[str] = []
+        params: list = []
+
+        def add(sql: str, values: tuple = ()) -> None:
+            parts.append(sql)
+            params.extend(values)
+
+        if query.date_from is not None:
+            add("date_end >= ?", (query.date_from,))
+        if query.date_to is not None:
+            add("date <= ?", (query.date_to,))
+        listed, values = self._in_list("country_iso3", query.countries)
+        if query.non_aes_coups:
+            aes, aes_values = self._in_list("country_iso3", AES_MEMBERS)
+            add(f"({listed} OR (category = 'coup' AND NOT {aes}))", values + aes_values)
+        else:
+            add(listed, values)
+        if query.layers is not None:
+            add(*self._in_list("layer", query.layers))
+        if query.subtypes:
+            add(*self._in_list("subtype", query.subtypes))
+        if query.actor_texts is not None:
+            add(*self._in_list("actors", query.actor_texts))
+        if query.min_fatalities > 0:
+            add("COALESCE(fatalities_high, fatalities_low) >= ?", (int(query.min_fatalities),))
+        for column, wanted in query.typology:
+            add(*self._in_list(col(column), wanted))
+        if query.civilian_targeting == "yes":
+            add(f"{col('civilian_targeting')} <> ''")
+        elif query.civilian_targeting == "no":
+            add(f"{col('event_type')} <> '' AND {col('civilian_targeting')} = ''")
+        if query.datasets is not None:
+            add(*self._in_list("dataset", query.datasets))
+        if query.excluded_ids:
+            sql, values = self._in_list("id", query.excluded_ids)
+            add(f"NOT {sql}", values)
+        return " AND ".join(f"({p})" for p in parts) or "1=1", tuple(params)
+
+    def _near_condition(self, lat: float, lon: float, degrees: float) -> tuple[str, tuple]:
+        """SQL true for an event at most ``degrees`` from the point in latitude and in
+        longitude, computed as :func:`geo.analysis.selection.events_near` computes it."""
+        return (
+            "ABS(latitude - ?) <= ? AND ABS(longitude - ?) <= ?",
+            (float(lat), float(degrees), float(lon), float(degrees)),
+        )
+
+    def actor_texts(self) -> list[str]:
+        """The distinct ``actors`` texts of the stored events (what an actor filter is
+        matched against, :func:`geo.io.storequery.matching_actor_texts`)."""
+        if not self.exists():
+            return []
+        with self.connect() as con:
+            return [row[0] for row in con.execute("SELECT DISTINCT actors FROM events")]
+
+    def matching_events(
+        self,
+        query: StoreQuery,
+        admin1_id: str | None = None,
+        near: tuple[float, float, float] | None = None,
+        columns: tuple[str, ...] | None = None,
+    ) -> pd.DataFrame:
+        """The stored events ``query`` selects, as :meth:`load_events` gives them, in date
+        and id order: only those of the unit ``admin1_id`` when given, only those near
+        ``(lat, lon, degrees)`` when given (:meth:`_near_condition`: the shared store
+        finds them through its spatial index). ``columns``: only these (in this order),
+        read from the database without the others (a unit's tens of thousands of events
+        without their texts)."""
+        if not self.exists():
+            empty = _empty_stored()
+            return empty if columns is None else empty[list(columns)]
+        with self.connect() as con:
+            present = self._event_columns(con)
+            where, params = self._where(query, present)
+            if admin1_id is not None:
+                where += " AND admin1_id = ?"
+                params += (admin1_id,)
+            if near is not None:
+                sql, values = self._near_condition(*near)
+                where += f" AND {sql}"
+                params += values
+            read = [c for c in SNAPSHOT_COLUMNS if columns is None or c in columns]
+            cols = ", ".join(
+                c if c in present else f"NULL AS {c}" if c in INT_COLUMNS else f"'' AS {c}"
+                for c in read
+            )
+            rows = con.execute(
+                f"SELECT {cols} FROM events WHERE {where} "
+                f"ORDER BY date, id{self.dialect.binary_order}",
+                params,
+            ).fetchall()
+        raw = pd.DataFrame.from_records(rows, columns=read, coerce_float=True)
+        for column in SNAPSHOT_COLUMNS:  # those not read: a constant, then left out
+            if column not in raw.columns:
+                raw[column] = _UNREAD.get(column, None if column in INT_COLUMNS else "")
+        events = from_rows(raw[list(SNAPSHOT_COLUMNS)])
+        return events if columns is None else events[list(columns)]
+
+    def unit_sums(
+        self,
+        query: StoreQuery,
+        start: int | None = None,
+        end: int | None = None,
+        admin1_id: str | None = None,
+    ) -> pd.DataFrame:
+        """Per admin-1 unit (the events' ``admin1_id``, set at import by the rules of
+        :func:`geo.io.events.assign_admin1`), the events ``query`` selects whose first day
+        is in ``[start, end]`` (days since 1970, None: open) and their fatality sums,
+        summed by the database: the columns and index of
+        :func:`geo.analysis.measures.admin1_counts` (units with events only, by id);
+        only the unit ``admin1_id`` when given (one region's panel)."""
+        columns = ["events", "fatalities_low", "fatalities_high", "fatalities_unknown"]
+        rows: list = []
+        if self.exists():
+            with self.connect() as con:
+                where, params = self._where(query, self._event_columns(con))
+                where += " AND admin1_id <> ''"
+                if admin1_id is not None:
+                    where += " AND admin1_id = ?"
+                    params += (admin1_id,)
+                if start is not None:
+                    where += " AND date >= ?"
+                    params += (int(start),)
+                if end is not None:
+                    where += " AND date <= ?"
+                    params += (int(end),)
+                rows = con.execute(
+                    "SELECT admin1_id, COUNT(*), SUM(COALESCE(fatalities_low, 0)), "
+                    "SUM(COALESCE(fatalities_high, fatalities_low, 0)), "
+                    "SUM(CASE WHEN fatalities_low IS NULL THEN 1 ELSE 0 END) "
+                    f"FROM events WHERE {where} GROUP BY admin1_id",
+                    params,
+                ).fetchall()
+        frame = pd.DataFrame(
+            [tuple(int(v) for v in row[1:]) for row in rows], columns=columns, dtype="int64"
+        )
+        frame.index = pd.Index([str(row[0]) for row in rows], dtype="str", name="admin1_id")
+        return frame.sort_index()
 
     # --- writing ----------------------------------------------------------------------
     def write(

@@ -39,6 +39,7 @@ from geo.render import mapbuild, palette
 from geo.render.html import escape_value, render
 from geo.spatial.geometry import alg_zone_members
 from geo.ui import events as ui_events
+from geo.ui import instore as ui_instore
 
 PALETTE = palette.SEQUENTIAL  # choropleth classes, light to dark
 ZERO_COLOR = palette.ZERO_COLOUR
@@ -342,8 +343,12 @@ def region_counts(key: str, f: EventFilter, start: date | None, end: date | None
     ``[start, end]``. The page's periods (the filter's dates, each calendar year) are in
     the :class:`Selection`, all summed the first time one is asked for, once per set of
     events and filter: choosing another reads its numbers; any other period is summed once
-    per set of events, filter and period."""
+    per set of events, filter and period. With the shared store, the database sums its
+    events (:mod:`geo.ui.instore`), once per set of events, filter and period."""
     chosen = selection(key, f)
+    if ui_instore.in_database():
+        events, _ = ui_events.app_events()
+        return ui_instore.Asked(events, f, None, chosen.mask).unit_sums(start, end)
     chosen.region_years, chosen.no_regions  # noqa: B018 - every period summed at once
     if (start, end) == (f.date_from, f.date_to):
         return chosen.regions

@@ -17,7 +17,7 @@ import streamlit as st
 from streamlit_folium import st_folium  # type: ignore[import-untyped]
 
 from geo import ui
-from geo.analysis.filters import keep_rows, region_stats
+from geo.analysis.filters import RegionStats, keep_rows, region_stats
 from geo.analysis.selection import events_near, selection_from_click
 from geo.i18n.catalogue import format_day, format_number, format_timestamp, pick
 from geo.io import exports
@@ -52,6 +52,7 @@ from geo.spatial.geometry import rounded_km2
 from geo.ui import events as ui_events
 from geo.ui import facts as ui_facts
 from geo.ui import figures as ui_figures
+from geo.ui import instore as ui_instore
 from geo.ui import mapdata, state
 from geo.ui import places as ui_places
 from geo.ui.data import problems_table
@@ -519,7 +520,11 @@ def selection_panel(data: MapData, choices: Choices, shown: Shown) -> None:
             event_chooser(others.sort_values("date", kind="stable"), state.HIT_EVENTS, lang)
         elif not pd.isna(row["latitude"]):
             # Symbols at one spot overlap: every event there is one action away.
-            here = events_near(filtered, row["latitude"], row["longitude"])
+            if ui_instore.in_database():  # the shared store finds them by its spatial index
+                here = _asked(data, choices, shown).near(row["latitude"], row["longitude"])
+                here = here[list(filtered.columns)]
+            else:
+                here = events_near(filtered, row["latitude"], row["longitude"])
             here = here[here["id"] != selection.id]
             if len(here):
                 st.markdown(f"**{t('panel_same_place', count=len(here))}**")
@@ -527,8 +532,7 @@ def selection_panel(data: MapData, choices: Choices, shown: Shown) -> None:
     else:
         st.html(panels.unit_panel_html(selection, data.layers, ui.unit_facts(), lang))
         if selection.kind == "admin1":
-            filtered = shown_events(data, choices, shown)
-            stats = region_stats(filtered, selection.id)
+            stats, here = _region_events(data, choices, shown, selection.id)
             st.markdown(f"**{t('region_events')}**")
             if stats.events:
                 st.write(
@@ -539,7 +543,6 @@ def selection_panel(data: MapData, choices: Choices, shown: Shown) -> None:
                         high=format_number(stats.fatalities_high, lang),
                     )
                 )
-                here = filtered[filtered["admin1_id"] == selection.id].sort_values("date")
                 event_chooser(here, state.PICK_EVENTS, lang)
             else:
                 st.write(t("region_events_none"))
@@ -548,6 +551,24 @@ def selection_panel(data: MapData, choices: Choices, shown: Shown) -> None:
             st.html(card)
     if selection is not None:
         st.button(t("panel_clear"), on_click=_select_none)
+
+
+def _asked(data: MapData, choices: Choices, shown: Shown) -> ui_instore.Asked:
+    """The shared store's answers for the events the map shows."""
+    return ui_instore.Asked(data.events, choices.event_filter, choices.datasets, shown.rows)
+
+
+def _region_events(
+    data: MapData, choices: Choices, shown: Shown, admin1_id: str
+) -> tuple[RegionStats, pd.DataFrame]:
+    """The shown events of one admin-1 unit (oldest first) and their sums: asked of the
+    database with the shared store, else taken from the events in memory."""
+    if ui_instore.in_database():
+        (count, low, high), here = _asked(data, choices, shown).region(admin1_id)
+        return RegionStats(count, low, high), here
+    filtered = shown_events(data, choices, shown)
+    here = filtered[filtered["admin1_id"] == admin1_id].sort_values("date", kind="stable")
+    return region_stats(filtered, admin1_id), here
 
 
 # --- exports (last in the sidebar; built after the map so they never delay it) --------------

@@ -49,11 +49,25 @@ def _in_cached_function() -> bool:
 
 def store_banner(state: StoreHealth, lang: str | None = None) -> None:
     """Say that the imported events cannot be shown, why, where the file is, and where to
-    repair it (on any page that shows events)."""
+    repair it (on any page that shows events). The shared store is the team's database,
+    which the atlas never repairs: it says so, and that the database cannot be reached
+    when the server does not answer."""
     if _in_cached_function():
         return
     lang = lang or current_language()
     t = _t(lang)
+    if open_store().shared:  # the team's database: nothing for the atlas to repair
+        title = (
+            "store_shared_unreachable_title"
+            if state.kind == "unreachable"
+            else ("store_damaged_title")
+        )
+        st.error(
+            f"**{t(title)}**\n\n{health_text(state, lang)}\n\n{t('store_shared_curated_shown')}",
+            icon="⚠️",
+        )
+        st.caption(t("store_shared_hint"))
+        return
     st.error(
         f"**{t('store_damaged_title')}**\n\n{health_text(state, lang)}\n\n"
         f"{t('store_curated_shown')}",

@@ -333,3 +333,44 @@ def test_writers_of_two_datasets_take_turns_and_the_read_cache_holds_both(store)
     assert fresh.generation() == generation + 2
     assert {d.name: d.count for d in fresh.datasets()} == {"acled": 4, "mine": 2, "theirs": 1}
     pd.testing.assert_frame_equal(fresh.load_events(), fresh._load_sql(None)[1])
+
+
+def test_the_shared_store_reuses_its_connections_and_replaces_a_dead_one(pg_url, tmp_path):
+    """Each call borrows an idle connection of the pool (no new server process per call);
+    one the server ended meanwhile (a restart) is replaced without an error."""
+    import psycopg
+
+    from geo.io.pgstore import POOL_SIZE, PgStore
+
+    store = PgStore(pg_url, tmp_path)
+    store.write(_events(store, {"k:1": (1.0, 13.0)}, "pool"), _info("pool"))
+
+    def backends() -> list[int]:
+        with psycopg.connect(pg_url, autocommit=True) as con:
+            return [
+                r[0]
+                for r in con.execute(
+                    "SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
+                    "AND pid <> pg_backend_pid()"
+                )
+            ]
+
+    for _ in range(10):
+        assert store.count() == 1 and store.generation() == 1
+    assert 1 <= len(backends()) <= POOL_SIZE
+    pooled = backends()
+    with psycopg.connect(pg_url, autocommit=True) as con:
+        for pid in pooled:
+            con.execute("SELECT pg_terminate_backend(%s)", (pid,))
+    assert store.count() == 1 and store.health().kind == "ok"
+    assert not set(backends()) & set(pooled)
+
+
+def test_a_datasets_lock_key_is_64_bits_and_the_same_on_every_server():
+    from geo.io.pgstore import _dataset_key
+
+    keys = {_dataset_key(f"dataset-{i}") for i in range(10_000)}
+    assert len(keys) == 10_000
+    assert all(-(2**63) <= k < 2**63 for k in keys)
+    assert max(abs(k) for k in keys) > 2**40  # not a 32-bit key
+    assert _dataset_key("acled") == _dataset_key("acled")

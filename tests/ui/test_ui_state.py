@@ -35,6 +35,7 @@ MODULE_PAGES: dict[str, frozenset[str]] = {
     "geo/ui/map_page.py": frozenset({state.MAP}),
     "geo/ui/places.py": frozenset({state.MAP}),
     "geo/ui/mapdata.py": frozenset({state.MAP}),
+    "geo/ui/instore.py": frozenset({state.MAP, state.ANALYSIS}),
     "geo/ui/signals.py": frozenset({state.CHANGES}),
     "geo/ui/figures.py": frozenset({state.MAP, state.ANALYSIS, state.CHANGES}),
     "geo/ui/analysis.py": frozenset({state.ANALYSIS}),
