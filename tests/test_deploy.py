@@ -22,9 +22,16 @@ def test_the_compose_file_runs_the_app_as_the_benchmark_measured_it():
     for name, value in TEAM_ENV.items():
         assert app["environment"][name] == value, name
     assert "ports" not in app, "the app is reached through the proxy only"
-    assert compose["services"]["proxy"]["ports"] == ["8080:8080"]
+    proxy = compose["services"]["proxy"]
+    assert proxy["ports"] == ["8443:8443"], "HTTPS (HTTP/2) only"
+    assert proxy["build"] == {"context": "..", "dockerfile": "deploy/proxy.Dockerfile"}
+    assert "proxy-tls:/etc/nginx/tls" in proxy["volumes"]
     proxy_image = (DEPLOY / "proxy.Dockerfile").read_text(encoding="utf-8")
     assert "nginx/sahel-atlas.conf" in proxy_image and "brotli" in proxy_image
+    # The icon font cut as the benchmark measured it, where the configuration looks for it.
+    assert "python -m scripts.build_icon_font /out" in proxy_image
+    assert "COPY --from=icons /out /srv/sahel-atlas/icons" in proxy_image
+    assert "openssl req -x509" in proxy_image  # a first start without a certificate
 
 
 def test_the_websocket_and_the_static_files_are_proxied_as_intended():
@@ -33,6 +40,11 @@ def test_the_websocket_and_the_static_files_are_proxied_as_intended():
     assert "proxy_set_header Upgrade $http_upgrade;" in conf
     assert 'add_header Cache-Control "public, max-age=31536000, immutable" always;' in conf
     assert "gzip on;" in conf and "brotli on;" in conf
+    assert "listen 8443 ssl http2;" in conf
+    assert "ssl_certificate /etc/nginx/tls/cert.pem;" in conf
+    # The app answers uncompressed, so that nginx compresses everything (Brotli included).
+    assert 'proxy_set_header Accept-Encoding "";' in conf
+    assert "root /srv/sahel-atlas/icons;" in conf and "try_files $uri @streamlit_static;" in conf
 
 
 def test_nginx_accepts_the_configuration(tmp_path: Path):
@@ -40,7 +52,8 @@ def test_nginx_accepts_the_configuration(tmp_path: Path):
         if os.environ.get("CI") == "true":
             pytest.fail(f"{NGINX} is missing: `make nginx` installs it (CI must)")
         pytest.skip(f"SKIPPED LOUDLY: {NGINX} is missing; `make nginx` installs it")
-    conf = nginx_conf(NGINX_TEMPLATE, 18080, "127.0.0.1:18501", tmp_path)
+    conf = nginx_conf(NGINX_TEMPLATE, 18080, "127.0.0.1:18501", tmp_path, tls_listen=18443)
+    assert "listen 127.0.0.1:18443 ssl http2;" in conf.read_text(encoding="utf-8")
     out = subprocess.run(
         [NGINX, "-t", "-c", str(conf), "-p", str(tmp_path)],
         capture_output=True,
