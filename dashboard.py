@@ -14,7 +14,7 @@ from collections.abc import AsyncIterator
 import streamlit as st
 from starlette.middleware import Middleware
 
-from geo.ui.http import SystemFonts
+from geo.ui.http import RunTimes, SystemFonts
 
 
 def main() -> None:
@@ -137,7 +137,12 @@ class CacheHeaders:
 app = st.App(
     "dashboard.py",
     lifespan=lifespan,
-    middleware=[Middleware(PageRequests), Middleware(CacheHeaders), Middleware(SystemFonts)],
+    middleware=[
+        Middleware(PageRequests),
+        Middleware(CacheHeaders),
+        Middleware(SystemFonts),
+        Middleware(RunTimes),
+    ],
 )
 
 if __name__ == "__main__":

@@ -1,4 +1,6 @@
-"""ASGI middleware for the app's own HTTP responses (plain Python: no Streamlit import).
+"""ASGI middleware for the app's own traffic: the index page in the system's fonts
+(:class:`SystemFonts`) and, for benchmarks, each script run's time on the server
+(:class:`RunTimes`, which alone imports Streamlit, its message definitions).
 
 Streamlit bundles its fonts (Source Sans, Source Code Pro: 260 kB of woff2) and fetches them
 on a first visit whatever the theme says: its index page (served for ``/`` and every page's
@@ -13,8 +15,11 @@ declared after Streamlit's stylesheet, so they win), so nothing asks for the wof
 
 from __future__ import annotations
 
+import contextlib
 import gzip
+import os
 import re
+import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -135,3 +140,57 @@ class SystemFonts:
             await send({"type": "http.response.body", "body": html})
 
         await self.app(scope, receive, rewritten)
+
+
+RUN_TIMES_ENV = "SAHEL_ATLAS_RUN_TIMES"
+"""A file to append each script run's server time to (scripts/benchmark_load.py sets it)."""
+
+
+class RunTimes:
+    """Measures, on the server, how long each script run takes from the moment its request
+    arrives over the websocket (a rerun: a page opened, a widget changed) until the server
+    sends "script finished": waiting for the script thread included, the network and the
+    browser's drawing excluded. Off unless :data:`RUN_TIMES_ENV` names a file; each run
+    is then one line there: ``wall-clock-time seconds``. A benchmark's instrument: it
+    decodes every message of every session."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+        self.path = os.environ.get(RUN_TIMES_ENV) or None
+
+    async def __call__(self, scope: Message, receive: Any, send: Send) -> None:
+        if self.path is None or scope.get("type") != "websocket":
+            await self.app(scope, receive, send)
+            return
+        from streamlit.proto.BackMsg_pb2 import BackMsg
+        from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+        asked: list[float] = []  # arrival times of the reruns not finished yet
+        path = self.path
+
+        async def receiving() -> Message:
+            message = await receive()
+            data = message.get("bytes") if message.get("type") == "websocket.receive" else None
+            if data:
+                back = BackMsg()
+                with contextlib.suppress(Exception):
+                    back.ParseFromString(data)
+                    if back.WhichOneof("type") == "rerun_script":
+                        asked.append(time.perf_counter())
+            return message
+
+        async def sending(message: Message) -> None:
+            data = message.get("bytes") if message.get("type") == "websocket.send" else None
+            if data and asked:
+                forward = ForwardMsg()
+                with contextlib.suppress(Exception):
+                    forward.ParseFromString(data)
+                    if forward.WhichOneof("type") == "script_finished":
+                        # A rerun asked while one ran replaces it: the last one finishes.
+                        seconds = time.perf_counter() - asked[0]
+                        asked.clear()
+                        with open(path, "a", encoding="utf-8") as out:
+                            out.write(f"{time.time():.3f} {seconds:.4f}\n")
+            await send(message)
+
+        await self.app(scope, receiving, sending)
