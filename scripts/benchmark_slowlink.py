@@ -312,7 +312,7 @@ def run_setup(
 def summary(runs: list[dict]) -> dict:
     return {
         key: {
-            "median": statistics.median(r[key] for r in runs),
+            "median": round(statistics.median(r[key] for r in runs), 2),
             "min": min(r[key] for r in runs),
             "max": max(r[key] for r in runs),
         }

@@ -115,9 +115,9 @@ class SystemFonts:
         async def rewritten(message: Message) -> None:
             nonlocal start
             if message["type"] == "http.response.start":
-                headers = dict(message.get("headers", []))
-                is_html = headers.get(b"content-type", b"").startswith(b"text/html")
-                if not is_html or b"content-encoding" in headers:
+                answer = dict(message.get("headers", []))
+                is_html = answer.get(b"content-type", b"").startswith(b"text/html")
+                if not is_html or b"content-encoding" in answer:
                     await send(message)
                     return
                 start = message
