@@ -140,7 +140,7 @@ class Session:
             self.errors.append(f"on {self.page.url}: {text}")
 
     async def open_map(self) -> None:
-        await self.page.goto(self.url)
+        await self.page.goto(self.url, timeout=self.timeout_ms)
         await self.page.wait_for_function(
             f"() => ({PAINTS_JS})() > 0", timeout=self.timeout_ms, polling=50
         )
@@ -158,7 +158,7 @@ class Session:
         await self.idle()
 
     async def open_analysis(self) -> None:
-        await self.page.goto(f"{self.url}/analysis")
+        await self.page.goto(f"{self.url}/analysis", timeout=self.timeout_ms)
         await self.page.locator(CHART).first.wait_for(timeout=self.timeout_ms)
         await self.idle()
 
@@ -179,7 +179,7 @@ class Session:
         await self.idle()
 
     async def open_help(self) -> None:
-        await self.page.goto(f"{self.url}/help")
+        await self.page.goto(f"{self.url}/help", timeout=self.timeout_ms)
         await self.page.get_by_role("heading").first.wait_for(timeout=self.timeout_ms)
         await self.idle()
 
