@@ -21,6 +21,8 @@ With ``--think MIN MAX``, each session waits between its actions, as a person re
 page before the next click: a time drawn uniformly between MIN and MAX seconds, from a
 generator seeded with ``--seed`` and the session's number (the same waits on every run).
 Without it (the default, ``--think 0 0``) the sessions act back to back: a stress test.
+With ``--stagger`` too, each session arrives after a wait of 0 to MAX seconds, so that the
+sessions do not all open their first page in the same second.
 
 **Where the time goes.** The server writes each script run's time, from the rerun request's
 arrival over the websocket to its "script finished" message, waiting for a script thread
@@ -35,7 +37,8 @@ exception box, the "Connection error" dialog, a step that does not finish within
 their ratio; the server's resident memory (VmRSS, VmHWM) before and after.
 
     python -m scripts.benchmark_load [--sessions 20] [--seconds 180] [--n 200000]
-        [--think 5 15] [--seed 16] [--work DIR] [--out artifacts/benchmark_load.json]
+        [--think 5 15] [--seed 16] [--stagger] [--work DIR]
+        [--out artifacts/benchmark_load.json]
 """
 
 from __future__ import annotations
@@ -124,10 +127,11 @@ class Session:
         if message.WhichOneof("type") == "script_finished":
             self._finished_at = time.perf_counter()
 
-    async def think(self) -> None:
+    async def think(self, arriving: bool = False) -> None:
+        """A think time; ``arriving``: the wait before a first action (0 to MAX seconds)."""
         low, high = self.think_s
         if high > 0:
-            wait = self.random.uniform(low, high)
+            wait = self.random.uniform(0.0 if arriving else low, high)
             self.thought += wait
             await asyncio.sleep(wait)
 
@@ -202,12 +206,16 @@ class Session:
         await self.check()
 
 
-async def run_cycles(session: Session, offset: int, deadline: float, cycles: int) -> None:
+async def run_cycles(
+    session: Session, offset: int, deadline: float, cycles: int, stagger: bool = False
+) -> None:
     order = Session.ACTIONS[offset:] + Session.ACTIONS[:offset]
     if order[0] in ("layer_off_and_on",):
         order = ("open_map", *order)
     if order[0] == "regroup":
         order = ("open_analysis", *order)
+    if stagger:
+        await session.think(arriving=True)
     done = 0
     while time.perf_counter() < deadline and done < cycles:
         for name in order:
@@ -274,7 +282,7 @@ async def measure(url: str, pid: int, args: argparse.Namespace) -> dict:
         await asyncio.gather(
             watch_memory(),
             *(
-                run_cycles(s, i % len(Session.ACTIONS), deadline, 10**9)
+                run_cycles(s, i % len(Session.ACTIONS), deadline, 10**9, args.stagger)
                 for i, s in enumerate(sessions)
             ),
         )
@@ -341,6 +349,11 @@ def main(argv: list[str] | None = None) -> int:
         help="seconds a session waits between actions (uniform in [MIN, MAX]; 0 0: none)",
     )
     parser.add_argument("--seed", type=int, default=16, help="of the think times")
+    parser.add_argument(
+        "--stagger",
+        action="store_true",
+        help="with --think: each session arrives after 0 to MAX seconds, not all at once",
+    )
     parser.add_argument("--timeout", type=float, default=120.0, help="seconds per step")
     parser.add_argument("--work", type=Path, help="keep the store here (reused next time)")
     parser.add_argument("--out", type=Path, default=ARTIFACTS / "benchmark_load.json")
@@ -360,6 +373,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     run_times.unlink(missing_ok=True)
     result |= {
+        "stagger": args.stagger,
         "think_s": args.think,
         "seed": args.seed,
         "n": args.n,
