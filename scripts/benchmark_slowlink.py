@@ -115,6 +115,12 @@ def self_signed(directory: Path) -> None:
     )
 
 
+def streamlit_version() -> str:
+    from importlib.metadata import version
+
+    return version("streamlit")
+
+
 def spki_hash(cert: Path) -> str:
     """Base64 of the SHA-256 of ``cert``'s public key (Chromium's
     ``--ignore-certificate-errors-spki-list``)."""
@@ -137,19 +143,28 @@ def nginx_conf(
     work: Path,
     tls_listen: int | None = None,
     icons: bool = False,
+    precompressed: bool = False,
 ) -> Path:
     """The deployment's nginx configuration with this run's ports and a temporary prefix
     (the template's ``listen 8080``, ``listen 8443 ssl http2`` and ``server app:8501``
     become loopback ports; without ``tls_listen`` the HTTPS listener is left out). With
-    ``icons``, the cut icon font is built into its folder, as the proxy's image does
-    (without, the folder is empty and the whole font comes from the app)."""
-    (work / "icons").mkdir(parents=True, exist_ok=True)
+    ``icons``, the cut icon font is built into the proxy's folder, and with
+    ``precompressed`` Streamlit's bundles and their Brotli copies, as the proxy's image
+    does (kept in artifacts/ for the next run: half a minute of compression); without,
+    those files come from the app, as they are."""
+    folder = work / "static"
+    if precompressed:
+        from scripts.precompress_static import build as precompress
+
+        folder = ARTIFACTS / f"proxy-static-{streamlit_version()}"
+        precompress(folder)
+    folder.mkdir(parents=True, exist_ok=True)
     if icons:
         from scripts.build_icon_font import build
 
-        build(work / "icons")
+        build(folder)
     text = template.read_text(encoding="utf-8")
-    text = text.replace("/srv/sahel-atlas/icons", str(work / "icons"))
+    text = text.replace("/srv/sahel-atlas/static", str(folder))
     text = text.replace("listen 8080;", f"listen 127.0.0.1:{listen};")
     https = f"listen 127.0.0.1:{tls_listen} ssl http2;" if tls_listen else ""
     text = text.replace("listen 8443 ssl http2;", https)
@@ -165,6 +180,7 @@ def nginx_conf(
     main = f"""
 {user}
 load_module /usr/lib/nginx/modules/ngx_http_brotli_filter_module.so;
+load_module /usr/lib/nginx/modules/ngx_http_brotli_static_module.so;
 worker_processes 1;
 pid {work}/nginx.pid;
 error_log {work}/error.log;
@@ -186,13 +202,23 @@ http {{
 
 
 @contextmanager
-def nginx(upstream_url: str, work: Path, https: bool = False) -> Iterator[str]:
-    """nginx with the deployment's configuration (the cut icon font included) in front of
-    ``upstream_url``; yields its plain-HTTP address, or with ``https`` its HTTPS (HTTP/2,
-    self-signed) address."""
+def nginx(
+    upstream_url: str, work: Path, https: bool = False, precompressed: bool = False
+) -> Iterator[str]:
+    """nginx with the deployment's configuration (the cut icon font included; with
+    ``precompressed``, the Brotli-11 bundles too) in front of ``upstream_url``; yields its
+    plain-HTTP address, or with ``https`` its HTTPS (HTTP/2, self-signed) address."""
     port, tls_port = free_port(), free_port()
     upstream = upstream_url.removeprefix("http://")
-    conf = nginx_conf(NGINX_TEMPLATE, port, upstream, work, tls_listen=tls_port, icons=True)
+    conf = nginx_conf(
+        NGINX_TEMPLATE,
+        port,
+        upstream,
+        work,
+        tls_listen=tls_port,
+        icons=True,
+        precompressed=precompressed,
+    )
     proc = subprocess.Popen([NGINX, "-c", str(conf), "-p", str(work), "-g", "daemon off;"])
     url = f"http://127.0.0.1:{port}"
     try:
@@ -358,7 +384,8 @@ def main(argv: list[str] | None = None) -> int:
                     chromium_args = ["--no-sandbox"]
                     if proxied:
                         (work / setup).mkdir()
-                        url = stack.enter_context(nginx(url, work / setup, PROXIED[setup]))
+                        proxy = nginx(url, work / setup, PROXIED[setup], precompressed=True)
+                        url = stack.enter_context(proxy)
                         # The run's certificate trusted as a real one would be: Chromium
                         # keeps nothing in its HTTP cache from a site with a certificate
                         # error, and a later visit would fetch everything again.

@@ -36,7 +36,9 @@ def test_the_compose_file_runs_the_app_as_the_benchmark_measured_it():
     assert "nginx/sahel-atlas.conf" in proxy_image and "brotli" in proxy_image
     # The icon font cut as the benchmark measured it, where the configuration looks for it.
     assert "python -m scripts.build_icon_font /out" in proxy_image
-    assert "COPY --from=icons /out /srv/sahel-atlas/icons" in proxy_image
+    assert "python -m scripts.precompress_static /out" in proxy_image
+    assert "COPY --from=static /out /srv/sahel-atlas/static" in proxy_image
+    assert "libnginx-mod-http-brotli-static" in proxy_image
     assert "openssl req -x509" in proxy_image  # a first start without a certificate
 
 
@@ -50,7 +52,8 @@ def test_the_websocket_and_the_static_files_are_proxied_as_intended():
     assert "ssl_certificate /etc/nginx/tls/cert.pem;" in conf
     # The app answers uncompressed, so that nginx compresses everything (Brotli included).
     assert 'proxy_set_header Accept-Encoding "";' in conf
-    assert "root /srv/sahel-atlas/icons;" in conf and "try_files $uri @streamlit_static;" in conf
+    assert "root /srv/sahel-atlas/static;" in conf and "try_files $uri @streamlit_static;" in conf
+    assert "brotli_static on;" in conf
 
 
 def test_nginx_accepts_the_configuration(tmp_path: Path):
@@ -114,3 +117,22 @@ def test_every_icon_streamlit_and_the_app_name_keeps_its_ligature(cut: Path):
         assert glyphs[kept[name]].width > 0
         assert font["glyf"][kept[name]].numberOfContours > 0 if "glyf" in font else True
     assert len(kept) < 0.25 * len(whole)
+
+
+def test_the_bundles_are_copied_with_a_brotli_copy_each_and_kept_next_time(tmp_path: Path):
+    import brotli
+
+    from scripts.precompress_static import build as precompress
+
+    fake = tmp_path / "streamlit"
+    for folder, name in (("js", "index.abc123.js"), ("css", "index.def456.css")):
+        (fake / "static" / "static" / folder).mkdir(parents=True)
+        (fake / "static" / "static" / folder / name).write_text("body{color:red}" * 100)
+    out = tmp_path / "out"
+    assert precompress(out, streamlit=fake) == 2
+    for folder, name in (("js", "index.abc123.js"), ("css", "index.def456.css")):
+        original = (fake / "static" / "static" / folder / name).read_bytes()
+        assert (out / "static" / folder / name).read_bytes() == original  # try_files needs it
+        packed = (out / "static" / folder / f"{name}.br").read_bytes()
+        assert brotli.decompress(packed) == original and len(packed) < len(original)
+    assert precompress(out, streamlit=fake) == 0  # nothing to do again
