@@ -51,12 +51,14 @@ chromium:
 	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium; \
 	fi
 
-# Debian's nginx with its Brotli filter: the team deployment's proxy (deploy/), whose
+# Debian's nginx with its Brotli modules: the team deployment's proxy (deploy/), whose
 # configuration the tests check with `nginx -t` and scripts/benchmark_slowlink.py measures.
 nginx:
-	@if [ ! -x /usr/sbin/nginx ] || [ ! -e /usr/lib/nginx/modules/ngx_http_brotli_filter_module.so ]; then \
+	@if [ ! -x /usr/sbin/nginx ] || [ ! -e /usr/lib/nginx/modules/ngx_http_brotli_filter_module.so ] \
+	  || [ ! -e /usr/lib/nginx/modules/ngx_http_brotli_static_module.so ]; then \
 	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
-	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq nginx libnginx-mod-http-brotli-filter; \
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq nginx libnginx-mod-http-brotli-filter \
+	    libnginx-mod-http-brotli-static; \
 	fi
 
 # Debian's PostgreSQL and PostGIS for the tests of the shared store: each test run starts a

@@ -14,6 +14,8 @@ from collections.abc import AsyncIterator
 import streamlit as st
 from starlette.middleware import Middleware
 
+from geo.ui.http import RunTimes, SystemFonts
+
 
 def main() -> None:
     """The app: shell, language, navigation between the pages."""
@@ -135,7 +137,12 @@ class CacheHeaders:
 app = st.App(
     "dashboard.py",
     lifespan=lifespan,
-    middleware=[Middleware(PageRequests), Middleware(CacheHeaders)],
+    middleware=[
+        Middleware(PageRequests),
+        Middleware(CacheHeaders),
+        Middleware(SystemFonts),
+        Middleware(RunTimes),
+    ],
 )
 
 if __name__ == "__main__":

@@ -6,24 +6,31 @@ the documented deployment (``deploy/``: nginx in front of the app, compressing a
 
 For each setup (``plain``: the app as ``make run`` serves it; ``proxy``: the same app behind
 nginx with ``deploy/nginx/sahel-atlas.conf``, and the server's websocket compression on, as
-``deploy/compose.yaml`` runs it), in Debian Chromium with DevTools' network emulation
-(``Network.emulateNetworkConditions``: latency, download and upload throughput):
+``deploy/compose.yaml`` runs it, over plain HTTP/1.1 (its port 8080); ``proxy-h2``: the
+same over HTTPS with HTTP/2 (its port 8443, what the deployment publishes; a self-signed
+certificate made for the run)), in Debian Chromium with DevTools' network emulation
+(``Network.emulateNetworkConditions``: latency, download and upload throughput; the
+emulated latency is added to each request, not to TCP or TLS handshakes):
 
 * ``first_s``: a first visit (a new browser profile: empty HTTP cache), from navigation until
   the map's event layer has painted the curated events;
 * ``later_s``: a later visit in the same profile (its HTTP cache kept), a new tab;
-* ``http_kb`` / ``ws_kb``: kilobytes received over HTTP (encoded, as on the wire) and over
-  the websocket during each visit.
+* ``http_kb`` / ``font_kb`` / ``ws_kb``: kilobytes received over HTTP (encoded, as on the
+  wire), the fonts among them, and over the websocket (payloads after decompression)
+  during each visit.
 
 Medians and spreads of ``--repeats`` runs. nginx comes from Debian (``make nginx``).
 
     python -m scripts.benchmark_slowlink [--repeats 3] [--kbit 400] [--rtt-ms 400]
-        [--setups plain proxy] [--out artifacts/benchmark_slowlink.json]
+        [--setups plain proxy proxy-h2] [--out artifacts/benchmark_slowlink.json]
 """
 
 from __future__ import annotations
 
 import argparse
+import base64
+import contextlib
+import hashlib
 import json
 import os
 import shutil
@@ -50,6 +57,10 @@ TEAM_ENV = {
     "SAHEL_ATLAS_ROLE_HEADER": "X-Sahel-Atlas-Role",
 }
 """The app's settings in deploy/compose.yaml (kept equal by tests/test_deploy.py)."""
+
+PROXIED = {"proxy": False, "proxy-h2": True}
+"""The setups behind the deployment's nginx -> over HTTPS with HTTP/2 (else plain HTTP/1.1)."""
+SETUPS = ("plain", *PROXIED)
 
 PAINTED_JS = """() => {
   for (const frame of Array.from(document.querySelectorAll('iframe'))) {
@@ -85,17 +96,80 @@ def write_access(directory: Path, users: dict[str, tuple[str, str]] = USERS) -> 
 
 
 def basic_auth(user: str) -> str:
-    import base64
-
     token = base64.b64encode(f"{user}:{USERS[user][1]}".encode()).decode()
     return f"Basic {token}"
 
 
-def nginx_conf(template: Path, listen: int, upstream: str, work: Path) -> Path:
+def self_signed(directory: Path) -> None:
+    """A throwaway certificate for 127.0.0.1 (cert.pem, key.pem), as deploy/proxy.Dockerfile
+    makes one on a first start."""
+    directory.mkdir(parents=True, exist_ok=True)
+    subprocess.run(
+        [
+            *("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2"),
+            *("-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"),
+            *("-keyout", str(directory / "key.pem"), "-out", str(directory / "cert.pem")),
+        ],
+        check=True,
+        capture_output=True,
+    )
+
+
+def streamlit_version() -> str:
+    from importlib.metadata import version
+
+    return version("streamlit")
+
+
+def spki_hash(cert: Path) -> str:
+    """Base64 of the SHA-256 of ``cert``'s public key (Chromium's
+    ``--ignore-certificate-errors-spki-list``)."""
+    public = subprocess.run(
+        ["openssl", "x509", "-in", str(cert), "-pubkey", "-noout"], capture_output=True, check=True
+    ).stdout
+    der = subprocess.run(
+        ["openssl", "pkey", "-pubin", "-outform", "der"],
+        input=public,
+        capture_output=True,
+        check=True,
+    ).stdout
+    return base64.b64encode(hashlib.sha256(der).digest()).decode()
+
+
+def nginx_conf(
+    template: Path,
+    listen: int,
+    upstream: str,
+    work: Path,
+    tls_listen: int | None = None,
+    icons: bool = False,
+    precompressed: bool = False,
+) -> Path:
     """The deployment's nginx configuration with this run's ports and a temporary prefix
-    (the template's ``listen 8080`` and ``server app:8501`` become loopback ports)."""
+    (the template's ``listen 8080``, ``listen 8443 ssl http2`` and ``server app:8501``
+    become loopback ports; without ``tls_listen`` the HTTPS listener is left out). With
+    ``icons``, the cut icon font is built into the proxy's folder, and with
+    ``precompressed`` Streamlit's bundles and their Brotli copies, as the proxy's image
+    does (kept in artifacts/ for the next run: half a minute of compression); without,
+    those files come from the app, as they are."""
+    folder = work / "static"
+    if precompressed:
+        from scripts.precompress_static import build as precompress
+
+        folder = ARTIFACTS / f"proxy-static-{streamlit_version()}"
+        precompress(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    if icons:
+        from scripts.build_icon_font import build
+
+        build(folder)
     text = template.read_text(encoding="utf-8")
+    text = text.replace("/srv/sahel-atlas/static", str(folder))
     text = text.replace("listen 8080;", f"listen 127.0.0.1:{listen};")
+    https = f"listen 127.0.0.1:{tls_listen} ssl http2;" if tls_listen else ""
+    text = text.replace("listen 8443 ssl http2;", https)
+    self_signed(work / "tls")
+    text = text.replace("/etc/nginx/tls", str(work / "tls"))
     write_access(work / "access")
     text = text.replace("server app:8501;", f"server {upstream};")
     text = text.replace("/var/cache/nginx/sahel-atlas", str(work / "cache"))
@@ -106,6 +180,7 @@ def nginx_conf(template: Path, listen: int, upstream: str, work: Path) -> Path:
     main = f"""
 {user}
 load_module /usr/lib/nginx/modules/ngx_http_brotli_filter_module.so;
+load_module /usr/lib/nginx/modules/ngx_http_brotli_static_module.so;
 worker_processes 1;
 pid {work}/nginx.pid;
 error_log {work}/error.log;
@@ -127,10 +202,23 @@ http {{
 
 
 @contextmanager
-def nginx(upstream_url: str, work: Path) -> Iterator[str]:
-    """nginx with the deployment's configuration in front of ``upstream_url``."""
-    port = free_port()
-    conf = nginx_conf(NGINX_TEMPLATE, port, upstream_url.removeprefix("http://"), work)
+def nginx(
+    upstream_url: str, work: Path, https: bool = False, precompressed: bool = False
+) -> Iterator[str]:
+    """nginx with the deployment's configuration (the cut icon font included; with
+    ``precompressed``, the Brotli-11 bundles too) in front of ``upstream_url``; yields its
+    plain-HTTP address, or with ``https`` its HTTPS (HTTP/2, self-signed) address."""
+    port, tls_port = free_port(), free_port()
+    upstream = upstream_url.removeprefix("http://")
+    conf = nginx_conf(
+        NGINX_TEMPLATE,
+        port,
+        upstream,
+        work,
+        tls_listen=tls_port,
+        icons=True,
+        precompressed=precompressed,
+    )
     proc = subprocess.Popen([NGINX, "-c", str(conf), "-p", str(work), "-g", "daemon off;"])
     url = f"http://127.0.0.1:{port}"
     try:
@@ -149,23 +237,34 @@ def nginx(upstream_url: str, work: Path) -> Iterator[str]:
                 error = (work / "error.log").read_text() if (work / "error.log").exists() else ""
                 raise RuntimeError(f"nginx did not start: {error[-2000:]}")
             time.sleep(0.2)
-        yield url
+        yield f"https://127.0.0.1:{tls_port}" if https else url
     finally:
         proc.terminate()
         proc.wait(timeout=10)
 
 
 class Traffic:
-    """Bytes a page receives over HTTP (on the wire) and over its websockets."""
+    """Bytes a page receives over HTTP (on the wire; fonts among them) and over its
+    websockets (the frames' payloads as DevTools reports them: after decompression)."""
 
     def __init__(self, cdp: Any) -> None:
         self.http = 0
+        self.fonts = 0
         self.ws = 0
+        self._font_ids: set[str] = set()
+        cdp.on("Network.responseReceived", self._response)
         cdp.on("Network.loadingFinished", self._http)
         cdp.on("Network.webSocketFrameReceived", self._ws)
 
+    def _response(self, event: dict) -> None:
+        if event.get("type") == "Font":
+            self._font_ids.add(event["requestId"])
+
     def _http(self, event: dict) -> None:
-        self.http += int(event.get("encodedDataLength", 0))
+        size = int(event.get("encodedDataLength", 0))
+        self.http += size
+        if event.get("requestId") in self._font_ids:
+            self.fonts += size
 
     def _ws(self, event: dict) -> None:
         self.ws += len(event.get("response", {}).get("payloadData", ""))
@@ -197,6 +296,7 @@ def visit(context: Any, url: str, kbit: float, rtt_ms: float, timeout_s: float) 
     out = {
         "s": round(seconds, 2),
         "http_kb": round(traffic.http / 1000, 1),
+        "font_kb": round(traffic.fonts / 1000, 1),
         "ws_kb": round(traffic.ws / 1000, 1),
     }
     page.close()
@@ -219,7 +319,8 @@ def run_setup(
         # that, bypass the browser's cache: a later visit would fetch everything again).
         headers = {"Authorization": basic_auth("bakary")} if signed_in else {}
         context = browser.new_context(
-            viewport={"width": 1400, "height": 950}, extra_http_headers=headers
+            viewport={"width": 1400, "height": 950},
+            extra_http_headers=headers,
         )
         try:
             first = visit(context, url, kbit, rtt_ms, timeout_s)
@@ -237,7 +338,7 @@ def run_setup(
 def summary(runs: list[dict]) -> dict:
     return {
         key: {
-            "median": statistics.median(r[key] for r in runs),
+            "median": round(statistics.median(r[key] for r in runs), 2),
             "min": min(r[key] for r in runs),
             "max": max(r[key] for r in runs),
         }
@@ -250,11 +351,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--kbit", type=float, default=400.0)
     parser.add_argument("--rtt-ms", type=float, default=400.0)
-    parser.add_argument("--setups", nargs="+", default=["plain", "proxy"])
+    parser.add_argument(
+        "--setups", nargs="+", default=["plain", "proxy", "proxy-h2"], choices=SETUPS
+    )
     parser.add_argument("--timeout", type=float, default=300.0, help="seconds per visit")
     parser.add_argument("--out", type=Path, default=ARTIFACTS / "benchmark_slowlink.json")
     args = parser.parse_args(argv)
-    if "proxy" in args.setups and not Path(NGINX).exists():
+    if PROXIED.keys() & set(args.setups) and not Path(NGINX).exists():
         parser.error(f"{NGINX} not found: `make nginx` installs it from Debian")
     from playwright.sync_api import sync_playwright
 
@@ -270,39 +373,45 @@ def main(argv: list[str] | None = None) -> int:
     data_dir.mkdir()
     try:
         with sync_playwright() as pw:
-            browser = pw.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
-            try:
-                for setup in args.setups:
-                    env = {"SAHEL_ATLAS_DATA_DIR": str(data_dir)}
-                    if setup == "proxy":  # as deploy/compose.yaml runs the app
-                        env |= TEAM_ENV
-                    log(f"{setup}: {args.kbit:g} kbit/s, {args.rtt_ms:g} ms round trips")
-                    with streamlit_server(work / f"{setup}.log", env=env) as app_url:
-                        if setup == "proxy":
-                            (work / setup).mkdir()
-                            with nginx(app_url, work / setup) as url:
-                                runs = run_setup(
-                                    browser,
-                                    url,
-                                    args.repeats,
-                                    args.kbit,
-                                    args.rtt_ms,
-                                    args.timeout,
-                                    signed_in=True,
-                                )
-                        else:
-                            runs = run_setup(
-                                browser, app_url, args.repeats, args.kbit, args.rtt_ms, args.timeout
-                            )
-                    results["setups"][setup] = {"runs": runs, "summary": summary(runs)}
-            finally:
-                browser.close()
+            for setup in args.setups:
+                env = {"SAHEL_ATLAS_DATA_DIR": str(data_dir)}
+                proxied = setup in PROXIED
+                if proxied:  # as deploy/compose.yaml runs the app
+                    env |= TEAM_ENV
+                log(f"{setup}: {args.kbit:g} kbit/s, {args.rtt_ms:g} ms round trips")
+                with contextlib.ExitStack() as stack:
+                    url = stack.enter_context(streamlit_server(work / f"{setup}.log", env=env))
+                    chromium_args = ["--no-sandbox"]
+                    if proxied:
+                        (work / setup).mkdir()
+                        proxy = nginx(url, work / setup, PROXIED[setup], precompressed=True)
+                        url = stack.enter_context(proxy)
+                        # The run's certificate trusted as a real one would be: Chromium
+                        # keeps nothing in its HTTP cache from a site with a certificate
+                        # error, and a later visit would fetch everything again.
+                        spki = spki_hash(work / setup / "tls" / "cert.pem")
+                        chromium_args.append(f"--ignore-certificate-errors-spki-list={spki}")
+                    browser = pw.chromium.launch(executable_path=CHROMIUM, args=chromium_args)
+                    stack.callback(browser.close)
+                    runs = run_setup(
+                        browser,
+                        url,
+                        args.repeats,
+                        args.kbit,
+                        args.rtt_ms,
+                        args.timeout,
+                        signed_in=proxied,
+                    )
+                results["setups"][setup] = {"runs": runs, "summary": summary(runs)}
     finally:
         shutil.rmtree(work, ignore_errors=True)
         results["loadavg_end"] = os.getloadavg()
         args.out.parent.mkdir(parents=True, exist_ok=True)
         args.out.write_text(json.dumps(results, indent=2), encoding="utf-8")
-    print("| setup | first visit (s) | later visit (s) | first HTTP / ws KB | later HTTP / ws KB |")
+    print(
+        "| setup | first visit (s) | later visit (s) | first HTTP (fonts) / ws KB "
+        "| later HTTP / ws KB |"
+    )
     print("|---|---|---|---|---|")
     for setup, result in results["setups"].items():
         s = result["summary"]
@@ -312,7 +421,8 @@ def main(argv: list[str] | None = None) -> int:
 
         print(
             f"| {setup} | {cell('first_s')} | {cell('later_s')} | "
-            f"{s['first_http_kb']['median']} / {s['first_ws_kb']['median']} | "
+            f"{s['first_http_kb']['median']} ({s['first_font_kb']['median']}) / "
+            f"{s['first_ws_kb']['median']} | "
             f"{s['later_http_kb']['median']} / {s['later_ws_kb']['median']} |"
         )
     print(f"raw figures: {args.out}")

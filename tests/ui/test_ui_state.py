@@ -30,6 +30,7 @@ MODULE_PAGES: dict[str, frozenset[str]] = {
     "geo/ui/state.py": state.EVERY_PAGE,
     "geo/ui/shell.py": state.EVERY_PAGE,
     "geo/ui/warmup.py": state.EVERY_PAGE,
+    "geo/ui/http.py": state.EVERY_PAGE,  # the index page of every page; no state used
     "geo/ui/store_health.py": state.EVERY_PAGE,
     "geo/ui/events.py": state.FILTER_PAGES,
     "geo/ui/map_page.py": frozenset({state.MAP}),
