@@ -6,7 +6,6 @@ the whole font's size."""
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 import subprocess
@@ -18,6 +17,7 @@ from fontTools.ttLib import TTFont
 
 from scripts.benchmark_slowlink import NGINX, NGINX_TEMPLATE, TEAM_ENV, nginx_conf
 from scripts.build_icon_font import APP_SOURCES, FONT_GLOB, REPO, build, ligatures, streamlit_dir
+from tests.proxy import require_nginx
 
 DEPLOY = Path(__file__).resolve().parents[1] / "deploy"
 
@@ -57,10 +57,7 @@ def test_the_websocket_and_the_static_files_are_proxied_as_intended():
 
 
 def test_nginx_accepts_the_configuration(tmp_path: Path):
-    if not Path(NGINX).exists():
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"{NGINX} is missing: `make nginx` installs it (CI must)")
-        pytest.skip(f"SKIPPED LOUDLY: {NGINX} is missing; `make nginx` installs it")
+    require_nginx()
     conf = nginx_conf(NGINX_TEMPLATE, 18080, "127.0.0.1:18501", tmp_path, tls_listen=18443)
     assert "listen 127.0.0.1:18443 ssl http2;" in conf.read_text(encoding="utf-8")
     out = subprocess.run(

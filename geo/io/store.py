@@ -30,7 +30,7 @@ import re
 import shutil
 import sqlite3
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -827,18 +827,25 @@ class Store:
             return _empty_stored()
         condition, params = self._bbox_condition(west, south, east, north)
         with self.connect() as con:
-            present = self._event_columns(con)
-            cols = ", ".join(
-                c if c in present else f"NULL AS {c}" if c in INT_COLUMNS else f"'' AS {c}"
-                for c in SNAPSHOT_COLUMNS
+            raw = self._select_events(
+                con, SNAPSHOT_COLUMNS, self._event_columns(con), condition, params
             )
-            rows = con.execute(
-                f"SELECT {cols} FROM events WHERE {condition} "
-                f"ORDER BY date, id{self.dialect.binary_order}",
-                params,
-            ).fetchall()
-        raw = pd.DataFrame.from_records(rows, columns=list(SNAPSHOT_COLUMNS), coerce_float=True)
         return from_rows(raw)
+
+    def _select_events(
+        self, con: Any, read: Sequence[str], present: set[str], where: str, params: tuple
+    ) -> pd.DataFrame:
+        """The stored rows ``where`` selects, columns ``read`` (a column an older store
+        lacks read as empty), in date and id order, as :func:`from_rows` takes them."""
+        cols = ", ".join(
+            c if c in present else f"NULL AS {c}" if c in INT_COLUMNS else f"'' AS {c}"
+            for c in read
+        )
+        rows = con.execute(
+            f"SELECT {cols} FROM events WHERE {where} ORDER BY date, id{self.dialect.binary_order}",
+            params,
+        ).fetchall()
+        return pd.DataFrame.from_records(rows, columns=list(read), coerce_float=True)
 
     def counts_per_unit(self, units: gpd.GeoDataFrame | None = None) -> pd.Series:
         """The number of stored events whose point lies in (or on the edge of) each unit:
@@ -954,16 +961,7 @@ class Store:
                 where += f" AND {sql}"
                 params += values
             read = [c for c in SNAPSHOT_COLUMNS if columns is None or c in columns]
-            cols = ", ".join(
-                c if c in present else f"NULL AS {c}" if c in INT_COLUMNS else f"'' AS {c}"
-                for c in read
-            )
-            rows = con.execute(
-                f"SELECT {cols} FROM events WHERE {where} "
-                f"ORDER BY date, id{self.dialect.binary_order}",
-                params,
-            ).fetchall()
-        raw = pd.DataFrame.from_records(rows, columns=read, coerce_float=True)
+            raw = self._select_events(con, read, present, where, params)
         for column in SNAPSHOT_COLUMNS:  # those not read: a constant, then left out
             if column not in raw.columns:
                 raw[column] = _UNREAD.get(column, None if column in INT_COLUMNS else "")

@@ -7,15 +7,13 @@ still drawn."""
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
-from scripts.benchmark_slowlink import NGINX, TEAM_ENV, USERS, nginx
+from scripts.benchmark_slowlink import USERS
 from tests.browser.mapdriver import map_frame
-from tests.browser.server import streamlit_server
+from tests.proxy import proxied_app
 
 PAINTED = "() => !!(window.atlasPointStats && window.atlasPointStats.drawn > 0)"
 SYSTEM_FONTS = {"DejaVu Sans", "Liberation Sans", "DejaVu Sans Mono", "Liberation Mono"}
@@ -59,17 +57,8 @@ def test_no_bundled_text_font_is_downloaded_and_text_is_in_system_fonts(
 @pytest.fixture(scope="module")
 def proxy_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The app behind the deployment's nginx, its icon font cut as the image cuts it."""
-    if not Path(NGINX).exists():
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"{NGINX} is missing: `make nginx` installs it (CI must)")
-        pytest.skip(f"SKIPPED LOUDLY: {NGINX} is missing; `make nginx` installs it")
-    work = tmp_path_factory.mktemp("fonts-proxy")
-    (work / "data").mkdir()
-    env = {"SAHEL_ATLAS_DATA_DIR": str(work / "data"), **TEAM_ENV}
-    with streamlit_server(work / "app.log", env=env) as app_url:
-        (work / "proxy").mkdir()
-        with nginx(app_url, work / "proxy") as url:
-            yield url
+    with proxied_app(tmp_path_factory.mktemp("fonts-proxy")) as url:
+        yield url
 
 
 ICON_WIDTHS_JS = """async () => {

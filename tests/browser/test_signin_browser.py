@@ -4,33 +4,22 @@ removal, even when the browser sends an editor's role header itself; an editor s
 
 from __future__ import annotations
 
-import os
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
-from scripts.benchmark_slowlink import NGINX, TEAM_ENV, USERS, nginx
-from tests.browser.server import streamlit_server
+from scripts.benchmark_slowlink import USERS
+from tests.proxy import proxied_app
 
 UPLOADER = '[data-testid="stFileUploader"]'
 
 
 @pytest.fixture(scope="module")
 def proxy_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    if not Path(NGINX).exists():
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"{NGINX} is missing: `make nginx` installs it (CI must)")
-        pytest.skip(f"SKIPPED LOUDLY: {NGINX} is missing; `make nginx` installs it")
-    work = tmp_path_factory.mktemp("signin")
-    (work / "data").mkdir()
-    env = {"SAHEL_ATLAS_DATA_DIR": str(work / "data"), **TEAM_ENV}
-    with streamlit_server(work / "app.log", env=env) as app_url:
-        (work / "proxy").mkdir()
-        with nginx(app_url, work / "proxy") as url:
-            yield url
+    with proxied_app(tmp_path_factory.mktemp("signin")) as url:
+        yield url
 
 
 def data_page(browser, url: str, user: str, headers: dict[str, str] | None = None):
