@@ -23,6 +23,10 @@ import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+from markupsafe import Markup
+
+from geo.render.html import render
+
 Message = dict[str, Any]
 Send = Callable[[Message], Awaitable[None]]
 
@@ -71,7 +75,8 @@ def system_fonts_page(html: bytes) -> bytes:
     """``html`` without ``<link rel="preload" as="font">`` tags, with :data:`LOCAL_FACES`
     as the head's last style."""
     html = _FONT_PRELOAD.sub(b"", html)
-    style = f"<style data-sahel-atlas-fonts>{LOCAL_FACES}</style>\n".encode()
+    # (the faces are this module's own constant CSS, not data: kept as they are)
+    style = (render("system_fonts.html.j2", faces=Markup(LOCAL_FACES)) + "\n").encode()
     head_end = html.find(b"</head>")
     if head_end < 0:
         return html

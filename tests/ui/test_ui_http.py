@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import gzip
 import re
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -75,7 +76,9 @@ def serve(
 
     headers = [(b"accept-encoding", accept)] if accept else []
     scope = {"type": "http", "method": method, "path": path, "headers": headers}
-    asyncio.run(SystemFonts(app)(scope, None, send))
+    # (in a thread of its own: a browser test's Playwright may hold this thread's loop)
+    with ThreadPoolExecutor(1) as pool:
+        pool.submit(asyncio.run, SystemFonts(app)(scope, None, send)).result()
     return sent
 
 
