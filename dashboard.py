@@ -14,7 +14,7 @@ from collections.abc import AsyncIterator
 import streamlit as st
 from starlette.middleware import Middleware
 
-from geo.ui.http import RunTimes, SystemFonts
+from geo.ui.http import RunTimes, SystemFonts, system_fonts_wanted
 
 
 def main() -> None:
@@ -140,7 +140,7 @@ app = st.App(
     middleware=[
         Middleware(PageRequests),
         Middleware(CacheHeaders),
-        Middleware(SystemFonts),
+        *([Middleware(SystemFonts)] if system_fonts_wanted() else []),
         Middleware(RunTimes),
     ],
 )

@@ -44,6 +44,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from geo.ui.http import SYSTEM_FONTS_SETTINGS
 from tests.browser.server import free_port, streamlit_server
 
 REPO = Path(__file__).resolve().parents[1]
@@ -55,6 +56,7 @@ NGINX = os.environ.get("NGINX", "/usr/sbin/nginx")
 TEAM_ENV = {
     "STREAMLIT_SERVER_ENABLE_WEBSOCKET_COMPRESSION": "true",
     "SAHEL_ATLAS_ROLE_HEADER": "X-Sahel-Atlas-Role",
+    **SYSTEM_FONTS_SETTINGS,
 }
 """The app's settings in deploy/compose.yaml (kept equal by tests/test_deploy.py)."""
 

@@ -7,10 +7,11 @@ on a first visit whatever the theme says: its index page (served for ``/`` and e
 path) preloads Source Sans, the page is drawn once in Streamlit's default theme before the
 app's theme arrives over the websocket, and a few of its elements name "Source Sans"
 itself. Over a slow link that is five of the first visit's seconds (issue #16,
-scripts/benchmark_slowlink.py). The app's theme uses the system's fonts
-(``.streamlit/config.toml``); :class:`SystemFonts` makes the index page agree: it removes
-the preload and declares Streamlit's font names as the system's own (``local()`` faces,
-declared after Streamlit's stylesheet, so they win), so nothing asks for the woff2 files.
+scripts/benchmark_slowlink.py). With :data:`SYSTEM_FONTS_SETTINGS` (the team
+deployment's) the theme uses the system's fonts; :class:`SystemFonts` makes the index page
+agree: it removes the preload and declares Streamlit's font names as the system's own
+(``local()`` faces, declared after Streamlit's stylesheet, so they win), so nothing asks for
+the woff2 files.
 """
 
 from __future__ import annotations
@@ -20,12 +21,36 @@ import gzip
 import os
 import re
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
 from markupsafe import Markup
 
 from geo.render.html import render
+
+SYSTEM_FONTS_ENV = "SAHEL_ATLAS_SYSTEM_FONTS"
+SYSTEM_FONTS_SETTINGS = {
+    SYSTEM_FONTS_ENV: "1",
+    "STREAMLIT_THEME_FONT": (
+        "system-ui, 'Segoe UI', Roboto, 'Helvetica Neue', 'Noto Sans', 'Liberation Sans', Arial, "
+        "sans-serif"
+    ),
+    "STREAMLIT_THEME_CODE_FONT": (
+        "ui-monospace, 'SFMono-Regular', Menlo, Consolas, 'Liberation Mono', 'DejaVu Sans Mono', "
+        "monospace"
+    ),
+}
+"""The environment of a server drawn in the system's fonts: :class:`SystemFonts` on, and the
+theme's fonts as stacks that end in the generic family on every system (on Debian,
+DejaVu or Liberation). The team deployment sets them (deploy/compose.yaml) for slow links;
+a plain ``streamlit run`` keeps Streamlit's bundled fonts, which a local browser reads from
+this machine, because the Analysis page's charts redraw about twice as slowly in the system
+fonts here (a regroup 0.32 -> 0.72 s at 200k events, scripts/benchmark_analysis.py)."""
+
+
+def system_fonts_wanted(environ: Mapping[str, str] = os.environ) -> bool:
+    return environ.get(SYSTEM_FONTS_ENV) == "1"
+
 
 Message = dict[str, Any]
 Send = Callable[[Message], Awaitable[None]]

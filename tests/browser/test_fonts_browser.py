@@ -11,8 +11,10 @@ from collections.abc import Iterator
 
 import pytest
 
+from geo.ui.http import SYSTEM_FONTS_SETTINGS
 from scripts.benchmark_slowlink import USERS
 from tests.browser.mapdriver import map_frame
+from tests.browser.server import streamlit_server
 from tests.proxy import proxied_app
 
 PAINTED = "() => !!(window.atlasPointStats && window.atlasPointStats.drawn > 0)"
@@ -34,10 +36,21 @@ def platform_fonts(page: object, selector: str) -> set[str]:
     return used
 
 
+@pytest.fixture(scope="module")
+def system_fonts_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A plain `streamlit run` with the team deployment's font settings (a plain server
+    keeps Streamlit's bundled fonts: geo/ui/http.py)."""
+    with streamlit_server(
+        tmp_path_factory.mktemp("system-fonts") / "server.log", env=SYSTEM_FONTS_SETTINGS
+    ) as url:
+        yield url
+
+
 @pytest.mark.parametrize("path", ["/?lang=fr", "/help"])
 def test_no_bundled_text_font_is_downloaded_and_text_is_in_system_fonts(
-    app_url, offline_page, path
+    system_fonts_url, offline_page, path
 ):
+    app_url = system_fonts_url
     page = offline_page.page
     fonts: list[str] = []
     page.on("request", lambda r: fonts.append(r.url) if r.resource_type == "font" else None)
