@@ -48,7 +48,11 @@ def test_the_regions_section_has_a_sortable_rates_table_with_its_sources(lang):
     # the Mali source, its URL an explicit link (a bare one would be autolinked with the
     # Markdown escapes in it)
     assert "(https://it.m.wikipedia.org/wiki/Regioni_del_Mali)" in captions
-    assert "aNiamey" in captions
+    # Niger's: the English table "Regions of Niger" and Tillabéri's own article, both
+    # openly licensed (the press report of the INS's results is the note's primary source)
+    assert "(https://en.wikipedia.org/wiki/Regions_of_Niger)" in captions
+    assert "Tillab%C3%A9ri_Region" in captions
+    assert "aNiamey" not in captions
     labels = [b.proto.label for b in at.get("download_button")]
     assert labels.count(t("an_download_csv")) == 2  # the regions' sums and the rates
 

@@ -118,10 +118,24 @@ def test_the_app_file_matches_the_sheet_and_the_boundaries():
     assert table.loc["NE-6", "census_year"] == 2012
     assert table.loc["BF-SAHEL", "population"] == 1_094_907  # its four provinces summed
     niger = table[table["iso3"] == "NER"]["population"].sum()
-    assert niger == 17_138_707  # the national total the source gives
+    # the national total of the INS's final results, which the primary source gives
+    assert niger == 17_138_707
     # Burkina Faso's 13 figures, from several pages, add up to the preliminary national
     # total of the 2019 census the pages cite
     assert table[table["iso3"] == "BFA"]["population"].sum() == 20_487_979
+
+
+def test_every_figure_comes_from_an_openly_licensed_page():
+    """Issue #15 item 5: an openly licensed figure per unit (a press report or an
+    official page that is not openly licensed stays in a source's note)."""
+    sheet = yaml.safe_load(pop.SOURCES_FILE.read_text(encoding="utf-8"))
+    used = {row["source"] for row in sheet["units"]}
+    for name in sorted(used):
+        assert str(sheet["sources"][name]["licence"]).startswith("CC BY"), name
+    table = pop.read_population()
+    # Tillabéri from its own article: the "Regions of Niger" table swaps two digits
+    assert table.loc["NE-6", "population"] == 2_722_482
+    assert table.loc["NE-6", "source"] == "ner_rgph_2012_tillaberi"
 
 
 def test_a_unit_given_by_its_parts_has_their_sum():
