@@ -6,6 +6,7 @@ except ``countries``, where empty means "all AES members". Nothing here imports 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import NamedTuple
 
 import numpy as np
@@ -94,6 +95,14 @@ def keep_rows(df: pd.DataFrame, keep: pd.Series) -> pd.DataFrame:
     if bool(keep.all()):
         return df.copy(deep=False)  # copy-on-write: changing it never changes ``df``
     return df[keep]
+
+
+def rows_where(df: pd.DataFrame, rows: np.ndarray, columns: Sequence[str]) -> pd.DataFrame:
+    """The ``columns`` of the rows of ``df`` where the boolean array ``rows`` is true, in
+    ``df``'s order: a copy of those rows only. A page that needs a few of the filtered
+    events (a region's, a spot's) takes them this way from the filter's array, instead of
+    keeping a copy of every filtered event (about 160 MB per filter at a million events)."""
+    return df[list(columns)].iloc[np.flatnonzero(rows)]
 
 
 def layer_counts(df: pd.DataFrame) -> dict[str, int]:

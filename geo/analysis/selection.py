@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import shapely
 
@@ -100,7 +101,15 @@ def events_near(
     events: pd.DataFrame, lat: float, lon: float, degrees: float = NEAR_DEGREES
 ) -> pd.DataFrame:
     """The located events of ``events`` at or near ``(lat, lon)``, oldest first."""
-    near = ((events["latitude"] - lat).abs() <= degrees) & (
-        (events["longitude"] - lon).abs() <= degrees
-    )
-    return events[near.fillna(False).astype(bool)].sort_values("date", kind="stable")
+    return events[near_rows(events, lat, lon, degrees)].sort_values("date", kind="stable")
+
+
+def near_rows(
+    events: pd.DataFrame, lat: float, lon: float, degrees: float = NEAR_DEGREES
+) -> np.ndarray:
+    """Which events are located at or near ``(lat, lon)`` (within ``degrees`` in latitude
+    and in longitude): a boolean array, False for unlocated events."""
+    lats = events["latitude"].to_numpy(dtype=float, na_value=np.nan)
+    lons = events["longitude"].to_numpy(dtype=float, na_value=np.nan)
+    with np.errstate(invalid="ignore"):  # NaN compares False: an unlocated event is far
+        return (np.abs(lats - lat) <= degrees) & (np.abs(lons - lon) <= degrees)

@@ -446,14 +446,19 @@ def _rows_of(
     return frame
 
 
+def event_position(events: pd.DataFrame, ident: str) -> int:
+    """The position in ``events`` of the first event with this id. KeyError when none."""
+    positions = np.flatnonzero((events["id"] == ident).to_numpy(dtype=bool))
+    if not len(positions):
+        raise KeyError(ident)
+    return int(positions[0])
+
+
 def event_row(events: pd.DataFrame, ident: str) -> pd.Series:
     """The first event of ``events`` with this id (a row read in place: a selection of
     rows of the shared events would join every text column's chunks, see
     ``geo.model.frames.join_chunks``). KeyError when there is none."""
-    positions = np.flatnonzero((events["id"] == ident).to_numpy(dtype=bool))
-    if not len(positions):
-        raise KeyError(ident)
-    return events.iloc[int(positions[0])]
+    return events.iloc[event_position(events, ident)]
 
 
 def filtered_events(

@@ -17,8 +17,8 @@ import streamlit as st
 from streamlit_folium import st_folium  # type: ignore[import-untyped]
 
 from geo import ui
-from geo.analysis.filters import RegionStats, keep_rows, region_stats
-from geo.analysis.selection import events_near, selection_from_click
+from geo.analysis.filters import RegionStats, keep_rows, region_stats, rows_where
+from geo.analysis.selection import near_rows, selection_from_click
 from geo.i18n.catalogue import format_day, format_number, format_timestamp, pick
 from geo.io import exports
 from geo.model.countries import country_name
@@ -429,9 +429,10 @@ def _start_view() -> tuple[float, float, int] | None:
 
 
 def shown_events(data: MapData, choices: Choices, shown: Shown) -> pd.DataFrame:
-    """The filtered events (``mapview.MAP_COLUMNS``), built when a panel or a list needs
-    them: at a million events the copy costs tenths of a second, and a first view needs
-    only their count (cached once built, see ``geo.ui.events.filtered_events``)."""
+    """The filtered events (``mapview.MAP_COLUMNS``), for the search while they are few
+    (cached once built, see ``geo.ui.events.filtered_events``). The panels take only the
+    rows they show (:func:`geo.analysis.filters.rows_where`): a copy of every filtered
+    event costs about 160 MB per filter at a million events, kept while cached."""
     return ui_events.filtered_events(
         data.events,
         choices.event_filter,
@@ -500,8 +501,8 @@ def selection_panel(data: MapData, choices: Choices, shown: Shown) -> None:
     if selection is None:
         st.info(t("panel_hint"))
     elif selection.kind == "event":
-        filtered = shown_events(data, choices, shown)
-        row = ui_events.event_row(events, selection.id)
+        position = ui_events.event_position(events, selection.id)
+        row = events.iloc[position]
         st.html(
             panels.event_panel_html(
                 row,
@@ -510,21 +511,24 @@ def selection_panel(data: MapData, choices: Choices, shown: Shown) -> None:
                 ui_events.also_in(events, selection.id),
             )
         )
-        if not bool((filtered["id"] == selection.id).any()):
+        if not bool(shown.rows[position]):
             st.warning(t("panel_hidden"))  # never shown as if it were on the map
         clicked_with = state.get(state.CLICK_HITS)
         if clicked_with and clicked_with[0] == selection.id and clicked_with[1]:
             # The click hit several marks: every one of them is one action away.
-            others = filtered[filtered["id"].isin(clicked_with[1])]
+            hits = events["id"].isin(clicked_with[1]).to_numpy(dtype=bool)
+            others = rows_where(events, shown.rows & hits, mapview.MAP_COLUMNS)
             st.markdown(f"**{t('panel_hits', count=len(others))}**")
             event_chooser(others.sort_values("date", kind="stable"), state.HIT_EVENTS, lang)
         elif not pd.isna(row["latitude"]):
             # Symbols at one spot overlap: every event there is one action away.
             if ui_instore.in_database():  # the shared store finds them by its spatial index
                 here = _asked(data, choices, shown).near(row["latitude"], row["longitude"])
-                here = here[list(filtered.columns)]
+                here = here[list(mapview.MAP_COLUMNS)]
             else:
-                here = events_near(filtered, row["latitude"], row["longitude"])
+                near = near_rows(events, row["latitude"], row["longitude"])
+                here = rows_where(events, shown.rows & near, mapview.MAP_COLUMNS)
+                here = here.sort_values("date", kind="stable")
             here = here[here["id"] != selection.id]
             if len(here):
                 st.markdown(f"**{t('panel_same_place', count=len(here))}**")
@@ -566,9 +570,10 @@ def _region_events(
     if ui_instore.in_database():
         (count, low, high), here = _asked(data, choices, shown).region(admin1_id)
         return RegionStats(count, low, high), here
-    filtered = shown_events(data, choices, shown)
-    here = filtered[filtered["admin1_id"] == admin1_id].sort_values("date", kind="stable")
-    return region_stats(filtered, admin1_id), here
+    events = data.events
+    unit = (events["admin1_id"] == admin1_id).to_numpy(dtype=bool, na_value=False)
+    here = rows_where(events, shown.rows & unit, mapview.MAP_COLUMNS)
+    return region_stats(here, admin1_id), here.sort_values("date", kind="stable")
 
 
 # --- exports (last in the sidebar; built after the map so they never delay it) --------------

@@ -389,3 +389,33 @@ def test_ucdp_typology_filters_select_on_ucdps_columns_and_travel_in_the_url():
     # codes other than UCDP's three are dropped; nothing valid leaves the default
     assert from_query_params({"violence": "2|7"}, EventFilter()).violence_types == ("2",)
     assert from_query_params({"violence": "x"}, EventFilter()).violence_types == ()
+
+
+# --- the rows a panel takes from the filter's array -------------------------------------------
+
+
+def test_rows_where_takes_only_the_marked_rows_and_columns_in_order() -> None:
+    from geo.analysis.filters import rows_where
+
+    events = make_events()
+    marked = events["country_iso3"].eq("MLI").to_numpy() & events["layer"].ne("").to_numpy()
+    part = rows_where(events, marked, ("id", "admin1_id"))
+    assert list(part.columns) == ["id", "admin1_id"]
+    assert list(part["id"]) == list(events.loc[marked, "id"])
+    assert list(part.index) == list(events.index[marked])
+    assert rows_where(events, marked & False, ("id",)).empty
+
+
+def test_near_rows_is_a_box_in_degrees_and_never_holds_an_unlocated_event() -> None:
+    from geo.analysis.selection import events_near, near_rows
+
+    events = pd.DataFrame(
+        {
+            "id": ["here", "edge", "far", "unlocated"],
+            "date": pd.to_datetime(["2024-01-03", "2024-01-01", "2024-01-02", "2024-01-01"]),
+            "latitude": [14.0, 14.04, 15.0, None],
+            "longitude": [-1.0, -1.04, -1.0, None],
+        }
+    )
+    assert near_rows(events, 14.0, -1.0, 0.05).tolist() == [True, True, False, False]
+    assert list(events_near(events, 14.0, -1.0, 0.05)["id"]) == ["edge", "here"]  # oldest first
