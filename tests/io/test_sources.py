@@ -403,6 +403,11 @@ def test_replaced_weak_sources_are_gone_from_the_events():
         "BFA-2019-01-01-YIRGOU",
     ):
         assert best_grade(ev[ident]) == "strong", ident
+    # the Kati/Bamako attacks of April 2026: the blog and the AI-written page are dropped; no
+    # stronger report was found (searched 2026-12-06), so only Pajhwok's relay (fair) is left
+    kati = ev["MLI-2026-04-25-KATI"]
+    assert not any("rbtfl" in url or "digiconceptng" in url for url in kati)
+    assert best_grade(kati) == "fair"
 
 
 # --------------------------------------------------------------------------- the facts registry
