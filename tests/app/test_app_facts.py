@@ -317,9 +317,10 @@ def test_pages_state_the_coverage_end_and_show_no_field_name(page, lang):
     captions = [c.value for c in at.caption]
     coverage = [c for c in captions if c.startswith(("Coverage end:", "Fin de la couverture"))]
     assert len(coverage) == 1, captions
-    # derived from the data: the latest verified milestone, the day sources were checked
+    # derived from the data: the latest verified milestone, the latest day a source it
+    # cites was read (Pajhwok's report, cited by goita-defence-portfolio, re-read on 6 December)
     last = "26 February 2026" if lang == "en" else "26 février 2026"
-    checked = "3 December 2026" if lang == "en" else "3 décembre 2026"
+    checked = "6 December 2026" if lang == "en" else "6 décembre 2026"
     assert last in coverage[0] and checked in coverage[0]
     text = page_text(at)
     for name in INTERNAL_NAMES:

@@ -403,6 +403,11 @@ def test_replaced_weak_sources_are_gone_from_the_events():
         "BFA-2019-01-01-YIRGOU",
     ):
         assert best_grade(ev[ident]) == "strong", ident
+    # the Kati/Bamako attacks of April 2026: the blog and the AI-written page are dropped; no
+    # stronger report was found (searched 2026-12-06), so only Pajhwok's relay (fair) is left
+    kati = ev["MLI-2026-04-25-KATI"]
+    assert not any("rbtfl" in url or "digiconceptng" in url for url in kati)
+    assert best_grade(kati) == "fair"
 
 
 # --------------------------------------------------------------------------- the facts registry
@@ -464,6 +469,14 @@ def test_hand_added_items_cite_pages_read_when_they_were_added():
         ("https://afrimag.net/mot-clef/biens-et-services/", "other", "weak"),
         ("https://worldview.stratfor.com/search?q=African+Potash", "other", "weak"),
         ("https://pressegauche.org/_Boubacar-Haidara_", "other", "weak"),
+        # a blog-like site's copy of the Charter's text, graded fair without a reason until
+        # 2026-12-06: Article 1, which cites it and a partisan site's copy, is weakly sourced
+        (
+            "https://afriqueeneveil.org/en/post/mali-burkina-faso-niger-liptako-gourma-charter-"
+            "establishing-the-alliance-of-sahel-states",
+            "other",
+            "weak",
+        ),
         ("https://en.wikipedia.org/wiki/G5_Sahel", "encyclopaedia", "fair"),
         ("https://www.liptakogourma.org/zones-dintervention/", "primary", "strong"),
         (
