@@ -17,7 +17,9 @@ schema's types, the health of a server instead of a file, the locks). What Postg
 - each event's point is a PostGIS ``geometry(Point, 4326)`` column derived from its
   coordinates, with a GiST index: :meth:`PgStore.events_in_bbox` and
   :meth:`PgStore.counts_per_unit` (``ST_Intersects`` against the admin-1 units of
-  ``data/boundaries``, stored in the ``units`` table) run in the database.
+  ``data/boundaries``, stored in the ``units`` table) run in the database;
+- a store created by an earlier release is brought up to the current schema when it is
+  opened (:data:`MIGRATIONS`, :meth:`PgStore._migrate`; the version in the meta table).
 
 Each app server keeps its own read cache (the Arrow snapshot of :mod:`geo.io.snapshot`) in
 a folder of its data directory named after the database; a cache is bound to the store's

@@ -32,7 +32,7 @@ import sqlite3
 import uuid
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
@@ -245,8 +245,8 @@ _MESSAGES = {
     "event store {path}: nothing was changed; try again when it has finished.",
     "importing": "Another import, update or removal is running on the event store {path}: "
     "nothing was changed; try again when it has finished.",
-    "changed": "The event store {path} changed since this file was checked: {detail}. "
-    "Nothing was stored; check the file again.",
+    "changed": "The event store {path} changed between the check and the storing "
+    "({detail}): nothing was stored; check again.",
     "unreachable": "The shared event store {path} cannot be reached ({detail}): the "
     "database server may be down or the address wrong; nothing was changed.",
     "server-error": "The shared event store {path} refused the request ({detail}); "
@@ -1388,9 +1388,8 @@ class Store:
         )
         con.execute(upsert, ("state", uuid.uuid4().hex))
         row = con.execute("SELECT value FROM meta WHERE key='changes'").fetchone()
-        listed = [*_parse_changes(row[0] if row else ""), change]
         at = change.at or datetime.now(UTC).isoformat(timespec="seconds")
-        listed[-1] = Change(change.generation, change.kind, change.dataset, change.events, at)
+        listed = [*_parse_changes(row[0] if row else ""), replace(change, at=at)]
         con.execute(upsert, ("changes", _changes_json(listed[-CHANGES_KEPT:])))
 
     # --- repair -----------------------------------------------------------------------

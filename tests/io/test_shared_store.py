@@ -462,6 +462,23 @@ def test_the_refusal_lists_each_change_and_counts_those_no_longer_listed(store):
     assert open_store().count() == 0
 
 
+def test_the_store_lists_only_its_latest_changes(store, monkeypatch):
+    import geo.io.store as base
+
+    monkeypatch.setattr(base, "CHANGES_KEPT", 3)
+    plan = prepare(ACLED, store=store)
+    for n in range(5):
+        open_store().write(_events(store, {f"l:{n}": (1.0, 13.0)}, f"d{n}"), _info(f"d{n}"))
+    with pytest.raises(StoreChangedError) as err:
+        commit(plan, store)
+    assert [c.dataset for c in err.value.changes] == ["d2", "d3", "d4"]
+    assert all(c.at.endswith("+00:00") for c in err.value.changes)  # when, in UTC
+    assert err.value.summary("en") == (
+        "1 event was imported into dataset d2; 1 event was imported into dataset d3; "
+        "1 event was imported into dataset d4; 2 other changes were made"
+    )
+
+
 def test_a_store_replaced_since_the_check_is_said_to_be_replaced():
     from geo.io.store import Change
 
@@ -542,8 +559,6 @@ def test_a_reader_opening_an_old_store_never_fails_or_waits_for_the_index(pg_url
     """A role that may only read cannot build the index: it reads as before, and the
     owner's next opening builds it. A reader does not wait behind a running import for
     it either: the next write's opening builds it, after that import."""
-    import time
-
     import psycopg
 
     from geo.io.pgstore import PgStore
@@ -560,11 +575,17 @@ def test_a_reader_opening_an_old_store_never_fails_or_waits_for_the_index(pg_url
     assert not _unit_index(pg_url)
     with psycopg.connect(pg_url) as importing:  # an import under way holds the table
         importing.execute("LOCK TABLE events IN ROW EXCLUSIVE MODE")
-        started = time.monotonic()
-        assert PgStore(pg_url, tmp_path / "c").count() == 1
-        assert time.monotonic() - started < 10
-        assert not _unit_index(pg_url)
-        importing.rollback()
+        counted: list[int] = []
+        reader = threading.Thread(
+            target=lambda: counted.append(PgStore(pg_url, tmp_path / "c").count())
+        )
+        reader.start()
+        reader.join(timeout=10)
+        waited = reader.is_alive()
+        importing.rollback()  # (the import ends: a reader left waiting goes on)
+        reader.join(timeout=30)
+        assert not waited, "a reader waited for a running import to build the index"
+        assert counted == [1] and not _unit_index(pg_url)
     writer = PgStore(pg_url, tmp_path / "c")
     writer.write(_events(writer, {"r:2": (2.0, 13.0)}, "old"), _info("old"))
     assert len(_unit_index(pg_url)) == 1
