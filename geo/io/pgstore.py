@@ -17,7 +17,9 @@ schema's types, the health of a server instead of a file, the locks). What Postg
 - each event's point is a PostGIS ``geometry(Point, 4326)`` column derived from its
   coordinates, with a GiST index: :meth:`PgStore.events_in_bbox` and
   :meth:`PgStore.counts_per_unit` (``ST_Intersects`` against the admin-1 units of
-  ``data/boundaries``, stored in the ``units`` table) run in the database.
+  ``data/boundaries``, stored in the ``units`` table) run in the database;
+- a store created by an earlier release is brought up to the current schema when it is
+  opened (:data:`MIGRATIONS`, :meth:`PgStore._migrate`; the version in the meta table).
 
 Each app server keeps its own read cache (the Arrow snapshot of :mod:`geo.io.snapshot`) in
 a folder of its data directory named after the database; a cache is bound to the store's
@@ -70,6 +72,17 @@ IMPORT_LOCK = 0
 CONNECT_TIMEOUT = 10  # seconds
 POOL_SIZE = 4  # idle connections kept per database by each app server (see _Pool)
 NEAR_MARGIN = 1e-5  # degrees added around a "near" box before the exact test
+# What a store created by an earlier release lacks, in order, applied when it is opened
+# (PgStore._migrate): the version reached is kept in the meta table under SCHEMA_KEY
+# (none: a store from before versions, version 0). Each step is idempotent.
+MIGRATIONS: tuple[tuple[int, str], ...] = (
+    (1, "CREATE INDEX IF NOT EXISTS events_admin1 ON events (admin1_id)"),
+)
+PG_SCHEMA_VERSION = MIGRATIONS[-1][0]
+SCHEMA_KEY = "schema_version"
+# A reader does not wait longer than this for a running import's table lock before the
+# index is built (it is then built at the next write's opening, which waits its turn).
+MIGRATION_LOCK_TIMEOUT = "1s"
 
 
 def _schema() -> str:
@@ -271,6 +284,8 @@ class PgStore(base.Store):
                         self._create_schema(con)
                 elif state.kind == "missing" or not state.readable:
                     raise StoreError(state)
+                if state.kind == "ok":
+                    self._migrate(con, wait=write)
                 yield con
             except psycopg.Error as err:
                 raise StoreError(self._health_of_error(err)) from err
@@ -285,10 +300,46 @@ class PgStore(base.Store):
             con.executescript(_schema())
             if con.execute("SELECT count(*) FROM units").fetchone()[0] == 0:
                 _insert_units(con, "units", None)
+            _set_schema_version(con, PG_SCHEMA_VERSION)  # _schema() is the latest one
             con.execute("COMMIT")
         except BaseException:
             base._rollback(con)
             raise
+        _Migrations.done.add(self.url)
+
+    def _migrate(self, con: PgConnection, wait: bool) -> None:
+        """Bring a store created by an earlier release up to :data:`PG_SCHEMA_VERSION`
+        (:data:`MIGRATIONS`, e.g. the index of the events' unit), once per process: in one
+        transaction under the schema's advisory lock (two servers opening it at once
+        apply it once), the version read again under the lock and recorded with the
+        steps. It never fails an opening: a role that may not change the tables (a
+        reader's), or a reader that would wait more than :data:`MIGRATION_LOCK_TIMEOUT`
+        behind a running import, leaves it to the next opening by the owner (``wait``: a
+        write's opening, which waits its turn)."""
+        import psycopg
+
+        if self.url in _Migrations.done or (not wait and self.url in _Migrations.tried):
+            return
+        _Migrations.tried.add(self.url)
+        if _schema_version(con) >= PG_SCHEMA_VERSION:
+            _Migrations.done.add(self.url)
+            return
+        try:
+            con.execute("BEGIN")
+            if not wait:
+                con.execute(f"SET LOCAL lock_timeout = '{MIGRATION_LOCK_TIMEOUT}'")
+            con.execute("SELECT pg_advisory_xact_lock(?, ?)", (LOCK_SPACE, SCHEMA_LOCK))
+            version = _schema_version(con)
+            for step, sql in MIGRATIONS:
+                if step > version:
+                    con.execute(sql)
+            if version < PG_SCHEMA_VERSION:
+                _set_schema_version(con, PG_SCHEMA_VERSION)
+            con.execute("COMMIT")
+        except psycopg.Error:  # not the owner, or an import holds the table: later
+            base._rollback(con)
+            return
+        _Migrations.done.add(self.url)
 
     def _event_columns(self, con: Any) -> set[str]:
         return {row[1] for row in con.execute(_COLUMNS_SQL.format(tables="'events'")).fetchall()}
@@ -434,6 +485,29 @@ _COLUMNS_SQL = (
     "WHERE c.relnamespace = current_schema()::regnamespace AND c.relkind IN ('r', 'p') "
     "AND c.relname IN ({tables}) AND a.attnum > 0 AND NOT a.attisdropped"
 )
+
+
+class _Migrations:
+    """The stores (by address) this process has brought up to :data:`PG_SCHEMA_VERSION`
+    (``done``), and those a reader's opening has tried to (``tried``)."""
+
+    done: ClassVar[set[str]] = set()
+    tried: ClassVar[set[str]] = set()
+
+
+def _schema_version(con: PgConnection) -> int:
+    row = con.execute("SELECT value FROM meta WHERE key = ?", (SCHEMA_KEY,)).fetchone()
+    try:
+        return int(row[0]) if row else 0
+    except ValueError:
+        return 0
+
+
+def _set_schema_version(con: PgConnection, version: int) -> None:
+    con.execute(
+        "INSERT INTO meta VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value=excluded.value",
+        (SCHEMA_KEY, str(version)),
+    )
 
 
 class _Pool:

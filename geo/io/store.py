@@ -32,7 +32,7 @@ import sqlite3
 import uuid
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
@@ -72,6 +72,9 @@ BULK_ROWS = 50_000
 # memory (the plan's events are held meanwhile): 128 MiB made the write of a 1M-row ACLED
 # CSV the import's peak (1.40 GB) and 32 MiB wrote it as fast (scripts/benchmark_import.py).
 WRITE_CACHE_KIB = 32 * 1024
+# The latest changes of the store, kept in its meta table (key "changes"), so that an
+# import refused because the store changed since its check can say what changed.
+CHANGES_KEPT = 50
 DATASET_NAME_RE = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,39}$")
 RESERVED_DATASETS = ("curated",)
 
@@ -188,6 +191,8 @@ HEALTH_KINDS = (
     "full",
     "io-error",
     "busy",
+    "importing",
+    "changed",
     "unreachable",
     "server-error",
 )
@@ -238,6 +243,10 @@ _MESSAGES = {
     "may be failing or disconnected; nothing was changed.",
     "busy": "Another import, update or removal of the dataset {detail} is running on the "
     "event store {path}: nothing was changed; try again when it has finished.",
+    "importing": "Another import, update or removal is running on the event store {path}: "
+    "nothing was changed; try again when it has finished.",
+    "changed": "The event store {path} changed between the check and the storing "
+    "({detail}): nothing was stored; check again.",
     "unreachable": "The shared event store {path} cannot be reached ({detail}): the "
     "database server may be down or the address wrong; nothing was changed.",
     "server-error": "The shared event store {path} refused the request ({detail}); "
@@ -366,6 +375,71 @@ class StoreError(Exception):
     def __init__(self, state: StoreHealth) -> None:
         super().__init__(state.message)
         self.health = state
+
+
+# The committed state of a store: its generation and its state token (see Store._bump).
+StoreState = tuple[int, str | None]
+NO_STORE: StoreState = (0, None)  # a store not created yet (its first write starts here)
+
+
+@dataclass(frozen=True)
+class Change:
+    """One committed change of the store: ``kind`` ``import`` (events written into
+    ``dataset``), ``remove`` (the dataset removed with its events) or ``delete`` (events of
+    the dataset deleted), with the generation it led to and its time (ISO, UTC)."""
+
+    generation: int
+    kind: str
+    dataset: str
+    events: int
+    at: str = ""
+
+
+class StoreChangedError(StoreError):
+    """A plan checked against the state ``expected`` met another state when it was to be
+    stored: nothing was written. ``changes`` are the changes made in between that the store
+    still lists; ``unlisted`` how many more there were; ``replaced``: the store was
+    replaced (repaired, restored, started anew) rather than changed."""
+
+    def __init__(
+        self,
+        path: Path | str,
+        expected: StoreState,
+        found: StoreState,
+        changes: tuple[Change, ...],
+    ) -> None:
+        self.expected = expected
+        self.found = found
+        self.changes = changes
+        self.replaced = found[0] <= expected[0]
+        self.unlisted = 0 if self.replaced else max(found[0] - expected[0] - len(changes), 0)
+        super().__init__(health("changed", path, self.summary("en")))
+
+    def summary(self, lang: str = "en") -> str:
+        """What changed, in ``lang``: ``3 events were imported into dataset acled; ...``."""
+        from geo.i18n.catalogue import translate
+
+        if self.replaced:
+            return translate("store_change_replaced", lang)
+        totals: dict[tuple[str, str], int] = {}
+        for change in self.changes:  # one phrase per dataset and kind of change, in order
+            key = (change.kind, change.dataset)
+            totals[key] = totals.get(key, 0) + change.events
+        parts = [
+            translate(f"store_change_{kind}", lang, count=events, name=name)
+            for (kind, name), events in totals.items()
+        ]
+        if self.unlisted:
+            parts.append(translate("store_change_unlisted", lang, count=self.unlisted))
+        return "; ".join(parts)
+
+    def text(self, lang: str) -> str:
+        """The refusal for the user, in ``lang``."""
+        from geo.i18n.catalogue import translate
+
+        if self.replaced:
+            return translate("store_replaced", lang)
+        return translate("store_changed", lang, changes=self.summary(lang))
 
 
 @dataclass(frozen=True)
@@ -715,8 +789,14 @@ class Store:
 
     def versions(self) -> pd.DataFrame:
         """``id`` -> ``timestamp``, ``row_hash``, ``dataset`` of every stored event."""
+        return self.state_and_versions()[1]
+
+    def state_and_versions(self) -> tuple[StoreState, pd.DataFrame]:
+        """The store's committed state (:data:`StoreState`) and :meth:`versions`, read in
+        one transaction, so they match: an import's check records the state it compared
+        its file with, and its confirm refuses to store into another (:meth:`write`)."""
         if not self.exists():
-            return pd.DataFrame(
+            return NO_STORE, pd.DataFrame(
                 {"timestamp": [], "row_hash": [], "dataset": []}, index=pd.Index([], name="id")
             )
         # Read in batches into columns, the texts as Arrow strings: a million rows as
@@ -726,19 +806,24 @@ class Store:
         stamps: list[np.ndarray] = []
         hashes: list[np.ndarray] = []
         with self.connect() as con:
-            cursor = con.execute("SELECT id, timestamp, row_hash, dataset FROM events")
-            while rows := cursor.fetchmany(VERSION_ROWS):
-                batch_ids, batch_stamps, batch_hashes, batch_names = zip(*rows, strict=True)
-                ids.append(pa.array(batch_ids, pa.large_string()))
-                names.append(pa.array(batch_names, pa.large_string()))
-                stamps.append(np.array(batch_stamps, dtype=np.int64))
-                hashes.append(np.array(batch_hashes, dtype=np.int64))
-                del rows, batch_ids, batch_names
+            con.execute(self.dialect.begin_read)
+            try:
+                state = _state(con)
+                cursor = con.execute("SELECT id, timestamp, row_hash, dataset FROM events")
+                while rows := cursor.fetchmany(VERSION_ROWS):
+                    batch_ids, batch_stamps, batch_hashes, batch_names = zip(*rows, strict=True)
+                    ids.append(pa.array(batch_ids, pa.large_string()))
+                    names.append(pa.array(batch_names, pa.large_string()))
+                    stamps.append(np.array(batch_stamps, dtype=np.int64))
+                    hashes.append(np.array(batch_hashes, dtype=np.int64))
+                    del rows, batch_ids, batch_names
+            finally:
+                con.execute("COMMIT")
         if not ids:
-            return pd.DataFrame(
+            return state, pd.DataFrame(
                 {"timestamp": [], "row_hash": [], "dataset": []}, index=pd.Index([], name="id")
             )
-        return pd.DataFrame(
+        return state, pd.DataFrame(
             {
                 "timestamp": np.concatenate(stamps),
                 "row_hash": np.concatenate(hashes),
@@ -1015,9 +1100,16 @@ class Store:
         events: pd.DataFrame,
         info: DatasetInfo,
         progress: Callable[[float, str], None] | None = None,
+        expected: StoreState | None = None,
     ) -> int:
         """Insert or replace ``events`` (model + ``timestamp`` + ``row_hash``) and record
         the dataset, all in one transaction. Returns the number of rows written.
+
+        ``expected``: the state the events were checked against (an import's plan,
+        :meth:`state_and_versions`). Under the store's write lock, before anything is
+        written, a store in another state refuses the write with :class:`StoreChangedError`
+        (saying what changed in between): a plan is never stored into a state it was not
+        checked against.
 
         Rows are turned into SQLite's tuples :data:`WRITE_BATCH` at a time (a million rows
         as tuples at once would take gigabytes); a large write (more rows than half the
@@ -1036,6 +1128,13 @@ class Store:
             try:
                 faults.point("import:begin")
                 before, previous = _state(con)
+                if expected is not None and (before, previous) != tuple(expected):
+                    raise StoreChangedError(
+                        self.path,
+                        expected,
+                        (before, previous),
+                        _changes_since(con, expected[0], before),
+                    )
                 rebuild = (
                     total >= BULK_ROWS
                     and total > con.execute("SELECT count(*) FROM events").fetchone()[0] // 2
@@ -1075,7 +1174,7 @@ class Store:
                     (info.name,),
                 )
                 if total:
-                    self._bump(con)
+                    self._bump(con, Change(before + 1, "import", info.name, total))
                 after = (_state(con)[1], _dataset_rows(con, self.dialect))
                 faults.point("import:commit")
                 con.execute("COMMIT")
@@ -1099,7 +1198,7 @@ class Store:
                 removed = con.execute("DELETE FROM events WHERE dataset=?", (name,)).rowcount
                 known = con.execute("DELETE FROM datasets WHERE name=?", (name,)).rowcount
                 if removed or known:
-                    self._bump(con)
+                    self._bump(con, Change(before + 1, "remove", name, removed))
                 after = (_state(con)[1], _dataset_rows(con, self.dialect))
                 faults.point("remove:commit")
                 con.execute("COMMIT")
@@ -1168,7 +1267,7 @@ class Store:
                 )
                 if gone:
                     con.execute(f"DELETE FROM events WHERE {condition}", (name,))
-                    self._bump(con)
+                    self._bump(con, Change(before + 1, "delete", name, len(gone)))
                 con.execute(f"DROP TABLE {temp}.doomed")
                 after = (_state(con)[1], _dataset_rows(con, self.dialect))
                 faults.point("delete:commit")
@@ -1278,17 +1377,20 @@ class Store:
         snapshot.write(self.directory, before + 1, events, state, known, order=order)
 
     @staticmethod
-    def _bump(con: sqlite3.Connection) -> None:
+    def _bump(con: Connection, change: Change) -> None:
         """Count the change and give the new state a random token: a read cache is bound to
         the token, not to the generation number alone, which another store (a restored
         backup, a copied folder, a store started anew) may have reached with other
-        events."""
+        events. The change joins the list of the latest ones (:data:`CHANGES_KEPT`)."""
         con.execute("UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key='generation'")
-        con.execute(
-            "INSERT INTO meta VALUES ('state', ?) ON CONFLICT(key) DO UPDATE "
-            "SET value=excluded.value",
-            (uuid.uuid4().hex,),
+        upsert = (
+            "INSERT INTO meta VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value=excluded.value"
         )
+        con.execute(upsert, ("state", uuid.uuid4().hex))
+        row = con.execute("SELECT value FROM meta WHERE key='changes'").fetchone()
+        at = change.at or datetime.now(UTC).isoformat(timespec="seconds")
+        listed = [*_parse_changes(row[0] if row else ""), replace(change, at=at)]
+        con.execute(upsert, ("changes", _changes_json(listed[-CHANGES_KEPT:])))
 
     # --- repair -----------------------------------------------------------------------
     def repair_plan(self) -> RepairPlan:
@@ -1475,6 +1577,26 @@ def _state(con: Connection) -> tuple[int, str | None]:
         con.execute("SELECT key, value FROM meta WHERE key IN ('generation', 'state')").fetchall()
     )
     return int(values.get("generation", 0)), values.get("state")
+
+
+def _parse_changes(text: str) -> list[Change]:
+    """The changes listed in the meta table's ``changes`` value (none if unreadable: a
+    list only for messages, never for the data)."""
+    try:
+        rows = json.loads(text) if text else []
+        return [Change(int(g), str(k), str(d), int(n), str(a)) for g, k, d, n, a in rows]
+    except (TypeError, ValueError):
+        return []
+
+
+def _changes_json(changes: Sequence[Change]) -> str:
+    return json.dumps([[c.generation, c.kind, c.dataset, c.events, c.at] for c in changes])
+
+
+def _changes_since(con: Connection, after: int, until: int) -> tuple[Change, ...]:
+    """The listed changes that led from generation ``after`` to ``until``, oldest first."""
+    row = con.execute("SELECT value FROM meta WHERE key='changes'").fetchone()
+    return tuple(c for c in _parse_changes(row[0] if row else "") if after < c.generation <= until)
 
 
 def _dataset_rows(con: Connection, dialect: Dialect = SQLITE) -> tuple[tuple[str, ...], ...]:

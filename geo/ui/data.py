@@ -2,7 +2,9 @@
 
 The plan of an upload (:class:`geo.io.importers.ImportPlan`) lives in
 ``st.session_state["data_plan"]`` between "check" and "confirm": nothing reaches the store
-before the user confirms.
+before the user confirms, and a confirm stores the plan only into the state of the store it
+was checked against (another session may import in between: the plan is then dropped and
+the page says what changed, to check the file again).
 
 Every upload starts from its own detection: the widgets that describe a file (format,
 dataset name, version, access date) are keyed by the upload's identity, so a second file
@@ -29,7 +31,7 @@ from geo.analysis.duplicates import find_duplicates, hidden
 from geo.analysis.filters import apply_filter, filter_mask
 from geo.i18n.catalogue import catalog, format_day, format_number, format_timestamp, translate
 from geo.io import importers
-from geo.io.store import Store, StoreError, open_store
+from geo.io.store import Store, StoreChangedError, StoreError, health, open_store
 from geo.model.countries import country_name, sorted_by_name
 from geo.model.events import DEFAULT_LAYERS, LAYERS, RowProblem
 from geo.model.filters import EventFilter, from_query_params
@@ -42,6 +44,7 @@ PLAN_FOR_KEY = "data_plan_for"  # the choices (file, format, name, ...) the plan
 FILE_KEY = "data_file"
 ERROR_KEY = "data_error"  # (choices, ImportFileError) of the last failed check
 DONE_KEY = "data_done"
+STALE_KEY = "data_stale"  # the refusal of a plan the store changed under (StoreChangedError)
 UPLOAD_ROUND_KEY = "data_upload_round"  # a stored file empties the uploader for the next
 # Streamlit's server.maxUploadSize (.streamlit/config.toml): only a ceiling, set high so
 # that the page itself refuses a file above what this machine can import (page_limit_bytes)
@@ -630,6 +633,10 @@ def report_section(plan: importers.ImportPlan, lang: str, store: Store) -> None:
         stored = plan.to_write
         try:
             written = store_plan(plan, store, lang)
+        except StoreChangedError as err:  # checked against a state that is gone: check again
+            st.session_state[STALE_KEY] = err
+            _discard_plan()
+            st.rerun()
         except StoreError as err:  # a full disk, a read-only folder: nothing was stored
             st.error(health_text(err.health, lang))
             return
@@ -649,12 +656,33 @@ def report_section(plan: importers.ImportPlan, lang: str, store: Store) -> None:
         st.rerun()
 
 
+def _refuse_while_importing(store: Store) -> Callable[[], None]:
+    """The import lock's ``on_wait`` of a confirm: refuse at once rather than wait behind
+    another import, update or removal (a command line may hold the lock for minutes)."""
+
+    def refuse() -> None:
+        raise StoreError(health("importing", store.path))
+
+    return refuse
+
+
 def store_plan(plan: importers.ImportPlan, store: Store, lang: str) -> int:
     """Commit the plan while showing its phases: events written so far (from the store's
-    batches), then the update of the map's read cache."""
+    batches), then the update of the map's read cache.
+
+    Under the store's import lock (the one the command line and the remote updates hold
+    from check to store; refused with ``importing`` when another holds it), and only
+    into the state the plan was checked against (:class:`StoreChangedError` otherwise,
+    nothing written)."""
     t = _t(lang)
     if not access.may_change():  # never drawn for a reader; checked again where it writes
         raise PermissionError(t("data_read_only"))
+    with store.import_lock(on_wait=_refuse_while_importing(store)):
+        return _store_plan(plan, store, lang)
+
+
+def _store_plan(plan: importers.ImportPlan, store: Store, lang: str) -> int:
+    t = _t(lang)
     total = len(plan.to_write)
     with st.status(t("data_writing", count=total, name=plan.dataset), expanded=True) as status:
         bar = st.progress(
@@ -741,6 +769,9 @@ def data_page(lang: str) -> None:
         )
         if len(lines) > 1:
             st.info(" ".join(lines[1:]))
+    stale = st.session_state.pop(STALE_KEY, None)
+    if stale is not None:  # the file is still there: "Check" makes a plan of today's store
+        st.error(stale.text(lang), icon="⚠️")
     removed = st.session_state.pop("data_removed", None)
     if removed:
         st.success(t("data_removed", name=dataset_label(removed[0], lang), count=removed[1]))

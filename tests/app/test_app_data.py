@@ -622,6 +622,64 @@ def test_storing_a_dataset_another_user_is_writing_is_refused_with_its_name(any_
     assert store.count() == 5
 
 
+def test_a_file_checked_before_another_session_imported_is_not_stored_and_says_why(any_store):
+    """A checks a file; B imports into the store; A's confirm stores nothing, says what B
+    changed (in A's language), and drops the stale report: checked again, it is stored."""
+    store = any_store
+    for lang, other, said in (
+        (
+            "en",
+            "theirs",
+            "Since you checked this file, another session changed the store: 4 events were "
+            "imported into dataset theirs. Nothing was stored: check the file again",
+        ),
+        (
+            "fr",
+            "autres",
+            "Depuis que vous avez vérifié ce fichier, une autre session a modifié la base : "
+            "4 événements ont été importés dans le jeu autres. Rien n'a été enregistré",
+        ),
+    ):
+        at = data_page()
+        at.session_state["lang"] = lang
+        at.session_state["data_plan"] = prepare(FIX / "acled_numeric_bom.csv", store=store)
+        at.run()
+        theirs = open_store()  # another session's import, between the check and the confirm
+        commit(prepare(FIX / "acled_labels.csv", store=theirs, dataset=other), theirs)
+        at.button(key="data_confirm").click().run()
+        assert not at.exception
+        [error] = [e.value for e in at.error]
+        assert said in error
+        assert "data_plan" not in at.session_state
+        assert "data_confirm" not in {b.key for b in at.button}  # the stale report is gone
+        assert [d.name for d in store.datasets()] == [other]
+        at.run()  # said once
+        assert not at.error
+    at = data_page()
+    at.session_state["data_plan"] = prepare(FIX / "acled_numeric_bom.csv", store=store)
+    at.run()
+    at.button(key="data_confirm").click().run()
+    assert any("Stored 5 events in dataset acled" in s.value for s in at.success)
+    assert {d.name for d in store.datasets()} == {"acled", "autres"}
+
+
+def test_storing_while_another_import_holds_the_store_is_refused_at_once(any_store):
+    """The command line (or a remote update) holds the store's import lock from its check
+    to its store: a confirm meanwhile is refused at once, nothing stored, the plan kept."""
+    store = any_store
+    at = data_page()
+    at.session_state["data_plan"] = prepare(FIX / "acled_numeric_bom.csv", store=store)
+    at.run()
+    with open_store().import_lock():
+        at.button(key="data_confirm").click().run()
+    assert not at.exception
+    [error] = [e.value for e in at.error]
+    assert "Another import, update or removal is running on the store" in error
+    assert at.session_state["data_plan"] is not None and store.count() == 0
+    at.button(key="data_confirm").click().run()  # once it has finished
+    assert store.count() == 5
+
+
 def test_a_reader_of_a_team_deployment_sees_the_datasets_and_nothing_that_changes_them(
     store, monkeypatch
 ):

@@ -16,7 +16,14 @@ import pytest
 from shapely.geometry import Point, box
 
 from geo.io.importers import commit, prepare
-from geo.io.store import DATABASE_URL_ENV, DatasetInfo, Store, StoreError, open_store
+from geo.io.store import (
+    DATABASE_URL_ENV,
+    DatasetInfo,
+    Store,
+    StoreChangedError,
+    StoreError,
+    open_store,
+)
 
 FIX = Path(__file__).resolve().parents[1] / "fixtures"
 REPO = Path(__file__).resolve().parents[2]
@@ -374,3 +381,211 @@ def test_a_datasets_lock_key_is_64_bits_and_the_same_on_every_server():
     assert all(-(2**63) <= k < 2**63 for k in keys)
     assert max(abs(k) for k in keys) > 2**40  # not a 32-bit key
     assert _dataset_key("acled") == _dataset_key("acled")
+
+
+# --- a check and its confirm: the store must not change in between ------------------------
+
+
+def test_a_confirm_after_another_sessions_import_is_refused_and_nothing_is_written(store):
+    """Two sessions on one store: A checks a file, B imports into the store, A confirms.
+    A's plan was made against a state that is gone: refused, saying what changed, with
+    nothing written; checked again, it is stored."""
+    mine, theirs = open_store(), open_store()  # two sessions' Store objects
+    plan = prepare(UCDP, store=mine)
+    assert plan.count("new") == plan.accepted > 0
+    assert commit(prepare(ACLED, store=theirs), theirs) == 4
+    generation, cached = theirs.generation(), theirs.load_events()
+    with pytest.raises(StoreChangedError) as err:
+        commit(plan, mine)
+    assert err.value.health.kind == "changed"
+    assert err.value.text("en") == (
+        "Since you checked this file, another session changed the store: 4 events were "
+        "imported into dataset acled. Nothing was stored: check the file again, then store it."
+    )
+    assert err.value.text("fr") == (
+        "Depuis que vous avez vérifié ce fichier, une autre session a modifié la base : "
+        "4 événements ont été importés dans le jeu acled. Rien n'a été enregistré : "
+        "vérifiez à nouveau le fichier, puis enregistrez-le."
+    )
+    assert "4 events were imported into dataset acled" in str(err.value)  # the command line
+    fresh = open_store()
+    assert fresh.generation() == generation
+    assert [d.name for d in fresh.datasets()] == ["acled"]
+    pd.testing.assert_frame_equal(fresh._load_sql(None)[1], cached)
+    pd.testing.assert_frame_equal(fresh.load_events(), cached)  # the read cache too
+    again = prepare(UCDP, store=mine)
+    assert commit(again, mine) == again.accepted
+    assert {d.name for d in open_store().datasets()} == {"acled", "ucdp"}
+
+
+def test_a_plan_made_stale_by_the_same_file_imported_elsewhere_is_refused(store):
+    """The brief's case: both check the same file; B stores it first. A's plan still says
+    "4 new": storing it would report four new events that are not."""
+    mine, theirs = open_store(), open_store()
+    plan = prepare(ACLED, store=mine)
+    assert plan.count("new") == 4
+    commit(prepare(ACLED, store=theirs), theirs)
+    with pytest.raises(StoreChangedError):
+        commit(plan, mine)
+    assert prepare(ACLED, store=mine).to_write.empty  # checked again: nothing to store
+
+
+def test_a_confirm_without_interference_stores_whoever_reads_meanwhile(store):
+    mine, reader = open_store(), open_store()
+    commit(prepare(UCDP, store=mine), mine)
+    plan = prepare(ACLED, store=mine)
+    assert len(reader.load_events()) > 0 and reader.datasets() and reader.versions().size
+    assert reader.counts_per_unit().sum() >= 0  # reading changes nothing
+    assert commit(plan, open_store()) == 4  # another Store object of the same store
+    assert {d.name for d in open_store().datasets()} == {"acled", "ucdp"}
+
+
+def test_the_refusal_lists_each_change_and_counts_those_no_longer_listed(store):
+    mine, theirs = open_store(), open_store()
+    plan = prepare(UCDP, store=mine)
+    commit(prepare(ACLED, store=theirs), theirs)
+    theirs.delete_events("acled", [theirs.versions().index[0]])
+    theirs.remove("acled")
+    with pytest.raises(StoreChangedError) as err:
+        commit(plan, mine)
+    assert err.value.summary("en") == (
+        "4 events were imported into dataset acled; 1 event of dataset acled was deleted; "
+        "dataset acled was removed (3 events)"
+    )
+    # The list keeps the latest changes only: older ones are counted.
+    with open_store().connect(write=True) as con:
+        con.execute("DELETE FROM meta WHERE key = 'changes'")
+    with pytest.raises(StoreChangedError) as err:
+        commit(plan, mine)
+    assert err.value.summary("en") == "3 other changes were made"
+    assert err.value.summary("fr") == "3 autres modifications ont été faites"
+    assert open_store().count() == 0
+
+
+def test_the_store_lists_only_its_latest_changes(store, monkeypatch):
+    import geo.io.store as base
+
+    monkeypatch.setattr(base, "CHANGES_KEPT", 3)
+    plan = prepare(ACLED, store=store)
+    for n in range(5):
+        open_store().write(_events(store, {f"l:{n}": (1.0, 13.0)}, f"d{n}"), _info(f"d{n}"))
+    with pytest.raises(StoreChangedError) as err:
+        commit(plan, store)
+    assert [c.dataset for c in err.value.changes] == ["d2", "d3", "d4"]
+    assert all(c.at.endswith("+00:00") for c in err.value.changes)  # when, in UTC
+    assert err.value.summary("en") == (
+        "1 event was imported into dataset d2; 1 event was imported into dataset d3; "
+        "1 event was imported into dataset d4; 2 other changes were made"
+    )
+
+
+def test_a_store_replaced_since_the_check_is_said_to_be_replaced():
+    from geo.io.store import Change
+
+    err = StoreChangedError("store", (5, "a"), (5, "b"), ())
+    assert err.replaced and err.text("en").startswith(
+        "Since you checked this file, the store was replaced (repaired, restored"
+    )
+    assert err.text("fr").startswith("Depuis que vous avez vérifié ce fichier, la base a été")
+    listed = StoreChangedError("store", (1, "a"), (4, "d"), (Change(3, "import", "x", 2),))
+    assert listed.summary("en") == (
+        "2 events were imported into dataset x; 2 other changes were made"
+    )
+
+
+# --- the schema of a store created by an earlier release ---------------------------------
+
+
+def _unit_index(pg_url: str) -> list[str]:
+    import psycopg
+
+    with psycopg.connect(pg_url) as con:
+        return [
+            r[0]
+            for r in con.execute(
+                "SELECT indexdef FROM pg_indexes "
+                "WHERE tablename = 'events' AND indexname = 'events_admin1'"
+            )
+        ]
+
+
+def _schema_version(pg_url: str) -> str | None:
+    import psycopg
+
+    with psycopg.connect(pg_url) as con:
+        row = con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+    return row[0] if row else None
+
+
+def _as_an_earlier_release_left_it(pg_url: str) -> None:
+    """The store as a release before the unit index created it, and this process not
+    having opened it yet."""
+    import psycopg
+
+    from geo.io.pgstore import _Migrations
+
+    with psycopg.connect(pg_url, autocommit=True) as con:
+        con.execute("DROP INDEX events_admin1")
+        con.execute("DELETE FROM meta WHERE key = 'schema_version'")
+    _Migrations.done.discard(pg_url)
+    _Migrations.tried.discard(pg_url)
+
+
+def test_a_store_without_the_unit_index_gets_it_when_opened_and_twice_is_harmless(pg_url, tmp_path):
+    from geo.io.pgstore import PG_SCHEMA_VERSION, PgStore, _Migrations
+
+    created = PgStore(pg_url, tmp_path)
+    created.write(_events(created, {"m:1": (1.0, 13.0)}, "old"), _info("old"))
+    assert _unit_index(pg_url) and _schema_version(pg_url) == str(PG_SCHEMA_VERSION)  # new
+    _as_an_earlier_release_left_it(pg_url)
+    assert not _unit_index(pg_url) and _schema_version(pg_url) is None
+    assert PgStore(pg_url, tmp_path).count() == 1  # opened (to read)
+    [index] = _unit_index(pg_url)
+    assert "(admin1_id)" in index and _schema_version(pg_url) == str(PG_SCHEMA_VERSION)
+    # Opened again, by this process and by another one (a second server): nothing changes.
+    for written, forget in ((1, False), (2, True)):
+        if forget:
+            _Migrations.done.discard(pg_url)
+            _Migrations.tried.discard(pg_url)
+        store = PgStore(pg_url, tmp_path)
+        assert store.count() == written and store.health().kind == "ok"
+        store.write(_events(store, {f"m:{written + 1}": (1.0, 13.0)}, "old"), _info("old"))
+        assert _unit_index(pg_url) == [index]
+        assert _schema_version(pg_url) == str(PG_SCHEMA_VERSION)
+    assert PgStore(pg_url, tmp_path).count() == 3
+
+
+def test_a_reader_opening_an_old_store_never_fails_or_waits_for_the_index(pg_url, tmp_path):
+    """A role that may only read cannot build the index: it reads as before, and the
+    owner's next opening builds it. A reader does not wait behind a running import for
+    it either: the next write's opening builds it, after that import."""
+    import psycopg
+
+    from geo.io.pgstore import PgStore
+
+    owner = PgStore(pg_url, tmp_path / "a")
+    owner.write(_events(owner, {"r:1": (1.0, 13.0)}, "old"), _info("old"))
+    _as_an_earlier_release_left_it(pg_url)
+    with psycopg.connect(pg_url, autocommit=True) as con:
+        con.execute("DROP ROLE IF EXISTS atlas_reader")
+        con.execute("CREATE ROLE atlas_reader LOGIN")
+        con.execute("GRANT SELECT ON ALL TABLES IN SCHEMA public TO atlas_reader")
+    reader_url = pg_url.replace("postgres@", "atlas_reader@")
+    assert len(PgStore(reader_url, tmp_path / "b").load_events()) == 1
+    assert not _unit_index(pg_url)
+    with psycopg.connect(pg_url) as importing:  # an import under way holds the table
+        importing.execute("LOCK TABLE events IN ROW EXCLUSIVE MODE")
+        counted: list[int] = []
+        reader = threading.Thread(
+            target=lambda: counted.append(PgStore(pg_url, tmp_path / "c").count())
+        )
+        reader.start()
+        reader.join(timeout=10)
+        waited = reader.is_alive()
+        importing.rollback()  # (the import ends: a reader left waiting goes on)
+        reader.join(timeout=30)
+        assert not waited, "a reader waited for a running import to build the index"
+        assert counted == [1] and not _unit_index(pg_url)
+    writer = PgStore(pg_url, tmp_path / "c")
+    writer.write(_events(writer, {"r:2": (2.0, 13.0)}, "old"), _info("old"))
+    assert len(_unit_index(pg_url)) == 1

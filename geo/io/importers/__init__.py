@@ -13,7 +13,9 @@ Two steps, so that nothing is stored before the user has seen the validation rep
    order that their whole column decides (or the caller's ``date_order``); a column
    that every value leaves ambiguous refuses the file with a message saying how to
    choose (:mod:`geo.io.importers.dates`).
-2. :func:`commit` writes the new and updated rows in one transaction.
+2. :func:`commit` writes the new and updated rows in one transaction, provided the store is
+   still in the state the check compared the file with (else nothing is written and the
+   refusal says what changed in between: the plan would be stale).
 
 Nothing here imports Streamlit.
 """
@@ -51,6 +53,7 @@ from geo.io.store import (
     RESERVED_DATASETS,
     DatasetInfo,
     Store,
+    StoreState,
     attribution,
     open_store,
     row_hash,
@@ -178,6 +181,9 @@ class ImportPlan:
     # and whether the file's columns decided it ("detected") or the user ("chosen").
     date_order: str = ""
     date_order_source: str = ""
+    # The store's state (generation, token) this plan was compared with: commit refuses to
+    # store it into another one (StoreChangedError). None: not bound to a state.
+    checked: StoreState | None = None
 
     @property
     def skipped_rows(self) -> int:
@@ -670,7 +676,7 @@ def prepare(
         if len(events)
         else np.array([], "int64")
     )
-    stored = store.versions()
+    checked, stored = store.state_and_versions()
     status = _status(events, stored)
     elsewhere = _stored_elsewhere(events, stored, dataset)
     rejected = pd.concat(rejected_parts, ignore_index=True)
@@ -693,6 +699,7 @@ def prepare(
         sheet=info.sheet,
         date_order=(date_order or "") if order_source else "",
         date_order_source=order_source,
+        checked=checked,
     )
 
 
@@ -956,7 +963,11 @@ def _status(events: pd.DataFrame, stored: pd.DataFrame) -> pd.Series:
 
 
 def commit(plan: ImportPlan, store: Store | None = None, progress: Progress | None = None) -> int:
-    """Write the plan's new and updated events in one transaction; returns rows written."""
+    """Write the plan's new and updated events in one transaction; returns rows written.
+
+    Refused with :class:`geo.io.store.StoreChangedError`, nothing written, when the store is no
+    longer in the state the plan was checked against (another session imported, updated
+    or removed something in between): check the file again."""
     store = store or open_store()
     info = plan.info()
     info = DatasetInfo(
@@ -968,7 +979,7 @@ def commit(plan: ImportPlan, store: Store | None = None, progress: Progress | No
         datetime.now(UTC).isoformat(timespec="seconds"),
         info.count,
     )
-    return store.write(plan.to_write, info, progress)
+    return store.write(plan.to_write, info, progress, expected=plan.checked)
 
 
 def problems_frame(problems: list[RowProblem]) -> pd.DataFrame:
