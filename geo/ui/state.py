@@ -375,6 +375,7 @@ _DATA_KEYS = (
     ("data_file", "the inspected upload"),
     ("data_error", "(choices, error) of the last failed check"),
     ("data_done", "the last import's result"),
+    ("data_stale", "the refusal of a plan the store changed under, shown once"),
     ("data_upload_round", "a stored file empties the uploader for the next"),
     ("data_removed", "the last removed dataset"),
     ("data_remove_sure", "confirm removal"),
