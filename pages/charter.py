@@ -42,7 +42,8 @@ if not articles:
     st.info(t("charter_no_article"))
 for article in articles:
     with st.expander(
-        cv.md_escape(cv.article_label(article, lang)), icon=None if article.verified else "❔"
+        cv.md_escape(cv.article_label(article, lang)),
+        icon=None if article.verified else ui.UNVERIFIED_ICON,
     ):
         st.html(cv.article_body_html(article, charter, lang))
 

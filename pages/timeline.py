@@ -90,7 +90,7 @@ else:
             st.markdown(f"#### {year}")
         with st.expander(
             cv.md_escape(cv.milestone_list_label(milestone, lang, categories)),
-            icon=None if milestone.verified else "❔",
+            icon=None if milestone.verified else ui.UNVERIFIED_ICON,
         ):
             st.html(cv.milestone_html(milestone, lang, categories))
             ui_facts.show_on_map_button(milestone.id, lang, key=f"tl_show_{milestone.id}")

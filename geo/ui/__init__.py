@@ -25,6 +25,12 @@ from geo.ui import shell, state
 
 LANG_KEY = state.LANG.name
 LANGUAGE_LABELS = {"en": "English", "fr": "Français"}
+# Icons from Streamlit's own icon font (Material Symbols, served by the app, offline; the
+# team proxy's cut keeps every ``:material/name:`` the app names): an emoji needs an emoji
+# font, which a minimal Linux lacks, and then draws an empty box where the mark should be.
+WARNING_ICON = ":material/warning:"
+UNVERIFIED_ICON = ":material/help:"
+DONE_ICON = ":material/check_circle:"
 
 
 # --- cached data -------------------------------------------------------------------------

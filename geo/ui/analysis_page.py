@@ -387,7 +387,7 @@ def before_after_section(view: AnalysisView) -> None:
         + " "
         + t("an_ba_dates_note")
     )
-    st.warning(t("an_descriptive"), icon="⚠️")
+    st.warning(t("an_descriptive"), icon=ui.WARNING_ICON)
     if w.after_last_day.date() > span[1]:
         st.caption(t("an_ba_beyond", last=day(span[1])))
     if w.before_start.date() < span[0]:

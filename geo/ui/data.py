@@ -36,7 +36,7 @@ from geo.model.countries import country_name, sorted_by_name
 from geo.model.events import DEFAULT_LAYERS, LAYERS, RowProblem
 from geo.model.filters import EventFilter, from_query_params
 from geo.render.charter import md_escape
-from geo.ui import access
+from geo.ui import WARNING_ICON, access
 from geo.ui.store_health import health_text
 
 PLAN_KEY = "data_plan"
@@ -389,7 +389,7 @@ def show_error(err: importers.ImportFileError, lang: str) -> None:
         lines.append(t("data_error_where", text=where))
     if fix:
         lines.append(t("data_error_fix", text=fix))
-    st.error("\n\n".join(lines), icon="⚠️")
+    st.error("\n\n".join(lines), icon=WARNING_ICON)
 
 
 def _inspect(upload) -> dict:
@@ -771,7 +771,7 @@ def data_page(lang: str) -> None:
             st.info(" ".join(lines[1:]))
     stale = st.session_state.pop(STALE_KEY, None)
     if stale is not None:  # the file is still there: "Check" makes a plan of today's store
-        st.error(stale.text(lang), icon="⚠️")
+        st.error(stale.text(lang), icon=WARNING_ICON)
     removed = st.session_state.pop("data_removed", None)
     if removed:
         st.success(t("data_removed", name=dataset_label(removed[0], lang), count=removed[1]))

@@ -17,6 +17,7 @@ from geo.model.countries import AES_MEMBERS, country_name
 from geo.render import helpcontent as hc
 from geo.render.html import render
 from geo.spatial.zones import ZoneDefinitions
+from geo.ui import WARNING_ICON
 
 STYLE = """<style>
 .help-item{max-width:62rem;margin:0 0 1.2rem}
@@ -252,7 +253,7 @@ def content_or_error(lang: str) -> hc.HelpContent | None:
     try:
         return content()
     except hc.HelpContentError as err:
-        st.error(translate("help_broken", lang, problem=str(err)), icon="⚠️")
+        st.error(translate("help_broken", lang, problem=str(err)), icon=WARNING_ICON)
         return None
 
 

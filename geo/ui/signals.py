@@ -404,7 +404,10 @@ def signals_section(
         t("sg_new_actors_rule", months=sg.NEW_ACTOR_MONTHS, since=format_day(new.since, lang))
     )
     if not new.covered:
-        st.warning(t("sg_new_actors_uncovered", first=format_day(found.first_day, lang)), icon="⚠️")
+        st.warning(
+            t("sg_new_actors_uncovered", first=format_day(found.first_day, lang)),
+            icon=ui.WARNING_ICON,
+        )
     if new.table.empty:
         st.info(t("sg_no_new_actors"))
     else:

@@ -14,11 +14,10 @@ import streamlit as st
 from geo.i18n.catalogue import translate
 from geo.io import snapshot
 from geo.io.store import RepairResult, Store, StoreError, StoreHealth, open_store
-from geo.ui import current_language, markdown_text
+from geo.ui import DONE_ICON, WARNING_ICON, current_language, markdown_text
 
 DONE_KEY = "store_repaired"
 DATA_PAGE = "pages/data.py"
-DONE_ICON = ":material/check_circle:"  # Streamlit's own icon font: no emoji font needed
 
 
 def _t(lang: str):
@@ -64,14 +63,14 @@ def store_banner(state: StoreHealth, lang: str | None = None) -> None:
         )
         st.error(
             f"**{t(title)}**\n\n{health_text(state, lang)}\n\n{t('store_shared_curated_shown')}",
-            icon="⚠️",
+            icon=WARNING_ICON,
         )
         st.caption(t("store_shared_hint"))
         return
     st.error(
         f"**{t('store_damaged_title')}**\n\n{health_text(state, lang)}\n\n"
         f"{t('store_curated_shown')}",
-        icon="⚠️",
+        icon=WARNING_ICON,
     )
     try:
         st.page_link(DATA_PAGE, label=t("store_repair_on_data"), icon=":material/build:")
@@ -97,18 +96,18 @@ def store_repair_panel(lang: str, store: Store | None = None) -> bool:
         return True
     if not state.repairable:  # locked, read-only: nothing the app may change
         st.markdown(f"#### {t('data_title')}")
-        st.warning(health_text(state, lang), icon="⚠️")
+        st.warning(health_text(state, lang), icon=WARNING_ICON)
         return False
     plan = store.repair_plan()
     if plan.action == "refused":  # the shared store: its server keeps its data, not the app
         st.markdown(f"#### {t('data_title')}")
-        st.warning(health_text(plan.health, lang), icon="⚠️")
+        st.warning(health_text(plan.health, lang), icon=WARNING_ICON)
         return False
     st.markdown(f"#### {t('data_title')}")
     st.error(
         f"**{t('store_damaged_title')}**\n\n{health_text(plan.health, lang)}\n\n"
         f"{t('store_curated_shown')}",
-        icon="⚠️",
+        icon=WARNING_ICON,
     )
     if plan.action == "rebuild" and plan.cache is not None:
         name = snapshot.path_for(store.directory, plan.cache.generation).name

@@ -397,3 +397,19 @@ def test_a_broken_facts_file_is_named_with_the_place_in_it_not_a_traceback(
     [problems] = [c.value for c in at.code]
     assert problems.startswith("charter.yaml: ")
     assert "'AFP, 3 May' is not an http(s) URL" in problems
+
+
+def test_unverified_articles_and_milestones_are_marked_with_a_font_icon_not_an_emoji():
+    """An emoji needs an emoji font (a minimal Debian has none: the mark drew as an empty
+    box); Streamlit's own icon font is served by the app."""
+    from geo.ui import UNVERIFIED_ICON
+
+    for page, unverified_toggle in ((CHARTER_PAGE, False), (TIMELINE_PAGE, True)):
+        at = run(page)
+        if unverified_toggle:  # the timeline shows its unverified milestones on request
+            at.toggle(key="tl_unverified").set_value(True).run()
+        no_exception(at)
+        icons = {e.icon for e in at.expander}
+        assert UNVERIFIED_ICON in icons, page
+        assert UNVERIFIED_ICON.startswith(":material/")
+        assert not [i for i in icons if i and not i.startswith(":material/")], page
