@@ -206,25 +206,34 @@ def _runtime_started() -> bool:
 
 
 def _libraries() -> None:
-    """The pages' libraries (their first import is a good part of a first page). Never
+    """Every page's libraries (their first import is a good part of a first page). Never
     ``streamlit_folium`` (nor another custom component): a component registers itself when
     its module is first imported inside a script run, and only then; imported here, it
     would never be registered and its frame would answer 404. Its own imports (folium,
     branca) are most of its cost and are imported here."""
-    import altair as alt
     import folium.plugins  # noqa: F401
-    import pandas as pd
+    import pandas as pd  # noqa: F401
     import streamlit.emojis  # noqa: F401 - read by the first set_page_config (the page icon)
+
+    from geo.i18n.catalogue import catalog
+
+    catalog()  # every page's first string reads all the locale files
+    from geo.ui import data, facts, mapdata  # noqa: F401
+
+
+def _chart_libraries() -> None:
+    """The chart pages' libraries (Analysis, Where it is changing, Timeline): Altair and the
+    app's aggregates. Not the map's, which draws no Altair chart: at a first map after a
+    server start they would only delay it (about 0.2 s of imports, more while the browser
+    loads its scripts on the same cores)."""
+    import altair as alt
+    import pandas as pd
 
     # Altair validates a chart against its schema; the first validation loads it.
     alt.Chart(pd.DataFrame({"x": [1]})).mark_point().encode(x="x:Q").to_dict()
 
     from geo.analysis import measures as analysis  # noqa: F401
-    from geo.i18n.catalogue import catalog
-
-    catalog()  # every page's first string reads all the locale files
     from geo.ui import analysis as ui_analysis  # noqa: F401
-    from geo.ui import data, facts, mapdata  # noqa: F401
 
 
 def _base_map() -> None:
@@ -295,18 +304,20 @@ _STEPS: tuple[Step, ...] = (
     ("base map", _base_map),
     ("map view", _map_view),
     ("map block", _map_block),
+    ("chart libraries", _chart_libraries),
     ("analysis", _analysis),
     ("changes", _changes),
     ("other languages", _other_languages),
 )
 """What every page needs first (the libraries, the events), then the default page's (the
-map's), then the others'."""
+map's), then the others' (their chart libraries first)."""
 _LATER = frozenset({_analysis, _changes, _other_languages})
 """Steps left until a first page has been served (see :func:`page_started`), unless the
 page a browser is opening needs them."""
 _EVERY_PAGE = frozenset(PAGE_PATHS.values())
 _NEEDED_BY: dict[Callable[[], None], frozenset[str]] = {
     _libraries: _EVERY_PAGE,
+    _chart_libraries: frozenset({"analysis", "changes", "timeline"}),
     _events: _EVERY_PAGE,
     _base_map: frozenset({"map", "analysis"}),  # the Analysis page's regions map too
     _map_view: frozenset({"map"}),
