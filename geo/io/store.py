@@ -397,9 +397,11 @@ class Change:
 
 class StoreChangedError(StoreError):
     """A plan checked against the state ``expected`` met another state when it was to be
-    stored: nothing was written. ``changes`` are the changes made in between that the store
-    still lists; ``unlisted`` how many more there were; ``replaced``: the store was
-    replaced (repaired, restored, started anew) rather than changed."""
+    stored (``action`` ``import``), or a removal (``remove``) or a deletion (``delete``)
+    of dataset ``dataset`` met a store changed since its caller looked: nothing was
+    written. ``changes`` are the changes made in between that the store still lists;
+    ``unlisted`` how many more there were; ``replaced``: the store was replaced (repaired,
+    restored, started anew) rather than changed."""
 
     def __init__(
         self,
@@ -407,10 +409,14 @@ class StoreChangedError(StoreError):
         expected: StoreState,
         found: StoreState,
         changes: tuple[Change, ...],
+        action: str = "import",
+        dataset: str = "",
     ) -> None:
         self.expected = expected
         self.found = found
         self.changes = changes
+        self.action = action
+        self.dataset = dataset
         self.replaced = found[0] <= expected[0]
         self.unlisted = 0 if self.replaced else max(found[0] - expected[0] - len(changes), 0)
         super().__init__(health("changed", path, self.summary("en")))
@@ -434,12 +440,15 @@ class StoreChangedError(StoreError):
         return "; ".join(parts)
 
     def text(self, lang: str) -> str:
-        """The refusal for the user, in ``lang``."""
+        """The refusal for the user, in ``lang`` (what was refused, what changed)."""
         from geo.i18n.catalogue import translate
 
+        suffix = "" if self.action == "import" else f"_{self.action}"
         if self.replaced:
-            return translate("store_replaced", lang)
-        return translate("store_changed", lang, changes=self.summary(lang))
+            return translate(f"store_replaced{suffix}", lang, name=self.dataset)
+        return translate(
+            f"store_changed{suffix}", lang, changes=self.summary(lang), name=self.dataset
+        )
 
 
 @dataclass(frozen=True)
@@ -761,8 +770,14 @@ class Store:
         counting a million rows in SQLite reads its whole dataset index from disk (over a
         second on a dashboard's first view), the mapped snapshot column takes milliseconds.
         """
+        return self.state_and_datasets()[1]
+
+    def state_and_datasets(self) -> tuple[StoreState, list[DatasetInfo]]:
+        """The store's committed state (:data:`StoreState`) and :meth:`datasets`, read in
+        one transaction, so they match: a removal confirmed by someone who saw the list
+        is refused if the dataset changed since (:meth:`remove`)."""
         if not self.exists():
-            return []
+            return NO_STORE, []
         with self.connect() as con:
             con.execute(self.dialect.begin_read)
             try:
@@ -777,7 +792,7 @@ class Store:
                     )
             finally:
                 con.execute("COMMIT")
-        return [
+        return (generation, state), [
             DatasetInfo(
                 name, fmt, version, accessed, file_name, imported_at, int(counts.get(name, 0))
             )
@@ -1128,13 +1143,7 @@ class Store:
             try:
                 faults.point("import:begin")
                 before, previous = _state(con)
-                if expected is not None and (before, previous) != tuple(expected):
-                    raise StoreChangedError(
-                        self.path,
-                        expected,
-                        (before, previous),
-                        _changes_since(con, expected[0], before),
-                    )
+                self._refuse_if_changed(con, (before, previous), expected, "import", info.name)
                 rebuild = (
                     total >= BULK_ROWS
                     and total > con.execute("SELECT count(*) FROM events").fetchone()[0] // 2
@@ -1186,8 +1195,59 @@ class Store:
             self._carry_snapshot_safely(before, previous, *after, written=events)
         return total
 
-    def remove(self, name: str) -> int:
-        """Delete a dataset and its events; returns the number of events removed."""
+    def _refuse_if_changed(
+        self,
+        con: Connection,
+        found: StoreState,
+        expected: StoreState | None,
+        action: str,
+        dataset: str,
+        seen: DatasetInfo | None = None,
+    ) -> None:
+        """Under the write lock, before anything is written: raise
+        :class:`StoreChangedError` (``action`` on ``dataset``) when the store is no longer
+        in the state ``expected`` (None: not bound to a state).
+
+        ``seen``: the dataset as its caller saw it in that state (:meth:`state_and_datasets`):
+        then only a change of that dataset refuses, i.e. one the store lists as naming it,
+        or its row or event count no longer as seen (another dataset's import may have
+        taken its events), or changes it no longer lists, or a replaced store."""
+        if expected is None or found == tuple(expected):
+            return
+        refusal = StoreChangedError(
+            self.path,
+            expected,
+            found,
+            _changes_since(con, expected[0], found[0]),
+            action,
+            dataset,
+        )
+        if (
+            seen is not None
+            and not refusal.replaced
+            and not refusal.unlisted
+            and all(c.dataset != seen.name for c in refusal.changes)
+            and _dataset_now(con, seen.name) == seen
+        ):
+            return  # only other datasets changed: this one is as it was seen
+        raise refusal
+
+    def remove(
+        self,
+        name: str,
+        expected: StoreState | None = None,
+        seen: DatasetInfo | None = None,
+    ) -> int:
+        """Delete a dataset and its events; returns the number of events removed.
+
+        ``expected``: the state the user saw the dataset in (:meth:`state_and_datasets`),
+        ``seen``: the dataset as shown then (its events, its import time). Under the
+        store's write lock, before anything is deleted, the removal is refused with
+        :class:`StoreChangedError` (``remove``, saying what changed) when the dataset
+        changed since: another session imported into it, updated it, deleted some of its
+        events, removed it, or took its events into another dataset; changes of other
+        datasets alone do not refuse it. Without ``seen``, any change of the store
+        refuses it; without ``expected``, nothing does (the command line's ``remove``)."""
         if not self.exists():
             return 0
         with self._dataset_claim(name), self.connect(write=True) as con:
@@ -1195,6 +1255,7 @@ class Store:
                 con.execute(statement)
             try:
                 before, previous = _state(con)
+                self._refuse_if_changed(con, (before, previous), expected, "remove", name, seen)
                 removed = con.execute("DELETE FROM events WHERE dataset=?", (name,)).rowcount
                 known = con.execute("DELETE FROM datasets WHERE name=?", (name,)).rowcount
                 if removed or known:
@@ -1215,6 +1276,7 @@ class Store:
         name: str,
         ids: list[str] | tuple[str, ...],
         deleted_at: list[int] | tuple[int, ...] | None = None,
+        expected: StoreState | None = None,
     ) -> int:
         """Delete the events ``ids`` of dataset ``name`` (ids of other datasets, or not
         stored, are left alone) in one transaction; returns the number deleted.
@@ -1224,7 +1286,9 @@ class Store:
         it was deleted. The dataset stays listed, even when it has no event left. The read
         cache is carried over as after :meth:`write` and :meth:`remove`, minus the deleted
         events. Like an import, call it under :meth:`import_lock` when its ids come from a
-        plan checked against the store.
+        plan checked against the store, and pass that plan's state as ``expected``: a store
+        in another state refuses the deletion under the write lock, nothing deleted
+        (:class:`StoreChangedError`, ``delete``).
         """
         if deleted_at is not None and len(deleted_at) != len(ids):
             raise ValueError("deleted_at needs one time per id")
@@ -1237,6 +1301,7 @@ class Store:
                 con.execute(statement)
             try:
                 before, previous = _state(con)
+                self._refuse_if_changed(con, (before, previous), expected, "delete", name)
                 con.execute(
                     "CREATE TEMP TABLE IF NOT EXISTS doomed "
                     "(id TEXT PRIMARY KEY, deleted_at INTEGER)"
@@ -1597,6 +1662,20 @@ def _changes_since(con: Connection, after: int, until: int) -> tuple[Change, ...
     """The listed changes that led from generation ``after`` to ``until``, oldest first."""
     row = con.execute("SELECT value FROM meta WHERE key='changes'").fetchone()
     return tuple(c for c in _parse_changes(row[0] if row else "") if after < c.generation <= until)
+
+
+def _dataset_now(con: Connection, name: str) -> DatasetInfo | None:
+    """Dataset ``name`` as it is in the current transaction, its events counted (None: not
+    listed)."""
+    row = con.execute(
+        "SELECT format, version, accessed, file_name, imported_at FROM datasets WHERE name = ?",
+        (name,),
+    ).fetchone()
+    if row is None:
+        return None
+    count = con.execute("SELECT count(*) FROM events WHERE dataset = ?", (name,)).fetchone()[0]
+    fmt, version, accessed, file_name, imported_at = row
+    return DatasetInfo(name, fmt, version, accessed, file_name, imported_at, int(count))
 
 
 def _dataset_rows(con: Connection, dialect: Dialect = SQLITE) -> tuple[tuple[str, ...], ...]:

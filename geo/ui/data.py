@@ -4,7 +4,10 @@ The plan of an upload (:class:`geo.io.importers.ImportPlan`) lives in
 ``st.session_state["data_plan"]`` between "check" and "confirm": nothing reaches the store
 before the user confirms, and a confirm stores the plan only into the state of the store it
 was checked against (another session may import in between: the plan is then dropped and
-the page says what changed, to check the file again).
+the page says what changed, to check the file again). A removal likewise removes a dataset
+only as the list showed it when the button was drawn (``data_remove_seen``): changed since
+(re-imported, updated, emptied), nothing is removed and the page says what changed. Both
+take the store's import lock and are refused at once while another holds it.
 
 Every upload starts from its own detection: the widgets that describe a file (format,
 dataset name, version, access date) are keyed by the upload's identity, so a second file
@@ -31,7 +34,15 @@ from geo.analysis.duplicates import find_duplicates, hidden
 from geo.analysis.filters import apply_filter, filter_mask
 from geo.i18n.catalogue import catalog, format_day, format_number, format_timestamp, translate
 from geo.io import importers
-from geo.io.store import Store, StoreChangedError, StoreError, health, open_store
+from geo.io.store import (
+    DatasetInfo,
+    Store,
+    StoreChangedError,
+    StoreError,
+    StoreState,
+    health,
+    open_store,
+)
 from geo.model.countries import country_name, sorted_by_name
 from geo.model.events import DEFAULT_LAYERS, LAYERS, RowProblem
 from geo.model.filters import EventFilter, from_query_params
@@ -44,7 +55,11 @@ PLAN_FOR_KEY = "data_plan_for"  # the choices (file, format, name, ...) the plan
 FILE_KEY = "data_file"
 ERROR_KEY = "data_error"  # (choices, ImportFileError) of the last failed check
 DONE_KEY = "data_done"
-STALE_KEY = "data_stale"  # the refusal of a plan the store changed under (StoreChangedError)
+STALE_KEY = "data_stale"  # a plan's or a removal's refusal: the store changed (StoreChangedError)
+REMOVED_KEY = "data_removed"  # (name, events) of the last removal
+# (state, {name: DatasetInfo}) of the datasets' list as drawn: what a removal confirms
+REMOVE_SEEN_KEY = "data_remove_seen"
+REMOVE_SURE_KEY = "data_remove_sure"
 UPLOAD_ROUND_KEY = "data_upload_round"  # a stored file empties the uploader for the next
 # Streamlit's server.maxUploadSize (.streamlit/config.toml): only a ceiling, set high so
 # that the page itself refuses a file above what this machine can import (page_limit_bytes)
@@ -710,10 +725,34 @@ def _store_plan(plan: importers.ImportPlan, store: Store, lang: str) -> int:
 # --- the datasets -----------------------------------------------------------------------
 
 
+class SeenDatasets(NamedTuple):
+    """The datasets' list as it was drawn: the store's state and each dataset then."""
+
+    state: StoreState
+    datasets: dict[str, DatasetInfo]
+
+
+def remove_dataset(store: Store, name: str, seen: SeenDatasets | None, lang: str) -> int:
+    """Remove dataset ``name`` as the list ``seen`` showed it; returns the events removed.
+
+    Under the store's import lock (refused at once with ``importing`` while another
+    import, update or removal holds it), and only if the dataset is still as it was seen
+    (:class:`StoreChangedError` otherwise, nothing removed). Refused for a reader."""
+    if not access.may_change():  # never drawn for a reader; checked again where it writes
+        raise PermissionError(translate("data_read_only", lang))
+    with store.import_lock(on_wait=_refuse_while_importing(store)):
+        if seen is None:  # nothing drawn in this session yet: nothing to hold it to
+            return store.remove(name)
+        return store.remove(name, expected=seen.state, seen=seen.datasets.get(name))
+
+
 def datasets_section(lang: str, store: Store, can_remove: bool = True) -> None:
     t = _t(lang)
     st.subheader(t("data_datasets"))
-    datasets = store.datasets()
+    state, datasets = store.state_and_datasets()
+    # What the user saw when they clicked: the list drawn by the previous run.
+    seen = st.session_state.get(REMOVE_SEEN_KEY)
+    st.session_state[REMOVE_SEEN_KEY] = SeenDatasets(state, {d.name: d for d in datasets})
     if not datasets:
         st.caption(t("data_no_datasets"))
         return
@@ -729,15 +768,19 @@ def datasets_section(lang: str, store: Store, can_remove: bool = True) -> None:
             format_func=lambda n: dataset_label(n, lang),
             key="data_remove_name",
         )
-        sure = st.checkbox(t("data_remove_confirm"), key="data_remove_sure")
+        sure = st.checkbox(t("data_remove_confirm"), key=REMOVE_SURE_KEY)
         if st.button(t("data_remove_button"), disabled=not sure, key="data_remove_button"):
             try:
-                removed = store.remove(name)
-            except StoreError as err:
+                removed = remove_dataset(store, name, seen, lang)
+            except StoreChangedError as err:  # changed since it was shown: look again
+                st.session_state[STALE_KEY] = err
+                st.session_state.pop(REMOVE_SURE_KEY, None)
+                st.rerun()
+            except StoreError as err:  # another import running, a full disk: nothing removed
                 st.error(health_text(err.health, lang))
                 return
-            st.session_state["data_removed"] = (name, removed)
-            st.session_state.pop("data_remove_sure", None)
+            st.session_state[REMOVED_KEY] = (name, removed)
+            st.session_state.pop(REMOVE_SURE_KEY, None)
             st.rerun()
 
 
@@ -770,9 +813,9 @@ def data_page(lang: str) -> None:
         if len(lines) > 1:
             st.info(" ".join(lines[1:]))
     stale = st.session_state.pop(STALE_KEY, None)
-    if stale is not None:  # the file is still there: "Check" makes a plan of today's store
+    if stale is not None:  # an import's or a removal's refusal: look (or check) again
         st.error(stale.text(lang), icon=WARNING_ICON)
-    removed = st.session_state.pop("data_removed", None)
+    removed = st.session_state.pop(REMOVED_KEY, None)
     if removed:
         st.success(t("data_removed", name=dataset_label(removed[0], lang), count=removed[1]))
     upload_section(lang, store)

@@ -680,6 +680,79 @@ def test_storing_while_another_import_holds_the_store_is_refused_at_once(any_sto
     assert store.count() == 5
 
 
+def test_a_removal_after_another_sessions_import_removes_nothing_and_says_why(any_store):
+    """A looks at the datasets and ticks "remove acled"; B imports 4 more events into acled;
+    A's removal removes nothing, says what B changed (in A's language), and asks again:
+    confirmed on the list shown now, the dataset is removed."""
+    store = any_store
+    commit(prepare(FIX / "acled_numeric_bom.csv", store=store), store)
+    for lang, said, count in (
+        (
+            "en",
+            "Since the list of datasets was shown, another session changed the store: 4 events "
+            "were imported into dataset acled. Nothing was removed: look at dataset acled in "
+            "the list again",
+            "9",
+        ),
+        (
+            "fr",
+            "Depuis l'affichage de la liste des jeux de données, une autre session a modifié "
+            "la base : 4 événements ont été importés dans le jeu acled. Rien n'a été supprimé",
+            "9",
+        ),
+    ):
+        at = data_page()
+        at.session_state["lang"] = lang
+        at.run()
+        at.checkbox(key="data_remove_sure").check().run()
+        theirs = open_store()  # another session's import, between the look and the removal
+        commit(prepare(FIX / "acled_labels.csv", store=theirs), theirs)
+        at.button(key="data_remove_button").click().run()
+        assert not at.exception
+        [error] = [e.value for e in at.error]
+        assert said in error
+        assert not at.success
+        assert [(d.name, d.count) for d in store.datasets()] == [("acled", 9)]
+        [datasets] = [d.value for d in at.dataframe]  # the list as it is now
+        assert datasets.iloc[:, 2].tolist() == [count]
+        assert not at.checkbox(key="data_remove_sure").value  # to confirm again
+        at.run()  # said once
+        assert not at.error
+        store.remove("acled")  # back to the five events for the French round
+        commit(prepare(FIX / "acled_numeric_bom.csv", store=store), store)
+    at = data_page().run()
+    at.checkbox(key="data_remove_sure").check().run()
+    at.button(key="data_remove_button").click().run()
+    assert not at.exception and not at.error
+    assert any("Removed dataset acled (5 events)" in s.value for s in at.success)
+    assert store.datasets() == []
+
+
+def test_a_removal_while_another_import_holds_the_store_is_refused_at_once(any_store):
+    """The command line (or a remote update, or another session's confirm) holds the
+    store's import lock: a removal meanwhile is refused at once, in the reader's language,
+    nothing removed; once the lock is released it goes through."""
+    store = any_store
+    commit(prepare(FIX / "acled_numeric_bom.csv", store=store), store)
+    for lang, said in (
+        ("en", "Another import, update or removal is running on the store"),
+        ("fr", "Une autre importation, mise à jour ou suppression est en cours dans la base"),
+    ):
+        at = data_page()
+        at.session_state["lang"] = lang
+        at.run()
+        at.checkbox(key="data_remove_sure").check().run()
+        with open_store().import_lock():
+            at.button(key="data_remove_button").click().run()
+        assert not at.exception
+        [error] = [e.value for e in at.error]
+        assert said in error
+        assert store.count() == 5
+    at.button(key="data_remove_button").click().run()  # once it has finished
+    assert not at.exception and not at.error
+    assert store.count() == 0
+
+
 def test_a_reader_of_a_team_deployment_sees_the_datasets_and_nothing_that_changes_them(
     store, monkeypatch
 ):

@@ -493,6 +493,152 @@ def test_a_store_replaced_since_the_check_is_said_to_be_replaced():
     )
 
 
+# --- a removal confirmed on what was shown: the dataset must not change in between ---------
+
+NUMERIC = FIX / "acled_numeric_bom.csv"  # 5 accepted events, other ids than ACLED's
+
+
+def test_a_removal_after_another_sessions_import_into_the_dataset_is_refused(store):
+    """Two sessions on one store: A looks at the datasets (acled, 4 events), B imports 5
+    more events into acled, A confirms removing what it saw. Refused, saying what changed,
+    with nothing removed (the read cache neither); looked at again, it is removed."""
+    mine, theirs = open_store(), open_store()  # two sessions' Store objects
+    commit(prepare(ACLED, store=mine), mine)
+    state, [seen] = mine.state_and_datasets()
+    assert seen.name == "acled" and seen.count == 4
+    assert commit(prepare(NUMERIC, store=theirs), theirs) == 5  # into acled as well
+    generation, cached = theirs.generation(), theirs.load_events()
+    with pytest.raises(StoreChangedError) as err:
+        mine.remove("acled", expected=state, seen=seen)
+    assert err.value.health.kind == "changed" and err.value.action == "remove"
+    assert err.value.text("en") == (
+        "Since the list of datasets was shown, another session changed the store: 5 events "
+        "were imported into dataset acled. Nothing was removed: look at dataset acled in the "
+        "list again, then remove it if you still want to."
+    )
+    assert err.value.text("fr") == (
+        "Depuis l'affichage de la liste des jeux de données, une autre session a modifié la "
+        "base : 5 événements ont été importés dans le jeu acled. Rien n'a été supprimé : "
+        "regardez à nouveau le jeu acled dans la liste, puis supprimez-le si vous le "
+        "souhaitez toujours."
+    )
+    fresh = open_store()
+    assert fresh.generation() == generation
+    assert [(d.name, d.count) for d in fresh.datasets()] == [("acled", 9)]
+    pd.testing.assert_frame_equal(fresh._load_sql(None)[1], cached)
+    pd.testing.assert_frame_equal(fresh.load_events(), cached)  # the read cache too
+    state, [seen] = mine.state_and_datasets()  # the list shown again
+    assert mine.remove("acled", expected=state, seen=seen) == 9
+    assert open_store().datasets() == [] and open_store().count() == 0
+
+
+def test_a_removal_without_interference_removes_whoever_reads_meanwhile(store):
+    mine, reader = open_store(), open_store()
+    commit(prepare(ACLED, store=mine), mine)
+    state, [seen] = mine.state_and_datasets()
+    assert len(reader.load_events()) == 4 and reader.datasets() and reader.versions().size
+    assert open_store().remove("acled", expected=state, seen=seen) == 4  # another Store object
+    assert open_store().count() == 0 and open_store().datasets() == []
+
+
+def test_a_removal_is_refused_when_the_dataset_changed_and_only_then(store):
+    """Another dataset's import alone leaves the dataset as it was seen: removed. Its
+    events taken by another dataset, some deleted, the dataset removed and imported again,
+    or the store changed more than it lists: refused, nothing removed."""
+    mine, theirs = open_store(), open_store()
+    commit(prepare(ACLED, store=mine), mine)
+    commit(prepare(NUMERIC, store=mine, dataset="numeric"), mine)
+    state, seen = mine.state_and_datasets()
+    acled = {d.name: d for d in seen}["acled"]
+    ucdp = commit(prepare(UCDP, store=theirs), theirs)  # another dataset: acled is as seen
+    assert mine.remove("numeric", expected=state, seen={d.name: d for d in seen}["numeric"]) == 5
+    # The same file under another name takes acled's events: the change names "copy" only.
+    commit(prepare(ACLED, store=theirs, dataset="copy"), theirs)
+    with pytest.raises(StoreChangedError) as err:
+        mine.remove("acled", expected=state, seen=acled)
+    assert "4 events were imported into dataset copy" in err.value.text("en")
+    assert {d.name for d in open_store().datasets()} == {"copy", "ucdp"}  # acled emptied
+    assert open_store().count() == 4 + ucdp
+
+    commit(prepare(ACLED, store=theirs), theirs)  # back into acled
+    state, seen = mine.state_and_datasets()
+    acled = {d.name: d for d in seen}["acled"]
+    theirs.delete_events("acled", ["acled:MLI5001"])
+    with pytest.raises(StoreChangedError) as err:
+        mine.remove("acled", expected=state, seen=acled)
+    assert err.value.summary("en") == "1 event of dataset acled was deleted"
+    assert {d.name: d.count for d in open_store().datasets()}["acled"] == 3
+
+    state, seen = mine.state_and_datasets()
+    acled = {d.name: d for d in seen}["acled"]
+    commit(prepare(NUMERIC, store=theirs, dataset="other"), theirs)
+    with open_store().connect(write=True) as con:  # a change the list no longer holds
+        con.execute("DELETE FROM meta WHERE key = 'changes'")
+    with pytest.raises(StoreChangedError) as err:
+        mine.remove("acled", expected=state, seen=acled)
+    assert err.value.summary("en") == "1 other change was made"
+    # Without the dataset as seen, any change of the store refuses the removal.
+    state = mine.state_and_datasets()[0]
+    commit(prepare(NUMERIC, store=theirs, dataset="more"), theirs)
+    with pytest.raises(StoreChangedError):
+        mine.remove("acled", expected=state)
+    assert {d.name: d.count for d in open_store().datasets()}["acled"] == 3
+    assert mine.remove("acled") == 3  # the command line's removal: not bound to a state
+
+
+def test_a_removal_of_a_replaced_store_is_said_to_be_replaced():
+    err = StoreChangedError("store", (5, "a"), (5, "b"), (), "remove", "acled")
+    assert err.replaced and err.text("en") == (
+        "Since the list of datasets was shown, the store was replaced (repaired, restored "
+        "from a copy or started anew). Nothing was removed: look at dataset acled in the "
+        "list again, then remove it if you still want to."
+    )
+    assert err.text("fr").startswith(
+        "Depuis l'affichage de la liste des jeux de données, la base a été remplacée"
+    )
+
+
+def test_a_deletion_bound_to_a_state_is_refused_after_another_sessions_change(store):
+    mine, theirs = open_store(), open_store()
+    commit(prepare(ACLED, store=mine), mine)
+    state = mine.state_and_versions()[0]
+    commit(prepare(NUMERIC, store=theirs, dataset="other"), theirs)
+    with pytest.raises(StoreChangedError) as err:
+        mine.delete_events("acled", ["acled:MLI5001"], expected=state)
+    assert err.value.text("en") == (
+        "Since the events of dataset acled to delete were listed, another session changed "
+        "the store: 5 events were imported into dataset other. Nothing was deleted."
+    )
+    assert err.value.text("fr") == (
+        "Depuis que les événements du jeu acled à supprimer ont été listés, une autre "
+        "session a modifié la base : 5 événements ont été importés dans le jeu other. "
+        "Rien n'a été supprimé."
+    )
+    assert "acled:MLI5001" in open_store().versions().index
+    state = mine.state_and_versions()[0]
+    assert mine.delete_events("acled", ["acled:MLI5001"], expected=state) == 1
+
+
+def test_the_command_line_removal_waits_for_the_import_lock(store, capsys):
+    """`remove` on the command line takes the store's import lock: while another import,
+    update or removal holds it, it says so, waits, and removes once it is released."""
+    from geo.io import cli
+
+    commit(prepare(ACLED, store=store), store)
+    done: list[int] = []
+    with open_store().import_lock():
+        remover = threading.Thread(target=lambda: done.append(cli.main(["remove", "acled"])))
+        remover.start()
+        remover.join(timeout=3)
+        assert remover.is_alive() and not done  # waiting its turn
+        assert open_store().count() == 4
+    remover.join(timeout=60)
+    assert done == [0] and open_store().count() == 0
+    said = capsys.readouterr()
+    assert "another import or removal is running" in said.err
+    assert "removed 4 events of acled" in said.out
+
+
 # --- the schema of a store created by an earlier release ---------------------------------
 
 
