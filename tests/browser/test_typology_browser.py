@@ -69,7 +69,8 @@ def test_acled_typology_filters_and_the_protests_layer(acled_app, offline_page, 
     protests.locator("xpath=ancestor::label").click()
     after = shown(page, lambda v: v != before, "the protests switched on")
     assert after == before + 2 and protests.is_checked()
-    assert re.search(r"[?&]layers=[^&]*protest", page.url)
+    # The URL is written at the end of the run, after the count: wait for it.
+    page.wait_for_function("() => /[?&]layers=[^&]*protest/.test(location.search)")
     # The event type filter: ACLED's label, as ACLED writes it.
     page.get_by_text("Event type (ACLED)", exact=True).first.wait_for()
     page.get_by_role("combobox", name="Event type (ACLED)", exact=True).focus()
@@ -77,7 +78,7 @@ def test_acled_typology_filters_and_the_protests_layer(acled_app, offline_page, 
     page.get_by_role("option", name=re.compile(r"^Protests$")).wait_for()
     page.keyboard.press("Enter")
     assert shown(page, lambda v: v == 2, "the protests alone") == 2
-    assert "event_types=Protests" in page.url
+    page.wait_for_function("() => location.search.includes('event_types=Protests')")
     page.screenshot(path=artifacts / "map-acled-typology.png")
     assert offline_page.external_requests == []
     assert offline_page.page_errors == []
