@@ -565,6 +565,8 @@ def report_section(plan: importers.ImportPlan, lang: str, store: Store) -> None:
         read_as.append(
             t(f"data_dates_read_{plan.date_order_source}", order=t(f"date_order_{plan.date_order}"))
         )
+    if plan.decimal_comma:
+        read_as.append(t("data_decimal_comma"))
     if read_as:
         st.caption(" · ".join(read_as))
     # Two rows of four: the file, then what storing it would change (a row of eight

@@ -500,3 +500,43 @@ def test_cli_clear_message_and_store_unchanged(case, store_dir, tmp_path):
         assert "row 5 [] an unbalanced quote" in out.stdout
     if case in ("nul_far", "latin1_far"):
         assert f"{path.name}, line 40" in out.stderr
+
+
+def test_a_header_longer_than_the_first_block_is_read_whole(tmp_path):
+    # 10,000 extra columns: the header line alone is longer than the block inspected first
+    extra = [f"extra_{i}" for i in range(10_000)]
+    path = tmp_path / "wide.csv"
+    path.write_text(csv_text([[*r, *[""] * 10_000] for r in acled_rows(3)], [*HEADER, *extra]))
+    assert path.read_bytes().index(b"\n") > importers.HEAD_BYTES
+    info = importers.inspect_file(path)
+    assert len(info.columns) == len(HEADER) + 10_000 and info.columns[-1] == "extra_9999"
+    plan = prepare(path, store=Store())
+    assert (plan.accepted, len(plan.rejected)) == (3, 0) and not plan.problems
+
+
+def test_a_header_line_beyond_the_line_limit_is_refused_with_its_line(tmp_path, monkeypatch):
+    from geo.io.importers import reading
+
+    monkeypatch.setattr(reading, "MAX_LINE_CHARS", 100_000)
+    monkeypatch.setattr(reading, "BLOCK_BYTES", 65_536)
+    path = tmp_path / "endless.csv"
+    path.write_text("#\n" + ",".join(f"c{i}" for i in range(30_000)) + "\n")
+    with pytest.raises(ImportFileError, match="longer than 100,000 characters") as err:
+        prepare(path, store=Store())
+    assert err.value.where == "endless.csv, line 2"
+
+
+def test_a_windows_1252_file_is_pointed_to_cp1252_not_latin_1(tmp_path):
+    rows = acled_rows(2)
+    rows[0][COL["notes"]] = "l’armée a réagi à Ménaka, cœur"
+    path = tmp_path / "excel-fr.csv"
+    path.write_bytes(csv_text(rows, newline="\r\n").encode("cp1252"))
+    with pytest.raises(ImportFileError) as err:
+        prepare(path, store=Store())
+    assert "--encoding cp1252" in err.value.fix and "--encoding cp1252" in err.value.texts("fr")[2]
+    plan = prepare(path, store=Store(), encoding="cp1252")
+    assert (
+        plan.events.set_index("id")
+        .loc["acled:MLI9000", "summary"]
+        .startswith("l’armée a réagi à Ménaka, cœur")
+    )
