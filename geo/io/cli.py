@@ -102,7 +102,8 @@ def report(plan: importers.ImportPlan, max_problems: int = 30, lang: str = "en")
             )
         )
     for p in plan.problems[:max_problems]:
-        lines.append(t("cli_problem", row=p.row, column=p.column, reason=p.text(lang)))
+        key = "cli_problem" if p.column else "cli_problem_row"
+        lines.append(t(key, row=p.row, column=p.column, reason=p.text(lang)))
     if len(plan.problems) > max_problems:
         lines.append(t("cli_more_problems", count=len(plan.problems) - max_problems))
     lines.append(t("cli_attribution", text=plan.attribution(lang)))

@@ -525,11 +525,8 @@ def _chunks(
         return chunk
 
     if info.kind == "xlsx":
-        source: Iterator = (
-            (n, cells)
-            for n, cells in workbook.sheet_rows(
-                path, workbook.SheetHeader(info.sheet, info.header_line, info.columns)
-            )
+        source: Iterator = workbook.sheet_rows(
+            path, workbook.SheetHeader(info.sheet, info.header_line, info.columns)
         )
     else:
         enc = reading.TextEncoding(info.encoding, info.bom, info.newline)
@@ -946,7 +943,7 @@ def _validate_chunk(
         rejected = pd.concat([rejected, broken], ignore_index=True).fillna("")
         rejected = rejected.sort_values("row", kind="stable", ignore_index=True)
         problems.extend(
-            RowProblem.of(file_name, m.first_line, "", m.message) for m in chunk.malformed
+            RowProblem.of(file_name, m.first_line, m.column, m.message) for m in chunk.malformed
         )
     return valid, problems, rejected, Counter(skipped[skipped_pos].tolist())
 
