@@ -582,3 +582,11 @@ def test_a_workbook_without_formulas_is_read_once(tmp_path, openpyxl_calls):
     assert not workbook.has_formulas(path)
     prepare(path, store=Store())
     assert len(openpyxl_calls) == 2  # the header, then the rows: no second reading
+
+
+def test_a_stray_nul_in_the_first_block_is_named_by_its_line(tmp_path):
+    path = tmp_path / "stray.csv"
+    path.write_bytes(_nul_far().replace(b"Tinzaouaten", b"Tinza\x00ouaten", 1))
+    with pytest.raises(ImportFileError, match="NUL byte") as err:
+        prepare(path, store=Store())
+    assert err.value.where == "stray.csv, line 2"

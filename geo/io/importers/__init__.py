@@ -322,8 +322,15 @@ def inspect_file(
     text = head[enc.bom :].decode(enc.codec, errors="replace")
     if len(head) == HEAD_BYTES:
         text = text[:-4]  # a character may be cut at the end of the block
-    if "\x00" in text or sum(c < "\t" or "\r" < c < " " for c in text[:4096]) > 10:
+    nuls = text.count("\x00")
+    others = sum(c < "\t" or "\r" < c < " " for c in text[:4096]) - text.count("\x00", 0, 4096)
+    if others > 10 or nuls > 10 or (nuls and others):
         raise ImportFileError(Message.of("err_binary"), name, Message.of("fix_binary"))
+    if nuls:  # clean text but for a stray NUL or two: say where
+        line = text.count(enc.newline, 0, text.index("\x00")) + 1
+        raise ImportFileError(
+            Message.of("err_nul_byte"), _where(name, line), Message.of("fix_nul_byte")
+        )
     bad = text.find("\ufffd") if enc.codec.startswith("utf-8") else -1
     if bad >= 0 and "\ufffd".encode() not in head:
         raise ImportFileError(
