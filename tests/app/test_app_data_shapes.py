@@ -88,3 +88,25 @@ def test_a_french_spreadsheets_semicolon_csv_imports_and_the_report_says_so(stor
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["Accepted" if lang == "en" else "Acceptées"] == "4"
     assert any(said in c.value for c in at.caption)
+
+
+def test_a_windows_1252_file_is_read_once_its_encoding_is_chosen(store):
+    # Excel in French, "CSV (séparateur: point-virgule)": semicolons and Windows-1252
+    frame = pd.read_csv(FIX / "acled_labels.csv", dtype=str).fillna("")
+    frame["location"] = "Ménaka"
+    frame["notes"] = "l’armée a réagi"
+    body = frame.to_csv(index=False, sep=";", lineterminator="\r\n").encode("cp1252")
+    at = data_page().run()
+    at.file_uploader[0].set_value(("acled_fr.csv", body, "text/csv")).run()
+    [error] = at.error
+    assert "not UTF-8" in error.value and "Text encoding" in error.value
+    [encoding] = [s for s in at.selectbox if s.key.startswith("data_encoding_")]
+    assert encoding.value == ""
+    encoding.set_value("cp1252").run()
+    assert not at.error
+    at.button(key="data_validate").click().run()
+    assert not at.exception and not at.error
+    assert {m.label: m.value for m in at.metric}["Accepted"] == "4"
+    plan = at.session_state["data_plan"]
+    assert set(plan.events["location"]) == {"Ménaka"}
+    assert plan.events["summary"].str.startswith("l’armée a réagi").all()
