@@ -438,7 +438,7 @@ def upload_section(lang: str, store: Store) -> None:
     widget = f"data_upload_{st.session_state.get(UPLOAD_ROUND_KEY, 0)}"
     st.html(uploader_chrome_css(widget, lang))
     upload = st.file_uploader(
-        t("data_upload"), type=["csv", "xlsx"], key=widget, help=t("data_upload_help")
+        t("data_upload"), type=["csv", "txt", "tsv", "xlsx"], key=widget, help=t("data_upload_help")
     )
     if upload is None:
         if FILE_KEY in st.session_state:

@@ -110,3 +110,17 @@ def test_a_windows_1252_file_is_read_once_its_encoding_is_chosen(store):
     plan = at.session_state["data_plan"]
     assert set(plan.events["location"]) == {"Ménaka"}
     assert plan.events["summary"].str.startswith("l’armée a réagi").all()
+
+
+def test_excels_unicode_text_uploads_as_txt(store):
+    # Excel's "Unicode text": UTF-16 with a byte-order mark, tab-separated, saved as .txt
+    frame = pd.read_csv(FIX / "acled_labels.csv", dtype=str).fillna("")
+    body = ("\ufeff" + frame.to_csv(index=False, sep="\t", lineterminator="\r\n")).encode(
+        "utf-16-le"
+    )
+    at = data_page().run()
+    at.file_uploader[0].set_value(("acled.txt", body, "text/plain")).run()
+    assert not at.exception and not at.error
+    at.button(key="data_validate").click().run()
+    assert not at.exception and not at.error
+    assert {m.label: m.value for m in at.metric}["Accepted"] == "4"
