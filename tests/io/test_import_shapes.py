@@ -640,3 +640,20 @@ def test_the_command_line_says_numbers_were_read_with_decimal_commas(tmp_path):
             timeout=300,
         )
         assert line in out.stdout, out.stdout + out.stderr
+
+
+def test_swapped_coordinates_are_rejected_with_a_hint(store, tmp_path):
+    frame = pd.read_csv(FIX / "acled_labels.csv", dtype=str, keep_default_na=False)
+    first = frame.index[0]
+    frame.loc[first, ["latitude", "longitude"]] = frame.loc[first, ["longitude", "latitude"]].values
+    frame.loc[frame.index[1], "latitude"] = "0"  # outside, and swapped too
+    path = tmp_path / "swapped.csv"
+    frame.to_csv(path, index=False)
+    plan = prepare(path, store=store, today=TODAY)
+    assert plan.accepted == 2
+    reasons = {(p.row, p.column): p.reason for p in plan.problems}
+    assert reasons[(2, "latitude")].endswith(
+        "and inside it with latitude and longitude swapped: are the two columns swapped?"
+    )
+    assert "swapped" not in reasons[(3, "latitude")]
+    assert "les deux colonnes sont-elles inversées" in plan.problems[0].text("fr")
