@@ -2,7 +2,7 @@
 
     python -m geo.io.cli import FILE [--format acled|ucdp|app] [--dataset NAME]
                                        [--version V] [--accessed YYYY-MM-DD]
-                                       [--encoding latin-1] [--date-order dmy|mdy]
+                                       [--encoding cp1252] [--date-order dmy|mdy]
                                        [--yes]
     python -m geo.io.cli list
     python -m geo.io.cli remove NAME
@@ -79,6 +79,7 @@ def report(plan: importers.ImportPlan, max_problems: int = 30, lang: str = "en")
             if plan.date_order
             else []
         ),
+        *([t("cli_decimal_comma")] if plan.decimal_comma else []),
         t("cli_rows_read", count=plan.total_rows),
         t(
             "cli_accepted",
@@ -101,7 +102,8 @@ def report(plan: importers.ImportPlan, max_problems: int = 30, lang: str = "en")
             )
         )
     for p in plan.problems[:max_problems]:
-        lines.append(t("cli_problem", row=p.row, column=p.column, reason=p.text(lang)))
+        key = "cli_problem" if p.column else "cli_problem_row"
+        lines.append(t(key, row=p.row, column=p.column, reason=p.text(lang)))
     if len(plan.problems) > max_problems:
         lines.append(t("cli_more_problems", count=len(plan.problems) - max_problems))
     lines.append(t("cli_attribution", text=plan.attribution(lang)))

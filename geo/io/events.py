@@ -605,13 +605,22 @@ def validate_events(
             s["country_iso3"][testable],
             xy=xy,
         ).reindex(raw.index)
-        check.report(
-            dist > BORDER_TOLERANCE_M,
-            "latitude",
-            "pr_outside_country",
-            country=s["country_iso3"],
-            km=(dist / 1000).round().astype("Int64").astype(str),
-        )
+        outside = dist > BORDER_TOLERANCE_M
+        # A point that would lie in its country with latitude and longitude swapped: the
+        # columns were probably swapped; said so (the row is rejected all the same).
+        swapped = pd.Series(False, index=raw.index)
+        flip = outside & (coords["longitude"].abs() <= 90)
+        if flip.any():
+            back = distance_to_country_m(
+                coords["longitude"][flip], coords["latitude"][flip], s["country_iso3"][flip]
+            )
+            swapped = (back <= BORDER_TOLERANCE_M).reindex(raw.index, fill_value=False)
+        km = (dist / 1000).round().astype("Int64").astype(str)
+        for mask, key in (
+            (outside & ~swapped, "pr_outside_country"),
+            (outside & swapped, "pr_outside_country_swapped"),
+        ):
+            check.report(mask, "latitude", key, country=s["country_iso3"], km=km)
 
     geo_ok = s["geo_precision"].isin([str(g) for g in GEO_PRECISIONS])
     check.report(

@@ -221,7 +221,7 @@ def table_csv(
     cells and column names through :func:`neutralise`, UTF-8 with a byte-order mark (so
     Excel reads the accents). ``excel``: semicolons and decimal commas, for Excel in a
     locale whose list separator is ``;`` (French and most of Europe); the importer reads
-    commas only."""
+    both (decimal commas in a semicolon-separated file's number columns)."""
     sep, decimal = (";", ",") if excel else (",", ".")
     buf = io.StringIO()
     for line in ([title] if title else []) + list(attribution):

@@ -75,8 +75,11 @@ def page_limit_bytes(available: int | None = None) -> int:
 
 
 # file id, format, dataset, version, accessed, date order ("" = decided by the file)
-Choices = tuple[str, str, str, str, str, str]
+Choices = tuple[str, str, str, str, str, str, str]
 DATE_ORDER_CHOICES: tuple[str, ...] = ("", *importers.DATE_ORDERS)
+# Text encodings offered for a CSV ("": UTF-8, or what its byte-order mark says); cp1252 is
+# what Excel writes for "CSV (séparateur: point-virgule)" in French (and Western Europe).
+ENCODING_CHOICES: tuple[str, ...] = ("", "cp1252")
 
 
 def _t(lang: str) -> Callable[..., str]:
@@ -407,17 +410,24 @@ def show_error(err: importers.ImportFileError, lang: str) -> None:
     st.error("\n\n".join(lines), icon=WARNING_ICON)
 
 
-def _inspect(upload) -> dict:
-    """What the page knows of a new upload: its identity, name, columns, and the error that
-    stops it at once (too large, not a readable table)."""
-    info: dict = {"id": upload.file_id, "name": upload.name, "columns": (), "error": None}
+def _inspect(upload, encoding: str = "") -> dict:
+    """What the page knows of a new upload (read as ``encoding``, "" for UTF-8): its
+    identity, name, columns, and the error that stops it at once (too large, not a
+    readable table)."""
+    info: dict = {
+        "id": upload.file_id,
+        "name": upload.name,
+        "columns": (),
+        "error": None,
+        "encoding": encoding,
+    }
     limit = page_limit_bytes()
     if upload.size > limit:
         info["error"] = ("too_large", upload.size, limit)
         return info
     try:
         with _upload_copy(upload) as path:
-            info["columns"] = importers.inspect_file(path).columns
+            info["columns"] = importers.inspect_file(path, encoding or "utf-8").columns
     except importers.ImportFileError as err:
         info["error"] = err
     return info
@@ -428,7 +438,7 @@ def upload_section(lang: str, store: Store) -> None:
     widget = f"data_upload_{st.session_state.get(UPLOAD_ROUND_KEY, 0)}"
     st.html(uploader_chrome_css(widget, lang))
     upload = st.file_uploader(
-        t("data_upload"), type=["csv", "xlsx"], key=widget, help=t("data_upload_help")
+        t("data_upload"), type=["csv", "txt", "tsv", "xlsx"], key=widget, help=t("data_upload_help")
     )
     if upload is None:
         if FILE_KEY in st.session_state:
@@ -453,9 +463,18 @@ def upload_section(lang: str, store: Store) -> None:
             lang,
         )
         return
+    # The text encoding chosen (its widget is drawn below: with the options, or under the
+    # error when the file cannot be read as it is).
+    text_file = not upload.name.lower().endswith((".xlsx", ".xlsm"))
+    encoding = st.session_state.get(f"data_encoding_{upload.file_id}", "") if text_file else ""
+    if encoding != current.get("encoding", ""):
+        current = st.session_state[FILE_KEY] = _inspect(upload, encoding)
+        error = current["error"]
     if error is not None:
         show_error(error, lang)
         if not current["columns"]:
+            if text_file:
+                _encoding_choice(upload.file_id, lang)
             return
     detected = importers.detect_format(current["columns"]) if current["columns"] else None
     if detected:
@@ -496,7 +515,17 @@ def upload_section(lang: str, store: Store) -> None:
         format_func=lambda o: t(f"data_date_order_{o or 'auto'}"),
         help=t("data_date_order_help"),
     )
-    choices: Choices = (file_id, fmt, dataset, version, accessed.isoformat(), date_order)
+    if text_file:
+        _encoding_choice(file_id, lang)
+    choices: Choices = (
+        file_id,
+        fmt,
+        dataset,
+        version,
+        accessed.isoformat(),
+        date_order,
+        encoding,
+    )
     # A report or an error made for other choices (another file, another format) is stale.
     if st.session_state.get(PLAN_FOR_KEY, choices) != choices:
         _discard_plan()
@@ -510,10 +539,22 @@ def upload_section(lang: str, store: Store) -> None:
         show_error(failed[1], lang)
 
 
+def _encoding_choice(file_id: str, lang: str) -> str:
+    """The text encoding of a CSV upload ("" for UTF-8 or its byte-order mark)."""
+    t = _t(lang)
+    return st.selectbox(
+        t("data_encoding"),
+        ENCODING_CHOICES,
+        key=f"data_encoding_{file_id}",
+        format_func=lambda e: t(f"data_encoding_{e or 'utf8'}"),
+        help=t("data_encoding_help"),
+    )
+
+
 def _check(upload, file_name: str, choices: Choices, store: Store, lang: str) -> None:
     """Run the check of the upload with ``choices``; keep the plan or the error for them."""
     t = _t(lang)
-    _, fmt, dataset, version, accessed, date_order = choices
+    _, fmt, dataset, version, accessed, date_order, encoding = choices
     bar = st.progress(0.0, text=t("data_checking"))
 
     def progress(fraction: float, _stage: str) -> None:
@@ -530,6 +571,7 @@ def _check(upload, file_name: str, choices: Choices, store: Store, lang: str) ->
                 store=store,
                 file_name=file_name,
                 date_order=date_order or None,
+                encoding=encoding or "utf-8",
                 progress=progress,
             )
     except importers.ImportFileError as err:
@@ -565,6 +607,8 @@ def report_section(plan: importers.ImportPlan, lang: str, store: Store) -> None:
         read_as.append(
             t(f"data_dates_read_{plan.date_order_source}", order=t(f"date_order_{plan.date_order}"))
         )
+    if plan.decimal_comma:
+        read_as.append(t("data_decimal_comma"))
     if read_as:
         st.caption(" · ".join(read_as))
     # Two rows of four: the file, then what storing it would change (a row of eight

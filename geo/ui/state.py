@@ -421,6 +421,7 @@ DATA_FAMILIES = tuple(
         ("data_version_", "a file's version"),
         ("data_accessed_", "a file's access date"),
         ("data_date_order_", "a file's date order"),
+        ("data_encoding_", "a file's text encoding"),
         ("ru_problems_", "an update's problems table"),
     )
 )

@@ -266,7 +266,7 @@ def test_a_replaced_upload_and_a_stale_error(store):
 
 def test_errors_name_the_users_file(store):
     at = data_page().run()
-    at.file_uploader[0].set_value(("Mes événements.csv", b"a;b;c\n1;2;3\n", "text/csv")).run()
+    at.file_uploader[0].set_value(("Mes événements.csv", b"a|b|c\n1|2|3\n", "text/csv")).run()
     [error] = at.error
     assert "Mes événements.csv" in error.value or "line 1" in error.value
     at.file_uploader[0].set_value(("ACLED Sahel 2024.csv", b"\x00\x01\x02binary", "text/csv")).run()
@@ -567,10 +567,10 @@ def test_french_problems_errors_and_attribution_have_no_english_left(store, tmp_
             "err_missing_columns",
         ),
         (
-            "points-virgules.csv",
-            b"event_id_cnty;event_date;event_type\nX1;2020-01-01;B\n",
-            "Les colonnes sont séparées par des points-virgules",
-            "points-virgules.csv, ligne 1 (en-tête)",
+            "barres.csv",
+            b"event_id_cnty|event_date|event_type\nX1|2020-01-01|B\n",
+            "Les colonnes sont séparées par des barres verticales",
+            "barres.csv, ligne 1 (en-tête)",
             "err_delimiter",
         ),
         (

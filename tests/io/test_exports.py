@@ -68,6 +68,12 @@ def test_round_trip_import_export_import_changes_nothing(store, tmp_path):
         assert plan.accepted == len(part) and not plan.problems
         assert plan.count("unchanged") == len(part), name
         commit(plan, store)
+        # the semicolon variant for Excel (decimal commas) reads back the same
+        excel = tmp_path / f"{name}-excel.csv"
+        excel.write_bytes(exports.events_csv(part, ["none"], excel=True))
+        plan = prepare(excel, store=store)
+        assert plan.decimal_comma and plan.dataset == name and not plan.problems
+        assert plan.count("unchanged") == len(part), name
     assert store.stamp() == stamp
     pd.testing.assert_frame_equal(store.load_events(), before)
 

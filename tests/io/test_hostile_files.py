@@ -497,6 +497,96 @@ def test_cli_clear_message_and_store_unchanged(case, store_dir, tmp_path):
         assert "rows read:" in out.stdout and "nothing was stored" in out.stdout
     assert store_files(store_dir) == before
     if case == "unbalanced_quote":
-        assert "row 5 [] an unbalanced quote" in out.stdout
+        assert "row 5 (whole row) an unbalanced quote" in out.stdout
     if case in ("nul_far", "latin1_far"):
         assert f"{path.name}, line 40" in out.stderr
+
+
+def test_a_header_longer_than_the_first_block_is_read_whole(tmp_path):
+    # 10,000 extra columns: the header line alone is longer than the block inspected first
+    extra = [f"extra_{i}" for i in range(10_000)]
+    path = tmp_path / "wide.csv"
+    path.write_text(csv_text([[*r, *[""] * 10_000] for r in acled_rows(3)], [*HEADER, *extra]))
+    assert path.read_bytes().index(b"\n") > importers.HEAD_BYTES
+    info = importers.inspect_file(path)
+    assert len(info.columns) == len(HEADER) + 10_000 and info.columns[-1] == "extra_9999"
+    plan = prepare(path, store=Store())
+    assert (plan.accepted, len(plan.rejected)) == (3, 0) and not plan.problems
+
+
+def test_a_header_line_beyond_the_line_limit_is_refused_with_its_line(tmp_path, monkeypatch):
+    from geo.io.importers import reading
+
+    monkeypatch.setattr(reading, "MAX_LINE_CHARS", 100_000)
+    monkeypatch.setattr(reading, "BLOCK_BYTES", 65_536)
+    path = tmp_path / "endless.csv"
+    path.write_text("#\n" + ",".join(f"c{i}" for i in range(30_000)) + "\n")
+    with pytest.raises(ImportFileError, match="longer than 100,000 characters") as err:
+        prepare(path, store=Store())
+    assert err.value.where == "endless.csv, line 2"
+
+
+def test_a_windows_1252_file_is_pointed_to_cp1252_not_latin_1(tmp_path):
+    rows = acled_rows(2)
+    rows[0][COL["notes"]] = "l’armée a réagi à Ménaka, cœur"
+    path = tmp_path / "excel-fr.csv"
+    path.write_bytes(csv_text(rows, newline="\r\n").encode("cp1252"))
+    with pytest.raises(ImportFileError) as err:
+        prepare(path, store=Store())
+    assert "--encoding cp1252" in err.value.fix and "--encoding cp1252" in err.value.texts("fr")[2]
+    plan = prepare(path, store=Store(), encoding="cp1252")
+    assert (
+        plan.events.set_index("id")
+        .loc["acled:MLI9000", "summary"]
+        .startswith("l’armée a réagi à Ménaka, cœur")
+    )
+
+
+def test_xlsx_formulas_without_a_computed_value_reject_their_row(tmp_path):
+    # A workbook written by a program that computes nothing (openpyxl, pandas): the
+    # formulas have no value, which would read as blank cells (an actor or a count lost).
+    rows: list[list[object]] = [list(r) for r in acled_rows(4)]
+    rows[0][COL["actor1"]] = '=HYPERLINK("http://evil.example","x")'
+    rows[1][COL["fatalities"]] = "=1+1"
+    path = tmp_path / "formulas.xlsx"
+    path.write_bytes(xlsx_bytes({"Sheet1": [HEADER, *rows]}))
+    assert workbook.has_formulas(path)
+    plan = prepare(path, store=Store())
+    assert plan.accepted == 2
+    assert [(p.row, p.column) for p in plan.problems] == [(2, "actor1"), (3, "fatalities")]
+    assert "'=1+1') with no computed value in column fatalities" in plan.problems[1].reason
+    assert "sans valeur calculée dans la colonne fatalities" in plan.problems[1].text("fr")
+    # The values Excel or LibreOffice computed and saved are read, as they show them.
+    xml = sheet_xml(path.read_bytes())
+    assert b"<f>1+1</f><v />" in xml
+    path.write_bytes(
+        with_part(
+            path.read_bytes(),
+            "xl/worksheets/sheet1.xml",
+            xml.replace(b"<f>1+1</f><v />", b"<f>1+1</f><v>2</v>").replace(
+                b'<c r="H2"><f>HYPERLINK("http://evil.example","x")</f><v />',
+                b'<c r="H2" t="str"><f>HYPERLINK("http://evil.example","x")</f><v>x</v>',
+            ),
+        )
+    )
+    plan = prepare(path, store=Store())
+    assert plan.accepted == 4 and not plan.problems
+    ev = plan.events.set_index("id")
+    assert ev.loc["acled:BFA9001", "fatalities_low"] == 2
+    assert ev.loc["acled:MLI9000", "actors"].startswith("x; ")
+
+
+def test_a_workbook_without_formulas_is_read_once(tmp_path, openpyxl_calls):
+    path = tmp_path / "plain.xlsx"
+    path.write_bytes(ACLED_XLSX)
+    assert not workbook.has_formulas(path)
+    prepare(path, store=Store())
+    assert len(openpyxl_calls) == 2  # the header, then the rows: no second reading
+
+
+def test_a_stray_nul_in_the_first_block_is_named_by_its_line(tmp_path):
+    path = tmp_path / "stray.csv"
+    path.write_bytes(_nul_far().replace(b"Tinzaouaten", b"Tinza\x00ouaten", 1))
+    with pytest.raises(ImportFileError, match="NUL byte") as err:
+        prepare(path, store=Store())
+    assert err.value.where == "stray.csv, line 2"

@@ -4,6 +4,7 @@ events in any country. Fixtures are small invented files in the real shapes."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from datetime import datetime
@@ -565,3 +566,94 @@ def test_a_shared_map_link_keeps_countries_outside_africa():
     params = to_query_params(EventFilter(countries=("USA", "GAB", "MLI")))
     assert from_query_params(params).countries == ("USA", "GAB", "MLI")
     assert from_query_params({"countries": "ZZZ,usa"}).countries == ("USA",)
+
+
+# --- a CSV re-saved by a spreadsheet in a French locale ---------------------------------------
+
+
+def _french_resave(tmp_path: Path, delimiter: str = ";") -> Path:
+    """acled_labels.csv as Excel in French saves it: semicolons, decimal commas, day/month
+    dates, CRLF, a byte-order mark ("CSV UTF-8")."""
+    frame = pd.read_csv(FIX / "acled_labels.csv", dtype=str, keep_default_na=False)
+    frame["event_date"] = pd.to_datetime(frame["event_date"]).dt.strftime("%d/%m/%Y")
+    frame.loc[frame["event_id_cnty"] == "NER7001", "location"] = "Tillabéri"
+    path = tmp_path / "acled_fr.csv"
+    text = frame.to_csv(index=False, sep=delimiter, lineterminator="\r\n")
+    if delimiter == ";":
+        for col in ("latitude", "longitude"):
+            for value in frame[col]:
+                text = text.replace(f";{value};", ";" + value.replace(".", ",") + ";")
+    path.write_bytes(b"\xef\xbb\xbf" + text.encode())
+    return path
+
+
+def test_semicolons_and_decimal_commas_of_a_french_spreadsheet_import(store, tmp_path):
+    path = _french_resave(tmp_path)
+    assert b";19,9569;2,9700;" in path.read_bytes()
+    plan = prepare(path, store=store, today=TODAY)
+    assert plan.format == "acled" and plan.decimal_comma and plan.date_order == "dmy"
+    assert (plan.total_rows, plan.accepted, len(plan.rejected)) == (4, 4, 0)
+    reference = by_id(prepare(FIX / "acled_labels.csv", store=store, today=TODAY))
+    ev = by_id(plan)
+    for col in ("latitude", "longitude", "date", "fatalities_low", "actors", "summary"):
+        pd.testing.assert_series_equal(ev[col], reference[col], check_names=False)
+    assert ev.loc["acled:NER7001", "location"] == "Tillabéri"
+
+
+def test_a_decimal_comma_is_read_only_in_number_columns_of_a_semicolon_file(store, tmp_path):
+    path = _french_resave(tmp_path)
+    text = path.read_bytes().decode("utf-8-sig")
+    text = text.replace(";19,9569;", ";19,95,69;", 1).replace(";133;", ";4,7;", 1)
+    path.write_bytes(text.encode())
+    plan = prepare(path, store=store, today=TODAY)
+    problems = {(p.row, p.column): p.reason for p in plan.problems}
+    assert problems == {
+        (2, "latitude"): "not a number: '19,95,69'",
+        (3, "fatalities"): "not a non-negative whole number: '4,7'",
+    }
+    assert plan.accepted == 2
+    # the rejected rows keep the file's own text
+    assert list(plan.rejected["latitude"])[:1] == ["19,95,69"]
+    # in a comma-separated file a decimal comma is no number: the row is rejected
+    comma = _french_resave(tmp_path, delimiter=",")
+    text = comma.read_bytes().decode("utf-8-sig").replace(",19.9569,", ',"19,9569",', 1)
+    comma.write_bytes(text.encode())
+    plan = prepare(comma, store=store, today=TODAY)
+    assert not plan.decimal_comma and plan.accepted == 3
+    assert [(p.row, p.column) for p in plan.problems] == [(2, "latitude")]
+
+
+def test_the_command_line_says_numbers_were_read_with_decimal_commas(tmp_path):
+    path = _french_resave(tmp_path)
+    env = {**os.environ, "SAHEL_ATLAS_DATA_DIR": str(tmp_path / "store")}
+    for lang, line in (
+        ("en", "numbers read with a decimal comma (14,35 = 14.35)"),
+        ("fr", "nombres lus avec une virgule décimale (14,35 = 14.35)"),
+    ):
+        out = subprocess.run(
+            [sys.executable, "-m", "geo.io.cli", "import", str(path), "--lang", lang],
+            cwd=REPO,
+            env=env,
+            capture_output=True,
+            text=True,
+            stdin=subprocess.DEVNULL,
+            timeout=300,
+        )
+        assert line in out.stdout, out.stdout + out.stderr
+
+
+def test_swapped_coordinates_are_rejected_with_a_hint(store, tmp_path):
+    frame = pd.read_csv(FIX / "acled_labels.csv", dtype=str, keep_default_na=False)
+    first = frame.index[0]
+    frame.loc[first, ["latitude", "longitude"]] = frame.loc[first, ["longitude", "latitude"]].values
+    frame.loc[frame.index[1], "latitude"] = "0"  # outside, and swapped too
+    path = tmp_path / "swapped.csv"
+    frame.to_csv(path, index=False)
+    plan = prepare(path, store=store, today=TODAY)
+    assert plan.accepted == 2
+    reasons = {(p.row, p.column): p.reason for p in plan.problems}
+    assert reasons[(2, "latitude")].endswith(
+        "and inside it with latitude and longitude swapped: are the two columns swapped?"
+    )
+    assert "swapped" not in reasons[(3, "latitude")]
+    assert "les deux colonnes sont-elles inversées" in plan.problems[0].text("fr")

@@ -173,9 +173,9 @@ def _store_with_data(store: Store) -> tuple:
 
 BAD_FILES = {
     "empty": (b"", "empty"),
-    "semicolon": (
-        b"event_id_cnty;event_date;event_type\nMLI1;2020-01-01;Battles\n",
-        "separated by semicolons",
+    "bars": (
+        b"event_id_cnty|event_date|event_type\nMLI1|2020-01-01|Battles\n",
+        "separated by vertical bars",
     ),
     "latin1": (
         (
@@ -305,13 +305,13 @@ def test_every_problem_has_its_reason_in_both_languages(name, tmp_path, monkeypa
 
 def test_a_file_error_is_written_in_each_language(tmp_path):
     path = tmp_path / "données.csv"
-    path.write_text("event_id_cnty;event_date;event_type\nX1;2020-01-01;Battles\n")
+    path.write_text("event_id_cnty|event_date|event_type\nX1|2020-01-01|Battles\n")
     with pytest.raises(ImportFileError) as err:
         prepare(path)
-    assert str(err.value).startswith("The columns are separated by semicolons, not commas.")
+    assert str(err.value).startswith("The columns are separated by vertical bars, not commas.")
     assert err.value.where == "données.csv, line 1 (header)"
     what, where, fix = err.value.texts("fr")
-    assert what == "Les colonnes sont séparées par des points-virgules, pas par des virgules"
+    assert what == "Les colonnes sont séparées par des barres verticales, pas par des virgules"
     assert where == "données.csv, ligne 1 (en-tête)"
     assert fix.startswith("exportez de nouveau en CSV séparé par des virgules")
     assert err.value.texts("en") == (err.value.what, err.value.where, err.value.fix)

@@ -45,6 +45,7 @@ from geo.io.importers.mapping import (
     DateOrderNeeded,
     MapOptions,
     canonical_columns,
+    decimal_points,
 )
 from geo.io.importers.seen import SeenIds
 from geo.io.memory import return_large_blocks_promptly
@@ -143,6 +144,13 @@ class FileInfo:
     def header_line(self) -> int:
         return self.skip_lines + 1
 
+    @property
+    def decimal_comma(self) -> bool:
+        """Whether numbers may be written with a decimal comma (``14,35``): in a
+        semicolon-separated file, what a spreadsheet set to a decimal-comma locale (French)
+        writes."""
+        return self.kind == "csv" and self.delimiter == ";"
+
 
 @dataclass(frozen=True)
 class Chunk:
@@ -184,6 +192,8 @@ class ImportPlan:
     # The store's state (generation, token) this plan was compared with: commit refuses to
     # store it into another one (StoreChangedError). None: not bound to a state.
     checked: StoreState | None = None
+    # Numbers read with a decimal comma ("14,35"): a semicolon-separated file.
+    decimal_comma: bool = False
 
     @property
     def skipped_rows(self) -> int:
@@ -312,8 +322,15 @@ def inspect_file(
     text = head[enc.bom :].decode(enc.codec, errors="replace")
     if len(head) == HEAD_BYTES:
         text = text[:-4]  # a character may be cut at the end of the block
-    if "\x00" in text or sum(c < "\t" or "\r" < c < " " for c in text[:4096]) > 10:
+    nuls = text.count("\x00")
+    others = sum(c < "\t" or "\r" < c < " " for c in text[:4096]) - text.count("\x00", 0, 4096)
+    if others > 10 or nuls > 10 or (nuls and others):
         raise ImportFileError(Message.of("err_binary"), name, Message.of("fix_binary"))
+    if nuls:  # clean text but for a stray NUL or two: say where
+        line = text.count(enc.newline, 0, text.index("\x00")) + 1
+        raise ImportFileError(
+            Message.of("err_nul_byte"), _where(name, line), Message.of("fix_nul_byte")
+        )
     bad = text.find("\ufffd") if enc.codec.startswith("utf-8") else -1
     if bad >= 0 and "\ufffd".encode() not in head:
         raise ImportFileError(
@@ -329,11 +346,15 @@ def inspect_file(
         raise ImportFileError(
             Message.of("err_no_header"), _where(name, skip + 1), Message.of("fix_no_header")
         )
+    if skip == len(lines) - 1 and len(head) == HEAD_BYTES:
+        # The header runs on past the first block (thousands of columns): read it whole,
+        # never a cut header (every row would then have "too many cells").
+        lines[skip] = _header_line(path, enc, skip + 1, name)
     candidates = reading.header_candidates(lines[skip].rstrip("\r"))
     delimiter, header = next(
         ((sep, cells) for sep, cells in candidates if detect_format(cells)), candidates[0]
     )
-    if delimiter not in (",", "\t"):
+    if delimiter not in (",", "\t", ";"):
         if detect_format(header) or len(header) > 2:
             raise ImportFileError(
                 Message.of(
@@ -351,6 +372,20 @@ def inspect_file(
     return FileInfo(
         "csv", columns, skip, enc.codec, delimiter=delimiter, bom=enc.bom, newline=enc.newline
     )
+
+
+def _header_line(path: Path, enc: reading.TextEncoding, line: int, name: str) -> str:
+    """Physical line ``line`` of the file, whole (bounded by :data:`reading.MAX_LINE_CHARS`:
+    :class:`ImportFileError` naming the line beyond it)."""
+    try:
+        for number, text in enumerate(reading.physical_lines(path, enc), start=1):
+            if number == line:
+                return text.rstrip("\r\n")
+    except reading.ReadError as err:
+        raise ImportFileError(err.what, _where(name, err.line), err.fix) from err
+    except OSError as err:
+        raise _unreadable(name, err) from err
+    return ""
 
 
 def _unreadable(name: str, err: OSError) -> ImportFileError:
@@ -497,11 +532,8 @@ def _chunks(
         return chunk
 
     if info.kind == "xlsx":
-        source: Iterator = (
-            (n, cells)
-            for n, cells in workbook.sheet_rows(
-                path, workbook.SheetHeader(info.sheet, info.header_line, info.columns)
-            )
+        source: Iterator = workbook.sheet_rows(
+            path, workbook.SheetHeader(info.sheet, info.header_line, info.columns)
         )
     else:
         enc = reading.TextEncoding(info.encoding, info.bom, info.newline)
@@ -641,7 +673,7 @@ def prepare(
                     file_name,
                     today,
                     chunk_rows,
-                    MapOptions(date_order),
+                    MapOptions(date_order, decimal_comma=info.decimal_comma),
                     size,
                     progress,
                 )
@@ -700,6 +732,7 @@ def prepare(
         date_order=(date_order or "") if order_source else "",
         date_order_source=order_source,
         checked=checked,
+        decimal_comma=info.decimal_comma,
     )
 
 
@@ -833,7 +866,10 @@ def _validate_chunk(
     raw = chunk.frame.reset_index(drop=True)
     line_of = chunk.lines
     # Mapping and validation number rows by position (0-based here); turned into lines below.
-    mapped = MAPPERS[fmt](raw, file_name, 0, options or MapOptions())
+    options = options or MapOptions()
+    # (decimal commas read in a copy: the rejected rows keep the file's own text)
+    cells = decimal_points(raw, fmt) if options.decimal_comma else raw
+    mapped = MAPPERS[fmt](cells, file_name, 0, options)
     skipped = mapped.skipped.to_numpy(dtype=object)
     skipped_pos = np.flatnonzero(skipped != "")
     frame = mapped.frame
@@ -914,7 +950,7 @@ def _validate_chunk(
         rejected = pd.concat([rejected, broken], ignore_index=True).fillna("")
         rejected = rejected.sort_values("row", kind="stable", ignore_index=True)
         problems.extend(
-            RowProblem.of(file_name, m.first_line, "", m.message) for m in chunk.malformed
+            RowProblem.of(file_name, m.first_line, m.column, m.message) for m in chunk.malformed
         )
     return valid, problems, rejected, Counter(skipped[skipped_pos].tolist())
 

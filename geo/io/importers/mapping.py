@@ -155,6 +155,11 @@ APP_REQUIRED = (
     "verified",
 )
 
+# The columns holding fractions, where a decimal comma is read as a point: the coordinates
+# (every other number column holds whole numbers, which a spreadsheet writes without one).
+DECIMAL_COLUMNS: tuple[str, ...] = ("latitude", "longitude")
+_DECIMAL_COMMA = r"^(\s*[+-]?\d+),(\d+\s*)$"
+
 _FORMULA = re.compile(r"^'(?=[=+\-@\t\r])")
 
 
@@ -165,6 +170,9 @@ class MapOptions:
     before mapping, see :mod:`geo.io.importers.dates`)."""
 
     date_order: str | None = None
+    # Numbers with a decimal comma (``14,35``) in the number columns (a semicolon-separated
+    # file, as a spreadsheet in a French locale saves it): :func:`decimal_points`.
+    decimal_comma: bool = False
 
 
 class DateOrderNeeded(Exception):  # noqa: N818 - a signal, not an error
@@ -183,6 +191,18 @@ def canonical_columns(fmt: str | None, columns: list[str] | tuple[str, ...]) -> 
     aliases = COLUMN_ALIASES.get(fmt or "", {})
     present = set(cols)
     return [aliases[c] if c in aliases and aliases[c] not in present else c for c in cols]
+
+
+def decimal_points(raw: pd.DataFrame, fmt: str) -> pd.DataFrame:
+    """A copy of ``raw`` whose coordinate columns (:data:`DECIMAL_COLUMNS`) have a decimal
+    point where the cell has one decimal comma between digits (``14,35`` -> ``14.35``);
+    nothing else changes (``1,2,3``, ``4,7`` fatalities and text stay as they are, and are
+    rejected as before, quoted as the file writes them)."""
+    out = raw.copy()
+    for col in DECIMAL_COLUMNS:
+        if col in out.columns:
+            out[col] = out[col].astype(str).str.replace(_DECIMAL_COMMA, r"\1.\2", regex=True)
+    return out
 
 
 @dataclass

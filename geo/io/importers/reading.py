@@ -88,6 +88,7 @@ class Malformed:
     first_line: int
     last_line: int
     message: Message
+    column: str = ""  # the column at fault, when one is (else the whole row is)
 
     @property
     def reason(self) -> str:

@@ -29,6 +29,7 @@ from datetime import date, datetime, time
 from pathlib import Path
 from typing import TypeVar
 
+from geo.io.importers.reading import Malformed
 from geo.model.messages import Message
 
 MAX_UNCOMPRESSED = 1024**3  # all parts together
@@ -43,6 +44,8 @@ _XML_SUFFIXES = (".xml", ".rels", ".vml")
 _DIMENSION = re.compile(rb"<(?:\w+:)?dimension\s+ref=\"([A-Z]+)?(\d+)?(?::([A-Z]+)(\d+))?\"")
 _ROOT = re.compile(r"<[A-Za-z_]")
 _DTD = re.compile(r"<!(DOCTYPE|ENTITY)", re.IGNORECASE)
+_FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[\s>/]")  # a cell's formula: <f>, <x:f ...>
+_SCAN_BYTES = 1024 * 1024
 
 
 class WorkbookError(ValueError):
@@ -176,10 +179,10 @@ def cell_text(value: object) -> str:
     return str(value)
 
 
-def _open(path: Path):
+def _open(path: Path, data_only: bool = True):
     import openpyxl
 
-    return openpyxl.load_workbook(path, read_only=True, data_only=True)
+    return openpyxl.load_workbook(path, read_only=True, data_only=data_only)
 
 
 _T = TypeVar("_T")
@@ -230,16 +233,47 @@ def sheet_header(path: Path, matches: Callable[[tuple[str, ...]], bool]) -> Shee
     return _guard(find)
 
 
-def sheet_rows(path: Path, header: SheetHeader) -> Iterator[tuple[int, list[str]]]:
+def has_formulas(path: Path) -> bool:
+    """Whether a worksheet of the workbook holds a formula (streamed through, within the
+    bounds :func:`check_workbook` checked)."""
+    with zipfile.ZipFile(path) as zf:
+        for member in zf.infolist():
+            if not member.filename.startswith("xl/worksheets/"):
+                continue
+            with zf.open(member) as fh:
+                tail = b""
+                while block := fh.read(_SCAN_BYTES):
+                    if _FORMULA_TAG.search(tail + block):
+                        return True
+                    tail = block[-16:]
+    return False
+
+
+def _is_formula(value: object) -> bool:
+    return (isinstance(value, str) and value.startswith("=")) or hasattr(value, "text")
+
+
+def sheet_rows(path: Path, header: SheetHeader) -> Iterator[tuple[int, list[str]] | Malformed]:
     """(sheet row number, cells as text) for every non-empty row below the header, counted
-    against the bounds as they come (the declared dimension may be wrong)."""
+    against the bounds as they come (the declared dimension may be wrong).
+
+    A cell holds the value its formula last computed (what Excel and LibreOffice save and
+    show); a formula without one (a workbook written by a program that computes nothing)
+    would read as a blank cell: its row is a :class:`Malformed` one instead, naming the
+    columns, never a row with blanks where the file has formulas."""
     wb = _guard(lambda: _open(path))
+    formulas = _guard(lambda: _open(path, data_only=False)) if has_formulas(path) else None
     width = len(header.columns)
     try:
         ws = wb[header.sheet]
         # A wrong <dimension> would make openpyxl stop early and drop rows silently.
         ws.reset_dimensions()
         rows = ws.iter_rows(min_row=header.row + 1, max_col=width, values_only=True)
+        texts = None
+        if formulas is not None:
+            wf = formulas[header.sheet]
+            wf.reset_dimensions()
+            texts = wf.iter_rows(min_row=header.row + 1, max_col=width, values_only=True)
         number = header.row
         while True:
             row = _guard(lambda: next(rows, None))
@@ -247,8 +281,29 @@ def sheet_rows(path: Path, header: SheetHeader) -> Iterator[tuple[int, list[str]
                 return
             number += 1
             check_bounds(number, width, header.sheet)
+            written = _guard(lambda: next(texts, ())) if texts is not None else ()
+            unset = [
+                (header.columns[i].strip().lower(), str(f))
+                for i, (v, f) in enumerate(zip(row, written, strict=False))
+                if v is None and _is_formula(f)
+            ]
+            if unset:
+                yield Malformed(
+                    number,
+                    number,
+                    Message.of(
+                        "pr_formula_no_value",
+                        count=len(unset),
+                        columns=", ".join(c for c, _ in unset),
+                        formula=repr(unset[0][1][:60]),
+                    ),
+                    column=unset[0][0],
+                )
+                continue
             cells = [cell_text(v) for v in row]
             if any(c.strip() for c in cells):
                 yield number, cells + [""] * (width - len(cells))
     finally:
         wb.close()
+        if formulas is not None:
+            formulas.close()
