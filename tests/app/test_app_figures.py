@@ -177,6 +177,7 @@ def test_map_image_keeps_to_the_time_slider_period_read_with_the_view(deferred):
     from datetime import date
 
     at = AppTest.from_file(DASHBOARD, default_timeout=120)
+    at.session_state[EXPORTS_OPEN.name] = True
     at.run()
     at.session_state["_fig_view"] = (
         (13.5, 0.5, 7),
@@ -194,6 +195,7 @@ def test_map_image_keeps_to_the_time_slider_period_read_with_the_view(deferred):
 def test_map_image_says_it_draws_events_where_the_map_shows_density(deferred):
     at = AppTest.from_file(DASHBOARD, default_timeout=120)
     at.query_params["density"] = "1"
+    at.session_state[EXPORTS_OPEN.name] = True
     at.run()
     assert not at.exception
     svg = _check_svg(deferred["sahel-atlas-map.svg"]())
