@@ -28,6 +28,5 @@ with charter_tab:
 with selection_tab:
     map_page.selection_panel(data, choices, shown)
 
-with st.sidebar.expander(data.t("export_heading")):  # last: built after the map
-    map_page.export_buttons(data, choices, shown)
+map_page.export_expander(data, choices, shown)  # last in the sidebar: built after the map
 map_page.remember(choices, shown)

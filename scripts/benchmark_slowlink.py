@@ -23,6 +23,11 @@ Medians and spreads of ``--repeats`` runs. nginx comes from Debian (``make nginx
 
     python -m scripts.benchmark_slowlink [--repeats 3] [--kbit 400] [--rtt-ms 400]
         [--setups plain proxy proxy-h2] [--out artifacts/benchmark_slowlink.json]
+        [--requests artifacts/slowlink_requests.json]
+
+With ``--requests``, each visit's HTTP requests (URL, resource type, bytes on the wire, when
+it started and ended, from DevTools' Network events) are written there as JSON, and the first
+run's first visit of each setup is printed.
 """
 
 from __future__ import annotations
@@ -247,29 +252,68 @@ def nginx(
 
 class Traffic:
     """Bytes a page receives over HTTP (on the wire; fonts among them) and over its
-    websockets (the frames' payloads as DevTools reports them: after decompression)."""
+    websockets (the frames' payloads as DevTools reports them: after decompression), and
+    each request (:meth:`requests`: what ``--requests`` writes)."""
 
     def __init__(self, cdp: Any) -> None:
         self.http = 0
         self.fonts = 0
         self.ws = 0
         self._font_ids: set[str] = set()
+        self._requests: dict[str, dict] = {}
+        self._t0: float | None = None
+        cdp.on("Network.requestWillBeSent", self._sent)
         cdp.on("Network.responseReceived", self._response)
         cdp.on("Network.loadingFinished", self._http)
+        cdp.on("Network.loadingFailed", self._failed)
         cdp.on("Network.webSocketFrameReceived", self._ws)
+
+    def _since(self, timestamp: float) -> float:
+        """Seconds since the first request (DevTools' monotonic ``timestamp``)."""
+        if self._t0 is None:
+            self._t0 = timestamp
+        return round(timestamp - self._t0, 3)
+
+    def _sent(self, event: dict) -> None:
+        start = self._since(float(event["timestamp"]))
+        self._requests.setdefault(
+            event["requestId"],
+            {"url": event["request"]["url"], "type": event.get("type", ""), "start_s": start},
+        )
 
     def _response(self, event: dict) -> None:
         if event.get("type") == "Font":
             self._font_ids.add(event["requestId"])
+        row = self._requests.get(event["requestId"])
+        if row is not None:
+            response = event.get("response", {})
+            row["status"] = response.get("status")
+            row["cached"] = bool(response.get("fromDiskCache") or response.get("fromPrefetchCache"))
+            row["protocol"] = response.get("protocol", "")
 
     def _http(self, event: dict) -> None:
         size = int(event.get("encodedDataLength", 0))
         self.http += size
         if event.get("requestId") in self._font_ids:
             self.fonts += size
+        row = self._requests.get(event["requestId"])
+        if row is not None:
+            row["bytes"] = size
+            row["end_s"] = self._since(float(event["timestamp"]))
+
+    def _failed(self, event: dict) -> None:
+        row = self._requests.get(event["requestId"])
+        if row is not None:
+            row["failed"] = event.get("errorText", "")
+            row["end_s"] = self._since(float(event["timestamp"]))
 
     def _ws(self, event: dict) -> None:
         self.ws += len(event.get("response", {}).get("payloadData", ""))
+
+    def requests(self) -> list[dict]:
+        """Each HTTP request of the visit, in the order they were sent: URL, resource type,
+        bytes on the wire, when it started and ended (seconds since the first)."""
+        return sorted(self._requests.values(), key=lambda row: row["start_s"])
 
 
 def emulate(page: Any, kbit: float, rtt_ms: float) -> Traffic:
@@ -287,7 +331,15 @@ def emulate(page: Any, kbit: float, rtt_ms: float) -> Traffic:
     return Traffic(cdp)
 
 
-def visit(context: Any, url: str, kbit: float, rtt_ms: float, timeout_s: float) -> dict:
+def visit(
+    context: Any,
+    url: str,
+    kbit: float,
+    rtt_ms: float,
+    timeout_s: float,
+    requests: list[dict] | None = None,
+) -> dict:
+    """One visit's figures; with ``requests``, its HTTP requests are appended to it."""
     page = context.new_page()
     traffic = emulate(page, kbit, rtt_ms)
     start = time.perf_counter()
@@ -301,6 +353,8 @@ def visit(context: Any, url: str, kbit: float, rtt_ms: float, timeout_s: float) 
         "font_kb": round(traffic.fonts / 1000, 1),
         "ws_kb": round(traffic.ws / 1000, 1),
     }
+    if requests is not None:
+        requests.extend(traffic.requests())
     page.close()
     return out
 
@@ -313,7 +367,10 @@ def run_setup(
     rtt_ms: float,
     timeout_s: float,
     signed_in: bool = False,
+    requests: list[dict] | None = None,
 ) -> list[dict]:
+    """``repeats`` first and later visits; with ``requests``, each visit's requests are
+    appended to it (``{"run", "visit", "requests"}``)."""
     runs = []
     for i in range(repeats):
         # Signed in by a header sent with every request, as a browser does once it has the
@@ -325,8 +382,13 @@ def run_setup(
             extra_http_headers=headers,
         )
         try:
-            first = visit(context, url, kbit, rtt_ms, timeout_s)
-            later = visit(context, url, kbit, rtt_ms, timeout_s)
+            visits = {}
+            for name in ("first", "later"):
+                listed: list[dict] | None = None if requests is None else []
+                visits[name] = visit(context, url, kbit, rtt_ms, timeout_s, listed)
+                if requests is not None:
+                    requests.append({"run": i + 1, "visit": name, "requests": listed})
+            first, later = visits["first"], visits["later"]
         finally:
             context.close()
         row = {f"first_{k}": v for k, v in first.items()} | {
@@ -335,6 +397,19 @@ def run_setup(
         log(f"    run {i + 1}: {row}")
         runs.append(row)
     return runs
+
+
+def request_table(requests: list[dict], width: int = 70) -> str:
+    """``requests`` (:meth:`Traffic.requests`) as lines: start and end (s), kB on the wire,
+    type and the URL's path (its last ``width`` characters)."""
+    lines = ["start_s   end_s     kB  type        path"]
+    for row in requests:
+        path = row["url"].split("://", 1)[-1].split("/", 1)[-1]
+        path = "/" + path if len(path) < width else "…" + path[-width:]
+        end = f"{row['end_s']:7.2f}" if "end_s" in row else "      -"
+        kb = row.get("bytes", 0) / 1000
+        lines.append(f"{row['start_s']:7.2f} {end} {kb:6.1f}  {row['type'][:10]:10}  {path}")
+    return "\n".join(lines)
 
 
 def summary(runs: list[dict]) -> dict:
@@ -358,6 +433,11 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--timeout", type=float, default=300.0, help="seconds per visit")
     parser.add_argument("--out", type=Path, default=ARTIFACTS / "benchmark_slowlink.json")
+    parser.add_argument(
+        "--requests",
+        type=Path,
+        help="write each visit's HTTP requests (URL, type, bytes, start and end) as JSON here",
+    )
     args = parser.parse_args(argv)
     if PROXIED.keys() & set(args.setups) and not Path(NGINX).exists():
         parser.error(f"{NGINX} not found: `make nginx` installs it from Debian")
@@ -373,6 +453,7 @@ def main(argv: list[str] | None = None) -> int:
     }
     data_dir = work / "data"  # an empty store: the curated events
     data_dir.mkdir()
+    listed: dict[str, list[dict]] = {}
     try:
         with sync_playwright() as pw:
             for setup in args.setups:
@@ -403,6 +484,7 @@ def main(argv: list[str] | None = None) -> int:
                         args.rtt_ms,
                         args.timeout,
                         signed_in=proxied,
+                        requests=listed.setdefault(setup, []) if args.requests else None,
                     )
                 results["setups"][setup] = {"runs": runs, "summary": summary(runs)}
     finally:
@@ -410,6 +492,9 @@ def main(argv: list[str] | None = None) -> int:
         results["loadavg_end"] = os.getloadavg()
         args.out.parent.mkdir(parents=True, exist_ok=True)
         args.out.write_text(json.dumps(results, indent=2), encoding="utf-8")
+        if args.requests:
+            args.requests.parent.mkdir(parents=True, exist_ok=True)
+            args.requests.write_text(json.dumps(listed, indent=1), encoding="utf-8")
     print(
         "| setup | first visit (s) | later visit (s) | first HTTP (fonts) / ws KB "
         "| later HTTP / ws KB |"
@@ -428,6 +513,12 @@ def main(argv: list[str] | None = None) -> int:
             f"{s['later_http_kb']['median']} / {s['later_ws_kb']['median']} |"
         )
     print(f"raw figures: {args.out}")
+    if args.requests:
+        for setup, visits in listed.items():
+            if visits:
+                print(f"\n{setup}, run 1, first visit:")
+                print(request_table(visits[0]["requests"]))
+        print(f"requests: {args.requests}")
     return 0
 
 

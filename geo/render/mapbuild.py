@@ -11,9 +11,10 @@ from __future__ import annotations
 import html
 import json
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from types import SimpleNamespace
+from typing import Any
 
 import folium
 import geopandas as gpd
@@ -192,24 +193,111 @@ def labelled_geojson(layers: BaseLayers, lang: str) -> dict[str, dict]:
     }
 
 
+PACK_SCALE = 1000
+"""The served boundaries' coordinates in thousandths of a degree (about 110 m): a tenth of
+the tolerance they were simplified with (scripts/build_boundaries.py, 0.01 degree), under
+a pixel up to zoom 10 and about 1.5 pixels at the map's highest zoom (12)."""
+
+PACKED = "packed"
+"""The key of a packed boundary file's scale (:func:`packed_boundaries`)."""
+
+
+def packed_ring(ring: Sequence[Sequence[float]], scale: int = PACK_SCALE) -> list[int]:
+    """A ring as whole multiples of ``1 / scale`` degree, each point the difference from the
+    one before (the first from 0), flat: ``[dx0, dy0, dx1, dy1, ...]``; a point equal to
+    the one before it is left out. Each point is rounded on its own, so a point two
+    features share stays one point: their shared border stays shared."""
+    out: list[int] = []
+    last_x = last_y = 0
+    for point in ring:
+        x, y = round(point[0] * scale), round(point[1] * scale)
+        if out and x == last_x and y == last_y:
+            continue
+        out += [x - last_x, y - last_y]
+        last_x, last_y = x, y
+    return out
+
+
+def unpacked_ring(packed: Sequence[int], scale: int = PACK_SCALE) -> list[tuple[float, float]]:
+    """:func:`packed_ring`'s points again (in degrees, as the browser's loader reads them)."""
+    x = y = 0
+    points = []
+    for i in range(0, len(packed), 2):
+        x, y = x + packed[i], y + packed[i + 1]
+        points.append((x / scale, y / scale))
+    return points
+
+
+def _packed_geometry(geometry: dict, scale: int) -> dict:
+    kind, coordinates = geometry["type"], geometry["coordinates"]
+    if kind == "Polygon":
+        return {"type": kind, "coordinates": [packed_ring(r, scale) for r in coordinates]}
+    if kind == "MultiPolygon":
+        return {
+            "type": kind,
+            "coordinates": [[packed_ring(r, scale) for r in part] for part in coordinates],
+        }
+    raise ValueError(f"a boundary is a polygon, not a {kind}")
+
+
+def packed_boundaries(geojson: Mapping[str, dict], scale: int = PACK_SCALE) -> dict[str, Any]:
+    """The boundary file the app serves (:class:`BoundaryFile`): ``geojson``'s layers
+    (:func:`labelled_geojson`) with each ring packed (:func:`packed_ring`) and without the
+    bounding boxes nothing reads; its other parts (the town labels) as they are. Over a
+    slow link it is 64 % of the GeoJSON's size once compressed."""
+    out: dict[str, Any] = {PACKED: scale}
+    for part, value in geojson.items():
+        if not (isinstance(value, dict) and value.get("type") == "FeatureCollection"):
+            out[part] = value
+            continue
+        out[part] = {
+            "type": "FeatureCollection",
+            "features": [
+                {
+                    **{k: v for k, v in feature.items() if k in ("type", "id", "properties")},
+                    "geometry": _packed_geometry(feature["geometry"], scale),
+                }
+                for feature in value["features"]
+            ],
+        }
+    return out
+
+
 class BoundaryFile(MacroElement):
     """Defines ``atlasBoundary(url, part)`` in the map's script: the layer ``part`` of the
     boundary file at ``url`` (every layer of the base map in one JSON object), downloaded
     once with a synchronous request, so the features exist before streamlit-folium binds
     its click listener to the map's layers. One request for every layer, and no jQuery
-    (folium's ``embed=False`` form needs it for ``$.ajax``)."""
+    (folium's ``embed=False`` form needs it for ``$.ajax``). A packed file
+    (:func:`packed_boundaries`) has its rings unpacked as :func:`unpacked_ring` does, once
+    per layer."""
 
     _template = Template(
         "{% macro script(this, kwargs) %}"
         "window.atlasBoundary = window.atlasBoundary || (function () {"
         " var files = {};"
+        " function ring(d, s) { var out = [], x = 0, y = 0;"
+        "  for (var i = 0; i < d.length; i += 2) { x += d[i]; y += d[i + 1];"
+        "   out.push([x / s, y / s]); }"
+        "  return out; }"
+        " function unpack(layer, s) {"
+        "  layer.features.forEach(function (f) { var g = f.geometry;"
+        "   g.coordinates = g.type === 'Polygon'"
+        "    ? g.coordinates.map(function (r) { return ring(r, s); })"
+        "    : g.coordinates.map(function (p) {"
+        "       return p.map(function (r) { return ring(r, s); }); }); });"
+        "  layer.unpacked = true; return layer; }"
         " return function (url, part) {"
         "  if (!(url in files)) {"
         "   var request = new XMLHttpRequest(); request.open('GET', url, false);"
         "   request.send(null);"
         "   files[url] = request.status === 200 ? JSON.parse(request.responseText) : {};"
         "  }"
-        "  return files[url][part] || {type: 'FeatureCollection', features: []};"
+        "  var file = files[url], layer = file[part];"
+        "  if (!layer) { return {type: 'FeatureCollection', features: []}; }"
+        f"  if (file.{PACKED} && layer.features && !layer.unpacked) {{"
+        f"   unpack(layer, file.{PACKED}); }}"
+        "  return layer;"
         " }; })();"
         "{% endmacro %}"
     )

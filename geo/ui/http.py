@@ -95,13 +95,31 @@ def _local_faces() -> str:
 
 LOCAL_FACES = _local_faces()
 
+EMOJI_FONTS = ("Apple Color Emoji", "Segoe UI Emoji", "Noto Color Emoji")
+"""The colour emoji fonts of macOS and iOS, Windows, Android and most Linux desktops."""
+EMOJI_ICONS = ('[data-testid="stIconEmoji"]', '[data-testid="stAlertDynamicIcon"]')
+"""Streamlit's emoji icons (an element's ``icon="⚠️"``; an alert names its own)."""
+
+
+def _emoji_icon_rule() -> str:
+    families = ",".join(f'"{name}"' for name in EMOJI_FONTS)
+    return f"{','.join(EMOJI_ICONS)}{{font-family:{families},system-ui,sans-serif}}"
+
+
+EMOJI_ICON_RULE = _emoji_icon_rule()
+"""Emoji icons in the system's emoji fonts, and never in "Source Sans": Streamlit ends every
+theme font's stack with it, and a character that no local font draws (an emoji, where no
+colour emoji font is installed) sends the browser down the stack to Streamlit's own face,
+which it then downloads (170 kB: the Analysis page's "⚠️" warning did)."""
+
 
 def system_fonts_page(html: bytes) -> bytes:
     """``html`` without ``<link rel="preload" as="font">`` tags, with :data:`LOCAL_FACES`
-    as the head's last style."""
+    and :data:`EMOJI_ICON_RULE` as the head's last style."""
     html = _FONT_PRELOAD.sub(b"", html)
     # (the faces are this module's own constant CSS, not data: kept as they are)
-    style = (render("system_fonts.html.j2", faces=Markup(LOCAL_FACES)) + "\n").encode()
+    faces = Markup(LOCAL_FACES + EMOJI_ICON_RULE)
+    style = (render("system_fonts.html.j2", faces=faces) + "\n").encode()
     head_end = html.find(b"</head>")
     if head_end < 0:
         return html

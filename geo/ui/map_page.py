@@ -579,6 +579,19 @@ def _region_events(
 # --- exports (last in the sidebar; built after the map so they never delay it) --------------
 
 
+def export_expander(data: MapData, choices: Choices, shown: Shown) -> None:
+    """The sidebar's expander of downloads, its content drawn only while it is open (its
+    opening reruns the page): closed, a first visit downloads none of the code of its
+    elements (the view reader's component and its Arrow modules, the download buttons:
+    about 45 kB, scripts/benchmark_slowlink.py) and the page's run sends none of them."""
+    expander = st.sidebar.expander(
+        data.t("export_heading"), key=state.EXPORTS_OPEN.name, on_change="rerun"
+    )
+    if expander.open:
+        with expander:
+            export_buttons(data, choices, shown)
+
+
 def export_buttons(data: MapData, choices: Choices, shown: Shown) -> None:
     """The downloads of the filtered events and of the map (call inside their expander)."""
     t, lang, events, layers = data.t, data.lang, data.events, data.layers

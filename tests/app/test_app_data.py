@@ -18,6 +18,7 @@ from geo.i18n.catalogue import format_day, format_timestamp
 from geo.io.importers import commit, prepare
 from geo.io.store import Store, open_store
 from geo.ui.data import disk_name, uploader_chrome_css
+from geo.ui.state import EXPORTS_OPEN
 
 ROOT = Path(__file__).resolve().parents[2]
 FIX = ROOT / "tests" / "fixtures"
@@ -341,7 +342,9 @@ def test_map_shows_imported_datasets_as_layers(any_store):
     at.checkbox(key="ev_ds_acled").uncheck().run()
     without_acled = next(c.value for c in at.caption if "events shown" in c.value)
     assert with_imports != without_acled
-    # Export attribution of the view names ACLED, its access date and the filters.
+    # Export attribution of the view names ACLED, its access date and the filters (in the
+    # exports' expander, drawn once opened).
+    at.session_state[EXPORTS_OPEN.name] = True
     at.checkbox(key="ev_ds_acled").check().run()
     captions = " ".join(c.value for c in at.caption)
     assert "ACLED" in captions and "Filters applied" in captions and "UCDP" in captions

@@ -13,6 +13,7 @@ from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.testing.v1 import AppTest
 
 from geo.i18n.catalogue import translate
+from geo.ui.state import EXPORTS_OPEN
 
 ROOT = Path(__file__).resolve().parents[2]
 DASHBOARD = str(ROOT / "dashboard.py")
@@ -55,6 +56,7 @@ def _check_svg(data: bytes, *texts: str) -> str:
 def test_map_page_downloads_the_map_as_png_and_svg(deferred, lang, title):
     at = AppTest.from_file(DASHBOARD, default_timeout=120)
     at.query_params["lang"] = lang
+    at.session_state[EXPORTS_OPEN.name] = True  # the exports' expander, opened
     at.run()
     assert not at.exception
     labels = [b.proto.label for b in at.get("download_button")]
@@ -62,6 +64,29 @@ def test_map_page_downloads_the_map_as_png_and_svg(deferred, lang, title):
     _check_png(deferred["sahel-atlas-map.png"]())
     svg = _check_svg(deferred["sahel-atlas-map.svg"](), title, "Natural Earth")
     assert "Filt" in svg  # the filters line ("Filters applied" / "Filtres appliqués")
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_map_page_draws_its_exports_only_when_their_expander_is_open(lang):
+    """Closed, the exports' expander holds nothing (a first visit then downloads none of
+    its elements' code: the download buttons, the view reader's component); opened, every
+    download and the view reader are there."""
+    at = AppTest.from_file(DASHBOARD, default_timeout=120)
+    at.query_params["lang"] = lang
+    at.run()
+    assert not at.exception
+    heading = translate("export_heading", lang)
+    (closed,) = [e for e in at.sidebar.expander if e.label == heading]
+    assert len(closed.children) == 0
+    assert not at.get("download_button") and not at.get("bidi_component")
+    at.session_state[EXPORTS_OPEN.name] = True
+    at.run()
+    assert not at.exception
+    (opened,) = [e for e in at.sidebar.expander if e.label == heading]
+    files = [b.proto.label for b in opened.get("download_button")]
+    assert len(files) == 6  # CSV, CSV for Excel, GeoJSON, HTML map, PNG, SVG
+    assert translate("export_csv", lang) in files and translate("fig_download_svg", lang) in files
+    assert len(at.get("bidi_component")) == 1  # the reader of the map's current view
 
 
 @pytest.mark.parametrize("lang", ["en", "fr"])
@@ -152,6 +177,7 @@ def test_map_image_keeps_to_the_time_slider_period_read_with_the_view(deferred):
     from datetime import date
 
     at = AppTest.from_file(DASHBOARD, default_timeout=120)
+    at.session_state[EXPORTS_OPEN.name] = True
     at.run()
     at.session_state["_fig_view"] = (
         (13.5, 0.5, 7),
@@ -169,6 +195,7 @@ def test_map_image_keeps_to_the_time_slider_period_read_with_the_view(deferred):
 def test_map_image_says_it_draws_events_where_the_map_shows_density(deferred):
     at = AppTest.from_file(DASHBOARD, default_timeout=120)
     at.query_params["density"] = "1"
+    at.session_state[EXPORTS_OPEN.name] = True
     at.run()
     assert not at.exception
     svg = _check_svg(deferred["sahel-atlas-map.svg"]())

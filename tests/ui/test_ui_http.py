@@ -14,7 +14,7 @@ from typing import Any
 
 import streamlit
 
-from geo.ui.http import LOCAL_FACES, SystemFonts, system_fonts_page
+from geo.ui.http import EMOJI_ICON_RULE, LOCAL_FACES, SystemFonts, system_fonts_page
 
 INDEX = Path(streamlit.__file__).parent / "static" / "index.html"
 
@@ -43,6 +43,25 @@ def test_both_styles_of_streamlits_fonts_are_declared_local_with_streamlits_desc
         for face in faces:
             assert "url(" not in face  # nothing to download
             assert 'local("DejaVu' in face and 'local("Liberation' in face  # Debian's
+
+
+def test_emoji_icons_are_drawn_in_emoji_fonts_never_in_streamlits_source_sans():
+    """Streamlit ends the theme's font stack with "Source Sans"; an emoji icon (the
+    Analysis page's "⚠️" warning) that no local font draws would send the browser down to
+    Streamlit's face and its 170 kB download. The rule names emoji fonts and the system's,
+    not Streamlit's families, and comes with the local faces."""
+    selectors, _, declaration = EMOJI_ICON_RULE.partition("{")
+    assert '[data-testid="stIconEmoji"]' in selectors
+    assert '[data-testid="stAlertDynamicIcon"]' in selectors
+    assert '"Noto Color Emoji"' in declaration and '"Segoe UI Emoji"' in declaration
+    assert "Source" not in declaration and declaration.endswith("sans-serif}")
+    page = system_fonts_page(INDEX.read_bytes()).decode()
+    style = page[
+        page.index("data-sahel-atlas-fonts") : page.index(
+            "</style>", page.index("data-sahel-atlas-fonts")
+        )
+    ]
+    assert EMOJI_ICON_RULE in style and LOCAL_FACES in style
 
 
 def serve(
