@@ -315,9 +315,11 @@ _STEPS: tuple[Step, ...] = (
 )
 """What every page needs first (the libraries, the events), then the default page's (the
 map's), then the others' (their chart libraries first)."""
-_LATER = frozenset({_analysis, _changes, _other_languages})
+_LATER = frozenset({_chart_libraries, _analysis, _changes, _other_languages})
 """Steps left until a first page has been served (see :func:`page_started`), unless the
-page a browser is opening needs them."""
+page a browser is opening needs them. A step that has begun runs to its end even if a page
+starts meanwhile: the chart libraries begun right after the map's block would then hold
+Python while the first map runs (their imports took 1 s beside a first map at 200k)."""
 _EVERY_PAGE = frozenset(PAGE_PATHS.values())
 _NEEDED_BY: dict[Callable[[], None], frozenset[str]] = {
     _libraries: _EVERY_PAGE,
