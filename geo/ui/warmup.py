@@ -220,9 +220,7 @@ def _libraries() -> None:
 
     catalog()  # every page's first string reads all the locale files
     registry()  # the sources' grades, read by the panels and the legend (0.2 s of YAML)
-    from geo.render import export_html, timeslider  # noqa: F401
-    from geo.render.figures import mapfigure, png, svg  # noqa: F401
-    from geo.ui import data, facts, figures, instore, mapdata, places  # noqa: F401
+    from geo.ui import data, facts, mapdata  # noqa: F401
 
 
 def _chart_libraries() -> None:
