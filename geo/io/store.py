@@ -1452,9 +1452,8 @@ class Store:
             "INSERT INTO meta VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value=excluded.value"
         )
         con.execute(upsert, ("state", uuid.uuid4().hex))
-        row = con.execute("SELECT value FROM meta WHERE key='changes'").fetchone()
         at = change.at or datetime.now(UTC).isoformat(timespec="seconds")
-        listed = [*_parse_changes(row[0] if row else ""), replace(change, at=at)]
+        listed = [*_listed_changes(con), replace(change, at=at)]
         con.execute(upsert, ("changes", _changes_json(listed[-CHANGES_KEPT:])))
 
     # --- repair -----------------------------------------------------------------------
@@ -1658,10 +1657,15 @@ def _changes_json(changes: Sequence[Change]) -> str:
     return json.dumps([[c.generation, c.kind, c.dataset, c.events, c.at] for c in changes])
 
 
+def _listed_changes(con: Connection) -> list[Change]:
+    """The latest changes the store lists (its meta table's ``changes``), oldest first."""
+    row = con.execute("SELECT value FROM meta WHERE key='changes'").fetchone()
+    return _parse_changes(row[0] if row else "")
+
+
 def _changes_since(con: Connection, after: int, until: int) -> tuple[Change, ...]:
     """The listed changes that led from generation ``after`` to ``until``, oldest first."""
-    row = con.execute("SELECT value FROM meta WHERE key='changes'").fetchone()
-    return tuple(c for c in _parse_changes(row[0] if row else "") if after < c.generation <= until)
+    return tuple(c for c in _listed_changes(con) if after < c.generation <= until)
 
 
 def _dataset_now(con: Connection, name: str) -> DatasetInfo | None:

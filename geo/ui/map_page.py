@@ -516,8 +516,7 @@ def selection_panel(data: MapData, choices: Choices, shown: Shown) -> None:
         clicked_with = state.get(state.CLICK_HITS)
         if clicked_with and clicked_with[0] == selection.id and clicked_with[1]:
             # The click hit several marks: every one of them is one action away.
-            hits = events["id"].isin(clicked_with[1]).to_numpy(dtype=bool)
-            others = rows_where(events, shown.rows & hits, mapview.MAP_COLUMNS)
+            others = _shown_where(events, shown, events["id"].isin(clicked_with[1]))
             st.markdown(f"**{t('panel_hits', count=len(others))}**")
             event_chooser(others.sort_values("date", kind="stable"), state.HIT_EVENTS, lang)
         elif not pd.isna(row["latitude"]):
@@ -527,8 +526,7 @@ def selection_panel(data: MapData, choices: Choices, shown: Shown) -> None:
                 here = here[list(mapview.MAP_COLUMNS)]
             else:
                 near = near_rows(events, row["latitude"], row["longitude"])
-                here = rows_where(events, shown.rows & near, mapview.MAP_COLUMNS)
-                here = here.sort_values("date", kind="stable")
+                here = _shown_where(events, shown, near).sort_values("date", kind="stable")
             here = here[here["id"] != selection.id]
             if len(here):
                 st.markdown(f"**{t('panel_same_place', count=len(here))}**")
@@ -570,10 +568,14 @@ def _region_events(
     if ui_instore.in_database():
         (count, low, high), here = _asked(data, choices, shown).region(admin1_id)
         return RegionStats(count, low, high), here
-    events = data.events
-    unit = (events["admin1_id"] == admin1_id).to_numpy(dtype=bool, na_value=False)
-    here = rows_where(events, shown.rows & unit, mapview.MAP_COLUMNS)
+    here = _shown_where(data.events, shown, data.events["admin1_id"] == admin1_id)
     return region_stats(here, admin1_id), here.sort_values("date", kind="stable")
+
+
+def _shown_where(events: pd.DataFrame, shown: Shown, where: pd.Series | np.ndarray) -> pd.DataFrame:
+    """The shown events (map columns) where ``where`` holds: only those rows are copied."""
+    wanted = where.to_numpy(dtype=bool, na_value=False) if isinstance(where, pd.Series) else where
+    return rows_where(events, shown.rows & wanted, mapview.MAP_COLUMNS)
 
 
 # --- exports (last in the sidebar; built after the map so they never delay it) --------------
